@@ -1,0 +1,187 @@
+"""DuckDB tables. The contract's names (docs/contract.md) are fixed; the rest is ours.
+
+Staging tables hold what was read (filings, indicators, plan, sections) with
+provenance; derived tables (findings, filing_metrics, indicator_reasons) are
+rebuilt by `jixiao check` and can always be recomputed from the staging ones.
+"""
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+DDL = [
+    """
+    CREATE TABLE IF NOT EXISTS meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS source_files (
+        source_sha256 VARCHAR PRIMARY KEY,
+        source_file VARCHAR NOT NULL,
+        format VARCHAR,
+        layout VARCHAR,
+        size_bytes BIGINT,
+        is_sample BOOLEAN DEFAULT FALSE,  -- from the synthetic sample corpus
+        first_ingested_at TIMESTAMP
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS filings (
+        filing_id VARCHAR PRIMARY KEY,
+        source_file VARCHAR NOT NULL,
+        source_sha256 VARCHAR NOT NULL,
+        part_index INTEGER NOT NULL,
+        doc_kind VARCHAR NOT NULL,
+        title VARCHAR,
+        province VARCHAR,
+        city VARCHAR,
+        county VARCHAR,
+        adcode VARCHAR,
+        department VARCHAR,
+        department_code VARCHAR,
+        unit VARCHAR,
+        project VARCHAR,
+        project_code VARCHAR,
+        year INTEGER,
+        amount_unit VARCHAR,
+        budget_initial DOUBLE,
+        budget_adjusted DOUBLE,
+        budget_executed DOUBLE,
+        budget_fiscal DOUBLE,
+        budget_other DOUBLE,
+        budget_carryover DOUBLE,
+        exec_rate_reported DOUBLE,
+        exec_weight DOUBLE,
+        exec_score DOUBLE,
+        total_weight DOUBLE,
+        total_score DOUBLE,
+        grade_reported VARCHAR,
+        parse_status VARCHAR NOT NULL,
+        parse_notes VARCHAR,
+        src_page INTEGER,
+        src_sheet VARCHAR,
+        src_table INTEGER,
+        src_row INTEGER,
+        src_line_start INTEGER,
+        src_line_end INTEGER,
+        src_where VARCHAR,  -- the same, as readable Chinese text
+        is_sample BOOLEAN DEFAULT FALSE
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS indicators (
+        filing_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        level1 VARCHAR,
+        level2 VARCHAR,
+        name VARCHAR,
+        description VARCHAR,
+        target VARCHAR,
+        actual VARCHAR,
+        target_op VARCHAR,
+        target_num DOUBLE,
+        target_unit VARCHAR,
+        actual_op VARCHAR,
+        actual_num DOUBLE,
+        actual_unit VARCHAR,
+        weight DOUBLE,
+        score DOUBLE,
+        reason VARCHAR,
+        basis VARCHAR,
+        nature VARCHAR,
+        src_page INTEGER,
+        src_sheet VARCHAR,
+        src_table INTEGER,
+        src_row INTEGER,
+        src_line_start INTEGER,
+        src_line_end INTEGER,
+        src_where VARCHAR,
+        PRIMARY KEY (filing_id, seq)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS spending_plan (
+        filing_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        period VARCHAR,
+        month INTEGER,
+        value DOUBLE,
+        src_where VARCHAR,
+        PRIMARY KEY (filing_id, seq)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS sections (
+        filing_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        kind VARCHAR,
+        heading VARCHAR,
+        text VARCHAR,
+        src_where VARCHAR,
+        PRIMARY KEY (filing_id, seq)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS findings (
+        filing_id VARCHAR NOT NULL,
+        indicator_seq INTEGER,
+        rule VARCHAR NOT NULL,
+        family VARCHAR NOT NULL,
+        severity VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        evidence VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS filing_metrics (
+        filing_id VARCHAR PRIMARY KEY,
+        score_recomputed DOUBLE,   -- our re-score of the self-evaluation
+        inflation DOUBLE,          -- self-score minus recomputed
+        exec_rate_computed DOUBLE, -- B / A
+        measurable_share DOUBLE,   -- share of indicators whose target is a measure
+        vague_count INTEGER,
+        indicator_count INTEGER,
+        deductions INTEGER,        -- rows scored below their weight
+        deductions_no_reason INTEGER,
+        grade_computed VARCHAR,
+        finding_count INTEGER,
+        error_count INTEGER
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS indicator_reasons (
+        filing_id VARCHAR NOT NULL,
+        indicator_seq INTEGER NOT NULL,
+        category VARCHAR NOT NULL  -- R1..R9, or R0 when the reason text is a placeholder
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS copy_clusters (
+        cluster_id INTEGER NOT NULL,
+        filing_id VARCHAR NOT NULL,
+        similarity DOUBLE
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS ingest_log (
+        run_id VARCHAR NOT NULL,
+        ingested_at TIMESTAMP NOT NULL,
+        source_file VARCHAR NOT NULL,
+        source_sha256 VARCHAR,
+        status VARCHAR NOT NULL,  -- loaded, duplicate, failed
+        error VARCHAR,
+        filings INTEGER NOT NULL DEFAULT 0,
+        seconds DOUBLE
+    )
+    """,
+]
+
+
+def create_schema(con) -> None:
+    for stmt in DDL:
+        con.execute(stmt)
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [str(SCHEMA_VERSION)],
+    )

@@ -1,0 +1,156 @@
+"""Write parsed filings to DuckDB: one transaction per file, always parameterised.
+
+DuckDB lets one process write or many read. The dashboard reads with short
+read-only connections, so the writer opens the file briefly per batch and
+retries while a reader holds it, instead of failing on the lock.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from etl.load.schema import create_schema
+from etl.records import Filing, Finding, Loc
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text or "being used" in text
+
+
+def connect(db_path: Path | str, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS) -> duckdb.DuckDBPyConnection:
+    """Open the database, waiting while another process holds its lock."""
+    path = str(db_path)
+    if not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(path, read_only=read_only)
+            if not read_only:
+                create_schema(con)
+            return con
+        except duckdb.Error as exc:  # IOException on a held lock
+            if not _is_lock_error(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def writer(db_path: Path | str):
+    con = connect(db_path)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _loc_cols(loc: Loc) -> list:
+    return [loc.page, loc.sheet, loc.table, loc.row, loc.line_start, loc.line_end, loc.describe() or None]
+
+
+def known_sha(con, sha: str) -> bool:
+    return con.execute("SELECT 1 FROM source_files WHERE source_sha256 = ?", [sha]).fetchone() is not None
+
+
+@dataclass
+class LoadedFile:
+    source_file: str
+    sha256: str
+    fmt: str
+    layout: str
+    size: int
+    is_sample: bool
+    filings: list[Filing]
+    findings: list[Finding]
+    metrics: list[dict]
+    reasons: list[tuple[str, int, str]]  # (filing_id, seq, category)
+
+
+def write_file(con, lf: LoadedFile) -> None:
+    """All rows of one file in one transaction; nothing of it stays if any insert fails."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [lf.sha256, lf.source_file, lf.fmt, lf.layout, lf.size, lf.is_sample, now],
+        )
+        for f in lf.filings:
+            con.execute(
+                "INSERT INTO filings VALUES (" + ", ".join(["?"] * 39) + ")",
+                [
+                    f.filing_id, f.source_file, f.source_sha256, f.part_index, f.doc_kind, f.title,
+                    f.province, f.city, f.county, f.adcode, f.department, f.department_code, f.unit,
+                    f.project, f.project_code, f.year, f.amount_unit,
+                    f.budget_initial, f.budget_adjusted, f.budget_executed, f.budget_fiscal, f.budget_other,
+                    f.budget_carryover, f.exec_rate_reported, f.exec_weight, f.exec_score,
+                    f.total_weight, f.total_score, f.grade_reported, f.parse_status,
+                    "；".join(f.parse_notes) or None, *_loc_cols(f.loc), lf.is_sample,
+                ],
+            )
+            if f.indicators:
+                con.executemany(
+                    "INSERT INTO indicators VALUES (" + ", ".join(["?"] * 26) + ")",
+                    [
+                        [
+                            f.filing_id, i.seq, i.level1, i.level2, i.name, i.description, i.target, i.actual,
+                            i.target_m.op if i.target_m else None, i.target_m.num if i.target_m else None,
+                            i.target_m.unit if i.target_m else None,
+                            i.actual_m.op if i.actual_m else None, i.actual_m.num if i.actual_m else None,
+                            i.actual_m.unit if i.actual_m else None,
+                            i.weight, i.score, i.reason, i.basis, i.nature, *_loc_cols(i.loc),
+                        ]
+                        for i in f.indicators
+                    ],
+                )
+            if f.spending_plan:
+                con.executemany(
+                    "INSERT INTO spending_plan VALUES (?, ?, ?, ?, ?, ?)",
+                    [[f.filing_id, k + 1, p.period, p.month, p.value, p.loc.describe() or None] for k, p in enumerate(f.spending_plan)],
+                )
+            if f.sections:
+                con.executemany(
+                    "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?)",
+                    [[f.filing_id, k + 1, s.kind, s.heading, s.text, s.loc.describe() or None] for k, s in enumerate(f.sections)],
+                )
+        write_derived(con, lf.findings, lf.metrics, lf.reasons)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def write_derived(con, findings: list[Finding], metrics: list[dict], reasons: list[tuple[str, int, str]]) -> None:
+    if findings:
+        con.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [[x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence] for x in findings],
+        )
+    if metrics:
+        cols = [
+            "filing_id", "score_recomputed", "inflation", "exec_rate_computed", "measurable_share", "vague_count",
+            "indicator_count", "deductions", "deductions_no_reason", "grade_computed", "finding_count", "error_count",
+        ]
+        con.executemany(
+            f"INSERT OR REPLACE INTO filing_metrics ({', '.join(cols)}) VALUES ({', '.join(['?'] * len(cols))})",
+            [[m.get(c) for c in cols] for m in metrics],
+        )
+    if reasons:
+        con.executemany("INSERT INTO indicator_reasons VALUES (?, ?, ?)", [list(r) for r in reasons])
+
+
+def log(con, run_id: str, source_file: str, sha: str | None, status: str, error: str | None, filings: int, seconds: float) -> None:
+    con.execute(
+        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, datetime.now(timezone.utc).replace(tzinfo=None), source_file, sha, status, error, filings, seconds],
+    )

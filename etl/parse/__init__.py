@@ -1,0 +1,197 @@
+"""Parse a read Document into typed filings.
+
+    segments (one per title) -> kind, key fields, money block, indicator table,
+    goals / report sections -> Filing
+"""
+from __future__ import annotations
+
+import re
+
+from etl.normalise.measure import parse_measure
+from etl.normalise.place import find_place
+from etl.parse import budget as money
+from etl.parse.cells import cell_text
+from etl.parse.indicators import TableResult, find_header, grid_indicators
+from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, read_meta, split_code
+from etl.parse.report import sections as report_sections
+from etl.parse.report import stated_figures
+from etl.parse.segment import Segment, split_segments
+from etl.parse.stream import stream_indicators
+from etl.parse.vocab import fold_key, title_kind
+from etl.read.text import GRID_LAYOUTS
+from etl.records import Document, Filing, Loc, Row, Section
+
+_GOAL_KEYS = [
+    (re.compile(r"^(年度总体目标|总体目标|年度目标|本年度绩效目标|实施期绩效目标|年度绩效目标|绩效目标|整体绩效目标|部门整体绩效目标)$"), "goal"),
+    (re.compile(r"^(部门职能(职责概述)?|职能职责(概述)?|主要职能)$"), "function"),
+    (re.compile(r"^(资金用途|项目概况|基本情况|项目立项必要性)$"), "purpose"),
+]
+
+
+class Context:
+    """What earlier parts of the same document said (department, year, place)."""
+
+    def __init__(self, preamble: list[Row]):
+        texts = [" ".join(r.texts) for r in preamble]
+        self.year = find_year(*texts)
+        self.department = next((t.strip() for t in texts if looks_like_org(t)), None)
+        self.texts = texts
+        self.place = None
+
+
+def _is_grid(doc: Document) -> bool:
+    return doc.fmt != "txt" or doc.layout in GRID_LAYOUTS
+
+
+def parse_document(doc: Document) -> list[Filing]:
+    segs = split_segments(doc.rows)
+    ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
+    filings: list[Filing] = []
+    for seg in segs:
+        if seg.kind is None and find_header(seg.rows) is None:
+            continue
+        f = parse_segment(seg, _is_grid(doc), ctx)
+        f.part_index = len(filings)
+        filings.append(f)
+        ctx.year = ctx.year or f.year
+        ctx.department = ctx.department or f.department
+        ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
+    return filings
+
+
+def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
+    kind = seg.kind
+    self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
+    dept_words = bool(seg.title and re.search(r"部门整体|整体支出|部门绩效", fold_key(seg.title)))
+    if kind in (None, "project_target", "project_self_eval", "dept_target", "dept_self_eval"):
+        is_dept = (kind or "").startswith("dept") or dept_words or (not has_project and kind is None)
+        if kind is None or kind.startswith("project") and not has_project and dept_words:
+            pass
+        if kind is None:
+            kind = ("dept_" if is_dept else "project_") + ("self_eval" if self_eval else "target")
+        elif kind.endswith("target") and self_eval:
+            kind = kind.replace("target", "self_eval")
+    return kind
+
+
+def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
+    rows = seg.title_rows + seg.rows
+    notes: list[str] = []
+    meta = read_meta(rows)
+    header = find_header(rows)
+    table: TableResult | None = None
+    if header is not None:
+        table = grid_indicators(rows, header) if grid else stream_indicators(rows, header)
+        notes.extend(table.notes or [])
+    kind = _infer_kind(seg, table, "project" in meta)
+
+    f = Filing(doc_kind=kind, title=seg.title)
+    f.loc = money.merge_locs(rows) or Loc()
+    f.project = meta.get("project", (None,))[0] if kind != "self_eval_report" else None
+    if kind.startswith("dept"):
+        f.project = None
+    f.project_code = meta.get("project_code", (None,))[0]
+    dept = meta.get("department", (None,))[0]
+    unit = meta.get("unit", (None,))[0]
+    code_unit = code_and_unit_line(rows)
+    if code_unit and not unit:
+        f.department_code, unit = code_unit
+    if not dept:
+        dept = (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None) or ctx.department
+    if not dept and unit and kind.startswith("dept"):
+        dept, unit = unit, None
+    code, _ = split_code(dept)
+    f.department = cell_text(dept)
+    f.department_code = f.department_code or code or meta.get("department_code", (None,))[0]
+    f.unit = cell_text(unit) if unit and fold_key(unit) != fold_key(dept or "") else None
+
+    head_texts = [seg.title] + [" ".join(r.texts) for r in rows[:6]]
+    f.year = find_year(*head_texts) or ctx.year or find_year(*[" ".join(r.texts) for r in rows])
+
+    place = find_place(f.department, f.unit, seg.title, f.project, *[" ".join(r.texts) for r in rows[:8]])
+    if place is None and ctx.place and ctx.place[0]:
+        f.province, f.city, f.county, f.adcode = ctx.place
+    elif place is not None:
+        f.province, f.city, f.county, f.adcode = place.province, place.city, place.county, place.adcode
+
+    if kind == "self_eval_report":
+        stated = stated_figures(rows)
+        f.budget_initial = stated.get("initial")
+        f.budget_adjusted = stated.get("adjusted")
+        f.budget_executed = stated.get("executed")
+        f.exec_rate_reported = stated.get("rate")
+        f.total_score = stated.get("score")
+        f.sections = report_sections(seg.rows)
+    else:
+        if kind.endswith("self_eval"):
+            b = money.self_eval_budget(rows, grid)
+            f.budget_initial, f.budget_adjusted, f.budget_executed = b.initial, b.adjusted, b.executed
+            f.exec_rate_reported, f.exec_weight, f.exec_score = b.rate, b.weight, b.score
+        else:
+            b = money.target_budget(rows)
+            # A target table's 预算数 is both its initial and its (only) full-year budget.
+            f.budget_initial = f.budget_adjusted = b.initial
+            f.spending_plan = b.plan
+        f.budget_fiscal, f.budget_other, f.budget_carryover = b.fiscal, b.other, b.carryover
+        f.amount_unit = "元" if b.in_yuan else "万元"
+        notes.extend(b.notes)
+        f.sections = goal_sections(rows, header.row_index) if header else report_sections(seg.rows)
+
+    if table is not None:
+        f.indicators = table.indicators
+        f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
+    for ind in f.indicators:
+        ind.target_m = parse_measure(ind.target)
+        ind.actual_m = parse_measure(ind.actual)
+
+    status, why = self_check(f, table)
+    f.parse_status = status
+    f.parse_notes = notes + why
+    return f
+
+
+def goal_sections(rows: list[Row], stop: int) -> list[Section]:
+    """Goal and function texts printed before the indicator table."""
+    out = []
+    for i, row in enumerate(rows[:stop]):
+        texts = [t for t in row.texts if t.strip()]
+        if not texts:
+            continue
+        key = fold_key(texts[0])
+        for pat, kind in _GOAL_KEYS:
+            if pat.match(key):
+                rest = texts[1:]
+                if kind == "goal" and rest[:2] and fold_key(rest[0]) == "预期目标":
+                    # 年度总体目标 | 预期目标 | 实际完成情况, values on the next row
+                    if i + 1 < len(rows):
+                        vals = [t for t in rows[i + 1].texts if t.strip()]
+                        if vals:
+                            out.append(Section("goal_expected", "预期目标", vals[0], rows[i + 1].loc))
+                        if len(vals) > 1:
+                            out.append(Section("goal_actual", "实际完成情况", vals[1], rows[i + 1].loc))
+                elif rest:
+                    out.append(Section(kind, texts[0], "\n".join(rest), row.loc))
+                break
+    return out
+
+
+def self_check(f: Filing, table: TableResult | None) -> tuple[str, list[str]]:
+    """Does what we read add up? A table that does not is marked partial, with the reason."""
+    why = []
+    if f.doc_kind != "self_eval_report" and not f.indicators:
+        why.append("未找到绩效指标表")
+    if f.doc_kind.endswith("self_eval") and f.indicators:
+        if f.total_score is None:
+            why.append("未找到总分行（表格可能不完整）")
+        weights = [i.weight for i in f.indicators if i.weight is not None]
+        scores = [i.score for i in f.indicators if i.score is not None]
+        if f.total_weight is not None and weights:
+            total = sum(weights) + (f.exec_weight or 0)
+            if abs(total - f.total_weight) > 0.51:
+                why.append(f"各项分值之和({total:g})与总分行的分值({f.total_weight:g})不符")
+        if f.total_score is not None and scores:
+            total = sum(scores) + (f.exec_score or 0)
+            if abs(total - f.total_score) > 0.51:
+                why.append(f"各项得分之和({total:g})与总分({f.total_score:g})不符")
+    status = "partial" if why else "ok"
+    return status, why

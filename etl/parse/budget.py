@@ -1,0 +1,233 @@
+"""The money block: 年初预算数 / 全年预算数 (A) / 全年执行数 (B) / 分值 / 执行率 / 得分,
+and for target tables 预算数 / 财政资金 / 其他资金 and the 资金支出计划.
+
+All amounts are stored in 万元; a table that says 单位：元 or 项目资金（元） is
+converted here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.normalise.measure import parse_number, parse_rate
+from etl.parse.vocab import fold_key
+from etl.records import Loc, Row, SpendPoint
+
+_HEAD_ROLES = [
+    ("initial", re.compile(r"^年初(预算)?数?")),
+    ("adjusted", re.compile(r"^(全年|调整后?)(\(调整\))?预算数?|^预算数\(A\)|^全年预算|^预算数$")),
+    ("executed", re.compile(r"^(全年)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
+    ("weight", re.compile(r"^分值|^权重")),
+    ("rate", re.compile(r"^执行率")),
+    ("score", re.compile(r"^得分")),
+]
+_TOTAL_LABEL = re.compile(r"^(年度资金总额|资金总额|年度财政资金总额|合计|总计)")
+_FISCAL_LABEL = re.compile(r"^(其中[:：]?)?(本年|当年)?财政(拨款|资金)")
+_CARRY_LABEL = re.compile(r"^(其中[:：]?)?上年结转")
+_OTHER_LABEL = re.compile(r"^(其中[:：]?)?其他资金")
+
+
+@dataclass
+class Budget:
+    initial: float | None = None
+    adjusted: float | None = None
+    executed: float | None = None
+    rate: float | None = None
+    weight: float | None = None
+    score: float | None = None
+    fiscal: float | None = None
+    other: float | None = None
+    carryover: float | None = None
+    plan: list[SpendPoint] = field(default_factory=list)
+    in_yuan: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def amounts_in_yuan(rows: list[Row]) -> bool:
+    for r in rows:
+        for t in r.texts:
+            s = fold_key(t)
+            if re.search(r"单位[:：]元$|^\(元\)$|（元）|\(元\)$|金额\(元\)|资金\(元\)", s) and "万元" not in s:
+                return True
+    return False
+
+
+def _head_roles(row: Row) -> dict[int, str]:
+    roles = {}
+    for pos, cell in enumerate(row.cells):
+        s = fold_key(cell.text)
+        for role, pat in _HEAD_ROLES:
+            if pat.search(s) and role not in roles.values():
+                roles[pos] = role
+                break
+    return roles
+
+
+def _label_and_values(cells: list[str]) -> tuple[str, list[str]]:
+    texts = [c for c in cells if c.strip()]
+    if not texts:
+        return "", []
+    return fold_key(texts[0]), texts[1:]
+
+
+def _assign(roles_in_order: list[str], values: list[str], scale: float) -> dict[str, float]:
+    """Values right-aligned onto the header's columns (a missing leading amount stays empty)."""
+    vals = [v for v in values if v.strip() and v.strip() not in ("—", "-", "/")]
+    out = {}
+    if len(vals) > len(roles_in_order):
+        vals = vals[: len(roles_in_order)]
+    offset = len(roles_in_order) - len(vals)
+    for role, val in zip(roles_in_order[offset:], vals):
+        if role == "rate":
+            out[role] = parse_rate(val)
+        else:
+            n = parse_number(val)
+            if n is not None and role in ("initial", "adjusted", "executed"):
+                n = n / scale
+            out[role] = n
+    return out
+
+
+def self_eval_budget(rows: list[Row], grid: bool) -> Budget:
+    b = Budget(in_yuan=amounts_in_yuan(rows))
+    scale = 10000.0 if b.in_yuan else 1.0
+    # find the header row of the money block
+    for i, row in enumerate(rows):
+        roles = _head_roles(row)
+        if len({"adjusted", "executed"} & set(roles.values())) < 2 and not ({"adjusted", "executed", "rate"} <= set(roles.values())):
+            continue
+        order = [roles[p] for p in sorted(roles)]
+        # block weight printed in a heading: 预算执行情况(万元)(20分)
+        for r in rows[max(0, i - 3): i + 1]:
+            m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）]", fold_key(" ".join(r.texts)))
+            if m and "weight" not in order:
+                b.weight = float(m.group(1))
+        total = fiscal = None
+        for r in rows[i + 1: i + 8]:
+            label, values = _label_and_values(r.texts)
+            if not label:
+                continue
+            if _TOTAL_LABEL.match(label) and total is None:
+                total = _assign(order, values, scale)
+            elif _FISCAL_LABEL.match(label) and fiscal is None:
+                fiscal = _assign(order, values, scale)
+            elif _CARRY_LABEL.match(label):
+                v = _assign(order, values, scale)
+                b.carryover = v.get("adjusted") or v.get("initial")
+            elif _OTHER_LABEL.match(label):
+                v = _assign(order, values, scale)
+                b.other = v.get("adjusted") or v.get("initial")
+        if total is None and fiscal is None:
+            continue
+        total = total or {}
+        amounts = ("initial", "adjusted", "executed")
+        # A total row printed as zeros over a filled 财政拨款 row: take the amounts from the latter.
+        if fiscal and not any(total.get(k) for k in amounts) and any(fiscal.get(k) for k in amounts):
+            b.notes.append("年度资金总额一行的金额为0或空，但财政拨款一行有金额：金额取自财政拨款一行")
+            src = {**total, **{k: fiscal.get(k) for k in amounts}}
+        else:
+            src = total
+        b.initial, b.adjusted, b.executed = src.get("initial"), src.get("adjusted"), src.get("executed")
+        b.rate = src.get("rate")
+        b.weight = src.get("weight", b.weight)
+        b.score = src.get("score")
+        if fiscal:
+            b.fiscal = fiscal.get("adjusted") or fiscal.get("initial")
+        return b
+    return b
+
+
+_TARGET_TOTAL = re.compile(r"^(预算数|资金总额|年度资金总额|项目总投资|预算申报数|年度本级预算金额|年度预算金额|预算金额|项目资金总额|申请金额|年度预算申请)")
+_NUM_IN = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
+
+
+def _first_amount(text: str, scale: float) -> float | None:
+    m = _NUM_IN.search(text)
+    if not m:
+        return None
+    v = float(m.group(1).replace(",", ""))
+    if m.group(2) == "元":
+        return v / 10000.0
+    if m.group(2) in ("万元", "万"):
+        return v
+    return v / scale
+
+
+def target_budget(rows: list[Row]) -> Budget:
+    """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
+    b = Budget(in_yuan=amounts_in_yuan(rows))
+    scale = 10000.0 if b.in_yuan else 1.0
+    cells = [(fold_key(c.text), c) for r in rows for c in r.cells if c.text.strip()]
+    for k, (s, cell) in enumerate(cells):
+        if b.initial is None:
+            m = _TARGET_TOTAL.match(s)
+            if m:
+                rest = s[m.end():].lstrip("(（万元)）:：")
+                v = _first_amount(rest, scale) if rest and re.match(r"\d", rest) else None
+                if v is None and k + 1 < len(cells) and re.match(r"^\d", cells[k + 1][0]):
+                    v = _first_amount(cells[k + 1][0], scale)
+                if v is not None:
+                    b.initial = v
+                    continue
+        if b.fiscal is None and re.match(r"^(其中[:：]?)?财政(资金|拨款)(小计)?", s):
+            rest = re.sub(r"^(其中[:：]?)?财政(资金|拨款)(小计)?[:：]?", "", s)
+            v = _first_amount(rest, scale) if rest else None
+            if v is None and k + 1 < len(cells) and re.match(r"^\d", cells[k + 1][0]):
+                v = _first_amount(cells[k + 1][0], scale)
+            b.fiscal = v
+        if b.other is None and re.match(r"^(其中[:：]?)?其他资金", s):
+            rest = re.sub(r"^(其中[:：]?)?其他资金[:：]?", "", s)
+            v = _first_amount(rest, scale) if rest else None
+            if v is None and k + 1 < len(cells) and re.match(r"^\d", cells[k + 1][0]):
+                v = _first_amount(cells[k + 1][0], scale)
+            b.other = v
+        if b.initial is None and re.match(r"^一般公共预算[:：]?\d", s):
+            pass
+    if b.initial is None and b.fiscal is not None:
+        b.initial = b.fiscal
+        b.notes.append("未见预算总数：取财政资金数")
+    b.plan = spending_plan(rows, scale)
+    return b
+
+
+def spending_plan(rows: list[Row], scale: float) -> list[SpendPoint]:
+    """资金支出计划: a row of periods (3月底 6月底 …) and the row of values under it."""
+    for i, row in enumerate(rows):
+        periods = [(pos, fold_key(c.text)) for pos, c in enumerate(row.cells) if re.fullmatch(r"\d{1,2}月(底|末)?(前)?", fold_key(c.text))]
+        if len(periods) < 2 or i + 1 >= len(rows):
+            continue
+        below = rows[i + 1]
+        points = []
+        for pos, label in periods:
+            cell = below.cells[pos] if pos < len(below.cells) else None
+            value = parse_number(cell.text) if cell is not None else None
+            if value is None:
+                value = _nearest_number(below, pos)
+            points.append(
+                SpendPoint(
+                    period=label,
+                    month=int(re.match(r"\d+", label).group()),
+                    value=None if value is None else value / scale,
+                    loc=(cell.loc if cell is not None else below.loc),
+                )
+            )
+        return points
+    return []
+
+
+def _nearest_number(row: Row, pos: int) -> float | None:
+    # merged period cells shift values by a column in text copies
+    for d in (1, -1):
+        p = pos + d
+        if 0 <= p < len(row.cells):
+            v = parse_number(row.cells[p].text)
+            if v is not None:
+                return v
+    return None
+
+
+def merge_locs(rows: list[Row]) -> Loc | None:
+    loc = None
+    for r in rows:
+        loc = r.loc if loc is None else loc.merge(r.loc)
+    return loc

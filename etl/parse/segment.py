@@ -1,0 +1,81 @@
+"""Cut a document into filings: each starts at a title row (…绩效自评表, …绩效目标表, …自评报告).
+
+A web copy often prints the title twice (page title, then the table's own
+title), so a title only opens a new filing once the open one holds
+something of its own (a table, a key field, or a few paragraphs).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.parse.vocab import column_role, fold_key, title_kind
+from etl.records import Row
+
+
+@dataclass
+class Segment:
+    kind: str | None  # doc_kind from the title (None for the document's preamble)
+    title: str | None
+    rows: list[Row] = field(default_factory=list)
+    title_rows: list[Row] = field(default_factory=list)
+
+
+def _substance(seg: Segment) -> bool:
+    """Has the segment content of its own, so a new title cannot belong to it?"""
+    keys = 0
+    prose = 0
+    for row in seg.rows:
+        texts = [fold_key(t) for t in row.texts if t.strip()]
+        if sum(1 for t in texts if column_role(t)) >= 3:
+            return True
+        if any(re.match(r"^(项目名称|主管部门|部门名称|预算部门|年初预算数|预算数|资金总额)", t) for t in texts):
+            keys += 1
+        if len(texts) == 1 and len(texts[0]) > 40:
+            prose += 1
+    return keys >= 2 or prose >= 3
+
+
+def _title_cells(row: Row) -> list[int]:
+    return [i for i, c in enumerate(row.cells) if title_kind(c.text)]
+
+
+def split_segments(rows: list[Row]) -> list[Segment]:
+    segments = [Segment(kind=None, title=None)]
+    for row in rows:
+        hits = _title_cells(row)
+        if not hits:
+            segments[-1].rows.append(row)
+            continue
+        # A title may stand inside a flattened row with other cells: cut the row there.
+        i = hits[0]
+        before, title_cell, after = row.cells[:i], row.cells[i], row.cells[i + 1:]
+        if before:
+            segments[-1].rows.append(Row(cells=before, loc=row.loc, table=row.table))
+        kind = title_kind(title_cell.text)
+        cur = segments[-1]
+        title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
+        if cur.kind is not None and not _substance(cur):
+            # Same filing, printed title again (or a fuller title): keep the more specific kind.
+            if kind != cur.kind and _more_specific(kind, cur.kind):
+                cur.kind = kind
+                cur.title = title_cell.text.strip()
+            cur.title_rows.append(title_row)
+        else:
+            segments.append(Segment(kind=kind, title=title_cell.text.strip(), title_rows=[title_row]))
+        if after:
+            rest = Row(cells=after, loc=row.loc, table=row.table)
+            # more titles later in the same flattened row
+            for seg in split_segments([rest])[0:]:
+                if seg.kind is None:
+                    segments[-1].rows.extend(seg.rows)
+                else:
+                    segments.append(seg)
+    return segments
+
+
+def _more_specific(new: str, old: str) -> bool:
+    # A report title beats a table title on the same page only when it names a report;
+    # a dept/project kind beats the generic project_target / project_self_eval guess.
+    order = {"project_target": 0, "project_self_eval": 0, "dept_target": 1, "dept_self_eval": 1, "self_eval_report": 2}
+    return order.get(new, 0) > order.get(old, 0)

@@ -1,0 +1,91 @@
+"""Readers: a file's bytes -> Document (rows of cells with provenance).
+
+One reader per format; this module picks one by content first (magic bytes)
+and by extension second, so a mislabelled file is still read or refused
+with a clear reason.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.records import Document, ReadError, UnsupportedFormat
+
+SUPPORTED = {".txt", ".csv", ".tsv", ".md", ".docx", ".xlsx", ".xlsm", ".xls", ".pdf", ".html", ".htm"}
+REFUSED = {
+    ".doc": "旧版 Word (.doc) 格式暂不支持：请另存为 DOCX 后再导入",
+    ".wps": "WPS 文字 (.wps) 格式暂不支持：请另存为 DOCX 后再导入",
+    ".et": "WPS 表格 (.et) 格式暂不支持：请另存为 XLSX 后再导入",
+    ".png": "图片文件需要先做 OCR，暂不支持",
+    ".jpg": "图片文件需要先做 OCR，暂不支持",
+    ".jpeg": "图片文件需要先做 OCR，暂不支持",
+    ".tif": "图片文件需要先做 OCR，暂不支持",
+    ".tiff": "图片文件需要先做 OCR，暂不支持",
+}
+# Files that are never filings; skipped silently when walking folders.
+IGNORED_NAMES = {"manifest.json", ".DS_Store", "Thumbs.db"}
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """Format from the bytes, falling back to the extension."""
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if suffix in (".xlsx", ".xlsm"):
+            return "xlsx"
+        if suffix == ".docx":
+            return "docx"
+        # An OOXML zip with another name: look inside.
+        if b"word/" in data[:4096] or b"word/document.xml" in data:
+            return "docx"
+        if b"xl/" in data[:4096] or b"xl/workbook.xml" in data:
+            return "xlsx"
+        raise UnsupportedFormat("是 ZIP 压缩包，但不是 DOCX 或 XLSX")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .xls, .doc, .wps
+        if suffix == ".xls":
+            return "xls"
+        raise UnsupportedFormat(REFUSED.get(suffix, "旧版 Office 二进制格式暂不支持：请另存为 DOCX 或 XLSX"))
+    if suffix in REFUSED:
+        raise UnsupportedFormat(REFUSED[suffix])
+    low = data[:2048].lower()
+    if suffix in (".html", ".htm") or low.lstrip().startswith((b"<!doctype html", b"<html")) or b"<table" in low:
+        return "html"
+    if suffix in (".xlsx", ".docx", ".pdf", ".xls"):
+        raise ReadError(f"扩展名是 {suffix}，但内容不是该格式（文件可能已损坏）")
+    return "txt"
+
+
+def read_bytes(data: bytes, name: str) -> Document:
+    suffix = Path(name).suffix.lower()
+    if not data:
+        raise ReadError("文件为空")
+    fmt = sniff(data, suffix)
+    if fmt == "txt":
+        from etl.read.text import read_text
+
+        return read_text(data, name)
+    if fmt == "docx":
+        from etl.read.docx import read_docx
+
+        return read_docx(data, name)
+    if fmt == "xlsx":
+        from etl.read.xlsx import read_xlsx
+
+        return read_xlsx(data, name)
+    if fmt == "xls":
+        from etl.read.xlsx import read_xls
+
+        return read_xls(data, name)
+    if fmt == "pdf":
+        from etl.read.pdf import read_pdf
+
+        return read_pdf(data, name)
+    if fmt == "html":
+        from etl.read.html import read_html
+
+        return read_html(data, name)
+    raise UnsupportedFormat(f"不支持的格式：{suffix or '无扩展名'}")
+
+
+def read_path(path: Path) -> Document:
+    return read_bytes(Path(path).read_bytes(), Path(path).name)

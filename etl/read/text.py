@@ -1,0 +1,209 @@
+"""Plain-text filings: decode, recognise the layout, and cut into rows of cells.
+
+Real filings reach us as text copied from Word, Excel or web pages. The same
+table shows up in several layouts:
+
+- ``tabbed``: one table row per line, cells separated by tabs (seed 000);
+- ``tab_cells``: one cell per line, each cell line starting with a tab, table
+  rows separated by a blank line, a cell's own line breaks kept (seed 003);
+- ``pipe``: markdown-ish ``| a | b |`` lines, rows often broken irregularly;
+- ``lines``: one cell per line with blank lines between cells;
+- ``spaced``: one row per line, cells separated by spaces;
+- ``flattened``: a whole table run onto one long line.
+
+Layouts that keep real grid positions (tabbed, tab_cells) give rows whose
+cells line up with the header; the others give a stream of cells that the
+parser reads by meaning instead of position (Document.layout says which).
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from etl.records import Cell, Document, Loc, ReadError, Row
+
+GRID_LAYOUTS = {"tabbed", "tab_cells"}
+
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
+    if not data.strip():
+        raise ReadError("文件为空")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ReadError("看起来是二进制文件，不是文本")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"无法识别文字编码（试过 UTF-8 和 GB18030）：第 {exc.start} 字节附近无法解码") from None
+    # GB18030 decodes almost any byte soup; insist on mostly CJK/ASCII text.
+    bad = sum(1 for ch in text if not (ch.isprintable() or ch in "\t\r\n"))
+    if bad > max(5, len(text) // 50):
+        raise ReadError("无法识别文字编码：内容不像文本")
+    return text
+
+
+def join_broken(parts: list[str]) -> str:
+    """Join the lines of one cell: no space between CJK, one between Latin words."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and re.search(r"[A-Za-z0-9]$", out) and re.match(r"[A-Za-z]", part):
+            out += " "
+        out += part
+    return out
+
+
+def clean(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
+    return text.strip(" \t\r\n\u3000")
+
+
+def _blank(line: str) -> bool:
+    return not clean(line)
+
+
+def detect_layout(lines: list[str]) -> str:
+    nonblank = [ln for ln in lines if not _blank(ln)]
+    if not nonblank:
+        return "lines"
+    n = len(nonblank)
+    tab_start = sum(1 for ln in nonblank if re.match(r"^\t[^\t]*$", ln))
+    inner_tab = sum(1 for ln in nonblank if "\t" in ln.strip("\t") or ln.count("\t") >= 2)
+    pipes = sum(1 for ln in nonblank if "|" in ln)
+    if tab_start >= max(10, n * 0.4):
+        return "tab_cells"
+    if inner_tab >= max(5, n * 0.15):
+        return "tabbed"
+    if pipes >= max(5, n * 0.3):
+        return "pipe"
+    longest = max(len(ln) for ln in nonblank)
+    if longest > 600 and n <= 12:
+        return "flattened"
+    blank_between = sum(1 for a, b in zip(lines, lines[1:]) if not _blank(a) and _blank(b))
+    spaced = sum(1 for ln in nonblank if re.search(r"\S\s{1,}\S", clean(ln)))
+    if blank_between >= n * 0.6:
+        return "lines"
+    if spaced >= n * 0.3:
+        return "spaced"
+    return "lines"
+
+
+def _row(cells: list[tuple[str, int, int]], table: int | None) -> Row:
+    """cells: (text, first line, last line), 1-based line numbers."""
+    first = min(c[1] for c in cells)
+    last = max(c[2] for c in cells)
+    return Row(
+        cells=[Cell(t, Loc(line_start=a, line_end=b, col=i + 1 if table is not None else None)) for i, (t, a, b) in enumerate(cells)],
+        loc=Loc(line_start=first, line_end=last),
+        table=table,
+    )
+
+
+def _tabbed(lines: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    table = -1
+    in_table = False
+    for no, line in enumerate(lines, 1):
+        if _blank(line):
+            continue
+        if "\t" in line:
+            if not in_table:
+                table += 1
+                in_table = True
+            rows.append(_row([(clean(c), no, no) for c in line.rstrip("\r\n").split("\t")], table))
+        else:
+            in_table = False
+            rows.append(_row([(clean(line), no, no)], None))
+    return rows
+
+
+def _tab_cells(lines: list[str]) -> list[Row]:
+    rows: list[Row] = []
+    table = -1
+    cur: list[list] | None = None  # cells of the open table row: [parts, first, last]
+    blanks = 0
+
+    def close():
+        nonlocal cur
+        if cur:
+            rows.append(_row([(join_broken(p), a, b) for p, a, b in cur], table))
+        cur = None
+
+    for no, line in enumerate(lines, 1):
+        # a bare tab is an empty cell (a merged or blank one), not a blank line
+        if _blank(line) and not line.startswith("\t"):
+            blanks += 1
+            continue
+        if line.startswith("\t"):
+            if cur is None:
+                if not rows or rows[-1].table is None:
+                    table += 1
+                cur = []
+            elif blanks:
+                close()
+                cur = []
+            for k, piece in enumerate(line[1:].split("\t")):
+                cur.append([[piece], no, no])
+        elif cur is not None and blanks <= 1:
+            cur[-1][0].append(line)
+            cur[-1][2] = no
+        else:
+            close()
+            rows.append(_row([(clean(line), no, no)], None))
+        blanks = 0
+    close()
+    return rows
+
+
+def _pipe(lines: list[str]) -> list[Row]:
+    rows = []
+    for no, line in enumerate(lines, 1):
+        cells = [clean(c) for c in line.split("|")]
+        cells = [c for c in cells if c]
+        if cells:
+            rows.append(_row([(c, no, no) for c in cells], None))
+    return rows
+
+
+def _lines(lines: list[str]) -> list[Row]:
+    return [_row([(clean(line), no, no)], None) for no, line in enumerate(lines, 1) if not _blank(line)]
+
+
+def _spaced(lines: list[str]) -> list[Row]:
+    rows = []
+    for no, line in enumerate(lines, 1):
+        text = clean(line)
+        if not text:
+            continue
+        cells = [c for c in re.split(r"\s+", text) if c]
+        rows.append(_row([(c, no, no) for c in cells], None))
+    return rows
+
+
+def read_text(data: bytes, name: str) -> Document:
+    text = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not any(not _blank(ln) for ln in lines):
+        raise ReadError("文件没有文字内容")
+    layout = detect_layout(lines)
+    cut = {
+        "tabbed": _tabbed,
+        "tab_cells": _tab_cells,
+        "pipe": _pipe,
+        "lines": _lines,
+        "spaced": _spaced,
+        "flattened": _spaced,
+    }[layout]
+    return Document(name=name, fmt="txt", rows=cut(lines), layout=layout)

@@ -1,0 +1,32 @@
+"""Shared fixtures: paths of the bundled data, a database built from the seeds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "data" / "seeds"
+SEED_000 = SEEDS / "000_ce456aaed79faa76.txt"
+SEED_003 = SEEDS / "003_483a086a129c8058.txt"
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory) -> Path:
+    """A real DuckDB file holding the two seed filings, ingested through the pipeline."""
+    from etl.pipeline import ingest_paths
+
+    db = tmp_path_factory.mktemp("seeds") / "seeds.duckdb"
+    summary = ingest_paths([SEEDS], db)
+    assert summary.failed == 0, [r.error for r in summary.results]
+    return db
+
+
+def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
