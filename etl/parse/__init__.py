@@ -48,7 +48,7 @@ def parse_document(doc: Document) -> list[Filing]:
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
     for seg in segs:
-        if seg.kind is None and find_header(seg.rows) is None:
+        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
             continue
         f = parse_segment(seg, _is_grid(doc), ctx)
         f.part_index = len(filings)
@@ -80,8 +80,11 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     meta = read_meta(rows)
     header = find_header(rows)
     table: TableResult | None = None
-    if header is not None:
-        table = grid_indicators(rows, header) if grid else stream_indicators(rows, header)
+    if grid and header is not None:
+        table = grid_indicators(rows, header)
+    elif not grid:
+        table = stream_indicators(rows)
+    if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)
 
@@ -135,7 +138,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.budget_fiscal, f.budget_other, f.budget_carryover = b.fiscal, b.other, b.carryover
         f.amount_unit = "元" if b.in_yuan else "万元"
         notes.extend(b.notes)
-        f.sections = goal_sections(rows, header.row_index) if header else report_sections(seg.rows)
+        f.sections = goal_sections(rows, header.row_index if header else len(rows)) if table else report_sections(seg.rows)
 
     if table is not None:
         f.indicators = table.indicators

@@ -1,20 +1,243 @@
 """Indicator rows from a stream of cells whose positions mean nothing (web copies).
 
 After the header, cells come as: [level1] [level2] name value value … The
-header says which values a row has (target, actual, weight, score, reason);
-cells are taken by what they look like: a level name, a number, a value.
+header says which values a row has and in which order; each cell is taken by
+what it looks like (a level name, a number, an operator, a value), so a cell
+that vanished in the copy (an empty reason, an empty level cell) does not
+shift the rest of the row.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from etl.normalise.measure import parse_number
-from etl.parse.cells import indicator_name
-from etl.parse.indicators import Header, TableResult, end_of_table, total_row
-from etl.parse.vocab import TOTAL_ROW_RE, column_role, fold_key, is_level1, is_level2, strip_score
-from etl.records import Indicator, Row
+from etl.normalise.measure import parse_measure, parse_number
+from etl.parse.cells import cell_text, indicator_name, is_empty_value
+from etl.parse.indicators import TableResult, _is_placeholder_row, _join_target
+from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_key, is_level1, is_level2, strip_score, title_kind
+from etl.records import Indicator, Loc, Row
+
+_OP_CELL = re.compile(r"^([≥≤=<>≧≦═＝]{1,2}|大于等于|小于等于|等于|不低于|不高于|不少于|不超过)$")
+_UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
+_BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
+_SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
+_VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "reason", "basis", "core")
+_L2_TO_L1 = [
+    (re.compile(r"^(数量|质量|时效)"), "产出指标"),
+    (re.compile(r"^(经济效益|社会效益|生态效益|环境效益|可持续)"), "效益指标"),
+    (re.compile(r"满意度"), "满意度指标"),
+    (re.compile(r"^(经济成本|社会成本|生态环境成本|生态成本)"), "成本指标"),
+]
 
 
-def stream_indicators(rows: list[Row], header: Header) -> TableResult:
-    # Placeholder until the stream reading lands: fall back to reading cells in header order.
-    return TableResult(indicators=[], notes=["表格单元格顺序无法按位置对齐，未能读取指标行"])
+@dataclass
+class Tok:
+    text: str
+    loc: Loc
+
+
+def _tokens(rows: list[Row]) -> list[Tok]:
+    out = []
+    for r in rows:
+        for c in r.cells:
+            t = cell_text(c.text)
+            if t:
+                out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc))
+    return _join_broken_labels(out)
+
+
+def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
+    """'项目完成' + '指标' -> '项目完成指标'; '一级' + '指标' -> '一级指标' (a wrapped label cell)."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if i + 1 < len(toks) and toks[i + 1].text in ("指标", "指标值"):
+            joined = t.text + toks[i + 1].text
+            if is_level1(joined) or is_level2(joined) or column_role(joined):
+                out.append(Tok(joined, t.loc.merge(toks[i + 1].loc)))
+                i += 2
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _is_level(t: str) -> bool:
+    return is_level1(t) or is_level2(t)
+
+
+def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
+    """(start, end, roles in order) of the first run of >= 3 header cells."""
+    i = 0
+    while i < len(toks):
+        roles: list[str] = []
+        j = i
+        gap = 0
+        while j < len(toks) and gap <= 1:
+            role = column_role(toks[j].text)
+            if role and role not in roles:
+                roles.append(role)
+                gap = 0
+            elif toks[j].text in _SKIP or re.fullmatch(r"[（(]\d+分[)）]", toks[j].text):
+                pass
+            else:
+                gap += 1
+            j += 1
+        end = j - gap
+        names = set(roles)
+        if len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}:
+            return i, end, _order(roles)
+        i += 1
+    return None
+
+
+def _order(roles: list[str]) -> list[str]:
+    """Value roles in reading order. A two-row header printed flat ('年度指标值 实际完成值 … 一级指标
+    二级指标 三级指标 指标性质 指标值 度量单位') is put back in table order."""
+    values = [r for r in roles if r in _VALUE_ROLES]
+    if "level1" in roles and roles.index("level1") > 0 and any(r in _VALUE_ROLES for r in roles[: roles.index("level1")]):
+        split = {"nature", "measure_unit"} & set(values)
+        if split:
+            # the sub-header (指标性质 | 指标值 | 度量单位) stands for the 年度指标值 column
+            values = ["nature", "target", "measure_unit"] + [r for r in values if r not in ("nature", "target", "measure_unit")]
+    return values
+
+
+def _infer_level1(level2: str | None) -> str | None:
+    if not level2:
+        return None
+    for pat, l1 in _L2_TO_L1:
+        if pat.search(level2):
+            return l1
+    return None
+
+
+def _stop(t: str) -> bool:
+    s = fold_key(t)
+    return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t))
+
+
+def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
+    toks = _tokens(rows)
+    found = _header(toks)
+    if found is None:
+        return None
+    _, end, roles = found
+    out: list[Indicator] = []
+    result = TableResult(indicators=out, notes=[])
+    level1 = level2 = None
+    seen_level1 = False
+    i = end
+    n = len(toks)
+    while i < n:
+        t = toks[i].text
+        if _stop(t):
+            break
+        if t in _SKIP or column_role(t) in ("level1", "level2", "name"):
+            i += 1
+            continue
+        if _is_level(t):
+            nxt = toks[i + 1].text if i + 1 < n else ""
+            if is_level1(t) and (not is_level2(t) or (is_level2(nxt) and not is_level1(nxt))):
+                level1, level2, seen_level1 = strip_score(t), None, True
+            else:
+                level2 = strip_score(t)
+                if not seen_level1 or level1 is None:
+                    level1 = _infer_level1(level2) if not seen_level1 else level1
+            i += 1
+            continue
+        if re.fullmatch(r"[（(]\d+(\.\d+)?分[)）]", t):
+            i += 1
+            continue
+        name_tok = toks[i]
+        i += 1
+        vals: dict[str, tuple[str, Loc]] = {}
+        for role in roles:
+            if i >= n:
+                break
+            nt = toks[i].text
+            if _is_level(nt) or _stop(nt):
+                break
+            if role in ("weight", "score"):
+                if parse_number(nt) is None:
+                    continue
+            elif role == "coef":
+                if not re.fullmatch(r"\d+(\.\d+)?%?", nt):
+                    continue
+            elif role == "nature":
+                if not (_OP_CELL.match(nt) or nt in ("定量", "定性", "定量指标", "定性指标")):
+                    continue
+            elif role == "measure_unit":
+                if "target" not in vals or parse_number(vals["target"][0]) is None or not _UNIT_CELL.match(nt):
+                    continue
+            elif role == "core":
+                if nt not in ("是", "否"):
+                    continue
+            elif role == "basis":
+                if not _BASIS_CELL.search(nt):
+                    continue
+            elif role == "reason":
+                if not _takes_reason(vals, toks, i):
+                    continue
+            vals[role] = (nt, toks[i].loc)
+            i += 1
+        name = indicator_name(name_tok.text)
+        if _is_placeholder_row(name, vals):
+            continue
+        if not any(r in vals for r in ("target", "actual", "score")):
+            # a name with nothing after it: the excerpt stops here, or a label row
+            continue
+        loc = name_tok.loc
+        for _, l in vals.values():
+            loc = loc.merge(l)
+        out.append(
+            Indicator(
+                seq=len(out) + 1,
+                level1=level1,
+                level2=level2,
+                name=name,
+                description=vals.get("description", (None,))[0],
+                target=_join_target(vals),
+                actual=vals.get("actual", (None,))[0],
+                weight=parse_number(vals.get("weight", (None,))[0]),
+                score=parse_number(vals.get("score", (None,))[0]),
+                reason=vals.get("reason", (None,))[0],
+                basis=vals.get("basis", (None,))[0],
+                nature=vals.get("nature", (None,))[0],
+                loc=loc,
+            )
+        )
+    # the total row may follow a '其他需要说明事项' row
+    for k in range(i, min(n, i + 8)):
+        if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
+            nums = []
+            for t in toks[k + 1: k + 4]:
+                v = parse_number(t.text)
+                if v is None:
+                    if t.text in ("优", "良", "中", "差"):
+                        result.grade = t.text
+                    break
+                nums.append(v)
+            if len(nums) >= 2:
+                result.total_weight, result.total_score = nums[0], nums[1]
+            elif nums:
+                result.total_score = nums[0]
+            if k + 1 + len(nums) < n and toks[k + 1 + len(nums)].text in ("优", "良", "中", "差"):
+                result.grade = toks[k + 1 + len(nums)].text
+            break
+    result.end_index = len(rows)
+    return result
+
+
+def _takes_reason(vals: dict, toks: list[Tok], i: int) -> bool:
+    """Is toks[i] a deviation reason, or already the next row's indicator name?"""
+    t = toks[i].text
+    if parse_measure(t) is not None or parse_number(t) is not None or is_empty_value(t):
+        return False
+    nxt = toks[i + 1].text if i + 1 < len(toks) else None
+    if nxt is None or _is_level(nxt) or _stop(nxt):
+        return True
+    # A name is followed by its value; a reason is followed by a name, then a value.
+    after = toks[i + 2].text if i + 2 < len(toks) else None
+    return after is not None and parse_measure(nxt) is None and parse_measure(after) is not None and len(t) > 8

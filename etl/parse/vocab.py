@@ -44,7 +44,7 @@ def title_kind(text: str) -> str | None:
 COLUMN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("level1", re.compile(r"^一级(指标)?$")),
     ("level2", re.compile(r"^二级(指标)?$")),
-    ("name", re.compile(r"^(三级指标|指标名称|绩效指标名称|三级指标名称|指标)$")),
+    ("name", re.compile(r"^(三级指标|指标名称|绩效指标名称|三级指标名称)$")),
     ("description", re.compile(r"绩效指标描述|指标解释|指标说明|指标内容|指标描述")),
     ("basis", re.compile(r"确定依据|绩效标准|评价标准|评分标准|指标来源")),
     ("reason", re.compile(r"原因|改进措施")),
