@@ -12,7 +12,7 @@ from etl.normalise.place import find_place
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
 from etl.parse.indicators import TableResult, find_header, grid_indicators
-from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, read_meta, split_code
+from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
 from etl.parse.report import sections as report_sections
 from etl.parse.report import stated_figures
 from etl.parse.segment import Segment, split_segments
@@ -34,7 +34,8 @@ class Context:
     def __init__(self, preamble: list[Row]):
         texts = [" ".join(r.texts) for r in preamble]
         self.year = find_year(*texts)
-        self.department = next((t.strip() for t in texts if looks_like_org(t)), None)
+        pre = read_meta(preamble)
+        self.department = pre.get("department", (None,))[0] or next((t.strip() for t in texts if looks_like_org(t)), None)
         self.texts = texts
         self.place = None
 
@@ -62,7 +63,11 @@ def parse_document(doc: Document) -> list[Filing]:
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
-    dept_words = bool(seg.title and re.search(r"部门整体|整体支出|部门绩效", fold_key(seg.title)))
+    head = fold_key(" ".join([seg.title or ""] + [" ".join(r.texts) for r in seg.rows[:12]]))
+    dept_words = bool(re.search(r"部门整体|整体支出|部门绩效", fold_key(seg.title or ""))) or (
+        kind is None and "项目" not in head and bool(re.search(r"部门整体|整体支出", head))
+    )
+    has_project = has_project or (kind is None and "项目" in head)
     if kind in (None, "project_target", "project_self_eval", "dept_target", "dept_self_eval"):
         is_dept = (kind or "").startswith("dept") or dept_words or (not has_project and kind is None)
         if kind is None or kind.startswith("project") and not has_project and dept_words:
@@ -100,7 +105,12 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if code_unit and not unit:
         f.department_code, unit = code_unit
     if not dept:
-        dept = (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None) or ctx.department
+        dept = (
+            (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
+            or org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells])
+            or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
+            or ctx.department
+        )
     if not dept and unit and kind.startswith("dept"):
         dept, unit = unit, None
     code, _ = split_code(dept)

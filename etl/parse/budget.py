@@ -70,13 +70,14 @@ def _label_and_values(cells: list[str]) -> tuple[str, list[str]]:
     return fold_key(texts[0]), texts[1:]
 
 
-def _assign(roles_in_order: list[str], values: list[str], scale: float) -> dict[str, float]:
-    """Values right-aligned onto the header's columns (a missing leading amount stays empty)."""
+def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bool = False) -> dict[str, float]:
+    """Values onto the header's columns: a total row right-aligned (a blank 年初预算数 stays
+    empty); a sub-row (财政拨款, 上年结转) left-aligned, as it has amounts only."""
     vals = [v for v in values if v.strip() and v.strip() not in ("—", "-", "/")]
     out = {}
     if len(vals) > len(roles_in_order):
         vals = vals[: len(roles_in_order)]
-    offset = len(roles_in_order) - len(vals)
+    offset = 0 if left else len(roles_in_order) - len(vals)
     for role, val in zip(roles_in_order[offset:], vals):
         if role == "rate":
             out[role] = parse_rate(val)
@@ -88,43 +89,76 @@ def _assign(roles_in_order: list[str], values: list[str], scale: float) -> dict[
     return out
 
 
-def self_eval_budget(rows: list[Row], grid: bool) -> Budget:
+_ENUM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])")
+
+
+def _is_amount(text: str) -> bool:
+    s = fold_key(text)
+    return bool(re.fullmatch(r"-?\d+(?:,\d{3})*(?:\.\d+)?%?|[—\-/－]", s))
+
+
+def self_eval_budget(rows: list[Row], grid: bool = True) -> Budget:
+    """The 项目资金 block, read as a stream of cells: header cells, then a label and its amounts.
+
+    Amounts are right-aligned onto the header's columns, so a missing leading
+    amount (年初预算数 often left blank) stays empty instead of shifting the rest.
+    """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = 10000.0 if b.in_yuan else 1.0
-    # find the header row of the money block
-    for i, row in enumerate(rows):
-        roles = _head_roles(row)
-        if len({"adjusted", "executed"} & set(roles.values())) < 2 and not ({"adjusted", "executed", "rate"} <= set(roles.values())):
+    cells = [c for r in rows for c in r.cells if c.text.strip()]
+    texts = [fold_key(c.text) for c in cells]
+    n = len(cells)
+    i = 0
+    while i < n:
+        roles: list[str] = []
+        j = i
+        while j < n:
+            role = next((r for r, pat in _HEAD_ROLES if pat.search(texts[j])), None)
+            if role is None or role in roles:
+                if roles and re.fullmatch(r"[（(].*分.*[)）]", texts[j]):  # '(20分*执行率)' under 得分
+                    j += 1
+                    continue
+                break
+            roles.append(role)
+            j += 1
+        if len({"adjusted", "executed", "rate"} & set(roles)) < 2:
+            i += 1
             continue
-        order = [roles[p] for p in sorted(roles)]
-        # block weight printed in a heading: 预算执行情况(万元)(20分)
-        for r in rows[max(0, i - 3): i + 1]:
-            m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）]", fold_key(" ".join(r.texts)))
-            if m and "weight" not in order:
+        for t in texts[max(0, i - 6): i]:
+            m = re.search(r"[（(](\d+(?:\.\d+)?)分[)）]", t)
+            if m and "weight" not in roles:
                 b.weight = float(m.group(1))
         total = fiscal = None
-        for r in rows[i + 1: i + 8]:
-            label, values = _label_and_values(r.texts)
-            if not label:
-                continue
+        k = j
+        while k < min(n, j + 40):
+            label = _ENUM.sub("", re.sub(r"[:：]$", "", texts[k]))
+            values = []
+            m = k + 1
+            while m < n and _is_amount(texts[m]) and len(values) < len(roles):
+                values.append(cells[m].text)
+                m += 1
             if _TOTAL_LABEL.match(label) and total is None:
-                total = _assign(order, values, scale)
+                total = _assign(roles, values, scale)
             elif _FISCAL_LABEL.match(label) and fiscal is None:
-                fiscal = _assign(order, values, scale)
-            elif _CARRY_LABEL.match(label):
-                v = _assign(order, values, scale)
+                fiscal = _assign(roles, values, scale, left=True)
+            elif _CARRY_LABEL.match(label) and values:
+                v = _assign(roles, values, scale, left=True)
                 b.carryover = v.get("adjusted") or v.get("initial")
-            elif _OTHER_LABEL.match(label):
-                v = _assign(order, values, scale)
+            elif _OTHER_LABEL.match(label) and values:
+                v = _assign(roles, values, scale, left=True)
                 b.other = v.get("adjusted") or v.get("initial")
+            if re.match(r"^(年度(总体)?目标|绩效指标|一级指标)", label):
+                break
+            k = m if m > k + 1 else k + 1
         if total is None and fiscal is None:
+            i = j
             continue
         total = total or {}
         amounts = ("initial", "adjusted", "executed")
         # A total row printed as zeros over a filled 财政拨款 row: take the amounts from the latter.
-        if fiscal and not any(total.get(k) for k in amounts) and any(fiscal.get(k) for k in amounts):
+        if fiscal and not any(total.get(x) for x in amounts) and any(fiscal.get(x) for x in amounts):
             b.notes.append("年度资金总额一行的金额为0或空，但财政拨款一行有金额：金额取自财政拨款一行")
-            src = {**total, **{k: fiscal.get(k) for k in amounts}}
+            src = {**total, **{x: fiscal.get(x) for x in amounts}}
         else:
             src = total
         b.initial, b.adjusted, b.executed = src.get("initial"), src.get("adjusted"), src.get("executed")
@@ -169,6 +203,7 @@ def target_budget(rows: list[Row]) -> Budget:
                 if v is not None:
                     b.initial = v
                     continue
+        s = _ENUM.sub("", s)
         if b.fiscal is None and re.match(r"^(其中[:：]?)?财政(资金|拨款)(小计)?", s):
             rest = re.sub(r"^(其中[:：]?)?财政(资金|拨款)(小计)?[:：]?", "", s)
             v = _first_amount(rest, scale) if rest else None
@@ -181,8 +216,6 @@ def target_budget(rows: list[Row]) -> Budget:
             if v is None and k + 1 < len(cells) and re.match(r"^\d", cells[k + 1][0]):
                 v = _first_amount(cells[k + 1][0], scale)
             b.other = v
-        if b.initial is None and re.match(r"^一般公共预算[:：]?\d", s):
-            pass
     if b.initial is None and b.fiscal is not None:
         b.initial = b.fiscal
         b.notes.append("未见预算总数：取财政资金数")

@@ -64,9 +64,28 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
                 fld = meta_key(m.group("key"))
                 if fld:
                     value = _clean_value(fld, m.group("value"))
+        if fld == "department_weak" and value and not looks_like_org(value):
+            continue
         if fld and value and fld not in out:
             out[fld] = (value, tok.loc)
+    if "department_weak" in out:
+        out.setdefault("department", out["department_weak"])
+        del out["department_weak"]
     return out
+
+
+_TITLE_ORG = re.compile(r"^(?P<org>[\u4e00-\u9fff（）()]{3,30}?(局|委员会|委|办公室|中心|院|联合会|会|政府|馆|所|站|处|室|社|队|团))(20\d\d|关于|部门|项目|本级)")
+
+
+def org_in_title(*texts: str | None) -> str | None:
+    """'大英县民政局2022年度…项目绩效自评情况公示' -> '大英县民政局'."""
+    for t in texts:
+        if not t:
+            continue
+        m = _TITLE_ORG.match(fold_key(t))
+        if m:
+            return m.group("org")
+    return None
 
 
 def split_code(name: str | None) -> tuple[str | None, str | None]:
@@ -81,7 +100,9 @@ def split_code(name: str | None) -> tuple[str | None, str | None]:
 
 def looks_like_org(text: str) -> bool:
     s = fold_key(text)
-    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not re.search(r"[，。；：:]", s)
+    if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、]", s):
+        return False
+    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页"))
 
 
 def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:

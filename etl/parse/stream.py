@@ -23,7 +23,7 @@ _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
 _VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "reason", "basis", "core")
 _L2_TO_L1 = [
-    (re.compile(r"^(数量|质量|时效)"), "产出指标"),
+    (re.compile(r"^(数量|质量|时效|成本)"), "产出指标"),
     (re.compile(r"^(经济效益|社会效益|生态效益|环境效益|可持续)"), "效益指标"),
     (re.compile(r"满意度"), "满意度指标"),
     (re.compile(r"^(经济成本|社会成本|生态环境成本|生态成本)"), "成本指标"),
@@ -52,9 +52,10 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if i + 1 < len(toks) and toks[i + 1].text in ("指标", "指标值"):
+        if i + 1 < len(toks):
             joined = t.text + toks[i + 1].text
-            if is_level1(joined) or is_level2(joined) or column_role(joined):
+            wrapped = toks[i + 1].text in ("指标", "指标值") and (is_level1(joined) or is_level2(joined) or column_role(joined))
+            if wrapped or (not _is_level(t.text) and len(t.text) <= 6 and _is_level(joined)):
                 out.append(Tok(joined, t.loc.merge(toks[i + 1].loc)))
                 i += 2
                 continue
@@ -139,7 +140,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             continue
         if _is_level(t):
             nxt = toks[i + 1].text if i + 1 < n else ""
-            if is_level1(t) and (not is_level2(t) or (is_level2(nxt) and not is_level1(nxt))):
+            if is_level1(t) and (not is_level2(t) or _is_level(nxt)):
                 level1, level2, seen_level1 = strip_score(t), None, True
             else:
                 level2 = strip_score(t)

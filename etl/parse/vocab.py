@@ -34,9 +34,14 @@ def title_kind(text: str) -> str | None:
     if re.search(r"[。；;]", s) or s.count("，") > 1 or re.search(r"\.{3,}|…{2,}|·{3,}", s):
         return None
     for pat, kind in TITLE_PATTERNS:
-        if pat.search(s):
+        m = pat.search(s)
+        if m and _TITLE_TAIL.match(s[m.end():]):
             return kind
     return None
+
+
+# what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：])*$")
 
 
 # --- indicator table columns ------------------------------------------------------
@@ -105,7 +110,8 @@ def is_level2(text: str) -> bool:
 META_KEYS: list[tuple[str, re.Pattern]] = [
     ("project", re.compile(r"^(二级项目名称|项目名称|项目支出名称|项目全称)$")),
     ("project_code", re.compile(r"^(项目编码|项目代码|项目编号)$")),
-    ("department", re.compile(r"^(主管部门|预算部门|预算部门名称|部门名称|部门\(单位\)名称|部门（单位）名称|主管部门名称|部门)$")),
+    ("department", re.compile(r"^(主管部门|主管部门名称|预算部门|预算部门名称|部门名称|部门\(单位\)名称|部门（单位）名称)$")),
+    ("department_weak", re.compile(r"^(部门|来源|发布机构)$")),
     ("unit", re.compile(r"^(实施单位|项目实施单位|填报单位|预算单位|单位名称|执行单位)(\(盖章\)|（盖章）)?$")),
     ("department_code", re.compile(r"^(部门预算编码|预算编码|单位编码|部门编码)$")),
 ]

@@ -1,0 +1,204 @@
+"""Read workbooks: .xlsx (openpyxl) and .xls (xlrd). Each visible sheet's used range is one table.
+
+Cells show what the sheet prints: numbers under their number format (0.86 with a
+percent format is '86%'), dates as YYYY-MM-DD. A merged range keeps its value at
+the top-left cell; the other cells it covers are ''.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+
+from etl.read.cells import clean_text, finish_table, format_date, format_number
+from etl.records import Cell, Document, Loc, ReadError, Row
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_HTML_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)?<(!doctype|html|head|body|table|meta)", re.I | re.S)
+
+
+def read_xlsx(data: bytes, name: str) -> Document:
+    if data[:8] == _OLE_MAGIC:
+        # An .xls saved under .xlsx, or an encrypted .xlsx (also an OLE container).
+        try:
+            doc = read_xls(data, name)
+        except ReadError:
+            raise ReadError("文件不是可读的XLSX工作簿：内容是OLE复合文档，可能已加密（设了打开密码）或已损坏") from None
+        doc.warnings.insert(0, "扩展名为.xlsx，内容实为旧版.xls工作簿")
+        return doc
+    if _looks_html(data):
+        return _as_html(data, name, "xlsx")
+    try:
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions / styles
+            wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError) as e:
+        raise ReadError(f"不是有效的XLSX文件（文件损坏或内容不是Excel工作簿）：{e}") from None
+    except Exception as e:  # openpyxl raises many kinds on bad packages
+        raise ReadError(f"XLSX文件无法解析：{type(e).__name__}: {e}") from None
+    doc = Document(name=name, fmt="xlsx", rows=[], layout="tables")
+    try:
+        for ws in wb.worksheets:
+            if ws.sheet_state != "visible":
+                doc.warnings.append(f"跳过隐藏的工作表「{ws.title}」")
+                continue
+            rows = _openpyxl_sheet(ws, _next_table(doc))
+            doc.rows.extend(rows)
+    except Exception as e:
+        raise ReadError(f"XLSX文件内容无法读取：{type(e).__name__}: {e}") from None
+    finally:
+        wb.close()
+    if not doc.rows:
+        doc.warnings.append("工作簿里没有数据")
+    return doc
+
+
+def _next_table(doc: Document) -> int:
+    return max((r.table for r in doc.rows if r.table is not None), default=-1) + 1
+
+
+def _openpyxl_cell_text(cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return format_date(value)
+    if isinstance(value, (int, float)):
+        return format_number(value, cell.number_format)
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return clean_text(str(value))
+
+
+def _openpyxl_sheet(ws, table: int) -> list[Row]:
+    # Merged cells come back as MergedCell objects whose value is None: they give ''.
+    cells: dict[tuple[int, int], str] = {}
+    # ws._cells holds only the cells stored in the file; iter_rows() would create every
+    # cell of an inflated used range (a sheet formatted down to row 1,048,576).
+    stored = getattr(ws, "_cells", None)
+    all_cells = stored.values() if isinstance(stored, dict) else (c for row in ws.iter_rows() for c in row)
+    for cell in all_cells:
+        if cell.value is not None:
+            text = _openpyxl_cell_text(cell)
+            if text:
+                cells[(cell.row, cell.column)] = text
+    return _sheet_rows(cells, ws.title, table)
+
+
+def _sheet_rows(cells: dict[tuple[int, int], str], sheet: str, table: int) -> list[Row]:
+    """The used range of one sheet as rows: columns from the first to the last filled one."""
+    if not cells:
+        return []
+    first_col = min(c for _, c in cells)
+    last_col = max(c for _, c in cells)
+    by_row: dict[int, list[int]] = {}
+    for r, c in cells:
+        by_row.setdefault(r, []).append(c)
+    rows = []
+    for r in sorted(by_row):
+        row_cells = [
+            Cell(cells.get((r, c), ""), Loc(sheet=sheet, table=table, row=r, col=c))
+            for c in range(first_col, last_col + 1)
+        ]
+        rows.append(Row(row_cells, Loc(sheet=sheet, table=table, row=r), table))
+    return finish_table(rows)
+
+
+def read_xls(data: bytes, name: str) -> Document:
+    if data[:4] == _ZIP_MAGIC:
+        doc = read_xlsx(data, name)
+        doc.warnings.insert(0, "扩展名为.xls，内容实为.xlsx工作簿")
+        return doc
+    if _looks_html(data):
+        return _as_html(data, name, "xls")
+    import xlrd
+
+    doc = Document(name=name, fmt="xls", rows=[], layout="tables")
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+        formatting = True
+    except Exception:
+        try:
+            # Some writers produce files xlrd can read only without formatting records.
+            book = xlrd.open_workbook(file_contents=data, formatting_info=False)
+            formatting = False
+            doc.warnings.append("无法读取单元格格式：合并单元格和数字格式可能没有还原")
+        except Exception as e:
+            raise ReadError(f"不是有效的XLS文件（文件损坏、已加密或内容不是Excel工作簿）：{e}") from None
+    try:
+        for sheet in book.sheets():
+            if sheet.visibility:
+                doc.warnings.append(f"跳过隐藏的工作表「{sheet.name}」")
+                continue
+            doc.rows.extend(_xlrd_sheet(book, sheet, _next_table(doc), formatting))
+    except Exception as e:
+        raise ReadError(f"XLS文件内容无法读取：{type(e).__name__}: {e}") from None
+    if not doc.rows:
+        doc.warnings.append("工作簿里没有数据")
+    return doc
+
+
+def _xlrd_sheet(book, sheet, table: int, formatting: bool) -> list[Row]:
+    import xlrd
+
+    covered: set[tuple[int, int]] = set()
+    for rlo, rhi, clo, chi in sheet.merged_cells:
+        for r in range(rlo, rhi):
+            for c in range(clo, chi):
+                if (r, c) != (rlo, clo):
+                    covered.add((r, c))
+    cells: dict[tuple[int, int], str] = {}
+    for r in range(sheet.nrows):
+        for c, cell in enumerate(sheet.row(r)):
+            if (r, c) in covered:
+                continue
+            ctype, value = cell.ctype, cell.value
+            if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                continue
+            if ctype == xlrd.XL_CELL_TEXT:
+                text = clean_text(value)
+            elif ctype == xlrd.XL_CELL_NUMBER:
+                text = format_number(value, _xlrd_format(book, cell) if formatting else None)
+            elif ctype == xlrd.XL_CELL_DATE:
+                try:
+                    text = format_date(xlrd.xldate_as_datetime(value, book.datemode))
+                except Exception:
+                    text = format_number(value, None)
+            elif ctype == xlrd.XL_CELL_BOOLEAN:
+                text = "TRUE" if value else "FALSE"
+            elif ctype == xlrd.XL_CELL_ERROR:
+                text = xlrd.error_text_from_code.get(value, "#ERR")
+            else:
+                text = clean_text(str(value))
+            if text:
+                cells[(r + 1, c + 1)] = text
+    return _sheet_rows(cells, sheet.name, table)
+
+
+def _xlrd_format(book, cell) -> str | None:
+    try:
+        xf = book.xf_list[cell.xf_index]
+        return book.format_map[xf.format_key].format_str
+    except (IndexError, KeyError, AttributeError, TypeError):
+        return None
+
+
+def _looks_html(data: bytes) -> bool:
+    head = data[:1024].lstrip(b"\xef\xbb\xbf")
+    return bool(_HTML_START.match(head))
+
+
+def _as_html(data: bytes, name: str, ext: str) -> Document:
+    """Many systems export 'Excel' files that are really HTML tables."""
+    from etl.read.html import read_html
+
+    doc = read_html(data, name)
+    doc.warnings.insert(0, f"扩展名为.{ext}，内容实为HTML网页表格")
+    return doc
