@@ -11,6 +11,7 @@ from etl.normalise.measure import parse_measure
 from etl.normalise.place import find_place
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
+from etl.parse.glued import unglue
 from etl.parse.indicators import TableResult, find_header, grid_indicators
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
 from etl.parse.report import sections as report_sections
@@ -45,7 +46,8 @@ def _is_grid(doc: Document) -> bool:
 
 
 def parse_document(doc: Document) -> list[Filing]:
-    segs = split_segments(doc.rows)
+    rows = doc.rows if _is_grid(doc) else unglue(doc.rows)
+    segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
     for seg in segs:

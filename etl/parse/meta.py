@@ -66,8 +66,8 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
                     value = _clean_value(fld, m.group("value"))
         if fld == "department_weak" and value and not looks_like_org(value):
             continue
-        if fld and value and fld not in out:
-            out[fld] = (value, tok.loc)
+        if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))):
+            out[fld] = (value, tok.loc)  # a 二级项目名称 names the project better than its 一级 parent
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])
         del out["department_weak"]

@@ -41,7 +41,7 @@ def title_kind(text: str) -> str | None:
 
 
 # what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：])*$")
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*$")
 
 
 # --- indicator table columns ------------------------------------------------------
