@@ -35,6 +35,7 @@ class FileResult:
 @dataclass
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -202,4 +203,12 @@ def ingest_paths(
         if len(pending) >= flush_every or time.monotonic() - last_flush >= flush_seconds:
             flush()
     flush()
+    if summary.loaded and _checks() is not None:
+        # copy clusters compare filings across files, so they are redone over the whole database
+        from etl.recheck import refresh_copies
+
+        try:
+            refresh_copies(db_path)
+        except Exception as exc:  # the filings are in; only the cross-filing comparison is missing
+            summary.warnings.append(f"重复指标比对失败：{type(exc).__name__}: {exc}")
     return summary

@@ -1,0 +1,23 @@
+"""Checks over parsed filings: a registry of rules, derived figures and copy clusters.
+
+    run_checks(filing, settings=None) -> list[Finding]
+    filing_metrics(filing, findings, settings=None) -> dict   (table filing_metrics)
+    classify_reason(text) -> 'R1'..'R9' | 'R0' (placeholder) | None
+    copy_clusters(filings, settings=None) -> [[(filing_id, similarity), ...], ...]
+    copy_findings(filings, settings=None) -> list[Finding]    (family 'copying')
+    load_settings(path=None) -> Settings
+    REGISTRY: {rule_id: Rule(id, family, severity, title, fn, scope, example)}
+"""
+from __future__ import annotations
+
+from .copying import copy_clusters, copy_findings
+from .metrics import filing_metrics
+from .reasons import CATEGORY_NAMES, classify_reason
+from .registry import FAMILIES, REGISTRY, SEVERITIES, Rule
+from .run import run_checks
+from .settings import Settings, load_settings
+
+__all__ = [
+    "run_checks", "filing_metrics", "classify_reason", "copy_clusters", "copy_findings", "load_settings",
+    "Settings", "REGISTRY", "Rule", "FAMILIES", "SEVERITIES", "CATEGORY_NAMES",
+]

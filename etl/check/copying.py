@@ -1,0 +1,134 @@
+"""copying: near-identical indicator sets across projects, departments or years.
+
+Each filing's indicators become a set of folded (name, target) pairs; two
+filings whose sets have a Jaccard similarity at or above the threshold (both
+sets at least `min_indicators` long) are linked, and linked filings form a
+cluster. A filing is never compared with itself, and a filing is not compared
+with one of the same department, year and project (a target table and its
+self-evaluation share indicators by design; so do two copies of one filing).
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from itertools import combinations
+
+from etl.normalise.measure import fold
+from etl.records import Filing, Finding
+
+from .registry import REGISTRY, rule
+from .settings import Settings, load_settings
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"^指标\d+[:：]", "", fold(text or "")).strip("。.")
+
+
+def indicator_set(filing: Filing) -> frozenset[str]:
+    return frozenset(f"{_norm(i.name)}→{_norm(i.target)}" for i in filing.indicators if _norm(i.name))
+
+
+def _key(f: Filing, idx: int) -> str:
+    return f.filing_id or f"#{idx}"
+
+
+def _expected_pair(a: Filing, b: Filing) -> bool:
+    same_dept = _norm(a.department) == _norm(b.department) and bool(_norm(a.department))
+    if not same_dept or a.year != b.year:
+        return False
+    if _norm(a.project) == _norm(b.project):
+        return True
+    kinds = {a.doc_kind.rsplit("_", 1)[-1], b.doc_kind.rsplit("_", 1)[-1]}
+    return kinds == {"target", "eval"} and a.doc_kind.split("_")[0] == b.doc_kind.split("_")[0]
+
+
+def _edges(filings: list[Filing], settings: Settings) -> dict[tuple[int, int], float]:
+    sets = [indicator_set(f) for f in filings]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(sets):
+        if len(s) >= settings.copy_min_indicators:
+            for item in s:
+                index[item].append(i)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for members in index.values():
+        for i, j in combinations(members, 2):
+            shared[(i, j)] += 1
+    edges = {}
+    for (i, j), n in shared.items():
+        a, b = filings[i], filings[j]
+        if _key(a, i) == _key(b, j) or _expected_pair(a, b):
+            continue
+        sim = n / len(sets[i] | sets[j])
+        if sim >= settings.copy_jaccard - 1e-9:
+            edges[(i, j)] = sim
+    return edges
+
+
+def _clusters(filings, settings):
+    edges = _edges(filings, settings)
+    parent = list(range(len(filings)))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    best: dict[int, float] = defaultdict(float)
+    for (i, j), sim in edges.items():
+        parent[find(i)] = find(j)
+        best[i], best[j] = max(best[i], sim), max(best[j], sim)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in best:
+        groups[find(i)].append(i)
+    out = [sorted(g, key=lambda i: (-best[i], _key(filings[i], i))) for g in groups.values()]
+    out.sort(key=lambda g: (-len(g), -best[g[0]], _key(filings[g[0]], g[0])))
+    return out, best, edges
+
+
+def copy_clusters(filings: list[Filing], settings: Settings | None = None) -> list[list[tuple[str, float]]]:
+    """Clusters of near-identical filings: [[(filing_id, best similarity to another member), ...], ...]."""
+    settings = settings or load_settings()
+    groups, best, _ = _clusters(filings, settings)
+    return [[(_key(filings[i], i), round(best[i], 4)) for i in g] for g in groups]
+
+
+def _describe(f: Filing) -> str:
+    parts = [p for p in (f.department, f.project, f"{f.year}年" if f.year else None) if p]
+    return "／".join(parts) or (f.source_file or f.filing_id or "?")
+
+
+@rule("COPY_SIMILAR_INDICATORS", "copying", "warning", "指标与其他项目、部门或年度几乎相同",
+      scope="corpus", example="ex_copying")
+def _copy_rule(filings, ctx):
+    groups, best, edges = _clusters(filings, ctx.settings)
+    for n, g in enumerate(groups, start=1):
+        for i in g:
+            others = []
+            for j in g:
+                sim = edges.get((min(i, j), max(i, j)))
+                if j != i and sim is not None:  # only the filings it was compared with directly
+                    others.append((j, sim))
+            others.sort(key=lambda t: -(t[1] or 0))
+            named = "；".join(f"{_describe(filings[j])}" + (f"（相似度 {sim:.0%}）" if sim else "")
+                             for j, sim in others[:5])
+            more = f" 等 {len(others)} 份" if len(others) > 5 else ""
+            yield i, None, (f"本表 {len(indicator_set(filings[i]))} 项指标（名称+指标值）与以下填报几乎相同：{named}{more}；"
+                            f"不同项目、部门或年度的指标应按各自的产出和效益设定（相似组 {n}，阈值 "
+                            f"{ctx.settings.copy_jaccard:.0%}）。"), f"相似组={n}；最高相似度={best[i]:.2f}"
+
+
+class _Ctx:
+    def __init__(self, settings):
+        self.settings = settings
+
+
+def copy_findings(filings: list[Filing], settings: Settings | None = None) -> list[Finding]:
+    """One `copying` finding for every filing in a cluster (indicator_seq NULL)."""
+    settings = settings or load_settings()
+    r = REGISTRY["COPY_SIMILAR_INDICATORS"]
+    out = []
+    for i, seq, message, evidence in _copy_rule(filings, _Ctx(settings)):
+        out.append(Finding(rule=r.id, family=r.family, severity=r.severity, message=message,
+                           indicator_seq=seq, filing_id=filings[i].filing_id, evidence=evidence))
+    return out

@@ -1,0 +1,48 @@
+"""The rule registry: every check has a stable id, a family, a severity and a Chinese title.
+
+A rule function takes (filing, ctx) and yields (indicator_seq or None, message,
+evidence); the registry wraps each into a Finding with the rule's metadata, so a
+rule can only ever report under its own id. Corpus rules (copying) take a list of
+filings instead and are run by `copy_findings`, not by `run_checks`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from etl.records import Finding
+
+FAMILIES = ("vague", "scoring", "reason", "category", "numbers", "copying", "template", "parse")
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    family: str
+    severity: str
+    title: str  # Chinese, one line
+    fn: Callable
+    scope: str = "filing"  # 'filing' (run_checks) or 'corpus' (copy_findings)
+    example: str | None = None  # name of the function in etl.check.examples that triggers it
+
+    def run(self, filing, ctx) -> list[Finding]:
+        out = []
+        for seq, message, evidence in self.fn(filing, ctx) or ():
+            out.append(Finding(rule=self.id, family=self.family, severity=self.severity, message=message,
+                               indicator_seq=seq, filing_id=getattr(filing, "filing_id", None), evidence=evidence))
+        return out
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, family: str, severity: str, title: str, *, scope: str = "filing", example: str | None = None):
+    assert family in FAMILIES and severity in SEVERITIES, rule_id
+    assert rule_id not in REGISTRY, f"duplicate rule id {rule_id}"
+
+    def wrap(fn: Callable[..., Iterable]):
+        REGISTRY[rule_id] = Rule(rule_id, family, severity, title, fn, scope, example)
+        return fn
+
+    return wrap

@@ -1,0 +1,126 @@
+"""template: placeholders, template residue, look-alike characters and typos in fixed wording."""
+from __future__ import annotations
+
+import difflib
+import re
+
+from etl.normalise.measure import fold
+
+from .facts import row_label, show
+from .registry import rule
+from .values import ftext, garbled
+
+_CELLS = (("三级指标", "name"), ("指标值", "target"), ("实际完成值", "actual"), ("指标描述", "description"),
+          ("偏差原因", "reason"), ("一级指标", "level1"), ("二级指标", "level2"), ("指标值确定依据", "basis"))
+
+
+def _cells(ind):
+    for label, attr in _CELLS:
+        text = getattr(ind, attr)
+        if text and text.strip():
+            yield label, text
+
+
+@rule("TPL_RESIDUE", "template", "warning", "模板残留或占位符", example="ex_template_residue")
+def residue(f, ctx):
+    marks = ctx.settings.words("template_residue")
+    for ind in f.indicators:
+        for label, text in _cells(ind):
+            hit = [m for m in marks if m in text]
+            if hit:
+                yield ind.seq, (f"{row_label(ind)}的{label}{show(text)}含模板占位符「{hit[0]}」；"
+                                f"应把模板里的说明或星号换成实际内容。"), f"{label}={text}"
+                break
+
+
+@rule("TPL_LABEL_ONLY", "template", "warning", "只有模板标签的指标行", example="ex_label_only")
+def label_only(f, ctx):
+    pats = ctx.settings.patterns("label_only")
+    for ind in f.indicators:
+        name = ftext(ind.name)
+        if name and any(p.match(name) for p in pats):
+            yield ind.seq, f"{row_label(ind)}的名称只是模板标签{show(ind.name)}，没有填写实际指标。", f"三级指标={ind.name}"
+
+
+@rule("TPL_GOAL_PLACEHOLDER", "template", "warning", "绩效目标只填了模板占位", example="ex_plan_000_p2")
+def goal_placeholder(f, ctx):
+    pats = ctx.settings.patterns("label_only")
+    for sec in f.sections:
+        if sec.kind == "report":
+            continue
+        text = re.sub(r"^\d+[.、．]", "", ftext(sec.text))
+        if text and (any(p.match(text) for p in pats) or any(m in text for m in ctx.settings.words("template_residue"))):
+            yield None, f"{sec.heading or '绩效目标'}只写了模板占位{show(sec.text)}，没有填写实际目标。", \
+                f"{sec.heading}={sec.text}"
+
+
+@rule("TPL_PLACEHOLDER_VALUE", "template", "info", "指标值只填了占位符", example="ex_placeholder_value")
+def placeholder_value(f, ctx):
+    from .values import is_placeholder
+    for ind in f.indicators:
+        if ftext(ind.name) and is_placeholder(ind.target, ctx.settings):
+            yield ind.seq, f"{row_label(ind)}的指标值只有{show(ind.target)}；应填写具体目标值，或删除该行。", \
+                f"指标值={ind.target}"
+
+
+@rule("TPL_TYPO", "template", "warning", "固定用语中的错别字", example="ex_typo_000")
+def typo(f, ctx):
+    typos = ctx.settings.typos
+    for ind in f.indicators:
+        for label, text in _cells(ind):
+            s = fold(text)
+            hit = next(((p, right) for p, right in typos.items() if re.search(p, s)), None)
+            if hit:
+                p, right = hit
+                wrong = re.search(p, s).group(0)
+                right = right.replace("N", re.sub(r"\D", "", wrong)) if right.startswith("N") else right
+                yield ind.seq, f"{row_label(ind)}的{label}{show(text)}中「{wrong}」疑为错别字，应为「{right}」。", \
+                    f"{label}={text}"
+                break
+
+
+@rule("TPL_BASIS_UNKNOWN", "template", "info", "指标值确定依据不是规定的类别", example="ex_basis_unknown")
+def basis_unknown(f, ctx):
+    allowed = ctx.settings.words("basis", "allowed")
+    typos = ctx.settings.typos
+    for ind in f.indicators:
+        b = ftext(ind.basis)
+        if not b or b in allowed or any(re.search(p, b) for p in typos):
+            continue
+        if b.endswith("标准") and len(b) <= 8:
+            close = difflib.get_close_matches(b, allowed, n=1, cutoff=0.6)
+            hint = f"，疑为「{close[0]}」之误" if close else ""
+            yield ind.seq, (f"{row_label(ind)}的指标值确定依据{show(ind.basis)}不是规定的类别"
+                            f"（计划标准、行业标准、历史标准、其他标准）{hint}。"), f"指标值确定依据={ind.basis}"
+
+
+@rule("TPL_LOOKALIKE", "template", "info", "数值中的形近字或识别错误", example="ex_lookalike")
+def lookalike(f, ctx):
+    for ind in f.indicators:
+        for label, text in (("指标值", ind.target), ("实际完成值", ind.actual)):
+            if not text:
+                continue
+            why = garbled(text)
+            if why is None and re.search(r"[═〓]", text):
+                why = "运算符用了制表符「═」，应为「=」"
+            if why:
+                yield ind.seq, f"{row_label(ind)}的{label}{show(text)}：{why}，疑为录入或识别错误，请核对原件。", \
+                    f"{label}={text}"
+                break
+
+
+_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])([A-Za-z]+)(?=[\u4e00-\u9fff，,、。（(])")
+
+
+@rule("TPL_STRAY_LATIN", "template", "info", "中文中夹杂识别错误的字母", example="ex_stray_latin")
+def stray_latin(f, ctx):
+    ok = set(ctx.settings.words("categories", "acronyms"))
+    for ind in f.indicators:
+        for label, text in (("三级指标", ind.name), ("二级指标", ind.level2), ("一级指标", ind.level1)):
+            if not text:
+                continue
+            bad = [m for m in _LATIN.findall(text) if m not in ok and m.upper() not in ok]
+            if bad:
+                yield ind.seq, f"{row_label(ind)}的{label}{show(text)}中夹着字母「{bad[0]}」，疑为识别错误，请核对原件。", \
+                    f"{label}={text}"
+                break

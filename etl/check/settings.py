@@ -1,0 +1,179 @@
+"""Settings of the checks: weights, thresholds, bands, the 序时 schedule and lexicons.
+
+Defaults live in settings.toml beside this file (values from RULES.md). A
+settings file may carry [jurisdictions."<place>"] tables that override any key
+for filings from that province, city or county.
+"""
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).with_name("settings.toml")
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+@dataclass
+class Settings:
+    """The parsed settings file. `raw` is the TOML as a dict; properties give typed access."""
+
+    raw: dict[str, Any]
+    jurisdictions: dict[str, dict] = field(default_factory=dict)
+    place: str | None = None  # the jurisdiction these settings were specialised for
+
+    # --- typed access -------------------------------------------------------------------
+    def _get(self, *keys, default=None):
+        node: Any = self.raw
+        for k in keys:
+            if not isinstance(node, dict) or k not in node:
+                return default
+            node = node[k]
+        return node
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {k: float(v) for k, v in self._get("weights", default={}).items()}
+
+    @property
+    def tolerance(self) -> float:
+        return float(self._get("scoring", "tolerance", default=0.01))
+
+    @property
+    def equal_rel_tolerance(self) -> float:
+        return float(self._get("scoring", "equal_rel_tolerance", default=0.001))
+
+    @property
+    def score_slack(self) -> float:
+        return float(self._get("scoring", "score_slack", default=0.5))
+
+    @property
+    def score_slack_share(self) -> float:
+        return float(self._get("scoring", "score_slack_share", default=0.1))
+
+    @property
+    def over_achievement_factor(self) -> float:
+        return float(self._get("scoring", "over_achievement_factor", default=1.5))
+
+    @property
+    def over_achievement_min_target(self) -> float:
+        return float(self._get("scoring", "over_achievement_min_target", default=1))
+
+    @property
+    def unverified_band(self) -> str:
+        return str(self._get("scoring", "unverified_band", default="达成"))
+
+    @property
+    def band_position(self) -> float:
+        return float(self._get("scoring", "band_position", default=0.0))
+
+    @property
+    def qualitative_bands(self) -> dict[str, tuple[float, float]]:
+        bands = self._get("qualitative_bands", default={})
+        return {k: (float(v[0]), float(v[1])) for k, v in bands.items()}
+
+    @property
+    def grades(self) -> list[tuple[str, float]]:
+        """(grade, lowest score), best grade first."""
+        g = self._get("grades", default={})
+        return sorted(((k, float(v)) for k, v in g.items()), key=lambda kv: -kv[1])
+
+    @property
+    def exec_threshold(self) -> float:
+        return float(self._get("execution", "threshold", default=0.9))
+
+    @property
+    def rate_tolerance(self) -> float:
+        return float(self._get("execution", "rate_tolerance", default=0.006))
+
+    @property
+    def amount_tolerance(self) -> float:
+        return float(self._get("execution", "amount_tolerance", default=0.015))
+
+    @property
+    def schedule(self) -> dict[int, float]:
+        sched = self._get("execution", "schedule", default={12: 1.0})
+        return dict(sorted((int(k), float(v)) for k, v in sched.items()))
+
+    @property
+    def schedule_slack(self) -> float:
+        return float(self._get("execution", "schedule_slack", default=0.1))
+
+    @property
+    def copy_jaccard(self) -> float:
+        return float(self._get("copying", "jaccard", default=0.8))
+
+    @property
+    def copy_min_indicators(self) -> int:
+        return int(self._get("copying", "min_indicators", default=4))
+
+    def words(self, *keys) -> list[str]:
+        return list(self._get("lexicon", *keys, default=[]))
+
+    @property
+    def typos(self) -> dict[str, str]:
+        return dict(self._get("lexicon", "typos", default={}))
+
+    def patterns(self, *keys) -> list[re.Pattern]:
+        return [re.compile(p) for p in self.words(*keys)]
+
+    # --- schedule -----------------------------------------------------------------------
+    def schedule_share(self, month: int) -> float:
+        """序时进度 expected by the end of `month`, interpolated between schedule points."""
+        pts = [(0, 0.0)] + list(self.schedule.items())
+        for (m0, v0), (m1, v1) in zip(pts, pts[1:]):
+            if month <= m1:
+                return v0 + (v1 - v0) * (month - m0) / (m1 - m0) if m1 != m0 else v1
+        return pts[-1][1]
+
+    def grade_for(self, score: float | None) -> str | None:
+        if score is None:
+            return None
+        for grade, low in self.grades:
+            if score >= low - 1e-9:
+                return grade
+        return self.grades[-1][0] if self.grades else None
+
+    # --- jurisdictions ------------------------------------------------------------------
+    def for_filing(self, filing) -> "Settings":
+        """These settings with the overrides for the filing's place (province < city < county)."""
+        if not self.jurisdictions:
+            return self
+        raw, place = self.raw, None
+        for name in (getattr(filing, "province", None), getattr(filing, "city", None), getattr(filing, "county", None)):
+            if name and name in self.jurisdictions:
+                raw, place = _merge(raw, self.jurisdictions[name]), name
+        if place is None:
+            return self
+        return Settings(raw=raw, jurisdictions={}, place=place)
+
+
+_CACHE: dict[str, Settings] = {}
+
+
+def load_settings(path: str | None = None) -> Settings:
+    """Read a settings file (TOML). Keys missing from it keep the defaults."""
+    key = str(path or DEFAULT_PATH)
+    if key in _CACHE:
+        return _CACHE[key]
+    with open(DEFAULT_PATH, "rb") as fh:
+        raw = tomllib.load(fh)
+    if path is not None and Path(path) != DEFAULT_PATH:
+        with open(path, "rb") as fh:
+            raw = _merge(raw, tomllib.load(fh))
+    jur = raw.pop("jurisdictions", {}) or {}
+    settings = Settings(raw=raw, jurisdictions=jur)
+    _CACHE[key] = settings
+    return settings

@@ -1,0 +1,141 @@
+"""How a printed target or actual value reads: empty, a placeholder, garbled, measurable or vague.
+
+The vague test judges structure first: a value that holds a number (a measure,
+a date, a period, '28家企业帮扶28个村') is definite however trivial; one with no
+number is vague unless it is a definite word (优良, 合格, 是) or a definite
+negation (不超编、无违规支出). The lexicon only names the offending words and
+stops a negation such as 不断提升 from passing as definite.
+"""
+from __future__ import annotations
+
+import re
+
+from etl.normalise.measure import fold, parse_measure
+from etl.records import Indicator
+
+from .settings import Settings
+
+_INEQ_START = re.compile(r"^(≥|≤|>|<|=>|>=|<=|=<|⩾|⩽|大于|小于|不低于|不少于|不小于|不高于|不超过|不多于|不大于|至少|高于|低于|超过|多于|少于)")
+_INEQ_END = re.compile(r"(以上|以下|以内|之内)$")
+# A measure printed with an OCR look-alike for its operator: '二100百分比' (= read as 二).
+_LOOKALIKE_OP = re.compile(r"^[二═〓]\s*\d")
+# The letter O or o where a digit belongs: '第O份', '1O0人'.
+_LETTER_DIGIT = re.compile(r"(?<![A-Za-z])[Oo](?![A-Za-z])")
+# A stray character before a measure: '到0次' (OCR dropped '≥4'); qualifiers that
+# legitimately precede a number are kept out.
+_QUALIFIERS = set("约近共计超每逾全第各均达满累合总")
+
+
+def ftext(text: str | None) -> str:
+    return fold(text) if text else ""
+
+
+_CN_COUNT = re.compile(r"[零一二两三四五六七八九十百千]+[个次人年月天日周项家所篇批份场期季件台套辆户名处座栋间张本册条门类]")
+
+
+def has_digit(text: str) -> bool:
+    """A number in figures, or one in words with a measure word (一年, 两次)."""
+    return bool(re.search(r"\d", text) or _CN_COUNT.search(text))
+
+
+def is_placeholder(text: str | None, settings: Settings) -> bool:
+    s = ftext(text).rstrip("。.")
+    return bool(s) and s.lower() in {fold(p).lower() for p in settings.words("placeholders")}
+
+
+def is_blank(text: str | None) -> bool:
+    return not ftext(text)
+
+
+def garbled(text: str | None) -> str | None:
+    """Why a value looks like a measure mangled by OCR or typing, or None."""
+    s = ftext(text)
+    if not s or parse_measure(s) is not None:
+        return None
+    if _LOOKALIKE_OP.match(text.strip()):
+        return "运算符印成了形近字"
+    if len(s) <= 8 and _LETTER_DIGIT.search(s) and not re.search(r"[A-Za-z]{2,}", s):
+        return "数字位置上是字母O"
+    if len(s) >= 2 and not has_digit(s[0]) and s[0] not in _QUALIFIERS and re.match(r"[\u4e00-\u9fff]", s[0]):
+        if parse_measure(s[1:]) is not None and has_digit(s[1:2]):
+            return f"数值前多了「{s[0]}」"
+    return None
+
+
+def is_inequality(text: str | None, measure=None) -> bool:
+    s = ftext(text)
+    if not s:
+        return False
+    if measure is not None and measure.op in (">=", "<=", ">", "<"):
+        return True
+    return bool(_INEQ_START.match(s) or (has_digit(s) and _INEQ_END.search(s)))
+
+
+def lexicon_hits(text: str, settings: Settings) -> list[str]:
+    s = ftext(text)
+    hits = [w for w in settings.words("vague") if w in s]
+    # keep the longest words only: 效果明显 rather than also 明显
+    return [w for w in hits if not any(w != o and w in o for o in hits)]
+
+
+def is_definite_word(text: str, settings: Settings) -> bool:
+    s = ftext(text).rstrip("。.")
+    if s in {fold(w) for w in settings.words("definite")}:
+        return True
+    if lexicon_hits(s, settings):
+        return False
+    return any(p.match(s) for p in settings.patterns("definite_patterns"))
+
+
+def name_is_rate(ind: Indicator, settings: Settings) -> bool:
+    name = ftext(ind.name)
+    return any(w in name for w in settings.words("categories", "rate_words"))
+
+
+def is_time_name(ind: Indicator, settings: Settings) -> bool:
+    name = ftext(ind.name)
+    return "率" not in name and any(re.search(p, name) for p in settings.words("categories", "time_names"))
+
+
+def is_cost_row(ind: Indicator) -> bool:
+    return "成本" in ftext(ind.level2) or "成本" in ftext(ind.level1)
+
+
+def is_percent(measure, settings: Settings) -> bool:
+    return measure is not None and measure.unit in settings.words("units", "percent")
+
+
+def is_money(text: str | None, measure, settings: Settings) -> bool:
+    if measure is not None and measure.unit in settings.words("units", "money"):
+        return True
+    s = ftext(text)
+    return bool(re.search(r"\d\s*(亿|万|千)?元", s) or re.search(r"\d\s*万$", s))
+
+
+def vague_why(text: str | None, ind: Indicator, settings: Settings, role: str) -> str | None:
+    """Chinese reason why the value cannot be measured, or None when it can (or is empty)."""
+    s = ftext(text)
+    if not s or is_placeholder(text, settings) or garbled(text):
+        return None
+    measure = ind.actual_m if role == "actual" else ind.target_m
+    if measure is None:
+        measure = parse_measure(text)
+    if role == "actual" and is_inequality(text, measure):
+        return "实际完成值写成了不等式，只说明达到某个门槛，没有给出实际测得的数值"
+    if has_digit(s):
+        if role == "target" and is_percent(measure, settings):
+            if is_cost_row(ind) and not name_is_rate(ind, settings):
+                return "成本指标的指标值是百分比，看不出花多少钱，这个数字对该指标没有意义"
+            if is_time_name(ind, settings):
+                return "完成时间的指标值是百分比，没有给出日期或期限"
+        return None
+    if is_definite_word(s, settings):
+        return None
+    hits = lexicon_hits(s, settings)
+    if ind.name and fold(ind.name) == s:
+        return "指标值只是重复了指标名称，没有数值"
+    if hits:
+        return "含模糊用语「" + "、".join(hits) + "」，没有数字、运算符或评分标准"
+    if ind.name and (s in fold(ind.name) or (s.endswith(("率", "情况", "数量", "程度")) and len(s) >= 3)):
+        return "指标值写的是指标的描述而不是数值"
+    return "没有数字、运算符或评分标准"
