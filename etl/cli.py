@@ -79,8 +79,8 @@ def sample(
     if manifest_path.exists():
         typer.echo(f"sample corpus already in {out}")
         return
-    generate_corpus(out, seed=seed)
-    typer.echo(f"sample corpus written to {out}")
+    manifest = generate_corpus(out, seed=seed)
+    typer.echo(f"sample corpus written to {out}: {manifest.counts['files']} files, {manifest.counts['filings']} filings")
 
 
 @app.command()

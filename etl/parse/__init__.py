@@ -41,6 +41,13 @@ class Context:
         self.place = None
 
 
+def _same_org(from_title: str | None, earlier: str | None) -> str | None:
+    """A title's '湖南省株洲市渌口区财政局' is the '渌口区财政局' an earlier part of the document named."""
+    if from_title and earlier and from_title.endswith(earlier):
+        return earlier
+    return from_title
+
+
 def _is_grid(doc: Document) -> bool:
     return doc.fmt != "txt" or doc.layout in GRID_LAYOUTS
 
@@ -109,7 +116,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if not dept:
         dept = (
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
-            or org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells])
+            or _same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]), ctx.department)
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
         )

@@ -191,6 +191,21 @@ def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = 10000.0 if b.in_yuan else 1.0
+    # grid: a key cell with its amount in the cell below ('资金总额' over '526.45')
+    for r, below in zip(rows, rows[1:]):
+        if r.table is None or below.table != r.table:
+            continue
+        for pos, cell in enumerate(r.cells):
+            key = _ENUM.sub("", fold_key(cell.text))
+            under = below.cells[pos].text if pos < len(below.cells) else ""
+            if not re.match(r"^\d", fold_key(under)):
+                continue
+            if b.initial is None and _TARGET_TOTAL.match(key):
+                b.initial = _first_amount(fold_key(under), scale)
+            elif b.fiscal is None and re.match(r"^(其中[:：]?)?财政(资金|拨款)", key):
+                b.fiscal = _first_amount(fold_key(under), scale)
+            elif b.other is None and re.match(r"^(其中[:：]?)?其他资金", key):
+                b.other = _first_amount(fold_key(under), scale)
     cells = [(fold_key(c.text), c) for r in rows for c in r.cells if c.text.strip()]
     for k, (s, cell) in enumerate(cells):
         if b.initial is None:

@@ -38,6 +38,9 @@ def tokens(rows: list[Row]) -> list[Token]:
 
 
 def _clean_value(fld: str, value: str) -> str | None:
+    # cut off a second key printed in the same cell ('渌口区财政局    单位：万元') before spaces go
+    value = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", value.strip())[0]
+    value = re.sub(r"\s*单位[:：]\s*(万元|元)\s*$", "", value)
     v = cell_text(value)
     if v is None:
         return None
