@@ -11,6 +11,7 @@ from etl.normalise.measure import parse_measure
 from etl.normalise.place import find_place
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
+from etl.parse.flagrows import flag_rows
 from etl.parse.glued import unglue
 from etl.parse.indicators import TableResult, find_header, grid_indicators
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
@@ -98,6 +99,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
+        glued = flag_rows(rows)
+        if glued and (table is None or len(glued) > len(table.indicators)):
+            table = TableResult(indicators=glued, notes=["单元格粘连的表格：按“是否核心指标”逐行切分，部分数值可能不准"])
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)
@@ -162,6 +166,8 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if table is not None:
         f.indicators = table.indicators
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
+    if f.total_score is None and kind.endswith("self_eval"):
+        f.total_score = _stated_total(rows)
     for ind in f.indicators:
         ind.target_m = parse_measure(ind.target)
         ind.actual_m = parse_measure(ind.actual)
@@ -170,6 +176,22 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.parse_status = status
     f.parse_notes = notes + why
     return f
+
+
+def _stated_total(rows: list[Row]) -> float | None:
+    """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row."""
+    cells = [fold_key(c.text) for r in rows for c in r.cells if c.text.strip()]
+    for k, t in enumerate(cells):
+        m = re.search(r"(自评总分|自评得分|综合得分)(\(分\))?[:：]?", t)
+        if not m:
+            continue
+        for nxt in [t[m.end():]] + cells[k + 1: k + 3]:
+            v = re.match(r"^(\(分\))?(\d+(?:\.\d+)?)", nxt)
+            if v and 0 < float(v.group(2)) <= 100:
+                return float(v.group(2))
+            if nxt and not re.fullmatch(r"\(分\)", nxt):
+                break
+    return None
 
 
 def goal_sections(rows: list[Row], stop: int) -> list[Section]:

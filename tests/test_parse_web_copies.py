@@ -1,0 +1,89 @@
+"""Web and OCR copies of filings: layouts whose cell positions are lost still parse."""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.parse.flagrows import split_weight_score
+from etl.read import read_bytes
+
+
+def parse(text: str):
+    return parse_document(read_bytes(text.encode("utf-8"), "copy.txt"))
+
+
+def test_pipe_table_with_split_target_columns_and_amounts_in_yuan():
+    text = (
+        "2022年度项目支出绩效自评表 | 部门:某县某中学 |\n|\n"
+        "| 项目名称 | 营养改善计划专项资金 | 主管部门 | 永德县教育体育局 | 实施单位 | 某县某中学 | 项目资金 (元) |\n"
+        "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | 年度资金总额 |\n"
+        "| 200000 | 180000 | 10 | 90% | 9 | 其中:当年财政 拨款 |\n"
+        "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 |"
+        " 产出指标 | 数量指标 | 受助学生人数 | ≧ | 700 | 人次 | 700 | 20 | 20 |\n"
+        "| 质量指标 | 覆盖率 | ═ | 100 | % | 98% | 20 | 18 | 个别学生转学 |\n"
+        "| 满意度指标 | 服务对象满意度指标 | 家长满意度 | ≧ | 95 | % | 96% | 10 | 10 |\n"
+        "| 其他需要说明事项 | 无 | 总分 | 60 | 57 | 良 |\n"
+    )
+    (f,) = parse(text)
+    assert f.doc_kind == "project_self_eval"
+    assert (f.department, f.unit, f.county) == ("永德县教育体育局", "某县某中学", "永德县")
+    assert f.budget_initial is None  # only two amounts for three columns: the blank one is 年初
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (20.0, 18.0, 0.9)
+    assert [(i.name, i.target, i.actual, i.weight, i.score, i.reason) for i in f.indicators] == [
+        ("受助学生人数", "≧700人次", "700", 20, 20, None),
+        ("覆盖率", "═100%", "98%", 20, 18, "个别学生转学"),
+        ("家长满意度", "≧95%", "96%", 10, 10, None),
+    ]
+    assert (f.total_weight, f.total_score, f.grade_reported) == (60, 57, "良")
+
+
+def test_one_cell_per_line_with_blank_level_cells():
+    lines = [
+        "某县民政局2022年度项目绩效自评情况公示", "绩效指标", "一级", "指标", "二级指标", "三级指标", "指标值",
+        "全年实际完成值", "未完成原因和改进措施", "数量指标", "助学人数", "应助尽助", "9", " ", "成本指标",
+        "资金执行率", "100%", "82%", "动态管理人员减少", "服务对象", "满意度指标", "政策知晓率", "≥90%", "≥90%", " ",
+    ]
+    (f,) = parse("\n\n".join(lines))
+    assert f.doc_kind == "project_self_eval"
+    rows = [(i.level1, i.level2, i.name, i.target, i.actual, i.reason) for i in f.indicators]
+    assert rows == [
+        ("产出指标", "数量指标", "助学人数", "应助尽助", "9", None),
+        ("产出指标", "成本指标", "资金执行率", "100%", "82%", "动态管理人员减少"),
+        ("满意度指标", "服务对象满意度指标", "政策知晓率", "≥90%", "≥90%", None),
+    ]
+
+
+def test_text_glued_without_separators_is_cut_at_the_vocabulary():
+    text = (
+        "还剩1页未读\n省级部门预算项目支出绩效目标表(2023年度)一级项目名称文化专项资金二级项目名称免费开放补助资金"
+        "主管部门嘉峪关市文化和旅游局项目总投资20万元预算申报数20万元年度绩效目标提高服务水平一级指标二级指标三级指标"
+        "指标目标值产出指标数量指标免费开放天数=300天质量指标考核指标完成率=100百分比效益指标社会效益指标接待观众人数"
+        "=30000人次满意度指标服务对象满意度服务对象满意度%=99百分比"
+    )
+    (f,) = parse(text)
+    assert (f.doc_kind, f.project, f.department, f.year, f.budget_initial) == (
+        "project_target", "免费开放补助资金", "嘉峪关市文化和旅游局", 2023, 20.0)
+    assert [(i.level2, i.name, i.target) for i in f.indicators] == [
+        ("数量指标", "免费开放天数", "=300天"),
+        ("质量指标", "考核指标完成率", "=100百分比"),
+        ("社会效益指标", "接待观众人数", "=30000人次"),
+        ("服务对象满意度", "服务对象满意度%", "=99百分比"),
+    ]
+
+
+def test_glued_core_flag_rows_and_side_by_side_weight_and_score():
+    assert split_weight_score("22") == (2, 2)
+    assert split_weight_score("1010") == (10, 10)
+    assert split_weight_score("107.6") == (10, 7.6)
+    text = (
+        "1、部门整体绩效自评表主管部门财政处室自评总分(分)95.5部门联系人某某联系电话\n"
+        "2、中心2021年完成履职任务。指标名称计量单位指标性质年初指标值调整指标值全年完成值得分系数(%)指标权重(分)"
+        "指标得分(分)是否核心指标人员控制率%定量指标100%92%100%22否预算调整率%3%0100%22否"
+        "资金使用合规性好好100%55否培训次数次26次12次100%1010是"
+    )
+    (f,) = parse(text)
+    assert (f.doc_kind, f.year, f.total_score) == ("dept_self_eval", 2021, 95.5)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("人员控制率", "100%", "92%", 2, 2),
+        ("预算调整率", "3%", "0", 2, 2),
+        ("资金使用合规性", "好", "好", 5, 5),
+        ("培训次数", "26次", "12次", 10, 10),
+    ]
