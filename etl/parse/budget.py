@@ -187,6 +187,18 @@ def _first_amount(text: str, scale: float) -> float | None:
     return v / scale
 
 
+def _keyed_amount(cell: str, after: str, key: str, scale: float) -> float | None:
+    """The amount of a key cell: in the same cell ('财政资金：0.67') or in the next one."""
+    m = re.match(key, cell)
+    if not m:
+        return None
+    rest = cell[m.end():]
+    v = _first_amount(rest, scale) if rest else None
+    if v is None and re.match(r"^\d", after):
+        v = _first_amount(after, scale)
+    return v
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
@@ -219,18 +231,11 @@ def target_budget(rows: list[Row]) -> Budget:
                     b.initial = v
                     continue
         s = _ENUM.sub("", s)
-        if b.fiscal is None and re.match(r"^(其中[:：]?)?财政(资金|拨款)(小计)?", s):
-            rest = re.sub(r"^(其中[:：]?)?财政(资金|拨款)(小计)?[:：]?", "", s)
-            v = _first_amount(rest, scale) if rest else None
-            if v is None and k + 1 < len(cells) and re.match(r"^\d", cells[k + 1][0]):
-                v = _first_amount(cells[k + 1][0], scale)
-            b.fiscal = v
-        if b.other is None and re.match(r"^(其中[:：]?)?其他资金", s):
-            rest = re.sub(r"^(其中[:：]?)?其他资金[:：]?", "", s)
-            v = _first_amount(rest, scale) if rest else None
-            if v is None and k + 1 < len(cells) and re.match(r"^\d", cells[k + 1][0]):
-                v = _first_amount(cells[k + 1][0], scale)
-            b.other = v
+        after = cells[k + 1][0] if k + 1 < len(cells) else ""
+        if b.fiscal is None:
+            b.fiscal = _keyed_amount(s, after, r"^(其中[:：]?)?财政(资金|拨款)(小计)?[:：]?", scale)
+        if b.other is None:
+            b.other = _keyed_amount(s, after, r"^(其中[:：]?)?其他资金[:：]?", scale)
     if b.initial is None and b.fiscal is not None:
         b.initial = b.fiscal
         b.notes.append("未见预算总数：取财政资金数")

@@ -89,6 +89,18 @@ def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
     return op + target
 
 
+def make_indicator(seq: int, level1, level2, name, vals: dict[str, tuple[str, Loc]], loc: Loc) -> Indicator:
+    """An indicator from the cells of one row, keyed by column role."""
+    def get(role):
+        return vals.get(role, (None,))[0]
+
+    return Indicator(
+        seq=seq, level1=level1, level2=level2, name=name, description=get("description"),
+        target=_join_target(vals), actual=get("actual"), weight=parse_number(get("weight")),
+        score=parse_number(get("score")), reason=get("reason"), basis=get("basis"), nature=get("nature"), loc=loc,
+    )
+
+
 def end_of_table(row: Row) -> bool:
     first = next((c.text for c in row.cells if c.text.strip()), "")
     return bool(END_OF_TABLE_RE.match(fold_key(first))) or bool(title_kind(first))
@@ -170,21 +182,7 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
         if name is None and not any(r in vals for r in ("target", "actual")):
             i += 1
             continue
-        ind = Indicator(
-            seq=len(out) + 1,
-            level1=level1,
-            level2=level2,
-            name=name,
-            description=vals.get("description", (None,))[0],
-            target=_join_target(vals),
-            actual=vals.get("actual", (None,))[0],
-            weight=parse_number(vals.get("weight", (None,))[0]),
-            score=parse_number(vals.get("score", (None,))[0]),
-            reason=vals.get("reason", (None,))[0],
-            basis=vals.get("basis", (None,))[0],
-            nature=vals.get("nature", (None,))[0],
-            loc=row.loc,
-        )
+        ind = make_indicator(len(out) + 1, level1, level2, name, vals, row.loc)
         if len(cells) > width + 1:
             result.notes.append(f"第{len(out) + 1}个指标所在行的单元格数({len(cells)})多于表头({width})")
         out.append(ind)

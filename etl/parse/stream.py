@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
-from etl.parse.indicators import TableResult, _is_placeholder_row, _join_target
+from etl.parse.indicators import TableResult, _is_placeholder_row, make_indicator
 from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_key, is_level1, is_level2, strip_score, title_kind
 from etl.records import Indicator, Loc, Row
 
@@ -192,23 +192,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
         loc = name_tok.loc
         for _, l in vals.values():
             loc = loc.merge(l)
-        out.append(
-            Indicator(
-                seq=len(out) + 1,
-                level1=level1,
-                level2=level2,
-                name=name,
-                description=vals.get("description", (None,))[0],
-                target=_join_target(vals),
-                actual=vals.get("actual", (None,))[0],
-                weight=parse_number(vals.get("weight", (None,))[0]),
-                score=parse_number(vals.get("score", (None,))[0]),
-                reason=vals.get("reason", (None,))[0],
-                basis=vals.get("basis", (None,))[0],
-                nature=vals.get("nature", (None,))[0],
-                loc=loc,
-            )
-        )
+        out.append(make_indicator(len(out) + 1, level1, level2, name, vals, loc))
     # the total row may follow a '其他需要说明事项' row
     for k in range(i, min(n, i + 8)):
         if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
