@@ -147,6 +147,8 @@ def ingest_paths(
     files = discover(paths)
     run_id = uuid.uuid4().hex[:12]
     summary = IngestSummary()
+    with store.writer(db_path) as con:  # known files are skipped before any parsing
+        known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
     pending: list[tuple[FileResult, store.LoadedFile | None]] = []
     last_flush = time.monotonic()
     done = 0
@@ -190,11 +192,12 @@ def ingest_paths(
                 raise ReadError(f"文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）")
             data = path.read_bytes()
             result.sha256 = hashlib.sha256(data).hexdigest()
-            if any(r.sha256 == result.sha256 for r, _ in pending) or any(r.sha256 == result.sha256 and r.status == "loaded" for r in summary.results):
+            if result.sha256 in known:
                 result.status = "duplicate"
             else:
                 sample = is_sample if is_sample is not None else name.startswith("sample_")
                 lf = analyse(data, name, is_sample=sample)
+                known.add(result.sha256)  # the same bytes again later in this batch are a duplicate
         except Exception as exc:  # any failure of one file is that file's result, not the batch's
             result.status = "failed"
             result.error = f"{name}: {_plain_error(exc)}"
