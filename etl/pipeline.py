@@ -7,6 +7,9 @@ in one transaction, so a failure never leaves half a file behind.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
+import os
+import sys
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -124,6 +127,36 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
     )
 
 
+# Hashes already in the database, set before the worker pool forks so workers skip them unparsed.
+_KNOWN: set[str] = set()
+
+
+def _analyse_path(job: tuple[str, bool | None]) -> tuple[FileResult, store.LoadedFile | None]:
+    """Read and analyse one file (runs in a worker process). Never raises."""
+    path, is_sample = Path(job[0]), job[1]
+    started = time.perf_counter()
+    name = path.name
+    result = FileResult(source_file=name, path=str(path), sha256=None, status="pending")
+    lf = None
+    try:
+        if not path.exists():
+            raise ReadError("文件不存在")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ReadError(f"文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）")
+        data = path.read_bytes()
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        if result.sha256 in _KNOWN:
+            result.status = "duplicate"
+        else:
+            sample = is_sample if is_sample is not None else name.startswith("sample_")
+            lf = analyse(data, name, is_sample=sample)
+    except Exception as exc:  # any failure of one file is that file's result, not the batch's
+        result.status = "failed"
+        result.error = f"{name}: {_plain_error(exc)}"
+    result.seconds = time.perf_counter() - started
+    return result, lf
+
+
 def _plain_error(exc: Exception) -> str:
     if isinstance(exc, ReadError):
         return str(exc)
@@ -137,6 +170,7 @@ def ingest_paths(
     is_sample: bool | None = None,
     flush_every: int = 25,
     flush_seconds: float = 1.0,
+    workers: int | None = None,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
@@ -152,6 +186,7 @@ def ingest_paths(
     pending: list[tuple[FileResult, store.LoadedFile | None]] = []
     last_flush = time.monotonic()
     done = 0
+    seen: set[str] = set()
 
     def flush():
         nonlocal done, last_flush
@@ -180,32 +215,32 @@ def ingest_paths(
         pending.clear()
         last_flush = time.monotonic()
 
-    for path in files:
-        started = time.perf_counter()
-        name = path.name
-        result = FileResult(source_file=name, path=str(path), sha256=None, status="failed")
-        lf = None
-        try:
-            if not path.exists():
-                raise ReadError("文件不存在")
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise ReadError(f"文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）")
-            data = path.read_bytes()
-            result.sha256 = hashlib.sha256(data).hexdigest()
-            if result.sha256 in known:
-                result.status = "duplicate"
-            else:
-                sample = is_sample if is_sample is not None else name.startswith("sample_")
-                lf = analyse(data, name, is_sample=sample)
-                known.add(result.sha256)  # the same bytes again later in this batch are a duplicate
-        except Exception as exc:  # any failure of one file is that file's result, not the batch's
-            result.status = "failed"
-            result.error = f"{name}: {_plain_error(exc)}"
-        result.seconds = time.perf_counter() - started
+    def take(result: FileResult, lf: store.LoadedFile | None) -> None:
+        nonlocal last_flush
+        if result.sha256 and result.status == "pending":
+            if result.sha256 in known or result.sha256 in seen:
+                result.status, lf = "duplicate", None
+            seen.add(result.sha256)
         pending.append((result, lf))
         if len(pending) >= flush_every or time.monotonic() - last_flush >= flush_seconds:
             flush()
+
+    jobs = [(str(p), is_sample) for p in files]
+    _KNOWN.clear()
+    _KNOWN.update(known)
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1) if len(files) >= 8 else 1
+    if workers > 1:
+        # parse in worker processes, write here: the database has one writer
+        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ctx.Pool(workers) as pool:
+            for result, lf in pool.imap(_analyse_path, jobs, chunksize=2):
+                take(result, lf)
+    else:
+        for job in jobs:
+            take(*_analyse_path(job))
     flush()
+    _KNOWN.clear()
     if summary.loaded and _checks() is not None:
         # copy clusters compare filings across files, so they are redone over the whole database
         from etl.recheck import refresh_copies
