@@ -178,8 +178,15 @@ DDL = [
 ]
 
 
+INDEXES = [
+    # the filing page looks findings and clusters up by filing
+    "CREATE INDEX IF NOT EXISTS findings_filing ON findings (filing_id)",
+    "CREATE INDEX IF NOT EXISTS copy_clusters_filing ON copy_clusters (filing_id)",
+]
+
+
 def create_schema(con) -> None:
-    for stmt in DDL:
+    for stmt in DDL + INDEXES:
         con.execute(stmt)
     con.execute(
         "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,0 +1,295 @@
+"""Dashboard benchmark: a 100k-filing database, each page's server render time, each query's p50/p95.
+
+    uv run python bench/dashboard_bench.py [--filings 100000] [--db PATH] [--reuse] [--repeat 15]
+
+The database is generated with DuckDB SQL (range() and hash-based pseudo-random
+values: seconds, not minutes). Page times come from Streamlit's AppTest (the
+server side of a page render: script run, queries, figures), cold (empty
+cache) and warm. Query times call dashboard/queries.py with its cache off.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest warns on every run otherwise
+
+import duckdb  # noqa: E402
+
+from etl.load.schema import create_schema  # noqa: E402
+
+PROVINCES = ["湖南省", "安徽省", "四川省", "云南省", "福建省", "江西省", "河南省", "广西壮族自治区"]
+CITIES = ["株洲", "益阳", "岳阳", "常德", "衡阳", "邵阳"]
+COUNTY_PREFIX = ["东", "西", "南", "北", "中"]
+DEPARTMENTS = ["工商业联合会", "财政局", "教育局", "卫生健康局", "民政局", "农业农村局", "交通运输局", "水利局",
+               "自然资源局", "住房和城乡建设局", "文化旅游局", "市场监督管理局", "人力资源和社会保障局", "司法局",
+               "生态环境局", "林业局", "统计局", "审计局", "科学技术局", "退役军人事务局"]
+KINDS = ["project_self_eval", "project_self_eval", "dept_self_eval", "project_target", "self_eval_report"]
+VAGUE = ["效果明显", "有所提高", "不断提升", "进一步改善", "较好", "明显改善", "按计划完成", "达成预期指标"]
+REASONS = ["上级资金下达较晚，资金未及时到位", "受天气影响工期延误，实施进度滞后", "政府采购节约资金，招标价格低于预算",
+           "受疫情影响部分活动未能开展", "项目尚未验收，尾款未支付", "预算编制不够准确", "无", "服务对象数量减少"]
+
+
+def sql_list(values: list[str]) -> str:
+    # Our own constant word lists, spliced as a literal for the generator only.
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def build(path: Path, n: int) -> None:
+    path.unlink(missing_ok=True)
+    Path(str(path) + ".wal").unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    create_schema(con)
+    h = "(hash(i * 1000003 + {k}) % {m})"  # pseudo-random integer in [0, m) for row i
+    t0 = time.time()
+    con.execute(f"""
+        INSERT INTO filings (filing_id, source_file, source_sha256, part_index, doc_kind, title, province, city, county,
+            department, unit, project, year, budget_initial, budget_adjusted, budget_executed, exec_rate_reported,
+            exec_weight, exec_score, total_weight, total_score, parse_status, src_page, src_row, src_where, is_sample)
+        SELECT filing_id, 'bench_' || (i // 3) || '.xlsx', 'sha' || (i // 3), (i % 3)::INT, kind,
+               year || '年' || department || '绩效表', province, city, county, department, department,
+               CASE WHEN kind <> 'dept_self_eval' THEN department || '专项' || (i % 7) END, year,
+               budget, budget, CASE WHEN self_eval THEN round(budget * rate, 2) END,
+               CASE WHEN self_eval THEN round(rate, 2) END, CASE WHEN self_eval THEN 10 END,
+               CASE WHEN self_eval THEN round(10 * least(rate, 1), 2) END,
+               CASE WHEN self_eval THEN 100 END, CASE WHEN self_eval THEN score END,
+               'ok', 1, 1, '第1页 第1行', i % 50 = 0
+        FROM (
+            SELECT i, 'B' || lpad(i::VARCHAR, 7, '0') AS filing_id,
+                   {sql_list(KINDS)}[1 + {h.format(k=1, m=len(KINDS))}::INT] AS kind,
+                   {sql_list(PROVINCES)}[1 + {h.format(k=2, m=len(PROVINCES))}::INT] AS province,
+                   {sql_list(CITIES)}[1 + {h.format(k=3, m=len(CITIES))}::INT] AS city0,
+                   city0 || '市' AS city,
+                   {sql_list(COUNTY_PREFIX)}[1 + {h.format(k=4, m=len(COUNTY_PREFIX))}::INT] || city0 || '区' AS county,
+                   county || {sql_list(DEPARTMENTS)}[1 + {h.format(k=5, m=len(DEPARTMENTS))}::INT] AS department,
+                   2019 + {h.format(k=6, m=5)}::INT AS year,
+                   10 + {h.format(k=7, m=5000)}::DOUBLE AS budget,
+                   0.5 + {h.format(k=8, m=60)}::DOUBLE / 100 AS rate,
+                   60 + {h.format(k=9, m=41)}::DOUBLE AS score,
+                   kind <> 'project_target' AS self_eval
+            FROM range({int(n)}) t(i)
+        )
+    """)
+    con.execute(f"""
+        INSERT INTO indicators (filing_id, seq, level1, level2, name, target, actual, weight, score, reason, src_page,
+                                src_row, src_where)
+        SELECT filing_id, seq, CASE WHEN seq <= 8 THEN '产出指标' WHEN seq <= 12 THEN '效益指标' ELSE '满意度指标' END,
+               '数量指标', '指标' || seq, CASE WHEN v < 15 THEN {sql_list(VAGUE)}[1 + v % {len(VAGUE)}] ELSE '≥95%' END,
+               '96%', 6, CASE WHEN d THEN 4 ELSE 6 END,
+               CASE WHEN d AND v % 3 <> 0 THEN {sql_list(REASONS)}[1 + v % {len(REASONS)}] END,
+               1, 4 + seq, '第1页 表1 第' || (4 + seq) || '行'
+        FROM (
+            SELECT filing_id, seq, (hash(filing_id || seq) % 100)::INT AS v, (hash(seq || filing_id) % 10) = 0 AS d
+            FROM (SELECT filing_id, unnest(generate_series(1, 10 + (hash(filing_id) % 11)::INT)) AS seq FROM filings)
+        )
+    """)
+    con.execute(f"""
+        INSERT INTO findings (filing_id, indicator_seq, rule, family, severity, message, evidence)
+        SELECT filing_id, seq, 'V01', 'vague', 'warning', '指标值无法衡量', target FROM indicators
+        WHERE target <> '≥95%'
+        UNION ALL
+        SELECT filing_id, seq, 'R01', 'reason', 'error', '扣分但未填写偏差原因', '得分' || score FROM indicators
+        WHERE score < weight AND (reason IS NULL OR reason = '无')
+        UNION ALL
+        SELECT filing_id, NULL, 'N01', 'numbers', 'error', '执行率不一致', NULL FROM filings WHERE hash(filing_id) % 9 = 0
+        UNION ALL
+        SELECT filing_id, NULL, 'T01', 'template', 'info', '占位符', '指标2:' FROM filings WHERE hash(filing_id) % 13 = 0
+    """)
+    con.execute("""
+        INSERT INTO indicator_reasons (filing_id, indicator_seq, category)
+        SELECT filing_id, seq, ['R2', 'R3', 'R5', 'R8', 'R4', 'R6', 'R0', 'R7'][1 + list_position(
+            ['上级资金下达较晚，资金未及时到位', '受天气影响工期延误，实施进度滞后', '政府采购节约资金，招标价格低于预算',
+             '受疫情影响部分活动未能开展', '项目尚未验收，尾款未支付', '预算编制不够准确', '无', '服务对象数量减少'],
+            reason) - 1]
+        FROM indicators WHERE reason IS NOT NULL
+    """)
+    con.execute("""
+        INSERT INTO filing_metrics
+        SELECT f.filing_id, f.total_score - infl, CASE WHEN f.total_score IS NOT NULL THEN infl END,
+               f.budget_executed / nullif(f.budget_adjusted, 0), 1 - i.vague::DOUBLE / i.n, i.vague, i.n, i.ded,
+               i.ded_nr, NULL, coalesce(x.n, 0), coalesce(x.err, 0)
+        FROM (SELECT *, (hash(filing_id) % 15)::DOUBLE - 2 AS infl FROM filings) f
+        JOIN (SELECT filing_id, count(*) AS n, count(*) FILTER (WHERE target <> '≥95%') AS vague,
+                     count(*) FILTER (WHERE score < weight) AS ded,
+                     count(*) FILTER (WHERE score < weight AND (reason IS NULL OR reason = '无')) AS ded_nr
+              FROM indicators GROUP BY filing_id) i ON i.filing_id = f.filing_id
+        LEFT JOIN (SELECT filing_id, count(*) AS n, count(*) FILTER (WHERE severity = 'error') AS err
+                   FROM findings GROUP BY filing_id) x ON x.filing_id = f.filing_id
+    """)
+    con.execute("""
+        INSERT INTO copy_clusters
+        SELECT (row_number() OVER (ORDER BY filing_id) - 1) // 3, filing_id, 0.9 + (hash(filing_id) % 10) / 100
+        FROM filings WHERE hash(filing_id) % 20 = 0
+    """)
+    con.execute("""
+        INSERT INTO ingest_log
+        SELECT 'run' || (i // 1000), TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND, 'bench_' || i || '.xlsx',
+               'sha' || i, CASE WHEN i % 97 = 0 THEN 'failed' ELSE 'loaded' END,
+               CASE WHEN i % 97 = 0 THEN '无法读取' END, 3, 0.2
+        FROM range(34000) t(i)
+    """)
+    con.execute("CHECKPOINT")
+    counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("filings", "indicators", "findings", "indicator_reasons", "copy_clusters")}
+    con.close()
+    print(f"built {path} in {time.time() - t0:.1f}s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    print(f"file size {path.stat().st_size / 1e6:.0f} MB")
+
+
+def pick_filters(db: Path):
+    from dashboard.filtering import Filters
+
+    con = duckdb.connect(str(db), read_only=True)
+    prov, city, county, dept, fid = con.execute(
+        "SELECT province, city, county, department, filing_id FROM filings WHERE doc_kind = 'project_self_eval' LIMIT 1"
+    ).fetchone()
+    con.close()
+    return fid, {
+        "全部": Filters(),
+        "省": Filters(province=prov),
+        "县区+年度": Filters(province=prov, city=city, county=county, years=(2022,)),
+        "部门": Filters(department=dept),
+    }
+
+
+def time_queries(db: Path, repeat: int) -> list[tuple[str, float, float]]:
+    from dashboard import queries as q
+
+    q.USE_CACHE = False
+    fid, variants = pick_filters(db)
+    cases = {
+        "place_options": lambda f: q.place_options(db),
+        "year_options": lambda f: q.year_options(db),
+        "kind_options": lambda f: q.kind_options(db),
+        "department_options": lambda f: q.department_options(db, f),
+        "sample_count": lambda f: q.sample_count(db, f),
+        "overview_counts": lambda f: q.overview_counts(db, f),
+        "findings_by_family_severity": lambda f: q.findings_by_family_severity(db, f),
+        "worst_filings": lambda f: q.worst_filings(db, f),
+        "score_histogram": lambda f: q.score_histogram(db, f),
+        "score_box": lambda f: q.score_box(db, f),
+        "grade_bands": lambda f: q.grade_bands(db, f),
+        "score_vs_recomputed": lambda f: q.score_vs_recomputed(db, f),
+        "inflation_summary": lambda f: q.inflation_summary(db, f),
+        "most_inflated": lambda f: q.most_inflated(db, f),
+        "filings_by_score": lambda f: q.filings_by_score(db, f, 90, 95),
+        "exec_histogram": lambda f: q.exec_histogram(db, f),
+        "exec_below": lambda f: q.exec_below(db, f, 0.9),
+        "budget_vs_exec": lambda f: q.budget_vs_exec(db, f),
+        "exec_by_place_year": lambda f: q.exec_by_place_year(db, f),
+        "reason_summary": lambda f: q.reason_summary(db, f),
+        "no_reason_by_group": lambda f: q.no_reason_by_group(db, f),
+        "reason_categories": lambda f: q.reason_categories(db, f),
+        "reason_search(疫情)": lambda f: q.reason_search(db, f, "疫情"),
+        "reason_texts": lambda f: q.reason_texts(db, f),
+        "metric_matrix": lambda f: q.metric_matrix(db, f, "self_score"),
+        "metric_vs_peers": lambda f: q.metric_vs_peers(db, f, "exec_rate"),
+        "department_across_places": lambda f: q.department_across_places(db, f, "工商", "self_score"),
+        "vague_by_group(place)": lambda f: q.vague_by_group(db, f, "place"),
+        "vague_by_group(department)": lambda f: q.vague_by_group(db, f, "department"),
+        "vague_phrases": lambda f: q.vague_phrases(db, f),
+        "finding_rules": lambda f: q.finding_rules(db, f),
+        "findings_list": lambda f: q.findings_list(db, f),
+        "copy_clusters": lambda f: q.copy_clusters(db, f),
+        "copy_cluster_members": lambda f: q.copy_cluster_members(db, 7),
+        "find_filings": lambda f: q.find_filings(db, f, "教育"),
+        "filing": lambda f: q.filing(db, fid),
+        "filing_indicators": lambda f: q.filing_indicators(db, fid),
+        "filing_findings": lambda f: q.filing_findings(db, fid),
+        "filing_sections": lambda f: q.filing_sections(db, fid),
+        "filing_plan": lambda f: q.filing_plan(db, fid),
+        "filing_clusters": lambda f: q.filing_clusters(db, fid),
+        "ingest_log": lambda f: q.ingest_log(db),
+    }
+    results = []
+    t = time.perf_counter()
+    for _ in range(10):
+        duckdb.connect(str(db), read_only=True).close()
+    results.append(("(open + close a read-only connection)", (time.perf_counter() - t) / 10, 0.0))
+    session = q.page_session()  # as in the app: one connection per page run
+    session.__enter__()
+    q.year_options(db)
+    for name, fn in cases.items():
+        times = []
+        for _ in range(repeat):
+            for f in variants.values():
+                t = time.perf_counter()
+                fn(f)
+                times.append(time.perf_counter() - t)
+        times.sort()
+        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        results.append((name, statistics.median(times), p95))
+    session.__exit__(None, None, None)
+    q.USE_CACHE = True
+    return results
+
+
+def time_pages(db: Path) -> list[tuple[str, float, float]]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["JIXIAO_DB"] = str(db)
+    fid, _ = pick_filters(db)
+    app = str(ROOT / "dashboard" / "app.py")
+    pages = [("总览", None, {}), ("自评得分", "scores", {}), ("预算执行", "execution", {}), ("偏差原因", "reasons", {}),
+             ("对比分析", "compare", {}), ("指标质量", "quality", {}), ("填报详情", "detail", {"filing": fid}),
+             ("数据导入", "upload", {})]
+
+    def render(page, params):
+        at = AppTest.from_file(app, default_timeout=300)
+        for k, v in params.items():
+            at.query_params[k] = v
+        if page:
+            at.switch_page(f"views/{page}.py")
+        t = time.perf_counter()
+        at.run()
+        dt = time.perf_counter() - t
+        assert not at.exception, [e.value for e in at.exception]
+        return dt
+
+    for _, page, params in pages:  # imports, jieba's dictionary: once per server process, not per render
+        render(page, params)
+    out = []
+    for label, page, params in pages:
+        st.cache_data.clear()
+        cold = render(page, params)
+        warm = statistics.median(render(page, params) for _ in range(3))
+        out.append((label, cold, warm))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--filings", type=int, default=100_000)
+    ap.add_argument("--db", type=Path, default=Path("/tmp/jixiao_bench.duckdb"))
+    ap.add_argument("--reuse", action="store_true", help="keep an existing benchmark database")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per query and filter variant")
+    args = ap.parse_args()
+    if not (args.reuse and args.db.exists()):
+        build(args.db, args.filings)
+
+    print("\nquery                              p50 ms   p95 ms   (4 filter variants x repeat, cache off, one open connection)")
+    slow_q = []
+    for name, p50, p95 in time_queries(args.db, args.repeat):
+        flag = "  <-- over 100 ms" if p95 > 0.1 else ""
+        slow_q += [name] if flag else []
+        print(f"{name:34s} {p50 * 1000:7.1f}  {p95 * 1000:7.1f}{flag}")
+
+    print("\npage (AppTest server render)   cold s   warm s   (cold = empty query cache)")
+    slow_p = []
+    for label, cold, warm in time_pages(args.db):
+        flag = "  <-- over 0.5 s" if cold > 0.5 else ""
+        slow_p += [label] if flag else []
+        print(f"{label:28s} {cold:7.2f}  {warm:7.2f}{flag}")
+    print(f"\nqueries over 100 ms p95: {slow_q or 'none'}; pages over 0.5 s cold: {slow_p or 'none'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""All benchmarks, one after another (make bench). Each prints its own figures."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script, args in [
+    ("ingest_bench.py", []),
+    ("roundtrip.py", ["--counties", "3", "--departments", "6"]),
+    ("dashboard_bench.py", []),
+]:
+    print(f"\n== {script} ==", flush=True)
+    subprocess.run([sys.executable, str(HERE / script), *args], check=True)

@@ -1,0 +1,79 @@
+"""预算绩效看板. Start with: streamlit run dashboard/app.py -- --db data/jixiao.duckdb"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+import streamlit as st  # noqa: E402
+
+from dashboard import db as dbm  # noqa: E402
+from dashboard import filters, ui  # noqa: E402
+from dashboard import queries as q  # noqa: E402
+
+PAGES = [
+    ("overview", "总览", ":material/dashboard:"),
+    ("scores", "自评得分", ":material/grading:"),
+    ("execution", "预算执行", ":material/payments:"),
+    ("reasons", "偏差原因", ":material/psychology_alt:"),
+    ("compare", "对比分析", ":material/compare_arrows:"),
+    ("quality", "指标质量", ":material/rule:"),
+    ("detail", "填报详情", ":material/description:"),
+    ("upload", "数据导入", ":material/upload_file:"),
+]
+
+BUSY_MESSAGE = ("数据库正在被其他程序写入（例如正在运行 `jixiao ingest`），暂时无法读取。"
+                "请等导入完成后刷新页面。")
+
+
+def _page(key: str, title: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(ui.PAGE_FILES[key], title=title, icon=icon, url_path=key, default=default)
+
+
+def main(start: str = "overview") -> None:
+    st.set_page_config(page_title="预算绩效看板", page_icon=":material/analytics:", layout="wide")
+    db = dbm.resolve_db_path()
+    st.session_state["_db"] = db
+
+    if not db.exists():
+        nav = st.navigation([st.Page(str(Path("views") / "welcome.py"), title="开始使用", icon=":material/info:",
+                                     url_path="welcome", default=True),
+                             _page("upload", "数据导入", ":material/upload_file:")])
+        nav.run()
+        return
+
+    nav = st.navigation([_page(k, t, i, default=(k == start)) for k, t, i in PAGES])
+    q.reset_stale_flag()
+    notice = st.container()
+    with q.page_session():
+        _run(db, nav, notice)
+    if q.served_stale():
+        notice.info("数据库正在被写入，部分内容显示的是上一次读取的结果；导入完成后刷新即可看到新数据。",
+                    icon=":material/hourglass_top:")
+
+
+def _run(db: Path, nav, notice) -> None:
+    try:
+        ui.apply_goto_state()
+        f = filters.sidebar(db)
+        st.session_state["_filters"] = f
+        ui.apply_goto_params()
+        st.sidebar.caption(f"数据库：{db}")
+        samples = q.sample_count(db, f)
+        if samples:
+            notice.warning(f"当前显示的数据包含 {samples:,} 份合成样例填报（演示用，不是真实数据）。"
+                           "可用于了解功能，请勿据此得出结论。", icon=":material/science:")
+        nav.run()
+    except dbm.DatabaseBusy:
+        st.warning(BUSY_MESSAGE, icon=":material/hourglass_top:")
+        st.button("重试", icon=":material/refresh:")
+    except duckdb.CatalogException:
+        st.error(f"数据库 {db} 中没有看板所需的表。请先用 `jixiao ingest 文件或文件夹 --db {db}` 导入填报。")
+
+
+if __name__ == "__main__":
+    main()

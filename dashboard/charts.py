@@ -1,0 +1,159 @@
+"""Plotly figures built from query results (aggregated in the database, not per row).
+
+Plotly reads a few HTML tags in any text (<b>, <br>, <a>), so every label that
+comes from a filing is escaped first: it shows as typed, never as markup.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.labels import FAMILIES, GRADES, REASONS, SEVERITIES
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+SEVERITY_COLORS = {"error": "#d62728", "warning": "#ff9f1c", "info": "#7f8c8d"}
+GRADE_COLORS = {"优": "#2ca02c", "良": "#98c379", "中": "#ffbf00", "差": "#d62728"}
+
+
+def safe(v) -> str:
+    return html.escape("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v), quote=False)
+
+
+def _layout(fig: go.Figure, title: str, x: str = "", y: str = "", height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, font=dict(size=16)), font=dict(family=FONT), height=height,
+        margin=dict(l=10, r=10, t=50, b=10), xaxis_title=x, yaxis_title=y,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+    )
+    return fig
+
+
+def findings_bar(df: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    order = (df.groupby("family")["n"].sum().sort_values(ascending=False).index.tolist()) if len(df) else []
+    for sev in ("error", "warning", "info"):
+        part = df[df["severity"] == sev].set_index("family").reindex(order).fillna({"n": 0})
+        fig.add_bar(name=SEVERITIES[sev], x=[FAMILIES.get(f, safe(f)) for f in order], y=part["n"].tolist(),
+                    marker_color=SEVERITY_COLORS[sev], customdata=[[f, sev] for f in order],
+                    hovertemplate="%{x} · " + SEVERITIES[sev] + "：%{y}<extra></extra>")
+    fig.update_layout(barmode="stack")
+    return _layout(fig, "问题按类别和严重程度", "问题类别", "问题数")
+
+
+def band_bar(df: pd.DataFrame, width: float, title: str, x_title: str, percent: bool = False,
+             threshold: float | None = None) -> go.Figure:
+    """Counts per band [lo, lo + width) as bars; customdata holds the band's bounds."""
+    scale = 100 if percent else 1
+    labels = [f"{lo * scale:g}–{(lo + width) * scale:g}" + ("%" if percent else "") for lo in df["lo"]]
+    colors = ["#d62728" if threshold is not None and lo + width <= threshold + 1e-9 else "#1f77b4" for lo in df["lo"]]
+    fig = go.Figure(go.Bar(x=labels, y=df["n"].tolist(), marker_color=colors,
+                           customdata=[[lo, lo + width] for lo in df["lo"]],
+                           hovertemplate="%{x}：%{y} 份<extra></extra>"))
+    return _layout(fig, title, x_title, "填报数")
+
+
+def box_precomputed(df: pd.DataFrame, title: str, x_title: str) -> go.Figure:
+    fig = go.Figure(go.Box(
+        x=[safe(g) for g in df["grp"]], q1=df["q1"].tolist(), median=df["q2"].tolist(), q3=df["q3"].tolist(),
+        lowerfence=df["lo"].tolist(), upperfence=df["hi"].tolist(), name="自评得分", marker_color="#1f77b4",
+        boxpoints=False,
+    ))
+    return _layout(fig, title, x_title, "自评得分")
+
+
+def grade_bar(df: pd.DataFrame) -> go.Figure:
+    d = df.set_index("grade").reindex(list(GRADES)).fillna(0)
+    fig = go.Figure()
+    fig.add_bar(name="自评等级", x=list(GRADES), y=d["self_n"].tolist(), marker_color="#1f77b4")
+    fig.add_bar(name="复核等级", x=list(GRADES), y=d["recomputed_n"].tolist(), marker_color="#ff7f0e")
+    fig.update_layout(barmode="group")
+    return _layout(fig, "等级分布：优 ≥90 · 良 80–90 · 中 60–80 · 差 <60", "等级", "填报数")
+
+
+def self_vs_recomputed(df: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(x=df["score_recomputed"].tolist(), y=df["total_score"].tolist(), mode="markers", name="填报",
+                    marker=dict(size=7, opacity=0.6, color=df["inflation"].tolist(), colorscale="RdYlGn_r",
+                                colorbar=dict(title="虚高分")),
+                    customdata=df[["filing_id"]].values.tolist(),
+                    text=[f"{safe(p)} {safe(d)} {y}" for p, d, y in zip(df["place"], df["department"], df["year"])],
+                    hovertemplate="%{text}<br>自评 %{y:.1f} · 复核 %{x:.1f}<extra></extra>")
+    fig.add_scatter(x=[0, 100], y=[0, 100], mode="lines", name="自评 = 复核", line=dict(dash="dash", color="#888"))
+    return _layout(fig, "自评得分与复核得分（对角线以上为自评虚高）", "复核得分", "自评得分", height=460)
+
+
+def budget_scatter(df: pd.DataFrame, threshold: float) -> go.Figure:
+    fig = go.Figure(go.Scatter(
+        x=df["budget_adjusted"].tolist(), y=df["exec_rate"].tolist(), mode="markers",
+        marker=dict(size=7, opacity=0.6, color=["#d62728" if r < threshold else "#1f77b4" for r in df["exec_rate"]]),
+        customdata=df[["filing_id"]].values.tolist(),
+        text=[f"{safe(p)} {safe(d)} {y}" for p, d, y in zip(df["place"], df["department"], df["year"])],
+        hovertemplate="%{text}<br>预算 %{x:,.1f} 万元 · 执行率 %{y:.1%}<extra></extra>"))
+    fig.add_hline(y=threshold, line_dash="dash", line_color="#d62728", annotation_text=f"阈值 {threshold:.0%}")
+    fig.update_xaxes(type="log")
+    fig.update_yaxes(tickformat=".0%")
+    return _layout(fig, "预算规模与执行率", "全年预算数（万元，对数坐标）", "执行率", height=440)
+
+
+def heatmap(df: pd.DataFrame, value: str, title: str, percent: bool = False, colorscale: str = "RdYlGn") -> go.Figure:
+    piv = df.pivot_table(index="place", columns="year", values=value, aggfunc="first")
+    z = piv.values.tolist()
+    text = [["" if pd.isna(v) else (f"{v:.0%}" if percent else f"{v:.1f}") for v in row] for row in piv.values]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[str(c) for c in piv.columns], y=[safe(i) for i in piv.index], text=text, texttemplate="%{text}",
+        colorscale=colorscale, hovertemplate="%{y} · %{x}：%{text}<extra></extra>", xgap=2, ygap=2,
+    ))
+    fig.update_xaxes(type="category")
+    return _layout(fig, title, "年度", "", height=max(320, 28 * len(piv.index) + 120))
+
+
+def category_stack(df: pd.DataFrame, title: str, x_title: str) -> go.Figure:
+    fig = go.Figure()
+    groups = list(dict.fromkeys(df["grp"]))
+    for cat in sorted(df["category"].unique()):
+        part = df[df["category"] == cat].set_index("grp").reindex(groups).fillna({"n": 0})
+        fig.add_bar(name=REASONS.get(cat, safe(cat)), x=[safe(g) for g in groups], y=part["n"].tolist(),
+                    customdata=[[g, cat] for g in groups])
+    fig.update_layout(barmode="stack")
+    return _layout(fig, title, x_title, "偏差原因条数", height=440)
+
+
+def hbar(labels, values, title: str, x_title: str, percent: bool = False, customdata=None) -> go.Figure:
+    labels = [safe(v) for v in labels]
+    fig = go.Figure(go.Bar(x=list(values), y=labels, orientation="h", marker_color="#1f77b4",
+                           customdata=customdata,
+                           hovertemplate="%{y}：%{x" + (":.1%" if percent else "") + "}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    if percent:
+        fig.update_xaxes(tickformat=".0%")
+    return _layout(fig, title, x_title, "", height=max(320, 24 * len(labels) + 100))
+
+
+def peers_chart(df: pd.DataFrame, title: str, percent: bool = False) -> go.Figure:
+    d = df.sort_values(["province", "value"])
+    x = [safe(p) for p in d["place"]]
+    fig = go.Figure()
+    fig.add_scatter(x=x, y=d["p50"].tolist(), mode="markers", name="同省 P50（P25–P75）",
+                    marker=dict(symbol="line-ew-open", size=14, color="#888"),
+                    error_y=dict(type="data", symmetric=False, array=(d["p75"] - d["p50"]).tolist(),
+                                 arrayminus=(d["p50"] - d["p25"]).tolist(), color="#bbb", thickness=6, width=0))
+    colors = ["#d62728" if v > hi else "#2ca02c" if v < lo else "#1f77b4"
+              for v, lo, hi in zip(d["value"], d["p25"], d["p75"])]
+    fig.add_scatter(x=x, y=d["value"].tolist(), mode="markers", name="本地区", marker=dict(size=10, color=colors))
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return _layout(fig, title, "地区", "", height=440)
+
+
+def yoy_bar(df: pd.DataFrame, title: str, percent: bool = False) -> go.Figure:
+    d = df.dropna(subset=["change"])
+    fig = go.Figure()
+    for year in sorted(d["year"].unique()):
+        part = d[d["year"] == year]
+        fig.add_bar(name=f"{year} 较上年", x=[safe(p) for p in part["place"]], y=part["change"].tolist())
+    fig.update_layout(barmode="group")
+    if percent:
+        fig.update_yaxes(tickformat="+.0%")
+    return _layout(fig, title, "地区", "同比变化", height=420)

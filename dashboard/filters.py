@@ -1,0 +1,153 @@
+"""The sidebar's global filters, kept in the URL's query parameters.
+
+A link copied from the address bar opens the same filtered view: on a
+session's first run the widgets take their values from the URL, and on every
+run the URL is rewritten from the widgets (page switches clear the URL, so it
+is written back each time).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import queries as q
+from dashboard.filtering import Filters
+from dashboard.labels import kind_label
+
+SINGLE = {"province": "f_province", "city": "f_city", "county": "f_county", "department": "f_department"}
+MULTI = {"year": "f_years", "kind": "f_kinds"}
+ALL_LABEL = "全部"
+
+
+def _all(v) -> str:
+    return ALL_LABEL if v is None else str(v)
+
+
+def _init_from_url() -> None:
+    ss, qp = st.session_state, st.query_params
+    if ss.get("_filters_ready"):
+        return
+    for param, key in SINGLE.items():
+        ss[key] = qp.get(param) or None
+    ss["f_years"] = [int(y) for y in qp.get_all("year") if y.strip().isdigit()]
+    ss["f_kinds"] = list(qp.get_all("kind"))
+    ss["_filters_ready"] = True
+
+
+def set_pending(**values) -> None:
+    """Filter changes asked for by a drill-down, applied before the widgets exist."""
+    st.session_state.setdefault("_pending_filters", {}).update(values)
+
+
+def _apply_pending() -> None:
+    ss = st.session_state
+    for name, value in ss.pop("_pending_filters", {}).items():
+        key = SINGLE.get(name) or MULTI.get(name)
+        if key:
+            ss[key] = value
+
+
+def clear_filters() -> None:
+    ss = st.session_state
+    for key in SINGLE.values():
+        ss[key] = None
+    for key in MULTI.values():
+        ss[key] = []
+
+
+def _keep_valid(key: str, options: list) -> None:
+    ss = st.session_state
+    if isinstance(ss.get(key), list):
+        ss[key] = [v for v in ss[key] if v in options]
+    elif ss.get(key) not in options:
+        ss[key] = None
+
+
+def sidebar(db: Path) -> Filters:
+    _init_from_url()
+    _apply_pending()
+    ss, sb = st.session_state, st.sidebar
+    sb.header("筛选")
+
+    places = q.place_options(db)
+    provinces = sorted(places["province"].dropna().unique())
+    _keep_valid("f_province", provinces)
+    sb.selectbox("省份", [None, *provinces], key="f_province", format_func=_all, placeholder=ALL_LABEL)
+    if ss.f_province:
+        places = places[places["province"] == ss.f_province]
+    cities = sorted(places["city"].dropna().unique())
+    _keep_valid("f_city", cities)
+    sb.selectbox("地市", [None, *cities], key="f_city", format_func=_all, placeholder=ALL_LABEL)
+    if ss.f_city:
+        places = places[places["city"] == ss.f_city]
+    counties = sorted(places["county"].dropna().unique())
+    _keep_valid("f_county", counties)
+    sb.selectbox("县区", [None, *counties], key="f_county", format_func=_all, placeholder=ALL_LABEL)
+
+    years = q.year_options(db)
+    _keep_valid("f_years", years)
+    sb.multiselect("年度", years, key="f_years", placeholder="全部年度")
+
+    place = Filters(province=ss.f_province, city=ss.f_city, county=ss.f_county)
+    departments = q.department_options(db, place)
+    _keep_valid("f_department", departments)
+    sb.selectbox("部门", [None, *departments], key="f_department", format_func=_all, placeholder=ALL_LABEL,
+                 help="可输入文字搜索部门名称")
+
+    kinds = q.kind_options(db)
+    _keep_valid("f_kinds", kinds)
+    sb.multiselect("文件类型", kinds, key="f_kinds", format_func=kind_label, placeholder="全部类型")
+    sb.button("清除筛选", on_click=clear_filters, width="stretch")
+
+    f = Filters(province=ss.f_province, city=ss.f_city, county=ss.f_county,
+                years=tuple(sorted(ss.f_years)), department=ss.f_department, kinds=tuple(sorted(ss.f_kinds)))
+    write_url(f)
+    return f
+
+
+def write_url(f: Filters) -> None:
+    qp = st.query_params
+    for param, value in (("province", f.province), ("city", f.city), ("county", f.county),
+                         ("department", f.department)):
+        set_param(param, value)
+    set_param("year", [str(y) for y in f.years])
+    set_param("kind", list(f.kinds))
+
+
+def set_param(param: str, value) -> None:
+    """Write one query parameter (a list for repeated ones); drop it when empty."""
+    qp = st.query_params
+    if isinstance(value, (list, tuple)):
+        value = [str(v) for v in value]
+        if value:
+            if qp.get_all(param) != value:
+                qp[param] = value
+        elif param in qp:
+            del qp[param]
+        return
+    if value is None or value == "":
+        if param in qp:
+            del qp[param]
+    elif qp.get(param) != str(value):
+        qp[param] = str(value)
+
+
+def bind(key: str, param: str, default, parse=str):
+    """Give a page widget its value from the URL on first render; returns the value to pass as default.
+
+    Call before creating the widget with `key`; call `set_param(param, value)` after it.
+    """
+    ss, qp = st.session_state, st.query_params
+    if key not in ss:
+        raw = qp.get_all(param) if isinstance(default, list) else qp.get(param)
+        value = default
+        try:
+            if isinstance(default, list):
+                value = [parse(v) for v in raw] or default
+            elif raw is not None:
+                value = parse(raw)
+        except (TypeError, ValueError):
+            value = default
+        ss[key] = value
+    return ss[key]

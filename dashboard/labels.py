@@ -1,0 +1,124 @@
+"""Chinese names for the codes stored in the database."""
+from __future__ import annotations
+
+DOC_KINDS = {
+    "project_target": "项目绩效目标表",
+    "dept_target": "部门整体绩效目标表",
+    "project_self_eval": "项目支出绩效自评表",
+    "dept_self_eval": "部门整体支出绩效自评表",
+    "self_eval_report": "绩效自评报告",
+}
+
+FAMILIES = {
+    "vague": "指标模糊",
+    "scoring": "评分问题",
+    "reason": "偏差原因",
+    "category": "分类/单位错误",
+    "numbers": "数字不符",
+    "copying": "指标雷同",
+    "template": "模板/占位",
+    "parse": "解析问题",
+}
+
+SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+REASONS = {
+    "R0": "R0 占位/无实质内容",
+    "R1": "R1 政策或计划调整",
+    "R2": "R2 资金下达或到位晚",
+    "R3": "R3 实施进度滞后",
+    "R4": "R4 结算支付节点",
+    "R5": "R5 采购节约或成本控制",
+    "R6": "R6 预算编制不准",
+    "R7": "R7 需求或对象变化",
+    "R8": "R8 不可抗力或疫情",
+    "R9": "R9 保障条件不足",
+}
+
+GRADES = ("优", "良", "中", "差")
+
+INGEST_STATUS = {"loaded": "已导入", "duplicate": "重复（跳过）", "failed": "失败"}
+
+# Metrics the comparison page offers: key -> (label, is_share)
+METRICS = {
+    "self_score": ("自评得分（中位数）", False),
+    "exec_rate": ("预算执行率（中位数）", True),
+    "vague_share": ("模糊指标占比", True),
+    "inflation": ("自评虚高（平均分）", False),
+    "no_reason_share": ("扣分无原因占比", True),
+    "findings_per_filing": ("每份填报问题数", False),
+    "filings": ("填报数", False),
+}
+
+# Column headers for the tables the pages show.
+COLUMNS = {
+    "filing_id": "填报编号",
+    "place": "地区",
+    "province": "省",
+    "city": "市",
+    "county": "县区",
+    "department": "部门",
+    "unit": "单位",
+    "project": "项目",
+    "title": "标题",
+    "year": "年度",
+    "doc_kind": "类型",
+    "total_score": "自评得分",
+    "score_recomputed": "复核得分",
+    "inflation": "虚高分",
+    "exec_rate": "执行率",
+    "budget_adjusted": "全年预算数(万元)",
+    "budget_executed": "全年执行数(万元)",
+    "error_count": "错误数",
+    "finding_count": "问题数",
+    "is_sample": "样例数据",
+    "family": "问题类别",
+    "severity": "严重程度",
+    "rule": "规则",
+    "message": "说明",
+    "evidence": "依据",
+    "indicator_seq": "指标序号",
+    "seq": "序号",
+    "name": "三级指标",
+    "target": "指标值",
+    "actual": "实际完成值",
+    "weight": "分值",
+    "score": "得分",
+    "reason": "偏差原因",
+    "categories": "原因类别",
+    "phrase": "模糊表述",
+    "n": "数量",
+    "share": "占比",
+    "cluster_id": "雷同组",
+    "similarity": "相似度",
+    "filings": "填报数",
+    "source_file": "来源文件",
+    "src_where": "来源位置",
+    "ingested_at": "导入时间",
+    "status": "状态",
+    "error": "错误",
+    "seconds": "耗时(秒)",
+    "run_id": "批次",
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "findings": "问题",
+    "grade": "等级",
+    "value": "数值",
+    "indicator_count": "指标数",
+    "vague_count": "模糊指标数",
+    "departments": "部门",
+    "places": "地区",
+    "deductions": "扣分项",
+    "deductions_no_reason": "扣分无原因",
+    "p25": "同省P25",
+    "p50": "同省P50",
+    "p75": "同省P75",
+    "grp": "分组",
+    "no_reason": "无原因",
+    "change": "较上年变化",
+    "years": "年度",
+}
+
+
+def kind_label(code: str | None) -> str:
+    return DOC_KINDS.get(code or "", code or "")

@@ -1,0 +1,182 @@
+"""Helpers the pages share: context, drill-down navigation, tables with exports."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import export, filters
+from dashboard.filtering import Filters
+from dashboard.labels import COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES
+
+PAGE_FILES = {
+    "overview": "views/overview.py",
+    "scores": "views/scores.py",
+    "execution": "views/execution.py",
+    "reasons": "views/reasons.py",
+    "compare": "views/compare.py",
+    "quality": "views/quality.py",
+    "detail": "views/detail.py",
+    "upload": "views/upload.py",
+}
+
+
+def db() -> Path:
+    return st.session_state["_db"]
+
+
+def current_filters() -> Filters:
+    return st.session_state.get("_filters", Filters())
+
+
+# ----------------------------------------------------------------- drill-down
+
+def goto(page: str, *, filters_: dict | None = None, state: dict | None = None, params: dict | None = None):
+    """Switch page, carrying filter changes, page widget values and URL parameters along.
+
+    st.switch_page clears the URL, so what the next page needs travels in the
+    session and app.py puts it back before the page runs.
+    """
+    if filters_:
+        filters.set_pending(**filters_)
+    st.session_state["_goto"] = {"state": state or {}, "params": params or {}}
+    st.switch_page(PAGE_FILES[page])
+
+
+def apply_goto_state() -> None:
+    pending = st.session_state.get("_goto")
+    if pending:
+        for key, value in pending["state"].items():
+            st.session_state[key] = value
+
+
+def apply_goto_params() -> None:
+    pending = st.session_state.pop("_goto", None)
+    if pending:
+        for param, value in pending["params"].items():
+            filters.set_param(param, value)
+
+
+def open_filing(filing_id: str) -> None:
+    goto("detail", params={"filing": filing_id})
+
+
+def selected_points(event) -> list[dict]:
+    try:
+        return list(event.selection.points) if event else []
+    except AttributeError:
+        return []
+
+
+# ----------------------------------------------------------------- tables
+
+PERCENT_COLS = {"exec_rate", "share", "vague_share", "measurable_share", "exec_rate_computed", "exec_rate_reported"}
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Codes to Chinese labels; column names stay codes (config gives the headers)."""
+    out = df.copy()
+    if "doc_kind" in out:
+        out["doc_kind"] = out["doc_kind"].map(lambda v: DOC_KINDS.get(v, v))
+    if "family" in out:
+        out["family"] = out["family"].map(lambda v: FAMILIES.get(v, v))
+    if "severity" in out:
+        out["severity"] = out["severity"].map(lambda v: SEVERITIES.get(v, v))
+    return out
+
+
+def column_config(df: pd.DataFrame, extra: dict | None = None) -> dict:
+    cfg = {}
+    for col in df.columns:
+        label = COLUMNS.get(col, col)
+        if col in PERCENT_COLS:
+            cfg[col] = st.column_config.NumberColumn(label, format="percent")
+        elif col == "year":
+            cfg[col] = st.column_config.NumberColumn(label, format="%d")
+        elif col in ("total_score", "score_recomputed", "inflation", "weight", "score"):
+            cfg[col] = st.column_config.NumberColumn(label, format="%.1f")
+        else:
+            cfg[col] = st.column_config.Column(label)
+    cfg.update(extra or {})
+    return cfg
+
+
+def export_frame(df: pd.DataFrame) -> pd.DataFrame:
+    shown = display_frame(df)
+    return shown.rename(columns={c: COLUMNS.get(c, c) for c in shown.columns})
+
+
+XLSX_EAGER_ROWS = 200  # bigger tables build their workbook only when asked (openpyxl: ~0.4 s per 1,000 rows)
+
+
+@st.cache_data(show_spinner=False, max_entries=50)
+def _xlsx(out: pd.DataFrame) -> bytes:
+    return export.to_xlsx_bytes(out)
+
+
+def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
+    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
+    out = export_frame(df)
+    row = st.container(horizontal=True)  # stays one line inside narrow columns too
+    c1 = c2 = row
+    c1.download_button("导出 CSV", export.to_csv_bytes(out), file_name=f"{safe}.csv",
+                       mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    ready = f"_{key}_xlsx_ready"
+    if len(out) <= XLSX_EAGER_ROWS or st.session_state.get(ready):
+        c2.download_button("导出 Excel", _xlsx(out), file_name=f"{safe}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key=f"{key}_xlsx", icon=":material/download:")
+    else:
+        c2.button("生成 Excel", key=f"{key}_xlsx_prep", icon=":material/table_view:",
+                  on_click=lambda: st.session_state.__setitem__(ready, True),
+                  help=f"共 {len(out):,} 行，生成后即可下载")
+
+
+def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, export_name: str | None = None,
+          openable: bool = True, total: int | None = None) -> None:
+    """A list with exports; selecting a row (or picking it below) opens that filing."""
+    if df.empty:
+        st.info("没有符合条件的记录。")
+        return
+    if total is not None and total > len(df):
+        st.caption(f"共 {total:,} 条，显示前 {len(df):,} 条（导出内容同显示内容）。")
+    shown = display_frame(df)
+    can_open = openable and "filing_id" in df.columns
+    kwargs = dict(hide_index=True, column_config=column_config(shown), key=key, width="stretch")
+    if height:
+        kwargs["height"] = height
+    if can_open:
+        event = st.dataframe(shown, on_select="rerun", selection_mode="single-row", **kwargs)
+        rows = event.selection.rows if event else []
+        if rows:
+            open_filing(str(df["filing_id"].iloc[rows[0]]))
+    else:
+        st.dataframe(shown, **kwargs)
+    export_buttons(df, export_name or name, key)
+    if can_open:
+        ids = list(dict.fromkeys(df["filing_id"].astype(str)))
+        labels = _filing_labels(df)
+        c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
+        pick = c1.selectbox("打开填报详情（也可在表中勾选一行）", ids, key=f"{key}_pick",
+                            format_func=lambda i: labels.get(i, i))
+        if c2.button("打开", key=f"{key}_open", icon=":material/open_in_new:"):
+            open_filing(pick)
+
+
+def _filing_labels(df: pd.DataFrame) -> dict:
+    labels = {}
+    for row in df.drop_duplicates("filing_id").itertuples(index=False):
+        d = row._asdict()
+        parts = [str(d[c]) for c in ("place", "department", "project", "year") if d.get(c) is not None and pd.notna(d.get(c))]
+        labels[str(d["filing_id"])] = " · ".join(parts) + f"（{d['filing_id']}）"
+    return labels
+
+
+def pct(v) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v * 100:.1f}%"
+
+
+def num(v, digits: int = 1) -> str:
+    return "—" if v is None or pd.isna(v) else f"{v:,.{digits}f}"

@@ -1,0 +1,129 @@
+import pandas as pd
+import streamlit as st
+
+from dashboard import filters, ui
+from dashboard import queries as q
+from dashboard.labels import DOC_KINDS, REASONS
+
+db, f = ui.db(), ui.current_filters()
+st.title("填报详情")
+
+filing_id = st.query_params.get("filing")
+
+
+def links() -> None:
+    cols = st.columns(4)
+    cols[0].page_link(ui.PAGE_FILES["overview"], label="返回总览", icon=":material/arrow_back:")
+    cols[1].page_link(ui.PAGE_FILES["quality"], label="问题清单", icon=":material/list:")
+    cols[2].page_link(ui.PAGE_FILES["scores"], label="自评得分", icon=":material/grading:")
+    cols[3].page_link(ui.PAGE_FILES["execution"], label="预算执行", icon=":material/payments:")
+
+
+if not filing_id:
+    st.write("选择一份填报查看其完整表格、发现的问题和数据来源。列表页中勾选一行也会打开这里。")
+    filters.bind("dt_search", "fs", "")
+    text = st.text_input("搜索项目、部门、标题或文件名（受左侧筛选条件限制）", key="dt_search")
+    filters.set_param("fs", text.strip() or None)
+    ui.table(q.find_filings(db, f, text.strip(), limit=200), key="dt_pick", name="填报列表")
+    st.stop()
+
+row = q.filing(db, filing_id)
+if row is None:
+    st.error("找不到这份填报，它可能已被删除或链接有误。")
+    st.text(f"填报编号：{filing_id}")
+    links()
+    st.stop()
+
+links()
+if row.get("is_sample"):
+    st.warning("这是一份合成样例填报（演示用，不是真实数据）。", icon=":material/science:")
+
+
+def val(v):
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
+# Filing text goes into st.dataframe / st.text only: never Markdown or HTML.
+st.text(val(row.get("title")) or val(row.get("project")) or val(row.get("department")) or filing_id)
+info = [
+    ("填报编号", row["filing_id"]),
+    ("文件类型", DOC_KINDS.get(row["doc_kind"], row["doc_kind"])),
+    ("地区", " ".join(str(x) for x in (val(row.get("province")), val(row.get("city")), val(row.get("county"))) if x)),
+    ("部门", val(row.get("department"))),
+    ("单位", val(row.get("unit"))),
+    ("项目", val(row.get("project"))),
+    ("年度", None if val(row.get("year")) is None else str(int(row["year"]))),
+    ("来源文件", row["source_file"]),
+    ("文件中的位置", val(row.get("src_where"))),
+    ("文件内序号", str(int(row["part_index"]) + 1)),
+    ("解析状态", {"ok": "完整", "partial": "部分解析", "failed": "解析失败"}.get(row["parse_status"], row["parse_status"])),
+    ("解析说明", val(row.get("parse_notes"))),
+]
+info_df = pd.DataFrame([(k, v) for k, v in info if v not in (None, "")], columns=["项目", "内容"])
+st.dataframe(info_df, hide_index=True, width="stretch", key="dt_info", height=35 * len(info_df) + 38)
+
+cols = st.columns(5)
+cols[0].metric("自评得分", ui.num(row.get("total_score")))
+cols[1].metric("复核得分", ui.num(row.get("score_recomputed")))
+cols[2].metric("虚高分", ui.num(row.get("inflation")))
+rate = val(row.get("exec_rate_computed"))
+if rate is None and val(row.get("budget_adjusted")) and val(row.get("budget_executed")) is not None:
+    rate = row["budget_executed"] / row["budget_adjusted"]
+cols[3].metric("执行率（B/A）", ui.pct(rate if rate is not None else row.get("exec_rate_reported")))
+cols[4].metric("问题数", f"{int(val(row.get('finding_count')) or 0)}")
+
+budget = [("年初预算数", "budget_initial"), ("全年预算数(A)", "budget_adjusted"), ("全年执行数(B)", "budget_executed"),
+          ("财政拨款", "budget_fiscal"), ("其他资金", "budget_other"), ("上年结转", "budget_carryover"),
+          ("执行率（填报）", "exec_rate_reported"), ("执行率分值", "exec_weight"), ("执行率得分", "exec_score"),
+          ("总分值", "total_weight"), ("总得分", "total_score"), ("填报等级", "grade_reported"),
+          ("复核等级", "grade_computed")]
+budget_rows = [(k, str(val(row.get(c)))) for k, c in budget if val(row.get(c)) is not None]
+if budget_rows:
+    st.subheader("资金与得分（万元）")
+    st.dataframe(pd.DataFrame(budget_rows, columns=["项目", "数值"]), hide_index=True, key="dt_budget",
+                 height=35 * len(budget_rows) + 38)
+
+st.subheader("绩效指标")
+ind = q.filing_indicators(db, filing_id)
+if ind.empty:
+    st.info("这份填报没有指标行。")
+else:
+    ind = ind.assign(categories=ind["categories"].map(
+        lambda c: "；".join(REASONS.get(x, x) for x in c.split()) if isinstance(c, str) else c))
+    shown = ind.drop(columns=["error_count"])
+
+    def mark(r):
+        n_err = ind.loc[r.name, "error_count"]
+        color = "background-color: #fde2e1" if n_err else ("background-color: #fff4d6" if isinstance(r["findings"], str) else "")
+        return [color] * len(r)
+
+    st.caption("有问题的行已标色（红：错误，黄：警告或提示），问题说明在“问题”列；“来源位置”指出该行在源文件中的页、表或行。")
+    st.dataframe(shown.style.apply(mark, axis=1), hide_index=True, width="stretch", key="dt_indicators",
+                 column_config=ui.column_config(shown))
+    ui.export_buttons(shown, f"填报{filing_id}_指标", key="dt_ind_export")
+
+st.subheader("本填报的全部问题")
+fnd = q.filing_findings(db, filing_id)
+ui.table(fnd, key="dt_findings", name=f"填报{filing_id}_问题", openable=False)
+
+plan = q.filing_plan(db, filing_id)
+if not plan.empty:
+    st.subheader("资金支出计划")
+    ui.table(plan.rename(columns={"period": "期间", "month": "月份"}), key="dt_plan", name=f"填报{filing_id}_支出计划",
+             openable=False)
+
+sections = q.filing_sections(db, filing_id)
+if not sections.empty:
+    st.subheader("文字内容")
+    for r in sections.itertuples(index=False):
+        with st.container(border=True):
+            st.text(r.heading or "")
+            st.text(r.text or "")
+            if r.src_where:
+                st.text("来源位置：" + str(r.src_where))
+
+clusters = q.filing_clusters(db, filing_id)
+if not clusters.empty:
+    st.subheader("指标雷同")
+    st.write("这份填报的指标设置与其他填报高度相似：")
+    ui.table(clusters, key="dt_clusters", name=f"填报{filing_id}_雷同", openable=False)

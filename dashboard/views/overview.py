@@ -1,0 +1,39 @@
+import streamlit as st
+
+from dashboard import charts, ui
+from dashboard import queries as q
+
+db, f = ui.db(), ui.current_filters()
+st.title("总览")
+
+c = q.overview_counts(db, f)
+if not c["filings"]:
+    st.info("当前筛选条件下没有填报。请调整左侧筛选条件。")
+    st.stop()
+
+cols = st.columns(4)
+cols[0].metric("填报数", f"{int(c['filings']):,}")
+cols[1].metric("部门数", f"{int(c['departments']):,}")
+cols[2].metric("县区数", f"{int(c['counties']):,}")
+cols[3].metric("年度数", f"{int(c['years']):,}")
+cols = st.columns(4)
+cols[0].metric("自评得分中位数", ui.num(c["median_score"]))
+cols[1].metric("预算执行率中位数", ui.pct(c["median_exec_rate"]))
+cols[2].metric("模糊指标占比", ui.pct(c["vague_share"]))
+cols[3].metric("指标数", f"{int(c['indicators'] or 0):,}")
+
+st.subheader("发现的问题")
+df = q.findings_by_family_severity(db, f)
+if df.empty:
+    st.info("当前筛选条件下没有发现问题。")
+else:
+    event = st.plotly_chart(charts.findings_bar(df), key="ov_findings", on_select="rerun",
+                            selection_mode="points")
+    st.caption("点击柱形可查看该类问题的清单。")
+    for p in ui.selected_points(event):
+        family, severity = p["customdata"][0], p["customdata"][1]
+        ui.goto("quality", state={"qf_family": [family], "qf_severity": [severity]},
+                params={"family": family, "severity": severity})
+
+st.subheader("问题最多的填报")
+ui.table(q.worst_filings(db, f, limit=20), key="ov_worst", name="问题最多的填报")
