@@ -218,20 +218,23 @@ def target_budget(rows: list[Row]) -> Budget:
                 b.fiscal = _first_amount(fold_key(under), scale)
             elif b.other is None and re.match(r"^(其中[:：]?)?其他资金", key):
                 b.other = _first_amount(fold_key(under), scale)
-    cells = [(fold_key(c.text), c) for r in rows for c in r.cells if c.text.strip()]
-    for k, (s, cell) in enumerate(cells):
+    # (text, row index, row is a table row): in a table a key's amount is beside it (or below,
+    # handled above), never in the next row; in a stream of cells it is simply the next cell
+    cells = [(fold_key(c.text), i, r.table is not None) for i, r in enumerate(rows) for c in r.cells if c.text.strip()]
+    for k, (s, row_i, in_table) in enumerate(cells):
+        nxt = cells[k + 1] if k + 1 < len(cells) else None
+        after = nxt[0] if nxt and (nxt[1] == row_i or not in_table) else ""
         if b.initial is None:
             m = _TARGET_TOTAL.match(s)
             if m:
                 rest = s[m.end():].lstrip("(（万元)）:：")
                 v = _first_amount(rest, scale) if rest and re.match(r"\d", rest) else None
-                if v is None and k + 1 < len(cells) and re.match(r"^\d", cells[k + 1][0]):
-                    v = _first_amount(cells[k + 1][0], scale)
+                if v is None and re.match(r"^\d", after):
+                    v = _first_amount(after, scale)
                 if v is not None:
                     b.initial = v
                     continue
         s = _ENUM.sub("", s)
-        after = cells[k + 1][0] if k + 1 < len(cells) else ""
         if b.fiscal is None:
             b.fiscal = _keyed_amount(s, after, r"^(其中[:：]?)?财政(资金|拨款)(小计)?[:：]?", scale)
         if b.other is None:

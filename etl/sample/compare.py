@@ -13,7 +13,7 @@ import duckdb
 FILING_FIELDS = [
     "doc_kind", "department", "unit", "project", "year", "province", "city", "county",
     "budget_initial", "budget_adjusted", "budget_executed", "exec_rate_reported", "exec_weight", "exec_score",
-    "total_weight", "total_score",
+    "total_weight", "total_score", "budget_fiscal", "budget_other",
 ]
 ROW_FIELDS = ["level1", "level2", "name", "target", "actual", "weight", "score", "reason"]
 
