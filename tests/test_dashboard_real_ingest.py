@@ -6,13 +6,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from etl.pipeline import ingest_paths
 from etl.sample.generate import generate_corpus
 from tests.conftest import SEEDS
+from tests.test_dashboard_pages import metric, run_page
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGES = ["scores", "execution", "reasons", "compare", "quality", "upload"]
 
 
@@ -35,24 +34,8 @@ def one(db: Path, sql: str, params=None):
         con.close()
 
 
-def run(monkeypatch, db, page=None, **params) -> AppTest:
-    monkeypatch.setenv("JIXIAO_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(f"views/{page}.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
-
-
 def test_overview_counts_what_ingest_loaded(monkeypatch, real_db):
-    at = run(monkeypatch, real_db)
+    at = run_page(monkeypatch, real_db)
     assert metric(at, "填报数") == f"{one(real_db, 'SELECT count(*) FROM filings'):,}"
     assert metric(at, "县区数") == str(one(real_db, "SELECT count(DISTINCT county) FROM filings"))
     # the generated corpus is marked, so the banner says the data includes samples
@@ -60,13 +43,13 @@ def test_overview_counts_what_ingest_loaded(monkeypatch, real_db):
 
 
 def test_county_filter_narrows_the_overview(monkeypatch, real_db):
-    at = run(monkeypatch, real_db, county="正定县")
+    at = run_page(monkeypatch, real_db, county="正定县")
     assert metric(at, "填报数") == str(one(real_db, "SELECT count(*) FROM filings WHERE county = '正定县'"))
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_real_data(monkeypatch, real_db, page):
-    at = run(monkeypatch, real_db, page=page)
+    at = run_page(monkeypatch, real_db, page=page)
     if page != "upload":
         specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
         assert specs and any(trace.get("x") is not None or trace.get("z") is not None or trace.get("values") is not None
@@ -75,7 +58,7 @@ def test_every_page_renders_real_data(monkeypatch, real_db, page):
 
 def test_filing_page_shows_the_seed_self_evaluation(monkeypatch, real_db):
     fid = one(real_db, "SELECT filing_id FROM filings WHERE doc_kind = 'dept_self_eval' AND source_file LIKE '003_%'")
-    at = run(monkeypatch, real_db, page="detail", filing=fid)
+    at = run_page(monkeypatch, real_db, page="detail", filing=fid)
     text = " ".join(str(x.value) for x in list(at.title) + list(at.subheader) + list(at.caption) + list(at.markdown))
     assert "株洲市渌口区工商业联合会" in text or any("株洲市渌口区工商业联合会" in str(df.value.to_dict()) for df in at.dataframe)
     tables = [df.value for df in at.dataframe]

@@ -71,3 +71,18 @@ def test_metrics_of_the_self_evaluation():
     # the two met rows re-score to full marks, the 92/95 rows in proportion: we give more than 93
     assert m["score_recomputed"] > 93 and m["inflation"] == round(93 - m["score_recomputed"], 2)
     assert m["error_count"] == 2 and m["finding_count"] == len(found)
+
+
+def test_total_that_does_not_add_up_is_a_scoring_error_even_though_marked_partial():
+    from pathlib import Path
+
+    from etl.check import run_checks
+    from etl.parse import parse_document
+    from etl.read import read_bytes
+
+    seed = Path(__file__).resolve().parents[1] / "data" / "seeds" / "003_483a086a129c8058.txt"
+    text = seed.read_text(encoding="utf-8").replace("\t总分\n\t100\n\t93", "\t总分\n\t100\n\t98")
+    (_, self_eval, _) = parse_document(read_bytes(text.encode("utf-8"), "edited.txt"))
+    assert self_eval.total_score == 98 and self_eval.parse_status == "partial"
+    rules = {x.rule for x in run_checks(self_eval)}
+    assert "SCORE_TOTAL_SUM" in rules

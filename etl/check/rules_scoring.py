@@ -115,10 +115,16 @@ def level1_weights(f, ctx):
             "；".join(f"{k}={fmt(v)}" for k, v in sums.items())
 
 
+def _read_whole(f) -> bool:
+    """Was the whole table read? The parser marks a table whose sums disagree as partial too;
+    that alone is the filing's own error, which these rules exist to report."""
+    return f.parse_status == "ok" or all(n.startswith(("各项得分之和", "各项分值之和")) for n in f.parse_notes)
+
+
 @rule("SCORE_TOTAL_SUM", "scoring", "error", "各项得分之和不等于总分", example="ex_total_sum")
 def total_sum(f, ctx):
     s = ctx.settings
-    if f.total_score is None or not f.indicators or f.parse_status != "ok":
+    if f.total_score is None or not f.indicators or not _read_whole(f):
         return
     if any(i.score is None for i in f.indicators):
         return
@@ -132,7 +138,7 @@ def total_sum(f, ctx):
 @rule("SCORE_WEIGHT_SUM", "scoring", "error", "各项分值之和不等于总分值", example="ex_total_sum")
 def weight_sum(f, ctx):
     s = ctx.settings
-    if f.total_weight is None or not f.indicators or f.parse_status != "ok":
+    if f.total_weight is None or not f.indicators or not _read_whole(f):
         return
     if any(i.weight is None for i in f.indicators):
         return
