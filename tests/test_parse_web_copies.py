@@ -87,3 +87,18 @@ def test_glued_core_flag_rows_and_side_by_side_weight_and_score():
         ("资金使用合规性", "好", "好", 5, 5),
         ("培训次数", "26次", "12次", 10, 10),
     ]
+
+
+def test_traditional_characters_parse_like_simplified():
+    import opencc
+
+    from tests.conftest import SEED_003
+
+    traditional = opencc.OpenCC("s2t").convert(SEED_003.read_text(encoding="utf-8"))
+    assert "績效自評表" in traditional
+    filings = parse(traditional)
+    assert [f.doc_kind for f in filings] == ["dept_target", "dept_self_eval", "self_eval_report"]
+    f = filings[1]
+    assert (f.county, f.total_score, f.budget_adjusted, len(f.indicators)) == ("渌口区", 93, 160.48, 22)
+    assert f.indicators[14].level2 == "经济效益指标"
+    assert any("繁体" in n for n in f.parse_notes)

@@ -9,6 +9,7 @@ import re
 
 from etl.normalise.measure import parse_measure
 from etl.normalise.place import find_place
+from etl.normalise.script import to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
 from etl.parse.flagrows import flag_rows
@@ -54,6 +55,7 @@ def _is_grid(doc: Document) -> bool:
 
 
 def parse_document(doc: Document) -> list[Filing]:
+    doc = to_simplified(doc)
     rows = doc.rows if _is_grid(doc) else unglue(doc.rows)
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
@@ -63,6 +65,7 @@ def parse_document(doc: Document) -> list[Filing]:
             continue
         f = parse_segment(seg, _is_grid(doc), ctx)
         f.part_index = len(filings)
+        f.parse_notes = doc.warnings + f.parse_notes
         filings.append(f)
         ctx.year = ctx.year or f.year
         ctx.department = ctx.department or f.department
