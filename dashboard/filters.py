@@ -107,7 +107,6 @@ def sidebar(db: Path) -> Filters:
 
 
 def write_url(f: Filters) -> None:
-    qp = st.query_params
     for param, value in (("province", f.province), ("city", f.city), ("county", f.county),
                          ("department", f.department)):
         set_param(param, value)

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from etl.load import store
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
-from etl.records import Filing, Finding, ReadError
+from etl.records import Finding, ReadError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 

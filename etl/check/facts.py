@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from etl.normalise.measure import fold
 from etl.records import Filing, Indicator

@@ -20,7 +20,7 @@ from etl.parse.report import sections as report_sections
 from etl.parse.report import stated_figures
 from etl.parse.segment import Segment, split_segments
 from etl.parse.stream import stream_indicators
-from etl.parse.vocab import fold_key, title_kind
+from etl.parse.vocab import fold_key
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -83,8 +83,6 @@ def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> s
     has_project = has_project or (kind is None and "项目" in head)
     if kind in (None, "project_target", "project_self_eval", "dept_target", "dept_self_eval"):
         is_dept = (kind or "").startswith("dept") or dept_words or (not has_project and kind is None)
-        if kind is None or kind.startswith("project") and not has_project and dept_words:
-            pass
         if kind is None:
             kind = ("dept_" if is_dept else "project_") + ("self_eval" if self_eval else "target")
         elif kind.endswith("target") and self_eval:
@@ -153,7 +151,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.sections = report_sections(seg.rows)
     else:
         if kind.endswith("self_eval"):
-            b = money.self_eval_budget(rows, grid)
+            b = money.self_eval_budget(rows)
             f.budget_initial, f.budget_adjusted, f.budget_executed = b.initial, b.adjusted, b.executed
             f.exec_rate_reported, f.exec_weight, f.exec_score = b.rate, b.weight, b.score
         else:

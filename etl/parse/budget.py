@@ -97,7 +97,7 @@ def _is_amount(text: str) -> bool:
     return bool(re.fullmatch(r"-?\d+(?:,\d{3})*(?:\.\d+)?%?|[—\-/－]", s))
 
 
-def self_eval_budget(rows: list[Row], grid: bool = True) -> Budget:
+def self_eval_budget(rows: list[Row]) -> Budget:
     """The 项目资金 block, read as a stream of cells: header cells, then a label and its amounts.
 
     Amounts are right-aligned onto the header's columns, so a missing leading

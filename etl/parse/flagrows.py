@@ -69,12 +69,12 @@ def _row(text: str, seq: int, loc: Loc) -> Indicator | None:
     if coef:
         values = values[: coef.start()]
     vals = _VALUE.findall(values)
-    unit = None
+    # the 计量单位 cell stands between the name and the values: '培训次数次26次' -> '培训次数'
     first_unit = re.match(r"\d+(?:\.\d+)?(\D{0,2})", vals[0]).group(1) if vals else ""
     if first_unit and head.endswith(first_unit):
-        unit, head = first_unit, head[: -len(first_unit)]
+        head = head[: -len(first_unit)]
     elif head.endswith("%"):
-        unit, head = "%", head[:-1]
+        head = head[:-1]
     target = actual = None
     doubled = re.search(r"([\u4e00-\u9fff]{1,4})\1$", head)
     if not vals and doubled:
