@@ -38,7 +38,8 @@ class Context:
         texts = [" ".join(r.texts) for r in preamble]
         self.year = find_year(*texts)
         pre = read_meta(preamble)
-        self.department = pre.get("department", (None,))[0] or next((t.strip() for t in texts if looks_like_org(t)), None)
+        cells = [c.text for r in preamble for c in r.cells]
+        self.department = pre.get("department", (None,))[0] or next((t.strip() for t in cells if looks_like_org(t)), None)
         self.texts = texts
         self.place = None
 

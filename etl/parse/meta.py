@@ -111,9 +111,8 @@ def looks_like_org(text: str) -> bool:
 def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
     """'714001 正定县工商业联合会本级': a budget-unit code followed by the unit's name."""
     for r in rows:
-        texts = [t for t in r.texts if t.strip()]
-        if len(texts) == 1:
-            m = re.match(r"^(\d{5,9})\s+(\S+)$", texts[0].strip())
+        for t in r.texts:
+            m = re.match(r"^(\d{5,9})\s*([\u4e00-\u9fff]\S+)$", t.strip())
             if m and looks_like_org(re.sub(r"本级$", "", m.group(2))):
                 return m.group(1), m.group(2)
     return None

@@ -54,7 +54,8 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
         t = toks[i]
         if i + 1 < len(toks):
             joined = t.text + toks[i + 1].text
-            wrapped = toks[i + 1].text in ("指标", "指标值") and (is_level1(joined) or is_level2(joined) or column_role(joined))
+            wrapped = (toks[i + 1].text in ("指标", "指标值") and not column_role(t.text)
+                       and (is_level1(joined) or is_level2(joined) or column_role(joined)))
             if wrapped or (not _is_level(t.text) and len(t.text) <= 6 and _is_level(joined)):
                 out.append(Tok(joined, t.loc.merge(toks[i + 1].loc)))
                 i += 2
@@ -69,27 +70,39 @@ def _is_level(t: str) -> bool:
 
 
 def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
-    """(start, end, roles in order) of the first run of >= 3 header cells."""
-    i = 0
-    while i < len(toks):
+    """(start, end, roles in order) of the indicator table's header.
+
+    Anchored on a structural header cell (一级指标 / 二级指标 / 三级指标): the header
+    runs left over adjacent header cells (a two-row header printed flat puts
+    '年度指标值 实际完成值 …' first) and right allowing one stray cell.
+    """
+    def role_of(t: str) -> str | None:
+        return column_role(t)
+
+    def headerish(t: str) -> bool:
+        return bool(role_of(t)) or t in _SKIP or bool(re.fullmatch(r"[（(]\d+分[)）]", t))
+
+    for anchor, tok in enumerate(toks):
+        if role_of(tok.text) not in ("level1", "level2", "name"):
+            continue
+        start = anchor
+        while start > 0 and headerish(toks[start - 1].text):
+            start -= 1
         roles: list[str] = []
-        j = i
-        gap = 0
+        j, gap, end = start, 0, start
         while j < len(toks) and gap <= 1:
-            role = column_role(toks[j].text)
+            role = role_of(toks[j].text)
             if role and role not in roles:
                 roles.append(role)
-                gap = 0
-            elif toks[j].text in _SKIP or re.fullmatch(r"[（(]\d+分[)）]", toks[j].text):
-                pass
+                gap, end = 0, j + 1
+            elif headerish(toks[j].text):
+                end = j + 1
             else:
                 gap += 1
             j += 1
-        end = j - gap
         names = set(roles)
         if len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}:
-            return i, end, _order(roles)
-        i += 1
+            return start, end, _order(roles)
     return None
 
 
@@ -129,6 +142,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
     result = TableResult(indicators=out, notes=[])
     level1 = level2 = None
     seen_level1 = False
+    last_level2 = -1  # index of the cell last read as a level-2 name
     i = end
     n = len(toks)
     while i < n:
@@ -138,12 +152,16 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
         if t in _SKIP or column_role(t) in ("level1", "level2", "name"):
             i += 1
             continue
-        if _is_level(t):
+        prev = toks[i - 1].text if i > end and last_level2 == i - 1 else ""
+        if _is_level(t) and _name_after_level(prev, t):
+            pass  # '服务对象满意度指标' then '满意度': the second is the indicator's name
+        elif _is_level(t):
             nxt = toks[i + 1].text if i + 1 < n else ""
             if is_level1(t) and (not is_level2(t) or _is_level(nxt)):
                 level1, level2, seen_level1 = strip_score(t), None, True
             else:
                 level2 = strip_score(t)
+                last_level2 = i
                 if not seen_level1 or level1 is None:
                     level1 = _infer_level1(level2) if not seen_level1 else level1
             i += 1
@@ -213,6 +231,13 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             break
     result.end_index = len(rows)
     return result
+
+
+def _name_after_level(prev: str, t: str) -> bool:
+    """A bare level word ('满意度', '质量') right after a level-2 cell of its own family is a name."""
+    if not prev or not is_level2(prev) or fold_key(t).endswith("指标") or is_level1(t) and not is_level2(t):
+        return False
+    return _infer_level1(strip_score(prev)) == _infer_level1(strip_score(t))
 
 
 def _takes_reason(vals: dict, toks: list[Tok], i: int) -> bool:

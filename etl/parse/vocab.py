@@ -55,7 +55,7 @@ COLUMN_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("reason", re.compile(r"原因|改进措施")),
     ("nature", re.compile(r"^指标性质$")),
     ("measure_unit", re.compile(r"^(度量|计量)单位$")),
-    ("actual", re.compile(r"实际完成|完成值|实际值|完成情况|年成值|全年实际")),
+    ("actual", re.compile(r"^(全年)?实际(完成)?(值|情况|数)|^(全年)?完成(值|情况)(\(B\))?$|^全年实际|^实际完成值|年成值|全完值")),
     ("adjusted_target", re.compile(r"^调整(后)?指标值$")),
     ("target", re.compile(r"指标值|目标值|指标目标值|计划值|预期值")),
     ("weight", re.compile(r"^(分值|权重|指标权重|指标权重\(分\)|分值\(分\))$")),
