@@ -48,3 +48,27 @@ def test_seed_in_another_layout_parses_the_same(seed, layout):
     want = [(meta, [tuple(str(v).replace(" ", "") if isinstance(v, str) else v for v in r) for r in rows])
             for meta, rows in summary(original)]
     assert got == want
+
+
+@pytest.mark.parametrize("layout", ["lines", "pipe", "spaced", "flattened"])
+def test_generated_filings_re_laid_as_web_copies_round_trip(tmp_path, layout):
+    import hashlib
+    import json
+
+    from etl.pipeline import ingest_paths
+    from etl.sample.compare import compare
+    from etl.sample.generate import generate_corpus
+
+    src, out = tmp_path / "src", tmp_path / layout
+    generate_corpus(src, seed=21, counties=1, departments_per_county=3, years=(2022,), formats=("txt",))
+    manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
+    out.mkdir()
+    for f in manifest["files"]:
+        data = relay(src / f["file"], layout).encode("utf-8")
+        (out / f["file"]).write_bytes(data)
+        f["sha256"] = hashlib.sha256(data).hexdigest()
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    assert ingest_paths([out], tmp_path / "db.duckdb").failed == 0
+    rt = compare(out, tmp_path / "db.duckdb")
+    assert rt.filings_found == rt.filings_expected
+    assert rt.share >= 0.995, rt.misses[:10]

@@ -199,6 +199,41 @@ def _keyed_amount(cell: str, after: str, key: str, scale: float) -> float | None
     return v
 
 
+_MONEY_KEYS = [
+    ("initial", _TARGET_TOTAL),
+    ("fiscal", re.compile(r"^(其中[:：]?)?财政(资金|拨款)(小计)?$")),
+    ("other", re.compile(r"^(其中[:：]?)?其他资金$")),
+]
+
+
+def _keys_then_amounts(rows: list[Row], b: Budget, scale: float) -> None:
+    """A header row of money keys then a row of amounts, copied as one stream of cells:
+    '资金总额 其中：财政拨款 其他资金 526.45 526.45' (an empty last amount simply vanished)."""
+    cells = [fold_key(c.text) for r in rows for c in r.cells if c.text.strip()]
+    for k in range(len(cells)):
+        keys = []
+        j = k
+        while j < len(cells):
+            key = _ENUM.sub("", cells[j])
+            field_ = next((f for f, pat in _MONEY_KEYS if pat.match(key)), None)
+            if field_ is None or field_ in keys or re.search(r"\d", cells[j]):
+                break
+            keys.append(field_)
+            j += 1
+        if len(keys) < 2:
+            continue
+        amounts = []
+        while j < len(cells) and re.fullmatch(r"\d+(?:,\d{3})*(?:\.\d+)?(万元|元)?", cells[j]) and len(amounts) < len(keys):
+            amounts.append(_first_amount(cells[j], scale))
+            j += 1
+        if not amounts:
+            continue
+        for f, v in zip(keys, amounts):
+            if getattr(b, f) is None:
+                setattr(b, f, v)
+        return
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
@@ -218,12 +253,19 @@ def target_budget(rows: list[Row]) -> Budget:
                 b.fiscal = _first_amount(fold_key(under), scale)
             elif b.other is None and re.match(r"^(其中[:：]?)?其他资金", key):
                 b.other = _first_amount(fold_key(under), scale)
+    _keys_then_amounts(rows, b, scale)
     # (text, row index, row is a table row): in a table a key's amount is beside it (or below,
     # handled above), never in the next row; in a stream of cells it is simply the next cell
     cells = [(fold_key(c.text), i, r.table is not None) for i, r in enumerate(rows) for c in r.cells if c.text.strip()]
+    def money_key(text: str) -> bool:
+        key = _ENUM.sub("", text)
+        return not re.search(r"\d", key) and any(pat.match(key) for _, pat in _MONEY_KEYS)
+
     for k, (s, row_i, in_table) in enumerate(cells):
         nxt = cells[k + 1] if k + 1 < len(cells) else None
         after = nxt[0] if nxt and (nxt[1] == row_i or not in_table) else ""
+        if k > 0 and money_key(cells[k - 1][0]) and money_key(s):
+            after = ""  # the last key of a header run: its amount is placed by _keys_then_amounts
         if b.initial is None:
             m = _TARGET_TOTAL.match(s)
             if m:

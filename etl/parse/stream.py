@@ -243,7 +243,9 @@ def _name_after_level(prev: str, t: str) -> bool:
 def _takes_reason(vals: dict, toks: list[Tok], i: int) -> bool:
     """Is toks[i] a deviation reason, or already the next row's indicator name?"""
     t = toks[i].text
-    if parse_measure(t) is not None or parse_number(t) is not None or is_empty_value(t):
+    if is_empty_value(t) or t in ("暂无", "不涉及"):
+        return True  # '无' or '/' in the reason cell: a placeholder is never an indicator's name
+    if parse_measure(t) is not None or parse_number(t) is not None:
         return False
     nxt = toks[i + 1].text if i + 1 < len(toks) else None
     if nxt is None or _is_level(nxt) or _stop(nxt):
