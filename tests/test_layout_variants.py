@@ -72,3 +72,68 @@ def test_generated_filings_re_laid_as_web_copies_round_trip(tmp_path, layout):
     rt = compare(out, tmp_path / "db.duckdb")
     assert rt.filings_found == rt.filings_expected
     assert rt.share >= 0.995, rt.misses[:10]
+
+
+def _as_table_file(path, fmt: str) -> bytes:
+    """The seed's rows as a real table in another format: paragraphs between tables stay paragraphs."""
+    import html as html_lib
+    import io
+
+    rows = read_path(path).rows
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        for r in rows:
+            ws.append([c.text for c in r.cells])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    if fmt == "html":
+        parts, table = ["<html><head><meta charset='utf-8'></head><body>"], None
+        for r in rows:
+            if r.table != table:
+                if table is not None:
+                    parts.append("</table>")
+                if r.table is not None:
+                    parts.append("<table border='1'>")
+                table = r.table
+            cells = "".join(f"<td>{html_lib.escape(c.text)}</td>" for c in r.cells)
+            parts.append(f"<tr>{cells}</tr>" if r.table is not None else f"<p>{html_lib.escape(r.cells[0].text)}</p>")
+        parts.append("</table></body></html>" if table is not None else "</body></html>")
+        return "".join(parts).encode("utf-8")
+    from docx import Document as Docx
+
+    d = Docx()
+    block: list = []
+
+    def flush():
+        if block:
+            width = max(len(r.cells) for r in block)
+            t = d.add_table(rows=len(block), cols=width)
+            for i, r in enumerate(block):
+                for j, c in enumerate(r.cells):
+                    t.cell(i, j).text = c.text
+            block.clear()
+
+    for r in rows:
+        if r.table is None:
+            flush()
+            d.add_paragraph(r.cells[0].text)
+        else:
+            if block and block[-1].table != r.table:
+                flush()
+            block.append(r)
+    flush()
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("seed", [SEED_000, SEED_003], ids=["seed000", "seed003"])
+@pytest.mark.parametrize("fmt", ["xlsx", "html", "docx"])
+def test_seed_as_a_real_table_parses_the_same(seed, fmt):
+    original = parse_document(read_path(seed))
+    copy = parse_document(read_bytes(_as_table_file(seed, fmt), f"copy.{fmt}"))
+    assert summary(copy) == summary(original)
