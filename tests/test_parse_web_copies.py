@@ -102,3 +102,31 @@ def test_traditional_characters_parse_like_simplified():
     assert (f.county, f.total_score, f.budget_adjusted, len(f.indicators)) == ("渌口区", 93, 160.48, 22)
     assert f.indicators[14].level2 == "经济效益指标"
     assert any("繁体" in n for n in f.parse_notes)
+
+
+def test_page_markers_between_rows_do_not_end_the_table():
+    from tests.conftest import SEED_000
+
+    text = SEED_000.read_text(encoding="utf-8")
+    # a page break printed inside project 2's indicator table
+    marked = text.replace("\t质量指标\t综合事务工作完成情况", "第 5 页 共 7 页\n\t质量指标\t综合事务工作完成情况", 1)
+    assert marked != text
+    p2 = parse(marked)[2]
+    assert [i.name for i in p2.indicators] == [
+        "购买办公用品数量", "综合事务工作完成情况", "各项工作完成及时率", "合理使用经费", "社会影响力", "满意度"]
+
+
+def test_level_one_printed_only_as_its_score_is_taken_from_level_two():
+    text = (
+        "项目支出绩效自评表（2022年度）\n"
+        "项目名称\t示例项目\t主管部门\t某县教育局\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n"
+        "(50分)\t数量指标\t培训人数\t≥100人\t120人\t25\t25\t\n"
+        "\t质量指标\t合格率\t≥95%\t96%\t25\t25\t\n"
+        "(30分)\t社会效益指标\t就业率\t≥60%\t65%\t30\t30\t\n"
+        "总分\t100\t100\t优\n"
+    )
+    (f,) = parse(text)
+    assert [(i.level1, i.level2) for i in f.indicators] == [
+        ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("效益指标", "社会效益指标")]
+    assert (f.total_weight, f.total_score) == (100, 100)

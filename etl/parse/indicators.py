@@ -22,6 +22,7 @@ from etl.parse.vocab import (
     fold_key,
     is_level1,
     is_level2,
+    level1_of,
     strip_score,
     title_kind,
 )
@@ -168,10 +169,12 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
         l1 = vals.get("level1", (None,))[0]
         l2 = vals.get("level2", (None,))[0]
         if l1:
-            level1 = strip_score(l1)
+            level1 = strip_score(l1) or None  # a level-1 cell printed only as '(50分)'
             level2 = None
         if l2:
             level2 = strip_score(l2)
+            if level1 is None:
+                level1 = level1_of(level2)
         # Some templates put the level-1 in the level-2 column for its first row (and vice versa).
         if l2 and is_level1(l2) and not is_level2(l2) and not l1:
             level1, level2 = strip_score(l2), None

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.indicators import TableResult, _is_placeholder_row, make_indicator
-from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_key, is_level1, is_level2, strip_score, title_kind
+from etl.parse.vocab import (
+    END_OF_TABLE_RE,
+    TOTAL_ROW_RE,
+    column_role,
+    fold_key,
+    is_level1,
+    is_level2,
+    level1_of,
+    strip_score,
+    title_kind,
+)
 from etl.records import Indicator, Loc, Row
 
 _OP_CELL = re.compile(r"^([≥≤=<>≧≦═＝]{1,2}|大于等于|小于等于|等于|不低于|不高于|不少于|不超过)$")
@@ -22,12 +32,6 @@ _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
 _VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "reason", "basis", "core")
-_L2_TO_L1 = [
-    (re.compile(r"^(数量|质量|时效|成本)"), "产出指标"),
-    (re.compile(r"^(经济效益|社会效益|生态效益|环境效益|可持续)"), "效益指标"),
-    (re.compile(r"满意度"), "满意度指标"),
-    (re.compile(r"^(经济成本|社会成本|生态环境成本|生态成本)"), "成本指标"),
-]
 
 
 @dataclass
@@ -118,15 +122,6 @@ def _order(roles: list[str]) -> list[str]:
     return values
 
 
-def _infer_level1(level2: str | None) -> str | None:
-    if not level2:
-        return None
-    for pat, l1 in _L2_TO_L1:
-        if pat.search(level2):
-            return l1
-    return None
-
-
 def _stop(t: str) -> bool:
     s = fold_key(t)
     return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t))
@@ -163,7 +158,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
                 level2 = strip_score(t)
                 last_level2 = i
                 if not seen_level1 or level1 is None:
-                    level1 = _infer_level1(level2) if not seen_level1 else level1
+                    level1 = level1_of(level2) if not seen_level1 else level1
             i += 1
             continue
         if re.fullmatch(r"[（(]\d+(\.\d+)?分[)）]", t):
@@ -237,7 +232,7 @@ def _name_after_level(prev: str, t: str) -> bool:
     """A bare level word ('满意度', '质量') right after a level-2 cell of its own family is a name."""
     if not prev or not is_level2(prev) or fold_key(t).endswith("指标") or is_level1(t) and not is_level2(t):
         return False
-    return _infer_level1(strip_score(prev)) == _infer_level1(strip_score(t))
+    return level1_of(strip_score(prev)) == level1_of(strip_score(t))
 
 
 def _takes_reason(vals: dict, toks: list[Tok], i: int) -> bool:

@@ -118,3 +118,22 @@ META_KEYS: list[tuple[str, re.Pattern]] = [
 
 TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
 END_OF_TABLE_RE = re.compile(r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|财政部门审核意见|说明[:：]|注[:：])")
+
+
+_L2_TO_L1 = [
+    (re.compile(r"^(数量|质量|时效|成本)"), "产出指标"),
+    (re.compile(r"^(经济效益|社会效益|生态效益|环境效益|可持续)"), "效益指标"),
+    (re.compile(r"满意度"), "满意度指标"),
+    (re.compile(r"^(经济成本|社会成本|生态环境成本|生态成本)"), "成本指标"),
+]
+
+
+def level1_of(level2: str | None) -> str | None:
+    """The level-1 a level-2 name belongs to, for tables that leave the level-1 cell blank."""
+    if not level2:
+        return None
+    for pat, l1 in _L2_TO_L1:
+        if pat.search(level2):
+            return l1
+    return None
+

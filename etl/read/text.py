@@ -191,10 +191,18 @@ def _spaced(lines: list[str]) -> list[Row]:
     return rows
 
 
+# Page numbers printed between the rows of a copied table ('第 2 页 共 5 页', '- 3 -'): not content,
+# and a paragraph row there would end the table.
+_PAGE_MARKER = re.compile(
+    r"^\s*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|[-—–]\s*\d+\s*[-—–]|\d+\s*/\s*\d+|page\s*\d+(\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def read_text(data: bytes, name: str) -> Document:
     text = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = ["" if _PAGE_MARKER.match(line) else line for line in text.split("\n")]
     if not any(not _blank(ln) for ln in lines):
         raise ReadError("文件没有文字内容")
     layout = detect_layout(lines)
