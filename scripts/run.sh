@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install, ingest the bundled data (two real seeds + the synthetic sample corpus)
+# into data/jixiao.duckdb, and open the dashboard on http://localhost:${PORT:-8501}.
+source "$(dirname "$0")/bootstrap.sh"
+DB=${DB:-data/jixiao.duckdb}
+$UV run --frozen jixiao sample data/sample
+# exit code 1 would mean a bundled file failed; show the dashboard anyway
+$UV run --frozen jixiao ingest data/seeds data/sample --db "$DB" || true
+exec $UV run --frozen streamlit run dashboard/app.py --server.port "${PORT:-8501}" --server.headless true -- --db "$DB"
