@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install, ingest the bundled data (two real seeds + the synthetic sample corpus)
 # into data/jixiao.duckdb, and open the dashboard on http://localhost:${PORT:-8501}.
+set --  # no arguments for uv sync
 source "$(dirname "$0")/bootstrap.sh"
 DB=${DB:-data/jixiao.duckdb}
 $UV run --frozen jixiao sample data/sample
