@@ -87,8 +87,8 @@ def basis_unknown(f, ctx):
         b = ftext(ind.basis)
         if not b or b in allowed or any(re.search(p, b) for p in typos):
             continue
-        if b.endswith("标准") and len(b) <= 8:
-            close = difflib.get_close_matches(b, allowed, n=1, cutoff=0.6)
+        close = difflib.get_close_matches(b, allowed, n=1, cutoff=0.6) if len(b) <= 8 else []
+        if close or (b.endswith("标准") and len(b) <= 8):  # '行业标淮' is close to 行业标准
             hint = f"，疑为「{close[0]}」之误" if close else ""
             yield ind.seq, (f"{row_label(ind)}的指标值确定依据{show(ind.basis)}不是规定的类别"
                             f"（计划标准、行业标准、历史标准、其他标准）{hint}。"), f"指标值确定依据={ind.basis}"

@@ -33,7 +33,11 @@ _UNIT_ALIASES = {"百分比": "%", "％": "%", "个百分点": "个百分点", "
 _NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
 _MEASURE = re.compile(rf"^(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$")
 # Things that hold digits but are dates or periods, not quantities.
-_DATE = re.compile(r"^\d{4}\s*(年|\.|-|/)\s*\d{1,2}|^\d{1,2}\s*月|^\d{4}\s*年$|^\d{4}年度$")
+_DATE = re.compile(
+    r"^(19|20)\d{2}\s*(年|-|/)\s*\d{1,2}"  # 2023年12月, 2023-07
+    r"|^(19|20)\d{2}\.(0?[1-9]|1[0-2])(?![\d.])(?!\s*(万|元|%|个|人|次|天|所|家))"  # 2023.07, but not 2023.5万元
+    r"|^\d{1,2}\s*月|^(19|20)\d{2}\s*年(度)?$"
+)
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,38 @@
+"""Rule behaviour found by checking the generated corpus against its injected defects."""
+from __future__ import annotations
+
+from etl.check import run_checks
+from etl.normalise.measure import parse_measure
+from etl.records import Filing, Indicator
+
+
+def filing(*rows: Indicator, kind="project_self_eval") -> Filing:
+    for r in rows:
+        r.target_m, r.actual_m = parse_measure(r.target), parse_measure(r.actual)
+    return Filing(doc_kind=kind, indicators=list(rows))
+
+
+def rules_on(f: Filing, seq: int) -> set[str]:
+    return {x.rule for x in run_checks(f) if x.indicator_seq == seq}
+
+
+def test_cost_kept_under_its_ceiling_but_scored_down_is_deducted_though_met():
+    f = filing(Indicator(seq=1, level1="成本指标", level2="经济成本指标", name="项目总成本",
+                         target="≤1513.2万元", actual="1331.21万元", weight=10, score=9))
+    assert "SCORE_DEDUCTED_THOUGH_MET" in rules_on(f, 1)
+
+
+def test_funds_arriving_is_not_a_benefit():
+    f = filing(Indicator(seq=1, level1="效益指标", level2="可持续影响指标", name="资金到位率",
+                         target="≥95%", actual="97%", weight=10, score=10),
+               Indicator(seq=2, level1="产出指标", level2="时效指标", name="资金到位及时率",
+                         target="100%", actual="100%", weight=10, score=10))
+    assert "CAT_EXEC_RATE_AS_INDICATOR" in rules_on(f, 1)
+    assert not {r for r in rules_on(f, 2) if r.startswith("CAT_")}  # a timeliness measure where it belongs
+
+
+def test_misspelt_basis_is_reported_with_the_word_it_should_be():
+    f = filing(Indicator(seq=1, level1="产出指标", level2="质量指标", name="农村自来水普及率", target="≥90%",
+                         basis="行业标淮"), kind="project_target")
+    found = [x for x in run_checks(f) if x.indicator_seq == 1 and x.family == "template"]
+    assert found and "行业标准" in found[0].message
