@@ -137,3 +137,21 @@ def test_seed_as_a_real_table_parses_the_same(seed, fmt):
     original = parse_document(read_path(seed))
     copy = parse_document(read_bytes(_as_table_file(seed, fmt), f"copy.{fmt}"))
     assert summary(copy) == summary(original)
+
+
+@pytest.mark.parametrize("seed", [SEED_000, SEED_003], ids=["seed000", "seed003"])
+def test_seed_saved_as_csv_parses_the_same(seed):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    previous = None
+    for r in read_path(seed).rows:
+        if r.table is None or r.table != previous:
+            writer.writerow([])  # a blank line between tables and paragraphs, as spreadsheets save them
+        writer.writerow([c.text for c in r.cells])
+        previous = r.table
+    original = parse_document(read_path(seed))
+    copy = parse_document(read_bytes(buf.getvalue().encode("utf-8-sig"), "copy.csv"))
+    assert summary(copy) == summary(original)

@@ -22,7 +22,7 @@ import re
 
 from etl.records import Cell, Document, Loc, ReadError, Row
 
-GRID_LAYOUTS = {"tabbed", "tab_cells"}
+GRID_LAYOUTS = {"tabbed", "tab_cells", "csv"}
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 
@@ -199,8 +199,41 @@ _PAGE_MARKER = re.compile(
 )
 
 
+def _csv(text: str) -> list[Row]:
+    """A spreadsheet saved as CSV: every line a table row, a blank line between tables."""
+    import csv
+    import io
+
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[Row] = []
+    table, in_table = -1, False
+    for no, cells in enumerate(csv.reader(io.StringIO(text), dialect), 1):
+        if not any(c.strip() for c in cells):
+            in_table = False
+            continue
+        filled = [c for c in cells if c.strip()]
+        if len(filled) == 1 and len(cells) <= 1:
+            rows.append(_row([(clean(filled[0]), no, no)], None))
+            in_table = False
+            continue
+        if not in_table:
+            table += 1
+            in_table = True
+        rows.append(_row([(clean(c), no, no) for c in cells], table))
+    return rows
+
+
 def read_text(data: bytes, name: str) -> Document:
     text = decode(data)
+    if name.lower().endswith(".csv"):
+        rows = _csv(text.replace("\r\n", "\n").replace("\r", "\n"))
+        if not rows:
+            raise ReadError("文件没有文字内容")
+        return Document(name=name, fmt="csv", rows=rows, layout="csv")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = ["" if _PAGE_MARKER.match(line) else line for line in text.split("\n")]
     if not any(not _blank(ln) for ln in lines):
