@@ -40,7 +40,6 @@ class Context:
         pre = read_meta(preamble)
         cells = [c.text for r in preamble for c in r.cells]
         self.department = pre.get("department", (None,))[0] or next((t.strip() for t in cells if looks_like_org(t)), None)
-        self.texts = texts
         self.place = None
 
 
