@@ -23,7 +23,7 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest warns on eve
 
 import duckdb  # noqa: E402
 
-from etl.load.schema import create_schema  # noqa: E402
+from etl.load.schema import create_schema, fill_reason_texts  # noqa: E402
 
 PROVINCES = ["湖南省", "安徽省", "四川省", "云南省", "福建省", "江西省", "河南省", "广西壮族自治区"]
 CITIES = ["株洲", "益阳", "岳阳", "常德", "衡阳", "邵阳"]
@@ -90,6 +90,7 @@ def build(path: Path, n: int) -> None:
             FROM (SELECT filing_id, unnest(generate_series(1, 10 + (hash(filing_id) % 11)::INT)) AS seq FROM filings)
         )
     """)
+    fill_reason_texts(con)
     con.execute(f"""
         INSERT INTO findings (filing_id, indicator_seq, rule, family, severity, message, evidence)
         SELECT filing_id, seq, 'V01', 'vague', 'warning', '指标值无法衡量', target FROM indicators

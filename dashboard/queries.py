@@ -8,6 +8,8 @@ writer falls back to the last result it had.
 """
 from __future__ import annotations
 
+import re
+
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -383,34 +385,48 @@ def reason_categories(db: Path, f: Filters, by: str = "place", top: int = 30) ->
 
 def reason_search(db: Path, f: Filters, text: str, categories: tuple[str, ...] = (), limit: int = 500) -> tuple[pd.DataFrame, int]:
     where, params = _where(f)
-    conds, extra = ["i.reason IS NOT NULL", "trim(i.reason) <> ''"], []
+    conds, extra = ["TRUE"], []
     if text:
-        conds.append("contains(lower(i.reason), lower(?))")  # literal match: no LIKE wildcards
+        # literal match (no LIKE wildcards); case only matters for Latin letters, and lower() on
+        # every reason costs more than the search itself
+        conds.append("contains(lower(i.reason), lower(?))" if re.search(r"[A-Za-z]", text) else "contains(i.reason, ?)")
         extra.append(text)
     if categories:
         conds.append(f"""(i.filing_id, i.seq) IN (SELECT r.filing_id, r.indicator_seq FROM indicator_reasons r
                           WHERE r.category IN ({_in(categories)}))""")
         extra += list(categories)
-    hits = f"""FROM indicators i JOIN filings f ON f.filing_id = i.filing_id
-               WHERE {where} AND {' AND '.join(conds)}"""
-    total = int(run(db, f"SELECT count(*) AS n {hits}", params + extra)["n"].iloc[0])
-    # Order and cut first, then look up the categories of the rows shown only.
+    # One pass: the total rides along as a window count, the cut is taken before the
+    # categories of the rows shown are joined in.
     df = run(db, f"""
-        WITH hit AS (SELECT f.filing_id, {PLACE} AS place, f.department, f.year, i.seq, i.name, i.weight, i.score,
-                            i.reason {hits} ORDER BY f.year DESC, f.filing_id, i.seq LIMIT ?)
-        SELECT hit.*, (SELECT string_agg(DISTINCT r.category, ' ' ORDER BY r.category) FROM indicator_reasons r
-                        WHERE r.filing_id = hit.filing_id AND r.indicator_seq = hit.seq) AS categories
-        FROM hit ORDER BY year DESC, filing_id, seq
+        WITH hit AS (
+            SELECT i.filing_id, f.year, i.seq, i.reason, count(*) OVER () AS total
+            FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
+            WHERE {where} AND {' AND '.join(conds)}
+            ORDER BY f.year DESC, i.filing_id, i.seq LIMIT ?
+        ), shown AS (  -- names, places and scores for the rows shown only
+            SELECT hit.filing_id, {PLACE} AS place, f.department, hit.year, hit.seq, ind.name, ind.weight, ind.score,
+                   hit.reason, hit.total
+            FROM hit JOIN filings f ON f.filing_id = hit.filing_id
+            JOIN indicators ind ON ind.filing_id = hit.filing_id AND ind.seq = hit.seq
+        ), cats AS (
+            SELECT r.filing_id, r.indicator_seq, string_agg(DISTINCT r.category, ' ' ORDER BY r.category) AS categories
+            FROM indicator_reasons r JOIN shown ON r.filing_id = shown.filing_id AND r.indicator_seq = shown.seq
+            GROUP BY r.filing_id, r.indicator_seq
+        )
+        SELECT shown.* EXCLUDE (total), cats.categories, shown.total
+        FROM shown LEFT JOIN cats ON cats.filing_id = shown.filing_id AND cats.indicator_seq = shown.seq
+        ORDER BY shown.year DESC, shown.filing_id, shown.seq
     """, params + extra + [int(limit)])
-    return df, total
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    return df.drop(columns=["total"]), total
 
 
 def reason_texts(db: Path, f: Filters, limit: int = 5000) -> pd.DataFrame:
     """Distinct reason texts with how often each occurs (boilerplate repeats: tokenise each once)."""
     where, params = _where(f)
     return run(db, f"""
-        SELECT i.reason, count(*) AS n FROM indicators i JOIN filings f ON f.filing_id = i.filing_id
-        WHERE {where} AND i.reason IS NOT NULL AND length(trim(i.reason)) > 1
+        SELECT i.reason, count(*) AS n FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
+        WHERE {where} AND length(i.reason) > 1
         GROUP BY i.reason ORDER BY n DESC, i.reason LIMIT ?
     """, params + [int(limit)])
 

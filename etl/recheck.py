@@ -10,6 +10,7 @@ from pathlib import Path
 from etl import check
 from etl.load import store
 from etl.load.readback import read_filings
+from etl.load.schema import fill_reason_texts
 
 
 def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int, int]:
@@ -36,6 +37,7 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
         try:
             for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters"):
                 con.execute(f"DELETE FROM {table}")  # our own table names, not data
+            fill_reason_texts(con)  # databases made before the table existed get it filled here
             store.write_derived(con, findings + copies, metrics, reasons)
             _write_clusters(con, clusters)
             con.execute("COMMIT")

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.load.schema import create_schema
+from etl.load.schema import create_schema, fill_reason_texts
 
 PLACES = [
     ("湖南省", "株洲市", "渌口区"),
@@ -195,6 +195,7 @@ def build_dashboard_db(path: Path) -> Corpus:
         create_schema(con)
         _insert(con, "filings", c.filings)
         _insert(con, "indicators", c.indicators)
+        fill_reason_texts(con)
         _insert(con, "findings", c.findings)
         _insert(con, "filing_metrics", c.metrics)
         _insert(con, "indicator_reasons", c.reasons)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.load.schema import create_schema
+from etl.load.schema import create_schema, fill_reason_texts
 from etl.records import Filing, Finding, Loc
 
 LOCK_WAIT_SECONDS = 30.0
@@ -123,6 +123,7 @@ def write_file(con, lf: LoadedFile) -> None:
                     "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?)",
                     [[f.filing_id, k + 1, s.kind, s.heading, s.text, s.loc.describe() or None] for k, s in enumerate(f.sections)],
                 )
+        fill_reason_texts(con, [f.filing_id for f in lf.filings])
         write_derived(con, lf.findings, lf.metrics, lf.reasons)
         con.execute("COMMIT")
     except Exception:
