@@ -63,3 +63,16 @@ def test_filing_page_shows_the_seed_self_evaluation(monkeypatch, real_db):
     assert "株洲市渌口区工商业联合会" in text or any("株洲市渌口区工商业联合会" in str(df.value.to_dict()) for df in at.dataframe)
     tables = [df.value for df in at.dataframe]
     assert any("人员保障" in t.to_string() for t in tables)
+
+
+def test_reason_search_finds_what_ingest_read(monkeypatch, real_db):
+    with_reason = one(real_db, "SELECT count(*) FROM indicators WHERE reason IS NOT NULL AND reason <> ''")
+    assert with_reason > 0
+    assert one(real_db, "SELECT count(*) FROM reason_texts") == with_reason
+    word = one(real_db, "SELECT substr(reason, 1, 2) FROM reason_texts WHERE length(reason) > 4 ORDER BY filing_id LIMIT 1")
+    expected = one(real_db, "SELECT count(*) FROM indicators WHERE contains(reason, ?)", [word])
+    from dashboard import queries as q
+    from dashboard.filtering import Filters
+
+    _, total = q.reason_search(real_db, Filters(), word)
+    assert total == expected
