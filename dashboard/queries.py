@@ -519,17 +519,19 @@ def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), te
         conds.append("(contains(x.message, ?) OR contains(coalesce(x.evidence, ''), ?))")
         extra += [text, text]
     cond = " AND ".join(conds) or "TRUE"
-    hits = f"FROM findings x JOIN filings f ON f.filing_id = x.filing_id WHERE {where} AND {cond}"
+    # Filings are joined for the filter only when there is one; places and names are fetched
+    # for the rows shown only, after ordering and cutting.
+    source = "findings x" if where == "TRUE" else "findings x JOIN filings f ON f.filing_id = x.filing_id"
+    hits = f"FROM {source} WHERE {where} AND {cond}"
     total = int(run(db, f"SELECT count(*) AS n {hits}", params + extra)["n"].iloc[0])
-    # Order and cut first, then fetch the indicator names of the rows shown only.
     df = run(db, f"""
-        WITH hit AS (SELECT f.filing_id, {PLACE} AS place, f.department, f.year, x.indicator_seq,
-                            x.rule, x.family, x.severity, x.message, x.evidence,
+        WITH hit AS (SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
                             CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS sev_order
-                     {hits} ORDER BY sev_order, f.filing_id, x.indicator_seq NULLS FIRST, x.rule LIMIT ?)
-        SELECT hit.filing_id, hit.place, hit.department, hit.year, hit.indicator_seq, i.name,
+                     {hits} ORDER BY sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule LIMIT ?)
+        SELECT hit.filing_id, {PLACE} AS place, f.department, f.year, hit.indicator_seq, i.name,
                hit.rule, hit.family, hit.severity, hit.message, hit.evidence
-        FROM hit LEFT JOIN indicators i ON i.filing_id = hit.filing_id AND i.seq = hit.indicator_seq
+        FROM hit JOIN filings f ON f.filing_id = hit.filing_id
+        LEFT JOIN indicators i ON i.filing_id = hit.filing_id AND i.seq = hit.indicator_seq
         ORDER BY hit.sev_order, hit.filing_id, hit.indicator_seq NULLS FIRST, hit.rule
     """, params + extra + [int(limit)])
     return df, total
