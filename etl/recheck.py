@@ -31,8 +31,7 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
                 cat = check.classify_reason(ind.reason)
                 if cat:
                     reasons.append((f.filing_id, ind.seq, cat))
-        copies = check.copy_findings(filings, settings)
-        clusters = check.copy_clusters(filings, settings)
+        clusters, copies = check.copy_analysis(filings, settings)
         con.execute("BEGIN TRANSACTION")
         try:
             for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters"):
@@ -52,8 +51,7 @@ def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int
     settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
         filings = read_filings(con)
-        copies = check.copy_findings(filings, settings)
-        clusters = check.copy_clusters(filings, settings)
+        clusters, copies = check.copy_analysis(filings, settings)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("DELETE FROM findings WHERE family = 'copying'")

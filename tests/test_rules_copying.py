@@ -36,3 +36,35 @@ def test_another_year_of_one_project_clusters_and_threshold_is_a_setting(tmp_pat
 
 def test_different_projects_of_seed000_are_not_copies():
     assert copy_clusters([seed000_p1(), seed000_p2(), seed000_p3()]) == []
+
+
+def _department_copy(base, k):
+    f = base()
+    f.department, f.filing_id = f"某县第{k}局", f"copy-{k}"
+    return f
+
+
+def test_boilerplate_set_copied_to_many_departments_is_one_cluster():
+    # every indicator here is in more filings than max_item_filings, so only identical
+    # sets link them: the whole group still forms one cluster
+    copies = [_department_copy(seed003_target, k) for k in range(60)]
+    clusters = copy_clusters(copies)
+    assert len(clusters) == 1 and len(clusters[0]) == 60
+
+
+def test_near_copy_among_many_boilerplate_filings_is_found():
+    crowd = [_department_copy(seed003_target, k) for k in range(60)]
+    near = _department_copy(seed003_target, 99)
+    near.indicators = near.indicators[:-1]  # one row dropped: 21 of 22 shared, still a copy
+    clusters = copy_clusters(crowd + [near])
+    members = {fid for c in clusters for fid, _ in c}
+    assert "copy-99" in members
+
+
+def test_one_pass_gives_the_same_clusters_and_findings():
+    from etl.check import copy_analysis
+
+    crowd = [_department_copy(seed003_target, k) for k in range(5)] + [seed000_p1()]
+    clusters, findings = copy_analysis(crowd)
+    assert clusters == copy_clusters(crowd)
+    assert [(f.filing_id, f.message) for f in findings] == [(f.filing_id, f.message) for f in copy_findings(crowd)]

@@ -10,7 +10,7 @@
 """
 from __future__ import annotations
 
-from .copying import copy_clusters, copy_findings
+from .copying import copy_analysis, copy_clusters, copy_findings
 from .metrics import filing_metrics
 from .reasons import CATEGORY_NAMES, classify_reason
 from .registry import FAMILIES, REGISTRY, SEVERITIES, Rule
@@ -18,6 +18,6 @@ from .run import run_checks
 from .settings import Settings, load_settings
 
 __all__ = [
-    "run_checks", "filing_metrics", "classify_reason", "copy_clusters", "copy_findings", "load_settings",
+    "run_checks", "filing_metrics", "classify_reason", "copy_analysis", "copy_clusters", "copy_findings", "load_settings",
     "Settings", "REGISTRY", "Rule", "FAMILIES", "SEVERITIES", "CATEGORY_NAMES",
 ]

@@ -42,23 +42,48 @@ def _expected_pair(a: Filing, b: Filing) -> bool:
     return kinds == {"target", "eval"} and a.doc_kind.split("_")[0] == b.doc_kind.split("_")[0]
 
 
+_ANCHORS = 3
+
+
 def _edges(filings: list[Filing], settings: Settings) -> dict[tuple[int, int], float]:
+    """Pairs of filings at or above the similarity threshold.
+
+    Comparing every pair is quadratic (20k filings took minutes), so candidates
+    come from what two filings share that few others have; an indicator found
+    in more than `max_item_filings` filings only pairs its filings with a few
+    anchors. Filings with identical sets are linked in a chain. The similarity
+    of each candidate is then exact.
+    """
     sets = [indicator_set(f) for f in filings]
+    eligible = [i for i, s in enumerate(sets) if len(s) >= settings.copy_min_indicators]
+    frequency: dict[str, int] = defaultdict(int)
+    for i in eligible:
+        for item in sets[i]:
+            frequency[item] += 1
+    cap = settings.copy_max_item_filings
     index: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(sets):
-        if len(s) >= settings.copy_min_indicators:
-            for item in s:
-                index[item].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
+    same: dict[frozenset, list[int]] = defaultdict(list)
+    for i in eligible:
+        same[sets[i]].append(i)
+        for item in sets[i]:
+            index[item].append(i)
+    candidates: set[tuple[int, int]] = set()
     for members in index.values():
-        for i, j in combinations(members, 2):
-            shared[(i, j)] += 1
+        if len(members) <= cap:
+            candidates.update(combinations(members, 2))
+        else:
+            # a common indicator: compare its filings with a few anchors only, so a near-copy
+            # of a widespread set is still found without comparing every pair
+            anchors = members[:_ANCHORS]
+            candidates.update((a, m) if a < m else (m, a) for a in anchors for m in members if m != a)
+    for members in same.values():
+        candidates.update(zip(members, members[1:]))
     edges = {}
-    for (i, j), n in shared.items():
+    for i, j in candidates:
         a, b = filings[i], filings[j]
         if _key(a, i) == _key(b, j) or _expected_pair(a, b):
             continue
-        sim = n / len(sets[i] | sets[j])
+        sim = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
         if sim >= settings.copy_jaccard - 1e-9:
             edges[(i, j)] = sim
     return edges
@@ -101,7 +126,7 @@ def _describe(f: Filing) -> str:
 @rule("COPY_SIMILAR_INDICATORS", "copying", "warning", "指标与其他项目、部门或年度几乎相同",
       scope="corpus", example="ex_copying")
 def _copy_rule(filings, ctx):
-    groups, best, edges = _clusters(filings, ctx.settings)
+    groups, best, edges = getattr(ctx, "clustered", None) or _clusters(filings, ctx.settings)
     for n, g in enumerate(groups, start=1):
         for i in g:
             others = []
@@ -119,16 +144,29 @@ def _copy_rule(filings, ctx):
 
 
 class _Ctx:
-    def __init__(self, settings):
+    def __init__(self, settings, clustered=None):
         self.settings = settings
+        self.clustered = clustered  # a _clusters() result already computed for these filings
+
+
+def _findings(filings: list[Filing], ctx: _Ctx) -> list[Finding]:
+    r = REGISTRY["COPY_SIMILAR_INDICATORS"]
+    return [
+        Finding(rule=r.id, family=r.family, severity=r.severity, message=message,
+                indicator_seq=seq, filing_id=filings[i].filing_id, evidence=evidence)
+        for i, seq, message, evidence in _copy_rule(filings, ctx)
+    ]
 
 
 def copy_findings(filings: list[Filing], settings: Settings | None = None) -> list[Finding]:
     """One `copying` finding for every filing in a cluster (indicator_seq NULL)."""
+    return _findings(filings, _Ctx(settings or load_settings()))
+
+
+def copy_analysis(filings: list[Filing], settings: Settings | None = None) -> tuple[list, list[Finding]]:
+    """copy_clusters and copy_findings from one clustering pass (the costly part)."""
     settings = settings or load_settings()
-    r = REGISTRY["COPY_SIMILAR_INDICATORS"]
-    out = []
-    for i, seq, message, evidence in _copy_rule(filings, _Ctx(settings)):
-        out.append(Finding(rule=r.id, family=r.family, severity=r.severity, message=message,
-                           indicator_seq=seq, filing_id=filings[i].filing_id, evidence=evidence))
-    return out
+    clustered = _clusters(filings, settings)
+    groups, best, _ = clustered
+    clusters = [[(_key(filings[i], i), round(best[i], 4)) for i in g] for g in groups]
+    return clusters, _findings(filings, _Ctx(settings, clustered))

@@ -119,6 +119,10 @@ class Settings:
     def copy_min_indicators(self) -> int:
         return int(self._get("copying", "min_indicators", default=4))
 
+    @property
+    def copy_max_item_filings(self) -> int:
+        return int(self._get("copying", "max_item_filings", default=50))
+
     def words(self, *keys) -> list[str]:
         return list(self._get("lexicon", *keys, default=[]))
 
