@@ -11,6 +11,7 @@ from etl import check
 from etl.load import store
 from etl.load.readback import read_filings
 from etl.load.schema import fill_reason_texts
+from etl.records import Filing, Indicator
 
 
 def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int, int]:
@@ -46,11 +47,28 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
     return len(filings), len(findings) + len(copies)
 
 
+def _copy_inputs(con) -> list[Filing]:
+    """Just what the copy comparison reads (who, when, which indicators): one query,
+    a fraction of a full read-back on a large database."""
+    rows = con.execute("""
+        SELECT f.filing_id, f.source_file, f.doc_kind, f.department, f.year, f.project,
+               list(i.name ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL),
+               list(i.target ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL)
+        FROM filings f LEFT JOIN indicators i ON i.filing_id = f.filing_id
+        GROUP BY ALL ORDER BY f.filing_id
+    """).fetchall()
+    return [
+        Filing(doc_kind=kind, filing_id=fid, source_file=src, department=dept, year=year, project=project,
+               indicators=[Indicator(seq=k + 1, name=n, target=t) for k, (n, t) in enumerate(zip(names or [], targets or []))])
+        for fid, src, kind, dept, year, project, names, targets in rows
+    ]
+
+
 def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int:
     """Only the cross-filing part: copy clusters and their findings (after an ingest)."""
     settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
-        filings = read_filings(con)
+        filings = _copy_inputs(con)
         clusters, copies = check.copy_analysis(filings, settings)
         con.execute("BEGIN TRANSACTION")
         try:

@@ -48,44 +48,59 @@ _ANCHORS = 3
 def _edges(filings: list[Filing], settings: Settings) -> dict[tuple[int, int], float]:
     """Pairs of filings at or above the similarity threshold.
 
-    Comparing every pair is quadratic (20k filings took minutes), so candidates
-    come from what two filings share that few others have; an indicator found
-    in more than `max_item_filings` filings only pairs its filings with a few
-    anchors. Filings with identical sets are linked in a chain. The similarity
-    of each candidate is then exact.
+    Comparing every pair is quadratic (20k filings took minutes), so:
+    filings with identical sets are chained and compared once, through one
+    representative; representatives are candidates when they share an
+    indicator few others have (at most `max_item_filings`); one made only of
+    common indicators is paired with a few anchors of each. The similarity of
+    each candidate is then exact.
     """
     sets = [indicator_set(f) for f in filings]
-    eligible = [i for i, s in enumerate(sets) if len(s) >= settings.copy_min_indicators]
-    frequency: dict[str, int] = defaultdict(int)
-    for i in eligible:
-        for item in sets[i]:
-            frequency[item] += 1
-    cap = settings.copy_max_item_filings
-    index: dict[str, list[int]] = defaultdict(list)
     same: dict[frozenset, list[int]] = defaultdict(list)
-    for i in eligible:
-        same[sets[i]].append(i)
-        for item in sets[i]:
-            index[item].append(i)
+    for i, st in enumerate(sets):
+        if len(st) >= settings.copy_min_indicators:
+            same[st].append(i)
+    reps = [members[0] for members in same.values()]
+    index: dict[str, list[int]] = defaultdict(list)
+    for r in reps:
+        for item in sets[r]:
+            index[item].append(r)
+    cap = settings.copy_max_item_filings
     candidates: set[tuple[int, int]] = set()
+    has_rare: set[int] = set()
     for members in index.values():
         if len(members) <= cap:
             candidates.update(combinations(members, 2))
-        else:
-            # a common indicator: compare its filings with a few anchors only, so a near-copy
-            # of a widespread set is still found without comparing every pair
+            has_rare.update(members)
+    for members in index.values():
+        if len(members) > cap:
             anchors = members[:_ANCHORS]
-            candidates.update((a, m) if a < m else (m, a) for a in anchors for m in members if m != a)
+            candidates.update((min(a, m), max(a, m)) for a in anchors for m in members if m != a and m not in has_rare)
     for members in same.values():
-        candidates.update(zip(members, members[1:]))
-    edges = {}
-    for i, j in candidates:
+        # identical sets: each member against the first few (a target table and its own
+        # self-evaluation are never linked, so one anchor is not enough)
+        candidates.update((a, m) for m in members[1:] for a in members[:_ANCHORS + 1] if a < m)
+    edges: dict[tuple[int, int], float] = {}
+
+    def link(i: int, j: int, sim: float | None = None) -> None:
         a, b = filings[i], filings[j]
-        if _key(a, i) == _key(b, j) or _expected_pair(a, b):
-            continue
-        sim = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
+        if i == j or _key(a, i) == _key(b, j) or _expected_pair(a, b):
+            return
+        if sim is None:
+            sim = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
         if sim >= settings.copy_jaccard - 1e-9:
-            edges[(i, j)] = sim
+            edges[(min(i, j), max(i, j))] = sim
+
+    for i, j in candidates:
+        link(i, j)
+    # the other members of a representative's group share its links (a self-evaluation
+    # whose set is identical to its own target table's is not linked to that table)
+    group_of = {m: members for members in same.values() for m in members}
+    for (i, j), sim in list(edges.items()):
+        for a, b in ((i, j), (j, i)):
+            if group_of[a][0] == a:
+                for m in group_of[a][1:]:
+                    link(m, b, sim)
     return edges
 
 
