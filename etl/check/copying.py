@@ -96,11 +96,17 @@ def _edges(filings: list[Filing], settings: Settings) -> dict[tuple[int, int], f
     # the other members of a representative's group share its links (a self-evaluation
     # whose set is identical to its own target table's is not linked to that table)
     group_of = {m: members for members in same.values() for m in members}
-    for (i, j), sim in list(edges.items()):
-        for a, b in ((i, j), (j, i)):
-            if group_of[a][0] == a:
-                for m in group_of[a][1:]:
-                    link(m, b, sim)
+    neighbours: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for (i, j), sim in edges.items():
+        neighbours[i].append((j, sim))
+        neighbours[j].append((i, sim))
+    for rep, near in neighbours.items():
+        if group_of[rep][0] != rep:
+            continue
+        near.sort(key=lambda t: -t[1])
+        for m in group_of[rep][1:]:
+            for b, sim in near[:_ANCHORS]:  # a few are enough to place it in the cluster
+                link(m, b, sim)
     return edges
 
 
