@@ -148,14 +148,13 @@ def _describe(f: Filing) -> str:
       scope="corpus", example="ex_copying")
 def _copy_rule(filings, ctx):
     groups, best, edges = getattr(ctx, "clustered", None) or _clusters(filings, ctx.settings)
+    linked: dict[int, list[tuple[int, float]]] = defaultdict(list)  # only the filings compared directly
+    for (i, j), sim in edges.items():
+        linked[i].append((j, sim))
+        linked[j].append((i, sim))
     for n, g in enumerate(groups, start=1):
         for i in g:
-            others = []
-            for j in g:
-                sim = edges.get((min(i, j), max(i, j)))
-                if j != i and sim is not None:  # only the filings it was compared with directly
-                    others.append((j, sim))
-            others.sort(key=lambda t: -(t[1] or 0))
+            others = sorted(linked[i], key=lambda t: (-(t[1] or 0), t[0]))
             named = "；".join(f"{_describe(filings[j])}" + (f"（相似度 {sim:.0%}）" if sim else "")
                              for j, sim in others[:5])
             more = f" 等 {len(others)} 份" if len(others) > 5 else ""
