@@ -121,32 +121,31 @@ def _read_whole(f) -> bool:
     return f.parse_status == "ok" or all(n.startswith(("各项得分之和", "各项分值之和")) for n in f.parse_notes)
 
 
+def _sum_against_total(f, ctx, part: str, word: str):
+    """Indicator scores (or weights) plus the execution line against the 总分 row."""
+    stated = getattr(f, f"total_{part}")
+    if stated is None or not f.indicators or not _read_whole(f):
+        return
+    values = [getattr(i, part) for i in f.indicators]
+    if any(v is None for v in values):
+        return
+    exec_part = getattr(f, f"exec_{part}")
+    total = sum(values) + (exec_part or 0.0)
+    if abs(total - stated) > max(ctx.settings.tolerance, 0.05):
+        label = "总分" if part == "score" else "总分值"
+        yield None, (f"各指标{word}之和（含预算执行 {fmt(exec_part)}）为 {fmt(round(total, 2))}，"
+                     f"{label}栏填的是 {fmt(stated)}；两者应相等。"), \
+            f"{word}合计={fmt(round(total, 2))}；{label}={fmt(stated)}"
+
+
 @rule("SCORE_TOTAL_SUM", "scoring", "error", "各项得分之和不等于总分", example="ex_total_sum")
 def total_sum(f, ctx):
-    s = ctx.settings
-    if f.total_score is None or not f.indicators or not _read_whole(f):
-        return
-    if any(i.score is None for i in f.indicators):
-        return
-    total = sum(i.score for i in f.indicators) + (f.exec_score or 0.0)
-    if abs(total - f.total_score) > max(s.tolerance, 0.05):
-        yield None, (f"各指标得分之和（含预算执行 {fmt(f.exec_score)}）为 {fmt(round(total, 2))}，"
-                     f"总分栏填的是 {fmt(f.total_score)}；两者应相等。"), \
-            f"得分合计={fmt(round(total, 2))}；总分={fmt(f.total_score)}"
+    yield from _sum_against_total(f, ctx, "score", "得分")
 
 
 @rule("SCORE_WEIGHT_SUM", "scoring", "error", "各项分值之和不等于总分值", example="ex_total_sum")
 def weight_sum(f, ctx):
-    s = ctx.settings
-    if f.total_weight is None or not f.indicators or not _read_whole(f):
-        return
-    if any(i.weight is None for i in f.indicators):
-        return
-    total = sum(i.weight for i in f.indicators) + (f.exec_weight or 0.0)
-    if abs(total - f.total_weight) > max(s.tolerance, 0.05):
-        yield None, (f"各指标分值之和（含预算执行 {fmt(f.exec_weight)}）为 {fmt(round(total, 2))}，"
-                     f"总分值填的是 {fmt(f.total_weight)}；两者应相等。"), \
-            f"分值合计={fmt(round(total, 2))}；总分值={fmt(f.total_weight)}"
+    yield from _sum_against_total(f, ctx, "weight", "分值")
 
 
 @rule("SCORE_GRADE", "scoring", "error", "评价等级与总分不符", example="ex_grade")
