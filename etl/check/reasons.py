@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from etl.lexicon import lexicon
 from etl.normalise.measure import fold
 
 CATEGORY_NAMES = {
@@ -40,7 +41,7 @@ _KEYWORDS: list[tuple[str, list[str]]] = [
 
 def is_reason_placeholder(text: str | None) -> bool:
     s = fold(text or "").strip("。.，,；;")
-    return s in {"无", "暂无", "/", "／", "—", "——", "-", "--", "空", "略", "无偏差", "没有", "null", "none", "\\"} or (
+    return s in lexicon().reason_placeholders or (
         bool(s) and not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", s))
 
 

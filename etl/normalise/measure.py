@@ -10,25 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from etl.lexicon import lexicon
 from etl.records import Measure
 
-# Operators as printed, longest first. OCR and box-drawing look-alikes are
-# common in web copies of filings (═ for =, ≧ for ≥).
-_OPS = [
-    ("大于或等于", ">="), ("大于等于", ">="), ("不低于", ">="), ("不少于", ">="), ("不小于", ">="),
-    ("至少", ">="), ("达到", ">="), ("超过", ">"), ("高于", ">"), ("多于", ">"), ("大于", ">"),
-    ("小于或等于", "<="), ("小于等于", "<="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="),
-    ("不大于", "<="), ("控制在", "<="), ("低于", "<"), ("少于", "<"), ("小于", "<"),
-    ("等于", "="),
-    (">=", ">="), ("=>", ">="), ("≥", ">="), ("≧", ">="), ("⩾", ">="),
-    ("<=", "<="), ("=<", "<="), ("≤", "<="), ("≦", "<="), ("⩽", "<="),
-    ("==", "="), ("=", "="), ("═", "="), ("＝", "="),
-    (">", ">"), ("<", "<"),
-]
-# Suffix words that carry the operator: 95%以上 -> >=, 10万元以内 -> <=
-_SUFFIX_OPS = [("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<=")]
-
-_UNIT_ALIASES = {"百分比": "%", "％": "%", "个百分点": "个百分点", "万": "万元"}
+_OPS = list(lexicon().operators)  # printed operator -> symbol, longest first (etl/lexicon.toml)
+_SUFFIX_OPS = list(lexicon().suffix_operators)  # 95%以上 -> >=, 10万元以内 -> <=
+_UNIT_ALIASES = lexicon().unit_aliases
 
 _NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
 _MEASURE = re.compile(rf"^(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$")
@@ -43,7 +30,8 @@ _DATE = re.compile(
 def fold(text: str) -> str:
     """Canonical spelling for comparisons: NFKC, look-alike operators, no white space."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.replace("≧", "≥").replace("≦", "≤").replace("═", "=")
+    for a, b in lexicon().fold_chars:
+        text = text.replace(a, b)
     return re.sub(r"\s+", "", text)
 
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import re
 
+from etl.lexicon import lexicon
+
 _CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 _BREAK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u3000\u00a0]+(?=[{_CJK}])")
 _PREFIX = re.compile(r"^指标\s*\d+\s*[:：]\s*")
-_EMPTY = {"", "/", "／", "-", "—", "——", "－", "无", "\\"}
 
 
 def cell_text(text: str | None) -> str | None:
@@ -26,4 +27,4 @@ def indicator_name(text: str | None) -> str | None:
 
 
 def is_empty_value(text: str | None) -> bool:
-    return text is None or text.strip(" \u3000") in _EMPTY
+    return text is None or text.strip(" \u3000") in lexicon().empty_cell

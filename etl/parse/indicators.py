@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import fold, parse_number
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.vocab import (
@@ -84,7 +85,7 @@ def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
     unit = vals.get("measure_unit", (None,))[0]
     if target is None:
         return None
-    op = nature if nature and re.fullmatch(r"[≥≤=<>≧≦═＝]+|大于等于|小于等于|等于|不低于|不高于", nature) else ""
+    op = nature if nature and operator_cell_pattern().fullmatch(nature) else ""
     if unit and not target.endswith(unit) and not re.search(r"[\u4e00-\u9fff%]$", target):
         target = target + unit
     return op + target
@@ -139,7 +140,7 @@ def _is_placeholder_row(name: str | None, vals: dict) -> bool:
         return not has_value
     if is_empty_value(name) and not has_value:
         return True
-    if re.fullmatch(r"指标\s*\d*\s*[:：]?", name) and not has_value:
+    if lexicon().placeholder_row.fullmatch(name) and not has_value:
         return True
     if re.fullmatch(r"[.…。·]+", name):
         return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.indicators import TableResult, _is_placeholder_row, make_indicator
@@ -27,9 +28,10 @@ from etl.parse.vocab import (
 )
 from etl.records import Indicator, Loc, Row
 
-_OP_CELL = re.compile(r"^([≥≤=<>≧≦═＝]{1,2}|大于等于|小于等于|等于|不低于|不高于|不少于|不超过)$")
+_OP_CELL = operator_cell_pattern()
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
+_OUTER_LEVEL1 = lexicon().level1_as_level2_under
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
 _VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "reason", "basis", "core")
 
@@ -152,7 +154,11 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             pass  # '服务对象满意度指标' then '满意度': the second is the indicator's name
         elif _is_level(t):
             nxt = toks[i + 1].text if i + 1 < n else ""
-            if is_level1(t) and (not is_level2(t) or _is_level(nxt)):
+            if is_level1(t) and level1 in _OUTER_LEVEL1 and strip_score(t) not in _OUTER_LEVEL1:
+                # national templates nest one family inside another: 实施效果指标 > 产出指标 > 三级
+                level2 = strip_score(t)
+                last_level2 = i
+            elif is_level1(t) and (not is_level2(t) or _is_level(nxt)):
                 level1, level2, seen_level1 = strip_score(t), None, True
             else:
                 level2 = strip_score(t)
@@ -180,7 +186,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
                 if not re.fullmatch(r"\d+(\.\d+)?%?", nt):
                     continue
             elif role == "nature":
-                if not (_OP_CELL.match(nt) or nt in ("定量", "定性", "定量指标", "定性指标")):
+                if not (_OP_CELL.match(nt) or nt in lexicon().nature_words):
                     continue
             elif role == "measure_unit":
                 if "target" not in vals or parse_number(vals["target"][0]) is None or not _UNIT_CELL.match(nt):
@@ -238,7 +244,7 @@ def _name_after_level(prev: str, t: str) -> bool:
 def _takes_reason(vals: dict, toks: list[Tok], i: int) -> bool:
     """Is toks[i] a deviation reason, or already the next row's indicator name?"""
     t = toks[i].text
-    if is_empty_value(t) or t in ("暂无", "不涉及"):
+    if is_empty_value(t) or t in lexicon().reason_placeholders:
         return True  # '无' or '/' in the reason cell: a placeholder is never an indicator's name
     if parse_measure(t) is not None or parse_number(t) is not None:
         return False

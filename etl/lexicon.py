@@ -1,0 +1,81 @@
+"""The filing vocabulary (etl/lexicon.toml), loaded once and compiled.
+
+Every stage that needs a placeholder, an operator, a header wording, a level
+name or a key label reads it from here, so the knowledge lives in one data
+file and not in code.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    empty_cell: frozenset[str]
+    reason_placeholders: frozenset[str]
+    placeholder_row: re.Pattern
+    operators: tuple[tuple[str, str], ...]
+    suffix_operators: tuple[tuple[str, str], ...]
+    fold_chars: tuple[tuple[str, str], ...]
+    nature_words: frozenset[str]
+    unit_aliases: dict
+    column_order: tuple[str, ...]
+    columns: tuple[tuple[str, re.Pattern, float], ...]
+    level1_names: tuple[str, ...]
+    level1: re.Pattern
+    level2: re.Pattern
+    level2_of: tuple[tuple[re.Pattern, str], ...]
+    level1_as_level2_under: frozenset[str]
+    keys: tuple[tuple[str, re.Pattern], ...]
+    other_key_labels: tuple[str, ...]
+    chrome: tuple[re.Pattern, ...]
+    operator_chars: str
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = tomllib.loads(LEXICON_FILE.read_text(encoding="utf-8"))
+    ph, ops, cols, lv, keys = data["placeholders"], data["operators"], data["columns"], data["levels"], data["keys"]
+    columns = tuple(
+        (role, re.compile(pat), float(w)) for role in cols["order"] for pat, w in cols["patterns"].get(role, [])
+    )
+    level1 = re.compile(rf"^({_alt(lv['level1'])})$")
+    op_chars = "".join(sorted({c for w, _ in ops["prefix"] for c in w if not ("\u4e00" <= c <= "\u9fff")}))
+    return Lexicon(
+        empty_cell=frozenset(ph["empty_cell"]),
+        reason_placeholders=frozenset(ph["reason"]),
+        placeholder_row=re.compile(rf"^({'|'.join(ph['row_name'])})$"),
+        operators=tuple((w, s) for w, s in ops["prefix"]),
+        suffix_operators=tuple((w, s) for w, s in ops["suffix"]),
+        fold_chars=tuple((a, b) for a, b in ops["fold"]),
+        nature_words=frozenset(ops["nature_words"]),
+        unit_aliases=dict(data["units"]["aliases"]),
+        column_order=tuple(cols["order"]),
+        columns=columns,
+        level1_names=tuple(lv["level1"]),
+        level1=level1,
+        level2=re.compile(lv["level2"]),
+        level2_of=tuple((re.compile(p), l1) for p, l1 in lv["level2_of"]),
+        level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
+        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "unit", "department_code")),
+        other_key_labels=tuple(keys["other"]),
+        chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
+        operator_chars=op_chars,
+    )
+
+
+def operator_cell_pattern() -> re.Pattern:
+    """A cell holding only a printed operator (指标性质 column), e.g. '≥' or '不低于'."""
+    lx = lexicon()
+    words = [w for w, _ in lx.operators if re.search(r"[\u4e00-\u9fff]", w)]
+    return re.compile(rf"^([{re.escape(lx.operator_chars)}]{{1,2}}|{_alt(words)})$")

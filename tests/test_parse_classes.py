@@ -1,0 +1,71 @@
+"""Classes of real-world input the parser must read, each with made-up text.
+
+Every test names a class of input seen in published filings (not one file):
+header wordings of other templates, level names of other families, missing
+cells, glued keys, mirror-site noise. The text is invented; the shapes are real.
+"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def rows(f):
+    return [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_header_wordings_of_other_templates():
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "项目名称\t乡村道路养护\t主管部门\t某县交通运输局",
+        "一级指标\t二级指标\t三级指标内容\t年度指标值\t年度实际完成值\t指标分值\t单项指标得分\t偏差原因分析及改进措施",
+        "产出指标\t数量指标\t养护里程\t≥120公里\t125公里\t20\t20\t",
+        "\t质量指标\t路面完好率\t≥90%\t88%\t20\t18\t雨季损毁",
+        "总分\t\t\t\t\t40\t38\t",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "养护里程", "≥120公里", "125公里", 20, 20),
+        ("产出指标", "质量指标", "路面完好率", "≥90%", "88%", 20, 18),
+    ]
+    assert f.indicators[1].reason == "雨季损毁"
+
+
+def test_weight_headed_as_percent_and_score_with_unit():
+    text = "\n".join([
+        "某县某中心2023年度部门整体支出绩效自评表",
+        "部门名称\t某县某中心",
+        "一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t权重(%)\t自评得分(分)",
+        "投入指标\t预算执行\t预算执行率\t≥90%\t95%\t10\t10",
+        "过程指标\t资金管理\t资金使用合规性\t合规\t合规\t10\t10",
+        "总分\t\t\t\t\t20\t20",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "dept_self_eval"
+    assert rows(f) == [
+        ("投入指标", "预算执行", "预算执行率", "≥90%", "95%", 10, 10),
+        ("过程指标", "资金管理", "资金使用合规性", "合规", "合规", 10, 10),
+    ]
+
+
+def test_national_template_levels_one_family_inside_another():
+    # national investment templates: 实施效果指标 > 产出指标 / 效益指标 > 三级
+    text = "\n".join([
+        "某专项2022年中央预算内投资计划绩效目标表",
+        "专项名称 |", "某某专项 |", "下达地方或单位 |", "某县人民政府 |",
+        "一级指标 |", "二级指标 |", "三级指标 |", "指标值 |",
+        "实施效果指标 |", "产出指标 |", "建设项目个数 |", "2 |",
+        "竣工验收合格率 |", "100% |",
+        "效益指标 |", "受益人口 |", "≥5000人 |",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("实施效果指标", "产出指标", "建设项目个数", "2"),
+        ("实施效果指标", "产出指标", "竣工验收合格率", "100%"),
+        ("实施效果指标", "效益指标", "受益人口", "≥5000人"),
+    ]
+    assert f.project == "某某专项"
