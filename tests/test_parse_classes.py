@@ -69,3 +69,25 @@ def test_national_template_levels_one_family_inside_another():
         ("实施效果指标", "效益指标", "受益人口", "≥5000人"),
     ]
     assert f.project == "某某专项"
+
+
+def test_pinyin_glosses_of_mirror_sites_are_not_part_of_values():
+    text = "\n".join([
+        "當(dāng)前位置:首頁>公告公示",
+        "某縣(xiàn)教育局2023年項(xiàng)目支出績(jì)效目標(biāo)表",
+        "項(xiàng)目名稱\t學(xué)生資(zī)助補(bǔ)助",
+        "主管部門(mén)\t某縣(xiàn)教育局",
+        "一級(jí)指標(biāo)\t二級(jí)指標(biāo)\t三級(jí)指標(biāo)\t指標(biāo)值",
+        "產(chǎn)出指標(biāo)\t數(shù)量指標(biāo)\t受助學(xué)生數(shù)\t≥300人",
+    ])
+    (f,) = parse(text)
+    # stored as printed (traditional), without the inserted glosses
+    assert f.project == "學生資助補助"
+    assert f.department == "某縣教育局"
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [("產出指標", "數量指標", "受助學生數", "≥300人")]
+
+
+def test_a_real_bracket_is_not_taken_for_a_gloss():
+    text = "某县某局2022年项目支出绩效目标表\n项目名称\t设备购置(a)类\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t设备数\t5台"
+    (f,) = parse(text)
+    assert f.project == "设备购置(a)类"

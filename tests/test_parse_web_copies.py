@@ -100,7 +100,9 @@ def test_traditional_characters_parse_like_simplified():
     assert [f.doc_kind for f in filings] == ["dept_target", "dept_self_eval", "self_eval_report"]
     f = filings[1]
     assert (f.county, f.total_score, f.budget_adjusted, len(f.indicators)) == ("渌口区", 93, 160.48, 22)
-    assert f.indicators[14].level2 == "经济效益指标"
+    # read through the simplified vocabulary, stored as printed
+    assert f.indicators[14].level2 == "經濟效益指標"
+    assert f.department == opencc.OpenCC("s2t").convert("株洲市渌口区工商业联合会")
     assert any("繁体" in n for n in f.parse_notes)
 
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from etl.lexicon import lexicon
+from etl.normalise.script import fold_script
 from etl.records import Measure
 
 _OPS = list(lexicon().operators)  # printed operator -> symbol, longest first (etl/lexicon.toml)
@@ -28,8 +29,8 @@ _DATE = re.compile(
 
 
 def fold(text: str) -> str:
-    """Canonical spelling for comparisons: NFKC, look-alike operators, no white space."""
-    text = unicodedata.normalize("NFKC", text)
+    """Canonical spelling for comparisons: NFKC, simplified script, look-alike operators, no white space."""
+    text = fold_script(unicodedata.normalize("NFKC", text))
     for a, b in lexicon().fold_chars:
         text = text.replace(a, b)
     return re.sub(r"\s+", "", text)

@@ -9,7 +9,7 @@ import re
 
 from etl.normalise.measure import parse_measure
 from etl.normalise.place import find_place
-from etl.normalise.script import to_simplified
+from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
 from etl.parse.flagrows import flag_rows
@@ -55,7 +55,9 @@ def _is_grid(doc: Document) -> bool:
 
 
 def parse_document(doc: Document) -> list[Filing]:
-    doc = to_simplified(doc)
+    printed = strip_glosses(doc)
+    doc = to_simplified(printed)
+    as_printed = PrintedText(printed, doc) if doc is not printed else None
     rows = doc.rows if _is_grid(doc) else unglue(doc.rows)
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
@@ -70,7 +72,21 @@ def parse_document(doc: Document) -> list[Filing]:
         ctx.year = ctx.year or f.year
         ctx.department = ctx.department or f.department
         ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
+    if as_printed is not None:
+        for f in filings:
+            _restore_printed(f, as_printed)
     return filings
+
+
+def _restore_printed(f: Filing, printed: PrintedText) -> None:
+    """Store text as the filing printed it (traditional stays traditional); places keep the gazetteer's names."""
+    for attr in ("title", "department", "unit", "project"):
+        setattr(f, attr, printed(getattr(f, attr)))
+    for ind in f.indicators:
+        for attr in ("level1", "level2", "name", "target", "actual", "reason", "description", "basis"):
+            setattr(ind, attr, printed(getattr(ind, attr)))
+    for sec in f.sections:
+        sec.heading, sec.text = printed(sec.heading), printed(sec.text)
 
 
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
