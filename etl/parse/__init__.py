@@ -18,7 +18,7 @@ from etl.parse.indicators import TableResult, find_header, grid_indicators
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
 from etl.parse.report import sections as report_sections
 from etl.parse.report import stated_figures
-from etl.parse.segment import Segment, split_segments
+from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vocab import fold_key
 from etl.read.text import GRID_LAYOUTS
@@ -58,7 +58,7 @@ def parse_document(doc: Document) -> list[Filing]:
     printed = strip_glosses(doc)
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
-    rows = doc.rows if _is_grid(doc) else unglue(doc.rows)
+    rows = doc.rows if _is_grid(doc) else unglue([split_glued_title(r) for r in doc.rows])
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
@@ -149,7 +149,8 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.unit = cell_text(unit) if unit and fold_key(unit) != fold_key(dept or "") else None
 
     head_texts = [seg.title] + [" ".join(r.texts) for r in rows[:6]]
-    f.year = find_year(*head_texts) or ctx.year or find_year(*[" ".join(r.texts) for r in rows])
+    # the title's year, else the document's (its own title line, file name), else the table head's
+    f.year = find_year(seg.title) or ctx.year or find_year(*head_texts[1:]) or find_year(*[" ".join(r.texts) for r in rows])
 
     place = find_place(f.department, f.unit, seg.title, f.project, *[" ".join(r.texts) for r in rows[:8]])
     if place is None and ctx.place and ctx.place[0]:

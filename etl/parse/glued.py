@@ -79,9 +79,9 @@ def _split(text: str) -> list[str]:
 def unglue(rows: list[Row]) -> list[Row]:
     out = []
     for row in rows:
-        if len(row.cells) == 1 and is_glued(row.cells[0].text):
-            cell = row.cells[0]
-            out.append(Row(cells=[Cell(t, cell.loc) for t in _split(cell.text)], loc=row.loc, table=None))
+        if any(is_glued(c.text) for c in row.cells):
+            cells = [Cell(t, c.loc) for c in row.cells for t in (_split(c.text) if is_glued(c.text) else [c.text])]
+            out.append(Row(cells=cells, loc=row.loc, table=None))
         else:
             out.append(row)
     return out

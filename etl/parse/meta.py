@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from etl.lexicon import lexicon
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse.vocab import META_KEYS, column_role, fold_key, title_kind
 from etl.records import Loc, Row
@@ -16,6 +18,51 @@ from etl.records import Loc, Row
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
 _ORG_TAIL = re.compile(r"(局|委|会|院|所|站|中心|办公室|办|政府|馆|队|校|学|处|室|部|社|厅|园|团|联合会|医院|法院|检察院|街道|镇|乡|场)$")
 _CODE_PREFIX = re.compile(r"^\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*[-—－_ ]?\s*(?=\S)")
+
+
+def _literals(pattern: str) -> list[str]:
+    """The plain words of a key pattern '^(项目名称|部门\\(单位\\)名称)$' -> ['项目名称', '部门(单位)名称']."""
+    body = re.sub(r"^\^\(|\)(\(.*\))?\??\$$", "", pattern)
+    words = [w.replace("\\(", "(").replace("\\)", ")") for w in body.split("|")]
+    return [w for w in words if w and not re.search(r"[\\^$()*+?\[\]]", w.replace("(", "").replace(")", ""))]
+
+
+@lru_cache(maxsize=1)
+def _labels() -> tuple[list[tuple[str, str]], re.Pattern]:
+    """(word, field) for every key label, longest first, and a pattern finding any label word."""
+    lx = lexicon()
+    pairs = [(w, fld) for fld, pat in lx.keys for w in _literals(pat.pattern)]
+    pairs += [(w, "") for w in lx.other_key_labels]
+    pairs.sort(key=lambda p: -len(p[0]))
+    return pairs, re.compile("|".join(re.escape(w) for w, _ in pairs))
+
+
+def cut_at_next_label(value: str, start: int = 2) -> str:
+    """'滨湖办公大楼运行保障项目类别本级支出' -> '滨湖办公大楼运行保障': glued keys end the value."""
+    _, any_label = _labels()
+    m = any_label.search(value, start)
+    return value[: m.start()] if m else value
+
+
+def _inline_pairs(text: str):
+    """Key/value pairs inside one cell: '日期:2024-06-11  来源:某县某局', '项目名称某项目项目类别…'."""
+    pairs, any_label = _labels()
+    fields = dict(pairs)
+    s = text.strip()
+    for m in any_label.finditer(s):
+        fld = fields.get(m.group())
+        if not fld:
+            continue
+        rest = s[m.end():]
+        colon = re.match(r"\s*[:：]\s*", rest)
+        if colon:
+            rest = rest[colon.end():]
+        elif m.start() > 0 or not rest:
+            continue  # a label word inside a sentence, not a key
+        value = re.split(r"\s{2,}|\t", rest)[0]
+        value = cut_at_next_label(value, 1)
+        if value.strip():
+            yield fld, value.strip()
 
 
 def meta_key(text: str) -> str | None:
@@ -47,6 +94,7 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = re.sub(r"^[（(]?盖章[）)]?", "", v).strip()
     v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit") else v  # '单位名称:X  填报日期:…'
     v = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", v)[0].strip()
+    v = cut_at_next_label(v).strip(" :：")
     if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v):
         return None
     return v
@@ -67,6 +115,14 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
                 fld = meta_key(m.group("key"))
                 if fld:
                     value = _clean_value(fld, m.group("value"))
+            if not fld and len(tok.text) <= 400:
+                for f2, v2 in _inline_pairs(tok.text):
+                    v2 = _clean_value(f2, v2)
+                    if not v2 or (f2 == "department_weak" and not looks_like_org(v2)):
+                        continue
+                    if f2 not in out:
+                        out[f2] = (v2, tok.loc)
+                continue
         if fld == "department_weak" and value and not looks_like_org(value):
             continue
         if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))):
@@ -77,7 +133,7 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     return out
 
 
-_TITLE_ORG = re.compile(r"^(?P<org>[\u4e00-\u9fff（）()]{3,30}?(局|委员会|委|办公室|中心|院|联合会|会|政府|馆|所|站|处|室|社|队|团))(20\d\d|关于|部门|项目|本级)")
+_TITLE_ORG = re.compile(r"^(\d{1,2}[、.．])?(?P<org>[\u4e00-\u9fff（）()]{3,30}?(局|委员会|委|办公室|中心|院|联合会|会|政府|馆|所|站|处|室|社|队|团))(20\d\d|关于|部门|项目|本级)")
 
 
 def org_in_title(*texts: str | None) -> str | None:
@@ -118,12 +174,23 @@ def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
     return None
 
 
+_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)[）)]?")
+# a year that is part of a date or of a publication line is not the year a filing is about
+_DATE_AFTER = re.compile(r"^\d{1,2}月")
+_DATE_BEFORE = re.compile(r"(日期|时间|发布|印发|发文|填报|报送|公开)[:：]?$")
+
+
 def find_year(*texts: str | None) -> int | None:
+    """The fiscal year a text names: '(2022年度)', '2023年…绩效自评表'; never a date such as 填报日期:2022年12月18日."""
     for t in texts:
         if not t:
             continue
         s = fold_key(t)
-        m = re.search(r"(20[0-4]\d)年(度)?", s) or re.search(r"[（(](20[0-4]\d)[）)]?", s)
-        if m:
-            return int(m.group(1))
+        for m in _YEAR.finditer(s):
+            year = m.group(1) or m.group(3)
+            if m.group(1) and _DATE_AFTER.match(s[m.end():]) and m.group(2) == "年":
+                continue
+            if _DATE_BEFORE.search(s[max(0, m.start() - 6): m.start()]):
+                continue
+            return int(year)
     return None

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.parse.vocab import column_role, fold_key, title_kind
-from etl.records import Row
+from etl.parse.vocab import TITLE_PATTERNS, column_role, fold_key, title_kind
+from etl.records import Cell, Row
 
 
 @dataclass
@@ -40,9 +40,32 @@ def _title_cells(row: Row) -> list[int]:
     return [i for i, c in enumerate(row.cells) if title_kind(c.text)]
 
 
+GLUED_TITLE_SPAN = 100  # a title glued to the text after it is looked for in this many leading characters
+
+
+def split_glued_title(row: Row) -> Row:
+    """'1、某局2023年度部门整体绩效自评表主管部门某局…' (title glued to the table): cut the title off."""
+    for k, cell in enumerate(row.cells):
+        text = cell.text
+        if len(text) <= 40 or title_kind(text):
+            continue
+        head = text[:GLUED_TITLE_SPAN]
+        for pat, _ in TITLE_PATTERNS:
+            m = pat.search(head)
+            if not m:
+                continue
+            title = head[: m.end()]
+            if "《" in title or not title_kind(title):
+                continue
+            cells = row.cells[:k] + [Cell(title, cell.loc), Cell(text[m.end():], cell.loc)] + row.cells[k + 1:]
+            return Row(cells=cells, loc=row.loc, table=row.table)
+    return row
+
+
 def split_segments(rows: list[Row]) -> list[Segment]:
     segments = [Segment(kind=None, title=None)]
     for row in rows:
+        row = split_glued_title(row)
         hits = _title_cells(row)
         if not hits:
             segments[-1].rows.append(row)
