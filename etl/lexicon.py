@@ -36,6 +36,9 @@ class Lexicon:
     other_key_labels: tuple[str, ...]
     chrome: tuple[re.Pattern, ...]
     operator_chars: str
+    header_words: tuple[str, ...]
+    unit_words: tuple[str, ...]
+    level2_words: tuple[str, ...]
 
 
 def _alt(words) -> str:
@@ -71,9 +74,13 @@ def lexicon() -> Lexicon:
         other_key_labels=tuple(keys["other"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         operator_chars=op_chars,
+        header_words=tuple(cols["words"]["list"]),
+        unit_words=tuple(data["units"]["words"]),
+        level2_words=tuple(lv["level2_words"]),
     )
 
 
+@lru_cache(maxsize=1)
 def operator_cell_pattern() -> re.Pattern:
     """A cell holding only a printed operator (指标性质 column), e.g. '≥' or '不低于'."""
     lx = lexicon()

@@ -74,6 +74,7 @@ class Loc:
 class Cell:
     text: str
     loc: Loc = field(default_factory=Loc)
+    glued: bool = False  # cut out of text whose separators were lost: its edges are only a guess
 
 
 @dataclass
@@ -140,6 +141,7 @@ class Indicator:
     target_m: Measure | None = None
     actual_m: Measure | None = None
     loc: Loc = field(default_factory=Loc)
+    parse_confidence: float | None = None  # 0-1: how much likelier this reading is than the runner-up
 
 
 @dataclass
@@ -197,6 +199,7 @@ class Filing:
     indicators: list[Indicator] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     parse_status: str = "ok"  # ok / partial / failed
+    parse_confidence: float | None = None  # 0-1, from the decoder's margin over the runner-up reading
     parse_notes: list[str] = field(default_factory=list)
     loc: Loc = field(default_factory=Loc)
     # filled by the pipeline

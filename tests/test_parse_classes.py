@@ -91,3 +91,60 @@ def test_a_real_bracket_is_not_taken_for_a_gloss():
     text = "某县某局2022年项目支出绩效目标表\n项目名称\t设备购置(a)类\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t设备数\t5台"
     (f,) = parse(text)
     assert f.project == "设备购置(a)类"
+
+
+def stream(header: list[str], cells: list[str]) -> str:
+    """A table copied from a web page one cell per line: blank cells vanish, positions are lost."""
+    return "\n".join(["某县某局2022年度项目支出绩效自评表", "项目名称", "某某项目"] + header + cells)
+
+
+SELF_EVAL_HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+
+
+def test_a_row_printing_only_weight_and_score_keeps_them_as_weight_and_score():
+    (f,) = parse(stream(SELF_EVAL_HEADER, [
+        "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "10", "10",
+        "质量指标", "培训合格率", "10", "10",  # target and actual vanished
+        "时效指标", "按时完成率", "100%", "20", "20",  # actual vanished
+    ]))
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("培训人次", "≥200人次", "230人次", 10, 10),
+        ("培训合格率", None, None, 10, 10),
+        ("按时完成率", "100%", None, 20, 20),
+    ]
+
+
+def test_a_missing_score_does_not_pull_the_next_row_in():
+    (f,) = parse(stream(SELF_EVAL_HEADER, [
+        "产出指标", "数量指标", "发放人数", "≥500人", "520人", "10",  # score vanished
+        "覆盖率", "100%", "98%", "10", "9", "个别对象迁出",
+    ]))
+    assert [(i.name, i.target, i.actual, i.weight, i.score, i.reason) for i in f.indicators] == [
+        ("发放人数", "≥500人", "520人", 10, None, None),
+        ("覆盖率", "100%", "98%", 10, 9, "个别对象迁出"),
+    ]
+
+
+def test_whole_table_glued_without_separators_is_cut_by_the_decoder():
+    text = (
+        "某区某局2022年度部门整体绩效自评表部门名称某区某局绩效指标指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+        "绿化养护面积万亩2810810设备完好率%951010010病虫害成灾率%0.4100.110"
+    )
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("绿化养护面积", "28", "8", 10, 10),
+        ("设备完好率", "95", "100", 10, 10),
+        ("病虫害成灾率", "0.4", "0.1", 10, 10),
+    ]
+
+
+def test_every_row_carries_a_parse_confidence():
+    (f,) = parse(stream(SELF_EVAL_HEADER, [
+        "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "10", "10",
+        "质量指标", "培训合格率", "10", "10",
+    ]))
+    confs = [i.parse_confidence for i in f.indicators]
+    assert all(0.0 <= c <= 1.0 for c in confs)
+    # a full row is surer than one whose two numbers could be target/actual or weight/score
+    assert confs[0] > confs[1]
+    assert 0.0 <= f.parse_confidence <= 1.0

@@ -17,7 +17,7 @@ _FILING_FIELDS = [
     "adcode", "department", "department_code", "unit", "project", "project_code", "year", "amount_unit",
     "budget_initial", "budget_adjusted", "budget_executed", "budget_fiscal", "budget_other", "budget_carryover",
     "exec_rate_reported", "exec_weight", "exec_score", "total_weight", "total_score", "grade_reported",
-    "parse_status", "parse_notes",
+    "parse_status", "parse_notes", "parse_confidence",
 ]
 
 
@@ -89,7 +89,7 @@ def read_filings(con, filing_ids: list[str] | None = None) -> list[Filing]:
             nature=r.get("nature"),
             target_m=_measure(r.get("target_op"), r.get("target_num"), r.get("target_unit"), r.get("target")),
             actual_m=_measure(r.get("actual_op"), r.get("actual_num"), r.get("actual_unit"), r.get("actual")),
-            loc=_loc(r)))
+            loc=_loc(r), parse_confidence=r.get("parse_confidence")))
 
     tables = {t[0] for t in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "spending_plan" in tables:

@@ -66,7 +66,8 @@ DDL = [
         src_line_start INTEGER,
         src_line_end INTEGER,
         src_where VARCHAR,  -- the same, as readable Chinese text
-        is_sample BOOLEAN DEFAULT FALSE
+        is_sample BOOLEAN DEFAULT FALSE,
+        parse_confidence DOUBLE  -- 0-1, from the decoder's margin over the runner-up reading
     )
     """,
     """
@@ -97,6 +98,7 @@ DDL = [
         src_line_start INTEGER,
         src_line_end INTEGER,
         src_where VARCHAR,
+        parse_confidence DOUBLE,  -- 0-1: how much likelier this row's reading is than the runner-up
         PRIMARY KEY (filing_id, seq)
     )
     """,
@@ -207,8 +209,16 @@ def fill_reason_texts(con, filing_ids: list[str] | None = None) -> None:
         )
 
 
+# Columns added after a database may already exist: (table, column, type).
+ADDED_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE")]
+
+
 def create_schema(con) -> None:
-    for stmt in DDL + INDEXES:
+    for stmt in DDL:
+        con.execute(stmt)
+    for table, column, kind in ADDED_COLUMNS:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+    for stmt in INDEXES:
         con.execute(stmt)
     con.execute(
         "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -87,7 +87,7 @@ def write_file(con, lf: LoadedFile) -> None:
         )
         for f in lf.filings:
             con.execute(
-                "INSERT INTO filings VALUES (" + ", ".join(["?"] * 39) + ")",
+                "INSERT INTO filings VALUES (" + ", ".join(["?"] * 40) + ")",
                 [
                     f.filing_id, f.source_file, f.source_sha256, f.part_index, f.doc_kind, f.title,
                     f.province, f.city, f.county, f.adcode, f.department, f.department_code, f.unit,
@@ -95,12 +95,12 @@ def write_file(con, lf: LoadedFile) -> None:
                     f.budget_initial, f.budget_adjusted, f.budget_executed, f.budget_fiscal, f.budget_other,
                     f.budget_carryover, f.exec_rate_reported, f.exec_weight, f.exec_score,
                     f.total_weight, f.total_score, f.grade_reported, f.parse_status,
-                    "；".join(f.parse_notes) or None, *_loc_cols(f.loc), lf.is_sample,
+                    "；".join(f.parse_notes) or None, *_loc_cols(f.loc), lf.is_sample, f.parse_confidence,
                 ],
             )
             if f.indicators:
                 con.executemany(
-                    "INSERT INTO indicators VALUES (" + ", ".join(["?"] * 26) + ")",
+                    "INSERT INTO indicators VALUES (" + ", ".join(["?"] * 27) + ")",
                     [
                         [
                             f.filing_id, i.seq, i.level1, i.level2, i.name, i.description, i.target, i.actual,
@@ -108,7 +108,7 @@ def write_file(con, lf: LoadedFile) -> None:
                             i.target_m.unit if i.target_m else None,
                             i.actual_m.op if i.actual_m else None, i.actual_m.num if i.actual_m else None,
                             i.actual_m.unit if i.actual_m else None,
-                            i.weight, i.score, i.reason, i.basis, i.nature, *_loc_cols(i.loc),
+                            i.weight, i.score, i.reason, i.basis, i.nature, *_loc_cols(i.loc), i.parse_confidence,
                         ]
                         for i in f.indicators
                     ],

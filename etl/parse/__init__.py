@@ -190,10 +190,23 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         ind.target_m = parse_measure(ind.target)
         ind.actual_m = parse_measure(ind.actual)
 
+    for ind in f.indicators:
+        if ind.parse_confidence is None:
+            ind.parse_confidence = 1.0  # a grid row: every cell stood under its own header
+    f.parse_confidence = filing_confidence(f)
     status, why = self_check(f, table)
     f.parse_status = status
     f.parse_notes = notes + why
     return f
+
+
+def filing_confidence(f: Filing) -> float:
+    """The filing's reading is as sure as its least sure rows: the mean of the lowest quarter."""
+    confs = sorted(i.parse_confidence for i in f.indicators if i.parse_confidence is not None)
+    if not confs:
+        return 1.0 if f.doc_kind == "self_eval_report" or f.budget_adjusted is not None else 0.5
+    low = confs[: max(1, len(confs) // 4)]
+    return round(sum(low) / len(low), 3)
 
 
 def _stated_total(rows: list[Row]) -> float | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from etl.lexicon import lexicon
 from etl.parse.vocab import is_level1, is_level2
 from etl.records import Cell, Row
 
@@ -29,6 +30,7 @@ _LEVELS = [
 _TITLE = re.compile(
     r"(?:(?:省|市|县|区)级)?(?:部门预算)?(?:项目支出|部门整体支出|整体支出|部门整体|项目)?绩效(?:目标|自评)(?:申报)?表[(（]?(?:\d{4}年度?)?[)）]?"
 )
+_KEYS = sorted(set(_KEYS) | set(lexicon().header_words), key=len, reverse=True)
 _VOCAB = re.compile("|".join(map(re.escape, sorted(_KEYS + _LEVELS, key=len, reverse=True))))
 _VALUE_START = re.compile(r"(?<=[\u4e00-\u9fff%％)）])(?=[=≥≤≧≦＝═<>]|\d)")
 
@@ -80,7 +82,8 @@ def unglue(rows: list[Row]) -> list[Row]:
     out = []
     for row in rows:
         if any(is_glued(c.text) for c in row.cells):
-            cells = [Cell(t, c.loc) for c in row.cells for t in (_split(c.text) if is_glued(c.text) else [c.text])]
+            cells = [Cell(t, c.loc, glued=True) if is_glued(c.text) else c
+                     for c in row.cells for t in (_split(c.text) if is_glued(c.text) else [c.text])]
             out.append(Row(cells=cells, loc=row.loc, table=None))
         else:
             out.append(row)

@@ -131,6 +131,7 @@ class TableResult:
     grade: str | None = None
     end_index: int = 0
     notes: list[str] | None = None
+    decoded: object | None = None  # the decoder's labelled pieces (etl.parse.decode.Decoded), for --explain
 
 
 def _is_placeholder_row(name: str | None, vals: dict) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
+from etl.parse.decode import Piece, decode, is_glued_piece, redecode_glued_row, row_confidence
 from etl.parse.indicators import TableResult, _is_placeholder_row, make_indicator
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
@@ -40,6 +41,7 @@ _VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_tar
 class Tok:
     text: str
     loc: Loc
+    glued: bool = False
 
 
 def _tokens(rows: list[Row]) -> list[Tok]:
@@ -48,7 +50,7 @@ def _tokens(rows: list[Row]) -> list[Tok]:
         for c in r.cells:
             t = cell_text(c.text)
             if t:
-                out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc))
+                out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued))
     return _join_broken_labels(out)
 
 
@@ -63,7 +65,7 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
             wrapped = (toks[i + 1].text in ("指标", "指标值") and not column_role(t.text)
                        and (is_level1(joined) or is_level2(joined) or column_role(joined)))
             if wrapped or (not _is_level(t.text) and len(t.text) <= 6 and _is_level(joined)):
-                out.append(Tok(joined, t.loc.merge(toks[i + 1].loc)))
+                out.append(Tok(joined, t.loc.merge(toks[i + 1].loc), t.glued))
                 i += 2
                 continue
         out.append(t)
@@ -137,81 +139,28 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
     _, end, roles = found
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
-    level1 = level2 = None
-    seen_level1 = False
-    last_level2 = -1  # index of the cell last read as a level-2 name
     i = end
     n = len(toks)
+    pieces: list[Piece] = []
     while i < n:
         t = toks[i].text
         if _stop(t):
             break
-        if t in _SKIP or column_role(t) in ("level1", "level2", "name"):
-            i += 1
-            continue
-        prev = toks[i - 1].text if i > end and last_level2 == i - 1 else ""
-        if _is_level(t) and _name_after_level(prev, t):
-            pass  # '服务对象满意度指标' then '满意度': the second is the indicator's name
-        elif _is_level(t):
-            nxt = toks[i + 1].text if i + 1 < n else ""
-            if is_level1(t) and level1 in _OUTER_LEVEL1 and strip_score(t) not in _OUTER_LEVEL1:
-                # national templates nest one family inside another: 实施效果指标 > 产出指标 > 三级
-                level2 = strip_score(t)
-                last_level2 = i
-            elif is_level1(t) and (not is_level2(t) or _is_level(nxt)):
-                level1, level2, seen_level1 = strip_score(t), None, True
-            else:
-                level2 = strip_score(t)
-                last_level2 = i
-                if not seen_level1 or level1 is None:
-                    level1 = level1_of(level2) if not seen_level1 else level1
-            i += 1
-            continue
-        if re.fullmatch(r"[（(]\d+(\.\d+)?分[)）]", t):
-            i += 1
-            continue
-        name_tok = toks[i]
         i += 1
-        vals: dict[str, tuple[str, Loc]] = {}
-        for role in roles:
-            if i >= n:
-                break
-            nt = toks[i].text
-            if _is_level(nt) or _stop(nt):
-                break
-            if role in ("weight", "score"):
-                if parse_number(nt) is None:
-                    continue
-            elif role == "coef":
-                if not re.fullmatch(r"\d+(\.\d+)?%?", nt):
-                    continue
-            elif role == "nature":
-                if not (_OP_CELL.match(nt) or nt in lexicon().nature_words):
-                    continue
-            elif role == "measure_unit":
-                if "target" not in vals or parse_number(vals["target"][0]) is None or not _UNIT_CELL.match(nt):
-                    continue
-            elif role == "core":
-                if nt not in ("是", "否"):
-                    continue
-            elif role == "basis":
-                if not _BASIS_CELL.search(nt):
-                    continue
-            elif role == "reason":
-                if not _takes_reason(vals, toks, i):
-                    continue
-            vals[role] = (nt, toks[i].loc)
-            i += 1
-        name = indicator_name(name_tok.text)
-        if _is_placeholder_row(name, vals):
+        if t in _SKIP or column_role(t) in ("level1", "level2", "name") or re.fullmatch(r"[（(]\d+(\.\d+)?分[)）]", t):
             continue
-        if not any(r in vals for r in ("target", "actual", "score")):
-            # a name with nothing after it: the excerpt stops here, or a label row
+        tok = toks[i - 1]
+        if tok.glued and pieces and pieces[-1].glued and pieces[-1].loc == tok.loc:
+            # cells cut out of one glued string go back together: the decoder chooses the cuts
+            pieces[-1].text += tok.text
             continue
-        loc = name_tok.loc
-        for _, l in vals.values():
-            loc = loc.merge(l)
-        out.append(make_indicator(len(out) + 1, level1, level2, name, vals, loc))
+        pieces.append(Piece(t, tok.loc, glued=tok.glued or _glued(t)))
+    if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
+        # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
+        roles = ["unit_column" if r == "measure_unit" else r for r in roles]
+    decoded = decode(pieces, roles)
+    result.decoded = decoded
+    _rows_from_steps(decoded.steps, out, roles)
     # the total row may follow a '其他需要说明事项' row
     for k in range(i, min(n, i + 8)):
         if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
@@ -232,6 +181,64 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             break
     result.end_index = len(rows)
     return result
+
+
+def _glued(t: str) -> bool:
+    """A piece holding a name and its values run together, not a sentence that mentions numbers."""
+    return is_glued_piece(t) and len(_NUMBERS.findall(t)) >= 2 and not re.search(r"[，。；,;、：:]", t)
+
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
+    """Indicator rows from the decoder's labelled pieces, carrying level cells down."""
+    level1 = level2 = None
+    seen_level1 = False
+    k = 0
+    while k < len(steps):
+        st = steps[k]
+        if st.label == "level1" or (st.label == "level2" and not is_level2(st.text) and level1 not in _OUTER_LEVEL1):
+            t = strip_score(st.text)
+            if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
+                level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标
+            else:
+                level1, level2, seen_level1 = t, None, True
+            k += 1
+            continue
+        if st.label == "level2":
+            level2 = strip_score(st.text)
+            if not seen_level1 or level1 is None:
+                level1 = level1_of(level2) if not seen_level1 else level1
+            k += 1
+            continue
+        if st.label != "name":
+            k += 1  # a value without a name (cannot happen in the grammar)
+            continue
+        name_step = st
+        vals: dict[str, tuple[str, Loc]] = {}
+        k += 1
+        row_steps = []
+        while k < len(steps) and steps[k].label not in ("level1", "level2", "name", "blank"):
+            row_steps.append(steps[k])
+            vals[steps[k].label] = (steps[k].text, steps[k].loc)
+            k += 1
+        if any(x.inner for x in row_steps):
+            # values cut out of glued text: read the row again as a whole, with its arithmetic
+            again = redecode_glued_row("".join(x.text for x in row_steps), roles)
+            if again:
+                vals = {role: (text, row_steps[0].loc) for role, text in again}
+        name = indicator_name(name_step.text)
+        if _is_placeholder_row(name, vals):
+            continue
+        if not any(r in vals for r in ("target", "actual", "score")):
+            continue  # a name with nothing after it: the excerpt stops here, or a label row
+        loc = name_step.loc
+        for _, l in vals.values():
+            loc = loc.merge(l)
+        ind = make_indicator(len(out) + 1, level1, level2, name, vals, loc)
+        ind.parse_confidence, _ = row_confidence([v for v, _ in vals.values()], roles)
+        out.append(ind)
 
 
 def _name_after_level(prev: str, t: str) -> bool:

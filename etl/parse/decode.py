@@ -1,0 +1,551 @@
+"""The indicator-table decoder: label a stream of text pieces against the row grammar.
+
+After the header, an indicator table is a sequence of rows
+
+    [一级] [二级] 三级 value value …
+
+where the values follow the header's column order and any of them may be
+missing (a blank cell vanishes in a web copy). Instead of reading cells
+greedily left to right, every piece gets a cost for every label it could
+take (a number is a likely 分值, hardly a 三级指标; a long sentence is a likely
+偏差原因), skipping a column costs that column's skip cost, and Viterbi finds
+the cheapest labelling of the whole stream. So a row printing only 分值 and
+得分 reads as weight and score, not as target and actual.
+
+Glued text (cells run together with no separator) is the same problem on a
+lattice: a glued piece may be cut at vocabulary edges, where digits or an
+operator start, before a unit, and between any two digits of a number run
+('901010010' -> 90 | 10 | 100 | 10). The decoder chooses the cuts with the
+labels; the row's arithmetic (得分 <= 分值, the actual in the target's unit)
+is part of the cost.
+
+Every cost is a named setting (`DecodeSettings`), printed by `--explain`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+
+from etl.lexicon import lexicon, operator_cell_pattern
+from etl.normalise.measure import parse_measure, parse_number
+from etl.parse.cells import is_empty_value
+from etl.parse.vocab import column_role, is_level1, is_level2
+from etl.records import Loc
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """Costs of the row grammar. Lower is likelier; a label that cannot hold a piece costs INF."""
+
+    # skipping a column that the header announced (the cell is blank or vanished)
+    skip_target: float = 2.0
+    skip_actual: float = 2.0
+    skip_weight: float = 2.0
+    skip_score: float = 2.0
+    skip_other: float = 0.3  # reason, basis, description, nature, unit, core flag
+    skip_adjusted_target: float = 0.2  # 调整指标值 is filled only when a target was adjusted
+    skip_core: float = 1.0  # 是否核心指标, where the template has it, is printed on every row
+    skip_coef: float = 0.6  # 得分系数, where the template has it, decides the score: it is nearly always printed
+    # a name with no value after it (a label row, or a name broken over two pieces)
+    name_without_values: float = 4.0
+    # a level word ('满意度', '质量') used as an indicator's name
+    level_word_as_name: float = 2.0
+    level_label_as_name: float = 6.0
+    placeholder_name: float = 1.0
+    blank_row: float = 0.3
+    level_without_rows: float = 4.0  # a level-2 cell followed straight by another level-1
+    ambiguous_level_as_level1: float = 0.5
+    level1_as_level2: float = 1.0
+    # names that look like values
+    number_as_name: float = 6.0
+    short_name: float = 1.5  # one character
+    long_name_per_char: float = 0.05  # beyond 30 characters
+    # values
+    bare_number_as_value: float = 0.5  # a target/actual printed without a unit, where units are usual
+    short_text_as_value: float = 0.6
+    long_text_as_value: float = 2.5  # more than 20 characters: more likely a reason
+    score_above_weight: float = 4.0
+    weight_over_100: float = 5.0
+    unit_mismatch: float = 0.8  # actual in another unit than the target
+    reason_short_text: float = 1.2
+    reason_number: float = 5.0
+    basis_other_text: float = 2.5
+    unit_as_value: float = 2.5  # '万亩' alone is the 计量单位 column, not a value
+    unknown_unit: float = 1.5  # a 计量单位 cell holding a word that is not a known unit
+    equal_target_actual: float = -0.6  # a bonus: 好 | 好, 100% | 100% are the commonest rows
+    # a row's own arithmetic (used when a glued row is read again as a whole)
+    fractional_weight: float = 0.8  # 分值 are whole numbers in nearly every template
+    large_weight: float = 30.0  # one indicator's 分值 above this is rare
+    large_weight_cost: float = 1.0
+    score_below_weight: float = 0.3  # most rows score full marks; a deduction needs the evidence
+    coef_mismatch: float = 1.0  # 得分 = 分值 × 得分系数 where the template prints a coefficient
+    far_actual: float = 1.0  # a unitless actual more than `actual_target_ratio` times off its target
+    actual_target_ratio: float = 20.0
+    # glued pieces (cells run together with no separator)
+    glued_piece: float = 0.4  # every cut inside glued text costs this much (prefer fewer cuts)
+    digit_split: float = 0.3  # a cut between two digits of one printed number
+    name_ends_with_unit: float = 0.6  # a name cut out of glued text that keeps the unit column's word
+    vocabulary_inside: float = 3.0  # a glued cell that would hold a level name or a header word
+    glued_text_value: float = 1.0  # a long word cut out of glued text read as a value (names are long, values short)
+    glued_text_value_len: int = 4
+    glued_name_starts_with_digit: float = 2.0  # '51010010病虫': the digits belong to the row before
+    leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
+    max_piece: int = 40  # longest piece cut out of glued text
+    max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
+    glued_min_len: int = 12  # a piece at least this long with values inside it is a glued candidate
+
+
+SETTINGS = DecodeSettings()
+
+_OTHER_ROLES = ("reason", "basis", "description", "nature", "measure_unit", "unit_column", "coef", "core", "adjusted_target")
+_UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
+_BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Piece:
+    text: str
+    loc: Loc
+    glued: bool = False
+
+
+@dataclass
+class Step:
+    """One labelled piece of the best path."""
+
+    text: str
+    loc: Loc
+    label: str  # 'level1', 'level2', 'name' or a value role
+    cost: float
+    inner: bool = False  # cut out of glued text by the decoder
+
+
+@dataclass
+class Decoded:
+    steps: list[Step]
+    cost: float
+    runner_up_cost: float | None = None
+    settings: dict = field(default_factory=dict)
+
+
+def _skip_cost(role: str, s: DecodeSettings) -> float:
+    return {"target": s.skip_target, "actual": s.skip_actual, "weight": s.skip_weight, "score": s.skip_score,
+            "adjusted_target": s.skip_adjusted_target, "coef": s.skip_coef, "core": s.skip_core}.get(role, s.skip_other)
+
+
+def _is_level(t: str) -> bool:
+    return is_level1(t) or is_level2(t)
+
+
+def _unit_words() -> tuple[str, ...]:
+    return lexicon().unit_words
+
+
+def name_cost(t: str, s: DecodeSettings) -> float:
+    if is_empty_value(t) or lexicon().placeholder_row.fullmatch(t):
+        return s.placeholder_name  # an unfilled template row ('无', '指标2:'), dropped after decoding
+    if not _CJK.search(t):
+        return INF if not re.search(r"[A-Za-z]", t) else s.number_as_name
+    if parse_number(t) is not None or (parse_measure(t) is not None and not re.search(r"[\u4e00-\u9fff]{2}", t)):
+        return s.number_as_name
+    if column_role(t) in ("level1", "level2", "name"):
+        return INF
+    cost = 0.0
+    if _is_level(t):
+        # a bare level word ('满意度', '质量') can name an indicator; a full label ('社会成本指标') hardly
+        cost += s.level_label_as_name if t.endswith("指标") else s.level_word_as_name
+    if len(t) == 1:
+        cost += s.short_name
+    if len(t) > 30:
+        cost += (len(t) - 30) * s.long_name_per_char
+    return cost
+
+
+def value_cost(role: str, t: str, s: DecodeSettings) -> float:
+    """Cost of reading piece `t` as the cell of column `role`."""
+    if _is_level(t):
+        return INF
+    if re.match(r"^[^\d]{0,3}0\d", t):
+        return s.leading_zero  # '010', '≥05': a cut in the wrong place, never printed so
+    num = parse_number(t)
+    if role in ("weight", "score"):
+        if num is None or num < 0:
+            return INF
+        return s.weight_over_100 if num > 100 else 0.0
+    if role == "coef":
+        return 0.0 if re.fullmatch(r"\d+(\.\d+)?%?", t) else INF
+    if role == "nature":
+        return 0.0 if operator_cell_pattern().match(t) or t in lexicon().nature_words else INF
+    if role in ("measure_unit", "unit_column"):
+        if not _UNIT_CELL.match(t) or parse_number(t) is not None:
+            return INF
+        return 0.0 if t in _unit_words() else s.unknown_unit
+    if role == "core":
+        return 0.0 if t in ("是", "否") else INF
+    if role == "basis":
+        return 0.0 if _BASIS_CELL.search(t) else s.basis_other_text
+    if role in ("reason", "description"):
+        if is_empty_value(t) or t in lexicon().reason_placeholders:
+            return 0.0
+        if num is not None or parse_measure(t) is not None:
+            return s.reason_number
+        return 0.0 if len(t) > 8 else s.reason_short_text
+    # target, actual, adjusted_target
+    if is_empty_value(t):
+        return 0.2
+    if t in _unit_words():
+        return s.unit_as_value  # '万亩' alone is the 计量单位 column, not a value
+    m = parse_measure(t)
+    if m is not None:
+        return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
+    if len(t) > 20:
+        return s.long_text_as_value
+    return s.short_text_as_value
+
+
+def pair_cost(prev_role: str, prev: str, role: str, t: str, s: DecodeSettings) -> float:
+    """Arithmetic and units between two neighbouring cells of one row."""
+    if prev_role == "weight" and role == "score":
+        w, v = parse_number(prev), parse_number(t)
+        if w is not None and v is not None and v > w + 1e-9:
+            return s.score_above_weight
+    if prev_role in ("target", "adjusted_target") and role in ("actual", "adjusted_target"):
+        if prev == t:
+            return s.equal_target_actual  # printed twice: the target was met as set
+        a, b = parse_measure(prev), parse_measure(t)
+        if a and b and a.unit and b.unit and a.unit != b.unit:
+            return s.unit_mismatch
+        if a and a.unit and b and not b.unit:
+            return s.unit_mismatch / 2
+    return 0.0
+
+
+# --- the lattice ---------------------------------------------------------------------------
+
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+# what one cell cut out of glued text can be: words with no digits, or one measure (op, number, a known unit)
+_EDGE_OK: list[re.Pattern] = []
+
+
+def _edge_ok(text: str) -> bool:
+    if not _EDGE_OK:
+        units = sorted(set(lexicon().unit_words) | set(lexicon().unit_aliases), key=len, reverse=True)
+        _EDGE_OK.append(re.compile(
+            r"^[^\d]+$"
+            r"|^[=≥≤≧≦＝═<>]{0,2}(不低于|不高于|不少于|不超过|大于|小于|等于)?\d+(\.\d+)?"
+            rf"({'|'.join(re.escape(u) for u in units)})?(以上|以下|以内)?$"))
+    return bool(_EDGE_OK[0].match(text))
+
+
+def _cut_points(text: str) -> set[int]:
+    """Where a glued piece may be cut: script changes, operators, units, every digit boundary."""
+    cuts = {0, len(text)}
+    ops = set(lexicon().operator_chars) | {"%", "％"}
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        cjk_a, cjk_b = bool(_CJK.match(a)), bool(_CJK.match(b))
+        if cjk_a != cjk_b or (b in ops and a not in ops) or (a == "%" and b != "%"):
+            cuts.add(i)
+    for m in _DIGITS.finditer(text):
+        for i in range(m.start() + 1, m.end()):
+            if text[i] != "." and text[i - 1] != ".":
+                cuts.add(i)
+    # vocabulary edges: level names and column headers inside glued text
+    # (leftmost-longest: '社会效益指标' is cut as a whole, not after '社会效益')
+    _holds_vocabulary("")
+    for m in _VOCAB_RE[0].finditer(text):
+        cuts.update((m.start(), m.end()))
+    # a unit between a name and its numbers ('面积万亩28'): cut before the unit too
+    for m in re.finditer(r"[\u4e00-\u9fff](?=\d)", text):
+        for k in (1, 2):
+            if m.end() - k > 0:
+                cuts.add(m.end() - k)
+    # a unit or a 是/否 flag right after a number ends a cell: '26次12次', '22否预算调整率'
+    for m in re.finditer(r"(?<=[\d%])[\u4e00-\u9fff]", text):
+        for k in (1, 2, 3):
+            if text[m.start(): m.start() + k] in _unit_words() + ("是", "否"):
+                cuts.add(m.start() + k)
+    # the same words twice before a number: a qualitative target and its actual ('合规性好好100%')
+    for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>])", text):
+        half = len(m.group(1))
+        cuts.update((m.start(), m.start() + half))
+    return {c for c in cuts if 0 <= c <= len(text)}
+
+
+_VOCAB_CACHE: list[str] = []
+_VOCAB_RE: list[re.Pattern] = []
+
+
+def _holds_vocabulary(text: str) -> bool:
+    if not _VOCAB_RE:
+        words = set(_vocab_words()) | set(lexicon().header_words)
+        _VOCAB_RE.append(re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if len(w) >= 4)))
+    m = _VOCAB_RE[0].search(text)
+    # a level name or header word with more words before or after it ('服务对象满意度%' is only a name + '%')
+    return bool(m) and (m.start() > 0 or bool(_CJK.search(text[m.end():])))
+
+
+def _vocab_words() -> list[str]:
+    if not _VOCAB_CACHE:
+        lx = lexicon()
+        words = set(lx.level1_names) | set(lx.level2_words) | {"定量指标", "定性指标"}
+        _VOCAB_CACHE.extend(sorted(words, key=len, reverse=True))
+    return _VOCAB_CACHE
+
+
+def is_glued_piece(t: str, s: DecodeSettings = SETTINGS) -> bool:
+    """A piece long enough to hold a name and its values run together ('面积万亩2810810')."""
+    return len(t) >= s.glued_min_len and bool(_CJK.search(t)) and bool(re.search(r"[\u4e00-\u9fff%][\d=≥≤≧≦<>]", t)) \
+        and parse_measure(t) is None
+
+
+def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, list[list[tuple]]]:
+    """Nodes 0..N and, for every node, the edges (end node, text, loc, cut-inside-glued, cuts between digits)."""
+    offsets = [0]
+    for p in pieces:
+        offsets.append(offsets[-1] + len(p.text))
+    n = offsets[-1]
+    edges: list[list[tuple]] = [[] for _ in range(n + 1)]
+    for p, start in zip(pieces, offsets):
+        if not p.glued:
+            edges[start].append((start + len(p.text), p.text, p.loc, False, 0))
+            continue
+        cuts = sorted(_cut_points(p.text))
+        for i, a in enumerate(cuts):
+            for b in cuts[i + 1:]:
+                whole = a == 0 and b == len(p.text)
+                if b - a > s.max_piece and not whole:
+                    break
+                sub = p.text[a:b]
+                if whole or _edge_ok(sub):
+                    splits = sum(1 for c in (a, b) if 0 < c < len(p.text) and p.text[c - 1].isdigit() and p.text[c].isdigit())
+                    edges[start + a].append((start + b, sub, p.loc, not whole, splits))
+    return n, edges
+
+
+# --- Viterbi over the lattice ---------------------------------------------------------------
+
+def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS) -> Decoded:
+    """The cheapest labelling of `pieces` as rows of [level1] [level2] name values-in-`roles`-order."""
+    # 'blank': an unfilled template row under a level cell ('生态效益指标 | 无'), or a stray placeholder
+    states = ["level1", "level2", "name", "blank"] + [f"v{i}" for i in range(len(roles))]
+    idx = {st: k for k, st in enumerate(states)}
+    nv = len(roles)
+    skip = [_skip_cost(r, s) for r in roles]
+    # skip_between[i][j]: cost of skipping value columns i..j-1
+    prefix = [0.0]
+    for c in skip:
+        prefix.append(prefix[-1] + c)
+
+    def skipped(i: int, j: int) -> float:
+        return prefix[j] - prefix[i] if j > i else 0.0
+
+    def trans(a: int, b: int) -> float:
+        sa, sb = states[a], states[b]
+        if sb == "blank":
+            return skipped(int(sa[1:]) + 1, nv) if sa.startswith("v") else (s.name_without_values if sa == "name" else 0.0)
+        if sa == "blank":
+            return INF if sb.startswith("v") else 0.0
+        if sb == "level1":
+            if sa == "level1":
+                return INF
+            if sa == "level2":
+                return s.level_without_rows
+            return skipped(int(sa[1:]) + 1, nv) if sa.startswith("v") else (s.name_without_values if sa == "name" else 0.0)
+        if sb == "level2":
+            if sa in ("level2",):
+                return INF
+            return skipped(int(sa[1:]) + 1, nv) if sa.startswith("v") else (s.name_without_values if sa == "name" else 0.0)
+        if sb == "name":
+            if sa.startswith("v"):
+                return skipped(int(sa[1:]) + 1, nv)
+            return s.name_without_values if sa == "name" else 0.0
+        j = int(sb[1:])
+        if sa == "name":
+            return skipped(0, j)
+        if sa.startswith("v"):
+            i = int(sa[1:])
+            return skipped(i + 1, j) if j > i else INF
+        return INF
+
+    trans_m = [[trans(a, b) for b in range(len(states))] for a in range(len(states))]
+    n, edges = lattice(pieces, s)
+    # a glued piece taken whole is judged like its parts (it is glued text, not one cell)
+    whole_glued = {}
+    pos = 0
+    for p in pieces:
+        if p.glued:
+            whole_glued[pos] = pos + len(p.text)
+        pos += len(p.text)
+    best: list[dict[int, tuple[float, int, int, str, Loc, bool]]] = [dict() for _ in range(n + 1)]
+    # best[node][state] = (cost, prev node, prev state, text, loc)
+    start_state = -1
+    best[0][start_state] = (0.0, -1, -1, "", Loc(), False)
+    for u in range(n + 1):
+        if not best[u]:
+            continue
+        for v, text, loc, inner, splits in edges[u]:
+            emit = {}
+            for k, st in enumerate(states):
+                emit_extra = 0.0
+                if st == "name" and inner and text.endswith(_unit_words()):
+                    emit_extra = s.name_ends_with_unit
+                if st == "name" and inner and text[:1].isdigit():
+                    emit_extra += s.glued_name_starts_with_digit
+                if inner and st.startswith("v") and roles[int(st[1:])] in ("target", "actual", "adjusted_target") \
+                        and len(text) > s.glued_text_value_len and not re.search(r"\d", text):
+                    emit_extra += s.glued_text_value  # long words cut out of glued text are names, values are short
+                if (inner or whole_glued.get(u) == v) and st not in ("level1", "level2") and _holds_vocabulary(text):
+                    emit_extra += s.vocabulary_inside  # a level name or header inside a cell: cut there
+                if st == "level1":
+                    # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
+                    e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else INF
+                elif st == "level2":
+                    # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
+                    e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else INF)
+                elif st == "name":
+                    e = name_cost(text, s)
+                elif st == "blank":
+                    e = s.blank_row if (is_empty_value(text) or lexicon().placeholder_row.fullmatch(text)) else INF
+                else:
+                    e = value_cost(roles[int(st[1:])], text, s)
+                if e < INF:
+                    emit[k] = e + emit_extra + (s.glued_piece if inner else 0.0) + splits * s.digit_split / 2
+            if not emit:
+                continue
+            for a, (cost_a, _, _, prev_text, _, _) in best[u].items():
+                for b, e in emit.items():
+                    t = 0.0 if a == start_state and states[b] in ("level1", "level2", "name") else (
+                        INF if a == start_state else trans_m[a][b])
+                    if t == INF:
+                        continue
+                    pc = 0.0
+                    if a >= 0 and states[a].startswith("v") and states[b].startswith("v"):
+                        pc = pair_cost(roles[int(states[a][1:])], prev_text, roles[int(states[b][1:])], text, s)
+                    total = cost_a + t + e + pc
+                    cur = best[v].get(b)
+                    if cur is None or total < cur[0]:
+                        best[v][b] = (total, u, a, text, loc, inner)
+    finals = []
+    for st, (cost, *_rest) in best[n].items():
+        if st < 0:
+            continue
+        tail = skipped(int(states[st][1:]) + 1, nv) if states[st].startswith("v") and states[st] != "blank" else (
+            s.name_without_values if states[st] == "name" else 0.0)
+        finals.append((cost + tail, st))
+    if not finals:
+        return Decoded(steps=[], cost=INF, settings=asdict(s))
+    finals.sort()
+    total, st = finals[0]
+    steps: list[Step] = []
+    node = n
+    while node > 0 and st >= 0:
+        cost, u, a, text, loc, inner = best[node][st]
+        label = states[st] if not states[st].startswith("v") else roles[int(states[st][1:])]
+        steps.append(Step(text=text, loc=loc, label=label, cost=cost, inner=inner))
+        node, st = u, a
+    steps.reverse()
+    prev = 0.0
+    for stp in steps:  # cumulative -> own cost
+        stp.cost, prev = stp.cost - prev, stp.cost
+    runner = finals[1][0] if len(finals) > 1 else None
+    return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=asdict(s))
+
+
+# --- confidence -------------------------------------------------------------------------------
+
+def row_alternatives(values: list[str], roles: list[str], s: DecodeSettings = SETTINGS, k: int = 2) -> list[tuple[float, tuple[str, ...]]]:
+    """The k cheapest ways to give a row's value pieces to the header's columns, in order."""
+    from itertools import combinations
+
+    out = []
+    n, m = len(values), len(roles)
+    if n > m:
+        return []
+    total_skip = sum(_skip_cost(r, s) for r in roles)
+    for pos in combinations(range(m), n):
+        cost = total_skip
+        prev = None
+        for piece, p in zip(values, pos):
+            cost += value_cost(roles[p], piece, s) - _skip_cost(roles[p], s)
+            if prev is not None:
+                cost += pair_cost(roles[prev[1]], prev[0], roles[p], piece, s)
+            prev = (piece, p)
+        if cost < INF:
+            out.append((cost, tuple(roles[p] for p in pos)))
+    out.sort()
+    return out[:k]
+
+
+def confidence(margin: float | None) -> float:
+    """0 when the runner-up reading costs the same, towards 1 as it costs more."""
+    if margin is None or margin == INF:
+        return 1.0
+    return round(1.0 - math.exp(-max(0.0, margin)), 3)
+
+
+def row_confidence(values: list[str], roles: list[str], s: DecodeSettings = SETTINGS) -> tuple[float, tuple | None]:
+    """Confidence of one row's reading, and the runner-up reading (cost, roles) when there is one."""
+    alts = row_alternatives(values, roles, s)
+    if len(alts) < 2:
+        return 1.0, None
+    return confidence(alts[1][0] - alts[0][0]), alts[1]
+
+
+# --- a glued row, read again with its own arithmetic ------------------------------------------
+
+def row_cost(values: list[str], assigned: tuple[str, ...], roles: list[str], s: DecodeSettings = SETTINGS) -> float:
+    """Cost of one row's reading as a whole: cells, skipped columns, and the row's arithmetic."""
+    cost = sum(_skip_cost(r, s) for r in roles if r not in assigned)
+    got = dict(zip(assigned, values))
+    for role, v in zip(assigned, values):
+        cost += value_cost(role, v, s)
+    for (r1, v1), (r2, v2) in zip(zip(assigned, values), zip(assigned[1:], values[1:])):
+        cost += pair_cost(r1, v1, r2, v2, s)
+    w, sc = parse_number(got.get("weight")), parse_number(got.get("score"))
+    if w is not None and sc is not None and sc > w + 1e-9 and "weight" in assigned and "score" in assigned \
+            and abs(assigned.index("weight") - assigned.index("score")) > 1:
+        cost += s.score_above_weight  # not adjacent, so pair_cost did not see it
+    if w is not None and w != int(w):
+        cost += s.fractional_weight
+    if w is not None and w > s.large_weight:
+        cost += s.large_weight_cost
+    coef = got.get("coef")
+    if coef is not None and w is not None and sc is not None:
+        c = (parse_number(coef.rstrip("%")) or 0) / (100 if coef.endswith("%") or float(parse_number(coef.rstrip("%")) or 0) > 1.5 else 1)
+        if abs(w * c - sc) > max(0.05 * w, 0.01):
+            cost += s.coef_mismatch  # 得分 = 分值 × 得分系数 in the templates that print a coefficient
+    if w is not None and sc is not None and sc < w - 1e-9:
+        cost += s.score_below_weight  # most rows score full marks; a deduction needs the evidence
+    t, a = parse_measure(got.get("target")), parse_measure(got.get("actual"))
+    if t is not None and a is not None and t.num and a.num and not t.unit and not a.unit:
+        ratio = a.num / t.num
+        if ratio > s.actual_target_ratio or ratio < 1 / s.actual_target_ratio:
+            cost += s.far_actual
+    return cost
+
+
+def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS) -> list[tuple[str, str]] | None:
+    """The best (role, text) cells for a row's values printed as one glued string ('2810810')."""
+    from itertools import combinations
+
+    cuts = sorted(_cut_points(text) - {0, len(text)})
+    if len(cuts) > s.max_row_cuts:
+        return None
+    best = None
+    for k in range(0, min(len(cuts), len(roles) - 1) + 1):
+        for chosen in combinations(cuts, k):
+            bounds = (0, *chosen, len(text))
+            parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+            if not all(_edge_ok(p) for p in parts):
+                continue
+            for pos in combinations(range(len(roles)), len(parts)):
+                assigned = tuple(roles[p] for p in pos)
+                c = row_cost(parts, assigned, roles, s) + k * s.glued_piece
+                if c < INF and (best is None or c < best[0]):
+                    best = (c, list(zip(assigned, parts)))
+    return best[1] if best else None
