@@ -42,6 +42,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--only", help="comma-separated damage names (a+b+c for a combination); default: all")
     ap.add_argument("--show", type=int, default=0, help="print this many misses per configuration")
+    ap.add_argument("--by-field", action="store_true", help="print the share right of every scored field")
     args = ap.parse_args()
     t0 = time.perf_counter()
     items = generated(args.filings, seed=args.seed)
@@ -65,6 +66,8 @@ def main() -> None:
         print(f"{label:<52} {r.changed:>7} {s.fields:>6.3f} {_share(bf, META):>6} {_share(bf, BUDGET.values()):>6} "
               f"{_share(bf, TOTALS):>6} {_share(bf, ROW_FIELDS):>6} {s.rows_f1:>7.3f} {f'{tp}/{tp + fn}':>10} "
               f"{f'{s.found}/{len(s.labels)}':>8} {r.seconds:>5.1f}", flush=True)
+        if args.by_field:
+            print("    " + ", ".join(f"{k} {ok / n:.2f}" for k, (n, ok) in bf.items() if n))
         for e in r.errors[:3]:
             print("    parse error:", e)
         if args.show:

@@ -217,7 +217,8 @@ def score_label(name: str, label: dict, candidates: list[dict], rows_of: Callabl
     f = pick_filing(label, candidates, rows_of)
     n_rows = len(label.get("indicators", []))
     if f is None:
-        n = len(META) + sum(v is not None for v in (label.get("budget") or {}).values()) + len(TOTALS) + n_rows * len(ROW_FIELDS)
+        n = len(META) + sum(v is not None for v in (label.get("budget") or {}).values()) + len(TOTALS) + sum(
+            len(ROW_FIELDS) - len(r.get(SKIP_KEY, ())) for r in label.get("indicators", []))
         s.checked += n
         s.fn += n_rows
         s.misses.append(f"no filing from {label['file']}")

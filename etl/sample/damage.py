@@ -22,7 +22,8 @@ can extract, and adjust the truth:
   convention); a number it changes (分值, 得分) can no longer be known and is
   listed in the row's `_skip` (not counted by etl.eval.score).
 - truncation: the row cut mid-value and every row after it are not expected,
-  nor the 总分 row; the truth says `truncated: true`.
+  nor the 总分 row; the truth says `truncated: true`. Reports (prose, no table) are left whole:
+  which stated figure a cut would lose is not known per paragraph.
 Words used (synonyms, chrome, OCR confusions, glosses) are data in damage.toml.
 """
 from __future__ import annotations
