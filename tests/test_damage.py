@@ -165,13 +165,18 @@ def test_page_chrome_wraps_the_filing_in_site_lines_with_a_later_publication_yea
     assert truth == {**TRUTH, "indicators": REAL_ROWS}
 
 
-def test_traditional_converts_back_to_the_same_simplified_text():
+def test_traditional_prints_and_expects_traditional_strings():
     import opencc
 
     text, truth = run("traditional")
     assert "項目名稱" in text and "績效" in text
     assert opencc.OpenCC("t2s").convert(text) == TEXT
-    assert truth["indicators"] == REAL_ROWS
+    # strings are expected as printed: in traditional, numbers unchanged
+    assert (truth["department"], truth["project"], truth["region"]["county"]) == ("某縣農業農村局", "高標準農田建設", "某縣")
+    assert [(r["level1"], r["name"], r["target"], r["weight"]) for r in truth["indicators"][:2]] == [
+        ("產出指標", "新建高標準農田面積", "≥1000畝", 20.0), ("產出指標", "工程驗收合格率", "100%", 10.0)]
+    for row in truth["indicators"]:
+        assert "\t".join([row["name"], row["target"]]) in text
 
 
 def test_pinyin_glosses_are_the_only_insertion():

@@ -13,14 +13,15 @@ that model and a seeded random.Random (same seed, same bytes), and damages are
 always applied in the registry's order, so a combination is well defined.
 
 Truth. Most damages change only how the filing looks, so the truth stays as it
-is (a perfect reader joins wrapped cells, ignores chrome and glosses, reads
-traditional script back into simplified as the product stores it, strips
-`指标N：` prefixes, skips placeholder rows). Two change what a perfect reader
-can extract, and adjust the truth:
+is (a perfect reader joins wrapped cells, ignores chrome and glosses, strips
+`指标N：` prefixes, skips placeholder rows). Three change what a perfect reader
+extracts, and adjust the truth:
 
 - ocr_confusions: a string value it changes is expected as printed (the label
   convention); a number it changes (分值, 得分) can no longer be known and is
   listed in the row's `_skip` (not counted by etl.eval.score).
+- traditional: strings are stored as printed (the contract), so expected
+  strings are converted to traditional as the text is.
 - truncation: the row cut mid-value and every row after it are not expected,
   nor the 总分 row; the truth says `truncated: true`. Reports (prose, no table) are left whole:
   which stated figure a cut would lose is not known per paragraph.
@@ -407,12 +408,24 @@ def _s2t():
 
 @damage_type
 def traditional(sheet: Sheet, rng: random.Random) -> Sheet:
-    """The whole text in traditional characters (a mirror site's conversion). The product stores simplified,
-    so the truth stays simplified (s2t then t2s gives back the generator's text: tests check it)."""
+    """The whole text in traditional characters (a mirror site's conversion).
+
+    Strings are stored as printed (the contract), so the expected strings are converted too, cell by
+    cell as the text is; numbers and doc_kind stay. (s2t then t2s gives the generator's text back.)"""
     conv = _s2t()
     for line in sheet.lines:
         for c in line.cells:
             c.text = conv.convert(c.text)
+    t = sheet.truth
+    for key in ("department", "unit", "project"):
+        if t.get(key):
+            t[key] = conv.convert(t[key])
+    region = t.get("region") or {}
+    t["region"] = {k: conv.convert(v) if v else v for k, v in region.items()}
+    for row in t.get("indicators", []):
+        for key in ("level1", "level2", "name", "target", "actual", "reason"):
+            if row.get(key):
+                row[key] = conv.convert(row[key])
     return sheet
 
 
