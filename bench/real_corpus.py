@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from etl.eval.floors import SETS, corpus, read_floors, render_floors, shortfalls
+from etl.eval.floors import SETS, corpus, gains, read_floors, render_floors, shortfalls
 from etl.eval.score import score_db
 from etl.pipeline import ingest_paths
 
@@ -58,10 +58,16 @@ def main() -> None:
         floors_path.write_text(render_floors(score), encoding="utf-8")
         print(f"floors written to {floors_path.relative_to(ROOT)}")
     elif floors_path.exists():
-        bad = shortfalls(score, read_floors(floors_path))
+        floors = read_floors(floors_path)
+        bad = shortfalls(score, floors)
         print("below floors:" if bad else "all floors met")
         for b in bad:
             print("  ", b)
+        up = gains(score, floors)
+        if up:
+            print("better than the floors (lock in with --write-floors):")
+            for g in up:
+                print("  ", g)
 
 
 if __name__ == "__main__":

@@ -82,3 +82,10 @@ def shortfalls(score: Score, floors: dict) -> list[str]:
         elif s.fields < floor["fields"] - 1e-9:
             bad.append(f"{s.label}: fields {s.fields:.3f} < floor {floor['fields']}")
     return bad
+
+
+def gains(score: Score, floors: dict) -> list[str]:
+    """Labels found now that the floors record as not found: the ratchet wants the floors rewritten."""
+    files = floors.get("files", {})
+    return [f"{s.label}: found now (floor says not found)" for s in score.labels
+            if s.found and s.label in files and not files[s.label]["found"]]
