@@ -230,3 +230,16 @@ def test_harness_reads_undamaged_generated_filings_almost_perfectly():
     wrong = {**label, "indicators": [{**label["indicators"][0], "target": "≥1"}] + label["indicators"][1:]}
     again = measure([items[0], (name, text, wrong)], ["none"], seed=5)
     assert again.score.labels[1].right == result.score.labels[1].right - 1
+
+
+def test_every_damage_applies_to_generated_filings_of_every_kind():
+    items = generated(25, seed=8)
+    assert {label["doc_kind"] for _, _, label in items} == {
+        "project_target", "dept_target", "project_self_eval", "dept_self_eval", "self_eval_report"}
+    for name, text, label in items:
+        real = [r for r in label["indicators"] if not r.get("_placeholder")]
+        text2, truth = damage(text, label, list(DAMAGES), random.Random(name))
+        assert text2 != text
+        assert len(truth["indicators"]) <= len(real)
+        if label["doc_kind"] != "self_eval_report":
+            assert truth["truncated"] is True
