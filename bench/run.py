@@ -10,6 +10,8 @@ HERE = Path(__file__).resolve().parent
 for script, args in [
     ("ingest_bench.py", []),
     ("roundtrip.py", ["--counties", "3", "--departments", "6"]),
+    ("real_corpus.py", []),
+    ("damage_bench.py", ["--filings", "300"]),
     ("dashboard_bench.py", []),
 ]:
     print(f"\n== {script} ==", flush=True)

@@ -4,6 +4,7 @@
     jixiao check --db FILE                    re-run every rule over a database
     jixiao sample DIR                         write the synthetic sample corpus
     jixiao info --db FILE                     what a database holds
+    jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
 """
 from __future__ import annotations
 
@@ -98,6 +99,31 @@ def info(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> Non
             typer.echo(f"{table}: {n}")
     finally:
         con.close()
+
+
+@app.command()
+def score(
+    labels: Path = typer.Option(..., "--labels", help="folder of label files (*.json, searched recursively)"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file the labelled files were ingested into"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="list what differed, label by label"),
+) -> None:
+    """Score the database against hand-made labels (format: tests/data/real/LABELS.md)."""
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {db}")
+        raise typer.Exit(code=1)
+    if not labels.is_dir():
+        console.print(f"[red]找不到标注文件夹[/red]: {labels}")
+        raise typer.Exit(code=1)
+    from etl.eval.score import score_db
+
+    result = score_db(labels, db)
+    if verbose:
+        for s in result.labels:
+            typer.echo(f"{s.label}: {len(s.misses)} misses" if s.found else f"{s.label}: {s.misses[0]}")
+            if s.found:
+                for m in s.misses:
+                    typer.echo(f"    {m}")
+    typer.echo(result.line())
 
 
 def main() -> None:  # pragma: no cover - console entry point

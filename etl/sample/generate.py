@@ -710,6 +710,24 @@ def generate_filings(n: int, seed: int = 2024) -> list[Filing]:
     return out[:n]
 
 
+def generate_with_truth(n: int, seed: int = 2024) -> list[tuple[Filing, dict]]:
+    """n filings as generate_filings makes them, each with its manifest truth (placeholder rows marked skip)."""
+    out: list[tuple[Filing, dict]] = []
+    years = list(range(2019, 2031))
+    places = _places(seed, len(V.COUNTIES))
+    rep = 0
+    while True:
+        for place in places:
+            for st in _states(seed + rep, place, len(V.DEPARTMENTS)):
+                for year in years:
+                    targets, evals = _dept_year(seed + rep, place, st, year)
+                    for m in targets + evals:
+                        out.append((_finish(m), _truth(m)))
+                        if len(out) >= n:
+                            return out
+        rep += 1
+
+
 def _truth(m: _Made) -> dict:
     f = m.filing
     d = {k: v for k, v in dataclasses.asdict(f).items()

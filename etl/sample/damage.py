@@ -1,0 +1,447 @@
+"""Damage a generated filing's text the way real web copies are damaged, and keep its truth correct.
+
+A round trip through our own writer proves the readers, not the parser's
+generality: the writer prints the parser's own wording in clean columns. This
+module takes the text rendering of one generated filing (etl.write.text) and its
+truth (a label, as in tests/data/real/LABELS.md) and applies named damages, each
+registered in DAMAGES:
+
+    text2, truth2 = damage(text, truth, ["glue_cells", "traditional"], random.Random(7))
+
+The text is split into lines of cells once; every damage is a pure function of
+that model and a seeded random.Random (same seed, same bytes), and damages are
+always applied in the registry's order, so a combination is well defined.
+
+Truth. Most damages change only how the filing looks, so the truth stays as it
+is (a perfect reader joins wrapped cells, ignores chrome and glosses, strips
+`指标N：` prefixes, skips placeholder rows). Three change what a perfect reader
+extracts, and adjust the truth:
+
+- ocr_confusions: a string value it changes is expected as printed (the label
+  convention); a number it changes (分值, 得分) can no longer be known and is
+  listed in the row's `_skip` (not counted by etl.eval.score).
+- traditional: strings are stored as printed (the contract), so expected
+  strings are converted to traditional as the text is.
+- truncation: the row cut mid-value and every row after it are not expected,
+  nor the 总分 row; the truth says `truncated: true`. Reports (prose, no table) are left whole:
+  which stated figure a cut would lose is not known per paragraph.
+Words used (synonyms, chrome, OCR confusions, glosses) are data in damage.toml.
+"""
+from __future__ import annotations
+
+import copy
+import random
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from etl.eval.score import SKIP_KEY
+
+# the indicator table header as our writer prints it (etl/write/layout.py) -> field of that column
+WRITER_HEADER = {
+    "绩效指标": "label", "一级指标": "level1", "二级指标": "level2", "三级指标": "name",
+    "年度指标值": "target", "指标值": "target", "实际完成值": "actual", "分值": "weight", "得分": "score",
+    "偏差原因分析及改进措施": "reason", "绩效指标描述": "description", "指标值确定依据": "basis",
+}
+STRING_FIELDS = ("name", "target", "actual", "reason")
+NUMBER_FIELDS = ("weight", "score")
+TABLE_KINDS = ("table", "header", "row", "cont", "total")
+
+
+@lru_cache(maxsize=1)
+def words() -> dict:
+    with open(Path(__file__).with_name("damage.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
+# ---------------------------------------------------------------- the text model
+
+
+@dataclass
+class Cell:
+    text: str
+    field: str | None = None  # the indicator column it stands in (level1, name, target, ...), else None
+
+
+@dataclass
+class Line:
+    cells: list[Cell]
+    kind: str  # title, text, blank, table, header, row, cont, vert, total, chrome, cut
+    row: int | None = None  # printed indicator row it belongs to (row, cont, vert lines)
+    sep: str = "\t"
+
+    def text(self) -> str:
+        return self.sep.join(c.text for c in self.cells)
+
+
+@dataclass
+class Sheet:
+    lines: list[Line]
+    truth: dict  # label-shaped; truth["indicators"] holds the real rows only
+    printed: list[dict | None] = field(default_factory=list)  # per printed row: its truth row, None = placeholder
+
+    def render(self) -> str:
+        return "\n".join(line.text() for line in self.lines).rstrip("\n") + "\n"
+
+    def header(self) -> Line | None:
+        return next((ln for ln in self.lines if ln.kind == "header"), None)
+
+
+def parse_text(text: str, truth: dict) -> Sheet:
+    """The writer's text as lines of cells, each indicator row tied to its truth row.
+
+    truth["indicators"] lists every printed row in order; placeholder rows (printed,
+    not real indicators) carry "_placeholder": true and leave the truth here.
+    """
+    truth = copy.deepcopy(truth)
+    rows = truth.get("indicators", [])
+    raw = text.rstrip("\n").split("\n")
+    lines: list[Line] = []
+    cols: list[str | None] = []
+    in_rows = False
+    k = 0
+    for t in raw:
+        if "\t" not in t:
+            in_rows = False
+            kind = "blank" if not t.strip() else ("title" if not any(ln.kind == "title" for ln in lines) else "text")
+            lines.append(Line([Cell(t)], kind))
+            continue
+        cells = t.split("\t")
+        if not cols and "三级指标" in cells:
+            cols = [WRITER_HEADER.get(c) for c in cells]
+            lines.append(Line([Cell(c, f) for c, f in zip(cells, cols)], "header"))
+            in_rows = True
+        elif in_rows and cells[0] != "总分":
+            lines.append(Line([Cell(c, cols[j] if j < len(cols) else None) for j, c in enumerate(cells)], "row", row=k))
+            k += 1
+        else:
+            in_rows = False
+            lines.append(Line([Cell(c) for c in cells], "total" if cells[0] == "总分" else "table"))
+    if k != len(rows):
+        raise ValueError(f"the text prints {k} indicator rows, the truth has {len(rows)}")
+    printed = [None if r.get("_placeholder") else r for r in rows]
+    truth["indicators"] = [r for r in rows if not r.get("_placeholder")]
+    for r in rows:
+        r.pop("_placeholder", None)
+    return Sheet(lines, truth, printed)
+
+
+def label_of(t: dict, file: str = "") -> dict:
+    """A generated filing's manifest truth (etl.sample.generate) as a label the scorer reads."""
+    target_kind = t["doc_kind"].endswith("target")
+    budget = {
+        "initial": t.get("budget_initial"),
+        # the contract stores a target table's 预算数 as its full-year budget too
+        "adjusted": t.get("budget_initial") if target_kind and t.get("budget_adjusted") is None else t.get("budget_adjusted"),
+        "executed": t.get("budget_executed"),
+        "exec_rate": t.get("exec_rate_reported"),
+        "exec_weight": t.get("exec_weight"),
+        "exec_score": t.get("exec_score"),
+    }
+    rows = []
+    for r in t.get("indicators", []):
+        row = {k: r.get(k) for k in ("level1", "level2", "name", "target", "actual", "weight", "score", "reason")}
+        if r.get("skip"):
+            row["_placeholder"] = True
+        rows.append(row)
+    return {
+        "file": file, "doc_kind": t["doc_kind"], "truncated": False,
+        "region": {"province": t.get("province"), "city": t.get("city"), "county": t.get("county")},
+        "department": t.get("department"), "unit": t.get("unit"), "project": t.get("project"), "year": t.get("year"),
+        "budget": budget, "total_weight": t.get("total_weight"), "total_score": t.get("total_score"),
+        "indicators": rows,
+    }
+
+
+# ---------------------------------------------------------------- the registry
+
+DAMAGES: dict[str, Callable[[Sheet, random.Random], Sheet]] = {}
+
+
+def damage_type(fn: Callable[[Sheet, random.Random], Sheet]):
+    """Register a damage under its function name; it works on its own copy, so it is pure."""
+
+    def pure(sheet: Sheet, rng: random.Random) -> Sheet:
+        return fn(copy.deepcopy(sheet), rng)
+
+    pure.__name__ = pure.__qualname__ = fn.__name__
+    pure.__doc__ = fn.__doc__
+    DAMAGES[fn.__name__] = pure
+    return pure
+
+
+def damage(text: str, truth: dict, names: Iterable[str], rng: random.Random) -> tuple[str, dict]:
+    """Apply the named damages (in registry order) to a filing's text; returns (text, truth)."""
+    names = set(names) - {"none"}
+    unknown = names - set(DAMAGES)
+    if unknown:
+        raise ValueError(f"unknown damage {sorted(unknown)}; known: {', '.join(DAMAGES)}")
+    sheet = parse_text(text, truth)
+    for name, fn in DAMAGES.items():
+        if name in names:
+            sheet = fn(sheet, rng)
+    return sheet.render(), sheet.truth
+
+
+def _rows(sheet: Sheet, kinds=("row",)) -> list[Line]:
+    return [ln for ln in sheet.lines if ln.kind in kinds]
+
+
+def _cell(line: Line, fld: str) -> Cell | None:
+    return next((c for c in line.cells if c.field == fld), None)
+
+
+# Order matters and is the order of definition: damages that need the columns come before
+# those that destroy them (drop, glue), text-wide ones after, truncation last.
+
+
+@damage_type
+def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
+    """0/O, 1/l/I, 项/顼, ≥ read as 2 or ^ … in indicator cells and fixed labels.
+
+    A changed string value is expected as printed; a changed 分值 / 得分 is not expected.
+    Meta values and amounts are left alone (their truth could not be stated per cell).
+    """
+    table = words()["ocr"]
+    labels = set(words()["header_synonyms"]) | set(WRITER_HEADER)
+
+    def confuse(s: str, only: str | None = None) -> str:
+        return "".join(rng.choice(table[ch]) if ch in table and (only is None or ch == only) and rng.random() < 0.35
+                       else ch for ch in s)
+
+    for line in sheet.lines:
+        if line.kind == "row":
+            want = sheet.printed[line.row] if line.row is not None else None
+            for c in line.cells:
+                if c.field not in STRING_FIELDS + NUMBER_FIELDS or not c.text:
+                    continue
+                new = confuse(c.text)
+                if new == c.text:
+                    continue
+                c.text = new
+                if want is None:
+                    continue
+                if c.field in STRING_FIELDS:
+                    want[c.field] = new
+                else:
+                    want.setdefault(SKIP_KEY, []).append(c.field)
+        elif line.kind in ("header", "table", "total"):
+            for c in line.cells:
+                if c.text in labels or c.text.startswith(("项目资金（", "预算资金（", "年度预算申请（")):
+                    c.text = confuse(c.text)
+        elif line.kind == "title":  # only 项 -> 顼: digits there carry the year
+            line.cells = [Cell(confuse(c.text, only="项"), c.field) for c in line.cells]
+    return sheet
+
+
+@damage_type
+def indicator_prefixes(sheet: Sheet, rng: random.Random) -> Sheet:
+    """`指标1：` before every indicator name, numbered within its 二级 group, and empty placeholder rows."""
+    style = rng.choice(["指标{n}：", "指标{n}:"])
+    header = sheet.header()
+    if header is None:
+        return sheet
+    n = 0
+    group_ends: list[tuple[int, int]] = []  # (line index of a group's last row, its count)
+    rows = [i for i, ln in enumerate(sheet.lines) if ln.kind == "row"]
+    for pos, i in enumerate(rows):
+        line = sheet.lines[i]
+        l1, l2, name = _cell(line, "level1"), _cell(line, "level2"), _cell(line, "name")
+        if (l2 and l2.text) or (l1 and l1.text):
+            n = 0
+        n += 1
+        if name is not None and name.text and not name.text.startswith("指标"):
+            name.text = style.format(n=n) + name.text
+        nxt = sheet.lines[rows[pos + 1]] if pos + 1 < len(rows) else None
+        if nxt is None or any(c.text for c in nxt.cells if c.field in ("level1", "level2")):
+            group_ends.append((i, n))
+    picks = rng.sample(group_ends, k=min(len(group_ends), rng.choice([1, 2])))
+    for i, n in sorted(picks, reverse=True):
+        text = rng.choice(words()["placeholders"]["rows"]).format(n=n + 1)
+        cells = [Cell(text if c.field == "name" else "", c.field) for c in header.cells]
+        sheet.lines.insert(i + 1, Line(cells, "row", row=None))
+    return sheet
+
+
+@damage_type
+def header_synonyms(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Column headers and key labels in other real wordings (指标分值, 权重(%), 自评得分(分), 年度实际完成值 …)."""
+    syn = words()["header_synonyms"]
+    changed = []
+    for line in sheet.lines:
+        if line.kind not in ("header", "table"):
+            continue
+        for c in line.cells:
+            if c.text in syn and rng.random() < (0.8 if line.kind == "header" else 0.5):
+                c.text = rng.choice(syn[c.text])
+                changed.append(c)
+    header = sheet.header()
+    if header is not None and not any(c in changed for c in header.cells):
+        options = [c for c in header.cells if c.text in syn]
+        if options:
+            c = rng.choice(options)
+            c.text = rng.choice(syn[c.text])
+    return sheet
+
+
+@damage_type
+def reorder_columns(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The indicator columns after 二级指标 in another order; header and rows reordered alike."""
+    header = sheet.header()
+    if header is None:
+        return sheet
+    pos = [j for j, c in enumerate(header.cells) if c.field not in (None, "label", "level1", "level2")]
+    if len(pos) < 2:
+        return sheet
+    perm = pos[:]
+    while perm == pos:
+        rng.shuffle(perm)
+    for line in sheet.lines:
+        if line.kind in ("header", "row") and len(line.cells) == len(header.cells):
+            old = line.cells[:]
+            for a, b in zip(pos, perm):
+                line.cells[a] = old[b]
+    return sheet
+
+
+@damage_type
+def vertical_levels(sheet: Sheet, rng: random.Random) -> Sheet:
+    """一级 labels printed one character per line above their group; so are half of the 二级 labels that do
+    not start a 一级 group (two vertical labels in a row would run into one column of characters)."""
+    out: list[Line] = []
+    for line in sheet.lines:
+        if line.kind == "row":
+            l1, l2 = _cell(line, "level1"), _cell(line, "level2")
+            for c in (l1, l2):
+                if c is None or not c.text or (c is l2 and ((l1 is not None and l1.text) or rng.random() < 0.5)):
+                    continue
+                out.extend(Line([Cell(ch)], "vert", row=line.row) for ch in c.text if not ch.isspace())
+                c.text = ""
+        out.append(line)
+    sheet.lines = out
+    return sheet
+
+
+@damage_type
+def wrap_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Cell text wrapped at a fixed width: the rest of each long cell on continuation lines, in its column."""
+    width = rng.choice([6, 8, 10])
+    out: list[Line] = []
+    for line in sheet.lines:
+        if line.kind not in TABLE_KINDS or not any(len(c.text) > width for c in line.cells):
+            out.append(line)
+            continue
+        chunks = [[c.text[i:i + width] for i in range(0, len(c.text), width)] or [""] for c in line.cells]
+        for k in range(max(len(ch) for ch in chunks)):
+            cells = [Cell(ch[k] if k < len(ch) else "", c.field) for ch, c in zip(chunks, line.cells)]
+            out.append(Line(cells, line.kind if k == 0 else "cont", row=line.row, sep=line.sep))
+    sheet.lines = out
+    return sheet
+
+
+@damage_type
+def drop_empty_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Empty cells left out: a row without 实际完成值 or 偏差原因 is shorter, later cells shift left."""
+    for line in sheet.lines:
+        if line.kind in TABLE_KINDS and len(line.cells) > 1:
+            line.cells = [c for c in line.cells if c.text.strip()] or [Cell("")]
+    return sheet
+
+
+@damage_type
+def glue_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Table cells glued with no separator at all: `保障在职人员人数7人8人66`."""
+    for line in sheet.lines:
+        if line.kind in TABLE_KINDS:
+            line.sep = ""
+    return sheet
+
+
+@damage_type
+def page_chrome(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Site chrome above and below (breadcrumbs, 【字体：大 中 小】, a publication date a year or two after the
+    fiscal year), page markers inside the table, and the table header repeated after a page break."""
+    w = words()["chrome"]
+    year = sheet.truth.get("year") or 2022
+    params = {"pub_year": year + rng.choice([1, 2]), "month": rng.randint(1, 12), "day": rng.randint(1, 28),
+              "county": (sheet.truth.get("region") or {}).get("county") or "", "views": rng.randint(10, 3000)}
+    top = [Line([Cell(t.format(**params))], "chrome") for t in rng.sample(w["top"], k=3)]
+    bottom = [Line([Cell(t.format(**params))], "chrome") for t in rng.sample(w["bottom"], k=2)]
+    header = sheet.header()
+    every = rng.randint(6, 12)
+    marker = rng.choice(w["page"])
+    body: list[Line] = []
+    first_table = next((i for i, ln in enumerate(sheet.lines) if ln.kind in TABLE_KINDS), len(sheet.lines))
+    page = 1
+    pages = 1 + max(0, len(sheet.lines) - first_table) // every
+    for i, line in enumerate(sheet.lines):
+        if i > first_table and (i - first_table) % every == 0 and line.kind in ("row", "table", "total", "vert"):
+            body.append(Line([Cell(marker.format(page=page, pages=pages))], "chrome"))
+            page += 1
+            if line.kind in ("row", "vert") and header is not None and rng.random() < 0.6:
+                body.append(Line(copy.deepcopy(header.cells), "chrome", sep=header.sep))
+        body.append(line)
+    sheet.lines = top + body + [Line([Cell(marker.format(page=page, pages=pages))], "chrome")] + bottom
+    return sheet
+
+
+@damage_type
+def pinyin_glosses(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Pinyin glosses after some characters, as document-sharing mirrors insert them: 数(shù)据(jù)."""
+    gloss = words()["pinyin"]
+    for line in sheet.lines:
+        if line.kind == "chrome":
+            continue
+        for c in line.cells:
+            c.text = "".join(ch + f"({gloss[ch]})" if ch in gloss and rng.random() < 0.4 else ch for ch in c.text)
+    return sheet
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@damage_type
+def traditional(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The whole text in traditional characters (a mirror site's conversion).
+
+    Strings are stored as printed (the contract), so the expected strings are converted too, cell by
+    cell as the text is; numbers and doc_kind stay. (s2t then t2s gives the generator's text back.)"""
+    conv = _s2t()
+    for line in sheet.lines:
+        for c in line.cells:
+            c.text = conv.convert(c.text)
+    t = sheet.truth
+    for key in ("department", "unit", "project"):
+        if t.get(key):
+            t[key] = conv.convert(t[key])
+    region = t.get("region") or {}
+    t["region"] = {k: conv.convert(v) if v else v for k, v in region.items()}
+    for row in t.get("indicators", []):
+        for key in ("level1", "level2", "name", "target", "actual", "reason"):
+            if row.get(key):
+                row[key] = conv.convert(row[key])
+    return sheet
+
+
+@damage_type
+def truncation(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The copy stops in the middle of an indicator row: that row, the rows after it and 总分 are not expected."""
+    cands = [i for i, ln in enumerate(sheet.lines) if ln.kind in ("row", "cont", "vert") and ln.text().strip("\t ")]
+    if not cands:
+        return sheet
+    i = rng.choice(cands)
+    text = sheet.lines[i].text().rstrip("\t ")
+    cut = rng.randint(1, max(1, len(text) - 1))
+    lost = min((ln.row for ln in sheet.lines[i:] if ln.row is not None), default=len(sheet.printed))
+    keep = [r for r in sheet.printed[:lost] if r is not None]
+    sheet.lines = sheet.lines[:i] + [Line([Cell(text[:cut])], "cut")]
+    sheet.truth["indicators"] = keep
+    sheet.printed = sheet.printed[:lost]
+    sheet.truth.update(truncated=True, total_weight=None, total_score=None)
+    return sheet

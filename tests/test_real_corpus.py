@@ -1,0 +1,85 @@
+"""The real published filings (seeds, dev, dev2) are read at least as well as the floors say.
+
+All files are ingested once through the pipeline the CLI uses into a real DuckDB
+file, then scored against the hand-made labels exactly as the evaluation scorer
+scores them. Floors live in tests/data/real/floors.toml (a ratchet; rewrite it
+with `bench/real_corpus.py --write-floors` when the parser reads better).
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from etl.eval.floors import SETS, corpus, read_floors
+from etl.eval.score import load_labels, score_db
+from tests.conftest import ROOT, query
+
+SOURCES, LABELS, FLOORS_FILE = corpus(ROOT)
+FLOORS = read_floors(FLOORS_FILE)
+LABEL_NAMES = [name for name, _ in load_labels(LABELS)]
+RATCHET = "the parser reads better than the floor: lock it in with `.venv/bin/python bench/real_corpus.py --write-floors`"
+
+
+@pytest.fixture(scope="module")
+def real_db(tmp_path_factory):
+    from etl.pipeline import ingest_paths
+
+    db = tmp_path_factory.mktemp("real") / "real.duckdb"
+    summary = ingest_paths(SOURCES, db)
+    assert summary.loaded + summary.failed == len(summary.results) > 30
+    return db
+
+
+@pytest.fixture(scope="module")
+def real_score(real_db):
+    return score_db(LABELS, real_db)
+
+
+def test_every_label_has_a_floor_and_no_label_was_dropped():
+    assert sorted(LABEL_NAMES) == sorted(FLOORS["files"]), "labels and floors.toml disagree: rewrite the floors"
+    for name in SETS:
+        assert sum(n.startswith(name + "/") for n in LABEL_NAMES) == FLOORS["sets"][name]["labels"]
+
+
+@pytest.mark.parametrize("label", LABEL_NAMES)
+def test_filing_is_found_and_read_to_its_floor(real_score, real_db, label):
+    floor = FLOORS["files"][label]
+    got = next(s for s in real_score.labels if s.label == label)
+    if floor["found"]:
+        assert got.found, f"{label}: no filing found any more"
+        assert got.fields >= floor["fields"] - 1e-9, f"{label}: fields {got.fields:.3f} < {floor['fields']}: {got.misses}"
+    else:
+        # not found today: finding it must raise the floor; until then the file is refused with a reason
+        # that names it, or it holds fewer filings than labels (two tables read as one)
+        assert not got.found, f"{label}: {RATCHET}"
+        source = next(lbl for name, lbl in load_labels(LABELS) if name == label)["file"]
+        errors = query(real_db, "SELECT error FROM ingest_log WHERE source_file = ? AND status = 'failed'", [source])
+        n_filings = query(real_db, "SELECT count(*) FROM filings WHERE source_file = ?", [source])[0][0]
+        n_labels = sum(lbl["file"] == source for _, lbl in load_labels(LABELS))
+        assert (errors and source in errors[0][0]) or n_filings < n_labels
+
+
+def test_overall_and_per_set_floors(real_score):
+    for name, s, floor in [("overall", real_score, FLOORS["overall"])] + [
+        (n, real_score.subset(n + "/"), FLOORS["sets"][n]) for n in SETS
+    ]:
+        assert s.fields >= floor["fields"] - 1e-9, (name, s.line())
+        assert s.rows_f1 >= floor["rows_f1"] - 1e-9, (name, s.line())
+        assert s.found >= floor["found"], (name, s.line())
+
+
+def test_seeds_are_read_perfectly(real_score):
+    seeds = real_score.subset("seeds/")
+    assert len(seeds.labels) == 6
+    assert seeds.line().startswith("fields=1.000 rows_f1=1.000 filings=6/6"), [m for s in seeds.labels for m in s.misses]
+
+
+def test_score_command_prints_the_scorers_last_line(real_db, real_score):
+    out = subprocess.run([sys.executable, "-m", "etl.cli", "score", "--labels", str(LABELS), "--db", str(real_db)],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    last = out.strip().splitlines()[-1]
+    assert last == real_score.line()
+    assert re.fullmatch(r"fields=\d\.\d{3} rows_f1=\d\.\d{3} filings=\d+/40 vague_p=\S+ vague_r=\S+ problems_r=\S+", last)
