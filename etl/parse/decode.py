@@ -49,8 +49,8 @@ class DecodeSettings:
     skip_adjusted_target: float = 0.2  # 调整指标值 is filled only when a target was adjusted
     skip_core: float = 1.0  # 是否核心指标, where the template has it, is printed on every row
     skip_coef: float = 0.6  # 得分系数, where the template has it, decides the score: it is nearly always printed
-    # a name with no value after it (a label row, or a name broken over two pieces)
-    name_without_values: float = 4.0
+    # a row without a name (its values would belong to nothing)
+    name_missing: float = 4.0
     # a level word ('满意度', '质量') used as an indicator's name
     level_word_as_name: float = 2.0
     level_label_as_name: float = 6.0
@@ -96,11 +96,14 @@ class DecodeSettings:
     max_piece: int = 40  # longest piece cut out of glued text
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
     glued_min_len: int = 12  # a piece at least this long with values inside it is a glued candidate
+    # grid evidence: a cell standing under another column's header, rows running across lines
+    off_column: float = 1.5
+    value_across_rows: float = 2.0  # a grid row's first cell read as a value of the row above
+    new_row_midline: float = 2.0  # a new indicator starting in the middle of a grid row
 
 
 SETTINGS = DecodeSettings()
 
-_OTHER_ROLES = ("reason", "basis", "description", "nature", "measure_unit", "unit_column", "coef", "core", "adjusted_target")
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -111,6 +114,8 @@ class Piece:
     text: str
     loc: Loc
     glued: bool = False
+    col: int | None = None  # column position in a grid row (evidence, not a rule: cells may have vanished)
+    row_first: bool = False  # the first non-empty cell of a grid row
 
 
 @dataclass
@@ -122,6 +127,7 @@ class Step:
     label: str  # 'level1', 'level2', 'name' or a value role
     cost: float
     inner: bool = False  # cut out of glued text by the decoder
+    col_index: int = -1  # position of its label in the row grammar (a smaller one starts a new row)
 
 
 @dataclass
@@ -329,124 +335,118 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
 
 # --- Viterbi over the lattice ---------------------------------------------------------------
 
-def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS) -> Decoded:
-    """The cheapest labelling of `pieces` as rows of [level1] [level2] name values-in-`roles`-order."""
-    # 'blank': an unfilled template row under a level cell ('生态效益指标 | 无'), or a stray placeholder
-    states = ["level1", "level2", "name", "blank"] + [f"v{i}" for i in range(len(roles))]
-    idx = {st: k for k, st in enumerate(states)}
-    nv = len(roles)
-    skip = [_skip_cost(r, s) for r in roles]
-    # skip_between[i][j]: cost of skipping value columns i..j-1
+STRUCTURAL = ("level1", "level2", "name")
+
+
+def grammar_columns(roles: list[str]) -> list[str]:
+    """The row grammar: the header's columns in printed order, levels and name included.
+
+    A header without level columns still allows level cells before the name (web
+    copies print '产出指标' rows even where the header says only 指标名称).
+    """
+    cols = list(dict.fromkeys(roles))
+    if "name" not in cols:
+        cols.insert(0, "name")
+    for lv in ("level2", "level1"):
+        if lv not in cols:
+            cols.insert(cols.index("name") if lv == "level2" else min(cols.index("name"), cols.index("level2")), lv)
+    return cols
+
+
+def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
+           columns: dict[str, int] | None = None) -> Decoded:
+    """The cheapest labelling of `pieces` as rows of the header's columns, in the header's order.
+
+    `roles` are the header's columns in printed order (levels and name may be among them, anywhere);
+    any column may be missing from a row at its skip cost, a level cell is carried down, and every
+    row needs a name. `columns` (role -> grid column) makes a cell's position evidence for its label.
+    """
+    cols = grammar_columns(roles)
+    nc = len(cols)
+    blank = nc  # an unfilled template row ('生态效益指标 | 无') or a stray placeholder
+    skip = [0.0 if c in ("level1", "level2") else (s.name_missing if c == "name" else _skip_cost(c, s)) for c in cols]
     prefix = [0.0]
     for c in skip:
         prefix.append(prefix[-1] + c)
 
-    def skipped(i: int, j: int) -> float:
+    def skipped(i: int, j: int) -> float:  # columns i..j-1 left out
         return prefix[j] - prefix[i] if j > i else 0.0
 
     def trans(a: int, b: int) -> float:
-        sa, sb = states[a], states[b]
-        if sb == "blank":
-            return skipped(int(sa[1:]) + 1, nv) if sa.startswith("v") else (s.name_without_values if sa == "name" else 0.0)
-        if sa == "blank":
-            return INF if sb.startswith("v") else 0.0
-        if sb == "level1":
-            if sa == "level1":
-                return INF
-            if sa == "level2":
-                return s.level_without_rows
-            return skipped(int(sa[1:]) + 1, nv) if sa.startswith("v") else (s.name_without_values if sa == "name" else 0.0)
-        if sb == "level2":
-            if sa in ("level2",):
-                return INF
-            return skipped(int(sa[1:]) + 1, nv) if sa.startswith("v") else (s.name_without_values if sa == "name" else 0.0)
-        if sb == "name":
-            if sa.startswith("v"):
-                return skipped(int(sa[1:]) + 1, nv)
-            return s.name_without_values if sa == "name" else 0.0
-        j = int(sb[1:])
-        if sa == "name":
-            return skipped(0, j)
-        if sa.startswith("v"):
-            i = int(sa[1:])
-            return skipped(i + 1, j) if j > i else INF
-        return INF
+        if b == blank:
+            return 0.0 if a == blank or a < 0 else skipped(a + 1, nc)
+        if a == blank or a < 0:
+            return skipped(0, b)
+        if b > a:
+            return skipped(a + 1, b)
+        # a new row: the rest of this one and the start of the next are left out
+        extra = s.level_without_rows if cols[a] in ("level1", "level2") and cols[b] in ("level1", "level2") else 0.0
+        return skipped(a + 1, nc) + skipped(0, b) + extra
 
-    trans_m = [[trans(a, b) for b in range(len(states))] for a in range(len(states))]
+    trans_m = [[trans(a, b) for b in range(nc + 1)] for a in range(nc + 1)]
+    start_row = [trans(-1, b) for b in range(nc + 1)]
     n, edges = lattice(pieces, s)
-    # a glued piece taken whole is judged like its parts (it is glued text, not one cell)
-    whole_glued = {}
+    piece_at: dict[int, Piece] = {}
     pos = 0
+    whole_glued = {}
     for p in pieces:
+        piece_at[pos] = p
         if p.glued:
             whole_glued[pos] = pos + len(p.text)
         pos += len(p.text)
-    best: list[dict[int, tuple[float, int, int, str, Loc, bool]]] = [dict() for _ in range(n + 1)]
-    # best[node][state] = (cost, prev node, prev state, text, loc)
-    start_state = -1
-    best[0][start_state] = (0.0, -1, -1, "", Loc(), False)
+    # best[node][state] = (cost, prev node, prev state, text, loc, inner)
+    best: list[dict[int, tuple]] = [dict() for _ in range(n + 1)]
+    best[0][-1] = (0.0, -1, -1, "", Loc(), False)
+    emit_cache: dict[tuple[str, bool], dict[int, float]] = {}
     for u in range(n + 1):
         if not best[u]:
             continue
         for v, text, loc, inner, splits in edges[u]:
-            emit = {}
-            for k, st in enumerate(states):
-                emit_extra = 0.0
-                if st == "name" and inner and text.endswith(_unit_words()):
-                    emit_extra = s.name_ends_with_unit
-                if st == "name" and inner and text[:1].isdigit():
-                    emit_extra += s.glued_name_starts_with_digit
-                if inner and st.startswith("v") and roles[int(st[1:])] in ("target", "actual", "adjusted_target") \
-                        and len(text) > s.glued_text_value_len and not re.search(r"\d", text):
-                    emit_extra += s.glued_text_value  # long words cut out of glued text are names, values are short
-                if (inner or whole_glued.get(u) == v) and st not in ("level1", "level2") and _holds_vocabulary(text):
-                    emit_extra += s.vocabulary_inside  # a level name or header inside a cell: cut there
-                if st == "level1":
-                    # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
-                    e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else INF
-                elif st == "level2":
-                    # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
-                    e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else INF)
-                elif st == "name":
-                    e = name_cost(text, s)
-                elif st == "blank":
-                    e = s.blank_row if (is_empty_value(text) or lexicon().placeholder_row.fullmatch(text)) else INF
-                else:
-                    e = value_cost(roles[int(st[1:])], text, s)
-                if e < INF:
-                    emit[k] = e + emit_extra + (s.glued_piece if inner else 0.0) + splits * s.digit_split / 2
+            key = (text, inner or whole_glued.get(u) == v)
+            emit = emit_cache.get(key)
+            if emit is None:
+                emit = emit_cache[key] = _emissions(text, cols, inner, key[1], s)
             if not emit:
                 continue
+            emit = dict(emit)
+            if splits:
+                for k in emit:
+                    emit[k] += splits * s.digit_split / 2
+            piece = piece_at.get(u) if not inner else None
+            grid_piece = piece is not None and piece.col is not None
+            if grid_piece and columns:
+                for k in emit:
+                    want = columns.get(cols[k]) if k < nc else None
+                    if want is not None and want != piece.col:
+                        emit[k] += s.off_column
             for a, (cost_a, _, _, prev_text, _, _) in best[u].items():
+                row_a = trans_m[a] if a >= 0 else start_row
                 for b, e in emit.items():
-                    t = 0.0 if a == start_state and states[b] in ("level1", "level2", "name") else (
-                        INF if a == start_state else trans_m[a][b])
+                    t = row_a[b]
                     if t == INF:
                         continue
                     pc = 0.0
-                    if a >= 0 and states[a].startswith("v") and states[b].startswith("v"):
-                        pc = pair_cost(roles[int(states[a][1:])], prev_text, roles[int(states[b][1:])], text, s)
+                    if 0 <= a < nc and b < nc and b > a and cols[a] not in STRUCTURAL and cols[b] not in STRUCTURAL:
+                        pc = pair_cost(cols[a], prev_text, cols[b], text, s)
+                    if grid_piece and 0 <= a < nc and b < nc:
+                        if piece.row_first and b > a:
+                            pc += s.value_across_rows  # the row above goes on into this grid row
+                        elif not piece.row_first and b <= a:
+                            pc += s.new_row_midline  # a new indicator in the middle of a grid row
                     total = cost_a + t + e + pc
                     cur = best[v].get(b)
                     if cur is None or total < cur[0]:
                         best[v][b] = (total, u, a, text, loc, inner)
-    finals = []
-    for st, (cost, *_rest) in best[n].items():
-        if st < 0:
-            continue
-        tail = skipped(int(states[st][1:]) + 1, nv) if states[st].startswith("v") and states[st] != "blank" else (
-            s.name_without_values if states[st] == "name" else 0.0)
-        finals.append((cost + tail, st))
+    finals = sorted((cost + (skipped(st + 1, nc) if st < nc else 0.0), st) for st, (cost, *_r) in best[n].items() if st >= 0)
     if not finals:
         return Decoded(steps=[], cost=INF, settings=asdict(s))
-    finals.sort()
     total, st = finals[0]
     steps: list[Step] = []
     node = n
     while node > 0 and st >= 0:
         cost, u, a, text, loc, inner = best[node][st]
-        label = states[st] if not states[st].startswith("v") else roles[int(states[st][1:])]
-        steps.append(Step(text=text, loc=loc, label=label, cost=cost, inner=inner))
+        label = cols[st] if st < nc else "blank"
+        steps.append(Step(text=text, loc=loc, label=label, cost=cost, inner=inner, col_index=st))
         node, st = u, a
     steps.reverse()
     prev = 0.0
@@ -454,6 +454,38 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS) 
         stp.cost, prev = stp.cost - prev, stp.cost
     runner = finals[1][0] if len(finals) > 1 else None
     return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=asdict(s))
+
+
+def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:
+    """Cost of `text` under every label it can take (state index -> cost)."""
+    out: dict[int, float] = {}
+    vocab_inside = glued and _holds_vocabulary(text)
+    for k, col in enumerate(cols):
+        if col == "level1":
+            # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
+            e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else INF
+        elif col == "level2":
+            # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
+            e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else INF)
+        elif col == "name":
+            e = name_cost(text, s)
+            if inner and text.endswith(_unit_words()):
+                e += s.name_ends_with_unit
+            if inner and text[:1].isdigit():
+                e += s.glued_name_starts_with_digit
+        else:
+            e = value_cost(col, text, s)
+            if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
+                    and not re.search(r"\d", text):
+                e += s.glued_text_value  # long words cut out of glued text are names, values are short
+        if e == INF:
+            continue
+        if vocab_inside and col not in ("level1", "level2"):
+            e += s.vocabulary_inside  # a level name or header inside a cell: cut there
+        out[k] = e + (s.glued_piece if inner else 0.0)
+    if is_empty_value(text) or lexicon().placeholder_row.fullmatch(text):
+        out[len(cols)] = s.blank_row + (s.glued_piece if inner else 0.0)
+    return out
 
 
 # --- confidence -------------------------------------------------------------------------------

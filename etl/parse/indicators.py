@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from etl.lexicon import lexicon, operator_cell_pattern
+from etl.parse.decode import STRUCTURAL, Piece, decode, redecode_glued_row, row_confidence
 from etl.normalise.measure import fold, parse_number
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.vocab import (
@@ -28,6 +29,8 @@ from etl.parse.vocab import (
     title_kind,
 )
 from etl.records import Indicator, Loc, Row
+
+_OUTER_LEVEL1 = lexicon().level1_as_level2_under
 
 
 @dataclass
@@ -149,13 +152,18 @@ def _is_placeholder_row(name: str | None, vals: dict) -> bool:
 
 
 def grid_indicators(rows: list[Row], header: Header) -> TableResult:
-    roles = header.roles
-    level1 = level2 = None
+    """The indicator table of a grid (DOCX, XLSX, HTML, PDF, tab-separated text).
+
+    The cells go to the same decoder as a web copy's stream; a cell's column is
+    strong evidence for its label but not a rule, so a row whose blank cells
+    vanished (a text copy drops them) still reads right.
+    """
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
     i = header.row_index + header.rows_used
     table = rows[header.row_index].table
     width = len(rows[header.row_index].cells)
+    pieces: list[Piece] = []
     while i < len(rows):
         row = rows[i]
         if row.table != table or end_of_table(row):
@@ -165,32 +173,86 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
             result.total_weight, result.total_score, result.grade = tot
             i += 1
             break
-        cells = row.cells
-        # A text copy may drop trailing empty cells; leading positions still line up.
-        vals = _row_values(row, roles)
-        l1 = vals.get("level1", (None,))[0]
-        l2 = vals.get("level2", (None,))[0]
-        if l1:
-            level1 = strip_score(l1) or None  # a level-1 cell printed only as '(50分)'
-            level2 = None
-        if l2:
-            level2 = strip_score(l2)
-            if level1 is None:
-                level1 = level1_of(level2)
-        # Some templates put the level-1 in the level-2 column for its first row (and vice versa).
-        if l2 and is_level1(l2) and not is_level2(l2) and not l1:
-            level1, level2 = strip_score(l2), None
-        name = indicator_name(vals.get("name", (None,))[0])
-        if _is_placeholder_row(name, vals):
-            i += 1
-            continue
-        if name is None and not any(r in vals for r in ("target", "actual")):
-            i += 1
-            continue
-        ind = make_indicator(len(out) + 1, level1, level2, name, vals, row.loc)
-        if len(cells) > width + 1:
-            result.notes.append(f"第{len(out) + 1}个指标所在行的单元格数({len(cells)})多于表头({width})")
-        out.append(ind)
+        first = True
+        for pos, cell in enumerate(row.cells):
+            text = cell_text(cell.text)
+            if text is None or (pos not in header.roles and is_empty_value(text)):
+                continue
+            # an indicator's provenance is its whole row (level cells and wrapped lines included)
+            pieces.append(Piece(text, row.loc, glued=cell.glued, col=pos, row_first=first))
+            first = False
+        if len(row.cells) > width + 1:
+            result.notes.append(f"表格第{i + 1}行的单元格数({len(row.cells)})多于表头({width})")
         i += 1
     result.end_index = i
+    ordered = sorted(header.roles.items())
+    roles = [r for _, r in ordered]
+    columns = {r: pos for pos, r in ordered}
+    if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
+        roles = ["unit_column" if r == "measure_unit" else r for r in roles]
+        columns["unit_column"] = columns.pop("measure_unit")
+    decoded = decode(pieces, roles, columns=columns)
+    result.decoded = decoded
+    rows_from_steps(decoded.steps, out, roles)
     return result
+
+
+def rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
+    """Indicator rows from the decoder's labelled pieces, carrying level cells down.
+
+    A row ends where the next label stands at or before the last one in the header's order.
+    """
+    values = [r for r in roles if r not in STRUCTURAL]
+    level1 = level2 = None
+    seen_level1 = False
+    rows: list[list] = []
+    last = None
+    for st in steps:
+        if st.label == "blank":
+            last = None
+            rows.append([])
+            continue
+        if last is None or st.col_index <= last:
+            rows.append([])
+        rows[-1].append(st)
+        last = st.col_index
+    for row in rows:
+        name_step = None
+        vals: dict[str, tuple[str, Loc]] = {}
+        row_steps = []
+        locs: list[Loc] = []
+        for st in row:
+            if st.label == "level1" or (st.label == "level2" and not is_level2(st.text) and level1 not in _OUTER_LEVEL1):
+                t = strip_score(st.text)
+                if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
+                    level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标
+                else:
+                    level1, level2, seen_level1 = t, None, True
+            elif st.label == "level2":
+                level2 = strip_score(st.text)
+                if not seen_level1 or level1 is None:
+                    level1 = level1_of(level2) if not seen_level1 else level1
+            elif st.label == "name":
+                name_step = st
+            else:
+                row_steps.append(st)
+                vals[st.label] = (st.text, st.loc)
+            locs.append(st.loc)
+        if name_step is None:
+            continue
+        if any(x.inner for x in row_steps):
+            # values cut out of glued text: read the row again as a whole, with its arithmetic
+            again = redecode_glued_row("".join(x.text for x in row_steps), values)
+            if again:
+                vals = {role: (text, row_steps[0].loc) for role, text in again}
+        name = indicator_name(name_step.text)
+        if _is_placeholder_row(name, vals):
+            continue
+        if not any(r in vals for r in ("target", "actual", "score")):
+            continue  # a name with nothing after it: the excerpt stops here, or a label row
+        loc = locs[0]
+        for other in locs[1:]:
+            loc = loc.merge(other)
+        ind = make_indicator(len(out) + 1, level1, level2, name, vals, loc)
+        ind.parse_confidence, _ = row_confidence([v for v, _ in vals.values()], values)
+        out.append(ind)

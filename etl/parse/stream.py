@@ -15,7 +15,7 @@ from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.decode import Piece, decode, is_glued_piece, redecode_glued_row, row_confidence
-from etl.parse.indicators import TableResult, _is_placeholder_row, make_indicator
+from etl.parse.indicators import TableResult, _is_placeholder_row, make_indicator, rows_from_steps
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
     TOTAL_ROW_RE,
@@ -115,15 +115,16 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
 
 
 def _order(roles: list[str]) -> list[str]:
-    """Value roles in reading order. A two-row header printed flat ('年度指标值 实际完成值 … 一级指标
-    二级指标 三级指标 指标性质 指标值 度量单位') is put back in table order."""
+    """The header's columns in table order. A two-row header printed flat ('年度指标值 实际完成值 …
+    一级指标 二级指标 三级指标 指标性质 指标值 度量单位') is put back in table order."""
     values = [r for r in roles if r in _VALUE_ROLES]
     if "level1" in roles and roles.index("level1") > 0 and any(r in _VALUE_ROLES for r in roles[: roles.index("level1")]):
         split = {"nature", "measure_unit"} & set(values)
         if split:
             # the sub-header (指标性质 | 指标值 | 度量单位) stands for the 年度指标值 column
             values = ["nature", "target", "measure_unit"] + [r for r in values if r not in ("nature", "target", "measure_unit")]
-    return values
+        return ["level1", "level2", "name"] + values
+    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name")]
 
 
 def _stop(t: str) -> bool:
@@ -160,7 +161,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
     decoded = decode(pieces, roles)
     result.decoded = decoded
-    _rows_from_steps(decoded.steps, out, roles)
+    rows_from_steps(decoded.steps, out, roles)
     # the total row may follow a '其他需要说明事项' row
     for k in range(i, min(n, i + 8)):
         if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
@@ -189,56 +190,6 @@ def _glued(t: str) -> bool:
 
 
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
-    """Indicator rows from the decoder's labelled pieces, carrying level cells down."""
-    level1 = level2 = None
-    seen_level1 = False
-    k = 0
-    while k < len(steps):
-        st = steps[k]
-        if st.label == "level1" or (st.label == "level2" and not is_level2(st.text) and level1 not in _OUTER_LEVEL1):
-            t = strip_score(st.text)
-            if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
-                level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标
-            else:
-                level1, level2, seen_level1 = t, None, True
-            k += 1
-            continue
-        if st.label == "level2":
-            level2 = strip_score(st.text)
-            if not seen_level1 or level1 is None:
-                level1 = level1_of(level2) if not seen_level1 else level1
-            k += 1
-            continue
-        if st.label != "name":
-            k += 1  # a value without a name (cannot happen in the grammar)
-            continue
-        name_step = st
-        vals: dict[str, tuple[str, Loc]] = {}
-        k += 1
-        row_steps = []
-        while k < len(steps) and steps[k].label not in ("level1", "level2", "name", "blank"):
-            row_steps.append(steps[k])
-            vals[steps[k].label] = (steps[k].text, steps[k].loc)
-            k += 1
-        if any(x.inner for x in row_steps):
-            # values cut out of glued text: read the row again as a whole, with its arithmetic
-            again = redecode_glued_row("".join(x.text for x in row_steps), roles)
-            if again:
-                vals = {role: (text, row_steps[0].loc) for role, text in again}
-        name = indicator_name(name_step.text)
-        if _is_placeholder_row(name, vals):
-            continue
-        if not any(r in vals for r in ("target", "actual", "score")):
-            continue  # a name with nothing after it: the excerpt stops here, or a label row
-        loc = name_step.loc
-        for _, l in vals.values():
-            loc = loc.merge(l)
-        ind = make_indicator(len(out) + 1, level1, level2, name, vals, loc)
-        ind.parse_confidence, _ = row_confidence([v for v, _ in vals.values()], roles)
-        out.append(ind)
 
 
 def _name_after_level(prev: str, t: str) -> bool:
