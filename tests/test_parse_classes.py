@@ -148,3 +148,29 @@ def test_every_row_carries_a_parse_confidence():
     # a full row is surer than one whose two numbers could be target/actual or weight/score
     assert confs[0] > confs[1]
     assert 0.0 <= f.parse_confidence <= 1.0
+
+
+def test_level_cells_printed_vertically_one_character_per_line():
+    text = "\n".join([
+        "某县某局2023年度项目支出绩效目标表",
+        "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产", "出", "指", "标",
+        "\t数量指标\t培训人数\t≥100人",
+        "\t质量指标\t合格率\t≥95%",
+        "效", "益", "指", "标", "社", "会", "效", "益", "指", "标",
+        "\t\t受益群众满意度\t≥90%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "培训人数", "≥100人"),
+        ("产出指标", "质量指标", "合格率", "≥95%"),
+        ("效益指标", "社会效益指标", "受益群众满意度", "≥90%"),
+    ]
+
+
+def test_header_words_that_run_on_are_not_vertical_labels():
+    # two short rows that are real cells (a key and its value) stay as they are
+    text = "某县某局2023年度项目支出绩效目标表\n项目名称\t某某项目\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人数\t≥100人"
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [("产出指标", "数量指标", "培训人数", "≥100人")]

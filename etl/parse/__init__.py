@@ -20,6 +20,7 @@ from etl.parse.report import sections as report_sections
 from etl.parse.report import stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
+from etl.parse.vertical import join_vertical
 from etl.parse.vocab import fold_key
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
@@ -58,7 +59,8 @@ def parse_document(doc: Document) -> list[Filing]:
     printed = strip_glosses(doc)
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
-    rows = doc.rows if _is_grid(doc) else unglue([split_glued_title(r) for r in doc.rows])
+    rows = join_vertical(doc.rows)
+    rows = rows if _is_grid(doc) else unglue([split_glued_title(r) for r in rows])
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []

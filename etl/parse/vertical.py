@@ -1,0 +1,97 @@
+"""Labels printed vertically: a merged level cell copied one character per line.
+
+    产
+    出        ->  产出指标 (one cell, in the table the rows around it belong to)
+    指
+    标
+
+A run of rows that each hold one or two characters and nothing else is one
+cell broken by the copy. The run is joined when it is at least MIN_RUN rows
+long; the joined cell joins the table of the rows next to it, so the
+indicator table is not cut at the label.
+"""
+from __future__ import annotations
+
+import re
+
+from etl.lexicon import lexicon
+from etl.records import Cell, Row
+
+MIN_RUN = 2  # rows of one or two characters each
+MAX_PIECE = 2  # characters per row in a vertical run
+_PIECE = re.compile(r"^[\u4e00-\u9fff]{1,%d}$" % MAX_PIECE)
+_SCORE_PART = re.compile(r"[（(]\d+(\.\d+)?分?[)）]")
+_SCORE_PIECE = re.compile(r"^[（()）0-9.分]{1,2}$")
+
+
+def _piece(row: Row) -> str | None:
+    texts = [c.text.strip() for c in row.cells if c.text.strip()]
+    if len(texts) == 1 and _PIECE.match(texts[0]):
+        return texts[0]
+    return None
+
+
+def _score_piece(row: Row) -> str | None:
+    texts = [c.text.strip() for c in row.cells if c.text.strip()]
+    if len(texts) == 1 and _SCORE_PIECE.match(texts[0]):
+        return texts[0]
+    return None
+
+
+def _known(text: str) -> bool:
+    """Only vocabulary is printed vertically (level names, headers): '好', '好' stay two cells."""
+    from etl.parse.vocab import column_role, is_level1, is_level2
+
+    return len(_levels(text)) > 1 or is_level1(text) or is_level2(text) or column_role(text) is not None
+
+
+def _levels(text: str) -> list[str]:
+    """'效益指标(30分)社会效益指标' (a level-1 and its level-2, both vertical) -> two cells."""
+    lx = lexicon()
+    words = sorted(set(lx.level1_names) | set(lx.level2_words), key=len, reverse=True)
+    pat = re.compile("(" + "|".join(re.escape(w) for w in words) + r")([（(]\d+(?:\.\d+)?分?[)）])?")
+    parts, pos = [], 0
+    for m in pat.finditer(text):
+        if m.start() != pos:
+            return [text]
+        parts.append(m.group())
+        pos = m.end()
+    return parts if pos == len(text) and len(parts) > 1 else [text]
+
+
+def join_vertical(rows: list[Row]) -> list[Row]:
+    out: list[Row] = []
+    renumber: dict[int, int] = {}  # a table the reader split at the vertical label -> the table it continues
+    i = 0
+    while i < len(rows):
+        j = i
+        while j < len(rows) and _piece(rows[j]) is not None:
+            j += 1
+        label = "".join(_piece(r) for r in rows[i:j])
+        k = j  # a score part printed vertically after the label: '(', '3', '0', '分', ')'
+        while k < len(rows) and _score_piece(rows[k]) is not None:
+            k += 1
+        score = "".join(_score_piece(r) for r in rows[j:k])
+        if not _SCORE_PART.fullmatch(score):
+            k, score = j, ""
+        if j - i >= MIN_RUN and _known(label):
+            text = label + score
+            run = rows[i:k]
+            loc = run[0].loc
+            for r in run[1:]:
+                loc = loc.merge(r.loc)
+            j = k
+            before = out[-1].table if out else None
+            after = rows[j].table if j < len(rows) else None
+            if before is not None and after is not None and after != before:
+                renumber[after] = renumber.get(before, before)
+            table = before if before is not None else after
+            out.append(Row(cells=[Cell(t, loc) for t in _levels(text)], loc=loc, table=table))
+            i = j
+        else:
+            row = rows[i]
+            if row.table in renumber:
+                row = Row(cells=row.cells, loc=row.loc, table=renumber[row.table])
+            out.append(row)
+            i += 1
+    return out
