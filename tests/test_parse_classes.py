@@ -174,3 +174,25 @@ def test_header_words_that_run_on_are_not_vertical_labels():
     text = "某县某局2023年度项目支出绩效目标表\n项目名称\t某某项目\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t培训人数\t≥100人"
     (f,) = parse(text)
     assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [("产出指标", "数量指标", "培训人数", "≥100人")]
+
+
+def test_headers_worded_as_other_templates_word_them():
+    from etl.parse.vocab import column_role
+
+    assert {w: column_role(w) for w in ["一级目标", "二级指标名称", "具体指标", "年度绩效指标值", "指标值(包含数字及文字描述)",
+                                        "指标值及单位", "全年实际值", "标准分值", "实际得分", "未完成原因分析", "指标值设定依据"]} == {
+        "一级目标": "level1", "二级指标名称": "level2", "具体指标": "name", "年度绩效指标值": "target",
+        "指标值(包含数字及文字描述)": "target", "指标值及单位": "target", "全年实际值": "actual", "标准分值": "weight",
+        "实际得分": "score", "未完成原因分析": "reason", "指标值设定依据": "basis"}
+    # a goal block's cells are not headers ('完成情况好' is an answer, '预期目标' heads the goals)
+    assert column_role("完成情况好") is None and column_role("预期目标") is None
+
+
+def test_a_content_column_names_the_indicators_when_no_third_level_is_printed():
+    text = "\n".join([
+        "某县某局2023年度项目支出绩效目标表", "项目名称\t某某项目",
+        "一级目标\t二级目标\t指标内容\t年度目标值",
+        "产出指标\t数量指标\t培训人数\t≥100人",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [("产出指标", "数量指标", "培训人数", "≥100人")]

@@ -50,7 +50,7 @@ class DecodeSettings:
     skip_core: float = 1.0  # 是否核心指标, where the template has it, is printed on every row
     skip_coef: float = 0.6  # 得分系数, where the template has it, decides the score: it is nearly always printed
     # a row without a name (its values would belong to nothing)
-    name_missing: float = 4.0
+    name_missing: float = 8.0
     # a level word ('满意度', '质量') used as an indicator's name
     level_word_as_name: float = 2.0
     level_label_as_name: float = 6.0
@@ -72,6 +72,7 @@ class DecodeSettings:
     unit_mismatch: float = 0.8  # actual in another unit than the target
     reason_short_text: float = 1.2
     reason_number: float = 5.0
+    description_number: float = 1.5
     basis_other_text: float = 2.5
     unit_as_value: float = 2.5  # '万亩' alone is the 计量单位 column, not a value
     unknown_unit: float = 1.5  # a 计量单位 cell holding a word that is not a known unit
@@ -198,7 +199,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
         if num is not None or parse_measure(t) is not None:
-            return s.reason_number
+            # a 指标解释 cell may restate the value ('60%'); a 偏差原因 hardly ever is a number
+            return s.description_number if role == "description" else s.reason_number
         return 0.0 if len(t) > 8 else s.reason_short_text
     # target, actual, adjusted_target
     if is_empty_value(t):

@@ -48,12 +48,22 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
             role = column_role(cell.text)
             if role and role not in roles.values():
                 roles[pos] = role
+        _description_as_name(roles)
         names = set(roles.values())
         if len(names) >= 3 and ("name" in names or {"level1", "level2"} <= names) or {"name", "target"} <= names:
             header = Header(i, roles)
             _merge_second_header_row(rows, header)
             return header
     return None
+
+
+def _description_as_name(roles: dict) -> None:
+    """A header with no 三级指标 column but a '指标内容' one: that column names the indicators."""
+    if "name" not in roles.values():
+        for pos, role in roles.items():
+            if role == "description":
+                roles[pos] = "name"
+                return
 
 
 def _merge_second_header_row(rows: list[Row], header: Header) -> None:

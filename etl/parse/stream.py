@@ -108,6 +108,8 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
             else:
                 gap += 1
             j += 1
+        if "name" not in roles and "description" in roles:
+            roles[roles.index("description")] = "name"  # '指标内容' where no 三级指标 column is printed
         names = set(roles)
         if len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}:
             return start, end, _order(roles)

@@ -74,7 +74,8 @@ def join_vertical(rows: list[Row]) -> list[Row]:
         score = "".join(_score_piece(r) for r in rows[j:k])
         if not _SCORE_PART.fullmatch(score):
             k, score = j, ""
-        if j - i >= MIN_RUN and _known(label):
+        whole = sum(1 for r in rows[i:j] if _known(_piece(r)))
+        if j - i >= MIN_RUN and _known(label) and whole < 2:  # '分值' '得分' are two cells, not one broken word
             text = label + score
             run = rows[i:k]
             loc = run[0].loc
