@@ -196,3 +196,22 @@ def test_a_content_column_names_the_indicators_when_no_third_level_is_printed():
     ])
     (f,) = parse(text)
     assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [("产出指标", "数量指标", "培训人数", "≥100人")]
+
+
+def test_each_row_glued_on_its_own_line():
+    # a shared-document copy keeps the line breaks but drops every separator inside a row
+    text = "\n".join([
+        "某县某局2021年度项目支出绩效自评表",
+        "项目名称某某项目主管部门某县某局",
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+        "产出指标(50分)数量指标培训人次≥200人次230人次1010",
+        "质量指标培训合格率≥95%92%108受天气影响，部分学员缺考",
+        "时效指标按时完成率100%100%2020",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "≥200人次", "230人次", 10, 10),
+        ("产出指标", "质量指标", "培训合格率", "≥95%", "92%", 10, 8),
+        ("产出指标", "时效指标", "按时完成率", "100%", "100%", 20, 20),
+    ]
+    assert f.indicators[1].reason == "受天气影响，部分学员缺考"

@@ -88,6 +88,8 @@ class DecodeSettings:
     # glued pieces (cells run together with no separator)
     glued_piece: float = 0.4  # every cut inside glued text costs this much (prefer fewer cuts)
     digit_split: float = 0.3  # a cut between two digits of one printed number
+    unit_detached: float = 1.0
+    unit_beside_unit_column: float = 0.6  # a cell that starts with the unit of the number before it
     name_ends_with_unit: float = 0.6  # a name cut out of glued text that keeps the unit column's word
     vocabulary_inside: float = 3.0  # a glued cell that would hold a level name or a header word
     glued_text_value: float = 1.0  # a long word cut out of glued text read as a value (names are long, values short)
@@ -96,7 +98,8 @@ class DecodeSettings:
     leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
     max_piece: int = 40  # longest piece cut out of glued text
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
-    glued_min_len: int = 12  # a piece at least this long with values inside it is a glued candidate
+    glued_whole: float = 3.0  # a glued piece (words and numbers run together) read as one cell after all
+    glued_min_len: int = 5  # a piece at least this long with values inside it is a glued candidate
     # grid evidence: a cell standing under another column's header, rows running across lines
     off_column: float = 1.5
     value_across_rows: float = 2.0  # a grid row's first cell read as a value of the row above
@@ -244,13 +247,18 @@ def _edge_ok(text: str) -> bool:
         units = sorted(set(lexicon().unit_words) | set(lexicon().unit_aliases), key=len, reverse=True)
         _EDGE_OK.append(re.compile(
             r"^[^\d]+$"
+            r"|^[^\d]+[（(]\d+(\.\d+)?分?[)）]$"  # a level name with its score part: 产出指标(50分)
             r"|^[=≥≤≧≦＝═<>]{0,2}(不低于|不高于|不少于|不超过|大于|小于|等于)?\d+(\.\d+)?"
             rf"({'|'.join(re.escape(u) for u in units)})?(以上|以下|以内)?$"))
     return bool(_EDGE_OK[0].match(text))
 
 
-def _cut_points(text: str) -> set[int]:
-    """Where a glued piece may be cut: script changes, operators, units, every digit boundary."""
+def _cut_points(text: str, digits: bool = True) -> set[int]:
+    """Where a glued piece may be cut: script changes, operators, units, and (with `digits`) every digit boundary.
+
+    The first pass over a table leaves number runs whole ('2810810' is one cell there): how a run
+    splits into 分值, 得分 and values is decided per row, with the row's arithmetic (redecode_glued_row).
+    """
     cuts = {0, len(text)}
     ops = set(lexicon().operator_chars) | {"%", "％"}
     for i in range(1, len(text)):
@@ -258,7 +266,9 @@ def _cut_points(text: str) -> set[int]:
         cjk_a, cjk_b = bool(_CJK.match(a)), bool(_CJK.match(b))
         if cjk_a != cjk_b or (b in ops and a not in ops) or (a == "%" and b != "%"):
             cuts.add(i)
-    for m in _DIGITS.finditer(text):
+    for m in re.finditer(r"[（(]|[)）]", text):  # brackets open and close cells' parts
+        cuts.add(m.start() if m.group() in "（(" else m.end())
+    for m in _DIGITS.finditer(text if digits else ""):
         for i in range(m.start() + 1, m.end()):
             if text[i] != "." and text[i - 1] != ".":
                 cuts.add(i)
@@ -311,6 +321,17 @@ def is_glued_piece(t: str, s: DecodeSettings = SETTINGS) -> bool:
         and parse_measure(t) is None
 
 
+def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> float:
+    """Extra cost of the cell text[a:b] for where it was cut: between two digits, or off its number's unit."""
+    cost = 0.0
+    for c in (a, b):
+        if 0 < c < len(text) and text[c - 1].isdigit() and text[c].isdigit():
+            cost += s.digit_split / 2
+    if 0 < a < len(text) and text[a - 1].isdigit() and text[a:b].startswith(_unit_words()) and not text[a:b] in _unit_words():
+        cost += s.unit_detached  # '万元效果明显': the unit belongs to the number before it
+    return cost
+
+
 def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, list[list[tuple]]]:
     """Nodes 0..N and, for every node, the edges (end node, text, loc, cut-inside-glued, cuts between digits)."""
     offsets = [0]
@@ -320,7 +341,7 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
     edges: list[list[tuple]] = [[] for _ in range(n + 1)]
     for p, start in zip(pieces, offsets):
         if not p.glued:
-            edges[start].append((start + len(p.text), p.text, p.loc, False, 0))
+            edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0))
             continue
         cuts = sorted(_cut_points(p.text))
         for i, a in enumerate(cuts):
@@ -330,8 +351,7 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
                     break
                 sub = p.text[a:b]
                 if whole or _edge_ok(sub):
-                    splits = sum(1 for c in (a, b) if 0 < c < len(p.text) and p.text[c - 1].isdigit() and p.text[c].isdigit())
-                    edges[start + a].append((start + b, sub, p.loc, not whole, splits))
+                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s)))
     return n, edges
 
 
@@ -403,7 +423,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     for u in range(n + 1):
         if not best[u]:
             continue
-        for v, text, loc, inner, splits in edges[u]:
+        for v, text, loc, inner, penalty in edges[u]:
             key = (text, inner or whole_glued.get(u) == v)
             emit = emit_cache.get(key)
             if emit is None:
@@ -411,9 +431,9 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             if not emit:
                 continue
             emit = dict(emit)
-            if splits:
+            if penalty:
                 for k in emit:
-                    emit[k] += splits * s.digit_split / 2
+                    emit[k] += penalty
             piece = piece_at.get(u) if not inner else None
             grid_piece = piece is not None and piece.col is not None
             if grid_piece and columns:
@@ -477,6 +497,10 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.glued_name_starts_with_digit
         else:
             e = value_cost(col, text, s)
+            if "unit_column" in cols and col in ("target", "actual", "adjusted_target") and e < INF:
+                m = parse_measure(text)
+                if m is not None and m.unit:
+                    e += s.unit_beside_unit_column  # the table prints units in their own column
             if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
                     and not re.search(r"\d", text):
                 e += s.glued_text_value  # long words cut out of glued text are names, values are short
@@ -484,6 +508,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
             continue
         if vocab_inside and col not in ("level1", "level2"):
             e += s.vocabulary_inside  # a level name or header inside a cell: cut there
+        if glued and not inner and col not in ("level1", "level2"):
+            e += s.glued_whole  # words and numbers run together, taken as one cell
         out[k] = e + (s.glued_piece if inner else 0.0)
     if is_empty_value(text) or lexicon().placeholder_row.fullmatch(text):
         out[len(cols)] = s.blank_row + (s.glued_piece if inner else 0.0)
@@ -538,6 +564,10 @@ def row_cost(values: list[str], assigned: tuple[str, ...], roles: list[str], s: 
     got = dict(zip(assigned, values))
     for role, v in zip(assigned, values):
         cost += value_cost(role, v, s)
+        if "unit_column" in roles and role in ("target", "actual", "adjusted_target"):
+            m = parse_measure(v)
+            if m is not None and m.unit:
+                cost += s.unit_beside_unit_column
     for (r1, v1), (r2, v2) in zip(zip(assigned, values), zip(assigned[1:], values[1:])):
         cost += pair_cost(r1, v1, r2, v2, s)
     w, sc = parse_number(got.get("weight")), parse_number(got.get("score"))
@@ -577,9 +607,10 @@ def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS
             parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
             if not all(_edge_ok(p) for p in parts):
                 continue
+            penalty = sum(cut_penalty(text, a, b, s) for a, b in zip(bounds, bounds[1:]))
             for pos in combinations(range(len(roles)), len(parts)):
                 assigned = tuple(roles[p] for p in pos)
-                c = row_cost(parts, assigned, roles, s) + k * s.glued_piece
+                c = row_cost(parts, assigned, roles, s) + k * s.glued_piece + penalty
                 if c < INF and (best is None or c < best[0]):
                     best = (c, list(zip(assigned, parts)))
     return best[1] if best else None

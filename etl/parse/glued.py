@@ -35,8 +35,18 @@ _VOCAB = re.compile("|".join(map(re.escape, sorted(_KEYS + _LEVELS, key=len, rev
 _VALUE_START = re.compile(r"(?<=[\u4e00-\u9fff%％)）])(?=[=≥≤≧≦＝═<>]|\d)")
 
 
+GLUED_MIN_LEN = 60  # a line this long holding GLUED_MIN_WORDS vocabulary words lost its separators
+GLUED_MIN_WORDS = 4
+GLUED_HEADER_LEN = 11  # a shorter line qualifies when it is mostly header words ('一级指标二级指标三级指标…')
+GLUED_HEADER_WORDS = 3
+
+
 def is_glued(text: str) -> bool:
-    return len(text) > 60 and not re.search(r"\s{1,}\S+\s", text) and len(_VOCAB.findall(text)) >= 4
+    if re.search(r"\s{1,}\S+\s", text):
+        return False
+    hits = _VOCAB.findall(text)
+    return (len(text) > GLUED_MIN_LEN and len(hits) >= GLUED_MIN_WORDS) or (
+        len(text) > GLUED_HEADER_LEN and len(hits) >= GLUED_HEADER_WORDS and sum(map(len, hits)) >= len(text) / 2)
 
 
 def _split(text: str) -> list[str]:

@@ -188,7 +188,8 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
 
 def _glued(t: str) -> bool:
     """A piece holding a name and its values run together, not a sentence that mentions numbers."""
-    return is_glued_piece(t) and len(_NUMBERS.findall(t)) >= 2 and not re.search(r"[，。；,;、：:]", t)
+    # (a sentence with numbers may be cut too, but only where cutting reads better than keeping it whole)
+    return is_glued_piece(t)
 
 
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
