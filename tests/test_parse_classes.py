@@ -215,3 +215,26 @@ def test_each_row_glued_on_its_own_line():
         ("产出指标", "时效指标", "按时完成率", "100%", "100%", 20, 20),
     ]
     assert f.indicators[1].reason == "受天气影响，部分学员缺考"
+
+
+def test_template_rows_with_only_a_unit_as_target_and_sign_off_boxes_after_the_table():
+    text = "\n\n".join([
+        "某区某局2023年项目支出绩效目标表", "项目名称", "某某工程专项",
+        "一级指标", "二级指标", "三级指标", "指标值",
+        "产出指标", "数量指标", "指标1:新建道路长度", "公里", "指标2:改造面积", "万亩",
+        "质量指标", "指标1:验收合格率", "≧ %",
+        "财政部门初审意见", "(盖章)",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("新建道路长度", "公里"), ("改造面积", "万亩"), ("验收合格率", "≧ %")]
+
+
+def test_a_name_with_numbers_in_a_separated_table_stays_whole():
+    text = "\n\n".join([
+        "某旗某局2022年项目支出绩效目标表", "项目名称", "养殖场建设",
+        "一级指标", "二级指标", "三级指标", "指标值",
+        "产出指标", "数量指标", "标准化棚圈360平米", "550元/平米", "防疫室84平米", "≥1050元",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [("标准化棚圈360平米", "550元/平米"), ("防疫室84平米", "≥1050元")]

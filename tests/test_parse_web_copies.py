@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from etl.parse import parse_document
-from etl.parse.flagrows import split_weight_score
 from etl.read import read_bytes
 
 
@@ -70,9 +69,6 @@ def test_text_glued_without_separators_is_cut_at_the_vocabulary():
 
 
 def test_glued_core_flag_rows_and_side_by_side_weight_and_score():
-    assert split_weight_score("22") == (2, 2)
-    assert split_weight_score("1010") == (10, 10)
-    assert split_weight_score("107.6") == (10, 7.6)
     text = (
         "1、部门整体绩效自评表主管部门财政处室自评总分(分)95.5部门联系人某某联系电话\n"
         "2、中心2021年完成履职任务。指标名称计量单位指标性质年初指标值调整指标值全年完成值得分系数(%)指标权重(分)"

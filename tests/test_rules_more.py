@@ -36,3 +36,19 @@ def test_misspelt_basis_is_reported_with_the_word_it_should_be():
                          basis="行业标淮"), kind="project_target")
     found = [x for x in run_checks(f) if x.indicator_seq == 1 and x.family == "template"]
     assert found and "行业标准" in found[0].message
+
+
+def test_a_target_that_is_only_a_unit_is_a_placeholder_and_vague():
+    from etl.check import run_checks
+    from etl.records import Filing, Indicator
+
+    f = Filing(doc_kind="project_target", indicators=[
+        Indicator(seq=1, level1="产出指标", level2="数量指标", name="新建道路长度", target="公里"),
+        Indicator(seq=2, level1="产出指标", level2="质量指标", name="验收合格率", target="≧ %"),
+        Indicator(seq=3, level1="产出指标", level2="质量指标", name="验收合格率", target="≥95%"),
+    ])
+    found = run_checks(f)
+    for seq in (1, 2):
+        fams = {x.family for x in found if x.indicator_seq == seq}
+        assert {"template", "vague"} <= fams, (seq, fams)
+    assert not {x.family for x in found if x.indicator_seq == 3} & {"template", "vague"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from etl.lexicon import lexicon
 from etl.normalise.measure import fold, parse_measure
 from etl.records import Indicator
 
@@ -40,7 +41,19 @@ def has_digit(text: str) -> bool:
 
 def is_placeholder(text: str | None, settings: Settings) -> bool:
     s = ftext(text).rstrip("。.")
+    if s and _UNIT_ONLY.fullmatch(s):
+        return True  # '公里', '≧ %': the template's unit (and operator) with the number never filled in
     return bool(s) and s.lower() in {fold(p).lower() for p in settings.words("placeholders")}
+
+
+def _unit_only_pattern() -> re.Pattern:
+    lx = lexicon()
+    ops = "".join(re.escape(c) for c in lx.operator_chars)
+    units = "|".join(re.escape(u) for u in sorted(lx.unit_words, key=len, reverse=True))
+    return re.compile(rf"[{ops}]*\s*({units})")
+
+
+_UNIT_ONLY = _unit_only_pattern()
 
 
 def is_blank(text: str | None) -> bool:
@@ -115,6 +128,8 @@ def is_money(text: str | None, measure, settings: Settings) -> bool:
 def vague_why(text: str | None, ind: Indicator, settings: Settings, role: str) -> str | None:
     """Chinese reason why the value cannot be measured, or None when it can (or is empty)."""
     s = ftext(text)
+    if s and _UNIT_ONLY.fullmatch(s):
+        return "只填了单位（和运算符），没有数值"  # a template placeholder, and unmeasurable as it stands
     if not s or is_placeholder(text, settings) or garbled(text):
         return None
     measure = ind.actual_m if role == "actual" else ind.target_m

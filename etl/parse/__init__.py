@@ -12,7 +12,6 @@ from etl.normalise.place import find_place
 from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
-from etl.parse.flagrows import flag_rows
 from etl.parse.glued import unglue
 from etl.parse.indicators import TableResult, find_header, grid_indicators
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
@@ -118,9 +117,6 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
-        glued = flag_rows(rows)
-        if glued and (table is None or len(glued) > len(table.indicators)):
-            table = TableResult(indicators=glued, notes=["单元格粘连的表格：按“是否核心指标”逐行切分，部分数值可能不准"])
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)

@@ -98,6 +98,7 @@ class DecodeSettings:
     leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
     max_piece: int = 40  # longest piece cut out of glued text
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
+    junk: float = 3.0  # a stretch of glued text no cell reads, skipped
     glued_whole: float = 3.0  # a glued piece (words and numbers run together) read as one cell after all
     glued_min_len: int = 5  # a piece at least this long with values inside it is a glued candidate
     # grid evidence: a cell standing under another column's header, rows running across lines
@@ -118,6 +119,7 @@ class Piece:
     text: str
     loc: Loc
     glued: bool = False
+    sure_glued: bool = False  # known to have lost its separators (cut out of glued text, or in a glued table)
     col: int | None = None  # column position in a grid row (evidence, not a rule: cells may have vanished)
     row_first: bool = False  # the first non-empty cell of a grid row
 
@@ -208,8 +210,6 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     # target, actual, adjusted_target
     if is_empty_value(t):
         return 0.2
-    if t in _unit_words():
-        return s.unit_as_value  # '万亩' alone is the 计量单位 column, not a value
     m = parse_measure(t)
     if m is not None:
         return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
@@ -266,6 +266,8 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         cjk_a, cjk_b = bool(_CJK.match(a)), bool(_CJK.match(b))
         if cjk_a != cjk_b or (b in ops and a not in ops) or (a == "%" and b != "%"):
             cuts.add(i)
+    for m in re.finditer(r"[、，。；：,;:]", text):  # punctuation ends a page marker ('3、') or a clause
+        cuts.update((m.start(), m.end()))
     for m in re.finditer(r"[（(]|[)）]", text):  # brackets open and close cells' parts
         cuts.add(m.start() if m.group() in "（(" else m.end())
     for m in _DIGITS.finditer(text if digits else ""):
@@ -300,7 +302,9 @@ _VOCAB_RE: list[re.Pattern] = []
 
 def _holds_vocabulary(text: str) -> bool:
     if not _VOCAB_RE:
-        words = set(_vocab_words()) | set(lexicon().header_words)
+        # level labels proper ('社会效益指标') and column headers; not family words such as '资产管理', which
+        # also begin indicator names ('资产管理安全')
+        words = {w for w in _vocab_words() if "指标" in w or w.endswith("满意度")} | set(lexicon().header_words)
         _VOCAB_RE.append(re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if len(w) >= 4)))
     m = _VOCAB_RE[0].search(text)
     # a level name or header word with more words before or after it ('服务对象满意度%' is only a name + '%')
@@ -319,6 +323,9 @@ def is_glued_piece(t: str, s: DecodeSettings = SETTINGS) -> bool:
     """A piece long enough to hold a name and its values run together ('面积万亩2810810')."""
     return len(t) >= s.glued_min_len and bool(_CJK.search(t)) and bool(re.search(r"[\u4e00-\u9fff%][\d=≥≤≧≦<>]", t)) \
         and parse_measure(t) is None
+
+
+JUNK = -1.0  # marks a lattice edge that only the blank label may take
 
 
 def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> float:
@@ -352,6 +359,9 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
                 sub = p.text[a:b]
                 if whole or _edge_ok(sub):
                     edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s)))
+                elif b == cuts[i + 1]:
+                    # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
+                    edges[start + a].append((start + b, sub, p.loc, True, JUNK))
     return n, edges
 
 
@@ -413,7 +423,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     whole_glued = {}
     for p in pieces:
         piece_at[pos] = p
-        if p.glued:
+        if p.sure_glued:
             whole_glued[pos] = pos + len(p.text)
         pos += len(p.text)
     # best[node][state] = (cost, prev node, prev state, text, loc, inner)
@@ -425,9 +435,13 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             continue
         for v, text, loc, inner, penalty in edges[u]:
             key = (text, inner or whole_glued.get(u) == v)
-            emit = emit_cache.get(key)
-            if emit is None:
-                emit = emit_cache[key] = _emissions(text, cols, inner, key[1], s)
+            if penalty is JUNK:
+                emit = {blank: s.junk}
+                penalty = 0.0
+            else:
+                emit = emit_cache.get(key)
+                if emit is None:
+                    emit = emit_cache[key] = _emissions(text, cols, inner, key[1], s)
             if not emit:
                 continue
             emit = dict(emit)
@@ -497,6 +511,9 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.glued_name_starts_with_digit
         else:
             e = value_cost(col, text, s)
+            if col in ("target", "actual", "adjusted_target") and text in _unit_words() and (
+                    inner or "unit_column" in cols or "measure_unit" in cols):
+                e += s.unit_as_value  # '万亩' alone, where units have a column or cells ran together, is the unit
             if "unit_column" in cols and col in ("target", "actual", "adjusted_target") and e < INF:
                 m = parse_measure(text)
                 if m is not None and m.unit:
@@ -564,6 +581,8 @@ def row_cost(values: list[str], assigned: tuple[str, ...], roles: list[str], s: 
     got = dict(zip(assigned, values))
     for role, v in zip(assigned, values):
         cost += value_cost(role, v, s)
+        if role in ("target", "actual", "adjusted_target") and v in _unit_words():
+            cost += s.unit_as_value
         if "unit_column" in roles and role in ("target", "actual", "adjusted_target"):
             m = parse_measure(v)
             if m is not None and m.unit:

@@ -139,7 +139,9 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
     found = _header(toks)
     if found is None:
         return None
-    _, end, roles = found
+    start, end, roles = found
+    # a header that had to be cut out of glued text says the table lost its separators
+    table_glued = any(toks[k].glued for k in range(start, end))
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
     i = end
@@ -157,7 +159,8 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             # cells cut out of one glued string go back together: the decoder chooses the cuts
             pieces[-1].text += tok.text
             continue
-        pieces.append(Piece(t, tok.loc, glued=tok.glued or _glued(t)))
+        sure = tok.glued or (table_glued and is_glued_piece(t))
+        pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t), sure_glued=sure))
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
@@ -186,12 +189,14 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
     return result
 
 
-def _glued(t: str) -> bool:
-    """A piece holding a name and its values run together, not a sentence that mentions numbers."""
-    # (a sentence with numbers may be cut too, but only where cutting reads better than keeping it whole)
-    return is_glued_piece(t)
+def _maybe_glued(t: str) -> bool:
+    """In a table whose cells kept their separators, a long cell may still hold a name and its values run
+    together; it is cut only where cutting reads better than keeping it whole."""
+    return len(t) >= GLUED_CANDIDATE_LEN and is_glued_piece(t) and len(_NUMBERS.findall(t)) >= 2 \
+        and not re.search(r"[，。；,;、：:]", t)
 
 
+GLUED_CANDIDATE_LEN = 12
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 

@@ -91,7 +91,10 @@ def is_level2(text: str) -> bool:
 META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
 TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
-END_OF_TABLE_RE = re.compile(r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|财政部门审核意见|说明[:：]|注[:：])")
+END_OF_TABLE_RE = re.compile(
+    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|说明[:：]|注[:：])"
+    r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见
+)
 
 
 _L2_TO_L1 = lexicon().level2_of
