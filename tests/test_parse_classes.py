@@ -238,3 +238,33 @@ def test_a_name_with_numbers_in_a_separated_table_stays_whole():
     ])
     (f,) = parse(text)
     assert [(i.name, i.target) for i in f.indicators] == [("标准化棚圈360平米", "550元/平米"), ("防疫室84平米", "≥1050元")]
+
+
+SELF_EVAL_MONEY = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+
+
+def money(values: list[str], header: list[str] = SELF_EVAL_MONEY):
+    text = "\n".join(["某县某局2022年度项目支出绩效自评表", "项目名称", "某某项目", "项目资金（万元）"] + header
+                     + ["年度资金总额"] + values + ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值",
+                                               "得分", "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "10", "10"])
+    (f,) = parse(text)
+    return f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score
+
+
+def test_money_row_with_a_blank_initial_budget():
+    assert money(["560", "500", "10", "89.29%", "8.93"]) == (None, 560, 500, 0.8929, 10, 8.93)
+
+
+def test_money_row_with_a_blank_score_is_not_shifted_right():
+    # 得分 left blank: the amounts stay under their columns because 执行率 = B / A holds there
+    assert money(["600", "560", "500", "10", "89.29%"]) == (600, 560, 500, 0.8929, 10, None)
+
+
+def test_money_row_amounts_printed_with_units_and_a_wrapped_header():
+    header = ["年初", "预算数", "全年预算数", "全年", "执行数", "分值", "执行率", "得分"]
+    assert money(["4753.66万元", "4753.66万元", "3824.26万元", "10", "100%", "10"], header) == (
+        4753.66, 4753.66, 3824.26, 1.0, 10, 10)
+
+
+def test_money_row_with_a_blank_rate_keeps_weight_and_score():
+    assert money(["560", "560", "560", "10", "10"]) == (560, 560, 560, None, 10, 10)

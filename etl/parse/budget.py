@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 
 from etl.normalise.measure import parse_number, parse_rate
 from etl.parse.vocab import fold_key
-from etl.records import Loc, Row, SpendPoint
+from etl.records import Cell, Loc, Row, SpendPoint
 
 _HEAD_ROLES = [
     ("initial", re.compile(r"^年初(预算)?数?")),
     ("adjusted", re.compile(r"^(全年|调整后?)(\(调整\))?预算数?|^预算数\(A\)|^全年预算|^预算数$")),
-    ("executed", re.compile(r"^(全年)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
-    ("weight", re.compile(r"^分值|^权重")),
-    ("rate", re.compile(r"^执行率")),
-    ("score", re.compile(r"^得分")),
+    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
+    ("weight", re.compile(r"^(执行率)?(分值|权重)")),
+    ("rate", re.compile(r"^(预算)?执行率(\(%\)|\(B/A\))?$")),
+    ("score", re.compile(r"^(执行率)?得分")),
 ]
 _TOTAL_LABEL = re.compile(r"^(年度资金总额|资金总额|年度财政资金总额|合计|总计)")
 _FISCAL_LABEL = re.compile(r"^(其中[:：]?)?(本年|当年)?财政(拨款|资金)")
@@ -70,15 +70,58 @@ def _label_and_values(cells: list[str]) -> tuple[str, list[str]]:
     return fold_key(texts[0]), texts[1:]
 
 
-def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bool = False) -> dict[str, float]:
-    """Values onto the header's columns: a total row right-aligned (a blank 年初预算数 stays
-    empty); a sub-row (财政拨款, 上年结转) left-aligned, as it has amounts only."""
+@dataclass(frozen=True)
+class MoneySettings:
+    """Costs for placing a money row's amounts under its printed columns (lower is likelier)."""
+
+    skip_initial: float = 0.2  # 年初预算数 is often left blank
+    skip_other: float = 0.6
+    rate_matches: float = -1.0  # 执行率 ≈ 执行数 / 全年预算数: the table's own arithmetic agrees
+    rate_differs: float = 0.5
+    rate_tolerance: float = 0.02
+    score_matches: float = -0.5  # 得分 ≈ 分值 × min(执行率, 1)
+    score_tolerance: float = 0.1  # as a share of 分值
+    score_above_weight: float = 2.0
+    weight_not_whole: float = 0.5
+    amount_as_weight: float = 1.0  # a 分值 above `max_weight`
+    max_weight: float = 30.0
+    leading_gap: float = 0.01  # on a tie, a blank leading column (the usual one) is likelier
+
+
+MONEY = MoneySettings()
+
+
+def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bool = False,
+            s: MoneySettings = MONEY) -> dict[str, float]:
+    """Values onto the header's columns, by the table's own arithmetic.
+
+    A money row often prints fewer amounts than it has columns (a blank 年初预算数 or 得分
+    vanished in the copy). Every placement of the k amounts under the columns (in order) is
+    costed: 执行率 must be a rate, 分值 small and whole, 执行率 ≈ B/A and 得分 ≈ 分值 × 执行率
+    where the figures allow, and the cheapest placement wins. A sub-row (财政拨款, 上年结转)
+    has amounts only and is read from the left.
+    """
+    from itertools import combinations
+
     vals = [v for v in values if v.strip() and v.strip() not in ("—", "-", "/")]
-    out = {}
     if len(vals) > len(roles_in_order):
         vals = vals[: len(roles_in_order)]
-    offset = 0 if left else len(roles_in_order) - len(vals)
-    for role, val in zip(roles_in_order[offset:], vals):
+    if left or len(vals) == len(roles_in_order):
+        return _read(dict(zip(roles_in_order, vals)), scale)
+    best = None
+    for pos in combinations(range(len(roles_in_order)), len(vals)):
+        got = {roles_in_order[p]: v for p, v in zip(pos, vals)}
+        cost = sum(s.skip_initial if r == "initial" else s.skip_other for r in roles_in_order if r not in got)
+        cost += s.leading_gap * (len(roles_in_order) - 1 - pos[-1]) if pos else 0.0
+        cost += _money_cost(_read(got, scale), got, s)
+        if best is None or cost < best[0]:
+            best = (cost, got)
+    return _read(best[1], scale) if best else {}
+
+
+def _read(got: dict[str, str], scale: float) -> dict[str, float]:
+    out = {}
+    for role, val in got.items():
         if role == "rate":
             out[role] = parse_rate(val)
         else:
@@ -89,12 +132,57 @@ def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bo
     return out
 
 
+def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> float:
+    inf = float("inf")
+    cost = 0.0
+    for role, text in raw.items():
+        pct = "%" in text or "％" in text
+        if pct and role != "rate":
+            return inf  # only the rate is printed with %
+        if v.get(role) is None:
+            return inf
+    w, sc, rate, a, b = v.get("weight"), v.get("score"), v.get("rate"), v.get("adjusted"), v.get("executed")
+    if w is not None:
+        if w > s.max_weight:
+            cost += s.amount_as_weight
+        if w != int(w):
+            cost += s.weight_not_whole
+    if w is not None and sc is not None and sc > w + 1e-9:
+        cost += s.score_above_weight
+    if rate is not None and a and b is not None:
+        cost += s.rate_matches if abs(b / a - rate) <= s.rate_tolerance else s.rate_differs
+    if w is not None and sc is not None and rate is not None:
+        if abs(sc - w * min(rate, 1.0)) <= s.score_tolerance * max(w, 1.0):
+            cost += s.score_matches
+    return cost
+
+
 _ENUM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])")
 
 
 def _is_amount(text: str) -> bool:
     s = fold_key(text)
-    return bool(re.fullmatch(r"-?\d+(?:,\d{3})*(?:\.\d+)?%?|[—\-/－]", s))
+    return bool(re.fullmatch(r"-?\d+(?:,\d{3})*(?:\.\d+)?(%|万元|元|分)?|[—\-/－]", s))
+
+
+# A header cell wrapped in a web copy leaves its first word on a line of its own ('年初' / '预算数').
+BROKEN_HEAD_PREFIXES = ("年初", "全年", "年度", "实际", "调整后", "全年(调整)", "全年（调整）")
+
+
+def _join_broken_heads(cells: list) -> list:
+    out = []
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        if i + 1 < len(cells) and fold_key(c.text) in BROKEN_HEAD_PREFIXES:
+            joined = fold_key(c.text) + fold_key(cells[i + 1].text)
+            if any(pat.search(joined) for _, pat in _HEAD_ROLES):
+                out.append(Cell(joined, c.loc.merge(cells[i + 1].loc)))
+                i += 2
+                continue
+        out.append(c)
+        i += 1
+    return out
 
 
 def self_eval_budget(rows: list[Row]) -> Budget:
@@ -105,7 +193,7 @@ def self_eval_budget(rows: list[Row]) -> Budget:
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = 10000.0 if b.in_yuan else 1.0
-    cells = [c for r in rows for c in r.cells if c.text.strip()]
+    cells = _join_broken_heads([c for r in rows for c in r.cells if c.text.strip()])
     texts = [fold_key(c.text) for c in cells]
     n = len(cells)
     i = 0

@@ -104,6 +104,11 @@ def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
     return op + target
 
 
+def _unless_ellipsis(text: str | None) -> str | None:
+    """'……' left in a reason cell is the template's filler, not a reason ('无' is an answer and stays)."""
+    return None if text is not None and re.fullmatch(r"[.…。·\s]+", text) else text
+
+
 def make_indicator(seq: int, level1, level2, name, vals: dict[str, tuple[str, Loc]], loc: Loc) -> Indicator:
     """An indicator from the cells of one row, keyed by column role."""
     def get(role):
@@ -112,7 +117,8 @@ def make_indicator(seq: int, level1, level2, name, vals: dict[str, tuple[str, Lo
     return Indicator(
         seq=seq, level1=level1, level2=level2, name=name, description=get("description"),
         target=_join_target(vals), actual=get("actual"), weight=parse_number(get("weight")),
-        score=parse_number(get("score")), reason=get("reason"), basis=get("basis"), nature=get("nature"), loc=loc,
+        score=parse_number(get("score")), reason=_unless_ellipsis(get("reason")), basis=get("basis"),
+        nature=get("nature"), loc=loc,
     )
 
 
