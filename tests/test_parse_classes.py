@@ -268,3 +268,34 @@ def test_money_row_amounts_printed_with_units_and_a_wrapped_header():
 
 def test_money_row_with_a_blank_rate_keeps_weight_and_score():
     assert money(["560", "560", "560", "10", "10"]) == (560, 560, 560, None, 10, 10)
+
+
+def test_a_project_report_names_its_project_and_states_money_in_prose():
+    text = "\n".join([
+        "当前位置:首页>公告公示", "日期:2024-06-11 17:40  来源:某区某某事务局",
+        "某某补助经费转移支付2023年度绩效自评报告",
+        "一、绩效目标分解下达情况",
+        "2023年收到中央下达某某补助资金1372.7万元，自治区下达98.6万元，地方匹配859.6万元。",
+        "2023年收到财政资金共2330.9万元，其中：中央资金1372.7万元，2023年支出2310.4万元。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.department, f.project, f.year) == ("self_eval_report", "某区某某事务局", "某某补助经费转移支付", 2023)
+    assert (f.budget_adjusted, f.budget_executed) == (2330.9, 2310.4)
+
+
+def test_a_whole_department_report_has_no_project():
+    (f,) = parse("某县某局2022年度部门整体支出绩效自评报告\n一、基本情况\n全年预算数为120万元，全年支出118万元，执行率98.33%。")
+    assert (f.doc_kind, f.project, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (
+        "self_eval_report", None, 120, 118, 0.9833)
+
+
+def test_an_untitled_page_stating_budget_and_spending_is_a_report():
+    text = "您所在的位置: 首页 >> 绩效评估\n2020年度绩效评价\n发布日期:2021-10-12 来源:某市某局\n" \
+           "项目全年预算数为1050万元,执行数为1050万元,完成预算的100%。项目绩效目标完成情况良好。"
+    (f,) = parse(text)
+    assert (f.doc_kind, f.year, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (
+        "self_eval_report", 2020, 1050, 1050, 1.0)
+
+
+def test_a_page_that_is_not_a_filing_stays_unrecognised():
+    assert parse("关于开展2023年度绩效管理培训的通知\n各单位：现将有关事项通知如下。培训费用由财政承担。") == []

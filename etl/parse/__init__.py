@@ -16,7 +16,7 @@ from etl.parse.glued import unglue
 from etl.parse.indicators import TableResult, find_header, grid_indicators
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
 from etl.parse.report import sections as report_sections
-from etl.parse.report import stated_figures
+from etl.parse.report import report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
@@ -73,10 +73,30 @@ def parse_document(doc: Document) -> list[Filing]:
         ctx.year = ctx.year or f.year
         ctx.department = ctx.department or f.department
         ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
+    if not filings:
+        filings = _untitled_report(rows, ctx)
     if as_printed is not None:
         for f in filings:
             _restore_printed(f, as_printed)
     return filings
+
+
+MIN_STATED_FIGURES = 2  # an untitled page stating this many of budget, spending, rate and score is a report
+
+
+def _untitled_report(rows: list[Row], ctx: Context) -> list[Filing]:
+    """A page with no title we know (its title only in the site's chrome, or '2020年度绩效评价') that states
+    a budget, its spending, a rate or a score in prose about 绩效 is read as a self-evaluation report."""
+    text = " ".join(" ".join(r.texts) for r in rows)
+    if "绩效" not in text:
+        return []
+    stated = stated_figures(rows)
+    if len(set(stated) & {"adjusted", "executed", "rate", "score"}) < MIN_STATED_FIGURES:
+        return []
+    seg = Segment(kind="self_eval_report", title=None, rows=rows)
+    f = parse_segment(seg, False, ctx)
+    f.parse_notes = ["未找到标题：按正文所述的预算、执行和得分读作自评报告"] + f.parse_notes
+    return [f]
 
 
 def _restore_printed(f: Filing, printed: PrintedText) -> None:
@@ -123,7 +143,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
 
     f = Filing(doc_kind=kind, title=seg.title)
     f.loc = money.merge_locs(rows) or Loc()
-    f.project = meta.get("project", (None,))[0] if kind != "self_eval_report" else None
+    f.project = meta.get("project", (None,))[0] if kind != "self_eval_report" else report_project(seg.title)
     if kind.startswith("dept"):
         f.project = None
     f.project_code = meta.get("project_code", (None,))[0]

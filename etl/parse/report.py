@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from etl.parse.meta import looks_like_org
 from etl.parse.vocab import fold_key
 from etl.records import Row, Section
 
@@ -12,11 +13,12 @@ _HEADING = re.compile(
 )
 
 _AMOUNT = r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
+# Figures a report states in prose. Each pattern ends with the amount (万元) or the rate (%).
 _STATED = [
     ("initial", re.compile(r"年初(部门)?预算(数|安排|资金)?(为|是|共|合计)?" + _AMOUNT)),
     ("adjusted", re.compile(r"(全年预算(数)?|调整后预算(数)?|财政预算经费|预算(总额|总数)|全年可用资金)(为|是|共|合计)?" + _AMOUNT)),
     ("executed", re.compile(r"(全年(总)?支出|年终[^，。]{0,20}?支出|实际支出|执行数|全年执行|总支出|累计支出)(为|是|共|合计)?" + _AMOUNT)),
-    ("rate", re.compile(r"(预算(完成|执行)率|执行率)(为|是|达到?)?\s*(\d+(?:\.\d+)?)\s*%")),
+    ("rate", re.compile(r"(预算(完成|执行)率|执行率|完成预算的|资金执行率)(为|是|达到?)?\s*(\d+(?:\.\d+)?)\s*%")),
     ("score", re.compile(r"(自评(得分|分数|结果)?(为|是)?|得)\s*(\d+(?:\.\d+)?)\s*分")),
 ]
 
@@ -45,6 +47,14 @@ def sections(rows: list[Row]) -> list[Section]:
     return out
 
 
+# Looser wordings, read only where the ones above found nothing: money received and spent in a year,
+# stated part by part ('中央下达…1372.7万元' … '收到财政资金共2330.9万元'), so the largest is the total.
+_STATED_LOOSE = [
+    ("adjusted", re.compile(r"(收到|到位|下达|安排)[^，。；]{0,16}?资金(共|合计|总计)?" + _AMOUNT)),
+    ("executed", re.compile(r"((?<=年)|实际|累计|共)(支出|支付|拨付|发放)(资金)?(共|合计)?" + _AMOUNT)),
+]
+
+
 def stated_figures(rows: list[Row]) -> dict[str, float]:
     """Figures a report states in prose: 年初预算116.41万元, 执行率99.17%, 自评得93分."""
     text = fold_key("\n".join(" ".join(r.texts) for r in rows))
@@ -61,4 +71,33 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
                 out[key] = max(out.get(key, 0.0), value)
                 continue
             out.setdefault(key, value)
+    for key, pat in _STATED_LOOSE:
+        found = [float(m.groups()[-1].replace(",", "")) for m in pat.finditer(text)]
+        if found and key not in out:
+            out[key] = max(found)
     return out
+
+
+_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(自评|评价)(情况)?(报告|结果).*$|(绩效)?(自评|评价)$")
+_YEAR = re.compile(r"(19|20)\d{2}年度?")
+_PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fff]{4})")
+_DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|部门绩效|^部门|决算")
+
+
+def report_project(title: str | None) -> str | None:
+    """The project a report's title names: '优抚对象生活补助经费转移支付2023年度绩效自评报告' -> its project;
+    None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
+    if not title:
+        return None
+    s = fold_key(title)
+    if _DEPT_WORDS.search(s):
+        return None
+    s = _REPORT_TAIL.sub("", s)
+    parts = [p for p in _YEAR.split(s) if p and not re.fullmatch(r"\d{2}|年度?", p)]
+    # '临河区2023年耕地地力保护补贴': the project follows the year; '…转移支付2023年度': it precedes it
+    s = parts[-1] if parts else ""
+    if looks_like_org(s):
+        return None  # '某县某联合会2022年度项目支出绩效自评报告' names who reports, not a project
+    s = _PLACE_HEAD.sub("", s)
+    s = re.sub(r"^(关于|对)", "", s).strip("的 ")
+    return s if len(s) >= 4 and not re.search(r"报告|公开|公示", s) else None
