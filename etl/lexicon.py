@@ -24,6 +24,7 @@ class Lexicon:
     suffix_operators: tuple[tuple[str, str], ...]
     fold_chars: tuple[tuple[str, str], ...]
     nature_words: frozenset[str]
+    direction_words: frozenset[str]
     unit_aliases: dict
     column_order: tuple[str, ...]
     columns: tuple[tuple[str, re.Pattern, float], ...]
@@ -62,6 +63,7 @@ def lexicon() -> Lexicon:
         suffix_operators=tuple((w, s) for w, s in ops["suffix"]),
         fold_chars=tuple((a, b) for a, b in ops["fold"]),
         nature_words=frozenset(ops["nature_words"]),
+        direction_words=frozenset(ops["direction_words"]),
         unit_aliases=dict(data["units"]["aliases"]),
         column_order=tuple(cols["order"]),
         columns=columns,

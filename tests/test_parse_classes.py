@@ -299,3 +299,35 @@ def test_an_untitled_page_stating_budget_and_spending_is_a_report():
 
 def test_a_page_that_is_not_a_filing_stays_unrecognised():
     assert parse("关于开展2023年度绩效管理培训的通知\n各单位：现将有关事项通知如下。培训费用由财政承担。") == []
+
+
+def test_a_space_separated_copy_does_not_split_a_cell_at_the_spaces_inside_its_brackets():
+    text = "\n".join([
+        "某区某局2020年项目支出绩效目标表", "项目名称 某某扶贫项目",
+        "一级指标 二级指标 三级指标 指标值 备注",
+        "产出指标 数量指标 基础设施建设工程 >=20平方米",
+        "景点开发数量( ≥**个 ) >=4个",
+        "流转土地 >=60亩",
+        "财政部门支出股室初审意见 (盖章)",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("基础设施建设工程", ">=20平方米"), ("景点开发数量( ≥**个 )", ">=4个"), ("流转土地", ">=60亩")]
+
+
+def test_page_furniture_in_a_table_is_not_a_reason_and_a_direction_column_is_read():
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表", "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "产出指标\t数量指标\t培训人次\t≥200人次\t230人次\t10\t10\t",
+        "qrcode",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.reason) for i in f.indicators] == [("培训人次", None)]
+    text = "\n".join([
+        "某镇2022年项目支出绩效目标表", "项目名称\t村组干部报酬",
+        "一级指标\t二级指标\t三级指标\t指标性质\t指标值\t度量单位\t权重\t指标方向性",
+        "产出指标\t质量指标\t按时发放\t≥\t1\t人/年\t10\t正向指标",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.weight) for i in f.indicators] == [("按时发放", "≥1人/年", 10)]

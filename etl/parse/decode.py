@@ -53,10 +53,11 @@ class DecodeSettings:
     name_missing: float = 8.0
     # a level word ('满意度', '质量') used as an indicator's name
     level_word_as_name: float = 2.0
+    unit_as_name: float = 3.0
     level_label_as_name: float = 6.0
     placeholder_name: float = 1.0
     blank_row: float = 0.3
-    level_without_rows: float = 4.0  # a level-2 cell followed straight by another level-1
+    level_without_rows: float = 2.5  # a level cell followed straight by another level cell (an empty block)
     ambiguous_level_as_level1: float = 0.5
     level1_as_level2: float = 1.0
     # names that look like values
@@ -73,6 +74,7 @@ class DecodeSettings:
     reason_short_text: float = 1.2
     reason_number: float = 5.0
     description_number: float = 1.5
+    latin_only_value: float = 6.0  # 'qrcode': page furniture, not a cell of a Chinese table
     basis_other_text: float = 2.5
     unit_as_value: float = 2.5  # '万亩' alone is the 计量单位 column, not a value
     unknown_unit: float = 1.5  # a 计量单位 cell holding a word that is not a known unit
@@ -91,7 +93,7 @@ class DecodeSettings:
     unit_detached: float = 1.0
     unit_beside_unit_column: float = 0.6  # a cell that starts with the unit of the number before it
     name_ends_with_unit: float = 0.6  # a name cut out of glued text that keeps the unit column's word
-    vocabulary_inside: float = 3.0  # a glued cell that would hold a level name or a header word
+    vocabulary_inside: float = 6.0  # a glued cell that would hold a level name or a header word
     glued_text_value: float = 1.0  # a long word cut out of glued text read as a value (names are long, values short)
     glued_text_value_len: int = 4
     glued_name_starts_with_digit: float = 2.0  # '51010010病虫': the digits belong to the row before
@@ -99,6 +101,7 @@ class DecodeSettings:
     max_piece: int = 40  # longest piece cut out of glued text
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
     junk: float = 3.0  # a stretch of glued text no cell reads, skipped
+    junk_per_char: float = 0.15
     glued_whole: float = 3.0  # a glued piece (words and numbers run together) read as one cell after all
     glued_min_len: int = 5  # a piece at least this long with values inside it is a glued candidate
     # grid evidence: a cell standing under another column's header, rows running across lines
@@ -112,6 +115,7 @@ SETTINGS = DecodeSettings()
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORDISH = re.compile(r"[\u4e00-\u9fff\u3001\u3002\u300a-\u300f\u201c\u201d\u2018\u2019\uff0c\uff1a\uff1b\uff08\uff09]")
 
 
 @dataclass
@@ -167,6 +171,8 @@ def name_cost(t: str, s: DecodeSettings) -> float:
     if column_role(t) in ("level1", "level2", "name"):
         return INF
     cost = 0.0
+    if t in _unit_words() or re.fullmatch(r"[^\d\s]{1,3}/[^\d\s]{1,2}", t) or t in lexicon().direction_words:
+        cost += s.unit_as_name  # '人/年', '正向指标': a unit or a flag column, not a name
     if _is_level(t):
         # a bare level word ('满意度', '质量') can name an indicator; a full label ('社会成本指标') hardly
         cost += s.level_label_as_name if t.endswith("指标") else s.level_word_as_name
@@ -193,20 +199,24 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if role == "nature":
         return 0.0 if operator_cell_pattern().match(t) or t in lexicon().nature_words else INF
     if role in ("measure_unit", "unit_column"):
-        if not _UNIT_CELL.match(t) or parse_number(t) is not None:
-            return INF
-        return 0.0 if t in _unit_words() else s.unknown_unit
+        return 0.0 if _UNIT_CELL.match(t) and parse_number(t) is None else INF
     if role == "core":
         return 0.0 if t in ("是", "否") else INF
+    if role == "direction":
+        return 0.0 if t in lexicon().direction_words else INF
     if role == "basis":
         return 0.0 if _BASIS_CELL.search(t) else s.basis_other_text
     if role in ("reason", "description"):
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
+        if not _CJK.search(t) and not re.search(r"\d", t) and re.search(r"[A-Za-z]{3,}", t):
+            return s.latin_only_value
         if num is not None or parse_measure(t) is not None:
             # a 指标解释 cell may restate the value ('60%'); a 偏差原因 hardly ever is a number
             return s.description_number if role == "description" else s.reason_number
         return 0.0 if len(t) > 8 else s.reason_short_text
+    if not _CJK.search(t) and not re.search(r"\d", t) and re.search(r"[A-Za-z]{3,}", t):
+        return s.latin_only_value  # 'qrcode', 'tot': page furniture or OCR noise, not a cell of a Chinese table
     # target, actual, adjusted_target
     if is_empty_value(t):
         return 0.2
@@ -263,10 +273,11 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
     ops = set(lexicon().operator_chars) | {"%", "％"}
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]
-        cjk_a, cjk_b = bool(_CJK.match(a)), bool(_CJK.match(b))
+        # CJK punctuation sits inside names ('对当地文物保护、文化传承影响'): it is on the words' side
+        cjk_a, cjk_b = bool(_WORDISH.match(a)), bool(_WORDISH.match(b))
         if cjk_a != cjk_b or (b in ops and a not in ops) or (a == "%" and b != "%"):
             cuts.add(i)
-    for m in re.finditer(r"[、，。；：,;:]", text):  # punctuation ends a page marker ('3、') or a clause
+    for m in re.finditer(r"(?<=\d)、|[，。；,;]", text):  # a page marker ('3、') or a clause ends here
         cuts.update((m.start(), m.end()))
     for m in re.finditer(r"[（(]|[)）]", text):  # brackets open and close cells' parts
         cuts.add(m.start() if m.group() in "（(" else m.end())
@@ -411,9 +422,10 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             return skipped(0, b)
         if b > a:
             return skipped(a + 1, b)
+        if cols[a] in ("level1", "level2") and cols[b] in ("level1", "level2"):
+            return s.level_without_rows  # a level printed over an empty block ('经济效益指标 | | |')
         # a new row: the rest of this one and the start of the next are left out
-        extra = s.level_without_rows if cols[a] in ("level1", "level2") and cols[b] in ("level1", "level2") else 0.0
-        return skipped(a + 1, nc) + skipped(0, b) + extra
+        return skipped(a + 1, nc) + skipped(0, b)
 
     trans_m = [[trans(a, b) for b in range(nc + 1)] for a in range(nc + 1)]
     start_row = [trans(-1, b) for b in range(nc + 1)]
@@ -511,6 +523,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.glued_name_starts_with_digit
         else:
             e = value_cost(col, text, s)
+            if inner and col in ("measure_unit", "unit_column") and text not in _unit_words():
+                e += s.unknown_unit  # cut out of glued text, a unit column holds a unit we know
             if col in ("target", "actual", "adjusted_target") and text in _unit_words() and (
                     inner or "unit_column" in cols or "measure_unit" in cols):
                 e += s.unit_as_value  # '万亩' alone, where units have a column or cells ran together, is the unit
@@ -530,6 +544,9 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
         out[k] = e + (s.glued_piece if inner else 0.0)
     if is_empty_value(text) or lexicon().placeholder_row.fullmatch(text):
         out[len(cols)] = s.blank_row + (s.glued_piece if inner else 0.0)
+    elif not inner:
+        # any cell may be page furniture that no column reads ('qrcode'), at a price that grows with its length
+        out[len(cols)] = s.junk + s.junk_per_char * len(text)
     return out
 
 

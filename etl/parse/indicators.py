@@ -167,6 +167,9 @@ def _is_placeholder_row(name: str | None, vals: dict) -> bool:
     return False
 
 
+ROW_WIDTH_SLACK = 1  # cells a grid row may have more or fewer than its header and still line up
+
+
 def grid_indicators(rows: list[Row], header: Header) -> TableResult:
     """The indicator table of a grid (DOCX, XLSX, HTML, PDF, tab-separated text).
 
@@ -190,12 +193,15 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
             i += 1
             break
         first = True
+        # positions are evidence only where the row is as wide as the header: a copy that dropped the
+        # row's leading blank cells shifts every position, and then the cells' content decides
+        aligned = abs(len(row.cells) - width) <= ROW_WIDTH_SLACK
         for pos, cell in enumerate(row.cells):
             text = cell_text(cell.text)
             if text is None or (pos not in header.roles and is_empty_value(text)):
                 continue
             # an indicator's provenance is its whole row (level cells and wrapped lines included)
-            pieces.append(Piece(text, row.loc, glued=cell.glued, col=pos, row_first=first))
+            pieces.append(Piece(text, row.loc, glued=cell.glued, col=pos if aligned else None, row_first=first))
             first = False
         if len(row.cells) > width + 1:
             result.notes.append(f"表格第{i + 1}行的单元格数({len(row.cells)})多于表头({width})")

@@ -34,7 +34,8 @@ _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
-_VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "reason", "basis", "core")
+_VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score",
+                "reason", "basis", "core", "direction")
 
 
 @dataclass
@@ -51,7 +52,37 @@ def _tokens(rows: list[Row]) -> list[Tok]:
             t = cell_text(c.text)
             if t:
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued))
-    return _join_broken_labels(out)
+    return _join_broken_labels(_join_open_brackets(out))
+
+
+MAX_BRACKET_JOIN = 3  # a bracket left open is closed within this many following cells, or left alone
+
+
+def _join_open_brackets(toks: list[Tok]) -> list[Tok]:
+    """'数量(' '≥**个' ')' -> '数量( ≥**个 )': a space-separated copy split a cell at the spaces inside its brackets."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        depth = t.text.count("(") + t.text.count("（") - t.text.count(")") - t.text.count("）")
+        if depth > 0:
+            for j in range(i + 1, min(len(toks), i + 1 + MAX_BRACKET_JOIN)):
+                part = toks[j].text
+                depth += part.count("(") + part.count("（") - part.count(")") - part.count("）")
+                if depth <= 0:
+                    loc = t.loc
+                    for k in range(i + 1, j + 1):
+                        loc = loc.merge(toks[k].loc)
+                    out.append(Tok(" ".join(x.text for x in toks[i: j + 1]), loc, t.glued))
+                    i = j + 1
+                    break
+            else:
+                out.append(t)
+                i += 1
+            continue
+        out.append(t)
+        i += 1
+    return out
 
 
 def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
