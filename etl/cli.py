@@ -5,6 +5,7 @@
     jixiao sample DIR                         write the synthetic sample corpus
     jixiao info --db FILE                     what a database holds
     jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
+    jixiao parse FILE [--explain]             read one file and show how every row was read
 """
 from __future__ import annotations
 
@@ -124,6 +125,32 @@ def score(
                 for m in s.misses:
                     typer.echo(f"    {m}")
     typer.echo(result.line())
+
+
+@app.command()
+def parse(
+    file: Path = typer.Argument(..., help="a filing (any format ingest reads)"),
+    explain: bool = typer.Option(False, "--explain", help="print every decision: labelled pieces, costs, runner-up readings"),
+) -> None:
+    """Parse one file without loading it; with --explain, show how every row was read."""
+    from etl.parse.explain import explain_bytes, render
+    from etl.records import ReadError
+
+    try:
+        explained = explain_bytes(file.read_bytes(), file.name)
+    except (OSError, ReadError) as exc:
+        console.print(f"[red]{file.name}[/red]: {exc}")
+        raise typer.Exit(1)
+    if not explained:
+        console.print(f"{file.name}: 没有找到绩效文件的内容")
+        raise typer.Exit(1)
+    if explain:
+        print(render(explained))
+    else:
+        for e in explained:
+            f = e.filing
+            print(f"{f.part_index}\t{f.doc_kind}\t{f.department or ''}\t{f.project or ''}\t{f.year or ''}\t"
+                  f"{len(f.indicators)} 个指标\t置信度 {f.parse_confidence}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -200,6 +200,7 @@ class Filing:
     sections: list[Section] = field(default_factory=list)
     parse_status: str = "ok"  # ok / partial / failed
     parse_confidence: float | None = None  # 0-1, from the decoder's margin over the runner-up reading
+    trace: object | None = field(default=None, repr=False, compare=False)  # the decoder's steps, for --explain
     parse_notes: list[str] = field(default_factory=list)
     loc: Loc = field(default_factory=Loc)
     # filled by the pipeline

@@ -331,3 +331,24 @@ def test_page_furniture_in_a_table_is_not_a_reason_and_a_direction_column_is_rea
     ])
     (f,) = parse(text)
     assert [(i.name, i.target, i.weight) for i in f.indicators] == [("按时发放", "≥1人/年", 10)]
+
+
+def test_a_sentence_that_lists_kinds_of_filing_is_not_a_title():
+    assert parse("jixiao（绩效）是一个离线工具：读取各种格式的绩效目标表、绩效自评表和自评报告，并加以检查。") == []
+
+
+def test_explain_prints_every_labelled_piece_and_the_runner_up(tmp_path):
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    path = tmp_path / "copy.txt"
+    path.write_text(stream(SELF_EVAL_HEADER, [
+        "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "10", "10",
+        "质量指标", "培训合格率", "10", "10",
+    ]), encoding="utf-8")
+    out = CliRunner().invoke(app, ["parse", str(path), "--explain"]).output
+    assert "decoder settings: skip_target=2.0" in out
+    assert "name" in out and "'培训合格率'" in out and "weight" in out
+    assert "runner-up: target | actual" in out  # the two numbers could have been target and actual
+    assert "confidence=" in out

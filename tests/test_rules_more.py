@@ -52,3 +52,17 @@ def test_a_target_that_is_only_a_unit_is_a_placeholder_and_vague():
         fams = {x.family for x in found if x.indicator_seq == seq}
         assert {"template", "vague"} <= fams, (seq, fams)
     assert not {x.family for x in found if x.indicator_seq == 3} & {"template", "vague"}
+
+
+def test_rows_read_with_low_confidence_are_listed_for_checking_by_hand():
+    from etl.check import run_checks
+    from etl.parse import parse_document
+    from etl.read import read_bytes
+
+    text = "\n".join(["某县某局2022年度项目支出绩效自评表", "项目名称", "某某项目", "一级指标", "二级指标", "三级指标", "年度指标值",
+                      "实际完成值", "分值", "得分", "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "10", "10",
+                      "质量指标", "培训合格率", "10", "10"])
+    (f,) = parse_document(read_bytes(text.encode("utf-8"), "copy.txt"))
+    low = [x for x in run_checks(f) if x.rule == "PARSE_LOW_CONFIDENCE"]
+    assert [x.indicator_seq for x in low] == [2]
+    assert low[0].family == "parse" and "对照原件" in low[0].message

@@ -381,6 +381,13 @@ def ex_parse_partial() -> Filing:
                   filing_id="ex-partial")
 
 
+def ex_low_confidence() -> Filing:
+    """A web copy whose row printed only two numbers: 分值/得分 or 指标值/实际完成值? The decoder was not sure."""
+    ind = row(1, "产出指标", "质量指标", "培训合格率", None, actual=None, weight=10, score=10)
+    ind.parse_confidence = 0.09
+    return Filing(doc_kind="project_self_eval", filing_id="ex-low-confidence", indicators=[ind])
+
+
 def ex_label_only() -> Filing:
     """A template row left as printed: 指标2： with …… as its value."""
     return Filing(doc_kind="project_target", filing_id="ex-label",

@@ -123,6 +123,11 @@ class Settings:
     def copy_max_item_filings(self) -> int:
         return int(self._get("copying", "max_item_filings", default=50))
 
+    @property
+    def low_confidence(self) -> float:
+        """Rows read with a parse_confidence below this get a PARSE_LOW_CONFIDENCE finding."""
+        return float(self._get("parse", "low_confidence", default=0.5))
+
     def words(self, *keys) -> list[str]:
         return list(self._get("lexicon", *keys, default=[]))
 

@@ -201,6 +201,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
 
     if table is not None:
         f.indicators = table.indicators
+        f.trace = (table.decoded, table.roles)
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
     if f.total_score is None and kind.endswith("self_eval"):
         f.total_score = _stated_total(rows)

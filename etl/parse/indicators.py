@@ -151,6 +151,7 @@ class TableResult:
     end_index: int = 0
     notes: list[str] | None = None
     decoded: object | None = None  # the decoder's labelled pieces (etl.parse.decode.Decoded), for --explain
+    roles: list[str] | None = None  # the header's columns the decoder read the rows against
 
 
 def _is_placeholder_row(name: str | None, vals: dict) -> bool:
@@ -214,7 +215,7 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
         columns["unit_column"] = columns.pop("measure_unit")
     decoded = decode(pieces, roles, columns=columns)
-    result.decoded = decoded
+    result.decoded, result.roles = decoded, roles
     rows_from_steps(decoded.steps, out, roles)
     return result
 

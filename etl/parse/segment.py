@@ -55,7 +55,8 @@ def split_glued_title(row: Row) -> Row:
             if not m:
                 continue
             title = head[: m.end()]
-            if "《" in title or not title_kind(title):
+            # a title has no clause punctuation ('…工具：读取各种格式的绩效目标表' is a sentence); '1、' may lead
+            if "《" in title or re.search(r"[：:，,、。；]", re.sub(r"^\d{1,2}、", "", title)) or not title_kind(title):
                 continue
             cells = row.cells[:k] + [Cell(title, cell.loc), Cell(text[m.end():], cell.loc)] + row.cells[k + 1:]
             return Row(cells=cells, loc=row.loc, table=row.table)

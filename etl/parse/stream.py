@@ -196,7 +196,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
     decoded = decode(pieces, roles)
-    result.decoded = decoded
+    result.decoded, result.roles = decoded, roles
     rows_from_steps(decoded.steps, out, roles)
     # the total row may follow a '其他需要说明事项' row
     for k in range(i, min(n, i + 8)):

@@ -35,6 +35,8 @@ def title_kind(text: str) -> str | None:
     # A sentence that merely mentions a report is not a title; nor is a table-of-contents entry.
     if re.search(r"[。；;]", s) or s.count("，") > 1 or re.search(r"\.{3,}|…{2,}|·{3,}", s):
         return None
+    if len(re.findall(r"目标(申报)?表|自评表|(自评|评价)(情况)?报告", s)) >= 2:
+        return None  # a sentence listing kinds of filing ('读取绩效目标表、绩效自评表和自评报告'), not a title
     for pat, kind in TITLE_PATTERNS:
         m = pat.search(s)
         if m and _TITLE_TAIL.match(s[m.end():]):
