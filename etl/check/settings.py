@@ -123,6 +123,15 @@ class Settings:
     def copy_max_item_filings(self) -> int:
         return int(self._get("copying", "max_item_filings", default=50))
 
+    def soft(self, key: str, default):
+        """A setting of the [soft] table (cross-year and peer checks), typed like its default."""
+        value = self._get("soft", key, default=default)
+        return type(default)(value) if isinstance(default, (int, float)) and not isinstance(default, bool) else value
+
+    @property
+    def synonyms(self) -> dict[str, str]:
+        return dict(self._get("lexicon", "synonyms", default={}))
+
     def words(self, *keys) -> list[str]:
         return list(self._get("lexicon", *keys, default=[]))
 
