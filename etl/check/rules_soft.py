@@ -152,8 +152,9 @@ def _quantile(values: list[float], q: float) -> float:
 @rule("SOFT_PEER_OUTLIER", "soft", "info", "指标值明显低于同类单位", scope="corpus", example="ex_soft_peers")
 def _peer_outlier(filings, ctx):
     """For the same indicator key in the same year and province, a target below the peers' 25th percentile
-    (above their 75th for ≤ rows) by more than `peer_margin`, with at least `peer_min` peers. A peer is
-    another department or project (one value each); only rates are compared by default."""
+    (above their 75th for ≤ rows) by more than `peer_margin_points` percentage points (rates) or
+    `peer_margin` of it (other units), with at least `peer_min` peers. A peer is another department or
+    project (one value each); only rates are compared by default."""
     idx = _index(filings, ctx)
     s = idx.settings
     fams = set(s.soft("peer_unit_families", ["%"]))
@@ -166,6 +167,7 @@ def _peer_outlier(filings, ctx):
                 continue
             groups[(o.key, o.unit, f.year, ftext(f.province))].setdefault(m.series_id, o)
     n_min, q, margin = s.soft("peer_min", 5), s.soft("peer_quantile", 0.25), s.soft("peer_margin", 0.05)
+    points = s.soft("peer_margin_points", 2.0)
     for (key, unit, year, _), by_series in groups.items():
         if len(by_series) - 1 < n_min:
             continue
@@ -173,7 +175,9 @@ def _peer_outlier(filings, ctx):
             peers = [p.target for other, p in by_series.items() if other != sid]
             better = _better(first, idx)
             bound = _quantile(peers, q if better == "ge" else 1 - q)
-            low = first.target < bound * (1 - margin) if better == "ge" else first.target > bound * (1 + margin)
+            # rates differ by points (≤1% against ≤1.5% is no outlier); other units by a share
+            gap = points if unit == "%" else abs(bound) * margin
+            low = first.target < bound - gap if better == "ge" else first.target > bound + gap
             if not low:
                 continue
             for o in _series_rows(idx, sid, year, key, unit):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from etl.link.keys import canonical, indicator_key, unit_family
 from etl.link.series import Link, Member, assign_series, year_links
+from etl.normalise.measure import parse_measure
 from etl.records import Filing, Indicator
 
 from .facts import direction
@@ -53,6 +54,11 @@ class SeriesIndex:
             self.prev[i].sort(key=lambda j: (filings[j].doc_kind not in SELF_EVAL_KINDS, filings[j].filing_id or "", j))
 
     def _obs(self, i: int, f: Filing, ind: Indicator) -> Obs:
+        # the pipeline fills the measures; a filing built by hand may not have them
+        if ind.target_m is None and ind.target:
+            ind.target_m = parse_measure(ind.target)
+        if ind.actual_m is None and ind.actual:
+            ind.actual_m = parse_measure(ind.actual)
         t = canonical(ind.target_m, self.settings)
         a = canonical(ind.actual_m, self.settings) if f.doc_kind in SELF_EVAL_KINDS else None
         return Obs(i, ind, indicator_key(ind, self.settings), direction(ind, self.settings),
