@@ -293,7 +293,8 @@ def _truth(f: Filing, t: dict) -> dict:
 
 def write_series(out_dir: Path, seed: int = 7, counties: int = 6, departments: int = 5, years=(2021, 2022, 2023),
                  formats=("docx", "xlsx", "html", "txt", "pdf")) -> dict:
-    """Render the series corpus (targets file + self-evaluation file per department-year) with its manifest."""
+    """Render the series corpus (targets file + self-evaluation file per department-year) and manifest.json
+    (ignored by ingest) into out_dir, a folder of its own."""
     from etl.write import render
 
     out_dir = Path(out_dir)
@@ -317,7 +318,7 @@ def write_series(out_dir: Path, seed: int = 7, counties: int = 6, departments: i
     manifest = {"seed": seed, "config": {"counties": counties, "departments": departments, "years": list(years),
                                          "formats": list(formats)},
                 "rules": RULE_OF, "counts": dict(sorted(counts.items())), "files": files}
-    (out_dir / "series_manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 
 
