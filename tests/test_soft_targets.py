@@ -281,3 +281,14 @@ def test_series_files_ingest_and_link_end_to_end(tmp_path):
     for rule, r in res.items():
         if r["planted"]:
             assert r["recall"] >= 0.95 and r["precision"] >= 0.95, (rule, r)
+
+
+def test_peer_quantile_leaves_the_filing_itself_out():
+    from etl.check.rules_soft import _quantile
+
+    values = sorted([80.0, 95.0, 95.0, 96.0, 97.0, 98.0, 99.5])
+    for k in range(len(values)):
+        rest = values[:k] + values[k + 1:]
+        for q in (0.25, 0.5, 0.75):
+            assert _quantile(values, q, skip=k) == pytest.approx(_quantile(rest, q))
+    assert _quantile([1.0, 2.0, 3.0, 4.0, 5.0], 0.25) == 2.0

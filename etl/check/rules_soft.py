@@ -141,12 +141,17 @@ def _always_exceeded(filings, ctx):
                         for c in chain)
 
 
-def _quantile(values: list[float], q: float) -> float:
-    v = sorted(values)
-    pos = (len(v) - 1) * q
+def _quantile(v: list[float], q: float, skip: int | None = None) -> float:
+    """Linear-interpolated quantile of the sorted list v, leaving out position `skip` (O(1), no copy)."""
+    n = len(v) - (skip is not None)
+
+    def at(k: int) -> float:
+        return v[k + 1] if skip is not None and k >= skip else v[k]
+
+    pos = (n - 1) * q
     lo = int(pos)
-    hi = min(lo + 1, len(v) - 1)
-    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
+    hi = min(lo + 1, n - 1)
+    return at(lo) + (at(hi) - at(lo)) * (pos - lo)
 
 
 @rule("SOFT_PEER_OUTLIER", "soft", "info", "指标值明显低于同类单位", scope="corpus", example="ex_soft_peers")
@@ -171,21 +176,26 @@ def _peer_outlier(filings, ctx):
     for (key, unit, year, _), by_series in groups.items():
         if len(by_series) - 1 < n_min:
             continue
-        for sid, first in by_series.items():
-            peers = [p.target for other, p in by_series.items() if other != sid]
+        ranked = sorted(by_series.items(), key=lambda kv: kv[1].target)
+        values = [o.target for _, o in ranked]
+        for k, (sid, first) in enumerate(ranked):
+            n_peers = len(values) - 1
             better = _better(first, idx)
-            bound = _quantile(peers, q if better == "ge" else 1 - q)
+            bound = _quantile(values, q if better == "ge" else 1 - q, skip=k)
             # rates differ by points (≤1% against ≤1.5% is no outlier); other units by a share
             gap = points if unit == "%" else abs(bound) * margin
             low = first.target < bound - gap if better == "ge" else first.target > bound + gap
             if not low:
                 continue
+            lo_v = values[1] if k == 0 else values[0]
+            hi_v = values[-2] if k == len(values) - 1 else values[-1]
+            pct = int(round(q * 100)) if better == "ge" else int(round((1 - q) * 100))
             for o in _series_rows(idx, sid, year, key, unit):
                 yield o.fi, o.ind.seq, (
-                    f"{row_label(o.ind)}{year}年指标值{show(o.ind.target)}，同省同年度另有 {len(peers)} 个单位或项目设置了同一指标，"
-                    f"其指标值的{'第25百分位' if better == 'ge' else '第75百分位'}为 {_num(bound, unit)}"
-                    f"（中位数 {_num(_quantile(peers, 0.5), unit)}）；指标值明显{'低于' if better == 'ge' else '高于'}同类单位，目标偏软。"
-                ), f"本单位={_num(o.target, unit)}（{idx.where(o)}）；同类 {len(peers)} 个：P{int(q * 100) if better == 'ge' else int((1 - q) * 100)}={_num(bound, unit)}，最小={_num(min(peers), unit)}，最大={_num(max(peers), unit)}"
+                    f"{row_label(o.ind)}{year}年指标值{show(o.ind.target)}，同省同年度另有 {n_peers} 个单位或项目设置了同一指标，"
+                    f"其指标值的第{pct}百分位为 {_num(bound, unit)}（中位数 {_num(_quantile(values, 0.5, skip=k), unit)}）；"
+                    f"指标值明显{'低于' if better == 'ge' else '高于'}同类单位，目标偏软。"
+                ), f"本单位={_num(o.target, unit)}（{idx.where(o)}）；同类 {n_peers} 个：P{pct}={_num(bound, unit)}，最小={_num(lo_v, unit)}，最大={_num(hi_v, unit)}"
 
 
 def _series_rows(idx: SeriesIndex, sid: str, year, key: str, unit):

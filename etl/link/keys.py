@@ -52,8 +52,12 @@ def _fold_name(name: str, synonyms: tuple[tuple[str, str], ...]) -> str:
 
 
 def _synonyms(settings) -> tuple[tuple[str, str], ...]:
-    pairs = [(fold_text(k), fold_text(v)) for k, v in settings.synonyms.items()]
-    return tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
+    got = getattr(settings, "_synonym_pairs", None)  # folded once per settings object
+    if got is None:
+        pairs = [(fold_text(k), fold_text(v)) for k, v in settings.synonyms.items()]
+        got = tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
+        settings._synonym_pairs = got
+    return got
 
 
 def fold_name(name: str | None, settings) -> str:

@@ -80,7 +80,9 @@ def _text(spec: _Spec, v: float, target: bool) -> str:
 
 def _series(seed: int, counties: int, departments: int) -> list[_Series]:
     out = []
-    for city, county, code in V.COUNTIES[:counties]:
+    # counties from the end of the list: the main sample corpus takes them from the start, and the two
+    # must not share departments (their filings would join each other's series)
+    for city, county, code in V.COUNTIES[::-1][:counties]:
         rng = random.Random(f"{seed}:series:{code}")
         for dept in rng.sample(V.DEPARTMENTS, k=min(departments, len(V.DEPARTMENTS))):
             projects = rng.sample(dept["projects"], k=min(len(dept["projects"]), rng.choice([1, 2, 2])))
