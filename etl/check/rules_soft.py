@@ -39,7 +39,7 @@ def _softer(a: float, b: float, better: str, settings: Settings) -> bool:
 
 
 def _judged(o: Obs, idx: SeriesIndex) -> bool:
-    return idx.judged(o) and idx.unit_family(o) not in idx.settings.soft("skip_unit_families", ["money"])
+    return o.judged and o.family not in idx.skip_families
 
 
 def _year(idx: SeriesIndex, o: Obs) -> str:

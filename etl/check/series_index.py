@@ -32,6 +32,8 @@ class Obs:
     actual: float | None
     unit: str | None  # canonical unit of the target
     actual_unit: str | None
+    family: str  # unit family of the target (etl.link.keys.unit_family)
+    judged: bool  # a numeric target of a named indicator, not a satisfaction survey
 
 
 def _where(f: Filing, ind: Indicator) -> str:
@@ -43,6 +45,8 @@ class SeriesIndex:
     def __init__(self, filings: list[Filing], settings: Settings):
         self.filings = filings
         self.settings = settings
+        self.skip_words = list(settings.soft("skip_name_words", []))
+        self.skip_families = set(settings.soft("skip_unit_families", ["money"]))
         self.members: list[Member | None] = assign_series(filings, settings)
         self.links: list[Link] = year_links(filings, self.members)
         self.rows: list[list[Obs]] = [[self._obs(i, f, ind) for ind in f.indicators] for i, f in enumerate(filings)]
@@ -61,16 +65,18 @@ class SeriesIndex:
             ind.actual_m = parse_measure(ind.actual)
         t = canonical(ind.target_m, self.settings)
         a = canonical(ind.actual_m, self.settings) if f.doc_kind in SELF_EVAL_KINDS else None
+        name = ftext(ind.name)
+        judged = t is not None and bool(name) and not any(w in name for w in self.skip_words)
         return Obs(i, ind, indicator_key(ind, self.settings), direction(ind, self.settings),
-                   t[0] if t else None, a[0] if a else None, t[1] if t else None, a[1] if a else None)
+                   t[0] if t else None, a[0] if a else None, t[1] if t else None, a[1] if a else None,
+                   unit_family(ind.target_m.unit if ind.target_m else None, self.settings), judged)
 
     def where(self, o: Obs) -> str:
         return _where(self.filings[o.fi], o.ind)
 
     def judged(self, o: Obs) -> bool:
         """A row whose target the soft rules judge: a number, a named indicator, not a satisfaction survey."""
-        name = ftext(o.ind.name)
-        return o.target is not None and bool(name) and not any(w in name for w in self.settings.soft("skip_name_words", []))
+        return o.judged
 
     def last_year(self, o: Obs) -> Obs | None:
         """The same indicator (key) in the series' filing of the year before, with a comparable target."""
@@ -81,4 +87,4 @@ class SeriesIndex:
         return None
 
     def unit_family(self, o: Obs) -> str:
-        return unit_family(o.ind.target_m.unit if o.ind.target_m else None, self.settings)
+        return o.family

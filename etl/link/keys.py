@@ -76,22 +76,31 @@ def fold_project(name: str | None) -> str:
     return s[:-2] if s.endswith("项目") and len(s) > 2 else s
 
 
+def _families(settings) -> dict[str, str]:
+    got = getattr(settings, "_unit_families", None)  # read once per settings object
+    if got is None:
+        got = {u: "time" for u in settings.words("unit_families", "time")}
+        got.update({u: "money" for u in settings.words("units", "money")})
+        got.update({u: "%" for u in settings.words("units", "percent") + ["百分比"]})
+        settings._unit_families = got
+    return got
+
+
 def unit_family(unit: str | None, settings) -> str:
     """'%', 'money', 'time', 'count', or '' when the target has no unit (a text target)."""
     if not unit:
         return ""
-    if unit in settings.words("units", "percent") or unit == "百分比":
-        return "%"
-    if unit in settings.words("units", "money"):
-        return "money"
-    if unit in settings.words("unit_families", "time"):
-        return "time"
-    return "count"
+    return _families(settings).get(unit, "count")
 
 
 def indicator_key(ind: Indicator, settings) -> str:
     m = ind.target_m
-    return f"{fold_level2(ind.level2)}|{fold_name(ind.name, settings)}|{unit_family(m.unit if m else None, settings)}"
+    return f"{_fold_level2(ind.level2 or '')}|{fold_name(ind.name, settings)}|{unit_family(m.unit if m else None, settings)}"
+
+
+@lru_cache(maxsize=10_000)
+def _fold_level2(level2: str) -> str:
+    return fold_level2(level2)
 
 
 def canonical(m: Measure | None, settings) -> tuple[float, str] | None:
