@@ -643,17 +643,20 @@ def ingest_log(db: Path, limit: int = 500) -> pd.DataFrame:
 def indicator_history(db: Path, filing_id: str, limit: int = 500) -> pd.DataFrame:
     """Each indicator of the filing in the earlier filings of its series (same department or project,
     same indicator key), latest year first, with the filing to open."""
+    # the series is looked up first, so the earlier rows are found by a constant (series_id) filter
     return run(db, """
-        SELECT k.seq, i.name, p.year, pi.target, pi.actual, pf.doc_kind, p.filing_id, pf.source_file,
-               coalesce(pi.src_where, '第' || p.seq || '行') AS src_where
-        FROM indicator_keys k
-        JOIN indicators i ON i.filing_id = k.filing_id AND i.seq = k.seq
-        JOIN indicator_keys p ON p.series_id = k.series_id AND p.key = k.key AND p.year < k.year
-        JOIN indicators pi ON pi.filing_id = p.filing_id AND pi.seq = p.seq
-        JOIN filings pf ON pf.filing_id = p.filing_id
-        WHERE k.filing_id = ?
-        ORDER BY k.seq, p.year DESC, pf.doc_kind, p.filing_id LIMIT ?
-    """, [filing_id, int(limit)])
+        WITH me AS (SELECT seq, series_id, key, year FROM indicator_keys WHERE filing_id = ?),
+             past AS (SELECT p.* FROM indicator_keys p
+                      WHERE p.series_id = (SELECT any_value(series_id) FROM me) AND p.year < (SELECT any_value(year) FROM me)),
+             hits AS (SELECT me.seq, p.filing_id, p.seq AS pseq, p.year FROM me JOIN past p ON p.key = me.key)
+        SELECT h.seq, i.name, h.year, pi.target, pi.actual, pf.doc_kind, h.filing_id, pf.source_file,
+               coalesce(pi.src_where, '第' || h.pseq || '行') AS src_where
+        FROM hits h
+        JOIN indicators i ON i.filing_id = ? AND i.seq = h.seq
+        JOIN indicators pi ON pi.filing_id = h.filing_id AND pi.seq = h.pseq
+        JOIN filings pf ON pf.filing_id = h.filing_id
+        ORDER BY h.seq, h.year DESC, pf.doc_kind, h.filing_id LIMIT ?
+    """, [filing_id, filing_id, int(limit)])
 
 
 def filing_earlier_years(db: Path, filing_id: str) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from etl import check
 from etl.check.series_index import SeriesIndex
-from etl.link.tables import build_indices, write_keys_and_links
+from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
 from etl.load.readback import _loc, _measure, read_filings
 from etl.load.schema import fill_reason_texts
@@ -42,8 +42,9 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
             for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters"):
                 con.execute(f"DELETE FROM {table}")  # our own table names, not data
             fill_reason_texts(con)  # databases made before the table existed get it filled here
-            store.write_derived(con, findings + copies + soft, metrics, reasons)
+            store.write_derived(con, findings + copies, metrics, reasons)
             _write_clusters(con, clusters)
+            write_findings(con, soft)
             write_keys_and_links(con, filings, series)
             build_indices(con)
             con.execute("COMMIT")
@@ -141,7 +142,7 @@ def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(ids))})", ids)
-            store.write_derived(con, soft, [], [])
+            write_findings(con, soft)
             write_keys_and_links(con, filings, series)
             build_indices(con)
             con.execute("COMMIT")
