@@ -87,7 +87,7 @@ def _lowered(filings, ctx):
         ), f"本年指标值={_num(o.target, o.unit)}（{idx.where(o)}）；上年指标值={_num(p.target, p.unit)}（{idx.where(p)}）"
 
 
-@rule("SOFT_TARGET_BELOW_LAST_ACTUAL", "soft", "warning", "指标值低于上年实际完成值", scope="corpus",
+@rule("SOFT_TARGET_BELOW_LAST_ACTUAL", "soft", "info", "指标值低于上年实际完成值", scope="corpus",
       example="ex_soft_lowered")
 def _below_last_actual(filings, ctx):
     """This year's target is easier than what the same department or project already achieved on the same
