@@ -11,6 +11,7 @@ for script, args in [
     ("ingest_bench.py", []),
     ("roundtrip.py", ["--counties", "3", "--departments", "6"]),
     ("dashboard_bench.py", []),
+    ("soft_targets_bench.py", []),
 ]:
     print(f"\n== {script} ==", flush=True)
     subprocess.run([sys.executable, str(HERE / script), *args], check=True)
