@@ -292,3 +292,13 @@ def test_peer_quantile_leaves_the_filing_itself_out():
         for q in (0.25, 0.5, 0.75):
             assert _quantile(values, q, skip=k) == pytest.approx(_quantile(rest, q))
     assert _quantile([1.0, 2.0, 3.0, 4.0, 5.0], 0.25) == 2.0
+
+
+def test_links_per_filing_are_bounded_and_self_evaluations_come_first():
+    last = [target(2022, [("数量指标", "受益学生", "≥100人")], fid=f"t22-{k}") for k in range(8)]
+    last.append(evals(2022, [("数量指标", "受益学生", "≥100人", "100人")], fid="zz-e22"))
+    now = target(2023, [("数量指标", "受益学生", "≥100人")], fid="t23")
+    fs = last + [now]
+    members = assign_series(fs, S)
+    prev = [fs[k.prev].filing_id for k in year_links(fs, members, max_prev=3) if fs[k.filing].filing_id == "t23"]
+    assert prev == ["zz-e22", "t22-0", "t22-1"]

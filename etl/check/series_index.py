@@ -48,7 +48,7 @@ class SeriesIndex:
         self.skip_words = list(settings.soft("skip_name_words", []))
         self.skip_families = set(settings.soft("skip_unit_families", ["money"]))
         self.members: list[Member | None] = assign_series(filings, settings)
-        self.links: list[Link] = year_links(filings, self.members)
+        self.links: list[Link] = year_links(filings, self.members, settings.soft("max_links_per_filing", 6))
         self.rows: list[list[Obs]] = [[self._obs(i, f, ind) for ind in f.indicators] for i, f in enumerate(filings)]
         self.prev: dict[int, list[int]] = defaultdict(list)
         for link in self.links:

@@ -96,16 +96,23 @@ def assign_series(filings: list[Filing], settings) -> list[Member | None]:
     return out
 
 
-def year_links(filings: list[Filing], members: list[Member | None]) -> list[Link]:
-    """Each filing to the filings of its series one year earlier."""
+_EVAL_FIRST = {"project_self_eval": 0, "dept_self_eval": 0, "project_target": 1, "dept_target": 1}
+
+
+def year_links(filings: list[Filing], members: list[Member | None], max_prev: int = 6) -> list[Link]:
+    """Each filing to the filings of its series one year earlier: self-evaluations first (they carry the
+    actuals), at most `max_prev` of them (a series holds two or three filings a year; more are copies
+    of one table in several files, and linking each to each would grow with their square)."""
     by_series_year: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, m in enumerate(members):
         if m is not None:
             by_series_year[(m.series_id, filings[i].year)].append(i)
+    for group in by_series_year.values():
+        group.sort(key=lambda j: (_EVAL_FIRST.get(filings[j].doc_kind, 2), filings[j].filing_id or "", j))
     out = []
     for i, m in enumerate(members):
         if m is None:
             continue
-        for j in by_series_year.get((m.series_id, filings[i].year - 1), []):
+        for j in by_series_year.get((m.series_id, filings[i].year - 1), [])[:max_prev]:
             out.append(Link(i, j, m.match, m.similarity))
     return out
