@@ -72,9 +72,9 @@ def sample(
     out: Path = typer.Argument(Path("data/sample"), help="folder to write the corpus into"),
     seed: int = typer.Option(2024, help="random seed (same seed, same bytes)"),
 ) -> None:
-    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest."""
+    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest, and the multi-year
+    series with planted soft targets in DIR/series."""
     from etl.sample.generate import generate_corpus
-
     from etl.sample.series import write_series
 
     manifest_path = out / "manifest.json"
