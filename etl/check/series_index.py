@@ -20,7 +20,7 @@ from .values import ftext
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval")
 
 
-@dataclass
+@dataclass(slots=True)  # one per indicator row: a million on a large database
 class Obs:
     """One indicator row as the cross-year rules see it."""
 

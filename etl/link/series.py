@@ -25,14 +25,14 @@ from .keys import fold_project, fold_text
 PROJECT_KINDS = ("project_target", "project_self_eval")
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     series_id: str
     match: str  # how the filing joined its series: dept, code, name, fuzzy, first
     similarity: float  # 0..1 (1 for code / name / dept)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     filing: int  # index into the filings list
     prev: int
