@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl import check
+from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
 from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
-from etl.load.readback import _loc, _measure, read_filings
+from etl.load.readback import _measure, read_filings
 from etl.load.schema import fill_reason_texts
-from etl.records import Filing, Indicator
+from etl.records import Filing, Indicator, Loc
 
 
 def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int, int]:
@@ -102,32 +103,29 @@ def _soft_rule_ids() -> list[str]:
     return [r.id for r in check.REGISTRY.values() if r.scope == "corpus" and r.family == "soft"]
 
 
-def _soft_inputs(con) -> list[Filing]:
+def _soft_inputs(con, chunk: int = 50_000) -> list[Filing]:
     """What the cross-year and peer rules read (who, where, when, which indicator rows with their
-    measures and provenance): one query, lighter than a full read-back."""
-    rows = con.execute("""
-        SELECT f.filing_id, f.source_file, f.doc_kind, f.province, f.city, f.county, f.department, f.year,
-               f.project, f.project_code,
-               list({'seq': i.seq, 'level1': i.level1, 'level2': i.level2, 'name': i.name, 'target': i.target,
-                     'actual': i.actual, 'target_op': i.target_op, 'target_num': i.target_num,
-                     'target_unit': i.target_unit, 'actual_op': i.actual_op, 'actual_num': i.actual_num,
-                     'actual_unit': i.actual_unit, 'src_page': i.src_page, 'src_sheet': i.src_sheet,
-                     'src_table': i.src_table, 'src_row': i.src_row, 'src_line_start': i.src_line_start,
-                     'src_line_end': i.src_line_end} ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL)
-        FROM filings f LEFT JOIN indicators i ON i.filing_id = f.filing_id
-        GROUP BY ALL ORDER BY f.filing_id
-    """).fetchall()
-    out = []
-    for fid, src, kind, prov, city, county, dept, year, project, code, inds in rows:
-        out.append(Filing(
-            doc_kind=kind, filing_id=fid, source_file=src, province=prov, city=city, county=county, department=dept,
-            year=year, project=project, project_code=code,
-            indicators=[Indicator(seq=r["seq"], level1=r["level1"], level2=r["level2"], name=r["name"],
-                                  target=r["target"], actual=r["actual"],
-                                  target_m=_measure(r["target_op"], r["target_num"], r["target_unit"], r["target"]),
-                                  actual_m=_measure(r["actual_op"], r["actual_num"], r["actual_unit"], r["actual"]),
-                                  loc=_loc(r)) for r in inds or []]))
-    return out
+    measures and provenance), the rows fetched in chunks: no copy of the whole table in between."""
+    filings: dict[str, Filing] = {}
+    for fid, src, kind, prov, city, county, dept, year, project, code in con.execute("""
+            SELECT filing_id, source_file, doc_kind, province, city, county, department, year, project, project_code
+            FROM filings ORDER BY filing_id""").fetchall():
+        filings[fid] = Filing(doc_kind=kind, filing_id=fid, source_file=src, province=prov, city=city, county=county,
+                              department=dept, year=year, project=project, project_code=code)
+    cur = con.execute("""
+        SELECT filing_id, seq, level1, level2, name, target, actual, target_op, target_num, target_unit,
+               actual_op, actual_num, actual_unit, src_page, src_sheet, src_table, src_row, src_line_start, src_line_end
+        FROM indicators ORDER BY filing_id, seq""")
+    while rows := cur.fetchmany(chunk):
+        for (fid, seq, l1, l2, name, target, actual, t_op, t_num, t_unit, a_op, a_num, a_unit,
+             page, sheet, table, row, line0, line1) in rows:
+            f = filings.get(fid)
+            if f is not None:
+                f.indicators.append(Indicator(
+                    seq=seq, level1=l1, level2=l2, name=name, target=target, actual=actual,
+                    target_m=_measure(t_op, t_num, t_unit, target), actual_m=_measure(a_op, a_num, a_unit, actual),
+                    loc=Loc(page=page, sheet=sheet, table=table, row=row, line_start=line0, line_end=line1)))
+    return list(filings.values())
 
 
 def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
@@ -137,16 +135,15 @@ def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
     with store.writer(db_path) as con:
         filings = _soft_inputs(con)
         series = SeriesIndex(filings, settings)
-        soft = check.soft_findings(filings, settings, series)
         ids = _soft_rule_ids()
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(ids))})", ids)
-            write_findings(con, soft)
+            n = write_findings(con, iter_soft_findings(filings, settings, series))
             write_keys_and_links(con, filings, series)
             build_indices(con)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-    return len(soft)
+    return n

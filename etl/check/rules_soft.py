@@ -272,15 +272,18 @@ class _Ctx:
         self.series = series
 
 
-def soft_findings(filings: list[Filing], settings: Settings | None = None,
-                  series: SeriesIndex | None = None) -> list[Finding]:
-    """Findings of the corpus rules of family 'soft' (cross-year and peer comparisons)."""
+def iter_soft_findings(filings: list[Filing], settings: Settings | None = None, series: SeriesIndex | None = None):
+    """Findings of the corpus rules of family 'soft' (cross-year and peer comparisons), one at a time."""
     ctx = _Ctx(settings or load_settings(), series)
-    out: list[Finding] = []
     for r in REGISTRY.values():
         if r.scope != "corpus" or r.family != "soft":
             continue
         for i, seq, message, evidence in r.fn(filings, ctx):
-            out.append(Finding(rule=r.id, family=r.family, severity=r.severity, message=message,
-                               indicator_seq=seq, filing_id=filings[i].filing_id, evidence=evidence))
-    return out
+            yield Finding(rule=r.id, family=r.family, severity=r.severity, message=message,
+                          indicator_seq=seq, filing_id=filings[i].filing_id, evidence=evidence)
+
+
+def soft_findings(filings: list[Filing], settings: Settings | None = None,
+                  series: SeriesIndex | None = None) -> list[Finding]:
+    """Findings of the corpus rules of family 'soft' (cross-year and peer comparisons)."""
+    return list(iter_soft_findings(filings, settings, series))

@@ -41,27 +41,38 @@ def write_keys_and_links(con, filings: list[Filing], index) -> tuple[int, int]:
     """Replace indicator_keys and filing_links from a SeriesIndex over `filings`. Inside the caller's transaction."""
     con.execute("DELETE FROM indicator_keys")
     con.execute("DELETE FROM filing_links")
-    keys = []
+    keys, n_keys = [], 0
     for i, f in enumerate(filings):
         m = index.members[i]
         for o in index.rows[i]:
             keys.append([f.filing_id, o.ind.seq, m.series_id if m else None, f.year, o.key,
                          fold_name(o.ind.name, index.settings), o.family, o.target, o.unit, o.actual,
                          fold_text(o.ind.target) or None])
+        if len(keys) >= 100_000:  # in chunks: a million rows as Python lists would cost gigabytes
+            insert_frame(con, "indicator_keys", _KEY_COLS, keys)
+            n_keys, keys = n_keys + len(keys), []
     insert_frame(con, "indicator_keys", _KEY_COLS, keys)
+    n_keys += len(keys)
     links = [[filings[k.filing].filing_id, filings[k.prev].filing_id, index.members[k.filing].series_id,
               filings[k.filing].year, filings[k.prev].year, k.match, k.similarity] for k in index.links]
     insert_frame(con, "filing_links", _LINK_COLS, links)
-    return len(keys), len(links)
+    return n_keys, len(links)
 
 
 _FINDING_COLS = ["filing_id", "indicator_seq", "rule", "family", "severity", "message", "evidence"]
 
 
-def write_findings(con, findings) -> None:
-    """Findings in bulk (the soft rules give tens of thousands on a large database)."""
-    insert_frame(con, "findings", _FINDING_COLS, [[x.filing_id, x.indicator_seq, x.rule, x.family, x.severity,
-                                                   x.message, x.evidence] for x in findings])
+def write_findings(con, findings, chunk: int = 50_000) -> int:
+    """Findings in bulk, `chunk` at a time (the soft rules give hundreds of thousands on a large database;
+    an iterator is never held whole)."""
+    n, rows = 0, []
+    for x in findings:
+        rows.append([x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence])
+        if len(rows) >= chunk:
+            insert_frame(con, "findings", _FINDING_COLS, rows)
+            n, rows = n + len(rows), []
+    insert_frame(con, "findings", _FINDING_COLS, rows)
+    return n + len(rows)
 
 
 # County = the most specific place printed; a department is one within its county.
