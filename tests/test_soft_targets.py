@@ -302,3 +302,32 @@ def test_links_per_filing_are_bounded_and_self_evaluations_come_first():
     members = assign_series(fs, S)
     prev = [fs[k.prev].filing_id for k in year_links(fs, members, max_prev=3) if fs[k.filing].filing_id == "t23"]
     assert prev == ["zz-e22", "t22-0", "t22-1"]
+
+
+def test_a_later_ingest_links_the_new_year_to_what_was_loaded_before(tmp_path):
+    """Last year's files loaded first, this year's in a second run: the second run links and checks them."""
+    import shutil
+
+    from etl.pipeline import ingest_paths
+    from etl.sample.series import write_series
+
+    manifest = write_series(tmp_path / "all", counties=1, departments=5, years=(2022, 2023), formats=("txt",))
+    for fl in manifest["files"]:
+        year = fl["filings"][0]["year"]
+        (tmp_path / str(year)).mkdir(exist_ok=True)
+        shutil.copy(tmp_path / "all" / fl["file"], tmp_path / str(year) / fl["file"])
+    db = tmp_path / "two_runs.duckdb"
+    ingest_paths([tmp_path / "2022"], db, workers=1)
+    with store.writer(db) as con:
+        assert con.execute("SELECT count(*) FROM filing_links").fetchone()[0] == 0
+    ingest_paths([tmp_path / "2023"], db, workers=1)
+    n_2023 = sum(len(fl["filings"]) for fl in manifest["files"] if fl["filings"][0]["year"] == 2023)
+    with store.writer(db) as con:
+        linked = con.execute("SELECT count(DISTINCT filing_id) FROM filing_links WHERE year = 2023 AND prev_year = 2022").fetchone()[0]
+        assert linked == n_2023
+        planted = {(x["doc_kind"], x["project"], r["name"]) for fl in manifest["files"] for x in fl["filings"]
+                   if x["year"] == 2023 for r in x["indicators"] if "soft_below_last_actual" in r["defects"]}
+        found = set(con.execute("""SELECT f.doc_kind, f.project, i.name FROM findings x JOIN filings f USING (filing_id)
+                                   JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
+                                   WHERE x.rule = 'SOFT_TARGET_BELOW_LAST_ACTUAL'""").fetchall())
+        assert planted and found == planted
