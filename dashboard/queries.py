@@ -636,3 +636,51 @@ def ingest_log(db: Path, limit: int = 500) -> pd.DataFrame:
         SELECT ingested_at, source_file, status, filings, error, seconds, run_id
         FROM ingest_log ORDER BY ingested_at DESC, source_file LIMIT ?
     """, [int(limit)])
+
+
+# ----------------------------------------------------------------- soft targets and earlier years (etl/link)
+
+def indicator_history(db: Path, filing_id: str, limit: int = 500) -> pd.DataFrame:
+    """Each indicator of the filing in the earlier filings of its series (same department or project,
+    same indicator key), latest year first, with the filing to open."""
+    # the series is looked up first, so the earlier rows are found by a constant (series_id) filter
+    return run(db, """
+        WITH me AS (SELECT seq, series_id, key, year FROM indicator_keys WHERE filing_id = ?),
+             past AS (SELECT p.* FROM indicator_keys p
+                      WHERE p.series_id = (SELECT any_value(series_id) FROM me) AND p.year < (SELECT any_value(year) FROM me)),
+             hits AS (SELECT me.seq, p.filing_id, p.seq AS pseq, p.year FROM me JOIN past p ON p.key = me.key)
+        SELECT h.seq, i.name, h.year, pi.target, pi.actual, pf.doc_kind, h.filing_id, pf.source_file,
+               coalesce(pi.src_where, '第' || h.pseq || '行') AS src_where
+        FROM hits h
+        JOIN indicators i ON i.filing_id = ? AND i.seq = h.seq
+        JOIN indicators pi ON pi.filing_id = h.filing_id AND pi.seq = h.pseq
+        JOIN filings pf ON pf.filing_id = h.filing_id
+        ORDER BY h.seq, h.year DESC, pf.doc_kind, h.filing_id LIMIT ?
+    """, [filing_id, filing_id, int(limit)])
+
+
+def filing_earlier_years(db: Path, filing_id: str) -> pd.DataFrame:
+    """The filings of the same department or project a year earlier, and how they were matched."""
+    return run(db, """
+        SELECT l.prev_year AS year, pf.doc_kind, pf.project, l.match, l.similarity, l.prev_filing_id AS filing_id,
+               pf.source_file
+        FROM filing_links l JOIN filings pf ON pf.filing_id = l.prev_filing_id
+        WHERE l.filing_id = ? ORDER BY pf.doc_kind, l.prev_filing_id
+    """, [filing_id])
+
+
+def soft_indices(db: Path, f: Filters, grain: str = "county", limit: int = 200) -> pd.DataFrame:
+    """Per county (grain 'county') or department: share of soft targets, money-weighted score inflation
+    (self-score minus re-score), share of indicators carried over unchanged from last year.
+    Built over all years (table soft_indices); the place and department filters apply."""
+    conds, params = ["s.grain = ?"], [grain if grain in ("county", "department") else "county"]
+    for col, val in (("province", f.province), ("city", f.city), ("place", f.county), ("department", f.department)):
+        if val:
+            conds.append(f"s.{col} = ?")
+            params.append(val)
+    return run(db, f"""
+        SELECT s.place, s.department, s.filings, s.judged_rows, s.soft_rows, s.soft_share, s.inflation_index,
+               s.money, s.linked_rows, s.carried_share
+        FROM soft_indices s WHERE {" AND ".join(conds)}
+        ORDER BY s.soft_share DESC NULLS LAST, s.filings DESC, s.place, s.department LIMIT ?
+    """, params + [int(limit)])

@@ -74,15 +74,21 @@ def sample(
     out: Path = typer.Argument(Path("data/sample"), help="folder to write the corpus into"),
     seed: int = typer.Option(2024, help="random seed (same seed, same bytes)"),
 ) -> None:
-    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest."""
+    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest, and the multi-year
+    series with planted soft targets in DIR/series."""
     from etl.sample.generate import generate_corpus
+    from etl.sample.series import write_series
 
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         typer.echo(f"sample corpus already in {out}")
-        return
-    manifest = generate_corpus(out, seed=seed)
-    typer.echo(f"sample corpus written to {out}: {manifest.counts['files']} files, {manifest.counts['filings']} filings")
+    else:
+        manifest = generate_corpus(out, seed=seed)
+        typer.echo(f"sample corpus written to {out}: {manifest.counts['files']} files, {manifest.counts['filings']} filings")
+    # multi-year project series with planted soft targets (their own manifest, in a folder of their own)
+    if not (out / "series" / "manifest.json").exists():
+        series = write_series(out / "series")
+        typer.echo(f"soft-target series written to {out / 'series'}: {len(series['files'])} files")
 
 
 @app.command()

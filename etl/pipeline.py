@@ -249,4 +249,10 @@ def ingest_paths(
             refresh_copies(db_path)
         except Exception as exc:  # the filings are in; only the cross-filing comparison is missing
             summary.warnings.append(f"重复指标比对失败：{type(exc).__name__}: {exc}")
+        from etl.recheck import refresh_soft
+
+        try:  # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py)
+            refresh_soft(db_path)
+        except Exception as exc:  # the filings are in; only the cross-year comparison is missing
+            summary.warnings.append(f"跨年度指标比对失败：{type(exc).__name__}: {exc}")
     return summary

@@ -8,10 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from etl import check
+from etl.check.rules_soft import iter_soft_findings
+from etl.check.series_index import SeriesIndex
+from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
-from etl.load.readback import read_filings
+from etl.load.readback import _measure, read_filings
 from etl.load.schema import fill_reason_texts
-from etl.records import Filing, Indicator
+from etl.records import Filing, Indicator, Loc
 
 
 def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int, int]:
@@ -33,6 +36,8 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
                 if cat:
                     reasons.append((f.filing_id, ind.seq, cat))
         clusters, copies = check.copy_analysis(filings, settings)
+        series = SeriesIndex(filings, settings)
+        soft = check.soft_findings(filings, settings, series)
         con.execute("BEGIN TRANSACTION")
         try:
             for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters"):
@@ -40,11 +45,14 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
             fill_reason_texts(con)  # databases made before the table existed get it filled here
             store.write_derived(con, findings + copies, metrics, reasons)
             _write_clusters(con, clusters)
+            write_findings(con, soft)
+            write_keys_and_links(con, filings, series)
+            build_indices(con)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
             raise
-    return len(filings), len(findings) + len(copies)
+    return len(filings), len(findings) + len(copies) + len(soft)
 
 
 def _copy_inputs(con) -> list[Filing]:
@@ -87,3 +95,55 @@ def _write_clusters(con, clusters) -> None:
     rows = [[k + 1, fid, sim] for k, members in enumerate(clusters) for fid, sim in members]
     if rows:
         con.executemany("INSERT INTO copy_clusters VALUES (?, ?, ?)", rows)
+
+
+# --------------------------------------------------------------- soft targets and cross-year links
+
+def _soft_rule_ids() -> list[str]:
+    return [r.id for r in check.REGISTRY.values() if r.scope == "corpus" and r.family == "soft"]
+
+
+def _soft_inputs(con, chunk: int = 50_000) -> list[Filing]:
+    """What the cross-year and peer rules read (who, where, when, which indicator rows with their
+    measures and provenance), the rows fetched in chunks: no copy of the whole table in between."""
+    filings: dict[str, Filing] = {}
+    for fid, src, kind, prov, city, county, dept, year, project, code in con.execute("""
+            SELECT filing_id, source_file, doc_kind, province, city, county, department, year, project, project_code
+            FROM filings ORDER BY filing_id""").fetchall():
+        filings[fid] = Filing(doc_kind=kind, filing_id=fid, source_file=src, province=prov, city=city, county=county,
+                              department=dept, year=year, project=project, project_code=code)
+    cur = con.execute("""
+        SELECT filing_id, seq, level1, level2, name, target, actual, target_op, target_num, target_unit,
+               actual_op, actual_num, actual_unit, src_page, src_sheet, src_table, src_row, src_line_start, src_line_end
+        FROM indicators ORDER BY filing_id, seq""")
+    while rows := cur.fetchmany(chunk):
+        for (fid, seq, l1, l2, name, target, actual, t_op, t_num, t_unit, a_op, a_num, a_unit,
+             page, sheet, table, row, line0, line1) in rows:
+            f = filings.get(fid)
+            if f is not None:
+                f.indicators.append(Indicator(
+                    seq=seq, level1=l1, level2=l2, name=name, target=target, actual=actual,
+                    target_m=_measure(t_op, t_num, t_unit, target), actual_m=_measure(a_op, a_num, a_unit, actual),
+                    loc=Loc(page=page, sheet=sheet, table=table, row=row, line_start=line0, line_end=line1)))
+    return list(filings.values())
+
+
+def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
+    """Only the cross-year part (after an ingest): indicator keys, links between years, the soft-target
+    findings of the corpus rules and the indices. Returns the number of those findings."""
+    settings = check.load_settings(settings_path)
+    with store.writer(db_path) as con:
+        filings = _soft_inputs(con)
+        series = SeriesIndex(filings, settings)
+        ids = _soft_rule_ids()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(ids))})", ids)
+            n = write_findings(con, iter_soft_findings(filings, settings, series))
+            write_keys_and_links(con, filings, series)
+            build_indices(con)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return n

@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from etl.check import REGISTRY, copy_findings, load_settings, run_checks  # noqa: E402
+from etl.check import REGISTRY, corpus_findings, load_settings, run_checks  # noqa: E402
 from etl.check.examples import EXAMPLES  # noqa: E402
 from etl.check.reasons import CATEGORY_NAMES  # noqa: E402
 
@@ -25,6 +25,7 @@ FAMILY_TITLES = {
     "template": "template · 模板残留与错别字",
     "copying": "copying · 指标雷同",
     "parse": "parse · 读取",
+    "soft": "soft · 软目标与跨年比较",
 }
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -65,12 +66,12 @@ def render() -> str:
         for r in rules:
             build = EXAMPLES[r.example]
             ex = build()
-            found = copy_findings(ex) if r.scope == "corpus" else run_checks(ex)
+            found = corpus_findings(ex) if r.scope == "corpus" else run_checks(ex)
             hit = next((f for f in found if f.rule == r.id), None)
             doc = (build.__doc__ or "").strip().splitlines()[0] if build.__doc__ else ""
             out += [f"### `{r.id}` — {r.title}", "",
                     f"Family `{r.family}`, severity `{r.severity}` ({SEVERITY[r.severity]})."
-                    + (" Runs over the whole corpus (`copy_findings`)." if r.scope == "corpus" else ""), ""]
+                    + (" Runs over the whole corpus (`corpus_findings`)." if r.scope == "corpus" else ""), ""]
             fn_doc = (r.fn.__doc__ or "").strip()
             if fn_doc:
                 out += [fn_doc, ""]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.check import FAMILIES, REGISTRY, SEVERITIES, copy_findings, run_checks
+from etl.check import FAMILIES, REGISTRY, SEVERITIES, corpus_findings, run_checks
 from etl.check.examples import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def test_rule_ids_families_severities():
 def test_each_rule_fires_on_its_example_with_a_chinese_message(rule_id):
     r = REGISTRY[rule_id]
     ex = EXAMPLES[r.example]()
-    found = copy_findings(ex) if r.scope == "corpus" else run_checks(ex)
+    found = corpus_findings(ex) if r.scope == "corpus" else run_checks(ex)
     hits = [f for f in found if f.rule == rule_id]
     assert hits, f"{rule_id} gives nothing on {r.example}"
     for h in hits:

@@ -127,3 +127,20 @@ if not clusters.empty:
     st.subheader("指标雷同")
     st.write("这份填报的指标设置与其他填报高度相似：")
     ui.table(clusters, key="dt_clusters", name=f"填报{filing_id}_雷同", openable=False)
+
+# ---- earlier years: the same department's or project's filings a year before, and this filing's
+# indicators as filed in earlier years (tables filing_links and indicator_keys, built by etl/link)
+earlier = q.filing_earlier_years(db, filing_id)
+history = q.indicator_history(db, filing_id)
+if not earlier.empty or not history.empty:
+    st.subheader("往年情况")
+    if not earlier.empty:
+        st.write("同一部门或项目上一年度的填报（勾选一行即可打开）：")
+        how = {"dept": "同一部门", "code": "项目编码相同", "name": "项目名称相同", "fuzzy": "项目名称相近", "first": "项目名称相同"}
+        ui.table(earlier.assign(match=earlier["match"].map(lambda m: how.get(m, m)))
+                 .rename(columns={"match": "匹配方式", "similarity": "名称相似度"}),
+                 key="dt_earlier", name=f"填报{filing_id}_上年填报")
+    if not history.empty:
+        st.write("本表各指标在往年填报中的指标值和实际完成值（按指标类别、名称和单位匹配；勾选一行打开那份填报）：")
+        ui.table(history.rename(columns={"src_where": "往年来源位置"}), key="dt_history",
+                 name=f"填报{filing_id}_往年指标")

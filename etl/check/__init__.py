@@ -5,6 +5,8 @@
     classify_reason(text) -> 'R1'..'R9' | 'R0' (placeholder) | None
     copy_clusters(filings, settings=None) -> [[(filing_id, similarity), ...], ...]
     copy_findings(filings, settings=None) -> list[Finding]    (family 'copying')
+    soft_findings(filings, settings=None) -> list[Finding]    (family 'soft': cross-year and peer rules)
+    corpus_findings(filings, settings=None) -> list[Finding]  (every corpus rule)
     load_settings(path=None) -> Settings
     REGISTRY: {rule_id: Rule(id, family, severity, title, fn, scope, example)}
 """
@@ -14,10 +16,17 @@ from .copying import copy_analysis, copy_clusters, copy_findings
 from .metrics import filing_metrics
 from .reasons import CATEGORY_NAMES, classify_reason
 from .registry import FAMILIES, REGISTRY, SEVERITIES, Rule
+from .rules_soft import soft_findings
 from .run import run_checks
 from .settings import Settings, load_settings
 
 __all__ = [
     "run_checks", "filing_metrics", "classify_reason", "copy_analysis", "copy_clusters", "copy_findings", "load_settings",
-    "Settings", "REGISTRY", "Rule", "FAMILIES", "SEVERITIES", "CATEGORY_NAMES",
+    "soft_findings", "corpus_findings", "Settings", "REGISTRY", "Rule", "FAMILIES", "SEVERITIES", "CATEGORY_NAMES",
 ]
+
+
+def corpus_findings(filings, settings=None):
+    """Every corpus-scope rule over the given filings (copying, then soft)."""
+    settings = settings or load_settings()
+    return copy_findings(filings, settings) + soft_findings(filings, settings)

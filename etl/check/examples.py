@@ -417,6 +417,69 @@ def ex_copying() -> list[Filing]:
     return [a, b, c]
 
 
+# --- soft targets: cross-year and peer comparisons (lists of filings) -------------------------
+
+_KXC = "西部（重庆）科学城融媒体中心"
+
+
+def ex_soft_lowered() -> list[Filing]:
+    """seed 003's 2022 self-evaluation and a 2023 target table of the same department: its 2022 targets, with
+    上级安排的工作任务完成率 lowered from 100% to 95% and 联系非公人士及招商引资 from 58人 (58人 done) to 50人."""
+    last = seed003_selfeval()
+    this = seed003_target()
+    this.year, this.filing_id, this.source_file = 2023, "seed003-target-2023", "（示例）2023年部门整体支出绩效目标表"
+    for ind in this.indicators:
+        if ind.name == "上级安排的工作任务完成率":
+            ind.target, ind.target_m = "95%", parse_measure("95%")
+        elif ind.name == "联系非公人士及招商引资":
+            ind.target, ind.target_m = "50人", parse_measure("50人")
+    last.source_file = "data/seeds/003_483a086a129c8058.txt"
+    return [last, this]
+
+
+def _kxc(year: int, target: str, actual: str) -> Filing:
+    f = dept08_kxc()
+    f.department, f.year, f.filing_id = _KXC, year, f"dev-dept08-{year}"
+    f.source_file = f"dept_08_chongqing_kxc_rmt_selfeval（{year}年，示例改写）"
+    for ind in f.indicators:
+        if ind.name == "播发稿件数量":
+            ind.target, ind.actual = target, actual
+            ind.target_m, ind.actual_m = parse_measure(target), parse_measure(actual)
+    return f
+
+
+def ex_soft_exceeded() -> list[Filing]:
+    """dev dept_08's 播发稿件数量 (2859篇 published) with the target set to 1500篇, and the year before with
+    1500篇 set and 2400篇 published (the real target is 2200篇)."""
+    return [_kxc(2021, "1500篇", "2400篇"), _kxc(2022, "1500篇", "2859篇")]
+
+
+def ex_soft_peers() -> list[Filing]:
+    """seed 000 table 1 (新会员培训合格率 ≥95%) as filed by six departments of 正定县 in 2023 (targets 95–98%), and
+    by one more with the target set to ≥80%."""
+    out = []
+    for k, target in enumerate(["≥95%", "≥95%", "≥96%", "≥98%", "≥95%", "≥97%", "≥80%"]):
+        f = seed000_p1()
+        f.province, f.filing_id = "河北省", f"seed000-p1-peer{k}"
+        f.department = _DEPT_000 if k == 6 else f"正定县示例部门{k + 1}"
+        f.project = "新会员培训经费"
+        for ind in f.indicators:
+            if ind.name == "新会员培训合格率":
+                ind.target, ind.target_m = target, parse_measure(target)
+        out.append(f)
+    return out
+
+
+def ex_soft_full_score() -> Filing:
+    """seed 003's self-evaluation with every deduction given back and 总分 printed as 100: its 效益 rows still
+    read ≧92% done against ≧95% targets."""
+    f = seed003_selfeval()
+    for ind in f.indicators:
+        ind.score = ind.weight
+    f.total_score, f.filing_id = 100, "ex-full-score"
+    return f
+
+
 # which builder shows each rule (run by the docs generator and the tests)
 EXAMPLES = {
     "ex_selfeval_003": seed003_selfeval,
@@ -446,6 +509,7 @@ EXAMPLES = {
     "ex_satisfaction_not": proj13_zhaohua,
     "ex_cost_is_benefit": proj17_jiayuguan,
     "ex_stray_latin": proj17_jiayuguan,
+    "ex_soft_exec_low": dept08_kxc,
 }
 for _name in list(globals()):
     if _name.startswith("ex_") and _name not in EXAMPLES:

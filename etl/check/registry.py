@@ -2,8 +2,10 @@
 
 A rule function takes (filing, ctx) and yields (indicator_seq or None, message,
 evidence); the registry wraps each into a Finding with the rule's metadata, so a
-rule can only ever report under its own id. Corpus rules (copying) take a list of
-filings instead and are run by `copy_findings`, not by `run_checks`.
+rule can only ever report under its own id. Corpus rules take a list of filings
+instead and yield (filing index, indicator_seq, message, evidence); they are run
+by `copy_findings` (copying) and `soft_findings` (cross-year and peer rules),
+both by `corpus_findings`, never by `run_checks`.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import Callable, Iterable
 
 from etl.records import Finding
 
-FAMILIES = ("vague", "scoring", "reason", "category", "numbers", "copying", "template", "parse")
+FAMILIES = ("vague", "scoring", "reason", "category", "numbers", "copying", "template", "parse", "soft")
 SEVERITIES = ("error", "warning", "info")
 
 

@@ -128,6 +128,15 @@ class Settings:
         """Rows read with a parse_confidence below this get a PARSE_LOW_CONFIDENCE finding."""
         return float(self._get("parse", "low_confidence", default=0.5))
 
+    def soft(self, key: str, default):
+        """A setting of the [soft] table (cross-year and peer checks), typed like its default."""
+        value = self._get("soft", key, default=default)
+        return type(default)(value) if isinstance(default, (int, float)) and not isinstance(default, bool) else value
+
+    @property
+    def synonyms(self) -> dict[str, str]:
+        return dict(self._get("lexicon", "synonyms", default={}))
+
     def words(self, *keys) -> list[str]:
         return list(self._get("lexicon", *keys, default=[]))
 

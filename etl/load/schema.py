@@ -174,6 +174,54 @@ DDL = [
     )
     """,
     """
+    -- indicator identity (etl/link/keys.py): one row per indicator row; derived, rebuilt after each ingest
+    CREATE TABLE IF NOT EXISTS indicator_keys (
+        filing_id VARCHAR NOT NULL,
+        seq INTEGER NOT NULL,
+        series_id VARCHAR,       -- the department's or project's filings across years (etl/link/series.py)
+        year INTEGER,
+        key VARCHAR NOT NULL,    -- level-2 category | folded name | unit family
+        name_key VARCHAR,        -- the folded name alone
+        unit_family VARCHAR,     -- %, money, time, count, or '' for a text target
+        target_num DOUBLE,       -- in target_unit (money in 万元)
+        target_unit VARCHAR,
+        actual_num DOUBLE,       -- self-evaluations only
+        target_fold VARCHAR      -- the target as printed, folded: equal across years = carried over
+    )
+    """,
+    """
+    -- a filing and the filings of its series one year earlier
+    CREATE TABLE IF NOT EXISTS filing_links (
+        filing_id VARCHAR NOT NULL,
+        prev_filing_id VARCHAR NOT NULL,
+        series_id VARCHAR NOT NULL,
+        year INTEGER,
+        prev_year INTEGER,
+        match VARCHAR,           -- how the later filing joined the series: dept, code, name, fuzzy
+        similarity DOUBLE        -- of the project names (1 for code, name, dept)
+    )
+    """,
+    """
+    -- soft-target indices per county (department NULL) and per department (etl/link/tables.py)
+    CREATE TABLE IF NOT EXISTS soft_indices (
+        grain VARCHAR NOT NULL,  -- county, department
+        province VARCHAR,
+        city VARCHAR,
+        place VARCHAR NOT NULL,  -- county, else city, else province
+        department VARCHAR,
+        filings INTEGER,
+        indicators INTEGER,
+        judged_rows INTEGER,     -- rows with a numeric target
+        soft_rows INTEGER,       -- of those, flagged by a soft-target rule
+        soft_share DOUBLE,
+        money DOUBLE,            -- 万元 of the self-evaluations with a re-score
+        inflation_index DOUBLE,  -- self-score minus re-score, weighted by money
+        linked_rows INTEGER,     -- rows of filings with a filing of last year
+        carried_rows INTEGER,    -- of those, same key and same printed target as last year
+        carried_share DOUBLE
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS ingest_log (
         run_id VARCHAR NOT NULL,
         ingested_at TIMESTAMP NOT NULL,
@@ -192,6 +240,9 @@ INDEXES = [
     # the filing page looks findings and clusters up by filing
     "CREATE INDEX IF NOT EXISTS findings_filing ON findings (filing_id)",
     "CREATE INDEX IF NOT EXISTS copy_clusters_filing ON copy_clusters (filing_id)",
+    # the filing page looks an indicator's earlier years up by series and key
+    "CREATE INDEX IF NOT EXISTS indicator_keys_filing ON indicator_keys (filing_id)",
+    "CREATE INDEX IF NOT EXISTS indicator_keys_series ON indicator_keys (series_id, key)",
 ]
 
 

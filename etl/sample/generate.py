@@ -142,7 +142,10 @@ def _project_rows(rng: random.Random, place: _Place, dept: dict, proj: tuple, ye
         rows.append(_Row(ind, kind, op, num, unit))
 
     for name, unit, lo, hi in qtys:
-        n = max(1, round(rng.uniform(lo, hi) * scale))
+        rng.uniform(lo, hi)  # still drawn, so every other value of the corpus stays as it was
+        # a project's quantities are its own from year to year (growing with `scale`), not drawn anew:
+        # a corpus whose targets jump about would be full of soft targets nobody planted
+        n = max(1, round(_stable(place, pname, name).uniform(lo, hi) * scale))
         add("产出指标", "数量指标", name, "qty", ">=" if rng.random() < 0.7 else None, n, unit)
     for name, p in rng.sample(dept["quality"], k=min(len(dept["quality"]), rng.choice([1, 2, 2]))):
         if p <= 3:
@@ -158,14 +161,25 @@ def _project_rows(rng: random.Random, place: _Place, dept: dict, proj: tuple, ye
     cost_l1, cost_l2 = ("成本指标", "经济成本指标") if place.cost_l1 and year >= 2022 else ("产出指标", "成本指标")
     add(cost_l1, cost_l2, rng.choice(V.COST_ROWS), "cost", "<=", round(budget, 2), "万元")
     for l2, name, tmpl in rng.sample(dept["benefits"], k=rng.choice([2, 2, 3])):
-        rows.append(_benefit(rng, l2, name, tmpl, ge, with_desc))
+        rows.append(_benefit(rng, l2, name, tmpl, ge, with_desc, _stable(place, pname, name)))
     sat = rng.choice([85, 90, 90, 95])
     add("满意度指标", "服务对象满意度指标", dept["satisfaction"], "rate", ">=", sat, "%")
     return _ordered(rows)
 
 
-def _benefit(rng, l2: str, name: str, tmpl: str, ge: str, with_desc: bool) -> _Row:
-    text = tmpl.replace("{n}", str(rng.choice([3, 5, 8, 10, 20, 30, 50, 80, 120, 300, 1500]))).replace("≥", ge)
+def _stable(place: _Place, *key: str) -> random.Random:
+    """A draw that is the same every year for one place and project row."""
+    return random.Random(":".join(("stable", place.adcode) + key))
+
+
+_BENEFIT_NS = [3, 5, 8, 10, 20, 30, 50, 80, 120, 300, 1500]
+
+
+def _benefit(rng, l2: str, name: str, tmpl: str, ge: str, with_desc: bool, stable: random.Random | None = None) -> _Row:
+    n = rng.choice(_BENEFIT_NS)
+    if stable is not None:
+        n = stable.choice(_BENEFIT_NS)
+    text = tmpl.replace("{n}", str(n)).replace("≥", ge)
     ind = Indicator(seq=0, level1="效益指标", level2=l2, name=name, target=text)
     if with_desc:
         ind.description = f"反映{name}情况"
@@ -213,11 +227,12 @@ def _dept_rows(rng: random.Random, place: _Place, dept: dict, year: int, staff: 
             rows.append(_Row(ind, "rate", None, 100.0, "%"))
     for proj in projects[:2]:
         name, unit, lo, hi = proj[3][0]
-        n = max(1, round(rng.uniform(lo, hi)))
+        rng.uniform(lo, hi)  # still drawn (see _project_rows)
+        n = max(1, round(_stable(place, proj[0], name).uniform(lo, hi) * (1 + (year - 2021) * 0.04)))
         rows.append(_Row(Indicator(seq=0, level1="产出指标", level2="数量指标", name=name,
                                    target=_fmt_target(">=", n, unit, ge)), "qty", ">=", float(n), unit))
     for l2, name, tmpl in rng.sample(dept["benefits"], k=3):
-        rows.append(_benefit(rng, l2, name, tmpl, ge, False))
+        rows.append(_benefit(rng, l2, name, tmpl, ge, False, _stable(place, dept["name"], name)))
     rows.append(_Row(Indicator(seq=0, level1="满意度指标", level2="服务对象满意度指标", name=dept["satisfaction"],
                                target=f"{ge}90%"), "rate", ">=", 90.0, "%"))
     return _ordered(rows)
