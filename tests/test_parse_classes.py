@@ -352,3 +352,17 @@ def test_explain_prints_every_labelled_piece_and_the_runner_up(tmp_path):
     assert "name" in out and "'培训合格率'" in out and "weight" in out
     assert "runner-up: target | actual" in out  # the two numbers could have been target and actual
     assert "confidence=" in out
+
+
+def test_a_key_left_blank_does_not_take_the_next_key_as_its_value():
+    text = "某县某局2022年项目支出绩效目标表\n项目名称\t某某补贴\t项目编码\t\t主管部门\t某县某局\n" \
+           "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t补贴人数\t≥100人"
+    (f,) = parse(text)
+    assert (f.project, f.project_code, f.department) == ("某某补贴", None, "某县某局")
+
+
+def test_key_values_glued_to_the_next_key_are_cut_there():
+    text = "某县某局2022年项目支出绩效目标表\n项目名称滨湖办公大楼运行保障项目类别本级支出项目立项依据三定方案\n" \
+           "部门(单位)名称某某县农业农村局下属单位个数3\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t维修次数\t≥80次"
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("滨湖办公大楼运行保障", "某某县农业农村局")

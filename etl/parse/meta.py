@@ -38,10 +38,19 @@ def _labels() -> tuple[list[tuple[str, str]], re.Pattern]:
 
 
 def cut_at_next_label(value: str, start: int = 2) -> str:
-    """'滨湖办公大楼运行保障项目类别本级支出' -> '滨湖办公大楼运行保障': glued keys end the value."""
+    """'滨湖办公大楼运行保障项目类别本级支出' -> '滨湖办公大楼运行保障': glued keys end the value.
+
+    Labels are matched leftmost-longest from the value's start, so a value that is itself a label
+    ('主管部门') is not cut inside; short words that also end names ('部门', '来源') never cut.
+    """
     _, any_label = _labels()
-    m = any_label.search(value, start)
-    return value[: m.start()] if m else value
+    for m in any_label.finditer(value):
+        if m.start() >= start and len(m.group()) >= MIN_CUT_LABEL:
+            return value[: m.start()]
+    return value
+
+
+MIN_CUT_LABEL = 4  # shorter key words ('部门', '来源') end organisation names too often to cut a value there
 
 
 def _inline_pairs(text: str):
