@@ -174,6 +174,15 @@ def _filing_labels(df: pd.DataFrame) -> dict:
     return labels
 
 
+def missing(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
+
+
+def count(v) -> str:
+    """A count for a metric: sums over no rows come back as NULL (NaN), which is 0 here."""
+    return "0" if missing(v) else f"{int(v):,}"
+
+
 def pct(v) -> str:
     return "—" if v is None or pd.isna(v) else f"{v * 100:.1f}%"
 

@@ -26,6 +26,7 @@ def corpus_db(tmp_path_factory):
 
 def run_page(monkeypatch, db: Path, page: str | None = None, **params) -> AppTest:
     monkeypatch.setenv("JIXIAO_DB", str(db))
+    monkeypatch.setenv("JIXIAO_BIND", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
@@ -33,6 +34,7 @@ def run_page(monkeypatch, db: Path, page: str | None = None, **params) -> AppTes
         at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not any("页面出错" in e.value for e in at.error), [e.value for e in at.error]
     return at
 
 

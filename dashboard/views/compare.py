@@ -7,7 +7,7 @@ from dashboard.labels import METRICS
 db, f = ui.db(), ui.current_filters()
 st.title("对比分析")
 
-filters.bind("cmp_metric", "metric", "self_score", lambda v: v if v in METRICS else "self_score")
+filters.bind("cmp_metric", "metric", "self_score", valid=lambda v: v in METRICS, label="指标")
 metric = st.selectbox("指标", list(METRICS), key="cmp_metric", format_func=lambda m: METRICS[m][0])
 filters.set_param("metric", metric if metric != "self_score" else None)
 label, is_share = METRICS[metric]

@@ -11,8 +11,8 @@ st.title("偏差原因")
 
 s = q.reason_summary(db, f)
 cols = st.columns(3)
-cols[0].metric("扣分的指标", f"{int(s['deductions'] or 0):,}")
-cols[1].metric("其中未写偏差原因", f"{int(s['no_reason'] or 0):,}")
+cols[0].metric("扣分的指标", ui.count(s['deductions']))
+cols[1].metric("其中未写偏差原因", ui.count(s['no_reason']))
 cols[2].metric("扣分无原因占比", ui.pct(s["share"]))
 
 left, right = st.columns(2)

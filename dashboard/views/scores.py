@@ -15,7 +15,7 @@ s = q.inflation_summary(db, f)
 cols = st.columns(3)
 cols[0].metric("有自评得分的填报", f"{int(hist['n'].sum()):,}")
 cols[1].metric("平均虚高（自评 − 复核）", ui.num(s["mean_inflation"]))
-cols[2].metric("虚高 10 分以上", f"{int(s['inflated_10'] or 0):,}")
+cols[2].metric("虚高 10 分以上", ui.count(s['inflated_10']))
 
 left, right = st.columns(2)
 with left:
