@@ -22,6 +22,7 @@ PAGES = [
     ("scores", "自评得分", ":material/grading:"),
     ("execution", "预算执行", ":material/payments:"),
     ("reasons", "偏差原因", ":material/psychology_alt:"),
+    ("explore", "筛选查询", ":material/filter_alt:"),
     ("compare", "对比分析", ":material/compare_arrows:"),
     ("quality", "指标质量", ":material/rule:"),
     ("detail", "填报详情", ":material/description:"),

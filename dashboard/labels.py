@@ -1,6 +1,8 @@
 """Chinese names for the codes stored in the database."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 DOC_KINDS = {
     "project_target": "项目绩效目标表",
     "dept_target": "部门整体绩效目标表",
@@ -117,8 +119,40 @@ COLUMNS = {
     "no_reason": "无原因",
     "change": "较上年变化",
     "years": "年度",
+    "vague_share": "模糊指标占比",
+    "confidence": "解析置信度",
+    "rule_title": "规则",
+    "rank": "排名",
+    "peers": "同类数",
 }
 
 
 def kind_label(code: str | None) -> str:
     return DOC_KINDS.get(code or "", code or "")
+
+
+# How each column is formatted on screen and in exports (percent: a 0-1 fraction shown as %;
+# money: 万元; score: one decimal; int: a count). Columns not listed are text.
+COLUMN_KINDS = {
+    **{c: "percent" for c in ("exec_rate", "share", "vague_share", "measurable_share", "exec_rate_computed",
+                               "exec_rate_reported", "no_reason_share", "confidence", "parse_confidence")},
+    **{c: "money" for c in ("budget_adjusted", "budget_executed", "budget_initial", "budget_fiscal", "budget_other",
+                             "budget_carryover")},
+    **{c: "score" for c in ("total_score", "score_recomputed", "inflation", "weight", "score", "exec_score",
+                             "exec_weight", "total_weight")},
+    **{c: "int" for c in ("year", "error_count", "finding_count", "n", "filings", "indicator_count", "vague_count",
+                           "deductions", "deductions_no_reason", "no_reason", "indicator_seq", "seq", "cluster_id",
+                           "peers", "rank")},
+}
+
+
+@lru_cache(maxsize=1)
+def rule_titles() -> dict[str, str]:
+    """Rule id -> its Chinese title, from the one rule registry (etl/check)."""
+    from etl.check import REGISTRY
+
+    return {rid: r.title for rid, r in REGISTRY.items()}
+
+
+def rule_title(rule_id: str | None) -> str:
+    return rule_titles().get(rule_id or "", rule_id or "")

@@ -9,13 +9,14 @@ import streamlit as st
 
 from dashboard import export, filters
 from dashboard.filtering import Filters
-from dashboard.labels import COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES
+from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
 
 PAGE_FILES = {
     "overview": "views/overview.py",
     "scores": "views/scores.py",
     "execution": "views/execution.py",
     "reasons": "views/reasons.py",
+    "explore": "views/explore.py",
     "compare": "views/compare.py",
     "quality": "views/quality.py",
     "detail": "views/detail.py",
@@ -72,12 +73,11 @@ def selected_points(event) -> list[dict]:
 
 # ----------------------------------------------------------------- tables
 
-PERCENT_COLS = {"exec_rate", "share", "vague_share", "measurable_share", "exec_rate_computed", "exec_rate_reported"}
-
-
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Codes to Chinese labels; column names stay codes (config gives the headers)."""
     out = df.copy()
+    if "rule" in out:
+        out["rule"] = out["rule"].map(lambda v: rule_title(v) or v)
     if "doc_kind" in out:
         out["doc_kind"] = out["doc_kind"].map(lambda v: DOC_KINDS.get(v, v))
     if "family" in out:
@@ -88,44 +88,65 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def column_config(df: pd.DataFrame, extra: dict | None = None) -> dict:
+    """Chinese headers; the rule id stays reachable as the rule column's tooltip."""
     cfg = {}
     for col in df.columns:
         label = COLUMNS.get(col, col)
-        if col in PERCENT_COLS:
-            cfg[col] = st.column_config.NumberColumn(label, format="percent")
-        elif col == "year":
-            cfg[col] = st.column_config.NumberColumn(label, format="%d")
-        elif col in ("total_score", "score_recomputed", "inflation", "weight", "score"):
-            cfg[col] = st.column_config.NumberColumn(label, format="%.1f")
+        if col == "rule":
+            cfg[col] = st.column_config.Column(label, help="规则名称；规则编号见导出文件的“规则编号”列")
         else:
             cfg[col] = st.column_config.Column(label)
     cfg.update(extra or {})
     return cfg
 
 
-def export_frame(df: pd.DataFrame) -> pd.DataFrame:
+def _fmt(kind: str):
+    if kind == "percent":
+        return lambda v: "—" if missing(v) else f"{v * 100:.1f}%"
+    if kind == "money":
+        return lambda v: "—" if missing(v) else f"{v:,.2f}"
+    if kind == "score":
+        return lambda v: "—" if missing(v) else f"{v:.1f}"
+    if kind == "int":
+        return lambda v: "—" if missing(v) else f"{int(v)}"
+    return lambda v: "—" if missing(v) else v
+
+
+def styled(df: pd.DataFrame):
+    """Display values: % for rates, one decimal for scores, — for anything missing (sorting keeps the numbers)."""
+    fmts = {c: _fmt(COLUMN_KINDS.get(c, "text")) for c in df.columns}
+    return df.style.format(fmts, na_rep="—")
+
+
+def export_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table with Chinese headers and labels, and each header's column kind."""
     shown = display_frame(df)
-    return shown.rename(columns={c: COLUMNS.get(c, c) for c in shown.columns})
+    if "rule" in df:
+        shown.insert(list(shown.columns).index("rule") + 1, "rule_id", df["rule"].values)
+    names = {c: COLUMNS.get(c, c) for c in shown.columns}
+    names["rule_id"] = "规则编号"
+    kinds = {names[c]: COLUMN_KINDS.get(c, "text") for c in shown.columns}
+    return shown.rename(columns=names), kinds
 
 
 XLSX_EAGER_ROWS = 200  # bigger tables build their workbook only when asked (openpyxl: ~0.4 s per 1,000 rows)
 
 
 @st.cache_data(show_spinner=False, max_entries=50)
-def _xlsx(out: pd.DataFrame) -> bytes:
-    return export.to_xlsx_bytes(out)
+def _xlsx(out: pd.DataFrame, kinds: dict) -> bytes:
+    return export.to_xlsx_bytes(out, kinds=kinds)
 
 
 def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
     safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
-    out = export_frame(df)
+    out, kinds = export_frame(df)
     row = st.container(horizontal=True)  # stays one line inside narrow columns too
     c1 = c2 = row
-    c1.download_button("导出 CSV", export.to_csv_bytes(out), file_name=f"{safe}.csv",
+    c1.download_button("导出 CSV", export.to_csv_bytes(out, kinds), file_name=f"{safe}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:")
     ready = f"_{key}_xlsx_ready"
     if len(out) <= XLSX_EAGER_ROWS or st.session_state.get(ready):
-        c2.download_button("导出 Excel", _xlsx(out), file_name=f"{safe}.xlsx",
+        c2.download_button("导出 Excel", _xlsx(out, kinds), file_name=f"{safe}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"{key}_xlsx", icon=":material/download:")
     else:
@@ -135,26 +156,28 @@ def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
 
 
 def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, export_name: str | None = None,
-          openable: bool = True, total: int | None = None) -> None:
+          openable: bool = True, total: int | None = None, export: bool = True) -> None:
     """A list with exports; selecting a row (or picking it below) opens that filing."""
     if df.empty:
         st.info("没有符合条件的记录。")
         return
     if total is not None and total > len(df):
-        st.caption(f"共 {total:,} 条，显示前 {len(df):,} 条（导出内容同显示内容）。")
+        st.caption(f"共 {total:,} 条，显示前 {len(df):,} 条。全部记录可在“筛选查询”页导出。")
     shown = display_frame(df)
     can_open = openable and "filing_id" in df.columns
     kwargs = dict(hide_index=True, column_config=column_config(shown), key=key, width="stretch")
+    data = styled(shown)
     if height:
         kwargs["height"] = height
     if can_open:
-        event = st.dataframe(shown, on_select="rerun", selection_mode="single-row", **kwargs)
+        event = st.dataframe(data, on_select="rerun", selection_mode="single-row", **kwargs)
         rows = event.selection.rows if event else []
         if rows:
             open_filing(str(df["filing_id"].iloc[rows[0]]))
     else:
-        st.dataframe(shown, **kwargs)
-    export_buttons(df, export_name or name, key)
+        st.dataframe(data, **kwargs)
+    if export:
+        export_buttons(df, export_name or name, key)
     if can_open:
         ids = list(dict.fromkeys(df["filing_id"].astype(str)))
         labels = _filing_labels(df)
