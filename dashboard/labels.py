@@ -52,6 +52,22 @@ METRICS = {
     "filings": ("填报数", False),
 }
 
+# Which way is better, for ranks (第 1 名 = best) and colours.
+HIGHER_IS_BETTER = {"self_score": True, "exec_rate": True, "filings": True, "vague_share": False,
+                    "inflation": False, "no_reason_share": False, "findings_per_filing": False}
+
+PEER_SCOPES = {"city": "同市", "province": "同省", "all": "全部"}
+FOCUS_UNITS = {"place": "县区", "department": "部门"}
+
+
+def bands() -> dict:
+    import tomllib
+    from pathlib import Path
+
+    with open(Path(__file__).with_name("bands.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
 # Column headers for the tables the pages show.
 COLUMNS = {
     "filing_id": "填报编号",
@@ -112,9 +128,13 @@ COLUMNS = {
     "places": "地区",
     "deductions": "扣分项",
     "deductions_no_reason": "扣分无原因",
-    "p25": "同省P25",
-    "p50": "同省P50",
-    "p75": "同省P75",
+    "p25": "同组P25",
+    "p50": "同组P50",
+    "p75": "同组P75",
+    "value_share": "数值",
+    "p25_share": "同组P25",
+    "p50_share": "同组P50",
+    "p75_share": "同组P75",
     "grp": "分组",
     "no_reason": "无原因",
     "change": "较上年变化",
@@ -135,11 +155,12 @@ def kind_label(code: str | None) -> str:
 # money: 万元; score: one decimal; int: a count). Columns not listed are text.
 COLUMN_KINDS = {
     **{c: "percent" for c in ("exec_rate", "share", "vague_share", "measurable_share", "exec_rate_computed",
-                               "exec_rate_reported", "no_reason_share", "confidence", "parse_confidence")},
+                               "exec_rate_reported", "no_reason_share", "confidence", "parse_confidence",
+                               "value_share", "p25_share", "p50_share", "p75_share")},
     **{c: "money" for c in ("budget_adjusted", "budget_executed", "budget_initial", "budget_fiscal", "budget_other",
                              "budget_carryover")},
     **{c: "score" for c in ("total_score", "score_recomputed", "inflation", "weight", "score", "exec_score",
-                             "exec_weight", "total_weight")},
+                             "exec_weight", "total_weight", "value", "p25", "p50", "p75")},
     **{c: "int" for c in ("year", "error_count", "finding_count", "n", "filings", "indicator_count", "vague_count",
                            "deductions", "deductions_no_reason", "no_reason", "indicator_seq", "seq", "cluster_id",
                            "peers", "rank")},

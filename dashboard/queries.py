@@ -461,6 +461,65 @@ def metric_vs_peers(db: Path, f: Filters, metric: str, top: int = 60) -> pd.Data
     """, params + [int(top)])
 
 
+FOCUS_UNIT_SQL = {"place": PLACE, "department": "coalesce(f.department, '（部门未知）')"}
+PEER_SCOPE_SQL = {
+    "city": "p.province IS NOT DISTINCT FROM fy.province AND p.city IS NOT DISTINCT FROM fy.city",
+    "province": "p.province IS NOT DISTINCT FROM fy.province",
+    "all": "TRUE",
+}
+
+
+def _peer_filters(f: Filters) -> Filters:
+    """Peers ignore the place filter (choosing a county must not remove the others); years, kinds stay."""
+    return Filters(years=f.years, kinds=f.kinds)
+
+
+def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
+    where, params = _where(_peer_filters(f))
+    return list(run(db, f"""
+        SELECT DISTINCT {FOCUS_UNIT_SQL[unit]} AS unit FROM filings f WHERE {where} ORDER BY unit
+    """, params)["unit"])
+
+
+def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str,
+              higher_is_better: bool = True) -> pd.DataFrame:
+    """Per year: the focus's value, its peers' P25/P50/P75, its rank among them, n, and the change on last year.
+
+    Peers are the units (places or departments) in the same city, province or all, in the
+    same year, the focus included; rank 1 is the best value.
+    """
+    where, params = _where(_peer_filters(f))
+    better = ">" if higher_is_better else "<"
+    return run(db, f"""
+        WITH g AS (SELECT {FOCUS_UNIT_SQL[unit]} AS unit, f.province, f.city, f.year,
+                          {METRIC_SQL[metric]} AS value, count(*) AS filings
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL GROUP BY ALL),
+             fy AS (SELECT * FROM g WHERE unit = ?),
+             b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.filings) AS filings,
+                          quantile_cont(p.value, 0.25) AS p25, quantile_cont(p.value, 0.5) AS p50,
+                          quantile_cont(p.value, 0.75) AS p75, count(p.value) AS peers,
+                          CASE WHEN any_value(fy.value) IS NOT NULL
+                               THEN 1 + count(*) FILTER (WHERE p.value {better} fy.value) END AS rank
+                   FROM fy JOIN g p ON p.year = fy.year AND {PEER_SCOPE_SQL[scope]}
+                   GROUP BY fy.year)
+        SELECT *, value - lag(value) OVER (ORDER BY year) AS change FROM b ORDER BY year
+    """, params + [focus])
+
+
+def peer_matrix(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str, top: int = 40) -> pd.DataFrame:
+    """The metric per unit and year for the focus's peer group (the focus always included)."""
+    where, params = _where(_peer_filters(f))
+    u = FOCUS_UNIT_SQL[unit]
+    return run(db, f"""
+        WITH g AS (SELECT {u} AS unit, f.province, f.city, f.year, {METRIC_SQL[metric]} AS value, count(*) AS n
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL GROUP BY ALL),
+             fy AS (SELECT DISTINCT province, city FROM g WHERE unit = ?),
+             grp AS (SELECT p.* FROM g p JOIN fy ON {PEER_SCOPE_SQL[scope]}),
+             top AS (SELECT unit FROM grp GROUP BY unit ORDER BY (unit = ?) DESC, sum(n) DESC, unit LIMIT ?)
+        SELECT unit AS place, year, value, n FROM grp WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
+    """, params + [focus, focus, int(top)])
+
+
 def department_across_places(db: Path, f: Filters, pattern: str, metric: str, top: int = 60) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
