@@ -567,9 +567,12 @@ def finding_rules(db: Path, f: Filters) -> pd.DataFrame:
 
 
 def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
-                  limit: int = 1000) -> tuple[pd.DataFrame, int]:
+                  limit: int = 1000, filing_id: str | None = None) -> tuple[pd.DataFrame, int]:
     where, params = _where(f)
     conds, extra = [], []
+    if filing_id:
+        conds.append("x.filing_id = ?")
+        extra.append(filing_id)
     for col, vals in (("family", families), ("severity", severities), ("rule", rules)):
         if vals:
             conds.append(f"x.{col} IN ({_in(vals)})")
@@ -587,7 +590,7 @@ def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), te
         WITH hit AS (SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
                             CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS sev_order
                      {hits} ORDER BY sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule LIMIT ?)
-        SELECT hit.filing_id, {PLACE} AS place, f.department, f.year, hit.indicator_seq, i.name,
+        SELECT hit.filing_id, {PLACE} AS place, f.department, f.year, hit.indicator_seq, i.src_where, i.name,
                hit.rule, hit.family, hit.severity, hit.message, hit.evidence
         FROM hit JOIN filings f ON f.filing_id = hit.filing_id
         LEFT JOIN indicators i ON i.filing_id = hit.filing_id AND i.seq = hit.indicator_seq
@@ -648,24 +651,47 @@ def filing(db: Path, filing_id: str) -> dict | None:
 
 
 def filing_indicators(db: Path, filing_id: str) -> pd.DataFrame:
-    """The filing's table, each row with its findings and reason categories inline."""
+    """The filing's table, each row with its findings and reason categories inline.
+
+    The indicator's own number and its place in the source come first, the reason
+    right after the scores: what an overseer reads first is visible without scrolling.
+    """
     return run(db, """
-        SELECT i.seq, i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.reason,
-               (SELECT string_agg(DISTINCT r.category, ' ' ORDER BY r.category) FROM indicator_reasons r
-                 WHERE r.filing_id = i.filing_id AND r.indicator_seq = i.seq) AS categories,
+        SELECT i.seq,
+               coalesce(i.src_where, concat_ws(' ', '第' || i.src_page || '页', i.src_sheet, '第' || i.src_row || '行')) AS src_where,
+               i.name, i.target, i.actual, i.weight, i.score, i.reason,
                (SELECT string_agg(x.message, '；' ORDER BY x.rule) FROM findings x
                  WHERE x.filing_id = i.filing_id AND x.indicator_seq = i.seq) AS findings,
+               (SELECT string_agg(DISTINCT r.category, ' ' ORDER BY r.category) FROM indicator_reasons r
+                 WHERE r.filing_id = i.filing_id AND r.indicator_seq = i.seq) AS categories,
+               i.level1, i.level2,
                (SELECT count(*) FILTER (WHERE x.severity = 'error') FROM findings x
-                 WHERE x.filing_id = i.filing_id AND x.indicator_seq = i.seq) AS error_count,
-               coalesce(i.src_where, concat_ws(' ', 'page ' || i.src_page, i.src_sheet, 'row ' || i.src_row)) AS src_where
+                 WHERE x.filing_id = i.filing_id AND x.indicator_seq = i.seq) AS error_count
         FROM indicators i WHERE i.filing_id = ? ORDER BY i.seq
     """, [filing_id])
 
 
+def _has_column(db: Path, table: str, column: str) -> bool:
+    return bool(run(db, "SELECT count(*) AS n FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                    [table, column])["n"].iloc[0])
+
+
+def indicator_row(db: Path, filing_id: str, seq: int) -> dict | None:
+    """One indicator row as stored, with its source text when the database keeps it (src_text)."""
+    raw = "i.src_text" if _has_column(db, "indicators", "src_text") else "NULL::VARCHAR"
+    df = run(db, f"""
+        SELECT i.seq, i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.reason, i.src_where,
+               i.src_page, i.src_sheet, i.src_table, i.src_row, {raw} AS src_text
+        FROM indicators i WHERE i.filing_id = ? AND i.seq = ?
+    """, [filing_id, int(seq)])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
 def filing_findings(db: Path, filing_id: str) -> pd.DataFrame:
     return run(db, """
-        SELECT x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence
-        FROM findings x WHERE x.filing_id = ?
+        SELECT x.indicator_seq, i.src_where, x.rule, x.family, x.severity, x.message, x.evidence
+        FROM findings x LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
+        WHERE x.filing_id = ?
         ORDER BY x.indicator_seq NULLS FIRST,
                  CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, x.rule
     """, [filing_id])

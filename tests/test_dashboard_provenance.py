@@ -1,0 +1,47 @@
+"""The filing page: numbers and source positions together, the filing's own 问题清单, the row as read."""
+from __future__ import annotations
+
+import pandas as pd
+
+from test_dashboard_pages import corpus_db, frame, run_page  # noqa: F401 - fixture
+
+
+def test_indicator_number_and_source_first(monkeypatch, corpus_db):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "detail", filing="F006")
+    rows = frame(at, "dt_indicators")
+    assert list(rows.columns[:2]) == ["seq", "src_where"]
+    assert list(rows.columns).index("reason") < 9
+    findings = frame(at, "dt_findings")
+    mine = {i["seq"]: i["src_where"] for i in c.indicators if i["filing_id"] == "F006"}
+    for seq, where in zip(findings["indicator_seq"], findings["src_where"]):
+        if not pd.isna(seq):  # findings about the whole filing have no row
+            assert where == mine[int(seq)]
+
+
+def test_findings_link_is_scoped_to_the_filing(monkeypatch, corpus_db):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "detail", filing="F006")
+    at.button(key="dt_to_findings").click().run()
+    assert [t.value for t in at.title] == ["指标质量"]
+    assert at.query_params["filing"] == ["F006"]
+    found = frame(at, "ql_findings")
+    assert set(found["filing_id"]) == {"F006"}
+    assert len(found) == sum(x["filing_id"] == "F006" for x in c.findings)
+    # (AppTest reruns the page it was started on, so the way back is tested from the list itself)
+    at = run_page(monkeypatch, db, "quality", filing="F006")
+    assert len(frame(at, "ql_findings")) == sum(x["filing_id"] == "F006" for x in c.findings)
+    at.button(key="qf_all").click().run()
+    assert "filing" not in at.query_params
+    assert len(frame(at, "ql_findings")) == len(c.findings)
+
+
+def test_source_row_is_shown(monkeypatch, corpus_db):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "detail", filing="F006")
+    at.selectbox(key="dt_row").set_value(2).run()
+    ind = next(i for i in c.indicators if i["filing_id"] == "F006" and i["seq"] == 2)
+    texts = [t.value for t in at.text]
+    assert any(t.startswith("来源位置：" + ind["src_where"]) for t in texts)
+    assert any(ind["target"] in t and ind["name"] in t for t in texts if t.startswith("原表该行"))
+    assert any(t.startswith("本行问题：") and "效果明显" in t for t in texts)
