@@ -19,26 +19,11 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
+from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
-
-# A readable place label: "株洲市 渌口区", else the province, else unknown.
-PLACE = "coalesce(nullif(concat_ws(' ', f.city, f.county), ''), f.province, '（地区未知）')"
-# Execution rate: B / A when both are known, else the printed rate.
-EXEC_RATE = "coalesce(m.exec_rate_computed, f.budget_executed / nullif(f.budget_adjusted, 0), f.exec_rate_reported)"
-FROM_FM = "FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id"
-
-METRIC_SQL = {
-    "self_score": "median(f.total_score)",
-    "exec_rate": f"median({EXEC_RATE})",
-    "vague_share": "sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0)",
-    "inflation": "avg(m.inflation)",
-    "no_reason_share": "sum(m.deductions_no_reason)::DOUBLE / nullif(sum(m.deductions), 0)",
-    "findings_per_filing": "avg(coalesce(m.finding_count, 0))",
-    "filings": "count(*)::DOUBLE",
-}
 
 GROUPS = {"place": PLACE, "year": "f.year::VARCHAR", "department": "coalesce(f.department, '（部门未知）')"}
 

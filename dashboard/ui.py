@@ -212,3 +212,30 @@ def pct(v) -> str:
 
 def num(v, digits: int = 1) -> str:
     return "—" if v is None or pd.isna(v) else f"{v:,.{digits}f}"
+
+
+# ----------------------------------------------------------------- printable report
+
+def report_button(county: str, city: str | None, years: list[int], department: str | None, key: str) -> None:
+    """下载报告: the county's PDF report for one year, built when asked (a second or two)."""
+    from etl.report import ScopeError, build_report
+
+    if not years:
+        return
+    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+    year = c1.selectbox("报告年度", sorted(years, reverse=True), key=f"{key}_year")
+    scope = (county, city, int(year), department)
+    ready = st.session_state.get(f"_{key}_pdf")
+    name = f"{county}{year}年预算绩效报告{'_' + department if department else ''}.pdf"
+    if ready and ready[0] == scope:
+        c2.download_button("下载报告（PDF）", ready[1], file_name=name, mime="application/pdf", key=f"{key}_dl",
+                           icon=":material/picture_as_pdf:", type="primary")
+    elif c2.button(f"生成 {county} {year} 年报告（PDF）", key=f"{key}_make", icon=":material/picture_as_pdf:"):
+        try:
+            with st.spinner("正在生成报告…"):
+                pdf = build_report(db(), county=county, year=int(year), department=department, city=city)
+        except ScopeError as exc:
+            st.warning(str(exc))
+            return
+        st.session_state[f"_{key}_pdf"] = (scope, pdf)
+        st.rerun()

@@ -6,6 +6,7 @@
 set --  # no arguments for uv sync
 source "$(dirname "$0")/bootstrap.sh"
 DB=${DB:-data/jixiao.duckdb}
+bash "$(dirname "$0")/install-fonts.sh" || true  # the PDF report embeds it
 $UV run --frozen jixiao sample data/sample
 # exit code 1 would mean a bundled file failed; show the dashboard anyway
 $UV run --frozen jixiao ingest data/seeds data/sample --db "$DB" || true

@@ -22,6 +22,13 @@ cols[1].metric("预算执行率中位数", ui.pct(c["median_exec_rate"]))
 cols[2].metric("模糊指标占比", ui.pct(c["vague_share"]))
 cols[3].metric("指标数", ui.count(c['indicators']))
 
+if f.county:
+    st.subheader("打印报告")
+    years = [y for y in (f.years or q.year_options(db))]
+    ui.report_button(f.county, f.city, list(years), f.department, key="ov_report")
+else:
+    st.caption("在左侧选择一个县区后，可在此下载该县区的打印版报告（PDF）。")
+
 st.subheader("发现的问题")
 df = q.findings_by_family_severity(db, f)
 if df.empty:
