@@ -29,6 +29,7 @@ PAGES = [
     ("upload", "数据导入", ":material/upload_file:"),
 ]
 
+CSS = Path(__file__).resolve().parent / "static" / "chinese.css"
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")  # local: no request leaves the machine
 ALIASES = {"overview"}  # the default page answers at "/", but a link to /overview must not be a 404
 log = logging.getLogger("jixiao.dashboard")
@@ -71,6 +72,7 @@ def not_found(name: str) -> None:
 
 def main(start: str = "overview") -> None:
     st.set_page_config(page_title="预算绩效看板", page_icon=FAVICON, layout="wide")
+    st.html(CSS.read_text(encoding="utf-8"), width="content")  # a style tag only: takes no space on the page
     if not access.gate():
         return
     db = dbm.resolve_db_path()

@@ -538,8 +538,10 @@ def vague_phrases(db: Path, f: Filters, limit: int = 30) -> pd.DataFrame:
                    UNION ALL  -- no evidence: the indicator's target (a join for those rows only)
                    SELECT i.target FROM v JOIN indicators i ON i.filing_id = v.filing_id AND i.seq = v.indicator_seq
                    WHERE v.phrase IS NULL)
-        SELECT phrase, count(*) AS n FROM p WHERE phrase IS NOT NULL
-        GROUP BY phrase ORDER BY n DESC, phrase LIMIT ?
+        -- ≧ / ≦ (JIS forms) are the same phrase as ≥ / ≤; spaces inside do not make another phrase
+        SELECT replace(replace(regexp_replace(phrase, '\s+', '', 'g'), '≧', '≥'), '≦', '≤') AS phrase, count(*) AS n
+        FROM p WHERE phrase IS NOT NULL
+        GROUP BY 1 ORDER BY n DESC, phrase LIMIT ?
     """, params + [int(limit)])
 
 

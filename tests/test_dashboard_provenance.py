@@ -45,3 +45,21 @@ def test_source_row_is_shown(monkeypatch, corpus_db):
     assert any(t.startswith("来源位置：" + ind["src_where"]) for t in texts)
     assert any(ind["target"] in t and ind["name"] in t for t in texts if t.startswith("原表该行"))
     assert any(t.startswith("本行问题：") and "效果明显" in t for t in texts)
+
+
+def test_vague_phrases_fold_jis_comparison_signs(monkeypatch, tmp_path):
+    import duckdb
+
+    from dashboard_db import build_dashboard_db
+    from test_dashboard_pages import frame as frame_
+
+    db = tmp_path / "fold.duckdb"
+    build_dashboard_db(db)
+    con = duckdb.connect(str(db))
+    con.executemany("INSERT INTO findings (filing_id, indicator_seq, rule, family, severity, message, evidence) "
+                    "VALUES (?, 1, 'V02', 'vague', 'warning', '比较符号', ?)",
+                    [["F001", "≥较好"], ["F002", "≧较好"], ["F003", "≧ 较好"]])
+    con.close()
+    at = run_page(monkeypatch, db, "quality")
+    counts = dict(zip(*frame_(at, "ql_phrases_table")[["phrase", "n"]].T.values))
+    assert counts["≥较好"] == 3 and "≧较好" not in counts
