@@ -76,7 +76,7 @@ def self_vs_recomputed(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(x=df["score_recomputed"].tolist(), y=df["total_score"].tolist(), mode="markers", name="填报",
                     marker=dict(size=7, opacity=0.6, color=df["inflation"].tolist(), colorscale="RdYlGn_r",
-                                colorbar=dict(title="虚高分")),
+                                cmin=-10, cmax=20, colorbar=dict(title="虚高分")),  # fixed, as the heat maps
                     customdata=df[["filing_id"]].values.tolist(),
                     text=[f"{safe(p)} {safe(d)} {y}" for p, d, y in zip(df["place"], df["department"], df["year"])],
                     hovertemplate="%{text}<br>自评 %{y:.1f} · 复核 %{x:.1f}<extra></extra>")

@@ -418,34 +418,6 @@ def reason_texts(db: Path, f: Filters, limit: int = 5000) -> pd.DataFrame:
 
 # ----------------------------------------------------------------- comparison
 
-def metric_matrix(db: Path, f: Filters, metric: str, top: int = 40) -> pd.DataFrame:
-    """The metric per place and year, with the change against the place's previous year."""
-    where, params = _where(f)
-    return run(db, f"""
-        WITH top AS (SELECT {PLACE} AS place {FROM_FM} WHERE {where}
-                     GROUP BY place ORDER BY count(*) DESC, place LIMIT ?),
-             g AS (SELECT {PLACE} AS place, f.year, {METRIC_SQL[metric]} AS value, count(*) AS n
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL GROUP BY place, f.year)
-        SELECT place, year, value, n,
-               value - lag(value) OVER (PARTITION BY place ORDER BY year) AS change
-        FROM g WHERE place IN (SELECT place FROM top) ORDER BY place, year
-    """, params + [int(top)] + params)
-
-
-def metric_vs_peers(db: Path, f: Filters, metric: str, top: int = 60) -> pd.DataFrame:
-    """Each place's metric against P25 / P50 / P75 of the places in the same province."""
-    where, params = _where(f)
-    return run(db, f"""
-        WITH g AS (SELECT coalesce(f.province, '（省份未知）') AS province, {PLACE} AS place,
-                          {METRIC_SQL[metric]} AS value, count(*) AS n
-                   {FROM_FM} WHERE {where} GROUP BY ALL),
-             q AS (SELECT *, quantile_cont(value, 0.25) OVER w AS p25, quantile_cont(value, 0.5) OVER w AS p50,
-                          quantile_cont(value, 0.75) OVER w AS p75, count(*) OVER w AS peers
-                   FROM g WINDOW w AS (PARTITION BY province))
-        SELECT * FROM q ORDER BY n DESC, place LIMIT ?
-    """, params + [int(top)])
-
-
 FOCUS_UNIT_SQL = {"place": PLACE, "department": "coalesce(f.department, '（部门未知）')"}
 PEER_SCOPE_SQL = {
     "city": "p.province IS NOT DISTINCT FROM fy.province AND p.city IS NOT DISTINCT FROM fy.city",
@@ -702,6 +674,17 @@ def filing_clusters(db: Path, filing_id: str) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------- ingest
+
+def filings_from_sources(db: Path, shas: tuple[str, ...], limit: int = 500) -> pd.DataFrame:
+    """The filings read from these source files (by content hash): an upload's new filings."""
+    if not shas:
+        return pd.DataFrame()
+    return run(db, f"""
+        SELECT {_filing_columns()}, f.total_score, f.source_file
+        FROM filings f WHERE f.source_sha256 IN ({_in(shas)})
+        ORDER BY f.source_file, f.part_index LIMIT ?
+    """, list(shas) + [int(limit)])
+
 
 def ingest_log(db: Path, limit: int = 500) -> pd.DataFrame:
     return run(db, """

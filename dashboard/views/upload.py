@@ -72,6 +72,8 @@ if files and st.button("开始导入", type="primary", icon=":material/upload:")
             for r in summary.results
         ]
         st.session_state["up_summary"] = (summary.loaded, summary.duplicate, summary.failed)
+        st.session_state["up_shas"] = tuple(r.sha256 for r in summary.results
+                                            if r.status == "loaded" and getattr(r, "sha256", None))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -83,6 +85,10 @@ if "up_summary" in st.session_state:
     cols[1].metric("重复跳过", duplicate)
     cols[2].metric("失败", failed)
     ui.table(pd.DataFrame(st.session_state["up_last"]), key="up_result", name="本次导入结果", openable=False)
+    new = q.filings_from_sources(db, st.session_state.get("up_shas", ()))
+    if not new.empty:
+        st.markdown("**新导入的填报**（勾选一行即可打开）")
+        ui.table(new, key="up_new", name="新导入的填报")
 
 st.subheader("导入历史")
 if not Path(db).exists():
