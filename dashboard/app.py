@@ -72,7 +72,7 @@ def not_found(name: str) -> None:
 
 def main(start: str = "overview") -> None:
     st.set_page_config(page_title="预算绩效看板", page_icon=FAVICON, layout="wide")
-    st.html(CSS.read_text(encoding="utf-8"), width="content")  # a style tag only: takes no space on the page
+    st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")  # a style tag only: takes no space on the page
     if not access.gate():
         return
     db = dbm.resolve_db_path()

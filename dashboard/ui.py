@@ -113,9 +113,26 @@ def _fmt(kind: str):
 
 
 def styled(df: pd.DataFrame):
-    """Display values: % for rates, one decimal for scores, — for anything missing (sorting keeps the numbers)."""
-    fmts = {c: _fmt(COLUMN_KINDS.get(c, "text")) for c in df.columns}
-    return df.style.format(fmts, na_rep="—")
+    """Display values: % for rates, one decimal for scores, — for anything missing.
+
+    Streamlit draws a missing cell as "None" whatever the Styler says, so missing
+    values are replaced before: text columns get "—"; a numeric column with gaps
+    becomes its formatted text (sorting it then sorts text); full numeric columns
+    stay numbers, formatted by the Styler.
+    """
+    out = df.copy()
+    fmts = {}
+    for c in out.columns:
+        kind = COLUMN_KINDS.get(c, "text")
+        col = out[c]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            if col.isna().any():
+                out[c] = col.map(_fmt(kind)).astype(object)
+            else:
+                fmts[c] = _fmt(kind)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
+            out[c] = col.map(lambda v: "—" if missing(v) or v == "" else v).astype(object)
+    return out.style.format(fmts)
 
 
 def export_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:

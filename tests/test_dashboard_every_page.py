@@ -174,3 +174,18 @@ def test_localhost_needs_no_password(monkeypatch, corpus_db):
     c, db = corpus_db
     at = _app(monkeypatch, db, JIXIAO_BIND="127.0.0.1", JIXIAO_PASSWORD_HASH="scrypt$00$00")
     assert metric(at, "填报数") == str(len(c.filings))
+
+
+PAGES_ALL = ["overview", "scores", "execution", "reasons", "explore", "compare", "quality", "upload"]
+
+
+@pytest.mark.parametrize("page", PAGES_ALL + ["detail"])
+def test_no_table_shows_none(monkeypatch, corpus_db, page):
+    """Streamlit draws a missing cell as "None": every table gets "—" instead."""
+    c, db = corpus_db
+    params = {"filing": "F046"} if page == "detail" else {}  # 重庆: a target table, no scores or actual values
+    at = run_page(monkeypatch, db, None if page == "overview" else page, **params)
+    assert at.dataframe
+    for d in at.dataframe:
+        assert not d.value.isna().any().any(), (page, d.value.columns[d.value.isna().any()].tolist())
+        assert not (d.value.astype(str) == "None").any().any(), page

@@ -15,8 +15,10 @@ def test_indicator_number_and_source_first(monkeypatch, corpus_db):
     findings = frame(at, "dt_findings")
     mine = {i["seq"]: i["src_where"] for i in c.indicators if i["filing_id"] == "F006"}
     for seq, where in zip(findings["indicator_seq"], findings["src_where"]):
-        if not pd.isna(seq):  # findings about the whole filing have no row
+        if seq != "—":  # findings about the whole filing have no row (shown as —)
             assert where == mine[int(seq)]
+        else:
+            assert where == "—"
 
 
 def test_findings_link_is_scoped_to_the_filing(monkeypatch, corpus_db):
