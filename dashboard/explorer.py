@@ -7,17 +7,14 @@ result of any size is exported whole in bounded memory.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from dashboard import export
+from dashboard import full_export
 from dashboard import queries as q
-from dashboard.db import connect
 from dashboard.filtering import Filters
-from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS
 
 REASON_STATES = {"": "不限", "no_reason": "有扣分未写原因", "with_reason": "有扣分且都写了原因", "no_deduction": "没有扣分"}
 REASON_SQL = {
@@ -33,11 +30,6 @@ SORTS = {
     "vague_share": "vague_share", "confidence": "confidence", "year": "f.year", "place": "place",
     "department": "f.department",
 }
-
-OUTPUT = ["filing_id", "place", "department", "project", "year", "doc_kind", "total_score", "score_recomputed",
-          "inflation", "exec_rate", "budget_adjusted", "finding_count", "vague_share", "deductions_no_reason",
-          "confidence"]
-
 
 @dataclass(frozen=True)
 class Conditions:
@@ -156,38 +148,15 @@ def department_vague_ranking(db: Path, f: Filters, limit: int = 20) -> pd.DataFr
 
 # ----------------------------------------------------------------- full exports
 
-EXPORT_CHUNK = 10_000
-
-
-def _export_rows(db: Path, f: Filters, c: Conditions):
-    """Yield chunks of display-ready rows straight from DuckDB (one read-only connection)."""
+def export_sql(db: Path, f: Filters, c: Conditions) -> tuple[str, list]:
     where, params = _where(db, f, c)
-    sql = f"{_select(db)} WHERE {where} ORDER BY {_order(c)}"
-    kind_at = OUTPUT.index("doc_kind")
-    with connect(Path(db)) as con:
-        cur = con.execute(sql, params)
-        while True:
-            rows = cur.fetchmany(EXPORT_CHUNK)
-            if not rows:
-                break
-            yield [tuple(DOC_KINDS.get(v, v) if i == kind_at else v for i, v in enumerate(r)) for r in rows]
-
-
-def _headers() -> tuple[list[str], list[str]]:
-    return [COLUMNS.get(c, c) for c in OUTPUT], [COLUMN_KINDS.get(c, "text") for c in OUTPUT]
+    return f"{_select(db)} WHERE {where} ORDER BY {_order(c)}", params
 
 
 def export_csv(db: Path, f: Filters, c: Conditions, out) -> int:
     """Write every matching row as CSV (UTF-8 with BOM) to a binary stream; returns the row count."""
-    headers, kinds = _headers()
-    out.write("\ufeff".encode("utf-8"))
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    try:
-        return export.write_csv(text, headers, kinds, _export_rows(db, f, c))
-    finally:
-        text.detach()
+    return full_export.write(db, *export_sql(db, f, c), "csv", out)
 
 
 def export_xlsx(db: Path, f: Filters, c: Conditions, out) -> int:
-    headers, kinds = _headers()
-    return export.write_xlsx(out, headers, kinds, _export_rows(db, f, c), sheet="筛选结果")
+    return full_export.write(db, *export_sql(db, f, c), "xlsx", out, sheet="筛选结果")

@@ -302,14 +302,19 @@ def exec_histogram(db: Path, f: Filters) -> pd.DataFrame:
     """, params)
 
 
-def exec_below(db: Path, f: Filters, threshold: float, limit: int = 500) -> tuple[pd.DataFrame, int]:
+def exec_below_sql(f: Filters, threshold: float, limit: int | None = None) -> tuple[str, list]:
     where, params = _where(f)
-    df = run(db, f"""
+    cut = "LIMIT ?" if limit is not None else ""
+    return f"""
         SELECT {_filing_columns()}, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
                count(*) OVER () AS total
         {FROM_FM} WHERE {where} AND {EXEC_RATE} < ?
-        ORDER BY exec_rate, f.filing_id LIMIT ?
-    """, params + [float(threshold), int(limit)])
+        ORDER BY exec_rate, f.filing_id {cut}
+    """, params + [float(threshold)] + ([int(limit)] if limit is not None else [])
+
+
+def exec_below(db: Path, f: Filters, threshold: float, limit: int = 500) -> tuple[pd.DataFrame, int]:
+    df = run(db, *exec_below_sql(f, threshold, limit))
     total = int(df["total"].iloc[0]) if len(df) else 0
     return df.drop(columns="total"), total
 
@@ -525,8 +530,8 @@ def finding_rules(db: Path, f: Filters) -> pd.DataFrame:
     """, params)
 
 
-def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
-                  limit: int = 1000, filing_id: str | None = None) -> tuple[pd.DataFrame, int]:
+def _findings_hits(f: Filters, families=(), severities=(), rules=(), text: str = "",
+                   filing_id: str | None = None) -> tuple[str, list]:
     where, params = _where(f)
     conds, extra = [], []
     if filing_id:
@@ -540,22 +545,36 @@ def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), te
         conds.append("(contains(x.message, ?) OR contains(coalesce(x.evidence, ''), ?))")
         extra += [text, text]
     cond = " AND ".join(conds) or "TRUE"
-    # Filings are joined for the filter only when there is one; places and names are fetched
-    # for the rows shown only, after ordering and cutting.
+    # Filings are joined for the filter only when there is one.
     source = "findings x" if where == "TRUE" else "findings x JOIN filings f ON f.filing_id = x.filing_id"
-    hits = f"FROM {source} WHERE {where} AND {cond}"
-    total = int(run(db, f"SELECT count(*) AS n {hits}", params + extra)["n"].iloc[0])
-    df = run(db, f"""
+    return f"FROM {source} WHERE {where} AND {cond}", params + extra
+
+
+def findings_list_sql(f: Filters, families=(), severities=(), rules=(), text: str = "",
+                      filing_id: str | None = None, limit: int | None = None) -> tuple[str, list]:
+    """The findings list as SQL: the page runs it with a LIMIT, the full export without."""
+    hits, params = _findings_hits(f, families, severities, rules, text, filing_id)
+    cut = "LIMIT ?" if limit is not None else ""
+    # Places and names are fetched for the rows kept only, after ordering and cutting.
+    sql = f"""
         WITH hit AS (SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
                             CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS sev_order
-                     {hits} ORDER BY sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule LIMIT ?)
+                     {hits} ORDER BY sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule {cut})
         SELECT hit.filing_id, {PLACE} AS place, f.department, f.year, hit.indicator_seq, i.src_where, i.name,
                hit.rule, hit.family, hit.severity, hit.message, hit.evidence
         FROM hit JOIN filings f ON f.filing_id = hit.filing_id
         LEFT JOIN indicators i ON i.filing_id = hit.filing_id AND i.seq = hit.indicator_seq
         ORDER BY hit.sev_order, hit.filing_id, hit.indicator_seq NULLS FIRST, hit.rule
-    """, params + extra + [int(limit)])
-    return df, total
+    """
+    return sql, params + ([int(limit)] if limit is not None else [])
+
+
+def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
+                  limit: int = 1000, filing_id: str | None = None) -> tuple[pd.DataFrame, int]:
+    hits, params = _findings_hits(f, families, severities, rules, text, filing_id)
+    total = int(run(db, f"SELECT count(*) AS n {hits}", params)["n"].iloc[0])
+    sql, params = findings_list_sql(f, families, severities, rules, text, filing_id, limit)
+    return run(db, sql, params), total
 
 
 def copy_clusters(db: Path, f: Filters, limit: int = 200) -> pd.DataFrame:

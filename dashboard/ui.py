@@ -172,14 +172,45 @@ def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
                   help=f"共 {len(out):,} 行，生成后即可下载")
 
 
+def full_export(query: tuple[str, list], name: str, key: str, total: int | None = None) -> None:
+    """导出全部: every row of the query (not only those shown), built when asked, streamed from DuckDB."""
+    import io
+
+    from dashboard import full_export as fx
+
+    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
+    done = st.session_state.get(f"_{key}_full")
+    row = st.container(horizontal=True)
+    if done and done["query"] == query:
+        row.download_button(f"下载 CSV（{done['n']:,} 条）", done["csv"], file_name=f"{safe}.csv", mime="text/csv",
+                            key=f"{key}_full_csv", icon=":material/download:")
+        row.download_button(f"下载 Excel（{done['n']:,} 条）", done["xlsx"], file_name=f"{safe}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"{key}_full_xlsx", icon=":material/download:")
+    elif row.button(f"导出全部{'' if total is None else f' {total:,} 条'}（CSV 和 Excel）", key=f"{key}_full",
+                    icon=":material/download:"):
+        with st.spinner("正在导出…"):
+            csv_buf, xlsx_buf = io.BytesIO(), io.BytesIO()
+            n = fx.write(db(), *query, "csv", csv_buf)
+            fx.write(db(), *query, "xlsx", xlsx_buf, sheet=name[:31])
+        st.session_state[f"_{key}_full"] = {"query": query, "n": n, "csv": csv_buf.getvalue(),
+                                             "xlsx": xlsx_buf.getvalue()}
+        st.rerun()
+
+
 def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, export_name: str | None = None,
-          openable: bool = True, total: int | None = None, export: bool = True) -> None:
-    """A list with exports; selecting a row (or picking it below) opens that filing."""
+          openable: bool = True, total: int | None = None, export: bool = True,
+          full: tuple[str, list] | None = None) -> None:
+    """A list with exports; selecting a row (or picking it below) opens that filing.
+
+    With `full` (the list's query without its LIMIT) the exports hold every row, not only those shown.
+    """
     if df.empty:
         st.info("没有符合条件的记录。")
         return
     if total is not None and total > len(df):
-        st.caption(f"共 {total:,} 条，显示前 {len(df):,} 条。全部记录可在“筛选查询”页导出。")
+        st.caption(f"共 {total:,} 条，显示前 {len(df):,} 条；导出包含全部 {total:,} 条。" if full else
+                   f"共 {total:,} 条，显示前 {len(df):,} 条。全部记录可在“筛选查询”页导出。")
     shown = display_frame(df)
     can_open = openable and "filing_id" in df.columns
     kwargs = dict(hide_index=True, column_config=column_config(shown), key=key, width="stretch")
@@ -193,7 +224,9 @@ def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, e
             open_filing(str(df["filing_id"].iloc[rows[0]]))
     else:
         st.dataframe(data, **kwargs)
-    if export:
+    if full is not None:
+        full_export(full, export_name or name, key, total)
+    elif export:
         export_buttons(df, export_name or name, key)
     if can_open:
         ids = list(dict.fromkeys(df["filing_id"].astype(str)))

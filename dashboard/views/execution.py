@@ -40,4 +40,5 @@ if not grid.empty:
     st.plotly_chart(charts.heatmap(grid, "exec_rate", "执行率中位数（县区 × 年度）", percent=True), key="ex_heat")
 
 st.subheader(f"执行率低于 {threshold_pct}% 的填报")
-ui.table(below, key="ex_below", name=f"执行率低于{threshold_pct}%", total=total_below)
+ui.table(below, key="ex_below", name=f"执行率低于{threshold_pct}%", total=total_below,
+         full=q.exec_below_sql(f, threshold))

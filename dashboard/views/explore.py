@@ -1,5 +1,3 @@
-import io
-
 import streamlit as st
 
 from dashboard import explorer as ex
@@ -150,19 +148,4 @@ st.caption(f"第 {(ss.ex_page - 1) * PAGE_SIZE + 1:,}–{(ss.ex_page - 1) * PAGE
 ui.table(rows, key="ex_rows", name="筛选结果", export=False)
 
 # --- full exports (every matching row, streamed from the database)
-key = repr(cond.as_dict()) + repr(f)
-done = ss.get("ex_export")
-row = st.container(horizontal=True)
-if done and done["key"] == key:
-    row.download_button(f"下载 CSV（{done['n']:,} 条）", done["csv"], file_name="筛选结果.csv", mime="text/csv",
-                        key="ex_csv", icon=":material/download:")
-    row.download_button(f"下载 Excel（{done['n']:,} 条）", done["xlsx"], file_name="筛选结果.xlsx",
-                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="ex_xlsx",
-                        icon=":material/download:")
-elif row.button(f"导出全部 {total:,} 条（CSV 和 Excel）", key="ex_export_btn", icon=":material/download:"):
-    with st.spinner("正在导出…"):
-        csv_buf, xlsx_buf = io.BytesIO(), io.BytesIO()
-        n = ex.export_csv(db, f, cond, csv_buf)
-        ex.export_xlsx(db, f, cond, xlsx_buf)
-    ss["ex_export"] = {"key": key, "n": n, "csv": csv_buf.getvalue(), "xlsx": xlsx_buf.getvalue()}
-    st.rerun()
+ui.full_export(ex.export_sql(db, f, cond), "筛选结果", "ex", total)
