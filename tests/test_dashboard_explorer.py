@@ -46,8 +46,10 @@ def test_preset_inflated_equals_sql_and_exports_every_row(monkeypatch, corpus_db
     assert (shown["total_score"] >= 95).all() and (shown["exec_rate"] < 0.8).all()
     assert at.query_params["smin"] == ["95"] and at.query_params["emax"] == ["80"]
 
-    at.button(key="ex_full").click().run()
-    done = at.session_state["_ex_full"]
+    at.button(key="ex_full_csv").click().run()
+    at.button(key="ex_full_xlsx").click().run()
+    done = {"n": at.session_state["_ex_full_csv"]["n"], "csv": at.session_state["_ex_full_csv"]["data"],
+            "xlsx": at.session_state["_ex_full_xlsx"]["data"]}
     rows = list(csv.reader(io.StringIO(done["csv"].decode("utf-8-sig"))))
     assert done["csv"].startswith(b"\xef\xbb\xbf")
     assert rows[0][:3] == ["填报编号", "地区", "部门"]
@@ -75,8 +77,8 @@ def test_export_is_not_capped_by_the_page(monkeypatch, corpus_db):
     at.number_input(key="ex_smin").set_value(0.0).run()
     n = caption_total(at)
     assert n == sum(f["total_score"] is not None for f in c.filings)
-    at.button(key="ex_full").click().run()
-    assert at.session_state["_ex_full"]["n"] == n
+    at.button(key="ex_full_csv").click().run()
+    assert at.session_state["_ex_full_csv"]["n"] == n
 
 
 def test_finding_conditions_and_sorting(monkeypatch, corpus_db):
@@ -136,5 +138,5 @@ def test_findings_list_export_holds_every_row_not_the_page(monkeypatch, corpus_d
     assert n == len(rows) - 1 == len(c.findings)
     assert "规则编号" in rows[0] and "来源位置" in rows[0]
     at = run_page(monkeypatch, db, "quality", family="reason")
-    at.button(key="ql_findings_full").click().run()
-    assert at.session_state["_ql_findings_full"]["n"] == sum(x["family"] == "reason" for x in c.findings)
+    at.button(key="ql_findings_full_xlsx").click().run()
+    assert at.session_state["_ql_findings_full_xlsx"]["n"] == sum(x["family"] == "reason" for x in c.findings)
