@@ -101,27 +101,39 @@ def write_xlsx(out, headers: Sequence[str], kinds: Sequence[str], chunks: Iterab
         c.alignment = Alignment(vertical="center", wrap_text=True)
         header.append(c)
     ws.append(header)
+    # One styled cell per numeric column, reused row after row: the write-only sheet serialises
+    # a row when it is appended, and setting a style per cell is what makes openpyxl slow.
+    templates = [_number_template(ws, k) for k in kinds]
     n = 0
     for chunk in chunks:
         for row in chunk:
-            ws.append([_xlsx_cell(ws, v, k) for v, k in zip(row, kinds)])
+            ws.append([_xlsx_cell(ws, v, k, t) for v, k, t in zip(row, kinds, templates)])
             n += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{n + 1}"
     wb.save(out)
     return n
 
 
-def _xlsx_cell(ws, v, kind: str):
+def _number_template(ws, kind: str):
+    fmt = XLSX_FORMATS.get(kind)
+    if not fmt:
+        return None
+    c = WriteOnlyCell(ws, value=0)
+    c.number_format = fmt
+    return c
+
+
+def _xlsx_cell(ws, v, kind: str, template=None):
     v = _plain(v)
     if _missing(v):
         return None
     if isinstance(v, str):
-        return _text_cell(ws, v)
-    fmt = XLSX_FORMATS.get(kind)
-    if fmt and isinstance(v, (int, float)) and not isinstance(v, bool):
-        c = WriteOnlyCell(ws, value=v)
-        c.number_format = fmt
-        return c
+        if is_formula_like(v) or _ILLEGAL_XLSX.search(v):
+            return _text_cell(ws, v)
+        return v  # plain text: openpyxl writes it as a string (it starts with none of = + - @)
+    if template is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+        template.value = v
+        return template
     return v
 
 
