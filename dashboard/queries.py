@@ -443,6 +443,15 @@ def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
     """, params)["unit"])
 
 
+def _peer_scan(unit: str, scope: str) -> str:
+    """A condition keeping only rows that can be the focus's peers (province / city first: far fewer rows)."""
+    if scope == "all":
+        return "TRUE"
+    same = ("p.province IS NOT DISTINCT FROM f.province AND p.city IS NOT DISTINCT FROM f.city" if scope == "city"
+            else "p.province IS NOT DISTINCT FROM f.province")
+    return f"EXISTS (SELECT 1 FROM me p WHERE {same})"
+
+
 def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str,
               higher_is_better: bool = True) -> pd.DataFrame:
     """Per year: the focus's value, its peers' P25/P50/P75, its rank among them, n, and the change on last year.
@@ -452,10 +461,12 @@ def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: s
     """
     where, params = _where(_peer_filters(f))
     better = ">" if higher_is_better else "<"
+    u = FOCUS_UNIT_SQL[unit]
     return run(db, f"""
-        WITH g AS (SELECT {FOCUS_UNIT_SQL[unit]} AS unit, f.province, f.city, f.year,
+        WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
+             g AS (SELECT {u} AS unit, f.province, f.city, f.year,
                           {METRIC_SQL[metric]} AS value, count(*) AS filings
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL GROUP BY ALL),
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)} GROUP BY ALL),
              fy AS (SELECT * FROM g WHERE unit = ?),
              b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.filings) AS filings,
                           quantile_cont(p.value, 0.25) AS p25, quantile_cont(p.value, 0.5) AS p50,
@@ -465,7 +476,7 @@ def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: s
                    FROM fy JOIN g p ON p.year = fy.year AND {PEER_SCOPE_SQL[scope]}
                    GROUP BY fy.year)
         SELECT *, value - lag(value) OVER (ORDER BY year) AS change FROM b ORDER BY year
-    """, params + [focus])
+    """, [focus] + params + [focus])
 
 
 def peer_matrix(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str, top: int = 40) -> pd.DataFrame:
@@ -473,13 +484,14 @@ def peer_matrix(db: Path, f: Filters, unit: str, focus: str, scope: str, metric:
     where, params = _where(_peer_filters(f))
     u = FOCUS_UNIT_SQL[unit]
     return run(db, f"""
-        WITH g AS (SELECT {u} AS unit, f.province, f.city, f.year, {METRIC_SQL[metric]} AS value, count(*) AS n
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL GROUP BY ALL),
+        WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
+             g AS (SELECT {u} AS unit, f.province, f.city, f.year, {METRIC_SQL[metric]} AS value, count(*) AS n
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)} GROUP BY ALL),
              fy AS (SELECT DISTINCT province, city FROM g WHERE unit = ?),
              grp AS (SELECT p.* FROM g p JOIN fy ON {PEER_SCOPE_SQL[scope]}),
              top AS (SELECT unit FROM grp GROUP BY unit ORDER BY (unit = ?) DESC, sum(n) DESC, unit LIMIT ?)
         SELECT unit AS place, year, value, n FROM grp WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
-    """, params + [focus, focus, int(top)])
+    """, [focus] + params + [focus, focus, int(top)])
 
 
 def department_across_places(db: Path, f: Filters, pattern: str, metric: str, top: int = 60) -> pd.DataFrame:

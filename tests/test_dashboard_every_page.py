@@ -189,3 +189,14 @@ def test_no_table_shows_none(monkeypatch, corpus_db, page):
     for d in at.dataframe:
         assert not d.value.isna().any().any(), (page, d.value.columns[d.value.isna().any()].tolist())
         assert not (d.value.astype(str) == "None").any().any(), page
+
+
+@pytest.mark.parametrize("page,params,label", [
+    ("quality", {"family": "nonsense"}, "问题类别"), ("quality", {"rule": "<script>"}, "规则"),
+    ("scores", {"band": "95-²"}, "分数段"), ("compare", {"metric": "x"}, "指标"),
+    ("explore", {"sort": "drop table"}, "排序"),
+])
+def test_every_bad_parameter_gets_a_notice(monkeypatch, corpus_db, page, params, label):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, page, **params)
+    assert any(label in w.value for w in at.warning), [w.value for w in at.warning]

@@ -2,7 +2,7 @@ import streamlit as st
 
 from dashboard import charts, filters, ui
 from dashboard import queries as q
-from dashboard.labels import FAMILIES, SEVERITIES, rule_title
+from dashboard.labels import FAMILIES, SEVERITIES, rule_title, rule_titles
 
 db, f = ui.db(), ui.current_filters()
 st.title("指标质量")
@@ -39,11 +39,12 @@ else:
 
 st.subheader("全部问题")
 rules = q.finding_rules(db, f)
-filters.bind("qf_family", "family", [])
-filters.bind("qf_severity", "severity", [])
-filters.bind("qf_rule", "rule", [])
-filters.bind("qf_text", "fq", "")
 families = sorted(set(FAMILIES) | set(rules["family"]))
+known_rules = set(rule_titles()) | set(rules["rule"])
+filters.bind("qf_family", "family", [], valid=lambda v: v in families, label="问题类别")
+filters.bind("qf_severity", "severity", [], valid=lambda v: v in SEVERITIES, label="严重程度")
+filters.bind("qf_rule", "rule", [], valid=lambda v: v in known_rules, label="规则")
+filters.bind("qf_text", "fq", "")
 for key, options in (("qf_family", families), ("qf_severity", list(SEVERITIES)), ("qf_rule", list(rules["rule"]))):
     st.session_state[key] = [v for v in st.session_state[key] if v in options]
 c1, c2, c3, c4 = st.columns(4)

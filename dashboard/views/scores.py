@@ -50,8 +50,11 @@ with right:
 band = filters.bind("sc_band", "band", "")
 if band:
     try:
-        lo, hi = (float(x) for x in band.split("-"))
+        lo, hi = (filters.ascii_int(x) for x in band.split("-"))
+        if not 0 <= lo < hi <= 100:
+            raise ValueError(band)
     except ValueError:
+        filters.notice(f"地址中的分数段“{band}”无效，已忽略。")
         lo = hi = None
     if lo is not None:
         st.subheader(f"自评得分 {lo:g}–{hi:g} 分的填报")
