@@ -31,7 +31,7 @@ PAGES = [
 
 CSS = Path(__file__).resolve().parent / "static" / "chinese.css"
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")  # local: no request leaves the machine
-ALIASES = {"overview"}  # the default page answers at "/", but a link to /overview must not be a 404
+ALIASES = {"overview"}  # the default page answers at "/", but a link to /overview must show it, not a 404
 log = logging.getLogger("jixiao.dashboard")
 
 BUSY_MESSAGE = ("数据库正在被其他程序写入（例如正在运行 `jixiao ingest`），暂时无法读取。"
@@ -85,7 +85,7 @@ def main(start: str = "overview") -> None:
         nav.run()
         return
 
-    missing = _unknown_page({k for k, _, _ in PAGES})
+    missing = _unknown_page({k for k, _, _ in PAGES if k != start})  # the default page answers at "/" only
     nav = st.navigation([_page(k, t, i, default=(k == start)) for k, t, i in PAGES])
     if missing:
         not_found(missing)

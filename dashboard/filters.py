@@ -188,7 +188,9 @@ def bind(key: str, param: str, default, parse=str, valid=None, label: str | None
                 value = [parse(v) for v in raw] or default
             elif raw is not None:
                 value = parse(raw)
-            if valid is not None and not (all(map(valid, value)) if isinstance(value, list) else valid(value)):
+            given = bool(raw) if isinstance(default, list) else raw is not None
+            if given and valid is not None and not (all(map(valid, value)) if isinstance(value, list)
+                                                    else valid(value)):
                 raise ValueError(value)
         except (TypeError, ValueError, ArithmeticError):
             notice(f"地址中的{label or param}“{'、'.join(raw) if isinstance(raw, list) else raw}”无效，已使用默认值。")

@@ -200,3 +200,10 @@ def test_every_bad_parameter_gets_a_notice(monkeypatch, corpus_db, page, params,
     c, db = corpus_db
     at = run_page(monkeypatch, db, page, **params)
     assert any(label in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("page", PAGES_ALL + ["detail"])
+def test_no_notice_without_bad_parameters(monkeypatch, corpus_db, page):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, None if page == "overview" else page)
+    assert not [w.value for w in at.warning if "地址中的" in w.value]
