@@ -437,10 +437,16 @@ def _peer_filters(f: Filters) -> Filters:
 
 
 def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
+    """The units to choose from, by name; the first is the one with the most filings (the default)."""
     where, params = _where(_peer_filters(f))
-    return list(run(db, f"""
-        SELECT DISTINCT {FOCUS_UNIT_SQL[unit]} AS unit FROM filings f WHERE {where} ORDER BY unit
-    """, params)["unit"])
+    units = run(db, f"""
+        SELECT {FOCUS_UNIT_SQL[unit]} AS focus, count(*) AS n FROM filings f WHERE {where} GROUP BY 1
+        ORDER BY focus
+    """, params)  # (not "unit": filings has a column of that name)
+    if units.empty:
+        return []
+    top = units.sort_values(["n", "focus"], ascending=[False, True])["focus"].iloc[0]
+    return [top] + [u for u in units["focus"] if u != top]
 
 
 def _peer_scan(unit: str, scope: str) -> str:

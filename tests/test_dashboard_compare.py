@@ -87,3 +87,14 @@ def test_bad_focus_falls_back(monkeypatch, corpus_db):
     at = run_page(monkeypatch, db, "compare", focus="不存在县", scope="nowhere")
     assert any("不存在县" in w.value for w in at.warning)
     assert at.radio(key="cmp_scope").value == "province"
+
+
+def test_default_focus_is_the_unit_with_most_filings(monkeypatch, corpus_db):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "compare")
+    counts = {}
+    for f in c.filings:
+        label = f"{f['city']} {f['county']}" if f["county"] else f["province"]
+        counts[label] = counts.get(label, 0) + 1
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    assert at.selectbox(key="cmp_focus").value == best
