@@ -65,3 +65,17 @@ def test_vague_phrases_fold_jis_comparison_signs(monkeypatch, tmp_path):
     at = run_page(monkeypatch, db, "quality")
     counts = dict(zip(*frame_(at, "ql_phrases_table")[["phrase", "n"]].T.values))
     assert counts["≥较好"] == 3 and "≧较好" not in counts
+
+
+def test_only_rows_with_findings_are_coloured(monkeypatch, corpus_db):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "detail", filing="F006")
+    import re
+
+    el = next(d for d in at.dataframe if {"seq", "src_where", "findings"} <= set(d.value.columns))
+    coloured = set()
+    for selectors, decl in re.findall(r"([^{}]+)\{([^}]*)\}", el.proto.styler.styles):
+        if "background-color" in decl:
+            coloured |= {int(r) + 1 for r in re.findall(r"_row(\d+)_col0\b", selectors)}
+    with_findings = {x["indicator_seq"] for x in c.findings if x["filing_id"] == "F006" and x["indicator_seq"]}
+    assert coloured == with_findings

@@ -106,16 +106,17 @@ else:
         lambda c: "；".join(REASONS.get(x, x) for x in c.split()) if isinstance(c, str) else c))
     shown = ind.drop(columns=["error_count"])
 
-    def mark(r):
+    def mark(r):  # from the stored row: on screen a row without findings shows "—"
         n_err = ind.loc[r.name, "error_count"]
-        color = "background-color: #fde2e1" if n_err else ("background-color: #fff4d6" if isinstance(r["findings"], str) else "")
+        has = isinstance(ind.loc[r.name, "findings"], str)
+        color = "background-color: #fde2e1" if n_err else ("background-color: #fff4d6" if has else "")
         return [color] * len(r)
 
     st.caption("“序号”是指标在本填报中的编号（问题说明里的“第 N 项/行”即指此编号），“来源位置”是该行在源文件中的页、表和行。"
                "有问题的行已标色（红：错误，黄：警告或提示）。")
     cfg = ui.column_config(shown, {
         "seq": st.column_config.NumberColumn("序号", width=50, pinned=True),
-        "src_where": st.column_config.TextColumn("来源位置", width="small", pinned=True),
+        "src_where": st.column_config.TextColumn("来源位置", width=130, pinned=True),
         "name": st.column_config.TextColumn("三级指标", width="medium"),
         "reason": st.column_config.TextColumn("偏差原因", width="medium"),
         "findings": st.column_config.TextColumn("问题", width="medium"),
@@ -136,7 +137,7 @@ else:
             else:  # the database keeps the cells, not the line: show them in the table's order
                 cells = [val(one.get(k)) for k in ("level1", "level2", "name", "target", "actual", "weight", "score",
                                                    "reason")]
-                st.text("原表该行（按读到的单元格）：" + " ｜ ".join("" if v is None else
+                st.text("原表该行（按读到的单元格）：" + " ｜ ".join("—" if v is None else
                                                           (f"{v:g}" if isinstance(v, float) else str(v)) for v in cells))
             mine = ind.set_index("seq").loc[pick, "findings"]
             st.text("本行问题：" + (mine if isinstance(mine, str) else "无"))
