@@ -14,6 +14,7 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboard import access, filters, ui  # noqa: E402
+from dashboard import markdown_text as md  # noqa: E402
 from dashboard import db as dbm  # noqa: E402
 from dashboard import queries as q  # noqa: E402
 
@@ -105,7 +106,7 @@ def _run(db: Path, nav, notice) -> None:
         f = filters.sidebar(db)
         st.session_state["_filters"] = f
         ui.apply_goto_params()
-        st.sidebar.caption(f"数据库：{db}")
+        st.sidebar.caption(f"数据库：{md.escape(db)}")
         samples = q.sample_count(db, f)
         if samples:
             notice.warning(f"当前显示的数据包含 {samples:,} 份合成样例填报（演示用，不是真实数据）。"
@@ -121,7 +122,7 @@ def _run(db: Path, nav, notice) -> None:
         st.error("页面出错了，错误已记录到服务器日志。请调整筛选条件或刷新页面；如果反复出现，请联系管理员。")
     finally:
         for text in filters.take_notices():
-            notice.warning(text, icon=":material/link_off:")
+            notice.warning(md.escape(text), icon=":material/link_off:")  # holds values from the address
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, filters
+from dashboard import markdown_text as md
 from dashboard.filtering import Filters
 from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
 
@@ -284,12 +285,13 @@ def report_button(county: str, city: str | None, years: list[int], department: s
     if ready and ready[0] == scope:
         c2.download_button("下载报告（PDF）", ready[1], file_name=name, mime="application/pdf", key=f"{key}_dl",
                            icon=":material/picture_as_pdf:", type="primary")
-    elif c2.button(f"生成 {county} {year} 年报告（PDF）", key=f"{key}_make", icon=":material/picture_as_pdf:"):
+    elif c2.button(f"生成 {md.escape(county)} {year} 年报告（PDF）", key=f"{key}_make",
+                   icon=":material/picture_as_pdf:"):
         try:
             with st.spinner("正在生成报告…"):
                 pdf = build_report(db(), county=county, year=int(year), department=department, city=city)
         except ScopeError as exc:
-            st.warning(str(exc))
+            st.warning(md.escape(exc))
             return
         st.session_state[f"_{key}_pdf"] = (scope, pdf)
         st.rerun()

@@ -207,3 +207,15 @@ def test_no_notice_without_bad_parameters(monkeypatch, corpus_db, page):
     c, db = corpus_db
     at = run_page(monkeypatch, db, None if page == "overview" else page)
     assert not [w.value for w in at.warning if "地址中的" in w.value]
+
+
+def test_address_values_never_become_markdown(monkeypatch, corpus_db):
+    """A crafted link must not make the page fetch an image from elsewhere or show a link."""
+    c, db = corpus_db
+    evil = "![x](http://example.com/a.png)"
+    at = run_page(monkeypatch, db, "compare", focus=evil, county=evil)
+    shown = [w.value for w in at.warning]
+    assert any("example" in w for w in shown)
+    assert not any(evil in w for w in shown)  # escaped: \!\[x\]\(http…
+    at = run_page(monkeypatch, db, "quality", filing=evil)
+    assert not any(evil in i.value for i in at.info)

@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, ui
+from dashboard import markdown_text as md
 from dashboard import queries as q
 from dashboard.labels import FOCUS_UNITS, HIGHER_IS_BETTER, METRICS, PEER_SCOPES
 
@@ -45,7 +46,7 @@ if bm.empty:
     st.info("这个对象在当前筛选条件下没有按年度的数据。")
     st.stop()
 
-st.subheader(f"{focus}：{label}，与{PEER_SCOPES[scope]}{FOCUS_UNITS[unit]}比较")
+st.subheader(f"{md.escape(focus)}：{label}，与{PEER_SCOPES[scope]}{FOCUS_UNITS[unit]}比较")
 last = bm.iloc[-1]
 cols = st.columns(4)
 fmt = ui.pct if is_share else ui.num
@@ -60,7 +61,8 @@ if int(last["peers"]) < SMALL_N:
     st.warning(f"同组只有 {int(last['peers'])} 个{FOCUS_UNITS[unit]}（少于 {SMALL_N} 个），百分位和排名仅供参考。",
                icon=":material/info:")
 
-st.plotly_chart(charts.benchmark_chart(bm, f"{label}：{focus} 与同组 P25 / P50 / P75", focus, percent=is_share),
+st.plotly_chart(charts.benchmark_chart(bm, f"{label}：{charts.safe(focus)} 与同组 P25 / P50 / P75", focus,
+                                      percent=is_share),
                 key="cmp_bench")
 table = pd.DataFrame({
     "year": bm["year"],

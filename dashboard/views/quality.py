@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import charts, filters, ui
+from dashboard import markdown_text as md
 from dashboard import queries as q
 from dashboard.labels import FAMILIES, SEVERITIES, rule_title, rule_titles
 
@@ -60,7 +61,7 @@ filters.set_param("fq", text.strip() or None)
 only = st.query_params.get("filing")  # the 问题清单 link of one filing
 if only:
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
-    c1.info(f"只显示填报 {only} 的问题。", icon=":material/filter_alt:")
+    c1.info(f"只显示填报 {md.escape(only)} 的问题。", icon=":material/filter_alt:")
     if c2.button("显示全部填报的问题", key="qf_all"):
         filters.set_param("filing", None)
         st.rerun()
