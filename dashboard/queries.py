@@ -470,9 +470,11 @@ def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: s
     u = FOCUS_UNIT_SQL[unit]
     return run(db, f"""
         WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
-             g AS (SELECT {u} AS unit, f.province, f.city, f.year,
+             -- one row per unit and year (a name found in two provinces counts once, under the first)
+             g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
                           {METRIC_SQL[metric]} AS value, count(*) AS filings
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)} GROUP BY ALL),
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)}
+                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
              fy AS (SELECT * FROM g WHERE unit = ?),
              b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.filings) AS filings,
                           quantile_cont(p.value, 0.25) AS p25, quantile_cont(p.value, 0.5) AS p50,
@@ -491,8 +493,10 @@ def peer_matrix(db: Path, f: Filters, unit: str, focus: str, scope: str, metric:
     u = FOCUS_UNIT_SQL[unit]
     return run(db, f"""
         WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
-             g AS (SELECT {u} AS unit, f.province, f.city, f.year, {METRIC_SQL[metric]} AS value, count(*) AS n
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)} GROUP BY ALL),
+             g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
+                          {METRIC_SQL[metric]} AS value, count(*) AS n
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)}
+                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
              fy AS (SELECT DISTINCT province, city FROM g WHERE unit = ?),
              grp AS (SELECT p.* FROM g p JOIN fy ON {PEER_SCOPE_SQL[scope]}),
              top AS (SELECT unit FROM grp GROUP BY unit ORDER BY (unit = ?) DESC, sum(n) DESC, unit LIMIT ?)
