@@ -172,6 +172,14 @@ def ascii_int(text: str) -> int:
     return int(text)
 
 
+def ascii_float(text: str) -> float:
+    """float() of a plain decimal only (no "nan", "inf", "1e9" or full-width digits)."""
+    text = text.strip()
+    if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
+        raise ValueError(text)
+    return float(text)
+
+
 def bind(key: str, param: str, default, parse=str, valid=None, label: str | None = None):
     """Give a page widget its value from the URL on first render; returns the value to pass as default.
 
@@ -192,7 +200,7 @@ def bind(key: str, param: str, default, parse=str, valid=None, label: str | None
             if given and valid is not None and not (all(map(valid, value)) if isinstance(value, list)
                                                     else valid(value)):
                 raise ValueError(value)
-        except (TypeError, ValueError, ArithmeticError):
+        except (TypeError, ValueError, ArithmeticError, LookupError):
             notice(f"地址中的{label or param}“{'、'.join(raw) if isinstance(raw, list) else raw}”无效，已使用默认值。")
             value = default
         ss[key] = value

@@ -140,6 +140,11 @@ def place_options(db: Path) -> pd.DataFrame:
     """)
 
 
+def place_labels(db: Path) -> list[str]:
+    """The place labels as shown in tables ("株洲市 攸县"), for choosing several places at once."""
+    return list(run(db, f"SELECT DISTINCT {PLACE} AS place FROM filings f ORDER BY place")["place"])
+
+
 def year_options(db: Path) -> list[int]:
     df = run(db, "SELECT DISTINCT year FROM filings WHERE year IS NOT NULL ORDER BY year")
     return [int(y) for y in df["year"]]

@@ -157,3 +157,10 @@ def test_parse_confidence_condition_when_the_column_exists(monkeypatch, tmp_path
     assert caption_total(at) == low
     shown = frame(at, "ex_rows")
     assert "confidence" in shown.columns and (shown["confidence"] <= 0.5).all()
+
+
+@pytest.mark.parametrize("params", [{"desc": "x"}, {"smin": "nan"}, {"smin": "９５"}, {"emax": "1e9"}])
+def test_more_bad_values(monkeypatch, corpus_db, params):
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "explore", **params)
+    assert at.warning and caption_total(at) == len(c.filings)

@@ -16,7 +16,11 @@ PRESETS = {
     "no_reason": ("无偏差原因的扣分", {"ex_reason": "no_reason", "ex_sort": "finding_count", "ex_desc": True}),
     "vague_dept": ("模糊指标占比最高的部门", {"ex_sort": "vague_share", "ex_desc": True}),
 }
-RANGE_KEYS = ["ex_smin", "ex_smax", "ex_rmin", "ex_rmax", "ex_imin", "ex_imax", "ex_emin", "ex_emax", "ex_cmin", "ex_cmax"]
+# range widgets and the values their address parameter may take (execution rate and confidence in %)
+RANGES = {"ex_smin": (0, 100), "ex_smax": (0, 100), "ex_rmin": (0, 100), "ex_rmax": (0, 100),
+          "ex_imin": (-100, 100), "ex_imax": (-100, 100), "ex_emin": (0, 1000), "ex_emax": (0, 1000),
+          "ex_cmin": (0, 100), "ex_cmax": (0, 100)}
+RANGE_KEYS = list(RANGES)
 LIST_KEYS = ["ex_kinds", "ex_counties", "ex_years", "ex_rules", "ex_fams", "ex_sevs"]
 SORT_LABELS = {"inflation": "虚高分", "total_score": "自评得分", "score_recomputed": "复核得分", "exec_rate": "执行率",
                "budget_adjusted": "全年预算数", "finding_count": "问题数", "vague_share": "模糊指标占比",
@@ -39,12 +43,9 @@ def in_range(lo, hi):
 
 
 # --- state from the address (validated; a bad value falls back with a notice)
-for key in RANGE_KEYS:
-    bounds = (0.0, 1000.0) if key[4] in "ec" else (-100.0, 100.0) if key[4] == "i" else (0.0, 100.0)
-    filters.bind(key, key[3:], None, float, valid=in_range(*bounds), label="范围条件")
-places = q.place_options(db)
-place_labels = sorted({" ".join(x for x in (r.city, r.county) if isinstance(x, str)) or r.province
-                       for r in places.itertuples() if isinstance(r.province, str) or isinstance(r.county, str)})
+for key, bounds in RANGES.items():
+    filters.bind(key, key[3:], None, filters.ascii_float, valid=in_range(*bounds), label="范围条件")
+place_labels = q.place_labels(db)
 years = q.year_options(db)
 rule_ids = sorted(set(rule_titles()) | set(q.finding_rules(db, Filters())["rule"]))
 options = {"ex_kinds": list(DOC_KINDS), "ex_counties": place_labels, "ex_years": years, "ex_rules": rule_ids,
