@@ -268,6 +268,7 @@ def time_pages(db: Path) -> list[tuple[str, float, float]]:
         at.run()
         dt = time.perf_counter() - t
         assert not at.exception, [e.value for e in at.exception]
+        assert not [e.value for e in at.error if "页面出错" in e.value], f"page {page} failed (see the log above)"
         return dt
 
     for _, page, params in pages:  # imports, jieba's dictionary: once per server process, not per render

@@ -241,3 +241,16 @@ def test_every_page_speaks_chinese_and_stays_on_this_machine(server, browser):
     assert hosts <= {"127.0.0.1", "localhost", "data", "blob"}, hosts
     assert not errors, errors
     page.close()
+
+
+def test_printing_hides_the_sidebar(server, browser):
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{url}/compare")
+    wait_ready(page, "对比分析")
+    assert page.get_by_test_id("stSidebar").is_visible()
+    page.emulate_media(media="print")
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    pdf = page.pdf(format="A4")  # Chromium's own print: the page as an overseer would print it
+    assert pdf.startswith(b"%PDF")
+    page.close()
