@@ -163,8 +163,15 @@ def pick_filters(db: Path):
 def time_queries(db: Path, repeat: int) -> list[tuple[str, float, float]]:
     from dashboard import queries as q
 
+    from dashboard import explorer as ex
+
     q.USE_CACHE = False
     fid, variants = pick_filters(db)
+    con = duckdb.connect(str(db), read_only=True)
+    focus, dept = con.execute(f"SELECT {q.PLACE}, f.department FROM filings f LIMIT 1").fetchone()
+    con.close()
+    inflated = ex.Conditions(score=(95, None), exec_rate=(None, 0.8))
+    combined = ex.Conditions(families=("vague",), reason="no_reason", sort="exec_rate", descending=False)
     cases = {
         "place_options": lambda f: q.place_options(db),
         "year_options": lambda f: q.year_options(db),
@@ -190,8 +197,15 @@ def time_queries(db: Path, repeat: int) -> list[tuple[str, float, float]]:
         "reason_categories": lambda f: q.reason_categories(db, f),
         "reason_search(疫情)": lambda f: q.reason_search(db, f, "疫情"),
         "reason_texts": lambda f: q.reason_texts(db, f),
-        "metric_matrix": lambda f: q.metric_matrix(db, f, "self_score"),
-        "metric_vs_peers": lambda f: q.metric_vs_peers(db, f, "exec_rate"),
+        "focus_options": lambda f: q.focus_options(db, f, "place"),
+        "benchmark(place, province)": lambda f: q.benchmark(db, f, "place", focus, "province", "exec_rate"),
+        "benchmark(department, all)": lambda f: q.benchmark(db, f, "department", dept, "all", "self_score"),
+        "peer_matrix(place, province)": lambda f: q.peer_matrix(db, f, "place", focus, "province", "self_score"),
+        "explorer count (preset ≥95 <80%)": lambda f: ex.count(db, f, inflated),
+        "explorer page (preset ≥95 <80%)": lambda f: ex.page(db, f, inflated),
+        "explorer count (rule+reason)": lambda f: ex.count(db, f, combined),
+        "explorer page (rule+reason)": lambda f: ex.page(db, f, combined, 3),
+        "explorer vague departments": lambda f: ex.department_vague_ranking(db, f),
         "department_across_places": lambda f: q.department_across_places(db, f, "工商", "self_score"),
         "vague_by_group(place)": lambda f: q.vague_by_group(db, f, "place"),
         "vague_by_group(department)": lambda f: q.vague_by_group(db, f, "department"),
@@ -240,7 +254,8 @@ def time_pages(db: Path) -> list[tuple[str, float, float]]:
     fid, _ = pick_filters(db)
     app = str(ROOT / "dashboard" / "app.py")
     pages = [("总览", None, {}), ("自评得分", "scores", {}), ("预算执行", "execution", {}), ("偏差原因", "reasons", {}),
-             ("对比分析", "compare", {}), ("指标质量", "quality", {}), ("填报详情", "detail", {"filing": fid}),
+             ("筛选查询", "explore", {}), ("筛选查询（预设 ≥95 <80%）", "explore", {"smin": "95", "emax": "80"}),
+             ("对比分析", "compare", {}), ("对比分析（部门，全部）", "compare", {"unit": "department", "scope": "all"}), ("指标质量", "quality", {}), ("填报详情", "detail", {"filing": fid}),
              ("数据导入", "upload", {})]
 
     def render(page, params):
@@ -253,6 +268,7 @@ def time_pages(db: Path) -> list[tuple[str, float, float]]:
         at.run()
         dt = time.perf_counter() - t
         assert not at.exception, [e.value for e in at.exception]
+        assert not [e.value for e in at.error if "页面出错" in e.value], f"page {page} failed (see the log above)"
         return dt
 
     for _, page, params in pages:  # imports, jieba's dictionary: once per server process, not per render
@@ -263,6 +279,37 @@ def time_pages(db: Path) -> list[tuple[str, float, float]]:
         cold = render(page, params)
         warm = statistics.median(render(page, params) for _ in range(3))
         out.append((label, cold, warm))
+    return out
+
+
+EXPORT_PROBE = """
+import resource, sys, tempfile, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from dashboard import explorer as ex
+from dashboard.filtering import Filters
+db, fmt = Path(sys.argv[2]), sys.argv[3]
+ex.has_confidence(db)  # imports and a first query before the baseline
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+with tempfile.TemporaryFile() as fh:
+    n = (ex.export_csv if fmt == "csv" else ex.export_xlsx)(db, Filters(), ex.Conditions(), fh)
+    size = fh.tell()
+dt = time.perf_counter() - t
+print(n, dt, size, base / 1024, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)
+"""
+
+
+def time_exports(db: Path) -> list[tuple[str, int, float, float, float]]:
+    """Full explorer exports of every filing, each in a fresh process: rows, seconds, MB, peak RSS growth MB."""
+    import subprocess
+
+    out = []
+    for fmt in ("csv", "xlsx"):
+        res = subprocess.run([sys.executable, "-c", EXPORT_PROBE, str(ROOT), str(db), fmt], capture_output=True,
+                             text=True, env={**os.environ, "STREAMLIT_LOGGER_LEVEL": "error"})
+        n, dt, size, base, growth = res.stdout.split()[-5:]
+        out.append((f"{fmt.upper()} ({float(size) / 1e6:.0f} MB file)", int(n), float(dt), float(base), float(growth)))
     return out
 
 
@@ -283,6 +330,11 @@ def main() -> None:
         slow_q += [name] if flag else []
         print(f"{name:34s} {p50 * 1000:7.1f}  {p95 * 1000:7.1f}{flag}")
 
+    print("\nfull export of every filing (explorer)   rows      s   RSS before MB   peak RSS growth MB")
+    for name, n, dt, base, growth in time_exports(args.db):
+        print(f"{name:38s} {n:7,} {dt:6.1f} {base:14.0f} {growth:18.0f}")
+
+    os.environ.setdefault("JIXIAO_BIND", "127.0.0.1")
     print("\npage (AppTest server render)   cold s   warm s   (cold = empty query cache)")
     slow_p = []
     for label, cold, warm in time_pages(args.db):

@@ -8,11 +8,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
+import logging  # noqa: E402
+
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
+from dashboard import access, filters, ui  # noqa: E402
+from dashboard import markdown_text as md  # noqa: E402
 from dashboard import db as dbm  # noqa: E402
-from dashboard import filters, ui  # noqa: E402
 from dashboard import queries as q  # noqa: E402
 
 PAGES = [
@@ -20,11 +23,17 @@ PAGES = [
     ("scores", "自评得分", ":material/grading:"),
     ("execution", "预算执行", ":material/payments:"),
     ("reasons", "偏差原因", ":material/psychology_alt:"),
+    ("explore", "筛选查询", ":material/filter_alt:"),
     ("compare", "对比分析", ":material/compare_arrows:"),
     ("quality", "指标质量", ":material/rule:"),
     ("detail", "填报详情", ":material/description:"),
     ("upload", "数据导入", ":material/upload_file:"),
 ]
+
+CSS = Path(__file__).resolve().parent / "static" / "chinese.css"
+FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")  # local: no request leaves the machine
+ALIASES = {"overview"}  # the default page answers at "/", but a link to /overview must show it, not a 404
+log = logging.getLogger("jixiao.dashboard")
 
 BUSY_MESSAGE = ("数据库正在被其他程序写入（例如正在运行 `jixiao ingest`），暂时无法读取。"
                 "请等导入完成后刷新页面。")
@@ -34,8 +43,39 @@ def _page(key: str, title: str, icon: str, default: bool = False) -> st.Page:
     return st.Page(ui.PAGE_FILES[key], title=title, icon=icon, url_path=key, default=default)
 
 
+def _unknown_page(known: set[str]) -> str | None:
+    """The page name asked for in the address when no page has it, and stop Streamlit's English dialog.
+
+    Streamlit answers an unknown path with the default page plus an English
+    "Page not found" dialog; clearing the intended name makes it run the
+    default page quietly, and we show our own Chinese page instead.
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        pm = get_script_run_ctx().pages_manager
+        name = pm.intended_page_name
+        if name and name not in known:
+            pm.set_script_intent(pm.intended_page_script_hash or "", "")
+            return None if name in ALIASES else name
+    except Exception:  # internal API moved: keep Streamlit's own behaviour
+        log.debug("page routing check failed", exc_info=True)
+    return None
+
+
+def not_found(name: str) -> None:
+    st.title("页面不存在")
+    st.write("地址中的页面不存在，可能是链接有误或页面已改名。")
+    st.text(f"请求的页面：/{name}")
+    for key, title, icon in PAGES:
+        st.page_link(ui.PAGE_FILES[key], label=title, icon=icon)
+
+
 def main(start: str = "overview") -> None:
-    st.set_page_config(page_title="预算绩效看板", page_icon=":material/analytics:", layout="wide")
+    st.set_page_config(page_title="预算绩效看板", page_icon=FAVICON, layout="wide")
+    st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")  # a style tag only: takes no space on the page
+    if not access.gate():
+        return
     db = dbm.resolve_db_path()
     st.session_state["_db"] = db
 
@@ -46,7 +86,11 @@ def main(start: str = "overview") -> None:
         nav.run()
         return
 
+    missing = _unknown_page({k for k, _, _ in PAGES if k != start})  # the default page answers at "/" only
     nav = st.navigation([_page(k, t, i, default=(k == start)) for k, t, i in PAGES])
+    if missing:
+        not_found(missing)
+        return
     q.reset_stale_flag()
     notice = st.container()
     with q.page_session():
@@ -62,7 +106,7 @@ def _run(db: Path, nav, notice) -> None:
         f = filters.sidebar(db)
         st.session_state["_filters"] = f
         ui.apply_goto_params()
-        st.sidebar.caption(f"数据库：{db}")
+        st.sidebar.caption(f"数据库：{md.escape(db)}")
         samples = q.sample_count(db, f)
         if samples:
             notice.warning(f"当前显示的数据包含 {samples:,} 份合成样例填报（演示用，不是真实数据）。"
@@ -73,6 +117,12 @@ def _run(db: Path, nav, notice) -> None:
         st.button("重试", icon=":material/refresh:")
     except duckdb.CatalogException:
         st.error(f"数据库 {db} 中没有看板所需的表。请先用 `jixiao ingest 文件或文件夹 --db {db}` 导入填报。")
+    except Exception:  # noqa: BLE001 - the user sees a Chinese message, the log gets the traceback
+        log.exception("dashboard page failed")
+        st.error("页面出错了，错误已记录到服务器日志。请调整筛选条件或刷新页面；如果反复出现，请联系管理员。")
+    finally:
+        for text in filters.take_notices():
+            notice.warning(md.escape(text), icon=":material/link_off:")  # holds values from the address
 
 
 if __name__ == "__main__":

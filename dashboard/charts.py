@@ -10,7 +10,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.labels import FAMILIES, GRADES, REASONS, SEVERITIES
+from dashboard.labels import FAMILIES, GRADES, REASONS, SEVERITIES, bands
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 SEVERITY_COLORS = {"error": "#d62728", "warning": "#ff9f1c", "info": "#7f8c8d"}
@@ -76,7 +76,7 @@ def self_vs_recomputed(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_scatter(x=df["score_recomputed"].tolist(), y=df["total_score"].tolist(), mode="markers", name="填报",
                     marker=dict(size=7, opacity=0.6, color=df["inflation"].tolist(), colorscale="RdYlGn_r",
-                                colorbar=dict(title="虚高分")),
+                                cmin=-10, cmax=20, colorbar=dict(title="虚高分")),  # fixed, as the heat maps
                     customdata=df[["filing_id"]].values.tolist(),
                     text=[f"{safe(p)} {safe(d)} {y}" for p, d, y in zip(df["place"], df["department"], df["year"])],
                     hovertemplate="%{text}<br>自评 %{y:.1f} · 复核 %{x:.1f}<extra></extra>")
@@ -97,13 +97,49 @@ def budget_scatter(df: pd.DataFrame, threshold: float) -> go.Figure:
     return _layout(fig, "预算规模与执行率", "全年预算数（万元，对数坐标）", "执行率", height=440)
 
 
-def heatmap(df: pd.DataFrame, value: str, title: str, percent: bool = False, colorscale: str = "RdYlGn") -> go.Figure:
+RED, AMBER, LIGHT_GREEN, GREEN = "#d62728", "#f5b041", "#a9d18e", "#2ca02c"
+
+
+def _steps(edges: list[float], colors: list[str], lo: float, hi: float) -> list:
+    """A stepped colour scale: colors[i] between edges[i-1] and edges[i] on [lo, hi]."""
+    out, start = [], 0.0
+    for edge, color in zip(edges + [hi], colors):
+        stop = (min(max(edge, lo), hi) - lo) / (hi - lo)
+        out += [[start, color], [stop, color]]
+        start = stop
+    return out
+
+
+def scale_for(metric: str) -> dict:
+    """Fixed scales: the same value has the same colour whatever else is shown (thresholds from bands.toml)."""
+    b = bands()
+    if metric == "exec_rate":
+        e = b["execution"]
+        return dict(zmin=0, zmax=1.2, colorscale=_steps([e["red_below"], e["green_from"]], [RED, AMBER, GREEN], 0, 1.2),
+                    colorbar=dict(title="执行率", tickformat=".0%", tickvals=[0, e["red_below"], e["green_from"], 1.2]))
+    if metric == "self_score":
+        s = b["score"]
+        return dict(zmin=0, zmax=100, colorscale=_steps([s["pass"], s["good"], s["excellent"]],
+                                                         [RED, AMBER, LIGHT_GREEN, GREEN], 0, 100),
+                    colorbar=dict(title="得分", tickvals=[0, s["pass"], s["good"], s["excellent"], 100]))
+    if metric in ("vague_share", "no_reason_share"):
+        return dict(zmin=0, zmax=1, colorscale="RdYlGn_r", colorbar=dict(title="占比", tickformat=".0%"))
+    if metric == "inflation":
+        return dict(zmin=-10, zmax=20, colorscale="RdYlGn_r", colorbar=dict(title="分"))
+    if metric == "findings_per_filing":
+        return dict(zmin=0, zmax=10, colorscale="RdYlGn_r", colorbar=dict(title="个"))
+    return dict(colorscale="Blues", colorbar=dict(title="份"))
+
+
+def heatmap(df: pd.DataFrame, value: str, title: str, percent: bool = False, metric: str = "exec_rate",
+            mark: str | None = None) -> go.Figure:
     piv = df.pivot_table(index="place", columns="year", values=value, aggfunc="first")
     z = piv.values.tolist()
     text = [["" if pd.isna(v) else (f"{v:.0%}" if percent else f"{v:.1f}") for v in row] for row in piv.values]
+    rows = [("★ " if mark is not None and i == mark else "") + safe(i) for i in piv.index]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[str(c) for c in piv.columns], y=[safe(i) for i in piv.index], text=text, texttemplate="%{text}",
-        colorscale=colorscale, hovertemplate="%{y} · %{x}：%{text}<extra></extra>", xgap=2, ygap=2,
+        z=z, x=[str(c) for c in piv.columns], y=rows, text=text, texttemplate="%{text}",
+        hovertemplate="%{y} · %{x}：%{text}<extra></extra>", xgap=2, ygap=2, **scale_for(metric),
     ))
     fig.update_xaxes(type="category")
     return _layout(fig, title, "年度", "", height=max(320, 28 * len(piv.index) + 120))
@@ -157,3 +193,19 @@ def yoy_bar(df: pd.DataFrame, title: str, percent: bool = False) -> go.Figure:
     if percent:
         fig.update_yaxes(tickformat="+.0%")
     return _layout(fig, title, "地区", "同比变化", height=420)
+
+
+def benchmark_chart(df: pd.DataFrame, title: str, focus: str, percent: bool = False) -> go.Figure:
+    """Per year: the peers' P25–P75 as a bar, P50 as a tick, the focus as a dot."""
+    years = [str(y) for y in df["year"]]
+    fig = go.Figure()
+    fig.add_bar(x=years, y=(df["p75"] - df["p25"]).tolist(), base=df["p25"].tolist(), name="同组 P25–P75",
+                marker_color="#c7d7e8", width=0.4, hoverinfo="skip")
+    fig.add_scatter(x=years, y=df["p50"].tolist(), mode="markers", name="同组中位数 P50",
+                    marker=dict(symbol="line-ew-open", size=28, color="#555", line=dict(width=3)))
+    fig.add_scatter(x=years, y=df["value"].tolist(), mode="markers+lines", name=safe(focus),
+                    marker=dict(size=12, color="#d62728"), line=dict(color="#d62728", dash="dot"))
+    fig.update_xaxes(type="category")
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return _layout(fig, title, "年度", "", height=380)

@@ -1,6 +1,8 @@
 """Chinese names for the codes stored in the database."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 DOC_KINDS = {
     "project_target": "项目绩效目标表",
     "dept_target": "部门整体绩效目标表",
@@ -49,6 +51,22 @@ METRICS = {
     "findings_per_filing": ("每份填报问题数", False),
     "filings": ("填报数", False),
 }
+
+# Which way is better, for ranks (第 1 名 = best) and colours.
+HIGHER_IS_BETTER = {"self_score": True, "exec_rate": True, "filings": True, "vague_share": False,
+                    "inflation": False, "no_reason_share": False, "findings_per_filing": False}
+
+PEER_SCOPES = {"city": "同市", "province": "同省", "all": "全部"}
+FOCUS_UNITS = {"place": "县区", "department": "部门"}
+
+
+def bands() -> dict:
+    import tomllib
+    from pathlib import Path
+
+    with open(Path(__file__).with_name("bands.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
 
 # Column headers for the tables the pages show.
 COLUMNS = {
@@ -110,15 +128,52 @@ COLUMNS = {
     "places": "地区",
     "deductions": "扣分项",
     "deductions_no_reason": "扣分无原因",
-    "p25": "同省P25",
-    "p50": "同省P50",
-    "p75": "同省P75",
+    "p25": "同组P25",
+    "p50": "同组P50",
+    "p75": "同组P75",
+    "value_share": "数值",
+    "p25_share": "同组P25",
+    "p50_share": "同组P50",
+    "p75_share": "同组P75",
     "grp": "分组",
     "no_reason": "无原因",
     "change": "较上年变化",
     "years": "年度",
+    "vague_share": "模糊指标占比",
+    "confidence": "解析置信度",
+    "rule_title": "规则",
+    "rank": "排名",
+    "peers": "同类数",
 }
 
 
 def kind_label(code: str | None) -> str:
     return DOC_KINDS.get(code or "", code or "")
+
+
+# How each column is formatted on screen and in exports (percent: a 0-1 fraction shown as %;
+# money: 万元; score: one decimal; int: a count). Columns not listed are text.
+COLUMN_KINDS = {
+    **{c: "percent" for c in ("exec_rate", "share", "vague_share", "measurable_share", "exec_rate_computed",
+                               "exec_rate_reported", "no_reason_share", "confidence", "parse_confidence",
+                               "value_share", "p25_share", "p50_share", "p75_share")},
+    **{c: "money" for c in ("budget_adjusted", "budget_executed", "budget_initial", "budget_fiscal", "budget_other",
+                             "budget_carryover")},
+    **{c: "score" for c in ("total_score", "score_recomputed", "inflation", "weight", "score", "exec_score",
+                             "exec_weight", "total_weight", "value", "p25", "p50", "p75")},
+    **{c: "int" for c in ("year", "error_count", "finding_count", "n", "filings", "indicator_count", "vague_count",
+                           "deductions", "deductions_no_reason", "no_reason", "indicator_seq", "seq", "cluster_id",
+                           "peers", "rank")},
+}
+
+
+@lru_cache(maxsize=1)
+def rule_titles() -> dict[str, str]:
+    """Rule id -> its Chinese title, from the one rule registry (etl/check)."""
+    from etl.check import REGISTRY
+
+    return {rid: r.title for rid, r in REGISTRY.items()}
+
+
+def rule_title(rule_id: str | None) -> str:
+    return rule_titles().get(rule_id or "", rule_id or "")

@@ -19,26 +19,11 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
+from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
-
-# A readable place label: "株洲市 渌口区", else the province, else unknown.
-PLACE = "coalesce(nullif(concat_ws(' ', f.city, f.county), ''), f.province, '（地区未知）')"
-# Execution rate: B / A when both are known, else the printed rate.
-EXEC_RATE = "coalesce(m.exec_rate_computed, f.budget_executed / nullif(f.budget_adjusted, 0), f.exec_rate_reported)"
-FROM_FM = "FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id"
-
-METRIC_SQL = {
-    "self_score": "median(f.total_score)",
-    "exec_rate": f"median({EXEC_RATE})",
-    "vague_share": "sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0)",
-    "inflation": "avg(m.inflation)",
-    "no_reason_share": "sum(m.deductions_no_reason)::DOUBLE / nullif(sum(m.deductions), 0)",
-    "findings_per_filing": "avg(coalesce(m.finding_count, 0))",
-    "filings": "count(*)::DOUBLE",
-}
 
 GROUPS = {"place": PLACE, "year": "f.year::VARCHAR", "department": "coalesce(f.department, '（部门未知）')"}
 
@@ -153,6 +138,11 @@ def place_options(db: Path) -> pd.DataFrame:
         SELECT DISTINCT province, city, county FROM filings
         ORDER BY province NULLS LAST, city NULLS LAST, county NULLS LAST
     """)
+
+
+def place_labels(db: Path) -> list[str]:
+    """The place labels as shown in tables ("株洲市 攸县"), for choosing several places at once."""
+    return list(run(db, f"SELECT DISTINCT {PLACE} AS place FROM filings f ORDER BY place")["place"])
 
 
 def year_options(db: Path) -> list[int]:
@@ -317,14 +307,19 @@ def exec_histogram(db: Path, f: Filters) -> pd.DataFrame:
     """, params)
 
 
-def exec_below(db: Path, f: Filters, threshold: float, limit: int = 500) -> tuple[pd.DataFrame, int]:
+def exec_below_sql(f: Filters, threshold: float, limit: int | None = None) -> tuple[str, list]:
     where, params = _where(f)
-    df = run(db, f"""
+    cut = "LIMIT ?" if limit is not None else ""
+    return f"""
         SELECT {_filing_columns()}, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
                count(*) OVER () AS total
         {FROM_FM} WHERE {where} AND {EXEC_RATE} < ?
-        ORDER BY exec_rate, f.filing_id LIMIT ?
-    """, params + [float(threshold), int(limit)])
+        ORDER BY exec_rate, f.filing_id {cut}
+    """, params + [float(threshold)] + ([int(limit)] if limit is not None else [])
+
+
+def exec_below(db: Path, f: Filters, threshold: float, limit: int = 500) -> tuple[pd.DataFrame, int]:
+    df = run(db, *exec_below_sql(f, threshold, limit))
     total = int(df["total"].iloc[0]) if len(df) else 0
     return df.drop(columns="total"), total
 
@@ -433,32 +428,85 @@ def reason_texts(db: Path, f: Filters, limit: int = 5000) -> pd.DataFrame:
 
 # ----------------------------------------------------------------- comparison
 
-def metric_matrix(db: Path, f: Filters, metric: str, top: int = 40) -> pd.DataFrame:
-    """The metric per place and year, with the change against the place's previous year."""
-    where, params = _where(f)
-    return run(db, f"""
-        WITH top AS (SELECT {PLACE} AS place {FROM_FM} WHERE {where}
-                     GROUP BY place ORDER BY count(*) DESC, place LIMIT ?),
-             g AS (SELECT {PLACE} AS place, f.year, {METRIC_SQL[metric]} AS value, count(*) AS n
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL GROUP BY place, f.year)
-        SELECT place, year, value, n,
-               value - lag(value) OVER (PARTITION BY place ORDER BY year) AS change
-        FROM g WHERE place IN (SELECT place FROM top) ORDER BY place, year
-    """, params + [int(top)] + params)
+FOCUS_UNIT_SQL = {"place": PLACE, "department": "coalesce(f.department, '（部门未知）')"}
+PEER_SCOPE_SQL = {
+    "city": "p.province IS NOT DISTINCT FROM fy.province AND p.city IS NOT DISTINCT FROM fy.city",
+    "province": "p.province IS NOT DISTINCT FROM fy.province",
+    "all": "TRUE",
+}
 
 
-def metric_vs_peers(db: Path, f: Filters, metric: str, top: int = 60) -> pd.DataFrame:
-    """Each place's metric against P25 / P50 / P75 of the places in the same province."""
-    where, params = _where(f)
+def _peer_filters(f: Filters) -> Filters:
+    """Peers ignore the place filter (choosing a county must not remove the others); years, kinds stay."""
+    return Filters(years=f.years, kinds=f.kinds)
+
+
+def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
+    """The units to choose from, by name; the first is the one with the most filings (the default)."""
+    where, params = _where(_peer_filters(f))
+    units = run(db, f"""
+        SELECT {FOCUS_UNIT_SQL[unit]} AS focus, count(*) AS n FROM filings f WHERE {where} GROUP BY 1
+        ORDER BY focus
+    """, params)  # (not "unit": filings has a column of that name)
+    if units.empty:
+        return []
+    top = units.sort_values(["n", "focus"], ascending=[False, True])["focus"].iloc[0]
+    return [top] + [u for u in units["focus"] if u != top]
+
+
+def _peer_scan(unit: str, scope: str) -> str:
+    """A condition keeping only rows that can be the focus's peers (province / city first: far fewer rows)."""
+    if scope == "all":
+        return "TRUE"
+    same = ("p.province IS NOT DISTINCT FROM f.province AND p.city IS NOT DISTINCT FROM f.city" if scope == "city"
+            else "p.province IS NOT DISTINCT FROM f.province")
+    return f"EXISTS (SELECT 1 FROM me p WHERE {same})"
+
+
+def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str,
+              higher_is_better: bool = True) -> pd.DataFrame:
+    """Per year: the focus's value, its peers' P25/P50/P75, its rank among them, n, and the change on last year.
+
+    Peers are the units (places or departments) in the same city, province or all, in the
+    same year, the focus included; rank 1 is the best value.
+    """
+    where, params = _where(_peer_filters(f))
+    better = ">" if higher_is_better else "<"
+    u = FOCUS_UNIT_SQL[unit]
     return run(db, f"""
-        WITH g AS (SELECT coalesce(f.province, '（省份未知）') AS province, {PLACE} AS place,
+        WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
+             -- one row per unit and year (a name found in two provinces counts once, under the first)
+             g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
+                          {METRIC_SQL[metric]} AS value, count(*) AS filings
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)}
+                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
+             fy AS (SELECT * FROM g WHERE unit = ?),
+             b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.filings) AS filings,
+                          quantile_cont(p.value, 0.25) AS p25, quantile_cont(p.value, 0.5) AS p50,
+                          quantile_cont(p.value, 0.75) AS p75, count(p.value) AS peers,
+                          CASE WHEN any_value(fy.value) IS NOT NULL
+                               THEN 1 + count(*) FILTER (WHERE p.value {better} fy.value) END AS rank
+                   FROM fy JOIN g p ON p.year = fy.year AND {PEER_SCOPE_SQL[scope]}
+                   GROUP BY fy.year)
+        SELECT *, value - lag(value) OVER (ORDER BY year) AS change FROM b ORDER BY year
+    """, [focus] + params + [focus])
+
+
+def peer_matrix(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str, top: int = 40) -> pd.DataFrame:
+    """The metric per unit and year for the focus's peer group (the focus always included)."""
+    where, params = _where(_peer_filters(f))
+    u = FOCUS_UNIT_SQL[unit]
+    return run(db, f"""
+        WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
+             g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
                           {METRIC_SQL[metric]} AS value, count(*) AS n
-                   {FROM_FM} WHERE {where} GROUP BY ALL),
-             q AS (SELECT *, quantile_cont(value, 0.25) OVER w AS p25, quantile_cont(value, 0.5) OVER w AS p50,
-                          quantile_cont(value, 0.75) OVER w AS p75, count(*) OVER w AS peers
-                   FROM g WINDOW w AS (PARTITION BY province))
-        SELECT * FROM q ORDER BY n DESC, place LIMIT ?
-    """, params + [int(top)])
+                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)}
+                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
+             fy AS (SELECT DISTINCT province, city FROM g WHERE unit = ?),
+             grp AS (SELECT p.* FROM g p JOIN fy ON {PEER_SCOPE_SQL[scope]}),
+             top AS (SELECT unit FROM grp GROUP BY unit ORDER BY (unit = ?) DESC, sum(n) DESC, unit LIMIT ?)
+        SELECT unit AS place, year, value, n FROM grp WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
+    """, [focus] + params + [focus, focus, int(top)])
 
 
 def department_across_places(db: Path, f: Filters, pattern: str, metric: str, top: int = 60) -> pd.DataFrame:
@@ -494,8 +542,10 @@ def vague_phrases(db: Path, f: Filters, limit: int = 30) -> pd.DataFrame:
                    UNION ALL  -- no evidence: the indicator's target (a join for those rows only)
                    SELECT i.target FROM v JOIN indicators i ON i.filing_id = v.filing_id AND i.seq = v.indicator_seq
                    WHERE v.phrase IS NULL)
-        SELECT phrase, count(*) AS n FROM p WHERE phrase IS NOT NULL
-        GROUP BY phrase ORDER BY n DESC, phrase LIMIT ?
+        -- ≧ / ≦ (JIS forms) are the same phrase as ≥ / ≤; spaces inside do not make another phrase
+        SELECT replace(replace(regexp_replace(phrase, '\s+', '', 'g'), '≧', '≥'), '≦', '≤') AS phrase, count(*) AS n
+        FROM p WHERE phrase IS NOT NULL
+        GROUP BY 1 ORDER BY n DESC, phrase LIMIT ?
     """, params + [int(limit)])
 
 
@@ -507,10 +557,13 @@ def finding_rules(db: Path, f: Filters) -> pd.DataFrame:
     """, params)
 
 
-def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
-                  limit: int = 1000) -> tuple[pd.DataFrame, int]:
+def _findings_hits(f: Filters, families=(), severities=(), rules=(), text: str = "",
+                   filing_id: str | None = None) -> tuple[str, list]:
     where, params = _where(f)
     conds, extra = [], []
+    if filing_id:
+        conds.append("x.filing_id = ?")
+        extra.append(filing_id)
     for col, vals in (("family", families), ("severity", severities), ("rule", rules)):
         if vals:
             conds.append(f"x.{col} IN ({_in(vals)})")
@@ -519,22 +572,36 @@ def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), te
         conds.append("(contains(x.message, ?) OR contains(coalesce(x.evidence, ''), ?))")
         extra += [text, text]
     cond = " AND ".join(conds) or "TRUE"
-    # Filings are joined for the filter only when there is one; places and names are fetched
-    # for the rows shown only, after ordering and cutting.
+    # Filings are joined for the filter only when there is one.
     source = "findings x" if where == "TRUE" else "findings x JOIN filings f ON f.filing_id = x.filing_id"
-    hits = f"FROM {source} WHERE {where} AND {cond}"
-    total = int(run(db, f"SELECT count(*) AS n {hits}", params + extra)["n"].iloc[0])
-    df = run(db, f"""
+    return f"FROM {source} WHERE {where} AND {cond}", params + extra
+
+
+def findings_list_sql(f: Filters, families=(), severities=(), rules=(), text: str = "",
+                      filing_id: str | None = None, limit: int | None = None) -> tuple[str, list]:
+    """The findings list as SQL: the page runs it with a LIMIT, the full export without."""
+    hits, params = _findings_hits(f, families, severities, rules, text, filing_id)
+    cut = "LIMIT ?" if limit is not None else ""
+    # Places and names are fetched for the rows kept only, after ordering and cutting.
+    sql = f"""
         WITH hit AS (SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
                             CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS sev_order
-                     {hits} ORDER BY sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule LIMIT ?)
-        SELECT hit.filing_id, {PLACE} AS place, f.department, f.year, hit.indicator_seq, i.name,
+                     {hits} ORDER BY sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule {cut})
+        SELECT hit.filing_id, {PLACE} AS place, f.department, f.year, hit.indicator_seq, i.src_where, i.name,
                hit.rule, hit.family, hit.severity, hit.message, hit.evidence
         FROM hit JOIN filings f ON f.filing_id = hit.filing_id
         LEFT JOIN indicators i ON i.filing_id = hit.filing_id AND i.seq = hit.indicator_seq
         ORDER BY hit.sev_order, hit.filing_id, hit.indicator_seq NULLS FIRST, hit.rule
-    """, params + extra + [int(limit)])
-    return df, total
+    """
+    return sql, params + ([int(limit)] if limit is not None else [])
+
+
+def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
+                  limit: int = 1000, filing_id: str | None = None) -> tuple[pd.DataFrame, int]:
+    hits, params = _findings_hits(f, families, severities, rules, text, filing_id)
+    total = int(run(db, f"SELECT count(*) AS n {hits}", params)["n"].iloc[0])
+    sql, params = findings_list_sql(f, families, severities, rules, text, filing_id, limit)
+    return run(db, sql, params), total
 
 
 def copy_clusters(db: Path, f: Filters, limit: int = 200) -> pd.DataFrame:
@@ -589,24 +656,47 @@ def filing(db: Path, filing_id: str) -> dict | None:
 
 
 def filing_indicators(db: Path, filing_id: str) -> pd.DataFrame:
-    """The filing's table, each row with its findings and reason categories inline."""
+    """The filing's table, each row with its findings and reason categories inline.
+
+    The indicator's own number and its place in the source come first, the reason
+    right after the scores: what an overseer reads first is visible without scrolling.
+    """
     return run(db, """
-        SELECT i.seq, i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.reason,
-               (SELECT string_agg(DISTINCT r.category, ' ' ORDER BY r.category) FROM indicator_reasons r
-                 WHERE r.filing_id = i.filing_id AND r.indicator_seq = i.seq) AS categories,
+        SELECT i.seq,
+               coalesce(i.src_where, concat_ws(' ', '第' || i.src_page || '页', i.src_sheet, '第' || i.src_row || '行')) AS src_where,
+               i.name, i.target, i.actual, i.weight, i.score, i.reason,
                (SELECT string_agg(x.message, '；' ORDER BY x.rule) FROM findings x
                  WHERE x.filing_id = i.filing_id AND x.indicator_seq = i.seq) AS findings,
+               (SELECT string_agg(DISTINCT r.category, ' ' ORDER BY r.category) FROM indicator_reasons r
+                 WHERE r.filing_id = i.filing_id AND r.indicator_seq = i.seq) AS categories,
+               i.level1, i.level2,
                (SELECT count(*) FILTER (WHERE x.severity = 'error') FROM findings x
-                 WHERE x.filing_id = i.filing_id AND x.indicator_seq = i.seq) AS error_count,
-               coalesce(i.src_where, concat_ws(' ', 'page ' || i.src_page, i.src_sheet, 'row ' || i.src_row)) AS src_where
+                 WHERE x.filing_id = i.filing_id AND x.indicator_seq = i.seq) AS error_count
         FROM indicators i WHERE i.filing_id = ? ORDER BY i.seq
     """, [filing_id])
 
 
+def _has_column(db: Path, table: str, column: str) -> bool:
+    return bool(run(db, "SELECT count(*) AS n FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                    [table, column])["n"].iloc[0])
+
+
+def indicator_row(db: Path, filing_id: str, seq: int) -> dict | None:
+    """One indicator row as stored, with its source text when the database keeps it (src_text)."""
+    raw = "i.src_text" if _has_column(db, "indicators", "src_text") else "NULL::VARCHAR"
+    df = run(db, f"""
+        SELECT i.seq, i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.reason, i.src_where,
+               i.src_page, i.src_sheet, i.src_table, i.src_row, {raw} AS src_text
+        FROM indicators i WHERE i.filing_id = ? AND i.seq = ?
+    """, [filing_id, int(seq)])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
 def filing_findings(db: Path, filing_id: str) -> pd.DataFrame:
     return run(db, """
-        SELECT x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence
-        FROM findings x WHERE x.filing_id = ?
+        SELECT x.indicator_seq, i.src_where, x.rule, x.family, x.severity, x.message, x.evidence
+        FROM findings x LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
+        WHERE x.filing_id = ?
         ORDER BY x.indicator_seq NULLS FIRST,
                  CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, x.rule
     """, [filing_id])
@@ -630,6 +720,17 @@ def filing_clusters(db: Path, filing_id: str) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------- ingest
+
+def filings_from_sources(db: Path, shas: tuple[str, ...], limit: int = 500) -> pd.DataFrame:
+    """The filings read from these source files (by content hash): an upload's new filings."""
+    if not shas:
+        return pd.DataFrame()
+    return run(db, f"""
+        SELECT {_filing_columns()}, f.total_score, f.source_file
+        FROM filings f WHERE f.source_sha256 IN ({_in(shas)})
+        ORDER BY f.source_file, f.part_index LIMIT ?
+    """, list(shas) + [int(limit)])
+
 
 def ingest_log(db: Path, limit: int = 500) -> pd.DataFrame:
     return run(db, """

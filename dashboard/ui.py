@@ -8,14 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import export, filters
+from dashboard import markdown_text as md
 from dashboard.filtering import Filters
-from dashboard.labels import COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES
+from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
 
 PAGE_FILES = {
     "overview": "views/overview.py",
     "scores": "views/scores.py",
     "execution": "views/execution.py",
     "reasons": "views/reasons.py",
+    "explore": "views/explore.py",
     "compare": "views/compare.py",
     "quality": "views/quality.py",
     "detail": "views/detail.py",
@@ -72,12 +74,11 @@ def selected_points(event) -> list[dict]:
 
 # ----------------------------------------------------------------- tables
 
-PERCENT_COLS = {"exec_rate", "share", "vague_share", "measurable_share", "exec_rate_computed", "exec_rate_reported"}
-
-
 def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Codes to Chinese labels; column names stay codes (config gives the headers)."""
     out = df.copy()
+    if "rule" in out:
+        out["rule"] = out["rule"].map(lambda v: rule_title(v) or v)
     if "doc_kind" in out:
         out["doc_kind"] = out["doc_kind"].map(lambda v: DOC_KINDS.get(v, v))
     if "family" in out:
@@ -88,44 +89,82 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def column_config(df: pd.DataFrame, extra: dict | None = None) -> dict:
+    """Chinese headers; the rule id stays reachable as the rule column's tooltip."""
     cfg = {}
     for col in df.columns:
         label = COLUMNS.get(col, col)
-        if col in PERCENT_COLS:
-            cfg[col] = st.column_config.NumberColumn(label, format="percent")
-        elif col == "year":
-            cfg[col] = st.column_config.NumberColumn(label, format="%d")
-        elif col in ("total_score", "score_recomputed", "inflation", "weight", "score"):
-            cfg[col] = st.column_config.NumberColumn(label, format="%.1f")
+        if col == "rule":
+            cfg[col] = st.column_config.Column(label, help="规则名称；规则编号见导出文件的“规则编号”列")
         else:
             cfg[col] = st.column_config.Column(label)
     cfg.update(extra or {})
     return cfg
 
 
-def export_frame(df: pd.DataFrame) -> pd.DataFrame:
+def _fmt(kind: str):
+    if kind == "percent":
+        return lambda v: "—" if missing(v) else f"{v * 100:.1f}%"
+    if kind == "money":
+        return lambda v: "—" if missing(v) else f"{v:,.2f}"
+    if kind == "score":
+        return lambda v: "—" if missing(v) else f"{v:.1f}"
+    if kind == "int":
+        return lambda v: "—" if missing(v) else f"{int(v)}"
+    return lambda v: "—" if missing(v) else v
+
+
+def styled(df: pd.DataFrame):
+    """Display values: % for rates, one decimal for scores, — for anything missing.
+
+    Streamlit draws a missing cell as "None" whatever the Styler says, so missing
+    values are replaced before: text columns get "—"; a numeric column with gaps
+    becomes its formatted text (sorting it then sorts text); full numeric columns
+    stay numbers, formatted by the Styler.
+    """
+    out = df.copy()
+    fmts = {}
+    for c in out.columns:
+        kind = COLUMN_KINDS.get(c, "text")
+        col = out[c]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            if col.isna().any():
+                out[c] = col.map(_fmt(kind)).astype(object)
+            else:
+                fmts[c] = _fmt(kind)
+        elif col.dtype == object or pd.api.types.is_string_dtype(col):
+            out[c] = col.map(lambda v: "—" if missing(v) or v == "" else v).astype(object)
+    return out.style.format(fmts)
+
+
+def export_frame(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table with Chinese headers and labels, and each header's column kind."""
     shown = display_frame(df)
-    return shown.rename(columns={c: COLUMNS.get(c, c) for c in shown.columns})
+    if "rule" in df:
+        shown.insert(list(shown.columns).index("rule") + 1, "rule_id", df["rule"].values)
+    names = {c: COLUMNS.get(c, c) for c in shown.columns}
+    names["rule_id"] = "规则编号"
+    kinds = {names[c]: COLUMN_KINDS.get(c, "text") for c in shown.columns}
+    return shown.rename(columns=names), kinds
 
 
 XLSX_EAGER_ROWS = 200  # bigger tables build their workbook only when asked (openpyxl: ~0.4 s per 1,000 rows)
 
 
 @st.cache_data(show_spinner=False, max_entries=50)
-def _xlsx(out: pd.DataFrame) -> bytes:
-    return export.to_xlsx_bytes(out)
+def _xlsx(out: pd.DataFrame, kinds: dict) -> bytes:
+    return export.to_xlsx_bytes(out, kinds=kinds)
 
 
 def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
     safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
-    out = export_frame(df)
+    out, kinds = export_frame(df)
     row = st.container(horizontal=True)  # stays one line inside narrow columns too
     c1 = c2 = row
-    c1.download_button("导出 CSV", export.to_csv_bytes(out), file_name=f"{safe}.csv",
+    c1.download_button("导出 CSV", export.to_csv_bytes(out, kinds), file_name=f"{safe}.csv",
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:")
     ready = f"_{key}_xlsx_ready"
     if len(out) <= XLSX_EAGER_ROWS or st.session_state.get(ready):
-        c2.download_button("导出 Excel", _xlsx(out), file_name=f"{safe}.xlsx",
+        c2.download_button("导出 Excel", _xlsx(out, kinds), file_name=f"{safe}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key=f"{key}_xlsx", icon=":material/download:")
     else:
@@ -134,27 +173,66 @@ def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
                   help=f"共 {len(out):,} 行，生成后即可下载")
 
 
+FULL_FORMATS = {"csv": ("CSV", "text/csv"),
+                "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+
+
+def full_export(query: tuple[str, list], name: str, key: str, total: int | None = None) -> None:
+    """导出全部: every row of the query (not only those shown), streamed from DuckDB when asked.
+
+    CSV and Excel are built separately: Excel takes far longer for a big result.
+    """
+    import io
+
+    from dashboard import full_export as fx
+
+    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
+    row = st.container(horizontal=True)
+    for fmt, (label, mime) in FULL_FORMATS.items():
+        state = f"_{key}_full_{fmt}"
+        done = st.session_state.get(state)
+        if done and done["query"] == query:
+            row.download_button(f"下载 {label}（{done['n']:,} 条）", done["data"], file_name=f"{safe}.{fmt}",
+                                mime=mime, key=f"{key}_full_{fmt}_dl", icon=":material/download:")
+        elif row.button(f"导出全部{'' if total is None else f' {total:,} 条'}（{label}）", key=f"{key}_full_{fmt}",
+                        icon=":material/download:"):
+            with st.spinner("正在导出…"):
+                buf = io.BytesIO()
+                n = fx.write(db(), *query, fmt, buf, sheet=name[:31])
+            st.session_state[state] = {"query": query, "n": n, "data": buf.getvalue()}
+            st.rerun()
+
+
 def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, export_name: str | None = None,
-          openable: bool = True, total: int | None = None) -> None:
-    """A list with exports; selecting a row (or picking it below) opens that filing."""
+          openable: bool = True, total: int | None = None, export: bool = True,
+          full: tuple[str, list] | None = None) -> None:
+    """A list with exports; selecting a row (or picking it below) opens that filing.
+
+    With `full` (the list's query without its LIMIT) the exports hold every row, not only those shown.
+    """
     if df.empty:
         st.info("没有符合条件的记录。")
         return
     if total is not None and total > len(df):
-        st.caption(f"共 {total:,} 条，显示前 {len(df):,} 条（导出内容同显示内容）。")
+        st.caption(f"共 {total:,} 条，显示前 {len(df):,} 条；导出包含全部 {total:,} 条。" if full else
+                   f"共 {total:,} 条，显示前 {len(df):,} 条。全部记录可在“筛选查询”页导出。")
     shown = display_frame(df)
     can_open = openable and "filing_id" in df.columns
     kwargs = dict(hide_index=True, column_config=column_config(shown), key=key, width="stretch")
+    data = styled(shown)
     if height:
         kwargs["height"] = height
     if can_open:
-        event = st.dataframe(shown, on_select="rerun", selection_mode="single-row", **kwargs)
+        event = st.dataframe(data, on_select="rerun", selection_mode="single-row", **kwargs)
         rows = event.selection.rows if event else []
         if rows:
             open_filing(str(df["filing_id"].iloc[rows[0]]))
     else:
-        st.dataframe(shown, **kwargs)
-    export_buttons(df, export_name or name, key)
+        st.dataframe(data, **kwargs)
+    if full is not None:
+        full_export(full, export_name or name, key, total)
+    elif export:
+        export_buttons(df, export_name or name, key)
     if can_open:
         ids = list(dict.fromkeys(df["filing_id"].astype(str)))
         labels = _filing_labels(df)
@@ -174,9 +252,46 @@ def _filing_labels(df: pd.DataFrame) -> dict:
     return labels
 
 
+def missing(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
+
+
+def count(v) -> str:
+    """A count for a metric: sums over no rows come back as NULL (NaN), which is 0 here."""
+    return "0" if missing(v) else f"{int(v):,}"
+
+
 def pct(v) -> str:
     return "—" if v is None or pd.isna(v) else f"{v * 100:.1f}%"
 
 
 def num(v, digits: int = 1) -> str:
     return "—" if v is None or pd.isna(v) else f"{v:,.{digits}f}"
+
+
+# ----------------------------------------------------------------- printable report
+
+def report_button(county: str, city: str | None, years: list[int], department: str | None, key: str) -> None:
+    """下载报告: the county's PDF report for one year, built when asked (a second or two)."""
+    from etl.report import ScopeError, build_report
+
+    if not years:
+        return
+    c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
+    year = c1.selectbox("报告年度", sorted(years, reverse=True), key=f"{key}_year")
+    scope = (county, city, int(year), department)
+    ready = st.session_state.get(f"_{key}_pdf")
+    name = f"{county}{year}年预算绩效报告{'_' + department if department else ''}.pdf"
+    if ready and ready[0] == scope:
+        c2.download_button("下载报告（PDF）", ready[1], file_name=name, mime="application/pdf", key=f"{key}_dl",
+                           icon=":material/picture_as_pdf:", type="primary")
+    elif c2.button(f"生成 {md.escape(county)} {year} 年报告（PDF）", key=f"{key}_make",
+                   icon=":material/picture_as_pdf:"):
+        try:
+            with st.spinner("正在生成报告…"):
+                pdf = build_report(db(), county=county, year=int(year), department=department, city=city)
+        except ScopeError as exc:
+            st.warning(md.escape(exc))
+            return
+        st.session_state[f"_{key}_pdf"] = (scope, pdf)
+        st.rerun()

@@ -6,6 +6,7 @@
     jixiao info --db FILE                     what a database holds
     jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
     jixiao parse FILE [--explain]             read one file and show how every row was read
+    jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report
 """
 from __future__ import annotations
 
@@ -157,6 +158,32 @@ def parse(
             f = e.filing
             print(f"{f.part_index}\t{f.doc_kind}\t{f.department or ''}\t{f.project or ''}\t{f.year or ''}\t"
                   f"{len(f.indicators)} 个指标\t置信度 {f.parse_confidence}")
+
+
+@app.command()
+def report(
+    county: str = typer.Option(..., "--county", help="县区, as in the filings (e.g. 攸县)"),
+    year: int = typer.Option(..., "--year", help="year of the filings"),
+    out: Path = typer.Option(Path("report.pdf"), "--out", help="PDF file to write"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
+    department: Optional[str] = typer.Option(None, "--department", help="only this department"),
+    city: Optional[str] = typer.Option(None, "--city", help="地市, when two counties share a name"),
+) -> None:
+    """Write a printable PDF report of one county (optionally one department) and year."""
+    from etl.report import ScopeError, build_report
+
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {db}")
+        raise typer.Exit(code=1)
+    try:
+        data = build_report(db, county=county, year=year, department=department, city=city)
+    except ScopeError as exc:
+        console.print(f"[red]无法生成报告[/red]: {exc}")
+        raise typer.Exit(code=1)
+    tmp = out.with_name(out.name + ".part")  # never a half-written PDF under the final name
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    typer.echo(f"report written to {out} ({len(data) // 1024} KB)")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -3,4 +3,5 @@
 # CJK font for the browser test) and run the whole suite.
 source "$(dirname "$0")/bootstrap.sh" --extra test
 bash scripts/install-browser.sh
+bash scripts/install-fonts.sh
 exec $UV run --frozen pytest "$@"

@@ -33,7 +33,10 @@ def test_xlsx_cells_are_text_never_formulas():
     ws = wb.active
     values = [c.value for c in ws["A"]]
     assert values[0] == "部门"
-    assert values[2] == "'=HYPERLINK(\"http://x\",\"点我\")"
+    # the text as typed, no visible apostrophe: Excel's quote-prefix style marks it as text
+    assert values[2] == '=HYPERLINK("http://x","点我")'
+    assert ws["A3"].data_type == "s" and ws["A3"].quotePrefix
+    assert not ws["A2"].quotePrefix
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     assert ws["B3"].value == -3.0 and ws["B3"].data_type == "n"
 
@@ -42,3 +45,24 @@ def test_neutralise_leaves_ordinary_values_alone():
     assert neutralise("效果明显") == "效果明显"
     assert neutralise(-5) == -5
     assert neutralise("\t=1") == "'\t=1"
+
+
+def test_xlsx_is_formatted_for_reading():
+    df = pd.DataFrame({"项目": ["甲", "乙"], "执行率": [0.875, None], "预算": [1234.5, 10.0], "年度": [2022, 2023]})
+    data = to_xlsx_bytes(df, kinds={"执行率": "percent", "预算": "money", "年度": "int"})
+    ws = load_workbook(io.BytesIO(data)).active
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == "A1:D3"
+    assert ws["B2"].value == 0.875 and ws["B2"].number_format == "0.0%"
+    assert ws["B3"].value is None
+    assert "万元" in ws["C2"].number_format
+    assert ws["D2"].value == 2022
+    assert all(ws.column_dimensions[c].width >= 8 for c in "ABCD")
+    assert ws["A1"].font.bold
+
+
+def test_csv_writes_rates_as_percent():
+    df = pd.DataFrame({"执行率": [0.875, None], "得分": [96.825, 80.0]})
+    rows = list(csv.reader(io.StringIO(to_csv_bytes(df, {"执行率": "percent", "得分": "score"}).decode("utf-8-sig"))))
+    assert rows[1] == ["87.5%", "96.8"]
+    assert rows[2] == ["", "80.0"]

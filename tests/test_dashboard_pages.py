@@ -26,6 +26,7 @@ def corpus_db(tmp_path_factory):
 
 def run_page(monkeypatch, db: Path, page: str | None = None, **params) -> AppTest:
     monkeypatch.setenv("JIXIAO_DB", str(db))
+    monkeypatch.setenv("JIXIAO_BIND", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
@@ -33,6 +34,7 @@ def run_page(monkeypatch, db: Path, page: str | None = None, **params) -> AppTes
         at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    assert not any("页面出错" in e.value for e in at.error), [e.value for e in at.error]
     return at
 
 
@@ -56,7 +58,7 @@ def figure(at: AppTest, title_part: str) -> dict:
 # Tables without row selection carry no key in the element tree: find them by their columns.
 COLUMNS_OF = {
     "dt_info": {"项目", "内容"}, "dt_indicators": {"seq", "level1", "findings"}, "dt_findings": {"indicator_seq", "rule"},
-    "cmp_yoy_table": {"较上年变化"}, "cmp_peers_table": {"同省地区数"}, "cmp_dept_table": {"departments", "value"},
+    "cmp_bench_table": {"排名", "peers"}, "cmp_dept_table": {"departments"},
     "ql_phrases_table": {"phrase"}, "ql_clusters": {"cluster_id", "places"}, "up_log": {"ingested_at", "status"},
 }
 
@@ -271,46 +273,6 @@ def test_reason_category_filter(monkeypatch, corpus_db):
     hits = frame(at, "rs_list")
     expected = {(r["filing_id"], r["indicator_seq"]) for r in c.reasons if r["category"] == "R2"}
     assert set(zip(hits["filing_id"], hits["seq"])) == expected
-
-
-# ----------------------------------------------------------------- comparison
-
-def test_compare_page(monkeypatch, corpus_db):
-    c, db = corpus_db
-    at = run_page(monkeypatch, db, "compare")
-    heat = figure(at, "自评得分（中位数）：县区 × 年度")["data"][0]
-    row, col = heat["y"].index("株洲市 攸县"), heat["x"].index("2022")
-    expected = statistics.median(f["total_score"] for f in c.filings if f["county"] == "攸县" and f["year"] == 2022)
-    assert heat["z"][row][col] == pytest.approx(expected)
-
-    yoy = frame(at, "cmp_yoy_table")
-    r = yoy[(yoy["place"] == "株洲市 攸县") & (yoy["year"] == 2022)].iloc[0]
-    prev = statistics.median(f["total_score"] for f in c.filings if f["county"] == "攸县" and f["year"] == 2021)
-    assert r["较上年变化"] == pytest.approx(expected - prev)
-
-    peers = frame(at, "cmp_peers_table")
-    hunan = peers[peers["province"] == "湖南省"]
-    assert set(hunan["同省地区数"]) == {3}
-    assert hunan["p50"].iloc[0] == pytest.approx(statistics.median(hunan["value"]))
-
-    same = frame(at, "cmp_dept_table")
-    gsl_places = {f["county"] or f["province"] for f in c.filings if "工商业联合会" in f["department"]}
-    assert len(same) == len(gsl_places)
-
-    at.selectbox(key="cmp_metric").set_value("filings").run()
-    heat = figure(at, "填报数：县区 × 年度")["data"][0]
-    assert sum(v for row in heat["z"] for v in row if v is not None) == 48
-    assert at.query_params["metric"] == ["filings"]
-
-
-def test_compare_page_with_filters(monkeypatch, corpus_db):
-    c, db = corpus_db
-    at = run_page(monkeypatch, db, "compare", province="湖南省", year=["2022", "2023"], metric="filings")
-    heat = figure(at, "填报数：县区 × 年度")["data"][0]
-    assert sorted(heat["y"]) == ["株洲市 攸县", "株洲市 渌口区", "益阳市 赫山区"]
-    assert heat["x"] == ["2022", "2023"]
-    assert sum(v for row in heat["z"] for v in row) == sum(
-        f["province"] == "湖南省" and f["year"] in (2022, 2023) for f in c.filings)
 
 
 # ----------------------------------------------------------------- indicator quality

@@ -76,3 +76,18 @@ def test_reason_search_finds_what_ingest_read(monkeypatch, real_db):
 
     _, total = q.reason_search(real_db, Filters(), word)
     assert total == expected
+
+
+def test_upload_result_lists_the_new_filings(real_db, tmp_path):
+    """What the 数据导入 page shows after an upload: the filings of the files just loaded, openable."""
+    from dashboard import queries as q
+    from etl.pipeline import ingest_paths
+
+    src = sorted(SEEDS.iterdir())[0]
+    db = tmp_path / "upload.duckdb"
+    summary = ingest_paths([src], db)
+    shas = tuple(r.sha256 for r in summary.results if r.status == "loaded")
+    new = q.filings_from_sources(db, shas)
+    assert len(new) == summary.filings > 0
+    assert set(new["filing_id"]) == {r[0] for r in duckdb.connect(str(db), read_only=True)
+                                     .execute("SELECT filing_id FROM filings").fetchall()}

@@ -1,39 +1,86 @@
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, ui
+from dashboard import markdown_text as md
 from dashboard import queries as q
-from dashboard.labels import METRICS
+from dashboard.labels import FOCUS_UNITS, HIGHER_IS_BETTER, METRICS, PEER_SCOPES
 
 db, f = ui.db(), ui.current_filters()
 st.title("对比分析")
+st.caption("选一个县区（或部门）作为对象，与同市、同省或全部同类逐年比较。地区筛选只用于选定对象，不会去掉比较对象；"
+           "年度和文件类型筛选同时作用于双方。")
 
-filters.bind("cmp_metric", "metric", "self_score", lambda v: v if v in METRICS else "self_score")
-metric = st.selectbox("指标", list(METRICS), key="cmp_metric", format_func=lambda m: METRICS[m][0])
-filters.set_param("metric", metric if metric != "self_score" else None)
-label, is_share = METRICS[metric]
-scale = "RdYlGn_r" if metric in ("vague_share", "inflation", "no_reason_share", "findings_per_filing") else "RdYlGn"
+SMALL_N = 5
 
-grid = q.metric_matrix(db, f, metric)
-if grid.empty:
+filters.bind("cmp_metric", "metric", "self_score", valid=lambda v: v in METRICS, label="指标")
+filters.bind("cmp_unit", "unit", "place", valid=lambda v: v in FOCUS_UNITS, label="比较单位")
+filters.bind("cmp_scope", "scope", "province", valid=lambda v: v in PEER_SCOPES, label="比较范围")
+c = st.columns([2, 1, 3, 2])
+metric = c[0].selectbox("指标", list(METRICS), key="cmp_metric", format_func=lambda m: METRICS[m][0])
+unit = c[1].radio("比较单位", list(FOCUS_UNITS), key="cmp_unit", format_func=FOCUS_UNITS.get, horizontal=True)
+options = q.focus_options(db, f, unit)
+if not options:
     st.info("当前筛选条件下没有数据。")
     st.stop()
+# The sidebar's county (or department) is the natural focus; else the first one.
+wanted = None
+if unit == "place" and f.county:
+    wanted = next((o for o in options if o.split(" ")[-1] == f.county), None)
+elif unit == "department" and f.department:
+    wanted = f.department if f.department in options else None
+filters.bind("cmp_focus", "focus", wanted or options[0], label="比较对象")
+if st.session_state.cmp_focus not in options:
+    filters.notice(f"地址中的比较对象“{st.session_state.cmp_focus}”不在数据中，已改为“{wanted or options[0]}”。")
+    st.session_state.cmp_focus = wanted or options[0]
+focus = c[2].selectbox(f"对象（{FOCUS_UNITS[unit]}）", options, key="cmp_focus")
+scope = c[3].radio("与谁比较", list(PEER_SCOPES), key="cmp_scope", format_func=PEER_SCOPES.get, horizontal=True)
+for param, value, default in (("metric", metric, "self_score"), ("unit", unit, "place"), ("scope", scope, "province"),
+                              ("focus", focus, None)):
+    filters.set_param(param, value if value != default else None)
 
-st.plotly_chart(charts.heatmap(grid, "value", f"{label}：县区 × 年度", percent=is_share, colorscale=scale),
-                key="cmp_heat")
+label, is_share = METRICS[metric]
+higher = HIGHER_IS_BETTER.get(metric, True)
+bm = q.benchmark(db, f, unit, focus, scope, metric, higher)
+if bm.empty:
+    st.info("这个对象在当前筛选条件下没有按年度的数据。")
+    st.stop()
 
-st.subheader("同比变化")
-if grid["change"].notna().any():
-    st.plotly_chart(charts.yoy_bar(grid, f"{label}：较上年变化", percent=is_share), key="cmp_yoy")
-else:
-    st.info("需要同一地区至少两个年度的数据才能计算同比变化。")
-yoy = grid.rename(columns={"change": "较上年变化"})
-ui.table(yoy, key="cmp_yoy_table", name=f"{label}_县区年度", openable=False)
+st.subheader(f"{md.escape(focus)}：{label}，与{PEER_SCOPES[scope]}{FOCUS_UNITS[unit]}比较")
+last = bm.iloc[-1]
+cols = st.columns(4)
+fmt = ui.pct if is_share else ui.num
+cols[0].metric(f"{int(last['year'])} 年数值", fmt(last["value"]))
+cols[1].metric("同组中位数 P50", fmt(last["p50"]))
+cols[2].metric("排名", "—" if ui.missing(last["rank"]) else f"第 {int(last['rank'])} / {int(last['peers'])} 名")
+unit_change = "百分点" if is_share else ("份" if metric == "filings" else "分" if metric != "findings_per_filing" else "个")
+change = last["change"]
+cols[3].metric("较上年", "—" if ui.missing(change) else
+               f"{change * 100:+.1f} {unit_change}" if is_share else f"{change:+.1f} {unit_change}")
+if int(last["peers"]) < SMALL_N:
+    st.warning(f"同组只有 {int(last['peers'])} 个{FOCUS_UNITS[unit]}（少于 {SMALL_N} 个），百分位和排名仅供参考。",
+               icon=":material/info:")
 
-st.subheader("与同省其他县区比较（P25 / P50 / P75）")
-peers = q.metric_vs_peers(db, f, metric)
-st.plotly_chart(charts.peers_chart(peers, f"{label}：各地区与同省同类地区", percent=is_share), key="cmp_peers")
-st.caption("灰色竖条为同省各地区的 P25–P75 区间，横线为中位数；红点高于 P75，绿点低于 P25。")
-ui.table(peers.rename(columns={"peers": "同省地区数"}), key="cmp_peers_table", name=f"{label}_同省比较", openable=False)
+st.plotly_chart(charts.benchmark_chart(bm, f"{label}：{charts.safe(focus)} 与同组 P25 / P50 / P75", focus,
+                                      percent=is_share),
+                key="cmp_bench")
+table = pd.DataFrame({
+    "year": bm["year"],
+    "value": bm["value"],
+    "p25": bm["p25"], "p50": bm["p50"], "p75": bm["p75"],
+    "排名": [("—" if ui.missing(r) else f"第 {int(r)} / {int(n)} 名") for r, n in zip(bm["rank"], bm["peers"])],
+    "peers": bm["peers"],
+    "样本": ["样本少（n<5）" if n < SMALL_N else "" for n in bm["peers"]],
+    "较上年": [("—" if ui.missing(v) else (f"{v * 100:+.1f} 百分点" if is_share else f"{v:+.1f}")) for v in bm["change"]],
+})
+if is_share:
+    table = table.rename(columns={"value": "value_share", "p25": "p25_share", "p50": "p50_share", "p75": "p75_share"})
+ui.table(table, key="cmp_bench_table", name=f"{label}_{focus}_对标", openable=False)
+
+st.subheader(f"同组各{FOCUS_UNITS[unit]}逐年情况")
+grid = q.peer_matrix(db, f, unit, focus, scope, metric)
+st.plotly_chart(charts.heatmap(grid, "value", f"{label}：{PEER_SCOPES[scope]}{FOCUS_UNITS[unit]} × 年度（★ 为对象）",
+                               percent=is_share, metric=metric, mark=focus), key="cmp_heat")
 
 st.subheader("同类部门跨地区比较")
 filters.bind("cmp_dept", "dept", "工商")
@@ -46,4 +93,5 @@ if pattern.strip():
     else:
         st.plotly_chart(charts.hbar(same["place"], same["value"], f"名称含“{charts.safe(pattern.strip())}”的部门：{label}",
                                     label, percent=is_share), key="cmp_dept_chart")
-        ui.table(same, key="cmp_dept_table", name=f"同类部门_{label}", openable=False)
+        shown = same.rename(columns={"value": "value_share"}) if is_share else same
+        ui.table(shown, key="cmp_dept_table", name=f"同类部门_{label}", openable=False)

@@ -14,7 +14,8 @@ filing_id = st.query_params.get("filing")
 def links() -> None:
     cols = st.columns(4)
     cols[0].page_link(ui.PAGE_FILES["overview"], label="返回总览", icon=":material/arrow_back:")
-    cols[1].page_link(ui.PAGE_FILES["quality"], label="问题清单", icon=":material/list:")
+    if filing_id and cols[1].button("本填报的问题清单", key="dt_to_findings", icon=":material/list:", type="tertiary"):
+        ui.goto("quality", params={"filing": filing_id})
     cols[2].page_link(ui.PAGE_FILES["scores"], label="自评得分", icon=":material/grading:")
     cols[3].page_link(ui.PAGE_FILES["execution"], label="预算执行", icon=":material/payments:")
 
@@ -77,9 +78,22 @@ budget = [("年初预算数", "budget_initial"), ("全年预算数(A)", "budget_
           ("执行率（填报）", "exec_rate_reported"), ("执行率分值", "exec_weight"), ("执行率得分", "exec_score"),
           ("总分值", "total_weight"), ("总得分", "total_score"), ("填报等级", "grade_reported"),
           ("复核等级", "grade_computed")]
-budget_rows = [(k, str(val(row.get(c)))) for k, c in budget if val(row.get(c)) is not None]
+RATE_FIELDS = {"exec_rate_reported"}
+MONEY_FIELDS = {"budget_initial", "budget_adjusted", "budget_executed", "budget_fiscal", "budget_other",
+                "budget_carryover"}
+
+
+def shown_value(c: str, v) -> str:
+    if c in RATE_FIELDS:
+        return ui.pct(v)
+    if c in MONEY_FIELDS:
+        return f"{ui.num(v, 2)} 万元"
+    return ui.num(v) if isinstance(v, float) else str(v)
+
+
+budget_rows = [(k, shown_value(c, val(row.get(c)))) for k, c in budget if val(row.get(c)) is not None]
 if budget_rows:
-    st.subheader("资金与得分（万元）")
+    st.subheader("资金与得分")
     st.dataframe(pd.DataFrame(budget_rows, columns=["项目", "数值"]), hide_index=True, key="dt_budget",
                  height=35 * len(budget_rows) + 38)
 
@@ -92,15 +106,41 @@ else:
         lambda c: "；".join(REASONS.get(x, x) for x in c.split()) if isinstance(c, str) else c))
     shown = ind.drop(columns=["error_count"])
 
-    def mark(r):
+    def mark(r):  # from the stored row: on screen a row without findings shows "—"
         n_err = ind.loc[r.name, "error_count"]
-        color = "background-color: #fde2e1" if n_err else ("background-color: #fff4d6" if isinstance(r["findings"], str) else "")
+        has = isinstance(ind.loc[r.name, "findings"], str)
+        color = "background-color: #fde2e1" if n_err else ("background-color: #fff4d6" if has else "")
         return [color] * len(r)
 
-    st.caption("有问题的行已标色（红：错误，黄：警告或提示），问题说明在“问题”列；“来源位置”指出该行在源文件中的页、表或行。")
-    st.dataframe(shown.style.apply(mark, axis=1), hide_index=True, width="stretch", key="dt_indicators",
-                 column_config=ui.column_config(shown))
+    st.caption("“序号”是指标在本填报中的编号（问题说明里的“第 N 项/行”即指此编号），“来源位置”是该行在源文件中的页、表和行。"
+               "有问题的行已标色（红：错误，黄：警告或提示）。")
+    cfg = ui.column_config(shown, {
+        "seq": st.column_config.NumberColumn("序号", width=50, pinned=True),
+        "src_where": st.column_config.TextColumn("来源位置", width=130, pinned=True),
+        "name": st.column_config.TextColumn("三级指标", width="medium"),
+        "reason": st.column_config.TextColumn("偏差原因", width="medium"),
+        "findings": st.column_config.TextColumn("问题", width="medium"),
+    })
+    st.dataframe(ui.styled(shown).apply(mark, axis=1), hide_index=True, width="stretch", key="dt_indicators",
+                 column_config=cfg)
     ui.export_buttons(shown, f"填报{filing_id}_指标", key="dt_ind_export")
+
+    st.markdown("**查看原表中的一行**")
+    pick = st.selectbox("指标序号", list(ind["seq"]), key="dt_row",
+                        format_func=lambda s: f"第 {s} 项 · {ind.set_index('seq').loc[s, 'src_where'] or '位置未知'}")
+    one = q.indicator_row(db, filing_id, int(pick))
+    if one:
+        with st.container(border=True):
+            st.text(f"来源位置：{val(one.get('src_where')) or '未记录'}（来源文件：{row['source_file']}）")
+            if val(one.get("src_text")):
+                st.text("原文：" + str(one["src_text"]))
+            else:  # the database keeps the cells, not the line: show them in the table's order
+                cells = [val(one.get(k)) for k in ("level1", "level2", "name", "target", "actual", "weight", "score",
+                                                   "reason")]
+                st.text("原表该行（按读到的单元格）：" + " ｜ ".join("—" if v is None else
+                                                          (f"{v:g}" if isinstance(v, float) else str(v)) for v in cells))
+            mine = ind.set_index("seq").loc[pick, "findings"]
+            st.text("本行问题：" + (mine if isinstance(mine, str) else "无"))
 
 st.subheader("本填报的全部问题")
 fnd = q.filing_findings(db, filing_id)

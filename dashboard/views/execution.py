@@ -6,7 +6,7 @@ from dashboard import queries as q
 db, f = ui.db(), ui.current_filters()
 st.title("预算执行")
 
-filters.bind("ex_threshold", "threshold", 90, int)
+filters.bind("ex_threshold", "threshold", 90, filters.ascii_int, valid=lambda v: 50 <= v <= 100, label="执行率阈值")
 threshold_pct = st.slider("执行率阈值（低于此值视为执行不足）", 50, 100, key="ex_threshold", step=1, format="%d%%")
 filters.set_param("threshold", threshold_pct if threshold_pct != 90 else None)
 threshold = threshold_pct / 100
@@ -40,4 +40,5 @@ if not grid.empty:
     st.plotly_chart(charts.heatmap(grid, "exec_rate", "执行率中位数（县区 × 年度）", percent=True), key="ex_heat")
 
 st.subheader(f"执行率低于 {threshold_pct}% 的填报")
-ui.table(below, key="ex_below", name=f"执行率低于{threshold_pct}%", total=total_below)
+ui.table(below, key="ex_below", name=f"执行率低于{threshold_pct}%", total=total_below,
+         full=q.exec_below_sql(f, threshold))

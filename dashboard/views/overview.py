@@ -12,15 +12,22 @@ if not c["filings"]:
     st.stop()
 
 cols = st.columns(4)
-cols[0].metric("填报数", f"{int(c['filings']):,}")
-cols[1].metric("部门数", f"{int(c['departments']):,}")
-cols[2].metric("县区数", f"{int(c['counties']):,}")
-cols[3].metric("年度数", f"{int(c['years']):,}")
+cols[0].metric("填报数", ui.count(c['filings']))
+cols[1].metric("部门数", ui.count(c['departments']))
+cols[2].metric("县区数", ui.count(c['counties']))
+cols[3].metric("年度数", ui.count(c['years']))
 cols = st.columns(4)
 cols[0].metric("自评得分中位数", ui.num(c["median_score"]))
 cols[1].metric("预算执行率中位数", ui.pct(c["median_exec_rate"]))
 cols[2].metric("模糊指标占比", ui.pct(c["vague_share"]))
-cols[3].metric("指标数", f"{int(c['indicators'] or 0):,}")
+cols[3].metric("指标数", ui.count(c['indicators']))
+
+if f.county:
+    st.subheader("打印报告")
+    years = [y for y in (f.years or q.year_options(db))]
+    ui.report_button(f.county, f.city, list(years), f.department, key="ov_report")
+else:
+    st.caption("在左侧选择一个县区后，可在此下载该县区的打印版报告（PDF）。")
 
 st.subheader("发现的问题")
 df = q.findings_by_family_severity(db, f)

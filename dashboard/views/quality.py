@@ -1,8 +1,9 @@
 import streamlit as st
 
 from dashboard import charts, filters, ui
+from dashboard import markdown_text as md
 from dashboard import queries as q
-from dashboard.labels import FAMILIES, SEVERITIES
+from dashboard.labels import FAMILIES, SEVERITIES, rule_title, rule_titles
 
 db, f = ui.db(), ui.current_filters()
 st.title("指标质量")
@@ -39,26 +40,35 @@ else:
 
 st.subheader("全部问题")
 rules = q.finding_rules(db, f)
-filters.bind("qf_family", "family", [])
-filters.bind("qf_severity", "severity", [])
-filters.bind("qf_rule", "rule", [])
-filters.bind("qf_text", "fq", "")
 families = sorted(set(FAMILIES) | set(rules["family"]))
+known_rules = set(rule_titles()) | set(rules["rule"])
+filters.bind("qf_family", "family", [], valid=lambda v: v in families, label="问题类别")
+filters.bind("qf_severity", "severity", [], valid=lambda v: v in SEVERITIES, label="严重程度")
+filters.bind("qf_rule", "rule", [], valid=lambda v: v in known_rules, label="规则")
+filters.bind("qf_text", "fq", "")
 for key, options in (("qf_family", families), ("qf_severity", list(SEVERITIES)), ("qf_rule", list(rules["rule"]))):
     st.session_state[key] = [v for v in st.session_state[key] if v in options]
 c1, c2, c3, c4 = st.columns(4)
 fam = c1.multiselect("问题类别", families, key="qf_family", format_func=lambda v: FAMILIES.get(v, v), placeholder="全部")
 sev = c2.multiselect("严重程度", list(SEVERITIES), key="qf_severity", format_func=lambda v: SEVERITIES[v],
                      placeholder="全部")
-rule = c3.multiselect("规则", list(rules["rule"]), key="qf_rule", placeholder="全部")
+rule = c3.multiselect("规则", list(rules["rule"]), key="qf_rule", format_func=rule_title, placeholder="全部")
 text = c4.text_input("说明或依据包含", key="qf_text")
 filters.set_param("family", fam)
 filters.set_param("severity", sev)
 filters.set_param("rule", rule)
 filters.set_param("fq", text.strip() or None)
-found, total = q.findings_list(db, f, tuple(fam), tuple(sev), tuple(rule), text.strip(), limit=1000)
+only = st.query_params.get("filing")  # the 问题清单 link of one filing
+if only:
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.info(f"只显示填报 {md.escape(only)} 的问题。", icon=":material/filter_alt:")
+    if c2.button("显示全部填报的问题", key="qf_all"):
+        filters.set_param("filing", None)
+        st.rerun()
+found, total = q.findings_list(db, f, tuple(fam), tuple(sev), tuple(rule), text.strip(), limit=1000, filing_id=only)
 st.caption(f"符合条件的问题：{total:,} 条")
-ui.table(found, key="ql_findings", name="问题清单", total=total)
+ui.table(found, key="ql_findings", name="问题清单", total=total,
+         full=q.findings_list_sql(f, tuple(fam), tuple(sev), tuple(rule), text.strip(), only))
 
 st.subheader("雷同指标组")
 clusters = q.copy_clusters(db, f)

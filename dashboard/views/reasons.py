@@ -11,8 +11,8 @@ st.title("偏差原因")
 
 s = q.reason_summary(db, f)
 cols = st.columns(3)
-cols[0].metric("扣分的指标", f"{int(s['deductions'] or 0):,}")
-cols[1].metric("其中未写偏差原因", f"{int(s['no_reason'] or 0):,}")
+cols[0].metric("扣分的指标", ui.count(s['deductions']))
+cols[1].metric("其中未写偏差原因", ui.count(s['no_reason']))
 cols[2].metric("扣分无原因占比", ui.pct(s["share"]))
 
 left, right = st.columns(2)
@@ -40,7 +40,8 @@ filters.bind("rs_text", "q", "")
 filters.bind("rs_cat", "cat", [])
 c1, c2 = st.columns([2, 2])
 text = c1.text_input("搜索原因文本", key="rs_text", placeholder="例如：疫情、招标、资金未到位")
-cats_sel = c2.multiselect("原因类别", list(REASONS), key="rs_cat", format_func=lambda c: REASONS.get(c, c))
+cats_sel = c2.multiselect("原因类别", list(REASONS), key="rs_cat", format_func=lambda c: REASONS.get(c, c),
+                          placeholder="全部类别")
 filters.set_param("q", text.strip() or None)
 filters.set_param("cat", cats_sel)
 found, total = q.reason_search(db, f, text.strip(), tuple(cats_sel), limit=500)
@@ -49,7 +50,7 @@ ui.table(found, key="rs_list", name="偏差原因", total=total)
 st.subheader("高频词")
 words = top_words(db, f, 30)
 if words:
-    st.plotly_chart(charts.hbar([w for w, _ in words], [n for _, n in words], "偏差原因高频词（jieba 分词）", "出现次数"),
+    st.plotly_chart(charts.hbar([w for w, _ in words], [n for _, n in words], "偏差原因高频词", "出现次数"),
                     key="rs_words")
     st.caption("按出现次数统计（最常见的 5,000 种偏差原因写法）。")
 else:

@@ -15,7 +15,7 @@ s = q.inflation_summary(db, f)
 cols = st.columns(3)
 cols[0].metric("有自评得分的填报", f"{int(hist['n'].sum()):,}")
 cols[1].metric("平均虚高（自评 − 复核）", ui.num(s["mean_inflation"]))
-cols[2].metric("虚高 10 分以上", f"{int(s['inflated_10'] or 0):,}")
+cols[2].metric("虚高 10 分以上", ui.count(s['inflated_10']))
 
 left, right = st.columns(2)
 with left:
@@ -50,8 +50,11 @@ with right:
 band = filters.bind("sc_band", "band", "")
 if band:
     try:
-        lo, hi = (float(x) for x in band.split("-"))
+        lo, hi = (filters.ascii_int(x) for x in band.split("-"))
+        if not 0 <= lo < hi <= 100:
+            raise ValueError(band)
     except ValueError:
+        filters.notice(f"地址中的分数段“{band}”无效，已忽略。")
         lo = hi = None
     if lo is not None:
         st.subheader(f"自评得分 {lo:g}–{hi:g} 分的填报")

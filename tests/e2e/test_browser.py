@@ -30,7 +30,16 @@ CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = [("", "总览"), ("scores", "自评得分"), ("execution", "预算执行"), ("reasons", "偏差原因"),
-         ("compare", "对比分析"), ("quality", "指标质量"), ("detail?filing=F006", "填报详情"), ("upload", "数据导入")]
+         ("explore", "筛选查询"), ("compare", "对比分析"), ("quality", "指标质量"), ("detail?filing=F006", "填报详情"),
+         ("upload", "数据导入")]
+# English a user must never see (Streamlit's defaults and missing values)
+ENGLISH = [r"\bDeploy\b", r"Choose options?", r"Drag and drop", r"Browse files", r"Page not found", r"\bNone\b",
+           r"Running\.\.\.", r"Choose an option"]
+# Every page with a filter matching nothing, one county, and all data; plus bad address values and a 404
+WALK = [(f"{p}{'&' if '?' in p else '?'}{q}" if q else p, h) for p, h in PAGES
+        for q in ("", "county=%E6%94%B8%E5%8E%BF", "county=%E6%94%B8%E5%8E%BF&kind=project_target")] + [
+    ("execution?threshold=150", "预算执行"), ("reasons?year=%C2%B2", "偏差原因"), ("?year=%E2%91%A0", "总览"),
+    ("overview", "总览"), ("no-such-page", "页面不存在")]
 
 
 def _need_browser():
@@ -179,9 +188,10 @@ def test_overview_filter_drill_down_and_export(server, browser):
     names = [i["name"] for i in corpus.indicators if i["filing_id"] == filing_id]
     assert all(n in text for n in names)
 
-    # And back to a list with the page link.
-    page.get_by_role("link", name="问题清单").click()
+    # And on to this filing's own problem list.
+    page.get_by_role("button", name="本填报的问题清单").click()
     wait_ready(page, "指标质量")
+    assert "filing=" + filing_id in page.url
     page.close()
 
 
@@ -194,7 +204,7 @@ def test_every_page_renders_with_charts(server, browser):
         page.goto(f"{url}/{path}")
         wait_ready(page, heading)
         assert page.get_by_test_id("stException").count() == 0, path
-        if heading not in ("填报详情", "数据导入"):
+        if heading not in ("填报详情", "数据导入", "筛选查询"):  # pages without charts
             page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
             page.wait_for_timeout(1500)  # every chart of the page, not only the first
             # Chinese axis and title text is drawn by Plotly as SVG text.
@@ -202,4 +212,45 @@ def test_every_page_renders_with_charts(server, browser):
         name = (path.split("?")[0] or "overview")
         shot(page, f"page_{name}")
     assert not errors, errors
+    page.close()
+
+
+def test_every_page_speaks_chinese_and_stays_on_this_machine(server, browser):
+    """Each page, empty / one-county / full, plus bad address values and an unknown page:
+    no English UI text, no traceback, and no request to any host but the local server."""
+    import re
+
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1440, "height": 1600})
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urllib.parse.urlparse(r.url).hostname or r.url.split(":")[0]))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    found: list[tuple[str, str]] = []
+    for path, heading in WALK:
+        page.goto(f"{url}/{path}")
+        wait_ready(page, heading)
+        text = page.evaluate("() => document.body.innerText")
+        assert page.get_by_test_id("stException").count() == 0, path
+        assert "Traceback" not in text and "File \"/" not in text, path
+        for pattern in ENGLISH:
+            if re.search(pattern, text):
+                found.append((path, pattern))
+    shot(page, "e2e_walk_last")
+    assert not found, found
+    assert hosts <= {"127.0.0.1", "localhost", "data", "blob"}, hosts
+    assert not errors, errors
+    page.close()
+
+
+def test_printing_hides_the_sidebar(server, browser):
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(f"{url}/compare")
+    wait_ready(page, "对比分析")
+    assert page.get_by_test_id("stSidebar").is_visible()
+    page.emulate_media(media="print")
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    pdf = page.pdf(format="A4")  # Chromium's own print: the page as an overseer would print it
+    assert pdf.startswith(b"%PDF")
     page.close()

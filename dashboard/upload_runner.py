@@ -1,0 +1,79 @@
+"""Uploads are ingested in a child process with a memory cap and a time limit.
+
+A hostile file (a zip bomb, a huge merged range) can then exhaust only the child:
+the dashboard server keeps serving, and the upload's files get a clear failed row.
+The child is the ordinary `jixiao ingest` command, so uploads are read exactly as
+files ingested from a terminal; results come back from ingest_log (by content hash).
+"""
+from __future__ import annotations
+
+import hashlib
+import resource
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY_MB = 2048  # address space of the child (DuckDB and Python need ~600 MB of it to start)
+SECONDS_BASE, SECONDS_PER_FILE, SECONDS_MAX = 60, 30, 900
+
+
+@dataclass
+class UploadResult:
+    source_file: str
+    status: str  # loaded, duplicate, failed
+    filings: int
+    error: str | None
+    sha256: str
+
+
+def _limits(memory_mb: int):
+    def apply():  # runs in the child before exec
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return apply
+
+
+def ingest_uploads(paths: list[Path], db: Path, memory_mb: int = MEMORY_MB, timeout_s: float | None = None) -> list[UploadResult]:
+    """Ingest `paths` into `db` in a bounded child process; one result per file, whatever happens to the child."""
+    shas = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    timeout_s = timeout_s or min(SECONDS_BASE + SECONDS_PER_FILE * len(paths), SECONDS_MAX)
+    start = datetime.now(timezone.utc).replace(tzinfo=None)
+    why = None
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "etl.cli", "ingest", *map(str, paths), "--db", str(db), "--quiet"],
+            cwd=ROOT, capture_output=True, text=True, timeout=timeout_s, preexec_fn=_limits(memory_mb),
+        )
+        if "lock" in proc.stderr.lower():
+            why = "数据库正被其他程序写入（例如终端里正在运行 jixiao ingest），请稍后再试"
+        elif proc.returncode not in (0, 1):  # 1: some file failed, and said so in ingest_log
+            why = (f"导入进程异常结束（可能超过内存上限 {memory_mb} MB）" if proc.returncode < 0 or "MemoryError" in proc.stderr
+                   else f"导入进程异常结束（退出码 {proc.returncode}）")
+    except subprocess.TimeoutExpired:
+        why = f"导入超时（超过 {timeout_s:g} 秒），已中止"
+    logged = _logged(db, list(shas.values()), start) if db.exists() else {}
+    out = []
+    for p, sha in shas.items():
+        row = logged.get(sha)
+        if row:
+            out.append(UploadResult(p.name, row["status"], int(row["filings"] or 0), row["error"], sha))
+        else:
+            out.append(UploadResult(p.name, "failed", 0, why or "导入进程没有记录这个文件", sha))
+    return out
+
+
+def _logged(db: Path, shas: list[str], since: datetime) -> dict:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(f"""
+            SELECT source_sha256, status, error, filings FROM ingest_log
+            WHERE source_sha256 IN ({', '.join('?' * len(shas))}) AND ingested_at >= ?
+            ORDER BY ingested_at""", shas + [since]).fetchall()
+    finally:
+        con.close()
+    return {sha: {"status": st, "error": err, "filings": n} for sha, st, err, n in rows}
