@@ -20,6 +20,7 @@ FAMILIES = {
     "copying": "指标雷同",
     "template": "模板/占位",
     "parse": "解析问题",
+    "soft": "软目标/跨年",
 }
 
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -141,6 +142,7 @@ COLUMNS = {
     "years": "年度",
     "vague_share": "模糊指标占比",
     "confidence": "解析置信度",
+    "parse_confidence": "解析置信度",
     "rule_title": "规则",
     "rank": "排名",
     "peers": "同类数",

@@ -661,10 +661,11 @@ def filing_indicators(db: Path, filing_id: str) -> pd.DataFrame:
     The indicator's own number and its place in the source come first, the reason
     right after the scores: what an overseer reads first is visible without scrolling.
     """
-    return run(db, """
+    conf = "i.parse_confidence" if _has_column(db, "indicators", "parse_confidence") else "NULL::DOUBLE"
+    return run(db, f"""
         SELECT i.seq,
                coalesce(i.src_where, concat_ws(' ', '第' || i.src_page || '页', i.src_sheet, '第' || i.src_row || '行')) AS src_where,
-               i.name, i.target, i.actual, i.weight, i.score, i.reason,
+               i.name, i.target, i.actual, i.weight, i.score, i.reason, {conf} AS parse_confidence,
                (SELECT string_agg(x.message, '；' ORDER BY x.rule) FROM findings x
                  WHERE x.filing_id = i.filing_id AND x.indicator_seq = i.seq) AS findings,
                (SELECT string_agg(DISTINCT r.category, ' ' ORDER BY r.category) FROM indicator_reasons r

@@ -63,6 +63,12 @@ def test_filing_page_shows_the_seed_self_evaluation(monkeypatch, real_db):
     assert "株洲市渌口区工商业联合会" in text or any("株洲市渌口区工商业联合会" in str(df.value.to_dict()) for df in at.dataframe)
     tables = [df.value for df in at.dataframe]
     assert any("人员保障" in t.to_string() for t in tables)
+    # how sure the parser was: on the filing and on every indicator row
+    conf = one(real_db, "SELECT parse_confidence FROM filings WHERE filing_id = ?", [fid])
+    info = next(t for t in tables if "解析置信度" in t.to_string())
+    assert f"{conf * 100:.1f}%" in info.to_string()
+    rows = next(t for t in tables if "人员保障" in t.to_string())
+    assert "parse_confidence" in rows.columns or "解析置信度" in rows.columns
 
 
 def test_reason_search_finds_what_ingest_read(monkeypatch, real_db):

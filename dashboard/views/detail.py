@@ -58,6 +58,8 @@ info = [
     ("文件中的位置", val(row.get("src_where"))),
     ("文件内序号", str(int(row["part_index"]) + 1)),
     ("解析状态", {"ok": "完整", "partial": "部分解析", "failed": "解析失败"}.get(row["parse_status"], row["parse_status"])),
+    # how sure the parser was of its reading (0-100 %): low means rows to check against the original
+    ("解析置信度", None if val(row.get("parse_confidence")) is None else ui.pct(row["parse_confidence"])),
     ("解析说明", val(row.get("parse_notes"))),
 ]
 info_df = pd.DataFrame([(k, v) for k, v in info if v not in (None, "")], columns=["项目", "内容"])
