@@ -61,8 +61,19 @@ def read_bytes(data: bytes, name: str) -> Document:
         raise ReadError("文件为空")
     fmt = sniff(data, suffix)
     if fmt == "txt":
+        import csv
+
+        from etl.limits import MB, LimitExceeded, current
         from etl.read.text import read_text
 
+        cap = current().text_mb * MB
+        if len(data) > cap:
+            raise LimitExceeded(f"文本文件过大：{len(data) / MB:,.0f} MB（上限 {current().text_mb} MB）")
+        # one CSV cell may hold a long narrative (over csv's default 128 KB): the text budget bounds it
+        csv.field_size_limit(max(cap, 131072))
+        nuls = data.count(b"\x00")
+        if nuls and nuls * 100 < len(data):
+            data = data.replace(b"\x00", b"")  # stray NULs in a text file are noise, not content
         return read_text(data, name)
     if fmt == "docx":
         from etl.read.docx import read_docx

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from etl.limits import check_grid, current, grid_error
 from etl.read.cells import clean_text, finish_table, text_row
 from etl.records import Cell, Document, Loc, ReadError, Row
 
@@ -92,6 +93,7 @@ class _Reader:
         self.buf: list[str] = []
         self.tables = 0
         self.paras = 0
+        self.cells = 0  # grid cells built over the whole page, spans included
 
     def flush(self) -> None:
         text = clean_text(_collapse("".join(self.buf)))
@@ -140,6 +142,8 @@ class _Reader:
                 self.rows.append(text_row(text, Loc(line_start=self.paras, line_end=self.paras)))
         index = self.tables
         grid: list[list[str | None]] = []
+        width = 0
+        n_rows = sum(1 for _ in _own_rows(table))
         for r, tr in enumerate(_own_rows(table)):
             while len(grid) <= r:
                 grid.append([])
@@ -150,8 +154,14 @@ class _Reader:
                     continue
                 while c < len(line) and line[c] is not None:
                     c += 1
-                rowspan = _span(td.get("rowspan"))
+                # rowspans past the last <tr> are dropped by browsers: never build them
+                rowspan = min(_span(td.get("rowspan")), max(1, n_rows - r))
                 colspan = _span(td.get("colspan"))
+                width = max(width, c + colspan)
+                check_grid(max(len(grid), r + rowspan), width)
+                self.cells += rowspan * colspan
+                if self.cells > current().cells:
+                    raise grid_error(max(len(grid), r + rowspan), width)
                 text = clean_text(_collapse(_tag_text(td)))
                 for dr in range(rowspan):
                     while len(grid) <= r + dr:
@@ -163,7 +173,7 @@ class _Reader:
                         target[c + dc] = text if (dr, dc) == (0, 0) else ""
                 c += colspan
         # rowspans may reach past the last <tr>: browsers drop those rows too
-        grid = grid[: sum(1 for _ in _own_rows(table))]
+        grid = grid[:n_rows]
         rows = []
         for r, line in enumerate(grid, start=1):
             cells = [Cell(t or "", Loc(table=index, row=r, col=c)) for c, t in enumerate(line, start=1)]

@@ -1,0 +1,203 @@
+"""Run one function over many jobs in worker processes that may die, hang or blow up.
+
+concurrent.futures and multiprocessing.Pool lose track of a job whose worker is
+killed (the pool hangs or breaks as a whole). Here each worker is a plain
+process with its own pipe; the parent waits on the pipes, the process sentinels
+and the per-job deadline at once, so a worker that dies, is killed by the
+kernel or runs past its time is noticed, reported as that job's failure, and
+replaced. Each worker limits its own address space (RLIMIT_AS), so a file that
+inflates past the memory budget fails with MemoryError inside the worker
+instead of taking the machine down.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from typing import Any, Callable, Iterable, Iterator
+
+from etl import limits as budget
+
+# A worker is retired after this many jobs: memory fragmentation of one long-lived
+# worker must not count against the budget of a later file.
+JOBS_PER_WORKER = 40
+
+
+def _vm_bytes() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def limit_memory(extra_mb: int) -> None:
+    """Cap this process's address space at what it has now plus `extra_mb`."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX: only the wall clock applies
+        return
+    base = _vm_bytes()
+    if not base:
+        return
+    cap = base + extra_mb * budget.MB
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+
+
+def _worker_main(conn, fn: Callable[[Any], Any], limits: budget.Limits) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    budget.use(limits)
+    limit_memory(limits.memory_mb)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            out = fn(job)
+        except MemoryError:
+            out = MemoryError()
+        except BaseException as exc:  # the job's function should not raise; report it anyway
+            out = RuntimeError(f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(out)
+        except MemoryError:
+            conn.send(MemoryError())
+        except (BrokenPipeError, OSError):
+            return
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    job: Any = None
+    deadline: float = 0.0
+    done: int = 0
+
+
+@dataclass
+class Outcome:
+    job: Any
+    value: Any = None  # what fn returned
+    error: str | None = None  # why the worker gave no value (timeout, death, memory)
+
+
+def _context():
+    # fork: workers start warm (readers already imported) in milliseconds
+    return mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: budget.Limits) -> Iterator[Outcome]:
+    """Yield one Outcome per job, in the order they finish. Never hangs on a dead worker."""
+    ctx = _context()
+    queue = deque(jobs)
+    pool: list[_Worker] = []
+
+    def start() -> _Worker:
+        parent, child = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_worker_main, args=(child, fn, limits), daemon=True)
+        proc.start()
+        child.close()
+        w = _Worker(proc, parent)
+        pool.append(w)
+        return w
+
+    def retire(w: _Worker, kill: bool) -> None:
+        if kill and w.proc.is_alive():
+            w.proc.kill()
+        else:
+            try:
+                w.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        w.proc.join(5)
+        if w.proc.is_alive():
+            w.proc.kill()
+            w.proc.join()
+        w.conn.close()
+        pool.remove(w)
+
+    try:
+        while queue or any(w.job is not None for w in pool):
+            # hand out jobs to idle workers, starting new ones up to `workers`
+            for w in [w for w in pool if w.job is None]:
+                if not queue:
+                    break
+                _give(w, queue.popleft(), limits)
+            while queue and len(pool) < workers:
+                _give(start(), queue.popleft(), limits)
+            busy = [w for w in pool if w.job is not None]
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
+            now = time.monotonic()
+            for w in busy:
+                job = w.job
+                if w.conn in ready:
+                    try:
+                        value = w.conn.recv()
+                    except (EOFError, OSError):
+                        w.proc.join(1)
+                        yield Outcome(job, error=_death_reason(w.proc.exitcode, limits))
+                        retire(w, kill=True)
+                        continue
+                    except MemoryError:  # pragma: no cover - the parent itself ran short
+                        yield Outcome(job, error=f"内存超过 {limits.memory_mb} MB")
+                        retire(w, kill=True)
+                        continue
+                    w.job = None
+                    w.done += 1
+                    if isinstance(value, MemoryError):
+                        yield Outcome(job, error=f"内存超过 {limits.memory_mb} MB（解析时内存不足，已停止）")
+                        retire(w, kill=True)  # a worker that hit its cap may be left fragmented
+                        continue
+                    if isinstance(value, RuntimeError):
+                        yield Outcome(job, error=f"解析进程出错：{value}")
+                        continue
+                    yield Outcome(job, value=value)
+                    if w.done >= JOBS_PER_WORKER:
+                        retire(w, kill=False)
+                elif w.proc.sentinel in ready:
+                    w.proc.join(1)
+                    yield Outcome(job, error=_death_reason(w.proc.exitcode, limits))
+                    retire(w, kill=True)
+                elif now >= w.deadline:
+                    retire(w, kill=True)
+                    yield Outcome(job, error=f"解析超时（{limits.seconds:g} 秒），已停止")
+    finally:
+        for w in list(pool):
+            retire(w, kill=w.job is not None)
+
+
+def _give(w: _Worker, job: Any, limits: budget.Limits) -> None:
+    w.job = job
+    w.deadline = time.monotonic() + limits.seconds
+    w.conn.send(job)
+
+
+def _death_reason(exitcode: int | None, limits: budget.Limits) -> str:
+    if exitcode is not None and exitcode < 0:
+        sig = -exitcode
+        if sig == signal.SIGKILL:
+            return f"解析进程被系统终止（信号 {sig}），可能内存超过 {limits.memory_mb} MB"
+        return f"解析进程异常退出（信号 {sig}）"
+    return f"解析进程异常退出（退出码 {exitcode}）"
+
+
+def default_workers(n_jobs: int) -> int:
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(4, cpus, n_jobs))
