@@ -22,7 +22,7 @@ class Limits:
     file_mb: int = 200  # size of the file on disk
     unzipped_mb: int = 300  # all members of an XLSX/DOCX together, uncompressed
     member_mb: int = 150  # one member of an XLSX/DOCX, uncompressed
-    text_mb: int = 20  # a plain-text / CSV file
+    text_mb: int = 10  # a plain-text / CSV file (a real report is well under 1 MB)
     rows: int = 100_000  # rows of one table
     cols: int = 2_000  # columns of one table (and one gridSpan/colspan)
     cells: int = 2_000_000  # rows x columns of one table, merged ranges included

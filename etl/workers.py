@@ -132,15 +132,29 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
         w.conn.close()
         pool.remove(w)
 
+    refused = 0
     try:
         while queue or any(w.job is not None for w in pool):
             # hand out jobs to idle workers, starting new ones up to `workers`
             for w in [w for w in pool if w.job is None]:
                 if not queue:
                     break
-                _give(w, queue.popleft(), limits)
+                if not _give(w, queue[0], limits):
+                    retire(w, kill=True)  # died while idle: the job was never sent, it waits for another
+                    continue
+                queue.popleft()
             while queue and len(pool) < workers:
-                _give(start(), queue.popleft(), limits)
+                if _give(start(), queue[0], limits):
+                    queue.popleft()
+                    refused = 0
+                else:
+                    retire(pool[-1], kill=True)
+                    refused += 1
+                    if refused >= 3:  # workers die as they start: give up on this job, not the batch
+                        yield Outcome(queue.popleft(), error="无法启动解析进程")
+                        refused = 0
+            if not any(w.job is not None for w in pool):
+                continue
             busy = [w for w in pool if w.job is not None]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
@@ -183,10 +197,15 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
             retire(w, kill=w.job is not None)
 
 
-def _give(w: _Worker, job: Any, limits: budget.Limits) -> None:
+def _give(w: _Worker, job: Any, limits: budget.Limits) -> bool:
+    """Send a job to an idle worker; False if the worker is already gone."""
+    try:
+        w.conn.send(job)
+    except (BrokenPipeError, ConnectionResetError, OSError):
+        return False
     w.job = job
     w.deadline = time.monotonic() + limits.seconds
-    w.conn.send(job)
+    return True
 
 
 def _death_reason(exitcode: int | None, limits: budget.Limits) -> str:
