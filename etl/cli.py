@@ -19,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 DEFAULT_DB = Path("data/jixiao.duckdb")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="jixiao: 预算绩效文件的离线抽取、检查与分析")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # long reasons and paths stay on one line (grep-able)
 
 
 _L = None
