@@ -139,6 +139,18 @@ def _filing_html(charset: str = "utf-8") -> str:
     return html.replace('charset="utf-8"', f'charset="{charset}"').replace("charset=utf-8", f"charset={charset}")
 
 
+def _filing_grid() -> list[list[str]]:
+    """The seed filing's cells as a grid, as a workbook shows them (read back from our XLSX writer)."""
+    from etl.parse import parse_document
+    from etl.read import read_bytes
+    from etl.read.xlsx import read_xlsx
+    from etl.write import render
+
+    filings = parse_document(read_bytes(SEED_000.read_bytes(), SEED_000.name))
+    doc = read_xlsx(render(filings, "xlsx"), "seed.xlsx")
+    return [[c.text for c in row.cells] for row in doc.rows]
+
+
 def _spreadsheetml(rows: list[list[str]]) -> str:
     from xml.sax.saxutils import escape
 
@@ -272,6 +284,12 @@ def hostile_with_wrappings(folder: Path) -> dict[str, Case]:
     style = "<style>" + ".x{color:red}\n" * 2000 + "</style>"
     put("long_style.xls", html.replace("<head>", "<head>" + style, 1).encode("utf-8"), Case("loaded"))
     put("utf16_html.xls", html.encode("utf-16"), Case("loaded"))
+    grid = _filing_grid()
+    put("spreadsheetml_2003.xls", _spreadsheetml(grid).encode("utf-8"), Case("loaded"))
+    put("tab_separated.xls", "\n".join("\t".join(row) for row in grid).encode("gb18030"), Case("loaded"))
+    long_cell = [row[:] for row in grid]
+    long_cell[-1] = long_cell[-1] + ["说明" * 100_000]  # one cell of 200,000 characters
+    put("long_cell.csv", "\n".join(",".join(f'"{t}"' for t in row) for row in long_cell).encode("utf-8"), Case("loaded"))
     put("base64_charset.html", _filing_html("base64").encode("utf-8"), Case("loaded"))
     put("lying_utf16.html", _filing_html("utf-16").encode("utf-8"), Case("loaded"))
     return cases

@@ -181,12 +181,21 @@ def _sample_subset(tmp_path: Path, n: int) -> Path:
     from etl.sample.generate import generate_corpus
 
     full = tmp_path / "full"
-    generate_corpus(full, seed=2024)
-    files = sorted(p for p in full.iterdir() if p.name != "manifest.json")
+    manifest = generate_corpus(full, seed=2024)
+    # files with copied indicators and the files they copied from, so the subset holds copy clusters
+    by_key = {f["key"]: entry["file"] for entry in manifest.files for f in entry["filings"]}
+    chosen: list[str] = []
+    for entry in manifest.files:
+        for f in entry["filings"]:
+            for d in f["defects"]:
+                if d["code"] == "copied_indicators" and len(chosen) < n // 2:
+                    src = d["detail"].split("「", 1)[-1].split("」", 1)[0]
+                    chosen += [entry["file"], by_key.get(src, entry["file"])]
+    chosen += [e["file"] for e in manifest.files]
     sub = tmp_path / "subset"
     sub.mkdir()
-    for p in files[:n]:
-        shutil.copy(p, sub / p.name)
+    for name in list(dict.fromkeys(chosen))[:n]:
+        shutil.copy(full / name, sub / name)
     return sub
 
 
