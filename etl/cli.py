@@ -114,9 +114,19 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
+    from etl.load import store
+    from etl.pipeline import COPIES_PENDING
     from etl.recheck import recheck
 
-    n_filings, n_findings = recheck(db)
+    try:
+        # the same writer lock as ingest: a check never interleaves with an ingest
+        with store.ingest_lock(db, wait=None, on_wait=lambda m: console.print(escape(m), highlight=False)):
+            n_filings, n_findings = recheck(db)
+            with store.writer(db) as con:
+                store.clear_meta(con, COPIES_PENDING)  # recheck rebuilt the copy clusters too
+    except store.DatabaseBusy as exc:
+        console.print(f"[red]无法检查[/red]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2)
     typer.echo(f"checked {n_filings} filings, {n_findings} findings -> {db}")
 
 

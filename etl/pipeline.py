@@ -341,10 +341,13 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     total = len(entries)
     seen: set[str] = set()
 
+    flushing = False
+
     def flush():
-        nonlocal done, last_flush
+        nonlocal done, last_flush, flushing
         if not pending:
             return
+        flushing = True
         with store.writer(db_path) as con:
             for result, lf in pending:
                 started = time.perf_counter()
@@ -369,6 +372,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     progress(done, total, result)
         pending.clear()
         last_flush = time.monotonic()
+        flushing = False
 
     def take(result: FileResult, lf: store.LoadedFile | None) -> None:
         pending.append((result, lf))
@@ -409,7 +413,8 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     take(*out.value)
         flush()
     except KeyboardInterrupt:
-        flush()  # what finished is kept; the copy marker makes the next run finish the rest
+        if not flushing:  # (an interrupted write was rolled back; its files are redone next run)
+            flush()  # what finished is kept; the copy marker makes the next run finish the rest
         summary.interrupted = True
         return
     if check_on and (copies_pending or summary.loaded):

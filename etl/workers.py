@@ -57,7 +57,10 @@ def limit_memory(extra_mb: int) -> None:
 
 
 def _worker_main(conn, fn: Callable[[Any], Any], limits: budget.Limits) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    except ValueError:  # forked from a non-main thread (the dashboard's upload): Python refuses
+        pass
     budget.use(limits)
     limit_memory(limits.memory_mb)
     while True:

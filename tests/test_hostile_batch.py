@@ -224,7 +224,7 @@ def _consistent(db: Path) -> None:
 
 @pytest.mark.slow
 def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path):
-    corpus = _sample_subset(tmp_path, 60)
+    corpus = _sample_subset(tmp_path, 36)
     ref = tmp_path / "ref.duckdb"
     started = time.monotonic()
     assert jixiao("ingest", corpus, "--db", ref, "-q").returncode == 0
