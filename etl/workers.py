@@ -17,7 +17,7 @@ import signal
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
 
@@ -88,9 +88,9 @@ def _worker_main(conn, fn: Callable[[Any], Any], limits: budget.Limits) -> None:
 class _Worker:
     proc: Any
     conn: Any
-    job: Any = None
-    deadline: float = 0.0
-    done: int = 0
+    jobs: deque = field(default_factory=deque)  # sent, not yet answered; the first is running
+    started: float = 0.0  # when the first of `jobs` began
+    sent: int = 0
 
 
 @dataclass
@@ -105,11 +105,17 @@ def _context():
     return mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
+# Jobs handed to a worker ahead: the next file is already there while the parent
+# writes the last one's rows, so workers do not idle during database writes.
+DEPTH = 2
+
+
 def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: budget.Limits) -> Iterator[Outcome]:
     """Yield one Outcome per job, in the order they finish. Never hangs on a dead worker."""
     ctx = _context()
     queue = deque(jobs)
     pool: list[_Worker] = []
+    refused = 0
 
     def start() -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
@@ -121,6 +127,7 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
         return w
 
     def retire(w: _Worker, kill: bool) -> None:
+        """Stop a worker; jobs it had queued but not started go back to the front of the queue."""
         if kill and w.proc.is_alive():
             w.proc.kill()
         else:
@@ -134,80 +141,81 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
             w.proc.join()
         w.conn.close()
         pool.remove(w)
+        queue.extendleft(reversed(w.jobs))
+        w.jobs.clear()
 
-    refused = 0
+    def fail_head(w: _Worker, error: str) -> Outcome:
+        return Outcome(w.jobs.popleft(), error=error)
+
     try:
-        while queue or any(w.job is not None for w in pool):
-            # hand out jobs to idle workers, starting new ones up to `workers`
-            for w in [w for w in pool if w.job is None]:
-                if not queue:
-                    break
-                if not _give(w, queue[0], limits):
-                    retire(w, kill=True)  # died while idle: the job was never sent, it waits for another
-                    continue
-                queue.popleft()
+        while queue or any(w.jobs for w in pool):
+            # top up every worker to DEPTH jobs, starting new workers up to `workers`
+            for w in list(pool):
+                while queue and len(w.jobs) < DEPTH and w.sent < JOBS_PER_WORKER:
+                    if not _send(w, queue[0]):
+                        retire(w, kill=True)  # gone while idle: its jobs are requeued
+                        break
+                    queue.popleft()
             while queue and len(pool) < workers:
-                if _give(start(), queue[0], limits):
+                w = start()
+                if _send(w, queue[0]):
                     queue.popleft()
                     refused = 0
                 else:
-                    retire(pool[-1], kill=True)
+                    retire(w, kill=True)
                     refused += 1
                     if refused >= 3:  # workers die as they start: give up on this job, not the batch
                         yield Outcome(queue.popleft(), error="无法启动解析进程")
                         refused = 0
-            if not any(w.job is not None for w in pool):
+            for w in [w for w in pool if not w.jobs and w.sent >= JOBS_PER_WORKER]:
+                retire(w, kill=False)  # served its share: a fresh one takes over
+            busy = [w for w in pool if w.jobs]
+            if not busy:
                 continue
-            busy = [w for w in pool if w.job is not None]
-            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            timeout = max(0.0, min(w.started + limits.seconds for w in busy) - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
             now = time.monotonic()
             for w in busy:
-                job = w.job
                 if w.conn in ready:
                     try:
                         value = w.conn.recv()
                     except (EOFError, OSError):
                         w.proc.join(1)
-                        yield Outcome(job, error=_death_reason(w.proc.exitcode, limits))
+                        yield fail_head(w, _death_reason(w.proc.exitcode, limits))
                         retire(w, kill=True)
                         continue
-                    except MemoryError:  # pragma: no cover - the parent itself ran short
-                        yield Outcome(job, error=f"内存超过 {limits.memory_mb} MB")
-                        retire(w, kill=True)
-                        continue
-                    w.job = None
-                    w.done += 1
+                    job = w.jobs.popleft()
+                    w.started = now  # the next queued job began when this one ended
                     if isinstance(value, MemoryError):
                         yield Outcome(job, error=f"内存超过 {limits.memory_mb} MB（解析时内存不足，已停止）")
                         retire(w, kill=True)  # a worker that hit its cap may be left fragmented
-                        continue
-                    if isinstance(value, RuntimeError):
+                    elif isinstance(value, RuntimeError):
                         yield Outcome(job, error=f"解析进程出错：{value}")
-                        continue
-                    yield Outcome(job, value=value)
-                    if w.done >= JOBS_PER_WORKER:
-                        retire(w, kill=False)
+                    else:
+                        yield Outcome(job, value=value)
                 elif w.proc.sentinel in ready:
                     w.proc.join(1)
-                    yield Outcome(job, error=_death_reason(w.proc.exitcode, limits))
+                    yield fail_head(w, _death_reason(w.proc.exitcode, limits))
                     retire(w, kill=True)
-                elif now >= w.deadline:
+                elif now >= w.started + limits.seconds:
+                    out = fail_head(w, f"解析超时（{limits.seconds:g} 秒），已停止")
                     retire(w, kill=True)
-                    yield Outcome(job, error=f"解析超时（{limits.seconds:g} 秒），已停止")
+                    yield out
     finally:
         for w in list(pool):
-            retire(w, kill=w.job is not None)
+            retire(w, kill=bool(w.jobs))
 
 
-def _give(w: _Worker, job: Any, limits: budget.Limits) -> bool:
-    """Send a job to an idle worker; False if the worker is already gone."""
+def _send(w: _Worker, job: Any) -> bool:
+    """Hand a job to a worker; False if the worker is already gone."""
     try:
         w.conn.send(job)
     except (BrokenPipeError, ConnectionResetError, OSError):
         return False
-    w.job = job
-    w.deadline = time.monotonic() + limits.seconds
+    if not w.jobs:
+        w.started = time.monotonic()
+    w.jobs.append(job)
+    w.sent += 1
     return True
 
 
