@@ -304,3 +304,28 @@ def test_pdf_with_only_an_owner_password_is_read():
     c.save()
     doc = read_pdf(buf.getvalue(), "owner.pdf")
     assert [r.texts for r in doc.rows] == [["Self-evaluation score 93"]]
+
+
+@pytest.mark.slow
+def test_a_run_killed_before_copy_detection_is_finished_by_the_next(tmp_path):
+    """The state a kill leaves after the last file commits: files in, marker set, no clusters.
+    The next ingest, with nothing new to load, finishes the copy detection."""
+    import duckdb
+
+    corpus = _sample_subset(tmp_path, 24)
+    db = tmp_path / "c.duckdb"
+    assert jixiao("ingest", corpus, "--db", db, "-q").returncode == 0
+    clusters = query(db, "SELECT cluster_id, filing_id FROM copy_clusters ORDER BY 1, 2")
+    copying = query(db, "SELECT count(*) FROM findings WHERE family = 'copying'")
+    assert clusters and copying[0][0] > 0
+    con = duckdb.connect(str(db))
+    con.execute("DELETE FROM copy_clusters")
+    con.execute("DELETE FROM findings WHERE family = 'copying'")
+    con.execute("INSERT INTO meta VALUES ('copies_pending', 'killed-run')")
+    con.close()
+    again = jixiao("ingest", corpus, "--db", db, "-q")
+    assert again.returncode == 0, again.stderr
+    assert "loaded 0, duplicate 24, failed 0" in again.stdout
+    assert query(db, "SELECT cluster_id, filing_id FROM copy_clusters ORDER BY 1, 2") == clusters
+    assert query(db, "SELECT count(*) FROM findings WHERE family = 'copying'") == copying
+    assert query(db, "SELECT count(*) FROM meta WHERE key = 'copies_pending'") == [(0,)]
