@@ -329,3 +329,14 @@ def test_a_run_killed_before_copy_detection_is_finished_by_the_next(tmp_path):
     assert query(db, "SELECT cluster_id, filing_id FROM copy_clusters ORDER BY 1, 2") == clusters
     assert query(db, "SELECT count(*) FROM findings WHERE family = 'copying'") == copying
     assert query(db, "SELECT count(*) FROM meta WHERE key = 'copies_pending'") == [(0,)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_logged(tmp_path):
+    secret = tmp_path / "secret.txt"
+    shutil.copy(SEED_000, secret)
+    secret.chmod(0)
+    db = tmp_path / "u.duckdb"
+    run = jixiao("ingest", secret, "--db", db, "-q")
+    assert run.returncode == 1
+    assert "没有读取权限" in log_rows(db)["secret.txt"][0][1]
