@@ -257,7 +257,8 @@ def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
     except MemoryError:
         raise  # the worker reports it as the memory limit
     except Exception as exc:
-        if isinstance(exc.__context__, MemoryError) or isinstance(exc.__cause__, MemoryError):
+        if (isinstance(exc.__context__, MemoryError) or isinstance(exc.__cause__, MemoryError)
+                or "Memory allocation failed" in str(exc)):  # lxml's words for malloc failing
             raise MemoryError from None  # a reader wrapped it: still the memory limit  # any failure of one file is that file's result, not the batch's
         result.status = "failed"
         result.error = f"{job.name}: {_plain_error(exc)}"

@@ -224,6 +224,8 @@ def _death_reason(exitcode: int | None, limits: budget.Limits) -> str:
         sig = -exitcode
         if sig == signal.SIGKILL:
             return f"解析进程被系统终止（信号 {sig}），可能内存超过 {limits.memory_mb} MB"
+        if sig in (signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS):  # C libraries crash when malloc fails
+            return f"解析进程异常退出（信号 {sig}），可能内存超过 {limits.memory_mb} MB"
         return f"解析进程异常退出（信号 {sig}）"
     return f"解析进程异常退出（退出码 {exitcode}）"
 

@@ -207,6 +207,10 @@ def write_hostile(folder: Path, huge: bool = True) -> dict[str, Case]:
     # everyday: the good ones must load
     put("good.txt", SEED_003.read_bytes(), Case("loaded"))
     put("empty.txt", b"", Case("failed", ("文件为空",)))
+    put("binary.txt", bytes(range(256)) * 8, Case("failed", ("二进制",)))
+    put("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, Case("failed", ("DOCX",)))
+    put("not_a_workbook.xlsx", b"this is not a workbook", Case("failed", (".xlsx",)))
+    put("truncated.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", Case("failed", ("PDF",)))
 
     # 1. grid and zip bombs
     _xlsx(folder / "merged_bomb.xlsx", [
@@ -251,6 +255,8 @@ def write_hostile(folder: Path, huge: bool = True) -> dict[str, Case]:
     os.symlink("loop.txt", folder / "loop.txt")
     cases["loop.txt"] = Case("failed", ("符号链接循环",))
     (folder / "empty_folder").mkdir(exist_ok=True)
+    os.symlink(".", folder / "self_link")  # a folder that contains itself
+    cases["self_link"] = Case("failed", ("符号链接循环",))
 
     # 6. text size: 50 MB refused quickly by the text budget
     if huge:

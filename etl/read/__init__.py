@@ -102,6 +102,15 @@ def sniff_markup(data: bytes) -> str | None:
     return None
 
 
+_CONTROLS = [bytes([b]) for b in range(1, 32) if b not in (9, 10, 12, 13)]
+
+
+def _binary_controls(data: bytes) -> bool:
+    """More than a trace of control bytes besides NUL: binary, not text with stray NULs."""
+    head = data[:65536]
+    return sum(head.count(c) for c in _CONTROLS) * 200 > len(head)
+
+
 def _looks_like_text(data: bytes) -> bool:
     head = data[:65536]
     if utf16_order(head) or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -138,7 +147,7 @@ def read_bytes(data: bytes, name: str) -> Document:
         if order and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             data = data.decode(order, errors="replace").encode("utf-8")  # BOM-less UTF-16 export
         nuls = data.count(b"\x00")
-        if nuls and nuls * 100 < len(data):
+        if nuls and nuls * 100 < len(data) and not _binary_controls(data):
             data = data.replace(b"\x00", b"")  # stray NULs in a text file are noise, not content
         return read_text(data, name)
     if fmt == "docx":
