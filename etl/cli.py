@@ -59,6 +59,8 @@ def ingest(
     Each file is parsed in a worker process within the limits below; a file
     that goes past one fails with the limit named, and the batch goes on.
     """
+    import duckdb
+
     from etl.limits import Limits
     from etl.load.store import DatabaseBusy
     from etl.pipeline import discover, display_name, ingest_paths
@@ -95,6 +97,9 @@ def ingest(
                                    limits=limits, lock_wait=wait, on_wait=on_wait)
         except DatabaseBusy as exc:
             console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
+            raise typer.Exit(code=2)
+        except (duckdb.Error, OSError) as exc:  # not a DuckDB file, disk full, no permission
+            console.print(f"[red]无法写入数据库[/red] {escape(str(db))}: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
     for w in summary.warnings:
         console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)

@@ -95,26 +95,3 @@ def check_zip(data: bytes) -> None:
         raise unzipped_error(total, lim.unzipped_mb)
     if len(infos) > 10_000:
         raise LimitExceeded(f"压缩包成员过多（{len(infos):,} 个），不是正常的Office文档")
-
-
-def read_member(data: bytes, member: str) -> bytes | None:
-    """One zip member's bytes, capped by the member budget (None when it is absent)."""
-    import io
-    import zipfile
-
-    lim = current()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            try:
-                info = zf.getinfo(member)
-            except KeyError:
-                return None
-            if info.file_size > lim.member_mb * MB:
-                raise unzipped_error(info.file_size, lim.member_mb)
-            with zf.open(info) as fh:
-                out = fh.read(lim.member_mb * MB + 1)
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None
-    if len(out) > lim.member_mb * MB:
-        raise unzipped_error(len(out), lim.member_mb)
-    return out

@@ -340,3 +340,11 @@ def test_unreadable_file_is_logged(tmp_path):
     run = jixiao("ingest", secret, "--db", db, "-q")
     assert run.returncode == 1
     assert "没有读取权限" in log_rows(db)["secret.txt"][0][1]
+
+
+def test_a_database_that_is_not_duckdb_fails_cleanly(tmp_path):
+    db = tmp_path / "not.duckdb"
+    db.write_text("garbage", encoding="utf-8")
+    run = jixiao("ingest", SEED_000, "--db", db, "-q", timeout=60)
+    assert run.returncode == 2
+    assert "无法写入数据库" in run.stderr and "Traceback" not in run.stderr + run.stdout
