@@ -427,5 +427,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             with store.writer(db_path) as con:
                 store.clear_meta(con, COPIES_PENDING)
             summary.copies_refreshed = True
+        except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
+            summary.interrupted = True
         except Exception as exc:  # the filings are in; the marker stays so the next ingest retries
             summary.warnings.append(f"重复指标比对失败（下次导入时会重试）：{type(exc).__name__}: {exc}")
