@@ -134,39 +134,36 @@ def discover(paths: Iterable[Path]) -> list[Entry]:
 
 
 def _walk(root: Path) -> list[Entry]:
+    """Depth-first, children in byte order; iterative, so no nesting depth can overflow the stack."""
     out: list[Entry] = []
     seen_dirs: set[tuple[int, int]] = set()
-
-    def visit(folder: Path, rel: tuple[str, ...]) -> None:
-        try:
-            st = os.stat(folder)
-        except OSError:
-            return
+    stack: list[tuple[Path, tuple[str, ...], os.stat_result | None, str | None]] = [(root, (), None, None)]
+    while stack:
+        path, rel, st, problem = stack.pop()
+        name = display_name("/".join(rel) or path.name)
+        if rel and (st is None or not stat.S_ISDIR(st.st_mode)):
+            out.append(Entry(path, name, problem if problem is not None else _kind_problem(st.st_mode)))
+            continue
+        if st is None:
+            st, _ = _stat_problem(path)
+            if st is None:
+                continue
         key = (st.st_dev, st.st_ino)
         if key in seen_dirs:
-            out.append(Entry(folder, display_name("/".join(rel) or folder.name), "符号链接循环（文件夹已读取过），已跳过"))
-            return
+            out.append(Entry(path, name, "符号链接循环（文件夹已读取过），已跳过"))
+            continue
         seen_dirs.add(key)
         try:
-            with os.scandir(folder) as it:
+            with os.scandir(path) as it:
                 children = sorted(it, key=lambda e: os.fsencode(e.name))
         except OSError as exc:
-            out.append(Entry(folder, display_name("/".join(rel) or folder.name), f"无法读取文件夹：{exc.strerror or exc}"))
-            return
-        for child in children:
+            out.append(Entry(path, name, f"无法读取文件夹：{exc.strerror or exc}"))
+            continue
+        for child in reversed(children):
             if child.name.startswith(".") or child.name in IGNORED_NAMES:
                 continue
-            path = Path(child.path)
-            name = display_name("/".join(rel + (child.name,)))
-            st, problem = _stat_problem(path)
-            if st is not None and stat.S_ISDIR(st.st_mode):
-                visit(path, rel + (child.name,))
-                continue
-            if problem is None:
-                problem = _kind_problem(st.st_mode)
-            out.append(Entry(path, name, problem))
-
-    visit(root, ())
+            child_st, child_problem = _stat_problem(Path(child.path))
+            stack.append((Path(child.path), rel + (child.name,), child_st, child_problem))
     return out
 
 
