@@ -177,11 +177,17 @@ def test_memory_and_time_limits_name_the_limit(tmp_path):
     assert "解析超时（0.01 秒）" in log_rows(db)[SEED_003.name][0][1]
 
 
-def _sample_subset(tmp_path: Path, n: int) -> Path:
+@pytest.fixture(scope="module")
+def full_corpus(tmp_path_factory):
+    """The synthetic sample corpus, generated once for the tests that take subsets of it."""
     from etl.sample.generate import generate_corpus
 
-    full = tmp_path / "full"
-    manifest = generate_corpus(full, seed=2024)
+    full = tmp_path_factory.mktemp("corpus") / "full"
+    return full, generate_corpus(full, seed=2024)
+
+
+def _sample_subset(tmp_path: Path, n: int, corpus) -> Path:
+    full, manifest = corpus
     # files with copied indicators and the files they copied from, so the subset holds copy clusters
     by_key = {f["key"]: entry["file"] for entry in manifest.files for f in entry["filings"]}
     chosen: list[str] = []
@@ -223,8 +229,8 @@ def _consistent(db: Path) -> None:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path):
-    corpus = _sample_subset(tmp_path, 36)
+def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path, full_corpus):
+    corpus = _sample_subset(tmp_path, 36, full_corpus)
     ref = tmp_path / "ref.duckdb"
     started = time.monotonic()
     assert jixiao("ingest", corpus, "--db", ref, "-q").returncode == 0
@@ -256,8 +262,8 @@ def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_ingests_at_once_take_turns(tmp_path):
-    corpus = _sample_subset(tmp_path, 40)
+def test_two_ingests_at_once_take_turns(tmp_path, full_corpus):
+    corpus = _sample_subset(tmp_path, 40, full_corpus)
     db = tmp_path / "two.duckdb"
     first = subprocess.Popen([EXE, "ingest", str(corpus), "--db", str(db), "-q"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -307,12 +313,12 @@ def test_pdf_with_only_an_owner_password_is_read():
 
 
 @pytest.mark.slow
-def test_a_run_killed_before_copy_detection_is_finished_by_the_next(tmp_path):
+def test_a_run_killed_before_copy_detection_is_finished_by_the_next(tmp_path, full_corpus):
     """The state a kill leaves after the last file commits: files in, marker set, no clusters.
     The next ingest, with nothing new to load, finishes the copy detection."""
     import duckdb
 
-    corpus = _sample_subset(tmp_path, 24)
+    corpus = _sample_subset(tmp_path, 24, full_corpus)
     db = tmp_path / "c.duckdb"
     assert jixiao("ingest", corpus, "--db", db, "-q").returncode == 0
     clusters = query(db, "SELECT cluster_id, filing_id FROM copy_clusters ORDER BY 1, 2")
