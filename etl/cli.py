@@ -89,12 +89,15 @@ def ingest(
                 # file names and reasons are data: escaped, never read as markup
                 bar.console.print("[red]失败[/red] " + escape(result.error or ""), highlight=False)
 
+        def on_pages(name: str, page: int, pages: int) -> None:
+            bar.update(task, current=f"{name[:30]} 第 {page}/{pages} 页")
+
         def on_wait(message: str) -> None:
             bar.console.print(escape(message), highlight=False)
 
         try:
             summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
-                                   limits=limits, lock_wait=wait, on_wait=on_wait)
+                                   limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
         except DatabaseBusy as exc:
             console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)

@@ -17,7 +17,8 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Limits:
-    seconds: float = 30.0  # wall clock per file, read + parse + check (the sample corpus needs < 4 s)
+    seconds: float = 30.0  # wall clock per file, read + parse + check (the sample corpus needs < 4 s);
+    # a PDF that reports pages gets this much per page, up to 20 times this in all
     memory_mb: int = 1024  # address space a worker may add while parsing one file
     file_mb: int = 200  # size of the file on disk
     unzipped_mb: int = 300  # all members of an XLSX/DOCX together, uncompressed
@@ -36,6 +37,19 @@ class Limits:
 
 
 _CURRENT = Limits()
+_PROGRESS = None  # set in a worker: tells the parent a long file is still moving
+
+
+def set_progress(hook) -> None:
+    global _PROGRESS
+    _PROGRESS = hook
+
+
+def progress(done: int, total: int) -> None:
+    """A reader reports a unit of work (a PDF page): the file's clock restarts, so a long
+    PDF that keeps reading is not cut off, while a page that hangs still is."""
+    if _PROGRESS is not None:
+        _PROGRESS(done, total)
 
 
 def current() -> Limits:

@@ -309,6 +309,7 @@ def ingest_paths(
     limits: Limits | None = None,
     lock_wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
+    on_pages: Callable[[str, int, int], None] | None = None,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
@@ -318,18 +319,18 @@ def ingest_paths(
     batches, so a dashboard reading the same database gets in between.
     Only one ingest writes a database at a time: a second one waits for the
     lock (`lock_wait` seconds, None = as long as it takes) or raises
-    store.DatabaseBusy.
+    store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
     """
     limits = limits or Limits()
     entries = discover(paths)
     run_id = uuid.uuid4().hex[:12]
     summary = IngestSummary()
     with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
-        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits)
+        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages)
     return summary
 
 
-def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits):
+def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages):
     with store.writer(db_path) as con:  # known files are skipped before any parsing
         known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
@@ -403,6 +404,10 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             _warm_imports()
             n = workers if workers is not None else default_workers(len(jobs))
             for out in run_workers(_analyse_job, jobs, n, limits):
+                if out.progress is not None:
+                    if on_pages:
+                        on_pages(out.job.name, out.progress.done, out.progress.total)
+                    continue
                 if out.error is not None:
                     job = out.job
                     result = FileResult(job.name, job.name, job.sha256, "failed", f"{job.name}: {out.error}", seconds=limits.seconds)

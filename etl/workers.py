@@ -63,6 +63,15 @@ def _worker_main(conn, fn: Callable[[Any], Any], limits: budget.Limits) -> None:
         pass
     budget.use(limits)
     limit_memory(limits.memory_mb)
+    last = [0.0]
+
+    def tell(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or done == total:  # at most two messages a second
+            last[0] = now
+            conn.send(Progress(done, total))
+
+    budget.set_progress(tell)
     while True:
         try:
             job = conn.recv()
@@ -89,7 +98,8 @@ class _Worker:
     proc: Any
     conn: Any
     jobs: deque = field(default_factory=deque)  # sent, not yet answered; the first is running
-    started: float = 0.0  # when the first of `jobs` began
+    started: float = 0.0  # when the first of `jobs` began (or last reported progress)
+    began: float = 0.0  # when the first of `jobs` began
     sent: int = 0
 
 
@@ -98,6 +108,13 @@ class Outcome:
     job: Any
     value: Any = None  # what fn returned
     error: str | None = None  # why the worker gave no value (timeout, death, memory)
+    progress: "Progress | None" = None  # not an end: the job is still running, this far
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
 
 
 def _context():
@@ -184,8 +201,13 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
                         yield fail_head(w, _death_reason(w.proc.exitcode, limits))
                         retire(w, kill=True)
                         continue
+                    if isinstance(value, Progress):
+                        # a long PDF moving page by page: its clock restarts, within 20x the budget
+                        w.started = min(now, w.began + 19 * limits.seconds)
+                        yield Outcome(w.jobs[0], progress=value)
+                        continue
                     job = w.jobs.popleft()
-                    w.started = now  # the next queued job began when this one ended
+                    w.started = w.began = now  # the next queued job began when this one ended
                     if isinstance(value, MemoryError):
                         yield Outcome(job, error=f"内存超过 {limits.memory_mb} MB（解析时内存不足，已停止）")
                         retire(w, kill=True)  # a worker that hit its cap may be left fragmented
@@ -213,7 +235,7 @@ def _send(w: _Worker, job: Any) -> bool:
     except (BrokenPipeError, ConnectionResetError, OSError):
         return False
     if not w.jobs:
-        w.started = time.monotonic()
+        w.started = w.began = time.monotonic()
     w.jobs.append(job)
     w.sent += 1
     return True

@@ -13,7 +13,7 @@ import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from etl.limits import MB, LimitExceeded, current
+from etl.limits import MB, LimitExceeded, current, progress
 from etl.read.cells import clean_text, finish_table
 from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
 
@@ -158,6 +158,7 @@ def _read_pages(pages, doc: Document) -> None:
     blank_pages: list[int] = []
     read: list[tuple[int, float, list]] = []  # (page number, page height, items)
     for pno, page in enumerate(pages, start=1):
+        progress(pno, len(pages))
         chars = page.chars
         all_chars += len(chars)
         cid_chars += sum(1 for ch in chars if ch["text"].startswith("(cid:"))
