@@ -16,12 +16,25 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 DEFAULT_DB = Path("data/jixiao.duckdb")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="jixiao: 预算绩效文件的离线抽取、检查与分析")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # long reasons and paths stay on one line (grep-able)
+
+
+_L = None
+
+
+def _default(name: str):
+    global _L
+    if _L is None:
+        from etl.limits import Limits
+
+        _L = Limits()
+    return getattr(_L, name)
 
 
 @app.command()
@@ -30,32 +43,80 @@ def ingest(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to load into (created if missing)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     sample: Optional[bool] = typer.Option(None, "--sample/--no-sample", help="mark the files as synthetic sample data (default: by the sample_ file-name prefix)"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="parsing processes (default: up to 4, one per core)"),
+    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for another ingest into the same database (default: until it finishes)"),
+    seconds: float = typer.Option(_default("seconds"), "--max-seconds", help="wall-clock limit per file, seconds"),
+    memory_mb: int = typer.Option(_default("memory_mb"), "--max-memory-mb", help="memory (address space) a file may use while parsed, MB"),
+    file_mb: int = typer.Option(_default("file_mb"), "--max-file-mb", help="size of one file, MB"),
+    unzipped_mb: int = typer.Option(_default("unzipped_mb"), "--max-unzipped-mb", help="XLSX/DOCX uncompressed size, all members, MB"),
+    member_mb: int = typer.Option(_default("member_mb"), "--max-member-mb", help="XLSX/DOCX uncompressed size of one member, MB"),
+    text_mb: int = typer.Option(_default("text_mb"), "--max-text-mb", help="size of a text/CSV file, MB"),
+    rows: int = typer.Option(_default("rows"), "--max-rows", help="rows of one table"),
+    cols: int = typer.Option(_default("cols"), "--max-cols", help="columns of one table (and one cell span)"),
+    cells: int = typer.Option(_default("cells"), "--max-cells", help="rows x columns of one table, merged ranges included"),
+    pdf_pages: int = typer.Option(_default("pdf_pages"), "--max-pdf-pages", help="pages of one PDF"),
+    pdf_stream_mb: int = typer.Option(_default("pdf_stream_mb"), "--max-pdf-stream-mb", help="one decompressed PDF stream, MB"),
 ) -> None:
-    """Load every filing found under PATHS into the database."""
-    from etl.pipeline import discover, ingest_paths
+    """Load every filing found under PATHS into the database.
 
-    missing = [p for p in paths if not p.exists()]
-    for p in missing:
-        console.print(f"[red]找不到路径[/red]: {p}")
-    files = discover([p for p in paths if p.exists()])
+    Each file is parsed in a worker process within the limits below; a file
+    that goes past one fails with the limit named, and the batch goes on.
+    """
+    import duckdb
+
+    from etl.limits import Limits
+    from etl.load.store import DatabaseBusy
+    from etl.pipeline import discover, display_name, ingest_paths
+
+    limits = Limits(
+        seconds=seconds, memory_mb=memory_mb, file_mb=file_mb, unzipped_mb=unzipped_mb, member_mb=member_mb,
+        text_mb=text_mb, rows=rows, cols=cols, cells=cells, pdf_pages=pdf_pages, pdf_stream_mb=pdf_stream_mb,
+    )
+    entries = discover(paths)
+    if not entries:
+        console.print("[yellow]没有找到可导入的文件[/yellow]: " + escape("、".join(display_name(str(p)) for p in paths)), highlight=False)
+        typer.echo(f"loaded 0, duplicate 0, failed 0 (0 filings) -> {db}")
+        raise typer.Exit(code=1)
+    for e in entries:
+        if e.problem and e.problem.startswith("找不到路径"):
+            console.print(f"[red]找不到路径[/red]: {escape(e.name)}", highlight=False)
     with Progress(
         TextColumn("[bold]导入[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.fields[current]}"), console=console, disable=quiet, transient=False,
     ) as bar:
-        task = bar.add_task("ingest", total=len(files), current="")
+        task = bar.add_task("ingest", total=len(entries), current="")
 
         def on_file(done, total, result):
             bar.update(task, completed=done, current=result.source_file[:40])
             if result.status == "failed":
-                bar.console.print(f"[red]失败[/red] {result.error}")
+                # file names and reasons are data: escaped, never read as markup
+                bar.console.print("[red]失败[/red] " + escape(result.error or ""), highlight=False)
 
-        summary = ingest_paths([p for p in paths if p.exists()], db, progress=on_file, is_sample=sample)
-    failed = summary.failed + len(missing)
+        def on_pages(name: str, page: int, pages: int) -> None:
+            bar.update(task, current=f"{name[:30]} 第 {page}/{pages} 页")
+
+        def on_wait(message: str) -> None:
+            bar.console.print(escape(message), highlight=False)
+
+        try:
+            summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
+                                   limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
+        except DatabaseBusy as exc:
+            console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
+            raise typer.Exit(code=2)
+        except (duckdb.Error, OSError) as exc:  # not a DuckDB file, disk full, no permission
+            console.print(f"[red]无法写入数据库[/red] {escape(str(db))}: {escape(str(exc))}", highlight=False)
+            raise typer.Exit(code=2)
+    for w in summary.warnings:
+        console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)
     typer.echo(
-        f"loaded {summary.loaded}, duplicate {summary.duplicate}, failed {failed} "
+        f"loaded {summary.loaded}, duplicate {summary.duplicate}, failed {summary.failed} "
         f"({summary.filings} filings) -> {db}"
     )
-    raise typer.Exit(code=1 if failed else 0)
+    if summary.interrupted:
+        console.print("[yellow]导入已中断[/yellow]：已完成的文件已保存，再次运行同一命令会继续导入其余文件")
+        raise typer.Exit(code=130)
+    raise typer.Exit(code=1 if summary.failed or summary.warnings else 0)
 
 
 @app.command()
@@ -64,9 +125,19 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
+    from etl.load import store
+    from etl.pipeline import COPIES_PENDING
     from etl.recheck import recheck
 
-    n_filings, n_findings = recheck(db)
+    try:
+        # the same writer lock as ingest: a check never interleaves with an ingest
+        with store.ingest_lock(db, wait=None, on_wait=lambda m: console.print(escape(m), highlight=False)):
+            n_filings, n_findings = recheck(db)
+            with store.writer(db) as con:
+                store.clear_meta(con, COPIES_PENDING)  # recheck rebuilt the copy clusters too
+    except store.DatabaseBusy as exc:
+        console.print(f"[red]无法检查[/red]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2)
     typer.echo(f"checked {n_filings} filings, {n_findings} findings -> {db}")
 
 

@@ -6,22 +6,24 @@ in one transaction, so a failure never leaves half a file behind.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
-import multiprocessing as mp
 import os
-import sys
+import stat
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from etl.limits import MB, LimitExceeded, Limits
+from etl.limits import current as current_limits
 from etl.load import store
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
-
-MAX_FILE_BYTES = 200 * 1024 * 1024
+from etl.workers import default_workers
+from etl.workers import run as run_workers
 
 
 @dataclass
@@ -39,6 +41,8 @@ class FileResult:
 class IngestSummary:
     results: list[FileResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    copies_refreshed: bool = False
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -60,22 +64,126 @@ class IngestSummary:
         return sum(r.filings for r in self.results)
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Files under the given paths (folders recursively), in a stable order."""
-    found: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            found.extend(
-                sorted(
-                    f for f in p.rglob("*")
-                    if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                    and f.name not in IGNORED_NAMES
-                )
-            )
-        else:
-            found.append(p)
+@dataclass
+class Entry:
+    """One input found on disk: where it is, what the log calls it, and why it cannot be read (if so)."""
+
+    path: Path
+    name: str  # relative to the argument it was found under, printable, escaped
+    problem: str | None = None
+
+
+def display_name(rel: str) -> str:
+    """A file name as data: bytes that are not UTF-8 (GBK names from a Chinese Windows zip)
+    come back as \\xNN escapes, control characters as escapes, so any name can be stored and printed."""
+    raw = os.fsencode(rel)
+    text = raw.decode("utf-8", errors="backslashreplace")
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
+_KIND = [
+    (stat.S_ISFIFO, "是命名管道（FIFO），不是普通文件，已跳过"),
+    (stat.S_ISSOCK, "是套接字（socket），不是普通文件，已跳过"),
+    (stat.S_ISCHR, "是设备文件，不是普通文件，已跳过"),
+    (stat.S_ISBLK, "是设备文件，不是普通文件，已跳过"),
+]
+
+
+def _kind_problem(mode: int) -> str | None:
+    for test, reason in _KIND:
+        if test(mode):
+            return reason
+    return None if stat.S_ISREG(mode) else "不是普通文件，已跳过"
+
+
+def _stat_problem(path: Path) -> tuple[os.stat_result | None, str | None]:
+    """stat() the path (following symlinks) without ever opening it; say why it cannot be read."""
+    try:
+        return os.stat(path), None
+    except FileNotFoundError:
+        if os.path.islink(path):
+            return None, "符号链接指向的文件不存在（悬空链接）"
+        return None, "找不到路径：文件或文件夹不存在"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "符号链接循环，无法找到真实文件"
+        if exc.errno == errno.EACCES:
+            return None, "没有读取权限"
+        return None, f"无法访问：{exc.strerror or exc}"
+
+
+def discover(paths: Iterable[Path]) -> list[Entry]:
+    """Every input under the given paths (folders recursively), in a stable order.
+
+    Nothing is opened here. Anything that is not a regular file (a FIFO, a
+    socket, a device, a dangling or looping symlink, a missing path) is still
+    an entry, with the reason it is skipped, so it gets a row in the log.
+    """
+    found: list[Entry] = []
+    for arg in paths:
+        arg = Path(arg)
+        st, problem = _stat_problem(arg)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            found.extend(_walk(arg))
+            continue
+        name = display_name(arg.name or str(arg))
+        if problem is None:
+            problem = _kind_problem(st.st_mode)
+        found.append(Entry(arg, name, problem))
     return found
+
+
+def _walk(root: Path) -> list[Entry]:
+    """Depth-first, children in byte order; iterative, so no nesting depth can overflow the stack."""
+    out: list[Entry] = []
+    seen_dirs: set[tuple[int, int]] = set()
+    stack: list[tuple[Path, tuple[str, ...], os.stat_result | None, str | None]] = [(root, (), None, None)]
+    while stack:
+        path, rel, st, problem = stack.pop()
+        name = display_name("/".join(rel) or path.name)
+        if rel and (st is None or not stat.S_ISDIR(st.st_mode)):
+            out.append(Entry(path, name, problem if problem is not None else _kind_problem(st.st_mode)))
+            continue
+        if st is None:
+            st, _ = _stat_problem(path)
+            if st is None:
+                continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen_dirs:
+            out.append(Entry(path, name, "符号链接循环（文件夹已读取过），已跳过"))
+            continue
+        seen_dirs.add(key)
+        try:
+            with os.scandir(path) as it:
+                children = sorted(it, key=lambda e: os.fsencode(e.name))
+        except OSError as exc:
+            out.append(Entry(path, name, f"无法读取文件夹：{exc.strerror or exc}"))
+            continue
+        for child in reversed(children):
+            if child.name.startswith(".") or child.name in IGNORED_NAMES:
+                continue
+            child_st, child_problem = _stat_problem(Path(child.path))
+            stack.append((Path(child.path), rel + (child.name,), child_st, child_problem))
+    return out
+
+
+def _hash_file(path: Path, max_bytes: int) -> str:
+    """sha256 of a regular file, read in chunks; never blocks on a FIFO swapped in after discovery."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        problem = _kind_problem(st.st_mode)
+        if problem:
+            raise ReadError(problem)
+        if st.st_size > max_bytes:
+            raise LimitExceeded(f"文件过大（{st.st_size / MB:,.0f} MB，上限 {max_bytes // MB} MB）")
+        h = hashlib.sha256()
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+    finally:
+        os.close(fd)
 
 
 def filing_id(sha: str, part: int) -> str:
@@ -127,40 +235,67 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
     )
 
 
-# Hashes already in the database, set before the worker pool forks so workers skip them unparsed.
-_KNOWN: set[str] = set()
+@dataclass
+class Job:
+    path: str
+    name: str
+    sha256: str
+    is_sample: bool
 
 
-def _analyse_path(job: tuple[str, bool | None]) -> tuple[FileResult, store.LoadedFile | None]:
-    """Read and analyse one file (runs in a worker process). Never raises."""
-    path, is_sample = Path(job[0]), job[1]
+def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
+    """Read and analyse one file (runs in a worker process). Never raises but for MemoryError."""
     started = time.perf_counter()
-    name = path.name
-    result = FileResult(source_file=name, path=str(path), sha256=None, status="pending")
+    result = FileResult(source_file=job.name, path=job.path, sha256=job.sha256, status="pending")
     lf = None
     try:
-        if not path.exists():
-            raise ReadError("文件不存在")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ReadError(f"文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）")
-        data = path.read_bytes()
-        result.sha256 = hashlib.sha256(data).hexdigest()
-        if result.sha256 in _KNOWN:
-            result.status = "duplicate"
-        else:
-            sample = is_sample if is_sample is not None else name.startswith("sample_")
-            lf = analyse(data, name, is_sample=sample)
-    except Exception as exc:  # any failure of one file is that file's result, not the batch's
+        data = _read_regular(Path(job.path))
+        lf = analyse(data, job.name, is_sample=job.is_sample)
+    except MemoryError:
+        raise  # the worker reports it as the memory limit
+    except Exception as exc:
+        if (isinstance(exc.__context__, MemoryError) or isinstance(exc.__cause__, MemoryError)
+                or "Memory allocation failed" in str(exc)):  # lxml's words for malloc failing
+            raise MemoryError from None  # a reader wrapped it: still the memory limit  # any failure of one file is that file's result, not the batch's
         result.status = "failed"
-        result.error = f"{name}: {_plain_error(exc)}"
+        result.error = f"{job.name}: {_plain_error(exc)}"
+        lf = None
     result.seconds = time.perf_counter() - started
     return result, lf
+
+
+def _read_regular(path: Path) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ReadError("不是普通文件，已跳过")
+        cap = current_limits().file_mb * MB
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise LimitExceeded(f"文件过大（上限 {cap // MB} MB）")
+    return data
 
 
 def _plain_error(exc: Exception) -> str:
     if isinstance(exc, ReadError):
         return str(exc)
+    if isinstance(exc, RecursionError):
+        return "文件结构嵌套过深，无法解析"
     return f"解析出错（{type(exc).__name__}）：{exc}"
+
+
+COPIES_PENDING = "copies_pending"  # meta key: filings changed since the copy clusters were computed
+
+
+def _warm_imports() -> None:
+    """Import every reader before forking workers, so each starts warm."""
+    import etl.read.docx  # noqa: F401
+    import etl.read.html  # noqa: F401
+    import etl.read.pdf  # noqa: F401
+    import etl.read.text  # noqa: F401
+    import etl.read.xlsx  # noqa: F401
+
+    _checks()
 
 
 def ingest_paths(
@@ -171,88 +306,135 @@ def ingest_paths(
     flush_every: int = 25,
     flush_seconds: float = 1.0,
     workers: int | None = None,
+    limits: Limits | None = None,
+    lock_wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    on_pages: Callable[[str, int, int], None] | None = None,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
-    Files are analysed without the database; their rows are written in short
-    batches (each file its own transaction), so a dashboard reading the same
-    file gets in between batches instead of waiting for the whole run.
+    Files are analysed in worker processes under per-file budgets (`limits`);
+    a worker that dies or runs out of time costs only its file. Each file's
+    rows and its ingest_log row are written in one transaction, in short
+    batches, so a dashboard reading the same database gets in between.
+    Only one ingest writes a database at a time: a second one waits for the
+    lock (`lock_wait` seconds, None = as long as it takes) or raises
+    store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
     """
-    files = discover(paths)
+    limits = limits or Limits()
+    entries = discover(paths)
     run_id = uuid.uuid4().hex[:12]
     summary = IngestSummary()
+    with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
+        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages)
+    return summary
+
+
+def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages):
     with store.writer(db_path) as con:  # known files are skipped before any parsing
         known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
+        copies_pending = store.get_meta(con, COPIES_PENDING) is not None
     pending: list[tuple[FileResult, store.LoadedFile | None]] = []
     last_flush = time.monotonic()
     done = 0
+    total = len(entries)
     seen: set[str] = set()
 
+    flushing = False
+
     def flush():
-        nonlocal done, last_flush
+        nonlocal done, last_flush, flushing
         if not pending:
             return
+        flushing = True
         with store.writer(db_path) as con:
             for result, lf in pending:
                 started = time.perf_counter()
+                if lf is not None and store.known_sha(con, lf.sha256):
+                    result.status, lf = "duplicate", None
                 if lf is not None:
-                    if store.known_sha(con, lf.sha256):
-                        result.status = "duplicate"
-                    else:
-                        try:
-                            store.write_file(con, lf)
-                            result.status = "loaded"
-                            result.filings = len(lf.filings)
-                        except Exception as exc:  # rolled back: nothing of this file stays
-                            result.status = "failed"
-                            result.error = f"{result.source_file}: 写入数据库失败：{exc}"
-                result.seconds += time.perf_counter() - started
-                store.log(con, run_id, result.source_file, result.sha256, result.status, result.error, result.filings, result.seconds)
+                    result.status = "loaded"
+                    result.filings = len(lf.filings)
+                    result.seconds += time.perf_counter() - started
+                    row = store.LogRow(run_id, result.source_file, result.sha256, "loaded", None, result.filings, result.seconds)
+                    try:
+                        # the file's rows, its log row and the copy marker commit together
+                        store.write_file(con, lf, log_row=row, mark=COPIES_PENDING if check_on else None)
+                    except Exception as exc:  # rolled back: nothing of this file stays
+                        result.status, result.filings = "failed", 0
+                        result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
+                if result.status != "loaded":
+                    store.log(con, run_id, result.source_file, result.sha256, result.status, result.error, result.filings, result.seconds)
                 summary.results.append(result)
                 done += 1
                 if progress:
-                    progress(done, len(files), result)
+                    progress(done, total, result)
         pending.clear()
         last_flush = time.monotonic()
+        flushing = False
 
     def take(result: FileResult, lf: store.LoadedFile | None) -> None:
-        nonlocal last_flush
-        if result.sha256 and result.status == "pending":
-            if result.sha256 in known or result.sha256 in seen:
-                result.status, lf = "duplicate", None
-            seen.add(result.sha256)
         pending.append((result, lf))
         if len(pending) >= flush_every or time.monotonic() - last_flush >= flush_seconds:
             flush()
 
-    jobs = [(str(p), is_sample) for p in files]
-    _KNOWN.clear()
-    _KNOWN.update(known)
-    if workers is None:
-        workers = min(4, os.cpu_count() or 1) if len(files) >= 8 else 1
-    if workers > 1:
-        # parse in worker processes, write here: the database has one writer
-        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ctx.Pool(workers) as pool:
-            for result, lf in pool.imap(_analyse_path, jobs, chunksize=2):
-                take(result, lf)
-    else:
-        for job in jobs:
-            take(*_analyse_path(job))
-    flush()
-    _KNOWN.clear()
-    if summary.loaded and _checks() is not None:
+    check_on = _checks() is not None
+    jobs: list[Job] = []
+    try:
+        for e in entries:
+            result = FileResult(source_file=e.name, path=e.name, sha256=None, status="pending")
+            if e.problem is None:
+                try:
+                    result.sha256 = _hash_file(e.path, limits.file_mb * MB)
+                except ReadError as exc:
+                    e.problem = str(exc)
+                except OSError as exc:
+                    e.problem = "没有读取权限" if exc.errno == errno.EACCES else f"无法读取：{exc.strerror or exc}"
+            if e.problem is not None:
+                result.status, result.error = "failed", f"{e.name}: {e.problem}"
+                take(result, None)
+            elif result.sha256 in known or result.sha256 in seen:
+                result.status = "duplicate"
+                take(result, None)
+            else:
+                seen.add(result.sha256)
+                sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
+                jobs.append(Job(str(e.path), e.name, result.sha256, sample))
+        if jobs:
+            _warm_imports()
+            n = workers if workers is not None else default_workers(len(jobs))
+            for out in run_workers(_analyse_job, jobs, n, limits):
+                if out.progress is not None:
+                    if on_pages:
+                        on_pages(out.job.name, out.progress.done, out.progress.total)
+                    continue
+                if out.error is not None:
+                    job = out.job
+                    result = FileResult(job.name, job.name, job.sha256, "failed", f"{job.name}: {out.error}", seconds=limits.seconds)
+                    take(result, None)
+                else:
+                    take(*out.value)
+        flush()
+    except KeyboardInterrupt:
+        if not flushing:  # (an interrupted write was rolled back; its files are redone next run)
+            flush()  # what finished is kept; the copy marker makes the next run finish the rest
+        summary.interrupted = True
+        return
+    if check_on and (copies_pending or summary.loaded):
         # copy clusters compare filings across files, so they are redone over the whole database
         from etl.recheck import refresh_copies
 
         try:
             refresh_copies(db_path)
-        except Exception as exc:  # the filings are in; only the cross-filing comparison is missing
-            summary.warnings.append(f"重复指标比对失败：{type(exc).__name__}: {exc}")
-        from etl.recheck import refresh_soft
+            # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
+            # like copy clusters they compare filings across files, and share the marker
+            from etl.recheck import refresh_soft
 
-        try:  # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py)
             refresh_soft(db_path)
-        except Exception as exc:  # the filings are in; only the cross-year comparison is missing
-            summary.warnings.append(f"跨年度指标比对失败：{type(exc).__name__}: {exc}")
-    return summary
+            with store.writer(db_path) as con:
+                store.clear_meta(con, COPIES_PENDING)
+            summary.copies_refreshed = True
+        except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
+            summary.interrupted = True
+        except Exception as exc:  # the filings are in; the marker stays so the next ingest retries
+            summary.warnings.append(f"重复指标与跨年度比对失败（下次导入时会重试）：{type(exc).__name__}: {exc}")

@@ -30,6 +30,7 @@ def is_heading(text: str) -> bool:
 
 def sections(rows: list[Row]) -> list[Section]:
     out: list[Section] = []
+    lines: list[list[str]] = []  # each section's lines, joined once at the end (linear time)
     cur: Section | None = None
     for row in rows:
         text = " ".join(t.strip() for t in row.texts if t.strip())
@@ -38,12 +39,16 @@ def sections(rows: list[Row]) -> list[Section]:
         if is_heading(text):
             cur = Section(kind="report", heading=text, text="", loc=row.loc)
             out.append(cur)
+            lines.append([])
         elif cur is None:
             cur = Section(kind="report", heading="", text=text, loc=row.loc)
             out.append(cur)
+            lines.append([text])
         else:
-            cur.text = (cur.text + "\n" + text).strip()
+            lines[-1].append(text)
             cur.loc = cur.loc.merge(row.loc)
+    for section, parts in zip(out, lines):
+        section.text = "\n".join(parts).strip()
     return out
 
 

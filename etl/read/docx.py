@@ -11,6 +11,7 @@ import zipfile
 
 from docx.oxml.ns import qn
 
+from etl.limits import check_grid, check_zip, current
 from etl.read.cells import clean_text, finish_table, text_row
 from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
 
@@ -49,6 +50,7 @@ def read_docx(data: bytes, name: str) -> Document:
 def _load_body(data: bytes):
     if data[:8] == _OLE_MAGIC:
         raise UnsupportedFormat("文件内容是旧版Word(.doc)格式或已加密，不是DOCX：请用Word另存为.docx")
+    check_zip(data)  # before python-docx inflates anything
     try:
         import docx
 
@@ -136,15 +138,19 @@ def _int_attr(el, path: str, default: int = 0) -> int:
 
 def _table(tbl, index: int) -> list[Row]:
     rows: list[Row] = []
+    width = 0
     for r, tr in enumerate(_children(tbl, W_TR), start=1):
         row_loc = Loc(table=index, row=r)
         cells: list[Cell] = []
         before = _int_attr(tr, f"{qn('w:trPr')}/{qn('w:gridBefore')}")
+        check_grid(r, before)
         for _ in range(before):
             cells.append(Cell("", Loc(table=index, row=r, col=len(cells) + 1)))
         for tc in _children(tr, W_TC):
             tcpr = tc.find(qn("w:tcPr"))
             span = max(1, _int_attr(tcpr, qn("w:gridSpan"), 1)) if tcpr is not None else 1
+            # a span is a grid width: gridSpan=50000000 would build fifty million cells
+            check_grid(r, max(width, len(cells) + span))
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             # <w:vMerge/> without val continues the region above; val="restart" starts one
             continued = vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
@@ -152,5 +158,6 @@ def _table(tbl, index: int) -> list[Row]:
             cells.append(Cell(text, Loc(table=index, row=r, col=len(cells) + 1)))
             for _ in range(span - 1):
                 cells.append(Cell("", Loc(table=index, row=r, col=len(cells) + 1)))
+        width = max(width, len(cells))
         rows.append(Row(cells, row_loc, index))
     return finish_table(rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 
+from etl.limits import check_grid, current, grid_error
 from etl.read.cells import clean_text, finish_table, text_row
 from etl.records import Cell, Document, Loc, ReadError, Row
 
@@ -29,36 +30,61 @@ _MAX_SPAN = 1000
 
 
 def decode_html(data: bytes) -> tuple[str, list[str]]:
-    """Bytes to text: BOM, then <meta charset> / XML declaration, then utf-8, then gb18030."""
+    """Bytes to text: BOM, BOM-less UTF-16, valid UTF-8, the declared charset, GB18030, detection.
+
+    Declarations lie (a page saying utf-16 but written in UTF-8, a gb2312 page
+    saved as UTF-8 by a later editor), so bytes that are valid UTF-8 are read
+    as UTF-8 whatever the page says; a declaration naming no text encoding
+    (charset=base64) is ignored.
+    """
+    from etl.read import utf16_order
+
     warnings: list[str] = []
     boms = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
     for bom, enc in boms:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace"), warnings
-    head = data[:4096]
+    order = utf16_order(data[:4096])
+    if order:
+        return data.decode(order, errors="replace"), warnings
+    head = data[:65536]
     m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    tried = []
+    declared = enc = None
     if m:
         declared = m.group(1).decode("ascii", "ignore").lower()
         enc = _WIDER.get(declared, declared)
         try:
-            codecs.lookup(enc)
-            tried.append(enc)
+            if not codecs.lookup(enc)._is_text_encoding:  # base64, zlib, rot13: codecs, not charsets
+                raise LookupError(enc)
+            if codecs.lookup(enc).name.startswith(("utf-16", "utf-32")):
+                enc = None  # no BOM and no NUL pattern: the page is not UTF-16 whatever it says
         except LookupError:
-            warnings.append(f"网页声明了未知的字符编码「{declared}」")
-    for enc in ("utf-8", "gb18030"):
-        if enc not in tried:
-            tried.append(enc)
-    for i, enc in enumerate(tried):
+            warnings.append(f"网页声明了未知的字符编码「{declared}」，已自动识别")
+            enc = None
+    try:
+        text = data.decode("utf-8")
+        if enc and codecs.lookup(enc).name != "utf-8" and not data.isascii():
+            warnings.append(f"网页声明的字符编码（{declared}）与内容不符，已按utf-8读取")
+        return text, warnings
+    except UnicodeDecodeError:
+        pass
+    for candidate in [e for e in (enc, "gb18030") if e]:
         try:
-            text = data.decode(enc)
+            text = data.decode(candidate)
         except UnicodeDecodeError:
             continue
-        if i and m:
-            warnings.append(f"网页声明的字符编码与内容不符，已按{enc}读取")
+        if declared and candidate != enc:
+            warnings.append(f"网页声明的字符编码与内容不符，已按{candidate}读取")
         return text, warnings
-    warnings.append(f"网页字符编码有误，按{tried[0]}读取，个别字符已替换")
-    return data.decode(tried[0], errors="replace"), warnings
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:1_000_000]).best()
+    except Exception:  # detection is a last resort; never the reason a page fails
+        best = None
+    guess = best.encoding if best is not None else (enc or "gb18030")
+    warnings.append(f"网页字符编码有误，按{guess}读取，个别字符已替换")
+    return data.decode(guess, errors="replace"), warnings
 
 
 def read_html(data: bytes, name: str) -> Document:
@@ -92,6 +118,7 @@ class _Reader:
         self.buf: list[str] = []
         self.tables = 0
         self.paras = 0
+        self.cells = 0  # grid cells built over the whole page, spans included
 
     def flush(self) -> None:
         text = clean_text(_collapse("".join(self.buf)))
@@ -140,6 +167,8 @@ class _Reader:
                 self.rows.append(text_row(text, Loc(line_start=self.paras, line_end=self.paras)))
         index = self.tables
         grid: list[list[str | None]] = []
+        width = 0
+        n_rows = sum(1 for _ in _own_rows(table))
         for r, tr in enumerate(_own_rows(table)):
             while len(grid) <= r:
                 grid.append([])
@@ -150,8 +179,14 @@ class _Reader:
                     continue
                 while c < len(line) and line[c] is not None:
                     c += 1
-                rowspan = _span(td.get("rowspan"))
+                # rowspans past the last <tr> are dropped by browsers: never build them
+                rowspan = min(_span(td.get("rowspan")), max(1, n_rows - r))
                 colspan = _span(td.get("colspan"))
+                width = max(width, c + colspan)
+                check_grid(max(len(grid), r + rowspan), width)
+                self.cells += rowspan * colspan
+                if self.cells > current().cells:
+                    raise grid_error(max(len(grid), r + rowspan), width)
                 text = clean_text(_collapse(_tag_text(td)))
                 for dr in range(rowspan):
                     while len(grid) <= r + dr:
@@ -163,7 +198,7 @@ class _Reader:
                         target[c + dc] = text if (dr, dc) == (0, 0) else ""
                 c += colspan
         # rowspans may reach past the last <tr>: browsers drop those rows too
-        grid = grid[: sum(1 for _ in _own_rows(table))]
+        grid = grid[:n_rows]
         rows = []
         for r, line in enumerate(grid, start=1):
             cells = [Cell(t or "", Loc(table=index, row=r, col=c)) for c, t in enumerate(line, start=1)]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from etl.limits import MB, LimitExceeded, current, progress
 from etl.read.cells import clean_text, finish_table
 from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
 
@@ -54,8 +56,63 @@ class _Open:
     rows: list[Row] = field(default_factory=list)
 
 
+class _BoundedZlib:
+    """Stands in for `zlib` inside pdfminer: inflates a stream only up to the stream budget.
+
+    pdfminer calls zlib.decompress() with no output limit (a 2 MB Flate bomb
+    becomes 2.4 GB) and, for a damaged stream, re-inflates it one byte at a
+    time with `bytes +=` (quadratic). Both are replaced by bounded, linear code.
+    """
+
+    error = zlib.error
+    decompressobj = staticmethod(zlib.decompressobj)
+    MAX_WBITS = zlib.MAX_WBITS
+
+    @staticmethod
+    def _cap() -> int:
+        return current().pdf_stream_mb * MB
+
+    def decompress(self, data: bytes, *args) -> bytes:
+        cap = self._cap()
+        d = zlib.decompressobj(*args[1:2]) if len(args) > 1 else zlib.decompressobj()
+        out = d.decompress(data, cap + 1)
+        if len(out) > cap or d.unconsumed_tail:
+            raise LimitExceeded(f"PDF内容解压后超过 {cap // MB} MB（疑似压缩炸弹）")
+        if not d.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+
+def _decompress_damaged(data: bytes) -> bytes:
+    """What a damaged Flate stream gives before the damage, in linear time and within the budget."""
+    cap = current().pdf_stream_mb * MB
+    d = zlib.decompressobj()
+    parts: list[bytes] = []
+    size = 0
+    for i in range(0, len(data), 1024):
+        try:
+            part = d.decompress(data[i:i + 1024], cap + 1 - size)
+        except zlib.error:
+            break
+        parts.append(part)
+        size += len(part)
+        if size > cap or d.unconsumed_tail:
+            raise LimitExceeded(f"PDF内容解压后超过 {cap // MB} MB（疑似压缩炸弹）")
+    return b"".join(parts)
+
+
+def _bound_pdfminer() -> None:
+    from pdfminer import pdftypes
+
+    if not isinstance(pdftypes.zlib, _BoundedZlib):
+        pdftypes.zlib = _BoundedZlib()
+        pdftypes.decompress_corrupted = _decompress_damaged
+
+
 def read_pdf(data: bytes, name: str) -> Document:
     import pdfplumber
+
+    _bound_pdfminer()
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -66,14 +123,21 @@ def read_pdf(data: bytes, name: str) -> Document:
         with pdf:
             try:
                 pages = pdf.pages
+            except ReadError:
+                raise
             except Exception as e:
                 raise ReadError(_open_error(e)) from None
             if not pages:
                 raise ReadError("PDF里没有页面")
+            if len(pages) > current().pdf_pages:
+                raise LimitExceeded(f"PDF页数过多：{len(pages):,} 页（上限 {current().pdf_pages:,} 页）")
             _read_pages(pages, doc)
     except ReadError:
         raise
     except Exception as e:
+        inner = e.args[0] if e.args and isinstance(e.args[0], ReadError) else None
+        if inner is not None:
+            raise inner from None
         raise ReadError(f"PDF内容无法解析（文件可能已损坏）：{type(e).__name__}: {e}") from None
     return doc
 
@@ -81,6 +145,8 @@ def read_pdf(data: bytes, name: str) -> Document:
 def _open_error(e: Exception) -> str:
     # pdfplumber wraps pdfminer's exception as its first argument
     inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e
+    if isinstance(inner, ReadError):  # a budget hit while opening
+        return str(inner)
     kind = type(inner).__name__
     if "Password" in kind or "Encrypt" in kind:
         return "PDF已加密（需要密码才能打开），无法读取"
@@ -92,6 +158,7 @@ def _read_pages(pages, doc: Document) -> None:
     blank_pages: list[int] = []
     read: list[tuple[int, float, list]] = []  # (page number, page height, items)
     for pno, page in enumerate(pages, start=1):
+        progress(pno, len(pages))
         chars = page.chars
         all_chars += len(chars)
         cid_chars += sum(1 for ch in chars if ch["text"].startswith("(cid:"))

@@ -11,7 +11,9 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 
+from etl.limits import LimitExceeded, check_grid, check_zip, current, grid_error
 from etl.read.cells import clean_text, finish_table, format_date, format_number
 from etl.records import Cell, Document, Loc, ReadError, Row
 
@@ -25,12 +27,16 @@ def read_xlsx(data: bytes, name: str) -> Document:
         # An .xls saved under .xlsx, or an encrypted .xlsx (also an OLE container).
         try:
             doc = read_xls(data, name)
+        except LimitExceeded:
+            raise
         except ReadError:
             raise ReadError("文件不是可读的XLSX工作簿：内容是OLE复合文档，可能已加密（设了打开密码）或已损坏") from None
         doc.warnings.insert(0, "扩展名为.xlsx，内容实为旧版.xls工作簿")
         return doc
     if _looks_html(data):
         return _as_html(data, name, "xlsx")
+    check_zip(data)
+    _prescan_sheets(data)
     try:
         import openpyxl
 
@@ -49,6 +55,8 @@ def read_xlsx(data: bytes, name: str) -> Document:
                 continue
             rows = _openpyxl_sheet(ws, _next_table(doc))
             doc.rows.extend(rows)
+    except ReadError:
+        raise
     except Exception as e:
         raise ReadError(f"XLSX文件内容无法读取：{type(e).__name__}: {e}") from None
     finally:
@@ -56,6 +64,61 @@ def read_xlsx(data: bytes, name: str) -> Document:
     if not doc.rows:
         doc.warnings.append("工作簿里没有数据")
     return doc
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([A-Za-z$]+\$?\d+)(?::([A-Za-z$]+\$?\d+))?')
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+
+
+def _prescan_sheets(data: bytes) -> None:
+    """Stream each sheet's XML and refuse, before openpyxl builds anything, a sheet whose
+    stored rows, cells or merged ranges are beyond the grid budget.
+
+    openpyxl creates one object per cell a merged range covers, so a single
+    range A200:XFD1048576 in a 10 KB file would need ~17 billion of them.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    lim = current()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # openpyxl reports the damage
+    with zf:
+        for info in zf.infolist():
+            if not _SHEET_PART.match(info.filename):
+                continue
+            rows = cells = merged_area = 0
+            refs: set[tuple[bytes, bytes]] = set()
+            tail = b""
+            try:
+                with zf.open(info) as fh:
+                    while True:
+                        chunk = fh.read(1 << 20)
+                        if not chunk:
+                            break
+                        rows += chunk.count(b"<row") + chunk.count(b":row ") + chunk.count(b":row>")
+                        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
+                        window = tail + chunk
+                        for m in _MERGE_REF.finditer(window):
+                            refs.add((m.group(1), m.group(2) or m.group(1)))
+                        tail = window[-200:]
+                        if rows > lim.rows:
+                            raise LimitExceeded(f"表格过大：超过 {lim.rows:,} 行（工作表 {info.filename.rsplit('/', 1)[-1]}）")
+                        if cells > lim.cells:
+                            raise LimitExceeded(f"表格过大：超过 {lim.cells:,} 个单元格（工作表 {info.filename.rsplit('/', 1)[-1]}）")
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+                return  # a damaged member: openpyxl gives the reason
+            for a, b in refs:
+                try:
+                    c0, r0, c1, r1 = range_boundaries(f"{a.decode()}:{b.decode()}")
+                except (ValueError, TypeError, UnicodeDecodeError):
+                    continue
+                n_rows, n_cols = r1 - r0 + 1, c1 - c0 + 1
+                check_grid(n_rows, n_cols)
+                merged_area += n_rows * n_cols
+                if merged_area > lim.cells:
+                    raise LimitExceeded(f"表格过大：合并单元格共覆盖 {merged_area:,} 个单元格（上限 {lim.cells:,}）")
 
 
 def _next_table(doc: Document) -> int:
@@ -101,6 +164,8 @@ def _sheet_rows(cells: dict[tuple[int, int], str], sheet: str, table: int) -> li
     by_row: dict[int, list[int]] = {}
     for r, c in cells:
         by_row.setdefault(r, []).append(c)
+    # a few cells far apart would pad every row to a huge width
+    check_grid(len(by_row), last_col - first_col + 1)
     rows = []
     for r in sorted(by_row):
         row_cells = [
@@ -138,6 +203,8 @@ def read_xls(data: bytes, name: str) -> Document:
                 doc.warnings.append(f"跳过隐藏的工作表「{sheet.name}」")
                 continue
             doc.rows.extend(_xlrd_sheet(book, sheet, _next_table(doc), formatting))
+    except ReadError:
+        raise
     except Exception as e:
         raise ReadError(f"XLS文件内容无法读取：{type(e).__name__}: {e}") from None
     if not doc.rows:
@@ -149,6 +216,13 @@ def _xlrd_sheet(book, sheet, table: int, formatting: bool) -> list[Row]:
     import xlrd
 
     covered: set[tuple[int, int]] = set()
+    area = 0
+    for rlo, rhi, clo, chi in sheet.merged_cells:
+        check_grid(rhi - rlo, chi - clo)
+        area += (rhi - rlo) * (chi - clo)
+        if area > current().cells:
+            raise grid_error(rhi - rlo, chi - clo)
+    check_grid(sheet.nrows, sheet.ncols)
     for rlo, rhi, clo, chi in sheet.merged_cells:
         for r in range(rlo, rhi):
             for c in range(clo, chi):
