@@ -143,13 +143,12 @@ def test_findings_list_export_holds_every_row_not_the_page(monkeypatch, corpus_d
 
 
 def test_parse_confidence_condition_when_the_column_exists(monkeypatch, tmp_path):
-    """filings.parse_confidence (added by the parser) becomes a condition and a column; absent, the page still works."""
+    """filings.parse_confidence (the parser's confidence in its reading) is a condition and a column."""
     from dashboard_db import build_dashboard_db
 
     db = tmp_path / "conf.duckdb"
     c = build_dashboard_db(db)
     con = duckdb.connect(str(db))
-    con.execute("ALTER TABLE filings ADD COLUMN parse_confidence DOUBLE")
     con.execute("UPDATE filings SET parse_confidence = (hash(filing_id) % 100) / 100.0")
     low = con.execute("SELECT count(*) FROM filings WHERE parse_confidence <= 0.5").fetchone()[0]
     con.close()

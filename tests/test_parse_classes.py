@@ -6,6 +6,8 @@ cells, glued keys, mirror-site noise. The text is invented; the shapes are real.
 """
 from __future__ import annotations
 
+import pytest
+
 from etl.parse import parse_document
 from etl.read import read_bytes
 
@@ -366,3 +368,20 @@ def test_key_values_glued_to_the_next_key_are_cut_there():
            "部门(单位)名称某某县农业农村局下属单位个数3\n一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t维修次数\t≥80次"
     (f,) = parse(text)
     assert (f.project, f.department) == ("滨湖办公大楼运行保障", "某某县农业农村局")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "xls", "pdf", "html"])
+def test_explain_works_on_every_format(fmt):
+    from etl.parse.explain import explain_bytes, render
+    from tests import fixtures_formats as ff
+
+    data = {"docx": ff.make_docx, "xlsx": ff.make_xlsx, "xls": ff.make_xls, "pdf": ff.make_pdf,
+            "html": lambda: ff.html_page("utf-8").encode("utf-8")}[fmt]()
+    explained = explain_bytes(data, f"table.{fmt}")
+    with_rows = [e for e in explained if e.filing.indicators]
+    assert with_rows, fmt
+    out = render(explained)
+    for e in with_rows:
+        assert all(st.label for st in e.steps)
+        assert any(st.label == "name" for st in e.steps)
+    assert "pieces (label, cost added" in out and "confidence=" in out
