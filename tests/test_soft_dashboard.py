@@ -56,7 +56,10 @@ def test_filing_page_shows_earlier_years_with_links(tmp_path, monkeypatch):
     assert list(frames["dt_earlier"]["filing_id"]) == ["e22"]
     # the lowered target is among the filing's findings, with last year's value
     fnd = next(df.value for df in at.dataframe if {"rule", "message", "indicator_seq"} <= set(df.value.columns))
-    lowered = fnd[fnd["rule"] == "SOFT_TARGET_LOWERED"]
+    from dashboard.labels import rule_title
+
+    # the page shows rule titles in Chinese (the id only in a tooltip and in exports)
+    lowered = fnd[fnd["rule"].isin(["SOFT_TARGET_LOWERED", rule_title("SOFT_TARGET_LOWERED")])]
     assert list(lowered["indicator_seq"]) == [1] and "≥1000人" in lowered["message"].iloc[0]
     # choosing the earlier filing opens it
     at.selectbox(key="dt_history_pick").set_value("e22")

@@ -57,8 +57,8 @@ def is_traditional(text: str, min_share: float = 0.02, min_chars: int = 5) -> bo
     sample = "".join(_CJK.findall(text))[:4000]
     if not sample:
         return False
-    converted = _t2s().convert(sample)
-    changed = sum(1 for a, b in zip(sample, converted) if a != b)
+    # per character, with opencc's own table: as good a test as converting phrases, and far cheaper
+    changed = sum(1 for a, b in zip(sample, fold_script(sample)) if a != b)
     return changed >= min_chars and changed / len(sample) >= min_share
 
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure, parse_number
@@ -36,7 +37,7 @@ from etl.records import Loc
 INF = math.inf
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the cost functions are cached per settings object
 class DecodeSettings:
     """Costs of the row grammar. Lower is likelier; a label that cannot hold a piece costs INF."""
 
@@ -145,7 +146,7 @@ class Decoded:
     steps: list[Step]
     cost: float
     runner_up_cost: float | None = None
-    settings: dict = field(default_factory=dict)
+    settings: object = None  # the DecodeSettings it ran with
 
 
 def _skip_cost(role: str, s: DecodeSettings) -> float:
@@ -161,6 +162,7 @@ def _unit_words() -> tuple[str, ...]:
     return lexicon().unit_words
 
 
+@lru_cache(maxsize=1 << 16)
 def name_cost(t: str, s: DecodeSettings) -> float:
     if is_empty_value(t) or lexicon().placeholder_row.fullmatch(t):
         return s.placeholder_name  # an unfilled template row ('无', '指标2:'), dropped after decoding
@@ -183,6 +185,7 @@ def name_cost(t: str, s: DecodeSettings) -> float:
     return cost
 
 
+@lru_cache(maxsize=1 << 16)
 def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     """Cost of reading piece `t` as the cell of column `role`."""
     if _is_level(t):
@@ -228,6 +231,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     return s.short_text_as_value
 
 
+@lru_cache(maxsize=1 << 16)
 def pair_cost(prev_role: str, prev: str, role: str, t: str, s: DecodeSettings) -> float:
     """Arithmetic and units between two neighbouring cells of one row."""
     if prev_role == "weight" and role == "score":
@@ -311,6 +315,7 @@ _VOCAB_CACHE: list[str] = []
 _VOCAB_RE: list[re.Pattern] = []
 
 
+@lru_cache(maxsize=1 << 14)
 def _holds_vocabulary(text: str) -> bool:
     if not _VOCAB_RE:
         # level labels proper ('社会效益指标') and column headers; not family words such as '资产管理', which
@@ -487,7 +492,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                         best[v][b] = (total, u, a, text, loc, inner)
     finals = sorted((cost + (skipped(st + 1, nc) if st < nc else 0.0), st) for st, (cost, *_r) in best[n].items() if st >= 0)
     if not finals:
-        return Decoded(steps=[], cost=INF, settings=asdict(s))
+        return Decoded(steps=[], cost=INF, settings=s)
     total, st = finals[0]
     steps: list[Step] = []
     node = n
@@ -501,7 +506,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     for stp in steps:  # cumulative -> own cost
         stp.cost, prev = stp.cost - prev, stp.cost
     runner = finals[1][0] if len(finals) > 1 else None
-    return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=asdict(s))
+    return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=s)
 
 
 def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:

@@ -42,7 +42,7 @@ GLUED_HEADER_WORDS = 3
 
 
 def is_glued(text: str) -> bool:
-    if re.search(r"\s{1,}\S+\s", text):
+    if len(text) <= GLUED_HEADER_LEN or re.search(r"\s{1,}\S+\s", text):
         return False
     hits = _VOCAB.findall(text)
     return (len(text) > GLUED_MIN_LEN and len(hits) >= GLUED_MIN_WORDS) or (

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from etl.lexicon import lexicon
 
 
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+@lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"[\s\u3000]+", "", text)
+    # called on every cell by every stage: cached, the same cells recur across a document
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 # --- document titles -> doc_kind -------------------------------------------------
@@ -27,6 +32,7 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)
 def title_kind(text: str) -> str | None:
     """doc_kind when `text` looks like a filing's title, else None."""
     s = fold_key(text)
@@ -53,6 +59,7 @@ _TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|�
 COLUMN_PATTERNS: list[tuple[str, re.Pattern]] = [(role, pat) for role, pat, _ in lexicon().columns]
 
 
+@lru_cache(maxsize=1 << 16)
 def column_role(cell: str) -> str | None:
     s = fold_key(cell)
     if not s or len(s) > 30:
@@ -80,10 +87,12 @@ def strip_score(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def is_level1(text: str) -> bool:
     return bool(LEVEL1_RE.match(fold_key(strip_score(text))))
 
 
+@lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
     return bool(LEVEL2_RE.match(fold_key(strip_score(text))))
 
