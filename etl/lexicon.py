@@ -40,6 +40,8 @@ class Lexicon:
     header_words: tuple[str, ...]
     unit_words: tuple[str, ...]
     level2_words: tuple[str, ...]
+    ocr_digits: dict
+    ocr_chars: dict
 
 
 def _alt(words) -> str:
@@ -79,6 +81,8 @@ def lexicon() -> Lexicon:
         header_words=tuple(cols["words"]["list"]),
         unit_words=tuple(data["units"]["words"]),
         level2_words=tuple(lv["level2_words"]),
+        ocr_digits=dict(data["ocr"]["digits"]),
+        ocr_chars={ord(k): v for k, v in data["ocr"]["chars"].items()},
     )
 
 

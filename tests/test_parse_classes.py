@@ -385,3 +385,14 @@ def test_explain_works_on_every_format(fmt):
         assert all(st.label for st in e.steps)
         assert any(st.label == "name" for st in e.steps)
     assert "pieces (label, cost added" in out and "confidence=" in out
+
+
+def test_ocr_letters_in_score_cells_and_look_alike_key_labels():
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表", "顼目名称\t校舍维修改造",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t维修面积\t≥500平方米\t520平方米\tl0\tIO",
+    ])
+    (f,) = parse(text)
+    assert f.project == "校舍维修改造"
+    assert [(i.name, i.weight, i.score) for i in f.indicators] == [("维修面积", 10, 10)]

@@ -90,3 +90,18 @@ def parse_rate(text: str | None) -> float | None:
     if pct or v > 1.5:
         v /= 100.0
     return round(v, 6)
+
+
+MAX_OCR_NUMBER = 5  # characters: only a short cell is read through OCR's letter-for-digit confusions
+
+
+def parse_number_ocr(text: str | None) -> float | None:
+    """A number cell read through OCR's confusions ('l0', 'IO' -> 10), for cells that must hold a number."""
+    n = parse_number(text)
+    if n is not None or text is None:
+        return n
+    s = fold(text)
+    table = lexicon().ocr_digits
+    if len(s) > MAX_OCR_NUMBER or not all(c.isdigit() or c == "." or c in table for c in s):
+        return None
+    return parse_number("".join(table.get(c, c) for c in s))

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from etl.lexicon import lexicon, operator_cell_pattern
-from etl.normalise.measure import parse_measure, parse_number
+from etl.normalise.measure import parse_measure, parse_number, parse_number_ocr
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Loc
@@ -75,7 +75,8 @@ class DecodeSettings:
     reason_short_text: float = 1.2
     reason_number: float = 5.0
     description_number: float = 1.5
-    latin_only_value: float = 6.0  # 'qrcode': page furniture, not a cell of a Chinese table
+    latin_only_value: float = 6.0
+    ocr_number: float = 0.5  # a 分值/得分 cell read through OCR's letter-for-digit confusions  # 'qrcode': page furniture, not a cell of a Chinese table
     basis_other_text: float = 2.5
     unit_as_value: float = 2.5  # '万亩' alone is the 计量单位 column, not a value
     unknown_unit: float = 1.5  # a 计量单位 cell holding a word that is not a known unit
@@ -194,7 +195,10 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return s.leading_zero  # '010', '≥05': a cut in the wrong place, never printed so
     num = parse_number(t)
     if role in ("weight", "score"):
-        if num is None or num < 0:
+        if num is None:
+            ocr = parse_number_ocr(t)
+            return INF if ocr is None or ocr > 100 else s.ocr_number  # 'l0': OCR read 1 as l
+        if num < 0:
             return INF
         return s.weight_over_100 if num > 100 else 0.0
     if role == "coef":
@@ -212,14 +216,14 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if role in ("reason", "description"):
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
-        if not _CJK.search(t) and not re.search(r"\d", t) and re.search(r"[A-Za-z]{3,}", t):
+        if _latin_only(t):
             return s.latin_only_value
         if num is not None or parse_measure(t) is not None:
             # a 指标解释 cell may restate the value ('60%'); a 偏差原因 hardly ever is a number
             return s.description_number if role == "description" else s.reason_number
         return 0.0 if len(t) > 8 else s.reason_short_text
-    if not _CJK.search(t) and not re.search(r"\d", t) and re.search(r"[A-Za-z]{3,}", t):
-        return s.latin_only_value  # 'qrcode', 'tot': page furniture or OCR noise, not a cell of a Chinese table
+    if _latin_only(t):
+        return s.latin_only_value
     # target, actual, adjusted_target
     if is_empty_value(t):
         return 0.2
@@ -229,6 +233,11 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if len(t) > 20:
         return s.long_text_as_value
     return s.short_text_as_value
+
+
+def _latin_only(t: str) -> bool:
+    """'qrcode', 'tot': page furniture or OCR noise, not a cell of a Chinese table."""
+    return not _CJK.search(t) and not re.search(r"\d", t) and bool(re.search(r"[A-Za-z]{3,}", t))
 
 
 @lru_cache(maxsize=1 << 16)

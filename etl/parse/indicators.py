@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.parse.decode import STRUCTURAL, Piece, decode, redecode_glued_row, row_confidence
-from etl.normalise.measure import fold, parse_number
+from etl.normalise.measure import fold, parse_number, parse_number_ocr
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
@@ -116,8 +116,8 @@ def make_indicator(seq: int, level1, level2, name, vals: dict[str, tuple[str, Lo
 
     return Indicator(
         seq=seq, level1=level1, level2=level2, name=name, description=get("description"),
-        target=_join_target(vals), actual=get("actual"), weight=parse_number(get("weight")),
-        score=parse_number(get("score")), reason=_unless_ellipsis(get("reason")), basis=get("basis"),
+        target=_join_target(vals), actual=get("actual"), weight=parse_number_ocr(get("weight")),
+        score=parse_number_ocr(get("score")), reason=_unless_ellipsis(get("reason")), basis=get("basis"),
         nature=get("nature"), loc=loc,
     )
 

@@ -18,7 +18,8 @@ _SPACES = re.compile(r"[\s\u3000]+")
 @lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     # called on every cell by every stage: cached, the same cells recur across a document
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
+    # (OCR look-alikes fold to the vocabulary's characters: '顼目名称' is 项目名称)
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).translate(lexicon().ocr_chars)
 
 
 # --- document titles -> doc_kind -------------------------------------------------
