@@ -396,3 +396,13 @@ def test_ocr_letters_in_score_cells_and_look_alike_key_labels():
     (f,) = parse(text)
     assert f.project == "校舍维修改造"
     assert [(i.name, i.weight, i.score) for i in f.indicators] == [("维修面积", 10, 10)]
+
+
+def test_ocr_letters_inside_values_do_not_look_like_leading_zeros():
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表", "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "产出指标\t质量指标\t验收合格率\t1OO%\tl00%\t10\t1O\t",
+    ])
+    (f,) = parse(text)
+    assert [(i.target, i.actual, i.weight, i.score) for i in f.indicators] == [("1OO%", "l00%", 10, 10)]

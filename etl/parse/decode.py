@@ -191,7 +191,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     """Cost of reading piece `t` as the cell of column `role`."""
     if _is_level(t):
         return INF
-    if re.match(r"^[^\d]{0,3}0\d", t):
+    if re.match(r"^[=≥≤≧≦＝═<>]{0,2}0\d", t):
         return s.leading_zero  # '010', '≥05': a cut in the wrong place, never printed so
     num = parse_number(t)
     if role in ("weight", "score"):
