@@ -406,3 +406,10 @@ def test_ocr_letters_inside_values_do_not_look_like_leading_zeros():
     ])
     (f,) = parse(text)
     assert [(i.target, i.actual, i.weight, i.score) for i in f.indicators] == [("1OO%", "l00%", 10, 10)]
+
+
+def test_a_key_label_split_over_two_cells_and_keys_printed_before_their_values():
+    text = "部门整体支出绩效目标申报表\n填报日期:2022 年 12 月 18 日 部门(单位) 名称 填报人 某市教育局 联系电话 07220000000\n" \
+           "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 资助学生人数 ≥100人"
+    (f,) = parse(text)
+    assert f.department == "某市教育局"

@@ -104,20 +104,42 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit") else v  # '单位名称:X  填报日期:…'
     v = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", v)[0].strip()
     v = cut_at_next_label(v).strip(" :：")
-    if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v):
-        return None
+    if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or _is_label(v):
+        return None  # another key's label is not this key's value
     return v
+
+
+KEY_VALUE_REACH = 3  # cells past a run of key labels in which a department's value is looked for
+
+
+def _is_label(text: str) -> bool:
+    pairs, any_label = _labels()
+    m = any_label.fullmatch(fold_key(text).rstrip(":："))
+    return m is not None
 
 
 def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     """First value found for every key field."""
     out: dict[str, tuple[str, Loc]] = {}
     toks = tokens(rows)
+    skip_to = -1
     for k, tok in enumerate(toks):
+        if k <= skip_to:
+            continue
         fld = meta_key(tok.text)
         value = None
+        if fld and k + 1 < len(toks) and meta_key(tok.text + toks[k + 1].text):
+            # a key label split over two cells ('部门(单位)' | '名称'): the joined label is the key
+            fld, skip_to = meta_key(tok.text + toks[k + 1].text), k + 1
+            tok = Token(tok.text + toks[k + 1].text, tok.loc.merge(toks[k + 1].loc))
+            k += 1
         if fld and k + 1 < len(toks):
             value = _clean_value(fld, toks[k + 1].text)
+            if value is None and fld in ("department", "unit") and _is_label(toks[k + 1].text):
+                # keys printed before their values ('部门名称 | 填报人 | 某某局 | 联系电话 …'): the first
+                # organisation within reach is this key's value
+                value = next((v for t in toks[k + 2: k + 2 + KEY_VALUE_REACH]
+                              if (v := _clean_value(fld, t.text)) and looks_like_org(v)), None)
         elif not fld:
             m = _KEY_VALUE.match(tok.text.strip())
             if m:
