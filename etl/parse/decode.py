@@ -117,6 +117,8 @@ SETTINGS = DecodeSettings()
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_OPS = re.escape(lexicon().operator_chars)  # every operator character the lexicon knows (≥ ≧ ═ …)
+_LEADING_ZERO = re.compile(rf"^[{_OPS}]{{0,2}}0\d")  # '010', '≥05': a cut in the wrong place, never printed so
 _WORDISH = re.compile(r"[\u4e00-\u9fff\u3001\u3002\u300a-\u300f\u201c\u201d\u2018\u2019\uff0c\uff1a\uff1b\uff08\uff09]")
 
 
@@ -191,7 +193,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     """Cost of reading piece `t` as the cell of column `role`."""
     if _is_level(t):
         return INF
-    if re.match(r"^[=≥≤≧≦＝═<>]{0,2}0\d", t):
+    if _LEADING_ZERO.match(t):
         return s.leading_zero  # '010', '≥05': a cut in the wrong place, never printed so
     num = parse_number(t)
     if role in ("weight", "score"):
@@ -271,7 +273,7 @@ def _edge_ok(text: str) -> bool:
         _EDGE_OK.append(re.compile(
             r"^[^\d]+$"
             r"|^[^\d]+[（(]\d+(\.\d+)?分?[)）]$"  # a level name with its score part: 产出指标(50分)
-            r"|^[=≥≤≧≦＝═<>]{0,2}(不低于|不高于|不少于|不超过|大于|小于|等于)?\d+(\.\d+)?"
+            rf"|^[{_OPS}]{{0,2}}(不低于|不高于|不少于|不超过|大于|小于|等于)?\d+(\.\d+)?"
             rf"({'|'.join(re.escape(u) for u in units)})?(以上|以下|以内)?$"))
     return bool(_EDGE_OK[0].match(text))
 
@@ -346,7 +348,7 @@ def _vocab_words() -> list[str]:
 
 def is_glued_piece(t: str, s: DecodeSettings = SETTINGS) -> bool:
     """A piece long enough to hold a name and its values run together ('面积万亩2810810')."""
-    return len(t) >= s.glued_min_len and bool(_CJK.search(t)) and bool(re.search(r"[\u4e00-\u9fff%][\d=≥≤≧≦<>]", t)) \
+    return len(t) >= s.glued_min_len and bool(_CJK.search(t)) and bool(re.search(rf"[\u4e00-\u9fff%][\d{_OPS}]", t)) \
         and parse_measure(t) is None
 
 

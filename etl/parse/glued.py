@@ -32,7 +32,8 @@ _TITLE = re.compile(
 )
 _KEYS = sorted(set(_KEYS) | set(lexicon().header_words), key=len, reverse=True)
 _VOCAB = re.compile("|".join(map(re.escape, sorted(_KEYS + _LEVELS, key=len, reverse=True))))
-_VALUE_START = re.compile(r"(?<=[\u4e00-\u9fff%％)）])(?=[=≥≤≧≦＝═<>]|\d)")
+_OPS = re.escape(lexicon().operator_chars)
+_VALUE_START = re.compile(rf"(?<=[\u4e00-\u9fff%％)）])(?=[{_OPS}]|\d)")
 
 
 GLUED_MIN_LEN = 60  # a line this long holding GLUED_MIN_WORDS vocabulary words lost its separators
@@ -59,7 +60,7 @@ def _split(text: str) -> list[str]:
         word = m.group()
         after = text[m.end(): m.end() + 1]
         # a level word directly followed by a value is an indicator's name ('服务对象满意度%=99')
-        if word in _LEVELS and after and re.match(r"[=≥≤≧≦%％\d]", after):
+        if word in _LEVELS and after and re.match(rf"[{_OPS}%％\d]", after):
             continue
         cuts.append((m.start(), m.end()))
     for start, end in sorted(cuts):
