@@ -413,3 +413,10 @@ def test_a_key_label_split_over_two_cells_and_keys_printed_before_their_values()
            "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 资助学生人数 ≥100人"
     (f,) = parse(text)
     assert f.department == "某市教育局"
+
+
+def test_a_report_states_what_was_paid_out():
+    (f,) = parse("某旗2023年耕地地力保护补贴项目支出绩效自评报告\n一、项目基本情况\n"
+                 "2023年上级财政下达我旗补贴资金9765万元。旗财政局已将资金全部发放到农户手中,发放资金9765万元。"
+                 "计划支出资金100万元用于宣传。")
+    assert (f.project, f.budget_adjusted, f.budget_executed) == ("耕地地力保护补贴", 9765, 9765)

@@ -56,7 +56,7 @@ def sections(rows: list[Row]) -> list[Section]:
 # stated part by part ('中央下达…1372.7万元' … '收到财政资金共2330.9万元'), so the largest is the total.
 _STATED_LOOSE = [
     ("adjusted", re.compile(r"(收到|到位|下达|安排)[^，。；]{0,16}?资金(共|合计|总计)?" + _AMOUNT)),
-    ("executed", re.compile(r"((?<=年)|实际|累计|共)(支出|支付|拨付|发放)(资金)?(共|合计)?" + _AMOUNT)),
+    ("executed", re.compile(r"(?<!计划)(?<!预计)(?<!预算)(?<!拟)(支出|支付|拨付|发放)(资金|补贴|补助)?(共|合计)?" + _AMOUNT)),
 ]
 
 
