@@ -420,3 +420,11 @@ def test_a_report_states_what_was_paid_out():
                  "2023年上级财政下达我旗补贴资金9765万元。旗财政局已将资金全部发放到农户手中,发放资金9765万元。"
                  "计划支出资金100万元用于宣传。")
     assert (f.project, f.budget_adjusted, f.budget_executed) == ("耕地地力保护补贴", 9765, 9765)
+
+
+def test_a_department_printed_before_its_key_and_a_money_header_run_into_the_key():
+    text = "\n".join(["部门整体支出绩效自评表", "(2021年度)", "某县教育局", "部门名称", "年初全年预算全年",
+                      "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                      "产出指标", "数量指标", "在校学生人数", "≥5000人", "5120人", "10", "10"])
+    (f,) = parse(text)
+    assert f.department == "某县教育局"

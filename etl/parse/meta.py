@@ -109,6 +109,7 @@ def _clean_value(fld: str, value: str) -> str | None:
     return v
 
 
+_MONEY_WORDS = re.compile(r"预算|執行|执行|年初|全年|资金|分值|得分")
 KEY_VALUE_REACH = 3  # cells past a run of key labels in which a department's value is looked for
 
 
@@ -135,6 +136,12 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             k += 1
         if fld and k + 1 < len(toks):
             value = _clean_value(fld, toks[k + 1].text)
+            if value is not None and fld in ("department", "unit") and not looks_like_org(value) \
+                    and _MONEY_WORDS.search(value):
+                value = None  # '年初全年预算全年': the money block's header ran into the key's cell
+            if value is None and fld in ("department", "unit") and k > 0 and looks_like_org(toks[k - 1].text) \
+                    and meta_key(toks[k - 1].text) is None:
+                value = _clean_value(fld, toks[k - 1].text)  # a value printed before its key, as a scrambled copy does
             if value is None and fld in ("department", "unit") and _is_label(toks[k + 1].text):
                 # keys printed before their values ('部门名称 | 填报人 | 某某局 | 联系电话 …'): the first
                 # organisation within reach is this key's value
