@@ -38,6 +38,7 @@ class Lexicon:
     chrome: tuple[re.Pattern, ...]
     operator_chars: str
     header_words: tuple[str, ...]
+    description_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
     level2_words: tuple[str, ...]
     ocr_digits: dict
@@ -79,6 +80,7 @@ def lexicon() -> Lexicon:
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
+        description_cues=tuple(data["descriptions"]["cues"]),
         unit_words=tuple(data["units"]["words"]),
         level2_words=tuple(lv["level2_words"]),
         ocr_digits=dict(data["ocr"]["digits"]),

@@ -428,3 +428,15 @@ def test_a_department_printed_before_its_key_and_a_money_header_run_into_the_key
                       "产出指标", "数量指标", "在校学生人数", "≥5000人", "5120人", "10", "10"])
     (f,) = parse(text)
     assert f.department == "某县教育局"
+
+
+def test_a_glued_target_table_without_a_third_level_header_and_explanations_run_into_names():
+    text = ("某市2022年市直部门预算项目支出绩效目标表项目名称某楼运行保障绩效指标一级指标二级指标绩效标准当年预期实现值"
+            "数量指标日常维修维护次数反映全年维修维护情况280次大楼安检巡察次数反映保卫巡检情况200次"
+            "质量指标维修验收合格率反映维修维护质量情况>92%")
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "日常维修维护次数", "280次"),
+        ("产出指标", "数量指标", "大楼安检巡察次数", "200次"),
+        ("产出指标", "质量指标", "维修验收合格率", ">92%"),
+    ]

@@ -98,7 +98,8 @@ class DecodeSettings:
     vocabulary_inside: float = 6.0  # a glued cell that would hold a level name or a header word
     glued_text_value: float = 1.0  # a long word cut out of glued text read as a value (names are long, values short)
     glued_text_value_len: int = 4
-    glued_name_starts_with_digit: float = 2.0  # '51010010病虫': the digits belong to the row before
+    glued_name_starts_with_digit: float = 2.0
+    description_inside_name: float = 1.0  # '51010010病虫': the digits belong to the row before
     leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
     max_piece: int = 40  # longest piece cut out of glued text
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
@@ -214,7 +215,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if role == "direction":
         return 0.0 if t in lexicon().direction_words else INF
     if role == "basis":
-        return 0.0 if _BASIS_CELL.search(t) else s.basis_other_text
+        return 0.0 if _BASIS_CELL.search(t) or t.startswith(lexicon().description_cues) else s.basis_other_text
     if role in ("reason", "description"):
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
@@ -310,6 +311,12 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         for k in (1, 2):
             if m.end() - k > 0:
                 cuts.add(m.end() - k)
+    # an explanation starts a cell of its own ('…维修维护次数反映办公大楼…情况')
+    for cue in lexicon().description_cues:
+        start = text.find(cue)
+        while start > 0:
+            cuts.add(start)
+            start = text.find(cue, start + 1)
     # a unit or a 是/否 flag right after a number ends a cell: '26次12次', '22否预算调整率'
     for m in re.finditer(r"(?<=[\d%])[\u4e00-\u9fff]", text):
         for k in (1, 2, 3):
@@ -405,7 +412,9 @@ def grammar_columns(roles: list[str]) -> list[str]:
     """
     cols = list(dict.fromkeys(roles))
     if "name" not in cols:
-        cols.insert(0, "name")
+        # a header that prints no 三级指标 column: the name comes after the level columns it does print
+        levels = [i for i, c in enumerate(cols) if c in ("level1", "level2")]
+        cols.insert(levels[-1] + 1 if levels else 0, "name")
     for lv in ("level2", "level1"):
         if lv not in cols:
             cols.insert(cols.index("name") if lv == "level2" else min(cols.index("name"), cols.index("level2")), lv)
@@ -537,6 +546,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.name_ends_with_unit
             if inner and text[:1].isdigit():
                 e += s.glued_name_starts_with_digit
+            if glued and any(text.find(c) > 0 for c in lexicon().description_cues):
+                e += s.description_inside_name  # '…次数反映…情况': the explanation ran into the name
         else:
             e = value_cost(col, text, s)
             if inner and col in ("measure_unit", "unit_column") and text not in _unit_words():
