@@ -372,7 +372,16 @@ def test_a_long_pdf_that_keeps_reading_is_not_cut_off(tmp_path):
     first = tmp_path / "a.duckdb"
     assert jixiao("ingest", pdf, "--db", first, "-q").returncode == 0
     (seconds,), = query(first, "SELECT seconds FROM ingest_log")
-    budget = round(seconds / 3, 2)
+    # the budget must cover what happens after the last page (parsing the read rows, which no page
+    # progress refreshes) but not the whole file: a third of the run, or more if parsing needs it
+    import time
+
+    doc = read_bytes(pdf.read_bytes(), pdf.name)
+    t0 = time.perf_counter()
+    parse_document(doc)
+    parse_seconds = time.perf_counter() - t0
+    budget = round(max(seconds / 3, 3 * parse_seconds), 2)
+    assert budget < seconds, (budget, seconds)
     second = tmp_path / "b.duckdb"
     run = jixiao("ingest", pdf, "--db", second, "-q", "--max-seconds", budget)
     assert run.returncode == 0, run.stderr
