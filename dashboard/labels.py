@@ -71,6 +71,13 @@ def bands() -> dict:
 
 # Column headers for the tables the pages show.
 COLUMNS = {
+    "soft_share": "软目标占比",
+    "inflation_index": "虚高指数（资金加权）",
+    "carried_share": "沿用上年占比",
+    "judged_rows": "可判断指标数",
+    "soft_rows": "软目标指标数",
+    "linked_rows": "有上年可比指标数",
+    "money": "资金（万元）",
     "filing_id": "填报编号",
     "place": "地区",
     "province": "省",
@@ -158,14 +165,15 @@ def kind_label(code: str | None) -> str:
 COLUMN_KINDS = {
     **{c: "percent" for c in ("exec_rate", "share", "vague_share", "measurable_share", "exec_rate_computed",
                                "exec_rate_reported", "no_reason_share", "confidence", "parse_confidence",
-                               "value_share", "p25_share", "p50_share", "p75_share")},
+                               "value_share", "p25_share", "p50_share", "p75_share", "soft_share",
+                               "carried_share")},
     **{c: "money" for c in ("budget_adjusted", "budget_executed", "budget_initial", "budget_fiscal", "budget_other",
-                             "budget_carryover")},
-    **{c: "score" for c in ("total_score", "score_recomputed", "inflation", "weight", "score", "exec_score",
+                             "budget_carryover", "money")},
+    **{c: "score" for c in ("total_score", "score_recomputed", "inflation", "inflation_index", "weight", "score", "exec_score",
                              "exec_weight", "total_weight", "value", "p25", "p50", "p75")},
     **{c: "int" for c in ("year", "error_count", "finding_count", "n", "filings", "indicator_count", "vague_count",
                            "deductions", "deductions_no_reason", "no_reason", "indicator_seq", "seq", "cluster_id",
-                           "peers", "rank")},
+                           "peers", "rank", "judged_rows", "soft_rows", "linked_rows")},
 }
 
 

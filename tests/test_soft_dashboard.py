@@ -83,3 +83,22 @@ def test_soft_indices_per_county_and_department(tmp_path):
     # 97 self-scored; re-scored 45 x 800/1000 + 45 + 10 x 70 % = 88: inflation 9, weighted by the 100 万元
     assert r["inflation_index"] == 9 and r["money"] == 100
     assert q.soft_indices(db, Filters(county="别的县"), "county").empty
+
+
+def test_comparison_page_shows_the_soft_target_indices(tmp_path, monkeypatch):
+    db = _db(tmp_path)
+    monkeypatch.setenv("JIXIAO_DB", str(db))
+    want = q.soft_indices(db, Filters(), "county")
+    assert not want.empty
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("views/compare.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "软目标指数" in [h.value for h in at.subheader]
+    shown = next(df.value for df in at.dataframe if "软目标占比" in df.value.columns or "soft_share" in df.value.columns)
+    col = "软目标占比" if "软目标占比" in shown.columns else "soft_share"
+    # the share shown for the county is the one the soft_indices table holds (formatted as % on screen)
+    got = shown[col].iloc[0]
+    expected = want["soft_share"].iloc[0]
+    assert got == expected or str(got) == f"{expected * 100:.1f}%", (got, expected)
+    assert 0 < expected < 1

@@ -95,3 +95,13 @@ if pattern.strip():
                                     label, percent=is_share), key="cmp_dept_chart")
         shown = same.rename(columns={"value": "value_share"}) if is_share else same
         ui.table(shown, key="cmp_dept_table", name=f"同类部门_{label}", openable=False)
+
+st.subheader("软目标指数")
+st.caption("按县区或部门汇总各年度：软目标占比（被跨年度或同类比较规则判为目标偏软的指标占可判断指标的比例）、"
+           "按资金加权的自评虚高分（自评得分减复核得分），以及与上年相比原样沿用的指标占比。")
+grain = "county" if unit == "place" else "department"
+soft = q.soft_indices(db, f, grain)
+if soft.empty:
+    st.info("当前筛选条件下没有可计算的软目标指数（需要同一部门或项目跨年度的填报）。")
+else:
+    ui.table(soft, key="cmp_soft_table", name=f"软目标指数_{FOCUS_UNITS[unit]}", openable=False)
