@@ -293,8 +293,8 @@ def test_government_xls_wrappings_are_read(tmp_path):
 def test_pdf_with_only_an_owner_password_is_read():
     """Restrictions without an open password (common on government PDFs) do not stop reading.
 
-    (Known gap: reportlab's CID fonts under RC4 come out as (cid:…) because pdfminer
-    decrypts their CIDSystemInfo strings wrongly; standard fonts read fine.)
+    (Chinese CID fonts under RC4, which pdfminer decodes as (cid:…), are read through PDFium:
+    tests/test_read_formats.py.)
     """
     import io
 

@@ -284,3 +284,30 @@ def _html_body():
     body = fx.body_texts()
     body[3][7] = "个别合同付款滞后，下年度加强跟踪"
     return body
+
+
+def test_owner_password_pdf_with_chinese_fonts_is_read_through_pdfium():
+    """Government PDFs often carry an owner password only; pdfminer then decodes CID fonts as (cid:…)."""
+    import io
+
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    from etl.parse import parse_document
+    from etl.read import read_bytes
+    from tests.fixtures_formats import _cjk_font
+
+    buf = io.BytesIO()
+    enc = StandardEncryption(userPassword="", ownerPassword="owner-only", canPrint=1, canModify=0, canCopy=0, strength=128)
+    c = canvas.Canvas(buf, encrypt=enc)
+    c.setFont(_cjk_font(), 11)
+    lines = ["某县某局2022年度项目支出绩效目标表", "项目名称  校舍维修", "主管部门  某县教育局",
+             "一级指标  二级指标  三级指标  指标值", "产出指标  数量指标  维修面积  ≥500平方米", "产出指标  质量指标  验收合格率  100%"]
+    for k, line in enumerate(lines):
+        c.drawString(60, 760 - 20 * k, line)
+    c.save()
+    doc = read_bytes(buf.getvalue(), "owner.pdf")
+    assert doc.fmt == "pdf" and any("PDFium" in w for w in doc.warnings)
+    (f,) = parse_document(doc)
+    assert (f.project, f.department) == ("校舍维修", "某县教育局")
+    assert [(i.name, i.target) for i in f.indicators] == [("维修面积", "≥500平方米"), ("验收合格率", "100%")]

@@ -51,7 +51,10 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
 
 
 def _is_grid(doc: Document) -> bool:
-    return doc.fmt != "txt" or doc.layout in GRID_LAYOUTS
+    """Did the reader keep a grid? Text copies say by their layout (a PDF read as text says 'pdf_text:…')."""
+    if doc.fmt == "txt" or doc.layout.startswith("pdf_text:"):
+        return doc.layout.split(":")[-1] in GRID_LAYOUTS
+    return True
 
 
 def parse_document(doc: Document) -> list[Filing]:

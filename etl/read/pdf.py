@@ -131,7 +131,14 @@ def read_pdf(data: bytes, name: str) -> Document:
                 raise ReadError("PDF里没有页面")
             if len(pages) > current().pdf_pages:
                 raise LimitExceeded(f"PDF页数过多：{len(pages):,} 页（上限 {current().pdf_pages:,} 页）")
-            _read_pages(pages, doc)
+            try:
+                _read_pages(pages, doc)
+            except UnsupportedFormat as e:
+                fallback = _pdfium_text(data, name)
+                if fallback is None:
+                    raise
+                fallback.warnings.append(f"{e}；已改用PDFium读出文字层（表格按文本行读取）")
+                return fallback
     except ReadError:
         raise
     except Exception as e:
@@ -140,6 +147,39 @@ def read_pdf(data: bytes, name: str) -> Document:
             raise inner from None
         raise ReadError(f"PDF内容无法解析（文件可能已损坏）：{type(e).__name__}: {e}") from None
     return doc
+
+
+def _pdfium_text(data: bytes, name: str) -> Document | None:
+    """The text layer as PDFium decodes it, read as a text copy; None when it has no readable text either.
+
+    pdfminer cannot decode some fonts (CID fonts of encrypted government PDFs come out as '(cid:…)');
+    PDFium, which pdfplumber ships, usually can. The lines lose the table grid, so the text reader
+    lays them out and the decoder reads them as a web copy.
+    """
+    import pypdfium2 as pdfium
+
+    from etl.read.text import read_text
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception:
+        return None
+    try:
+        pages = []
+        for pno in range(len(pdf)):
+            progress(pno + 1, len(pdf))
+            pages.append(pdf[pno].get_textpage().get_text_range())
+    finally:
+        pdf.close()
+    text = "\n".join(pages).replace("\r\n", "\n")
+    if len(re.findall(r"[\u4e00-\u9fff]", text)) < MIN_PDFIUM_CJK:
+        return None
+    doc = read_text(text.encode("utf-8"), name)
+    doc.fmt, doc.layout = "pdf", f"pdf_text:{doc.layout}"
+    return doc
+
+
+MIN_PDFIUM_CJK = 4  # Chinese characters PDFium must find for its text to stand in for pdfminer's
 
 
 def _open_error(e: Exception) -> str:
