@@ -1,12 +1,11 @@
 """The indicator table (一级 / 二级 / 三级 / 指标值 / 实际完成值 / 分值 / 得分 / 偏差原因).
 
-Two readings of the same table:
-
-- by position (`grid_indicators`), when the reader kept the grid: every
-  row's cells line up with the header, merged level cells are empty and
-  carry the value above;
-- by meaning (`stream_indicators`, in etl/parse/stream.py), when a web copy
-  ran the cells together and positions mean nothing.
+Finds a grid's header row, hands the table's cells to the decoder
+(etl/parse/decode.py) with their column positions as evidence, and turns the
+decoder's labelled pieces into Indicator rows (`rows_from_steps`, shared with
+the web-copy path in etl/parse/stream.py): level cells carried down, a glued
+row read again with its arithmetic, placeholder rows dropped, a confidence
+per row.
 """
 from __future__ import annotations
 
@@ -78,17 +77,6 @@ def _merge_second_header_row(rows: list[Row], header: Header) -> None:
             if role in ("nature", "measure_unit", "target", "actual", "adjusted_target"):
                 header.roles[pos] = role
         header.rows_used = 2
-
-
-def _row_values(row: Row, roles: dict[int, str]) -> dict[str, tuple[str, Loc]]:
-    out = {}
-    for pos, role in roles.items():
-        if pos < len(row.cells):
-            cell = row.cells[pos]
-            text = cell_text(cell.text)
-            if text is not None:
-                out[role] = (text, cell.loc)
-    return out
 
 
 def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:

@@ -1,21 +1,21 @@
-"""Indicator rows from a stream of cells whose positions mean nothing (web copies).
+"""The indicator table of a web copy, whose cells lost their positions.
 
-After the header, cells come as: [level1] [level2] name value value … The
-header says which values a row has and in which order; each cell is taken by
-what it looks like (a level name, a number, an operator, a value), so a cell
-that vanished in the copy (an empty reason, an empty level cell) does not
-shift the rest of the row.
+Finds the header in the stream of cells (a two-row header printed flat is put
+back in order), joins cells a copy broke apart (wrapped labels, brackets split
+at their spaces), puts pieces cut out of one glued string back together, and
+hands the pieces to the decoder (etl/parse/decode.py), which labels them
+against the header's row grammar.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from etl.lexicon import lexicon, operator_cell_pattern
-from etl.normalise.measure import parse_measure, parse_number
-from etl.parse.cells import cell_text, indicator_name, is_empty_value
-from etl.parse.decode import Piece, decode, is_glued_piece, redecode_glued_row, row_confidence
-from etl.parse.indicators import TableResult, _is_placeholder_row, make_indicator, rows_from_steps
+from etl.lexicon import lexicon
+from etl.normalise.measure import parse_number
+from etl.parse.cells import cell_text
+from etl.parse.decode import Piece, decode, is_glued_piece
+from etl.parse.indicators import TableResult, rows_from_steps
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
     TOTAL_ROW_RE,
@@ -23,15 +23,10 @@ from etl.parse.vocab import (
     fold_key,
     is_level1,
     is_level2,
-    level1_of,
-    strip_score,
     title_kind,
 )
 from etl.records import Indicator, Loc, Row
 
-_OP_CELL = operator_cell_pattern()
-_UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
-_BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
 _VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score",
@@ -229,25 +224,3 @@ def _maybe_glued(t: str) -> bool:
 
 GLUED_CANDIDATE_LEN = 12
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
-
-
-def _name_after_level(prev: str, t: str) -> bool:
-    """A bare level word ('满意度', '质量') right after a level-2 cell of its own family is a name."""
-    if not prev or not is_level2(prev) or fold_key(t).endswith("指标") or is_level1(t) and not is_level2(t):
-        return False
-    return level1_of(strip_score(prev)) == level1_of(strip_score(t))
-
-
-def _takes_reason(vals: dict, toks: list[Tok], i: int) -> bool:
-    """Is toks[i] a deviation reason, or already the next row's indicator name?"""
-    t = toks[i].text
-    if is_empty_value(t) or t in lexicon().reason_placeholders:
-        return True  # '无' or '/' in the reason cell: a placeholder is never an indicator's name
-    if parse_measure(t) is not None or parse_number(t) is not None:
-        return False
-    nxt = toks[i + 1].text if i + 1 < len(toks) else None
-    if nxt is None or _is_level(nxt) or _stop(nxt):
-        return True
-    # A name is followed by its value; a reason is followed by a name, then a value.
-    after = toks[i + 2].text if i + 2 < len(toks) else None
-    return after is not None and parse_measure(nxt) is None and parse_measure(after) is not None and len(t) > 8
