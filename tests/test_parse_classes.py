@@ -440,3 +440,14 @@ def test_a_glued_target_table_without_a_third_level_header_and_explanations_run_
         ("产出指标", "数量指标", "大楼安检巡察次数", "200次"),
         ("产出指标", "质量指标", "维修验收合格率", ">92%"),
     ]
+
+
+def test_a_name_wrapped_onto_the_next_line_of_a_web_copy_is_joined():
+    (f,) = parse(stream(SELF_EVAL_HEADER, [
+        "产出指标", "数量指标", "农村公路日常养护", "覆盖里程", "≥120公里", "125公里", "10", "10",
+        "质量指标", "路面完好率", "≥90%", "92%", "10", "10",
+    ]))
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("农村公路日常养护覆盖里程", "≥120公里", "125公里", 10, 10),
+        ("路面完好率", "≥90%", "92%", 10, 10),
+    ]

@@ -57,6 +57,7 @@ class DecodeSettings:
     unit_as_name: float = 3.0
     level_label_as_name: float = 6.0
     placeholder_name: float = 1.0
+    name_wrapped: float = 1.5  # a name continued in the next cell (a wrapped line), on top of that cell's name cost
     blank_row: float = 0.3
     level_without_rows: float = 2.5  # a level cell followed straight by another level cell (an empty block)
     ambiguous_level_as_level1: float = 0.5
@@ -401,7 +402,7 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
 
 # --- Viterbi over the lattice ---------------------------------------------------------------
 
-STRUCTURAL = ("level1", "level2", "name")
+STRUCTURAL = ("level1", "level2", "name", "name_more")
 
 
 def grammar_columns(roles: list[str]) -> list[str]:
@@ -418,6 +419,8 @@ def grammar_columns(roles: list[str]) -> list[str]:
     for lv in ("level2", "level1"):
         if lv not in cols:
             cols.insert(cols.index("name") if lv == "level2" else min(cols.index("name"), cols.index("level2")), lv)
+    # the rest of a name that wrapped onto the next line or cell ('培训合格' / '率'), joined to the name
+    cols.insert(cols.index("name") + 1, "name_more")
     return cols
 
 
@@ -431,8 +434,10 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     """
     cols = grammar_columns(roles)
     nc = len(cols)
+    name_more = cols.index("name_more")
     blank = nc  # an unfilled template row ('生态效益指标 | 无') or a stray placeholder
-    skip = [0.0 if c in ("level1", "level2") else (s.name_missing if c == "name" else _skip_cost(c, s)) for c in cols]
+    skip = [0.0 if c in ("level1", "level2", "name_more") else (s.name_missing if c == "name" else _skip_cost(c, s))
+            for c in cols]
     prefix = [0.0]
     for c in skip:
         prefix.append(prefix[-1] + c)
@@ -487,6 +492,8 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     emit[k] += penalty
             piece = piece_at.get(u) if not inner else None
             grid_piece = piece is not None and piece.col is not None
+            if grid_piece and name_more in emit:
+                emit.pop(name_more)  # in a grid a wrapped name stays in its cell: the reader joined it
             if grid_piece and columns:
                 for k in emit:
                     want = columns.get(cols[k]) if k < nc else None
@@ -540,6 +547,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
         elif col == "level2":
             # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
             e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else INF)
+        elif col == "name_more":
+            e = name_cost(text, s) + s.name_wrapped if not inner else INF
         elif col == "name":
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from etl.lexicon import lexicon, operator_cell_pattern
-from etl.parse.decode import STRUCTURAL, Piece, decode, redecode_glued_row, row_confidence
+from etl.parse.decode import STRUCTURAL, Piece, Step, decode, redecode_glued_row, row_confidence
 from etl.normalise.measure import fold, parse_number, parse_number_ocr
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.vocab import (
@@ -245,6 +245,10 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
                     level1 = level1_of(level2) if not seen_level1 else level1
             elif st.label == "name":
                 name_step = st
+            elif st.label == "name_more" and name_step is not None:
+                # a wrapped name: joined without a space, as the contract joins a cell's broken lines
+                name_step = Step(text=name_step.text + st.text, loc=name_step.loc.merge(st.loc), label="name",
+                                 cost=name_step.cost + st.cost)
             else:
                 row_steps.append(st)
                 vals[st.label] = (st.text, st.loc)
