@@ -451,3 +451,19 @@ def test_a_name_wrapped_onto_the_next_line_of_a_web_copy_is_joined():
         ("农村公路日常养护覆盖里程", "≥120公里", "125公里", 10, 10),
         ("路面完好率", "≥90%", "92%", 10, 10),
     ]
+
+
+def test_an_indicator_whose_values_were_left_blank_is_still_a_row_but_not_at_the_cut():
+    text = "\n".join([
+        "某区某局2023年项目支出绩效目标表", "项目名称 | 某某造林", "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "产出指标 | 数量指标 | 新造林面积(亩) | 30000 |",
+        "效益指标 | 生态效益指标 (选填) | 提高森林覆盖率,促进生物多样性保护。 | |",
+        "| 社会效益指标 | 受益人数(人) | 132 |",
+        "| 可持续影响指标 | 改善项目区生态环境 | |",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target) for i in f.indicators] == [
+        ("数量指标", "新造林面积(亩)", "30000"),
+        ("生态效益指标 (选填)", "提高森林覆盖率,促进生物多样性保护。", None),
+        ("社会效益指标", "受益人数(人)", "132"),
+    ]  # the last name with nothing after it may be an excerpt cut mid-row: not read as an indicator

@@ -92,6 +92,14 @@ def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
     return op + target
 
 
+MIN_BLANK_ROW_NAME = 4  # characters a name must have for its row to count with every value blank
+
+
+def _names_an_indicator(name: str | None) -> bool:
+    return bool(name) and len(name) >= MIN_BLANK_ROW_NAME and bool(re.search(r"[\u4e00-\u9fff]{2}", name)) \
+        and column_role(name) is None and not title_kind(name) and not END_OF_TABLE_RE.match(fold_key(name))
+
+
 def _unless_ellipsis(text: str | None) -> str | None:
     """'……' left in a reason cell is the template's filler, not a reason ('无' is an answer and stays)."""
     return None if text is not None and re.fullmatch(r"[.…。·\s]+", text) else text
@@ -264,7 +272,10 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
         if _is_placeholder_row(name, vals):
             continue
         if not any(r in vals for r in ("target", "actual", "score")):
-            continue  # a name with nothing after it: the excerpt stops here, or a label row
+            # a name whose values were left blank is still an indicator of the table ('提高森林覆盖率，…' under
+            # 生态效益指标 with no 指标值); at the table's end it may be an excerpt cut mid-row, or a label
+            if row is rows[-1] or not _names_an_indicator(name):
+                continue
         loc = locs[0]
         for other in locs[1:]:
             loc = loc.merge(other)
