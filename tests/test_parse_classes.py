@@ -467,3 +467,15 @@ def test_an_indicator_whose_values_were_left_blank_is_still_a_row_but_not_at_the
         ("生态效益指标 (选填)", "提高森林覆盖率,促进生物多样性保护。", None),
         ("社会效益指标", "受益人数(人)", "132"),
     ]  # the last name with nothing after it may be an excerpt cut mid-row: not read as an indicator
+
+
+def test_keys_printed_as_a_header_row_with_values_below():
+    text = "\n".join([
+        "某县2023年项目支出绩效目标表",
+        "主管部门\t项目名称\t预算数\t年度目标",
+        "某县农业农村局\t耕地保护补贴\t120\t完成补贴发放",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t补贴面积\t≥5000亩",
+    ])
+    (f,) = parse(text)
+    assert (f.department, f.project) == ("某县农业农村局", "耕地保护补贴")

@@ -119,9 +119,30 @@ def _is_label(text: str) -> bool:
     return m is not None
 
 
+def _columnar(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
+    """Keys printed as a header row with their values in the row below ('单位名称 | 项目名称 | 预算数' over
+    '某镇 | 某项目 | 3,309,840.00'), as multi-project target tables do."""
+    out: dict[str, tuple[str, Loc]] = {}
+    for r, below in zip(rows, rows[1:]):
+        # a grid's rows, or a text copy's lines cut into as many cells as the header line
+        if below.table != r.table or (r.table is None and len(below.cells) != len(r.cells)):
+            continue
+        keys = {pos: meta_key(c.text) for pos, c in enumerate(r.cells) if meta_key(c.text)}
+        filled = [c.text for c in r.cells if c.text.strip()]
+        # a header row of keys holds nothing but labels; 'key | value | key | value' is read in reading order
+        if len(keys) < 2 or not all(meta_key(t) or _is_label(t) or column_role(t) for t in filled):
+            continue
+        for pos, fld in keys.items():
+            if pos < len(below.cells) and fld not in out:
+                v = _clean_value(fld, below.cells[pos].text)
+                if v:
+                    out[fld] = (v, below.cells[pos].loc)
+    return out
+
+
 def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     """First value found for every key field."""
-    out: dict[str, tuple[str, Loc]] = {}
+    out: dict[str, tuple[str, Loc]] = _columnar(rows)
     toks = tokens(rows)
     skip_to = -1
     for k, tok in enumerate(toks):
@@ -163,7 +184,8 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
                 continue
         if fld == "department_weak" and value and not looks_like_org(value):
             continue
-        if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))):
+        if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
+                and not _is_label(tok.text + value):
             out[fld] = (value, tok.loc)  # a 二级项目名称 names the project better than its 一级 parent
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])
