@@ -479,3 +479,16 @@ def test_keys_printed_as_a_header_row_with_values_below():
     ])
     (f,) = parse(text)
     assert (f.department, f.project) == ("某县农业农村局", "耕地保护补贴")
+
+
+def test_a_money_row_whose_amounts_ran_together():
+    from etl.parse.budget import _assign_glued
+
+    roles = ["initial", "adjusted", "executed", "weight", "rate", "score"]
+    assert _assign_glued(roles, "1237.211323.601323.6010100%10", 1.0) == {
+        "initial": 1237.21, "adjusted": 1323.6, "executed": 1323.6, "weight": 10, "rate": 1.0, "score": 10}
+    # a blank 年初预算数 and a score with decimals: 执行率 = B/A and 得分 = 分值 × 执行率 place the rest
+    assert _assign_glued(roles, "560.00500.001089.29%8.93", 1.0) == {
+        "adjusted": 560, "executed": 500, "weight": 10, "rate": 0.8929, "score": 8.93}
+    # the same run after the 年度资金总额 label, through the whole money-block reader
+    assert money(["560.00500.001089.29%8.93"]) == (None, 560, 500, 0.8929, 10, 8.93)

@@ -119,6 +119,42 @@ def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bo
     return _read(best[1], scale) if best else {}
 
 
+_GLUED_RUN = re.compile(r"(\d+(\.\d+)?%?){2,}")  # several numbers printed with no separator
+MAX_GLUED_AMOUNTS = 7  # a glued money run is split into at most this many amounts
+
+
+def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySettings = MONEY) -> dict[str, float]:
+    """A money row whose amounts ran together, split where the table's arithmetic reads best.
+
+    Candidate cuts fall after a number's decimals and around a '%'; a piece may not start with a
+    leading zero. Every split is placed under the columns as `_assign` does, and the cheapest wins.
+    """
+    from itertools import combinations
+
+    # amounts end after two decimals; after the first two amounts (the row's budget and spending come
+    # first) a number may also start at any digit: 分值, 执行率 and 得分 are short and may be whole
+    ends = [m.end() for m in re.finditer(r"\.\d{2}", run)]
+    tail = ends[1] if len(ends) > 1 else 0
+    cuts = set(ends) | {m.end() for m in re.finditer(r"%", run)} | set(range(tail + 1, len(run)))
+    cuts = sorted(c for c in cuts if 0 < c < len(run))
+    best = None
+    for k in range(1, min(len(roles_in_order), MAX_GLUED_AMOUNTS)):
+        if k > len(cuts):
+            break
+        for chosen in combinations(cuts, k):
+            bounds = (0, *chosen, len(run))
+            parts = [run[a:b] for a, b in zip(bounds, bounds[1:])]
+            if any(not re.fullmatch(r"(0|[1-9]\d*)(\.\d{1,2})?%?", p) for p in parts):
+                continue
+            for pos in combinations(range(len(roles_in_order)), len(parts)):
+                got = {roles_in_order[p]: v for p, v in zip(pos, parts)}
+                cost = sum(s.skip_initial if r == "initial" else s.skip_other for r in roles_in_order if r not in got)
+                cost += _money_cost(_read(got, scale), got, s)
+                if best is None or cost < best[0]:
+                    best = (cost, got)
+    return _read(best[1], scale) if best else {}
+
+
 def _read(got: dict[str, str], scale: float) -> dict[str, float]:
     out = {}
     for role, val in got.items():
@@ -169,6 +205,23 @@ def _is_amount(text: str) -> bool:
 BROKEN_HEAD_PREFIXES = ("年初", "全年", "年度", "实际", "调整后", "全年(调整)", "全年（调整）")
 
 
+_LABEL_THEN_AMOUNTS = re.compile(r"^(?P<label>[^\d]{2,20}?)(?P<run>\d[\d.,%]*)$")
+
+
+def _split_label_amounts(cells: list) -> list:
+    """'年度资金总额1237.211323.60…': a money label glued to its amounts is two cells."""
+    out = []
+    for c in cells:
+        m = _LABEL_THEN_AMOUNTS.match(fold_key(c.text))
+        label = _ENUM.sub("", m.group("label")).rstrip(":：") if m else ""
+        if m and (_TOTAL_LABEL.match(label) or _FISCAL_LABEL.match(label) or _CARRY_LABEL.match(label)
+                  or _OTHER_LABEL.match(label)):
+            out += [Cell(m.group("label"), c.loc), Cell(m.group("run"), c.loc)]
+        else:
+            out.append(c)
+    return out
+
+
 def _join_broken_heads(cells: list) -> list:
     out = []
     i = 0
@@ -193,7 +246,7 @@ def self_eval_budget(rows: list[Row]) -> Budget:
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = 10000.0 if b.in_yuan else 1.0
-    cells = _join_broken_heads([c for r in rows for c in r.cells if c.text.strip()])
+    cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells if c.text.strip()]))
     texts = [fold_key(c.text) for c in cells]
     n = len(cells)
     i = 0
@@ -225,8 +278,12 @@ def self_eval_budget(rows: list[Row]) -> Budget:
             while m < n and _is_amount(texts[m]) and len(values) < len(roles):
                 values.append(cells[m].text)
                 m += 1
+            glued_run = None
+            if not values and m < n and _GLUED_RUN.fullmatch(texts[m]):
+                glued_run = texts[m]  # '1237.211323.601323.6010100%10': the row's amounts ran together
+                m += 1
             if _TOTAL_LABEL.match(label) and total is None:
-                total = _assign(roles, values, scale)
+                total = _assign_glued(roles, glued_run, scale) if glued_run else _assign(roles, values, scale)
             elif _FISCAL_LABEL.match(label) and fiscal is None:
                 fiscal = _assign(roles, values, scale, left=True)
             elif _CARRY_LABEL.match(label) and values:
