@@ -492,3 +492,8 @@ def test_a_money_row_whose_amounts_ran_together():
         "adjusted": 560, "executed": 500, "weight": 10, "rate": 0.8929, "score": 8.93}
     # the same run after the 年度资金总额 label, through the whole money-block reader
     assert money(["560.00500.001089.29%8.93"]) == (None, 560, 500, 0.8929, 10, 8.93)
+
+
+def test_a_report_states_its_score_out_of_a_total():
+    (f,) = parse("某县某局2022年度部门整体支出绩效自评报告\n四、综合评价结论\n按照评价指标体系（满分100分），综合评分为94.04分，等级为优。")
+    assert (f.total_weight, f.total_score) == (100, 94.04)

@@ -186,6 +186,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.budget_executed = stated.get("executed")
         f.exec_rate_reported = stated.get("rate")
         f.total_score = stated.get("score")
+        f.total_weight = stated.get("weight") if f.total_score is not None else None
         f.sections = report_sections(seg.rows)
     else:
         if kind.endswith("self_eval"):

@@ -19,7 +19,8 @@ _STATED = [
     ("adjusted", re.compile(r"(全年预算(数)?|调整后预算(数)?|财政预算经费|预算(总额|总数)|全年可用资金)(为|是|共|合计)?" + _AMOUNT)),
     ("executed", re.compile(r"(全年(总)?支出|年终[^，。]{0,20}?支出|实际支出|执行数|全年执行|总支出|累计支出)(为|是|共|合计)?" + _AMOUNT)),
     ("rate", re.compile(r"(预算(完成|执行)率|执行率|完成预算的|资金执行率)(为|是|达到?)?\s*(\d+(?:\.\d+)?)\s*%")),
-    ("score", re.compile(r"(自评(得分|分数|结果)?(为|是)?|得)\s*(\d+(?:\.\d+)?)\s*分")),
+    ("score", re.compile(r"(自评(得分|分数|结果)?(为|是)?|(综合|最终|评价|绩效)(评分|得分)(为|是)?|得)\s*(\d+(?:\.\d+)?)\s*分")),
+    ("weight", re.compile(r"(满分|总分值|总分)(为|是)?\s*(\d+(?:\.\d+)?)\s*分")),
 ]
 
 
@@ -69,7 +70,7 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
             value = float(m.groups()[-1].replace(",", ""))
             if key == "rate":
                 value = value / 100.0
-            if key == "score" and not 0 < value <= 100:
+            if key in ("score", "weight") and not 0 < value <= 100:
                 continue
             if key == "score":
                 # the overall score is the one with the largest value stated as 得N分 (parts score less)
