@@ -1,0 +1,64 @@
+"""Pre-aggregated tables for the dashboard's headline figures.
+
+One row per county × year × doc kind × department (the grain the dashboard's
+filters select), so an overview at national scale sums thousands of rows instead
+of joining millions. The same SQL builds them in the DuckDB file after each
+local ingest and over the lake's views after each Ray run.
+"""
+from __future__ import annotations
+
+KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
+# Execution rate as the dashboard defines it (dashboard/queries.py EXEC_RATE): B / A, else the printed rate.
+EXEC_RATE = "coalesce(m.exec_rate_computed, f.budget_executed / nullif(f.budget_adjusted, 0), f.exec_rate_reported)"
+
+MART_SQL = {
+    "mart_filings": f"""
+        SELECT {KEYS},
+               count(*) AS filings,
+               count(*) FILTER (WHERE f.is_sample) AS sample_filings,
+               coalesce(sum(m.indicator_count), 0) AS indicators,
+               coalesce(sum(m.vague_count), 0) AS vague_count,
+               sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0) AS vague_share,
+               coalesce(sum(m.deductions), 0) AS deductions,
+               coalesce(sum(m.deductions_no_reason), 0) AS deductions_no_reason,
+               coalesce(sum(m.finding_count), 0) AS findings,
+               count(*) FILTER (WHERE m.error_count > 0) AS filings_with_errors,
+               count(f.total_score) AS score_n,
+               quantile_cont(f.total_score, 0.25) AS score_p25,
+               quantile_cont(f.total_score, 0.5) AS score_p50,
+               quantile_cont(f.total_score, 0.75) AS score_p75,
+               count({EXEC_RATE}) AS exec_n,
+               quantile_cont({EXEC_RATE}, 0.25) AS exec_p25,
+               quantile_cont({EXEC_RATE}, 0.5) AS exec_p50,
+               quantile_cont({EXEC_RATE}, 0.75) AS exec_p75,
+               count(m.inflation) AS inflation_n,
+               sum(m.inflation) AS inflation_sum
+        FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
+        GROUP BY ALL
+    """,
+    "mart_findings": f"""
+        SELECT {KEYS}, x.family, x.severity, count(*) AS n, count(DISTINCT x.filing_id) AS filings
+        FROM findings x JOIN filings f ON f.filing_id = x.filing_id
+        GROUP BY ALL
+    """,
+}
+MARTS = tuple(MART_SQL)
+
+
+def build_marts(con) -> None:
+    """(Re)build every mart as a table of the DuckDB connection, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, sql in MART_SQL.items():
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")  # our own names and SQL
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def build_marts_file(db_path) -> None:
+    from etl.load import store
+
+    with store.writer(db_path) as con:
+        build_marts(con)
