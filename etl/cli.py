@@ -27,9 +27,19 @@ def ingest(
     db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to load into (created if missing)"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     sample: Optional[bool] = typer.Option(None, "--sample/--no-sample", help="mark the files as synthetic sample data (default: by the sample_ file-name prefix)"),
+    engine: str = typer.Option("local", "--engine", help="local (one machine, into --db) or ray (Ray Data, into --lake; needs the cluster extra)"),
+    lake: Optional[Path] = typer.Option(None, "--lake", help="Parquet lake folder written by --engine ray"),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to use (ray://host:10001); default: a local Ray on this machine"),
 ) -> None:
     """Load every filing found under PATHS into the database."""
     from etl.pipeline import discover, ingest_paths
+
+    if engine not in ("local", "ray"):
+        console.print(f"[red]未知的引擎[/red]: {engine}（可选 local 或 ray）")
+        raise typer.Exit(code=2)
+    if engine == "ray" and lake is None:
+        console.print("[red]--engine ray 需要 --lake 指定数据湖目录[/red]")
+        raise typer.Exit(code=2)
 
     missing = [p for p in paths if not p.exists()]
     for p in missing:
@@ -46,11 +56,16 @@ def ingest(
             if result.status == "failed":
                 bar.console.print(f"[red]失败[/red] {result.error}")
 
-        summary = ingest_paths([p for p in paths if p.exists()], db, progress=on_file, is_sample=sample)
+        if engine == "ray":
+            from etl.lake.cli import ingest_ray
+
+            summary, target = ingest_ray([p for p in paths if p.exists()], lake, db, address, on_file, sample, console)
+        else:
+            summary, target = ingest_paths([p for p in paths if p.exists()], db, progress=on_file, is_sample=sample), db
     failed = summary.failed + len(missing)
     typer.echo(
         f"loaded {summary.loaded}, duplicate {summary.duplicate}, failed {failed} "
-        f"({summary.filings} filings) -> {db}"
+        f"({summary.filings} filings) -> {target}"
     )
     raise typer.Exit(code=1 if failed else 0)
 
@@ -61,10 +76,25 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
+    from etl.lake.attach import lake_of
     from etl.recheck import recheck
 
+    if lake_of(db) is not None:
+        console.print(f"[red]{db} 挂接的是数据湖 {lake_of(db)}，请用 ingest --engine ray 重新导入以更新检查结果[/red]")
+        raise typer.Exit(code=1)
     n_filings, n_findings = recheck(db)
     typer.echo(f"checked {n_filings} filings, {n_findings} findings -> {db}")
+
+
+@app.command()
+def attach(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to hold the views (created if missing)"),
+    lake: Path = typer.Option(..., "--lake", help="Parquet lake folder (written by ingest --engine ray)"),
+) -> None:
+    """Make a DuckDB file read a Parquet lake: one view per table, so the dashboard and SQL work on it."""
+    from etl.lake.cli import attach_lake
+
+    raise typer.Exit(code=attach_lake(db, lake, console))
 
 
 @app.command()

@@ -249,4 +249,11 @@ def ingest_paths(
             refresh_copies(db_path)
         except Exception as exc:  # the filings are in; only the cross-filing comparison is missing
             summary.warnings.append(f"重复指标比对失败：{type(exc).__name__}: {exc}")
+    if summary.loaded:
+        from etl.marts import build_marts_file
+
+        try:
+            build_marts_file(db_path)
+        except Exception as exc:  # the filings are in; the dashboard falls back to the base tables
+            summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
     return summary

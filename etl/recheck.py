@@ -11,6 +11,7 @@ from etl import check
 from etl.load import store
 from etl.load.readback import read_filings
 from etl.load.schema import fill_reason_texts
+from etl.marts import build_marts
 from etl.records import Filing, Indicator
 
 
@@ -44,6 +45,7 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
         except Exception:
             con.execute("ROLLBACK")
             raise
+        build_marts(con)
     return len(filings), len(findings) + len(copies)
 
 

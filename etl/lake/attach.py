@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.lake.layout import HIVE_TYPES, PER_FILING, PER_FILE, parquet_glob
+from etl.lake.layout import HIVE_TYPES, PER_FILE, PER_FILING, parquet_glob, sql_text
 from etl.load.schema import create_schema
 
 LAKE_KEY = "lake"
@@ -20,11 +20,6 @@ VIEW_TABLES = PER_FILING + PER_FILE + ("copy_clusters",)
 
 class NotALakeDatabase(Exception):
     """The DuckDB file holds loaded tables of its own; attaching would hide them."""
-
-
-def _sql_text(value: str) -> str:
-    # a path we were given on the command line, not filing text; quoted as a SQL literal
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _schema() -> dict[str, list[tuple[str, str]]]:
@@ -38,9 +33,9 @@ def _schema() -> dict[str, list[tuple[str, str]]]:
 
 def _read(glob: str, partitioned: bool) -> str:
     if partitioned:
-        types = ", ".join(f"{_sql_text(k)}: {v}" for k, v in HIVE_TYPES.items())
-        return f"read_parquet({_sql_text(glob)}, hive_partitioning = true, hive_types = {{{types}}}, union_by_name = true)"
-    return f"read_parquet({_sql_text(glob)}, union_by_name = true)"
+        types = ", ".join(f"{sql_text(k)}: {v}" for k, v in HIVE_TYPES.items())
+        return f"read_parquet({sql_text(glob)}, hive_partitioning = true, hive_types = {{{types}}}, union_by_name = true)"
+    return f"read_parquet({sql_text(glob)}, union_by_name = true)"
 
 
 def _select(lake: Path, table: str, cols: list[tuple[str, str]]) -> str:
@@ -65,7 +60,7 @@ def create_views(con, lake: Path | str, marts: tuple[str, ...] | None = None) ->
     for mart in (MARTS if marts is None else marts):
         glob = parquet_glob(lake, mart)
         if glob is not None:
-            con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM read_parquet({_sql_text(glob)})")
+            con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM read_parquet({sql_text(glob)})")
         else:
             con.execute(f"DROP VIEW IF EXISTS {mart}")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.lake.layout import PARTITION_BY, PER_FILING, STAGING
+from etl.lake.layout import PARTITION_BY, PER_FILING, STAGING, sql_text
 from etl.load import store
 from etl.load.schema import create_schema
 
@@ -60,12 +60,12 @@ def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files
                 select = (f"SELECT {picked}, p.province, p.year FROM {table} t "
                           f"JOIN filings p ON p.filing_id = t.filing_id")
             con.execute(
-                f"COPY ({select}) TO '{out / table}' (FORMAT parquet, PARTITION_BY ({', '.join(PARTITION_BY)}), "
+                f"COPY ({select}) TO {sql_text(out / table)} (FORMAT parquet, PARTITION_BY ({', '.join(PARTITION_BY)}), "
                 f"FILENAME_PATTERN '{batch}_{{i}}', OVERWRITE_OR_IGNORE)"
             )
         else:
             (out / table).mkdir(parents=True, exist_ok=True)
-            con.execute(f"COPY {table} TO '{out / table / (batch + '_0.parquet')}' (FORMAT parquet)")
+            con.execute(f"COPY {table} TO {sql_text(out / table / (batch + '_0.parquet'))} (FORMAT parquet)")
 
 
 def write_batch(lake: Path, batch: str, files: list[tuple[dict, store.LoadedFile | None]]) -> list[dict]:

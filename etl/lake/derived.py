@@ -12,24 +12,23 @@ from pathlib import Path
 import duckdb
 
 from etl.lake.attach import create_views
+from etl.lake.layout import sql_text
 from etl.load.schema import create_schema
 
 
-def _replace(con, select: str, target: Path) -> None:
+def replace_parquet(con, select: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    con.execute(f"COPY ({select}) TO '{tmp}' (FORMAT parquet)")
+    con.execute(f"COPY ({select}) TO {sql_text(tmp)} (FORMAT parquet)")
     os.replace(tmp, target)
 
 
-def refresh_derived(lake: Path | str, settings_path: str | None = None) -> None:
+def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
     from etl import check
-    from etl.marts import MART_SQL
-    from etl.recheck import _copy_inputs, _write_clusters
     from etl.load.store import write_derived
+    from etl.recheck import _copy_inputs, _write_clusters
 
-    lake = Path(lake).resolve()
-    out = lake / "derived"
+    out = Path(lake) / "derived"
     con = duckdb.connect()
     try:
         con.execute("CREATE SCHEMA work")
@@ -43,10 +42,25 @@ def refresh_derived(lake: Path | str, settings_path: str | None = None) -> None:
         write_derived(con, copies, [], [])
         _write_clusters(con, clusters)
         con.execute("USE memory.main")
-        _replace(con, "SELECT * FROM work.copy_clusters", out / "copy_clusters.parquet")
-        _replace(con, "SELECT * FROM work.findings", out / "copy_findings.parquet")
-        create_views(con, lake, marts=())  # the findings view now includes the copy findings
-        for name, sql in MART_SQL.items():
-            _replace(con, sql, out / f"{name}.parquet")
+        replace_parquet(con, "SELECT * FROM work.copy_clusters", out / "copy_clusters.parquet")
+        replace_parquet(con, "SELECT * FROM work.findings", out / "copy_findings.parquet")
     finally:
         con.close()
+
+
+def refresh_marts(lake: Path) -> None:
+    from etl.marts import MART_SQL
+
+    con = duckdb.connect()
+    try:
+        create_views(con, lake, marts=())
+        for name, sql in MART_SQL.items():
+            replace_parquet(con, sql, Path(lake) / "derived" / f"{name}.parquet")
+    finally:
+        con.close()
+
+
+def refresh_derived(lake: Path | str, settings_path: str | None = None) -> None:
+    lake = Path(lake).resolve()
+    refresh_copies(lake, settings_path)
+    refresh_marts(lake)

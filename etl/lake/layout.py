@@ -75,6 +75,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def sql_text(value: str | Path) -> str:
+    """A path as a SQL string literal (DuckDB takes no parameters for file names in COPY/ATTACH)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def parquet_glob(lake: Path, table: str) -> str | None:
     """The glob that reads a table, or None while the lake holds none of its files."""
     lake = Path(lake).resolve()
