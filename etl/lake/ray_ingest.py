@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import resource
 import time
 import uuid
 from pathlib import Path
@@ -48,7 +49,9 @@ def _analyse_batch(batch: dict, lake: str, is_sample: bool | None) -> dict:
     files = [analyse_one(bytes(data), Path(str(path)).name, is_sample) for data, path in zip(batch["bytes"], batch["path"])]
     bid = new_batch_id()
     results = write_batch(Path(lake), bid, files)
-    return {"batch": np.array([bid]), "results": np.array([json.dumps(results, ensure_ascii=False)])}
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this worker's peak so far
+    return {"batch": np.array([bid]), "results": np.array([json.dumps(results, ensure_ascii=False)]),
+            "peak_mib": np.array([peak_mib])}
 
 
 def _start_ray(address: str | None, num_cpus: int | None):
@@ -74,8 +77,12 @@ def ingest_lake(
     progress: Callable[[int, int, object], None] | None = None,
     batch_files: int = BATCH_FILES,
     num_cpus: int | None = None,
+    stats: dict | None = None,
 ):
-    """Ingest every file under `paths` into the lake. Never raises for a bad file."""
+    """Ingest every file under `paths` into the lake. Never raises for a bad file.
+
+    `stats`, when given, receives the batches committed and the largest worker's peak memory (MiB).
+    """
     from etl.pipeline import MAX_FILE_BYTES, FileResult, IngestSummary, discover
 
     lake = Path(lake).resolve()
@@ -138,6 +145,9 @@ def ingest_lake(
                 write_log(lake, bid, run_id, results)
                 layout.publish(lake, bid, {"run_id": run_id, "files": [[r["source_file"], r["sha256"], r["status"]] for r in results]})
                 record(results, by_name)
+                if stats is not None:
+                    stats["batches"] = stats.get("batches", 0) + 1
+                    stats["worker_peak_mib"] = max(stats.get("worker_peak_mib", 0.0), float(row["peak_mib"]))
         finally:
             if started_here:
                 ray.shutdown()
