@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import resource
 import time
 import uuid
@@ -22,7 +23,7 @@ import numpy as np
 from etl.lake import layout
 from etl.lake.batch import analyse_one, new_batch_id, write_batch, write_log
 
-BATCH_FILES = 16  # files per task: large enough to amortise a task, small enough to lose little on a stop
+BATCH_FILES = 64  # files per task at most: large enough to amortise a task's writes, small enough to lose little on a stop
 
 
 def known_shas(lake: Path) -> set[str]:
@@ -136,8 +137,10 @@ def ingest_lake(
         try:
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = False
+            cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
+            per_task = max(1, min(batch_files, math.ceil(len(todo) / (4 * cpus))))  # every CPU gets work
             ds = ray.data.read_binary_files(todo, include_paths=True)
-            ds = ds.map_batches(_analyse_batch, batch_size=batch_files, batch_format="numpy",
+            ds = ds.map_batches(_analyse_batch, batch_size=per_task, batch_format="numpy",
                                 fn_kwargs={"lake": str(lake), "is_sample": is_sample})
             by_name = {Path(t).name: t for t in todo}
             for row in ds.iter_rows():
