@@ -40,6 +40,12 @@ def ingest(
     if engine == "ray" and lake is None:
         console.print("[red]--engine ray 需要 --lake 指定数据湖目录[/red]")
         raise typer.Exit(code=2)
+    if engine == "local":
+        from etl.lake.attach import lake_of
+
+        if lake_of(db) is not None:
+            console.print(f"[red]{db} 挂接的是数据湖 {lake_of(db)}：请用 --engine ray --lake 导入[/red]")
+            raise typer.Exit(code=2)
 
     missing = [p for p in paths if not p.exists()]
     for p in missing:

@@ -114,7 +114,7 @@ def test_stopped_run_rerun_gives_the_same_rows_once(local_ray, corpus, local_db,
             raise Stop
 
     with pytest.raises(Stop):
-        ingest_lake([corpus], lake, progress=stop_after_first_batch, batch_files=4)
+        ingest_lake([corpus], lake, progress=stop_after_first_batch, batch_files=4, compact_at=10**6)
     attach(tmp_path / "lake.duckdb", lake)
     loaded_first = count(tmp_path / "lake.duckdb", "SELECT count(*) FROM source_files")
     assert 1 <= loaded_first < count(local_db, "SELECT count(*) FROM source_files")
@@ -125,7 +125,7 @@ def test_stopped_run_rerun_gives_the_same_rows_once(local_ray, corpus, local_db,
         shutil.copy(p, p.with_name("0" * 32 + "_0.parquet"))
     assert count(tmp_path / "lake.duckdb", "SELECT count(*) - count(DISTINCT filing_id) FROM filings") > 0
 
-    second = ingest_lake([corpus], lake)
+    second = ingest_lake([corpus], lake, batch_files=4, compact_at=10**6)
     assert second.duplicate == loaded_first + 1  # what the first run loaded, and the byte-identical copy
     attach(tmp_path / "lake.duckdb", lake)
     found = diff(local_db, tmp_path / "lake.duckdb")
@@ -156,3 +156,23 @@ def test_cli_ray_engine_refreshes_an_attached_file(local_ray, corpus, tmp_path):
     assert count(db, "SELECT count(*) FROM filings") > 7  # no re-attach needed
     missing_lake = runner.invoke(app, ["ingest", str(SEEDS), "--engine", "ray", "-q"])
     assert missing_lake.exit_code == 2 and "--lake" in missing_lake.output
+
+
+def test_compaction_keeps_every_row_once(local_ray, corpus, local_db, tmp_path):
+    from etl.lake.compact import compact
+
+    lake = tmp_path / "lake"
+    ingest_lake([corpus], lake, batch_files=2, compact_at=10**6)
+    before = sum(len(layout.data_files(lake, t)) for t in layout.PER_FILING)
+    old = {p: p.read_bytes() for p in layout.data_files(lake, "indicators")}
+    replaced = compact(lake)
+    after = sum(len(layout.data_files(lake, t)) for t in layout.PER_FILING)
+    assert replaced > 0 and after < before
+    # a stop after the compaction's commit but before its deletes: the old files are back
+    for p, data in old.items():
+        p.write_bytes(data)
+    attach(tmp_path / "lake.duckdb", lake)
+    assert count(tmp_path / "lake.duckdb", "SELECT count(*) - count(DISTINCT (filing_id, seq)) FROM indicators") > 0
+    layout.recover(lake)
+    found = diff(local_db, tmp_path / "lake.duckdb")
+    assert found == {t: (0, 0) for t in COMPARED}

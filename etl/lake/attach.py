@@ -69,7 +69,10 @@ def lake_of(db: Path | str) -> Path | None:
     """The lake a DuckDB file is attached to, if any."""
     if not Path(db).exists():
         return None
-    con = duckdb.connect(str(db), read_only=True)
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:  # held by a writer, or not a DuckDB file: the command itself will say so
+        return None
     try:
         has_meta = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
         if not has_meta:

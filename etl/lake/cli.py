@@ -7,11 +7,12 @@ from pathlib import Path
 def ingest_ray(paths, lake: Path, db: Path, address, progress, is_sample, console):
     """Ingest into the lake; a DuckDB file already attached to this lake gets its views refreshed."""
     try:
-        from etl.lake.ray_ingest import ingest_lake
+        import ray  # noqa: F401
     except ImportError as exc:  # ray is an optional extra
         console.print(f"[red]Ray 未安装[/red]（{exc}）：请运行 uv sync --extra cluster")
         raise SystemExit(2)
     from etl.lake.attach import attach, lake_of
+    from etl.lake.ray_ingest import ingest_lake
 
     summary = ingest_lake(paths, lake, address=address, is_sample=is_sample, progress=progress)
     for w in summary.warnings:

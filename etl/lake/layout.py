@@ -46,10 +46,12 @@ def recover(lake: Path) -> int:
     lake = Path(lake)
     shutil.rmtree(lake / STAGING, ignore_errors=True)
     done = committed(lake)
+    gone = compacted_away(lake)
     removed = 0
     for table in PER_FILING + PER_FILE:
         for p in data_files(lake, table):
-            if batch_of(p.name) not in done:
+            # a batch never committed, or files a committed compaction replaced but did not get to delete
+            if batch_of(p.name) not in done or str(p.relative_to(lake)) in gone:
                 p.unlink()
                 removed += 1
     return removed
@@ -91,3 +93,12 @@ def parquet_glob(lake: Path, table: str) -> str | None:
     if table in PER_FILING:
         return str(lake / table / "*" / "*" / "*.parquet")
     return str(lake / table / "*.parquet")
+
+
+def compacted_away(lake: Path) -> set[str]:
+    """Files that committed compactions replaced (relative paths); they are deleted, and never read."""
+    gone: set[str] = set()
+    d = Path(lake) / COMMITS
+    for p in d.glob("*.json") if d.exists() else ():
+        gone.update(json.loads(p.read_text(encoding="utf-8")).get("replaces", []))
+    return gone

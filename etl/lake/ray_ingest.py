@@ -79,9 +79,11 @@ def ingest_lake(
     batch_files: int = BATCH_FILES,
     num_cpus: int | None = None,
     stats: dict | None = None,
+    compact_at: int = 16,
 ):
     """Ingest every file under `paths` into the lake. Never raises for a bad file.
 
+    Partitions that reach `compact_at` files are merged into one after the run.
     `stats`, when given, receives the batches committed and the largest worker's peak memory (MiB).
     """
     from etl.pipeline import MAX_FILE_BYTES, FileResult, IngestSummary, discover
@@ -155,7 +157,10 @@ def ingest_lake(
             if started_here:
                 ray.shutdown()
     if summary.loaded:
+        from etl.lake.compact import compact
         from etl.lake.derived import refresh_derived
+
+        compact(lake, min_files=compact_at)  # readers pay per file: keep partitions to a few files
 
         try:
             refresh_derived(lake)
