@@ -86,7 +86,7 @@ def ingest_lake(
     Partitions that reach `compact_at` files are merged into one after the run.
     `stats`, when given, receives the batches committed and the largest worker's peak memory (MiB).
     """
-    from etl.pipeline import MAX_FILE_BYTES, FileResult, IngestSummary, discover
+    from etl.pipeline import MAX_FILE_BYTES, FileResult, IngestSummary, _analyse_path, discover
 
     lake = Path(lake).resolve()
     lake.mkdir(parents=True, exist_ok=True)
@@ -112,10 +112,11 @@ def ingest_lake(
     for p in files:
         started = time.perf_counter()
         r = {"source_file": p.name, "sha256": None, "status": "failed", "error": None, "filings": 0, "seconds": 0.0}
-        if not p.exists():
-            r["error"] = f"{p.name}: 文件不存在"
-        elif p.stat().st_size > MAX_FILE_BYTES:
-            r["error"] = f"{p.name}: 文件过大（超过 {MAX_FILE_BYTES // 1024 // 1024} MB）"
+        local = None
+        if not p.exists() or p.stat().st_size > MAX_FILE_BYTES:
+            local, _ = _analyse_path((str(p), is_sample))  # fails before parsing: the local engine's own reason
+        if local is not None and local.status == "failed":
+            r["sha256"], r["error"] = local.sha256, local.error
         else:
             r["sha256"] = _sha_of(p)
             if r["sha256"] in known or r["sha256"] in seen:
