@@ -7,7 +7,7 @@
    fresh process), and prints filings/s, the peak memory of a worker and the lake's size.
 3. Builds an M-filing database the way bench/dashboard_bench.py does (rows generated in SQL),
    builds the marts, writes it out as a lake, attaches it and times every page (AppTest, cold and
-   warm) and every query (p50/p95) over the lake.
+   warm) and every query (p50/p95) over the lake and, for comparison, over the DuckDB file.
 4. Extrapolates the measured per-file cost to a national year on a 64-core cluster.
 Prints figures; not a test.
 """
@@ -83,6 +83,7 @@ def run_ray(files: Path, lake: Path, cpus: int) -> dict:
 
 
 def dashboard_over_lake(tmp: Path, n: int, repeat: int) -> None:
+    """Every query and page over the attached lake, next to the same over the DuckDB file (both with marts)."""
     import dashboard_bench as dbench
 
     from etl.lake.attach import attach
@@ -97,22 +98,25 @@ def dashboard_over_lake(tmp: Path, n: int, repeat: int) -> None:
     t = time.perf_counter()
     export_db(db, lake)
     attach(attached, lake)
-    print(f"written as a lake ({du(lake) / 1e6:.0f} MB, marts included) and attached in {time.perf_counter() - t:.1f} s")
-    db.unlink()
+    print(f"written as a lake ({du(lake) / 1e6:.0f} MB, marts included; DuckDB file {db.stat().st_size / 1e6:.0f} MB) "
+          f"and attached in {time.perf_counter() - t:.1f} s")
 
-    print("\nquery over the lake               p50 ms   p95 ms   (4 filter variants x repeat, cache off)")
+    q_lake, q_file = dbench.time_queries(attached, repeat), dbench.time_queries(db, repeat)
+    print("\nquery (cache off)                  lake p50  lake p95  file p50  file p95   ms")
     slow_q = []
-    for name, p50, p95 in dbench.time_queries(attached, repeat):
-        flag = "  <-- over 100 ms" if p95 > 0.1 else ""
+    for (name, p50, p95), (_, f50, f95) in zip(q_lake, q_file):
+        flag = "  <-- lake over 100 ms" if p95 > 0.1 else ""
         slow_q += [name] if flag else []
-        print(f"{name:34s} {p50 * 1000:7.1f}  {p95 * 1000:7.1f}{flag}")
-    print("\npage over the lake (AppTest)   cold s   warm s")
+        print(f"{name:34s} {p50 * 1000:8.1f} {p95 * 1000:9.1f} {f50 * 1000:9.1f} {f95 * 1000:9.1f}{flag}")
+    p_lake, p_file = dbench.time_pages(attached), dbench.time_pages(db)
+    print("\npage (AppTest)               lake cold  lake warm  file cold  file warm   s")
     slow_p = []
-    for label, cold, warm in dbench.time_pages(attached):
-        flag = "  <-- over 0.5 s" if cold > 0.5 else ""
+    for (label, cold, warm), (_, fcold, fwarm) in zip(p_lake, p_file):
+        flag = "  <-- lake over 0.5 s" if cold > 0.5 else ""
         slow_p += [label] if flag else []
-        print(f"{label:28s} {cold:7.2f}  {warm:7.2f}{flag}")
+        print(f"{label:28s} {cold:9.2f} {warm:10.2f} {fcold:10.2f} {fwarm:10.2f}{flag}")
     print(f"\nover the lake: queries over 100 ms p95: {slow_q or 'none'}; pages over 0.5 s cold: {slow_p or 'none'}")
+    print(f"(machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:
@@ -144,6 +148,7 @@ def main() -> None:
             r1, r2 = rows[1], rows[2]
             speedup = (r2["filings"] / r2["seconds"]) / (r1["filings"] / r1["seconds"])
             per_core = r2["filings"] / r2["seconds"] / 2
+            print(f"(machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
             print(f"\nRay 1 -> 2 CPUs: x{speedup:.2f}; {per_core:.1f} filings/s per core at 2 CPUs "
                   f"(fixed cost of starting Ray included, so larger runs scale better)")
             for cores in (64,):
