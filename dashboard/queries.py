@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
-from etl.marts import EXEC_RATE  # execution rate: B / A when both are known, else the printed rate
+from etl.marts import EXEC_RATE, MARTS, MEDIANS_SQL  # EXEC_RATE: B / A when both are known, else the printed rate
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
 
@@ -182,8 +182,8 @@ def sample_count(db: Path, f: Filters) -> int:
 
 def has_marts(db: Path) -> bool:
     """True when the database carries the marts (built by every ingest since they exist)."""
-    df = run(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('mart_filings', 'mart_findings')")
-    return int(df["n"].iloc[0]) == 2
+    df = run(db, f"SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ({_in(MARTS)})", MARTS)
+    return int(df["n"].iloc[0]) == len(MARTS)
 
 
 def overview_counts(db: Path, f: Filters) -> dict:
@@ -203,7 +203,7 @@ def overview_counts(db: Path, f: Filters) -> dict:
             {FROM_FM} WHERE {where}
         """, params)
         return df.iloc[0].to_dict()
-    # counts from the mart; the medians stay exact, from the filings themselves
+    # counts from the mart, exact medians from each value's count
     df = run(db, f"""
         SELECT coalesce(sum(f.filings), 0) AS filings,
                count(DISTINCT f.department) AS departments,
@@ -215,10 +215,7 @@ def overview_counts(db: Path, f: Filters) -> dict:
                coalesce(sum(f.sample_filings), 0) AS sample_filings
         FROM mart_filings f WHERE {where}
     """, params)
-    medians = run(db, f"""
-        SELECT median(f.total_score) AS median_score, median({EXEC_RATE}) AS median_exec_rate
-        {FROM_FM} WHERE {where}
-    """, params)
+    medians = run(db, MEDIANS_SQL.format(where=where), params)
     out = df.iloc[0].to_dict()
     out.update(medians.iloc[0].to_dict())
     return out

@@ -54,3 +54,25 @@ def test_attached_file_reads_the_lake_not_a_copy(corpus_db):
         con.close()
     assert kinds["filings"] == "VIEW" and kinds["indicators"] == "VIEW" and kinds["mart_filings"] == "VIEW"
     assert (db.stat().st_size < 2 * 1024 * 1024), "the attached file holds views, not the data"
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"province": "湖南省"}, {"years": (2022,)}, {"kinds": ("project_self_eval",)},
+    {"province": "湖南省", "county": "攸县", "years": (2021, 2022)},
+])
+def test_headline_from_marts_equals_the_base_tables(corpus_db, filters):
+    """The overview's figures from the marts (lake) are those computed from every filing (local file, no marts)."""
+    from dashboard import queries as q
+    from dashboard.filtering import Filters
+
+    _, attached = corpus_db
+    local = attached.parent / "local.duckdb"
+    f = Filters(**filters)
+    assert q.has_marts(attached) and not q.has_marts(local)
+    from_marts, from_rows = q.overview_counts(attached, f), q.overview_counts(local, f)
+    assert from_rows["filings"] > 0
+    assert from_marts.keys() == from_rows.keys()
+    for k, v in from_rows.items():
+        assert from_marts[k] == pytest.approx(v, rel=1e-12, nan_ok=True), k
+    fam = lambda db: sorted(map(tuple, q.findings_by_family_severity(db, f).values.tolist()))  # noqa: E731
+    assert fam(attached) == fam(local)

@@ -3,7 +3,8 @@
 One row per county × year × doc kind × department (the grain the dashboard's
 filters select), so an overview at national scale sums thousands of rows instead
 of joining millions. The same SQL builds them in the DuckDB file after each
-local ingest and over the lake's views after each Ray run.
+local ingest and over the lake's views after each Ray run. `mart_values` keeps
+each distinct score and execution rate with its count, so medians stay exact.
 """
 from __future__ import annotations
 
@@ -41,8 +42,32 @@ MART_SQL = {
         FROM findings x JOIN filings f ON f.filing_id = x.filing_id
         GROUP BY ALL
     """,
+    # every distinct value with its count, per group: medians over any filter stay exact
+    # (a median cannot be combined from the groups' medians), from a narrow table instead of a join
+    "mart_values": f"""
+        SELECT {KEYS}, 'score' AS measure, f.total_score AS x, count(*) AS n
+        FROM filings f WHERE f.total_score IS NOT NULL GROUP BY ALL
+        UNION ALL
+        SELECT {KEYS}, 'exec_rate' AS measure, {EXEC_RATE} AS x, count(*) AS n
+        FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
+        WHERE {EXEC_RATE} IS NOT NULL GROUP BY ALL
+    """,
 }
 MARTS = tuple(MART_SQL)
+
+# The exact median per measure from mart_values rows chosen by WHERE (the text spliced in by
+# the caller is its own filter built from column names; values travel as parameters).
+# Interpolates as DuckDB's median does: lo + (hi - lo) * 0.5.
+MEDIANS_SQL = """
+    WITH v AS (SELECT f.measure, f.x, sum(f.n) AS n FROM mart_values f WHERE {where} GROUP BY ALL),
+         c AS (SELECT measure, x, sum(n) OVER (PARTITION BY measure ORDER BY x) AS cum,
+                      sum(n) OVER (PARTITION BY measure) AS tot FROM v),
+         b AS (SELECT measure, min(x) FILTER (WHERE cum >= (tot + 1) // 2) AS lo,
+                      min(x) FILTER (WHERE cum >= tot // 2 + 1) AS hi FROM c GROUP BY measure)
+    SELECT max(CASE WHEN measure = 'score' THEN lo + (hi - lo) * 0.5 END) AS median_score,
+           max(CASE WHEN measure = 'exec_rate' THEN lo + (hi - lo) * 0.5 END) AS median_exec_rate
+    FROM b
+"""
 
 
 def build_marts(con) -> None:
