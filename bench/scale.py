@@ -150,14 +150,12 @@ def main() -> None:
             print(f"(machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
             by = {r["engine"]: r for r in rows}
             r1, r2 = by.get("ray (1 CPU)"), by.get("ray (2 CPU)")
-            if r2 is None:
-                return
-            per_core = r2["filings"] / r2["seconds"] / 2
-            if r1 is not None:
+            per_core = r2["filings"] / r2["seconds"] / 2 if r2 else None
+            if r1 is not None and r2 is not None:
                 speedup = (r2["filings"] / r2["seconds"]) / (r1["filings"] / r1["seconds"])
                 print(f"\nRay 1 -> 2 CPUs: x{speedup:.2f}; {per_core:.1f} filings/s per core at 2 CPUs "
                       f"(fixed cost of starting Ray included, so larger runs scale better)")
-            for cores in (64,):
+            for cores in (64,) if per_core else ():
                 hours = NATIONAL_YEAR_FILINGS / (per_core * cores) / 3600
                 print(f"extrapolated: a national year ({NATIONAL_YEAR_FILINGS / 1e6:.1f} M filings) on {cores} cores "
                       f"at {per_core:.1f} filings/s per core, assuming linear scaling: {hours:.1f} h")
