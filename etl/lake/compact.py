@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from etl.lake import layout
 from etl.lake.batch import new_batch_id
 
@@ -23,7 +21,7 @@ def compact(lake: Path | str, min_files: int = 2) -> int:
     batch = new_batch_id()
     staged = lake / layout.STAGING / batch
     replaced: list[str] = []
-    con = duckdb.connect()
+    con = layout.bounded_duckdb(lake)
     try:
         for table in layout.PER_FILING + layout.PER_FILE:
             groups: dict[Path, list[Path]] = {}

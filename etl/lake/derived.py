@@ -9,10 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
-
 from etl.lake.attach import create_views
-from etl.lake.layout import sql_text
+from etl.lake.layout import bounded_duckdb, sql_text
 from etl.load.schema import create_schema
 
 
@@ -29,7 +27,7 @@ def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
     from etl.recheck import _copy_inputs, _write_clusters
 
     out = Path(lake) / "derived"
-    con = duckdb.connect()
+    con = bounded_duckdb(lake)
     try:
         con.execute("CREATE SCHEMA work")
         con.execute("USE memory.work")
@@ -51,7 +49,7 @@ def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
 def refresh_marts(lake: Path) -> None:
     from etl.marts import MART_SQL
 
-    con = duckdb.connect()
+    con = bounded_duckdb(lake)
     try:
         create_views(con, lake, marts=())
         for name, sql in MART_SQL.items():

@@ -77,6 +77,22 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def bounded_duckdb(lake: Path):
+    """An in-memory DuckDB for rewriting a lake's Parquet: bounded memory, spilling under the lake's staging folder.
+
+    Unbounded, compacting 20k filings' files took the driver to 2.6 GB.
+    """
+    import duckdb
+
+    spill = Path(lake) / STAGING / "spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '512MB'")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = {sql_text(spill)}")
+    return con
+
+
 def sql_text(value: str | Path) -> str:
     """A path as a SQL string literal (DuckDB takes no parameters for file names in COPY/ATTACH)."""
     return "'" + str(value).replace("'", "''") + "'"
