@@ -172,6 +172,17 @@ def sample_count(db: Path, f: Filters) -> int:
 
 # ----------------------------------------------------------------- overview
 
+def attached_lake(db: Path) -> str | None:
+    """The Parquet lake a DuckDB file reads through views (`jixiao attach`), else None.
+    Uploads cannot be written into such a file: the lake is written by `ingest --engine ray`."""
+    from etl.lake.attach import LAKE_KEY
+
+    if not int(run(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'meta'")["n"].iloc[0]):
+        return None
+    df = run(db, "SELECT value FROM meta WHERE key = ?", [LAKE_KEY])
+    return None if df.empty else str(df["value"].iloc[0])
+
+
 def has_marts(db: Path) -> bool:
     """True when the database carries the marts (built by every ingest since they exist)."""
     df = run(db, f"SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ({_in(MARTS)})", MARTS)

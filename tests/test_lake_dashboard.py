@@ -79,3 +79,14 @@ def test_headline_from_marts_equals_the_base_tables(corpus_db, filters):
         assert from_marts[k] == pytest.approx(v, rel=1e-12, nan_ok=True), k
     fam = lambda db: sorted(map(tuple, q.findings_by_family_severity(db, f).values.tolist()))  # noqa: E731
     assert fam(attached) == fam(local)
+
+
+def test_upload_page_refuses_an_attached_lake(monkeypatch, corpus_db):
+    """Uploading into views over a lake cannot work: the page says so instead of offering an uploader."""
+    from test_dashboard_pages import run_page
+
+    _, db = corpus_db
+    at = run_page(monkeypatch, db, "upload")
+    assert any("挂接的是数据湖" in w.value for w in at.warning)
+    assert not at.get("file_uploader")
+    assert not [b for b in at.button if b.label == "开始导入"]
