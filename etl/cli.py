@@ -4,6 +4,8 @@
     jixiao check --db FILE                    re-run every rule over a database
     jixiao sample DIR                         write the synthetic sample corpus
     jixiao info --db FILE                     what a database holds
+    jixiao attach --db FILE --lake DIR        make a DuckDB file read a Parquet lake (views)
+    jixiao export --db FILE --lake DIR        write a loaded DuckDB file out as a Parquet lake
     jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
     jixiao parse FILE [--explain]             read one file and show how every row was read
     jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report
@@ -56,11 +58,16 @@ def ingest(
     cells: int = typer.Option(_default("cells"), "--max-cells", help="rows x columns of one table, merged ranges included"),
     pdf_pages: int = typer.Option(_default("pdf_pages"), "--max-pdf-pages", help="pages of one PDF"),
     pdf_stream_mb: int = typer.Option(_default("pdf_stream_mb"), "--max-pdf-stream-mb", help="one decompressed PDF stream, MB"),
+    engine: str = typer.Option("local", "--engine", help="local (one machine, into --db) or ray (Ray Data, into --lake; needs the cluster extra)"),
+    lake: Optional[Path] = typer.Option(None, "--lake", help="Parquet lake folder written by --engine ray"),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to use (ray://host:10001); default: a local Ray on this machine"),
 ) -> None:
     """Load every filing found under PATHS into the database.
 
     Each file is parsed in a worker process within the limits below; a file
     that goes past one fails with the limit named, and the batch goes on.
+    With --engine ray the files go to Ray Data tasks instead and into a Parquet
+    lake (--lake); the same per-file analysis runs there.
     """
     import duckdb
 
@@ -68,14 +75,27 @@ def ingest(
     from etl.load.store import DatabaseBusy
     from etl.pipeline import discover, display_name, ingest_paths
 
+    if engine not in ("local", "ray"):
+        console.print(f"[red]未知的引擎[/red]: {escape(engine)}（可选 local 或 ray）", highlight=False)
+        raise typer.Exit(code=2)
+    if engine == "ray" and lake is None:
+        console.print("[red]--engine ray 需要 --lake 指定数据湖目录[/red]")
+        raise typer.Exit(code=2)
+    if engine == "local":
+        from etl.lake.attach import lake_of
+
+        if lake_of(db) is not None:
+            console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}：请用 --engine ray --lake 导入[/red]", highlight=False)
+            raise typer.Exit(code=2)
     limits = Limits(
         seconds=seconds, memory_mb=memory_mb, file_mb=file_mb, unzipped_mb=unzipped_mb, member_mb=member_mb,
         text_mb=text_mb, rows=rows, cols=cols, cells=cells, pdf_pages=pdf_pages, pdf_stream_mb=pdf_stream_mb,
     )
+    target = lake if engine == "ray" else db
     entries = discover(paths)
     if not entries:
         console.print("[yellow]没有找到可导入的文件[/yellow]: " + escape("、".join(display_name(str(p)) for p in paths)), highlight=False)
-        typer.echo(f"loaded 0, duplicate 0, failed 0 (0 filings) -> {db}")
+        typer.echo(f"loaded 0, duplicate 0, failed 0 (0 filings) -> {target}")
         raise typer.Exit(code=1)
     for e in entries:
         if e.problem and e.problem.startswith("找不到路径"):
@@ -99,19 +119,24 @@ def ingest(
             bar.console.print(escape(message), highlight=False)
 
         try:
-            summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
-                                   limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
+            if engine == "ray":  # the lake's own driver; the local path below is untouched by it
+                from etl.lake.cli import ingest_ray
+
+                summary = ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits)
+            else:
+                summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
+                                     limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
         except DatabaseBusy as exc:
             console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
         except (duckdb.Error, OSError) as exc:  # not a DuckDB file, disk full, no permission
-            console.print(f"[red]无法写入数据库[/red] {escape(str(db))}: {escape(str(exc))}", highlight=False)
+            console.print(f"[red]无法写入数据库[/red] {escape(str(target))}: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
     for w in summary.warnings:
         console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)
     typer.echo(
         f"loaded {summary.loaded}, duplicate {summary.duplicate}, failed {summary.failed} "
-        f"({summary.filings} filings) -> {db}"
+        f"({summary.filings} filings) -> {target}"
     )
     if summary.interrupted:
         console.print("[yellow]导入已中断[/yellow]：已完成的文件已保存，再次运行同一命令会继续导入其余文件")
@@ -125,10 +150,14 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
+    from etl.lake.attach import lake_of
     from etl.load import store
     from etl.pipeline import COPIES_PENDING
     from etl.recheck import recheck
 
+    if lake_of(db) is not None:
+        console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}，请用 ingest --engine ray 重新导入以更新检查结果[/red]", highlight=False)
+        raise typer.Exit(code=1)
     try:
         # the same writer lock as ingest: a check never interleaves with an ingest
         with store.ingest_lock(db, wait=None, on_wait=lambda m: console.print(escape(m), highlight=False)):
@@ -139,6 +168,36 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
         console.print(f"[red]无法检查[/red]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(code=2)
     typer.echo(f"checked {n_filings} filings, {n_findings} findings -> {db}")
+
+
+@app.command()
+def attach(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to hold the views (created if missing)"),
+    lake: Path = typer.Option(..., "--lake", help="Parquet lake folder (written by ingest --engine ray)"),
+) -> None:
+    """Make a DuckDB file read a Parquet lake: one view per table, so the dashboard and SQL work on it."""
+    from etl.lake.cli import attach_lake
+
+    raise typer.Exit(code=attach_lake(db, lake, console))
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="loaded DuckDB file to read"),
+    lake: Path = typer.Option(..., "--lake", help="empty folder to write the Parquet lake into"),
+) -> None:
+    """Write a loaded DuckDB file out as a Parquet lake (one committed batch), e.g. to move it onto a cluster."""
+    from etl.lake.export import export_db
+
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    try:
+        export_db(db, lake)
+    except FileExistsError as exc:
+        console.print(f"[red]导出失败[/red]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=1)
+    typer.echo(f"exported {db} -> {Path(lake).resolve()}")
 
 
 @app.command()

@@ -186,6 +186,20 @@ def _hash_file(path: Path, max_bytes: int) -> str:
         os.close(fd)
 
 
+def entry_sha(e: Entry, limits: Limits) -> str | None:
+    """The sha256 of an entry's file, or None with `e.problem` saying why it cannot be read
+    (also used by the Ray driver, so both engines fail a file for the same reason)."""
+    if e.problem is not None:
+        return None
+    try:
+        return _hash_file(e.path, limits.file_mb * MB)
+    except ReadError as exc:
+        e.problem = str(exc)
+    except OSError as exc:
+        e.problem = "没有读取权限" if exc.errno == errno.EACCES else f"无法读取：{exc.strerror or exc}"
+    return None
+
+
 def filing_id(sha: str, part: int) -> str:
     return f"{sha[:16]}-{part:02d}"
 
@@ -383,13 +397,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     try:
         for e in entries:
             result = FileResult(source_file=e.name, path=e.name, sha256=None, status="pending")
-            if e.problem is None:
-                try:
-                    result.sha256 = _hash_file(e.path, limits.file_mb * MB)
-                except ReadError as exc:
-                    e.problem = str(exc)
-                except OSError as exc:
-                    e.problem = "没有读取权限" if exc.errno == errno.EACCES else f"无法读取：{exc.strerror or exc}"
+            result.sha256 = entry_sha(e, limits)
             if e.problem is not None:
                 result.status, result.error = "failed", f"{e.name}: {e.problem}"
                 take(result, None)
@@ -438,3 +446,12 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             summary.interrupted = True
         except Exception as exc:  # the filings are in; the marker stays so the next ingest retries
             summary.warnings.append(f"重复指标与跨年度比对失败（下次导入时会重试）：{type(exc).__name__}: {exc}")
+    if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
+        # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
+        # loses nothing: the dashboard falls back to the base tables
+        from etl.marts import build_marts_file
+
+        try:
+            build_marts_file(db_path)
+        except Exception as exc:
+            summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")

@@ -14,6 +14,7 @@ from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
 from etl.load.readback import _measure, read_filings
 from etl.load.schema import fill_reason_texts
+from etl.marts import build_marts
 from etl.records import Filing, Indicator, Loc
 
 
@@ -52,6 +53,7 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
         except Exception:
             con.execute("ROLLBACK")
             raise
+        build_marts(con)  # after the findings they sum are rewritten
     return len(filings), len(findings) + len(copies) + len(soft)
 
 

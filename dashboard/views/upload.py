@@ -19,8 +19,15 @@ st.write(f"上传填报文件（{', '.join(t.upper() for t in TYPES)}），每�
          "同样内容的文件重复上传会被识别为重复并跳过。")
 st.caption(f"导入到：{db}")
 
-files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="up_files",
-                         help=f"每个文件不超过 {MAX_MB} MB")
+lake = q.attached_lake(db)
+if lake is not None:  # the file holds views over a Parquet lake: there is no table to write into
+    st.warning("当前数据库挂接的是数据湖，不能在此上传导入。请在命令行用 "
+               "jixiao ingest 文件夹 --engine ray --lake 数据湖目录 --db 当前数据库 导入。")
+    st.text(f"数据湖目录：{lake}")  # a path is data: plain text, never Markdown
+    files = None
+else:
+    files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="up_files",
+                             help=f"每个文件不超过 {MAX_MB} MB")
 
 if files and st.button("开始导入", type="primary", icon=":material/upload:"):
     too_big = [u.name for u in files if u.size > MAX_MB * 1024 * 1024]

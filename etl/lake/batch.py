@@ -1,0 +1,131 @@
+"""One batch of files -> staged Parquet: the map step of the Ray ingest.
+
+Each file goes through the same `analyse()` and the same `store.write_file()` as
+the local engine (into an in-memory DuckDB), so the lake gets the very rows the
+DuckDB file would; the batch's tables are then copied out as Parquet.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from etl.lake.layout import PARTITION_BY, PER_FILING, STAGING, sql_text
+from etl.load import store
+from etl.load.schema import create_schema, fill_reason_texts
+
+
+def table_columns(con, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]  # our own table names
+
+
+def new_batch_id() -> str:
+    # no underscore: a data file's name is <batch>_<n>.parquet
+    return uuid.uuid4().hex
+
+
+def analyse_one(path: str, name: str, sha: str, is_sample: bool | None) -> tuple[dict, store.LoadedFile | None]:
+    """The local engine's per-file step: read through its regular-file reader, then analyse; never raises."""
+    from etl.pipeline import _plain_error, _read_regular, analyse
+
+    started = time.perf_counter()
+    result = {"source_file": name, "sha256": sha, "status": "pending", "error": None, "filings": 0, "seconds": 0.0}
+    lf = None
+    try:
+        sample = is_sample if is_sample is not None else Path(name).name.startswith("sample_")
+        lf = analyse(_read_regular(Path(path)), name, is_sample=sample)
+    except Exception as exc:  # one file's failure is that file's result, not the batch's
+        result["status"] = "failed"
+        result["error"] = f"{name}: {_plain_error(exc)}"
+    result["seconds"] = time.perf_counter() - started
+    return result, lf
+
+
+def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files",)) -> None:
+    """Copy the tables of `con` out as Parquet under `out`, per-filing ones partitioned by their filing's place and year."""
+    out.mkdir(parents=True, exist_ok=True)
+    for table in tables:
+        if not con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+            continue
+        cols = table_columns(con, table)
+        if table in PER_FILING:
+            if table == "filings":
+                select = "SELECT * FROM filings"
+            else:
+                picked = ", ".join(f"t.{c}" for c in cols)
+                select = (f"SELECT {picked}, p.province, p.year FROM {table} t "
+                          f"JOIN filings p ON p.filing_id = t.filing_id")
+            con.execute(
+                f"COPY ({select}) TO {sql_text(out / table)} (FORMAT parquet, PARTITION_BY ({', '.join(PARTITION_BY)}), "
+                f"FILENAME_PATTERN '{batch}_{{i}}', OVERWRITE_OR_IGNORE)"
+            )
+        else:
+            (out / table).mkdir(parents=True, exist_ok=True)
+            con.execute(f"COPY {table} TO {sql_text(out / table / (batch + '_0.parquet'))} (FORMAT parquet)")
+
+
+def _insert_batch(con, files: list[tuple[dict, store.LoadedFile | None]]) -> None:
+    """All loaded files' rows in one insert per table (a statement costs more than its rows here)."""
+    from datetime import datetime, timezone
+
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    merged: dict[str, list[list]] = {}
+    for _, lf in files:
+        if lf is not None:
+            for table, rows in store.file_rows(lf, now).items():
+                merged.setdefault(table, []).extend(rows)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        store.insert_rows(con, merged)
+        fill_reason_texts(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def write_batch(lake: Path, batch: str, files: list[tuple[dict, store.LoadedFile | None]]) -> list[dict]:
+    """Write the loaded files of one batch to DIR/_staging/<batch>/; returns every file's result."""
+    con = duckdb.connect()
+    try:
+        create_schema(con)
+        started = time.perf_counter()
+        try:
+            _insert_batch(con, files)
+            share = (time.perf_counter() - started) / max(1, sum(lf is not None for _, lf in files))
+            for result, lf in files:
+                if lf is not None:
+                    result["status"], result["filings"] = "loaded", len(lf.filings)
+                    result["seconds"] += share
+        except Exception:  # some file's rows do not fit: write file by file, as the local engine does
+            for result, lf in files:
+                if lf is None:
+                    continue
+                started = time.perf_counter()
+                try:
+                    store.write_file(con, lf)
+                    result["status"], result["filings"] = "loaded", len(lf.filings)
+                except Exception as exc:  # rolled back: nothing of this file stays
+                    result["status"] = "failed"
+                    result["error"] = f"{result['source_file']}: 写入数据库失败：{exc}"
+                result["seconds"] += time.perf_counter() - started
+        export_tables(con, Path(lake) / STAGING / batch, batch)
+    finally:
+        con.close()
+    return [r for r, _ in files]
+
+
+def write_log(lake: Path, batch: str, run_id: str, results: list[dict]) -> None:
+    """The batch's ingest_log rows, staged with its data so they commit together."""
+    if not results:
+        return
+    con = duckdb.connect()
+    try:
+        create_schema(con)
+        for r in results:
+            store.log(con, run_id, r["source_file"], r["sha256"], r["status"], r["error"], r["filings"], r["seconds"])
+        export_tables(con, Path(lake) / STAGING / batch, batch, tables=("ingest_log",))
+    finally:
+        con.close()

@@ -1,0 +1,101 @@
+"""What compares filings across files, recomputed over the whole lake after each run.
+
+The copy clusters and their findings, and the cross-year links, soft-target
+findings and their indices, use the local engine's own comparison
+(etl.check.copy_analysis on the same inputs etl.recheck reads); the marts use
+the same SQL as the DuckDB file. Each result replaces its Parquet file atomically.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from etl.lake.attach import create_views
+from etl.lake.layout import bounded_duckdb, sql_text
+from etl.load.schema import create_schema
+
+
+def replace_parquet(con, select: str, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    con.execute(f"COPY ({select}) TO {sql_text(tmp)} (FORMAT parquet)")
+    os.replace(tmp, target)
+
+
+def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
+    from etl import check
+    from etl.load.store import write_derived
+    from etl.recheck import _copy_inputs, _write_clusters
+
+    out = Path(lake) / "derived"
+    con = bounded_duckdb(lake)
+    try:
+        con.execute("CREATE SCHEMA work")
+        con.execute("USE memory.work")
+        create_schema(con)  # empty tables to collect the comparison's rows
+        con.execute("USE memory.main")
+        create_views(con, lake, marts=())
+        filings = _copy_inputs(con)
+        clusters, copies = check.copy_analysis(filings, check.load_settings(settings_path))
+        con.execute("USE memory.work")
+        write_derived(con, copies, [], [])
+        _write_clusters(con, clusters)
+        con.execute("USE memory.main")
+        replace_parquet(con, "SELECT * FROM work.copy_clusters", out / "copy_clusters.parquet")
+        replace_parquet(con, "SELECT * FROM work.findings", out / "copy_findings.parquet")
+    finally:
+        con.close()
+
+
+SOFT_TABLES = ("indicator_keys", "filing_links", "soft_indices")
+
+
+def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
+    """Cross-year links, soft-target findings and their indices, by the local engine's own code
+    (etl.recheck.refresh_soft's steps) over the lake's filings, into derived/*.parquet."""
+    from etl import check
+    from etl.check.rules_soft import iter_soft_findings
+    from etl.check.series_index import SeriesIndex
+    from etl.link.tables import build_indices, write_findings, write_keys_and_links
+    from etl.recheck import _soft_inputs
+
+    settings = check.load_settings(settings_path)
+    out = Path(lake) / "derived"
+    con = bounded_duckdb(lake)
+    try:
+        create_schema(con)  # real tables in main: the indices join filings and metrics with the new rows
+        con.execute("CREATE SCHEMA lake")
+        con.execute("USE memory.lake")
+        create_views(con, lake, marts=())
+        filings = _soft_inputs(con)
+        con.execute("USE memory.main")
+        for table in ("filings", "filing_metrics"):  # our own table names
+            con.execute(f"INSERT INTO {table} SELECT * FROM lake.{table}")
+        series = SeriesIndex(filings, settings)
+        write_findings(con, iter_soft_findings(filings, settings, series))
+        write_keys_and_links(con, filings, series)
+        build_indices(con)
+        for table in SOFT_TABLES:
+            replace_parquet(con, f"SELECT * FROM {table}", out / f"{table}.parquet")
+        replace_parquet(con, "SELECT * FROM findings", out / "soft_findings.parquet")
+    finally:
+        con.close()
+
+
+def refresh_marts(lake: Path) -> None:
+    from etl.marts import MART_SQL
+
+    con = bounded_duckdb(lake)
+    try:
+        create_views(con, lake, marts=())
+        for name, sql in MART_SQL.items():
+            replace_parquet(con, sql, Path(lake) / "derived" / f"{name}.parquet")
+    finally:
+        con.close()
+
+
+def refresh_derived(lake: Path | str, settings_path: str | None = None) -> None:
+    lake = Path(lake).resolve()
+    refresh_copies(lake, settings_path)
+    refresh_soft(lake, settings_path)
+    refresh_marts(lake)  # last: they sum the findings the two above wrote

@@ -1,0 +1,92 @@
+"""The dashboard's page tests, run again over a lake attached to a DuckDB file.
+
+The test database of tests/dashboard_db.py is written out as a Parquet lake
+(etl.lake.export), its marts built over the lake, and a second DuckDB file made
+to read it with `attach`: every page must show the same figures as over the file.
+"""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dashboard_db import build_dashboard_db
+from etl.lake.attach import attach
+from etl.lake.export import export_db
+
+# the same tests, collected here with this module's corpus_db
+from test_dashboard_compare import (  # noqa: F401
+    test_city_scope_and_share_metric_in_percentage_points,
+    test_county_filter_keeps_the_peers,
+)
+from test_dashboard_pages import (  # noqa: F401
+    test_detail_shows_table_findings_and_provenance,
+    test_execution_threshold,
+    test_filing_text_is_never_markup,
+    test_filters_from_url_and_sidebar_change_numbers_and_url,
+    test_findings_list_drill_down_params,
+    test_overview_numbers_match_the_data,
+    test_quality_page,
+    test_reasons_page,
+    test_sample_banner_follows_the_filter,
+    test_scores_page,
+    test_upload_page_shows_history,
+    test_worst_list_opens_a_filing,
+)
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("lakedash")
+    corpus = build_dashboard_db(tmp / "local.duckdb")
+    export_db(tmp / "local.duckdb", tmp / "lake")
+    attach(tmp / "attached.duckdb", tmp / "lake")
+    return corpus, tmp / "attached.duckdb"
+
+
+def test_attached_file_reads_the_lake_not_a_copy(corpus_db):
+    _, db = corpus_db
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        kinds = dict(con.execute(
+            "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main'").fetchall())
+        local = duckdb.connect(str(db.parent / "local.duckdb"), read_only=True)
+        n_local = local.execute("SELECT count(*) FROM filings").fetchone()[0]
+        local.close()
+        assert con.execute("SELECT count(*) FROM filings").fetchone()[0] == n_local
+    finally:
+        con.close()
+    assert kinds["filings"] == "VIEW" and kinds["indicators"] == "VIEW" and kinds["mart_filings"] == "VIEW"
+    assert (db.stat().st_size < 2 * 1024 * 1024), "the attached file holds views, not the data"
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"province": "湖南省"}, {"years": (2022,)}, {"kinds": ("project_self_eval",)},
+    {"province": "湖南省", "county": "攸县", "years": (2021, 2022)},
+])
+def test_headline_from_marts_equals_the_base_tables(corpus_db, filters):
+    """The overview's figures from the marts (lake) are those computed from every filing (local file, no marts)."""
+    from dashboard import queries as q
+    from dashboard.filtering import Filters
+
+    _, attached = corpus_db
+    local = attached.parent / "local.duckdb"
+    f = Filters(**filters)
+    assert q.has_marts(attached) and not q.has_marts(local)
+    from_marts, from_rows = q.overview_counts(attached, f), q.overview_counts(local, f)
+    assert from_rows["filings"] > 0
+    assert from_marts.keys() == from_rows.keys()
+    for k, v in from_rows.items():
+        assert from_marts[k] == pytest.approx(v, rel=1e-12, nan_ok=True), k
+    fam = lambda db: sorted(map(tuple, q.findings_by_family_severity(db, f).values.tolist()))  # noqa: E731
+    assert fam(attached) == fam(local)
+
+
+def test_upload_page_refuses_an_attached_lake(monkeypatch, corpus_db):
+    """Uploading into views over a lake cannot work: the page says so instead of offering an uploader."""
+    from test_dashboard_pages import run_page
+
+    _, db = corpus_db
+    at = run_page(monkeypatch, db, "upload")
+    assert any("挂接的是数据湖" in w.value for w in at.warning)
+    assert not at.get("file_uploader")
+    assert not [b for b in at.button if b.label == "开始导入"]

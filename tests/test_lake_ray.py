@@ -1,0 +1,182 @@
+"""`--engine ray` against the local engine on the same files, on a real local Ray (2 CPUs).
+
+The lake, read through `attach`, must hold the very rows the DuckDB file holds
+(ids and values), the same failures with the same reasons, and each file's
+rows once, also after a run that was stopped half-way and run again.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+ray = pytest.importorskip("ray")
+
+from conftest import SEEDS  # noqa: E402
+from etl.lake import layout  # noqa: E402
+from etl.lake.attach import attach  # noqa: E402
+from etl.lake.ray_ingest import ingest_lake  # noqa: E402
+from etl.pipeline import ingest_paths  # noqa: E402
+
+# every table, with the columns that differ between any two runs (load times) left out
+COMPARED = {
+    "filings": "*", "indicators": "*", "spending_plan": "*", "sections": "*", "findings": "*",
+    "filing_metrics": "*", "indicator_reasons": "*", "reason_texts": "*", "copy_clusters": "*",
+    "source_files": "* EXCLUDE (first_ingested_at)",
+    "ingest_log": "source_file, source_sha256, status, error, filings",
+    "indicator_keys": "*", "filing_links": "*",
+    # sums of doubles over a place's filings: the last bit depends on the order rows arrive in
+    "soft_indices": "* REPLACE (round(soft_share, 12) AS soft_share, round(money, 6) AS money, "
+                    "round(inflation_index, 12) AS inflation_index, round(carried_share, 12) AS carried_share)",
+    "mart_filings": "*", "mart_findings": "*", "mart_values": "*",
+}
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The seeds, a small generated sample in every format, a duplicate and two bad files."""
+    from etl.sample.generate import generate_corpus
+
+    root = tmp_path_factory.mktemp("corpus")
+    for p in SEEDS.iterdir():
+        shutil.copy(p, root / p.name)
+    generate_corpus(root / "sample", seed=11, counties=1, departments_per_county=3, years=(2022, 2023))
+    (root / "sample" / "manifest.json").unlink()
+    first = sorted((root / "sample").glob("*.txt"))[0]
+    shutil.copy(first, root / "copy_of_first.txt")  # same bytes: loaded once, logged as duplicate
+    (root / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (root / "empty.txt").write_text("这不是绩效文件。\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def local_db(corpus, tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("local") / "local.duckdb"
+    ingest_paths([corpus], db)
+    return db
+
+
+def diff(local_db: Path, attached: Path) -> dict[str, tuple[int, int]]:
+    """Per table: (rows only in the local file, rows only in the lake), counting duplicates."""
+    con = duckdb.connect(str(attached), read_only=True)
+    try:
+        con.execute(f"ATTACH {layout.sql_text(local_db)} AS loc (READ_ONLY)")
+        out = {}
+        for table, cols in COMPARED.items():
+            a = f"SELECT {cols} FROM loc.{table}"
+            b = f"SELECT {cols} FROM {table}"
+            only_local = con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchone()[0]
+            only_lake = con.execute(f"SELECT count(*) FROM ({b} EXCEPT ALL {a})").fetchone()[0]
+            out[table] = (only_local, only_lake)
+        return out
+    finally:
+        con.close()
+
+
+def count(db: Path, sql: str):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_ray_lake_holds_the_same_rows_as_the_local_engine(local_ray, corpus, local_db, tmp_path):
+    summary = ingest_lake([corpus], tmp_path / "lake")
+    attach(tmp_path / "lake.duckdb", tmp_path / "lake")
+    assert count(local_db, "SELECT count(*) FROM filings") > 40  # a real comparison, not two empty sets
+    assert count(local_db, "SELECT count(DISTINCT format) FROM source_files") == 5
+    assert diff(local_db, tmp_path / "lake.duckdb") == {t: (0, 0) for t in COMPARED}
+    assert (summary.loaded, summary.duplicate, summary.failed) == (
+        count(local_db, "SELECT count(*) FROM ingest_log WHERE status = 'loaded'"), 1, 2)
+    errors = sorted(r.error for r in summary.results if r.status == "failed")
+    assert errors[0].startswith("broken.xlsx: ") and errors[1].startswith("empty.txt: ")
+    # every table is partitioned by the filing's province and year
+    parts = {p.relative_to(tmp_path / "lake" / "indicators").parts[:2]
+             for p in layout.data_files(tmp_path / "lake", "indicators")}
+    assert len(parts) >= 3 and all(a.startswith("province=") and b.startswith("year=") for a, b in parts)
+
+
+def test_stopped_run_rerun_gives_the_same_rows_once(local_ray, corpus, local_db, tmp_path):
+    lake = tmp_path / "lake"
+
+    class Stop(Exception):
+        pass
+
+    def stop_after_first_batch(done, total, result):
+        if result.status == "loaded":
+            raise Stop
+
+    with pytest.raises(Stop):
+        ingest_lake([corpus], lake, progress=stop_after_first_batch, batch_files=4, compact_at=10**6)
+    attach(tmp_path / "lake.duckdb", lake)
+    loaded_first = count(tmp_path / "lake.duckdb", "SELECT count(*) FROM source_files")
+    assert 1 <= loaded_first < count(local_db, "SELECT count(*) FROM source_files")
+
+    # a stop between moving a batch's files into place and writing its commit marker
+    # leaves files no commit names: a copy of a committed batch's files under a new id
+    for p in layout.data_files(lake, "filings")[:1] + layout.data_files(lake, "indicators")[:1]:
+        shutil.copy(p, p.with_name("0" * 32 + "_0.parquet"))
+    assert count(tmp_path / "lake.duckdb", "SELECT count(*) - count(DISTINCT filing_id) FROM filings") > 0
+
+    second = ingest_lake([corpus], lake, batch_files=4, compact_at=10**6)
+    assert second.duplicate == loaded_first + 1  # what the first run loaded, and the byte-identical copy
+    attach(tmp_path / "lake.duckdb", lake)
+    found = diff(local_db, tmp_path / "lake.duckdb")
+    found.pop("ingest_log")  # the lake's log holds both runs; checked below
+    assert found == {t: (0, 0) for t in COMPARED if t != "ingest_log"}
+    db = tmp_path / "lake.duckdb"
+    assert count(db, "SELECT count(*) - count(DISTINCT filing_id) FROM filings") == 0
+    assert count(db, "SELECT count(*) - count(DISTINCT (filing_id, seq)) FROM indicators") == 0
+    # the log keeps both runs: each file loaded exactly once over the two
+    assert count(db, "SELECT count(*) FROM ingest_log WHERE status = 'loaded'") == count(
+        local_db, "SELECT count(*) FROM ingest_log WHERE status = 'loaded'")
+
+
+def test_cli_ray_engine_refreshes_an_attached_file(local_ray, corpus, tmp_path):
+    from typer.testing import CliRunner
+
+    from etl.cli import app
+
+    db, lake = tmp_path / "views.duckdb", tmp_path / "lake"
+    runner = CliRunner()
+    first = runner.invoke(app, ["ingest", str(SEEDS), "--engine", "ray", "--lake", str(lake), "-q", "--db", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "loaded 2" in first.output
+    assert runner.invoke(app, ["attach", "--db", str(db), "--lake", str(lake)]).exit_code == 0
+    assert count(db, "SELECT count(*) FROM filings") == 7
+    more = runner.invoke(app, ["ingest", str(corpus / "sample"), "--engine", "ray", "--lake", str(lake), "-q", "--db", str(db)])
+    assert more.exit_code == 0, more.output
+    assert count(db, "SELECT count(*) FROM filings") > 7  # no re-attach needed
+    missing_lake = runner.invoke(app, ["ingest", str(SEEDS), "--engine", "ray", "-q"])
+    assert missing_lake.exit_code == 2 and "--lake" in missing_lake.output
+
+
+def test_compaction_keeps_every_row_once(local_ray, corpus, local_db, tmp_path):
+    from etl.lake.compact import compact
+
+    lake = tmp_path / "lake"
+    ingest_lake([corpus], lake, batch_files=2, compact_at=10**6)
+    before = sum(len(layout.data_files(lake, t)) for t in layout.PER_FILING)
+    old = {p: p.read_bytes() for p in layout.data_files(lake, "indicators")}
+    replaced = compact(lake)
+    after = sum(len(layout.data_files(lake, t)) for t in layout.PER_FILING)
+    assert replaced > 0 and after < before
+    # a stop after the compaction's commit but before its deletes: the old files are back
+    for p, data in old.items():
+        p.write_bytes(data)
+    attach(tmp_path / "lake.duckdb", lake)
+    assert count(tmp_path / "lake.duckdb", "SELECT count(*) - count(DISTINCT (filing_id, seq)) FROM indicators") > 0
+    layout.recover(lake)
+    found = diff(local_db, tmp_path / "lake.duckdb")
+    assert found == {t: (0, 0) for t in COMPARED}
