@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import etl  # noqa: F401  - before any test imports ray: etl/__init__.py keeps Ray's uv-run hook off
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
