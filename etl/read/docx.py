@@ -11,7 +11,7 @@ import zipfile
 
 from docx.oxml.ns import qn
 
-from etl.limits import check_grid, check_zip, current
+from etl.limits import check_grid, check_zip
 from etl.read.cells import clean_text, finish_table, text_row
 from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
 
