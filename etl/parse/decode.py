@@ -471,19 +471,20 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     # best[node][state] = (cost, prev node, prev state, text, loc, inner)
     best: list[dict[int, tuple]] = [dict() for _ in range(n + 1)]
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
-    emit_cache: dict[tuple[str, bool], dict[int, float]] = {}
+    emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
     for u in range(n + 1):
         if not best[u]:
             continue
         for v, text, loc, inner, penalty in edges[u]:
-            key = (text, inner or whole_glued.get(u) == v)
+            glued = inner or whole_glued.get(u) == v
+            key = (text, inner, glued)
             if penalty is JUNK:
                 emit = {blank: s.junk}
                 penalty = 0.0
             else:
                 emit = emit_cache.get(key)
                 if emit is None:
-                    emit = emit_cache[key] = _emissions(text, cols, inner, key[1], s)
+                    emit = emit_cache[key] = _emissions(text, cols, inner, glued, s)
             if not emit:
                 continue
             emit = dict(emit)
