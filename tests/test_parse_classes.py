@@ -497,3 +497,14 @@ def test_a_money_row_whose_amounts_ran_together():
 def test_a_report_states_its_score_out_of_a_total():
     (f,) = parse("某县某局2022年度部门整体支出绩效自评报告\n四、综合评价结论\n按照评价指标体系（满分100分），综合评分为94.04分，等级为优。")
     assert (f.total_weight, f.total_score) == (100, 94.04)
+
+
+def test_an_excerpt_cut_after_a_level_label_keeps_the_row_before_it():
+    text = "\n".join([
+        "某区某局2023年项目支出绩效目标表", "项目名称 | 某某造林", "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "产出指标 | 数量指标 | 新造林面积(亩) | 30000 |",
+        "效益指标 | 可持续影响指标 (必填) | 显著改善项目区生态环境 | |",
+        "满意度指标",
+    ])
+    (f,) = parse(text)
+    assert [i.name for i in f.indicators] == ["新造林面积(亩)", "显著改善项目区生态环境"]

@@ -518,7 +518,10 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     cur = best[v].get(b)
                     if cur is None or total < cur[0]:
                         best[v][b] = (total, u, a, text, loc, inner)
-    finals = sorted((cost + (skipped(st + 1, nc) if st < nc else 0.0), st) for st, (cost, *_r) in best[n].items() if st >= 0)
+    def tail(st: int) -> float:  # an excerpt may end anywhere; a level label last costs nothing more
+        return 0.0 if st >= nc or cols[st] in ("level1", "level2") else skipped(st + 1, nc)
+
+    finals = sorted((cost + tail(st), st) for st, (cost, *_r) in best[n].items() if st >= 0)
     if not finals:
         return Decoded(steps=[], cost=INF, settings=s)
     total, st = finals[0]

@@ -180,14 +180,17 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
     table = rows[header.row_index].table
     width = len(rows[header.row_index].cells)
     pieces: list[Piece] = []
+    ended = False
     while i < len(rows):
         row = rows[i]
         if row.table != table or end_of_table(row):
+            ended = True
             break
         tot = total_row(row)
         if tot is not None:
             result.total_weight, result.total_score, result.grade = tot
             i += 1
+            ended = True
             break
         first = True
         # positions are evidence only where the row is as wide as the header: a copy that dropped the
@@ -212,14 +215,16 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
         columns["unit_column"] = columns.pop("measure_unit")
     decoded = decode(pieces, roles, columns=columns)
     result.decoded, result.roles = decoded, roles
-    rows_from_steps(decoded.steps, out, roles)
+    rows_from_steps(decoded.steps, out, roles, table_ended=ended)
     return result
 
 
-def rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
+def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: bool = False) -> None:
     """Indicator rows from the decoder's labelled pieces, carrying level cells down.
 
     A row ends where the next label stands at or before the last one in the header's order.
+    `table_ended`: the table closed (a total row, an end-of-table label, another table) rather than
+    running to the end of the text, so its last row was not cut off by an excerpt.
     """
     values = [r for r in roles if r not in STRUCTURAL]
     level1 = level2 = None
@@ -235,6 +240,9 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
             rows.append([])
         rows[-1].append(st)
         last = st.col_index
+    # the table's final row may be an excerpt cut mid-row, unless anything (a level cell) follows it
+    nonempty = [r for r in rows if r]
+    last_named = nonempty[-1] if nonempty and any(st.label == "name" for st in nonempty[-1]) else None
     for row in rows:
         name_step = None
         vals: dict[str, tuple[str, Loc]] = {}
@@ -274,7 +282,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str]) -> None:
         if not any(r in vals for r in ("target", "actual", "score")):
             # a name whose values were left blank is still an indicator of the table ('提高森林覆盖率，…' under
             # 生态效益指标 with no 指标值); at the table's end it may be an excerpt cut mid-row, or a label
-            if row is rows[-1] or not _names_an_indicator(name):
+            if (row is last_named and not table_ended) or not _names_an_indicator(name):
                 continue
         loc = locs[0]
         for other in locs[1:]:

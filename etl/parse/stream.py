@@ -173,9 +173,11 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
     i = end
     n = len(toks)
     pieces: list[Piece] = []
+    ended = False
     while i < n:
         t = toks[i].text
         if _stop(t):
+            ended = True
             break
         i += 1
         if t in _SKIP or column_role(t) in ("level1", "level2", "name") or re.fullmatch(r"[（(]\d+(\.\d+)?分[)）]", t):
@@ -192,7 +194,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
     decoded = decode(pieces, roles)
     result.decoded, result.roles = decoded, roles
-    rows_from_steps(decoded.steps, out, roles)
+    rows_from_steps(decoded.steps, out, roles, table_ended=ended)
     # the total row may follow a '其他需要说明事项' row
     for k in range(i, min(n, i + 8)):
         if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
