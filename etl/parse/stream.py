@@ -28,6 +28,10 @@ from etl.parse.vocab import (
 from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
+_SEPARATOR = re.compile(r"[|｜¦]+")
+_ANNOTATION = re.compile(r"[(（][^)）]{1,10}[)）]")
+# a level's score part on its own, or half of it where a line broke inside: '(50分)', '30分)', '(30分'
+_SCORE_NOTE = re.compile(r"[（(]\d+(\.\d+)?分[)）]?|\d+(\.\d+)?分[)）]")
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
 _VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score",
                 "reason", "basis", "core", "direction")
@@ -45,7 +49,7 @@ def _tokens(rows: list[Row]) -> list[Tok]:
     for r in rows:
         for c in r.cells:
             t = cell_text(c.text)
-            if t:
+            if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued))
     return _join_broken_labels(_join_open_brackets(out))
 
@@ -86,6 +90,11 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
     i = 0
     while i < len(toks):
         t = toks[i]
+        if i + 1 < len(toks) and _is_level(t.text) and _ANNOTATION.fullmatch(toks[i + 1].text):
+            # '可持续影响指标' '(必填)': a level's note split off at the space before it
+            out.append(Tok(t.text + " " + toks[i + 1].text, t.loc.merge(toks[i + 1].loc), t.glued))
+            i += 2
+            continue
         if i + 1 < len(toks):
             joined = t.text + toks[i + 1].text
             wrapped = (toks[i + 1].text in ("指标", "指标值") and not column_role(t.text)
@@ -180,7 +189,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             ended = True
             break
         i += 1
-        if t in _SKIP or column_role(t) in ("level1", "level2", "name") or re.fullmatch(r"[（(]\d+(\.\d+)?分[)）]", t):
+        if t in _SKIP or column_role(t) in ("level1", "level2", "name") or _SCORE_NOTE.fullmatch(t):
             continue
         tok = toks[i - 1]
         if tok.glued and pieces and pieces[-1].glued and pieces[-1].loc == tok.loc:
