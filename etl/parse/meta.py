@@ -74,6 +74,7 @@ def _inline_pairs(text: str):
             yield fld, value.strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def meta_key(text: str) -> str | None:
     s = fold_key(text)
     s = re.sub(r"[:：]$", "", s)
