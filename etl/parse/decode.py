@@ -290,7 +290,7 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
     ops = set(lexicon().operator_chars) | {"%", "％"}
     for i in range(1, len(text)):
         a, b = text[i - 1], text[i]
-        # CJK punctuation sits inside names ('对当地文物保护、文化传承影响'): it is on the words' side
+        # CJK punctuation sits inside names ('提升服务质量、扩大覆盖面'): it is on the words' side
         cjk_a, cjk_b = bool(_WORDISH.match(a)), bool(_WORDISH.match(b))
         if cjk_a != cjk_b or (b in ops and a not in ops) or (a == "%" and b != "%"):
             cuts.add(i)
@@ -323,7 +323,7 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         for k in (1, 2, 3):
             if text[m.start(): m.start() + k] in _unit_words() + ("是", "否"):
                 cuts.add(m.start() + k)
-    # the same words twice before a number: a qualitative target and its actual ('合规性好好100%')
+    # the same words twice before a number: a qualitative target and its actual ('执行情况好好100%')
     for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>])", text):
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))

@@ -91,7 +91,7 @@ _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|�
 
 
 def report_project(title: str | None) -> str | None:
-    """The project a report's title names: '优抚对象生活补助经费转移支付2023年度绩效自评报告' -> its project;
+    """The project a report's title names: '某某补助资金2023年度绩效自评报告' -> '某某补助资金';
     None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
     if not title:
         return None
