@@ -13,13 +13,14 @@ from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
 from etl.parse.glued import unglue
-from etl.parse.indicators import TableResult, find_header, grid_indicators
+from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
 from etl.parse.report import sections as report_sections
 from etl.parse.report import report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
+from etl.parse.wrapped import join_wrapped
 from etl.parse.vocab import fold_key
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
@@ -62,7 +63,7 @@ def parse_document(doc: Document) -> list[Filing]:
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
     rows = join_vertical(doc.rows)
-    rows = rows if _is_grid(doc) else unglue([split_glued_title(r) for r in rows])
+    rows = join_wrapped(rows, judge=WrapJudge(rows)) if _is_grid(doc) else unglue([split_glued_title(r) for r in rows])
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []

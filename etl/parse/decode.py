@@ -73,6 +73,8 @@ class DecodeSettings:
     score_above_weight: float = 4.0
     weight_over_100: float = 5.0
     unit_mismatch: float = 0.8  # actual in another unit than the target
+    odd_unit: float = 0.8  # a figure followed by more than `odd_unit_len` characters that are no known unit
+    odd_unit_len: int = 2
     reason_short_text: float = 1.2
     reason_number: float = 5.0
     description_number: float = 1.5
@@ -233,10 +235,18 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return 0.2
     m = parse_measure(t)
     if m is not None:
+        if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units():
+            return s.odd_unit  # '≥99%明显改善': a figure with words run on, not a unit
         return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
     if len(t) > 20:
         return s.long_text_as_value
     return s.short_text_as_value
+
+
+@lru_cache(maxsize=1)
+def _known_units() -> frozenset[str]:
+    lx = lexicon()
+    return frozenset(lx.unit_words) | frozenset(lx.unit_aliases) | frozenset(lx.unit_aliases.values())
 
 
 def _latin_only(t: str) -> bool:

@@ -167,6 +167,62 @@ def _is_placeholder_row(name: str | None, vals: dict) -> bool:
 ROW_WIDTH_SLACK = 1  # cells a grid row may have more or fewer than its header and still line up
 
 
+def _grammar(header: Header) -> tuple[list[str], dict[str, int]]:
+    """The header's roles in printed order, and each role's grid column."""
+    ordered = sorted(header.roles.items())
+    roles = [r for _, r in ordered]
+    columns = {r: pos for pos, r in ordered}
+    if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
+        # a 计量单位 column of its own (next to the name) is not part of the 指标值 group
+        roles = ["unit_column" if r == "measure_unit" else r for r in roles]
+        columns["unit_column"] = columns.pop("measure_unit")
+    return roles, columns
+
+
+def _pieces(rows: list[Row], header: Header, width: int) -> list[Piece]:
+    """A grid's cells as decoder pieces, each with its column where the row lines up with the header."""
+    pieces: list[Piece] = []
+    for row in rows:
+        first = True
+        # positions are evidence only where the row is as wide as the header: a copy that dropped the
+        # row's leading blank cells shifts every position, and then the cells' content decides
+        aligned = abs(len(row.cells) - width) <= ROW_WIDTH_SLACK
+        for pos, cell in enumerate(row.cells):
+            text = cell_text(cell.text)
+            if text is None or (pos not in header.roles and is_empty_value(text)):
+                continue
+            # an indicator's provenance is its whole row (level cells and wrapped lines included)
+            pieces.append(Piece(text, row.loc, glued=cell.glued, col=pos if aligned else None, row_first=first))
+            first = False
+    return pieces
+
+
+class WrapJudge:
+    """For etl.parse.wrapped: is a line under an indicator block's first row the rest of that row's cells
+    (joined) or the block's next indicator? The decoder reads both ways; the cheaper reading wins."""
+
+    def __init__(self, rows: list[Row]):
+        self.headers: dict[int, tuple[Header, int]] = {}
+        self.body: set[int] = set()  # id() of the rows under an indicator header
+        for t in {r.table for r in rows if r.table is not None}:
+            table = [r for r in rows if r.table == t]
+            header = find_header(table)
+            if header is not None:
+                self.headers[t] = (header, len(table[header.row_index].cells))
+                self.body.update(id(r) for r in table[header.row_index + header.rows_used:])
+
+    def in_body(self, row: Row) -> bool:
+        return id(row) in self.body
+
+    def __call__(self, above: Row, cont: Row, joined: Row) -> bool:
+        if id(cont) not in self.body:
+            return False
+        header, width = self.headers[above.table]
+        roles, columns = _grammar(header)
+        apart = decode(_pieces([above, cont], header, width), roles, columns=columns).cost
+        return decode(_pieces([joined], header, width), roles, columns=columns).cost < apart
+
+
 def grid_indicators(rows: list[Row], header: Header) -> TableResult:
     """The indicator table of a grid (DOCX, XLSX, HTML, PDF, tab-separated text).
 
@@ -179,7 +235,8 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
     i = header.row_index + header.rows_used
     table = rows[header.row_index].table
     width = len(rows[header.row_index].cells)
-    pieces: list[Piece] = []
+    roles, columns = _grammar(header)
+    body: list[Row] = []
     ended = False
     while i < len(rows):
         row = rows[i]
@@ -192,28 +249,13 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
             i += 1
             ended = True
             break
-        first = True
-        # positions are evidence only where the row is as wide as the header: a copy that dropped the
-        # row's leading blank cells shifts every position, and then the cells' content decides
-        aligned = abs(len(row.cells) - width) <= ROW_WIDTH_SLACK
-        for pos, cell in enumerate(row.cells):
-            text = cell_text(cell.text)
-            if text is None or (pos not in header.roles and is_empty_value(text)):
-                continue
-            # an indicator's provenance is its whole row (level cells and wrapped lines included)
-            pieces.append(Piece(text, row.loc, glued=cell.glued, col=pos if aligned else None, row_first=first))
-            first = False
         if len(row.cells) > width + 1:
             result.notes.append(f"表格第{i + 1}行的单元格数({len(row.cells)})多于表头({width})")
+        body.append(row)
         i += 1
     result.end_index = i
-    ordered = sorted(header.roles.items())
-    roles = [r for _, r in ordered]
-    columns = {r: pos for pos, r in ordered}
-    if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
-        roles = ["unit_column" if r == "measure_unit" else r for r in roles]
-        columns["unit_column"] = columns.pop("measure_unit")
-    decoded = decode(pieces, roles, columns=columns)
+
+    decoded = decode(_pieces(body, header, width), roles, columns=columns)
     result.decoded, result.roles = decoded, roles
     rows_from_steps(decoded.steps, out, roles, table_ended=ended)
     return result

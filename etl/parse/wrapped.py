@@ -1,0 +1,194 @@
+"""Cells wrapped onto continuation lines: a grid copied from a PDF as text.
+
+A long cell of a printed table breaks at its column's width, and a text copy
+puts the rest on the next line, in the same column, with the other columns
+blank:
+
+    部门职能    负责全区教育          ->  部门职能 | 负责全区教育事业发展规划
+                事业发展规划
+    人员经费    ≤670.2               ->  人员经费 | ≤670.21万元
+                1万元
+
+A line is a continuation of the row above it when its cells stand only under
+cells of that row, each is no wider than the line
+above it in its column, and each cell above it fills its column (a cell wraps
+only when it is as wide as the column). No cell of the line may be a label on
+its own (a key, a header, a level name), which starts a row rather than
+continuing one; and a whole figure under another is the next row ('100%' over
+'95%'), unless it is only the short rest of a long one ('1280.6' over '5').
+
+Rows whose blank cells are level names carried down (an indicator table's
+rowspan) look the same as a wrap; they are joined only where a `judge` says
+the joined reading is better (the indicator decoder, in etl/parse/indicators.py).
+Every threshold is a named setting printed by `--explain`.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from etl.lexicon import lexicon
+from etl.normalise.measure import parse_measure
+from etl.parse.vocab import END_OF_TABLE_RE, META_KEYS, TOTAL_ROW_RE, fold_key, is_level1, is_level2, title_kind
+from etl.records import Cell, Row
+
+
+@dataclass(frozen=True)
+class WrapSettings:
+    full_share: float = 0.75  # a wrapped cell's line fills at least this share of its column's widest line
+    slack: int = 1  # display columns a continuation may be wider than the line above it
+    min_width: int = 4  # a column narrower than this (display columns) is not read as wrapping
+
+
+SETTINGS = WrapSettings()
+
+class Judge(Protocol):
+    def in_body(self, row: Row) -> bool:
+        """Is the row under an indicator table's header (not a key or money row)?"""
+
+    def __call__(self, above: Row, cont: Row, joined: Row) -> bool:
+        """Is the joined row the better reading of the row above and the line under it?"""
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes when printed: a CJK character is as wide as two Latin ones."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _filled(row: Row) -> dict[int, str]:
+    return {k: c.text.strip() for k, c in enumerate(row.cells) if c.text.strip()}
+
+
+def _label(text: str) -> bool:
+    """A cell that starts a row by itself: a key, a header word, a total or a title (level names aside)."""
+    s = fold_key(text)
+    # header words by their literal wordings: the header patterns also match the middle of a sentence
+    # ('…导致指标值' is a 指标值 header to them)
+    return (any(p.match(s.rstrip(":：")) for _, p in META_KEYS) or s.rstrip(":：") in _other_labels()
+            or bool(TOTAL_ROW_RE.match(s) or END_OF_TABLE_RE.match(s)) or bool(title_kind(text)))
+
+
+@lru_cache(maxsize=1)
+def _other_labels() -> frozenset[str]:
+    lx = lexicon()
+    return frozenset(lx.other_key_labels) | frozenset(lx.header_words)
+
+
+def _last_line(row: Row, k: int, lines: dict[int, str]) -> str:
+    """The last printed line of a cell (a joined cell's is its last continuation)."""
+    return lines.get(k, row.cells[k].text.strip())
+
+
+def join_rows(above: Row, cont: Row) -> Row:
+    """The row above with each continuation cell appended to the cell over it (no space: a cell's broken
+    lines join as the contract joins them)."""
+    cells = []
+    for k, c in enumerate(above.cells):
+        extra = cont.cells[k].text.strip() if k < len(cont.cells) else ""
+        if extra:
+            cells.append(Cell(c.text.strip() + extra, c.loc.merge(cont.cells[k].loc), c.glued or cont.cells[k].glued))
+        else:
+            cells.append(c)
+    return Row(cells=cells, loc=above.loc.merge(cont.loc), table=above.table)
+
+
+def column_widths(rows: list[Row]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(table, column) -> the widest line printed in that column, in display columns and in characters.
+
+    A PDF wraps at a width on paper (digits are narrower than CJK characters); some copies wrap at a
+    count of characters. A line is full by either measure.
+    """
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    for r in rows:
+        if r.table is None:
+            continue
+        for k, c in enumerate(r.cells):
+            t = c.text.strip()
+            w, n = out.get((r.table, k), (0, 0))
+            out[(r.table, k)] = (max(w, display_width(t)), max(n, len(t)))
+    return out
+
+
+NO, YES, ASK = "no", "yes", "ask"
+
+
+def is_continuation(above: Row, cont: Row, widths: dict[tuple[int, int], tuple[int, int]], last: dict[int, str],
+                    s: WrapSettings = SETTINGS, labelled_rows: bool = False) -> str:
+    """Is `cont` the wrapped rest of `above`'s cells? NO, YES, or ASK (the shapes allow both readings).
+
+    `labelled_rows`: the rows are key or money rows, each led by its own label cell; a line whose
+    label cell is blank then continues the row above whether or not the cells above filled their
+    columns (a table's columns are as wide as its widest row group, so "full" is only a hint there).
+    """
+    if above.table is None or cont.table != above.table:
+        return NO
+    if len(cont.cells) > len(above.cells) or (len(cont.cells) < len(above.cells) and cont.cells[0].text.strip()):
+        # a copy that dropped blank cells lost the columns (only trailing blanks may be trimmed)
+        return NO
+    a, b = _filled(above), _filled(cont)
+    if not b or not set(b) <= set(a):
+        return NO  # a continuation stands only under cells of the row above
+    every = set(b) == set(a)
+    unlabelled = labelled_rows and min(b) > min(a)
+    full = 0
+    verdict = YES
+    for k, text in b.items():
+        line = _last_line(above, k, last)
+        col, chars = widths.get((above.table, k), (0, 0))
+        if col < s.min_width:
+            return NO
+        if is_level1(text) or is_level2(text):
+            verdict = ASK  # '数量' may end a name ('…监测点' + '数量') or be the next block's level cell
+        elif _label(text):
+            return NO
+        if display_width(text) > display_width(line) + s.slack and len(text) > len(line) + s.slack:
+            return NO  # wider than the line above it: not the rest of a broken cell
+        if _label(line) or (unlabelled and text[:1].isdigit() and not line[-1:].isdigit()):
+            return NO  # a value under a label or a word ('预算数' over '371.66'): keys above values
+        full += display_width(line) >= s.full_share * col or len(line) >= s.full_share * chars
+        if _complete_measure(line) and _complete_measure(text) and len(text) >= len(line) - 1:
+            return NO  # two whole figures, one under the other ('207.86' over '207.86'): the next row
+    # a cell wraps only when it fills its column: all of them where the line is under every cell,
+    # at least one otherwise (a short cell beside a long one wraps with it only in a label-less line)
+    if not (unlabelled or (full == len(b) if every else full >= 1)):
+        return NO
+    return ASK if _carried_labels(above, cont) else verdict
+
+
+def _complete_measure(text: str) -> bool:
+    m = parse_measure(text)
+    return m is not None and m.num is not None
+
+
+def _carried_labels(above: Row, cont: Row) -> bool:
+    """The cells the continuation leaves blank hold level names: the rows of a block look like this too."""
+    b = _filled(cont)
+    return any(is_level1(t) or is_level2(t) for k, t in _filled(above).items() if k not in b)
+
+
+def join_wrapped(rows: list[Row], judge: Judge | None = None, s: WrapSettings = SETTINGS) -> list[Row]:
+    """Rows with continuation lines joined to the row they continue.
+
+    Where both readings fit the shapes (a line under a row that carries level names, a level word
+    in a continuation), the `judge` decides; without one the line stays a row.
+    """
+    widths = column_widths(rows)
+    last: dict[int, str] = {}  # column -> the last printed line of that cell of out[-1], where it was joined
+    out: list[Row] = []
+    for row in rows:
+        labelled = judge is None or not judge.in_body(row)
+        verdict = is_continuation(out[-1], row, widths, last, s, labelled_rows=labelled) if out else NO
+        if verdict != NO:
+            above = out[-1]
+            joined = join_rows(above, row)
+            if verdict == YES or (judge is not None and judge(above, row, joined)):
+                for k in range(len(joined.cells)):
+                    piece = row.cells[k].text.strip() if k < len(row.cells) else ""
+                    last[k] = piece or _last_line(above, k, last)
+                out[-1] = joined
+                continue
+        last = {}
+        out.append(row)
+    return out
