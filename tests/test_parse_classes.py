@@ -508,3 +508,32 @@ def test_an_excerpt_cut_after_a_level_label_keeps_the_row_before_it():
     ])
     (f,) = parse(text)
     assert [i.name for i in f.indicators] == ["新造林面积(亩)", "显著改善项目区生态环境"]
+
+
+def test_a_glued_copy_with_its_money_headers_and_total_row_run_together():
+    # a web copy that lost every separator: '分值执行率得分' and '总分10093.5'
+    text = "\n".join([
+        "某县某局2023年度部门整体支出绩效自评表",
+        "部门名称某县某局",
+        "年度预算申请（万元）年初预算数全年预算数全年执行数分值执行率得分",
+        "年度资金总额500.00600.00540.001090%9",
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+        "产出指标数量指标培训人次≥200人次210人次5050",
+        "效益指标社会效益指标群众满意度≥90%85%4034.5满意度调查样本偏少",
+        "总分10093.5",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (500, 600, 540)
+    assert (f.exec_weight, f.exec_rate_reported, f.exec_score) == (10, 0.9, 9)
+    assert (f.total_weight, f.total_score) == (100, 93.5)
+
+
+def test_total_rows_in_every_shape():
+    from etl.parse.totals import read_total
+
+    assert read_total(["总分", "100", "93.5", "优"]) == (100, 93.5, "优")
+    assert read_total(["自评总分(分)", "97.6"]) == (None, 97.6, None)
+    assert read_total(["总分10093.5优"]) == (100, 93.5, "优")
+    # the rows' own weights decide how a glued run splits when the table is not out of 100
+    assert read_total(["合计", "9590"], expected_weight=95) == (95, 90, None)
+    assert read_total(["二级指标", "100"]) is None

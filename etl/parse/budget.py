@@ -63,6 +63,24 @@ def _head_roles(row: Row) -> dict[int, str]:
     return roles
 
 
+def _head_role(text: str) -> str | None:
+    return next((r for r, pat in _HEAD_ROLES if pat.search(text)), None)
+
+
+def _head_cell_roles(text: str, seen: list[str]) -> list[str]:
+    """The money columns one header cell names: usually one; two where a glued copy ran two
+    headers together and the first is still missing ('执行率得分' after 分值 with no 执行率
+    column yet is 执行率 | 得分; after 执行率 it is the template's own 执行率得分)."""
+    role = _head_role(text)
+    if role is not None and not (role == "score" and "rate" not in seen and "weight" in seen):
+        return [role]
+    for cut in range(2, len(text) - 1):
+        a, b = _head_role(text[:cut]), _head_role(text[cut:])
+        if a and b and a != b:
+            return [a, b]
+    return [role] if role else []
+
+
 def _label_and_values(cells: list[str]) -> tuple[str, list[str]]:
     texts = [c for c in cells if c.strip()]
     if not texts:
@@ -254,13 +272,13 @@ def self_eval_budget(rows: list[Row]) -> Budget:
         roles: list[str] = []
         j = i
         while j < n:
-            role = next((r for r, pat in _HEAD_ROLES if pat.search(texts[j])), None)
-            if role is None or role in roles:
+            got = _head_cell_roles(texts[j], roles)
+            if not got or set(got) & set(roles):
                 if roles and re.fullmatch(r"[（(].*分.*[)）]", texts[j]):  # '(20分*执行率)' under 得分
                     j += 1
                     continue
                 break
-            roles.append(role)
+            roles.extend(got)
             j += 1
         if len({"adjusted", "executed", "rate"} & set(roles)) < 2:
             i += 1

@@ -27,6 +27,7 @@ from etl.parse.vocab import (
     strip_score,
     title_kind,
 )
+from etl.parse.totals import read_total
 from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
@@ -125,17 +126,7 @@ def end_of_table(row: Row) -> bool:
 
 def total_row(row: Row) -> tuple[float | None, float | None, str | None] | None:
     """'总分 | 100 | 93 | 优' -> (100, 93, '优')."""
-    texts = [t for t in row.texts if t.strip()]
-    if not texts or not TOTAL_ROW_RE.match(fold_key(texts[0])):
-        return None
-    nums = [parse_number(t) for t in texts[1:]]
-    nums = [n for n in nums if n is not None]
-    grade = next((fold(t) for t in texts[1:] if fold(t) in ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")), None)
-    if len(nums) >= 2:
-        return nums[0], nums[1], grade
-    if len(nums) == 1:
-        return None, nums[0], grade
-    return None, None, grade
+    return read_total(row.texts)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from etl.normalise.measure import parse_number
 from etl.parse.cells import cell_text
 from etl.parse.decode import Piece, decode, is_glued_piece
 from etl.parse.indicators import TableResult, rows_from_steps
+from etl.parse.totals import GRADES, read_total
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
     TOTAL_ROW_RE,
@@ -207,20 +208,13 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
     # the total row may follow a '其他需要说明事项' row
     for k in range(i, min(n, i + 8)):
         if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
-            nums = []
-            for t in toks[k + 1: k + 4]:
-                v = parse_number(t.text)
-                if v is None:
-                    if t.text in ("优", "良", "中", "差"):
-                        result.grade = t.text
+            after = []
+            for t in toks[k + 1: k + 4]:  # the row's figures and grade, up to the next word
+                if parse_number(t.text) is None and fold_key(t.text) not in GRADES:
                     break
-                nums.append(v)
-            if len(nums) >= 2:
-                result.total_weight, result.total_score = nums[0], nums[1]
-            elif nums:
-                result.total_score = nums[0]
-            if k + 1 + len(nums) < n and toks[k + 1 + len(nums)].text in ("优", "良", "中", "差"):
-                result.grade = toks[k + 1 + len(nums)].text
+                after.append(t.text)
+            result.total_weight, result.total_score, grade = read_total([toks[k].text] + after)
+            result.grade = grade or result.grade
             break
     result.end_index = len(rows)
     return result

@@ -1,0 +1,78 @@
+"""The total row of an indicator table: '总分 | 100 | 93.5 | 优'.
+
+One reader for every layout. A web copy may glue the row's figures together
+('总分10093.5'): the run is split where the table's arithmetic reads best: the
+total weight is whole, the score is not above it, and the weight is the sum
+of the rows' weights where they are known (else the usual 100).
+"""
+from __future__ import annotations
+
+import re
+
+from etl.normalise.measure import fold, parse_number
+from etl.parse.vocab import TOTAL_ROW_RE, fold_key
+
+GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
+USUAL_TOTAL = 100.0  # the Ministry's templates score out of 100
+_WITH_GRADE = re.compile(r"(\d+(?:\.\d+)?)(优秀|良好|不合格|合格|优|良|中|差)?")
+
+
+def split_run(run: str, expected: float | None = None) -> tuple[float, float] | None:
+    """'10093.5' -> (100, 93.5): a total weight and score printed with no separator."""
+    want = expected or USUAL_TOTAL
+    best = None
+    for cut in range(1, len(run)):
+        a, b = run[:cut], run[cut:]
+        if not re.fullmatch(r"[1-9]\d*", a) or not re.fullmatch(r"(0|[1-9]\d*)(\.\d+)?", b):
+            continue
+        w, s = float(a), float(b)
+        if s > w:
+            continue
+        cost = abs(w - want) / want
+        if best is None or cost < best[0]:
+            best = (cost, w, s)
+    return (best[1], best[2]) if best else None
+
+
+def read_total(texts: list[str], expected_weight: float | None = None) -> tuple[float | None, float | None, str | None] | None:
+    """(total weight, total score, grade) from a total row's texts, the label first; None if it is no total row.
+
+    `expected_weight`: the sum of the rows' weights, used only to split figures that ran together.
+    """
+    texts = [t.strip() for t in texts if t and t.strip()]
+    if not texts:
+        return None
+    head = fold_key(texts[0])
+    m = TOTAL_ROW_RE.match(head)
+    if not m:
+        return None
+    rest = head[m.end():].lstrip(":：(（分)）")
+    pieces = ([rest] if rest else []) + texts[1:]
+    nums: list[float] = []
+    grade = None
+    numeric = [p for p in pieces if parse_number(p) is not None or _WITH_GRADE.fullmatch(p)]
+    for p in pieces:
+        g = fold(p)
+        if g in GRADES:
+            grade = grade or g
+            continue
+        m = _WITH_GRADE.fullmatch(p)
+        if m is None:
+            n = parse_number(p)  # '93.5分', '1,000'
+            if n is not None:
+                nums.append(n)
+            continue
+        n = float(m.group(1))
+        grade = grade or m.group(2)
+        if len(numeric) == 1 and n > (expected_weight or USUAL_TOTAL):
+            # one figure above any total: a weight and a score that ran together
+            pair = split_run(m.group(1), expected_weight)
+            if pair:
+                nums.extend(pair)
+                continue
+        nums.append(n)
+    if len(nums) >= 2:
+        return nums[0], nums[1], grade
+    if len(nums) == 1:
+        return None, nums[0], grade
+    return None, None, grade
