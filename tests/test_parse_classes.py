@@ -537,3 +537,20 @@ def test_total_rows_in_every_shape():
     # the rows' own weights decide how a glued run splits when the table is not out of 100
     assert read_total(["合计", "9590"], expected_weight=95) == (95, 90, None)
     assert read_total(["二级指标", "100"]) is None
+
+
+def test_a_glued_target_table_keeps_its_keys_and_money_apart():
+    # every separator lost: key after key on one line, the money header and its amounts run together
+    text = "\n".join([
+        "某县卫生健康局2024年基层医疗设备购置项目支出绩效目标表",
+        "项目名称基层医疗设备购置项目编码2024YL0007",
+        "主管部门某县卫生健康局实施单位某县人民医院",
+        "预算资金（万元）预算数其中：财政资金其他资金",
+        "250.00200.0050.00",
+        "一级指标二级指标三级指标指标值",
+        "产出指标数量指标购置设备台数≥12台",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.project_code, f.department, f.unit) == (
+        "基层医疗设备购置", "2024YL0007", "某县卫生健康局", "某县人民医院")
+    assert (f.budget_initial, f.budget_fiscal, f.budget_other) == (250, 200, 50)

@@ -369,10 +369,29 @@ _MONEY_KEYS = [
 ]
 
 
+_MONEY_WORD = re.compile(
+    "(其中[:：]?)?(财政资金|财政拨款)(小计)?|(其中[:：]?)?其他资金|"
+    + "|".join(sorted(_TARGET_TOTAL.pattern.strip("^()").split("|"), key=len, reverse=True)))
+_AMOUNT_RUN = re.compile(r"(?:\d+\.\d{2}){2,}")
+
+
+def _unglue_money(text: str) -> list[str]:
+    """A glued copy's money header and amounts back into cells: '…预算数其中：财政资金其他资金' ->
+    '…' | '预算数' | '其中：财政资金' | '其他资金'; '371.66371.66' -> '371.66' | '371.66' (amounts
+    carry two decimals, so a run is cut after each pair)."""
+    if _AMOUNT_RUN.fullmatch(text):
+        return re.findall(r"\d+\.\d{2}", text)
+    starts = [m.start() for m in _MONEY_WORD.finditer(text)]
+    if len(starts) < 2:
+        return [text]
+    bounds = sorted({0, *starts, len(text)})
+    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if text[a:b]]
+
+
 def _keys_then_amounts(rows: list[Row], b: Budget, scale: float) -> None:
     """A header row of money keys then a row of amounts, copied as one stream of cells:
     '资金总额 其中：财政拨款 其他资金 526.45 526.45' (an empty last amount simply vanished)."""
-    cells = [fold_key(c.text) for r in rows for c in r.cells if c.text.strip()]
+    cells = [part for r in rows for c in r.cells if c.text.strip() for part in _unglue_money(fold_key(c.text))]
     for k in range(len(cells)):
         keys = []
         j = k

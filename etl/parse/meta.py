@@ -37,6 +37,17 @@ def _labels() -> tuple[list[tuple[str, str]], re.Pattern]:
     return pairs, re.compile("|".join(re.escape(w) for w, _ in pairs))
 
 
+@lru_cache(maxsize=1)
+def _label_fields() -> dict[str, str]:
+    """Label word -> its field. A word that is both a key and one of the `other` labels ('主管部门',
+    listed there so it ends a value) keeps its field."""
+    out: dict[str, str] = {}
+    for w, fld in _labels()[0]:
+        if fld or w not in out:
+            out[w] = fld
+    return out
+
+
 def cut_at_next_label(value: str, start: int = 2) -> str:
     """'滨湖办公大楼运行保障项目类别本级支出' -> '滨湖办公大楼运行保障': glued keys end the value.
 
@@ -56,21 +67,21 @@ MIN_CUT_LABEL = 4  # shorter key words ('部门', '来源') end organisation nam
 def _inline_pairs(text: str):
     """Key/value pairs inside one cell: '日期:2024-06-11  来源:某县某局', '项目名称某项目项目类别…'."""
     pairs, any_label = _labels()
-    fields = dict(pairs)
+    fields = _label_fields()
     s = text.strip()
+    value_end = -1  # where the last key's value was cut at a label: a key starts there
     for m in any_label.finditer(s):
         fld = fields.get(m.group())
-        if not fld:
-            continue
         rest = s[m.end():]
         colon = re.match(r"\s*[:：]\s*", rest)
         if colon:
             rest = rest[colon.end():]
-        elif m.start() > 0 or not rest:
+        elif (m.start() > 0 and m.start() != value_end) or not rest:
             continue  # a label word inside a sentence, not a key
-        value = re.split(r"\s{2,}|\t", rest)[0]
-        value = cut_at_next_label(value, 1)
-        if value.strip():
+        value = cut_at_next_label(re.split(r"\s{2,}|\t", rest)[0], 1)
+        if len(value) < len(rest):
+            value_end = m.end() + (colon.end() if colon else 0) + len(value)
+        if fld and value.strip():
             yield fld, value.strip()
 
 
