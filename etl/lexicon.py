@@ -39,6 +39,7 @@ class Lexicon:
     operator_chars: str
     header_words: tuple[str, ...]
     description_cues: tuple[str, ...]
+    value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
     level2_words: tuple[str, ...]
     ocr_digits: dict
@@ -81,6 +82,7 @@ def lexicon() -> Lexicon:
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         description_cues=tuple(data["descriptions"]["cues"]),
+        value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),
         level2_words=tuple(lv["level2_words"]),
         ocr_digits=dict(data["ocr"]["digits"]),

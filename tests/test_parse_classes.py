@@ -554,3 +554,46 @@ def test_a_glued_target_table_keeps_its_keys_and_money_apart():
     assert (f.project, f.project_code, f.department, f.unit) == (
         "基层医疗设备购置", "2024YL0007", "某县卫生健康局", "某县人民医院")
     assert (f.budget_initial, f.budget_fiscal, f.budget_other) == (250, 200, 50)
+
+
+def test_qualitative_values_glued_to_their_names_are_cut_off():
+    text = "\n".join([
+        "某县文化馆2024年免费开放项目支出绩效目标表",
+        "一级指标二级指标三级指标指标值",
+        "产出指标数量指标开放天数≥300天",
+        "成本指标社会成本指标对当地非遗传承的影响长远",
+        "效益指标社会效益指标馆内环境提升",
+        "质量指标资金使用合规性符合相关规定",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("开放天数", "≥300天"), ("对当地非遗传承的影响", "长远"), ("馆内环境", "提升"), ("资金使用合规性", "符合相关规定")]
+
+
+def test_a_glued_row_with_an_explanation_and_a_basis_does_not_lend_its_basis_to_the_next_name():
+    text = "\n".join([
+        "某县民政局2024年养老服务补贴项目支出绩效目标表",
+        "一级指标二级指标三级指标绩效指标描述指标值指标值确定依据",
+        "产出指标数量指标补贴发放人数反映补贴发放人数情况≥800人计划标准",
+        "补贴发放批次反映补贴发放批次情况4次计划标准",
+        "质量指标补贴发放准确率反映补贴发放准确率情况100%行业标准",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.basis) for i in f.indicators] == [
+        ("补贴发放人数", "≥800人", "计划标准"), ("补贴发放批次", "4次", "计划标准"), ("补贴发放准确率", "100%", "行业标准")]
+
+
+def test_a_glued_row_with_several_figures_is_a_row_not_the_reason_of_the_row_before():
+    text = "\n".join([
+        "某县教育局2024年度部门整体支出绩效自评表",
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+        "产出指标数量指标培训教师人次≥500人次520人次1010",
+        "“两免一补”资金发放率≥98%96%109.8暂无",
+        "满意度指标服务对象满意度指标家长满意度≥90%95%1010/",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score, i.reason) for i in f.indicators] == [
+        ("培训教师人次", "≥500人次", "520人次", 10, 10, None),
+        ("“两免一补”资金发放率", "≥98%", "96%", 10, 9.8, "暂无"),
+        ("家长满意度", "≥90%", "95%", 10, 10, "/"),
+    ]

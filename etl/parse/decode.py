@@ -110,6 +110,7 @@ class DecodeSettings:
     junk_per_char: float = 0.15
     glued_whole: float = 3.0  # a glued piece (words and numbers run together) read as one cell after all
     glued_min_len: int = 5  # a piece at least this long with values inside it is a glued candidate
+    glued_whole_per_figure: float = 0.8  # each figure beyond the first in a glued piece read as one cell
     # grid evidence: a cell standing under another column's header, rows running across lines
     off_column: float = 1.5
     value_across_rows: float = 2.0  # a grid row's first cell read as a value of the row above
@@ -275,6 +276,7 @@ def pair_cost(prev_role: str, prev: str, role: str, t: str, s: DecodeSettings) -
 # --- the lattice ---------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
 # what one cell cut out of glued text can be: words with no digits, or one measure (op, number, a known unit)
 _EDGE_OK: list[re.Pattern] = []
 
@@ -304,6 +306,8 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         cjk_a, cjk_b = bool(_WORDISH.match(a)), bool(_WORDISH.match(b))
         if cjk_a != cjk_b or (b in ops and a not in ops) or (a == "%" and b != "%"):
             cuts.add(i)
+    for m in re.finditer(r"(?<=[\d%])[/／\\—-]+$", text):  # a placeholder cell after the figures ('1010/')
+        cuts.add(m.start())
     for m in re.finditer(r"(?<=\d)、|[，。；,;]", text):  # a page marker ('3、') or a clause ends here
         cuts.update((m.start(), m.end()))
     for m in re.finditer(r"[（(]|[)）]", text):  # brackets open and close cells' parts
@@ -328,6 +332,10 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         while start > 0:
             cuts.add(start)
             start = text.find(cue, start + 1)
+    # a qualitative value starts a cell of its own ('…合规性符合相关规定效果明显', '…文化传承影响长远')
+    for m in _value_cue_re().finditer(text):
+        if m.start() > 0 and _CJK.match(text[m.start() - 1]):
+            cuts.add(m.start())
     # a unit or a 是/否 flag right after a number ends a cell: '26次12次', '22否预算调整率'
     for m in re.finditer(r"(?<=[\d%])[\u4e00-\u9fff]", text):
         for k in (1, 2, 3):
@@ -338,6 +346,11 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))
     return {c for c in cuts if 0 <= c <= len(text)}
+
+
+@lru_cache(maxsize=1)
+def _value_cue_re() -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for w in lexicon().value_cues))
 
 
 _VOCAB_CACHE: list[str] = []
@@ -366,8 +379,17 @@ def _vocab_words() -> list[str]:
 
 def is_glued_piece(t: str, s: DecodeSettings = SETTINGS) -> bool:
     """A piece long enough to hold a name and its values run together ('面积万亩2810810')."""
-    return len(t) >= s.glued_min_len and bool(_CJK.search(t)) and bool(re.search(rf"[\u4e00-\u9fff%][\d{_OPS}]", t)) \
-        and parse_measure(t) is None
+    return len(t) >= s.glued_min_len and bool(_CJK.search(t)) \
+        and bool(re.search(rf"[\u4e00-\u9fff%）)》”][\d{_OPS}]", t)) and parse_measure(t) is None
+
+
+def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
+    """In a table that lost its separators, a piece of words only may still be several cells: a level
+    label or a header word inside it, or a qualitative value after a name ('…影响长远')."""
+    if len(t) < s.glued_min_len or not _CJK.search(t):
+        return False
+    return _holds_vocabulary(t) or any(m.start() > 0 and _CJK.match(t[m.start() - 1])
+                                       for m in _value_cue_re().finditer(t))
 
 
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
@@ -573,6 +595,9 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.description_inside_name  # '…次数反映…情况': the explanation ran into the name
         else:
             e = value_cost(col, text, s)
+            if glued and col == "description" and not text.startswith(lexicon().description_cues) \
+                    and any(text.find(c) > 0 for c in lexicon().description_cues):
+                e += s.description_inside_name  # '改造学校数量反映…': the name ran into the explanation
             if inner and col in ("measure_unit", "unit_column") and text not in _unit_words():
                 e += s.unknown_unit  # cut out of glued text, a unit column holds a unit we know
             if col in ("target", "actual", "adjusted_target") and text in _unit_words() and (
@@ -583,14 +608,15 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 if m is not None and m.unit:
                     e += s.unit_beside_unit_column  # the table prints units in their own column
             if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
-                    and not re.search(r"\d", text):
+                    and not re.search(r"\d", text) and not text.startswith(lexicon().value_cues):
                 e += s.glued_text_value  # long words cut out of glued text are names, values are short
         if e == INF:
             continue
         if vocab_inside and col not in ("level1", "level2"):
             e += s.vocabulary_inside  # a level name or header inside a cell: cut there
         if glued and not inner and col not in ("level1", "level2"):
-            e += s.glued_whole  # words and numbers run together, taken as one cell
+            # words and numbers run together, taken as one cell: the more figures inside, the less likely
+            e += s.glued_whole + s.glued_whole_per_figure * max(0, len(_FIGURE.findall(text)) - 1)
         out[k] = e + (s.glued_piece if inner else 0.0)
     if is_empty_value(text) or lexicon().placeholder_row.fullmatch(text):
         out[len(cols)] = s.blank_row + (s.glued_piece if inner else 0.0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_number
 from etl.parse.cells import cell_text
-from etl.parse.decode import Piece, decode, is_glued_piece
+from etl.parse.decode import Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, rows_from_steps
 from etl.parse.totals import GRADES, read_total
 from etl.parse.vocab import (
@@ -197,7 +197,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             # cells cut out of one glued string go back together: the decoder chooses the cuts
             pieces[-1].text += tok.text
             continue
-        sure = tok.glued or (table_glued and is_glued_piece(t))
+        sure = tok.glued or (table_glued and (is_glued_piece(t) or holds_cells(t)))
         pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t), sure_glued=sure))
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
