@@ -597,3 +597,16 @@ def test_a_glued_row_with_several_figures_is_a_row_not_the_reason_of_the_row_bef
         ("“两免一补”资金发放率", "≥98%", "96%", 10, 9.8, "暂无"),
         ("家长满意度", "≥90%", "95%", 10, 10, "/"),
     ]
+
+
+def test_a_glued_row_does_not_take_the_next_rows_name_and_unit_as_its_actual():
+    # columns printed in the Chongqing order (unit and nature before the values); every separator lost
+    text = "\n".join([
+        "某县林业局2023年度部门整体绩效自评表",
+        "绩效指标指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+        "当期任务完成率%901010010植树造林(更新)面积万亩2110110森林火灾受害率%0.910010",
+    ])
+    (f,) = parse(text)
+    got = [(i.name, i.target, i.weight) for i in f.indicators]
+    assert got == [("当期任务完成率", "90", 10), ("植树造林(更新)面积", "21", 10), ("森林火灾受害率", "0.9", 10)]
+    assert (f.indicators[2].actual, f.indicators[2].score) == ("0", 10)

@@ -72,6 +72,7 @@ class DecodeSettings:
     long_text_as_value: float = 2.5  # more than 20 characters: more likely a reason
     score_above_weight: float = 4.0
     weight_over_100: float = 5.0
+    many_decimals: float = 4.0  # a 分值 / 得分 with three decimals or more: figures run together
     unit_mismatch: float = 0.8  # actual in another unit than the target
     odd_unit: float = 0.8  # a figure followed by more than `odd_unit_len` characters that are no known unit
     odd_unit_len: int = 2
@@ -86,6 +87,7 @@ class DecodeSettings:
     equal_target_actual: float = -0.6  # a bonus: 好 | 好, 100% | 100% are the commonest rows
     # a row's own arithmetic (used when a glued row is read again as a whole)
     fractional_weight: float = 0.8  # 分值 are whole numbers in nearly every template
+    zero_weight: float = 1.5
     large_weight: float = 30.0  # one indicator's 分值 above this is rare
     large_weight_cost: float = 1.0
     score_below_weight: float = 0.3  # most rows score full marks; a deduction needs the evidence
@@ -101,6 +103,7 @@ class DecodeSettings:
     vocabulary_inside: float = 6.0  # a glued cell that would hold a level name or a header word
     glued_text_value: float = 1.0  # a long word cut out of glued text read as a value (names are long, values short)
     glued_text_value_len: int = 4
+    name_and_unit_as_value: float = 3.0
     glued_name_starts_with_digit: float = 2.0
     description_inside_name: float = 1.0  # '51010010病虫': the digits belong to the row before
     leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
@@ -207,7 +210,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
             return INF if ocr is None or ocr > 100 else s.ocr_number  # 'l0': OCR read 1 as l
         if num < 0:
             return INF
-        return s.weight_over_100 if num > 100 else 0.0
+        cost = s.many_decimals if re.search(r"\.\d{3}", t) else 0.0  # 分值 and 得分 carry at most two decimals
+        return cost + (s.weight_over_100 if num > 100 else 0.0)
     if role == "coef":
         return 0.0 if re.fullmatch(r"\d+(\.\d+)?%?", t) else INF
     if role == "nature":
@@ -607,6 +611,9 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 m = parse_measure(text)
                 if m is not None and m.unit:
                     e += s.unit_beside_unit_column  # the table prints units in their own column
+            if inner and col in ("target", "actual", "adjusted_target") and not re.search(r"\d", text) \
+                    and text.endswith(_unit_words()) and len(text) > 3 and _CJK.match(text):
+                e += s.name_and_unit_as_value  # '受害率%': the next row's name and its unit column, not a value
             if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
                     and not re.search(r"\d", text) and not text.startswith(lexicon().value_cues):
                 e += s.glued_text_value  # long words cut out of glued text are names, values are short
@@ -622,7 +629,7 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
         out[len(cols)] = s.blank_row + (s.glued_piece if inner else 0.0)
     elif not inner:
         # any cell may be page furniture that no column reads ('qrcode'), at a price that grows with its length
-        out[len(cols)] = s.junk + s.junk_per_char * len(text)
+        out[len(cols)] = s.junk + s.junk_per_char * len(text) + (s.glued_whole if glued else 0.0)
     return out
 
 
@@ -688,6 +695,8 @@ def row_cost(values: list[str], assigned: tuple[str, ...], roles: list[str], s: 
         cost += s.score_above_weight  # not adjacent, so pair_cost did not see it
     if w is not None and w != int(w):
         cost += s.fractional_weight
+    if w == 0:
+        cost += s.zero_weight  # a row worth nothing is rare; a cut in the wrong place is not
     if w is not None and w > s.large_weight:
         cost += s.large_weight_cost
     coef = got.get("coef")
