@@ -610,3 +610,17 @@ def test_a_glued_row_does_not_take_the_next_rows_name_and_unit_as_its_actual():
     got = [(i.name, i.target, i.weight) for i in f.indicators]
     assert got == [("当期任务完成率", "90", 10), ("植树造林(更新)面积", "21", 10), ("森林火灾受害率", "0.9", 10)]
     assert (f.indicators[2].actual, f.indicators[2].score) == ("0", 10)
+
+
+def test_a_template_that_lists_every_levels_department_files_under_the_lowest():
+    # provincial transfer templates print 市级 and 区级 (or 县级) 主管部门; the filer is the county's
+    text = "\n".join([
+        "2021年省级财政农业发展资金绩效目标表",
+        "专项(项目)名称", "高标准农田建设专项",
+        "市级主管部门", "某某市农业农村局",
+        "县级主管部门", "某某县农业农村局",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t建设面积\t≥2000亩",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("高标准农田建设专项", "某某县农业农村局")
