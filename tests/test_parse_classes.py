@@ -624,3 +624,16 @@ def test_a_template_that_lists_every_levels_department_files_under_the_lowest():
     ])
     (f,) = parse(text)
     assert (f.project, f.department) == ("高标准农田建设专项", "某某县农业农村局")
+
+
+def test_glued_names_that_begin_with_a_figure_and_rates_per_hundred_thousand():
+    text = "\n".join([
+        "某县卫生健康局2024年度部门整体支出绩效目标表",
+        "一级指标二级指标三级指标指标值",
+        "产出指标数量指标签约家庭医生人数≥3000人",
+        "65岁及以上老年人体检人数≥4200人",
+        "质量指标孕产妇死亡率≤15/10万",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("签约家庭医生人数", "≥3000人"), ("65岁及以上老年人体检人数", "≥4200人"), ("孕产妇死亡率", "≤15/10万")]

@@ -285,14 +285,23 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?%?")
 _EDGE_OK: list[re.Pattern] = []
 
 
+@lru_cache(maxsize=1)
+def _name_with_figure() -> re.Pattern:
+    """A name that starts with a figure (65岁及以上老年人…, 3岁以下儿童…): a cell of glued text, but only a name."""
+    lx = lexicon()
+    units = "|".join(re.escape(u) for u in sorted(set(lx.unit_words) | set(lx.unit_aliases), key=len, reverse=True))
+    return re.compile(rf"^\d{{1,3}}(?!{units})[\u4e00-\u9fff][^\d{_OPS}%]{{2,}}$")
+
+
 def _edge_ok(text: str) -> bool:
     if not _EDGE_OK:
         units = sorted(set(lexicon().unit_words) | set(lexicon().unit_aliases), key=len, reverse=True)
         _EDGE_OK.append(re.compile(
             r"^[^\d]+$"
             r"|^[^\d]+[（(]\d+(\.\d+)?分?[)）]$"  # a level name with its score part: 产出指标(50分)
+            rf"|{_name_with_figure().pattern}"
             rf"|^[{_OPS}]{{0,2}}(不低于|不高于|不少于|不超过|大于|小于|等于)?\d+(\.\d+)?"
-            rf"({'|'.join(re.escape(u) for u in units)})?(以上|以下|以内)?$"))
+            rf"({'|'.join(re.escape(u) for u in units)}|/\d*[万千百]?人?)?(以上|以下|以内)?$"))  # '200/10万': a rate
     return bool(_EDGE_OK[0].match(text))
 
 
@@ -580,7 +589,10 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
     """Cost of `text` under every label it can take (state index -> cost)."""
     out: dict[int, float] = {}
     vocab_inside = glued and _holds_vocabulary(text)
+    name_only = inner and bool(_name_with_figure().match(text))
     for k, col in enumerate(cols):
+        if name_only and col != "name":
+            continue
         if col == "level1":
             # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
             e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else INF
