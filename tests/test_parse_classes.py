@@ -637,3 +637,21 @@ def test_glued_names_that_begin_with_a_figure_and_rates_per_hundred_thousand():
     (f,) = parse(text)
     assert [(i.name, i.target) for i in f.indicators] == [
         ("签约家庭医生人数", "≥3000人"), ("65岁及以上老年人体检人数", "≥4200人"), ("孕产妇死亡率", "≤15/10万")]
+
+
+def test_money_and_indicator_headers_worded_as_other_templates_word_them():
+    text = "\n".join([
+        "某县水利局2023年度灌区改造项目支出绩效自评表",
+        "项目(专项)名称\t灌区节水改造\t\t\t\t\t\t",
+        "项目资金（万元）\t\t预算数\t全年预算数\t全年执行数\t标准分值\t执行率\t单项指标得分",
+        "\t年度资金总额\t300\t320\t288\t10\t90%\t9",
+        "一级目标\t二级目标\t指标内容\t指标描述\t年度指标值\t实际值\t指标分值\t单项指标得分",
+        "产出指标\t数量指标\t改造渠道长度\t反映渠道改造情况\t≥12公里\t12.5公里\t20\t20",
+    ])
+    (f,) = parse(text)
+    assert f.project == "灌区节水改造"
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (300, 320, 288)
+    assert (f.exec_weight, f.exec_rate_reported, f.exec_score) == (10, 0.9, 9)
+    (ind,) = f.indicators
+    assert (ind.name, ind.description, ind.target, ind.actual, ind.weight, ind.score) == (
+        "改造渠道长度", "反映渠道改造情况", "≥12公里", "12.5公里", 20, 20)

@@ -9,17 +9,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.lexicon import lexicon
 from etl.normalise.measure import parse_number, parse_rate
 from etl.parse.vocab import fold_key
 from etl.records import Cell, Loc, Row, SpendPoint
+
+def _column_pattern(role: str) -> re.Pattern:
+    return next(pat for r, pat, _ in lexicon().columns if r == role)
+
 
 _HEAD_ROLES = [
     ("initial", re.compile(r"^年初(预算)?数?")),
     ("adjusted", re.compile(r"^(全年|调整后?)(\(调整\))?预算数?|^预算数\(A\)|^全年预算|^预算数$")),
     ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
-    ("weight", re.compile(r"^(执行率)?(分值|权重)")),
+    # 分值 and 得分 are worded as in the indicator table (标准分值, 单项指标得分): the lexicon's patterns
+    ("weight", _column_pattern("weight")),
     ("rate", re.compile(r"^(预算)?执行率(\(%\)|\(B/A\))?$")),
-    ("score", re.compile(r"^(执行率)?得分")),
+    ("score", _column_pattern("score")),
 ]
 _TOTAL_LABEL = re.compile(r"^(年度资金总额|资金总额|年度财政资金总额|合计|总计)")
 _FISCAL_LABEL = re.compile(r"^(其中[:：]?)?(本年|当年)?财政(拨款|资金)")
@@ -74,9 +80,9 @@ def _head_cell_roles(text: str, seen: list[str]) -> list[str]:
     role = _head_role(text)
     if role is not None and not (role == "score" and "rate" not in seen and "weight" in seen):
         return [role]
-    for cut in range(2, len(text) - 1):
+    for cut in range(len(text) - 2, 1, -1):  # the longest first word: '执行率|得分', not '执行|率得分'
         a, b = _head_role(text[:cut]), _head_role(text[cut:])
-        if a and b and a != b:
+        if a and b and a != b and a not in seen and b not in seen:
             return [a, b]
     return [role] if role else []
 
@@ -270,15 +276,21 @@ def self_eval_budget(rows: list[Row]) -> Budget:
     i = 0
     while i < n:
         roles: list[str] = []
+        role_text: list[str] = []  # the header cell each role was read from
         j = i
         while j < n:
             got = _head_cell_roles(texts[j], roles)
+            if got == ["adjusted"] and "adjusted" in roles and "initial" not in roles \
+                    and role_text[roles.index("adjusted")] == "预算数":
+                # a bare '预算数' before '全年预算数' is the budget at the start of the year
+                roles[roles.index("adjusted")] = "initial"
             if not got or set(got) & set(roles):
                 if roles and re.fullmatch(r"[（(].*分.*[)）]", texts[j]):  # '(20分*执行率)' under 得分
                     j += 1
                     continue
                 break
             roles.extend(got)
+            role_text.extend([texts[j]] * len(got))
             j += 1
         if len({"adjusted", "executed", "rate"} & set(roles)) < 2:
             i += 1

@@ -46,6 +46,9 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
         roles = {}
         for pos, cell in enumerate(rows[i].cells):
             role = column_role(cell.text)
+            if role == "description" and "description" in roles.values() and "name" not in roles.values():
+                # '指标内容 | 指标描述': the first names the indicators, the second explains them
+                roles[next(p for p, r in roles.items() if r == "description")] = "name"
             if role and role not in roles.values():
                 roles[pos] = role
         _description_as_name(roles)

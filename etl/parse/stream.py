@@ -136,6 +136,8 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
         j, gap, end = start, 0, start
         while j < len(toks) and gap <= 1:
             role = role_of(toks[j].text)
+            if role == "description" and "description" in roles and "name" not in roles:
+                roles[roles.index("description")] = "name"  # '指标内容 | 指标描述': a name, then its explanation
             if role and role not in roles:
                 roles.append(role)
                 gap, end = 0, j + 1
