@@ -13,6 +13,7 @@ from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
 from etl.parse.glued import unglue
+from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
 from etl.parse.report import sections as report_sections
@@ -70,13 +71,17 @@ def parse_document(doc: Document) -> list[Filing]:
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
             continue
-        f = parse_segment(seg, _is_grid(doc), ctx)
-        f.part_index = len(filings)
-        f.parse_notes = doc.warnings + f.parse_notes
-        filings.append(f)
-        ctx.year = ctx.year or f.year
-        ctx.department = ctx.department or f.department
-        ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
+        groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
+        parts = [Segment(kind=seg.kind, title=seg.title, rows=g, title_rows=seg.title_rows) for g in groups] \
+            if groups else [seg]
+        for part in parts:
+            f = parse_segment(part, _is_grid(doc), ctx)
+            f.part_index = len(filings)
+            f.parse_notes = doc.warnings + f.parse_notes
+            filings.append(f)
+            ctx.year = ctx.year or f.year
+            ctx.department = ctx.department or f.department
+            ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
         filings = _untitled_report(rows, ctx)
     if as_printed is not None:
