@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from etl.parse import parse_document
+from etl.parse.budget import MONEY
 from etl.parse.decode import SETTINGS, STRUCTURAL, row_alternatives
+from etl.parse.vocab_cut import SETTINGS as CUT
+from etl.parse.wrapped import SETTINGS as WRAP
 from etl.read import read_bytes
 from etl.records import Filing
 
@@ -37,7 +40,9 @@ def render(explained: list[Explained], show_settings: bool = True) -> str:
     """The report as plain text (the CLI prints it; tests read it)."""
     lines: list[str] = []
     if show_settings:
-        lines.append("decoder settings: " + ", ".join(f"{k}={v}" for k, v in asdict(SETTINGS).items()))
+        for title, settings in (("decoder", SETTINGS), ("money block", MONEY), ("wrapped lines", WRAP),
+                                ("glued lines", CUT)):
+            lines.append(f"{title} settings: " + ", ".join(f"{k}={v}" for k, v in asdict(settings).items()))
     for e in explained:
         f = e.filing
         lines.append("")

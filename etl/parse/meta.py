@@ -20,7 +20,7 @@ _ORG_TAIL = re.compile(r"(局|委|会|院|所|站|中心|办公室|办|政府|�
 _CODE_PREFIX = re.compile(r"^\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*[-—－_ ]?\s*(?=\S)")
 
 
-def _literals(pattern: str) -> list[str]:
+def key_words(pattern: str) -> list[str]:
     """The plain words of a key pattern '^(项目名称|部门\\(单位\\)名称)$' -> ['项目名称', '部门(单位)名称']."""
     body = re.sub(r"^\^\(|\)(\(.*\))?\??\$$", "", pattern)
     words = [w.replace("\\(", "(").replace("\\)", ")") for w in body.split("|")]
@@ -31,7 +31,7 @@ def _literals(pattern: str) -> list[str]:
 def _labels() -> tuple[list[tuple[str, str]], re.Pattern]:
     """(word, field) for every key label, longest first, and a pattern finding any label word."""
     lx = lexicon()
-    pairs = [(w, fld) for fld, pat in lx.keys for w in _literals(pat.pattern)]
+    pairs = [(w, fld) for fld, pat in lx.keys for w in key_words(pat.pattern)]
     pairs += [(w, "") for w in lx.other_key_labels]
     pairs.sort(key=lambda p: -len(p[0]))
     return pairs, re.compile("|".join(re.escape(w) for w, _ in pairs))

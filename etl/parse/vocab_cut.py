@@ -1,0 +1,96 @@
+"""Lines that lost every separator, cut at the vocabulary before anything reads them.
+
+OCR and doc-sharing copies print a whole table as one string:
+'…一级指标二级指标三级指标指标目标值产出指标数量指标免费开放天数=300天质量指标…'.
+Such a line is cut where a word of the lexicon stands (key labels, column
+headers, level names) and where a title stands, so the key, money and header
+readers see cells. What lies between two vocabulary words (an indicator's name
+and values run together) is left to the decoder's lattice (etl/parse/decode.py),
+which cuts it with the row's costs; the pieces carry `glued=True` so it knows.
+
+The words come from etl/lexicon.toml; the thresholds that say a line lost its
+separators are a named setting (`CutSettings`), printed by `--explain`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from etl.lexicon import lexicon
+from etl.parse.meta import key_words
+from etl.parse.vocab import TITLE_PATTERNS
+from etl.records import Cell, Row
+
+
+@dataclass(frozen=True)
+class CutSettings:
+    min_len: int = 60  # a line this long holding `min_words` vocabulary words lost its separators
+    min_words: int = 4
+    header_len: int = 11  # a shorter line qualifies when it is mostly vocabulary ('一级指标二级指标三级指标…')
+    header_words: int = 3
+
+
+SETTINGS = CutSettings()
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[re.Pattern, frozenset[str]]:
+    """Every literal word of the lexicon a glued line may be cut at, longest first, and the level words."""
+    lx = lexicon()
+    keys = {w for _, pat in lx.keys for w in key_words(pat.pattern)} | set(lx.other_key_labels) | set(lx.header_words)
+    levels = set(lx.level1_names) | set(lx.level2_words)
+    words = sorted({w for w in keys | levels if len(w) >= 2}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))), frozenset(levels)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> re.Pattern:
+    """A filing's title inside a glued line ('…县级部门预算项目支出绩效目标表(2023年度)'): the title patterns
+    with the qualifiers printed before them and the year after."""
+    kinds = "|".join(p.pattern for p, _ in TITLE_PATTERNS if not p.pattern.startswith("^"))
+    return re.compile(rf"(?:(?:省|市|县|区)级)?(?:部门预算)?(?:{kinds})[(（]?(?:\d{{4}}年度?)?[)）]?")
+
+
+def is_glued(text: str, s: CutSettings = SETTINGS) -> bool:
+    if len(text) <= s.header_len or re.search(r"\s{1,}\S+\s", text):
+        return False
+    hits = _vocabulary()[0].findall(text)
+    return (len(text) > s.min_len and len(hits) >= s.min_words) or (
+        len(hits) >= s.header_words and sum(map(len, hits)) >= len(text) / 2)
+
+
+_OPS = re.escape(lexicon().operator_chars)
+
+
+def split_glued(text: str) -> list[str]:
+    """The pieces of a glued line: vocabulary words and titles on their own, the text between them whole."""
+    vocab, levels = _vocabulary()
+    cuts = [(m.start(), m.end()) for m in _titles().finditer(text)]
+    for m in vocab.finditer(text):
+        after = text[m.end(): m.end() + 1]
+        # a level word directly followed by a value is an indicator's name ('服务对象满意度%=99')
+        if m.group() in levels and after and re.match(rf"[{_OPS}%％\d]", after):
+            continue
+        cuts.append((m.start(), m.end()))
+    parts: list[str] = []
+    pos = 0
+    for start, end in sorted(cuts):
+        if start < pos:
+            continue
+        parts.extend([text[pos:start], text[start:end]])
+        pos = end
+    parts.append(text[pos:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def unglue(rows: list[Row]) -> list[Row]:
+    out = []
+    for row in rows:
+        if any(is_glued(c.text) for c in row.cells):
+            cells = [Cell(t, c.loc, glued=True) if is_glued(c.text) else c
+                     for c in row.cells for t in (split_glued(c.text) if is_glued(c.text) else [c.text])]
+            out.append(Row(cells=cells, loc=row.loc, table=None))
+        else:
+            out.append(row)
+    return out
