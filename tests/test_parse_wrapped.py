@@ -132,3 +132,20 @@ def test_generated_filings_wrapped_at_a_fixed_width_read_back():
 
     result = measure(generated(80, seed=5), ["wrap_cells"], seed=5)
     assert result.score.fields >= 0.95, [m for s in result.score.labels for m in s.misses][:20]
+
+
+def test_a_whole_value_under_a_whole_value_is_the_next_row_of_the_block():
+    # an unwrapped grid: the next indicator of a block stands under the long cells of the block's first row
+    text = "\n".join([
+        "某县卫生健康局2024年部门整体支出绩效目标表",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t成本指标\t人员经费\t≤787.98万元",
+        "效益指标\t社会效益指标\t甲乙类传染病报告发病率控制\t≤200/10万",
+        "\t\t居民健康素养水平\t按计划完成",
+        "\t\t单项业务管理规范性\t符合相关规定",
+        "\t\t公共卫生服务规范性\t符合相关规定",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("人员经费", "≤787.98万元"), ("甲乙类传染病报告发病率控制", "≤200/10万"), ("居民健康素养水平", "按计划完成"),
+        ("单项业务管理规范性", "符合相关规定"), ("公共卫生服务规范性", "符合相关规定")]

@@ -24,6 +24,7 @@ Every threshold is a named setting printed by `--explain`.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -150,6 +151,9 @@ def is_continuation(above: Row, cont: Row, widths: dict[tuple[int, int], tuple[i
         full += display_width(line) >= s.full_share * col or len(line) >= s.full_share * chars
         if _complete_measure(line) and _complete_measure(text) and len(text) >= len(line) - 1:
             return NO  # two whole figures, one under the other ('207.86' over '207.86'): the next row
+        cue_line, cue_text = line.startswith(_cues()), text.startswith(_cues())
+        if (cue_line and (cue_text or _complete_measure(text))) or (cue_text and _complete_measure(line)):
+            return NO  # a whole value under a whole value ('≤200/10万' over '按计划完成'): the next row
     # a cell wraps only when it fills its column: all of them where the line is under every cell,
     # at least one otherwise (a short cell beside a long one wraps with it only in a label-less line)
     if not (unlabelled or (full == len(b) if every else full >= 1)):
@@ -159,7 +163,16 @@ def is_continuation(above: Row, cont: Row, widths: dict[tuple[int, int], tuple[i
 
 def _complete_measure(text: str) -> bool:
     m = parse_measure(text)
-    return m is not None and m.num is not None
+    return (m is not None and m.num is not None) or bool(_RATE.match(text))
+
+
+_RATE = re.compile(r"^[≥≤<>=]?\d+(\.\d+)?/\d*[万千百]?人?$")  # '≤200/10万'
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[str, ...]:
+    """How a qualitative value begins (lexicon [values] cues): such a cell is a value of its own."""
+    return lexicon().value_cues
 
 
 def _carried_labels(above: Row, cont: Row) -> bool:
