@@ -655,3 +655,17 @@ def test_money_and_indicator_headers_worded_as_other_templates_word_them():
     (ind,) = f.indicators
     assert (ind.name, ind.description, ind.target, ind.actual, ind.weight, ind.score) == (
         "改造渠道长度", "反映渠道改造情况", "≥12公里", "12.5公里", 20, 20)
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("某县某局2023年度项目支出绩效自评结果表", "project_self_eval"),
+    ("某县某中心项目支出绩效自评情况表", "project_self_eval"),
+    ("某县某局2022年度部门整体支出绩效评价表", "dept_self_eval"),
+    ("某县某局部门（单位）整体绩效目标表", "dept_target"),
+    ("某县某局部门整体绩效自评工作报告", "self_eval_report"),
+    ("某县某局项目绩效自评情况说明", "self_eval_report"),
+])
+def test_title_wordings_of_other_templates(title, kind):
+    from etl.parse.vocab import title_kind
+
+    assert title_kind(title) == kind

@@ -23,11 +23,14 @@ def fold_key(text: str) -> str:
 
 
 # --- document titles -> doc_kind -------------------------------------------------
+# (folded text: full-width brackets are ASCII here). 自评 and 评价 tables are both self-evaluations;
+# 结果表 / 情况表 are wordings of the same table; '部门(单位)整体' is a whole-department table.
+_DEPT = r"(部门(\(单位\))?整体(支出)?|整体支出|部门)"
 TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(自评|评价)(情况)?报告"), "self_eval_report"),
-    (re.compile(r"部门整体(支出)?绩效自评表|整体支出绩效自评表|部门整体绩效自评表|部门绩效自评表"), "dept_self_eval"),
-    (re.compile(r"项目(支出)?绩效自评表|绩效自评表"), "project_self_eval"),
-    (re.compile(r"部门整体(支出)?绩效目标(申报)?表|整体支出绩效目标(申报)?表|部门绩效目标(申报)?表"), "dept_target"),
+    (re.compile(r"(自评|评价)(情况|工作)?(报告|说明)"), "self_eval_report"),
+    (re.compile(rf"{_DEPT}绩效(自评|评价)(结果|情况)?表"), "dept_self_eval"),
+    (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
+    (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
     (re.compile(r"项目(支出)?绩效目标(申报)?表|绩效目标(申报)?表"), "project_target"),
     (re.compile(r"^第[一二三四五六七八九十]+部分部门整体绩效目标$"), "dept_target"),
 ]
