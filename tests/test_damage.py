@@ -61,7 +61,7 @@ def table_lines(text):
 
 def test_the_registry_holds_every_damage_the_issue_names():
     assert set(DAMAGES) == {"ocr_confusions", "indicator_prefixes", "header_synonyms", "reorder_columns",
-                            "vertical_levels", "wrap_cells", "drop_empty_cells", "glue_cells", "page_chrome",
+                            "vertical_levels", "wrap_cells", "space_cells", "cells_per_line", "pipe_cells", "drop_empty_cells", "glue_cells", "page_chrome",
                             "pinyin_glosses", "traditional", "truncation"}
 
 

@@ -342,6 +342,43 @@ def wrap_cells(sheet: Sheet, rng: random.Random) -> Sheet:
 
 
 @damage_type
+def space_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Cells separated by runs of spaces, as a PDF's text layer copies: blank cells vanish into the spaces."""
+    for line in sheet.lines:
+        if line.kind in TABLE_KINDS and len(line.cells) > 1:
+            line.cells = [c for c in line.cells if c.text.strip()] or [Cell("")]
+            gap = " " * rng.choice([1, 2, 4])
+            line.sep = gap
+    return sheet
+
+
+@damage_type
+def cells_per_line(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Every cell on a line of its own, as a web page's table copies to text; blank cells vanish."""
+    out: list[Line] = []
+    for line in sheet.lines:
+        if line.kind in TABLE_KINDS and len(line.cells) > 1:
+            filled = [c for c in line.cells if c.text.strip()] or [Cell("")]
+            out.extend(Line([c], line.kind if k == 0 else "cont", row=line.row) for k, c in enumerate(filled))
+        else:
+            out.append(line)
+    sheet.lines = out
+    return sheet
+
+
+@damage_type
+def pipe_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A markdown-style copy: '| a | b |', with the blank cells of merged ranges dropped."""
+    for line in sheet.lines:
+        if line.kind in TABLE_KINDS and len(line.cells) > 1:
+            filled = [c for c in line.cells if c.text.strip()] or [Cell("")]
+            line.cells = [Cell("| " + filled[0].text, filled[0].field)] + filled[1:-1] + (
+                [Cell(filled[-1].text + " |", filled[-1].field)] if len(filled) > 1 else [])
+            line.sep = " | "
+    return sheet
+
+
+@damage_type
 def drop_empty_cells(sheet: Sheet, rng: random.Random) -> Sheet:
     """Empty cells left out: a row without 实际完成值 or 偏差原因 is shorter, later cells shift left."""
     for line in sheet.lines:
