@@ -20,6 +20,7 @@ class Lexicon:
     empty_cell: frozenset[str]
     reason_placeholders: frozenset[str]
     placeholder_row: re.Pattern
+    placeholder_org: re.Pattern
     operators: tuple[tuple[str, str], ...]
     suffix_operators: tuple[tuple[str, str], ...]
     fold_chars: tuple[tuple[str, str], ...]
@@ -63,6 +64,7 @@ def lexicon() -> Lexicon:
         empty_cell=frozenset(ph["empty_cell"]),
         reason_placeholders=frozenset(ph["reason"]),
         placeholder_row=re.compile(rf"^({'|'.join(ph['row_name'])})$"),
+        placeholder_org=re.compile("|".join(ph["org"])),
         operators=tuple((w, s) for w, s in ops["prefix"]),
         suffix_operators=tuple((w, s) for w, s in ops["suffix"]),
         fold_chars=tuple((a, b) for a, b in ops["fold"]),

@@ -669,3 +669,17 @@ def test_title_wordings_of_other_templates(title, kind):
     from etl.parse.vocab import title_kind
 
     assert title_kind(title) == kind
+
+
+def test_a_department_left_generic_by_the_template_is_no_department():
+    # a provincial transfer template: the county line says '县(市、区)教育部门', whichever county files it
+    text = "\n".join([
+        "2023年中等职业学校国家助学金绩效目标表",
+        "项目名称\t中等职业学校国家助学金",
+        "市级主管部门\t某某市教育局",
+        "县级主管部门\t县(市、区)教育部门",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t资助学生人数\t≥500人",
+    ])
+    (f,) = parse(text)
+    assert f.department == "某某市教育局"

@@ -118,6 +118,8 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = cut_at_next_label(v).strip(" :：")
     if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or _is_label(v):
         return None  # another key's label is not this key's value
+    if fld in ("department", "department_weak", "unit") and lexicon().placeholder_org.search(fold_key(v)):
+        return None  # '县(市、区)教育部门': the template's words for whichever county files it
     return v
 
 
