@@ -683,3 +683,16 @@ def test_a_department_left_generic_by_the_template_is_no_department():
     ])
     (f,) = parse(text)
     assert f.department == "某某市教育局"
+
+
+def test_a_business_department_key_names_the_department_beside_the_budget_unit():
+    text = "\n".join([
+        "2024年某乡产业园道路建设项目支出绩效目标审批表",
+        "预算单位: 某县某乡人民政府",
+        "项目名称 某乡产业园道路建设项目 项目分类 基础设施类",
+        "建设周期 2024年3月-2024年12月 业务主管部门 县交通局",
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 新建道路长度 ≥2公里",
+    ])
+    (f,) = parse(text)
+    assert f.department == "县交通局"
