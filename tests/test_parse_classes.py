@@ -696,3 +696,16 @@ def test_a_business_department_key_names_the_department_beside_the_budget_unit()
     ])
     (f,) = parse(text)
     assert f.department == "县交通局"
+
+
+def test_a_national_investment_template_states_the_money_it_hands_down():
+    text = "\n".join([
+        "某专项2024年中央预算内投资计划绩效目标表",
+        "专项名称 |", "乡村供水保障专项 | ||||",
+        "下达地方或单位 |", "某县人民政府 | ||||",
+        "下达中央预算内投资(万元) |", "1200 | ||||",
+        "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+        "产出指标 | 数量指标 | 新建水厂数量 | ≥2座 |",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department, f.budget_initial) == ("乡村供水保障专项", "某县人民政府", 1200)
