@@ -26,6 +26,9 @@ COMBOS = [
     ("indicator_prefixes", "vertical_levels", "wrap_cells"),  # a PDF copied as text
     ("ocr_confusions", "reorder_columns", "truncation"),  # a scan, cut short
     ("header_synonyms", "wrap_cells", "page_chrome"),
+    ("cells_per_line", "indicator_prefixes", "ocr_confusions"),  # a web page's table copied cell by cell
+    ("pipe_cells", "traditional", "pinyin_glosses"),  # a markdown mirror of a traditional-script page
+    ("space_cells", "wrap_cells", "page_chrome"),  # a PDF's text layer: wrapped cells with no positions left
 ]
 GROUPS = {"meta": META, "budget": list(BUDGET.values()), "totals": TOTALS, "rows": ROW_FIELDS}
 

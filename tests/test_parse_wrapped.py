@@ -149,3 +149,23 @@ def test_a_whole_value_under_a_whole_value_is_the_next_row_of_the_block():
     assert [(i.name, i.target) for i in f.indicators] == [
         ("人员经费", "≤787.98万元"), ("甲乙类传染病报告发病率控制", "≤200/10万"), ("居民健康素养水平", "按计划完成"),
         ("单项业务管理规范性", "符合相关规定"), ("公共卫生服务规范性", "符合相关规定")]
+
+
+def test_a_text_layer_copy_joins_the_wrapped_rest_of_its_long_cells():
+    # a PDF's text layer copied with spaces: no positions left, the rest of a long cell on a line of its own
+    text = "\n".join([
+        "某县水务局2024年项目支出绩效自评表",
+        "一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 新建农村供水 12处 12处 20 20",
+        "工程数量",
+        "维修堤防长度 ≥35公里 36公里 20 20",
+        "质量指标 工程验收合格 100% 100% 10 10",
+        "率",
+        "成本指标 流转土地补助标准 <=475元/亩 470元/亩 10 10",
+        "景观建设成本 <=2875元/个 2800元/个 10 10",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("新建农村供水工程数量", "12处", "12处"), ("维修堤防长度", "≥35公里", "36公里"),
+        ("工程验收合格率", "100%", "100%"), ("流转土地补助标准", "<=475元/亩", "470元/亩"),
+        ("景观建设成本", "<=2875元/个", "2800元/个")]

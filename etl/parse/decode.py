@@ -240,12 +240,15 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return 0.2
     m = parse_measure(t)
     if m is not None:
-        if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units():
+        if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units() and not _PER_UNIT.match(m.unit):
             return s.odd_unit  # '≥99%明显改善': a figure with words run on, not a unit
         return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
     if len(t) > 20:
         return s.long_text_as_value
     return s.short_text_as_value
+
+
+_PER_UNIT = re.compile(r"^[^\d/]{1,3}/[^\d/]{1,3}$")  # 元/亩, 人/年, 次/月: a unit per unit
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,8 @@ from etl.normalise.measure import parse_number
 from etl.parse.cells import cell_text
 from etl.parse.decode import Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, rows_from_steps
+from etl.parse.wrapped import SETTINGS as WRAP
+from etl.parse.wrapped import WrapSettings, two_values
 from etl.parse.totals import GRADES, read_total
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
@@ -204,6 +206,7 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
+    pieces = join_wrapped_lines(pieces, roles)
     decoded = decode(pieces, roles)
     result.decoded, result.roles = decoded, roles
     rows_from_steps(decoded.steps, out, roles, table_ended=ended)
@@ -220,6 +223,61 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             break
     result.end_index = len(rows)
     return result
+
+
+def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: WrapSettings = WRAP) -> list[Piece]:
+    """Lines that hold only the wrapped rest of the line above's long cells (a PDF's text layer, whose
+    positions are gone): '保障在职人员 50人' / '人数'. A line is joined when it has no more pieces than the
+    line above has full ones (a cell wraps only when it fills its column), each fits under its cell, and
+    the decoder reads the joined line more cheaply than the two lines apart."""
+    lines: list[list[Piece]] = []
+    for p in pieces:
+        if p.loc.line_start is None or p.glued:
+            return pieces  # no lines to go by, or cells that ran together: nothing to join here
+        if lines and lines[-1][0].loc.line_start == p.loc.line_start:
+            lines[-1].append(p)
+        else:
+            lines.append([p])
+    out: list[list[Piece]] = []
+    last: dict[int, str] = {}  # piece index in out[-1] -> the last printed line of that piece
+    for line in lines:
+        above = out[-1] if out else None
+        joined = _wrap_join(above, line, roles, last, s) if above else None
+        if joined is None:
+            out.append(line)
+            last = {}
+            continue
+        out[-1], last = joined
+    return [p for line in out for p in line]
+
+
+def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: dict[int, str],
+               s: WrapSettings) -> tuple[list[Piece], dict[int, str]] | None:
+    from itertools import combinations
+
+    if len(above) < 2 or len(line) >= len(above) or any(_stop(p.text) or is_level1(p.text) or is_level2(p.text)
+                                                         for p in line):
+        return None  # one cell a line is a copy cell by cell; a line as long as the row above is a row
+    ends = [last.get(k, p.text) for k, p in enumerate(above)]
+    widest = max(len(t) for t in ends)
+    full = [k for k, t in enumerate(ends) if len(t) >= s.full_share * widest]
+    best = None
+    apart = None
+    for chosen in combinations(full, len(line)):
+        if any(len(p.text) > len(ends[k]) + s.slack or two_values(ends[k], p.text) for p, k in zip(line, chosen)):
+            continue
+        merged = [Piece(a.text + line[chosen.index(k)].text, a.loc.merge(line[chosen.index(k)].loc)) if k in chosen
+                  else a for k, a in enumerate(above)]
+        cost = decode(merged, roles).cost
+        if best is None or cost < best[0]:
+            best = (cost, merged, chosen)
+    if best is None:
+        return None
+    apart = decode(above + line, roles).cost
+    if best[0] >= apart:
+        return None
+    _, merged, chosen = best
+    return merged, {**last, **{k: line[j].text for j, k in enumerate(chosen)}}
 
 
 def _maybe_glued(t: str) -> bool:

@@ -149,16 +149,22 @@ def is_continuation(above: Row, cont: Row, widths: dict[tuple[int, int], tuple[i
         if _label(line) or (unlabelled and text[:1].isdigit() and not line[-1:].isdigit()):
             return NO  # a value under a label or a word ('预算数' over '371.66'): keys above values
         full += display_width(line) >= s.full_share * col or len(line) >= s.full_share * chars
-        if _complete_measure(line) and _complete_measure(text) and len(text) >= len(line) - 1:
-            return NO  # two whole figures, one under the other ('207.86' over '207.86'): the next row
-        cue_line, cue_text = line.startswith(_cues()), text.startswith(_cues())
-        if (cue_line and (cue_text or _complete_measure(text))) or (cue_text and _complete_measure(line)):
-            return NO  # a whole value under a whole value ('≤200/10万' over '按计划完成'): the next row
+        if two_values(line, text):
+            return NO
     # a cell wraps only when it fills its column: all of them where the line is under every cell,
     # at least one otherwise (a short cell beside a long one wraps with it only in a label-less line)
     if not (unlabelled or (full == len(b) if every else full >= 1)):
         return NO
     return ASK if _carried_labels(above, cont) else verdict
+
+
+def two_values(line: str, text: str) -> bool:
+    """Is `text`, printed under `line`, a whole value of its own rather than the rest of `line`?"""
+    if _complete_measure(line) and _complete_measure(text) and len(text) >= len(line) - 1:
+        return True  # two whole figures, one under the other ('207.86' over '207.86'); '1280.6' over '5' is a wrap
+    cue_line, cue_text = line.startswith(_cues()), text.startswith(_cues())
+    # a qualitative value under a value, or a figure under a qualitative value ('≤200/10万' over '按计划完成')
+    return (cue_line and (cue_text or _complete_measure(text))) or (cue_text and _complete_measure(line))
 
 
 def _complete_measure(text: str) -> bool:
