@@ -29,12 +29,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from etl.lexicon import lexicon, operator_cell_pattern
-from etl.normalise.measure import parse_measure, parse_number, parse_number_ocr
+from etl.normalise.measure import parse_measure as _parse_measure
+from etl.normalise.measure import parse_number, parse_number_ocr
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Loc
 
 INF = math.inf
+# the decoder asks about the same few pieces thousands of times (every cut, every reading of a glued row)
+parse_measure = lru_cache(maxsize=1 << 16)(_parse_measure)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: the cost functions are cached per settings object
@@ -160,6 +163,7 @@ class Decoded:
     settings: object = None  # the DecodeSettings it ran with
 
 
+@lru_cache(maxsize=256)
 def _skip_cost(role: str, s: DecodeSettings) -> float:
     return {"target": s.skip_target, "actual": s.skip_actual, "weight": s.skip_weight, "score": s.skip_score,
             "adjusted_target": s.skip_adjusted_target, "coef": s.skip_coef, "core": s.skip_core}.get(role, s.skip_other)

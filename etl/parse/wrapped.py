@@ -53,6 +53,7 @@ class Judge(Protocol):
         """Is the joined row the better reading of the row above and the line under it?"""
 
 
+@lru_cache(maxsize=1 << 16)
 def display_width(text: str) -> int:
     """Columns a text takes when printed: a CJK character is as wide as two Latin ones."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
