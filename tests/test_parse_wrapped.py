@@ -169,3 +169,20 @@ def test_a_text_layer_copy_joins_the_wrapped_rest_of_its_long_cells():
         ("新建农村供水工程数量", "12处", "12处"), ("维修堤防长度", "≥35公里", "36公里"),
         ("工程验收合格率", "100%", "100%"), ("流转土地补助标准", "<=475元/亩", "470元/亩"),
         ("景观建设成本", "<=2875元/个", "2800元/个")]
+
+
+def test_a_whole_row_under_a_blocks_first_row_is_not_joined_for_being_one_row_fewer():
+    # the first row's name is the longest of its column, so it "fills" it; the next row has its own name and value
+    text = "\n".join([
+        "某县文旅局2024年部门整体支出绩效目标表",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t质量指标\t文化活动组织规范性\t完成",
+        "\t\t场馆开放时长\t达标",
+        "\t时效指标\t活动按时完成\t及时",
+        "效益指标\t社会效益指标\t群众文化生活\t改善",
+        "满意度指标\t服务对象满意度指标\t群众满意度\t≥90%",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("文化活动组织规范性", "完成"), ("场馆开放时长", "达标"), ("活动按时完成", "及时"), ("群众文化生活", "改善"),
+        ("群众满意度", "≥90%")]

@@ -28,6 +28,7 @@ from etl.parse.vocab import (
     title_kind,
 )
 from etl.parse.totals import read_total
+from etl.parse.wrapped import SETTINGS as WRAP
 from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
@@ -214,7 +215,7 @@ class WrapJudge:
         header, width = self.headers[above.table]
         roles, columns = _grammar(header)
         apart = decode(_pieces([above, cont], header, width), roles, columns=columns).cost
-        return decode(_pieces([joined], header, width), roles, columns=columns).cost < apart
+        return decode(_pieces([joined], header, width), roles, columns=columns).cost + WRAP.judge_margin < apart
 
 
 def grid_indicators(rows: list[Row], header: Header) -> TableResult:

@@ -274,8 +274,8 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
     if best is None:
         return None
     apart = decode(above + line, roles).cost
-    if best[0] >= apart:
-        return None
+    if best[0] + s.line_judge_margin >= apart:
+        return None  # one row always costs less than two: joining must win by the margin
     _, merged, chosen = best
     return merged, {**last, **{k: line[j].text for j, k in enumerate(chosen)}}
 

@@ -41,6 +41,10 @@ class WrapSettings:
     full_share: float = 0.75  # a wrapped cell's line fills at least this share of its column's widest line
     slack: int = 1  # display columns a continuation may be wider than the line above it
     min_width: int = 4  # a column narrower than this (display columns) is not read as wrapping
+    # the joined reading must beat the two lines apart by this much: one row always costs less than two,
+    # so a whole row under a row (its own name and value) must not be joined for that alone
+    judge_margin: float = 1.0
+    line_judge_margin: float = 0.5  # the same for a copy with no positions, whose lines are less sure evidence
 
 
 SETTINGS = WrapSettings()
