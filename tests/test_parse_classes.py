@@ -709,3 +709,17 @@ def test_a_national_investment_template_states_the_money_it_hands_down():
     ])
     (f,) = parse(text)
     assert (f.project, f.department, f.budget_initial) == ("乡村供水保障专项", "某县人民政府", 1200)
+
+
+def test_a_one_row_money_block_printed_without_a_row_label():
+    text = "\n".join([
+        "某县某局2023年度部门整体绩效自评表",
+        "部门名称 某县某局",
+        "部门预算执行情况 年初预算数 全年预算数 全年执行数 执行率(%) 执行率权重 执行率得分(分)",
+        "100 120 90 75% 10 7.5",
+        "一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 培训人次 ≥200人次 210人次 50 50",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (100, 120, 90)
+    assert (f.exec_rate_reported, f.exec_weight, f.exec_score) == (0.75, 10, 7.5)

@@ -179,6 +179,15 @@ def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySet
     return _read(best[1], scale) if best else {}
 
 
+def _ocr_figures(text: str) -> str:
+    """A money figure OCR misread ('O76%107.6'): letters that look like digits read as digits, where the
+    cell is otherwise made of figures."""
+    digits = lexicon().ocr_digits
+    if re.fullmatch(rf"[\d.,%{''.join(map(re.escape, digits))}]+", text) and sum(ch.isdigit() for ch in text) >= 2:
+        return "".join(digits.get(ch, ch) for ch in text)
+    return text
+
+
 def _read(got: dict[str, str], scale: float) -> dict[str, float]:
     out = {}
     for role, val in got.items():
@@ -301,6 +310,15 @@ def self_eval_budget(rows: list[Row]) -> Budget:
                 b.weight = float(m.group(1))
         total = fiscal = None
         k = j
+        first = _ocr_figures(texts[j]) if j < n else ""
+        if _is_amount(first) or _GLUED_RUN.fullmatch(first):
+            # a one-row block printed with no row label ('年初预算数 … 执行率得分 | 0 | 76% | 10 | 7.6'): the
+            # figures follow the header directly
+            values, m = [], j
+            while m < n and _is_amount(_ocr_figures(texts[m])) and len(values) < len(roles):
+                values.append(_ocr_figures(cells[m].text))
+                m += 1
+            total = _assign(roles, values, scale) if len(values) > 1 else _assign_glued(roles, first, scale)
         while k < min(n, j + 40):
             label = _ENUM.sub("", re.sub(r"[:：]$", "", texts[k]))
             values = []
