@@ -7,7 +7,7 @@
 The corpus is written once (when the folder is missing) and then only read, so
 both runs ingest the same bytes: the generated sample corpus in every format, the
 soft-target series (links, soft indices), generated text filings damaged the way
-web copies are (etl/sample/damage.py), and the real filings (data/seeds,
+web copies are (etl/sample/damage.py), a few files that fail or repeat, and the real filings (data/seeds,
 tests/data/real). It is ingested into a fresh DuckDB file through the pipeline
 the CLI uses; every table (contract tables, derived tables, marts, the log) is
 dumped sorted to Parquet. Only what differs from run to run by nature is left
@@ -49,11 +49,20 @@ def build_corpus(out: Path) -> None:
         picks = [names[i % len(names)]] + ([names[(i * 7 + 3) % len(names)]] if i % 3 == 0 else [])
         text2, _ = damage(text, label, sorted(set(picks), key=names.index), random.Random(f"rows:{i}"))
         (out / "damaged" / name).write_text(text2, encoding="utf-8")
+    # files that fail or repeat, so the log's error and duplicate rows are compared too
+    odd = out / "odd"
+    odd.mkdir()
+    (odd / "empty.txt").write_bytes(b"")
+    (odd / "not_a_filing.txt").write_text("会议纪要\n今天天气很好。\n", encoding="utf-8")
+    (odd / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF")
+    (odd / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    first = sorted((out / "generated").glob("*.txt"))[0]
+    (odd / ("copy_of_" + first.name)).write_bytes(first.read_bytes())
 
 
 def sources(corpus: Path) -> list[Path]:
     real = ROOT / "tests" / "data" / "real"
-    return [corpus / "generated", corpus / "series", corpus / "damaged", ROOT / "data" / "seeds", real / "dev", real / "dev2"]
+    return [corpus / "generated", corpus / "series", corpus / "damaged", corpus / "odd", ROOT / "data" / "seeds", real / "dev", real / "dev2"]
 
 
 def dump(db: Path, out: Path) -> dict[str, int]:

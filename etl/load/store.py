@@ -168,6 +168,18 @@ def known_sha(con, sha: str) -> bool:
     return con.execute("SELECT 1 FROM source_files WHERE source_sha256 = ?", [sha]).fetchone() is not None
 
 
+def known_shas(con, shas: list[str]) -> set[str]:
+    """Which of these files the database already holds (one query for a batch)."""
+    if not shas:
+        return set()
+    rows = con.execute("SELECT source_sha256 FROM source_files WHERE list_contains(?, source_sha256)", [shas]).fetchall()
+    return {r[0] for r in rows}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 @dataclass
 class LoadedFile:
     source_file: str
@@ -191,6 +203,7 @@ class LogRow:
     error: str | None
     filings: int
     seconds: float
+    at: datetime | None = None  # when it happened (the time of writing when None)
 
 
 METRIC_COLUMNS = [
@@ -263,9 +276,50 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
         insert_rows(con, file_rows(lf, now))
         fill_reason_texts(con, [f.filing_id for f in lf.filings])
         if log_row is not None:
-            log(con, *vars(log_row).values())
+            log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
+                log_row.filings, log_row.seconds)
         if mark is not None:
             set_meta(con, mark, log_row.run_id if log_row else "1")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def reason_rows(indicator_rows: list[list]) -> list[list]:
+    """reason_texts rows of freshly built indicator rows: what fill_reason_texts selects, without a query."""
+    k = _REASON_AT
+    return [[r[0], r[1], r[k]] for r in indicator_rows if r[k] is not None and r[k] != ""]
+
+
+_REASON_AT = 16  # position of `reason` in file_rows' indicator rows (after the cleaning of NUL bytes)
+
+
+def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | None = None) -> None:
+    """Many files' rows and every log row in one transaction, one insert per table.
+
+    A statement costs DuckDB more than a file's rows (~3 ms against ~0.1 ms), so a
+    batch of files is written as one. It is all or nothing: when it fails, the
+    caller writes the same files one transaction each (`write_file`), so one bad
+    file still fails alone. `files` pairs each loaded file with its log row; a
+    log row without a file (a duplicate, a failure) is logged in the same order.
+    """
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    merged: dict[str, list[list]] = {}
+    for lf, _ in files:
+        if lf is not None:
+            for table, rows in file_rows(lf, now).items():
+                merged.setdefault(table, []).extend(rows)
+    if "indicators" in merged:
+        merged["reason_texts"] = reason_rows(merged["indicators"])
+    logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds])
+            for _, r in files]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        insert_rows(con, merged)
+        _insert(con, "ingest_log", logs)
+        if mark is not None and any(lf is not None for lf, _ in files):
+            set_meta(con, mark, files[0][1].run_id)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
