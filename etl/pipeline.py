@@ -308,8 +308,16 @@ def _warm_imports() -> None:
     import etl.read.pdf  # noqa: F401
     import etl.read.text  # noqa: F401
     import etl.read.xlsx  # noqa: F401
+    from etl.normalise.place import find_place
+    from etl.normalise.script import fold_script
 
-    _checks()
+    # tables every analysis loads on first use (gazetteer ~90 ms, script table, settings):
+    # loaded once here, each forked worker has them instead of building its own
+    find_place(None)
+    fold_script("")
+    check = _checks()
+    if check is not None:
+        check.load_settings()
 
 
 def ingest_paths(
@@ -317,7 +325,7 @@ def ingest_paths(
     db_path: Path | str,
     progress: Callable[[int, int, FileResult], None] | None = None,
     is_sample: bool | None = None,
-    flush_every: int = 25,
+    flush_every: int = 100,
     flush_seconds: float = 1.0,
     workers: int | None = None,
     limits: Limits | None = None,
