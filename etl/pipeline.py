@@ -446,30 +446,44 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             flush()  # what finished is kept; the copy marker makes the next run finish the rest
         summary.interrupted = True
         return
-    if check_on and (copies_pending or summary.loaded):
-        # copy clusters compare filings across files, so they are redone over the whole database
-        from etl.recheck import refresh_copies
+    refresh = check_on and (copies_pending or summary.loaded)
+    if not refresh and not summary.loaded:
+        return
+    copies_warning = "重复指标与跨年度比对失败（下次导入时会重试）"
+    try:
+        # one connection for the cross-file steps and the marts (opening and closing the file is ~50 ms)
+        with store.writer(db_path) as con:
+            if refresh:
+                _refresh(con, summary, copies_warning)
+            if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
+                # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
+                # loses nothing: the dashboard falls back to the base tables
+                from etl.marts import build_marts
 
-        try:
-            refresh_copies(db_path)
-            # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
-            # like copy clusters they compare filings across files, and share the marker
-            from etl.recheck import refresh_soft
+                try:
+                    build_marts(con)
+                except Exception as exc:
+                    summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
+        summary.interrupted = True
+    except Exception as exc:  # the database could not be opened: the marker stays, the next ingest retries
+        what = copies_warning if refresh else "汇总表更新失败"
+        summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
 
-            refresh_soft(db_path)
-            with store.writer(db_path) as con:
-                store.clear_meta(con, COPIES_PENDING)
-            summary.copies_refreshed = True
-        except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
-            summary.interrupted = True
-        except Exception as exc:  # the filings are in; the marker stays so the next ingest retries
-            summary.warnings.append(f"重复指标与跨年度比对失败（下次导入时会重试）：{type(exc).__name__}: {exc}")
-    if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
-        # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
-        # loses nothing: the dashboard falls back to the base tables
-        from etl.marts import build_marts_file
 
-        try:
-            build_marts_file(db_path)
-        except Exception as exc:
-            summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
+def _refresh(con, summary: IngestSummary, warning: str) -> None:
+    """Copy clusters and cross-year links compare filings across files, so they are redone over the
+    whole database after files were added; the marker is cleared only when both are done."""
+    from etl.recheck import refresh_copies_in, refresh_soft_in
+
+    try:
+        refresh_copies_in(con)
+        # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
+        # like copy clusters they compare filings across files, and share the marker
+        refresh_soft_in(con)
+        store.clear_meta(con, COPIES_PENDING)
+        summary.copies_refreshed = True
+    except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
+        summary.interrupted = True
+    except Exception as exc:  # the filings are in; the marker stays so the next ingest retries
+        summary.warnings.append(f"{warning}：{type(exc).__name__}: {exc}")
