@@ -1,8 +1,9 @@
 """File -> filings -> findings -> DuckDB, for one file or a whole batch.
 
 Every file is read, parsed and checked on its own; a file that fails is
-logged with its reason and the batch goes on. Each file's rows are written
-in one transaction, so a failure never leaves half a file behind.
+logged with its reason and the batch goes on. A file's rows commit with its
+log row in one transaction (the files of a flush share one; when that fails
+they are written file by file), so a failure never leaves half a file behind.
 """
 from __future__ import annotations
 
@@ -336,9 +337,11 @@ def ingest_paths(
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
     Files are analysed in worker processes under per-file budgets (`limits`);
-    a worker that dies or runs out of time costs only its file. Each file's
-    rows and its ingest_log row are written in one transaction, in short
-    batches, so a dashboard reading the same database gets in between.
+    a worker that dies or runs out of time costs only its file. The files
+    finished so far are written every `flush_seconds` (or `flush_every` files),
+    rows and ingest_log rows in one transaction, so a dashboard reading the same
+    database gets in between; a batch that cannot be written is written file by
+    file, and only a file whose rows the database refuses fails.
     Only one ingest writes a database at a time: a second one waits for the
     lock (`lock_wait` seconds, None = as long as it takes) or raises
     store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.

@@ -1,4 +1,4 @@
-"""Write parsed filings to DuckDB: one transaction per file, always parameterised.
+"""Write parsed filings to DuckDB: a batch of files per transaction, always parameterised.
 
 DuckDB lets one process write or many read. The dashboard reads with short
 read-only connections, so the writer opens the file briefly per batch and
