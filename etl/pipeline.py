@@ -373,37 +373,43 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             return
         flushing = True
         mark = COPIES_PENDING if check_on else None
-        with store.writer(db_path) as con:
-            stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None])
-            batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
-            for result, lf in pending:
-                if lf is not None and lf.sha256 in stored:
-                    result.status, lf = "duplicate", None
-                if lf is not None:
-                    result.status = "loaded"
-                    result.filings = len(lf.filings)
-                batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status, result.error,
-                                               result.filings, result.seconds, at=store.utc_now())))
-            try:
-                # the batch's rows, its log rows and the copy marker commit together
-                store.write_batch(con, batch, mark=mark)
-            except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
-                for (result, _), (lf, row) in zip(pending, batch):
+        written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
+        try:
+            with store.writer(db_path) as con:
+                stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None])
+                batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
+                for result, lf in pending:
+                    if lf is not None and lf.sha256 in stored:
+                        result.status, lf = "duplicate", None
                     if lf is not None:
-                        try:
-                            # the file's rows, its log row and the copy marker commit together
-                            store.write_file(con, lf, log_row=row, mark=mark)
-                            continue
-                        except Exception as exc:  # rolled back: nothing of this file stays
-                            result.status, result.filings = "failed", 0
-                            result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
-                    store.log(con, run_id, result.source_file, result.sha256, result.status, result.error,
-                              result.filings, result.seconds)
-        for result, _ in pending:
-            summary.results.append(result)
-            done += 1
-            if progress:
-                progress(done, total, result)
+                        result.status = "loaded"
+                        result.filings = len(lf.filings)
+                    batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
+                                                   result.error, result.filings, result.seconds, at=store.utc_now())))
+                try:
+                    # the batch's rows, its log rows and the copy marker commit together
+                    store.write_batch(con, batch, mark=mark)
+                    written = [result for result, _ in pending]
+                except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
+                    for (result, _), (lf, row) in zip(pending, batch):
+                        if lf is not None:
+                            try:
+                                # the file's rows, its log row and the copy marker commit together
+                                store.write_file(con, lf, log_row=row, mark=mark)
+                                written.append(result)
+                                continue
+                            except Exception as exc:  # rolled back: nothing of this file stays
+                                result.status, result.filings = "failed", 0
+                                result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
+                        store.log(con, run_id, result.source_file, result.sha256, result.status, result.error,
+                                  result.filings, result.seconds)
+                        written.append(result)
+        finally:
+            for result in written:
+                summary.results.append(result)
+                done += 1
+                if progress:
+                    progress(done, total, result)
         pending.clear()
         last_flush = time.monotonic()
         flushing = False
