@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.load.schema import create_schema, fill_reason_texts
+from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc
 
 LOCK_WAIT_SECONDS = 120.0
@@ -216,7 +216,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
     """Every row one file adds, per table (what was read, then what the checks derived)."""
     rows: dict[str, list[list]] = {
         "source_files": [[lf.sha256, lf.source_file, lf.fmt, lf.layout, lf.size, lf.is_sample, now]],
-        "filings": [], "indicators": [], "spending_plan": [], "sections": [],
+        "filings": [], "indicators": [], "spending_plan": [], "sections": [], "reason_texts": [],
     }
     for f in lf.filings:
         rows["filings"].append([
@@ -239,6 +239,9 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
             ]
             for i in f.indicators
         )
+        # the non-empty reasons again, as stored (fill_reason_texts selects the same from indicators)
+        rows["reason_texts"].extend([f.filing_id, i.seq, r] for i in f.indicators
+                                    if (r := _nul(i.reason)) is not None and r != "")
         rows["spending_plan"].extend([f.filing_id, k + 1, p.period, p.month, p.value, p.loc.describe() or None]
                                      for k, p in enumerate(f.spending_plan))
         rows["sections"].extend([f.filing_id, k + 1, s.kind, s.heading, s.text, s.loc.describe() or None]
@@ -274,7 +277,6 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
     con.execute("BEGIN TRANSACTION")
     try:
         insert_rows(con, file_rows(lf, now))
-        fill_reason_texts(con, [f.filing_id for f in lf.filings])
         if log_row is not None:
             log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
                 log_row.filings, log_row.seconds)
@@ -284,15 +286,6 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
     except Exception:
         con.execute("ROLLBACK")
         raise
-
-
-def reason_rows(indicator_rows: list[list]) -> list[list]:
-    """reason_texts rows of freshly built indicator rows: what fill_reason_texts selects, without a query."""
-    k = _REASON_AT
-    return [[r[0], r[1], r[k]] for r in indicator_rows if r[k] is not None and r[k] != ""]
-
-
-_REASON_AT = 16  # position of `reason` in file_rows' indicator rows (after the cleaning of NUL bytes)
 
 
 def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | None = None) -> None:
@@ -310,8 +303,6 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
         if lf is not None:
             for table, rows in file_rows(lf, now).items():
                 merged.setdefault(table, []).extend(rows)
-    if "indicators" in merged:
-        merged["reason_texts"] = reason_rows(merged["indicators"])
     logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds])
             for _, r in files]
     con.execute("BEGIN TRANSACTION")
