@@ -1,8 +1,9 @@
 """File -> filings -> findings -> DuckDB, for one file or a whole batch.
 
 Every file is read, parsed and checked on its own; a file that fails is
-logged with its reason and the batch goes on. Each file's rows are written
-in one transaction, so a failure never leaves half a file behind.
+logged with its reason and the batch goes on. A file's rows commit with its
+log row in one transaction (the files of a flush share one; when that fails
+they are written file by file), so a failure never leaves half a file behind.
 """
 from __future__ import annotations
 
@@ -308,8 +309,16 @@ def _warm_imports() -> None:
     import etl.read.pdf  # noqa: F401
     import etl.read.text  # noqa: F401
     import etl.read.xlsx  # noqa: F401
+    from etl.normalise.place import find_place
+    from etl.normalise.script import fold_script
 
-    _checks()
+    # tables every analysis loads on first use (gazetteer ~90 ms, script table, settings):
+    # loaded once here, each forked worker has them instead of building its own
+    find_place(None)
+    fold_script("")
+    check = _checks()
+    if check is not None:
+        check.load_settings()
 
 
 def ingest_paths(
@@ -317,7 +326,7 @@ def ingest_paths(
     db_path: Path | str,
     progress: Callable[[int, int, FileResult], None] | None = None,
     is_sample: bool | None = None,
-    flush_every: int = 25,
+    flush_every: int = 100,
     flush_seconds: float = 1.0,
     workers: int | None = None,
     limits: Limits | None = None,
@@ -328,9 +337,11 @@ def ingest_paths(
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
     Files are analysed in worker processes under per-file budgets (`limits`);
-    a worker that dies or runs out of time costs only its file. Each file's
-    rows and its ingest_log row are written in one transaction, in short
-    batches, so a dashboard reading the same database gets in between.
+    a worker that dies or runs out of time costs only its file. The files
+    finished so far are written every `flush_seconds` (or `flush_every` files),
+    rows and ingest_log rows in one transaction, so a dashboard reading the same
+    database gets in between; a batch that cannot be written is written file by
+    file, and only a file whose rows the database refuses fails.
     Only one ingest writes a database at a time: a second one waits for the
     lock (`lock_wait` seconds, None = as long as it takes) or raises
     store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
@@ -361,24 +372,40 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         if not pending:
             return
         flushing = True
-        with store.writer(db_path) as con:
-            for result, lf in pending:
-                started = time.perf_counter()
-                if lf is not None and store.known_sha(con, lf.sha256):
-                    result.status, lf = "duplicate", None
-                if lf is not None:
-                    result.status = "loaded"
-                    result.filings = len(lf.filings)
-                    result.seconds += time.perf_counter() - started
-                    row = store.LogRow(run_id, result.source_file, result.sha256, "loaded", None, result.filings, result.seconds)
-                    try:
-                        # the file's rows, its log row and the copy marker commit together
-                        store.write_file(con, lf, log_row=row, mark=COPIES_PENDING if check_on else None)
-                    except Exception as exc:  # rolled back: nothing of this file stays
-                        result.status, result.filings = "failed", 0
-                        result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
-                if result.status != "loaded":
-                    store.log(con, run_id, result.source_file, result.sha256, result.status, result.error, result.filings, result.seconds)
+        mark = COPIES_PENDING if check_on else None
+        written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
+        try:
+            with store.writer(db_path) as con:
+                stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None])
+                batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
+                for result, lf in pending:
+                    if lf is not None and lf.sha256 in stored:
+                        result.status, lf = "duplicate", None
+                    if lf is not None:
+                        result.status = "loaded"
+                        result.filings = len(lf.filings)
+                    batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
+                                                   result.error, result.filings, result.seconds, at=store.utc_now())))
+                try:
+                    # the batch's rows, its log rows and the copy marker commit together
+                    store.write_batch(con, batch, mark=mark)
+                    written = [result for result, _ in pending]
+                except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
+                    for (result, _), (lf, row) in zip(pending, batch):
+                        if lf is not None:
+                            try:
+                                # the file's rows, its log row and the copy marker commit together
+                                store.write_file(con, lf, log_row=row, mark=mark)
+                                written.append(result)
+                                continue
+                            except Exception as exc:  # rolled back: nothing of this file stays
+                                result.status, result.filings = "failed", 0
+                                result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
+                        store.log(con, run_id, result.source_file, result.sha256, result.status, result.error,
+                                  result.filings, result.seconds)
+                        written.append(result)
+        finally:
+            for result in written:
                 summary.results.append(result)
                 done += 1
                 if progress:
@@ -428,30 +455,44 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             flush()  # what finished is kept; the copy marker makes the next run finish the rest
         summary.interrupted = True
         return
-    if check_on and (copies_pending or summary.loaded):
-        # copy clusters compare filings across files, so they are redone over the whole database
-        from etl.recheck import refresh_copies
+    refresh = check_on and (copies_pending or summary.loaded)
+    if not refresh and not summary.loaded:
+        return
+    copies_warning = "重复指标与跨年度比对失败（下次导入时会重试）"
+    try:
+        # one connection for the cross-file steps and the marts (opening and closing the file is ~50 ms)
+        with store.writer(db_path) as con:
+            if refresh:
+                _refresh(con, summary, copies_warning)
+            if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
+                # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
+                # loses nothing: the dashboard falls back to the base tables
+                from etl.marts import build_marts
 
-        try:
-            refresh_copies(db_path)
-            # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
-            # like copy clusters they compare filings across files, and share the marker
-            from etl.recheck import refresh_soft
+                try:
+                    build_marts(con)
+                except Exception as exc:
+                    summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
+        summary.interrupted = True
+    except Exception as exc:  # the database could not be opened: the marker stays, the next ingest retries
+        what = copies_warning if refresh else "汇总表更新失败"
+        summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
 
-            refresh_soft(db_path)
-            with store.writer(db_path) as con:
-                store.clear_meta(con, COPIES_PENDING)
-            summary.copies_refreshed = True
-        except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
-            summary.interrupted = True
-        except Exception as exc:  # the filings are in; the marker stays so the next ingest retries
-            summary.warnings.append(f"重复指标与跨年度比对失败（下次导入时会重试）：{type(exc).__name__}: {exc}")
-    if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
-        # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
-        # loses nothing: the dashboard falls back to the base tables
-        from etl.marts import build_marts_file
 
-        try:
-            build_marts_file(db_path)
-        except Exception as exc:
-            summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
+def _refresh(con, summary: IngestSummary, warning: str) -> None:
+    """Copy clusters and cross-year links compare filings across files, so they are redone over the
+    whole database after files were added; the marker is cleared only when both are done."""
+    from etl.recheck import refresh_copies_in, refresh_soft_in
+
+    try:
+        refresh_copies_in(con)
+        # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
+        # like copy clusters they compare filings across files, and share the marker
+        refresh_soft_in(con)
+        store.clear_meta(con, COPIES_PENDING)
+        summary.copies_refreshed = True
+    except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
+        summary.interrupted = True
+    except Exception as exc:  # the filings are in; the marker stays so the next ingest retries
+        summary.warnings.append(f"{warning}：{type(exc).__name__}: {exc}")

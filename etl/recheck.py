@@ -76,20 +76,25 @@ def _copy_inputs(con) -> list[Filing]:
 
 def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int:
     """Only the cross-filing part: copy clusters and their findings (after an ingest)."""
-    settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
-        filings = _copy_inputs(con)
-        clusters, copies = check.copy_analysis(filings, settings)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute("DELETE FROM findings WHERE family = 'copying'")
-            con.execute("DELETE FROM copy_clusters")
-            store.write_derived(con, copies, [], [])
-            _write_clusters(con, clusters)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        return refresh_copies_in(con, settings_path)
+
+
+def refresh_copies_in(con, settings_path: str | None = None) -> int:
+    """refresh_copies on an open writer connection (the ingest runs its refreshes on one)."""
+    settings = check.load_settings(settings_path)
+    filings = _copy_inputs(con)
+    clusters, copies = check.copy_analysis(filings, settings)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM findings WHERE family = 'copying'")
+        con.execute("DELETE FROM copy_clusters")
+        store.write_derived(con, copies, [], [])
+        _write_clusters(con, clusters)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return len(clusters)
 
 
@@ -133,19 +138,24 @@ def _soft_inputs(con, chunk: int = 50_000) -> list[Filing]:
 def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
     """Only the cross-year part (after an ingest): indicator keys, links between years, the soft-target
     findings of the corpus rules and the indices. Returns the number of those findings."""
-    settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
-        filings = _soft_inputs(con)
-        series = SeriesIndex(filings, settings)
-        ids = _soft_rule_ids()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(ids))})", ids)
-            n = write_findings(con, iter_soft_findings(filings, settings, series))
-            write_keys_and_links(con, filings, series)
-            build_indices(con)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        return refresh_soft_in(con, settings_path)
+
+
+def refresh_soft_in(con, settings_path: str | None = None) -> int:
+    """refresh_soft on an open writer connection."""
+    settings = check.load_settings(settings_path)
+    filings = _soft_inputs(con)
+    series = SeriesIndex(filings, settings)
+    ids = _soft_rule_ids()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(ids))})", ids)
+        n = write_findings(con, iter_soft_findings(filings, settings, series))
+        write_keys_and_links(con, filings, series)
+        build_indices(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return n

@@ -3,12 +3,29 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from etl.normalise.measure import fold
 
 from .facts import row_label, show
 from .registry import rule
 from .values import ftext, garbled
+
+
+@lru_cache(maxsize=16)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern that finds what any of `patterns` finds, to skip the cells none matches (most).
+
+    None when the patterns cannot be joined without changing what they mean (numbered or
+    named back-references, inline flags): then each is tried on its own, as always.
+    """
+    if not patterns or any(re.search(r"\\[1-9]|\(\?P=|\(\?[aiLmsux]", p) for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:
+        return None
+
 
 _CELLS = (("三级指标", "name"), ("指标值", "target"), ("实际完成值", "actual"), ("指标描述", "description"),
           ("偏差原因", "reason"), ("一级指标", "level1"), ("二级指标", "level2"), ("指标值确定依据", "basis"))
@@ -66,9 +83,12 @@ def placeholder_value(f, ctx):
 @rule("TPL_TYPO", "template", "warning", "固定用语中的错别字", example="ex_typo_000")
 def typo(f, ctx):
     typos = ctx.settings.typos
+    any_typo = _any_of(tuple(typos))
     for ind in f.indicators:
         for label, text in _cells(ind):
             s = fold(text)
+            if any_typo is not None and not any_typo.search(s):
+                continue
             hit = next(((p, right) for p, right in typos.items() if re.search(p, s)), None)
             if hit:
                 p, right = hit
@@ -83,9 +103,10 @@ def typo(f, ctx):
 def basis_unknown(f, ctx):
     allowed = ctx.settings.words("basis", "allowed")
     typos = ctx.settings.typos
+    any_typo = _any_of(tuple(typos))
     for ind in f.indicators:
         b = ftext(ind.basis)
-        if not b or b in allowed or any(re.search(p, b) for p in typos):
+        if not b or b in allowed or (any_typo.search(b) if any_typo is not None else any(re.search(p, b) for p in typos)):
             continue
         close = difflib.get_close_matches(b, allowed, n=1, cutoff=0.6) if len(b) <= 8 else []
         if close or (b.endswith("标准") and len(b) <= 8):  # '行业标淮' is close to 行业标准

@@ -9,6 +9,7 @@ stops a negation such as 不断提升 from passing as definite.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from etl.lexicon import lexicon
 from etl.normalise.measure import fold, parse_measure
@@ -31,19 +32,43 @@ def ftext(text: str | None) -> str:
     return fold(text) if text else ""
 
 
+# The checks ask the same questions of the same words thousands of times a batch; the
+# settings' word lists are fixed per settings file, so their folded forms are computed once.
+@lru_cache(maxsize=64)
+def _folded(words: tuple[str, ...], lower: bool = False) -> frozenset[str]:
+    return frozenset(fold(w).lower() if lower else fold(w) for w in words)
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+@lru_cache(maxsize=1 << 14)
+def _is_measure(text: str) -> bool:
+    return parse_measure(text) is not None
+
+
+_DIGIT = re.compile(r"\d")
+_LATIN_RUN = re.compile(r"[A-Za-z]{2,}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_MONEY = re.compile(r"\d\s*(亿|万|千)?元")
+_WAN_END = re.compile(r"\d\s*万$")
+
+
 _CN_COUNT = re.compile(r"[零一二两三四五六七八九十百千]+[个次人年月天日周项家所篇批份场期季件台套辆户名处座栋间张本册条门类]")
 
 
 def has_digit(text: str) -> bool:
     """A number in figures, or one in words with a measure word (一年, 两次)."""
-    return bool(re.search(r"\d", text) or _CN_COUNT.search(text))
+    return bool(_DIGIT.search(text) or _CN_COUNT.search(text))
 
 
 def is_placeholder(text: str | None, settings: Settings) -> bool:
     s = ftext(text).rstrip("。.")
     if s and _UNIT_ONLY.fullmatch(s):
         return True  # '公里', '≧ %': the template's unit (and operator) with the number never filled in
-    return bool(s) and s.lower() in {fold(p).lower() for p in settings.words("placeholders")}
+    return bool(s) and s.lower() in _folded(tuple(settings.words("placeholders")), lower=True)
 
 
 def _unit_only_pattern() -> re.Pattern:
@@ -63,14 +88,14 @@ def is_blank(text: str | None) -> bool:
 def garbled(text: str | None) -> str | None:
     """Why a value looks like a measure mangled by OCR or typing, or None."""
     s = ftext(text)
-    if not s or parse_measure(s) is not None:
+    if not s or _is_measure(s):
         return None
     if _LOOKALIKE_OP.match(text.strip()):
         return "运算符印成了形近字"
-    if len(s) <= 8 and _LETTER_DIGIT.search(s) and not re.search(r"[A-Za-z]{2,}", s):
+    if len(s) <= 8 and _LETTER_DIGIT.search(s) and not _LATIN_RUN.search(s):
         return "数字位置上是字母O"
-    if len(s) >= 2 and not has_digit(s[0]) and s[0] not in _QUALIFIERS and re.match(r"[\u4e00-\u9fff]", s[0]):
-        if parse_measure(s[1:]) is not None and has_digit(s[1:2]):
+    if len(s) >= 2 and not has_digit(s[0]) and s[0] not in _QUALIFIERS and _HAN.match(s[0]):
+        if _is_measure(s[1:]) and has_digit(s[1:2]):
             return f"数值前多了「{s[0]}」"
     return None
 
@@ -93,7 +118,7 @@ def lexicon_hits(text: str, settings: Settings) -> list[str]:
 
 def is_definite_word(text: str, settings: Settings) -> bool:
     s = ftext(text).rstrip("。.")
-    if s in {fold(w) for w in settings.words("definite")}:
+    if s in _folded(tuple(settings.words("definite"))):
         return True
     if lexicon_hits(s, settings):
         return False
@@ -107,7 +132,7 @@ def name_is_rate(ind: Indicator, settings: Settings) -> bool:
 
 def is_time_name(ind: Indicator, settings: Settings) -> bool:
     name = ftext(ind.name)
-    return "率" not in name and any(re.search(p, name) for p in settings.words("categories", "time_names"))
+    return "率" not in name and any(p.search(name) for p in _compiled(tuple(settings.words("categories", "time_names"))))
 
 
 def is_cost_row(ind: Indicator) -> bool:
@@ -122,7 +147,7 @@ def is_money(text: str | None, measure, settings: Settings) -> bool:
     if measure is not None and measure.unit in settings.words("units", "money"):
         return True
     s = ftext(text)
-    return bool(re.search(r"\d\s*(亿|万|千)?元", s) or re.search(r"\d\s*万$", s))
+    return bool(_MONEY.search(s) or _WAN_END.search(s))
 
 
 def vague_why(text: str | None, ind: Indicator, settings: Settings, role: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Write parsed filings to DuckDB: one transaction per file, always parameterised.
+"""Write parsed filings to DuckDB: a batch of files per transaction, always parameterised.
 
 DuckDB lets one process write or many read. The dashboard reads with short
 read-only connections, so the writer opens the file briefly per batch and
@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl.load.schema import create_schema, fill_reason_texts
+from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc
 
 LOCK_WAIT_SECONDS = 120.0
@@ -168,6 +168,18 @@ def known_sha(con, sha: str) -> bool:
     return con.execute("SELECT 1 FROM source_files WHERE source_sha256 = ?", [sha]).fetchone() is not None
 
 
+def known_shas(con, shas: list[str]) -> set[str]:
+    """Which of these files the database already holds (one query for a batch)."""
+    if not shas:
+        return set()
+    rows = con.execute("SELECT source_sha256 FROM source_files WHERE list_contains(?, source_sha256)", [shas]).fetchall()
+    return {r[0] for r in rows}
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 @dataclass
 class LoadedFile:
     source_file: str
@@ -191,6 +203,7 @@ class LogRow:
     error: str | None
     filings: int
     seconds: float
+    at: datetime | None = None  # when it happened (the time of writing when None)
 
 
 METRIC_COLUMNS = [
@@ -203,7 +216,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
     """Every row one file adds, per table (what was read, then what the checks derived)."""
     rows: dict[str, list[list]] = {
         "source_files": [[lf.sha256, lf.source_file, lf.fmt, lf.layout, lf.size, lf.is_sample, now]],
-        "filings": [], "indicators": [], "spending_plan": [], "sections": [],
+        "filings": [], "indicators": [], "spending_plan": [], "sections": [], "reason_texts": [],
     }
     for f in lf.filings:
         rows["filings"].append([
@@ -226,6 +239,9 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
             ]
             for i in f.indicators
         )
+        # the non-empty reasons again, as stored (fill_reason_texts selects the same from indicators)
+        rows["reason_texts"].extend([f.filing_id, i.seq, r] for i in f.indicators
+                                    if (r := _nul(i.reason)) is not None and r != "")
         rows["spending_plan"].extend([f.filing_id, k + 1, p.period, p.month, p.value, p.loc.describe() or None]
                                      for k, p in enumerate(f.spending_plan))
         rows["sections"].extend([f.filing_id, k + 1, s.kind, s.heading, s.text, s.loc.describe() or None]
@@ -261,11 +277,40 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
     con.execute("BEGIN TRANSACTION")
     try:
         insert_rows(con, file_rows(lf, now))
-        fill_reason_texts(con, [f.filing_id for f in lf.filings])
         if log_row is not None:
-            log(con, *vars(log_row).values())
+            log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
+                log_row.filings, log_row.seconds)
         if mark is not None:
             set_meta(con, mark, log_row.run_id if log_row else "1")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | None = None) -> None:
+    """Many files' rows and every log row in one transaction, one insert per table.
+
+    A statement costs DuckDB more than a file's rows (~3 ms against ~0.1 ms), so a
+    batch of files is written as one. It is all or nothing: when it fails, the
+    caller writes the same files one transaction each (`write_file`), so one bad
+    file still fails alone. `files` pairs each loaded file with its log row; a
+    log row without a file (a duplicate, a failure) is logged in the same order.
+    """
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    merged: dict[str, list[list]] = {}
+    for lf, _ in files:
+        if lf is not None:
+            for table, rows in file_rows(lf, now).items():
+                merged.setdefault(table, []).extend(rows)
+    logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds])
+            for _, r in files]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        insert_rows(con, merged)
+        _insert(con, "ingest_log", logs)
+        if mark is not None and any(lf is not None for lf, _ in files):
+            set_meta(con, mark, files[0][1].run_id)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from etl.lexicon import lexicon
 from etl.normalise.script import fold_script
@@ -28,12 +29,20 @@ _DATE = re.compile(
 )
 
 
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Canonical spelling for comparisons: NFKC, simplified script, look-alike operators, no white space."""
+    """Canonical spelling for comparisons: NFKC, simplified script, look-alike operators, no white space.
+
+    Memoised: the checks fold the same few thousand strings of a filing in every rule
+    (~1,000 calls a filing), and the result depends on the text alone.
+    """
     text = fold_script(unicodedata.normalize("NFKC", text))
     for a, b in lexicon().fold_chars:
         text = text.replace(a, b)
-    return re.sub(r"\s+", "", text)
+    return _SPACE.sub("", text)
 
 
 def parse_measure(text: str | None) -> Measure | None:
