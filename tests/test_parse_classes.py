@@ -723,3 +723,27 @@ def test_a_one_row_money_block_printed_without_a_row_label():
     (f,) = parse(text)
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (100, 120, 90)
     assert (f.exec_rate_reported, f.exec_weight, f.exec_score) == (0.75, 10, 7.5)
+
+
+def test_a_short_target_page_with_its_indicators_in_lines_of_prose():
+    text = "\n".join([
+        "某县教育局2023年学生资助项目绩效目标",
+        "项目名称：学生资助",
+        "预算金额：120万元",
+        "产出指标：资助学生人次≥800人次；资助准确率100%",
+        "效益指标：资助政策知晓率≥95%",
+        "满意度指标：受助学生满意度≥90%",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.project, f.budget_initial) == ("project_target", "学生资助", 120)
+    assert [(i.level1, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "资助学生人次", "≥800人次"), ("产出指标", "资助准确率", "100%"),
+        ("效益指标", "资助政策知晓率", "≥95%"), ("满意度指标", "受助学生满意度", "≥90%")]
+
+
+def test_a_page_that_mentions_levels_in_a_sentence_gets_no_invented_indicators():
+    text = "\n".join([
+        "某县某局2023年部门工作总结",
+        "今年我局围绕产出指标和效益指标开展了自查。",
+    ])
+    assert parse(text) == []

@@ -15,6 +15,7 @@ from etl.parse.cells import cell_text
 from etl.parse.vocab_cut import unglue
 from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
+from etl.parse.prose import prose_indicators
 from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
 from etl.parse.report import sections as report_sections
 from etl.parse.report import report_project, stated_figures
@@ -146,6 +147,8 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
+    if table is None and seg.kind is not None:
+        table = prose_indicators(rows)  # a short target page that states its indicators in lines of prose
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)

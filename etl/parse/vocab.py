@@ -33,6 +33,9 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
     (re.compile(r"项目(支出)?绩效目标(申报)?表|绩效目标(申报)?表"), "project_target"),
     (re.compile(r"^第[一二三四五六七八九十]+部分部门整体绩效目标$"), "dept_target"),
+    # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标'
+    (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
+    (re.compile(rf"^.{{2,40}}20\d\d年度?{_DEPT}绩效目标$"), "dept_target"),
 ]
 
 
