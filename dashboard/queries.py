@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
-from etl.marts import FACT_METRIC_SQL, MART_SQL, MARTS, PHRASE
+from etl.marts import FACT_METRIC_SQL, FACT_PLACE, MART_SQL, MARTS, PHRASE
 from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
@@ -261,15 +261,15 @@ def findings_by_family_severity(db: Path, f: Filters) -> pd.DataFrame:
     """, params)
 
 
-def _filing_columns() -> str:
-    return f"""f.filing_id, {PLACE} AS place, f.department, coalesce(f.project, f.title) AS project,
+def _filing_columns(place: str = PLACE) -> str:
+    return f"""f.filing_id, {place} AS place, f.department, coalesce(f.project, f.title) AS project,
                f.year, f.doc_kind"""
 
 
 def worst_filings(db: Path, f: Filters, limit: int = 20) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, f.score_recomputed, f.inflation,
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.score_recomputed, f.inflation,
                coalesce(f.error_count, 0) AS error_count, coalesce(f.finding_count, 0) AS finding_count
         {_fm(db)} WHERE {where}
         ORDER BY error_count DESC, finding_count DESC, f.inflation DESC NULLS LAST, f.filing_id
@@ -290,7 +290,7 @@ def score_histogram(db: Path, f: Filters, width: float = 5.0) -> pd.DataFrame:
 
 def score_box(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.DataFrame:
     """Quartiles of the self-score per group, computed in the database (not per point)."""
-    group = GROUPS[by]
+    group = MART_GROUPS[by]  # over mart_facts f, which has the place label
     where, params = _where(f)
     return run(db, f"""
         SELECT {group} AS grp, count(*) AS n,
@@ -342,7 +342,7 @@ def inflation_summary(db: Path, f: Filters) -> dict:
 def most_inflated(db: Path, f: Filters, limit: int = 50) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, f.score_recomputed, f.inflation
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.score_recomputed, f.inflation
         {_fm(db)} WHERE {where} AND f.inflation IS NOT NULL
         ORDER BY f.inflation DESC, f.filing_id LIMIT ?
     """, params + [int(limit)])
@@ -351,7 +351,7 @@ def most_inflated(db: Path, f: Filters, limit: int = 50) -> pd.DataFrame:
 def filings_by_score(db: Path, f: Filters, lo: float, hi: float, limit: int = 500) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, f.score_recomputed, f.inflation
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.score_recomputed, f.inflation
         {_fm(db)} WHERE {where} AND f.total_score >= ? AND f.total_score < ?
         ORDER BY f.total_score, f.filing_id LIMIT ?
     """, params + [float(lo), float(hi), int(limit)])
@@ -373,7 +373,7 @@ def exec_below_sql(db: Path, f: Filters, threshold: float, limit: int | None = N
     where, params = _where(f)
     cut = "LIMIT ?" if limit is not None else ""
     return f"""
-        SELECT {_filing_columns()}, f.budget_adjusted, f.budget_executed, f.exec_rate AS exec_rate
+        SELECT {_filing_columns(FACT_PLACE)}, f.budget_adjusted, f.budget_executed, f.exec_rate AS exec_rate
         {_fm(db)} WHERE {where} AND f.exec_rate < ?
         ORDER BY exec_rate, f.filing_id {cut}
     """, params + [float(threshold)] + ([int(limit)] if limit is not None else [])
@@ -693,7 +693,7 @@ def findings_list_sql(db: Path, f: Filters, families=(), severities=(), rules=()
     sql = f"""
         SELECT x.filing_id, x.place, x.department, x.year, x.indicator_seq, x.src_where, x.name,
                x.rule, x.family, x.severity, x.message, x.evidence
-        {hits} ORDER BY x.sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule {cut}
+        {hits} ORDER BY x.list_order {cut}
     """
     return sql, params + ([int(limit)] if limit is not None else [])
 
@@ -759,7 +759,7 @@ def find_filings(db: Path, f: Filters, text: str = "", limit: int = 200) -> pd.D
                    OR contains(coalesce(f.title, ''), ?) OR f.filing_id = ? OR contains(f.source_file, ?))"""
         extra = [text, text, text, text, text]
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, f.source_file
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.source_file
         {_fm(db)} WHERE {where} AND {cond}
         ORDER BY f.year DESC NULLS LAST, place, f.department, f.filing_id LIMIT ?
     """, params + extra + [int(limit)])
