@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
-from etl.marts import FACT_METRIC_SQL, FACT_PLACE, MART_SQL, MARTS, PHRASE
+from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, MART_SQL, MARTS, PHRASE
 from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
@@ -713,6 +713,19 @@ def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), te
         n = run(db, f"SELECT count(*) AS n {hits}", params)
     sql, params = findings_list_sql(db, f, families, severities, rules, text, filing_id, limit)
     return run(db, sql, params), int(n["n"].iloc[0])
+
+
+def finding_keys(db: Path, rules=(), families=(), severities=()) -> list[str]:
+    """The kinds of finding (FINDING_KEY texts) in the database with one of these rules, families and severities."""
+    conds, params = [], []
+    for col, vals in (("rule", rules), ("family", families), ("severity", severities)):
+        if vals:
+            conds.append(f"x.{col} IN ({_in(vals)})")
+            params += list(vals)
+    source = "mart_findings" if has_marts(db) else "findings"
+    df = run(db, f"""SELECT DISTINCT {FINDING_KEY.format(x='x')} AS k FROM {source} x
+                     WHERE {' AND '.join(conds) or 'TRUE'} ORDER BY k""", params)
+    return list(df["k"])
 
 
 def copy_clusters(db: Path, f: Filters, limit: int = 200) -> pd.DataFrame:

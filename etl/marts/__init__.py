@@ -25,6 +25,7 @@ GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by
 # indicator's target; ≧ / ≦ (JIS forms) are ≥ / ≤ and spaces inside do not make another phrase.
 PHRASE = "replace(replace(regexp_replace({c}, '\\s+', '', 'g'), '≧', '≥'), '≦', '≤')"
 
+FINDING_KEY = "concat_ws('|', {x}.rule, {x}.family, {x}.severity)"  # a kind of finding, as one text
 SEVERITY_ORDER = "CASE {c} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"  # the findings list: errors first
 
 MART_SQL = {
@@ -33,12 +34,11 @@ MART_SQL = {
                f.parse_confidence, f.total_score, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
                m.score_recomputed, m.inflation, m.vague_count, m.indicator_count, m.deductions,
                m.deductions_no_reason, m.finding_count, m.error_count,
-               -- each kind of finding the filing has: "has a finding of rule R and severity S" is a test
-               -- on this short list instead of a search through every finding
-               k.finding_kinds
+               -- each kind of finding the filing has (FINDING_KEY): "has a finding of rule R and severity S"
+               -- is a test on this short list instead of a search through every finding
+               k.finding_keys
         FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
-        LEFT JOIN (SELECT x.filing_id, list(DISTINCT {{'rule': x.rule, 'family': x.family, 'severity': x.severity}})
-                          AS finding_kinds
+        LEFT JOIN (SELECT x.filing_id, list(DISTINCT {FINDING_KEY.format(x='x')} ORDER BY {FINDING_KEY.format(x='x')}) AS finding_keys
                    FROM findings x GROUP BY x.filing_id) k ON k.filing_id = f.filing_id
     """,
     "mart_filings": f"""
@@ -109,7 +109,7 @@ MART_SQL = {
         JOIN indicators ind ON ind.filing_id = i.filing_id AND ind.seq = i.seq
         LEFT JOIN (SELECT r.filing_id, r.indicator_seq,
                           string_agg(DISTINCT r.category, ' ' ORDER BY r.category) AS categories,
-                          list(DISTINCT r.category) AS category_list
+                          list(DISTINCT r.category ORDER BY r.category) AS category_list
                    FROM indicator_reasons r GROUP BY ALL) c ON c.filing_id = i.filing_id AND c.indicator_seq = i.seq
     """,
     # each copy-cluster member with its filter columns and label: the quality page's clusters
