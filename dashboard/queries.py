@@ -292,13 +292,14 @@ def score_box(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.Data
     """Quartiles of the self-score per group, computed in the database (not per point)."""
     group = MART_GROUPS[by]  # over mart_facts f, which has the place label
     where, params = _where(f)
+    # the three quartiles from one aggregate (one copy of each group's values, sorted once)
     return run(db, f"""
-        SELECT {group} AS grp, count(*) AS n,
-               min(f.total_score) AS lo, quantile_cont(f.total_score, 0.25) AS q1,
-               median(f.total_score) AS q2, quantile_cont(f.total_score, 0.75) AS q3,
-               max(f.total_score) AS hi
-        {_fm(db)} WHERE {where} AND f.total_score IS NOT NULL
-        GROUP BY grp ORDER BY n DESC, grp LIMIT ?
+        SELECT grp, n, lo, q[1] AS q1, q[2] AS q2, q[3] AS q3, hi FROM (
+            SELECT {group} AS grp, count(*) AS n, min(f.total_score) AS lo,
+                   quantile_cont(f.total_score, [0.25, 0.5, 0.75]) AS q, max(f.total_score) AS hi
+            {_fm(db)} WHERE {where} AND f.total_score IS NOT NULL
+            GROUP BY grp ORDER BY n DESC, grp LIMIT ?)
+        ORDER BY n DESC, grp
     """, params + [int(top)])
 
 

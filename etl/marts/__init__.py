@@ -53,6 +53,18 @@ MART_SQL = {
                sum(m.deductions_no_reason)::BIGINT AS deductions_no_reason,
                coalesce(sum(m.finding_count), 0)::BIGINT AS findings,
                count(*) FILTER (WHERE m.error_count > 0) AS filings_with_errors,
+               -- each group's own quartiles, for reading the mart directly (a page's median over several
+               -- groups comes from mart_facts: medians do not add up)
+               count(f.total_score) AS score_n,
+               quantile_cont(f.total_score, 0.25) AS score_p25,
+               quantile_cont(f.total_score, 0.5) AS score_p50,
+               quantile_cont(f.total_score, 0.75) AS score_p75,
+               count({EXEC_RATE}) AS exec_n,
+               quantile_cont({EXEC_RATE}, 0.25) AS exec_p25,
+               quantile_cont({EXEC_RATE}, 0.5) AS exec_p50,
+               quantile_cont({EXEC_RATE}, 0.75) AS exec_p75,
+               count(m.inflation) AS inflation_n,
+               sum(m.inflation) AS inflation_sum,
                -- what the quality and reasons pages sum over filings with indicators / with deductions
                count(*) FILTER (WHERE m.indicator_count > 0) AS filings_with_indicators,
                (sum(m.vague_count) FILTER (WHERE m.indicator_count > 0))::BIGINT AS vague_in_counted,
