@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
-from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, MART_SQL, MARTS, PHRASE
+from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, MART_SQL, MARTS, PHRASE, UNIT_GRAINS
 from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
@@ -398,6 +398,16 @@ def budget_vs_exec(db: Path, f: Filters, limit: int = 3000) -> pd.DataFrame:
 
 def exec_by_place_year(db: Path, f: Filters, top: int = 40) -> pd.DataFrame:
     where, params = _where(f)
+    if f == Filters(years=f.years) and has_marts(db):
+        # no filter but years: each place's year over all its filings, as mart_units holds it
+        years = f"m.year IN ({_in(f.years)})" if f.years else "TRUE"
+        return run(db, f"""
+            WITH x AS (SELECT * FROM mart_units m WHERE m.unit_kind = 'place' AND m.grain = {UNIT_GRAINS['all']}
+                       AND m.year IS NOT NULL AND {years} AND m.exec_n > 0),
+                 top AS (SELECT unit FROM x GROUP BY unit ORDER BY sum(exec_n) DESC, unit LIMIT ?)
+            SELECT unit AS place, year, m_exec_rate AS exec_rate, exec_n AS n
+            FROM x WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
+        """, params + [int(top)])
     return run(db, f"""
         WITH x AS (SELECT f.place, f.year, f.exec_rate AS r {_fm(db)}
                    WHERE {where} AND f.year IS NOT NULL),
@@ -532,7 +542,7 @@ def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
     return [top] + [u for u in units["focus"] if u != top]
 
 
-def _peer_scan(db: Path, unit: str, focus: str, scope: str) -> tuple[str, list]:
+def _peer_scan(db: Path, unit: str, focus: str, scope: str, alias: str = "f") -> tuple[str, list]:
     """A condition keeping only rows that can be the focus's peers: those in the focus's provinces (and cities).
 
     The focus's provinces are looked up first and passed as values, so the scan of the
@@ -541,19 +551,62 @@ def _peer_scan(db: Path, unit: str, focus: str, scope: str) -> tuple[str, list]:
     if scope == "all":
         return "TRUE", []
     cols = ("province", "city") if scope == "city" else ("province",)
-    me = run(db, f"SELECT DISTINCT {', '.join('f.' + c for c in cols)} {_fm(db)} WHERE {FOCUS_UNIT_SQL[unit]} = ?",
-             [focus])
+    if has_marts(db):
+        me = run(db, f"""SELECT DISTINCT {', '.join(cols)} FROM mart_units
+                         WHERE unit_kind = ? AND unit = ? AND grain = 0""", [unit, focus])
+    else:
+        me = run(db, f"SELECT DISTINCT {', '.join('f.' + c for c in cols)} {_fm(db)} WHERE {FOCUS_UNIT_SQL[unit]} = ?",
+                 [focus])
     alts, params = [], []
     for row in me.itertuples(index=False):  # (province IS NOT DISTINCT FROM value [AND city ...])
         parts = []
         for col, val in zip(cols, row):
             if pd.isna(val):
-                parts.append(f"f.{col} IS NULL")
+                parts.append(f"{alias}.{col} IS NULL")
             else:
-                parts.append(f"f.{col} = ?")
+                parts.append(f"{alias}.{col} = ?")
                 params.append(val)
         alts.append("(" + " AND ".join(parts) + ")")
     return "(" + (" OR ".join(alts) or "FALSE") + ")", params
+
+
+def _unit_values(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str) -> tuple[str, list]:
+    """CTEs ending in g: one row per unit and year (unit, province, city, year, value, n) over the peers' rows.
+
+    From mart_units when that is exact: no kinds filter (years select whole rows of it), and each
+    unit's filings of a year lie either all inside the focus's provinces (cities), so its figure
+    over all its filings holds, or inside exactly one of them, so its figure there holds. Else (a
+    name found in several of the focus's provinces and outside them too) from every filing.
+    """
+    peers, peer_params = _peer_scan(db, unit, focus, scope)
+    where, params = _where(_peer_filters(f))
+    from_rows = (f"""g AS (SELECT {FOCUS_UNIT_SQL[unit]} AS unit, min(f.province) AS province, min(f.city) AS city,
+                          f.year, {FACT_METRIC_SQL[metric]} AS value, count(*) AS n
+                   {_fm(db)} WHERE {where} AND f.year IS NOT NULL AND {peers}
+                   GROUP BY 1, f.year)""",  # (1, not "unit": filings has a column of that name)
+                 params + peer_params)
+    if f.kinds or not has_marts(db):
+        return from_rows
+    years = f"m.year IN ({_in(f.years)})" if f.years else "TRUE"
+    yp = [int(y) for y in f.years]
+    cols = f"m.unit, m.min_province AS province, m.min_city AS city, m.year, m.m_{metric} AS value, m.n"
+    if scope == "all":
+        return (f"g AS (SELECT {cols} FROM mart_units m WHERE m.unit_kind = ? AND m.grain = {UNIT_GRAINS['all']} "
+                f"AND m.year IS NOT NULL AND {years})", [unit] + yp)
+    inside, in_params = _peer_scan(db, unit, focus, scope, alias="m")
+    parts = (f"""r AS (SELECT * FROM mart_units m WHERE m.unit_kind = ? AND m.grain = {UNIT_GRAINS[scope]}
+                       AND m.year IS NOT NULL AND {years}),
+             c AS (SELECT m.unit, m.year, count(*) AS n_all, count(*) FILTER (WHERE {inside}) AS n_in
+                   FROM r m GROUP BY ALL)""", [unit] + yp + in_params)
+    split = run(db, f"WITH {parts[0]} SELECT count(*) AS n FROM c WHERE n_in > 1 AND n_in < n_all", parts[1])
+    if int(split["n"].iloc[0]):
+        return from_rows
+    return (parts[0] + f""",
+             g AS (SELECT {cols} FROM mart_units m JOIN c ON c.unit = m.unit AND c.year = m.year
+                   WHERE m.unit_kind = ? AND m.grain = {UNIT_GRAINS['all']} AND c.n_in = c.n_all
+                   UNION ALL
+                   SELECT {cols} FROM r m JOIN c ON c.unit = m.unit AND c.year = m.year
+                   WHERE c.n_in = 1 AND c.n_all > 1 AND {inside})""", parts[1] + [unit] + in_params)
 
 
 def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str,
@@ -563,18 +616,13 @@ def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: s
     Peers are the units (places or departments) in the same city, province or all, in the
     same year, the focus included; rank 1 is the best value.
     """
-    where, params = _where(_peer_filters(f))
-    peers, peer_params = _peer_scan(db, unit, focus, scope)
     better = ">" if higher_is_better else "<"
-    u = FOCUS_UNIT_SQL[unit]
+    # one row per unit and year (a name found in two provinces counts once, under the first)
+    units, params = _unit_values(db, f, unit, focus, scope, metric)
     return run(db, f"""
-        -- one row per unit and year (a name found in two provinces counts once, under the first)
-        WITH g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
-                          {FACT_METRIC_SQL[metric]} AS value, count(*) AS filings
-                   {_fm(db)} WHERE {where} AND f.year IS NOT NULL AND {peers}
-                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
+        WITH {units},
              fy AS (SELECT * FROM g WHERE unit = ?),
-             b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.filings) AS filings,
+             b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.n) AS filings,
                           quantile_cont(p.value, 0.25) AS p25, quantile_cont(p.value, 0.5) AS p50,
                           quantile_cont(p.value, 0.75) AS p75, count(p.value) AS peers,
                           CASE WHEN any_value(fy.value) IS NOT NULL
@@ -582,24 +630,19 @@ def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: s
                    FROM fy JOIN g p ON p.year = fy.year AND {PEER_SCOPE_SQL[scope]}
                    GROUP BY fy.year)
         SELECT *, value - lag(value) OVER (ORDER BY year) AS change FROM b ORDER BY year
-    """, params + peer_params + [focus])
+    """, params + [focus])
 
 
 def peer_matrix(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str, top: int = 40) -> pd.DataFrame:
     """The metric per unit and year for the focus's peer group (the focus always included)."""
-    where, params = _where(_peer_filters(f))
-    peers, peer_params = _peer_scan(db, unit, focus, scope)
-    u = FOCUS_UNIT_SQL[unit]
+    units, params = _unit_values(db, f, unit, focus, scope, metric)
     return run(db, f"""
-        WITH g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
-                          {FACT_METRIC_SQL[metric]} AS value, count(*) AS n
-                   {_fm(db)} WHERE {where} AND f.year IS NOT NULL AND {peers}
-                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
+        WITH {units},
              fy AS (SELECT DISTINCT province, city FROM g WHERE unit = ?),
              grp AS (SELECT p.* FROM g p JOIN fy ON {PEER_SCOPE_SQL[scope]}),
              top AS (SELECT unit FROM grp GROUP BY unit ORDER BY (unit = ?) DESC, sum(n) DESC, unit LIMIT ?)
         SELECT unit AS place, year, value, n FROM grp WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
-    """, params + peer_params + [focus, focus, int(top)])
+    """, params + [focus, focus, int(top)])
 
 
 def department_across_places(db: Path, f: Filters, pattern: str, metric: str, top: int = 60) -> pd.DataFrame:

@@ -172,3 +172,57 @@ def test_filtered_results_are_not_empty_where_the_data_has_rows(dbs):
     assert q.reason_search(dbs["marts"], Filters(), "资金")[1] > 0
     assert ex.count(dbs["marts"], Filters(), COMBINED) > 0 and ex.count(dbs["marts"], Filters(), RULES) > 0
     assert len(q.copy_clusters(dbs["marts"], Filters())) > 0
+
+
+# Place names found in several provinces (the comparison's hard case): the 渌口区 of 株洲市 also
+# files under 安徽省, 攸县 under 四川省 in 2023, 赫山区 under 安徽省 in 2022. "split" adds a 2023
+# 攸县 filing under 安徽省: inside the focus's provinces twice and outside once.
+SPREAD = [
+    ("安徽省", "株洲市", "渌口区", 2021, "工商业联合会"),
+    ("四川省", "株洲市", "攸县", 2023, "教育局"),
+    ("安徽省", "益阳市", "赫山区", 2022, "财政局"),
+]
+SPLIT = SPREAD + [("安徽省", "株洲市", "攸县", 2023, "财政局")]
+
+
+@pytest.fixture(scope="module", params=["spread", "split"])
+def spread_dbs(request, dbs, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp(request.param)
+    plain, marts = tmp / "plain.duckdb", tmp / "marts.duckdb"
+    shutil.copy(dbs["plain"], plain)
+    con = duckdb.connect(str(plain))
+    for province, city, county, year, dept in (SPREAD if request.param == "spread" else SPLIT):
+        n = con.execute("""UPDATE filings SET province = ? WHERE city = ? AND county = ? AND year = ?
+                           AND ends_with(department, ?)""", [province, city, county, year, dept]).fetchone()[0]
+        assert n > 0
+    con.close()
+    shutil.copy(plain, marts)
+    con = duckdb.connect(str(marts))
+    build_marts(con)
+    con.close()
+    return request.param, plain, marts
+
+
+@pytest.mark.parametrize("focus", ["株洲市 渌口区", "株洲市 攸县", "益阳市 赫山区"])
+def test_peers_of_a_name_in_several_provinces(spread_dbs, focus):
+    """The comparison reads mart_units when each peer's figure there is exact, the filings otherwise:
+    the same figures either way."""
+    kind, plain, marts = spread_dbs
+    for scope in ("city", "province", "all"):
+        for f in (Filters(), Filters(years=(2022, 2023)), Filters(kinds=("project_self_eval",))):
+            units, _ = q._unit_values(marts, f, "place", focus, scope, "self_score")
+            from_mart = "mart_units" in units
+            if f.kinds:
+                assert not from_mart
+            elif scope == "all" or kind == "spread":
+                assert from_mart, (scope, f)
+            for metric in ("self_score", "exec_rate", "vague_share"):
+                for fn in (q.benchmark, q.peer_matrix):
+                    with q.page_session():
+                        a = fn(plain, f, "place", focus, scope, metric)
+                    with q.page_session():
+                        b = fn(marts, f, "place", focus, scope, metric)
+                    assert len(a) > 0
+                    _same(a, b, f"{fn.__name__} {kind} {focus} {scope} {metric} {f}")
+    if kind == "split" and focus == "株洲市 渌口区":  # 攸县 2023: in 湖南 and 安徽 (the focus's) and 四川
+        assert "mart_units" not in q._unit_values(marts, Filters(), "place", focus, "province", "self_score")[0]

@@ -25,6 +25,19 @@ GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by
 # indicator's target; ≧ / ≦ (JIS forms) are ≥ / ≤ and spaces inside do not make another phrase.
 PHRASE = "replace(replace(regexp_replace({c}, '\\s+', '', 'g'), '≧', '≥'), '≦', '≤')"
 
+# The shared measures over mart_facts (f): the metrics' columns and the execution rate are its own.
+FACT_EXEC_RATE = "f.exec_rate"
+FACT_PLACE = "f.place"
+
+
+def on_facts(expr: str) -> str:
+    """A measure written over filings f and filing_metrics m, as the same measure over mart_facts f."""
+    return re.sub(r"\bm\.", "f.", expr.replace(EXEC_RATE, FACT_EXEC_RATE))
+
+
+FACT_METRIC_SQL = {k: on_facts(v) for k, v in METRIC_SQL.items()}
+
+
 FINDING_KEY = "concat_ws('|', {x}.rule, {x}.family, {x}.severity)"  # a kind of finding, as one text
 SEVERITY_ORDER = "CASE {c} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"  # the findings list: errors first
 
@@ -131,6 +144,23 @@ MART_SQL = {
         FROM copy_clusters c JOIN filings f ON f.filing_id = c.filing_id
     """,
 }
+# Each place and each department per year, the comparison page's measures over all its filings
+# (grain 3), over its filings in one province (grain 1) and in one province and city (grain 0):
+# the peers of a focus are read from here instead of from every filing (dashboard/queries.py
+# decides when that is exact).
+UNIT_GRAINS = {"all": 3, "province": 1, "city": 0}
+MART_SQL["mart_units"] = f"""
+    WITH x AS ({MART_SQL['mart_facts']}),
+         f AS (SELECT 'place' AS unit_kind, f.place AS unit, f.* EXCLUDE (place, finding_keys) FROM x f
+               UNION ALL
+               SELECT 'department', coalesce(f.department, '（部门未知）'), f.* EXCLUDE (place, finding_keys) FROM x f)
+    SELECT f.unit_kind, f.unit, f.province, f.city, f.year, GROUPING(f.province, f.city) AS grain,
+           min(f.province) AS min_province, min(f.city) AS min_city, count(*) AS n, count(f.exec_rate) AS exec_n,
+           {", ".join(f"{sql} AS m_{key}" for key, sql in FACT_METRIC_SQL.items())}
+    FROM f
+    GROUP BY GROUPING SETS ((f.unit_kind, f.unit, f.year), (f.unit_kind, f.unit, f.province, f.year),
+                            (f.unit_kind, f.unit, f.province, f.city, f.year))
+"""
 MARTS = tuple(MART_SQL)
 # Stored in this order: a filter on place and year reads few row groups (DuckDB's and Parquet's min/max).
 MART_ORDER = {
@@ -141,17 +171,6 @@ MART_ORDER = {
     "mart_reason_rows": "province, city, county, year DESC, filing_id, seq",
 }
 
-# The shared measures over mart_facts (f): the metrics' columns and the execution rate are its own.
-FACT_EXEC_RATE = "f.exec_rate"
-FACT_PLACE = "f.place"
-
-
-def on_facts(expr: str) -> str:
-    """A measure written over filings f and filing_metrics m, as the same measure over mart_facts f."""
-    return re.sub(r"\bm\.", "f.", expr.replace(EXEC_RATE, FACT_EXEC_RATE))
-
-
-FACT_METRIC_SQL = {k: on_facts(v) for k, v in METRIC_SQL.items()}
 
 
 def mart_select(name: str) -> str:
