@@ -237,10 +237,17 @@ def overview_counts(db: Path, f: Filters) -> dict:
                coalesce(sum(f.sample_filings), 0) AS sample_filings
         FROM mart_filings f WHERE {where}
     """, params)
-    medians = run(db, f"""
-        SELECT median(f.total_score) AS median_score, median(f.exec_rate) AS median_exec_rate
-        FROM mart_facts f WHERE {where}
-    """, params)
+    if f == Filters(years=f.years) and len(f.years) <= 1:  # no filter, or one year: precomputed
+        grain, year = (UNIT_GRAINS["all"], "m.year = ?") if f.years else (UNIT_GRAINS["all_years"], "TRUE")
+        medians = run(db, f"""
+            SELECT any_value(m.m_self_score) AS median_score, any_value(m.m_exec_rate) AS median_exec_rate
+            FROM mart_units m WHERE m.unit_kind = 'all' AND m.grain = {grain} AND {year}
+        """, params)
+    else:
+        medians = run(db, f"""
+            SELECT median(f.total_score) AS median_score, median(f.exec_rate) AS median_exec_rate
+            FROM mart_facts f WHERE {where}
+        """, params)
     out = df.iloc[0].to_dict()
     out.update(medians.iloc[0].to_dict())
     return out
@@ -292,6 +299,17 @@ def score_box(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.Data
     """Quartiles of the self-score per group, computed in the database (not per point)."""
     group = MART_GROUPS[by]  # over mart_facts f, which has the place label
     where, params = _where(f)
+    if f == Filters(years=f.years) and (by == "year" or len(f.years) <= 1) and has_marts(db):
+        # no filter but years: the groups' quartiles over all their filings, as mart_units holds them
+        kind, grp = ("all", "m.year::VARCHAR") if by == "year" else (by, "m.unit")
+        grain = UNIT_GRAINS["all"] if by == "year" or f.years else UNIT_GRAINS["all_years"]
+        years = f"m.year IN ({_in(f.years)})" if f.years else "TRUE"
+        return run(db, f"""
+            SELECT {grp} AS grp, m.score_n AS n, m.score_lo AS lo, m.score_q[1] AS q1, m.score_q[2] AS q2,
+                   m.score_q[3] AS q3, m.score_hi AS hi
+            FROM mart_units m WHERE m.unit_kind = ? AND m.grain = {grain} AND {years} AND m.score_n > 0
+            ORDER BY n DESC, grp LIMIT ?
+        """, [kind] + params + [int(top)])
     # the three quartiles from one aggregate (one copy of each group's values, sorted once)
     return run(db, f"""
         SELECT grp, n, lo, q[1] AS q1, q[2] AS q2, q[3] AS q3, hi FROM (

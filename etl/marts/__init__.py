@@ -144,22 +144,28 @@ MART_SQL = {
         FROM copy_clusters c JOIN filings f ON f.filing_id = c.filing_id
     """,
 }
-# Each place and each department per year, the comparison page's measures over all its filings
-# (grain 3), over its filings in one province (grain 1) and in one province and city (grain 0):
-# the peers of a focus are read from here instead of from every filing (dashboard/queries.py
-# decides when that is exact).
-UNIT_GRAINS = {"all": 3, "province": 1, "city": 0}
+# Each place and each department (and 'all': every filing as one unit), the comparison page's
+# measures and the self-score's quartiles per year over all its filings (grain 3), over its
+# filings in one province (grain 1) and in one province and city (grain 0), and over all years
+# (grain 7): the peers of a focus, the headline medians and the score boxes are read from here
+# instead of from every filing when no other filter applies (dashboard/queries.py decides when
+# that is exact).
+UNIT_GRAINS = {"all": 3, "province": 1, "city": 0, "all_years": 7}
 MART_SQL["mart_units"] = f"""
     WITH x AS ({MART_SQL['mart_facts']}),
          f AS (SELECT 'place' AS unit_kind, f.place AS unit, f.* EXCLUDE (place, finding_keys) FROM x f
                UNION ALL
-               SELECT 'department', coalesce(f.department, '（部门未知）'), f.* EXCLUDE (place, finding_keys) FROM x f)
-    SELECT f.unit_kind, f.unit, f.province, f.city, f.year, GROUPING(f.province, f.city) AS grain,
+               SELECT 'department', coalesce(f.department, '（部门未知）'), f.* EXCLUDE (place, finding_keys) FROM x f
+               UNION ALL
+               SELECT 'all', '', f.* EXCLUDE (place, finding_keys) FROM x f)
+    SELECT f.unit_kind, f.unit, f.province, f.city, f.year, GROUPING(f.year, f.province, f.city) AS grain,
            min(f.province) AS min_province, min(f.city) AS min_city, count(*) AS n, count(f.exec_rate) AS exec_n,
-           {", ".join(f"{sql} AS m_{key}" for key, sql in FACT_METRIC_SQL.items())}
+           {", ".join(f"{sql} AS m_{key}" for key, sql in FACT_METRIC_SQL.items())},
+           count(f.total_score) AS score_n, min(f.total_score) AS score_lo,
+           quantile_cont(f.total_score, [0.25, 0.5, 0.75]) AS score_q, max(f.total_score) AS score_hi
     FROM f
     GROUP BY GROUPING SETS ((f.unit_kind, f.unit, f.year), (f.unit_kind, f.unit, f.province, f.year),
-                            (f.unit_kind, f.unit, f.province, f.city, f.year))
+                            (f.unit_kind, f.unit, f.province, f.city, f.year), (f.unit_kind, f.unit))
 """
 MARTS = tuple(MART_SQL)
 # Stored in this order: a filter on place and year reads few row groups (DuckDB's and Parquet's min/max).
