@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
-from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, MART_SQL, MARTS, PHRASE, UNIT_GRAINS
+from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, MARTS, PHRASE, UNIT_GRAINS
 from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
@@ -321,12 +321,13 @@ def score_box(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.Data
     """, params + [int(top)])
 
 
-GRADE_BAND = """CASE WHEN {c} >= 90 THEN '优' WHEN {c} >= 80 THEN '良'
-                     WHEN {c} >= 60 THEN '中' WHEN {c} IS NOT NULL THEN '差' END"""
-
-
 def grade_bands(db: Path, f: Filters) -> pd.DataFrame:
     where, params = _where(f)
+    if has_marts(db):
+        return run(db, f"""
+            SELECT f.grade, sum(f.self_n) AS self_n, sum(f.recomputed_n) AS recomputed_n
+            FROM mart_grades f WHERE {where} GROUP BY f.grade
+        """, params)
     return run(db, f"""
         SELECT grade, sum(self_n) AS self_n, sum(recomputed_n) AS recomputed_n FROM (
             SELECT {GRADE_BAND.format(c='f.total_score')} AS grade, 1 AS self_n, 0 AS recomputed_n
@@ -344,7 +345,7 @@ def score_vs_recomputed(db: Path, f: Filters, limit: int = 3000) -> pd.DataFrame
     return run(db, f"""
         SELECT f.filing_id, f.place, f.department, f.year, f.total_score, f.score_recomputed, f.inflation
         {_fm(db)} WHERE {where} AND f.total_score IS NOT NULL AND f.score_recomputed IS NOT NULL
-        ORDER BY hash(f.filing_id) LIMIT ?
+        ORDER BY f.sample_key LIMIT ?
     """, params + [int(limit)])
 
 
@@ -410,7 +411,7 @@ def budget_vs_exec(db: Path, f: Filters, limit: int = 3000) -> pd.DataFrame:
     return run(db, f"""
         SELECT f.filing_id, f.place, f.department, f.year, f.budget_adjusted, f.exec_rate AS exec_rate
         {_fm(db)} WHERE {where} AND f.budget_adjusted > 0 AND f.exec_rate IS NOT NULL
-        ORDER BY hash(f.filing_id) LIMIT ?
+        ORDER BY f.sample_key LIMIT ?
     """, params + [int(limit)])
 
 

@@ -32,7 +32,8 @@ COMPARED = {
     "soft_indices": "* REPLACE (round(soft_share, 12) AS soft_share, round(money, 6) AS money, "
                     "round(inflation_index, 12) AS inflation_index, round(carried_share, 12) AS carried_share)",
     "mart_facts": "*", "mart_filings": "*", "mart_findings": "*", "mart_reasons": "*", "mart_reason_texts": "*",
-    "mart_phrases": "*", "mart_finding_rows": "*", "mart_reason_rows": "*", "mart_copies": "*",
+    "mart_phrases": "*", "mart_finding_rows": "*", "mart_reason_rows": "*", "mart_copies": "*", "mart_grades": "*",
+    "mart_units": "*",
 }
 
 

@@ -38,6 +38,9 @@ def on_facts(expr: str) -> str:
 FACT_METRIC_SQL = {k: on_facts(v) for k, v in METRIC_SQL.items()}
 
 
+# The grade bands of a score (优 良 中 差), for the self-score and the re-computed score alike.
+GRADE_BAND = """CASE WHEN {c} >= 90 THEN '优' WHEN {c} >= 80 THEN '良'
+                     WHEN {c} >= 60 THEN '中' WHEN {c} IS NOT NULL THEN '差' END"""
 FINDING_KEY = "concat_ws('|', {x}.rule, {x}.family, {x}.severity)"  # a kind of finding, as one text
 SEVERITY_ORDER = "CASE {c} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"  # the findings list: errors first
 
@@ -47,6 +50,7 @@ MART_SQL = {
                f.parse_confidence, f.total_score, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
                m.score_recomputed, m.inflation, m.vague_count, m.indicator_count, m.deductions,
                m.deductions_no_reason, m.finding_count, m.error_count,
+               hash(f.filing_id) AS sample_key,  -- the charts' stable pseudo-random sample
                -- each kind of finding the filing has (FINDING_KEY): "has a finding of rule R and severity S"
                -- is a test on this short list instead of a search through every finding
                k.finding_keys
@@ -136,6 +140,15 @@ MART_SQL = {
                           string_agg(DISTINCT r.category, ' ' ORDER BY r.category) AS categories,
                           list(DISTINCT r.category ORDER BY r.category) AS category_list
                    FROM indicator_reasons r GROUP BY ALL) c ON c.filing_id = i.filing_id AND c.indicator_seq = i.seq
+    """,
+    "mart_grades": f"""
+        SELECT {GROUP_KEYS}, grade, sum(self_n) AS self_n, sum(recomputed_n) AS recomputed_n FROM (
+            SELECT f.*, {GRADE_BAND.format(c='f.total_score')} AS grade, 1 AS self_n, 0 AS recomputed_n
+            FROM filings f WHERE f.total_score IS NOT NULL
+            UNION ALL
+            SELECT f.*, {GRADE_BAND.format(c='m.score_recomputed')}, 0, 1
+            FROM filings f JOIN filing_metrics m ON m.filing_id = f.filing_id WHERE m.score_recomputed IS NOT NULL
+        ) f GROUP BY ALL
     """,
     # each copy-cluster member with its filter columns and label: the quality page's clusters
     # without joining the filings
