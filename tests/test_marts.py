@@ -226,3 +226,16 @@ def test_peers_of_a_name_in_several_provinces(spread_dbs, focus):
                     _same(a, b, f"{fn.__name__} {kind} {focus} {scope} {metric} {f}")
     if kind == "split" and focus == "株洲市 渌口区":  # 攸县 2023: in 湖南 and 安徽 (the focus's) and 四川
         assert "mart_units" not in q._unit_values(marts, Filters(), "place", focus, "province", "self_score")[0]
+
+
+def test_no_mart_column_is_hugeint(dbs):
+    """DuckDB 1.4 scans a HUGEINT (128-bit) column ~100x slower than a BIGINT: the marts store sums as BIGINT
+    (a sum of integers is HUGEINT unless cast)."""
+    con = duckdb.connect(str(dbs["marts"]), read_only=True)
+    try:
+        wide = con.execute(f"""SELECT table_name, column_name FROM information_schema.columns
+                               WHERE table_name IN ({', '.join('?' * len(MARTS))}) AND data_type = 'HUGEINT'""",
+                           list(MARTS)).fetchall()
+    finally:
+        con.close()
+    assert wide == []

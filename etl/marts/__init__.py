@@ -142,7 +142,7 @@ MART_SQL = {
                    FROM indicator_reasons r GROUP BY ALL) c ON c.filing_id = i.filing_id AND c.indicator_seq = i.seq
     """,
     "mart_grades": f"""
-        SELECT {GROUP_KEYS}, grade, sum(self_n) AS self_n, sum(recomputed_n) AS recomputed_n FROM (
+        SELECT {GROUP_KEYS}, grade, sum(self_n)::BIGINT AS self_n, sum(recomputed_n)::BIGINT AS recomputed_n FROM (
             SELECT f.*, {GRADE_BAND.format(c='f.total_score')} AS grade, 1 AS self_n, 0 AS recomputed_n
             FROM filings f WHERE f.total_score IS NOT NULL
             UNION ALL
