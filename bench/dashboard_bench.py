@@ -1,11 +1,14 @@
 """Dashboard benchmark: a 100k-filing database, each page's server render time, each query's p50/p95.
 
-    uv run python bench/dashboard_bench.py [--filings 100000] [--db PATH] [--reuse] [--repeat 15]
+    uv run python bench/dashboard_bench.py [--filings 100000] [--db PATH] [--reuse [--rebuild-marts]]
+                                           [--repeat 15] [--no-exports] [--only NAME…]
 
 The database is generated with DuckDB SQL (range() and hash-based pseudo-random
-values: seconds, not minutes). Page times come from Streamlit's AppTest (the
-server side of a page render: script run, queries, figures), cold (empty
-cache) and warm. Query times call dashboard/queries.py with its cache off.
+values: seconds, not minutes), then its marts are built as every ingest builds
+them (etl/marts). Page times come from Streamlit's AppTest (the server side of a
+page render: script run, queries, figures), cold (empty cache) and warm. Query
+times call dashboard/queries.py with its cache off. The load average is printed:
+on a shared machine the figures rise with it.
 """
 from __future__ import annotations
 
