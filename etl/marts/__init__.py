@@ -7,10 +7,13 @@ millions of rows, and a filtered drill-down reads only the row groups of its pla
 and year. Its SQL is also the relation the dashboard reads when a database has no
 marts (an old file), so both paths give the same rows.
 
-The others hold one row per county × year × doc kind × department (the grain the
-dashboard's filters select) and what is counted under it: an overview or a chart per
-group sums thousands of rows instead of millions. The same SQL builds them in the
-DuckDB file after each local ingest and over the lake's views after each Ray run.
+The group marts hold one row per county × year × doc kind × department (the grain
+the dashboard's filters select) and what is counted under it: an overview or a chart
+per group sums thousands of rows instead of millions. The per-row marts (findings,
+reasons) carry their filing's filter columns, so a list needs no join; `mart_units`
+holds each place's and department's measures per year for the comparison page.
+The same SQL builds them in the DuckDB file after each local ingest and over the
+lake's views after each Ray run.
 """
 from __future__ import annotations
 
@@ -189,7 +192,6 @@ MART_ORDER = {
     "mart_finding_rows": "list_order",
     "mart_reason_rows": "province, city, county, year DESC, filing_id, seq",
 }
-
 
 
 def mart_select(name: str) -> str:
