@@ -1,11 +1,14 @@
 """Dashboard benchmark: a 100k-filing database, each page's server render time, each query's p50/p95.
 
-    uv run python bench/dashboard_bench.py [--filings 100000] [--db PATH] [--reuse] [--repeat 15]
+    uv run python bench/dashboard_bench.py [--filings 100000] [--db PATH] [--reuse [--rebuild-marts]]
+                                           [--repeat 15] [--no-exports] [--only NAME…]
 
 The database is generated with DuckDB SQL (range() and hash-based pseudo-random
-values: seconds, not minutes). Page times come from Streamlit's AppTest (the
-server side of a page render: script run, queries, figures), cold (empty
-cache) and warm. Query times call dashboard/queries.py with its cache off.
+values: seconds, not minutes), then its marts are built as every ingest builds
+them (etl/marts). Page times come from Streamlit's AppTest (the server side of a
+page render: script run, queries, figures), cold (empty cache) and warm. Query
+times call dashboard/queries.py with its cache off. The load average is printed:
+on a shared machine the figures rise with it.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest warns on eve
 import duckdb  # noqa: E402
 
 from etl.load.schema import create_schema, fill_reason_texts  # noqa: E402
+from etl.marts import build_marts  # noqa: E402
 
 PROVINCES = ["湖南省", "安徽省", "四川省", "云南省", "福建省", "江西省", "河南省", "广西壮族自治区"]
 CITIES = ["株洲", "益阳", "岳阳", "常德", "衡阳", "邵阳"]
@@ -137,6 +141,10 @@ def build(path: Path, n: int) -> None:
         FROM range(34000) t(i)
     """)
     con.execute("CHECKPOINT")
+    t1 = time.time()
+    build_marts(con)  # as every ingest does after loading (etl/pipeline.py)
+    con.execute("CHECKPOINT")
+    print(f"marts built in {time.time() - t1:.1f}s")
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in ("filings", "indicators", "findings", "indicator_reasons", "copy_clusters")}
     con.close()
@@ -160,7 +168,7 @@ def pick_filters(db: Path):
     }
 
 
-def time_queries(db: Path, repeat: int) -> list[tuple[str, float, float]]:
+def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[tuple[str, float, float]]:
     from dashboard import queries as q
 
     from dashboard import explorer as ex
@@ -232,6 +240,8 @@ def time_queries(db: Path, repeat: int) -> list[tuple[str, float, float]]:
     session.__enter__()
     q.year_options(db)
     for name, fn in cases.items():
+        if only and not any(o in name for o in only):
+            continue
         times = []
         for _ in range(repeat):
             for f in variants.values():
@@ -319,19 +329,30 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=Path("/tmp/jixiao_bench.duckdb"))
     ap.add_argument("--reuse", action="store_true", help="keep an existing benchmark database")
     ap.add_argument("--repeat", type=int, default=5, help="runs per query and filter variant")
+    ap.add_argument("--rebuild-marts", action="store_true", help="with --reuse: rebuild the marts (after changing them)")
+    ap.add_argument("--no-exports", action="store_true", help="skip the full exports (minutes at 1M filings)")
+    ap.add_argument("--only", nargs="*", help="time only the queries whose names contain one of these")
     args = ap.parse_args()
     if not (args.reuse and args.db.exists()):
         build(args.db, args.filings)
+    elif args.rebuild_marts:
+        con = duckdb.connect(str(args.db))
+        t = time.time()
+        build_marts(con)
+        con.execute("CHECKPOINT")
+        con.close()
+        print(f"marts rebuilt in {time.time() - t:.1f}s")
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
 
     print("\nquery                              p50 ms   p95 ms   (4 filter variants x repeat, cache off, one open connection)")
     slow_q = []
-    for name, p50, p95 in time_queries(args.db, args.repeat):
+    for name, p50, p95 in time_queries(args.db, args.repeat, args.only):
         flag = "  <-- over 100 ms" if p95 > 0.1 else ""
         slow_q += [name] if flag else []
         print(f"{name:34s} {p50 * 1000:7.1f}  {p95 * 1000:7.1f}{flag}")
 
     print("\nfull export of every filing (explorer)   rows      s   RSS before MB   peak RSS growth MB")
-    for name, n, dt, base, growth in time_exports(args.db):
+    for name, n, dt, base, growth in ([] if args.no_exports else time_exports(args.db)):
         print(f"{name:38s} {n:7,} {dt:6.1f} {base:14.0f} {growth:18.0f}")
 
     os.environ.setdefault("JIXIAO_BIND", "127.0.0.1")
@@ -341,6 +362,7 @@ def main() -> None:
         flag = "  <-- over 0.5 s" if cold > 0.5 else ""
         slow_p += [label] if flag else []
         print(f"{label:28s} {cold:7.2f}  {warm:7.2f}{flag}")
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"\nqueries over 100 ms p95: {slow_q or 'none'}; pages over 0.5 s cold: {slow_p or 'none'}")
 
 

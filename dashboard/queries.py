@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
-from etl.marts import MARTS, MEDIANS_SQL
+from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, MARTS, PHRASE, UNIT_GRAINS
 from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
@@ -27,6 +27,7 @@ USE_CACHE = True  # the benchmark turns this off to time the queries themselves
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
 
 GROUPS = {"place": PLACE, "year": "f.year::VARCHAR", "department": "coalesce(f.department, '（部门未知）')"}
+MART_GROUPS = {**GROUPS, "place": "f.place"}  # the marts carry the place label
 
 
 # ----------------------------------------------------------------- running
@@ -135,30 +136,30 @@ def _in(values) -> str:
 # ----------------------------------------------------------------- filters
 
 def place_options(db: Path) -> pd.DataFrame:
-    return run(db, """
-        SELECT DISTINCT province, city, county FROM filings
+    return run(db, f"""
+        SELECT DISTINCT province, city, county FROM {_filings(db)}
         ORDER BY province NULLS LAST, city NULLS LAST, county NULLS LAST
     """)
 
 
 def place_labels(db: Path) -> list[str]:
     """The place labels as shown in tables ("株洲市 攸县"), for choosing several places at once."""
-    return list(run(db, f"SELECT DISTINCT {PLACE} AS place FROM filings f ORDER BY place")["place"])
+    return list(run(db, f"SELECT DISTINCT {PLACE} AS place FROM {_filings(db)} f ORDER BY place")["place"])
 
 
 def year_options(db: Path) -> list[int]:
-    df = run(db, "SELECT DISTINCT year FROM filings WHERE year IS NOT NULL ORDER BY year")
+    df = run(db, f"SELECT DISTINCT year FROM {_filings(db)} WHERE year IS NOT NULL ORDER BY year")
     return [int(y) for y in df["year"]]
 
 
 def kind_options(db: Path) -> list[str]:
-    return list(run(db, "SELECT DISTINCT doc_kind FROM filings ORDER BY doc_kind")["doc_kind"])
+    return list(run(db, f"SELECT DISTINCT doc_kind FROM {_filings(db)} ORDER BY doc_kind")["doc_kind"])
 
 
 def department_options(db: Path, f: Filters) -> list[str]:
     where, params = _where(f.place_only())
     df = run(db, f"""
-        SELECT DISTINCT department FROM filings f
+        SELECT DISTINCT department FROM {_filings(db)} f
         WHERE {where} AND department IS NOT NULL ORDER BY department
     """, params)
     return list(df["department"])
@@ -166,7 +167,10 @@ def department_options(db: Path, f: Filters) -> list[str]:
 
 def sample_count(db: Path, f: Filters) -> int:
     where, params = _where(f)
-    df = run(db, f"SELECT count(*) FILTER (WHERE f.is_sample) AS n FROM filings f WHERE {where}", params)
+    if has_marts(db):
+        df = run(db, f"SELECT coalesce(sum(f.sample_filings), 0) AS n FROM mart_filings f WHERE {where}", params)
+    else:
+        df = run(db, f"SELECT count(*) FILTER (WHERE f.is_sample) AS n FROM filings f WHERE {where}", params)
     return int(df["n"].iloc[0] or 0)
 
 
@@ -189,6 +193,21 @@ def has_marts(db: Path) -> bool:
     return int(df["n"].iloc[0]) == len(MARTS)
 
 
+def _fm(db: Path) -> str:
+    """Filings with their metrics (alias f): the stored mart_facts, else the same SQL run over the base tables."""
+    return "FROM mart_facts f" if has_marts(db) else f"FROM ({MART_SQL['mart_facts']}) f"
+
+
+def _rows(db: Path, mart: str) -> str:
+    """A per-row mart (its rows carry their filing's filter columns), else the same SQL over the base tables."""
+    return mart if has_marts(db) else f"({MART_SQL[mart]})"
+
+
+def _filings(db: Path) -> str:
+    """A relation with the filter columns (province … department) holding every combination that has filings."""
+    return "mart_filings" if has_marts(db) else "filings"
+
+
 def overview_counts(db: Path, f: Filters) -> dict:
     where, params = _where(f)
     if not has_marts(db):
@@ -206,7 +225,7 @@ def overview_counts(db: Path, f: Filters) -> dict:
             {FROM_FM} WHERE {where}
         """, params)
         return df.iloc[0].to_dict()
-    # counts from the mart, exact medians from each value's count
+    # counts from the group mart, exact medians from the filings' own values (mart_facts: no join)
     df = run(db, f"""
         SELECT coalesce(sum(f.filings), 0) AS filings,
                count(DISTINCT f.department) AS departments,
@@ -218,7 +237,17 @@ def overview_counts(db: Path, f: Filters) -> dict:
                coalesce(sum(f.sample_filings), 0) AS sample_filings
         FROM mart_filings f WHERE {where}
     """, params)
-    medians = run(db, MEDIANS_SQL.format(where=where), params)
+    if f == Filters(years=f.years) and len(f.years) <= 1:  # no filter, or one year: precomputed
+        grain, year = (UNIT_GRAINS["all"], "m.year = ?") if f.years else (UNIT_GRAINS["all_years"], "TRUE")
+        medians = run(db, f"""
+            SELECT any_value(m.m_self_score) AS median_score, any_value(m.m_exec_rate) AS median_exec_rate
+            FROM mart_units m WHERE m.unit_kind = 'all' AND m.grain = {grain} AND {year}
+        """, params)
+    else:
+        medians = run(db, f"""
+            SELECT median(f.total_score) AS median_score, median(f.exec_rate) AS median_exec_rate
+            FROM mart_facts f WHERE {where}
+        """, params)
     out = df.iloc[0].to_dict()
     out.update(medians.iloc[0].to_dict())
     return out
@@ -229,28 +258,28 @@ def findings_by_family_severity(db: Path, f: Filters) -> pd.DataFrame:
     if has_marts(db):
         return run(db, f"""
             SELECT f.family, f.severity, sum(f.n)::BIGINT AS n FROM mart_findings f
-            WHERE {where} GROUP BY ALL ORDER BY n DESC
+            WHERE {where} GROUP BY ALL ORDER BY n DESC, f.family, f.severity
         """, params)
     return run(db, f"""
         SELECT x.family, x.severity, count(*) AS n
         FROM findings x JOIN filings f ON f.filing_id = x.filing_id
         WHERE {where}
-        GROUP BY ALL ORDER BY n DESC
+        GROUP BY ALL ORDER BY n DESC, x.family, x.severity
     """, params)
 
 
-def _filing_columns() -> str:
-    return f"""f.filing_id, {PLACE} AS place, f.department, coalesce(f.project, f.title) AS project,
+def _filing_columns(place: str = PLACE) -> str:
+    return f"""f.filing_id, {place} AS place, f.department, coalesce(f.project, f.title) AS project,
                f.year, f.doc_kind"""
 
 
 def worst_filings(db: Path, f: Filters, limit: int = 20) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, m.score_recomputed, m.inflation,
-               coalesce(m.error_count, 0) AS error_count, coalesce(m.finding_count, 0) AS finding_count
-        {FROM_FM} WHERE {where}
-        ORDER BY error_count DESC, finding_count DESC, m.inflation DESC NULLS LAST, f.filing_id
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.score_recomputed, f.inflation,
+               coalesce(f.error_count, 0) AS error_count, coalesce(f.finding_count, 0) AS finding_count
+        {_fm(db)} WHERE {where}
+        ORDER BY error_count DESC, finding_count DESC, f.inflation DESC NULLS LAST, f.filing_id
         LIMIT ?
     """, params + [int(limit)])
 
@@ -261,38 +290,51 @@ def score_histogram(db: Path, f: Filters, width: float = 5.0) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
         SELECT least(floor(f.total_score / ?) * ?, 100 - ?) AS lo, count(*) AS n
-        FROM filings f WHERE {where} AND f.total_score IS NOT NULL
+        {_fm(db)} WHERE {where} AND f.total_score IS NOT NULL
         GROUP BY lo ORDER BY lo
     """, [width, width, width] + params)
 
 
 def score_box(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.DataFrame:
     """Quartiles of the self-score per group, computed in the database (not per point)."""
-    group = GROUPS[by]
+    group = MART_GROUPS[by]  # over mart_facts f, which has the place label
     where, params = _where(f)
+    if f == Filters(years=f.years) and (by == "year" or len(f.years) <= 1) and has_marts(db):
+        # no filter but years: the groups' quartiles over all their filings, as mart_units holds them
+        kind, grp = ("all", "m.year::VARCHAR") if by == "year" else (by, "m.unit")
+        grain = UNIT_GRAINS["all"] if by == "year" or f.years else UNIT_GRAINS["all_years"]
+        years = f"m.year IN ({_in(f.years)})" if f.years else "TRUE"
+        return run(db, f"""
+            SELECT {grp} AS grp, m.score_n AS n, m.score_lo AS lo, m.score_q[1] AS q1, m.score_q[2] AS q2,
+                   m.score_q[3] AS q3, m.score_hi AS hi
+            FROM mart_units m WHERE m.unit_kind = ? AND m.grain = {grain} AND {years} AND m.score_n > 0
+            ORDER BY n DESC, grp LIMIT ?
+        """, [kind] + params + [int(top)])
+    # the three quartiles from one aggregate (one copy of each group's values, sorted once)
     return run(db, f"""
-        SELECT {group} AS grp, count(*) AS n,
-               min(f.total_score) AS lo, quantile_cont(f.total_score, 0.25) AS q1,
-               median(f.total_score) AS q2, quantile_cont(f.total_score, 0.75) AS q3,
-               max(f.total_score) AS hi
-        FROM filings f WHERE {where} AND f.total_score IS NOT NULL
-        GROUP BY grp ORDER BY n DESC, grp LIMIT ?
+        SELECT grp, n, lo, q[1] AS q1, q[2] AS q2, q[3] AS q3, hi FROM (
+            SELECT {group} AS grp, count(*) AS n, min(f.total_score) AS lo,
+                   quantile_cont(f.total_score, [0.25, 0.5, 0.75]) AS q, max(f.total_score) AS hi
+            {_fm(db)} WHERE {where} AND f.total_score IS NOT NULL
+            GROUP BY grp ORDER BY n DESC, grp LIMIT ?)
+        ORDER BY n DESC, grp
     """, params + [int(top)])
-
-
-GRADE_BAND = """CASE WHEN {c} >= 90 THEN '优' WHEN {c} >= 80 THEN '良'
-                     WHEN {c} >= 60 THEN '中' WHEN {c} IS NOT NULL THEN '差' END"""
 
 
 def grade_bands(db: Path, f: Filters) -> pd.DataFrame:
     where, params = _where(f)
+    if has_marts(db):
+        return run(db, f"""
+            SELECT f.grade, sum(f.self_n) AS self_n, sum(f.recomputed_n) AS recomputed_n
+            FROM mart_grades f WHERE {where} GROUP BY f.grade
+        """, params)
     return run(db, f"""
         SELECT grade, sum(self_n) AS self_n, sum(recomputed_n) AS recomputed_n FROM (
             SELECT {GRADE_BAND.format(c='f.total_score')} AS grade, 1 AS self_n, 0 AS recomputed_n
-            {FROM_FM} WHERE {where} AND f.total_score IS NOT NULL
+            {_fm(db)} WHERE {where} AND f.total_score IS NOT NULL
             UNION ALL
-            SELECT {GRADE_BAND.format(c='m.score_recomputed')}, 0, 1
-            {FROM_FM} WHERE {where} AND m.score_recomputed IS NOT NULL
+            SELECT {GRADE_BAND.format(c='f.score_recomputed')}, 0, 1
+            {_fm(db)} WHERE {where} AND f.score_recomputed IS NOT NULL
         ) GROUP BY grade
     """, params + params)
 
@@ -301,18 +343,18 @@ def score_vs_recomputed(db: Path, f: Filters, limit: int = 3000) -> pd.DataFrame
     """A stable pseudo-random sample (by filing_id hash) so the scatter stays light."""
     where, params = _where(f)
     return run(db, f"""
-        SELECT f.filing_id, {PLACE} AS place, f.department, f.year, f.total_score, m.score_recomputed, m.inflation
-        {FROM_FM} WHERE {where} AND f.total_score IS NOT NULL AND m.score_recomputed IS NOT NULL
-        ORDER BY hash(f.filing_id) LIMIT ?
+        SELECT f.filing_id, f.place, f.department, f.year, f.total_score, f.score_recomputed, f.inflation
+        {_fm(db)} WHERE {where} AND f.total_score IS NOT NULL AND f.score_recomputed IS NOT NULL
+        ORDER BY f.sample_key LIMIT ?
     """, params + [int(limit)])
 
 
 def inflation_summary(db: Path, f: Filters) -> dict:
     where, params = _where(f)
     df = run(db, f"""
-        SELECT count(*) AS n, avg(m.inflation) AS mean_inflation,
-               count(*) FILTER (WHERE m.inflation >= 10) AS inflated_10
-        {FROM_FM} WHERE {where} AND m.inflation IS NOT NULL
+        SELECT count(*) AS n, avg(f.inflation) AS mean_inflation,
+               count(*) FILTER (WHERE f.inflation >= 10) AS inflated_10
+        {_fm(db)} WHERE {where} AND f.inflation IS NOT NULL
     """, params)
     return df.iloc[0].to_dict()
 
@@ -320,17 +362,17 @@ def inflation_summary(db: Path, f: Filters) -> dict:
 def most_inflated(db: Path, f: Filters, limit: int = 50) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, m.score_recomputed, m.inflation
-        {FROM_FM} WHERE {where} AND m.inflation IS NOT NULL
-        ORDER BY m.inflation DESC, f.filing_id LIMIT ?
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.score_recomputed, f.inflation
+        {_fm(db)} WHERE {where} AND f.inflation IS NOT NULL
+        ORDER BY f.inflation DESC, f.filing_id LIMIT ?
     """, params + [int(limit)])
 
 
 def filings_by_score(db: Path, f: Filters, lo: float, hi: float, limit: int = 500) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, m.score_recomputed, m.inflation
-        {FROM_FM} WHERE {where} AND f.total_score >= ? AND f.total_score < ?
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.score_recomputed, f.inflation
+        {_fm(db)} WHERE {where} AND f.total_score >= ? AND f.total_score < ?
         ORDER BY f.total_score, f.filing_id LIMIT ?
     """, params + [float(lo), float(hi), int(limit)])
 
@@ -342,41 +384,51 @@ def exec_histogram(db: Path, f: Filters) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
         SELECT least(floor(r * 20) / 20, 1.5) AS lo, count(*) AS n FROM (
-            SELECT {EXEC_RATE} AS r {FROM_FM} WHERE {where}
+            SELECT f.exec_rate AS r {_fm(db)} WHERE {where}
         ) WHERE r IS NOT NULL AND r >= 0 GROUP BY lo ORDER BY lo
     """, params)
 
 
-def exec_below_sql(f: Filters, threshold: float, limit: int | None = None) -> tuple[str, list]:
+def exec_below_sql(db: Path, f: Filters, threshold: float, limit: int | None = None) -> tuple[str, list]:
     where, params = _where(f)
     cut = "LIMIT ?" if limit is not None else ""
     return f"""
-        SELECT {_filing_columns()}, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
-               count(*) OVER () AS total
-        {FROM_FM} WHERE {where} AND {EXEC_RATE} < ?
+        SELECT {_filing_columns(FACT_PLACE)}, f.budget_adjusted, f.budget_executed, f.exec_rate AS exec_rate
+        {_fm(db)} WHERE {where} AND f.exec_rate < ?
         ORDER BY exec_rate, f.filing_id {cut}
     """, params + [float(threshold)] + ([int(limit)] if limit is not None else [])
 
 
 def exec_below(db: Path, f: Filters, threshold: float, limit: int = 500) -> tuple[pd.DataFrame, int]:
-    df = run(db, *exec_below_sql(f, threshold, limit))
-    total = int(df["total"].iloc[0]) if len(df) else 0
-    return df.drop(columns="total"), total
+    # counted apart: a window count over every match would keep all of them in memory for a page of 500
+    where, params = _where(f)
+    total = run(db, f"SELECT count(*) AS n {_fm(db)} WHERE {where} AND f.exec_rate < ?", params + [float(threshold)])
+    return run(db, *exec_below_sql(db, f, threshold, limit)), int(total["n"].iloc[0])
 
 
 def budget_vs_exec(db: Path, f: Filters, limit: int = 3000) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT f.filing_id, {PLACE} AS place, f.department, f.year, f.budget_adjusted, {EXEC_RATE} AS exec_rate
-        {FROM_FM} WHERE {where} AND f.budget_adjusted > 0 AND {EXEC_RATE} IS NOT NULL
-        ORDER BY hash(f.filing_id) LIMIT ?
+        SELECT f.filing_id, f.place, f.department, f.year, f.budget_adjusted, f.exec_rate AS exec_rate
+        {_fm(db)} WHERE {where} AND f.budget_adjusted > 0 AND f.exec_rate IS NOT NULL
+        ORDER BY f.sample_key LIMIT ?
     """, params + [int(limit)])
 
 
 def exec_by_place_year(db: Path, f: Filters, top: int = 40) -> pd.DataFrame:
     where, params = _where(f)
+    if f == Filters(years=f.years) and has_marts(db):
+        # no filter but years: each place's year over all its filings, as mart_units holds it
+        years = f"m.year IN ({_in(f.years)})" if f.years else "TRUE"
+        return run(db, f"""
+            WITH x AS (SELECT * FROM mart_units m WHERE m.unit_kind = 'place' AND m.grain = {UNIT_GRAINS['all']}
+                       AND m.year IS NOT NULL AND {years} AND m.exec_n > 0),
+                 top AS (SELECT unit FROM x GROUP BY unit ORDER BY sum(exec_n) DESC, unit LIMIT ?)
+            SELECT unit AS place, year, m_exec_rate AS exec_rate, exec_n AS n
+            FROM x WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
+        """, params + [int(top)])
     return run(db, f"""
-        WITH x AS (SELECT {PLACE} AS place, f.year, {EXEC_RATE} AS r {FROM_FM}
+        WITH x AS (SELECT f.place, f.year, f.exec_rate AS r {_fm(db)}
                    WHERE {where} AND f.year IS NOT NULL),
              top AS (SELECT place FROM x WHERE r IS NOT NULL GROUP BY place ORDER BY count(*) DESC, place LIMIT ?)
         SELECT place, year, median(r) AS exec_rate, count(r) AS n
@@ -389,6 +441,13 @@ def exec_by_place_year(db: Path, f: Filters, top: int = 40) -> pd.DataFrame:
 
 def reason_summary(db: Path, f: Filters) -> dict:
     where, params = _where(f)
+    if has_marts(db):
+        df = run(db, f"""
+            SELECT sum(f.deductions) AS deductions, sum(f.deductions_no_reason) AS no_reason,
+                   sum(f.deductions_no_reason)::DOUBLE / nullif(sum(f.deductions), 0) AS share
+            FROM mart_filings f WHERE {where}
+        """, params)
+        return df.iloc[0].to_dict()
     df = run(db, f"""
         SELECT sum(m.deductions) AS deductions, sum(m.deductions_no_reason) AS no_reason,
                sum(m.deductions_no_reason)::DOUBLE / nullif(sum(m.deductions), 0) AS share
@@ -399,6 +458,14 @@ def reason_summary(db: Path, f: Filters) -> dict:
 
 def no_reason_by_group(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.DataFrame:
     where, params = _where(f)
+    if has_marts(db):  # the mart's sums over the filings with deductions
+        return run(db, f"""
+            SELECT {MART_GROUPS[by]} AS grp, sum(f.deductions_in_counted) AS deductions,
+                   sum(f.no_reason_in_counted) AS no_reason,
+                   sum(f.no_reason_in_counted)::DOUBLE / nullif(sum(f.deductions_in_counted), 0) AS share
+            FROM mart_filings f WHERE {where} AND f.filings_with_deductions > 0
+            GROUP BY grp ORDER BY deductions DESC, grp LIMIT ?
+        """, params + [int(top)])
     return run(db, f"""
         SELECT {GROUPS[by]} AS grp, sum(m.deductions) AS deductions, sum(m.deductions_no_reason) AS no_reason,
                sum(m.deductions_no_reason)::DOUBLE / nullif(sum(m.deductions), 0) AS share
@@ -409,6 +476,13 @@ def no_reason_by_group(db: Path, f: Filters, by: str = "place", top: int = 30) -
 
 def reason_categories(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.DataFrame:
     where, params = _where(f)
+    if has_marts(db):
+        return run(db, f"""
+            WITH x AS (SELECT {MART_GROUPS[by]} AS grp, f.category, f.n FROM mart_reasons f WHERE {where}),
+                 top AS (SELECT grp FROM x GROUP BY grp ORDER BY sum(n) DESC, grp LIMIT ?)
+            SELECT grp, category, sum(n) AS n FROM x WHERE grp IN (SELECT grp FROM top)
+            GROUP BY grp, category ORDER BY grp, category
+        """, params + [int(top)])
     return run(db, f"""
         WITH x AS (SELECT {GROUPS[by]} AS grp, r.category
                    FROM indicator_reasons r JOIN filings f ON f.filing_id = r.filing_id WHERE {where}),
@@ -419,7 +493,7 @@ def reason_categories(db: Path, f: Filters, by: str = "place", top: int = 30) ->
 
 
 def reason_search(db: Path, f: Filters, text: str, categories: tuple[str, ...] = (), limit: int = 500) -> tuple[pd.DataFrame, int]:
-    where, params = _where(f)
+    where, params = _where(f, "i")
     conds, extra = ["TRUE"], []
     if text:
         # literal match (no LIKE wildcards); case only matters for Latin letters, and lower() on
@@ -427,38 +501,31 @@ def reason_search(db: Path, f: Filters, text: str, categories: tuple[str, ...] =
         conds.append("contains(lower(i.reason), lower(?))" if re.search(r"[A-Za-z]", text) else "contains(i.reason, ?)")
         extra.append(text)
     if categories:
-        conds.append(f"""(i.filing_id, i.seq) IN (SELECT r.filing_id, r.indicator_seq FROM indicator_reasons r
-                          WHERE r.category IN ({_in(categories)}))""")
+        conds.append(f"len(list_filter(i.category_list, c -> c IN ({_in(categories)}))) > 0")
         extra += list(categories)
-    # One pass: the total rides along as a window count, the cut is taken before the
-    # categories of the rows shown are joined in.
+    # the reasons with their filing's place, department, year, indicator and categories (mart_reason_rows):
+    # no join; counted apart (a window count would hold every match for a page of 500)
+    source = f"FROM {_rows(db, 'mart_reason_rows')} i WHERE {where} AND {' AND '.join(conds)}"
+    if has_marts(db) and not text and not categories:
+        n = run(db, f"SELECT coalesce(sum(f.n), 0) AS n FROM mart_reason_texts f WHERE {_where(f)[0]}", params)
+    else:
+        n = run(db, f"SELECT count(*) AS n {source}", params + extra)
     df = run(db, f"""
-        WITH hit AS (
-            SELECT i.filing_id, f.year, i.seq, i.reason, count(*) OVER () AS total
-            FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
-            WHERE {where} AND {' AND '.join(conds)}
-            ORDER BY f.year DESC, i.filing_id, i.seq LIMIT ?
-        ), shown AS (  -- names, places and scores for the rows shown only
-            SELECT hit.filing_id, {PLACE} AS place, f.department, hit.year, hit.seq, ind.name, ind.weight, ind.score,
-                   hit.reason, hit.total
-            FROM hit JOIN filings f ON f.filing_id = hit.filing_id
-            JOIN indicators ind ON ind.filing_id = hit.filing_id AND ind.seq = hit.seq
-        ), cats AS (
-            SELECT r.filing_id, r.indicator_seq, string_agg(DISTINCT r.category, ' ' ORDER BY r.category) AS categories
-            FROM indicator_reasons r JOIN shown ON r.filing_id = shown.filing_id AND r.indicator_seq = shown.seq
-            GROUP BY r.filing_id, r.indicator_seq
-        )
-        SELECT shown.* EXCLUDE (total), cats.categories, shown.total
-        FROM shown LEFT JOIN cats ON cats.filing_id = shown.filing_id AND cats.indicator_seq = shown.seq
-        ORDER BY shown.year DESC, shown.filing_id, shown.seq
+        SELECT i.filing_id, i.place, i.department, i.year, i.seq, i.name, i.weight, i.score, i.reason, i.categories
+        {source} ORDER BY i.year DESC, i.filing_id, i.seq LIMIT ?
     """, params + extra + [int(limit)])
-    total = int(df["total"].iloc[0]) if len(df) else 0
-    return df.drop(columns=["total"]), total
+    return df, int(n["n"].iloc[0])
 
 
 def reason_texts(db: Path, f: Filters, limit: int = 5000) -> pd.DataFrame:
     """Distinct reason texts with how often each occurs (boilerplate repeats: tokenise each once)."""
     where, params = _where(f)
+    if has_marts(db):
+        return run(db, f"""
+            SELECT f.reason, sum(f.n) AS n FROM mart_reason_texts f
+            WHERE {where} AND length(f.reason) > 1
+            GROUP BY f.reason ORDER BY n DESC, f.reason LIMIT ?
+        """, params + [int(limit)])
     return run(db, f"""
         SELECT i.reason, count(*) AS n FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
         WHERE {where} AND length(i.reason) > 1
@@ -468,7 +535,7 @@ def reason_texts(db: Path, f: Filters, limit: int = 5000) -> pd.DataFrame:
 
 # ----------------------------------------------------------------- comparison
 
-FOCUS_UNIT_SQL = {"place": PLACE, "department": "coalesce(f.department, '（部门未知）')"}
+FOCUS_UNIT_SQL = {"place": "f.place", "department": "coalesce(f.department, '（部门未知）')"}  # over mart_facts f
 PEER_SCOPE_SQL = {
     "city": "p.province IS NOT DISTINCT FROM fy.province AND p.city IS NOT DISTINCT FROM fy.city",
     "province": "p.province IS NOT DISTINCT FROM fy.province",
@@ -485,7 +552,7 @@ def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
     """The units to choose from, by name; the first is the one with the most filings (the default)."""
     where, params = _where(_peer_filters(f))
     units = run(db, f"""
-        SELECT {FOCUS_UNIT_SQL[unit]} AS focus, count(*) AS n FROM filings f WHERE {where} GROUP BY 1
+        SELECT {FOCUS_UNIT_SQL[unit]} AS focus, count(*) AS n {_fm(db)} WHERE {where} GROUP BY 1
         ORDER BY focus
     """, params)  # (not "unit": filings has a column of that name)
     if units.empty:
@@ -494,13 +561,71 @@ def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
     return [top] + [u for u in units["focus"] if u != top]
 
 
-def _peer_scan(unit: str, scope: str) -> str:
-    """A condition keeping only rows that can be the focus's peers (province / city first: far fewer rows)."""
+def _peer_scan(db: Path, unit: str, focus: str, scope: str, alias: str = "f") -> tuple[str, list]:
+    """A condition keeping only rows that can be the focus's peers: those in the focus's provinces (and cities).
+
+    The focus's provinces are looked up first and passed as values, so the scan of the
+    filings (stored in province order) skips the other provinces' row groups.
+    """
     if scope == "all":
-        return "TRUE"
-    same = ("p.province IS NOT DISTINCT FROM f.province AND p.city IS NOT DISTINCT FROM f.city" if scope == "city"
-            else "p.province IS NOT DISTINCT FROM f.province")
-    return f"EXISTS (SELECT 1 FROM me p WHERE {same})"
+        return "TRUE", []
+    cols = ("province", "city") if scope == "city" else ("province",)
+    if has_marts(db):
+        me = run(db, f"""SELECT DISTINCT {', '.join(cols)} FROM mart_units
+                         WHERE unit_kind = ? AND unit = ? AND grain = 0""", [unit, focus])
+    else:
+        me = run(db, f"SELECT DISTINCT {', '.join('f.' + c for c in cols)} {_fm(db)} WHERE {FOCUS_UNIT_SQL[unit]} = ?",
+                 [focus])
+    alts, params = [], []
+    for row in me.itertuples(index=False):  # (province IS NOT DISTINCT FROM value [AND city ...])
+        parts = []
+        for col, val in zip(cols, row):
+            if pd.isna(val):
+                parts.append(f"{alias}.{col} IS NULL")
+            else:
+                parts.append(f"{alias}.{col} = ?")
+                params.append(val)
+        alts.append("(" + " AND ".join(parts) + ")")
+    return "(" + (" OR ".join(alts) or "FALSE") + ")", params
+
+
+def _unit_values(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str) -> tuple[str, list]:
+    """CTEs ending in g: one row per unit and year (unit, province, city, year, value, n) over the peers' rows.
+
+    From mart_units when that is exact: no kinds filter (years select whole rows of it), and each
+    unit's filings of a year lie either all inside the focus's provinces (cities), so its figure
+    over all its filings holds, or inside exactly one of them, so its figure there holds. Else (a
+    name found in several of the focus's provinces and outside them too) from every filing.
+    """
+    peers, peer_params = _peer_scan(db, unit, focus, scope)
+    where, params = _where(_peer_filters(f))
+    from_rows = (f"""g AS (SELECT {FOCUS_UNIT_SQL[unit]} AS unit, min(f.province) AS province, min(f.city) AS city,
+                          f.year, {FACT_METRIC_SQL[metric]} AS value, count(*) AS n
+                   {_fm(db)} WHERE {where} AND f.year IS NOT NULL AND {peers}
+                   GROUP BY 1, f.year)""",  # (1, not "unit": filings has a column of that name)
+                 params + peer_params)
+    if f.kinds or not has_marts(db):
+        return from_rows
+    years = f"m.year IN ({_in(f.years)})" if f.years else "TRUE"
+    yp = [int(y) for y in f.years]
+    cols = f"m.unit, m.min_province AS province, m.min_city AS city, m.year, m.m_{metric} AS value, m.n"
+    if scope == "all":
+        return (f"g AS (SELECT {cols} FROM mart_units m WHERE m.unit_kind = ? AND m.grain = {UNIT_GRAINS['all']} "
+                f"AND m.year IS NOT NULL AND {years})", [unit] + yp)
+    inside, in_params = _peer_scan(db, unit, focus, scope, alias="m")
+    parts = (f"""r AS (SELECT * FROM mart_units m WHERE m.unit_kind = ? AND m.grain = {UNIT_GRAINS[scope]}
+                       AND m.year IS NOT NULL AND {years}),
+             c AS (SELECT m.unit, m.year, count(*) AS n_all, count(*) FILTER (WHERE {inside}) AS n_in
+                   FROM r m GROUP BY ALL)""", [unit] + yp + in_params)
+    split = run(db, f"WITH {parts[0]} SELECT count(*) AS n FROM c WHERE n_in > 1 AND n_in < n_all", parts[1])
+    if int(split["n"].iloc[0]):
+        return from_rows
+    return (parts[0] + f""",
+             g AS (SELECT {cols} FROM mart_units m JOIN c ON c.unit = m.unit AND c.year = m.year
+                   WHERE m.unit_kind = ? AND m.grain = {UNIT_GRAINS['all']} AND c.n_in = c.n_all
+                   UNION ALL
+                   SELECT {cols} FROM r m JOIN c ON c.unit = m.unit AND c.year = m.year
+                   WHERE c.n_in = 1 AND c.n_all > 1 AND {inside})""", parts[1] + [unit] + in_params)
 
 
 def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str,
@@ -510,18 +635,13 @@ def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: s
     Peers are the units (places or departments) in the same city, province or all, in the
     same year, the focus included; rank 1 is the best value.
     """
-    where, params = _where(_peer_filters(f))
     better = ">" if higher_is_better else "<"
-    u = FOCUS_UNIT_SQL[unit]
+    # one row per unit and year (a name found in two provinces counts once, under the first)
+    units, params = _unit_values(db, f, unit, focus, scope, metric)
     return run(db, f"""
-        WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
-             -- one row per unit and year (a name found in two provinces counts once, under the first)
-             g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
-                          {METRIC_SQL[metric]} AS value, count(*) AS filings
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)}
-                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
+        WITH {units},
              fy AS (SELECT * FROM g WHERE unit = ?),
-             b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.filings) AS filings,
+             b AS (SELECT fy.year, any_value(fy.value) AS value, any_value(fy.n) AS filings,
                           quantile_cont(p.value, 0.25) AS p25, quantile_cont(p.value, 0.5) AS p50,
                           quantile_cont(p.value, 0.75) AS p75, count(p.value) AS peers,
                           CASE WHEN any_value(fy.value) IS NOT NULL
@@ -529,32 +649,27 @@ def benchmark(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: s
                    FROM fy JOIN g p ON p.year = fy.year AND {PEER_SCOPE_SQL[scope]}
                    GROUP BY fy.year)
         SELECT *, value - lag(value) OVER (ORDER BY year) AS change FROM b ORDER BY year
-    """, [focus] + params + [focus])
+    """, params + [focus])
 
 
 def peer_matrix(db: Path, f: Filters, unit: str, focus: str, scope: str, metric: str, top: int = 40) -> pd.DataFrame:
     """The metric per unit and year for the focus's peer group (the focus always included)."""
-    where, params = _where(_peer_filters(f))
-    u = FOCUS_UNIT_SQL[unit]
+    units, params = _unit_values(db, f, unit, focus, scope, metric)
     return run(db, f"""
-        WITH me AS (SELECT DISTINCT f.province, f.city FROM filings f WHERE {u} = ?),
-             g AS (SELECT {u} AS unit, min(f.province) AS province, min(f.city) AS city, f.year,
-                          {METRIC_SQL[metric]} AS value, count(*) AS n
-                   {FROM_FM} WHERE {where} AND f.year IS NOT NULL AND {_peer_scan(unit, scope)}
-                   GROUP BY 1, f.year),  -- (1, not "unit": filings has a column of that name)
+        WITH {units},
              fy AS (SELECT DISTINCT province, city FROM g WHERE unit = ?),
              grp AS (SELECT p.* FROM g p JOIN fy ON {PEER_SCOPE_SQL[scope]}),
              top AS (SELECT unit FROM grp GROUP BY unit ORDER BY (unit = ?) DESC, sum(n) DESC, unit LIMIT ?)
         SELECT unit AS place, year, value, n FROM grp WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
-    """, [focus] + params + [focus, focus, int(top)])
+    """, params + [focus, focus, int(top)])
 
 
 def department_across_places(db: Path, f: Filters, pattern: str, metric: str, top: int = 60) -> pd.DataFrame:
     where, params = _where(f)
     return run(db, f"""
-        SELECT {PLACE} AS place, string_agg(DISTINCT f.department, '；') AS departments,
-               {METRIC_SQL[metric]} AS value, count(*) AS n
-        {FROM_FM} WHERE {where} AND contains(f.department, ?)
+        SELECT f.place, string_agg(DISTINCT f.department, '；') AS departments,
+               {FACT_METRIC_SQL[metric]} AS value, count(*) AS n
+        {_fm(db)} WHERE {where} AND contains(f.department, ?)
         GROUP BY place ORDER BY value DESC NULLS LAST, place LIMIT ?
     """, params + [pattern, int(top)])
 
@@ -563,6 +678,14 @@ def department_across_places(db: Path, f: Filters, pattern: str, metric: str, to
 
 def vague_by_group(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd.DataFrame:
     where, params = _where(f)
+    if has_marts(db):  # the mart's sums over the filings with indicators
+        return run(db, f"""
+            SELECT {MART_GROUPS[by]} AS grp, sum(f.vague_in_counted) AS vague_count,
+                   sum(f.indicators_in_counted) AS indicator_count,
+                   sum(f.vague_in_counted)::DOUBLE / nullif(sum(f.indicators_in_counted), 0) AS share
+            FROM mart_filings f WHERE {where} AND f.filings_with_indicators > 0
+            GROUP BY grp ORDER BY indicator_count DESC, grp LIMIT ?
+        """, params + [int(top)])
     return run(db, f"""
         SELECT {GROUPS[by]} AS grp, sum(m.vague_count) AS vague_count, sum(m.indicator_count) AS indicator_count,
                sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0) AS share
@@ -574,6 +697,11 @@ def vague_by_group(db: Path, f: Filters, by: str = "place", top: int = 30) -> pd
 def vague_phrases(db: Path, f: Filters, limit: int = 30) -> pd.DataFrame:
     """The texts that vague-indicator findings point at (the finding's evidence, else the target)."""
     where, params = _where(f)
+    if has_marts(db):
+        return run(db, f"""
+            SELECT f.phrase, sum(f.n) AS n FROM mart_phrases f WHERE {where}
+            GROUP BY 1 ORDER BY n DESC, phrase LIMIT ?
+        """, params + [int(limit)])
     return run(db, f"""
         WITH v AS (SELECT x.filing_id, x.indicator_seq, nullif(trim(x.evidence), '') AS phrase
                    FROM findings x JOIN filings f ON f.filing_id = x.filing_id
@@ -582,8 +710,7 @@ def vague_phrases(db: Path, f: Filters, limit: int = 30) -> pd.DataFrame:
                    UNION ALL  -- no evidence: the indicator's target (a join for those rows only)
                    SELECT i.target FROM v JOIN indicators i ON i.filing_id = v.filing_id AND i.seq = v.indicator_seq
                    WHERE v.phrase IS NULL)
-        -- ≧ / ≦ (JIS forms) are the same phrase as ≥ / ≤; spaces inside do not make another phrase
-        SELECT replace(replace(regexp_replace(phrase, '\s+', '', 'g'), '≧', '≥'), '≦', '≤') AS phrase, count(*) AS n
+        SELECT {PHRASE.format(c='phrase')} AS phrase, count(*) AS n
         FROM p WHERE phrase IS NOT NULL
         GROUP BY 1 ORDER BY n DESC, phrase LIMIT ?
     """, params + [int(limit)])
@@ -591,15 +718,20 @@ def vague_phrases(db: Path, f: Filters, limit: int = 30) -> pd.DataFrame:
 
 def finding_rules(db: Path, f: Filters) -> pd.DataFrame:
     where, params = _where(f)
+    if has_marts(db):
+        return run(db, f"""
+            SELECT f.rule, f.family, sum(f.n) AS n FROM mart_findings f
+            WHERE {where} GROUP BY ALL ORDER BY n DESC, f.rule
+        """, params)
     return run(db, f"""
         SELECT x.rule, x.family, count(*) AS n FROM findings x JOIN filings f ON f.filing_id = x.filing_id
         WHERE {where} GROUP BY ALL ORDER BY n DESC, x.rule
     """, params)
 
 
-def _findings_hits(f: Filters, families=(), severities=(), rules=(), text: str = "",
+def _findings_hits(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
                    filing_id: str | None = None) -> tuple[str, list]:
-    where, params = _where(f)
+    where, params = _where(f, "x")
     conds, extra = [], []
     if filing_id:
         conds.append("x.filing_id = ?")
@@ -612,41 +744,66 @@ def _findings_hits(f: Filters, families=(), severities=(), rules=(), text: str =
         conds.append("(contains(x.message, ?) OR contains(coalesce(x.evidence, ''), ?))")
         extra += [text, text]
     cond = " AND ".join(conds) or "TRUE"
-    # Filings are joined for the filter only when there is one.
-    source = "findings x" if where == "TRUE" else "findings x JOIN filings f ON f.filing_id = x.filing_id"
-    return f"FROM {source} WHERE {where} AND {cond}", params + extra
+    # the findings with their filing's place, department and year (mart_finding_rows): no join to filter
+    return f"FROM {_rows(db, 'mart_finding_rows')} x WHERE {where} AND {cond}", params + extra
 
 
-def findings_list_sql(f: Filters, families=(), severities=(), rules=(), text: str = "",
+def findings_list_sql(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
                       filing_id: str | None = None, limit: int | None = None) -> tuple[str, list]:
     """The findings list as SQL: the page runs it with a LIMIT, the full export without."""
-    hits, params = _findings_hits(f, families, severities, rules, text, filing_id)
+    hits, params = _findings_hits(db, f, families, severities, rules, text, filing_id)
     cut = "LIMIT ?" if limit is not None else ""
-    # Places and names are fetched for the rows kept only, after ordering and cutting.
     sql = f"""
-        WITH hit AS (SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
-                            CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END AS sev_order
-                     {hits} ORDER BY sev_order, x.filing_id, x.indicator_seq NULLS FIRST, x.rule {cut})
-        SELECT hit.filing_id, {PLACE} AS place, f.department, f.year, hit.indicator_seq, i.src_where, i.name,
-               hit.rule, hit.family, hit.severity, hit.message, hit.evidence
-        FROM hit JOIN filings f ON f.filing_id = hit.filing_id
-        LEFT JOIN indicators i ON i.filing_id = hit.filing_id AND i.seq = hit.indicator_seq
-        ORDER BY hit.sev_order, hit.filing_id, hit.indicator_seq NULLS FIRST, hit.rule
+        SELECT x.filing_id, x.place, x.department, x.year, x.indicator_seq, x.src_where, x.name,
+               x.rule, x.family, x.severity, x.message, x.evidence
+        {hits} ORDER BY x.list_order {cut}
     """
     return sql, params + ([int(limit)] if limit is not None else [])
 
 
 def findings_list(db: Path, f: Filters, families=(), severities=(), rules=(), text: str = "",
                   limit: int = 1000, filing_id: str | None = None) -> tuple[pd.DataFrame, int]:
-    hits, params = _findings_hits(f, families, severities, rules, text, filing_id)
-    total = int(run(db, f"SELECT count(*) AS n {hits}", params)["n"].iloc[0])
-    sql, params = findings_list_sql(f, families, severities, rules, text, filing_id, limit)
-    return run(db, sql, params), total
+    if has_marts(db) and not text and not filing_id:  # counted from the grouped mart
+        where, params = _where(f)
+        conds = [where]
+        for col, vals in (("family", families), ("severity", severities), ("rule", rules)):
+            if vals:
+                conds.append(f"f.{col} IN ({_in(vals)})")
+                params += list(vals)
+        n = run(db, f"SELECT coalesce(sum(f.n), 0) AS n FROM mart_findings f WHERE {' AND '.join(conds)}", params)
+    else:
+        hits, params = _findings_hits(db, f, families, severities, rules, text, filing_id)
+        n = run(db, f"SELECT count(*) AS n {hits}", params)
+    sql, params = findings_list_sql(db, f, families, severities, rules, text, filing_id, limit)
+    return run(db, sql, params), int(n["n"].iloc[0])
+
+
+def finding_keys(db: Path, rules=(), families=(), severities=()) -> list[str]:
+    """The kinds of finding (FINDING_KEY texts) in the database with one of these rules, families and severities."""
+    conds, params = [], []
+    for col, vals in (("rule", rules), ("family", families), ("severity", severities)):
+        if vals:
+            conds.append(f"x.{col} IN ({_in(vals)})")
+            params += list(vals)
+    source = "mart_findings" if has_marts(db) else "findings"
+    df = run(db, f"""SELECT DISTINCT {FINDING_KEY.format(x='x')} AS k FROM {source} x
+                     WHERE {' AND '.join(conds) or 'TRUE'} ORDER BY k""", params)
+    return list(df["k"])
 
 
 def copy_clusters(db: Path, f: Filters, limit: int = 200) -> pd.DataFrame:
     """Clusters with at least one member inside the filter, described by all their members."""
     where, params = _where(f)
+    if has_marts(db):  # the members with their filter columns and labels (mart_copies): no join
+        return run(db, f"""
+            WITH hit AS (SELECT DISTINCT f.cluster_id FROM mart_copies f WHERE {where})
+            SELECT f.cluster_id, count(*) AS filings, round(avg(f.similarity), 3) AS similarity,
+                   string_agg(DISTINCT f.place, '；') AS places,
+                   string_agg(DISTINCT f.department, '；') AS departments,
+                   string_agg(DISTINCT f.year::VARCHAR, '；') AS years
+            FROM mart_copies f WHERE f.cluster_id IN (SELECT cluster_id FROM hit)
+            GROUP BY f.cluster_id ORDER BY filings DESC, f.cluster_id LIMIT ?
+        """, params + [int(limit)])
     return run(db, f"""
         WITH hit AS (SELECT DISTINCT c.cluster_id FROM copy_clusters c JOIN filings f ON f.filing_id = c.filing_id
                      WHERE {where})
@@ -678,8 +835,8 @@ def find_filings(db: Path, f: Filters, text: str = "", limit: int = 200) -> pd.D
                    OR contains(coalesce(f.title, ''), ?) OR f.filing_id = ? OR contains(f.source_file, ?))"""
         extra = [text, text, text, text, text]
     return run(db, f"""
-        SELECT {_filing_columns()}, f.total_score, f.source_file
-        FROM filings f WHERE {where} AND {cond}
+        SELECT {_filing_columns(FACT_PLACE)}, f.total_score, f.source_file
+        {_fm(db)} WHERE {where} AND {cond}
         ORDER BY f.year DESC NULLS LAST, place, f.department, f.filing_id LIMIT ?
     """, params + extra + [int(limit)])
 

@@ -133,7 +133,7 @@ def test_findings_list_export_holds_every_row_not_the_page(monkeypatch, corpus_d
     shown, total = q.findings_list(db, Filters(), limit=5)
     assert len(shown) == 5 and total == len(c.findings)
     buf = io.BytesIO()
-    n = full_export.write(db, *q.findings_list_sql(Filters()), "csv", buf)
+    n = full_export.write(db, *q.findings_list_sql(db, Filters()), "csv", buf)
     rows = list(csv.reader(io.StringIO(buf.getvalue().decode("utf-8-sig"))))
     assert n == len(rows) - 1 == len(c.findings)
     assert "规则编号" in rows[0] and "来源位置" in rows[0]

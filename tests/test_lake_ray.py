@@ -31,7 +31,11 @@ COMPARED = {
     # sums of doubles over a place's filings: the last bit depends on the order rows arrive in
     "soft_indices": "* REPLACE (round(soft_share, 12) AS soft_share, round(money, 6) AS money, "
                     "round(inflation_index, 12) AS inflation_index, round(carried_share, 12) AS carried_share)",
-    "mart_filings": "*", "mart_findings": "*", "mart_values": "*",
+    "mart_facts": "*", "mart_findings": "*", "mart_reasons": "*", "mart_reason_texts": "*",
+    "mart_phrases": "*", "mart_finding_rows": "*", "mart_reason_rows": "*", "mart_copies": "*", "mart_grades": "*",
+    # (the same: sums and means of doubles over a group)
+    "mart_filings": "* REPLACE (round(inflation_sum, 9) AS inflation_sum)",
+    "mart_units": "* REPLACE (round(m_inflation, 12) AS m_inflation)",
 }
 
 

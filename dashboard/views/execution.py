@@ -41,4 +41,4 @@ if not grid.empty:
 
 st.subheader(f"执行率低于 {threshold_pct}% 的填报")
 ui.table(below, key="ex_below", name=f"执行率低于{threshold_pct}%", total=total_below,
-         full=q.exec_below_sql(f, threshold))
+         full=q.exec_below_sql(db, f, threshold))

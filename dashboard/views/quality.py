@@ -68,7 +68,7 @@ if only:
 found, total = q.findings_list(db, f, tuple(fam), tuple(sev), tuple(rule), text.strip(), limit=1000, filing_id=only)
 st.caption(f"符合条件的问题：{total:,} 条")
 ui.table(found, key="ql_findings", name="问题清单", total=total,
-         full=q.findings_list_sql(f, tuple(fam), tuple(sev), tuple(rule), text.strip(), only))
+         full=q.findings_list_sql(db, f, tuple(fam), tuple(sev), tuple(rule), text.strip(), only))
 
 st.subheader("雷同指标组")
 clusters = q.copy_clusters(db, f)

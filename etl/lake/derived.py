@@ -83,13 +83,13 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
 
 
 def refresh_marts(lake: Path) -> None:
-    from etl.marts import MART_SQL
+    from etl.marts import MART_SQL, mart_select
 
     con = bounded_duckdb(lake)
     try:
         create_views(con, lake, marts=())
         for name, sql in MART_SQL.items():
-            replace_parquet(con, sql, Path(lake) / "derived" / f"{name}.parquet")
+            replace_parquet(con, mart_select(name), Path(lake) / "derived" / f"{name}.parquet")
     finally:
         con.close()
 
