@@ -223,6 +223,7 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
     findings: list[Finding] = []
     metrics: list[dict] = []
     reasons: list[tuple[str, int, str]] = []
+    bands: list[tuple[str, int, int]] = []
     check = _checks()
     for f in filings:
         f.source_file = name
@@ -244,9 +245,10 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
             m["filing_id"] = f.filing_id
             metrics.append(m)
         reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
+        bands.extend(check.filing_bands(f))  # the map step of the copy check (grouped by band after ingest)
     return store.LoadedFile(
         source_file=name, sha256=sha, fmt=doc.fmt, layout=doc.layout, size=len(data), is_sample=is_sample,
-        filings=filings, findings=findings, metrics=metrics, reasons=reasons,
+        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands,
     )
 
 

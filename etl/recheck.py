@@ -36,13 +36,15 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
                 cat = check.classify_reason(ind.reason)
                 if cat:
                     reasons.append((f.filing_id, ind.seq, cat))
-        clusters, copies = check.copy_analysis(filings, settings)
+        clusters, copies = check.copy_analysis(filings, settings)  # bands computed afresh, as written below
+        bands = [list(b) for f in filings for b in check.filing_bands(f, settings)]
         series = SeriesIndex(filings, settings)
         soft = check.soft_findings(filings, settings, series)
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters"):
+            for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters", "copy_bands"):
                 con.execute(f"DELETE FROM {table}")  # our own table names, not data
+            store.insert_rows(con, {"copy_bands": bands})  # in the current settings' band geometry
             fill_reason_texts(con)  # databases made before the table existed get it filled here
             store.write_derived(con, findings + copies, metrics, reasons)
             _write_clusters(con, clusters)
@@ -84,7 +86,7 @@ def refresh_copies_in(con, settings_path: str | None = None) -> int:
     """refresh_copies on an open writer connection (the ingest runs its refreshes on one)."""
     settings = check.load_settings(settings_path)
     filings = _copy_inputs(con)
-    clusters, copies = check.copy_analysis(filings, settings)
+    clusters, copies = check.copy_analysis(filings, settings, con=con)  # candidates from copy_bands
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM findings WHERE family = 'copying'")

@@ -5,6 +5,7 @@
     classify_reason(text) -> 'R1'..'R9' | 'R0' (placeholder) | None
     copy_clusters(filings, settings=None) -> [[(filing_id, similarity), ...], ...]
     copy_findings(filings, settings=None) -> list[Finding]    (family 'copying')
+    filing_bands(filing, settings=None) -> [(filing_id, band, hash)]   (table copy_bands: MinHash LSH bands)
     soft_findings(filings, settings=None) -> list[Finding]    (family 'soft': cross-year and peer rules)
     corpus_findings(filings, settings=None) -> list[Finding]  (every corpus rule)
     load_settings(path=None) -> Settings
@@ -12,7 +13,7 @@
 """
 from __future__ import annotations
 
-from .copying import copy_analysis, copy_clusters, copy_findings
+from .copying import copy_analysis, copy_clusters, copy_findings, filing_bands
 from .metrics import filing_metrics
 from .reasons import CATEGORY_NAMES, classify_reason
 from .registry import FAMILIES, REGISTRY, SEVERITIES, Rule

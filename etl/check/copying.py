@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from itertools import combinations
 
 from etl.normalise.measure import fold
 from etl.records import Filing, Finding
 
+from .minhash import band_hashes
 from .registry import REGISTRY, rule
 from .settings import Settings, load_settings
 
@@ -44,16 +44,74 @@ def _expected_pair(a: Filing, b: Filing) -> bool:
 
 _ANCHORS = 3
 
+# Representatives that share a (band, hash): the candidate pairs, in the engine. Bands stored
+# at ingest (copy_bands) are used where a filing has them; the others' come in copy_bands_new.
+_CANDIDATES_SQL = """
+    WITH b AS (
+        SELECT r.idx, c.band, c.hash FROM copy_reps r JOIN copy_bands c ON c.filing_id = r.filing_id
+        UNION ALL
+        SELECT idx, band, hash FROM copy_bands_new
+    )
+    SELECT DISTINCT x.idx, y.idx FROM b x JOIN b y ON x.band = y.band AND x.hash = y.hash AND x.idx < y.idx
+"""
 
-def _edges(filings: list[Filing], settings: Settings) -> dict[tuple[int, int], float]:
+
+def filing_bands(filing: Filing, settings: Settings | None = None) -> list[tuple[str, int, int]]:
+    """The filing's copy_bands rows (filing_id, band, hash), computed where the filing is read."""
+    settings = settings or load_settings()
+    return [(filing.filing_id, band, h) for band, h in
+            band_hashes(indicator_set(filing), settings.copy_bands, settings.copy_band_rows)]
+
+
+def _band_candidates(filings: list[Filing], sets: list[frozenset], reps: list[int], settings: Settings,
+                     con=None) -> set[tuple[int, int]]:
+    """Pairs of representatives (i < j) sharing any (band, hash) of their MinHash signatures.
+
+    `con` holds a copy_bands table (or a view of the lake's): the bands computed per filing at
+    ingest. Filings without stored bands (no connection, an in-memory list, a database loaded
+    before the table existed) have theirs computed here, with the same function.
+    """
+    import duckdb
+    import pandas as pd
+
+    own = con is None
+    if own:
+        con = duckdb.connect()
+    try:
+        has_table = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'copy_bands' "
+                                "UNION ALL SELECT count(*) FROM duckdb_views() WHERE view_name = 'copy_bands'"
+                                ).fetchall()
+        if not any(n for (n,) in has_table):
+            con.execute("CREATE TEMP TABLE copy_bands (filing_id VARCHAR, band INTEGER, hash BIGINT)")
+        con.register("copy_reps", pd.DataFrame({"idx": pd.Series(reps, dtype="int64"),
+                                                "filing_id": pd.Series([filings[i].filing_id for i in reps], dtype="object")}))
+        stored = {i for (i,) in con.execute(
+            "SELECT DISTINCT r.idx FROM copy_reps r JOIN copy_bands c ON c.filing_id = r.filing_id").fetchall()}
+        new = [(i, band, h) for i in reps if i not in stored
+               for band, h in band_hashes(sets[i], settings.copy_bands, settings.copy_band_rows)]
+        con.register("copy_bands_new", pd.DataFrame({
+            "idx": pd.Series([r[0] for r in new], dtype="int64"),
+            "band": pd.Series([r[1] for r in new], dtype="int32"),
+            "hash": pd.Series([r[2] for r in new], dtype="int64")}))
+        return {(int(i), int(j)) for i, j in con.execute(_CANDIDATES_SQL).fetchall()}
+    finally:
+        con.unregister("copy_reps")
+        try:
+            con.unregister("copy_bands_new")
+        except Exception:  # not registered when the first query failed
+            pass
+        if own:
+            con.close()
+
+
+def _edges(filings: list[Filing], settings: Settings, con=None) -> dict[tuple[int, int], float]:
     """Pairs of filings at or above the similarity threshold.
 
     Comparing every pair is quadratic (20k filings took minutes), so:
     filings with identical sets are chained and compared once, through one
-    representative; representatives are candidates when they share an
-    indicator few others have (at most `max_item_filings`); one made only of
-    common indicators is paired with a few anchors of each. The similarity of
-    each candidate is then exact.
+    representative; representatives are candidates when they share a MinHash
+    band (`_band_candidates`: near-linear, and a pair at the threshold is a
+    candidate with probability ~1). The similarity of each candidate is then exact.
     """
     sets = [indicator_set(f) for f in filings]
     same: dict[frozenset, list[int]] = defaultdict(list)
@@ -61,21 +119,7 @@ def _edges(filings: list[Filing], settings: Settings) -> dict[tuple[int, int], f
         if len(st) >= settings.copy_min_indicators:
             same[st].append(i)
     reps = [members[0] for members in same.values()]
-    index: dict[str, list[int]] = defaultdict(list)
-    for r in reps:
-        for item in sets[r]:
-            index[item].append(r)
-    cap = settings.copy_max_item_filings
-    candidates: set[tuple[int, int]] = set()
-    has_rare: set[int] = set()
-    for members in index.values():
-        if len(members) <= cap:
-            candidates.update(combinations(members, 2))
-            has_rare.update(members)
-    for members in index.values():
-        if len(members) > cap:
-            anchors = members[:_ANCHORS]
-            candidates.update((min(a, m), max(a, m)) for a in anchors for m in members if m != a and m not in has_rare)
+    candidates = _band_candidates(filings, sets, reps, settings, con)
     for members in same.values():
         # identical sets: each member against the first few (a target table and its own
         # self-evaluation are never linked, so one anchor is not enough)
@@ -110,8 +154,8 @@ def _edges(filings: list[Filing], settings: Settings) -> dict[tuple[int, int], f
     return edges
 
 
-def _clusters(filings, settings):
-    edges = _edges(filings, settings)
+def _clusters(filings, settings, con=None):
+    edges = _edges(filings, settings, con)
     parent = list(range(len(filings)))
 
     def find(x):
@@ -183,10 +227,12 @@ def copy_findings(filings: list[Filing], settings: Settings | None = None) -> li
     return _findings(filings, _Ctx(settings or load_settings()))
 
 
-def copy_analysis(filings: list[Filing], settings: Settings | None = None) -> tuple[list, list[Finding]]:
-    """copy_clusters and copy_findings from one clustering pass (the costly part)."""
+def copy_analysis(filings: list[Filing], settings: Settings | None = None, con=None) -> tuple[list, list[Finding]]:
+    """copy_clusters and copy_findings from one clustering pass (the costly part).
+
+    `con`: a connection whose copy_bands table (or view) holds the filings' bands from ingest."""
     settings = settings or load_settings()
-    clustered = _clusters(filings, settings)
+    clustered = _clusters(filings, settings, con)
     groups, best, _ = clustered
     clusters = [[(_key(filings[i], i), round(best[i], 4)) for i in g] for g in groups]
     return clusters, _findings(filings, _Ctx(settings, clustered))

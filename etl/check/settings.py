@@ -120,8 +120,12 @@ class Settings:
         return int(self._get("copying", "min_indicators", default=4))
 
     @property
-    def copy_max_item_filings(self) -> int:
-        return int(self._get("copying", "max_item_filings", default=50))
+    def copy_bands(self) -> int:
+        return int(self._get("copying", "bands", default=32))
+
+    @property
+    def copy_band_rows(self) -> int:
+        return int(self._get("copying", "band_rows", default=4))
 
     @property
     def low_confidence(self) -> float:

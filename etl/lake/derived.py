@@ -36,7 +36,8 @@ def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
         con.execute("USE memory.main")
         create_views(con, lake, marts=())
         filings = _copy_inputs(con)
-        clusters, copies = check.copy_analysis(filings, check.load_settings(settings_path))
+        # candidates: the lake's copy_bands (written per filing by the map step), grouped in DuckDB
+        clusters, copies = check.copy_analysis(filings, check.load_settings(settings_path), con=con)
         con.execute("USE memory.work")
         write_derived(con, copies, [], [])
         _write_clusters(con, clusters)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 # Tables with one or more rows per filing: partitioned like their filing.
 PER_FILING = ("filings", "indicators", "spending_plan", "sections", "findings", "filing_metrics",
-              "indicator_reasons", "reason_texts")
+              "indicator_reasons", "reason_texts", "copy_bands")
 # Tables with one row per file, unpartitioned.
 PER_FILE = ("source_files", "ingest_log")
 # Tables that compare filings across files: recomputed over the whole lake after each run.

@@ -167,6 +167,15 @@ DDL = [
     )
     """,
     """
+    -- MinHash bands of each filing's indicator set (etl/check/minhash.py), computed when the file
+    -- is read: filings sharing a (band, hash) are the copy check's candidate pairs
+    CREATE TABLE IF NOT EXISTS copy_bands (
+        filing_id VARCHAR NOT NULL,
+        band INTEGER NOT NULL,
+        hash BIGINT NOT NULL
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS copy_clusters (
         cluster_id INTEGER NOT NULL,
         filing_id VARCHAR NOT NULL,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -192,6 +192,7 @@ class LoadedFile:
     findings: list[Finding]
     metrics: list[dict]
     reasons: list[tuple[str, int, str]]  # (filing_id, seq, category)
+    bands: list[tuple[str, int, int]] = field(default_factory=list)  # (filing_id, band, hash): copy_bands
 
 
 @dataclass
@@ -217,6 +218,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
     rows: dict[str, list[list]] = {
         "source_files": [[lf.sha256, lf.source_file, lf.fmt, lf.layout, lf.size, lf.is_sample, now]],
         "filings": [], "indicators": [], "spending_plan": [], "sections": [], "reason_texts": [],
+        "copy_bands": [list(b) for b in lf.bands],
     }
     for f in lf.filings:
         rows["filings"].append([
