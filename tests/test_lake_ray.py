@@ -25,6 +25,7 @@ from etl.pipeline import ingest_paths  # noqa: E402
 COMPARED = {
     "filings": "*", "indicators": "*", "spending_plan": "*", "sections": "*", "findings": "*",
     "filing_metrics": "*", "indicator_reasons": "*", "reason_texts": "*", "copy_clusters": "*",
+    "copy_bands": "*",
     "source_files": "* EXCLUDE (first_ingested_at)",
     "ingest_log": "source_file, source_sha256, status, error, filings",
     "indicator_keys": "*", "filing_links": "*",

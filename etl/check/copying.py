@@ -127,13 +127,16 @@ def _edges(filings: list[Filing], settings: Settings, con=None) -> dict[tuple[in
     edges: dict[tuple[int, int], float] = {}
 
     def link(i: int, j: int, sim: float | None = None) -> None:
-        a, b = filings[i], filings[j]
-        if i == j or _key(a, i) == _key(b, j) or _expected_pair(a, b):
+        if i == j:
             return
         if sim is None:
             sim = len(sets[i] & sets[j]) / len(sets[i] | sets[j])
-        if sim >= settings.copy_jaccard - 1e-9:
-            edges[(min(i, j), max(i, j))] = sim
+        if sim < settings.copy_jaccard - 1e-9:
+            return  # most candidates: the set operation is cheaper than the department test below
+        a, b = filings[i], filings[j]
+        if _key(a, i) == _key(b, j) or _expected_pair(a, b):
+            return
+        edges[(min(i, j), max(i, j))] = sim
 
     for i, j in candidates:
         link(i, j)

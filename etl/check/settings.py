@@ -121,11 +121,11 @@ class Settings:
 
     @property
     def copy_bands(self) -> int:
-        return int(self._get("copying", "bands", default=32))
+        return int(self._get("copying", "bands", default=48))
 
     @property
     def copy_band_rows(self) -> int:
-        return int(self._get("copying", "band_rows", default=4))
+        return int(self._get("copying", "band_rows", default=6))
 
     @property
     def low_confidence(self) -> float:
