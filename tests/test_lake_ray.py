@@ -101,6 +101,9 @@ def test_ray_lake_holds_the_same_rows_as_the_local_engine(local_ray, corpus, loc
     attach(tmp_path / "lake.duckdb", tmp_path / "lake")
     assert count(local_db, "SELECT count(*) FROM filings") > 40  # a real comparison, not two empty sets
     assert count(local_db, "SELECT count(DISTINCT format) FROM source_files") == 5
+    # the copy clusters each engine derives from its own copy_bands (the map step's MinHash bands)
+    assert count(local_db, "SELECT count(*) FROM copy_clusters") > 0
+    assert count(local_db, "SELECT count(DISTINCT filing_id) FROM copy_bands") > 20  # the tables (reports have no indicators)
     assert diff(local_db, tmp_path / "lake.duckdb") == {t: (0, 0) for t in COMPARED}
     assert (summary.loaded, summary.duplicate, summary.failed) == (
         count(local_db, "SELECT count(*) FROM ingest_log WHERE status = 'loaded'"), 1, 2)
