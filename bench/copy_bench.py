@@ -6,13 +6,19 @@ runs after loading. Where the code has MinHash bands (copy_bands), they are comp
 as analyse() does per filing at ingest (timed apart, per filing), and the analysis groups
 them in DuckDB; the code before them had no bands and is timed on the same filings.
 
-    python bench/copy_bench.py --filings 20000 100000
+    python bench/copy_bench.py --filings 20000 100000 [--exact]
+
+--exact also computes the clusters of an exact all-pairs comparison (prefix filtering: a
+pair with Jaccard >= t shares an item among each set's first |s| - ceil(t|s|) + 1 items
+in one global order) and prints whether the copy analysis found the same ones.
 """
 from __future__ import annotations
 
 import argparse
 import copy
+import math
 import random
+from collections import defaultdict
 import resource
 import time
 
@@ -41,7 +47,47 @@ def corpus(n: int, seed: int = 7) -> tuple[list, int]:
     return filings, planted
 
 
-def run(n: int) -> None:
+def exact_clusters(filings: list) -> set[frozenset[str]]:
+    from etl.check.copying import _expected_pair, indicator_set
+
+    settings = check.load_settings()
+    t = settings.copy_jaccard
+    sets = [indicator_set(f) for f in filings]
+    freq: dict[str, int] = defaultdict(int)
+    for st in sets:
+        for x in st:
+            freq[x] += 1
+    ok = [i for i, st in enumerate(sets) if len(st) >= settings.copy_min_indicators]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i in ok:
+        order = sorted(sets[i], key=lambda x: (freq[x], x))
+        for x in order[:len(order) - math.ceil(t * len(order) - 1e-9) + 1]:
+            index[x].append(i)
+    parent = {i: i for i in ok}
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    seen: set[tuple[int, int]] = set()
+    for members in index.values():
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                i, j = members[a], members[b]
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                if (len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= t - 1e-9
+                        and not _expected_pair(filings[i], filings[j])):
+                    parent[find(i)] = find(j)
+    comps: dict[int, set[str]] = defaultdict(set)
+    for i in ok:
+        comps[find(i)].add(filings[i].filing_id)
+    return {frozenset(c) for c in comps.values() if len(c) > 1}
+
+
+def run(n: int, exact: bool = False) -> None:
     t = time.perf_counter()
     filings, planted = corpus(n)
     gen = time.perf_counter() - t
@@ -67,13 +113,21 @@ def run(n: int) -> None:
           f"{len(clusters)} clusters, {members} members, {len(found)} findings"
           + (f"; bands at ingest {map_ms:.3f} ms a filing" if map_ms is not None else "")
           + f"; peak RSS {peak:.0f} MiB", flush=True)
+    if exact:
+        want = exact_clusters(filings)
+        got = {frozenset(fid for fid, _ in c) for c in clusters}
+        print(f"  exact all-pairs: {len(want)} clusters, {sum(map(len, want))} members; "
+              f"the copy analysis found {'the same' if got == want else 'DIFFERENT'} clusters "
+              f"({len(want - got)} missed, {len(got - want)} not in the exact result)", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--filings", type=int, nargs="+", default=[20000, 100000])
-    for n in ap.parse_args().filings:
-        run(n)
+    ap.add_argument("--exact", action="store_true", help="compare with an exact all-pairs comparison")
+    args = ap.parse_args()
+    for n in args.filings:
+        run(n, args.exact)
 
 
 if __name__ == "__main__":

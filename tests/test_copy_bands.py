@@ -110,7 +110,7 @@ def test_ingest_stores_each_filings_bands_and_the_refresh_groups_them(tmp_path):
     from etl.check import copy_analysis
     from etl.load.readback import read_filings
     from etl.pipeline import ingest_paths
-    from etl.recheck import _copy_inputs, refresh_copies_in
+    from etl.recheck import _copy_inputs, recheck, refresh_copies_in
     from etl.sample.generate import generate_corpus
 
     generate_corpus(tmp_path / "sample", seed=11, counties=1, departments_per_county=4, years=(2022, 2023),
@@ -130,6 +130,13 @@ def test_ingest_stores_each_filings_bands_and_the_refresh_groups_them(tmp_path):
         # without stored bands (a database from before the table) the refresh computes them: same clusters
         con.execute("DELETE FROM copy_bands")
         refresh_copies_in(con)
+        assert con.execute("SELECT filing_id, similarity FROM copy_clusters ORDER BY ALL").fetchall() == loaded
+    finally:
+        con.close()
+    recheck(db)  # `jixiao check` writes the bands again, in the settings' geometry
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert {tuple(r) for r in con.execute("SELECT filing_id, band, hash FROM copy_bands").fetchall()} == stored
         assert con.execute("SELECT filing_id, similarity FROM copy_clusters ORDER BY ALL").fetchall() == loaded
     finally:
         con.close()
