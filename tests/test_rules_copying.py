@@ -45,8 +45,7 @@ def _department_copy(base, k):
 
 
 def test_boilerplate_set_copied_to_many_departments_is_one_cluster():
-    # every filing here has the same set: only the chaining of identical sets links them
-    # sets link them: the whole group still forms one cluster
+    # every filing here has the same set: the chaining of identical sets links them all into one cluster
     copies = [_department_copy(seed003_target, k) for k in range(60)]
     clusters = copy_clusters(copies)
     assert len(clusters) == 1 and len(clusters[0]) == 60
