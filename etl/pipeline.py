@@ -235,9 +235,10 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
             found = check.run_checks(f)
             m = check.filing_metrics(f, found)
             cats = [(ind.seq, check.classify_reason(ind.reason)) for ind in f.indicators]
+            fb = check.filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
         except Exception as exc:  # a bug in a rule must not cost the user the filing
             found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
-            m, cats = {}, []
+            m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
         for x in found:
             x.filing_id = f.filing_id
         findings.extend(found)
@@ -245,7 +246,7 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
             m["filing_id"] = f.filing_id
             metrics.append(m)
         reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
-        bands.extend(check.filing_bands(f))  # the map step of the copy check (grouped by band after ingest)
+        bands.extend(fb)
     return store.LoadedFile(
         source_file=name, sha256=sha, fmt=doc.fmt, layout=doc.layout, size=len(data), is_sample=is_sample,
         filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands,
