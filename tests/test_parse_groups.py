@@ -19,6 +19,7 @@ ROWS = [
     ["产出指标", "质量指标", "路面完好率", "≥", "90", "%", "20"],
     ["农村环境整治", "300,000.00", "改善人居环境", "效益指标", "生态效益指标", "垃圾清运率", "≥", "95", "%", "30"],
     ["满意度指标", "服务对象满意度指标", "群众满意度", "≥", "90", "%", "10"],
+    ["垃圾清运车次", "≥", "1200.00", "次", "10"],  # a row that prints no level cell, its value like an amount
 ]
 
 
@@ -31,7 +32,7 @@ def test_each_project_of_a_shared_table_is_a_filing_of_its_own(layout):
     if layout == "pipe":  # a web copy: merged cells dropped, later rows start at their first filled cell
         body = [pipe(HEADER)] + [pipe(r) for r in ROWS]
     else:  # a grid: blank cells kept, so later rows keep their positions
-        pad = {0: [], 1: [], 2: [""] * 4, 3: [""], 4: [""] * 4}
+        pad = {0: [], 1: [], 2: [""] * 4, 3: [""], 4: [""] * 4, 5: [""] * 6}
         body = ["\t".join(HEADER)] + ["\t".join(pad[k] + r) for k, r in enumerate(ROWS)]
     text = "\n".join(["某县某乡2024年部门预算项目绩效目标申报表", "金额单位:元"] + body)
     a, b = _filings(text)
@@ -40,7 +41,8 @@ def test_each_project_of_a_shared_table_is_a_filing_of_its_own(layout):
     assert a.department == b.department == "101-某乡部门"
     assert a.unit == b.unit == "101001-某县某乡人民政府"
     assert [(i.name, i.target, i.weight) for i in a.indicators] == [("养护里程", "≥30公里", 20), ("路面完好率", "≥90%", 20)]
-    assert [(i.name, i.target, i.weight) for i in b.indicators] == [("垃圾清运率", "≥95%", 30), ("群众满意度", "≥90%", 10)]
+    assert [(i.name, i.target, i.weight) for i in b.indicators] == [
+        ("垃圾清运率", "≥95%", 30), ("群众满意度", "≥90%", 10), ("垃圾清运车次", "≥1200.00次", 10)]
 
 
 def test_a_table_with_one_project_and_no_project_column_is_left_alone():

@@ -68,8 +68,10 @@ def project_groups(rows: list[Row]) -> list[list[Row]] | None:
                 groups[-1][1].append(r)
             continue
         if lv is None:
-            # a name and an amount with no indicator: the department's own line and total
-            if not groups and amount >= 1 and "department" not in label:
+            if groups:
+                groups[-1][1].append(r)  # an indicator row that prints no level cell ('95.00' is its value)
+            elif amount >= 1 and "department" not in label:
+                # before any project: a name and an amount, the department's own line and total
                 dept = [_key_row(Cell("部门名称", header.cells[0].loc), lead[amount - 1])]
             continue
         keys: list[Row] = []
