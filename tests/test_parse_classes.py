@@ -747,3 +747,15 @@ def test_a_page_that_mentions_levels_in_a_sentence_gets_no_invented_indicators()
         "今年我局围绕产出指标和效益指标开展了自查。",
     ])
     assert parse(text) == []
+
+
+def test_a_reports_prose_about_its_levels_is_not_read_as_an_indicator_table():
+    text = "\n".join([
+        "某县某局2023年度部门整体支出绩效自评报告",
+        "一、基本情况",
+        "产出指标：全年完成培训500人次，达到预期。",
+        "效益指标：群众满意度提升到95%。",
+        "全年预算100万元，执行95万元，执行率95%，自评得分95分。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.indicators, f.total_score) == ("self_eval_report", [], 95)

@@ -147,8 +147,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
-    if table is None and seg.kind is not None:
-        table = prose_indicators(rows)  # a short target page that states its indicators in lines of prose
+    if table is None and seg.kind in ("project_target", "dept_target"):
+        # a short target page that states its indicators in lines of prose (a report's prose is not a table)
+        table = prose_indicators(rows)
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)
