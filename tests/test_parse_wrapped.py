@@ -186,3 +186,9 @@ def test_a_whole_row_under_a_blocks_first_row_is_not_joined_for_being_one_row_fe
     assert [(i.name, i.target) for i in f.indicators] == [
         ("文化活动组织规范性", "完成"), ("场馆开放时长", "达标"), ("活动按时完成", "及时"), ("群众文化生活", "改善"),
         ("群众满意度", "≥90%")]
+
+
+def test_an_unfilled_template_row_under_a_row_is_not_its_wrapped_rest():
+    cells = [["产出指标", "数量指标", "新建供水工程数量", "12处"], ["", "", "指标3：", ""], ["", "", "……", ""]]
+    got = join_wrapped([Row([Cell(t) for t in r], table=0) for r in cells])
+    assert [r.texts for r in got] == cells

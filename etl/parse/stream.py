@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_number
-from etl.parse.cells import cell_text
+from etl.parse.cells import cell_text, is_empty_value
 from etl.parse.decode import Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, rows_from_steps
 from etl.parse.wrapped import SETTINGS as WRAP
@@ -255,8 +255,9 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
                s: WrapSettings) -> tuple[list[Piece], dict[int, str]] | None:
     from itertools import combinations
 
-    if len(above) < 2 or len(line) >= len(above) or any(_stop(p.text) or is_level1(p.text) or is_level2(p.text)
-                                                         for p in line):
+    if len(above) < 2 or len(line) >= len(above) or any(
+            _stop(p.text) or is_level1(p.text) or is_level2(p.text) or lexicon().placeholder_row.fullmatch(p.text)
+            or is_empty_value(p.text) for p in line):
         return None  # one cell a line is a copy cell by cell; a line as long as the row above is a row
     ends = [last.get(k, p.text) for k, p in enumerate(above)]
     widest = max(len(t) for t in ends)

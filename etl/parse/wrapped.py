@@ -145,6 +145,8 @@ def is_continuation(above: Row, cont: Row, widths: dict[tuple[int, int], tuple[i
         col, chars = widths.get((above.table, k), (0, 0))
         if col < s.min_width:
             return NO
+        if lexicon().placeholder_row.fullmatch(fold_key(text)) or text in lexicon().empty_cell:
+            return NO  # an unfilled template row ('指标3：', '……') is a row of its own, never the rest of one
         if is_level1(text) or is_level2(text):
             verdict = ASK  # '数量' may end a name ('…监测点' + '数量') or be the next block's level cell
         elif _label(text):
