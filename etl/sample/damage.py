@@ -341,14 +341,18 @@ def wrap_cells(sheet: Sheet, rng: random.Random) -> Sheet:
     return sheet
 
 
+def _filled(line: Line) -> list[Cell]:
+    """A table line's cells without its blank ones (what a copy that drops them keeps)."""
+    return [c for c in line.cells if c.text.strip()] or [Cell("")]
+
+
 @damage_type
 def space_cells(sheet: Sheet, rng: random.Random) -> Sheet:
     """Cells separated by runs of spaces, as a PDF's text layer copies: blank cells vanish into the spaces."""
     for line in sheet.lines:
         if line.kind in TABLE_KINDS and len(line.cells) > 1:
-            line.cells = [c for c in line.cells if c.text.strip()] or [Cell("")]
-            gap = " " * rng.choice([1, 2, 4])
-            line.sep = gap
+            line.cells = _filled(line)
+            line.sep = " " * rng.choice([1, 2, 4])
     return sheet
 
 
@@ -358,8 +362,7 @@ def cells_per_line(sheet: Sheet, rng: random.Random) -> Sheet:
     out: list[Line] = []
     for line in sheet.lines:
         if line.kind in TABLE_KINDS and len(line.cells) > 1:
-            filled = [c for c in line.cells if c.text.strip()] or [Cell("")]
-            out.extend(Line([c], line.kind if k == 0 else "cont", row=line.row) for k, c in enumerate(filled))
+            out.extend(Line([c], line.kind if k == 0 else "cont", row=line.row) for k, c in enumerate(_filled(line)))
         else:
             out.append(line)
     sheet.lines = out
@@ -371,7 +374,7 @@ def pipe_cells(sheet: Sheet, rng: random.Random) -> Sheet:
     """A markdown-style copy: '| a | b |', with the blank cells of merged ranges dropped."""
     for line in sheet.lines:
         if line.kind in TABLE_KINDS and len(line.cells) > 1:
-            filled = [c for c in line.cells if c.text.strip()] or [Cell("")]
+            filled = _filled(line)
             line.cells = [Cell("| " + filled[0].text, filled[0].field)] + filled[1:-1] + (
                 [Cell(filled[-1].text + " |", filled[-1].field)] if len(filled) > 1 else [])
             line.sep = " | "
@@ -383,7 +386,7 @@ def drop_empty_cells(sheet: Sheet, rng: random.Random) -> Sheet:
     """Empty cells left out: a row without 实际完成值 or 偏差原因 is shorter, later cells shift left."""
     for line in sheet.lines:
         if line.kind in TABLE_KINDS and len(line.cells) > 1:
-            line.cells = [c for c in line.cells if c.text.strip()] or [Cell("")]
+            line.cells = _filled(line)
     return sheet
 
 
