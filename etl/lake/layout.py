@@ -77,6 +77,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+# Memory an in-memory DuckDB rewriting the lake may use before it spills to disk. 512 MB held compaction
+# at 20k filings, but building the marts over a lake of 1M filings (sorted marts, quartiles per group)
+# ran out of memory there; JIXIAO_LAKE_MEMORY overrides it on a machine with more or less to spare.
+REWRITE_MEMORY = os.environ.get("JIXIAO_LAKE_MEMORY", "2GB")
+
+
 def bounded_duckdb(lake: Path):
     """An in-memory DuckDB for rewriting a lake's Parquet: bounded memory, spilling under the lake's staging folder.
 
@@ -87,7 +93,7 @@ def bounded_duckdb(lake: Path):
     spill = Path(lake) / STAGING / "spill"
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    con.execute("SET memory_limit = '512MB'")
+    con.execute(f"SET memory_limit = {sql_text(REWRITE_MEMORY)}")
     con.execute("SET preserve_insertion_order = false")
     con.execute(f"SET temp_directory = {sql_text(spill)}")
     return con
