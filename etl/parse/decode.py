@@ -352,7 +352,7 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         while start > 0:
             cuts.add(start)
             start = text.find(cue, start + 1)
-    # a qualitative value starts a cell of its own ('…合规性符合相关规定效果明显', '…文化传承影响长远')
+    # a qualitative value starts a cell of its own ('…合规性符合相关规定效果明显', '…对周边环境影响长远')
     for m in _value_cue_re().finditer(text):
         if m.start() > 0 and _CJK.match(text[m.start() - 1]):
             cuts.add(m.start())

@@ -317,7 +317,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
         if _is_placeholder_row(name, vals):
             continue
         if not any(r in vals for r in ("target", "actual", "score")):
-            # a name whose values were left blank is still an indicator of the table ('提高森林覆盖率，…' under
+            # a name whose values were left blank is still an indicator of the table ('改善村容村貌，…' under
             # 生态效益指标 with no 指标值); at the table's end it may be an excerpt cut mid-row, or a label
             if (row is last_named and not table_ended) or not _names_an_indicator(name):
                 continue

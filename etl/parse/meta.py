@@ -116,7 +116,7 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit") else v  # '单位名称:X  填报日期:…'
     v = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", v)[0].strip()
     v = cut_at_next_label(v).strip(" :：")
-    if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or _is_label(v):
+    if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v):
         return None  # another key's label is not this key's value
     if fld in ("department", "department_weak", "unit") and lexicon().placeholder_org.search(fold_key(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
@@ -127,7 +127,8 @@ _MONEY_WORDS = re.compile(r"预算|執行|执行|年初|全年|资金|分值|得
 KEY_VALUE_REACH = 3  # cells past a run of key labels in which a department's value is looked for
 
 
-def _is_label(text: str) -> bool:
+def is_key_label(text: str) -> bool:
+    """Is the cell a key label (or one of the labels a key's value may run into), and nothing more?"""
     pairs, any_label = _labels()
     m = any_label.fullmatch(fold_key(text).rstrip(":："))
     return m is not None
@@ -144,7 +145,7 @@ def _columnar(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
         keys = {pos: meta_key(c.text) for pos, c in enumerate(r.cells) if meta_key(c.text)}
         filled = [c.text for c in r.cells if c.text.strip()]
         # a header row of keys holds nothing but labels; 'key | value | key | value' is read in reading order
-        if len(keys) < 2 or not all(meta_key(t) or _is_label(t) or column_role(t) for t in filled):
+        if len(keys) < 2 or not all(meta_key(t) or is_key_label(t) or column_role(t) for t in filled):
             continue
         for pos, fld in keys.items():
             if pos < len(below.cells) and fld not in out:
@@ -177,7 +178,7 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             if value is None and fld in ("department", "unit") and k > 0 and looks_like_org(toks[k - 1].text) \
                     and meta_key(toks[k - 1].text) is None:
                 value = _clean_value(fld, toks[k - 1].text)  # a value printed before its key, as a scrambled copy does
-            if value is None and fld in ("department", "unit") and _is_label(toks[k + 1].text):
+            if value is None and fld in ("department", "unit") and is_key_label(toks[k + 1].text):
                 # keys printed before their values ('部门名称 | 填报人 | 某某局 | 联系电话 …'): the first
                 # organisation within reach is this key's value
                 value = next((v for t in toks[k + 2: k + 2 + KEY_VALUE_REACH]
@@ -199,7 +200,7 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
         if fld == "department_weak" and value and not looks_like_org(value):
             continue
         if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
-                and not _is_label(tok.text + value):
+                and not is_key_label(tok.text + value):
             out[fld] = (value, tok.loc)  # a 二级项目名称 names the project better than its 一级 parent
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])

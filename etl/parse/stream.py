@@ -263,7 +263,6 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
     widest = max(len(t) for t in ends)
     full = [k for k, t in enumerate(ends) if len(t) >= s.full_share * widest]
     best = None
-    apart = None
     for chosen in combinations(full, len(line)):
         if any(len(p.text) > len(ends[k]) + s.slack or two_values(ends[k], p.text) for p, k in zip(line, chosen)):
             continue

@@ -14,7 +14,7 @@ from etl.parse.vocab import TOTAL_ROW_RE, fold_key
 
 GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
 USUAL_TOTAL = 100.0  # the Ministry's templates score out of 100
-_WITH_GRADE = re.compile(r"(\d+(?:\.\d+)?)(优秀|良好|不合格|合格|优|良|中|差)?")
+_WITH_GRADE = re.compile(r"(\d+(?:\.\d+)?)(%s)?" % "|".join(sorted(GRADES, key=len, reverse=True)))
 
 
 def split_run(run: str, expected: float | None = None) -> tuple[float, float] | None:

@@ -32,7 +32,8 @@ from typing import Protocol
 
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
-from etl.parse.vocab import END_OF_TABLE_RE, META_KEYS, TOTAL_ROW_RE, fold_key, is_level1, is_level2, title_kind
+from etl.parse.meta import is_key_label
+from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, fold_key, is_level1, is_level2, title_kind
 from etl.records import Cell, Row
 
 
@@ -72,14 +73,8 @@ def _label(text: str) -> bool:
     s = fold_key(text)
     # header words by their literal wordings: the header patterns also match the middle of a sentence
     # ('…导致指标值' is a 指标值 header to them)
-    return (any(p.match(s.rstrip(":：")) for _, p in META_KEYS) or s.rstrip(":：") in _other_labels()
+    return (is_key_label(text) or s.rstrip(":：") in lexicon().header_words
             or bool(TOTAL_ROW_RE.match(s) or END_OF_TABLE_RE.match(s)) or bool(title_kind(text)))
-
-
-@lru_cache(maxsize=1)
-def _other_labels() -> frozenset[str]:
-    lx = lexicon()
-    return frozenset(lx.other_key_labels) | frozenset(lx.header_words)
 
 
 def _last_line(row: Row, k: int, lines: dict[int, str]) -> str:
