@@ -133,6 +133,21 @@ def build(path: Path, n: int) -> None:
         SELECT (row_number() OVER (ORDER BY filing_id) - 1) // 3, filing_id, 0.9 + (hash(filing_id) % 10) / 100
         FROM filings WHERE hash(filing_id) % 20 = 0
     """)
+    # the cross-year tables (etl/link), as the filing page reads them: a series is a department's project
+    # in one province; each filing is linked to one filing of its series a year earlier
+    con.execute("""
+        INSERT INTO indicator_keys
+        SELECT i.filing_id, i.seq, f.province || f.department || coalesce(f.project, ''), f.year,
+               i.level2 || '|' || i.name || '|%', i.name, '%', 95, '%', 96, i.target
+        FROM indicators i JOIN filings f ON f.filing_id = i.filing_id
+    """)
+    con.execute("""
+        INSERT INTO filing_links
+        WITH s AS (SELECT filing_id, province || department || coalesce(project, '') AS series_id, year FROM filings),
+             first AS (SELECT series_id, year, min(filing_id) AS filing_id FROM s GROUP BY ALL)
+        SELECT s.filing_id, p.filing_id, s.series_id, s.year, p.year, 'dept', 1
+        FROM s JOIN first p ON p.series_id = s.series_id AND p.year = s.year - 1
+    """)
     con.execute("""
         INSERT INTO ingest_log
         SELECT 'run' || (i // 1000), TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND, 'bench_' || i || '.xlsx',
@@ -146,7 +161,8 @@ def build(path: Path, n: int) -> None:
     con.execute("CHECKPOINT")
     print(f"marts built in {time.time() - t1:.1f}s")
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-              for t in ("filings", "indicators", "findings", "indicator_reasons", "copy_clusters")}
+              for t in ("filings", "indicators", "findings", "indicator_reasons", "copy_clusters", "indicator_keys",
+                        "filing_links")}
     con.close()
     print(f"built {path} in {time.time() - t0:.1f}s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     print(f"file size {path.stat().st_size / 1e6:.0f} MB")
@@ -229,6 +245,9 @@ def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[t
         "filing_sections": lambda f: q.filing_sections(db, fid),
         "filing_plan": lambda f: q.filing_plan(db, fid),
         "filing_clusters": lambda f: q.filing_clusters(db, fid),
+        "filing_earlier_years": lambda f: q.filing_earlier_years(db, fid),
+        "indicator_history": lambda f: q.indicator_history(db, fid),
+        "indicator_row": lambda f: q.indicator_row(db, fid, 1),
         "ingest_log": lambda f: q.ingest_log(db),
     }
     results = []

@@ -63,7 +63,10 @@ def open_readonly(path: Path, retries: int = LOCK_RETRIES) -> duckdb.DuckDBPyCon
     last: Exception | None = None
     for attempt in range(max(retries, 1)):
         try:
-            return duckdb.connect(str(path), read_only=True)
+            con = duckdb.connect(str(path), read_only=True)
+            # a lake's views read the same Parquet footers in every query of a page run: keep them
+            con.execute("SET parquet_metadata_cache = true")
+            return con
         except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not _is_lock_error(exc):
                 raise

@@ -3,6 +3,10 @@
 `jixiao attach --db FILE --lake DIR` writes such views into a DuckDB file, so the
 dashboard, the exports and users' SQL read the lake as if it were a loaded
 database. Tables the lake has no file for yet are empty views of the same columns.
+
+Each per-filing table also gets a table macro `<table>_in(province, year)`: its rows
+in one partition only. Looking one filing up through the view opens every
+partition's files (20-40 ms per table at 1M filings); through the macro, one file.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from etl.lake.layout import HIVE_TYPES, PER_FILE, PER_FILING, parquet_glob, sql_
 from etl.load.schema import create_schema
 
 LAKE_KEY = "lake"
+PARTITION_MACRO = "{table}_in"  # the per-partition reader of a per-filing table
 # Tables of the local schema the lake does not hold: views over the lake stand in for them.
 VIEW_TABLES = PER_FILING + PER_FILE + ("copy_clusters", "indicator_keys", "filing_links", "soft_indices")
 
@@ -38,12 +43,25 @@ def _read(glob: str, partitioned: bool) -> str:
     return f"read_parquet({sql_text(glob)}, union_by_name = true)"
 
 
-def _select(lake: Path, table: str, cols: list[tuple[str, str]]) -> str:
+def _select(lake: Path, table: str, cols: list[tuple[str, str]], partition: bool = False) -> str:
+    """The table's columns read from the lake; with `partition`, only the partition (p, y) a macro is called with."""
     glob = parquet_glob(lake, table)
     if glob is None:
         return "SELECT " + ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in cols) + " WHERE false"
     picked = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in cols)
-    return f"SELECT {picked} FROM {_read(glob, table in PER_FILING)}"
+    sql = f"SELECT {picked} FROM {_read(glob, table in PER_FILING)}"
+    if partition and table in PER_FILING:
+        # NULL-safe: a filing without a province is in the province=NULL partition
+        sql += " WHERE province IS NOT DISTINCT FROM p AND year IS NOT DISTINCT FROM y"
+    return sql
+
+
+def _table_sql(lake: Path, table: str, schema: dict, partition: bool = False) -> str:
+    sql = _select(lake, table, schema[table], partition)
+    if table == "findings":  # per-file findings and the cross-filing copy and soft findings, as one table
+        sql += " UNION ALL " + _select(lake, "copy_findings", schema["findings"])
+        sql += " UNION ALL " + _select(lake, "soft_findings", schema["findings"])
+    return sql
 
 
 def create_views(con, lake: Path | str, marts: tuple[str, ...] | None = None) -> None:
@@ -53,11 +71,10 @@ def create_views(con, lake: Path | str, marts: tuple[str, ...] | None = None) ->
     lake = Path(lake).resolve()
     schema = _schema()
     for table in VIEW_TABLES:
-        sql = _select(lake, table, schema[table])
-        if table == "findings":  # per-file findings and the cross-filing copy and soft findings, as one table
-            sql += " UNION ALL " + _select(lake, "copy_findings", schema["findings"])
-            sql += " UNION ALL " + _select(lake, "soft_findings", schema["findings"])
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS {sql}")
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS {_table_sql(lake, table, schema)}")
+    for table in PER_FILING:
+        macro = PARTITION_MACRO.format(table=table)
+        con.execute(f"CREATE OR REPLACE MACRO {macro}(p, y) AS TABLE {_table_sql(lake, table, schema, partition=True)}")
     for mart in (MARTS if marts is None else marts):
         glob = parquet_glob(lake, mart)
         if glob is not None:

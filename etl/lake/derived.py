@@ -11,13 +11,15 @@ import os
 from pathlib import Path
 
 from etl.lake.attach import create_views
-from etl.lake.layout import bounded_duckdb, sql_text
+from etl.lake.layout import DERIVED_ORDER, bounded_duckdb, sql_text
 from etl.load.schema import create_schema
 
 
 def replace_parquet(con, select: str, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
+    if target.stem in DERIVED_ORDER:
+        select = f"SELECT * FROM ({select}) ORDER BY {DERIVED_ORDER[target.stem]}"
     con.execute(f"COPY ({select}) TO {sql_text(tmp)} (FORMAT parquet)")
     os.replace(tmp, target)
 

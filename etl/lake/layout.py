@@ -19,6 +19,10 @@ PER_FILING = ("filings", "indicators", "spending_plan", "sections", "findings", 
 PER_FILE = ("source_files", "ingest_log")
 # Tables that compare filings across files: recomputed over the whole lake after each run.
 DERIVED = ("copy_clusters", "copy_findings", "indicator_keys", "filing_links", "soft_indices", "soft_findings")
+# How each derived file is sorted: the filing page finds rows by these columns, and Parquet skips the
+# row groups whose min/max rule the value out (the series look-up over 15M keys: 36 ms unsorted, 5 ms sorted).
+DERIVED_ORDER = {"indicator_keys": "series_id, year, filing_id, seq", "filing_links": "filing_id, prev_filing_id",
+                 "copy_findings": "filing_id", "soft_findings": "filing_id", "copy_clusters": "cluster_id, filing_id"}
 PARTITION_BY = ("province", "year")
 HIVE_TYPES = {"province": "VARCHAR", "year": "INTEGER"}
 

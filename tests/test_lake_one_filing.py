@@ -1,0 +1,95 @@
+"""One filing's page over a lake reads what it reads over the DuckDB file.
+
+Over a lake the page narrows each per-filing table to the filing's partition
+(the `<table>_in(province, year)` macros of `jixiao attach`); these tests hold
+every one-filing query to the file's answer, for filings with earlier years,
+without a province or a year (the NULL partitions), and for an unknown id.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import queries as q
+from etl.check.examples import row
+from etl.lake.attach import attach
+from etl.lake.export import export_db
+from etl.load import store
+from etl.recheck import recheck
+from etl.records import Filing
+
+
+def _filing(fid, year, kind, rows, province="湖南省", **kw):
+    return Filing(doc_kind=kind, department="示例县教育局", county="示例县" if province else None, province=province,
+                  year=year, project="学生营养餐项目", indicators=rows, filing_id=fid, source_file=f"{fid}.txt",
+                  source_sha256=fid, **kw)
+
+
+def _rows(target_1000="≥1000人", actual="800人"):
+    return [row(1, "产出指标", "数量指标", "受益学生人数", target_1000, actual, 45, 45),
+            row(2, "产出指标", "质量指标", "供餐合格率", "≥95%", "95%", 45, 45),
+            row(3, "效益指标", "社会效益指标", "学生营养状况", "明显改善", "有所提高", 10, 10)]
+
+
+FILINGS = [
+    _filing("e21", 2021, "project_self_eval", _rows(actual="1000人"), budget_adjusted=90, budget_executed=90,
+            total_weight=100, total_score=100),
+    _filing("e22", 2022, "project_self_eval", _rows(), budget_adjusted=100, budget_executed=70, exec_weight=10,
+            exec_score=7, total_weight=100, total_score=97),
+    _filing("t23", 2023, "project_target", [row(1, "产出指标", "数量指标", "受益学生人数", "≥900人"),
+                                            row(2, "产出指标", "质量指标", "供餐合格率", "≥95%")]),
+    _filing("np", 2022, "project_self_eval", _rows(), province=None),  # place unknown: province=NULL partition
+    _filing("ny", None, "project_target", _rows()),  # year unknown
+]
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("one_filing")
+    local = tmp / "local.duckdb"
+    with store.writer(local) as con:
+        for f in FILINGS:
+            store.write_file(con, store.LoadedFile(source_file=f.source_file, sha256=f.filing_id, fmt="txt", layout="",
+                                                   size=1, is_sample=False, filings=[f], findings=[], metrics=[],
+                                                   reasons=[]))
+    recheck(local)
+    export_db(local, tmp / "lake")
+    attach(tmp / "attached.duckdb", tmp / "lake")
+    return local, tmp / "attached.duckdb"
+
+
+QUERIES = {
+    "filing": lambda db, fid: pd.DataFrame([q.filing(db, fid)]) if q.filing(db, fid) else pd.DataFrame(),
+    "filing_indicators": q.filing_indicators,
+    "filing_findings": q.filing_findings,
+    "filing_sections": q.filing_sections,
+    "filing_plan": q.filing_plan,
+    "filing_clusters": q.filing_clusters,
+    "filing_earlier_years": q.filing_earlier_years,
+    "indicator_history": q.indicator_history,
+    "indicator_row": lambda db, fid: pd.DataFrame([q.indicator_row(db, fid, 1) or {}]),
+}
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns)
+    assert a.astype(object).where(a.notna(), None).values.tolist() == b.astype(object).where(b.notna(), None).values.tolist()
+
+
+@pytest.mark.parametrize("fid", [f.filing_id for f in FILINGS] + ["no-such-filing"])
+@pytest.mark.parametrize("name", list(QUERIES))
+def test_lake_answers_as_the_file(stores, name, fid):
+    local, attached = stores
+    _same(QUERIES[name](attached, fid), QUERIES[name](local, fid))
+
+
+def test_the_corpus_exercises_history_and_the_null_partitions(stores):
+    """Guards the test above: it compares rows, not empty frames."""
+    local, attached = stores
+    assert set(q.indicator_history(attached, "t23")["filing_id"]) == {"e21", "e22"}
+    assert list(q.filing_earlier_years(attached, "t23")["filing_id"]) == ["e22"]
+    assert len(q.filing_indicators(attached, "np")) == 3 and q.filing(attached, "np")["province"] is None
+    assert len(q.filing_indicators(attached, "ny")) == 3 and pd.isna(q.filing(attached, "ny")["year"])
+    assert q.filing_findings(attached, "e22")["rule"].notna().any()
