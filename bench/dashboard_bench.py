@@ -140,6 +140,7 @@ def build(path: Path, n: int) -> None:
         SELECT i.filing_id, i.seq, f.province || f.department || coalesce(f.project, ''), f.year,
                i.level2 || '|' || i.name || '|%', i.name, '%', 95, '%', 96, i.target
         FROM indicators i JOIN filings f ON f.filing_id = i.filing_id
+        ORDER BY 3, 4, 1, 2  -- series by series, as etl/link/tables.py writes them
     """)
     con.execute("""
         INSERT INTO filing_links
@@ -173,7 +174,9 @@ def pick_filters(db: Path):
 
     con = duckdb.connect(str(db), read_only=True)
     prov, city, county, dept, fid = con.execute(
-        "SELECT province, city, county, department, filing_id FROM filings WHERE doc_kind = 'project_self_eval' LIMIT 1"
+        # the same filing over a file and a lake; of the last year, so its earlier years are shown too
+        "SELECT province, city, county, department, filing_id FROM filings WHERE doc_kind = 'project_self_eval' "
+        "AND year = (SELECT max(year) FROM filings) ORDER BY filing_id LIMIT 1"
     ).fetchone()
     con.close()
     return fid, {

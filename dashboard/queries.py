@@ -880,6 +880,9 @@ def _locate(db: Path, ids: list[str], guess: dict[str, tuple] | None = None) -> 
     return found
 
 
+EQUALITY_LOOKUPS = 64  # up to this many filings are looked up one equality each (see _many)
+
+
 def _many(db: Path, table: str, ids: list[str], guess: dict[str, tuple] | None = None) -> tuple[str, list]:
     """A per-filing table narrowed to some filings (FROM-clause text and its parameters).
 
@@ -890,7 +893,11 @@ def _many(db: Path, table: str, ids: list[str], guess: dict[str, tuple] | None =
     if not ids:
         return f"(SELECT * FROM {table} WHERE false)", []
     if not _by_partition(db):
-        return f"(SELECT * FROM {table} WHERE filing_id IN ({_in(ids)}))", list(ids)
+        if len(ids) > EQUALITY_LOOKUPS:
+            return f"(SELECT * FROM {table} WHERE filing_id IN ({_in(ids)}))", list(ids)
+        # one equality per id: each skips to its rows by min/max, where an IN list reads the table
+        # (20 earlier filings' indicators at 1M filings: 18 ms against 54 ms)
+        return "(" + " UNION ALL ".join([f"SELECT * FROM {table} WHERE filing_id = ?"] * len(ids)) + ")", list(ids)
     groups: dict[tuple, list[str]] = {}
     for fid, part in _locate(db, ids, guess).items():
         groups.setdefault(part, []).append(fid)

@@ -42,7 +42,12 @@ def write_keys_and_links(con, filings: list[Filing], index) -> tuple[int, int]:
     con.execute("DELETE FROM indicator_keys")
     con.execute("DELETE FROM filing_links")
     keys, n_keys = [], 0
-    for i, f in enumerate(filings):
+    # written series by series: the filing page reads a series' keys, and DuckDB skips the row
+    # groups whose min/max series rule it out (28 ms -> 2 ms over 15M keys)
+    by_series = sorted(range(len(filings)), key=lambda i: (index.members[i].series_id if index.members[i] else "",
+                                                          filings[i].year or 0, filings[i].filing_id))
+    for i in by_series:
+        f = filings[i]
         m = index.members[i]
         for o in index.rows[i]:
             keys.append([f.filing_id, o.ind.seq, m.series_id if m else None, f.year, o.key,
