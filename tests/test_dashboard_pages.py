@@ -1,7 +1,10 @@
 """Every dashboard page against a real DuckDB file, through Streamlit's AppTest.
 
 Expectations are computed from the rows the test database was built from
-(tests/dashboard_db.py), not from dashboard/queries.py.
+(tests/dashboard_db.py), not from dashboard/queries.py. Every test taking
+`corpus_db` (here and in the modules importing it) runs twice: over the DuckDB
+file, and over the same rows written out as a Parquet lake, with its marts, and
+attached to a second file (`jixiao attach`), as a national deployment reads them.
 """
 from __future__ import annotations
 
@@ -17,11 +20,19 @@ from dashboard_db import FORMULA_TEXT, HTML_TEXT, build_dashboard_db
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("dash") / "jixiao.duckdb"
+@pytest.fixture(scope="module", params=["file", "lake"])
+def corpus_db(request, tmp_path_factory):
+    from etl.lake.attach import attach
+    from etl.lake.export import export_db
+
+    tmp = tmp_path_factory.mktemp("dash")
+    path = tmp / "jixiao.duckdb"
     corpus = build_dashboard_db(path)
-    return corpus, path
+    if request.param == "file":
+        return corpus, path
+    export_db(path, tmp / "lake")
+    attach(tmp / "attached.duckdb", tmp / "lake")
+    return corpus, tmp / "attached.duckdb"
 
 
 def run_page(monkeypatch, db: Path, page: str | None = None, **params) -> AppTest:

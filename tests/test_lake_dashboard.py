@@ -1,8 +1,8 @@
-"""The dashboard's page tests, run again over a lake attached to a DuckDB file.
+"""A lake attached to a DuckDB file, as the dashboard reads it.
 
-The test database of tests/dashboard_db.py is written out as a Parquet lake
-(etl.lake.export), its marts built over the lake, and a second DuckDB file made
-to read it with `attach`: every page must show the same figures as over the file.
+The page tests themselves run over a lake too (the `corpus_db` fixture of
+test_dashboard_pages.py has a "lake" variant); these check what is particular
+to an attached lake: views not copies, marts equal to the base rows, no upload.
 """
 from __future__ import annotations
 
@@ -12,26 +12,6 @@ import pytest
 from dashboard_db import build_dashboard_db
 from etl.lake.attach import attach
 from etl.lake.export import export_db
-
-# the same tests, collected here with this module's corpus_db
-from test_dashboard_compare import (  # noqa: F401
-    test_city_scope_and_share_metric_in_percentage_points,
-    test_county_filter_keeps_the_peers,
-)
-from test_dashboard_pages import (  # noqa: F401
-    test_detail_shows_table_findings_and_provenance,
-    test_execution_threshold,
-    test_filing_text_is_never_markup,
-    test_filters_from_url_and_sidebar_change_numbers_and_url,
-    test_findings_list_drill_down_params,
-    test_overview_numbers_match_the_data,
-    test_quality_page,
-    test_reasons_page,
-    test_sample_banner_follows_the_filter,
-    test_scores_page,
-    test_upload_page_shows_history,
-    test_worst_list_opens_a_filing,
-)
 
 
 @pytest.fixture(scope="module")
