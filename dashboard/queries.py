@@ -837,6 +837,8 @@ _scoped: dict[tuple, bool] = {}  # (db, version) -> has the macros
 def _by_partition(db: Path) -> bool:
     """True when `db` reads a lake through views that come with per-partition macros (`jixiao attach`)."""
     key = (str(db), db_version(Path(db)))
+    if len(_scoped) > 1000:
+        _scoped.clear()
     if key not in _scoped:  # duckdb_functions() lists every function: ~12 ms, so asked once per version
         name = PARTITION_MACRO.format(table="indicators")
         n = run(db, "SELECT count(*) AS n FROM duckdb_functions() WHERE function_name = ?", [name])["n"].iloc[0]
@@ -854,11 +856,13 @@ def _locate(db: Path, ids: list[str], guess: dict[str, tuple] | None = None) -> 
 
     `guess` gives likely partitions (a series' earlier filings are in its province):
     those are confirmed by reading the guessed partitions' filings only. The others
-    are looked up across the lake, one id per statement where possible, since an
-    IN list is not used to skip Parquet row groups and reads every filing. Partitions
-    are remembered per database version; unknown ids are not (they may come later).
+    (and wrong guesses) are looked up across the lake, which reads the filing ids of
+    every partition. Partitions are remembered per database version; unknown ids
+    are not (they may come later).
     """
     ver = (str(db), db_version(Path(db)))
+    if len(_partitions) > 100_000:  # a memo, not a store: keep it bounded
+        _partitions.clear()
     found = {i: _partitions[(*ver, i)] for i in ids if (*ver, i) in _partitions}
     todo = [i for i in dict.fromkeys(ids) if i not in found]
     groups: dict[tuple, list[str]] = {}
