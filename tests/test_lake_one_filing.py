@@ -4,7 +4,7 @@ Over a lake the page narrows each per-filing table to the filing's partition
 (the `<table>_in(province, year)` macros of `jixiao attach`); these tests hold
 every one-filing query to the file's answer, for filings with earlier years,
 without a province or a year (the NULL partitions), with an earlier filing in
-another province than the one the look-up guesses, and for an unknown id.
+another partition than the one the look-up guesses, and for an unknown id.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from etl.recheck import recheck
 from etl.records import Filing
 
 
-def _filing(fid, year, kind, rows, province="湖南省", **kw):
+def _filing(fid, year, kind, rows, province="广东省", **kw):
     return Filing(doc_kind=kind, department="示例县教育局", county="示例县" if province else None, province=province,
                   year=year, project="学生营养餐项目", indicators=rows, filing_id=fid, source_file=f"{fid}.txt",
                   source_sha256=fid, **kw)
@@ -41,8 +41,9 @@ FILINGS = [
             exec_score=7, total_weight=100, total_score=97),
     _filing("t23", 2023, "project_target", [row(1, "产出指标", "数量指标", "受益学生人数", "≥900人"),
                                             row(2, "产出指标", "质量指标", "供餐合格率", "≥95%")]),
-    # the same county name in another province: the same series, in a partition the look-up does not guess
-    _filing("h20", 2020, "project_self_eval", _rows(actual="900人"), province="湖北省"),
+    # the province printed in traditional script: the same series (names are folded), but its own
+    # partition, which the look-up does not guess
+    _filing("h20", 2020, "project_self_eval", _rows(actual="900人"), province="廣東省"),
     _filing("np", 2022, "project_self_eval", _rows(), province=None),  # place unknown: province=NULL partition
     _filing("ny", None, "project_target", _rows()),  # year unknown
 ]

@@ -69,6 +69,19 @@ def test_projects_link_across_years_by_name_code_and_fuzzy_drift():
     assert links == {("a22", "a21"), ("a23", "b22")}
 
 
+def test_a_county_name_found_in_two_provinces_is_two_series():
+    """Made-up 鼓楼区 departments of two provinces: same county and department names, different places."""
+    fs = [target(2022, [("数量指标", "受益学生", "≥100人")], county="鼓楼区", dept="鼓楼区教育局", province="江苏省", fid="js22"),
+          target(2023, [("数量指标", "受益学生", "≥90人")], county="鼓楼区", dept="鼓楼区教育局", province="福建省", fid="fj23"),
+          target(2023, [("数量指标", "受益学生", "≥100人")], county="鼓楼区", dept="鼓楼区教育局", province="江蘇省", fid="js23")]
+    members = assign_series(fs, S)
+    sid = {f.filing_id: m.series_id for f, m in zip(fs, members)}
+    assert sid["js22"] != sid["fj23"]
+    assert sid["js22"] == sid["js23"]  # the province as printed in traditional script is the same province
+    assert {(fs[k.filing].filing_id, fs[k.prev].filing_id) for k in year_links(fs, members)} == {("js23", "js22")}
+    assert hits(fs, "SOFT_TARGET_LOWERED") == []  # 福建's lower target is not 江苏's lowered one
+
+
 def test_two_alike_projects_of_one_year_stay_two_series():
     fs = [target(2022, [("数量指标", "道路", "≥5公里")], project="甲村道路建设项目", fid="x"),
           target(2022, [("数量指标", "道路", "≥5公里")], project="乙村道路建设项目", fid="y"),

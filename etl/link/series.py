@@ -41,8 +41,10 @@ class Link:
 
 
 def department_key(f: Filing) -> str:
+    # the province too: county names repeat across provinces (鼓楼区, 朝阳区, 通州区 ...), and a
+    # national lake holds them all; without it two counties' 教育局 were one series
     place = fold_text(f.county or f.city or f.province)
-    return f"{place}|{fold_text(f.department)}"
+    return f"{fold_text(f.province)}|{place}|{fold_text(f.department)}"
 
 
 def _kind_class(f: Filing) -> str:
