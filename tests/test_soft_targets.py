@@ -200,6 +200,18 @@ def _load(db, filings):
                                                    reasons=[]))
 
 
+def test_a_county_name_of_two_provinces_has_two_index_rows(tmp_path):
+    db = tmp_path / "two.duckdb"
+    _load(db, [target(2022, [("数量指标", "受益学生人数", "≥1000人")], fid="a22"),
+               target(2023, [("数量指标", "受益学生人数", "≥900人")], fid="a23"),
+               target(2023, [("数量指标", "受益学生人数", "≥900人")], fid="o23", province="江西省")])
+    recheck(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT province, filings, soft_rows FROM soft_indices WHERE grain = 'county' "
+                           "AND place = '示例县' ORDER BY province").fetchall()
+    assert rows == [("江西省", 1, 0), ("湖南省", 2, 1)]  # 江西's 900 is nobody's lowered target
+
+
 def test_recheck_fills_keys_links_findings_and_indices(tmp_path):
     db = tmp_path / "soft.duckdb"
     fs = [evals(2022, [("数量指标", "受益学生人数", "≥1000人", "1300人"), ("质量指标", "供餐合格率", "≥95%", "96%")],

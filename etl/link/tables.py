@@ -123,7 +123,7 @@ grains AS (
     SELECT 'department', province, city, place, department, * EXCLUDE (province, city, place, department)
     FROM per_filing
 )
-SELECT grain, any_value(province), any_value(city), place, department,
+SELECT grain, province, city, place, department,
        count(*) AS filings,
        sum(indicators) AS indicators, sum(judged_rows) AS judged_rows, sum(soft_rows) AS soft_rows,
        sum(soft_rows)::DOUBLE / nullif(sum(judged_rows), 0) AS soft_share,
@@ -132,7 +132,7 @@ SELECT grain, any_value(province), any_value(city), place, department,
          / nullif(sum(money) FILTER (WHERE inflation IS NOT NULL AND money > 0), 0) AS inflation_index,
        sum(linked_rows) AS linked_rows, sum(carried_rows) AS carried_rows,
        sum(carried_rows)::DOUBLE / nullif(sum(linked_rows), 0) AS carried_share
-FROM grains GROUP BY grain, place, department
+FROM grains GROUP BY grain, province, city, place, department  -- a county name repeats across provinces
 """
 
 
