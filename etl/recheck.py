@@ -10,6 +10,8 @@ from pathlib import Path
 from etl import check
 from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
+from etl.lake.attach import PARTITION_MACRO
+from etl.link.keys import fold_text
 from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
 from etl.load.readback import _measure, read_filings
@@ -112,19 +114,53 @@ def _soft_rule_ids() -> list[str]:
     return [r.id for r in check.REGISTRY.values() if r.scope == "corpus" and r.family == "soft"]
 
 
-def _soft_inputs(con, chunk: int = 50_000) -> list[Filing]:
+def province_groups(con) -> list[list[str | None]]:
+    """The provinces as stored, grouped by folded name (a traditional-script spelling is the same province).
+
+    The cross-year and peer rules never compare filings of two groups: a series is one
+    province's department (etl/link/series.py) and peers share a province. So they run
+    one group at a time, holding one province's filings in memory, not the country's.
+    """
+    groups: dict[str, list[str | None]] = {}
+    for (prov,) in con.execute("SELECT DISTINCT province FROM filings ORDER BY province NULLS FIRST").fetchall():
+        groups.setdefault(fold_text(prov), []).append(prov)
+    return list(groups.values())
+
+
+def _in_provinces(provinces: list[str | None]) -> tuple[str, list]:
+    known = [p for p in provinces if p is not None]
+    conds = [f"province IN ({', '.join('?' * len(known))})"] if known else []
+    conds += ["province IS NULL"] if None in provinces else []
+    return "(" + " OR ".join(conds or ["FALSE"]) + ")", known
+
+
+def _indicators_of(con, cond: str, params: list) -> tuple[str, list]:
+    """The indicator rows of the filings matching `cond`: over a lake, read from their partitions only."""
+    macro = PARTITION_MACRO.format(table="indicators")
+    if con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = ?", [macro]).fetchone()[0]:
+        parts = con.execute(f"SELECT DISTINCT province, year FROM filings WHERE {cond}", params).fetchall()
+        if not parts:
+            return "(SELECT * FROM indicators WHERE false)", []
+        return "(" + " UNION ALL ".join([f"SELECT * FROM {macro}(?, ?)"] * len(parts)) + ")", [x for p in parts for x in p]
+    return f"(SELECT * FROM indicators WHERE filing_id IN (SELECT filing_id FROM filings WHERE {cond}))", params
+
+
+def _soft_inputs(con, provinces: list[str | None] | None = None, chunk: int = 50_000) -> list[Filing]:
     """What the cross-year and peer rules read (who, where, when, which indicator rows with their
-    measures and provenance), the rows fetched in chunks: no copy of the whole table in between."""
+    measures and provenance), of every filing or of `provinces` only, the rows fetched in chunks:
+    no copy of the whole table in between."""
+    cond, params = _in_provinces(provinces) if provinces is not None else ("TRUE", [])
     filings: dict[str, Filing] = {}
-    for fid, src, kind, prov, city, county, dept, year, project, code in con.execute("""
+    for fid, src, kind, prov, city, county, dept, year, project, code in con.execute(f"""
             SELECT filing_id, source_file, doc_kind, province, city, county, department, year, project, project_code
-            FROM filings ORDER BY filing_id""").fetchall():
+            FROM filings WHERE {cond} ORDER BY filing_id""", params).fetchall():
         filings[fid] = Filing(doc_kind=kind, filing_id=fid, source_file=src, province=prov, city=city, county=county,
                               department=dept, year=year, project=project, project_code=code)
-    cur = con.execute("""
+    rows_sql, rows_params = _indicators_of(con, cond, params)
+    cur = con.execute(f"""
         SELECT filing_id, seq, level1, level2, name, target, actual, target_op, target_num, target_unit,
                actual_op, actual_num, actual_unit, src_page, src_sheet, src_table, src_row, src_line_start, src_line_end
-        FROM indicators ORDER BY filing_id, seq""")
+        FROM {rows_sql} i ORDER BY filing_id, seq""", rows_params)
     while rows := cur.fetchmany(chunk):
         for (fid, seq, l1, l2, name, target, actual, t_op, t_num, t_unit, a_op, a_num, a_unit,
              page, sheet, table, row, line0, line1) in rows:
@@ -137,6 +173,19 @@ def _soft_inputs(con, chunk: int = 50_000) -> list[Filing]:
     return list(filings.values())
 
 
+def write_soft(con, read_con, settings) -> int:
+    """The soft-target findings, indicator keys and links, one province group at a time (see
+    province_groups): filings are read from `read_con`, rows written to `con` (the same connection
+    locally; over a lake, the views' schema and the tables' one). Returns the findings written."""
+    n = 0
+    for provinces in province_groups(read_con):
+        filings = _soft_inputs(read_con, provinces)
+        series = SeriesIndex(filings, settings)
+        n += write_findings(con, iter_soft_findings(filings, settings, series))
+        write_keys_and_links(con, filings, series, replace=False)
+    return n
+
+
 def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
     """Only the cross-year part (after an ingest): indicator keys, links between years, the soft-target
     findings of the corpus rules and the indices. Returns the number of those findings."""
@@ -147,14 +196,13 @@ def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
 def refresh_soft_in(con, settings_path: str | None = None) -> int:
     """refresh_soft on an open writer connection."""
     settings = check.load_settings(settings_path)
-    filings = _soft_inputs(con)
-    series = SeriesIndex(filings, settings)
     ids = _soft_rule_ids()
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(ids))})", ids)
-        n = write_findings(con, iter_soft_findings(filings, settings, series))
-        write_keys_and_links(con, filings, series)
+        con.execute("DELETE FROM indicator_keys")
+        con.execute("DELETE FROM filing_links")
+        n = write_soft(con, con, settings)
         build_indices(con)
         con.execute("COMMIT")
     except Exception:

@@ -245,6 +245,33 @@ def test_recheck_fills_keys_links_findings_and_indices(tmp_path):
     assert after == before
 
 
+def test_refresh_one_province_at_a_time_equals_all_at_once(tmp_path):
+    """refresh_soft holds one province group in memory at a time; recheck compares every filing at once.
+    Made-up series in three provinces (one spelt in traditional script in one year, one unknown), with
+    peers in one province: the same findings, keys, links and indices either way."""
+    db = tmp_path / "provinces.duckdb"
+    fs = []
+    for prov, county in (("广东省", "甲县"), ("广东省", "乙县"), ("江西省", "甲县"), (None, "丙县")):
+        for year, lo in ((2021, 1000), (2022, 900), (2023, 950)):
+            spelt = "廣東省" if prov == "广东省" and year == 2022 else prov
+            fs.append(evals(year, [("数量指标", "受益学生人数", f"≥{lo}人", f"{lo + 50}人"),
+                                   ("质量指标", "供餐合格率", "≥95%", "96%")],
+                            province=spelt, county=county, dept=f"{county}教育局", fid=f"{prov}{county}{year}"))
+    _load(db, fs)
+    recheck(db)  # every filing at once
+    tables = {"findings": "SELECT rule, filing_id, indicator_seq, message, evidence FROM findings WHERE family = 'soft'",
+              "indicator_keys": "SELECT * FROM indicator_keys", "filing_links": "SELECT * FROM filing_links",
+              "soft_indices": "SELECT * FROM soft_indices"}
+
+    def snapshot():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return {t: sorted(con.execute(sql).fetchall(), key=repr) for t, sql in tables.items()}
+    before = snapshot()
+    assert {r[0] for r in before["findings"]} >= {"SOFT_TARGET_LOWERED"} and before["filing_links"]
+    refresh_soft(db)  # one province group at a time
+    assert snapshot() == before
+
+
 def test_series_index_prefers_last_years_self_evaluation():
     fs = [target(2022, [("数量指标", "受益学生人数", "≥1000人")], fid="t22"),
           evals(2022, [("数量指标", "受益学生人数", "≥1000人", "1200人")], fid="e22"),

@@ -57,10 +57,8 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
     """Cross-year links, soft-target findings and their indices, by the local engine's own code
     (etl.recheck.refresh_soft's steps) over the lake's filings, into derived/*.parquet."""
     from etl import check
-    from etl.check.rules_soft import iter_soft_findings
-    from etl.check.series_index import SeriesIndex
-    from etl.link.tables import build_indices, write_findings, write_keys_and_links
-    from etl.recheck import _soft_inputs
+    from etl.link.tables import build_indices
+    from etl.recheck import write_soft
 
     settings = check.load_settings(settings_path)
     out = Path(lake) / "derived"
@@ -68,15 +66,12 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
     try:
         create_schema(con)  # real tables in main: the indices join filings and metrics with the new rows
         con.execute("CREATE SCHEMA lake")
-        con.execute("USE memory.lake")
-        create_views(con, lake, marts=())
-        filings = _soft_inputs(con)
-        con.execute("USE memory.main")
+        views = con.cursor()  # a second client of the same database, reading the lake's views by default
+        views.execute("USE memory.lake")
+        create_views(views, lake, marts=())
         for table in ("filings", "filing_metrics"):  # our own table names
             con.execute(f"INSERT INTO {table} SELECT * FROM lake.{table}")
-        series = SeriesIndex(filings, settings)
-        write_findings(con, iter_soft_findings(filings, settings, series))
-        write_keys_and_links(con, filings, series)
+        write_soft(con, views, settings)  # one province group at a time
         build_indices(con)
         for table in SOFT_TABLES:
             replace_parquet(con, f"SELECT * FROM {table}", out / f"{table}.parquet")

@@ -37,10 +37,12 @@ def insert_frame(con, table: str, columns: list[str], rows: list[list]) -> None:
         con.unregister("_bulk_rows")
 
 
-def write_keys_and_links(con, filings: list[Filing], index) -> tuple[int, int]:
-    """Replace indicator_keys and filing_links from a SeriesIndex over `filings`. Inside the caller's transaction."""
-    con.execute("DELETE FROM indicator_keys")
-    con.execute("DELETE FROM filing_links")
+def write_keys_and_links(con, filings: list[Filing], index, replace: bool = True) -> tuple[int, int]:
+    """Replace (or, `replace=False`, add to) indicator_keys and filing_links from a SeriesIndex over
+    `filings`. Inside the caller's transaction."""
+    if replace:
+        con.execute("DELETE FROM indicator_keys")
+        con.execute("DELETE FROM filing_links")
     keys, n_keys = [], 0
     # written series by series: the filing page reads a series' keys, and DuckDB skips the row
     # groups whose min/max series rule it out (28 ms -> 2 ms over 15M keys)
