@@ -249,8 +249,11 @@ def test_printing_hides_the_sidebar(server, browser):
     page.goto(f"{url}/compare")
     wait_ready(page, "对比分析")
     assert page.get_by_test_id("stSidebar").is_visible()
+    from playwright.sync_api import expect  # imported where used: the module skips without playwright
+
     page.emulate_media(media="print")
-    assert not page.get_by_test_id("stSidebar").is_visible()
+    # waits (up to 10 s) for it: a rerun that writes the address can re-render the page in between
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden(timeout=10_000)
     pdf = page.pdf(format="A4")  # Chromium's own print: the page as an overseer would print it
     assert pdf.startswith(b"%PDF")
     page.close()
