@@ -219,3 +219,17 @@ if __name__ == "__main__":
     out.unlink(missing_ok=True)
     corpus = build_dashboard_db(out)
     print(f"{out}: {len(corpus.filings)} filings, {len(corpus.indicators)} indicators, {len(corpus.findings)} findings")
+
+
+def write_filings(db: Path, filings: list) -> None:
+    """Write parsed-filing records (etl.records.Filing) through the loader, one source file each
+    (named by the filing id), then run the cross-filing refresh as an ingest would."""
+    from etl.load import store
+    from etl.recheck import recheck
+
+    with store.writer(db) as con:
+        for f in filings:
+            store.write_file(con, store.LoadedFile(source_file=f.source_file, sha256=f.filing_id, fmt="txt", layout="",
+                                                   size=1, is_sample=False, filings=[f], findings=[], metrics=[],
+                                                   reasons=[]))
+    recheck(db)

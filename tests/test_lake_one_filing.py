@@ -14,11 +14,10 @@ import pandas as pd
 import pytest
 
 from dashboard import queries as q
+from dashboard_db import write_filings
 from etl.check.examples import row
 from etl.lake.attach import attach
 from etl.lake.export import export_db
-from etl.load import store
-from etl.recheck import recheck
 from etl.records import Filing
 
 
@@ -53,12 +52,7 @@ FILINGS = [
 def stores(tmp_path_factory) -> tuple[Path, Path]:
     tmp = tmp_path_factory.mktemp("one_filing")
     local = tmp / "local.duckdb"
-    with store.writer(local) as con:
-        for f in FILINGS:
-            store.write_file(con, store.LoadedFile(source_file=f.source_file, sha256=f.filing_id, fmt="txt", layout="",
-                                                   size=1, is_sample=False, filings=[f], findings=[], metrics=[],
-                                                   reasons=[]))
-    recheck(local)
+    write_filings(local, FILINGS)
     export_db(local, tmp / "lake")
     attach(tmp / "attached.duckdb", tmp / "lake")
     return local, tmp / "attached.duckdb"

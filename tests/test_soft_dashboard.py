@@ -7,9 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import queries as q
 from dashboard.filtering import Filters
+from dashboard_db import write_filings
 from etl.check.examples import row
-from etl.load import store
-from etl.recheck import recheck
 from etl.records import Filing
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -31,12 +30,7 @@ def _db(tmp_path) -> Path:
         _filing("t23", 2023, "project_target",
                 [row(1, "产出指标", "数量指标", "受益学生人数", "≥900人"), row(2, "产出指标", "质量指标", "供餐合格率", "≥95%")]),
     ]
-    with store.writer(db) as con:
-        for f in filings:
-            store.write_file(con, store.LoadedFile(source_file=f.source_file, sha256=f.filing_id, fmt="txt", layout="",
-                                                   size=1, is_sample=False, filings=[f], findings=[], metrics=[],
-                                                   reasons=[]))
-    recheck(db)
+    write_filings(db, filings)
     return db
 
 
