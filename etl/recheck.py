@@ -145,11 +145,11 @@ def _indicators_of(con, cond: str, params: list) -> tuple[str, list]:
     return f"(SELECT * FROM indicators WHERE filing_id IN (SELECT filing_id FROM filings WHERE {cond}))", params
 
 
-def _soft_inputs(con, provinces: list[str | None] | None = None, chunk: int = 50_000) -> list[Filing]:
+def _soft_inputs(con, provinces: list[str | None], chunk: int = 50_000) -> list[Filing]:
     """What the cross-year and peer rules read (who, where, when, which indicator rows with their
-    measures and provenance), of every filing or of `provinces` only, the rows fetched in chunks:
-    no copy of the whole table in between."""
-    cond, params = _in_provinces(provinces) if provinces is not None else ("TRUE", [])
+    measures and provenance) of the filings of `provinces`, the rows fetched in chunks: no copy of
+    the whole table in between."""
+    cond, params = _in_provinces(provinces)
     filings: dict[str, Filing] = {}
     for fid, src, kind, prov, city, county, dept, year, project, code in con.execute(f"""
             SELECT filing_id, source_file, doc_kind, province, city, county, department, year, project, project_code

@@ -45,7 +45,7 @@ def write_keys_and_links(con, filings: list[Filing], index, replace: bool = True
         con.execute("DELETE FROM filing_links")
     keys, n_keys = [], 0
     # written series by series: the filing page reads a series' keys, and DuckDB skips the row
-    # groups whose min/max series rule it out (28 ms -> 2 ms over 15M keys)
+    # groups whose min/max series rule it out (a lake's file sorted so: 36 ms -> 5 ms over 15M keys)
     by_series = sorted(range(len(filings)), key=lambda i: (index.members[i].series_id if index.members[i] else "",
                                                           filings[i].year or 0, filings[i].filing_id))
     for i in by_series:
