@@ -1,12 +1,13 @@
 """Series: one department's (or one project's) filings across years, and the links between years.
 
-A department is its place (county, else city, else province) and its folded
-name. Department-level filings (部门整体目标表, 自评表, 自评报告) of one
-department form one series. Project filings form one series per project: the
-same 项目编码, else the same folded name (year and trailing 项目 dropped), else
-a name close enough by rapidfuzz (`project_similarity`), provided the series
-has no other project of that name in the same year (two projects of one
-department filed side by side are two projects, however alike their names).
+A department is its province, its place (county, else city, else province) and
+its folded name: county names repeat across provinces. Department-level filings
+(部门整体目标表, 自评表, 自评报告) of one department form one series. Project
+filings form one series per project: the same 项目编码, else the same folded
+name (year and trailing 项目 dropped), else a name close enough by rapidfuzz
+(`project_similarity`), provided the series has no other project of that name in
+the same year (two projects of one department filed side by side are two
+projects, however alike their names).
 
 A filing links to the filings of its series in the year before (target table
 and self-evaluation alike).
