@@ -1,7 +1,7 @@
 """Lines that lost every separator, cut at the vocabulary before anything reads them.
 
 OCR and doc-sharing copies print a whole table as one string:
-'…一级指标二级指标三级指标指标值产出指标数量指标开放场馆数=12个质量指标…'.
+'…一级指标二级指标三级指标指标值产出指标数量指标培训人次≥500人次质量指标…'.
 Such a line is cut where a word of the lexicon stands (key labels, column
 headers, level names) and where a title stands, so the key, money and header
 readers see cells. What lies between two vocabulary words (an indicator's name
