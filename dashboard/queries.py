@@ -19,7 +19,7 @@ import streamlit as st
 
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
-from etl.lake.attach import PARTITION_MACRO
+from etl.lake.attach import HAS_MACROS_SQL, INDICATORS_MACRO, PARTITION_MACRO
 from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, MARTS, PHRASE, UNIT_GRAINS
 from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
@@ -840,9 +840,7 @@ def _by_partition(db: Path) -> bool:
     if len(_scoped) > 1000:
         _scoped.clear()
     if key not in _scoped:  # duckdb_functions() lists every function: ~12 ms, so asked once per version
-        name = PARTITION_MACRO.format(table="indicators")
-        n = run(db, "SELECT count(*) AS n FROM duckdb_functions() WHERE function_name = ?", [name])["n"].iloc[0]
-        _scoped[key] = bool(n)
+        _scoped[key] = bool(run(db, HAS_MACROS_SQL, [INDICATORS_MACRO])["n"].iloc[0])
     return _scoped[key]
 
 

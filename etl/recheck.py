@@ -10,7 +10,7 @@ from pathlib import Path
 from etl import check
 from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
-from etl.lake.attach import PARTITION_MACRO
+from etl.lake.attach import HAS_MACROS_SQL, INDICATORS_MACRO
 from etl.link.keys import fold_text
 from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
@@ -136,12 +136,11 @@ def _in_provinces(provinces: list[str | None]) -> tuple[str, list]:
 
 def _indicators_of(con, cond: str, params: list) -> tuple[str, list]:
     """The indicator rows of the filings matching `cond`: over a lake, read from their partitions only."""
-    macro = PARTITION_MACRO.format(table="indicators")
-    if con.execute("SELECT count(*) FROM duckdb_functions() WHERE function_name = ?", [macro]).fetchone()[0]:
+    if con.execute(HAS_MACROS_SQL, [INDICATORS_MACRO]).fetchone()[0]:
         parts = con.execute(f"SELECT DISTINCT province, year FROM filings WHERE {cond}", params).fetchall()
         if not parts:
             return "(SELECT * FROM indicators WHERE false)", []
-        return "(" + " UNION ALL ".join([f"SELECT * FROM {macro}(?, ?)"] * len(parts)) + ")", [x for p in parts for x in p]
+        return "(" + " UNION ALL ".join([f"SELECT * FROM {INDICATORS_MACRO}(?, ?)"] * len(parts)) + ")", [x for p in parts for x in p]
     return f"(SELECT * FROM indicators WHERE filing_id IN (SELECT filing_id FROM filings WHERE {cond}))", params
 
 

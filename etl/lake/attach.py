@@ -19,6 +19,10 @@ from etl.load.schema import create_schema
 
 LAKE_KEY = "lake"
 PARTITION_MACRO = "{table}_in"  # the per-partition reader of a per-filing table
+# Whether a database has those macros (a file attached by an older version has none); parameter: the
+# indicators macro's name. duckdb_functions() lists every function: callers ask it once, not per row.
+HAS_MACROS_SQL = "SELECT count(*) AS n FROM duckdb_functions() WHERE function_name = ?"
+INDICATORS_MACRO = PARTITION_MACRO.format(table="indicators")
 # Tables of the local schema the lake does not hold: views over the lake stand in for them.
 VIEW_TABLES = PER_FILING + PER_FILE + ("copy_clusters", "indicator_keys", "filing_links", "soft_indices")
 
