@@ -82,10 +82,13 @@ def test_score_command_prints_the_scorers_last_line(real_db, real_score):
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
     last = out.strip().splitlines()[-1]
     assert last == real_score.line()
-    assert re.fullmatch(r"fields=\d\.\d{3} rows_f1=\d\.\d{3} filings=\d+/40 vague_p=\S+ vague_r=\S+ problems_r=\S+", last)
+    assert re.fullmatch(r"fields=\d\.\d{3} rows_f1=\d\.\d{3} filings=\d+/\d+ vague_p=\S+ vague_r=\S+ problems_r=\S+", last)
 
 
 def test_the_parser_meets_the_accuracy_bar_on_the_real_corpus(real_score):
     # the bar the project set for dev + dev2 + seeds (Parser v2): fields >= 0.95, rows_f1 >= 0.97, all found
-    assert real_score.fields >= 0.95 and real_score.rows_f1 >= 0.97, real_score.line()
-    assert real_score.found == len(real_score.labels), real_score.line()
+    from etl.eval.score import Score
+
+    v2 = Score([s for s in real_score.labels if not s.label.startswith("dev3/")])
+    assert v2.fields >= 0.95 and v2.rows_f1 >= 0.97, v2.line()
+    assert v2.found == len(v2.labels), v2.line()
