@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from etl.eval.floors import SETS, corpus, read_floors
-from etl.eval.score import load_labels, score_db
+from etl.eval.score import Score, load_labels, score_db
 from tests.conftest import ROOT, query
 
 SOURCES, LABELS, FLOORS_FILE = corpus(ROOT)
@@ -87,8 +87,6 @@ def test_score_command_prints_the_scorers_last_line(real_db, real_score):
 
 def test_the_parser_meets_the_accuracy_bar_on_the_real_corpus(real_score):
     # the bar the project set for dev + dev2 + seeds (Parser v2): fields >= 0.95, rows_f1 >= 0.97, all found
-    from etl.eval.score import Score
-
     v2 = Score([s for s in real_score.labels if not s.label.startswith("dev3/")])
     assert v2.fields >= 0.95 and v2.rows_f1 >= 0.97, v2.line()
     assert v2.found == len(v2.labels), v2.line()
