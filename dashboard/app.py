@@ -13,7 +13,7 @@ import logging  # noqa: E402
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from dashboard import access, filters, ui  # noqa: E402
+from dashboard import access, ui, url_state  # noqa: E402
 from dashboard import markdown_text as md  # noqa: E402
 from dashboard import db as dbm  # noqa: E402
 from dashboard import queries as q  # noqa: E402
@@ -106,7 +106,7 @@ def _run(db: Path, nav, notice) -> None:
     try:
         ui.apply_goto_state()
         qs = q.connect(db)
-        f = filters.sidebar(qs)
+        f = url_state.sidebar(qs)
         st.session_state["_filters"] = f
         ui.apply_goto_params()
         st.sidebar.caption(f"数据库：{md.escape(db)}")
@@ -124,7 +124,7 @@ def _run(db: Path, nav, notice) -> None:
         log.exception("dashboard page failed")
         st.error("页面出错了，错误已记录到服务器日志。请调整筛选条件或刷新页面；如果反复出现，请联系管理员。")
     finally:
-        for text in filters.take_notices():
+        for text in url_state.take_notices():
             notice.warning(md.escape(text), icon=":material/link_off:")  # holds values from the address
 
 

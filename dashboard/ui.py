@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import export, filters
+from dashboard import export, url_state
 from dashboard import markdown_text as md
 from dashboard.filtering import Filters
 from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
@@ -48,7 +48,7 @@ def goto(page: str, *, filters_: dict | None = None, state: dict | None = None, 
     session and app.py puts it back before the page runs.
     """
     if filters_:
-        filters.set_pending(**filters_)
+        url_state.set_pending(**filters_)
     st.session_state["_goto"] = {"state": state or {}, "params": params or {}}
     st.switch_page(PAGE_FILES[page])
 
@@ -64,7 +64,7 @@ def apply_goto_params() -> None:
     pending = st.session_state.pop("_goto", None)
     if pending:
         for param, value in pending["params"].items():
-            filters.set_param(param, value)
+            url_state.set_param(param, value)
 
 
 def open_filing(filing_id: str) -> None:
@@ -279,7 +279,7 @@ def num(v, digits: int = 1) -> str:
 
 def report_button(county: str, city: str | None, years: list[int], department: str | None, key: str) -> None:
     """下载报告: the county's PDF report for one year, built when asked (a second or two)."""
-    from etl.report import ScopeError, build_report
+    from etl.printout import ScopeError, build_report
 
     if not years:
         return

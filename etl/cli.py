@@ -120,7 +120,7 @@ def ingest(
 
         try:
             if engine == "ray":  # the lake's own driver; the local path below is untouched by it
-                from etl.lake.cli import ingest_ray
+                from etl.lake.commands import ingest_ray
 
                 summary = ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits)
             else:
@@ -176,7 +176,7 @@ def attach(
     lake: Path = typer.Option(..., "--lake", help="Parquet lake folder (written by ingest --engine ray)"),
 ) -> None:
     """Make a DuckDB file read a Parquet lake: one view per table, so the dashboard and SQL work on it."""
-    from etl.lake.cli import attach_lake
+    from etl.lake.commands import attach_lake
 
     raise typer.Exit(code=attach_lake(db, lake, console))
 
@@ -300,7 +300,7 @@ def report(
     city: Optional[str] = typer.Option(None, "--city", help="地市, when two counties share a name"),
 ) -> None:
     """Write a printable PDF report of one county (optionally one department) and year."""
-    from etl.report import ScopeError, build_report
+    from etl.printout import ScopeError, build_report
 
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")

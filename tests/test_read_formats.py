@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from etl.read.cells import clean_text, format_number
+from etl.read.cell_text import clean_text, format_number
 from etl.read.docx import read_docx
 from etl.read.html import read_html
 from etl.read.pdf import read_pdf

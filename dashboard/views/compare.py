@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import charts, ui, url_state
 from dashboard import markdown_text as md
 from dashboard.labels import FOCUS_UNITS, HIGHER_IS_BETTER, METRICS, PEER_SCOPES
 
@@ -12,9 +12,9 @@ st.caption("选一个县区（或部门）作为对象，与同市、同省或�
 
 SMALL_N = 5
 
-filters.bind("cmp_metric", "metric", "self_score", valid=lambda v: v in METRICS, label="指标")
-filters.bind("cmp_unit", "unit", "place", valid=lambda v: v in FOCUS_UNITS, label="比较单位")
-filters.bind("cmp_scope", "scope", "province", valid=lambda v: v in PEER_SCOPES, label="比较范围")
+url_state.bind("cmp_metric", "metric", "self_score", valid=lambda v: v in METRICS, label="指标")
+url_state.bind("cmp_unit", "unit", "place", valid=lambda v: v in FOCUS_UNITS, label="比较单位")
+url_state.bind("cmp_scope", "scope", "province", valid=lambda v: v in PEER_SCOPES, label="比较范围")
 c = st.columns([2, 1, 3, 2])
 metric = c[0].selectbox("指标", list(METRICS), key="cmp_metric", format_func=lambda m: METRICS[m][0])
 unit = c[1].radio("比较单位", list(FOCUS_UNITS), key="cmp_unit", format_func=FOCUS_UNITS.get, horizontal=True)
@@ -28,15 +28,15 @@ if unit == "place" and f.county:
     wanted = next((o for o in options if o.split(" ")[-1] == f.county), None)
 elif unit == "department" and f.department:
     wanted = f.department if f.department in options else None
-filters.bind("cmp_focus", "focus", wanted or options[0], label="比较对象")
+url_state.bind("cmp_focus", "focus", wanted or options[0], label="比较对象")
 if st.session_state.cmp_focus not in options:
-    filters.notice(f"地址中的比较对象“{st.session_state.cmp_focus}”不在数据中，已改为“{wanted or options[0]}”。")
+    url_state.notice(f"地址中的比较对象“{st.session_state.cmp_focus}”不在数据中，已改为“{wanted or options[0]}”。")
     st.session_state.cmp_focus = wanted or options[0]
 focus = c[2].selectbox(f"对象（{FOCUS_UNITS[unit]}）", options, key="cmp_focus")
 scope = c[3].radio("与谁比较", list(PEER_SCOPES), key="cmp_scope", format_func=PEER_SCOPES.get, horizontal=True)
 for param, value, default in (("metric", metric, "self_score"), ("unit", unit, "place"), ("scope", scope, "province"),
                               ("focus", focus, None)):
-    filters.set_param(param, value if value != default else None)
+    url_state.set_param(param, value if value != default else None)
 
 label, is_share = METRICS[metric]
 higher = HIGHER_IS_BETTER.get(metric, True)
@@ -82,9 +82,9 @@ st.plotly_chart(charts.heatmap(grid, "value", f"{label}：{PEER_SCOPES[scope]}{F
                                percent=is_share, metric=metric, mark=focus), key="cmp_heat")
 
 st.subheader("同类部门跨地区比较")
-filters.bind("cmp_dept", "dept", "工商")
+url_state.bind("cmp_dept", "dept", "工商")
 pattern = st.text_input("部门名称包含", key="cmp_dept", help="例如：工商（工商业联合会 / 工商联）、财政、教育")
-filters.set_param("dept", pattern.strip() if pattern.strip() != "工商" else None)
+url_state.set_param("dept", pattern.strip() if pattern.strip() != "工商" else None)
 if pattern.strip():
     same = qs.department_across_places(f, pattern.strip(), metric)
     if same.empty:

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, ui
+from dashboard import ui, url_state
 from dashboard.labels import DOC_KINDS, REASONS
 
 qs, f = ui.queries(), ui.current_filters()
@@ -21,9 +21,9 @@ def links() -> None:
 
 if not filing_id:
     st.write("选择一份填报查看其完整表格、发现的问题和数据来源。列表页中勾选一行也会打开这里。")
-    filters.bind("dt_search", "fs", "")
+    url_state.bind("dt_search", "fs", "")
     text = st.text_input("搜索项目、部门、标题或文件名（受左侧筛选条件限制）", key="dt_search")
-    filters.set_param("fs", text.strip() or None)
+    url_state.set_param("fs", text.strip() or None)
     ui.table(qs.find_filings(f, text.strip(), limit=200), key="dt_pick", name="填报列表")
     st.stop()
 

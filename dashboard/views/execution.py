@@ -1,13 +1,13 @@
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import charts, ui, url_state
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("预算执行")
 
-filters.bind("ex_threshold", "threshold", 90, filters.ascii_int, valid=lambda v: 50 <= v <= 100, label="执行率阈值")
+url_state.bind("ex_threshold", "threshold", 90, url_state.ascii_int, valid=lambda v: 50 <= v <= 100, label="执行率阈值")
 threshold_pct = st.slider("执行率阈值（低于此值视为执行不足）", 50, 100, key="ex_threshold", step=1, format="%d%%")
-filters.set_param("threshold", threshold_pct if threshold_pct != 90 else None)
+url_state.set_param("threshold", threshold_pct if threshold_pct != 90 else None)
 threshold = threshold_pct / 100
 
 hist = qs.exec_histogram(f)

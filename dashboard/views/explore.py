@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import filters, ui
+from dashboard import ui, url_state
 from dashboard import markdown_text as md
 from dashboard.filtering import Filters
 from dashboard.labels import DOC_KINDS, FAMILIES, SEVERITIES, rule_title, rule_titles
@@ -44,20 +44,20 @@ def in_range(lo, hi):
 
 # --- state from the address (validated; a bad value falls back with a notice)
 for key, bounds in RANGES.items():
-    filters.bind(key, key[3:], None, filters.ascii_float, valid=in_range(*bounds), label="范围条件")
+    url_state.bind(key, key[3:], None, url_state.ascii_float, valid=in_range(*bounds), label="范围条件")
 place_labels = qs.place_labels()
 years = qs.year_options()
 rule_ids = sorted(set(rule_titles()) | set(qs.finding_rules(Filters())["rule"]))
 options = {"ex_kinds": list(DOC_KINDS), "ex_counties": place_labels, "ex_years": years, "ex_rules": rule_ids,
            "ex_fams": list(FAMILIES), "ex_sevs": list(SEVERITIES)}
 for key, opts in options.items():
-    parse = filters.ascii_int if key == "ex_years" else str
-    filters.bind(key, key[3:], [], parse, valid=lambda v, o=opts: v in o, label="列表条件")
-filters.bind("ex_dept", "dept", "")
-filters.bind("ex_reason", "reason", "", valid=lambda v: v in ex.REASON_STATES, label="偏差原因条件")
-filters.bind("ex_sort", "sort", "inflation", valid=lambda v: v in ex.SORTS, label="排序")
-filters.bind("ex_desc", "desc", True, lambda v: {"1": True, "0": False}[v], label="排序方向")
-filters.bind("ex_page", "p", 1, filters.ascii_int, valid=lambda v: v >= 1, label="页码")
+    parse = url_state.ascii_int if key == "ex_years" else str
+    url_state.bind(key, key[3:], [], parse, valid=lambda v, o=opts: v in o, label="列表条件")
+url_state.bind("ex_dept", "dept", "")
+url_state.bind("ex_reason", "reason", "", valid=lambda v: v in ex.REASON_STATES, label="偏差原因条件")
+url_state.bind("ex_sort", "sort", "inflation", valid=lambda v: v in ex.SORTS, label="排序")
+url_state.bind("ex_desc", "desc", True, lambda v: {"1": True, "0": False}[v], label="排序方向")
+url_state.bind("ex_page", "p", 1, url_state.ascii_int, valid=lambda v: v >= 1, label="页码")
 st.session_state.setdefault("ex_preset", "")
 
 # --- presets
@@ -113,13 +113,13 @@ cond = ex.Conditions(
 
 # --- the address carries the whole state
 for key in RANGE_KEYS:
-    filters.set_param(key[3:], None if ss[key] is None else f"{ss[key]:g}")
+    url_state.set_param(key[3:], None if ss[key] is None else f"{ss[key]:g}")
 for key in LIST_KEYS:
-    filters.set_param(key[3:], list(ss[key]))
-filters.set_param("dept", cond.department or None)
-filters.set_param("reason", cond.reason or None)
-filters.set_param("sort", cond.sort if cond.sort != "inflation" else None)
-filters.set_param("desc", None if cond.descending else "0")
+    url_state.set_param(key[3:], list(ss[key]))
+url_state.set_param("dept", cond.department or None)
+url_state.set_param("reason", cond.reason or None)
+url_state.set_param("sort", cond.sort if cond.sort != "inflation" else None)
+url_state.set_param("desc", None if cond.descending else "0")
 
 total = ex.count(qs, f, cond)
 pages = max(1, -(-total // PAGE_SIZE))
@@ -131,7 +131,7 @@ head[0].subheader(f"共 {total:,} 条")
 head[1].selectbox("排序", list(ex.SORTS), key="ex_sort", format_func=SORT_LABELS.get)
 head[2].toggle("从大到小", key="ex_desc")
 head[3].number_input(f"页码（共 {pages:,} 页）", 1, pages, key="ex_page", step=1)
-filters.set_param("p", ss.ex_page if ss.ex_page > 1 else None)
+url_state.set_param("p", ss.ex_page if ss.ex_page > 1 else None)
 said = ex.sentences(qs, cond)
 if said:  # the conditions in force, in words (place and department names are data: escaped)
     st.caption(md.escape("条件：" + "；".join(said)))

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import charts, ui, url_state
 from dashboard import markdown_text as md
 from dashboard.labels import FAMILIES, SEVERITIES, rule_title, rule_titles
 
@@ -41,10 +41,10 @@ st.subheader("全部问题")
 rules = qs.finding_rules(f)
 families = sorted(set(FAMILIES) | set(rules["family"]))
 known_rules = set(rule_titles()) | set(rules["rule"])
-filters.bind("qf_family", "family", [], valid=lambda v: v in families, label="问题类别")
-filters.bind("qf_severity", "severity", [], valid=lambda v: v in SEVERITIES, label="严重程度")
-filters.bind("qf_rule", "rule", [], valid=lambda v: v in known_rules, label="规则")
-filters.bind("qf_text", "fq", "")
+url_state.bind("qf_family", "family", [], valid=lambda v: v in families, label="问题类别")
+url_state.bind("qf_severity", "severity", [], valid=lambda v: v in SEVERITIES, label="严重程度")
+url_state.bind("qf_rule", "rule", [], valid=lambda v: v in known_rules, label="规则")
+url_state.bind("qf_text", "fq", "")
 for key, options in (("qf_family", families), ("qf_severity", list(SEVERITIES)), ("qf_rule", list(rules["rule"]))):
     st.session_state[key] = [v for v in st.session_state[key] if v in options]
 c1, c2, c3, c4 = st.columns(4)
@@ -53,16 +53,16 @@ sev = c2.multiselect("严重程度", list(SEVERITIES), key="qf_severity", format
                      placeholder="全部")
 rule = c3.multiselect("规则", list(rules["rule"]), key="qf_rule", format_func=rule_title, placeholder="全部")
 text = c4.text_input("说明或依据包含", key="qf_text")
-filters.set_param("family", fam)
-filters.set_param("severity", sev)
-filters.set_param("rule", rule)
-filters.set_param("fq", text.strip() or None)
+url_state.set_param("family", fam)
+url_state.set_param("severity", sev)
+url_state.set_param("rule", rule)
+url_state.set_param("fq", text.strip() or None)
 only = st.query_params.get("filing")  # the 问题清单 link of one filing
 if only:
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
     c1.info(f"只显示填报 {md.escape(only)} 的问题。", icon=":material/filter_alt:")
     if c2.button("显示全部填报的问题", key="qf_all"):
-        filters.set_param("filing", None)
+        url_state.set_param("filing", None)
         st.rerun()
 found, total = qs.findings_list(f, tuple(fam), tuple(sev), tuple(rule), text.strip(), limit=1000, filing_id=only)
 st.caption(f"符合条件的问题：{total:,} 条")

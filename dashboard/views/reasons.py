@@ -1,7 +1,7 @@
 
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import charts, ui, url_state
 from dashboard.labels import REASONS
 from dashboard.words import top_words
 
@@ -35,14 +35,14 @@ with right:
             st.session_state["rs_cat"] = picked[:1]
 
 st.subheader("偏差原因文本")
-filters.bind("rs_text", "q", "")
-filters.bind("rs_cat", "cat", [])
+url_state.bind("rs_text", "q", "")
+url_state.bind("rs_cat", "cat", [])
 c1, c2 = st.columns([2, 2])
 text = c1.text_input("搜索原因文本", key="rs_text", placeholder="例如：疫情、招标、资金未到位")
 cats_sel = c2.multiselect("原因类别", list(REASONS), key="rs_cat", format_func=lambda c: REASONS.get(c, c),
                           placeholder="全部类别")
-filters.set_param("q", text.strip() or None)
-filters.set_param("cat", cats_sel)
+url_state.set_param("q", text.strip() or None)
+url_state.set_param("cat", cats_sel)
 found, total = qs.reason_search(f, text.strip(), tuple(cats_sel), limit=500)
 ui.table(found, key="rs_list", name="偏差原因", total=total)
 

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, filters, ui
+from dashboard import charts, ui, url_state
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("自评得分")
@@ -46,21 +46,21 @@ with right:
             if p.get("customdata"):
                 ui.open_filing(p["customdata"][0])
 
-band = filters.bind("sc_band", "band", "")
+band = url_state.bind("sc_band", "band", "")
 if band:
     try:
-        lo, hi = (filters.ascii_int(x) for x in band.split("-"))
+        lo, hi = (url_state.ascii_int(x) for x in band.split("-"))
         if not 0 <= lo < hi <= 100:
             raise ValueError(band)
     except ValueError:
-        filters.notice(f"地址中的分数段“{band}”无效，已忽略。")
+        url_state.notice(f"地址中的分数段“{band}”无效，已忽略。")
         lo = hi = None
     if lo is not None:
         st.subheader(f"自评得分 {lo:g}–{hi:g} 分的填报")
-        filters.set_param("band", band)
+        url_state.set_param("band", band)
         if st.button("收起此清单", key="sc_band_clear"):
             del st.session_state["sc_band"]
-            filters.set_param("band", None)
+            url_state.set_param("band", None)
             st.rerun()
         upper = hi + 0.001 if hi >= 100 else hi
         ui.table(qs.filings_by_score(f, lo, upper), key="sc_band_list", name=f"自评得分{lo:g}-{hi:g}")

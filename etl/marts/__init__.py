@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from etl.report.measures import EXEC_RATE, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
+from etl.printout.measures import EXEC_RATE, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
 
 KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
 GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by it without computing it per row

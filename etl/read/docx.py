@@ -12,7 +12,7 @@ import zipfile
 from docx.oxml.ns import qn
 
 from etl.limits import check_grid, check_zip
-from etl.read.cells import clean_text, finish_table, text_row
+from etl.read.cell_text import clean_text, finish_table, text_row
 from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

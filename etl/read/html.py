@@ -9,7 +9,7 @@ import codecs
 import re
 
 from etl.limits import check_grid, current, grid_error
-from etl.read.cells import clean_text, finish_table, text_row
+from etl.read.cell_text import clean_text, finish_table, text_row
 from etl.records import Cell, Document, Loc, ReadError, Row
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)

@@ -14,7 +14,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from etl.limits import MB, LimitExceeded, current, progress
-from etl.read.cells import clean_text, finish_table
+from etl.read.cell_text import clean_text, finish_table
 from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}

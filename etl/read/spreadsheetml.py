@@ -6,7 +6,7 @@ skips to a column or row, ss:MergeAcross / ss:MergeDown cover cells that stay ''
 from __future__ import annotations
 
 from etl.limits import check_grid, current, grid_error
-from etl.read.cells import clean_text, plain_number
+from etl.read.cell_text import clean_text, plain_number
 from etl.read.xlsx import _next_table, _sheet_rows
 from etl.records import Document, ReadError
 

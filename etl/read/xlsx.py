@@ -14,7 +14,7 @@ import zipfile
 import zlib
 
 from etl.limits import LimitExceeded, check_grid, check_zip, current, grid_error
-from etl.read.cells import clean_text, finish_table, format_date, format_number
+from etl.read.cell_text import clean_text, finish_table, format_date, format_number
 from etl.records import Cell, Document, Loc, ReadError, Row
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

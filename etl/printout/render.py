@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
 
-from etl.report.data import EXEC_THRESHOLD, PROBLEM_LIMIT, ReportData
+from etl.printout.data import EXEC_THRESHOLD, PROBLEM_LIMIT, ReportData
 
 FONT_CANDIDATES = [
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),

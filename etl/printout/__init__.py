@@ -1,19 +1,19 @@
 """The printable report (PDF) of one county (optionally one department) and year.
 
-    from etl.report import build_report
+    from etl.printout import build_report
     pdf_bytes = build_report(Path("data/jixiao.duckdb"), county="攸县", year=2022)
 
 `jixiao report` and the dashboard's 下载报告 button both call build_report.
 """
 from __future__ import annotations
 
-from etl.report.data import ReportScope, ScopeError
+from etl.printout.data import ReportScope, ScopeError
 
 
 def build_report(db, county: str, year: int, department: str | None = None, city: str | None = None,
                  province: str | None = None) -> bytes:
-    from etl.report.data import gather
-    from etl.report.pdf import render
+    from etl.printout.data import gather
+    from etl.printout.render import render
 
     return render(gather(db, ReportScope(county=county, year=int(year), department=department, city=city,
                                          province=province)))

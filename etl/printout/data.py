@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL
+from etl.printout.measures import EXEC_RATE, FROM_FM, METRIC_SQL
 
 EXEC_THRESHOLD = 0.9  # the same default as the 预算执行 page
 PEER_METRICS = {  # key -> (label, is_share, higher_is_better)
