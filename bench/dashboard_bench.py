@@ -191,7 +191,7 @@ def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[t
     from dashboard import queries as q
     from dashboard.queries import explorer as ex
     from dashboard.queries import running
-    from etl.printout.measures import PLACE
+    from etl.measures import PLACE
 
     running.USE_CACHE = False
     qs = q.connect(db)

@@ -1,5 +1,26 @@
-"""jixiao's ETL: read -> parse -> normalise -> check -> load."""
+"""jixiao's ETL: read -> parse -> normalise -> check -> load -> marts, by one of two engines.
+
+Data flows one way; so do imports. LAYERS is the order, lowest first: a module imports
+from its own layer and the ones below, never from a layer above, and never a private
+name (_x) of another package (tests/test_layers.py holds every module under etl/ to it).
+docs/architecture.md draws the flow.
+"""
 import os
+
+LAYERS = (
+    ("foundation", ("etl.records", "etl.lexicon", "etl.measures", "etl.limits", "etl.workers")),
+    ("read", ("etl.read",)),  # bytes -> rows of cells
+    ("normalise", ("etl.normalise",)),  # the functions parse calls on each value: measures, places, script
+    ("parse", ("etl.parse",)),  # rows -> typed filings
+    ("check", ("etl.link", "etl.check")),  # rules, derived figures, identity across filings
+    ("load", ("etl.load",)),  # DuckDB schema and writer
+    ("marts", ("etl.marts",)),  # the dashboard's pre-aggregated tables (SQL, for a file or a lake)
+    ("one file", ("etl.inputs", "etl.per_file")),  # what both engines do per input file
+    ("whole database", ("etl.recheck",)),  # what compares filings across files, for both engines
+    ("engines", ("etl.pipeline", "etl.lake")),  # local (worker processes, one DuckDB file), Ray (Parquet lake)
+    ("outputs", ("etl.printout", "etl.write", "etl.sample", "etl.eval")),  # report, rendering, corpora, scoring
+    ("command line", ("etl.cli",)),
+)
 
 # Ray (the optional cluster engine) re-launches its local workers through `uv run` when the driver
 # itself runs under `uv run` (as scripts/test.sh and scripts/run.sh do), and those workers never start

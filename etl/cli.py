@@ -16,10 +16,27 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from etl.eval.score import score_db
+from etl.inputs import discover, display_name
+from etl.lake.attach import lake_of
+from etl.lake.commands import attach_lake, ingest_ray
+from etl.lake.export import export_db
+from etl.limits import Limits
+from etl.load import store
+from etl.parse.explain import explain_bytes
+from etl.parse.explain import render as render_explained
+from etl.pipeline import COPIES_PENDING, ingest_paths
+from etl.printout import ScopeError, build_report
+from etl.recheck import recheck
+from etl.records import ReadError
+from etl.sample.generate import generate_corpus
+from etl.sample.series import write_series
 
 DEFAULT_DB = Path("data/jixiao.duckdb")
 
@@ -27,15 +44,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="jixiao: 预�
 console = Console(stderr=True, soft_wrap=True)  # long reasons and paths stay on one line (grep-able)
 
 
-_L = None
+_L = Limits()  # the per-file budgets' defaults, shown in --help
 
 
 def _default(name: str):
-    global _L
-    if _L is None:
-        from etl.limits import Limits
-
-        _L = Limits()
     return getattr(_L, name)
 
 
@@ -69,12 +81,6 @@ def ingest(
     With --engine ray the files go to Ray Data tasks instead and into a Parquet
     lake (--lake); the same per-file analysis runs there.
     """
-    import duckdb
-
-    from etl.limits import Limits
-    from etl.load.store import DatabaseBusy
-    from etl.pipeline import discover, display_name, ingest_paths
-
     if engine not in ("local", "ray"):
         console.print(f"[red]未知的引擎[/red]: {escape(engine)}（可选 local 或 ray）", highlight=False)
         raise typer.Exit(code=2)
@@ -82,8 +88,6 @@ def ingest(
         console.print("[red]--engine ray 需要 --lake 指定数据湖目录[/red]")
         raise typer.Exit(code=2)
     if engine == "local":
-        from etl.lake.attach import lake_of
-
         if lake_of(db) is not None:
             console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}：请用 --engine ray --lake 导入[/red]", highlight=False)
             raise typer.Exit(code=2)
@@ -120,13 +124,11 @@ def ingest(
 
         try:
             if engine == "ray":  # the lake's own driver; the local path below is untouched by it
-                from etl.lake.commands import ingest_ray
-
                 summary = ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits)
             else:
                 summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
                                      limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
-        except DatabaseBusy as exc:
+        except store.DatabaseBusy as exc:
             console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
         except (duckdb.Error, OSError) as exc:  # not a DuckDB file, disk full, no permission
@@ -150,11 +152,6 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
-    from etl.lake.attach import lake_of
-    from etl.load import store
-    from etl.pipeline import COPIES_PENDING
-    from etl.recheck import recheck
-
     if lake_of(db) is not None:
         console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}，请用 ingest --engine ray 重新导入以更新检查结果[/red]", highlight=False)
         raise typer.Exit(code=1)
@@ -176,8 +173,6 @@ def attach(
     lake: Path = typer.Option(..., "--lake", help="Parquet lake folder (written by ingest --engine ray)"),
 ) -> None:
     """Make a DuckDB file read a Parquet lake: one view per table, so the dashboard and SQL work on it."""
-    from etl.lake.commands import attach_lake
-
     raise typer.Exit(code=attach_lake(db, lake, console))
 
 
@@ -187,8 +182,6 @@ def export(
     lake: Path = typer.Option(..., "--lake", help="empty folder to write the Parquet lake into"),
 ) -> None:
     """Write a loaded DuckDB file out as a Parquet lake (one committed batch), e.g. to move it onto a cluster."""
-    from etl.lake.export import export_db
-
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
         raise typer.Exit(code=1)
@@ -207,9 +200,6 @@ def sample(
 ) -> None:
     """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest, and the multi-year
     series with planted soft targets in DIR/series."""
-    from etl.sample.generate import generate_corpus
-    from etl.sample.series import write_series
-
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
         typer.echo(f"sample corpus already in {out}")
@@ -225,12 +215,10 @@ def sample(
 @app.command()
 def info(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
     """Counts of what the database holds."""
-    from etl.load.store import connect
-
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
-    con = connect(db, read_only=True)
+    con = store.connect(db, read_only=True)
     try:
         for table in ("source_files", "filings", "indicators", "findings", "ingest_log"):
             n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names are our own constants
@@ -252,8 +240,6 @@ def score(
     if not labels.is_dir():
         console.print(f"[red]找不到标注文件夹[/red]: {labels}")
         raise typer.Exit(code=1)
-    from etl.eval.score import score_db
-
     result = score_db(labels, db)
     if verbose:
         for s in result.labels:
@@ -270,9 +256,6 @@ def parse(
     explain: bool = typer.Option(False, "--explain", help="print every decision: labelled pieces, costs, runner-up readings"),
 ) -> None:
     """Parse one file without loading it; with --explain, show how every row was read."""
-    from etl.parse.explain import explain_bytes, render
-    from etl.records import ReadError
-
     try:
         explained = explain_bytes(file.read_bytes(), file.name)
     except (OSError, ReadError) as exc:
@@ -282,7 +265,7 @@ def parse(
         console.print(f"{file.name}: 没有找到绩效文件的内容")
         raise typer.Exit(1)
     if explain:
-        print(render(explained))
+        print(render_explained(explained))
     else:
         for e in explained:
             f = e.filing
@@ -300,8 +283,6 @@ def report(
     city: Optional[str] = typer.Option(None, "--city", help="地市, when two counties share a name"),
 ) -> None:
     """Write a printable PDF report of one county (optionally one department) and year."""
-    from etl.printout import ScopeError, build_report
-
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)

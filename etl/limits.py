@@ -8,6 +8,8 @@ Every limit has a named reason in Chinese so the ingest log says which one hit.
 """
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, fields
 
 from etl.records import ReadError
@@ -89,9 +91,6 @@ def check_zip(data: bytes) -> None:
     zipfile stops each member at the size its directory entry declares, so
     checking the declared sizes bounds what any reader can inflate.
     """
-    import io
-    import zipfile
-
     lim = current()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:

@@ -1,256 +1,29 @@
-"""File -> filings -> findings -> DuckDB, for one file or a whole batch.
+"""The local engine: files -> filings -> findings -> one DuckDB file, on one machine.
 
-Every file is read, parsed and checked on its own; a file that fails is
+The per-file step (etl/per_file.py) runs in worker processes (etl/workers.py) under
+per-file budgets; this module finds the inputs (etl/inputs.py), skips what the
+database holds, writes the results in batches and then recomputes what compares
+filings across files (etl/recheck.py) and the marts. Every file is read, parsed and checked on its own; a file that fails is
 logged with its reason and the batch goes on. A file's rows commit with its
 log row in one transaction (the files of a flush share one; when that fails
 they are written file by file), so a failure never leaves half a file behind.
 """
 from __future__ import annotations
 
-import errno
-import hashlib
-import os
-import stat
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from etl.limits import MB, LimitExceeded, Limits
-from etl.limits import current as current_limits
+from etl.inputs import discover, entry_sha, is_sample_name
+from etl.limits import Limits
 from etl.load import store
-from etl.parse import parse_document
-from etl.read import IGNORED_NAMES, read_bytes
-from etl.records import Finding, ReadError
+from etl.marts import build_marts
+from etl.per_file import FileResult, IngestSummary, process, warm_up
+from etl.recheck import refresh_copies_in, refresh_soft_in
 from etl.workers import default_workers
 from etl.workers import run as run_workers
-
-
-@dataclass
-class FileResult:
-    source_file: str
-    path: str
-    sha256: str | None
-    status: str  # loaded, duplicate, failed
-    error: str | None = None
-    filings: int = 0
-    seconds: float = 0.0
-
-
-@dataclass
-class IngestSummary:
-    results: list[FileResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    interrupted: bool = False
-    copies_refreshed: bool = False
-
-    def count(self, status: str) -> int:
-        return sum(1 for r in self.results if r.status == status)
-
-    @property
-    def loaded(self) -> int:
-        return self.count("loaded")
-
-    @property
-    def duplicate(self) -> int:
-        return self.count("duplicate")
-
-    @property
-    def failed(self) -> int:
-        return self.count("failed")
-
-    @property
-    def filings(self) -> int:
-        return sum(r.filings for r in self.results)
-
-
-@dataclass
-class Entry:
-    """One input found on disk: where it is, what the log calls it, and why it cannot be read (if so)."""
-
-    path: Path
-    name: str  # relative to the argument it was found under, printable, escaped
-    problem: str | None = None
-
-
-def display_name(rel: str) -> str:
-    """A file name as data: bytes that are not UTF-8 (GBK names from a Chinese Windows zip)
-    come back as \\xNN escapes, control characters as escapes, so any name can be stored and printed."""
-    raw = os.fsencode(rel)
-    text = raw.decode("utf-8", errors="backslashreplace")
-    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
-
-
-_KIND = [
-    (stat.S_ISFIFO, "是命名管道（FIFO），不是普通文件，已跳过"),
-    (stat.S_ISSOCK, "是套接字（socket），不是普通文件，已跳过"),
-    (stat.S_ISCHR, "是设备文件，不是普通文件，已跳过"),
-    (stat.S_ISBLK, "是设备文件，不是普通文件，已跳过"),
-]
-
-
-def _kind_problem(mode: int) -> str | None:
-    for test, reason in _KIND:
-        if test(mode):
-            return reason
-    return None if stat.S_ISREG(mode) else "不是普通文件，已跳过"
-
-
-def _stat_problem(path: Path) -> tuple[os.stat_result | None, str | None]:
-    """stat() the path (following symlinks) without ever opening it; say why it cannot be read."""
-    try:
-        return os.stat(path), None
-    except FileNotFoundError:
-        if os.path.islink(path):
-            return None, "符号链接指向的文件不存在（悬空链接）"
-        return None, "找不到路径：文件或文件夹不存在"
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return None, "符号链接循环，无法找到真实文件"
-        if exc.errno == errno.EACCES:
-            return None, "没有读取权限"
-        return None, f"无法访问：{exc.strerror or exc}"
-
-
-def discover(paths: Iterable[Path]) -> list[Entry]:
-    """Every input under the given paths (folders recursively), in a stable order.
-
-    Nothing is opened here. Anything that is not a regular file (a FIFO, a
-    socket, a device, a dangling or looping symlink, a missing path) is still
-    an entry, with the reason it is skipped, so it gets a row in the log.
-    """
-    found: list[Entry] = []
-    for arg in paths:
-        arg = Path(arg)
-        st, problem = _stat_problem(arg)
-        if st is not None and stat.S_ISDIR(st.st_mode):
-            found.extend(_walk(arg))
-            continue
-        name = display_name(arg.name or str(arg))
-        if problem is None:
-            problem = _kind_problem(st.st_mode)
-        found.append(Entry(arg, name, problem))
-    return found
-
-
-def _walk(root: Path) -> list[Entry]:
-    """Depth-first, children in byte order; iterative, so no nesting depth can overflow the stack."""
-    out: list[Entry] = []
-    seen_dirs: set[tuple[int, int]] = set()
-    stack: list[tuple[Path, tuple[str, ...], os.stat_result | None, str | None]] = [(root, (), None, None)]
-    while stack:
-        path, rel, st, problem = stack.pop()
-        name = display_name("/".join(rel) or path.name)
-        if rel and (st is None or not stat.S_ISDIR(st.st_mode)):
-            out.append(Entry(path, name, problem if problem is not None else _kind_problem(st.st_mode)))
-            continue
-        if st is None:
-            st, _ = _stat_problem(path)
-            if st is None:
-                continue
-        key = (st.st_dev, st.st_ino)
-        if key in seen_dirs:
-            out.append(Entry(path, name, "符号链接循环（文件夹已读取过），已跳过"))
-            continue
-        seen_dirs.add(key)
-        try:
-            with os.scandir(path) as it:
-                children = sorted(it, key=lambda e: os.fsencode(e.name))
-        except OSError as exc:
-            out.append(Entry(path, name, f"无法读取文件夹：{exc.strerror or exc}"))
-            continue
-        for child in reversed(children):
-            if child.name.startswith(".") or child.name in IGNORED_NAMES:
-                continue
-            child_st, child_problem = _stat_problem(Path(child.path))
-            stack.append((Path(child.path), rel + (child.name,), child_st, child_problem))
-    return out
-
-
-def _hash_file(path: Path, max_bytes: int) -> str:
-    """sha256 of a regular file, read in chunks; never blocks on a FIFO swapped in after discovery."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        st = os.fstat(fd)
-        problem = _kind_problem(st.st_mode)
-        if problem:
-            raise ReadError(problem)
-        if st.st_size > max_bytes:
-            raise LimitExceeded(f"文件过大（{st.st_size / MB:,.0f} MB，上限 {max_bytes // MB} MB）")
-        h = hashlib.sha256()
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-        return h.hexdigest()
-    finally:
-        os.close(fd)
-
-
-def entry_sha(e: Entry, limits: Limits) -> str | None:
-    """The sha256 of an entry's file, or None with `e.problem` saying why it cannot be read
-    (also used by the Ray driver, so both engines fail a file for the same reason)."""
-    if e.problem is not None:
-        return None
-    try:
-        return _hash_file(e.path, limits.file_mb * MB)
-    except ReadError as exc:
-        e.problem = str(exc)
-    except OSError as exc:
-        e.problem = "没有读取权限" if exc.errno == errno.EACCES else f"无法读取：{exc.strerror or exc}"
-    return None
-
-
-def filing_id(sha: str, part: int) -> str:
-    return f"{sha[:16]}-{part:02d}"
-
-
-def _checks():
-    try:
-        from etl import check
-    except ImportError:  # checks not installed in this build
-        return None
-    return check if hasattr(check, "run_checks") else None
-
-
-def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile:
-    """Read, parse and check one file's bytes (no database involved)."""
-    sha = hashlib.sha256(data).hexdigest()
-    doc = read_bytes(data, name)
-    filings = parse_document(doc)
-    if not filings:
-        raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
-    findings: list[Finding] = []
-    metrics: list[dict] = []
-    reasons: list[tuple[str, int, str]] = []
-    bands: list[tuple[str, int, int]] = []
-    check = _checks()
-    for f in filings:
-        f.source_file = name
-        f.source_sha256 = sha
-        f.filing_id = filing_id(sha, f.part_index)
-        if check is None:
-            continue
-        try:
-            found = check.run_checks(f)
-            m = check.filing_metrics(f, found)
-            cats = [(ind.seq, check.classify_reason(ind.reason)) for ind in f.indicators]
-            fb = check.filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
-        except Exception as exc:  # a bug in a rule must not cost the user the filing
-            found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
-            m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
-        for x in found:
-            x.filing_id = f.filing_id
-        findings.extend(found)
-        if m:
-            m["filing_id"] = f.filing_id
-            metrics.append(m)
-        reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
-        bands.extend(fb)
-    return store.LoadedFile(
-        source_file=name, sha256=sha, fmt=doc.fmt, layout=doc.layout, size=len(data), is_sample=is_sample,
-        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands,
-    )
 
 
 @dataclass
@@ -262,66 +35,11 @@ class Job:
 
 
 def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
-    """Read and analyse one file (runs in a worker process). Never raises but for MemoryError."""
-    started = time.perf_counter()
-    result = FileResult(source_file=job.name, path=job.path, sha256=job.sha256, status="pending")
-    lf = None
-    try:
-        data = _read_regular(Path(job.path))
-        lf = analyse(data, job.name, is_sample=job.is_sample)
-    except MemoryError:
-        raise  # the worker reports it as the memory limit
-    except Exception as exc:
-        if (isinstance(exc.__context__, MemoryError) or isinstance(exc.__cause__, MemoryError)
-                or "Memory allocation failed" in str(exc)):  # lxml's words for malloc failing
-            raise MemoryError from None  # a reader wrapped it: still the memory limit  # any failure of one file is that file's result, not the batch's
-        result.status = "failed"
-        result.error = f"{job.name}: {_plain_error(exc)}"
-        lf = None
-    result.seconds = time.perf_counter() - started
-    return result, lf
-
-
-def _read_regular(path: Path) -> bytes:
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ReadError("不是普通文件，已跳过")
-        cap = current_limits().file_mb * MB
-        data = fh.read(cap + 1)
-    if len(data) > cap:
-        raise LimitExceeded(f"文件过大（上限 {cap // MB} MB）")
-    return data
-
-
-def _plain_error(exc: Exception) -> str:
-    if isinstance(exc, ReadError):
-        return str(exc)
-    if isinstance(exc, RecursionError):
-        return "文件结构嵌套过深，无法解析"
-    return f"解析出错（{type(exc).__name__}）：{exc}"
+    """The per-file step in a worker process (MemoryError: the worker reports the memory limit)."""
+    return process(job.path, job.name, job.sha256, job.is_sample)
 
 
 COPIES_PENDING = "copies_pending"  # meta key: filings changed since the copy clusters were computed
-
-
-def _warm_imports() -> None:
-    """Import every reader before forking workers, so each starts warm."""
-    import etl.read.docx  # noqa: F401
-    import etl.read.html  # noqa: F401
-    import etl.read.pdf  # noqa: F401
-    import etl.read.text  # noqa: F401
-    import etl.read.xlsx  # noqa: F401
-    from etl.normalise.place import find_place
-    from etl.normalise.script import fold_script
-
-    # tables every analysis loads on first use (gazetteer ~90 ms, script table, settings):
-    # loaded once here, each forked worker has them instead of building its own
-    find_place(None)
-    fold_script("")
-    check = _checks()
-    if check is not None:
-        check.load_settings()
 
 
 def ingest_paths(
@@ -375,7 +93,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         if not pending:
             return
         flushing = True
-        mark = COPIES_PENDING if check_on else None
+        mark = COPIES_PENDING
         written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
         try:
             with store.writer(db_path) as con:
@@ -422,7 +140,6 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         if len(pending) >= flush_every or time.monotonic() - last_flush >= flush_seconds:
             flush()
 
-    check_on = _checks() is not None
     jobs: list[Job] = []
     try:
         for e in entries:
@@ -436,10 +153,10 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                 take(result, None)
             else:
                 seen.add(result.sha256)
-                sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
+                sample = is_sample if is_sample is not None else is_sample_name(e.name)
                 jobs.append(Job(str(e.path), e.name, result.sha256, sample))
         if jobs:
-            _warm_imports()
+            warm_up()
             n = workers if workers is not None else default_workers(len(jobs))
             for out in run_workers(_analyse_job, jobs, n, limits):
                 if out.progress is not None:
@@ -458,7 +175,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             flush()  # what finished is kept; the copy marker makes the next run finish the rest
         summary.interrupted = True
         return
-    refresh = check_on and (copies_pending or summary.loaded)
+    refresh = bool(copies_pending or summary.loaded)
     if not refresh and not summary.loaded:
         return
     copies_warning = "重复指标与跨年度比对失败（下次导入时会重试）"
@@ -470,8 +187,6 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
-                from etl.marts import build_marts
-
                 try:
                     build_marts(con)
                 except Exception as exc:
@@ -486,8 +201,6 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
 def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
-    from etl.recheck import refresh_copies_in, refresh_soft_in
-
     try:
         refresh_copies_in(con)
         # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):

@@ -10,11 +10,10 @@ from pathlib import Path
 from etl import check
 from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
-from etl.lake.attach import HAS_MACROS_SQL, INDICATORS_MACRO
 from etl.link.keys import fold_text
 from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
-from etl.load.readback import _measure, read_filings
+from etl.load.readback import read_filings, stored_measure
 from etl.load.schema import fill_reason_texts
 from etl.marts import build_marts
 from etl.records import Filing, Indicator, Loc
@@ -49,7 +48,7 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
             store.insert_rows(con, {"copy_bands": bands})  # in the current settings' band geometry
             fill_reason_texts(con)  # databases made before the table existed get it filled here
             store.write_derived(con, findings + copies, metrics, reasons)
-            _write_clusters(con, clusters)
+            write_clusters(con, clusters)
             write_findings(con, soft)
             write_keys_and_links(con, filings, series)
             build_indices(con)
@@ -61,7 +60,7 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
     return len(filings), len(findings) + len(copies) + len(soft)
 
 
-def _copy_inputs(con) -> list[Filing]:
+def copy_inputs(con) -> list[Filing]:
     """Just what the copy comparison reads (who, when, which indicators): one query,
     a fraction of a full read-back on a large database."""
     rows = con.execute("""
@@ -87,14 +86,14 @@ def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int
 def refresh_copies_in(con, settings_path: str | None = None) -> int:
     """refresh_copies on an open writer connection (the ingest runs its refreshes on one)."""
     settings = check.load_settings(settings_path)
-    filings = _copy_inputs(con)
+    filings = copy_inputs(con)
     clusters, copies = check.copy_analysis(filings, settings, con=con)  # candidates from copy_bands
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM findings WHERE family = 'copying'")
         con.execute("DELETE FROM copy_clusters")
         store.write_derived(con, copies, [], [])
-        _write_clusters(con, clusters)
+        write_clusters(con, clusters)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -102,7 +101,7 @@ def refresh_copies_in(con, settings_path: str | None = None) -> int:
     return len(clusters)
 
 
-def _write_clusters(con, clusters) -> None:
+def write_clusters(con, clusters) -> None:
     rows = [[k + 1, fid, sim] for k, members in enumerate(clusters) for fid, sim in members]
     if rows:
         con.executemany("INSERT INTO copy_clusters VALUES (?, ?, ?)", rows)
@@ -110,7 +109,7 @@ def _write_clusters(con, clusters) -> None:
 
 # --------------------------------------------------------------- soft targets and cross-year links
 
-def _soft_rule_ids() -> list[str]:
+def soft_rule_ids() -> list[str]:
     return [r.id for r in check.REGISTRY.values() if r.scope == "corpus" and r.family == "soft"]
 
 
@@ -134,17 +133,13 @@ def _in_provinces(provinces: list[str | None]) -> tuple[str, list]:
     return "(" + " OR ".join(conds or ["FALSE"]) + ")", known
 
 
-def _indicators_of(con, cond: str, params: list) -> tuple[str, list]:
-    """The indicator rows of the filings matching `cond`: over a lake, read from their partitions only."""
-    if con.execute(HAS_MACROS_SQL, [INDICATORS_MACRO]).fetchone()[0]:
-        parts = con.execute(f"SELECT DISTINCT province, year FROM filings WHERE {cond}", params).fetchall()
-        if not parts:
-            return "(SELECT * FROM indicators WHERE false)", []
-        return "(" + " UNION ALL ".join([f"SELECT * FROM {INDICATORS_MACRO}(?, ?)"] * len(parts)) + ")", [x for p in parts for x in p]
+def table_indicators(con, cond: str, params: list) -> tuple[str, list]:
+    """The indicator rows of the filings matching `cond` (a relation and its parameters), from the
+    indicators table; over a lake, etl/lake/attach.py's partition_indicators reads their partitions only."""
     return f"(SELECT * FROM indicators WHERE filing_id IN (SELECT filing_id FROM filings WHERE {cond}))", params
 
 
-def _soft_inputs(con, provinces: list[str | None], chunk: int = 50_000) -> list[Filing]:
+def _soft_inputs(con, provinces: list[str | None], rows_of=table_indicators, chunk: int = 50_000) -> list[Filing]:
     """What the cross-year and peer rules read (who, where, when, which indicator rows with their
     measures and provenance) of the filings of `provinces`, the rows fetched in chunks: no copy of
     the whole table in between."""
@@ -155,7 +150,7 @@ def _soft_inputs(con, provinces: list[str | None], chunk: int = 50_000) -> list[
             FROM filings WHERE {cond} ORDER BY filing_id""", params).fetchall():
         filings[fid] = Filing(doc_kind=kind, filing_id=fid, source_file=src, province=prov, city=city, county=county,
                               department=dept, year=year, project=project, project_code=code)
-    rows_sql, rows_params = _indicators_of(con, cond, params)
+    rows_sql, rows_params = rows_of(con, cond, params)
     cur = con.execute(f"""
         SELECT filing_id, seq, level1, level2, name, target, actual, target_op, target_num, target_unit,
                actual_op, actual_num, actual_unit, src_page, src_sheet, src_table, src_row, src_line_start, src_line_end
@@ -167,18 +162,19 @@ def _soft_inputs(con, provinces: list[str | None], chunk: int = 50_000) -> list[
             if f is not None:
                 f.indicators.append(Indicator(
                     seq=seq, level1=l1, level2=l2, name=name, target=target, actual=actual,
-                    target_m=_measure(t_op, t_num, t_unit, target), actual_m=_measure(a_op, a_num, a_unit, actual),
+                    target_m=stored_measure(t_op, t_num, t_unit, target), actual_m=stored_measure(a_op, a_num, a_unit, actual),
                     loc=Loc(page=page, sheet=sheet, table=table, row=row, line_start=line0, line_end=line1)))
     return list(filings.values())
 
 
-def write_soft(con, read_con, settings) -> int:
+def write_soft(con, read_con, settings, rows_of=table_indicators) -> int:
     """The soft-target findings, indicator keys and links, one province group at a time (see
     province_groups): filings are read from `read_con`, rows written to `con` (the same connection
-    locally; over a lake, the views' schema and the tables' one). Returns the findings written."""
+    locally; over a lake, the views' schema and the tables' one, indicator rows by `rows_of`).
+    Returns the findings written."""
     n = 0
     for provinces in province_groups(read_con):
-        filings = _soft_inputs(read_con, provinces)
+        filings = _soft_inputs(read_con, provinces, rows_of)
         series = SeriesIndex(filings, settings)
         n += write_findings(con, iter_soft_findings(filings, settings, series))
         write_keys_and_links(con, filings, series, replace=False)
@@ -195,7 +191,7 @@ def refresh_soft(db_path: Path | str, settings_path: str | None = None) -> int:
 def refresh_soft_in(con, settings_path: str | None = None) -> int:
     """refresh_soft on an open writer connection."""
     settings = check.load_settings(settings_path)
-    ids = _soft_rule_ids()
+    ids = soft_rule_ids()
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(ids))})", ids)

@@ -23,6 +23,11 @@ from typing import Any, Callable, Iterable, Iterator
 
 from etl import limits as budget
 
+try:
+    import resource  # address-space limits (POSIX)
+except ImportError:
+    resource = None
+
 # A worker is retired after this many jobs: memory fragmentation of one long-lived
 # worker must not count against the budget of a later file.
 JOBS_PER_WORKER = 40
@@ -41,9 +46,7 @@ def _vm_bytes() -> int:
 
 def limit_memory(extra_mb: int) -> None:
     """Cap this process's address space at what it has now plus `extra_mb`."""
-    try:
-        import resource
-    except ImportError:  # not on POSIX: only the wall clock applies
+    if resource is None:  # not on POSIX: only the wall clock applies
         return
     base = _vm_bytes()
     if not base:

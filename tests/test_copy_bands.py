@@ -110,7 +110,7 @@ def test_ingest_stores_each_filings_bands_and_the_refresh_groups_them(tmp_path):
     from etl.check import copy_analysis
     from etl.load.readback import read_filings
     from etl.pipeline import ingest_paths
-    from etl.recheck import _copy_inputs, recheck, refresh_copies_in
+    from etl.recheck import copy_inputs, recheck, refresh_copies_in
     from etl.sample.generate import generate_corpus
 
     generate_corpus(tmp_path / "sample", seed=11, counties=1, departments_per_county=4, years=(2022, 2023),
@@ -125,7 +125,7 @@ def test_ingest_stores_each_filings_bands_and_the_refresh_groups_them(tmp_path):
         loaded = con.execute("SELECT filing_id, similarity FROM copy_clusters ORDER BY ALL").fetchall()
         assert loaded  # the sample plants at least one copy
         # the ingest's refresh (stored bands grouped in DuckDB) equals the in-memory path (bands computed here)
-        clusters, _ = copy_analysis(_copy_inputs(con))
+        clusters, _ = copy_analysis(copy_inputs(con))
         assert sorted((fid, sim) for c in clusters for fid, sim in c) == loaded
         # without stored bands (a database from before the table) the refresh computes them: same clusters
         con.execute("DELETE FROM copy_bands")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import etl.per_file as per_file
 import etl.pipeline as pipeline
 from tests.conftest import ROOT, query
 
@@ -12,7 +13,7 @@ SEEDS = sorted((Path(ROOT) / "data" / "seeds").glob("*.txt"))
 def test_a_file_that_cannot_be_written_fails_alone_and_the_batch_loads(tmp_path, monkeypatch):
     assert len(SEEDS) >= 2
     bad_name = SEEDS[0].name
-    real_analyse = pipeline.analyse
+    real_analyse = per_file.analyse
 
     def analyse(data, name, is_sample=False):
         lf = real_analyse(data, name, is_sample)
@@ -20,7 +21,7 @@ def test_a_file_that_cannot_be_written_fails_alone_and_the_batch_loads(tmp_path,
             next(f for f in lf.filings if f.indicators).indicators[0].seq = 2**40
         return lf
 
-    monkeypatch.setattr(pipeline, "analyse", analyse)
+    monkeypatch.setattr(per_file, "analyse", analyse)  # the per-file step both engines run
     db = tmp_path / "batch.duckdb"
     summary = pipeline.ingest_paths(SEEDS, db, workers=1)
 

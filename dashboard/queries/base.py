@@ -18,7 +18,7 @@ import pandas as pd
 from dashboard.filtering import Filters
 from dashboard.queries import running
 from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, PHRASE
-from etl.printout.measures import EXEC_RATE, FROM_FM, PLACE
+from etl.measures import EXEC_RATE, FROM_FM, PLACE
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
 

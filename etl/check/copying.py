@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import duckdb
+import pandas as pd
+
 from etl.normalise.measure import fold
 from etl.records import Filing, Finding
 
@@ -71,9 +74,6 @@ def _band_candidates(filings: list[Filing], sets: list[frozenset], reps: list[in
     ingest. Filings without stored bands (no connection, an in-memory list, a database loaded
     before the table existed) have theirs computed here, with the same function.
     """
-    import duckdb
-    import pandas as pd
-
     own = con is None
     if own:
         con = duckdb.connect()

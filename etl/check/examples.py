@@ -9,6 +9,8 @@ from __future__ import annotations
 from etl.normalise.measure import parse_measure
 from etl.records import Filing, Indicator, Section, SpendPoint
 
+from .registry import REGISTRY
+
 # 绩效目标表 seeds: data/seeds/000_ce456aaed79faa76.txt (正定县工商业联合会, 2023)
 _DEPT_000 = "正定县工商业联合会"
 # 自评表 seed: data/seeds/003_483a086a129c8058.txt (株洲市渌口区工商业联合会, 2022)
@@ -518,5 +520,4 @@ for _name in list(globals()):
 
 def example_for(rule_id: str):
     """The example filing (or filings, for corpus rules) of a rule."""
-    from .registry import REGISTRY
     return EXAMPLES[REGISTRY[rule_id].example]()

@@ -9,7 +9,7 @@ from etl.normalise.measure import fold
 
 from .facts import row_label, show
 from .registry import rule
-from .values import ftext, garbled
+from .values import ftext, garbled, is_placeholder
 
 
 @lru_cache(maxsize=16)
@@ -73,7 +73,6 @@ def goal_placeholder(f, ctx):
 
 @rule("TPL_PLACEHOLDER_VALUE", "template", "info", "指标值只填了占位符", example="ex_placeholder_value")
 def placeholder_value(f, ctx):
-    from .values import is_placeholder
     for ind in f.indicators:
         if ftext(ind.name) and is_placeholder(ind.target, ctx.settings):
             yield ind.seq, f"{row_label(ind)}的指标值只有{show(ind.target)}；应填写具体目标值，或删除该行。", \

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import duckdb
+
 META = ["doc_kind", "department", "project", "year", "county"]
 BUDGET = {
     "initial": "budget_initial",
@@ -312,8 +314,6 @@ def _fetch(con, sql: str, *params) -> list[dict]:
 
 def score_db(labels_dir: Path, db: Path | str) -> Score:
     """Score every label under labels_dir against what an ingest left in the DuckDB file db."""
-    import duckdb
-
     con = duckdb.connect(str(db), read_only=True)
     try:
         filings = _fetch(con, "SELECT * FROM filings")

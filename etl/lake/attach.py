@@ -16,6 +16,7 @@ import duckdb
 
 from etl.lake.layout import HIVE_TYPES, PER_FILE, PER_FILING, parquet_glob, sql_text
 from etl.load.schema import create_schema
+from etl.marts import MARTS
 
 LAKE_KEY = "lake"
 PARTITION_MACRO = "{table}_in"  # the per-partition reader of a per-filing table
@@ -70,8 +71,6 @@ def _table_sql(lake: Path, table: str, schema: dict, partition: bool = False) ->
 
 def create_views(con, lake: Path | str, marts: tuple[str, ...] | None = None) -> None:
     """Create (or replace) one view per table of the lake in `con`."""
-    from etl.marts import MARTS
-
     lake = Path(lake).resolve()
     schema = _schema()
     for table in VIEW_TABLES:
@@ -85,6 +84,15 @@ def create_views(con, lake: Path | str, marts: tuple[str, ...] | None = None) ->
             con.execute(f"CREATE OR REPLACE VIEW {mart} AS SELECT * FROM read_parquet({sql_text(glob)})")
         else:
             con.execute(f"DROP VIEW IF EXISTS {mart}")
+
+
+def partition_indicators(con, cond: str, params: list) -> tuple[str, list]:
+    """The indicator rows of the filings matching `cond` (over the views of `con`), read from their
+    partitions only, through the macro: the cross-year rules' reader over a lake (etl/recheck.py)."""
+    parts = con.execute(f"SELECT DISTINCT province, year FROM filings WHERE {cond}", params).fetchall()
+    if not parts:
+        return "(SELECT * FROM indicators WHERE false)", []
+    return "(" + " UNION ALL ".join([f"SELECT * FROM {INDICATORS_MACRO}(?, ?)"] * len(parts)) + ")", [x for p in parts for x in p]
 
 
 def lake_of(db: Path | str) -> Path | None:

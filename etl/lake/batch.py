@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
+from etl.inputs import is_sample_name
 from etl.lake.layout import PARTITION_BY, PER_FILING, STAGING, sql_text
 from etl.load import store
 from etl.load.schema import create_schema, fill_reason_texts
+from etl.per_file import plain_error, process
 
 
 def table_columns(con, table: str) -> list[str]:
@@ -27,18 +30,19 @@ def new_batch_id() -> str:
 
 
 def analyse_one(path: str, name: str, sha: str, is_sample: bool | None) -> tuple[dict, store.LoadedFile | None]:
-    """The local engine's per-file step: read through its regular-file reader, then analyse; never raises."""
-    from etl.pipeline import _plain_error, _read_regular, analyse
-
+    """The per-file step of both engines (etl/per_file.py), its result as the row a task sends back; never raises."""
     started = time.perf_counter()
-    result = {"source_file": name, "sha256": sha, "status": "pending", "error": None, "filings": 0, "seconds": 0.0}
-    lf = None
+    sample = is_sample if is_sample is not None else is_sample_name(name)
     try:
-        sample = is_sample if is_sample is not None else Path(name).name.startswith("sample_")
-        lf = analyse(_read_regular(Path(path)), name, is_sample=sample)
-    except Exception as exc:  # one file's failure is that file's result, not the batch's
-        result["status"] = "failed"
-        result["error"] = f"{name}: {_plain_error(exc)}"
+        res, lf = process(path, name, sha, sample)
+    except MemoryError as exc:  # no worker process here to report a memory limit: the file's failure
+        res, lf = None, None
+        error = f"{name}: {plain_error(exc)}"
+    result = {"source_file": name, "sha256": sha, "status": "pending", "error": None, "filings": 0, "seconds": 0.0}
+    if res is None:
+        result["status"], result["error"] = "failed", error
+    elif res.status == "failed":
+        result["status"], result["error"] = "failed", res.error
     result["seconds"] = time.perf_counter() - started
     return result, lf
 
@@ -68,8 +72,6 @@ def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files
 
 def _insert_batch(con, files: list[tuple[dict, store.LoadedFile | None]]) -> None:
     """All loaded files' rows in one insert per table (a statement costs more than its rows here)."""
-    from datetime import datetime, timezone
-
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     merged: dict[str, list[list]] = {}
     for _, lf in files:

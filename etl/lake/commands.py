@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from etl.lake.attach import NotALakeDatabase, attach, lake_of
+from etl.lake.ray_ingest import ingest_lake, load_ray
+
 
 def ingest_ray(paths, lake: Path, db: Path, address, progress, is_sample, console, limits=None):
     """Ingest into the lake; a DuckDB file already attached to this lake gets its views refreshed."""
     try:
-        import ray  # noqa: F401
+        load_ray()
     except ImportError as exc:  # ray is an optional extra
         console.print(f"[red]Ray 未安装[/red]（{exc}）：请运行 uv sync --extra cluster")
         raise SystemExit(2)
-    from etl.lake.attach import attach, lake_of
-    from etl.lake.ray_ingest import ingest_lake
-
     summary = ingest_lake(paths, lake, address=address, is_sample=is_sample, progress=progress, limits=limits)
     if lake_of(db) == Path(lake).resolve():
         attach(db, lake)  # tables that were empty get their views; the dashboard sees a new version
@@ -21,8 +21,6 @@ def ingest_ray(paths, lake: Path, db: Path, address, progress, is_sample, consol
 
 
 def attach_lake(db: Path, lake: Path, console) -> int:
-    from etl.lake.attach import NotALakeDatabase, attach
-
     try:
         attach(db, lake)
     except (NotALakeDatabase, FileNotFoundError) as exc:

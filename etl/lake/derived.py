@@ -10,9 +10,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from etl.lake.attach import create_views
+from etl import check
+from etl.lake.attach import create_views, partition_indicators
 from etl.lake.layout import DERIVED_ORDER, bounded_duckdb, sql_text
+from etl.link.tables import build_indices
 from etl.load.schema import create_schema
+from etl.load.store import write_derived
+from etl.marts import MART_SQL, mart_select
+from etl.recheck import copy_inputs, write_clusters, write_soft
 
 
 def replace_parquet(con, select: str, target: Path) -> None:
@@ -25,10 +30,6 @@ def replace_parquet(con, select: str, target: Path) -> None:
 
 
 def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
-    from etl import check
-    from etl.load.store import write_derived
-    from etl.recheck import _copy_inputs, _write_clusters
-
     out = Path(lake) / "derived"
     con = bounded_duckdb(lake)
     try:
@@ -37,12 +38,12 @@ def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
         create_schema(con)  # empty tables to collect the comparison's rows
         con.execute("USE memory.main")
         create_views(con, lake, marts=())
-        filings = _copy_inputs(con)
+        filings = copy_inputs(con)
         # candidates: the lake's copy_bands (written per filing by the map step), grouped in DuckDB
         clusters, copies = check.copy_analysis(filings, check.load_settings(settings_path), con=con)
         con.execute("USE memory.work")
         write_derived(con, copies, [], [])
-        _write_clusters(con, clusters)
+        write_clusters(con, clusters)
         con.execute("USE memory.main")
         replace_parquet(con, "SELECT * FROM work.copy_clusters", out / "copy_clusters.parquet")
         replace_parquet(con, "SELECT * FROM work.findings", out / "copy_findings.parquet")
@@ -56,10 +57,6 @@ SOFT_TABLES = ("indicator_keys", "filing_links", "soft_indices")
 def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
     """Cross-year links, soft-target findings and their indices, by the local engine's own code
     (etl.recheck.refresh_soft's steps) over the lake's filings, into derived/*.parquet."""
-    from etl import check
-    from etl.link.tables import build_indices
-    from etl.recheck import write_soft
-
     settings = check.load_settings(settings_path)
     out = Path(lake) / "derived"
     con = bounded_duckdb(lake)
@@ -71,7 +68,7 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
         create_views(views, lake, marts=())
         for table in ("filings", "filing_metrics"):  # our own table names
             con.execute(f"INSERT INTO {table} SELECT * FROM lake.{table}")
-        write_soft(con, views, settings)  # one province group at a time
+        write_soft(con, views, settings, partition_indicators)  # one province group at a time
         build_indices(con)
         for table in SOFT_TABLES:
             replace_parquet(con, f"SELECT * FROM {table}", out / f"{table}.parquet")
@@ -81,8 +78,6 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
 
 
 def refresh_marts(lake: Path) -> None:
-    from etl.marts import MART_SQL, mart_select
-
     con = bounded_duckdb(lake)
     try:
         create_views(con, lake, marts=())

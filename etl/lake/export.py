@@ -9,12 +9,11 @@ from etl.lake import layout
 from etl.lake.batch import export_tables, new_batch_id
 from etl.lake.derived import SOFT_TABLES, refresh_marts, replace_parquet
 from etl.load.schema import create_schema
+from etl.recheck import soft_rule_ids
 
 
 def export_db(db: Path | str, lake: Path | str) -> None:
-    from etl.recheck import _soft_rule_ids
-
-    soft = _soft_rule_ids()
+    soft = soft_rule_ids()
     lake = Path(lake).resolve()
     if layout.committed(lake):
         raise FileExistsError(f"{lake} 已有数据，导出只写入空的数据湖目录")

@@ -12,6 +12,8 @@ import os
 import shutil
 from pathlib import Path
 
+import duckdb
+
 # Tables with one or more rows per filing: partitioned like their filing.
 PER_FILING = ("filings", "indicators", "spending_plan", "sections", "findings", "filing_metrics",
               "indicator_reasons", "reason_texts", "copy_bands")
@@ -92,8 +94,6 @@ def bounded_duckdb(lake: Path):
 
     Unbounded, compacting 20k filings' files took the driver to 2.6 GB.
     """
-    import duckdb
-
     spill = Path(lake) / STAGING / "spill"
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()

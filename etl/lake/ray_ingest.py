@@ -20,8 +20,23 @@ from typing import Callable, Iterable
 import duckdb
 import numpy as np
 
+import etl
+from etl.inputs import discover, entry_sha
 from etl.lake import layout
 from etl.lake.batch import analyse_one, new_batch_id, write_batch, write_log
+from etl.lake.compact import compact
+from etl.lake.derived import refresh_derived
+from etl.limits import Limits
+from etl.limits import use as use_limits
+from etl.per_file import FileResult, IngestSummary
+
+def load_ray():
+    """Ray, imported when first needed: an optional extra (`uv sync --extra cluster`), so the rest of
+    the lake (attach, export, the refresh) works without it. The one place that imports it."""
+    import ray
+
+    return ray
+
 
 BATCH_FILES = 64  # files per task at most: large enough to amortise a task's writes, small enough to lose little on a stop
 
@@ -39,9 +54,7 @@ def known_shas(lake: Path) -> set[str]:
 
 def _analyse_batch(batch: dict, lake: str, is_sample: bool | None, limits) -> dict:
     """Ray Data map step: analyse and stage one batch of files; returns one row naming the batch."""
-    from etl import limits as limits_mod
-
-    limits_mod.use(limits)  # the reader's caps (file size, rows, pages...) as the local engine sets them
+    use_limits(limits)  # the reader's caps (file size, rows, pages...) as the local engine sets them
     files = [analyse_one(str(path), str(name), str(sha), is_sample)
              for path, name, sha in zip(batch["path"], batch["name"], batch["sha256"])]
     bid = new_batch_id()
@@ -52,13 +65,10 @@ def _analyse_batch(batch: dict, lake: str, is_sample: bool | None, limits) -> di
 
 
 def _start_ray(address: str | None, num_cpus: int | None):
-    import ray
-
+    ray = load_ray()
     if ray.is_initialized():
         return False
     if address:
-        import etl
-
         # a remote cluster gets this package's code shipped with the job
         ray.init(address=address, runtime_env={"py_modules": [str(Path(etl.__file__).parent)]})
     else:
@@ -86,9 +96,6 @@ def ingest_lake(
     address-space limit is applied there.
     `stats`, when given, receives the batches committed and the largest worker's peak memory (MiB).
     """
-    from etl.limits import Limits
-    from etl.pipeline import FileResult, IngestSummary, discover, entry_sha
-
     limits = limits or Limits()
     lake = Path(lake).resolve()
     lake.mkdir(parents=True, exist_ok=True)
@@ -133,8 +140,7 @@ def ingest_lake(
         record(upfront, {e.name: str(e.path) for e in entries})
 
     if todo:
-        import ray
-
+        ray = load_ray()
         started_here = _start_ray(address, num_cpus)
         try:
             ctx = ray.data.DataContext.get_current()
@@ -159,9 +165,6 @@ def ingest_lake(
             if started_here:
                 ray.shutdown()
     if summary.loaded:
-        from etl.lake.compact import compact
-        from etl.lake.derived import refresh_derived
-
         t = time.perf_counter()
         replaced = compact(lake, min_files=compact_at)  # readers pay per file: keep partitions to a few files
         t_compact = time.perf_counter() - t

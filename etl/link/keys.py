@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from etl.normalise.script import _t2s
+from etl.normalise.script import t2s
 from etl.records import Indicator, Measure
 
 # Template numbering in front of a name: 指标1： 1. 1、 （1） (1) ①
@@ -29,7 +29,7 @@ MONEY_IN_WAN = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "万": 1.0, "百万�
 
 @lru_cache(maxsize=200_000)
 def _simplified(text: str) -> str:
-    return _t2s().convert(text)
+    return t2s().convert(text)
 
 
 def fold_text(text: str | None) -> str:

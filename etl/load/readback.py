@@ -37,7 +37,7 @@ def _loc(r: dict) -> Loc:
                line_start=r.get("src_line_start"), line_end=r.get("src_line_end"))
 
 
-def _measure(op, num, unit, text) -> Measure | None:
+def stored_measure(op, num, unit, text) -> Measure | None:
     if num is not None:
         return Measure(op=op, num=float(num), unit=unit)
     return parse_measure(text) if text else None
@@ -87,8 +87,8 @@ def read_filings(con, filing_ids: list[str] | None = None) -> list[Filing]:
             description=r.get("description"), target=r.get("target"), actual=r.get("actual"),
             weight=r.get("weight"), score=r.get("score"), reason=r.get("reason"), basis=r.get("basis"),
             nature=r.get("nature"),
-            target_m=_measure(r.get("target_op"), r.get("target_num"), r.get("target_unit"), r.get("target")),
-            actual_m=_measure(r.get("actual_op"), r.get("actual_num"), r.get("actual_unit"), r.get("actual")),
+            target_m=stored_measure(r.get("target_op"), r.get("target_num"), r.get("target_unit"), r.get("target")),
+            actual_m=stored_measure(r.get("actual_op"), r.get("actual_num"), r.get("actual_unit"), r.get("actual")),
             loc=_loc(r), parse_confidence=r.get("parse_confidence")))
 
     tables = {t[0] for t in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}

@@ -18,6 +18,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+try:
+    import fcntl  # the ingest lock file (POSIX)
+except ImportError:
+    fcntl = None
+
 from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc
 
@@ -75,9 +80,7 @@ def ingest_lock(db_path: Path | str, wait: float | None = None, on_wait=None):
     A second run waits, telling `on_wait` once and then every 15 s, for up to
     `wait` seconds (None: until the first finishes), then raises DatabaseBusy.
     """
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: DuckDB's own file lock still keeps writes apart
+    if fcntl is None:  # not POSIX: DuckDB's own file lock still keeps writes apart
         yield
         return
     path = lock_path(db_path)

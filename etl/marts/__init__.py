@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 
-from etl.printout.measures import EXEC_RATE, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
+from etl.load import store
+from etl.measures import EXEC_RATE, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
 
 KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
 GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by it without computing it per row
@@ -214,7 +215,5 @@ def build_marts(con) -> None:
 
 
 def build_marts_file(db_path) -> None:
-    from etl.load import store
-
     with store.writer(db_path) as con:
         build_marts(con)

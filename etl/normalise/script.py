@@ -16,6 +16,8 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+import opencc  # opencc-python-reimplemented: pure Python, ships its dictionaries
+
 from etl.records import Cell, Document, Row
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -26,17 +28,14 @@ MIN_GLOSSES = 3  # fewer tone-marked glosses than this in a document: a real bra
 
 
 @lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # opencc-python-reimplemented: pure Python, ships its dictionaries
-
+def t2s():
+    """opencc's traditional -> simplified converter (built once: its dictionaries take a moment to load)."""
     return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
 def _char_table() -> dict[int, str]:
     """Single traditional character -> its first simplified form (opencc's own table)."""
-    import opencc
-
     table = {}
     path = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -120,6 +119,6 @@ def to_simplified(doc: Document) -> Document:
     text = "".join(c.text for r in doc.rows for c in r.cells)
     if not is_traditional(text):
         return doc
-    t2s = _t2s()
-    rows = [Row(cells=[Cell(t2s.convert(c.text), c.loc) for c in r.cells], loc=r.loc, table=r.table) for r in doc.rows]
+    convert = t2s().convert
+    rows = [Row(cells=[Cell(convert(c.text), c.loc) for c in r.cells], loc=r.loc, table=r.table) for r in doc.rows]
     return replace(doc, rows=rows, warnings=doc.warnings + ["原文为繁体字，已按简体字解析，存储的文字保持原样"])

@@ -7,14 +7,12 @@
 """
 from __future__ import annotations
 
-from etl.printout.data import ReportScope, ScopeError
+from etl.printout.data import ReportScope, ScopeError, gather
+from etl.printout.render import render
 
 
 def build_report(db, county: str, year: int, department: str | None = None, city: str | None = None,
                  province: str | None = None) -> bytes:
-    from etl.printout.data import gather
-    from etl.printout.render import render
-
     return render(gather(db, ReportScope(county=county, year=int(year), department=department, city=city,
                                          province=province)))
 

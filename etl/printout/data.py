@@ -7,7 +7,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.printout.measures import EXEC_RATE, FROM_FM, METRIC_SQL
+from etl.check import REGISTRY
+from etl.measures import EXEC_RATE, FROM_FM, METRIC_SQL
 
 EXEC_THRESHOLD = 0.9  # the same default as the 预算执行 page
 PEER_METRICS = {  # key -> (label, is_share, higher_is_better)
@@ -130,12 +131,7 @@ def _gather(con, db: Path, s: ReportScope) -> ReportData:
         ORDER BY CASE x.severity WHEN 'error' THEN 0 ELSE 1 END, f.department, f.filing_id, x.indicator_seq NULLS FIRST,
                  x.rule
         LIMIT ?""", params + [PROBLEM_LIMIT])
-    try:
-        from etl.check import REGISTRY
-
-        titles = {rid: r.title for rid, r in REGISTRY.items()}
-    except Exception:  # the report still prints with rule ids
-        titles = {}
+    titles = {rid: r.title for rid, r in REGISTRY.items()}
     return ReportData(scope=s, place=place, db_name=db.name, generated=date.today(), headline=head,
                       sample_filings=int(head["sample_filings"] or 0), exec_bands=exec_bands, families=families,
                       peers=peers, worst=worst, problems=problems, problem_total=int(total or 0), rule_titles=titles)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+import docx
 from docx.oxml.ns import qn
 
 from etl.limits import check_grid, check_zip
@@ -52,8 +53,6 @@ def _load_body(data: bytes):
         raise UnsupportedFormat("文件内容是旧版Word(.doc)格式或已加密，不是DOCX：请用Word另存为.docx")
     check_zip(data)  # before python-docx inflates anything
     try:
-        import docx
-
         return docx.Document(io.BytesIO(data)).element.body
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
         raise ReadError(f"不是有效的DOCX文件（文件损坏或内容不是Word文档）：{e}") from None

@@ -8,8 +8,12 @@ from __future__ import annotations
 import codecs
 import re
 
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from charset_normalizer import from_bytes
+
 from etl.limits import check_grid, current, grid_error
 from etl.read.cell_text import clean_text, finish_table, text_row
+from etl.read.sniff import utf16_order
 from etl.records import Cell, Document, Loc, ReadError, Row
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -37,8 +41,6 @@ def decode_html(data: bytes) -> tuple[str, list[str]]:
     as UTF-8 whatever the page says; a declaration naming no text encoding
     (charset=base64) is ignored.
     """
-    from etl.read import utf16_order
-
     warnings: list[str] = []
     boms = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
     for bom, enc in boms:
@@ -77,8 +79,6 @@ def decode_html(data: bytes) -> tuple[str, list[str]]:
             warnings.append(f"网页声明的字符编码与内容不符，已按{candidate}读取")
         return text, warnings
     try:
-        from charset_normalizer import from_bytes
-
         best = from_bytes(data[:1_000_000]).best()
     except Exception:  # detection is a last resort; never the reason a page fails
         best = None
@@ -90,8 +90,6 @@ def decode_html(data: bytes) -> tuple[str, list[str]]:
 def read_html(data: bytes, name: str) -> Document:
     text, warnings = decode_html(data)
     try:
-        from bs4 import BeautifulSoup
-
         soup = BeautifulSoup(text, "lxml")
     except Exception as e:
         raise ReadError(f"网页无法解析：{type(e).__name__}: {e}") from None
@@ -128,8 +126,6 @@ class _Reader:
             self.rows.append(text_row(text, Loc(line_start=self.paras, line_end=self.paras)))
 
     def walk(self, node) -> None:
-        from bs4 import Comment, NavigableString, Tag
-
         for child in node.children:
             if isinstance(child, Comment):
                 continue
@@ -226,8 +222,6 @@ def _span(value) -> int:
 
 def _tag_text(tag) -> str:
     """Text of a cell with <br> and block elements as line breaks."""
-    from bs4 import Comment, NavigableString, Tag
-
     parts: list[str] = []
 
     def walk(node):

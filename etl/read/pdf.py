@@ -13,8 +13,14 @@ import zlib
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+import pdfplumber
+import pypdfium2 as pdfium
+from pdfminer import pdftypes
+from pdfplumber.utils import extract_text
+
 from etl.limits import MB, LimitExceeded, current, progress
 from etl.read.cell_text import clean_text, finish_table
+from etl.read.text import read_text
 from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
@@ -102,16 +108,12 @@ def _decompress_damaged(data: bytes) -> bytes:
 
 
 def _bound_pdfminer() -> None:
-    from pdfminer import pdftypes
-
     if not isinstance(pdftypes.zlib, _BoundedZlib):
         pdftypes.zlib = _BoundedZlib()
         pdftypes.decompress_corrupted = _decompress_damaged
 
 
 def read_pdf(data: bytes, name: str) -> Document:
-    import pdfplumber
-
     _bound_pdfminer()
 
     try:
@@ -156,10 +158,6 @@ def _pdfium_text(data: bytes, name: str) -> Document | None:
     PDFium, which pdfplumber ships, usually can. The lines lose the table grid, so the text reader
     lays them out and the decoder reads them as a web copy.
     """
-    import pypdfium2 as pdfium
-
-    from etl.read.text import read_text
-
     try:
         pdf = pdfium.PdfDocument(data)
     except Exception:
@@ -328,8 +326,6 @@ def _extract(table, grid_rows, chars) -> list[list[str | None]]:
     Table.extract() scans every char of the page for every row; a char is placed
     here by bisecting the grid, then checked against its owning cell's box.
     """
-    from pdfplumber.utils import extract_text
-
     cells = table.cells
     tops = sorted({c[1] for c in cells})
     xs = sorted({c[0] for c in cells})

@@ -5,6 +5,8 @@ skips to a column or row, ss:MergeAcross / ss:MergeDown cover cells that stay ''
 """
 from __future__ import annotations
 
+from lxml import etree
+
 from etl.limits import check_grid, current, grid_error
 from etl.read.cell_text import clean_text, plain_number
 from etl.read.xlsx import _next_table, _sheet_rows
@@ -22,8 +24,6 @@ def _int(el, attr: str, default: int) -> int:
 
 
 def read_spreadsheetml(data: bytes, name: str) -> Document:
-    from lxml import etree
-
     # no DTDs, no entities, no network: the XML is data from the internet
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False)
     try:

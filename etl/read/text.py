@@ -18,6 +18,8 @@ parser reads by meaning instead of position (Document.layout says which).
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import re
 
 from etl.records import Cell, Document, Loc, ReadError, Row
@@ -201,9 +203,6 @@ _PAGE_MARKER = re.compile(
 
 def _csv(text: str) -> list[Row]:
     """A spreadsheet saved as CSV: every line a table row, a blank line between tables."""
-    import csv
-    import io
-
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")

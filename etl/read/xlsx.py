@@ -13,8 +13,13 @@ import warnings
 import zipfile
 import zlib
 
+import openpyxl
+import xlrd
+from openpyxl.utils.cell import range_boundaries
+
 from etl.limits import LimitExceeded, check_grid, check_zip, current, grid_error
 from etl.read.cell_text import clean_text, finish_table, format_date, format_number
+from etl.read.html import read_html
 from etl.records import Cell, Document, Loc, ReadError, Row
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -38,8 +43,6 @@ def read_xlsx(data: bytes, name: str) -> Document:
     check_zip(data)
     _prescan_sheets(data)
     try:
-        import openpyxl
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions / styles
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -77,8 +80,6 @@ def _prescan_sheets(data: bytes) -> None:
     openpyxl creates one object per cell a merged range covers, so a single
     range A200:XFD1048576 in a 10 KB file would need ~17 billion of them.
     """
-    from openpyxl.utils.cell import range_boundaries
-
     lim = current()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -183,8 +184,6 @@ def read_xls(data: bytes, name: str) -> Document:
         return doc
     if _looks_html(data):
         return _as_html(data, name, "xls")
-    import xlrd
-
     doc = Document(name=name, fmt="xls", rows=[], layout="tables")
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
@@ -213,8 +212,6 @@ def read_xls(data: bytes, name: str) -> Document:
 
 
 def _xlrd_sheet(book, sheet, table: int, formatting: bool) -> list[Row]:
-    import xlrd
-
     covered: set[tuple[int, int]] = set()
     area = 0
     for rlo, rhi, clo, chi in sheet.merged_cells:
@@ -271,8 +268,6 @@ def _looks_html(data: bytes) -> bool:
 
 def _as_html(data: bytes, name: str, ext: str) -> Document:
     """Many systems export 'Excel' files that are really HTML tables."""
-    from etl.read.html import read_html
-
     doc = read_html(data, name)
     doc.warnings.insert(0, f"扩展名为.{ext}，内容实为HTML网页表格")
     return doc

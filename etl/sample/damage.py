@@ -37,6 +37,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
+import opencc
+
 from etl.eval.score import SKIP_KEY
 
 # the indicator table header as our writer prints it (etl/write/layout.py) -> field of that column
@@ -441,8 +443,6 @@ def pinyin_glosses(sheet: Sheet, rng: random.Random) -> Sheet:
 
 @lru_cache(maxsize=1)
 def _s2t():
-    import opencc
-
     return opencc.OpenCC("s2t")
 
 

@@ -15,13 +15,16 @@ import dataclasses
 import hashlib
 import json
 import math
+import multiprocessing as mp
 import random
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.records import Filing, Indicator, Section, SpendPoint
 from etl.sample import vocab as V
+from etl.write import render
 
 FAMILY = {
     "vague_target": "vague", "vague_actual": "vague",
@@ -777,7 +780,6 @@ def _plan_files(groups, formats, rng: random.Random) -> list[tuple[str, str, lis
 
 
 def _render_one(job: tuple[str, list[Filing]]) -> bytes:
-    from etl.write import render
     fmt, filings = job
     return render(filings, fmt)
 
@@ -792,7 +794,6 @@ def generate_corpus(out_dir: Path, seed: int = 2024, counties: int = 6, departme
     plan = _plan_files(groups, tuple(formats), random.Random(f"{seed}:formats"))
     jobs = [(fmt, [m.filing for m in made]) for _, fmt, made in plan]
     if workers > 1:
-        import multiprocessing as mp
         with mp.get_context("fork").Pool(workers) as pool:
             blobs = pool.map(_render_one, jobs, chunksize=8)
     else:
@@ -835,8 +836,6 @@ def _counts(files: list[dict]) -> dict:
 
 
 if __name__ == "__main__":  # python -m etl.sample.generate OUT_DIR
-    import sys
-
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "data/sample")
     mf = generate_corpus(target, workers=int(sys.argv[2]) if len(sys.argv) > 2 else 1)
     print(json.dumps({k: v for k, v in mf.counts.items() if k != "counties"}, ensure_ascii=False))

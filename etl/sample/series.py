@@ -30,6 +30,7 @@ from pathlib import Path
 
 from etl.records import Filing, Indicator
 from etl.sample import vocab as V
+from etl.write import render
 
 RULE_OF = {
     "soft_lowered": "SOFT_TARGET_LOWERED",
@@ -297,8 +298,6 @@ def write_series(out_dir: Path, seed: int = 7, counties: int = 6, departments: i
                  formats=("docx", "xlsx", "html", "txt", "pdf")) -> dict:
     """Render the series corpus (targets file + self-evaluation file per department-year) and manifest.json
     (ignored by ingest) into out_dir, a folder of its own."""
-    from etl.write import render
-
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files, k = [], 0

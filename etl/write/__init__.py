@@ -10,7 +10,12 @@ cells whatever the format.
 from __future__ import annotations
 
 from etl.records import Filing
+from etl.write.docx import render_docx
+from etl.write.html import render_html
 from etl.write.layout import as_list
+from etl.write.pdf import render_pdf
+from etl.write.text import render_text
+from etl.write.xlsx import render_xlsx
 
 FORMATS = ("docx", "xlsx", "pdf", "html", "txt")
 
@@ -19,18 +24,13 @@ def render(filing_or_filings: Filing | list[Filing], fmt: str) -> bytes:
     filings = as_list(filing_or_filings)
     fmt = fmt.lower().lstrip(".")
     if fmt == "docx":
-        from etl.write.docx import render_docx
         return render_docx(filings)
     if fmt == "xlsx":
-        from etl.write.xlsx import render_xlsx
         return render_xlsx(filings)
     if fmt == "pdf":
-        from etl.write.pdf import render_pdf
         return render_pdf(filings)
     if fmt in ("html", "htm"):
-        from etl.write.html import render_html
         return render_html(filings)
     if fmt in ("txt", "text"):
-        from etl.write.text import render_text
         return render_text(filings)
     raise ValueError(f"不支持的输出格式：{fmt}（可选 {', '.join(FORMATS)}）")

@@ -17,7 +17,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from etl.records import Filing
-from etl.write.layout import layout
+from etl.write.layout import GCell, layout
 
 _FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
@@ -67,8 +67,6 @@ def _breakable(grid):
     cut at every 10th row after the header, the text staying in the first piece,
     so a reader still finds each text once at its top-left position.
     """
-    from etl.write.layout import GCell
-
     rows = [list(r) for r in grid.rows]
     head = grid.repeat_row
     if head is None:
