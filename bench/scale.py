@@ -94,12 +94,14 @@ def dashboard_over_lake(tmp: Path, n: int, repeat: int) -> None:
 
     from etl.lake.attach import attach
     from etl.lake.export import export_db
-    from etl.marts import build_marts_file
+    from etl.load import store
+    from etl.marts import build_marts
 
     db, lake, attached = tmp / "dash.duckdb", tmp / "dash_lake", tmp / "dash_attached.duckdb"
     dbench.build(db, n)
     t = time.perf_counter()
-    build_marts_file(db)
+    with store.writer(db) as con:
+        build_marts(con)
     print(f"marts built in the DuckDB file in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     export_db(db, lake)

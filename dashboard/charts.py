@@ -10,7 +10,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.labels import FAMILIES, GRADES, REASONS, SEVERITIES, bands
+from dashboard.labels import FAMILIES, REASONS, SEVERITIES, bands
+from etl.measures import GRADES
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 SEVERITY_COLORS = {"error": "#d62728", "warning": "#ff9f1c", "info": "#7f8c8d"}
@@ -63,13 +64,28 @@ def box_precomputed(df: pd.DataFrame, title: str, x_title: str) -> go.Figure:
     return _layout(fig, title, x_title, "自评得分")
 
 
+def grade_legend() -> str:
+    """'优 ≥90 · 良 80–90 · 中 60–80 · 差 <60' from the grade settings."""
+    parts, above = [], None
+    for i, (g, low) in enumerate(GRADES):
+        if i == 0:
+            parts.append(f"{g} ≥{low:g}")
+        elif i == len(GRADES) - 1:
+            parts.append(f"{g} <{above:g}")
+        else:
+            parts.append(f"{g} {low:g}–{above:g}")
+        above = low
+    return " · ".join(parts)
+
+
 def grade_bar(df: pd.DataFrame) -> go.Figure:
-    d = df.set_index("grade").reindex(list(GRADES)).fillna(0)
+    names = [g for g, _ in GRADES]
+    d = df.set_index("grade").reindex(names).fillna(0)
     fig = go.Figure()
-    fig.add_bar(name="自评等级", x=list(GRADES), y=d["self_n"].tolist(), marker_color="#1f77b4")
-    fig.add_bar(name="复核等级", x=list(GRADES), y=d["recomputed_n"].tolist(), marker_color="#ff7f0e")
+    fig.add_bar(name="自评等级", x=names, y=d["self_n"].tolist(), marker_color="#1f77b4")
+    fig.add_bar(name="复核等级", x=names, y=d["recomputed_n"].tolist(), marker_color="#ff7f0e")
     fig.update_layout(barmode="group")
-    return _layout(fig, "等级分布：优 ≥90 · 良 80–90 · 中 60–80 · 差 <60", "等级", "填报数")
+    return _layout(fig, f"等级分布：{grade_legend()}", "等级", "填报数")
 
 
 def self_vs_recomputed(df: pd.DataFrame) -> go.Figure:
@@ -117,11 +133,10 @@ def scale_for(metric: str) -> dict:
         e = b["execution"]
         return dict(zmin=0, zmax=1.2, colorscale=_steps([e["red_below"], e["green_from"]], [RED, AMBER, GREEN], 0, 1.2),
                     colorbar=dict(title="执行率", tickformat=".0%", tickvals=[0, e["red_below"], e["green_from"], 1.2]))
-    if metric == "self_score":
-        s = b["score"]
-        return dict(zmin=0, zmax=100, colorscale=_steps([s["pass"], s["good"], s["excellent"]],
-                                                         [RED, AMBER, LIGHT_GREEN, GREEN], 0, 100),
-                    colorbar=dict(title="得分", tickvals=[0, s["pass"], s["good"], s["excellent"], 100]))
+    if metric == "self_score":  # the 优良中差 bands of the checks' settings (etl/measures.py GRADES)
+        edges = sorted(low for _, low in GRADES if low > 0)
+        return dict(zmin=0, zmax=100, colorscale=_steps(edges, [RED, AMBER, LIGHT_GREEN, GREEN], 0, 100),
+                    colorbar=dict(title="得分", tickvals=[0, *edges, 100]))
     if metric in ("vague_share", "no_reason_share"):
         return dict(zmin=0, zmax=1, colorscale="RdYlGn_r", colorbar=dict(title="占比", tickformat=".0%"))
     if metric == "inflation":

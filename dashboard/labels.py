@@ -1,7 +1,9 @@
 """Chinese names for the codes stored in the database."""
 from __future__ import annotations
 
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 
 DOC_KINDS = {
     "project_target": "项目绩效目标表",
@@ -38,7 +40,6 @@ REASONS = {
     "R9": "R9 保障条件不足",
 }
 
-GRADES = ("优", "良", "中", "差")
 
 INGEST_STATUS = {"loaded": "已导入", "duplicate": "重复（跳过）", "failed": "失败"}
 
@@ -62,9 +63,6 @@ FOCUS_UNITS = {"place": "县区", "department": "部门"}
 
 
 def bands() -> dict:
-    import tomllib
-    from pathlib import Path
-
     with open(Path(__file__).with_name("bands.toml"), "rb") as fh:
         return tomllib.load(fh)
 

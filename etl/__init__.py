@@ -8,13 +8,14 @@ docs/architecture.md draws the flow.
 import os
 
 LAYERS = (
-    ("foundation", ("etl.records", "etl.lexicon", "etl.measures", "etl.limits", "etl.workers")),
+    ("foundation", ("etl.records", "etl.lexicon", "etl.limits", "etl.workers")),
     ("read", ("etl.read",)),  # bytes -> rows of cells
-    ("normalise", ("etl.normalise",)),  # the functions parse calls on each value: measures, places, script
+    # the functions parse calls on each value (measures, places, script), and the measures every stage shares
+    ("normalise", ("etl.normalise", "etl.measures")),
+    ("marts", ("etl.marts",)),  # the marts' SQL and the invariants of a filing's figures (statements, no I/O)
     ("parse", ("etl.parse",)),  # rows -> typed filings
     ("check", ("etl.link", "etl.check")),  # rules, derived figures, identity across filings
     ("load", ("etl.load",)),  # DuckDB schema and writer
-    ("marts", ("etl.marts",)),  # the dashboard's pre-aggregated tables (SQL, for a file or a lake)
     ("one file", ("etl.inputs", "etl.per_file")),  # what both engines do per input file
     ("whole database", ("etl.recheck",)),  # what compares filings across files, for both engines
     ("engines", ("etl.pipeline", "etl.lake")),  # local (worker processes, one DuckDB file), Ray (Parquet lake)

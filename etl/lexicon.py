@@ -45,6 +45,13 @@ class Lexicon:
     level2_words: tuple[str, ...]
     ocr_digits: dict
     ocr_chars: dict
+    value_placeholders: tuple[str, ...]
+    weak_operators: frozenset[str]
+    weight_groups: tuple[tuple[str, tuple[str, ...]], ...]
+    weight_groups_by_level2: tuple[tuple[str, tuple[str, ...]], ...]
+    weight_group_merge: dict
+    weight_names: dict
+    checks: dict  # the checks' word lists ([checks.*]), as etl/check/settings.py reads them
 
 
 def _alt(words) -> str:
@@ -89,7 +96,24 @@ def lexicon() -> Lexicon:
         level2_words=tuple(lv["level2_words"]),
         ocr_digits=dict(data["ocr"]["digits"]),
         ocr_chars={ord(k): v for k, v in data["ocr"]["chars"].items()},
+        value_placeholders=tuple(ph["value"]),
+        weak_operators=frozenset(ops["weak"]),
+        weight_groups=tuple((g, tuple(words)) for g, words in lv["weight_groups"]),
+        weight_groups_by_level2=tuple((g, tuple(words)) for g, words in lv["weight_groups_by_level2"]),
+        weight_group_merge=dict(lv["weight_group_merge"]),
+        weight_names=dict(lv["weight_names"]),
+        checks={**data["checks"], "placeholders": list(ph["value"])},
     )
+
+
+@lru_cache(maxsize=1)
+def inequality_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """A value that starts with an inequality word or symbol ('≥95%', '不低于90%', '超过'), and one that
+    ends with an inequality suffix ('95%以上'), over fold()ed text. Words that carry an operator only
+    before a number (`weak`: '达到预期') do not count on their own."""
+    lx = lexicon()
+    start = [w for w, op in lx.operators if op in (">=", "<=", ">", "<") and w not in lx.weak_operators]
+    return re.compile(rf"^({_alt(start)})"), re.compile(rf"({_alt(w for w, _ in lx.suffix_operators)})$")
 
 
 @lru_cache(maxsize=1)

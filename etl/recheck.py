@@ -10,11 +10,11 @@ from pathlib import Path
 from etl import check
 from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
-from etl.link.keys import fold_text
 from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
 from etl.load.readback import read_filings, stored_measure
 from etl.load.schema import fill_reason_texts
+from etl.measures import fold_key
 from etl.marts import build_marts
 from etl.records import Filing, Indicator, Loc
 
@@ -122,7 +122,7 @@ def province_groups(con) -> list[list[str | None]]:
     """
     groups: dict[str, list[str | None]] = {}
     for (prov,) in con.execute("SELECT DISTINCT province FROM filings ORDER BY province NULLS FIRST").fetchall():
-        groups.setdefault(fold_text(prov), []).append(prov)
+        groups.setdefault(fold_key(prov), []).append(prov)
     return list(groups.values())
 
 

@@ -17,8 +17,8 @@ import pandas as pd
 
 from dashboard.filtering import Filters
 from dashboard.queries import running
-from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, PHRASE
-from etl.measures import EXEC_RATE, FROM_FM, PLACE
+from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, MART_SQL
+from etl.measures import COUNTY_KEY, EXEC_RATE, FROM_FM, GRADE_BAND, PHRASE, PLACE
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
 
@@ -148,8 +148,7 @@ class FileQueries:
         df = self.run(f"""
             SELECT count(*) AS filings,
                    count(DISTINCT f.department) AS departments,
-                   count(DISTINCT CASE WHEN f.county IS NOT NULL
-                         THEN concat_ws('|', f.province, f.city, f.county) END) AS counties,
+                   count(DISTINCT CASE WHEN f.county IS NOT NULL THEN {COUNTY_KEY} END) AS counties,
                    count(DISTINCT f.year) AS years,
                    median(f.total_score) AS median_score,
                    median({EXEC_RATE}) AS median_exec_rate,

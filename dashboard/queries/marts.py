@@ -12,6 +12,7 @@ import pandas as pd
 from dashboard.filtering import Filters
 from dashboard.queries.base import MART_GROUPS, FileQueries, marks, peer_filters, where
 from etl.marts import UNIT_GRAINS
+from etl.measures import COUNTY_KEY
 
 
 class MartQueries(FileQueries):
@@ -43,8 +44,7 @@ class MartQueries(FileQueries):
         df = self.run(f"""
             SELECT coalesce(sum(f.filings), 0) AS filings,
                    count(DISTINCT f.department) AS departments,
-                   count(DISTINCT CASE WHEN f.county IS NOT NULL
-                         THEN concat_ws('|', f.province, f.city, f.county) END) AS counties,
+                   count(DISTINCT CASE WHEN f.county IS NOT NULL THEN {COUNTY_KEY} END) AS counties,
                    count(DISTINCT f.year) AS years,
                    sum(f.vague_count)::DOUBLE / nullif(sum(f.indicators), 0) AS vague_share,
                    sum(f.indicators) AS indicators,

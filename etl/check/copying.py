@@ -15,7 +15,7 @@ from collections import defaultdict
 import duckdb
 import pandas as pd
 
-from etl.normalise.measure import fold
+from etl.measures import fold
 from etl.records import Filing, Finding
 
 from .minhash import band_hashes

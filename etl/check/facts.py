@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from etl.normalise.measure import fold
+from etl.lexicon import lexicon
+from etl.measures import exec_rate, exec_rate_computed, fold  # noqa: F401 - the rules read B / A through here
 from etl.records import Filing, Indicator
 
 from .settings import Settings
@@ -124,26 +125,16 @@ def full_marks(ind: Indicator, settings: Settings) -> bool:
     return ind.weight is not None and ind.score is not None and ind.score >= ind.weight - settings.tolerance
 
 
-def exec_rate_computed(filing: Filing) -> float | None:
-    a, b = filing.budget_adjusted, filing.budget_executed
-    if a is None or b is None or a <= 0:
-        return None
-    return round(b / a, 6)
-
-
-def exec_rate(filing: Filing) -> float | None:
-    r = exec_rate_computed(filing)
-    return r if r is not None else filing.exec_rate_reported
-
-
 def level1_key(ind: Indicator) -> str | None:
+    """The weight group of a row (settings [weights]) by the words of its level names (the lexicon's)."""
     s = ftext(ind.level1) + "|" + ftext(ind.level2)
     l1 = ftext(ind.level1)
-    for key, words in (("满意度", ("满意",)), ("成本", ("成本",)), ("产出", ("产出", "项目完成")), ("效益", ("效益", "效果"))):
+    lx = lexicon()
+    for key, words in lx.weight_groups:
         if any(w in l1 for w in words):
             return key
     if not l1 and s != "|":
-        for key, words in (("满意度", ("满意",)), ("产出", ("数量", "质量", "时效")), ("效益", ("效益",))):
+        for key, words in lx.weight_groups_by_level2:
             if any(w in s for w in words):
                 return key
     return None

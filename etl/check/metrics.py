@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from etl.records import Filing, Finding
 
-from .facts import deducted, exec_rate_computed, recomputed_score
+from .facts import deducted, exec_rate, exec_rate_computed, recomputed_score
 from .reasons import is_reason_placeholder
 from .settings import Settings, load_settings
 from .values import ftext, vague_why
@@ -23,9 +23,7 @@ def score_recomputed(filing: Filing, settings: Settings) -> float | None:
         r = recomputed_score(ind, settings)
         total += r if r is not None else (ind.score or 0.0)
     if filing.exec_weight is not None:
-        rate = exec_rate_computed(filing)
-        if rate is None:
-            rate = filing.exec_rate_reported
+        rate = exec_rate(filing)
         if rate is not None:
             total += filing.exec_weight * min(rate, 1.0)
         elif filing.exec_score is not None:

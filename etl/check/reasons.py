@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from etl.lexicon import lexicon
-from etl.normalise.measure import fold
+from etl.measures import fold
 
 CATEGORY_NAMES = {
     "R0": "未填写实质内容",

@@ -1,6 +1,8 @@
 """numbers: figures of one filing that disagree with each other."""
 from __future__ import annotations
 
+from etl.marts.invariants import RATE_IS_B_OVER_A
+
 from .facts import SELF_EVAL_KINDS, exec_rate, exec_rate_computed, fmt, is_target_table, met
 from .registry import rule
 from .values import ftext
@@ -8,10 +10,9 @@ from .values import ftext
 
 @rule("NUM_EXEC_RATE", "numbers", "error", "填报执行率不等于 B/A", example="ex_exec_rate")
 def exec_rate_printed(f, ctx):
-    calc = exec_rate_computed(f)
-    if calc is None or f.exec_rate_reported is None:
-        return
-    if abs(calc - f.exec_rate_reported) > ctx.settings.rate_tolerance:
+    gap = RATE_IS_B_OVER_A.gap(f)
+    if gap is not None and gap > ctx.settings.rate_tolerance:
+        calc = exec_rate_computed(f)
         yield None, (f"填报执行率 {fmt(round(f.exec_rate_reported * 100, 2))}%，按 全年执行数 {fmt(f.budget_executed)} ÷ "
                      f"全年预算数 {fmt(f.budget_adjusted)} 应为 {fmt(round(calc * 100, 2))}%。"), \
             f"A={fmt(f.budget_adjusted)}；B={fmt(f.budget_executed)}；填报执行率={fmt(f.exec_rate_reported)}"

@@ -1,6 +1,9 @@
 """scoring: weights, scores and grades against the conventions and against the rows' own figures."""
 from __future__ import annotations
 
+from etl.lexicon import lexicon
+from etl.marts.invariants import SCORES_ADD_UP, SCORES_WITHIN_WEIGHTS, WEIGHTS_ADD_UP
+
 from .facts import (achievement, comparable, deducted, direction, exec_rate, exec_rate_computed, fmt, full_marks,
                     is_target_table, level1_key, met, recomputed_score, row_label, show)
 from .registry import rule
@@ -53,10 +56,10 @@ def above_recomputed(f, ctx):
 def over_weight(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
-        if ind.weight is not None and ind.score is not None and ind.score > ind.weight + s.tolerance:
+        if SCORES_WITHIN_WEIGHTS.over(ind.weight, ind.score, s.tolerance):
             yield ind.seq, f"{row_label(ind)}得分 {fmt(ind.score)} 超过分值 {fmt(ind.weight)}；得分不能高于分值。", \
                 f"得分={fmt(ind.score)}；分值={fmt(ind.weight)}"
-    if f.exec_weight is not None and f.exec_score is not None and f.exec_score > f.exec_weight + s.tolerance:
+    if SCORES_WITHIN_WEIGHTS.over(f.exec_weight, f.exec_score, s.tolerance):
         yield None, f"预算执行率得分 {fmt(f.exec_score)} 超过分值 {fmt(f.exec_weight)}。", \
             f"得分={fmt(f.exec_score)}；分值={fmt(f.exec_weight)}"
 
@@ -102,8 +105,9 @@ def level1_weights(f, ctx):
         if key is None:
             return  # rows we cannot place: no judgement
         sums[key] = sums.get(key, 0.0) + ind.weight
-    if "成本" in sums:  # 2021 template: cost is a level-1 beside output; compare the two together
-        sums["产出"] = sums.get("产出", 0.0) + sums.pop("成本")
+    for group, into in lexicon().weight_group_merge.items():  # 2021 template: 成本 beside 产出, compared together
+        if group in sums:
+            sums[into] = sums.get(into, 0.0) + sums.pop(group)
     if f.exec_weight is not None:
         sums["执行"] = f.exec_weight
     want = s.weights
@@ -111,27 +115,31 @@ def level1_weights(f, ctx):
              and (k != "执行" or f.exec_weight is not None)]
     if diffs:
         got = "，".join(f"{k} {fmt(g)} 分（常规 {fmt(w)}）" for k, g, w in diffs)
-        yield None, f"一级指标分值与常规配置（产出50/效益30/满意度10/预算执行10）不符：{got}。", \
+        names = lexicon().weight_names
+        usual = "/".join(f"{names.get(k, k)}{fmt(w)}" for k, w in want.items())
+        yield None, f"一级指标分值与常规配置（{usual}）不符：{got}。", \
             "；".join(f"{k}={fmt(v)}" for k, v in sums.items())
 
 
 def _read_whole(f) -> bool:
     """Was the whole table read? The parser marks a table whose sums disagree as partial too;
-    that alone is the filing's own error, which these rules exist to report."""
-    return f.parse_status == "ok" or all(n.startswith(("各项得分之和", "各项分值之和")) for n in f.parse_notes)
+    that alone is the filing's own error, which these rules exist to report. Its notes are then
+    only what the sum invariants say of this filing (etl/marts/invariants.py)."""
+    said = {inv.note(f) for inv in (WEIGHTS_ADD_UP, SCORES_ADD_UP)}
+    return f.parse_status == "ok" or all(n in said for n in f.parse_notes)
 
 
 def _sum_against_total(f, ctx, part: str, word: str):
     """Indicator scores (or weights) plus the execution line against the 总分 row."""
-    stated = getattr(f, f"total_{part}")
-    if stated is None or not f.indicators or not _read_whole(f):
+    inv = WEIGHTS_ADD_UP if part == "weight" else SCORES_ADD_UP
+    totals = inv.totals(f)
+    if totals is None or not _read_whole(f):
         return
-    values = [getattr(i, part) for i in f.indicators]
-    if any(v is None for v in values):
+    total, stated, every_row = totals
+    if not every_row:
         return
     exec_part = getattr(f, f"exec_{part}")
-    total = sum(values) + (exec_part or 0.0)
-    if abs(total - stated) > max(ctx.settings.tolerance, 0.05):
+    if not inv.holds(f, ctx.settings.sum_tolerance):
         label = "总分" if part == "score" else "总分值"
         yield None, (f"各指标{word}之和（含预算执行 {fmt(exec_part)}）为 {fmt(round(total, 2))}，"
                      f"{label}栏填的是 {fmt(stated)}；两者应相等。"), \

@@ -5,7 +5,7 @@ import difflib
 import re
 from functools import lru_cache
 
-from etl.normalise.measure import fold
+from etl.measures import fold
 
 from .facts import row_label, show
 from .registry import rule

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etl.lexicon import lexicon
+from etl.measures import grade_for
+
 DEFAULT_PATH = Path(__file__).with_name("settings.toml")
 
 
@@ -50,6 +53,11 @@ class Settings:
     @property
     def tolerance(self) -> float:
         return float(self._get("scoring", "tolerance", default=0.01))
+
+    @property
+    def sum_tolerance(self) -> float:
+        """The rows' weights (scores) and the total row agree within this (etl/marts/invariants.py)."""
+        return float(self._get("scoring", "sum_tolerance", default=0.05))
 
     @property
     def equal_rel_tolerance(self) -> float:
@@ -161,12 +169,7 @@ class Settings:
         return pts[-1][1]
 
     def grade_for(self, score: float | None) -> str | None:
-        if score is None:
-            return None
-        for grade, low in self.grades:
-            if score >= low - 1e-9:
-                return grade
-        return self.grades[-1][0] if self.grades else None
+        return grade_for(score, self.grades)  # by this jurisdiction's bands
 
     # --- jurisdictions ------------------------------------------------------------------
     def for_filing(self, filing) -> "Settings":
@@ -191,7 +194,9 @@ def load_settings(path: str | None = None) -> Settings:
     if key in _CACHE:
         return _CACHE[key]
     with open(DEFAULT_PATH, "rb") as fh:
-        raw = tomllib.load(fh)
+        # the checks' word lists live in the lexicon (etl/lexicon.toml [checks]); a settings file's
+        # [lexicon.*] tables override them, as any other key, for a jurisdiction too
+        raw = _merge({"lexicon": lexicon().checks}, tomllib.load(fh))
     if path is not None and Path(path) != DEFAULT_PATH:
         with open(path, "rb") as fh:
             raw = _merge(raw, tomllib.load(fh))

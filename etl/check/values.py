@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.lexicon import lexicon
-from etl.normalise.measure import fold, parse_measure
+from etl.lexicon import inequality_patterns, lexicon
+from etl.measures import fold
+from etl.normalise.measure import parse_measure
 from etl.records import Indicator
 
 from .settings import Settings
 
-_INEQ_START = re.compile(r"^(≥|≤|>|<|=>|>=|<=|=<|⩾|⩽|大于|小于|不低于|不少于|不小于|不高于|不超过|不多于|不大于|至少|高于|低于|超过|多于|少于)")
-_INEQ_END = re.compile(r"(以上|以下|以内|之内)$")
+_INEQ_START, _INEQ_END = inequality_patterns()  # from the lexicon's operators
 # A measure printed with an OCR look-alike for its operator: '二100百分比' (= read as 二).
 _LOOKALIKE_OP = re.compile(r"^[二═〓]\s*\d")
 # The letter O or o where a digit belongs: '第O份', '1O0人'.

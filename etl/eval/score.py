@@ -53,6 +53,10 @@ SKIP_KEY = "_skip"
 
 
 def fold(value):
+    """A value as the evaluation scorer compares it (shared/eval/score.py, mirrored as it is there: a number
+    rounded, text NFKC with ≧ ≦ as ≥ ≤, no white space, no '指标N:' prefix). The product compares texts with
+    etl.measures.fold, which folds more (script, every look-alike operator): scoring with it would
+    flatter the parser against the evaluation."""
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):

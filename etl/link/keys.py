@@ -14,38 +14,18 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from etl.normalise.script import t2s
+from etl.measures import MONEY_IN_WAN, fold_key, to_wan
 from etl.records import Indicator, Measure
 
 # Template numbering in front of a name: 指标1： 1. 1、 （1） (1) ①
 _PREFIX = re.compile(r"^(?:指标\d+[:：]?|\d+[.、．]|[（(]\d+[)）]|[①-⑳])+")
-# Everything that is not a letter or a digit (CJK counts as a letter): punctuation, symbols, spaces.
-_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*(?:年度|年)?")
-
-# Money units in 万元 (every stored amount is 万元; targets keep their printed unit).
-MONEY_IN_WAN = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "万": 1.0, "百万元": 100.0, "亿元": 1e4}
-
-
-@lru_cache(maxsize=200_000)
-def _simplified(text: str) -> str:
-    return t2s().convert(text)
-
-
-def fold_text(text: str | None) -> str:
-    """Simplified script, NFKC, lower case, no punctuation or white space."""
-    if not text:
-        return ""
-    s = unicodedata.normalize("NFKC", text)
-    s = _simplified(s)
-    return _NOT_WORD.sub("", s).lower()
-
 
 @lru_cache(maxsize=200_000)
 def _fold_name(name: str, synonyms: tuple[tuple[str, str], ...]) -> str:
     s = unicodedata.normalize("NFKC", name).strip()
     s = _PREFIX.sub("", re.sub(r"\s+", "", s))
-    s = fold_text(s)
+    s = fold_key(s)
     for old, new in synonyms:
         s = s.replace(old, new)
     return s
@@ -54,7 +34,7 @@ def _fold_name(name: str, synonyms: tuple[tuple[str, str], ...]) -> str:
 def _synonyms(settings) -> tuple[tuple[str, str], ...]:
     got = getattr(settings, "_synonym_pairs", None)  # folded once per settings object
     if got is None:
-        pairs = [(fold_text(k), fold_text(v)) for k, v in settings.synonyms.items()]
+        pairs = [(fold_key(k), fold_key(v)) for k, v in settings.synonyms.items()]
         got = tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
         settings._synonym_pairs = got
     return got
@@ -66,13 +46,13 @@ def fold_name(name: str | None, settings) -> str:
 
 def fold_level2(level2: str | None) -> str:
     """数量指标 / 数量 / 產出數量指標 -> 数量 (the category, without the word 指标)."""
-    s = fold_text(level2)
+    s = fold_key(level2)
     return s[:-2] if s.endswith("指标") else s
 
 
 def fold_project(name: str | None) -> str:
     """A project name as compared across years: no year, no trailing 项目."""
-    s = fold_text(_YEAR.sub("", unicodedata.normalize("NFKC", name or "")))
+    s = fold_key(_YEAR.sub("", unicodedata.normalize("NFKC", name or "")))
     return s[:-2] if s.endswith("项目") and len(s) > 2 else s
 
 
@@ -109,7 +89,7 @@ def canonical(m: Measure | None, settings) -> tuple[float, str] | None:
         return None
     unit = m.unit or ""
     if unit in MONEY_IN_WAN and unit in settings.words("units", "money") + ["万"]:
-        return m.num * MONEY_IN_WAN[unit], "万元"
+        return to_wan(m.num, unit), "万元"
     if unit == "百分比":
         return m.num, "%"
     return m.num, unit

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from etl.measures import fold_key, place_of
 from etl.records import Filing
 
-from .keys import fold_project, fold_text
+from .keys import fold_project
 
 PROJECT_KINDS = ("project_target", "project_self_eval")
 
@@ -44,8 +45,8 @@ class Link:
 def department_key(f: Filing) -> str:
     # the province too: county names repeat across provinces (鼓楼区, 朝阳区, 通州区 ...), and a
     # national lake holds them all; without it two counties' 教育局 were one series
-    place = fold_text(f.county or f.city or f.province)
-    return f"{fold_text(f.province)}|{place}|{fold_text(f.department)}"
+    place = fold_key(place_of(f))
+    return f"{fold_key(f.province)}|{place}|{fold_key(f.department)}"
 
 
 def _kind_class(f: Filing) -> str:
@@ -57,7 +58,7 @@ def assign_series(filings: list[Filing], settings) -> list[Member | None]:
     out: list[Member | None] = [None] * len(filings)
     by_dept: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(filings):
-        if not fold_text(f.department) or f.year is None:
+        if not fold_key(f.department) or f.year is None:
             continue
         dk = department_key(f)
         if _kind_class(f) == "D":
@@ -72,7 +73,7 @@ def assign_series(filings: list[Filing], settings) -> list[Member | None]:
         years: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))  # series -> year -> names
         for i in idx:
             f = filings[i]
-            name, code = fold_project(f.project), fold_text(f.project_code)
+            name, code = fold_project(f.project), fold_key(f.project_code)
             if not name and not code:
                 continue
             sid, match, sim = None, "first", 1.0

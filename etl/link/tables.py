@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.measures import PLACE_NAME, fold_key
 from etl.records import Filing
 
-from .keys import fold_name, fold_text
+from .keys import fold_name
 
 # the corpus rules whose findings mark a row as a soft target (etl/check/rules_soft.py)
 SOFT_TARGET_RULES = ("SOFT_TARGET_LOWERED", "SOFT_TARGET_BELOW_LAST_ACTUAL", "SOFT_ALWAYS_EXCEEDED", "SOFT_PEER_OUTLIER")
@@ -54,7 +55,7 @@ def write_keys_and_links(con, filings: list[Filing], index, replace: bool = True
         for o in index.rows[i]:
             keys.append([f.filing_id, o.ind.seq, m.series_id if m else None, f.year, o.key,
                          fold_name(o.ind.name, index.settings), o.family, o.target, o.unit, o.actual,
-                         fold_text(o.ind.target) or None])
+                         fold_key(o.ind.target) or None])
         if len(keys) >= 100_000:  # in chunks: a million rows as Python lists would cost gigabytes
             insert_frame(con, "indicator_keys", _KEY_COLS, keys)
             n_keys, keys = n_keys + len(keys), []
@@ -82,8 +83,7 @@ def write_findings(con, findings, chunk: int = 50_000) -> int:
     return n + len(rows)
 
 
-# County = the most specific place printed; a department is one within its county.
-_PLACE = "coalesce(f.county, f.city, f.province, '（地区未知）')"
+# County = the most specific place printed (etl/measures.py PLACE_NAME); a department is one within its county.
 
 INDICES_SQL = f"""
 INSERT INTO soft_indices
@@ -107,7 +107,7 @@ rows AS (
     LEFT JOIN carried c ON c.filing_id = k.filing_id AND c.seq = k.seq
 ),
 per_filing AS (
-    SELECT f.filing_id, f.province, f.city, {_PLACE} AS place, coalesce(f.department, '（部门未知）') AS department,
+    SELECT f.filing_id, f.province, f.city, {PLACE_NAME} AS place, coalesce(f.department, '（部门未知）') AS department,
            m.inflation, coalesce(f.budget_adjusted, f.budget_initial) AS money,
            count(r.seq) AS indicators, count(r.seq) FILTER (WHERE r.judged) AS judged_rows,
            count(r.seq) FILTER (WHERE r.soft) AS soft_rows,

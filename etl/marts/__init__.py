@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import re
 
-from etl.load import store
-from etl.measures import EXEC_RATE, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
+from etl.measures import EXEC_RATE, GRADE_BAND, METRIC_SQL, PHRASE, PLACE  # defined once there, shared with the PDF report
 
 KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
 GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by it without computing it per row
 
 # A vague-indicator finding's phrase as the quality page counts it: the finding's evidence, else the
-# indicator's target; ≧ / ≦ (JIS forms) are ≥ / ≤ and spaces inside do not make another phrase.
-PHRASE = "replace(replace(regexp_replace({c}, '\\s+', '', 'g'), '≧', '≥'), '≦', '≤')"
+# indicator's target, folded by PHRASE (etl/measures.py): ≧ / ≦ are ≥ / ≤, spaces do not make another phrase.
 
 # The shared measures over mart_facts (f): the metrics' columns and the execution rate are its own.
 FACT_EXEC_RATE = "f.exec_rate"
@@ -42,9 +40,8 @@ def on_facts(expr: str) -> str:
 FACT_METRIC_SQL = {k: on_facts(v) for k, v in METRIC_SQL.items()}
 
 
-# The grade bands of a score (优 良 中 差), for the self-score and the re-computed score alike.
-GRADE_BAND = """CASE WHEN {c} >= 90 THEN '优' WHEN {c} >= 80 THEN '良'
-                     WHEN {c} >= 60 THEN '中' WHEN {c} IS NOT NULL THEN '差' END"""
+# The grade bands of a score (优 良 中 差), for the self-score and the re-computed score alike: GRADE_BAND
+# (etl/measures.py, from settings.toml [grades]).
 FINDING_KEY = "concat_ws('|', {x}.rule, {x}.family, {x}.severity)"  # a kind of finding, as one text
 SEVERITY_ORDER = "CASE {c} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"  # the findings list: errors first
 
@@ -212,8 +209,3 @@ def build_marts(con) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
-
-
-def build_marts_file(db_path) -> None:
-    with store.writer(db_path) as con:
-        build_marts(con)

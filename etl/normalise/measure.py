@@ -8,11 +8,9 @@ sentence, two numbers) is not a measure and gives None.
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
 from etl.lexicon import lexicon
-from etl.normalise.script import fold_script
+from etl.measures import fold  # defined there; the parser still imports it from here (Parser v3 switches)
 from etl.records import Measure
 
 _OPS = list(lexicon().operators)  # printed operator -> symbol, longest first (etl/lexicon.toml)
@@ -27,22 +25,6 @@ _DATE = re.compile(
     r"|^(19|20)\d{2}\.(0?[1-9]|1[0-2])(?![\d.])(?!\s*(万|元|%|个|人|次|天|所|家))"  # 2023.07, but not 2023.5万元
     r"|^\d{1,2}\s*月|^(19|20)\d{2}\s*年(度)?$"
 )
-
-
-_SPACE = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Canonical spelling for comparisons: NFKC, simplified script, look-alike operators, no white space.
-
-    Memoised: the checks fold the same few thousand strings of a filing in every rule
-    (~1,000 calls a filing), and the result depends on the text alone.
-    """
-    text = fold_script(unicodedata.normalize("NFKC", text))
-    for a, b in lexicon().fold_chars:
-        text = text.replace(a, b)
-    return _SPACE.sub("", text)
 
 
 def parse_measure(text: str | None) -> Measure | None:

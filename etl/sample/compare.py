@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from etl.eval.score import fold  # compared as the evaluation compares labels
 
 FILING_FIELDS = [
     "doc_kind", "department", "unit", "project", "year", "province", "city", "county",
@@ -18,17 +17,8 @@ FILING_FIELDS = [
 ROW_FIELDS = ["level1", "level2", "name", "target", "actual", "weight", "score", "reason"]
 
 
-def _fold(v):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return round(float(v), 4)
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(v)).replace("≧", "≥").replace("≦", "≤"))
-    return s or None
-
-
 def _same(a, b) -> bool:
-    a, b = _fold(a), _fold(b)
+    a, b = fold(a), fold(b)
     if isinstance(a, float) or isinstance(b, float):
         try:
             return a is not None and b is not None and abs(float(a) - float(b)) <= 0.005
