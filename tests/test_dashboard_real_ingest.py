@@ -10,7 +10,7 @@ import pytest
 from etl.pipeline import ingest_paths
 from etl.sample.generate import generate_corpus
 from tests.conftest import SEEDS
-from tests.test_dashboard_pages import metric, run_page
+from tests.test_dashboard_pages import frame, metric, run_page
 
 PAGES = ["scores", "execution", "reasons", "compare", "quality", "upload"]
 
@@ -47,13 +47,27 @@ def test_county_filter_narrows_the_overview(monkeypatch, real_db):
     assert metric(at, "填报数") == str(one(real_db, "SELECT count(*) FROM filings WHERE county = '正定县'"))
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "upload"])
 def test_every_page_renders_real_data(monkeypatch, real_db, page):
     at = run_page(monkeypatch, real_db, page=page)
-    if page != "upload":
-        specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-        assert specs and any(trace.get("x") is not None or trace.get("z") is not None or trace.get("values") is not None
-                             for s in specs for trace in s["data"])
+    specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    assert specs and any(trace.get("x") is not None or trace.get("z") is not None or trace.get("values") is not None
+                         for s in specs for trace in s["data"])
+
+
+def test_upload_page_offers_an_upload_and_lists_what_ingest_loaded(monkeypatch, real_db):
+    """What a user sees on 数据导入 over a database filled by `jixiao ingest`: an uploader, and the
+    import history naming every file the ingest logged, newest first, with its status in Chinese."""
+    at = run_page(monkeypatch, real_db, page="upload")
+    assert at.get("file_uploader"), "a local database takes uploads"
+    log = frame(at, "up_log")
+    con = duckdb.connect(str(real_db), read_only=True)
+    try:
+        logged = dict(con.execute("SELECT source_file, status FROM ingest_log").fetchall())
+    finally:
+        con.close()
+    assert len(log) == len(logged) > 0 and set(log["source_file"]) == set(logged)
+    assert set(logged.values()) == {"loaded"} and set(log["status"]) == {"已导入"}
 
 
 def test_filing_page_shows_the_seed_self_evaluation(monkeypatch, real_db):

@@ -46,7 +46,6 @@ def _rss_mb() -> float:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
 
 
-@pytest.mark.slow
 def test_uploading_the_hostile_files_gives_the_batch_results_and_keeps_the_server_small(tmp_path):
     """Issue 11: every hostile file uploaded through the dashboard gets the same per-file result as
     the batch ingest, and the dashboard's own process stays far below 1.5 GB (the work is the child's)."""

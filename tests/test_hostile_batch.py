@@ -80,7 +80,6 @@ def test_hostile_batch_quick(tmp_path):
     assert elapsed < 120
 
 
-@pytest.mark.slow
 def test_hostile_batch_with_huge_files(tmp_path):
     elapsed = _run_hostile(tmp_path, huge=True)
     assert elapsed < 240
@@ -261,7 +260,6 @@ def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path, ful
     assert query(db, "SELECT count(*) FROM meta WHERE key = 'copies_pending'") == [(0,)]
 
 
-@pytest.mark.slow
 def test_two_ingests_at_once_take_turns(tmp_path, full_corpus):
     corpus = _sample_subset(tmp_path, 40, full_corpus)
     db = tmp_path / "two.duckdb"
@@ -312,7 +310,6 @@ def test_pdf_with_only_an_owner_password_is_read():
     assert [r.texts for r in doc.rows] == [["Self-evaluation score 93"]]
 
 
-@pytest.mark.slow
 def test_a_run_killed_before_copy_detection_is_finished_by_the_next(tmp_path, full_corpus):
     """The state a kill leaves after the last file commits: files in, marker set, no clusters.
     The next ingest, with nothing new to load, finishes the copy detection."""
@@ -356,7 +353,6 @@ def test_a_database_that_is_not_duckdb_fails_cleanly(tmp_path):
     assert "无法写入数据库" in run.stderr and "Traceback" not in run.stderr + run.stdout
 
 
-@pytest.mark.slow
 def test_a_long_pdf_that_keeps_reading_is_not_cut_off(tmp_path):
     """The wall-clock budget restarts with each PDF page read: a long PDF loads past it
     (the CLI shows the pages), while a hung file is still stopped (see the worker test)."""

@@ -208,6 +208,7 @@ def spread_dbs(request, dbs, tmp_path_factory):
     return request.param, plain, marts
 
 
+@pytest.mark.slow  # 15-25 s a case: 108 comparison queries over two stores
 @pytest.mark.parametrize("focus", ["株洲市 渌口区", "株洲市 攸县", "益阳市 赫山区"])
 def test_peers_of_a_name_in_several_provinces(spread_dbs, focus):
     """The comparison reads mart_units when each peer's figure there is exact, the filings otherwise:

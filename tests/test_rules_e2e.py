@@ -1,12 +1,9 @@
 """The seeds read and parsed end to end, then checked."""
 from pathlib import Path
 
-import pytest
-
+from etl import parse, read
 from etl.check import filing_metrics, run_checks
 
-parse = pytest.importorskip("etl.parse")
-read = pytest.importorskip("etl.read")
 SEEDS = Path(__file__).resolve().parents[1] / "data" / "seeds"
 
 

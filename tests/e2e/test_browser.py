@@ -133,6 +133,7 @@ def shot(page, name: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_overview_filter_drill_down_and_export(server, browser):
     url, corpus = server
     page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
@@ -195,6 +196,7 @@ def test_overview_filter_drill_down_and_export(server, browser):
     page.close()
 
 
+@pytest.mark.slow
 def test_every_page_renders_with_charts(server, browser):
     url, _ = server
     page = browser.new_page(viewport={"width": 1400, "height": 2600})
@@ -215,6 +217,7 @@ def test_every_page_renders_with_charts(server, browser):
     page.close()
 
 
+@pytest.mark.slow
 def test_every_page_speaks_chinese_and_stays_on_this_machine(server, browser):
     """Each page, empty / one-county / full, plus bad address values and an unknown page:
     no English UI text, no traceback, and no request to any host but the local server."""
