@@ -39,6 +39,8 @@ class Lexicon:
     chrome: tuple[re.Pattern, ...]
     operator_chars: str
     header_words: tuple[str, ...]
+    long_periods: tuple[str, ...]
+    annual_periods: tuple[str, ...]
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
@@ -83,6 +85,8 @@ def lexicon() -> Lexicon:
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
+        long_periods=tuple(cols["periods"]["long"]),
+        annual_periods=tuple(cols["periods"]["annual"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),

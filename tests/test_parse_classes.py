@@ -759,3 +759,31 @@ def test_a_reports_prose_about_its_levels_is_not_read_as_an_indicator_table():
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.indicators, f.total_score) == ("self_eval_report", [], 95)
+
+
+def test_header_with_a_long_term_and_an_annual_column_group():
+    # 长期 | 年度 groups side by side: the annual group holds the filing's indicators; the long-term
+    # cells are kept apart (a section per indicator), blank ones vanish in a one-cell-per-line copy
+    head = ["一级指标", "二级指标(长期)", "三级指标(长期)", "指标值(长期)", "二级指标(年度)", "三级指标(年度)", "指标值(年度)"]
+    grid = "\n".join([
+        "某区某局2024年项目支出绩效目标表",
+        "项目名称\t校舍维修改造",
+        "\t".join(head),
+        "产出指标\t数量指标\t改造校舍面积\t≥3万平方米\t数量指标\t当年改造面积\t≥1万平方米",
+        "满意度指标\t满意度指标\t\t\t满意度指标\t师生满意度\t≥90%",
+    ])
+    (f,) = parse(grid)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "当年改造面积", "≥1万平方米"),
+        ("满意度指标", "满意度指标", "师生满意度", "≥90%"),
+    ]
+    assert [(s.heading, s.text) for s in f.sections if s.kind == "long_term_target"] == [
+        ("当年改造面积", "改造校舍面积 ≥3万平方米")]
+    per_line = "\n".join(["某区某局2024年项目支出绩效目标表", "项目名称", "校舍维修改造", *head,
+                          "产出指标", "数量指标", " ", "数量指标", "当年改造面积", "≥1万平方米",
+                          "效益指标", "社会效益指标", " ", "社会效益指标", "办学条件", "持续改善"])
+    (f,) = parse(per_line)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "当年改造面积", "≥1万平方米"),
+        ("效益指标", "社会效益指标", "办学条件", "持续改善"),
+    ]

@@ -215,6 +215,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
 
     if table is not None:
         f.indicators = table.indicators
+        f.sections += [Section("long_term_target", i.name or "", i.long_term, i.loc) for i in f.indicators if i.long_term]
         f.trace = (table.decoded, table.roles)
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
     if f.total_score is None and kind.endswith("self_eval"):

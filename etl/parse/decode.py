@@ -32,7 +32,7 @@ from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import column_role, is_level1, is_level2
+from etl.parse.vocab import LONG_TERM, column_role, is_level1, is_level2
 from etl.records import Loc
 
 INF = math.inf
@@ -600,7 +600,12 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
     for k, col in enumerate(cols):
         if name_only and col != "name":
             continue
-        if col == "level1":
+        if col.startswith(LONG_TERM):
+            # the long-term copy of a column (长期 | 年度 groups): read as the column it copies
+            base = col[len(LONG_TERM):]
+            e = (0.0 if _is_level(text) else INF) if base in ("level1", "level2") else \
+                name_cost(text, s) if base == "name" else value_cost(base, text, s)
+        elif col == "level1":
             # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
             e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else INF
         elif col == "level2":

@@ -22,8 +22,11 @@ from etl.parse.totals import GRADES, read_total
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
     TOTAL_ROW_RE,
+    LONG_TERM,
+    column_period,
     column_role,
     fold_key,
+    header_roles,
     is_level1,
     is_level2,
     title_kind,
@@ -134,20 +137,24 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
         start = anchor
         while start > 0 and headerish(toks[start - 1].text):
             start -= 1
-        roles: list[str] = []
+        seen: set[str] = set()
         j, gap, end = start, 0, start
         while j < len(toks) and gap <= 1:
             role = role_of(toks[j].text)
-            if role == "description" and "description" in roles and "name" not in roles:
-                roles[roles.index("description")] = "name"  # '指标内容 | 指标描述': a name, then its explanation
-            if role and role not in roles:
-                roles.append(role)
+            if role and (role not in seen or column_period(toks[j].text)):
+                seen.add(role)
                 gap, end = 0, j + 1
             elif headerish(toks[j].text):
                 end = j + 1
             else:
                 gap += 1
             j += 1
+        roles: list[str] = []
+        for role in header_roles([t.text for t in toks[start:end]]):
+            if role == "description" and "description" in roles and "name" not in roles:
+                roles[roles.index("description")] = "name"  # '指标内容 | 指标描述': a name, then its explanation
+            if role and role not in roles:
+                roles.append(role)
         if "name" not in roles and "description" in roles:
             roles[roles.index("description")] = "name"  # '指标内容' where no 三级指标 column is printed
         names = set(roles)
@@ -166,7 +173,7 @@ def _order(roles: list[str]) -> list[str]:
             # the sub-header (指标性质 | 指标值 | 度量单位) stands for the 年度指标值 column
             values = ["nature", "target", "measure_unit"] + [r for r in values if r not in ("nature", "target", "measure_unit")]
         return ["level1", "level2", "name"] + values
-    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name")]
+    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name") or r.startswith(LONG_TERM)]
 
 
 def _stop(t: str) -> bool:

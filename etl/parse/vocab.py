@@ -74,7 +74,41 @@ def column_role(cell: str) -> str | None:
     for role, pat in COLUMN_PATTERNS:
         if pat.search(s):
             return role
-    return None
+    period, base = _period_split(s)
+    return column_role(base) if period and base else None
+
+
+@lru_cache(maxsize=1)
+def _period_res() -> tuple[re.Pattern, re.Pattern]:
+    lx = lexicon()
+    words = "|".join(re.escape(w) for w in sorted(lx.long_periods + lx.annual_periods, key=len, reverse=True))
+    longs = "|".join(re.escape(w) for w in sorted(lx.long_periods, key=len, reverse=True))
+    return re.compile(rf"^(?P<base>.+?)\((?P<p>{words})\)$"), re.compile(rf"^(?P<p>{longs})(?P<base>.+)$")
+
+
+def _period_split(folded: str) -> tuple[str | None, str]:
+    """'二级指标(长期)' -> ('long', '二级指标'); '中期指标值' -> ('long', '指标值'); else (None, text)."""
+    after, before = _period_res()
+    m = after.match(folded) or before.match(folded)
+    if not m:
+        return None, folded
+    return ("long" if m.group("p") in lexicon().long_periods else "annual"), m.group("base")
+
+
+def column_period(cell: str) -> str | None:
+    """'long' or 'annual' for a header cell qualified by its period, else None."""
+    return _period_split(fold_key(cell))[0]
+
+
+LONG_TERM = "long_"  # prefix of the roles of a header's long-term column group
+
+
+def header_roles(cells: list[str]) -> list[str | None]:
+    """The role of each header cell, in order. A column printed once per period (长期 | 年度) gives the
+    annual group the plain roles and the long-term group `long_` roles; other repeats are left to the caller."""
+    found = [(column_role(t), column_period(t)) for t in cells]
+    return [LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role
+            for role, period in found]
 
 
 # --- indicator levels ----------------------------------------------------------------
