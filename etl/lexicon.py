@@ -21,6 +21,7 @@ class Lexicon:
     reason_placeholders: frozenset[str]
     placeholder_row: re.Pattern
     placeholder_org: re.Pattern
+    name_prefix: re.Pattern
     operators: tuple[tuple[str, str], ...]
     suffix_operators: tuple[tuple[str, str], ...]
     fold_chars: tuple[tuple[str, str], ...]
@@ -40,6 +41,7 @@ class Lexicon:
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
+    content_grammars: tuple[tuple[str, ...], ...]
     annual_periods: tuple[str, ...]
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
@@ -67,6 +69,7 @@ def lexicon() -> Lexicon:
         reason_placeholders=frozenset(ph["reason"]),
         placeholder_row=re.compile(rf"^({'|'.join(ph['row_name'])})$"),
         placeholder_org=re.compile("|".join(ph["org"])),
+        name_prefix=re.compile(rf"^({ph['name_prefix']})"),
         operators=tuple((w, s) for w, s in ops["prefix"]),
         suffix_operators=tuple((w, s) for w, s in ops["suffix"]),
         fold_chars=tuple((a, b) for a, b in ops["fold"]),
@@ -86,6 +89,7 @@ def lexicon() -> Lexicon:
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),
+        content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
         annual_periods=tuple(cols["periods"]["annual"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),

@@ -787,3 +787,62 @@ def test_header_with_a_long_term_and_an_annual_column_group():
         ("产出指标", "数量指标", "当年改造面积", "≥1万平方米"),
         ("效益指标", "社会效益指标", "办学条件", "持续改善"),
     ]
+
+
+def test_rows_are_read_by_their_content_when_the_header_is_scrambled():
+    # a spreadsheet's text layer on one line: header cells among values, so no header is found; the
+    # rows that follow still show themselves (a 指标N number, a name, values with units, small scores)
+    text = ("乡村饮水项目绩效自评表.xlsx\n"
+            "某县2023年度项目支出绩效自评表 项目名称 乡村饮水 主管部门 某县水利局 一级 指标 年度 实际 指标值 "
+            "完成值 分值 二级指标 得分 三级指标 指标1:新建水厂 2座 2座 10 10 指标2:铺设管网长度 ≥30公里 "
+            "28公里 10 9 指标3:水质达标率 100% 100% 10 10 指标4:受益人口 5000人 5200人 10 10")
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("新建水厂", "2座", "2座", 10, 10),
+        ("铺设管网长度", "≥30公里", "28公里", 10, 9),
+        ("水质达标率", "100%", "100%", 10, 10),
+        ("受益人口", "5000人", "5200人", 10, 10),
+    ]
+    assert f.doc_kind == "project_self_eval"
+    assert any("按内容读取" in n for n in f.parse_notes)
+    assert max(i.parse_confidence for i in f.indicators) <= 0.6  # no header: never as sure as a grid
+
+
+def test_rows_are_read_by_their_content_under_a_header_worded_unknown():
+    text = "\n".join([
+        "某县某局2024年项目绩效目标表",
+        "项目名称\t社区养老服务",
+        "考核维度\t考核要素\t考核项\t期望值",
+        "产出指标\t数量指标\t服务老人人数\t≥300人",
+        "\t质量指标\t服务满意率\t≥95%",
+        "效益指标\t社会效益指标\t独居老人探访覆盖率\t100%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "服务老人人数", "≥300人"),
+        ("产出指标", "质量指标", "服务满意率", "≥95%"),
+        ("效益指标", "社会效益指标", "独居老人探访覆盖率", "100%"),
+    ]
+
+
+def test_a_report_with_figures_in_prose_gets_no_rows_read_by_content():
+    text = "\n".join([
+        "某县某局2023年度部门整体支出绩效自评报告",
+        "一、基本情况。全年预算数 120万元，执行数 118万元，执行率 98.3%。",
+        "产出指标 完成培训 300人次，覆盖 12个乡镇；效益指标 受益群众 5000人。",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "self_eval_report" and f.indicators == []
+
+
+def test_indicator_numbers_without_a_colon_are_not_part_of_the_name():
+    text = "\n".join([
+        "某县某局2024年项目绩效目标表",
+        "项目名称\t道路养护",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t指标1养护里程\t≥120公里",
+        "\t质量指标\t指标2：路面完好率\t≥90%",
+        "\t时效指标\t指标3\t",
+    ])
+    (f,) = parse(text)
+    assert [i.name for i in f.indicators] == ["养护里程", "路面完好率"]

@@ -12,6 +12,7 @@ from etl.normalise.place import find_place
 from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
+from etl.parse.content import content_indicators
 from etl.parse.vocab_cut import unglue
 from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
@@ -147,6 +148,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
+    if (table is None or not table.indicators) and seg.kind not in (None, "self_eval_report"):
+        # no header we know, or one whose grammar read nothing: the rows' content says what they are
+        table = content_indicators(rows) or table
     if table is None and seg.kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)
