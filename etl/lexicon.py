@@ -35,6 +35,8 @@ class Lexicon:
     level2: re.Pattern
     level2_of: tuple[tuple[re.Pattern, str], ...]
     level1_as_level2_under: frozenset[str]
+    unknown_level: re.Pattern
+    not_levels: frozenset[str]
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
     chrome: tuple[re.Pattern, ...]
@@ -83,6 +85,8 @@ def lexicon() -> Lexicon:
         level2=re.compile(lv["level2"]),
         level2_of=tuple((re.compile(p), l1) for p, l1 in lv["level2_of"]),
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
+        unknown_level=re.compile(lv["unknown_level"]),
+        not_levels=frozenset(lv["not_levels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),

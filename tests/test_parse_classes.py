@@ -846,3 +846,40 @@ def test_indicator_numbers_without_a_colon_are_not_part_of_the_name():
     ])
     (f,) = parse(text)
     assert [i.name for i in f.indicators] == ["养护里程", "路面完好率"]
+
+
+@pytest.mark.parametrize("sep", ["\t", ""])
+def test_evaluation_indicator_template(sep):
+    # 评价指标 | 评价内容 | 指标名称 | 指标说明 | 目标值 | 分值 | 备注, as a grid and glued in a web copy;
+    # a target table's one total is its weight
+    lines = [
+        "2022年度某县某补助项目绩效评价指标表",
+        sep.join(["评价指标", "评价内容", "指标名称", "指标说明", "目标值", "分值", "备注"]),
+        sep.join(["产出指标", "数量指标", "补助发放人数", "", "1500人", "20", ""]),
+        sep.join(["", "质量指标", "补助对象覆盖率", "", "100%", "30", ""]),
+        sep.join(["", "时效指标", "按时发放率", "", "100%", "50", ""]),
+        sep.join(["总分", "", "", "", "", "100", ""]),
+    ]
+    (f,) = parse("\n".join(lines))
+    assert f.doc_kind == "project_target" and f.year == 2022
+    assert [(i.level1, i.level2, i.name, i.target, i.weight) for i in f.indicators] == [
+        ("产出指标", "数量指标", "补助发放人数", "1500人", 20),
+        ("产出指标", "质量指标", "补助对象覆盖率", "100%", 30),
+        ("产出指标", "时效指标", "按时发放率", "100%", 50),
+    ]
+    assert (f.total_weight, f.total_score) == (100, None)
+
+
+def test_levels_of_a_family_the_lexicon_does_not_know():
+    # '制度指标', '产出数量指标' stand where levels stand: read as levels, not as indicator names
+    text = "\n".join([
+        "某县某局2023年项目绩效目标表",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "管理指标\t制度指标\t规章制度建立情况\t健全",
+        "\t产出数量指标\t补助发放人数\t1500人",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("管理指标", "制度指标", "规章制度建立情况", "健全"),
+        ("管理指标", "产出数量指标", "补助发放人数", "1500人"),
+    ]

@@ -222,6 +222,8 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.sections += [Section("long_term_target", i.name or "", i.long_term, i.loc) for i in f.indicators if i.long_term]
         f.trace = (table.decoded, table.roles)
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
+        if kind.endswith("target") and f.total_weight is None:
+            f.total_weight, f.total_score = f.total_score, None  # a target table scores nothing: its one total is the weight
     if f.total_score is None and kind.endswith("self_eval"):
         f.total_score = _stated_total(rows)
     for ind in f.indicators:

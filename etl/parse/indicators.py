@@ -294,7 +294,8 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
         row_steps = []
         locs: list[Loc] = []
         for st in row:
-            if st.label == "level1" or (st.label == "level2" and not is_level2(st.text) and level1 not in _OUTER_LEVEL1):
+            if st.label == "level1" or (st.label == "level2" and is_level1(st.text) and not is_level2(st.text)
+                                        and level1 not in _OUTER_LEVEL1):
                 t = strip_score(st.text)
                 if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
                     level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标

@@ -39,7 +39,7 @@ _ANNOTATION = re.compile(r"[(（][^)）]{1,10}[)）]")
 # a level's score part on its own, or half of it where a line broke inside: '(50分)', '30分)', '(30分'
 _SCORE_NOTE = re.compile(r"[（(]\d+(\.\d+)?分[)）]?|\d+(\.\d+)?分[)）]")
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
-_VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score",
+_VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "remark",
                 "reason", "basis", "core", "direction")
 
 

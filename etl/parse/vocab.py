@@ -32,6 +32,9 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
     (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
     (re.compile(r"项目(支出)?绩效目标(申报)?表|绩效目标(申报)?表"), "project_target"),
+    # an evaluation-indicator table ('…项目绩效评价指标表'): targets and weights; scores make it a self-evaluation
+    (re.compile(rf"{_DEPT}绩效评价指标(体系)?表"), "dept_target"),
+    (re.compile(r"绩效评价指标(体系)?表"), "project_target"),
     (re.compile(r"^第[一二三四五六七八九十]+部分部门整体绩效目标$"), "dept_target"),
     # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标'
     (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
@@ -136,6 +139,16 @@ def is_level1(text: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
     return bool(LEVEL2_RE.match(fold_key(strip_score(text))))
+
+
+@lru_cache(maxsize=1 << 16)
+def is_unknown_level(text: str) -> bool:
+    """A level of a family the lexicon does not name ('制度指标', '管理指标'): a short phrase ending in 指标."""
+    s = fold_key(strip_score(text))
+    lx = lexicon()
+    # one 指标 only: '成本指标经济成本指标' is two known levels run together, not one unknown
+    return bool(lx.unknown_level.match(s)) and s.count("指标") == 1 and s not in lx.not_levels \
+        and not is_level1(s) and not is_level2(s) and column_role(s) is None
 
 
 # --- metadata keys ---------------------------------------------------------------------
