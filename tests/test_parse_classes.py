@@ -883,3 +883,19 @@ def test_levels_of_a_family_the_lexicon_does_not_know():
         ("管理指标", "制度指标", "规章制度建立情况", "健全"),
         ("管理指标", "产出数量指标", "补助发放人数", "1500人"),
     ]
+
+
+def test_a_glued_line_with_a_few_spaces_inside_is_still_glued():
+    # a doc-sharing copy runs the whole form together; a tick-box list keeps its own spaces
+    text = "\n".join([
+        "文档简介",
+        "2021年度乡村道路养护项目绩效自评表项目名称乡村道路养护主管部门某县交通运输局项目类别1、上级专项 2、本级专项"
+        "项目属性1、持续性项目 2、新增性项目一级指标二级指标三级指标年度指标值实际完成值分值得分"
+        "产出指标数量指标养护里程≥120公里125公里2020进度指标按期完工率100%100%2020",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("乡村道路养护", "某县交通运输局")
+    assert [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("数量指标", "养护里程", "≥120公里", "125公里", 20, 20),
+        ("进度指标", "按期完工率", "100%", "100%", 20, 20),
+    ]
