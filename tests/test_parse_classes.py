@@ -899,3 +899,17 @@ def test_a_glued_line_with_a_few_spaces_inside_is_still_glued():
         ("数量指标", "养护里程", "≥120公里", "125公里", 20, 20),
         ("进度指标", "按期完工率", "100%", "100%", 20, 20),
     ]
+
+
+def test_report_titled_by_its_file_name_and_a_title_broken_by_spaces():
+    # a doc-sharing page: the file name first, then the report's own title with spaces left by the PDF
+    # (the issuing body, the year and the kind in separate pieces), then prose naming 部门(单位) in passing
+    text = "\n".join([
+        "某中心2023年整体绩效自评总结报告.docx",
+        "某县河道管理中心 2023 年整体和项目支出绩效自评总结报告 一 基本情况。 我单位全年预算 120.5 万元,"
+        " 执行 118.2 万元。 二 部门(单位)整体和项目绩效自评结果。 自评得分 95 分。" + " 说明文字" * 60,
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "self_eval_report"
+    assert f.title == "某县河道管理中心2023年整体和项目支出绩效自评总结报告"
+    assert f.department == "某县河道管理中心" and f.year == 2023

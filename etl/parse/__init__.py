@@ -73,6 +73,8 @@ def parse_document(doc: Document) -> list[Filing]:
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
             continue
+        if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
+            continue  # a title with nothing under it (a page's file name above or below the real title)
         groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
         parts = [Segment(kind=seg.kind, title=seg.title, rows=g, title_rows=seg.title_rows) for g in groups] \
             if groups else [seg]

@@ -120,6 +120,8 @@ def _clean_value(fld: str, value: str) -> str | None:
         return None  # another key's label is not this key's value
     if fld in ("department", "department_weak", "unit") and lexicon().placeholder_org.search(fold_key(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
+    if fld in ("department", "department_weak", "unit") and re.search(r"[。；;！？!?]", v):
+        return None  # a clause of running text after a key word ('部门(单位)整体…自评结果。'), not an organisation
     return v
 
 

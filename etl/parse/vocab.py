@@ -27,7 +27,7 @@ def fold_key(text: str) -> str:
 # 结果表 / 情况表 are wordings of the same table; '部门(单位)整体' is a whole-department table.
 _DEPT = r"(部门(\(单位\))?整体(支出)?|整体支出|部门)"
 TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(自评|评价)(情况|工作)?(报告|说明)"), "self_eval_report"),
+    (re.compile(r"(自评|评价)(情况|工作|总结)*(报告|说明)"), "self_eval_report"),
     (re.compile(rf"{_DEPT}绩效(自评|评价)(结果|情况)?表"), "dept_self_eval"),
     (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
     (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
@@ -61,7 +61,7 @@ def title_kind(text: str) -> str | None:
 
 
 # what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*$")
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?$")
 
 
 # --- indicator table columns ------------------------------------------------------
