@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.parse.meta import looks_like_org
 from etl.parse.vocab import TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
@@ -64,7 +65,8 @@ def split_glued_title(row: Row) -> Row:
 
 
 _FILE_NAME = re.compile(r"\.(docx?|xlsx?|pdf|wps|txt)\W*$", re.I)
-SPLIT_TITLE_CELLS = 4  # a title broken by spaces spans at most this many cells
+SPLIT_TITLE_CELLS = 4
+_YEAR_PIECE = re.compile(r"[(（]?\d{4}(年度?)?[)）]?")  # a title broken by spaces spans at most this many cells
 
 
 def join_spaced_title(row: Row) -> Row:
@@ -74,8 +76,8 @@ def join_spaced_title(row: Row) -> Row:
         return row
     texts = [c.text.strip() for c in row.cells]
 
-    def part(k: int) -> bool:
-        return not row.cells[k].glued and not re.search(r"[，。；：,;:]", texts[k])
+    def part(k: int) -> bool:  # a piece of a title before its kind words: the issuing body or the year
+        return not row.cells[k].glued and (looks_like_org(texts[k]) or bool(_YEAR_PIECE.fullmatch(texts[k])))
 
     hits = _title_cells(row)
     span = None
@@ -87,7 +89,7 @@ def join_spaced_title(row: Row) -> Row:
     else:
         for k in range(len(texts)):
             for j in range(k + 2, min(len(texts), k + SPLIT_TITLE_CELLS) + 1):
-                if not part(j - 1) or not part(k):
+                if not part(j - 2) or row.cells[j - 1].glued:
                     break
                 if title_kind("".join(texts[k:j])) and not title_kind("".join(texts[k:j - 1])):
                     span = (k, j)
