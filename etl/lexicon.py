@@ -40,6 +40,8 @@ class Lexicon:
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
     chrome: tuple[re.Pattern, ...]
+    org_tails: tuple[str, ...]
+    org_title_follow: tuple[str, ...]
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
@@ -53,7 +55,8 @@ class Lexicon:
     ocr_chars: dict
 
 
-def _alt(words) -> str:
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -64,7 +67,7 @@ def lexicon() -> Lexicon:
     columns = tuple(
         (role, re.compile(pat), float(w)) for role in cols["order"] for pat, w in cols["patterns"].get(role, [])
     )
-    level1 = re.compile(rf"^({_alt(lv['level1'])})$")
+    level1 = re.compile(rf"^({alternation(lv['level1'])})$")
     op_chars = "".join(sorted({c for w, _ in ops["prefix"] for c in w if not ("\u4e00" <= c <= "\u9fff")}))
     return Lexicon(
         empty_cell=frozenset(ph["empty_cell"]),
@@ -87,9 +90,11 @@ def lexicon() -> Lexicon:
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
         unknown_level=re.compile(lv["unknown_level"]),
         not_levels=frozenset(lv["not_levels"]),
-        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "unit", "department_code")),
+        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
+        org_tails=tuple(data["orgs"]["tails"]),
+        org_title_follow=tuple(data["orgs"]["title_follow"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),
@@ -109,4 +114,4 @@ def operator_cell_pattern() -> re.Pattern:
     """A cell holding only a printed operator (指标性质 column), e.g. '≥' or '不低于'."""
     lx = lexicon()
     words = [w for w, _ in lx.operators if re.search(r"[\u4e00-\u9fff]", w)]
-    return re.compile(rf"^([{re.escape(lx.operator_chars)}]{{1,2}}|{_alt(words)})$")
+    return re.compile(rf"^([{re.escape(lx.operator_chars)}]{{1,2}}|{alternation(words)})$")

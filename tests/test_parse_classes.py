@@ -913,3 +913,36 @@ def test_report_titled_by_its_file_name_and_a_title_broken_by_spaces():
     assert f.doc_kind == "self_eval_report"
     assert f.title == "某县河道管理中心2023年整体和项目支出绩效自评总结报告"
     assert f.department == "某县河道管理中心" and f.year == 2023
+
+
+@pytest.mark.parametrize("title, department", [
+    ("2021年某市发展和改革局部门整体支出绩效自评报告", "某市发展和改革局"),  # the year before the body
+    ("某县第二中学专项资金绩效自评价报告", "某县第二中学"),  # a school, then 专项
+    ("某某乡部门整体支出绩效自评报告", "某某乡"),  # a township
+])
+def test_the_department_is_read_from_the_report_title(title, department):
+    (f,) = parse("\n".join([title, "一、基本情况。全年预算数 120万元，执行数 118万元，执行率 98.3%。"]))
+    assert f.department == department
+
+
+def test_the_web_pages_publisher_names_the_department_only_when_nothing_better_does():
+    # the publisher (发布机构) in the page's chrome is a shorter or a fuller name of the same body
+    page = "\n".join([
+        "首页 > 市司法局 > 财政资金",
+        "发布机构: {publisher} 主题分类: 司法",
+        "{title}",
+        "一、基本情况。全年预算数 120万元，执行数 118万元，执行率 98.3%。",
+    ])
+    (f,) = parse(page.format(publisher="市司法局", title="某市司法局2021年度部门整体支出绩效评价报告"))
+    assert f.department == "某市司法局"
+    (f,) = parse(page.format(publisher="某区林业局", title="2021年林业局部门整体支出绩效自评报告"))
+    assert f.department == "某区林业局"
+
+
+def test_project_keys_worded_with_project():
+    text = "\n".join([
+        "绩效目标表", "(2020年度)", "项目名称\t薄弱学校改造", "项目主管部门\t某区教育局", "项目执行单位\t某区某学校",
+        "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t改造学校数\t3所",
+    ])
+    (f,) = parse(text)
+    assert (f.department, f.unit) == ("某区教育局", "某区某学校")

@@ -43,7 +43,9 @@ class Context:
         self.year = find_year(*texts)
         pre = read_meta(preamble)
         cells = [c.text for r in preamble for c in r.cells]
-        self.department = pre.get("department", (None,))[0] or next((t.strip() for t in cells if looks_like_org(t)), None)
+        self.keyed_department = pre.get("department", (None,))[0]  # a key's value, not just an organisation's name
+        self.department = self.keyed_department or next((t.strip() for t in cells if looks_like_org(t)), None)
+        self.publisher = pre.get("publisher", (None,))[0]
         self.place = None
 
 
@@ -52,6 +54,13 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
     if from_title and earlier and from_title.endswith(earlier):
         return earlier
     return from_title
+
+
+def _fuller(name: str | None, other: str | None) -> str | None:
+    """Of two names of one body ('林业局' in a title, '零陵区林业局' as the page's publisher), the fuller."""
+    if name and other and other != name and other.endswith(name):
+        return other
+    return name
 
 
 def _is_grid(doc: Document) -> bool:
@@ -85,6 +94,7 @@ def parse_document(doc: Document) -> list[Filing]:
             filings.append(f)
             ctx.year = ctx.year or f.year
             ctx.department = ctx.department or f.department
+            ctx.keyed_department = ctx.keyed_department or f.department
             ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
         filings = _untitled_report(rows, ctx)
@@ -172,11 +182,14 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if code_unit and not unit:
         f.department_code, unit = code_unit
     if not dept:
+        publisher = meta.get("publisher", (None,))[0] or ctx.publisher  # the web page's 发布机构
         dept = (
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
-            or _same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]), ctx.department)
+            or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),
+                                 ctx.keyed_department), publisher)
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
+            or publisher
         )
     if not dept and unit and kind.startswith("dept"):
         dept, unit = unit, None
