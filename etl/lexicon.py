@@ -39,6 +39,7 @@ class Lexicon:
     not_levels: frozenset[str]
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
+    publisher_site: re.Pattern
     chrome: tuple[re.Pattern, ...]
     org_tails: tuple[str, ...]
     org_title_follow: tuple[str, ...]
@@ -92,6 +93,7 @@ def lexicon() -> Lexicon:
         not_levels=frozenset(lv["not_levels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
+        publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         org_tails=tuple(data["orgs"]["tails"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),

@@ -946,3 +946,33 @@ def test_project_keys_worded_with_project():
     ])
     (f,) = parse(text)
     assert (f.department, f.unit) == ("某区教育局", "某区某学校")
+
+
+def test_a_place_counts_from_keys_title_or_an_organisations_name_never_from_ordinary_words():
+    report = "\n".join([
+        "{title}",
+        "一、基本情况。{prose}全年预算数 120万元，执行数 118万元，执行率 98.3%。",
+    ])
+    # '资金和县域结对帮扶': 和县 inside ordinary words is no place
+    (f,) = parse(report.format(title="某局2023年度部门整体支出绩效自评报告", prose="统筹资金和县域结对帮扶工作。"))
+    assert (f.province, f.city, f.county) == (None, None, None)
+    # an organisation's name in the prose names its place
+    (f,) = parse(report.format(title="文化局2023年度部门整体支出绩效自评报告", prose="东阳市文化和广电旅游体育局及其下属单位开展活动。"))
+    assert (f.province, f.city, f.county) == ("浙江省", "金华市", "东阳市")
+
+
+def test_a_county_name_several_cities_share_is_kept_without_guessing_its_city():
+    text = "\n".join(["项目支出绩效目标表", "项目名称\t学校改造", "主管部门\t青山区教育局",
+                      "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t改造学校数\t3所"])
+    (f,) = parse(text)
+    assert (f.province, f.city, f.county) == (None, None, "青山区")  # 武汉 and 包头 both have one
+
+
+def test_a_government_sites_greeting_names_the_publisher():
+    text = "\n".join([
+        "欢迎来到某县政协网站!",
+        "部门整体支出绩效评价报告",
+        "一、基本情况。全年预算数 120万元，执行数 118万元，执行率 98.3%。",
+    ])
+    (f,) = parse(text)
+    assert f.department == "某县政协"

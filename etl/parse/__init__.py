@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from etl.normalise.measure import parse_measure
-from etl.normalise.place import find_place
+from etl.normalise.place import find_place, find_place_in_prose
 from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
@@ -202,7 +202,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     # the title's year, else the document's (its own title line, file name), else the table head's
     f.year = find_year(seg.title) or ctx.year or find_year(*head_texts[1:]) or find_year(*[" ".join(r.texts) for r in rows])
 
-    place = find_place(f.department, f.unit, seg.title, f.project, *[" ".join(r.texts) for r in rows[:8]])
+    # a place from the filing's own keys and title; else one that begins an organisation's name in the text
+    place = find_place(f.department, f.unit, seg.title, f.project) or \
+        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8]])
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:
