@@ -42,6 +42,7 @@ class Lexicon:
     publisher_site: re.Pattern
     chrome: tuple[re.Pattern, ...]
     org_tails: tuple[str, ...]
+    report_figures: dict
     org_title_follow: tuple[str, ...]
     operator_chars: str
     header_words: tuple[str, ...]
@@ -96,6 +97,7 @@ def lexicon() -> Lexicon:
         publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         org_tails=tuple(data["orgs"]["tails"]),
+        report_figures=dict(data["report_figures"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),

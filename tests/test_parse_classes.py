@@ -976,3 +976,16 @@ def test_a_government_sites_greeting_names_the_publisher():
     ])
     (f,) = parse(text)
     assert f.department == "某县政协"
+
+
+@pytest.mark.parametrize("prose, figures", [
+    ("2023年度批复支出预算1,200.50万元，调整后支出预算1,350.00万元，支出决算1,300.25万元，预算执行率为96.3%。",
+     (1200.5, 1350.0, 1300.25, 0.963)),
+    ("一、收入：500.2万元。二、支出：480.6万元。其中：人员经费支出300.1万元，公用经费支出80.5万元。",
+     (None, None, 480.6, None)),
+    ("部门预算总金额 803.74 万元，其中基本支出 757.49 万元。财政安排支出共计790.10万元。",
+     (None, 803.74, 790.1, None)),
+])
+def test_figures_a_report_states_in_prose(prose, figures):
+    (f,) = parse("\n".join(["某局2023年度部门整体支出绩效自评报告", "一、基本情况", prose]))
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == figures
