@@ -43,6 +43,7 @@ class Lexicon:
     chrome: tuple[re.Pattern, ...]
     org_tails: tuple[str, ...]
     report_figures: dict
+    money_labels: dict
     org_title_follow: tuple[str, ...]
     operator_chars: str
     header_words: tuple[str, ...]
@@ -98,6 +99,7 @@ def lexicon() -> Lexicon:
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         org_tails=tuple(data["orgs"]["tails"]),
         report_figures=dict(data["report_figures"]),
+        money_labels={k: tuple(v) for k, v in data["money"].items()},
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),

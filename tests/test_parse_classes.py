@@ -989,3 +989,15 @@ def test_a_government_sites_greeting_names_the_publisher():
 def test_figures_a_report_states_in_prose(prose, figures):
     (f,) = parse("\n".join(["某局2023年度部门整体支出绩效自评报告", "一、基本情况", prose]))
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == figures
+
+
+@pytest.mark.parametrize("money", [
+    "预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额5050100%20",
+    "资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:505020100.00%20其中:本年财政拨款5050",
+])
+def test_a_glued_money_block_with_notes_in_its_header(money):
+    # a doc-sharing copy: the money header's notes ('(A)', '(20分*执行率)') and the amounts run together
+    text = ("2022年度乡村道路养护项目绩效自评表项目名称乡村道路养护主管部门某县交通运输局" + money +
+            "一级指标二级指标三级指标年度指标值实际完成值分值得分产出指标数量指标养护里程≥120公里125公里8080")
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) == (50, 50, 1.0, 20, 20)
