@@ -102,16 +102,21 @@ _LEADING_NOTE = re.compile(r"^([(（][^()（）]{1,12}[)）])+")
 
 def _notes_to_their_word(parts: list[str]) -> list[str]:
     """'预算数' | '(A)执行数(B)' -> '预算数(A)' | '执行数(B)': a bracketed note printed after a word ('(A)',
-    '(B/A)', '(20分*执行率)') belongs to that word, not to the next one."""
+    '(B/A)', '(20分*执行率)') belongs to that word, not to the next one; '其中：' belongs to the word after it."""
     out: list[str] = []
     for p in parts:
         m = _LEADING_NOTE.match(p)
         if m and out:
             out[-1] += m.group()
             p = p[m.end():]
-        if p:
+        if p and out and _OF_WHICH.fullmatch(out[-1]):
+            out[-1] += p  # '其中：' | '财政资金' is one label: 其中 introduces the part that follows it
+        elif p:
             out.append(p)
     return out
+
+
+_OF_WHICH = re.compile(r"其中[:：]?")
 
 
 def unglue(rows: list[Row]) -> list[Row]:
