@@ -1001,3 +1001,23 @@ def test_a_glued_money_block_with_notes_in_its_header(money):
             "一级指标二级指标三级指标年度指标值实际完成值分值得分产出指标数量指标养护里程≥120公里125公里8080")
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) == (50, 50, 1.0, 20, 20)
+
+
+def test_levels_of_the_national_evaluation_framework():
+    # 项目决策 / 项目管理 / 项目产出 / 项目效益 with their own level-2 names (项目立项, 资金投入 …)
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表",
+        "项目名称\t学校公用经费",
+        "一级指标\t二级指标\t三级指标\t分值\t指标值\t实际完成值\t得分",
+        "项目决策(10分)\t项目立项\t立项依据充分性\t5\t充分\t充分\t5",
+        "\t资金投入\t预算编制科学性\t5\t科学\t科学\t4",
+        "项目管理(20分)\t预算编审管理\t预算执行率\t10\t100%\t98%\t9",
+        "项目产出(40分)\t产出数量\t保障学生人数\t40\t2000人\t2010人\t40",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in f.indicators] == [
+        ("项目决策", "项目立项", "立项依据充分性", 5, 5),
+        ("项目决策", "资金投入", "预算编制科学性", 5, 4),
+        ("项目管理", "预算编审管理", "预算执行率", 10, 9),
+        ("项目产出", "产出数量", "保障学生人数", 40, 40),
+    ]
