@@ -1043,3 +1043,16 @@ def test_a_long_term_block_and_an_annual_block_of_the_same_header(sep):
         ("数量指标", "改造学校数", "≥10所"), ("质量指标", "验收合格率", "100%")]
     long_term = [s.text for s in f.sections if s.kind == "long_term_target"]
     assert long_term[0] == "改造学校数 ≥30所" and len(long_term) == 2  # where a glued value is cut is the lattice's
+
+
+def test_a_pages_category_label_is_not_the_filings_title():
+    # '公开目录 | 自评报告' is where the site files the page; the table's own title says what it is
+    text = "\n".join([
+        "索引号 | 0152/2021-0630005 | 发布机构 | 某县司法局 |",
+        "公开目录 | 自评报告 | 发布日期 | 2021-06-30 |",
+        "2020年度部门整体支出绩效自评表 | |||",
+        "部门名称 | 某县司法局 |||",
+        "部门总体目标 | 部门职责 | 承担全面依法治县的统筹协调。 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.department) == ("dept_self_eval", "2020年度部门整体支出绩效自评表", "某县司法局")
