@@ -45,6 +45,7 @@ class Lexicon:
     report_figures: dict
     money_labels: dict
     org_title_follow: tuple[str, ...]
+    org_short_name_cues: tuple[str, ...]
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
@@ -102,6 +103,7 @@ def lexicon() -> Lexicon:
         report_figures=dict(data["report_figures"]),
         money_labels={k: tuple(v) for k, v in data["money"].items()},
         org_title_follow=tuple(data["orgs"]["title_follow"]),
+        org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),

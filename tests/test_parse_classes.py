@@ -1056,3 +1056,13 @@ def test_a_pages_category_label_is_not_the_filings_title():
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.title, f.department) == ("dept_self_eval", "2020年度部门整体支出绩效自评表", "某县司法局")
+
+
+def test_a_report_names_its_department_where_it_introduces_its_short_name():
+    text = "\n".join([
+        "2024年度项目支出绩效单位自评报告",
+        "一、基本情况",
+        "2024年，某州数据发展中心（以下简称“州数据中心”）实施项目共5个，年初批复预算120万元。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.department, f.budget_initial) == ("self_eval_report", "某州数据发展中心", 120)

@@ -18,7 +18,9 @@ from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
-from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
+from etl.parse.meta import (
+    code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
+)
 from etl.parse.report import sections as report_sections
 from etl.parse.report import report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
@@ -181,6 +183,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
                                  ctx.keyed_department), publisher)
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
+            or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
             or publisher
         )
     if not dept and unit and kind.startswith("dept"):
