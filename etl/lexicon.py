@@ -52,6 +52,8 @@ class Lexicon:
     content_grammars: tuple[tuple[str, ...], ...]
     annual_periods: tuple[str, ...]
     period_block: re.Pattern
+    header_stems: frozenset[str]
+    header_completions: frozenset[str]
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
@@ -110,6 +112,8 @@ def lexicon() -> Lexicon:
         content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
         annual_periods=tuple(cols["periods"]["annual"]),
         period_block=re.compile(cols["periods"]["block"]),
+        header_stems=frozenset(cols["split"]["stems"]),
+        header_completions=frozenset(cols["split"]["completions"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),

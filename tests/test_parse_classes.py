@@ -1066,3 +1066,70 @@ def test_a_report_names_its_department_where_it_introduces_its_short_name():
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.department, f.budget_initial) == ("self_eval_report", "某州数据发展中心", 120)
+
+
+def test_full_width_operators_in_the_nature_column():
+    # '﹦' (small equals) of Yunnan mirror sites is an operator like '═' and '≧'
+    text = "\n".join([
+        "| 2021年度项目支出绩效自评表 | ||||",
+        "| 项目名称 | 示例执法补助经费 | ||||",
+        "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | |",
+        "| 产出指标 | 数量指标 | 执法巡查次数 | ﹦ | 40 | 次 | 40 | 20 | 18 |",
+        "| 质量指标 | 案件办结率 | ═ | 100 | % | 100 | 20 | 19 |",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("执法巡查次数", "﹦40次", "40", 20, 18), ("案件办结率", "═100%", "100", 20, 19)]
+    assert f.indicators[0].target_m.op == "="
+
+
+def test_a_header_printed_over_two_lines_in_a_copy_without_its_grid():
+    # '年度 | 实际 | 分值 | 得分' over '指标值 | 完成值': the stems and their completions pair up in order
+    text = "\n".join([
+        "示例县体育专项经费绩效自评表(2023年度)",
+        "项目名称 示例体育专项经费",
+        "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施",
+        "指标值 完成值",
+        "产出指标 数量指标 指标1:维护场地数量 12个 11个 20 18",
+        "质量指标 指标1:验收合格率 100% 90% 20 17",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("维护场地数量", "12个", "11个", 20, 18), ("验收合格率", "100%", "90%", 20, 17)]
+
+
+def test_key_wordings_of_transfer_payment_and_approval_templates():
+    text = "\n".join([
+        "中央转移支付示例县体育中心项目绩效自评表 | |||",
+        "(2023年度) | |||",
+        "转移支付(项目)名称 | 示例县体育中心项目 | ||",
+        "中央主管部门 | 国家体育总局 | ||",
+        "地方主管部门 | 示例县人民政府 | 资金使用单位 | 示例县体育发展中心 |",
+        "二级指标 | 三级指标 | 指标值 | 全年实际完成值 |",
+        "数量指标 | 新建体育中心数量 | 1 | 1 |",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department, f.unit) == ("示例县体育中心项目", "示例县人民政府", "示例县体育发展中心")
+
+
+def test_an_approval_table_with_a_dated_sub_header_and_a_sign_off_row():
+    # '2021年实际实现值 | 预期2022年实现值' is the header's second line; '…科室(盖章)' signs the table off;
+    # a merged level-1 cell printed again mid-block keeps the block's level-2
+    text = "\n".join([
+        "项目支出绩效目标批复表 | |||",
+        "(2022年度) | |||",
+        "项目名称 | 示例培训班 | 项目负责人 | |",
+        "项目金额 | 80万元 | 其中:当年市级财政资金 | 60万元 |",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标标准或依据 |",
+        "2021年实际实现值 | 预期2022年实现值 | |||",
+        "数量指标 | 培训人次 | 300人次 | |||",
+        "产出指标 | 开设课程数量 | 100 | |||",
+        "满意度指标 | 服务对象满意度指标 | 学员满意度 | ≥95% | ||",
+        "财政资金管理科室(盖章) 年 月 日 | 财政绩效管理科室(盖章) 年 月 日 |",
+    ])
+    (f,) = parse(text)
+    assert f.budget_initial == 80
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "300人次"), ("产出指标", "数量指标", "开设课程数量", "100"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥95%")]

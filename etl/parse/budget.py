@@ -75,6 +75,8 @@ _HEAD_NOTE = re.compile(r"[(（][^()（）]*[)）]$")  # '得分(20分*执行率
 
 def _head_role(text: str) -> str | None:
     found = next((r for r, pat in _HEAD_ROLES if pat.search(text)), None)
+    if found == "initial" and re.search(r"\(A\)$", text):
+        return "adjusted"  # '年初预算数(A)': the A of 执行率 = B/A, whatever its wording
     if found is None and _HEAD_NOTE.search(text):
         return _head_role(_HEAD_NOTE.sub("", text))
     return found
@@ -374,7 +376,7 @@ def self_eval_budget(rows: list[Row]) -> Budget:
     return b
 
 
-_TARGET_TOTAL = re.compile(r"^(预算数|资金总额|下达中央预算内投资|下达资金|年度资金总额|项目总投资|预算申报数|年度本级预算金额|年度预算金额|预算金额|项目资金总额|申请金额|年度预算申请)")
+_TARGET_TOTAL = re.compile(rf"^({alternation(_MONEY['target_total'])})")
 _NUM_IN = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
 
 
