@@ -1133,3 +1133,28 @@ def test_an_approval_table_with_a_dated_sub_header_and_a_sign_off_row():
     assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
         ("产出指标", "数量指标", "培训人次", "300人次"), ("产出指标", "数量指标", "开设课程数量", "100"),
         ("满意度指标", "服务对象满意度指标", "学员满意度", "≥95%")]
+
+
+def test_a_report_page_title_with_the_sites_suffix_and_scores_of_parts_only():
+    # the page title ends with the site's name; '(2018)257号' dates a rule; '自评得6分' scores a part
+    text = "\n".join([
+        "示例县学前教育促进工程项目绩效评价自评报告-民生工程-示例县人民政府",
+        "发布时间:2022-01-18",
+        "根据《示例省教育厅关于印发<评价办法>的通知》(示教秘财(2018)257号),对我县2021年学前教育促进工程项目进行自评。",
+        "一、投入(14分)",
+        "(1) 项目立项(2分)程序完整,执行规范。自评得2分。",
+        "(二) 资金落实(6分) 资金到位率100%,自评得6分。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.year, f.total_score, f.department) == ("self_eval_report", 2021, None, "示例县人民政府")
+
+
+def test_report_money_stated_as_funds_invested_and_executed():
+    text = "\n".join([
+        "示例省2022年度示例补助资金绩效自评报告",
+        "一、绩效目标分解下达情况",
+        "2022年共投入示例补助经费预算1000万元。其中,中央转移支付资金800万元,省级配套资金200万元。",
+        "(2)项目资金执行情况。实际执行900.5万元,项目执行率90.05%。",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (1000, 900.5, 0.9005)

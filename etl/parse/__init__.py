@@ -59,6 +59,12 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
     return from_title
 
 
+def _site_in_title(title: str | None) -> str | None:
+    """The organisation a page title's site suffix names: '…自评报告-民生工程-某县人民政府' -> '某县人民政府'."""
+    parts = re.split(r"\s*[-—–_|｜]\s*", title or "")
+    return next((p for p in reversed(parts[1:]) if looks_like_org(p)), None)
+
+
 def _fuller(name: str | None, other: str | None) -> str | None:
     """Of two names of one body ('林业局' in a title, '零陵区林业局' as the page's publisher), the fuller."""
     if name and other and other != name and other.endswith(name):
@@ -176,7 +182,8 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if code_unit and not unit:
         f.department_code, unit = code_unit
     if not dept:
-        publisher = meta.get("publisher", (None,))[0] or ctx.publisher  # the web page's 发布机构
+        # the web page's 发布机构, or the site named after a page title ('…自评报告-民生工程-某县人民政府')
+        publisher = meta.get("publisher", (None,))[0] or ctx.publisher or _site_in_title(seg.title)
         dept = (
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
             or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),

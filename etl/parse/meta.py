@@ -264,7 +264,8 @@ def looks_like_org(text: str) -> bool:
     s = fold_key(text)
     if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、]", s):
         return False
-    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页"))
+    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页")) \
+        and not title_kind(s)  # '…自评报告-民生工程-某县人民政府' is a page title, not a body's name
 
 
 def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
@@ -277,7 +278,8 @@ def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
     return None
 
 
-_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)[）)]?")
+# a year, but not a document number's ('(2018)257号', '〔2021〕13号'), which dates a rule, not the filing
+_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)(?![）)]?\d+号)[）)]?")
 # a year that is part of a date or of a publication line is not the year a filing is about
 _DATE_AFTER = re.compile(r"^\d{1,2}月")
 _DATE_BEFORE = re.compile(r"(日期|时间|发布|印发|发文|填报|报送|公开)[:：]?$")

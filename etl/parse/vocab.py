@@ -61,7 +61,9 @@ def title_kind(text: str) -> str | None:
 
 
 # what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?$")
+# or the site's suffix of a page title: '…自评报告-民生工程-某县人民政府'
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?"
+                         r"([-—–_|｜][^。；，,]{0,40})?$")
 
 
 # --- indicator table columns ------------------------------------------------------
