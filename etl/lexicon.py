@@ -144,7 +144,7 @@ def inequality_patterns() -> tuple[re.Pattern, re.Pattern]:
     before a number (`weak`: '达到预期') do not count on their own."""
     lx = lexicon()
     start = [w for w, op in lx.operators if op in (">=", "<=", ">", "<") and w not in lx.weak_operators]
-    return re.compile(rf"^({_alt(start)})"), re.compile(rf"({_alt(w for w, _ in lx.suffix_operators)})$")
+    return re.compile(rf"^({alternation(start)})"), re.compile(rf"({alternation(w for w, _ in lx.suffix_operators)})$")
 
 
 @lru_cache(maxsize=1)
