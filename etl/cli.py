@@ -9,6 +9,7 @@
     jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
     jixiao parse FILE [--explain]             read one file and show how every row was read
     jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report
+    jixiao train cells [--out FILE]           rebuild the cell tagger's model file from the repo's data
 """
 from __future__ import annotations
 
@@ -314,6 +315,25 @@ def report(
     tmp.write_bytes(data)
     tmp.replace(out)
     typer.echo(f"report written to {out} ({len(data) // 1024} KB)")
+
+
+train_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                        help="rebuild the parser's learned model files from data in the repo (deterministic)")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("cells")
+def train_cells(
+    out: Optional[Path] = typer.Option(None, "--out", help="model file to write (default: the one the parser reads, etl/models/cells.crfsuite)"),
+) -> None:
+    """Train the cell cutter and role tagger (a CRF over characters) from the labelled real rows and
+    generated filings, rendered the way real copies break them."""
+    from etl.parse.tagger import MODEL_FILE
+    from etl.train.cells import train
+
+    r = train(out or MODEL_FILE)
+    typer.echo(f"model written to {r.path}: {r.size / 1024:.0f} KB, sha256 {r.sha256[:16]}; "
+               f"{r.sequences} sequences, {r.characters} characters, {r.seconds:.1f} s")
 
 
 def main() -> None:  # pragma: no cover - console entry point
