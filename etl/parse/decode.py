@@ -31,6 +31,7 @@ from functools import lru_cache
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
+from etl.parse import tagger
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Loc
@@ -111,6 +112,11 @@ class DecodeSettings:
     description_inside_name: float = 1.0  # '51010010病虫': the digits belong to the row before
     leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
     max_piece: int = 40  # longest piece cut out of glued text
+    # the learned cell tagger (etl/parse/tagger.py) as evidence inside glued text: a cut-out piece costs
+    # `tagger_weight` × the tagger's surprise at its characters' tags under the label; where the tagger
+    # says a cell starts with at least `tagger_cut` probability is a cut point. 0 turns the tagger off.
+    tagger_weight: float = 0.3
+    tagger_cut: float = 0.5
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
     junk: float = 3.0  # a stretch of glued text no cell reads, skipped
     junk_per_char: float = 0.15
@@ -435,21 +441,30 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
     edges: list[list[tuple]] = [[] for _ in range(n + 1)]
     for p, start in zip(pieces, offsets):
         if not p.glued:
-            edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0))
+            edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0, None))
             continue
-        cuts = sorted(_cut_points(p.text))
+        tg = tagger.tagged(p.text) if s.tagger_weight else None
+        cuts = sorted(_cut_points(p.text) | (tg.boundaries(s.tagger_cut) if tg else set()))
         for i, a in enumerate(cuts):
             for b in cuts[i + 1:]:
                 whole = a == 0 and b == len(p.text)
                 if b - a > s.max_piece and not whole:
                     break
                 sub = p.text[a:b]
+                tag = (tg, a, b) if tg else None
                 if whole or _edge_ok(sub):
-                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s)))
+                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s), tag))
                 elif b == cuts[i + 1]:
                     # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
-                    edges[start + a].append((start + b, sub, p.loc, True, JUNK))
+                    edges[start + a].append((start + b, sub, p.loc, True, JUNK, tag))
     return n, edges
+
+
+def _tag_roles(cols: list[str]) -> list[tuple[int, bool]]:
+    """Per decoder state (the blank state last): the tagger's role index, and whether it continues a cell."""
+    other = tagger.ROLE_INDEX["other"]
+    out = [(tagger.ROLE_INDEX.get(tagger.DECODER_ROLE.get(c, "other"), other), c == "name_more") for c in cols]
+    return out + [(other, False)]
 
 
 # --- Viterbi over the lattice ---------------------------------------------------------------
@@ -524,10 +539,11 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     best: list[dict[int, tuple]] = [dict() for _ in range(n + 1)]
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
     emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
+    tag_roles = _tag_roles(cols)
     for u in range(n + 1):
         if not best[u]:
             continue
-        for v, text, loc, inner, penalty in edges[u]:
+        for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
             if penalty is JUNK:
@@ -543,6 +559,11 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             if penalty:
                 for k in emit:
                     emit[k] += penalty
+            if tag is not None:
+                tg, a, b = tag
+                for k in emit:
+                    role, continued = tag_roles[k]
+                    emit[k] += s.tagger_weight * tg.cost(a, b, role, continued)
             piece = piece_at.get(u) if not inner else None
             grid_piece = piece is not None and piece.col is not None
             if grid_piece and name_more in emit:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from etl.eval.score import load_labels
 from etl.parse.tagger import MODEL_FILE, features
-from etl.sample.damage import label_of, words
+from etl.sample.damage import words
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_SETS = ("seeds", "dev", "dev2", "dev3")
@@ -76,7 +77,7 @@ def _num(v) -> str | None:
 
 def _cells_of(row: dict) -> dict[str, str]:
     out = {}
-    for r in ROW_ROLES:
+    for r in ROW_ROLES + ("description", "basis"):  # a generated row's 指标解释 / 指标值确定依据: no role of ours
         v = row.get(r)
         v = _num(v) if r in ("weight", "score") else v
         if v is not None and str(v).strip():
@@ -103,6 +104,12 @@ def render(rows: list[dict], rng: random.Random, s2t=None) -> list[Seq]:
     trad = s2t is not None and rng.random() < 0.15
     layout = rng.choice(["plain", "plain", "plain", "name_last", "name_block"])
     score_part = rng.random() < 0.3
+    # template columns that are no role of ours ('other'): 计量单位 beside the name (its values then print
+    # bare figures), 指标性质, 得分系数, 是否核心指标
+    unit_col = rng.random() < 0.2
+    nature = rng.choice([None, None, None, None, "定量指标", "定量"]) 
+    coef = rng.random() < 0.1
+    core = rng.random() < 0.15
     out: list[Seq] = []
     segs: list[tuple[str, str]] = []  # (text, role) of the current run
     prev_l1 = prev_l2 = None
@@ -116,7 +123,7 @@ def render(rows: list[dict], rng: random.Random, s2t=None) -> list[Seq]:
             text = s2t.convert(text)
         if ocr and role != "other":
             text = _ocr(text, rng, 0.25)
-        if wrap and wrap_ok and role in ("name", "reason", "target", "actual") and (role in ("name", "reason")
+        if wrap and wrap_ok and role in ("name", "reason", "target", "actual", "other") and (role in ("name", "reason", "other")
                                                                                   or len(text) > 8):
             text = _wrap(text, wrap)
         return text, role
@@ -170,7 +177,24 @@ def render(rows: list[dict], rng: random.Random, s2t=None) -> list[Seq]:
             if prefix:
                 t = prefix.format(n=n_in_group) + t
             name = [cell(t, "name")]
+        if "description" in c:
+            name.append(cell(c["description"], "other"))
+        if unit_col:
+            unit = _unit_of(c.get("target", "")) or rng.choice(["%", "个", "人", "次"])
+            name.append((unit, "other"))
+            for r in ("target", "actual"):
+                if r in c and c[r].endswith(unit) and c[r] != unit:
+                    c[r] = c[r][: -len(unit)]
+        if nature:
+            name.append((nature if re.search(r"\d", c.get("target", "")) else nature.replace("定量", "定性"), "other"))
         vals = [cell(c[r], r) for r in order if r in c]
+        if coef and "weight" in c:
+            vals.insert(next(k for k, v in enumerate(vals) if v[1] == "weight"), (rng.choice(["100%", "100", "90%"]), "other"))
+        if core:
+            vals.append((rng.choice(["是", "否"]), "other"))
+        if "basis" in c:
+            vals.insert(vals.index(next(v for v in vals if v[1] == "target")) + 1 if "target" in c else len(vals),
+                        cell(c["basis"], "other"))
         if layout == "name_block":
             if new_group:
                 flush_block()
@@ -193,6 +217,13 @@ def render(rows: list[dict], rng: random.Random, s2t=None) -> list[Seq]:
             run_len = rng.randint(1, 8)
     end_run()
     return out
+
+
+def _unit_of(value: str) -> str | None:
+    from etl.normalise.measure import parse_measure
+
+    m = parse_measure(value) if value else None
+    return m.unit if m is not None and m.unit and len(m.unit) <= 3 else None
 
 
 def _tagged(segs: list[tuple[str, str]]) -> Seq:
@@ -228,7 +259,7 @@ def sequences(root: Path = ROOT, s: TrainSettings = SETTINGS, exclude: frozenset
         for k in range(s.real_renderings):
             seqs.extend(render(rows, random.Random(f"{s.seed}:real:{rel}:{k}"), s2t))
     for i, (_, truth) in enumerate(generate_with_truth(s.generated, seed=s.seed)):
-        rows = [r for r in label_of(truth)["indicators"] if not r.get("_placeholder")]
+        rows = [r for r in truth.get("indicators", []) if not r.get("skip")]
         for k in range(s.generated_renderings):
             seqs.extend(render(rows, random.Random(f"{s.seed}:gen:{i}:{k}"), s2t))
     return [q for q in seqs if q.text]
