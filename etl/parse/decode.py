@@ -117,6 +117,14 @@ class DecodeSettings:
     # says a cell starts with at least `tagger_cut` probability is a cut point. 0 turns the tagger off.
     tagger_weight: float = 0.3
     tagger_cut: float = 0.5
+    # a stretch of glued text the tagger reads as no cell at all (a page marker '2、', a header, the total
+    # row run into the last indicator) with at least `tagger_junk_share` mean probability may be skipped
+    # for `tagger_junk` (instead of `junk`)
+    tagger_junk: float = 0.5
+    tagger_junk_share: float = 0.8
+    # a line split at spaces is glued text broken at its wrapped words when the tagger reads at least this
+    # share of its spaces as inside a cell (etl/parse/stream.py)
+    wrapped_line_share: float = 0.6
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
     junk: float = 3.0  # a stretch of glued text no cell reads, skipped
     junk_per_char: float = 0.15
@@ -419,6 +427,8 @@ def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
 
 
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
+TAGGED_JUNK = -2.0  # a stretch the cell tagger reads as no cell: skipped, the reading's state kept
+SKIPPED = "skipped"  # marks such a skip on the best path (no step is made of it)
 
 
 def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> float:
@@ -457,6 +467,9 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
                 elif b == cuts[i + 1]:
                     # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
                     edges[start + a].append((start + b, sub, p.loc, True, JUNK, tag))
+                    continue
+                if tg and tg.other_share(a, b) >= s.tagger_junk_share:
+                    edges[start + a].append((start + b, sub, p.loc, True, TAGGED_JUNK, tag))
     return n, edges
 
 
@@ -546,6 +559,16 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
+            if penalty is TAGGED_JUNK:
+                # no cell at all (a page marker, a header, a total run into the rows): skipped without a
+                # label, so the row it interrupts goes on after it
+                tg, a, b = tag
+                extra = s.tagger_junk + s.tagger_weight * tg.cost(a, b, tagger.ROLE_INDEX["other"])
+                for st, (cost_a, _, _, prev_text, _, _) in list(best[u].items()):
+                    cur = best[v].get(st)
+                    if cur is None or cost_a + extra < cur[0]:
+                        best[v][st] = (cost_a + extra, u, st, prev_text, loc, SKIPPED)
+                continue
             if penalty is JUNK:
                 emit = {blank: s.junk}
                 penalty = 0.0
@@ -600,8 +623,15 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     total, st = finals[0]
     steps: list[Step] = []
     node = n
-    while node > 0 and st >= 0:
+    while node > 0:
+        if st not in best[node]:
+            break
         cost, u, a, text, loc, inner = best[node][st]
+        if inner is SKIPPED:
+            node, st = u, a
+            continue
+        if st < 0:
+            break
         label = cols[st] if st < nc else "blank"
         steps.append(Step(text=text, loc=loc, label=label, cost=cost, inner=inner, col_index=st))
         node, st = u, a

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_number
 from etl.parse.cells import cell_text, is_empty_value
-from etl.parse.decode import Piece, decode, holds_cells, is_glued_piece
+from etl.parse import tagger
+from etl.parse.decode import SETTINGS as DECODE
+from etl.parse.decode import DecodeSettings, Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, rows_from_steps
 from etl.parse.wrapped import SETTINGS as WRAP
 from etl.parse.wrapped import WrapSettings, two_values
@@ -50,11 +52,30 @@ class Tok:
 def _tokens(rows: list[Row]) -> list[Tok]:
     out = []
     for r in rows:
+        wrapped = _glued_at_wraps(r)
         for c in r.cells:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
-                out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued))
+                out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued or wrapped))
     return _join_broken_labels(_join_open_brackets(out))
+
+
+def _glued_at_wraps(row: Row, s: DecodeSettings = DECODE) -> bool:
+    """A line whose cells ran together and whose spaces are only where a long cell wrapped in its column
+    ('产出 指标(50分)数量 指标养护道路 里程≥120公里126公里2020'): a reader splitting it at the spaces
+    gets pieces of words, not cells. It holds a piece with a name and its values run together, and the
+    cell tagger reads most of its spaces as inside a cell (a copy whose spaces separate cells, even one
+    that also wrapped some, has most of them between cells). Its cells are then glued text: the stream
+    puts them back together and the decoder's lattice cuts them."""
+    texts = [c.text for c in row.cells if c.text.strip()]
+    if len(texts) < 2 or not s.tagger_weight or not any(is_glued_piece(t) for t in texts) or not tagger.available():
+        return False
+    tg = tagger.tagged("".join(texts))
+    pos = inside = 0
+    for a, b in zip(texts, texts[1:]):
+        pos += len(a)
+        inside += tg.begin[pos] < s.tagger_cut
+    return inside >= s.wrapped_line_share * (len(texts) - 1)
 
 
 MAX_BRACKET_JOIN = 3  # a bracket left open is closed within this many following cells, or left alone

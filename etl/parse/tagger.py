@@ -197,6 +197,15 @@ class Tagged:
             row = cum[-1]
             cum.append([row[r] - math.log(max(_FLOOR, probs[i][2 * r + 1])) for r in range(nr)])
         self.i_cum = cum
+        other = ROLE_INDEX["other"]
+        oc = [0.0]
+        for i in range(n):
+            oc.append(oc[-1] + probs[i][2 * other] + probs[i][2 * other + 1])
+        self.other_cum = oc
+
+    def other_share(self, a: int, b: int) -> float:
+        """Mean probability that the characters of text[a:b] belong to no cell (page marker, header, total)."""
+        return (self.other_cum[b] - self.other_cum[a]) / (b - a) if b > a else 0.0
 
     def boundaries(self, threshold: float) -> set[int]:
         """Where a new cell probably starts (the B tags' summed probability above `threshold`)."""

@@ -94,8 +94,9 @@ def _ocr(text: str, rng: random.Random, rate: float) -> str:
     return "".join(rng.choice(table[ch]) if ch in table and rng.random() < rate else ch for ch in text)
 
 
-def render(rows: list[dict], rng: random.Random, s2t=None) -> list[Seq]:
-    """The rows of one filing as glued runs of one to eight rows, tagged character by character."""
+def render(rows: list[dict], rng: random.Random, s2t=None, total: tuple | None = None) -> list[Seq]:
+    """The rows of one filing as glued runs of one to eight rows, tagged character by character.
+    `total`: the filing's 总分 row figures (分值, 得分), printed run into the last row at times."""
     order = rng.choice(ORDERS)
     wrap = rng.choice([0, 0, 4, 5, 6, 8])  # column width a wrapped cell broke at (0: none)
     level_wrap = rng.random() < 0.4
@@ -139,7 +140,8 @@ def render(rows: list[dict], rng: random.Random, s2t=None) -> list[Seq]:
         flush_block()
         if segs:
             if rng.random() < 0.15:
-                segs.append(("总分" + rng.choice(["100", "10095.5", "100100"]), "other"))
+                w, sc = total if total and total[0] is not None else (100, rng.choice([100, 95.5, 98, 90]))
+                segs.append(("总分" + "".join(_num(x) or "" for x in (w, sc)), "other"))
             out.append(_tagged(segs))
         segs.clear()
 
@@ -237,14 +239,14 @@ def _tagged(segs: list[tuple[str, str]]) -> Seq:
     return Seq("".join(text), tags)
 
 
-def real_filings(root: Path = ROOT, exclude: set[str] | frozenset = frozenset()) -> list[tuple[str, list[dict]]]:
-    """(set/text stem, rows) of every labelled real filing with rows; files named in `exclude` left out."""
+def real_filings(root: Path = ROOT, exclude: set[str] | frozenset = frozenset()) -> list[tuple[str, dict]]:
+    """(label path, label) of every labelled real filing with rows; files (set/text stem) in `exclude` left out."""
     out = []
     for rel, label in load_labels(Path(root) / "tests" / "data" / "real" / "labels"):
         s = rel.split("/")[0]
         key = f"{s}/{Path(label['file']).stem}"
         if s in REAL_SETS and label.get("indicators") and key not in exclude:
-            out.append((rel, label["indicators"]))
+            out.append((rel, label))
     return out
 
 
@@ -255,13 +257,15 @@ def sequences(root: Path = ROOT, s: TrainSettings = SETTINGS, exclude: frozenset
 
     s2t = _s2t()
     seqs: list[Seq] = []
-    for rel, rows in real_filings(root, exclude):
+    for rel, label in real_filings(root, exclude):
+        total = (label.get("total_weight"), label.get("total_score"))
         for k in range(s.real_renderings):
-            seqs.extend(render(rows, random.Random(f"{s.seed}:real:{rel}:{k}"), s2t))
+            seqs.extend(render(label["indicators"], random.Random(f"{s.seed}:real:{rel}:{k}"), s2t, total))
     for i, (_, truth) in enumerate(generate_with_truth(s.generated, seed=s.seed)):
         rows = [r for r in truth.get("indicators", []) if not r.get("skip")]
+        total = (truth.get("total_weight"), truth.get("total_score"))
         for k in range(s.generated_renderings):
-            seqs.extend(render(rows, random.Random(f"{s.seed}:gen:{i}:{k}"), s2t))
+            seqs.extend(render(rows, random.Random(f"{s.seed}:gen:{i}:{k}"), s2t, total))
     return [q for q in seqs if q.text]
 
 
