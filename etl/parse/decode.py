@@ -475,9 +475,9 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
 
 def _tag_roles(cols: list[str]) -> list[tuple[int, bool]]:
     """Per decoder state (the blank state last): the tagger's role index, and whether it continues a cell."""
-    other = tagger.ROLE_INDEX["other"]
-    out = [(tagger.ROLE_INDEX.get(tagger.DECODER_ROLE.get(c, "other"), other), c == "name_more") for c in cols]
-    return out + [(other, False)]
+    out = [(tagger.ROLE_INDEX[tagger.DECODER_ROLE[c]] if c in tagger.DECODER_ROLE else None, c == "name_more")
+           for c in cols]
+    return out + [(tagger.ROLE_INDEX["other"], False)]  # the blank state: no cell
 
 
 # --- Viterbi over the lattice ---------------------------------------------------------------
@@ -586,7 +586,9 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                 tg, a, b = tag
                 for k in emit:
                     role, continued = tag_roles[k]
-                    emit[k] += s.tagger_weight * tg.cost(a, b, role, continued)
+                    # a column the tagger has no role for (指标解释, 计量单位, …) gets no evidence against it
+                    c = tg.cost(a, b, role, continued) if role is not None else tg.cost_any(a, b)
+                    emit[k] += s.tagger_weight * c
             piece = piece_at.get(u) if not inner else None
             grid_piece = piece is not None and piece.col is not None
             if grid_piece and name_more in emit:

@@ -203,6 +203,10 @@ class Tagged:
             oc.append(oc[-1] + probs[i][2 * other] + probs[i][2 * other + 1])
         self.other_cum = oc
 
+    def cost_any(self, a: int, b: int) -> float:
+        """The least surprise of text[a:b] as one cell of any role."""
+        return min(self.cost(a, b, r) for r in range(len(ROLES)))
+
     def other_share(self, a: int, b: int) -> float:
         """Mean probability that the characters of text[a:b] belong to no cell (page marker, header, total)."""
         return (self.other_cum[b] - self.other_cum[a]) / (b - a) if b > a else 0.0
