@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/damage_bench.py [--filings 300] [--seed 11] [--only glue_cells] [--show 5]
     .venv/bin/python bench/damage_bench.py --classes [--filings 100]     # real vs generated, per class
+    .venv/bin/python bench/damage_bench.py --no-tagger ...               # the same without the cell tagger
 
 For "none", every damage type alone and a few combinations of three, the same
 generated filings are damaged (deterministically), read and parsed in process
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 
 from etl.eval.damaged import damage_classes, generated, measure, real_items, score_real
+from etl.parse import tagger
 from etl.eval.score import BUDGET, META, ROW_FIELDS, TOTALS
 from etl.sample.damage import DAMAGES
 
@@ -58,7 +60,10 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=0, help="print this many misses per configuration")
     ap.add_argument("--by-field", action="store_true", help="print the share right of every scored field")
     ap.add_argument("--classes", action="store_true", help="per damage class: real files' score beside the generated one")
+    ap.add_argument("--no-tagger", action="store_true", help="read without the learned cell tagger (the decoder before it)")
     args = ap.parse_args()
+    if args.no_tagger:
+        tagger.use_model(None)
     t0 = time.perf_counter()
     items = generated(args.filings, seed=args.seed)
     if args.classes:

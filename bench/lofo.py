@@ -51,6 +51,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="keep the fold models in this folder (and reuse the ones there)")
     ap.add_argument("--iterations", type=int, default=TRAIN.max_iterations)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--train-only", action="store_true",
+                    help="only train the fold models into --keep (a second process can share the work), in reverse order")
     args = ap.parse_args()
     sets = args.sets.split(",")
     weights = [float(w) for w in args.weights.split(",")]
@@ -58,6 +60,13 @@ def main() -> None:
     items = [it for it in real_items(ROOT, tuple(sets))]
     settings = replace(TRAIN, max_iterations=args.iterations)
     t0 = time.perf_counter()
+    if args.train_only:
+        for it in reversed(items):
+            path = args.keep / (it.key.replace("/", "__") + ".crfsuite")
+            if any(lab.get("indicators") for _, lab in it.labels) and not path.exists():
+                r = train(path, ROOT, settings, exclude=frozenset({it.key}))
+                print(f"  {it.key}: trained in {r.seconds:.0f} s", flush=True)
+        return
 
     before = {it.key: _score(it, None) for it in items}
     tagger.use_model(tagger.MODEL_FILE)
