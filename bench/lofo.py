@@ -10,8 +10,10 @@ the same), the file is parsed with that model and scored. Printed per set:
 - in-sample: the committed model, trained on every real row (this file's too);
 - LOFO: each file read by the model that never saw it.
 
-Files without rows (reports) do not feed the tagger; their in-sample and LOFO
-readings are the same. --weights evaluates several `DecodeSettings.tagger_weight`
+Files without rows (reports) do not feed the tagger, and files whose reading
+never asks the tagger (no glued piece, no line that may be glued) cannot be
+changed by it: for both, the LOFO reading is the in-sample one, exactly, and no
+fold is trained. --weights evaluates several `DecodeSettings.tagger_weight`
 values with the same fold models (training is the slow part, parsing is not).
 Figures: fields and rows_f1 of the project's scorer, parsed in process as
 bench/damage_bench.py does (ingest's checks are not run; fields are the same).
@@ -43,6 +45,13 @@ def _score(item, weight: float | None):
     return score_parsed(item, parsed)
 
 
+def _uses_tagger(item) -> bool:
+    """Does reading this file ask the tagger anything (a glued piece, a line that may be glued)?"""
+    tagger.marginals.cache_clear()
+    _score(item, decode.SETTINGS.tagger_weight or 0.2)
+    return tagger.marginals.cache_info().misses > 0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sets", default="dev,dev2,dev3")
@@ -60,10 +69,12 @@ def main() -> None:
     items = [it for it in real_items(ROOT, tuple(sets))]
     settings = replace(TRAIN, max_iterations=args.iterations)
     t0 = time.perf_counter()
+    tagger.use_model(tagger.MODEL_FILE)
+    uses = {it.key: _uses_tagger(it) for it in items}
     if args.train_only:
         for it in reversed(items):
             path = args.keep / (it.key.replace("/", "__") + ".crfsuite")
-            if any(lab.get("indicators") for _, lab in it.labels) and not path.exists():
+            if uses[it.key] and any(lab.get("indicators") for _, lab in it.labels) and not path.exists():
                 r = train(path, ROOT, settings, exclude=frozenset({it.key}))
                 print(f"  {it.key}: trained in {r.seconds:.0f} s", flush=True)
         return
@@ -78,7 +89,9 @@ def main() -> None:
         keep = args.keep or Path(tmp)
         keep.mkdir(parents=True, exist_ok=True)
         for it in items:
-            if not any(lab.get("indicators") for _, lab in it.labels):
+            if not any(lab.get("indicators") for _, lab in it.labels) or not uses[it.key]:
+                # no rows to leave out, or a file whose reading never asks the tagger: the model cannot
+                # change it, so its LOFO reading is its in-sample reading, exactly
                 for w in weights:
                     lofo[w][it.key] = inside[w][it.key]
                 continue
