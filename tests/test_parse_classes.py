@@ -1158,3 +1158,49 @@ def test_report_money_stated_as_funds_invested_and_executed():
     ])
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (1000, 900.5, 0.9005)
+
+
+def test_report_places_from_a_signature_and_short_autonomous_names_never_from_a_citation():
+    signed = "\n".join([
+        "2021年示例走廊项目专项资金绩效自评报告",
+        "二、资金使用情况。2021年预算安排500万元，全年实际支出420.5万元。",
+        "宁波市奉化区交通运输局",
+        "2022年08月01日",
+    ])
+    (f,) = parse(signed)
+    assert (f.department, f.county) == ("宁波市奉化区交通运输局", "奉化区")
+    cited = "\n".join([
+        "县司法局2020年度示例法律顾问经费绩效自评报告",
+        "根据《中共广东省委广东省人民政府关于全面实施预算绩效管理的若干意见》文件精神，",
+        "紫金县司法局对示例法律顾问经费进行了自评。",
+    ])
+    (f,) = parse(cited)
+    assert (f.province, f.county) == ("广东省", "紫金县")
+    (f,) = parse("彭水自治县2024年度示例项目绩效自评报告\n一、基本情况。2024年项目资金100万元，已全部执行。")
+    assert f.county == "彭水苗族土家族自治县"
+
+
+def test_key_values_that_are_another_key_or_carry_a_code():
+    text = "\n".join([
+        "项目支出预算绩效目标申报表", "(2022年度)", "项目名称 示例幼儿园公用经费",
+        "主管部门  项目起止时间 2022.1—2022.12",
+        "年度绩效指标 一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 补助幼儿人数 2400人",
+    ])
+    (f,) = parse(text)
+    assert f.department is None  # left blank, not the next key's label
+    text = "\n\n".join(["2024年项目绩效目标表", "项目名称", "示例保洁服务", "主管部门及其编码", "示例市城市管理局 301001",
+                        "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "保洁车辆数", "6辆"])
+    (f,) = parse(text)
+    assert (f.department, f.department_code) == ("示例市城市管理局 301001", "301001")
+
+
+def test_an_indicators_unit_in_yuan_does_not_make_the_money_block_yuan():
+    text = "\n".join([
+        "项目支出绩效自评表", "项目名称 | 2021年示例合作社扶持项目 |",
+        "预算执行情况(万元)(20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) |",
+        "年度财政资金总额 | 300 | 240 | 0.8 | 16 |",
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+        "效益指标 | 经济效益指标 | 带动增收 (元) | 1500 | 1600 | 32.0 |",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed) == (300, 240)

@@ -59,6 +59,15 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
     return from_title
 
 
+def _signed_by(rows: list[Row]) -> str | None:
+    """A report signed at its foot: the organisation alone on one of its last lines, above the date."""
+    for r in reversed(rows[-3:]):
+        texts = [t.strip() for t in r.texts if t.strip()]
+        if len(texts) == 1 and looks_like_org(texts[0]):
+            return texts[0]
+    return None
+
+
 def _site_in_title(title: str | None) -> str | None:
     """The organisation a page title's site suffix names: '…自评报告-民生工程-某县人民政府' -> '某县人民政府'."""
     parts = re.split(r"\s*[-—–_|｜]\s*", title or "")
@@ -191,6 +200,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
+            or (_signed_by(rows) if kind == "self_eval_report" else None)
             or publisher
         )
     if not dept and unit and kind.startswith("dept"):
@@ -205,8 +215,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.year = find_year(seg.title) or ctx.year or find_year(*head_texts[1:]) or find_year(*[" ".join(r.texts) for r in rows])
 
     # a place from the filing's own keys and title; else one that begins an organisation's name in the text
+    # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
     place = find_place(f.department, f.unit, seg.title, f.project) or \
-        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8]])
+        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:

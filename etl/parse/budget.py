@@ -50,13 +50,17 @@ class Budget:
     notes: list[str] = field(default_factory=list)
 
 
+_IN_YUAN = re.compile(r"单位[:：]元$|^[(（]元[)）]$|(金额|资金|预算|预算数|执行数|合计|总额)[(（]元[)）]")
+_IN_WAN = re.compile(r"单位[:：]万元|(金额|资金|预算|情况|预算数|执行数|合计|总额)[(（]万元[)）]")
+
+
 def amounts_in_yuan(rows: list[Row]) -> bool:
-    for r in rows:
-        for t in r.texts:
-            s = fold_key(t)
-            if re.search(r"单位[:：]元$|^\(元\)$|（元）|\(元\)$|金额\(元\)|资金\(元\)", s) and "万元" not in s:
-                return True
-    return False
+    """Does the money block print 元? Only a money label's unit counts ('项目资金(元)', '单位：元'); an
+    indicator's unit ('带动增收(元)') does not, and a money label in 万元 settles it the other way."""
+    texts = [fold_key(t) for r in rows for t in r.texts]
+    if any(_IN_WAN.search(s) for s in texts):
+        return False
+    return any(_IN_YUAN.search(s) for s in texts)
 
 
 def _head_roles(row: Row) -> dict[int, str]:
