@@ -119,7 +119,7 @@ class DecodeSettings:
     # the learned cell tagger (etl/parse/tagger.py) as evidence inside glued text: a cut-out piece costs
     # `tagger_weight` × the tagger's surprise at its characters' tags under the label; where the tagger
     # says a cell starts with at least `tagger_cut` probability is a cut point. 0 turns the tagger off.
-    tagger_weight: float = 0.2
+    tagger_weight: float = 0.1
     tagger_cut: float = 0.5
     # a stretch of glued text the tagger reads as no cell at all (a page marker '2、', a header, the total
     # row run into the last indicator) with at least `tagger_junk_share` mean probability may be skipped
