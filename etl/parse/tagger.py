@@ -21,7 +21,6 @@ the code; what was learned is in the model file (`jixiao train cells`).
 """
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -186,30 +185,19 @@ class Tagged:
     """One glued piece as the tagger read it: likely boundaries and the surprise of any cell under a role."""
 
     def __init__(self, text: str, probs: tuple[tuple[float, ...], ...]):
+        import numpy as np
+
         self.text = text
-        n = len(text)
-        nr = len(ROLES)
-        self.begin = [sum(probs[i][2 * r] for r in range(nr)) for i in range(n)]
+        p = np.asarray(probs, dtype=float).reshape(len(text), len(TAGS))
+        surprise = -np.log(np.maximum(p, _FLOOR))
+        self.begin = p[:, 0::2].sum(axis=1).tolist()
         # surprise of a B tag at i, and cumulative surprise of I tags, per role
-        self.b_cost = [[-math.log(max(_FLOOR, probs[i][2 * r])) for r in range(nr)] for i in range(n)]
-        cum = [[0.0] * nr]
-        for i in range(n):
-            row = cum[-1]
-            cum.append([row[r] - math.log(max(_FLOOR, probs[i][2 * r + 1])) for r in range(nr)])
-        self.i_cum = cum
+        self.b_cost = surprise[:, 0::2].tolist()
+        cum = np.zeros((len(text) + 1, len(ROLES)))
+        np.cumsum(surprise[:, 1::2], axis=0, out=cum[1:])
+        self.i_cum = cum.tolist()
         other = ROLE_INDEX["other"]
-        oc = [0.0]
-        for i in range(n):
-            oc.append(oc[-1] + probs[i][2 * other] + probs[i][2 * other + 1])
-        self.other_cum = oc
-
-    def cost_any(self, a: int, b: int) -> float:
-        """The least surprise of text[a:b] as one cell of any role."""
-        return min(self.cost(a, b, r) for r in range(len(ROLES)))
-
-    def other_share(self, a: int, b: int) -> float:
-        """Mean probability that the characters of text[a:b] belong to no cell (page marker, header, total)."""
-        return (self.other_cum[b] - self.other_cum[a]) / (b - a) if b > a else 0.0
+        self.other_cum = np.concatenate(([0.0], np.cumsum(p[:, 2 * other] + p[:, 2 * other + 1]))).tolist()
 
     def boundaries(self, threshold: float) -> set[int]:
         """Where a new cell probably starts (the B tags' summed probability above `threshold`)."""
@@ -221,6 +209,14 @@ class Tagged:
             return 0.0
         first = self.i_cum[a + 1][role] - self.i_cum[a][role] if continued else self.b_cost[a][role]
         return first + self.i_cum[b][role] - self.i_cum[a + 1][role]
+
+    def cost_any(self, a: int, b: int) -> float:
+        """The least surprise of text[a:b] as one cell of any role."""
+        return min(self.cost(a, b, r) for r in range(len(ROLES)))
+
+    def other_share(self, a: int, b: int) -> float:
+        """Mean probability that the characters of text[a:b] belong to no cell (page marker, header, total)."""
+        return (self.other_cum[b] - self.other_cum[a]) / (b - a) if b > a else 0.0
 
 
 def tagged(text: str) -> Tagged | None:
