@@ -1204,3 +1204,26 @@ def test_an_indicators_unit_in_yuan_does_not_make_the_money_block_yuan():
     ])
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed) == (300, 240)
+
+
+def test_levels_and_headers_worded_with_zhi_for_zhibiao():
+    # '一级 | 二级 | 三级 | 年度数值' with levels '产出值 / 数量值': 值 where other templates say 指标
+    text = "\n".join([
+        "项目支出目标申报表 (2025年度)", "项目名称 示例小学公用经费",
+        "一级 二级 三级 年度数值 备注",
+        "产出值 数量值 小学就读人数 <=1500人", "质量值 办学条件改善 =100%", "效益值 社会效益值 教学质量提高 =100%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出值", "数量值", "小学就读人数", "<=1500人"), ("产出值", "质量值", "办学条件改善", "=100%"),
+        ("效益值", "社会效益值", "教学质量提高", "=100%")]
+
+
+def test_an_untitled_self_evaluation_cut_before_its_rows_is_still_a_self_evaluation():
+    text = "\n".join([
+        "(2021年度) | |||", "转移支付(项目)名称 | 示例防治项目 | ||",
+        "项目资金 (万元) |", "全年预算数(A) | 全年执行数(B) | 预算执行率(B/A) | ||", "年度资金总额: | 100 | 90 | 90% | ||",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 全年实际完成值 | 未完成原因和改进措施 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == ("project_self_eval", 100, 90, 0.9)
