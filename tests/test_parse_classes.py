@@ -1227,3 +1227,26 @@ def test_an_untitled_self_evaluation_cut_before_its_rows_is_still_a_self_evaluat
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == ("project_self_eval", 100, 90, 0.9)
+
+
+def test_rows_of_a_table_continued_from_an_earlier_page_before_the_first_title():
+    # a page that starts inside a table (its header on the page before) and then opens the next filing
+    text = "\n".join([
+        "示例宣传知晓率 | = | 100 | % | 100 | 5 | 5 |",
+        "满意度指标 | 服务对象满意度指标 | 参与人员满意度 | ≥ | 95 | % | 96 | 5 | 5 |",
+        "合计 | 100 | 98 |",
+        "部门预算项目支出绩效自评表(2022年度) | |||",
+        "项目名称 | 示例执法服装经费 | |||",
+    ])
+    fragment, nxt = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in fragment.indicators] == [
+        ("示例宣传知晓率", "=100%", "100", 5, 5), ("参与人员满意度", "≥95%", "96", 5, 5)]
+    assert (fragment.total_weight, fragment.total_score) == (100, 98) and nxt.project == "示例执法服装经费"
+
+
+def test_a_scoring_sheet_of_bare_points_before_any_title_is_no_table():
+    text = "\n".join([
+        "项目决策(10 分)科学决策必要性 5 5 可行性 5 5 合理性 5 5",
+        "2017 年部门整体支出绩效自评报告", "一、基本情况。本部门自评得分 90 分。",
+    ])
+    assert [f.doc_kind for f in parse(text)] == ["self_eval_report"]

@@ -98,8 +98,9 @@ def parse_document(doc: Document) -> list[Filing]:
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
     for seg in segs:
-        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
-            continue
+        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None) \
+                and content_indicators(seg.rows, fragment=True) is None:
+            continue  # (rows before any title that read as indicators are a fragment of a table: a filing)
         if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
             continue  # a title with nothing under it (a page's file name above or below the real title)
         groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
@@ -293,9 +294,9 @@ def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResu
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
-    if (table is None or not table.indicators) and kind not in (None, "self_eval_report"):
+    if (table is None or not table.indicators) and kind != "self_eval_report":
         # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows) or table
+        table = content_indicators(rows, fragment=kind is None) or table
     if table is None and kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)
