@@ -70,7 +70,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
                 ind.decoder_margin = ind.parse_confidence
         sig = row_signals(f)
         row_conf = [model.row(s) for s in sig]
-        e = evidence(f, rows)
+        e = evidence(f, rows, filings)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)
@@ -79,9 +79,21 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
     return out
 
 
+FAILED_NOTE = "解析置信度未能评估（{error}），按 0 计，请人工核对"
+
+
 def assess(doc: Document, filings: list[Filing], model: Model | None = None) -> list[Assessment]:
-    """Set parse_confidence on every filing and row from the evidence (rounded to 0.001)."""
-    found = assess_filings(doc, filings, model)
+    """Set parse_confidence on every filing and row from the evidence (rounded to 0.001).
+
+    Never raises: when the assessment fails (a bug, a model file that does not match the code), each
+    filing gets confidence 0 and a note saying why, so it is reviewed rather than trusted or lost."""
+    try:
+        found = assess_filings(doc, filings, model)
+    except Exception as exc:  # the filings are still good data; only their trust is unknown
+        for f in filings:
+            f.parse_confidence = 0.0
+            f.parse_notes = f.parse_notes + [FAILED_NOTE.format(error=f"{type(exc).__name__}: {exc}")]
+        return []
     for f, a in zip(filings, found):
         f.parse_confidence = round(a.conf, 3)
         for ind, c in zip(f.indicators, a.row_conf):

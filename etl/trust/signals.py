@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from etl.lexicon import LEXICON_FILE, lexicon
 from etl.normalise.script import fold_script
-from etl.parse.vocab import fold_key, is_level1, is_level2
+from etl.parse.vocab import fold_key, is_level1, is_level2, title_kind
 from etl.records import Document, Filing, Indicator, Loc, Row
 
 TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
@@ -33,24 +33,35 @@ REPORT = "self_eval_report"
 
 @dataclass(frozen=True)
 class Cues:
-    initial: re.Pattern
+    budget: re.Pattern
     adjusted: re.Pattern
     executed: re.Pattern
     rate: re.Pattern
     score: re.Pattern
+    said_budget: re.Pattern
+    said_executed: re.Pattern
+    said_score: re.Pattern
     not_a_figure: re.Pattern
     frame_row: re.Pattern
     bare_org: re.Pattern
+    short_values: frozenset[str]
+
+
+def _said(words: str) -> re.Pattern:
+    """A word of `words` followed, within the same clause, by a figure."""
+    return re.compile(rf"(?:{words})[^，。；;,\d]{{0,12}}\d")
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     t = tomllib.loads(LEXICON_FILE.read_text(encoding="utf-8"))["trust"]
     return Cues(
-        initial=re.compile(t["cue_initial"]), adjusted=re.compile(t["cue_adjusted"]),
+        budget=re.compile(t["cue_budget"]), adjusted=re.compile(t["cue_adjusted"]),
         executed=re.compile(t["cue_executed"]), rate=re.compile(t["cue_rate"]), score=re.compile(t["cue_score"]),
+        said_budget=_said(t["said_budget"]), said_executed=_said(t["said_executed"]), said_score=_said(t["said_score"]),
         not_a_figure=re.compile("|".join(f"(?:{p})" for p in t["not_a_figure"])),
         frame_row=re.compile(t["frame_row"]), bare_org=re.compile(t["bare_org"]),
+        short_values=frozenset(t["short_values"]),
     )
 
 
@@ -116,7 +127,8 @@ ROW_SIGNALS = (
     "name_glued",      # the name begins with a level word or an 指标N marker that stayed in it
     "name_generic",    # the name is a level word, '指标', one character or a number
     "name_long",       # more than 30 characters: cells ran into the name
-    "value_odd",       # the target holds no value (empty, an operator, 定性/定量, a unit alone)
+    "value_empty",     # neither a target nor an actual
+    "value_odd",       # a value that is none: an operator, 定性/定量, a unit alone, a fragment of a cut
     "score_missing",   # a self-evaluation row without 分值 or 得分
     "score_over",      # 得分 above 分值
     "duplicate",       # the same name (and target) read twice in one filing
@@ -138,17 +150,30 @@ def _margin(ind: Indicator) -> float:
     return 1.0 if m is None else m
 
 
+_CUT_START = re.compile(r"^[、，。；;,.:：)）%]")
+
+
+def _fragment(value: str) -> bool:
+    """A piece of a cut in the wrong place: one character that is no value on its own, or text that starts
+    with the punctuation that ended the cell before."""
+    if not value:
+        return False
+    one = len(value) == 1 and "\u4e00" <= value <= "\u9fff" and value not in cues().short_values
+    return one or bool(_CUT_START.match(value))
+
+
 def _row_flags(ind: Indicator, kind: str, dup: bool) -> dict[str, float]:
     name, target, actual = _fold(ind.name), _fold(ind.target), _fold(ind.actual)
     lx = lexicon()
-    value_odd = (not target and not actual) or target in lx.nature_words or target in lx.unit_words or (
-        bool(target) and not re.search(r"[\d\u4e00-\u9fff]", target))
+    value_odd = target in lx.nature_words or target in lx.unit_words or (
+        bool(target) and not re.search(r"[\d\u4e00-\u9fff]", target)) or _fragment(target) or _fragment(actual)
     return {
         "margin_low": 1.0 - _margin(ind),
         "name_glued": float(_level_prefix(name) or bool(_MARKER.match(name))),
         "name_generic": float(len(name) <= 1 or is_level1(name) or is_level2(name) or name in ("指标", "指标内容")
                               or bool(re.fullmatch(r"[\d.%]+", name))),
         "name_long": float(len(name) > 30),
+        "value_empty": float(not target and not actual),
         "value_odd": float(value_odd),
         "score_missing": float(kind.endswith("self_eval") and (ind.weight is None or ind.score is None)),
         "score_over": float(ind.weight is not None and ind.score is not None and ind.score > ind.weight + 1e-9),
@@ -173,6 +198,7 @@ MONEY_FIELDS = {"project_target": 1, "dept_target": 1, "project_self_eval": 7, "
 ROW_FIELDS = 8
 
 FILING_SIGNALS = (
+    "estimate",         # log-odds of 1 - (rows_missing + row_doubt + money_missing + meta_missing): the misses counted
     "is_report",        # a narrative report (its fields are meta and stated figures)
     "zero_rows",        # a table kind with no indicator row read
     "rows_missing",     # fields of rows the source suggests (指标N markers, unused row-like lines) but the reading lacks, as a share
@@ -210,10 +236,11 @@ def _read_figures(f: Filing) -> Counter:
     return _figure_counts(out)
 
 
-def figure_coverage(f: Filing, texts: list[str]) -> tuple[int, int]:
-    """(figures of the source text that the reading holds, figures it does not), counted as multisets."""
+def figure_coverage(fs: list[Filing], texts: list[str]) -> tuple[int, int]:
+    """(figures of the source text that the reading holds, figures it does not), counted as multisets.
+    fs: the filing and the others read from the same document (a part of the text may belong to either)."""
     src = _figure_counts(x for t in texts for x in figures(t))
-    got = _read_figures(f)
+    got = sum((_read_figures(f) for f in fs), Counter())
     matched = sum(min(n, got[v]) for v, n in src.items())
     return matched, sum(src.values()) - matched
 
@@ -221,15 +248,15 @@ def figure_coverage(f: Filing, texts: list[str]) -> tuple[int, int]:
 def _table_part(f: Filing, rows: list[Row], texts: list[str]) -> list[str]:
     """The texts from the first row an indicator was read from (all of them when none was), less the rows of
     the table's frame: where the figures of the indicator rows stand."""
-    lines, grid = _indicator_places(f)
+    lines, grid = _indicator_places([f])
     first = next((i for i, r in enumerate(rows) if _used(r, lines, grid)), 0) if lines or grid else 0
     return [t for t in texts[first:] if not cues().frame_row.match(t)]
 
 
-def _indicator_places(f: Filing) -> tuple[set[int], set[tuple]]:
+def _indicator_places(fs: list[Filing]) -> tuple[set[int], set[tuple]]:
     lines: set[int] = set()
     grid: set[tuple] = set()
-    for ind in f.indicators:
+    for ind in (i for f in fs for i in f.indicators):
         span = _lines(ind.loc)
         if span is not None:
             lines.update(span)
@@ -247,14 +274,15 @@ def _used(row: Row, lines: set[int], grid: set[tuple]) -> bool:
     return (key is not None and key in grid) or any(_grid_key(c.loc) in grid for c in row.cells if c.loc.row is not None)
 
 
-def line_coverage(f: Filing, rows: list[Row], texts: list[str]) -> int:
+def line_coverage(fs: list[Filing], rows: list[Row], texts: list[str]) -> int:
     """Number-bearing source rows from the table's first read row on that no field of the reading used
     (a row of the table not read). Rows of the frame (keys, totals, sign-off) are left out."""
-    lines, grid = _indicator_places(f)
-    if not lines and not grid:
+    own_lines, own_grid = _indicator_places(fs[:1])
+    if not own_lines and not own_grid:
         return 0
-    got = _read_figures(f)
-    first = next((i for i, r in enumerate(rows) if _used(r, lines, grid)), len(rows))
+    lines, grid = _indicator_places(fs)
+    got = sum((_read_figures(f) for f in fs), Counter())
+    first = next((i for i, r in enumerate(rows) if _used(r, own_lines, own_grid)), len(rows))
     unused = 0
     for r, text in zip(rows[first:], texts[first:]):
         nums = figures(text)
@@ -264,6 +292,18 @@ def line_coverage(f: Filing, rows: list[Row], texts: list[str]) -> int:
             continue  # a wrapped line whose figures a row holds
         unused += 1
     return unused
+
+
+def families_unread(f: Filing, text: str) -> int:
+    """Indicator families (level-2 names: 数量指标, 质量指标 …) the part's text names but no read row has."""
+    words = sorted(lexicon().level2_words, key=len, reverse=True)
+    named, rest = set(), text
+    for w in words:  # longest first: '社会公众满意度指标' is not also '满意度指标'
+        if w in rest:
+            named.add(w)
+            rest = rest.replace(w, "|")
+    read = {_fold(i.level2) for i in f.indicators if i.level2}
+    return sum(1 for w in named if not any(w in r or r in w for r in read))
 
 
 _MARKERS = re.compile(r"指标(\d{1,2})[:：][\u4e00-\u9fff]")
@@ -312,19 +352,24 @@ def money_missing(f: Filing, text: str) -> int:
     c = cues()
     want: list[tuple[float | None, re.Pattern]] = []
     if f.doc_kind.endswith("target"):
-        want = [(f.budget_initial, c.initial)]
+        want = [(f.budget_initial, c.budget)]
     elif f.doc_kind.endswith("self_eval"):
         want = [(f.budget_adjusted, c.adjusted), (f.budget_executed, c.executed), (f.exec_rate_reported, c.rate),
                 (f.total_score, c.score)]
     elif f.doc_kind == REPORT:
-        want = [(f.budget_adjusted if f.budget_adjusted is not None else f.budget_initial, c.initial),
-                (f.budget_executed, c.executed), (f.total_score, c.score)]
+        want = [(f.budget_adjusted if f.budget_adjusted is not None else f.budget_initial, c.said_budget),
+                (f.budget_executed, c.said_executed), (f.total_score, c.said_score)]
     return sum(v is None and bool(p.search(text)) for v, p in want)
 
 
 def meta_missing(f: Filing) -> int:
+    """Department, year or place not read (a department printed without its place counts as not read), and
+    a kind that is not the one the title names (a 目标表 read as a self-evaluation)."""
     dept = _fold(f.department)
-    return (not dept) + (f.year is None) + bool(dept and cues().bare_org.match(dept))
+    place = f.province or f.city or f.county
+    titled = title_kind(fold_script(f.title or "")) if f.title else None
+    return (not dept) + (f.year is None) + bool(dept and cues().bare_org.match(dept)) + (not place) + bool(
+        titled and titled != f.doc_kind)
 
 
 @dataclass
@@ -338,25 +383,30 @@ class Evidence:
     figures_unused: int
     lines_unused: int
     markers: int
+    families_unread: int
     points_gap: float
     money_gap: float
     money_missing: int
     meta_missing: int
 
 
-def evidence(f: Filing, rows: list[Row]) -> Evidence:
+def evidence(f: Filing, rows: list[Row], others: list[Filing] = ()) -> Evidence:
+    """The counts of one filing. others: the other filings read from the same document, whose rows and
+    figures also count as used (two parts of a document may share lines)."""
     texts = [_fold(" ".join(c.text for c in r.cells if c.text)) for r in rows]
     text = "".join(texts)
     table = f.doc_kind in TABLE_KINDS
     n = len(f.indicators)
-    used, unused = figure_coverage(f, _table_part(f, rows, texts)) if table else (0, 0)
-    lines = line_coverage(f, rows, texts) if table else 0
+    fs = [f, *[o for o in others if o is not f]]
+    used, unused = figure_coverage(fs, _table_part(f, rows, texts)) if table else (0, 0)
+    lines = line_coverage(fs, rows, texts) if table else 0
     markers = marked_rows(text) if table else 0
-    expected = max(n, markers, n + lines)
+    families = families_unread(f, text) if table else 0
+    expected = max(n, markers, n + lines, n + families)
     fields = META_FIELDS + MONEY_FIELDS.get(f.doc_kind, 0) + ROW_FIELDS * expected
     return Evidence(
         rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
-        markers=markers, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
+        markers=markers, families_unread=families, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
         meta_missing=meta_missing(f),
     )
 
@@ -366,12 +416,17 @@ def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, f
     row_conf: the row model's estimate for each indicator row."""
     table = f.doc_kind in TABLE_KINDS
     seen = e.figures_used + e.figures_unused
+    rows_missing = ROW_FIELDS * (e.rows_expected - e.rows) / e.fields
+    row_doubt = ROW_FIELDS * sum(1.0 - c for c in row_conf) / e.fields
+    misses = rows_missing + row_doubt + (e.money_missing + e.meta_missing) / e.fields
+    right = min(0.99, max(0.01, 1.0 - misses))
     return {
+        "estimate": math.log(right / (1.0 - right)),
         "is_report": float(f.doc_kind == REPORT),
-        "zero_rows": float(table and e.rows == 0),
-        "rows_missing": ROW_FIELDS * (e.rows_expected - e.rows) / e.fields,
+        "zero_rows": float(table and e.rows == 0 and e.figures_unused > 0),
+        "rows_missing": rows_missing,
         "figures_unused": e.figures_unused / seen if seen else 0.0,
-        "row_doubt": ROW_FIELDS * sum(1.0 - c for c in row_conf) / e.fields,
+        "row_doubt": row_doubt,
         "points_gap": float(e.points_gap > 1.0),
         "money_gap": float(e.money_gap > 1.0),
         "money_missing": e.money_missing / e.fields,
