@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -215,6 +216,20 @@ def _fold(text: str | None) -> str:
     return fold_key(fold_script(text or ""))
 
 
+_SPACE = re.compile(r"\s+")
+
+
+def row_text(row: Row) -> str:
+    """A source row as text for counting figures: cells folded (NFKC, simplified script, OCR look-alikes)
+    with white space kept as one space, so '1 1 10 10' stays four figures."""
+    cells = (_SPACE.sub(" ", unicodedata.normalize("NFKC", fold_script(c.text))).strip() for c in row.cells)
+    return " ".join(c for c in cells if c).translate(lexicon().ocr_chars)
+
+
+def _key(text: str) -> str:
+    return text.replace(" ", "")
+
+
 def _figure_counts(values) -> Counter:
     return Counter(round(v, 2) for v in values)
 
@@ -250,7 +265,7 @@ def _table_part(f: Filing, rows: list[Row], texts: list[str]) -> list[str]:
     the table's frame: where the figures of the indicator rows stand."""
     lines, grid = _indicator_places([f])
     first = next((i for i, r in enumerate(rows) if _used(r, lines, grid)), 0) if lines or grid else 0
-    return [t for t in texts[first:] if not cues().frame_row.match(t)]
+    return [t for t in texts[first:] if not cues().frame_row.match(_key(t))]
 
 
 def _indicator_places(fs: list[Filing]) -> tuple[set[int], set[tuple]]:
@@ -286,7 +301,7 @@ def line_coverage(fs: list[Filing], rows: list[Row], texts: list[str]) -> int:
     unused = 0
     for r, text in zip(rows[first:], texts[first:]):
         nums = figures(text)
-        if not nums or _used(r, lines, grid) or cues().frame_row.match(text):
+        if not nums or _used(r, lines, grid) or cues().frame_row.match(_key(text)):
             continue
         if all(round(x, 2) in got for x in nums):
             continue  # a wrapped line whose figures a row holds
@@ -393,8 +408,8 @@ class Evidence:
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = ()) -> Evidence:
     """The counts of one filing. others: the other filings read from the same document, whose rows and
     figures also count as used (two parts of a document may share lines)."""
-    texts = [_fold(" ".join(c.text for c in r.cells if c.text)) for r in rows]
-    text = "".join(texts)
+    texts = [row_text(r) for r in rows]
+    text = _key("".join(texts))
     table = f.doc_kind in TABLE_KINDS
     n = len(f.indicators)
     fs = [f, *[o for o in others if o is not f]]
