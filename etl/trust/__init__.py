@@ -53,7 +53,7 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
     """Why a reading may not be accepted whatever the model says, or None."""
     if f.doc_kind in TABLE_KINDS and not f.indicators:
         return "zero_rows"
-    if e.points_gap > arithmetic_points:
+    if e.points_gap > arithmetic_points or e.money_gap > arithmetic_points:
         return "arithmetic"
     return None
 
