@@ -142,6 +142,7 @@ class Indicator:
     actual_m: Measure | None = None
     loc: Loc = field(default_factory=Loc)
     parse_confidence: float | None = None  # 0-1: estimated share of the row's fields read right (etl/trust)
+    long_term: str | None = None  # the long-term group's indicator and value, where a header has 长期 | 年度 groups
     # the parser's own margin over the runner-up reading (0-1), kept by etl/trust before it sets parse_confidence
     decoder_margin: float | None = field(default=None, compare=False)
 

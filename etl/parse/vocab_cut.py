@@ -29,6 +29,7 @@ class CutSettings:
     min_words: int = 4
     header_len: int = 11  # a shorter line qualifies when it is mostly vocabulary ('一级指标二级指标三级指标…')
     header_words: int = 3
+    spaced_word_len: float = 25.0  # characters per space-separated word below which a line kept its separators
 
 
 SETTINGS = CutSettings()
@@ -53,8 +54,12 @@ def _titles() -> re.Pattern:
 
 
 def is_glued(text: str, s: CutSettings = SETTINGS) -> bool:
-    if len(text) <= s.header_len or re.search(r"\s{1,}\S+\s", text):
+    if len(text) <= s.header_len:
         return False
+    words = text.split()
+    if len(words) > 2 and len(text) / len(words) < s.spaced_word_len:
+        return False  # a line of words separated by spaces kept its separators ('1、上级专项 2、本级专项' inside a
+        # glued line does not make it one)
     hits = _vocabulary()[0].findall(text)
     return (len(text) > s.min_len and len(hits) >= s.min_words) or (
         len(hits) >= s.header_words and sum(map(len, hits)) >= len(text) / 2)
