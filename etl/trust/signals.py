@@ -378,12 +378,14 @@ def money_missing(f: Filing, text: str) -> int:
 
 
 def meta_missing(f: Filing) -> int:
-    """Department, year or place not read (a department printed without its place counts as not read), and
-    a kind that is not the one the title names (a 目标表 read as a self-evaluation)."""
+    """Department, year or place not read (a department printed without its place counts as not read), a
+    project filing without its project, and a kind that is not the one the title names (a 目标表 read as a
+    self-evaluation)."""
     dept = _fold(f.department)
+    project = f.doc_kind.startswith("project") and not _fold(f.project)
     place = f.province or f.city or f.county
     titled = title_kind(fold_script(f.title or "")) if f.title else None
-    return (not dept) + (f.year is None) + bool(dept and cues().bare_org.match(dept)) + (not place) + bool(
+    return (not dept) + (f.year is None) + bool(dept and cues().bare_org.match(dept)) + (not place) + project + bool(
         titled and titled != f.doc_kind)
 
 
