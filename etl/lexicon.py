@@ -39,14 +39,18 @@ class Lexicon:
     not_levels: frozenset[str]
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
+    publisher_site: re.Pattern
     chrome: tuple[re.Pattern, ...]
     org_tails: tuple[str, ...]
+    report_figures: dict
+    money_labels: dict
     org_title_follow: tuple[str, ...]
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
     content_grammars: tuple[tuple[str, ...], ...]
     annual_periods: tuple[str, ...]
+    period_block: re.Pattern
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
@@ -92,14 +96,18 @@ def lexicon() -> Lexicon:
         not_levels=frozenset(lv["not_levels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
+        publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         org_tails=tuple(data["orgs"]["tails"]),
+        report_figures=dict(data["report_figures"]),
+        money_labels={k: tuple(v) for k, v in data["money"].items()},
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),
         content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
         annual_periods=tuple(cols["periods"]["annual"]),
+        period_block=re.compile(cols["periods"]["block"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),

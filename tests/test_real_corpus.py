@@ -130,3 +130,12 @@ def test_no_table_read_without_rows_or_with_broken_arithmetic_is_accepted(real_d
     broken = [r for r in rows if (r[3] or 0) > 1 or (r[4] or 0) > 1]
     assert empty and broken  # the real corpus has both kinds
     assert all(r[1] < accept for r in empty + broken), [r for r in empty + broken if r[1] >= accept]
+
+
+@pytest.mark.parametrize("label", [n for n, lbl in load_labels(LABELS) if lbl.get("indicators")])
+def test_no_table_with_indicator_rows_is_read_as_zero_rows(real_db, label):
+    # the parser v3 bar: a filing whose text holds indicator rows with values never reads as zero indicators
+    source = next(lbl for name, lbl in load_labels(LABELS) if name == label)["file"]
+    rows = query(real_db, "SELECT count(*) FROM indicators JOIN filings USING (filing_id) WHERE source_file = ?",
+                 [source])[0][0]
+    assert rows > 0, f"{label}: its table was read as zero rows"

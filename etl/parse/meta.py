@@ -204,6 +204,10 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
         if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
                 and not is_key_label(tok.text + value):
             out[fld] = (value, tok.loc)  # a 二级项目名称 names the project better than its 一级 parent
+    if "publisher" not in out:
+        site = next((m for t in toks if (m := lexicon().publisher_site.search(t.text))), None)
+        if site and looks_like_org(site.group("org")):
+            out["publisher"] = (site.group("org"), next(t.loc for t in toks if site.group() in t.text))
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])
         del out["department_weak"]
