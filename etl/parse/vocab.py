@@ -61,7 +61,9 @@ def title_kind(text: str) -> str | None:
 
 
 # what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?$")
+# or the site's suffix of a page title: '…自评报告-民生工程-某县人民政府'
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?"
+                         r"([-—–_|｜][^。；，,]{0,40})?$")
 
 
 # --- indicator table columns ------------------------------------------------------
@@ -78,7 +80,13 @@ def column_role(cell: str) -> str | None:
         if pat.search(s):
             return role
     period, base = _period_split(s)
-    return column_role(base) if period and base else None
+    if period and base:
+        return column_role(base)
+    undated = _YEAR_IN_HEADER.sub("", s)  # '2021年实际实现值', '预期2022年实现值': the column, whatever the year
+    return column_role(undated) if undated and undated != s else None
+
+
+_YEAR_IN_HEADER = re.compile(r"(19|20)\d{2}年度?")
 
 
 @lru_cache(maxsize=1)
@@ -131,14 +139,21 @@ def strip_score(text: str) -> str:
     return text
 
 
+def _as_indicator(s: str) -> str:
+    """'产出值', '社会效益值': templates that say 值 where others say 指标 ('数量值' is '数量指标')."""
+    return s[:-1] + "指标" if s.endswith("值") and len(s) >= 3 else s
+
+
 @lru_cache(maxsize=1 << 16)
 def is_level1(text: str) -> bool:
-    return bool(LEVEL1_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL1_RE.match(s)) or (s.endswith("值") and bool(LEVEL1_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
-    return bool(LEVEL2_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL2_RE.match(s)) or (s.endswith("值") and bool(LEVEL2_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -157,8 +172,9 @@ META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
 TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
 END_OF_TABLE_RE = re.compile(
-    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|说明[:：]|注[:：])"
+    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|其他需说明|说明[:：]|注[:：])"
     r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见
+    r"|^[^，。；]{0,16}[(（]盖章[)）]"  # a sign-off box: 财政资金管理科室(盖章)
 )
 
 
