@@ -1250,3 +1250,12 @@ def test_a_scoring_sheet_of_bare_points_before_any_title_is_no_table():
         "2017 年部门整体支出绩效自评报告", "一、基本情况。本部门自评得分 90 分。",
     ])
     assert [f.doc_kind for f in parse(text)] == ["self_eval_report"]
+
+
+def test_a_money_run_glued_into_one_share_is_split():
+    # '4040100%' is 40 | 40 | 100%, not an execution rate of 40,401 %
+    text = ("2021年度示例防火经费项目绩效自评表项目名称示例防火经费主管部门示例区林业局预算执行情况(万元)资金来源"
+            "预算数(A)执行数(B)执行率(B/A)一般预算内拨款4040100%合计4040100%年度绩效目标完成情况"
+            "一级指标二级指标三级指标年初目标值实际完成值产出指标数量指标灭火器数量300件300件")
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (40, 40, 1.0)
