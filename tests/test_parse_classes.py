@@ -1259,3 +1259,13 @@ def test_a_money_run_glued_into_one_share_is_split():
             "一级指标二级指标三级指标年初目标值实际完成值产出指标数量指标灭火器数量300件300件")
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (40, 40, 1.0)
+
+
+def test_a_report_holding_a_list_of_names_and_target_values():
+    text = "\n".join([
+        "示例省残疾人宣传文化经费项目2017年度绩效自评报告", "一、基本情况", "表1:绩效目标",
+        "序号 |", "三级指标 |", "年度指标值 |", "1 |", "助残日活动次数 |", "1次 |", "2 |", "电视专栏节目 |", "24期 |",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "self_eval_report"
+    assert [(i.name, i.target) for i in f.indicators] == [("助残日活动次数", "1次"), ("电视专栏节目", "24期")]
