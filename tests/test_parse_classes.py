@@ -1269,3 +1269,11 @@ def test_a_report_holding_a_list_of_names_and_target_values():
     (f,) = parse(text)
     assert f.doc_kind == "self_eval_report"
     assert [(i.name, i.target) for i in f.indicators] == [("助残日活动次数", "1次"), ("电视专栏节目", "24期")]
+
+
+def test_the_total_row_of_a_glued_table_ends_it():
+    text = ("示例项目绩效自评表(2022年度)项目名称示例项目一级指标二级指标三级指标年度指标值实际完成值分值得分"
+            "产出指标数量指标种薯发放量200万粒200万粒5050质量指标种薯合格率≥90%95%5048总分10098")
+    (f,) = parse(text)
+    assert [i.name for i in f.indicators] == ["种薯发放量", "种薯合格率"]
+    assert (f.total_weight, f.total_score) == (100, 98)

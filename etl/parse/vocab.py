@@ -170,7 +170,7 @@ def is_unknown_level(text: str) -> bool:
 # field -> folded key patterns (exact match of a key cell, or 'key:value' inside a cell)
 META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
-TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
+TOTAL_ROW_RE = re.compile(rf"^({'|'.join(lexicon().total_labels)})")
 END_OF_TABLE_RE = re.compile(
     r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|其他需说明|说明[:：]|注[:：])"
     r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见
