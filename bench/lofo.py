@@ -3,7 +3,7 @@
     .venv/bin/python bench/lofo.py [--sets dev,dev2,dev3] [--weights 0.3] [--keep DIR] [--verbose]
 
 For every real labelled file with indicator rows, the tagger is trained again
-without that file's rows (`etl.train.cells.train(exclude=...)`, everything else
+without that file's rows (`etl.train.cell_tagger.train(exclude=...)`, everything else
 the same), the file is parsed with that model and scored. Printed per set:
 
 - before: no tagger at all (the decoder as it was);
@@ -29,7 +29,7 @@ from pathlib import Path
 from etl.eval.damaged import PARSE_SECONDS, parse_item, real_items, score_parsed, time_limit
 from etl.eval.score import Score
 from etl.parse import decode, tagger
-from etl.train.cells import SETTINGS as TRAIN, train
+from etl.train.cell_tagger import SETTINGS as TRAIN, train
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,6 +23,7 @@ from etl.load import store
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
+from etl.trust import assess
 from etl.workers import default_workers
 from etl.workers import run as run_workers
 
@@ -220,6 +221,7 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
     filings = parse_document(doc)
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
+    assess(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
     findings: list[Finding] = []
     metrics: list[dict] = []
     reasons: list[tuple[str, int, str]] = []

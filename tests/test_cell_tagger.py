@@ -13,7 +13,7 @@ from etl.parse import decode, tagger
 from etl.parse.explain import explain_bytes, render
 from etl.read import read_bytes
 from etl.parse import parse_document
-from etl.train.cells import SETTINGS, sequences, train
+from etl.train.cell_tagger import SETTINGS, sequences, train
 
 # a DOCX self-evaluation table as a document-sharing site shows it: one run a page, cells glued, wrapped cells
 # leaving a space inside a word, levels run into names, the page break ('2、') in the middle of a row

@@ -139,14 +139,21 @@ def strip_score(text: str) -> str:
     return text
 
 
+def _as_indicator(s: str) -> str:
+    """'产出值', '社会效益值': templates that say 值 where others say 指标 ('数量值' is '数量指标')."""
+    return s[:-1] + "指标" if s.endswith("值") and len(s) >= 3 else s
+
+
 @lru_cache(maxsize=1 << 16)
 def is_level1(text: str) -> bool:
-    return bool(LEVEL1_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL1_RE.match(s)) or (s.endswith("值") and bool(LEVEL1_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
-    return bool(LEVEL2_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL2_RE.match(s)) or (s.endswith("值") and bool(LEVEL2_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -163,7 +170,7 @@ def is_unknown_level(text: str) -> bool:
 # field -> folded key patterns (exact match of a key cell, or 'key:value' inside a cell)
 META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
-TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
+TOTAL_ROW_RE = re.compile(rf"^({'|'.join(lexicon().total_labels)})")
 END_OF_TABLE_RE = re.compile(
     r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|其他需说明|说明[:：]|注[:：])"
     r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见
