@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 from etl.limits import MB, LimitExceeded, Limits
 from etl.limits import current as current_limits
 from etl.load import store
+from etl import structured
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
@@ -213,11 +214,29 @@ def _checks():
     return check if hasattr(check, "run_checks") else None
 
 
-def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile:
-    """Read, parse and check one file's bytes (no database involved)."""
+MODES = ("auto", "structured", "document")
+
+
+def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
+            skip_bad_rows: bool = False) -> store.LoadedFile:
+    """Read, parse and check one file's bytes (no database involved).
+
+    `mode` 'auto' reads a workbook or CSV whose header is a budget system's long-format export
+    (etl/structured) as that export, anything else as a published document; 'structured' reads
+    only exports (`jixiao import`), 'document' only documents. Under `skip_bad_rows` an export's
+    malformed rows are left out and listed in the result's `notes`."""
     sha = hashlib.sha256(data).hexdigest()
-    doc = read_bytes(data, name)
-    filings = parse_document(doc)
+    notes: list[str] = []
+    fmt_structured = structured.fmt_of(name, data)
+    if mode == "structured" or (mode == "auto" and fmt_structured and structured.sniff(data, name)):
+        if fmt_structured is None:
+            raise ReadError("系统导出文件应为 XLSX、XLS 或 CSV")
+        export = structured.read_export(data, name, skip_bad_rows=skip_bad_rows)
+        filings, fmt, layout = export.filings, export.fmt, "structured"
+        notes = [p.text(name) for p in export.skipped]
+    else:
+        doc = read_bytes(data, name)
+        filings, fmt, layout = parse_document(doc), doc.fmt, doc.layout
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
     findings: list[Finding] = []
@@ -248,8 +267,8 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
         reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
         bands.extend(fb)
     return store.LoadedFile(
-        source_file=name, sha256=sha, fmt=doc.fmt, layout=doc.layout, size=len(data), is_sample=is_sample,
-        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands,
+        source_file=name, sha256=sha, fmt=fmt, layout=layout, size=len(data), is_sample=is_sample,
+        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands, notes=notes,
     )
 
 
@@ -259,6 +278,8 @@ class Job:
     name: str
     sha256: str
     is_sample: bool
+    mode: str = "auto"
+    skip_bad_rows: bool = False
 
 
 def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
@@ -268,7 +289,7 @@ def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
     lf = None
     try:
         data = _read_regular(Path(job.path))
-        lf = analyse(data, job.name, is_sample=job.is_sample)
+        lf = analyse(data, job.name, is_sample=job.is_sample, mode=job.mode, skip_bad_rows=job.skip_bad_rows)
     except MemoryError:
         raise  # the worker reports it as the memory limit
     except Exception as exc:
@@ -336,6 +357,8 @@ def ingest_paths(
     lock_wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_pages: Callable[[str, int, int], None] | None = None,
+    mode: str = "auto",
+    skip_bad_rows: bool = False,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
@@ -348,17 +371,20 @@ def ingest_paths(
     Only one ingest writes a database at a time: a second one waits for the
     lock (`lock_wait` seconds, None = as long as it takes) or raises
     store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
+    `mode` and `skip_bad_rows` go to `analyse` (`jixiao import` passes 'structured').
     """
     limits = limits or Limits()
     entries = discover(paths)
     run_id = uuid.uuid4().hex[:12]
     summary = IngestSummary()
     with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
-        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages)
+        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
+                       on_pages, mode, skip_bad_rows)
     return summary
 
 
-def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages):
+def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
+                   on_pages, mode="auto", skip_bad_rows=False):
     with store.writer(db_path) as con:  # known files are skipped before any parsing
         known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
@@ -387,6 +413,8 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     if lf is not None:
                         result.status = "loaded"
                         result.filings = len(lf.filings)
+                        if lf.notes:  # rows of an export left out under --skip-bad-rows: each one logged
+                            result.error = f"已跳过 {len(lf.notes)} 处有问题的行：\n" + "\n".join(lf.notes)
                     batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
                                                    result.error, result.filings, result.seconds, at=store.utc_now())))
                 try:
@@ -437,7 +465,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             else:
                 seen.add(result.sha256)
                 sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
-                jobs.append(Job(str(e.path), e.name, result.sha256, sample))
+                jobs.append(Job(str(e.path), e.name, result.sha256, sample, mode, skip_bad_rows))
         if jobs:
             _warm_imports()
             n = workers if workers is not None else default_workers(len(jobs))

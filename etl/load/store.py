@@ -193,6 +193,7 @@ class LoadedFile:
     metrics: list[dict]
     reasons: list[tuple[str, int, str]]  # (filing_id, seq, category)
     bands: list[tuple[str, int, int]] = field(default_factory=list)  # (filing_id, band, hash): copy_bands
+    notes: list[str] = field(default_factory=list)  # rows of a structured export left out (--skip-bad-rows)
 
 
 @dataclass
@@ -229,6 +230,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
             f.budget_carryover, f.exec_rate_reported, f.exec_weight, f.exec_score,
             f.total_weight, f.total_score, f.grade_reported, f.parse_status,
             "；".join(f.parse_notes) or None, *_loc_cols(f.loc), lf.is_sample, f.parse_confidence,
+            f.source_kind, False,
         ])
         rows["indicators"].extend(
             [
@@ -237,7 +239,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
                 i.target_m.unit if i.target_m else None,
                 i.actual_m.op if i.actual_m else None, i.actual_m.num if i.actual_m else None,
                 i.actual_m.unit if i.actual_m else None,
-                i.weight, i.score, i.reason, i.basis, i.nature, *_loc_cols(i.loc), i.parse_confidence,
+                i.weight, i.score, i.reason, i.basis, i.nature, *_loc_cols(i.loc), i.parse_confidence, i.code,
             ]
             for i in f.indicators
         )

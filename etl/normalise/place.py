@@ -132,3 +132,17 @@ def find_place(*texts: str | None) -> Place | None:
         if provs:
             return _expand(provs[0])
     return None
+
+
+def place_of_code(code: str | None) -> Place | None:
+    """The place an administrative-division code names: a 6-digit adcode, or a longer code that
+    starts with one (the 9-digit 财政区划代码 `430224000`, the 12-digit statistical code); None
+    when its first six digits are no division the gazetteer knows."""
+    if not code or len(code) < 6 or not code[:6].isdigit():
+        return None
+    head = code[:6]
+    g = _gazetteer()
+    if head not in g.names and head[:2] + "0000" not in g.names:
+        return None
+    place = _expand(head)
+    return Place(place.province, place.city, place.county, code)
