@@ -218,13 +218,14 @@ MODES = ("auto", "structured", "document")
 
 
 def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
-            skip_bad_rows: bool = False) -> store.LoadedFile:
+            skip_bad_rows: bool = False, check_workers: int = 1) -> store.LoadedFile:
     """Read, parse and check one file's bytes (no database involved).
 
     `mode` 'auto' reads a workbook or CSV whose header is a budget system's long-format export
     (etl/structured) as that export, anything else as a published document; 'structured' reads
     only exports (`jixiao import`), 'document' only documents. Under `skip_bad_rows` an export's
-    malformed rows are left out and listed in the result's `notes`."""
+    malformed rows are left out and listed in the result's `notes`. `check_workers` > 1 runs the checks
+    of a file with many filings in that many forked processes (only where this process may fork)."""
     sha = hashlib.sha256(data).hexdigest()
     notes: list[str] = []
     fmt_structured = structured.fmt_of(name, data)
@@ -239,17 +240,35 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
         filings, fmt, layout = parse_document(doc), doc.fmt, doc.layout
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
+    for f in filings:
+        f.source_file = name
+        f.source_sha256 = sha
+        f.filing_id = filing_id(sha, f.part_index)
+    check = _checks()
+    if check is None:
+        findings, metrics, reasons, bands = [], [], [], []
+    elif check_workers > 1 and len(filings) >= 2 * CHECK_CHUNK:
+        findings, metrics, reasons, bands = _check_parallel(filings, check_workers)
+    else:
+        findings, metrics, reasons, bands = _check_filings(filings)
+    return store.LoadedFile(
+        source_file=name, sha256=sha, fmt=fmt, layout=layout, size=len(data), is_sample=is_sample,
+        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands, notes=notes,
+    )
+
+
+CHECK_CHUNK = 500  # filings a check process takes at a time
+_TO_CHECK: list = []  # the filings a forked check process reads (inherited, not pickled)
+
+
+def _check_filings(filings) -> tuple[list, list, list, list]:
+    """Every per-filing rule, the metrics, the reason categories and the copy bands of the filings."""
     findings: list[Finding] = []
     metrics: list[dict] = []
     reasons: list[tuple[str, int, str]] = []
     bands: list[tuple[str, int, int]] = []
     check = _checks()
     for f in filings:
-        f.source_file = name
-        f.source_sha256 = sha
-        f.filing_id = filing_id(sha, f.part_index)
-        if check is None:
-            continue
         try:
             found = check.run_checks(f)
             m = check.filing_metrics(f, found)
@@ -266,10 +285,31 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
             metrics.append(m)
         reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
         bands.extend(fb)
-    return store.LoadedFile(
-        source_file=name, sha256=sha, fmt=fmt, layout=layout, size=len(data), is_sample=is_sample,
-        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands, notes=notes,
-    )
+    return findings, metrics, reasons, bands
+
+
+def _check_slice(bounds: tuple[int, int]):
+    return _check_filings(_TO_CHECK[bounds[0]:bounds[1]])
+
+
+def _check_parallel(filings, workers: int) -> tuple[list, list, list, list]:
+    """The checks of a large export's filings in `workers` forked processes: the filings are inherited
+    (fork), only the results come back. Same results, same order as `_check_filings`."""
+    import multiprocessing as mp
+
+    global _TO_CHECK
+    _TO_CHECK = filings
+    try:
+        chunks = [(k, min(k + CHECK_CHUNK, len(filings))) for k in range(0, len(filings), CHECK_CHUNK)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_check_slice, chunks, chunksize=1)
+    finally:
+        _TO_CHECK = []
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    for part in parts:
+        for whole, piece in zip(out, part):
+            whole.extend(piece)
+    return out
 
 
 @dataclass
@@ -282,14 +322,15 @@ class Job:
     skip_bad_rows: bool = False
 
 
-def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
+def _analyse_job(job: Job, check_workers: int = 1) -> tuple[FileResult, store.LoadedFile | None]:
     """Read and analyse one file (runs in a worker process). Never raises but for MemoryError."""
     started = time.perf_counter()
     result = FileResult(source_file=job.name, path=job.path, sha256=job.sha256, status="pending")
     lf = None
     try:
         data = _read_regular(Path(job.path))
-        lf = analyse(data, job.name, is_sample=job.is_sample, mode=job.mode, skip_bad_rows=job.skip_bad_rows)
+        lf = analyse(data, job.name, is_sample=job.is_sample, mode=job.mode, skip_bad_rows=job.skip_bad_rows,
+                     check_workers=check_workers)
     except MemoryError:
         raise  # the worker reports it as the memory limit
     except Exception as exc:
@@ -466,7 +507,16 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                 seen.add(result.sha256)
                 sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
                 jobs.append(Job(str(e.path), e.name, result.sha256, sample, mode, skip_bad_rows))
-        if jobs:
+        if jobs and mode == "structured":
+            # exports are tables, not documents: no parser to run away with a file's time, so they are
+            # read here, one at a time, and their checks spread over forked processes (fast at 100k rows)
+            from etl.limits import use as use_limits
+
+            use_limits(limits)
+            n = workers if workers is not None else default_workers(4)
+            for job in jobs:
+                take(*_analyse_job(job, check_workers=n))
+        elif jobs:
             _warm_imports()
             n = workers if workers is not None else default_workers(len(jobs))
             for out in run_workers(_analyse_job, jobs, n, limits):

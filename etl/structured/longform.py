@@ -97,6 +97,8 @@ class _RowError(Exception):
 # ------------------------------------------------------------------ values
 
 def _txt(v) -> str:
+    if v.__class__ is str:  # the rows' text is cleaned once where they are read (_rows)
+        return v
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -109,7 +111,10 @@ def _txt(v) -> str:
         return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
     if isinstance(v, (dt.date, dt.time)):
         return v.isoformat()
-    s = str(v)
+    return _clean_text(str(v))
+
+
+def _clean_text(s: str) -> str:
     if "\n" in s or "\r" in s:  # a cell's line breaks are layout (docs/contract.md: joined)
         s = "".join(part.strip() for part in s.splitlines())
     return s.strip()
@@ -390,6 +395,8 @@ def _rows(sheet: Sheet, h: Header, top: list[list], rest):
             starts.setdefault(r0, []).append((r1, c0, c1))
     active: list[tuple[int, int, int, object]] = []
     needed = max(cols.values()) + 1
+    items = list(cols.items())
+    cleaned: dict[str, str] = {}  # text cells repeat (codes, names, units): each cleaned once
 
     def rows():
         yield from enumerate(top[h.row:], start=h.row)
@@ -407,8 +414,19 @@ def _rows(sheet: Sheet, h: Header, top: list[list], rest):
                     if row[c] == "" or row[c] is None:
                         row[c] = value
             active = [a for a in active if a[0] > r]
-        got = {f: v for f, c in cols.items()
-               if (v := row[c]) is not None and v != "" and not (isinstance(v, str) and not v.strip())}
+        got = {}
+        for f, c in items:
+            v = row[c]
+            if v.__class__ is str:
+                t = cleaned.get(v)
+                if t is None:
+                    t = _clean_text(v)
+                    if len(cleaned) < 200_000:  # bounded: free text (reasons) rarely repeats
+                        cleaned[v] = t
+                if t:
+                    got[f] = t
+            elif v is not None:
+                got[f] = v
         if got:
             yield _Row(r + 1, got)
 
@@ -417,11 +435,17 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
     ctx: dict = {}  # the context carried down: division, year, kind, department
     current: tuple | None = None
     has_code = {f: f in h.columns for f in CODE_FIELDS}
+    meta_fields = [f for f in IDENTITY_FIELDS + CONTEXT_FIELDS + FILING_FIELDS + ("doc_kind",) if f in h.columns]
+    last_meta: tuple | None = None
     for row in rows:
         g = row.get
         try:
             identity = any(f in g for f in IDENTITY_FIELDS)
-            if identity or current is None:
+            meta = tuple(g.get(f) for f in meta_fields)
+            if meta == last_meta and current is not None:
+                pass  # the same filing, its values repeated (already taken, already checked)
+            elif identity or current is None:
+                last_meta = None  # set again once this row's meta is read without a problem
                 for f in CONTEXT_FIELDS:
                     if f in g:
                         ctx[f] = _context(f, g[f], h)
@@ -445,12 +469,13 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
                 current = (div, ctx["year"], kind, *who)
                 d = drafts.get(current)
                 if d is None:
-                    meta = {f: ctx.get(f) for f in CONTEXT_FIELDS}
-                    meta.update(project_code=pcode, project=pname,
-                                unit=_txt(g.get("unit", "")) or None,
-                                unit_code=_code(g["unit_code"], h.columns["unit_code"], "单位代码") if "unit_code" in g else None)
-                    d = drafts[current] = _Draft(current, kind, row.no, sheet, meta)
+                    dmeta = {f: ctx.get(f) for f in CONTEXT_FIELDS}
+                    dmeta.update(project_code=pcode, project=pname,
+                                 unit=_txt(g.get("unit", "")) or None,
+                                 unit_code=_code(g["unit_code"], h.columns["unit_code"], "单位代码") if "unit_code" in g else None)
+                    d = drafts[current] = _Draft(current, kind, row.no, sheet, dmeta)
                 _take_filing_values(d, row, h)
+                last_meta = meta
             d = drafts[current]
             if not any(f in g for f in INDICATOR_FIELDS):
                 blocks.append((current, sheet, row.no))
