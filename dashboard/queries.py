@@ -116,7 +116,8 @@ def reset_stale_flag() -> None:
 
 
 def _where(f: Filters, alias: str = "f") -> tuple[str, list]:
-    conds, params = [], []
+    # a published filing superseded by a structured import of the same project is shown once, as the import
+    conds, params = [f"{alias}.superseded IS NOT TRUE"], []
     for col, val in (("province", f.province), ("city", f.city), ("county", f.county), ("department", f.department)):
         if val:
             conds.append(f"{alias}.{col} = ?")
@@ -127,6 +128,9 @@ def _where(f: Filters, alias: str = "f") -> tuple[str, list]:
     if f.kinds:
         conds.append(f"{alias}.doc_kind IN ({', '.join('?' * len(f.kinds))})")
         params += list(f.kinds)
+    if f.sources:
+        conds.append(f"coalesce({alias}.source_kind, 'document') IN ({', '.join('?' * len(f.sources))})")
+        params += list(f.sources)
     return (" AND ".join(conds) or "TRUE"), params
 
 
@@ -155,6 +159,21 @@ def year_options(db: Path) -> list[int]:
 
 def kind_options(db: Path) -> list[str]:
     return list(run(db, f"SELECT DISTINCT doc_kind FROM {_filings(db)} ORDER BY doc_kind")["doc_kind"])
+
+
+def source_options(db: Path) -> list[str]:
+    """The source kinds the database holds (structured: 系统导出, document: 公开文件)."""
+    return list(run(db, f"""SELECT DISTINCT coalesce(source_kind, 'document') AS s FROM {_filings(db)}
+                            ORDER BY s DESC""")["s"])
+
+
+def source_counts(db: Path, f: Filters) -> dict[str, int]:
+    """Filings per source kind under the filters (each project once: superseded copies left out)."""
+    where, params = _where(f)
+    count = "sum(f.filings)" if has_marts(db) else "count(*)"
+    df = run(db, f"""SELECT coalesce(f.source_kind, 'document') AS s, {count} AS n FROM {_filings(db)} f
+                     WHERE {where} GROUP BY 1 ORDER BY 1 DESC""", params)
+    return {s: int(n) for s, n in df.itertuples(index=False)}
 
 
 def department_options(db: Path, f: Filters) -> list[str]:
@@ -271,7 +290,7 @@ def findings_by_family_severity(db: Path, f: Filters) -> pd.DataFrame:
 
 def _filing_columns(place: str = PLACE) -> str:
     return f"""f.filing_id, {place} AS place, f.department, coalesce(f.project, f.title) AS project,
-               f.year, f.doc_kind"""
+               f.year, f.doc_kind, coalesce(f.source_kind, 'document') AS source_kind"""
 
 
 def worst_filings(db: Path, f: Filters, limit: int = 20) -> pd.DataFrame:
@@ -545,8 +564,8 @@ PEER_SCOPE_SQL = {
 
 
 def _peer_filters(f: Filters) -> Filters:
-    """Peers ignore the place filter (choosing a county must not remove the others); years, kinds stay."""
-    return Filters(years=f.years, kinds=f.kinds)
+    """Peers ignore the place filter (choosing a county must not remove the others); years, kinds, sources stay."""
+    return Filters(years=f.years, kinds=f.kinds, sources=f.sources)
 
 
 def focus_options(db: Path, f: Filters, unit: str) -> list[str]:
@@ -605,7 +624,7 @@ def _unit_values(db: Path, f: Filters, unit: str, focus: str, scope: str, metric
                    {_fm(db)} WHERE {where} AND f.year IS NOT NULL AND {peers}
                    GROUP BY 1, f.year)""",  # (1, not "unit": filings has a column of that name)
                  params + peer_params)
-    if f.kinds or not has_marts(db):
+    if f.kinds or f.sources or not has_marts(db):
         return from_rows
     years = f"m.year IN ({_in(f.years)})" if f.years else "TRUE"
     yp = [int(y) for y in f.years]
@@ -1010,6 +1029,18 @@ def filing_sections(db: Path, filing_id: str) -> pd.DataFrame:
 def filing_plan(db: Path, filing_id: str) -> pd.DataFrame:
     plan, pp = _one(db, "spending_plan", filing_id)
     return run(db, f"SELECT seq, period, month, value, src_where FROM {plan} p ORDER BY seq", pp)
+
+
+def filing_twins(db: Path, filing_id: str) -> pd.DataFrame:
+    """The structured import and the published copies of the same project as this filing (etl/structured/twins.py):
+    one row per published copy, with which of them is shown and how they were matched."""
+    if not int(run(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'filing_twins'")["n"].iloc[0]):
+        return pd.DataFrame(columns=["structured_id", "filing_id", "source_file", "match", "differences"])
+    return run(db, """
+        SELECT t.structured_id, t.filing_id, f.source_file, t.match, t.differences
+        FROM filing_twins t LEFT JOIN filings f ON f.filing_id = t.filing_id
+        WHERE t.filing_id = ? OR t.structured_id = ? ORDER BY t.filing_id
+    """, [filing_id, filing_id])
 
 
 def filing_clusters(db: Path, filing_id: str) -> pd.DataFrame:

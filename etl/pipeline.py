@@ -565,8 +565,11 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
     from etl.recheck import refresh_copies_in, refresh_soft_in
+    from etl.structured.twins import refresh_twins_in
 
     try:
+        # first: a published filing superseded by a structured import is left out of the comparisons below
+        refresh_twins_in(con)
         refresh_copies_in(con)
         # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
         # like copy clusters they compare filings across files, and share the marker

@@ -234,6 +234,15 @@ DDL = [
     )
     """,
     """
+    -- a published filing whose project a structured import also holds (etl/structured/twins.py); derived
+    CREATE TABLE IF NOT EXISTS filing_twins (
+        filing_id VARCHAR NOT NULL,      -- the published (document) filing: superseded, left out of counts
+        structured_id VARCHAR NOT NULL,  -- the structured import shown instead
+        match VARCHAR,                   -- code (项目代码) or name (department, project name and year)
+        differences INTEGER              -- values the two print differently (TWIN_DIFFERS on structured_id)
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS ingest_log (
         run_id VARCHAR NOT NULL,
         ingested_at TIMESTAMP NOT NULL,
