@@ -281,8 +281,9 @@ def sample(
     out: Path = typer.Argument(Path("data/sample"), help="folder to write the corpus into"),
     seed: int = typer.Option(2024, help="random seed (same seed, same bytes)"),
 ) -> None:
-    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest, and the multi-year
-    series with planted soft targets in DIR/series."""
+    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest, the multi-year
+    series with planted soft targets in DIR/series, and the first county's projects as a long-format
+    export of the budget system in DIR/export (structured imports of the same projects)."""
     from etl.sample.generate import generate_corpus
     from etl.sample.series import write_series
 
@@ -296,6 +297,12 @@ def sample(
     if not (out / "series" / "manifest.json").exists():
         series = write_series(out / "series")
         typer.echo(f"soft-target series written to {out / 'series'}: {len(series['files'])} files")
+    # the first county's projects as the budget system exports them (structured imports of published projects)
+    if not (out / "export" / "manifest.json").exists():
+        from etl.sample.export_sample import write_export
+
+        got = write_export(out / "export", seed=seed)
+        typer.echo(f"structured export written to {out / 'export'}: {got['filings']} filings, {got['rows']} rows")
 
 
 @app.command()

@@ -19,7 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from etl.records import Filing, Indicator, Measure
 from etl.structured.header import vocabulary
 from etl.structured.longform import KIND_LABEL, SECTION_FIELDS, SYMBOL, num_text
-from etl.write.xlsx import _FORMULA_START
+from etl.write.xlsx import _FIXED_TIME, _FORMULA_START
+from etl.write.zipfix import stable_zip
 
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -88,10 +89,15 @@ def _cell(ws, v):
     return v
 
 
-def write_xlsx(path: Path, filings: Iterable[Filing], sheet: str = "绩效指标", note: str | None = None) -> int:
-    """Write the filings' rows to `path` (streamed: write-only workbook). Returns the rows written."""
+def write_xlsx(path: Path, filings: Iterable[Filing], sheet: str = "绩效指标", note: str | None = None,
+               stable: bool = False) -> int:
+    """Write the filings' rows to `path` (streamed: write-only workbook). Returns the rows written.
+    `stable`: the same filings give the same bytes (fixed times; for the sample corpus)."""
     first = vocabulary().first
     wb = Workbook(write_only=True)
+    if stable:
+        wb.properties.created = wb.properties.modified = _FIXED_TIME
+        wb.properties.creator = wb.properties.lastModifiedBy = "jixiao"
     ws = wb.create_sheet(sheet)
     if note:  # a title line above the header (the reader finds the header below it)
         ws.append([_cell(ws, note)])
@@ -102,8 +108,27 @@ def write_xlsx(path: Path, filings: Iterable[Filing], sheet: str = "绩效指标
         n += 1
     tmp = Path(str(path) + ".part")  # never a half-written workbook under the final name
     wb.save(tmp)
+    if stable:
+        tmp.write_bytes(stable_zip(_fixed_modified(tmp.read_bytes())))
     tmp.replace(path)
     return n
+
+
+def _fixed_modified(data: bytes) -> bytes:
+    """openpyxl stamps the save time into docProps/core.xml: the fixed time instead."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", body)
+            dst.writestr(info, body)
+    return buf.getvalue()
 
 
 def export_long(db: Path | str, out: Path | str, source_kind: str | None = None) -> ExportSummary:
