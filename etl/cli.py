@@ -217,6 +217,9 @@ def export_structured(
     got = export_long(db, out, source_kind=kind)
     if got.skipped:
         console.print(f"[yellow]{got.skipped} 份填报没有指标行（如自评报告），长表格式无法表示，未导出[/yellow]")
+    if got.repeated:
+        console.print(f"[yellow]{got.repeated} 份填报有同一指标的重复行（同级指标、同名），导入时这些行会报“重复的指标”"
+                      "（可用 jixiao import --skip-bad-rows 跳过）[/yellow]")
     typer.echo(f"exported {got.filings} filings, {got.rows} indicator rows -> {out}")
 
 

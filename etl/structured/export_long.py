@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from etl.records import Filing, Indicator, Measure
 from etl.structured.header import vocabulary
-from etl.structured.longform import KIND_LABEL, SECTION_FIELDS, SYMBOL, num_text
+from etl.structured.longform import KIND_LABEL, SECTION_FIELDS, SYMBOL, has_repeated_rows, num_text
 from etl.write.xlsx import _FIXED_TIME, _FORMULA_START
 from etl.write.zipfix import stable_zip
 
@@ -41,6 +41,7 @@ class ExportSummary:
     filings: int
     rows: int
     skipped: int  # filings without indicator rows
+    repeated: int = 0  # filings with the same indicator on two rows: the import refuses those rows as duplicates
 
 
 def _side(text: str | None, m: Measure | None) -> tuple:
@@ -145,4 +146,5 @@ def export_long(db: Path | str, out: Path | str, source_kind: str | None = None)
         filings = [f for f in filings if f.source_kind == source_kind]
     kept = [f for f in filings if f.indicators]
     rows = write_xlsx(Path(out), kept)
-    return ExportSummary(filings=len(kept), rows=rows, skipped=len(filings) - len(kept))
+    return ExportSummary(filings=len(kept), rows=rows, skipped=len(filings) - len(kept),
+                         repeated=sum(has_repeated_rows(f) for f in kept))

@@ -238,6 +238,17 @@ def _indicator(row: _Row, h: Header, seq: int, sheet: str) -> Indicator:
 
 # ------------------------------------------------------------------ filings
 
+def indicator_key(ind: Indicator):
+    """What makes an indicator row unique within its filing: its code, else its levels and name."""
+    return ind.code or (fold_text(ind.level1), fold_text(ind.level2), fold_text(ind.name))
+
+
+def has_repeated_rows(f: Filing) -> bool:
+    """True when the filing holds the same indicator twice (a published table may; an export may not)."""
+    keys = [indicator_key(i) for i in f.indicators]
+    return len(set(keys)) < len(keys)
+
+
 @dataclass
 class _Draft:
     key: tuple
@@ -487,7 +498,7 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
                 prev = d.rows[-1][1]
                 ind.level1 = ind.level1 or prev.level1
                 ind.level2 = ind.level2 or prev.level2
-            ikey = ind.code or (fold_text(ind.level1), fold_text(ind.level2), fold_text(ind.name))
+            ikey = indicator_key(ind)
             if ikey in d.seen:
                 col = h.columns.get("indicator_code") if ind.code else h.columns.get("name")
                 raise _RowError(col, f"重复的指标：{_label(d)}的指标「{ind.name}」在第{d.seen[ikey]}行已出现"
