@@ -143,6 +143,7 @@ class Indicator:
     loc: Loc = field(default_factory=Loc)
     parse_confidence: float | None = None  # 0-1: how much likelier this reading is than the runner-up
     code: str | None = None  # 三级指标代码 of a structured export (as text)
+    long_term: str | None = None  # the long-term group's indicator and value, where a header has 长期 | 年度 groups
 
 
 @dataclass

@@ -21,7 +21,7 @@ st.caption("预算管理系统导出的长表（每行一个指标，XLSX/XLS/CS
            "（工作表、行、列），整个文件不导入；其他文件按“公开文件”解析。")
 st.caption(f"导入到：{db}")
 
-lake = q.attached_lake(db)
+lake = q.connect(db).attached_lake() if Path(db).exists() else None
 if lake is not None:  # the file holds views over a Parquet lake: there is no table to write into
     st.warning("当前数据库挂接的是数据湖，不能在此上传导入。请在命令行用 "
                "jixiao ingest 文件夹 --engine ray --lake 数据湖目录 --db 当前数据库 导入。")
@@ -68,7 +68,7 @@ if "up_summary" in st.session_state:
             with st.expander(f"{r['status']}：第 {k + 1} 个文件的说明（{len(lines)} 行）", expanded=len(lines) <= 30):
                 st.text(r["source_file"])
                 st.text("\n".join(lines))
-    new = q.filings_from_sources(db, st.session_state.get("up_shas", ()))
+    new = q.connect(db).filings_from_sources(st.session_state.get("up_shas", ()))
     if not new.empty:
         st.markdown("**新导入的填报**（勾选一行即可打开）")
         ui.table(new, key="up_new", name="新导入的填报")
@@ -78,7 +78,7 @@ if not Path(db).exists():
     st.info("还没有数据库文件，导入第一个文件后会自动创建。")
 else:
     try:
-        log = q.ingest_log(db)
+        log = q.connect(db).ingest_log()
     except DatabaseBusy:
         st.warning("数据库正被写入，稍后刷新可查看导入历史。")
         log = None

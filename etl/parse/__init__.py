@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 
 from etl.normalise.measure import parse_measure
-from etl.normalise.place import find_place
+from etl.normalise.place import find_place, find_place_in_prose
 from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
+from etl.parse.content import content_indicators
 from etl.parse.vocab_cut import unglue
 from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
@@ -42,7 +43,9 @@ class Context:
         self.year = find_year(*texts)
         pre = read_meta(preamble)
         cells = [c.text for r in preamble for c in r.cells]
-        self.department = pre.get("department", (None,))[0] or next((t.strip() for t in cells if looks_like_org(t)), None)
+        self.keyed_department = pre.get("department", (None,))[0]  # a key's value, not just an organisation's name
+        self.department = self.keyed_department or next((t.strip() for t in cells if looks_like_org(t)), None)
+        self.publisher = pre.get("publisher", (None,))[0]
         self.place = None
 
 
@@ -51,6 +54,13 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
     if from_title and earlier and from_title.endswith(earlier):
         return earlier
     return from_title
+
+
+def _fuller(name: str | None, other: str | None) -> str | None:
+    """Of two names of one body ('林业局' in a title, '零陵区林业局' as the page's publisher), the fuller."""
+    if name and other and other != name and other.endswith(name):
+        return other
+    return name
 
 
 def _is_grid(doc: Document) -> bool:
@@ -72,6 +82,8 @@ def parse_document(doc: Document) -> list[Filing]:
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
             continue
+        if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
+            continue  # a title with nothing under it (a page's file name above or below the real title)
         groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
         parts = [Segment(kind=seg.kind, title=seg.title, rows=g, title_rows=seg.title_rows) for g in groups] \
             if groups else [seg]
@@ -82,6 +94,7 @@ def parse_document(doc: Document) -> list[Filing]:
             filings.append(f)
             ctx.year = ctx.year or f.year
             ctx.department = ctx.department or f.department
+            ctx.keyed_department = ctx.keyed_department or f.department
             ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
         filings = _untitled_report(rows, ctx)
@@ -147,6 +160,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
+    if (table is None or not table.indicators) and seg.kind not in (None, "self_eval_report"):
+        # no header we know, or one whose grammar read nothing: the rows' content says what they are
+        table = content_indicators(rows) or table
     if table is None and seg.kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)
@@ -166,11 +182,14 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if code_unit and not unit:
         f.department_code, unit = code_unit
     if not dept:
+        publisher = meta.get("publisher", (None,))[0] or ctx.publisher  # the web page's 发布机构
         dept = (
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
-            or _same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]), ctx.department)
+            or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),
+                                 ctx.keyed_department), publisher)
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
+            or publisher
         )
     if not dept and unit and kind.startswith("dept"):
         dept, unit = unit, None
@@ -183,7 +202,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     # the title's year, else the document's (its own title line, file name), else the table head's
     f.year = find_year(seg.title) or ctx.year or find_year(*head_texts[1:]) or find_year(*[" ".join(r.texts) for r in rows])
 
-    place = find_place(f.department, f.unit, seg.title, f.project, *[" ".join(r.texts) for r in rows[:8]])
+    # a place from the filing's own keys and title; else one that begins an organisation's name in the text
+    place = find_place(f.department, f.unit, seg.title, f.project) or \
+        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8]])
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:
@@ -215,8 +236,11 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
 
     if table is not None:
         f.indicators = table.indicators
+        f.sections += [Section("long_term_target", i.name or "", i.long_term, i.loc) for i in f.indicators if i.long_term]
         f.trace = (table.decoded, table.roles)
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
+        if kind.endswith("target") and f.total_weight is None:
+            f.total_weight, f.total_score = f.total_score, None  # a target table scores nothing: its one total is the weight
     if f.total_score is None and kind.endswith("self_eval"):
         f.total_score = _stated_total(rows)
     for ind in f.indicators:

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse.vocab import META_KEYS, column_role, fold_key, title_kind
 from etl.records import Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
-_ORG_TAIL = re.compile(r"(局|委|会|院|所|站|中心|办公室|办|政府|馆|队|校|学|处|室|部|社|厅|园|团|联合会|医院|法院|检察院|街道|镇|乡|场)$")
+_ORG_TAIL = re.compile(rf"({alternation(lexicon().org_tails)})$")
 _CODE_PREFIX = re.compile(r"^\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*[-—－_ ]?\s*(?=\S)")
 
 
@@ -118,8 +118,10 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = cut_at_next_label(v).strip(" :：")
     if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v):
         return None  # another key's label is not this key's value
-    if fld in ("department", "department_weak", "unit") and lexicon().placeholder_org.search(fold_key(v)):
+    if fld in ("department", "department_weak", "publisher", "unit") and lexicon().placeholder_org.search(fold_key(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
+    if fld in ("department", "department_weak", "publisher", "unit") and re.search(r"[。；;！？!?]", v):
+        return None  # a clause of running text after a key word ('部门(单位)整体…自评结果。'), not an organisation
     return v
 
 
@@ -192,23 +194,30 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             if not fld and len(tok.text) <= 400:
                 for f2, v2 in _inline_pairs(tok.text):
                     v2 = _clean_value(f2, v2)
-                    if not v2 or (f2 == "department_weak" and not looks_like_org(v2)):
+                    if not v2 or (f2 in ("department_weak", "publisher") and not looks_like_org(v2)):
                         continue
                     if f2 not in out:
                         out[f2] = (v2, tok.loc)
                 continue
-        if fld == "department_weak" and value and not looks_like_org(value):
+        if fld in ("department_weak", "publisher") and value and not looks_like_org(value):
             continue
         if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
                 and not is_key_label(tok.text + value):
             out[fld] = (value, tok.loc)  # a 二级项目名称 names the project better than its 一级 parent
+    if "publisher" not in out:
+        site = next((m for t in toks if (m := lexicon().publisher_site.search(t.text))), None)
+        if site and looks_like_org(site.group("org")):
+            out["publisher"] = (site.group("org"), next(t.loc for t in toks if site.group() in t.text))
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])
         del out["department_weak"]
-    return out
+    return out  # 'publisher' (发布机构, 来源) stays apart: a title names the department better
 
 
-_TITLE_ORG = re.compile(r"^(\d{1,2}[、.．])?(?P<org>[\u4e00-\u9fff（）()]{3,30}?(局|委员会|委|办公室|中心|院|联合会|会|政府|馆|所|站|处|室|社|队|团))(20\d\d|关于|部门|项目|本级)")
+# '1、', a leading year ('2021年某局部门整体…'), then the body's name up to a tail the next words confirm
+_TITLE_ORG = re.compile(
+    rf"^(\d{{1,2}}[、.．])?(20\d\d年度?)?(?P<org>[\u4e00-\u9fff（）()]{{2,30}}?({alternation(lexicon().org_tails)}))"
+    rf"({alternation(lexicon().org_title_follow)})")
 
 
 def org_in_title(*texts: str | None) -> str | None:

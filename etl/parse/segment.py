@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.parse.meta import looks_like_org
 from etl.parse.vocab import TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
@@ -63,10 +64,51 @@ def split_glued_title(row: Row) -> Row:
     return row
 
 
+_FILE_NAME = re.compile(r"\.(docx?|xlsx?|pdf|wps|txt)\W*$", re.I)
+SPLIT_TITLE_CELLS = 4
+_YEAR_PIECE = re.compile(r"[(（]?\d{4}(年度?)?[)）]?")  # a title broken by spaces spans at most this many cells
+
+
+def join_spaced_title(row: Row) -> Row:
+    """'某中心 2022 年整体绩效自评总结报告' in a copy that keeps spaces as cell breaks: the title's cells joined
+    (the issuing body and the year belong to it). Only outside tables, never across glued cells or clauses."""
+    if row.table is not None or len(row.cells) < 2:
+        return row
+    texts = [c.text.strip() for c in row.cells]
+
+    def part(k: int) -> bool:  # a piece of a title before its kind words: the issuing body or the year
+        return not row.cells[k].glued and (looks_like_org(texts[k]) or bool(_YEAR_PIECE.fullmatch(texts[k])))
+
+    hits = _title_cells(row)
+    span = None
+    if hits:
+        i = k = hits[0]
+        while k > 0 and i - k < SPLIT_TITLE_CELLS - 1 and part(k - 1) and title_kind("".join(texts[k - 1: i + 1])):
+            k -= 1
+        span = (k, i + 1) if k < i else None
+    else:
+        for k in range(len(texts)):
+            for j in range(k + 2, min(len(texts), k + SPLIT_TITLE_CELLS) + 1):
+                if not part(j - 2) or row.cells[j - 1].glued:
+                    break
+                if title_kind("".join(texts[k:j])) and not title_kind("".join(texts[k:j - 1])):
+                    span = (k, j)
+                    break
+            if span:
+                break
+    if span is None:
+        return row
+    k, j = span
+    loc = row.cells[k].loc
+    for c in row.cells[k + 1:j]:
+        loc = loc.merge(c.loc)
+    return Row(cells=row.cells[:k] + [Cell("".join(texts[k:j]), loc)] + row.cells[j:], loc=row.loc, table=row.table)
+
+
 def split_segments(rows: list[Row]) -> list[Segment]:
     segments = [Segment(kind=None, title=None)]
     for row in rows:
-        row = split_glued_title(row)
+        row = split_glued_title(join_spaced_title(row))
         hits = _title_cells(row)
         if not hits:
             segments[-1].rows.append(row)
@@ -84,6 +126,8 @@ def split_segments(rows: list[Row]) -> list[Segment]:
             if kind != cur.kind and _more_specific(kind, cur.kind):
                 cur.kind = kind
                 cur.title = title_cell.text.strip()
+            elif _FILE_NAME.search(cur.title or "") and not _FILE_NAME.search(title_cell.text.strip()):
+                cur.title = title_cell.text.strip()  # the page's file name gives way to the document's own title
             cur.title_rows.append(title_row)
         else:
             segments.append(Segment(kind=kind, title=title_cell.text.strip(), title_rows=[title_row]))
