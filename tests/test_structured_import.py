@@ -220,3 +220,24 @@ def test_every_problem_is_listed_and_skip_bad_rows_loads_the_rest(loaded_db, tmp
 def test_not_an_export_is_refused_by_import(loaded_db, tmp_path):
     f = write(tmp_path / "说明.csv", "这是一个说明文件\n没有表头\n".encode("utf-8"))
     _fails(loaded_db, f, "没有找到系统导出的长表表头")
+
+
+def test_target_and_self_evaluation_link_by_project_code_across_files_and_years(tmp_path):
+    # 2022 targets; the 2023 self-evaluation of the same projects, one renamed: the code still joins them
+    targets = [[r[0], "2022"] + r[2:] for r in ROWS]
+    evals = [r + e for r, e in zip(ROWS, EVAL_EXTRA)]
+    for r in evals:
+        if r[5] == "教师培训项目":
+            r[5] = "中小学教师能力提升培训"
+    db = tmp_path / "x.duckdb"
+    a = write(tmp_path / "目标2022.xlsx", xlsx_bytes(HEADER, targets))
+    b = write(tmp_path / "自评2023.csv", csv_bytes(EVAL_HEADER, evals))
+    assert _import(db, a, b).exit_code == 0
+    links = query(db, """SELECT f.project_code, f.doc_kind, p.doc_kind, l.match, f.project, p.project
+                         FROM filing_links l JOIN filings f ON f.filing_id = l.filing_id
+                         JOIN filings p ON p.filing_id = l.prev_filing_id ORDER BY 1""")
+    assert [(code, kind, prev, match) for code, kind, prev, match, *_ in links] == [
+        ("000012345678901234567", "project_self_eval", "project_target", "code"),
+        ("000012345678901234568", "project_self_eval", "project_target", "code"),
+        ("000098765432109876543", "project_self_eval", "project_target", "code")]
+    assert ("中小学教师能力提升培训", "教师培训项目") in [tuple(x[4:]) for x in links]
