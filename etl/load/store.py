@@ -279,6 +279,44 @@ def insert_rows(con, rows: dict[str, list[list]]) -> None:
             _insert(con, table, table_rows)
 
 
+CHUNK_FILINGS = 1000  # a file with more filings (a bulk export) is inserted this many filings at a time
+
+
+def _pieces(lf: LoadedFile) -> list[LoadedFile]:
+    """A large file as consecutive slices of its filings, each with its findings, metrics, reasons and bands,
+    the file's own row in the first only: the rows of a 100,000-row export are never all built as Python lists
+    at once. A small file is one piece."""
+    if len(lf.filings) <= CHUNK_FILINGS:
+        return [lf]
+    from collections import defaultdict
+
+    per: dict[str, dict[str, list]] = defaultdict(lambda: {"findings": [], "metrics": [], "reasons": [], "bands": []})
+    for x in lf.findings:
+        per[x.filing_id]["findings"].append(x)
+    for m in lf.metrics:
+        per[m["filing_id"]]["metrics"].append(m)
+    for r in lf.reasons:
+        per[r[0]]["reasons"].append(r)
+    for b in lf.bands:
+        per[b[0]]["bands"].append(b)
+    out = []
+    for k in range(0, len(lf.filings), CHUNK_FILINGS):
+        fs = lf.filings[k:k + CHUNK_FILINGS]
+        got = [per.get(f.filing_id, {}) for f in fs]
+        out.append(LoadedFile(lf.source_file, lf.sha256, lf.fmt, lf.layout, lf.size, lf.is_sample, fs,
+                              [x for g in got for x in g.get("findings", ())], [x for g in got for x in g.get("metrics", ())],
+                              [x for g in got for x in g.get("reasons", ())], [x for g in got for x in g.get("bands", ())]))
+    return out
+
+
+def _insert_file(con, lf: LoadedFile, now: datetime) -> None:
+    for k, piece in enumerate(_pieces(lf)):
+        rows = file_rows(piece, now)
+        if k:
+            rows.pop("source_files")
+        insert_rows(con, rows)
+
+
 def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | None = None) -> None:
     """All rows of one file in one transaction; nothing of it stays if any insert fails.
 
@@ -289,7 +327,7 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
-        insert_rows(con, file_rows(lf, now))
+        _insert_file(con, lf, now)
         if log_row is not None:
             log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
                 log_row.filings, log_row.seconds)
@@ -312,8 +350,11 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     merged: dict[str, list[list]] = {}
+    large = []  # bulk exports: inserted piece by piece in the same transaction (_insert_file)
     for lf, _ in files:
-        if lf is not None:
+        if lf is not None and len(lf.filings) > CHUNK_FILINGS:
+            large.append(lf)
+        elif lf is not None:
             for table, rows in file_rows(lf, now).items():
                 merged.setdefault(table, []).extend(rows)
     logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds])
@@ -321,6 +362,8 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
     con.execute("BEGIN TRANSACTION")
     try:
         insert_rows(con, merged)
+        for lf in large:
+            _insert_file(con, lf, now)
         _insert(con, "ingest_log", logs)
         if mark is not None and any(lf is not None for lf, _ in files):
             set_meta(con, mark, files[0][1].run_id)
