@@ -132,7 +132,8 @@ def _with_progress(total: int, quiet: bool, target: Path, run):
                 bar.console.print("[yellow]跳过[/yellow] " + escape(result.error), highlight=False)
 
         def on_pages(name: str, page: int, pages: int) -> None:
-            bar.update(task, current=f"{name[:30]} 第 {page}/{pages} 页")
+            # a PDF's pages; a structured export's rows and filings (no total known: pages 0)
+            bar.update(task, current=f"{name[:30]} 第 {page}/{pages} 页" if pages > 0 else f"{name[:30]} 已处理 {page:,}")
 
         def on_wait(message: str) -> None:
             bar.console.print(escape(message), highlight=False)

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
+from etl.limits import progress
 from etl.link.keys import fold_project, fold_text
 from etl.normalise.measure import parse_measure, parse_number, parse_rate
 from etl.normalise.place import find_place, place_of_code
@@ -414,6 +415,8 @@ def _rows(sheet: Sheet, h: Header, top: list[list], rest):
         yield from enumerate(rest, start=len(top))
 
     for r, row in rows():
+        if r % 10_000 == 0:  # a bulk export keeps moving: in a worker, the file's clock restarts (etl/limits.py)
+            progress(r, 0)
         if len(row) < needed:
             row = list(row) + [""] * (needed - len(row))
         for r1, c0, c1 in starts.get(r, ()):
