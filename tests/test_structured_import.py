@@ -241,3 +241,19 @@ def test_target_and_self_evaluation_link_by_project_code_across_files_and_years(
         ("000012345678901234568", "project_self_eval", "project_target", "code"),
         ("000098765432109876543", "project_self_eval", "project_target", "code")]
     assert ("中小学教师能力提升培训", "教师培训项目") in [tuple(x[4:]) for x in links]
+
+
+def test_an_older_database_gets_the_new_columns_and_its_filings_are_documents(tmp_path):
+    from etl.load import store
+
+    db = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(db))  # a database made before source_kind existed
+    con.execute("""CREATE TABLE filings (filing_id VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL,
+                   source_sha256 VARCHAR NOT NULL, part_index INTEGER NOT NULL, doc_kind VARCHAR NOT NULL,
+                   parse_status VARCHAR NOT NULL)""")
+    con.execute("INSERT INTO filings VALUES ('a-00', '旧.txt', 'a', 0, 'dept_target', 'ok')")
+    con.close()
+    store.connect(db).close()  # what every ingest and import does first
+    assert query(db, "SELECT filing_id, source_kind, superseded FROM filings") == [("a-00", "document", False)]
+    assert query(db, """SELECT count(*) FROM information_schema.columns
+                        WHERE table_name = 'indicators' AND column_name = 'indicator_code'""") == [(1,)]
