@@ -50,6 +50,7 @@ class Lexicon:
     long_periods: tuple[str, ...]
     content_grammars: tuple[tuple[str, ...], ...]
     annual_periods: tuple[str, ...]
+    period_block: re.Pattern
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
@@ -106,6 +107,7 @@ def lexicon() -> Lexicon:
         long_periods=tuple(cols["periods"]["long"]),
         content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
         annual_periods=tuple(cols["periods"]["annual"]),
+        period_block=re.compile(cols["periods"]["block"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),

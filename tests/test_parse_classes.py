@@ -1021,3 +1021,38 @@ def test_levels_of_the_national_evaluation_framework():
         ("项目管理", "预算编审管理", "预算执行率", 10, 9),
         ("项目产出", "产出数量", "保障学生人数", 40, 40),
     ]
+
+
+@pytest.mark.parametrize("sep", ["\t", " ", ""])
+def test_a_long_term_block_and_an_annual_block_of_the_same_header(sep):
+    # 长期绩效指标 over one table, 年度绩效指标 over the same header again: the annual rows are the filing's
+    lines = [
+        "某区教育局2024年校舍改造项目支出绩效目标表",
+        sep.join(["项目名称", "校舍改造", "主管部门", "某区教育局"]),
+        "长期绩效指标",
+        sep.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        sep.join(["产出指标", "数量指标", "改造学校数", "≥30所"]),
+        sep.join(["效益指标", "社会效益指标", "办学条件", "持续改善"]),
+        "年度绩效指标",
+        sep.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        sep.join(["产出指标", "数量指标", "改造学校数", "≥10所"]),
+        sep.join(["产出指标", "质量指标", "验收合格率", "100%"]),
+    ]
+    (f,) = parse("\n".join(lines))
+    assert [(i.level2, i.name, i.target) for i in f.indicators] == [
+        ("数量指标", "改造学校数", "≥10所"), ("质量指标", "验收合格率", "100%")]
+    long_term = [s.text for s in f.sections if s.kind == "long_term_target"]
+    assert long_term[0] == "改造学校数 ≥30所" and len(long_term) == 2  # where a glued value is cut is the lattice's
+
+
+def test_a_pages_category_label_is_not_the_filings_title():
+    # '公开目录 | 自评报告' is where the site files the page; the table's own title says what it is
+    text = "\n".join([
+        "索引号 | 0152/2021-0630005 | 发布机构 | 某县司法局 |",
+        "公开目录 | 自评报告 | 发布日期 | 2021-06-30 |",
+        "2020年度部门整体支出绩效自评表 | |||",
+        "部门名称 | 某县司法局 |||",
+        "部门总体目标 | 部门职责 | 承担全面依法治县的统筹协调。 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.department) == ("dept_self_eval", "2020年度部门整体支出绩效自评表", "某县司法局")
