@@ -229,10 +229,18 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
     sha = hashlib.sha256(data).hexdigest()
     notes: list[str] = []
     fmt_structured = structured.fmt_of(name, data)
+    export = None
     if mode == "structured" or (mode == "auto" and fmt_structured and structured.sniff(data, name)):
         if fmt_structured is None:
             raise ReadError("系统导出文件应为 XLSX、XLS 或 CSV")
-        export = structured.read_export(data, name, skip_bad_rows=skip_bad_rows)
+        try:
+            export = structured.read_export(data, name, skip_bad_rows=skip_bad_rows)
+        except structured.ExportRejected as exc:
+            # a published table whose header merely looks like an export's (a 项目编码 column beside 三级指标,
+            # no 年度): under ingest it is read as the document it is; `import` says what is missing
+            if mode == "structured" or not exc.missing_columns:
+                raise
+    if export is not None:
         filings, fmt, layout = export.filings, export.fmt, "structured"
         notes = [p.text(name) for p in export.skipped]
     else:

@@ -257,3 +257,18 @@ def test_an_older_database_gets_the_new_columns_and_its_filings_are_documents(tm
     assert query(db, "SELECT filing_id, source_kind, superseded FROM filings") == [("a-00", "document", False)]
     assert query(db, """SELECT count(*) FROM information_schema.columns
                         WHERE table_name = 'indicators' AND column_name = 'indicator_code'""") == [(1,)]
+
+
+def test_ingest_reads_a_table_that_only_looks_like_an_export_as_a_document(tmp_path):
+    """A published multi-project table with a 项目编码 column but no 年度: ingest parses it as the document it is
+    (`import` would name the missing column)."""
+    header = ["单位名称", "项目编码", "项目名称", "一级指标", "二级指标", "三级指标", "指标值", "分值"]
+    rows = [["县示范教育局", "0510001", "校舍维修项目", "产出指标", "数量指标", "维修校舍面积", "≥2000平方米", 50],
+            ["县示范教育局", "0510001", "校舍维修项目", "产出指标", "质量指标", "验收合格率", "100%", 50]]
+    f = write(tmp_path / "公开的申报表.xlsx", xlsx_bytes(header, rows, title="县示范教育局2023年项目支出绩效目标申报表"))
+    db = tmp_path / "x.duckdb"
+    runner.invoke(app, ["ingest", str(f), "--db", str(db), "-q"])
+    logged = query(db, "SELECT status, coalesce(error, '') FROM ingest_log")
+    assert logged and "缺少必需的列" not in logged[0][1]
+    assert query(db, "SELECT DISTINCT source_kind FROM filings") in ([], [("document",)])
+    assert _import(tmp_path / "y.duckdb", f).exit_code == 1  # import: the missing 年度 named

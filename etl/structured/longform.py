@@ -74,8 +74,9 @@ class NotAnExport(ReadError):
 class ExportRejected(ReadError):
     """The file is an export, but rows of it are malformed: nothing of it is loaded."""
 
-    def __init__(self, file: str, problems: list[Problem]):
+    def __init__(self, file: str, problems: list[Problem], missing_columns: bool = False):
         self.file, self.problems = file, problems
+        self.missing_columns = missing_columns  # only required columns are missing: maybe not an export at all
         listed = "\n".join(p.text(file) for p in problems[:MAX_LISTED])
         more = f"\n…另有 {len(problems) - MAX_LISTED} 处问题" if len(problems) > MAX_LISTED else ""
         head = f"系统导出文件有 {len(problems)} 处问题，整个文件未导入（可用 --skip-bad-rows 跳过有问题的行）：\n"
@@ -345,11 +346,11 @@ def read_export(data: bytes, name: str, skip_bad_rows: bool = False) -> Export:
         _read_sheet(sheet.name, h, _rows(sheet, h, top, rest), drafts, problems, blocks)
     if not read_any and not fatal:
         if best_missing is not None:
-            raise ExportRejected(name, [best_missing])
+            raise ExportRejected(name, [best_missing], missing_columns=True)
         raise NotAnExport("没有找到系统导出的长表表头（需要三级指标、年度和项目或部门的代码/名称等列，"
                           "列名见 etl/lexicon.toml [structured.columns]）")
-    if fatal:
-        raise ExportRejected(name, fatal + problems)  # a missing column fails the file, skip or not
+    if fatal:  # a missing column fails the file, skip or not
+        raise ExportRejected(name, fatal + problems, missing_columns=not read_any and not problems)
     for sheet_name, h, rows in summaries:
         _apply_summary(sheet_name, h, rows, drafts, problems)
     with_rows = {k for k, d in drafts.items() if d.rows}
