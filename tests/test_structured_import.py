@@ -97,7 +97,7 @@ def test_department_level_variant(tmp_path):
         ("≥98%", ">=", 98.0, "%")]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"])
 def test_csv_in_any_common_encoding_reads_the_same(tmp_path, encoding):
     db = tmp_path / "x.duckdb"
     result = _import(db, write(tmp_path / "导出.csv", csv_bytes(HEADER, ROWS, encoding)))

@@ -25,9 +25,10 @@ from etl.normalise.place import find_place, place_of_code
 from etl.records import Filing, Indicator, Loc, Measure, ReadError, Section, SpendPoint
 from etl.structured.header import (CODE_FIELDS, EVAL_FIELDS, FILING_FIELDS, IDENTITY_FIELDS, INDICATOR_FIELDS,
                                    Header, column_letter, field_of, find_header, vocabulary)
-from etl.structured.sheets import Sheet, read_sheets
+from etl.structured.sheets import Sheet, fmt_of, read_sheets
 
 MAX_LISTED = 200  # problems spelled out in one error; the rest are counted
+SNIFF_TEXT_BYTES = 1 << 20  # how much of a CSV / text file is decoded to look for an export's header
 SYMBOL = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 SECTION_FIELDS = {"goal": "goal", "goal_expected": "goal_expected", "goal_actual": "goal_actual",
                   "function": "function"}
@@ -624,17 +625,19 @@ def _build(d: _Draft, rows: list[tuple[_Row, Indicator]], part: int) -> Filing:
 
 def sniff(data: bytes, name: str) -> bool:
     """True when a sheet of the file has a long-format export's header (read from the first rows only)."""
+    head = data
+    if len(data) > SNIFF_TEXT_BYTES and fmt_of(name, data) == "csv":  # a text file's first lines tell
+        cut = data.rfind(b"\n", 0, SNIFF_TEXT_BYTES)
+        head = data[:cut + (2 if cut % 2 == 0 and data[cut + 1:cut + 2] == b"\x00" else 1)] if cut > 0 else data
     try:
-        _, sheets = read_sheets(data, name)
-    except ReadError:
-        return False
+        _, sheets = read_sheets(head, name)
+        for sheet in sheets:  # (rows are read lazily: a CSV is decoded here)
+            top, _ = _head(sheet)
+            h = find_header(top, sheet.merged)
+            if h is not None and h.good_enough():
+                return True
     except Exception:  # noqa: BLE001 - not ours to judge: the document readers will say why
         return False
-    for sheet in sheets:
-        top, _ = _head(sheet)
-        h = find_header(top, sheet.merged)
-        if h is not None and h.good_enough():
-            return True
     return False
 
 

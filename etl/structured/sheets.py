@@ -156,13 +156,22 @@ def _xlrd_value(cell, datemode):
 
 def decode_text(data: bytes) -> str:
     """UTF-8 with or without BOM, UTF-16 with or without BOM, else GB18030 (GBK's superset)."""
-    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and len(data) >= 4:
-        # UTF-16 without a BOM: every other byte of ASCII text is NUL
-        head = data[:4096]
-        if head[1::2].count(0) > len(head) // 4 and head[0::2].count(0) < len(head) // 16:
-            return data.decode("utf-16-le")
-        if head[0::2].count(0) > len(head) // 4 and head[1::2].count(0) < len(head) // 16:
-            return data.decode("utf-16-be")
+    if not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in data[:4096]:
+        # UTF-16 without a BOM (NUL bytes in text): the byte order whose head reads as text
+        head = data[:4096 - 4096 % 2]
+        best, score = None, 0.0
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = head.decode(enc, errors="strict")
+            except UnicodeDecodeError:
+                continue
+            ok = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n") / max(1, len(text))
+            cjk_or_ascii = sum(1 for ch in text if ch < "\x80" or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+            got = ok * cjk_or_ascii / max(1, len(text))
+            if got > score:
+                best, score = enc, got
+        if best is not None and score > 0.9:
+            return data.decode(best, errors="replace")
     return decode(data)
 
 
