@@ -260,7 +260,7 @@ class _Draft:
     sheet: str
     meta: dict  # field -> converted value
     meta_rows: dict = field(default_factory=dict)  # field -> row that gave it (for conflicts)
-    rows: list[tuple[_Row, Indicator]] = field(default_factory=list)
+    rows: list[tuple[int, Indicator]] = field(default_factory=list)  # (sheet row, indicator): not the raw cells
     seen: dict = field(default_factory=dict)  # indicator key -> row
 
 
@@ -366,7 +366,7 @@ def read_export(data: bytes, name: str, skip_bad_rows: bool = False) -> Export:
         raise ExportRejected(name, problems)
     filings = []
     for d in drafts.values():
-        rows = [(r, ind) for r, ind in d.rows if (d.sheet, r.no) not in bad_rows]
+        rows = [(no, ind) for no, ind in d.rows if (d.sheet, no) not in bad_rows]
         if not rows:
             continue
         filings.append(_build(d, rows, len(filings)))
@@ -509,7 +509,7 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
                 raise _RowError(col, f"重复的指标：{_label(d)}的指标「{ind.name}」在第{d.seen[ikey]}行已出现"
                                      "（同一区划、年度、项目、指标只能有一行）")
             d.seen[ikey] = row.no
-            d.rows.append((row, ind))
+            d.rows.append((row.no, ind))
         except _RowError as e:
             problems.append(Problem(sheet, row.no, e.col, h.labels.get(e.col) if e.col is not None else None,
                                     e.message))
@@ -586,7 +586,7 @@ def _apply_summary(sheet: str, h: Header, rows: list[_Row], drafts: dict, proble
             problems.append(Problem(sheet, row.no, e.col, h.labels.get(e.col) if e.col is not None else None, e.message))
 
 
-def _build(d: _Draft, rows: list[tuple[_Row, Indicator]], part: int) -> Filing:
+def _build(d: _Draft, rows: list[tuple[int, Indicator]], part: int) -> Filing:
     m = d.meta
     place = None
     if m.get("div_code"):
