@@ -168,17 +168,20 @@ def import_(
     skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help="load a file without its malformed rows (each one logged) instead of refusing the whole file"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     sample: Optional[bool] = typer.Option(None, "--sample/--no-sample", help="mark the files as synthetic sample data (default: by the sample_ file-name prefix)"),
-    workers: Optional[int] = typer.Option(None, "--workers", help="reading processes (default: up to 4, one per core)"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="processes the checks of a large export run in (default: up to 4, one per core)"),
     wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for another ingest into the same database"),
-    seconds: float = typer.Option(120.0, "--max-seconds", help="wall-clock limit per file, seconds"),
-    memory_mb: int = typer.Option(_default("memory_mb") * 2, "--max-memory-mb", help="memory (address space) a file may use while read, MB"),
     file_mb: int = typer.Option(_default("file_mb"), "--max-file-mb", help="size of one file, MB"),
+    unzipped_mb: int = typer.Option(_default("unzipped_mb"), "--max-unzipped-mb", help="XLSX uncompressed size, all members, MB"),
+    member_mb: int = typer.Option(_default("member_mb"), "--max-member-mb", help="XLSX uncompressed size of one member, MB"),
 ) -> None:
     """Load the budget system's own exports (one row per indicator, many projects per file) exactly.
 
     Columns are found by the header names in etl/lexicon.toml [structured.columns]. A file loads
     whole or not at all: any malformed row fails it with the sheet, row and column named, unless
     --skip-bad-rows is given. Filings get source_kind 'structured' and parse_confidence 1.0.
+    Files are read in this process (an export is a table: there is no parser to run away with a
+    file's time), one at a time, and their checks run in forked processes; `ingest` reads an
+    export in a worker process under its per-file budgets instead.
     """
     from etl.limits import Limits
     from etl.pipeline import discover, display_name, ingest_paths
@@ -188,7 +191,7 @@ def import_(
     if lake_of(db) is not None:
         console.print(f"[red]{escape(str(db))} 挂接的是数据湖，不能直接导入[/red]", highlight=False)
         raise typer.Exit(code=2)
-    limits = Limits(seconds=seconds, memory_mb=memory_mb, file_mb=file_mb)
+    limits = Limits(file_mb=file_mb, unzipped_mb=unzipped_mb, member_mb=member_mb)
     entries = discover(paths)
     if not entries:
         console.print("[yellow]没有找到可导入的文件[/yellow]: " + escape("、".join(display_name(str(p)) for p in paths)), highlight=False)
