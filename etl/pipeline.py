@@ -24,6 +24,7 @@ from etl import structured
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
+from etl.trust import assess
 from etl.workers import default_workers
 from etl.workers import run as run_workers
 
@@ -246,6 +247,8 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
     else:
         doc = read_bytes(data, name)
         filings, fmt, layout = parse_document(doc), doc.fmt, doc.layout
+        if filings:  # (an import's parse_confidence is 1.0: nothing was read by guess)
+            assess(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
     for f in filings:
