@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from etl.parse import parse_document
+from etl.parse.budget import _assign_glued
 from etl.read import read_bytes
 
 
@@ -1305,3 +1306,12 @@ def test_a_section_heading_is_no_title():
                       "二、项目绩效目标", "完成年度工作任务。", "三、绩效自评情况", "自评得分 95 分。"])
     (f,) = parse(text)
     assert (f.doc_kind, f.total_score) == ("self_eval_report", 95)
+
+
+def test_a_long_glued_money_run_in_yuan_is_split_by_its_arithmetic():
+    # '9142200.00 9142200.00 9056400.00 10 99.06% 9.91' run together: every subset of every digit boundary
+    # would be millions of readings; the short figures stand at the run's end
+    got = _assign_glued(["initial", "adjusted", "executed", "weight", "rate", "score"],
+                        "9142200.009142200.009056400.001099.06%9.91", 10000.0)
+    assert got == {"initial": 914.22, "adjusted": 914.22, "executed": 905.64, "weight": 10.0, "rate": 0.9906,
+                   "score": 9.91}

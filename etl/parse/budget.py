@@ -123,6 +123,8 @@ class MoneySettings:
     amount_as_weight: float = 1.0  # a 分值 above `max_weight`
     max_weight: float = 30.0
     leading_gap: float = 0.01  # on a tie, a blank leading column (the usual one) is likelier
+    glued_tail_len: int = 12  # characters at a glued run's end where 分值, 执行率 and 得分 may be cut at any digit
+    max_glued_cuts: int = 18  # a run with more digit boundaries than this is cut at any digit only near its end
 
 
 MONEY = MoneySettings()
@@ -174,6 +176,10 @@ def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySet
     # first) a number may also start at any digit: 分值, 执行率 and 得分 are short and may be whole
     ends = [m.end() for m in re.finditer(r"\.\d{2}", run)]
     tail = ends[1] if len(ends) > 1 else 0
+    if len(run) - tail > s.max_glued_cuts:
+        # a long run (amounts in 元): the short figures stand at its end, so digit cuts only there keep the
+        # search bounded instead of every subset of every digit boundary
+        tail = len(run) - s.glued_tail_len
     cuts = set(ends) | {m.end() for m in re.finditer(r"%", run)} | set(range(tail + 1, len(run)))
     cuts = sorted(c for c in cuts if 0 < c < len(run))
     best = None
