@@ -399,16 +399,27 @@ def train_confidence(
 def parse(
     file: Path = typer.Argument(..., help="a filing (any format ingest reads)"),
     explain: bool = typer.Option(False, "--explain", help="print every decision: labelled pieces, costs, runner-up readings"),
+    set_: list[str] = typer.Option([], "--set", help="try another value of a parser setting: --set decode.skip_target=1.5 "
+                                   "(names as --explain prints them; may be repeated)"),
 ) -> None:
     """Parse one file without loading it; with --explain, show how every row was read."""
     from etl.parse.explain import explain_bytes, render
+    from etl.parse.settings import DEFAULT
     from etl.read import read_bytes
     from etl.records import ReadError
     from etl.trust import assess
 
     try:
+        settings = DEFAULT.resolve(dict(kv.split("=", 1) for kv in set_ if "=" in kv))
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    if any("=" not in kv for kv in set_):
+        console.print(f"[red]--set 需要 名称=数值 的形式：{', '.join(kv for kv in set_ if '=' not in kv)}[/red]")
+        raise typer.Exit(2)
+    try:
         data = file.read_bytes()
-        explained = explain_bytes(data, file.name)
+        explained = explain_bytes(data, file.name, settings)
         # the confidences ingest stores: from the evidence (etl/trust), not the decoder's margins alone
         assessed = assess(read_bytes(data, file.name), [e.filing for e in explained]) if explained else []
     except (OSError, ReadError) as exc:
@@ -418,7 +429,7 @@ def parse(
         console.print(f"{file.name}: 没有找到绩效文件的内容")
         raise typer.Exit(1)
     if explain:
-        print(render(explained))
+        print(render(explained, settings=settings))
         for e, a in zip(explained, assessed):
             held = f", held below the accept threshold ({a.capped_by})" if a.capped_by else ""
             print(f"== filing {e.filing.part_index} confidence {a.conf:.3f} (model {a.model_conf:.3f}{held}): "

@@ -351,7 +351,7 @@ def test_explain_prints_every_labelled_piece_and_the_runner_up(tmp_path):
         "质量指标", "培训合格率", "10", "10",
     ]), encoding="utf-8")
     out = CliRunner().invoke(app, ["parse", str(path), "--explain"]).output
-    assert "decoder settings: skip_target=2.0" in out
+    assert "decoder settings (decode.*): skip_target=2.0" in out
     assert "name" in out and "'培训合格率'" in out and "weight" in out
     assert "runner-up: target | actual" in out  # the two numbers could have been target and actual
     assert "confidence=" in out

@@ -296,7 +296,7 @@ def _join_broken_heads(cells: list) -> list:
     return out
 
 
-def self_eval_budget(rows: list[Row]) -> Budget:
+def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     """The 项目资金 block, read as a stream of cells: header cells, then a label and its amounts.
 
     Amounts are right-aligned onto the header's columns, so a missing leading
@@ -343,7 +343,7 @@ def self_eval_budget(rows: list[Row]) -> Budget:
             while m < n and _is_amount(_ocr_figures(texts[m])) and len(values) < len(roles):
                 values.append(_ocr_figures(cells[m].text))
                 m += 1
-            total = _assign(roles, values, scale) if len(values) > 1 else _assign_glued(roles, first, scale)
+            total = _assign(roles, values, scale, s=s) if len(values) > 1 else _assign_glued(roles, first, scale, s)
         while k < min(n, j + 40):
             label = _ENUM.sub("", re.sub(r"[:：]$", "", texts[k]))
             values = []
@@ -357,14 +357,14 @@ def self_eval_budget(rows: list[Row]) -> Budget:
                 glued_run = run.group("run")  # '1237.211323.601323.6010100%10': the row's amounts ran together
                 m += 1
             if _TOTAL_LABEL.match(label) and total is None:
-                total = _assign_glued(roles, glued_run, scale) if glued_run else _assign(roles, values, scale)
+                total = _assign_glued(roles, glued_run, scale, s) if glued_run else _assign(roles, values, scale, s=s)
             elif _FISCAL_LABEL.match(label) and fiscal is None:
-                fiscal = _assign(roles, values, scale, left=True)
+                fiscal = _assign(roles, values, scale, left=True, s=s)
             elif _CARRY_LABEL.match(label) and values:
-                v = _assign(roles, values, scale, left=True)
+                v = _assign(roles, values, scale, left=True, s=s)
                 b.carryover = v.get("adjusted") or v.get("initial")
             elif _OTHER_LABEL.match(label) and values:
-                v = _assign(roles, values, scale, left=True)
+                v = _assign(roles, values, scale, left=True, s=s)
                 b.other = v.get("adjusted") or v.get("initial")
             if re.match(r"^(年度(总体)?目标|绩效指标|一级指标)", label):
                 break

@@ -130,12 +130,12 @@ def _notes_to_their_word(parts: list[str]) -> list[str]:
 _OF_WHICH = re.compile(r"其中[:：]?")
 
 
-def unglue(rows: list[Row]) -> list[Row]:
+def unglue(rows: list[Row], s: CutSettings = SETTINGS) -> list[Row]:
     out = []
     for row in rows:
-        if any(is_glued(c.text) for c in row.cells):
-            cells = [Cell(t, c.loc, glued=True) if is_glued(c.text) else c
-                     for c in row.cells for t in (split_glued(c.text) if is_glued(c.text) else [c.text])]
+        if any(is_glued(c.text, s) for c in row.cells):
+            cells = [Cell(t, c.loc, glued=True) if is_glued(c.text, s) else c
+                     for c in row.cells for t in (split_glued(c.text) if is_glued(c.text, s) else [c.text])]
             out.append(Row(cells=cells, loc=row.loc, table=None))
         else:
             out.append(row)
