@@ -1315,3 +1315,33 @@ def test_a_long_glued_money_run_in_yuan_is_split_by_its_arithmetic():
                         "9142200.009142200.009056400.001099.06%9.91", 10000.0)
     assert got == {"initial": 914.22, "adjusted": 914.22, "executed": 905.64, "weight": 10.0, "rate": 0.9906,
                    "score": 9.91}
+
+
+def test_a_target_split_over_sign_value_and_unit_columns_worded_as_other_templates():
+    # '计算符号 | 目标值 | 度量单位 | 指标值说明' with merged level cells dropped from later rows
+    text = "\n".join([
+        "| 部门整体绩效目标 | |||||||",
+        "| 部门名称: | 某县水利局 | ||",
+        "| 一级指标 | 二级指标 | 三级指标 | 计算符号 | 目标值 | 度量单位 | 指标值说明 | |",
+        "| 产出指标 | 数量指标 | 保障在职职工人数(人) | = | 48 | 人 | 该指标值数据合理 | |",
+        "| 河道巡查里程(公里) | ≥ | 120 | 公里 | 该指标值数据合理 | |||",
+        "| 质量指标 | 工资发放准确性(%) | ≥ | 95 | % | 该指标值数据合理 | |",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target, i.description) for i in f.indicators] == [
+        ("数量指标", "保障在职职工人数(人)", "=48人", "该指标值数据合理"),
+        ("数量指标", "河道巡查里程(公里)", "≥120公里", "该指标值数据合理"),
+        ("质量指标", "工资发放准确性(%)", "≥95%", "该指标值数据合理")]
+
+
+def test_nature_and_direction_columns_a_template_swaps():
+    # '指标性质' holds 正向 and '指标方向' holds the operator
+    text = "\n".join([
+        "项目支出绩效自评表 (2023年度)", "项目名称\t某业务支出项目",
+        "一级指标\t二级指标\t三级指标\t指标性质\t指标方向\t年度指标值\t实际完成值\t计量单位\t分值\t得分",
+        "产出指标\t数量指标\t外业调查次数(次)\t正向\t大于等于\t4\t4\t次\t10\t10",
+        "\t\t宣传册印制数(册)\t正向\t大于等于\t200\t200\t册\t10\t10",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("外业调查次数(次)", "大于等于4次", "4"), ("宣传册印制数(册)", "大于等于200册", "200")]
