@@ -1345,3 +1345,17 @@ def test_nature_and_direction_columns_a_template_swaps():
     (f,) = parse(text)
     assert [(i.name, i.target, i.actual) for i in f.indicators] == [
         ("外业调查次数(次)", "大于等于4次", "4"), ("宣传册印制数(册)", "大于等于200册", "200")]
+
+
+def test_several_projects_each_with_its_key_block_under_one_page_title():
+    block = [
+        "101001某县人民检察院 | 单位:万元 | |||||", "项目名称 | {name} | |||||", "预算规模及资金用途 | 预算数 | {budget} | |||",
+        "一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 |",
+        "产出指标 | 数量指标 | {row} | {row} | {value} |",
+    ]
+    text = "\n".join(["某县人民检察院", "项目支出绩效目标表", "(2024年)"]
+                     + [line.format(name="屋面防水维修", budget="12.00", row="维修面积", value="≥600平方米") for line in block]
+                     + [line.format(name="案件听证补助", budget="8.00", row="听证案件数", value="≥40件") for line in block])
+    first, second = parse(text)
+    assert (first.project, first.budget_initial, [i.name for i in first.indicators]) == ("屋面防水维修", 12, ["维修面积"])
+    assert (second.project, second.budget_initial, [i.name for i in second.indicators]) == ("案件听证补助", 8, ["听证案件数"])
