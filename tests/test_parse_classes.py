@@ -1359,3 +1359,19 @@ def test_several_projects_each_with_its_key_block_under_one_page_title():
     first, second = parse(text)
     assert (first.project, first.budget_initial, [i.name for i in first.indicators]) == ("屋面防水维修", 12, ["维修面积"])
     assert (second.project, second.budget_initial, [i.name for i in second.indicators]) == ("案件听证补助", 8, ["听证案件数"])
+
+
+def test_a_doc_sharing_copy_whose_reader_cut_it_at_word_wrap_spaces():
+    # a Word table copied by a document-sharing site: cells glued, the spaces Word left where a cell wrapped
+    # kept ('一级 指标二级 指标', '新建乡村图 书室数量'); a reader splitting at those spaces cuts words apart
+    text = "\n".join([
+        "2021年度县级专项资金绩效目标自评表.docx",
+        "1、2021年度县级专项资金绩效目标自评表专项资金名称乡村图书室补助县级主管部门某县文化旅游局实施单位公共文化股"
+        "年度 总体 目标年初设定目标全年实际完成情况建成图书室已建成绩 效 指 标一级 指标二级 指标三级指标年度指标 值全年 "
+        "完成值未完成原因和 改进措施产 出 指 标数量 指标新建乡村图 书室数量12个12个图书配送到位率100%100%",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("乡村图书室补助", "某县文化旅游局")
+    assert [(i.level1, i.level2, i.name, i.target, i.actual) for i in f.indicators] == [
+        ("产出指标", "数量指标", "新建乡村图书室数量", "12个", "12个"),
+        ("产出指标", "数量指标", "图书配送到位率", "100%", "100%")]
