@@ -150,7 +150,13 @@ def _rejoined(row: Row, s: CutSettings) -> Row:
     for t in texts:
         joined += t.strip()
         bounds.add(len(joined))
-    across = sum(1 for m in _vocabulary()[0].finditer(joined) if any(m.start() < b < m.end() for b in bounds))
+    vocab = _vocabulary()[0]
+
+    def broken(m: re.Match) -> bool:  # a word cut into pieces that are no words ('绩|效指标'); '执行率|得分' is two
+        return any(m.start() < b < m.end() and not vocab.fullmatch(joined[m.start():b])
+                   and not vocab.fullmatch(joined[b:m.end()]) for b in bounds)
+
+    across = sum(1 for m in vocab.finditer(joined) if broken(m))
     longest = max(texts, key=len)
     # and the line is glued between its spaces: a piece that long holding several vocabulary words (a table
     # copied with spaces between short cells, one header word broken, is not)
