@@ -1367,11 +1367,13 @@ def test_a_doc_sharing_copy_whose_reader_cut_it_at_word_wrap_spaces():
     text = "\n".join([
         "2021年度县级专项资金绩效目标自评表.docx",
         "1、2021年度县级专项资金绩效目标自评表专项资金名称乡村图书室补助县级主管部门某县文化旅游局实施单位公共文化股"
+        "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额86.586.5100%其中:县级资金86.586.5100%"
         "年度 总体 目标年初设定目标全年实际完成情况建成图书室已建成绩 效 指 标一级 指标二级 指标三级指标年度指标 值全年 "
         "完成值未完成原因和 改进措施产 出 指 标数量 指标新建乡村图 书室数量12个12个图书配送到位率100%100%",
     ])
     (f,) = parse(text)
     assert (f.project, f.department) == ("乡村图书室补助", "某县文化旅游局")
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (86.5, 86.5, 1.0)  # '86.586.5100%'
     assert [(i.level1, i.level2, i.name, i.target, i.actual) for i in f.indicators] == [
         ("产出指标", "数量指标", "新建乡村图书室数量", "12个", "12个"),
         ("产出指标", "数量指标", "图书配送到位率", "100%", "100%")]

@@ -175,7 +175,7 @@ def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySet
     # amounts end after two decimals; after the first two amounts (the row's budget and spending come
     # first) a number may also start at any digit: 分值, 执行率 and 得分 are short and may be whole
     ends = [m.end() for m in re.finditer(r"\.\d{2}", run)]
-    tail = ends[1] if len(ends) > 1 else 0
+    tail = ends[1] if len(ends) > 1 and len(run) > s.max_glued_cuts else 0  # a short run: every digit boundary
     if len(run) - tail > s.max_glued_cuts:
         # a long run (amounts in 元): the short figures stand at its end, so digit cuts only there keep the
         # search bounded instead of every subset of every digit boundary
