@@ -1377,3 +1377,18 @@ def test_a_doc_sharing_copy_whose_reader_cut_it_at_word_wrap_spaces():
     assert [(i.level1, i.level2, i.name, i.target, i.actual) for i in f.indicators] == [
         ("产出指标", "数量指标", "新建乡村图书室数量", "12个", "12个"),
         ("产出指标", "数量指标", "图书配送到位率", "100%", "100%")]
+
+
+def test_a_money_block_worded_as_sichuan_templates_word_it():
+    # '年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分' over a row labelled '总额'
+    text = "\n".join([
+        "部门预算项目支出绩效自评表(2023年度) | |||", "项目名称 | 某调解补助资金项目 | ||",
+        "预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |",
+        "总额 | 2.00 | 5.50 | 5.50 | 100.00% | 10 | 10 | |",
+        "其中:财政资金 | 2.00 | 5.50 | 5.50 | 100.00% | / | / |",
+        "绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 | 权重 | 得分 |",
+        "产出指标 | 数量指标 | 调解案件数 | ≥100件 | 120件 | 50 | 50 |",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) \
+        == (2, 5.5, 5.5, 1.0, 10, 10)

@@ -21,7 +21,7 @@ def _column_pattern(role: str) -> re.Pattern:
 _HEAD_ROLES = [
     ("initial", re.compile(r"^年初(预算)?数?")),
     ("adjusted", re.compile(r"^(全年|调整后?)(\(调整\))?预算数?|^预算数\(A\)|^全年预算|^预算数$")),
-    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
+    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年|预算)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
     # 分值 and 得分 are worded as in the indicator table (标准分值, 单项指标得分): the lexicon's patterns
     ("weight", _column_pattern("weight")),
     ("rate", re.compile(r"^(预算)?执行率(\(%\)|\(B/A\))?$")),
