@@ -11,18 +11,21 @@ the Ray engine in its tasks (etl/lake/batch.py): both store the very same rows.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import check
+from etl import check, structured
 from etl.inputs import read_regular
+from etl.limits import progress
 from etl.load import store
 from etl.normalise.place import find_place
 from etl.normalise.script import fold_script
 from etl.parse import parse_document
 from etl.read import read_bytes
 from etl.records import Finding, ReadError
+from etl.trust import assess
 
 
 @dataclass
@@ -67,21 +70,69 @@ def filing_id(sha: str, part: int) -> str:
     return f"{sha[:16]}-{part:02d}"
 
 
-def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile:
-    """Read, parse and check one file's bytes (no database involved)."""
+MODES = ("auto", "structured", "document")
+
+
+def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
+            skip_bad_rows: bool = False, check_workers: int = 1) -> store.LoadedFile:
+    """Read, parse and check one file's bytes (no database involved).
+
+    `mode` 'auto' reads a workbook or CSV whose header is a budget system's long-format export
+    (etl/structured) as that export, anything else as a published document; 'structured' reads
+    only exports (`jixiao import`), 'document' only documents. Under `skip_bad_rows` an export's
+    malformed rows are left out and listed in the result's `notes`. `check_workers` > 1 runs the checks
+    of a file with many filings in that many forked processes (only where this process may fork)."""
     sha = hashlib.sha256(data).hexdigest()
-    doc = read_bytes(data, name)
-    filings = parse_document(doc)
+    notes: list[str] = []
+    fmt_structured = structured.fmt_of(name, data)
+    export = None
+    if mode == "structured" or (mode == "auto" and fmt_structured and structured.sniff(data, name)):
+        if fmt_structured is None:
+            raise ReadError("系统导出文件应为 XLSX、XLS 或 CSV")
+        try:
+            export = structured.read_export(data, name, skip_bad_rows=skip_bad_rows)
+        except structured.ExportRejected as exc:
+            # a published table whose header merely looks like an export's (a 项目编码 column beside 三级指标,
+            # no 年度): under ingest it is read as the document it is; `import` says what is missing
+            if mode == "structured" or not exc.missing_columns:
+                raise
+    if export is not None:
+        filings, fmt, layout = export.filings, export.fmt, "structured"
+        notes = [p.text(name) for p in export.skipped]
+    else:
+        doc = read_bytes(data, name)
+        filings, fmt, layout = parse_document(doc), doc.fmt, doc.layout
+        if filings:  # (an import's parse_confidence is 1.0: nothing was read by guess)
+            assess(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
-    findings: list[Finding] = []
-    metrics: list[dict] = []
-    reasons: list[tuple[str, int, str]] = []
-    bands: list[tuple[str, int, int]] = []
     for f in filings:
         f.source_file = name
         f.source_sha256 = sha
         f.filing_id = filing_id(sha, f.part_index)
+    if check_workers > 1 and len(filings) >= 2 * CHECK_CHUNK:
+        findings, metrics, reasons, bands = _check_parallel(filings, check_workers)
+    else:
+        findings, metrics, reasons, bands = check_filings(filings)
+    return store.LoadedFile(
+        source_file=name, sha256=sha, fmt=fmt, layout=layout, size=len(data), is_sample=is_sample,
+        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands, notes=notes,
+    )
+
+
+CHECK_CHUNK = 500  # filings a check process takes at a time
+_TO_CHECK: list = []  # the filings a forked check process reads (inherited, not pickled)
+
+
+def check_filings(filings) -> tuple[list, list, list, list]:
+    """Every per-filing rule, the metrics, the reason categories and the copy bands of the filings."""
+    findings: list[Finding] = []
+    metrics: list[dict] = []
+    reasons: list[tuple[str, int, str]] = []
+    bands: list[tuple[str, int, int]] = []
+    for k, f in enumerate(filings):
+        if k and k % 1000 == 0:  # a bulk export's checks keep moving: in a worker, the file's clock restarts
+            progress(k, 0)
         try:
             found = check.run_checks(f)
             m = check.filing_metrics(f, found)
@@ -98,10 +149,29 @@ def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile
             metrics.append(m)
         reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
         bands.extend(fb)
-    return store.LoadedFile(
-        source_file=name, sha256=sha, fmt=doc.fmt, layout=doc.layout, size=len(data), is_sample=is_sample,
-        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands,
-    )
+    return findings, metrics, reasons, bands
+
+
+def _check_slice(bounds: tuple[int, int]):
+    return check_filings(_TO_CHECK[bounds[0]:bounds[1]])
+
+
+def _check_parallel(filings, workers: int) -> tuple[list, list, list, list]:
+    """The checks of a large export's filings in `workers` forked processes: the filings are inherited
+    (fork), only the results come back. Same results, same order as `check_filings`."""
+    global _TO_CHECK
+    _TO_CHECK = filings
+    try:
+        chunks = [(k, min(k + CHECK_CHUNK, len(filings))) for k in range(0, len(filings), CHECK_CHUNK)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_check_slice, chunks, chunksize=1)
+    finally:
+        _TO_CHECK = []
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    for part in parts:
+        for whole, piece in zip(out, part):
+            whole.extend(piece)
+    return out
 
 
 def plain_error(exc: Exception) -> str:
@@ -113,14 +183,17 @@ def plain_error(exc: Exception) -> str:
     return f"解析出错（{type(exc).__name__}）：{exc}"
 
 
-def process(path: str, name: str, sha: str | None, is_sample: bool) -> tuple[FileResult, store.LoadedFile | None]:
-    """Read one file (a regular file, under the size cap) and analyse it. Never raises but for MemoryError:
-    a worker process reports that as its memory limit, a Ray task as the file's failure."""
+def process(path: str, name: str, sha: str | None, is_sample: bool, mode: str = "auto", skip_bad_rows: bool = False,
+            check_workers: int = 1) -> tuple[FileResult, store.LoadedFile | None]:
+    """Read one file (a regular file, under the size cap) and analyse it (`analyse` says what `mode`,
+    `skip_bad_rows` and `check_workers` do). Never raises but for MemoryError: a worker process reports
+    that as its memory limit, a Ray task as the file's failure."""
     started = time.perf_counter()
     result = FileResult(source_file=name, path=path, sha256=sha, status="pending")
     lf = None
     try:
-        lf = analyse(read_regular(Path(path)), name, is_sample=is_sample)
+        lf = analyse(read_regular(Path(path)), name, is_sample=is_sample, mode=mode, skip_bad_rows=skip_bad_rows,
+                     check_workers=check_workers)
     except MemoryError:
         raise
     except Exception as exc:  # any failure of one file is that file's result, not the batch's

@@ -18,10 +18,12 @@ from typing import Callable, Iterable
 
 from etl.inputs import discover, entry_sha, is_sample_name
 from etl.limits import Limits
+from etl.limits import use as use_limits
 from etl.load import store
 from etl.marts import build_marts
 from etl.per_file import FileResult, IngestSummary, process, warm_up
 from etl.recheck import refresh_copies_in, refresh_soft_in
+from etl.structured.twins import refresh_twins_in
 from etl.workers import default_workers
 from etl.workers import run as run_workers
 
@@ -32,11 +34,14 @@ class Job:
     name: str
     sha256: str
     is_sample: bool
+    mode: str = "auto"
+    skip_bad_rows: bool = False
 
 
-def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
+def _analyse_job(job: Job, check_workers: int = 1) -> tuple[FileResult, store.LoadedFile | None]:
     """The per-file step in a worker process (MemoryError: the worker reports the memory limit)."""
-    return process(job.path, job.name, job.sha256, job.is_sample)
+    return process(job.path, job.name, job.sha256, job.is_sample, mode=job.mode, skip_bad_rows=job.skip_bad_rows,
+                   check_workers=check_workers)
 
 
 COPIES_PENDING = "copies_pending"  # meta key: filings changed since the copy clusters were computed
@@ -54,6 +59,8 @@ def ingest_paths(
     lock_wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_pages: Callable[[str, int, int], None] | None = None,
+    mode: str = "auto",
+    skip_bad_rows: bool = False,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
@@ -66,17 +73,20 @@ def ingest_paths(
     Only one ingest writes a database at a time: a second one waits for the
     lock (`lock_wait` seconds, None = as long as it takes) or raises
     store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
+    `mode` and `skip_bad_rows` go to the per-file step (`jixiao import` passes 'structured').
     """
     limits = limits or Limits()
     entries = discover(paths)
     run_id = uuid.uuid4().hex[:12]
     summary = IngestSummary()
     with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
-        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages)
+        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
+                       on_pages, mode, skip_bad_rows)
     return summary
 
 
-def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages):
+def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
+                   on_pages, mode="auto", skip_bad_rows=False):
     with store.writer(db_path) as con:  # known files are skipped before any parsing
         known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
@@ -105,6 +115,8 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     if lf is not None:
                         result.status = "loaded"
                         result.filings = len(lf.filings)
+                        if lf.notes:  # rows of an export left out under --skip-bad-rows: each one logged
+                            result.error = f"已跳过 {len(lf.notes)} 处有问题的行：\n" + "\n".join(lf.notes)
                     batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
                                                    result.error, result.filings, result.seconds, at=store.utc_now())))
                 try:
@@ -154,8 +166,15 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             else:
                 seen.add(result.sha256)
                 sample = is_sample if is_sample is not None else is_sample_name(e.name)
-                jobs.append(Job(str(e.path), e.name, result.sha256, sample))
-        if jobs:
+                jobs.append(Job(str(e.path), e.name, result.sha256, sample, mode, skip_bad_rows))
+        if jobs and mode == "structured":
+            # exports are tables, not documents: no parser to run away with a file's time, so they are
+            # read here, one at a time, and their checks spread over forked processes (fast at 100k rows)
+            use_limits(limits)
+            n = workers if workers is not None else default_workers(4)
+            for job in jobs:
+                take(*_analyse_job(job, check_workers=n))
+        elif jobs:
             warm_up()
             n = workers if workers is not None else default_workers(len(jobs))
             for out in run_workers(_analyse_job, jobs, n, limits):
@@ -202,6 +221,8 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
     try:
+        # first: a published filing superseded by a structured import is left out of the comparisons below
+        refresh_twins_in(con)
         refresh_copies_in(con)
         # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
         # like copy clusters they compare filings across files, and share the marker

@@ -18,16 +18,17 @@ from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
+from etl.parse.settings import DEFAULT, ParseSettings
 from etl.parse.meta import (
     code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import report_project, stated_figures
-from etl.parse.segment import Segment, split_glued_title, split_segments
+from etl.parse.segment import Segment, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
-from etl.parse.vocab import fold_key
+from etl.parse.vocab import SELF_EVAL_ANY, fold_key, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -59,6 +60,15 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
     return from_title
 
 
+def _signed_by(rows: list[Row]) -> str | None:
+    """A report signed at its foot: the organisation alone on one of its last lines, above the date."""
+    for r in reversed(rows[-3:]):
+        texts = [t.strip() for t in r.texts if t.strip()]
+        if len(texts) == 1 and looks_like_org(texts[0]):
+            return texts[0]
+    return None
+
+
 def _site_in_title(title: str | None) -> str | None:
     """The organisation a page title's site suffix names: '…自评报告-民生工程-某县人民政府' -> '某县人民政府'."""
     parts = re.split(r"\s*[-—–_|｜]\s*", title or "")
@@ -79,25 +89,32 @@ def _is_grid(doc: Document) -> bool:
     return True
 
 
-def parse_document(doc: Document) -> list[Filing]:
+def parse_document(doc: Document, settings: ParseSettings | None = None) -> list[Filing]:
+    """The filings of a read document. `settings`: every cost and threshold the parse uses (DEFAULT when None;
+    `DEFAULT.resolve({...})` for other values)."""
+    s = settings or DEFAULT
     printed = strip_glosses(doc)
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
     rows = join_vertical(doc.rows)
-    rows = join_wrapped(rows, judge=WrapJudge(rows)) if _is_grid(doc) else unglue([split_glued_title(r) for r in rows])
+    rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
+        else unglue([split_glued_title(r) for r in rows], s.cut)
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
     for seg in segs:
-        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
-            continue
+        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows, s) is None) \
+                and content_indicators(seg.rows, s, fragment=True) is None:
+            continue  # (rows before any title that read as indicators are a fragment of a table: a filing)
         if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
             continue  # a title with nothing under it (a page's file name above or below the real title)
-        groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
-        parts = [Segment(kind=seg.kind, title=seg.title, rows=g, title_rows=seg.title_rows) for g in groups] \
-            if groups else [seg]
+        parts = []
+        for block in split_key_blocks(seg):  # several projects, each with its key block, under one title
+            groups = project_groups(block.rows)  # one table holding several projects: a filing per project
+            parts += [Segment(kind=block.kind, title=block.title, rows=g, title_rows=block.title_rows)
+                      for g in groups] if groups else [block]
         for part in parts:
-            f = parse_segment(part, _is_grid(doc), ctx)
+            f = parse_segment(part, _is_grid(doc), ctx, s)
             f.part_index = len(filings)
             f.parse_notes = doc.warnings + f.parse_notes
             filings.append(f)
@@ -106,7 +123,7 @@ def parse_document(doc: Document) -> list[Filing]:
             ctx.keyed_department = ctx.keyed_department or f.department
             ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
-        filings = _untitled_report(rows, ctx)
+        filings = _untitled_report(rows, ctx, s)
     if as_printed is not None:
         for f in filings:
             _restore_printed(f, as_printed)
@@ -116,7 +133,7 @@ def parse_document(doc: Document) -> list[Filing]:
 MIN_STATED_FIGURES = 2  # an untitled page stating this many of budget, spending, rate and score is a report
 
 
-def _untitled_report(rows: list[Row], ctx: Context) -> list[Filing]:
+def _untitled_report(rows: list[Row], ctx: Context, s: ParseSettings) -> list[Filing]:
     """A page with no title we know (its title only in the site's chrome, or '2020年度绩效评价') that states
     a budget, its spending, a rate or a score in prose about 绩效 is read as a self-evaluation report."""
     text = " ".join(" ".join(r.texts) for r in rows)
@@ -126,7 +143,7 @@ def _untitled_report(rows: list[Row], ctx: Context) -> list[Filing]:
     if len(set(stated) & {"adjusted", "executed", "rate", "score"}) < MIN_STATED_FIGURES:
         return []
     seg = Segment(kind="self_eval_report", title=None, rows=rows)
-    f = parse_segment(seg, False, ctx)
+    f = parse_segment(seg, False, ctx, s)
     f.parse_notes = ["未找到标题：按正文所述的预算、执行和得分读作自评报告"] + f.parse_notes
     return [f]
 
@@ -142,10 +159,26 @@ def _restore_printed(f: Filing, printed: PrintedText) -> None:
         sec.heading, sec.text = printed(sec.heading), printed(sec.text)
 
 
+_EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
+
+
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
+    if kind == SELF_EVAL_ANY:
+        # titled only as a self-evaluation: a table of indicators makes it a 自评表, prose a 自评报告
+        if table is None or not table.indicators:
+            return "self_eval_report"
+        kind = None
+        self_eval = True  # the title says so, whatever the table prints
     head = fold_key(" ".join([seg.title or ""] + [" ".join(r.texts) for r in seg.rows[:12]]))
+    # a money block that reports spending (全年执行数, 执行率) makes an untitled table a self-evaluation
+    self_eval = self_eval or (kind is None and bool(_EXECUTION_HEAD.search(head)))
+    titled = {title_kind(t) for r in seg.title_rows for t in r.texts if title_kind(t)}
+    if kind and kind.endswith("self_eval") and not self_eval and table is not None and table.indicators \
+            and kind.replace("self_eval", "target") in titled:
+        # '…自评表填写样例' over '样例项目支出绩效目标申报表': the titles disagree, the table has no actuals
+        return kind.replace("self_eval", "target")
     dept_words = bool(re.search(r"部门整体|整体支出|部门绩效", fold_key(seg.title or ""))) or (
         kind is None and "项目" not in head and bool(re.search(r"部门整体|整体支出", head))
     )
@@ -159,13 +192,13 @@ def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> s
     return kind
 
 
-def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
+def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEFAULT) -> Filing:
     rows = seg.title_rows + seg.rows
     notes: list[str] = []
     meta = read_meta(rows)
     blocks = period_blocks(rows)  # a long-term block and an annual block of the same table
-    table, header = read_table(blocks.annual if blocks else rows, grid, seg.kind)
-    long_term = read_table(blocks.long_term, grid, seg.kind)[0] if blocks else None
+    table, header = read_table(blocks.annual if blocks else rows, grid, seg.kind, s)
+    long_term = read_table(blocks.long_term, grid, seg.kind, s)[0] if blocks else None
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)
@@ -191,6 +224,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
+            or (_signed_by(rows) if kind == "self_eval_report" else None)
             or publisher
         )
     if not dept and unit and kind.startswith("dept"):
@@ -205,8 +239,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.year = find_year(seg.title) or ctx.year or find_year(*head_texts[1:]) or find_year(*[" ".join(r.texts) for r in rows])
 
     # a place from the filing's own keys and title; else one that begins an organisation's name in the text
+    # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
     place = find_place(f.department, f.unit, seg.title, f.project) or \
-        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8]])
+        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:
@@ -223,7 +258,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.sections = report_sections(seg.rows)
     else:
         if kind.endswith("self_eval"):
-            b = money.self_eval_budget(rows)
+            b = money.self_eval_budget(rows, s.money)
             f.budget_initial, f.budget_adjusted, f.budget_executed = b.initial, b.adjusted, b.executed
             f.exec_rate_reported, f.exec_weight, f.exec_score = b.rate, b.weight, b.score
         else:
@@ -264,17 +299,17 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     return f
 
 
-def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResult | None, object]:
+def read_table(rows: list[Row], grid: bool, kind: str | None, s: ParseSettings = DEFAULT) -> tuple[TableResult | None, object]:
     """The indicator table of a segment's rows, and the header it was read under (None if none)."""
     header = find_header(rows)
     table: TableResult | None = None
     if grid and header is not None:
-        table = grid_indicators(rows, header)
+        table = grid_indicators(rows, header, s)
     elif not grid:
-        table = stream_indicators(rows)
-    if (table is None or not table.indicators) and kind not in (None, "self_eval_report"):
+        table = stream_indicators(rows, s)
+    if (table is None or not table.indicators) and kind not in ("self_eval_report", SELF_EVAL_ANY):
         # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows) or table
+        table = content_indicators(rows, s, fragment=kind is None) or table
     if table is None and kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)

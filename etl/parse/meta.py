@@ -17,6 +17,7 @@ from etl.records import Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
 _ORG_TAIL = re.compile(rf"({alternation(lexicon().org_tails)})$")
+_CODE_SUFFIX = re.compile(r"\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*$")
 _CODE_PREFIX = re.compile(r"^\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*[-—－_ ]?\s*(?=\S)")
 
 
@@ -257,6 +258,9 @@ def split_code(name: str | None) -> tuple[str | None, str | None]:
     m = _CODE_PREFIX.match(name)
     if m and re.search(r"[\u4e00-\u9fff]", name[m.end():]):
         return m.group("code"), name[m.end():].strip()
+    m = _CODE_SUFFIX.search(name)  # '示例市城市管理局 301001': the code printed after the name
+    if m and looks_like_org(name[: m.start()]):
+        return m.group("code"), name[: m.start()].strip()
     return None, name
 
 

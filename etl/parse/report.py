@@ -94,7 +94,9 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
     return out
 
 
-_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(自评|评价)(情况)?(报告|结果).*$|(绩效)?(自评|评价)$")
+_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评|评价)(情况)?(报告|结果).*$"
+                          r"|(绩效)?(自评|评价)$")
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?")  # '附件3:项目资金绩效评价报告.doc': the page's attachment number
 _YEAR = re.compile(r"(19|20)\d{2}年度?")
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fff]{4})")
 _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|部门绩效|^部门|决算")
@@ -105,7 +107,7 @@ def report_project(title: str | None) -> str | None:
     None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
     if not title:
         return None
-    s = fold_key(title)
+    s = _ATTACHMENT.sub("", fold_key(title))
     if _DEPT_WORDS.search(s):
         return None
     s = _REPORT_TAIL.sub("", s)
