@@ -9,17 +9,26 @@ import os
 
 LAYERS = (
     ("foundation", ("etl.records", "etl.lexicon", "etl.limits", "etl.workers")),
+    # typed filings -> DOCX, XLSX, PDF, HTML, text: knows only the records (the sample corpus renders its
+    # filings with it, the structured export writes its workbooks the same byte-stable, formula-safe way)
+    ("render", ("etl.write",)),
     ("read", ("etl.read",)),  # bytes -> rows of cells
     # the functions parse calls on each value (measures, places, script), and the measures every stage shares
     ("normalise", ("etl.normalise", "etl.measures")),
     ("marts", ("etl.marts",)),  # the marts' SQL and the invariants of a filing's figures (statements, no I/O)
     ("parse", ("etl.parse",)),  # rows -> typed filings
-    ("check", ("etl.link", "etl.check")),  # rules, derived figures, identity across filings
+    # rules, derived figures, identity across filings; parse_confidence from the evidence (etl.trust reads
+    # the checks' settings for its guarantees)
+    ("check", ("etl.link", "etl.check", "etl.trust")),
     ("load", ("etl.load",)),  # DuckDB schema and writer
+    # the budget system's exports -> typed filings, exactly; their twins among published filings (reads and
+    # writes the database), export-structured
+    ("structured", ("etl.structured",)),
     ("one file", ("etl.inputs", "etl.per_file")),  # what both engines do per input file
     ("whole database", ("etl.recheck",)),  # what compares filings across files, for both engines
     ("engines", ("etl.pipeline", "etl.lake")),  # local (worker processes, one DuckDB file), Ray (Parquet lake)
-    ("outputs", ("etl.printout", "etl.write", "etl.sample", "etl.eval")),  # report, rendering, corpora, scoring
+    # the county report, synthetic corpora, scoring against labels, refitting the learned models from them
+    ("outputs", ("etl.printout", "etl.sample", "etl.eval", "etl.train")),
     ("command line", ("etl.cli",)),
 )
 

@@ -384,7 +384,7 @@ def train_confidence(
 ) -> None:
     """Refit parse_confidence on the real labelled files; print leave-one-file-out AUROC, MAE and accuracy."""
     from etl.trust.combine import MODEL_FILE
-    from etl.trust.train import train
+    from etl.train.confidence import train
 
     root = Path(__file__).resolve().parents[1]
     result = train(root, out or MODEL_FILE)

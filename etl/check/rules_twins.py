@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from etl.link.keys import fold_project
 from etl.measures import fold_key
-from etl.records import Filing, Indicator
+from etl.records import Filing, Finding, Indicator
 
 from .registry import REGISTRY, rule
 from .settings import load_settings
@@ -142,8 +142,6 @@ class _Ctx:
 
 def twin_findings(filings: list[Filing], settings=None) -> list:
     """Findings of the corpus rule TWIN_DIFFERS over these filings."""
-    from etl.records import Finding
-
     r = REGISTRY["TWIN_DIFFERS"]
     ctx = _Ctx(settings or load_settings())
     return [Finding(rule=r.id, family=r.family, severity=r.severity, message=m, indicator_seq=seq,

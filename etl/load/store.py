@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -291,8 +292,6 @@ def _pieces(lf: LoadedFile) -> list[LoadedFile]:
     at once. A small file is one piece."""
     if len(lf.filings) <= CHUNK_FILINGS:
         return [lf]
-    from collections import defaultdict
-
     per: dict[str, dict[str, list]] = defaultdict(lambda: {"findings": [], "metrics": [], "reasons": [], "bands": []})
     for x in lf.findings:
         per[x.filing_id]["findings"].append(x)

@@ -25,6 +25,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import pycrfsuite
+
 from etl.lexicon import lexicon
 
 ROLES = ("level1", "level2", "name", "target", "actual", "weight", "score", "reason", "other")
@@ -158,8 +161,6 @@ def _tagger():
         _state["loaded"] = True
         path = _state["path"]
         if path is not None and Path(path).exists():
-            import pycrfsuite
-
             t = pycrfsuite.Tagger()
             t.open(str(path))
             _state["tagger"] = t
@@ -185,8 +186,6 @@ class Tagged:
     """One glued piece as the tagger read it: likely boundaries and the surprise of any cell under a role."""
 
     def __init__(self, text: str, probs: tuple[tuple[float, ...], ...]):
-        import numpy as np
-
         self.text = text
         p = np.asarray(probs, dtype=float).reshape(len(text), len(TAGS))
         surprise = -np.log(np.maximum(p, _FLOOR))

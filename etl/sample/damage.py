@@ -607,7 +607,8 @@ def pinyin_glosses(sheet: Sheet, rng: random.Random) -> Sheet:
 
 
 @lru_cache(maxsize=1)
-def _s2t():
+def traditional_converter():
+    """Simplified -> traditional (OpenCC s2t), built once; the cell tagger's training uses it too."""
     return opencc.OpenCC("s2t")
 
 
@@ -617,7 +618,7 @@ def traditional(sheet: Sheet, rng: random.Random) -> Sheet:
 
     Strings are stored as printed (the contract), so the expected strings are converted too, cell by
     cell as the text is; numbers and doc_kind stay. (s2t then t2s gives the generator's text back.)"""
-    conv = _s2t()
+    conv = traditional_converter()
     for line in sheet.lines:
         for c in line.cells:
             c.text = conv.convert(c.text)

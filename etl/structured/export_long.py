@@ -8,7 +8,9 @@ format and is left out (counted). Text is always a string cell, never a formula.
 """
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -16,10 +18,12 @@ from typing import Iterable
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from etl.load import store
+from etl.load.readback import read_filings
 from etl.records import Filing, Indicator, Measure
 from etl.structured.header import vocabulary
 from etl.structured.longform import KIND_LABEL, SECTION_FIELDS, SYMBOL, has_repeated_rows, num_text
-from etl.write.xlsx import _FIXED_TIME, _FORMULA_START
+from etl.write.xlsx import FIXED_TIME, FORMULA_START
 from etl.write.zipfix import stable_zip
 
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -84,7 +88,7 @@ def _cell(ws, v):
     if isinstance(v, str):
         cell = WriteOnlyCell(ws, value=_ILLEGAL_XLSX.sub("", v))
         cell.data_type = "s"  # never a formula
-        if v.startswith(_FORMULA_START):
+        if v.startswith(FORMULA_START):
             cell.quotePrefix = True
         return cell
     return v
@@ -97,7 +101,7 @@ def write_xlsx(path: Path, filings: Iterable[Filing], sheet: str = "绩效指标
     first = vocabulary().first
     wb = Workbook(write_only=True)
     if stable:
-        wb.properties.created = wb.properties.modified = _FIXED_TIME
+        wb.properties.created = wb.properties.modified = FIXED_TIME
         wb.properties.creator = wb.properties.lastModifiedBy = "jixiao"
     ws = wb.create_sheet(sheet)
     if note:  # a title line above the header (the reader finds the header below it)
@@ -117,12 +121,9 @@ def write_xlsx(path: Path, filings: Iterable[Filing], sheet: str = "绩效指标
 
 def _fixed_modified(data: bytes) -> bytes:
     """openpyxl stamps the save time into docProps/core.xml: the fixed time instead."""
-    import io
-    import zipfile
-
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
-    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             body = src.read(info.filename)
@@ -134,9 +135,6 @@ def _fixed_modified(data: bytes) -> bytes:
 
 def export_long(db: Path | str, out: Path | str, source_kind: str | None = None) -> ExportSummary:
     """Every filing of the database (or those of one source kind) with indicator rows, to `out`."""
-    from etl.load import store
-    from etl.load.readback import read_filings
-
     con = store.connect(db, read_only=True)
     try:
         filings = read_filings(con)

@@ -12,8 +12,14 @@ import codecs
 import csv
 import io
 import itertools
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from typing import Iterator
+
+import openpyxl
+import xlrd
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from etl.limits import LimitExceeded, check_zip, current
 from etl.records import ReadError
@@ -65,8 +71,6 @@ def read_sheets(data: bytes, name: str) -> tuple[str, list[Sheet]]:
 
 
 def _calamine_sheets(data: bytes) -> list[Sheet]:
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
-
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     out = []
     for meta in wb.sheets_metadata:
@@ -95,11 +99,6 @@ def _check_merged(merged) -> None:
 
 
 def _openpyxl_sheets(data: bytes) -> list[Sheet]:
-    import warnings
-    import zipfile
-
-    import openpyxl
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -120,8 +119,6 @@ def _openpyxl_sheets(data: bytes) -> list[Sheet]:
 
 
 def _xlrd_sheets(data: bytes) -> list[Sheet]:
-    import xlrd
-
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as e:  # noqa: BLE001 - xlrd raises many kinds on bad files
@@ -142,8 +139,6 @@ def _xlrd_sheets(data: bytes) -> list[Sheet]:
 
 
 def _xlrd_value(cell, datemode):
-    import xlrd
-
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
             return xlrd.xldate.xldate_as_datetime(cell.value, datemode)

@@ -10,6 +10,8 @@ Like the copy clusters and the cross-year links, these are derived: rebuilt whol
 from __future__ import annotations
 
 from etl.check.rules_twins import pairs, twin_findings
+from etl.link.tables import insert_frame, write_findings
+from etl.load.readback import read_filings
 from etl.records import Filing
 
 _LIGHT = """SELECT filing_id, source_file, doc_kind, department, project, project_code, year, source_kind
@@ -37,9 +39,6 @@ def _light(con, cond: str, params: list) -> list[Filing]:
 def refresh_twins_in(con, settings=None) -> int:
     """Rebuild filing_twins, filings.superseded and the TWIN_DIFFERS findings over the database on `con`
     (one transaction). Returns the number of published filings superseded."""
-    from etl.load.readback import read_filings
-    from etl.link.tables import insert_frame, write_findings
-
     structured = _light(con, "source_kind = 'structured'", [])
     con.execute("BEGIN TRANSACTION")
     try:

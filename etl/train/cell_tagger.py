@@ -27,9 +27,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pycrfsuite
+
 from etl.eval.score import load_labels
+from etl.normalise.measure import parse_measure
 from etl.parse.tagger import MODEL_FILE, features
-from etl.sample.damage import words
+from etl.sample.damage import traditional_converter, words
+from etl.sample.generate import generate_with_truth
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_SETS = ("seeds", "dev", "dev2", "dev3")
@@ -222,8 +226,6 @@ def render(rows: list[dict], rng: random.Random, s2t=None, total: tuple | None =
 
 
 def _unit_of(value: str) -> str | None:
-    from etl.normalise.measure import parse_measure
-
     m = parse_measure(value) if value else None
     return m.unit if m is not None and m.unit and len(m.unit) <= 3 else None
 
@@ -252,10 +254,7 @@ def real_filings(root: Path = ROOT, exclude: set[str] | frozenset = frozenset())
 
 def sequences(root: Path = ROOT, s: TrainSettings = SETTINGS, exclude: frozenset = frozenset()) -> list[Seq]:
     """Every training sequence, in a fixed order."""
-    from etl.sample.damage import _s2t
-    from etl.sample.generate import generate_with_truth
-
-    s2t = _s2t()
+    s2t = traditional_converter()
     seqs: list[Seq] = []
     for rel, label in real_filings(root, exclude):
         total = (label.get("total_weight"), label.get("total_score"))
@@ -282,8 +281,6 @@ class Trained:
 def train(out: Path = MODEL_FILE, root: Path = ROOT, s: TrainSettings = SETTINGS,
           exclude: frozenset = frozenset()) -> Trained:
     """Build the training sequences and fit the CRF; writes the model file at `out`."""
-    import pycrfsuite
-
     t0 = time.perf_counter()
     seqs = sequences(root, s, exclude)
     trainer = pycrfsuite.Trainer(verbose=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl.check.settings import load_settings
 from etl.normalise.script import strip_glosses
 from etl.records import Document, Filing
 from etl.trust.combine import Model, shipped_model
@@ -43,8 +44,6 @@ class Assessment:
 
 
 def policy():
-    from etl.check.settings import load_settings
-
     s = load_settings()
     return s.doubt_cap, s.arithmetic_points
 

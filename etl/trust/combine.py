@@ -6,7 +6,7 @@
 
 Both are logistic regressions fitted on fractional targets (a filing read 0.8 right counts 0.8 as right and
 0.2 as wrong), so their output estimates a share of fields and can be compared with the scorer's figure
-directly. `jixiao train confidence` refits them (etl/trust/train.py). Two guarantees sit on top, as
+directly. `jixiao train confidence` refits them (etl/train/confidence.py). Two guarantees sit on top, as
 settings (etl/check/settings.toml, [trust]): a table read with no indicator row, and a table whose scores
 do not add up by more than a point, stay below the accept threshold whatever the model says.
 """

@@ -20,12 +20,13 @@ from etl.records import Filing
 from etl.write.layout import KIND_NAMES, layout
 from etl.write.zipfix import stable_zip
 
-_FIXED_TIME = dt.datetime(2024, 1, 1)
+FIXED_TIME = dt.datetime(2024, 1, 1)  # every workbook this project writes is byte-stable (also etl/structured)
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _BOLD = Font(bold=True)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# text starting so is a formula to a spreadsheet: written as a string with a quote prefix (also etl/structured)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _put(ws, r: int, c: int, text: str):
@@ -33,7 +34,7 @@ def _put(ws, r: int, c: int, text: str):
     if text:
         cell.value = text
         cell.data_type = "s"  # openpyxl would store a leading '=' as a formula
-        if text.startswith(_FORMULA_START):
+        if text.startswith(FORMULA_START):
             cell.quotePrefix = True
     return cell
 
@@ -47,7 +48,7 @@ def render_xlsx(filings: list[Filing]) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     p = wb.properties
-    p.created = p.modified = _FIXED_TIME
+    p.created = p.modified = FIXED_TIME
     p.creator = p.lastModifiedBy = "jixiao"
     p.title = filings[0].title or "" if filings else ""
     for i, f in enumerate(filings):

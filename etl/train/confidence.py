@@ -24,6 +24,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from etl.check.settings import load_settings
 from etl.eval.floors import corpus
 from etl.eval.score import ROW_FIELDS as SCORE_ROW_FIELDS
 from etl.eval.score import align, load_labels, same, score_label
@@ -118,9 +122,6 @@ def load_corpus(root: Path) -> list[SourceFile]:
 
 
 def _fractional_logistic(xs: list[list[float]], ys: list[float], c: float, names: tuple[str, ...]) -> Logistic:
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
     x = np.array([row for row in xs for _ in (0, 1)], dtype=float).reshape(-1, len(names))
     y = np.array([1, 0] * len(xs))
     w = np.array([v for a in ys for v in (a, 1.0 - a)], dtype=float) + 1e-9
@@ -191,8 +192,6 @@ class TrainResult:
 
 def train(root: Path, out: Path | None = MODEL_FILE) -> TrainResult:
     """Refit from the repo's labelled real files, write the model file (unless out is None), measure."""
-    from etl.check.settings import load_settings
-
     t0 = time.perf_counter()
     files = load_corpus(root)
     model = fit(files)
