@@ -404,10 +404,9 @@ def ex_placeholder_value() -> Filing:
 
 
 def ex_basis_unknown() -> Filing:
-    """seed 000 table 2's first row with 指标值确定依据 written as 参照上年标准 (no prescribed category;
-    a misspelt one such as 历史经检标准 is a TPL_TYPO)."""
+    """seed 000 table 2's first row with 指标值确定依据 typed as 历史经检标准."""
     f = Filing(doc_kind="project_target", filing_id="ex-basis",
-               indicators=[row(1, "产出指标", "数量指标", "购买办公用品数量", "≥1 个", basis="参照上年标准")])
+               indicators=[row(1, "产出指标", "数量指标", "购买办公用品数量", "≥1 个", basis="历史经检标准")])
     return f
 
 

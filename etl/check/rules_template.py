@@ -79,31 +79,13 @@ def placeholder_value(f, ctx):
                 f"指标值={ind.target}"
 
 
-def basis_typo(text: str | None, allowed: list[str]) -> str | None:
-    """The prescribed 指标值确定依据 a cell misspells: as long as it, one or two characters differ, the
-    ending kept ('历史惊讶标准' is 历史经验标准). None for a wording of its own or a right one."""
-    b = ftext(text)
-    if len(b) < 4 or b in allowed:
-        return None
-    for w in allowed:
-        if len(w) == len(b) and w[-2:] == b[-2:] and 0 < sum(x != y for x, y in zip(w, b)) <= 2:
-            return w
-    return None
-
-
 @rule("TPL_TYPO", "template", "warning", "固定用语中的错别字", example="ex_typo_000")
 def typo(f, ctx):
     typos = ctx.settings.typos
     any_typo = _any_of(tuple(typos))
-    allowed = ctx.settings.words("basis", "allowed")
     for ind in f.indicators:
         for label, text in _cells(ind):
             s = fold(text)
-            right = basis_typo(text, allowed) if label == "指标值确定依据" else None
-            if right is not None:  # a misspelt prescribed wording: the general case of the typo list
-                yield ind.seq, f"{row_label(ind)}的{label}{show(text)}中「{s}」疑为错别字，应为「{right}」。", \
-                    f"{label}={text}"
-                break
             if any_typo is not None and not any_typo.search(s):
                 continue
             hit = next(((p, right) for p, right in typos.items() if re.search(p, s)), None)
@@ -123,8 +105,7 @@ def basis_unknown(f, ctx):
     any_typo = _any_of(tuple(typos))
     for ind in f.indicators:
         b = ftext(ind.basis)
-        if not b or b in allowed or basis_typo(ind.basis, allowed) or \
-                (any_typo.search(b) if any_typo is not None else any(re.search(p, b) for p in typos)):
+        if not b or b in allowed or (any_typo.search(b) if any_typo is not None else any(re.search(p, b) for p in typos)):
             continue
         close = difflib.get_close_matches(b, allowed, n=1, cutoff=0.6) if len(b) <= 8 else []
         if close or (b.endswith("标准") and len(b) <= 8):  # '行业标淮' is close to 行业标准
