@@ -20,7 +20,8 @@ import streamlit as st
 from dashboard.db import LOCK_RETRIES, DatabaseBusy, db_version, open_readonly
 from dashboard.filtering import Filters
 from etl.lake.attach import HAS_MACROS_SQL, INDICATORS_MACRO, PARTITION_MACRO
-from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, MARTS, PHRASE, UNIT_GRAINS
+from etl.marts import (FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, LAKE_PENDING_FILE, MART_SQL, MARTS,
+                       MARTS_PENDING, PHRASE, UNIT_GRAINS)
 from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, PLACE  # noqa: F401 - shared with the PDF report
 
 USE_CACHE = True  # the benchmark turns this off to time the queries themselves
@@ -189,9 +190,17 @@ def attached_lake(db: Path) -> str | None:
 
 
 def has_marts(db: Path) -> bool:
-    """True when the database carries the marts (built by every ingest since they exist)."""
+    """True when the database carries the marts (built by every ingest since they exist) and they are
+    current: a run that stopped after changing the base tables but before rebuilding the marts leaves
+    them marked (etl.marts.MARTS_PENDING; over a lake, DIR/derived/_pending), and until the next run
+    rebuilds them the pages read the base tables, which give the same rows."""
     df = run(db, f"SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ({_in(MARTS)})", MARTS)
-    return int(df["n"].iloc[0]) == len(MARTS)
+    if int(df["n"].iloc[0]) != len(MARTS):
+        return False
+    lake = attached_lake(db)
+    if lake is not None:
+        return not (Path(lake) / "derived" / LAKE_PENDING_FILE).exists()  # a lake run does not touch the file
+    return run(db, "SELECT count(*) AS n FROM meta WHERE key = ?", [MARTS_PENDING])["n"].iloc[0] == 0
 
 
 def _fm(db: Path) -> str:

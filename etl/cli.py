@@ -46,8 +46,8 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     sample: Optional[bool] = typer.Option(None, "--sample/--no-sample", help="mark the files as synthetic sample data (default: by the sample_ file-name prefix)"),
     workers: Optional[int] = typer.Option(None, "--workers", help="parsing processes (default: up to 4, one per core)"),
-    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for another ingest into the same database (default: until it finishes)"),
-    seconds: float = typer.Option(_default("seconds"), "--max-seconds", help="wall-clock limit per file, seconds"),
+    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for another ingest into the same database or lake (default: until it finishes)"),
+    seconds: float = typer.Option(_default("seconds"), "--max-seconds", help="CPU time per file, seconds (a file that makes no progress for this long, or runs 20 times this by the clock, is stopped too)"),
     memory_mb: int = typer.Option(_default("memory_mb"), "--max-memory-mb", help="memory (address space) a file may use while parsed, MB"),
     file_mb: int = typer.Option(_default("file_mb"), "--max-file-mb", help="size of one file, MB"),
     unzipped_mb: int = typer.Option(_default("unzipped_mb"), "--max-unzipped-mb", help="XLSX/DOCX uncompressed size, all members, MB"),
@@ -122,7 +122,8 @@ def ingest(
             if engine == "ray":  # the lake's own driver; the local path below is untouched by it
                 from etl.lake.cli import ingest_ray
 
-                summary = ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits)
+                summary = ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits,
+                                     lock_wait=wait, on_wait=on_wait)
             else:
                 summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
                                      limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)

@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 from etl.limits import MB, LimitExceeded, Limits
 from etl.limits import current as current_limits
 from etl.load import store
+from etl.marts import MARTS_PENDING
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
@@ -362,6 +363,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     with store.writer(db_path) as con:  # known files are skipped before any parsing
         known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
+        marts_pending = store.get_meta(con, MARTS_PENDING) is not None  # a run stopped before rebuilding them
     pending: list[tuple[FileResult, store.LoadedFile | None]] = []
     last_flush = time.monotonic()
     done = 0
@@ -375,7 +377,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         if not pending:
             return
         flushing = True
-        mark = COPIES_PENDING if check_on else None
+        mark = (COPIES_PENDING, MARTS_PENDING) if check_on else MARTS_PENDING
         written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
         try:
             with store.writer(db_path) as con:
@@ -459,7 +461,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         summary.interrupted = True
         return
     refresh = check_on and (copies_pending or summary.loaded)
-    if not refresh and not summary.loaded:
+    if not refresh and not summary.loaded and not marts_pending:
         return
     copies_warning = "重复指标与跨年度比对失败（下次导入时会重试）"
     try:
@@ -467,7 +469,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         with store.writer(db_path) as con:
             if refresh:
                 _refresh(con, summary, copies_warning)
-            if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
+            if (summary.loaded or summary.copies_refreshed or marts_pending) and not summary.interrupted:
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
                 from etl.marts import build_marts

@@ -16,7 +16,7 @@ from etl.link.tables import build_indices, write_findings, write_keys_and_links
 from etl.load import store
 from etl.load.readback import _measure, read_filings
 from etl.load.schema import fill_reason_texts
-from etl.marts import build_marts
+from etl.marts import MARTS_PENDING, build_marts
 from etl.records import Filing, Indicator, Loc
 
 
@@ -24,6 +24,7 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
     """Recompute findings, metrics, reason categories and copy clusters. Returns (filings, findings)."""
     settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
+        store.set_meta(con, MARTS_PENDING, "check")  # cleared when the marts are rebuilt below
         filings = read_filings(con)
         findings, metrics, reasons = [], [], []
         for f in filings:

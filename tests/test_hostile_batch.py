@@ -162,7 +162,7 @@ def test_killed_and_hung_workers_never_stall_the_batch(tmp_path):
     assert len(rows) == 10 and all(len(v) == 1 for v in rows.values())
     failed = {k: v[0][1] for k, v in rows.items() if v[0][0] == "failed"}
     assert sum("解析进程被系统终止" in e for e in failed.values()) == 1, failed
-    assert sum("解析超时（40 秒）" in e for e in failed.values()) == 1, failed
+    assert sum("解析超时（40 秒没有任何进展）" in e for e in failed.values()) == 1, failed
     assert rows["z_good0.txt"][0][0] == rows["z_good3.txt"][0][0] == "loaded"
     assert "loaded" in out
 
@@ -174,7 +174,7 @@ def test_memory_and_time_limits_name_the_limit(tmp_path):
     assert "内存超过 5 MB" in log_rows(db)[SEED_000.name][0][1]
     run = jixiao("ingest", SEED_003, "--db", db, "-q", "--max-seconds", "0.01")
     assert run.returncode == 1
-    assert "解析超时（0.01 秒）" in log_rows(db)[SEED_003.name][0][1]
+    assert "解析超时（CPU 时间超过 0.01 秒）" in log_rows(db)[SEED_003.name][0][1]
 
 
 @pytest.fixture(scope="module")

@@ -26,21 +26,37 @@ def new_batch_id() -> str:
     return uuid.uuid4().hex
 
 
-def analyse_one(path: str, name: str, sha: str, is_sample: bool | None) -> tuple[dict, store.LoadedFile | None]:
-    """The local engine's per-file step: read through its regular-file reader, then analyse; never raises."""
-    from etl.pipeline import _plain_error, _read_regular, analyse
+def analyse_supervised(items: list[tuple[str, str, str]], is_sample: bool | None,
+                       limits) -> list[tuple[dict, store.LoadedFile | None]]:
+    """analyse each (path, name, sha) under the local engine's per-file budgets, in its order.
 
-    started = time.perf_counter()
-    result = {"source_file": name, "sha256": sha, "status": "pending", "error": None, "filings": 0, "seconds": 0.0}
-    lf = None
-    try:
-        sample = is_sample if is_sample is not None else Path(name).name.startswith("sample_")
-        lf = analyse(_read_regular(Path(path)), name, is_sample=sample)
-    except Exception as exc:  # one file's failure is that file's result, not the batch's
-        result["status"] = "failed"
-        result["error"] = f"{name}: {_plain_error(exc)}"
-    result["seconds"] = time.perf_counter() - started
-    return result, lf
+    The files go through the local engine's own supervised worker (etl.workers.run over
+    pipeline._analyse_job, one process forked from this task): the same CPU-time and
+    address-space budgets, and the same failed rows and reasons when a file goes past one,
+    a worker dies or hangs. The task itself never holds a file's memory.
+    """
+    from etl.pipeline import Job, _analyse_job, _warm_imports
+    from etl.workers import run as run_workers
+
+    jobs = [Job(path, name, sha, is_sample if is_sample is not None else Path(name).name.startswith("sample_"))
+            for path, name, sha in items]
+    done: dict[int, tuple[dict, store.LoadedFile | None]] = {}
+    if jobs:
+        _warm_imports()
+        for out in run_workers(_analyse_job, jobs, 1, limits):
+            if out.progress is not None:
+                continue
+            job = out.job
+            if out.error is not None:  # as pipeline._ingest_locked logs it
+                result = {"source_file": job.name, "sha256": job.sha256, "status": "failed",
+                          "error": f"{job.name}: {out.error}", "filings": 0, "seconds": limits.seconds}
+                lf = None
+            else:
+                fr, lf = out.value
+                result = {"source_file": fr.source_file, "sha256": fr.sha256, "status": fr.status,
+                          "error": fr.error, "filings": 0, "seconds": fr.seconds}
+            done[id(job)] = (result, lf)
+    return [done[id(j)] for j in jobs]
 
 
 def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files",)) -> None:

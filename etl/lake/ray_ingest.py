@@ -3,9 +3,15 @@
 The driver lists the files, hashes them to skip what the lake already holds
 (exactly once per sha256, also across interrupted runs) and logs missing,
 oversized and duplicate files as the local engine does. Ray Data spreads the
-rest over the cluster; each `map_batches` task reads its files' bytes, runs
-`analyse()` per file, and stages its batch as Parquet, and the driver commits
-batch after batch as they come back.
+rest over the cluster; each `map_batches` task runs its files through the local
+engine's supervised worker (same per-file CPU-time and memory budgets, same
+reasons) and stages its batch as Parquet, and the driver commits batch after
+batch as they come back.
+
+One run writes a lake at a time: the lake's lock file (DIR/_ingest.lock) is held
+from before the driver cleans up what an interrupted run left until the derived
+tables are rewritten, so a second run waits (or gives up after `lock_wait`),
+exactly as a second local ingest waits for a DuckDB file.
 """
 from __future__ import annotations
 
@@ -21,9 +27,15 @@ import duckdb
 import numpy as np
 
 from etl.lake import layout
-from etl.lake.batch import analyse_one, new_batch_id, write_batch, write_log
+from etl.lake.batch import analyse_supervised, new_batch_id, write_batch, write_log
+from etl.load import store
+from etl.marts import LAKE_PENDING_FILE
 
 BATCH_FILES = 64  # files per task at most: large enough to amortise a task's writes, small enough to lose little on a stop
+LOCK_FILE = "_ingest.lock"
+# A task whose process dies (killed by Ray's memory monitor or the kernel) is tried again this many
+# times, then its files are logged as failed; Ray Data's default is to retry forever.
+TASK_RETRIES = 2
 
 
 def known_shas(lake: Path) -> set[str]:
@@ -42,11 +54,13 @@ def _analyse_batch(batch: dict, lake: str, is_sample: bool | None, limits) -> di
     from etl import limits as limits_mod
 
     limits_mod.use(limits)  # the reader's caps (file size, rows, pages...) as the local engine sets them
-    files = [analyse_one(str(path), str(name), str(sha), is_sample)
-             for path, name, sha in zip(batch["path"], batch["name"], batch["sha256"])]
+    items = [(str(path), str(name), str(sha)) for path, name, sha in zip(batch["path"], batch["name"], batch["sha256"])]
+    files = analyse_supervised(items, is_sample, limits)
     bid = new_batch_id()
     results = write_batch(Path(lake), bid, files)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this worker's peak so far
+    # this task's process and the parse processes it forked, at their peaks so far
+    peak_mib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
     return {"batch": np.array([bid]), "results": np.array([json.dumps(results, ensure_ascii=False)]),
             "peak_mib": np.array([peak_mib])}
 
@@ -62,7 +76,8 @@ def _start_ray(address: str | None, num_cpus: int | None):
         # a remote cluster gets this package's code shipped with the job
         ray.init(address=address, runtime_env={"py_modules": [str(Path(etl.__file__).parent)]})
     else:
-        ray.init(num_cpus=num_cpus, include_dashboard=False)
+        # a task killed for memory is retried TASK_RETRIES times, not forever (Ray's default)
+        ray.init(num_cpus=num_cpus, include_dashboard=False, _system_config={"task_oom_retries": TASK_RETRIES})
     return True
 
 
@@ -77,22 +92,32 @@ def ingest_lake(
     stats: dict | None = None,
     compact_at: int = 16,
     limits=None,
+    lock_wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ):
     """Ingest every file under `paths` into the lake. Never raises for a bad file.
 
     Partitions that reach `compact_at` files are merged into one after the run.
-    `limits` are the local engine's per-file caps (etl.limits.Limits); the readers enforce them
-    in the Ray tasks too, but a task is not a supervised worker process: no wall-clock or
-    address-space limit is applied there.
+    `limits` are the local engine's per-file budgets (etl.limits.Limits), applied in the Ray tasks
+    by the local engine's own supervised worker.
+    Only one run writes a lake at a time: a second one waits for the lock (`lock_wait` seconds,
+    None = as long as it takes; `on_wait` hears about it) or raises store.DatabaseBusy.
     `stats`, when given, receives the batches committed and the largest worker's peak memory (MiB).
     """
+    lake = Path(lake).resolve()
+    lake.mkdir(parents=True, exist_ok=True)
+    with store.ingest_lock(lake, wait=lock_wait, on_wait=on_wait, what="数据湖", path=lake / LOCK_FILE):
+        return _ingest_locked(paths, lake, address, is_sample, progress, batch_files, num_cpus, stats, compact_at, limits)
+
+
+def _ingest_locked(paths, lake: Path, address, is_sample, progress, batch_files, num_cpus, stats, compact_at, limits):
     from etl.limits import Limits
     from etl.pipeline import FileResult, IngestSummary, discover, entry_sha
 
     limits = limits or Limits()
-    lake = Path(lake).resolve()
-    lake.mkdir(parents=True, exist_ok=True)
     layout.recover(lake)
+    pending = lake / "derived" / LAKE_PENDING_FILE  # a run before this one stopped before its derived tables
+    stale = pending.exists()
     known = known_shas(lake)
     entries = discover(paths)
     run_id = uuid.uuid4().hex[:12]
@@ -135,16 +160,20 @@ def ingest_lake(
     if todo:
         import ray
 
+        # before the first commit: the derived tables and marts are stale from then until rewritten
+        layout.write_atomic(pending, run_id.encode())
+        stale = True
         started_here = _start_ray(address, num_cpus)
         try:
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = False
+            ctx.max_errored_blocks = -1  # a task that failed TASK_RETRIES times costs its files, not the run
             cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
             per_task = max(1, min(batch_files, math.ceil(len(todo) / (4 * cpus))))  # every CPU gets work
             # The task reads its files' bytes itself: ray.data.read_binary_files keeps per-file
             # metadata on the driver (2.6 GB of driver memory at 20k files), this keeps only the paths.
             ds = ray.data.from_items(todo, override_num_blocks=min(len(todo), 4 * cpus))
-            ds = ds.map_batches(_analyse_batch, batch_size=per_task, batch_format="numpy",
+            ds = ds.map_batches(_analyse_batch, batch_size=per_task, batch_format="numpy", max_retries=TASK_RETRIES,
                                 fn_kwargs={"lake": str(lake), "is_sample": is_sample, "limits": limits})
             by_name = {t["name"]: t["path"] for t in todo}
             for row in ds.iter_rows():
@@ -158,7 +187,17 @@ def ingest_lake(
         finally:
             if started_here:
                 ray.shutdown()
-    if summary.loaded:
+        # files of tasks that died TASK_RETRIES + 1 times: failed, with the reason, never silently missing
+        logged = {r.sha256 for r in summary.results}
+        lost = [{"source_file": t["name"], "sha256": t["sha256"], "status": "failed", "filings": 0,
+                 "seconds": 0.0, "error": f"{t['name']}: 解析任务失败 {TASK_RETRIES + 1} 次（任务进程被终止，可能内存不足），已放弃"}
+                for t in todo if t["sha256"] not in logged]
+        if lost:
+            bid = new_batch_id()
+            write_log(lake, bid, run_id, lost)
+            layout.publish(lake, bid, {"run_id": run_id, "files": [[r["source_file"], r["sha256"], r["status"]] for r in lost]})
+            record(lost, by_name)
+    if summary.loaded or stale:
         from etl.lake.compact import compact
         from etl.lake.derived import refresh_derived
 
@@ -167,7 +206,8 @@ def ingest_lake(
         t_compact = time.perf_counter() - t
         try:
             refresh_derived(lake)
-        except Exception as exc:  # the filings are in; only the cross-filing tables are stale
+            pending.unlink(missing_ok=True)
+        except Exception as exc:  # the filings are in; only the cross-filing tables are stale (the marker stays)
             summary.warnings.append(f"重复指标比对或汇总表更新失败：{type(exc).__name__}: {exc}")
         if stats is not None:  # what the run spent after parsing, for bench/scale.py
             stats.update(files_compacted=replaced, compact_s=t_compact,

@@ -4,11 +4,13 @@ DuckDB lets one process write or many read. The dashboard reads with short
 read-only connections, so the writer opens the file briefly per batch and
 retries while a reader holds it, instead of failing on the lock. Two ingests
 never interleave: each holds an advisory lock file next to the database for
-its whole run (released by the kernel if the process dies).
+its whole run (released by the kernel when the process dies, whatever it started).
 """
 from __future__ import annotations
 
+import errno
 import os
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,44 +70,78 @@ def lock_path(db_path: Path | str) -> Path:
     return Path(str(db_path) + ".ingest-lock")
 
 
+_LOCAL: dict[str, threading.Lock] = {}
+_LOCAL_GUARD = threading.Lock()
+
+
+def lock_holder(path: Path) -> int | None:
+    """The pid a lock file names (the last process that took it), or None."""
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
 @contextmanager
-def ingest_lock(db_path: Path | str, wait: float | None = None, on_wait=None):
-    """Hold the database's writer lock for a whole ingest (or check) run.
+def ingest_lock(db_path: Path | str, wait: float | None = None, on_wait=None, what: str = "数据库",
+                path: Path | None = None):
+    """Hold the writer lock of a database (or a lake: `path`, `what`) for a whole ingest (or check) run.
 
     A second run waits, telling `on_wait` once and then every 15 s, for up to
     `wait` seconds (None: until the first finishes), then raises DatabaseBusy.
+
+    The lock is a POSIX record lock (fcntl F_SETLK), which belongs to the process
+    that took it: a forked child does not inherit it, and the kernel drops it the
+    moment its holder dies. A process killed with -9 therefore never leaves the
+    database locked, even if something it started lives on; the pid in the lock
+    file is only there to be shown.
     """
     try:
         import fcntl
     except ImportError:  # not POSIX: DuckDB's own file lock still keeps writes apart
         yield
         return
-    path = lock_path(db_path)
+    path = path or lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    with _LOCAL_GUARD:  # record locks do not exclude threads of one process: a lock per file does
+        local = _LOCAL.setdefault(str(path.resolve()), threading.Lock())
+    fd = None
+    started = time.monotonic()
+    told = None
     try:
-        started = time.monotonic()
-        told = None
         while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                waited = time.monotonic() - started
-                if wait is not None and waited >= wait:
-                    raise DatabaseBusy(f"另一个导入正在写入数据库 {db_path}，等待 {wait:g} 秒后放弃") from None
-                if on_wait and (told is None or waited - told >= 15):
-                    told = waited
-                    on_wait(f"另一个导入正在写入数据库 {db_path}，等待它完成…（已等待 {waited:.0f} 秒）")
-                time.sleep(0.2)
+            if fd is None and local.acquire(blocking=False):
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            if fd is not None:
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:  # EAGAIN / EACCES: another process holds it
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                # (reading the file here is safe: this process holds no record lock on it)
+                holder = lock_holder(path)
+            else:
+                holder = os.getpid()  # another thread of this process; opening the file would drop its lock
+            waited = time.monotonic() - started
+            by = f"（进程 {holder}）" if holder else ""
+            if wait is not None and waited >= wait:
+                raise DatabaseBusy(f"另一个导入正在写入{what} {db_path}{by}，等待 {wait:g} 秒后放弃") from None
+            if on_wait and (told is None or waited - told >= 15):
+                told = waited
+                on_wait(f"另一个导入正在写入{what} {db_path}{by}，等待它完成…（已等待 {waited:.0f} 秒）")
+            time.sleep(0.2)
         try:
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         except OSError:
             pass
         yield
     finally:
-        os.close(fd)  # closing releases the flock
+        if fd is not None:
+            os.close(fd)  # closing releases the lock
+            local.release()
 
 
 def get_meta(con, key: str) -> str | None:
@@ -268,11 +304,16 @@ def insert_rows(con, rows: dict[str, list[list]]) -> None:
             _insert(con, table, table_rows)
 
 
-def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | None = None) -> None:
+def _set_marks(con, mark: str | tuple[str, ...] | None, value: str) -> None:
+    for key in (mark,) if isinstance(mark, str) else (mark or ()):
+        set_meta(con, key, value)
+
+
+def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | tuple[str, ...] | None = None) -> None:
     """All rows of one file in one transaction; nothing of it stays if any insert fails.
 
-    The file's ingest_log row (and the meta marker `mark`, saying derived
-    cross-filing tables are stale) commit in the same transaction, so a kill
+    The file's ingest_log row (and the meta markers `mark`, saying derived
+    cross-filing tables and the marts are stale) commit in the same transaction, so a kill
     can never leave a loaded file without its log row.
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -282,15 +323,14 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
         if log_row is not None:
             log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
                 log_row.filings, log_row.seconds)
-        if mark is not None:
-            set_meta(con, mark, log_row.run_id if log_row else "1")
+        _set_marks(con, mark, log_row.run_id if log_row else "1")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
 
 
-def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | None = None) -> None:
+def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | tuple[str, ...] | None = None) -> None:
     """Many files' rows and every log row in one transaction, one insert per table.
 
     A statement costs DuckDB more than a file's rows (~3 ms against ~0.1 ms), so a
@@ -311,8 +351,8 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
     try:
         insert_rows(con, merged)
         _insert(con, "ingest_log", logs)
-        if mark is not None and any(lf is not None for lf, _ in files):
-            set_meta(con, mark, files[0][1].run_id)
+        if any(lf is not None for lf, _ in files):
+            _set_marks(con, mark, files[0][1].run_id)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

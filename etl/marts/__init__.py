@@ -200,6 +200,16 @@ def mart_select(name: str) -> str:
     return f"SELECT * FROM ({MART_SQL[name]}) ORDER BY {order}" if order else MART_SQL[name]
 
 
+# meta key: the base tables changed since the marts were built. It is set in the transaction
+# that changes them (a file's rows, a re-check) and cleared in the one that rebuilds the marts,
+# so a run killed in between leaves it set: the next run rebuilds them, and the dashboard reads
+# the base tables meanwhile instead of marts that count too little.
+MARTS_PENDING = "marts_pending"
+# The same for a lake: a file under DIR/derived/ that exists from before a run's first commit
+# until its derived tables and marts are all rewritten.
+LAKE_PENDING_FILE = "_pending"
+
+
 def build_marts(con) -> None:
     """(Re)build every mart as a table of the DuckDB connection, in one transaction."""
     con.execute("BEGIN TRANSACTION")
@@ -207,6 +217,7 @@ def build_marts(con) -> None:
         for name in MART_SQL:
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {mart_select(name)}")  # our own names and SQL
         con.execute("DROP TABLE IF EXISTS mart_values")  # replaced by mart_facts (exact medians from its rows)
+        con.execute("DELETE FROM meta WHERE key = ?", [MARTS_PENDING])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
