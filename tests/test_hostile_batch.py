@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import SEED_000, SEED_003, query
 from tests.hostile_files import hostile_with_wrappings, write_hostile
+from tests.test_kill_recovery import kill_all, lock_is_free, wait_gone
 
 EXE = shutil.which("jixiao") or f"{sys.prefix}/bin/jixiao"
 GB = 1024 * 1024 * 1024
@@ -240,20 +241,20 @@ def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path, ful
 
     db = tmp_path / "k.duckdb"
     rng = random.Random(11)
-    for _ in range(10):
-        proc = subprocess.Popen([EXE, "ingest", str(corpus), "--db", str(db), "-q"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, max(1.0, full_run * 0.6)))
-        kids = _children(proc.pid)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        for k in kids:  # orphaned workers exit on their own; do not leave them to chance
-            try:
-                os.kill(k, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        if db.exists():
-            _consistent(db)
+    try:
+        for _ in range(10):
+            proc = subprocess.Popen([EXE, "ingest", str(corpus), "--db", str(db), "-q"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.3, max(1.0, full_run * 0.6)))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            # its parse workers die with it, and the writer lock is free for the next ingest at once
+            assert wait_gone(str(db)) == []
+            assert lock_is_free(db)
+            if db.exists():
+                _consistent(db)
+    finally:
+        kill_all(str(db))
     final = jixiao("ingest", corpus, "--db", db, "-q")
     assert final.returncode == 0, final.stderr
     _consistent(db)
