@@ -27,24 +27,42 @@ GRID_LAYOUTS = {"tabbed", "tab_cells", "csv"}
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 
 
+def _strict(data: bytes, encoding: str) -> str:
+    """Decode strictly, except a character cut off at the very end (a file truncated in transfer or
+    by a size limit), which is dropped: the rest of the file is intact."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end < len(data) or exc.reason not in ("unexpected end of data", "truncated data", "incomplete multibyte sequence"):
+            raise
+        return data[:exc.start].decode(encoding)
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
     if not data.strip():
         raise ReadError("文件为空")
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+        try:
+            return _strict(data[len(codecs.BOM_UTF8):], "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"UTF-8 文本中有无法解码的字节：第 {exc.start + len(codecs.BOM_UTF8):,} 字节附近") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return _strict(data, "utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"UTF-16 文本中有无法解码的字节：第 {exc.start:,} 字节附近") from None
     if b"\x00" in data[:4096]:
         raise ReadError("看起来是二进制文件，不是文本")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
+        return _strict(data, "utf-8")
     except UnicodeDecodeError as exc:
-        raise ReadError(f"无法识别文字编码（试过 UTF-8 和 GB18030）：第 {exc.start} 字节附近无法解码") from None
+        utf8_at = exc.start
+    try:
+        text = _strict(data, "gb18030")
+    except UnicodeDecodeError as exc:
+        # the encoding that read further is the file's: its position is where the damage is
+        raise ReadError(f"无法识别文字编码（试过 UTF-8 和 GB18030）：第 {max(utf8_at, exc.start):,} 字节附近无法解码") from None
     # GB18030 decodes almost any byte soup; insist on mostly CJK/ASCII text.
     bad = sum(1 for ch in text if not (ch.isprintable() or ch in "\t\r\n"))
     if bad > max(5, len(text) // 50):
