@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest warns on every run otherwise
 
 import duckdb  # noqa: E402
+from streamlit import config as st_config  # noqa: E402
 
 from etl.load.schema import create_schema, fill_reason_texts  # noqa: E402
 from etl.marts import build_marts  # noqa: E402
@@ -377,7 +378,7 @@ def main() -> None:
     for name, n, dt, base, growth in ([] if args.no_exports else time_exports(args.db)):
         print(f"{name:38s} {n:7,} {dt:6.1f} {base:14.0f} {growth:18.0f}")
 
-    os.environ.setdefault("JIXIAO_BIND", "127.0.0.1")
+    st_config.set_option("server.address", "127.0.0.1")  # served to this machine: no sign-in form
     print("\npage (AppTest server render)   cold s   warm s   (cold = empty query cache)")
     slow_p = []
     for label, cold, warm in time_pages(args.db):

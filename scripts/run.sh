@@ -10,6 +10,6 @@ bash "$(dirname "$0")/install-fonts.sh" || true  # the PDF report embeds it
 $UV run --frozen jixiao sample data/sample
 # exit code 1 would mean a bundled file failed; show the dashboard anyway
 $UV run --frozen jixiao ingest data/seeds data/sample --db "$DB" || true
-export JIXIAO_BIND=${BIND:-127.0.0.1}
-exec $UV run --frozen streamlit run dashboard/app.py --server.port "${PORT:-8501}" --server.address "$JIXIAO_BIND" \
+# dashboard.serve is `streamlit run dashboard/app.py` with the upload endpoint guarded from the start
+exec $UV run --frozen python -m dashboard.serve --server.port "${PORT:-8501}" --server.address "${BIND:-127.0.0.1}" \
   --server.headless true -- --db "$DB"

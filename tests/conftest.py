@@ -32,3 +32,24 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _dashboard_listens_on_this_machine():
+    """In-process dashboard tests run as scripts/run.sh serves: bound to 127.0.0.1 (the setting
+    lives next to dashboard/app.py, which AppTest does not read)."""
+    from streamlit import config
+
+    config.set_option("server.address", "127.0.0.1")
+
+
+@pytest.fixture()
+def listen_on():
+    """Set the address Streamlit listens on for this test (what access.gate() follows)."""
+    from streamlit import config
+
+    def set_address(address: str) -> None:
+        config.set_option("server.address", address or None)
+
+    yield set_address
+    config.set_option("server.address", "127.0.0.1")

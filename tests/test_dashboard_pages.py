@@ -37,7 +37,6 @@ def corpus_db(request, tmp_path_factory):
 
 def run_page(monkeypatch, db: Path, page: str | None = None, **params) -> AppTest:
     monkeypatch.setenv("JIXIAO_DB", str(db))
-    monkeypatch.setenv("JIXIAO_BIND", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
