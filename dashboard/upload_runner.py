@@ -59,6 +59,8 @@ def ingest_uploads(paths: list[Path], db: Path, memory_mb: int = MEMORY_MB, time
             raise
         if "lock" in stderr.lower() or "另一个导入正在写入" in stderr:
             why = "数据库正被其他程序写入（例如终端里正在运行 jixiao ingest），请稍后再试"
+        elif proc.returncode == 2 and stderr.strip():  # the database was refused, with the reason
+            why = stderr.strip().splitlines()[-1]
         elif proc.returncode not in (0, 1):  # 1: some file failed, and said so in ingest_log
             why = (f"导入进程异常结束（可能超过内存上限 {memory_mb} MB）" if proc.returncode < 0 or "MemoryError" in stderr
                    else f"导入进程异常结束（退出码 {proc.returncode}）")

@@ -72,6 +72,7 @@ def ingest(
     import duckdb
 
     from etl.limits import Limits
+    from etl.load.schema import SchemaError
     from etl.load.store import DatabaseBusy
     from etl.pipeline import discover, display_name, ingest_paths
 
@@ -127,11 +128,11 @@ def ingest(
             else:
                 summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
                                      limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
-        except DatabaseBusy as exc:
-            console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
+        except (DatabaseBusy, SchemaError) as exc:
+            console.print(f"[red]无法导入[/red] {escape(str(target))}: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
         except (duckdb.Error, OSError) as exc:  # not a DuckDB file, disk full, no permission
-            console.print(f"[red]无法写入数据库[/red] {escape(str(target))}: {escape(str(exc))}", highlight=False)
+            console.print(f"[red]无法写入数据库[/red] {escape(str(target))}: {escape(_db_problem(exc))}", highlight=False)
             raise typer.Exit(code=2)
     for w in summary.warnings:
         console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)
@@ -151,11 +152,15 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
+    import duckdb
+
     from etl.lake.attach import lake_of
     from etl.load import store
+    from etl.load.schema import SchemaError
     from etl.pipeline import COPIES_PENDING
     from etl.recheck import recheck
 
+    _refuse_unreadable(db)
     if lake_of(db) is not None:
         console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}，请用 ingest --engine ray 重新导入以更新检查结果[/red]", highlight=False)
         raise typer.Exit(code=1)
@@ -165,10 +170,37 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
             n_filings, n_findings = recheck(db)
             with store.writer(db) as con:
                 store.clear_meta(con, COPIES_PENDING)  # recheck rebuilt the copy clusters too
-    except store.DatabaseBusy as exc:
-        console.print(f"[red]无法检查[/red]: {escape(str(exc))}", highlight=False)
+    except (store.DatabaseBusy, SchemaError) as exc:
+        console.print(f"[red]无法检查[/red] {escape(str(db))}: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    except duckdb.Error as exc:
+        console.print(f"[red]无法检查[/red] {escape(str(db))}: {escape(_db_problem(exc))}", highlight=False)
         raise typer.Exit(code=2)
     typer.echo(f"checked {n_filings} filings, {n_findings} findings -> {db}")
+
+
+def _db_problem(exc: Exception) -> str:
+    """What is wrong with a database file, in words (DuckDB's own English kept in brackets)."""
+    text = str(exc)
+    if "not a valid DuckDB database file" in text:
+        return f"不是 DuckDB 数据库文件（{text}）"
+    if "Catalog Error" in text or "does not exist" in text:
+        return f"数据库里没有 jixiao 的数据表，请先用 jixiao ingest 导入（{text}）"
+    return text
+
+
+def _refuse_unreadable(db: Path) -> None:
+    """Exit with a clear message when `db` cannot be opened as a DuckDB database (nothing is written)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            return  # a writer holds it: the command waits for its turn
+        console.print(f"[red]无法打开数据库[/red] {escape(str(db))}: {escape(_db_problem(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    con.close()
 
 
 @app.command()
@@ -226,18 +258,31 @@ def sample(
 @app.command()
 def info(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
     """Counts of what the database holds."""
+    import duckdb
+
+    from etl.load.schema import SCHEMA_VERSION, SchemaError, stored_version
     from etl.load.store import connect
 
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
-    con = connect(db, read_only=True)
+    _refuse_unreadable(db)
     try:
-        for table in ("source_files", "filings", "indicators", "findings", "ingest_log"):
-            n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names are our own constants
-            typer.echo(f"{table}: {n}")
-    finally:
-        con.close()
+        con = connect(db, read_only=True)
+        try:
+            version = stored_version(con)
+            for table in ("source_files", "filings", "indicators", "findings", "ingest_log"):
+                n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names are our own constants
+                typer.echo(f"{table}: {n}")
+        finally:
+            con.close()
+    except (duckdb.Error, SchemaError) as exc:
+        console.print(f"[red]无法读取数据库[/red] {escape(str(db))}: {escape(_db_problem(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    typer.echo(f"schema_version: {version}")
+    if version is not None and version > SCHEMA_VERSION:
+        console.print(f"[yellow]注意[/yellow]: 数据库由更新版本的 jixiao 写入（数据结构版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
+                      "本程序不会写入它", highlight=False)
 
 
 @app.command()

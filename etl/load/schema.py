@@ -6,7 +6,19 @@ rebuilt by `jixiao check` and can always be recomputed from the staging ones.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+# The version of the tables below. A database records the version it was written with (meta
+# 'schema_version'); opening it for writing migrates it forward step by step (MIGRATIONS) and
+# refuses one written by a newer jixiao, before anything is written: an older program must not
+# write rows into tables it does not know.
+SCHEMA_VERSION = 2
+
+# meta key: the base tables changed since the marts were built (set with the change, cleared when
+# the marts are rebuilt: etl/marts).
+MARTS_PENDING = "marts_pending"
+
+
+class SchemaError(Exception):
+    """A database this version of jixiao must not write (newer schema, unreadable version)."""
 
 DDL = [
     """
@@ -269,18 +281,57 @@ def fill_reason_texts(con, filing_ids: list[str] | None = None) -> None:
         )
 
 
-# Columns added after a database may already exist: (table, column, type).
-ADDED_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE")]
+def _add_parse_confidence(con) -> None:
+    """1 -> 2: the decoder's confidence per filing and indicator row. The marts, which carry it,
+    are rebuilt by the next run (and not read until then)."""
+    for table in ("filings", "indicators"):
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS parse_confidence DOUBLE")
+    con.execute("INSERT INTO meta VALUES (?, '2') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
+
+
+# MIGRATIONS[v] takes a database from version v to v + 1. Forward only: a database is never
+# taken back to an older version.
+MIGRATIONS = {1: _add_parse_confidence}
+
+
+def stored_version(con) -> int | None:
+    """The schema version a database records; None for a database without jixiao's tables.
+    A database of jixiao's tables without a version row is version 1 (the first release)."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
+    if "meta" not in tables:
+        return 1 if "filings" in tables else None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        return 1 if "filings" in tables else None
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        raise SchemaError(f"数据库记录的数据结构版本“{row[0]}”无法识别，为避免损坏数据未写入") from None
 
 
 def create_schema(con) -> None:
-    for stmt in DDL:
-        con.execute(stmt)
-    for table, column, kind in ADDED_COLUMNS:
-        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
-    for stmt in INDEXES:
-        con.execute(stmt)
-    con.execute(
-        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [str(SCHEMA_VERSION)],
-    )
+    """Create the tables of a new database, or bring an existing one to SCHEMA_VERSION.
+
+    Raises SchemaError, having written nothing, for a database of a newer version."""
+    version = stored_version(con)
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"数据库由更新版本的 jixiao 写入（数据结构版本 {version}，本程序只支持到版本 {SCHEMA_VERSION}），"
+            "为避免损坏数据未做任何改动；请升级 jixiao 后再使用这个数据库")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for stmt in DDL:
+            con.execute(stmt)
+        for step in range(version or SCHEMA_VERSION, SCHEMA_VERSION):
+            MIGRATIONS[step](con)
+        for stmt in INDEXES:
+            con.execute(stmt)
+        con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from etl.load.schema import MARTS_PENDING  # noqa: F401 - read with the marts by the pipeline and the dashboard
 from etl.report.measures import EXEC_RATE, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
 
 KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
@@ -200,11 +201,11 @@ def mart_select(name: str) -> str:
     return f"SELECT * FROM ({MART_SQL[name]}) ORDER BY {order}" if order else MART_SQL[name]
 
 
-# meta key: the base tables changed since the marts were built. It is set in the transaction
-# that changes them (a file's rows, a re-check) and cleared in the one that rebuilds the marts,
-# so a run killed in between leaves it set: the next run rebuilds them, and the dashboard reads
-# the base tables meanwhile instead of marts that count too little.
-MARTS_PENDING = "marts_pending"
+# MARTS_PENDING (etl.load.schema, a meta key): the base tables changed since the marts were built.
+# It is set in the transaction that changes them (a file's rows, a re-check, a migration) and
+# cleared in the one that rebuilds the marts, so a run killed in between leaves it set: the next
+# run rebuilds them, and the dashboard reads the base tables meanwhile instead of marts that count
+# too little.
 # The same for a lake: a file under DIR/derived/ that exists from before a run's first commit
 # until its derived tables and marts are all rewritten.
 LAKE_PENDING_FILE = "_pending"
