@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from etl.limits import MB, LimitExceeded, Limits
 from etl.limits import current as current_limits
 from etl.load import store
-from etl.marts import MARTS_PENDING
+from etl.marts import MARTS_PENDING, build_marts
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
@@ -494,8 +494,6 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             if (summary.loaded or summary.copies_refreshed or marts_pending) and not summary.interrupted:
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
-                from etl.marts import build_marts
-
                 try:
                     build_marts(con)
                 except Exception as exc:

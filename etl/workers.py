@@ -20,6 +20,7 @@ a killed ingest leaves no orphan behind to hold files or locks.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
 import signal
@@ -96,8 +97,6 @@ def die_with_parent(parent_pid: int) -> None:
     """Ask the kernel to kill this process when its parent exits (Linux); exit now if it already has."""
     if sys.platform.startswith("linux"):
         try:
-            import ctypes
-
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):

@@ -104,7 +104,7 @@ def test_a_lock_whose_holder_was_killed_is_free_though_a_child_it_forked_lives(t
         assert not lock_is_free(db)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        assert store.lock_holder(store.lock_path(db)) == proc.pid  # the file names a dead process
+        assert int(store.lock_path(db).read_text()) == proc.pid  # the file names a dead process
         assert lock_is_free(db)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the forked child, still sleeping
