@@ -7,7 +7,7 @@ The database is generated with DuckDB SQL (range() and hash-based pseudo-random
 values: seconds, not minutes), then its marts are built as every ingest builds
 them (etl/marts). Page times come from Streamlit's AppTest (the server side of a
 page render: script run, queries, figures), cold (empty cache) and warm. Query
-times call dashboard/queries.py with its cache off. The load average is printed:
+times call dashboard/queries/ with its cache off. The load average is printed:
 on a shared machine the figures rise with it.
 """
 from __future__ import annotations
@@ -190,69 +190,71 @@ def pick_filters(db: Path):
 
 def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[tuple[str, float, float]]:
     from dashboard import queries as q
+    from dashboard.queries import explorer as ex
+    from dashboard.queries import running
+    from etl.report.measures import PLACE
 
-    from dashboard import explorer as ex
-
-    q.USE_CACHE = False
+    running.USE_CACHE = False
+    qs = q.connect(db)
     fid, variants = pick_filters(db)
     con = duckdb.connect(str(db), read_only=True)
-    focus, dept = con.execute(f"SELECT {q.PLACE}, f.department FROM filings f LIMIT 1").fetchone()
+    focus, dept = con.execute(f"SELECT {PLACE}, f.department FROM filings f LIMIT 1").fetchone()
     con.close()
     inflated = ex.Conditions(score=(95, None), exec_rate=(None, 0.8))
     combined = ex.Conditions(families=("vague",), reason="no_reason", sort="exec_rate", descending=False)
     cases = {
-        "place_options": lambda f: q.place_options(db),
-        "year_options": lambda f: q.year_options(db),
-        "kind_options": lambda f: q.kind_options(db),
-        "department_options": lambda f: q.department_options(db, f),
-        "sample_count": lambda f: q.sample_count(db, f),
-        "overview_counts": lambda f: q.overview_counts(db, f),
-        "findings_by_family_severity": lambda f: q.findings_by_family_severity(db, f),
-        "worst_filings": lambda f: q.worst_filings(db, f),
-        "score_histogram": lambda f: q.score_histogram(db, f),
-        "score_box": lambda f: q.score_box(db, f),
-        "grade_bands": lambda f: q.grade_bands(db, f),
-        "score_vs_recomputed": lambda f: q.score_vs_recomputed(db, f),
-        "inflation_summary": lambda f: q.inflation_summary(db, f),
-        "most_inflated": lambda f: q.most_inflated(db, f),
-        "filings_by_score": lambda f: q.filings_by_score(db, f, 90, 95),
-        "exec_histogram": lambda f: q.exec_histogram(db, f),
-        "exec_below": lambda f: q.exec_below(db, f, 0.9),
-        "budget_vs_exec": lambda f: q.budget_vs_exec(db, f),
-        "exec_by_place_year": lambda f: q.exec_by_place_year(db, f),
-        "reason_summary": lambda f: q.reason_summary(db, f),
-        "no_reason_by_group": lambda f: q.no_reason_by_group(db, f),
-        "reason_categories": lambda f: q.reason_categories(db, f),
-        "reason_search(疫情)": lambda f: q.reason_search(db, f, "疫情"),
-        "reason_texts": lambda f: q.reason_texts(db, f),
-        "focus_options": lambda f: q.focus_options(db, f, "place"),
-        "benchmark(place, province)": lambda f: q.benchmark(db, f, "place", focus, "province", "exec_rate"),
-        "benchmark(department, all)": lambda f: q.benchmark(db, f, "department", dept, "all", "self_score"),
-        "peer_matrix(place, province)": lambda f: q.peer_matrix(db, f, "place", focus, "province", "self_score"),
-        "explorer count (preset ≥95 <80%)": lambda f: ex.count(db, f, inflated),
-        "explorer page (preset ≥95 <80%)": lambda f: ex.page(db, f, inflated),
-        "explorer count (rule+reason)": lambda f: ex.count(db, f, combined),
-        "explorer page (rule+reason)": lambda f: ex.page(db, f, combined, 3),
-        "explorer vague departments": lambda f: ex.department_vague_ranking(db, f),
-        "department_across_places": lambda f: q.department_across_places(db, f, "工商", "self_score"),
-        "vague_by_group(place)": lambda f: q.vague_by_group(db, f, "place"),
-        "vague_by_group(department)": lambda f: q.vague_by_group(db, f, "department"),
-        "vague_phrases": lambda f: q.vague_phrases(db, f),
-        "finding_rules": lambda f: q.finding_rules(db, f),
-        "findings_list": lambda f: q.findings_list(db, f),
-        "copy_clusters": lambda f: q.copy_clusters(db, f),
-        "copy_cluster_members": lambda f: q.copy_cluster_members(db, 7),
-        "find_filings": lambda f: q.find_filings(db, f, "教育"),
-        "filing": lambda f: q.filing(db, fid),
-        "filing_indicators": lambda f: q.filing_indicators(db, fid),
-        "filing_findings": lambda f: q.filing_findings(db, fid),
-        "filing_sections": lambda f: q.filing_sections(db, fid),
-        "filing_plan": lambda f: q.filing_plan(db, fid),
-        "filing_clusters": lambda f: q.filing_clusters(db, fid),
-        "filing_earlier_years": lambda f: q.filing_earlier_years(db, fid),
-        "indicator_history": lambda f: q.indicator_history(db, fid),
-        "indicator_row": lambda f: q.indicator_row(db, fid, 1),
-        "ingest_log": lambda f: q.ingest_log(db),
+        "place_options": lambda f: qs.place_options(),
+        "year_options": lambda f: qs.year_options(),
+        "kind_options": lambda f: qs.kind_options(),
+        "department_options": lambda f: qs.department_options(f),
+        "sample_count": lambda f: qs.sample_count(f),
+        "overview_counts": lambda f: qs.overview_counts(f),
+        "findings_by_family_severity": lambda f: qs.findings_by_family_severity(f),
+        "worst_filings": lambda f: qs.worst_filings(f),
+        "score_histogram": lambda f: qs.score_histogram(f),
+        "score_box": lambda f: qs.score_box(f),
+        "grade_bands": lambda f: qs.grade_bands(f),
+        "score_vs_recomputed": lambda f: qs.score_vs_recomputed(f),
+        "inflation_summary": lambda f: qs.inflation_summary(f),
+        "most_inflated": lambda f: qs.most_inflated(f),
+        "filings_by_score": lambda f: qs.filings_by_score(f, 90, 95),
+        "exec_histogram": lambda f: qs.exec_histogram(f),
+        "exec_below": lambda f: qs.exec_below(f, 0.9),
+        "budget_vs_exec": lambda f: qs.budget_vs_exec(f),
+        "exec_by_place_year": lambda f: qs.exec_by_place_year(f),
+        "reason_summary": lambda f: qs.reason_summary(f),
+        "no_reason_by_group": lambda f: qs.no_reason_by_group(f),
+        "reason_categories": lambda f: qs.reason_categories(f),
+        "reason_search(疫情)": lambda f: qs.reason_search(f, "疫情"),
+        "reason_texts": lambda f: qs.reason_texts(f),
+        "focus_options": lambda f: qs.focus_options(f, "place"),
+        "benchmark(place, province)": lambda f: qs.benchmark(f, "place", focus, "province", "exec_rate"),
+        "benchmark(department, all)": lambda f: qs.benchmark(f, "department", dept, "all", "self_score"),
+        "peer_matrix(place, province)": lambda f: qs.peer_matrix(f, "place", focus, "province", "self_score"),
+        "explorer count (preset ≥95 <80%)": lambda f: ex.count(qs, f, inflated),
+        "explorer page (preset ≥95 <80%)": lambda f: ex.page(qs, f, inflated),
+        "explorer count (rule+reason)": lambda f: ex.count(qs, f, combined),
+        "explorer page (rule+reason)": lambda f: ex.page(qs, f, combined, 3),
+        "explorer vague departments": lambda f: qs.department_vague_ranking(f),
+        "department_across_places": lambda f: qs.department_across_places(f, "工商", "self_score"),
+        "vague_by_group(place)": lambda f: qs.vague_by_group(f, "place"),
+        "vague_by_group(department)": lambda f: qs.vague_by_group(f, "department"),
+        "vague_phrases": lambda f: qs.vague_phrases(f),
+        "finding_rules": lambda f: qs.finding_rules(f),
+        "findings_list": lambda f: qs.findings_list(f),
+        "copy_clusters": lambda f: qs.copy_clusters(f),
+        "copy_cluster_members": lambda f: qs.copy_cluster_members(7),
+        "find_filings": lambda f: qs.find_filings(f, "教育"),
+        "filing": lambda f: qs.filing(fid),
+        "filing_indicators": lambda f: qs.filing_indicators(fid),
+        "filing_findings": lambda f: qs.filing_findings(fid),
+        "filing_sections": lambda f: qs.filing_sections(fid),
+        "filing_plan": lambda f: qs.filing_plan(fid),
+        "filing_clusters": lambda f: qs.filing_clusters(fid),
+        "filing_earlier_years": lambda f: qs.filing_earlier_years(fid),
+        "indicator_history": lambda f: qs.indicator_history(fid),
+        "indicator_row": lambda f: qs.indicator_row(fid, 1),
+        "ingest_log": lambda f: qs.ingest_log(),
     }
     results = []
     t = time.perf_counter()
@@ -261,7 +263,7 @@ def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[t
     results.append(("(open + close a read-only connection)", (time.perf_counter() - t) / 10, 0.0))
     session = q.page_session()  # as in the app: one connection per page run
     session.__enter__()
-    q.year_options(db)
+    qs.year_options()
     for name, fn in cases.items():
         if only and not any(o in name for o in only):
             continue
@@ -275,7 +277,7 @@ def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[t
         p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
         results.append((name, statistics.median(times), p95))
     session.__exit__(None, None, None)
-    q.USE_CACHE = True
+    running.USE_CACHE = True
     return results
 
 
@@ -319,14 +321,18 @@ EXPORT_PROBE = """
 import resource, sys, tempfile, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from dashboard import explorer as ex
+from dashboard import full_export
+from dashboard import queries as q
+from dashboard.queries import explorer as ex
 from dashboard.filtering import Filters
 db, fmt = Path(sys.argv[2]), sys.argv[3]
-ex.has_confidence(db)  # imports and a first query before the baseline
+qs = q.connect(db)
+qs.has_confidence  # imports and a first query before the baseline
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t = time.perf_counter()
 with tempfile.TemporaryFile() as fh:
-    n = (ex.export_csv if fmt == "csv" else ex.export_xlsx)(db, Filters(), ex.Conditions(), fh)
+    n = full_export.write(db, *ex.export_sql(qs, Filters(), ex.Conditions()), fmt, fh,
+                          **({"sheet": "筛选结果"} if fmt == "xlsx" else {}))
     size = fh.tell()
 dt = time.perf_counter() - t
 print(n, dt, size, base / 1024, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024)

@@ -76,6 +76,8 @@ def main(start: str = "overview") -> None:
     st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")  # a style tag only: takes no space on the page
     if not access.gate():
         return
+    # JIXIAO_TRACE_SQL=1, or `-- --trace-sql` after the script: every query and its time on stderr
+    q.trace_from_setting(True if "--trace-sql" in sys.argv[1:] else None)
     db = dbm.resolve_db_path()
     st.session_state["_db"] = db
 
@@ -103,11 +105,12 @@ def main(start: str = "overview") -> None:
 def _run(db: Path, nav, notice) -> None:
     try:
         ui.apply_goto_state()
-        f = filters.sidebar(db)
+        qs = q.connect(db)
+        f = filters.sidebar(qs)
         st.session_state["_filters"] = f
         ui.apply_goto_params()
         st.sidebar.caption(f"数据库：{md.escape(db)}")
-        samples = q.sample_count(db, f)
+        samples = qs.sample_count(f)
         if samples:
             notice.warning(f"当前显示的数据包含 {samples:,} 份合成样例填报（演示用，不是真实数据）。"
                            "可用于了解功能，请勿据此得出结论。", icon=":material/science:")

@@ -8,13 +8,12 @@ is written back each time).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import streamlit as st
 
-from dashboard import queries as q
 from dashboard.filtering import Filters
 from dashboard.labels import kind_label
+from dashboard.queries import FileQueries
 
 SINGLE = {"province": "f_province", "city": "f_city", "county": "f_county", "department": "f_department"}
 MULTI = {"year": "f_years", "kind": "f_kinds"}
@@ -96,13 +95,13 @@ def _keep_valid(key: str, options: list, param: str | None = None) -> None:
         ss.setdefault("_filters_checked", set()).add(param)
 
 
-def sidebar(db: Path) -> Filters:
+def sidebar(qs: FileQueries) -> Filters:
     _init_from_url()
     _apply_pending()
     ss, sb = st.session_state, st.sidebar
     sb.header("筛选")
 
-    places = q.place_options(db)
+    places = qs.place_options()
     provinces = sorted(places["province"].dropna().unique())
     _keep_valid("f_province", provinces, "province")
     sb.selectbox("省份", [None, *provinces], key="f_province", format_func=_all, placeholder=ALL_LABEL)
@@ -117,17 +116,17 @@ def sidebar(db: Path) -> Filters:
     _keep_valid("f_county", counties, "county")
     sb.selectbox("县区", [None, *counties], key="f_county", format_func=_all, placeholder=ALL_LABEL)
 
-    years = q.year_options(db)
+    years = qs.year_options()
     _keep_valid("f_years", years, "year")
     sb.multiselect("年度", years, key="f_years", placeholder="全部年度")
 
     place = Filters(province=ss.f_province, city=ss.f_city, county=ss.f_county)
-    departments = q.department_options(db, place)
+    departments = qs.department_options(place)
     _keep_valid("f_department", departments, "department")
     sb.selectbox("部门", [None, *departments], key="f_department", format_func=_all, placeholder=ALL_LABEL,
                  help="可输入文字搜索部门名称")
 
-    kinds = q.kind_options(db)
+    kinds = qs.kind_options()
     _keep_valid("f_kinds", kinds, "kind")
     sb.multiselect("文件类型", kinds, key="f_kinds", format_func=kind_label, placeholder="全部类型")
     sb.button("清除筛选", on_click=clear_filters, width="stretch")

@@ -10,7 +10,7 @@ import io
 from pathlib import Path
 
 from dashboard import export
-from dashboard.db import connect
+from dashboard.queries.running import stream
 from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
 
 EXPORT_CHUNK = 10_000
@@ -33,8 +33,7 @@ def _plan(columns: list[str], drop: tuple[str, ...]):
 def write(db: Path, sql: str, params: list, fmt: str, out, drop: tuple[str, ...] = ("total",),
           sheet: str = "数据") -> int:
     """Run `sql` and write every row to the binary stream `out` as "csv" (UTF-8 BOM) or "xlsx"; returns rows."""
-    with connect(Path(db)) as con:
-        cur = con.execute(sql, list(params))
+    with stream(Path(db), sql, params) as cur:
         plan = _plan([d[0] for d in cur.description], drop)
 
         def chunks():

@@ -11,6 +11,7 @@ from dashboard import export, filters
 from dashboard import markdown_text as md
 from dashboard.filtering import Filters
 from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
+from dashboard.queries import FileQueries, connect
 
 PAGE_FILES = {
     "overview": "views/overview.py",
@@ -27,6 +28,11 @@ PAGE_FILES = {
 
 def db() -> Path:
     return st.session_state["_db"]
+
+
+def queries() -> FileQueries:
+    """The queries of this session's database, for what it holds (a file, a file with marts, a lake)."""
+    return connect(db())
 
 
 def current_filters() -> Filters:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
+from dashboard import queries
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_MB = 2048  # address space of the child (DuckDB and Python need ~600 MB of it to start)
@@ -66,7 +66,7 @@ def ingest_uploads(paths: list[Path], db: Path, memory_mb: int = MEMORY_MB, time
                    else f"导入进程异常结束（退出码 {proc.returncode}）")
     except subprocess.TimeoutExpired:
         why = f"导入超时（超过 {timeout_s:g} 秒），已中止"
-    logged = _logged(db, list(shas.values()), start) if db.exists() else {}
+    logged = queries.connect(db).ingest_results(list(shas.values()), start) if db.exists() else {}
     out = []
     for p, sha in shas.items():
         row = logged.get(sha)
@@ -85,14 +85,3 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
     proc.communicate()
 
-
-def _logged(db: Path, shas: list[str], since: datetime) -> dict:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute(f"""
-            SELECT source_sha256, status, error, filings FROM ingest_log
-            WHERE source_sha256 IN ({', '.join('?' * len(shas))}) AND ingested_at >= ?
-            ORDER BY ingested_at""", shas + [since]).fetchall()
-    finally:
-        con.close()
-    return {sha: {"status": st, "error": err, "filings": n} for sha, st, err, n in rows}

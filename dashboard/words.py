@@ -6,6 +6,8 @@ from collections import Counter
 
 import streamlit as st
 
+from dashboard.db import db_version
+from dashboard.queries import FileQueries
 from etl.lexicon import lexicon
 
 PLACEHOLDERS = {""} | set(lexicon().reason_placeholders)  # defined once, in etl/lexicon.toml
@@ -30,18 +32,14 @@ def _jieba():
     return jieba
 
 
-def top_words(db, f, n: int = 30) -> list[tuple[str, int]]:
+def top_words(qs: FileQueries, f, n: int = 30) -> list[tuple[str, int]]:
     """Cached per database version and filter: tokenising is the slow part, not the query."""
-    from dashboard.db import db_version
-
-    return _top_words(str(db), db_version(db), repr(f), n, _db=db, _f=f)
+    return _top_words(str(qs.db), db_version(qs.db), repr(f), n, _qs=qs, _f=f)
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
-def _top_words(db_key: str, version: tuple, f_key: str, n: int, _db=None, _f=None) -> list[tuple[str, int]]:
-    from dashboard import queries as q
-
-    df = q.reason_texts(_db, _f)
+def _top_words(db_key: str, version: tuple, f_key: str, n: int, _qs=None, _f=None) -> list[tuple[str, int]]:
+    df = _qs.reason_texts(_f)
     return count_words(list(zip(df["reason"], df["n"])), n)
 
 

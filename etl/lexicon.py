@@ -21,6 +21,7 @@ class Lexicon:
     reason_placeholders: frozenset[str]
     placeholder_row: re.Pattern
     placeholder_org: re.Pattern
+    name_prefix: re.Pattern
     operators: tuple[tuple[str, str], ...]
     suffix_operators: tuple[tuple[str, str], ...]
     fold_chars: tuple[tuple[str, str], ...]
@@ -34,11 +35,25 @@ class Lexicon:
     level2: re.Pattern
     level2_of: tuple[tuple[re.Pattern, str], ...]
     level1_as_level2_under: frozenset[str]
+    unknown_level: re.Pattern
+    not_levels: frozenset[str]
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
+    publisher_site: re.Pattern
     chrome: tuple[re.Pattern, ...]
+    org_tails: tuple[str, ...]
+    report_figures: dict
+    money_labels: dict
+    org_title_follow: tuple[str, ...]
+    org_short_name_cues: tuple[str, ...]
     operator_chars: str
     header_words: tuple[str, ...]
+    long_periods: tuple[str, ...]
+    content_grammars: tuple[tuple[str, ...], ...]
+    annual_periods: tuple[str, ...]
+    period_block: re.Pattern
+    header_stems: frozenset[str]
+    header_completions: frozenset[str]
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
@@ -47,7 +62,8 @@ class Lexicon:
     ocr_chars: dict
 
 
-def _alt(words) -> str:
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -58,13 +74,14 @@ def lexicon() -> Lexicon:
     columns = tuple(
         (role, re.compile(pat), float(w)) for role in cols["order"] for pat, w in cols["patterns"].get(role, [])
     )
-    level1 = re.compile(rf"^({_alt(lv['level1'])})$")
+    level1 = re.compile(rf"^({alternation(lv['level1'])})$")
     op_chars = "".join(sorted({c for w, _ in ops["prefix"] for c in w if not ("\u4e00" <= c <= "\u9fff")}))
     return Lexicon(
         empty_cell=frozenset(ph["empty_cell"]),
         reason_placeholders=frozenset(ph["reason"]),
         placeholder_row=re.compile(rf"^({'|'.join(ph['row_name'])})$"),
         placeholder_org=re.compile("|".join(ph["org"])),
+        name_prefix=re.compile(rf"^({ph['name_prefix']})"),
         operators=tuple((w, s) for w, s in ops["prefix"]),
         suffix_operators=tuple((w, s) for w, s in ops["suffix"]),
         fold_chars=tuple((a, b) for a, b in ops["fold"]),
@@ -78,11 +95,25 @@ def lexicon() -> Lexicon:
         level2=re.compile(lv["level2"]),
         level2_of=tuple((re.compile(p), l1) for p, l1 in lv["level2_of"]),
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
-        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "unit", "department_code")),
+        unknown_level=re.compile(lv["unknown_level"]),
+        not_levels=frozenset(lv["not_levels"]),
+        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
+        publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
+        org_tails=tuple(data["orgs"]["tails"]),
+        report_figures=dict(data["report_figures"]),
+        money_labels={k: tuple(v) for k, v in data["money"].items()},
+        org_title_follow=tuple(data["orgs"]["title_follow"]),
+        org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
+        long_periods=tuple(cols["periods"]["long"]),
+        content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
+        annual_periods=tuple(cols["periods"]["annual"]),
+        period_block=re.compile(cols["periods"]["block"]),
+        header_stems=frozenset(cols["split"]["stems"]),
+        header_completions=frozenset(cols["split"]["completions"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),
@@ -97,4 +128,4 @@ def operator_cell_pattern() -> re.Pattern:
     """A cell holding only a printed operator (指标性质 column), e.g. '≥' or '不低于'."""
     lx = lexicon()
     words = [w for w, _ in lx.operators if re.search(r"[\u4e00-\u9fff]", w)]
-    return re.compile(rf"^([{re.escape(lx.operator_chars)}]{{1,2}}|{_alt(words)})$")
+    return re.compile(rf"^([{re.escape(lx.operator_chars)}]{{1,2}}|{alternation(words)})$")

@@ -142,6 +142,7 @@ class Indicator:
     actual_m: Measure | None = None
     loc: Loc = field(default_factory=Loc)
     parse_confidence: float | None = None  # 0-1: how much likelier this reading is than the runner-up
+    long_term: str | None = None  # the long-term group's indicator and value, where a header has 长期 | 年度 groups
 
 
 @dataclass

@@ -3,7 +3,7 @@
 `build_dashboard_db(path)` is the one function the tests call; once the real
 pipeline exists it can ingest fixture files instead, as long as it returns the
 same kind of `Corpus` (plain rows the tests compute their expectations from,
-independently of dashboard/queries.py).
+independently of dashboard/queries/).
 
 What it holds: 6 places in 4 provinces (one without a county), 2021-2023,
 departments incl. 工商业联合会, self-evaluation and target filings, indicators

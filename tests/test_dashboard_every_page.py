@@ -1,7 +1,7 @@
 """Every page with a filter that matches nothing, a one-county filter and the full data.
 
 Numbers shown are compared with counts computed from the rows the test database
-was built from (tests/dashboard_db.py), never from dashboard/queries.py.
+was built from (tests/dashboard_db.py), never from dashboard/queries/.
 """
 from __future__ import annotations
 

@@ -45,6 +45,8 @@ def test_preset_inflated_equals_sql_and_exports_every_row(monkeypatch, corpus_db
     assert len(shown) == expected
     assert (shown["total_score"] >= 95).all() and (shown["exec_rate"] < 0.8).all()
     assert at.query_params["smin"] == ["95"] and at.query_params["emax"] == ["80"]
+    # the conditions in force, said in words above the result
+    assert "条件：自评得分 ≥ 95；执行率 < 80%" in [c.value.replace("\\", "") for c in at.caption]
 
     at.button(key="ex_full_csv").click().run()
     at.button(key="ex_full_xlsx").click().run()
@@ -130,10 +132,10 @@ def test_findings_list_export_holds_every_row_not_the_page(monkeypatch, corpus_d
     from dashboard.filtering import Filters
 
     c, db = corpus_db
-    shown, total = q.findings_list(db, Filters(), limit=5)
+    shown, total = q.connect(db).findings_list(Filters(), limit=5)
     assert len(shown) == 5 and total == len(c.findings)
     buf = io.BytesIO()
-    n = full_export.write(db, *q.findings_list_sql(db, Filters()), "csv", buf)
+    n = full_export.write(db, *q.connect(db).findings_list_sql(Filters()), "csv", buf)
     rows = list(csv.reader(io.StringIO(buf.getvalue().decode("utf-8-sig"))))
     assert n == len(rows) - 1 == len(c.findings)
     assert "规则编号" in rows[0] and "来源位置" in rows[0]
@@ -163,3 +165,20 @@ def test_more_bad_values(monkeypatch, corpus_db, params):
     c, db = corpus_db
     at = run_page(monkeypatch, db, "explore", **params)
     assert at.warning and caption_total(at) == len(c.filings)
+
+
+def test_conditions_are_said_in_chinese():
+    """Each condition object carries its sentence: what the page shows above the result."""
+    from dashboard.queries import explorer as ex
+
+    class NoConfidence:  # the sentences need to know only whether the database has the column
+        def has_column(self, table, column):
+            return False
+
+    c = ex.Conditions(score=(80, None), exec_rate=(0.5, 0.9), kinds=("project_self_eval",), years=(2022, 2023),
+                      department="教育", reason="no_reason", families=("vague",), severities=("error",),
+                      confidence=(0.5, None))
+    assert ex.sentences(NoConfidence(), c) == [
+        "自评得分 ≥ 80", "执行率 ≥ 50% 且 < 90%", "文件类型为 项目支出绩效自评表", "年度为 2022年、2023年",
+        "部门名称包含“教育”", "偏差原因：有扣分未写原因", "有一条问题类别为 指标模糊且严重程度为 错误"]
+    assert ex.sentences(NoConfidence(), ex.Conditions()) == []

@@ -1,7 +1,7 @@
 """Every dashboard page against a real DuckDB file, through Streamlit's AppTest.
 
 Expectations are computed from the rows the test database was built from
-(tests/dashboard_db.py), not from dashboard/queries.py. Every test taking
+(tests/dashboard_db.py), not from dashboard/queries/. Every test taking
 `corpus_db` (here and in the modules importing it) runs twice: over the DuckDB
 file, and over the same rows written out as a Parquet lake, with its marts, and
 attached to a second file (`jixiao attach`), as a national deployment reads them.

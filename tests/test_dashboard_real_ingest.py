@@ -80,7 +80,7 @@ def test_reason_search_finds_what_ingest_read(monkeypatch, real_db):
     from dashboard import queries as q
     from dashboard.filtering import Filters
 
-    _, total = q.reason_search(real_db, Filters(), word)
+    _, total = q.connect(real_db).reason_search(Filters(), word)
     assert total == expected
 
 
@@ -93,7 +93,7 @@ def test_upload_result_lists_the_new_filings(real_db, tmp_path):
     db = tmp_path / "upload.duckdb"
     summary = ingest_paths([src], db)
     shas = tuple(r.sha256 for r in summary.results if r.status == "loaded")
-    new = q.filings_from_sources(db, shas)
+    new = q.connect(db).filings_from_sources(shas)
     assert len(new) == summary.filings > 0
     assert set(new["filing_id"]) == {r[0] for r in duckdb.connect(str(db), read_only=True)
                                      .execute("SELECT filing_id FROM filings").fetchall()}

@@ -19,6 +19,7 @@ import pytest
 
 from dashboard import queries as q
 from dashboard.filtering import Filters
+from dashboard.queries import running
 from etl.load import store
 from etl.marts import MARTS
 from tests.conftest import ROOT, SEED_003, query
@@ -240,11 +241,11 @@ def killed_at(step: str, root: Path, base: Path, tmp_path: Path) -> Path:
 
 
 def dashboard_counts(db: Path) -> dict:
-    q.USE_CACHE = False
+    running.USE_CACHE = False
     try:
-        return q.overview_counts(db, Filters())
+        return q.connect(db).overview_counts(Filters())
     finally:
-        q.USE_CACHE = True
+        running.USE_CACHE = True
 
 
 def check_repaired(step: str, root: Path, db: Path, ref: Path) -> None:
@@ -286,12 +287,12 @@ def test_a_check_killed_before_its_marts_leaves_them_marked(two_corpora, tmp_pat
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == -signal.SIGKILL, run.stderr[-2000:]
     assert query(db, "SELECT key FROM meta WHERE key = 'marts_pending'") == [("marts_pending",)]
-    q.USE_CACHE = False
+    running.USE_CACHE = False
     try:
         assert not q.has_marts(db)
         assert q.has_marts(ref)
     finally:
-        q.USE_CACHE = True
+        running.USE_CACHE = True
     again = subprocess.run([EXE, "ingest", str(root / "a"), "--db", str(db), "-q"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     for name in MART_SQL:  # rebuilt over the findings the check wrote

@@ -52,12 +52,12 @@ def test_headline_from_marts_equals_the_base_tables(corpus_db, filters):
     local = attached.parent / "local.duckdb"
     f = Filters(**filters)
     assert q.has_marts(attached) and not q.has_marts(local)
-    from_marts, from_rows = q.overview_counts(attached, f), q.overview_counts(local, f)
+    from_marts, from_rows = q.connect(attached).overview_counts(f), q.connect(local).overview_counts(f)
     assert from_rows["filings"] > 0
     assert from_marts.keys() == from_rows.keys()
     for k, v in from_rows.items():
         assert from_marts[k] == pytest.approx(v, rel=1e-12, nan_ok=True), k
-    fam = lambda db: sorted(map(tuple, q.findings_by_family_severity(db, f).values.tolist()))  # noqa: E731
+    fam = lambda db: sorted(map(tuple, q.connect(db).findings_by_family_severity(f).values.tolist()))  # noqa: E731
     assert fam(attached) == fam(local)
 
 

@@ -59,15 +59,15 @@ def stores(tmp_path_factory) -> tuple[Path, Path]:
 
 
 QUERIES = {
-    "filing": lambda db, fid: pd.DataFrame([q.filing(db, fid)]) if q.filing(db, fid) else pd.DataFrame(),
-    "filing_indicators": q.filing_indicators,
-    "filing_findings": q.filing_findings,
-    "filing_sections": q.filing_sections,
-    "filing_plan": q.filing_plan,
-    "filing_clusters": q.filing_clusters,
-    "filing_earlier_years": q.filing_earlier_years,
-    "indicator_history": q.indicator_history,
-    "indicator_row": lambda db, fid: pd.DataFrame([q.indicator_row(db, fid, 1) or {}]),
+    "filing": lambda qs, fid: pd.DataFrame([qs.filing(fid)]) if qs.filing(fid) else pd.DataFrame(),
+    "filing_indicators": lambda qs, fid: qs.filing_indicators(fid),
+    "filing_findings": lambda qs, fid: qs.filing_findings(fid),
+    "filing_sections": lambda qs, fid: qs.filing_sections(fid),
+    "filing_plan": lambda qs, fid: qs.filing_plan(fid),
+    "filing_clusters": lambda qs, fid: qs.filing_clusters(fid),
+    "filing_earlier_years": lambda qs, fid: qs.filing_earlier_years(fid),
+    "indicator_history": lambda qs, fid: qs.indicator_history(fid),
+    "indicator_row": lambda qs, fid: pd.DataFrame([qs.indicator_row(fid, 1) or {}]),
 }
 
 
@@ -80,15 +80,18 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
 @pytest.mark.parametrize("name", list(QUERIES))
 def test_lake_answers_as_the_file(stores, name, fid):
     local, attached = stores
-    _same(QUERIES[name](attached, fid), QUERIES[name](local, fid))
+    lake, file = q.connect(attached), q.connect(local)
+    assert isinstance(lake, q.LakeQueries) and not isinstance(file, q.LakeQueries)
+    _same(QUERIES[name](lake, fid), QUERIES[name](file, fid))
 
 
 def test_the_corpus_exercises_history_and_the_null_partitions(stores, monkeypatch):
     """Guards the test above: it compares rows, not empty frames."""
     local, attached = stores
-    monkeypatch.setattr(q, "_partitions", {})  # nothing located by the tests above: h20's guess must fail here
-    assert set(q.indicator_history(attached, "t23")["filing_id"]) == {"h20", "e21", "e22"}
-    assert list(q.filing_earlier_years(attached, "t23")["filing_id"]) == ["e22"]
-    assert len(q.filing_indicators(attached, "np")) == 3 and q.filing(attached, "np")["province"] is None
-    assert len(q.filing_indicators(attached, "ny")) == 3 and pd.isna(q.filing(attached, "ny")["year"])
-    assert q.filing_findings(attached, "e22")["rule"].notna().any()
+    lake = q.connect(attached)
+    monkeypatch.setattr(lake, "_partitions", {})  # nothing located by the tests above: h20's guess must fail here
+    assert set(lake.indicator_history("t23")["filing_id"]) == {"h20", "e21", "e22"}
+    assert list(lake.filing_earlier_years("t23")["filing_id"]) == ["e22"]
+    assert len(lake.filing_indicators("np")) == 3 and lake.filing("np")["province"] is None
+    assert len(lake.filing_indicators("ny")) == 3 and pd.isna(lake.filing("ny")["year"])
+    assert lake.filing_findings("e22")["rule"].notna().any()

@@ -26,6 +26,7 @@ ray = pytest.importorskip("ray")
 
 from dashboard import queries as q  # noqa: E402
 from dashboard.filtering import Filters  # noqa: E402
+from dashboard.queries import running  # noqa: E402
 from etl.lake.attach import attach  # noqa: E402
 from etl.lake.ray_ingest import LOCK_FILE, TASK_RETRIES  # noqa: E402
 from etl.load import store  # noqa: E402
@@ -284,11 +285,11 @@ def test_a_kill_during_the_lake_refresh_is_repaired_by_the_next_run(corpora, lak
     # the dashboard started now counts every filing the lake holds, not what the old marts say
     attach(db, lake)
     (filings,), = query(db, "SELECT count(*) FROM filings")
-    q.USE_CACHE = False
+    running.USE_CACHE = False
     try:
-        assert int(q.overview_counts(db, Filters())["filings"]) == filings
+        assert int(q.connect(db).overview_counts(Filters())["filings"]) == filings
     finally:
-        q.USE_CACHE = True
+        running.USE_CACHE = True
     again = ray_ingest(corpora / "a", corpora / "b", lake=lake)
     assert again.returncode == 0, again.stderr
     assert "loaded 0, duplicate 24" in again.stdout

@@ -15,8 +15,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import explorer as ex
 from dashboard import queries as q
+from dashboard.queries import explorer as ex
+from dashboard.queries import running
 from dashboard.filtering import Filters
 from dashboard_db import build_dashboard_db
 from etl.lake.attach import attach
@@ -36,9 +37,9 @@ def dbs(tmp_path_factory):
     con.close()
     export_db(plain, tmp / "lake")  # builds the marts over the lake
     attach(tmp / "attached.duckdb", tmp / "lake")
-    q.USE_CACHE = False
+    running.USE_CACHE = False
     yield {"plain": plain, "marts": marts, "lake": tmp / "attached.duckdb"}
-    q.USE_CACHE = True
+    running.USE_CACHE = True
 
 
 FILTERS = {
@@ -56,59 +57,59 @@ INFLATED = ex.Conditions(score=(95, None), exec_rate=(None, 0.8))
 RULES = ex.Conditions(rules=("R01", "V01"), severities=("error",), counties=("株洲市 攸县", "益阳市 赫山区"))
 
 
-def _benchmarks(db, f):
+def _benchmarks(qs, f):
     out = []
     if f.province or f.department:  # peers ignore the place filters: those runs would repeat the unfiltered one
         return out
     for unit in ("place", "department"):
-        focus = q.focus_options(db, f, unit)
+        focus = qs.focus_options(f, unit)
         out.append(pd.DataFrame({"focus": focus}))
         for scope in ("city", "province", "all"):
             for metric in ("self_score", "exec_rate", "no_reason_share"):
-                out.append(q.benchmark(db, f, unit, focus[0], scope, metric))
-                out.append(q.peer_matrix(db, f, unit, focus[0], scope, metric))
+                out.append(qs.benchmark(f, unit, focus[0], scope, metric))
+                out.append(qs.peer_matrix(f, unit, focus[0], scope, metric))
     return out
 
 
 QUERIES = {
-    "place_options": lambda db, f: q.place_options(db),
-    "place_labels": lambda db, f: q.place_labels(db),
-    "year_options": lambda db, f: q.year_options(db),
-    "kind_options": lambda db, f: q.kind_options(db),
-    "department_options": lambda db, f: q.department_options(db, f),
-    "sample_count": lambda db, f: q.sample_count(db, f),
-    "overview_counts": lambda db, f: q.overview_counts(db, f),
-    "findings_by_family_severity": lambda db, f: q.findings_by_family_severity(db, f),
-    "worst_filings": lambda db, f: q.worst_filings(db, f),
-    "score_histogram": lambda db, f: q.score_histogram(db, f),
-    "score_box": lambda db, f: [q.score_box(db, f, by) for by in ("place", "year", "department")],
-    "grade_bands": lambda db, f: q.grade_bands(db, f).sort_values("grade"),
-    "score_vs_recomputed": lambda db, f: q.score_vs_recomputed(db, f),
-    "inflation_summary": lambda db, f: q.inflation_summary(db, f),
-    "most_inflated": lambda db, f: q.most_inflated(db, f),
-    "filings_by_score": lambda db, f: q.filings_by_score(db, f, 80, 95),
-    "exec_histogram": lambda db, f: q.exec_histogram(db, f),
-    "exec_below": lambda db, f: q.exec_below(db, f, 0.9),
-    "budget_vs_exec": lambda db, f: q.budget_vs_exec(db, f),
-    "exec_by_place_year": lambda db, f: q.exec_by_place_year(db, f),
-    "reason_summary": lambda db, f: q.reason_summary(db, f),
-    "no_reason_by_group": lambda db, f: [q.no_reason_by_group(db, f, by) for by in ("place", "year", "department")],
-    "reason_categories": lambda db, f: [q.reason_categories(db, f, by) for by in ("place", "year")],
-    "reason_search": lambda db, f: [q.reason_search(db, f, "资金"), q.reason_search(db, f, ""),
-                                    q.reason_search(db, f, "", ("R2", "R8")), q.reason_search(db, f, "x")],
-    "reason_texts": lambda db, f: q.reason_texts(db, f),
+    "place_options": lambda qs, f: qs.place_options(),
+    "place_labels": lambda qs, f: qs.place_labels(),
+    "year_options": lambda qs, f: qs.year_options(),
+    "kind_options": lambda qs, f: qs.kind_options(),
+    "department_options": lambda qs, f: qs.department_options(f),
+    "sample_count": lambda qs, f: qs.sample_count(f),
+    "overview_counts": lambda qs, f: qs.overview_counts(f),
+    "findings_by_family_severity": lambda qs, f: qs.findings_by_family_severity(f),
+    "worst_filings": lambda qs, f: qs.worst_filings(f),
+    "score_histogram": lambda qs, f: qs.score_histogram(f),
+    "score_box": lambda qs, f: [qs.score_box(f, by) for by in ("place", "year", "department")],
+    "grade_bands": lambda qs, f: qs.grade_bands(f).sort_values("grade"),
+    "score_vs_recomputed": lambda qs, f: qs.score_vs_recomputed(f),
+    "inflation_summary": lambda qs, f: qs.inflation_summary(f),
+    "most_inflated": lambda qs, f: qs.most_inflated(f),
+    "filings_by_score": lambda qs, f: qs.filings_by_score(f, 80, 95),
+    "exec_histogram": lambda qs, f: qs.exec_histogram(f),
+    "exec_below": lambda qs, f: qs.exec_below(f, 0.9),
+    "budget_vs_exec": lambda qs, f: qs.budget_vs_exec(f),
+    "exec_by_place_year": lambda qs, f: qs.exec_by_place_year(f),
+    "reason_summary": lambda qs, f: qs.reason_summary(f),
+    "no_reason_by_group": lambda qs, f: [qs.no_reason_by_group(f, by) for by in ("place", "year", "department")],
+    "reason_categories": lambda qs, f: [qs.reason_categories(f, by) for by in ("place", "year")],
+    "reason_search": lambda qs, f: [qs.reason_search(f, "资金"), qs.reason_search(f, ""),
+                                    qs.reason_search(f, "", ("R2", "R8")), qs.reason_search(f, "x")],
+    "reason_texts": lambda qs, f: qs.reason_texts(f),
     "compare": _benchmarks,
-    "department_across_places": lambda db, f: q.department_across_places(db, f, "局", "exec_rate"),
-    "vague_by_group": lambda db, f: [q.vague_by_group(db, f, by) for by in ("place", "department", "year")],
-    "vague_phrases": lambda db, f: q.vague_phrases(db, f),
-    "finding_rules": lambda db, f: q.finding_rules(db, f),
-    "findings_list": lambda db, f: [q.findings_list(db, f), q.findings_list(db, f, families=("vague",)),
-                                    q.findings_list(db, f, severities=("error",), rules=("R01",)),
-                                    q.findings_list(db, f, text="执行率"), q.findings_list(db, f, filing_id="F007")],
-    "copy_clusters": lambda db, f: q.copy_clusters(db, f),
-    "find_filings": lambda db, f: [q.find_filings(db, f, ""), q.find_filings(db, f, "教育")],
-    "explorer": lambda db, f: [(ex.count(db, f, c), ex.page(db, f, c)) for c in (ex.Conditions(), COMBINED, INFLATED, RULES)],
-    "explorer vague departments": lambda db, f: ex.department_vague_ranking(db, f),
+    "department_across_places": lambda qs, f: qs.department_across_places(f, "局", "exec_rate"),
+    "vague_by_group": lambda qs, f: [qs.vague_by_group(f, by) for by in ("place", "department", "year")],
+    "vague_phrases": lambda qs, f: qs.vague_phrases(f),
+    "finding_rules": lambda qs, f: qs.finding_rules(f),
+    "findings_list": lambda qs, f: [qs.findings_list(f), qs.findings_list(f, families=("vague",)),
+                                    qs.findings_list(f, severities=("error",), rules=("R01",)),
+                                    qs.findings_list(f, text="执行率"), qs.findings_list(f, filing_id="F007")],
+    "copy_clusters": lambda qs, f: qs.copy_clusters(f),
+    "find_filings": lambda qs, f: [qs.find_filings(f, ""), qs.find_filings(f, "教育")],
+    "explorer": lambda qs, f: [(ex.count(qs, f, c), ex.page(qs, f, c)) for c in (ex.Conditions(), COMBINED, INFLATED, RULES)],
+    "explorer vague departments": lambda qs, f: qs.department_vague_ranking(f),
 }
 
 # string_agg(DISTINCT …) lists its values in no set order: compared as sets
@@ -141,6 +142,9 @@ def _same(a, b, where: str) -> None:
 
 def test_the_stores_really_differ(dbs):
     assert not q.has_marts(dbs["plain"]) and q.has_marts(dbs["marts"]) and q.has_marts(dbs["lake"])
+    # each storage gets its own queries, chosen once when the file is connected
+    assert [type(q.connect(dbs[k])) for k in ("plain", "marts", "lake")] == [q.FileQueries, q.MartQueries,
+                                                                            q.LakeQueries]
     con = duckdb.connect(str(dbs["marts"]), read_only=True)
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
@@ -156,22 +160,23 @@ def test_the_stores_really_differ(dbs):
 def test_query_from_marts_equals_the_base_tables(dbs, store, name):
     fn = QUERIES[name]
     with q.page_session():  # one connection per store, as a page run has
-        from_base = {label: fn(dbs["plain"], f) for label, f in FILTERS.items()}
+        from_base = {label: fn(q.connect(dbs["plain"]), f) for label, f in FILTERS.items()}
     with q.page_session():
-        from_marts = {label: fn(dbs[store], f) for label, f in FILTERS.items()}
+        from_marts = {label: fn(q.connect(dbs[store]), f) for label, f in FILTERS.items()}
     for label in FILTERS:
         _same(from_base[label], from_marts[label], f"{name} / {label}")
 
 
 def test_filtered_results_are_not_empty_where_the_data_has_rows(dbs):
     """Guard against equal-because-empty: the filters used above do select rows in the test data."""
+    qs = q.connect(dbs["marts"])
     for label, f in FILTERS.items():
-        n = q.overview_counts(dbs["marts"], f)["filings"]
+        n = qs.overview_counts(f)["filings"]
         assert (n == 0) == (label == "nothing"), label
-    assert len(q.findings_list(dbs["marts"], Filters())[0]) > 0
-    assert q.reason_search(dbs["marts"], Filters(), "资金")[1] > 0
-    assert ex.count(dbs["marts"], Filters(), COMBINED) > 0 and ex.count(dbs["marts"], Filters(), RULES) > 0
-    assert len(q.copy_clusters(dbs["marts"], Filters())) > 0
+    assert len(qs.findings_list(Filters())[0]) > 0
+    assert qs.reason_search(Filters(), "资金")[1] > 0
+    assert ex.count(qs, Filters(), COMBINED) > 0 and ex.count(qs, Filters(), RULES) > 0
+    assert len(qs.copy_clusters(Filters())) > 0
 
 
 # Place names found in several provinces (the comparison's hard case): the 渌口区 of 株洲市 also
@@ -210,22 +215,22 @@ def test_peers_of_a_name_in_several_provinces(spread_dbs, focus):
     kind, plain, marts = spread_dbs
     for scope in ("city", "province", "all"):
         for f in (Filters(), Filters(years=(2022, 2023)), Filters(kinds=("project_self_eval",))):
-            units, _ = q._unit_values(marts, f, "place", focus, scope, "self_score")
+            units, _ = q.connect(marts).unit_values(f, "place", focus, scope, "self_score")
             from_mart = "mart_units" in units
             if f.kinds:
                 assert not from_mart
             elif scope == "all" or kind == "spread":
                 assert from_mart, (scope, f)
             for metric in ("self_score", "exec_rate", "vague_share"):
-                for fn in (q.benchmark, q.peer_matrix):
+                for fn in ("benchmark", "peer_matrix"):
                     with q.page_session():
-                        a = fn(plain, f, "place", focus, scope, metric)
+                        a = getattr(q.connect(plain), fn)(f, "place", focus, scope, metric)
                     with q.page_session():
-                        b = fn(marts, f, "place", focus, scope, metric)
+                        b = getattr(q.connect(marts), fn)(f, "place", focus, scope, metric)
                     assert len(a) > 0
-                    _same(a, b, f"{fn.__name__} {kind} {focus} {scope} {metric} {f}")
+                    _same(a, b, f"{fn} {kind} {focus} {scope} {metric} {f}")
     if kind == "split" and focus == "株洲市 渌口区":  # 攸县 2023: in 湖南 and 安徽 (the focus's) and 四川
-        assert "mart_units" not in q._unit_values(marts, Filters(), "place", focus, "province", "self_score")[0]
+        assert "mart_units" not in q.connect(marts).unit_values(Filters(), "place", focus, "province", "self_score")[0]
 
 
 def test_no_mart_column_is_hugeint(dbs):

@@ -6,6 +6,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries as q
+from dashboard.queries import running
 from dashboard.filtering import Filters
 from dashboard_db import write_filings
 from etl.check.examples import row
@@ -63,12 +64,12 @@ def test_filing_page_shows_earlier_years_with_links(tmp_path, monkeypatch):
 
 def test_soft_indices_per_county_and_department(tmp_path):
     db = _db(tmp_path)
-    q.USE_CACHE = False
+    running.USE_CACHE = False
     try:
-        county = q.soft_indices(db, Filters(), "county")
-        dept = q.soft_indices(db, Filters(), "department")
+        county = q.connect(db).soft_indices(Filters(), "county")
+        dept = q.connect(db).soft_indices(Filters(), "department")
     finally:
-        q.USE_CACHE = True
+        running.USE_CACHE = True
     assert list(county["place"]) == ["示例县"] and list(dept["department"]) == ["示例县教育局"]
     r = dept.iloc[0]
     # 4 numeric rows; in 2023 受益学生人数 is lowered (1000 -> 900); ≥95% is carried over unchanged
@@ -76,13 +77,13 @@ def test_soft_indices_per_county_and_department(tmp_path):
     assert r["carried_share"] == 0.5
     # 97 self-scored; re-scored 45 x 800/1000 + 45 + 10 x 70 % = 88: inflation 9, weighted by the 100 万元
     assert r["inflation_index"] == 9 and r["money"] == 100
-    assert q.soft_indices(db, Filters(county="别的县"), "county").empty
+    assert q.connect(db).soft_indices(Filters(county="别的县"), "county").empty
 
 
 def test_comparison_page_shows_the_soft_target_indices(tmp_path, monkeypatch):
     db = _db(tmp_path)
     monkeypatch.setenv("JIXIAO_DB", str(db))
-    want = q.soft_indices(db, Filters(), "county")
+    want = q.connect(db).soft_indices(Filters(), "county")
     assert not want.empty
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("views/compare.py")

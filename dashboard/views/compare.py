@@ -3,10 +3,9 @@ import streamlit as st
 
 from dashboard import charts, filters, ui
 from dashboard import markdown_text as md
-from dashboard import queries as q
 from dashboard.labels import FOCUS_UNITS, HIGHER_IS_BETTER, METRICS, PEER_SCOPES
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("对比分析")
 st.caption("选一个县区（或部门）作为对象，与同市、同省或全部同类逐年比较。地区筛选只用于选定对象，不会去掉比较对象；"
            "年度和文件类型筛选同时作用于双方。")
@@ -19,7 +18,7 @@ filters.bind("cmp_scope", "scope", "province", valid=lambda v: v in PEER_SCOPES,
 c = st.columns([2, 1, 3, 2])
 metric = c[0].selectbox("指标", list(METRICS), key="cmp_metric", format_func=lambda m: METRICS[m][0])
 unit = c[1].radio("比较单位", list(FOCUS_UNITS), key="cmp_unit", format_func=FOCUS_UNITS.get, horizontal=True)
-options = q.focus_options(db, f, unit)
+options = qs.focus_options(f, unit)
 if not options:
     st.info("当前筛选条件下没有数据。")
     st.stop()
@@ -41,7 +40,7 @@ for param, value, default in (("metric", metric, "self_score"), ("unit", unit, "
 
 label, is_share = METRICS[metric]
 higher = HIGHER_IS_BETTER.get(metric, True)
-bm = q.benchmark(db, f, unit, focus, scope, metric, higher)
+bm = qs.benchmark(f, unit, focus, scope, metric, higher)
 if bm.empty:
     st.info("这个对象在当前筛选条件下没有按年度的数据。")
     st.stop()
@@ -78,7 +77,7 @@ if is_share:
 ui.table(table, key="cmp_bench_table", name=f"{label}_{focus}_对标", openable=False)
 
 st.subheader(f"同组各{FOCUS_UNITS[unit]}逐年情况")
-grid = q.peer_matrix(db, f, unit, focus, scope, metric)
+grid = qs.peer_matrix(f, unit, focus, scope, metric)
 st.plotly_chart(charts.heatmap(grid, "value", f"{label}：{PEER_SCOPES[scope]}{FOCUS_UNITS[unit]} × 年度（★ 为对象）",
                                percent=is_share, metric=metric, mark=focus), key="cmp_heat")
 
@@ -87,7 +86,7 @@ filters.bind("cmp_dept", "dept", "工商")
 pattern = st.text_input("部门名称包含", key="cmp_dept", help="例如：工商（工商业联合会 / 工商联）、财政、教育")
 filters.set_param("dept", pattern.strip() if pattern.strip() != "工商" else None)
 if pattern.strip():
-    same = q.department_across_places(db, f, pattern.strip(), metric)
+    same = qs.department_across_places(f, pattern.strip(), metric)
     if same.empty:
         st.info("没有名称包含该文字的部门。")
     else:
@@ -100,7 +99,7 @@ st.subheader("软目标指数")
 st.caption("按县区或部门汇总各年度：软目标占比（被跨年度或同类比较规则判为目标偏软的指标占可判断指标的比例）、"
            "按资金加权的自评虚高分（自评得分减复核得分），以及与上年相比原样沿用的指标占比。")
 grain = "county" if unit == "place" else "department"
-soft = q.soft_indices(db, f, grain)
+soft = qs.soft_indices(f, grain)
 if soft.empty:
     st.info("当前筛选条件下没有可计算的软目标指数（需要同一部门或项目跨年度的填报）。")
 else:

@@ -2,10 +2,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import filters, ui
-from dashboard import queries as q
 from dashboard.labels import DOC_KINDS, REASONS
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("填报详情")
 
 filing_id = st.query_params.get("filing")
@@ -25,10 +24,10 @@ if not filing_id:
     filters.bind("dt_search", "fs", "")
     text = st.text_input("搜索项目、部门、标题或文件名（受左侧筛选条件限制）", key="dt_search")
     filters.set_param("fs", text.strip() or None)
-    ui.table(q.find_filings(db, f, text.strip(), limit=200), key="dt_pick", name="填报列表")
+    ui.table(qs.find_filings(f, text.strip(), limit=200), key="dt_pick", name="填报列表")
     st.stop()
 
-row = q.filing(db, filing_id)
+row = qs.filing(filing_id)
 if row is None:
     st.error("找不到这份填报，它可能已被删除或链接有误。")
     st.text(f"填报编号：{filing_id}")
@@ -100,7 +99,7 @@ if budget_rows:
                  height=35 * len(budget_rows) + 38)
 
 st.subheader("绩效指标")
-ind = q.filing_indicators(db, filing_id)
+ind = qs.filing_indicators(filing_id)
 if ind.empty:
     st.info("这份填报没有指标行。")
 else:
@@ -130,7 +129,7 @@ else:
     st.markdown("**查看原表中的一行**")
     pick = st.selectbox("指标序号", list(ind["seq"]), key="dt_row",
                         format_func=lambda s: f"第 {s} 项 · {ind.set_index('seq').loc[s, 'src_where'] or '位置未知'}")
-    one = q.indicator_row(db, filing_id, int(pick))
+    one = qs.indicator_row(filing_id, int(pick))
     if one:
         with st.container(border=True):
             st.text(f"来源位置：{val(one.get('src_where')) or '未记录'}（来源文件：{row['source_file']}）")
@@ -145,16 +144,16 @@ else:
             st.text("本行问题：" + (mine if isinstance(mine, str) else "无"))
 
 st.subheader("本填报的全部问题")
-fnd = q.filing_findings(db, filing_id)
+fnd = qs.filing_findings(filing_id)
 ui.table(fnd, key="dt_findings", name=f"填报{filing_id}_问题", openable=False)
 
-plan = q.filing_plan(db, filing_id)
+plan = qs.filing_plan(filing_id)
 if not plan.empty:
     st.subheader("资金支出计划")
     ui.table(plan.rename(columns={"period": "期间", "month": "月份"}), key="dt_plan", name=f"填报{filing_id}_支出计划",
              openable=False)
 
-sections = q.filing_sections(db, filing_id)
+sections = qs.filing_sections(filing_id)
 if not sections.empty:
     st.subheader("文字内容")
     for r in sections.itertuples(index=False):
@@ -164,7 +163,7 @@ if not sections.empty:
             if r.src_where:
                 st.text("来源位置：" + str(r.src_where))
 
-clusters = q.filing_clusters(db, filing_id)
+clusters = qs.filing_clusters(filing_id)
 if not clusters.empty:
     st.subheader("指标雷同")
     st.write("这份填报的指标设置与其他填报高度相似：")
@@ -172,8 +171,8 @@ if not clusters.empty:
 
 # ---- earlier years: the same department's or project's filings a year before, and this filing's
 # indicators as filed in earlier years (tables filing_links and indicator_keys, built by etl/link)
-earlier = q.filing_earlier_years(db, filing_id)
-history = q.indicator_history(db, filing_id)
+earlier = qs.filing_earlier_years(filing_id)
+history = qs.indicator_history(filing_id)
 if not earlier.empty or not history.empty:
     st.subheader("往年情况")
     if not earlier.empty:

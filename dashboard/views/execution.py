@@ -1,9 +1,8 @@
 import streamlit as st
 
 from dashboard import charts, filters, ui
-from dashboard import queries as q
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("预算执行")
 
 filters.bind("ex_threshold", "threshold", 90, filters.ascii_int, valid=lambda v: 50 <= v <= 100, label="执行率阈值")
@@ -11,12 +10,12 @@ threshold_pct = st.slider("执行率阈值（低于此值视为执行不足）",
 filters.set_param("threshold", threshold_pct if threshold_pct != 90 else None)
 threshold = threshold_pct / 100
 
-hist = q.exec_histogram(db, f)
+hist = qs.exec_histogram(f)
 if hist.empty:
     st.info("当前筛选条件下没有可计算执行率的填报。")
     st.stop()
 
-below, total_below = q.exec_below(db, f, threshold, limit=300)
+below, total_below = qs.exec_below(f, threshold, limit=300)
 cols = st.columns(3)
 cols[0].metric("有执行率的填报", f"{int(hist['n'].sum()):,}")
 cols[1].metric(f"执行率低于 {threshold_pct}% 的填报", f"{total_below:,}")
@@ -27,7 +26,7 @@ with left:
     st.plotly_chart(charts.band_bar(hist, 0.05, "执行率分布（150% 以上并入最后一段）", "执行率", percent=True,
                                     threshold=threshold), key="ex_hist")
 with right:
-    sample = q.budget_vs_exec(db, f, limit=2000)
+    sample = qs.budget_vs_exec(f, limit=2000)
     event = st.plotly_chart(charts.budget_scatter(sample, threshold), key="ex_scatter", on_select="rerun",
                             selection_mode="points")
     st.caption("点击点可打开该填报。")
@@ -35,10 +34,10 @@ with right:
         if p.get("customdata"):
             ui.open_filing(p["customdata"][0])
 
-grid = q.exec_by_place_year(db, f)
+grid = qs.exec_by_place_year(f)
 if not grid.empty:
     st.plotly_chart(charts.heatmap(grid, "exec_rate", "执行率中位数（县区 × 年度）", percent=True), key="ex_heat")
 
 st.subheader(f"执行率低于 {threshold_pct}% 的填报")
 ui.table(below, key="ex_below", name=f"执行率低于{threshold_pct}%", total=total_below,
-         full=q.exec_below_sql(db, f, threshold))
+         full=qs.exec_below_sql(f, threshold))

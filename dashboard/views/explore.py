@@ -1,12 +1,12 @@
 import streamlit as st
 
-from dashboard import explorer as ex
 from dashboard import filters, ui
-from dashboard import queries as q
+from dashboard import markdown_text as md
 from dashboard.filtering import Filters
 from dashboard.labels import DOC_KINDS, FAMILIES, SEVERITIES, rule_title, rule_titles
+from dashboard.queries import explorer as ex
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("筛选查询")
 st.caption("各条件同时满足（并且）。左侧边栏的筛选条件也同时生效。")
 
@@ -45,9 +45,9 @@ def in_range(lo, hi):
 # --- state from the address (validated; a bad value falls back with a notice)
 for key, bounds in RANGES.items():
     filters.bind(key, key[3:], None, filters.ascii_float, valid=in_range(*bounds), label="范围条件")
-place_labels = q.place_labels(db)
-years = q.year_options(db)
-rule_ids = sorted(set(rule_titles()) | set(q.finding_rules(db, Filters())["rule"]))
+place_labels = qs.place_labels()
+years = qs.year_options()
+rule_ids = sorted(set(rule_titles()) | set(qs.finding_rules(Filters())["rule"]))
 options = {"ex_kinds": list(DOC_KINDS), "ex_counties": place_labels, "ex_years": years, "ex_rules": rule_ids,
            "ex_fams": list(FAMILIES), "ex_sevs": list(SEVERITIES)}
 for key, opts in options.items():
@@ -80,7 +80,7 @@ with st.container(border=True):
     c[2].number_input("虚高分 ≤", -100.0, 100.0, key="ex_imax", step=1.0, placeholder="不限")
     c[3].number_input("执行率 ≥（%）", 0.0, 1000.0, key="ex_emin", step=5.0, placeholder="不限")
     c[3].number_input("执行率 <（%）", 0.0, 1000.0, key="ex_emax", step=5.0, placeholder="不限")
-    conf_ok = ex.has_confidence(db)
+    conf_ok = qs.has_confidence
     c[4].number_input("解析置信度 ≥（%）", 0.0, 100.0, key="ex_cmin", step=5.0, placeholder="不限",
                       disabled=not conf_ok, help=None if conf_ok else "当前数据库没有解析置信度")
     c[4].number_input("解析置信度 ≤（%）", 0.0, 100.0, key="ex_cmax", step=5.0, placeholder="不限",
@@ -121,7 +121,7 @@ filters.set_param("reason", cond.reason or None)
 filters.set_param("sort", cond.sort if cond.sort != "inflation" else None)
 filters.set_param("desc", None if cond.descending else "0")
 
-total = ex.count(db, f, cond)
+total = ex.count(qs, f, cond)
 pages = max(1, -(-total // PAGE_SIZE))
 if ss.ex_page > pages:
     ss.ex_page = pages
@@ -132,21 +132,24 @@ head[1].selectbox("排序", list(ex.SORTS), key="ex_sort", format_func=SORT_LABE
 head[2].toggle("从大到小", key="ex_desc")
 head[3].number_input(f"页码（共 {pages:,} 页）", 1, pages, key="ex_page", step=1)
 filters.set_param("p", ss.ex_page if ss.ex_page > 1 else None)
+said = ex.sentences(qs, cond)
+if said:  # the conditions in force, in words (place and department names are data: escaped)
+    st.caption(md.escape("条件：" + "；".join(said)))
 
 if ss.get("ex_preset") == "vague_dept":
     st.markdown("**模糊指标占比最高的部门**")
-    ui.table(ex.department_vague_ranking(db, f), key="ex_vague_dept", name="模糊指标占比最高的部门", openable=False)
+    ui.table(qs.department_vague_ranking(f), key="ex_vague_dept", name="模糊指标占比最高的部门", openable=False)
 
 if total == 0:
     st.info("没有符合条件的填报。请放宽条件。")
     st.stop()
 
-rows = ex.page(db, f, cond, ss.ex_page, PAGE_SIZE)
-if not ex.has_confidence(db):
+rows = ex.page(qs, f, cond, ss.ex_page, PAGE_SIZE)
+if not qs.has_confidence:
     rows = rows.drop(columns="confidence")
 st.caption(f"第 {(ss.ex_page - 1) * PAGE_SIZE + 1:,}–{(ss.ex_page - 1) * PAGE_SIZE + len(rows):,} 条；"
            "导出包含全部符合条件的记录。")
 ui.table(rows, key="ex_rows", name="筛选结果", export=False)
 
 # --- full exports (every matching row, streamed from the database)
-ui.full_export(ex.export_sql(db, f, cond), "筛选结果", "ex", total)
+ui.full_export(ex.export_sql(qs, f, cond), "筛选结果", "ex", total)

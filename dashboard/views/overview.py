@@ -1,12 +1,11 @@
 import streamlit as st
 
 from dashboard import charts, ui
-from dashboard import queries as q
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("总览")
 
-c = q.overview_counts(db, f)
+c = qs.overview_counts(f)
 if not c["filings"]:
     st.info("当前筛选条件下没有填报。请调整左侧筛选条件。")
     st.stop()
@@ -24,13 +23,13 @@ cols[3].metric("指标数", ui.count(c['indicators']))
 
 if f.county:
     st.subheader("打印报告")
-    years = [y for y in (f.years or q.year_options(db))]
+    years = [y for y in (f.years or qs.year_options())]
     ui.report_button(f.county, f.city, list(years), f.department, key="ov_report")
 else:
     st.caption("在左侧选择一个县区后，可在此下载该县区的打印版报告（PDF）。")
 
 st.subheader("发现的问题")
-df = q.findings_by_family_severity(db, f)
+df = qs.findings_by_family_severity(f)
 if df.empty:
     st.info("当前筛选条件下没有发现问题。")
 else:
@@ -43,4 +42,4 @@ else:
                 params={"family": family, "severity": severity})
 
 st.subheader("问题最多的填报")
-ui.table(q.worst_filings(db, f, limit=20), key="ov_worst", name="问题最多的填报")
+ui.table(qs.worst_filings(f, limit=20), key="ov_worst", name="问题最多的填报")

@@ -2,22 +2,21 @@ import streamlit as st
 
 from dashboard import charts, filters, ui
 from dashboard import markdown_text as md
-from dashboard import queries as q
 from dashboard.labels import FAMILIES, SEVERITIES, rule_title, rule_titles
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("指标质量")
 
 left, right = st.columns(2)
 with left:
-    by_place = q.vague_by_group(db, f, by="place")
+    by_place = qs.vague_by_group(f, by="place")
     if by_place.empty:
         st.info("当前筛选条件下没有指标。")
     else:
         st.plotly_chart(charts.hbar(by_place["grp"], by_place["share"], "模糊指标占比（按县区）", "占比", percent=True),
                         key="ql_place")
 with right:
-    by_dept = q.vague_by_group(db, f, by="department")
+    by_dept = qs.vague_by_group(f, by="department")
     if not by_dept.empty:
         event = st.plotly_chart(charts.hbar(by_dept["grp"], by_dept["share"], "模糊指标占比（按部门，指标最多的 30 个）",
                                             "占比", percent=True, customdata=by_dept[["grp"]].values.tolist()),
@@ -28,7 +27,7 @@ with right:
                 ui.goto("quality", filters_={"department": p["customdata"][0]})
 
 st.subheader("最常见的模糊表述")
-phrases = q.vague_phrases(db, f, limit=30)
+phrases = qs.vague_phrases(f, limit=30)
 if phrases.empty:
     st.info("当前筛选条件下没有模糊指标。")
 else:
@@ -39,7 +38,7 @@ else:
         ui.table(phrases, key="ql_phrases_table", name="模糊表述", openable=False)
 
 st.subheader("全部问题")
-rules = q.finding_rules(db, f)
+rules = qs.finding_rules(f)
 families = sorted(set(FAMILIES) | set(rules["family"]))
 known_rules = set(rule_titles()) | set(rules["rule"])
 filters.bind("qf_family", "family", [], valid=lambda v: v in families, label="问题类别")
@@ -65,13 +64,13 @@ if only:
     if c2.button("显示全部填报的问题", key="qf_all"):
         filters.set_param("filing", None)
         st.rerun()
-found, total = q.findings_list(db, f, tuple(fam), tuple(sev), tuple(rule), text.strip(), limit=1000, filing_id=only)
+found, total = qs.findings_list(f, tuple(fam), tuple(sev), tuple(rule), text.strip(), limit=1000, filing_id=only)
 st.caption(f"符合条件的问题：{total:,} 条")
 ui.table(found, key="ql_findings", name="问题清单", total=total,
-         full=q.findings_list_sql(db, f, tuple(fam), tuple(sev), tuple(rule), text.strip(), only))
+         full=qs.findings_list_sql(f, tuple(fam), tuple(sev), tuple(rule), text.strip(), only))
 
 st.subheader("雷同指标组")
-clusters = q.copy_clusters(db, f)
+clusters = qs.copy_clusters(f)
 if clusters.empty:
     st.info("当前筛选条件下没有发现指标雷同的填报组。")
 else:
@@ -79,4 +78,4 @@ else:
     ui.table(clusters, key="ql_clusters", name="雷同指标组", openable=False)
     pick = st.selectbox("查看雷同组成员", list(clusters["cluster_id"]), key="ql_cluster_pick",
                         format_func=lambda c: f"第 {c} 组")
-    ui.table(q.copy_cluster_members(db, int(pick)), key="ql_members", name=f"雷同组{pick}成员")
+    ui.table(qs.copy_cluster_members(int(pick)), key="ql_members", name=f"雷同组{pick}成员")

@@ -2,14 +2,13 @@
 import streamlit as st
 
 from dashboard import charts, filters, ui
-from dashboard import queries as q
 from dashboard.labels import REASONS
 from dashboard.words import top_words
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("偏差原因")
 
-s = q.reason_summary(db, f)
+s = qs.reason_summary(f)
 cols = st.columns(3)
 cols[0].metric("扣分的指标", ui.count(s['deductions']))
 cols[1].metric("其中未写偏差原因", ui.count(s['no_reason']))
@@ -17,13 +16,13 @@ cols[2].metric("扣分无原因占比", ui.pct(s["share"]))
 
 left, right = st.columns(2)
 with left:
-    by_place = q.no_reason_by_group(db, f, by="place")
+    by_place = qs.no_reason_by_group(f, by="place")
     if not by_place.empty:
         st.plotly_chart(charts.hbar(by_place["grp"], by_place["share"], "扣分无原因占比（按县区）", "占比", percent=True),
                         key="rs_noreason")
 with right:
     by = st.radio("原因类别分组", ["县区", "年度"], key="rs_by", horizontal=True)
-    cats = q.reason_categories(db, f, by="year" if by == "年度" else "place")
+    cats = qs.reason_categories(f, by="year" if by == "年度" else "place")
     if cats.empty:
         st.info("还没有原因分类结果。")
     else:
@@ -44,11 +43,11 @@ cats_sel = c2.multiselect("原因类别", list(REASONS), key="rs_cat", format_fu
                           placeholder="全部类别")
 filters.set_param("q", text.strip() or None)
 filters.set_param("cat", cats_sel)
-found, total = q.reason_search(db, f, text.strip(), tuple(cats_sel), limit=500)
+found, total = qs.reason_search(f, text.strip(), tuple(cats_sel), limit=500)
 ui.table(found, key="rs_list", name="偏差原因", total=total)
 
 st.subheader("高频词")
-words = top_words(db, f, 30)
+words = top_words(qs, f, 30)
 if words:
     st.plotly_chart(charts.hbar([w for w, _ in words], [n for _, n in words], "偏差原因高频词", "出现次数"),
                     key="rs_words")

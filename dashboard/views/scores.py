@@ -1,17 +1,16 @@
 import streamlit as st
 
 from dashboard import charts, filters, ui
-from dashboard import queries as q
 
-db, f = ui.db(), ui.current_filters()
+qs, f = ui.queries(), ui.current_filters()
 st.title("自评得分")
 
-hist = q.score_histogram(db, f, width=5.0)
+hist = qs.score_histogram(f, width=5.0)
 if hist.empty:
     st.info("当前筛选条件下没有带自评得分的填报（自评表或自评报告）。")
     st.stop()
 
-s = q.inflation_summary(db, f)
+s = qs.inflation_summary(f)
 cols = st.columns(3)
 cols[0].metric("有自评得分的填报", f"{int(hist['n'].sum()):,}")
 cols[1].metric("平均虚高（自评 − 复核）", ui.num(s["mean_inflation"]))
@@ -29,14 +28,14 @@ with left:
             st.session_state["sc_band"] = picked[0]
 with right:
     by = st.radio("箱线图分组", ["县区", "年度"], key="sc_by", horizontal=True)
-    box = q.score_box(db, f, by="year" if by == "年度" else "place")
+    box = qs.score_box(f, by="year" if by == "年度" else "place")
     st.plotly_chart(charts.box_precomputed(box, f"自评得分（按{by or '县区'}）", by or "县区"), key="sc_box")
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.grade_bar(q.grade_bands(db, f)), key="sc_grades")
+    st.plotly_chart(charts.grade_bar(qs.grade_bands(f)), key="sc_grades")
 with right:
-    sample = q.score_vs_recomputed(db, f, limit=2000)
+    sample = qs.score_vs_recomputed(f, limit=2000)
     if sample.empty:
         st.info("还没有复核得分（运行检查后生成）。")
     else:
@@ -64,7 +63,7 @@ if band:
             filters.set_param("band", None)
             st.rerun()
         upper = hi + 0.001 if hi >= 100 else hi
-        ui.table(q.filings_by_score(db, f, lo, upper), key="sc_band_list", name=f"自评得分{lo:g}-{hi:g}")
+        ui.table(qs.filings_by_score(f, lo, upper), key="sc_band_list", name=f"自评得分{lo:g}-{hi:g}")
 
 st.subheader("自评虚高最多的填报")
-ui.table(q.most_inflated(db, f, limit=50), key="sc_inflated", name="自评虚高最多的填报")
+ui.table(qs.most_inflated(f, limit=50), key="sc_inflated", name="自评虚高最多的填报")

@@ -19,7 +19,7 @@ st.write(f"上传填报文件（{', '.join(t.upper() for t in TYPES)}），每�
          "同样内容的文件重复上传会被识别为重复并跳过。")
 st.caption(f"导入到：{db}")
 
-lake = q.attached_lake(db)
+lake = q.connect(db).attached_lake() if Path(db).exists() else None
 if lake is not None:  # the file holds views over a Parquet lake: there is no table to write into
     st.warning("当前数据库挂接的是数据湖，不能在此上传导入。请在命令行用 "
                "jixiao ingest 文件夹 --engine ray --lake 数据湖目录 --db 当前数据库 导入。")
@@ -64,7 +64,7 @@ if "up_summary" in st.session_state:
     cols[1].metric("重复跳过", duplicate)
     cols[2].metric("失败", failed)
     ui.table(pd.DataFrame(st.session_state["up_last"]), key="up_result", name="本次导入结果", openable=False)
-    new = q.filings_from_sources(db, st.session_state.get("up_shas", ()))
+    new = q.connect(db).filings_from_sources(st.session_state.get("up_shas", ()))
     if not new.empty:
         st.markdown("**新导入的填报**（勾选一行即可打开）")
         ui.table(new, key="up_new", name="新导入的填报")
@@ -74,7 +74,7 @@ if not Path(db).exists():
     st.info("还没有数据库文件，导入第一个文件后会自动创建。")
 else:
     try:
-        log = q.ingest_log(db)
+        log = q.connect(db).ingest_log()
     except DatabaseBusy:
         st.warning("数据库正被写入，稍后刷新可查看导入历史。")
         log = None

@@ -165,7 +165,7 @@ MART_SQL = {
 # measures and the self-score's quartiles per year over all its filings (grain 3), over its
 # filings in one province (grain 1) and in one province and city (grain 0), and over all years
 # (grain 7): the peers of a focus, the headline medians and the score boxes are read from here
-# instead of from every filing when no other filter applies (dashboard/queries.py decides when
+# instead of from every filing when no other filter applies (dashboard/queries/marts.py decides when
 # that is exact).
 UNIT_GRAINS = {"all": 3, "province": 1, "city": 0, "all_years": 7}
 MART_SQL["mart_units"] = f"""

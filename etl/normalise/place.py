@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from etl.lexicon import alternation, lexicon
+
 
 @dataclass(frozen=True)
 class Place:
@@ -51,7 +53,13 @@ def _gazetteer() -> _Gazetteer:
             continue
         names[code] = name
         by_name.setdefault(name, []).append(code)
+        short = _AUTONOMOUS.match(name)
+        if short:  # '彭水苗族土家族自治县' is printed '彭水自治县' as often as in full
+            by_name.setdefault(short.group(1) + short.group(2), []).append(code)
     return _Gazetteer(names, by_name, re.compile(_trie_pattern(by_name)))
+
+
+_AUTONOMOUS = re.compile(r"^(.{2})\S*?族(自治(县|州|旗))$")
 
 
 def _trie_pattern(words) -> str:
@@ -98,13 +106,36 @@ def _expand(code: str) -> Place:
     return Place(prov, city, g.names.get(code), code)
 
 
+@lru_cache(maxsize=1)
+def _org_after() -> re.Pattern:
+    """What follows a place that names an organisation ('东阳市|文化和广电旅游体育局', '武定县|田心乡')."""
+    return re.compile(rf"^[\u4e00-\u9fff]{{0,14}}?({alternation(lexicon().org_tails)})")
+
+
+_CITATION = re.compile(r"《[^《》]{0,80}》")
+
+
+def find_place_in_prose(*texts: str | None) -> Place | None:
+    """A place in running text counts only where it begins an organisation's name: '东阳市文化和广电旅游体育局
+    及其下属单位' names 东阳市, '资金和县域结对帮扶' names no place (和县 is inside ordinary words)."""
+    g = _gazetteer()
+    orgs = []
+    for text in texts:
+        text = _CITATION.sub("", text or "")  # '《中共某省委…的意见》' names who made a rule, not the filer
+        for m in g.pattern.finditer(text):
+            after = _org_after().match(text[m.end():])
+            if after:
+                orgs.append(text[m.start(): m.end() + after.end()])
+    return find_place(*orgs) if orgs else None
+
+
 def find_place(*texts: str | None) -> Place | None:
     """The most specific place the texts name, or None.
 
     Texts are tried in order (department first, then titles, then body), so
     the filing's own department wins over a place mentioned in passing.
     An ambiguous county name (several counties share it) is settled by a city
-    or province named in the same texts.
+    or province named in the same texts; failing that, the county alone is returned.
     """
     g = _gazetteer()
     joined = " ".join(t for t in texts if t)
@@ -113,6 +144,7 @@ def find_place(*texts: str | None) -> Place | None:
     mentioned = set(g.pattern.findall(joined))
     parents = {c[:4] for n in mentioned for c in g.by_name[n] if _level(c) == "city"}
     provinces = {c[:2] for n in mentioned for c in g.by_name[n] if _level(c) == "province"}
+    ambiguous = None
     for text in texts:
         if not text:
             continue
@@ -125,10 +157,13 @@ def find_place(*texts: str | None) -> Place | None:
                 return _expand(best[0])
             if len(distinct) == 1 or len({g.names[c] for c in counties}) == len(counties):
                 return _expand(counties[0])
+            ambiguous = ambiguous or g.names[counties[0]]
         cities = [c for n in found for c in g.by_name[n] if _level(c) == "city"]
         if cities:
             return _expand(cities[0])
         provs = [c for n in found for c in g.by_name[n] if _level(c) == "province"]
         if provs:
             return _expand(provs[0])
-    return None
+    # a county name several cities share (青山区: 武汉, 包头) and nothing to settle it: the county as printed,
+    # its city and province unknown rather than guessed
+    return Place(None, None, ambiguous, None) if ambiguous else None

@@ -7,7 +7,6 @@ from etl.lexicon import lexicon
 
 _CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 _BREAK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u3000\u00a0]+(?=[{_CJK}])")
-_PREFIX = re.compile(r"^指标\s*\d+\s*[:：]\s*")
 
 
 def cell_text(text: str | None) -> str | None:
@@ -23,7 +22,7 @@ def indicator_name(text: str | None) -> str | None:
     s = cell_text(text)
     if s is None:
         return None
-    return _PREFIX.sub("", s).strip() or None
+    return lexicon().name_prefix.sub("", s).strip() or None
 
 
 def is_empty_value(text: str | None) -> bool:

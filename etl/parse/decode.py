@@ -32,7 +32,7 @@ from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import column_role, is_level1, is_level2
+from etl.parse.vocab import LONG_TERM, column_role, is_level1, is_level2, is_unknown_level
 from etl.records import Loc
 
 INF = math.inf
@@ -65,6 +65,10 @@ class DecodeSettings:
     level_without_rows: float = 2.5  # a level cell followed straight by another level cell (an empty block)
     ambiguous_level_as_level1: float = 0.5
     level1_as_level2: float = 1.0
+    # a level of a family the lexicon does not know ('制度指标'), read as a level or as a name
+    unknown_level_as_level1: float = 1.2
+    unknown_level_as_level2: float = 0.8
+    unknown_level_as_name: float = 1.5
     # names that look like values
     number_as_name: float = 6.0
     short_name: float = 1.5  # one character
@@ -193,6 +197,8 @@ def name_cost(t: str, s: DecodeSettings) -> float:
     if _is_level(t):
         # a bare level word ('满意度', '质量') can name an indicator; a full label ('社会成本指标') hardly
         cost += s.level_label_as_name if t.endswith("指标") else s.level_word_as_name
+    elif is_unknown_level(t):
+        cost += s.unknown_level_as_name
     if len(t) == 1:
         cost += s.short_name
     if len(t) > 30:
@@ -228,7 +234,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return 0.0 if t in lexicon().direction_words else INF
     if role == "basis":
         return 0.0 if _BASIS_CELL.search(t) or t.startswith(lexicon().description_cues) else s.basis_other_text
-    if role in ("reason", "description"):
+    if role in ("reason", "description", "remark"):
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
         if _latin_only(t):
@@ -330,6 +336,8 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         cuts.add(m.start())
     for m in re.finditer(r"(?<=\d)、|[，。；,;]", text):  # a page marker ('3、') or a clause ends here
         cuts.update((m.start(), m.end()))
+    for m in _word_operator_re().finditer(text):  # a value starts with its operator word ('…人数不少于300人')
+        cuts.add(m.start())
     for m in re.finditer(r"[（(]|[)）]", text):  # brackets open and close cells' parts
         cuts.add(m.start() if m.group() in "（(" else m.end())
     for m in _DIGITS.finditer(text if digits else ""):
@@ -366,6 +374,13 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))
     return {c for c in cuts if 0 <= c <= len(text)}
+
+
+@lru_cache(maxsize=1)
+def _word_operator_re() -> re.Pattern:
+    """An operator printed in words ('不少于', '达到') before a figure."""
+    words = [w for w, _ in lexicon().operators if _CJK.search(w)]
+    return re.compile("(?:%s)(?=[\\d.])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -600,12 +615,19 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
     for k, col in enumerate(cols):
         if name_only and col != "name":
             continue
-        if col == "level1":
+        if col.startswith(LONG_TERM):
+            # the long-term copy of a column (长期 | 年度 groups): read as the column it copies
+            base = col[len(LONG_TERM):]
+            e = (0.0 if _is_level(text) else INF) if base in ("level1", "level2") else \
+                name_cost(text, s) if base == "name" else value_cost(base, text, s)
+        elif col == "level1":
             # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
-            e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else INF
+            e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else \
+                s.unknown_level_as_level1 if is_unknown_level(text) else INF
         elif col == "level2":
             # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
-            e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else INF)
+            e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else
+                                               s.unknown_level_as_level2 if is_unknown_level(text) else INF)
         elif col == "name_more":
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
         elif col == "name":

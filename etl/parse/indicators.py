@@ -18,9 +18,11 @@ from etl.normalise.measure import fold, parse_number, parse_number_ocr
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
+    LONG_TERM,
     TOTAL_ROW_RE,
     column_role,
     fold_key,
+    header_roles,
     is_level1,
     is_level2,
     level1_of,
@@ -45,8 +47,7 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
     """The first row that names at least three indicator columns (or name + target)."""
     for i in range(start, len(rows)):
         roles = {}
-        for pos, cell in enumerate(rows[i].cells):
-            role = column_role(cell.text)
+        for pos, role in enumerate(header_roles(rows[i].texts)):
             if role == "description" and "description" in roles.values() and "name" not in roles.values():
                 # '指标内容 | 指标描述': the first names the indicators, the second explains them
                 roles[next(p for p, r in roles.items() if r == "description")] = "name"
@@ -121,6 +122,13 @@ def make_indicator(seq: int, level1, level2, name, vals: dict[str, tuple[str, Lo
         score=parse_number_ocr(get("score")), reason=_unless_ellipsis(get("reason")), basis=get("basis"),
         nature=get("nature"), loc=loc,
     )
+
+
+def _long_term(vals: dict[str, tuple[str, Loc]]) -> str | None:
+    """The long-term group's cells of a row ('重点工程数量 ≥5个'), where the header has one."""
+    name, target = (vals.get(LONG_TERM + r, (None,))[0] for r in ("name", "target"))
+    parts = [p for p in (name, target) if p and not is_empty_value(p)]
+    return " ".join(parts) or None  # a level name alone (repeated in both groups) says nothing long-term
 
 
 def end_of_table(row: Row) -> bool:
@@ -286,12 +294,14 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
         row_steps = []
         locs: list[Loc] = []
         for st in row:
-            if st.label == "level1" or (st.label == "level2" and not is_level2(st.text) and level1 not in _OUTER_LEVEL1):
+            if st.label == "level1" or (st.label == "level2" and is_level1(st.text) and not is_level2(st.text)
+                                        and level1 not in _OUTER_LEVEL1):
                 t = strip_score(st.text)
                 if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
                     level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标
-                else:
+                elif t != level1:
                     level1, level2, seen_level1 = t, None, True
+                # else: a merged level-1 cell printed again in a middle row of its block keeps the block's level-2
             elif st.label == "level2":
                 level2 = strip_score(st.text)
                 if not seen_level1 or level1 is None:
@@ -325,5 +335,6 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
         for other in locs[1:]:
             loc = loc.merge(other)
         ind = make_indicator(len(out) + 1, level1, level2, name, vals, loc)
+        ind.long_term = _long_term(vals)
         ind.parse_confidence, _ = row_confidence([v for v, _ in vals.values()], values)
         out.append(ind)

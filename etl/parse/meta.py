@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse.vocab import META_KEYS, column_role, fold_key, title_kind
 from etl.records import Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
-_ORG_TAIL = re.compile(r"(局|委|会|院|所|站|中心|办公室|办|政府|馆|队|校|学|处|室|部|社|厅|园|团|联合会|医院|法院|检察院|街道|镇|乡|场)$")
+_ORG_TAIL = re.compile(rf"({alternation(lexicon().org_tails)})$")
+_CODE_SUFFIX = re.compile(r"\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*$")
 _CODE_PREFIX = re.compile(r"^\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*[-—－_ ]?\s*(?=\S)")
 
 
@@ -118,8 +119,10 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = cut_at_next_label(v).strip(" :：")
     if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v):
         return None  # another key's label is not this key's value
-    if fld in ("department", "department_weak", "unit") and lexicon().placeholder_org.search(fold_key(v)):
+    if fld in ("department", "department_weak", "publisher", "unit") and lexicon().placeholder_org.search(fold_key(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
+    if fld in ("department", "department_weak", "publisher", "unit") and re.search(r"[。；;！？!?]", v):
+        return None  # a clause of running text after a key word ('部门(单位)整体…自评结果。'), not an organisation
     return v
 
 
@@ -192,23 +195,30 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             if not fld and len(tok.text) <= 400:
                 for f2, v2 in _inline_pairs(tok.text):
                     v2 = _clean_value(f2, v2)
-                    if not v2 or (f2 == "department_weak" and not looks_like_org(v2)):
+                    if not v2 or (f2 in ("department_weak", "publisher") and not looks_like_org(v2)):
                         continue
                     if f2 not in out:
                         out[f2] = (v2, tok.loc)
                 continue
-        if fld == "department_weak" and value and not looks_like_org(value):
+        if fld in ("department_weak", "publisher") and value and not looks_like_org(value):
             continue
         if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
                 and not is_key_label(tok.text + value):
             out[fld] = (value, tok.loc)  # a 二级项目名称 names the project better than its 一级 parent
+    if "publisher" not in out:
+        site = next((m for t in toks if (m := lexicon().publisher_site.search(t.text))), None)
+        if site and looks_like_org(site.group("org")):
+            out["publisher"] = (site.group("org"), next(t.loc for t in toks if site.group() in t.text))
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])
         del out["department_weak"]
-    return out
+    return out  # 'publisher' (发布机构, 来源) stays apart: a title names the department better
 
 
-_TITLE_ORG = re.compile(r"^(\d{1,2}[、.．])?(?P<org>[\u4e00-\u9fff（）()]{3,30}?(局|委员会|委|办公室|中心|院|联合会|会|政府|馆|所|站|处|室|社|队|团))(20\d\d|关于|部门|项目|本级)")
+# '1、', a leading year ('2021年某局部门整体…'), then the body's name up to a tail the next words confirm
+_TITLE_ORG = re.compile(
+    rf"^(\d{{1,2}}[、.．])?(20\d\d年度?)?(?P<org>[\u4e00-\u9fff（）()]{{2,30}}?({alternation(lexicon().org_tails)}))"
+    rf"({alternation(lexicon().org_title_follow)})")
 
 
 def org_in_title(*texts: str | None) -> str | None:
@@ -222,6 +232,25 @@ def org_in_title(*texts: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _introduced_org() -> re.Pattern:
+    lx = lexicon()
+    return re.compile(rf"(?P<org>[\u4e00-\u9fff（）()]{{2,30}}?({alternation(lx.org_tails)}))[(（]?"
+                      rf"({alternation(lx.org_short_name_cues)})")
+
+
+def org_in_prose(*texts: str | None) -> str | None:
+    """The body a report introduces by the name it then shortens: '某州数据发展中心(以下简称“中心”)'."""
+    for t in texts:
+        m = _introduced_org().search(fold_key(t or ""))
+        if m:
+            org = re.split(r"[，。；：,;:、]", m.group("org"))[-1]  # the clause the name stands in
+            org = re.sub(r"^(20\d\d年度?|我们|我|本)", "", org)
+            if looks_like_org(org):
+                return org
+    return None
+
+
 def split_code(name: str | None) -> tuple[str | None, str | None]:
     """'219-池州市…政府' -> ('219', '池州市…政府'); '[155]教育局' -> ('155', '教育局')."""
     if not name:
@@ -229,6 +258,9 @@ def split_code(name: str | None) -> tuple[str | None, str | None]:
     m = _CODE_PREFIX.match(name)
     if m and re.search(r"[\u4e00-\u9fff]", name[m.end():]):
         return m.group("code"), name[m.end():].strip()
+    m = _CODE_SUFFIX.search(name)  # '示例市城市管理局 301001': the code printed after the name
+    if m and looks_like_org(name[: m.start()]):
+        return m.group("code"), name[: m.start()].strip()
     return None, name
 
 
@@ -236,7 +268,8 @@ def looks_like_org(text: str) -> bool:
     s = fold_key(text)
     if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、]", s):
         return False
-    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页"))
+    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页")) \
+        and not title_kind(s)  # '…自评报告-民生工程-某县人民政府' is a page title, not a body's name
 
 
 def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
@@ -249,7 +282,8 @@ def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
     return None
 
 
-_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)[）)]?")
+# a year, but not a document number's ('(2018)257号', '〔2021〕13号'), which dates a rule, not the filing
+_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)(?![）)]?\d+号)[）)]?")
 # a year that is part of a date or of a publication line is not the year a filing is about
 _DATE_AFTER = re.compile(r"^\d{1,2}月")
 _DATE_BEFORE = re.compile(r"(日期|时间|发布|印发|发文|填报|报送|公开)[:：]?$")

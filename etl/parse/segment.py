@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.parse.meta import looks_like_org
 from etl.parse.vocab import TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
@@ -63,10 +64,57 @@ def split_glued_title(row: Row) -> Row:
     return row
 
 
+_BARE_TITLE = re.compile(r"(绩效)?(自评|评价|目标)(情况)?(报告|表)")  # the kind's words and nothing else
+_FILE_NAME = re.compile(r"\.(docx?|xlsx?|pdf|wps|txt)\W*$", re.I)
+SPLIT_TITLE_CELLS = 4
+_WORDS_ONLY = re.compile(r"[\u4e00-\u9fff]{1,40}")  # a piece of a title: words, no figures, no clause marks
+_YEAR_PIECE = re.compile(r"[(（]?\d{4}(年度?)?[)）]?")  # a title broken by spaces spans at most this many cells
+
+
+def join_spaced_title(row: Row) -> Row:
+    """'某中心 2022 年整体绩效自评总结报告' in a copy that keeps spaces as cell breaks: the title's cells joined
+    (the issuing body and the year belong to it). Only outside tables, never across glued cells or clauses."""
+    if row.table is not None or len(row.cells) < 2:
+        return row
+    texts = [c.text.strip() for c in row.cells]
+
+    def part(k: int) -> bool:  # a piece of a title before its kind words: the issuing body or the year
+        return not row.cells[k].glued and (looks_like_org(texts[k]) or bool(_YEAR_PIECE.fullmatch(texts[k])))
+
+    hits = _title_cells(row)
+    span = None
+    if hits:
+        i = k = hits[0]
+        while k > 0 and i - k < SPLIT_TITLE_CELLS - 1 and part(k - 1) and title_kind("".join(texts[k - 1: i + 1])):
+            k -= 1
+        span = (k, i + 1) if k < i else None
+    else:
+        # no piece alone is a title: words split by the PDF's spaces ('关于 2021 年度某项目资金绩效评价 报告')
+        def word(k: int) -> bool:
+            return part(k) or bool(_WORDS_ONLY.fullmatch(texts[k]))
+
+        for k in range(len(texts)):
+            for j in range(k + 2, min(len(texts), k + SPLIT_TITLE_CELLS) + 1):
+                if not word(j - 2) or row.cells[j - 1].glued:
+                    break
+                if title_kind("".join(texts[k:j])) and not title_kind("".join(texts[k:j - 1])):
+                    span = (k, j)
+                    break
+            if span:
+                break
+    if span is None:
+        return row
+    k, j = span
+    loc = row.cells[k].loc
+    for c in row.cells[k + 1:j]:
+        loc = loc.merge(c.loc)
+    return Row(cells=row.cells[:k] + [Cell("".join(texts[k:j]), loc)] + row.cells[j:], loc=row.loc, table=row.table)
+
+
 def split_segments(rows: list[Row]) -> list[Segment]:
     segments = [Segment(kind=None, title=None)]
     for row in rows:
-        row = split_glued_title(row)
+        row = split_glued_title(join_spaced_title(row))
         hits = _title_cells(row)
         if not hits:
             segments[-1].rows.append(row)
@@ -81,9 +129,12 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
         if cur.kind is not None and not _substance(cur):
             # Same filing, printed title again (or a fuller title): keep the more specific kind.
-            if kind != cur.kind and _more_specific(kind, cur.kind):
+            if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_key(cur.title or ""))):
+                # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
                 cur.kind = kind
                 cur.title = title_cell.text.strip()
+            elif _FILE_NAME.search(cur.title or "") and not _FILE_NAME.search(title_cell.text.strip()):
+                cur.title = title_cell.text.strip()  # the page's file name gives way to the document's own title
             cur.title_rows.append(title_row)
         else:
             segments.append(Segment(kind=kind, title=title_cell.text.strip(), title_rows=[title_row]))

@@ -22,8 +22,11 @@ from etl.parse.totals import GRADES, read_total
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
     TOTAL_ROW_RE,
+    LONG_TERM,
+    column_period,
     column_role,
     fold_key,
+    header_roles,
     is_level1,
     is_level2,
     title_kind,
@@ -36,7 +39,7 @@ _ANNOTATION = re.compile(r"[(（][^)）]{1,10}[)）]")
 # a level's score part on its own, or half of it where a line broke inside: '(50分)', '30分)', '(30分'
 _SCORE_NOTE = re.compile(r"[（(]\d+(\.\d+)?分[)）]?|\d+(\.\d+)?分[)）]")
 _SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
-_VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score",
+_VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "remark",
                 "reason", "basis", "core", "direction")
 
 
@@ -47,14 +50,42 @@ class Tok:
     glued: bool = False
 
 
-def _tokens(rows: list[Row]) -> list[Tok]:
+def tokens(rows: list[Row]) -> list[Tok]:
     out = []
     for r in rows:
         for c in r.cells:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued))
-    return _join_broken_labels(_join_open_brackets(out))
+    return _join_split_header(_join_broken_labels(_join_open_brackets(out)))
+
+
+SPLIT_HEADER_REACH = 12  # tokens back from a header's second line in which its first line's stems are looked for
+
+
+def _join_split_header(toks: list[Tok]) -> list[Tok]:
+    """'年度 实际 分值 得分 偏差原因…' over '指标值 完成值' (a two-line header cell by cell): the stems of the
+    first line and the completions of the second are joined pairwise, where each join names a column."""
+    lx = lexicon()
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        if out[i].text not in lx.header_completions:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j].text in lx.header_completions:
+            j += 1
+        completions = out[i:j]
+        stems = [k for k in range(max(0, i - SPLIT_HEADER_REACH), i) if out[k].text in lx.header_stems]
+        if len(stems) == len(completions) and all(
+                column_role(out[k].text + c.text) for k, c in zip(stems, completions)):
+            for k, c in zip(stems, completions):
+                out[k] = Tok(out[k].text + c.text, out[k].loc.merge(c.loc), out[k].glued)
+            del out[i:j]
+            continue
+        i = j
+    return out
 
 
 MAX_BRACKET_JOIN = 3  # a bracket left open is closed within this many following cells, or left alone
@@ -134,20 +165,24 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
         start = anchor
         while start > 0 and headerish(toks[start - 1].text):
             start -= 1
-        roles: list[str] = []
+        seen: set[str] = set()
         j, gap, end = start, 0, start
         while j < len(toks) and gap <= 1:
             role = role_of(toks[j].text)
-            if role == "description" and "description" in roles and "name" not in roles:
-                roles[roles.index("description")] = "name"  # '指标内容 | 指标描述': a name, then its explanation
-            if role and role not in roles:
-                roles.append(role)
+            if role and (role not in seen or column_period(toks[j].text)):
+                seen.add(role)
                 gap, end = 0, j + 1
             elif headerish(toks[j].text):
                 end = j + 1
             else:
                 gap += 1
             j += 1
+        roles: list[str] = []
+        for role in header_roles([t.text for t in toks[start:end]]):
+            if role == "description" and "description" in roles and "name" not in roles:
+                roles[roles.index("description")] = "name"  # '指标内容 | 指标描述': a name, then its explanation
+            if role and role not in roles:
+                roles.append(role)
         if "name" not in roles and "description" in roles:
             roles[roles.index("description")] = "name"  # '指标内容' where no 三级指标 column is printed
         names = set(roles)
@@ -166,7 +201,7 @@ def _order(roles: list[str]) -> list[str]:
             # the sub-header (指标性质 | 指标值 | 度量单位) stands for the 年度指标值 column
             values = ["nature", "target", "measure_unit"] + [r for r in values if r not in ("nature", "target", "measure_unit")]
         return ["level1", "level2", "name"] + values
-    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name")]
+    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name") or r.startswith(LONG_TERM)]
 
 
 def _stop(t: str) -> bool:
@@ -175,42 +210,78 @@ def _stop(t: str) -> bool:
 
 
 def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
-    toks = _tokens(rows)
+    toks = tokens(rows)
     found = _header(toks)
     if found is None:
         return None
     start, end, roles = found
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
-    out: list[Indicator] = []
-    result = TableResult(indicators=out, notes=[])
-    i = end
-    n = len(toks)
-    pieces: list[Piece] = []
-    ended = False
-    while i < n:
-        t = toks[i].text
-        if _stop(t):
-            ended = True
-            break
-        i += 1
-        if t in _SKIP or column_role(t) in ("level1", "level2", "name") or _SCORE_NOTE.fullmatch(t):
-            continue
-        tok = toks[i - 1]
-        if tok.glued and pieces and pieces[-1].glued and pieces[-1].loc == tok.loc:
-            # cells cut out of one glued string go back together: the decoder chooses the cuts
-            pieces[-1].text += tok.text
-            continue
-        sure = tok.glued or (table_glued and (is_glued_piece(t) or holds_cells(t)))
-        pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t), sure_glued=sure))
+    pieces, i, ended = body_pieces(toks, end, table_glued)
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
-    pieces = join_wrapped_lines(pieces, roles)
+    table = decoded_table(join_wrapped_lines(pieces, roles), roles, toks, i, ended)
+    if _scrambled(roles):
+        # a copy that lost its grid may print its header scrambled (a spreadsheet's text layer puts the
+        # name's header after the values'): its order is then only a hint, and a template's row grammar
+        # that reads the rows much more cheaply wins
+        rival = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended)
+        if rival is not None and rival.decoded.cost + CONTENT.header_margin < table.decoded.cost:
+            rival.notes = (rival.notes or []) + [SCRAMBLED_HEADER]
+            return rival
+    return table
+
+
+def _scrambled(roles: list[str]) -> bool:
+    """Every template prints the levels and the name before the values; a header that does not is out
+    of order (after `_order` has put a flat two-row header back)."""
+    first_value = next((k for k, r in enumerate(roles) if r in _VALUE_ROLES), len(roles))
+    return any(r in ("level1", "level2", "name") for r in roles[first_value:])
+
+
+SCRAMBLED_HEADER = "表头顺序与数据不符：指标行按内容读取（请核对）"
+
+
+@dataclass(frozen=True)
+class ContentSettings:
+    """Reading rows by their content (etl/parse/content.py), and when that beats a header's own order."""
+
+    window: int = 8  # tokens after a row start searched for values
+    min_values: int = 2  # values among them
+    min_rows: int = 2  # indicators with a value a reading without a header must give
+    row_confidence: float = 0.6  # the most a row read without its header's order is trusted
+    header_margin: float = 3.0  # how much cheaper a template's grammar must read than the printed header
+
+
+CONTENT = ContentSettings()
+
+
+def cheapest_reading(pieces: list[Piece], grammars, toks: list[Tok], i: int, ended: bool,
+                     s: ContentSettings = CONTENT) -> TableResult | None:
+    """The cheapest reading of `pieces` under any of `grammars`, its rows capped at the confidence of a
+    reading without a header."""
+    best = None
+    for grammar in grammars:
+        roles = list(grammar)
+        result = decoded_table(join_wrapped_lines(pieces, roles), roles, toks, i, ended)
+        if best is None or result.decoded.cost < best.decoded.cost:
+            best = result
+    if best is not None:
+        for ind in best.indicators:
+            ind.parse_confidence = min(ind.parse_confidence or 1.0, s.row_confidence)
+    return best
+
+
+def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int, ended: bool) -> TableResult:
+    """The decoder's reading of a table body, with the total row printed after it."""
+    out: list[Indicator] = []
+    result = TableResult(indicators=out, notes=[])
     decoded = decode(pieces, roles)
     result.decoded, result.roles = decoded, roles
     rows_from_steps(decoded.steps, out, roles, table_ended=ended)
     # the total row may follow a '其他需要说明事项' row
+    n = len(toks)
     for k in range(i, min(n, i + 8)):
         if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
             after = []
@@ -221,8 +292,30 @@ def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
             result.total_weight, result.total_score, grade = read_total([toks[k].text] + after)
             result.grade = grade or result.grade
             break
-    result.end_index = len(rows)
+    result.end_index = n
     return result
+
+
+def body_pieces(toks: list[Tok], i: int, table_glued: bool) -> tuple[list[Piece], int, bool]:
+    """The decoder's pieces of a table body starting at token i: header words and level score notes
+    skipped, cut-out glued cells joined back. Returns (pieces, index where it stopped, stopped at an end)."""
+    pieces: list[Piece] = []
+    n = len(toks)
+    while i < n:
+        t = toks[i].text
+        if _stop(t):
+            return pieces, i, True
+        i += 1
+        if t in _SKIP or column_role(t) in ("level1", "level2", "name") or _SCORE_NOTE.fullmatch(t):
+            continue
+        tok = toks[i - 1]
+        if tok.glued and pieces and pieces[-1].glued and pieces[-1].loc == tok.loc:
+            # cells cut out of one glued string go back together: the decoder chooses the cuts
+            pieces[-1].text += tok.text
+            continue
+        sure = tok.glued or (table_glued and (is_glued_piece(t) or holds_cells(t)))
+        pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t), sure_glued=sure))
+    return pieces, i, False
 
 
 def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: WrapSettings = WRAP) -> list[Piece]:

@@ -27,11 +27,14 @@ def fold_key(text: str) -> str:
 # 结果表 / 情况表 are wordings of the same table; '部门(单位)整体' is a whole-department table.
 _DEPT = r"(部门(\(单位\))?整体(支出)?|整体支出|部门)"
 TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(自评|评价)(情况|工作)?(报告|说明)"), "self_eval_report"),
+    (re.compile(r"(自评|评价)(情况|工作|总结)*(报告|说明)"), "self_eval_report"),
     (re.compile(rf"{_DEPT}绩效(自评|评价)(结果|情况)?表"), "dept_self_eval"),
     (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
     (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
     (re.compile(r"项目(支出)?绩效目标(申报)?表|绩效目标(申报)?表"), "project_target"),
+    # an evaluation-indicator table ('…项目绩效评价指标表'): targets and weights; scores make it a self-evaluation
+    (re.compile(rf"{_DEPT}绩效评价指标(体系)?表"), "dept_target"),
+    (re.compile(r"绩效评价指标(体系)?表"), "project_target"),
     (re.compile(r"^第[一二三四五六七八九十]+部分部门整体绩效目标$"), "dept_target"),
     # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标'
     (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
@@ -58,7 +61,9 @@ def title_kind(text: str) -> str | None:
 
 
 # what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*$")
+# or the site's suffix of a page title: '…自评报告-民生工程-某县人民政府'
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?"
+                         r"([-—–_|｜][^。；，,]{0,40})?$")
 
 
 # --- indicator table columns ------------------------------------------------------
@@ -74,7 +79,47 @@ def column_role(cell: str) -> str | None:
     for role, pat in COLUMN_PATTERNS:
         if pat.search(s):
             return role
-    return None
+    period, base = _period_split(s)
+    if period and base:
+        return column_role(base)
+    undated = _YEAR_IN_HEADER.sub("", s)  # '2021年实际实现值', '预期2022年实现值': the column, whatever the year
+    return column_role(undated) if undated and undated != s else None
+
+
+_YEAR_IN_HEADER = re.compile(r"(19|20)\d{2}年度?")
+
+
+@lru_cache(maxsize=1)
+def _period_res() -> tuple[re.Pattern, re.Pattern]:
+    lx = lexicon()
+    words = "|".join(re.escape(w) for w in sorted(lx.long_periods + lx.annual_periods, key=len, reverse=True))
+    longs = "|".join(re.escape(w) for w in sorted(lx.long_periods, key=len, reverse=True))
+    return re.compile(rf"^(?P<base>.+?)\((?P<p>{words})\)$"), re.compile(rf"^(?P<p>{longs})(?P<base>.+)$")
+
+
+def _period_split(folded: str) -> tuple[str | None, str]:
+    """'二级指标(长期)' -> ('long', '二级指标'); '中期指标值' -> ('long', '指标值'); else (None, text)."""
+    after, before = _period_res()
+    m = after.match(folded) or before.match(folded)
+    if not m:
+        return None, folded
+    return ("long" if m.group("p") in lexicon().long_periods else "annual"), m.group("base")
+
+
+def column_period(cell: str) -> str | None:
+    """'long' or 'annual' for a header cell qualified by its period, else None."""
+    return _period_split(fold_key(cell))[0]
+
+
+LONG_TERM = "long_"  # prefix of the roles of a header's long-term column group
+
+
+def header_roles(cells: list[str]) -> list[str | None]:
+    """The role of each header cell, in order. A column printed once per period (长期 | 年度) gives the
+    annual group the plain roles and the long-term group `long_` roles; other repeats are left to the caller."""
+    found = [(column_role(t), column_period(t)) for t in cells]
+    return [LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role
+            for role, period in found]
 
 
 # --- indicator levels ----------------------------------------------------------------
@@ -94,14 +139,31 @@ def strip_score(text: str) -> str:
     return text
 
 
+def _as_indicator(s: str) -> str:
+    """'产出值', '社会效益值': templates that say 值 where others say 指标 ('数量值' is '数量指标')."""
+    return s[:-1] + "指标" if s.endswith("值") and len(s) >= 3 else s
+
+
 @lru_cache(maxsize=1 << 16)
 def is_level1(text: str) -> bool:
-    return bool(LEVEL1_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL1_RE.match(s)) or (s.endswith("值") and bool(LEVEL1_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
-    return bool(LEVEL2_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL2_RE.match(s)) or (s.endswith("值") and bool(LEVEL2_RE.match(_as_indicator(s))))
+
+
+@lru_cache(maxsize=1 << 16)
+def is_unknown_level(text: str) -> bool:
+    """A level of a family the lexicon does not name ('制度指标', '管理指标'): a short phrase ending in 指标."""
+    s = fold_key(strip_score(text))
+    lx = lexicon()
+    # one 指标 only: '成本指标经济成本指标' is two known levels run together, not one unknown
+    return bool(lx.unknown_level.match(s)) and s.count("指标") <= 1 and s not in lx.not_levels \
+        and not is_level1(s) and not is_level2(s) and column_role(s) is None
 
 
 # --- metadata keys ---------------------------------------------------------------------
@@ -110,8 +172,9 @@ META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
 TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
 END_OF_TABLE_RE = re.compile(
-    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|说明[:：]|注[:：])"
+    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|其他需说明|说明[:：]|注[:：])"
     r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见
+    r"|^[^，。；]{0,16}[(（]盖章[)）]"  # a sign-off box: 财政资金管理科室(盖章)
 )
 
 

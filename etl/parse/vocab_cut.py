@@ -29,6 +29,8 @@ class CutSettings:
     min_words: int = 4
     header_len: int = 11  # a shorter line qualifies when it is mostly vocabulary ('一级指标二级指标三级指标…')
     header_words: int = 3
+    spaced_word_len: float = 25.0  # characters per space-separated word below which a line kept its separators
+    run_on_words: int = 3  # vocabulary words run into their neighbours that make such a line glued after all
 
 
 SETTINGS = CutSettings()
@@ -38,7 +40,8 @@ SETTINGS = CutSettings()
 def _vocabulary() -> tuple[re.Pattern, frozenset[str]]:
     """Every literal word of the lexicon a glued line may be cut at, longest first, and the level words."""
     lx = lexicon()
-    keys = {w for _, pat in lx.keys for w in key_words(pat.pattern)} | set(lx.other_key_labels) | set(lx.header_words)
+    keys = {w for _, pat in lx.keys for w in key_words(pat.pattern)} | set(lx.other_key_labels) | set(lx.header_words) \
+        | {w for words in lx.money_labels.values() for w in words}
     levels = set(lx.level1_names) | set(lx.level2_words)
     words = sorted({w for w in keys | levels if len(w) >= 2}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words))), frozenset(levels)
@@ -53,11 +56,25 @@ def _titles() -> re.Pattern:
 
 
 def is_glued(text: str, s: CutSettings = SETTINGS) -> bool:
-    if len(text) <= s.header_len or re.search(r"\s{1,}\S+\s", text):
+    if len(text) <= s.header_len:
         return False
+    words = text.split()
+    if len(words) > 2 and len(text) / len(words) < s.spaced_word_len and _run_on_words(text) < s.run_on_words:
+        return False  # a line of words separated by spaces kept its separators ('1、上级专项 2、本级专项' inside a
+        # glued line does not make it one), unless its vocabulary words run into their neighbours
     hits = _vocabulary()[0].findall(text)
     return (len(text) > s.min_len and len(hits) >= s.min_words) or (
         len(hits) >= s.header_words and sum(map(len, hits)) >= len(text) / 2)
+
+
+def _run_on_words(text: str) -> int:
+    """How many vocabulary words touch the text beside them with no space ('…代码101示例局 实施单位示例司资金总额:')."""
+    n = 0
+    for m in _vocabulary()[0].finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        n += not before.isspace() and not after.isspace() and after not in ":：(（"
+    return n
 
 
 _OPS = re.escape(lexicon().operator_chars)
@@ -73,15 +90,44 @@ def split_glued(text: str) -> list[str]:
         if m.group() in levels and after and re.match(rf"[{_OPS}%％\d]", after):
             continue
         cuts.append((m.start(), m.end()))
+    inside = _bracketed(text)
     parts: list[str] = []
     pos = 0
     for start, end in sorted(cuts):
-        if start < pos:
-            continue
+        if start < pos or start in inside:
+            continue  # a word inside a bracketed note ('得分(20分*执行率)') is part of the note
         parts.extend([text[pos:start], text[start:end]])
         pos = end
     parts.append(text[pos:])
-    return [p.strip() for p in parts if p.strip()]
+    return _notes_to_their_word([p.strip() for p in parts if p.strip()])
+
+
+def _bracketed(text: str) -> set[int]:
+    """Positions inside a short bracketed note ('(20分*执行率)'): no cut falls there."""
+    return {i for m in _NOTE.finditer(text) for i in range(m.start() + 1, m.end())}
+
+
+_NOTE = re.compile(r"[(（][^()（）]{1,12}[)）]")
+_LEADING_NOTE = re.compile(r"^([(（][^()（）]{1,12}[)）])+")
+
+
+def _notes_to_their_word(parts: list[str]) -> list[str]:
+    """'预算数' | '(A)执行数(B)' -> '预算数(A)' | '执行数(B)': a bracketed note printed after a word ('(A)',
+    '(B/A)', '(20分*执行率)') belongs to that word, not to the next one; '其中：' belongs to the word after it."""
+    out: list[str] = []
+    for p in parts:
+        m = _LEADING_NOTE.match(p)
+        if m and out:
+            out[-1] += m.group()
+            p = p[m.end():]
+        if p and out and _OF_WHICH.fullmatch(out[-1]):
+            out[-1] += p  # '其中：' | '财政资金' is one label: 其中 introduces the part that follows it
+        elif p:
+            out.append(p)
+    return out
+
+
+_OF_WHICH = re.compile(r"其中[:：]?")
 
 
 def unglue(rows: list[Row]) -> list[Row]:

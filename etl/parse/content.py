@@ -1,0 +1,57 @@
+"""Indicator rows read by their content, where no header we know announces the table.
+
+A table whose header is a wording we have not met, is scrambled (a spreadsheet's
+text layer printing header cells among values) or was cut off still holds rows
+anyone can see: a level word or a `指标N` number starts them, a name follows,
+then values with units or operators and small whole numbers for 分值 / 得分.
+Those rows are decoded against each row grammar a template may have
+(`[content] grammars` in the lexicon: 指标值 only, 指标值 实际完成值 分值 得分 …)
+and the cheapest reading wins. The reading is marked in the filing's notes, and
+its rows carry the confidence of a reading without a header.
+"""
+from __future__ import annotations
+
+from etl.lexicon import lexicon
+from etl.normalise.measure import parse_measure, parse_number
+from etl.parse.indicators import TableResult
+from etl.parse.stream import CONTENT, ContentSettings, Tok, body_pieces, cheapest_reading, tokens
+from etl.parse.vocab import column_role, is_level1, is_level2
+from etl.records import Row
+
+NOTE = "未识别到表头：指标行按内容读取（请核对）"
+
+
+def _starts_rows(t: str) -> bool:
+    return is_level1(t) or is_level2(t) or bool(lexicon().name_prefix.match(t)) \
+        or column_role(t) in ("level1", "level2", "name")
+
+
+def _value_like(t: str) -> bool:
+    return parse_measure(t) is not None or parse_number(t) is not None
+
+
+def _start(toks: list[Tok], s: ContentSettings) -> int | None:
+    """The first token that starts indicator rows and has values close after it."""
+    for i, tok in enumerate(toks):
+        if _starts_rows(tok.text) and sum(_value_like(t.text) for t in toks[i + 1: i + 1 + s.window]) >= s.min_values:
+            return i
+    return None
+
+
+def content_indicators(rows: list[Row], s: ContentSettings = CONTENT) -> TableResult | None:
+    """The cheapest reading of the rows after the first row start under every template grammar, or None
+    when fewer than `min_rows` indicators with a value come out."""
+    toks = tokens(rows)
+    start = _start(toks, s)
+    if start is None:
+        return None
+    glued = any(t.glued for t in toks[start:])
+    pieces, i, ended = body_pieces(toks, start, glued)
+    best = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended, s) if pieces else None
+    if best is None:
+        return None
+    filled = [ind for ind in best.indicators if any(v is not None for v in (ind.target, ind.actual, ind.score))]
+    if len(filled) < s.min_rows:
+        return None
+    best.notes = (best.notes or []) + [NOTE]
+    return best
