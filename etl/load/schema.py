@@ -298,7 +298,8 @@ def stored_version(con) -> int | None:
     """The schema version a database records; None for a database without jixiao's tables.
     A database of jixiao's tables without a version row is version 1 (the first release)."""
     tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_schema = current_schema()").fetchall()}
     if "meta" not in tables:
         return 1 if "filings" in tables else None
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
