@@ -173,6 +173,7 @@ def _ingest_locked(paths, lake: Path, address, is_sample, progress, batch_files,
             # The task reads its files' bytes itself: ray.data.read_binary_files keeps per-file
             # metadata on the driver (2.6 GB of driver memory at 20k files), this keeps only the paths.
             ds = ray.data.from_items(todo, override_num_blocks=min(len(todo), 4 * cpus))
+            # (max_retries goes to the task's remote options: Ray 2.60 has no named parameter for it)
             ds = ds.map_batches(_analyse_batch, batch_size=per_task, batch_format="numpy", max_retries=TASK_RETRIES,
                                 fn_kwargs={"lake": str(lake), "is_sample": is_sample, "limits": limits})
             by_name = {t["name"]: t["path"] for t in todo}
