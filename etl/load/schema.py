@@ -10,7 +10,7 @@ from __future__ import annotations
 # 'schema_version'); opening it for writing migrates it forward step by step (MIGRATIONS) and
 # refuses one written by a newer jixiao, before anything is written: an older program must not
 # write rows into tables it does not know.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # meta key: the base tables changed since the marts were built (set with the change, cleared when
 # the marts are rebuilt: etl/marts).
@@ -79,7 +79,9 @@ DDL = [
         src_line_end INTEGER,
         src_where VARCHAR,  -- the same, as readable Chinese text
         is_sample BOOLEAN DEFAULT FALSE,
-        parse_confidence DOUBLE  -- 0-1, from the decoder's margin over the runner-up reading
+        parse_confidence DOUBLE,  -- 0-1, from the decoder's margin over the runner-up reading
+        source_kind VARCHAR DEFAULT 'document',  -- document (published, parsed) or structured (system export)
+        superseded BOOLEAN DEFAULT FALSE  -- derived: a published filing whose project a structured import also holds
     )
     """,
     """
@@ -111,6 +113,7 @@ DDL = [
         src_line_end INTEGER,
         src_where VARCHAR,
         parse_confidence DOUBLE,  -- 0-1: how much likelier this row's reading is than the runner-up
+        indicator_code VARCHAR,   -- 三级指标代码 of a structured export, as text
         PRIMARY KEY (filing_id, seq)
     )
     """,
@@ -243,6 +246,15 @@ DDL = [
     )
     """,
     """
+    -- a published filing whose project a structured import also holds (etl/structured/twins.py); derived
+    CREATE TABLE IF NOT EXISTS filing_twins (
+        filing_id VARCHAR NOT NULL,      -- the published (document) filing: superseded, left out of counts
+        structured_id VARCHAR NOT NULL,  -- the structured import shown instead
+        match VARCHAR,                   -- code (项目代码) or name (department, project name and year)
+        differences INTEGER              -- values the two print differently (TWIN_DIFFERS on structured_id)
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS ingest_log (
         run_id VARCHAR NOT NULL,
         ingested_at TIMESTAMP NOT NULL,
@@ -289,9 +301,21 @@ def _add_parse_confidence(con) -> None:
     con.execute("INSERT INTO meta VALUES (?, '2') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
 
 
+def _add_source_kind(con) -> None:
+    """2 -> 3: structured imports. A column with a DEFAULT fills the rows already there: an older
+    database's filings become 'document' and none is superseded (it holds no imports to supersede
+    them); filing_twins is created empty by the DDL. The marts, which leave superseded filings out,
+    are rebuilt by the next run."""
+    con.execute("ALTER TABLE filings ADD COLUMN IF NOT EXISTS source_kind VARCHAR DEFAULT 'document'")
+    con.execute("ALTER TABLE filings ADD COLUMN IF NOT EXISTS superseded BOOLEAN DEFAULT FALSE")
+    con.execute("ALTER TABLE indicators ADD COLUMN IF NOT EXISTS indicator_code VARCHAR")
+    con.execute("INSERT INTO meta VALUES (?, '3') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
+
+
 # MIGRATIONS[v] takes a database from version v to v + 1. Forward only: a database is never
-# taken back to an older version.
-MIGRATIONS = {1: _add_parse_confidence}
+# taken back to an older version. (jixiao before schema versions wrote '1' whatever columns it had
+# added, so each step adds its columns only where they are missing.)
+MIGRATIONS = {1: _add_parse_confidence, 2: _add_source_kind}
 
 
 def stored_version(con) -> int | None:
