@@ -69,22 +69,34 @@ def test_a_database_of_a_newer_schema_is_refused_and_left_untouched(newer_db):
     assert info.returncode == 0 and "schema_version: 7" in info.stdout and "不会写入" in info.stderr
 
 
-def _version_1(db: Path) -> None:
-    """A database as the first release wrote it: no parse_confidence columns, schema_version 1,
-    marts of that release built."""
+# the columns each version added: version 2 parse_confidence, version 3 the structured imports'
+ADDED = {2: [("filings", "parse_confidence"), ("indicators", "parse_confidence")],
+         3: [("filings", "source_kind"), ("filings", "superseded"), ("indicators", "indicator_code")]}
+
+
+def _older(db: Path, version: int) -> None:
+    """A database as an older release wrote it: without the columns later versions added, its
+    schema_version recorded, marts of that release built (without those columns)."""
     con = duckdb.connect(str(db))
     create_schema(con)
     con.close()
     assert jixiao("ingest", SEED_000, "--db", db, "-q").returncode == 0
     con = duckdb.connect(str(db))
-    for table in ("mart_facts", "mart_units"):  # they carry the column: built without it then
+    for table in ("mart_facts", "mart_units"):  # they carry the columns: built without them then
         con.execute(f"DROP TABLE {table}")
-    con.execute("ALTER TABLE filings DROP COLUMN parse_confidence")
-    con.execute("ALTER TABLE indicators DROP COLUMN parse_confidence")
+    for added in range(version + 1, SCHEMA_VERSION + 1):
+        for table, column in ADDED[added]:
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    if version < 3:
+        con.execute("DROP TABLE filing_twins")
     con.execute("CREATE TABLE mart_facts AS SELECT filing_id, province FROM filings")
     con.execute("CREATE TABLE mart_units AS SELECT province AS unit FROM filings")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     con.close()
+
+
+def _version_1(db: Path) -> None:
+    _older(db, 1)
 
 
 def test_a_version_1_database_is_migrated_forward_with_its_rows(tmp_path):
@@ -104,6 +116,31 @@ def test_a_version_1_database_is_migrated_forward_with_its_rows(tmp_path):
     assert query(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mart_facts' "
                      "AND column_name = 'parse_confidence'") == [(1,)]
     assert query(db, "SELECT count(*) FROM mart_facts") == query(db, "SELECT count(*) FROM filings")
+    assert query(db, "SELECT count(*) FROM meta WHERE key = 'marts_pending'") == [(0,)]
+    # version 3's columns: the old filings are published documents, none superseded
+    assert query(db, "SELECT DISTINCT source_kind, superseded FROM filings") == [("document", False)]
+
+
+def test_a_version_2_database_gets_the_structured_columns_and_loads(tmp_path):
+    """A column added by a migration lands at the end of its table, so a migrated table is not laid
+    out as a new one: rows are inserted by column name, and the new file's values go to their columns."""
+    db = tmp_path / "v2.duckdb"
+    _older(db, 2)
+    con = duckdb.connect(str(db))  # is_sample moved behind parse_confidence, as an ALTER would leave it
+    con.execute("ALTER TABLE filings DROP COLUMN is_sample")
+    con.execute("ALTER TABLE filings ADD COLUMN is_sample BOOLEAN DEFAULT FALSE")
+    con.close()
+    run = jixiao("ingest", SEED_003, "--db", db, "-q")
+    assert run.returncode == 0, run.stderr
+    assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert query(db, "SELECT count(DISTINCT source_sha256), min(source_kind), max(source_kind), "
+                     "bool_or(superseded), bool_or(is_sample) FROM filings") == [(2, "document", "document", False, False)]
+    # the new file's confidence went into its own column, not into another
+    new = query(db, "SELECT count(*), count(parse_confidence), min(parse_confidence) BETWEEN 0 AND 1 FROM filings "
+                    "WHERE source_file = ?", [SEED_003.name])
+    assert new[0][0] > 0 and new[0][1] == new[0][0] and new[0][2], new
+    assert query(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mart_facts' "
+                     "AND column_name = 'parse_confidence'") == [(1,)]
     assert query(db, "SELECT count(*) FROM meta WHERE key = 'marts_pending'") == [(0,)]
 
 

@@ -179,6 +179,23 @@ _ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int6
 _columns_of: dict[str, list[tuple[str, str]]] = {}
 
 
+def _schema_columns(table: str) -> list[tuple[str, str]]:
+    """A table's columns (name, type) in the order of the DDL, which is the order rows are built in.
+
+    Read from a new in-memory database, not from the file written to: a database migrated forward
+    has its added columns at the end, in the order the steps added them, so its own column order
+    is not the DDL's; inserts name their columns, and the order stored does not matter."""
+    if not _columns_of:
+        mem = duckdb.connect()
+        try:
+            create_schema(mem)
+            for name in {r[0] for r in mem.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+                _columns_of[name] = [(r[0], r[1]) for r in mem.execute(f"DESCRIBE {name}").fetchall()]
+        finally:
+            mem.close()
+    return _columns_of[table]
+
+
 def _insert(con, table: str, rows: list[list], columns: list[str] | None = None, verb: str = "INSERT") -> None:
     """Insert many rows at once, as one Arrow table (DuckDB's executemany costs ~0.3 ms a row).
 
@@ -187,10 +204,9 @@ def _insert(con, table: str, rows: list[list], columns: list[str] | None = None,
     """
     if not rows:
         return
-    if table not in _columns_of:  # our own table names
-        _columns_of[table] = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    types = dict(_columns_of[table])
-    names = columns or [c for c, _ in _columns_of[table]]
+    schema = _schema_columns(table)  # our own table names
+    types = dict(schema)
+    names = columns or [c for c, _ in schema]
     target = f"{verb} INTO {table} ({', '.join(names)})"
     try:
         data = pa.table({c: _no_nul(pa.array([r[k] for r in rows], type=_ARROW_TYPES.get(types[c])))
