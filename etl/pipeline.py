@@ -26,7 +26,7 @@ from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
 from etl.trust import assess
-from etl.workers import default_workers
+from etl.workers import default_workers, die_with_parent
 from etl.workers import run as run_workers
 
 
@@ -337,7 +337,8 @@ def _check_parallel(filings, workers: int) -> tuple[list, list, list, list]:
     _TO_CHECK = filings
     try:
         chunks = [(k, min(k + CHECK_CHUNK, len(filings))) for k in range(0, len(filings), CHECK_CHUNK)]
-        with mp.get_context("fork").Pool(workers) as pool:
+        # the check processes die with this one: a killed import leaves none running on (issue 22)
+        with mp.get_context("fork").Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             parts = pool.map(_check_slice, chunks, chunksize=1)
     finally:
         _TO_CHECK = []
