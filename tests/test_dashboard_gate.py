@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -66,9 +67,21 @@ def test_the_gate_follows_the_listening_address_not_an_environment_variable(monk
     assert shows_data(app_test(monkeypatch, small_db))
 
 
+class Clock:
+    """The gate's clock, moved by the test: the lockout's length is measured without sleeping, and
+    a page run that takes seconds on a loaded machine does not eat into it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
 def test_wrong_passwords_are_limited_for_the_whole_server(monkeypatch, small_db, listen_on):
     listen_on("0.0.0.0")
-    monkeypatch.setattr(access, "LOCKOUT_SECONDS", 3.0)
+    clock = Clock()
+    monkeypatch.setattr(access, "time", SimpleNamespace(monotonic=clock.monotonic, sleep=time.sleep))
     access.reset_tries()
     stored = access.hash_password(PASSWORD)
     try:
@@ -80,19 +93,22 @@ def test_wrong_passwords_are_limited_for_the_whole_server(monkeypatch, small_db,
             assert not shows_data(at)
         notices = [e.value for e in at.error]
         assert any("登录已暂停" in n for n in notices), notices
+        assert access.locked_for() == access.LOCKOUT_SECONDS
         # while locked, even the right password gets the notice, from a new session too
+        clock.now += access.LOCKOUT_SECONDS - 1
         at = app_test(monkeypatch, small_db, JIXIAO_PASSWORD_HASH=stored)
         assert any("登录已暂停" in w.value for w in at.warning)
         at.text_input[0].input(PASSWORD).run()
         at.button[0].click().run()
         assert not shows_data(at)
-        assert any("登录已暂停" in e.value and "秒后再试" in e.value for e in at.error)
-        # one more wrong one doubles the pause
+        assert any("登录已暂停" in e.value and "1 秒后再试" in e.value for e in at.error)
+        # one more wrong one, once the pause is over, doubles the pause
+        clock.now += 1
         at.text_input[0].input("guess again").run()
-        time.sleep(access.locked_for() + 0.1)
         at.button[0].click().run()
-        assert 4.0 < access.locked_for() <= 6.0
-        time.sleep(access.locked_for() + 0.1)
+        assert access.locked_for() == 2 * access.LOCKOUT_SECONDS
+        assert any("登录已暂停" in e.value for e in at.error)
+        clock.now += 2 * access.LOCKOUT_SECONDS
         at.text_input[0].input(PASSWORD).run()
         at.button[0].click().run()
         assert shows_data(at)
@@ -263,8 +279,15 @@ def test_a_session_id_reused_after_its_owner_left_gets_the_sign_in_form(wide_ser
         assert _upload(wide_server, owner) == 204  # the owner's connection may upload
         page.close()
         browser.close()
-    time.sleep(1.0)  # the server notices the disconnect and keeps the session for reconnection
-    reused, raw, status = asyncio.run(_session(wide_server, existing=owner, upload=True))
+    # Streamlit gives a session back only once it has noticed its owner's disconnect (until then it
+    # starts a new one): reconnect until it does, as an attacker would
+    deadline = time.monotonic() + 60
+    while True:
+        reused, raw, status = asyncio.run(_session(wide_server, existing=owner, upload=True))
+        if reused == owner or time.monotonic() > deadline:
+            break
+        assert "访问密码".encode() in raw and "填报数".encode() not in raw and status == 403  # a new session
+        time.sleep(0.2)
     assert reused == owner  # Streamlit gave the old session back...
     assert "访问密码".encode() in raw  # ...but not its sign-in
     assert "填报数".encode() not in raw

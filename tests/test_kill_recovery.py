@@ -136,6 +136,94 @@ def test_parse_workers_die_with_a_killed_ingest_and_the_next_ingest_starts_at_on
         kill_all(str(db))
 
 
+@pytest.fixture(scope="module")
+def mixed_batch(tmp_path_factory):
+    """A batch of every format plus two long reports (workers busy for seconds), and the number of
+    filings a clean ingest of it loads."""
+    from etl.sample.generate import generate_corpus
+
+    root = tmp_path_factory.mktemp("mixed")
+    batch = root / "batch"
+    generate_corpus(batch, seed=21, counties=1, departments_per_county=2, years=(2023,))
+    (batch / "manifest.json").unlink()
+    slow_reports(batch / "long", 2, 2)
+    clean = root / "clean.duckdb"
+    run = subprocess.run([EXE, "ingest", str(batch), "--db", str(clean), "-q"], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    return batch, query(clean, "SELECT count(*) FROM filings")[0][0]
+
+
+# seconds after the start of an ingest at which it is killed: before its workers exist, while they
+# start, parse, and write, and near its end (a clean run of the batch takes ~10-20 s on 2 cores)
+KILL_AFTER = (0.05, 0.4, 0.9, 1.5, 2.5, 3.5, 5.0, 7.0, 9.0, 12.0)
+
+
+@pytest.mark.slow
+def test_a_kill_at_ten_moments_leaves_no_process_and_the_next_ingest_completes(mixed_batch, tmp_path):
+    batch, clean_filings = mixed_batch
+    for k, after in enumerate(KILL_AFTER):
+        db = tmp_path / f"moment{k}.duckdb"
+        try:
+            proc = subprocess.Popen([EXE, "ingest", str(batch), "--db", str(db), "-q", "--workers", "2"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            time.sleep(after)
+            proc.kill()
+            proc.wait()
+            assert wait_gone(str(db)) == [], after  # within 5 s
+            assert lock_is_free(db), after
+            run = subprocess.run([EXE, "ingest", str(batch), "--db", str(db), "-q", "--wait", "2"],
+                                 capture_output=True, text=True, timeout=600)
+            assert run.returncode == 0, (after, run.stderr[-2000:])
+            assert query(db, "SELECT count(*) FROM filings")[0][0] == clean_filings, after
+            assert query(db, "SELECT key FROM meta WHERE key IN ('copies_pending', 'marts_pending')") == [], after
+        finally:
+            kill_all(str(db))
+
+
+def bulk_export(path: Path, projects: int) -> Path:
+    """A long-format export (one row per indicator) of `projects` invented projects, four rows each."""
+    import csv
+    import io
+
+    from tests.structured_files import HEADER
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(HEADER)
+    for p in range(projects):
+        code = f"{p:021d}"
+        for name, value in (("完成数量", 100 + p % 50), ("验收合格率", 100), ("按期完成率", 95), ("群众满意度", 90)):
+            w.writerow(["430224000", "2023", f"{p % 40:06d}", f"示范部门{p % 40}", code, f"示范项目{p}",
+                        "产出指标", "数量指标", name, "≥", value, "%" if value <= 100 else "个", 25])
+    path.write_bytes(buf.getvalue().encode("utf-8-sig"))
+    return path
+
+
+@pytest.mark.slow
+def test_check_processes_of_a_killed_import_die_with_it(tmp_path):
+    """`jixiao import` spreads a large export's checks over forked processes: they die with it."""
+    export = bulk_export(tmp_path / "bulk.csv", 6_000)
+    db = tmp_path / "import.duckdb"
+    proc = subprocess.Popen([EXE, "import", str(export), "--db", str(db), "-q", "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(children(proc.pid)) == 2, ("the check processes never started", proc.poll())
+        proc.kill()
+        proc.wait()
+        assert wait_gone(str(db)) == []
+        assert lock_is_free(db)
+        run = subprocess.run([EXE, "import", str(export), "--db", str(db), "-q", "--wait", "2"],
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert query(db, "SELECT count(*) FROM filings WHERE source_kind = 'structured'") == [(6_000,)]
+    finally:
+        proc.stderr.close()
+        kill_all(str(db))
+
+
 def test_an_upload_that_times_out_leaves_no_process_and_no_lock(tmp_path):
     """The dashboard's upload gives up after its time limit: the ingest and its workers stop with it."""
     from dashboard.upload_runner import ingest_uploads
