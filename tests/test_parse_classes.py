@@ -1315,3 +1315,82 @@ def test_a_long_glued_money_run_in_yuan_is_split_by_its_arithmetic():
                         "9142200.009142200.009056400.001099.06%9.91", 10000.0)
     assert got == {"initial": 914.22, "adjusted": 914.22, "executed": 905.64, "weight": 10.0, "rate": 0.9906,
                    "score": 9.91}
+
+
+# --- Document and meta classes seen in a held-out set (titles, untitled reports, keys, reporting bodies) ------
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("2024年度预算项目绩效目标公开表", "project_target"),  # what a department publishes
+    ("2023年度示例市示例经费预算项目支出绩效目标申报明细表", "project_target"),
+    ("示例县示例局部门整体支出绩效目标公开表", "dept_target"),
+])
+def test_target_table_titles_worded_as_published_or_itemised(title, kind):
+    text = "\n".join([title, "项目名称\t示例学校运转经费", "项目资金(万元)\t120",
+                      "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t保障学生数\t≥800人"])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, len(f.indicators)) == (kind, title, 1)
+
+
+def test_an_evaluation_report_titled_as_an_assessment():
+    text = "\n".join(["示例营养餐计划绩效评估报告", "一、投入", "(1)项目立项",
+                      "示例县已将营养餐计划纳入规划，成立了领导小组。"])
+    (f,) = parse(text)
+    assert f.doc_kind == "self_eval_report"
+    # an assessment that is not of performance is no filing
+    assert parse_document(read_bytes("示例地块环境影响评估报告\n一、概况\n地块位于示例县。".encode(), "x.txt")) == []
+
+
+def test_a_project_budget_for_the_year_beside_its_total_over_the_period():
+    text = "\n".join([
+        "2023年度示例市示例筛查经费预算项目支出绩效目标申报明细表", "", "(2023年度)",
+        "       项目名称 示例筛查经费",
+        "项目总预算(万元) 60.00      项目当年预算(万元) 20.00 ",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.budget_initial) == ("示例筛查经费", 20)
+
+
+def test_a_title_wrapped_over_lines_is_one_title():
+    two = "\n".join(["示例县示例指挥部示例项目资金", "绩效评价报告", "根据有关通知要求，我所对示例项目实施绩效评价。",
+                     "一、基本情况"])
+    (f,) = parse(two)
+    assert f.title == "示例县示例指挥部示例项目资金绩效评价报告"
+    three = "\n".join(["发布时间:2023-10-27 09:11 信息来源:示例县财政局", "2022年省示例重点项目", "示例县示例茶叶基地",
+                       "建设项目绩效评价报告", "评价机构: 示例会计师事务所", "为加强财政支出管理，对该项目实施绩效评价。"])
+    (f,) = parse(three)
+    assert f.title == "2022年省示例重点项目示例县示例茶叶基地建设项目绩效评价报告"
+
+
+def test_a_full_title_under_another_line_is_not_joined_to_it():
+    # the site's name, or the attachment number, above a title that names its body: separate lines
+    for above in ("示例县人民政府", "附件3"):
+        (f,) = parse("\n".join([above, "示例乡部门整体支出绩效自评报告", "一、基本情况",
+                                "示例乡人民政府主要职能职责：管理本行政区域内的经济工作。"]))
+        assert f.title == "示例乡部门整体支出绩效自评报告"
+
+
+def test_a_department_target_page_titled_without_table_is_the_department_s():
+    # the site's menu words ('重点项目') do not make the page a project's
+    text = "\n".join([
+        "首页 | 政务公开 | 重点项目 | 项目建设 | 办事服务",
+        "示例县示例局部门整体绩效目标",
+        "部门名称\t示例县示例局",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t培训人次\t≥500人次",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.project) == ("dept_target", "示例县示例局部门整体绩效目标", None)
+    # a target table's own key cell '部门整体绩效目标' is no title
+    (g,) = parse("\n".join(["示例局2023年度部门整体支出绩效目标表", "部门整体绩效目标\t完成年度工作任务",
+                            "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人次\t≥500人次"]))
+    assert g.doc_kind == "dept_target" and g.sections[0].text == "完成年度工作任务"
+
+
+def test_a_report_s_file_number_dates_no_filing():
+    text = "\n".join(["示例项目资金绩效评价报告", "上会示报字(2023)第0002号",
+                      "根据《关于开展2022年度示例项目资金重点绩效评价工作的通知》，我所实施绩效评价。", "一、基本情况"])
+    (f,) = parse(text)
+    assert f.year == 2022
+    (g,) = parse("\n".join(["示例项目资金绩效评价报告", "上会示报字(2021)", "一、基本情况", "示例项目于2020年立项。"]))
+    assert g.year == 2020

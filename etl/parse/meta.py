@@ -282,8 +282,9 @@ def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
     return None
 
 
-# a year, but not a document number's ('(2018)257号', '〔2021〕13号'), which dates a rule, not the filing
-_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)(?![）)]?\d+号)[）)]?")
+# a year, but not a document number's ('(2018)257号', '〔2021〕13号', '某报字(2023)第0002号', '上会某报字(2022)'),
+# which dates a rule or a report's file number, not the filing
+_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|(?<![字发号])[（(](20[0-4]\d)(?![）)]?第?\d+号)[）)]?")
 # a year that is part of a date or of a publication line is not the year a filing is about
 _DATE_AFTER = re.compile(r"^\d{1,2}月")
 _DATE_BEFORE = re.compile(r"(日期|时间|发布|印发|发文|填报|报送|公开)[:：]?$")
