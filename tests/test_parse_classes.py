@@ -1394,3 +1394,55 @@ def test_a_report_s_file_number_dates_no_filing():
     assert f.year == 2022
     (g,) = parse("\n".join(["示例项目资金绩效评价报告", "上会示报字(2021)", "一、基本情况", "示例项目于2020年立项。"]))
     assert g.year == 2020
+
+
+def test_an_untitled_report_stating_one_figure_is_read_by_its_own_headings():
+    headed = "\n".join([
+        "一、项目基本情况", "示例公路改线工程起于甲镇，止于乙镇，路线全长12.5公里。",
+        "二、项目绩效自评工作开展情况", "按照示例市财政局通知要求，对项目支出进行核实。",
+        "三、项目绩效实现情况", "市财政局下达我局项目前期工作经费150.00万元。",
+    ])
+    (f,) = parse(headed)
+    assert (f.doc_kind, f.budget_adjusted) == ("self_eval_report", 150)
+    opening = "\n".join([
+        "按照示例省财政厅通知要求，我单位对农村供水维修项目开展自评，县级自评情况报告如下：",
+        "一、绩效目标分解下达情况", "下达预算资金88.20万元用于农村供水维修项目。",
+    ])
+    (g,) = parse(opening)
+    assert (g.doc_kind, g.budget_adjusted) == ("self_eval_report", 88.2)
+    # one figure on a page about 绩效 that no report heading or opening marks stays no filing
+    assert parse("关于示例项目绩效管理工作的通知\n一、项目基本情况\n下达预算资金88.20万元。\n二、工作要求\n按时报送。") == []
+
+
+def test_an_untitled_report_says_its_spending_as_the_project_s_money():
+    text = "\n".join(["一、项目基本情况", "示例工程全长12公里。", "二、项目绩效自评工作开展情况", "按要求核实。",
+                      "市财政局下达我局项目前期工作经费150.00万元。",
+                      "实际支出项目资金150.00万元，资金执行率100.00%。"])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (150, 150, 1.0)
+
+
+@pytest.mark.parametrize("sentence, field, value", [
+    ("示例县示例局2022年衔接资金共下达96万元，用于实施示例项目。", "budget_adjusted", 96),
+    ("示例县示例局2022年衔接资金96万元已全部到位。", "budget_adjusted", 96),
+    ("2019年示例项目资金30万元全部拨款到位。", "budget_adjusted", 30),
+    ("在全乡范围内实施2022年示例补贴经费12.40万元。", "budget_adjusted", 12.4),
+    ("本项目资金总预算为310.5万元。", "budget_adjusted", 310.5),
+    ("我局在部门预算中申报示例专项资金30万元。", "budget_initial", 30),
+    ("项目实际完成投资93.2万元。", "budget_executed", 93.2),
+    ("项目投资96万元，实际决算金额93.2万元。", "budget_executed", 93.2),
+    ("综合评定，因此评价分96分，自评等级为优秀。", "total_score", 96),
+])
+def test_money_and_score_wordings_of_report_prose(sentence, field, value):
+    (f,) = parse("示例县示例局2022年示例项目绩效自评报告\n一、基本情况\n" + sentence)
+    assert getattr(f, field) == value
+
+
+def test_a_budget_line_is_not_spending():
+    text = "\n".join(["示例局2022年示例项目绩效自评报告", "一、资金安排情况",
+                      "本局项目资金总预算为310.5万元，其中部门预算项目支出60.5万元，专项预算支出250万元，基本支出20万元。"])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed) == (310.5, None)
+    # a clause mark between the money and the word ends the wording: '…实施机构，…清算资金120万元' is no budget
+    (g,) = parse("示例局2022年示例项目绩效自评报告\n一、基本情况\n资金分配到各实施机构，年终将剩余的清算资金120万元分配到位。")
+    assert g.budget_adjusted is None

@@ -23,7 +23,7 @@ from etl.parse.meta import (
     code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
 )
 from etl.parse.report import sections as report_sections
-from etl.parse.report import report_project, stated_figures
+from etl.parse.report import report_cues, report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
@@ -129,16 +129,18 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
 
 
 MIN_STATED_FIGURES = 2  # an untitled page stating this many of budget, spending, rate and score is a report
+MIN_CUED_FIGURES = 1  # as many, on a page whose text says what only a report says ('…自评情况报告如下')
 
 
 def _untitled_report(rows: list[Row], ctx: Context, s: ParseSettings) -> list[Filing]:
     """A page with no title we know (its title only in the site's chrome, or '2020年度绩效评价') that states
-    a budget, its spending, a rate or a score in prose about 绩效 is read as a self-evaluation report."""
+    a budget, its spending, a rate or a score in prose about 绩效 is read as a self-evaluation report; one
+    figure is enough when the page also has a report's own headings or opening sentence."""
     text = " ".join(" ".join(r.texts) for r in rows)
     if "绩效" not in text:
         return []
-    stated = stated_figures(rows)
-    if len(set(stated) & {"adjusted", "executed", "rate", "score"}) < MIN_STATED_FIGURES:
+    stated = len(set(stated_figures(rows)) & {"adjusted", "executed", "rate", "score"})
+    if stated < MIN_STATED_FIGURES and not (stated >= MIN_CUED_FIGURES and report_cues(rows)):
         return []
     seg = Segment(kind="self_eval_report", title=None, rows=rows)
     f = parse_segment(seg, False, ctx, s)
