@@ -1446,3 +1446,55 @@ def test_a_budget_line_is_not_spending():
     # a clause mark between the money and the word ends the wording: '…实施机构，…清算资金120万元' is no budget
     (g,) = parse("示例局2022年示例项目绩效自评报告\n一、基本情况\n资金分配到各实施机构，年终将剩余的清算资金120万元分配到位。")
     assert g.budget_adjusted is None
+
+
+def test_a_report_s_keyed_fields_in_its_prose():
+    text = "\n".join([
+        "2022年示例农机购置补贴经费项目支出绩效自评报告", "一、自评结论",
+        "通过项目的实施，农机化水平稳步提高。在全乡范围内实施2022年示例农机购置补贴经费12.40万元。",
+        "二、佐证材料", "(一)项目概况",
+        "项目名称：2022年示例农机购置补贴经费项目。", "项目主管部门：示例县农业农村局。",
+        "项目实施单位：示例乡人民政府。", "项目实施地点：9个村。",
+    ])
+    (f,) = parse(text)
+    # the report's own 项目名称 beats the name its title gives; a sentence's full stop is not part of a name
+    assert (f.project, f.department, f.unit) == ("2022年示例农机购置补贴经费项目", "示例县农业农村局", "示例乡人民政府")
+    # a clause after a department key is still no organisation
+    (g,) = parse("示例局2022年部门整体支出绩效自评报告\n部门(单位)：整体支出绩效自评结果。\n一、基本情况\n全年预算数120万元。")
+    assert g.department != "整体支出绩效自评结果"
+
+
+def test_a_department_s_report_names_no_project_even_with_a_project_key():
+    text = "\n".join(["示例局2022年度部门整体支出绩效自评报告", "一、基本情况", "项目名称：示例运转经费",
+                      "全年预算数为120万元，全年支出118万元。"])
+    (f,) = parse(text)
+    assert f.project is None
+
+
+def test_a_report_cover_form_printed_one_cell_per_line():
+    text = "\n\n".join([
+        "示例县财政支出项目绩效评价自评报告", "来源:县水利局   2023-07-14 09:53",
+        "项目名称    示例山塘清淤专项", "项目单位    示例县水利局", "主管部门   示例县水利局",
+        "报告日期:  2023 年  7 月  8 日", "一、项 目 基 本 概 况", "项目起止时间",
+        "2022年   1    月起至     2022    年    12   月止",
+        "计划安排资金", "(万元)", "40", "实际到位资金", "(万元)", "40", "实际支出", "(万元)", "38.5", "结余(万元)", "1.5",
+        "二、项目支出明细情况",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.project, f.department, f.year) == ("self_eval_report", "示例山塘清淤专项", "示例县水利局", 2022)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (40, 40, 38.5)
+
+
+def test_a_header_run_over_a_report_s_table_is_no_money_form():
+    # '…(万元)执行数(万元)100': the amount under the first of the run's labels, not the last's
+    text = "\n".join(["示例局2022年示例项目绩效自评报告", "一、预算执行情况",
+                      "年初预算数(万元)", "全年预算数(万元)", "全年执行数(万元)", "100", "120", "110"])
+    (f,) = parse(text)
+    assert f.budget_executed != 100
+
+
+def test_a_date_is_no_year_but_the_period_a_filing_covers_is():
+    from etl.parse.meta import find_year
+    assert find_year("填报日期:2023年7月8日") is None
+    assert find_year("项目起止时间 2022年1月起至2022年12月止") == 2022
+    assert find_year("实施期限 2021年1月至12月") == 2021

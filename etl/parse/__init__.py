@@ -23,7 +23,7 @@ from etl.parse.meta import (
     code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
 )
 from etl.parse.report import sections as report_sections
-from etl.parse.report import report_cues, report_project, stated_figures
+from etl.parse.report import is_department_report, report_cues, report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
@@ -205,7 +205,10 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
 
     f = Filing(doc_kind=kind, title=seg.title)
     f.loc = money.merge_locs(rows) or Loc()
-    f.project = meta.get("project", (None,))[0] if kind != "self_eval_report" else report_project(seg.title)
+    f.project = meta.get("project", (None,))[0]
+    if kind == "self_eval_report":
+        # a report's own 项目名称 names the project; else its title does (a department's report names none)
+        f.project = None if is_department_report(seg.title) else f.project or report_project(seg.title)
     if kind.startswith("dept"):
         f.project = None
     f.project_code = meta.get("project_code", (None,))[0]

@@ -74,7 +74,8 @@ def _inline_pairs(text: str):
     for m in any_label.finditer(s):
         fld = fields.get(m.group())
         rest = s[m.end():]
-        colon = re.match(r"\s*[:：]\s*", rest)
+        # 'KEY: VALUE', or 'KEY    VALUE' as a form printed without its grid (a run of spaces is its cell border)
+        colon = re.match(r"\s*[:：]\s*|\s{2,}(?=\S)", rest)
         if colon:
             rest = rest[colon.end():]
         elif (m.start() > 0 and m.start() != value_end) or not rest:
@@ -106,6 +107,9 @@ def tokens(rows: list[Row]) -> list[Token]:
     return [Token(c.text.strip(), c.loc) for r in rows for c in r.cells if c.text and c.text.strip()]
 
 
+ORG_FIELDS = ("department", "department_weak", "publisher", "unit")  # fields whose value names an organisation
+
+
 def _clean_value(fld: str, value: str) -> str | None:
     # cut off a second key printed in the same cell ('渌口区财政局    单位：万元') before spaces go
     value = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", value.strip())[0]
@@ -117,11 +121,13 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit") else v  # '单位名称:X  填报日期:…'
     v = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", v)[0].strip()
     v = cut_at_next_label(v).strip(" :：")
+    if re.fullmatch(r"[^。；;]+[。；;]", v) and (fld not in ORG_FIELDS or looks_like_org(v[:-1])):
+        v = v[:-1]  # '项目主管部门：某县农业农村局。' in a report's prose: the sentence's stop is not the name's
     if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v):
         return None  # another key's label is not this key's value
-    if fld in ("department", "department_weak", "publisher", "unit") and lexicon().placeholder_org.search(fold_key(v)):
+    if fld in ORG_FIELDS and lexicon().placeholder_org.search(fold_key(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
-    if fld in ("department", "department_weak", "publisher", "unit") and re.search(r"[。；;！？!?]", v):
+    if fld in ORG_FIELDS and re.search(r"[。；;！？!?]", v):
         return None  # a clause of running text after a key word ('部门(单位)整体…自评结果。'), not an organisation
     return v
 
@@ -287,7 +293,9 @@ def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
 _YEAR = re.compile(r"(20[0-4]\d)(年度|年)|(?<![字发号])[（(](20[0-4]\d)(?![）)]?第?\d+号)[）)]?")
 # a year that is part of a date or of a publication line is not the year a filing is about
 _DATE_AFTER = re.compile(r"^\d{1,2}月")
-_DATE_BEFORE = re.compile(r"(日期|时间|发布|印发|发文|填报|报送|公开)[:：]?$")
+# ... unless it opens the period the filing covers: '2022年1月起至2022年12月止', '2022年1月至12月'
+_PERIOD_AFTER = re.compile(r"^\d{1,2}月(\d{1,2}日)?(起)?(至|到|—|-|~)(20[0-4]\d年)?\d{1,2}月")
+_DATE_BEFORE = re.compile(r"(日期|(?<!起止)时间|发布|印发|发文|填报|报送|公开)[:：]?$")
 
 
 def find_year(*texts: str | None) -> int | None:
@@ -298,7 +306,8 @@ def find_year(*texts: str | None) -> int | None:
         s = fold_key(t)
         for m in _YEAR.finditer(s):
             year = m.group(1) or m.group(3)
-            if m.group(1) and _DATE_AFTER.match(s[m.end():]) and m.group(2) == "年":
+            if m.group(1) and _DATE_AFTER.match(s[m.end():]) and m.group(2) == "年" \
+                    and not _PERIOD_AFTER.match(s[m.end():]):
                 continue
             if _DATE_BEFORE.search(s[max(0, m.start() - 6): m.start()]):
                 continue

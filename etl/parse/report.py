@@ -70,6 +70,15 @@ def _loose() -> tuple[list[tuple[str, re.Pattern]], re.Pattern]:
     return pats, re.compile(loose["not_spent"])
 
 
+@lru_cache(maxsize=1)
+def _keyed() -> list[tuple[str, re.Pattern]]:
+    """A report's money form, one cell per line (etl/lexicon.toml [report_figures.keyed]): label (万元) amount."""
+    keyed = lexicon().report_figures["keyed"]
+    return [(key, re.compile(rf"(?<!万元\))(?<!元\))(?:{'|'.join(keyed[key])})\((?P<unit>万元|元)\)[:：]?"
+                             r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.%])"))
+            for key in ("initial", "adjusted", "executed")]
+
+
 def stated_figures(rows: list[Row]) -> dict[str, float]:
     """Figures a report states in prose: 年初预算116.41万元, 执行率99.17%, 自评得93分."""
     text = fold_key("\n".join(" ".join(r.texts) for r in rows))
@@ -88,6 +97,10 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
                     out[key] = max(out.get(key, 0.0), value)
                 continue
             out.setdefault(key, value)
+    for key, pat in _keyed():
+        m = None if key in out else pat.search(text)
+        if m:
+            out[key] = float(m.group("amount").replace(",", "")) / (10000.0 if m.group("unit") == "元" else 1.0)
     loose, not_spent = _loose()
     for key, pat in loose:
         if key in out:
@@ -117,6 +130,11 @@ _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?")  # '附件3:项目资金绩
 _YEAR = re.compile(r"(19|20)\d{2}年度?")
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fff]{4})")
 _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|部门绩效|^部门|决算")
+
+
+def is_department_report(title: str | None) -> bool:
+    """Is a report's title a whole department's ('某局2022年度部门整体支出绩效自评报告')?"""
+    return bool(title) and bool(_DEPT_WORDS.search(_ATTACHMENT.sub("", fold_key(title))))
 
 
 def report_project(title: str | None) -> str | None:
