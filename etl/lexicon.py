@@ -47,6 +47,8 @@ class Lexicon:
     total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
     org_short_name_cues: tuple[str, ...]
+    org_subject_cues: tuple[re.Pattern, ...]
+    breadcrumb: re.Pattern
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
@@ -108,6 +110,8 @@ def lexicon() -> Lexicon:
         total_labels=tuple(data["totals"]["labels"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
+        org_subject_cues=tuple(re.compile(p) for p in data["orgs"]["subject_cues"]),
+        breadcrumb=re.compile(data["titles"]["breadcrumb"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),

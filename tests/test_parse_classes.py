@@ -1498,3 +1498,34 @@ def test_a_date_is_no_year_but_the_period_a_filing_covers_is():
     assert find_year("填报日期:2023年7月8日") is None
     assert find_year("项目起止时间 2022年1月起至2022年12月止") == 2022
     assert find_year("实施期限 2021年1月至12月") == 2021
+
+
+def test_a_report_s_body_as_the_subject_of_its_opening_sentence():
+    text = "\n".join([
+        "示例公路养护绩效评价报告",
+        "按照示例养护绩效评价办法，根据市民生办工作安排，市交通运输局对2022年度示例公路养护实施情况进行了绩效自查自评，"
+        "现将自评情况汇报如下：",
+        "一、基本情况", "2022年度实施示例公路养护工程120公里。",
+    ])
+    (f,) = parse(text)
+    assert f.department == "市交通运输局"
+    # an organisation merely named in the sentence is not its subject
+    (g,) = parse("示例公路养护绩效评价报告\n按照市财政局的通知要求，我们开展了绩效自评。\n一、基本情况\n完成养护120公里。")
+    assert g.department is None
+
+
+def test_a_breadcrumb_names_the_body_before_the_host_site_s_name():
+    text = "\n".join([
+        "示例县人民政府", "首页 >> 部门信息公开 >> 示例县交通运输局 >> 正文", "",
+        "示例县2021年第二批公路安全防护工程绩效自评报告", "", "日期:2022年03月24日   作者:   来源:    点击:[]", "",
+        "一、绩效目标分解下达情况", "建设里程6公里，下达车购税补助42万元。",
+    ])
+    (f,) = parse(text)
+    assert f.department == "示例县交通运输局"
+
+
+def test_a_source_on_the_publication_line_between_other_keys():
+    text = "\n\n".join(["您现在位置: 首页 > 专题专栏 > 民生工程", "示例县2022年农村饮水工程维修养护资金绩效自评报告",
+                        "发布时间:2023-02-11 11:23 来源:示例县农业农村水利局 浏览:", "一、概述", "本项目批复总投资40.2万元。"])
+    (f,) = parse(text)
+    assert f.department == "示例县农业农村水利局"

@@ -20,7 +20,8 @@ from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
 from etl.parse.settings import DEFAULT, ParseSettings
 from etl.parse.meta import (
-    code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
+    code_and_unit_line, find_year, looks_like_org, org_as_subject, org_in_breadcrumb, org_in_prose, org_in_title, read_meta,
+    split_code,
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import is_department_report, report_cues, report_project, stated_figures
@@ -48,7 +49,9 @@ class Context:
         pre = read_meta(preamble)
         cells = [c.text for r in preamble for c in r.cells]
         self.keyed_department = pre.get("department", (None,))[0]  # a key's value, not just an organisation's name
-        self.department = self.keyed_department or next((t.strip() for t in cells if looks_like_org(t)), None)
+        # the page's breadcrumb names the section's owner; the first organisation above may be the host site's
+        self.crumb = org_in_breadcrumb(preamble)
+        self.department = self.keyed_department or self.crumb or next((t.strip() for t in cells if looks_like_org(t)), None)
         self.publisher = pre.get("publisher", (None,))[0]
         self.place = None
 
@@ -224,9 +227,11 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
             or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),
                                  ctx.keyed_department), publisher)
+            or org_in_breadcrumb(rows[:4]) or ctx.crumb
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
+            or (org_as_subject(*[" ".join(r.texts) for r in rows[:8]]) if kind == "self_eval_report" else None)
             or (_signed_by(rows) if kind == "self_eval_report" else None)
             or publisher
         )

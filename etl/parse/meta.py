@@ -80,7 +80,8 @@ def _inline_pairs(text: str):
             rest = rest[colon.end():]
         elif (m.start() > 0 and m.start() != value_end) or not rest:
             continue  # a label word inside a sentence, not a key
-        value = cut_at_next_label(re.split(r"\s{2,}|\t", rest)[0], 1)
+        # the value ends at a run of spaces, or at a space before the next 'key:' ('来源:某局 浏览:')
+        value = cut_at_next_label(re.split(r"\s{2,}|\t|\s+(?=[^\s:：]{1,8}[:：])", rest)[0], 1)
         if len(value) < len(rest):
             value_end = m.end() + (colon.end() if colon else 0) + len(value)
         if fld and value.strip():
@@ -257,6 +258,40 @@ def org_in_prose(*texts: str | None) -> str | None:
     return None
 
 
+_CLAUSE_START = re.compile(r"(^|[，,；;：:。])")
+_ANY_TAIL = re.compile(alternation(lexicon().org_tails))
+SUBJECT_REACH = 30  # characters after a clause's start in which the subject's name must end
+
+
+def org_as_subject(*texts: str | None) -> str | None:
+    """The body a report's opening sentence makes the subject of its self-evaluation:
+    '…，市交通运输局对2022年度农村公路养护实施情况进行了绩效自查自评' -> '市交通运输局'."""
+    lx = lexicon()
+    for t in texts:
+        s = fold_key(t or "")
+        if "自评" not in s and "自查" not in s:
+            continue
+        for start in _CLAUSE_START.finditer(s):
+            head = re.split(r"[，,；;：:。]", s[start.end(): start.end() + SUBJECT_REACH])[0]
+            for tail in _ANY_TAIL.finditer(head):  # every place the name may end ('市场监督管理局': not at 场)
+                org = re.sub(r"^(20\d\d年度?|我们|我|本)", "", head[: tail.end()])
+                if looks_like_org(org) and any(c.match(s[start.end() + tail.end():]) for c in lx.org_subject_cues):
+                    return org
+    return None
+
+
+def org_in_breadcrumb(rows: list[Row]) -> str | None:
+    """The section a page sits in names its publisher: '首页 >> 部门信息公开 >> 某县交通运输局 >> 正文'."""
+    for r in rows:
+        m = lexicon().breadcrumb.match(fold_key(" ".join(r.texts)))
+        if m:
+            crumbs = [c for c in re.split(r"[>»›→]+", m.group("crumbs")) if c]
+            org = next((c for c in reversed(crumbs) if looks_like_org(c)), None)
+            if org:
+                return org
+    return None
+
+
 def split_code(name: str | None) -> tuple[str | None, str | None]:
     """'219-池州市…政府' -> ('219', '池州市…政府'); '[155]教育局' -> ('155', '教育局')."""
     if not name:
@@ -272,7 +307,7 @@ def split_code(name: str | None) -> tuple[str | None, str | None]:
 
 def looks_like_org(text: str) -> bool:
     s = fold_key(text)
-    if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、]", s):
+    if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、,;]", s):  # (folded: '，' is ',')
         return False
     return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页")) \
         and not title_kind(s)  # '…自评报告-民生工程-某县人民政府' is a page title, not a body's name
