@@ -100,7 +100,7 @@ def lexicon() -> Lexicon:
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
         unknown_level=re.compile(lv["unknown_level"]),
         not_levels=frozenset(lv["not_levels"]),
-        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "publisher", "unit", "department_code")),
+        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "filer", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
         publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),

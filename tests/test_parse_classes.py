@@ -1529,3 +1529,41 @@ def test_a_source_on_the_publication_line_between_other_keys():
                         "发布时间:2023-02-11 11:23 来源:示例县农业农村水利局 浏览:", "一、概述", "本项目批复总投资40.2万元。"])
     (f,) = parse(text)
     assert f.department == "示例县农业农村水利局"
+
+
+@pytest.mark.parametrize("key", ["主管部门(单位)名称", "项目主管单位", "主管部门(单位)名称及部门预算编码"])
+def test_department_key_wordings(key):
+    text = "\n".join(["示例局2023年项目支出绩效目标表", f"项目名称\t示例运营维护\t{key}\t示例市科学技术协会",
+                      "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t开放天数\t≥300天"])
+    (f,) = parse(text)
+    assert f.department == "示例市科学技术协会"
+
+
+def test_the_filing_body_is_the_unit_under_a_department_else_the_department():
+    with_dept = "\n".join(["項目支出績效目標申報表 | |", "申報單位:示例市科學技術館 | 金額單位:萬元 |",
+                           "項目名稱 | 科普展廳運營維護 |", "項目預算 | 45 | 項目類型 | 常年性項目 |",
+                           "項目主管單位 | 示例市科學技術協會 |"])
+    (f,) = parse(with_dept)
+    # traditional script reads through the simplified vocabulary, and is stored as printed
+    assert (f.department, f.unit, f.budget_initial) == ("示例市科學技術協會", "示例市科學技術館", 45)
+    alone = "\n".join(["项目支出绩效目标申报表 | |", "申报单位:示例市科学技术馆 | 金额单位:万元 |",
+                       "项目名称 | 科普展厅运营维护 |", "实施(主管)单位 | 示例市科学技术馆 |"])
+    (g,) = parse(alone)
+    assert (g.department, g.unit) == ("示例市科学技术馆", None)
+
+
+def test_several_keys_run_onto_one_line_of_a_copy():
+    text = "\n\n".join([
+        "资源描述",
+        "1、 科技 专项资金绩效目标申报表 ( 2019年度) 填报单位(盖章) 示例市示例区科学技术局 专项名称 示例创新专项资金"
+        " 专项属性 延续专项 新增专项 部门名称 示例区科技局 资金总额(万元) 88 部门相应职能职责概述 根 据 “三定 ”方案,"
+        "区科技局主要负责全区科技工作。",
+    ])
+    (f,) = parse(text)
+    assert (f.department, f.unit, f.project, f.budget_initial) == (
+        "示例区科技局", "示例市示例区科学技术局", "示例创新专项资金", 88)
+    # one key between spaces in a sentence is no form
+    from etl.parse.meta import split_run_on_keys
+    from etl.records import Cell, Loc, Row
+    row = Row(cells=[Cell("我局 项目名称 为示例项目，资金 已到位", Loc())], loc=Loc())
+    assert split_run_on_keys(row) is row

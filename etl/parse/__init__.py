@@ -21,7 +21,7 @@ from etl.parse.periods import period_blocks
 from etl.parse.settings import DEFAULT, ParseSettings
 from etl.parse.meta import (
     code_and_unit_line, find_year, looks_like_org, org_as_subject, org_in_breadcrumb, org_in_prose, org_in_title, read_meta,
-    split_code,
+    split_code, split_run_on_keys,
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import is_department_report, report_cues, report_project, stated_figures
@@ -101,7 +101,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     as_printed = PrintedText(printed, doc) if doc is not printed else None
     rows = join_vertical(doc.rows)
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
-        else unglue([split_glued_title(r) for r in rows], s.cut)
+        else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in rows], s.cut)]
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []

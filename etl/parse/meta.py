@@ -13,7 +13,7 @@ from functools import lru_cache
 from etl.lexicon import alternation, lexicon
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse.vocab import META_KEYS, column_role, fold_key, title_kind
-from etl.records import Loc, Row
+from etl.records import Cell, Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
 _ORG_TAIL = re.compile(rf"({alternation(lexicon().org_tails)})$")
@@ -88,6 +88,47 @@ def _inline_pairs(text: str):
             yield fld, value.strip()
 
 
+MIN_RUN_ON_KEYS = 2  # spaced key labels in one line that make it a form's keys run together, not a sentence
+_QUALIFIER = re.compile(r"[(（][^()（）]{1,6}[)）]")  # '(盖章)', '(万元)' after a key label
+
+
+def split_run_on_keys(row: Row) -> Row:
+    """'填报单位(盖章) 某局 专项名称 某专项 部门名称 某局 资金总额(万元) 88 …': a form's keys and values run onto
+    one line with single spaces. Each key label standing between spaces becomes a cell, and so does the word
+    after it (its value); the text between stays as it was. A line with fewer such labels is left alone."""
+    _, any_label = _labels()
+    out: list[Cell] = []
+    changed = False
+    for cell in row.cells:
+        text = cell.text
+        spans = []  # (label start, label end incl. qualifier, value end)
+        for m in any_label.finditer(text):
+            if m.start() > 0 and not text[m.start() - 1].isspace():
+                continue
+            end = m.end()
+            q = _QUALIFIER.match(text, end)
+            end = q.end() if q else end
+            gap = re.match(r"\s+", text[end:])
+            if not gap or (spans and m.start() < spans[-1][2]):
+                continue
+            word = re.match(r"\S+", text[end + gap.end():])
+            if not word:
+                continue
+            spans.append((m.start(), end, end + gap.end() + word.end()))
+        if len(spans) < MIN_RUN_ON_KEYS:
+            out.append(cell)
+            continue
+        changed = True
+        pos = 0
+        for a, b, c in spans:
+            pieces = [text[pos:a], text[a:b], text[b:c]]
+            out.extend(Cell(t.strip(), cell.loc) for t in pieces if t.strip())
+            pos = c
+        if text[pos:].strip():
+            out.append(Cell(text[pos:].strip(), cell.loc))
+    return Row(cells=out, loc=row.loc, table=row.table) if changed else row
+
+
 @lru_cache(maxsize=1 << 16)
 def meta_key(text: str) -> str | None:
     s = fold_key(text)
@@ -108,7 +149,7 @@ def tokens(rows: list[Row]) -> list[Token]:
     return [Token(c.text.strip(), c.loc) for r in rows for c in r.cells if c.text and c.text.strip()]
 
 
-ORG_FIELDS = ("department", "department_weak", "publisher", "unit")  # fields whose value names an organisation
+ORG_FIELDS = ("department", "department_weak", "filer", "publisher", "unit")  # fields whose value names an organisation
 
 
 def _clean_value(fld: str, value: str) -> str | None:
@@ -119,7 +160,7 @@ def _clean_value(fld: str, value: str) -> str | None:
     if v is None:
         return None
     v = re.sub(r"^[（(]?盖章[）)]?", "", v).strip()
-    v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit") else v  # '单位名称:X  填报日期:…'
+    v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit", "filer") else v  # '单位名称:X  填报日期:…'
     v = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", v)[0].strip()
     v = cut_at_next_label(v).strip(" :：")
     if re.fullmatch(r"[^。；;]+[。；;]", v) and (fld not in ORG_FIELDS or looks_like_org(v[:-1])):
@@ -175,20 +216,20 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             continue
         fld = meta_key(tok.text)
         value = None
-        if fld and k + 1 < len(toks) and meta_key(tok.text + toks[k + 1].text):
+        if k + 1 < len(toks) and meta_key(tok.text + toks[k + 1].text):
             # a key label split over two cells ('部门(单位)' | '名称'): the joined label is the key
             fld, skip_to = meta_key(tok.text + toks[k + 1].text), k + 1
             tok = Token(tok.text + toks[k + 1].text, tok.loc.merge(toks[k + 1].loc))
             k += 1
         if fld and k + 1 < len(toks):
             value = _clean_value(fld, toks[k + 1].text)
-            if value is not None and fld in ("department", "unit") and not looks_like_org(value) \
+            if value is not None and fld in ("department", "unit", "filer") and not looks_like_org(value) \
                     and _MONEY_WORDS.search(value):
                 value = None  # '年初全年预算全年': the money block's header ran into the key's cell
-            if value is None and fld in ("department", "unit") and k > 0 and looks_like_org(toks[k - 1].text) \
+            if value is None and fld in ("department", "unit", "filer") and k > 0 and looks_like_org(toks[k - 1].text) \
                     and meta_key(toks[k - 1].text) is None:
                 value = _clean_value(fld, toks[k - 1].text)  # a value printed before its key, as a scrambled copy does
-            if value is None and fld in ("department", "unit") and is_key_label(toks[k + 1].text):
+            if value is None and fld in ("department", "unit", "filer") and is_key_label(toks[k + 1].text):
                 # keys printed before their values ('部门名称 | 填报人 | 某某局 | 联系电话 …'): the first
                 # organisation within reach is this key's value
                 value = next((v for t in toks[k + 2: k + 2 + KEY_VALUE_REACH]
@@ -202,12 +243,12 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             if not fld and len(tok.text) <= 400:
                 for f2, v2 in _inline_pairs(tok.text):
                     v2 = _clean_value(f2, v2)
-                    if not v2 or (f2 in ("department_weak", "publisher") and not looks_like_org(v2)):
+                    if not v2 or (f2 in ("department_weak", "filer", "publisher") and not looks_like_org(v2)):
                         continue
                     if f2 not in out:
                         out[f2] = (v2, tok.loc)
                 continue
-        if fld in ("department_weak", "publisher") and value and not looks_like_org(value):
+        if fld in ("department_weak", "filer", "publisher") and value and not looks_like_org(value):
             continue
         if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
                 and not is_key_label(tok.text + value):
@@ -219,6 +260,10 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])
         del out["department_weak"]
+    if "filer" in out:
+        # '申报单位': the department that files, unless a 主管 key names the department above it
+        out.setdefault("unit" if "department" in out else "department", out["filer"])
+        del out["filer"]
     return out  # 'publisher' (发布机构, 来源) stays apart: a title names the department better
 
 
