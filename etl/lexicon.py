@@ -49,6 +49,8 @@ class Lexicon:
     org_short_name_cues: tuple[str, ...]
     org_subject_cues: tuple[re.Pattern, ...]
     breadcrumb: re.Pattern
+    govinfo_title: frozenset[str]
+    govinfo_copy: frozenset[str]
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
@@ -112,6 +114,8 @@ def lexicon() -> Lexicon:
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         org_subject_cues=tuple(re.compile(p) for p in data["orgs"]["subject_cues"]),
         breadcrumb=re.compile(data["titles"]["breadcrumb"]),
+        govinfo_title=frozenset(data["titles"]["govinfo_title"]),
+        govinfo_copy=frozenset(data["titles"]["govinfo_copy"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),

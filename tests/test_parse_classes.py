@@ -1567,3 +1567,36 @@ def test_several_keys_run_onto_one_line_of_a_copy():
     from etl.records import Cell, Loc, Row
     row = Row(cells=[Cell("我局 项目名称 为示例项目，资金 已到位", Loc())], loc=Loc())
     assert split_run_on_keys(row) is row
+
+
+def test_an_open_government_metadata_table_is_no_second_filing():
+    text = "\n".join([
+        "索引号 | 11340000000000000T/202404-00001 | 组配分类 | 部门项目 |",
+        "发布机构 | 示例市农业农村局 | 发文日期 | 2024-04-15 11:58 |",
+        "信息名称 | 中央财政示例发展资金绩效目标自评表 (2023年度) | 内容概述 | 中央财政示例发展资金绩效目标自评表(2023年度)"
+        "转移支付(项目)名称2023年示例发展补助中央主管部门农业农村部地方主管部门示例省农业农村厅资金使用单位示例市农业农村局 |",
+        "中央财政示例发展资金绩效目标自评表 | |||",
+        "(2023年度) | |||",
+        "转移支付(项目)名称 | 2023年示例发展补助 | ||",
+        "中央主管部门 | 农业农村部 | ||",
+        "地方主管部门 | 示例省农业农村厅 | 资金使用单位 | 示例市农业农村局 |",
+    ])
+    (f,) = parse(text)
+    # the local 主管部门 files a central transfer's self-evaluation, not the ministry
+    assert (f.title, f.project, f.department, f.unit) == (
+        "中央财政示例发展资金绩效目标自评表", "2023年示例发展补助", "示例省农业农村厅", "示例市农业农村局")
+
+
+def test_an_information_name_that_is_the_page_s_only_title_stays_its_title():
+    text = "\n".join(["发布机构 | 示例县示例局 |", "信息名称 | 示例县示例局2023年项目支出绩效目标表 |",
+                      "项目名称 | 示例运转经费 |", "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                      "产出指标 | 数量指标 | 保障人数 | ≥20人 |"])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.project) == ("project_target", "示例县示例局2023年项目支出绩效目标表", "示例运转经费")
+
+
+def test_a_glued_central_transfer_form_names_the_local_department():
+    text = ("中央财政示例发展资金绩效目标自评表(2023年度)转移支付(项目)名称2023年示例发展补助中央主管部门农业农村部"
+            "地方主管部门示例省农业农村厅资金使用单位示例市农业农村局资金投入情况(万元)全年预算数(A)全年执行数(B)")
+    (f,) = parse(text)
+    assert (f.project, f.department, f.unit) == ("2023年示例发展补助", "示例省农业农村厅", "示例市农业农村局")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org, meta_key
 from etl.parse.vocab import SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
@@ -172,9 +173,36 @@ def join_wrapped_titles(rows: list[Row]) -> list[Row]:
     return out
 
 
+def _key_word(text: str) -> str:
+    return fold_key(text).rstrip(":：")
+
+
+def drop_govinfo_copies(rows: list[Row]) -> list[Row]:
+    """An open-government page's metadata table repeats the document: '信息名称 | <its title>' and '内容概述 | <the
+    document glued onto one line>'. The summary's copy goes; so does the name when the title is printed again
+    elsewhere (when it is not, the name is the page's only title and stays)."""
+    lx = lexicon()
+    titles = [(id(c), fold_key(c.text)) for r in rows for c in r.cells if title_kind(c.text)]
+    out = []
+    for r in rows:
+        drop = set()
+        for k, c in enumerate(r.cells[:-1]):
+            word = _key_word(c.text)
+            if word not in lx.govinfo_title | lx.govinfo_copy:
+                continue
+            value = r.cells[k + 1]
+            name = fold_key(value.text)
+            printed_again = any(i != id(value) and t and (t in name or name in t) for i, t in titles)
+            if word in lx.govinfo_copy or (title_kind(value.text) and printed_again):
+                drop.add(k + 1)
+        out.append(Row(cells=[c for k, c in enumerate(r.cells) if k not in drop], loc=r.loc, table=r.table)
+                   if drop else r)
+    return out
+
+
 def split_segments(rows: list[Row]) -> list[Segment]:
     segments = [Segment(kind=None, title=None)]
-    for row in join_wrapped_titles(rows):
+    for row in join_wrapped_titles(drop_govinfo_copies(rows)):
         row = split_glued_title(join_spaced_title(row))
         hits = _title_cells(row)
         if not hits:
