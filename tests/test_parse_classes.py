@@ -1600,3 +1600,38 @@ def test_a_glued_central_transfer_form_names_the_local_department():
             "地方主管部门示例省农业农村厅资金使用单位示例市农业农村局资金投入情况(万元)全年预算数(A)全年执行数(B)")
     (f,) = parse(text)
     assert (f.project, f.department, f.unit) == ("2023年示例发展补助", "示例省农业农村厅", "示例市农业农村局")
+
+
+def test_a_total_row_whose_label_states_the_total_weight():
+    text = "\n".join([
+        "2023年度项目支出绩效自评表", "项目名称 | 示例慰问经费 |",
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 分值 | 得分 |",
+        "产出指标 | 数量指标 | 慰问人数 | 200人 | 210人 | 50 | 50 |",
+        "满意度指标 | 服务对象满意度指标 | 慰问对象满意率 | 95% | 98% | 50 | 48 |",
+        "总分(100分) | 98 | 自评等级 | 优 |",
+    ])
+    (f,) = parse(text)
+    assert (f.total_weight, f.total_score) == (100, 98)
+    target = "\n".join(["示例局2023年项目支出绩效目标表", "项目名称 | 示例慰问经费 |",
+                        "一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |",
+                        "产出指标 | 数量指标 | 慰问人数 | 200人 | 100 |", "合计(100分) | 100 |"])
+    (g,) = parse(target)
+    assert (g.total_weight, g.total_score) == (100, None)
+
+
+def test_a_lone_initial_budget_marked_a_is_the_initial_budget_and_a():
+    text = "\n".join([
+        "部门整体支出绩效自评表 | ||",
+        "单位(盖章):示例县示例镇人民政府 | 填报日期:2023年2月3日 ||",
+        "部门(单位)名称 | 示例县示例镇人民政府 ||",
+        "部门(单位)总体 资金(万元) | 资 金 来 源 | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 |",
+        "年度资金总额: | 900.00 | 950.00 | 10 | 10 |",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (900, 900, 950)
+    # beside a 全年预算数 the A is the year's budget, and the initial budget is its own column
+    both = "\n".join(["示例项目2023年绩效自评表 | |", "项目名称 | 示例项目 |", "主管部门 | 示例局 |",
+                      "项目资金(万元) | 年初预算数 | 全年预算数(A) | 全年执行数(B) | 分值 | 执行率 | 得分 |",
+                      "年度资金总额 | 80 | 100 | 95 | 10 | 95% | 9.5 |"])
+    (g,) = parse(both)
+    assert (g.budget_initial, g.budget_adjusted, g.budget_executed) == (80, 100, 95)
