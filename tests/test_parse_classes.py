@@ -1635,3 +1635,12 @@ def test_a_lone_initial_budget_marked_a_is_the_initial_budget_and_a():
                       "年度资金总额 | 80 | 100 | 95 | 10 | 95% | 9.5 |"])
     (g,) = parse(both)
     assert (g.budget_initial, g.budget_adjusted, g.budget_executed) == (80, 100, 95)
+
+
+def test_a_report_titled_self_evaluation_report_in_three_characters():
+    # '…自评价报告' is a report's phrase as '…自评报告' is: it is no part of the project the title names
+    (f,) = parse("示例县防火专项资金2022年度绩效自评价报告\n一、基本情况\n全年下达资金35万元。")
+    assert (f.doc_kind, f.project, f.year) == ("self_eval_report", "防火专项资金", 2022)
+    # a body's report: the body is who reports, and no '…自' is left as a project
+    (g,) = parse("示例市第四中学专项资金绩效自评价报告\n一、基本情况\n全年下达资金35万元。")
+    assert g.project is None

@@ -124,7 +124,7 @@ def report_cues(rows: list[Row]) -> bool:
     return False
 
 
-_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评|评价)(情况)?(报告|结果).*$"
+_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评价|自评|评价)(情况)?(报告|结果).*$"
                           r"|(绩效)?(自评|评价)$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?")  # '附件3:项目资金绩效评价报告.doc': the page's attachment number
 _YEAR = re.compile(r"(19|20)\d{2}年度?")
