@@ -25,7 +25,7 @@ from etl.parse.meta import (
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import is_department_report, report_cues, report_project, stated_figures
-from etl.parse.segment import Segment, split_glued_title, split_segments
+from etl.parse.segment import Segment, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
@@ -111,9 +111,11 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
             continue  # (rows before any title that read as indicators are a fragment of a table: a filing)
         if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
             continue  # a title with nothing under it (a page's file name above or below the real title)
-        groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
-        parts = [Segment(kind=seg.kind, title=seg.title, rows=g, title_rows=seg.title_rows) for g in groups] \
-            if groups else [seg]
+        parts = []
+        for block in split_key_blocks(seg):  # several projects, each with its key block, under one title
+            groups = project_groups(block.rows)  # one table holding several projects: a filing per project
+            parts += [Segment(kind=block.kind, title=block.title, rows=g, title_rows=block.title_rows)
+                      for g in groups] if groups else [block]
         for part in parts:
             f = parse_segment(part, _is_grid(doc), ctx, s)
             f.part_index = len(filings)

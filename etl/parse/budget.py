@@ -21,7 +21,7 @@ def _column_pattern(role: str) -> re.Pattern:
 _HEAD_ROLES = [
     ("initial", re.compile(r"^年初(预算)?数?")),
     ("adjusted", re.compile(r"^(全年|调整后?)(\(调整\))?预算数?|^预算数\(A\)|^全年预算|^预算数$")),
-    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
+    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年|预算)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
     # 分值 and 得分 are worded as in the indicator table (标准分值, 单项指标得分): the lexicon's patterns
     ("weight", _column_pattern("weight")),
     ("rate", re.compile(r"^(预算)?执行率(\(%\)|\(B/A\))?$")),
@@ -175,7 +175,7 @@ def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySet
     # amounts end after two decimals; after the first two amounts (the row's budget and spending come
     # first) a number may also start at any digit: 分值, 执行率 and 得分 are short and may be whole
     ends = [m.end() for m in re.finditer(r"\.\d{2}", run)]
-    tail = ends[1] if len(ends) > 1 else 0
+    tail = ends[1] if len(ends) > 1 and len(run) > s.max_glued_cuts else 0  # a short run: every digit boundary
     if len(run) - tail > s.max_glued_cuts:
         # a long run (amounts in 元): the short figures stand at its end, so digit cuts only there keep the
         # search bounded instead of every subset of every digit boundary

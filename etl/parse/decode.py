@@ -238,14 +238,14 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return cost + (s.weight_over_100 if num > 100 else 0.0)
     if role == "coef":
         return 0.0 if re.fullmatch(r"\d+(\.\d+)?%?", t) else INF
-    if role == "nature":
-        return 0.0 if operator_cell_pattern().match(t) or t in lexicon().nature_words else INF
+    if role in ("nature", "direction"):
+        # templates swap these two columns ('指标性质 | 正向', '指标方向 | 大于等于'): either holds either kind
+        lx = lexicon()
+        return 0.0 if operator_cell_pattern().match(t) or t in lx.nature_words or t in lx.direction_words else INF
     if role in ("measure_unit", "unit_column"):
         return 0.0 if _UNIT_CELL.match(t) and parse_number(t) is None else INF
     if role == "core":
         return 0.0 if t in ("是", "否") else INF
-    if role == "direction":
-        return 0.0 if t in lexicon().direction_words else INF
     if role == "basis":
         return 0.0 if _BASIS_CELL.search(t) or t.startswith(lexicon().description_cues) else s.basis_other_text
     if role in ("reason", "description", "remark"):
@@ -683,6 +683,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                                                s.unknown_level_as_level2 if is_unknown_level(text) else INF)
         elif col == "name_more":
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
+            if text.startswith(lexicon().description_cues):
+                e += s.description_inside_name  # '反映…情况' explains the name, it does not continue it
         elif col == "name":
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):

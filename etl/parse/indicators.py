@@ -89,11 +89,12 @@ def _merge_second_header_row(rows: list[Row], header: Header) -> None:
 def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
     """Target split over 指标性质 (an operator) | 指标值 | 度量单位 columns is joined back."""
     target = vals.get("target", (None,))[0]
-    nature = vals.get("nature", (None,))[0]
     unit = vals.get("measure_unit", (None,))[0]
     if target is None:
         return None
-    op = nature if nature and operator_cell_pattern().fullmatch(nature) else ""
+    # the operator stands in 指标性质, or in 指标方向 where a template swaps the two
+    op = next((v for v in (vals.get(r, (None,))[0] for r in ("nature", "direction"))
+               if v and operator_cell_pattern().fullmatch(v)), "")
     if unit and not target.endswith(unit) and not re.search(r"[\u4e00-\u9fff%]$", target):
         target = target + unit
     return op + target
