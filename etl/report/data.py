@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL
+from etl.report.measures import EXEC_RATE, FROM_FM, FROM_FMP, METRIC_SQL
 
 EXEC_THRESHOLD = 0.9  # the same default as the 预算执行 page
 PEER_METRICS = {  # key -> (label, is_share, higher_is_better)
@@ -98,9 +98,9 @@ def _gather(con, db: Path, s: ReportScope) -> ReportData:
                count({EXEC_RATE}) AS with_rate,
                sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0) AS vague_share,
                sum(m.deductions_no_reason)::DOUBLE / nullif(sum(m.deductions), 0) AS no_reason_share,
-               sum(coalesce(m.finding_count, 0)) AS findings, sum(coalesce(m.error_count, 0)) AS errors,
+               sum(coalesce(p.finding_count, 0)) AS findings, sum(coalesce(p.error_count, 0)) AS errors,
                sum(f.budget_adjusted) AS budget, count(*) FILTER (WHERE f.is_sample) AS sample_filings
-        {FROM_FM} WHERE {where}""", [EXEC_THRESHOLD] + params)[0]
+        {FROM_FMP} WHERE {where}""", [EXEC_THRESHOLD] + params)[0]
     if not head["filings"]:
         who = f"{s.county}{' ' + s.department if s.department else ''}"
         years = [r["year"] for r in _rows(con, "SELECT DISTINCT year FROM filings WHERE county = ? ORDER BY year",
@@ -115,8 +115,8 @@ def _gather(con, db: Path, s: ReportScope) -> ReportData:
     peers = _peers(con, s, place)
     worst = _rows(con, f"""
         SELECT f.filing_id, f.department, coalesce(f.project, f.title) AS project, f.total_score, m.score_recomputed,
-               {EXEC_RATE} AS exec_rate, coalesce(m.error_count, 0) AS errors, coalesce(m.finding_count, 0) AS findings
-        {FROM_FM} WHERE {where}
+               {EXEC_RATE} AS exec_rate, coalesce(p.error_count, 0) AS errors, coalesce(p.finding_count, 0) AS findings
+        {FROM_FMP} WHERE {where}
         ORDER BY errors DESC, findings DESC, m.inflation DESC NULLS LAST, f.filing_id LIMIT 10""", params)
     total = _rows(con, f"""SELECT count(*) AS n FROM findings x JOIN filings f ON f.filing_id = x.filing_id
                            WHERE {where} AND x.severity IN ('error', 'warning')""", params)[0]["n"]
@@ -147,7 +147,7 @@ def _peers(con, s: ReportScope, place: dict) -> list[dict]:
     for key, (label, is_share, higher) in PEER_METRICS.items():
         better = ">" if higher else "<"
         r = _rows(con, f"""
-            WITH g AS (SELECT f.city, f.county, {METRIC_SQL[key]} AS value {FROM_FM}
+            WITH g AS (SELECT f.city, f.county, {METRIC_SQL[key]} AS value {FROM_FMP}
                        WHERE f.province IS NOT DISTINCT FROM ? AND f.year = ? AND f.county IS NOT NULL GROUP BY ALL),
                  me AS (SELECT value FROM g WHERE city IS NOT DISTINCT FROM ? AND county = ?)
             SELECT (SELECT value FROM me) AS value, quantile_cont(g.value, 0.25) AS p25, median(g.value) AS p50,
