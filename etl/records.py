@@ -110,6 +110,16 @@ class ReadError(Exception):
     """A file that cannot be read. The message names the problem in Chinese-friendly plain words."""
 
 
+def library_error(what: str, exc: Exception) -> "ReadError":
+    """A reader library's failure said in Chinese: what could not be read, and the error's kind as a code.
+
+    The library's own English sentence ("Unexpected EOF", "File is not a zip file") is left out: users
+    read the message in Chinese; the kind (PSEOF, BadZipFile) tells a maintainer which library failed.
+    """
+    kind = type(exc).__name__.removesuffix("Error").removesuffix("Exception") or type(exc).__name__
+    return ReadError(f"{what}（错误类型：{kind}）")
+
+
 class UnsupportedFormat(ReadError):
     """A format we recognise but do not read (.doc, .wps, image-only PDF)."""
 
