@@ -20,6 +20,7 @@ from dashboard import queries as q  # noqa: E402
 
 PAGES = [
     ("overview", "总览", ":material/dashboard:"),
+    ("scorecard", "县区评分卡", ":material/leaderboard:"),
     ("scores", "自评得分", ":material/grading:"),
     ("execution", "预算执行", ":material/payments:"),
     ("reasons", "偏差原因", ":material/psychology_alt:"),

@@ -4,9 +4,10 @@ Both writers take rows in chunks, so a full result can be streamed from DuckDB
 into a file in bounded memory (`write_csv`, `write_xlsx`); `to_csv_bytes` and
 `to_xlsx_bytes` wrap them for the small tables a page shows.
 
-Each column has a kind (text, percent, money, score, int, number) that decides
-how it is written: rates as 12.3% (CSV text, XLSX number with a % format),
-money with a 万元 format, scores with one decimal.
+Each column has a kind (text, percent, money, score, int, number, ratio) that decides
+how it is written: in CSV every number at full precision (rates as 95.57%), in XLSX as
+a number with its format (0.0%, #,##0.00 for 万元, one decimal for scores); the unit is
+said once, in the header.
 
 Cell text that a spreadsheet would take for a formula (= + - @, also tab and
 carriage return) is neutralised: prefixed with an apostrophe in CSV (the only
@@ -30,8 +31,10 @@ from openpyxl.utils import get_column_letter
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-XLSX_FORMATS = {"percent": "0.0%", "money": '#,##0.00"万元"', "score": "0.0", "int": "0", "number": "0.###"}
-WIDTHS = {"percent": 10, "money": 16, "score": 10, "int": 10, "number": 12}
+# money: the unit is in the column's header (全年预算数(万元)), so the format does not repeat it
+XLSX_FORMATS = {"percent": "0.0%", "money": "#,##0.00", "score": "0.0", "int": "0", "number": "0.###",
+                "ratio": "0.00"}
+WIDTHS = {"percent": 10, "money": 16, "score": 10, "int": 10, "number": 12, "ratio": 10}
 
 
 def neutralise(value):
@@ -63,10 +66,13 @@ def csv_value(v, kind: str):
         return ""
     if isinstance(v, str):
         return neutralise(v)
-    if kind == "percent" and isinstance(v, (int, float)):
-        return f"{v * 100:.1f}%"
-    if kind in ("score", "money") and isinstance(v, float):
-        return f"{v:.2f}".rstrip("0").rstrip(".") if kind == "money" else f"{v:.1f}"
+    # Full precision: a CSV is read by other programs (95.57 stays 95.57; the XLSX is the formatted one).
+    # A rate is written as a percentage a spreadsheet reads as a number; '.12g' drops only float noise
+    # (0.9557 * 100 = 95.57000000000001).
+    if kind == "percent" and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{v * 100:.12g}%"
+    if isinstance(v, float):
+        return f"{v:.15g}"
     return v
 
 

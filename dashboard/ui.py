@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,7 @@ from dashboard.queries import FileQueries, connect
 
 PAGE_FILES = {
     "overview": "views/overview.py",
+    "scorecard": "views/scorecard.py",
     "scores": "views/scores.py",
     "execution": "views/execution.py",
     "reasons": "views/reasons.py",
@@ -37,6 +39,15 @@ def queries() -> FileQueries:
 
 def current_filters() -> Filters:
     return st.session_state.get("_filters", Filters())
+
+
+def scope_words(f: Filters | None = None) -> str:
+    """The sidebar's filters in a few words, for file names (攸县_2022年_项目支出绩效自评表)."""
+    f = f or current_filters()
+    parts = [f.county or f.city or f.province or "", f.department or ""]
+    parts.append("、".join(f"{y}" for y in f.years) + "年" if f.years else "")
+    parts.append("、".join(DOC_KINDS.get(k, k) for k in f.kinds))
+    return "_".join(p for p in parts if p)
 
 
 # ----------------------------------------------------------------- drill-down
@@ -107,30 +118,41 @@ def column_config(df: pd.DataFrame, extra: dict | None = None) -> dict:
     return cfg
 
 
+def _plain_zero(x: float, digits: int) -> float:
+    """A value that rounds to zero shows as 0, never as -0.0."""
+    r = round(float(x), digits)
+    return 0.0 if r == 0 else r
+
+
 def _fmt(kind: str):
     if kind == "percent":
-        return lambda v: "—" if missing(v) else f"{v * 100:.1f}%"
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v * 100, 1):.1f}%"
     if kind == "money":
-        return lambda v: "—" if missing(v) else f"{v:,.2f}"
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 2):,.2f}"
     if kind == "score":
-        return lambda v: "—" if missing(v) else f"{v:.1f}"
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 1):.1f}"
+    if kind == "ratio":
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 2):.2f}"
     if kind == "int":
         return lambda v: "—" if missing(v) else f"{int(v)}"
+    if kind == "count":
+        return lambda v: "—" if missing(v) else f"{int(v):,}"
     return lambda v: "—" if missing(v) else v
 
 
-def styled(df: pd.DataFrame):
+def styled(df: pd.DataFrame, kinds: dict[str, str] | None = None):
     """Display values: % for rates, one decimal for scores, — for anything missing.
 
     Streamlit draws a missing cell as "None" whatever the Styler says, so missing
     values are replaced before: text columns get "—"; a numeric column with gaps
     becomes its formatted text (sorting it then sorts text); full numeric columns
-    stay numbers, formatted by the Styler.
+    stay numbers, formatted by the Styler. `kinds` names columns' kinds where the
+    shared COLUMN_KINDS does not (the scorecard's measures).
     """
     out = df.copy()
     fmts = {}
     for c in out.columns:
-        kind = COLUMN_KINDS.get(c, "text")
+        kind = (kinds or {}).get(c) or COLUMN_KINDS.get(c, "text")
         col = out[c]
         if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             if col.isna().any():
@@ -161,8 +183,20 @@ def _xlsx(out: pd.DataFrame, kinds: dict) -> bytes:
     return export.to_xlsx_bytes(out, kinds=kinds)
 
 
+def file_name(*parts: str) -> str:
+    """An export's file name: what it holds (a table's name and its conditions' short form) and today's
+    date, e.g. 筛选结果_自评得分≥95_执行率<80%_2024-05-01; characters a file system refuses become _."""
+    text = "_".join(p for p in parts if p).translate(str.maketrans({"<": "＜", ">": "＞", ":": "：", "?": "？", "*": "＊"}))
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_.") or "导出"
+    return f"{safe[:120]}_{date.today():%Y-%m-%d}"
+
+
+def csv_bytes(df: pd.DataFrame, kinds: dict[str, str]) -> bytes:
+    return export.to_csv_bytes(df, kinds)
+
+
 def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
-    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
+    safe = file_name(name, scope_words())
     out, kinds = export_frame(df)
     row = st.container(horizontal=True)  # stays one line inside narrow columns too
     c1 = c2 = row
@@ -192,7 +226,7 @@ def full_export(query: tuple[str, list], name: str, key: str, total: int | None 
 
     from dashboard import full_export as fx
 
-    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
+    safe = file_name(name, scope_words())
     row = st.container(horizontal=True)
     for fmt, (label, mime) in FULL_FORMATS.items():
         state = f"_{key}_full_{fmt}"

@@ -16,6 +16,20 @@ from etl.records import Finding
 
 FAMILIES = ("vague", "scoring", "reason", "category", "numbers", "copying", "template", "parse", "soft")
 SEVERITIES = ("error", "warning", "info")
+# The Chinese names users read, defined once (the dashboard, the report and the letters show these, never the codes).
+FAMILY_TITLES = {
+    "vague": "指标模糊",
+    "scoring": "评分问题",
+    "reason": "偏差原因",
+    "category": "分类/单位错误",
+    "numbers": "数字不符",
+    "copying": "指标雷同",
+    "template": "模板/占位",
+    "parse": "解析问题",
+    "soft": "软目标/跨年",
+}
+SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
+assert tuple(FAMILY_TITLES) == FAMILIES and tuple(SEVERITY_TITLES) == SEVERITIES
 
 
 @dataclass(frozen=True)
