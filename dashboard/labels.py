@@ -4,15 +4,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from etl.check.registry import FAMILY_TITLES, SEVERITY_TITLES
+from etl.records import DOC_KIND_TITLES
 from etl.report.measures import COMPARE
 
-DOC_KINDS = {
-    "project_target": "项目绩效目标表",
-    "dept_target": "部门整体绩效目标表",
-    "project_self_eval": "项目支出绩效自评表",
-    "dept_self_eval": "部门整体支出绩效自评表",
-    "self_eval_report": "绩效自评报告",
-}
+DOC_KINDS = dict(DOC_KIND_TITLES)  # defined once, with the codes (etl/records.py)
 
 FAMILIES = dict(FAMILY_TITLES)  # defined once, in the rule registry
 SEVERITIES = dict(SEVERITY_TITLES)

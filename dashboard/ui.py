@@ -13,6 +13,7 @@ from dashboard import markdown_text as md
 from dashboard.filtering import Filters
 from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
 from dashboard.queries import FileQueries, connect
+from etl.check.evidence import readable
 
 PAGE_FILES = {
     "overview": "views/overview.py",
@@ -102,6 +103,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         out["family"] = out["family"].map(lambda v: FAMILIES.get(v, v))
     if "severity" in out:
         out["severity"] = out["severity"].map(lambda v: SEVERITIES.get(v, v))
+    if "evidence" in out:  # key=value pairs as words, rates in %, amounts in 万元
+        out["evidence"] = out["evidence"].map(lambda v: v if missing(v) else readable(v))
     return out
 
 
@@ -312,8 +315,8 @@ def num(v, digits: int = 1) -> str:
 # ----------------------------------------------------------------- printable report
 
 def report_button(county: str, city: str | None, years: list[int], department: str | None, key: str) -> None:
-    """下载报告: the county's PDF report for one year, built when asked (a second or two)."""
-    from etl.report import ScopeError, build_report
+    """下载报告: the county's PDF report for one year and its full problem list (XLSX), built when asked."""
+    from etl.report import ScopeError, build_report_files
 
     if not years:
         return
@@ -321,17 +324,23 @@ def report_button(county: str, city: str | None, years: list[int], department: s
     year = c1.selectbox("报告年度", sorted(years, reverse=True), key=f"{key}_year")
     scope = (county, city, int(year), department)
     ready = st.session_state.get(f"_{key}_pdf")
-    name = f"{county}{year}年预算绩效报告{'_' + department if department else ''}.pdf"
+    name = file_name(f"{county}{year}年预算绩效报告{'_' + department if department else ''}")
     if ready and ready[0] == scope:
-        c2.download_button("下载报告（PDF）", ready[1], file_name=name, mime="application/pdf", key=f"{key}_dl",
-                           icon=":material/picture_as_pdf:", type="primary")
+        row = c2.container(horizontal=True)
+        row.download_button("下载报告（PDF）", ready[1], file_name=f"{name}.pdf", mime="application/pdf",
+                            key=f"{key}_dl", icon=":material/picture_as_pdf:", type="primary")
+        list_name, list_data = ready[2]
+        row.download_button("下载问题清单（Excel）", list_data, file_name=list_name,
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"{key}_dl_xlsx", icon=":material/table_view:")
     elif c2.button(f"生成 {md.escape(county)} {year} 年报告（PDF）", key=f"{key}_make",
                    icon=":material/picture_as_pdf:"):
         try:
             with st.spinner("正在生成报告…"):
-                pdf = build_report(db(), county=county, year=int(year), department=department, city=city)
+                pdf, attached = build_report_files(db(), county=county, year=int(year), department=department,
+                                                   city=city)
         except ScopeError as exc:
             st.warning(md.escape(exc))
             return
-        st.session_state[f"_{key}_pdf"] = (scope, pdf)
+        st.session_state[f"_{key}_pdf"] = (scope, pdf, attached)
         st.rerun()

@@ -176,6 +176,14 @@ class Section:
 
 
 DOC_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval", "self_eval_report")
+# The names users read (dashboard, report, letters), defined once.
+DOC_KIND_TITLES = {
+    "project_target": "项目绩效目标表",
+    "dept_target": "部门整体绩效目标表",
+    "project_self_eval": "项目支出绩效自评表",
+    "dept_self_eval": "部门整体支出绩效自评表",
+    "self_eval_report": "绩效自评报告",
+}
 
 
 @dataclass

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl.lexicon import functions
+
 # A readable place label: "株洲市 渌口区", else the province, else unknown.
 PLACE = "coalesce(nullif(concat_ws(' ', f.city, f.county), ''), f.province, '（地区未知）')"
 # Execution rate: B / A when both are known, else the printed rate.
@@ -105,3 +107,23 @@ def quartile_band(value, p25, p50, p75) -> int | None:
     if value <= p75:
         return 2
     return 3
+
+
+def function_case(col: str = "f.department") -> tuple[str, list]:
+    """A department's function from its name (etl/lexicon.toml [functions]) as SQL: CASE text and its
+    parameters (the words travel as values). The scorecard's department peers share a function."""
+    parts, params = [], []
+    for name, words in functions():
+        parts.append("WHEN " + " OR ".join([f"contains({col}, ?)"] * len(words)) + " THEN ?")
+        params += [*words, name]
+    return f"(CASE {' '.join(parts)} END)", params
+
+
+def position_words(direction: str, band: int | None) -> str:
+    """Where a value stands among its peers, in words for the report's conclusions."""
+    if band is None:
+        return "无同组比较"
+    said = ("处于同组最低的四分之一", "低于同组中位数", "高于同组中位数", "处于同组最高的四分之一")[band]
+    judged = {"up": {0: "（较差）", 3: "（较好）"}, "down": {0: "（较好）", 3: "（较差）"},
+              "watch": {3: "（需重点核实）"}}.get(direction, {})
+    return said + judged.get(band, "")
