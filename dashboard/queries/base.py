@@ -18,9 +18,9 @@ import pandas as pd
 from dashboard.filtering import Filters
 from dashboard.queries import running
 from etl.check.registry import FAMILIES
-from etl.lexicon import functions
 from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, PHRASE, on_facts
-from etl.report.measures import EXEC_RATE, FAMILY_RATE, FROM_FM, PLACE, PROBLEMS, SCORECARD, SOFT_SHARE
+from etl.report.measures import (EXEC_RATE, FAMILY_RATE, FROM_FM, PLACE, PROBLEMS, SCORECARD, SOFT_SHARE,
+                                 function_case)
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
 
@@ -500,11 +500,7 @@ class FileQueries:
     @staticmethod
     def function_sql(col: str = "f.department") -> tuple[str, list]:
         """A department's function from its name (etl/lexicon.toml [functions]): CASE text and its parameters."""
-        parts, params = [], []
-        for name, words in functions():
-            parts.append("WHEN " + " OR ".join([f"contains({col}, ?)"] * len(words)) + " THEN ?")
-            params += [*words, name]
-        return f"(CASE {' '.join(parts)} END)", params
+        return function_case(col)
 
     def function_options(self, peers: Filters) -> pd.DataFrame:
         """The functions of the peer group's departments, with how many departments each (most first)."""
