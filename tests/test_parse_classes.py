@@ -976,3 +976,93 @@ def test_a_government_sites_greeting_names_the_publisher():
     ])
     (f,) = parse(text)
     assert f.department == "某县政协"
+
+
+@pytest.mark.parametrize("prose, figures", [
+    ("2023年度批复支出预算1,200.50万元，调整后支出预算1,350.00万元，支出决算1,300.25万元，预算执行率为96.3%。",
+     (1200.5, 1350.0, 1300.25, 0.963)),
+    ("一、收入：500.2万元。二、支出：480.6万元。其中：人员经费支出300.1万元，公用经费支出80.5万元。",
+     (None, None, 480.6, None)),
+    ("部门预算总金额 803.74 万元，其中基本支出 757.49 万元。财政安排支出共计790.10万元。",
+     (None, 803.74, 790.1, None)),
+])
+def test_figures_a_report_states_in_prose(prose, figures):
+    (f,) = parse("\n".join(["某局2023年度部门整体支出绩效自评报告", "一、基本情况", prose]))
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == figures
+
+
+@pytest.mark.parametrize("money", [
+    "预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额5050100%20",
+    "资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:505020100.00%20其中:本年财政拨款5050",
+])
+def test_a_glued_money_block_with_notes_in_its_header(money):
+    # a doc-sharing copy: the money header's notes ('(A)', '(20分*执行率)') and the amounts run together
+    text = ("2022年度乡村道路养护项目绩效自评表项目名称乡村道路养护主管部门某县交通运输局" + money +
+            "一级指标二级指标三级指标年度指标值实际完成值分值得分产出指标数量指标养护里程≥120公里125公里8080")
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) == (50, 50, 1.0, 20, 20)
+
+
+def test_levels_of_the_national_evaluation_framework():
+    # 项目决策 / 项目管理 / 项目产出 / 项目效益 with their own level-2 names (项目立项, 资金投入 …)
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表",
+        "项目名称\t学校公用经费",
+        "一级指标\t二级指标\t三级指标\t分值\t指标值\t实际完成值\t得分",
+        "项目决策(10分)\t项目立项\t立项依据充分性\t5\t充分\t充分\t5",
+        "\t资金投入\t预算编制科学性\t5\t科学\t科学\t4",
+        "项目管理(20分)\t预算编审管理\t预算执行率\t10\t100%\t98%\t9",
+        "项目产出(40分)\t产出数量\t保障学生人数\t40\t2000人\t2010人\t40",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in f.indicators] == [
+        ("项目决策", "项目立项", "立项依据充分性", 5, 5),
+        ("项目决策", "资金投入", "预算编制科学性", 5, 4),
+        ("项目管理", "预算编审管理", "预算执行率", 10, 9),
+        ("项目产出", "产出数量", "保障学生人数", 40, 40),
+    ]
+
+
+@pytest.mark.parametrize("sep", ["\t", " ", ""])
+def test_a_long_term_block_and_an_annual_block_of_the_same_header(sep):
+    # 长期绩效指标 over one table, 年度绩效指标 over the same header again: the annual rows are the filing's
+    lines = [
+        "某区教育局2024年校舍改造项目支出绩效目标表",
+        sep.join(["项目名称", "校舍改造", "主管部门", "某区教育局"]),
+        "长期绩效指标",
+        sep.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        sep.join(["产出指标", "数量指标", "改造学校数", "≥30所"]),
+        sep.join(["效益指标", "社会效益指标", "办学条件", "持续改善"]),
+        "年度绩效指标",
+        sep.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        sep.join(["产出指标", "数量指标", "改造学校数", "≥10所"]),
+        sep.join(["产出指标", "质量指标", "验收合格率", "100%"]),
+    ]
+    (f,) = parse("\n".join(lines))
+    assert [(i.level2, i.name, i.target) for i in f.indicators] == [
+        ("数量指标", "改造学校数", "≥10所"), ("质量指标", "验收合格率", "100%")]
+    long_term = [s.text for s in f.sections if s.kind == "long_term_target"]
+    assert long_term[0] == "改造学校数 ≥30所" and len(long_term) == 2  # where a glued value is cut is the lattice's
+
+
+def test_a_pages_category_label_is_not_the_filings_title():
+    # '公开目录 | 自评报告' is where the site files the page; the table's own title says what it is
+    text = "\n".join([
+        "索引号 | 0152/2021-0630005 | 发布机构 | 某县司法局 |",
+        "公开目录 | 自评报告 | 发布日期 | 2021-06-30 |",
+        "2020年度部门整体支出绩效自评表 | |||",
+        "部门名称 | 某县司法局 |||",
+        "部门总体目标 | 部门职责 | 承担全面依法治县的统筹协调。 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.department) == ("dept_self_eval", "2020年度部门整体支出绩效自评表", "某县司法局")
+
+
+def test_a_report_names_its_department_where_it_introduces_its_short_name():
+    text = "\n".join([
+        "2024年度项目支出绩效单位自评报告",
+        "一、基本情况",
+        "2024年，某州数据发展中心（以下简称“州数据中心”）实施项目共5个，年初批复预算120万元。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.department, f.budget_initial) == ("self_eval_report", "某州数据发展中心", 120)

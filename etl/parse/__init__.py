@@ -17,7 +17,10 @@ from etl.parse.vocab_cut import unglue
 from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
-from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
+from etl.parse.periods import period_blocks
+from etl.parse.meta import (
+    code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
+)
 from etl.parse.report import sections as report_sections
 from etl.parse.report import report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
@@ -154,18 +157,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     rows = seg.title_rows + seg.rows
     notes: list[str] = []
     meta = read_meta(rows)
-    header = find_header(rows)
-    table: TableResult | None = None
-    if grid and header is not None:
-        table = grid_indicators(rows, header)
-    elif not grid:
-        table = stream_indicators(rows)
-    if (table is None or not table.indicators) and seg.kind not in (None, "self_eval_report"):
-        # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows) or table
-    if table is None and seg.kind in ("project_target", "dept_target"):
-        # a short target page that states its indicators in lines of prose (a report's prose is not a table)
-        table = prose_indicators(rows)
+    blocks = period_blocks(rows)  # a long-term block and an annual block of the same table
+    table, header = read_table(blocks.annual if blocks else rows, grid, seg.kind)
+    long_term = read_table(blocks.long_term, grid, seg.kind)[0] if blocks else None
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)
@@ -189,6 +183,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
                                  ctx.keyed_department), publisher)
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
+            or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
             or publisher
         )
     if not dept and unit and kind.startswith("dept"):
@@ -232,7 +227,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.budget_fiscal, f.budget_other, f.budget_carryover = b.fiscal, b.other, b.carryover
         f.amount_unit = "元" if b.in_yuan else "万元"
         notes.extend(b.notes)
-        f.sections = goal_sections(rows, header.row_index if header else len(rows)) if table else report_sections(seg.rows)
+        table_rows = blocks.annual if blocks else rows
+        f.sections = goal_sections(table_rows, header.row_index if header else len(table_rows)) if table \
+            else report_sections(seg.rows)
 
     if table is not None:
         f.indicators = table.indicators
@@ -241,6 +238,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
         if kind.endswith("target") and f.total_weight is None:
             f.total_weight, f.total_score = f.total_score, None  # a target table scores nothing: its one total is the weight
+    if long_term is not None:
+        f.sections += [Section("long_term_target", i.name or "", " ".join(x for x in (i.name, i.target) if x), i.loc)
+                       for i in long_term.indicators]
     if f.total_score is None and kind.endswith("self_eval"):
         f.total_score = _stated_total(rows)
     for ind in f.indicators:
@@ -255,6 +255,23 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.parse_status = status
     f.parse_notes = notes + why
     return f
+
+
+def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResult | None, object]:
+    """The indicator table of a segment's rows, and the header it was read under (None if none)."""
+    header = find_header(rows)
+    table: TableResult | None = None
+    if grid and header is not None:
+        table = grid_indicators(rows, header)
+    elif not grid:
+        table = stream_indicators(rows)
+    if (table is None or not table.indicators) and kind not in (None, "self_eval_report"):
+        # no header we know, or one whose grammar read nothing: the rows' content says what they are
+        table = content_indicators(rows) or table
+    if table is None and kind in ("project_target", "dept_target"):
+        # a short target page that states its indicators in lines of prose (a report's prose is not a table)
+        table = prose_indicators(rows)
+    return table, header
 
 
 def filing_confidence(f: Filing) -> float:

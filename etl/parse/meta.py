@@ -231,6 +231,25 @@ def org_in_title(*texts: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _introduced_org() -> re.Pattern:
+    lx = lexicon()
+    return re.compile(rf"(?P<org>[\u4e00-\u9fff（）()]{{2,30}}?({alternation(lx.org_tails)}))[(（]?"
+                      rf"({alternation(lx.org_short_name_cues)})")
+
+
+def org_in_prose(*texts: str | None) -> str | None:
+    """The body a report introduces by the name it then shortens: '某州数据发展中心(以下简称“中心”)'."""
+    for t in texts:
+        m = _introduced_org().search(fold_key(t or ""))
+        if m:
+            org = re.split(r"[，。；：,;:、]", m.group("org"))[-1]  # the clause the name stands in
+            org = re.sub(r"^(20\d\d年度?|我们|我|本)", "", org)
+            if looks_like_org(org):
+                return org
+    return None
+
+
 def split_code(name: str | None) -> tuple[str | None, str | None]:
     """'219-池州市…政府' -> ('219', '池州市…政府'); '[155]教育局' -> ('155', '教育局')."""
     if not name:

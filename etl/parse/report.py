@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org
 from etl.parse.vocab import fold_key
 from etl.records import Row, Section
@@ -13,15 +15,17 @@ _HEADING = re.compile(
 )
 
 _AMOUNT = r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
-# Figures a report states in prose. Each pattern ends with the amount (万元) or the rate (%).
-_STATED = [
-    ("initial", re.compile(r"年初(部门)?预算(数|安排|资金)?(为|是|共|合计)?" + _AMOUNT)),
-    ("adjusted", re.compile(r"(全年预算(数)?|调整后预算(数)?|财政预算经费|预算(总额|总数)|全年可用资金)(为|是|共|合计)?" + _AMOUNT)),
-    ("executed", re.compile(r"(全年(总)?支出|年终[^，。]{0,20}?支出|实际支出|执行数|全年执行|总支出|累计支出)(为|是|共|合计)?" + _AMOUNT)),
-    ("rate", re.compile(r"(预算(完成|执行)率|执行率|完成预算的|资金执行率)(为|是|达到?)?\s*(\d+(?:\.\d+)?)\s*%")),
-    ("score", re.compile(r"(自评(得分|分数|结果)?(为|是)?|(综合|最终|评价|绩效)(评分|得分)(为|是)?|得)\s*(\d+(?:\.\d+)?)\s*分")),
-    ("weight", re.compile(r"(满分|总分值|总分)(为|是)?\s*(\d+(?:\.\d+)?)\s*分")),
-]
+
+
+@lru_cache(maxsize=1)
+def _stated() -> list[tuple[str, re.Pattern]]:
+    """Figures a report states in prose (etl/lexicon.toml [report_figures]); each pattern ends with the
+    amount (万元), the rate (%) or the score (分)."""
+    lx = lexicon()
+    join = rf"[:：]?({'|'.join(lx.report_figures['joiners'])})?[:：]?\s*"
+    tail = {"rate": r"(\d+(?:\.\d+)?)\s*%", "score": r"(\d+(?:\.\d+)?)\s*分", "weight": r"(\d+(?:\.\d+)?)\s*分"}
+    return [(key, re.compile(rf"({'|'.join(lx.report_figures[key])}){join}{tail.get(key, _AMOUNT)}"))
+            for key in ("initial", "adjusted", "executed", "rate", "score", "weight")]
 
 
 def is_heading(text: str) -> bool:
@@ -57,7 +61,8 @@ def sections(rows: list[Row]) -> list[Section]:
 # stated part by part ('中央下达…1372.7万元' … '收到财政资金共2330.9万元'), so the largest is the total.
 _STATED_LOOSE = [
     ("adjusted", re.compile(r"(收到|到位|下达|安排)[^，。；]{0,16}?资金(共|合计|总计)?" + _AMOUNT)),
-    ("executed", re.compile(r"(?<!计划)(?<!预计)(?<!预算)(?<!拟)(支出|支付|拨付|发放)(资金|补贴|补助)?(共|合计)?" + _AMOUNT)),
+    ("executed", re.compile(r"(?<!计划)(?<!预计)(?<!预算)(?<!拟)(支出|支付|拨付|发放)(资金|补贴|补助)?[:：]?(共|合计)?"
+                            + _AMOUNT)),
 ]
 
 
@@ -65,7 +70,7 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
     """Figures a report states in prose: 年初预算116.41万元, 执行率99.17%, 自评得93分."""
     text = fold_key("\n".join(" ".join(r.texts) for r in rows))
     out: dict[str, float] = {}
-    for key, pat in _STATED:
+    for key, pat in _stated():
         for m in pat.finditer(text):
             value = float(m.groups()[-1].replace(",", ""))
             if key == "rate":

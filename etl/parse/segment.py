@@ -64,6 +64,7 @@ def split_glued_title(row: Row) -> Row:
     return row
 
 
+_BARE_TITLE = re.compile(r"(绩效)?(自评|评价|目标)(情况)?(报告|表)")  # the kind's words and nothing else
 _FILE_NAME = re.compile(r"\.(docx?|xlsx?|pdf|wps|txt)\W*$", re.I)
 SPLIT_TITLE_CELLS = 4
 _YEAR_PIECE = re.compile(r"[(（]?\d{4}(年度?)?[)）]?")  # a title broken by spaces spans at most this many cells
@@ -123,7 +124,8 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
         if cur.kind is not None and not _substance(cur):
             # Same filing, printed title again (or a fuller title): keep the more specific kind.
-            if kind != cur.kind and _more_specific(kind, cur.kind):
+            if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_key(cur.title or ""))):
+                # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
                 cur.kind = kind
                 cur.title = title_cell.text.strip()
             elif _FILE_NAME.search(cur.title or "") and not _FILE_NAME.search(title_cell.text.strip()):

@@ -147,7 +147,7 @@ def is_unknown_level(text: str) -> bool:
     s = fold_key(strip_score(text))
     lx = lexicon()
     # one 指标 only: '成本指标经济成本指标' is two known levels run together, not one unknown
-    return bool(lx.unknown_level.match(s)) and s.count("指标") == 1 and s not in lx.not_levels \
+    return bool(lx.unknown_level.match(s)) and s.count("指标") <= 1 and s not in lx.not_levels \
         and not is_level1(s) and not is_level2(s) and column_role(s) is None
 
 
