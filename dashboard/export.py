@@ -20,6 +20,7 @@ import csv
 import io
 import math
 import re
+from datetime import datetime
 from typing import IO, Iterable, Sequence
 
 import pandas as pd
@@ -33,8 +34,9 @@ _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # money: the unit is in the column's header (全年预算数(万元)), so the format does not repeat it
 XLSX_FORMATS = {"percent": "0.0%", "money": "#,##0.00", "score": "0.0", "int": "0", "number": "0.###",
-                "ratio": "0.00"}
-WIDTHS = {"percent": 10, "money": 16, "score": 10, "int": 10, "number": 12, "ratio": 10}
+                "ratio": "0.00", "seconds": "0.00", "datetime": "yyyy-mm-dd hh:mm:ss"}
+WIDTHS = {"percent": 10, "money": 16, "score": 10, "int": 10, "number": 12, "ratio": 10, "seconds": 10,
+          "datetime": 20}
 
 
 def neutralise(value):
@@ -66,6 +68,8 @@ def csv_value(v, kind: str):
         return ""
     if isinstance(v, str):
         return neutralise(v)
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
     # Full precision: a CSV is read by other programs (95.57 stays 95.57; the XLSX is the formatted one).
     # A rate is written as a percentage a spreadsheet reads as a number; '.12g' drops only float noise
     # (0.9557 * 100 = 95.57000000000001).
@@ -137,7 +141,7 @@ def _xlsx_cell(ws, v, kind: str, template=None):
         if is_formula_like(v) or _ILLEGAL_XLSX.search(v):
             return _text_cell(ws, v)
         return v  # plain text: openpyxl writes it as a string (it starts with none of = + - @)
-    if template is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+    if template is not None and isinstance(v, (int, float, datetime)) and not isinstance(v, bool):
         template.value = v
         return template
     return v

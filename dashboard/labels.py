@@ -151,11 +151,20 @@ COLUMNS = {
     "rule_title": "规则",
     "rank": "排名",
     "peers": "同类数",
+    "documents": "文件数",
+    "kinds": "文件类型（同一主体）",
 }
 
 
 def kind_label(code: str | None) -> str:
     return DOC_KINDS.get(code or "", code or "")
+
+
+def kinds_label(codes) -> str | None:
+    """Several kinds joined by 、 (a subject's documents), each in Chinese."""
+    if not isinstance(codes, str):
+        return codes
+    return "、".join(kind_label(c) for c in codes.split("、"))
 
 
 # How each column is formatted on screen and in exports (percent: a 0-1 fraction shown as %;
@@ -169,9 +178,10 @@ COLUMN_KINDS = {
                              "budget_carryover", "money")},
     **{c: "score" for c in ("total_score", "score_recomputed", "inflation", "inflation_index", "weight", "score", "exec_score",
                              "exec_weight", "total_weight", "value", "p25", "p50", "p75")},
+    "seconds": "seconds", "ingested_at": "datetime",
     **{c: "int" for c in ("year", "error_count", "finding_count", "n", "filings", "indicator_count", "vague_count",
                            "deductions", "deductions_no_reason", "no_reason", "indicator_seq", "seq", "cluster_id",
-                           "peers", "rank", "judged_rows", "soft_rows", "linked_rows")},
+                           "peers", "rank", "judged_rows", "soft_rows", "linked_rows", "documents")},
 }
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import export, filters
 from dashboard import markdown_text as md
 from dashboard.filtering import Filters
-from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
+from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, kinds_label, rule_title
 from dashboard.queries import FileQueries, connect
 from etl.check.evidence import readable
 
@@ -99,6 +99,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         out["rule"] = out["rule"].map(lambda v: rule_title(v) or v)
     if "doc_kind" in out:
         out["doc_kind"] = out["doc_kind"].map(lambda v: DOC_KINDS.get(v, v))
+    if "kinds" in out:  # a subject's documents, e.g. dept_self_eval、self_eval_report
+        out["kinds"] = out["kinds"].map(kinds_label)
     if "family" in out:
         out["family"] = out["family"].map(lambda v: FAMILIES.get(v, v))
     if "severity" in out:
@@ -140,6 +142,10 @@ def _fmt(kind: str):
         return lambda v: "—" if missing(v) else f"{int(v)}"
     if kind == "count":
         return lambda v: "—" if missing(v) else f"{int(v):,}"
+    if kind == "seconds":
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 2):,.2f}"
+    if kind == "datetime":  # to the second: the microseconds a timestamp carries say nothing to a reader
+        return lambda v: "—" if missing(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S")
     return lambda v: "—" if missing(v) else v
 
 
@@ -157,7 +163,9 @@ def styled(df: pd.DataFrame, kinds: dict[str, str] | None = None):
     for c in out.columns:
         kind = (kinds or {}).get(c) or COLUMN_KINDS.get(c, "text")
         col = out[c]
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        if pd.api.types.is_datetime64_any_dtype(col):
+            out[c] = col.map(_fmt("datetime")).astype(object)
+        elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             if col.isna().any():
                 out[c] = col.map(_fmt(kind)).astype(object)
             else:
@@ -207,13 +215,15 @@ def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:")
     ready = f"_{key}_xlsx_ready"
     if len(out) <= XLSX_EAGER_ROWS or st.session_state.get(ready):
+        # built on request: downloads with the click that asked for it (chinese.js clicks an *_autodl button once)
+        auto = "_autodl" if st.session_state.get(ready) else ""
         c2.download_button("导出 Excel", _xlsx(out, kinds), file_name=f"{safe}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"{key}_xlsx", icon=":material/download:")
+                           key=f"{key}_xlsx{auto}", icon=":material/download:")
     else:
-        c2.button("生成 Excel", key=f"{key}_xlsx_prep", icon=":material/table_view:",
+        c2.button("导出 Excel", key=f"{key}_xlsx_prep", icon=":material/download:",
                   on_click=lambda: st.session_state.__setitem__(ready, True),
-                  help=f"共 {len(out):,} 行，生成后即可下载")
+                  help=f"共 {len(out):,} 行，点击后生成并下载")
 
 
 FULL_FORMATS = {"csv": ("CSV", "text/csv"),
@@ -235,20 +245,23 @@ def full_export(query: tuple[str, list], name: str, key: str, total: int | None 
         state = f"_{key}_full_{fmt}"
         done = st.session_state.get(state)
         if done and done["query"] == query:
+            # built on request: chinese.js clicks this button once, so the one click on 导出全部 downloads
             row.download_button(f"下载 {label}（{done['n']:,} 条）", done["data"], file_name=f"{safe}.{fmt}",
-                                mime=mime, key=f"{key}_full_{fmt}_dl", icon=":material/download:")
+                                mime=mime, key=f"{key}_full_{fmt}_{done['nonce']}_autodl", icon=":material/download:")
         elif row.button(f"导出全部{'' if total is None else f' {total:,} 条'}（{label}）", key=f"{key}_full_{fmt}",
                         icon=":material/download:"):
             with st.spinner("正在导出…"):
                 buf = io.BytesIO()
-                n = fx.write(db(), *query, fmt, buf, sheet=name[:31])
-            st.session_state[state] = {"query": query, "n": n, "data": buf.getvalue()}
+                n = fx.write(db(), *query, fmt, buf, sheet=name.split("_")[0][:31])
+            nonce = st.session_state.get("_export_nonce", 0) + 1
+            st.session_state["_export_nonce"] = nonce
+            st.session_state[state] = {"query": query, "n": n, "data": buf.getvalue(), "nonce": nonce}
             st.rerun()
 
 
 def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, export_name: str | None = None,
           openable: bool = True, total: int | None = None, export: bool = True,
-          full: tuple[str, list] | None = None) -> None:
+          full: tuple[str, list] | None = None, first: list[str] | tuple = ()) -> None:
     """A list with exports; selecting a row (or picking it below) opens that filing.
 
     With `full` (the list's query without its LIMIT) the exports hold every row, not only those shown.
@@ -262,6 +275,9 @@ def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, e
     shown = display_frame(df)
     can_open = openable and "filing_id" in df.columns
     kwargs = dict(hide_index=True, column_config=column_config(shown), key=key, width="stretch")
+    if first:  # the columns a query is about come first, visible without scrolling (the data keeps its order)
+        lead = [c for c in first if c in shown.columns]
+        kwargs["column_order"] = lead + [c for c in shown.columns if c not in lead]
     data = styled(shown)
     if height:
         kwargs["height"] = height
@@ -305,11 +321,11 @@ def count(v) -> str:
 
 
 def pct(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v * 100:.1f}%"
+    return "—" if v is None or pd.isna(v) else f"{_plain_zero(v * 100, 1):.1f}%"
 
 
 def num(v, digits: int = 1) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:,.{digits}f}"
+    return "—" if v is None or pd.isna(v) else f"{_plain_zero(v, digits):,.{digits}f}"
 
 
 # ----------------------------------------------------------------- printable report

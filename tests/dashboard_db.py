@@ -218,6 +218,12 @@ def build_dashboard_db(path: Path) -> Corpus:
         _insert(con, "indicator_reasons", c.reasons)
         _insert(con, "copy_clusters", c.clusters)
         _insert(con, "ingest_log", c.ingest_log)
+        # soft-target indices per county, as the cross-year refresh writes them (all years together)
+        con.executemany("""INSERT INTO soft_indices (grain, province, city, place, department, filings, indicators,
+                           judged_rows, soft_rows, soft_share, money, inflation_index, linked_rows, carried_rows,
+                           carried_share) VALUES ('county', ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        [[p, ci, co or ci or p, 9, 60, 40, k + 1, (k + 1) / 40, 1000.0 + k, 1.5 * k, 30, k, k / 30]
+                         for k, (p, ci, co) in enumerate(PLACES)])
         con.executemany("INSERT INTO sections (filing_id, seq, kind, heading, text, src_where) VALUES (?, ?, ?, ?, ?, ?)",
                         [["F001", 1, "goal_expected", "年度总体目标", "保障机关正常运转，" + HTML_TEXT, "第1页 第3行"]])
         con.executemany("INSERT INTO spending_plan (filing_id, seq, period, month, value, src_where) VALUES (?, ?, ?, ?, ?, ?)",

@@ -119,9 +119,12 @@ class FileQueries:
             ORDER BY province NULLS LAST, city NULLS LAST, county NULLS LAST
         """)
 
-    def place_labels(self) -> list[str]:
-        """The place labels as shown in tables ("株洲市 攸县"), for choosing several places at once."""
-        return list(self.run(f"SELECT DISTINCT {PLACE} AS place FROM {self.filter_values()} f ORDER BY place")["place"])
+    def place_labels(self, f: Filters | None = None) -> list[str]:
+        """The place labels as shown in tables ("株洲市 攸县"), for choosing several places at once; with `f`,
+        those inside its place filter (the sidebar's)."""
+        cond, params = where((f or Filters()).place_only())
+        return list(self.run(f"SELECT DISTINCT {PLACE} AS place FROM {self.filter_values()} f WHERE {cond} "
+                             "ORDER BY place", params)["place"])
 
     def year_options(self) -> list[int]:
         df = self.run(f"SELECT DISTINCT year FROM {self.filter_values()} WHERE year IS NOT NULL ORDER BY year")
