@@ -6,6 +6,7 @@ comes from a filing is escaped first: it shows as typed, never as markup.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -44,9 +45,10 @@ def wan(v: float) -> str:
 def count_ticks(top: float) -> tuple[list[float], list[str]]:
     """Ticks for a count axis from 0 to `top`: whole steps (1, 2, 2.5, 5 × 10^k; never a repeated tick such as
     0, 0, 1, 1 from fractional steps), about five of them, labelled with 万 from 10,000 on."""
-    top = max(float(top or 0), 1.0)
+    top = float(top) if top is not None and math.isfinite(float(top)) else 0.0  # no values: NaN, None
+    top = max(top, 1.0)
     raw = top / 5
-    mag = 10 ** int(f"{raw:e}".split("e")[1])
+    mag = 10 ** math.floor(math.log10(raw))
     step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
     step = max(1.0, step if step >= 1 else 1.0)
     if step != int(step):  # 2.5 only from 25 on, so steps stay whole
@@ -201,18 +203,19 @@ def category_stack(df: pd.DataFrame, title: str, x_title: str) -> go.Figure:
     return count_axis(fig, df.groupby("grp")["n"].sum().max() if len(df) else 0)
 
 
-def hbar(labels, values, title: str, x_title: str, percent: bool = False, customdata=None) -> go.Figure:
+def hbar(labels, values, title: str, x_title: str, percent: bool = False, customdata=None,
+         count: bool = False) -> go.Figure:
     labels = [safe(v) for v in labels]
     values = list(values)
     fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#1f77b4",
                            customdata=customdata,
-                           hovertemplate="%{y}：%{x" + (":.1%" if percent else ":,") + "}<extra></extra>"))
+                           hovertemplate="%{y}：%{x" + (":.1%" if percent else ":,.4~r") + "}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     _layout(fig, title, x_title, "", height=max(320, 24 * len(labels) + 100))
     if percent:
         fig.update_xaxes(tickformat=".0%")
-    elif values and all(float(v).is_integer() for v in values if v == v):
-        count_axis(fig, max(values), axis="x")
+    elif count:  # how many: whole ticks, 万 from 10,000 on
+        count_axis(fig, max([float(v) for v in values if v is not None and v == v] or [0]), axis="x")
     return fig
 
 
