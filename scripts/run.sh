@@ -19,5 +19,6 @@ else
   echo "打开数据库 $DB（不导入示例数据；需要时加 SAMPLE=1）"
 fi
 export JIXIAO_BIND=${BIND:-127.0.0.1}
-exec $UV run --frozen streamlit run dashboard/app.py --server.port "${PORT:-8501}" \
+# dashboard.serve is `streamlit run dashboard/app.py` with the pages' modules imported before the first visitor
+exec $UV run --frozen python -m dashboard.serve --server.port "${PORT:-8501}" \
   --server.address "$JIXIAO_BIND" --server.headless true -- --db "$DB"

@@ -113,3 +113,32 @@ def test_headline_figures_never_show_minus_zero():
 
     assert ui.num(-0.04) == "0.0" and ui.pct(-0.0004) == "0.0%" and ui.num(-1.25, 1) == "-1.2"
     assert ui.count(12345) == "12,345"
+
+
+def test_count_axes_read_wan_and_never_repeat_a_tick():
+    import json
+
+    import pandas as pd
+
+    from dashboard import charts
+
+    big = json.loads(charts.band_bar(pd.DataFrame({"lo": [0.0, 5.0], "n": [12000, 23456]}), 5.0, "t", "x").to_json())
+    ticks = big["layout"]["yaxis"]["ticktext"]
+    assert "1万" in ticks and "2万" in ticks and not any(t.endswith("k") for t in ticks)
+    small = json.loads(charts.band_bar(pd.DataFrame({"lo": [0.0], "n": [3]}), 5.0, "t", "x").to_json())
+    vals = small["layout"]["yaxis"]["tickvals"]
+    assert vals == sorted(set(vals)) and all(float(v).is_integer() for v in vals)  # 0 1 2 3 4, not 0 0 1 1 2
+    # tooltips with thousands separators
+    assert ":," in big["data"][0]["hovertemplate"]
+
+
+def test_evidence_is_said_in_words():
+    from etl.check.evidence import readable
+
+    assert readable("偏差原因=None") == "偏差原因：未填写"
+    assert readable("doc_kind=dept_target") == "文件类型：部门整体绩效目标表"
+    assert readable("parse_status=partial") == "解析状态：部分解析"
+    assert readable("执行率=0.6856；自评得分=97.15") == "执行率：68.56%；自评得分：97.15"
+    assert readable("A=983.05；B=983.05；填报执行率=0.8554") == "全年预算数：983.05 万元；全年执行数：983.05 万元；填报执行率：85.54%"
+    assert readable("相似组=47；最高相似度=1.00") == "雷同组：47；最高相似度：100%"
+    assert readable("效果明显") == "效果明显" and readable(None) is None

@@ -19,8 +19,8 @@ from dashboard.filtering import Filters
 from dashboard.queries import running
 from etl.check.registry import FAMILIES
 from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, PHRASE, on_facts
-from etl.report.measures import (EXEC_RATE, FAMILY_RATE, FROM_FM, PLACE, PROBLEMS, SCORECARD, SOFT_SHARE,
-                                 function_case)
+from etl.lexicon import function_of
+from etl.report.measures import EXEC_RATE, FAMILY_RATE, FROM_FM, PLACE, PROBLEMS, SCORECARD, SOFT_SHARE
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
 
@@ -500,20 +500,15 @@ class FileQueries:
 
     # ------------------------------------------------------------- scorecard (县区评分卡)
 
-    @staticmethod
-    def function_sql(col: str = "f.department") -> tuple[str, list]:
-        """A department's function from its name (etl/lexicon.toml [functions]): CASE text and its parameters."""
-        return function_case(col)
-
     def function_options(self, peers: Filters) -> pd.DataFrame:
-        """The functions of the peer group's departments, with how many departments each (most first)."""
+        """The functions of the peer group's departments (etl/lexicon.toml [functions], read from the names),
+        with how many departments each (most first). The names are few: they are read in Python, not per row."""
         cond, params = where(peers)
-        fn, fp = self.function_sql()
-        return self.run(f"""
-            SELECT {fn} AS function, count(DISTINCT f.department) AS departments
-            FROM {self.filter_values()} f WHERE {cond} AND f.department IS NOT NULL
-            GROUP BY 1 HAVING function IS NOT NULL ORDER BY departments DESC, function
-        """, fp + params)
+        names = self.run(f"""SELECT DISTINCT f.department FROM {self.filter_values()} f
+                             WHERE {cond} AND f.department IS NOT NULL""", params)["department"]
+        counts = pd.Series([function_of(d) for d in names], dtype=object).dropna().value_counts()
+        out = counts.rename_axis("function").reset_index(name="departments")
+        return out.sort_values(["departments", "function"], ascending=[False, True]).reset_index(drop=True)
 
     def scorecard(self, peers: Filters, unit: str = "place", function: str | None = None) -> pd.DataFrame:
         """One row per county (unit "place") or department of one function (unit "department") of the peer
@@ -524,13 +519,18 @@ class FileQueries:
         row to look at, never removes the others.
         """
         cond, params = where(peers)
+        keep, keep_params = "TRUE", []
         if unit == "department":
-            fn, fp = self.function_sql()
-            key = "coalesce(f.department, '（部门未知）')"
-            keep, keep_params = (f"{fn} = ?", fp + [function]) if function else ("TRUE", [])
-            group = "department"
+            key, group = "coalesce(f.department, '（部门未知）')", "department"
+            if function:  # the peer group's departments of this function, by name (read in Python: few names)
+                names = self.run(f"""SELECT DISTINCT f.department FROM {self.filter_values()} f
+                                     WHERE {cond} AND f.department IS NOT NULL""", params)["department"]
+                mine = sorted(d for d in names if function_of(d) == function)
+                if not mine:
+                    return pd.DataFrame()
+                keep, keep_params = f"f.department IN ({marks(mine)})", mine
         else:
-            key, keep, keep_params, group = "f.place", "TRUE", [], "place"
+            key, group = "f.place", "place"
         measures = ", ".join(f"{on_facts(m.sql)} AS {k}" for k, m in SCORECARD.items())
         fams = ", ".join(f"sum(x.n) FILTER (WHERE x.family = ?) AS {FAMILY_RATE.format(family=fam)}" for fam in FAMILIES)
         rates = ", ".join(f"coalesce(x.{FAMILY_RATE.format(family=fam)}, 0)::DOUBLE / u.filings AS "

@@ -28,6 +28,10 @@ if unit == "place" and f.county:
     wanted = next((o for o in options if o.split(" ")[-1] == f.county), None)
 elif unit == "department" and f.department:
     wanted = f.department if f.department in options else None
+chosen = f.county if unit == "place" else f.department
+if chosen and wanted is None:  # the sidebar's choice has no filings under the years and kinds: say so
+    st.info(f"左侧选择的{FOCUS_UNITS[unit]}“{md.escape(chosen)}”在当前年度和文件类型下没有填报，没有可比较的数据。")
+    st.stop()
 filters.bind("cmp_focus", "focus", wanted or options[0], label="比较对象")
 if st.session_state.cmp_focus not in options:
     filters.notice(f"地址中的比较对象“{st.session_state.cmp_focus}”不在数据中，已改为“{wanted or options[0]}”。")

@@ -91,11 +91,16 @@ qshown = q.reset_index(names="组").rename(columns=labels)
 st.dataframe(ui.styled(qshown, kinds={c.label: c.kind for c in cols}), hide_index=True, key="sc_quartiles",
              width="stretch")
 
+@st.cache_data(show_spinner=False, max_entries=20)
+def workbook(x, q, b, lead) -> bytes:  # built once per scorecard, not on every rerun of the page
+    return quartiles.xlsx(x, q, b, quartiles.columns(), lead)
+
+
 lead = [(key_col, FOCUS_UNITS[unit]), ("province", "省")]
 name = ui.file_name(f"县区评分卡_{scope}_{who}")
 x = card.assign(**{key_col: shown[key_col]})
 row = st.container(horizontal=True)
-row.download_button("导出 Excel（带颜色）", quartiles.xlsx(x, q, b, cols, lead), file_name=f"{name}.xlsx",
+row.download_button("导出 Excel（带颜色）", workbook(x, q, b, lead), file_name=f"{name}.xlsx",
                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sc_xlsx",
                     icon=":material/download:")
 out, kinds = x[[k for k, _ in lead] + [c.key for c in cols]], {c.label: c.kind for c in cols}

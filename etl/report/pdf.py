@@ -252,8 +252,8 @@ def conclusions(r: ReportData) -> list[str]:
         text = (f"自评得分中位数 {num(h['median_score'])} 分，{pct(h['score_high'] / h['with_score'])} 的自评为 "
                 f"{SELF_SCORE_HIGH} 分及以上")
         if score and score.value is not None and score.peers > 1:
-            text += (f"，在{r.peer_label}中第 {score.rank} 高（同组中位数 {num(score.p50)} 分，"
-                     f"{position_words('watch', score.band)}）")
+            text += (f"，在{r.peer_label}中第 {score.rank} 高，{position_words('watch', score.band)}，"
+                     f"同组中位数 {num(score.p50)} 分")
         if h["median_recomputed"] is not None:
             text += f"；按指标完成情况复核，得分中位数 {num(h['median_recomputed'])} 分，平均虚高 {num(h['mean_inflation'])} 分"
         out.append(text + "。")
@@ -262,7 +262,7 @@ def conclusions(r: ReportData) -> list[str]:
         text = (f"预算执行率中位数 {pct(h['median_exec_rate'])}，{count(h['exec_below'])} 份"
                 f"（{pct(h['exec_below'] / h['with_rate'])}）低于 {EXEC_THRESHOLD:.0%}")
         if rate and rate.value is not None and rate.peers > 1:
-            text += f"，{position_words('up', rate.band)}（同组中位数 {pct(rate.p50)}）"
+            text += f"，{position_words('up', rate.band)}，同组中位数 {pct(rate.p50)}"
         out.append(text + "。")
     total = len(r.problems)
     if total:
