@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from test_dashboard_pages import corpus_db, frame, run_page  # noqa: F401  (the fixture runs over a file and a lake)
 from test_dashboard_explorer import caption_total
 
@@ -142,3 +144,32 @@ def test_evidence_is_said_in_words():
     assert readable("A=983.05；B=983.05；填报执行率=0.8554") == "全年预算数：983.05 万元；全年执行数：983.05 万元；填报执行率：85.54%"
     assert readable("相似组=47；最高相似度=1.00") == "雷同组：47；最高相似度：100%"
     assert readable("效果明显") == "效果明显" and readable(None) is None
+
+
+@pytest.mark.slow
+def test_problem_count_equals_the_findings_list_on_every_sample_filing(sample_county_db):
+    """Over whole counties of the sample corpus, loaded as an ingest loads them (copy and soft-target
+    findings written by the cross-filing refresh): the explorer's export and the findings list's export
+    agree on every filing, as the marts and the base tables do."""
+    from collections import Counter
+
+    from dashboard import queries as q
+    from dashboard.filtering import Filters
+    from dashboard.queries import FileQueries, explorer as ex, running
+    from etl.marts import build_marts_file
+
+    db, filings = sample_county_db
+    build_marts_file(db)
+    running.USE_CACHE = False
+    try:
+        assert q.connect(db).has_marts
+        for qs in (q.connect(db), FileQueries(db)):  # with the marts, and from the base tables
+            rows = qs.run(*ex.export_sql(qs, Filters(), ex.Conditions()))
+            listed = Counter(qs.run(*qs.findings_list_sql(Filters()))["filing_id"])
+            assert len(rows) == len(filings)
+            assert {"soft", "copying"} <= set(qs.run("SELECT DISTINCT family FROM findings")["family"])
+            wrong = {fid: (n, listed.get(fid, 0)) for fid, n in rows[["filing_id", "finding_count"]].itertuples(index=False)
+                     if n != listed.get(fid, 0)}
+            assert not wrong, list(wrong.items())[:5]
+    finally:
+        running.USE_CACHE = True

@@ -205,18 +205,6 @@ def typesetting_problems(pdf_path) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def sample_county_db(tmp_path_factory):
-    """Two whole counties of the sample corpus (20 departments each, two years), loaded and checked as an
-    ingest does (copy clusters and cross-year soft targets included)."""
-    from etl.sample.generate import generate_county_filings
-
-    db = tmp_path_factory.mktemp("county") / "county.duckdb"
-    filings = generate_county_filings(counties=2, departments_per_county=20, years=(2022, 2023))
-    write_filings(db, filings)
-    return db, filings
-
-
 @pytest.mark.slow
 def test_a_county_of_the_sample_data_fits_six_pages_typeset_as_chinese(sample_county_db, tmp_path):
     db, filings = sample_county_db
