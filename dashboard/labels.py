@@ -9,6 +9,9 @@ from etl.report.measures import COMPARE
 
 DOC_KINDS = dict(DOC_KIND_TITLES)  # defined once, with the codes (etl/records.py)
 
+# filings.source_kind: an export of the budget system imported as is, or a published filing read by the parser
+SOURCE_KINDS = {"structured": "系统导出", "document": "公开文件"}
+
 FAMILIES = dict(FAMILY_TITLES)  # defined once, in the rule registry
 SEVERITIES = dict(SEVERITY_TITLES)
 
@@ -87,6 +90,10 @@ COLUMNS = {
     "title": "标题",
     "year": "年度",
     "doc_kind": "类型",
+    "source_kind": "来源",
+    "structured_id": "系统导出的填报编号",
+    "differences": "不一致处数",
+    "match": "匹配方式",
     "total_score": "自评得分",
     "score_recomputed": "复核得分",
     "inflation": "虚高分",
@@ -165,6 +172,10 @@ def kinds_label(codes) -> str | None:
     if not isinstance(codes, str):
         return codes
     return "、".join(kind_label(c) for c in codes.split("、"))
+
+
+def source_label(code: str | None) -> str:
+    return SOURCE_KINDS.get(code or "document", code or "")
 
 
 # How each column is formatted on screen and in exports (percent: a 0-1 fraction shown as %;

@@ -44,6 +44,7 @@ class Lexicon:
     org_tails: tuple[str, ...]
     report_figures: dict
     money_labels: dict
+    total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
     org_short_name_cues: tuple[str, ...]
     operator_chars: str
@@ -52,6 +53,8 @@ class Lexicon:
     content_grammars: tuple[tuple[str, ...], ...]
     annual_periods: tuple[str, ...]
     period_block: re.Pattern
+    header_stems: frozenset[str]
+    header_completions: frozenset[str]
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
@@ -102,6 +105,7 @@ def lexicon() -> Lexicon:
         org_tails=tuple(data["orgs"]["tails"]),
         report_figures=dict(data["report_figures"]),
         money_labels={k: tuple(v) for k, v in data["money"].items()},
+        total_labels=tuple(data["totals"]["labels"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         operator_chars=op_chars,
@@ -110,6 +114,8 @@ def lexicon() -> Lexicon:
         content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
         annual_periods=tuple(cols["periods"]["annual"]),
         period_block=re.compile(cols["periods"]["block"]),
+        header_stems=frozenset(cols["split"]["stems"]),
+        header_completions=frozenset(cols["split"]["completions"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),

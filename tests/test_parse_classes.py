@@ -1066,3 +1066,242 @@ def test_a_report_names_its_department_where_it_introduces_its_short_name():
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.department, f.budget_initial) == ("self_eval_report", "某州数据发展中心", 120)
+
+
+def test_full_width_operators_in_the_nature_column():
+    # '﹦' (small equals) of Yunnan mirror sites is an operator like '═' and '≧'
+    text = "\n".join([
+        "| 2021年度项目支出绩效自评表 | ||||",
+        "| 项目名称 | 示例执法补助经费 | ||||",
+        "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | |",
+        "| 产出指标 | 数量指标 | 执法巡查次数 | ﹦ | 40 | 次 | 40 | 20 | 18 |",
+        "| 质量指标 | 案件办结率 | ═ | 100 | % | 100 | 20 | 19 |",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("执法巡查次数", "﹦40次", "40", 20, 18), ("案件办结率", "═100%", "100", 20, 19)]
+    assert f.indicators[0].target_m.op == "="
+
+
+def test_a_header_printed_over_two_lines_in_a_copy_without_its_grid():
+    # '年度 | 实际 | 分值 | 得分' over '指标值 | 完成值': the stems and their completions pair up in order
+    text = "\n".join([
+        "示例县体育专项经费绩效自评表(2023年度)",
+        "项目名称 示例体育专项经费",
+        "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施",
+        "指标值 完成值",
+        "产出指标 数量指标 指标1:维护场地数量 12个 11个 20 18",
+        "质量指标 指标1:验收合格率 100% 90% 20 17",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("维护场地数量", "12个", "11个", 20, 18), ("验收合格率", "100%", "90%", 20, 17)]
+
+
+def test_key_wordings_of_transfer_payment_and_approval_templates():
+    text = "\n".join([
+        "中央转移支付示例县体育中心项目绩效自评表 | |||",
+        "(2023年度) | |||",
+        "转移支付(项目)名称 | 示例县体育中心项目 | ||",
+        "中央主管部门 | 国家体育总局 | ||",
+        "地方主管部门 | 示例县人民政府 | 资金使用单位 | 示例县体育发展中心 |",
+        "二级指标 | 三级指标 | 指标值 | 全年实际完成值 |",
+        "数量指标 | 新建体育中心数量 | 1 | 1 |",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department, f.unit) == ("示例县体育中心项目", "示例县人民政府", "示例县体育发展中心")
+
+
+def test_an_approval_table_with_a_dated_sub_header_and_a_sign_off_row():
+    # '2021年实际实现值 | 预期2022年实现值' is the header's second line; '…科室(盖章)' signs the table off;
+    # a merged level-1 cell printed again mid-block keeps the block's level-2
+    text = "\n".join([
+        "项目支出绩效目标批复表 | |||",
+        "(2022年度) | |||",
+        "项目名称 | 示例培训班 | 项目负责人 | |",
+        "项目金额 | 80万元 | 其中:当年市级财政资金 | 60万元 |",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标标准或依据 |",
+        "2021年实际实现值 | 预期2022年实现值 | |||",
+        "数量指标 | 培训人次 | 300人次 | |||",
+        "产出指标 | 开设课程数量 | 100 | |||",
+        "满意度指标 | 服务对象满意度指标 | 学员满意度 | ≥95% | ||",
+        "财政资金管理科室(盖章) 年 月 日 | 财政绩效管理科室(盖章) 年 月 日 |",
+    ])
+    (f,) = parse(text)
+    assert f.budget_initial == 80
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "300人次"), ("产出指标", "数量指标", "开设课程数量", "100"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥95%")]
+
+
+def test_a_report_page_title_with_the_sites_suffix_and_scores_of_parts_only():
+    # the page title ends with the site's name; '(2018)257号' dates a rule; '自评得6分' scores a part
+    text = "\n".join([
+        "示例县学前教育促进工程项目绩效评价自评报告-民生工程-示例县人民政府",
+        "发布时间:2022-01-18",
+        "根据《示例省教育厅关于印发<评价办法>的通知》(示教秘财(2018)257号),对我县2021年学前教育促进工程项目进行自评。",
+        "一、投入(14分)",
+        "(1) 项目立项(2分)程序完整,执行规范。自评得2分。",
+        "(二) 资金落实(6分) 资金到位率100%,自评得6分。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.year, f.total_score, f.department) == ("self_eval_report", 2021, None, "示例县人民政府")
+
+
+def test_report_money_stated_as_funds_invested_and_executed():
+    text = "\n".join([
+        "示例省2022年度示例补助资金绩效自评报告",
+        "一、绩效目标分解下达情况",
+        "2022年共投入示例补助经费预算1000万元。其中,中央转移支付资金800万元,省级配套资金200万元。",
+        "(2)项目资金执行情况。实际执行900.5万元,项目执行率90.05%。",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (1000, 900.5, 0.9005)
+
+
+def test_report_places_from_a_signature_and_short_autonomous_names_never_from_a_citation():
+    signed = "\n".join([
+        "2021年示例走廊项目专项资金绩效自评报告",
+        "二、资金使用情况。2021年预算安排500万元，全年实际支出420.5万元。",
+        "宁波市奉化区交通运输局",
+        "2022年08月01日",
+    ])
+    (f,) = parse(signed)
+    assert (f.department, f.county) == ("宁波市奉化区交通运输局", "奉化区")
+    cited = "\n".join([
+        "县司法局2020年度示例法律顾问经费绩效自评报告",
+        "根据《中共广东省委广东省人民政府关于全面实施预算绩效管理的若干意见》文件精神，",
+        "紫金县司法局对示例法律顾问经费进行了自评。",
+    ])
+    (f,) = parse(cited)
+    assert (f.province, f.county) == ("广东省", "紫金县")
+    (f,) = parse("彭水自治县2024年度示例项目绩效自评报告\n一、基本情况。2024年项目资金100万元，已全部执行。")
+    assert f.county == "彭水苗族土家族自治县"
+
+
+def test_key_values_that_are_another_key_or_carry_a_code():
+    text = "\n".join([
+        "项目支出预算绩效目标申报表", "(2022年度)", "项目名称 示例幼儿园公用经费",
+        "主管部门  项目起止时间 2022.1—2022.12",
+        "年度绩效指标 一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 补助幼儿人数 2400人",
+    ])
+    (f,) = parse(text)
+    assert f.department is None  # left blank, not the next key's label
+    text = "\n\n".join(["2024年项目绩效目标表", "项目名称", "示例保洁服务", "主管部门及其编码", "示例市城市管理局 301001",
+                        "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "保洁车辆数", "6辆"])
+    (f,) = parse(text)
+    assert (f.department, f.department_code) == ("示例市城市管理局 301001", "301001")
+
+
+def test_an_indicators_unit_in_yuan_does_not_make_the_money_block_yuan():
+    text = "\n".join([
+        "项目支出绩效自评表", "项目名称 | 2021年示例合作社扶持项目 |",
+        "预算执行情况(万元)(20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) |",
+        "年度财政资金总额 | 300 | 240 | 0.8 | 16 |",
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+        "效益指标 | 经济效益指标 | 带动增收 (元) | 1500 | 1600 | 32.0 |",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed) == (300, 240)
+
+
+def test_levels_and_headers_worded_with_zhi_for_zhibiao():
+    # '一级 | 二级 | 三级 | 年度数值' with levels '产出值 / 数量值': 值 where other templates say 指标
+    text = "\n".join([
+        "项目支出目标申报表 (2025年度)", "项目名称 示例小学公用经费",
+        "一级 二级 三级 年度数值 备注",
+        "产出值 数量值 小学就读人数 <=1500人", "质量值 办学条件改善 =100%", "效益值 社会效益值 教学质量提高 =100%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出值", "数量值", "小学就读人数", "<=1500人"), ("产出值", "质量值", "办学条件改善", "=100%"),
+        ("效益值", "社会效益值", "教学质量提高", "=100%")]
+
+
+def test_an_untitled_self_evaluation_cut_before_its_rows_is_still_a_self_evaluation():
+    text = "\n".join([
+        "(2021年度) | |||", "转移支付(项目)名称 | 示例防治项目 | ||",
+        "项目资金 (万元) |", "全年预算数(A) | 全年执行数(B) | 预算执行率(B/A) | ||", "年度资金总额: | 100 | 90 | 90% | ||",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 全年实际完成值 | 未完成原因和改进措施 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == ("project_self_eval", 100, 90, 0.9)
+
+
+def test_rows_of_a_table_continued_from_an_earlier_page_before_the_first_title():
+    # a page that starts inside a table (its header on the page before) and then opens the next filing
+    text = "\n".join([
+        "示例宣传知晓率 | = | 100 | % | 100 | 5 | 5 |",
+        "满意度指标 | 服务对象满意度指标 | 参与人员满意度 | ≥ | 95 | % | 96 | 5 | 5 |",
+        "合计 | 100 | 98 |",
+        "部门预算项目支出绩效自评表(2022年度) | |||",
+        "项目名称 | 示例执法服装经费 | |||",
+    ])
+    fragment, nxt = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in fragment.indicators] == [
+        ("示例宣传知晓率", "=100%", "100", 5, 5), ("参与人员满意度", "≥95%", "96", 5, 5)]
+    assert (fragment.total_weight, fragment.total_score) == (100, 98) and nxt.project == "示例执法服装经费"
+
+
+def test_a_scoring_sheet_of_bare_points_before_any_title_is_no_table():
+    text = "\n".join([
+        "项目决策(10 分)科学决策必要性 5 5 可行性 5 5 合理性 5 5",
+        "2017 年部门整体支出绩效自评报告", "一、基本情况。本部门自评得分 90 分。",
+    ])
+    assert [f.doc_kind for f in parse(text)] == ["self_eval_report"]
+
+
+def test_a_money_run_glued_into_one_share_is_split():
+    # '4040100%' is 40 | 40 | 100%, not an execution rate of 40,401 %
+    text = ("2021年度示例防火经费项目绩效自评表项目名称示例防火经费主管部门示例区林业局预算执行情况(万元)资金来源"
+            "预算数(A)执行数(B)执行率(B/A)一般预算内拨款4040100%合计4040100%年度绩效目标完成情况"
+            "一级指标二级指标三级指标年初目标值实际完成值产出指标数量指标灭火器数量300件300件")
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (40, 40, 1.0)
+
+
+def test_a_report_holding_a_list_of_names_and_target_values():
+    text = "\n".join([
+        "示例省残疾人宣传文化经费项目2017年度绩效自评报告", "一、基本情况", "表1:绩效目标",
+        "序号 |", "三级指标 |", "年度指标值 |", "1 |", "助残日活动次数 |", "1次 |", "2 |", "电视专栏节目 |", "24期 |",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "self_eval_report"
+    assert [(i.name, i.target) for i in f.indicators] == [("助残日活动次数", "1次"), ("电视专栏节目", "24期")]
+
+
+def test_the_total_row_of_a_glued_table_ends_it():
+    text = ("示例项目绩效自评表(2022年度)项目名称示例项目一级指标二级指标三级指标年度指标值实际完成值分值得分"
+            "产出指标数量指标种薯发放量200万粒200万粒5050质量指标种薯合格率≥90%95%5048总分10098")
+    (f,) = parse(text)
+    assert [i.name for i in f.indicators] == ["种薯发放量", "种薯合格率"]
+    assert (f.total_weight, f.total_score) == (100, 98)
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("关于2021年度示例项目绩效自评的报告", "self_eval_report"),
+    ("示例局关于2022年度项目绩效自评工作开展情况的报告", "self_eval_report"),
+    ("示例县2021年度示例项目绩效自评情况", "self_eval_report"),  # titled as an evaluation, prose under it
+    ("示例项目2021年度绩效评价结果公示", "self_eval_report"),
+])
+def test_report_titles_without_the_usual_wording(title, kind):
+    (f,) = parse("\n".join([title, "一、基本情况", "全年预算数 120万元，执行数 118万元，执行率 98.3%。"]))
+    assert f.doc_kind == kind
+
+
+def test_a_page_titled_as_an_evaluation_holding_a_table_is_a_self_evaluation_table():
+    text = "\n".join([
+        "示例县示例局2022年度项目支出绩效自评结果", "项目名称\t示例项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t培训人次\t≥500人次\t520人次\t20\t20",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "project_self_eval" and len(f.indicators) == 1
+
+
+def test_a_section_heading_is_no_title():
+    text = "\n".join(["示例局2022年度部门整体支出绩效自评报告", "一、基本情况", "全年预算数 120万元，执行数 118万元。",
+                      "二、项目绩效目标", "完成年度工作任务。", "三、绩效自评情况", "自评得分 95 分。"])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.total_score) == ("self_eval_report", 95)

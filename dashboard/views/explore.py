@@ -9,6 +9,7 @@ from dashboard.queries import explorer as ex
 qs, f = ui.queries(), ui.current_filters()
 st.title("筛选查询")
 st.caption("各条件同时满足（并且）。年度、县区、部门和文件类型以左侧筛选为准：本页的地区和文件类型只能在左侧选定的范围内再选。")
+ui.source_badges(qs.source_counts(f))  # 系统导出 / 公开文件 under the sidebar's filters (来源 filters them)
 
 PAGE_SIZE = 50
 PRESETS = {

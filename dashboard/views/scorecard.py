@@ -23,7 +23,7 @@ if f.county and not province:
     mine = places[places["county"] == f.county]
     if len(mine) == 1:
         province, city = mine["province"].iloc[0], city
-peers = Filters(province=province, city=city, years=f.years, kinds=f.kinds)
+peers = Filters(province=province, city=city, years=f.years, kinds=f.kinds, sources=f.sources)
 
 function = None
 if unit == "department":

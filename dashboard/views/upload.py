@@ -20,6 +20,8 @@ st.write(f"上传填报文件（{ACCEPTED_NAMES}），每个文件不超过 {MAX
 # the drop zone's own line, in Chinese: our constant text only (the formats are the one list jixiao ingest reads)
 st.html("<style>[data-testid=\"stFileUploaderDropzoneInstructions\"] > div > :last-child::after "
         f"{{ content: \"每个文件不超过 {MAX_MB} MB · {ACCEPTED_NAMES}\"; }}</style>")
+st.caption("预算管理系统导出的长表（每行一个指标，XLSX/XLS/CSV）会按“系统导出”精确导入：有问题的行会逐行列出"
+           "（工作表、行、列），整个文件不导入；其他文件按“公开文件”解析。")
 st.caption(f"导入到：{db}")
 
 lake = q.connect(db).attached_lake() if Path(db).exists() else None
@@ -55,12 +57,7 @@ if files and st.button("开始导入", type="primary", icon=":material/upload:")
             results = upload_runner.ingest_uploads(paths, Path(db)) if paths else []
         # a refused format is a failed file, with the message `jixiao ingest` logs for it ("name: why")
         results += [upload_runner.UploadResult(name, "failed", 0, f"{Path(name).name}: {why}", "") for name, why in refused]
-        st.session_state["up_last"] = [
-            {"source_file": r.source_file, "status": INGEST_STATUS.get(r.status, r.status), "filings": r.filings,
-             "error": r.error} for r in results]
-        st.session_state["up_summary"] = tuple(sum(r.status == s for r in results)
-                                               for s in ("loaded", "duplicate", "failed"))
-        st.session_state["up_shas"] = tuple(r.sha256 for r in results if r.status == "loaded" and r.sha256)
+        st.session_state.update(upload_runner.session_results(results))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -72,6 +69,13 @@ if "up_summary" in st.session_state:
     cols[1].metric("重复跳过", duplicate)
     cols[2].metric("失败", failed)
     ui.table(pd.DataFrame(st.session_state["up_last"]), key="up_result", name="本次导入结果", openable=False)
+    # a file's reasons line by line (a rejected export names each sheet, row and column): plain text, never Markdown
+    for k, r in enumerate(st.session_state["up_last"]):
+        if r["error"]:
+            lines = str(r["error"]).splitlines()
+            with st.expander(f"{r['status']}：第 {k + 1} 个文件的说明（{len(lines)} 行）", expanded=len(lines) <= 30):
+                st.text(r["source_file"])
+                st.text("\n".join(lines))
     new = q.connect(db).filings_from_sources(st.session_state.get("up_shas", ()))
     if not new.empty:
         st.markdown("**新导入的填报**（勾选一行即可打开）")

@@ -21,7 +21,9 @@ import re
 
 from etl.report.measures import EXEC_RATE, FROM_FMP, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
 
-KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
+# the filter columns; source_kind (系统导出 / 公开文件) and superseded (a published copy of a structured import,
+# left out by every dashboard query: the project is shown once) come last
+KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department, f.source_kind, f.superseded"
 GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by it without computing it per row
 
 # A vague-indicator finding's phrase as the quality page counts it: the finding's evidence, else the
@@ -119,7 +121,8 @@ MART_SQL = {
                    SELECT v.* EXCLUDE (filing_id, indicator_seq, phrase), i.target FROM v
                    JOIN indicators i ON i.filing_id = v.filing_id AND i.seq = v.indicator_seq
                    WHERE v.phrase IS NULL)
-        SELECT province, city, county, year, doc_kind, department, place, {PHRASE.format(c='phrase')} AS phrase,
+        SELECT province, city, county, year, doc_kind, department, source_kind, superseded, place,
+               {PHRASE.format(c='phrase')} AS phrase,
                count(*) AS n
         FROM p WHERE phrase IS NOT NULL GROUP BY ALL
     """,
@@ -169,7 +172,7 @@ MART_SQL = {
 # that is exact).
 UNIT_GRAINS = {"all": 3, "province": 1, "city": 0, "all_years": 7}
 MART_SQL["mart_units"] = f"""
-    WITH x AS ({MART_SQL['mart_facts']}),
+    WITH x AS (SELECT * FROM ({MART_SQL['mart_facts']}) WHERE superseded IS NOT TRUE),  -- each project once
          f AS (SELECT 'place' AS unit_kind, f.place AS unit, f.* EXCLUDE (place, finding_keys) FROM x f
                UNION ALL
                SELECT 'department', coalesce(f.department, '（部门未知）'), f.* EXCLUDE (place, finding_keys) FROM x f

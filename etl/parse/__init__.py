@@ -27,7 +27,7 @@ from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
-from etl.parse.vocab import fold_key
+from etl.parse.vocab import SELF_EVAL_ANY, fold_key, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -59,6 +59,21 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
     return from_title
 
 
+def _signed_by(rows: list[Row]) -> str | None:
+    """A report signed at its foot: the organisation alone on one of its last lines, above the date."""
+    for r in reversed(rows[-3:]):
+        texts = [t.strip() for t in r.texts if t.strip()]
+        if len(texts) == 1 and looks_like_org(texts[0]):
+            return texts[0]
+    return None
+
+
+def _site_in_title(title: str | None) -> str | None:
+    """The organisation a page title's site suffix names: '…自评报告-民生工程-某县人民政府' -> '某县人民政府'."""
+    parts = re.split(r"\s*[-—–_|｜]\s*", title or "")
+    return next((p for p in reversed(parts[1:]) if looks_like_org(p)), None)
+
+
 def _fuller(name: str | None, other: str | None) -> str | None:
     """Of two names of one body ('林业局' in a title, '零陵区林业局' as the page's publisher), the fuller."""
     if name and other and other != name and other.endswith(name):
@@ -83,8 +98,9 @@ def parse_document(doc: Document) -> list[Filing]:
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
     for seg in segs:
-        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
-            continue
+        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None) \
+                and content_indicators(seg.rows, fragment=True) is None:
+            continue  # (rows before any title that read as indicators are a fragment of a table: a filing)
         if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
             continue  # a title with nothing under it (a page's file name above or below the real title)
         groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
@@ -136,10 +152,26 @@ def _restore_printed(f: Filing, printed: PrintedText) -> None:
         sec.heading, sec.text = printed(sec.heading), printed(sec.text)
 
 
+_EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
+
+
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
+    if kind == SELF_EVAL_ANY:
+        # titled only as a self-evaluation: a table of indicators makes it a 自评表, prose a 自评报告
+        if table is None or not table.indicators:
+            return "self_eval_report"
+        kind = None
+        self_eval = True  # the title says so, whatever the table prints
     head = fold_key(" ".join([seg.title or ""] + [" ".join(r.texts) for r in seg.rows[:12]]))
+    # a money block that reports spending (全年执行数, 执行率) makes an untitled table a self-evaluation
+    self_eval = self_eval or (kind is None and bool(_EXECUTION_HEAD.search(head)))
+    titled = {title_kind(t) for r in seg.title_rows for t in r.texts if title_kind(t)}
+    if kind and kind.endswith("self_eval") and not self_eval and table is not None and table.indicators \
+            and kind.replace("self_eval", "target") in titled:
+        # '…自评表填写样例' over '样例项目支出绩效目标申报表': the titles disagree, the table has no actuals
+        return kind.replace("self_eval", "target")
     dept_words = bool(re.search(r"部门整体|整体支出|部门绩效", fold_key(seg.title or ""))) or (
         kind is None and "项目" not in head and bool(re.search(r"部门整体|整体支出", head))
     )
@@ -176,7 +208,8 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if code_unit and not unit:
         f.department_code, unit = code_unit
     if not dept:
-        publisher = meta.get("publisher", (None,))[0] or ctx.publisher  # the web page's 发布机构
+        # the web page's 发布机构, or the site named after a page title ('…自评报告-民生工程-某县人民政府')
+        publisher = meta.get("publisher", (None,))[0] or ctx.publisher or _site_in_title(seg.title)
         dept = (
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
             or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),
@@ -184,6 +217,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
+            or (_signed_by(rows) if kind == "self_eval_report" else None)
             or publisher
         )
     if not dept and unit and kind.startswith("dept"):
@@ -198,8 +232,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.year = find_year(seg.title) or ctx.year or find_year(*head_texts[1:]) or find_year(*[" ".join(r.texts) for r in rows])
 
     # a place from the filing's own keys and title; else one that begins an organisation's name in the text
+    # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
     place = find_place(f.department, f.unit, seg.title, f.project) or \
-        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8]])
+        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:
@@ -265,9 +300,9 @@ def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResu
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
-    if (table is None or not table.indicators) and kind not in (None, "self_eval_report"):
+    if (table is None or not table.indicators) and kind not in ("self_eval_report", SELF_EVAL_ANY):
         # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows) or table
+        table = content_indicators(rows, fragment=kind is None) or table
     if table is None and kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)

@@ -50,13 +50,17 @@ class Budget:
     notes: list[str] = field(default_factory=list)
 
 
+_IN_YUAN = re.compile(r"单位[:：]元$|^[(（]元[)）]$|(金额|资金|预算|预算数|执行数|合计|总额)[(（]元[)）]")
+_IN_WAN = re.compile(r"单位[:：]万元|(金额|资金|预算|情况|预算数|执行数|合计|总额)[(（]万元[)）]")
+
+
 def amounts_in_yuan(rows: list[Row]) -> bool:
-    for r in rows:
-        for t in r.texts:
-            s = fold_key(t)
-            if re.search(r"单位[:：]元$|^\(元\)$|（元）|\(元\)$|金额\(元\)|资金\(元\)", s) and "万元" not in s:
-                return True
-    return False
+    """Does the money block print 元? Only a money label's unit counts ('项目资金(元)', '单位：元'); an
+    indicator's unit ('带动增收(元)') does not, and a money label in 万元 settles it the other way."""
+    texts = [fold_key(t) for r in rows for t in r.texts]
+    if any(_IN_WAN.search(s) for s in texts):
+        return False
+    return any(_IN_YUAN.search(s) for s in texts)
 
 
 def _head_roles(row: Row) -> dict[int, str]:
@@ -75,6 +79,8 @@ _HEAD_NOTE = re.compile(r"[(（][^()（）]*[)）]$")  # '得分(20分*执行率
 
 def _head_role(text: str) -> str | None:
     found = next((r for r, pat in _HEAD_ROLES if pat.search(text)), None)
+    if found == "initial" and re.search(r"\(A\)$", text):
+        return "adjusted"  # '年初预算数(A)': the A of 执行率 = B/A, whatever its wording
     if found is None and _HEAD_NOTE.search(text):
         return _head_role(_HEAD_NOTE.sub("", text))
     return found
@@ -238,9 +244,13 @@ def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> f
 _ENUM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])")
 
 
+MAX_RATE_PERCENT = 1000.0  # a share printed above this is figures run together ('4040100%' is 40 | 40 | 100%)
+
+
 def _is_amount(text: str) -> bool:
     s = fold_key(text)
-    return bool(re.fullmatch(r"-?\d+(?:,\d{3})*(?:\.\d+)?(%|万元|元|分)?|[—\-/－]", s))
+    m = re.fullmatch(r"-?(\d+(?:,\d{3})*(?:\.\d+)?)(%|万元|元|分)?|[—\-/－]", s)
+    return bool(m) and not (m.group(2) == "%" and float(m.group(1).replace(",", "")) > MAX_RATE_PERCENT)
 
 
 # A header cell wrapped in a web copy leaves its first word on a line of its own ('年初' / '预算数').
@@ -374,7 +384,7 @@ def self_eval_budget(rows: list[Row]) -> Budget:
     return b
 
 
-_TARGET_TOTAL = re.compile(r"^(预算数|资金总额|下达中央预算内投资|下达资金|年度资金总额|项目总投资|预算申报数|年度本级预算金额|年度预算金额|预算金额|项目资金总额|申请金额|年度预算申请)")
+_TARGET_TOTAL = re.compile(rf"^({alternation(_MONEY['target_total'])})")
 _NUM_IN = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
 
 

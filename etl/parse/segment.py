@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.parse.meta import looks_like_org
-from etl.parse.vocab import TITLE_PATTERNS, column_role, fold_key, title_kind
+from etl.parse.vocab import SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
 
@@ -67,6 +67,7 @@ def split_glued_title(row: Row) -> Row:
 _BARE_TITLE = re.compile(r"(绩效)?(自评|评价|目标)(情况)?(报告|表)")  # the kind's words and nothing else
 _FILE_NAME = re.compile(r"\.(docx?|xlsx?|pdf|wps|txt)\W*$", re.I)
 SPLIT_TITLE_CELLS = 4
+_WORDS_ONLY = re.compile(r"[\u4e00-\u9fff]{1,40}")  # a piece of a title: words, no figures, no clause marks
 _YEAR_PIECE = re.compile(r"[(（]?\d{4}(年度?)?[)）]?")  # a title broken by spaces spans at most this many cells
 
 
@@ -88,9 +89,13 @@ def join_spaced_title(row: Row) -> Row:
             k -= 1
         span = (k, i + 1) if k < i else None
     else:
+        # no piece alone is a title: words split by the PDF's spaces ('关于 2021 年度某项目资金绩效评价 报告')
+        def word(k: int) -> bool:
+            return part(k) or bool(_WORDS_ONLY.fullmatch(texts[k]))
+
         for k in range(len(texts)):
             for j in range(k + 2, min(len(texts), k + SPLIT_TITLE_CELLS) + 1):
-                if not part(j - 2) or row.cells[j - 1].glued:
+                if not word(j - 2) or row.cells[j - 1].glued:
                     break
                 if title_kind("".join(texts[k:j])) and not title_kind("".join(texts[k:j - 1])):
                     span = (k, j)
@@ -147,5 +152,7 @@ def split_segments(rows: list[Row]) -> list[Segment]:
 def _more_specific(new: str, old: str) -> bool:
     # A report title beats a table title on the same page only when it names a report;
     # a dept/project kind beats the generic project_target / project_self_eval guess.
-    order = {"project_target": 0, "project_self_eval": 0, "dept_target": 1, "dept_self_eval": 1, "self_eval_report": 2}
+    # A title that says only 'self-evaluation' (SELF_EVAL_ANY) gives way to any title that says which.
+    order = {SELF_EVAL_ANY: -1, "project_target": 0, "project_self_eval": 0, "dept_target": 1, "dept_self_eval": 1,
+             "self_eval_report": 2}
     return order.get(new, 0) > order.get(old, 0)

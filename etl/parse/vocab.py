@@ -26,8 +26,9 @@ def fold_key(text: str) -> str:
 # (folded text: full-width brackets are ASCII here). 自评 and 评价 tables are both self-evaluations;
 # 结果表 / 情况表 are wordings of the same table; '部门(单位)整体' is a whole-department table.
 _DEPT = r"(部门(\(单位\))?整体(支出)?|整体支出|部门)"
+SELF_EVAL_ANY = "self_eval"  # a title that says self-evaluation but not whether of a table or a report
 TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(自评|评价)(情况|工作|总结)*(报告|说明)"), "self_eval_report"),
+    (re.compile(r"(自评|评价)(工作|开展|情况|总结)*的?(报告|说明)"), "self_eval_report"),
     (re.compile(rf"{_DEPT}绩效(自评|评价)(结果|情况)?表"), "dept_self_eval"),
     (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
     (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
@@ -36,9 +37,15 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"{_DEPT}绩效评价指标(体系)?表"), "dept_target"),
     (re.compile(r"绩效评价指标(体系)?表"), "project_target"),
     (re.compile(r"^第[一二三四五六七八九十]+部分部门整体绩效目标$"), "dept_target"),
-    # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标'
+    # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标' (never a section heading
+    # '二、项目绩效目标' inside a report)
     (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
     (re.compile(rf"^.{{2,40}}20\d\d年度?{_DEPT}绩效目标$"), "dept_target"),
+    (re.compile(r"^(?!.*[、．.])(?!第[一二三四五六七八九十]+部分)[^(（]{4,40}(项目|专项|资金)(支出)?绩效目标$"),
+     "project_target"),
+    # a page titled with the evaluation but no kind of document ('某项目2021年度绩效自评情况', '…绩效评价结果公示'):
+    # a self-evaluation, a table or a report as its content shows (resolved in etl/parse `_infer_kind`)
+    (re.compile(r"^(?!.*[、．.])[^(（]{2,50}绩效(自评|评价)(工作)?(情况|结果)?(公示|公告)?$"), SELF_EVAL_ANY),
 ]
 
 
@@ -61,7 +68,9 @@ def title_kind(text: str) -> str | None:
 
 
 # what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?$")
+# or the site's suffix of a page title: '…自评报告-民生工程-某县人民政府'
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?"
+                         r"([-—–_|｜][^。；，,]{0,40})?$")
 
 
 # --- indicator table columns ------------------------------------------------------
@@ -78,7 +87,13 @@ def column_role(cell: str) -> str | None:
         if pat.search(s):
             return role
     period, base = _period_split(s)
-    return column_role(base) if period and base else None
+    if period and base:
+        return column_role(base)
+    undated = _YEAR_IN_HEADER.sub("", s)  # '2021年实际实现值', '预期2022年实现值': the column, whatever the year
+    return column_role(undated) if undated and undated != s else None
+
+
+_YEAR_IN_HEADER = re.compile(r"(19|20)\d{2}年度?")
 
 
 @lru_cache(maxsize=1)
@@ -131,14 +146,21 @@ def strip_score(text: str) -> str:
     return text
 
 
+def _as_indicator(s: str) -> str:
+    """'产出值', '社会效益值': templates that say 值 where others say 指标 ('数量值' is '数量指标')."""
+    return s[:-1] + "指标" if s.endswith("值") and len(s) >= 3 else s
+
+
 @lru_cache(maxsize=1 << 16)
 def is_level1(text: str) -> bool:
-    return bool(LEVEL1_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL1_RE.match(s)) or (s.endswith("值") and bool(LEVEL1_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
-    return bool(LEVEL2_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL2_RE.match(s)) or (s.endswith("值") and bool(LEVEL2_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -155,10 +177,11 @@ def is_unknown_level(text: str) -> bool:
 # field -> folded key patterns (exact match of a key cell, or 'key:value' inside a cell)
 META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
-TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
+TOTAL_ROW_RE = re.compile(rf"^({'|'.join(lexicon().total_labels)})")
 END_OF_TABLE_RE = re.compile(
-    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|说明[:：]|注[:：])"
+    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|其他需说明|说明[:：]|注[:：])"
     r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见
+    r"|^[^，。；]{0,16}[(（]盖章[)）]"  # a sign-off box: 财政资金管理科室(盖章)
 )
 
 
