@@ -63,6 +63,9 @@ for key, param, what, scope in (("ex_counties", "counties", "地区", sidebar_pl
             names = "、".join(DOC_KINDS.get(v, v) for v in outside)
             filters.notice(f"本页的{what}条件“{names}”不在左侧筛选的范围（{scope}）内，两者同时生效会没有结果，已去掉本页的这一条件。")
             st.session_state[key] = [v for v in asked if v in options[key]]
+if st.query_params.get_all("years") and "_ex_years_said" not in st.session_state:  # an address from before
+    st.session_state["_ex_years_said"] = True
+    filters.notice("年度只在左侧筛选中选择（一个筛选状态）；地址中本页的年度条件已忽略。")
 for key, opts in options.items():
     filters.bind(key, key[3:], [], str, valid=lambda v, o=opts: v in o, label="列表条件")
     st.session_state[key] = [v for v in st.session_state[key] if v in opts]  # the sidebar changed since

@@ -132,7 +132,9 @@ def _rows(con, sql: str, params: list) -> list[dict]:
 
 
 def _scope_where(s: ReportScope, place: dict) -> tuple[str, list]:
-    conds = ["f.province IS NOT DISTINCT FROM ?", "f.city IS NOT DISTINCT FROM ?", "f.county = ?", "f.year = ?"]
+    # a published copy of a structured import is the same project: counted once, as the import (as on screen)
+    conds = ["f.province IS NOT DISTINCT FROM ?", "f.city IS NOT DISTINCT FROM ?", "f.county = ?", "f.year = ?",
+             "f.superseded IS NOT TRUE"]
     params = [place["province"], place["city"], place["county"], s.year]
     if s.department:
         conds.append("f.department = ?")
@@ -268,7 +270,7 @@ def _card(con, s: ReportScope, place: dict) -> tuple[list[CardRow], str]:
         soft = ("SELECT coalesce(city, '') || '|' || place AS unit, soft_share FROM soft_indices "
                 "WHERE grain = 'county' AND province IS NOT DISTINCT FROM ?")
         label = f"{place['province'] or '同省'} {{n}} 个县区"
-    scope = "f.province IS NOT DISTINCT FROM ? AND f.year = ?"
+    scope = "f.province IS NOT DISTINCT FROM ? AND f.year = ? AND f.superseded IS NOT TRUE"
     peers = _rows(con, f"""
         WITH u AS (SELECT {unit} AS unit, {measures} {FROM_FMP} WHERE {scope} AND {keep} GROUP BY 1),
              x AS (SELECT {unit} AS unit, {fams} FROM findings x JOIN filings f ON f.filing_id = x.filing_id

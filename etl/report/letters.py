@@ -54,7 +54,7 @@ def _text(v) -> str:
 def gather_letters(db: Path, county: str | None = None, year: int | None = None, city: str | None = None,
                    department: str | None = None) -> list[Letter]:
     """One letter per department (of a county, a year, or the whole database) that has filings in scope."""
-    conds, params = ["f.department IS NOT NULL"], []
+    conds, params = ["f.department IS NOT NULL", "f.superseded IS NOT TRUE"], []  # a project once (structured imports)
     for col, val in (("county", county), ("city", city), ("department", department)):
         if val:
             conds.append(f"f.{col} = ?")
