@@ -229,6 +229,24 @@ def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
                   help=f"共 {len(out):,} 行，点击后生成并下载")
 
 
+def built_download(label: str, build, file_name: str, mime: str, key: str, token) -> None:
+    """A download whose file is built only when asked (a workbook of a whole table takes a while): one click
+    builds it, and the download starts by itself (chinese.js clicks the *_autodl button once). `token` names
+    what would be built; when it changes (other filters), the old file is not offered."""
+    state = f"_{key}_built"
+    done = st.session_state.get(state)
+    if done and done["token"] == token:
+        st.download_button(label, done["data"], file_name=file_name, mime=mime,
+                           key=f"{key}_{done['nonce']}_autodl", icon=":material/download:")
+    elif st.button(label, key=key, icon=":material/download:"):
+        with st.spinner("正在生成…"):
+            data = build()
+        nonce = st.session_state.get("_export_nonce", 0) + 1
+        st.session_state["_export_nonce"] = nonce
+        st.session_state[state] = {"token": token, "data": data, "nonce": nonce}
+        st.rerun()
+
+
 FULL_FORMATS = {"csv": ("CSV", "text/csv"),
                 "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 

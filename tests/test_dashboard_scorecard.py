@@ -117,3 +117,14 @@ def test_xlsx_export_keeps_the_colours_and_the_quartile_rows(corpus_db):  # noqa
     labels = [ws.cell(row=r, column=1).value for r in range(len(card) + 2, len(card) + 5)]
     assert labels == ["同组 P25", "同组 P50", "同组 P75"]
     assert ws.cell(row=len(card) + 3, column=col).value == pytest.approx(card["exec_rate"].median())
+
+
+def test_the_page_builds_its_coloured_workbook_when_asked(monkeypatch, corpus_db):  # noqa: F811
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "scorecard", province="湖南省")
+    assert "_sc_xlsx_built" not in at.session_state  # not built on every render
+    at.button(key="sc_xlsx").click().run()
+    ws = load_workbook(io.BytesIO(at.session_state["_sc_xlsx_built"]["data"])).active
+    assert [cell.value for cell in ws[1]][:2] == ["县区", "省"]
+    assert ws.max_row >= 3 + 3  # the province's three counties, then P25/P50/P75
+    assert any(ws.cell(row=r, column=c).fill.fill_type == "solid" for r in range(2, 5) for c in range(3, 20))

@@ -7,7 +7,6 @@ problems are its rows in findings.
 """
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ import duckdb
 import numpy as np
 
 from etl.check.evidence import readable
-from etl.check.registry import FAMILIES, FAMILY_TITLES, SEVERITY_TITLES
+from etl.check.registry import FAMILIES, FAMILY_TITLES
 from etl.lexicon import function_of
 from etl.records import DOC_KIND_TITLES
 from etl.report.measures import (EXEC_LOW, EXEC_RATE, FAMILY_RATE, FROM_FMP, SCORECARD, SELF_SCORE_HIGH, SOFT_SHARE,
@@ -305,9 +304,4 @@ def card_rows(peers: list[dict], me: str) -> list[CardRow]:
     return out
 
 
-def median_or_none(values) -> float | None:
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-__all__ = ["ReportScope", "ReportData", "ScopeError", "gather", "SEVERITY_TITLES"]
+__all__ = ["ReportScope", "ReportData", "ScopeError", "gather"]

@@ -309,7 +309,7 @@ def _card_table(r: ReportData):
     return table(rows, widths, style)
 
 
-def _group_table(groups: list[Group], by_rule: bool, total: int):
+def _group_table(groups: list[Group], by_rule: bool):
     ex_w = PAGE_W - (86 * mm if by_rule else 62 * mm)
     if by_rule:
         widths = [42 * mm, 22 * mm, 11 * mm, 11 * mm, ex_w]
@@ -375,12 +375,12 @@ def render_pdf(r: ReportData) -> bytes:
 
     story += h2("四、问题汇总（按部门）")
     if r.by_department:
-        story += _group_table(r.by_department, False, len(r.problems))
+        story += _group_table(r.by_department, False)
     else:
         story.append(body("未发现问题。"))
     story += h2("五、问题汇总（按规则）")
     if r.by_rule:
-        story += _group_table(r.by_rule, True, len(r.problems))
+        story += _group_table(r.by_rule, True)
     else:
         story.append(body("未发现问题。"))
     story += h2("六、完整问题清单")
