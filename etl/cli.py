@@ -13,6 +13,7 @@
     jixiao parse FILE [--explain]             read one file and show how every row was read
     jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report (+ its problem list, XLSX)
     jixiao report --per-department --format docx --out DIR [--county X] [--year N]   feedback letters (DOCX)
+    jixiao train cells [--out FILE]           rebuild the cell tagger's model file from the repo's data
 """
 from __future__ import annotations
 
@@ -399,16 +400,27 @@ def train_confidence(
 def parse(
     file: Path = typer.Argument(..., help="a filing (any format ingest reads)"),
     explain: bool = typer.Option(False, "--explain", help="print every decision: labelled pieces, costs, runner-up readings"),
+    set_: list[str] = typer.Option([], "--set", help="try another value of a parser setting: --set decode.skip_target=1.5 "
+                                   "(names as --explain prints them; may be repeated)"),
 ) -> None:
     """Parse one file without loading it; with --explain, show how every row was read."""
     from etl.parse.explain import explain_bytes, render
+    from etl.parse.settings import DEFAULT
     from etl.read import read_bytes
     from etl.records import ReadError
     from etl.trust import assess
 
     try:
+        settings = DEFAULT.resolve(dict(kv.split("=", 1) for kv in set_ if "=" in kv))
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    if any("=" not in kv for kv in set_):
+        console.print(f"[red]--set 需要 名称=数值 的形式：{', '.join(kv for kv in set_ if '=' not in kv)}[/red]")
+        raise typer.Exit(2)
+    try:
         data = file.read_bytes()
-        explained = explain_bytes(data, file.name)
+        explained = explain_bytes(data, file.name, settings)
         # the confidences ingest stores: from the evidence (etl/trust), not the decoder's margins alone
         assessed = assess(read_bytes(data, file.name), [e.filing for e in explained]) if explained else []
     except (OSError, ReadError) as exc:
@@ -418,7 +430,7 @@ def parse(
         console.print(f"{file.name}: 没有找到绩效文件的内容")
         raise typer.Exit(1)
     if explain:
-        print(render(explained))
+        print(render(explained, settings=settings))
         for e, a in zip(explained, assessed):
             held = f", held below the accept threshold ({a.capped_by})" if a.capped_by else ""
             print(f"== filing {e.filing.part_index} confidence {a.conf:.3f} (model {a.model_conf:.3f}{held}): "
@@ -479,6 +491,20 @@ def report(
         tmp.write_bytes(data)
         tmp.replace(path)
     typer.echo(f"report written to {out} ({len(pdf) // 1024} KB); problem list {beside}")
+
+
+@train_app.command("cells")
+def train_cells(
+    out: Optional[Path] = typer.Option(None, "--out", help="model file to write (default: the one the parser reads, etl/models/cells.crfsuite)"),
+) -> None:
+    """Train the cell cutter and role tagger (a CRF over characters) from the labelled real rows and
+    generated filings, rendered the way real copies break them."""
+    from etl.parse.tagger import MODEL_FILE
+    from etl.train.cell_tagger import train
+
+    r = train(out or MODEL_FILE)
+    typer.echo(f"model written to {r.path}: {r.size / 1024:.0f} KB, sha256 {r.sha256[:16]}; "
+               f"{r.sequences} sequences, {r.characters} characters, {r.seconds:.1f} s")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -16,7 +16,8 @@ import re
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.indicators import TableResult
-from etl.parse.stream import CONTENT, ContentSettings, Tok, body_pieces, cheapest_reading, tokens
+from etl.parse.settings import DEFAULT, ContentSettings, ParseSettings
+from etl.parse.stream import Tok, body_pieces, cheapest_reading, tokens
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Row
 
@@ -44,16 +45,16 @@ def _start(toks: list[Tok], s: ContentSettings, fragment: bool) -> int | None:
     return None
 
 
-def content_indicators(rows: list[Row], s: ContentSettings = CONTENT, fragment: bool = False) -> TableResult | None:
+def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bool = False) -> TableResult | None:
     """The cheapest reading of the rows after the first row start under every template grammar, or None
     when fewer than `min_rows` indicators with a value come out. `fragment`: the rows stand before any title
     (a table continued from an earlier page), so a row may start with its name alone."""
-    toks = tokens(rows)
-    start = _start(toks, s, fragment)
+    toks = tokens(rows, s.decode)
+    start = _start(toks, s.content, fragment)
     if start is None:
         return None
     glued = any(t.glued for t in toks[start:])
-    pieces, i, ended = body_pieces(toks, start, glued)
+    pieces, i, ended = body_pieces(toks, start, glued, s.decode)
     best = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended, s) if pieces else None
     if best is None:
         return None
@@ -62,7 +63,7 @@ def content_indicators(rows: list[Row], s: ContentSettings = CONTENT, fragment: 
         # before any title only rows with real targets count (a unit, an operator, a share): a scoring sheet
         # of bare points ('科学决策 5 5') is no indicator table
         filled = [ind for ind in filled if (m := parse_measure(ind.target)) is not None and (m.unit or m.op)]
-    if len(filled) < s.min_rows:
+    if len(filled) < s.content.min_rows:
         return None
     best.notes = (best.notes or []) + [NOTE]
     return best
