@@ -1392,3 +1392,30 @@ def test_a_money_block_worded_as_sichuan_templates_word_it():
     (f,) = parse(text)
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) \
         == (2, 5.5, 5.5, 1.0, 10, 10)
+
+
+def test_a_table_cut_after_its_first_row_under_a_header_known_in_part():
+    # '一级指标 | 二级指标 | 三级指标 | 指标解释 | 甲村 | 乙村' (a value column per village, no header word for
+    # them) and the excerpt stops after the first row: that row is still read
+    text = "\n".join([
+        "2022年省级水利专项资金绩效目标表", "项目名称 | 省级水利专项资金 |",
+        "绩效 指标 |", "一级指标 |", "二级指标 |", "三级指标 |", "指 标 解 释 |", "甲镇甲村 |", "乙乡乙村 |",
+        "产出 指标 |", "数量指标 |", "开展小型水利工程建设(个) |", "反映工程建设开展情况 |", "1 |", "1 |",
+        "时效指标 |", "截",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name) for i in f.indicators] == [("数量指标", "开展小型水利工程建设(个)")]
+
+
+def test_a_pdf_header_whose_words_were_cut_between_its_two_lines():
+    # a PDF's text layer prints the two header lines cell by cell, words cut anywhere: '年初指' over '标值'
+    text = "\n".join([
+        "某市财政预算支出项目绩效目标自评表", "项目名称 网络维护费",
+        "一级指标 二级指标 三级指标 年初指 实际完 分值 得分",
+        "标值 成值",
+        "产出指标 数量指标 采购设备数量 6台 6台 15 15",
+        "质量指标 设备运行稳定率 ≥95% 98% 12 12",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("采购设备数量", "6台", "6台", 15, 15), ("设备运行稳定率", "≥95%", "98%", 12, 12)]

@@ -22,6 +22,8 @@ from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Row
 
 NOTE = "未识别到表头：指标行按内容读取（请核对）"
+HEADER_REACH = 20  # tokens before the first row in which a partly known header is looked for
+_STRUCTURAL = ("level1", "level2", "name")
 
 
 def _starts_rows(t: str, fragment: bool) -> bool:
@@ -63,7 +65,10 @@ def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bo
         # before any title only rows with real targets count (a unit, an operator, a share): a scoring sheet
         # of bare points ('科学决策 5 5') is no indicator table
         filled = [ind for ind in filled if (m := parse_measure(ind.target)) is not None and (m.unit or m.op)]
-    if len(filled) < s.content.min_rows:
+    # a table announced by a header we know in part (its levels and name, its value columns unknown) needs no
+    # second row to be believed: an excerpt may stop after the first
+    announced = sum(1 for t in toks[max(0, start - HEADER_REACH): start] if column_role(t.text) in _STRUCTURAL) >= 2
+    if len(filled) < (1 if announced else s.content.min_rows):
         return None
     best.notes = (best.notes or []) + [NOTE]
     return best

@@ -683,6 +683,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                                                s.unknown_level_as_level2 if is_unknown_level(text) else INF)
         elif col == "name_more":
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
+            if text.startswith(lexicon().description_cues):
+                e += s.description_inside_name  # '反映…情况' explains the name, it does not continue it
         elif col == "name":
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):

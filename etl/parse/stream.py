@@ -88,7 +88,42 @@ def _join_split_header(toks: list[Tok]) -> list[Tok]:
             del out[i:j]
             continue
         i = j
-    return out
+    return _join_split_words(out)
+
+
+def _join_split_words(toks: list[Tok]) -> list[Tok]:
+    """A PDF's text layer prints a two-line header cell by cell with the words cut anywhere ('年初指 年终完 …'
+    over '标值 成值'): around a header, a piece that names nothing is joined to the first later piece with which
+    it names a column or a level ('年初指' + '标值' = 年初指标值). Pairs are taken in order, as the lines were."""
+    out = list(toks)
+    anchors = [k for k, t in enumerate(out) if column_role(t.text) in ("level1", "level2", "name")]
+    if not anchors:
+        return out
+    lo, hi = max(0, anchors[0] - SPLIT_HEADER_REACH), min(len(out), anchors[-1] + SPLIT_HEADER_REACH)
+    used: set[int] = set()
+    joined: dict[int, Tok] = {}
+    last = lo
+    for k in range(lo, hi):
+        t = out[k].text
+        if k in used or len(t) > SPLIT_WORD_LEN or column_role(t) or is_level1(t) or is_level2(t):
+            continue
+        for j in range(max(k + 1, last), hi):
+            other = out[j].text
+            if j in used or len(other) > SPLIT_WORD_LEN:
+                continue
+            whole = t + other
+            if (column_role(whole) and not column_role(other)) or ((is_level1(whole) or is_level2(whole))
+                                                                    and not (is_level1(other) or is_level2(other))):
+                joined[k] = Tok(whole, out[k].loc.merge(out[j].loc), out[k].glued)
+                used.add(j)
+                last = j + 1
+                break
+    if not joined:
+        return out
+    return [joined.get(k, t) for k, t in enumerate(out) if k not in used]
+
+
+SPLIT_WORD_LEN = 4  # characters of a word's piece a PDF cut off (年初指, 标值, 数量指)
 
 
 def _glued_at_wraps(row: Row, s: DecodeSettings = DECODE) -> bool:
