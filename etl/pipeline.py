@@ -23,7 +23,7 @@ from etl.load import store
 from etl import structured
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
-from etl.records import Finding, ReadError
+from etl.records import Finding, ReadError, library_error
 from etl.trust import assess
 from etl.workers import default_workers
 from etl.workers import run as run_workers
@@ -374,7 +374,8 @@ def _plain_error(exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "文件结构嵌套过深，无法解析"
-    return f"解析出错（{type(exc).__name__}）：{exc}"
+    # a library's English sentence is not shown: the kind of error names what failed (see library_error)
+    return str(library_error("解析出错：文件内容无法按其格式读取", exc))
 
 
 COPIES_PENDING = "copies_pending"  # meta key: filings changed since the copy clusters were computed

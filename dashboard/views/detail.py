@@ -83,7 +83,7 @@ rate = val(row.get("exec_rate_computed"))
 if rate is None and val(row.get("budget_adjusted")) and val(row.get("budget_executed")) is not None:
     rate = row["budget_executed"] / row["budget_adjusted"]
 cols[3].metric("执行率（B/A）", ui.pct(rate if rate is not None else row.get("exec_rate_reported")))
-cols[4].metric("问题数", f"{int(val(row.get('finding_count')) or 0)}")
+cols[4].metric("问题数", ui.count(row.get("finding_count")), help="本填报的全部问题（含跨填报比对发现的雷同和软目标问题），与下方问题清单的条数一致")
 
 budget = [("年初预算数", "budget_initial"), ("全年预算数(A)", "budget_adjusted"), ("全年执行数(B)", "budget_executed"),
           ("财政拨款", "budget_fiscal"), ("其他资金", "budget_other"), ("上年结转", "budget_carryover"),
@@ -124,7 +124,7 @@ else:
         color = "background-color: #fde2e1" if n_err else ("background-color: #fff4d6" if has else "")
         return [color] * len(r)
 
-    st.caption("“序号”是指标在本填报中的编号（问题说明里的“第 N 项/行”即指此编号），“来源位置”是该行在源文件中的页、表和行。"
+    st.caption("“序号”是指标在本填报中的编号（问题说明和报告里的“第 N 项”即指此编号），“来源位置”是该行在源文件中的页、表和行。"
                "有问题的行已标色（红：错误，黄：警告或提示）。")
     cfg = ui.column_config(shown, {
         "seq": st.column_config.NumberColumn("序号", width=50, pinned=True),
