@@ -276,3 +276,33 @@ def test_the_lake_refuses_a_corrected_file_and_remove_refuses_a_lake(setup):
     out = remove(views, NAME, code=2)
     assert "数据湖暂不支持删除文件" in out
     assert q(views, "SELECT count(*) FROM filings WHERE source_file = ?", [NAME]) == [(4,)]
+
+
+@pytest.mark.slow  # a child process ingests, as the upload page does (~40 s at load 10)
+def test_an_upload_of_a_corrected_file_says_it_replaced_the_old_one(monkeypatch, setup):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.upload_runner import ingest_uploads, session_results
+    from tests.test_dashboard_pages import APP
+
+    tmp, inbox, db, mine = setup
+    _, old_sum = money(db)
+    up = tmp / "upload" / NAME
+    up.parent.mkdir()
+    up.write_bytes(render(corrected(mine), "txt"))
+    results = ingest_uploads([up], db)  # the upload page's own path: `jixiao ingest` in a bounded child process
+    assert [(r.status, r.filings) for r in results] == [("loaded", 4)]
+    assert "替换了同名文件的旧版本" in results[0].note
+    assert money(db) == (4, round(old_sum + 4, 2))
+    monkeypatch.setenv("JIXIAO_DB", str(db))
+    monkeypatch.setenv("JIXIAO_BIND", "127.0.0.1")
+    at = AppTest.from_file(APP, default_timeout=90)
+    for k, v in session_results(results).items():
+        at.session_state[k] = v
+    at.switch_page("views/upload.py")
+    at.run()
+    assert not at.exception
+    shown = next(d.value for d in at.dataframe if {"source_file", "status", "note"} <= set(d.value.columns))
+    assert "替换了同名文件的旧版本" in shown["note"].iloc[0]
+    log = next(d.value for d in at.dataframe if {"ingested_at", "note"} <= set(d.value.columns))
+    assert [("替换了同名文件的旧版本" in str(v)) for v in log["note"]] == [True, False, False]  # latest first

@@ -53,10 +53,15 @@ def holders(con, names: list[str]) -> dict[str, list[Holder]]:
     if not names:
         return {}
     out: dict[str, list[Holder]] = {}
-    for name, sha, n in con.execute("""
-            SELECT s.source_file, s.source_sha256, (SELECT count(*) FROM filings f WHERE f.source_sha256 = s.source_sha256)
-            FROM source_files s WHERE list_contains(?, s.source_file) ORDER BY s.source_sha256""", [names]).fetchall():
-        out.setdefault(name, []).append(Holder(sha, int(n)))
+    # names first (every flush of an ingest asks, and most find none); the filings counted only for those found
+    found = con.execute("SELECT source_file, source_sha256 FROM source_files WHERE list_contains(?, source_file) "
+                        "ORDER BY source_sha256", [names]).fetchall()
+    if not found:
+        return out
+    counts = dict(con.execute("SELECT source_sha256, count(*) FROM filings WHERE list_contains(?, source_sha256) "
+                              "GROUP BY ALL", [[sha for _, sha in found]]).fetchall())
+    for name, sha in found:
+        out.setdefault(name, []).append(Holder(sha, int(counts.get(sha, 0))))
     return out
 
 
