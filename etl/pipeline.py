@@ -674,7 +674,8 @@ def remove_files(names: Iterable[str], db_path: Path | str, lock_wait: float | N
                         sha = _hash_file(Path(name), Limits().file_mb * MB)
                     except (OSError, ReadError):
                         sha = None
-                    key = versions.current_names(con).get(sha, name) if sha else name
+                    row = con.execute("SELECT source_file FROM source_files WHERE source_sha256 = ?", [sha]).fetchone() if sha else None
+                    key = row[0] if row else name
                 con.execute("BEGIN TRANSACTION")
                 try:
                     removed = versions.remove(con, key)
