@@ -30,7 +30,9 @@ REASONS = {
 
 GRADES = ("优", "良", "中", "差")
 
-INGEST_STATUS = {"loaded": "已导入", "duplicate": "重复（跳过）", "failed": "失败"}
+INGEST_STATUS = {"loaded": "已导入", "duplicate": "重复（跳过）", "failed": "失败", "removed": "已删除"}
+# how an older version of a file gave way (file_history.change, etl/load/versions.py)
+VERSION_CHANGES = {"replaced": "同名文件更正后重新提交", "renamed": "内容相同，文件改名"}
 
 # Metrics the comparison page offers: key -> (label, is_share); how each is read: etl/report/measures.py
 METRICS = {k: (m.label, m.kind == "share") for k, m in COMPARE.items()}
@@ -136,6 +138,7 @@ COLUMNS = {
     "grade": "等级",
     "value": "数值",
     "indicator_count": "指标数",
+    "indicators": "指标数",
     "vague_count": "模糊指标数",
     "departments": "部门",
     "places": "地区",
@@ -160,6 +163,13 @@ COLUMNS = {
     "peers": "同类数",
     "documents": "文件数",
     "kinds": "文件类型（同一主体）",
+    "note": "说明",
+    "version_change": "变更方式",
+    "replaced_at": "被替换时间",
+    "replaced_by_file": "替换为",
+    "first_ingested_at": "首次导入时间",
+    "old_filing_id": "旧版本中对应的填报",
+    "sha256": "文件指纹(sha256)",
 }
 
 
@@ -192,7 +202,7 @@ COLUMN_KINDS = {
     "seconds": "seconds", "ingested_at": "datetime",
     **{c: "int" for c in ("year", "error_count", "finding_count", "n", "filings", "indicator_count", "vague_count",
                            "deductions", "deductions_no_reason", "no_reason", "indicator_seq", "seq", "cluster_id",
-                           "peers", "rank", "judged_rows", "soft_rows", "linked_rows", "documents")},
+                           "peers", "rank", "judged_rows", "soft_rows", "linked_rows", "documents", "indicators")},
 }
 
 

@@ -1,6 +1,7 @@
 """The `jixiao` command line.
 
     jixiao ingest PATH [PATH ...] --db FILE   load filings (files or folders)
+    jixiao remove NAME [NAME ...] --db FILE   take files out of the database with all their rows
     jixiao import FILE [FILE ...] --db FILE   load the budget system's long-format exports exactly
     jixiao export-structured --db FILE --out X.xlsx   write filings in that long format
     jixiao check --db FILE                    re-run every rule over a database
@@ -133,6 +134,8 @@ def _with_progress(total: int, quiet: bool, target: Path, run):
                 bar.console.print("[red]失败[/red] " + escape(result.error or ""), highlight=False)
             elif result.error:  # loaded, with rows of an export skipped (--skip-bad-rows)
                 bar.console.print("[yellow]跳过[/yellow] " + escape(result.error), highlight=False)
+            if getattr(result, "note", None):  # a re-submission: an older version replaced, or the file renamed
+                bar.console.print("[cyan]更新[/cyan] " + escape(f"{result.source_file}：{result.note}"), highlight=False)
 
         def on_pages(name: str, page: int, pages: int) -> None:
             # a PDF's pages; a structured export's rows and filings (no total known: pages 0)
@@ -162,6 +165,46 @@ def _finish(summary, target: Path) -> None:
         console.print("[yellow]导入已中断[/yellow]：已完成的文件已保存，再次运行同一命令会继续导入其余文件")
         raise typer.Exit(code=130)
     raise typer.Exit(code=1 if summary.failed or summary.warnings else 0)
+
+
+@app.command()
+def remove(
+    names: List[str] = typer.Argument(..., help="files as ingested (source_file, e.g. 甲/报告.txt), or paths of files on disk"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
+    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for an ingest into the same database"),
+) -> None:
+    """Take files out of the database: their filings, rows, findings, older versions and mart rows.
+
+    A NAME is matched against the stored file names (source_file); a path to a file on disk that
+    matches no name is matched by its content (sha256). Exit code 1 when any NAME is unknown.
+    """
+    from etl.lake.attach import lake_of
+    from etl.load import store
+    from etl.pipeline import remove_files
+
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    if lake_of(db) is not None:
+        console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}：数据湖暂不支持删除文件，未做任何改动[/red]",
+                      highlight=False)
+        raise typer.Exit(code=2)
+    try:
+        got = remove_files(names, db, lock_wait=wait, on_wait=lambda m: console.print(escape(m), highlight=False))
+    except store.DatabaseBusy as exc:
+        console.print(f"[red]无法删除[/red]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    for name, removed in got.items():
+        if not removed:
+            console.print(f"[red]未找到[/red]: 数据库中没有名为「{escape(name)}」的文件，未删除任何内容", highlight=False)
+        for r in removed:
+            extra = f"，连同 {r.versions} 个旧版本" if r.versions else ""
+            console.print(f"已删除「{escape(r.name)}」：{r.filings} 份填报{extra}", highlight=False)
+    for w in got.warnings:
+        console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)
+    n = sum(len(v) for v in got.values())
+    typer.echo(f"removed {n}, unknown {sum(1 for v in got.values() if not v)} -> {db}")
+    raise typer.Exit(code=1 if any(not v for v in got.values()) or got.warnings else 0)
 
 
 @app.command("import")

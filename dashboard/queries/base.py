@@ -34,6 +34,8 @@ PEER_SCOPE_SQL = {
 }
 HISTORY_COLUMNS = ("seq", "name", "year", "target", "actual", "doc_kind", "filing_id", "source_file", "src_where")
 EARLIER_COLUMNS = ("year", "doc_kind", "project", "match", "similarity", "filing_id", "source_file")
+VERSION_COLUMNS = ("replaced_at", "version_change", "source_file", "replaced_by_file", "filings", "old_filing_id",
+                   "budget_adjusted", "budget_executed", "total_score", "indicators", "first_ingested_at", "sha256")
 EQUALITY_LOOKUPS = 64  # up to this many filings are looked up one equality each (see FileQueries.many)
 
 
@@ -818,6 +820,41 @@ class FileQueries:
             WHERE t.filing_id = ? OR t.structured_id = ? ORDER BY t.filing_id
         """, [filing_id, filing_id])
 
+    def has_table(self, table: str) -> bool:
+        return bool(self.run("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?", [table])["n"].iloc[0])
+
+    def filing_versions(self, filing_id: str) -> pd.DataFrame:
+        """The older versions of the filing's file (etl/load/versions.py), latest first: how each gave way and,
+        for a replaced version, the filing at the same place in it with its figures (a rename has the same rows).
+        A file without the history tables (older, or an attached lake) has none."""
+        if not self.has_table("file_history"):
+            return pd.DataFrame(columns=VERSION_COLUMNS)
+        return self.run("""
+            SELECT h.replaced_at, h.change AS version_change, h.source_file, h.replaced_by_file, h.filings,
+                   hf.filing_id AS old_filing_id, hf.budget_adjusted, hf.budget_executed, hf.total_score,
+                   (SELECT count(*) FROM history_indicators hi WHERE hi.filing_id = hf.filing_id) AS indicators,
+                   h.first_ingested_at, left(h.source_sha256, 12) AS sha256
+            FROM (SELECT source_sha256, part_index FROM filings WHERE filing_id = ?) f
+            JOIN file_history h ON h.current_sha256 = f.source_sha256
+            LEFT JOIN history_filings hf ON h.change = 'replaced' AND hf.source_sha256 = h.source_sha256
+                                         AND hf.part_index = f.part_index
+            ORDER BY h.replaced_at DESC, h.source_file
+        """, [filing_id])
+
+    def replaced_filing(self, filing_id: str) -> dict | None:
+        """A filing of an older, replaced version (a link from before the correction): its stored figures, when it
+        was replaced and by which file, and the filing at the same place in the current version (if any)."""
+        if not self.has_table("file_history"):
+            return None
+        df = self.run("""
+            SELECT hf.*, h.replaced_at, h.replaced_by_file, cur.filing_id AS current_filing_id
+            FROM history_filings hf
+            JOIN file_history h ON h.change = 'replaced' AND h.source_sha256 = hf.source_sha256
+            LEFT JOIN filings cur ON cur.source_sha256 = h.current_sha256 AND cur.part_index = hf.part_index
+            WHERE hf.filing_id = ?
+        """, [filing_id])
+        return None if df.empty else df.iloc[0].to_dict()
+
     def filing_clusters(self, filing_id: str) -> pd.DataFrame:
         return self.run("""
             SELECT c.cluster_id, c.similarity,
@@ -894,15 +931,18 @@ class FileQueries:
         Not cached: it is asked once, right after the upload's ingest wrote."""
         if not shas:
             return {}
+        note = "note" if self.has_column("ingest_log", "note") else "NULL::VARCHAR AS note"
         df = self.run(f"""
-            SELECT source_sha256, status, error, filings FROM ingest_log
+            SELECT source_sha256, status, error, filings, {note} FROM ingest_log
             WHERE source_sha256 IN ({marks(shas)}) AND ingested_at >= ?
             ORDER BY ingested_at""", list(shas) + [since], cache=False)
-        return {sha: {"status": st, "error": None if pd.isna(err) else err, "filings": None if pd.isna(n) else int(n)}
-                for sha, st, err, n in df.itertuples(index=False)}
+        return {sha: {"status": st, "error": None if pd.isna(err) else err, "filings": None if pd.isna(n) else int(n),
+                      "note": None if pd.isna(nt) else nt}
+                for sha, st, err, n, nt in df.itertuples(index=False)}
 
     def ingest_log(self, limit: int = 500) -> pd.DataFrame:
-        return self.run("""
-            SELECT ingested_at, source_file, status, filings, error, seconds, run_id
+        note = "note" if self.has_column("ingest_log", "note") else "NULL::VARCHAR AS note"  # older files: no note
+        return self.run(f"""
+            SELECT ingested_at, source_file, status, filings, {note}, error, seconds, run_id
             FROM ingest_log ORDER BY ingested_at DESC, source_file LIMIT ?
         """, [int(limit)])

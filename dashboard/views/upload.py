@@ -16,7 +16,8 @@ MAX_MB = 50
 db = ui.db()
 st.title("数据导入")
 st.write(f"上传填报文件（{ACCEPTED_NAMES}），每个文件不超过 {MAX_MB} MB，可一次选择多个。"
-         "同样内容的文件重复上传会被识别为重复并跳过。")
+         "同样内容的文件重复上传会被识别为重复并跳过；同名文件换了内容（更正后重新提交）会替换旧版本，"
+         "旧版本留作历史（见填报详情页）；同样内容换了文件名则只更新文件名。")
 # the drop zone's own line, in Chinese: our constant text only (the formats are the one list jixiao ingest reads)
 st.html("<style>[data-testid=\"stFileUploaderDropzoneInstructions\"] > div > :last-child::after "
         f"{{ content: \"每个文件不超过 {MAX_MB} MB · {ACCEPTED_NAMES}\"; }}</style>")
