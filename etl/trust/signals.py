@@ -405,16 +405,25 @@ def kinds_unread(doc_rows: list[Row], fs: list[Filing]) -> int:
     read = {_family(f.doc_kind) for f in fs}
     named: set[str] = set()
     for r in doc_rows:
-        text = "".join(c.text for c in r.cells)
-        kind = title_kind(fold_script(text)) if 4 <= len(text) <= 90 else None
-        if kind is None:
-            continue
-        if kind == SELF_EVAL_ANY:
-            if not read & {"self_eval", "report"}:
-                named.add("self_eval")
-        elif _family(kind) not in read:
-            named.add(_family(kind))
+        text = fold_script("".join(c.text for c in r.cells))
+        kinds = [title_kind(text)] if 4 <= len(text) <= 90 else []
+        # an annex announced inside a run of text ('…附件2:某局2020年度项目绩效自评表 单位名称…')
+        kinds += [title_kind(m.group(1)) for m in _ANNEX.finditer(text)]
+        for kind in filter(None, kinds):
+            _name_kind(kind, read, named)
     return len(named)
+
+
+_ANNEX = re.compile(r"附件\s*\d{0,2}\s*[:：]?\s*([^。；;:：\s]{2,60}?(?:目标(?:申报)?表|自评表|(?:自评|评价)报告))")
+
+
+def _name_kind(kind: str, read: set[str], named: set[str]) -> None:
+    """Add the family of a named kind to `named` unless a reading has it."""
+    if kind == SELF_EVAL_ANY:
+        if not read & {"self_eval", "report"}:
+            named.add("self_eval")
+    elif _family(kind) not in read:
+        named.add(_family(kind))
 
 
 @dataclass
