@@ -51,6 +51,8 @@ CASES = {
     "wide_gap": "BT /F1 10 Tf 50 500 Td (left) Tj 200 0 Td (right) Tj ET",
     "negative_size": "BT /F1 -10 Tf 50 500 Td (Neg size) Tj ET",
     "hairline_and_dash": "0 w 50 500 m 300 500 l S [3 2] 0 d 50 480 m 300 480 l S",
+    "drawn_right_to_left": "BT /F1 10 Tf 200 500 Td (right) Tj ET BT /F1 10 Tf 120 500 Td (middle) Tj ET "
+                           "BT /F1 10 Tf 50 500 Td (left) Tj ET",
     "hyphen_at_line_end": "BT /F1 10 Tf 50 500 Td (some-) Tj ET BT /F1 10 Tf 50 488 Td (thing) Tj ET",
 }
 
@@ -167,7 +169,8 @@ def test_pages_pdfium_text_would_change_go_to_pdfminer():
         doc.close()
     assert {"fake_bold", "runs_of_spaces", "char_and_word_spacing", "rotated", "mirrored", "rotated_page",
             "negative_size"} <= left
-    assert not {"plain", "lines", "rects", "font_size_in_matrix", "scaled_ctm", "shifted_grid"} & left
+    assert not {"plain", "lines", "rects", "font_size_in_matrix", "scaled_ctm", "shifted_grid",
+                "drawn_right_to_left"} & left
 
 
 @pytest.mark.parametrize("make", [lambda: fx.make_pdf(n_extra=40), odd_pdf], ids=["filing", "operators"])

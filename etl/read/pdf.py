@@ -238,9 +238,16 @@ class _PdfiumPages:
             return
         from etl.read.pdf_objects import page_objects
 
-        fpage = self.doc[index]
+        try:
+            fpage = self.doc[index]
+        except Exception:
+            return
         try:
             objects = page_objects(page, fpage.raw)
+        except ReadError:
+            raise
+        except Exception:  # whatever PDFium could not give, pdfminer reads as before
+            objects = None
         finally:
             fpage.close()
         if objects is not None:

@@ -55,7 +55,7 @@ def page_objects(ppage, fpage) -> dict | None:
         return None
     try:
         fonts = _fonts(ppage)
-        paths, text_objects = _paths(ppage, fpage)
+        paths, text_objects = _paths(ppage, fpage)  # text_objects: address -> place in the content stream
         chars = _chars(ppage, fpage, fonts, text_objects)
     except _Unmirrored:
         return None
@@ -138,7 +138,7 @@ def _font_name(textobj) -> bytes:
 # --- chars -------------------------------------------------------------------------------------------
 
 
-def _chars(ppage, fpage, fonts: dict, text_objects: int) -> list[dict]:
+def _chars(ppage, fpage, fonts: dict, text_objects: dict) -> list[dict]:
     textpage = pdfium_c.FPDFText_LoadPage(fpage)
     if not textpage:
         raise _Unmirrored
@@ -148,13 +148,14 @@ def _chars(ppage, fpage, fonts: dict, text_objects: int) -> list[dict]:
         pdfium_c.FPDFText_ClosePage(textpage)
 
 
-def _read_chars(ppage, tp, fonts: dict, text_objects: int) -> list[dict]:
+def _read_chars(ppage, tp, fonts: dict, text_objects: dict) -> list[dict]:
     """The page's glyphs in pdfminer's terms; _Unmirrored where PDFium's text page may have changed them.
 
     PDFium's text page is built for reading, not for geometry: it adds spaces and
     line breaks (flagged as generated: dropped here), folds a run of spaces into
-    one, drops a glyph printed again over itself, reorders objects on a line,
-    splits ligatures and substitutes marked-content ActualText. pdfminer keeps
+    one, drops a glyph printed again over itself, reorders objects on a line
+    (put back here in content-stream order), splits ligatures and substitutes
+    marked-content ActualText. pdfminer keeps
     every glyph as drawn. Each of these leaves a trace that is checked: a text
     object whose first glyph is missing, a gap after a space, two characters at
     one origin, a control character, a text object with no glyphs at all.
@@ -180,6 +181,9 @@ def _read_chars(ppage, tp, fonts: dict, text_objects: int) -> list[dict]:
     font = None
     widths: dict = {}
     width_cache: dict = {}
+    order: list[int] = []  # each char's text object's place in the content stream
+    in_order = True
+    last_place = -1
     expect = None  # where the next glyph of the current object must start, when a space (or a generated one) went before
     last = None
     for i in range(n):
@@ -197,9 +201,12 @@ def _read_chars(ppage, tp, fonts: dict, text_objects: int) -> list[dict]:
         e, f = x.value, y.value
         if addr != key:
             key = addr
-            if not addr or addr in seen_objects:
+            if not addr or addr in seen_objects or addr not in text_objects:
                 raise _Unmirrored
             seen_objects.add(addr)
+            place = text_objects[addr]
+            in_order = in_order and place > last_place
+            last_place = place
             obj = ctypes.cast(addr, pdfium_c.FPDF_PAGEOBJECT)
             if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) not in _RENDER_MODES or _has_actual_text(obj):
                 raise _Unmirrored
@@ -246,8 +253,11 @@ def _read_chars(ppage, tp, fonts: dict, text_objects: int) -> list[dict]:
             "mcid": None, "tag": None, "object_type": "char", "page_number": pno, "text": chr(u),
             "top": top, "bottom": height - y0, "doctop": doctop0 + top,
         })
-    if len(seen_objects) != text_objects:
+        order.append(last_place)
+    if len(seen_objects) != len(text_objects):
         raise _Unmirrored  # PDFium left a text object out (a copy printed over itself, an empty one)
+    if not in_order:  # pdfminer lists glyphs as drawn; PDFium sorted a line's objects left to right
+        out = [c for _, c in sorted(zip(order, out), key=lambda pair: pair[0])]
     return out
 
 
@@ -275,10 +285,10 @@ def _has_actual_text(obj) -> bool:
 # --- paths -------------------------------------------------------------------------------------------
 
 
-def _paths(ppage, fpage) -> tuple[list[dict], int]:
-    """Lines, rects and curves as pdfminer classifies painted paths, and the number of text objects."""
+def _paths(ppage, fpage) -> tuple[list[dict], dict]:
+    """Lines, rects and curves as pdfminer classifies painted paths, and the text objects' places."""
     out: list[dict] = []
-    texts = 0
+    texts: dict[int, int] = {}
     m = pdfium_c.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
@@ -286,7 +296,7 @@ def _paths(ppage, fpage) -> tuple[list[dict], int]:
         obj = pdfium_c.FPDFPage_GetObject(fpage, k)
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         if kind == _TEXT:
-            texts += 1
+            texts[ctypes.cast(obj, ctypes.c_void_p).value] = k
             continue
         if kind == _FORM:
             raise _Unmirrored  # a form's contents sit under its own matrix and resources
