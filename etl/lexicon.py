@@ -126,6 +126,23 @@ def lexicon() -> Lexicon:
 
 
 @lru_cache(maxsize=1)
+def functions() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What departments do ([functions]): (function, words its names contain), in matching order."""
+    data = tomllib.loads(LEXICON_FILE.read_text(encoding="utf-8"))["functions"]
+    return tuple((name, tuple(data["words"][name])) for name in data["order"])
+
+
+def function_of(department: str | None) -> str | None:
+    """The function a department's name says (教育局 -> 教育), or None."""
+    if not department:
+        return None
+    for name, words in functions():
+        if any(w in department for w in words):
+            return name
+    return None
+
+
+@lru_cache(maxsize=1)
 def operator_cell_pattern() -> re.Pattern:
     """A cell holding only a printed operator (指标性质 column), e.g. '≥' or '不低于'."""
     lx = lexicon()
