@@ -10,7 +10,7 @@ from __future__ import annotations
 # 'schema_version'); opening it for writing migrates it forward step by step (MIGRATIONS) and
 # refuses one written by a newer jixiao, before anything is written: an older program must not
 # write rows into tables it does not know.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 3  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: below
 
 # meta key: the base tables changed since the marts were built (set with the change, cleared when
 # the marts are rebuilt: etl/marts).
@@ -263,10 +263,33 @@ DDL = [
         status VARCHAR NOT NULL,  -- loaded, duplicate, failed
         error VARCHAR,
         filings INTEGER NOT NULL DEFAULT 0,
-        seconds DOUBLE
+        seconds DOUBLE,
+        note VARCHAR              -- what else the run did with the file: replaced an older version, renamed it
+    )
+    """,
+    """
+    -- earlier versions of a file (etl/load/versions.py): a corrected file under the same name replaces the
+    -- current version (its rows move to the history_* tables), the same bytes under a new name rename it
+    CREATE TABLE IF NOT EXISTS file_history (
+        source_file VARCHAR NOT NULL,     -- the name this version had
+        source_sha256 VARCHAR NOT NULL,   -- its bytes
+        format VARCHAR,
+        layout VARCHAR,
+        size_bytes BIGINT,
+        filings INTEGER,                  -- how many filings it held
+        first_ingested_at TIMESTAMP,
+        change VARCHAR NOT NULL,          -- replaced (same name, other bytes) or renamed (same bytes, other name)
+        replaced_by_file VARCHAR NOT NULL,    -- the version that took its place: its name
+        replaced_by_sha256 VARCHAR NOT NULL,  -- and its bytes
+        current_sha256 VARCHAR NOT NULL,  -- the file's current version (follows later replacements)
+        replaced_at TIMESTAMP NOT NULL
     )
     """,
 ]
+
+# What was read of a replaced version, kept as history: the same columns as the table, in a table of its own, so
+# nothing that reads the current tables (dashboard, marts, checks, exports, SQL) can count a stale figure.
+HISTORY_TABLES = ("filings", "indicators", "spending_plan", "sections")
 
 
 INDEXES = [
@@ -293,29 +316,43 @@ def fill_reason_texts(con, filing_ids: list[str] | None = None) -> None:
         )
 
 
-def _add_parse_confidence(con) -> None:
-    """1 -> 2: the decoder's confidence per filing and indicator row. The marts, which carry it,
-    are rebuilt by the next run (and not read until then)."""
-    for table in ("filings", "indicators"):
-        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS parse_confidence DOUBLE")
-    con.execute("INSERT INTO meta VALUES (?, '2') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
+def _create_history_tables(con) -> None:
+    """The history_* tables, with their tables' columns as they are now (no keys: a history)."""
+    for table in HISTORY_TABLES:
+        con.execute(f"CREATE TABLE IF NOT EXISTS history_{table} AS SELECT * FROM {table} LIMIT 0")
 
 
-def _add_source_kind(con) -> None:
-    """2 -> 3: structured imports. A column with a DEFAULT fills the rows already there: an older
-    database's filings become 'document' and none is superseded (it holds no imports to supersede
-    them); filing_twins is created empty by the DDL. The marts, which leave superseded filings out,
-    are rebuilt by the next run."""
-    con.execute("ALTER TABLE filings ADD COLUMN IF NOT EXISTS source_kind VARCHAR DEFAULT 'document'")
-    con.execute("ALTER TABLE filings ADD COLUMN IF NOT EXISTS superseded BOOLEAN DEFAULT FALSE")
-    con.execute("ALTER TABLE indicators ADD COLUMN IF NOT EXISTS indicator_code VARCHAR")
+def _add_versions(con) -> None:
+    """1 -> 2: re-submissions (etl/load/versions.py). file_history is created empty by the DDL; the
+    history tables copy their tables' columns; ingest_log gets its note."""
+    con.execute("ALTER TABLE ingest_log ADD COLUMN IF NOT EXISTS note VARCHAR")
+    _create_history_tables(con)
+
+
+# Version 3's columns: (table, column, type). A column with a DEFAULT fills the rows already there: an
+# older database's filings become 'document' and none is superseded (it holds no imports to supersede them).
+VERSION_3_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE"),
+                     ("filings", "source_kind", "VARCHAR DEFAULT 'document'"),
+                     ("filings", "superseded", "BOOLEAN DEFAULT FALSE"), ("indicators", "indicator_code", "VARCHAR")]
+
+
+def _add_confidence_and_imports(con) -> None:
+    """2 -> 3: the decoder's confidence per filing and indicator row, structured imports' columns
+    (filing_twins is created empty by the DDL), and the marts' marker (MARTS_PENDING). Releases of
+    versions 1 and 2 added some or all of these columns without a version of their own, so each is
+    added only where it is missing; a history table gets the column its table gets. The marts,
+    which carry these columns, are rebuilt by the next run (and not read until then)."""
+    for table, column, kind in VERSION_3_COLUMNS:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+        if table in HISTORY_TABLES:  # rows are copied into history by name: no default needed there
+            con.execute(f"ALTER TABLE history_{table} ADD COLUMN IF NOT EXISTS {column} {kind.split(' DEFAULT')[0]}")
     con.execute("INSERT INTO meta VALUES (?, '3') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
 
 
 # MIGRATIONS[v] takes a database from version v to v + 1. Forward only: a database is never
 # taken back to an older version. (jixiao before schema versions wrote '1' whatever columns it had
 # added, so each step adds its columns only where they are missing.)
-MIGRATIONS = {1: _add_parse_confidence, 2: _add_source_kind}
+MIGRATIONS = {1: _add_versions, 2: _add_confidence_and_imports}
 
 
 def stored_version(con) -> int | None:
@@ -350,6 +387,7 @@ def create_schema(con) -> None:
             con.execute(stmt)
         for step in range(version or SCHEMA_VERSION, SCHEMA_VERSION):
             MIGRATIONS[step](con)
+        _create_history_tables(con)  # a new database's (a migrated one has them from step 1 -> 2)
         for stmt in INDEXES:
             con.execute(stmt)
         con.execute(
