@@ -14,8 +14,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
-from etl.load.schema import SCHEMA_VERSION, create_schema
+from etl.cli import app
+from etl.load.schema import HISTORY_TABLES, SCHEMA_VERSION, VERSION_3_COLUMNS, create_schema
+from etl.sample.generate import generate_filings
+from etl.write import render
 from tests.conftest import SEED_000, SEED_003, query
 
 EXE = shutil.which("jixiao") or f"{sys.prefix}/bin/jixiao"
@@ -69,90 +73,139 @@ def test_a_database_of_a_newer_schema_is_refused_and_left_untouched(newer_db):
     assert info.returncode == 0 and "schema_version: 7" in info.stdout and "不会写入" in info.stderr
 
 
-# the columns each version added: version 2 parse_confidence, version 3 the structured imports'
-ADDED = {2: [("filings", "parse_confidence"), ("indicators", "parse_confidence")],
-         3: [("filings", "source_kind"), ("filings", "superseded"), ("indicators", "indicator_code")]}
+# What main's releases wrote. Version 1: jixiao's tables, some releases with parse_confidence and the
+# structured imports' columns (added then without a version of their own), some without. Version 2
+# (re-submissions): file_history, the history_* tables and ingest_log.note, with all of those columns.
+# Version 3 gives them a version and the marts their marker (etl.load.schema).
+VERSION_2_TABLES = ["file_history", *(f"history_{t}" for t in HISTORY_TABLES)]
+V3_COLUMNS = [(table, column) for table, column, _ in VERSION_3_COLUMNS]
+V1_RELEASES = {"first": [], "with_confidence": ["parse_confidence"], "last": [c for _, c in V3_COLUMNS]}
+
+NAME = "报告.txt"
+runner = CliRunner()
 
 
-def _older(db: Path, version: int) -> None:
-    """A database as an older release wrote it: without the columns later versions added, its
-    schema_version recorded, marts of that release built (without those columns)."""
+def _ingest(db: Path, *paths) -> str:
+    result = runner.invoke(app, ["ingest", *map(str, paths), "--db", str(db), "-q"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _report(tmp_path: Path, add: float = 0.0) -> Path:
+    """One department's four self-evaluations as text (raised by `add` 万元: a corrected version)."""
+    pool = [f for f in generate_filings(80) if f.budget_adjusted and f.doc_kind.endswith("_self_eval")][:4]
+    for f in pool:
+        f.budget_adjusted = round(f.budget_adjusted + add, 2)
+    folder = tmp_path / f"v{add:g}"
+    folder.mkdir(exist_ok=True)
+    (folder / NAME).write_bytes(render(pool, "txt"))
+    return folder / NAME
+
+
+def _older(db: Path, version: int, has: list[str], corrected: Path | None = None) -> None:
+    """A database as main's release of `version` wrote it, holding SEED_000 and 报告.txt (and, when `corrected`
+    is given, its corrected version, the first one kept as history): without the tables and columns that
+    release did not have (`has`: the version-3 columns it had), its version recorded, marts of that release."""
+    _ingest(db, SEED_000, _report(db.parent))
+    if corrected is not None:
+        _ingest(db, corrected)
     con = duckdb.connect(str(db))
-    create_schema(con)
-    con.close()
-    assert jixiao("ingest", SEED_000, "--db", db, "-q").returncode == 0
-    con = duckdb.connect(str(db))
-    for table in ("mart_facts", "mart_units"):  # they carry the columns: built without them then
-        con.execute(f"DROP TABLE {table}")
-    for added in range(version + 1, SCHEMA_VERSION + 1):
-        for table, column in ADDED[added]:
+    if version < 2:
+        for table in VERSION_2_TABLES:
+            con.execute(f"DROP TABLE {table}")
+        con.execute("ALTER TABLE ingest_log DROP COLUMN note")
+    for table, column in V3_COLUMNS:
+        if column not in has:
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    if version < 3:
+            if version >= 2 and table in HISTORY_TABLES:
+                con.execute(f"ALTER TABLE history_{table} DROP COLUMN {column}")
+    if "source_kind" not in has:
         con.execute("DROP TABLE filing_twins")
-    con.execute("CREATE TABLE mart_facts AS SELECT filing_id, province FROM filings")
-    con.execute("CREATE TABLE mart_units AS SELECT province AS unit FROM filings")
+    if "parse_confidence" not in has:  # the marts carry it: that release built them without
+        for table in ("mart_facts", "mart_units"):
+            con.execute(f"DROP TABLE {table}")
+        con.execute("CREATE TABLE mart_facts AS SELECT filing_id, province FROM filings")
+        con.execute("CREATE TABLE mart_units AS SELECT province AS unit FROM filings")
+    if has == ["parse_confidence"]:  # is_sample behind parse_confidence, as an ALTER would leave it
+        con.execute("ALTER TABLE filings DROP COLUMN is_sample")
+        con.execute("ALTER TABLE filings ADD COLUMN is_sample BOOLEAN DEFAULT FALSE")
+    con.execute("DELETE FROM meta WHERE key = 'marts_pending'")  # no release before 3 wrote it
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     con.close()
 
 
-def _version_1(db: Path) -> None:
-    _older(db, 1)
-
-
-def test_a_version_1_database_is_migrated_forward_with_its_rows(tmp_path):
-    db = tmp_path / "old.duckdb"
-    _version_1(db)
-    old_filings = query(db, "SELECT filing_id, title, total_score FROM filings ORDER BY 1")
-    run = jixiao("ingest", SEED_003, "--db", db, "-q")
-    assert run.returncode == 0, run.stderr
+def _assert_migrated_and_loaded(db: Path, old_filings: list, corrected: Path) -> None:
+    """SEED_003 and a corrected 报告.txt were ingested into the older database: it is at version 3 with every
+    table and column, its rows kept, the new rows in their own columns, the replaced version in history,
+    the marts rebuilt and not marked."""
     assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
-    assert query(db, "SELECT count(*) FROM information_schema.columns WHERE column_name = 'parse_confidence' "
-                     "AND table_name IN ('filings', 'indicators')") == [(2,)]
-    kept = query(db, f"SELECT filing_id, title, total_score FROM filings WHERE filing_id IN "
-                     f"({', '.join(repr(f) for f, _, _ in old_filings)}) ORDER BY 1")
-    assert kept == old_filings
-    assert query(db, "SELECT count(DISTINCT source_sha256) FROM filings") == [(2,)]
-    # the marts of the old release were rebuilt with the new column
-    assert query(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mart_facts' "
-                     "AND column_name = 'parse_confidence'") == [(1,)]
-    assert query(db, "SELECT count(*) FROM mart_facts") == query(db, "SELECT count(*) FROM filings")
-    assert query(db, "SELECT count(*) FROM meta WHERE key = 'marts_pending'") == [(0,)]
-    # version 3's columns: the old filings are published documents, none superseded
-    assert query(db, "SELECT DISTINCT source_kind, superseded FROM filings") == [("document", False)]
-
-
-def test_a_version_2_database_gets_the_structured_columns_and_loads(tmp_path):
-    """A column added by a migration lands at the end of its table, so a migrated table is not laid
-    out as a new one: rows are inserted by column name, and the new file's values go to their columns."""
-    db = tmp_path / "v2.duckdb"
-    _older(db, 2)
-    con = duckdb.connect(str(db))  # is_sample moved behind parse_confidence, as an ALTER would leave it
-    con.execute("ALTER TABLE filings DROP COLUMN is_sample")
-    con.execute("ALTER TABLE filings ADD COLUMN is_sample BOOLEAN DEFAULT FALSE")
-    con.close()
-    run = jixiao("ingest", SEED_003, "--db", db, "-q")
-    assert run.returncode == 0, run.stderr
-    assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
-    assert query(db, "SELECT count(DISTINCT source_sha256), min(source_kind), max(source_kind), "
-                     "bool_or(superseded), bool_or(is_sample) FROM filings") == [(2, "document", "document", False, False)]
+    tables = {r[0] for r in query(db, "SELECT table_name FROM information_schema.tables")}
+    assert set(VERSION_2_TABLES) <= tables and "filing_twins" in tables
+    columns = set(query(db, "SELECT table_name, column_name FROM information_schema.columns"))
+    assert ("ingest_log", "note") in columns
+    for table, column in V3_COLUMNS:
+        assert (table, column) in columns and (f"history_{table}", column) in columns, (table, column)
+    ids = [f for f, _, _ in old_filings]
+    assert query(db, "SELECT filing_id, title, total_score FROM filings WHERE list_contains(?, filing_id) ORDER BY 1",
+                 [ids]) == old_filings
+    assert query(db, "SELECT DISTINCT source_kind, superseded, is_sample FROM filings") == [("document", False, False)]
     # the new file's confidence went into its own column, not into another
     new = query(db, "SELECT count(*), count(parse_confidence), min(parse_confidence) BETWEEN 0 AND 1 FROM filings "
                     "WHERE source_file = ?", [SEED_003.name])
     assert new[0][0] > 0 and new[0][1] == new[0][0] and new[0][2], new
-    assert query(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mart_facts' "
-                     "AND column_name = 'parse_confidence'") == [(1,)]
+    # the corrected file is the current version; what it replaced is history
+    current = query(db, "SELECT source_sha256 FROM source_files WHERE source_file = ?", [NAME])
+    assert len(current) == 1
+    assert query(db, "SELECT count(*) FROM filings WHERE source_file = ?", [NAME]) == [(4,)]
+    assert query(db, "SELECT count(*) FROM history_filings WHERE source_file = ? AND source_sha256 <> ?",
+                 [NAME, current[0][0]])[0][0] >= 4
+    assert query(db, "SELECT DISTINCT change, current_sha256 FROM file_history") == [("replaced", current[0][0])]
+    assert query(db, "SELECT note IS NOT NULL FROM ingest_log WHERE source_file = ? ORDER BY ingested_at DESC LIMIT 1",
+                 [NAME]) == [(True,)]
+    # the marts of the old release were rebuilt, with the current version only
+    assert ("mart_facts", "parse_confidence") in columns
+    assert query(db, "SELECT count(*) FROM mart_facts") == query(db, "SELECT count(*) FROM filings")
+    assert query(db, "SELECT round(sum(budget_adjusted), 2) FROM mart_facts WHERE source_file = ?", [NAME]) == \
+        query(db, "SELECT round(sum(budget_adjusted), 2) FROM filings WHERE source_file = ?", [NAME])
     assert query(db, "SELECT count(*) FROM meta WHERE key = 'marts_pending'") == [(0,)]
+
+
+@pytest.mark.parametrize("release", sorted(V1_RELEASES))
+def test_a_version_1_database_is_migrated_forward_and_loads(tmp_path, release):
+    db = tmp_path / "v1.duckdb"
+    _older(db, 1, V1_RELEASES[release])
+    old_filings = query(db, "SELECT filing_id, title, total_score FROM filings WHERE source_file = ? ORDER BY 1", [SEED_000.name])
+    fixed = _report(tmp_path, add=1.0)
+    _ingest(db, SEED_003, fixed)
+    _assert_migrated_and_loaded(db, old_filings, fixed)
+    assert query(db, "SELECT count(*) FROM file_history") == [(1,)]
+
+
+def test_a_version_2_database_with_history_is_migrated_forward_and_loads(tmp_path):
+    """Main's version 2 had every version-3 column: the step adds none twice, keeps the history it holds,
+    and the next correction adds to it."""
+    db = tmp_path / "v2.duckdb"
+    _older(db, 2, V1_RELEASES["last"], corrected=_report(tmp_path, add=1.0))
+    old_filings = query(db, "SELECT filing_id, title, total_score FROM filings WHERE source_file = ? ORDER BY 1", [SEED_000.name])
+    old_history = query(db, "SELECT filing_id, budget_adjusted FROM history_filings ORDER BY 1")
+    assert len(old_history) == 4
+    fixed = _report(tmp_path, add=2.0)
+    _ingest(db, SEED_003, fixed)
+    _assert_migrated_and_loaded(db, old_filings, fixed)
+    history = query(db, "SELECT filing_id, budget_adjusted FROM history_filings ORDER BY 1")
+    assert len(history) == 8 and set(old_history) <= set(history)
+    assert query(db, "SELECT count(*) FROM file_history") == [(2,)]
 
 
 def test_a_version_1_database_with_nothing_new_is_migrated_too(tmp_path):
     """Re-ingesting what it holds (nothing to load) still migrates and rebuilds the marts."""
     db = tmp_path / "old.duckdb"
-    _version_1(db)
-    run = jixiao("ingest", SEED_000, "--db", db, "-q")
-    assert run.returncode == 0 and "duplicate 1" in run.stdout, run.stderr
+    _older(db, 1, V1_RELEASES["first"])
+    assert "duplicate 1" in _ingest(db, SEED_000)
     assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     assert query(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mart_facts' "
                      "AND column_name = 'parse_confidence'") == [(1,)]
+    assert query(db, "SELECT count(*) FROM meta WHERE key = 'marts_pending'") == [(0,)]
 
 
 def test_migrations_only_go_forward():
