@@ -73,7 +73,7 @@ def start_server(db: Path) -> tuple[subprocess.Popen, str, float]:
         [sys.executable, "-m", "dashboard.serve", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", "--", "--db", str(db)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "JIXIAO_BIND": "127.0.0.1"})
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     while True:
         try:

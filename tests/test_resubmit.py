@@ -295,7 +295,6 @@ def test_an_upload_of_a_corrected_file_says_it_replaced_the_old_one(monkeypatch,
     assert "替换了同名文件的旧版本" in results[0].note
     assert money(db) == (4, round(old_sum + 4, 2))
     monkeypatch.setenv("JIXIAO_DB", str(db))
-    monkeypatch.setenv("JIXIAO_BIND", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in session_results(results).items():
         at.session_state[k] = v
