@@ -51,13 +51,16 @@ def lake_query(lake: Path, sql: str) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory):
-    """Three small generated corpora (12 files each, every format)."""
+    """Three small generated corpora (12 files each, every format). Two seeds can pick the same department:
+    each corpus's names carry its own prefix, or one file would be a corrected version of another's."""
     from etl.sample.generate import generate_corpus
 
     root = tmp_path_factory.mktemp("corpora")
     for name, seed in (("a", 11), ("b", 12), ("c", 13)):
         generate_corpus(root / name, seed=seed, counties=1, departments_per_county=3, years=(2022, 2023))
         (root / name / "manifest.json").unlink()
+        for f in (root / name).iterdir():  # sample_<corpus>_…: still sample data by its name
+            f.rename(f.with_name(f.name.replace("sample_", f"sample_{name}_", 1)))
     return root
 
 
