@@ -556,9 +556,14 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     try:
         # one connection for the cross-file steps and the marts (opening and closing the file is ~50 ms)
         with store.writer(db_path) as con:
-            if refresh:
+            marts_done = False
+            if refresh and not copies_pending:
+                # only what the new filings touch (etl/refresh.py); an earlier refresh left unfinished
+                # (the marker was set before this run) is finished in full below
+                marts_done = _refresh_incremental(con, summary, copies_warning)
+            elif refresh:
                 _refresh(con, summary, copies_warning)
-            if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
+            if (summary.loaded or summary.copies_refreshed) and not summary.interrupted and not marts_done:
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
                 from etl.marts import build_marts
@@ -572,6 +577,33 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     except Exception as exc:  # the database could not be opened: the marker stays, the next ingest retries
         what = copies_warning if refresh else "汇总表更新失败"
         summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
+
+
+def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
+    """The cross-file tables and the marts over what this run's filings touch (etl/refresh.py). Returns
+    whether the marts are done; when the comparison fails the marker stays and the next ingest redoes it
+    in full."""
+    from etl.refresh import affected_keys, refresh_incremental
+
+    shas = sorted({r.sha256 for r in summary.results if r.status == "loaded" and r.sha256})
+    try:
+        if not shas:
+            return False
+        con.execute("CREATE OR REPLACE TEMP TABLE _new_shas (sha VARCHAR)")
+        con.executemany("INSERT INTO _new_shas VALUES (?)", [[x] for x in shas])
+        ids = [fid for (fid,) in con.execute(
+            "SELECT filing_id FROM filings WHERE source_sha256 IN (SELECT sha FROM _new_shas)").fetchall()]
+        con.execute("DROP TABLE _new_shas")
+        refresh_incremental(con, affected_keys(con, ids))
+        store.clear_meta(con, COPIES_PENDING)
+        summary.copies_refreshed = True
+        return True
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        return True
+    except Exception as exc:  # the filings are in; the marker stays so the next ingest redoes it in full
+        summary.warnings.append(f"{warning}：{type(exc).__name__}: {exc}")
+        return False
 
 
 def _refresh(con, summary: IngestSummary, warning: str) -> None:
