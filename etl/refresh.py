@@ -88,13 +88,34 @@ def _findings_diff(con, cond: str, params: list, before: str | None = None) -> s
     return {fid for (fid,) in rows}
 
 
-def refresh_soft_provinces(con, settings, provinces: set[str | None]) -> set[str]:
-    """Indicator keys, year links, soft-target findings and soft_indices of the province groups holding
-    `provinces`, inside the caller's transaction. Returns the filings whose soft findings changed."""
+def _in_transaction(con, step):
+    con.execute("BEGIN TRANSACTION")
+    try:
+        out = step()
+        con.execute("COMMIT")
+        return out
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _groups(con, provinces: set[str | None]) -> list[list[str | None]]:
     folded = {fold_text(p) for p in provinces}
-    groups = [g for g in province_groups(con) if fold_text(g[0]) in folded]
-    raw = sorted(set(provinces) | {p for g in groups for p in g}, key=lambda p: (p is not None, p or ""))
-    cond, params = _in_provinces(raw)
+    return [g for g in province_groups(con) if fold_text(g[0]) in folded]
+
+
+def _raw_provinces(con, provinces: set[str | None]) -> list[str | None]:
+    """The provinces as stored of the groups holding `provinces` (and those, gone or not)."""
+    raw = set(provinces) | {p for g in _groups(con, provinces) for p in g}
+    return sorted(raw, key=lambda p: (p is not None, p or ""))
+
+
+def refresh_soft_provinces(con, settings, provinces: set[str | None]) -> set[str]:
+    """Indicator keys, year links and soft-target findings of the province groups holding `provinces`,
+    inside the caller's transaction (soft_indices follow: build_indices). Returns the filings whose soft
+    findings changed."""
+    groups = _groups(con, provinces)
+    cond, params = _in_provinces(_raw_provinces(con, provinces))
     rules = _soft_rule_ids()
     in_scope = f"filing_id IN (SELECT filing_id FROM filings WHERE {cond})"
     soft_cond = f"rule IN ({', '.join('?' * len(rules))}) AND {in_scope}"
@@ -103,7 +124,6 @@ def refresh_soft_provinces(con, settings, provinces: set[str | None]) -> set[str
     con.execute(f"DELETE FROM indicator_keys WHERE {in_scope}", params)
     con.execute(f"DELETE FROM filing_links WHERE {in_scope}", params)
     write_soft(con, con, settings, groups)
-    build_indices(con, raw)
     return _findings_diff(con, soft_cond, rules + params, before)
 
 
@@ -120,14 +140,12 @@ def refresh_incremental(con, affected: Affected, settings_path: str | None = Non
     if flipped:  # published filings that a structured import now supersedes (or no longer does)
         affected = affected | affected_keys(con, flipped)
         affected.groups = _flip(affected.groups)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        changed |= refresh_copies_scoped(con, settings, affected.copy_scope)
-        changed |= refresh_soft_provinces(con, settings, affected.provinces)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    # one transaction per step: DuckDB scans a table slowly while it holds many uncommitted deletes
+    # and inserts (soft_indices over them took 10x longer). A step that fails leaves the marker set
+    # by the ingest, so the next ingest rebuilds everything.
+    changed |= _in_transaction(con, lambda: refresh_copies_scoped(con, settings, affected.copy_scope))
+    changed |= _in_transaction(con, lambda: refresh_soft_provinces(con, settings, affected.provinces))
+    _in_transaction(con, lambda: build_indices(con, _raw_provinces(con, affected.provinces)))
     refresh_marts(con, changed, affected.groups)
     return changed
 

@@ -259,8 +259,11 @@ def refresh_marts(con, filing_ids, groups) -> None:
         for name in PER_FILING:
             con.execute(f"DELETE FROM {name} WHERE filing_id IN (SELECT filing_id FROM _mart_ids)")  # our names
             rel = "(SELECT * FROM filings WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
+            own = "(SELECT * FROM {t} WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
+            sql = re.sub(r"\bFROM (findings|reason_texts) (x|i)\b",
+                         lambda m: f"FROM {own.format(t=m.group(1))} {m.group(2)}", over_filings(name, rel))
             # (the findings list joins its filings LEFT: the outer filter keeps it to these filings too)
-            con.execute(f"""INSERT INTO {name} BY NAME SELECT * FROM ({over_filings(name, rel)})
+            con.execute(f"""INSERT INTO {name} BY NAME SELECT * FROM ({sql})
                             WHERE filing_id IN (SELECT filing_id FROM _mart_ids)""")
         # the findings list's order, one number over all rows: numbered again
         con.execute(f"""
