@@ -27,7 +27,7 @@ from etl.records import Filing, Indicator
 
 # how many filings one comparison holds at most (names and targets in the driver), unless one
 # component is larger
-BATCH_FILINGS = 50_000
+BATCH_FILINGS = 10_000
 # an incremental scope past this many filings is compared by the full refresh instead
 SCOPE_CAP = 200_000
 _MAX_ROUNDS = 200  # label propagation: the longest chain of band-sharing filings it follows

@@ -46,6 +46,7 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     interrupted: bool = False
     copies_refreshed: bool = False
+    refresh: str = ""  # how the derived tables were brought up to date: 'incremental' or 'full'
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -579,6 +580,14 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
 
 
+def _removed_since_marts(con) -> bool:
+    """Whether the marts hold a filing the database no longer has (or there are no marts)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mart_facts'").fetchone()[0]:
+        return True
+    return con.execute("""SELECT EXISTS (SELECT 1 FROM mart_facts m
+                                        WHERE NOT EXISTS (SELECT 1 FROM filings f WHERE f.filing_id = m.filing_id))""").fetchone()[0]
+
+
 def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
     """The cross-file tables and the marts over what this run's filings touch (etl/refresh.py). Returns
     whether the marts are done; when the comparison fails the marker stays and the next ingest redoes it
@@ -589,6 +598,11 @@ def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
     try:
         if not shas:
             return False
+        if _removed_since_marts(con):
+            # a filing taken out since the last refresh (a removal or a replaced version) whose keys
+            # nobody passed: everything is rebuilt, as before
+            _refresh(con, summary, warning)
+            return False
         con.execute("CREATE OR REPLACE TEMP TABLE _new_shas (sha VARCHAR)")
         con.executemany("INSERT INTO _new_shas VALUES (?)", [[x] for x in shas])
         ids = [fid for (fid,) in con.execute(
@@ -597,6 +611,7 @@ def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
         refresh_incremental(con, affected_keys(con, ids))
         store.clear_meta(con, COPIES_PENDING)
         summary.copies_refreshed = True
+        summary.refresh = "incremental"
         return True
     except KeyboardInterrupt:
         summary.interrupted = True
@@ -621,6 +636,7 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
         refresh_soft_in(con)
         store.clear_meta(con, COPIES_PENDING)
         summary.copies_refreshed = True
+        summary.refresh = "full"
     except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
         summary.interrupted = True
     except Exception as exc:  # the filings are in; the marker stays so the next ingest retries

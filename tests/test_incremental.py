@@ -91,6 +91,8 @@ def test_incremental_refresh_equals_full_rebuild_after_ingests_and_a_removal(tmp
             (folder / f"f{k}_{i:04d}.txt").write_bytes(render([f], "txt"))
         summary = ingest_paths([folder], db, workers=1)
         assert summary.failed == 0 and summary.copies_refreshed and not summary.warnings
+        # the first ingest (no marts yet) is a full one; the next ones recompute only what they touch
+        assert summary.refresh == ("full" if k == 0 else "incremental")
         sizes = _assert_same_as_full(db, tmp_path)
         seen.append(sizes)
     # what the corpus exercises: copies, links between years, soft findings, every mart filled
@@ -110,4 +112,21 @@ def test_incremental_refresh_equals_full_rebuild_after_ingests_and_a_removal(tmp
             con.execute(f"DELETE FROM {table} WHERE filing_id IN (?, ?)", gone)
         con.execute("DELETE FROM filing_links WHERE prev_filing_id IN (?, ?)", gone)
         refresh_incremental(con, affected)
+    _assert_same_as_full(db, tmp_path)
+
+    # a filing taken out without its keys passed on (no refresh), then an ingest: the ingest sees the
+    # marts hold a filing that is gone and rebuilds everything rather than leave its groups stale
+    with store.writer(db) as con:
+        gone = con.execute("SELECT min(filing_id) FROM filing_links").fetchone()[0]
+        for table in BASE_BY_FILING:
+            con.execute(f"DELETE FROM {table} WHERE filing_id = ?", [gone])
+        con.execute("DELETE FROM filing_links WHERE prev_filing_id = ?", [gone])
+    folder = tmp_path / "in3"
+    folder.mkdir()
+    for i, f in enumerate(by_year[2022][:3]):
+        f.project = (f.project or "") + "（补报）"  # new bytes: loaded, not a duplicate
+        (folder / f"late_{i}.txt").write_bytes(render([f], "txt"))
+    summary = ingest_paths([folder], db, workers=1)
+    assert summary.loaded == 3 and summary.copies_refreshed and not summary.warnings
+    assert summary.refresh == "full"
     _assert_same_as_full(db, tmp_path)
