@@ -86,7 +86,7 @@ def child(db: str, files: str, out: str) -> None:
     s = ingest_paths([Path(files)], Path(db), workers=2)
     dt = time.perf_counter() - t
     Path(out).write_text(json.dumps({
-        "seconds": dt, "loaded": s.loaded, "filings": s.filings, "warnings": s.warnings,
+        "seconds": dt, "refresh_seconds": getattr(s, "refresh_seconds", None), "loaded": s.loaded, "filings": s.filings, "warnings": s.warnings,
         "driver_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "workers_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 
@@ -147,7 +147,8 @@ def main() -> None:
                 load = os.getloadavg()[0]
                 r = run_child(code, copy, tmp / f"new{args.new}")
                 rows.append((n, label, r, load))
-                print(f"  {label:14s} +{r['filings']} filings in {r['seconds']:6.1f} s, driver peak "
+                rs = f" (refresh {r['refresh_seconds']:.1f} s)" if r.get("refresh_seconds") is not None else ""
+                print(f"  {label:14s} +{r['filings']} filings in {r['seconds']:6.1f} s{rs}, driver peak "
                       f"{r['driver_peak_mib']:5.0f} MiB (workers {r['workers_peak_mib']:.0f}); load {load:.1f}"
                       + (f"; warnings {r['warnings']}" if r["warnings"] else ""), flush=True)
                 copy.unlink()
