@@ -150,7 +150,7 @@ def build(path: Path, n: int) -> None:
         FROM s JOIN first p ON p.series_id = s.series_id AND p.year = s.year - 1
     """)
     con.execute("""
-        INSERT INTO ingest_log
+        INSERT INTO ingest_log (run_id, ingested_at, source_file, source_sha256, status, error, filings, seconds)
         SELECT 'run' || (i // 1000), TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND, 'bench_' || i || '.xlsx',
                'sha' || i, CASE WHEN i % 97 = 0 THEN 'failed' ELSE 'loaded' END,
                CASE WHEN i % 97 = 0 THEN '无法读取' END, 3, 0.2
