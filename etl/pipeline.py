@@ -23,6 +23,8 @@ from etl.load import store
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
+from etl.review import blobs, ledger
+from etl.review.edits import apply_file_corrections
 from etl.workers import default_workers
 from etl.workers import run as run_workers
 
@@ -213,43 +215,61 @@ def _checks():
     return check if hasattr(check, "run_checks") else None
 
 
-def analyse(data: bytes, name: str, is_sample: bool = False) -> store.LoadedFile:
-    """Read, parse and check one file's bytes (no database involved)."""
+def derive(f, check) -> tuple[list[Finding], dict, list[tuple[str, int, str]], list[tuple[str, int, int]]]:
+    """What the checks derive from one filing: its findings, metrics, reason categories and copy bands.
+
+    The per-file step runs it on every filing it reads, and a saved correction on the filing it changed.
+    """
+    try:
+        found = check.run_checks(f)
+        m = check.filing_metrics(f, found)
+        cats = [(ind.seq, check.classify_reason(ind.reason)) for ind in f.indicators]
+        fb = check.filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
+    except Exception as exc:  # a bug in a rule must not cost the user the filing
+        found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
+        m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
+    for x in found:
+        x.filing_id = f.filing_id
+    if m:
+        m["filing_id"] = f.filing_id
+    return found, m, [(f.filing_id, seq, cat) for seq, cat in cats if cat], fb
+
+
+def analyse(data: bytes, name: str, is_sample: bool = False, corrections: list | None = None) -> store.LoadedFile:
+    """Read, parse and check one file's bytes (no database involved).
+
+    `corrections` are the people's corrections of these bytes (etl/review, from the database or the
+    lake): applied to the parsed filings before the checks, so the stored rows, findings and metrics
+    are the corrected ones; a filing marked as not a filing is left out.
+    """
     sha = hashlib.sha256(data).hexdigest()
     doc = read_bytes(data, name)
     filings = parse_document(doc)
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
+    for f in filings:
+        f.source_file = name
+        f.source_sha256 = sha
+        f.filing_id = filing_id(sha, f.part_index)
+    stale: list = []
+    if corrections:
+        filings, stale = apply_file_corrections(filings, corrections)
     findings: list[Finding] = []
     metrics: list[dict] = []
     reasons: list[tuple[str, int, str]] = []
     bands: list[tuple[str, int, int]] = []
     check = _checks()
-    for f in filings:
-        f.source_file = name
-        f.source_sha256 = sha
-        f.filing_id = filing_id(sha, f.part_index)
-        if check is None:
-            continue
-        try:
-            found = check.run_checks(f)
-            m = check.filing_metrics(f, found)
-            cats = [(ind.seq, check.classify_reason(ind.reason)) for ind in f.indicators]
-            fb = check.filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
-        except Exception as exc:  # a bug in a rule must not cost the user the filing
-            found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
-            m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
-        for x in found:
-            x.filing_id = f.filing_id
+    for f in filings if check is not None else ():
+        found, m, cats, fb = derive(f, check)
         findings.extend(found)
         if m:
-            m["filing_id"] = f.filing_id
             metrics.append(m)
-        reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
+        reasons.extend(cats)
         bands.extend(fb)
     return store.LoadedFile(
         source_file=name, sha256=sha, fmt=doc.fmt, layout=doc.layout, size=len(data), is_sample=is_sample,
         filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands,
+        blob=blobs.pack(data, blobs.copy_limit_bytes()), stale=stale,
     )
 
 
@@ -259,6 +279,7 @@ class Job:
     name: str
     sha256: str
     is_sample: bool
+    corrections: list | None = None  # the people's corrections of these bytes (etl/review), when re-read
 
 
 def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
@@ -268,7 +289,7 @@ def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
     lf = None
     try:
         data = _read_regular(Path(job.path))
-        lf = analyse(data, job.name, is_sample=job.is_sample)
+        lf = analyse(data, job.name, is_sample=job.is_sample, corrections=job.corrections)
     except MemoryError:
         raise  # the worker reports it as the memory limit
     except Exception as exc:
@@ -336,6 +357,7 @@ def ingest_paths(
     lock_wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_pages: Callable[[str, int, int], None] | None = None,
+    reread: bool = False,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
@@ -348,20 +370,25 @@ def ingest_paths(
     Only one ingest writes a database at a time: a second one waits for the
     lock (`lock_wait` seconds, None = as long as it takes) or raises
     store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
+    With `reread`, files the database already holds are read again (after a parser upgrade) and their
+    rows replaced, the people's corrections of them applied again (etl/review).
     """
     limits = limits or Limits()
     entries = discover(paths)
     run_id = uuid.uuid4().hex[:12]
     summary = IngestSummary()
     with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
-        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages)
+        _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
+                       on_pages, reread)
     return summary
 
 
-def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits, on_pages):
-    with store.writer(db_path) as con:  # known files are skipped before any parsing
+def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
+                   on_pages, reread=False):
+    with store.writer(db_path) as con:  # known files are skipped before any parsing (or read again: reread)
         known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
+    replacing: set[str] = set()  # known files read again: their rows are replaced
     pending: list[tuple[FileResult, store.LoadedFile | None]] = []
     last_flush = time.monotonic()
     done = 0
@@ -379,7 +406,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
         try:
             with store.writer(db_path) as con:
-                stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None])
+                stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None]) - replacing
                 batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
                 for result, lf in pending:
                     if lf is not None and lf.sha256 in stored:
@@ -389,16 +416,19 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                         result.filings = len(lf.filings)
                     batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
                                                    result.error, result.filings, result.seconds, at=store.utc_now())))
+                redo = {lf.sha256 for lf, _ in batch if lf is not None and lf.sha256 in replacing}
                 try:
-                    # the batch's rows, its log rows and the copy marker commit together
-                    store.write_batch(con, batch, mark=mark)
+                    # the batch's rows, its log rows and the copy marker commit together (a re-read file's
+                    # old rows go in the same transaction)
+                    store.write_batch(con, batch, mark=mark, replace=redo)
                     written = [result for result, _ in pending]
                 except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
                     for (result, _), (lf, row) in zip(pending, batch):
                         if lf is not None:
                             try:
                                 # the file's rows, its log row and the copy marker commit together
-                                store.write_file(con, lf, log_row=row, mark=mark)
+                                store.write_file(con, lf, log_row=row, mark=mark,
+                                                 replace=lf.sha256 in replacing)
                                 written.append(result)
                                 continue
                             except Exception as exc:  # rolled back: nothing of this file stays
@@ -431,13 +461,20 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             if e.problem is not None:
                 result.status, result.error = "failed", f"{e.name}: {e.problem}"
                 take(result, None)
-            elif result.sha256 in known or result.sha256 in seen:
+            elif result.sha256 in seen or (result.sha256 in known and not reread):
                 result.status = "duplicate"
                 take(result, None)
             else:
                 seen.add(result.sha256)
+                if result.sha256 in known:
+                    replacing.add(result.sha256)
                 sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
                 jobs.append(Job(str(e.path), e.name, result.sha256, sample))
+        if replacing:  # a re-read applies the corrections people made to those bytes
+            with store.writer(db_path) as con:
+                fixes = ledger.for_files(con, sorted(replacing))
+            for job in jobs:
+                job.corrections = fixes.get(job.sha256)
         if jobs:
             _warm_imports()
             n = workers if workers is not None else default_workers(len(jobs))
@@ -465,6 +502,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     try:
         # one connection for the cross-file steps and the marts (opening and closing the file is ~50 ms)
         with store.writer(db_path) as con:
+            ledger.flag_changed_files(con)  # corrections of files that just came in with other bytes
             if refresh:
                 _refresh(con, summary, copies_warning)
             if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import charts, ui
+from dashboard.queries import review_queue
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("总览")
@@ -29,6 +30,12 @@ else:
     st.caption("在左侧选择一个县区后，可在此下载该县区的打印版报告（PDF）。")
 
 st.subheader("发现的问题")
+u = review_queue.unverified_counts(qs, f)  # findings on rows read with little confidence are counted apart
+cols = st.columns(4)
+cols[0].metric("问题数（不含待核实）", ui.count(u["findings"] - u["unverified"]))
+cols[1].metric("待核实", ui.count(u["unverified"]),
+               help="在解析置信度低于复核阈值的行上发现的问题：可能是读取错误，不一定是填报的问题；"
+                    "在“复核队列”中对照原件确认或更正后计入问题数。")
 df = qs.findings_by_family_severity(f)
 if df.empty:
     st.info("当前筛选条件下没有发现问题。")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from etl.report.measures import EXEC_RATE, METRIC_SQL, PLACE  # defined once there, shared with the PDF report
+from etl.report.measures import EXEC_RATE, METRIC_SQL, PLACE, unverified_sql  # defined once there, shared with the PDF report
 
 KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
 GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by it without computing it per row
@@ -46,6 +46,9 @@ GRADE_BAND = """CASE WHEN {c} >= 90 THEN '优' WHEN {c} >= 80 THEN '良'
                      WHEN {c} >= 60 THEN '中' WHEN {c} IS NOT NULL THEN '差' END"""
 FINDING_KEY = "concat_ws('|', {x}.rule, {x}.family, {x}.severity)"  # a kind of finding, as one text
 SEVERITY_ORDER = "CASE {c} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"  # the findings list: errors first
+# the findings list's order, over findings {x}: errors first, then by filing, row, rule
+LIST_ORDER = (SEVERITY_ORDER.format(c="{x}.severity")
+              + ", {x}.filing_id, {x}.indicator_seq NULLS FIRST, {x}.rule, {x}.message, {x}.evidence")
 
 MART_SQL = {
     "mart_facts": f"""
@@ -95,9 +98,12 @@ MART_SQL = {
         FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
         GROUP BY ALL
     """,
+    # unverified_n: of those, the findings 待核实 (on rows read with little confidence, etl/review)
     "mart_findings": f"""
-        SELECT {GROUP_KEYS}, x.rule, x.family, x.severity, count(*) AS n, count(DISTINCT x.filing_id) AS filings
+        SELECT {GROUP_KEYS}, x.rule, x.family, x.severity, count(*) AS n, count(DISTINCT x.filing_id) AS filings,
+               count(*) FILTER (WHERE {unverified_sql()}) AS unverified_n
         FROM findings x JOIN filings f ON f.filing_id = x.filing_id
+        LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
         GROUP BY ALL
     """,
     "mart_reasons": f"""
@@ -123,12 +129,14 @@ MART_SQL = {
         FROM p WHERE phrase IS NOT NULL GROUP BY ALL
     """,
     # every finding with its filing's filter columns and indicator: the findings list needs no join;
-    # list_order is the list's order (severity, filing, indicator, rule) as one number
+    # list_order is the list's order (severity, filing, indicator, rule) as one number (a DOUBLE, so a
+    # save can put one filing's new findings between their neighbours: refresh_marts_for);
+    # unverified: the finding is 待核实 (etl/report/measures.py)
     "mart_finding_rows": f"""
         SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
                {GROUP_KEYS}, i.src_where, i.name,
-               row_number() OVER (ORDER BY {SEVERITY_ORDER.format(c='x.severity')}, x.filing_id,
-                                           x.indicator_seq NULLS FIRST, x.rule, x.message, x.evidence) AS list_order
+               row_number() OVER (ORDER BY {LIST_ORDER.format(x='x')})::DOUBLE AS list_order,
+               coalesce({unverified_sql()}, false) AS unverified
         FROM findings x LEFT JOIN filings f ON f.filing_id = x.filing_id
         LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
     """,
@@ -167,22 +175,36 @@ MART_SQL = {
 # instead of from every filing when no other filter applies (dashboard/queries/marts.py decides when
 # that is exact).
 UNIT_GRAINS = {"all": 3, "province": 1, "city": 0, "all_years": 7}
-MART_SQL["mart_units"] = f"""
-    WITH x AS ({MART_SQL['mart_facts']}),
-         f AS (SELECT 'place' AS unit_kind, f.place AS unit, f.* EXCLUDE (place, finding_keys) FROM x f
-               UNION ALL
-               SELECT 'department', coalesce(f.department, '（部门未知）'), f.* EXCLUDE (place, finding_keys) FROM x f
-               UNION ALL
-               SELECT 'all', '', f.* EXCLUDE (place, finding_keys) FROM x f)
-    SELECT f.unit_kind, f.unit, f.province, f.city, f.year, GROUPING(f.year, f.province, f.city) AS grain,
+YEAR_SETS = """(f.unit_kind, f.unit, f.year), (f.unit_kind, f.unit, f.province, f.year),
+               (f.unit_kind, f.unit, f.province, f.city, f.year)"""
+ALL_YEARS_SET = "(f.unit_kind, f.unit)"
+UNIT_SETS = f"{YEAR_SETS}, {ALL_YEARS_SET}"
+UNIT_KINDS = {  # unit kind -> the unit's name over mart_facts' columns
+    "place": "f.place", "department": "coalesce(f.department, '（部门未知）')", "all": "''"}
+
+
+def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str = UNIT_SETS) -> str:
+    """mart_units' rows for the unit kinds `kinds` and grouping sets `sets`, over the filings `facts`
+    (a SELECT of mart_facts' columns): the whole mart, or the rows a save changes (refresh_marts_for)."""
+    units = "\n               UNION ALL\n               ".join(
+        f"SELECT '{k}' AS unit_kind, {UNIT_KINDS[k]} AS unit, f.* EXCLUDE (place, finding_keys) FROM x f" for k in kinds)
+    keys = ("f.province, f.city, f.year, GROUPING(f.year, f.province, f.city) AS grain" if sets != ALL_YEARS_SET else
+            # the all-years set alone: GROUPING() takes only grouping columns, so its grain is written out
+            f"NULL::VARCHAR AS province, NULL::VARCHAR AS city, NULL::INTEGER AS year, {UNIT_GRAINS['all_years']} AS grain")
+    return f"""
+    WITH x AS ({facts}),
+         f AS ({units})
+    SELECT f.unit_kind, f.unit, {keys},
            min(f.province) AS min_province, min(f.city) AS min_city, count(*) AS n, count(f.exec_rate) AS exec_n,
            {", ".join(f"{sql} AS m_{key}" for key, sql in FACT_METRIC_SQL.items())},
            count(f.total_score) AS score_n, min(f.total_score) AS score_lo,
            quantile_cont(f.total_score, [0.25, 0.5, 0.75]) AS score_q, max(f.total_score) AS score_hi
     FROM f
-    GROUP BY GROUPING SETS ((f.unit_kind, f.unit, f.year), (f.unit_kind, f.unit, f.province, f.year),
-                            (f.unit_kind, f.unit, f.province, f.city, f.year), (f.unit_kind, f.unit))
+    GROUP BY GROUPING SETS ({sets})
 """
+
+
+MART_SQL["mart_units"] = units_sql(MART_SQL["mart_facts"])
 MARTS = tuple(MART_SQL)
 # Stored in this order: a filter on place and year reads few row groups (DuckDB's and Parquet's min/max).
 MART_ORDER = {
@@ -200,13 +222,26 @@ def mart_select(name: str) -> str:
     return f"SELECT * FROM ({MART_SQL[name]}) ORDER BY {order}" if order else MART_SQL[name]
 
 
+# Which shape of the marts a file holds (meta key marts_version): a save updates marts of this shape row
+# by row, and rebuilds older ones whole. Raise it whenever a mart's columns change.
+MARTS_VERSION = "2"  # 2: findings 待核实 (unverified_n, unverified); list_order a DOUBLE
+MARTS_VERSION_KEY = "marts_version"
+
+
+def _create_all(con) -> None:
+    for name in MART_SQL:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {mart_select(name)}")  # our own names and SQL
+    con.execute("DROP TABLE IF EXISTS mart_values")  # replaced by mart_facts (exact medians from its rows)
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]:
+        con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [MARTS_VERSION_KEY, MARTS_VERSION])
+
+
 def build_marts(con) -> None:
     """(Re)build every mart as a table of the DuckDB connection, in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
-        for name in MART_SQL:
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS {mart_select(name)}")  # our own names and SQL
-        con.execute("DROP TABLE IF EXISTS mart_values")  # replaced by mart_facts (exact medians from its rows)
+        _create_all(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -218,3 +253,139 @@ def build_marts_file(db_path) -> None:
 
     with store.writer(db_path) as con:
         build_marts(con)
+
+
+# ------------------------------------------------------------------ one filing changed (a saved correction)
+
+# The base tables the marts read, as their SQL names them (`<table> <alias>`): narrowed to some filings,
+# the same SQL computes those filings' rows of every mart.
+_BASE_TABLES = re.compile(
+    r"\b(filings|filing_metrics|findings|indicators|indicator_reasons|reason_texts|copy_clusters)\b"
+    r"(?=\s+(?:f|m|x|i|ind|r|c)\b)")
+PER_FILING_MARTS = ("mart_facts", "mart_finding_rows", "mart_reason_rows", "mart_copies")
+GROUP_MARTS = ("mart_filings", "mart_findings", "mart_reasons", "mart_reason_texts", "mart_phrases", "mart_grades")
+GROUP_COLUMNS = ("province", "city", "county", "year", "doc_kind", "department")
+EQUALITY_LOOKUPS = 64  # up to this many filings are read one equality each, more with one IN list
+
+
+def narrowed(name: str, ids: list[str]) -> tuple[str, list]:
+    """The mart's SQL over the rows of the filings `ids` only (each base table read by equality per id:
+    the tables' indexes and zone maps find them without a scan)."""
+    params: list = []
+
+    def one(m: re.Match) -> str:
+        params.extend(ids)
+        if len(ids) > EQUALITY_LOOKUPS:
+            return f"(SELECT * FROM {m.group(1)} WHERE filing_id IN ({', '.join('?' * len(ids))}))"
+        return "(" + " UNION ALL ".join([f"SELECT * FROM {m.group(1)} WHERE filing_id = ?"] * len(ids)) + ")"
+
+    return _BASE_TABLES.sub(one, MART_SQL[name]), params
+
+
+def _group_cond(groups: list[tuple]) -> tuple[str, list]:
+    alts, params = [], []
+    for g in groups:
+        alts.append("(" + " AND ".join(f"{c} IS NOT DISTINCT FROM ?" for c in GROUP_COLUMNS) + ")")
+        params += list(g)
+    return "(" + (" OR ".join(alts) or "FALSE") + ")", params
+
+
+def _finding_rows(con, ids: list[str]) -> None:
+    """mart_finding_rows for the filings `ids`: their new rows put between their neighbours in list order.
+
+    list_order is the list's rank; rather than renumbering every finding, each new row gets a number
+    between the last existing row before it and the first after it (the same filing's old rows are
+    gone, so its neighbours are the rows of the filings around it). Only when those numbers come too
+    close for a DOUBLE is the whole order numbered again.
+    """
+    sql, params = narrowed("mart_finding_rows", ids)
+    con.execute("CREATE OR REPLACE TEMP TABLE _jixiao_new_findings AS " + sql, params)
+    sev = SEVERITY_ORDER.format(c="m.severity")
+    gaps = con.execute(f"""
+        WITH g AS (SELECT DISTINCT {SEVERITY_ORDER.format(c='severity')} AS s, filing_id FROM _jixiao_new_findings)
+        SELECT g.s, g.filing_id,
+               (SELECT max(m.list_order) FROM mart_finding_rows m
+                WHERE {sev} < g.s OR ({sev} = g.s AND m.filing_id < g.filing_id)) AS lo,
+               (SELECT min(m.list_order) FROM mart_finding_rows m
+                WHERE {sev} > g.s OR ({sev} = g.s AND m.filing_id > g.filing_id)) AS hi
+        FROM g""").fetchall()
+    tight = False
+    for s, fid, lo, hi in gaps:
+        lo = 0.0 if lo is None else lo
+        hi = lo + 1.0 if hi is None else hi
+        n = con.execute(f"SELECT count(*) FROM _jixiao_new_findings WHERE {SEVERITY_ORDER.format(c='severity')} = ? "
+                        "AND filing_id = ?", [s, fid]).fetchone()[0]
+        step = (hi - lo) / (n + 1)
+        tight |= step < 1e-6 * max(1.0, abs(hi))
+        con.execute(f"""
+            UPDATE _jixiao_new_findings SET list_order = $1::DOUBLE + $2::DOUBLE * k.r
+            FROM (SELECT rowid AS id, row_number() OVER (ORDER BY list_order) AS r FROM _jixiao_new_findings
+                  WHERE {SEVERITY_ORDER.format(c='severity')} = $3 AND filing_id = $4) k
+            WHERE _jixiao_new_findings.rowid = k.id""", [lo, step, s, fid])
+    con.execute("INSERT INTO mart_finding_rows SELECT * FROM _jixiao_new_findings")
+    con.execute("DROP TABLE _jixiao_new_findings")
+    if tight:
+        con.execute(f"""CREATE OR REPLACE TABLE mart_finding_rows AS
+                        SELECT * REPLACE (row_number() OVER (ORDER BY list_order)::DOUBLE AS list_order)
+                        FROM mart_finding_rows ORDER BY list_order""")
+
+
+def refresh_marts_for(con, ids: list[str], groups: list[tuple]) -> None:
+    """Bring every mart up to date after the rows of the filings `ids` changed (call inside a transaction).
+
+    `groups` are the filings' (province, city, county, year, doc_kind, department) before and after the
+    change: a filing whose county or year was corrected leaves one group and joins another. Per-filing
+    marts get the filings' rows again; group marts their groups' rows; mart_units the rows of the
+    places and departments involved and, for all filings as one unit, of the years involved and of all
+    years. The same SQL as the full build computes them (narrowed to those filings), so the marts end
+    as a full rebuild would leave them (tests/test_review.py compares them).
+    """
+    ids = list(dict.fromkeys(ids))
+    groups = list(dict.fromkeys(tuple(g) for g in groups))
+    version = con.execute("SELECT any_value(value) FROM meta WHERE key = ?", [MARTS_VERSION_KEY]).fetchone()[0]
+    if version != MARTS_VERSION:  # marts of an older shape: build them whole, once
+        _create_all(con)
+        return
+    for name in PER_FILING_MARTS:
+        con.execute(f"DELETE FROM {name} WHERE filing_id IN ({', '.join('?' * len(ids))})", ids)
+        if name == "mart_finding_rows":
+            _finding_rows(con, ids)
+            continue
+        sql, params = narrowed(name, ids)
+        con.execute(f"INSERT INTO {name} {sql}", params)
+    cond, gparams = _group_cond(groups)
+    members = [r[0] for r in con.execute(f"SELECT filing_id FROM filings WHERE {cond}", gparams).fetchall()]
+    for name in GROUP_MARTS:
+        con.execute(f"DELETE FROM {name} WHERE {cond}", gparams)
+        if members:
+            sql, params = narrowed(name, members)
+            con.execute(f"INSERT INTO {name} {sql}", params)
+    _units(con, groups)
+
+
+def _units(con, groups: list[tuple]) -> None:
+    """mart_units' rows that count the filings of `groups` (their places and departments, and 'all')."""
+    labels = con.execute(f"""
+        SELECT DISTINCT {PLACE} AS place, coalesce(f.department, '（部门未知）') AS department, f.year
+        FROM (SELECT * FROM (VALUES {', '.join(['(?, ?, ?, ?::INTEGER, ?, ?)'] * len(groups))})
+              t({', '.join(GROUP_COLUMNS)})) f""", [v for g in groups for v in g]).fetchall()
+    places = sorted({p for p, _, _ in labels})
+    departments = sorted({d for _, d, _ in labels})
+    years = sorted({y for _, _, y in labels if y is not None})
+    no_year = any(y is None for _, _, y in labels)
+    marks = lambda v: ", ".join("?" * len(v)) or "NULL"  # noqa: E731
+    con.execute(f"""DELETE FROM mart_units WHERE (unit_kind = 'place' AND unit IN ({marks(places)}))
+                    OR (unit_kind = 'department' AND unit IN ({marks(departments)}))""", places + departments)
+    sub = f"""SELECT * FROM mart_facts f WHERE f.place IN ({marks(places)})
+              OR coalesce(f.department, '（部门未知）') IN ({marks(departments)})"""
+    con.execute(f"""INSERT INTO mart_units SELECT * FROM ({units_sql(sub, ('place', 'department'))}) u
+                    WHERE (u.unit_kind = 'place' AND u.unit IN ({marks(places)}))
+                       OR (u.unit_kind = 'department' AND u.unit IN ({marks(departments)}))""",
+                places + departments + places + departments)
+    # all filings as one unit: the years involved (every grain but all years) and all years
+    year_cond = f"(year IN ({marks(years)}){' OR year IS NULL' if no_year else ''})"
+    con.execute(f"DELETE FROM mart_units WHERE unit_kind = 'all' AND (grain = {UNIT_GRAINS['all_years']} "
+                f"OR {year_cond})", years)
+    con.execute(f"""INSERT INTO mart_units SELECT * FROM ({units_sql(f'SELECT * FROM mart_facts f WHERE {year_cond}',
+                                                                      ('all',), YEAR_SETS)})""", years)
+    con.execute(f"INSERT INTO mart_units {units_sql('SELECT * FROM mart_facts f', ('all',), ALL_YEARS_SET)}")
