@@ -294,40 +294,37 @@ def _finding_rows(con, ids: list[str]) -> None:
     """mart_finding_rows for the filings `ids`: their new rows put between their neighbours in list order.
 
     list_order is the list's rank; rather than renumbering every finding, each new row gets a number
-    between the last existing row before it and the first after it (the same filing's old rows are
-    gone, so its neighbours are the rows of the filings around it). Only when those numbers come too
-    close for a DOUBLE is the whole order numbered again.
+    between the last row before it and the first row after it (the same filing's old rows are gone,
+    so its neighbours are rows of the filings around it, or of the same filing at another severity,
+    put in just before). Only when those numbers come too close for a DOUBLE is the whole order
+    numbered again.
     """
     sql, params = narrowed("mart_finding_rows", ids)
     con.execute("CREATE OR REPLACE TEMP TABLE _jixiao_new_findings AS " + sql, params)
-    sev = SEVERITY_ORDER.format(c="m.severity")
-    gaps = con.execute(f"""
-        WITH g AS (SELECT DISTINCT {SEVERITY_ORDER.format(c='severity')} AS s, filing_id FROM _jixiao_new_findings)
-        SELECT g.s, g.filing_id,
-               (SELECT max(m.list_order) FROM mart_finding_rows m
-                WHERE {sev} < g.s OR ({sev} = g.s AND m.filing_id < g.filing_id)) AS lo,
-               (SELECT min(m.list_order) FROM mart_finding_rows m
-                WHERE {sev} > g.s OR ({sev} = g.s AND m.filing_id > g.filing_id)) AS hi
-        FROM g""").fetchall()
+    sev, new_sev = SEVERITY_ORDER.format(c="m.severity"), SEVERITY_ORDER.format(c="severity")
+    groups = con.execute(f"SELECT DISTINCT {new_sev} AS s, filing_id FROM _jixiao_new_findings ORDER BY 1, 2").fetchall()
     tight = False
-    for s, fid, lo, hi in gaps:
-        lo = 0.0 if lo is None else lo
+    for s, fid in groups:  # in list order, each group placed among the rows already there
+        lo, hi = con.execute(f"""
+            SELECT (SELECT max(m.list_order) FROM mart_finding_rows m WHERE {sev} < $1 OR ({sev} = $1 AND m.filing_id < $2)),
+                   (SELECT min(m.list_order) FROM mart_finding_rows m WHERE {sev} > $1 OR ({sev} = $1 AND m.filing_id > $2))
+        """, [s, fid]).fetchone()
+        if lo is None:
+            lo = 0.0 if hi is None else hi - 1.0
         hi = lo + 1.0 if hi is None else hi
-        n = con.execute(f"SELECT count(*) FROM _jixiao_new_findings WHERE {SEVERITY_ORDER.format(c='severity')} = ? "
-                        "AND filing_id = ?", [s, fid]).fetchone()[0]
+        n = con.execute(f"SELECT count(*) FROM _jixiao_new_findings WHERE {new_sev} = ? AND filing_id = ?",
+                        [s, fid]).fetchone()[0]
         step = (hi - lo) / (n + 1)
         tight |= step < 1e-6 * max(1.0, abs(hi))
         con.execute(f"""
-            UPDATE _jixiao_new_findings SET list_order = $1::DOUBLE + $2::DOUBLE * k.r
-            FROM (SELECT rowid AS id, row_number() OVER (ORDER BY list_order) AS r FROM _jixiao_new_findings
-                  WHERE {SEVERITY_ORDER.format(c='severity')} = $3 AND filing_id = $4) k
-            WHERE _jixiao_new_findings.rowid = k.id""", [lo, step, s, fid])
-    con.execute("INSERT INTO mart_finding_rows SELECT * FROM _jixiao_new_findings")
+            INSERT INTO mart_finding_rows
+            SELECT * REPLACE ($1::DOUBLE + $2::DOUBLE * row_number() OVER (ORDER BY list_order) AS list_order)
+            FROM _jixiao_new_findings WHERE {new_sev} = $3 AND filing_id = $4""", [lo, step, s, fid])
     con.execute("DROP TABLE _jixiao_new_findings")
     if tight:
-        con.execute(f"""CREATE OR REPLACE TABLE mart_finding_rows AS
-                        SELECT * REPLACE (row_number() OVER (ORDER BY list_order)::DOUBLE AS list_order)
-                        FROM mart_finding_rows ORDER BY list_order""")
+        con.execute("""CREATE OR REPLACE TABLE mart_finding_rows AS
+                       SELECT * REPLACE (row_number() OVER (ORDER BY list_order)::DOUBLE AS list_order)
+                       FROM mart_finding_rows ORDER BY list_order""")
 
 
 def refresh_marts_for(con, ids: list[str], groups: list[tuple]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL
+from etl.report.measures import EXEC_RATE, FROM_FM, METRIC_SQL, review_threshold, unverified_sql
 
 EXEC_THRESHOLD = 0.9  # the same default as the 预算执行 page
 PEER_METRICS = {  # key -> (label, is_share, higher_is_better)
@@ -101,6 +101,7 @@ def _gather(con, db: Path, s: ReportScope) -> ReportData:
                sum(coalesce(m.finding_count, 0)) AS findings, sum(coalesce(m.error_count, 0)) AS errors,
                sum(f.budget_adjusted) AS budget, count(*) FILTER (WHERE f.is_sample) AS sample_filings
         {FROM_FM} WHERE {where}""", [EXEC_THRESHOLD] + params)[0]
+    head.update(_unverified(con, where, params))
     if not head["filings"]:
         who = f"{s.county}{' ' + s.department if s.department else ''}"
         years = [r["year"] for r in _rows(con, "SELECT DISTINCT year FROM filings WHERE county = ? ORDER BY year",
@@ -123,7 +124,7 @@ def _gather(con, db: Path, s: ReportScope) -> ReportData:
     problems = _rows(con, f"""
         SELECT f.department, coalesce(f.project, f.title) AS project, f.source_file, x.indicator_seq,
                i.name AS indicator, coalesce(i.src_where, f.src_where) AS src_where, x.rule, x.severity, x.message,
-               x.evidence
+               x.evidence, coalesce({unverified_sql()}, false) AS unverified
         FROM findings x JOIN filings f ON f.filing_id = x.filing_id
         LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
         WHERE {where} AND x.severity IN ('error', 'warning')
@@ -139,6 +140,21 @@ def _gather(con, db: Path, s: ReportScope) -> ReportData:
     return ReportData(scope=s, place=place, db_name=db.name, generated=date.today(), headline=head,
                       sample_filings=int(head["sample_filings"] or 0), exec_bands=exec_bands, families=families,
                       peers=peers, worst=worst, problems=problems, problem_total=int(total or 0), rule_titles=titles)
+
+
+def _unverified(con, where: str, params: list) -> dict:
+    """Of the findings the headline counts (each filing's own: filing_metrics.finding_count), those 待核实: on
+    rows read with less confidence than [review] threshold, possibly reading errors, counted apart."""
+    from etl.recheck import _soft_rule_ids
+
+    soft = _soft_rule_ids()
+    row = _rows(con, f"""
+        SELECT count(*) AS unverified, count(*) FILTER (WHERE x.severity = 'error') AS unverified_errors
+        FROM findings x JOIN filings f ON f.filing_id = x.filing_id
+        LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
+        WHERE {where} AND {unverified_sql()} AND x.family <> 'copying' AND x.rule NOT IN ({', '.join('?' * len(soft))})
+    """, params + soft)[0]
+    return {**row, "review_threshold": review_threshold()}
 
 
 def _peers(con, s: ReportScope, place: dict) -> list[dict]:

@@ -188,7 +188,10 @@ def render(r: ReportData) -> bytes:
         ("平均自评虚高", f"{num(h['mean_inflation'])} 分"),
         ("预算执行率中位数", pct(h["median_exec_rate"])), (f"执行率低于 {EXEC_THRESHOLD:.0%}", below),
         ("模糊指标占比", pct(h["vague_share"])), ("扣分无原因占比", pct(h["no_reason_share"])),
-        ("发现的问题", f"{int(h['findings'] or 0):,} 个（其中错误 {int(h['errors'] or 0):,} 个）"),
+        ("发现的问题", f"{int(h['findings'] or 0) - h['unverified']:,} 个（其中错误 "
+                  f"{int(h['errors'] or 0) - h['unverified_errors']:,} 个），不含待核实"),
+        ("待核实的问题", f"{h['unverified']:,} 个：所在行读取的把握不足（解析置信度低于 {h['review_threshold']:g}），"
+                   "可能是读取错误，人工复核确认后才计入上一行"),
     ]
     rows = [[_p(k, st["cell"]), _p(v, st["cell"])] for k, v in heads]
     story.append(_table([["指标", "数值"]] + rows, [60 * mm, 110 * mm]))
@@ -225,7 +228,7 @@ def render(r: ReportData) -> bytes:
         title = r.rule_titles.get(x["rule"], x["rule"])
         seq = f"第 {x['indicator_seq']} 项 {x['indicator'] or ''}" if x["indicator_seq"] is not None else "整份填报"
         rows.append([
-            SEVERITIES.get(x["severity"], x["severity"]),
+            _p(SEVERITIES.get(x["severity"], x["severity"]) + ("（待核实）" if x.get("unverified") else ""), st["cell"]),
             _p(f"{x['department'] or ''} / {x['project'] or ''}", st["cell"]),
             _p(f"{seq}；{x['src_where'] or '位置未记录'}；{x['source_file']}", st["cell"]),
             _p(f"{title}：{x['message']}", st["cell"]),
