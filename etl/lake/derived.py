@@ -81,8 +81,9 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
 
 
 def refresh_marts(lake: Path) -> None:
-    from etl.marts import MART_SQL, mart_select
+    from etl.marts import MART_SQL, current_sql, mart_select
 
+    current_sql()  # the settings as they are now
     con = bounded_duckdb(lake)
     try:
         create_views(con, lake, marts=())

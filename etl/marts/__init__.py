@@ -50,124 +50,127 @@ SEVERITY_ORDER = "CASE {c} WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"
 LIST_ORDER = (SEVERITY_ORDER.format(c="{x}.severity")
               + ", {x}.filing_id, {x}.indicator_seq NULLS FIRST, {x}.rule, {x}.message, {x}.evidence")
 
-MART_SQL = {
-    "mart_facts": f"""
-        SELECT f.filing_id, {KEYS}, {PLACE} AS place, f.project, f.title, f.source_file, f.is_sample,
-               f.parse_confidence, f.total_score, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
-               m.score_recomputed, m.inflation, m.vague_count, m.indicator_count, m.deductions,
-               m.deductions_no_reason, m.finding_count, m.error_count,
-               hash(f.filing_id) AS sample_key,  -- the charts' stable pseudo-random sample
-               -- each kind of finding the filing has (FINDING_KEY): "has a finding of rule R and severity S"
-               -- is a test on this short list instead of a search through every finding
-               k.finding_keys
-        FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
-        LEFT JOIN (SELECT x.filing_id, list(DISTINCT {FINDING_KEY.format(x='x')} ORDER BY {FINDING_KEY.format(x='x')}) AS finding_keys
-                   FROM findings x GROUP BY x.filing_id) k ON k.filing_id = f.filing_id
-    """,
-    "mart_filings": f"""
-        SELECT {GROUP_KEYS},
-               -- sums stored as BIGINT: DuckDB 1.4 scans a HUGEINT (128-bit) column ~100x slower
-               count(*) AS filings,
-               count(*) FILTER (WHERE f.is_sample) AS sample_filings,
-               sum(m.indicator_count)::BIGINT AS indicators,
-               sum(m.vague_count)::BIGINT AS vague_count,
-               sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0) AS vague_share,
-               sum(m.deductions)::BIGINT AS deductions,
-               sum(m.deductions_no_reason)::BIGINT AS deductions_no_reason,
-               coalesce(sum(m.finding_count), 0)::BIGINT AS findings,
-               count(*) FILTER (WHERE m.error_count > 0) AS filings_with_errors,
-               -- each group's own quartiles, for reading the mart directly (a page's median over several
-               -- groups comes from mart_facts: medians do not add up)
-               count(f.total_score) AS score_n,
-               quantile_cont(f.total_score, 0.25) AS score_p25,
-               quantile_cont(f.total_score, 0.5) AS score_p50,
-               quantile_cont(f.total_score, 0.75) AS score_p75,
-               count({EXEC_RATE}) AS exec_n,
-               quantile_cont({EXEC_RATE}, 0.25) AS exec_p25,
-               quantile_cont({EXEC_RATE}, 0.5) AS exec_p50,
-               quantile_cont({EXEC_RATE}, 0.75) AS exec_p75,
-               count(m.inflation) AS inflation_n,
-               sum(m.inflation) AS inflation_sum,
-               -- what the quality and reasons pages sum over filings with indicators / with deductions
-               count(*) FILTER (WHERE m.indicator_count > 0) AS filings_with_indicators,
-               (sum(m.vague_count) FILTER (WHERE m.indicator_count > 0))::BIGINT AS vague_in_counted,
-               (sum(m.indicator_count) FILTER (WHERE m.indicator_count > 0))::BIGINT AS indicators_in_counted,
-               count(*) FILTER (WHERE m.deductions > 0) AS filings_with_deductions,
-               (sum(m.deductions) FILTER (WHERE m.deductions > 0))::BIGINT AS deductions_in_counted,
-               (sum(m.deductions_no_reason) FILTER (WHERE m.deductions > 0))::BIGINT AS no_reason_in_counted
-        FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
-        GROUP BY ALL
-    """,
-    # unverified_n: of those, the findings 待核实 (on rows read with little confidence, etl/review)
-    "mart_findings": f"""
-        SELECT {GROUP_KEYS}, x.rule, x.family, x.severity, count(*) AS n, count(DISTINCT x.filing_id) AS filings,
-               count(*) FILTER (WHERE {unverified_sql()}) AS unverified_n
-        FROM findings x JOIN filings f ON f.filing_id = x.filing_id
-        LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
-        GROUP BY ALL
-    """,
-    "mart_reasons": f"""
-        SELECT {GROUP_KEYS}, r.category, count(*) AS n
-        FROM indicator_reasons r JOIN filings f ON f.filing_id = r.filing_id
-        GROUP BY ALL
-    """,
-    "mart_reason_texts": f"""
-        SELECT {GROUP_KEYS}, i.reason, count(*) AS n
-        FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
-        GROUP BY ALL
-    """,
-    "mart_phrases": f"""
-        WITH v AS (SELECT {GROUP_KEYS}, x.filing_id, x.indicator_seq, nullif(trim(x.evidence), '') AS phrase
-                   FROM findings x JOIN filings f ON f.filing_id = x.filing_id WHERE x.family = 'vague'),
-             p AS (SELECT * EXCLUDE (filing_id, indicator_seq) FROM v WHERE phrase IS NOT NULL
-                   UNION ALL  -- no evidence: the indicator's target
-                   SELECT v.* EXCLUDE (filing_id, indicator_seq, phrase), i.target FROM v
-                   JOIN indicators i ON i.filing_id = v.filing_id AND i.seq = v.indicator_seq
-                   WHERE v.phrase IS NULL)
-        SELECT province, city, county, year, doc_kind, department, place, {PHRASE.format(c='phrase')} AS phrase,
-               count(*) AS n
-        FROM p WHERE phrase IS NOT NULL GROUP BY ALL
-    """,
-    # every finding with its filing's filter columns and indicator: the findings list needs no join;
-    # list_order is the list's order (severity, filing, indicator, rule) as one number (a DOUBLE, so a
-    # save can put one filing's new findings between their neighbours: refresh_marts_for);
-    # unverified: the finding is 待核实 (etl/report/measures.py)
-    "mart_finding_rows": f"""
-        SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
-               {GROUP_KEYS}, i.src_where, i.name,
-               row_number() OVER (ORDER BY {LIST_ORDER.format(x='x')})::DOUBLE AS list_order,
-               coalesce({unverified_sql()}, false) AS unverified
-        FROM findings x LEFT JOIN filings f ON f.filing_id = x.filing_id
-        LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
-    """,
-    # every non-empty reason with its filing's filter columns, its indicator and its categories
-    # (the reason search), likewise
-    "mart_reason_rows": f"""
-        SELECT i.filing_id, i.seq, i.reason, {GROUP_KEYS}, ind.name, ind.weight, ind.score,
-               c.categories, c.category_list
-        FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
-        JOIN indicators ind ON ind.filing_id = i.filing_id AND ind.seq = i.seq
-        LEFT JOIN (SELECT r.filing_id, r.indicator_seq,
-                          string_agg(DISTINCT r.category, ' ' ORDER BY r.category) AS categories,
-                          list(DISTINCT r.category ORDER BY r.category) AS category_list
-                   FROM indicator_reasons r GROUP BY ALL) c ON c.filing_id = i.filing_id AND c.indicator_seq = i.seq
-    """,
-    "mart_grades": f"""
-        SELECT {GROUP_KEYS}, grade, sum(self_n)::BIGINT AS self_n, sum(recomputed_n)::BIGINT AS recomputed_n FROM (
-            SELECT f.*, {GRADE_BAND.format(c='f.total_score')} AS grade, 1 AS self_n, 0 AS recomputed_n
-            FROM filings f WHERE f.total_score IS NOT NULL
-            UNION ALL
-            SELECT f.*, {GRADE_BAND.format(c='m.score_recomputed')}, 0, 1
-            FROM filings f JOIN filing_metrics m ON m.filing_id = f.filing_id WHERE m.score_recomputed IS NOT NULL
-        ) f GROUP BY ALL
-    """,
-    # each copy-cluster member with its filter columns and label: the quality page's clusters
-    # without joining the filings
-    "mart_copies": f"""
-        SELECT c.cluster_id, c.similarity, {GROUP_KEYS}, f.filing_id
-        FROM copy_clusters c JOIN filings f ON f.filing_id = c.filing_id
-    """,
-}
+
+def _base_sql() -> dict[str, str]:
+    """The marts' SQL with the settings as they are now ([review] threshold decides which findings are 待核实)."""
+    return {
+        "mart_facts": f"""
+            SELECT f.filing_id, {KEYS}, {PLACE} AS place, f.project, f.title, f.source_file, f.is_sample,
+                   f.parse_confidence, f.total_score, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
+                   m.score_recomputed, m.inflation, m.vague_count, m.indicator_count, m.deductions,
+                   m.deductions_no_reason, m.finding_count, m.error_count,
+                   hash(f.filing_id) AS sample_key,  -- the charts' stable pseudo-random sample
+                   -- each kind of finding the filing has (FINDING_KEY): "has a finding of rule R and severity S"
+                   -- is a test on this short list instead of a search through every finding
+                   k.finding_keys
+            FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
+            LEFT JOIN (SELECT x.filing_id, list(DISTINCT {FINDING_KEY.format(x='x')} ORDER BY {FINDING_KEY.format(x='x')}) AS finding_keys
+                       FROM findings x GROUP BY x.filing_id) k ON k.filing_id = f.filing_id
+        """,
+        "mart_filings": f"""
+            SELECT {GROUP_KEYS},
+                   -- sums stored as BIGINT: DuckDB 1.4 scans a HUGEINT (128-bit) column ~100x slower
+                   count(*) AS filings,
+                   count(*) FILTER (WHERE f.is_sample) AS sample_filings,
+                   sum(m.indicator_count)::BIGINT AS indicators,
+                   sum(m.vague_count)::BIGINT AS vague_count,
+                   sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0) AS vague_share,
+                   sum(m.deductions)::BIGINT AS deductions,
+                   sum(m.deductions_no_reason)::BIGINT AS deductions_no_reason,
+                   coalesce(sum(m.finding_count), 0)::BIGINT AS findings,
+                   count(*) FILTER (WHERE m.error_count > 0) AS filings_with_errors,
+                   -- each group's own quartiles, for reading the mart directly (a page's median over several
+                   -- groups comes from mart_facts: medians do not add up)
+                   count(f.total_score) AS score_n,
+                   quantile_cont(f.total_score, 0.25) AS score_p25,
+                   quantile_cont(f.total_score, 0.5) AS score_p50,
+                   quantile_cont(f.total_score, 0.75) AS score_p75,
+                   count({EXEC_RATE}) AS exec_n,
+                   quantile_cont({EXEC_RATE}, 0.25) AS exec_p25,
+                   quantile_cont({EXEC_RATE}, 0.5) AS exec_p50,
+                   quantile_cont({EXEC_RATE}, 0.75) AS exec_p75,
+                   count(m.inflation) AS inflation_n,
+                   sum(m.inflation) AS inflation_sum,
+                   -- what the quality and reasons pages sum over filings with indicators / with deductions
+                   count(*) FILTER (WHERE m.indicator_count > 0) AS filings_with_indicators,
+                   (sum(m.vague_count) FILTER (WHERE m.indicator_count > 0))::BIGINT AS vague_in_counted,
+                   (sum(m.indicator_count) FILTER (WHERE m.indicator_count > 0))::BIGINT AS indicators_in_counted,
+                   count(*) FILTER (WHERE m.deductions > 0) AS filings_with_deductions,
+                   (sum(m.deductions) FILTER (WHERE m.deductions > 0))::BIGINT AS deductions_in_counted,
+                   (sum(m.deductions_no_reason) FILTER (WHERE m.deductions > 0))::BIGINT AS no_reason_in_counted
+            FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
+            GROUP BY ALL
+        """,
+        # unverified_n: of those, the findings 待核实 (on rows read with little confidence, etl/review)
+        "mart_findings": f"""
+            SELECT {GROUP_KEYS}, x.rule, x.family, x.severity, count(*) AS n, count(DISTINCT x.filing_id) AS filings,
+                   count(*) FILTER (WHERE {unverified_sql()}) AS unverified_n
+            FROM findings x JOIN filings f ON f.filing_id = x.filing_id
+            LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
+            GROUP BY ALL
+        """,
+        "mart_reasons": f"""
+            SELECT {GROUP_KEYS}, r.category, count(*) AS n
+            FROM indicator_reasons r JOIN filings f ON f.filing_id = r.filing_id
+            GROUP BY ALL
+        """,
+        "mart_reason_texts": f"""
+            SELECT {GROUP_KEYS}, i.reason, count(*) AS n
+            FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
+            GROUP BY ALL
+        """,
+        "mart_phrases": f"""
+            WITH v AS (SELECT {GROUP_KEYS}, x.filing_id, x.indicator_seq, nullif(trim(x.evidence), '') AS phrase
+                       FROM findings x JOIN filings f ON f.filing_id = x.filing_id WHERE x.family = 'vague'),
+                 p AS (SELECT * EXCLUDE (filing_id, indicator_seq) FROM v WHERE phrase IS NOT NULL
+                       UNION ALL  -- no evidence: the indicator's target
+                       SELECT v.* EXCLUDE (filing_id, indicator_seq, phrase), i.target FROM v
+                       JOIN indicators i ON i.filing_id = v.filing_id AND i.seq = v.indicator_seq
+                       WHERE v.phrase IS NULL)
+            SELECT province, city, county, year, doc_kind, department, place, {PHRASE.format(c='phrase')} AS phrase,
+                   count(*) AS n
+            FROM p WHERE phrase IS NOT NULL GROUP BY ALL
+        """,
+        # every finding with its filing's filter columns and indicator: the findings list needs no join;
+        # list_order is the list's order (severity, filing, indicator, rule) as one number (a DOUBLE, so a
+        # save can put one filing's new findings between their neighbours: refresh_marts_for);
+        # unverified: the finding is 待核实 (etl/report/measures.py)
+        "mart_finding_rows": f"""
+            SELECT x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence,
+                   {GROUP_KEYS}, i.src_where, i.name,
+                   row_number() OVER (ORDER BY {LIST_ORDER.format(x='x')})::DOUBLE AS list_order,
+                   coalesce({unverified_sql()}, false) AS unverified
+            FROM findings x LEFT JOIN filings f ON f.filing_id = x.filing_id
+            LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
+        """,
+        # every non-empty reason with its filing's filter columns, its indicator and its categories
+        # (the reason search), likewise
+        "mart_reason_rows": f"""
+            SELECT i.filing_id, i.seq, i.reason, {GROUP_KEYS}, ind.name, ind.weight, ind.score,
+                   c.categories, c.category_list
+            FROM reason_texts i JOIN filings f ON f.filing_id = i.filing_id
+            JOIN indicators ind ON ind.filing_id = i.filing_id AND ind.seq = i.seq
+            LEFT JOIN (SELECT r.filing_id, r.indicator_seq,
+                              string_agg(DISTINCT r.category, ' ' ORDER BY r.category) AS categories,
+                              list(DISTINCT r.category ORDER BY r.category) AS category_list
+                       FROM indicator_reasons r GROUP BY ALL) c ON c.filing_id = i.filing_id AND c.indicator_seq = i.seq
+        """,
+        "mart_grades": f"""
+            SELECT {GROUP_KEYS}, grade, sum(self_n)::BIGINT AS self_n, sum(recomputed_n)::BIGINT AS recomputed_n FROM (
+                SELECT f.*, {GRADE_BAND.format(c='f.total_score')} AS grade, 1 AS self_n, 0 AS recomputed_n
+                FROM filings f WHERE f.total_score IS NOT NULL
+                UNION ALL
+                SELECT f.*, {GRADE_BAND.format(c='m.score_recomputed')}, 0, 1
+                FROM filings f JOIN filing_metrics m ON m.filing_id = f.filing_id WHERE m.score_recomputed IS NOT NULL
+            ) f GROUP BY ALL
+        """,
+        # each copy-cluster member with its filter columns and label: the quality page's clusters
+        # without joining the filings
+        "mart_copies": f"""
+            SELECT c.cluster_id, c.similarity, {GROUP_KEYS}, f.filing_id
+            FROM copy_clusters c JOIN filings f ON f.filing_id = c.filing_id
+        """,
+    }
 # Each place and each department (and 'all': every filing as one unit), the comparison page's
 # measures and the self-score's quartiles per year over all its filings (grain 3), over its
 # filings in one province (grain 1) and in one province and city (grain 0), and over all years
@@ -204,8 +207,19 @@ def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str 
 """
 
 
-MART_SQL["mart_units"] = units_sql(MART_SQL["mart_facts"])
+def _mart_sql() -> dict[str, str]:
+    sql = _base_sql()
+    sql["mart_units"] = units_sql(sql["mart_facts"])
+    return sql
+
+
+MART_SQL = _mart_sql()
 MARTS = tuple(MART_SQL)
+
+
+def current_sql() -> None:
+    """MART_SQL again with the settings as they are now: a build after the settings changed uses them."""
+    MART_SQL.update(_mart_sql())
 # Stored in this order: a filter on place and year reads few row groups (DuckDB's and Parquet's min/max).
 MART_ORDER = {
     "mart_facts": "province, city, county, year, doc_kind, department, filing_id",
@@ -239,6 +253,7 @@ def _create_all(con) -> None:
 
 def build_marts(con) -> None:
     """(Re)build every mart as a table of the DuckDB connection, in one transaction."""
+    current_sql()
     con.execute("BEGIN TRANSACTION")
     try:
         _create_all(con)
@@ -337,6 +352,7 @@ def refresh_marts_for(con, ids: list[str], groups: list[tuple]) -> None:
     years. The same SQL as the full build computes them (narrowed to those filings), so the marts end
     as a full rebuild would leave them (tests/test_review.py compares them).
     """
+    current_sql()
     ids = list(dict.fromkeys(ids))
     groups = list(dict.fromkeys(tuple(g) for g in groups))
     version = con.execute("SELECT any_value(value) FROM meta WHERE key = ?", [MARTS_VERSION_KEY]).fetchone()[0]
