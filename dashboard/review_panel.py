@@ -64,9 +64,9 @@ def corrections_frame(df: pd.DataFrame) -> pd.DataFrame:
         "时间（UTC）": df["corrected_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}" if pd.notna(t) else ""),
         "复核人": df["reviewer"],
         "操作": df["kind"].map(lambda k: KIND_WORDS.get(k, k)),
-        "位置": [("填报" if pd.isna(rk) or rk is None else f"行“{rn}”" if isinstance(rn, str) and rn else "新增的行")
+        "位置": [("填报" if not isinstance(rk, str) else f"行“{rn}”" if isinstance(rn, str) and rn else "新增的行")
                + (f" · {FIELD_WORDS.get(fd, fd)}" if isinstance(fd, str) and fd and fd != "status" else "")
-               for rk, rn, fd in zip(df["row_key"] if "row_key" in df else [None] * len(df), df["row_name"], df["field"])],
+               for rk, rn, fd in zip(df["row_key"], df["row_name"], df["field"])],
         "原值": df["old_value"].map(said),
         "新值": df["new_value"].map(said),
         "说明": df["reason"].map(lambda v: v if isinstance(v, str) else ""),
@@ -92,7 +92,7 @@ def corrections_block(qs, filing_id: str, row: dict) -> None:
     if not older.empty:
         st.warning("同名文件的另一版本（内容不同）有人工更正。源文件已变化，这些更正没有应用到当前版本，请对照原件重新核对。",
                    icon=":material/history:")
-        st.dataframe(corrections_frame(older.assign(row_key=None)), hide_index=True, width="stretch",
+        st.dataframe(corrections_frame(older), hide_index=True, width="stretch",
                      key="dt_corrections_older")
 
 

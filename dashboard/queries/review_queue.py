@@ -158,7 +158,8 @@ def earlier_versions(qs: FileQueries, source_file: str, sha256: str) -> pd.DataF
     if not has_table(qs, "corrections"):
         return pd.DataFrame()
     return qs.run("""
-        SELECT filing_id, part_index, kind, row_name, field, old_value, new_value, reviewer, corrected_at, state, note
+        SELECT filing_id, part_index, kind, row_key, row_name, field, old_value, new_value, reviewer, corrected_at,
+               reason, state, note
         FROM corrections WHERE source_file = ? AND source_sha256 <> ? ORDER BY seq
     """, [source_file, sha256])
 
@@ -168,7 +169,8 @@ def stale_corrections(qs: FileQueries, limit: int = 500) -> pd.DataFrame:
     if not has_table(qs, "corrections"):
         return pd.DataFrame()
     return qs.run("""
-        SELECT filing_id, source_file, kind, row_name, field, old_value, new_value, reviewer, corrected_at, state, note
+        SELECT filing_id, source_file, kind, row_key, row_name, field, old_value, new_value, reviewer, corrected_at,
+               reason, state, note
         FROM corrections WHERE state IN ('stale', 'superseded') ORDER BY seq DESC LIMIT ?
     """, [int(limit)])
 

@@ -69,7 +69,7 @@ stale = rq.stale_corrections(qs)
 if not stale.empty:
     st.subheader("已过期的更正")
     st.write("这些更正所针对的源文件已更新（同名文件的新内容已导入），或重新读取后找不到对应的行：它们没有应用到新的读取结果，请重新核对。")
-    st.dataframe(review_panel.corrections_frame(stale.assign(row_key=None)).assign(填报编号=stale["filing_id"].values),
+    st.dataframe(review_panel.corrections_frame(stale).assign(填报编号=stale["filing_id"].values),
                  hide_index=True, width="stretch", key="rv_stale")
 
 marked = rq.marked(qs)
