@@ -310,31 +310,42 @@ def _finding_rows(con, ids: list[str]) -> None:
 
     list_order is the list's rank; rather than renumbering every finding, each new row gets a number
     between the last row before it and the first row after it (the same filing's old rows are gone,
-    so its neighbours are rows of the filings around it, or of the same filing at another severity,
-    put in just before). Only when those numbers come too close for a DOUBLE is the whole order
-    numbered again.
+    so its neighbours are rows of the filings around it; new groups with no old row between them share
+    that gap in order). Only when those numbers come too close for a DOUBLE is the whole order numbered
+    again.
     """
     sql, params = narrowed("mart_finding_rows", ids)
     con.execute("CREATE OR REPLACE TEMP TABLE _jixiao_new_findings AS " + sql, params)
     sev, new_sev = SEVERITY_ORDER.format(c="m.severity"), SEVERITY_ORDER.format(c="severity")
-    groups = con.execute(f"SELECT DISTINCT {new_sev} AS s, filing_id FROM _jixiao_new_findings ORDER BY 1, 2").fetchall()
+    # each new (severity, filing) group's neighbours among the rows already there, in one scan
+    gaps = con.execute(f"""
+        WITH g AS (SELECT {new_sev} AS s, filing_id, count(*) AS n FROM _jixiao_new_findings GROUP BY ALL),
+             m AS (SELECT {sev} AS s, m.filing_id, m.list_order FROM mart_finding_rows m)
+        SELECT g.s, g.filing_id, any_value(g.n),
+               max(m.list_order) FILTER (WHERE m.s < g.s OR (m.s = g.s AND m.filing_id < g.filing_id)) AS lo,
+               min(m.list_order) FILTER (WHERE m.s > g.s OR (m.s = g.s AND m.filing_id > g.filing_id)) AS hi
+        FROM g CROSS JOIN m GROUP BY g.s, g.filing_id ORDER BY g.s, g.filing_id""").fetchall()
+    if not gaps:  # no existing rows at all: the new rows are the whole list
+        gaps = [(s, fid, n, None, None) for s, fid, n in con.execute(
+            f"SELECT {new_sev}, filing_id, count(*) FROM _jixiao_new_findings GROUP BY ALL ORDER BY 1, 2").fetchall()]
+    # groups sharing one gap (no existing row between them) split it, in list order
     tight = False
-    for s, fid in groups:  # in list order, each group placed among the rows already there
-        lo, hi = con.execute(f"""
-            SELECT (SELECT max(m.list_order) FROM mart_finding_rows m WHERE {sev} < $1 OR ({sev} = $1 AND m.filing_id < $2)),
-                   (SELECT min(m.list_order) FROM mart_finding_rows m WHERE {sev} > $1 OR ({sev} = $1 AND m.filing_id > $2))
-        """, [s, fid]).fetchone()
-        if lo is None:
-            lo = 0.0 if hi is None else hi - 1.0
-        hi = lo + 1.0 if hi is None else hi
-        n = con.execute(f"SELECT count(*) FROM _jixiao_new_findings WHERE {new_sev} = ? AND filing_id = ?",
-                        [s, fid]).fetchone()[0]
-        step = (hi - lo) / (n + 1)
-        tight |= step < 1e-6 * max(1.0, abs(hi))
+    shares: dict[tuple, int] = {}
+    for _, _, n, lo, hi in gaps:
+        shares[(lo, hi)] = shares.get((lo, hi), 0) + n
+    used: dict[tuple, int] = {}
+    for s, fid, n, lo, hi in gaps:
+        total = shares[(lo, hi)]
+        a = (0.0 if hi is None else hi - 1.0) if lo is None else lo
+        b = a + 1.0 if hi is None else hi
+        step = (b - a) / (total + 1)
+        tight |= step < 1e-6 * max(1.0, abs(b))
+        start = a + step * used.get((lo, hi), 0)
+        used[(lo, hi)] = used.get((lo, hi), 0) + n
         con.execute(f"""
             INSERT INTO mart_finding_rows
             SELECT * REPLACE ($1::DOUBLE + $2::DOUBLE * row_number() OVER (ORDER BY list_order) AS list_order)
-            FROM _jixiao_new_findings WHERE {new_sev} = $3 AND filing_id = $4""", [lo, step, s, fid])
+            FROM _jixiao_new_findings WHERE {new_sev} = $3 AND filing_id = $4""", [start, step, s, fid])
     con.execute("DROP TABLE _jixiao_new_findings")
     if tight:
         con.execute("""CREATE OR REPLACE TABLE mart_finding_rows AS
