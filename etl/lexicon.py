@@ -42,12 +42,18 @@ class Lexicon:
     publisher_site: re.Pattern
     chrome: tuple[re.Pattern, ...]
     org_tails: tuple[str, ...]
+    report_figures: dict
+    money_labels: dict
     org_title_follow: tuple[str, ...]
+    org_short_name_cues: tuple[str, ...]
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
     content_grammars: tuple[tuple[str, ...], ...]
     annual_periods: tuple[str, ...]
+    period_block: re.Pattern
+    header_stems: frozenset[str]
+    header_completions: frozenset[str]
     description_cues: tuple[str, ...]
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
@@ -96,12 +102,18 @@ def lexicon() -> Lexicon:
         publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         org_tails=tuple(data["orgs"]["tails"]),
+        report_figures=dict(data["report_figures"]),
+        money_labels={k: tuple(v) for k, v in data["money"].items()},
         org_title_follow=tuple(data["orgs"]["title_follow"]),
+        org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),
         content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
         annual_periods=tuple(cols["periods"]["annual"]),
+        period_block=re.compile(cols["periods"]["block"]),
+        header_stems=frozenset(cols["split"]["stems"]),
+        header_completions=frozenset(cols["split"]["completions"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),

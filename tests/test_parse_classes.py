@@ -976,3 +976,231 @@ def test_a_government_sites_greeting_names_the_publisher():
     ])
     (f,) = parse(text)
     assert f.department == "某县政协"
+
+
+@pytest.mark.parametrize("prose, figures", [
+    ("2023年度批复支出预算1,200.50万元，调整后支出预算1,350.00万元，支出决算1,300.25万元，预算执行率为96.3%。",
+     (1200.5, 1350.0, 1300.25, 0.963)),
+    ("一、收入：500.2万元。二、支出：480.6万元。其中：人员经费支出300.1万元，公用经费支出80.5万元。",
+     (None, None, 480.6, None)),
+    ("部门预算总金额 803.74 万元，其中基本支出 757.49 万元。财政安排支出共计790.10万元。",
+     (None, 803.74, 790.1, None)),
+])
+def test_figures_a_report_states_in_prose(prose, figures):
+    (f,) = parse("\n".join(["某局2023年度部门整体支出绩效自评报告", "一、基本情况", prose]))
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == figures
+
+
+@pytest.mark.parametrize("money", [
+    "预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额5050100%20",
+    "资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:505020100.00%20其中:本年财政拨款5050",
+])
+def test_a_glued_money_block_with_notes_in_its_header(money):
+    # a doc-sharing copy: the money header's notes ('(A)', '(20分*执行率)') and the amounts run together
+    text = ("2022年度乡村道路养护项目绩效自评表项目名称乡村道路养护主管部门某县交通运输局" + money +
+            "一级指标二级指标三级指标年度指标值实际完成值分值得分产出指标数量指标养护里程≥120公里125公里8080")
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) == (50, 50, 1.0, 20, 20)
+
+
+def test_levels_of_the_national_evaluation_framework():
+    # 项目决策 / 项目管理 / 项目产出 / 项目效益 with their own level-2 names (项目立项, 资金投入 …)
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表",
+        "项目名称\t学校公用经费",
+        "一级指标\t二级指标\t三级指标\t分值\t指标值\t实际完成值\t得分",
+        "项目决策(10分)\t项目立项\t立项依据充分性\t5\t充分\t充分\t5",
+        "\t资金投入\t预算编制科学性\t5\t科学\t科学\t4",
+        "项目管理(20分)\t预算编审管理\t预算执行率\t10\t100%\t98%\t9",
+        "项目产出(40分)\t产出数量\t保障学生人数\t40\t2000人\t2010人\t40",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.weight, i.score) for i in f.indicators] == [
+        ("项目决策", "项目立项", "立项依据充分性", 5, 5),
+        ("项目决策", "资金投入", "预算编制科学性", 5, 4),
+        ("项目管理", "预算编审管理", "预算执行率", 10, 9),
+        ("项目产出", "产出数量", "保障学生人数", 40, 40),
+    ]
+
+
+@pytest.mark.parametrize("sep", ["\t", " ", ""])
+def test_a_long_term_block_and_an_annual_block_of_the_same_header(sep):
+    # 长期绩效指标 over one table, 年度绩效指标 over the same header again: the annual rows are the filing's
+    lines = [
+        "某区教育局2024年校舍改造项目支出绩效目标表",
+        sep.join(["项目名称", "校舍改造", "主管部门", "某区教育局"]),
+        "长期绩效指标",
+        sep.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        sep.join(["产出指标", "数量指标", "改造学校数", "≥30所"]),
+        sep.join(["效益指标", "社会效益指标", "办学条件", "持续改善"]),
+        "年度绩效指标",
+        sep.join(["一级指标", "二级指标", "三级指标", "指标值"]),
+        sep.join(["产出指标", "数量指标", "改造学校数", "≥10所"]),
+        sep.join(["产出指标", "质量指标", "验收合格率", "100%"]),
+    ]
+    (f,) = parse("\n".join(lines))
+    assert [(i.level2, i.name, i.target) for i in f.indicators] == [
+        ("数量指标", "改造学校数", "≥10所"), ("质量指标", "验收合格率", "100%")]
+    long_term = [s.text for s in f.sections if s.kind == "long_term_target"]
+    assert long_term[0] == "改造学校数 ≥30所" and len(long_term) == 2  # where a glued value is cut is the lattice's
+
+
+def test_a_pages_category_label_is_not_the_filings_title():
+    # '公开目录 | 自评报告' is where the site files the page; the table's own title says what it is
+    text = "\n".join([
+        "索引号 | 0152/2021-0630005 | 发布机构 | 某县司法局 |",
+        "公开目录 | 自评报告 | 发布日期 | 2021-06-30 |",
+        "2020年度部门整体支出绩效自评表 | |||",
+        "部门名称 | 某县司法局 |||",
+        "部门总体目标 | 部门职责 | 承担全面依法治县的统筹协调。 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.department) == ("dept_self_eval", "2020年度部门整体支出绩效自评表", "某县司法局")
+
+
+def test_a_report_names_its_department_where_it_introduces_its_short_name():
+    text = "\n".join([
+        "2024年度项目支出绩效单位自评报告",
+        "一、基本情况",
+        "2024年，某州数据发展中心（以下简称“州数据中心”）实施项目共5个，年初批复预算120万元。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.department, f.budget_initial) == ("self_eval_report", "某州数据发展中心", 120)
+
+
+def test_full_width_operators_in_the_nature_column():
+    # '﹦' (small equals) of Yunnan mirror sites is an operator like '═' and '≧'
+    text = "\n".join([
+        "| 2021年度项目支出绩效自评表 | ||||",
+        "| 项目名称 | 示例执法补助经费 | ||||",
+        "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | |",
+        "| 产出指标 | 数量指标 | 执法巡查次数 | ﹦ | 40 | 次 | 40 | 20 | 18 |",
+        "| 质量指标 | 案件办结率 | ═ | 100 | % | 100 | 20 | 19 |",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("执法巡查次数", "﹦40次", "40", 20, 18), ("案件办结率", "═100%", "100", 20, 19)]
+    assert f.indicators[0].target_m.op == "="
+
+
+def test_a_header_printed_over_two_lines_in_a_copy_without_its_grid():
+    # '年度 | 实际 | 分值 | 得分' over '指标值 | 完成值': the stems and their completions pair up in order
+    text = "\n".join([
+        "示例县体育专项经费绩效自评表(2023年度)",
+        "项目名称 示例体育专项经费",
+        "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施",
+        "指标值 完成值",
+        "产出指标 数量指标 指标1:维护场地数量 12个 11个 20 18",
+        "质量指标 指标1:验收合格率 100% 90% 20 17",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("维护场地数量", "12个", "11个", 20, 18), ("验收合格率", "100%", "90%", 20, 17)]
+
+
+def test_key_wordings_of_transfer_payment_and_approval_templates():
+    text = "\n".join([
+        "中央转移支付示例县体育中心项目绩效自评表 | |||",
+        "(2023年度) | |||",
+        "转移支付(项目)名称 | 示例县体育中心项目 | ||",
+        "中央主管部门 | 国家体育总局 | ||",
+        "地方主管部门 | 示例县人民政府 | 资金使用单位 | 示例县体育发展中心 |",
+        "二级指标 | 三级指标 | 指标值 | 全年实际完成值 |",
+        "数量指标 | 新建体育中心数量 | 1 | 1 |",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department, f.unit) == ("示例县体育中心项目", "示例县人民政府", "示例县体育发展中心")
+
+
+def test_an_approval_table_with_a_dated_sub_header_and_a_sign_off_row():
+    # '2021年实际实现值 | 预期2022年实现值' is the header's second line; '…科室(盖章)' signs the table off;
+    # a merged level-1 cell printed again mid-block keeps the block's level-2
+    text = "\n".join([
+        "项目支出绩效目标批复表 | |||",
+        "(2022年度) | |||",
+        "项目名称 | 示例培训班 | 项目负责人 | |",
+        "项目金额 | 80万元 | 其中:当年市级财政资金 | 60万元 |",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标标准或依据 |",
+        "2021年实际实现值 | 预期2022年实现值 | |||",
+        "数量指标 | 培训人次 | 300人次 | |||",
+        "产出指标 | 开设课程数量 | 100 | |||",
+        "满意度指标 | 服务对象满意度指标 | 学员满意度 | ≥95% | ||",
+        "财政资金管理科室(盖章) 年 月 日 | 财政绩效管理科室(盖章) 年 月 日 |",
+    ])
+    (f,) = parse(text)
+    assert f.budget_initial == 80
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "300人次"), ("产出指标", "数量指标", "开设课程数量", "100"),
+        ("满意度指标", "服务对象满意度指标", "学员满意度", "≥95%")]
+
+
+def test_a_report_page_title_with_the_sites_suffix_and_scores_of_parts_only():
+    # the page title ends with the site's name; '(2018)257号' dates a rule; '自评得6分' scores a part
+    text = "\n".join([
+        "示例县学前教育促进工程项目绩效评价自评报告-民生工程-示例县人民政府",
+        "发布时间:2022-01-18",
+        "根据《示例省教育厅关于印发<评价办法>的通知》(示教秘财(2018)257号),对我县2021年学前教育促进工程项目进行自评。",
+        "一、投入(14分)",
+        "(1) 项目立项(2分)程序完整,执行规范。自评得2分。",
+        "(二) 资金落实(6分) 资金到位率100%,自评得6分。",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.year, f.total_score, f.department) == ("self_eval_report", 2021, None, "示例县人民政府")
+
+
+def test_report_money_stated_as_funds_invested_and_executed():
+    text = "\n".join([
+        "示例省2022年度示例补助资金绩效自评报告",
+        "一、绩效目标分解下达情况",
+        "2022年共投入示例补助经费预算1000万元。其中,中央转移支付资金800万元,省级配套资金200万元。",
+        "(2)项目资金执行情况。实际执行900.5万元,项目执行率90.05%。",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (1000, 900.5, 0.9005)
+
+
+def test_report_places_from_a_signature_and_short_autonomous_names_never_from_a_citation():
+    signed = "\n".join([
+        "2021年示例走廊项目专项资金绩效自评报告",
+        "二、资金使用情况。2021年预算安排500万元，全年实际支出420.5万元。",
+        "宁波市奉化区交通运输局",
+        "2022年08月01日",
+    ])
+    (f,) = parse(signed)
+    assert (f.department, f.county) == ("宁波市奉化区交通运输局", "奉化区")
+    cited = "\n".join([
+        "县司法局2020年度示例法律顾问经费绩效自评报告",
+        "根据《中共广东省委广东省人民政府关于全面实施预算绩效管理的若干意见》文件精神，",
+        "紫金县司法局对示例法律顾问经费进行了自评。",
+    ])
+    (f,) = parse(cited)
+    assert (f.province, f.county) == ("广东省", "紫金县")
+    (f,) = parse("彭水自治县2024年度示例项目绩效自评报告\n一、基本情况。2024年项目资金100万元，已全部执行。")
+    assert f.county == "彭水苗族土家族自治县"
+
+
+def test_key_values_that_are_another_key_or_carry_a_code():
+    text = "\n".join([
+        "项目支出预算绩效目标申报表", "(2022年度)", "项目名称 示例幼儿园公用经费",
+        "主管部门  项目起止时间 2022.1—2022.12",
+        "年度绩效指标 一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 补助幼儿人数 2400人",
+    ])
+    (f,) = parse(text)
+    assert f.department is None  # left blank, not the next key's label
+    text = "\n\n".join(["2024年项目绩效目标表", "项目名称", "示例保洁服务", "主管部门及其编码", "示例市城市管理局 301001",
+                        "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标", "保洁车辆数", "6辆"])
+    (f,) = parse(text)
+    assert (f.department, f.department_code) == ("示例市城市管理局 301001", "301001")
+
+
+def test_an_indicators_unit_in_yuan_does_not_make_the_money_block_yuan():
+    text = "\n".join([
+        "项目支出绩效自评表", "项目名称 | 2021年示例合作社扶持项目 |",
+        "预算执行情况(万元)(20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) |",
+        "年度财政资金总额 | 300 | 240 | 0.8 | 16 |",
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+        "效益指标 | 经济效益指标 | 带动增收 (元) | 1500 | 1600 | 32.0 |",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed) == (300, 240)

@@ -90,3 +90,12 @@ def test_the_parser_meets_the_accuracy_bar_on_the_real_corpus(real_score):
     v2 = Score([s for s in real_score.labels if not s.label.startswith("dev3/")])
     assert v2.fields >= 0.95 and v2.rows_f1 >= 0.97, v2.line()
     assert v2.found == len(v2.labels), v2.line()
+
+
+@pytest.mark.parametrize("label", [n for n, lbl in load_labels(LABELS) if lbl.get("indicators")])
+def test_no_table_with_indicator_rows_is_read_as_zero_rows(real_db, label):
+    # the parser v3 bar: a filing whose text holds indicator rows with values never reads as zero indicators
+    source = next(lbl for name, lbl in load_labels(LABELS) if name == label)["file"]
+    rows = query(real_db, "SELECT count(*) FROM indicators JOIN filings USING (filing_id) WHERE source_file = ?",
+                 [source])[0][0]
+    assert rows > 0, f"{label}: its table was read as zero rows"

@@ -53,7 +53,13 @@ def _gazetteer() -> _Gazetteer:
             continue
         names[code] = name
         by_name.setdefault(name, []).append(code)
+        short = _AUTONOMOUS.match(name)
+        if short:  # '彭水苗族土家族自治县' is printed '彭水自治县' as often as in full
+            by_name.setdefault(short.group(1) + short.group(2), []).append(code)
     return _Gazetteer(names, by_name, re.compile(_trie_pattern(by_name)))
+
+
+_AUTONOMOUS = re.compile(r"^(.{2})\S*?族(自治(县|州|旗))$")
 
 
 def _trie_pattern(words) -> str:
@@ -106,13 +112,17 @@ def _org_after() -> re.Pattern:
     return re.compile(rf"^[\u4e00-\u9fff]{{0,14}}?({alternation(lexicon().org_tails)})")
 
 
+_CITATION = re.compile(r"《[^《》]{0,80}》")
+
+
 def find_place_in_prose(*texts: str | None) -> Place | None:
     """A place in running text counts only where it begins an organisation's name: '东阳市文化和广电旅游体育局
     及其下属单位' names 东阳市, '资金和县域结对帮扶' names no place (和县 is inside ordinary words)."""
     g = _gazetteer()
     orgs = []
     for text in texts:
-        for m in g.pattern.finditer(text or ""):
+        text = _CITATION.sub("", text or "")  # '《中共某省委…的意见》' names who made a rule, not the filer
+        for m in g.pattern.finditer(text):
             after = _org_after().match(text[m.end():])
             if after:
                 orgs.append(text[m.start(): m.end() + after.end()])

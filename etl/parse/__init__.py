@@ -17,7 +17,10 @@ from etl.parse.vocab_cut import unglue
 from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
-from etl.parse.meta import code_and_unit_line, find_year, looks_like_org, org_in_title, read_meta, split_code
+from etl.parse.periods import period_blocks
+from etl.parse.meta import (
+    code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
+)
 from etl.parse.report import sections as report_sections
 from etl.parse.report import report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_segments
@@ -54,6 +57,21 @@ def _same_org(from_title: str | None, earlier: str | None) -> str | None:
     if from_title and earlier and from_title.endswith(earlier):
         return earlier
     return from_title
+
+
+def _signed_by(rows: list[Row]) -> str | None:
+    """A report signed at its foot: the organisation alone on one of its last lines, above the date."""
+    for r in reversed(rows[-3:]):
+        texts = [t.strip() for t in r.texts if t.strip()]
+        if len(texts) == 1 and looks_like_org(texts[0]):
+            return texts[0]
+    return None
+
+
+def _site_in_title(title: str | None) -> str | None:
+    """The organisation a page title's site suffix names: '…自评报告-民生工程-某县人民政府' -> '某县人民政府'."""
+    parts = re.split(r"\s*[-—–_|｜]\s*", title or "")
+    return next((p for p in reversed(parts[1:]) if looks_like_org(p)), None)
 
 
 def _fuller(name: str | None, other: str | None) -> str | None:
@@ -154,18 +172,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     rows = seg.title_rows + seg.rows
     notes: list[str] = []
     meta = read_meta(rows)
-    header = find_header(rows)
-    table: TableResult | None = None
-    if grid and header is not None:
-        table = grid_indicators(rows, header)
-    elif not grid:
-        table = stream_indicators(rows)
-    if (table is None or not table.indicators) and seg.kind not in (None, "self_eval_report"):
-        # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows) or table
-    if table is None and seg.kind in ("project_target", "dept_target"):
-        # a short target page that states its indicators in lines of prose (a report's prose is not a table)
-        table = prose_indicators(rows)
+    blocks = period_blocks(rows)  # a long-term block and an annual block of the same table
+    table, header = read_table(blocks.annual if blocks else rows, grid, seg.kind)
+    long_term = read_table(blocks.long_term, grid, seg.kind)[0] if blocks else None
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)
@@ -182,13 +191,16 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     if code_unit and not unit:
         f.department_code, unit = code_unit
     if not dept:
-        publisher = meta.get("publisher", (None,))[0] or ctx.publisher  # the web page's 发布机构
+        # the web page's 发布机构, or the site named after a page title ('…自评报告-民生工程-某县人民政府')
+        publisher = meta.get("publisher", (None,))[0] or ctx.publisher or _site_in_title(seg.title)
         dept = (
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
             or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),
                                  ctx.keyed_department), publisher)
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
+            or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
+            or (_signed_by(rows) if kind == "self_eval_report" else None)
             or publisher
         )
     if not dept and unit and kind.startswith("dept"):
@@ -203,8 +215,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.year = find_year(seg.title) or ctx.year or find_year(*head_texts[1:]) or find_year(*[" ".join(r.texts) for r in rows])
 
     # a place from the filing's own keys and title; else one that begins an organisation's name in the text
+    # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
     place = find_place(f.department, f.unit, seg.title, f.project) or \
-        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8]])
+        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:
@@ -232,7 +245,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.budget_fiscal, f.budget_other, f.budget_carryover = b.fiscal, b.other, b.carryover
         f.amount_unit = "元" if b.in_yuan else "万元"
         notes.extend(b.notes)
-        f.sections = goal_sections(rows, header.row_index if header else len(rows)) if table else report_sections(seg.rows)
+        table_rows = blocks.annual if blocks else rows
+        f.sections = goal_sections(table_rows, header.row_index if header else len(table_rows)) if table \
+            else report_sections(seg.rows)
 
     if table is not None:
         f.indicators = table.indicators
@@ -241,6 +256,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
         if kind.endswith("target") and f.total_weight is None:
             f.total_weight, f.total_score = f.total_score, None  # a target table scores nothing: its one total is the weight
+    if long_term is not None:
+        f.sections += [Section("long_term_target", i.name or "", " ".join(x for x in (i.name, i.target) if x), i.loc)
+                       for i in long_term.indicators]
     if f.total_score is None and kind.endswith("self_eval"):
         f.total_score = _stated_total(rows)
     for ind in f.indicators:
@@ -255,6 +273,23 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     f.parse_status = status
     f.parse_notes = notes + why
     return f
+
+
+def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResult | None, object]:
+    """The indicator table of a segment's rows, and the header it was read under (None if none)."""
+    header = find_header(rows)
+    table: TableResult | None = None
+    if grid and header is not None:
+        table = grid_indicators(rows, header)
+    elif not grid:
+        table = stream_indicators(rows)
+    if (table is None or not table.indicators) and kind not in (None, "self_eval_report"):
+        # no header we know, or one whose grammar read nothing: the rows' content says what they are
+        table = content_indicators(rows) or table
+    if table is None and kind in ("project_target", "dept_target"):
+        # a short target page that states its indicators in lines of prose (a report's prose is not a table)
+        table = prose_indicators(rows)
+    return table, header
 
 
 def filing_confidence(f: Filing) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
 from etl.normalise.measure import parse_number, parse_rate
 from etl.parse.vocab import fold_key
 from etl.records import Cell, Loc, Row, SpendPoint
@@ -27,10 +27,11 @@ _HEAD_ROLES = [
     ("rate", re.compile(r"^(预算)?执行率(\(%\)|\(B/A\))?$")),
     ("score", _column_pattern("score")),
 ]
-_TOTAL_LABEL = re.compile(r"^(年度资金总额|资金总额|年度财政资金总额|合计|总计)")
-_FISCAL_LABEL = re.compile(r"^(其中[:：]?)?(本年|当年)?财政(拨款|资金)")
-_CARRY_LABEL = re.compile(r"^(其中[:：]?)?上年结转")
-_OTHER_LABEL = re.compile(r"^(其中[:：]?)?其他资金")
+_MONEY = lexicon().money_labels
+_TOTAL_LABEL = re.compile(rf"^({alternation(_MONEY['total'])})")
+_FISCAL_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['fiscal'])})")
+_CARRY_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['carryover'])})")
+_OTHER_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['other'])})")
 
 
 @dataclass
@@ -49,13 +50,17 @@ class Budget:
     notes: list[str] = field(default_factory=list)
 
 
+_IN_YUAN = re.compile(r"单位[:：]元$|^[(（]元[)）]$|(金额|资金|预算|预算数|执行数|合计|总额)[(（]元[)）]")
+_IN_WAN = re.compile(r"单位[:：]万元|(金额|资金|预算|情况|预算数|执行数|合计|总额)[(（]万元[)）]")
+
+
 def amounts_in_yuan(rows: list[Row]) -> bool:
-    for r in rows:
-        for t in r.texts:
-            s = fold_key(t)
-            if re.search(r"单位[:：]元$|^\(元\)$|（元）|\(元\)$|金额\(元\)|资金\(元\)", s) and "万元" not in s:
-                return True
-    return False
+    """Does the money block print 元? Only a money label's unit counts ('项目资金(元)', '单位：元'); an
+    indicator's unit ('带动增收(元)') does not, and a money label in 万元 settles it the other way."""
+    texts = [fold_key(t) for r in rows for t in r.texts]
+    if any(_IN_WAN.search(s) for s in texts):
+        return False
+    return any(_IN_YUAN.search(s) for s in texts)
 
 
 def _head_roles(row: Row) -> dict[int, str]:
@@ -69,8 +74,16 @@ def _head_roles(row: Row) -> dict[int, str]:
     return roles
 
 
+_HEAD_NOTE = re.compile(r"[(（][^()（）]*[)）]$")  # '得分(20分*执行率)': how the column is computed
+
+
 def _head_role(text: str) -> str | None:
-    return next((r for r, pat in _HEAD_ROLES if pat.search(text)), None)
+    found = next((r for r, pat in _HEAD_ROLES if pat.search(text)), None)
+    if found == "initial" and re.search(r"\(A\)$", text):
+        return "adjusted"  # '年初预算数(A)': the A of 执行率 = B/A, whatever its wording
+    if found is None and _HEAD_NOTE.search(text):
+        return _head_role(_HEAD_NOTE.sub("", text))
+    return found
 
 
 def _head_cell_roles(text: str, seen: list[str]) -> list[str]:
@@ -144,6 +157,8 @@ def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bo
 
 
 _GLUED_RUN = re.compile(r"(\d+(\.\d+)?%?){2,}")  # several numbers printed with no separator
+# a glued run as a cut left it: after its label's colon, before the next label's '其中:'
+_RUN_IN_CELL = re.compile(r"[:：]?(?P<run>[\d.%]+)(其中[:：]?)?")
 MAX_GLUED_AMOUNTS = 7  # a glued money run is split into at most this many amounts
 
 
@@ -327,8 +342,9 @@ def self_eval_budget(rows: list[Row]) -> Budget:
                 values.append(cells[m].text)
                 m += 1
             glued_run = None
-            if not values and m < n and _GLUED_RUN.fullmatch(texts[m]):
-                glued_run = texts[m]  # '1237.211323.601323.6010100%10': the row's amounts ran together
+            run = _RUN_IN_CELL.fullmatch(texts[m]) if not values and m < n else None
+            if run and _GLUED_RUN.fullmatch(run.group("run")):
+                glued_run = run.group("run")  # '1237.211323.601323.6010100%10': the row's amounts ran together
                 m += 1
             if _TOTAL_LABEL.match(label) and total is None:
                 total = _assign_glued(roles, glued_run, scale) if glued_run else _assign(roles, values, scale)
@@ -364,7 +380,7 @@ def self_eval_budget(rows: list[Row]) -> Budget:
     return b
 
 
-_TARGET_TOTAL = re.compile(r"^(预算数|资金总额|下达中央预算内投资|下达资金|年度资金总额|项目总投资|预算申报数|年度本级预算金额|年度预算金额|预算金额|项目资金总额|申请金额|年度预算申请)")
+_TARGET_TOTAL = re.compile(rf"^({alternation(_MONEY['target_total'])})")
 _NUM_IN = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万元|万|元)?")
 
 

@@ -299,8 +299,9 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
                 t = strip_score(st.text)
                 if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
                     level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标
-                else:
+                elif t != level1:
                     level1, level2, seen_level1 = t, None, True
+                # else: a merged level-1 cell printed again in a middle row of its block keeps the block's level-2
             elif st.label == "level2":
                 level2 = strip_score(st.text)
                 if not seen_level1 or level1 is None:

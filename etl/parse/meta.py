@@ -17,6 +17,7 @@ from etl.records import Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
 _ORG_TAIL = re.compile(rf"({alternation(lexicon().org_tails)})$")
+_CODE_SUFFIX = re.compile(r"\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*$")
 _CODE_PREFIX = re.compile(r"^\s*[\[【(（]?(?P<code>\d{3,9})[\]】)）]?\s*[-—－_ ]?\s*(?=\S)")
 
 
@@ -231,6 +232,25 @@ def org_in_title(*texts: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _introduced_org() -> re.Pattern:
+    lx = lexicon()
+    return re.compile(rf"(?P<org>[\u4e00-\u9fff（）()]{{2,30}}?({alternation(lx.org_tails)}))[(（]?"
+                      rf"({alternation(lx.org_short_name_cues)})")
+
+
+def org_in_prose(*texts: str | None) -> str | None:
+    """The body a report introduces by the name it then shortens: '某州数据发展中心(以下简称“中心”)'."""
+    for t in texts:
+        m = _introduced_org().search(fold_key(t or ""))
+        if m:
+            org = re.split(r"[，。；：,;:、]", m.group("org"))[-1]  # the clause the name stands in
+            org = re.sub(r"^(20\d\d年度?|我们|我|本)", "", org)
+            if looks_like_org(org):
+                return org
+    return None
+
+
 def split_code(name: str | None) -> tuple[str | None, str | None]:
     """'219-池州市…政府' -> ('219', '池州市…政府'); '[155]教育局' -> ('155', '教育局')."""
     if not name:
@@ -238,6 +258,9 @@ def split_code(name: str | None) -> tuple[str | None, str | None]:
     m = _CODE_PREFIX.match(name)
     if m and re.search(r"[\u4e00-\u9fff]", name[m.end():]):
         return m.group("code"), name[m.end():].strip()
+    m = _CODE_SUFFIX.search(name)  # '示例市城市管理局 301001': the code printed after the name
+    if m and looks_like_org(name[: m.start()]):
+        return m.group("code"), name[: m.start()].strip()
     return None, name
 
 
@@ -245,7 +268,8 @@ def looks_like_org(text: str) -> bool:
     s = fold_key(text)
     if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、]", s):
         return False
-    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页"))
+    return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页")) \
+        and not title_kind(s)  # '…自评报告-民生工程-某县人民政府' is a page title, not a body's name
 
 
 def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
@@ -258,7 +282,8 @@ def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
     return None
 
 
-_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)[）)]?")
+# a year, but not a document number's ('(2018)257号', '〔2021〕13号'), which dates a rule, not the filing
+_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)(?![）)]?\d+号)[）)]?")
 # a year that is part of a date or of a publication line is not the year a filing is about
 _DATE_AFTER = re.compile(r"^\d{1,2}月")
 _DATE_BEFORE = re.compile(r"(日期|时间|发布|印发|发文|填报|报送|公开)[:：]?$")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org
 from etl.parse.vocab import fold_key
 from etl.records import Row, Section
@@ -13,15 +15,17 @@ _HEADING = re.compile(
 )
 
 _AMOUNT = r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
-# Figures a report states in prose. Each pattern ends with the amount (万元) or the rate (%).
-_STATED = [
-    ("initial", re.compile(r"年初(部门)?预算(数|安排|资金)?(为|是|共|合计)?" + _AMOUNT)),
-    ("adjusted", re.compile(r"(全年预算(数)?|调整后预算(数)?|财政预算经费|预算(总额|总数)|全年可用资金)(为|是|共|合计)?" + _AMOUNT)),
-    ("executed", re.compile(r"(全年(总)?支出|年终[^，。]{0,20}?支出|实际支出|执行数|全年执行|总支出|累计支出)(为|是|共|合计)?" + _AMOUNT)),
-    ("rate", re.compile(r"(预算(完成|执行)率|执行率|完成预算的|资金执行率)(为|是|达到?)?\s*(\d+(?:\.\d+)?)\s*%")),
-    ("score", re.compile(r"(自评(得分|分数|结果)?(为|是)?|(综合|最终|评价|绩效)(评分|得分)(为|是)?|得)\s*(\d+(?:\.\d+)?)\s*分")),
-    ("weight", re.compile(r"(满分|总分值|总分)(为|是)?\s*(\d+(?:\.\d+)?)\s*分")),
-]
+
+
+@lru_cache(maxsize=1)
+def _stated() -> list[tuple[str, re.Pattern]]:
+    """Figures a report states in prose (etl/lexicon.toml [report_figures]); each pattern ends with the
+    amount (万元), the rate (%) or the score (分)."""
+    lx = lexicon()
+    join = rf"[:：]?({'|'.join(lx.report_figures['joiners'])})?[:：]?\s*"
+    tail = {"rate": r"(\d+(?:\.\d+)?)\s*%", "score": r"(\d+(?:\.\d+)?)\s*分", "weight": r"(\d+(?:\.\d+)?)\s*分"}
+    return [(key, re.compile(rf"({'|'.join(lx.report_figures[key])}){join}{tail.get(key, _AMOUNT)}"))
+            for key in ("initial", "adjusted", "executed", "rate", "score", "weight")]
 
 
 def is_heading(text: str) -> bool:
@@ -55,9 +59,13 @@ def sections(rows: list[Row]) -> list[Section]:
 
 # Looser wordings, read only where the ones above found nothing: money received and spent in a year,
 # stated part by part ('中央下达…1372.7万元' … '收到财政资金共2330.9万元'), so the largest is the total.
+MIN_STATED_TOTAL = 40.0  # a self-score below this is a part's score: totals below 60 are 差, below 40 unheard of
+
 _STATED_LOOSE = [
     ("adjusted", re.compile(r"(收到|到位|下达|安排)[^，。；]{0,16}?资金(共|合计|总计)?" + _AMOUNT)),
-    ("executed", re.compile(r"(?<!计划)(?<!预计)(?<!预算)(?<!拟)(支出|支付|拨付|发放)(资金|补贴|补助)?(共|合计)?" + _AMOUNT)),
+    ("adjusted", re.compile(r"(资金|经费)(共计|合计|总计|总额)[:：]?" + _AMOUNT)),
+    ("executed", re.compile(r"(?<!计划)(?<!预计)(?<!预算)(?<!拟)(?<!转移)(支出|支付|拨付|发放)(资金|补贴|补助)?[:：]?(共|合计)?"
+                            + _AMOUNT)),
 ]
 
 
@@ -65,7 +73,7 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
     """Figures a report states in prose: 年初预算116.41万元, 执行率99.17%, 自评得93分."""
     text = fold_key("\n".join(" ".join(r.texts) for r in rows))
     out: dict[str, float] = {}
-    for key, pat in _STATED:
+    for key, pat in _stated():
         for m in pat.finditer(text):
             value = float(m.groups()[-1].replace(",", ""))
             if key == "rate":
@@ -73,8 +81,10 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
             if key in ("score", "weight") and not 0 < value <= 100:
                 continue
             if key == "score":
-                # the overall score is the one with the largest value stated as 得N分 (parts score less)
-                out[key] = max(out.get(key, 0.0), value)
+                # the overall score is the one with the largest value stated as 得N分 (parts score less); a
+                # report stating only parts' scores ('资金落实(6分)…自评得6分') states no total
+                if value >= MIN_STATED_TOTAL:
+                    out[key] = max(out.get(key, 0.0), value)
                 continue
             out.setdefault(key, value)
     for key, pat in _STATED_LOOSE:
@@ -84,7 +94,9 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
     return out
 
 
-_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(自评|评价)(情况)?(报告|结果).*$|(绩效)?(自评|评价)$")
+_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评|评价)(情况)?(报告|结果).*$"
+                          r"|(绩效)?(自评|评价)$")
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?")  # '附件3:项目资金绩效评价报告.doc': the page's attachment number
 _YEAR = re.compile(r"(19|20)\d{2}年度?")
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fff]{4})")
 _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|部门绩效|^部门|决算")
@@ -95,7 +107,7 @@ def report_project(title: str | None) -> str | None:
     None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
     if not title:
         return None
-    s = fold_key(title)
+    s = _ATTACHMENT.sub("", fold_key(title))
     if _DEPT_WORDS.search(s):
         return None
     s = _REPORT_TAIL.sub("", s)

@@ -64,8 +64,10 @@ def split_glued_title(row: Row) -> Row:
     return row
 
 
+_BARE_TITLE = re.compile(r"(绩效)?(自评|评价|目标)(情况)?(报告|表)")  # the kind's words and nothing else
 _FILE_NAME = re.compile(r"\.(docx?|xlsx?|pdf|wps|txt)\W*$", re.I)
 SPLIT_TITLE_CELLS = 4
+_WORDS_ONLY = re.compile(r"[\u4e00-\u9fff]{1,40}")  # a piece of a title: words, no figures, no clause marks
 _YEAR_PIECE = re.compile(r"[(（]?\d{4}(年度?)?[)）]?")  # a title broken by spaces spans at most this many cells
 
 
@@ -87,9 +89,13 @@ def join_spaced_title(row: Row) -> Row:
             k -= 1
         span = (k, i + 1) if k < i else None
     else:
+        # no piece alone is a title: words split by the PDF's spaces ('关于 2021 年度某项目资金绩效评价 报告')
+        def word(k: int) -> bool:
+            return part(k) or bool(_WORDS_ONLY.fullmatch(texts[k]))
+
         for k in range(len(texts)):
             for j in range(k + 2, min(len(texts), k + SPLIT_TITLE_CELLS) + 1):
-                if not part(j - 2) or row.cells[j - 1].glued:
+                if not word(j - 2) or row.cells[j - 1].glued:
                     break
                 if title_kind("".join(texts[k:j])) and not title_kind("".join(texts[k:j - 1])):
                     span = (k, j)
@@ -123,7 +129,8 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
         if cur.kind is not None and not _substance(cur):
             # Same filing, printed title again (or a fuller title): keep the more specific kind.
-            if kind != cur.kind and _more_specific(kind, cur.kind):
+            if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_key(cur.title or ""))):
+                # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
                 cur.kind = kind
                 cur.title = title_cell.text.strip()
             elif _FILE_NAME.search(cur.title or "") and not _FILE_NAME.search(title_cell.text.strip()):

@@ -57,7 +57,35 @@ def tokens(rows: list[Row]) -> list[Tok]:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued))
-    return _join_broken_labels(_join_open_brackets(out))
+    return _join_split_header(_join_broken_labels(_join_open_brackets(out)))
+
+
+SPLIT_HEADER_REACH = 12  # tokens back from a header's second line in which its first line's stems are looked for
+
+
+def _join_split_header(toks: list[Tok]) -> list[Tok]:
+    """'年度 实际 分值 得分 偏差原因…' over '指标值 完成值' (a two-line header cell by cell): the stems of the
+    first line and the completions of the second are joined pairwise, where each join names a column."""
+    lx = lexicon()
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        if out[i].text not in lx.header_completions:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j].text in lx.header_completions:
+            j += 1
+        completions = out[i:j]
+        stems = [k for k in range(max(0, i - SPLIT_HEADER_REACH), i) if out[k].text in lx.header_stems]
+        if len(stems) == len(completions) and all(
+                column_role(out[k].text + c.text) for k, c in zip(stems, completions)):
+            for k, c in zip(stems, completions):
+                out[k] = Tok(out[k].text + c.text, out[k].loc.merge(c.loc), out[k].glued)
+            del out[i:j]
+            continue
+        i = j
+    return out
 
 
 MAX_BRACKET_JOIN = 3  # a bracket left open is closed within this many following cells, or left alone

@@ -61,7 +61,9 @@ def title_kind(text: str) -> str | None:
 
 
 # what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?$")
+# or the site's suffix of a page title: '…自评报告-民生工程-某县人民政府'
+_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?"
+                         r"([-—–_|｜][^。；，,]{0,40})?$")
 
 
 # --- indicator table columns ------------------------------------------------------
@@ -78,7 +80,13 @@ def column_role(cell: str) -> str | None:
         if pat.search(s):
             return role
     period, base = _period_split(s)
-    return column_role(base) if period and base else None
+    if period and base:
+        return column_role(base)
+    undated = _YEAR_IN_HEADER.sub("", s)  # '2021年实际实现值', '预期2022年实现值': the column, whatever the year
+    return column_role(undated) if undated and undated != s else None
+
+
+_YEAR_IN_HEADER = re.compile(r"(19|20)\d{2}年度?")
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +155,7 @@ def is_unknown_level(text: str) -> bool:
     s = fold_key(strip_score(text))
     lx = lexicon()
     # one 指标 only: '成本指标经济成本指标' is two known levels run together, not one unknown
-    return bool(lx.unknown_level.match(s)) and s.count("指标") == 1 and s not in lx.not_levels \
+    return bool(lx.unknown_level.match(s)) and s.count("指标") <= 1 and s not in lx.not_levels \
         and not is_level1(s) and not is_level2(s) and column_role(s) is None
 
 
@@ -157,8 +165,9 @@ META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
 TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
 END_OF_TABLE_RE = re.compile(
-    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|说明[:：]|注[:：])"
+    r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|其他需说明|说明[:：]|注[:：])"
     r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见
+    r"|^[^，。；]{0,16}[(（]盖章[)）]"  # a sign-off box: 财政资金管理科室(盖章)
 )
 
 

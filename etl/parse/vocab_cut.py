@@ -39,7 +39,8 @@ SETTINGS = CutSettings()
 def _vocabulary() -> tuple[re.Pattern, frozenset[str]]:
     """Every literal word of the lexicon a glued line may be cut at, longest first, and the level words."""
     lx = lexicon()
-    keys = {w for _, pat in lx.keys for w in key_words(pat.pattern)} | set(lx.other_key_labels) | set(lx.header_words)
+    keys = {w for _, pat in lx.keys for w in key_words(pat.pattern)} | set(lx.other_key_labels) | set(lx.header_words) \
+        | {w for words in lx.money_labels.values() for w in words}
     levels = set(lx.level1_names) | set(lx.level2_words)
     words = sorted({w for w in keys | levels if len(w) >= 2}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words))), frozenset(levels)
@@ -78,15 +79,44 @@ def split_glued(text: str) -> list[str]:
         if m.group() in levels and after and re.match(rf"[{_OPS}%％\d]", after):
             continue
         cuts.append((m.start(), m.end()))
+    inside = _bracketed(text)
     parts: list[str] = []
     pos = 0
     for start, end in sorted(cuts):
-        if start < pos:
-            continue
+        if start < pos or start in inside:
+            continue  # a word inside a bracketed note ('得分(20分*执行率)') is part of the note
         parts.extend([text[pos:start], text[start:end]])
         pos = end
     parts.append(text[pos:])
-    return [p.strip() for p in parts if p.strip()]
+    return _notes_to_their_word([p.strip() for p in parts if p.strip()])
+
+
+def _bracketed(text: str) -> set[int]:
+    """Positions inside a short bracketed note ('(20分*执行率)'): no cut falls there."""
+    return {i for m in _NOTE.finditer(text) for i in range(m.start() + 1, m.end())}
+
+
+_NOTE = re.compile(r"[(（][^()（）]{1,12}[)）]")
+_LEADING_NOTE = re.compile(r"^([(（][^()（）]{1,12}[)）])+")
+
+
+def _notes_to_their_word(parts: list[str]) -> list[str]:
+    """'预算数' | '(A)执行数(B)' -> '预算数(A)' | '执行数(B)': a bracketed note printed after a word ('(A)',
+    '(B/A)', '(20分*执行率)') belongs to that word, not to the next one; '其中：' belongs to the word after it."""
+    out: list[str] = []
+    for p in parts:
+        m = _LEADING_NOTE.match(p)
+        if m and out:
+            out[-1] += m.group()
+            p = p[m.end():]
+        if p and out and _OF_WHICH.fullmatch(out[-1]):
+            out[-1] += p  # '其中：' | '财政资金' is one label: 其中 introduces the part that follows it
+        elif p:
+            out.append(p)
+    return out
+
+
+_OF_WHICH = re.compile(r"其中[:：]?")
 
 
 def unglue(rows: list[Row]) -> list[Row]:
