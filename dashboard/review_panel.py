@@ -67,8 +67,8 @@ def corrections_frame(df: pd.DataFrame) -> pd.DataFrame:
         "位置": [("填报" if not isinstance(rk, str) else f"行“{rn}”" if isinstance(rn, str) and rn else "新增的行")
                + (f" · {FIELD_WORDS.get(fd, fd)}" if isinstance(fd, str) and fd and fd != "status" else "")
                for rk, rn, fd in zip(df["row_key"], df["row_name"], df["field"])],
-        "原值": df["old_value"].map(said),
-        "新值": df["new_value"].map(said),
+        "原值": [f"解析置信度 {said(o)}" if k == CONFIRM else said(o) for k, o in zip(df["kind"], df["old_value"])],
+        "新值": ["确认无误" if k == CONFIRM else said(n) for k, n in zip(df["kind"], df["new_value"])],
         "说明": df["reason"].map(lambda v: v if isinstance(v, str) else ""),
         "状态": [STATES.get(s, s) + (f"：{n}" if isinstance(n, str) and n else "") for s, n in zip(df["state"], df["note"])],
     })
@@ -149,7 +149,8 @@ def source_panel(db, row: dict) -> None:
     cols[1].metric("含数字未读取", view.unused)
     cols[2].metric("本填报所在行数", len(view.rows) + view.cut)
     if view.fmt == "pdf" and view.pages:
-        page = st.selectbox("页码", view.pages, key=f"rv_page_{fid}", format_func=lambda p: f"第 {p} 页")
+        page = st.selectbox("页码", view.pages, key=f"rv_page_{fid}", format_func=lambda p: f"第 {p} 页",
+                            placeholder="选择页")
         png = _page_png(str(db), sha, name, int(page), db_version(db), fid)
         if png:
             st.image(png, caption=f"第 {page} 页（绿框：读取所用；橙框：含数字未读取）", width="stretch")
@@ -267,12 +268,23 @@ def workspace(qs, db, filing_id: str) -> None:
     cols[2].metric("涉及资金（万元）", ui.num(money, 2))
     cols[3].metric("问题数", f"{int(row.get('finding_count') or 0)}")
     corrections_block(qs, filing_id, row)
-    who = reviewer.ask()
+    lake = qs.attached_lake() is not None  # views over Parquet: nothing to write into here
+    who = None if lake else reviewer.ask()
     left, right = st.columns(2, gap="medium")
     with left:
         source_panel(db, row)
     with right:
-        editors(qs, db, row, who)
+        if lake:
+            reading(qs, row)
+        else:
+            editors(qs, db, row, who)
+
+
+def reading(qs, row: dict) -> None:
+    """The reading, not editable (a lake attached to the file)."""
+    st.markdown("**读取结果**")
+    rows = rq.review_rows(qs, row["filing_id"])[["seq"] + list(ROW_FIELDS) + ["parse_confidence"]]
+    ui.table(rows, key=f"rv_read_{row['filing_id']}", name="读取结果", openable=False)
 
 
 def editors(qs, db, row: dict, who: str | None) -> None:
@@ -287,6 +299,9 @@ def editors(qs, db, row: dict, who: str | None) -> None:
     rows = rq.review_rows(qs, fid)
     keys = _row_keys(qs, row, len(rows))
     table = rows[["seq"] + list(ROW_FIELDS) + ["parse_confidence"]].assign(key=keys)
+    for name, (_, kind) in ROW_FIELDS.items():  # an empty cell shows empty, not "None" (None and "" are the same here)
+        if kind == "text":
+            table[name] = table[name].map(_text)
     st.caption("指标行：可修改任一格；在表格底部添加新行，选中行后按删除键删除。置信度低于复核阈值的行，其问题显示为“待核实”。")
     cfg = {"key": None, "seq": st.column_config.NumberColumn("序号", disabled=True, width=50),
            "parse_confidence": st.column_config.NumberColumn("置信度", disabled=True, format="%.2f", width=70),
@@ -297,9 +312,9 @@ def editors(qs, db, row: dict, who: str | None) -> None:
     anchor_options = [END, None] + keys
     anchor = st.selectbox("新增的行插入到", anchor_options, key=f"rv_anchor_{fid}_{version}",
                           format_func=lambda k: "表格末尾" if k == END else "第一行之前" if k is None
-                          else f"第 {keys.index(k) + 1} 项之后")
+                          else f"第 {keys.index(k) + 1} 项之后", placeholder="表格末尾")
     confirm = st.multiselect("确认这些行读取无误（其问题不再显示为“待核实”）", keys, key=f"rv_confirm_{fid}_{version}",
-                             format_func=lambda k: f"第 {keys.index(k) + 1} 项")
+                             format_func=lambda k: f"第 {keys.index(k) + 1} 项", placeholder="选择行")
     reason = st.text_input("更正说明（可选，例如“对照原件第2页”）", key=f"rv_reason_{fid}_{version}", max_chars=200)
     if who is None:
         st.info("填写复核人姓名后才能保存更正。")
@@ -334,9 +349,11 @@ def one_field(db, row: dict, rows: pd.DataFrame, keys: list[str], who: str, reas
     names = dict(zip(keys, rows["name"]))
     c1, c2, c3 = st.columns([3, 2, 3], vertical_alignment="bottom")
     where = c1.selectbox("位置", [None] + keys, key=f"rv_one_row_{fid}",
-                         format_func=lambda k: "填报信息" if k is None else f"第 {keys.index(k) + 1} 项 · {_text(names[k])}")
+                         format_func=lambda k: "填报信息" if k is None else f"第 {keys.index(k) + 1} 项 · {_text(names[k])}",
+                         placeholder="填报信息")
     fields = FILING_FIELDS if where is None else ROW_FIELDS
-    name = c2.selectbox("字段", list(fields), key=f"rv_one_field_{fid}_{where is None}", format_func=lambda k: fields[k][0])
+    name = c2.selectbox("字段", list(fields), key=f"rv_one_field_{fid}_{where is None}", format_func=lambda k: fields[k][0],
+                        placeholder="选择字段")
     now = row.get(name) if where is None else rows.set_index(pd.Index(keys)).loc[where, name]
     value = c3.text_input("改为", key=f"rv_one_value_{fid}_{version}", placeholder=f"当前：{_text(now) or '（空）'}")
     st.text(f"当前读取：{_text(now) or '（空）'}")

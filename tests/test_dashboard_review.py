@@ -157,3 +157,33 @@ def test_marking_a_filing_takes_it_off_the_queue_and_lists_the_mark(reviewed_db,
     queue = run_page(monkeypatch, db, "review")
     assert metric(queue, "筛选范围内填报") == "1"
     assert any(h.value == "已标记的文件" for h in queue.subheader)
+
+
+def test_the_editors_changes_become_corrections():
+    """What the editable tables hand back (cells changed, a row deleted, rows added at the bottom) as corrections."""
+    import pandas as pd
+
+    from dashboard.review_panel import END, filing_edits, row_edits
+    from etl.review.edits import ADD_ROW, DELETE_ROW, SET
+
+    cols = ["seq", "level1", "level2", "name", "target", "actual", "weight", "score", "reason", "parse_confidence", "key"]
+    before = pd.DataFrame([[1, "产出指标", "数量指标", "里程", "≥120公里", "125公里", 20.0, 20.0, "", 0.999, "p1"],
+                           [2, "产出指标", "质量指标", "优良率", "≥85%", "88%", 20.0, 20.0, "", 0.999, "p2"],
+                           [3, "效益指标", "", "时间缩短", "≥10分钟", "12分钟", 20.0, 20.0, "", 0.999, "a7"]], columns=cols)
+    after = before.drop(index=1).copy()
+    after.loc[0, "target"] = " ≥130公里 "
+    after.loc[2, "score"] = 15.0
+    new = pd.DataFrame([[None, "满意度指标", None, "满意度", "≥90%", None, 20.0, None, None, None, None],
+                        [None, None, None, "巡查次数", "12次", None, None, None, None, None, None]], columns=cols)
+    after = pd.concat([after, new], ignore_index=True)
+    got = row_edits(before, after, END)
+    assert [(c.kind, c.row_key, c.field) for c in got][:3] == [(DELETE_ROW, "p2", None), (SET, "p1", "target"),
+                                                               (SET, "a7", "score")]
+    assert got[1].new_value == " ≥130公里 " and got[2].new_value == 15.0
+    first, second = got[3], got[4]
+    assert first.kind == ADD_ROW == second.kind
+    assert first.new_value["after"] == "a7" and second.new_value["after"] == first.row_key  # in the table's order
+    assert first.new_value["values"]["name"] == "满意度" and first.new_value["values"]["weight"] == 20.0
+    fields = pd.DataFrame([("year", "年度", "2023"), ("county", "县区", "")], columns=["field", "label", "value"])
+    changed = fields.assign(value=["2023", "东风县"])
+    assert [(c.field, c.new_value) for c in filing_edits(fields, changed)] == [("county", "东风县")]

@@ -19,14 +19,19 @@ from conftest import SEEDS  # noqa: E402
 from etl.lake import layout  # noqa: E402
 from etl.lake.attach import attach  # noqa: E402
 from etl.lake.ray_ingest import ingest_lake  # noqa: E402
+from etl.lake.export import export_db  # noqa: E402
+from etl.load import store  # noqa: E402
 from etl.pipeline import ingest_paths  # noqa: E402
+from etl.review import ledger  # noqa: E402
+from etl.review.edits import SET, Correction  # noqa: E402
+from test_review import self_eval_text  # noqa: E402
 
 # every table, with the columns that differ between any two runs (load times) left out
 COMPARED = {
     "filings": "*", "indicators": "*", "spending_plan": "*", "sections": "*", "findings": "*",
     "filing_metrics": "*", "indicator_reasons": "*", "reason_texts": "*", "copy_clusters": "*",
     "copy_bands": "*",
-    "source_files": "* EXCLUDE (first_ingested_at)",
+    "source_files": "* EXCLUDE (first_ingested_at)", "source_blobs": "*",
     "ingest_log": "source_file, source_sha256, status, error, filings",
     "indicator_keys": "*", "filing_links": "*",
     # sums of doubles over a place's filings: the last bit depends on the order rows arrive in
@@ -188,3 +193,38 @@ def test_compaction_keeps_every_row_once(local_ray, corpus, local_db, tmp_path):
     layout.recover(lake)
     found = diff(local_db, tmp_path / "lake.duckdb")
     assert found == {t: (0, 0) for t in COMPARED}
+
+
+def test_corrections_travel_into_a_lake_and_are_flagged_when_the_file_changes(local_ray, tmp_path):
+    """`jixiao export` carries the corrected rows, the corrections and the source copies; a Ray run that brings
+    the file back with other bytes flags the old corrections in its refresh instead of applying them."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "道路养护.txt").write_text(self_eval_text(), encoding="utf-8")
+    db = tmp_path / "local.duckdb"
+    assert ingest_paths([src], db, workers=1).loaded == 1
+    with store.writer(db) as con:
+        fid = con.execute("SELECT filing_id FROM filings").fetchone()[0]
+        ledger.save(con, fid, [Correction(kind=SET, row_key="p1", field="target", new_value="≥130公里")], "张三")
+    lake = tmp_path / "lake"
+    export_db(db, lake)
+    view = tmp_path / "view.duckdb"
+    attach(view, lake)
+
+    def ask(sql, params=()):
+        con = duckdb.connect(str(view), read_only=True)
+        try:
+            return con.execute(sql, list(params)).fetchall()
+        finally:
+            con.close()
+
+    assert ask("SELECT target FROM indicators WHERE filing_id = ? AND seq = 1", [fid]) == [("≥130公里",)]
+    assert ask("SELECT reviewer, state FROM corrections") == [("张三", "applied")]
+    assert ask("SELECT count(*) FROM source_blobs") == [(1,)]
+    (src / "道路养护.txt").write_text(self_eval_text(executed=190), encoding="utf-8")
+    summary = ingest_lake([src / "道路养护.txt"], lake, batch_files=1)
+    assert summary.loaded == 1
+    attach(view, lake)
+    (state, note), = ask("SELECT state, note FROM corrections")
+    assert state == "superseded" and "源文件已更新" in note
+    assert ask("SELECT count(*) FROM source_blobs") == [(2,)]

@@ -42,7 +42,8 @@ if df.empty:
 else:
     event = st.plotly_chart(charts.findings_bar(df), key="ov_findings", on_select="rerun",
                             selection_mode="points")
-    st.caption("点击柱形可查看该类问题的清单。")
+    st.caption("点击柱形可查看该类问题的清单。"
+               + (f"图中含待核实的 {u['unverified']:,} 个问题（清单中标为“待核实”）。" if u["unverified"] else ""))
     for p in ui.selected_points(event):
         family, severity = p["customdata"][0], p["customdata"][1]
         ui.goto("quality", state={"qf_family": [family], "qf_severity": [severity]},

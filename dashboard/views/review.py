@@ -27,7 +27,8 @@ labels = [b[0] for b in bands]
 filters.bind("rv_band", "band", None, valid=lambda v: v in labels, label="置信度区间")
 filters.bind("rv_state", "state", "todo", valid=lambda v: v in rq.REVIEW_STATES, label="复核状态")
 c1, c2 = st.columns([2, 3])
-band = c1.selectbox("解析置信度", [None] + labels, key="rv_band", format_func=lambda b: "全部" if b is None else b)
+band = c1.selectbox("解析置信度", [None] + labels, key="rv_band", format_func=lambda b: "全部" if b is None else b,
+                    placeholder="全部")
 state = c2.radio("复核状态", list(rq.REVIEW_STATES), key="rv_state", format_func=rq.REVIEW_STATES.get, horizontal=True)
 filters.set_param("band", band)
 filters.set_param("state", state if state != "todo" else None)

@@ -165,7 +165,7 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
     reviewer = " ".join((reviewer or "").split())
     if not reviewer:
         raise CorrectionError("更正不能匿名保存：请先填写复核人姓名")
-    f = read_filing(con, filing_id)
+    f = read_filing(con, filing_id, texts=False)
     if f is None:
         raise CorrectionError("找不到这份填报（可能已被标记为非绩效文件，或数据库已更换）")
     prior = of_filing(con, f.source_sha256, f.part_index)
@@ -187,7 +187,8 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
     done = apply_corrections(f, made, keys)
     if done.stale:  # complete() checked every row: only a bug gets here
         raise CorrectionError("有更正找不到对应的行，未保存：" + "；".join(why for _, why in done.stale))
-    has_marts = has_table(con, "mart_facts")
+    has_marts = bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'mart_facts'")
+                     .fetchone()[0])
     con.execute("BEGIN TRANSACTION")
     try:
         insert(con, made)
