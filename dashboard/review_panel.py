@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries as q
+from dashboard import markdown_text as md
 from dashboard import reviewer, ui
 from dashboard.db import db_version
 from dashboard.labels import DOC_KINDS
@@ -234,11 +235,11 @@ def _save(db, filing_id: str, edits: list[Correction], who: str, reason: str) ->
     try:
         with st.spinner("正在保存更正并更新汇总…"):
             result = save_to(db, filing_id, edits, who, reason)
-    except CorrectionError as exc:
-        st.error("未保存：" + str(exc))
+    except CorrectionError as exc:  # the message may quote what was typed: shown as typed, never as Markdown
+        st.error("未保存：" + md.escape(exc))
         return
     except DatabaseBusy as exc:
-        st.warning(str(exc))
+        st.warning(md.escape(exc))
         return
     if not result.saved:
         st.info("没有改动需要保存。")
@@ -323,7 +324,7 @@ def editors(qs, db, row: dict, who: str | None) -> None:
     try:
         edits = filing_edits(ff, ff_after) + row_edits(table, rows_after, anchor)
     except (TypeError, ValueError) as exc:
-        st.error(f"表格内容无法识别：{exc}")
+        st.error("表格内容无法识别：" + md.escape(exc))
         return
     edits += [Correction(kind=CONFIRM, row_key=k) for k in confirm]
     c1, c2 = st.columns(2)

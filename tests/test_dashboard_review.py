@@ -9,11 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.review_panel import END, filing_edits, row_edits
 from etl.check import settings as settings_mod
 from etl.pipeline import ingest_paths
+from etl.review.edits import ADD_ROW, DELETE_ROW, SET
 from test_review import self_eval_text
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -161,11 +164,6 @@ def test_marking_a_filing_takes_it_off_the_queue_and_lists_the_mark(reviewed_db,
 
 def test_the_editors_changes_become_corrections():
     """What the editable tables hand back (cells changed, a row deleted, rows added at the bottom) as corrections."""
-    import pandas as pd
-
-    from dashboard.review_panel import END, filing_edits, row_edits
-    from etl.review.edits import ADD_ROW, DELETE_ROW, SET
-
     cols = ["seq", "level1", "level2", "name", "target", "actual", "weight", "score", "reason", "parse_confidence", "key"]
     before = pd.DataFrame([[1, "产出指标", "数量指标", "里程", "≥120公里", "125公里", 20.0, 20.0, "", 0.999, "p1"],
                            [2, "产出指标", "质量指标", "优良率", "≥85%", "88%", 20.0, 20.0, "", 0.999, "p2"],
@@ -187,3 +185,23 @@ def test_the_editors_changes_become_corrections():
     fields = pd.DataFrame([("year", "年度", "2023"), ("county", "县区", "")], columns=["field", "label", "value"])
     changed = fields.assign(value=["2023", "东风县"])
     assert [(c.field, c.new_value) for c in filing_edits(fields, changed)] == [("county", "东风县")]
+
+
+def test_a_value_that_is_no_number_is_refused_and_text_is_kept_as_typed(reviewed_db, monkeypatch):
+    db, ids = reviewed_db
+    fid = ids["道路养护.txt"]
+    at = run_page(monkeypatch, db, "review", filing=fid)
+    one_field(at, "p1", "score", "十分")
+    assert any("未保存" in e.value and "得分应是数字" in e.value for e in at.error), [e.value for e in at.error]
+    one_field(at, "p1", "reason", "**见附件** <b>")  # Markdown and HTML are data here
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT score, reason FROM indicators WHERE filing_id = ? AND seq = 1",
+                           [fid]).fetchall() == [(20.0, "**见附件** <b>")]
+        assert con.execute("SELECT count(*) FROM corrections").fetchone()[0] == 1
+    finally:
+        con.close()
+    at = run_page(monkeypatch, db, "review", filing=fid)
+    next(s for s in at.selectbox if s.label == "位置").set_value("p1").run()
+    next(s for s in at.selectbox if s.label == "字段").set_value("reason").run()
+    assert any(t.value == "当前读取：**见附件** <b>" for t in at.text)

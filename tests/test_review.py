@@ -6,6 +6,7 @@ ingested through the real pipeline into a real DuckDB file.
 """
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -13,15 +14,19 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from PIL import Image
 
 from etl.check import settings as settings_mod
 from etl.load import store
 from etl.marts import MART_SQL, mart_select
 from etl.pipeline import ingest_paths
+from etl.read import read_bytes
 from etl.records import Filing, Indicator
 from etl.review import blobs, ledger
 from etl.review.edits import (ADD_ROW, CONFIRM, DELETE_ROW, MARK, SET, Correction, CorrectionError, apply_corrections,
                               current_keys)
+from etl.review.evidence import UNUSED, USED, build_view, pdf_page_image
+from etl.write import render
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = [
@@ -270,9 +275,6 @@ def test_a_copy_of_each_file_is_kept_and_checked(made, tmp_path, monkeypatch):
 
 
 def test_the_source_view_marks_used_cells_and_numbers_left_unread(made):
-    from etl.read import read_bytes
-    from etl.review.evidence import UNUSED, USED, build_view
-
     db, folder, ids = made
     text = self_eval_text(extra="备注：另有配套资金35万元")  # a number-bearing line the reading does not use
     doc = read_bytes(text.encode("utf-8"), "道路养护.txt")
@@ -294,21 +296,18 @@ def test_the_source_view_marks_used_cells_and_numbers_left_unread(made):
     assert money.state == USED and {money.cells[j] for j in money.used_cells} >= {"200", "180"}
 
 
-def test_pdf_pages_are_drawn_with_boxes_around_what_was_read(tmp_path):
-    from PIL import Image
-
-    from etl.read import read_bytes
-    from etl.review.evidence import USED, build_view, pdf_page_image
-    from etl.write import render
-
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx", "html"])
+def test_every_row_read_is_found_again_in_the_source(tmp_path, fmt):
+    """The side by side finds each indicator row in the file it was read from, by the provenance stored,
+    in every format; a PDF page is drawn with a box around the cells read."""
     f = Filing(doc_kind="project_self_eval", project="乡村道路养护", department="某某县交通运输局", year=2023,
                budget_adjusted=200, budget_executed=180, indicators=[
                    Indicator(seq=k + 1, level1=r[0], level2=r[1], name=r[2], target=r[3], actual=r[4], weight=r[5],
                              score=r[6], reason=r[7] or None) for k, r in enumerate(ROWS)])
-    data = render(f, "pdf")
-    (tmp_path / "道路.pdf").write_bytes(data)
-    db = tmp_path / "pdf.duckdb"
-    assert ingest_paths([tmp_path / "道路.pdf"], db, workers=1).loaded == 1
+    data = render(f, fmt)
+    (tmp_path / f"道路.{fmt}").write_bytes(data)
+    db = tmp_path / "fmt.duckdb"
+    assert ingest_paths([tmp_path / f"道路.{fmt}"], db, workers=1).loaded == 1
     con = duckdb.connect(str(db), read_only=True)
     try:
         cur = con.execute("SELECT * FROM filings")
@@ -317,10 +316,14 @@ def test_pdf_pages_are_drawn_with_boxes_around_what_was_read(tmp_path):
         rows = [dict(zip([d[0] for d in cur.description], r)) for r in cur.fetchall()]
     finally:
         con.close()
-    view = build_view(read_bytes(data, "道路.pdf"), filing, rows, [filing])
+    view = build_view(read_bytes(data, f"道路.{fmt}"), filing, rows, [filing])
     used = [r for r in view.rows if r.state == USED and r.seqs]
-    assert len(used) == len(ROWS) and view.pages == [1]
-    png = Image.open(__import__("io").BytesIO(pdf_page_image(data, 1, view.rows, scale=1.0))).convert("RGB")
+    assert [r.seqs for r in used] == [[k + 1] for k in range(len(ROWS))]
+    assert {"养护道路里程", "≥120公里"} <= {used[0].cells[j] for j in used[0].used_cells}
+    if fmt != "pdf":
+        return
+    assert view.pages == [1]
+    png = Image.open(io.BytesIO(pdf_page_image(data, 1, view.rows, scale=1.0))).convert("RGB")
     box = next(b for j, b in enumerate(used[0].cell_boxes) if b and j in used[0].used_cells)
     near = {png.getpixel((x, y)) for x in range(int(box[0]) - 5, int(box[0]) + 5)
             for y in range(int(box[1]) - 5, int(box[1]) + 5)}

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -181,8 +182,6 @@ def test_a_correction_changes_findings_and_figures_and_sticks(site):
         shot(page, "e2e_review_04_stale")
         listed = jixiao("corrections", "list", "--db", str(db)).stdout.splitlines()[1:]
         assert len(listed) == 2 and all(line.endswith("\tsuperseded") for line in listed)
-        import duckdb
-
         con = duckdb.connect(str(db), read_only=True)
         newer = con.execute("SELECT filing_id FROM filings WHERE source_file = '道路养护.txt' AND filing_id <> ?",
                             [filing_id]).fetchone()[0]
