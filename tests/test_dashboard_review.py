@@ -171,9 +171,9 @@ def test_the_editors_changes_become_corrections():
     after = before.drop(index=1).copy()
     after.loc[0, "target"] = " ≥130公里 "
     after.loc[2, "score"] = 15.0
-    new = pd.DataFrame([[None, "满意度指标", None, "满意度", "≥90%", None, 20.0, None, None, None, None],
-                        [None, None, None, "巡查次数", "12次", None, None, None, None, None, None]], columns=cols)
-    after = pd.concat([after, new], ignore_index=True)
+    after = after.reset_index(drop=True).astype(object)
+    after.loc[len(after)] = [None, "满意度指标", None, "满意度", "≥90%", None, 20.0, None, None, None, None]
+    after.loc[len(after)] = [None, None, None, "巡查次数", "12次", None, None, None, None, None, None]
     got = row_edits(before, after, END)
     assert [(c.kind, c.row_key, c.field) for c in got][:3] == [(DELETE_ROW, "p2", None), (SET, "p1", "target"),
                                                                (SET, "a7", "score")]
