@@ -17,6 +17,7 @@ from dashboard.review_panel import END, filing_edits, row_edits
 from etl.check import settings as settings_mod
 from etl.pipeline import ingest_paths
 from etl.review.edits import ADD_ROW, DELETE_ROW, SET
+from test_dashboard_pages import corpus_db  # noqa: F401 - the shared corpus, over a file and over a lake
 from test_review import self_eval_text
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -205,3 +206,22 @@ def test_a_value_that_is_no_number_is_refused_and_text_is_kept_as_typed(reviewed
     next(s for s in at.selectbox if s.label == "位置").set_value("p1").run()
     next(s for s in at.selectbox if s.label == "字段").set_value("reason").run()
     assert any(t.value == "当前读取：**见附件** <b>" for t in at.text)
+
+
+@pytest.mark.parametrize("scope", ["empty", "county", "all"])
+def test_the_queue_over_the_shared_corpus_in_a_file_and_a_lake(monkeypatch, corpus_db, scope):
+    c, db = corpus_db
+    params = {"empty": {"county": "攸县", "kind": "project_target"}, "county": {"county": "攸县"}, "all": {}}[scope]
+    at = run_page(monkeypatch, db, "review", **params)
+    want = [f for f in c.filings if scope == "all" or (f["county"] == "攸县" and scope == "county")]
+    assert metric(at, "筛选范围内填报") == str(len(want)) and metric(at, "已复核") == "0"
+    if not want:
+        assert any("没有符合条件的填报" in i.value for i in at.info)
+        return
+    assert set(at.dataframe[0].value["filing_id"]) == {f["filing_id"] for f in want}
+    # one filing opened: its reading; saving only where the file holds the tables (not over a lake's views)
+    fid = want[0]["filing_id"]
+    ws = run_page(monkeypatch, db, "review", filing=fid)
+    lake = "attached" in str(db)
+    assert bool([b for b in ws.button if b.label == "保存此项"]) != lake
+    assert any("没有保存这个文件的副本" in i.value for i in ws.info)  # the shared corpus was written without files
