@@ -178,22 +178,30 @@ def _base_sql() -> dict[str, str]:
 # instead of from every filing when no other filter applies (dashboard/queries/marts.py decides when
 # that is exact).
 UNIT_GRAINS = {"all": 3, "province": 1, "city": 0, "all_years": 7}
-YEAR_SETS = """(f.unit_kind, f.unit, f.year), (f.unit_kind, f.unit, f.province, f.year),
-               (f.unit_kind, f.unit, f.province, f.city, f.year)"""
-ALL_YEARS_SET = "(f.unit_kind, f.unit)"
-UNIT_SETS = f"{YEAR_SETS}, {ALL_YEARS_SET}"
+UNIT_SETS = """(f.unit_kind, f.unit, f.year), (f.unit_kind, f.unit, f.province, f.year),
+               (f.unit_kind, f.unit, f.province, f.city, f.year), (f.unit_kind, f.unit)"""
 UNIT_KINDS = {  # unit kind -> the unit's name over mart_facts' columns
     "place": "f.place", "department": "coalesce(f.department, '（部门未知）')", "all": "''"}
 
 
-def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str = UNIT_SETS) -> str:
-    """mart_units' rows for the unit kinds `kinds` and grouping sets `sets`, over the filings `facts`
-    (a SELECT of mart_facts' columns): the whole mart, or the rows a save changes (refresh_marts_for)."""
+# one grain alone (a save recomputes single grains): the columns it groups by
+GRAIN_COLUMNS = {3: ("year",), 1: ("province", "year"), 0: ("province", "city", "year"), 7: ()}
+_GRAIN_TYPES = {"province": "VARCHAR", "city": "VARCHAR", "year": "INTEGER"}
+
+
+def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str | int = UNIT_SETS) -> str:
+    """mart_units' rows for the unit kinds `kinds` and grouping sets `sets` (or one grain, a key of
+    GRAIN_COLUMNS), over the filings `facts` (a SELECT of mart_facts' columns): the whole mart, or the rows
+    a save changes (refresh_marts_for)."""
     units = "\n               UNION ALL\n               ".join(
         f"SELECT '{k}' AS unit_kind, {UNIT_KINDS[k]} AS unit, f.* EXCLUDE (place, finding_keys) FROM x f" for k in kinds)
-    keys = ("f.province, f.city, f.year, GROUPING(f.year, f.province, f.city) AS grain" if sets != ALL_YEARS_SET else
-            # the all-years set alone: GROUPING() takes only grouping columns, so its grain is written out
-            f"NULL::VARCHAR AS province, NULL::VARCHAR AS city, NULL::INTEGER AS year, {UNIT_GRAINS['all_years']} AS grain")
+    if isinstance(sets, int):  # GROUPING() takes only grouping columns: a single grain's key is written out
+        cols = GRAIN_COLUMNS[sets]
+        keys = ", ".join(f"f.{c}" if c in cols else f"NULL::{t} AS {c}" for c, t in _GRAIN_TYPES.items())
+        keys += f", {sets} AS grain"
+        sets = "(" + ", ".join(["f.unit_kind", "f.unit"] + [f"f.{c}" for c in cols]) + ")"
+    else:
+        keys = "f.province, f.city, f.year, GROUPING(f.year, f.province, f.city) AS grain"
     return f"""
     WITH x AS ({facts}),
          f AS ({units})
@@ -316,18 +324,21 @@ def _finding_rows(con, ids: list[str]) -> None:
     """
     sql, params = narrowed("mart_finding_rows", ids)
     con.execute("CREATE OR REPLACE TEMP TABLE _jixiao_new_findings AS " + sql, params)
-    sev, new_sev = SEVERITY_ORDER.format(c="m.severity"), SEVERITY_ORDER.format(c="severity")
-    # each new (severity, filing) group's neighbours among the rows already there, in one scan
-    gaps = con.execute(f"""
-        WITH g AS (SELECT {new_sev} AS s, filing_id, count(*) AS n FROM _jixiao_new_findings GROUP BY ALL),
-             m AS (SELECT {sev} AS s, m.filing_id, m.list_order FROM mart_finding_rows m)
-        SELECT g.s, g.filing_id, any_value(g.n),
-               max(m.list_order) FILTER (WHERE m.s < g.s OR (m.s = g.s AND m.filing_id < g.filing_id)) AS lo,
-               min(m.list_order) FILTER (WHERE m.s > g.s OR (m.s = g.s AND m.filing_id > g.filing_id)) AS hi
-        FROM g CROSS JOIN m GROUP BY g.s, g.filing_id ORDER BY g.s, g.filing_id""").fetchall()
-    if not gaps:  # no existing rows at all: the new rows are the whole list
-        gaps = [(s, fid, n, None, None) for s, fid, n in con.execute(
-            f"SELECT {new_sev}, filing_id, count(*) FROM _jixiao_new_findings GROUP BY ALL ORDER BY 1, 2").fetchall()]
+    new_sev = SEVERITY_ORDER.format(c="severity")
+    groups = con.execute(f"SELECT {new_sev} AS s, filing_id, count(*) FROM _jixiao_new_findings "
+                         "GROUP BY ALL ORDER BY 1, 2").fetchall()
+    # each group's neighbours among the rows already there: plain conditions on severity and filing, which the
+    # scan of the mart (stored in list order) answers from a few row groups
+    ranks = ["severity = 'error'", "severity = 'warning'", "severity NOT IN ('error', 'warning')"]
+    gaps = []
+    for s, fid, n in groups:
+        lo, hi = con.execute(f"""
+            SELECT coalesce((SELECT max(list_order) FROM mart_finding_rows WHERE {ranks[s]} AND filing_id < $1),
+                            (SELECT max(list_order) FROM mart_finding_rows WHERE {' OR '.join(ranks[:s]) or 'FALSE'})),
+                   coalesce((SELECT min(list_order) FROM mart_finding_rows WHERE {ranks[s]} AND filing_id > $1),
+                            (SELECT min(list_order) FROM mart_finding_rows
+                             WHERE {' OR '.join(ranks[s + 1:]) or 'FALSE'}))""", [fid]).fetchone()
+        gaps.append((s, fid, n, lo, hi))
     # groups sharing one gap (no existing row between them) split it, in list order
     tight = False
     shares: dict[tuple, int] = {}
@@ -390,13 +401,11 @@ def refresh_marts_for(con, ids: list[str], groups: list[tuple]) -> None:
 def _units(con, groups: list[tuple]) -> None:
     """mart_units' rows that count the filings of `groups` (their places and departments, and 'all')."""
     labels = con.execute(f"""
-        SELECT DISTINCT {PLACE} AS place, coalesce(f.department, '（部门未知）') AS department, f.year
+        SELECT DISTINCT {PLACE} AS place, coalesce(f.department, '（部门未知）') AS department
         FROM (SELECT * FROM (VALUES {', '.join(['(?, ?, ?, ?::INTEGER, ?, ?)'] * len(groups))})
               t({', '.join(GROUP_COLUMNS)})) f""", [v for g in groups for v in g]).fetchall()
-    places = sorted({p for p, _, _ in labels})
-    departments = sorted({d for _, d, _ in labels})
-    years = sorted({y for _, _, y in labels if y is not None})
-    no_year = any(y is None for _, _, y in labels)
+    places = sorted({p for p, _ in labels})
+    departments = sorted({d for _, d in labels})
     marks = lambda v: ", ".join("?" * len(v)) or "NULL"  # noqa: E731
     con.execute(f"""DELETE FROM mart_units WHERE (unit_kind = 'place' AND unit IN ({marks(places)}))
                     OR (unit_kind = 'department' AND unit IN ({marks(departments)}))""", places + departments)
@@ -406,10 +415,10 @@ def _units(con, groups: list[tuple]) -> None:
                     WHERE (u.unit_kind = 'place' AND u.unit IN ({marks(places)}))
                        OR (u.unit_kind = 'department' AND u.unit IN ({marks(departments)}))""",
                 places + departments + places + departments)
-    # all filings as one unit: the years involved (every grain but all years) and all years
-    year_cond = f"(year IN ({marks(years)}){' OR year IS NULL' if no_year else ''})"
-    con.execute(f"DELETE FROM mart_units WHERE unit_kind = 'all' AND (grain = {UNIT_GRAINS['all_years']} "
-                f"OR {year_cond})", years)
-    con.execute(f"""INSERT INTO mart_units SELECT * FROM ({units_sql(f'SELECT * FROM mart_facts f WHERE {year_cond}',
-                                                                      ('all',), YEAR_SETS)})""", years)
-    con.execute(f"INSERT INTO mart_units {units_sql('SELECT * FROM mart_facts f', ('all',), ALL_YEARS_SET)}")
+    # all filings as one unit: for each grain, the rows of the years, provinces and cities involved
+    for grain, cols in GRAIN_COLUMNS.items():
+        for key in sorted({tuple(g[GROUP_COLUMNS.index(c)] for c in cols) for g in groups}, key=str):
+            cond = " AND ".join([f"{c} IS NOT DISTINCT FROM ?" for c in cols] or ["TRUE"])
+            con.execute(f"DELETE FROM mart_units WHERE unit_kind = 'all' AND grain = {grain} AND {cond}", list(key))
+            con.execute(f"INSERT INTO mart_units "
+                        f"{units_sql(f'SELECT * FROM mart_facts f WHERE {cond}', ('all',), grain)}", list(key))
