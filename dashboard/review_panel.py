@@ -18,9 +18,12 @@ from dashboard import reviewer, ui
 from dashboard.db import db_version
 from dashboard.labels import DOC_KINDS
 from dashboard.queries import review_queue as rq
+from etl.load.store import DatabaseBusy
+from etl.read import read_bytes
 from etl.review import blobs, evidence
 from etl.review.edits import (ADD_ROW, CONFIRM, DELETE_ROW, FILING_FIELDS, MARK, MARKS, ROW_FIELDS, SET, STATES,
-                              Correction, CorrectionError, new_row_key)
+                              Correction, CorrectionError, current_keys, new_row_key)
+from etl.review.ledger import save_to
 
 KIND_WORDS = {SET: "修改", ADD_ROW: "新增行", DELETE_ROW: "删除行", CONFIRM: "确认无误", MARK: "标记"}
 FIELD_WORDS = {k: v[0] for k, v in {**FILING_FIELDS, **ROW_FIELDS}.items()} | {"status": "文件性质"}
@@ -102,8 +105,6 @@ def corrections_block(qs, filing_id: str, row: dict) -> None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _document(db: str, sha256: str, name: str):
     """The file read again from its kept copy (the ingest's own reader), or None with why."""
-    from etl.read import read_bytes
-
     copy = rq.source_copy(q.connect(db), sha256)
     if copy is None:
         return None, None, "数据库没有保存这个文件的副本（文件超过 [review] source_copy_mb，或由旧版本导入）"
@@ -227,14 +228,15 @@ def row_edits(before: pd.DataFrame, after: pd.DataFrame, anchor: str | None) -> 
     return out
 
 
-def _save(db, filing_id: str, edits: list[Correction], who: str, reason: str) -> None:
-    from etl.load.store import DatabaseBusy
-    from etl.review.ledger import save_to
-
+def _save(db, filing_id: str, edits: list[Correction], who: str, reason: str, also: list[str] = ()) -> None:
+    """Save the edits of one filing (and the same edits of the filings `also`: a whole file marked)."""
     q.close_session()  # this run's read connection goes before this process writes
     try:
         with st.spinner("正在保存更正并更新汇总…"):
             result = save_to(db, filing_id, edits, who, reason)
+            for other in also:
+                save_to(db, other, [Correction(kind=e.kind, field=e.field, new_value=e.new_value) for e in edits],
+                        who, reason)
     except CorrectionError as exc:  # the message may quote what was typed: shown as typed, never as Markdown
         st.error("未保存：" + md.escape(exc))
         return
@@ -338,9 +340,11 @@ def editors(qs, db, row: dict, who: str | None) -> None:
     with st.expander("这不是一份绩效填报，或无法识别"):
         st.write("标记后，这份填报不再计入任何统计；标记记录保留在更正表中，可在复核队列页查看。")
         pick = st.radio("标记为", list(MARKS), format_func=MARKS.get, key=f"rv_mark_{fid}", horizontal=True)
+        others = [i for i in rq.file_filings(qs, row["source_sha256"])["filing_id"] if i != fid]
+        whole = bool(others) and st.checkbox(f"标记整个文件（同一文件中还有 {len(others)} 份填报）", key=f"rv_mark_file_{fid}")
         sure = st.checkbox("确认标记", key=f"rv_mark_sure_{fid}")
         if st.button("标记", key=f"rv_mark_btn_{fid}", disabled=not sure, icon=":material/block:"):
-            _save(db, fid, [Correction(kind=MARK, new_value=pick)], who, reason)
+            _save(db, fid, [Correction(kind=MARK, new_value=pick)], who, reason, also=others if whole else [])
 
 
 def one_field(db, row: dict, rows: pd.DataFrame, keys: list[str], who: str, reason: str, version: str) -> None:
@@ -363,8 +367,6 @@ def one_field(db, row: dict, rows: pd.DataFrame, keys: list[str], who: str, reas
 
 
 def _row_keys(qs, row: dict, n: int) -> list[str]:
-    from etl.review.edits import current_keys
-
     df = rq.corrections_of(qs, row["filing_id"])
     past = [Correction(kind=k, row_key=None if pd.isna(rk) else rk, new_value=json.loads(nv) if isinstance(nv, str) else None,
                        seq=int(s), state=st_) for k, rk, nv, s, st_ in

@@ -22,6 +22,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import pypdfium2 as pdfium
+from PIL import ImageDraw
+
 from etl.records import Document, Row
 
 USED, UNUSED, PLAIN = "used", "unused", "plain"
@@ -197,9 +200,6 @@ BOX = {USED: (46, 160, 67), UNUSED: (230, 126, 34)}  # green: read; orange: a nu
 def pdf_page_image(data: bytes, page: int, rows: list[SourceRow], scale: float = 1.4) -> bytes:
     """One PDF page (1-based) as PNG bytes: a box around each cell the reading used (or its row, where the
     cells have no box of their own) and around each row with numbers it did not use."""
-    import pypdfium2 as pdfium
-    from PIL import ImageDraw
-
     pdf = pdfium.PdfDocument(data)
     try:
         image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")

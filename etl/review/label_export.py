@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from etl.eval.score import BUDGET, ROW_FIELDS, load_labels, pick_filing
 
 
@@ -84,8 +86,6 @@ def _name(source_file: str, part: int) -> str:
 
 def export_labels(db: Path | str, out: Path | str) -> ExportResult:
     """Write every reviewed filing of the DuckDB file `db` as a label under `out` (created if missing)."""
-    import duckdb
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     result = ExportResult()

@@ -18,8 +18,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import duckdb
+
+from etl import check
 from etl.load import store
 from etl.load.readback import read_filing
+from etl.marts import refresh_marts_for
 from etl.review.edits import (ACTIVE, ADD_ROW, CONFIRM, DELETE_ROW, MARK, MARKS, ROW_FIELDS, SET, Correction,
                               CorrectionError,
                               apply_corrections, coerce, current_keys, from_json, new_row_key, to_json)
@@ -157,9 +161,7 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
 
     Raises CorrectionError (Chinese message) for an edit that cannot be saved, nothing written then.
     """
-    from etl import check
-    from etl.marts import refresh_marts_for
-    from etl.pipeline import derive
+    from etl.pipeline import derive  # (etl.pipeline imports this module: the per-file step reads corrections)
 
     started = time.perf_counter()
     reviewer = " ".join((reviewer or "").split())
@@ -216,8 +218,6 @@ def save_to(db_path, filing_id: str, edits: list[Correction], reviewer: str, rea
             wait: float = 15.0) -> SaveResult:
     """`save` into the DuckDB file `db_path`: opens it for writing, waiting up to `wait` seconds while an ingest
     or another reader of this process holds it (the dashboard's own read connections are short)."""
-    import duckdb
-
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
@@ -238,7 +238,7 @@ def save_to(db_path, filing_id: str, edits: list[Correction], reviewer: str, rea
 def _remove(con, filing_id: str, everything: bool) -> None:
     """Delete a filing's rows before they are written again (its cross-filing findings stay until the next
     refresh); with `everything`, all of them (a filing marked as not a filing)."""
-    from etl.recheck import _soft_rule_ids
+    from etl.recheck import _soft_rule_ids  # (etl.recheck imports this module: a re-check flags changed files)
 
     for table in REWRITTEN + (ALSO_REMOVED if everything else ()):  # our own table names
         con.execute(f"DELETE FROM {table} WHERE filing_id = ?", [filing_id])
