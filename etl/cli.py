@@ -7,6 +7,7 @@
     jixiao attach --db FILE --lake DIR        make a DuckDB file read a Parquet lake (views)
     jixiao export --db FILE --lake DIR        write a loaded DuckDB file out as a Parquet lake
     jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
+    jixiao train confidence                   refit parse_confidence on the labelled real files
     jixiao parse FILE [--explain]             read one file and show how every row was read
     jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report
     jixiao corrections export DIR --db FILE   reviewed filings as labels (score.py scores them)
@@ -260,6 +261,12 @@ def score(
         raise typer.Exit(code=1)
     from etl.eval.score import score_db
 
+    import duckdb
+
+    from etl.check.settings import load_settings
+    from etl.eval.score import load_labels
+    from etl.trust.figures import Calibration, file_confidences, points
+
     result = score_db(labels, db)
     if verbose:
         for s in result.labels:
@@ -267,7 +274,40 @@ def score(
             if s.found:
                 for m in s.misses:
                     typer.echo(f"    {m}")
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        conf = file_confidences(con)
+    finally:
+        con.close()
+    cal = Calibration(tuple(points(result.labels, dict(load_labels(labels)), conf)), load_settings().accept_confidence)
+    if cal.points:
+        typer.echo(cal.line())
     typer.echo(result.line())
+
+
+train_app = typer.Typer(no_args_is_help=True, help="refit the models shipped as data from the labelled files in the repo")
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("confidence")
+def train_confidence(
+    out: Path = typer.Option(None, "--out", help="model file to write (default: the shipped etl/trust/model.json)"),
+) -> None:
+    """Refit parse_confidence on the real labelled files; print leave-one-file-out AUROC, MAE and accuracy."""
+    from etl.trust.combine import MODEL_FILE
+    from etl.trust.train import train
+
+    root = Path(__file__).resolve().parents[1]
+    result = train(root, out or MODEL_FILE)
+    m = result.model
+    typer.echo(f"fitted on {m.meta['labels']} labels of {m.meta['files']} files ({m.meta['rows']} rows) "
+               f"in {result.seconds:.1f}s -> {out or MODEL_FILE}")
+    typer.echo("row weights: " + " ".join(f"{k}={w:+.2f}" for k, w in zip(m.row.signals, m.row.weights))
+               + f" intercept={m.row.intercept:+.2f}")
+    typer.echo("filing weights: " + " ".join(f"{k}={w:+.2f}" for k, w in zip(m.filing.signals, m.filing.weights))
+               + f" intercept={m.filing.intercept:+.2f}")
+    typer.echo("in-sample " + result.in_sample.line())
+    typer.echo("leave-one-file-out " + result.lofo.line())
 
 
 @app.command()
@@ -277,10 +317,15 @@ def parse(
 ) -> None:
     """Parse one file without loading it; with --explain, show how every row was read."""
     from etl.parse.explain import explain_bytes, render
+    from etl.read import read_bytes
     from etl.records import ReadError
+    from etl.trust import assess
 
     try:
-        explained = explain_bytes(file.read_bytes(), file.name)
+        data = file.read_bytes()
+        explained = explain_bytes(data, file.name)
+        # the confidences ingest stores: from the evidence (etl/trust), not the decoder's margins alone
+        assessed = assess(read_bytes(data, file.name), [e.filing for e in explained]) if explained else []
     except (OSError, ReadError) as exc:
         console.print(f"[red]{file.name}[/red]: {exc}")
         raise typer.Exit(1)
@@ -289,6 +334,11 @@ def parse(
         raise typer.Exit(1)
     if explain:
         print(render(explained))
+        for e, a in zip(explained, assessed):
+            held = f", held below the accept threshold ({a.capped_by})" if a.capped_by else ""
+            print(f"== filing {e.filing.part_index} confidence {a.conf:.3f} (model {a.model_conf:.3f}{held}): "
+                  + ", ".join(f"{k}={v:.3f}" for k, v in a.signals.items()))
+            print(f"   evidence: {a.evidence}")
     else:
         for e in explained:
             f = e.filing

@@ -25,6 +25,7 @@ from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
 from etl.review import blobs, ledger
 from etl.review.edits import apply_file_corrections
+from etl.trust import assess
 from etl.workers import default_workers
 from etl.workers import run as run_workers
 
@@ -247,12 +248,13 @@ def analyse(data: bytes, name: str, is_sample: bool = False, corrections: list |
     filings = parse_document(doc)
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
+    assess(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
     for f in filings:
         f.source_file = name
         f.source_sha256 = sha
         f.filing_id = filing_id(sha, f.part_index)
     stale: list = []
-    if corrections:
+    if corrections:  # after the confidence: a row a person confirmed or corrected is trusted (1)
         filings, stale = apply_file_corrections(filings, corrections)
     findings: list[Finding] = []
     metrics: list[dict] = []

@@ -141,8 +141,10 @@ class Indicator:
     target_m: Measure | None = None
     actual_m: Measure | None = None
     loc: Loc = field(default_factory=Loc)
-    parse_confidence: float | None = None  # 0-1: how much likelier this reading is than the runner-up
+    parse_confidence: float | None = None  # 0-1: estimated share of the row's fields read right (etl/trust)
     long_term: str | None = None  # the long-term group's indicator and value, where a header has 长期 | 年度 groups
+    # the parser's own margin over the runner-up reading (0-1), kept by etl/trust before it sets parse_confidence
+    decoder_margin: float | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -200,7 +202,7 @@ class Filing:
     indicators: list[Indicator] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     parse_status: str = "ok"  # ok / partial / failed
-    parse_confidence: float | None = None  # 0-1, from the decoder's margin over the runner-up reading
+    parse_confidence: float | None = None  # 0-1: estimated share of the filing's fields read right (etl/trust)
     trace: object | None = field(default=None, repr=False, compare=False)  # the decoder's steps, for --explain
     parse_notes: list[str] = field(default_factory=list)
     loc: Loc = field(default_factory=Loc)

@@ -1204,3 +1204,68 @@ def test_an_indicators_unit_in_yuan_does_not_make_the_money_block_yuan():
     ])
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed) == (300, 240)
+
+
+def test_levels_and_headers_worded_with_zhi_for_zhibiao():
+    # '一级 | 二级 | 三级 | 年度数值' with levels '产出值 / 数量值': 值 where other templates say 指标
+    text = "\n".join([
+        "项目支出目标申报表 (2025年度)", "项目名称 示例小学公用经费",
+        "一级 二级 三级 年度数值 备注",
+        "产出值 数量值 小学就读人数 <=1500人", "质量值 办学条件改善 =100%", "效益值 社会效益值 教学质量提高 =100%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出值", "数量值", "小学就读人数", "<=1500人"), ("产出值", "质量值", "办学条件改善", "=100%"),
+        ("效益值", "社会效益值", "教学质量提高", "=100%")]
+
+
+def test_an_untitled_self_evaluation_cut_before_its_rows_is_still_a_self_evaluation():
+    text = "\n".join([
+        "(2021年度) | |||", "转移支付(项目)名称 | 示例防治项目 | ||",
+        "项目资金 (万元) |", "全年预算数(A) | 全年执行数(B) | 预算执行率(B/A) | ||", "年度资金总额: | 100 | 90 | 90% | ||",
+        "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 全年实际完成值 | 未完成原因和改进措施 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == ("project_self_eval", 100, 90, 0.9)
+
+
+def test_rows_of_a_table_continued_from_an_earlier_page_before_the_first_title():
+    # a page that starts inside a table (its header on the page before) and then opens the next filing
+    text = "\n".join([
+        "示例宣传知晓率 | = | 100 | % | 100 | 5 | 5 |",
+        "满意度指标 | 服务对象满意度指标 | 参与人员满意度 | ≥ | 95 | % | 96 | 5 | 5 |",
+        "合计 | 100 | 98 |",
+        "部门预算项目支出绩效自评表(2022年度) | |||",
+        "项目名称 | 示例执法服装经费 | |||",
+    ])
+    fragment, nxt = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in fragment.indicators] == [
+        ("示例宣传知晓率", "=100%", "100", 5, 5), ("参与人员满意度", "≥95%", "96", 5, 5)]
+    assert (fragment.total_weight, fragment.total_score) == (100, 98) and nxt.project == "示例执法服装经费"
+
+
+def test_a_scoring_sheet_of_bare_points_before_any_title_is_no_table():
+    text = "\n".join([
+        "项目决策(10 分)科学决策必要性 5 5 可行性 5 5 合理性 5 5",
+        "2017 年部门整体支出绩效自评报告", "一、基本情况。本部门自评得分 90 分。",
+    ])
+    assert [f.doc_kind for f in parse(text)] == ["self_eval_report"]
+
+
+def test_a_money_run_glued_into_one_share_is_split():
+    # '4040100%' is 40 | 40 | 100%, not an execution rate of 40,401 %
+    text = ("2021年度示例防火经费项目绩效自评表项目名称示例防火经费主管部门示例区林业局预算执行情况(万元)资金来源"
+            "预算数(A)执行数(B)执行率(B/A)一般预算内拨款4040100%合计4040100%年度绩效目标完成情况"
+            "一级指标二级指标三级指标年初目标值实际完成值产出指标数量指标灭火器数量300件300件")
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (40, 40, 1.0)
+
+
+def test_a_report_holding_a_list_of_names_and_target_values():
+    text = "\n".join([
+        "示例省残疾人宣传文化经费项目2017年度绩效自评报告", "一、基本情况", "表1:绩效目标",
+        "序号 |", "三级指标 |", "年度指标值 |", "1 |", "助残日活动次数 |", "1次 |", "2 |", "电视专栏节目 |", "24期 |",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "self_eval_report"
+    assert [(i.name, i.target) for i in f.indicators] == [("助残日活动次数", "1次"), ("电视专栏节目", "24期")]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from etl.check import load_settings
 from etl.eval.floors import SETS, corpus, read_floors
 from etl.eval.score import Score, load_labels, score_db
 from tests.conftest import ROOT, query
@@ -90,6 +92,44 @@ def test_the_parser_meets_the_accuracy_bar_on_the_real_corpus(real_score):
     v2 = Score([s for s in real_score.labels if not s.label.startswith("dev3/")])
     assert v2.fields >= 0.95 and v2.rows_f1 >= 0.97, v2.line()
     assert v2.found == len(v2.labels), v2.line()
+
+
+def test_score_command_prints_the_calibration_of_parse_confidence(real_db, real_score):
+    """The line before the scorer's: how well parse_confidence tells well-read filings from the rest, with the
+    evaluation kit's definitions (a label's accuracy, its file's lowest confidence), recomputed here."""
+    out = subprocess.run([sys.executable, "-m", "etl.cli", "score", "--labels", str(LABELS), "--db", str(real_db)],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    line = out.strip().splitlines()[-2]
+    conf: dict[str, float] = {}
+    for source, c in query(real_db, "SELECT source_file, min(parse_confidence) FROM filings GROUP BY 1"):
+        conf[Path(source).name] = c
+    files = {name: lbl["file"] for name, lbl in load_labels(LABELS)}
+    pts = [(s.fields if s.found else 0.0, conf.get(files[s.label], 0.0)) for s in real_score.labels]
+    good = [c for a, c in pts if a >= 0.9]
+    bad = [c for a, c in pts if a < 0.9]
+    auroc = sum((g > b) + 0.5 * (g == b) for g in good for b in bad) / len(good) / len(bad)
+    mae = sum(abs(a - c) for a, c in pts) / len(pts)
+    accept = load_settings().accept_confidence
+    hi = [a for a, c in pts if c >= accept]
+    assert line == (f"calibration: filings={len(pts)} well_read={len(good)} auroc={auroc:.3f} mae={mae:.3f} "
+                    f"conf>={accept:g}: {len(hi)} filings ({len(hi) / len(pts):.0%}), accuracy {sum(hi) / len(hi):.3f}")
+    # what the confidence is for: the filings it accepts are read right
+    assert sum(hi) / len(hi) >= 0.95 and auroc > 0.8
+
+
+def test_no_table_read_without_rows_or_with_broken_arithmetic_is_accepted(real_db):
+    accept = load_settings().accept_confidence
+    rows = query(real_db, """
+        SELECT f.filing_id, f.parse_confidence, count(i.seq) AS n,
+               abs(sum(i.score) + coalesce(f.exec_score, 0) - f.total_score) AS score_gap,
+               abs(sum(i.weight) + coalesce(f.exec_weight, 0) - f.total_weight) AS weight_gap
+        FROM filings f LEFT JOIN indicators i USING (filing_id)
+        WHERE f.doc_kind <> 'self_eval_report'
+        GROUP BY f.filing_id, f.parse_confidence, f.exec_score, f.total_score, f.exec_weight, f.total_weight""")
+    empty = [r for r in rows if r[2] == 0]
+    broken = [r for r in rows if (r[3] or 0) > 1 or (r[4] or 0) > 1]
+    assert empty and broken  # the real corpus has both kinds
+    assert all(r[1] < accept for r in empty + broken), [r for r in empty + broken if r[1] >= accept]
 
 
 @pytest.mark.parametrize("label", [n for n, lbl in load_labels(LABELS) if lbl.get("indicators")])

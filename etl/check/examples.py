@@ -382,7 +382,7 @@ def ex_parse_partial() -> Filing:
 
 
 def ex_low_confidence() -> Filing:
-    """A web copy whose row printed only two numbers: 分值/得分 or 指标值/实际完成值? The decoder was not sure."""
+    """A web copy whose row printed only two numbers: 分值/得分 or 指标值/实际完成值? The evidence says it is doubtful."""
     ind = row(1, "产出指标", "质量指标", "培训合格率", None, actual=None, weight=10, score=10)
     ind.parse_confidence = 0.09
     return Filing(doc_kind="project_self_eval", filing_id="ex-low-confidence", indicators=[ind])

@@ -22,12 +22,13 @@ def no_indicators(f, ctx):
 
 @rule("PARSE_LOW_CONFIDENCE", "parse", "info", "这一行读得把握不大，请对照原件核对", example="ex_low_confidence")
 def low_confidence(f, ctx):
-    """Rows whose reading barely beat the runner-up (the decoder's margin), so a user knows which to check."""
+    """Rows whose reading is probably wrong in part (parse_confidence: the estimated share of the row's fields
+    read right, from the evidence, etl/trust), so a user knows which to check."""
     limit = ctx.settings.low_confidence
     for ind in f.indicators:
         c = getattr(ind, "parse_confidence", None)
         if c is not None and c < limit:
             yield ind.seq, (
                 f"第{ind.seq}个指标「{ind.name or ''}」的读法把握不大（置信度 {c:.2f}，低于 {limit:.2f}）：原件的单元格"
-                f"可能缺失或粘连，另一种读法的代价相差无几；请对照原件核对指标值、实际完成值、分值和得分。"
+                f"可能缺失、粘连或错位；请对照原件核对指标名称、指标值、实际完成值、分值和得分。"
             ), f"parse_confidence={c:.3f}"

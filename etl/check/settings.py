@@ -143,6 +143,21 @@ class Settings:
         value = self._get("review", key, default=default)
         return type(default)(value) if isinstance(default, (int, float)) and not isinstance(default, bool) else value
 
+    @property
+    def accept_confidence(self) -> float:
+        """Filings at or above this parse_confidence count as read right (`jixiao score`'s accept line)."""
+        return float(self._get("parse", "accept", default=0.95))
+
+    @property
+    def doubt_cap(self) -> float:
+        """The highest parse_confidence of a table with no rows, or of scores that do not add up."""
+        return float(self._get("parse", "doubt_cap", default=0.9))
+
+    @property
+    def arithmetic_points(self) -> float:
+        """Points the 分值 / 得分 arithmetic may be off before the reading is doubted."""
+        return float(self._get("parse", "arithmetic_points", default=1.0))
+
     def soft(self, key: str, default):
         """A setting of the [soft] table (cross-year and peer checks), typed like its default."""
         value = self._get("soft", key, default=default)

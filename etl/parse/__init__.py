@@ -27,7 +27,7 @@ from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
-from etl.parse.vocab import fold_key
+from etl.parse.vocab import fold_key, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -98,8 +98,9 @@ def parse_document(doc: Document) -> list[Filing]:
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
     for seg in segs:
-        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None):
-            continue
+        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None) \
+                and content_indicators(seg.rows, fragment=True) is None:
+            continue  # (rows before any title that read as indicators are a fragment of a table: a filing)
         if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
             continue  # a title with nothing under it (a page's file name above or below the real title)
         groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
@@ -151,10 +152,20 @@ def _restore_printed(f: Filing, printed: PrintedText) -> None:
         sec.heading, sec.text = printed(sec.heading), printed(sec.text)
 
 
+_EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
+
+
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
     head = fold_key(" ".join([seg.title or ""] + [" ".join(r.texts) for r in seg.rows[:12]]))
+    # a money block that reports spending (全年执行数, 执行率) makes an untitled table a self-evaluation
+    self_eval = self_eval or (kind is None and bool(_EXECUTION_HEAD.search(head)))
+    titled = {title_kind(t) for r in seg.title_rows for t in r.texts if title_kind(t)}
+    if kind and kind.endswith("self_eval") and not self_eval and table is not None and table.indicators \
+            and kind.replace("self_eval", "target") in titled:
+        # '…自评表填写样例' over '样例项目支出绩效目标申报表': the titles disagree, the table has no actuals
+        return kind.replace("self_eval", "target")
     dept_words = bool(re.search(r"部门整体|整体支出|部门绩效", fold_key(seg.title or ""))) or (
         kind is None and "项目" not in head and bool(re.search(r"部门整体|整体支出", head))
     )
@@ -283,9 +294,9 @@ def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResu
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
-    if (table is None or not table.indicators) and kind not in (None, "self_eval_report"):
+    if (table is None or not table.indicators) and kind != "self_eval_report":
         # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows) or table
+        table = content_indicators(rows, fragment=kind is None) or table
     if table is None and kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)

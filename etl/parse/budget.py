@@ -244,9 +244,13 @@ def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> f
 _ENUM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十\d]+[、.．])")
 
 
+MAX_RATE_PERCENT = 1000.0  # a share printed above this is figures run together ('4040100%' is 40 | 40 | 100%)
+
+
 def _is_amount(text: str) -> bool:
     s = fold_key(text)
-    return bool(re.fullmatch(r"-?\d+(?:,\d{3})*(?:\.\d+)?(%|万元|元|分)?|[—\-/－]", s))
+    m = re.fullmatch(r"-?(\d+(?:,\d{3})*(?:\.\d+)?)(%|万元|元|分)?|[—\-/－]", s)
+    return bool(m) and not (m.group(2) == "%" and float(m.group(1).replace(",", "")) > MAX_RATE_PERCENT)
 
 
 # A header cell wrapped in a web copy leaves its first word on a line of its own ('年初' / '预算数').

@@ -11,6 +11,8 @@ its rows carry the confidence of a reading without a header.
 """
 from __future__ import annotations
 
+import re
+
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.indicators import TableResult
@@ -21,28 +23,33 @@ from etl.records import Row
 NOTE = "未识别到表头：指标行按内容读取（请核对）"
 
 
-def _starts_rows(t: str) -> bool:
+def _starts_rows(t: str, fragment: bool) -> bool:
     return is_level1(t) or is_level2(t) or bool(lexicon().name_prefix.match(t)) \
-        or column_role(t) in ("level1", "level2", "name")
+        or column_role(t) in ("level1", "level2", "name") or (fragment and bool(_NAME.fullmatch(t)))
+
+
+# in a fragment of a table cut above its header (rows before any title), a row may start with its name alone
+_NAME = re.compile(r"[\u4e00-\u9fff（）()、]{4,30}")
 
 
 def _value_like(t: str) -> bool:
     return parse_measure(t) is not None or parse_number(t) is not None
 
 
-def _start(toks: list[Tok], s: ContentSettings) -> int | None:
+def _start(toks: list[Tok], s: ContentSettings, fragment: bool) -> int | None:
     """The first token that starts indicator rows and has values close after it."""
     for i, tok in enumerate(toks):
-        if _starts_rows(tok.text) and sum(_value_like(t.text) for t in toks[i + 1: i + 1 + s.window]) >= s.min_values:
+        if _starts_rows(tok.text, fragment) and sum(_value_like(t.text) for t in toks[i + 1: i + 1 + s.window]) >= s.min_values:
             return i
     return None
 
 
-def content_indicators(rows: list[Row], s: ContentSettings = CONTENT) -> TableResult | None:
+def content_indicators(rows: list[Row], s: ContentSettings = CONTENT, fragment: bool = False) -> TableResult | None:
     """The cheapest reading of the rows after the first row start under every template grammar, or None
-    when fewer than `min_rows` indicators with a value come out."""
+    when fewer than `min_rows` indicators with a value come out. `fragment`: the rows stand before any title
+    (a table continued from an earlier page), so a row may start with its name alone."""
     toks = tokens(rows)
-    start = _start(toks, s)
+    start = _start(toks, s, fragment)
     if start is None:
         return None
     glued = any(t.glued for t in toks[start:])
@@ -51,6 +58,10 @@ def content_indicators(rows: list[Row], s: ContentSettings = CONTENT) -> TableRe
     if best is None:
         return None
     filled = [ind for ind in best.indicators if any(v is not None for v in (ind.target, ind.actual, ind.score))]
+    if fragment:
+        # before any title only rows with real targets count (a unit, an operator, a share): a scoring sheet
+        # of bare points ('科学决策 5 5') is no indicator table
+        filled = [ind for ind in filled if (m := parse_measure(ind.target)) is not None and (m.unit or m.op)]
     if len(filled) < s.min_rows:
         return None
     best.notes = (best.notes or []) + [NOTE]

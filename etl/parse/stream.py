@@ -186,8 +186,9 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
         if "name" not in roles and "description" in roles:
             roles[roles.index("description")] = "name"  # '指标内容' where no 三级指标 column is printed
         names = set(roles)
-        if len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}:
-            return start, end, _order(roles)
+        if (len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}) \
+                or (end - start == 2 and names == {"name", "target"}):
+            return start, end, _order(roles)  # (or a list of names and values: '三级指标 | 年度指标值', as grids allow)
     return None
 
 

@@ -139,14 +139,21 @@ def strip_score(text: str) -> str:
     return text
 
 
+def _as_indicator(s: str) -> str:
+    """'产出值', '社会效益值': templates that say 值 where others say 指标 ('数量值' is '数量指标')."""
+    return s[:-1] + "指标" if s.endswith("值") and len(s) >= 3 else s
+
+
 @lru_cache(maxsize=1 << 16)
 def is_level1(text: str) -> bool:
-    return bool(LEVEL1_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL1_RE.match(s)) or (s.endswith("值") and bool(LEVEL1_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
-    return bool(LEVEL2_RE.match(fold_key(strip_score(text))))
+    s = fold_key(strip_score(text))
+    return bool(LEVEL2_RE.match(s)) or (s.endswith("值") and bool(LEVEL2_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)

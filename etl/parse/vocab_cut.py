@@ -30,6 +30,7 @@ class CutSettings:
     header_len: int = 11  # a shorter line qualifies when it is mostly vocabulary ('一级指标二级指标三级指标…')
     header_words: int = 3
     spaced_word_len: float = 25.0  # characters per space-separated word below which a line kept its separators
+    run_on_words: int = 3  # vocabulary words run into their neighbours that make such a line glued after all
 
 
 SETTINGS = CutSettings()
@@ -58,12 +59,22 @@ def is_glued(text: str, s: CutSettings = SETTINGS) -> bool:
     if len(text) <= s.header_len:
         return False
     words = text.split()
-    if len(words) > 2 and len(text) / len(words) < s.spaced_word_len:
+    if len(words) > 2 and len(text) / len(words) < s.spaced_word_len and _run_on_words(text) < s.run_on_words:
         return False  # a line of words separated by spaces kept its separators ('1、上级专项 2、本级专项' inside a
-        # glued line does not make it one)
+        # glued line does not make it one), unless its vocabulary words run into their neighbours
     hits = _vocabulary()[0].findall(text)
     return (len(text) > s.min_len and len(hits) >= s.min_words) or (
         len(hits) >= s.header_words and sum(map(len, hits)) >= len(text) / 2)
+
+
+def _run_on_words(text: str) -> int:
+    """How many vocabulary words touch the text beside them with no space ('…代码101示例局 实施单位示例司资金总额:')."""
+    n = 0
+    for m in _vocabulary()[0].finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        n += not before.isspace() and not after.isspace() and after not in ":：(（"
+    return n
 
 
 _OPS = re.escape(lexicon().operator_chars)

@@ -1,0 +1,104 @@
+"""How far to trust a reading: parse_confidence from evidence, calibrated on labelled real filings.
+
+    assess(doc, filings)     sets Filing.parse_confidence and every Indicator.parse_confidence
+
+A filing's parse_confidence estimates the share of its fields (as etl/eval/score.py counts them: kind,
+department, project, year, place, money block, totals, eight fields a row) that were read right; a row's
+estimates the share of its eight fields. They come from evidence in the source and the reading
+(etl/trust/signals.py: coverage, arithmetic, structure, the decoder's margins), combined by the models
+fitted on the labelled real files (etl/trust/combine.py, model.json; refit with `jixiao train confidence`).
+
+Runs in the one per-file step (etl/pipeline.py `analyse`), right after parsing, so the local engine and the
+Ray lake path store the same values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from etl.normalise.script import strip_glosses
+from etl.records import Document, Filing
+from etl.trust.combine import Model, shipped_model
+from etl.trust.signals import (
+    ROW_FIELDS,
+    TABLE_KINDS,
+    Evidence,
+    evidence,
+    filing_rows,
+    filing_signals,
+    row_signals,
+)
+
+
+@dataclass
+class Assessment:
+    """One filing's evidence and the confidences drawn from it (kept for training and explaining)."""
+
+    evidence: Evidence
+    rows: list[dict[str, float]]  # row signals
+    row_conf: list[float]
+    signals: dict[str, float]  # filing signals
+    model_conf: float  # the filing model's estimate, before the guarantees
+    conf: float  # parse_confidence
+    capped_by: str | None  # which guarantee held it below the accept threshold
+
+
+def policy():
+    from etl.check.settings import load_settings
+
+    s = load_settings()
+    return s.doubt_cap, s.arithmetic_points
+
+
+def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
+    """Why a reading may not be accepted whatever the model says, or None."""
+    if f.doc_kind in TABLE_KINDS and not f.indicators:
+        return "zero_rows"
+    if e.points_gap > arithmetic_points or e.money_gap > arithmetic_points:
+        return "arithmetic"
+    return None
+
+
+def assess_filings(doc: Document, filings: list[Filing], model: Model | None = None) -> list[Assessment]:
+    """The evidence and confidences of each filing of a document (only the decoder's margins are kept aside)."""
+    model = model or shipped_model()
+    cap, points = policy()
+    spans = filing_rows(strip_glosses(doc), filings)
+    out = []
+    for f, rows in zip(filings, spans):
+        for ind in f.indicators:
+            if ind.decoder_margin is None:  # keep the parser's margin: parse_confidence is about to change
+                ind.decoder_margin = ind.parse_confidence
+        sig = row_signals(f)
+        row_conf = [model.row(s) for s in sig]
+        e = evidence(f, rows, filings)
+        fs = filing_signals(f, e, row_conf)
+        raw = model.filing(fs)
+        why = doubt(f, e, points)
+        conf = min(raw, cap) if why else raw
+        out.append(Assessment(e, sig, row_conf, fs, raw, conf, why))
+    return out
+
+
+FAILED_NOTE = "解析置信度未能评估（{error}），按 0 计，请人工核对"
+
+
+def assess(doc: Document, filings: list[Filing], model: Model | None = None) -> list[Assessment]:
+    """Set parse_confidence on every filing and row from the evidence (rounded to 0.001).
+
+    Never raises: when the assessment fails (a bug, a model file that does not match the code), each
+    filing gets confidence 0 and a note saying why, so it is reviewed rather than trusted or lost."""
+    try:
+        found = assess_filings(doc, filings, model)
+    except Exception as exc:  # the filings are still good data; only their trust is unknown
+        for f in filings:
+            f.parse_confidence = 0.0
+            f.parse_notes = f.parse_notes + [FAILED_NOTE.format(error=f"{type(exc).__name__}: {exc}")]
+        return []
+    for f, a in zip(filings, found):
+        f.parse_confidence = round(a.conf, 3)
+        for ind, c in zip(f.indicators, a.row_conf):
+            ind.parse_confidence = round(c, 3)
+    return found
+
+
+__all__ = ["assess", "assess_filings", "Assessment", "ROW_FIELDS"]

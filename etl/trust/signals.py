@@ -1,0 +1,451 @@
+"""Evidence that a reading is right or wrong, measured on the read Document and the parsed filings.
+
+Nothing here knows a particular file: every signal is a count or a share over the source's rows and the
+reading's fields, so it means the same for a text copy, a DOCX grid, a workbook or a PDF.
+
+    coverage    the number-bearing rows of the filing's part of the source that no indicator row used
+    arithmetic  分值 add up to the total, 得分 <= 分值, 得分 add up, 执行率 = B / A, budget parts add up
+    structure   the fields a filing of its kind prints (a money block, a total, families of indicators),
+                rows against what the source holds, rows whose cells look misplaced
+    margins     the decoder's per-row margin over its runner-up reading (Indicator.parse_confidence as the
+                parser set it)
+
+`filing_signals` gives one named vector per filing, `row_signals` one per indicator row; etl/trust/combine.py
+turns them into confidences with the fitted model.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from etl.lexicon import LEXICON_FILE, lexicon
+from etl.normalise.script import fold_script
+from etl.parse.vocab import fold_key, is_level1, is_level2, title_kind
+from etl.records import Document, Filing, Indicator, Loc, Row
+
+TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
+REPORT = "self_eval_report"
+
+
+@dataclass(frozen=True)
+class Cues:
+    budget: re.Pattern
+    adjusted: re.Pattern
+    executed: re.Pattern
+    rate: re.Pattern
+    score: re.Pattern
+    said_budget: re.Pattern
+    said_executed: re.Pattern
+    said_score: re.Pattern
+    not_a_figure: re.Pattern
+    frame_row: re.Pattern
+    bare_org: re.Pattern
+    short_values: frozenset[str]
+
+
+def _said(words: str) -> re.Pattern:
+    """A word of `words` followed, within the same clause, by a figure."""
+    return re.compile(rf"(?:{words})[^，。；;,\d]{{0,12}}\d")
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    t = tomllib.loads(LEXICON_FILE.read_text(encoding="utf-8"))["trust"]
+    return Cues(
+        budget=re.compile(t["cue_budget"]), adjusted=re.compile(t["cue_adjusted"]),
+        executed=re.compile(t["cue_executed"]), rate=re.compile(t["cue_rate"]), score=re.compile(t["cue_score"]),
+        said_budget=_said(t["said_budget"]), said_executed=_said(t["said_executed"]), said_score=_said(t["said_score"]),
+        not_a_figure=re.compile("|".join(f"(?:{p})" for p in t["not_a_figure"])),
+        frame_row=re.compile(t["frame_row"]), bare_org=re.compile(t["bare_org"]),
+        short_values=frozenset(t["short_values"]),
+    )
+
+
+_NUM = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def figures(text: str) -> list[float]:
+    """The numbers a folded row states, without dates, years, phone numbers and enumerators."""
+    text = cues().not_a_figure.sub(" ", text)
+    out = []
+    for m in _NUM.finditer(text):
+        try:
+            out.append(float(m.group().replace(",", "")))
+        except ValueError:
+            continue
+    return out
+
+
+# --- which rows of the source belong to which filing ----------------------------------------------
+
+def _grid_key(loc: Loc) -> tuple | None:
+    if loc.row is None:
+        return None
+    return (loc.page, loc.sheet, loc.table, loc.row)
+
+
+def _lines(loc: Loc) -> range | None:
+    if loc.line_start is None:
+        return None
+    return range(loc.line_start, (loc.line_end or loc.line_start) + 1)
+
+
+def _starts_at(row: Row, loc: Loc) -> bool:
+    """Does the source row stand where a filing's (merged) location begins?"""
+    fields = ("page", "sheet", "table", "row", "line_start")
+    shared = [(getattr(row.loc, k), getattr(loc, k)) for k in fields if getattr(row.loc, k) is not None]
+    return bool(shared) and all(a == b for a, b in shared)
+
+
+def filing_rows(doc: Document, filings: list[Filing]) -> list[list[Row]]:
+    """The source rows of each filing: its line range where it has one, else from where it starts to where
+    the next one starts (a grid location keeps only its first row)."""
+    rows = doc.rows
+    starts: list[int] = []
+    for f in filings:
+        at = next((i for i, r in enumerate(rows) if _starts_at(r, f.loc)), None)
+        starts.append(at if at is not None else (starts[-1] if starts else 0))
+    out = []
+    for k, f in enumerate(filings):
+        span = _lines(f.loc)
+        if span is not None and f.loc.line_end is not None and all(r.loc.line_start is not None for r in rows):
+            out.append([r for r in rows if r.loc.line_start in span])
+            continue
+        end = next((s for s in starts[k + 1:] if s > starts[k]), len(rows))
+        out.append(rows[starts[k]:end])
+    return out
+
+
+# --- per row ---------------------------------------------------------------------------------------
+
+ROW_SIGNALS = (
+    "margin_low",      # 1 - the decoder's confidence for the row
+    "name_glued",      # the name begins with a level word or an 指标N marker that stayed in it
+    "name_generic",    # the name is a level word, '指标', one character or a number
+    "name_long",       # more than 30 characters: cells ran into the name
+    "value_empty",     # neither a target nor an actual
+    "value_odd",       # a value that is none: an operator, 定性/定量, a unit alone, a fragment of a cut
+    "score_missing",   # a self-evaluation row without 分值 or 得分
+    "score_over",      # 得分 above 分值
+    "duplicate",       # the same name (and target) read twice in one filing
+    "no_level",        # no level-1 family
+)
+
+_MARKER = re.compile(r"^指标\s*\d+")
+
+
+def _level_prefix(name: str) -> bool:
+    lx = lexicon()
+    words = list(lx.level2_words) + list(lx.level1_names)
+    return any(name.startswith(w) and len(name) > len(w) for w in words if len(w) >= 2)
+
+
+def _margin(ind: Indicator) -> float:
+    """The decoder's confidence in the row (its margin over the runner-up), as the parser set it."""
+    m = ind.decoder_margin if ind.decoder_margin is not None else ind.parse_confidence
+    return 1.0 if m is None else m
+
+
+_CUT_START = re.compile(r"^[、，。；;,.:：)）%]")
+
+
+def _fragment(value: str) -> bool:
+    """A piece of a cut in the wrong place: one character that is no value on its own, or text that starts
+    with the punctuation that ended the cell before."""
+    if not value:
+        return False
+    one = len(value) == 1 and "\u4e00" <= value <= "\u9fff" and value not in cues().short_values
+    return one or bool(_CUT_START.match(value))
+
+
+def _row_flags(ind: Indicator, kind: str, dup: bool) -> dict[str, float]:
+    name, target, actual = _fold(ind.name), _fold(ind.target), _fold(ind.actual)
+    lx = lexicon()
+    value_odd = target in lx.nature_words or target in lx.unit_words or (
+        bool(target) and not re.search(r"[\d\u4e00-\u9fff]", target)) or _fragment(target) or _fragment(actual)
+    return {
+        "margin_low": 1.0 - _margin(ind),
+        "name_glued": float(_level_prefix(name) or bool(_MARKER.match(name))),
+        "name_generic": float(len(name) <= 1 or is_level1(name) or is_level2(name) or name in ("指标", "指标内容")
+                              or bool(re.fullmatch(r"[\d.%]+", name))),
+        "name_long": float(len(name) > 30),
+        "value_empty": float(not target and not actual),
+        "value_odd": float(value_odd),
+        "score_missing": float(kind.endswith("self_eval") and (ind.weight is None or ind.score is None)),
+        "score_over": float(ind.weight is not None and ind.score is not None and ind.score > ind.weight + 1e-9),
+        "duplicate": float(dup),
+        "no_level": float(not ind.level1),
+    }
+
+
+def row_signals(f: Filing) -> list[dict[str, float]]:
+    """One named vector per indicator row of the filing (ROW_SIGNALS), in order."""
+    keys = [(_fold(ind.name), _fold(ind.target)) for ind in f.indicators]
+    count = Counter(keys)
+    return [_row_flags(ind, f.doc_kind, count[k] > 1) for ind, k in zip(f.indicators, keys)]
+
+
+# --- per filing ------------------------------------------------------------------------------------
+
+# The fields a filing of each kind prints besides its rows (score.py counts them): kind, department, project,
+# year, and the money block and totals of the kind.
+META_FIELDS = 4
+MONEY_FIELDS = {"project_target": 1, "dept_target": 1, "project_self_eval": 7, "dept_self_eval": 7, REPORT: 2}
+ROW_FIELDS = 8
+
+FILING_SIGNALS = (
+    "estimate",         # log-odds of 1 - (rows_missing + row_doubt + money_missing + meta_missing): the misses counted
+    "is_report",        # a narrative report (its fields are meta and stated figures)
+    "zero_rows",        # a table kind with no indicator row read
+    "rows_missing",     # fields of rows the source suggests (指标N markers, unused row-like lines) but the reading lacks, as a share
+    "figures_unused",   # share of the figures in the table's part of the source that no field of the reading holds
+    "row_doubt",        # the row model's expected misses (8 fields a row), as a share of the fields
+    "points_gap",       # 分值 / 得分 arithmetic off by more than a point
+    "money_gap",        # 执行率 against B / A, or budget parts against the whole, off by more than a point
+    "money_missing",    # money and score fields left empty although the source names them, as a share of the fields
+    "meta_missing",     # department or year missing, or a department without its place, as a share of the fields
+)
+
+
+def _fold(text: str | None) -> str:
+    return fold_key(fold_script(text or ""))
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def row_text(row: Row) -> str:
+    """A source row as text for counting figures: cells folded (NFKC, simplified script, OCR look-alikes)
+    with white space kept as one space, so '1 1 10 10' stays four figures."""
+    cells = (_SPACE.sub(" ", unicodedata.normalize("NFKC", fold_script(c.text))).strip() for c in row.cells)
+    return " ".join(c for c in cells if c).translate(lexicon().ocr_chars)
+
+
+def _key(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _figure_counts(values) -> Counter:
+    return Counter(round(v, 2) for v in values)
+
+
+def _read_figures(f: Filing) -> Counter:
+    """Every figure the reading holds, as a multiset (a figure the source prints twice is read twice)."""
+    out: list[float] = []
+    for ind in f.indicators:
+        for t in (ind.target, ind.actual, ind.name):
+            out.extend(figures(_fold(t)))
+        out.extend(x for x in (ind.weight, ind.score) if x is not None)
+    vals = [f.budget_initial, f.budget_adjusted, f.budget_executed, f.budget_fiscal, f.budget_other,
+            f.budget_carryover, f.exec_weight, f.exec_score, f.total_weight, f.total_score]
+    scale = 10000 if f.amount_unit == "元" else 1
+    out.extend(v * scale for v in vals[:6] if v is not None)
+    out.extend(v for v in vals[6:] if v is not None)
+    if f.exec_rate_reported is not None:
+        out.append(f.exec_rate_reported * 100)
+    return _figure_counts(out)
+
+
+def figure_coverage(fs: list[Filing], texts: list[str]) -> tuple[int, int]:
+    """(figures of the source text that the reading holds, figures it does not), counted as multisets.
+    fs: the filing and the others read from the same document (a part of the text may belong to either)."""
+    src = _figure_counts(x for t in texts for x in figures(t))
+    got = sum((_read_figures(f) for f in fs), Counter())
+    matched = sum(min(n, got[v]) for v, n in src.items())
+    return matched, sum(src.values()) - matched
+
+
+def _table_part(f: Filing, rows: list[Row], texts: list[str]) -> list[str]:
+    """The texts from the first row an indicator was read from (all of them when none was), less the rows of
+    the table's frame: where the figures of the indicator rows stand."""
+    lines, grid = _indicator_places([f])
+    first = next((i for i, r in enumerate(rows) if _used(r, lines, grid)), 0) if lines or grid else 0
+    return [t for t in texts[first:] if not cues().frame_row.match(_key(t))]
+
+
+def _indicator_places(fs: list[Filing]) -> tuple[set[int], set[tuple]]:
+    lines: set[int] = set()
+    grid: set[tuple] = set()
+    for ind in (i for f in fs for i in f.indicators):
+        span = _lines(ind.loc)
+        if span is not None:
+            lines.update(span)
+        key = _grid_key(ind.loc)
+        if key is not None:
+            grid.add(key)
+    return lines, grid
+
+
+def _used(row: Row, lines: set[int], grid: set[tuple]) -> bool:
+    span = _lines(row.loc)
+    if span is not None and any(n in lines for n in span):
+        return True
+    key = _grid_key(row.loc)
+    return (key is not None and key in grid) or any(_grid_key(c.loc) in grid for c in row.cells if c.loc.row is not None)
+
+
+def line_coverage(fs: list[Filing], rows: list[Row], texts: list[str]) -> int:
+    """Number-bearing source rows from the table's first read row on that no field of the reading used
+    (a row of the table not read). Rows of the frame (keys, totals, sign-off) are left out."""
+    own_lines, own_grid = _indicator_places(fs[:1])
+    if not own_lines and not own_grid:
+        return 0
+    lines, grid = _indicator_places(fs)
+    got = sum((_read_figures(f) for f in fs), Counter())
+    first = next((i for i, r in enumerate(rows) if _used(r, own_lines, own_grid)), len(rows))
+    unused = 0
+    for r, text in zip(rows[first:], texts[first:]):
+        nums = figures(text)
+        if not nums or _used(r, lines, grid) or cues().frame_row.match(_key(text)):
+            continue
+        if all(round(x, 2) in got for x in nums):
+            continue  # a wrapped line whose figures a row holds
+        unused += 1
+    return unused
+
+
+def families_unread(f: Filing, text: str) -> int:
+    """Indicator families (level-2 names: 数量指标, 质量指标 …) the part's text names but no read row has."""
+    words = sorted(lexicon().level2_words, key=len, reverse=True)
+    named, rest = set(), text
+    for w in words:  # longest first: '社会公众满意度指标' is not also '满意度指标'
+        if w in rest:
+            named.add(w)
+            rest = rest.replace(w, "|")
+    read = {_fold(i.level2) for i in f.indicators if i.level2}
+    return sum(1 for w in named if not any(w in r or r in w for r in read))
+
+
+_MARKERS = re.compile(r"指标(\d{1,2})[:：][\u4e00-\u9fff]")
+
+
+def marked_rows(text: str) -> int:
+    """Distinct '指标N:' markers followed by a name: templates number their indicators so."""
+    return len({m.group(1) for m in _MARKERS.finditer(text)})
+
+
+def points_gap(f: Filing) -> float:
+    """The largest gap of the scoring arithmetic, in points: 分值 add up to the total, 得分 add up to the total
+    score, no 得分 above its 分值, the total score not above the total."""
+    gaps = [0.0]
+    weights = [i.weight for i in f.indicators if i.weight is not None]
+    scores = [i.score for i in f.indicators if i.score is not None]
+    if f.total_weight is not None and weights:
+        gaps.append(abs(sum(weights) + (f.exec_weight or 0) - f.total_weight))
+    if f.total_score is not None and scores:
+        gaps.append(abs(sum(scores) + (f.exec_score or 0) - f.total_score))
+    for i in f.indicators:
+        if i.weight is not None and i.score is not None:
+            gaps.append(max(0.0, i.score - i.weight))
+    if f.exec_weight is not None and f.exec_score is not None:
+        gaps.append(max(0.0, f.exec_score - f.exec_weight))
+    if f.total_weight is not None and f.total_score is not None:
+        gaps.append(max(0.0, f.total_score - f.total_weight))
+    return max(gaps)
+
+
+def money_gap(f: Filing) -> float:
+    """The largest gap of the money block, in percentage points: 执行率 against B / A, parts against the whole."""
+    gaps = [0.0]
+    a, b, r = f.budget_adjusted, f.budget_executed, f.exec_rate_reported
+    if a and b is not None and r is not None:
+        gaps.append(abs(r - b / a) * 100)
+    parts = [x for x in (f.budget_fiscal, f.budget_other, f.budget_carryover) if x is not None]
+    whole = f.budget_adjusted if f.budget_adjusted is not None else f.budget_initial
+    if len(parts) >= 2 and whole:
+        gaps.append(abs(sum(parts) - whole) / whole * 100)
+    return max(gaps)
+
+
+def money_missing(f: Filing, text: str) -> int:
+    """Money and score fields a filing of this kind prints, left empty although the source names them."""
+    c = cues()
+    want: list[tuple[float | None, re.Pattern]] = []
+    if f.doc_kind.endswith("target"):
+        want = [(f.budget_initial, c.budget)]
+    elif f.doc_kind.endswith("self_eval"):
+        want = [(f.budget_adjusted, c.adjusted), (f.budget_executed, c.executed), (f.exec_rate_reported, c.rate),
+                (f.total_score, c.score)]
+    elif f.doc_kind == REPORT:
+        want = [(f.budget_adjusted if f.budget_adjusted is not None else f.budget_initial, c.said_budget),
+                (f.budget_executed, c.said_executed), (f.total_score, c.said_score)]
+    return sum(v is None and bool(p.search(text)) for v, p in want)
+
+
+def meta_missing(f: Filing) -> int:
+    """Department, year or place not read (a department printed without its place counts as not read), a
+    project filing without its project, and a kind that is not the one the title names (a 目标表 read as a
+    self-evaluation)."""
+    dept = _fold(f.department)
+    project = f.doc_kind.startswith("project") and not _fold(f.project)
+    place = f.province or f.city or f.county
+    titled = title_kind(fold_script(f.title or "")) if f.title else None
+    return (not dept) + (f.year is None) + bool(dept and cues().bare_org.match(dept)) + (not place) + project + bool(
+        titled and titled != f.doc_kind)
+
+
+@dataclass
+class Evidence:
+    """What the signals of one filing rest on, in counts."""
+
+    rows: int
+    rows_expected: int
+    fields: int  # the fields a filing of its kind with rows_expected rows holds (score.py's count)
+    figures_used: int
+    figures_unused: int
+    lines_unused: int
+    markers: int
+    families_unread: int
+    points_gap: float
+    money_gap: float
+    money_missing: int
+    meta_missing: int
+
+
+def evidence(f: Filing, rows: list[Row], others: list[Filing] = ()) -> Evidence:
+    """The counts of one filing. others: the other filings read from the same document, whose rows and
+    figures also count as used (two parts of a document may share lines)."""
+    texts = [row_text(r) for r in rows]
+    text = _key("".join(texts))
+    table = f.doc_kind in TABLE_KINDS
+    n = len(f.indicators)
+    fs = [f, *[o for o in others if o is not f]]
+    used, unused = figure_coverage(fs, _table_part(f, rows, texts)) if table else (0, 0)
+    lines = line_coverage(fs, rows, texts) if table else 0
+    markers = marked_rows(text) if table else 0
+    families = families_unread(f, text) if table else 0
+    expected = max(n, markers, n + lines, n + families)
+    fields = META_FIELDS + MONEY_FIELDS.get(f.doc_kind, 0) + ROW_FIELDS * expected
+    return Evidence(
+        rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
+        markers=markers, families_unread=families, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
+        meta_missing=meta_missing(f),
+    )
+
+
+def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, float]:
+    """The named signals of one filing (FILING_SIGNALS), each 0 where the reading shows no doubt.
+    row_conf: the row model's estimate for each indicator row."""
+    table = f.doc_kind in TABLE_KINDS
+    seen = e.figures_used + e.figures_unused
+    rows_missing = ROW_FIELDS * (e.rows_expected - e.rows) / e.fields
+    row_doubt = ROW_FIELDS * sum(1.0 - c for c in row_conf) / e.fields
+    misses = rows_missing + row_doubt + (e.money_missing + e.meta_missing) / e.fields
+    right = min(0.99, max(0.01, 1.0 - misses))
+    return {
+        "estimate": math.log(right / (1.0 - right)),
+        "is_report": float(f.doc_kind == REPORT),
+        "zero_rows": float(table and e.rows == 0 and e.figures_unused > 0),
+        "rows_missing": rows_missing,
+        "figures_unused": e.figures_unused / seen if seen else 0.0,
+        "row_doubt": row_doubt,
+        "points_gap": float(e.points_gap > 1.0),
+        "money_gap": float(e.money_gap > 1.0),
+        "money_missing": e.money_missing / e.fields,
+        "meta_missing": e.meta_missing / e.fields,
+    }

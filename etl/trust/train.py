@@ -1,0 +1,208 @@
+"""Fit the confidence models on the labelled real files and measure them leave-one-file-out.
+
+    jixiao train confidence [--out etl/trust/model.json]
+
+Every real file of the corpus (data/seeds, tests/data/real/dev*) is read and parsed by the product's own
+path (etl.read.read_bytes, etl.parse.parse_document), and every label is scored against what was parsed,
+with the scorer's own matching (etl/eval/score.py). That gives, per label, the share of its fields read
+right, and per parsed row that a label row was paired with, the share of its eight fields read right (a
+parsed row no label row was paired with counts as read wrong).
+
+    row model      fractional logistic regression of row signals on the rows' shares
+    filing model   fractional logistic regression of filing signals (among them the row model's expected
+                   misses) on the labels' shares
+
+Fractional: an item read 0.8 right is one example of "right" with weight 0.8 and one of "wrong" with weight
+0.2, so the fitted probability estimates the share of fields. The fit is deterministic (Newton steps on the same
+rows in the same order). The figures printed are leave-one-file-out: for each file, both models are refitted
+without that file's labels, and the file's filings are assessed by that fit, so no file's own label fits the
+model that scores it. The shipped model is the fit on every file.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl.eval.floors import corpus
+from etl.eval.score import ROW_FIELDS as SCORE_ROW_FIELDS
+from etl.eval.score import align, load_labels, same, score_label
+from etl.normalise.script import strip_glosses
+from etl.parse import parse_document
+from etl.read import read_bytes
+from etl.records import Document, Filing
+from etl.trust import doubt, policy
+from etl.trust.combine import MODEL_FILE, Logistic, Model
+from etl.trust.figures import Calibration, Point
+from etl.trust.signals import FILING_SIGNALS, ROW_SIGNALS, Evidence, evidence, filing_rows, filing_signals, row_signals
+
+# Inverse regularisation strengths (scikit-learn's C). The signals are shares and flags of similar scale;
+# a weak penalty keeps the few labelled files from pushing a weight to an extreme.
+ROW_C = 10.0
+FILING_C = 100.0
+
+_FILING_COLUMNS = ["doc_kind", "department", "project", "year", "county", "budget_initial", "budget_adjusted",
+                   "budget_executed", "exec_rate_reported", "exec_weight", "exec_score", "total_weight", "total_score"]
+
+
+@dataclass
+class Part:
+    """One parsed filing and its evidence (independent of any model)."""
+
+    filing: Filing
+    evidence: Evidence
+    rows: list[dict[str, float]]  # row signals
+
+
+@dataclass
+class Label:
+    name: str  # label path under the labels folder
+    accuracy: float
+    part: int | None  # index of the filing the scorer matched, None when none was
+    row_accuracy: list[float] = field(default_factory=list)  # per row of that filing
+
+
+@dataclass
+class SourceFile:
+    name: str
+    parts: list[Part]
+    labels: list[Label]
+
+
+def read_file(path: Path) -> tuple[Document | None, list[Filing]]:
+    """The product's read and parse of one file; a file it cannot read has no filings (as ingest fails it)."""
+    try:
+        doc = read_bytes(path.read_bytes(), path.name)
+        return doc, parse_document(doc)
+    except Exception:  # the ingest logs such a file as failed: it holds no filing
+        return None, []
+
+
+def _row_accuracy(label: dict, f: Filing) -> list[float]:
+    got = [{k: getattr(ind, k) for k in SCORE_ROW_FIELDS} for ind in f.indicators]
+    by_row = {id(g): sum(same(w.get(k), g.get(k)) for k in SCORE_ROW_FIELDS) / len(SCORE_ROW_FIELDS)
+              for w, g in align(label.get("indicators", []), got)}
+    return [by_row.get(id(g), 0.0) for g in got]
+
+
+def load_corpus(root: Path) -> list[SourceFile]:
+    """Every labelled real file, parsed and scored (files in name order, labels in the scorer's order)."""
+    sources, labels_dir, _ = corpus(Path(root))
+    paths = {p.name: p for d in sources for p in sorted(Path(d).rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    by_file: dict[str, list[tuple[str, dict]]] = {}
+    for name, lab in load_labels(labels_dir):
+        by_file.setdefault(lab["file"], []).append((name, lab))
+    out = []
+    for file in sorted(by_file):
+        doc, filings = read_file(paths[file]) if file in paths else (None, [])
+        spans = filing_rows(strip_glosses(doc), filings) if doc is not None else []
+        parts = []
+        for f, rows in zip(filings, spans):
+            for ind in f.indicators:
+                ind.decoder_margin = ind.parse_confidence
+            parts.append(Part(f, evidence(f, rows, filings), row_signals(f)))
+        cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
+        rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
+                   for k, f in enumerate(filings)}
+        taken: set[str] = set()
+        labels = []
+        for name, lab in by_file[file]:
+            s = score_label(name, lab, [c for c in cands if c["filing_id"] not in taken], lambda fid: rows_of[fid])
+            k = int(s.filing_id) if s.filing_id is not None else None
+            if s.filing_id is not None:
+                taken.add(s.filing_id)
+            labels.append(Label(name, s.fields if s.found else 0.0, k,
+                                _row_accuracy(lab, filings[k]) if k is not None else []))
+        out.append(SourceFile(file, parts, labels))
+    return out
+
+
+def _fractional_logistic(xs: list[list[float]], ys: list[float], c: float, names: tuple[str, ...]) -> Logistic:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([row for row in xs for _ in (0, 1)], dtype=float).reshape(-1, len(names))
+    y = np.array([1, 0] * len(xs))
+    w = np.array([v for a in ys for v in (a, 1.0 - a)], dtype=float) + 1e-9
+    m = LogisticRegression(C=c, max_iter=5000, solver="newton-cholesky")
+    m.fit(x, y, sample_weight=w)
+    return Logistic(names, tuple(float(v) for v in m.coef_[0]), float(m.intercept_[0]))
+
+
+def fit(files: list[SourceFile], row_c: float = ROW_C, filing_c: float = FILING_C) -> Model:
+    """Both models, fitted on the labelled filings of `files`."""
+    rx, ry = [], []
+    for sf in files:
+        for lab in sf.labels:
+            if lab.part is None:
+                continue
+            for sig, acc in zip(sf.parts[lab.part].rows, lab.row_accuracy):
+                rx.append([sig[k] for k in ROW_SIGNALS])
+                ry.append(acc)
+    row = _fractional_logistic(rx, ry, row_c, ROW_SIGNALS)
+    fx, fy = [], []
+    for sf in files:
+        for lab in sf.labels:
+            if lab.part is None:
+                continue
+            part = sf.parts[lab.part]
+            sig = filing_signals(part.filing, part.evidence, [row(s) for s in part.rows])
+            fx.append([sig[k] for k in FILING_SIGNALS])
+            fy.append(lab.accuracy)
+    filing = _fractional_logistic(fx, fy, filing_c, FILING_SIGNALS)
+    meta = {"files": len(files), "labels": sum(len(sf.labels) for sf in files), "rows": len(rx),
+            "row_c": row_c, "filing_c": filing_c}
+    return Model(row, filing, meta)
+
+
+def file_confidence(model: Model, sf: SourceFile) -> float:
+    """The lowest confidence of the file's filings, as `assess` sets it (0 when the file holds none)."""
+    cap, points = policy()
+    confs = []
+    for part in sf.parts:
+        raw = model.filing(filing_signals(part.filing, part.evidence, [model.row(s) for s in part.rows]))
+        confs.append(min(raw, cap) if doubt(part.filing, part.evidence, points) else raw)
+    return min(confs, default=0.0)
+
+
+def _points(files: list[SourceFile], conf: dict[str, float]) -> list[Point]:
+    return [Point(lab.name, lab.accuracy, conf[sf.name]) for sf in files for lab in sf.labels]
+
+
+def leave_one_file_out(files: list[SourceFile], **kw) -> list[Point]:
+    conf = {}
+    for sf in files:
+        model = fit([o for o in files if o is not sf], **kw)
+        conf[sf.name] = file_confidence(model, sf)
+    return _points(files, conf)
+
+
+def in_sample(files: list[SourceFile], model: Model) -> list[Point]:
+    return _points(files, {sf.name: file_confidence(model, sf) for sf in files})
+
+
+@dataclass
+class TrainResult:
+    model: Model
+    lofo: Calibration
+    in_sample: Calibration
+    seconds: float
+
+
+def train(root: Path, out: Path | None = MODEL_FILE) -> TrainResult:
+    """Refit from the repo's labelled real files, write the model file (unless out is None), measure."""
+    from etl.check.settings import load_settings
+
+    t0 = time.perf_counter()
+    files = load_corpus(root)
+    model = fit(files)
+    accept = load_settings().accept_confidence
+    lofo = Calibration(tuple(leave_one_file_out(files)), accept)
+    ins = Calibration(tuple(in_sample(files, model)), accept)
+    meta = dict(model.meta)
+    meta["lofo"] = {"auroc": round(lofo.auroc, 3), "mae": round(lofo.mae, 3), "accepted": len(lofo.accepted),
+                    "accepted_accuracy": round(lofo.accepted_accuracy, 3)}
+    model = Model(model.row, model.filing, meta)
+    if out is not None:
+        Path(out).write_text(model.to_json(), encoding="utf-8")
+    return TrainResult(model, lofo, ins, time.perf_counter() - t0)

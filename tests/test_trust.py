@@ -1,0 +1,188 @@
+"""parse_confidence from evidence (etl/trust): the guarantees, rows, the model file, the refit.
+
+All filings here are invented: a self-evaluation whose scores add up or do not, a target page with no table,
+a target table read with no rows, rows whose names are level words read twice.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from etl.check import load_settings, run_checks
+from etl.pipeline import analyse
+from etl.read import read_bytes
+from etl.records import Document, Filing, Indicator, Loc, Row, Cell
+from etl.trust import FAILED_NOTE, assess, assess_filings
+from etl.trust.combine import MODEL_FILE, Logistic, Model, StaleModel, read_model, shipped_model
+from etl.trust.signals import FILING_SIGNALS, ROW_SIGNALS, evidence, filing_rows
+from tests.conftest import ROOT
+
+ACCEPT = load_settings().accept_confidence
+
+SELF_EVAL = """攸县文化旅游广电体育局2023年度群众文化活动经费项目支出绩效自评表
+项目名称\t群众文化活动经费\t主管部门\t攸县文化旅游广电体育局
+实施单位\t攸县文化馆
+项目资金（万元）\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分
+年度资金总额\t50\t50\t48\t10\t96%\t9.6
+一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施
+产出指标\t数量指标\t举办文艺演出场次\t≥20场\t22场\t20\t20\t
+\t质量指标\t演出合格率\t100%\t100%\t15\t15\t
+\t时效指标\t活动按时完成率\t≥95%\t100%\t15\t15\t
+效益指标\t社会效益指标\t群众参与人次\t≥5000人次\t6200人次\t30\t30\t
+满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t93%\t10\t10\t
+总分\t100\t{total}\t
+"""
+
+
+def _one(text: str, name: str = "自评表.txt"):
+    lf = analyse(text.encode("utf-8"), name)
+    assert len(lf.filings) == 1
+    return lf.filings[0]
+
+
+def test_a_self_evaluation_whose_scores_do_not_add_up_is_not_accepted():
+    right = _one(SELF_EVAL.format(total="99.6"))
+    wrong = _one(SELF_EVAL.format(total="94.6"))  # the rows and the budget line add up to 99.6
+    assert len(right.indicators) == len(wrong.indicators) == 5
+    assert wrong.parse_confidence < ACCEPT
+    assert right.parse_confidence > wrong.parse_confidence
+    doc = read_bytes(SELF_EVAL.format(total="94.6").encode("utf-8"), "自评表.txt")
+    (a,) = assess_filings(doc, [wrong])
+    assert a.capped_by == "arithmetic" and a.evidence.points_gap == pytest.approx(5.0)
+
+
+def test_a_target_page_without_its_table_is_not_accepted():
+    text = ("攸县教育局2023年学生资助项目支出绩效目标表\n"
+            "项目名称：学生资助补助经费\n主管部门：攸县教育局\n资金总额：120万元\n"
+            "绩效目标：按时足额发放资助资金，困难学生应助尽助。\n")
+    f = _one(text, "目标表.txt")
+    assert f.doc_kind.endswith("target") and not f.indicators
+    assert f.parse_confidence < ACCEPT
+
+
+def _grid_doc(lines: list[list[str]]) -> Document:
+    rows = [Row([Cell(t, Loc(line_start=i + 1, line_end=i + 1, col=k + 1)) for k, t in enumerate(cells)],
+                Loc(line_start=i + 1, line_end=i + 1), table=0) for i, cells in enumerate(lines)]
+    return Document("表.txt", "txt", rows, layout="tabbed")
+
+
+TABLE_LINES = [
+    ["攸县教育局2023年学生资助项目支出绩效目标表"],
+    ["项目名称", "学生资助补助经费", "主管部门", "攸县教育局"],
+    ["资金总额", "120"],
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "资助学生人数", "≥300人"],
+    ["", "质量指标", "资助资金发放准确率", "100%"],
+    ["", "时效指标", "资金发放及时率", "≥95%"],
+    ["效益指标", "社会效益指标", "困难学生应助尽助率", "100%"],
+    ["满意度指标", "服务对象满意度指标", "学生及家长满意度", "≥90%"],
+]
+
+
+def _target(indicators: list[Indicator]) -> Filing:
+    return Filing(doc_kind="project_target", title="攸县教育局2023年学生资助项目支出绩效目标表", department="攸县教育局",
+                  project="学生资助补助经费", year=2023, province="湖南省", city="株洲市", county="攸县",
+                  budget_initial=120.0, budget_adjusted=120.0, indicators=indicators,
+                  loc=Loc(line_start=1, line_end=len(TABLE_LINES)))
+
+
+def _rows() -> list[Indicator]:
+    out = []
+    for i, cells in enumerate(TABLE_LINES[4:], start=1):
+        level1 = cells[0] or out[-1].level1
+        out.append(Indicator(seq=i, level1=level1, level2=cells[1], name=cells[2], target=cells[3],
+                             loc=Loc(line_start=i + 4, line_end=i + 4), parse_confidence=1.0))
+    return out
+
+
+def test_a_table_read_with_no_rows_is_doubted_however_clean_the_rest():
+    doc = _grid_doc(TABLE_LINES)
+    read, empty = _target(_rows()), _target([])
+    (a_read,) = assess_filings(doc, [read])
+    (a_empty,) = assess_filings(doc, [empty])
+    assert a_empty.capped_by == "zero_rows" and a_empty.conf < ACCEPT
+    # the rows the source holds and the reading lacks are counted: five rows, their level words and figures
+    assert a_empty.evidence.rows_expected >= 5 and a_empty.evidence.figures_unused >= 5
+    assert a_read.evidence.figures_unused == 0 and a_read.capped_by is None
+    assert a_read.conf > a_empty.conf + 0.3
+
+
+def test_rows_whose_names_are_level_words_read_twice_are_flagged_for_checking():
+    doc = _grid_doc(TABLE_LINES)
+    rows = _rows()
+    bad = [Indicator(seq=6 + k, level1="产出指标", level2="数量指标", name="数量指标", target="88100",
+                     loc=Loc(line_start=5, line_end=5), parse_confidence=1.0) for k in range(2)]
+    f = _target(rows + bad)
+    assess(doc, [f])
+    good_conf = [i.parse_confidence for i in f.indicators[:5]]
+    bad_conf = [i.parse_confidence for i in f.indicators[5:]]
+    assert min(good_conf) > max(bad_conf)
+    limit = load_settings().low_confidence
+    assert max(bad_conf) < limit <= min(good_conf)
+    f.filing_id = "t"
+    flagged = {x.indicator_seq for x in run_checks(f) if x.rule == "PARSE_LOW_CONFIDENCE"}
+    assert flagged == {6, 7}
+
+
+def test_the_decoders_margin_is_kept_and_a_second_assessment_gives_the_same_values():
+    doc = _grid_doc(TABLE_LINES)
+    rows = _rows()
+    rows[0].parse_confidence = 0.2  # the decoder barely preferred this reading
+    f = _target(rows)
+    assess(doc, [f])
+    first = [i.parse_confidence for i in f.indicators], f.parse_confidence
+    assert f.indicators[0].decoder_margin == 0.2 and f.indicators[0].parse_confidence < f.indicators[1].parse_confidence
+    assess(doc, [f])
+    assert ([i.parse_confidence for i in f.indicators], f.parse_confidence) == first
+
+
+def test_an_assessment_that_fails_leaves_the_filing_at_zero_with_the_reason():
+    doc = _grid_doc(TABLE_LINES)
+    f = _target(_rows())
+    broken = Model(Logistic(("no_such_signal",), (1.0,), 0.0), shipped_model().filing, {})
+    assert assess(doc, [f], broken) == []
+    assert f.parse_confidence == 0.0
+    assert f.parse_notes[-1].startswith(FAILED_NOTE.split("（")[0]) and "KeyError" in f.parse_notes[-1]
+
+
+def test_the_shipped_model_is_data_that_names_the_signals_the_code_computes(tmp_path):
+    model = read_model(MODEL_FILE)
+    assert model.row.signals == ROW_SIGNALS and model.filing.signals == FILING_SIGNALS
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["fitted"]["labels"] >= 70 and "lofo" in data["fitted"]
+    stale = dict(data)
+    stale["row"] = {"intercept": 1.0, "weights": {k: 0.0 for k in ROW_SIGNALS[1:]}}
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(stale), encoding="utf-8")
+    with pytest.raises(StaleModel, match="jixiao train confidence"):
+        read_model(path)
+
+
+def test_filing_rows_split_a_document_between_its_filings():
+    lines = TABLE_LINES + [["攸县教育局2023年校舍维修项目支出绩效目标表"], ["资金总额", "80"]]
+    doc = _grid_doc(lines)
+    first = _target(_rows())
+    second = Filing(doc_kind="project_target", loc=Loc(line_start=len(TABLE_LINES) + 1, line_end=len(lines)))
+    spans = filing_rows(doc, [first, second])
+    assert [len(s) for s in spans] == [len(TABLE_LINES), 2]
+    e = evidence(second, spans[1], [first, second])
+    assert e.rows == 0 and e.money_missing == 1  # it names 资金总额 and its amount was not read
+    assert evidence(first, spans[0], [first, second]).money_missing == 0
+
+
+@pytest.mark.slow
+def test_train_confidence_refits_the_shipped_model_deterministically(tmp_path):
+    out = tmp_path / "model.json"
+    run = subprocess.run([sys.executable, "-m", "etl.cli", "train", "confidence", "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert lines[-1].startswith("leave-one-file-out calibration: filings=72 ")
+    assert lines[-2].startswith("in-sample calibration: filings=72 ")
+    refit = read_model(out)
+    shipped = read_model(MODEL_FILE)
+    # the model in the repo is the fit of the data and code in the repo: after a parser change, refit
+    assert refit.row == shipped.row and refit.filing == shipped.filing, "stale model: run `jixiao train confidence`"
