@@ -195,11 +195,25 @@ def _same(a, b) -> bool:
     return norm(a) == norm(b)
 
 
+KIND_CODES = {label: code for code, label in DOC_KINDS.items()}
+
+
+def shown_field(name: str, value) -> str:
+    """A filing field as the editor shows it (the kind by its Chinese name)."""
+    return DOC_KINDS.get(value, _text(value)) if name == "doc_kind" else _text(value)
+
+
+def typed_field(name: str, text) -> str:
+    """What was typed for a filing field, as stored (a kind's Chinese name back to its code)."""
+    text = _text(text).strip()
+    return KIND_CODES.get(text, text) if name == "doc_kind" else text
+
+
 def filing_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[Correction]:
     out = []
     for (fieldname, old), new in zip(before[["field", "value"]].itertuples(index=False), after["value"]):
         if _text(old) != _text(new):
-            out.append(Correction(kind=SET, field=fieldname, new_value=_text(new)))
+            out.append(Correction(kind=SET, field=fieldname, new_value=typed_field(fieldname, new)))
     return out
 
 
@@ -294,7 +308,7 @@ def editors(qs, db, row: dict, who: str | None) -> None:
     fid = row["filing_id"]
     version = "_".join(str(x) for x in db_version(db))  # the editors start afresh after every save
     st.markdown("**读取结果（可直接修改）**")
-    ff = pd.DataFrame([(k, label, _text(row.get(k))) for k, (label, _) in FILING_FIELDS.items()],
+    ff = pd.DataFrame([(k, label, shown_field(k, row.get(k))) for k, (label, _) in FILING_FIELDS.items()],
                       columns=["field", "label", "value"])
     ff_after = st.data_editor(ff, key=f"rv_ff_{fid}_{version}", hide_index=True, width="stretch", disabled=["label"],
                               column_config={"field": None, "label": st.column_config.TextColumn("项目", width="medium"),
@@ -360,10 +374,12 @@ def one_field(db, row: dict, rows: pd.DataFrame, keys: list[str], who: str, reas
     name = c2.selectbox("字段", list(fields), key=f"rv_one_field_{fid}_{where is None}", format_func=lambda k: fields[k][0],
                         placeholder="选择字段")
     now = row.get(name) if where is None else rows.set_index(pd.Index(keys)).loc[where, name]
-    value = c3.text_input("改为", key=f"rv_one_value_{fid}_{version}", placeholder=f"当前：{_text(now) or '（空）'}")
-    st.text(f"当前读取：{_text(now) or '（空）'}")
+    now = shown_field(name, now) if where is None else _text(now)
+    value = c3.text_input("改为", key=f"rv_one_value_{fid}_{version}", placeholder=f"当前：{now or '（空）'}")
+    st.text(f"当前读取：{now or '（空）'}")
     if st.button("保存此项", key=f"rv_one_save_{fid}", icon=":material/edit:", disabled=not value.strip()):
-        _save(db, fid, [Correction(kind=SET, row_key=where, field=name, new_value=value.strip())], who, reason)
+        new = typed_field(name, value) if where is None else value.strip()
+        _save(db, fid, [Correction(kind=SET, row_key=where, field=name, new_value=new)], who, reason)
 
 
 def _row_keys(qs, row: dict, n: int) -> list[str]:

@@ -183,9 +183,11 @@ def test_the_editors_changes_become_corrections():
     assert first.kind == ADD_ROW == second.kind
     assert first.new_value["after"] == "a7" and second.new_value["after"] == first.row_key  # in the table's order
     assert first.new_value["values"]["name"] == "满意度" and first.new_value["values"]["weight"] == 20.0
-    fields = pd.DataFrame([("year", "年度", "2023"), ("county", "县区", "")], columns=["field", "label", "value"])
-    changed = fields.assign(value=["2023", "东风县"])
-    assert [(c.field, c.new_value) for c in filing_edits(fields, changed)] == [("county", "东风县")]
+    fields = pd.DataFrame([("year", "年度", "2023"), ("county", "县区", ""), ("doc_kind", "文件类型", "项目支出绩效自评表")],
+                          columns=["field", "label", "value"])
+    changed = fields.assign(value=["2023", "东风县", "部门整体支出绩效自评表"])
+    assert [(c.field, c.new_value) for c in filing_edits(fields, changed)] == [("county", "东风县"),
+                                                                              ("doc_kind", "dept_self_eval")]
 
 
 def test_a_value_that_is_no_number_is_refused_and_text_is_kept_as_typed(reviewed_db, monkeypatch):
