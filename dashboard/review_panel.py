@@ -74,8 +74,11 @@ def corrections_frame(df: pd.DataFrame) -> pd.DataFrame:
         "原值": [f"解析置信度 {said(o)}" if k == CONFIRM else said(o) for k, o in zip(df["kind"], df["old_value"])],
         "新值": ["确认无误" if k == CONFIRM else said(n) for k, n in zip(df["kind"], df["new_value"])],
         "说明": df["reason"].map(lambda v: v if isinstance(v, str) else ""),
-        "状态": [STATES.get(s, s) + (f"：{n}" if isinstance(n, str) and n else "") for s, n in zip(df["state"], df["note"])],
+        "状态": [STATES.get(s, s) for s in df["state"]],
     })
+    notes = [n if isinstance(n, str) else "" for n in df["note"]]
+    if any(notes):
+        out["过期原因"] = notes
     return out
 
 

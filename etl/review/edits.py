@@ -33,7 +33,7 @@ KINDS = (SET, ADD_ROW, DELETE_ROW, CONFIRM, MARK)
 MARKS = {"not_filing": "非绩效文件", "unreadable": "无法识别"}
 # applied: in the stored rows of its bytes; superseded: as well, but a file of the same name has since come in
 # with other bytes, so it does not hold for the newest version; stale: a re-read of its bytes has no row it fits
-STATES = {"applied": "已应用", "superseded": "源文件已更新", "stale": "已过期"}
+STATES = {"applied": "已应用", "superseded": "已过期（源文件已更新）", "stale": "已过期（找不到对应的行）"}
 ACTIVE = ("applied", "superseded")  # the states whose corrections are part of their bytes' reading
 
 # Editable fields: column -> (Chinese label, type). Types: text, number, int, kind.
