@@ -44,6 +44,7 @@ class Lexicon:
     org_tails: tuple[str, ...]
     report_figures: dict
     money_labels: dict
+    total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
     org_short_name_cues: tuple[str, ...]
     operator_chars: str
@@ -104,6 +105,7 @@ def lexicon() -> Lexicon:
         org_tails=tuple(data["orgs"]["tails"]),
         report_figures=dict(data["report_figures"]),
         money_labels={k: tuple(v) for k, v in data["money"].items()},
+        total_labels=tuple(data["totals"]["labels"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         operator_chars=op_chars,

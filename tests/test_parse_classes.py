@@ -1269,3 +1269,39 @@ def test_a_report_holding_a_list_of_names_and_target_values():
     (f,) = parse(text)
     assert f.doc_kind == "self_eval_report"
     assert [(i.name, i.target) for i in f.indicators] == [("助残日活动次数", "1次"), ("电视专栏节目", "24期")]
+
+
+def test_the_total_row_of_a_glued_table_ends_it():
+    text = ("示例项目绩效自评表(2022年度)项目名称示例项目一级指标二级指标三级指标年度指标值实际完成值分值得分"
+            "产出指标数量指标种薯发放量200万粒200万粒5050质量指标种薯合格率≥90%95%5048总分10098")
+    (f,) = parse(text)
+    assert [i.name for i in f.indicators] == ["种薯发放量", "种薯合格率"]
+    assert (f.total_weight, f.total_score) == (100, 98)
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("关于2021年度示例项目绩效自评的报告", "self_eval_report"),
+    ("示例局关于2022年度项目绩效自评工作开展情况的报告", "self_eval_report"),
+    ("示例县2021年度示例项目绩效自评情况", "self_eval_report"),  # titled as an evaluation, prose under it
+    ("示例项目2021年度绩效评价结果公示", "self_eval_report"),
+])
+def test_report_titles_without_the_usual_wording(title, kind):
+    (f,) = parse("\n".join([title, "一、基本情况", "全年预算数 120万元，执行数 118万元，执行率 98.3%。"]))
+    assert f.doc_kind == kind
+
+
+def test_a_page_titled_as_an_evaluation_holding_a_table_is_a_self_evaluation_table():
+    text = "\n".join([
+        "示例县示例局2022年度项目支出绩效自评结果", "项目名称\t示例项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t培训人次\t≥500人次\t520人次\t20\t20",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "project_self_eval" and len(f.indicators) == 1
+
+
+def test_a_section_heading_is_no_title():
+    text = "\n".join(["示例局2022年度部门整体支出绩效自评报告", "一、基本情况", "全年预算数 120万元，执行数 118万元。",
+                      "二、项目绩效目标", "完成年度工作任务。", "三、绩效自评情况", "自评得分 95 分。"])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.total_score) == ("self_eval_report", 95)

@@ -27,7 +27,7 @@ from etl.parse.segment import Segment, split_glued_title, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
-from etl.parse.vocab import fold_key, title_kind
+from etl.parse.vocab import SELF_EVAL_ANY, fold_key, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -158,6 +158,12 @@ _EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
+    if kind == SELF_EVAL_ANY:
+        # titled only as a self-evaluation: a table of indicators makes it a 自评表, prose a 自评报告
+        if table is None or not table.indicators:
+            return "self_eval_report"
+        kind = None
+        self_eval = True  # the title says so, whatever the table prints
     head = fold_key(" ".join([seg.title or ""] + [" ".join(r.texts) for r in seg.rows[:12]]))
     # a money block that reports spending (全年执行数, 执行率) makes an untitled table a self-evaluation
     self_eval = self_eval or (kind is None and bool(_EXECUTION_HEAD.search(head)))
@@ -294,7 +300,7 @@ def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResu
         table = grid_indicators(rows, header)
     elif not grid:
         table = stream_indicators(rows)
-    if (table is None or not table.indicators) and kind != "self_eval_report":
+    if (table is None or not table.indicators) and kind not in ("self_eval_report", SELF_EVAL_ANY):
         # no header we know, or one whose grammar read nothing: the rows' content says what they are
         table = content_indicators(rows, fragment=kind is None) or table
     if table is None and kind in ("project_target", "dept_target"):

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.parse.meta import looks_like_org
-from etl.parse.vocab import TITLE_PATTERNS, column_role, fold_key, title_kind
+from etl.parse.vocab import SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
 
@@ -152,5 +152,7 @@ def split_segments(rows: list[Row]) -> list[Segment]:
 def _more_specific(new: str, old: str) -> bool:
     # A report title beats a table title on the same page only when it names a report;
     # a dept/project kind beats the generic project_target / project_self_eval guess.
-    order = {"project_target": 0, "project_self_eval": 0, "dept_target": 1, "dept_self_eval": 1, "self_eval_report": 2}
+    # A title that says only 'self-evaluation' (SELF_EVAL_ANY) gives way to any title that says which.
+    order = {SELF_EVAL_ANY: -1, "project_target": 0, "project_self_eval": 0, "dept_target": 1, "dept_self_eval": 1,
+             "self_eval_report": 2}
     return order.get(new, 0) > order.get(old, 0)

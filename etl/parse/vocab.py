@@ -26,8 +26,9 @@ def fold_key(text: str) -> str:
 # (folded text: full-width brackets are ASCII here). 自评 and 评价 tables are both self-evaluations;
 # 结果表 / 情况表 are wordings of the same table; '部门(单位)整体' is a whole-department table.
 _DEPT = r"(部门(\(单位\))?整体(支出)?|整体支出|部门)"
+SELF_EVAL_ANY = "self_eval"  # a title that says self-evaluation but not whether of a table or a report
 TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(自评|评价)(情况|工作|总结)*(报告|说明)"), "self_eval_report"),
+    (re.compile(r"(自评|评价)(工作|开展|情况|总结)*的?(报告|说明)"), "self_eval_report"),
     (re.compile(rf"{_DEPT}绩效(自评|评价)(结果|情况)?表"), "dept_self_eval"),
     (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
     (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
@@ -36,9 +37,14 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"{_DEPT}绩效评价指标(体系)?表"), "dept_target"),
     (re.compile(r"绩效评价指标(体系)?表"), "project_target"),
     (re.compile(r"^第[一二三四五六七八九十]+部分部门整体绩效目标$"), "dept_target"),
-    # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标'
+    # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标' (never a section heading
+    # '二、项目绩效目标' inside a report)
     (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
     (re.compile(rf"^.{{2,40}}20\d\d年度?{_DEPT}绩效目标$"), "dept_target"),
+    (re.compile(r"^(?!.*[、．.])[^(（]{2,40}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
+    # a page titled with the evaluation but no kind of document ('某项目2021年度绩效自评情况', '…绩效评价结果公示'):
+    # a self-evaluation, a table or a report as its content shows (resolved in etl/parse `_infer_kind`)
+    (re.compile(r"^(?!.*[、．.])[^(（]{2,50}绩效(自评|评价)(工作)?(情况|结果)?(公示|公告)?$"), SELF_EVAL_ANY),
 ]
 
 
@@ -170,7 +176,7 @@ def is_unknown_level(text: str) -> bool:
 # field -> folded key patterns (exact match of a key cell, or 'key:value' inside a cell)
 META_KEYS: list[tuple[str, re.Pattern]] = list(lexicon().keys)
 
-TOTAL_ROW_RE = re.compile(r"^(总分|合计|总计|自评总分|综合得分)")
+TOTAL_ROW_RE = re.compile(rf"^({'|'.join(lexicon().total_labels)})")
 END_OF_TABLE_RE = re.compile(
     r"^(填表人|填报人|联系电话|单位负责人|其他需要说明|其他需说明|说明[:：]|注[:：])"
     r"|^[^，。；]{0,16}(审核|初审|审批|复核|审查)意见"  # sign-off boxes under the table: 财政部门支出股室初审意见

@@ -41,7 +41,7 @@ def _vocabulary() -> tuple[re.Pattern, frozenset[str]]:
     """Every literal word of the lexicon a glued line may be cut at, longest first, and the level words."""
     lx = lexicon()
     keys = {w for _, pat in lx.keys for w in key_words(pat.pattern)} | set(lx.other_key_labels) | set(lx.header_words) \
-        | {w for words in lx.money_labels.values() for w in words}
+        | {w for words in lx.money_labels.values() for w in words} | set(lx.total_labels)
     levels = set(lx.level1_names) | set(lx.level2_words)
     words = sorted({w for w in keys | levels if len(w) >= 2}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, words))), frozenset(levels)
