@@ -328,3 +328,17 @@ def test_every_row_read_is_found_again_in_the_source(tmp_path, fmt):
     near = {png.getpixel((x, y)) for x in range(int(box[0]) - 5, int(box[0]) + 5)
             for y in range(int(box[1]) - 5, int(box[1]) + 5)}
     assert (46, 160, 67) in near  # the green outline of a cell that was read
+
+
+def test_a_recheck_keeps_the_corrected_reading(made):
+    """`jixiao check` re-runs every rule over the stored rows, which are the corrected reading."""
+    db, _, ids = made
+    fid = ids["道路养护.txt"]
+    save(db, fid, [Correction(kind=SET, row_key="p1", field="target", new_value="效果明显")])
+    corrected = rows_of(db, fid)
+    run = subprocess.run([sys.executable, "-m", "etl.cli", "check", "--db", str(db)], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    assert rows_of(db, fid) == corrected
+    assert ("VAGUE_TARGET", 1) in one(db, "SELECT rule, indicator_seq FROM findings WHERE filing_id = ?", [fid])
+    assert one(db, "SELECT count(*) FROM mart_finding_rows WHERE filing_id = ? AND rule = 'VAGUE_TARGET'", [fid]) == [(1,)]
