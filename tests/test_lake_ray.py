@@ -7,6 +7,8 @@ rows once, also after a run that was stopped half-way and run again.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -19,7 +21,6 @@ from conftest import SEEDS  # noqa: E402
 from etl.lake import layout  # noqa: E402
 from etl.lake.attach import attach  # noqa: E402
 from etl.lake.ray_ingest import ingest_lake  # noqa: E402
-from etl.lake.export import export_db  # noqa: E402
 from etl.load import store  # noqa: E402
 from etl.pipeline import ingest_paths  # noqa: E402
 from etl.review import ledger  # noqa: E402
@@ -207,7 +208,10 @@ def test_corrections_travel_into_a_lake_and_are_flagged_when_the_file_changes(lo
         fid = con.execute("SELECT filing_id FROM filings").fetchone()[0]
         ledger.save(con, fid, [Correction(kind=SET, row_key="p1", field="target", new_value="≥130公里")], "张三")
     lake = tmp_path / "lake"
-    export_db(db, lake)
+    # the command a user runs (in its own process: this one holds a Ray client's threads)
+    done = subprocess.run([sys.executable, "-m", "etl.cli", "export", "--db", str(db), "--lake", str(lake)],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     view = tmp_path / "view.duckdb"
     attach(view, lake)
 
