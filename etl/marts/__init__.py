@@ -327,18 +327,24 @@ def _finding_rows(con, ids: list[str]) -> None:
     new_sev = SEVERITY_ORDER.format(c="severity")
     groups = con.execute(f"SELECT {new_sev} AS s, filing_id, count(*) FROM _jixiao_new_findings "
                          "GROUP BY ALL ORDER BY 1, 2").fetchall()
-    # each group's neighbours among the rows already there: plain conditions on severity and filing, which the
-    # scan of the mart (stored in list order) answers from a few row groups
+    # each group's neighbours among the rows already there, every group's in one scan of the mart: plain
+    # conditions on severity and filing (the last row before a group is of its severity and an earlier filing,
+    # else of a more severe kind; the first after it likewise)
     ranks = ["severity = 'error'", "severity = 'warning'", "severity NOT IN ('error', 'warning')"]
+    parts, params = [], []
+    for s, fid, _ in groups:
+        before, after = " OR ".join(ranks[:s]) or "FALSE", " OR ".join(ranks[s + 1:]) or "FALSE"
+        parts += [f"max(list_order) FILTER (WHERE {ranks[s]} AND filing_id < ?)",
+                  f"max(list_order) FILTER (WHERE {before})",
+                  f"min(list_order) FILTER (WHERE {ranks[s]} AND filing_id > ?)",
+                  f"min(list_order) FILTER (WHERE {after})"]
+        params += [fid, fid]
+    found = con.execute(f"SELECT {', '.join(parts)} FROM mart_finding_rows", params).fetchone() if groups else ()
     gaps = []
-    for s, fid, n in groups:
-        lo, hi = con.execute(f"""
-            SELECT coalesce((SELECT max(list_order) FROM mart_finding_rows WHERE {ranks[s]} AND filing_id < $1),
-                            (SELECT max(list_order) FROM mart_finding_rows WHERE {' OR '.join(ranks[:s]) or 'FALSE'})),
-                   coalesce((SELECT min(list_order) FROM mart_finding_rows WHERE {ranks[s]} AND filing_id > $1),
-                            (SELECT min(list_order) FROM mart_finding_rows
-                             WHERE {' OR '.join(ranks[s + 1:]) or 'FALSE'}))""", [fid]).fetchone()
-        gaps.append((s, fid, n, lo, hi))
+    for k, (s, fid, n) in enumerate(groups):
+        lo_same, lo_more, hi_same, hi_less = found[4 * k:4 * k + 4]
+        gaps.append((s, fid, n, lo_same if lo_same is not None else lo_more,
+                     hi_same if hi_same is not None else hi_less))
     # groups sharing one gap (no existing row between them) split it, in list order
     tight = False
     shares: dict[tuple, int] = {}
