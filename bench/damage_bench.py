@@ -1,6 +1,8 @@
 """How well the parser reads generated filings damaged the way real web copies are (etl/sample/damage.py).
 
     .venv/bin/python bench/damage_bench.py [--filings 300] [--seed 11] [--only glue_cells] [--show 5]
+    .venv/bin/python bench/damage_bench.py --classes [--filings 100]     # real vs generated, per class
+    .venv/bin/python bench/damage_bench.py --no-tagger ...               # the same without the cell tagger
 
 For "none", every damage type alone and a few combinations of three, the same
 generated filings are damaged (deterministically), read and parsed in process
@@ -10,13 +12,23 @@ meta / budget / totals / rows = the same share within doc_kind, department,
 project, year, county / the money block / 总分 / the indicator row fields;
 rows_f1 and rows found (recall) of indicator rows; filings found; changed =
 filings whose text the damage changed (reports have no table to damage).
+
+--classes checks the damage model against reality: for every damage class the
+real copies show (tests/data/real/damage_classes.toml: which real files show
+it, which damages reproduce it), the real score of those files (read and
+parsed in process, as here) beside the score of generated filings damaged by
+the class's profile. `gap` = generated - real; a large gap says the class is
+not yet realistic (or the real files lose fields to something else as well:
+a header family the decoder does not know, a money block, meta fields).
 """
 from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
-from etl.eval.damaged import generated, measure
+from etl.eval.damaged import damage_classes, generated, measure, real_items, score_real
+from etl.parse import tagger
 from etl.eval.score import BUDGET, META, ROW_FIELDS, TOTALS
 from etl.sample.damage import DAMAGES
 
@@ -30,6 +42,7 @@ COMBOS = [
     ("pipe_cells", "traditional", "pinyin_glosses"),  # a markdown mirror of a traditional-script page
     ("space_cells", "wrap_cells", "page_chrome"),  # a PDF's text layer: wrapped cells with no positions left
 ]
+ROOT = Path(__file__).resolve().parents[1]
 GROUPS = {"meta": META, "budget": list(BUDGET.values()), "totals": TOTALS, "rows": ROW_FIELDS}
 
 
@@ -46,9 +59,17 @@ def main() -> None:
     ap.add_argument("--only", help="comma-separated damage names (a+b+c for a combination); default: all")
     ap.add_argument("--show", type=int, default=0, help="print this many misses per configuration")
     ap.add_argument("--by-field", action="store_true", help="print the share right of every scored field")
+    ap.add_argument("--classes", action="store_true", help="per damage class: real files' score beside the generated one")
+    ap.add_argument("--no-tagger", action="store_true", help="read without the learned cell tagger (the decoder before it)")
     args = ap.parse_args()
+    if args.no_tagger:
+        tagger.use_model(None)
     t0 = time.perf_counter()
     items = generated(args.filings, seed=args.seed)
+    if args.classes:
+        classes_table(items, args.seed)
+        print(f"total {time.perf_counter() - t0:.0f}s")
+        return
     if args.only:
         configs = [tuple(c.split("+")) if c != "none" else () for c in args.only.split(",")]
     else:
@@ -81,6 +102,28 @@ def main() -> None:
                         print(f"    {lab.label}: {m}")
                         shown += 1
     print(f"total {time.perf_counter() - t0:.0f}s")
+
+
+def classes_table(items, seed: int) -> None:
+    """Per damage class: the real files that show it (fields, rows_f1) beside generated filings
+    damaged by the class's profile(s)."""
+    real = {it.key: it for it in real_items(ROOT)}
+    head = f"{'class':<20} {'files':>5} {'real fields':>11} {'rows_f1':>7} {'gen fields':>10} {'rows_f1':>7} {'gap':>6}  profile"
+    print(head)
+    print("-" * len(head))
+    for c in damage_classes(ROOT):
+        missing = [f for f in c.files if f not in real]
+        if missing:
+            raise SystemExit(f"damage_classes.toml names files that are not in tests/data/real: {missing}")
+        rs = score_real([real[f] for f in c.files]) if c.files else None
+        gens = [measure(items, p, seed=seed).score for p in c.profiles]
+        gf = sum(g.fields for g in gens) / len(gens)
+        gr = sum(g.rows_f1 for g in gens) / len(gens)
+        rf = f"{rs.fields:.3f}" if rs else "-"
+        rr = f"{rs.rows_f1:.3f}" if rs else "-"
+        gap = f"{gf - rs.fields:+.3f}" if rs else "-"
+        print(f"{c.name:<20} {len(c.files):>5} {rf:>11} {rr:>7} {gf:>10.3f} {gr:>7.3f} {gap:>6}  "
+              + "; ".join(" + ".join(p) for p in c.profiles), flush=True)
 
 
 if __name__ == "__main__":

@@ -79,6 +79,8 @@ def main() -> None:
     ap.add_argument("--scale-counties", type=int, default=5, help="text-only corpus for the steady-state row (0: skip)")
     ap.add_argument("--scale-departments", type=int, default=10)
     ap.add_argument("--seeds", type=Path, default=Path("data/seeds"))
+    ap.add_argument("--real", type=Path, default=Path("tests/data/real"),
+                    help="the real web copies (dev, dev2, dev3): glued and damaged text, where the cell tagger runs")
     args = ap.parse_args()
     from etl.sample.generate import generate_corpus
 
@@ -93,6 +95,8 @@ def main() -> None:
                 by_fmt[p.suffix.lstrip(".")].append(p)
         if args.seeds.exists():
             by_fmt["seeds(txt)"] = sorted(args.seeds.glob("*.txt"))
+        if args.real.exists():
+            by_fmt["real(txt)"] = sorted(p for s in ("dev", "dev2", "dev3") for p in (args.real / s).glob("*.txt"))
         # one file first, not counted: the process's one-off start-up (DuckDB imports pandas on its
         # first parameterised query, ~0.4-1 s) belongs to no format
         ingest(by_fmt["txt"][:1], Path(tmp) / "warm.duckdb")

@@ -14,6 +14,7 @@ for script, args in [
     ("damage_bench.py", ["--filings", "300"]),
     ("dashboard_bench.py", []),
     ("soft_targets_bench.py", []),
+    ("structured_bench.py", []),
 ]:
     print(f"\n== {script} ==", flush=True)
     subprocess.run([sys.executable, str(HERE / script), *args], check=True)

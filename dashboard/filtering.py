@@ -12,6 +12,7 @@ class Filters:
     years: tuple[int, ...] = ()
     department: str | None = None
     kinds: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # filings.source_kind: structured (系统导出), document (公开文件)
 
     def place_only(self) -> "Filters":
         return Filters(province=self.province, city=self.city, county=self.county)

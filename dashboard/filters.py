@@ -12,15 +12,15 @@ import re
 import streamlit as st
 
 from dashboard.filtering import Filters
-from dashboard.labels import kind_label
+from dashboard.labels import kind_label, source_label
 from dashboard.queries import FileQueries
 
 SINGLE = {"province": "f_province", "city": "f_city", "county": "f_county", "department": "f_department"}
-MULTI = {"year": "f_years", "kind": "f_kinds"}
+MULTI = {"year": "f_years", "kind": "f_kinds", "source": "f_sources"}
 ALL_LABEL = "全部"
 YEAR_RE = re.compile(r"[0-9]{4}")
 PARAM_NAMES = {"province": "省份", "city": "地市", "county": "县区", "department": "部门", "year": "年度",
-               "kind": "文件类型"}
+               "kind": "文件类型", "source": "来源"}
 
 
 def notice(text: str) -> None:
@@ -53,6 +53,7 @@ def _init_from_url() -> None:
             notice(f"地址中的年度“{y}”无效，已忽略。")
     ss["f_years"] = years
     ss["f_kinds"] = list(qp.get_all("kind"))
+    ss["f_sources"] = list(qp.get_all("source"))
     ss["_filters_ready"] = True
 
 
@@ -129,10 +130,15 @@ def sidebar(qs: FileQueries) -> Filters:
     kinds = qs.kind_options()
     _keep_valid("f_kinds", kinds, "kind")
     sb.multiselect("文件类型", kinds, key="f_kinds", format_func=kind_label, placeholder="全部类型")
+    sources = qs.source_options()
+    _keep_valid("f_sources", sources, "source")
+    sb.multiselect("来源", sources, key="f_sources", format_func=source_label, placeholder="全部来源",
+                   help="系统导出：从预算管理系统导出后导入，数值准确；公开文件：从公开发布的文件中读取")
     sb.button("清除筛选", on_click=clear_filters, width="stretch")
 
     f = Filters(province=ss.f_province, city=ss.f_city, county=ss.f_county,
-                years=tuple(sorted(ss.f_years)), department=ss.f_department, kinds=tuple(sorted(ss.f_kinds)))
+                years=tuple(sorted(ss.f_years)), department=ss.f_department, kinds=tuple(sorted(ss.f_kinds)),
+                sources=tuple(sorted(ss.get("f_sources", []))))
     write_url(f)
     return f
 
@@ -143,6 +149,7 @@ def write_url(f: Filters) -> None:
         set_param(param, value)
     set_param("year", [str(y) for y in f.years])
     set_param("kind", list(f.kinds))
+    set_param("source", list(f.sources))
 
 
 def set_param(param: str, value) -> None:

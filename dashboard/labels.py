@@ -11,6 +11,9 @@ DOC_KINDS = {
     "self_eval_report": "绩效自评报告",
 }
 
+# filings.source_kind: an export of the budget system imported as is, or a published filing read by the parser
+SOURCE_KINDS = {"structured": "系统导出", "document": "公开文件"}
+
 FAMILIES = {
     "vague": "指标模糊",
     "scoring": "评分问题",
@@ -89,6 +92,10 @@ COLUMNS = {
     "title": "标题",
     "year": "年度",
     "doc_kind": "类型",
+    "source_kind": "来源",
+    "structured_id": "系统导出的填报编号",
+    "differences": "不一致处数",
+    "match": "匹配方式",
     "total_score": "自评得分",
     "score_recomputed": "复核得分",
     "inflation": "虚高分",
@@ -159,6 +166,10 @@ COLUMNS = {
 
 def kind_label(code: str | None) -> str:
     return DOC_KINDS.get(code or "", code or "")
+
+
+def source_label(code: str | None) -> str:
+    return SOURCE_KINDS.get(code or "document", code or "")
 
 
 # How each column is formatted on screen and in exports (percent: a 0-1 fraction shown as %;

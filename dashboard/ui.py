@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import export, filters
 from dashboard import markdown_text as md
 from dashboard.filtering import Filters
-from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
+from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title, source_label
 from dashboard.queries import FileQueries, connect
 
 PAGE_FILES = {
@@ -88,6 +88,8 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         out["rule"] = out["rule"].map(lambda v: rule_title(v) or v)
     if "doc_kind" in out:
         out["doc_kind"] = out["doc_kind"].map(lambda v: DOC_KINDS.get(v, v))
+    if "source_kind" in out:
+        out["source_kind"] = out["source_kind"].map(source_label)
     if "family" in out:
         out["family"] = out["family"].map(lambda v: FAMILIES.get(v, v))
     if "severity" in out:
@@ -302,3 +304,17 @@ def report_button(county: str, city: str | None, years: list[int], department: s
             return
         st.session_state[f"_{key}_pdf"] = (scope, pdf)
         st.rerun()
+
+
+SOURCE_COLORS = {"structured": "blue", "document": "gray"}
+
+
+def source_badges(counts: dict[str, int]) -> None:
+    """One badge per source kind with its count of filings: 系统导出 N, 公开文件 M."""
+    if not counts:
+        return
+    cols = st.columns(len(counts) + 4)
+    for col, (kind, n) in zip(cols, counts.items()):
+        with col:
+            st.badge(f"{source_label(kind)} {n:,}", color=SOURCE_COLORS.get(kind, "gray"),
+                     icon=":material/database:" if kind == "structured" else ":material/article:")

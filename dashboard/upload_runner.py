@@ -66,3 +66,14 @@ def ingest_uploads(paths: list[Path], db: Path, memory_mb: int = MEMORY_MB, time
             out.append(UploadResult(p.name, "failed", 0, why or "导入进程没有记录这个文件", sha))
     return out
 
+
+def session_results(results: list[UploadResult]) -> dict:
+    """What the upload page keeps of an upload to show it: a row per file, the counts, the loaded files' hashes."""
+    from dashboard.labels import INGEST_STATUS
+
+    return {
+        "up_last": [{"source_file": r.source_file, "status": INGEST_STATUS.get(r.status, r.status), "filings": r.filings,
+                     "error": r.error} for r in results],
+        "up_summary": tuple(sum(r.status == s for r in results) for s in ("loaded", "duplicate", "failed")),
+        "up_shas": tuple(r.sha256 for r in results if r.status == "loaded"),
+    }

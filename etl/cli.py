@@ -1,6 +1,8 @@
 """The `jixiao` command line.
 
     jixiao ingest PATH [PATH ...] --db FILE   load filings (files or folders)
+    jixiao import FILE [FILE ...] --db FILE   load the budget system's long-format exports exactly
+    jixiao export-structured --db FILE --out X.xlsx   write filings in that long format
     jixiao check --db FILE                    re-run every rule over a database
     jixiao sample DIR                         write the synthetic sample corpus
     jixiao info --db FILE                     what a database holds
@@ -10,6 +12,7 @@
     jixiao train confidence                   refit parse_confidence on the labelled real files
     jixiao parse FILE [--explain]             read one file and show how every row was read
     jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report
+    jixiao train cells [--out FILE]           rebuild the cell tagger's model file from the repo's data
     jixiao corrections export DIR --db FILE   reviewed filings as labels (score.py scores them)
     jixiao corrections list --db FILE         every correction: who changed what, from what, when, why
 """
@@ -73,10 +76,7 @@ def ingest(
     With --engine ray the files go to Ray Data tasks instead and into a Parquet
     lake (--lake); the same per-file analysis runs there.
     """
-    import duckdb
-
     from etl.limits import Limits
-    from etl.load.store import DatabaseBusy
     from etl.pipeline import discover, display_name, ingest_paths
 
     if engine not in ("local", "ray"):
@@ -107,38 +107,56 @@ def ingest(
     for e in entries:
         if e.problem and e.problem.startswith("找不到路径"):
             console.print(f"[red]找不到路径[/red]: {escape(e.name)}", highlight=False)
+    def run(on_file, on_pages, on_wait):
+        if engine == "ray":  # the lake's own driver; the local path below is untouched by it
+            from etl.lake.cli import ingest_ray
+
+            return ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits)
+        return ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
+                            limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages, reread=reread)
+
+    summary = _with_progress(len(entries), quiet, target, run)
+    _finish(summary, target)
+
+
+def _with_progress(total: int, quiet: bool, target: Path, run):
+    """Run an ingest under a progress bar; failed files (and skipped rows) are printed as they come."""
+    import duckdb
+
+    from etl.load.store import DatabaseBusy
+
     with Progress(
         TextColumn("[bold]导入[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.fields[current]}"), console=console, disable=quiet, transient=False,
     ) as bar:
-        task = bar.add_task("ingest", total=len(entries), current="")
+        task = bar.add_task("ingest", total=total, current="")
 
         def on_file(done, total, result):
             bar.update(task, completed=done, current=result.source_file[:40])
             if result.status == "failed":
                 # file names and reasons are data: escaped, never read as markup
                 bar.console.print("[red]失败[/red] " + escape(result.error or ""), highlight=False)
+            elif result.error:  # loaded, with rows of an export skipped (--skip-bad-rows)
+                bar.console.print("[yellow]跳过[/yellow] " + escape(result.error), highlight=False)
 
         def on_pages(name: str, page: int, pages: int) -> None:
-            bar.update(task, current=f"{name[:30]} 第 {page}/{pages} 页")
+            # a PDF's pages; a structured export's rows and filings (no total known: pages 0)
+            bar.update(task, current=f"{name[:30]} 第 {page}/{pages} 页" if pages > 0 else f"{name[:30]} 已处理 {page:,}")
 
         def on_wait(message: str) -> None:
             bar.console.print(escape(message), highlight=False)
 
         try:
-            if engine == "ray":  # the lake's own driver; the local path below is untouched by it
-                from etl.lake.cli import ingest_ray
-
-                summary = ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits)
-            else:
-                summary = ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
-                                     limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages, reread=reread)
+            return run(on_file, on_pages, on_wait)
         except DatabaseBusy as exc:
             console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
         except (duckdb.Error, OSError) as exc:  # not a DuckDB file, disk full, no permission
             console.print(f"[red]无法写入数据库[/red] {escape(str(target))}: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
+
+
+def _finish(summary, target: Path) -> None:
     for w in summary.warnings:
         console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)
     typer.echo(
@@ -149,6 +167,72 @@ def ingest(
         console.print("[yellow]导入已中断[/yellow]：已完成的文件已保存，再次运行同一命令会继续导入其余文件")
         raise typer.Exit(code=130)
     raise typer.Exit(code=1 if summary.failed or summary.warnings else 0)
+
+
+@app.command("import")
+def import_(
+    paths: List[Path] = typer.Argument(..., help="long-format exports of the budget system (XLSX, XLS, CSV; folders are searched)"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to load into (created if missing)"),
+    skip_bad_rows: bool = typer.Option(False, "--skip-bad-rows", help="load a file without its malformed rows (each one logged) instead of refusing the whole file"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
+    sample: Optional[bool] = typer.Option(None, "--sample/--no-sample", help="mark the files as synthetic sample data (default: by the sample_ file-name prefix)"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="processes the checks of a large export run in (default: up to 4, one per core)"),
+    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for another ingest into the same database"),
+    file_mb: int = typer.Option(_default("file_mb"), "--max-file-mb", help="size of one file, MB"),
+    unzipped_mb: int = typer.Option(_default("unzipped_mb"), "--max-unzipped-mb", help="XLSX uncompressed size, all members, MB"),
+    member_mb: int = typer.Option(_default("member_mb"), "--max-member-mb", help="XLSX uncompressed size of one member, MB"),
+) -> None:
+    """Load the budget system's own exports (one row per indicator, many projects per file) exactly.
+
+    Columns are found by the header names in etl/lexicon.toml [structured.columns]. A file loads
+    whole or not at all: any malformed row fails it with the sheet, row and column named, unless
+    --skip-bad-rows is given. Filings get source_kind 'structured' and parse_confidence 1.0.
+    Files are read in this process (an export is a table: there is no parser to run away with a
+    file's time), one at a time, and their checks run in forked processes; `ingest` reads an
+    export in a worker process under its per-file budgets instead.
+    """
+    from etl.limits import Limits
+    from etl.pipeline import discover, display_name, ingest_paths
+
+    from etl.lake.attach import lake_of
+
+    if lake_of(db) is not None:
+        console.print(f"[red]{escape(str(db))} 挂接的是数据湖，不能直接导入[/red]", highlight=False)
+        raise typer.Exit(code=2)
+    limits = Limits(file_mb=file_mb, unzipped_mb=unzipped_mb, member_mb=member_mb)
+    entries = discover(paths)
+    if not entries:
+        console.print("[yellow]没有找到可导入的文件[/yellow]: " + escape("、".join(display_name(str(p)) for p in paths)), highlight=False)
+        typer.echo(f"loaded 0, duplicate 0, failed 0 (0 filings) -> {db}")
+        raise typer.Exit(code=1)
+
+    def run(on_file, on_pages, on_wait):
+        return ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers, limits=limits,
+                            lock_wait=wait, on_wait=on_wait, mode="structured", skip_bad_rows=skip_bad_rows)
+
+    summary = _with_progress(len(entries), quiet, db, run)
+    _finish(summary, db)
+
+
+@app.command("export-structured")
+def export_structured(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to read"),
+    out: Path = typer.Option(..., "--out", help="XLSX file to write"),
+    kind: Optional[str] = typer.Option(None, "--source-kind", help="only filings of this kind: structured or document"),
+) -> None:
+    """Write filings (imported or parsed) in the long format `jixiao import` reads: one row per indicator."""
+    from etl.structured.export_long import export_long
+
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    got = export_long(db, out, source_kind=kind)
+    if got.skipped:
+        console.print(f"[yellow]{got.skipped} 份填报没有指标行（如自评报告），长表格式无法表示，未导出[/yellow]")
+    if got.repeated:
+        console.print(f"[yellow]{got.repeated} 份填报有同一指标的重复行（同级指标、同名），导入时这些行会报“重复的指标”"
+                      "（可用 jixiao import --skip-bad-rows 跳过）[/yellow]")
+    typer.echo(f"exported {got.filings} filings, {got.rows} indicator rows -> {out}")
 
 
 @app.command()
@@ -212,8 +296,9 @@ def sample(
     out: Path = typer.Argument(Path("data/sample"), help="folder to write the corpus into"),
     seed: int = typer.Option(2024, help="random seed (same seed, same bytes)"),
 ) -> None:
-    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest, and the multi-year
-    series with planted soft targets in DIR/series."""
+    """Write the synthetic sample corpus (clearly marked 示例数据) and its manifest, the multi-year
+    series with planted soft targets in DIR/series, and the first county's projects as a long-format
+    export of the budget system in DIR/export (structured imports of the same projects)."""
     from etl.sample.generate import generate_corpus
     from etl.sample.series import write_series
 
@@ -227,6 +312,12 @@ def sample(
     if not (out / "series" / "manifest.json").exists():
         series = write_series(out / "series")
         typer.echo(f"soft-target series written to {out / 'series'}: {len(series['files'])} files")
+    # the first county's projects as the budget system exports them (structured imports of published projects)
+    if not (out / "export" / "manifest.json").exists():
+        from etl.sample.export_sample import write_export
+
+        got = write_export(out / "export", seed=seed)
+        typer.echo(f"structured export written to {out / 'export'}: {got['filings']} filings, {got['rows']} rows")
 
 
 @app.command()
@@ -314,16 +405,27 @@ def train_confidence(
 def parse(
     file: Path = typer.Argument(..., help="a filing (any format ingest reads)"),
     explain: bool = typer.Option(False, "--explain", help="print every decision: labelled pieces, costs, runner-up readings"),
+    set_: list[str] = typer.Option([], "--set", help="try another value of a parser setting: --set decode.skip_target=1.5 "
+                                   "(names as --explain prints them; may be repeated)"),
 ) -> None:
     """Parse one file without loading it; with --explain, show how every row was read."""
     from etl.parse.explain import explain_bytes, render
+    from etl.parse.settings import DEFAULT
     from etl.read import read_bytes
     from etl.records import ReadError
     from etl.trust import assess
 
     try:
+        settings = DEFAULT.resolve(dict(kv.split("=", 1) for kv in set_ if "=" in kv))
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+    if any("=" not in kv for kv in set_):
+        console.print(f"[red]--set 需要 名称=数值 的形式：{', '.join(kv for kv in set_ if '=' not in kv)}[/red]")
+        raise typer.Exit(2)
+    try:
         data = file.read_bytes()
-        explained = explain_bytes(data, file.name)
+        explained = explain_bytes(data, file.name, settings)
         # the confidences ingest stores: from the evidence (etl/trust), not the decoder's margins alone
         assessed = assess(read_bytes(data, file.name), [e.filing for e in explained]) if explained else []
     except (OSError, ReadError) as exc:
@@ -333,7 +435,7 @@ def parse(
         console.print(f"{file.name}: 没有找到绩效文件的内容")
         raise typer.Exit(1)
     if explain:
-        print(render(explained))
+        print(render(explained, settings=settings))
         for e, a in zip(explained, assessed):
             held = f", held below the accept threshold ({a.capped_by})" if a.capped_by else ""
             print(f"== filing {e.filing.part_index} confidence {a.conf:.3f} (model {a.model_conf:.3f}{held}): "
@@ -370,6 +472,20 @@ def report(
     tmp.write_bytes(data)
     tmp.replace(out)
     typer.echo(f"report written to {out} ({len(data) // 1024} KB)")
+
+
+@train_app.command("cells")
+def train_cells(
+    out: Optional[Path] = typer.Option(None, "--out", help="model file to write (default: the one the parser reads, etl/models/cells.crfsuite)"),
+) -> None:
+    """Train the cell cutter and role tagger (a CRF over characters) from the labelled real rows and
+    generated filings, rendered the way real copies break them."""
+    from etl.parse.tagger import MODEL_FILE
+    from etl.train.cell_tagger import train
+
+    r = train(out or MODEL_FILE)
+    typer.echo(f"model written to {r.path}: {r.size / 1024:.0f} KB, sha256 {r.sha256[:16]}; "
+               f"{r.sequences} sequences, {r.characters} characters, {r.seconds:.1f} s")
 
 
 corrections_app = typer.Typer(no_args_is_help=True, help="人工更正：导出为标注、查看记录")

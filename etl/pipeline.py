@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from etl.limits import MB, LimitExceeded, Limits
+from etl.limits import MB, LimitExceeded, Limits, progress
 from etl.limits import current as current_limits
 from etl.load import store
+from etl import structured
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError
@@ -236,19 +237,47 @@ def derive(f, check) -> tuple[list[Finding], dict, list[tuple[str, int, str]], l
     return found, m, [(f.filing_id, seq, cat) for seq, cat in cats if cat], fb
 
 
-def analyse(data: bytes, name: str, is_sample: bool = False, corrections: list | None = None) -> store.LoadedFile:
+MODES = ("auto", "structured", "document")
+
+
+def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
+            skip_bad_rows: bool = False, check_workers: int = 1, corrections: list | None = None) -> store.LoadedFile:
     """Read, parse and check one file's bytes (no database involved).
 
+    `mode` 'auto' reads a workbook or CSV whose header is a budget system's long-format export
+    (etl/structured) as that export, anything else as a published document; 'structured' reads
+    only exports (`jixiao import`), 'document' only documents. Under `skip_bad_rows` an export's
+    malformed rows are left out and listed in the result's `notes`. `check_workers` > 1 runs the checks
+    of a file with many filings in that many forked processes (only where this process may fork).
+
     `corrections` are the people's corrections of these bytes (etl/review, from the database or the
-    lake): applied to the parsed filings before the checks, so the stored rows, findings and metrics
+    lake): applied to the read filings before the checks, so the stored rows, findings and metrics
     are the corrected ones; a filing marked as not a filing is left out.
     """
     sha = hashlib.sha256(data).hexdigest()
-    doc = read_bytes(data, name)
-    filings = parse_document(doc)
+    notes: list[str] = []
+    fmt_structured = structured.fmt_of(name, data)
+    export = None
+    if mode == "structured" or (mode == "auto" and fmt_structured and structured.sniff(data, name)):
+        if fmt_structured is None:
+            raise ReadError("系统导出文件应为 XLSX、XLS 或 CSV")
+        try:
+            export = structured.read_export(data, name, skip_bad_rows=skip_bad_rows)
+        except structured.ExportRejected as exc:
+            # a published table whose header merely looks like an export's (a 项目编码 column beside 三级指标,
+            # no 年度): under ingest it is read as the document it is; `import` says what is missing
+            if mode == "structured" or not exc.missing_columns:
+                raise
+    if export is not None:
+        filings, fmt, layout = export.filings, export.fmt, "structured"
+        notes = [p.text(name) for p in export.skipped]
+    else:
+        doc = read_bytes(data, name)
+        filings, fmt, layout = parse_document(doc), doc.fmt, doc.layout
+        if filings:  # (an import's parse_confidence is 1.0: nothing was read by guess)
+            assess(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
-    assess(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
     for f in filings:
         f.source_file = name
         f.source_sha256 = sha
@@ -256,23 +285,65 @@ def analyse(data: bytes, name: str, is_sample: bool = False, corrections: list |
     stale: list = []
     if corrections:  # after the confidence: a row a person confirmed or corrected is trusted (1)
         filings, stale = apply_file_corrections(filings, corrections)
+    check = _checks()
+    if check is None:
+        findings, metrics, reasons, bands = [], [], [], []
+    elif check_workers > 1 and len(filings) >= 2 * CHECK_CHUNK:
+        findings, metrics, reasons, bands = _check_parallel(filings, check_workers)
+    else:
+        findings, metrics, reasons, bands = _check_filings(filings)
+    return store.LoadedFile(
+        source_file=name, sha256=sha, fmt=fmt, layout=layout, size=len(data), is_sample=is_sample,
+        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands, notes=notes,
+        blob=blobs.pack(data, blobs.copy_limit_bytes()), stale=stale,
+    )
+
+
+CHECK_CHUNK = 500  # filings a check process takes at a time
+_TO_CHECK: list = []  # the filings a forked check process reads (inherited, not pickled)
+
+
+def _check_filings(filings) -> tuple[list, list, list, list]:
+    """Every per-filing rule, the metrics, the reason categories and the copy bands of the filings."""
     findings: list[Finding] = []
     metrics: list[dict] = []
     reasons: list[tuple[str, int, str]] = []
     bands: list[tuple[str, int, int]] = []
     check = _checks()
-    for f in filings if check is not None else ():
+    for k, f in enumerate(filings):
+        if k and k % 1000 == 0:  # a bulk export's checks keep moving: in a worker, the file's clock restarts
+            progress(k, 0)
         found, m, cats, fb = derive(f, check)
         findings.extend(found)
         if m:
             metrics.append(m)
         reasons.extend(cats)
         bands.extend(fb)
-    return store.LoadedFile(
-        source_file=name, sha256=sha, fmt=doc.fmt, layout=doc.layout, size=len(data), is_sample=is_sample,
-        filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands,
-        blob=blobs.pack(data, blobs.copy_limit_bytes()), stale=stale,
-    )
+    return findings, metrics, reasons, bands
+
+
+def _check_slice(bounds: tuple[int, int]):
+    return _check_filings(_TO_CHECK[bounds[0]:bounds[1]])
+
+
+def _check_parallel(filings, workers: int) -> tuple[list, list, list, list]:
+    """The checks of a large export's filings in `workers` forked processes: the filings are inherited
+    (fork), only the results come back. Same results, same order as `_check_filings`."""
+    import multiprocessing as mp
+
+    global _TO_CHECK
+    _TO_CHECK = filings
+    try:
+        chunks = [(k, min(k + CHECK_CHUNK, len(filings))) for k in range(0, len(filings), CHECK_CHUNK)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_check_slice, chunks, chunksize=1)
+    finally:
+        _TO_CHECK = []
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    for part in parts:
+        for whole, piece in zip(out, part):
+            whole.extend(piece)
+    return out
 
 
 @dataclass
@@ -281,17 +352,20 @@ class Job:
     name: str
     sha256: str
     is_sample: bool
+    mode: str = "auto"
+    skip_bad_rows: bool = False
     corrections: list | None = None  # the people's corrections of these bytes (etl/review), when re-read
 
 
-def _analyse_job(job: Job) -> tuple[FileResult, store.LoadedFile | None]:
+def _analyse_job(job: Job, check_workers: int = 1) -> tuple[FileResult, store.LoadedFile | None]:
     """Read and analyse one file (runs in a worker process). Never raises but for MemoryError."""
     started = time.perf_counter()
     result = FileResult(source_file=job.name, path=job.path, sha256=job.sha256, status="pending")
     lf = None
     try:
         data = _read_regular(Path(job.path))
-        lf = analyse(data, job.name, is_sample=job.is_sample, corrections=job.corrections)
+        lf = analyse(data, job.name, is_sample=job.is_sample, mode=job.mode, skip_bad_rows=job.skip_bad_rows,
+                     check_workers=check_workers, corrections=job.corrections)
     except MemoryError:
         raise  # the worker reports it as the memory limit
     except Exception as exc:
@@ -359,6 +433,8 @@ def ingest_paths(
     lock_wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
     on_pages: Callable[[str, int, int], None] | None = None,
+    mode: str = "auto",
+    skip_bad_rows: bool = False,
     reread: bool = False,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
@@ -372,6 +448,7 @@ def ingest_paths(
     Only one ingest writes a database at a time: a second one waits for the
     lock (`lock_wait` seconds, None = as long as it takes) or raises
     store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
+    `mode` and `skip_bad_rows` go to `analyse` (`jixiao import` passes 'structured').
     With `reread`, files the database already holds are read again (after a parser upgrade) and their
     rows replaced, the people's corrections of them applied again (etl/review).
     """
@@ -381,12 +458,12 @@ def ingest_paths(
     summary = IngestSummary()
     with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
         _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
-                       on_pages, reread)
+                       on_pages, mode, skip_bad_rows, reread)
     return summary
 
 
 def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
-                   on_pages, reread=False):
+                   on_pages, mode="auto", skip_bad_rows=False, reread=False):
     with store.writer(db_path) as con:  # known files are skipped before any parsing (or read again: reread)
         known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
@@ -416,6 +493,8 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     if lf is not None:
                         result.status = "loaded"
                         result.filings = len(lf.filings)
+                        if lf.notes:  # rows of an export left out under --skip-bad-rows: each one logged
+                            result.error = f"已跳过 {len(lf.notes)} 处有问题的行：\n" + "\n".join(lf.notes)
                     batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
                                                    result.error, result.filings, result.seconds, at=store.utc_now())))
                 redo = {lf.sha256 for lf, _ in batch if lf is not None and lf.sha256 in replacing}
@@ -471,13 +550,22 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                 if result.sha256 in known:
                     replacing.add(result.sha256)
                 sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
-                jobs.append(Job(str(e.path), e.name, result.sha256, sample))
+                jobs.append(Job(str(e.path), e.name, result.sha256, sample, mode, skip_bad_rows))
         if replacing:  # a re-read applies the corrections people made to those bytes
             with store.writer(db_path) as con:
                 fixes = ledger.for_files(con, sorted(replacing))
             for job in jobs:
                 job.corrections = fixes.get(job.sha256)
-        if jobs:
+        if jobs and mode == "structured":
+            # exports are tables, not documents: no parser to run away with a file's time, so they are
+            # read here, one at a time, and their checks spread over forked processes (fast at 100k rows)
+            from etl.limits import use as use_limits
+
+            use_limits(limits)
+            n = workers if workers is not None else default_workers(4)
+            for job in jobs:
+                take(*_analyse_job(job, check_workers=n))
+        elif jobs:
             _warm_imports()
             n = workers if workers is not None else default_workers(len(jobs))
             for out in run_workers(_analyse_job, jobs, n, limits):
@@ -527,8 +615,11 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
     from etl.recheck import refresh_copies_in, refresh_soft_in
+    from etl.structured.twins import refresh_twins_in
 
     try:
+        # first: a published filing superseded by a structured import is left out of the comparisons below
+        refresh_twins_in(con)
         refresh_copies_in(con)
         # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
         # like copy clusters they compare filings across files, and share the marker

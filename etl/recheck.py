@@ -12,13 +12,14 @@ from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
 from etl.lake.attach import HAS_MACROS_SQL, INDICATORS_MACRO
 from etl.link.keys import fold_text
-from etl.link.tables import build_indices, write_findings, write_keys_and_links
+from etl.link.tables import build_indices, insert_frame, write_findings, write_keys_and_links
 from etl.load import store
 from etl.load.readback import _measure, read_filings
 from etl.load.schema import fill_reason_texts
 from etl.marts import build_marts
 from etl.records import Filing, Indicator, Loc
 from etl.review.ledger import flag_changed_files
+from etl.structured.twins import twin_rows
 
 
 def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int, int]:
@@ -42,20 +43,29 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
                 cat = check.classify_reason(ind.reason)
                 if cat:
                     reasons.append((f.filing_id, ind.seq, cat))
-        clusters, copies = check.copy_analysis(filings, settings)  # bands computed afresh, as written below
+        # structured imports against their published twins first: the superseded copies are left out of the
+        # cross-filing comparisons (copies, series), as after an ingest (etl/structured/twins.py)
+        twins, twin_table, superseded = twin_rows(filings, settings)
+        gone = set(superseded)
+        shown = [f for f in filings if f.filing_id not in gone]
+        clusters, copies = check.copy_analysis(shown, settings)  # bands computed afresh, as written below
         bands = [list(b) for f in filings for b in check.filing_bands(f, settings)]
-        series = SeriesIndex(filings, settings)
-        soft = check.soft_findings(filings, settings, series)
+        series = SeriesIndex(shown, settings)
+        soft = check.soft_findings(shown, settings, series)
         con.execute("BEGIN TRANSACTION")
         try:
-            for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters", "copy_bands"):
+            for table in ("findings", "filing_metrics", "indicator_reasons", "copy_clusters", "copy_bands", "filing_twins"):
                 con.execute(f"DELETE FROM {table}")  # our own table names, not data
+            con.execute("UPDATE filings SET superseded = FALSE WHERE superseded")
+            insert_frame(con, "filing_twins", ["filing_id", "structured_id", "match", "differences"], twin_table)
+            con.execute("UPDATE filings SET superseded = TRUE WHERE filing_id IN (SELECT filing_id FROM filing_twins)")
+            write_findings(con, twins)
             store.insert_rows(con, {"copy_bands": bands})  # in the current settings' band geometry
             fill_reason_texts(con)  # databases made before the table existed get it filled here
             store.write_derived(con, findings + copies, metrics, reasons)
             _write_clusters(con, clusters)
             write_findings(con, soft)
-            write_keys_and_links(con, filings, series)
+            write_keys_and_links(con, shown, series)
             build_indices(con)
             con.execute("COMMIT")
         except Exception:
@@ -73,6 +83,7 @@ def _copy_inputs(con) -> list[Filing]:
                list(i.name ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL),
                list(i.target ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL)
         FROM filings f LEFT JOIN indicators i ON i.filing_id = f.filing_id
+        WHERE f.superseded IS NOT TRUE  -- a published copy of a structured import is not a copy to report
         GROUP BY ALL ORDER BY f.filing_id
     """).fetchall()
     return [
@@ -156,7 +167,7 @@ def _soft_inputs(con, provinces: list[str | None], chunk: int = 50_000) -> list[
     filings: dict[str, Filing] = {}
     for fid, src, kind, prov, city, county, dept, year, project, code in con.execute(f"""
             SELECT filing_id, source_file, doc_kind, province, city, county, department, year, project, project_code
-            FROM filings WHERE {cond} ORDER BY filing_id""", params).fetchall():
+            FROM filings WHERE {cond} AND superseded IS NOT TRUE ORDER BY filing_id""", params).fetchall():
         filings[fid] = Filing(doc_kind=kind, filing_id=fid, source_file=src, province=prov, city=city, county=county,
                               department=dept, year=year, project=project, project_code=code)
     rows_sql, rows_params = _indicators_of(con, cond, params)

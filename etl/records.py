@@ -142,6 +142,7 @@ class Indicator:
     actual_m: Measure | None = None
     loc: Loc = field(default_factory=Loc)
     parse_confidence: float | None = None  # 0-1: estimated share of the row's fields read right (etl/trust)
+    code: str | None = None  # 三级指标代码 of a structured export (as text)
     long_term: str | None = None  # the long-term group's indicator and value, where a header has 长期 | 年度 groups
     # the parser's own margin over the runner-up reading (0-1), kept by etl/trust before it sets parse_confidence
     decoder_margin: float | None = field(default=None, compare=False)
@@ -206,6 +207,8 @@ class Filing:
     trace: object | None = field(default=None, repr=False, compare=False)  # the decoder's steps, for --explain
     parse_notes: list[str] = field(default_factory=list)
     loc: Loc = field(default_factory=Loc)
+    # 'document' (a published filing, parsed) or 'structured' (an export of the budget system, imported as is)
+    source_kind: str = "document"
     # filled by the pipeline
     source_file: str | None = None
     source_sha256: str | None = None

@@ -62,7 +62,9 @@ def table_lines(text):
 def test_the_registry_holds_every_damage_the_issue_names():
     assert set(DAMAGES) == {"ocr_confusions", "indicator_prefixes", "header_synonyms", "reorder_columns",
                             "vertical_levels", "wrap_cells", "space_cells", "cells_per_line", "pipe_cells", "drop_empty_cells", "glue_cells", "page_chrome",
-                            "pinyin_glosses", "traditional", "truncation"}
+                            "pinyin_glosses", "traditional", "truncation",
+                            # what the real copies of dev3 showed (issue 17)
+                            "spaced_headers", "scramble_cells", "name_block", "glue_levels", "glue_wrapped", "page_markers"}
 
 
 @pytest.mark.parametrize("name", list(DAMAGES))
@@ -243,3 +245,85 @@ def test_every_damage_applies_to_generated_filings_of_every_kind():
         assert len(truth["indicators"]) <= len(real)
         if label["doc_kind"] != "self_eval_report":
             assert truth["truncated"] is True
+
+
+def test_spaced_headers_break_header_words_at_spaces_and_keep_the_truth():
+    for seed in range(6):
+        text, truth = run("spaced_headers", seed)
+        header = table_lines(text)[3].split("\t")
+        assert header[0] == "绩 效 指 标"
+        assert [h.replace(" ", "") for h in header] == H
+        assert truth == {**TRUTH, "indicators": REAL_ROWS}
+    assert any("二级 指标" in run("spaced_headers", seed)[0] or "三 级 指 标" in run("spaced_headers", seed)[0]
+               or "三级 指标" in run("spaced_headers", seed)[0] for seed in range(6))
+
+
+def test_scramble_cells_moves_cells_within_rows_one_way_per_table():
+    seen = set()
+    for seed in range(12):
+        text, truth = run("scramble_cells", seed)
+        lines = table_lines(text)
+        row = [c for c in lines[4].split("\t") if c]
+        if row[-1] == "新建高标准农田面积":  # the name after its values
+            seen.add("name_last")
+            assert row[:-1] == ["产出指标(40分)", "数量指标", "≥1000亩", "1010亩", "20", "20"]
+            assert truth["indicators"] == REAL_ROWS
+        elif row[3:] == ["20", "20", "≥1000亩", "1010亩"]:  # 分值 / 得分 before the values
+            seen.add("scores_first")
+            assert truth["indicators"] == REAL_ROWS
+        else:  # levels held back to one block after the rows: not expected any more
+            seen.add("levels_last")
+            assert "产出指标(40分)" not in lines[4]
+            assert any("产出指标(40分)" in ln and "服务对象满意度指标" in ln for ln in lines[5:])
+            assert all(r["level1"] is None and r["level2"] is None for r in truth["indicators"])
+            assert [r["name"] for r in truth["indicators"]] == [r["name"] for r in REAL_ROWS]
+    assert seen == {"name_last", "scores_first", "levels_last"}
+
+
+def test_name_block_prints_names_first_then_their_values_in_order():
+    for seed in range(8):
+        text, truth = run("name_block", seed)
+        lines = text.split("\n")
+        block = next((ln for ln in lines if ln.endswith("质量指标\t工程验收合格率\t指标3：")), None)
+        if block is None:
+            continue
+        i = lines.index(block)
+        assert lines[i + 1].split("\t")[:4] == ["100%", "", "10", "10"]  # the first name's values
+        assert not lines[i + 2].strip("\t")  # the placeholder row's (none)
+        assert "完成及时率\t100%\t90%" in lines[i + 3]  # the next group printed as before
+        assert truth["indicators"] == REAL_ROWS
+        return
+    raise AssertionError("no seed printed a block of names")
+
+
+def test_glue_levels_wrap_the_level_before_its_zhibiao_and_run_it_into_the_name():
+    text, truth = run("glue_levels")
+    assert "产出 指标(40分)数量 指标新建高标准农田面积" in text
+    assert "质量 指标工程验收合格率" in text
+    assert truth["indicators"] == REAL_ROWS
+
+
+def test_glue_wrapped_glues_cells_and_leaves_a_space_where_a_long_cell_wrapped():
+    for seed in range(4):
+        text, truth = run("glue_wrapped", seed)
+        assert "\t" not in text
+        row = next(ln for ln in text.split("\n") if "1010亩" in ln)
+        assert " " in row and row.replace(" ", "") == "产出指标(40分)数量指标新建高标准农田面积≥1000亩1010亩2020"
+        assert truth["indicators"] == REAL_ROWS
+
+
+def test_page_markers_print_run_on_pages_numbered_where_the_page_broke():
+    text, truth = run("page_markers", seed=5)
+    lines = [ln for ln in text.split("\n") if ln]
+    assert "由会员分享" in lines[0] or "本文档由用户提供" in lines[0]
+    pages = lines[1:]
+    assert [ln.split("、", 1)[0] for ln in pages] == [str(k + 1) for k in range(len(pages))]
+    run_on = "".join(ln.split("、", 1)[1] for ln in pages)
+    assert run_on == "".join(ln for ln in TEXT.split("\n") if ln)  # nothing lost, nothing added but markers
+    assert truth == {**TRUTH, "indicators": REAL_ROWS}
+
+
+def test_ocr_reads_operators_and_look_alike_characters_the_way_real_ocr_does():
+    printed = "".join(run("ocr_confusions", seed)[0] for seed in range(30))
+    assert {"5=1000亩", "^1000亩", "21000亩"} & set(re.findall(r"(?:5=|\^|2)1000亩", printed))
+    assert "工程验收合格卒" in printed or "高标准农田面积" in printed

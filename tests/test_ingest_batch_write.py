@@ -14,8 +14,8 @@ def test_a_file_that_cannot_be_written_fails_alone_and_the_batch_loads(tmp_path,
     bad_name = SEEDS[0].name
     real_analyse = pipeline.analyse
 
-    def analyse(data, name, is_sample=False, **kw):
-        lf = real_analyse(data, name, is_sample, **kw)
+    def analyse(data, name, is_sample=False, **how):
+        lf = real_analyse(data, name, is_sample, **how)
         if name == bad_name:  # a row number no INTEGER column holds: the database refuses the file
             next(f for f in lf.filings if f.indicators).indicators[0].seq = 2**40
         return lf

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from etl.parse import parse_document
+from etl.parse.budget import _assign_glued
 from etl.read import read_bytes
 
 
@@ -350,7 +351,7 @@ def test_explain_prints_every_labelled_piece_and_the_runner_up(tmp_path):
         "质量指标", "培训合格率", "10", "10",
     ]), encoding="utf-8")
     out = CliRunner().invoke(app, ["parse", str(path), "--explain"]).output
-    assert "decoder settings: skip_target=2.0" in out
+    assert "decoder settings (decode.*): skip_target=2.0" in out
     assert "name" in out and "'培训合格率'" in out and "weight" in out
     assert "runner-up: target | actual" in out  # the two numbers could have been target and actual
     assert "confidence=" in out
@@ -1305,3 +1306,116 @@ def test_a_section_heading_is_no_title():
                       "二、项目绩效目标", "完成年度工作任务。", "三、绩效自评情况", "自评得分 95 分。"])
     (f,) = parse(text)
     assert (f.doc_kind, f.total_score) == ("self_eval_report", 95)
+
+
+def test_a_long_glued_money_run_in_yuan_is_split_by_its_arithmetic():
+    # '9142200.00 9142200.00 9056400.00 10 99.06% 9.91' run together: every subset of every digit boundary
+    # would be millions of readings; the short figures stand at the run's end
+    got = _assign_glued(["initial", "adjusted", "executed", "weight", "rate", "score"],
+                        "9142200.009142200.009056400.001099.06%9.91", 10000.0)
+    assert got == {"initial": 914.22, "adjusted": 914.22, "executed": 905.64, "weight": 10.0, "rate": 0.9906,
+                   "score": 9.91}
+
+
+def test_a_target_split_over_sign_value_and_unit_columns_worded_as_other_templates():
+    # '计算符号 | 目标值 | 度量单位 | 指标值说明' with merged level cells dropped from later rows
+    text = "\n".join([
+        "| 部门整体绩效目标 | |||||||",
+        "| 部门名称: | 某县水利局 | ||",
+        "| 一级指标 | 二级指标 | 三级指标 | 计算符号 | 目标值 | 度量单位 | 指标值说明 | |",
+        "| 产出指标 | 数量指标 | 保障在职职工人数(人) | = | 48 | 人 | 该指标值数据合理 | |",
+        "| 河道巡查里程(公里) | ≥ | 120 | 公里 | 该指标值数据合理 | |||",
+        "| 质量指标 | 工资发放准确性(%) | ≥ | 95 | % | 该指标值数据合理 | |",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target, i.description) for i in f.indicators] == [
+        ("数量指标", "保障在职职工人数(人)", "=48人", "该指标值数据合理"),
+        ("数量指标", "河道巡查里程(公里)", "≥120公里", "该指标值数据合理"),
+        ("质量指标", "工资发放准确性(%)", "≥95%", "该指标值数据合理")]
+
+
+def test_nature_and_direction_columns_a_template_swaps():
+    # '指标性质' holds 正向 and '指标方向' holds the operator
+    text = "\n".join([
+        "项目支出绩效自评表 (2023年度)", "项目名称\t某业务支出项目",
+        "一级指标\t二级指标\t三级指标\t指标性质\t指标方向\t年度指标值\t实际完成值\t计量单位\t分值\t得分",
+        "产出指标\t数量指标\t外业调查次数(次)\t正向\t大于等于\t4\t4\t次\t10\t10",
+        "\t\t宣传册印制数(册)\t正向\t大于等于\t200\t200\t册\t10\t10",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("外业调查次数(次)", "大于等于4次", "4"), ("宣传册印制数(册)", "大于等于200册", "200")]
+
+
+def test_several_projects_each_with_its_key_block_under_one_page_title():
+    block = [
+        "101001某县人民检察院 | 单位:万元 | |||||", "项目名称 | {name} | |||||", "预算规模及资金用途 | 预算数 | {budget} | |||",
+        "一级指标 | 二级指标 | 三级指标 | 绩效指标描述 | 指标值 |",
+        "产出指标 | 数量指标 | {row} | {row} | {value} |",
+    ]
+    text = "\n".join(["某县人民检察院", "项目支出绩效目标表", "(2024年)"]
+                     + [line.format(name="屋面防水维修", budget="12.00", row="维修面积", value="≥600平方米") for line in block]
+                     + [line.format(name="案件听证补助", budget="8.00", row="听证案件数", value="≥40件") for line in block])
+    first, second = parse(text)
+    assert (first.project, first.budget_initial, [i.name for i in first.indicators]) == ("屋面防水维修", 12, ["维修面积"])
+    assert (second.project, second.budget_initial, [i.name for i in second.indicators]) == ("案件听证补助", 8, ["听证案件数"])
+
+
+def test_a_doc_sharing_copy_whose_reader_cut_it_at_word_wrap_spaces():
+    # a Word table copied by a document-sharing site: cells glued, the spaces Word left where a cell wrapped
+    # kept ('一级 指标二级 指标', '新建乡村图 书室数量'); a reader splitting at those spaces cuts words apart
+    text = "\n".join([
+        "2021年度县级专项资金绩效目标自评表.docx",
+        "1、2021年度县级专项资金绩效目标自评表专项资金名称乡村图书室补助县级主管部门某县文化旅游局实施单位公共文化股"
+        "项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额86.586.5100%其中:县级资金86.586.5100%"
+        "年度 总体 目标年初设定目标全年实际完成情况建成图书室已建成绩 效 指 标一级 指标二级 指标三级指标年度指标 值全年 "
+        "完成值未完成原因和 改进措施产 出 指 标数量 指标新建乡村图 书室数量12个12个图书配送到位率100%100%",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("乡村图书室补助", "某县文化旅游局")
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (86.5, 86.5, 1.0)  # '86.586.5100%'
+    assert [(i.level1, i.level2, i.name, i.target, i.actual) for i in f.indicators] == [
+        ("产出指标", "数量指标", "新建乡村图书室数量", "12个", "12个"),
+        ("产出指标", "数量指标", "图书配送到位率", "100%", "100%")]
+
+
+def test_a_money_block_worded_as_sichuan_templates_word_it():
+    # '年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分' over a row labelled '总额'
+    text = "\n".join([
+        "部门预算项目支出绩效自评表(2023年度) | |||", "项目名称 | 某调解补助资金项目 | ||",
+        "预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |",
+        "总额 | 2.00 | 5.50 | 5.50 | 100.00% | 10 | 10 | |",
+        "其中:财政资金 | 2.00 | 5.50 | 5.50 | 100.00% | / | / |",
+        "绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 | 权重 | 得分 |",
+        "产出指标 | 数量指标 | 调解案件数 | ≥100件 | 120件 | 50 | 50 |",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) \
+        == (2, 5.5, 5.5, 1.0, 10, 10)
+
+
+def test_a_table_cut_after_its_first_row_under_a_header_known_in_part():
+    # '一级指标 | 二级指标 | 三级指标 | 指标解释 | 甲村 | 乙村' (a value column per village, no header word for
+    # them) and the excerpt stops after the first row: that row is still read
+    text = "\n".join([
+        "2022年省级水利专项资金绩效目标表", "项目名称 | 省级水利专项资金 |",
+        "绩效 指标 |", "一级指标 |", "二级指标 |", "三级指标 |", "指 标 解 释 |", "甲镇甲村 |", "乙乡乙村 |",
+        "产出 指标 |", "数量指标 |", "开展小型水利工程建设(个) |", "反映工程建设开展情况 |", "1 |", "1 |",
+        "时效指标 |", "截",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name) for i in f.indicators] == [("数量指标", "开展小型水利工程建设(个)")]
+
+
+def test_a_pdf_header_whose_words_were_cut_between_its_two_lines():
+    # a PDF's text layer prints the two header lines cell by cell, words cut anywhere: '年初指' over '标值'
+    text = "\n".join([
+        "某市财政预算支出项目绩效目标自评表", "项目名称 网络维护费",
+        "一级指标 二级指标 三级指标 年初指 实际完 分值 得分",
+        "标值 成值",
+        "产出指标 数量指标 采购设备数量 6台 6台 15 15",
+        "质量指标 设备运行稳定率 ≥95% 98% 12 12",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("采购设备数量", "6台", "6台", 15, 15), ("设备运行稳定率", "≥95%", "98%", 12, 12)]

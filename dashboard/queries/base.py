@@ -38,8 +38,10 @@ EQUALITY_LOOKUPS = 64  # up to this many filings are looked up one equality each
 
 
 def where(f: Filters, alias: str = "f") -> tuple[str, list]:
-    """The sidebar's filters as a condition over a relation with the filter columns (alias `alias`)."""
-    conds, params = [], []
+    """The sidebar's filters as a condition over a relation with the filter columns (alias `alias`).
+    A published filing superseded by a structured import of the same project is never counted: the
+    project is shown once, as the import (etl/structured/twins.py)."""
+    conds, params = [f"{alias}.superseded IS NOT TRUE"], []
     for col, val in (("province", f.province), ("city", f.city), ("county", f.county), ("department", f.department)):
         if val:
             conds.append(f"{alias}.{col} = ?")
@@ -50,6 +52,9 @@ def where(f: Filters, alias: str = "f") -> tuple[str, list]:
     if f.kinds:
         conds.append(f"{alias}.doc_kind IN ({marks(f.kinds)})")
         params += list(f.kinds)
+    if f.sources:
+        conds.append(f"coalesce({alias}.source_kind, 'document') IN ({marks(f.sources)})")
+        params += list(f.sources)
     return (" AND ".join(conds) or "TRUE"), params
 
 
@@ -60,12 +65,12 @@ def marks(values) -> str:
 
 def filing_columns(place: str = PLACE) -> str:
     return f"""f.filing_id, {place} AS place, f.department, coalesce(f.project, f.title) AS project,
-               f.year, f.doc_kind"""
+               f.year, f.doc_kind, coalesce(f.source_kind, 'document') AS source_kind"""
 
 
 def peer_filters(f: Filters) -> Filters:
-    """Peers ignore the place filter (choosing a county must not remove the others); years, kinds stay."""
-    return Filters(years=f.years, kinds=f.kinds)
+    """Peers ignore the place filter (choosing a county must not remove the others); years, kinds, sources stay."""
+    return Filters(years=f.years, kinds=f.kinds, sources=f.sources)
 
 
 class FileQueries:
@@ -129,6 +134,19 @@ class FileQueries:
 
     def kind_options(self) -> list[str]:
         return list(self.run(f"SELECT DISTINCT doc_kind FROM {self.filter_values()} ORDER BY doc_kind")["doc_kind"])
+
+    def source_options(self) -> list[str]:
+        """The source kinds the database holds (structured: 系统导出, document: 公开文件)."""
+        return list(self.run(f"""SELECT DISTINCT coalesce(source_kind, 'document') AS s FROM {self.filter_values()}
+                                 ORDER BY s DESC""")["s"])
+
+    def source_counts(self, f: Filters) -> dict[str, int]:
+        """Filings per source kind under the filters (each project once: superseded copies left out)."""
+        cond, params = where(f)
+        count = "sum(f.filings)" if self.has_marts else "count(*)"
+        df = self.run(f"""SELECT coalesce(f.source_kind, 'document') AS s, {count} AS n FROM {self.filter_values()} f
+                          WHERE {cond} GROUP BY 1 ORDER BY 1 DESC""", params)
+        return {s: int(n) for s, n in df.itertuples(index=False)}
 
     def department_options(self, f: Filters) -> list[str]:
         cond, params = where(f.place_only())
@@ -702,6 +720,17 @@ class FileQueries:
     def filing_plan(self, filing_id: str) -> pd.DataFrame:
         plan, pp = self.one("spending_plan", filing_id)
         return self.run(f"SELECT seq, period, month, value, src_where FROM {plan} p ORDER BY seq", pp)
+
+    def filing_twins(self, filing_id: str) -> pd.DataFrame:
+        """The structured import and the published copies of the same project as this filing
+        (etl/structured/twins.py): one row per published copy, and how the two were matched."""
+        if not int(self.run("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'filing_twins'")["n"].iloc[0]):
+            return pd.DataFrame(columns=["structured_id", "filing_id", "source_file", "match", "differences"])
+        return self.run("""
+            SELECT t.structured_id, t.filing_id, f.source_file, t.match, t.differences
+            FROM filing_twins t LEFT JOIN filings f ON f.filing_id = t.filing_id
+            WHERE t.filing_id = ? OR t.structured_id = ? ORDER BY t.filing_id
+        """, [filing_id, filing_id])
 
     def filing_clusters(self, filing_id: str) -> pd.DataFrame:
         return self.run("""

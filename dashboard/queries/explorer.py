@@ -213,7 +213,8 @@ def _select(qs: FileQueries) -> str:
     conf = "f.parse_confidence" if qs.has_confidence else "NULL::DOUBLE"
     return f"""
         SELECT f.filing_id, f.place, f.department, coalesce(f.project, f.title) AS project, f.year,
-               f.doc_kind, f.total_score, f.score_recomputed, f.inflation, f.exec_rate,
+               f.doc_kind, coalesce(f.source_kind, 'document') AS source_kind, f.total_score, f.score_recomputed,
+               f.inflation, f.exec_rate,
                f.budget_adjusted, coalesce(f.finding_count, 0) AS finding_count,
                f.vague_count::DOUBLE / nullif(f.indicator_count, 0) AS vague_share,
                f.deductions_no_reason, {conf} AS confidence

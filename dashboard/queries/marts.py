@@ -163,7 +163,7 @@ class MartQueries(FileQueries):
         filings holds, or inside exactly one of them, so its figure there holds. Not so for a name
         found in several of the focus's provinces and outside them too.
         """
-        if f.kinds:
+        if f.kinds or f.sources:  # mart_units holds every source together
             return super().unit_values(f, unit, focus, scope, metric)
         f = peer_filters(f)
         years = f"m.year IN ({marks(f.years)})" if f.years else "TRUE"

@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import filters, review_panel, ui
-from dashboard.labels import DOC_KINDS, REASONS
+from dashboard.labels import DOC_KINDS, REASONS, source_label
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("填报详情")
@@ -40,6 +40,17 @@ if row is None:
 links()
 if row.get("is_sample"):
     st.warning("这是一份合成样例填报（演示用，不是真实数据）。", icon=":material/science:")
+kind = row.get("source_kind") if isinstance(row.get("source_kind"), str) else "document"
+st.badge(source_label(kind), color=ui.SOURCE_COLORS.get(kind, "gray"))
+twins = qs.filing_twins(filing_id)
+if not twins.empty:
+    if kind == "structured":
+        st.info(f"同一项目另有 {len(twins)} 份公开文件；统计中只计这份系统导出，两者不一致之处见下方“发现的问题”（TWIN_DIFFERS）。",
+                icon=":material/join:")
+    else:
+        st.info("同一项目已从预算管理系统导入（系统导出），统计中以系统导出为准，这份公开文件不重复计入。",
+                icon=":material/join:")
+    ui.table(twins, key="dt_twins", name="同一项目的系统导出与公开文件")
 
 
 def val(v):

@@ -9,6 +9,7 @@ from dashboard.queries import explorer as ex
 qs, f = ui.queries(), ui.current_filters()
 st.title("筛选查询")
 st.caption("各条件同时满足（并且）。左侧边栏的筛选条件也同时生效。")
+ui.source_badges(qs.source_counts(f))  # 系统导出 / 公开文件 under the sidebar's filters (来源 filters them)
 
 PAGE_SIZE = 50
 PRESETS = {

@@ -11,6 +11,7 @@ if not c["filings"]:
     st.info("当前筛选条件下没有填报。请调整左侧筛选条件。")
     st.stop()
 
+ui.source_badges(qs.source_counts(f))  # 系统导出 / 公开文件: exact exports and parsed publications
 cols = st.columns(4)
 cols[0].metric("填报数", ui.count(c['filings']))
 cols[1].metric("部门数", ui.count(c['departments']))

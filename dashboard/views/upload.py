@@ -11,12 +11,14 @@ from dashboard.db import DatabaseBusy
 from dashboard.labels import INGEST_STATUS
 
 MAX_MB = 50
-TYPES = ["txt", "docx", "xlsx", "xls", "pdf", "html", "htm"]
+TYPES = ["txt", "docx", "xlsx", "xls", "csv", "pdf", "html", "htm"]
 
 db = ui.db()
 st.title("数据导入")
 st.write(f"上传填报文件（{', '.join(t.upper() for t in TYPES)}），每个文件不超过 {MAX_MB} MB，可一次选择多个。"
          "同样内容的文件重复上传会被识别为重复并跳过。")
+st.caption("预算管理系统导出的长表（每行一个指标，XLSX/XLS/CSV）会按“系统导出”精确导入：有问题的行会逐行列出"
+           "（工作表、行、列），整个文件不导入；其他文件按“公开文件”解析。")
 st.caption(f"导入到：{db}")
 
 lake = q.connect(db).attached_lake() if Path(db).exists() else None
@@ -47,12 +49,7 @@ if files and st.button("开始导入", type="primary", icon=":material/upload:")
         q.close_session()  # this process must hold no read connection while the child writes
         with st.spinner(f"正在导入 {len(paths)} 个文件（在独立进程中进行，内存上限 {upload_runner.MEMORY_MB} MB）…"):
             results = upload_runner.ingest_uploads(paths, Path(db)) if paths else []
-        st.session_state["up_last"] = [
-            {"source_file": r.source_file, "status": INGEST_STATUS.get(r.status, r.status), "filings": r.filings,
-             "error": r.error} for r in results]
-        st.session_state["up_summary"] = tuple(sum(r.status == s for r in results)
-                                               for s in ("loaded", "duplicate", "failed"))
-        st.session_state["up_shas"] = tuple(r.sha256 for r in results if r.status == "loaded")
+        st.session_state.update(upload_runner.session_results(results))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -64,6 +61,13 @@ if "up_summary" in st.session_state:
     cols[1].metric("重复跳过", duplicate)
     cols[2].metric("失败", failed)
     ui.table(pd.DataFrame(st.session_state["up_last"]), key="up_result", name="本次导入结果", openable=False)
+    # a file's reasons line by line (a rejected export names each sheet, row and column): plain text, never Markdown
+    for k, r in enumerate(st.session_state["up_last"]):
+        if r["error"]:
+            lines = str(r["error"]).splitlines()
+            with st.expander(f"{r['status']}：第 {k + 1} 个文件的说明（{len(lines)} 行）", expanded=len(lines) <= 30):
+                st.text(r["source_file"])
+                st.text("\n".join(lines))
     new = q.connect(db).filings_from_sources(st.session_state.get("up_shas", ()))
     if not new.empty:
         st.markdown("**新导入的填报**（勾选一行即可打开）")

@@ -18,16 +18,18 @@ from .metrics import filing_metrics
 from .reasons import CATEGORY_NAMES, classify_reason
 from .registry import FAMILIES, REGISTRY, SEVERITIES, Rule
 from .rules_soft import soft_findings
+from .rules_twins import twin_findings
 from .run import run_checks
 from .settings import Settings, load_settings
 
 __all__ = [
     "run_checks", "filing_metrics", "classify_reason", "copy_analysis", "copy_clusters", "copy_findings", "load_settings",
-    "soft_findings", "corpus_findings", "Settings", "REGISTRY", "Rule", "FAMILIES", "SEVERITIES", "CATEGORY_NAMES",
+    "soft_findings", "twin_findings", "corpus_findings", "Settings", "REGISTRY", "Rule", "FAMILIES", "SEVERITIES", "CATEGORY_NAMES",
 ]
 
 
 def corpus_findings(filings, settings=None):
-    """Every corpus-scope rule over the given filings (copying, then soft)."""
+    """Every corpus-scope rule over the given filings (copying, soft, then structured imports against
+    their published twins)."""
     settings = settings or load_settings()
-    return copy_findings(filings, settings) + soft_findings(filings, settings)
+    return copy_findings(filings, settings) + soft_findings(filings, settings) + twin_findings(filings, settings)

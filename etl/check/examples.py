@@ -481,6 +481,22 @@ def ex_soft_full_score() -> Filing:
 
 
 # which builder shows each rule (run by the docs generator and the tests)
+def ex_twin_differs() -> list[Filing]:
+    """An invented project imported from the budget system's export (项目代码 given) and the same project
+    read from its published target table, which prints another budget and another target for one row."""
+    def project(kind: str, budget: float, target: str) -> Filing:
+        f = Filing(doc_kind="project_target", province="湖南省", city="株洲市", county="茶陵县",
+                   department="县示范教育局", project="乡村学校课桌椅更新项目", project_code="43022423P000001",
+                   year=2023, budget_adjusted=budget, source_kind=kind,
+                   indicators=[Indicator(seq=1, level1="产出指标", level2="数量指标", name="更新课桌椅套数", target=target,
+                                         target_m=parse_measure(target), weight=20.0),
+                               Indicator(seq=2, level1="产出指标", level2="质量指标", name="验收合格率", target="100%",
+                                         target_m=parse_measure("100%"), weight=20.0)])
+        f.filing_id, f.source_file = f"twin-{kind}", f"（示例）{kind}.xlsx"
+        return f
+    return [project("structured", 120.0, "≥1200套"), project("document", 100.0, "≥1000套")]
+
+
 EXAMPLES = {
     "ex_selfeval_003": seed003_selfeval,
     "ex_vague_target": seed000_p1,

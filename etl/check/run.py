@@ -10,6 +10,7 @@ from .settings import Settings, load_settings
 # importing the rule modules fills the registry
 from . import rules_category, rules_numbers, rules_parse, rules_reason, rules_scoring, rules_template, rules_vague  # noqa: F401,E501
 from . import rules_soft  # noqa: F401
+from . import rules_twins  # noqa: F401
 from . import copying  # noqa: F401
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

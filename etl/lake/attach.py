@@ -47,12 +47,14 @@ def _read(glob: str, partitioned: bool) -> str:
     return f"read_parquet({sql_text(glob)}, union_by_name = true)"
 
 
-def _select(lake: Path, table: str, cols: list[tuple[str, str]], partition: bool = False) -> str:
-    """The table's columns read from the lake; with `partition`, only the partition (p, y) a macro is called with."""
+def _select(lake: Path, table: str, cols: list[tuple[str, str]], partition: bool = False,
+            present: set[str] | None = None) -> str:
+    """The table's columns read from the lake; with `partition`, only the partition (p, y) a macro is called with.
+    A column no file of the lake has yet (one added to the schema since, e.g. filings.source_kind) reads as NULL."""
     glob = parquet_glob(lake, table)
     if glob is None:
         return "SELECT " + ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in cols) + " WHERE false"
-    picked = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in cols)
+    picked = ", ".join(f"CAST({c if present is None or c in present else 'NULL'} AS {t}) AS {c}" for c, t in cols)
     sql = f"SELECT {picked} FROM {_read(glob, table in PER_FILING)}"
     if partition and table in PER_FILING:
         # NULL-safe: a filing without a province is in the province=NULL partition
@@ -60,8 +62,16 @@ def _select(lake: Path, table: str, cols: list[tuple[str, str]], partition: bool
     return sql
 
 
-def _table_sql(lake: Path, table: str, schema: dict, partition: bool = False) -> str:
-    sql = _select(lake, table, schema[table], partition)
+def _present(con, lake: Path, table: str) -> set[str] | None:
+    """The columns the lake's files of `table` hold (None when it has no file)."""
+    glob = parquet_glob(lake, table)
+    if glob is None or con is None:
+        return None
+    return {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_read(glob, table in PER_FILING)}").fetchall()}
+
+
+def _table_sql(lake: Path, table: str, schema: dict, partition: bool = False, con=None) -> str:
+    sql = _select(lake, table, schema[table], partition, _present(con, lake, table))
     if table == "findings":  # per-file findings and the cross-filing copy and soft findings, as one table
         sql += " UNION ALL " + _select(lake, "copy_findings", schema["findings"])
         sql += " UNION ALL " + _select(lake, "soft_findings", schema["findings"])
@@ -75,10 +85,10 @@ def create_views(con, lake: Path | str, marts: tuple[str, ...] | None = None) ->
     lake = Path(lake).resolve()
     schema = _schema()
     for table in VIEW_TABLES:
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS {_table_sql(lake, table, schema)}")
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS {_table_sql(lake, table, schema, con=con)}")
     for table in PER_FILING:
         macro = PARTITION_MACRO.format(table=table)
-        con.execute(f"CREATE OR REPLACE MACRO {macro}(p, y) AS TABLE {_table_sql(lake, table, schema, partition=True)}")
+        con.execute(f"CREATE OR REPLACE MACRO {macro}(p, y) AS TABLE {_table_sql(lake, table, schema, partition=True, con=con)}")
     for mart in (MARTS if marts is None else marts):
         glob = parquet_glob(lake, mart)
         if glob is not None:

@@ -116,6 +116,7 @@ per_filing AS (
     FROM filings f
     LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
     LEFT JOIN rows r ON r.filing_id = f.filing_id
+    WHERE f.superseded IS NOT TRUE  -- a published copy of a structured import counts once, as the import
     GROUP BY ALL
 ),
 grains AS (

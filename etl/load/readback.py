@@ -17,7 +17,7 @@ _FILING_FIELDS = [
     "adcode", "department", "department_code", "unit", "project", "project_code", "year", "amount_unit",
     "budget_initial", "budget_adjusted", "budget_executed", "budget_fiscal", "budget_other", "budget_carryover",
     "exec_rate_reported", "exec_weight", "exec_score", "total_weight", "total_score", "grade_reported",
-    "parse_status", "parse_notes", "parse_confidence",
+    "parse_status", "parse_notes", "parse_confidence", "source_kind",
 ]
 
 
@@ -77,6 +77,7 @@ def read_filings(con, filing_ids: list[str] | None = None, texts: bool = True) -
         kw["amount_unit"] = kw.get("amount_unit") or "万元"
         kw["parse_status"] = kw.get("parse_status") or "ok"
         kw["part_index"] = kw.get("part_index") or 0
+        kw["source_kind"] = kw.get("source_kind") or "document"
         filings[r["filing_id"]] = Filing(loc=_loc(r), **kw)
 
     for r in _rows(con, f"SELECT * FROM indicators{where} ORDER BY filing_id, seq", params):
@@ -90,7 +91,7 @@ def read_filings(con, filing_ids: list[str] | None = None, texts: bool = True) -
             nature=r.get("nature"),
             target_m=_measure(r.get("target_op"), r.get("target_num"), r.get("target_unit"), r.get("target")),
             actual_m=_measure(r.get("actual_op"), r.get("actual_num"), r.get("actual_unit"), r.get("actual")),
-            loc=_loc(r), parse_confidence=r.get("parse_confidence")))
+            loc=_loc(r), parse_confidence=r.get("parse_confidence"), code=r.get("indicator_code")))
 
     if not texts:
         return list(filings.values())

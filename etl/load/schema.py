@@ -67,7 +67,9 @@ DDL = [
         src_line_end INTEGER,
         src_where VARCHAR,  -- the same, as readable Chinese text
         is_sample BOOLEAN DEFAULT FALSE,
-        parse_confidence DOUBLE  -- 0-1, from the decoder's margin over the runner-up reading
+        parse_confidence DOUBLE,  -- 0-1, from the decoder's margin over the runner-up reading
+        source_kind VARCHAR DEFAULT 'document',  -- document (published, parsed) or structured (system export)
+        superseded BOOLEAN DEFAULT FALSE  -- derived: a published filing whose project a structured import also holds
     )
     """,
     """
@@ -99,6 +101,7 @@ DDL = [
         src_line_end INTEGER,
         src_where VARCHAR,
         parse_confidence DOUBLE,  -- 0-1: how much likelier this row's reading is than the runner-up
+        indicator_code VARCHAR,   -- 三级指标代码 of a structured export, as text
         PRIMARY KEY (filing_id, seq)
     )
     """,
@@ -264,6 +267,15 @@ DDL = [
     )
     """,
     """
+    -- a published filing whose project a structured import also holds (etl/structured/twins.py); derived
+    CREATE TABLE IF NOT EXISTS filing_twins (
+        filing_id VARCHAR NOT NULL,      -- the published (document) filing: superseded, left out of counts
+        structured_id VARCHAR NOT NULL,  -- the structured import shown instead
+        match VARCHAR,                   -- code (项目代码) or name (department, project name and year)
+        differences INTEGER              -- values the two print differently (TWIN_DIFFERS on structured_id)
+    )
+    """,
+    """
     CREATE TABLE IF NOT EXISTS ingest_log (
         run_id VARCHAR NOT NULL,
         ingested_at TIMESTAMP NOT NULL,
@@ -305,7 +317,10 @@ def fill_reason_texts(con, filing_ids: list[str] | None = None) -> None:
 
 
 # Columns added after a database may already exist: (table, column, type).
-ADDED_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE")]
+# A column with a DEFAULT fills the rows already there: an old database's filings become 'document'.
+ADDED_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE"),
+                 ("filings", "source_kind", "VARCHAR DEFAULT 'document'"), ("filings", "superseded", "BOOLEAN DEFAULT FALSE"),
+                 ("indicators", "indicator_code", "VARCHAR")]
 
 
 def create_schema(con) -> None:

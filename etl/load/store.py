@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc
@@ -130,6 +131,13 @@ def _clean(row: list) -> list:
     return [_nul(v) for v in row]
 
 
+def _no_nul(arr: pa.Array) -> pa.Array:
+    """A text column without NUL bytes: one vectorised pass over the column instead of a test per value."""
+    if pa.types.is_string(arr.type) and pc.any(pc.match_substring(arr, "\x00")).as_py():
+        return pc.replace_substring(arr, "\x00", "")
+    return arr
+
+
 _ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
                 "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "BLOB": pa.binary()}
 _columns_of: dict[str, list[tuple[str, str]]] = {}
@@ -149,9 +157,10 @@ def _insert(con, table: str, rows: list[list], columns: list[str] | None = None,
     names = columns or [c for c, _ in _columns_of[table]]
     target = f"{verb} INTO {table} ({', '.join(names)})"
     try:
-        data = pa.table({c: pa.array([r[k] for r in rows], type=_ARROW_TYPES.get(types[c])) for k, c in enumerate(names)})
+        data = pa.table({c: _no_nul(pa.array([r[k] for r in rows], type=_ARROW_TYPES.get(types[c])))
+                         for k, c in enumerate(names)})
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
-        con.executemany(f"{target} VALUES ({', '.join(['?'] * len(names))})", rows)
+        con.executemany(f"{target} VALUES ({', '.join(['?'] * len(names))})", [_clean(r) for r in rows])
         return
     con.register("_jixiao_rows", data)
     try:
@@ -193,6 +202,7 @@ class LoadedFile:
     metrics: list[dict]
     reasons: list[tuple[str, int, str]]  # (filing_id, seq, category)
     bands: list[tuple[str, int, int]] = field(default_factory=list)  # (filing_id, band, hash): copy_bands
+    notes: list[str] = field(default_factory=list)  # rows of a structured export left out (--skip-bad-rows)
     blob: tuple[str, int, bytes] | None = None  # (codec, size, compressed bytes): source_blobs (etl/review/blobs.py)
     stale: list[tuple[str, str]] = field(default_factory=list)  # (correction_id, why): corrections that no longer apply
 
@@ -232,6 +242,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
             f.budget_carryover, f.exec_rate_reported, f.exec_weight, f.exec_score,
             f.total_weight, f.total_score, f.grade_reported, f.parse_status,
             "；".join(f.parse_notes) or None, *_loc_cols(f.loc), lf.is_sample, f.parse_confidence,
+            f.source_kind, False,
         ])
         rows["indicators"].extend(
             [
@@ -240,7 +251,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
                 i.target_m.unit if i.target_m else None,
                 i.actual_m.op if i.actual_m else None, i.actual_m.num if i.actual_m else None,
                 i.actual_m.unit if i.actual_m else None,
-                i.weight, i.score, i.reason, i.basis, i.nature, *_loc_cols(i.loc), i.parse_confidence,
+                i.weight, i.score, i.reason, i.basis, i.nature, *_loc_cols(i.loc), i.parse_confidence, i.code,
             ]
             for i in f.indicators
         )
@@ -252,12 +263,12 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
         rows["sections"].extend([f.filing_id, k + 1, s.kind, s.heading, s.text, s.loc.describe() or None]
                                 for k, s in enumerate(f.sections))
     rows.update(derived_rows(lf.findings, lf.metrics, lf.reasons))
-    return {table: [_clean(r) for r in table_rows] for table, table_rows in rows.items()}
+    return rows  # NUL bytes are taken out column by column where the rows are inserted (_insert)
 
 
 def derived_rows(findings: list[Finding], metrics: list[dict], reasons: list[tuple[str, int, str]]) -> dict[str, list[list]]:
     return {
-        "findings": [_clean([x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence]) for x in findings],
+        "findings": [[x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence] for x in findings],
         "filing_metrics": [[m.get(c) for c in METRIC_COLUMNS] for m in metrics],
         "indicator_reasons": [list(r) for r in reasons],
     }
@@ -269,6 +280,46 @@ def insert_rows(con, rows: dict[str, list[list]]) -> None:
             _insert(con, table, table_rows, columns=METRIC_COLUMNS, verb="INSERT OR REPLACE")
         else:
             _insert(con, table, table_rows)
+
+
+CHUNK_FILINGS = 1000  # a file with more filings (a bulk export) is inserted this many filings at a time
+
+
+def _pieces(lf: LoadedFile) -> list[LoadedFile]:
+    """A large file as consecutive slices of its filings, each with its findings, metrics, reasons and bands,
+    the file's own row in the first only: the rows of a 100,000-row export are never all built as Python lists
+    at once. A small file is one piece."""
+    if len(lf.filings) <= CHUNK_FILINGS:
+        return [lf]
+    from collections import defaultdict
+
+    per: dict[str, dict[str, list]] = defaultdict(lambda: {"findings": [], "metrics": [], "reasons": [], "bands": []})
+    for x in lf.findings:
+        per[x.filing_id]["findings"].append(x)
+    for m in lf.metrics:
+        per[m["filing_id"]]["metrics"].append(m)
+    for r in lf.reasons:
+        per[r[0]]["reasons"].append(r)
+    for b in lf.bands:
+        per[b[0]]["bands"].append(b)
+    out = []
+    for k in range(0, len(lf.filings), CHUNK_FILINGS):
+        fs = lf.filings[k:k + CHUNK_FILINGS]
+        got = [per.get(f.filing_id, {}) for f in fs]
+        out.append(LoadedFile(lf.source_file, lf.sha256, lf.fmt, lf.layout, lf.size, lf.is_sample, fs,
+                              [x for g in got for x in g.get("findings", ())], [x for g in got for x in g.get("metrics", ())],
+                              [x for g in got for x in g.get("reasons", ())], [x for g in got for x in g.get("bands", ())],
+                              blob=lf.blob))
+    return out
+
+
+def _insert_file(con, lf: LoadedFile, now: datetime) -> None:
+    for k, piece in enumerate(_pieces(lf)):
+        rows = file_rows(piece, now)
+        if k:  # the file's own rows (its source_files row, its kept copy) come with the first piece only
+            rows.pop("source_files")
+            rows.pop("source_blobs")
+        insert_rows(con, rows)
 
 
 def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | None = None,
@@ -283,7 +334,7 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
     con.execute("BEGIN TRANSACTION")
     try:
         first = delete_files(con, [lf.sha256]) if replace else {}
-        insert_rows(con, file_rows(lf, now))
+        _insert_file(con, lf, now)
         keep_dates(con, first)
         mark_stale(con, lf.stale)
         if log_row is not None:
@@ -309,8 +360,11 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     merged: dict[str, list[list]] = {}
+    large = []  # bulk exports: inserted piece by piece in the same transaction (_insert_file)
     for lf, _ in files:
-        if lf is not None:
+        if lf is not None and len(lf.filings) > CHUNK_FILINGS:
+            large.append(lf)
+        elif lf is not None:
             for table, rows in file_rows(lf, now).items():
                 merged.setdefault(table, []).extend(rows)
     logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds])
@@ -319,6 +373,8 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
     try:
         first = delete_files(con, sorted(replace))  # files read again (ingest --reread): their old rows go first
         insert_rows(con, merged)
+        for lf in large:
+            _insert_file(con, lf, now)
         keep_dates(con, first)
         mark_stale(con, [s for lf, _ in files if lf is not None for s in lf.stale])
         _insert(con, "ingest_log", logs)

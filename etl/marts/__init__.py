@@ -21,7 +21,9 @@ import re
 
 from etl.report.measures import EXEC_RATE, METRIC_SQL, PLACE, unverified_sql  # defined once there, shared with the PDF report
 
-KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department"
+# the filter columns; source_kind (系统导出 / 公开文件) and superseded (a published copy of a structured import,
+# left out by every dashboard query: the project is shown once) come last
+KEYS = "f.province, f.city, f.county, f.year, f.doc_kind, f.department, f.source_kind, f.superseded"
 GROUP_KEYS = f"{KEYS}, {PLACE} AS place"  # the place label too: charts group by it without computing it per row
 
 # A vague-indicator finding's phrase as the quality page counts it: the finding's evidence, else the
@@ -127,7 +129,8 @@ def _base_sql() -> dict[str, str]:
                        SELECT v.* EXCLUDE (filing_id, indicator_seq, phrase), i.target FROM v
                        JOIN indicators i ON i.filing_id = v.filing_id AND i.seq = v.indicator_seq
                        WHERE v.phrase IS NULL)
-            SELECT province, city, county, year, doc_kind, department, place, {PHRASE.format(c='phrase')} AS phrase,
+            SELECT province, city, county, year, doc_kind, department, source_kind, superseded, place,
+                   {PHRASE.format(c='phrase')} AS phrase,
                    count(*) AS n
             FROM p WHERE phrase IS NOT NULL GROUP BY ALL
         """,
@@ -203,7 +206,7 @@ def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str 
     else:
         keys = "f.province, f.city, f.year, GROUPING(f.year, f.province, f.city) AS grain"
     return f"""
-    WITH x AS ({facts}),
+    WITH x AS (SELECT * FROM ({facts}) WHERE superseded IS NOT TRUE),  -- each project once
          f AS ({units})
     SELECT f.unit_kind, f.unit, {keys},
            min(f.province) AS min_province, min(f.city) AS min_city, count(*) AS n, count(f.exec_rate) AS exec_n,
@@ -246,7 +249,7 @@ def mart_select(name: str) -> str:
 
 # Which shape of the marts a file holds (meta key marts_version): a save updates marts of this shape row
 # by row, and rebuilds older ones whole. Raise it whenever a mart's columns change.
-MARTS_VERSION = "2"  # 2: findings 待核实 (unverified_n, unverified); list_order a DOUBLE
+MARTS_VERSION = "3"  # 2: findings 待核实 (unverified_n, unverified); list_order a DOUBLE; 3: source_kind, superseded
 MARTS_VERSION_KEY = "marts_version"
 
 

@@ -167,3 +167,17 @@ def find_place(*texts: str | None) -> Place | None:
     # a county name several cities share (青山区: 武汉, 包头) and nothing to settle it: the county as printed,
     # its city and province unknown rather than guessed
     return Place(None, None, ambiguous, None) if ambiguous else None
+
+
+def place_of_code(code: str | None) -> Place | None:
+    """The place an administrative-division code names: a 6-digit adcode, or a longer code that
+    starts with one (the 9-digit 财政区划代码 `430224000`, the 12-digit statistical code); None
+    when its first six digits are no division the gazetteer knows."""
+    if not code or len(code) < 6 or not code[:6].isdigit():
+        return None
+    head = code[:6]
+    g = _gazetteer()
+    if head not in g.names and head[:2] + "0000" not in g.names:
+        return None
+    place = _expand(head)
+    return Place(place.province, place.city, place.county, code)

@@ -18,12 +18,13 @@ from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
+from etl.parse.settings import DEFAULT, ParseSettings
 from etl.parse.meta import (
     code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import report_project, stated_figures
-from etl.parse.segment import Segment, split_glued_title, split_segments
+from etl.parse.segment import Segment, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
@@ -88,26 +89,32 @@ def _is_grid(doc: Document) -> bool:
     return True
 
 
-def parse_document(doc: Document) -> list[Filing]:
+def parse_document(doc: Document, settings: ParseSettings | None = None) -> list[Filing]:
+    """The filings of a read document. `settings`: every cost and threshold the parse uses (DEFAULT when None;
+    `DEFAULT.resolve({...})` for other values)."""
+    s = settings or DEFAULT
     printed = strip_glosses(doc)
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
     rows = join_vertical(doc.rows)
-    rows = join_wrapped(rows, judge=WrapJudge(rows)) if _is_grid(doc) else unglue([split_glued_title(r) for r in rows])
+    rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
+        else unglue([split_glued_title(r) for r in rows], s.cut)
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
     for seg in segs:
-        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows) is None) \
-                and content_indicators(seg.rows, fragment=True) is None:
+        if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows, s) is None) \
+                and content_indicators(seg.rows, s, fragment=True) is None:
             continue  # (rows before any title that read as indicators are a fragment of a table: a filing)
         if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
             continue  # a title with nothing under it (a page's file name above or below the real title)
-        groups = project_groups(seg.rows)  # one table holding several projects: a filing per project
-        parts = [Segment(kind=seg.kind, title=seg.title, rows=g, title_rows=seg.title_rows) for g in groups] \
-            if groups else [seg]
+        parts = []
+        for block in split_key_blocks(seg):  # several projects, each with its key block, under one title
+            groups = project_groups(block.rows)  # one table holding several projects: a filing per project
+            parts += [Segment(kind=block.kind, title=block.title, rows=g, title_rows=block.title_rows)
+                      for g in groups] if groups else [block]
         for part in parts:
-            f = parse_segment(part, _is_grid(doc), ctx)
+            f = parse_segment(part, _is_grid(doc), ctx, s)
             f.part_index = len(filings)
             f.parse_notes = doc.warnings + f.parse_notes
             filings.append(f)
@@ -116,7 +123,7 @@ def parse_document(doc: Document) -> list[Filing]:
             ctx.keyed_department = ctx.keyed_department or f.department
             ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
-        filings = _untitled_report(rows, ctx)
+        filings = _untitled_report(rows, ctx, s)
     if as_printed is not None:
         for f in filings:
             _restore_printed(f, as_printed)
@@ -126,7 +133,7 @@ def parse_document(doc: Document) -> list[Filing]:
 MIN_STATED_FIGURES = 2  # an untitled page stating this many of budget, spending, rate and score is a report
 
 
-def _untitled_report(rows: list[Row], ctx: Context) -> list[Filing]:
+def _untitled_report(rows: list[Row], ctx: Context, s: ParseSettings) -> list[Filing]:
     """A page with no title we know (its title only in the site's chrome, or '2020年度绩效评价') that states
     a budget, its spending, a rate or a score in prose about 绩效 is read as a self-evaluation report."""
     text = " ".join(" ".join(r.texts) for r in rows)
@@ -136,7 +143,7 @@ def _untitled_report(rows: list[Row], ctx: Context) -> list[Filing]:
     if len(set(stated) & {"adjusted", "executed", "rate", "score"}) < MIN_STATED_FIGURES:
         return []
     seg = Segment(kind="self_eval_report", title=None, rows=rows)
-    f = parse_segment(seg, False, ctx)
+    f = parse_segment(seg, False, ctx, s)
     f.parse_notes = ["未找到标题：按正文所述的预算、执行和得分读作自评报告"] + f.parse_notes
     return [f]
 
@@ -185,13 +192,13 @@ def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> s
     return kind
 
 
-def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
+def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEFAULT) -> Filing:
     rows = seg.title_rows + seg.rows
     notes: list[str] = []
     meta = read_meta(rows)
     blocks = period_blocks(rows)  # a long-term block and an annual block of the same table
-    table, header = read_table(blocks.annual if blocks else rows, grid, seg.kind)
-    long_term = read_table(blocks.long_term, grid, seg.kind)[0] if blocks else None
+    table, header = read_table(blocks.annual if blocks else rows, grid, seg.kind, s)
+    long_term = read_table(blocks.long_term, grid, seg.kind, s)[0] if blocks else None
     if table is not None:
         notes.extend(table.notes or [])
     kind = _infer_kind(seg, table, "project" in meta)
@@ -251,7 +258,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
         f.sections = report_sections(seg.rows)
     else:
         if kind.endswith("self_eval"):
-            b = money.self_eval_budget(rows)
+            b = money.self_eval_budget(rows, s.money)
             f.budget_initial, f.budget_adjusted, f.budget_executed = b.initial, b.adjusted, b.executed
             f.exec_rate_reported, f.exec_weight, f.exec_score = b.rate, b.weight, b.score
         else:
@@ -292,17 +299,17 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context) -> Filing:
     return f
 
 
-def read_table(rows: list[Row], grid: bool, kind: str | None) -> tuple[TableResult | None, object]:
+def read_table(rows: list[Row], grid: bool, kind: str | None, s: ParseSettings = DEFAULT) -> tuple[TableResult | None, object]:
     """The indicator table of a segment's rows, and the header it was read under (None if none)."""
     header = find_header(rows)
     table: TableResult | None = None
     if grid and header is not None:
-        table = grid_indicators(rows, header)
+        table = grid_indicators(rows, header, s)
     elif not grid:
-        table = stream_indicators(rows)
+        table = stream_indicators(rows, s)
     if (table is None or not table.indicators) and kind not in ("self_eval_report", SELF_EVAL_ANY):
         # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows, fragment=kind is None) or table
+        table = content_indicators(rows, s, fragment=kind is None) or table
     if table is None and kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)

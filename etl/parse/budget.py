@@ -21,7 +21,7 @@ def _column_pattern(role: str) -> re.Pattern:
 _HEAD_ROLES = [
     ("initial", re.compile(r"^年初(预算)?数?")),
     ("adjusted", re.compile(r"^(全年|调整后?)(\(调整\))?预算数?|^预算数\(A\)|^全年预算|^预算数$")),
-    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
+    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年|预算)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
     # 分值 and 得分 are worded as in the indicator table (标准分值, 单项指标得分): the lexicon's patterns
     ("weight", _column_pattern("weight")),
     ("rate", re.compile(r"^(预算)?执行率(\(%\)|\(B/A\))?$")),
@@ -123,6 +123,8 @@ class MoneySettings:
     amount_as_weight: float = 1.0  # a 分值 above `max_weight`
     max_weight: float = 30.0
     leading_gap: float = 0.01  # on a tie, a blank leading column (the usual one) is likelier
+    glued_tail_len: int = 12  # characters at a glued run's end where 分值, 执行率 and 得分 may be cut at any digit
+    max_glued_cuts: int = 18  # a run with more digit boundaries than this is cut at any digit only near its end
 
 
 MONEY = MoneySettings()
@@ -173,7 +175,11 @@ def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySet
     # amounts end after two decimals; after the first two amounts (the row's budget and spending come
     # first) a number may also start at any digit: 分值, 执行率 and 得分 are short and may be whole
     ends = [m.end() for m in re.finditer(r"\.\d{2}", run)]
-    tail = ends[1] if len(ends) > 1 else 0
+    tail = ends[1] if len(ends) > 1 and len(run) > s.max_glued_cuts else 0  # a short run: every digit boundary
+    if len(run) - tail > s.max_glued_cuts:
+        # a long run (amounts in 元): the short figures stand at its end, so digit cuts only there keep the
+        # search bounded instead of every subset of every digit boundary
+        tail = len(run) - s.glued_tail_len
     cuts = set(ends) | {m.end() for m in re.finditer(r"%", run)} | set(range(tail + 1, len(run)))
     cuts = sorted(c for c in cuts if 0 < c < len(run))
     best = None
@@ -290,7 +296,7 @@ def _join_broken_heads(cells: list) -> list:
     return out
 
 
-def self_eval_budget(rows: list[Row]) -> Budget:
+def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     """The 项目资金 block, read as a stream of cells: header cells, then a label and its amounts.
 
     Amounts are right-aligned onto the header's columns, so a missing leading
@@ -337,7 +343,7 @@ def self_eval_budget(rows: list[Row]) -> Budget:
             while m < n and _is_amount(_ocr_figures(texts[m])) and len(values) < len(roles):
                 values.append(_ocr_figures(cells[m].text))
                 m += 1
-            total = _assign(roles, values, scale) if len(values) > 1 else _assign_glued(roles, first, scale)
+            total = _assign(roles, values, scale, s=s) if len(values) > 1 else _assign_glued(roles, first, scale, s)
         while k < min(n, j + 40):
             label = _ENUM.sub("", re.sub(r"[:：]$", "", texts[k]))
             values = []
@@ -351,14 +357,14 @@ def self_eval_budget(rows: list[Row]) -> Budget:
                 glued_run = run.group("run")  # '1237.211323.601323.6010100%10': the row's amounts ran together
                 m += 1
             if _TOTAL_LABEL.match(label) and total is None:
-                total = _assign_glued(roles, glued_run, scale) if glued_run else _assign(roles, values, scale)
+                total = _assign_glued(roles, glued_run, scale, s) if glued_run else _assign(roles, values, scale, s=s)
             elif _FISCAL_LABEL.match(label) and fiscal is None:
-                fiscal = _assign(roles, values, scale, left=True)
+                fiscal = _assign(roles, values, scale, left=True, s=s)
             elif _CARRY_LABEL.match(label) and values:
-                v = _assign(roles, values, scale, left=True)
+                v = _assign(roles, values, scale, left=True, s=s)
                 b.carryover = v.get("adjusted") or v.get("initial")
             elif _OTHER_LABEL.match(label) and values:
-                v = _assign(roles, values, scale, left=True)
+                v = _assign(roles, values, scale, left=True, s=s)
                 b.other = v.get("adjusted") or v.get("initial")
             if re.match(r"^(年度(总体)?目标|绩效指标|一级指标)", label):
                 break

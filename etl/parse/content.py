@@ -16,11 +16,14 @@ import re
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.indicators import TableResult
-from etl.parse.stream import CONTENT, ContentSettings, Tok, body_pieces, cheapest_reading, tokens
+from etl.parse.settings import DEFAULT, ContentSettings, ParseSettings
+from etl.parse.stream import Tok, body_pieces, cheapest_reading, tokens
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Row
 
 NOTE = "未识别到表头：指标行按内容读取（请核对）"
+HEADER_REACH = 20  # tokens before the first row in which a partly known header is looked for
+_STRUCTURAL = ("level1", "level2", "name")
 
 
 def _starts_rows(t: str, fragment: bool) -> bool:
@@ -44,16 +47,16 @@ def _start(toks: list[Tok], s: ContentSettings, fragment: bool) -> int | None:
     return None
 
 
-def content_indicators(rows: list[Row], s: ContentSettings = CONTENT, fragment: bool = False) -> TableResult | None:
+def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bool = False) -> TableResult | None:
     """The cheapest reading of the rows after the first row start under every template grammar, or None
     when fewer than `min_rows` indicators with a value come out. `fragment`: the rows stand before any title
     (a table continued from an earlier page), so a row may start with its name alone."""
-    toks = tokens(rows)
-    start = _start(toks, s, fragment)
+    toks = tokens(rows, s.decode)
+    start = _start(toks, s.content, fragment)
     if start is None:
         return None
     glued = any(t.glued for t in toks[start:])
-    pieces, i, ended = body_pieces(toks, start, glued)
+    pieces, i, ended = body_pieces(toks, start, glued, s.decode)
     best = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended, s) if pieces else None
     if best is None:
         return None
@@ -62,7 +65,10 @@ def content_indicators(rows: list[Row], s: ContentSettings = CONTENT, fragment: 
         # before any title only rows with real targets count (a unit, an operator, a share): a scoring sheet
         # of bare points ('科学决策 5 5') is no indicator table
         filled = [ind for ind in filled if (m := parse_measure(ind.target)) is not None and (m.unit or m.op)]
-    if len(filled) < s.min_rows:
+    # a table announced by a header we know in part (its levels and name, its value columns unknown) needs no
+    # second row to be believed: an excerpt may stop after the first
+    announced = sum(1 for t in toks[max(0, start - HEADER_REACH): start] if column_role(t.text) in _STRUCTURAL) >= 2
+    if len(filled) < (1 if announced else s.content.min_rows):
         return None
     best.notes = (best.notes or []) + [NOTE]
     return best

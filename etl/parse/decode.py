@@ -31,6 +31,7 @@ from functools import lru_cache
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
+from etl.parse import tagger
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import LONG_TERM, column_role, is_level1, is_level2, is_unknown_level
 from etl.records import Loc
@@ -115,6 +116,19 @@ class DecodeSettings:
     description_inside_name: float = 1.0  # '51010010病虫': the digits belong to the row before
     leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
     max_piece: int = 40  # longest piece cut out of glued text
+    # the learned cell tagger (etl/parse/tagger.py) as evidence inside glued text: a cut-out piece costs
+    # `tagger_weight` × the tagger's surprise at its characters' tags under the label; where the tagger
+    # says a cell starts with at least `tagger_cut` probability is a cut point. 0 turns the tagger off.
+    tagger_weight: float = 0.1
+    tagger_cut: float = 0.5
+    # a stretch of glued text the tagger reads as no cell at all (a page marker '2、', a header, the total
+    # row run into the last indicator) with at least `tagger_junk_share` mean probability may be skipped
+    # for `tagger_junk` (instead of `junk`)
+    tagger_junk: float = 0.5
+    tagger_junk_share: float = 0.8
+    # a line split at spaces is glued text broken at its wrapped words when the tagger reads at least this
+    # share of its spaces as inside a cell (etl/parse/stream.py)
+    wrapped_line_share: float = 0.6
     max_row_cuts: int = 14  # a glued row with more candidate cuts than this is not re-read
     junk: float = 3.0  # a stretch of glued text no cell reads, skipped
     junk_per_char: float = 0.15
@@ -224,14 +238,14 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return cost + (s.weight_over_100 if num > 100 else 0.0)
     if role == "coef":
         return 0.0 if re.fullmatch(r"\d+(\.\d+)?%?", t) else INF
-    if role == "nature":
-        return 0.0 if operator_cell_pattern().match(t) or t in lexicon().nature_words else INF
+    if role in ("nature", "direction"):
+        # templates swap these two columns ('指标性质 | 正向', '指标方向 | 大于等于'): either holds either kind
+        lx = lexicon()
+        return 0.0 if operator_cell_pattern().match(t) or t in lx.nature_words or t in lx.direction_words else INF
     if role in ("measure_unit", "unit_column"):
         return 0.0 if _UNIT_CELL.match(t) and parse_number(t) is None else INF
     if role == "core":
         return 0.0 if t in ("是", "否") else INF
-    if role == "direction":
-        return 0.0 if t in lexicon().direction_words else INF
     if role == "basis":
         return 0.0 if _BASIS_CELL.search(t) or t.startswith(lexicon().description_cues) else s.basis_other_text
     if role in ("reason", "description", "remark"):
@@ -428,6 +442,8 @@ def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
 
 
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
+TAGGED_JUNK = -2.0  # a stretch the cell tagger reads as no cell: skipped, the reading's state kept
+SKIPPED = "skipped"  # marks such a skip on the best path (no step is made of it)
 
 
 def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> float:
@@ -450,21 +466,33 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
     edges: list[list[tuple]] = [[] for _ in range(n + 1)]
     for p, start in zip(pieces, offsets):
         if not p.glued:
-            edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0))
+            edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0, None))
             continue
-        cuts = sorted(_cut_points(p.text))
+        tg = tagger.tagged(p.text) if s.tagger_weight else None
+        cuts = sorted(_cut_points(p.text) | (tg.boundaries(s.tagger_cut) if tg else set()))
         for i, a in enumerate(cuts):
             for b in cuts[i + 1:]:
                 whole = a == 0 and b == len(p.text)
                 if b - a > s.max_piece and not whole:
                     break
                 sub = p.text[a:b]
+                tag = (tg, a, b) if tg else None
                 if whole or _edge_ok(sub):
-                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s)))
+                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s), tag))
                 elif b == cuts[i + 1]:
                     # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
-                    edges[start + a].append((start + b, sub, p.loc, True, JUNK))
+                    edges[start + a].append((start + b, sub, p.loc, True, JUNK, tag))
+                    continue
+                if tg and tg.other_share(a, b) >= s.tagger_junk_share:
+                    edges[start + a].append((start + b, sub, p.loc, True, TAGGED_JUNK, tag))
     return n, edges
+
+
+def _tag_roles(cols: list[str]) -> list[tuple[int, bool]]:
+    """Per decoder state (the blank state last): the tagger's role index, and whether it continues a cell."""
+    out = [(tagger.ROLE_INDEX[tagger.DECODER_ROLE[c]] if c in tagger.DECODER_ROLE else None, c == "name_more")
+           for c in cols]
+    return out + [(tagger.ROLE_INDEX["other"], False)]  # the blank state: no cell
 
 
 # --- Viterbi over the lattice ---------------------------------------------------------------
@@ -539,12 +567,23 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     best: list[dict[int, tuple]] = [dict() for _ in range(n + 1)]
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
     emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
+    tag_roles = _tag_roles(cols)
     for u in range(n + 1):
         if not best[u]:
             continue
-        for v, text, loc, inner, penalty in edges[u]:
+        for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
+            if penalty is TAGGED_JUNK:
+                # no cell at all (a page marker, a header, a total run into the rows): skipped without a
+                # label, so the row it interrupts goes on after it
+                tg, a, b = tag
+                extra = s.tagger_junk + s.tagger_weight * tg.cost(a, b, tagger.ROLE_INDEX["other"])
+                for st, (cost_a, _, _, prev_text, _, _) in list(best[u].items()):
+                    cur = best[v].get(st)
+                    if cur is None or cost_a + extra < cur[0]:
+                        best[v][st] = (cost_a + extra, u, st, prev_text, loc, SKIPPED)
+                continue
             if penalty is JUNK:
                 emit = {blank: s.junk}
                 penalty = 0.0
@@ -558,6 +597,13 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             if penalty:
                 for k in emit:
                     emit[k] += penalty
+            if tag is not None:
+                tg, a, b = tag
+                for k in emit:
+                    role, continued = tag_roles[k]
+                    # a column the tagger has no role for (指标解释, 计量单位, …) gets no evidence against it
+                    c = tg.cost(a, b, role, continued) if role is not None else tg.cost_any(a, b)
+                    emit[k] += s.tagger_weight * c
             piece = piece_at.get(u) if not inner else None
             grid_piece = piece is not None and piece.col is not None
             if grid_piece and name_more in emit:
@@ -594,8 +640,15 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     total, st = finals[0]
     steps: list[Step] = []
     node = n
-    while node > 0 and st >= 0:
+    while node > 0:
+        if st not in best[node]:
+            break
         cost, u, a, text, loc, inner = best[node][st]
+        if inner is SKIPPED:
+            node, st = u, a
+            continue
+        if st < 0:
+            break
         label = cols[st] if st < nc else "blank"
         steps.append(Step(text=text, loc=loc, label=label, cost=cost, inner=inner, col_index=st))
         node, st = u, a
@@ -630,6 +683,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                                                s.unknown_level_as_level2 if is_unknown_level(text) else INF)
         elif col == "name_more":
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
+            if text.startswith(lexicon().description_cues):
+                e += s.description_inside_name  # '反映…情况' explains the name, it does not continue it
         elif col == "name":
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):

@@ -11,10 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from etl.parse import parse_document
-from etl.parse.budget import MONEY
-from etl.parse.decode import SETTINGS, STRUCTURAL, row_alternatives
-from etl.parse.vocab_cut import SETTINGS as CUT
-from etl.parse.wrapped import SETTINGS as WRAP
+from etl.parse.decode import STRUCTURAL, row_alternatives
+from etl.parse.settings import DEFAULT, ParseSettings
 from etl.read import read_bytes
 from etl.records import Filing
 
@@ -27,22 +25,23 @@ class Explained:
     cost: float | None  # the whole table's reading
 
 
-def explain_bytes(data: bytes, name: str) -> list[Explained]:
+def explain_bytes(data: bytes, name: str, settings: ParseSettings = DEFAULT) -> list[Explained]:
     """Parse a file keeping the decoder's trace for every filing."""
     out = []
-    for f in parse_document(read_bytes(data, name)):
+    for f in parse_document(read_bytes(data, name), settings):
         decoded, roles = f.trace if f.trace else (None, None)
         out.append(Explained(f, decoded.steps if decoded else [], roles or [], decoded.cost if decoded else None))
     return out
 
 
-def render(explained: list[Explained], show_settings: bool = True) -> str:
+def render(explained: list[Explained], show_settings: bool = True, settings: ParseSettings = DEFAULT) -> str:
     """The report as plain text (the CLI prints it; tests read it)."""
     lines: list[str] = []
     if show_settings:
-        for title, settings in (("decoder", SETTINGS), ("money block", MONEY), ("wrapped lines", WRAP),
-                                ("glued lines", CUT)):
-            lines.append(f"{title} settings: " + ", ".join(f"{k}={v}" for k, v in asdict(settings).items()))
+        for part, title in (("decode", "decoder"), ("money", "money block"), ("wrap", "wrapped lines"),
+                            ("cut", "glued lines"), ("content", "rows read by content")):
+            values = asdict(getattr(settings, part))
+            lines.append(f"{title} settings ({part}.*): " + ", ".join(f"{k}={v}" for k, v in values.items()))
     for e in explained:
         f = e.filing
         lines.append("")

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from etl.lexicon import lexicon, operator_cell_pattern
-from etl.parse.decode import STRUCTURAL, Piece, Step, decode, redecode_glued_row, row_confidence
+from etl.parse.decode import SETTINGS as DECODE
+from etl.parse.decode import STRUCTURAL, DecodeSettings, Piece, Step, decode, redecode_glued_row, row_confidence
 from etl.normalise.measure import fold, parse_number, parse_number_ocr
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.vocab import (
@@ -30,7 +31,7 @@ from etl.parse.vocab import (
     title_kind,
 )
 from etl.parse.totals import read_total
-from etl.parse.wrapped import SETTINGS as WRAP
+from etl.parse.settings import DEFAULT, ParseSettings
 from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
@@ -88,11 +89,12 @@ def _merge_second_header_row(rows: list[Row], header: Header) -> None:
 def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
     """Target split over 指标性质 (an operator) | 指标值 | 度量单位 columns is joined back."""
     target = vals.get("target", (None,))[0]
-    nature = vals.get("nature", (None,))[0]
     unit = vals.get("measure_unit", (None,))[0]
     if target is None:
         return None
-    op = nature if nature and operator_cell_pattern().fullmatch(nature) else ""
+    # the operator stands in 指标性质, or in 指标方向 where a template swaps the two
+    op = next((v for v in (vals.get(r, (None,))[0] for r in ("nature", "direction"))
+               if v and operator_cell_pattern().fullmatch(v)), "")
     if unit and not target.endswith(unit) and not re.search(r"[\u4e00-\u9fff%]$", target):
         target = target + unit
     return op + target
@@ -204,7 +206,8 @@ class WrapJudge:
     """For etl.parse.wrapped: is a line under an indicator block's first row the rest of that row's cells
     (joined) or the block's next indicator? The decoder reads both ways; the cheaper reading wins."""
 
-    def __init__(self, rows: list[Row]):
+    def __init__(self, rows: list[Row], s: ParseSettings = DEFAULT):
+        self.s = s
         self.headers: dict[int, tuple[Header, int]] = {}
         self.body: set[int] = set()  # id() of the rows under an indicator header
         for t in {r.table for r in rows if r.table is not None}:
@@ -222,11 +225,12 @@ class WrapJudge:
             return False
         header, width = self.headers[above.table]
         roles, columns = _grammar(header)
-        apart = decode(_pieces([above, cont], header, width), roles, columns=columns).cost
-        return decode(_pieces([joined], header, width), roles, columns=columns).cost + WRAP.judge_margin < apart
+        dec = self.s.decode
+        apart = decode(_pieces([above, cont], header, width), roles, dec, columns=columns).cost
+        return decode(_pieces([joined], header, width), roles, dec, columns=columns).cost + self.s.wrap.judge_margin < apart
 
 
-def grid_indicators(rows: list[Row], header: Header) -> TableResult:
+def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT) -> TableResult:
     """The indicator table of a grid (DOCX, XLSX, HTML, PDF, tab-separated text).
 
     The cells go to the same decoder as a web copy's stream; a cell's column is
@@ -258,13 +262,14 @@ def grid_indicators(rows: list[Row], header: Header) -> TableResult:
         i += 1
     result.end_index = i
 
-    decoded = decode(_pieces(body, header, width), roles, columns=columns)
+    decoded = decode(_pieces(body, header, width), roles, s.decode, columns=columns)
     result.decoded, result.roles = decoded, roles
-    rows_from_steps(decoded.steps, out, roles, table_ended=ended)
+    rows_from_steps(decoded.steps, out, roles, table_ended=ended, s=s.decode)
     return result
 
 
-def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: bool = False) -> None:
+def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: bool = False,
+                    s: DecodeSettings = DECODE) -> None:
     """Indicator rows from the decoder's labelled pieces, carrying level cells down.
 
     A row ends where the next label stands at or before the last one in the header's order.
@@ -320,7 +325,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
             continue
         if any(x.inner for x in row_steps):
             # values cut out of glued text: read the row again as a whole, with its arithmetic
-            again = redecode_glued_row("".join(x.text for x in row_steps), values)
+            again = redecode_glued_row("".join(x.text for x in row_steps), values, s)
             if again:
                 vals = {role: (text, row_steps[0].loc) for role, text in again}
         name = indicator_name(name_step.text)
@@ -336,5 +341,5 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
             loc = loc.merge(other)
         ind = make_indicator(len(out) + 1, level1, level2, name, vals, loc)
         ind.long_term = _long_term(vals)
-        ind.parse_confidence, _ = row_confidence([v for v, _ in vals.values()], values)
+        ind.parse_confidence, _ = row_confidence([v for v, _ in vals.values()], values, s)
         out.append(ind)

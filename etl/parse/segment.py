@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.parse.meta import looks_like_org
+from etl.parse.meta import looks_like_org, meta_key
 from etl.parse.vocab import SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
@@ -147,6 +147,32 @@ def split_segments(rows: list[Row]) -> list[Segment]:
                 else:
                     segments.append(seg)
     return segments
+
+
+_BLOCK_LEAD = re.compile(r"单位[:：]\s*(万元|元)|^\d{5,9}\s*[\u4e00-\u9fff]")  # '101001某院 | 单位:万元'
+
+
+def split_key_blocks(seg: Segment) -> list[Segment]:
+    """Several projects under one page title, each with its own key block and table: '项目名称 | A' … table …
+    '项目名称 | B' … table. A project key after a table has started opens the next project's filing (with the
+    lines that lead its block: '101001某院 | 单位:万元')."""
+    starts = []
+    table_seen = False
+    for i, row in enumerate(seg.rows):
+        texts = [fold_key(t) for t in row.texts if t.strip()]
+        if sum(1 for t in texts if column_role(t)) >= 3:
+            table_seen = True
+        elif table_seen and texts and meta_key(texts[0]) == "project":
+            k = i
+            while k > 0 and any(_BLOCK_LEAD.search(t) for t in seg.rows[k - 1].texts):
+                k -= 1
+            starts.append(k)
+            table_seen = False
+    if not starts:
+        return [seg]
+    bounds = [0, *starts, len(seg.rows)]
+    return [Segment(kind=seg.kind, title=seg.title, rows=seg.rows[a:b], title_rows=seg.title_rows)
+            for a, b in zip(bounds, bounds[1:]) if seg.rows[a:b]]
 
 
 def _more_specific(new: str, old: str) -> bool:

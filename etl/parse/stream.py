@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_number
 from etl.parse.cells import cell_text, is_empty_value
-from etl.parse.decode import Piece, decode, holds_cells, is_glued_piece
+from etl.parse import tagger
+from etl.parse.decode import SETTINGS as DECODE
+from etl.parse.decode import DecodeSettings, Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, rows_from_steps
-from etl.parse.wrapped import SETTINGS as WRAP
+from etl.parse.settings import DEFAULT, ParseSettings
 from etl.parse.wrapped import WrapSettings, two_values
 from etl.parse.totals import GRADES, read_total
 from etl.parse.vocab import (
@@ -50,13 +52,14 @@ class Tok:
     glued: bool = False
 
 
-def tokens(rows: list[Row]) -> list[Tok]:
+def tokens(rows: list[Row], s: DecodeSettings = DECODE) -> list[Tok]:
     out = []
     for r in rows:
+        wrapped = _glued_at_wraps(r, s)
         for c in r.cells:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
-                out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued))
+                out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued or wrapped))
     return _join_split_header(_join_broken_labels(_join_open_brackets(out)))
 
 
@@ -85,7 +88,60 @@ def _join_split_header(toks: list[Tok]) -> list[Tok]:
             del out[i:j]
             continue
         i = j
-    return out
+    return _join_split_words(out)
+
+
+def _join_split_words(toks: list[Tok]) -> list[Tok]:
+    """A PDF's text layer prints a two-line header cell by cell with the words cut anywhere ('年初指 年终完 …'
+    over '标值 成值'): around a header, a piece that names nothing is joined to the first later piece with which
+    it names a column or a level ('年初指' + '标值' = 年初指标值). Pairs are taken in order, as the lines were."""
+    out = list(toks)
+    anchors = [k for k, t in enumerate(out) if column_role(t.text) in ("level1", "level2", "name")]
+    if not anchors:
+        return out
+    lo, hi = max(0, anchors[0] - SPLIT_HEADER_REACH), min(len(out), anchors[-1] + SPLIT_HEADER_REACH)
+    used: set[int] = set()
+    joined: dict[int, Tok] = {}
+    last = lo
+    for k in range(lo, hi):
+        t = out[k].text
+        if k in used or len(t) > SPLIT_WORD_LEN or column_role(t) or is_level1(t) or is_level2(t):
+            continue
+        for j in range(max(k + 1, last), hi):
+            other = out[j].text
+            if j in used or len(other) > SPLIT_WORD_LEN:
+                continue
+            whole = t + other
+            if (column_role(whole) and not column_role(other)) or ((is_level1(whole) or is_level2(whole))
+                                                                    and not (is_level1(other) or is_level2(other))):
+                joined[k] = Tok(whole, out[k].loc.merge(out[j].loc), out[k].glued)
+                used.add(j)
+                last = j + 1
+                break
+    if not joined:
+        return out
+    return [joined.get(k, t) for k, t in enumerate(out) if k not in used]
+
+
+SPLIT_WORD_LEN = 4  # characters of a word's piece a PDF cut off (年初指, 标值, 数量指)
+
+
+def _glued_at_wraps(row: Row, s: DecodeSettings = DECODE) -> bool:
+    """A line whose cells ran together and whose spaces are only where a long cell wrapped in its column
+    ('产出 指标(50分)数量 指标养护道路 里程≥120公里126公里2020'): a reader splitting it at the spaces
+    gets pieces of words, not cells. It holds a piece with a name and its values run together, and the
+    cell tagger reads most of its spaces as inside a cell (a copy whose spaces separate cells, even one
+    that also wrapped some, has most of them between cells). Its cells are then glued text: the stream
+    puts them back together and the decoder's lattice cuts them."""
+    texts = [c.text for c in row.cells if c.text.strip()]
+    if len(texts) < 2 or not s.tagger_weight or not any(is_glued_piece(t, s) for t in texts) or not tagger.available():
+        return False
+    tg = tagger.tagged("".join(texts))
+    pos = inside = 0
+    for a, b in zip(texts, texts[1:]):
+        pos += len(a)
+        inside += tg.begin[pos] < s.tagger_cut
+    return inside >= s.wrapped_line_share * (len(texts) - 1)
 
 
 MAX_BRACKET_JOIN = 3  # a bracket left open is closed within this many following cells, or left alone
@@ -210,25 +266,25 @@ def _stop(t: str) -> bool:
     return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t))
 
 
-def stream_indicators(rows: list[Row], header=None) -> TableResult | None:
-    toks = tokens(rows)
+def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResult | None:
+    toks = tokens(rows, s.decode)
     found = _header(toks)
     if found is None:
         return None
     start, end, roles = found
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
-    pieces, i, ended = body_pieces(toks, end, table_glued)
+    pieces, i, ended = body_pieces(toks, end, table_glued, s.decode)
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
-    table = decoded_table(join_wrapped_lines(pieces, roles), roles, toks, i, ended)
+    table = decoded_table(join_wrapped_lines(pieces, roles, s), roles, toks, i, ended, s)
     if _scrambled(roles):
         # a copy that lost its grid may print its header scrambled (a spreadsheet's text layer puts the
         # name's header after the values'): its order is then only a hint, and a template's row grammar
         # that reads the rows much more cheaply wins
-        rival = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended)
-        if rival is not None and rival.decoded.cost + CONTENT.header_margin < table.decoded.cost:
+        rival = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended, s)
+        if rival is not None and rival.decoded.cost + s.content.header_margin < table.decoded.cost:
             rival.notes = (rival.notes or []) + [SCRAMBLED_HEADER]
             return rival
     return table
@@ -244,43 +300,30 @@ def _scrambled(roles: list[str]) -> bool:
 SCRAMBLED_HEADER = "表头顺序与数据不符：指标行按内容读取（请核对）"
 
 
-@dataclass(frozen=True)
-class ContentSettings:
-    """Reading rows by their content (etl/parse/content.py), and when that beats a header's own order."""
-
-    window: int = 8  # tokens after a row start searched for values
-    min_values: int = 2  # values among them
-    min_rows: int = 2  # indicators with a value a reading without a header must give
-    row_confidence: float = 0.6  # the most a row read without its header's order is trusted
-    header_margin: float = 3.0  # how much cheaper a template's grammar must read than the printed header
-
-
-CONTENT = ContentSettings()
-
-
 def cheapest_reading(pieces: list[Piece], grammars, toks: list[Tok], i: int, ended: bool,
-                     s: ContentSettings = CONTENT) -> TableResult | None:
+                     s: ParseSettings = DEFAULT) -> TableResult | None:
     """The cheapest reading of `pieces` under any of `grammars`, its rows capped at the confidence of a
     reading without a header."""
     best = None
     for grammar in grammars:
         roles = list(grammar)
-        result = decoded_table(join_wrapped_lines(pieces, roles), roles, toks, i, ended)
+        result = decoded_table(join_wrapped_lines(pieces, roles, s), roles, toks, i, ended, s)
         if best is None or result.decoded.cost < best.decoded.cost:
             best = result
     if best is not None:
         for ind in best.indicators:
-            ind.parse_confidence = min(ind.parse_confidence or 1.0, s.row_confidence)
+            ind.parse_confidence = min(ind.parse_confidence or 1.0, s.content.row_confidence)
     return best
 
 
-def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int, ended: bool) -> TableResult:
+def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int, ended: bool,
+                  s: ParseSettings = DEFAULT) -> TableResult:
     """The decoder's reading of a table body, with the total row printed after it."""
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
-    decoded = decode(pieces, roles)
+    decoded = decode(pieces, roles, s.decode)
     result.decoded, result.roles = decoded, roles
-    rows_from_steps(decoded.steps, out, roles, table_ended=ended)
+    rows_from_steps(decoded.steps, out, roles, table_ended=ended, s=s.decode)
     # the total row may follow a '其他需要说明事项' row
     n = len(toks)
     for k in range(i, min(n, i + 8)):
@@ -297,7 +340,7 @@ def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int
     return result
 
 
-def body_pieces(toks: list[Tok], i: int, table_glued: bool) -> tuple[list[Piece], int, bool]:
+def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = DECODE) -> tuple[list[Piece], int, bool]:
     """The decoder's pieces of a table body starting at token i: header words and level score notes
     skipped, cut-out glued cells joined back. Returns (pieces, index where it stopped, stopped at an end)."""
     pieces: list[Piece] = []
@@ -314,12 +357,12 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool) -> tuple[list[Piece]
             # cells cut out of one glued string go back together: the decoder chooses the cuts
             pieces[-1].text += tok.text
             continue
-        sure = tok.glued or (table_glued and (is_glued_piece(t) or holds_cells(t)))
-        pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t), sure_glued=sure))
+        sure = tok.glued or (table_glued and (is_glued_piece(t, s) or holds_cells(t, s)))
+        pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t, s), sure_glued=sure))
     return pieces, i, False
 
 
-def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: WrapSettings = WRAP) -> list[Piece]:
+def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT) -> list[Piece]:
     """Lines that hold only the wrapped rest of the line above's long cells (a PDF's text layer, whose
     positions are gone): '保障在职人员 50人' / '人数'. A line is joined when it has no more pieces than the
     line above has full ones (a cell wraps only when it fills its column), each fits under its cell, and
@@ -336,7 +379,7 @@ def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: WrapSettings = 
     last: dict[int, str] = {}  # piece index in out[-1] -> the last printed line of that piece
     for line in lines:
         above = out[-1] if out else None
-        joined = _wrap_join(above, line, roles, last, s) if above else None
+        joined = _wrap_join(above, line, roles, last, s.wrap, s.decode) if above else None
         if joined is None:
             out.append(line)
             last = {}
@@ -346,7 +389,7 @@ def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: WrapSettings = 
 
 
 def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: dict[int, str],
-               s: WrapSettings) -> tuple[list[Piece], dict[int, str]] | None:
+               s: WrapSettings, dec: DecodeSettings) -> tuple[list[Piece], dict[int, str]] | None:
     from itertools import combinations
 
     if len(above) < 2 or len(line) >= len(above) or any(
@@ -362,22 +405,22 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
             continue
         merged = [Piece(a.text + line[chosen.index(k)].text, a.loc.merge(line[chosen.index(k)].loc)) if k in chosen
                   else a for k, a in enumerate(above)]
-        cost = decode(merged, roles).cost
+        cost = decode(merged, roles, dec).cost
         if best is None or cost < best[0]:
             best = (cost, merged, chosen)
     if best is None:
         return None
-    apart = decode(above + line, roles).cost
+    apart = decode(above + line, roles, dec).cost
     if best[0] + s.line_judge_margin >= apart:
         return None  # one row always costs less than two: joining must win by the margin
     _, merged, chosen = best
     return merged, {**last, **{k: line[j].text for j, k in enumerate(chosen)}}
 
 
-def _maybe_glued(t: str) -> bool:
+def _maybe_glued(t: str, s: DecodeSettings = DECODE) -> bool:
     """In a table whose cells kept their separators, a long cell may still hold a name and its values run
     together; it is cut only where cutting reads better than keeping it whole."""
-    return len(t) >= GLUED_CANDIDATE_LEN and is_glued_piece(t) and len(_NUMBERS.findall(t)) >= 2 \
+    return len(t) >= GLUED_CANDIDATE_LEN and is_glued_piece(t, s) and len(_NUMBERS.findall(t)) >= 2 \
         and not re.search(r"[，。；,;、：:]", t)
 
 

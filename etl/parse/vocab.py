@@ -41,7 +41,8 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
     # '二、项目绩效目标' inside a report)
     (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
     (re.compile(rf"^.{{2,40}}20\d\d年度?{_DEPT}绩效目标$"), "dept_target"),
-    (re.compile(r"^(?!.*[、．.])[^(（]{2,40}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
+    (re.compile(r"^(?!.*[、．.])(?!第[一二三四五六七八九十]+部分)[^(（]{4,40}(项目|专项|资金)(支出)?绩效目标$"),
+     "project_target"),
     # a page titled with the evaluation but no kind of document ('某项目2021年度绩效自评情况', '…绩效评价结果公示'):
     # a self-evaluation, a table or a report as its content shows (resolved in etl/parse `_infer_kind`)
     (re.compile(r"^(?!.*[、．.])[^(（]{2,50}绩效(自评|评价)(工作)?(情况|结果)?(公示|公告)?$"), SELF_EVAL_ANY),

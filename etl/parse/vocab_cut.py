@@ -31,6 +31,7 @@ class CutSettings:
     header_words: int = 3
     spaced_word_len: float = 25.0  # characters per space-separated word below which a line kept its separators
     run_on_words: int = 3  # vocabulary words run into their neighbours that make such a line glued after all
+    words_across_cuts: int = 2  # vocabulary words a reader's cells split that show its cuts were wrap spaces
 
 
 SETTINGS = CutSettings()
@@ -130,12 +131,49 @@ def _notes_to_their_word(parts: list[str]) -> list[str]:
 _OF_WHICH = re.compile(r"其中[:：]?")
 
 
-def unglue(rows: list[Row]) -> list[Row]:
+_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])")
+
+
+def unwrap(text: str) -> str:
+    """A glued line keeps the spaces Word left where a cell's text wrapped ('一级 指标二级 指标', '新建乡村图
+    书室'): with the separators gone they are inside words, so they go."""
+    return _WRAP_SPACE.sub("", text)
+
+
+def _rejoined(row: Row, s: CutSettings) -> Row:
+    """A glued line that a reader cut at its wrap spaces ('一级 | 指标二级 | 指标三级指标…', '绩 | 效 | 指 | 标'):
+    where vocabulary words run across the cuts, the pieces were never cells: they go back together."""
+    texts = [c.text for c in row.cells if c.text.strip()]
+    if row.table is not None or len(texts) < 3:
+        return row
+    joined, bounds = "", set()
+    for t in texts:
+        joined += t.strip()
+        bounds.add(len(joined))
+    vocab = _vocabulary()[0]
+
+    def broken(m: re.Match) -> bool:  # a word cut into pieces that are no words ('绩|效指标'); '执行率|得分' is two
+        return any(m.start() < b < m.end() and not vocab.fullmatch(joined[m.start():b])
+                   and not vocab.fullmatch(joined[b:m.end()]) for b in bounds)
+
+    across = sum(1 for m in vocab.finditer(joined) if broken(m))
+    longest = max(texts, key=len)
+    # and the line is glued between its spaces: a piece that long holding several vocabulary words (a table
+    # copied with spaces between short cells, one header word broken, is not)
+    if across < s.words_across_cuts or len(longest) < s.min_len / 2 or len(_vocabulary()[0].findall(longest)) < s.header_words:
+        return row
+    loc = row.cells[0].loc
+    for c in row.cells[1:]:
+        loc = loc.merge(c.loc)
+    return Row(cells=[Cell(joined, loc)], loc=row.loc, table=row.table)
+
+
+def unglue(rows: list[Row], s: CutSettings = SETTINGS) -> list[Row]:
     out = []
-    for row in rows:
-        if any(is_glued(c.text) for c in row.cells):
-            cells = [Cell(t, c.loc, glued=True) if is_glued(c.text) else c
-                     for c in row.cells for t in (split_glued(c.text) if is_glued(c.text) else [c.text])]
+    for row in (_rejoined(r, s) for r in rows):
+        if any(is_glued(c.text, s) for c in row.cells):
+            cells = [Cell(t, c.loc, glued=True) if is_glued(c.text, s) else c
+                     for c in row.cells for t in (split_glued(unwrap(c.text)) if is_glued(c.text, s) else [c.text])]
             out.append(Row(cells=cells, loc=row.loc, table=None))
         else:
             out.append(row)

@@ -186,6 +186,10 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
         c.reason = c.reason or (reason or "").strip() or None
         c.source_sha256, c.part_index, c.filing_id, c.source_file = f.source_sha256, f.part_index, filing_id, source_file
     before = _group(f)
+    # superseded is derived (a published copy of a structured import, etl/structured/twins.py): the rows
+    # written again keep it, and a structured filing marked as not a filing frees its published twin now
+    superseded = bool(con.execute("SELECT coalesce(superseded, false) FROM filings WHERE filing_id = ?",
+                                  [filing_id]).fetchone()[0])
     done = apply_corrections(f, made, keys)
     if done.stale:  # complete() checked every row: only a bug gets here
         raise CorrectionError("有更正找不到对应的行，未保存：" + "；".join(why for _, why in done.stale))
@@ -194,7 +198,7 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
     con.execute("BEGIN TRANSACTION")
     try:
         insert(con, made)
-        _remove(con, filing_id, everything=done.excluded)
+        freed = _remove(con, filing_id, everything=done.excluded)
         if not done.excluded:
             found, metrics, reasons, bands = derive(f, check)
             lf = store.LoadedFile(source_file=source_file, sha256=f.source_sha256, fmt="", layout="", size=0,
@@ -202,8 +206,10 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
                                   reasons=reasons, bands=bands)
             rows = store.file_rows(lf, now)
             store.insert_rows(con, {t: rows[t] for t in REWRITTEN + ("findings",)})
+            if superseded:
+                con.execute("UPDATE filings SET superseded = TRUE WHERE filing_id = ?", [filing_id])
         if has_marts:
-            refresh_marts_for(con, [filing_id], [before, _group(f)])
+            refresh_marts_for(con, [filing_id, *(fid for fid, _ in freed)], [before, _group(f), *(g for _, g in freed)])
         store.set_meta(con, COPIES_PENDING, "review")  # copies and cross-year links read the rows just changed
         con.execute("COMMIT")
     except Exception:
@@ -235,20 +241,29 @@ def save_to(db_path, filing_id: str, edits: list[Correction], reviewer: str, rea
         con.close()
 
 
-def _remove(con, filing_id: str, everything: bool) -> None:
+def _remove(con, filing_id: str, everything: bool) -> list[tuple[str, tuple]]:
     """Delete a filing's rows before they are written again (its cross-filing findings stay until the next
-    refresh); with `everything`, all of them (a filing marked as not a filing)."""
-    from etl.recheck import _soft_rule_ids  # (etl.recheck imports this module: a re-check flags changed files)
-
+    refresh); with `everything`, all of them (a filing marked as not a filing). Returns the published filings
+    that were superseded by this one (a structured import) and are counted again, with their groups."""
+    freed: list[tuple[str, tuple]] = []
     for table in REWRITTEN + (ALSO_REMOVED if everything else ()):  # our own table names
         con.execute(f"DELETE FROM {table} WHERE filing_id = ?", [filing_id])
     if everything:
+        freed = [(r[0], tuple(r[1:])) for r in con.execute(
+            "SELECT filing_id, province, city, county, year, doc_kind, department FROM filings "
+            "WHERE filing_id IN (SELECT filing_id FROM filing_twins WHERE structured_id = ?)", [filing_id]).fetchall()]
+        con.execute("UPDATE filings SET superseded = FALSE WHERE filing_id IN "
+                    "(SELECT filing_id FROM filing_twins WHERE structured_id = ?)", [filing_id])
+        con.execute("DELETE FROM filing_twins WHERE filing_id = ? OR structured_id = ?", [filing_id, filing_id])
         con.execute("DELETE FROM findings WHERE filing_id = ?", [filing_id])
         con.execute("DELETE FROM filing_links WHERE filing_id = ? OR prev_filing_id = ?", [filing_id, filing_id])
-        return
-    corpus = _soft_rule_ids()
+        return freed
+    # findings of the rules that compare filings across files (copies, soft targets, a structured twin's
+    # differences) are the refresh's to redo, not this filing's checks'
+    corpus = [r.id for r in check.REGISTRY.values() if r.scope == "corpus"]
     con.execute(f"DELETE FROM findings WHERE filing_id = ? AND family <> 'copying' "
                 f"AND rule NOT IN ({', '.join('?' * len(corpus))})", [filing_id, *corpus])
+    return freed
 
 
 def flag_changed_files(con) -> int:

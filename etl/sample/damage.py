@@ -25,12 +25,22 @@ extracts, and adjust the truth:
 - truncation: the row cut mid-value and every row after it are not expected,
   nor the 总分 row; the truth says `truncated: true`. Reports (prose, no table) are left whole:
   which stated figure a cut would lose is not known per paragraph.
-Words used (synonyms, chrome, OCR confusions, glosses) are data in damage.toml.
+Words used (synonyms, chrome, OCR confusions, glosses, a document-sharing site's lines) are data in
+damage.toml.
+
+The damages that real copies of dev3 showed (issue 17) reproduce a document-sharing site's run-on
+DOCX/XLSX text (glue_wrapped: cells glued, a wrapped cell leaving a space inside a word; glue_levels:
+a level wrapped before 指标 and run into the name; page_markers: one run a page, '2、' where the page
+broke), header words broken by spaces (spaced_headers), text layers that scramble a row's cells
+(scramble_cells) or print a block of names before their values (name_block), and OCR's operators and
+look-alike characters (ocr_confusions, from damage.toml). Which real files show which class, and the
+real score beside the generated one: tests/data/real/damage_classes.toml, bench/damage_bench.py --classes.
 """
 from __future__ import annotations
 
 import copy
 import random
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,6 +58,7 @@ WRITER_HEADER = {
 STRING_FIELDS = ("name", "target", "actual", "reason")
 NUMBER_FIELDS = ("weight", "score")
 TABLE_KINDS = ("table", "header", "row", "cont", "total")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +205,8 @@ def _cell(line: Line, fld: str) -> Cell | None:
 
 
 # Order matters and is the order of definition: damages that need the columns come before
-# those that destroy them (drop, glue), text-wide ones after, truncation last.
+# those that destroy them (drop, glue), text-wide ones after, truncation next to last, and last the
+# document-sharing site's run-on pages (page_markers), which flatten whatever the others left.
 
 
 @damage_type
@@ -239,7 +251,7 @@ def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
 @damage_type
 def indicator_prefixes(sheet: Sheet, rng: random.Random) -> Sheet:
     """`指标1：` before every indicator name, numbered within its 二级 group, and empty placeholder rows."""
-    style = rng.choice(["指标{n}：", "指标{n}:"])
+    style = rng.choice(["指标{n}：", "指标{n}:", "指标{n}"])  # '指标1工程完工率': no colon at all
     header = sheet.header()
     if header is None:
         return sheet
@@ -286,6 +298,40 @@ def header_synonyms(sheet: Sheet, rng: random.Random) -> Sheet:
     return sheet
 
 
+def _header_labels() -> set[str]:
+    syn = words()["header_synonyms"]
+    return set(WRITER_HEADER) | set(syn) | {w for ws in syn.values() for w in ws}
+
+
+@damage_type
+def spaced_headers(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Header words broken by spaces, as DOCX text copied from a document-sharing site prints a narrow
+    or wrapped header cell: `绩 效 指 标` (the table's side label, one character a line), `二级 指标`
+    (a cell wrapped before 指标). The side label always, a third of the other header cells."""
+    labels = _header_labels()
+    for line in sheet.lines:
+        if line.kind not in ("header", "table"):
+            continue
+        for c in line.cells:
+            t = c.text
+            if t not in labels or len(t) < 2:
+                continue
+            if t == "绩效指标" and line.kind == "header":
+                c.text = " ".join(t)
+                continue
+            if rng.random() > 0.33:
+                continue
+            k = t.rfind("指标")
+            if len(t) <= 3:
+                c.text = " ".join(t)
+            elif k > 0:
+                c.text = t[:k] + " " + t[k:]
+            else:
+                k = rng.randint(2, len(t) - 1)
+                c.text = t[:k] + " " + t[k:]
+    return sheet
+
+
 @damage_type
 def reorder_columns(sheet: Sheet, rng: random.Random) -> Sheet:
     """The indicator columns after 二级指标 in another order; header and rows reordered alike."""
@@ -303,6 +349,79 @@ def reorder_columns(sheet: Sheet, rng: random.Random) -> Sheet:
             old = line.cells[:]
             for a, b in zip(pos, perm):
                 line.cells[a] = old[b]
+    return sheet
+
+
+LEVEL_FIELDS = ("label", "level1", "level2")
+
+
+@damage_type
+def scramble_cells(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A row's cells out of order, as a PDF's or spreadsheet's text layer emits them, one way per table:
+    the name after its values, the 分值/得分 pair before the values, or every level label held back and
+    printed as a block after the rows. Target stays before actual and weight before score (a reader
+    could not tell them apart otherwise). Levels printed only as a detached block are not expected
+    (the label convention: a level no printed row makes certain is null)."""
+    mode = rng.choice(["name_last", "scores_first", "levels_last"])
+    rows = _rows(sheet)
+    if not rows:
+        return sheet
+    held: list[str] = []
+    for line in rows:
+        lv = [c for c in line.cells if c.field in LEVEL_FIELDS]
+        name = [c for c in line.cells if c.field == "name"]
+        vals = [c for c in line.cells if c.field not in LEVEL_FIELDS and c.field != "name"]
+        if mode == "name_last":
+            line.cells = lv + vals + name
+        elif mode == "scores_first":
+            ws = [c for c in vals if c.field in ("weight", "score")]
+            line.cells = lv + name + ws + [c for c in vals if c not in ws]
+        else:
+            for c in lv:
+                if c.text and c.text not in held:
+                    held.append(c.text)
+                c.text = ""
+    if mode == "levels_last" and held:
+        last = max(i for i, ln in enumerate(sheet.lines) if ln.kind == "row")
+        sep = rows[0].sep
+        sheet.lines.insert(last + 1, Line([Cell(t) for t in held], "table", sep=sep))
+        for r in sheet.truth.get("indicators", []):
+            r["level1"] = r["level2"] = None
+    return sheet
+
+
+@damage_type
+def name_block(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A run of names followed by a run of their values, as a spreadsheet's text layer prints a block of
+    merged rows: `指标1：甲 指标2：乙 指标3：丙` then `甲的指标值 实际值 分值 得分` row after row. Some blocks
+    of up to five rows a table; the names keep their order, so the values pair up by position."""
+    out: list[Line] = []
+    block: list[Line] = []
+
+    def flush():
+        if len(block) >= 2 and rng.random() < 0.7:
+            first = block[0]
+            lv = [c for c in first.cells if c.field in LEVEL_FIELDS]
+            names = [Cell(c.text, "name") for ln in block for c in ln.cells if c.field == "name"]
+            out.append(Line(lv + names, "row", row=first.row, sep=first.sep))
+            for ln in block:
+                vals = [c for c in ln.cells if c.field not in LEVEL_FIELDS and c.field != "name"]
+                out.append(Line(vals or [Cell("")], "cont", row=ln.row, sep=ln.sep))
+        else:
+            out.extend(block)
+        block.clear()
+
+    for line in sheet.lines:
+        if line.kind != "row":
+            flush()
+            out.append(line)
+            continue
+        starts = any(c.text for c in line.cells if c.field in LEVEL_FIELDS)
+        if starts or len(block) >= 5:
+            flush()
+        block.append(line)
+    flush()
+    sheet.lines = out
     return sheet
 
 
@@ -390,12 +509,58 @@ def drop_empty_cells(sheet: Sheet, rng: random.Random) -> Sheet:
     return sheet
 
 
+def _wrap_space(text: str, width: int) -> str:
+    """A cell wrapped at `width` characters, its line breaks turned into spaces by the copy."""
+    return " ".join(text[i:i + width] for i in range(0, len(text), width)) if len(text) > width else text
+
+
+@damage_type
+def glue_levels(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A level label wrapped before its 指标 and run into the next cell: `质量 指标验收合格率100%`."""
+    for line in sheet.lines:
+        if line.kind != "row":
+            continue
+        cells: list[Cell] = []
+        carry = ""
+        for c in line.cells:
+            if c.field in ("level1", "level2") and c.text:
+                k = c.text.find("指标")
+                carry += (c.text[:k] + " " + c.text[k:]) if k > 0 else c.text
+                continue
+            if carry and c.text:
+                cells.append(Cell(carry + c.text, c.field))
+                carry = ""
+            else:
+                cells.append(c)
+        if carry:
+            cells.append(Cell(carry))
+        line.cells = cells
+    return sheet
+
+
 @damage_type
 def glue_cells(sheet: Sheet, rng: random.Random) -> Sheet:
     """Table cells glued with no separator at all: `保障在职人员人数7人8人66`."""
     for line in sheet.lines:
         if line.kind in TABLE_KINDS:
             line.sep = ""
+    return sheet
+
+
+@damage_type
+def glue_wrapped(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Cells glued with no separator, and a long cell wrapped in its narrow column leaves a space where
+    its line broke: `道路养护 合格率100%100%55` (a DOCX table on a document-sharing site)."""
+    width = rng.choice([4, 5, 6, 8])
+    for line in sheet.lines:
+        if line.kind in TABLE_KINDS:
+            line.sep = ""
+            for c in line.cells:
+                # words wrap in their column; a figure wraps only when its cell is long; a cell that already
+                # holds a wrapped level (glue_levels) is not wrapped twice
+                short_value = c.field in ("target", "actual") and len(c.text) <= 8
+                if _CJK_CHAR.search(c.text) and " " not in c.text and not short_value:
+                    c.text = _wrap_space(c.text, width)
     return sheet
 
 
@@ -484,4 +649,23 @@ def truncation(sheet: Sheet, rng: random.Random) -> Sheet:
     sheet.truth["indicators"] = keep
     sheet.printed = sheet.printed[:lost]
     sheet.truth.update(truncated=True, total_weight=None, total_score=None)
+    return sheet
+
+
+@damage_type
+def page_markers(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A document-sharing site's run-on text: everything from the title on printed as one run per page,
+    each page on a line of its own starting with its number (`2、`), so a page break falls anywhere,
+    mid-row and mid-cell; the site's own line on top."""
+    w = words()["docshare"]
+    body = [ln for ln in sheet.lines if ln.kind not in ("blank",)]
+    if not body:
+        return sheet
+    run = "".join(ln.text() for ln in body)
+    title = (body[0].text() if body[0].kind == "title" else "绩效自评表").strip()
+    size = rng.randint(250, 500)
+    pages = [run[i:i + size] for i in range(0, len(run), size)]
+    top = rng.choice(w["preamble"]).format(title=title, pages=len(pages))
+    sheet.lines = [Line([Cell(top)], "chrome")] + [
+        Line([Cell(w["marker"].format(page=k + 1) + p)], "page") for k, p in enumerate(pages)]
     return sheet
