@@ -26,6 +26,8 @@ from etl.review import blobs, ledger
 from etl.review.edits import (ADD_ROW, CONFIRM, DELETE_ROW, MARK, SET, Correction, CorrectionError, apply_corrections,
                               current_keys)
 from etl.review.evidence import UNUSED, USED, build_view, pdf_page_image
+from etl.sample.export_sample import write_export
+from etl.sample.generate import generate_corpus
 from etl.write import render
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,9 +168,14 @@ def test_a_save_changes_rows_findings_and_every_mart_as_a_rebuild_would(made):
     assert one(db, "SELECT county FROM mart_facts WHERE filing_id = ?", [fid]) == [("东风县",)]
     who = one(db, "SELECT DISTINCT reviewer, reason FROM corrections")
     assert who == [("张三", "对照原件第1页")]
+    assert_marts_as_rebuilt(db)
+
+
+def assert_marts_as_rebuilt(db) -> None:
+    """The marts a save updated row by row hold what a full rebuild gives, the findings list in the same order."""
     con = duckdb.connect(str(db), read_only=True)
     try:
-        for name in MART_SQL:  # the marts a save updated row by row hold what a full rebuild gives
+        for name in MART_SQL:
             cur = con.execute(f"SELECT * FROM {name}").df()
             full = con.execute(mart_select(name)).df()
             cols = [c for c in cur.columns if c != "list_order"]
@@ -342,3 +349,32 @@ def test_a_recheck_keeps_the_corrected_reading(made):
     assert rows_of(db, fid) == corrected
     assert ("VAGUE_TARGET", 1) in one(db, "SELECT rule, indicator_seq FROM findings WHERE filing_id = ?", [fid])
     assert one(db, "SELECT count(*) FROM mart_finding_rows WHERE filing_id = ? AND rule = 'VAGUE_TARGET'", [fid]) == [(1,)]
+
+
+@pytest.mark.slow
+def test_a_save_keeps_each_project_once_beside_a_structured_import(tmp_path):
+    """Published filings whose projects the budget system's export also holds (etl/structured/twins.py): a
+    correction of either copy keeps the published one left out and the import's TWIN_DIFFERS finding; marking
+    the import as not a filing counts the published copy again at once."""
+    corpus = tmp_path / "sample"
+    generate_corpus(corpus, seed=2024, counties=1, departments_per_county=2, years=(2023,))
+    write_export(corpus / "export", seed=2024, departments_per_county=2, years=(2023,))
+    db = tmp_path / "both.duckdb"
+    assert ingest_paths([corpus], db).failed == 0
+    doc, imported = one(db, """SELECT t.filing_id, t.structured_id FROM filing_twins t
+                               JOIN findings x ON x.filing_id = t.structured_id AND x.rule = 'TWIN_DIFFERS'
+                               ORDER BY 1 LIMIT 1""")[0]
+    counted = "SELECT sum(n) FROM mart_units WHERE unit_kind = 'all' AND grain = 7"
+    shown = one(db, counted)[0][0]
+    save(db, doc, [Correction(kind=SET, field="total_score", new_value=88)])
+    assert one(db, "SELECT superseded FROM filings WHERE filing_id = ?", [doc]) == [(True,)]
+    save(db, imported, [Correction(kind=SET, field="total_score", new_value=87)])
+    assert one(db, "SELECT count(*) FROM findings WHERE filing_id = ? AND rule = 'TWIN_DIFFERS'", [imported]) == [(1,)]
+    assert one(db, counted)[0][0] == shown  # each project once, as before
+    assert_marts_as_rebuilt(db)
+    save(db, imported, [Correction(kind=MARK, new_value="not_filing")])
+    assert one(db, "SELECT superseded FROM filings WHERE filing_id = ?", [doc]) == [(False,)]
+    assert one(db, "SELECT count(*) FROM filing_twins WHERE structured_id = ?", [imported]) == [(0,)]
+    assert one(db, counted)[0][0] == shown  # the import left, its published copy came back
+    assert one(db, "SELECT count(*) FROM mart_facts WHERE filing_id = ? AND superseded IS NOT TRUE", [doc]) == [(1,)]
+    assert_marts_as_rebuilt(db)
