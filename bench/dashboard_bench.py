@@ -190,6 +190,7 @@ def pick_filters(db: Path):
 
 def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[tuple[str, float, float]]:
     from dashboard import queries as q
+    from dashboard.filtering import Filters
     from dashboard.queries import explorer as ex
     from dashboard.queries import review_queue as rq
     from dashboard.queries import running
@@ -259,6 +260,9 @@ def time_queries(db: Path, repeat: int, only: list[str] | None = None) -> list[t
         "indicator_history": lambda f: qs.indicator_history(fid),
         "indicator_row": lambda f: qs.indicator_row(fid, 1),
         "ingest_log": lambda f: qs.ingest_log(),
+        "scorecard(place)": lambda f: qs.scorecard(f.place_only() if f.county is None else Filters(province=f.province)),
+        "scorecard(department, 教育)": lambda f: qs.scorecard(Filters(province=f.province), "department", "教育"),
+        "function_options": lambda f: qs.function_options(Filters(province=f.province)),
     }
     results = []
     t = time.perf_counter()
@@ -293,7 +297,8 @@ def time_pages(db: Path) -> list[tuple[str, float, float]]:
     os.environ.setdefault("JIXIAO_REVIEWER", "bench")  # the review page's editors, as a reviewer sees them
     fid, _ = pick_filters(db)
     app = str(ROOT / "dashboard" / "app.py")
-    pages = [("总览", None, {}), ("自评得分", "scores", {}), ("预算执行", "execution", {}), ("偏差原因", "reasons", {}),
+    pages = [("总览", None, {}), ("县区评分卡", "scorecard", {}), ("县区评分卡（部门，教育）", "scorecard", {"unit": "department", "function": "教育"}),
+             ("自评得分", "scores", {}), ("预算执行", "execution", {}), ("偏差原因", "reasons", {}),
              ("筛选查询", "explore", {}), ("筛选查询（预设 ≥95 <80%）", "explore", {"smin": "95", "emax": "80"}),
              ("对比分析", "compare", {}), ("对比分析（部门，全部）", "compare", {"unit": "department", "scope": "all"}), ("指标质量", "quality", {}), ("填报详情", "detail", {"filing": fid}),
              ("数据导入", "upload", {}), ("复核队列", "review", {}), ("复核队列（一份填报）", "review", {"filing": fid})]

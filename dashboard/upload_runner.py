@@ -29,6 +29,7 @@ class UploadResult:
     filings: int
     error: str | None
     sha256: str
+    note: str | None = None  # an older version replaced, the file renamed (etl/load/versions.py)
 
 
 def _limits(memory_mb: int):
@@ -61,7 +62,7 @@ def ingest_uploads(paths: list[Path], db: Path, memory_mb: int = MEMORY_MB, time
     for p, sha in shas.items():
         row = logged.get(sha)
         if row:
-            out.append(UploadResult(p.name, row["status"], int(row["filings"] or 0), row["error"], sha))
+            out.append(UploadResult(p.name, row["status"], int(row["filings"] or 0), row["error"], sha, row.get("note")))
         else:
             out.append(UploadResult(p.name, "failed", 0, why or "导入进程没有记录这个文件", sha))
     return out
@@ -73,7 +74,7 @@ def session_results(results: list[UploadResult]) -> dict:
 
     return {
         "up_last": [{"source_file": r.source_file, "status": INGEST_STATUS.get(r.status, r.status), "filings": r.filings,
-                     "error": r.error} for r in results],
+                     "note": r.note, "error": r.error} for r in results],
         "up_summary": tuple(sum(r.status == s for r in results) for s in ("loaded", "duplicate", "failed")),
         "up_shas": tuple(r.sha256 for r in results if r.status == "loaded"),
     }

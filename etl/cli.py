@@ -1,6 +1,7 @@
 """The `jixiao` command line.
 
     jixiao ingest PATH [PATH ...] --db FILE   load filings (files or folders)
+    jixiao remove NAME [NAME ...] --db FILE   take files out of the database with all their rows
     jixiao import FILE [FILE ...] --db FILE   load the budget system's long-format exports exactly
     jixiao export-structured --db FILE --out X.xlsx   write filings in that long format
     jixiao check --db FILE                    re-run every rule over a database
@@ -11,7 +12,8 @@
     jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
     jixiao train confidence                   refit parse_confidence on the labelled real files
     jixiao parse FILE [--explain]             read one file and show how every row was read
-    jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report
+    jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report (+ its problem list, XLSX)
+    jixiao report --per-department --format docx --out DIR [--county X] [--year N]   feedback letters (DOCX)
     jixiao train cells [--out FILE]           rebuild the cell tagger's model file from the repo's data
     jixiao corrections export DIR --db FILE   reviewed filings as labels (score.py scores them)
     jixiao corrections list --db FILE         every correction: who changed what, from what, when, why
@@ -138,6 +140,8 @@ def _with_progress(total: int, quiet: bool, target: Path, run):
                 bar.console.print("[red]失败[/red] " + escape(result.error or ""), highlight=False)
             elif result.error:  # loaded, with rows of an export skipped (--skip-bad-rows)
                 bar.console.print("[yellow]跳过[/yellow] " + escape(result.error), highlight=False)
+            if getattr(result, "note", None):  # a re-submission: an older version replaced, or the file renamed
+                bar.console.print("[cyan]更新[/cyan] " + escape(f"{result.source_file}：{result.note}"), highlight=False)
 
         def on_pages(name: str, page: int, pages: int) -> None:
             # a PDF's pages; a structured export's rows and filings (no total known: pages 0)
@@ -167,6 +171,46 @@ def _finish(summary, target: Path) -> None:
         console.print("[yellow]导入已中断[/yellow]：已完成的文件已保存，再次运行同一命令会继续导入其余文件")
         raise typer.Exit(code=130)
     raise typer.Exit(code=1 if summary.failed or summary.warnings else 0)
+
+
+@app.command()
+def remove(
+    names: List[str] = typer.Argument(..., help="files as ingested (source_file, e.g. 甲/报告.txt), or paths of files on disk"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
+    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for an ingest into the same database"),
+) -> None:
+    """Take files out of the database: their filings, rows, findings, older versions and mart rows.
+
+    A NAME is matched against the stored file names (source_file); a path to a file on disk that
+    matches no name is matched by its content (sha256). Exit code 1 when any NAME is unknown.
+    """
+    from etl.lake.attach import lake_of
+    from etl.load import store
+    from etl.pipeline import remove_files
+
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    if lake_of(db) is not None:
+        console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}：数据湖暂不支持删除文件，未做任何改动[/red]",
+                      highlight=False)
+        raise typer.Exit(code=2)
+    try:
+        got = remove_files(names, db, lock_wait=wait, on_wait=lambda m: console.print(escape(m), highlight=False))
+    except store.DatabaseBusy as exc:
+        console.print(f"[red]无法删除[/red]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    for name, removed in got.items():
+        if not removed:
+            console.print(f"[red]未找到[/red]: 数据库中没有名为「{escape(name)}」的文件，未删除任何内容", highlight=False)
+        for r in removed:
+            extra = f"，连同 {r.versions} 个旧版本" if r.versions else ""
+            console.print(f"已删除「{escape(r.name)}」：{r.filings} 份填报{extra}", highlight=False)
+    for w in got.warnings:
+        console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)
+    n = sum(len(v) for v in got.values())
+    typer.echo(f"removed {n}, unknown {sum(1 for v in got.values() if not v)} -> {db}")
+    raise typer.Exit(code=1 if any(not v for v in got.values()) or got.warnings else 0)
 
 
 @app.command("import")
@@ -450,28 +494,52 @@ def parse(
 
 @app.command()
 def report(
-    county: str = typer.Option(..., "--county", help="县区, as in the filings (e.g. 攸县)"),
-    year: int = typer.Option(..., "--year", help="year of the filings"),
-    out: Path = typer.Option(Path("report.pdf"), "--out", help="PDF file to write"),
+    county: Optional[str] = typer.Option(None, "--county", help="县区, as in the filings (e.g. 攸县); the PDF needs it"),
+    year: Optional[int] = typer.Option(None, "--year", help="year of the filings; the PDF needs it"),
+    out: Optional[Path] = typer.Option(None, "--out", help="PDF file to write (default report.pdf); with --per-department a folder"),
     db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
     department: Optional[str] = typer.Option(None, "--department", help="only this department"),
     city: Optional[str] = typer.Option(None, "--city", help="地市, when two counties share a name"),
+    per_department: bool = typer.Option(False, "--per-department", help="one feedback letter (整改通知) per department instead"),
+    fmt: str = typer.Option("pdf", "--format", help="pdf (the county report) or docx (the letters, with --per-department)"),
 ) -> None:
-    """Write a printable PDF report of one county (optionally one department) and year."""
-    from etl.report import ScopeError, build_report
+    """Write a county's PDF report (with its full problem list as XLSX, embedded and beside it), or with
+    --per-department --format docx one editable feedback letter per department of a county or a year."""
+    from etl.report import ScopeError, build_report_files
+    from etl.report.letters import write_letters
 
     if not db.exists():
-        console.print(f"[red]数据库不存在[/red]: {db}")
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
         raise typer.Exit(code=1)
+    if per_department or fmt == "docx":
+        if not (per_department and fmt == "docx"):
+            console.print("[red]整改通知按部门生成，格式为 DOCX：请同时使用 --per-department --format docx[/red]")
+            raise typer.Exit(code=2)
+        folder = out or Path("整改通知")
+        paths = write_letters(db, folder, county=county, year=year, city=city, department=department)
+        if not paths:
+            console.print("[red]没有符合条件的部门[/red]（检查 --county、--year、--department）")
+            raise typer.Exit(code=1)
+        typer.echo(f"{len(paths)} letters written to {folder}")
+        return
+    if fmt != "pdf":
+        console.print(f"[red]未知的格式[/red]: {escape(fmt)}（可选 pdf，或 docx 配合 --per-department）", highlight=False)
+        raise typer.Exit(code=2)
+    if not county or year is None:
+        console.print("[red]报告需要 --county 和 --year[/red]")
+        raise typer.Exit(code=2)
+    out = out or Path("report.pdf")
     try:
-        data = build_report(db, county=county, year=year, department=department, city=city)
+        pdf, (xlsx_name, xlsx) = build_report_files(db, county=county, year=year, department=department, city=city)
     except ScopeError as exc:
-        console.print(f"[red]无法生成报告[/red]: {exc}")
+        console.print(f"[red]无法生成报告[/red]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(code=1)
-    tmp = out.with_name(out.name + ".part")  # never a half-written PDF under the final name
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    typer.echo(f"report written to {out} ({len(data) // 1024} KB)")
+    beside = out.with_name(f"{out.stem}_{xlsx_name}")
+    for path, data in ((out, pdf), (beside, xlsx)):
+        tmp = path.with_name(path.name + ".part")  # never a half-written file under the final name
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    typer.echo(f"report written to {out} ({len(pdf) // 1024} KB); problem list {beside}")
 
 
 @train_app.command("cells")

@@ -19,11 +19,11 @@ from typing import Callable, Iterable
 
 from etl.limits import MB, LimitExceeded, Limits, progress
 from etl.limits import current as current_limits
-from etl.load import store
+from etl.load import store, versions
 from etl import structured
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
-from etl.records import Finding, ReadError
+from etl.records import Finding, ReadError, library_error
 from etl.review import blobs, ledger
 from etl.review.edits import apply_file_corrections
 from etl.trust import assess
@@ -40,6 +40,8 @@ class FileResult:
     error: str | None = None
     filings: int = 0
     seconds: float = 0.0
+    note: str | None = None  # what else was done: an older version replaced, the file renamed (etl/load/versions.py)
+    renamed_from: str | None = None  # a duplicate whose bytes the database holds under this other name
 
 
 @dataclass
@@ -67,6 +69,11 @@ class IngestSummary:
     @property
     def filings(self) -> int:
         return sum(r.filings for r in self.results)
+
+    @property
+    def changed(self) -> int:
+        """Files that replaced an older version or renamed one (the derived tables must follow)."""
+        return sum(1 for r in self.results if r.note and (r.status == "loaded" or r.renamed_from))
 
 
 @dataclass
@@ -396,7 +403,8 @@ def _plain_error(exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "文件结构嵌套过深，无法解析"
-    return f"解析出错（{type(exc).__name__}）：{exc}"
+    # a library's English sentence is not shown: the kind of error names what failed (see library_error)
+    return str(library_error("解析出错：文件内容无法按其格式读取", exc))
 
 
 COPIES_PENDING = "copies_pending"  # meta key: filings changed since the copy clusters were computed
@@ -465,9 +473,12 @@ def ingest_paths(
 def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
                    on_pages, mode="auto", skip_bad_rows=False, reread=False):
     with store.writer(db_path) as con:  # known files are skipped before any parsing (or read again: reread)
-        known = {r[0] for r in con.execute("SELECT source_sha256 FROM source_files").fetchall()}
+        known = versions.current_names(con)  # bytes -> name: the same bytes under a new name rename the file
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
+        corrected_old = ledger.corrected_history(con)  # older versions with corrections, should they come back
     replacing: set[str] = set()  # known files read again: their rows are replaced
+    names_in_run = {e.name for e in entries}
+    loaded_in_run: set[str] = set()  # two files under one name in one run are not a correction of each other
     pending: list[tuple[FileResult, store.LoadedFile | None]] = []
     last_flush = time.monotonic()
     done = 0
@@ -486,35 +497,51 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         try:
             with store.writer(db_path) as con:
                 stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None]) - replacing
+                for result, lf in pending:
+                    if lf is not None and lf.sha256 in stored:
+                        result.status = "duplicate"
+                # re-submissions: what each file replaces or renames, done in the file's own transaction
+                ops = _version_ops(con, pending, stored, loaded_in_run)
                 batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
                 for result, lf in pending:
                     if lf is not None and lf.sha256 in stored:
-                        result.status, lf = "duplicate", None
+                        lf = None
                     if lf is not None:
                         result.status = "loaded"
                         result.filings = len(lf.filings)
+                        loaded_in_run.add(lf.sha256)
                         if lf.notes:  # rows of an export left out under --skip-bad-rows: each one logged
                             result.error = f"已跳过 {len(lf.notes)} 处有问题的行：\n" + "\n".join(lf.notes)
                     batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
-                                                   result.error, result.filings, result.seconds, at=store.utc_now())))
+                                                   result.error, result.filings, result.seconds, at=store.utc_now(),
+                                                   note=result.note)))
                 redo = {lf.sha256 for lf, _ in batch if lf is not None and lf.sha256 in replacing}
                 try:
-                    # the batch's rows, its log rows and the copy marker commit together (a re-read file's
-                    # old rows go in the same transaction)
-                    store.write_batch(con, batch, mark=mark, replace=redo)
+                    # the batch's rows, its log rows, the versions it replaces and the copy marker commit
+                    # together (a re-read file's old rows go in the same transaction)
+                    store.write_batch(con, batch, mark=mark, replace=redo,
+                                      before=_run_ops([op for k in ops for op in ops[k]]))
                     written = [result for result, _ in pending]
                 except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
                     for (result, _), (lf, row) in zip(pending, batch):
                         if lf is not None:
                             try:
-                                # the file's rows, its log row and the copy marker commit together
-                                store.write_file(con, lf, log_row=row, mark=mark,
-                                                 replace=lf.sha256 in replacing)
+                                # the file's rows, its log row, what it replaces and the copy marker commit together
+                                store.write_file(con, lf, log_row=row, mark=mark, replace=lf.sha256 in replacing,
+                                                 before=_run_ops(ops.get(id(result), [])))
                                 written.append(result)
                                 continue
                             except Exception as exc:  # rolled back: nothing of this file stays
-                                result.status, result.filings = "failed", 0
+                                result.status, result.filings, result.note = "failed", 0, None
                                 result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
+                                loaded_in_run.discard(lf.sha256)
+                        elif ops.get(id(result)) and result.status == "duplicate":  # a rename and its log row
+                            try:
+                                store.write_batch(con, [(None, row)], mark=mark, before=_run_ops(ops[id(result)]))
+                                written.append(result)
+                                continue
+                            except Exception:  # rolled back: logged as a plain duplicate below
+                                result.note = result.renamed_from = None
                         store.log(con, run_id, result.source_file, result.sha256, result.status, result.error,
                                   result.filings, result.seconds)
                         written.append(result)
@@ -544,6 +571,11 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                 take(result, None)
             elif result.sha256 in seen or (result.sha256 in known and not reread):
                 result.status = "duplicate"
+                old = known.get(result.sha256)
+                # the same bytes under a new name: renamed, unless this run also holds them under the current name
+                if result.sha256 not in seen and old is not None and old != e.name and old not in names_in_run:
+                    result.renamed_from = old
+                seen.add(result.sha256)
                 take(result, None)
             else:
                 seen.add(result.sha256)
@@ -551,9 +583,11 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     replacing.add(result.sha256)
                 sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
                 jobs.append(Job(str(e.path), e.name, result.sha256, sample, mode, skip_bad_rows))
-        if replacing:  # a re-read applies the corrections people made to those bytes
+        # a re-read (or an older version sent again) applies the corrections people made to those bytes
+        again = replacing | {job.sha256 for job in jobs if job.sha256 in corrected_old}
+        if again:
             with store.writer(db_path) as con:
-                fixes = ledger.for_files(con, sorted(replacing))
+                fixes = ledger.for_files(con, sorted(again))
             for job in jobs:
                 job.corrections = fixes.get(job.sha256)
         if jobs and mode == "structured":
@@ -585,7 +619,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             flush()  # what finished is kept; the copy marker makes the next run finish the rest
         summary.interrupted = True
         return
-    refresh = check_on and (copies_pending or summary.loaded)
+    refresh = check_on and (copies_pending or summary.loaded or summary.changed)
     if not refresh and not summary.loaded:
         return
     copies_warning = "重复指标与跨年度比对失败（下次导入时会重试）"
@@ -595,7 +629,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             ledger.flag_changed_files(con)  # corrections of files that just came in with other bytes
             if refresh:
                 _refresh(con, summary, copies_warning)
-            if (summary.loaded or summary.copies_refreshed) and not summary.interrupted:
+            if (summary.loaded or summary.changed or summary.copies_refreshed) and not summary.interrupted:
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
                 from etl.marts import build_marts
@@ -609,6 +643,106 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     except Exception as exc:  # the database could not be opened: the marker stays, the next ingest retries
         what = copies_warning if refresh else "汇总表更新失败"
         summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
+
+
+def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str]) -> dict[int, list]:
+    """What each file of a flush does to the versions already stored (etl/load/versions.py), by id(result):
+    a loaded file replaces the one current file under its name (and, if its bytes are an older version,
+    takes them out of history); a duplicate under a new name renames the file. Sets each result's note."""
+    now = store.utc_now()
+    new = [(r, lf) for r, lf in pending if lf is not None and lf.sha256 not in stored]
+    renames = [r for r, lf in pending if r.renamed_from is not None and r.status == "duplicate"]
+    here = loaded_in_run | {lf.sha256 for _, lf in new}  # this run's files never replace each other
+    held = versions.holders(con, sorted({lf.source_file for _, lf in new} | {r.source_file for r in renames}))
+    back = versions.in_history(con, [lf.sha256 for _, lf in new])
+    ops: dict[int, list] = {}
+    taken: set[str] = set()
+
+    def replace(result, name: str, sha: str) -> str | None:
+        olds = [h for h in held.get(name, []) if h.sha256 not in here and h.sha256 != sha and h.sha256 not in taken]
+        if len(olds) == 1:
+            old = olds[0]
+            taken.add(old.sha256)
+            ops.setdefault(id(result), []).append(lambda c, o=old.sha256: versions.retire(c, o, name, sha, now))
+            return f"替换了同名文件的旧版本（{old.filings} 份填报，sha256 {old.sha256[:12]}），旧版本留作历史"
+        if len(olds) > 1:
+            return f"数据库中有 {len(olds)} 个同名的文件，无法确定更正的是哪一个：新文件与它们并存"
+        return None
+
+    for result, lf in new:
+        if lf.sha256 in back:
+            ops.setdefault(id(result), []).append(lambda c, s=lf.sha256: versions.restore(c, s))
+        result.note = replace(result, lf.source_file, lf.sha256)
+    for result in renames:
+        notes = [replace(result, result.source_file, result.sha256),
+                 f"内容与已导入的「{result.renamed_from}」相同：文件名改为「{result.source_file}」，旧文件名留作历史"]
+        ops.setdefault(id(result), []).append(
+            lambda c, s=result.sha256, o=result.renamed_from, n=result.source_file: versions.rename(c, s, o, n, now))
+        result.note = "；".join(x for x in notes if x)
+    return ops
+
+
+def _run_ops(ops: list):
+    if not ops:
+        return None
+
+    def run(con) -> None:
+        for op in ops:
+            op(con)
+    return run
+
+
+class RemoveSummary(dict):
+    """name asked for -> the files removed under it (empty: unknown), and the refresh's warnings."""
+
+    def __init__(self):
+        super().__init__()
+        self.warnings: list[str] = []
+
+
+def remove_files(names: Iterable[str], db_path: Path | str, lock_wait: float | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> RemoveSummary:
+    """`jixiao remove`: take files out with all their rows (etl/load/versions.py), each file in one
+    transaction with its `removed` log row, then redo the cross-file tables and the marts as an ingest does.
+    A name is a stored source_file; a path to a file on disk that matches none is matched by its bytes."""
+    out = RemoveSummary()
+    run_id = uuid.uuid4().hex[:12]
+    with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
+        with store.writer(db_path) as con:
+            for name in names:
+                key = name
+                if not versions.holders(con, [name]) and Path(name).is_file():
+                    try:
+                        sha = _hash_file(Path(name), Limits().file_mb * MB)
+                    except (OSError, ReadError):
+                        sha = None
+                    row = con.execute("SELECT source_file FROM source_files WHERE source_sha256 = ?", [sha]).fetchone() if sha else None
+                    key = row[0] if row else name
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    removed = versions.remove(con, key)
+                    for r in removed:
+                        note = f"已删除（连同 {r.versions} 个旧版本）" if r.versions else "已删除"
+                        store.log(con, run_id, r.name, r.sha256, "removed", None, r.filings, 0.0, note=note)
+                    if removed:
+                        store.set_meta(con, COPIES_PENDING, run_id)  # the cross-file tables follow below
+                    con.execute("COMMIT")
+                except Exception:
+                    con.execute("ROLLBACK")
+                    raise
+                out[name] = removed
+            if any(out.values()):
+                summary = IngestSummary()
+                if _checks() is not None:
+                    _refresh(con, summary, "重复指标与跨年度比对失败（下次导入时会重试）")
+                out.warnings.extend(summary.warnings)
+                from etl.marts import build_marts
+
+                try:
+                    build_marts(con)
+                except Exception as exc:
+                    out.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
+    return out
 
 
 def _refresh(con, summary: IngestSummary, warning: str) -> None:

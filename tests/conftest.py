@@ -32,3 +32,16 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
         return con.execute(sql, params or []).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def sample_county_db(tmp_path_factory):
+    """Two whole counties of the sample corpus (20 departments each, two years), loaded and checked as an
+    ingest does (copy clusters and cross-year soft targets included). Returns (db, filings)."""
+    from dashboard_db import write_filings
+    from etl.sample.generate import generate_county_filings
+
+    db = tmp_path_factory.mktemp("county") / "county.duckdb"
+    filings = generate_county_filings(counties=2, departments_per_county=20, years=(2022, 2023))
+    write_filings(db, filings)
+    return db, filings

@@ -20,7 +20,7 @@ from etl.read import read_bytes
 from etl.records import Document, Filing, Indicator, Loc, Row, Cell
 from etl.trust import FAILED_NOTE, assess, assess_filings
 from etl.trust.combine import MODEL_FILE, Logistic, Model, StaleModel, read_model, shipped_model
-from etl.trust.signals import FILING_SIGNALS, ROW_SIGNALS, evidence, filing_rows
+from etl.trust.signals import FILING_SIGNALS, ROW_SIGNALS, evidence, filing_rows, filing_signals, row_signals
 from tests.conftest import ROOT
 
 ACCEPT = load_settings().accept_confidence
@@ -190,3 +190,25 @@ def test_train_confidence_refits_the_shipped_model_deterministically(tmp_path):
     shipped = read_model(MODEL_FILE)
     # the model in the repo is the fit of the data and code in the repo: after a parser change, refit
     assert refit.row == shipped.row and refit.filing == shipped.filing, "stale model: run `jixiao train confidence`"
+
+
+def test_a_part_of_the_document_whose_title_no_reading_has_lowers_every_reading():
+    # a target table read well, and a self-evaluation table the parser made nothing of: the document's titles
+    # name a self-evaluation, so the file is not accepted on the strength of the part that was read
+    lines = TABLE_LINES + [["攸县教育局2023年学生资助项目支出绩效自评表"], ["自评得分", "见附件"]]
+    doc = _grid_doc(lines)
+    first = _target(_rows())
+    alone = _grid_doc(TABLE_LINES)
+    e_alone = evidence(first, filing_rows(alone, [first])[0], [first], alone.rows)
+    e_both = evidence(first, filing_rows(doc, [first])[0], [first], doc.rows)
+    assert (e_alone.kinds_unread, e_both.kinds_unread) == (0, 1)
+    model = shipped_model()
+    conf = [model.filing(filing_signals(first, e, [model.row(s) for s in row_signals(first)])) for e in (e_alone, e_both)]
+    assert conf[1] < conf[0]
+    # a self-evaluation table is not met by a report; a title that says self-evaluation without table or
+    # report ('…绩效自评') is met by either
+    report = Filing(doc_kind="self_eval_report", loc=Loc(line_start=len(TABLE_LINES) + 1, line_end=len(lines)))
+    assert evidence(first, filing_rows(doc, [first, report])[0], [first, report], doc.rows).kinds_unread == 1
+    loose = _grid_doc(TABLE_LINES + [["攸县教育局2023年学生资助项目绩效自评"], ["自评得分", "见附件"]])
+    assert evidence(first, filing_rows(loose, [first, report])[0], [first, report], loose.rows).kinds_unread == 0
+    assert evidence(first, filing_rows(loose, [first])[0], [first], loose.rows).kinds_unread == 1

@@ -28,7 +28,8 @@ def export_db(db: Path | str, lake: Path | str) -> None:
         for table in [t for t in layout.PER_FILING + layout.PER_FILE if t in have]:  # an older file lacks some
             # copy and soft-target findings compare filings across files: derived files of their own
             keep = f" WHERE family <> 'copying' AND rule NOT IN ({', '.join('?' * len(soft))})" if table == "findings" else ""
-            con.execute(f"INSERT INTO {table} SELECT * FROM src.{table}{keep}", soft if keep else [])  # our own table names
+            # by name: a file written before a column was added (ingest_log.note) exports with it NULL
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM src.{table}{keep}", soft if keep else [])  # our own table names
         batch = new_batch_id()
         export_tables(con, lake / layout.STAGING / batch, batch, tables=layout.PER_FILING + layout.PER_FILE)
         layout.publish(lake, batch, {"run_id": "export", "source": str(db)})

@@ -26,13 +26,14 @@ from etl.lake.batch import analyse_one, new_batch_id, write_batch, write_log
 BATCH_FILES = 64  # files per task at most: large enough to amortise a task's writes, small enough to lose little on a stop
 
 
-def known_shas(lake: Path) -> set[str]:
+def known_files(lake: Path) -> dict[str, str]:
+    """The lake's files: bytes -> name."""
     glob = layout.parquet_glob(lake, "source_files")
     if glob is None:
-        return set()
+        return {}
     con = duckdb.connect()
     try:
-        return {r[0] for r in con.execute("SELECT source_sha256 FROM read_parquet(?)", [glob]).fetchall()}
+        return dict(con.execute("SELECT source_sha256, source_file FROM read_parquet(?)", [glob]).fetchall())
     finally:
         con.close()
 
@@ -51,6 +52,11 @@ def lake_corrections(lake: Path, shas: list[str]) -> dict[str, list]:
         return for_files(con, shas)
     finally:
         con.close()
+
+
+# The lake keeps every committed file; replacing a version means rewriting its partitions, which it does not do yet
+# (the DuckDB file does: etl/load/versions.py). A corrected file is refused rather than shown beside the old one.
+NO_REPLACE = "数据湖中已有同名文件的另一版本（sha256 {sha}）：数据湖暂不支持替换更正后的文件，本文件未导入"
 
 
 def _analyse_batch(batch: dict, lake: str, is_sample: bool | None, limits, corrections: dict | None = None) -> dict:
@@ -109,7 +115,10 @@ def ingest_lake(
     lake = Path(lake).resolve()
     lake.mkdir(parents=True, exist_ok=True)
     layout.recover(lake)
-    known = known_shas(lake)
+    known = known_files(lake)
+    held = {}  # name -> the bytes the lake holds under it
+    for sha, name in known.items():
+        held.setdefault(name, sha)
     entries = discover(paths)
     run_id = uuid.uuid4().hex[:12]
     summary = IngestSummary()
@@ -136,6 +145,8 @@ def ingest_lake(
             r["error"] = f"{e.name}: {e.problem}"
         elif r["sha256"] in known or r["sha256"] in seen:
             r["status"] = "duplicate"
+        elif e.name in held:
+            r["error"] = f"{e.name}: " + NO_REPLACE.format(sha=held[e.name][:12])
         else:
             seen.add(r["sha256"])
             todo.append({"path": str(e.path), "name": e.name, "sha256": r["sha256"]})

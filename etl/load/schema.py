@@ -6,7 +6,7 @@ rebuilt by `jixiao check` and can always be recomputed from the staging ones.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: corrections, source_blobs
 
 DDL = [
     """
@@ -284,10 +284,33 @@ DDL = [
         status VARCHAR NOT NULL,  -- loaded, duplicate, failed
         error VARCHAR,
         filings INTEGER NOT NULL DEFAULT 0,
-        seconds DOUBLE
+        seconds DOUBLE,
+        note VARCHAR              -- what else the run did with the file: replaced an older version, renamed it
+    )
+    """,
+    """
+    -- earlier versions of a file (etl/load/versions.py): a corrected file under the same name replaces the
+    -- current version (its rows move to the history_* tables), the same bytes under a new name rename it
+    CREATE TABLE IF NOT EXISTS file_history (
+        source_file VARCHAR NOT NULL,     -- the name this version had
+        source_sha256 VARCHAR NOT NULL,   -- its bytes
+        format VARCHAR,
+        layout VARCHAR,
+        size_bytes BIGINT,
+        filings INTEGER,                  -- how many filings it held
+        first_ingested_at TIMESTAMP,
+        change VARCHAR NOT NULL,          -- replaced (same name, other bytes) or renamed (same bytes, other name)
+        replaced_by_file VARCHAR NOT NULL,    -- the version that took its place: its name
+        replaced_by_sha256 VARCHAR NOT NULL,  -- and its bytes
+        current_sha256 VARCHAR NOT NULL,  -- the file's current version (follows later replacements)
+        replaced_at TIMESTAMP NOT NULL
     )
     """,
 ]
+
+# What was read of a replaced version, kept as history: the same columns as the table, in a table of its own, so
+# nothing that reads the current tables (dashboard, marts, checks, exports, SQL) can count a stale figure.
+HISTORY_TABLES = ("filings", "indicators", "spending_plan", "sections")
 
 
 INDEXES = [
@@ -320,7 +343,7 @@ def fill_reason_texts(con, filing_ids: list[str] | None = None) -> None:
 # A column with a DEFAULT fills the rows already there: an old database's filings become 'document'.
 ADDED_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE"),
                  ("filings", "source_kind", "VARCHAR DEFAULT 'document'"), ("filings", "superseded", "BOOLEAN DEFAULT FALSE"),
-                 ("indicators", "indicator_code", "VARCHAR")]
+                 ("indicators", "indicator_code", "VARCHAR"), ("ingest_log", "note", "VARCHAR")]
 
 
 def create_schema(con) -> None:
@@ -328,6 +351,11 @@ def create_schema(con) -> None:
         con.execute(stmt)
     for table, column, kind in ADDED_COLUMNS:
         con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+    for table in HISTORY_TABLES:  # created with the table's columns as they are now (no keys: a history)
+        con.execute(f"CREATE TABLE IF NOT EXISTS history_{table} AS SELECT * FROM {table} LIMIT 0")
+    for table, column, kind in ADDED_COLUMNS:  # a column added later is added to its history table too
+        if table in HISTORY_TABLES:
+            con.execute(f"ALTER TABLE history_{table} ADD COLUMN IF NOT EXISTS {column} {kind.split(' DEFAULT')[0]}")
     for stmt in INDEXES:
         con.execute(stmt)
     con.execute(

@@ -217,6 +217,7 @@ class LogRow:
     filings: int
     seconds: float
     at: datetime | None = None  # when it happened (the time of writing when None)
+    note: str | None = None  # what else was done with the file (replaced an older version, renamed it)
 
 
 METRIC_COLUMNS = [
@@ -323,23 +324,26 @@ def _insert_file(con, lf: LoadedFile, now: datetime) -> None:
 
 
 def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | None = None,
-               replace: bool = False) -> None:
+               replace: bool = False, before=None) -> None:
     """All rows of one file in one transaction; nothing of it stays if any insert fails.
 
     The file's ingest_log row (and the meta marker `mark`, saying derived
     cross-filing tables are stale) commit in the same transaction, so a kill
-    can never leave a loaded file without its log row.
+    can never leave a loaded file without its log row. `before(con)`, when given, runs first in the
+    same transaction (the older version the file replaces moves to history: etl/load/versions.py).
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
+        if before is not None:  # the versions this file replaces or renames (etl/load/versions.py)
+            before(con)
         first = delete_files(con, [lf.sha256]) if replace else {}
         _insert_file(con, lf, now)
         keep_dates(con, first)
         mark_stale(con, lf.stale)
         if log_row is not None:
             log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
-                log_row.filings, log_row.seconds)
+                log_row.filings, log_row.seconds, log_row.note)
         if mark is not None:
             set_meta(con, mark, log_row.run_id if log_row else "1")
         con.execute("COMMIT")
@@ -349,14 +353,16 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | N
 
 
 def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | None = None,
-                replace: set[str] | frozenset = frozenset()) -> None:
+                replace: set[str] | frozenset = frozenset(), before=None) -> None:
     """Many files' rows and every log row in one transaction, one insert per table.
 
     A statement costs DuckDB more than a file's rows (~3 ms against ~0.1 ms), so a
     batch of files is written as one. It is all or nothing: when it fails, the
     caller writes the same files one transaction each (`write_file`), so one bad
     file still fails alone. `files` pairs each loaded file with its log row; a
-    log row without a file (a duplicate, a failure) is logged in the same order.
+    log row without a file (a duplicate, a failure) is logged in the same order. `before(con)`, when
+    given, runs first in the same transaction (re-submissions: etl/load/versions.py) and counts as a
+    change for the marker.
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     merged: dict[str, list[list]] = {}
@@ -367,18 +373,20 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
         elif lf is not None:
             for table, rows in file_rows(lf, now).items():
                 merged.setdefault(table, []).extend(rows)
-    logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds])
+    logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds, r.note])
             for _, r in files]
     con.execute("BEGIN TRANSACTION")
     try:
+        if before is not None:  # the versions these files replace or rename (etl/load/versions.py)
+            before(con)
         first = delete_files(con, sorted(replace))  # files read again (ingest --reread): their old rows go first
         insert_rows(con, merged)
         for lf in large:
             _insert_file(con, lf, now)
         keep_dates(con, first)
         mark_stale(con, [s for lf, _ in files if lf is not None for s in lf.stale])
-        _insert(con, "ingest_log", logs)
-        if mark is not None and any(lf is not None for lf, _ in files):
+        _insert(con, "ingest_log", logs, columns=LOG_COLUMNS)
+        if mark is not None and (before is not None or any(lf is not None for lf, _ in files)):
             set_meta(con, mark, files[0][1].run_id)
         con.execute("COMMIT")
     except Exception:
@@ -425,8 +433,13 @@ def write_derived(con, findings: list[Finding], metrics: list[dict], reasons: li
     insert_rows(con, derived_rows(findings, metrics, reasons))
 
 
-def log(con, run_id: str, source_file: str, sha: str | None, status: str, error: str | None, filings: int, seconds: float) -> None:
+LOG_COLUMNS = ["run_id", "ingested_at", "source_file", "source_sha256", "status", "error", "filings", "seconds", "note"]
+
+
+def log(con, run_id: str, source_file: str, sha: str | None, status: str, error: str | None, filings: int, seconds: float,
+        note: str | None = None) -> None:
     con.execute(
-        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        _clean([run_id, datetime.now(timezone.utc).replace(tzinfo=None), source_file, sha, status, error, filings, seconds]),
+        f"INSERT INTO ingest_log ({', '.join(LOG_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _clean([run_id, datetime.now(timezone.utc).replace(tzinfo=None), source_file, sha, status, error, filings, seconds,
+                note]),
     )

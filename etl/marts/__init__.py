@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from etl.report.measures import EXEC_RATE, METRIC_SQL, PLACE, unverified_sql  # defined once there, shared with the PDF report
+from etl.report.measures import EXEC_RATE, FROM_FMP, METRIC_SQL, PLACE, unverified_sql  # defined once there, shared with the PDF report
 
 # the filter columns; source_kind (系统导出 / 公开文件) and superseded (a published copy of a structured import,
 # left out by every dashboard query: the project is shown once) come last
@@ -36,8 +36,8 @@ FACT_PLACE = "f.place"
 
 
 def on_facts(expr: str) -> str:
-    """A measure written over filings f and filing_metrics m, as the same measure over mart_facts f."""
-    return re.sub(r"\bm\.", "f.", expr.replace(EXEC_RATE, FACT_EXEC_RATE))
+    """A measure written over filings f, filing_metrics m and problems p, as the same measure over mart_facts f."""
+    return re.sub(r"\b[mp]\.", "f.", expr.replace(EXEC_RATE, FACT_EXEC_RATE))
 
 
 FACT_METRIC_SQL = {k: on_facts(v) for k, v in METRIC_SQL.items()}
@@ -60,12 +60,13 @@ def _base_sql() -> dict[str, str]:
             SELECT f.filing_id, {KEYS}, {PLACE} AS place, f.project, f.title, f.source_file, f.is_sample,
                    f.parse_confidence, f.total_score, f.budget_adjusted, f.budget_executed, {EXEC_RATE} AS exec_rate,
                    m.score_recomputed, m.inflation, m.vague_count, m.indicator_count, m.deductions,
-                   m.deductions_no_reason, m.finding_count, m.error_count,
+                   m.deductions_no_reason, coalesce(p.finding_count, 0) AS finding_count,
+                   coalesce(p.error_count, 0) AS error_count,
                    hash(f.filing_id) AS sample_key,  -- the charts' stable pseudo-random sample
                    -- each kind of finding the filing has (FINDING_KEY): "has a finding of rule R and severity S"
                    -- is a test on this short list instead of a search through every finding
                    k.finding_keys
-            FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
+            {FROM_FMP}
             LEFT JOIN (SELECT x.filing_id, list(DISTINCT {FINDING_KEY.format(x='x')} ORDER BY {FINDING_KEY.format(x='x')}) AS finding_keys
                        FROM findings x GROUP BY x.filing_id) k ON k.filing_id = f.filing_id
         """,
@@ -79,8 +80,8 @@ def _base_sql() -> dict[str, str]:
                    sum(m.vague_count)::DOUBLE / nullif(sum(m.indicator_count), 0) AS vague_share,
                    sum(m.deductions)::BIGINT AS deductions,
                    sum(m.deductions_no_reason)::BIGINT AS deductions_no_reason,
-                   coalesce(sum(m.finding_count), 0)::BIGINT AS findings,
-                   count(*) FILTER (WHERE m.error_count > 0) AS filings_with_errors,
+                   coalesce(sum(p.finding_count), 0)::BIGINT AS findings,
+                   count(*) FILTER (WHERE p.error_count > 0) AS filings_with_errors,
                    -- each group's own quartiles, for reading the mart directly (a page's median over several
                    -- groups comes from mart_facts: medians do not add up)
                    count(f.total_score) AS score_n,
@@ -100,7 +101,7 @@ def _base_sql() -> dict[str, str]:
                    count(*) FILTER (WHERE m.deductions > 0) AS filings_with_deductions,
                    (sum(m.deductions) FILTER (WHERE m.deductions > 0))::BIGINT AS deductions_in_counted,
                    (sum(m.deductions_no_reason) FILTER (WHERE m.deductions > 0))::BIGINT AS no_reason_in_counted
-            FROM filings f LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
+            {FROM_FMP}
             GROUP BY ALL
         """,
         # unverified_n: of those, the findings 待核实 (on rows read with little confidence, etl/review)
@@ -249,7 +250,8 @@ def mart_select(name: str) -> str:
 
 # Which shape of the marts a file holds (meta key marts_version): a save updates marts of this shape row
 # by row, and rebuilds older ones whole. Raise it whenever a mart's columns change.
-MARTS_VERSION = "3"  # 2: findings 待核实 (unverified_n, unverified); list_order a DOUBLE; 3: source_kind, superseded
+MARTS_VERSION = "4"  # 2: findings 待核实 (unverified_n, unverified); list_order a DOUBLE; 3: source_kind, superseded;
+# 4: finding_count / error_count count every finding row (one 问题数: etl/report/measures.py PROBLEMS)
 MARTS_VERSION_KEY = "marts_version"
 
 

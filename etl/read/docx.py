@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 
 from etl.limits import check_grid, check_zip
 from etl.read.cells import clean_text, finish_table, text_row
-from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
+from etl.records import Cell, Document, Loc, Row, UnsupportedFormat, library_error
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -56,9 +56,9 @@ def _load_body(data: bytes):
 
         return docx.Document(io.BytesIO(data)).element.body
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise ReadError(f"不是有效的DOCX文件（文件损坏或内容不是Word文档）：{e}") from None
+        raise library_error("不是有效的DOCX文件（文件损坏或内容不是Word文档）", e) from None
     except Exception as e:  # python-docx / lxml raise many kinds on bad packages
-        raise ReadError(f"DOCX文件无法解析：{type(e).__name__}: {e}") from None
+        raise library_error("DOCX文件无法解析（文件可能已损坏）", e) from None
 
 
 def _blocks(parent):

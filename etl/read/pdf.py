@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from etl.limits import MB, LimitExceeded, current, progress
 from etl.read.cells import clean_text, finish_table
-from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
+from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat, library_error
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _EDGE_TOL = 3.0  # points: column edges this close are the same edge
@@ -145,7 +145,7 @@ def read_pdf(data: bytes, name: str) -> Document:
         inner = e.args[0] if e.args and isinstance(e.args[0], ReadError) else None
         if inner is not None:
             raise inner from None
-        raise ReadError(f"PDF内容无法解析（文件可能已损坏）：{type(e).__name__}: {e}") from None
+        raise library_error("PDF内容无法解析（文件可能已损坏或不完整）", e) from None
     return doc
 
 

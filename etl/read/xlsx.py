@@ -15,7 +15,7 @@ import zlib
 
 from etl.limits import LimitExceeded, check_grid, check_zip, current, grid_error
 from etl.read.cells import clean_text, finish_table, format_date, format_number
-from etl.records import Cell, Document, Loc, ReadError, Row
+from etl.records import Cell, Document, Loc, ReadError, Row, library_error
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -44,9 +44,9 @@ def read_xlsx(data: bytes, name: str) -> Document:
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions / styles
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError) as e:
-        raise ReadError(f"不是有效的XLSX文件（文件损坏或内容不是Excel工作簿）：{e}") from None
+        raise library_error("不是有效的XLSX文件（文件损坏或内容不是Excel工作簿）", e) from None
     except Exception as e:  # openpyxl raises many kinds on bad packages
-        raise ReadError(f"XLSX文件无法解析：{type(e).__name__}: {e}") from None
+        raise library_error("XLSX文件无法解析（文件可能已损坏）", e) from None
     doc = Document(name=name, fmt="xlsx", rows=[], layout="tables")
     try:
         for ws in wb.worksheets:
@@ -58,7 +58,7 @@ def read_xlsx(data: bytes, name: str) -> Document:
     except ReadError:
         raise
     except Exception as e:
-        raise ReadError(f"XLSX文件内容无法读取：{type(e).__name__}: {e}") from None
+        raise library_error("XLSX文件内容无法读取（文件可能已损坏）", e) from None
     finally:
         wb.close()
     if not doc.rows:
@@ -196,7 +196,7 @@ def read_xls(data: bytes, name: str) -> Document:
             formatting = False
             doc.warnings.append("无法读取单元格格式：合并单元格和数字格式可能没有还原")
         except Exception as e:
-            raise ReadError(f"不是有效的XLS文件（文件损坏、已加密或内容不是Excel工作簿）：{e}") from None
+            raise library_error("不是有效的XLS文件（文件损坏、已加密或内容不是Excel工作簿）", e) from None
     try:
         for sheet in book.sheets():
             if sheet.visibility:
@@ -206,7 +206,7 @@ def read_xls(data: bytes, name: str) -> Document:
     except ReadError:
         raise
     except Exception as e:
-        raise ReadError(f"XLS文件内容无法读取：{type(e).__name__}: {e}") from None
+        raise library_error("XLS文件内容无法读取（文件可能已损坏）", e) from None
     if not doc.rows:
         doc.warnings.append("工作簿里没有数据")
     return doc

@@ -1,22 +1,39 @@
-"""The printable report (PDF) of one county (optionally one department) and year.
+"""The printable report (PDF) of one county (optionally one department) and year, and the departments'
+feedback letters (DOCX).
 
     from etl.report import build_report
     pdf_bytes = build_report(Path("data/jixiao.duckdb"), county="攸县", year=2022)
 
-`jixiao report` and the dashboard's 下载报告 button both call build_report.
+`jixiao report` and the dashboard's 下载报告 button both call build_report(_files); the letters are
+etl/report/letters.py (`jixiao report --per-department --format docx`).
 """
 from __future__ import annotations
 
 from etl.report.data import ReportScope, ScopeError
 
 
+def _data(db, county: str, year: int, department: str | None, city: str | None, province: str | None):
+    from etl.report.data import gather
+
+    return gather(db, ReportScope(county=county, year=int(year), department=department, city=city, province=province))
+
+
 def build_report(db, county: str, year: int, department: str | None = None, city: str | None = None,
                  province: str | None = None) -> bytes:
-    from etl.report.data import gather
-    from etl.report.pdf import render
-
-    return render(gather(db, ReportScope(county=county, year=int(year), department=department, city=city,
-                                         province=province)))
+    """The report PDF, its full problem list embedded as an XLSX attachment."""
+    return build_report_files(db, county, year, department, city, province)[0]
 
 
-__all__ = ["build_report", "ReportScope", "ScopeError"]
+def build_report_files(db, county: str, year: int, department: str | None = None, city: str | None = None,
+                       province: str | None = None) -> tuple[bytes, tuple[str, bytes]]:
+    """The report PDF (the list embedded) and the list itself: (pdf, (xlsx file name, xlsx))."""
+    from etl.report.pdf import attachment_name, embed, render_pdf
+    from etl.report.problem_list import xlsx
+
+    r = _data(db, county, year, department, city, province)
+    name = attachment_name(r)
+    data = xlsx(r.problems, name.removesuffix(".xlsx"))
+    return embed(render_pdf(r), name, data), (name, data)
+
+
+__all__ = ["build_report", "build_report_files", "ReportScope", "ScopeError"]

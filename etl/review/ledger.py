@@ -267,22 +267,46 @@ def _remove(con, filing_id: str, everything: bool) -> list[tuple[str, tuple]]:
 
 
 def flag_changed_files(con) -> int:
-    """Flag the corrections of files that came in again under the same name with other bytes.
+    """Flag the corrections of files that a version with other bytes has since replaced.
 
-    Such a correction was made against bytes that have since been replaced: the new reading may differ
-    anywhere, so it is not applied to it. It stays in the table (listed on the review page, with the
+    Such a correction was made against bytes that are no longer the current version: the new reading may
+    differ anywhere, so it is not applied to it. It stays in the table (listed on the review page, with the
     new version named) and in the old bytes' rows, where it still holds: state 'superseded'.
+    In a DuckDB file the versions are known (file_history, etl/load/versions.py): old bytes that were sent
+    again are current again and were read with their corrections, so those corrections are 'applied' again.
+    A lake keeps no history (it refuses a corrected file): there, a file of the same name ingested after the
+    correction with other bytes is the newer version.
     Returns how many were flagged.
     """
     if not has_table(con, "corrections"):
         return 0
-    rows = con.execute("""
-        SELECT c.correction_id, any_value(s.source_sha256) AS newer
-        FROM corrections c JOIN source_files s
-          ON s.source_file = c.source_file AND s.source_sha256 <> c.source_sha256 AND s.first_ingested_at > c.corrected_at
-        WHERE c.state = 'applied'
-        GROUP BY c.correction_id""").fetchall()
+    if has_table(con, "file_history"):
+        rows = con.execute("""
+            SELECT c.correction_id, any_value(h.current_sha256) AS newer
+            FROM corrections c JOIN file_history h ON h.source_sha256 = c.source_sha256 AND h.change = 'replaced'
+            WHERE c.state = 'applied'
+            GROUP BY c.correction_id""").fetchall()
+        con.execute("""
+            UPDATE corrections SET state = 'applied', note = NULL
+            WHERE state = 'superseded' AND source_sha256 IN (SELECT source_sha256 FROM source_files)
+              AND source_sha256 NOT IN (SELECT source_sha256 FROM file_history WHERE change = 'replaced')""")
+    else:
+        rows = con.execute("""
+            SELECT c.correction_id, any_value(s.source_sha256) AS newer
+            FROM corrections c JOIN source_files s
+              ON s.source_file = c.source_file AND s.source_sha256 <> c.source_sha256 AND s.first_ingested_at > c.corrected_at
+            WHERE c.state = 'applied'
+            GROUP BY c.correction_id""").fetchall()
     for cid, newer in rows:
         con.execute("UPDATE corrections SET state = 'superseded', note = ? WHERE correction_id = ?",
                     [f"源文件已更新（同名文件的新内容 {newer[:12]}…已导入），此更正针对旧内容，未用于新版本", cid])
     return len(rows)
+
+
+def corrected_history(con) -> set[str]:
+    """Bytes of replaced versions that people corrected: sent again, they are read with those corrections."""
+    if not (has_table(con, "corrections") and has_table(con, "file_history")):
+        return set()
+    return {r[0] for r in con.execute("""
+        SELECT DISTINCT source_sha256 FROM corrections WHERE state IN ('applied', 'superseded')
+          AND source_sha256 IN (SELECT source_sha256 FROM file_history WHERE change = 'replaced')""").fetchall()}

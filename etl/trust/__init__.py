@@ -62,7 +62,8 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
     """The evidence and confidences of each filing of a document (only the decoder's margins are kept aside)."""
     model = model or shipped_model()
     cap, points = policy()
-    spans = filing_rows(strip_glosses(doc), filings)
+    plain = strip_glosses(doc)
+    spans = filing_rows(plain, filings)
     out = []
     for f, rows in zip(filings, spans):
         for ind in f.indicators:
@@ -70,7 +71,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
                 ind.decoder_margin = ind.parse_confidence
         sig = row_signals(f)
         row_conf = [model.row(s) for s in sig]
-        e = evidence(f, rows, filings)
+        e = evidence(f, rows, filings, plain.rows)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from etl.lexicon import LEXICON_FILE, lexicon
 from etl.normalise.script import fold_script
-from etl.parse.vocab import fold_key, is_level1, is_level2, title_kind
+from etl.parse.vocab import SELF_EVAL_ANY, fold_key, is_level1, is_level2, title_kind
 from etl.records import Document, Filing, Indicator, Loc, Row
 
 TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
@@ -209,6 +209,7 @@ FILING_SIGNALS = (
     "money_gap",        # 执行率 against B / A, or budget parts against the whole, off by more than a point
     "money_missing",    # money and score fields left empty although the source names them, as a share of the fields
     "meta_missing",     # department or year missing, or a department without its place, as a share of the fields
+    "kinds_unread",     # kinds of filing the document's titles name (target, self-evaluation, report) that no reading has
 )
 
 
@@ -389,6 +390,33 @@ def meta_missing(f: Filing) -> int:
         titled and titled != f.doc_kind)
 
 
+def _family(kind: str | None) -> str | None:
+    if kind is None:
+        return None
+    if kind == REPORT:
+        return "report"
+    return "target" if kind.endswith("target") else "self_eval"
+
+
+def kinds_unread(doc_rows: list[Row], fs: list[Filing]) -> int:
+    """Kinds of filing (a target table, a self-evaluation, a report) that a title line of the document names
+    but that none of its readings is: a part of the document was not read at all, whatever the confidence of
+    the parts that were. A title that says self-evaluation without saying table or report is met by either."""
+    read = {_family(f.doc_kind) for f in fs}
+    named: set[str] = set()
+    for r in doc_rows:
+        text = "".join(c.text for c in r.cells)
+        kind = title_kind(fold_script(text)) if 4 <= len(text) <= 90 else None
+        if kind is None:
+            continue
+        if kind == SELF_EVAL_ANY:
+            if not read & {"self_eval", "report"}:
+                named.add("self_eval")
+        elif _family(kind) not in read:
+            named.add(_family(kind))
+    return len(named)
+
+
 @dataclass
 class Evidence:
     """What the signals of one filing rest on, in counts."""
@@ -405,11 +433,13 @@ class Evidence:
     money_gap: float
     money_missing: int
     meta_missing: int
+    kinds_unread: int = 0
 
 
-def evidence(f: Filing, rows: list[Row], others: list[Filing] = ()) -> Evidence:
+def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None) -> Evidence:
     """The counts of one filing. others: the other filings read from the same document, whose rows and
-    figures also count as used (two parts of a document may share lines)."""
+    figures also count as used (two parts of a document may share lines). doc_rows: the whole document's
+    rows, for the kinds its titles name (none counted without them)."""
     texts = [row_text(r) for r in rows]
     text = _key("".join(texts))
     table = f.doc_kind in TABLE_KINDS
@@ -424,7 +454,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = ()) -> Evidence:
     return Evidence(
         rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
         markers=markers, families_unread=families, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
-        meta_missing=meta_missing(f),
+        meta_missing=meta_missing(f), kinds_unread=kinds_unread(doc_rows, fs) if doc_rows is not None else 0,
     )
 
 
@@ -448,4 +478,5 @@ def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, f
         "money_gap": float(e.money_gap > 1.0),
         "money_missing": e.money_missing / e.fields,
         "meta_missing": e.meta_missing / e.fields,
+        "kinds_unread": float(e.kinds_unread),
     }

@@ -95,12 +95,13 @@ def load_corpus(root: Path) -> list[SourceFile]:
     out = []
     for file in sorted(by_file):
         doc, filings = read_file(paths[file]) if file in paths else (None, [])
-        spans = filing_rows(strip_glosses(doc), filings) if doc is not None else []
+        plain = strip_glosses(doc) if doc is not None else None
+        spans = filing_rows(plain, filings) if plain is not None else []
         parts = []
         for f, rows in zip(filings, spans):
             for ind in f.indicators:
                 ind.decoder_margin = ind.parse_confidence
-            parts.append(Part(f, evidence(f, rows, filings), row_signals(f)))
+            parts.append(Part(f, evidence(f, rows, filings, plain.rows), row_signals(f)))
         cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
         rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
                    for k, f in enumerate(filings)}
