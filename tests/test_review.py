@@ -225,16 +225,68 @@ def test_a_reread_applies_the_corrections_again(made):
 
 
 def test_changed_bytes_flag_the_corrections_instead_of_applying_them(made):
+    """A corrected file under the same name replaces the version a person corrected (etl/load/versions.py):
+    the correction is flagged, not put on the new reading and not lost; the new version's figures are the
+    current ones everywhere; the old version's bytes sent again are read with the correction once more."""
     db, folder, ids = made
     fid = ids["道路养护.txt"]
-    save(db, fid, [Correction(kind=SET, row_key="p1", field="target", new_value="≥130公里")])
+    old_bytes = (folder / "道路养护.txt").read_bytes()
+    save(db, fid, [Correction(kind=SET, row_key="p1", field="target", new_value="≥130公里"),
+                   Correction(kind=SET, field="budget_executed", new_value="185")])
+    assert one(db, "SELECT budget_executed FROM mart_facts WHERE filing_id = ?", [fid]) == [(185.0,)]
     (folder / "道路养护.txt").write_text(self_eval_text(executed=190), encoding="utf-8")  # re-published, other bytes
-    ingest_paths([folder / "道路养护.txt"], db, workers=1)
-    (state, note), = one(db, "SELECT state, note FROM corrections")
-    assert state == "superseded" and "源文件已更新" in note
-    new = one(db, "SELECT filing_id FROM filings WHERE source_file = '道路养护.txt' AND filing_id <> ?", [fid])[0][0]
+    summary = ingest_paths([folder / "道路养护.txt"], db, workers=1)
+    assert summary.loaded == 1 and "替换了同名文件的旧版本" in summary.results[0].note
+    states = one(db, "SELECT state, note FROM corrections ORDER BY seq")
+    assert [s for s, _ in states] == ["superseded", "superseded"] and all("源文件已更新" in n for _, n in states)
+    (new,), = one(db, "SELECT filing_id FROM filings WHERE source_file = '道路养护.txt'")
+    assert new != fid
     assert rows_of(db, new)[0][2] == "≥120公里"  # the new version's own reading, not the old correction
-    assert rows_of(db, fid)[0][2] == "≥130公里"  # the old version keeps it
+    # the new figures are the current ones: in the filings, the marts and the county's totals
+    assert one(db, "SELECT budget_executed FROM filings WHERE filing_id = ?", [new]) == [(190.0,)]
+    assert one(db, "SELECT budget_executed FROM mart_facts WHERE filing_id = ?", [new]) == [(190.0,)]
+    assert one(db, "SELECT count(*) FROM mart_facts WHERE filing_id = ?", [fid]) == [(0,)]
+    # the old version, as corrected, is history
+    assert one(db, "SELECT target FROM history_indicators WHERE filing_id = ? AND seq = 1", [fid]) == [("≥130公里",)]
+    assert one(db, "SELECT budget_executed FROM history_filings WHERE filing_id = ?", [fid]) == [(185.0,)]
+    # the old bytes again: that version is current again, read with its corrections, no longer flagged
+    (folder / "道路养护.txt").write_bytes(old_bytes)
+    assert ingest_paths([folder / "道路养护.txt"], db, workers=1).loaded == 1
+    assert one(db, "SELECT filing_id FROM filings WHERE source_file = '道路养护.txt'") == [(fid,)]
+    assert rows_of(db, fid)[0][2] == "≥130公里"
+    assert one(db, "SELECT budget_executed FROM mart_facts WHERE filing_id = ?", [fid]) == [(185.0,)]
+    assert one(db, "SELECT DISTINCT state, note FROM corrections") == [("applied", None)]
+
+
+def test_files_beside_one_another_and_renamed_files_keep_their_corrections(made, tmp_path):
+    """Only a replaced version's corrections are flagged: a second file of the same name loaded beside the
+    first (two folders in one run) replaces nothing, and a renamed file carries its corrections along."""
+    db, folder, ids = made
+    fid = ids["学校维修.txt"]
+    save(db, fid, [Correction(kind=SET, row_key="p1", field="target", new_value="≥3100平方米")])
+    renamed = tmp_path / "改名"
+    renamed.mkdir()
+    (renamed / "学校维修（定稿）.txt").write_bytes((folder / "学校维修.txt").read_bytes())
+    summary = ingest_paths([renamed / "学校维修（定稿）.txt"], db, workers=1)
+    assert summary.duplicate == 1 and "文件名改为" in summary.results[0].note
+    assert one(db, "SELECT state, source_file FROM corrections") == [("applied", "学校维修（定稿）.txt")]
+    # two files under one name (the path under each folder given), one corrected: a third file of that name
+    # does not say which one it corrects, so it is loaded beside them and replaces nothing
+    def folder_with(name: str, executed: int):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "维修.txt").write_text(self_eval_text(project="学校维修", dept="某某县教育局", executed=executed),
+                                    encoding="utf-8")
+        return d
+
+    ingest_paths([folder_with("甲", 150), folder_with("乙", 160)], db, workers=1)
+    twin = one(db, "SELECT filing_id FROM filings WHERE source_file = '维修.txt' AND budget_executed = 150")[0][0]
+    save(db, twin, [Correction(kind=SET, row_key="p2", field="target", new_value="1起")])
+    summary = ingest_paths([folder_with("丙", 170)], db, workers=1)
+    assert summary.loaded == 1 and "无法确定更正的是哪一个" in summary.results[0].note
+    assert one(db, "SELECT count(*) FROM source_files WHERE source_file = '维修.txt'") == [(3,)]
+    assert one(db, "SELECT DISTINCT state FROM corrections") == [("applied",)]
+    assert rows_of(db, fid)[0][2] == "≥3100平方米" and rows_of(db, twin)[1][2] == "1起"
 
 
 # ------------------------------------------------------------------ labels

@@ -6,10 +6,10 @@ mart row that counts the filing. So a chart read after the save already shows th
 What compares filings across files (copy clusters, cross-year links and soft-target findings) is
 recomputed by the next ingest or `jixiao check`: the save sets the same marker an ingest does.
 
-A correction belongs to the bytes it was made against (source_sha256, part_index). When a file of
-the same name comes in with other bytes, its corrections are flagged (`flag_changed_files`, state
-'superseded'): they stay in the table, listed on the review page, and are not put on the new reading,
-which may differ anywhere. A re-read of the same bytes applies them again (the per-file step); one
+A correction belongs to the bytes it was made against (source_sha256, part_index). When a corrected
+file of the same name replaces those bytes (etl/load/versions.py), their corrections are flagged
+(`flag_changed_files`, state 'superseded'): they stay in the table, listed on the review page, and are
+not put on the new reading, which may differ anywhere. A re-read of the same bytes applies them again (the per-file step); one
 whose row the new reading no longer has is flagged 'stale'.
 """
 from __future__ import annotations
@@ -304,9 +304,10 @@ def flag_changed_files(con) -> int:
 
 
 def corrected_history(con) -> set[str]:
-    """Bytes of replaced versions that people corrected: sent again, they are read with those corrections."""
-    if not (has_table(con, "corrections") and has_table(con, "file_history")):
+    """Corrected bytes that are not current (a replaced version, a removed file): sent again, they are read
+    with those corrections."""
+    if not has_table(con, "corrections"):
         return set()
     return {r[0] for r in con.execute("""
         SELECT DISTINCT source_sha256 FROM corrections WHERE state IN ('applied', 'superseded')
-          AND source_sha256 IN (SELECT source_sha256 FROM file_history WHERE change = 'replaced')""").fetchall()}
+          AND source_sha256 NOT IN (SELECT source_sha256 FROM source_files)""").fetchall()}
