@@ -227,3 +227,31 @@ def test_the_queue_over_the_shared_corpus_in_a_file_and_a_lake(monkeypatch, corp
     lake = "attached" in str(db)
     assert bool([b for b in ws.button if b.label == "保存此项"]) != lake
     assert any("没有保存这个文件的副本" in i.value for i in ws.info)  # the shared corpus was written without files
+
+
+def test_the_report_counts_the_findings_to_verify_as_the_overview_does(reviewed_db, monkeypatch):
+    """The PDF report's conclusions and its problem list say which problems are 待核实, as many as 总览 counts."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from etl.load import store
+    from etl.report.data import ReportScope, gather
+    from etl.report.pdf import conclusions
+    from etl.report.problem_list import xlsx
+    from etl.review import ledger
+    from etl.review.edits import Correction
+
+    db, ids = reviewed_db
+    with store.writer(db) as con:  # the made-up filings name no county: a person puts both in one
+        for fid in ids.values():
+            ledger.save(con, fid, [Correction(kind=SET, field="county", new_value="茶陵县")], "李审核")
+    unverified = int(metric(run_page(monkeypatch, db, "overview"), "待核实"))
+    assert unverified >= 1
+    r = gather(db, ReportScope("茶陵县", 2023))
+    assert r.headline["unverified"] == unverified
+    said = next(c for c in conclusions(r) if c.startswith("共发现问题"))
+    assert f"待核实 {unverified} 个" in said and "0.9995" in said
+    sheet = load_workbook(io.BytesIO(xlsx(r.problems, "问题清单"))).active
+    marked = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str) and c.endswith("（待核实）")]
+    assert len(marked) == unverified
