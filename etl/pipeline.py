@@ -501,7 +501,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     if lf is not None and lf.sha256 in stored:
                         result.status = "duplicate"
                 # re-submissions: what each file replaces or renames, done in the file's own transaction
-                ops = _version_ops(con, pending, stored, loaded_in_run)
+                ops = _version_ops(con, pending, stored, loaded_in_run, replacing)
                 batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
                 for result, lf in pending:
                     if lf is not None and lf.sha256 in stored:
@@ -645,7 +645,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
 
 
-def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str]) -> dict[int, list]:
+def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str], reread: set[str] = frozenset()) -> dict[int, list]:
     """What each file of a flush does to the versions already stored (etl/load/versions.py), by id(result):
     a loaded file replaces the one current file under its name (and, if its bytes are an older version,
     takes them out of history); a duplicate under a new name renames the file. Sets each result's note."""
@@ -670,6 +670,8 @@ def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str]) -> dic
         return None
 
     for result, lf in new:
+        if lf.sha256 in reread:  # a current file read again (--reread) is no new version: it replaces nothing
+            continue
         if lf.sha256 in back:
             ops.setdefault(id(result), []).append(lambda c, s=lf.sha256: versions.restore(c, s))
         result.note = replace(result, lf.source_file, lf.sha256)

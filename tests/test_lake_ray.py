@@ -196,9 +196,10 @@ def test_compaction_keeps_every_row_once(local_ray, corpus, local_db, tmp_path):
     assert found == {t: (0, 0) for t in COMPARED}
 
 
-def test_corrections_travel_into_a_lake_and_are_flagged_when_the_file_changes(local_ray, tmp_path):
+def test_corrections_travel_into_a_lake_and_stay_when_a_changed_file_is_refused(local_ray, tmp_path):
     """`jixiao export` carries the corrected rows, the corrections and the source copies; a Ray run that brings
-    the file back with other bytes flags the old corrections in its refresh instead of applying them."""
+    the file back with other bytes is refused (a lake does not replace versions yet), so the corrected version
+    stays current with its corrections applied."""
     src = tmp_path / "in"
     src.mkdir()
     (src / "道路养护.txt").write_text(self_eval_text(), encoding="utf-8")
@@ -227,11 +228,11 @@ def test_corrections_travel_into_a_lake_and_are_flagged_when_the_file_changes(lo
     assert ask("SELECT count(*) FROM source_blobs") == [(1,)]
     (src / "道路养护.txt").write_text(self_eval_text(executed=190), encoding="utf-8")
     summary = ingest_lake([src / "道路养护.txt"], lake, batch_files=1)
-    assert summary.loaded == 1
+    assert summary.loaded == 0 and "数据湖暂不支持替换更正后的文件" in summary.results[0].error
     attach(view, lake)
-    (state, note), = ask("SELECT state, note FROM corrections")
-    assert state == "superseded" and "源文件已更新" in note
-    assert ask("SELECT count(*) FROM source_blobs") == [(2,)]
+    assert ask("SELECT reviewer, state FROM corrections") == [("张三", "applied")]
+    assert ask("SELECT target FROM indicators WHERE filing_id = ? AND seq = 1", [fid]) == [("≥130公里",)]
+    assert ask("SELECT count(*) FROM source_blobs") == [(1,)]
 
 
 def test_corrections_give_the_same_rows_in_a_file_and_in_a_lake(local_ray, corpus, local_db, tmp_path):

@@ -287,6 +287,10 @@ def test_files_beside_one_another_and_renamed_files_keep_their_corrections(made,
     assert one(db, "SELECT count(*) FROM source_files WHERE source_file = '维修.txt'") == [(3,)]
     assert one(db, "SELECT DISTINCT state FROM corrections") == [("applied",)]
     assert rows_of(db, fid)[0][2] == "≥3100平方米" and rows_of(db, twin)[1][2] == "1起"
+    # reading one of them again (after a parser upgrade) is no new version either
+    assert ingest_paths([tmp_path / "甲"], db, workers=1, reread=True).loaded == 1
+    assert one(db, "SELECT count(*) FROM source_files WHERE source_file = '维修.txt'") == [(3,)]
+    assert one(db, "SELECT DISTINCT state FROM corrections") == [("applied",)] and rows_of(db, twin)[1][2] == "1起"
 
 
 # ------------------------------------------------------------------ labels
