@@ -280,8 +280,13 @@ def export_structured(
 
 
 @app.command()
-def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
-    """Re-run every rule over the database (after rules or settings changed)."""
+def check(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
+    full: bool = typer.Option(False, "--full", help="rebuild every derived table and mart from scratch "
+                              "(what ingest otherwise updates incrementally); `check` always does"),
+) -> None:
+    """Re-run every rule over the database (after rules or settings changed) and rebuild every derived
+    table and mart in full. `--full` says so explicitly: ingest only updates what its files touch."""
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)

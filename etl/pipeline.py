@@ -50,6 +50,8 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     interrupted: bool = False
     copies_refreshed: bool = False
+    refresh: str = ""  # how the derived tables were brought up to date: 'incremental' or 'full'
+    refresh_seconds: float = 0.0  # the cross-file tables and marts after the files were written
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -623,13 +625,20 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     if not refresh and not summary.loaded:
         return
     copies_warning = "重复指标与跨年度比对失败（下次导入时会重试）"
+    started = time.perf_counter()
     try:
         # one connection for the cross-file steps and the marts (opening and closing the file is ~50 ms)
         with store.writer(db_path) as con:
-            ledger.flag_changed_files(con)  # corrections of files that just came in with other bytes
-            if refresh:
+            ledger.flag_changed_files(con)  # corrections of versions this run replaced (etl/load/versions.py)
+            marts_done = False
+            if refresh and not copies_pending and not replacing:
+                # only what the new filings touch (etl/refresh.py); an earlier refresh left unfinished
+                # (the marker was set before this run) is finished in full below, and so is a re-read
+                # (--reread: filings read again may leave the groups they were in)
+                marts_done = _refresh_incremental(con, summary, copies_warning)
+            elif refresh:
                 _refresh(con, summary, copies_warning)
-            if (summary.loaded or summary.changed or summary.copies_refreshed) and not summary.interrupted:
+            if (summary.loaded or summary.changed or summary.copies_refreshed) and not summary.interrupted and not marts_done:
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
                 from etl.marts import build_marts
@@ -643,6 +652,48 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     except Exception as exc:  # the database could not be opened: the marker stays, the next ingest retries
         what = copies_warning if refresh else "汇总表更新失败"
         summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
+    summary.refresh_seconds = time.perf_counter() - started
+
+
+def _removed_since_marts(con) -> bool:
+    """Whether the marts hold a filing the database no longer has (or there are no marts)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mart_facts'").fetchone()[0]:
+        return True
+    return con.execute("""SELECT EXISTS (SELECT 1 FROM mart_facts m
+                                        WHERE NOT EXISTS (SELECT 1 FROM filings f WHERE f.filing_id = m.filing_id))""").fetchone()[0]
+
+
+def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
+    """The cross-file tables and the marts over what this run's filings touch (etl/refresh.py). Returns
+    whether the marts are done; when the comparison fails the marker stays and the next ingest redoes it
+    in full."""
+    from etl.refresh import affected_keys, refresh_incremental
+
+    shas = sorted({r.sha256 for r in summary.results if r.status == "loaded" and r.sha256})
+    try:
+        if not shas:
+            return False
+        if summary.changed or _removed_since_marts(con):
+            # a file replaced or renamed in this run, or a filing taken out since the last refresh
+            # (a removal) whose keys nobody passed: everything is rebuilt, as before
+            _refresh(con, summary, warning)
+            return False
+        con.execute("CREATE OR REPLACE TEMP TABLE _new_shas (sha VARCHAR)")
+        con.executemany("INSERT INTO _new_shas VALUES (?)", [[x] for x in shas])
+        ids = [fid for (fid,) in con.execute(
+            "SELECT filing_id FROM filings WHERE source_sha256 IN (SELECT sha FROM _new_shas)").fetchall()]
+        con.execute("DROP TABLE _new_shas")
+        refresh_incremental(con, affected_keys(con, ids))
+        store.clear_meta(con, COPIES_PENDING)
+        summary.copies_refreshed = True
+        summary.refresh = "incremental"
+        return True
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        return True
+    except Exception as exc:  # the filings are in; the marker stays so the next ingest redoes it in full
+        summary.warnings.append(f"{warning}：{type(exc).__name__}: {exc}")
+        return False
 
 
 def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str], reread: set[str] = frozenset()) -> dict[int, list]:
@@ -762,6 +813,7 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
         refresh_soft_in(con)
         store.clear_meta(con, COPIES_PENDING)
         summary.copies_refreshed = True
+        summary.refresh = "full"
     except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
         summary.interrupted = True
     except Exception as exc:  # the filings are in; the marker stays so the next ingest retries

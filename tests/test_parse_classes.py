@@ -1748,3 +1748,14 @@ def test_a_report_titled_self_evaluation_report_in_three_characters():
     # a body's report: the body is who reports, and no '…自' is left as a project
     (g,) = parse("示例市第四中学专项资金绩效自评价报告\n一、基本情况\n全年下达资金35万元。")
     assert g.project is None
+
+
+def test_a_second_filings_title_cut_by_a_sharing_sites_page_number():
+    # the report's annex title runs to the end of the site's first page and goes on after '2、'
+    prose = "本年度完成了全部建设任务，资金拨付及时，管理规范" * 5
+    text = (f"1、 某县农业局2022年度 项目绩效自评报告自评得分95分。{prose}附件2:某县农业局2022年度项目绩效自\n\n"
+            "2、评表 单位名称:某县农业局 填报日期:2023年3月项目名称耕地保护补助主管部门项目实施单位某县农业局"
+            "预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额12万12万100%20"
+            "年度绩效指标一级指标二级指标三级指标\n")
+    kinds = [f.doc_kind for f in parse(text)]
+    assert kinds == ["self_eval_report", "project_self_eval"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from etl.link.tables import insert_frame
 from etl.report.measures import EXEC_RATE, FROM_FMP, METRIC_SQL, PLACE, unverified_sql  # defined once there, shared with the PDF report
 
 # the filter columns; source_kind (系统导出 / 公开文件) and superseded (a published copy of a structured import,
@@ -193,10 +194,12 @@ GRAIN_COLUMNS = {3: ("year",), 1: ("province", "year"), 0: ("province", "city", 
 _GRAIN_TYPES = {"province": "VARCHAR", "city": "VARCHAR", "year": "INTEGER"}
 
 
-def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str | int = UNIT_SETS) -> str:
+def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str | int = UNIT_SETS,
+              where: str = "TRUE") -> str:
     """mart_units' rows for the unit kinds `kinds` and grouping sets `sets` (or one grain, a key of
-    GRAIN_COLUMNS), over the filings `facts` (a SELECT of mart_facts' columns): the whole mart, or the rows
-    a save changes (refresh_marts_for)."""
+    GRAIN_COLUMNS), over the filings `facts` (a SELECT of mart_facts' columns), only the units matching
+    `where` (over unit_kind and unit): the whole mart, the rows a save changes (refresh_marts_for), or the
+    units an ingest's filings belong to (refresh_marts)."""
     units = "\n               UNION ALL\n               ".join(
         f"SELECT '{k}' AS unit_kind, {UNIT_KINDS[k]} AS unit, f.* EXCLUDE (place, finding_keys) FROM x f" for k in kinds)
     if isinstance(sets, int):  # GROUPING() takes only grouping columns: a single grain's key is written out
@@ -208,7 +211,7 @@ def units_sql(facts: str, kinds: tuple[str, ...] = tuple(UNIT_KINDS), sets: str 
         keys = "f.province, f.city, f.year, GROUPING(f.year, f.province, f.city) AS grain"
     return f"""
     WITH x AS (SELECT * FROM ({facts}) WHERE superseded IS NOT TRUE),  -- each project once
-         f AS ({units})
+         f AS (SELECT * FROM ({units}) WHERE {where})
     SELECT f.unit_kind, f.unit, {keys},
            min(f.province) AS min_province, min(f.city) AS min_city, count(*) AS n, count(f.exec_rate) AS exec_n,
            {", ".join(f"{sql} AS m_{key}" for key, sql in FACT_METRIC_SQL.items())},
@@ -270,6 +273,72 @@ def build_marts(con) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         _create_all(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+# The incremental refresh: which marts hold one row per filing (or per row of one filing), which one
+# row per group of the filter columns, and which are rebuilt whole (small, or summed over every group).
+PER_FILING = ("mart_facts", "mart_finding_rows", "mart_reason_rows")
+PER_GROUP = ("mart_filings", "mart_findings", "mart_reasons", "mart_reason_texts", "mart_phrases", "mart_grades")
+GROUP_COLS = ("province", "city", "county", "year", "doc_kind", "department", "source_kind", "superseded")
+_SAME_GROUP = " AND ".join(f"g.{c} IS NOT DISTINCT FROM {{t}}.{c}" for c in GROUP_COLS)
+
+
+def over_filings(name: str, filings: str) -> str:
+    """The mart's SQL reading `filings` (a relation with the filings table's columns) as its filings f."""
+    return re.sub(r"\bfilings f\b", f"{filings} f", MART_SQL[name])
+
+
+def refresh_marts(con, filing_ids, groups) -> None:
+    """Recompute the marts' rows of the filings `filing_ids` (added, changed or removed) and of the groups
+    `groups` (tuples of GROUP_COLS: the groups those filings are or were in), in one transaction; the
+    same rows as build_marts, except that the new rows are stored after the old ones (`jixiao check
+    --full` puts every mart back in its stored order)."""
+    current_sql()  # the settings as they are now ([review] threshold: which findings are 待核实)
+    if not any(con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{n}'").fetchone()[0]
+               for n in ("mart_facts",)):
+        build_marts(con)  # a database without marts yet
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _mart_ids (filing_id VARCHAR)")
+        insert_frame(con, "_mart_ids", ["filing_id"], [[x] for x in sorted(filing_ids)])
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_groups AS SELECT {', '.join(GROUP_COLS)} FROM filings WHERE false")
+        insert_frame(con, "_mart_groups", list(GROUP_COLS), [list(g) for g in set(groups)])
+        con.execute(f"""INSERT INTO _mart_groups SELECT DISTINCT {', '.join(GROUP_COLS)} FROM filings
+                        WHERE filing_id IN (SELECT filing_id FROM _mart_ids)""")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE _mart_gf AS SELECT f.* FROM filings f
+                        WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='f')})""")
+        for name in PER_FILING:
+            con.execute(f"DELETE FROM {name} WHERE filing_id IN (SELECT filing_id FROM _mart_ids)")  # our names
+            rel = "(SELECT * FROM filings WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
+            own = "(SELECT * FROM {t} WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
+            sql = re.sub(r"\bFROM (findings|reason_texts) (x|i)\b",
+                         lambda m: f"FROM {own.format(t=m.group(1))} {m.group(2)}", over_filings(name, rel))
+            # (the findings list joins its filings LEFT: the outer filter keeps it to these filings too)
+            con.execute(f"""INSERT INTO {name} BY NAME SELECT * FROM ({sql})
+                            WHERE filing_id IN (SELECT filing_id FROM _mart_ids)""")
+        # the findings list's order, one number over all rows: numbered again
+        con.execute(f"""
+            UPDATE mart_finding_rows SET list_order = r.k
+            FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY {SEVERITY_ORDER.format(c='severity')}, filing_id,
+                         indicator_seq NULLS FIRST, rule, message, evidence) AS k FROM mart_finding_rows) r
+            WHERE mart_finding_rows.rowid = r.rid AND mart_finding_rows.list_order IS DISTINCT FROM r.k""")
+        for name in PER_GROUP:
+            con.execute(f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='t')})")
+            con.execute(f"INSERT INTO {name} BY NAME {over_filings(name, '_mart_gf')}")
+        con.execute(f"CREATE OR REPLACE TABLE mart_copies AS {mart_select('mart_copies')}")
+        # the units of the affected places and departments, and 'all' (every filing)
+        units = (f"""unit_kind = 'all'
+                 OR (unit_kind = 'place' AND unit IN (SELECT {PLACE} FROM _mart_groups f))
+                 OR (unit_kind = 'department' AND unit IN (SELECT coalesce(f.department, '（部门未知）') FROM _mart_groups f))""")
+        con.execute(f"DELETE FROM mart_units WHERE {units}")
+        con.execute(f"INSERT INTO mart_units BY NAME {units_sql('SELECT * FROM mart_facts', where=units)}")
+        for t in ("_mart_ids", "_mart_groups", "_mart_gf"):
+            con.execute(f"DROP TABLE {t}")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -199,6 +199,43 @@ _PAGE_MARKER = re.compile(
 )
 
 
+# A document-sharing site's copy cuts the text into pages of a few hundred characters and opens each with
+# its number ('1、 …', '2、…'), wherever the cut falls: inside a word, a title or a cell. Such pages are
+# joined back into one line (at the first page's line number; the others left blank so that later line
+# numbers still point at the file's lines). Numbered paragraphs of a report are told apart by length: a
+# cut page is long and at least one cut falls inside a sentence.
+_SHARE_PAGE = re.compile(r"^(\d{1,2})、\s?")
+SHARE_PAGE_LEN = 120  # characters of a page before the last (sites cut at about 150 or 300)
+_SENTENCE_END = tuple("。；;！？!?：:")
+
+
+def join_share_pages(lines: list[str]) -> list[str]:
+    """Lines with the pages of a document-sharing copy joined back; other text unchanged."""
+    marked = [(i, int(m.group(1)), m.end()) for i, ln in enumerate(lines) if (m := _SHARE_PAGE.match(ln))]
+    run: list[tuple[int, int, int]] = []
+    for i, n, end in marked:  # the first run numbered 1, 2, 3 … without a gap
+        if run and n == run[-1][1] + 1:
+            run.append((i, n, end))
+        elif len(run) >= 2:
+            break
+        elif n == 1:
+            run = [(i, n, end)]
+    if len(run) < 2 or any(len(lines[i].strip()) < SHARE_PAGE_LEN for i, _, _ in run[:-1]):
+        return lines
+    between = [lines[a + 1:b] for (a, _, _), (b, _, _) in zip(run, run[1:])]
+    if any(any(not _blank(x) for x in gap) for gap in between):
+        return lines  # text between the numbered lines: paragraphs, not pages
+    cuts = sum(not lines[i].rstrip().endswith(_SENTENCE_END) for i, _, _ in run[:-1])
+    if 2 * cuts < len(run) - 1:
+        return lines  # most numbered lines end a sentence: paragraphs
+    out = list(lines)
+    first = run[0][0]
+    out[first] = lines[first][run[0][2]:] + "".join(lines[i][end:] for i, _, end in run[1:])
+    for i, _, _ in run[1:]:
+        out[i] = ""
+    return out
+
+
 def _csv(text: str) -> list[Row]:
     """A spreadsheet saved as CSV: every line a table row, a blank line between tables."""
     import csv
@@ -235,7 +272,7 @@ def read_text(data: bytes, name: str) -> Document:
             raise ReadError("文件没有文字内容")
         return Document(name=name, fmt="csv", rows=rows, layout="csv")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = ["" if _PAGE_MARKER.match(line) else line for line in text.split("\n")]
+    lines = join_share_pages(["" if _PAGE_MARKER.match(line) else line for line in text.split("\n")])
     if not any(not _blank(ln) for ln in lines):
         raise ReadError("文件没有文字内容")
     layout = detect_layout(lines)
