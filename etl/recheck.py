@@ -19,6 +19,7 @@ from etl.load.readback import _measure, read_filings
 from etl.load.schema import fill_reason_texts
 from etl.marts import build_marts
 from etl.records import Filing, Indicator, Loc
+from etl.review.ledger import flag_changed_files
 from etl.structured.twins import twin_rows
 
 
@@ -26,6 +27,9 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
     """Recompute findings, metrics, reason categories and copy clusters. Returns (filings, findings)."""
     settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
+        # the stored rows are the corrected reading (etl/review): checked as they stand; corrections of
+        # files that came in again with other bytes are flagged here too
+        flag_changed_files(con)
         filings = read_filings(con)
         findings, metrics, reasons = [], [], []
         for f in filings:

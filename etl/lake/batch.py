@@ -26,8 +26,10 @@ def new_batch_id() -> str:
     return uuid.uuid4().hex
 
 
-def analyse_one(path: str, name: str, sha: str, is_sample: bool | None) -> tuple[dict, store.LoadedFile | None]:
-    """The local engine's per-file step: read through its regular-file reader, then analyse; never raises."""
+def analyse_one(path: str, name: str, sha: str, is_sample: bool | None,
+                corrections: list | None = None) -> tuple[dict, store.LoadedFile | None]:
+    """The local engine's per-file step: read through its regular-file reader, then analyse (the people's
+    corrections of these bytes applied, etl/review); never raises."""
     from etl.pipeline import _plain_error, _read_regular, analyse
 
     started = time.perf_counter()
@@ -35,7 +37,7 @@ def analyse_one(path: str, name: str, sha: str, is_sample: bool | None) -> tuple
     lf = None
     try:
         sample = is_sample if is_sample is not None else Path(name).name.startswith("sample_")
-        lf = analyse(_read_regular(Path(path)), name, is_sample=sample)
+        lf = analyse(_read_regular(Path(path)), name, is_sample=sample, corrections=corrections)
     except Exception as exc:  # one file's failure is that file's result, not the batch's
         result["status"] = "failed"
         result["error"] = f"{name}: {_plain_error(exc)}"
@@ -43,7 +45,7 @@ def analyse_one(path: str, name: str, sha: str, is_sample: bool | None) -> tuple
     return result, lf
 
 
-def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files",)) -> None:
+def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files", "source_blobs")) -> None:
     """Copy the tables of `con` out as Parquet under `out`, per-filing ones partitioned by their filing's place and year."""
     out.mkdir(parents=True, exist_ok=True)
     for table in tables:

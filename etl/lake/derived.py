@@ -83,8 +83,9 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
 
 
 def refresh_marts(lake: Path) -> None:
-    from etl.marts import MART_SQL, mart_select
+    from etl.marts import MART_SQL, current_sql, mart_select
 
+    current_sql()  # the settings as they are now
     con = bounded_duckdb(lake)
     try:
         create_views(con, lake, marts=())
@@ -94,8 +95,28 @@ def refresh_marts(lake: Path) -> None:
         con.close()
 
 
+def refresh_corrections(lake: Path) -> None:
+    """Flag the lake's corrections of files that came in again with other bytes (etl/review/ledger.py's own check)."""
+    from etl.lake.layout import parquet_glob
+    from etl.review.ledger import flag_changed_files
+
+    glob = parquet_glob(lake, "corrections")
+    if glob is None:
+        return
+    con = bounded_duckdb(lake)
+    try:
+        create_views(con, lake, marts=())
+        con.execute("DROP VIEW corrections")
+        con.execute(f"CREATE TABLE corrections AS SELECT * FROM read_parquet({sql_text(glob)})")
+        if flag_changed_files(con):
+            replace_parquet(con, "SELECT * FROM corrections", Path(lake) / "derived" / "corrections.parquet")
+    finally:
+        con.close()
+
+
 def refresh_derived(lake: Path | str, settings_path: str | None = None) -> None:
     lake = Path(lake).resolve()
+    refresh_corrections(lake)
     refresh_copies(lake, settings_path)
     refresh_soft(lake, settings_path)
     refresh_marts(lake)  # last: they sum the findings the two above wrote

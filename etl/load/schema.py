@@ -6,7 +6,7 @@ rebuilt by `jixiao check` and can always be recomputed from the staging ones.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 2  # 2: re-submissions (file_history, history_* tables, ingest_log.note)
+SCHEMA_VERSION = 3  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: corrections, source_blobs
 
 DDL = [
     """
@@ -234,6 +234,39 @@ DDL = [
     )
     """,
     """
+    -- a compressed copy of each ingested file's bytes, for the review page (etl/review/blobs.py);
+    -- files over [review] source_copy_mb have none
+    CREATE TABLE IF NOT EXISTS source_blobs (
+        source_sha256 VARCHAR PRIMARY KEY,
+        codec VARCHAR NOT NULL,      -- zlib
+        size_bytes BIGINT NOT NULL,  -- of the file, before compression
+        data BLOB NOT NULL
+    )
+    """,
+    """
+    -- a person's corrections of a reading (etl/review): applied to the stored rows, and again by the
+    -- per-file step whenever the same bytes are read again
+    CREATE TABLE IF NOT EXISTS corrections (
+        correction_id VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL,             -- order of application
+        source_sha256 VARCHAR NOT NULL,  -- the bytes the correction was made against ...
+        part_index INTEGER NOT NULL,     -- ... and the filing's place in them
+        filing_id VARCHAR NOT NULL,
+        source_file VARCHAR,             -- the name the file was ingested under: finds a changed version
+        kind VARCHAR NOT NULL,           -- set, add_row, delete_row, confirm, mark
+        row_key VARCHAR,                 -- p3: the parser's third row; a...: a row a person added; NULL: the filing
+        row_name VARCHAR,                -- the name the parser read for that row
+        field VARCHAR,                   -- the column set (filings or indicators); status for a mark
+        old_value VARCHAR,               -- JSON
+        new_value VARCHAR,               -- JSON
+        reviewer VARCHAR NOT NULL,
+        corrected_at TIMESTAMP NOT NULL,
+        reason VARCHAR,
+        state VARCHAR NOT NULL,          -- applied, stale
+        note VARCHAR                     -- why it is stale
+    )
+    """,
+    """
     -- a published filing whose project a structured import also holds (etl/structured/twins.py); derived
     CREATE TABLE IF NOT EXISTS filing_twins (
         filing_id VARCHAR NOT NULL,      -- the published (document) filing: superseded, left out of counts
@@ -287,6 +320,8 @@ INDEXES = [
     # the filing page looks an indicator's earlier years up by series and key
     "CREATE INDEX IF NOT EXISTS indicator_keys_filing ON indicator_keys (filing_id)",
     "CREATE INDEX IF NOT EXISTS indicator_keys_series ON indicator_keys (series_id, key)",
+    # a save replaces one filing's rows and the per-file step asks for one file's corrections
+    "CREATE INDEX IF NOT EXISTS corrections_file ON corrections (source_sha256)",
 ]
 
 
