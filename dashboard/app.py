@@ -29,6 +29,7 @@ PAGES = [
     ("compare", "对比分析", ":material/compare_arrows:"),
     ("quality", "指标质量", ":material/rule:"),
     ("detail", "填报详情", ":material/description:"),
+    ("review", "复核队列", ":material/fact_check:"),
     ("upload", "数据导入", ":material/upload_file:"),
 ]
 

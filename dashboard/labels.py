@@ -129,6 +129,7 @@ COLUMNS = {
     "src_where": "来源位置",
     "ingested_at": "导入时间",
     "status": "状态",
+    "verify": "核实状态",  # 待核实: found on a row read with little confidence, possibly a reading error
     "error": "错误",
     "seconds": "耗时(秒)",
     "run_id": "批次",

@@ -26,6 +26,7 @@ PAGE_FILES = {
     "compare": "views/compare.py",
     "quality": "views/quality.py",
     "detail": "views/detail.py",
+    "review": "views/review.py",
     "upload": "views/upload.py",
 }
 

@@ -15,6 +15,8 @@
     jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report (+ its problem list, XLSX)
     jixiao report --per-department --format docx --out DIR [--county X] [--year N]   feedback letters (DOCX)
     jixiao train cells [--out FILE]           rebuild the cell tagger's model file from the repo's data
+    jixiao corrections export DIR --db FILE   reviewed filings as labels (score.py scores them)
+    jixiao corrections list --db FILE         every correction: who changed what, from what, when, why
 """
 from __future__ import annotations
 
@@ -67,6 +69,7 @@ def ingest(
     engine: str = typer.Option("local", "--engine", help="local (one machine, into --db) or ray (Ray Data, into --lake; needs the cluster extra)"),
     lake: Optional[Path] = typer.Option(None, "--lake", help="Parquet lake folder written by --engine ray"),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to use (ray://host:10001); default: a local Ray on this machine"),
+    reread: bool = typer.Option(False, "--reread", help="read files the database already holds again (e.g. after a parser upgrade) and replace their rows; people's corrections are applied again (local engine)"),
 ) -> None:
     """Load every filing found under PATHS into the database.
 
@@ -80,6 +83,9 @@ def ingest(
 
     if engine not in ("local", "ray"):
         console.print(f"[red]未知的引擎[/red]: {escape(engine)}（可选 local 或 ray）", highlight=False)
+        raise typer.Exit(code=2)
+    if engine == "ray" and reread:
+        console.print("[red]--reread 只用于本地引擎（--engine local）[/red]")
         raise typer.Exit(code=2)
     if engine == "ray" and lake is None:
         console.print("[red]--engine ray 需要 --lake 指定数据湖目录[/red]")
@@ -110,7 +116,7 @@ def ingest(
             return ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits,
                               lock_wait=wait, on_wait=on_wait)
         return ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
-                            limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
+                            limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages, reread=reread)
 
     summary = _with_progress(len(entries), quiet, target, run)
     _finish(summary, target)
@@ -276,8 +282,13 @@ def export_structured(
 
 
 @app.command()
-def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
-    """Re-run every rule over the database (after rules or settings changed)."""
+def check(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
+    full: bool = typer.Option(False, "--full", help="rebuild every derived table and mart from scratch "
+                              "(what ingest otherwise updates incrementally); `check` always does"),
+) -> None:
+    """Re-run every rule over the database (after rules or settings changed) and rebuild every derived
+    table and mart in full. `--full` says so explicitly: ingest only updates what its files touch."""
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
@@ -594,6 +605,51 @@ def train_cells(
     r = train(out or MODEL_FILE)
     typer.echo(f"model written to {r.path}: {r.size / 1024:.0f} KB, sha256 {r.sha256[:16]}; "
                f"{r.sequences} sequences, {r.characters} characters, {r.seconds:.1f} s")
+
+
+corrections_app = typer.Typer(no_args_is_help=True, help="人工更正：导出为标注、查看记录")
+app.add_typer(corrections_app, name="corrections")
+
+
+@corrections_app.command("export")
+def corrections_export(
+    out: Path = typer.Argument(..., help="folder to write the labels into (created if missing)"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file holding the corrections"),
+) -> None:
+    """Write every reviewed filing as a label (format: tests/data/real/LABELS.md), for jixiao score / score.py."""
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    from etl.review.label_export import export_labels
+
+    result = export_labels(db, out)
+    for name in result.ambiguous:
+        console.print(f"[yellow]注意[/yellow]: 标注 {escape(name)} 与同名文件中的另一份填报无法区分，评分时可能对错填报",
+                      highlight=False)
+    typer.echo(f"exported {len(result.written)} reviewed filings -> {out}")
+    raise typer.Exit(code=1 if result.ambiguous else 0)
+
+
+@corrections_app.command("list")
+def corrections_list(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
+    """Every correction, oldest first: filing, what, from, to, who, when, why, state (tab-separated)."""
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    import duckdb
+
+    from etl.review.ledger import load
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = load(con)
+    finally:
+        con.close()
+    typer.echo("filing_id\tkind\trow\tfield\told\tnew\treviewer\tcorrected_at\treason\tstate")
+    for c in rows:
+        typer.echo("\t".join("" if v is None else str(v) for v in (
+            c.filing_id, c.kind, c.row_key, c.field, c.old_value, c.new_value, c.reviewer, c.corrected_at, c.reason,
+            c.state)))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -25,6 +25,8 @@ from etl.marts import MARTS_PENDING, build_marts
 from etl.parse import parse_document
 from etl.read import IGNORED_NAMES, read_bytes
 from etl.records import Finding, ReadError, library_error
+from etl.review import blobs, ledger
+from etl.review.edits import apply_file_corrections
 from etl.trust import assess
 from etl.workers import default_workers, die_with_parent
 from etl.workers import run as run_workers
@@ -49,6 +51,8 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     interrupted: bool = False
     copies_refreshed: bool = False
+    refresh: str = ""  # how the derived tables were brought up to date: 'incremental' or 'full'
+    refresh_seconds: float = 0.0  # the cross-file tables and marts after the files were written
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -245,18 +249,43 @@ def _checks():
     return check if hasattr(check, "run_checks") else None
 
 
+def derive(f, check) -> tuple[list[Finding], dict, list[tuple[str, int, str]], list[tuple[str, int, int]]]:
+    """What the checks derive from one filing: its findings, metrics, reason categories and copy bands.
+
+    The per-file step runs it on every filing it reads, and a saved correction on the filing it changed.
+    """
+    try:
+        found = check.run_checks(f)
+        m = check.filing_metrics(f, found)
+        cats = [(ind.seq, check.classify_reason(ind.reason)) for ind in f.indicators]
+        fb = check.filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
+    except Exception as exc:  # a bug in a rule must not cost the user the filing
+        found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
+        m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
+    for x in found:
+        x.filing_id = f.filing_id
+    if m:
+        m["filing_id"] = f.filing_id
+    return found, m, [(f.filing_id, seq, cat) for seq, cat in cats if cat], fb
+
+
 MODES = ("auto", "structured", "document")
 
 
 def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
-            skip_bad_rows: bool = False, check_workers: int = 1) -> store.LoadedFile:
+            skip_bad_rows: bool = False, check_workers: int = 1, corrections: list | None = None) -> store.LoadedFile:
     """Read, parse and check one file's bytes (no database involved).
 
     `mode` 'auto' reads a workbook or CSV whose header is a budget system's long-format export
     (etl/structured) as that export, anything else as a published document; 'structured' reads
     only exports (`jixiao import`), 'document' only documents. Under `skip_bad_rows` an export's
     malformed rows are left out and listed in the result's `notes`. `check_workers` > 1 runs the checks
-    of a file with many filings in that many forked processes (only where this process may fork)."""
+    of a file with many filings in that many forked processes (only where this process may fork).
+
+    `corrections` are the people's corrections of these bytes (etl/review, from the database or the
+    lake): applied to the read filings before the checks, so the stored rows, findings and metrics
+    are the corrected ones; a filing marked as not a filing is left out.
+    """
     sha = hashlib.sha256(data).hexdigest()
     notes: list[str] = []
     fmt_structured = structured.fmt_of(name, data)
@@ -285,6 +314,9 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
         f.source_file = name
         f.source_sha256 = sha
         f.filing_id = filing_id(sha, f.part_index)
+    stale: list = []
+    if corrections:  # after the confidence: a row a person confirmed or corrected is trusted (1)
+        filings, stale = apply_file_corrections(filings, corrections)
     check = _checks()
     if check is None:
         findings, metrics, reasons, bands = [], [], [], []
@@ -295,6 +327,7 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
     return store.LoadedFile(
         source_file=name, sha256=sha, fmt=fmt, layout=layout, size=len(data), is_sample=is_sample,
         filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands, notes=notes,
+        blob=blobs.pack(data, blobs.copy_limit_bytes()), stale=stale,
     )
 
 
@@ -312,21 +345,11 @@ def _check_filings(filings) -> tuple[list, list, list, list]:
     for k, f in enumerate(filings):
         if k and k % 1000 == 0:  # a bulk export's checks keep moving: in a worker, the file's clock restarts
             progress(k, 0)
-        try:
-            found = check.run_checks(f)
-            m = check.filing_metrics(f, found)
-            cats = [(ind.seq, check.classify_reason(ind.reason)) for ind in f.indicators]
-            fb = check.filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
-        except Exception as exc:  # a bug in a rule must not cost the user the filing
-            found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
-            m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
-        for x in found:
-            x.filing_id = f.filing_id
+        found, m, cats, fb = derive(f, check)
         findings.extend(found)
         if m:
-            m["filing_id"] = f.filing_id
             metrics.append(m)
-        reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
+        reasons.extend(cats)
         bands.extend(fb)
     return findings, metrics, reasons, bands
 
@@ -364,6 +387,7 @@ class Job:
     is_sample: bool
     mode: str = "auto"
     skip_bad_rows: bool = False
+    corrections: list | None = None  # the people's corrections of these bytes (etl/review), when re-read
 
 
 def _analyse_job(job: Job, check_workers: int = 1) -> tuple[FileResult, store.LoadedFile | None]:
@@ -374,7 +398,7 @@ def _analyse_job(job: Job, check_workers: int = 1) -> tuple[FileResult, store.Lo
     try:
         data = _read_regular(Path(job.path))
         lf = analyse(data, job.name, is_sample=job.is_sample, mode=job.mode, skip_bad_rows=job.skip_bad_rows,
-                     check_workers=check_workers)
+                     check_workers=check_workers, corrections=job.corrections)
     except MemoryError:
         raise  # the worker reports it as the memory limit
     except Exception as exc:
@@ -445,6 +469,7 @@ def ingest_paths(
     on_pages: Callable[[str, int, int], None] | None = None,
     mode: str = "auto",
     skip_bad_rows: bool = False,
+    reread: bool = False,
 ) -> IngestSummary:
     """Ingest every file under `paths` into `db_path`. Never raises for a bad file.
 
@@ -458,6 +483,8 @@ def ingest_paths(
     lock (`lock_wait` seconds, None = as long as it takes) or raises
     store.DatabaseBusy. `on_pages(name, page, pages)` follows a long PDF page by page.
     `mode` and `skip_bad_rows` go to `analyse` (`jixiao import` passes 'structured').
+    With `reread`, files the database already holds are read again (after a parser upgrade) and their
+    rows replaced, the people's corrections of them applied again (etl/review).
     """
     limits = limits or Limits()
     entries = discover(paths)
@@ -465,16 +492,18 @@ def ingest_paths(
     summary = IngestSummary()
     with store.ingest_lock(db_path, wait=lock_wait, on_wait=on_wait):
         _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
-                       on_pages, mode, skip_bad_rows)
+                       on_pages, mode, skip_bad_rows, reread)
     return summary
 
 
 def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush_every, flush_seconds, workers, limits,
-                   on_pages, mode="auto", skip_bad_rows=False):
-    with store.writer(db_path) as con:  # known files are skipped before any parsing
+                   on_pages, mode="auto", skip_bad_rows=False, reread=False):
+    with store.writer(db_path) as con:  # known files are skipped before any parsing (or read again: reread)
         known = versions.current_names(con)  # bytes -> name: the same bytes under a new name rename the file
         copies_pending = store.get_meta(con, COPIES_PENDING) is not None
         marts_pending = store.get_meta(con, MARTS_PENDING) is not None  # a run stopped before rebuilding them
+        corrected_old = ledger.corrected_history(con)  # older versions with corrections, should they come back
+    replacing: set[str] = set()  # known files read again: their rows are replaced
     names_in_run = {e.name for e in entries}
     loaded_in_run: set[str] = set()  # two files under one name in one run are not a correction of each other
     pending: list[tuple[FileResult, store.LoadedFile | None]] = []
@@ -494,12 +523,12 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
         try:
             with store.writer(db_path) as con:
-                stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None])
+                stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None]) - replacing
                 for result, lf in pending:
                     if lf is not None and lf.sha256 in stored:
                         result.status = "duplicate"
                 # re-submissions: what each file replaces or renames, done in the file's own transaction
-                ops = _version_ops(con, pending, stored, loaded_in_run)
+                ops = _version_ops(con, pending, stored, loaded_in_run, replacing)
                 batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
                 for result, lf in pending:
                     if lf is not None and lf.sha256 in stored:
@@ -513,16 +542,20 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                     batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
                                                    result.error, result.filings, result.seconds, at=store.utc_now(),
                                                    note=result.note)))
+                redo = {lf.sha256 for lf, _ in batch if lf is not None and lf.sha256 in replacing}
                 try:
-                    # the batch's rows, its log rows, the versions it replaces and the copy marker commit together
-                    store.write_batch(con, batch, mark=mark, before=_run_ops([op for k in ops for op in ops[k]]))
+                    # the batch's rows, its log rows, the versions it replaces and the copy marker commit
+                    # together (a re-read file's old rows go in the same transaction)
+                    store.write_batch(con, batch, mark=mark, replace=redo,
+                                      before=_run_ops([op for k in ops for op in ops[k]]))
                     written = [result for result, _ in pending]
                 except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
                     for (result, _), (lf, row) in zip(pending, batch):
                         if lf is not None:
                             try:
                                 # the file's rows, its log row, what it replaces and the copy marker commit together
-                                store.write_file(con, lf, log_row=row, mark=mark, before=_run_ops(ops.get(id(result), [])))
+                                store.write_file(con, lf, log_row=row, mark=mark, replace=lf.sha256 in replacing,
+                                                 before=_run_ops(ops.get(id(result), [])))
                                 written.append(result)
                                 continue
                             except Exception as exc:  # rolled back: nothing of this file stays
@@ -563,7 +596,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             if e.problem is not None:
                 result.status, result.error = "failed", f"{e.name}: {e.problem}"
                 take(result, None)
-            elif result.sha256 in known or result.sha256 in seen:
+            elif result.sha256 in seen or (result.sha256 in known and not reread):
                 result.status = "duplicate"
                 old = known.get(result.sha256)
                 # the same bytes under a new name: renamed, unless this run also holds them under the current name
@@ -573,8 +606,17 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                 take(result, None)
             else:
                 seen.add(result.sha256)
+                if result.sha256 in known:
+                    replacing.add(result.sha256)
                 sample = is_sample if is_sample is not None else Path(e.name).name.startswith("sample_")
                 jobs.append(Job(str(e.path), e.name, result.sha256, sample, mode, skip_bad_rows))
+        # a re-read (or an older version sent again) applies the corrections people made to those bytes
+        again = replacing | {job.sha256 for job in jobs if job.sha256 in corrected_old}
+        if again:
+            with store.writer(db_path) as con:
+                fixes = ledger.for_files(con, sorted(again))
+            for job in jobs:
+                job.corrections = fixes.get(job.sha256)
         if jobs and mode == "structured":
             # exports are tables, not documents: no parser to run away with a file's time, so they are
             # read here, one at a time, and their checks spread over forked processes (fast at 100k rows)
@@ -608,12 +650,21 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     if not refresh and not summary.loaded and not summary.changed and not marts_pending:
         return
     copies_warning = "重复指标与跨年度比对失败（下次导入时会重试）"
+    started = time.perf_counter()
     try:
         # one connection for the cross-file steps and the marts (opening and closing the file is ~50 ms)
         with store.writer(db_path) as con:
-            if refresh:
+            ledger.flag_changed_files(con)  # corrections of versions this run replaced (etl/load/versions.py)
+            marts_done = False
+            if refresh and not copies_pending and not replacing and not marts_pending:
+                # only what the new filings touch (etl/refresh.py); an earlier refresh left unfinished
+                # (a marker was set before this run) is finished in full below, and so is a re-read
+                # (--reread: filings read again may leave the groups they were in)
+                marts_done = _refresh_incremental(con, summary, copies_warning)
+            elif refresh:
                 _refresh(con, summary, copies_warning)
-            if (summary.loaded or summary.changed or summary.copies_refreshed or marts_pending) and not summary.interrupted:
+            if ((summary.loaded or summary.changed or summary.copies_refreshed or marts_pending) and not summary.interrupted
+                    and not marts_done):
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
                 try:
@@ -625,9 +676,52 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     except Exception as exc:  # the database could not be opened: the marker stays, the next ingest retries
         what = copies_warning if refresh else "汇总表更新失败"
         summary.warnings.append(f"{what}：{type(exc).__name__}: {exc}")
+    summary.refresh_seconds = time.perf_counter() - started
 
 
-def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str]) -> dict[int, list]:
+def _removed_since_marts(con) -> bool:
+    """Whether the marts hold a filing the database no longer has (or there are no marts)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mart_facts'").fetchone()[0]:
+        return True
+    return con.execute("""SELECT EXISTS (SELECT 1 FROM mart_facts m
+                                        WHERE NOT EXISTS (SELECT 1 FROM filings f WHERE f.filing_id = m.filing_id))""").fetchone()[0]
+
+
+def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
+    """The cross-file tables and the marts over what this run's filings touch (etl/refresh.py). Returns
+    whether the marts are done; when the comparison fails the marker stays and the next ingest redoes it
+    in full."""
+    from etl.refresh import affected_keys, refresh_incremental
+
+    shas = sorted({r.sha256 for r in summary.results if r.status == "loaded" and r.sha256})
+    try:
+        if not shas:
+            return False
+        if summary.changed or _removed_since_marts(con):
+            # a file replaced or renamed in this run, or a filing taken out since the last refresh
+            # (a removal) whose keys nobody passed: everything is rebuilt, as before
+            _refresh(con, summary, warning)
+            return False
+        con.execute("CREATE OR REPLACE TEMP TABLE _new_shas (sha VARCHAR)")
+        con.executemany("INSERT INTO _new_shas VALUES (?)", [[x] for x in shas])
+        ids = [fid for (fid,) in con.execute(
+            "SELECT filing_id FROM filings WHERE source_sha256 IN (SELECT sha FROM _new_shas)").fetchall()]
+        con.execute("DROP TABLE _new_shas")
+        refresh_incremental(con, affected_keys(con, ids))
+        store.clear_meta(con, COPIES_PENDING)
+        store.clear_meta(con, MARTS_PENDING)  # only this run's changes were pending (the caller checked)
+        summary.copies_refreshed = True
+        summary.refresh = "incremental"
+        return True
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        return True
+    except Exception as exc:  # the filings are in; the marker stays so the next ingest redoes it in full
+        summary.warnings.append(f"{warning}：{type(exc).__name__}: {exc}")
+        return False
+
+
+def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str], reread: set[str] = frozenset()) -> dict[int, list]:
     """What each file of a flush does to the versions already stored (etl/load/versions.py), by id(result):
     a loaded file replaces the one current file under its name (and, if its bytes are an older version,
     takes them out of history); a duplicate under a new name renames the file. Sets each result's note."""
@@ -652,6 +746,8 @@ def _version_ops(con, pending, stored: set[str], loaded_in_run: set[str]) -> dic
         return None
 
     for result, lf in new:
+        if lf.sha256 in reread:  # a current file read again (--reread) is no new version: it replaces nothing
+            continue
         if lf.sha256 in back:
             ops.setdefault(id(result), []).append(lambda c, s=lf.sha256: versions.restore(c, s))
         result.note = replace(result, lf.source_file, lf.sha256)
@@ -741,6 +837,7 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
         refresh_soft_in(con)
         store.clear_meta(con, COPIES_PENDING)
         summary.copies_refreshed = True
+        summary.refresh = "full"
     except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
         summary.interrupted = True
     except Exception as exc:  # the filings are in; the marker stays so the next ingest retries

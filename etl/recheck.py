@@ -10,6 +10,7 @@ from pathlib import Path
 from etl import check
 from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
+from etl.copies import copy_inputs, refresh_copies_scoped
 from etl.lake.attach import HAS_MACROS_SQL, INDICATORS_MACRO
 from etl.link.keys import fold_text
 from etl.link.tables import build_indices, insert_frame, write_findings, write_keys_and_links
@@ -18,6 +19,7 @@ from etl.load.readback import _measure, read_filings
 from etl.load.schema import fill_reason_texts
 from etl.marts import MARTS_PENDING, build_marts
 from etl.records import Filing, Indicator, Loc
+from etl.review.ledger import flag_changed_files
 from etl.structured.twins import twin_rows
 
 
@@ -26,6 +28,9 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
     settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
         store.set_meta(con, MARTS_PENDING, "check")  # cleared when the marts are rebuilt below
+        # the stored rows are the corrected reading (etl/review): checked as they stand; corrections of
+        # files that came in again with other bytes are flagged here too
+        flag_changed_files(con)
         filings = read_filings(con)
         findings, metrics, reasons = [], [], []
         for f in filings:
@@ -45,7 +50,6 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
         twins, twin_table, superseded = twin_rows(filings, settings)
         gone = set(superseded)
         shown = [f for f in filings if f.filing_id not in gone]
-        clusters, copies = check.copy_analysis(shown, settings)  # bands computed afresh, as written below
         bands = [list(b) for f in filings for b in check.filing_bands(f, settings)]
         series = SeriesIndex(shown, settings)
         soft = check.soft_findings(shown, settings, series)
@@ -59,8 +63,10 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
             write_findings(con, twins)
             store.insert_rows(con, {"copy_bands": bands})  # in the current settings' band geometry
             fill_reason_texts(con)  # databases made before the table existed get it filled here
-            store.write_derived(con, findings + copies, metrics, reasons)
-            _write_clusters(con, clusters)
+            store.write_derived(con, findings, metrics, reasons)
+            # copy clusters from the bands just written, a component at a time (etl/copies.py)
+            refresh_copies_scoped(con, settings, None)
+            copies = con.execute("SELECT count(*) FROM findings WHERE family = 'copying'").fetchone()[0]
             write_findings(con, soft)
             write_keys_and_links(con, shown, series)
             build_indices(con)
@@ -69,25 +75,19 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
             con.execute("ROLLBACK")
             raise
         build_marts(con)  # after the findings they sum are rewritten
-    return len(filings), len(findings) + len(copies) + len(soft)
+    return len(filings), len(findings) + copies + len(soft)
 
 
 def _copy_inputs(con) -> list[Filing]:
-    """Just what the copy comparison reads (who, when, which indicators): one query,
-    a fraction of a full read-back on a large database."""
-    rows = con.execute("""
-        SELECT f.filing_id, f.source_file, f.doc_kind, f.department, f.year, f.project,
-               list(i.name ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL),
-               list(i.target ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL)
-        FROM filings f LEFT JOIN indicators i ON i.filing_id = f.filing_id
-        WHERE f.superseded IS NOT TRUE  -- a published copy of a structured import is not a copy to report
-        GROUP BY ALL ORDER BY f.filing_id
-    """).fetchall()
-    return [
-        Filing(doc_kind=kind, filing_id=fid, source_file=src, department=dept, year=year, project=project,
-               indicators=[Indicator(seq=k + 1, name=n, target=t) for k, (n, t) in enumerate(zip(names or [], targets or []))])
-        for fid, src, kind, dept, year, project, names, targets in rows
-    ]
+    """What the copy comparison reads of every filing at once (the lake's refresh; the local engine's
+    goes a component at a time, etl/copies.py)."""
+    return copy_inputs(con, "(SELECT filing_id FROM filings)")
+
+
+def _write_clusters(con, clusters) -> None:
+    rows = [[k + 1, fid, sim] for k, members in enumerate(clusters) for fid, sim in members]
+    if rows:
+        con.executemany("INSERT INTO copy_clusters VALUES (?, ?, ?)", rows)
 
 
 def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int:
@@ -97,27 +97,17 @@ def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int
 
 
 def refresh_copies_in(con, settings_path: str | None = None) -> int:
-    """refresh_copies on an open writer connection (the ingest runs its refreshes on one)."""
+    """refresh_copies on an open writer connection (the ingest runs its refreshes on one): every
+    component of the band-sharing graph compared, a batch at a time (etl/copies.py)."""
     settings = check.load_settings(settings_path)
-    filings = _copy_inputs(con)
-    clusters, copies = check.copy_analysis(filings, settings, con=con)  # candidates from copy_bands
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM findings WHERE family = 'copying'")
-        con.execute("DELETE FROM copy_clusters")
-        store.write_derived(con, copies, [], [])
-        _write_clusters(con, clusters)
+        refresh_copies_scoped(con, settings, None)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return len(clusters)
-
-
-def _write_clusters(con, clusters) -> None:
-    rows = [[k + 1, fid, sim] for k, members in enumerate(clusters) for fid, sim in members]
-    if rows:
-        con.executemany("INSERT INTO copy_clusters VALUES (?, ?, ?)", rows)
+    return con.execute("SELECT count(DISTINCT cluster_id) FROM copy_clusters").fetchone()[0]
 
 
 # --------------------------------------------------------------- soft targets and cross-year links
@@ -184,12 +174,12 @@ def _soft_inputs(con, provinces: list[str | None], chunk: int = 50_000) -> list[
     return list(filings.values())
 
 
-def write_soft(con, read_con, settings) -> int:
+def write_soft(con, read_con, settings, groups: list[list[str | None]] | None = None) -> int:
     """The soft-target findings, indicator keys and links, one province group at a time (see
-    province_groups): filings are read from `read_con`, rows written to `con` (the same connection
-    locally; over a lake, the views' schema and the tables' one). Returns the findings written."""
+    province_groups; `groups`: only those): filings are read from `read_con`, rows written to `con` (the
+    same connection locally; over a lake, the views' schema and the tables' one). Returns the findings written."""
     n = 0
-    for provinces in province_groups(read_con):
+    for provinces in (province_groups(read_con) if groups is None else groups):
         filings = _soft_inputs(read_con, provinces)
         series = SeriesIndex(filings, settings)
         n += write_findings(con, iter_soft_findings(filings, settings, series))

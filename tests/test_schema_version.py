@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
-from etl.load.schema import HISTORY_TABLES, SCHEMA_VERSION, VERSION_3_COLUMNS, create_schema
+from etl.load.schema import HISTORY_TABLES, SCHEMA_VERSION, VERSION_4_COLUMNS, create_schema
 from etl.sample.generate import generate_filings
 from etl.write import render
 from tests.conftest import SEED_000, SEED_003, query
@@ -76,10 +76,12 @@ def test_a_database_of_a_newer_schema_is_refused_and_left_untouched(newer_db):
 # What main's releases wrote. Version 1: jixiao's tables, some releases with parse_confidence and the
 # structured imports' columns (added then without a version of their own), some without. Version 2
 # (re-submissions): file_history, the history_* tables and ingest_log.note, with all of those columns.
-# Version 3 gives them a version and the marts their marker (etl.load.schema).
+# Version 3 (review): corrections, source_blobs. Version 4 gives those columns a version and the marts
+# their marker (etl.load.schema).
 VERSION_2_TABLES = ["file_history", *(f"history_{t}" for t in HISTORY_TABLES)]
-V3_COLUMNS = [(table, column) for table, column, _ in VERSION_3_COLUMNS]
-V1_RELEASES = {"first": [], "with_confidence": ["parse_confidence"], "last": [c for _, c in V3_COLUMNS]}
+VERSION_3_TABLES = ["corrections", "source_blobs"]
+V4_COLUMNS = [(table, column) for table, column, _ in VERSION_4_COLUMNS]
+V1_RELEASES = {"first": [], "with_confidence": ["parse_confidence"], "last": [c for _, c in V4_COLUMNS]}
 
 NAME = "报告.txt"
 runner = CliRunner()
@@ -105,16 +107,20 @@ def _report(tmp_path: Path, add: float = 0.0) -> Path:
 def _older(db: Path, version: int, has: list[str], corrected: Path | None = None) -> None:
     """A database as main's release of `version` wrote it, holding SEED_000 and 报告.txt (and, when `corrected`
     is given, its corrected version, the first one kept as history): without the tables and columns that
-    release did not have (`has`: the version-3 columns it had), its version recorded, marts of that release."""
+    release did not have (`has`: the version-4 columns it had), its version recorded, marts of that release."""
     _ingest(db, SEED_000, _report(db.parent))
     if corrected is not None:
         _ingest(db, corrected)
     con = duckdb.connect(str(db))
+    if version < 3:
+        for table in VERSION_3_TABLES:
+            con.execute(f"DROP TABLE {table}")
+        con.execute("DELETE FROM meta WHERE key = 'marts_version'")
     if version < 2:
         for table in VERSION_2_TABLES:
             con.execute(f"DROP TABLE {table}")
         con.execute("ALTER TABLE ingest_log DROP COLUMN note")
-    for table, column in V3_COLUMNS:
+    for table, column in V4_COLUMNS:
         if column not in has:
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
             if version >= 2 and table in HISTORY_TABLES:
@@ -129,21 +135,21 @@ def _older(db: Path, version: int, has: list[str], corrected: Path | None = None
     if has == ["parse_confidence"]:  # is_sample behind parse_confidence, as an ALTER would leave it
         con.execute("ALTER TABLE filings DROP COLUMN is_sample")
         con.execute("ALTER TABLE filings ADD COLUMN is_sample BOOLEAN DEFAULT FALSE")
-    con.execute("DELETE FROM meta WHERE key = 'marts_pending'")  # no release before 3 wrote it
+    con.execute("DELETE FROM meta WHERE key = 'marts_pending'")  # no release before 4 wrote it
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     con.close()
 
 
 def _assert_migrated_and_loaded(db: Path, old_filings: list, corrected: Path) -> None:
-    """SEED_003 and a corrected 报告.txt were ingested into the older database: it is at version 3 with every
+    """SEED_003 and a corrected 报告.txt were ingested into the older database: it is at the current version with every
     table and column, its rows kept, the new rows in their own columns, the replaced version in history,
     the marts rebuilt and not marked."""
     assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
     tables = {r[0] for r in query(db, "SELECT table_name FROM information_schema.tables")}
-    assert set(VERSION_2_TABLES) <= tables and "filing_twins" in tables
+    assert set(VERSION_2_TABLES + VERSION_3_TABLES) <= tables and "filing_twins" in tables
     columns = set(query(db, "SELECT table_name, column_name FROM information_schema.columns"))
     assert ("ingest_log", "note") in columns
-    for table, column in V3_COLUMNS:
+    for table, column in V4_COLUMNS:
         assert (table, column) in columns and (f"history_{table}", column) in columns, (table, column)
     ids = [f for f, _, _ in old_filings]
     assert query(db, "SELECT filing_id, title, total_score FROM filings WHERE list_contains(?, filing_id) ORDER BY 1",
@@ -181,11 +187,12 @@ def test_a_version_1_database_is_migrated_forward_and_loads(tmp_path, release):
     assert query(db, "SELECT count(*) FROM file_history") == [(1,)]
 
 
-def test_a_version_2_database_with_history_is_migrated_forward_and_loads(tmp_path):
-    """Main's version 2 had every version-3 column: the step adds none twice, keeps the history it holds,
-    and the next correction adds to it."""
-    db = tmp_path / "v2.duckdb"
-    _older(db, 2, V1_RELEASES["last"], corrected=_report(tmp_path, add=1.0))
+@pytest.mark.parametrize("version", [2, 3])
+def test_a_version_2_or_3_database_with_history_is_migrated_forward_and_loads(tmp_path, version):
+    """Main's versions 2 and 3 had every version-4 column: the step adds none twice, keeps the history it
+    holds, and the next correction adds to it."""
+    db = tmp_path / f"v{version}.duckdb"
+    _older(db, version, V1_RELEASES["last"], corrected=_report(tmp_path, add=1.0))
     old_filings = query(db, "SELECT filing_id, title, total_score FROM filings WHERE source_file = ? ORDER BY 1", [SEED_000.name])
     old_history = query(db, "SELECT filing_id, budget_adjusted FROM history_filings ORDER BY 1")
     assert len(old_history) == 4

@@ -66,6 +66,11 @@ def has_marts(db: Path | str) -> bool:
              MARTS)
     if int(df["n"].iloc[0]) != len(MARTS):
         return False
+    # marts of an older shape (before findings 待核实) are read as no marts until the next ingest rebuilds them
+    df = run(db, "SELECT count(*) AS n FROM information_schema.columns WHERE table_name = 'mart_finding_rows' "
+                 "AND column_name = 'unverified'")
+    if not int(df["n"].iloc[0]):
+        return False
     lake = attached_lake(db)
     if lake is not None:
         return not lake_pending(lake)

@@ -20,7 +20,7 @@ from dashboard.queries import running
 from etl.check.registry import FAMILIES
 from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, GRADE_BAND, MART_SQL, PHRASE, on_facts
 from etl.lexicon import function_of
-from etl.report.measures import EXEC_RATE, FAMILY_RATE, FROM_FM, PLACE, PROBLEMS, SCORECARD, SOFT_SHARE
+from etl.report.measures import EXEC_RATE, FAMILY_RATE, FROM_FM, PLACE, PROBLEMS, SCORECARD, SOFT_SHARE, unverified_sql
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
 
@@ -34,6 +34,8 @@ PEER_SCOPE_SQL = {
 }
 HISTORY_COLUMNS = ("seq", "name", "year", "target", "actual", "doc_kind", "filing_id", "source_file", "src_where")
 EARLIER_COLUMNS = ("year", "doc_kind", "project", "match", "similarity", "filing_id", "source_file")
+# a finding 待核实: on a row read with little confidence, possibly a reading error (etl/review)
+UNVERIFIED_STATUS = "CASE WHEN {c} THEN '待核实' ELSE '' END AS verify"
 VERSION_COLUMNS = ("replaced_at", "version_change", "source_file", "replaced_by_file", "filings", "old_filing_id",
                    "budget_adjusted", "budget_executed", "total_score", "indicators", "first_ingested_at", "sha256")
 EQUALITY_LOOKUPS = 64  # up to this many filings are looked up one equality each (see FileQueries.many)
@@ -655,7 +657,7 @@ class FileQueries:
         cut = "LIMIT ?" if limit is not None else ""
         sql = f"""
             SELECT x.filing_id, x.place, x.department, x.year, x.indicator_seq, x.src_where, x.name,
-                   x.rule, x.family, x.severity, x.message, x.evidence
+                   x.rule, x.family, x.severity, x.message, x.evidence, {UNVERIFIED_STATUS.format(c='x.unverified')}
             {hits} ORDER BY x.list_order {cut}
         """
         return sql, params + ([int(limit)] if limit is not None else [])
@@ -794,12 +796,14 @@ class FileQueries:
     def filing_findings(self, filing_id: str) -> pd.DataFrame:
         fnd, fp = self.one("findings", filing_id)
         ind, ip = self.one("indicators", filing_id)
+        fil, lp = self.one("filings", filing_id)
         return self.run(f"""
-            SELECT x.indicator_seq, i.src_where, x.rule, x.family, x.severity, x.message, x.evidence
-            FROM {fnd} x LEFT JOIN {ind} i ON i.seq = x.indicator_seq
+            SELECT x.indicator_seq, i.src_where, x.rule, x.family, x.severity, x.message, x.evidence,
+                   {UNVERIFIED_STATUS.format(c=unverified_sql())}
+            FROM {fnd} x LEFT JOIN {ind} i ON i.seq = x.indicator_seq LEFT JOIN {fil} f ON TRUE
             ORDER BY x.indicator_seq NULLS FIRST,
                      CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, x.rule
-        """, fp + ip)
+        """, fp + ip + lp)
 
     def filing_sections(self, filing_id: str) -> pd.DataFrame:
         sec, sp = self.one("sections", filing_id)

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, ui
+from dashboard import filters, review_panel, ui
 from dashboard.labels import DOC_KINDS, REASONS, VERSION_CHANGES, source_label
 
 qs, f = ui.queries(), ui.current_filters()
@@ -11,12 +11,15 @@ filing_id = st.query_params.get("filing")
 
 
 def links() -> None:
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].page_link(ui.PAGE_FILES["overview"], label="返回总览", icon=":material/arrow_back:")
     if filing_id and cols[1].button("本填报的问题清单", key="dt_to_findings", icon=":material/list:", type="tertiary"):
         ui.goto("quality", params={"filing": filing_id})
-    cols[2].page_link(ui.PAGE_FILES["scores"], label="自评得分", icon=":material/grading:")
-    cols[3].page_link(ui.PAGE_FILES["execution"], label="预算执行", icon=":material/payments:")
+    if filing_id and cols[2].button("对照原件核对更正", key="dt_to_review_top", icon=":material/fact_check:",
+                                    type="tertiary"):
+        ui.goto("review", params={"filing": filing_id})
+    cols[3].page_link(ui.PAGE_FILES["scores"], label="自评得分", icon=":material/grading:")
+    cols[4].page_link(ui.PAGE_FILES["execution"], label="预算执行", icon=":material/payments:")
 
 
 if not filing_id:
@@ -99,6 +102,7 @@ info = [
 ]
 info_df = pd.DataFrame([(k, v) for k, v in info if v not in (None, "")], columns=["项目", "内容"])
 st.dataframe(info_df, hide_index=True, width="stretch", key="dt_info", height=35 * len(info_df) + 38)
+review_panel.corrections_block(qs, filing_id, row)  # values a person corrected: by whom, from what
 
 cols = st.columns(5)
 cols[0].metric("自评得分", ui.num(row.get("total_score")))

@@ -26,9 +26,10 @@ def new_batch_id() -> str:
     return uuid.uuid4().hex
 
 
-def analyse_supervised(items: list[tuple[str, str, str]], is_sample: bool | None,
-                       limits) -> list[tuple[dict, store.LoadedFile | None]]:
-    """analyse each (path, name, sha) under the local engine's per-file budgets, in its order.
+def analyse_supervised(items: list[tuple[str, str, str]], is_sample: bool | None, limits,
+                       corrections: dict | None = None) -> list[tuple[dict, store.LoadedFile | None]]:
+    """analyse each (path, name, sha) under the local engine's per-file budgets, in its order, with the
+    people's corrections of those bytes (`corrections`: sha -> list, etl/review) applied.
 
     The files go through the local engine's own supervised worker (etl.workers.run over
     pipeline._analyse_job, one process forked from this task): the same CPU-time and
@@ -38,7 +39,8 @@ def analyse_supervised(items: list[tuple[str, str, str]], is_sample: bool | None
     from etl.pipeline import Job, _analyse_job, _warm_imports
     from etl.workers import run as run_workers
 
-    jobs = [Job(path, name, sha, is_sample if is_sample is not None else Path(name).name.startswith("sample_"))
+    jobs = [Job(path, name, sha, is_sample if is_sample is not None else Path(name).name.startswith("sample_"),
+                corrections=(corrections or {}).get(sha))
             for path, name, sha in items]
     done: dict[int, tuple[dict, store.LoadedFile | None]] = {}
     if jobs:
@@ -59,7 +61,7 @@ def analyse_supervised(items: list[tuple[str, str, str]], is_sample: bool | None
     return [done[id(j)] for j in jobs]
 
 
-def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files",)) -> None:
+def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files", "source_blobs")) -> None:
     """Copy the tables of `con` out as Parquet under `out`, per-filing ones partitioned by their filing's place and year."""
     out.mkdir(parents=True, exist_ok=True)
     for table in tables:

@@ -50,18 +50,34 @@ def known_files(lake: Path) -> dict[str, str]:
         con.close()
 
 
+def lake_corrections(lake: Path, shas: list[str]) -> dict[str, list]:
+    """The people's corrections (etl/review) the lake holds for these files, for the per-file step: bytes a lake
+    lost and reads again get them applied, as the local engine's re-read does."""
+    from etl.review.ledger import for_files
+
+    glob = layout.parquet_glob(lake, "corrections")
+    if glob is None or not shas:
+        return {}
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE VIEW corrections AS SELECT * FROM read_parquet({layout.sql_text(glob)})")
+        return for_files(con, shas)
+    finally:
+        con.close()
+
+
 # The lake keeps every committed file; replacing a version means rewriting its partitions, which it does not do yet
 # (the DuckDB file does: etl/load/versions.py). A corrected file is refused rather than shown beside the old one.
 NO_REPLACE = "数据湖中已有同名文件的另一版本（sha256 {sha}）：数据湖暂不支持替换更正后的文件，本文件未导入"
 
 
-def _analyse_batch(batch: dict, lake: str, is_sample: bool | None, limits) -> dict:
+def _analyse_batch(batch: dict, lake: str, is_sample: bool | None, limits, corrections: dict | None = None) -> dict:
     """Ray Data map step: analyse and stage one batch of files; returns one row naming the batch."""
     from etl import limits as limits_mod
 
     limits_mod.use(limits)  # the reader's caps (file size, rows, pages...) as the local engine sets them
     items = [(str(path), str(name), str(sha)) for path, name, sha in zip(batch["path"], batch["name"], batch["sha256"])]
-    files = analyse_supervised(items, is_sample, limits)
+    files = analyse_supervised(items, is_sample, limits, corrections)
     bid = new_batch_id()
     results = write_batch(Path(lake), bid, files)
     # this task's process and the parse processes it forked, at their peaks so far
@@ -186,7 +202,8 @@ def _ingest_locked(paths, lake: Path, address, is_sample, progress, batch_files,
             ds = ray.data.from_items(todo, override_num_blocks=min(len(todo), 4 * cpus))
             # (max_retries goes to the task's remote options: Ray 2.60 has no named parameter for it)
             ds = ds.map_batches(_analyse_batch, batch_size=per_task, batch_format="numpy", max_retries=TASK_RETRIES,
-                                fn_kwargs={"lake": str(lake), "is_sample": is_sample, "limits": limits})
+                                fn_kwargs={"lake": str(lake), "is_sample": is_sample, "limits": limits,
+                                           "corrections": lake_corrections(lake, [t["sha256"] for t in todo])})
             by_name = {t["name"]: t["path"] for t in todo}
             for row in ds.iter_rows():
                 bid, results = str(row["batch"]), json.loads(row["results"])

@@ -10,7 +10,8 @@ from __future__ import annotations
 # 'schema_version'); opening it for writing migrates it forward step by step (MIGRATIONS) and
 # refuses one written by a newer jixiao, before anything is written: an older program must not
 # write rows into tables it does not know.
-SCHEMA_VERSION = 3  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: below
+SCHEMA_VERSION = 4  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: corrections,
+# source_blobs (review); 4: below
 
 # meta key: the base tables changed since the marts were built (set with the change, cleared when
 # the marts are rebuilt: etl/marts).
@@ -246,6 +247,39 @@ DDL = [
     )
     """,
     """
+    -- a compressed copy of each ingested file's bytes, for the review page (etl/review/blobs.py);
+    -- files over [review] source_copy_mb have none
+    CREATE TABLE IF NOT EXISTS source_blobs (
+        source_sha256 VARCHAR PRIMARY KEY,
+        codec VARCHAR NOT NULL,      -- zlib
+        size_bytes BIGINT NOT NULL,  -- of the file, before compression
+        data BLOB NOT NULL
+    )
+    """,
+    """
+    -- a person's corrections of a reading (etl/review): applied to the stored rows, and again by the
+    -- per-file step whenever the same bytes are read again
+    CREATE TABLE IF NOT EXISTS corrections (
+        correction_id VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL,             -- order of application
+        source_sha256 VARCHAR NOT NULL,  -- the bytes the correction was made against ...
+        part_index INTEGER NOT NULL,     -- ... and the filing's place in them
+        filing_id VARCHAR NOT NULL,
+        source_file VARCHAR,             -- the name the file was ingested under: finds a changed version
+        kind VARCHAR NOT NULL,           -- set, add_row, delete_row, confirm, mark
+        row_key VARCHAR,                 -- p3: the parser's third row; a...: a row a person added; NULL: the filing
+        row_name VARCHAR,                -- the name the parser read for that row
+        field VARCHAR,                   -- the column set (filings or indicators); status for a mark
+        old_value VARCHAR,               -- JSON
+        new_value VARCHAR,               -- JSON
+        reviewer VARCHAR NOT NULL,
+        corrected_at TIMESTAMP NOT NULL,
+        reason VARCHAR,
+        state VARCHAR NOT NULL,          -- applied, stale
+        note VARCHAR                     -- why it is stale
+    )
+    """,
+    """
     -- a published filing whose project a structured import also holds (etl/structured/twins.py); derived
     CREATE TABLE IF NOT EXISTS filing_twins (
         filing_id VARCHAR NOT NULL,      -- the published (document) filing: superseded, left out of counts
@@ -299,6 +333,8 @@ INDEXES = [
     # the filing page looks an indicator's earlier years up by series and key
     "CREATE INDEX IF NOT EXISTS indicator_keys_filing ON indicator_keys (filing_id)",
     "CREATE INDEX IF NOT EXISTS indicator_keys_series ON indicator_keys (series_id, key)",
+    # a save replaces one filing's rows and the per-file step asks for one file's corrections
+    "CREATE INDEX IF NOT EXISTS corrections_file ON corrections (source_sha256)",
 ]
 
 
@@ -329,30 +365,35 @@ def _add_versions(con) -> None:
     _create_history_tables(con)
 
 
-# Version 3's columns: (table, column, type). A column with a DEFAULT fills the rows already there: an
+# Version 4's columns: (table, column, type). A column with a DEFAULT fills the rows already there: an
 # older database's filings become 'document' and none is superseded (it holds no imports to supersede them).
-VERSION_3_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE"),
+VERSION_4_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE"),
                      ("filings", "source_kind", "VARCHAR DEFAULT 'document'"),
                      ("filings", "superseded", "BOOLEAN DEFAULT FALSE"), ("indicators", "indicator_code", "VARCHAR")]
 
 
+def _add_review(con) -> None:
+    """2 -> 3: reviewers' corrections and the files' bytes for the review page (etl/review): the tables,
+    corrections and source_blobs, are created empty by the DDL."""
+
+
 def _add_confidence_and_imports(con) -> None:
-    """2 -> 3: the decoder's confidence per filing and indicator row, structured imports' columns
+    """3 -> 4: the decoder's confidence per filing and indicator row, structured imports' columns
     (filing_twins is created empty by the DDL), and the marts' marker (MARTS_PENDING). Releases of
-    versions 1 and 2 added some or all of these columns without a version of their own, so each is
+    versions 1 to 3 added some or all of these columns without a version of their own, so each is
     added only where it is missing; a history table gets the column its table gets. The marts,
     which carry these columns, are rebuilt by the next run (and not read until then)."""
-    for table, column, kind in VERSION_3_COLUMNS:
+    for table, column, kind in VERSION_4_COLUMNS:
         con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
         if table in HISTORY_TABLES:  # rows are copied into history by name: no default needed there
             con.execute(f"ALTER TABLE history_{table} ADD COLUMN IF NOT EXISTS {column} {kind.split(' DEFAULT')[0]}")
-    con.execute("INSERT INTO meta VALUES (?, '3') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
+    con.execute("INSERT INTO meta VALUES (?, '4') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
 
 
 # MIGRATIONS[v] takes a database from version v to v + 1. Forward only: a database is never
 # taken back to an older version. (jixiao before schema versions wrote '1' whatever columns it had
 # added, so each step adds its columns only where they are missing.)
-MIGRATIONS = {1: _add_versions, 2: _add_confidence_and_imports}
+MIGRATIONS = {1: _add_versions, 2: _add_review, 3: _add_confidence_and_imports}
 
 
 def stored_version(con) -> int | None:

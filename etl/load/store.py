@@ -175,7 +175,7 @@ def _no_nul(arr: pa.Array) -> pa.Array:
 
 
 _ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
-                "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us")}
+                "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "BLOB": pa.binary()}
 _columns_of: dict[str, list[tuple[str, str]]] = {}
 
 
@@ -255,6 +255,8 @@ class LoadedFile:
     reasons: list[tuple[str, int, str]]  # (filing_id, seq, category)
     bands: list[tuple[str, int, int]] = field(default_factory=list)  # (filing_id, band, hash): copy_bands
     notes: list[str] = field(default_factory=list)  # rows of a structured export left out (--skip-bad-rows)
+    blob: tuple[str, int, bytes] | None = None  # (codec, size, compressed bytes): source_blobs (etl/review/blobs.py)
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (correction_id, why): corrections that no longer apply
 
 
 @dataclass
@@ -282,6 +284,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
         "source_files": [[lf.sha256, lf.source_file, lf.fmt, lf.layout, lf.size, lf.is_sample, now]],
         "filings": [], "indicators": [], "spending_plan": [], "sections": [], "reason_texts": [],
         "copy_bands": [list(b) for b in lf.bands],
+        "source_blobs": [[lf.sha256, *lf.blob]] if lf.blob else [],
     }
     for f in lf.filings:
         rows["filings"].append([
@@ -363,20 +366,22 @@ def _pieces(lf: LoadedFile) -> list[LoadedFile]:
         got = [per.get(f.filing_id, {}) for f in fs]
         out.append(LoadedFile(lf.source_file, lf.sha256, lf.fmt, lf.layout, lf.size, lf.is_sample, fs,
                               [x for g in got for x in g.get("findings", ())], [x for g in got for x in g.get("metrics", ())],
-                              [x for g in got for x in g.get("reasons", ())], [x for g in got for x in g.get("bands", ())]))
+                              [x for g in got for x in g.get("reasons", ())], [x for g in got for x in g.get("bands", ())],
+                              blob=lf.blob))
     return out
 
 
 def _insert_file(con, lf: LoadedFile, now: datetime) -> None:
     for k, piece in enumerate(_pieces(lf)):
         rows = file_rows(piece, now)
-        if k:
+        if k:  # the file's own rows (its source_files row, its kept copy) come with the first piece only
             rows.pop("source_files")
+            rows.pop("source_blobs")
         insert_rows(con, rows)
 
 
 def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | tuple[str, ...] | None = None,
-               before=None) -> None:
+               replace: bool = False, before=None) -> None:
     """All rows of one file in one transaction; nothing of it stays if any insert fails.
 
     The file's ingest_log row (and the meta markers `mark`, saying derived
@@ -387,9 +392,12 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | t
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
-        if before is not None:
+        if before is not None:  # the versions this file replaces or renames (etl/load/versions.py)
             before(con)
+        first = delete_files(con, [lf.sha256]) if replace else {}
         _insert_file(con, lf, now)
+        keep_dates(con, first)
+        mark_stale(con, lf.stale)
         if log_row is not None:
             log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
                 log_row.filings, log_row.seconds, log_row.note)
@@ -401,7 +409,7 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | t
 
 
 def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | tuple[str, ...] | None = None,
-                before=None) -> None:
+                replace: set[str] | frozenset = frozenset(), before=None) -> None:
     """Many files' rows and every log row in one transaction, one insert per table.
 
     A statement costs DuckDB more than a file's rows (~3 ms against ~0.1 ms), so a
@@ -425,11 +433,14 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
             for _, r in files]
     con.execute("BEGIN TRANSACTION")
     try:
-        if before is not None:
+        if before is not None:  # the versions these files replace or rename (etl/load/versions.py)
             before(con)
+        first = delete_files(con, sorted(replace))  # files read again (ingest --reread): their old rows go first
         insert_rows(con, merged)
         for lf in large:
             _insert_file(con, lf, now)
+        keep_dates(con, first)
+        mark_stale(con, [s for lf, _ in files if lf is not None for s in lf.stale])
         _insert(con, "ingest_log", logs, columns=LOG_COLUMNS)
         if before is not None or any(lf is not None for lf, _ in files):
             _set_marks(con, mark, files[0][1].run_id)
@@ -437,6 +448,41 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+# Every table holding rows of a filing (its reading, what the checks derived, its place in the cross-filing tables)
+FILING_TABLES = ("indicators", "spending_plan", "sections", "findings", "filing_metrics", "indicator_reasons",
+                 "reason_texts", "copy_bands", "copy_clusters", "indicator_keys")
+
+
+def delete_files(con, shas: list[str]) -> dict[str, datetime]:
+    """Remove every row of these files (by content hash): before a re-read writes them again.
+    The cross-filing tables lose the files' filings too; the refresh after the ingest recomputes them.
+    Returns when each file was first ingested (a re-read file keeps that date: `keep_dates`)."""
+    if not shas:
+        return {}
+    marks = ", ".join("?" * len(shas))
+    ids = f"(SELECT filing_id FROM filings WHERE source_sha256 IN ({marks}))"
+    for table in FILING_TABLES:  # our own table names
+        con.execute(f"DELETE FROM {table} WHERE filing_id IN {ids}", shas)
+    con.execute(f"DELETE FROM filing_links WHERE filing_id IN {ids} OR prev_filing_id IN {ids}", shas + shas)
+    first = dict(con.execute(f"SELECT source_sha256, first_ingested_at FROM source_files WHERE source_sha256 IN ({marks})",
+                             shas).fetchall())
+    for table in ("filings", "source_files", "source_blobs"):
+        con.execute(f"DELETE FROM {table} WHERE source_sha256 IN ({marks})", shas)
+    return first
+
+
+def keep_dates(con, first: dict[str, datetime]) -> None:
+    """A re-read file's first ingestion date, as before (which of two versions of a file is newer goes by it)."""
+    for sha, when in first.items():
+        con.execute("UPDATE source_files SET first_ingested_at = ? WHERE source_sha256 = ?", [when, sha])
+
+
+def mark_stale(con, stale: list[tuple[str, str]]) -> None:
+    """Corrections the per-file step could not apply to a new reading (etl/review): kept, flagged, with why."""
+    for correction_id, why in stale:
+        con.execute("UPDATE corrections SET state = 'stale', note = ? WHERE correction_id = ?", [why, correction_id])
 
 
 def write_derived(con, findings: list[Finding], metrics: list[dict], reasons: list[tuple[str, int, str]]) -> None:

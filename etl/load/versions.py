@@ -115,6 +115,7 @@ def restore(con, sha: str) -> None:
     """Bytes of an older version sent again: its history rows go (the file is read anew and becomes current)."""
     _drop_read(con, _filing_ids(con, sha, "history_filings"), prefix="history_")
     con.execute("DELETE FROM file_history WHERE source_sha256 = ? AND change = 'replaced'", [sha])
+    con.execute("DELETE FROM source_blobs WHERE source_sha256 = ?", [sha])  # kept while history; written again
 
 
 def rename(con, sha: str, old: str, new: str, now: datetime) -> None:
@@ -128,6 +129,8 @@ def rename(con, sha: str, old: str, new: str, now: datetime) -> None:
         FROM source_files WHERE source_sha256 = ?""", [sha, new, now, sha])
     con.execute("UPDATE source_files SET source_file = ? WHERE source_sha256 = ?", [new, sha])
     con.execute("UPDATE filings SET source_file = ? WHERE source_sha256 = ?", [new, sha])
+    # people's corrections of these bytes still hold (etl/review): they follow the file to its new name
+    con.execute("UPDATE corrections SET source_file = ? WHERE source_sha256 = ?", [new, sha])
 
 
 @dataclass
@@ -147,10 +150,15 @@ def remove(con, name: str) -> list[Removed]:
         _drop_derived(con, ids)
         _drop_read(con, ids)
         con.execute("DELETE FROM source_files WHERE source_sha256 = ?", [h.sha256])
+        con.execute("DELETE FROM source_blobs WHERE source_sha256 = ?", [h.sha256])
         old = [r[0] for r in con.execute("SELECT DISTINCT source_sha256 FROM file_history WHERE current_sha256 = ? "
                                          "AND change = 'replaced'", [h.sha256]).fetchall()]
         for sha in old:
             _drop_read(con, _filing_ids(con, sha, "history_filings"), prefix="history_")
+            con.execute("DELETE FROM source_blobs WHERE source_sha256 = ?", [sha])
         con.execute("DELETE FROM file_history WHERE current_sha256 = ?", [h.sha256])
+        # people's corrections of the file are kept (etl/review), flagged: the same bytes ingested again get them back
+        con.execute(f"UPDATE corrections SET state = 'superseded', note = ? WHERE state = 'applied' "
+                    f"AND source_sha256 IN {_IDS}", [f"源文件「{name}」已删除，此更正未用于任何现有数据", [h.sha256, *old]])
         out.append(Removed(name, h.sha256, len(ids), len(old)))
     return out

@@ -19,7 +19,7 @@ from etl.check.registry import FAMILIES, FAMILY_TITLES
 from etl.lexicon import function_of
 from etl.records import DOC_KIND_TITLES
 from etl.report.measures import (EXEC_LOW, EXEC_RATE, FAMILY_RATE, FROM_FMP, SCORECARD, SELF_SCORE_HIGH, SOFT_SHARE,
-                                 function_case, quartile_band)
+                                 function_case, quartile_band, review_threshold, unverified_sql)
 
 EXEC_THRESHOLD = EXEC_LOW  # the charts' red bars: the scorecard's "执行率<80%"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -77,6 +77,7 @@ class Problem:
     severity: str
     message: str
     evidence: str | None
+    unverified: bool = False  # 待核实: on a row read with little confidence, possibly a reading error (etl/review)
 
     def short_name(self) -> str:
         """The filing in a few words: its project, else its kind (a department's whole-year table)."""
@@ -184,6 +185,7 @@ def _gather(con, db: Path, s: ReportScope) -> ReportData:
                sum(coalesce(p.finding_count, 0)) AS findings, sum(coalesce(p.error_count, 0)) AS errors,
                sum(f.budget_adjusted) AS budget, count(*) FILTER (WHERE f.is_sample) AS sample_filings
         {FROM_FMP} WHERE {where}""", [EXEC_LOW, SELF_SCORE_HIGH] + params)[0]
+    head.update(_unverified(con, where, params))
     if not head["filings"]:
         who = f"{s.county}{' ' + s.department if s.department else ''}"
         years = [r["year"] for r in _rows(con, "SELECT DISTINCT year FROM filings WHERE county = ? ORDER BY year",
@@ -214,7 +216,7 @@ def problem_rows(con, where: str, params: list, titles: dict[str, str]) -> list[
     rows = _rows(con, f"""
         SELECT x.filing_id, f.department, coalesce(f.project, f.title) AS project, f.doc_kind, f.source_file,
                coalesce(i.src_where, f.src_where) AS src_where, x.indicator_seq, i.name AS indicator, x.rule,
-               x.family, x.severity, x.message, x.evidence
+               x.family, x.severity, x.message, x.evidence, coalesce({unverified_sql()}, false) AS unverified
         FROM findings x JOIN filings f ON f.filing_id = x.filing_id
         LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
         WHERE {where}
@@ -222,6 +224,17 @@ def problem_rows(con, where: str, params: list, titles: dict[str, str]) -> list[
                  x.filing_id, x.indicator_seq NULLS FIRST, x.rule, x.message""", params)
     return [Problem(rule_title=titles.get(r["rule"], r["rule"]), **{**r, "evidence": readable(r["evidence"])})
             for r in rows]
+
+
+def _unverified(con, where: str, params: list) -> dict:
+    """Of the problems the headline counts (every finding row: PROBLEMS), those 待核实: on rows read with less
+    confidence than [review] threshold, possibly reading errors, counted apart (as mart_findings.unverified_n)."""
+    row = _rows(con, f"""
+        SELECT count(*) AS unverified, count(*) FILTER (WHERE x.severity = 'error') AS unverified_errors
+        FROM findings x JOIN filings f ON f.filing_id = x.filing_id
+        LEFT JOIN indicators i ON i.filing_id = x.filing_id AND i.seq = x.indicator_seq
+        WHERE {where} AND {unverified_sql()}""", params)[0]
+    return {**row, "review_threshold": review_threshold()}
 
 
 def groups(problems: list[Problem], key, spread: bool = False) -> list[Group]:

@@ -137,7 +137,8 @@ def letter_docx(letter: Letter) -> bytes:
                 where += f"（{x.src_where}）"
             cells = table.add_row().cells
             values = (str(k), f"{x.short_name()}（{x.source_file}）", where,
-                      f"[{SEVERITY_TITLES.get(x.severity, x.severity)}] {x.rule_title}：{x.message}", x.evidence or "")
+                      f"[{SEVERITY_TITLES.get(x.severity, x.severity)}{'，待核实' if x.unverified else ''}] "
+                      f"{x.rule_title}：{x.message}", x.evidence or "")
             for c, v in zip(cells, values):
                 c.text = ""
                 _run_font(c.paragraphs[0].add_run(_text(v)), BODY_FONT, 10.5)

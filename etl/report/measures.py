@@ -127,3 +127,18 @@ def position_words(direction: str, band: int | None) -> str:
     judged = {"up": {0: "（较差）", 3: "（较好）"}, "down": {0: "（较好）", 3: "（较差）"},
               "watch": {3: "（需重点核实）"}}.get(direction, {})
     return said + judged.get(band, "")
+
+
+def review_threshold() -> float:
+    """[review] threshold of the settings: rows read with less confidence are not trusted yet."""
+    from etl.check.settings import load_settings
+
+    return load_settings().review_threshold
+
+
+def unverified_sql(i: str = "i", f: str = "f") -> str:
+    """A finding 待核实: its row (i), or for a finding about the whole filing the filing (f), was read with
+    less confidence than [review] threshold, so it may be a reading error rather than the filer's; it is
+    counted apart until a person confirms or corrects the row (which sets its confidence to 1, etl/review).
+    NULL (never true) where the database has no confidence. The threshold is our own number, from the settings."""
+    return f"(coalesce({i}.parse_confidence, {f}.parse_confidence) < {float(review_threshold())!r})"

@@ -268,7 +268,11 @@ def conclusions(r: ReportData) -> list[str]:
     if total:
         errors = sum(x.severity == "error" for x in r.problems)
         fams = "、".join(f"{FAMILY_TITLES.get(k, k)}（{count(n)} 个）" for k, n in r.families[:2])
-        text = f"共发现问题 {count(total)} 个（其中错误 {count(errors)} 个），最多的是{fams}"
+        # findings on rows read with little confidence are 待核实 (possibly reading errors, etl/review): said
+        # apart, as the overview counts them
+        unsure = (f"；待核实 {count(h['unverified'])} 个：所在行读取的把握不足（解析置信度低于 "
+                  f"{h['review_threshold']:g}），可能是读取错误，经人工复核确认后才能认定") if h["unverified"] else ""
+        text = f"共发现问题 {count(total)} 个（其中错误 {count(errors)} 个{unsure}），最多的是{fams}"
         if r.by_department and not s.department:
             top = max(r.by_department, key=lambda g: (g.findings, g.errors))
             text += f"；问题最多的部门是{top.name}（{count(top.findings)} 个）"

@@ -54,7 +54,8 @@ def xlsx(problems: list[Problem], title: str) -> bytes:
     for k, x in enumerate(problems, start=1):
         ws.append([k] + [_cell(ws, v) for v in (
             x.department, x.project, x.source_file, x.src_where)] + [x.indicator_seq] + [_cell(ws, v) for v in (
-            x.indicator, SEVERITY_TITLES.get(x.severity, x.severity), FAMILY_TITLES.get(x.family, x.family),
+            x.indicator, SEVERITY_TITLES.get(x.severity, x.severity) + ("（待核实）" if x.unverified else ""),
+            FAMILY_TITLES.get(x.family, x.family),
             x.rule_title, x.rule, x.message, x.evidence)])
     ws.auto_filter.ref = f"A2:{get_column_letter(len(COLUMNS))}{len(problems) + 2}"
     buf = io.BytesIO()

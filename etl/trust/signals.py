@@ -445,10 +445,12 @@ class Evidence:
     kinds_unread: int = 0
 
 
-def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None) -> Evidence:
+def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
+             kinds: int | None = None) -> Evidence:
     """The counts of one filing. others: the other filings read from the same document, whose rows and
     figures also count as used (two parts of a document may share lines). doc_rows: the whole document's
-    rows, for the kinds its titles name (none counted without them)."""
+    rows, for the kinds its titles name (none counted without them); kinds: that count when the caller has it
+    (it is the same for every filing of the document)."""
     texts = [row_text(r) for r in rows]
     text = _key("".join(texts))
     table = f.doc_kind in TABLE_KINDS
@@ -463,7 +465,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
     return Evidence(
         rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
         markers=markers, families_unread=families, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
-        meta_missing=meta_missing(f), kinds_unread=kinds_unread(doc_rows, fs) if doc_rows is not None else 0,
+        meta_missing=meta_missing(f), kinds_unread=kinds if kinds is not None else (kinds_unread(doc_rows, fs) if doc_rows is not None else 0),
     )
 
 

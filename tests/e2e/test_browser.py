@@ -32,7 +32,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PAGES = [("", "总览"), ("scorecard", "县区评分卡"), ("scores", "自评得分"), ("execution", "预算执行"), ("reasons", "偏差原因"),
          ("explore", "筛选查询"), ("compare", "对比分析"), ("quality", "指标质量"), ("detail?filing=F006", "填报详情"),
-         ("upload", "数据导入")]
+         ("review", "复核队列"), ("review?filing=F006", "复核队列"), ("upload", "数据导入")]
 # English a user must never see: Streamlit's defaults, its data grid's toolbar and menus, Plotly's mode bar,
 # the uploader, library error texts, SI axis labels, raw codes of evidence and missing values
 ENGLISH = [r"\bDeploy\b", r"Choose options?", r"Drag and drop", r"Browse files", r"Page not found", r"\bNone\b",
@@ -240,7 +240,7 @@ def test_every_page_renders_with_charts(server, browser):
         page.goto(f"{url}/{path}")
         wait_ready(page, heading)
         assert page.get_by_test_id("stException").count() == 0, path
-        if heading not in ("填报详情", "数据导入", "筛选查询", "县区评分卡"):  # pages without charts
+        if heading not in ("填报详情", "数据导入", "筛选查询", "县区评分卡", "复核队列"):  # pages without charts
             page.locator(".js-plotly-plot").first.wait_for(timeout=30000)
             page.wait_for_timeout(1500)  # every chart of the page, not only the first
             # Chinese axis and title text is drawn by Plotly as SVG text.
