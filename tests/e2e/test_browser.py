@@ -114,7 +114,14 @@ def server(tmp_path_factory):
     log.seek(0)
     server_log = log.read()
     log.close()
-    assert "Traceback" not in server_log, server_log
+    assert not server_errors(server_log), server_log
+
+
+def server_errors(server_log: str) -> list[str]:
+    """The tracebacks of a server's log, less a page closed while the server was still writing to its
+    websocket (tornado's WebSocketClosedError / StreamClosedError): no error of ours."""
+    return [t for t in server_log.split("Traceback")[1:]
+            if "WebSocketClosedError" not in t and "StreamClosedError" not in t]
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +197,8 @@ def test_overview_filter_drill_down_and_export(server, browser):
     wait_ready(page, "总览")
     assert metric_value(page, "填报数") == str(hunan)
     assert "province=" + urllib.parse.quote("湖南省") in page.url
-    assert page.get_by_text("合成样例填报").count() == 0
+    # the banner of the run before goes once the page's run ends (under load a moment after the metric changed)
+    page.get_by_text("合成样例填报").wait_for(state="detached", timeout=30000)
     shot(page, "e2e_02_filtered")
 
     # The URL is shareable: a fresh page opened on it shows the same filtered view.

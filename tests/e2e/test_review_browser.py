@@ -20,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _need_browser, metric_value, shot, wait_ready  # noqa: E402,I001
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _need_browser, metric_value, server_errors, shot, wait_ready  # noqa: E402,I001
 from test_review import self_eval_text  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -71,10 +71,7 @@ def site(tmp_path_factory):
     log.seek(0)
     server_log = log.read()
     log.close()
-    # a page closed while the server was still writing to its websocket is no error of ours
-    errors = [t for t in server_log.split("Traceback")[1:] if "WebSocketClosedError" not in t
-              and "StreamClosedError" not in t]
-    assert not errors, server_log
+    assert not server_errors(server_log), server_log
 
 
 def pick(page, label: str, option: str) -> None:
