@@ -12,11 +12,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from etl.load import store
 from tests.conftest import SEED_000, SEED_003, query
 from tests.hostile_files import hostile_with_wrappings, write_hostile
 from tests.test_kill_recovery import kill_all, lock_is_free, wait_gone
@@ -269,23 +271,33 @@ def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path, ful
 
 @pytest.mark.slow
 def test_two_ingests_at_once_take_turns(tmp_path, full_corpus):
+    """While one ingest holds a database, an impatient one gives up with exit code 2 and a patient
+    one says it waits, then loads its files once the first is done.
+
+    The first writer holds the very lock `jixiao ingest` takes (store.ingest_lock) until the others
+    have shown what they do: the test does not depend on how long a process takes to start or an
+    ingest to run (40 files once outlasted two process start-ups; with faster PDF pages they no longer do)."""
     corpus = _sample_subset(tmp_path, 40, full_corpus)
     db = tmp_path / "two.duckdb"
-    first = subprocess.Popen([EXE, "ingest", str(corpus), "--db", str(db), "-q"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lock = Path(str(db) + ".ingest-lock")
-    deadline = time.monotonic() + 30
-    while not lock.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    impatient = jixiao("ingest", SEED_000, "--db", db, "-q", "--wait", "0.5")
-    second = jixiao("ingest", SEED_000, SEED_003, "--db", db, "-q")
-    out1, err1 = first.communicate(timeout=300)
-    assert first.returncode == 0, err1
+    assert jixiao("ingest", corpus, "--db", db, "-q").returncode == 0  # the database exists, 40 files in it
+    with store.ingest_lock(db):  # an ingest is writing
+        impatient = jixiao("ingest", SEED_000, "--db", db, "-q", "--wait", "0.5")
+        second = subprocess.Popen([EXE, "ingest", str(SEED_000), str(SEED_003), "--db", str(db), "-q"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        said: list[str] = []
+        reader = threading.Thread(target=lambda: said.extend(second.stderr), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 120
+        while not any("等待它完成" in line for line in said) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert second.poll() is None, "the second ingest waits while the first writes"
+    out, _ = second.communicate(timeout=300)
+    reader.join(timeout=10)
     assert impatient.returncode == 2
     assert "另一个导入正在写入" in impatient.stderr and "Traceback" not in impatient.stderr
-    assert second.returncode == 0, second.stderr
-    assert "等待它完成" in second.stderr and "Traceback" not in second.stderr
-    assert "loaded 2, duplicate 0, failed 0" in second.stdout
+    assert second.returncode == 0, "".join(said)
+    assert any("等待它完成" in line for line in said) and not any("Traceback" in line for line in said)
+    assert "loaded 2, duplicate 0, failed 0" in out
     assert query(db, "SELECT count(*) FROM source_files") == [(42,)]
 
 
