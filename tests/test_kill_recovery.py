@@ -263,8 +263,10 @@ def test_an_upload_that_times_out_leaves_no_process_and_no_lock(tmp_path):
 # Runs `jixiao ARGS...` and SIGKILLs itself at one step of the refresh that follows the files' writes.
 KILLER = r"""
 import os, signal, sys
+import etl.copies as copies
 import etl.marts as marts
 import etl.recheck as rc
+import etl.refresh as rf
 
 step = sys.argv[1]
 
@@ -273,26 +275,36 @@ def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def die_on_call(module, name, n):
+    # the n-th call of module.name dies (some of the step's writes done, inside its transaction)
+    real, calls = getattr(module, name), []
+
+    def call(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == n:
+            die()
+        return real(*args, **kwargs)
+
+    setattr(module, name, call)
+
+
+# each step on both refresh paths: the full one (etl.recheck, a first or a repairing run) and the
+# incremental one an ingest of new files takes (etl.refresh)
 if step == "before_copies":  # the files are committed, nothing of the refresh ran
-    rc.refresh_copies_in = die
+    rc.refresh_copies_in = rf.refresh_copies_in = rf.refresh_copies_scoped = die
 elif step == "in_copies":  # inside the copy clusters' transaction
     rc._write_clusters = die
+    die_on_call(copies, "_compare", 1)
 elif step == "before_soft":  # copy clusters committed, cross-year links not
-    rc.refresh_soft_in = die
+    rc.refresh_soft_in = rf.refresh_soft_in = rf.refresh_soft_provinces = die
 elif step == "in_soft":  # inside the cross-year transaction
     rc.build_indices = die
+    die_on_call(rf, "write_soft", 1)
 elif step == "before_marts":  # every derived table committed, the marts not rebuilt
-    marts.build_marts = rc.build_marts = die
+    marts.build_marts = rc.build_marts = rf.build_marts = rf.refresh_marts = die
 elif step == "in_marts":  # inside the marts' transaction, some of them rebuilt
-    real, calls = marts.mart_select, []
-
-    def select(name):
-        calls.append(name)
-        if len(calls) == 4:
-            die()
-        return real(name)
-
-    marts.mart_select = select
+    die_on_call(marts, "mart_select", 4)
+    die_on_call(marts, "over_filings", 4)
 from etl.cli import app
 
 sys.argv = ["jixiao", *sys.argv[2:]]
