@@ -12,6 +12,7 @@ import logging  # noqa: E402
 
 import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
+import streamlit.components.v1 as components  # noqa: E402
 
 from dashboard import access, ui, url_state  # noqa: E402
 from dashboard import markdown_text as md  # noqa: E402
@@ -20,6 +21,7 @@ from dashboard import queries as q  # noqa: E402
 
 PAGES = [
     ("overview", "总览", ":material/dashboard:"),
+    ("scorecard", "县区评分卡", ":material/leaderboard:"),
     ("scores", "自评得分", ":material/grading:"),
     ("execution", "预算执行", ":material/payments:"),
     ("reasons", "偏差原因", ":material/psychology_alt:"),
@@ -27,10 +29,12 @@ PAGES = [
     ("compare", "对比分析", ":material/compare_arrows:"),
     ("quality", "指标质量", ":material/rule:"),
     ("detail", "填报详情", ":material/description:"),
+    ("review", "复核队列", ":material/fact_check:"),
     ("upload", "数据导入", ":material/upload_file:"),
 ]
 
 CSS = Path(__file__).resolve().parent / "static" / "chinese.css"
+JS = Path(__file__).resolve().parent / "static" / "chinese.js"  # Chinese for Streamlit's and Plotly's own widget texts
 FAVICON = str(Path(__file__).resolve().parent / "static" / "favicon.png")  # local: no request leaves the machine
 ALIASES = {"overview"}  # the default page answers at "/", but a link to /overview must show it, not a 404
 log = logging.getLogger("jixiao.dashboard")
@@ -74,6 +78,8 @@ def not_found(name: str) -> None:
 def main(start: str = "overview") -> None:
     st.set_page_config(page_title="预算绩效看板", page_icon=FAVICON, layout="wide")
     st.html(f"<style>{CSS.read_text(encoding='utf-8')}</style>")  # a style tag only: takes no space on the page
+    with st.sidebar:  # a frame of the page's own origin runs it once per tab (hidden by chinese.css)
+        components.html(f"<script>{JS.read_text(encoding='utf-8')}</script>", height=0)
     if not access.gate():
         return
     # JIXIAO_TRACE_SQL=1, or `-- --trace-sql` after the script: every query and its time on stderr

@@ -6,6 +6,7 @@ comes from a filing is escaped first: it shows as typed, never as markup.
 from __future__ import annotations
 
 import html
+import math
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,6 +15,8 @@ from dashboard.labels import FAMILIES, REASONS, SEVERITIES, bands
 from etl.measures import GRADES
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+# A scatter's points, a stable sample: 1,000 show the shape as well as 2,000 and halve the browser's drawing
+SCATTER_POINTS = 1000
 SEVERITY_COLORS = {"error": "#d62728", "warning": "#ff9f1c", "info": "#7f8c8d"}
 GRADE_COLORS = {"优": "#2ca02c", "良": "#98c379", "中": "#ffbf00", "差": "#d62728"}
 
@@ -27,7 +30,44 @@ def _layout(fig: go.Figure, title: str, x: str = "", y: str = "", height: int = 
         title=dict(text=title, font=dict(size=16)), font=dict(family=FONT), height=height,
         margin=dict(l=10, r=10, t=50, b=10), xaxis_title=x, yaxis_title=y,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        separators=".,",  # decimal point, thousands separator (12,345.6)
     )
+    # never "10k" (SI prefixes): plain numbers with thousands separators; counts get 万 ticks (count_axis)
+    fig.update_xaxes(exponentformat="none", separatethousands=True)
+    fig.update_yaxes(exponentformat="none", separatethousands=True)
+    return fig
+
+
+def wan(v: float) -> str:
+    """A count as read in Chinese: 12,000 is 1.2万, below 10,000 with a thousands separator."""
+    if abs(v) >= 10_000:
+        return f"{v / 10_000:.4g}万"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def count_ticks(top: float) -> tuple[list[float], list[str]]:
+    """Ticks for a count axis from 0 to `top`: whole steps (1, 2, 2.5, 5 × 10^k; never a repeated tick such as
+    0, 0, 1, 1 from fractional steps), about five of them, labelled with 万 from 10,000 on."""
+    top = float(top) if top is not None and math.isfinite(float(top)) else 0.0  # no values: NaN, None
+    top = max(top, 1.0)
+    raw = top / 5
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    step = max(1.0, step if step >= 1 else 1.0)
+    if step != int(step):  # 2.5 only from 25 on, so steps stay whole
+        step = float(int(step) + 1)
+    vals, v = [], 0.0
+    while v <= top + 1e-9:
+        vals.append(v)
+        v += step
+    vals.append(v)
+    return vals, [wan(x) for x in vals]
+
+
+def count_axis(fig: go.Figure, top: float, axis: str = "y") -> go.Figure:
+    vals, text = count_ticks(top)
+    (fig.update_yaxes if axis == "y" else fig.update_xaxes)(tickmode="array", tickvals=vals, ticktext=text,
+                                                              range=[0, vals[-1]])
     return fig
 
 
@@ -38,9 +78,10 @@ def findings_bar(df: pd.DataFrame) -> go.Figure:
         part = df[df["severity"] == sev].set_index("family").reindex(order).fillna({"n": 0})
         fig.add_bar(name=SEVERITIES[sev], x=[FAMILIES.get(f, safe(f)) for f in order], y=part["n"].tolist(),
                     marker_color=SEVERITY_COLORS[sev], customdata=[[f, sev] for f in order],
-                    hovertemplate="%{x} · " + SEVERITIES[sev] + "：%{y}<extra></extra>")
+                    hovertemplate="%{x} · " + SEVERITIES[sev] + "：%{y:,}<extra></extra>")
     fig.update_layout(barmode="stack")
-    return _layout(fig, "问题按类别和严重程度", "问题类别", "问题数")
+    _layout(fig, "问题按类别和严重程度", "问题类别", "问题数")
+    return count_axis(fig, df.groupby("family")["n"].sum().max() if len(df) else 0)
 
 
 def band_bar(df: pd.DataFrame, width: float, title: str, x_title: str, percent: bool = False,
@@ -51,8 +92,9 @@ def band_bar(df: pd.DataFrame, width: float, title: str, x_title: str, percent: 
     colors = ["#d62728" if threshold is not None and lo + width <= threshold + 1e-9 else "#1f77b4" for lo in df["lo"]]
     fig = go.Figure(go.Bar(x=labels, y=df["n"].tolist(), marker_color=colors,
                            customdata=[[lo, lo + width] for lo in df["lo"]],
-                           hovertemplate="%{x}：%{y} 份<extra></extra>"))
-    return _layout(fig, title, x_title, "填报数")
+                           hovertemplate="%{x}：%{y:,} 份<extra></extra>"))
+    _layout(fig, title, x_title, "填报数")
+    return count_axis(fig, df["n"].max() if len(df) else 0)
 
 
 def box_precomputed(df: pd.DataFrame, title: str, x_title: str) -> go.Figure:
@@ -84,8 +126,10 @@ def grade_bar(df: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(name="自评等级", x=names, y=d["self_n"].tolist(), marker_color="#1f77b4")
     fig.add_bar(name="复核等级", x=names, y=d["recomputed_n"].tolist(), marker_color="#ff7f0e")
-    fig.update_layout(barmode="group")
-    return _layout(fig, f"等级分布：{grade_legend()}", "等级", "填报数")
+    fig.update_layout(barmode="group", hovermode="x")
+    fig.update_traces(hovertemplate="%{x}：%{y:,} 份")
+    _layout(fig, f"等级分布：{grade_legend()}", "等级", "填报数")
+    return count_axis(fig, max(d["self_n"].max(), d["recomputed_n"].max()) if len(d) else 0)
 
 
 def self_vs_recomputed(df: pd.DataFrame) -> go.Figure:
@@ -108,7 +152,7 @@ def budget_scatter(df: pd.DataFrame, threshold: float) -> go.Figure:
         text=[f"{safe(p)} {safe(d)} {y}" for p, d, y in zip(df["place"], df["department"], df["year"])],
         hovertemplate="%{text}<br>预算 %{x:,.1f} 万元 · 执行率 %{y:.1%}<extra></extra>"))
     fig.add_hline(y=threshold, line_dash="dash", line_color="#d62728", annotation_text=f"阈值 {threshold:.0%}")
-    fig.update_xaxes(type="log")
+    fig.update_xaxes(type="log", tickformat=",~r")  # 1,000 万元, not 1k
     fig.update_yaxes(tickformat=".0%")
     return _layout(fig, "预算规模与执行率", "全年预算数（万元，对数坐标）", "执行率", height=440)
 
@@ -137,12 +181,16 @@ def scale_for(metric: str) -> dict:
         edges = sorted(low for _, low in GRADES if low > 0)
         return dict(zmin=0, zmax=100, colorscale=_steps(edges, [RED, AMBER, LIGHT_GREEN, GREEN], 0, 100),
                     colorbar=dict(title="得分", tickvals=[0, *edges, 100]))
-    if metric in ("vague_share", "no_reason_share"):
-        return dict(zmin=0, zmax=1, colorscale="RdYlGn_r", colorbar=dict(title="占比", tickformat=".0%"))
-    if metric == "inflation":
-        return dict(zmin=-10, zmax=20, colorscale="RdYlGn_r", colorbar=dict(title="分"))
-    if metric == "findings_per_filing":
-        return dict(zmin=0, zmax=10, colorscale="RdYlGn_r", colorbar=dict(title="个"))
+    if metric in ("vague_share", "no_reason_share", "inflation", "findings_per_filing"):
+        # each metric's own bands (bands.toml): lower is better, green below, red from, amber between
+        m = b[metric]
+        share = metric.endswith("_share")
+        lo = -10 if metric == "inflation" else 0
+        hi = max(m["red_from"] * 2, m["red_from"] + 1e-9)
+        return dict(zmin=lo, zmax=hi, colorscale=_steps([m["green_below"], m["red_from"]], [GREEN, AMBER, RED], lo, hi),
+                    colorbar=dict(title="占比" if share else ("分" if metric == "inflation" else "个"),
+                                  tickformat=".0%" if share else None,
+                                  tickvals=[lo, m["green_below"], m["red_from"], hi]))
     return dict(colorscale="Blues", colorbar=dict(title="份"))
 
 
@@ -166,20 +214,26 @@ def category_stack(df: pd.DataFrame, title: str, x_title: str) -> go.Figure:
     for cat in sorted(df["category"].unique()):
         part = df[df["category"] == cat].set_index("grp").reindex(groups).fillna({"n": 0})
         fig.add_bar(name=REASONS.get(cat, safe(cat)), x=[safe(g) for g in groups], y=part["n"].tolist(),
-                    customdata=[[g, cat] for g in groups])
+                    customdata=[[g, cat] for g in groups], hovertemplate="%{x} · %{fullData.name}：%{y:,}<extra></extra>")
     fig.update_layout(barmode="stack")
-    return _layout(fig, title, x_title, "偏差原因条数", height=440)
+    _layout(fig, title, x_title, "偏差原因条数", height=440)
+    return count_axis(fig, df.groupby("grp")["n"].sum().max() if len(df) else 0)
 
 
-def hbar(labels, values, title: str, x_title: str, percent: bool = False, customdata=None) -> go.Figure:
+def hbar(labels, values, title: str, x_title: str, percent: bool = False, customdata=None,
+         count: bool = False) -> go.Figure:
     labels = [safe(v) for v in labels]
-    fig = go.Figure(go.Bar(x=list(values), y=labels, orientation="h", marker_color="#1f77b4",
+    values = list(values)
+    fig = go.Figure(go.Bar(x=values, y=labels, orientation="h", marker_color="#1f77b4",
                            customdata=customdata,
-                           hovertemplate="%{y}：%{x" + (":.1%" if percent else "") + "}<extra></extra>"))
+                           hovertemplate="%{y}：%{x" + (":.1%" if percent else ":,.4~r") + "}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
+    _layout(fig, title, x_title, "", height=max(320, 24 * len(labels) + 100))
     if percent:
         fig.update_xaxes(tickformat=".0%")
-    return _layout(fig, title, x_title, "", height=max(320, 24 * len(labels) + 100))
+    elif count:  # how many: whole ticks, 万 from 10,000 on
+        count_axis(fig, max([float(v) for v in values if v is not None and v == v] or [0]), axis="x")
+    return fig
 
 
 def peers_chart(df: pd.DataFrame, title: str, percent: bool = False) -> go.Figure:

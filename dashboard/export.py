@@ -4,9 +4,10 @@ Both writers take rows in chunks, so a full result can be streamed from DuckDB
 into a file in bounded memory (`write_csv`, `write_xlsx`); `to_csv_bytes` and
 `to_xlsx_bytes` wrap them for the small tables a page shows.
 
-Each column has a kind (text, percent, money, score, int, number) that decides
-how it is written: rates as 12.3% (CSV text, XLSX number with a % format),
-money with a 万元 format, scores with one decimal.
+Each column has a kind (text, percent, money, score, int, number, ratio) that decides
+how it is written: in CSV every number at full precision (rates as 95.57%), in XLSX as
+a number with its format (0.0%, #,##0.00 for 万元, one decimal for scores); the unit is
+said once, in the header.
 
 Cell text that a spreadsheet would take for a formula (= + - @, also tab and
 carriage return) is neutralised: prefixed with an apostrophe in CSV (the only
@@ -19,6 +20,7 @@ import csv
 import io
 import math
 import re
+from datetime import datetime
 from typing import IO, Iterable, Sequence
 
 import pandas as pd
@@ -30,8 +32,11 @@ from openpyxl.utils import get_column_letter
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-XLSX_FORMATS = {"percent": "0.0%", "money": '#,##0.00"万元"', "score": "0.0", "int": "0", "number": "0.###"}
-WIDTHS = {"percent": 10, "money": 16, "score": 10, "int": 10, "number": 12}
+# money: the unit is in the column's header (全年预算数(万元)), so the format does not repeat it
+XLSX_FORMATS = {"percent": "0.0%", "money": "#,##0.00", "score": "0.0", "int": "0", "number": "0.###",
+                "ratio": "0.00", "seconds": "0.00", "datetime": "yyyy-mm-dd hh:mm:ss"}
+WIDTHS = {"percent": 10, "money": 16, "score": 10, "int": 10, "number": 12, "ratio": 10, "seconds": 10,
+          "datetime": 20}
 
 
 def neutralise(value):
@@ -63,10 +68,15 @@ def csv_value(v, kind: str):
         return ""
     if isinstance(v, str):
         return neutralise(v)
-    if kind == "percent" and isinstance(v, (int, float)):
-        return f"{v * 100:.1f}%"
-    if kind in ("score", "money") and isinstance(v, float):
-        return f"{v:.2f}".rstrip("0").rstrip(".") if kind == "money" else f"{v:.1f}"
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    # Full precision: a CSV is read by other programs (95.57 stays 95.57; the XLSX is the formatted one).
+    # A rate is written as a percentage a spreadsheet reads as a number; '.12g' drops only float noise
+    # (0.9557 * 100 = 95.57000000000001).
+    if kind == "percent" and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{v * 100:.12g}%"
+    if isinstance(v, float):
+        return f"{v:.15g}"
     return v
 
 
@@ -131,7 +141,7 @@ def _xlsx_cell(ws, v, kind: str, template=None):
         if is_formula_like(v) or _ILLEGAL_XLSX.search(v):
             return _text_cell(ws, v)
         return v  # plain text: openpyxl writes it as a string (it starts with none of = + - @)
-    if template is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
+    if template is not None and isinstance(v, (int, float, datetime)) and not isinstance(v, bool):
         template.value = v
         return template
     return v

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from dashboard import export
 from dashboard.queries.running import stream
-from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title
+from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, kinds_label, rule_title
+from etl.check.evidence import readable
 
 EXPORT_CHUNK = 10_000
-LABELS = {"doc_kind": DOC_KINDS.get, "family": FAMILIES.get, "severity": SEVERITIES.get, "rule": rule_title}
+LABELS = {"doc_kind": DOC_KINDS.get, "family": FAMILIES.get, "severity": SEVERITIES.get, "rule": rule_title,
+          "evidence": readable, "kinds": kinds_label}
 
 
 def _plan(columns: list[str], drop: tuple[str, ...]):

@@ -5,30 +5,17 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-DOC_KINDS = {
-    "project_target": "项目绩效目标表",
-    "dept_target": "部门整体绩效目标表",
-    "project_self_eval": "项目支出绩效自评表",
-    "dept_self_eval": "部门整体支出绩效自评表",
-    "self_eval_report": "绩效自评报告",
-}
+from etl.check.registry import FAMILY_TITLES, SEVERITY_TITLES
+from etl.records import DOC_KIND_TITLES
+from etl.measures import COMPARE
+
+DOC_KINDS = dict(DOC_KIND_TITLES)  # defined once, with the codes (etl/records.py)
 
 # filings.source_kind: an export of the budget system imported as is, or a published filing read by the parser
 SOURCE_KINDS = {"structured": "系统导出", "document": "公开文件"}
 
-FAMILIES = {
-    "vague": "指标模糊",
-    "scoring": "评分问题",
-    "reason": "偏差原因",
-    "category": "分类/单位错误",
-    "numbers": "数字不符",
-    "copying": "指标雷同",
-    "template": "模板/占位",
-    "parse": "解析问题",
-    "soft": "软目标/跨年",
-}
-
-SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
+FAMILIES = dict(FAMILY_TITLES)  # defined once, in the rule registry
+SEVERITIES = dict(SEVERITY_TITLES)
 
 REASONS = {
     "R0": "R0 占位/无实质内容",
@@ -44,22 +31,35 @@ REASONS = {
 }
 
 
-INGEST_STATUS = {"loaded": "已导入", "duplicate": "重复（跳过）", "failed": "失败"}
+INGEST_STATUS = {"loaded": "已导入", "duplicate": "重复（跳过）", "failed": "失败", "removed": "已删除"}
+# how an older version of a file gave way (file_history.change, etl/load/versions.py)
+VERSION_CHANGES = {"replaced": "同名文件更正后重新提交", "renamed": "内容相同，文件改名"}
 
-# Metrics the comparison page offers: key -> (label, is_share)
-METRICS = {
-    "self_score": ("自评得分（中位数）", False),
-    "exec_rate": ("预算执行率（中位数）", True),
-    "vague_share": ("模糊指标占比", True),
-    "inflation": ("自评虚高（平均分）", False),
-    "no_reason_share": ("扣分无原因占比", True),
-    "findings_per_filing": ("每份填报问题数", False),
-    "filings": ("填报数", False),
-}
+# Metrics the comparison page offers: key -> (label, is_share); how each is read: etl/measures.py
+METRICS = {k: (m.label, m.kind == "share") for k, m in COMPARE.items()}
+DIRECTIONS = {k: m.direction for k, m in COMPARE.items()}
 
-# Which way is better, for ranks (第 1 名 = best) and colours.
-HIGHER_IS_BETTER = {"self_score": True, "exec_rate": True, "filings": True, "vague_share": False,
-                    "inflation": False, "no_reason_share": False, "findings_per_filing": False}
+
+def rank_higher_first(direction: str) -> bool:
+    """Rank 1 is the highest value, except where a lower value is better."""
+    return direction != "down"
+
+
+def rank_text(direction: str, rank, n) -> str:
+    """第 k / n 名 where 1 is the best; for a self-score (watch) and a size, 第 k 高 / 多: no merit implied."""
+    try:
+        rank, n = int(rank), int(n)
+    except (TypeError, ValueError):  # None, NaN, pandas' NA: no rank
+        return "—"
+    if direction == "watch":
+        return f"第 {rank} 高 / {n}"
+    if direction == "size":
+        return f"第 {rank} 多 / {n}"
+    return f"第 {rank} / {n} 名"
+
+
+RANK_NOTES = {"up": "第 1 名数值最高、最好", "down": "第 1 名数值最低、最好",
+              "watch": "按高低排列：自评越高越需要核实，不代表成绩好", "size": "按多少排列"}
 
 PEER_SCOPES = {"city": "同市", "province": "同省", "all": "全部"}
 FOCUS_UNITS = {"place": "县区", "department": "部门"}
@@ -127,6 +127,7 @@ COLUMNS = {
     "src_where": "来源位置",
     "ingested_at": "导入时间",
     "status": "状态",
+    "verify": "核实状态",  # 待核实: found on a row read with little confidence, possibly a reading error
     "error": "错误",
     "seconds": "耗时(秒)",
     "run_id": "批次",
@@ -136,6 +137,7 @@ COLUMNS = {
     "grade": "等级",
     "value": "数值",
     "indicator_count": "指标数",
+    "indicators": "指标数",
     "vague_count": "模糊指标数",
     "departments": "部门",
     "places": "地区",
@@ -158,11 +160,27 @@ COLUMNS = {
     "rule_title": "规则",
     "rank": "排名",
     "peers": "同类数",
+    "documents": "文件数",
+    "kinds": "文件类型（同一主体）",
+    "note": "说明",
+    "version_change": "变更方式",
+    "replaced_at": "被替换时间",
+    "replaced_by_file": "替换为",
+    "first_ingested_at": "首次导入时间",
+    "old_filing_id": "旧版本中对应的填报",
+    "sha256": "文件指纹(sha256)",
 }
 
 
 def kind_label(code: str | None) -> str:
     return DOC_KINDS.get(code or "", code or "")
+
+
+def kinds_label(codes) -> str | None:
+    """Several kinds joined by 、 (a subject's documents), each in Chinese."""
+    if not isinstance(codes, str):
+        return codes
+    return "、".join(kind_label(c) for c in codes.split("、"))
 
 
 def source_label(code: str | None) -> str:
@@ -180,9 +198,10 @@ COLUMN_KINDS = {
                              "budget_carryover", "money")},
     **{c: "score" for c in ("total_score", "score_recomputed", "inflation", "inflation_index", "weight", "score", "exec_score",
                              "exec_weight", "total_weight", "value", "p25", "p50", "p75")},
+    "seconds": "seconds", "ingested_at": "datetime",
     **{c: "int" for c in ("year", "error_count", "finding_count", "n", "filings", "indicator_count", "vague_count",
                            "deductions", "deductions_no_reason", "no_reason", "indicator_seq", "seq", "cluster_id",
-                           "peers", "rank", "judged_rows", "soft_rows", "linked_rows")},
+                           "peers", "rank", "judged_rows", "soft_rows", "linked_rows", "documents", "indicators")},
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +11,14 @@ import streamlit as st
 from dashboard import export, url_state
 from dashboard import markdown_text as md
 from dashboard.filtering import Filters
-from dashboard.labels import COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, rule_title, source_label
+from dashboard.labels import (COLUMN_KINDS, COLUMNS, DOC_KINDS, FAMILIES, SEVERITIES, kinds_label, rule_title,
+                              source_label)
 from dashboard.queries import FileQueries, connect
+from etl.check.evidence import readable
 
 PAGE_FILES = {
     "overview": "views/overview.py",
+    "scorecard": "views/scorecard.py",
     "scores": "views/scores.py",
     "execution": "views/execution.py",
     "reasons": "views/reasons.py",
@@ -22,6 +26,7 @@ PAGE_FILES = {
     "compare": "views/compare.py",
     "quality": "views/quality.py",
     "detail": "views/detail.py",
+    "review": "views/review.py",
     "upload": "views/upload.py",
 }
 
@@ -37,6 +42,15 @@ def queries() -> FileQueries:
 
 def current_filters() -> Filters:
     return st.session_state.get("_filters", Filters())
+
+
+def scope_words(f: Filters | None = None) -> str:
+    """The sidebar's filters in a few words, for file names (攸县_2022年_项目支出绩效自评表)."""
+    f = f or current_filters()
+    parts = [f.county or f.city or f.province or "", f.department or ""]
+    parts.append("、".join(f"{y}" for y in f.years) + "年" if f.years else "")
+    parts.append("、".join(DOC_KINDS.get(k, k) for k in f.kinds))
+    return "_".join(p for p in parts if p)
 
 
 # ----------------------------------------------------------------- drill-down
@@ -87,12 +101,16 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
         out["rule"] = out["rule"].map(lambda v: rule_title(v) or v)
     if "doc_kind" in out:
         out["doc_kind"] = out["doc_kind"].map(lambda v: DOC_KINDS.get(v, v))
+    if "kinds" in out:  # a subject's documents, e.g. dept_self_eval、self_eval_report
+        out["kinds"] = out["kinds"].map(kinds_label)
     if "source_kind" in out:
         out["source_kind"] = out["source_kind"].map(source_label)
     if "family" in out:
         out["family"] = out["family"].map(lambda v: FAMILIES.get(v, v))
     if "severity" in out:
         out["severity"] = out["severity"].map(lambda v: SEVERITIES.get(v, v))
+    if "evidence" in out:  # key=value pairs as words, rates in %, amounts in 万元
+        out["evidence"] = out["evidence"].map(lambda v: v if missing(v) else readable(v))
     return out
 
 
@@ -109,32 +127,49 @@ def column_config(df: pd.DataFrame, extra: dict | None = None) -> dict:
     return cfg
 
 
+def _plain_zero(x: float, digits: int) -> float:
+    """A value that rounds to zero shows as 0, never as -0.0."""
+    r = round(float(x), digits)
+    return 0.0 if r == 0 else r
+
+
 def _fmt(kind: str):
     if kind == "percent":
-        return lambda v: "—" if missing(v) else f"{v * 100:.1f}%"
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v * 100, 1):.1f}%"
     if kind == "money":
-        return lambda v: "—" if missing(v) else f"{v:,.2f}"
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 2):,.2f}"
     if kind == "score":
-        return lambda v: "—" if missing(v) else f"{v:.1f}"
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 1):.1f}"
+    if kind == "ratio":
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 2):.2f}"
     if kind == "int":
         return lambda v: "—" if missing(v) else f"{int(v)}"
+    if kind == "count":
+        return lambda v: "—" if missing(v) else f"{int(v):,}"
+    if kind == "seconds":
+        return lambda v: "—" if missing(v) else f"{_plain_zero(v, 2):,.2f}"
+    if kind == "datetime":  # to the second: the microseconds a timestamp carries say nothing to a reader
+        return lambda v: "—" if missing(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S")
     return lambda v: "—" if missing(v) else v
 
 
-def styled(df: pd.DataFrame):
+def styled(df: pd.DataFrame, kinds: dict[str, str] | None = None):
     """Display values: % for rates, one decimal for scores, — for anything missing.
 
     Streamlit draws a missing cell as "None" whatever the Styler says, so missing
     values are replaced before: text columns get "—"; a numeric column with gaps
     becomes its formatted text (sorting it then sorts text); full numeric columns
-    stay numbers, formatted by the Styler.
+    stay numbers, formatted by the Styler. `kinds` names columns' kinds where the
+    shared COLUMN_KINDS does not (the scorecard's measures).
     """
     out = df.copy()
     fmts = {}
     for c in out.columns:
-        kind = COLUMN_KINDS.get(c, "text")
+        kind = (kinds or {}).get(c) or COLUMN_KINDS.get(c, "text")
         col = out[c]
-        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        if pd.api.types.is_datetime64_any_dtype(col):
+            out[c] = col.map(_fmt("datetime")).astype(object)
+        elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
             if col.isna().any():
                 out[c] = col.map(_fmt(kind)).astype(object)
             else:
@@ -163,8 +198,20 @@ def _xlsx(out: pd.DataFrame, kinds: dict) -> bytes:
     return export.to_xlsx_bytes(out, kinds=kinds)
 
 
+def file_name(*parts: str) -> str:
+    """An export's file name: what it holds (a table's name and its conditions' short form) and today's
+    date, e.g. 筛选结果_自评得分≥95_执行率<80%_2024-05-01; characters a file system refuses become _."""
+    text = "_".join(p for p in parts if p).translate(str.maketrans({"<": "＜", ">": "＞", ":": "：", "?": "？", "*": "＊"}))
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_.") or "导出"
+    return f"{safe[:120]}_{date.today():%Y-%m-%d}"
+
+
+def csv_bytes(df: pd.DataFrame, kinds: dict[str, str]) -> bytes:
+    return export.to_csv_bytes(df, kinds)
+
+
 def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
-    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
+    safe = file_name(name, scope_words())
     out, kinds = export_frame(df)
     row = st.container(horizontal=True)  # stays one line inside narrow columns too
     c1 = c2 = row
@@ -172,13 +219,33 @@ def export_buttons(df: pd.DataFrame, name: str, key: str) -> None:
                        mime="text/csv", key=f"{key}_csv", icon=":material/download:")
     ready = f"_{key}_xlsx_ready"
     if len(out) <= XLSX_EAGER_ROWS or st.session_state.get(ready):
+        # built on request: downloads with the click that asked for it (chinese.js clicks an *_autodl button once)
+        auto = "_autodl" if st.session_state.get(ready) else ""
         c2.download_button("导出 Excel", _xlsx(out, kinds), file_name=f"{safe}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key=f"{key}_xlsx", icon=":material/download:")
+                           key=f"{key}_xlsx{auto}", icon=":material/download:")
     else:
-        c2.button("生成 Excel", key=f"{key}_xlsx_prep", icon=":material/table_view:",
+        c2.button("导出 Excel", key=f"{key}_xlsx_prep", icon=":material/download:",
                   on_click=lambda: st.session_state.__setitem__(ready, True),
-                  help=f"共 {len(out):,} 行，生成后即可下载")
+                  help=f"共 {len(out):,} 行，点击后生成并下载")
+
+
+def built_download(label: str, build, file_name: str, mime: str, key: str, token) -> None:
+    """A download whose file is built only when asked (a workbook of a whole table takes a while): one click
+    builds it, and the download starts by itself (chinese.js clicks the *_autodl button once). `token` names
+    what would be built; when it changes (other filters), the old file is not offered."""
+    state = f"_{key}_built"
+    done = st.session_state.get(state)
+    if done and done["token"] == token:
+        st.download_button(label, done["data"], file_name=file_name, mime=mime,
+                           key=f"{key}_{done['nonce']}_autodl", icon=":material/download:")
+    elif st.button(label, key=key, icon=":material/download:"):
+        with st.spinner("正在生成…"):
+            data = build()
+        nonce = st.session_state.get("_export_nonce", 0) + 1
+        st.session_state["_export_nonce"] = nonce
+        st.session_state[state] = {"token": token, "data": data, "nonce": nonce}
+        st.rerun()
 
 
 FULL_FORMATS = {"csv": ("CSV", "text/csv"),
@@ -194,26 +261,29 @@ def full_export(query: tuple[str, list], name: str, key: str, total: int | None 
 
     from dashboard import full_export as fx
 
-    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", name).strip("_") or "export"
+    safe = file_name(name, scope_words())
     row = st.container(horizontal=True)
     for fmt, (label, mime) in FULL_FORMATS.items():
         state = f"_{key}_full_{fmt}"
         done = st.session_state.get(state)
         if done and done["query"] == query:
+            # built on request: chinese.js clicks this button once, so the one click on 导出全部 downloads
             row.download_button(f"下载 {label}（{done['n']:,} 条）", done["data"], file_name=f"{safe}.{fmt}",
-                                mime=mime, key=f"{key}_full_{fmt}_dl", icon=":material/download:")
+                                mime=mime, key=f"{key}_full_{fmt}_{done['nonce']}_autodl", icon=":material/download:")
         elif row.button(f"导出全部{'' if total is None else f' {total:,} 条'}（{label}）", key=f"{key}_full_{fmt}",
                         icon=":material/download:"):
             with st.spinner("正在导出…"):
                 buf = io.BytesIO()
-                n = fx.write(db(), *query, fmt, buf, sheet=name[:31])
-            st.session_state[state] = {"query": query, "n": n, "data": buf.getvalue()}
+                n = fx.write(db(), *query, fmt, buf, sheet=name.split("_")[0][:31])
+            nonce = st.session_state.get("_export_nonce", 0) + 1
+            st.session_state["_export_nonce"] = nonce
+            st.session_state[state] = {"query": query, "n": n, "data": buf.getvalue(), "nonce": nonce}
             st.rerun()
 
 
 def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, export_name: str | None = None,
           openable: bool = True, total: int | None = None, export: bool = True,
-          full: tuple[str, list] | None = None) -> None:
+          full: tuple[str, list] | None = None, first: list[str] | tuple = ()) -> None:
     """A list with exports; selecting a row (or picking it below) opens that filing.
 
     With `full` (the list's query without its LIMIT) the exports hold every row, not only those shown.
@@ -227,6 +297,9 @@ def table(df: pd.DataFrame, key: str, name: str, *, height: int | None = None, e
     shown = display_frame(df)
     can_open = openable and "filing_id" in df.columns
     kwargs = dict(hide_index=True, column_config=column_config(shown), key=key, width="stretch")
+    if first:  # the columns a query is about come first, visible without scrolling (the data keeps its order)
+        lead = [c for c in first if c in shown.columns]
+        kwargs["column_order"] = lead + [c for c in shown.columns if c not in lead]
     data = styled(shown)
     if height:
         kwargs["height"] = height
@@ -270,18 +343,18 @@ def count(v) -> str:
 
 
 def pct(v) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v * 100:.1f}%"
+    return "—" if v is None or pd.isna(v) else f"{_plain_zero(v * 100, 1):.1f}%"
 
 
 def num(v, digits: int = 1) -> str:
-    return "—" if v is None or pd.isna(v) else f"{v:,.{digits}f}"
+    return "—" if v is None or pd.isna(v) else f"{_plain_zero(v, digits):,.{digits}f}"
 
 
 # ----------------------------------------------------------------- printable report
 
 def report_button(county: str, city: str | None, years: list[int], department: str | None, key: str) -> None:
-    """下载报告: the county's PDF report for one year, built when asked (a second or two)."""
-    from etl.printout import ScopeError, build_report
+    """下载报告: the county's PDF report for one year and its full problem list (XLSX), built when asked."""
+    from etl.printout import ScopeError, build_report_files
 
     if not years:
         return
@@ -289,19 +362,25 @@ def report_button(county: str, city: str | None, years: list[int], department: s
     year = c1.selectbox("报告年度", sorted(years, reverse=True), key=f"{key}_year")
     scope = (county, city, int(year), department)
     ready = st.session_state.get(f"_{key}_pdf")
-    name = f"{county}{year}年预算绩效报告{'_' + department if department else ''}.pdf"
+    name = file_name(f"{county}{year}年预算绩效报告{'_' + department if department else ''}")
     if ready and ready[0] == scope:
-        c2.download_button("下载报告（PDF）", ready[1], file_name=name, mime="application/pdf", key=f"{key}_dl",
-                           icon=":material/picture_as_pdf:", type="primary")
+        row = c2.container(horizontal=True)
+        row.download_button("下载报告（PDF）", ready[1], file_name=f"{name}.pdf", mime="application/pdf",
+                            key=f"{key}_dl", icon=":material/picture_as_pdf:", type="primary")
+        list_name, list_data = ready[2]
+        row.download_button("下载问题清单（Excel）", list_data, file_name=list_name,
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"{key}_dl_xlsx", icon=":material/table_view:")
     elif c2.button(f"生成 {md.escape(county)} {year} 年报告（PDF）", key=f"{key}_make",
                    icon=":material/picture_as_pdf:"):
         try:
             with st.spinner("正在生成报告…"):
-                pdf = build_report(db(), county=county, year=int(year), department=department, city=city)
+                pdf, attached = build_report_files(db(), county=county, year=int(year), department=department,
+                                                   city=city)
         except ScopeError as exc:
             st.warning(md.escape(exc))
             return
-        st.session_state[f"_{key}_pdf"] = (scope, pdf)
+        st.session_state[f"_{key}_pdf"] = (scope, pdf, attached)
         st.rerun()
 
 

@@ -24,8 +24,13 @@ LAYERS = (
     # the budget system's exports -> typed filings, exactly; their twins among published filings (reads and
     # writes the database), export-structured
     ("structured", ("etl.structured",)),
+    # a person's corrections: applied by the per-file step, saved into a database (its rows, findings
+    # and marts at once), the source evidence shown beside them
+    ("review", ("etl.review",)),
     ("one file", ("etl.inputs", "etl.per_file")),  # what both engines do per input file
-    ("whole database", ("etl.recheck",)),  # what compares filings across files, for both engines
+    # what compares filings across files, for both engines: in full (recheck), or over what some changed
+    # filings touch (refresh), copy clusters a component at a time (copies)
+    ("whole database", ("etl.recheck", "etl.refresh", "etl.copies")),
     ("engines", ("etl.pipeline", "etl.lake")),  # local (worker processes, one DuckDB file), Ray (Parquet lake)
     # the county report, synthetic corpora, scoring against labels, refitting the learned models from them
     ("outputs", ("etl.printout", "etl.sample", "etl.eval", "etl.train")),

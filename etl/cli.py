@@ -1,6 +1,7 @@
 """The `jixiao` command line.
 
     jixiao ingest PATH [PATH ...] --db FILE   load filings (files or folders)
+    jixiao remove NAME [NAME ...] --db FILE   take files out of the database with all their rows
     jixiao import FILE [FILE ...] --db FILE   load the budget system's long-format exports exactly
     jixiao export-structured --db FILE --out X.xlsx   write filings in that long format
     jixiao check --db FILE                    re-run every rule over a database
@@ -11,8 +12,11 @@
     jixiao score --labels DIR --db FILE       how much of hand-labelled filings was read right
     jixiao train confidence                   refit parse_confidence on the labelled real files
     jixiao parse FILE [--explain]             read one file and show how every row was read
-    jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report
+    jixiao report --db FILE --county X --year N --out report.pdf   printable PDF report (+ its problem list, XLSX)
+    jixiao report --per-department --format docx --out DIR [--county X] [--year N]   feedback letters (DOCX)
     jixiao train cells [--out FILE]           rebuild the cell tagger's model file from the repo's data
+    jixiao corrections export DIR --db FILE   reviewed filings as labels (score.py scores them)
+    jixiao corrections list --db FILE         every correction: who changed what, from what, when, why
 """
 from __future__ import annotations
 
@@ -54,8 +58,8 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="no progress bar"),
     sample: Optional[bool] = typer.Option(None, "--sample/--no-sample", help="mark the files as synthetic sample data (default: by the sample_ file-name prefix)"),
     workers: Optional[int] = typer.Option(None, "--workers", help="parsing processes (default: up to 4, one per core)"),
-    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for another ingest into the same database (default: until it finishes)"),
-    seconds: float = typer.Option(_default("seconds"), "--max-seconds", help="wall-clock limit per file, seconds"),
+    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for another ingest into the same database or lake (default: until it finishes)"),
+    seconds: float = typer.Option(_default("seconds"), "--max-seconds", help="CPU time per file, seconds (a file that makes no progress for this long, or runs 20 times this by the clock, is stopped too)"),
     memory_mb: int = typer.Option(_default("memory_mb"), "--max-memory-mb", help="memory (address space) a file may use while parsed, MB"),
     file_mb: int = typer.Option(_default("file_mb"), "--max-file-mb", help="size of one file, MB"),
     unzipped_mb: int = typer.Option(_default("unzipped_mb"), "--max-unzipped-mb", help="XLSX/DOCX uncompressed size, all members, MB"),
@@ -69,6 +73,7 @@ def ingest(
     engine: str = typer.Option("local", "--engine", help="local (one machine, into --db) or ray (Ray Data, into --lake; needs the cluster extra)"),
     lake: Optional[Path] = typer.Option(None, "--lake", help="Parquet lake folder written by --engine ray"),
     address: Optional[str] = typer.Option(None, "--address", help="Ray cluster to use (ray://host:10001); default: a local Ray on this machine"),
+    reread: bool = typer.Option(False, "--reread", help="read files the database already holds again (e.g. after a parser upgrade) and replace their rows; people's corrections are applied again (local engine)"),
 ) -> None:
     """Load every filing found under PATHS into the database.
 
@@ -83,6 +88,9 @@ def ingest(
 
     if engine not in ("local", "ray"):
         console.print(f"[red]未知的引擎[/red]: {escape(engine)}（可选 local 或 ray）", highlight=False)
+        raise typer.Exit(code=2)
+    if engine == "ray" and reread:
+        console.print("[red]--reread 只用于本地引擎（--engine local）[/red]")
         raise typer.Exit(code=2)
     if engine == "ray" and lake is None:
         console.print("[red]--engine ray 需要 --lake 指定数据湖目录[/red]")
@@ -110,9 +118,10 @@ def ingest(
         if engine == "ray":  # the lake's own driver; the local path below is untouched by it
             from etl.lake.commands import ingest_ray
 
-            return ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits)
+            return ingest_ray(paths, lake, db, address, on_file, sample, console, limits=limits,
+                              lock_wait=wait, on_wait=on_wait)
         return ingest_paths(paths, db, progress=on_file, is_sample=sample, workers=workers,
-                            limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages)
+                            limits=limits, lock_wait=wait, on_wait=on_wait, on_pages=on_pages, reread=reread)
 
     summary = _with_progress(len(entries), quiet, target, run)
     _finish(summary, target)
@@ -122,6 +131,7 @@ def _with_progress(total: int, quiet: bool, target: Path, run):
     """Run an ingest under a progress bar; failed files (and skipped rows) are printed as they come."""
     import duckdb
 
+    from etl.load.schema import SchemaError
     from etl.load.store import DatabaseBusy
 
     with Progress(
@@ -137,6 +147,8 @@ def _with_progress(total: int, quiet: bool, target: Path, run):
                 bar.console.print("[red]失败[/red] " + escape(result.error or ""), highlight=False)
             elif result.error:  # loaded, with rows of an export skipped (--skip-bad-rows)
                 bar.console.print("[yellow]跳过[/yellow] " + escape(result.error), highlight=False)
+            if getattr(result, "note", None):  # a re-submission: an older version replaced, or the file renamed
+                bar.console.print("[cyan]更新[/cyan] " + escape(f"{result.source_file}：{result.note}"), highlight=False)
 
         def on_pages(name: str, page: int, pages: int) -> None:
             # a PDF's pages; a structured export's rows and filings (no total known: pages 0)
@@ -147,11 +159,11 @@ def _with_progress(total: int, quiet: bool, target: Path, run):
 
         try:
             return run(on_file, on_pages, on_wait)
-        except DatabaseBusy as exc:
-            console.print(f"[red]无法导入[/red]: {escape(str(exc))}", highlight=False)
+        except (DatabaseBusy, SchemaError) as exc:
+            console.print(f"[red]无法导入[/red] {escape(str(target))}: {escape(str(exc))}", highlight=False)
             raise typer.Exit(code=2)
         except (duckdb.Error, OSError) as exc:  # not a DuckDB file, disk full, no permission
-            console.print(f"[red]无法写入数据库[/red] {escape(str(target))}: {escape(str(exc))}", highlight=False)
+            console.print(f"[red]无法写入数据库[/red] {escape(str(target))}: {escape(_db_problem(exc))}", highlight=False)
             raise typer.Exit(code=2)
 
 
@@ -166,6 +178,46 @@ def _finish(summary, target: Path) -> None:
         console.print("[yellow]导入已中断[/yellow]：已完成的文件已保存，再次运行同一命令会继续导入其余文件")
         raise typer.Exit(code=130)
     raise typer.Exit(code=1 if summary.failed or summary.warnings else 0)
+
+
+@app.command()
+def remove(
+    names: List[str] = typer.Argument(..., help="files as ingested (source_file, e.g. 甲/报告.txt), or paths of files on disk"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
+    wait: Optional[float] = typer.Option(None, "--wait", help="seconds to wait for an ingest into the same database"),
+) -> None:
+    """Take files out of the database: their filings, rows, findings, older versions and mart rows.
+
+    A NAME is matched against the stored file names (source_file); a path to a file on disk that
+    matches no name is matched by its content (sha256). Exit code 1 when any NAME is unknown.
+    """
+    from etl.lake.attach import lake_of
+    from etl.load import store
+    from etl.pipeline import remove_files
+
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    if lake_of(db) is not None:
+        console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}：数据湖暂不支持删除文件，未做任何改动[/red]",
+                      highlight=False)
+        raise typer.Exit(code=2)
+    try:
+        got = remove_files(names, db, lock_wait=wait, on_wait=lambda m: console.print(escape(m), highlight=False))
+    except store.DatabaseBusy as exc:
+        console.print(f"[red]无法删除[/red]: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    for name, removed in got.items():
+        if not removed:
+            console.print(f"[red]未找到[/red]: 数据库中没有名为「{escape(name)}」的文件，未删除任何内容", highlight=False)
+        for r in removed:
+            extra = f"，连同 {r.versions} 个旧版本" if r.versions else ""
+            console.print(f"已删除「{escape(r.name)}」：{r.filings} 份填报{extra}", highlight=False)
+    for w in got.warnings:
+        console.print(f"[yellow]警告[/yellow]: {escape(w)}", highlight=False)
+    n = sum(len(v) for v in got.values())
+    typer.echo(f"removed {n}, unknown {sum(1 for v in got.values() if not v)} -> {db}")
+    raise typer.Exit(code=1 if any(not v for v in got.values()) or got.warnings else 0)
 
 
 @app.command("import")
@@ -236,16 +288,25 @@ def export_structured(
 
 
 @app.command()
-def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
-    """Re-run every rule over the database (after rules or settings changed)."""
+def check(
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
+    full: bool = typer.Option(False, "--full", help="rebuild every derived table and mart from scratch "
+                              "(what ingest otherwise updates incrementally); `check` always does"),
+) -> None:
+    """Re-run every rule over the database (after rules or settings changed) and rebuild every derived
+    table and mart in full. `--full` says so explicitly: ingest only updates what its files touch."""
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
+    import duckdb
+
     from etl.lake.attach import lake_of
     from etl.load import store
+    from etl.load.schema import SchemaError
     from etl.pipeline import COPIES_PENDING
     from etl.recheck import recheck
 
+    _refuse_unreadable(db)
     if lake_of(db) is not None:
         console.print(f"[red]{escape(str(db))} 挂接的是数据湖 {escape(str(lake_of(db)))}，请用 ingest --engine ray 重新导入以更新检查结果[/red]", highlight=False)
         raise typer.Exit(code=1)
@@ -255,10 +316,37 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> No
             n_filings, n_findings = recheck(db)
             with store.writer(db) as con:
                 store.clear_meta(con, COPIES_PENDING)  # recheck rebuilt the copy clusters too
-    except store.DatabaseBusy as exc:
-        console.print(f"[red]无法检查[/red]: {escape(str(exc))}", highlight=False)
+    except (store.DatabaseBusy, SchemaError) as exc:
+        console.print(f"[red]无法检查[/red] {escape(str(db))}: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    except duckdb.Error as exc:
+        console.print(f"[red]无法检查[/red] {escape(str(db))}: {escape(_db_problem(exc))}", highlight=False)
         raise typer.Exit(code=2)
     typer.echo(f"checked {n_filings} filings, {n_findings} findings -> {db}")
+
+
+def _db_problem(exc: Exception) -> str:
+    """What is wrong with a database file, in words (DuckDB's own English kept in brackets)."""
+    text = str(exc)
+    if "not a valid DuckDB database file" in text:
+        return f"不是 DuckDB 数据库文件（{text}）"
+    if "Catalog Error" in text or "does not exist" in text:
+        return f"数据库里没有 jixiao 的数据表，请先用 jixiao ingest 导入（{text}）"
+    return text
+
+
+def _refuse_unreadable(db: Path) -> None:
+    """Exit with a clear message when `db` cannot be opened as a DuckDB database (nothing is written)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            return  # a writer holds it: the command waits for its turn
+        console.print(f"[red]无法打开数据库[/red] {escape(str(db))}: {escape(_db_problem(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    con.close()
 
 
 @app.command()
@@ -323,18 +411,31 @@ def sample(
 @app.command()
 def info(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
     """Counts of what the database holds."""
+    import duckdb
+
+    from etl.load.schema import SCHEMA_VERSION, SchemaError, stored_version
     from etl.load.store import connect
 
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {db}")
         raise typer.Exit(code=1)
-    con = connect(db, read_only=True)
+    _refuse_unreadable(db)
     try:
-        for table in ("source_files", "filings", "indicators", "findings", "ingest_log"):
-            n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names are our own constants
-            typer.echo(f"{table}: {n}")
-    finally:
-        con.close()
+        con = connect(db, read_only=True)
+        try:
+            version = stored_version(con)
+            for table in ("source_files", "filings", "indicators", "findings", "ingest_log"):
+                n = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # table names are our own constants
+                typer.echo(f"{table}: {n}")
+        finally:
+            con.close()
+    except (duckdb.Error, SchemaError) as exc:
+        console.print(f"[red]无法读取数据库[/red] {escape(str(db))}: {escape(_db_problem(exc))}", highlight=False)
+        raise typer.Exit(code=2)
+    typer.echo(f"schema_version: {version}")
+    if version is not None and version > SCHEMA_VERSION:
+        console.print(f"[yellow]注意[/yellow]: 数据库由更新版本的 jixiao 写入（数据结构版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
+                      "本程序不会写入它", highlight=False)
 
 
 @app.command()
@@ -448,28 +549,52 @@ def parse(
 
 @app.command()
 def report(
-    county: str = typer.Option(..., "--county", help="县区, as in the filings (e.g. 攸县)"),
-    year: int = typer.Option(..., "--year", help="year of the filings"),
-    out: Path = typer.Option(Path("report.pdf"), "--out", help="PDF file to write"),
+    county: Optional[str] = typer.Option(None, "--county", help="县区, as in the filings (e.g. 攸县); the PDF needs it"),
+    year: Optional[int] = typer.Option(None, "--year", help="year of the filings; the PDF needs it"),
+    out: Optional[Path] = typer.Option(None, "--out", help="PDF file to write (default report.pdf); with --per-department a folder"),
     db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file"),
     department: Optional[str] = typer.Option(None, "--department", help="only this department"),
     city: Optional[str] = typer.Option(None, "--city", help="地市, when two counties share a name"),
+    per_department: bool = typer.Option(False, "--per-department", help="one feedback letter (整改通知) per department instead"),
+    fmt: str = typer.Option("pdf", "--format", help="pdf (the county report) or docx (the letters, with --per-department)"),
 ) -> None:
-    """Write a printable PDF report of one county (optionally one department) and year."""
-    from etl.printout import ScopeError, build_report
+    """Write a county's PDF report (with its full problem list as XLSX, embedded and beside it), or with
+    --per-department --format docx one editable feedback letter per department of a county or a year."""
+    from etl.printout import ScopeError, build_report_files
+    from etl.printout.letters import write_letters
 
     if not db.exists():
-        console.print(f"[red]数据库不存在[/red]: {db}")
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
         raise typer.Exit(code=1)
+    if per_department or fmt == "docx":
+        if not (per_department and fmt == "docx"):
+            console.print("[red]整改通知按部门生成，格式为 DOCX：请同时使用 --per-department --format docx[/red]")
+            raise typer.Exit(code=2)
+        folder = out or Path("整改通知")
+        paths = write_letters(db, folder, county=county, year=year, city=city, department=department)
+        if not paths:
+            console.print("[red]没有符合条件的部门[/red]（检查 --county、--year、--department）")
+            raise typer.Exit(code=1)
+        typer.echo(f"{len(paths)} letters written to {folder}")
+        return
+    if fmt != "pdf":
+        console.print(f"[red]未知的格式[/red]: {escape(fmt)}（可选 pdf，或 docx 配合 --per-department）", highlight=False)
+        raise typer.Exit(code=2)
+    if not county or year is None:
+        console.print("[red]报告需要 --county 和 --year[/red]")
+        raise typer.Exit(code=2)
+    out = out or Path("report.pdf")
     try:
-        data = build_report(db, county=county, year=year, department=department, city=city)
+        pdf, (xlsx_name, xlsx) = build_report_files(db, county=county, year=year, department=department, city=city)
     except ScopeError as exc:
-        console.print(f"[red]无法生成报告[/red]: {exc}")
+        console.print(f"[red]无法生成报告[/red]: {escape(str(exc))}", highlight=False)
         raise typer.Exit(code=1)
-    tmp = out.with_name(out.name + ".part")  # never a half-written PDF under the final name
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    typer.echo(f"report written to {out} ({len(data) // 1024} KB)")
+    beside = out.with_name(f"{out.stem}_{xlsx_name}")
+    for path, data in ((out, pdf), (beside, xlsx)):
+        tmp = path.with_name(path.name + ".part")  # never a half-written file under the final name
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    typer.echo(f"report written to {out} ({len(pdf) // 1024} KB); problem list {beside}")
 
 
 @train_app.command("cells")
@@ -484,6 +609,51 @@ def train_cells(
     r = train(out or MODEL_FILE)
     typer.echo(f"model written to {r.path}: {r.size / 1024:.0f} KB, sha256 {r.sha256[:16]}; "
                f"{r.sequences} sequences, {r.characters} characters, {r.seconds:.1f} s")
+
+
+corrections_app = typer.Typer(no_args_is_help=True, help="人工更正：导出为标注、查看记录")
+app.add_typer(corrections_app, name="corrections")
+
+
+@corrections_app.command("export")
+def corrections_export(
+    out: Path = typer.Argument(..., help="folder to write the labels into (created if missing)"),
+    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file holding the corrections"),
+) -> None:
+    """Write every reviewed filing as a label (format: tests/data/real/LABELS.md), for jixiao score / score.py."""
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    from etl.eval.review_labels import export_labels
+
+    result = export_labels(db, out)
+    for name in result.ambiguous:
+        console.print(f"[yellow]注意[/yellow]: 标注 {escape(name)} 与同名文件中的另一份填报无法区分，评分时可能对错填报",
+                      highlight=False)
+    typer.echo(f"exported {len(result.written)} reviewed filings -> {out}")
+    raise typer.Exit(code=1 if result.ambiguous else 0)
+
+
+@corrections_app.command("list")
+def corrections_list(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file")) -> None:
+    """Every correction, oldest first: filing, what, from, to, who, when, why, state (tab-separated)."""
+    if not db.exists():
+        console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
+        raise typer.Exit(code=1)
+    import duckdb
+
+    from etl.review.ledger import load
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = load(con)
+    finally:
+        con.close()
+    typer.echo("filing_id\tkind\trow\tfield\told\tnew\treviewer\tcorrected_at\treason\tstate")
+    for c in rows:
+        typer.echo("\t".join("" if v is None else str(v) for v in (
+            c.filing_id, c.kind, c.row_key, c.field, c.old_value, c.new_value, c.reviewer, c.corrected_at, c.reason,
+            c.state)))
 
 
 def main() -> None:  # pragma: no cover - console entry point

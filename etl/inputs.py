@@ -98,9 +98,29 @@ def discover(paths: Iterable[Path]) -> list[Entry]:
     return found
 
 
+def _link_problem(link: str, root_real: str) -> str:
+    """Why a link to a folder below the given one is not followed: every folder inside is read
+    under its own path anyway, and a folder outside was not given."""
+    real = os.path.realpath(link)
+    here = os.path.dirname(os.path.abspath(link))
+    here_real = os.path.realpath(here)
+    inside = real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+    if not inside:
+        return "符号链接指向所给文件夹之外的文件夹，未跟随"
+    if here_real == real or here_real.startswith(real.rstrip(os.sep) + os.sep):
+        return "符号链接循环（指向自己所在的文件夹或其上级），已跳过"
+    return "符号链接指向所给文件夹里的另一个文件夹，已跳过（该文件夹按原路径读取）"
+
+
 def _walk(root: Path) -> list[Entry]:
-    """Depth-first, children in byte order; iterative, so no nesting depth can overflow the stack."""
+    """Depth-first, children in byte order; iterative, so no nesting depth can overflow the stack.
+
+    A link to a folder below `root` is logged, never followed: a folder inside is read under
+    its own path anyway, and one outside (`up -> ..`) was not given, so ingesting a folder never
+    reads its parent or anything twice. A link to a file is read as that file.
+    """
     out: list[Entry] = []
+    root_real = os.path.realpath(root)
     seen_dirs: set[tuple[int, int]] = set()
     stack: list[tuple[Path, tuple[str, ...], os.stat_result | None, str | None]] = [(root, (), None, None)]
     while stack:
@@ -128,11 +148,13 @@ def _walk(root: Path) -> list[Entry]:
             if child.name.startswith(".") or child.name in IGNORED_NAMES:
                 continue
             child_st, child_problem = _stat_problem(Path(child.path))
+            if child_st is not None and stat.S_ISDIR(child_st.st_mode) and child.is_symlink():
+                child_st, child_problem = None, _link_problem(child.path, root_real)
             stack.append((Path(child.path), rel + (child.name,), child_st, child_problem))
     return out
 
 
-def _hash_file(path: Path, max_bytes: int) -> str:
+def hash_file(path: Path, max_bytes: int) -> str:
     """sha256 of a regular file, read in chunks; never blocks on a FIFO swapped in after discovery."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
@@ -156,7 +178,7 @@ def entry_sha(e: Entry, limits: Limits) -> str | None:
     if e.problem is not None:
         return None
     try:
-        return _hash_file(e.path, limits.file_mb * MB)
+        return hash_file(e.path, limits.file_mb * MB)
     except ReadError as exc:
         e.problem = str(exc)
     except OSError as exc:

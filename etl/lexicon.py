@@ -47,6 +47,10 @@ class Lexicon:
     total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
     org_short_name_cues: tuple[str, ...]
+    org_subject_cues: tuple[re.Pattern, ...]
+    breadcrumb: re.Pattern
+    govinfo_title: frozenset[str]
+    govinfo_copy: frozenset[str]
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
@@ -105,7 +109,7 @@ def lexicon() -> Lexicon:
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
         unknown_level=re.compile(lv["unknown_level"]),
         not_levels=frozenset(lv["not_levels"]),
-        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "publisher", "unit", "department_code")),
+        keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "filer", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
         publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
@@ -115,6 +119,10 @@ def lexicon() -> Lexicon:
         total_labels=tuple(data["totals"]["labels"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
+        org_subject_cues=tuple(re.compile(p) for p in data["orgs"]["subject_cues"]),
+        breadcrumb=re.compile(data["titles"]["breadcrumb"]),
+        govinfo_title=frozenset(data["titles"]["govinfo_title"]),
+        govinfo_copy=frozenset(data["titles"]["govinfo_copy"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),
@@ -147,6 +155,23 @@ def inequality_patterns() -> tuple[re.Pattern, re.Pattern]:
     lx = lexicon()
     start = [w for w, op in lx.operators if op in (">=", "<=", ">", "<") and w not in lx.weak_operators]
     return re.compile(rf"^({alternation(start)})"), re.compile(rf"({alternation(w for w, _ in lx.suffix_operators)})$")
+
+
+@lru_cache(maxsize=1)
+def functions() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What departments do ([functions]): (function, words its names contain), in matching order."""
+    data = tomllib.loads(LEXICON_FILE.read_text(encoding="utf-8"))["functions"]
+    return tuple((name, tuple(data["words"][name])) for name in data["order"])
+
+
+def function_of(department: str | None) -> str | None:
+    """The function a department's name says (教育局 -> 教育), or None."""
+    if not department:
+        return None
+    for name, words in functions():
+        if any(w in department for w in words):
+            return name
+    return None
 
 
 @lru_cache(maxsize=1)

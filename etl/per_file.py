@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,11 @@ from etl.normalise.place import find_place
 from etl.normalise.script import fold_script
 from etl.parse import parse_document
 from etl.read import read_bytes
-from etl.records import Finding, ReadError
+from etl.records import Finding, ReadError, library_error
+from etl.review import blobs
+from etl.review.edits import apply_file_corrections
 from etl.trust import assess
+from etl.workers import die_with_parent
 
 
 @dataclass
@@ -37,6 +41,8 @@ class FileResult:
     error: str | None = None
     filings: int = 0
     seconds: float = 0.0
+    note: str | None = None  # what else was done: an older version replaced, the file renamed (etl/load/versions.py)
+    renamed_from: str | None = None  # a duplicate whose bytes the database holds under this other name
 
 
 @dataclass
@@ -45,6 +51,8 @@ class IngestSummary:
     warnings: list[str] = field(default_factory=list)
     interrupted: bool = False
     copies_refreshed: bool = False
+    refresh: str = ""  # how the derived tables were brought up to date: 'incremental' or 'full'
+    refresh_seconds: float = 0.0  # the cross-file tables and marts after the files were written
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -65,6 +73,11 @@ class IngestSummary:
     def filings(self) -> int:
         return sum(r.filings for r in self.results)
 
+    @property
+    def changed(self) -> int:
+        """Files that replaced an older version or renamed one (the derived tables must follow)."""
+        return sum(1 for r in self.results if r.note and (r.status == "loaded" or r.renamed_from))
+
 
 def filing_id(sha: str, part: int) -> str:
     return f"{sha[:16]}-{part:02d}"
@@ -74,14 +87,19 @@ MODES = ("auto", "structured", "document")
 
 
 def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
-            skip_bad_rows: bool = False, check_workers: int = 1) -> store.LoadedFile:
+            skip_bad_rows: bool = False, check_workers: int = 1, corrections: list | None = None) -> store.LoadedFile:
     """Read, parse and check one file's bytes (no database involved).
 
     `mode` 'auto' reads a workbook or CSV whose header is a budget system's long-format export
     (etl/structured) as that export, anything else as a published document; 'structured' reads
     only exports (`jixiao import`), 'document' only documents. Under `skip_bad_rows` an export's
     malformed rows are left out and listed in the result's `notes`. `check_workers` > 1 runs the checks
-    of a file with many filings in that many forked processes (only where this process may fork)."""
+    of a file with many filings in that many forked processes (only where this process may fork).
+
+    `corrections` are the people's corrections of these bytes (etl/review, from the database or the
+    lake): applied to the read filings before the checks, so the stored rows, findings and metrics
+    are the corrected ones; a filing marked as not a filing is left out.
+    """
     sha = hashlib.sha256(data).hexdigest()
     notes: list[str] = []
     fmt_structured = structured.fmt_of(name, data)
@@ -110,6 +128,9 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
         f.source_file = name
         f.source_sha256 = sha
         f.filing_id = filing_id(sha, f.part_index)
+    stale: list = []
+    if corrections:  # after the confidence: a row a person confirmed or corrected is trusted (1)
+        filings, stale = apply_file_corrections(filings, corrections)
     if check_workers > 1 and len(filings) >= 2 * CHECK_CHUNK:
         findings, metrics, reasons, bands = _check_parallel(filings, check_workers)
     else:
@@ -117,6 +138,7 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
     return store.LoadedFile(
         source_file=name, sha256=sha, fmt=fmt, layout=layout, size=len(data), is_sample=is_sample,
         filings=filings, findings=findings, metrics=metrics, reasons=reasons, bands=bands, notes=notes,
+        blob=blobs.pack(data, blobs.copy_limit_bytes()), stale=stale,
     )
 
 
@@ -133,21 +155,11 @@ def check_filings(filings) -> tuple[list, list, list, list]:
     for k, f in enumerate(filings):
         if k and k % 1000 == 0:  # a bulk export's checks keep moving: in a worker, the file's clock restarts
             progress(k, 0)
-        try:
-            found = check.run_checks(f)
-            m = check.filing_metrics(f, found)
-            cats = [(ind.seq, check.classify_reason(ind.reason)) for ind in f.indicators]
-            fb = check.filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
-        except Exception as exc:  # a bug in a rule must not cost the user the filing
-            found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
-            m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
-        for x in found:
-            x.filing_id = f.filing_id
+        found, m, cats, fb = check.derive(f)
         findings.extend(found)
         if m:
-            m["filing_id"] = f.filing_id
             metrics.append(m)
-        reasons.extend((f.filing_id, seq, cat) for seq, cat in cats if cat)
+        reasons.extend(cats)
         bands.extend(fb)
     return findings, metrics, reasons, bands
 
@@ -163,7 +175,8 @@ def _check_parallel(filings, workers: int) -> tuple[list, list, list, list]:
     _TO_CHECK = filings
     try:
         chunks = [(k, min(k + CHECK_CHUNK, len(filings))) for k in range(0, len(filings), CHECK_CHUNK)]
-        with mp.get_context("fork").Pool(workers) as pool:
+        # the check processes die with this one: a killed import leaves none running on (issue 22)
+        with mp.get_context("fork").Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             parts = pool.map(_check_slice, chunks, chunksize=1)
     finally:
         _TO_CHECK = []
@@ -180,20 +193,21 @@ def plain_error(exc: Exception) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "文件结构嵌套过深，无法解析"
-    return f"解析出错（{type(exc).__name__}）：{exc}"
+    # a library's English sentence is not shown: the kind of error names what failed (see library_error)
+    return str(library_error("解析出错：文件内容无法按其格式读取", exc))
 
 
 def process(path: str, name: str, sha: str | None, is_sample: bool, mode: str = "auto", skip_bad_rows: bool = False,
-            check_workers: int = 1) -> tuple[FileResult, store.LoadedFile | None]:
+            check_workers: int = 1, corrections: list | None = None) -> tuple[FileResult, store.LoadedFile | None]:
     """Read one file (a regular file, under the size cap) and analyse it (`analyse` says what `mode`,
-    `skip_bad_rows` and `check_workers` do). Never raises but for MemoryError: a worker process reports
+    `skip_bad_rows`, `check_workers` and `corrections` do). Never raises but for MemoryError: a worker process reports
     that as its memory limit, a Ray task as the file's failure."""
     started = time.perf_counter()
     result = FileResult(source_file=name, path=path, sha256=sha, status="pending")
     lf = None
     try:
         lf = analyse(read_regular(Path(path)), name, is_sample=is_sample, mode=mode, skip_bad_rows=skip_bad_rows,
-                     check_workers=check_workers)
+                     check_workers=check_workers, corrections=corrections)
     except MemoryError:
         raise
     except Exception as exc:  # any failure of one file is that file's result, not the batch's
@@ -204,6 +218,26 @@ def process(path: str, name: str, sha: str | None, is_sample: bool, mode: str = 
         result.error = f"{name}: {plain_error(exc)}"
     result.seconds = time.perf_counter() - started
     return result, lf
+
+
+@dataclass
+class Job:
+    """One file for a worker process: where it is, what the log calls it, and how to read it."""
+
+    path: str
+    name: str
+    sha256: str
+    is_sample: bool
+    mode: str = "auto"
+    skip_bad_rows: bool = False
+    corrections: list | None = None  # the people's corrections of these bytes (etl/review), when re-read
+
+
+def run_job(job: Job, check_workers: int = 1) -> tuple[FileResult, store.LoadedFile | None]:
+    """The per-file step in a worker process (MemoryError: the worker reports the memory limit). The local
+    engine's workers and the Ray engine's tasks (etl/lake/batch.py) run it alike."""
+    return process(job.path, job.name, job.sha256, job.is_sample, mode=job.mode, skip_bad_rows=job.skip_bad_rows,
+                   check_workers=check_workers, corrections=job.corrections)
 
 
 def warm_up() -> None:

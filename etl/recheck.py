@@ -10,13 +10,16 @@ from pathlib import Path
 from etl import check
 from etl.check.rules_soft import iter_soft_findings
 from etl.check.series_index import SeriesIndex
+from etl.copies import copy_inputs as inputs_of
+from etl.copies import refresh_copies_scoped
 from etl.link.tables import build_indices, insert_frame, write_findings, write_keys_and_links
 from etl.load import store
 from etl.load.readback import read_filings, stored_measure
 from etl.load.schema import fill_reason_texts
+from etl.marts import MARTS_PENDING, build_marts
 from etl.measures import fold_key
-from etl.marts import build_marts
 from etl.records import Filing, Indicator, Loc
+from etl.review.ledger import flag_changed_files
 from etl.structured.twins import twin_rows
 
 
@@ -24,6 +27,10 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
     """Recompute findings, metrics, reason categories and copy clusters. Returns (filings, findings)."""
     settings = check.load_settings(settings_path)
     with store.writer(db_path) as con:
+        store.set_meta(con, MARTS_PENDING, "check")  # cleared when the marts are rebuilt below
+        # the stored rows are the corrected reading (etl/review): checked as they stand; corrections of
+        # files that came in again with other bytes are flagged here too
+        flag_changed_files(con)
         filings = read_filings(con)
         findings, metrics, reasons = [], [], []
         for f in filings:
@@ -43,7 +50,6 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
         twins, twin_table, superseded = twin_rows(filings, settings)
         gone = set(superseded)
         shown = [f for f in filings if f.filing_id not in gone]
-        clusters, copies = check.copy_analysis(shown, settings)  # bands computed afresh, as written below
         bands = [list(b) for f in filings for b in check.filing_bands(f, settings)]
         series = SeriesIndex(shown, settings)
         soft = check.soft_findings(shown, settings, series)
@@ -57,8 +63,10 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
             write_findings(con, twins)
             store.insert_rows(con, {"copy_bands": bands})  # in the current settings' band geometry
             fill_reason_texts(con)  # databases made before the table existed get it filled here
-            store.write_derived(con, findings + copies, metrics, reasons)
-            write_clusters(con, clusters)
+            store.write_derived(con, findings, metrics, reasons)
+            # copy clusters from the bands just written, a component at a time (etl/copies.py)
+            refresh_copies_scoped(con, settings, None)
+            copies = con.execute("SELECT count(*) FROM findings WHERE family = 'copying'").fetchone()[0]
             write_findings(con, soft)
             write_keys_and_links(con, shown, series)
             build_indices(con)
@@ -67,25 +75,19 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
             con.execute("ROLLBACK")
             raise
         build_marts(con)  # after the findings they sum are rewritten
-    return len(filings), len(findings) + len(copies) + len(soft)
+    return len(filings), len(findings) + copies + len(soft)
 
 
 def copy_inputs(con) -> list[Filing]:
-    """Just what the copy comparison reads (who, when, which indicators): one query,
-    a fraction of a full read-back on a large database."""
-    rows = con.execute("""
-        SELECT f.filing_id, f.source_file, f.doc_kind, f.department, f.year, f.project,
-               list(i.name ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL),
-               list(i.target ORDER BY i.seq) FILTER (WHERE i.seq IS NOT NULL)
-        FROM filings f LEFT JOIN indicators i ON i.filing_id = f.filing_id
-        WHERE f.superseded IS NOT TRUE  -- a published copy of a structured import is not a copy to report
-        GROUP BY ALL ORDER BY f.filing_id
-    """).fetchall()
-    return [
-        Filing(doc_kind=kind, filing_id=fid, source_file=src, department=dept, year=year, project=project,
-               indicators=[Indicator(seq=k + 1, name=n, target=t) for k, (n, t) in enumerate(zip(names or [], targets or []))])
-        for fid, src, kind, dept, year, project, names, targets in rows
-    ]
+    """What the copy comparison reads of every filing at once (the lake's refresh; the local engine's
+    goes a component at a time, etl/copies.py)."""
+    return inputs_of(con, "(SELECT filing_id FROM filings)")
+
+
+def write_clusters(con, clusters) -> None:
+    rows = [[k + 1, fid, sim] for k, members in enumerate(clusters) for fid, sim in members]
+    if rows:
+        con.executemany("INSERT INTO copy_clusters VALUES (?, ?, ?)", rows)
 
 
 def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int:
@@ -95,27 +97,17 @@ def refresh_copies(db_path: Path | str, settings_path: str | None = None) -> int
 
 
 def refresh_copies_in(con, settings_path: str | None = None) -> int:
-    """refresh_copies on an open writer connection (the ingest runs its refreshes on one)."""
+    """refresh_copies on an open writer connection (the ingest runs its refreshes on one): every
+    component of the band-sharing graph compared, a batch at a time (etl/copies.py)."""
     settings = check.load_settings(settings_path)
-    filings = copy_inputs(con)
-    clusters, copies = check.copy_analysis(filings, settings, con=con)  # candidates from copy_bands
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM findings WHERE family = 'copying'")
-        con.execute("DELETE FROM copy_clusters")
-        store.write_derived(con, copies, [], [])
-        write_clusters(con, clusters)
+        refresh_copies_scoped(con, settings, None)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return len(clusters)
-
-
-def write_clusters(con, clusters) -> None:
-    rows = [[k + 1, fid, sim] for k, members in enumerate(clusters) for fid, sim in members]
-    if rows:
-        con.executemany("INSERT INTO copy_clusters VALUES (?, ?, ?)", rows)
+    return con.execute("SELECT count(DISTINCT cluster_id) FROM copy_clusters").fetchone()[0]
 
 
 # --------------------------------------------------------------- soft targets and cross-year links
@@ -137,7 +129,7 @@ def province_groups(con) -> list[list[str | None]]:
     return list(groups.values())
 
 
-def _in_provinces(provinces: list[str | None]) -> tuple[str, list]:
+def in_provinces(provinces: list[str | None]) -> tuple[str, list]:
     known = [p for p in provinces if p is not None]
     conds = [f"province IN ({', '.join('?' * len(known))})"] if known else []
     conds += ["province IS NULL"] if None in provinces else []
@@ -154,7 +146,7 @@ def _soft_inputs(con, provinces: list[str | None], rows_of=table_indicators, chu
     """What the cross-year and peer rules read (who, where, when, which indicator rows with their
     measures and provenance) of the filings of `provinces`, the rows fetched in chunks: no copy of
     the whole table in between."""
-    cond, params = _in_provinces(provinces)
+    cond, params = in_provinces(provinces)
     filings: dict[str, Filing] = {}
     for fid, src, kind, prov, city, county, dept, year, project, code in con.execute(f"""
             SELECT filing_id, source_file, doc_kind, province, city, county, department, year, project, project_code
@@ -178,13 +170,13 @@ def _soft_inputs(con, provinces: list[str | None], rows_of=table_indicators, chu
     return list(filings.values())
 
 
-def write_soft(con, read_con, settings, rows_of=table_indicators) -> int:
+def write_soft(con, read_con, settings, rows_of=table_indicators, groups: list[list[str | None]] | None = None) -> int:
     """The soft-target findings, indicator keys and links, one province group at a time (see
-    province_groups): filings are read from `read_con`, rows written to `con` (the same connection
-    locally; over a lake, the views' schema and the tables' one, indicator rows by `rows_of`).
-    Returns the findings written."""
+    province_groups; `groups`: only those): filings are read from `read_con`, rows written to `con` (the
+    same connection locally; over a lake, the views' schema and the tables' one, indicator rows by
+    `rows_of`). Returns the findings written."""
     n = 0
-    for provinces in province_groups(read_con):
+    for provinces in (province_groups(read_con) if groups is None else groups):
         filings = _soft_inputs(read_con, provinces, rows_of)
         series = SeriesIndex(filings, settings)
         n += write_findings(con, iter_soft_findings(filings, settings, series))

@@ -110,6 +110,16 @@ class ReadError(Exception):
     """A file that cannot be read. The message names the problem in Chinese-friendly plain words."""
 
 
+def library_error(what: str, exc: Exception) -> "ReadError":
+    """A reader library's failure said in Chinese: what could not be read, and the error's kind as a code.
+
+    The library's own English sentence ("Unexpected EOF", "File is not a zip file") is left out: users
+    read the message in Chinese; the kind (PSEOF, BadZipFile) tells a maintainer which library failed.
+    """
+    kind = type(exc).__name__.removesuffix("Error").removesuffix("Exception") or type(exc).__name__
+    return ReadError(f"{what}（错误类型：{kind}）")
+
+
 class UnsupportedFormat(ReadError):
     """A format we recognise but do not read (.doc, .wps, image-only PDF)."""
 
@@ -169,6 +179,14 @@ class Section:
 
 
 DOC_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval", "self_eval_report")
+# The names users read (dashboard, report, letters), defined once.
+DOC_KIND_TITLES = {
+    "project_target": "项目绩效目标表",
+    "dept_target": "部门整体绩效目标表",
+    "project_self_eval": "项目支出绩效自评表",
+    "dept_self_eval": "部门整体支出绩效自评表",
+    "self_eval_report": "绩效自评报告",
+}
 
 
 @dataclass

@@ -8,9 +8,19 @@ kernel or runs past its time is noticed, reported as that job's failure, and
 replaced. Each worker limits its own address space (RLIMIT_AS), so a file that
 inflates past the memory budget fails with MemoryError inside the worker
 instead of taking the machine down.
+
+A file's time budget is CPU time (read from /proc), not the clock: the same file
+gets the same outcome alone or beside a busy batch. A worker whose CPU time stops
+moving (blocked, stopped) is stopped after the budget in wall time, and no file
+runs longer than WALL_FACTOR budgets by the clock.
+
+Workers die with the process that started them (PR_SET_PDEATHSIG, and every
+inherited pipe end closed so a worker sees end-of-file when its parent is gone):
+a killed ingest leaves no orphan behind to hold files or locks.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import os
 import signal
@@ -27,6 +37,16 @@ try:
     import resource  # address-space limits (POSIX)
 except ImportError:
     resource = None
+
+# No file runs longer than this many budgets by the clock, whatever its CPU time (a file that
+# sleeps, or a machine so loaded that it gets almost no CPU); a PDF's pages restart its CPU
+# clock up to the same number of budgets.
+WALL_FACTOR = 20
+# A busy worker whose CPU time did not move for this long (and for at least its budget) is
+# hung: blocked on something, or stopped.
+HANG_MIN_SECONDS = 5.0
+# How often the CPU time of busy workers is read.
+POLL_SECONDS = 0.25
 
 # A worker is retired after this many jobs: memory fragmentation of one long-lived
 # worker must not count against the budget of a later file.
@@ -59,7 +79,42 @@ def limit_memory(extra_mb: int) -> None:
         pass
 
 
-def _worker_main(conn, fn: Callable[[Any], Any], limits: budget.Limits) -> None:
+_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a live process (Linux /proc), None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat_line = fh.read()
+    except OSError:
+        return None
+    fields_after = stat_line.rsplit(b")", 1)[-1].split()  # the name in (...) may hold spaces
+    try:
+        return (int(fields_after[11]) + int(fields_after[12])) / _CLK_TCK  # utime, stime
+    except (IndexError, ValueError):
+        return None
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to kill this process when its parent exits (Linux); exit now if it already has."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before the request above took effect
+        os._exit(1)
+
+
+def _worker_main(conn, inherited: list, parent_pid: int, fn: Callable[[Any], Any], limits: budget.Limits) -> None:
+    die_with_parent(parent_pid)
+    for other in inherited:  # the parent's ends of this and earlier workers' pipes
+        try:
+            other.close()
+        except OSError:
+            pass
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     except ValueError:  # forked from a non-main thread (the dashboard's upload): Python refuses
@@ -101,9 +156,46 @@ class _Worker:
     proc: Any
     conn: Any
     jobs: deque = field(default_factory=deque)  # sent, not yet answered; the first is running
-    started: float = 0.0  # when the first of `jobs` began (or last reported progress)
-    began: float = 0.0  # when the first of `jobs` began
+    began: float = 0.0  # when the first of `jobs` began (wall clock)
+    cpu_began: float = 0.0  # the worker's CPU time then
+    cpu_start: float = 0.0  # ... or when the job last reported progress (a PDF page)
+    cpu_seen: float = 0.0  # the CPU time last read
+    moved: float = 0.0  # when the CPU time last moved (wall clock)
     sent: int = 0
+
+    def cpu(self) -> float:
+        """The worker's CPU time; where it cannot be read, the wall clock since its job began stands in."""
+        value = cpu_seconds(self.proc.pid)
+        if value is None:
+            return self.cpu_began + (time.monotonic() - self.began)
+        return value
+
+    def begin(self, now: float) -> None:
+        """The head job starts now."""
+        self.began = self.moved = now
+        self.cpu_began = self.cpu_start = self.cpu_seen = self.cpu()
+
+    def over_budget(self, now: float, limits: budget.Limits) -> str | None:
+        """Why the running job must stop, or None."""
+        cpu = self.cpu()
+        if cpu > self.cpu_seen + 0.005:
+            self.cpu_seen, self.moved = cpu, now
+        if cpu - self.cpu_start > limits.seconds:
+            return f"解析超时（CPU 时间超过 {limits.seconds:g} 秒），已停止"
+        if cpu - self.cpu_began > WALL_FACTOR * limits.seconds:
+            return f"解析超时（CPU 时间共超过 {WALL_FACTOR * limits.seconds:g} 秒），已停止"
+        if now - self.moved > max(limits.seconds, HANG_MIN_SECONDS):
+            return f"解析超时（{max(limits.seconds, HANG_MIN_SECONDS):g} 秒没有任何进展），已停止"
+        if now - self.began > WALL_FACTOR * limits.seconds:
+            return f"解析超时（超过 {WALL_FACTOR * limits.seconds:g} 秒），已停止"
+        return None
+
+    def next_check(self, now: float, limits: budget.Limits) -> float:
+        """Seconds until over_budget() could first say yes (CPU time cannot run ahead of the clock
+        by more than the worker's threads; the poll interval bounds that)."""
+        left_cpu = limits.seconds - (self.cpu_seen - self.cpu_start)
+        return max(0.005, min(POLL_SECONDS, left_cpu, self.moved + max(limits.seconds, HANG_MIN_SECONDS) - now,
+                              self.began + WALL_FACTOR * limits.seconds - now))
 
 
 @dataclass
@@ -139,7 +231,8 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
 
     def start() -> _Worker:
         parent, child = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_worker_main, args=(child, fn, limits), daemon=True)
+        inherited = [w.conn for w in pool] + [parent]
+        proc = ctx.Process(target=_worker_main, args=(child, inherited, os.getpid(), fn, limits), daemon=True)
         proc.start()
         child.close()
         w = _Worker(proc, parent)
@@ -192,7 +285,8 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
             busy = [w for w in pool if w.jobs]
             if not busy:
                 continue
-            timeout = max(0.0, min(w.started + limits.seconds for w in busy) - time.monotonic())
+            now = time.monotonic()
+            timeout = min(w.next_check(now, limits) for w in busy)
             ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
             now = time.monotonic()
             for w in busy:
@@ -205,12 +299,14 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
                         retire(w, kill=True)
                         continue
                     if isinstance(value, Progress):
-                        # a long PDF moving page by page: its clock restarts, within 20x the budget
-                        w.started = min(now, w.began + 19 * limits.seconds)
+                        # a long PDF moving page by page: its CPU clock restarts (WALL_FACTOR budgets in all)
+                        w.cpu_start = w.cpu()
+                        w.moved = now
                         yield Outcome(w.jobs[0], progress=value)
                         continue
                     job = w.jobs.popleft()
-                    w.started = w.began = now  # the next queued job began when this one ended
+                    if w.jobs:
+                        w.begin(now)  # the next queued job began when this one ended
                     if isinstance(value, MemoryError):
                         yield Outcome(job, error=f"内存超过 {limits.memory_mb} MB（解析时内存不足，已停止）")
                         retire(w, kill=True)  # a worker that hit its cap may be left fragmented
@@ -222,8 +318,8 @@ def run(fn: Callable[[Any], Any], jobs: Iterable[Any], workers: int, limits: bud
                     w.proc.join(1)
                     yield fail_head(w, _death_reason(w.proc.exitcode, limits))
                     retire(w, kill=True)
-                elif now >= w.started + limits.seconds:
-                    out = fail_head(w, f"解析超时（{limits.seconds:g} 秒），已停止")
+                elif (why := w.over_budget(now, limits)) is not None:
+                    out = fail_head(w, why)
                     retire(w, kill=True)
                     yield out
     finally:
@@ -238,7 +334,7 @@ def _send(w: _Worker, job: Any) -> bool:
     except (BrokenPipeError, ConnectionResetError, OSError):
         return False
     if not w.jobs:
-        w.started = w.began = time.monotonic()
+        w.begin(time.monotonic())
     w.jobs.append(job)
     w.sent += 1
     return True

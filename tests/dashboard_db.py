@@ -59,6 +59,11 @@ class Corpus:
     def metric(self, filing_id: str) -> dict:
         return next(m for m in self.metrics if m["filing_id"] == filing_id)
 
+    def problems(self, filing_id: str) -> tuple[int, int]:
+        """(findings, errors) of a filing: its rows in findings, whatever family wrote them."""
+        mine = [x for x in self.findings if x["filing_id"] == filing_id]
+        return len(mine), sum(x["severity"] == "error" for x in mine)
+
 
 def _make_corpus() -> Corpus:
     c = Corpus()
@@ -167,6 +172,18 @@ def _make_corpus() -> Corpus:
     edu = [f["filing_id"] for f in c.filings if f["department"].endswith("教育局")]
     c.clusters += [dict(cluster_id=2, filing_id=edu[0], similarity=0.9),
                    dict(cluster_id=2, filing_id=edu[-1], similarity=0.9)]
+    # The cross-filing findings, written after the per-file checks as the ingest's refresh writes them: the
+    # copy clusters' members and lowered targets. filing_metrics.finding_count (the per-file count) misses
+    # them; a filing's problems are its rows in findings (etl/measures.py PROBLEMS).
+    for m in c.clusters:
+        c.findings.append(dict(filing_id=m["filing_id"], indicator_seq=None, rule="COPY_SIMILAR_INDICATORS",
+                               family="copying", severity="warning", message="指标与其他项目、部门或年度几乎相同",
+                               evidence=f"最高相似度={m['similarity']:.2f}"))
+    for f in c.filings:
+        if f["year"] == 2023 and f["department"].endswith("财政局"):
+            c.findings.append(dict(filing_id=f["filing_id"], indicator_seq=1, rule="SOFT_TARGET_LOWERED",
+                                   family="soft", severity="warning", message="第1项指标值比上年调低：上年≥98%，今年≥95%",
+                                   evidence="上年≥98%"))
     t0 = datetime(2024, 5, 1, 9, 0, 0)
     for n, f in enumerate(c.filings):
         c.ingest_log.append(dict(run_id="run1", ingested_at=t0 + timedelta(seconds=n), source_file=f["source_file"],
@@ -201,6 +218,12 @@ def build_dashboard_db(path: Path) -> Corpus:
         _insert(con, "indicator_reasons", c.reasons)
         _insert(con, "copy_clusters", c.clusters)
         _insert(con, "ingest_log", c.ingest_log)
+        # soft-target indices per county, as the cross-year refresh writes them (all years together)
+        con.executemany("""INSERT INTO soft_indices (grain, province, city, place, department, filings, indicators,
+                           judged_rows, soft_rows, soft_share, money, inflation_index, linked_rows, carried_rows,
+                           carried_share) VALUES ('county', ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        [[p, ci, co or ci or p, 9, 60, 40, k + 1, (k + 1) / 40, 1000.0 + k, 1.5 * k, 30, k, k / 30]
+                         for k, (p, ci, co) in enumerate(PLACES)])
         con.executemany("INSERT INTO sections (filing_id, seq, kind, heading, text, src_where) VALUES (?, ?, ?, ?, ?, ?)",
                         [["F001", 1, "goal_expected", "年度总体目标", "保障机关正常运转，" + HTML_TEXT, "第1页 第3行"]])
         con.executemany("INSERT INTO spending_plan (filing_id, seq, period, month, value, src_where) VALUES (?, ?, ?, ?, ?, ?)",

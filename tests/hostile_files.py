@@ -299,3 +299,109 @@ def hostile_with_wrappings(folder: Path) -> dict[str, Case]:
     put("base64_charset.html", _filing_html("base64").encode("utf-8"), Case("loaded"))
     put("lying_utf16.html", _filing_html("utf-16").encode("utf-8"), Case("loaded"))
     return cases
+
+
+# --- real filings with a large declared size and little to read (issue 22, item 6) ---
+
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
+    '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+    '<borders count="2"><border/><border><left style="thin"/><right style="thin"/><top style="thin"/>'
+    '<bottom style="thin"/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1"/></cellXfs>'
+    "</styleSheet>"
+)
+_CT_XLSX_STYLED = _CT_XLSX.replace(
+    "</Types>",
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+)
+_WORKBOOK_RELS_STYLED = _WORKBOOK_RELS.replace(
+    "</Relationships>",
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/></Relationships>',
+)
+
+
+def _column(k: int) -> str:
+    name = ""
+    while k:
+        k, r = divmod(k - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def _grid_rows(grid: list[list[str]]) -> str:
+    from xml.sax.saxutils import escape
+
+    return "".join(
+        f'<row r="{r}">' + "".join(
+            f'<c r="{_column(c)}{r}" s="1" t="inlineStr"><is><t>{escape(t)}</t></is></c>'
+            for c, t in enumerate(row, 1) if t) + "</row>"
+        for r, row in enumerate(grid, 1)
+    )
+
+
+def _styled_xlsx(path: Path, dimension: str, sheet_chunks) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr("[Content_Types].xml", _CT_XLSX_STYLED)
+        zf.writestr("_rels/.rels", _RELS_XLSX)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS_STYLED)
+        zf.writestr("xl/styles.xml", _STYLES)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(f'{_SHEET_HEAD}<dimension ref="{dimension}"/><sheetData>'.encode())
+            for chunk in _flat(sheet_chunks):
+                fh.write(chunk)
+            fh.write(b"</sheetData></worksheet>")
+
+
+def write_real_sized(folder: Path) -> dict[str, Case]:
+    """Readable filings whose packages declare far more than they hold; each must load.
+
+    - a sheet formatted (border style) down to row 1,048,576: a million styled rows with a
+      styled empty cell each after the filing's rows;
+    - a sheet 16,000 columns wide: 150 rows of styled empty cells across them, the filing in
+      the first columns;
+    - a DOCX carrying a 1.1 GB part that no relationship names.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    grid = _filing_grid()
+    n = len(grid)
+
+    def styled_rows():
+        for start in range(n + 1, 1_048_577, 8192):
+            yield "".join(f'<row r="{k}" s="1" customFormat="1" ht="14.25"><c r="A{k}" s="1"/></row>'
+                          for k in range(start, min(start + 8192, 1_048_577)))
+
+    _styled_xlsx(folder / "styled_to_last_row.xlsx", "A1:H1048576", [_grid_rows(grid), styled_rows()])
+
+    width = 16_000
+    last = _column(width)
+
+    def wide_rows():
+        for r in range(1, 151):
+            cells = grid[r - 1] if r <= n else []
+            filled = "".join(f'<c r="{_column(c)}{r}" s="1" t="inlineStr"><is><t>{t}</t></is></c>'
+                             for c, t in enumerate(cells, 1) if t).replace("&", "&amp;")
+            empty = "".join(f'<c r="{_column(c)}{r}" s="1"/>' for c in range(len(cells) + 1, width + 1))
+            yield f'<row r="{r}" spans="1:{width}">{filled}{empty}</row>'
+
+    _styled_xlsx(folder / "wide_16000_columns.xlsx", f"A1:{last}150", wide_rows())
+
+    from etl.parse import parse_document
+    from etl.read import read_bytes
+    from etl.write import render
+
+    docx = render(parse_document(read_bytes(SEED_000.read_bytes(), SEED_000.name)), "docx")
+    target = folder / "unused_large_part.docx"
+    target.write_bytes(docx)
+    with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        with zf.open("customXml/unused.bin", "w", force_zip64=True) as fh:
+            for chunk in _repeat(b"\0", 1100 * 1024 * 1024, 1 << 24):
+                fh.write(chunk)
+    return {"styled_to_last_row.xlsx": Case("loaded"), "wide_16000_columns.xlsx": Case("loaded"),
+            "unused_large_part.docx": Case("loaded")}

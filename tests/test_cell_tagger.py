@@ -54,16 +54,12 @@ def test_tagger_cuts_an_invented_glued_row_into_its_cells_and_roles():
     assert tagger.tagged("2、100%90%1513部分路段雨季延期").other_share(0, 2) > 0.8
 
 
-def test_a_document_sharing_copy_is_read_row_by_row_with_the_tagger_and_not_without_it():
+def test_a_document_sharing_copy_is_read_row_by_row():
+    # (without the tagger this copy was misread once; the decoder's glued-run rules and the join of the site's
+    # pages now read it as well, so only the reading is asserted: the tagger's worth is bench/lofo.py's figure)
     got, f = _rows(DOCSHARE)
     assert got == DOCSHARE_ROWS
     assert f.indicators[2].reason == "部分路段雨季延期"  # the row goes on after the page marker
-    tagger.use_model(None)
-    try:
-        without, _ = _rows(DOCSHARE)
-    finally:
-        tagger.use_model(tagger.MODEL_FILE)
-    assert sum(r in DOCSHARE_ROWS for r in without) < len(DOCSHARE_ROWS)
 
 
 def test_a_space_separated_copy_stays_cells_when_its_spaces_separate_cells():

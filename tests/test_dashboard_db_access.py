@@ -44,7 +44,6 @@ def stop_writer(p: subprocess.Popen) -> None:
 
 def run(monkeypatch, db: Path) -> AppTest:
     monkeypatch.setenv("JIXIAO_DB", str(db))
-    monkeypatch.setenv("JIXIAO_BIND", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -146,21 +146,24 @@ def _app(monkeypatch, db, **env):
     return at
 
 
-def test_bound_wide_without_a_password_shows_nothing(monkeypatch, corpus_db):
+def test_bound_wide_without_a_password_shows_nothing(monkeypatch, corpus_db, listen_on):
     c, db = corpus_db
     monkeypatch.delenv("JIXIAO_PASSWORD_HASH", raising=False)
-    at = _app(monkeypatch, db, JIXIAO_BIND="0.0.0.0")
+    listen_on("0.0.0.0")
+    at = _app(monkeypatch, db)
     assert any("没有设置访问密码" in e.value for e in at.error)
     assert not at.metric and not at.dataframe
 
 
-def test_bound_wide_every_page_needs_the_password(monkeypatch, corpus_db):
-    from dashboard.access import hash_password
+def test_bound_wide_every_page_needs_the_password(monkeypatch, corpus_db, listen_on):
+    from dashboard.access import hash_password, reset_tries
 
     c, db = corpus_db
     stored = hash_password("正确的密码")
     assert "正确的密码" not in stored
-    at = _app(monkeypatch, db, JIXIAO_BIND="0.0.0.0", JIXIAO_PASSWORD_HASH=stored)
+    reset_tries()
+    listen_on("0.0.0.0")
+    at = _app(monkeypatch, db, JIXIAO_PASSWORD_HASH=stored)
     assert not at.metric
     at.text_input[0].input("wrong").run()
     at.button[0].click().run()
@@ -172,7 +175,7 @@ def test_bound_wide_every_page_needs_the_password(monkeypatch, corpus_db):
 
 def test_localhost_needs_no_password(monkeypatch, corpus_db):
     c, db = corpus_db
-    at = _app(monkeypatch, db, JIXIAO_BIND="127.0.0.1", JIXIAO_PASSWORD_HASH="scrypt$00$00")
+    at = _app(monkeypatch, db, JIXIAO_PASSWORD_HASH="scrypt$00$00")
     assert metric(at, "填报数") == str(len(c.filings))
 
 

@@ -64,7 +64,7 @@ def test_preset_inflated_equals_sql_and_exports_every_row(monkeypatch, corpus_db
 
 def test_state_lives_in_the_url_and_pages(monkeypatch, corpus_db):
     c, db = corpus_db
-    at = run_page(monkeypatch, db, "explore", counties=["株洲市 攸县", "益阳市 赫山区"], years="2022",
+    at = run_page(monkeypatch, db, "explore", counties=["株洲市 攸县", "益阳市 赫山区"], year="2022",
                   reason="no_reason")
     expected = [f for f, m in zip(c.filings, c.metrics) if f["county"] in ("攸县", "赫山区") and f["year"] == 2022
                 and m["deductions_no_reason"] > 0]
@@ -95,7 +95,7 @@ def test_finding_conditions_and_sorting(monkeypatch, corpus_db):
     assert set(shown["total_score"][len(scores):]) == {"—"}
 
 
-@pytest.mark.parametrize("params", [{"smin": "abc"}, {"emax": "-5"}, {"years": "²"}, {"reason": "x"}, {"p": "0"}])
+@pytest.mark.parametrize("params", [{"smin": "abc"}, {"emax": "-5"}, {"year": "²"}, {"reason": "x"}, {"p": "0"}])
 def test_bad_address_values_fall_back(monkeypatch, corpus_db, params):
     c, db = corpus_db
     at = run_page(monkeypatch, db, "explore", **params)

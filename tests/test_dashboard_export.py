@@ -25,7 +25,7 @@ def test_csv_has_bom_and_chinese_and_neutralised_formulas():
     assert col[1] == "'=HYPERLINK(\"http://x\",\"点我\")"
     assert col[2:5] == ["'+SUM(A1)", "'-1+2", "'@cmd"]
     assert col[5] == "<b>bold</b>"
-    assert rows[2][1] == "-3.0"  # numbers stay numbers, negative ones too
+    assert rows[2][1] == "-3"  # numbers stay numbers, negative ones too
 
 
 def test_xlsx_cells_are_text_never_formulas():
@@ -55,14 +55,17 @@ def test_xlsx_is_formatted_for_reading():
     assert ws.auto_filter.ref == "A1:D3"
     assert ws["B2"].value == 0.875 and ws["B2"].number_format == "0.0%"
     assert ws["B3"].value is None
-    assert "万元" in ws["C2"].number_format
+    # 万元 is in the header (全年预算数(万元)), so the cell format does not say it a second time
+    assert ws["C2"].value == 1234.5 and ws["C2"].number_format == "#,##0.00" and "万元" not in ws["C2"].number_format
     assert ws["D2"].value == 2022
     assert all(ws.column_dimensions[c].width >= 8 for c in "ABCD")
     assert ws["A1"].font.bold
 
 
-def test_csv_writes_rates_as_percent():
-    df = pd.DataFrame({"执行率": [0.875, None], "得分": [96.825, 80.0]})
-    rows = list(csv.reader(io.StringIO(to_csv_bytes(df, {"执行率": "percent", "得分": "score"}).decode("utf-8-sig"))))
-    assert rows[1] == ["87.5%", "96.8"]
-    assert rows[2] == ["", "80.0"]
+def test_csv_keeps_full_precision_and_writes_rates_as_percent():
+    df = pd.DataFrame({"执行率": [0.9557, None], "得分": [95.57, 80.0], "预算": [1234.5678, 2.0]})
+    csv_bytes = to_csv_bytes(df, {"执行率": "percent", "得分": "score", "预算": "money"})
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"))))
+    # the CSV is read by other programs: 95.57 stays 95.57 (it was rounded to 95.6), the XLSX is the formatted one
+    assert rows[1] == ["95.57%", "95.57", "1234.5678"]
+    assert rows[2] == ["", "80", "2"]

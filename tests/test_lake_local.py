@@ -48,3 +48,50 @@ def test_recover_drops_files_no_commit_names(tmp_path):
     assert layout.recover(lake) == 1
     assert [p.name for p in layout.data_files(lake, "filings")] == ["aaa_0.parquet"]
     assert not (lake / layout.STAGING).exists()
+
+
+def test_rows_of_a_filing_with_no_known_province_are_written_to_the_lake_every_time(tmp_path):
+    """Most real filings name no province, so their partition value is NULL. DuckDB 1.4.1 wrote a NULL
+    partition value through freed memory (now and then 'Invalid unicode … in value construction', or a crash
+    with one thread): `jixiao export` failed on such files at random. The per-filing tables are written
+    300 times in a child process (a crash there must not take pytest down) and read back each time."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from test_review import self_eval_text
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "道路养护.txt").write_text(self_eval_text(), encoding="utf-8")
+    db = tmp_path / "local.duckdb"
+    assert ingest_paths([src], db, workers=1).loaded == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT province FROM filings").fetchall() == [(None,)]
+        reasons = con.execute("SELECT count(*) FROM reason_texts").fetchone()[0]
+    finally:
+        con.close()
+    assert reasons > 0
+    child = f"""
+import duckdb
+from pathlib import Path
+from etl.lake.batch import export_tables
+from etl.load.schema import create_schema
+con = duckdb.connect()
+con.execute("SET threads = 1")  # the old fault showed most often with one thread
+con.execute("ATTACH {layout.sql_text(db)} AS src (READ_ONLY)")
+create_schema(con)
+for t in ("filings", "indicators", "reason_texts"):
+    con.execute(f"INSERT INTO {{t}} BY NAME SELECT * FROM src.{{t}}")
+for i in range(300):
+    out = Path({str(tmp_path)!r}) / "out" / str(i)
+    export_tables(con, out, f"b{{i}}", tables=("filings", "indicators", "reason_texts"))
+    got = con.execute(f"SELECT count(*), count(province) FROM read_parquet('{{out}}/reason_texts/*/*/*.parquet', "
+                      "hive_partitioning = true)").fetchone()
+    assert got == ({reasons}, 0), got
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", child], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

@@ -7,6 +7,8 @@ rows once, also after a run that was stopped half-way and run again.
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -19,14 +21,18 @@ from conftest import SEEDS  # noqa: E402
 from etl.lake import layout  # noqa: E402
 from etl.lake.attach import attach  # noqa: E402
 from etl.lake.ray_ingest import ingest_lake  # noqa: E402
+from etl.load import store  # noqa: E402
 from etl.pipeline import ingest_paths  # noqa: E402
+from etl.review import ledger  # noqa: E402
+from etl.review.edits import ADD_ROW, CONFIRM, DELETE_ROW, MARK, SET, Correction  # noqa: E402
+from test_review import self_eval_text  # noqa: E402
 
 # every table, with the columns that differ between any two runs (load times) left out
 COMPARED = {
     "filings": "*", "indicators": "*", "spending_plan": "*", "sections": "*", "findings": "*",
     "filing_metrics": "*", "indicator_reasons": "*", "reason_texts": "*", "copy_clusters": "*",
     "copy_bands": "*",
-    "source_files": "* EXCLUDE (first_ingested_at)",
+    "source_files": "* EXCLUDE (first_ingested_at)", "source_blobs": "*",
     "ingest_log": "source_file, source_sha256, status, error, filings",
     "indicator_keys": "*", "filing_links": "*",
     # sums of doubles over a place's filings: the last bit depends on the order rows arrive in
@@ -71,13 +77,13 @@ def local_db(corpus, tmp_path_factory) -> Path:
     return db
 
 
-def diff(local_db: Path, attached: Path) -> dict[str, tuple[int, int]]:
-    """Per table: (rows only in the local file, rows only in the lake), counting duplicates."""
+def diff(local_db: Path, attached: Path, tables: dict[str, str] = COMPARED) -> dict[str, tuple[int, int]]:
+    """Per table of `tables`: (rows only in the local file, rows only in the lake), counting duplicates."""
     con = duckdb.connect(str(attached), read_only=True)
     try:
         con.execute(f"ATTACH {layout.sql_text(local_db)} AS loc (READ_ONLY)")
         out = {}
-        for table, cols in COMPARED.items():
+        for table, cols in tables.items():
             a = f"SELECT {cols} FROM loc.{table}"
             b = f"SELECT {cols} FROM {table}"
             only_local = con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchone()[0]
@@ -188,3 +194,107 @@ def test_compaction_keeps_every_row_once(local_ray, corpus, local_db, tmp_path):
     layout.recover(lake)
     found = diff(local_db, tmp_path / "lake.duckdb")
     assert found == {t: (0, 0) for t in COMPARED}
+
+
+def test_corrections_travel_into_a_lake_and_stay_when_a_changed_file_is_refused(local_ray, tmp_path):
+    """`jixiao export` carries the corrected rows, the corrections and the source copies; a Ray run that brings
+    the file back with other bytes is refused (a lake does not replace versions yet), so the corrected version
+    stays current with its corrections applied."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "道路养护.txt").write_text(self_eval_text(), encoding="utf-8")
+    db = tmp_path / "local.duckdb"
+    assert ingest_paths([src], db, workers=1).loaded == 1
+    with store.writer(db) as con:
+        fid = con.execute("SELECT filing_id FROM filings").fetchone()[0]
+        ledger.save(con, fid, [Correction(kind=SET, row_key="p1", field="target", new_value="≥130公里")], "张三")
+    lake = tmp_path / "lake"
+    # the command a user runs (in its own process: this one holds a Ray client's threads)
+    done = subprocess.run([sys.executable, "-m", "etl.cli", "export", "--db", str(db), "--lake", str(lake)],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    view = tmp_path / "view.duckdb"
+    attach(view, lake)
+
+    def ask(sql, params=()):
+        con = duckdb.connect(str(view), read_only=True)
+        try:
+            return con.execute(sql, list(params)).fetchall()
+        finally:
+            con.close()
+
+    assert ask("SELECT target FROM indicators WHERE filing_id = ? AND seq = 1", [fid]) == [("≥130公里",)]
+    assert ask("SELECT reviewer, state FROM corrections") == [("张三", "applied")]
+    assert ask("SELECT count(*) FROM source_blobs") == [(1,)]
+    (src / "道路养护.txt").write_text(self_eval_text(executed=190), encoding="utf-8")
+    summary = ingest_lake([src / "道路养护.txt"], lake, batch_files=1)
+    assert summary.loaded == 0 and "数据湖暂不支持替换更正后的文件" in summary.results[0].error
+    attach(view, lake)
+    assert ask("SELECT reviewer, state FROM corrections") == [("张三", "applied")]
+    assert ask("SELECT target FROM indicators WHERE filing_id = ? AND seq = 1", [fid]) == [("≥130公里",)]
+    assert ask("SELECT count(*) FROM source_blobs") == [(1,)]
+
+
+def test_corrections_give_the_same_rows_in_a_file_and_in_a_lake(local_ray, corpus, local_db, tmp_path):
+    """Corrections of every kind saved in a DuckDB file, then: its `jixiao export` holds the very rows of the
+    file; and a Ray run that reads the same bytes into a lake holding those corrections applies them in its
+    per-file step as the save did, so the lake holds the rows of the file after `jixiao check`."""
+    db = tmp_path / "corrected.duckdb"
+    shutil.copy(local_db, db)
+    rows = "SELECT f.filing_id FROM filings f WHERE (SELECT count(*) FROM indicators i WHERE i.filing_id = f.filing_id) >= 3"
+    first, second = [r[0] for r in duckdb.connect(str(db), read_only=True).execute(f"{rows} ORDER BY 1 LIMIT 2").fetchall()]
+    # a filing of another file, marked as none: that file's other filings stay
+    alone = count(db, f"""SELECT min(filing_id) FROM filings WHERE source_sha256 <>
+                          (SELECT source_sha256 FROM filings WHERE filing_id = '{first}')""")
+    with store.writer(db) as con:
+        ledger.save(con, first, [
+            Correction(kind=SET, row_key="p1", field="target", new_value="≥130公里"),
+            Correction(kind=SET, row_key="p2", field="score", new_value="3"),
+            Correction(kind=SET, field="county", new_value="东风县"),  # the filing moves to another group
+            Correction(kind=ADD_ROW, new_value={"after": "p2", "values": {"level1": "产出指标", "name": "新增巡查次数",
+                                                                          "target": "≥12次", "weight": 5}}),
+            Correction(kind=DELETE_ROW, row_key="p3"),
+        ], "张三", "对照原件")
+        ledger.save(con, second, [Correction(kind=CONFIRM)], "李四")
+        ledger.save(con, alone, [Correction(kind=MARK, new_value="not_filing")], "李四")
+    assert count(db, f"SELECT count(*) FROM indicators WHERE filing_id = '{first}' AND name = '新增巡查次数'") == 1
+
+    def exported(lake: Path) -> None:  # the command a user runs, in its own process (this one holds Ray's threads)
+        done = subprocess.run([sys.executable, "-m", "etl.cli", "export", "--db", str(db), "--lake", str(lake)],
+                              cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+    corrections = {"corrections": "*"}
+    # a save places a filing's new findings between their neighbours (list_order a fraction), a build numbers
+    # them 1, 2, 3…: the same list in the same order
+    tables = {**COMPARED, "mart_finding_rows": "* EXCLUDE (list_order)"}
+    order = "SELECT filing_id, indicator_seq, rule, message FROM mart_finding_rows ORDER BY list_order"
+
+    def listed(at: Path) -> list:
+        con = duckdb.connect(str(at), read_only=True)
+        try:
+            return con.execute(order).fetchall()
+        finally:
+            con.close()
+
+    exported(tmp_path / "lake")
+    attach(tmp_path / "lake.duckdb", tmp_path / "lake")
+    assert diff(db, tmp_path / "lake.duckdb", tables) == {t: (0, 0) for t in tables}
+    assert listed(db) == listed(tmp_path / "lake.duckdb")
+    assert diff(db, tmp_path / "lake.duckdb", corrections) == {"corrections": (0, 0)}
+
+    # a lake that holds the corrections but none of the rows: Ray reads the files and applies them
+    (tmp_path / "read" / "derived").mkdir(parents=True)
+    shutil.copy(tmp_path / "lake" / "derived" / "corrections.parquet", tmp_path / "read" / "derived")
+    ingest_lake([corpus], tmp_path / "read")
+    done = subprocess.run([sys.executable, "-m", "etl.cli", "check", "--db", str(db)],  # the copies and links again
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    attach(tmp_path / "read.duckdb", tmp_path / "read")
+    # (the run logs the file holding the filing marked as none with one filing fewer than the first ingest did)
+    assert diff(db, tmp_path / "read.duckdb", {t: c for t, c in tables.items() if t != "ingest_log"}) == \
+        {t: (0, 0) for t in tables if t != "ingest_log"}
+    assert listed(db) == listed(tmp_path / "read.duckdb")
+    assert diff(db, tmp_path / "read.duckdb", corrections) == {"corrections": (0, 0)}
+    assert count(tmp_path / "read.duckdb", f"SELECT count(*) FROM filings WHERE filing_id = '{alone}'") == 0
+    assert count(tmp_path / "read.duckdb", f"SELECT county FROM filings WHERE filing_id = '{first}'") == "东风县"

@@ -1419,3 +1419,343 @@ def test_a_pdf_header_whose_words_were_cut_between_its_two_lines():
     (f,) = parse(text)
     assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
         ("采购设备数量", "6台", "6台", 15, 15), ("设备运行稳定率", "≥95%", "98%", 12, 12)]
+
+
+# --- Document and meta classes seen in a held-out set (titles, untitled reports, keys, reporting bodies) ------
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("2024年度预算项目绩效目标公开表", "project_target"),  # what a department publishes
+    ("2023年度示例市示例经费预算项目支出绩效目标申报明细表", "project_target"),
+    ("示例县示例局部门整体支出绩效目标公开表", "dept_target"),
+])
+def test_target_table_titles_worded_as_published_or_itemised(title, kind):
+    text = "\n".join([title, "项目名称\t示例学校运转经费", "项目资金(万元)\t120",
+                      "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t保障学生数\t≥800人"])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, len(f.indicators)) == (kind, title, 1)
+
+
+def test_an_evaluation_report_titled_as_an_assessment():
+    text = "\n".join(["示例营养餐计划绩效评估报告", "一、投入", "(1)项目立项",
+                      "示例县已将营养餐计划纳入规划，成立了领导小组。"])
+    (f,) = parse(text)
+    assert f.doc_kind == "self_eval_report"
+    # an assessment that is not of performance is no filing
+    assert parse_document(read_bytes("示例地块环境影响评估报告\n一、概况\n地块位于示例县。".encode(), "x.txt")) == []
+
+
+def test_a_project_budget_for_the_year_beside_its_total_over_the_period():
+    text = "\n".join([
+        "2023年度示例市示例筛查经费预算项目支出绩效目标申报明细表", "", "(2023年度)",
+        "       项目名称 示例筛查经费",
+        "项目总预算(万元) 60.00      项目当年预算(万元) 20.00 ",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.budget_initial) == ("示例筛查经费", 20)
+
+
+def test_a_title_wrapped_over_lines_is_one_title():
+    two = "\n".join(["示例县示例指挥部示例项目资金", "绩效评价报告", "根据有关通知要求，我所对示例项目实施绩效评价。",
+                     "一、基本情况"])
+    (f,) = parse(two)
+    assert f.title == "示例县示例指挥部示例项目资金绩效评价报告"
+    three = "\n".join(["发布时间:2023-10-27 09:11 信息来源:示例县财政局", "2022年省示例重点项目", "示例县示例茶叶基地",
+                       "建设项目绩效评价报告", "评价机构: 示例会计师事务所", "为加强财政支出管理，对该项目实施绩效评价。"])
+    (f,) = parse(three)
+    assert f.title == "2022年省示例重点项目示例县示例茶叶基地建设项目绩效评价报告"
+
+
+def test_a_full_title_under_another_line_is_not_joined_to_it():
+    # the site's name, or the attachment number, above a title that names its body: separate lines
+    for above in ("示例县人民政府", "附件3"):
+        (f,) = parse("\n".join([above, "示例乡部门整体支出绩效自评报告", "一、基本情况",
+                                "示例乡人民政府主要职能职责：管理本行政区域内的经济工作。"]))
+        assert f.title == "示例乡部门整体支出绩效自评报告"
+
+
+def test_a_department_target_page_titled_without_table_is_the_department_s():
+    # the site's menu words ('重点项目') do not make the page a project's
+    text = "\n".join([
+        "首页 | 政务公开 | 重点项目 | 项目建设 | 办事服务",
+        "示例县示例局部门整体绩效目标",
+        "部门名称\t示例县示例局",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t培训人次\t≥500人次",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.project) == ("dept_target", "示例县示例局部门整体绩效目标", None)
+    # a target table's own key cell '部门整体绩效目标' is no title
+    (g,) = parse("\n".join(["示例局2023年度部门整体支出绩效目标表", "部门整体绩效目标\t完成年度工作任务",
+                            "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t培训人次\t≥500人次"]))
+    assert g.doc_kind == "dept_target" and g.sections[0].text == "完成年度工作任务"
+
+
+def test_a_report_s_file_number_dates_no_filing():
+    text = "\n".join(["示例项目资金绩效评价报告", "上会示报字(2023)第0002号",
+                      "根据《关于开展2022年度示例项目资金重点绩效评价工作的通知》，我所实施绩效评价。", "一、基本情况"])
+    (f,) = parse(text)
+    assert f.year == 2022
+    (g,) = parse("\n".join(["示例项目资金绩效评价报告", "上会示报字(2021)", "一、基本情况", "示例项目于2020年立项。"]))
+    assert g.year == 2020
+
+
+def test_an_untitled_report_stating_one_figure_is_read_by_its_own_headings():
+    headed = "\n".join([
+        "一、项目基本情况", "示例公路改线工程起于甲镇，止于乙镇，路线全长12.5公里。",
+        "二、项目绩效自评工作开展情况", "按照示例市财政局通知要求，对项目支出进行核实。",
+        "三、项目绩效实现情况", "市财政局下达我局项目前期工作经费150.00万元。",
+    ])
+    (f,) = parse(headed)
+    assert (f.doc_kind, f.budget_adjusted) == ("self_eval_report", 150)
+    opening = "\n".join([
+        "按照示例省财政厅通知要求，我单位对农村供水维修项目开展自评，县级自评情况报告如下：",
+        "一、绩效目标分解下达情况", "下达预算资金88.20万元用于农村供水维修项目。",
+    ])
+    (g,) = parse(opening)
+    assert (g.doc_kind, g.budget_adjusted) == ("self_eval_report", 88.2)
+    # one figure on a page about 绩效 that no report heading or opening marks stays no filing
+    assert parse("关于示例项目绩效管理工作的通知\n一、项目基本情况\n下达预算资金88.20万元。\n二、工作要求\n按时报送。") == []
+
+
+def test_an_untitled_report_says_its_spending_as_the_project_s_money():
+    text = "\n".join(["一、项目基本情况", "示例工程全长12公里。", "二、项目绩效自评工作开展情况", "按要求核实。",
+                      "市财政局下达我局项目前期工作经费150.00万元。",
+                      "实际支出项目资金150.00万元，资金执行率100.00%。"])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (150, 150, 1.0)
+
+
+@pytest.mark.parametrize("sentence, field, value", [
+    ("示例县示例局2022年衔接资金共下达96万元，用于实施示例项目。", "budget_adjusted", 96),
+    ("示例县示例局2022年衔接资金96万元已全部到位。", "budget_adjusted", 96),
+    ("2019年示例项目资金30万元全部拨款到位。", "budget_adjusted", 30),
+    ("在全乡范围内实施2022年示例补贴经费12.40万元。", "budget_adjusted", 12.4),
+    ("本项目资金总预算为310.5万元。", "budget_adjusted", 310.5),
+    ("我局在部门预算中申报示例专项资金30万元。", "budget_initial", 30),
+    ("项目实际完成投资93.2万元。", "budget_executed", 93.2),
+    ("项目投资96万元，实际决算金额93.2万元。", "budget_executed", 93.2),
+    ("综合评定，因此评价分96分，自评等级为优秀。", "total_score", 96),
+])
+def test_money_and_score_wordings_of_report_prose(sentence, field, value):
+    (f,) = parse("示例县示例局2022年示例项目绩效自评报告\n一、基本情况\n" + sentence)
+    assert getattr(f, field) == value
+
+
+def test_a_budget_line_is_not_spending():
+    text = "\n".join(["示例局2022年示例项目绩效自评报告", "一、资金安排情况",
+                      "本局项目资金总预算为310.5万元，其中部门预算项目支出60.5万元，专项预算支出250万元，基本支出20万元。"])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed) == (310.5, None)
+    # a clause mark between the money and the word ends the wording: '…实施机构，…清算资金120万元' is no budget
+    (g,) = parse("示例局2022年示例项目绩效自评报告\n一、基本情况\n资金分配到各实施机构，年终将剩余的清算资金120万元分配到位。")
+    assert g.budget_adjusted is None
+
+
+def test_a_report_s_keyed_fields_in_its_prose():
+    text = "\n".join([
+        "2022年示例农机购置补贴经费项目支出绩效自评报告", "一、自评结论",
+        "通过项目的实施，农机化水平稳步提高。在全乡范围内实施2022年示例农机购置补贴经费12.40万元。",
+        "二、佐证材料", "(一)项目概况",
+        "项目名称：2022年示例农机购置补贴经费项目。", "项目主管部门：示例县农业农村局。",
+        "项目实施单位：示例乡人民政府。", "项目实施地点：9个村。",
+    ])
+    (f,) = parse(text)
+    # the report's own 项目名称 beats the name its title gives; a sentence's full stop is not part of a name
+    assert (f.project, f.department, f.unit) == ("2022年示例农机购置补贴经费项目", "示例县农业农村局", "示例乡人民政府")
+    # a clause after a department key is still no organisation
+    (g,) = parse("示例局2022年部门整体支出绩效自评报告\n部门(单位)：整体支出绩效自评结果。\n一、基本情况\n全年预算数120万元。")
+    assert g.department != "整体支出绩效自评结果"
+
+
+def test_a_department_s_report_names_no_project_even_with_a_project_key():
+    text = "\n".join(["示例局2022年度部门整体支出绩效自评报告", "一、基本情况", "项目名称：示例运转经费",
+                      "全年预算数为120万元，全年支出118万元。"])
+    (f,) = parse(text)
+    assert f.project is None
+
+
+def test_a_report_cover_form_printed_one_cell_per_line():
+    text = "\n\n".join([
+        "示例县财政支出项目绩效评价自评报告", "来源:县水利局   2023-07-14 09:53",
+        "项目名称    示例山塘清淤专项", "项目单位    示例县水利局", "主管部门   示例县水利局",
+        "报告日期:  2023 年  7 月  8 日", "一、项 目 基 本 概 况", "项目起止时间",
+        "2022年   1    月起至     2022    年    12   月止",
+        "计划安排资金", "(万元)", "40", "实际到位资金", "(万元)", "40", "实际支出", "(万元)", "38.5", "结余(万元)", "1.5",
+        "二、项目支出明细情况",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.project, f.department, f.year) == ("self_eval_report", "示例山塘清淤专项", "示例县水利局", 2022)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (40, 40, 38.5)
+
+
+def test_a_header_run_over_a_report_s_table_is_no_money_form():
+    # '…(万元)执行数(万元)100': the amount under the first of the run's labels, not the last's
+    text = "\n".join(["示例局2022年示例项目绩效自评报告", "一、预算执行情况",
+                      "年初预算数(万元)", "全年预算数(万元)", "全年执行数(万元)", "100", "120", "110"])
+    (f,) = parse(text)
+    assert f.budget_executed != 100
+
+
+def test_a_date_is_no_year_but_the_period_a_filing_covers_is():
+    from etl.parse.meta import find_year
+    assert find_year("填报日期:2023年7月8日") is None
+    assert find_year("项目起止时间 2022年1月起至2022年12月止") == 2022
+    assert find_year("实施期限 2021年1月至12月") == 2021
+
+
+def test_a_report_s_body_as_the_subject_of_its_opening_sentence():
+    text = "\n".join([
+        "示例公路养护绩效评价报告",
+        "按照示例养护绩效评价办法，根据市民生办工作安排，市交通运输局对2022年度示例公路养护实施情况进行了绩效自查自评，"
+        "现将自评情况汇报如下：",
+        "一、基本情况", "2022年度实施示例公路养护工程120公里。",
+    ])
+    (f,) = parse(text)
+    assert f.department == "市交通运输局"
+    # an organisation merely named in the sentence is not its subject
+    (g,) = parse("示例公路养护绩效评价报告\n按照市财政局的通知要求，我们开展了绩效自评。\n一、基本情况\n完成养护120公里。")
+    assert g.department is None
+
+
+def test_a_breadcrumb_names_the_body_before_the_host_site_s_name():
+    text = "\n".join([
+        "示例县人民政府", "首页 >> 部门信息公开 >> 示例县交通运输局 >> 正文", "",
+        "示例县2021年第二批公路安全防护工程绩效自评报告", "", "日期:2022年03月24日   作者:   来源:    点击:[]", "",
+        "一、绩效目标分解下达情况", "建设里程6公里，下达车购税补助42万元。",
+    ])
+    (f,) = parse(text)
+    assert f.department == "示例县交通运输局"
+
+
+def test_a_source_on_the_publication_line_between_other_keys():
+    text = "\n\n".join(["您现在位置: 首页 > 专题专栏 > 民生工程", "示例县2022年农村饮水工程维修养护资金绩效自评报告",
+                        "发布时间:2023-02-11 11:23 来源:示例县农业农村水利局 浏览:", "一、概述", "本项目批复总投资40.2万元。"])
+    (f,) = parse(text)
+    assert f.department == "示例县农业农村水利局"
+
+
+@pytest.mark.parametrize("key", ["主管部门(单位)名称", "项目主管单位", "主管部门(单位)名称及部门预算编码"])
+def test_department_key_wordings(key):
+    text = "\n".join(["示例局2023年项目支出绩效目标表", f"项目名称\t示例运营维护\t{key}\t示例市科学技术协会",
+                      "一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t开放天数\t≥300天"])
+    (f,) = parse(text)
+    assert f.department == "示例市科学技术协会"
+
+
+def test_the_filing_body_is_the_unit_under_a_department_else_the_department():
+    with_dept = "\n".join(["項目支出績效目標申報表 | |", "申報單位:示例市科學技術館 | 金額單位:萬元 |",
+                           "項目名稱 | 科普展廳運營維護 |", "項目預算 | 45 | 項目類型 | 常年性項目 |",
+                           "項目主管單位 | 示例市科學技術協會 |"])
+    (f,) = parse(with_dept)
+    # traditional script reads through the simplified vocabulary, and is stored as printed
+    assert (f.department, f.unit, f.budget_initial) == ("示例市科學技術協會", "示例市科學技術館", 45)
+    alone = "\n".join(["项目支出绩效目标申报表 | |", "申报单位:示例市科学技术馆 | 金额单位:万元 |",
+                       "项目名称 | 科普展厅运营维护 |", "实施(主管)单位 | 示例市科学技术馆 |"])
+    (g,) = parse(alone)
+    assert (g.department, g.unit) == ("示例市科学技术馆", None)
+
+
+def test_several_keys_run_onto_one_line_of_a_copy():
+    text = "\n\n".join([
+        "资源描述",
+        "1、 科技 专项资金绩效目标申报表 ( 2019年度) 填报单位(盖章) 示例市示例区科学技术局 专项名称 示例创新专项资金"
+        " 专项属性 延续专项 新增专项 部门名称 示例区科技局 资金总额(万元) 88 部门相应职能职责概述 根 据 “三定 ”方案,"
+        "区科技局主要负责全区科技工作。",
+    ])
+    (f,) = parse(text)
+    assert (f.department, f.unit, f.project, f.budget_initial) == (
+        "示例区科技局", "示例市示例区科学技术局", "示例创新专项资金", 88)
+    # one key between spaces in a sentence is no form
+    from etl.parse.meta import split_run_on_keys
+    from etl.records import Cell, Loc, Row
+    row = Row(cells=[Cell("我局 项目名称 为示例项目，资金 已到位", Loc())], loc=Loc())
+    assert split_run_on_keys(row) is row
+
+
+def test_an_open_government_metadata_table_is_no_second_filing():
+    text = "\n".join([
+        "索引号 | 11340000000000000T/202404-00001 | 组配分类 | 部门项目 |",
+        "发布机构 | 示例市农业农村局 | 发文日期 | 2024-04-15 11:58 |",
+        "信息名称 | 中央财政示例发展资金绩效目标自评表 (2023年度) | 内容概述 | 中央财政示例发展资金绩效目标自评表(2023年度)"
+        "转移支付(项目)名称2023年示例发展补助中央主管部门农业农村部地方主管部门示例省农业农村厅资金使用单位示例市农业农村局 |",
+        "中央财政示例发展资金绩效目标自评表 | |||",
+        "(2023年度) | |||",
+        "转移支付(项目)名称 | 2023年示例发展补助 | ||",
+        "中央主管部门 | 农业农村部 | ||",
+        "地方主管部门 | 示例省农业农村厅 | 资金使用单位 | 示例市农业农村局 |",
+    ])
+    (f,) = parse(text)
+    # the local 主管部门 files a central transfer's self-evaluation, not the ministry
+    assert (f.title, f.project, f.department, f.unit) == (
+        "中央财政示例发展资金绩效目标自评表", "2023年示例发展补助", "示例省农业农村厅", "示例市农业农村局")
+
+
+def test_an_information_name_that_is_the_page_s_only_title_stays_its_title():
+    text = "\n".join(["发布机构 | 示例县示例局 |", "信息名称 | 示例县示例局2023年项目支出绩效目标表 |",
+                      "项目名称 | 示例运转经费 |", "一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                      "产出指标 | 数量指标 | 保障人数 | ≥20人 |"])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.title, f.project) == ("project_target", "示例县示例局2023年项目支出绩效目标表", "示例运转经费")
+
+
+def test_a_glued_central_transfer_form_names_the_local_department():
+    text = ("中央财政示例发展资金绩效目标自评表(2023年度)转移支付(项目)名称2023年示例发展补助中央主管部门农业农村部"
+            "地方主管部门示例省农业农村厅资金使用单位示例市农业农村局资金投入情况(万元)全年预算数(A)全年执行数(B)")
+    (f,) = parse(text)
+    assert (f.project, f.department, f.unit) == ("2023年示例发展补助", "示例省农业农村厅", "示例市农业农村局")
+
+
+def test_a_total_row_whose_label_states_the_total_weight():
+    text = "\n".join([
+        "2023年度项目支出绩效自评表", "项目名称 | 示例慰问经费 |",
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 分值 | 得分 |",
+        "产出指标 | 数量指标 | 慰问人数 | 200人 | 210人 | 50 | 50 |",
+        "满意度指标 | 服务对象满意度指标 | 慰问对象满意率 | 95% | 98% | 50 | 48 |",
+        "总分(100分) | 98 | 自评等级 | 优 |",
+    ])
+    (f,) = parse(text)
+    assert (f.total_weight, f.total_score) == (100, 98)
+    target = "\n".join(["示例局2023年项目支出绩效目标表", "项目名称 | 示例慰问经费 |",
+                        "一级指标 | 二级指标 | 三级指标 | 指标值 | 分值 |",
+                        "产出指标 | 数量指标 | 慰问人数 | 200人 | 100 |", "合计(100分) | 100 |"])
+    (g,) = parse(target)
+    assert (g.total_weight, g.total_score) == (100, None)
+
+
+def test_a_lone_initial_budget_marked_a_is_the_initial_budget_and_a():
+    text = "\n".join([
+        "部门整体支出绩效自评表 | ||",
+        "单位(盖章):示例县示例镇人民政府 | 填报日期:2023年2月3日 ||",
+        "部门(单位)名称 | 示例县示例镇人民政府 ||",
+        "部门(单位)总体 资金(万元) | 资 金 来 源 | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 |",
+        "年度资金总额: | 900.00 | 950.00 | 10 | 10 |",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (900, 900, 950)
+    # beside a 全年预算数 the A is the year's budget, and the initial budget is its own column
+    both = "\n".join(["示例项目2023年绩效自评表 | |", "项目名称 | 示例项目 |", "主管部门 | 示例局 |",
+                      "项目资金(万元) | 年初预算数 | 全年预算数(A) | 全年执行数(B) | 分值 | 执行率 | 得分 |",
+                      "年度资金总额 | 80 | 100 | 95 | 10 | 95% | 9.5 |"])
+    (g,) = parse(both)
+    assert (g.budget_initial, g.budget_adjusted, g.budget_executed) == (80, 100, 95)
+
+
+def test_a_report_titled_self_evaluation_report_in_three_characters():
+    # '…自评价报告' is a report's phrase as '…自评报告' is: it is no part of the project the title names
+    (f,) = parse("示例县防火专项资金2022年度绩效自评价报告\n一、基本情况\n全年下达资金35万元。")
+    assert (f.doc_kind, f.project, f.year) == ("self_eval_report", "防火专项资金", 2022)
+    # a body's report: the body is who reports, and no '…自' is left as a project
+    (g,) = parse("示例市第四中学专项资金绩效自评价报告\n一、基本情况\n全年下达资金35万元。")
+    assert g.project is None
+
+
+def test_a_second_filings_title_cut_by_a_sharing_sites_page_number():
+    # the report's annex title runs to the end of the site's first page and goes on after '2、'
+    prose = "本年度完成了全部建设任务，资金拨付及时，管理规范" * 5
+    text = (f"1、 某县农业局2022年度 项目绩效自评报告自评得分95分。{prose}附件2:某县农业局2022年度项目绩效自\n\n"
+            "2、评表 单位名称:某县农业局 填报日期:2023年3月项目名称耕地保护补助主管部门项目实施单位某县农业局"
+            "预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额12万12万100%20"
+            "年度绩效指标一级指标二级指标三级指标\n")
+    kinds = [f.doc_kind for f in parse(text)]
+    assert kinds == ["self_eval_report", "project_self_eval"]

@@ -10,6 +10,7 @@ from etl.read.docx import read_docx
 from etl.read.html import read_html
 from etl.read.pdf import read_pdf
 from etl.read.xlsx import read_xls, read_xlsx
+from etl.read.text import join_share_pages
 from etl.records import ReadError, UnsupportedFormat
 from tests import fixtures_formats as fx
 
@@ -306,3 +307,17 @@ def test_owner_password_pdf_with_chinese_fonts_is_read_through_pdfium():
     (f,) = parse_document(doc)
     assert (f.project, f.department) == ("校舍维修", "某县教育局")
     assert [(i.name, i.target) for i in f.indicators] == [("维修面积", "≥500平方米"), ("验收合格率", "100%")]
+
+
+def test_a_sharing_sites_pages_cut_inside_a_word_are_joined_back():
+    # a document-sharing copy opens each page of ~150-300 characters with its number, wherever the cut falls
+    body = "某县农业局2022年度项目绩效自评报告。" + "本年度完成了全部建设任务，资金拨付及时，管理规范" * 6
+    text = f"1、 {body}附件2:某县农业局2022年度项目绩效自\n\n2、评表 项目名称 耕地保护补助 主管部门 某县农业局\n"
+    joined = join_share_pages(text.split("\n"))
+    assert "项目绩效自评表 项目名称" in joined[0] and not joined[0].startswith("1、")
+    assert joined[1:3] == ["", ""]  # later lines keep their numbers
+    # numbered paragraphs that end their sentences, or short numbered headings, stay as they are
+    paragraphs = [f"1、{body}。", "", f"2、{body}。", ""]
+    assert join_share_pages(paragraphs) == paragraphs
+    headings = ["1、项目基本情况", "2、绩效目标完成情况"]
+    assert join_share_pages(headings) == headings

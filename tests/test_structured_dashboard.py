@@ -107,7 +107,6 @@ def test_upload_page_shows_each_files_result_with_row_errors(monkeypatch, tmp_pa
 
     from tests.test_dashboard_pages import APP
 
-    monkeypatch.setenv("JIXIAO_BIND", "127.0.0.1")
     at = AppTest.from_file(APP, default_timeout=90)
     for k, v in session_results(results).items():
         at.session_state[k] = v

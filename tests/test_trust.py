@@ -110,7 +110,9 @@ def test_a_table_read_with_no_rows_is_doubted_however_clean_the_rest():
     # the rows the source holds and the reading lacks are counted: five rows, their level words and figures
     assert a_empty.evidence.rows_expected >= 5 and a_empty.evidence.figures_unused >= 5
     assert a_read.evidence.figures_unused == 0 and a_read.capped_by is None
-    assert a_read.conf > a_empty.conf + 0.3
+    # the model alone puts it well below the full reading (not by more: real excerpts that stop before their
+    # table are rightly read with no rows, so 'no rows' alone is no proof of a misreading); the cap does the rest
+    assert a_read.conf > a_empty.conf + 0.2
 
 
 def test_rows_whose_names_are_level_words_read_twice_are_flagged_for_checking():
@@ -212,3 +214,13 @@ def test_a_part_of_the_document_whose_title_no_reading_has_lowers_every_reading(
     loose = _grid_doc(TABLE_LINES + [["攸县教育局2023年学生资助项目绩效自评"], ["自评得分", "见附件"]])
     assert evidence(first, filing_rows(loose, [first, report])[0], [first, report], loose.rows).kinds_unread == 0
     assert evidence(first, filing_rows(loose, [first])[0], [first], loose.rows).kinds_unread == 1
+
+
+def test_an_annex_announced_inside_a_run_of_text_counts_as_a_named_kind():
+    # a glued copy: the report's run ends with the annex's title and the annex's table runs on unread
+    line = ["本年度项目资金10万元，执行率100%。附件2:攸县教育局2023年学生资助项目绩效自评表 单位名称:攸县教育局 填报日期"]
+    doc = _grid_doc([["攸县教育局2023年学生资助项目绩效自评报告"], line])
+    report = Filing(doc_kind="self_eval_report", loc=Loc(line_start=1, line_end=2))
+    assert evidence(report, doc.rows, [report], doc.rows).kinds_unread == 1
+    table = Filing(doc_kind="project_self_eval", loc=Loc(line_start=2, line_end=2))
+    assert evidence(report, doc.rows[:1], [report, table], doc.rows).kinds_unread == 0

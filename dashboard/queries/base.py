@@ -17,8 +17,11 @@ import pandas as pd
 
 from dashboard.filtering import Filters
 from dashboard.queries import running
-from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, MART_SQL
-from etl.measures import COUNTY_KEY, EXEC_RATE, FROM_FM, GRADE_BAND, PHRASE, PLACE
+from etl.check.registry import FAMILIES
+from etl.lexicon import function_of
+from etl.marts import FACT_METRIC_SQL, FACT_PLACE, FINDING_KEY, MART_SQL, on_facts
+from etl.measures import (COUNTY_KEY, EXEC_RATE, FAMILY_RATE, FROM_FM, GRADE_BAND, PHRASE, PLACE, PROBLEMS, SCORECARD,
+                          SOFT_SHARE, unverified_sql)
 
 SELF_EVAL_KINDS = ("project_self_eval", "dept_self_eval", "self_eval_report")
 
@@ -32,6 +35,10 @@ PEER_SCOPE_SQL = {
 }
 HISTORY_COLUMNS = ("seq", "name", "year", "target", "actual", "doc_kind", "filing_id", "source_file", "src_where")
 EARLIER_COLUMNS = ("year", "doc_kind", "project", "match", "similarity", "filing_id", "source_file")
+# a finding 待核实: on a row read with little confidence, possibly a reading error (etl/review)
+UNVERIFIED_STATUS = "CASE WHEN {c} THEN '待核实' ELSE '' END AS verify"
+VERSION_COLUMNS = ("replaced_at", "version_change", "source_file", "replaced_by_file", "filings", "old_filing_id",
+                   "budget_adjusted", "budget_executed", "total_score", "indicators", "first_ingested_at", "sha256")
 EQUALITY_LOOKUPS = 64  # up to this many filings are looked up one equality each (see FileQueries.many)
 
 
@@ -122,9 +129,12 @@ class FileQueries:
             ORDER BY province NULLS LAST, city NULLS LAST, county NULLS LAST
         """)
 
-    def place_labels(self) -> list[str]:
-        """The place labels as shown in tables ("株洲市 攸县"), for choosing several places at once."""
-        return list(self.run(f"SELECT DISTINCT {PLACE} AS place FROM {self.filter_values()} f ORDER BY place")["place"])
+    def place_labels(self, f: Filters | None = None) -> list[str]:
+        """The place labels as shown in tables ("株洲市 攸县"), for choosing several places at once; with `f`,
+        those inside its place filter (the sidebar's)."""
+        cond, params = where((f or Filters()).place_only())
+        return list(self.run(f"SELECT DISTINCT {PLACE} AS place FROM {self.filter_values()} f WHERE {cond} "
+                             "ORDER BY place", params)["place"])
 
     def year_options(self) -> list[int]:
         df = self.run(f"SELECT DISTINCT year FROM {self.filter_values()} WHERE year IS NOT NULL ORDER BY year")
@@ -465,8 +475,28 @@ class FileQueries:
             SELECT unit AS place, year, value, n FROM grp WHERE unit IN (SELECT unit FROM top) ORDER BY place, year
         """, params + [focus, focus, int(top)])
 
+    def scope_filters(self, f: Filters, unit: str, focus: str, scope: str) -> Filters:
+        """The focus's peer group as filters: its province (and city) by the scope, the sidebar's years and kinds.
+
+        The sidebar's place only chooses the focus; it never narrows the peers. A focus found in
+        several provinces (a department name) gets no place condition.
+        """
+        base = peer_filters(f)
+        if scope == "all":
+            return base
+        cols = ("province", "city") if scope == "city" else ("province",)
+        places = self._focus_places(unit, focus, cols)
+        if len(places) != 1:
+            return base
+        row = places.iloc[0]
+        return Filters(province=None if pd.isna(row["province"]) else row["province"],
+                       city=None if scope != "city" or pd.isna(row["city"]) else row["city"],
+                       years=f.years, kinds=f.kinds, sources=f.sources)
+
     def department_across_places(self, f: Filters, pattern: str, metric: str, top: int = 60) -> pd.DataFrame:
-        cond, params = where(f)
+        """Departments whose name contains `pattern`, one row per place: every place, whatever the
+        sidebar's place (a county chosen there is the one to compare, not the only one shown)."""
+        cond, params = where(peer_filters(f))
         return self.run(f"""
             SELECT f.place, string_agg(DISTINCT f.department, '；') AS departments,
                    {FACT_METRIC_SQL[metric]} AS value, count(*) AS n
@@ -489,6 +519,68 @@ class FileQueries:
             FROM soft_indices s WHERE {" AND ".join(conds)}
             ORDER BY s.soft_share DESC NULLS LAST, s.filings DESC, s.place, s.department LIMIT ?
         """, params + [int(limit)])
+
+    # ------------------------------------------------------------- scorecard (县区评分卡)
+
+    def function_options(self, peers: Filters) -> pd.DataFrame:
+        """The functions of the peer group's departments (etl/lexicon.toml [functions], read from the names),
+        with how many departments each (most first). The names are few: they are read in Python, not per row."""
+        cond, params = where(peers)
+        names = self.run(f"""SELECT DISTINCT f.department FROM {self.filter_values()} f
+                             WHERE {cond} AND f.department IS NOT NULL""", params)["department"]
+        counts = pd.Series([function_of(d) for d in names], dtype=object).dropna().value_counts()
+        out = counts.rename_axis("function").reset_index(name="departments")
+        return out.sort_values(["departments", "function"], ascending=[False, True]).reset_index(drop=True)
+
+    def scorecard(self, peers: Filters, unit: str = "place", function: str | None = None) -> pd.DataFrame:
+        """One row per county (unit "place") or department of one function (unit "department") of the peer
+        group: the SCORECARD measures, each family's problems per filing (fam_<family>) and the soft-target
+        share (over all years, as soft_indices holds it).
+
+        `peers` are the sidebar's filters without the county and department: choosing a county picks the
+        row to look at, never removes the others.
+        """
+        cond, params = where(peers)
+        keep, keep_params = "TRUE", []
+        if unit == "department":
+            key, group = "coalesce(f.department, '（部门未知）')", "department"
+            if function:  # the peer group's departments of this function, by name (read in Python: few names)
+                names = self.run(f"""SELECT DISTINCT f.department FROM {self.filter_values()} f
+                                     WHERE {cond} AND f.department IS NOT NULL""", params)["department"]
+                mine = sorted(d for d in names if function_of(d) == function)
+                if not mine:
+                    return pd.DataFrame()
+                keep, keep_params = f"f.department IN ({marks(mine)})", mine
+        else:
+            key, group = "f.place", "place"
+        measures = ", ".join(f"{on_facts(m.sql)} AS {k}" for k, m in SCORECARD.items())
+        fams = ", ".join(f"sum(x.n) FILTER (WHERE x.family = ?) AS {FAMILY_RATE.format(family=fam)}" for fam in FAMILIES)
+        rates = ", ".join(f"coalesce(x.{FAMILY_RATE.format(family=fam)}, 0)::DOUBLE / u.filings AS "
+                          f"{FAMILY_RATE.format(family=fam)}" for fam in FAMILIES)
+        xkey = key.replace("f.", "x.")
+        xkeep = keep.replace("f.", "x.")
+        if unit == "department":
+            soft = """(SELECT s.department AS unit, sum(s.soft_rows)::DOUBLE / nullif(sum(s.judged_rows), 0) AS share
+                       FROM soft_indices s WHERE s.grain = 'department' GROUP BY 1) s ON s.unit = u.unit"""
+        else:
+            soft = """(SELECT s.province, s.city, s.place, s.soft_share AS share FROM soft_indices s
+                       WHERE s.grain = 'county') s
+                      ON s.province IS NOT DISTINCT FROM u.province AND s.city IS NOT DISTINCT FROM u.city
+                         AND s.place = coalesce(u.county, u.city, u.province)"""
+        # a place is its label within its province (two provinces may both have a 城关镇)
+        by = "f.province, " if unit != "department" else ""
+        return self.run(f"""
+            WITH u AS (SELECT {by}{key} AS unit, any_value(f.province) AS province, any_value(f.city) AS city,
+                              any_value(f.county) AS county, {measures}
+                       {self.facts()} WHERE {cond} AND {keep} GROUP BY ALL),
+                 x AS (SELECT {by.replace('f.', 'x.')}{xkey} AS unit, {fams}
+                       FROM {self.rows('mart_findings')} x WHERE {cond.replace('f.', 'x.')} AND {xkeep} GROUP BY ALL)
+            SELECT u.unit AS {group}, u.province, u.city, u.county,
+                   {', '.join('u.' + k for k in SCORECARD)}, {rates}, s.share AS {SOFT_SHARE}
+            FROM u LEFT JOIN x ON x.unit = u.unit {'AND x.province IS NOT DISTINCT FROM u.province' if by else ''}
+            LEFT JOIN {soft}
+            ORDER BY u.unit, u.province
+        """, params + keep_params + list(FAMILIES) + params + keep_params)
 
     # ------------------------------------------------------------- indicator quality
 
@@ -565,7 +657,7 @@ class FileQueries:
         cut = "LIMIT ?" if limit is not None else ""
         sql = f"""
             SELECT x.filing_id, x.place, x.department, x.year, x.indicator_seq, x.src_where, x.name,
-                   x.rule, x.family, x.severity, x.message, x.evidence
+                   x.rule, x.family, x.severity, x.message, x.evidence, {UNVERIFIED_STATUS.format(c='x.unverified')}
             {hits} ORDER BY x.list_order {cut}
         """
         return sql, params + ([int(limit)] if limit is not None else [])
@@ -652,12 +744,15 @@ class FileQueries:
     def filing(self, filing_id: str) -> dict | None:
         fs, fp = self.one("filings", filing_id)
         ms, mp = self.one("filing_metrics", filing_id)
+        xs, xp = self.one("findings", filing_id)
+        problems = PROBLEMS.replace("FROM findings", f"FROM {xs}")  # the one definition, over this filing's rows
         df = self.run(f"""
             SELECT f.*, m.score_recomputed, m.inflation, m.exec_rate_computed, m.measurable_share,
                    m.vague_count, m.indicator_count, m.deductions, m.deductions_no_reason,
-                   m.grade_computed, m.finding_count, m.error_count
-            FROM {fs} f LEFT JOIN {ms} m ON m.filing_id = f.filing_id
-        """, fp + mp)
+                   m.grade_computed, coalesce(p.finding_count, 0) AS finding_count,
+                   coalesce(p.error_count, 0) AS error_count
+            FROM {fs} f LEFT JOIN {ms} m ON m.filing_id = f.filing_id LEFT JOIN {problems} p ON p.filing_id = f.filing_id
+        """, fp + mp + xp)
         return None if df.empty else df.iloc[0].to_dict()
 
     def filing_indicators(self, filing_id: str) -> pd.DataFrame:
@@ -701,12 +796,14 @@ class FileQueries:
     def filing_findings(self, filing_id: str) -> pd.DataFrame:
         fnd, fp = self.one("findings", filing_id)
         ind, ip = self.one("indicators", filing_id)
+        fil, lp = self.one("filings", filing_id)
         return self.run(f"""
-            SELECT x.indicator_seq, i.src_where, x.rule, x.family, x.severity, x.message, x.evidence
-            FROM {fnd} x LEFT JOIN {ind} i ON i.seq = x.indicator_seq
+            SELECT x.indicator_seq, i.src_where, x.rule, x.family, x.severity, x.message, x.evidence,
+                   {UNVERIFIED_STATUS.format(c=unverified_sql())}
+            FROM {fnd} x LEFT JOIN {ind} i ON i.seq = x.indicator_seq LEFT JOIN {fil} f ON TRUE
             ORDER BY x.indicator_seq NULLS FIRST,
                      CASE x.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, x.rule
-        """, fp + ip)
+        """, fp + ip + lp)
 
     def filing_sections(self, filing_id: str) -> pd.DataFrame:
         sec, sp = self.one("sections", filing_id)
@@ -726,6 +823,41 @@ class FileQueries:
             FROM filing_twins t LEFT JOIN filings f ON f.filing_id = t.filing_id
             WHERE t.filing_id = ? OR t.structured_id = ? ORDER BY t.filing_id
         """, [filing_id, filing_id])
+
+    def has_table(self, table: str) -> bool:
+        return bool(self.run("SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?", [table])["n"].iloc[0])
+
+    def filing_versions(self, filing_id: str) -> pd.DataFrame:
+        """The older versions of the filing's file (etl/load/versions.py), latest first: how each gave way and,
+        for a replaced version, the filing at the same place in it with its figures (a rename has the same rows).
+        A file without the history tables (older, or an attached lake) has none."""
+        if not self.has_table("file_history"):
+            return pd.DataFrame(columns=VERSION_COLUMNS)
+        return self.run("""
+            SELECT h.replaced_at, h.change AS version_change, h.source_file, h.replaced_by_file, h.filings,
+                   hf.filing_id AS old_filing_id, hf.budget_adjusted, hf.budget_executed, hf.total_score,
+                   (SELECT count(*) FROM history_indicators hi WHERE hi.filing_id = hf.filing_id) AS indicators,
+                   h.first_ingested_at, left(h.source_sha256, 12) AS sha256
+            FROM (SELECT source_sha256, part_index FROM filings WHERE filing_id = ?) f
+            JOIN file_history h ON h.current_sha256 = f.source_sha256
+            LEFT JOIN history_filings hf ON h.change = 'replaced' AND hf.source_sha256 = h.source_sha256
+                                         AND hf.part_index = f.part_index
+            ORDER BY h.replaced_at DESC, h.source_file
+        """, [filing_id])
+
+    def replaced_filing(self, filing_id: str) -> dict | None:
+        """A filing of an older, replaced version (a link from before the correction): its stored figures, when it
+        was replaced and by which file, and the filing at the same place in the current version (if any)."""
+        if not self.has_table("file_history"):
+            return None
+        df = self.run("""
+            SELECT hf.*, h.replaced_at, h.replaced_by_file, cur.filing_id AS current_filing_id
+            FROM history_filings hf
+            JOIN file_history h ON h.change = 'replaced' AND h.source_sha256 = hf.source_sha256
+            LEFT JOIN filings cur ON cur.source_sha256 = h.current_sha256 AND cur.part_index = hf.part_index
+            WHERE hf.filing_id = ?
+        """, [filing_id])
+        return None if df.empty else df.iloc[0].to_dict()
 
     def filing_clusters(self, filing_id: str) -> pd.DataFrame:
         return self.run("""
@@ -803,15 +935,18 @@ class FileQueries:
         Not cached: it is asked once, right after the upload's ingest wrote."""
         if not shas:
             return {}
+        note = "note" if self.has_column("ingest_log", "note") else "NULL::VARCHAR AS note"
         df = self.run(f"""
-            SELECT source_sha256, status, error, filings FROM ingest_log
+            SELECT source_sha256, status, error, filings, {note} FROM ingest_log
             WHERE source_sha256 IN ({marks(shas)}) AND ingested_at >= ?
             ORDER BY ingested_at""", list(shas) + [since], cache=False)
-        return {sha: {"status": st, "error": None if pd.isna(err) else err, "filings": None if pd.isna(n) else int(n)}
-                for sha, st, err, n in df.itertuples(index=False)}
+        return {sha: {"status": st, "error": None if pd.isna(err) else err, "filings": None if pd.isna(n) else int(n),
+                      "note": None if pd.isna(nt) else nt}
+                for sha, st, err, n, nt in df.itertuples(index=False)}
 
     def ingest_log(self, limit: int = 500) -> pd.DataFrame:
-        return self.run("""
-            SELECT ingested_at, source_file, status, filings, error, seconds, run_id
+        note = "note" if self.has_column("ingest_log", "note") else "NULL::VARCHAR AS note"  # older files: no note
+        return self.run(f"""
+            SELECT ingested_at, source_file, status, filings, {note}, error, seconds, run_id
             FROM ingest_log ORDER BY ingested_at DESC, source_file LIMIT ?
         """, [int(limit)])

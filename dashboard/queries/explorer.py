@@ -209,7 +209,7 @@ def sentences(qs: FileQueries, c: Conditions) -> list[str]:
     return [cond.sentence(_value(c, cond)) for cond in CONDITIONS if cond.applies(qs, _value(c, cond))]
 
 
-def _select(qs: FileQueries) -> str:
+def _select(qs: FileQueries, extra: str = "") -> str:
     conf = "f.parse_confidence" if qs.has_confidence else "NULL::DOUBLE"
     return f"""
         SELECT f.filing_id, f.place, f.department, coalesce(f.project, f.title) AS project, f.year,
@@ -217,8 +217,28 @@ def _select(qs: FileQueries) -> str:
                f.inflation, f.exec_rate,
                f.budget_adjusted, coalesce(f.finding_count, 0) AS finding_count,
                f.vague_count::DOUBLE / nullif(f.indicator_count, 0) AS vague_share,
-               f.deductions_no_reason, {conf} AS confidence
+               f.deductions_no_reason, {conf} AS confidence{extra}
         {qs.facts()}"""
+
+
+# One subject, several documents: a department's (or a project's) self-evaluation table and its
+# self-evaluation report of the same year are one subject; targets are a subject of their own.
+SUBJECT = ("concat_ws('|', f.province, f.city, f.county, f.department, coalesce(f.project, ''), f.year, "
+           "CASE WHEN f.doc_kind IN ('project_target', 'dept_target') THEN 'target' ELSE 'eval' END)")
+# which document stands for the subject in the list: the table before the report
+KIND_RANK = ("CASE f.doc_kind WHEN 'project_self_eval' THEN 0 WHEN 'dept_self_eval' THEN 0 "
+             "WHEN 'self_eval_report' THEN 1 ELSE 2 END")
+SUBJECT_COLUMNS = ("documents", "kinds")
+
+
+def _subjects(qs: FileQueries, cond: str) -> str:
+    """The matching filings, one row per subject (the table standing for it), with its documents counted
+    and their kinds listed; alias f again, so the sorts apply unchanged."""
+    extra = (f""", count(*) OVER w AS documents,
+               string_agg(f.doc_kind, '、' ORDER BY {KIND_RANK}, f.doc_kind) OVER w AS kinds,
+               row_number() OVER (PARTITION BY {SUBJECT} ORDER BY {KIND_RANK}, f.filing_id) AS subject_row""")
+    return (f"SELECT * EXCLUDE (subject_row) FROM ({_select(qs, extra)} WHERE {cond} "
+            f"WINDOW w AS (PARTITION BY {SUBJECT})) f WHERE f.subject_row = 1")
 
 
 def _where(qs: FileQueries, f: Filters, c: Conditions) -> tuple[str, list]:
@@ -238,18 +258,40 @@ def _order(c: Conditions) -> str:
     return f"{expr} {'DESC' if c.descending else 'ASC'} NULLS LAST, f.filing_id"
 
 
-def count(qs: FileQueries, f: Filters, c: Conditions) -> int:
+def count(qs: FileQueries, f: Filters, c: Conditions, subjects: bool = False) -> int:
+    """The matching filings, or with `subjects` the subjects they belong to (a table and its report: one)."""
     cond, params = _where(qs, f, c)
-    return int(qs.run(f"SELECT count(*) AS n {qs.facts()} WHERE {cond}", params)["n"].iloc[0])
+    what = f"count(DISTINCT {SUBJECT})" if subjects else "count(*)"
+    return int(qs.run(f"SELECT {what} AS n {qs.facts()} WHERE {cond}", params)["n"].iloc[0])
 
 
-def page(qs: FileQueries, f: Filters, c: Conditions, page_no: int = 1, size: int = 50) -> pd.DataFrame:
+def _rows_sql(qs: FileQueries, f: Filters, c: Conditions, subjects: bool) -> tuple[str, list]:
     cond, params = _where(qs, f, c)
-    return qs.run(f"{_select(qs)} WHERE {cond} ORDER BY {_order(c)} LIMIT ? OFFSET ?",
-                  params + [int(size), int(max(page_no - 1, 0) * size)])
-
-
-def export_sql(qs: FileQueries, f: Filters, c: Conditions) -> tuple[str, list]:
-    """The whole result as SQL (no LIMIT): the full export streams it."""
-    cond, params = _where(qs, f, c)
+    if subjects:
+        return f"SELECT * FROM ({_subjects(qs, cond)}) f ORDER BY {_order(c)}", params
     return f"{_select(qs)} WHERE {cond} ORDER BY {_order(c)}", params
+
+
+def page(qs: FileQueries, f: Filters, c: Conditions, page_no: int = 1, size: int = 50,
+         subjects: bool = False) -> pd.DataFrame:
+    sql, params = _rows_sql(qs, f, c, subjects)
+    return qs.run(f"{sql} LIMIT ? OFFSET ?", params + [int(size), int(max(page_no - 1, 0) * size)])
+
+
+def export_sql(qs: FileQueries, f: Filters, c: Conditions, subjects: bool = False) -> tuple[str, list]:
+    """The whole result as SQL (no LIMIT): the full export streams it."""
+    return _rows_sql(qs, f, c, subjects)
+
+
+def own_columns(c: Conditions) -> list[str]:
+    """The columns the conditions in force and the sort are about, in the sentences' order: shown first."""
+    cols = [col for key, col in (("score", "total_score"), ("recomputed", "score_recomputed"),
+                                 ("inflation", "inflation"), ("exec_rate", "exec_rate"), ("confidence", "confidence"))
+            if any(v is not None for v in getattr(c, key))]
+    if c.reason:
+        cols.append("deductions_no_reason")
+    if c.rules or c.families or c.severities:
+        cols.append("finding_count")
+    if c.sort in SORTS and c.sort not in ("place", "department", "year") and c.sort not in cols:
+        cols.append(c.sort)
+    return cols

@@ -3,7 +3,7 @@ import streamlit as st
 
 from dashboard import charts, ui, url_state
 from dashboard import markdown_text as md
-from dashboard.labels import FOCUS_UNITS, HIGHER_IS_BETTER, METRICS, PEER_SCOPES
+from dashboard.labels import DIRECTIONS, FOCUS_UNITS, METRICS, PEER_SCOPES, RANK_NOTES, rank_higher_first, rank_text
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("对比分析")
@@ -28,6 +28,10 @@ if unit == "place" and f.county:
     wanted = next((o for o in options if o.split(" ")[-1] == f.county), None)
 elif unit == "department" and f.department:
     wanted = f.department if f.department in options else None
+chosen = f.county if unit == "place" else f.department
+if chosen and wanted is None:  # the sidebar's choice has no filings under the years and kinds: say so
+    st.info(f"左侧选择的{FOCUS_UNITS[unit]}“{md.escape(chosen)}”在当前年度和文件类型下没有填报，没有可比较的数据。")
+    st.stop()
 url_state.bind("cmp_focus", "focus", wanted or options[0], label="比较对象")
 if st.session_state.cmp_focus not in options:
     url_state.notice(f"地址中的比较对象“{st.session_state.cmp_focus}”不在数据中，已改为“{wanted or options[0]}”。")
@@ -39,8 +43,8 @@ for param, value, default in (("metric", metric, "self_score"), ("unit", unit, "
     url_state.set_param(param, value if value != default else None)
 
 label, is_share = METRICS[metric]
-higher = HIGHER_IS_BETTER.get(metric, True)
-bm = qs.benchmark(f, unit, focus, scope, metric, higher)
+direction = DIRECTIONS.get(metric, "up")
+bm = qs.benchmark(f, unit, focus, scope, metric, rank_higher_first(direction))
 if bm.empty:
     st.info("这个对象在当前筛选条件下没有按年度的数据。")
     st.stop()
@@ -51,7 +55,7 @@ cols = st.columns(4)
 fmt = ui.pct if is_share else ui.num
 cols[0].metric(f"{int(last['year'])} 年数值", fmt(last["value"]))
 cols[1].metric("同组中位数 P50", fmt(last["p50"]))
-cols[2].metric("排名", "—" if ui.missing(last["rank"]) else f"第 {int(last['rank'])} / {int(last['peers'])} 名")
+cols[2].metric("排名", rank_text(direction, last["rank"], last["peers"]), help=RANK_NOTES[direction])
 unit_change = "百分点" if is_share else ("份" if metric == "filings" else "分" if metric != "findings_per_filing" else "个")
 change = last["change"]
 cols[3].metric("较上年", "—" if ui.missing(change) else
@@ -67,7 +71,7 @@ table = pd.DataFrame({
     "year": bm["year"],
     "value": bm["value"],
     "p25": bm["p25"], "p50": bm["p50"], "p75": bm["p75"],
-    "排名": [("—" if ui.missing(r) else f"第 {int(r)} / {int(n)} 名") for r, n in zip(bm["rank"], bm["peers"])],
+    "排名": [rank_text(direction, r, n) for r, n in zip(bm["rank"], bm["peers"])],
     "peers": bm["peers"],
     "样本": ["样本少（n<5）" if n < SMALL_N else "" for n in bm["peers"]],
     "较上年": [("—" if ui.missing(v) else (f"{v * 100:+.1f} 百分点" if is_share else f"{v:+.1f}")) for v in bm["change"]],
@@ -82,6 +86,7 @@ st.plotly_chart(charts.heatmap(grid, "value", f"{label}：{PEER_SCOPES[scope]}{F
                                percent=is_share, metric=metric, mark=focus), key="cmp_heat")
 
 st.subheader("同类部门跨地区比较")
+st.caption("列出所有地区名称含该文字的部门（左侧的地区筛选不会去掉其他地区；★ 为对象所在地区）。")
 url_state.bind("cmp_dept", "dept", "工商")
 pattern = st.text_input("部门名称包含", key="cmp_dept", help="例如：工商（工商业联合会 / 工商联）、财政、教育")
 url_state.set_param("dept", pattern.strip() if pattern.strip() != "工商" else None)
@@ -90,17 +95,27 @@ if pattern.strip():
     if same.empty:
         st.info("没有名称包含该文字的部门。")
     else:
+        mine = focus if unit == "place" else None
+        same = same.assign(place=[("★ " if p == mine else "") + str(p) for p in same["place"]])
         st.plotly_chart(charts.hbar(same["place"], same["value"], f"名称含“{charts.safe(pattern.strip())}”的部门：{label}",
                                     label, percent=is_share), key="cmp_dept_chart")
         shown = same.rename(columns={"value": "value_share"}) if is_share else same
         ui.table(shown, key="cmp_dept_table", name=f"同类部门_{label}", openable=False)
 
 st.subheader("软目标指数")
-st.caption("按县区或部门汇总各年度：软目标占比（被跨年度或同类比较规则判为目标偏软的指标占可判断指标的比例）、"
-           "按资金加权的自评虚高分（自评得分减复核得分），以及与上年相比原样沿用的指标占比。")
 grain = "county" if unit == "place" else "department"
-soft = qs.soft_indices(f, grain)
+peer_f = qs.scope_filters(f, unit, focus, scope)
+where_said = " ".join(x for x in (peer_f.province, peer_f.city) if x) or "全部地区"
+st.caption(f"{md.escape(where_said)}各{FOCUS_UNITS[unit]}（与上面同一比较范围，左侧的地区筛选不会去掉其他地区），汇总各年度："
+           "软目标占比（被跨年度或同类比较规则判为目标偏软的指标占可判断指标的比例）、"
+           "按资金加权的自评虚高分（自评得分减复核得分），以及与上年相比原样沿用的指标占比。")
+soft = qs.soft_indices(peer_f, grain)
 if soft.empty:
     st.info("当前筛选条件下没有可计算的软目标指数（需要同一部门或项目跨年度的填报）。")
 else:
+    if unit == "place":
+        mine = focus.split(" ")[-1]  # the label's last part is the county (soft_indices name it alone)
+        soft = soft.assign(place=[("★ " if p == mine else "") + str(p) for p in soft["place"]])
+    else:
+        soft = soft.assign(department=[("★ " if d == focus else "") + str(d) for d in soft["department"]])
     ui.table(soft, key="cmp_soft_table", name=f"软目标指数_{FOCUS_UNITS[unit]}", openable=False)

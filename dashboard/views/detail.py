@@ -1,8 +1,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import ui, url_state
-from dashboard.labels import DOC_KINDS, REASONS, source_label
+from dashboard import review_panel, ui, url_state
+from dashboard.labels import DOC_KINDS, REASONS, VERSION_CHANGES, source_label
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("填报详情")
@@ -11,12 +11,15 @@ filing_id = st.query_params.get("filing")
 
 
 def links() -> None:
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].page_link(ui.PAGE_FILES["overview"], label="返回总览", icon=":material/arrow_back:")
     if filing_id and cols[1].button("本填报的问题清单", key="dt_to_findings", icon=":material/list:", type="tertiary"):
         ui.goto("quality", params={"filing": filing_id})
-    cols[2].page_link(ui.PAGE_FILES["scores"], label="自评得分", icon=":material/grading:")
-    cols[3].page_link(ui.PAGE_FILES["execution"], label="预算执行", icon=":material/payments:")
+    if filing_id and cols[2].button("对照原件核对更正", key="dt_to_review_top", icon=":material/fact_check:",
+                                    type="tertiary"):
+        ui.goto("review", params={"filing": filing_id})
+    cols[3].page_link(ui.PAGE_FILES["scores"], label="自评得分", icon=":material/grading:")
+    cols[4].page_link(ui.PAGE_FILES["execution"], label="预算执行", icon=":material/payments:")
 
 
 if not filing_id:
@@ -29,8 +32,27 @@ if not filing_id:
 
 row = qs.filing(filing_id)
 if row is None:
-    st.error("找不到这份填报，它可能已被删除或链接有误。")
-    st.text(f"填报编号：{filing_id}")
+    old = qs.replaced_filing(filing_id)
+    if old is None:
+        st.error("找不到这份填报，它可能已被删除或链接有误。")
+        st.text(f"填报编号：{filing_id}")
+        links()
+        st.stop()
+    # a link from before a correction: say so, show what the old version said, and lead to the current one
+    st.warning("这份填报所在的文件已被更正后的新版本替换，统计中只计新版本；以下是旧版本的内容，仅供查阅。",
+               icon=":material/history:")
+    st.text(f"填报编号：{filing_id}（旧版本）")
+    st.text(f"旧版本文件：{old['source_file']}；{old['replaced_at']:%Y-%m-%d %H:%M} 被「{old['replaced_by_file']}」替换")
+    current = old.get("current_filing_id")
+    if isinstance(current, str):
+        if st.button("打开新版本中对应的填报", key="dt_to_current", icon=":material/update:", type="primary"):
+            ui.open_filing(current)
+    else:
+        st.info("新版本中没有与之对应的填报（新版本的填报份数更少）。")
+    fields = [("项目", "project"), ("部门", "department"), ("年度", "year"), ("全年预算数(A)", "budget_adjusted"),
+              ("全年执行数(B)", "budget_executed"), ("总得分", "total_score")]
+    shown_old = [(k, str(old[c])) for k, c in fields if old.get(c) is not None and not pd.isna(old[c])]
+    st.dataframe(pd.DataFrame(shown_old, columns=["项目", "旧版本中的内容"]), hide_index=True, key="dt_old")
     links()
     st.stop()
 
@@ -48,6 +70,12 @@ if not twins.empty:
         st.info("同一项目已从预算管理系统导入（系统导出），统计中以系统导出为准，这份公开文件不重复计入。",
                 icon=":material/join:")
     ui.table(twins, key="dt_twins", name="同一项目的系统导出与公开文件")
+versions = qs.filing_versions(filing_id)
+if not versions.empty:
+    # the file was corrected (or renamed) after it was first ingested: the figures here are the current version's
+    n_old = int((versions["version_change"] == "replaced").sum())
+    st.info(f"这份填报所在的文件有 {len(versions)} 条历史记录（{n_old} 个被更正替换的旧版本），统计中只计当前版本。"
+            "旧版本的数据见页面下方“历史版本”。", icon=":material/history:")
 
 
 def val(v):
@@ -74,6 +102,7 @@ info = [
 ]
 info_df = pd.DataFrame([(k, v) for k, v in info if v not in (None, "")], columns=["项目", "内容"])
 st.dataframe(info_df, hide_index=True, width="stretch", key="dt_info", height=35 * len(info_df) + 38)
+review_panel.corrections_block(qs, filing_id, row)  # values a person corrected: by whom, from what
 
 cols = st.columns(5)
 cols[0].metric("自评得分", ui.num(row.get("total_score")))
@@ -83,7 +112,7 @@ rate = val(row.get("exec_rate_computed"))
 if rate is None and val(row.get("budget_adjusted")) and val(row.get("budget_executed")) is not None:
     rate = row["budget_executed"] / row["budget_adjusted"]
 cols[3].metric("执行率（B/A）", ui.pct(rate if rate is not None else row.get("exec_rate_reported")))
-cols[4].metric("问题数", f"{int(val(row.get('finding_count')) or 0)}")
+cols[4].metric("问题数", ui.count(row.get("finding_count")), help="本填报的全部问题（含跨填报比对发现的雷同和软目标问题），与下方问题清单的条数一致")
 
 budget = [("年初预算数", "budget_initial"), ("全年预算数(A)", "budget_adjusted"), ("全年执行数(B)", "budget_executed"),
           ("财政拨款", "budget_fiscal"), ("其他资金", "budget_other"), ("上年结转", "budget_carryover"),
@@ -124,7 +153,7 @@ else:
         color = "background-color: #fde2e1" if n_err else ("background-color: #fff4d6" if has else "")
         return [color] * len(r)
 
-    st.caption("“序号”是指标在本填报中的编号（问题说明里的“第 N 项/行”即指此编号），“来源位置”是该行在源文件中的页、表和行。"
+    st.caption("“序号”是指标在本填报中的编号（问题说明和报告里的“第 N 项”即指此编号），“来源位置”是该行在源文件中的页、表和行。"
                "有问题的行已标色（红：错误，黄：警告或提示）。")
     cfg = ui.column_config(shown, {
         "seq": st.column_config.NumberColumn("序号", width=50, pinned=True),
@@ -173,6 +202,13 @@ if not sections.empty:
             st.text(r.text or "")
             if r.src_where:
                 st.text("来源位置：" + str(r.src_where))
+
+if not versions.empty:
+    st.subheader("历史版本")
+    st.write("同一文件此前导入的版本（最近的在前）：同名文件更正后重新提交时，旧版本不再计入统计，保留在这里；"
+             "“旧版本中对应的填报”是旧文件中同一位置的填报。")
+    ui.table(versions.assign(version_change=versions["version_change"].map(lambda c: VERSION_CHANGES.get(c, c))),
+             key="dt_versions", name=f"填报{filing_id}_历史版本", openable=False)
 
 clusters = qs.filing_clusters(filing_id)
 if not clusters.empty:

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import charts, ui, url_state
+from dashboard.charts import SCATTER_POINTS
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("预算执行")
@@ -26,7 +27,7 @@ with left:
     st.plotly_chart(charts.band_bar(hist, 0.05, "执行率分布（150% 以上并入最后一段）", "执行率", percent=True,
                                     threshold=threshold), key="ex_hist")
 with right:
-    sample = qs.budget_vs_exec(f, limit=2000)
+    sample = qs.budget_vs_exec(f, limit=SCATTER_POINTS)
     event = st.plotly_chart(charts.budget_scatter(sample, threshold), key="ex_scatter", on_select="rerun",
                             selection_mode="points")
     st.caption("点击点可打开该填报。")

@@ -8,7 +8,7 @@ from dashboard.queries import explorer as ex
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("筛选查询")
-st.caption("各条件同时满足（并且）。左侧边栏的筛选条件也同时生效。")
+st.caption("各条件同时满足（并且）。年度、县区、部门和文件类型以左侧筛选为准：本页的地区和文件类型只能在左侧选定的范围内再选。")
 ui.source_badges(qs.source_counts(f))  # 系统导出 / 公开文件 under the sidebar's filters (来源 filters them)
 
 PAGE_SIZE = 50
@@ -22,7 +22,7 @@ RANGES = {"ex_smin": (0, 100), "ex_smax": (0, 100), "ex_rmin": (0, 100), "ex_rma
           "ex_imin": (-100, 100), "ex_imax": (-100, 100), "ex_emin": (0, 1000), "ex_emax": (0, 1000),
           "ex_cmin": (0, 100), "ex_cmax": (0, 100)}
 RANGE_KEYS = list(RANGES)
-LIST_KEYS = ["ex_kinds", "ex_counties", "ex_years", "ex_rules", "ex_fams", "ex_sevs"]
+LIST_KEYS = ["ex_kinds", "ex_counties", "ex_rules", "ex_fams", "ex_sevs"]
 SORT_LABELS = {"inflation": "虚高分", "total_score": "自评得分", "score_recomputed": "复核得分", "exec_rate": "执行率",
                "budget_adjusted": "全年预算数", "finding_count": "问题数", "vague_share": "模糊指标占比",
                "confidence": "解析置信度", "year": "年度", "place": "地区", "department": "部门"}
@@ -46,14 +46,29 @@ def in_range(lo, hi):
 # --- state from the address (validated; a bad value falls back with a notice)
 for key, bounds in RANGES.items():
     url_state.bind(key, key[3:], None, url_state.ascii_float, valid=in_range(*bounds), label="范围条件")
-place_labels = qs.place_labels()
-years = qs.year_options()
+# One filter state: the sidebar's places and kinds bound what this page may add. A place or kind from the
+# address outside them would give 0 results for no visible reason: the conflict is named and dropped.
+place_labels = qs.place_labels(f)
+kind_options = [k for k in DOC_KINDS if not f.kinds or k in f.kinds]
 rule_ids = sorted(set(rule_titles()) | set(qs.finding_rules(Filters())["rule"]))
-options = {"ex_kinds": list(DOC_KINDS), "ex_counties": place_labels, "ex_years": years, "ex_rules": rule_ids,
+options = {"ex_kinds": kind_options, "ex_counties": place_labels, "ex_rules": rule_ids,
            "ex_fams": list(FAMILIES), "ex_sevs": list(SEVERITIES)}
+sidebar_place = " ".join(x for x in (f.province, f.city, f.county) if x)
+for key, param, what, scope in (("ex_counties", "counties", "地区", sidebar_place),
+                                ("ex_kinds", "kinds", "文件类型", "、".join(DOC_KINDS.get(k, k) for k in f.kinds))):
+    if key not in st.session_state and scope:
+        asked = st.query_params.get_all(param)
+        outside = [v for v in asked if v not in options[key]]
+        if outside:
+            names = "、".join(DOC_KINDS.get(v, v) for v in outside)
+            url_state.notice(f"本页的{what}条件“{names}”不在左侧筛选的范围（{scope}）内，两者同时生效会没有结果，已去掉本页的这一条件。")
+            st.session_state[key] = [v for v in asked if v in options[key]]
+if st.query_params.get_all("years") and "_ex_years_said" not in st.session_state:  # an address from before
+    st.session_state["_ex_years_said"] = True
+    url_state.notice("年度只在左侧筛选中选择（一个筛选状态）；地址中本页的年度条件已忽略。")
 for key, opts in options.items():
-    parse = url_state.ascii_int if key == "ex_years" else str
-    url_state.bind(key, key[3:], [], parse, valid=lambda v, o=opts: v in o, label="列表条件")
+    url_state.bind(key, key[3:], [], str, valid=lambda v, o=opts: v in o, label="列表条件")
+    st.session_state[key] = [v for v in st.session_state[key] if v in opts]  # the sidebar changed since
 url_state.bind("ex_dept", "dept", "")
 url_state.bind("ex_reason", "reason", "", valid=lambda v: v in ex.REASON_STATES, label="偏差原因条件")
 url_state.bind("ex_sort", "sort", "inflation", valid=lambda v: v in ex.SORTS, label="排序")
@@ -86,11 +101,11 @@ with st.container(border=True):
                       disabled=not conf_ok, help=None if conf_ok else "当前数据库没有解析置信度")
     c[4].number_input("解析置信度 ≤（%）", 0.0, 100.0, key="ex_cmax", step=5.0, placeholder="不限",
                       disabled=not conf_ok)
-    c = st.columns(4)
-    c[0].multiselect("地区（可多选）", place_labels, key="ex_counties", placeholder="全部地区")
-    c[1].multiselect("年度", years, key="ex_years", placeholder="全部年度")
-    c[2].multiselect("文件类型", list(DOC_KINDS), key="ex_kinds", format_func=DOC_KINDS.get, placeholder="全部类型")
-    c[3].text_input("部门名称包含", key="ex_dept", placeholder="例如：教育")
+    c = st.columns(3)
+    c[0].multiselect("地区（可多选）", place_labels, key="ex_counties",
+                     placeholder=f"{sidebar_place}全部地区" if sidebar_place else "全部地区")
+    c[1].multiselect("文件类型", kind_options, key="ex_kinds", format_func=DOC_KINDS.get, placeholder="全部类型")
+    c[2].text_input("部门名称包含", key="ex_dept", placeholder="例如：教育")
     c = st.columns(4)
     c[0].multiselect("问题规则", rule_ids, key="ex_rules", format_func=rule_title, placeholder="不限")
     c[1].multiselect("问题类别", list(FAMILIES), key="ex_fams", format_func=FAMILIES.get, placeholder="不限")
@@ -107,7 +122,7 @@ def pct(v):
 cond = ex.Conditions(
     score=(ss.ex_smin, ss.ex_smax), recomputed=(ss.ex_rmin, ss.ex_rmax), inflation=(ss.ex_imin, ss.ex_imax),
     exec_rate=(pct(ss.ex_emin), pct(ss.ex_emax)), confidence=(pct(ss.ex_cmin), pct(ss.ex_cmax)),
-    kinds=tuple(ss.ex_kinds), counties=tuple(ss.ex_counties), years=tuple(int(y) for y in ss.ex_years),
+    kinds=tuple(ss.ex_kinds), counties=tuple(ss.ex_counties),
     department=ss.ex_dept.strip(), rules=tuple(ss.ex_rules), families=tuple(ss.ex_fams), severities=tuple(ss.ex_sevs),
     reason=ss.ex_reason, sort=ss.ex_sort, descending=bool(ss.ex_desc),
 )
@@ -122,13 +137,17 @@ url_state.set_param("reason", cond.reason or None)
 url_state.set_param("sort", cond.sort if cond.sort != "inflation" else None)
 url_state.set_param("desc", None if cond.descending else "0")
 
-total = ex.count(qs, f, cond)
+url_state.bind("ex_subject", "subject", False, lambda v: {"1": True, "0": False}[v], label="按主体合并")
+subjects = st.toggle("按主体合并（同一部门或项目同一年度的自评表和自评报告算一个）", key="ex_subject",
+                     help="打开后，每个主体只列一行，“文件数”和“文件类型（同一主体）”列出它的全部文件")
+url_state.set_param("subject", "1" if subjects else None)
+total = ex.count(qs, f, cond, subjects)
 pages = max(1, -(-total // PAGE_SIZE))
 if ss.ex_page > pages:
     ss.ex_page = pages
 
 head = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
-head[0].subheader(f"共 {total:,} 条")
+head[0].subheader(f"共 {total:,} {'个主体' if subjects else '条'}")
 head[1].selectbox("排序", list(ex.SORTS), key="ex_sort", format_func=SORT_LABELS.get)
 head[2].toggle("从大到小", key="ex_desc")
 head[3].number_input(f"页码（共 {pages:,} 页）", 1, pages, key="ex_page", step=1)
@@ -145,12 +164,15 @@ if total == 0:
     st.info("没有符合条件的填报。请放宽条件。")
     st.stop()
 
-rows = ex.page(qs, f, cond, ss.ex_page, PAGE_SIZE)
+rows = ex.page(qs, f, cond, ss.ex_page, PAGE_SIZE, subjects)
 if not qs.has_confidence:
     rows = rows.drop(columns="confidence")
 st.caption(f"第 {(ss.ex_page - 1) * PAGE_SIZE + 1:,}–{(ss.ex_page - 1) * PAGE_SIZE + len(rows):,} 条；"
            "导出包含全部符合条件的记录。")
-ui.table(rows, key="ex_rows", name="筛选结果", export=False)
+# the columns the conditions are about first (visible at 1440 px), then who and what
+first = ex.own_columns(cond) + ["place", "department", "project", "year", "doc_kind", *ex.SUBJECT_COLUMNS]
+ui.table(rows, key="ex_rows", name="筛选结果", export=False, first=first)
 
-# --- full exports (every matching row, streamed from the database)
-ui.full_export(ex.export_sql(qs, f, cond), "筛选结果", "ex", total)
+# --- full exports (every matching row, streamed from the database); the file is named by the conditions
+ui.full_export(ex.export_sql(qs, f, cond, subjects), "_".join(["筛选结果", *("".join(x.split()) for x in said)])[:80],
+               "ex", total)

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import charts, ui
+from dashboard.queries import review_queue
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("总览")
@@ -30,13 +31,20 @@ else:
     st.caption("在左侧选择一个县区后，可在此下载该县区的打印版报告（PDF）。")
 
 st.subheader("发现的问题")
+u = review_queue.unverified_counts(qs, f)  # findings on rows read with little confidence are counted apart
+cols = st.columns(4)
+cols[0].metric("问题数（不含待核实）", ui.count(u["findings"] - u["unverified"]))
+cols[1].metric("待核实", ui.count(u["unverified"]),
+               help="在解析置信度低于复核阈值的行上发现的问题：可能是读取错误，不一定是填报的问题；"
+                    "在“复核队列”中对照原件确认或更正后计入问题数。")
 df = qs.findings_by_family_severity(f)
 if df.empty:
     st.info("当前筛选条件下没有发现问题。")
 else:
     event = st.plotly_chart(charts.findings_bar(df), key="ov_findings", on_select="rerun",
                             selection_mode="points")
-    st.caption("点击柱形可查看该类问题的清单。")
+    st.caption("点击柱形可查看该类问题的清单。"
+               + (f"图中含待核实的 {u['unverified']:,} 个问题（清单中标为“待核实”）。" if u["unverified"] else ""))
     for p in ui.selected_points(event):
         family, severity = p["customdata"][0], p["customdata"][1]
         ui.goto("quality", state={"qf_family": [family], "qf_severity": [severity]},

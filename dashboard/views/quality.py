@@ -33,7 +33,8 @@ if phrases.empty:
 else:
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.plotly_chart(charts.hbar(phrases["phrase"], phrases["n"], "模糊表述出现次数", "次数"), key="ql_phrases")
+        st.plotly_chart(charts.hbar(phrases["phrase"], phrases["n"], "模糊表述出现次数", "次数", count=True),
+                        key="ql_phrases")
     with c2:
         ui.table(phrases, key="ql_phrases_table", name="模糊表述", openable=False)
 

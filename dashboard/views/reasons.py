@@ -49,7 +49,7 @@ ui.table(found, key="rs_list", name="偏差原因", total=total)
 st.subheader("高频词")
 words = top_words(qs, f, 30)
 if words:
-    st.plotly_chart(charts.hbar([w for w, _ in words], [n for _, n in words], "偏差原因高频词", "出现次数"),
+    st.plotly_chart(charts.hbar([w for w, _ in words], [n for _, n in words], "偏差原因高频词", "出现次数", count=True),
                     key="rs_words")
     st.caption("按出现次数统计（最常见的 5,000 种偏差原因写法）。")
 else:

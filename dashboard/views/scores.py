@@ -1,6 +1,7 @@
 import streamlit as st
 
 from dashboard import charts, ui, url_state
+from dashboard.charts import SCATTER_POINTS
 
 qs, f = ui.queries(), ui.current_filters()
 st.title("自评得分")
@@ -35,13 +36,13 @@ left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.grade_bar(qs.grade_bands(f)), key="sc_grades")
 with right:
-    sample = qs.score_vs_recomputed(f, limit=2000)
+    sample = qs.score_vs_recomputed(f, limit=SCATTER_POINTS)
     if sample.empty:
         st.info("还没有复核得分（运行检查后生成）。")
     else:
         event = st.plotly_chart(charts.self_vs_recomputed(sample), key="sc_scatter", on_select="rerun",
                                 selection_mode="points")
-        st.caption(f"图中为 {len(sample):,} 份填报" + ("（抽样）" if len(sample) >= 2000 else "") + "；点击点可打开该填报。")
+        st.caption(f"图中为 {len(sample):,} 份填报" + ("（抽样）" if len(sample) >= SCATTER_POINTS else "") + "；点击点可打开该填报。")
         for p in ui.selected_points(event):
             if p.get("customdata"):
                 ui.open_filing(p["customdata"][0])

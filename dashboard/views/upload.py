@@ -9,14 +9,18 @@ from dashboard import queries as q
 from dashboard import ui, upload_runner
 from dashboard.db import DatabaseBusy
 from dashboard.labels import INGEST_STATUS
+from etl.read import ACCEPTED_NAMES, refusal
 
 MAX_MB = 50
-TYPES = ["txt", "docx", "xlsx", "xls", "csv", "pdf", "html", "htm"]
 
 db = ui.db()
 st.title("数据导入")
-st.write(f"上传填报文件（{', '.join(t.upper() for t in TYPES)}），每个文件不超过 {MAX_MB} MB，可一次选择多个。"
-         "同样内容的文件重复上传会被识别为重复并跳过。")
+st.write(f"上传填报文件（{ACCEPTED_NAMES}），每个文件不超过 {MAX_MB} MB，可一次选择多个。"
+         "同样内容的文件重复上传会被识别为重复并跳过；同名文件换了内容（更正后重新提交）会替换旧版本，"
+         "旧版本留作历史（见填报详情页）；同样内容换了文件名则只更新文件名。")
+# the drop zone's own line, in Chinese: our constant text only (the formats are the one list jixiao ingest reads)
+st.html("<style>[data-testid=\"stFileUploaderDropzoneInstructions\"] > div > :last-child::after "
+        f"{{ content: \"每个文件不超过 {MAX_MB} MB · {ACCEPTED_NAMES}\"; }}</style>")
 st.caption("预算管理系统导出的长表（每行一个指标，XLSX/XLS/CSV）会按“系统导出”精确导入：有问题的行会逐行列出"
            "（工作表、行、列），整个文件不导入；其他文件按“公开文件”解析。")
 st.caption(f"导入到：{db}")
@@ -28,12 +32,15 @@ if lake is not None:  # the file holds views over a Parquet lake: there is no ta
     st.text(f"数据湖目录：{lake}")  # a path is data: plain text, never Markdown
     files = None
 else:
-    files = st.file_uploader("选择文件", type=TYPES, accept_multiple_files=True, key="up_files",
-                             help=f"每个文件不超过 {MAX_MB} MB")
+    # No type list here: the chooser would refuse other files with its own English message. Every file is
+    # checked below against the list `jixiao ingest` reads (etl.read.refusal), with the same message.
+    files = st.file_uploader("选择文件", accept_multiple_files=True, key="up_files",
+                             help=f"每个文件不超过 {MAX_MB} MB；可导入 {ACCEPTED_NAMES}")
 
 if files and st.button("开始导入", type="primary", icon=":material/upload:"):
     too_big = [u.name for u in files if u.size > MAX_MB * 1024 * 1024]
-    ok_files = [u for u in files if u.size <= MAX_MB * 1024 * 1024]
+    refused = [(u.name, refusal(u.name)) for u in files if refusal(u.name)]
+    ok_files = [u for u in files if u.size <= MAX_MB * 1024 * 1024 and not refusal(u.name)]
     for name in too_big:
         st.error(f"文件超过 {MAX_MB} MB，未导入：")
         st.text(name)
@@ -49,6 +56,8 @@ if files and st.button("开始导入", type="primary", icon=":material/upload:")
         q.close_session()  # this process must hold no read connection while the child writes
         with st.spinner(f"正在导入 {len(paths)} 个文件（在独立进程中进行，内存上限 {upload_runner.MEMORY_MB} MB）…"):
             results = upload_runner.ingest_uploads(paths, Path(db)) if paths else []
+        # a refused format is a failed file, with the message `jixiao ingest` logs for it ("name: why")
+        results += [upload_runner.UploadResult(name, "failed", 0, f"{Path(name).name}: {why}", "") for name, why in refused]
         st.session_state.update(upload_runner.session_results(results))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -8,10 +8,13 @@
     filing_bands(filing, settings=None) -> [(filing_id, band, hash)]   (table copy_bands: MinHash LSH bands)
     soft_findings(filings, settings=None) -> list[Finding]    (family 'soft': cross-year and peer rules)
     corpus_findings(filings, settings=None) -> list[Finding]  (every corpus rule)
+    derive(filing) -> (findings, metrics, reason categories, copy bands)   (what the per-file step stores)
     load_settings(path=None) -> Settings
     REGISTRY: {rule_id: Rule(id, family, severity, title, fn, scope, example)}
 """
 from __future__ import annotations
+
+from etl.records import Finding
 
 from .copying import copy_analysis, copy_clusters, copy_findings, filing_bands
 from .metrics import filing_metrics
@@ -23,7 +26,7 @@ from .run import run_checks
 from .settings import Settings, load_settings
 
 __all__ = [
-    "run_checks", "filing_metrics", "classify_reason", "copy_analysis", "copy_clusters", "copy_findings", "load_settings",
+    "run_checks", "derive", "filing_metrics", "classify_reason", "copy_analysis", "copy_clusters", "copy_findings", "load_settings",
     "soft_findings", "twin_findings", "corpus_findings", "Settings", "REGISTRY", "Rule", "FAMILIES", "SEVERITIES", "CATEGORY_NAMES",
 ]
 
@@ -33,3 +36,24 @@ def corpus_findings(filings, settings=None):
     their published twins)."""
     settings = settings or load_settings()
     return copy_findings(filings, settings) + soft_findings(filings, settings) + twin_findings(filings, settings)
+
+
+def derive(f) -> tuple[list[Finding], dict, list[tuple[str, int, str]], list[tuple[str, int, int]]]:
+    """What the checks derive from one filing: its findings, metrics, reason categories and copy bands.
+
+    The per-file step (etl/per_file.py) runs it on every filing it reads, and a saved correction
+    (etl/review/ledger.py) on the filing it changed.
+    """
+    try:
+        found = run_checks(f)
+        m = filing_metrics(f, found)
+        cats = [(ind.seq, classify_reason(ind.reason)) for ind in f.indicators]
+        fb = filing_bands(f)  # the map step of the copy check (grouped by band after ingest)
+    except Exception as exc:  # a bug in a rule must not cost the user the filing
+        found = [Finding("CHECK_CRASHED", "parse", "error", f"检查规则运行出错，本文件的检查结果不完整：{type(exc).__name__}: {exc}")]
+        m, cats, fb = {}, [], []  # no bands: the copy refresh computes them from the stored rows
+    for x in found:
+        x.filing_id = f.filing_id
+    if m:
+        m["filing_id"] = f.filing_id
+    return found, m, [(f.filing_id, seq, cat) for seq, cat in cats if cat], fb

@@ -148,7 +148,7 @@ def fmt(x: float | None, nd: int = 4) -> str:
 
 
 def row_label(ind: Indicator) -> str:
-    return f"第{ind.seq}行「{ind.name or '（无名称）'}」"
+    return f"第{ind.seq}项「{ind.name or '（无名称）'}」"  # 项: the indicator's number; 行 only for source rows
 
 
 def show(text: str | None) -> str:

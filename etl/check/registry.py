@@ -16,6 +16,32 @@ from etl.records import Finding
 
 FAMILIES = ("vague", "scoring", "reason", "category", "numbers", "copying", "template", "parse", "soft")
 SEVERITIES = ("error", "warning", "info")
+# The Chinese names users read, defined once (the dashboard, the report and the letters show these, never the codes).
+FAMILY_TITLES = {
+    "vague": "指标模糊",
+    "scoring": "评分问题",
+    "reason": "偏差原因",
+    "category": "分类/单位错误",
+    "numbers": "数字不符",
+    "copying": "指标雷同",
+    "template": "模板/占位",
+    "parse": "解析问题",
+    "soft": "软目标/跨年",
+}
+SEVERITY_TITLES = {"error": "错误", "warning": "警告", "info": "提示"}
+# What to correct, per family: the feedback letters' 整改要求 (etl/printout/letters.py).
+FAMILY_FIXES = {
+    "vague": "将指标值和实际完成值改写为可衡量的数值和计量单位（如“≥95%”“1200人”），不用“效果明显”“有所提高”等无法核实的表述。",
+    "scoring": "按指标完成比例重新核定各项得分，确保得分不超过分值、各项之和等于总分、等级与总分相符；未完成的指标不得给满分。",
+    "reason": "对扣分、未完成或执行率偏低的指标逐项写明偏差原因和改进措施，原因应具体，不用“无”“/”等占位。",
+    "category": "按指标内容调整所属的一级、二级指标类别，成本指标填写金额，满意度不超过100%，计量单位写规范。",
+    "numbers": "核对全年预算数、执行数、执行率和资金支出计划，使表内数字相互一致（执行率=执行数÷预算数，支出计划逐期累计）。",
+    "copying": "结合本项目实际重新设置绩效指标，不照搬其他项目、部门或往年的指标。",
+    "template": "删除模板中的占位内容和示例文字，填写本项目的实际指标和依据，更正错别字。",
+    "parse": "请核对原件：程序未能完整读出该文件，必要时重新报送清晰、完整的电子版（DOCX、XLSX 或带文字层的 PDF）。",
+    "soft": "目标值不应低于上年实际完成值或同类单位的一般水平；自评得分应与执行率和完成情况相符，满分须有依据。",
+}
+assert tuple(FAMILY_TITLES) == FAMILIES == tuple(FAMILY_FIXES) and tuple(SEVERITY_TITLES) == SEVERITIES
 
 
 @dataclass(frozen=True)

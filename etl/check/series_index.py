@@ -38,7 +38,7 @@ class Obs:
 
 def _where(f: Filing, ind: Indicator) -> str:
     loc = ind.loc.describe() if ind.loc else ""
-    return "；".join(x for x in (f.source_file or f.filing_id or "", loc or f"第{ind.seq}行") if x)
+    return "；".join(x for x in (f.source_file or f.filing_id or "", loc or f"第{ind.seq}项") if x)
 
 
 class SeriesIndex:

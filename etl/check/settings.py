@@ -7,6 +7,7 @@ for filings from that province, city or county.
 from __future__ import annotations
 
 import copy
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -141,6 +142,16 @@ class Settings:
         return float(self._get("parse", "low_confidence", default=0.5))
 
     @property
+    def review_threshold(self) -> float:
+        """Findings on rows read with less confidence than this are 待核实 (possibly a reading error)."""
+        return float(self._get("review", "threshold", default=0.9))
+
+    def review(self, key: str, default):
+        """A setting of the [review] table (the review queue, kept source copies), typed like its default."""
+        value = self._get("review", key, default=default)
+        return type(default)(value) if isinstance(default, (int, float)) and not isinstance(default, bool) else value
+
+    @property
     def accept_confidence(self) -> float:
         """Filings at or above this parse_confidence count as read right (`jixiao score`'s accept line)."""
         return float(self._get("parse", "accept", default=0.95))
@@ -203,8 +214,12 @@ class Settings:
 _CACHE: dict[str, Settings] = {}
 
 
+SETTINGS_ENV = "JIXIAO_SETTINGS"  # a settings file of one's own, over the defaults, for every command and the dashboard
+
+
 def load_settings(path: str | None = None) -> Settings:
-    """Read a settings file (TOML). Keys missing from it keep the defaults."""
+    """Read a settings file (TOML), else the file named by $JIXIAO_SETTINGS. Keys missing from it keep the defaults."""
+    path = path or os.environ.get(SETTINGS_ENV) or None
     key = str(path or DEFAULT_PATH)
     if key in _CACHE:
         return _CACHE[key]

@@ -25,7 +25,7 @@ PARTITION_MACRO = "{table}_in"  # the per-partition reader of a per-filing table
 HAS_MACROS_SQL = "SELECT count(*) AS n FROM duckdb_functions() WHERE function_name = ?"
 INDICATORS_MACRO = PARTITION_MACRO.format(table="indicators")
 # Tables of the local schema the lake does not hold: views over the lake stand in for them.
-VIEW_TABLES = PER_FILING + PER_FILE + ("copy_clusters", "indicator_keys", "filing_links", "soft_indices")
+VIEW_TABLES = PER_FILING + PER_FILE + ("copy_clusters", "indicator_keys", "filing_links", "soft_indices", "corrections")
 
 
 class NotALakeDatabase(Exception):

@@ -17,7 +17,8 @@ from etl.inputs import is_sample_name
 from etl.lake.layout import PARTITION_BY, PER_FILING, STAGING, sql_text
 from etl.load import store
 from etl.load.schema import create_schema, fill_reason_texts
-from etl.per_file import plain_error, process
+from etl.per_file import Job, run_job, warm_up
+from etl.workers import run as run_workers
 
 
 def table_columns(con, table: str) -> list[str]:
@@ -29,25 +30,40 @@ def new_batch_id() -> str:
     return uuid.uuid4().hex
 
 
-def analyse_one(path: str, name: str, sha: str, is_sample: bool | None) -> tuple[dict, store.LoadedFile | None]:
-    """The per-file step of both engines (etl/per_file.py), its result as the row a task sends back; never raises."""
-    started = time.perf_counter()
-    sample = is_sample if is_sample is not None else is_sample_name(name)
-    try:
-        res, lf = process(path, name, sha, sample)
-    except MemoryError as exc:  # no worker process here to report a memory limit: the file's failure
-        res, lf = None, None
-        error = f"{name}: {plain_error(exc)}"
-    result = {"source_file": name, "sha256": sha, "status": "pending", "error": None, "filings": 0, "seconds": 0.0}
-    if res is None:
-        result["status"], result["error"] = "failed", error
-    elif res.status == "failed":
-        result["status"], result["error"] = "failed", res.error
-    result["seconds"] = time.perf_counter() - started
-    return result, lf
+def analyse_supervised(items: list[tuple[str, str, str]], is_sample: bool | None, limits,
+                       corrections: dict | None = None) -> list[tuple[dict, store.LoadedFile | None]]:
+    """The per-file step (etl/per_file.py) on each (path, name, sha) under the local engine's per-file
+    budgets, in its order, with the people's corrections of those bytes (`corrections`: sha -> list,
+    etl/review) applied.
+
+    The files go through the local engine's own supervised worker (etl.workers.run over
+    per_file.run_job, one process forked from this task): the same CPU-time and address-space
+    budgets, and the same failed rows and reasons when a file goes past one, a worker dies or hangs.
+    The task itself never holds a file's memory.
+    """
+    jobs = [Job(path, name, sha, is_sample if is_sample is not None else is_sample_name(name),
+                corrections=(corrections or {}).get(sha))
+            for path, name, sha in items]
+    done: dict[int, tuple[dict, store.LoadedFile | None]] = {}
+    if jobs:
+        warm_up()
+        for out in run_workers(run_job, jobs, 1, limits):
+            if out.progress is not None:
+                continue
+            job = out.job
+            if out.error is not None:  # as the local engine logs it (etl/pipeline.py)
+                result = {"source_file": job.name, "sha256": job.sha256, "status": "failed",
+                          "error": f"{job.name}: {out.error}", "filings": 0, "seconds": limits.seconds}
+                lf = None
+            else:
+                fr, lf = out.value
+                result = {"source_file": fr.source_file, "sha256": fr.sha256, "status": fr.status,
+                          "error": fr.error, "filings": 0, "seconds": fr.seconds}
+            done[id(job)] = (result, lf)
+    return [done[id(j)] for j in jobs]
 
 
-def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files",)) -> None:
+def export_tables(con, out: Path, batch: str, tables=PER_FILING + ("source_files", "source_blobs")) -> None:
     """Copy the tables of `con` out as Parquet under `out`, per-filing ones partitioned by their filing's place and year."""
     out.mkdir(parents=True, exist_ok=True)
     for table in tables:

@@ -1,8 +1,8 @@
 """What compares filings across files, recomputed over the whole lake after each run.
 
-The copy clusters and their findings, and the cross-year links, soft-target
-findings and their indices, use the local engine's own comparison
-(etl.check.copy_analysis on the same inputs etl.recheck reads); the marts use
+The copy clusters and their findings (etl/copies.py, a batch of band components at a
+time), and the cross-year links, soft-target findings and their indices, use the local
+engine's own code; the marts use
 the same SQL as the DuckDB file. Each result replaces its Parquet file atomically.
 """
 from __future__ import annotations
@@ -12,12 +12,13 @@ from pathlib import Path
 
 from etl import check
 from etl.lake.attach import create_views, partition_indicators
-from etl.lake.layout import DERIVED_ORDER, bounded_duckdb, sql_text
+from etl.copies import refresh_copies_scoped
+from etl.lake.layout import DERIVED_ORDER, bounded_duckdb, parquet_glob, sql_text
 from etl.link.tables import build_indices
 from etl.load.schema import create_schema
-from etl.load.store import write_derived
-from etl.marts import MART_SQL, mart_select
-from etl.recheck import copy_inputs, write_clusters, write_soft
+from etl.marts import MART_SQL, current_sql, mart_select
+from etl.recheck import write_soft
+from etl.review.ledger import flag_changed_files
 
 
 def replace_parquet(con, select: str, target: Path) -> None:
@@ -30,20 +31,23 @@ def replace_parquet(con, select: str, target: Path) -> None:
 
 
 def refresh_copies(lake: Path, settings_path: str | None = None) -> None:
+    """Copy clusters and their findings by the local engine's code (etl/copies.py: the components of
+    the lake's copy_bands, a batch at a time, numbered in SQL) into derived/*.parquet."""
     out = Path(lake) / "derived"
     con = bounded_duckdb(lake)
     try:
         con.execute("CREATE SCHEMA work")
         con.execute("USE memory.work")
         create_schema(con)  # empty tables to collect the comparison's rows
+        for table in ("filings", "indicators"):  # read from the lake's views instead
+            con.execute(f"DROP TABLE {table}")  # our own table names
         con.execute("USE memory.main")
         create_views(con, lake, marts=())
-        filings = copy_inputs(con)
-        # candidates: the lake's copy_bands (written per filing by the map step), grouped in DuckDB
-        clusters, copies = check.copy_analysis(filings, check.load_settings(settings_path), con=con)
+        # the bands as a table: a filing without them (its checks crashed) gets them computed and added
+        con.execute("INSERT INTO work.copy_bands SELECT filing_id, band, hash FROM main.copy_bands")
         con.execute("USE memory.work")
-        write_derived(con, copies, [], [])
-        write_clusters(con, clusters)
+        con.execute("SET search_path = 'memory.work,memory.main'")  # rows written to work, lake read from main
+        refresh_copies_scoped(con, check.load_settings(settings_path), None)
         con.execute("USE memory.main")
         replace_parquet(con, "SELECT * FROM work.copy_clusters", out / "copy_clusters.parquet")
         replace_parquet(con, "SELECT * FROM work.findings", out / "copy_findings.parquet")
@@ -78,6 +82,7 @@ def refresh_soft(lake: Path, settings_path: str | None = None) -> None:
 
 
 def refresh_marts(lake: Path) -> None:
+    current_sql()  # the settings as they are now
     con = bounded_duckdb(lake)
     try:
         create_views(con, lake, marts=())
@@ -87,8 +92,25 @@ def refresh_marts(lake: Path) -> None:
         con.close()
 
 
+def refresh_corrections(lake: Path) -> None:
+    """Flag the lake's corrections of files that came in again with other bytes (etl/review/ledger.py's own check)."""
+    glob = parquet_glob(lake, "corrections")
+    if glob is None:
+        return
+    con = bounded_duckdb(lake)
+    try:
+        create_views(con, lake, marts=())
+        con.execute("DROP VIEW corrections")
+        con.execute(f"CREATE TABLE corrections AS SELECT * FROM read_parquet({sql_text(glob)})")
+        if flag_changed_files(con):
+            replace_parquet(con, "SELECT * FROM corrections", Path(lake) / "derived" / "corrections.parquet")
+    finally:
+        con.close()
+
+
 def refresh_derived(lake: Path | str, settings_path: str | None = None) -> None:
     lake = Path(lake).resolve()
+    refresh_corrections(lake)
     refresh_copies(lake, settings_path)
     refresh_soft(lake, settings_path)
     refresh_marts(lake)  # last: they sum the findings the two above wrote

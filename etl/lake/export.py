@@ -22,10 +22,13 @@ def export_db(db: Path | str, lake: Path | str) -> None:
     try:
         con.execute(f"ATTACH {layout.sql_text(Path(db).resolve())} AS src (READ_ONLY)")
         create_schema(con)
-        for table in layout.PER_FILING + layout.PER_FILE:
+        have = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'src'")
+                .fetchall()}
+        for table in [t for t in layout.PER_FILING + layout.PER_FILE if t in have]:  # an older file lacks some
             # copy and soft-target findings compare filings across files: derived files of their own
             keep = f" WHERE family <> 'copying' AND rule NOT IN ({', '.join('?' * len(soft))})" if table == "findings" else ""
-            con.execute(f"INSERT INTO {table} SELECT * FROM src.{table}{keep}", soft if keep else [])  # our own table names
+            # by name: a file written before a column was added (ingest_log.note) exports with it NULL
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM src.{table}{keep}", soft if keep else [])  # our own table names
         batch = new_batch_id()
         export_tables(con, lake / layout.STAGING / batch, batch, tables=layout.PER_FILING + layout.PER_FILE)
         layout.publish(lake, batch, {"run_id": "export", "source": str(db)})
@@ -36,6 +39,8 @@ def export_db(db: Path | str, lake: Path | str) -> None:
             replace_parquet(con, f"SELECT * FROM src.{table}", lake / "derived" / f"{table}.parquet")
         in_soft = f"rule IN ({', '.join(repr(r) for r in soft)})"  # our own rule ids
         replace_parquet(con, f"SELECT * FROM src.findings WHERE {in_soft}", lake / "derived" / "soft_findings.parquet")
+        if "corrections" in have:  # who corrected what: the exported rows already hold the corrections
+            replace_parquet(con, "SELECT * FROM src.corrections", lake / "derived" / "corrections.parquet")
     finally:
         con.close()
     refresh_marts(lake)

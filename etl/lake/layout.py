@@ -17,10 +17,12 @@ import duckdb
 # Tables with one or more rows per filing: partitioned like their filing.
 PER_FILING = ("filings", "indicators", "spending_plan", "sections", "findings", "filing_metrics",
               "indicator_reasons", "reason_texts", "copy_bands")
-# Tables with one row per file, unpartitioned.
-PER_FILE = ("source_files", "ingest_log")
-# Tables that compare filings across files: recomputed over the whole lake after each run.
-DERIVED = ("copy_clusters", "copy_findings", "indicator_keys", "filing_links", "soft_indices", "soft_findings")
+# Tables with one row per file, unpartitioned (source_blobs: the kept copy of each file's bytes, etl/review/blobs.py).
+PER_FILE = ("source_files", "ingest_log", "source_blobs")
+# Tables that compare filings across files: recomputed over the whole lake after each run; and the people's
+# corrections (etl/review), one file, written by `jixiao export` and flagged again by each refresh.
+DERIVED = ("copy_clusters", "copy_findings", "indicator_keys", "filing_links", "soft_indices", "soft_findings",
+           "corrections")
 # How each derived file is sorted: the filing page finds rows by these columns, and Parquet skips the
 # row groups whose min/max rule the value out (the series look-up over 15M keys: 36 ms unsorted, 5 ms sorted).
 DERIVED_ORDER = {"indicator_keys": "series_id, year, filing_id, seq", "filing_links": "filing_id, prev_filing_id",

@@ -85,11 +85,14 @@ def write_findings(con, findings, chunk: int = 50_000) -> int:
 
 # County = the most specific place printed (etl/measures.py PLACE_NAME); a department is one within its county.
 
+# {scope}: a condition over filings f choosing the provinces whose rows are computed (TRUE: all)
 INDICES_SQL = f"""
 INSERT INTO soft_indices
-WITH soft AS (
+WITH scoped AS (SELECT f.filing_id FROM filings f WHERE {{scope}}),
+soft AS (
     SELECT DISTINCT filing_id, indicator_seq AS seq FROM findings
     WHERE rule IN ({", ".join("'" + r + "'" for r in SOFT_TARGET_RULES)}) AND indicator_seq IS NOT NULL
+      AND filing_id IN (SELECT filing_id FROM scoped)
 ),
 linked AS (SELECT DISTINCT filing_id FROM filing_links),
 carried AS (
@@ -97,6 +100,7 @@ carried AS (
     FROM indicator_keys k
     JOIN filing_links l ON l.filing_id = k.filing_id
     JOIN indicator_keys p ON p.filing_id = l.prev_filing_id AND p.key = k.key AND p.target_fold = k.target_fold
+    WHERE k.filing_id IN (SELECT filing_id FROM scoped)
 ),
 rows AS (
     SELECT k.filing_id, k.seq, k.target_num IS NOT NULL AS judged, s.seq IS NOT NULL AS soft,
@@ -105,6 +109,7 @@ rows AS (
     LEFT JOIN soft s ON s.filing_id = k.filing_id AND s.seq = k.seq
     LEFT JOIN linked li ON li.filing_id = k.filing_id
     LEFT JOIN carried c ON c.filing_id = k.filing_id AND c.seq = k.seq
+    WHERE k.filing_id IN (SELECT filing_id FROM scoped)
 ),
 per_filing AS (
     SELECT f.filing_id, f.province, f.city, {PLACE_NAME} AS place, coalesce(f.department, '（部门未知）') AS department,
@@ -117,6 +122,7 @@ per_filing AS (
     LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
     LEFT JOIN rows r ON r.filing_id = f.filing_id
     WHERE f.superseded IS NOT TRUE  -- a published copy of a structured import counts once, as the import
+      AND {{scope}}
     GROUP BY ALL
 ),
 grains AS (
@@ -139,8 +145,17 @@ FROM grains GROUP BY grain, province, city, place, department  -- a county name 
 """
 
 
-def build_indices(con) -> int:
-    """Replace soft_indices from filings, filing_metrics, findings, indicator_keys and filing_links."""
-    con.execute("DELETE FROM soft_indices")
-    con.execute(INDICES_SQL)
+def build_indices(con, provinces: list[str | None] | None = None) -> int:
+    """Replace soft_indices from filings, filing_metrics, findings, indicator_keys and filing_links: every
+    row, or (`provinces`, as stored) only those provinces' rows (each row is one province's)."""
+    if provinces is None:
+        con.execute("DELETE FROM soft_indices")
+        con.execute(INDICES_SQL.format(scope="TRUE"))
+    else:
+        known = [p for p in provinces if p is not None]
+        conds = [f"{{c}} IN ({', '.join('?' * len(known))})"] if known else []
+        conds += ["{c} IS NULL"] if None in provinces else []
+        cond = "(" + " OR ".join(conds or ["FALSE"]) + ")"
+        con.execute(f"DELETE FROM soft_indices WHERE {cond.format(c='province')}", known)
+        con.execute(INDICES_SQL.format(scope=cond.format(c="f.province")), known * 2)
     return con.execute("SELECT count(*) FROM soft_indices").fetchone()[0]

@@ -62,8 +62,9 @@ def _where(ids: list[str] | None) -> tuple[str, list]:
     return " WHERE filing_id IN (" + ",".join("?" * len(ids)) + ")", list(ids)
 
 
-def read_filings(con, filing_ids: list[str] | None = None) -> list[Filing]:
-    """Filings (all, or the given ids) with their indicators, spending plan and sections, in a stable order."""
+def read_filings(con, filing_ids: list[str] | None = None, texts: bool = True) -> list[Filing]:
+    """Filings (all, or the given ids) with their indicators, spending plan and sections, in a stable order.
+    With `texts` False, without the plan and the sections (a saved correction rewrites neither)."""
     where, params = _where(filing_ids)
     have = _columns(con, "filings")
     cols = [c for c in _FILING_FIELDS if c in have] + [c for c in ("src_page", "src_sheet", "src_table", "src_row",
@@ -92,6 +93,8 @@ def read_filings(con, filing_ids: list[str] | None = None) -> list[Filing]:
             actual_m=stored_measure(r.get("actual_op"), r.get("actual_num"), r.get("actual_unit"), r.get("actual")),
             loc=_loc(r), parse_confidence=r.get("parse_confidence"), code=r.get("indicator_code")))
 
+    if not texts:
+        return list(filings.values())
     tables = {t[0] for t in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     if "spending_plan" in tables:
         for r in _rows(con, f"SELECT * FROM spending_plan{where} ORDER BY filing_id, seq", params):
@@ -106,8 +109,8 @@ def read_filings(con, filing_ids: list[str] | None = None) -> list[Filing]:
     return list(filings.values())
 
 
-def read_filing(con, filing_id: str) -> Filing | None:
-    got = read_filings(con, [filing_id])
+def read_filing(con, filing_id: str, texts: bool = True) -> Filing | None:
+    got = read_filings(con, [filing_id], texts)
     return got[0] if got else None
 
 

@@ -6,7 +6,20 @@ rebuilt by `jixiao check` and can always be recomputed from the staging ones.
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+# meta key: the base tables changed since the marts were built (set with the change, cleared when
+# the marts are rebuilt: etl/marts, which defines it).
+from etl.marts import MARTS_PENDING  # noqa: F401 - read with the schema by the pipeline and the checks
+
+# The version of the tables below. A database records the version it was written with (meta
+# 'schema_version'); opening it for writing migrates it forward step by step (MIGRATIONS) and
+# refuses one written by a newer jixiao, before anything is written: an older program must not
+# write rows into tables it does not know.
+SCHEMA_VERSION = 4  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: corrections,
+# source_blobs (review); 4: below
+
+
+class SchemaError(Exception):
+    """A database this version of jixiao must not write (newer schema, unreadable version)."""
 
 DDL = [
     """
@@ -234,6 +247,39 @@ DDL = [
     )
     """,
     """
+    -- a compressed copy of each ingested file's bytes, for the review page (etl/review/blobs.py);
+    -- files over [review] source_copy_mb have none
+    CREATE TABLE IF NOT EXISTS source_blobs (
+        source_sha256 VARCHAR PRIMARY KEY,
+        codec VARCHAR NOT NULL,      -- zlib
+        size_bytes BIGINT NOT NULL,  -- of the file, before compression
+        data BLOB NOT NULL
+    )
+    """,
+    """
+    -- a person's corrections of a reading (etl/review): applied to the stored rows, and again by the
+    -- per-file step whenever the same bytes are read again
+    CREATE TABLE IF NOT EXISTS corrections (
+        correction_id VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL,             -- order of application
+        source_sha256 VARCHAR NOT NULL,  -- the bytes the correction was made against ...
+        part_index INTEGER NOT NULL,     -- ... and the filing's place in them
+        filing_id VARCHAR NOT NULL,
+        source_file VARCHAR,             -- the name the file was ingested under: finds a changed version
+        kind VARCHAR NOT NULL,           -- set, add_row, delete_row, confirm, mark
+        row_key VARCHAR,                 -- p3: the parser's third row; a...: a row a person added; NULL: the filing
+        row_name VARCHAR,                -- the name the parser read for that row
+        field VARCHAR,                   -- the column set (filings or indicators); status for a mark
+        old_value VARCHAR,               -- JSON
+        new_value VARCHAR,               -- JSON
+        reviewer VARCHAR NOT NULL,
+        corrected_at TIMESTAMP NOT NULL,
+        reason VARCHAR,
+        state VARCHAR NOT NULL,          -- applied, stale
+        note VARCHAR                     -- why it is stale
+    )
+    """,
+    """
     -- a published filing whose project a structured import also holds (etl/structured/twins.py); derived
     CREATE TABLE IF NOT EXISTS filing_twins (
         filing_id VARCHAR NOT NULL,      -- the published (document) filing: superseded, left out of counts
@@ -251,10 +297,33 @@ DDL = [
         status VARCHAR NOT NULL,  -- loaded, duplicate, failed
         error VARCHAR,
         filings INTEGER NOT NULL DEFAULT 0,
-        seconds DOUBLE
+        seconds DOUBLE,
+        note VARCHAR              -- what else the run did with the file: replaced an older version, renamed it
+    )
+    """,
+    """
+    -- earlier versions of a file (etl/load/versions.py): a corrected file under the same name replaces the
+    -- current version (its rows move to the history_* tables), the same bytes under a new name rename it
+    CREATE TABLE IF NOT EXISTS file_history (
+        source_file VARCHAR NOT NULL,     -- the name this version had
+        source_sha256 VARCHAR NOT NULL,   -- its bytes
+        format VARCHAR,
+        layout VARCHAR,
+        size_bytes BIGINT,
+        filings INTEGER,                  -- how many filings it held
+        first_ingested_at TIMESTAMP,
+        change VARCHAR NOT NULL,          -- replaced (same name, other bytes) or renamed (same bytes, other name)
+        replaced_by_file VARCHAR NOT NULL,    -- the version that took its place: its name
+        replaced_by_sha256 VARCHAR NOT NULL,  -- and its bytes
+        current_sha256 VARCHAR NOT NULL,  -- the file's current version (follows later replacements)
+        replaced_at TIMESTAMP NOT NULL
     )
     """,
 ]
+
+# What was read of a replaced version, kept as history: the same columns as the table, in a table of its own, so
+# nothing that reads the current tables (dashboard, marts, checks, exports, SQL) can count a stale figure.
+HISTORY_TABLES = ("filings", "indicators", "spending_plan", "sections")
 
 
 INDEXES = [
@@ -264,6 +333,8 @@ INDEXES = [
     # the filing page looks an indicator's earlier years up by series and key
     "CREATE INDEX IF NOT EXISTS indicator_keys_filing ON indicator_keys (filing_id)",
     "CREATE INDEX IF NOT EXISTS indicator_keys_series ON indicator_keys (series_id, key)",
+    # a save replaces one filing's rows and the per-file step asks for one file's corrections
+    "CREATE INDEX IF NOT EXISTS corrections_file ON corrections (source_sha256)",
 ]
 
 
@@ -281,21 +352,90 @@ def fill_reason_texts(con, filing_ids: list[str] | None = None) -> None:
         )
 
 
-# Columns added after a database may already exist: (table, column, type).
-# A column with a DEFAULT fills the rows already there: an old database's filings become 'document'.
-ADDED_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE"),
-                 ("filings", "source_kind", "VARCHAR DEFAULT 'document'"), ("filings", "superseded", "BOOLEAN DEFAULT FALSE"),
-                 ("indicators", "indicator_code", "VARCHAR")]
+def _create_history_tables(con) -> None:
+    """The history_* tables, with their tables' columns as they are now (no keys: a history)."""
+    for table in HISTORY_TABLES:
+        con.execute(f"CREATE TABLE IF NOT EXISTS history_{table} AS SELECT * FROM {table} LIMIT 0")
+
+
+def _add_versions(con) -> None:
+    """1 -> 2: re-submissions (etl/load/versions.py). file_history is created empty by the DDL; the
+    history tables copy their tables' columns; ingest_log gets its note."""
+    con.execute("ALTER TABLE ingest_log ADD COLUMN IF NOT EXISTS note VARCHAR")
+    _create_history_tables(con)
+
+
+# Version 4's columns: (table, column, type). A column with a DEFAULT fills the rows already there: an
+# older database's filings become 'document' and none is superseded (it holds no imports to supersede them).
+VERSION_4_COLUMNS = [("filings", "parse_confidence", "DOUBLE"), ("indicators", "parse_confidence", "DOUBLE"),
+                     ("filings", "source_kind", "VARCHAR DEFAULT 'document'"),
+                     ("filings", "superseded", "BOOLEAN DEFAULT FALSE"), ("indicators", "indicator_code", "VARCHAR")]
+
+
+def _add_review(con) -> None:
+    """2 -> 3: reviewers' corrections and the files' bytes for the review page (etl/review): the tables,
+    corrections and source_blobs, are created empty by the DDL."""
+
+
+def _add_confidence_and_imports(con) -> None:
+    """3 -> 4: the decoder's confidence per filing and indicator row, structured imports' columns
+    (filing_twins is created empty by the DDL), and the marts' marker (MARTS_PENDING). Releases of
+    versions 1 to 3 added some or all of these columns without a version of their own, so each is
+    added only where it is missing; a history table gets the column its table gets. The marts,
+    which carry these columns, are rebuilt by the next run (and not read until then)."""
+    for table, column, kind in VERSION_4_COLUMNS:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+        if table in HISTORY_TABLES:  # rows are copied into history by name: no default needed there
+            con.execute(f"ALTER TABLE history_{table} ADD COLUMN IF NOT EXISTS {column} {kind.split(' DEFAULT')[0]}")
+    con.execute("INSERT INTO meta VALUES (?, '4') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
+
+
+# MIGRATIONS[v] takes a database from version v to v + 1. Forward only: a database is never
+# taken back to an older version. (jixiao before schema versions wrote '1' whatever columns it had
+# added, so each step adds its columns only where they are missing.)
+MIGRATIONS = {1: _add_versions, 2: _add_review, 3: _add_confidence_and_imports}
+
+
+def stored_version(con) -> int | None:
+    """The schema version a database records; None for a database without jixiao's tables.
+    A database of jixiao's tables without a version row is version 1 (the first release)."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_schema = current_schema()").fetchall()}
+    if "meta" not in tables:
+        return 1 if "filings" in tables else None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        return 1 if "filings" in tables else None
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        raise SchemaError(f"数据库记录的数据结构版本“{row[0]}”无法识别，为避免损坏数据未写入") from None
 
 
 def create_schema(con) -> None:
-    for stmt in DDL:
-        con.execute(stmt)
-    for table, column, kind in ADDED_COLUMNS:
-        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
-    for stmt in INDEXES:
-        con.execute(stmt)
-    con.execute(
-        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [str(SCHEMA_VERSION)],
-    )
+    """Create the tables of a new database, or bring an existing one to SCHEMA_VERSION.
+
+    Raises SchemaError, having written nothing, for a database of a newer version."""
+    version = stored_version(con)
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"数据库由更新版本的 jixiao 写入（数据结构版本 {version}，本程序只支持到版本 {SCHEMA_VERSION}），"
+            "为避免损坏数据未做任何改动；请升级 jixiao 后再使用这个数据库")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for stmt in DDL:
+            con.execute(stmt)
+        for step in range(version or SCHEMA_VERSION, SCHEMA_VERSION):
+            MIGRATIONS[step](con)
+        _create_history_tables(con)  # a new database's (a migrated one has them from step 1 -> 2)
+        for stmt in INDEXES:
+            con.execute(stmt)
+        con.execute(
+            "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [str(SCHEMA_VERSION)],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -4,11 +4,13 @@ DuckDB lets one process write or many read. The dashboard reads with short
 read-only connections, so the writer opens the file briefly per batch and
 retries while a reader holds it, instead of failing on the lock. Two ingests
 never interleave: each holds an advisory lock file next to the database for
-its whole run (released by the kernel if the process dies).
+its whole run (released by the kernel when the process dies, whatever it started).
 """
 from __future__ import annotations
 
+import errno
 import os
+import threading
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -75,42 +77,76 @@ def lock_path(db_path: Path | str) -> Path:
     return Path(str(db_path) + ".ingest-lock")
 
 
+_LOCAL: dict[str, threading.Lock] = {}
+_LOCAL_GUARD = threading.Lock()
+
+
+def lock_holder(path: Path) -> int | None:
+    """The pid a lock file names (the last process that took it), or None."""
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        return int(text) if text else None
+    except (OSError, ValueError):
+        return None
+
+
 @contextmanager
-def ingest_lock(db_path: Path | str, wait: float | None = None, on_wait=None):
-    """Hold the database's writer lock for a whole ingest (or check) run.
+def ingest_lock(db_path: Path | str, wait: float | None = None, on_wait=None, what: str = "数据库",
+                path: Path | None = None):
+    """Hold the writer lock of a database (or a lake: `path`, `what`) for a whole ingest (or check) run.
 
     A second run waits, telling `on_wait` once and then every 15 s, for up to
     `wait` seconds (None: until the first finishes), then raises DatabaseBusy.
+
+    The lock is a POSIX record lock (fcntl F_SETLK), which belongs to the process
+    that took it: a forked child does not inherit it, and the kernel drops it the
+    moment its holder dies. A process killed with -9 therefore never leaves the
+    database locked, even if something it started lives on; the pid in the lock
+    file is only there to be shown.
     """
     if fcntl is None:  # not POSIX: DuckDB's own file lock still keeps writes apart
         yield
         return
-    path = lock_path(db_path)
+    path = path or lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    with _LOCAL_GUARD:  # record locks do not exclude threads of one process: a lock per file does
+        local = _LOCAL.setdefault(str(path.resolve()), threading.Lock())
+    fd = None
+    started = time.monotonic()
+    told = None
     try:
-        started = time.monotonic()
-        told = None
         while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                waited = time.monotonic() - started
-                if wait is not None and waited >= wait:
-                    raise DatabaseBusy(f"另一个导入正在写入数据库 {db_path}，等待 {wait:g} 秒后放弃") from None
-                if on_wait and (told is None or waited - told >= 15):
-                    told = waited
-                    on_wait(f"另一个导入正在写入数据库 {db_path}，等待它完成…（已等待 {waited:.0f} 秒）")
-                time.sleep(0.2)
+            if fd is None and local.acquire(blocking=False):
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            if fd is not None:
+                try:
+                    fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:  # EAGAIN / EACCES: another process holds it
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                # (reading the file here is safe: this process holds no record lock on it)
+                holder = lock_holder(path)
+            else:
+                holder = os.getpid()  # another thread of this process; opening the file would drop its lock
+            waited = time.monotonic() - started
+            by = f"（进程 {holder}）" if holder else ""
+            if wait is not None and waited >= wait:
+                raise DatabaseBusy(f"另一个导入正在写入{what} {db_path}{by}，等待 {wait:g} 秒后放弃") from None
+            if on_wait and (told is None or waited - told >= 15):
+                told = waited
+                on_wait(f"另一个导入正在写入{what} {db_path}{by}，等待它完成…（已等待 {waited:.0f} 秒）")
+            time.sleep(0.2)
         try:
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         except OSError:
             pass
         yield
     finally:
-        os.close(fd)  # closing releases the flock
+        if fd is not None:
+            os.close(fd)  # closing releases the lock
+            local.release()
 
 
 def get_meta(con, key: str) -> str | None:
@@ -143,8 +179,25 @@ def _no_nul(arr: pa.Array) -> pa.Array:
 
 
 _ARROW_TYPES = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
-                "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us")}
+                "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "BLOB": pa.binary()}
 _columns_of: dict[str, list[tuple[str, str]]] = {}
+
+
+def _schema_columns(table: str) -> list[tuple[str, str]]:
+    """A table's columns (name, type) in the order of the DDL, which is the order rows are built in.
+
+    Read from a new in-memory database, not from the file written to: a database migrated forward
+    has its added columns at the end, in the order the steps added them, so its own column order
+    is not the DDL's; inserts name their columns, and the order stored does not matter."""
+    if not _columns_of:
+        mem = duckdb.connect()
+        try:
+            create_schema(mem)
+            for name in {r[0] for r in mem.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+                _columns_of[name] = [(r[0], r[1]) for r in mem.execute(f"DESCRIBE {name}").fetchall()]
+        finally:
+            mem.close()
+    return _columns_of[table]
 
 
 def _insert(con, table: str, rows: list[list], columns: list[str] | None = None, verb: str = "INSERT") -> None:
@@ -155,10 +208,9 @@ def _insert(con, table: str, rows: list[list], columns: list[str] | None = None,
     """
     if not rows:
         return
-    if table not in _columns_of:  # our own table names
-        _columns_of[table] = [(r[0], r[1]) for r in con.execute(f"DESCRIBE {table}").fetchall()]
-    types = dict(_columns_of[table])
-    names = columns or [c for c, _ in _columns_of[table]]
+    schema = _schema_columns(table)  # our own table names
+    types = dict(schema)
+    names = columns or [c for c, _ in schema]
     target = f"{verb} INTO {table} ({', '.join(names)})"
     try:
         data = pa.table({c: _no_nul(pa.array([r[k] for r in rows], type=_ARROW_TYPES.get(types[c])))
@@ -207,6 +259,8 @@ class LoadedFile:
     reasons: list[tuple[str, int, str]]  # (filing_id, seq, category)
     bands: list[tuple[str, int, int]] = field(default_factory=list)  # (filing_id, band, hash): copy_bands
     notes: list[str] = field(default_factory=list)  # rows of a structured export left out (--skip-bad-rows)
+    blob: tuple[str, int, bytes] | None = None  # (codec, size, compressed bytes): source_blobs (etl/review/blobs.py)
+    stale: list[tuple[str, str]] = field(default_factory=list)  # (correction_id, why): corrections that no longer apply
 
 
 @dataclass
@@ -219,6 +273,7 @@ class LogRow:
     filings: int
     seconds: float
     at: datetime | None = None  # when it happened (the time of writing when None)
+    note: str | None = None  # what else was done with the file (replaced an older version, renamed it)
 
 
 METRIC_COLUMNS = [
@@ -233,6 +288,7 @@ def file_rows(lf: LoadedFile, now: datetime) -> dict[str, list[list]]:
         "source_files": [[lf.sha256, lf.source_file, lf.fmt, lf.layout, lf.size, lf.is_sample, now]],
         "filings": [], "indicators": [], "spending_plan": [], "sections": [], "reason_texts": [],
         "copy_bands": [list(b) for b in lf.bands],
+        "source_blobs": [[lf.sha256, *lf.blob]] if lf.blob else [],
     }
     for f in lf.filings:
         rows["filings"].append([
@@ -283,6 +339,11 @@ def insert_rows(con, rows: dict[str, list[list]]) -> None:
             _insert(con, table, table_rows)
 
 
+def _set_marks(con, mark: str | tuple[str, ...] | None, value: str) -> None:
+    for key in (mark,) if isinstance(mark, str) else (mark or ()):
+        set_meta(con, key, value)
+
+
 CHUNK_FILINGS = 1000  # a file with more filings (a bulk export) is inserted this many filings at a time
 
 
@@ -307,48 +368,59 @@ def _pieces(lf: LoadedFile) -> list[LoadedFile]:
         got = [per.get(f.filing_id, {}) for f in fs]
         out.append(LoadedFile(lf.source_file, lf.sha256, lf.fmt, lf.layout, lf.size, lf.is_sample, fs,
                               [x for g in got for x in g.get("findings", ())], [x for g in got for x in g.get("metrics", ())],
-                              [x for g in got for x in g.get("reasons", ())], [x for g in got for x in g.get("bands", ())]))
+                              [x for g in got for x in g.get("reasons", ())], [x for g in got for x in g.get("bands", ())],
+                              blob=lf.blob))
     return out
 
 
 def _insert_file(con, lf: LoadedFile, now: datetime) -> None:
     for k, piece in enumerate(_pieces(lf)):
         rows = file_rows(piece, now)
-        if k:
+        if k:  # the file's own rows (its source_files row, its kept copy) come with the first piece only
             rows.pop("source_files")
+            rows.pop("source_blobs")
         insert_rows(con, rows)
 
 
-def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | None = None) -> None:
+def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | tuple[str, ...] | None = None,
+               replace: bool = False, before=None) -> None:
     """All rows of one file in one transaction; nothing of it stays if any insert fails.
 
-    The file's ingest_log row (and the meta marker `mark`, saying derived
-    cross-filing tables are stale) commit in the same transaction, so a kill
-    can never leave a loaded file without its log row.
+    The file's ingest_log row (and the meta markers `mark`, saying derived
+    cross-filing tables and the marts are stale) commit in the same transaction, so a kill
+    can never leave a loaded file without its log row. `before(con)`, when given, runs first in the
+    same transaction (the older version the file replaces moves to history: etl/load/versions.py).
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     con.execute("BEGIN TRANSACTION")
     try:
+        if before is not None:  # the versions this file replaces or renames (etl/load/versions.py)
+            before(con)
+        first = delete_files(con, [lf.sha256]) if replace else {}
         _insert_file(con, lf, now)
+        keep_dates(con, first)
+        mark_stale(con, lf.stale)
         if log_row is not None:
             log(con, log_row.run_id, log_row.source_file, log_row.sha256, log_row.status, log_row.error,
-                log_row.filings, log_row.seconds)
-        if mark is not None:
-            set_meta(con, mark, log_row.run_id if log_row else "1")
+                log_row.filings, log_row.seconds, log_row.note)
+        _set_marks(con, mark, log_row.run_id if log_row else "1")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
 
 
-def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | None = None) -> None:
+def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | tuple[str, ...] | None = None,
+                replace: set[str] | frozenset = frozenset(), before=None) -> None:
     """Many files' rows and every log row in one transaction, one insert per table.
 
     A statement costs DuckDB more than a file's rows (~3 ms against ~0.1 ms), so a
     batch of files is written as one. It is all or nothing: when it fails, the
     caller writes the same files one transaction each (`write_file`), so one bad
     file still fails alone. `files` pairs each loaded file with its log row; a
-    log row without a file (a duplicate, a failure) is logged in the same order.
+    log row without a file (a duplicate, a failure) is logged in the same order. `before(con)`, when
+    given, runs first in the same transaction (re-submissions: etl/load/versions.py) and counts as a
+    change for the marker.
     """
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     merged: dict[str, list[list]] = {}
@@ -359,28 +431,73 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
         elif lf is not None:
             for table, rows in file_rows(lf, now).items():
                 merged.setdefault(table, []).extend(rows)
-    logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds])
+    logs = [_clean([r.run_id, r.at or now, r.source_file, r.sha256, r.status, r.error, r.filings, r.seconds, r.note])
             for _, r in files]
     con.execute("BEGIN TRANSACTION")
     try:
+        if before is not None:  # the versions these files replace or rename (etl/load/versions.py)
+            before(con)
+        first = delete_files(con, sorted(replace))  # files read again (ingest --reread): their old rows go first
         insert_rows(con, merged)
         for lf in large:
             _insert_file(con, lf, now)
-        _insert(con, "ingest_log", logs)
-        if mark is not None and any(lf is not None for lf, _ in files):
-            set_meta(con, mark, files[0][1].run_id)
+        keep_dates(con, first)
+        mark_stale(con, [s for lf, _ in files if lf is not None for s in lf.stale])
+        _insert(con, "ingest_log", logs, columns=LOG_COLUMNS)
+        if before is not None or any(lf is not None for lf, _ in files):
+            _set_marks(con, mark, files[0][1].run_id)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
 
 
+# Every table holding rows of a filing (its reading, what the checks derived, its place in the cross-filing tables)
+FILING_TABLES = ("indicators", "spending_plan", "sections", "findings", "filing_metrics", "indicator_reasons",
+                 "reason_texts", "copy_bands", "copy_clusters", "indicator_keys")
+
+
+def delete_files(con, shas: list[str]) -> dict[str, datetime]:
+    """Remove every row of these files (by content hash): before a re-read writes them again.
+    The cross-filing tables lose the files' filings too; the refresh after the ingest recomputes them.
+    Returns when each file was first ingested (a re-read file keeps that date: `keep_dates`)."""
+    if not shas:
+        return {}
+    marks = ", ".join("?" * len(shas))
+    ids = f"(SELECT filing_id FROM filings WHERE source_sha256 IN ({marks}))"
+    for table in FILING_TABLES:  # our own table names
+        con.execute(f"DELETE FROM {table} WHERE filing_id IN {ids}", shas)
+    con.execute(f"DELETE FROM filing_links WHERE filing_id IN {ids} OR prev_filing_id IN {ids}", shas + shas)
+    first = dict(con.execute(f"SELECT source_sha256, first_ingested_at FROM source_files WHERE source_sha256 IN ({marks})",
+                             shas).fetchall())
+    for table in ("filings", "source_files", "source_blobs"):
+        con.execute(f"DELETE FROM {table} WHERE source_sha256 IN ({marks})", shas)
+    return first
+
+
+def keep_dates(con, first: dict[str, datetime]) -> None:
+    """A re-read file's first ingestion date, as before (which of two versions of a file is newer goes by it)."""
+    for sha, when in first.items():
+        con.execute("UPDATE source_files SET first_ingested_at = ? WHERE source_sha256 = ?", [when, sha])
+
+
+def mark_stale(con, stale: list[tuple[str, str]]) -> None:
+    """Corrections the per-file step could not apply to a new reading (etl/review): kept, flagged, with why."""
+    for correction_id, why in stale:
+        con.execute("UPDATE corrections SET state = 'stale', note = ? WHERE correction_id = ?", [why, correction_id])
+
+
 def write_derived(con, findings: list[Finding], metrics: list[dict], reasons: list[tuple[str, int, str]]) -> None:
     insert_rows(con, derived_rows(findings, metrics, reasons))
 
 
-def log(con, run_id: str, source_file: str, sha: str | None, status: str, error: str | None, filings: int, seconds: float) -> None:
+LOG_COLUMNS = ["run_id", "ingested_at", "source_file", "source_sha256", "status", "error", "filings", "seconds", "note"]
+
+
+def log(con, run_id: str, source_file: str, sha: str | None, status: str, error: str | None, filings: int, seconds: float,
+        note: str | None = None) -> None:
     con.execute(
-        "INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        _clean([run_id, datetime.now(timezone.utc).replace(tzinfo=None), source_file, sha, status, error, filings, seconds]),
+        f"INSERT INTO ingest_log ({', '.join(LOG_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _clean([run_id, datetime.now(timezone.utc).replace(tzinfo=None), source_file, sha, status, error, filings, seconds,
+                note]),
     )

@@ -20,10 +20,11 @@ from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
 from etl.parse.settings import DEFAULT, ParseSettings
 from etl.parse.meta import (
-    code_and_unit_line, find_year, looks_like_org, org_in_prose, org_in_title, read_meta, split_code,
+    code_and_unit_line, find_year, looks_like_org, org_as_subject, org_in_breadcrumb, org_in_prose, org_in_title, read_meta,
+    split_code, split_run_on_keys,
 )
 from etl.parse.report import sections as report_sections
-from etl.parse.report import report_project, stated_figures
+from etl.parse.report import is_department_report, report_cues, report_project, stated_figures
 from etl.parse.segment import Segment, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
@@ -48,7 +49,9 @@ class Context:
         pre = read_meta(preamble)
         cells = [c.text for r in preamble for c in r.cells]
         self.keyed_department = pre.get("department", (None,))[0]  # a key's value, not just an organisation's name
-        self.department = self.keyed_department or next((t.strip() for t in cells if looks_like_org(t)), None)
+        # the page's breadcrumb names the section's owner; the first organisation above may be the host site's
+        self.crumb = org_in_breadcrumb(preamble)
+        self.department = self.keyed_department or self.crumb or next((t.strip() for t in cells if looks_like_org(t)), None)
         self.publisher = pre.get("publisher", (None,))[0]
         self.place = None
 
@@ -98,7 +101,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     as_printed = PrintedText(printed, doc) if doc is not printed else None
     rows = join_vertical(doc.rows)
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
-        else unglue([split_glued_title(r) for r in rows], s.cut)
+        else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in rows], s.cut)]
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
@@ -131,16 +134,18 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
 
 
 MIN_STATED_FIGURES = 2  # an untitled page stating this many of budget, spending, rate and score is a report
+MIN_CUED_FIGURES = 1  # as many, on a page whose text says what only a report says ('…自评情况报告如下')
 
 
 def _untitled_report(rows: list[Row], ctx: Context, s: ParseSettings) -> list[Filing]:
     """A page with no title we know (its title only in the site's chrome, or '2020年度绩效评价') that states
-    a budget, its spending, a rate or a score in prose about 绩效 is read as a self-evaluation report."""
+    a budget, its spending, a rate or a score in prose about 绩效 is read as a self-evaluation report; one
+    figure is enough when the page also has a report's own headings or opening sentence."""
     text = " ".join(" ".join(r.texts) for r in rows)
     if "绩效" not in text:
         return []
-    stated = stated_figures(rows)
-    if len(set(stated) & {"adjusted", "executed", "rate", "score"}) < MIN_STATED_FIGURES:
+    stated = len(set(stated_figures(rows)) & {"adjusted", "executed", "rate", "score"})
+    if stated < MIN_STATED_FIGURES and not (stated >= MIN_CUED_FIGURES and report_cues(rows)):
         return []
     seg = Segment(kind="self_eval_report", title=None, rows=rows)
     f = parse_segment(seg, False, ctx, s)
@@ -205,7 +210,10 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
 
     f = Filing(doc_kind=kind, title=seg.title)
     f.loc = money.merge_locs(rows) or Loc()
-    f.project = meta.get("project", (None,))[0] if kind != "self_eval_report" else report_project(seg.title)
+    f.project = meta.get("project", (None,))[0]
+    if kind == "self_eval_report":
+        # a report's own 项目名称 names the project; else its title does (a department's report names none)
+        f.project = None if is_department_report(seg.title) else f.project or report_project(seg.title)
     if kind.startswith("dept"):
         f.project = None
     f.project_code = meta.get("project_code", (None,))[0]
@@ -221,9 +229,11 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
             or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),
                                  ctx.keyed_department), publisher)
+            or org_in_breadcrumb(rows[:4]) or ctx.crumb
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
             or ctx.department
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
+            or (org_as_subject(*[" ".join(r.texts) for r in rows[:8]]) if kind == "self_eval_report" else None)
             or (_signed_by(rows) if kind == "self_eval_report" else None)
             or publisher
         )
@@ -278,8 +288,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
         f.sections += [Section("long_term_target", i.name or "", i.long_term, i.loc) for i in f.indicators if i.long_term]
         f.trace = (table.decoded, table.roles)
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
-        if kind.endswith("target") and f.total_weight is None:
-            f.total_weight, f.total_score = f.total_score, None  # a target table scores nothing: its one total is the weight
+        if kind.endswith("target") and (f.total_weight is None or f.total_weight == f.total_score):
+            # a target table scores nothing: its one total is the weight ('合计(100分) | 100' states it twice)
+            f.total_weight, f.total_score = f.total_score, None
     if long_term is not None:
         f.sections += [Section("long_term_target", i.name or "", " ".join(x for x in (i.name, i.target) if x), i.loc)
                        for i in long_term.indicators]

@@ -381,6 +381,9 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         else:
             src = total
         b.initial, b.adjusted, b.executed = src.get("initial"), src.get("adjusted"), src.get("executed")
+        if b.initial is None and "adjusted" in roles and "initial" not in roles \
+                and role_text[roles.index("adjusted")].startswith("年初"):
+            b.initial = b.adjusted  # a lone '年初预算数(A)': the year's first budget, and the A of 执行率
         b.rate = src.get("rate")
         b.weight = src.get("weight", b.weight)
         b.score = src.get("score")

@@ -13,7 +13,7 @@ from functools import lru_cache
 from etl.lexicon import alternation, lexicon
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse.vocab import META_KEYS, column_role, fold_key, title_kind
-from etl.records import Loc, Row
+from etl.records import Cell, Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
 _ORG_TAIL = re.compile(rf"({alternation(lexicon().org_tails)})$")
@@ -74,16 +74,59 @@ def _inline_pairs(text: str):
     for m in any_label.finditer(s):
         fld = fields.get(m.group())
         rest = s[m.end():]
-        colon = re.match(r"\s*[:：]\s*", rest)
+        # 'KEY: VALUE', or 'KEY    VALUE' as a form printed without its grid (a run of spaces is its cell border)
+        colon = re.match(r"\s*[:：]\s*|\s{2,}(?=\S)", rest)
         if colon:
             rest = rest[colon.end():]
         elif (m.start() > 0 and m.start() != value_end) or not rest:
             continue  # a label word inside a sentence, not a key
-        value = cut_at_next_label(re.split(r"\s{2,}|\t", rest)[0], 1)
+        # the value ends at a run of spaces, or at a space before the next 'key:' ('来源:某局 浏览:')
+        value = cut_at_next_label(re.split(r"\s{2,}|\t|\s+(?=[^\s:：]{1,8}[:：])", rest)[0], 1)
         if len(value) < len(rest):
             value_end = m.end() + (colon.end() if colon else 0) + len(value)
         if fld and value.strip():
             yield fld, value.strip()
+
+
+MIN_RUN_ON_KEYS = 2  # spaced key labels in one line that make it a form's keys run together, not a sentence
+_QUALIFIER = re.compile(r"[(（][^()（）]{1,6}[)）]")  # '(盖章)', '(万元)' after a key label
+
+
+def split_run_on_keys(row: Row) -> Row:
+    """'填报单位(盖章) 某局 专项名称 某专项 部门名称 某局 资金总额(万元) 88 …': a form's keys and values run onto
+    one line with single spaces. Each key label standing between spaces becomes a cell, and so does the word
+    after it (its value); the text between stays as it was. A line with fewer such labels is left alone."""
+    _, any_label = _labels()
+    out: list[Cell] = []
+    changed = False
+    for cell in row.cells:
+        text = cell.text
+        spans = []  # (label start, label end incl. qualifier, value end)
+        for m in any_label.finditer(text):
+            if m.start() > 0 and not text[m.start() - 1].isspace():
+                continue
+            end = m.end()
+            q = _QUALIFIER.match(text, end)
+            end = q.end() if q else end
+            gap = re.match(r"\s+", text[end:])
+            if not gap or (spans and m.start() < spans[-1][2]):
+                continue
+            word = re.match(r"\S+", text[end + gap.end():])
+            if not word:
+                continue
+            spans.append((m.start(), end, end + gap.end() + word.end()))
+        if len(spans) < MIN_RUN_ON_KEYS:
+            out.append(cell)
+            continue
+        changed = True
+        pos = 0
+        for a, b, c in spans:
+            pieces = [text[pos:a], text[a:b], text[b:c]]
+            out.extend(Cell(t.strip(), cell.loc) for t in pieces if t.strip())
+            pos = c
+        if text[pos:].strip():
+            out.append(Cell(text[pos:].strip(), cell.loc))
+    return Row(cells=out, loc=row.loc, table=row.table) if changed else row
 
 
 @lru_cache(maxsize=1 << 16)
@@ -106,6 +149,9 @@ def tokens(rows: list[Row]) -> list[Token]:
     return [Token(c.text.strip(), c.loc) for r in rows for c in r.cells if c.text and c.text.strip()]
 
 
+ORG_FIELDS = ("department", "department_weak", "filer", "publisher", "unit")  # fields whose value names an organisation
+
+
 def _clean_value(fld: str, value: str) -> str | None:
     # cut off a second key printed in the same cell ('渌口区财政局    单位：万元') before spaces go
     value = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", value.strip())[0]
@@ -114,14 +160,16 @@ def _clean_value(fld: str, value: str) -> str | None:
     if v is None:
         return None
     v = re.sub(r"^[（(]?盖章[）)]?", "", v).strip()
-    v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit") else v  # '单位名称:X  填报日期:…'
+    v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit", "filer") else v  # '单位名称:X  填报日期:…'
     v = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", v)[0].strip()
     v = cut_at_next_label(v).strip(" :：")
+    if re.fullmatch(r"[^。；;]+[。；;]", v) and (fld not in ORG_FIELDS or looks_like_org(v[:-1])):
+        v = v[:-1]  # '项目主管部门：某县农业农村局。' in a report's prose: the sentence's stop is not the name's
     if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v):
         return None  # another key's label is not this key's value
-    if fld in ("department", "department_weak", "publisher", "unit") and lexicon().placeholder_org.search(fold_key(v)):
+    if fld in ORG_FIELDS and lexicon().placeholder_org.search(fold_key(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
-    if fld in ("department", "department_weak", "publisher", "unit") and re.search(r"[。；;！？!?]", v):
+    if fld in ORG_FIELDS and re.search(r"[。；;！？!?]", v):
         return None  # a clause of running text after a key word ('部门(单位)整体…自评结果。'), not an organisation
     return v
 
@@ -168,20 +216,20 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             continue
         fld = meta_key(tok.text)
         value = None
-        if fld and k + 1 < len(toks) and meta_key(tok.text + toks[k + 1].text):
+        if k + 1 < len(toks) and meta_key(tok.text + toks[k + 1].text):
             # a key label split over two cells ('部门(单位)' | '名称'): the joined label is the key
             fld, skip_to = meta_key(tok.text + toks[k + 1].text), k + 1
             tok = Token(tok.text + toks[k + 1].text, tok.loc.merge(toks[k + 1].loc))
             k += 1
         if fld and k + 1 < len(toks):
             value = _clean_value(fld, toks[k + 1].text)
-            if value is not None and fld in ("department", "unit") and not looks_like_org(value) \
+            if value is not None and fld in ("department", "unit", "filer") and not looks_like_org(value) \
                     and _MONEY_WORDS.search(value):
                 value = None  # '年初全年预算全年': the money block's header ran into the key's cell
-            if value is None and fld in ("department", "unit") and k > 0 and looks_like_org(toks[k - 1].text) \
+            if value is None and fld in ("department", "unit", "filer") and k > 0 and looks_like_org(toks[k - 1].text) \
                     and meta_key(toks[k - 1].text) is None:
                 value = _clean_value(fld, toks[k - 1].text)  # a value printed before its key, as a scrambled copy does
-            if value is None and fld in ("department", "unit") and is_key_label(toks[k + 1].text):
+            if value is None and fld in ("department", "unit", "filer") and is_key_label(toks[k + 1].text):
                 # keys printed before their values ('部门名称 | 填报人 | 某某局 | 联系电话 …'): the first
                 # organisation within reach is this key's value
                 value = next((v for t in toks[k + 2: k + 2 + KEY_VALUE_REACH]
@@ -195,12 +243,12 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             if not fld and len(tok.text) <= 400:
                 for f2, v2 in _inline_pairs(tok.text):
                     v2 = _clean_value(f2, v2)
-                    if not v2 or (f2 in ("department_weak", "publisher") and not looks_like_org(v2)):
+                    if not v2 or (f2 in ("department_weak", "filer", "publisher") and not looks_like_org(v2)):
                         continue
                     if f2 not in out:
                         out[f2] = (v2, tok.loc)
                 continue
-        if fld in ("department_weak", "publisher") and value and not looks_like_org(value):
+        if fld in ("department_weak", "filer", "publisher") and value and not looks_like_org(value):
             continue
         if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
                 and not is_key_label(tok.text + value):
@@ -212,6 +260,10 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     if "department_weak" in out:
         out.setdefault("department", out["department_weak"])
         del out["department_weak"]
+    if "filer" in out:
+        # '申报单位': the department that files, unless a 主管 key names the department above it
+        out.setdefault("unit" if "department" in out else "department", out["filer"])
+        del out["filer"]
     return out  # 'publisher' (发布机构, 来源) stays apart: a title names the department better
 
 
@@ -251,6 +303,40 @@ def org_in_prose(*texts: str | None) -> str | None:
     return None
 
 
+_CLAUSE_START = re.compile(r"(^|[，,；;：:。])")
+_ANY_TAIL = re.compile(alternation(lexicon().org_tails))
+SUBJECT_REACH = 30  # characters after a clause's start in which the subject's name must end
+
+
+def org_as_subject(*texts: str | None) -> str | None:
+    """The body a report's opening sentence makes the subject of its self-evaluation:
+    '…，市交通运输局对2022年度农村公路养护实施情况进行了绩效自查自评' -> '市交通运输局'."""
+    lx = lexicon()
+    for t in texts:
+        s = fold_key(t or "")
+        if "自评" not in s and "自查" not in s:
+            continue
+        for start in _CLAUSE_START.finditer(s):
+            head = re.split(r"[，,；;：:。]", s[start.end(): start.end() + SUBJECT_REACH])[0]
+            for tail in _ANY_TAIL.finditer(head):  # every place the name may end ('市场监督管理局': not at 场)
+                org = re.sub(r"^(20\d\d年度?|我们|我|本)", "", head[: tail.end()])
+                if looks_like_org(org) and any(c.match(s[start.end() + tail.end():]) for c in lx.org_subject_cues):
+                    return org
+    return None
+
+
+def org_in_breadcrumb(rows: list[Row]) -> str | None:
+    """The section a page sits in names its publisher: '首页 >> 部门信息公开 >> 某县交通运输局 >> 正文'."""
+    for r in rows:
+        m = lexicon().breadcrumb.match(fold_key(" ".join(r.texts)))
+        if m:
+            crumbs = [c for c in re.split(r"[>»›→]+", m.group("crumbs")) if c]
+            org = next((c for c in reversed(crumbs) if looks_like_org(c)), None)
+            if org:
+                return org
+    return None
+
+
 def split_code(name: str | None) -> tuple[str | None, str | None]:
     """'219-池州市…政府' -> ('219', '池州市…政府'); '[155]教育局' -> ('155', '教育局')."""
     if not name:
@@ -266,7 +352,7 @@ def split_code(name: str | None) -> tuple[str | None, str | None]:
 
 def looks_like_org(text: str) -> bool:
     s = fold_key(text)
-    if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、]", s):
+    if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、,;]", s):  # (folded: '，' is ',')
         return False
     return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页")) \
         and not title_kind(s)  # '…自评报告-民生工程-某县人民政府' is a page title, not a body's name
@@ -282,11 +368,14 @@ def code_and_unit_line(rows: list[Row]) -> tuple[str, str] | None:
     return None
 
 
-# a year, but not a document number's ('(2018)257号', '〔2021〕13号'), which dates a rule, not the filing
-_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|[（(](20[0-4]\d)(?![）)]?\d+号)[）)]?")
+# a year, but not a document number's ('(2018)257号', '〔2021〕13号', '某报字(2023)第0002号', '上会某报字(2022)'),
+# which dates a rule or a report's file number, not the filing
+_YEAR = re.compile(r"(20[0-4]\d)(年度|年)|(?<![字发号])[（(](20[0-4]\d)(?![）)]?第?\d+号)[）)]?")
 # a year that is part of a date or of a publication line is not the year a filing is about
 _DATE_AFTER = re.compile(r"^\d{1,2}月")
-_DATE_BEFORE = re.compile(r"(日期|时间|发布|印发|发文|填报|报送|公开)[:：]?$")
+# ... unless it opens the period the filing covers: '2022年1月起至2022年12月止', '2022年1月至12月'
+_PERIOD_AFTER = re.compile(r"^\d{1,2}月(\d{1,2}日)?(起)?(至|到|—|-|~)(20[0-4]\d年)?\d{1,2}月")
+_DATE_BEFORE = re.compile(r"(日期|(?<!起止)时间|发布|印发|发文|填报|报送|公开)[:：]?$")
 
 
 def find_year(*texts: str | None) -> int | None:
@@ -297,7 +386,8 @@ def find_year(*texts: str | None) -> int | None:
         s = fold_key(t)
         for m in _YEAR.finditer(s):
             year = m.group(1) or m.group(3)
-            if m.group(1) and _DATE_AFTER.match(s[m.end():]) and m.group(2) == "年":
+            if m.group(1) and _DATE_AFTER.match(s[m.end():]) and m.group(2) == "年" \
+                    and not _PERIOD_AFTER.match(s[m.end():]):
                 continue
             if _DATE_BEFORE.search(s[max(0, m.start() - 6): m.start()]):
                 continue

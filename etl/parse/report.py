@@ -57,16 +57,26 @@ def sections(rows: list[Row]) -> list[Section]:
     return out
 
 
-# Looser wordings, read only where the ones above found nothing: money received and spent in a year,
-# stated part by part ('中央下达…1372.7万元' … '收到财政资金共2330.9万元'), so the largest is the total.
 MIN_STATED_TOTAL = 40.0  # a self-score below this is a part's score: totals below 60 are 差, below 40 unheard of
 
-_STATED_LOOSE = [
-    ("adjusted", re.compile(r"(收到|到位|下达|安排)[^，。；]{0,16}?资金(共|合计|总计)?" + _AMOUNT)),
-    ("adjusted", re.compile(r"(资金|经费)(共计|合计|总计|总额)[:：]?" + _AMOUNT)),
-    ("executed", re.compile(r"(?<!计划)(?<!预计)(?<!预算)(?<!拟)(?<!转移)(支出|支付|拨付|发放)(资金|补贴|补助)?[:：]?(共|合计)?"
-                            + _AMOUNT)),
-]
+
+@lru_cache(maxsize=1)
+def _loose() -> tuple[list[tuple[str, re.Pattern]], re.Pattern]:
+    """Looser wordings (etl/lexicon.toml [report_figures.loose]), in order, and what makes a spending a budget line."""
+    loose = lexicon().report_figures["loose"]
+    amount = r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
+    pats = [(key, re.compile(p.replace("AMOUNT", amount))) for key in ("initial", "adjusted", "executed")
+            for p in loose[key]]
+    return pats, re.compile(loose["not_spent"])
+
+
+@lru_cache(maxsize=1)
+def _keyed() -> list[tuple[str, re.Pattern]]:
+    """A report's money form, one cell per line (etl/lexicon.toml [report_figures.keyed]): label (万元) amount."""
+    keyed = lexicon().report_figures["keyed"]
+    return [(key, re.compile(rf"(?<!万元\))(?<!元\))(?:{'|'.join(keyed[key])})\((?P<unit>万元|元)\)[:：]?"
+                             r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)(?![\d.%])"))
+            for key in ("initial", "adjusted", "executed")]
 
 
 def stated_figures(rows: list[Row]) -> dict[str, float]:
@@ -87,19 +97,44 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
                     out[key] = max(out.get(key, 0.0), value)
                 continue
             out.setdefault(key, value)
-    for key, pat in _STATED_LOOSE:
-        found = [float(m.groups()[-1].replace(",", "")) for m in pat.finditer(text)]
-        if found and key not in out:
+    for key, pat in _keyed():
+        m = None if key in out else pat.search(text)
+        if m:
+            out[key] = float(m.group("amount").replace(",", "")) / (10000.0 if m.group("unit") == "元" else 1.0)
+    loose, not_spent = _loose()
+    for key, pat in loose:
+        if key in out:
+            continue
+        found = [float(m.group("amount").replace(",", "")) for m in pat.finditer(text)
+                 if key != "executed" or not not_spent.search(text[max(0, m.start() - 8): m.start()])]
+        if found:
             out[key] = max(found)
     return out
 
 
-_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评|评价)(情况)?(报告|结果).*$"
+def report_cues(rows: list[Row]) -> bool:
+    """Does the text say what only a self-evaluation report says (its own headings, its opening sentence)?"""
+    cues = lexicon().report_figures["cues"]
+    headings = [re.compile(p) for p in cues["headings"]]
+    openings = [re.compile(p) for p in cues["openings"]]
+    for r in rows:
+        s = fold_key(" ".join(r.texts))
+        if (is_heading(s) and any(p.search(s) for p in headings)) or any(p.search(s) for p in openings):
+            return True
+    return False
+
+
+_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评价|自评|评价)(情况)?(报告|结果).*$"
                           r"|(绩效)?(自评|评价)$")
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?")  # '附件3:项目资金绩效评价报告.doc': the page's attachment number
 _YEAR = re.compile(r"(19|20)\d{2}年度?")
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fff]{4})")
 _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|部门绩效|^部门|决算")
+
+
+def is_department_report(title: str | None) -> bool:
+    """Is a report's title a whole department's ('某局2022年度部门整体支出绩效自评报告')?"""
+    return bool(title) and bool(_DEPT_WORDS.search(_ATTACHMENT.sub("", fold_key(title))))
 
 
 def report_project(title: str | None) -> str | None:

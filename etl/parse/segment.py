@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org, meta_key
 from etl.parse.vocab import SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
@@ -111,9 +112,97 @@ def join_spaced_title(row: Row) -> Row:
     return Row(cells=row.cells[:k] + [Cell("".join(texts[k:j]), loc)] + row.cells[j:], loc=row.loc, table=row.table)
 
 
+WRAPPED_TITLE_LINES = 3  # a title wrapped by a narrow page spans at most this many lines
+WRAPPED_TITLE_GAP = 2  # lines apart (one blank line between) that pieces of one title may stand
+# words (a year, brackets): no clause, no key, no link, no bare figure (a table's last cells above the next
+# title), no attachment number ('附件3' above the title)
+_TITLE_PIECE = re.compile(r"(?!附件)(?=(.*[\u4e00-\u9fff]){4})[\u4e00-\u9fff\d（）()]{2,40}")
+# what a title says besides its kind: the year and the kind's own words ('建设项目绩效评价报告' names nothing)
+_KIND_WORDS = re.compile(r"([(（]?20\d\d年度?[)）]?|项目|专项|资金|支出|预算|部门|整体|单位|绩效|年度|的|关于)+$")
+NAMELESS_TITLE = 4  # characters left of a title once its kind words go: this few name no project or body
+
+
+def _lone_text(row: Row) -> str | None:
+    """The text of a row that is one line of words outside any table, else None."""
+    texts = [t.strip() for t in row.texts if t.strip()]
+    return texts[0] if row.table is None and len(texts) == 1 else None
+
+
+def _names_nothing(title: str) -> bool:
+    """Does a title say only its kind ('绩效评价报告', '建设项目绩效评价报告', '2023年项目支出绩效目标表')?"""
+    s = fold_key(title)
+    for pat, _ in TITLE_PATTERNS:
+        m = pat.search(s)
+        if m:
+            rest = _KIND_WORDS.sub("", s[: m.start()])
+            return len(rest) <= NAMELESS_TITLE and not looks_like_org(rest)  # '田心乡…自评报告' names its body
+    return False
+
+
+def join_wrapped_titles(rows: list[Row]) -> list[Row]:
+    """A title a narrow page wrapped over two or three lines ('某县某指挥部某项目资金' / '绩效评价报告'): the
+    lines joined into one title row, when the joined text is a title and no piece alone is one, or only the
+    last is and it names nothing (a full title under the site's name is not wrapped: it stays apart)."""
+    out: list[Row] = []
+    i = 0
+    while i < len(rows):
+        joined = None
+        for n in range(WRAPPED_TITLE_LINES, 1, -1):
+            span = rows[i: i + n]
+            texts = [_lone_text(r) for r in span]
+            if len(span) < n or any(t is None for t in texts) or any(
+                    not _TITLE_PIECE.fullmatch(fold_key(t)) or column_role(t) or meta_key(t) for t in texts[:-1]):
+                continue
+            if any(b.loc.line_start is None or a.loc.line_end is None
+                   or not 0 < b.loc.line_start - a.loc.line_end <= WRAPPED_TITLE_GAP for a, b in zip(span, span[1:])):
+                continue
+            whole = "".join(t for t in texts)
+            if not title_kind(whole) or any(title_kind(t) for t in texts[:-1]):
+                continue
+            if title_kind(texts[-1]) and not _names_nothing(texts[-1]):
+                continue
+            loc = span[0].loc.merge(span[-1].loc)
+            joined = Row(cells=[Cell(whole, loc)], loc=loc, table=None)
+            i += n
+            break
+        if joined is None:
+            out.append(rows[i])
+            i += 1
+        else:
+            out.append(joined)
+    return out
+
+
+def _key_word(text: str) -> str:
+    return fold_key(text).rstrip(":：")
+
+
+def drop_govinfo_copies(rows: list[Row]) -> list[Row]:
+    """An open-government page's metadata table repeats the document: '信息名称 | <its title>' and '内容概述 | <the
+    document glued onto one line>'. The summary's copy goes; so does the name when the title is printed again
+    elsewhere (when it is not, the name is the page's only title and stays)."""
+    lx = lexicon()
+    titles = [(id(c), fold_key(c.text)) for r in rows for c in r.cells if title_kind(c.text)]
+    out = []
+    for r in rows:
+        drop = set()
+        for k, c in enumerate(r.cells[:-1]):
+            word = _key_word(c.text)
+            if word not in lx.govinfo_title | lx.govinfo_copy:
+                continue
+            value = r.cells[k + 1]
+            name = fold_key(value.text)
+            printed_again = any(i != id(value) and t and (t in name or name in t) for i, t in titles)
+            if word in lx.govinfo_copy or (title_kind(value.text) and printed_again):
+                drop.add(k + 1)
+        out.append(Row(cells=[c for k, c in enumerate(r.cells) if k not in drop], loc=r.loc, table=r.table)
+                   if drop else r)
+    return out
+
+
 def split_segments(rows: list[Row]) -> list[Segment]:
     segments = [Segment(kind=None, title=None)]
-    for row in rows:
+    for row in join_wrapped_titles(drop_govinfo_copies(rows)):
         row = split_glued_title(join_spaced_title(row))
         hits = _title_cells(row)
         if not hits:

@@ -46,7 +46,12 @@ def read_total(texts: list[str], expected_weight: float | None = None) -> tuple[
     m = TOTAL_ROW_RE.match(head)
     if not m:
         return None
-    rest = head[m.end():].lstrip(":：(（分)）")
+    rest = head[m.end():]
+    # '总分(100分) | 100': the label states the total weight, the one figure after it is the score
+    label = re.match(r"^[(（](\d+(?:\.\d+)?)分[)）]", rest)
+    label_weight = float(label.group(1)) if label else None
+    rest = rest[label.end():] if label else rest
+    rest = rest.lstrip(":：(（分)）")
     pieces = ([rest] if rest else []) + texts[1:]
     nums: list[float] = []
     grade = None
@@ -74,5 +79,5 @@ def read_total(texts: list[str], expected_weight: float | None = None) -> tuple[
     if len(nums) >= 2:
         return nums[0], nums[1], grade
     if len(nums) == 1:
-        return None, nums[0], grade
-    return None, None, grade
+        return label_weight, nums[0], grade
+    return label_weight, None, grade

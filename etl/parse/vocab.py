@@ -27,12 +27,18 @@ def fold_key(text: str) -> str:
 # 结果表 / 情况表 are wordings of the same table; '部门(单位)整体' is a whole-department table.
 _DEPT = r"(部门(\(单位\))?整体(支出)?|整体支出|部门)"
 SELF_EVAL_ANY = "self_eval"  # a title that says self-evaluation but not whether of a table or a report
+# How a target table's title names the table after 绩效目标: 申报表, 公开表 (what a department publishes),
+# 申报明细表, 批复表 — one table whatever the wording.
+_TARGET_TABLE = r"(申报|公开|申报明细|明细|批复)?表"
+_ORG_TAIL_WORDS = "|".join(lexicon().org_tails)
 TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(自评|评价)(工作|开展|情况|总结)*的?(报告|说明)"), "self_eval_report"),
+    # a third party's '…绩效评估报告' is an evaluation report ('评估报告' alone is any assessment: 绩效 must lead)
+    (re.compile(r"绩效评估(工作|情况)*的?报告"), "self_eval_report"),
     (re.compile(rf"{_DEPT}绩效(自评|评价)(结果|情况)?表"), "dept_self_eval"),
     (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
-    (re.compile(rf"{_DEPT}绩效目标(申报)?表"), "dept_target"),
-    (re.compile(r"项目(支出)?绩效目标(申报)?表|绩效目标(申报)?表"), "project_target"),
+    (re.compile(rf"{_DEPT}绩效目标{_TARGET_TABLE}"), "dept_target"),
+    (re.compile(rf"项目(支出)?绩效目标{_TARGET_TABLE}|绩效目标{_TARGET_TABLE}"), "project_target"),
     # an evaluation-indicator table ('…项目绩效评价指标表'): targets and weights; scores make it a self-evaluation
     (re.compile(rf"{_DEPT}绩效评价指标(体系)?表"), "dept_target"),
     (re.compile(r"绩效评价指标(体系)?表"), "project_target"),
@@ -41,6 +47,10 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
     # '二、项目绩效目标' inside a report)
     (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
     (re.compile(rf"^.{{2,40}}20\d\d年度?{_DEPT}绩效目标$"), "dept_target"),
+    # '某县某局部门整体绩效目标': the body's name before it (a bare '部门整体绩效目标' is a key cell of a target
+    # table, '(三)部门整体绩效目标' a report's heading)
+    (re.compile(rf"^(?!.*[、．.])[^(（]{{1,40}}({_ORG_TAIL_WORDS})(\d{{4}}年度?)?部门(\(单位\))?整体(支出)?绩效目标$"),
+     "dept_target"),
     (re.compile(r"^(?!.*[、．.])(?!第[一二三四五六七八九十]+部分)[^(（]{4,40}(项目|专项|资金)(支出)?绩效目标$"),
      "project_target"),
     # a page titled with the evaluation but no kind of document ('某项目2021年度绩效自评情况', '…绩效评价结果公示'):

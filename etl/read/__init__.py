@@ -14,7 +14,8 @@ from etl.limits import MB, LimitExceeded, current
 from etl.read.docx import read_docx
 from etl.read.html import read_html
 from etl.read.pdf import read_pdf
-from etl.read.sniff import IGNORED_NAMES, REFUSED, SUPPORTED, binary_controls, sniff, utf16_order  # noqa: F401 - the package's names
+from etl.read.sniff import (ACCEPTED, ACCEPTED_NAMES, IGNORED_NAMES, REFUSED, SUPPORTED, binary_controls,  # noqa: F401
+                             refusal, sniff, utf16_order)  # (the package's names)
 from etl.read.spreadsheetml import read_spreadsheetml
 from etl.read.text import read_text
 from etl.read.xlsx import read_xls, read_xlsx
@@ -23,6 +24,9 @@ from etl.records import Document, ReadError, UnsupportedFormat
 
 def read_bytes(data: bytes, name: str) -> Document:
     suffix = Path(name).suffix.lower()
+    refused = refusal(name)
+    if refused:
+        raise UnsupportedFormat(refused)
     if not data:
         raise ReadError("文件为空")
     fmt = sniff(data, suffix)

@@ -12,9 +12,9 @@ import zipfile
 import docx
 from docx.oxml.ns import qn
 
-from etl.limits import check_grid, check_zip
+from etl.limits import check_grid, check_zip, xml_failure
 from etl.read.cell_text import clean_text, finish_table, text_row
-from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
+from etl.records import Cell, Document, Loc, Row, UnsupportedFormat, library_error
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -51,13 +51,24 @@ def read_docx(data: bytes, name: str) -> Document:
 def _load_body(data: bytes):
     if data[:8] == _OLE_MAGIC:
         raise UnsupportedFormat("文件内容是旧版Word(.doc)格式或已加密，不是DOCX：请用Word另存为.docx")
-    check_zip(data)  # before python-docx inflates anything
+    opened = check_zip(data)  # before python-docx inflates anything
     try:
         return docx.Document(io.BytesIO(data)).element.body
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise ReadError(f"不是有效的DOCX文件（文件损坏或内容不是Word文档）：{e}") from None
+        raise library_error("不是有效的DOCX文件（文件损坏或内容不是Word文档）", e) from None
     except Exception as e:  # python-docx / lxml raise many kinds on bad packages
-        raise ReadError(f"DOCX文件无法解析：{type(e).__name__}: {e}") from None
+        named = xml_failure(e, *_largest_part(data, opened))
+        if named is not None:
+            raise named from None
+        raise library_error("DOCX文件无法解析（文件可能已损坏）", e) from None
+
+
+def _largest_part(data: bytes, opened: set[str] | None) -> tuple[str, int]:
+    """The largest part the reader opened (the one an out-of-memory parse most likely failed in)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = [i for i in zf.infolist() if opened is None or i.filename in opened]
+    biggest = max(infos, key=lambda i: i.file_size, default=None)
+    return (biggest.filename, biggest.file_size) if biggest else ("", 0)
 
 
 def _blocks(parent):

@@ -14,7 +14,7 @@ from charset_normalizer import from_bytes
 from etl.limits import check_grid, current, grid_error
 from etl.read.cell_text import clean_text, finish_table, text_row
 from etl.read.sniff import utf16_order
-from etl.records import Cell, Document, Loc, ReadError, Row
+from etl.records import Cell, Document, Loc, ReadError, Row, library_error
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -92,7 +92,7 @@ def read_html(data: bytes, name: str) -> Document:
     try:
         soup = BeautifulSoup(text, "lxml")
     except Exception as e:
-        raise ReadError(f"网页无法解析：{type(e).__name__}: {e}") from None
+        raise library_error("网页无法解析（文件可能已损坏）", e) from None
     reader = _Reader()
     root = soup.body or soup
     try:

@@ -1,5 +1,9 @@
 """Read a PDF with a text layer: ruled tables (pdfplumber) and the text lines around them.
 
+pdfplumber finds the tables and lines; the glyphs and drawn lines it works on
+come from PDFium where `etl.read.pdf_objects` can mirror pdfminer exactly (about
+a tenth of the time), else from pdfminer as pdfplumber reads them itself.
+
 A table that runs on over a page break is stitched to its start (same table
 index, rows numbered on), and a header row repeated at the top of the new page
 is dropped. Only ruled tables are found: a table drawn without lines reads as
@@ -8,6 +12,7 @@ text lines.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zlib
 from bisect import bisect_right
@@ -16,12 +21,15 @@ from dataclasses import dataclass, field
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer import pdftypes
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils import extract_text
 
 from etl.limits import MB, LimitExceeded, current, progress
 from etl.read.cell_text import clean_text, finish_table
+from etl.read.pdf_objects import page_objects
+from etl.read.pdf_tables import cell_text, find_tables
 from etl.read.text import read_text
-from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat
+from etl.records import Cell, Document, Loc, ReadError, Row, UnsupportedFormat, library_error
 
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _EDGE_TOL = 3.0  # points: column edges this close are the same edge
@@ -113,7 +121,12 @@ def _bound_pdfminer() -> None:
         pdftypes.decompress_corrupted = _decompress_damaged
 
 
-def read_pdf(data: bytes, name: str) -> Document:
+def read_pdf(data: bytes, name: str, reference: bool | None = None) -> Document:
+    """reference=True reads as pdfplumber alone does: pdfminer's objects, pdfplumber's own table finder
+    and cell text. The fast path is held equal to it (tests, bench/pdf_bench.py); None takes
+    JIXIAO_PDF_REFERENCE=1 from the environment, so a whole ingest can be run the old way."""
+    if reference is None:
+        reference = os.environ.get("JIXIAO_PDF_REFERENCE") == "1"
     _bound_pdfminer()
 
     try:
@@ -134,7 +147,8 @@ def read_pdf(data: bytes, name: str) -> Document:
             if len(pages) > current().pdf_pages:
                 raise LimitExceeded(f"PDF页数过多：{len(pages):,} 页（上限 {current().pdf_pages:,} 页）")
             try:
-                _read_pages(pages, doc)
+                with _PdfiumPages(None if reference else data, len(pages)) as mirror:
+                    _read_pages(pages, doc, mirror, reference)
             except UnsupportedFormat as e:
                 fallback = _pdfium_text(data, name)
                 if fallback is None:
@@ -147,7 +161,7 @@ def read_pdf(data: bytes, name: str) -> Document:
         inner = e.args[0] if e.args and isinstance(e.args[0], ReadError) else None
         if inner is not None:
             raise inner from None
-        raise ReadError(f"PDF内容无法解析（文件可能已损坏）：{type(e).__name__}: {e}") from None
+        raise library_error("PDF内容无法解析（文件可能已损坏或不完整）", e) from None
     return doc
 
 
@@ -191,12 +205,92 @@ def _open_error(e: Exception) -> str:
     return f"不是有效的PDF文件（文件损坏或内容不是PDF）：{kind}: {inner}"
 
 
-def _read_pages(pages, doc: Document) -> None:
+class _PdfiumPages:
+    """The same PDF opened in PDFium, giving a pdfplumber page its objects where they can be mirrored."""
+
+    def __init__(self, data: bytes | None, n_pages: int):
+        self.doc = None
+        if data is None:
+            return
+        try:
+            doc = pdfium.PdfDocument(data)
+        except Exception:
+            return  # pdfminer reads what PDFium cannot open
+        if len(doc) != n_pages:  # a damaged page tree, repaired differently: keep to pdfminer's pages
+            doc.close()
+            return
+        self.doc = doc
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.doc is not None:
+            self.doc.close()
+
+    def fill(self, page, index: int) -> None:
+        """Give the pdfplumber page its chars and paths from PDFium, or leave it to pdfminer."""
+        if self.doc is None or not _plain_page(page):
+            return
+        try:
+            fpage = self.doc[index]
+        except Exception:
+            return
+        try:
+            objects = page_objects(page, fpage.raw)
+        except ReadError:
+            raise
+        except Exception:  # whatever PDFium could not give, pdfminer reads as before
+            objects = None
+        finally:
+            fpage.close()
+        if objects is not None:
+            page._objects = objects  # pdfplumber's cache of parsed objects: its finders read them from here
+
+
+_PLAIN_FILTERS = {"ASCII85Decode", "A85", "ASCIIHexDecode", "AHx"}  # shrink the data: no bomb here
+_FLATE = {"FlateDecode", "Fl"}
+_FLATE_RATIO = 1100  # zlib inflates at most about 1032 times
+
+
+def _plain_page(page) -> bool:
+    """A page PDFium may open: no form XObject (PDFium would inflate its streams unbounded), and
+    content streams that inflate within the budget. A stream whose size bounds what it can inflate to
+    (one Flate filter) is not decoded here; any other goes through the bounded pdfminer first, which
+    raises the budget's error."""
+    resources = resolve1(page.page_obj.resources)
+    if not isinstance(resources, dict):
+        return False
+    xobjects = resolve1(resources.get("XObject"))
+    if isinstance(xobjects, dict):
+        for ref in xobjects.values():
+            x = resolve1(ref)
+            if not isinstance(x, PDFStream) or getattr(resolve1(x.attrs.get("Subtype")), "name", None) != "Image":
+                return False
+    cap = current().pdf_stream_mb * MB
+    for ref in page.page_obj.contents:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream):
+            return False
+        try:
+            filters = [getattr(f, "name", f) for f, _ in stream.get_filters()]
+            flate = [f for f in filters if f not in _PLAIN_FILTERS]
+            if flate and (len(flate) > 1 or flate[0] not in _FLATE or len(stream.rawdata or b"") * _FLATE_RATIO > cap):
+                stream.get_data()
+        except ReadError:
+            raise
+        except Exception:
+            return False  # pdfminer meets the damage again and handles it as it always has
+    return True
+
+
+def _read_pages(pages, doc: Document, mirror: _PdfiumPages, reference: bool) -> None:
     all_chars = cid_chars = 0
     blank_pages: list[int] = []
     read: list[tuple[int, float, list]] = []  # (page number, page height, items)
     for pno, page in enumerate(pages, start=1):
         progress(pno, len(pages))
+        mirror.fill(page, pno - 1)
         chars = page.chars
         all_chars += len(chars)
         cid_chars += sum(1 for ch in chars if ch["text"].startswith("(cid:"))
@@ -205,7 +299,7 @@ def _read_pages(pages, doc: Document) -> None:
             read.append((pno, float(page.height), []))
             continue
         view = page.dedupe_chars() if _has_duplicate_chars(chars) else page  # fake bold: glyphs printed twice
-        read.append((pno, float(page.height), _page_items(view)))
+        read.append((pno, float(page.height), _page_items(view, reference)))
         page.close()  # drop the page's parsed objects: a long PDF need not stay in memory
     if all_chars == 0:
         raise UnsupportedFormat("图像型PDF，没有文字层：需要先做OCR")
@@ -276,15 +370,16 @@ def _running_lines(read) -> set[str]:
     return {text for text, n in seen.items() if n >= need}
 
 
-def _page_items(page) -> list:
+def _page_items(page, reference: bool = False) -> list:
     """Tables and text lines of one page, top to bottom."""
     found = []
     if page.rects or page.lines or page.curves:
-        for t in page.find_tables(_TABLE_SETTINGS):
+        tables = page.find_tables(_TABLE_SETTINGS) if reference else find_tables(page, _TABLE_SETTINGS)
+        for t in tables:
             grid_rows = t.rows
             if len(grid_rows) < 1:
                 continue
-            raw = _extract(t, grid_rows, page.chars)
+            raw = _extract(t, grid_rows, page.chars, extract_text if reference else cell_text)
             texts = [[clean_text(v) if v is not None else "" for v in line] for line in raw]
             boxes = [[tuple(round(x, 2) for x in b) if b else None for b in gr.cells] for gr in grid_rows]
             xs = sorted({c[0] for c in t.cells})
@@ -320,7 +415,7 @@ def _has_duplicate_chars(chars) -> bool:
     return False
 
 
-def _extract(table, grid_rows, chars) -> list[list[str | None]]:
+def _extract(table, grid_rows, chars, text_of) -> list[list[str | None]]:
     """Text of each grid position, like pdfplumber's Table.extract() but one pass over the chars.
 
     Table.extract() scans every char of the page for every row; a char is placed
@@ -350,7 +445,7 @@ def _extract(table, grid_rows, chars) -> list[list[str | None]]:
         if cell is not None and cell[0] <= h < cell[2] and cell[1] <= v < cell[3]:
             buckets.setdefault(cell, []).append(ch)
     return [
-        [None if cell is None else (extract_text(buckets[cell]) if cell in buckets else "") for cell in row.cells]
+        [None if cell is None else (text_of(buckets[cell]) if cell in buckets else "") for cell in row.cells]
         for row in grid_rows
     ]
 

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import codecs
 import re
+from pathlib import Path
 
 from etl.records import ReadError, UnsupportedFormat
 
-SUPPORTED = {".txt", ".csv", ".tsv", ".md", ".docx", ".xlsx", ".xlsm", ".xls", ".pdf", ".html", ".htm"}
+# The formats a user may import, by extension: one list, read by `jixiao ingest` (read_bytes) and by the
+# dashboard's upload page (its file chooser and its check), so both accept and refuse the same files with the
+# same message. A format is still recognised by its bytes once accepted (a web page saved as .xls is HTML).
+ACCEPTED = {".txt": "TXT", ".csv": "CSV", ".tsv": "TSV", ".md": "TXT", ".docx": "DOCX", ".xlsx": "XLSX",
+            ".xlsm": "XLSX", ".xls": "XLS", ".xml": "XML（Excel 2003）", ".pdf": "PDF", ".html": "HTML",
+            ".htm": "HTML"}
+SUPPORTED = set(ACCEPTED)
+ACCEPTED_NAMES = "、".join(dict.fromkeys(v.split("（")[0] for v in ACCEPTED.values()))
 REFUSED = {
     ".doc": "旧版 Word (.doc) 格式暂不支持：请另存为 DOCX 后再导入",
     ".wps": "WPS 文字 (.wps) 格式暂不支持：请另存为 DOCX 后再导入",
@@ -123,3 +131,13 @@ def _looks_like_text(data: bytes) -> bool:
             if e.start > len(head) - 4:  # cut in the middle of a character
                 return True
     return False
+
+
+def refusal(name: str) -> str | None:
+    """Why a file of this name is not imported, before reading it (None: its bytes decide): the one
+    message both `jixiao ingest` and the upload page give for a format outside ACCEPTED. The old Office
+    and image formats (REFUSED) are refused by their bytes, so a DOCX saved as .doc is still read."""
+    suffix = Path(name).suffix.lower()
+    if suffix in ACCEPTED or suffix in REFUSED:
+        return None
+    return f"不支持的文件格式（{suffix or '无扩展名'}）：可导入 {ACCEPTED_NAMES} 文件"

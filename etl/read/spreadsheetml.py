@@ -10,7 +10,7 @@ from lxml import etree
 from etl.limits import check_grid, current, grid_error
 from etl.read.cell_text import clean_text, plain_number
 from etl.read.xlsx import _next_table, _sheet_rows
-from etl.records import Document, ReadError
+from etl.records import Document, library_error
 
 NS = "urn:schemas-microsoft-com:office:spreadsheet"
 SS = "{%s}" % NS
@@ -29,7 +29,7 @@ def read_spreadsheetml(data: bytes, name: str) -> Document:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
-        raise ReadError(f"Excel 2003 XML 工作簿无法解析（文件可能已损坏）：{e}") from None
+        raise library_error("Excel 2003 XML 工作簿无法解析（文件可能已损坏）", e) from None
     doc = Document(name=name, fmt="xls", rows=[], layout="tables")
     doc.warnings.append("扩展名为.xls，内容实为Excel 2003 XML工作簿")
     lim = current()

@@ -29,24 +29,42 @@ GRID_LAYOUTS = {"tabbed", "tab_cells", "csv"}
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 
 
+def _strict(data: bytes, encoding: str) -> str:
+    """Decode strictly, except a character cut off at the very end (a file truncated in transfer or
+    by a size limit), which is dropped: the rest of the file is intact."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.end < len(data) or exc.reason not in ("unexpected end of data", "truncated data", "incomplete multibyte sequence"):
+            raise
+        return data[:exc.start].decode(encoding)
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
     if not data.strip():
         raise ReadError("文件为空")
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+        try:
+            return _strict(data[len(codecs.BOM_UTF8):], "utf-8")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"UTF-8 文本中有无法解码的字节：第 {exc.start + len(codecs.BOM_UTF8):,} 字节附近") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return _strict(data, "utf-16")
+        except UnicodeDecodeError as exc:
+            raise ReadError(f"UTF-16 文本中有无法解码的字节：第 {exc.start:,} 字节附近") from None
     if b"\x00" in data[:4096]:
         raise ReadError("看起来是二进制文件，不是文本")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
+        return _strict(data, "utf-8")
     except UnicodeDecodeError as exc:
-        raise ReadError(f"无法识别文字编码（试过 UTF-8 和 GB18030）：第 {exc.start} 字节附近无法解码") from None
+        utf8_at = exc.start
+    try:
+        text = _strict(data, "gb18030")
+    except UnicodeDecodeError as exc:
+        # the encoding that read further is the file's: its position is where the damage is
+        raise ReadError(f"无法识别文字编码（试过 UTF-8 和 GB18030）：第 {max(utf8_at, exc.start):,} 字节附近无法解码") from None
     # GB18030 decodes almost any byte soup; insist on mostly CJK/ASCII text.
     bad = sum(1 for ch in text if not (ch.isprintable() or ch in "\t\r\n"))
     if bad > max(5, len(text) // 50):
@@ -201,6 +219,43 @@ _PAGE_MARKER = re.compile(
 )
 
 
+# A document-sharing site's copy cuts the text into pages of a few hundred characters and opens each with
+# its number ('1、 …', '2、…'), wherever the cut falls: inside a word, a title or a cell. Such pages are
+# joined back into one line (at the first page's line number; the others left blank so that later line
+# numbers still point at the file's lines). Numbered paragraphs of a report are told apart by length: a
+# cut page is long and at least one cut falls inside a sentence.
+_SHARE_PAGE = re.compile(r"^(\d{1,2})、\s?")
+SHARE_PAGE_LEN = 120  # characters of a page before the last (sites cut at about 150 or 300)
+_SENTENCE_END = tuple("。；;！？!?：:")
+
+
+def join_share_pages(lines: list[str]) -> list[str]:
+    """Lines with the pages of a document-sharing copy joined back; other text unchanged."""
+    marked = [(i, int(m.group(1)), m.end()) for i, ln in enumerate(lines) if (m := _SHARE_PAGE.match(ln))]
+    run: list[tuple[int, int, int]] = []
+    for i, n, end in marked:  # the first run numbered 1, 2, 3 … without a gap
+        if run and n == run[-1][1] + 1:
+            run.append((i, n, end))
+        elif len(run) >= 2:
+            break
+        elif n == 1:
+            run = [(i, n, end)]
+    if len(run) < 2 or any(len(lines[i].strip()) < SHARE_PAGE_LEN for i, _, _ in run[:-1]):
+        return lines
+    between = [lines[a + 1:b] for (a, _, _), (b, _, _) in zip(run, run[1:])]
+    if any(any(not _blank(x) for x in gap) for gap in between):
+        return lines  # text between the numbered lines: paragraphs, not pages
+    cuts = sum(not lines[i].rstrip().endswith(_SENTENCE_END) for i, _, _ in run[:-1])
+    if 2 * cuts < len(run) - 1:
+        return lines  # most numbered lines end a sentence: paragraphs
+    out = list(lines)
+    first = run[0][0]
+    out[first] = lines[first][run[0][2]:] + "".join(lines[i][end:] for i, _, end in run[1:])
+    for i, _, _ in run[1:]:
+        out[i] = ""
+    return out
+
+
 def _csv(text: str) -> list[Row]:
     """A spreadsheet saved as CSV: every line a table row, a blank line between tables."""
     sample = text[:8192]
@@ -234,7 +289,7 @@ def read_text(data: bytes, name: str) -> Document:
             raise ReadError("文件没有文字内容")
         return Document(name=name, fmt="csv", rows=rows, layout="csv")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = ["" if _PAGE_MARKER.match(line) else line for line in text.split("\n")]
+    lines = join_share_pages(["" if _PAGE_MARKER.match(line) else line for line in text.split("\n")])
     if not any(not _blank(ln) for ln in lines):
         raise ReadError("文件没有文字内容")
     layout = detect_layout(lines)

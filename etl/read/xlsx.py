@@ -20,7 +20,7 @@ from openpyxl.utils.cell import range_boundaries
 from etl.limits import LimitExceeded, check_grid, check_zip, current, grid_error
 from etl.read.cell_text import clean_text, finish_table, format_date, format_number
 from etl.read.html import read_html
-from etl.records import Cell, Document, Loc, ReadError, Row
+from etl.records import Cell, Document, Loc, ReadError, Row, library_error
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -40,16 +40,16 @@ def read_xlsx(data: bytes, name: str) -> Document:
         return doc
     if _looks_html(data):
         return _as_html(data, name, "xlsx")
-    check_zip(data)
-    _prescan_sheets(data)
+    opened = check_zip(data)
+    data = _prescan_sheets(data, opened)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about unsupported extensions / styles
             wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError) as e:
-        raise ReadError(f"不是有效的XLSX文件（文件损坏或内容不是Excel工作簿）：{e}") from None
+        raise library_error("不是有效的XLSX文件（文件损坏或内容不是Excel工作簿）", e) from None
     except Exception as e:  # openpyxl raises many kinds on bad packages
-        raise ReadError(f"XLSX文件无法解析：{type(e).__name__}: {e}") from None
+        raise library_error("XLSX文件无法解析（文件可能已损坏）", e) from None
     doc = Document(name=name, fmt="xlsx", rows=[], layout="tables")
     try:
         for ws in wb.worksheets:
@@ -61,7 +61,7 @@ def read_xlsx(data: bytes, name: str) -> Document:
     except ReadError:
         raise
     except Exception as e:
-        raise ReadError(f"XLSX文件内容无法读取：{type(e).__name__}: {e}") from None
+        raise library_error("XLSX文件内容无法读取（文件可能已损坏）", e) from None
     finally:
         wb.close()
     if not doc.rows:
@@ -71,55 +71,91 @@ def read_xlsx(data: bytes, name: str) -> Document:
 
 _MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([A-Za-z$]+\$?\d+)(?::([A-Za-z$]+\$?\d+))?')
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.I)
+# A cell with no value (a formatted empty cell) and a row left with no cells: nothing to read, but
+# openpyxl builds an object for each, and a sheet formatted down to row 1,048,576 or across 16,384
+# columns has millions of them.
+_EMPTY_CELL = re.compile(rb"<((?:\w+:)?)c\b[^>]*?(?:/>|>\s*</\1c>)")
+_EMPTY_ROW = re.compile(rb"<((?:\w+:)?)row\b[^>]*?(?:/>|>\s*</\1row>)")
+_ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*?/>")
+_ROW_START = re.compile(rb"<(?:\w+:)?row\b")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b")
 
 
-def _prescan_sheets(data: bytes) -> None:
-    """Stream each sheet's XML and refuse, before openpyxl builds anything, a sheet whose
-    stored rows, cells or merged ranges are beyond the grid budget.
+def _prescan_sheets(data: bytes, opened: set[str] | None = None) -> bytes:
+    """Stream each sheet's XML, leave out the cells that hold no value and the rows left empty,
+    and refuse, before openpyxl builds anything, a sheet whose rows, cells or merged ranges with
+    content are beyond the grid budget. Returns the package openpyxl should read: the same bytes,
+    or, when empty cells were left out, a package of the opened parts with the sheets as read.
 
-    openpyxl creates one object per cell a merged range covers, so a single
-    range A200:XFD1048576 in a 10 KB file would need ~17 billion of them.
+    What counts is what is there to read: a sheet formatted to its last row or column loads like
+    its used range, while a million rows of values, or a single merged range A200:XFD1048576 (one
+    object per covered cell in openpyxl), is refused.
     """
     lim = current()
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        return  # openpyxl reports the damage
+        return data  # openpyxl reports the damage
+    rewritten: dict[str, bytes] = {}
     with zf:
         for info in zf.infolist():
-            if not _SHEET_PART.match(info.filename):
+            if not _SHEET_PART.match(info.filename) or (opened is not None and info.filename not in opened):
                 continue
+            sheet = info.filename.rsplit("/", 1)[-1]
             rows = cells = merged_area = 0
             refs: set[tuple[bytes, bytes]] = set()
-            tail = b""
+            out: list[bytes] = []
+            dropped = False
+            carry = b""
             try:
                 with zf.open(info) as fh:
                     while True:
                         chunk = fh.read(1 << 20)
+                        buf = carry + chunk
+                        if chunk:  # up to the end of the last complete row: regexes never straddle a cut
+                            cut = 0
+                            for m in _ROW_END.finditer(buf):
+                                cut = m.end()
+                            part, carry = buf[:cut], buf[cut:]
+                        else:
+                            part, carry = buf, b""
+                        kept = _EMPTY_ROW.sub(b"", _EMPTY_CELL.sub(b"", part))
+                        dropped = dropped or len(kept) != len(part)
+                        out.append(kept)
+                        rows += len(_ROW_START.findall(kept))
+                        cells += len(_CELL_START.findall(kept))
+                        for m in _MERGE_REF.finditer(kept):
+                            refs.add((m.group(1), m.group(2) or m.group(1)))
+                        if rows > lim.rows:
+                            raise LimitExceeded(f"表格过大：超过 {lim.rows:,} 行（工作表 {sheet}）")
+                        if cells > lim.cells:
+                            raise LimitExceeded(f"表格过大：超过 {lim.cells:,} 个单元格（工作表 {sheet}）")
                         if not chunk:
                             break
-                        rows += chunk.count(b"<row") + chunk.count(b":row ") + chunk.count(b":row>")
-                        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b":c ")
-                        window = tail + chunk
-                        for m in _MERGE_REF.finditer(window):
-                            refs.add((m.group(1), m.group(2) or m.group(1)))
-                        tail = window[-200:]
-                        if rows > lim.rows:
-                            raise LimitExceeded(f"表格过大：超过 {lim.rows:,} 行（工作表 {info.filename.rsplit('/', 1)[-1]}）")
-                        if cells > lim.cells:
-                            raise LimitExceeded(f"表格过大：超过 {lim.cells:,} 个单元格（工作表 {info.filename.rsplit('/', 1)[-1]}）")
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
-                return  # a damaged member: openpyxl gives the reason
+                return data  # a damaged member: openpyxl gives the reason
             for a, b in refs:
                 try:
                     c0, r0, c1, r1 = range_boundaries(f"{a.decode()}:{b.decode()}")
                 except (ValueError, TypeError, UnicodeDecodeError):
                     continue
-                n_rows, n_cols = r1 - r0 + 1, c1 - c0 + 1
-                check_grid(n_rows, n_cols)
-                merged_area += n_rows * n_cols
+                # openpyxl makes an object per covered cell: the area counts, not the extent (a title
+                # merged across 16,384 columns is one row of cells)
+                merged_area += (r1 - r0 + 1) * (c1 - c0 + 1)
                 if merged_area > lim.cells:
                     raise LimitExceeded(f"表格过大：合并单元格共覆盖 {merged_area:,} 个单元格（上限 {lim.cells:,}）")
+            if dropped:
+                rewritten[info.filename] = b"".join(out)
+        if not rewritten:
+            return data
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+            for info in zf.infolist():
+                if info.filename in rewritten:
+                    dst.writestr(info.filename, rewritten[info.filename])
+                elif opened is None or info.filename in opened:  # a part nothing opens is not copied
+                    dst.writestr(info.filename, zf.read(info.filename))
+    return buf.getvalue()
 
 
 def _next_table(doc: Document) -> int:
@@ -195,7 +231,7 @@ def read_xls(data: bytes, name: str) -> Document:
             formatting = False
             doc.warnings.append("无法读取单元格格式：合并单元格和数字格式可能没有还原")
         except Exception as e:
-            raise ReadError(f"不是有效的XLS文件（文件损坏、已加密或内容不是Excel工作簿）：{e}") from None
+            raise library_error("不是有效的XLS文件（文件损坏、已加密或内容不是Excel工作簿）", e) from None
     try:
         for sheet in book.sheets():
             if sheet.visibility:
@@ -205,7 +241,7 @@ def read_xls(data: bytes, name: str) -> Document:
     except ReadError:
         raise
     except Exception as e:
-        raise ReadError(f"XLS文件内容无法读取：{type(e).__name__}: {e}") from None
+        raise library_error("XLS文件内容无法读取（文件可能已损坏）", e) from None
     if not doc.rows:
         doc.warnings.append("工作簿里没有数据")
     return doc

@@ -710,6 +710,21 @@ def _build(seed: int, counties: int, departments_per_county: int, years) -> list
     return groups
 
 
+def generate_county_filings(seed: int = 2024, counties: int = 2, departments_per_county: int = 20,
+                            years=(2022, 2023)) -> list[Filing]:
+    """Whole counties' filings in memory (no rendering): every department of each county, each year, as the
+    corpus files them (copies between departments included). Each gets a filing id and a source file name."""
+    out: list[Filing] = []
+    for targets, evals in _build(seed, counties, departments_per_county, tuple(years)):
+        for m in targets + evals:
+            f = m.filing
+            f.filing_id = f"G{len(out):05d}"
+            f.source_file = f"sample_{f.filing_id}_{f.department}_{f.year}.txt"
+            f.source_sha256 = f.filing_id
+            out.append(f)
+    return out
+
+
 def generate_filings(n: int, seed: int = 2024) -> list[Filing]:
     """n filings in memory (no rendering), cycling through counties, departments and years."""
     out: list[Filing] = []

@@ -624,12 +624,26 @@ def _build(d: _Draft, rows: list[tuple[int, Indicator]], part: int) -> Filing:
     return f
 
 
+def _line_end(data: bytes, lines: int) -> int:
+    """Where the `lines`-th line of a text file ends (-1 when it has fewer), within SNIFF_TEXT_BYTES."""
+    at = -1
+    for _ in range(lines):
+        at = data.find(b"\n", at + 1, SNIFF_TEXT_BYTES)
+        if at < 0:
+            return data.rfind(b"\n", 0, SNIFF_TEXT_BYTES) if len(data) > SNIFF_TEXT_BYTES else -1
+    return at
+
+
 def sniff(data: bytes, name: str) -> bool:
     """True when a sheet of the file has a long-format export's header (read from the first rows only)."""
     head = data
-    if len(data) > SNIFF_TEXT_BYTES and fmt_of(name, data) == "csv":  # a text file's first lines tell
-        cut = data.rfind(b"\n", 0, SNIFF_TEXT_BYTES)
+    if fmt_of(name, data) == "csv":  # a text file's first lines tell: only they are decoded and sniffed
+        cut = _line_end(data, vocabulary().header_rows + 1)
         head = data[:cut + (2 if cut % 2 == 0 and data[cut + 1:cut + 2] == b"\x00" else 1)] if cut > 0 else data
+        # an export's header row has min_fields cells: without a line that many delimiters long, no decoding
+        need = vocabulary().min_fields - 1
+        if not any(max(line.count(d) for d in (b",", b";", b"\t")) >= need for line in head.split(b"\n")):
+            return False
     try:
         _, sheets = read_sheets(head, name)
         for sheet in sheets:  # (rows are read lazily: a CSV is decoded here)

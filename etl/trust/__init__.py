@@ -24,6 +24,7 @@ from etl.trust.signals import (
     TABLE_KINDS,
     Evidence,
     evidence,
+    kinds_unread,
     filing_rows,
     filing_signals,
     row_signals,
@@ -63,6 +64,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
     cap, points = policy()
     plain = strip_glosses(doc)
     spans = filing_rows(plain, filings)
+    kinds = kinds_unread(plain.rows, filings)
     out = []
     for f, rows in zip(filings, spans):
         for ind in f.indicators:
@@ -70,7 +72,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
                 ind.decoder_margin = ind.parse_confidence
         sig = row_signals(f)
         row_conf = [model.row(s) for s in sig]
-        e = evidence(f, rows, filings, plain.rows)
+        e = evidence(f, rows, filings, kinds=kinds)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)

@@ -405,16 +405,25 @@ def kinds_unread(doc_rows: list[Row], fs: list[Filing]) -> int:
     read = {_family(f.doc_kind) for f in fs}
     named: set[str] = set()
     for r in doc_rows:
-        text = "".join(c.text for c in r.cells)
-        kind = title_kind(fold_script(text)) if 4 <= len(text) <= 90 else None
-        if kind is None:
-            continue
-        if kind == SELF_EVAL_ANY:
-            if not read & {"self_eval", "report"}:
-                named.add("self_eval")
-        elif _family(kind) not in read:
-            named.add(_family(kind))
+        text = fold_script("".join(c.text for c in r.cells))
+        kinds = [title_kind(text)] if 4 <= len(text) <= 90 else []
+        # an annex announced inside a run of text ('…附件2:某局2020年度项目绩效自评表 单位名称…')
+        kinds += [title_kind(m.group(1)) for m in _ANNEX.finditer(text)]
+        for kind in filter(None, kinds):
+            _name_kind(kind, read, named)
     return len(named)
+
+
+_ANNEX = re.compile(r"附件\s*\d{0,2}\s*[:：]?\s*([^。；;:：\s]{2,60}?(?:目标(?:申报)?表|自评表|(?:自评|评价)报告))")
+
+
+def _name_kind(kind: str, read: set[str], named: set[str]) -> None:
+    """Add the family of a named kind to `named` unless a reading has it."""
+    if kind == SELF_EVAL_ANY:
+        if not read & {"self_eval", "report"}:
+            named.add("self_eval")
+    elif _family(kind) not in read:
+        named.add(_family(kind))
 
 
 @dataclass
@@ -436,10 +445,12 @@ class Evidence:
     kinds_unread: int = 0
 
 
-def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None) -> Evidence:
+def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
+             kinds: int | None = None) -> Evidence:
     """The counts of one filing. others: the other filings read from the same document, whose rows and
     figures also count as used (two parts of a document may share lines). doc_rows: the whole document's
-    rows, for the kinds its titles name (none counted without them)."""
+    rows, for the kinds its titles name (none counted without them); kinds: that count when the caller has it
+    (it is the same for every filing of the document)."""
     texts = [row_text(r) for r in rows]
     text = _key("".join(texts))
     table = f.doc_kind in TABLE_KINDS
@@ -454,7 +465,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
     return Evidence(
         rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
         markers=markers, families_unread=families, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
-        meta_missing=meta_missing(f), kinds_unread=kinds_unread(doc_rows, fs) if doc_rows is not None else 0,
+        meta_missing=meta_missing(f), kinds_unread=kinds if kinds is not None else (kinds_unread(doc_rows, fs) if doc_rows is not None else 0),
     )
 
 

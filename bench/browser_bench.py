@@ -1,0 +1,224 @@
+"""Speed as a user feels it: whole pages in a real headless Chromium (Playwright), not queries alone.
+
+    uv run python bench/browser_bench.py                       # the bundled sample database (data/jixiao.duckdb)
+    uv run python bench/browser_bench.py --filings 100000      # the 100k benchmark database (bench/dashboard_bench.py)
+    uv run python bench/browser_bench.py --db FILE [--repeat 3]
+
+A `streamlit run` server on a free port, Debian's /usr/bin/chromium. Timed from the click (or the
+address typed) to the page being ready: its title drawn, no script running, no element left stale
+from the page before, and every chart drawn. Printed:
+
+- first page: on a server that just started (the first user's wait), then on a running server in a new
+  tab of the same browser (Streamlit's scripts cached, as for anyone who opened it before) and in a
+  browser that never opened it (its 1.8 MB of gzipped scripts fetched and parsed first);
+- each page switch by the sidebar's links, with a cold and a warm cache;
+- filter changes in the sidebar (a province, a county, a year).
+Targets (issue 20): first page <= 2 s, every switch and filter change <= 0.8 s at 100k filings. The
+load average is printed with the figures: the machine is shared, and the figures rise with it.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
+PAGES = [("总览", "总览"), ("县区评分卡", "县区评分卡"), ("自评得分", "自评得分"), ("预算执行", "预算执行"),
+         ("偏差原因", "偏差原因"), ("筛选查询", "筛选查询"), ("对比分析", "对比分析"), ("指标质量", "指标质量"),
+         ("填报详情", "填报详情"), ("数据导入", "数据导入")]
+# Counts the app's finished script runs (stApp's data-test-script-state turning to notRunning), so a page
+# is ready only once a run that began after the click has finished, not when an old page looks settled.
+WATCH_JS = """() => {
+  if (window.__jxWatch) { window.__jxMark = window.__jxDone; return; }
+  window.__jxWatch = true; window.__jxDone = 0; window.__jxMark = 0;
+  const app = document.querySelector('[data-testid="stApp"]');
+  new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'notRunning') window.__jxDone += 1;
+  }).observe(app, { attributes: true, attributeFilter: ['data-test-script-state'] });
+}"""
+READY_JS = """([title]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (window.__jxWatch && window.__jxDone <= window.__jxMark) return false;  // no run finished since the click
+  if (![...document.querySelectorAll('h1')].some(e => e.innerText.trim() === title)) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+  return document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length >= charts;
+}"""
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    log = open(Path("/tmp") / f"browser_bench_{port}.log", "w")
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.serve", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--", "--db", str(db)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            raise SystemExit(f"streamlit did not start (log: {log.name})")
+        time.sleep(0.1)
+    return proc, url, time.perf_counter() - t
+
+
+def ready(page, title: str, timeout: float = 120) -> None:
+    try:
+        page.wait_for_function(READY_JS, arg=[title], timeout=timeout * 1000, polling="raf")
+    except Exception:
+        state = page.evaluate("""() => [window.__jxDone, window.__jxMark,
+            document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
+            [...document.querySelectorAll('h1')].map(e => e.innerText), location.href]""")
+        raise SystemExit(f"page {title} not ready: {state}")
+
+
+def timed(page, title: str, action) -> float:
+    if page.url != "about:blank":
+        page.evaluate(WATCH_JS)  # the runs that finish from now on
+    t = time.perf_counter()
+    action()
+    ready(page, title)
+    return time.perf_counter() - t
+
+
+def settle(page, title: str) -> None:
+    """Let a page finish what follows its first render (the address rewritten, a second run)."""
+    ready(page, title)
+    page.wait_for_timeout(400)
+    ready(page, title)
+
+
+def nav(page, label: str):
+    return lambda: page.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
+
+
+def pick(page, box_label: str, option: str):
+    def act():  # typed, as a user with a long list does (the list draws only the options in view)
+        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=box_label).click()
+        page.keyboard.type(option)
+        page.get_by_role("option", name=option, exact=True).click()
+    return act
+
+
+class Figures(list):
+    """The figures, each printed as it is taken (a long run shows its progress; a failure keeps what came before)."""
+
+    def append(self, item: tuple[str, float]) -> None:
+        super().append(item)
+        what, secs = item
+        target = 2.0 if what.startswith("first page") else 0.8 if what.startswith(("switch", "filter")) else None
+        flag = "" if target is None else ("  ok" if secs <= target else f"  > {target:g} s")
+        print(f"{what:48s} {secs:7.2f}{flag}", flush=True)
+
+
+def run(db: Path, repeat: int) -> list[tuple[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        prov, county = con.execute("""SELECT province, county FROM filings WHERE county IS NOT NULL
+                                      GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 1""").fetchone()
+        year = con.execute("SELECT max(year) FROM filings").fetchone()[0]
+    finally:
+        con.close()
+    out = Figures()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
+        # 1. a server that just started: the first user's first page (imports and a cold cache)
+        proc, url, boot = start_server(db)
+        try:
+            out.append(("server start (until it answers)", boot))
+            context = browser.new_context(viewport={"width": 1440, "height": 1000})  # one user's browser
+            page = context.new_page()
+            out.append(("first page, server just started", timed(page, "总览", lambda: page.goto(url + "/"))))
+            settle(page, "总览")
+            # 2. each page once from the sidebar: cold query cache (first visit), then warm
+            for label, title in PAGES[1:] + PAGES[:1]:
+                out.append((f"switch to {label} (cold cache)", timed(page, title, nav(page, label))))
+                settle(page, title)
+            warm: dict[str, list[float]] = {}
+            for _ in range(repeat):
+                for label, title in PAGES[1:] + PAGES[:1]:
+                    warm.setdefault(label, []).append(timed(page, title, nav(page, label)))
+                    settle(page, title)
+            for label, times in warm.items():
+                out.append((f"switch to {label} (warm)", statistics.median(times)))
+            # 3. filter changes in the sidebar, on the overview (a cold cache for each new filter)
+            out.append((f"filter: province {prov}", timed(page, "总览", pick(page, "省份", prov))))
+            settle(page, "总览")
+            out.append((f"filter: county {county}", timed(page, "总览", pick(page, "县区", county))))
+            settle(page, "总览")
+            out.append(("switch to 县区评分卡 with a county", timed(page, "县区评分卡", nav(page, "县区评分卡"))))
+            settle(page, "县区评分卡")
+            out.append(("switch to 对比分析 with a county", timed(page, "对比分析", nav(page, "对比分析"))))
+            settle(page, "对比分析")
+            # 4. on the running server: the same user's new tab (Streamlit's own scripts cached by the browser,
+            # as they are for anyone who opened the dashboard before), then a browser that never did (1.8 MB
+            # of gzipped scripts to fetch and parse first)
+            tab = context.new_page()
+            out.append(("first page, new tab, server running", timed(tab, "总览", lambda: tab.goto(url + "/"))))
+            settle(tab, "总览")
+            other = browser.new_page(viewport={"width": 1440, "height": 1000})
+            out.append(("first page, new browser (nothing cached)", timed(other, "总览", lambda: other.goto(url + "/"))))
+            settle(other, "总览")
+            out.append((f"first page by address: 县区评分卡?year={year}",
+                        timed(other, "县区评分卡", lambda: other.goto(f"{url}/scorecard?year={year}"))))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+        browser.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", type=Path, help="database to open (default: data/jixiao.duckdb, or the 100k one)")
+    ap.add_argument("--filings", type=int, help="build (or reuse) the benchmark database of this many filings")
+    ap.add_argument("--reuse", action="store_true", help="with --filings: keep an existing benchmark database")
+    ap.add_argument("--repeat", type=int, default=3, help="warm switches per page")
+    args = ap.parse_args()
+    if args.filings:
+        from bench.dashboard_bench import build
+
+        db = args.db or Path(f"/tmp/jixiao_bench_{args.filings}.duckdb")
+        if not (args.reuse and db.exists()):
+            build(db, args.filings)
+    else:
+        db = args.db or ROOT / "data" / "jixiao.duckdb"
+    if not db.exists():
+        raise SystemExit(f"{db} does not exist: run scripts/run.sh first, or pass --filings 100000")
+    print(f"database {db}; load average at start: {load()} ({os.cpu_count()} cores)")
+    print(f"\n{'what':48s} seconds   (target)")
+    run(db, args.repeat)
+    print(f"load average at end: {load()}")
+
+
+if __name__ == "__main__":
+    main()
