@@ -241,27 +241,55 @@ def split_segments(rows: list[Row]) -> list[Segment]:
 _BLOCK_LEAD = re.compile(r"单位[:：]\s*(万元|元)|^\d{5,9}\s*[\u4e00-\u9fff]")  # '101001某院 | 单位:万元'
 
 
+def _opens_key_block(texts: list[str], k: int) -> bool:
+    """texts[k] is a project key followed by its value (not by a column header or another key): the start
+    of a project's key block, not a 项目名称 column header."""
+    return (meta_key(texts[k]) == "project" and k + 1 < len(texts)
+            and not column_role(texts[k + 1]) and not meta_key(texts[k + 1]))
+
+
+def _cut_glued_key_blocks(rows: list[Row]) -> list[Row]:
+    """A copy whose cells ran together puts a page on one line, so the next project's key block can follow
+    the last table's 总分 inside a line: the line is cut before that key, once a table header has been seen."""
+    out: list[Row] = []
+    header_seen = False
+    for row in rows:
+        texts = [fold_key(t) for t in row.texts]
+        start, roles = 0, 0
+        for k, t in enumerate(texts):
+            if not t:
+                continue
+            if k > start and header_seen and _opens_key_block(texts, k):
+                out.append(Row(cells=row.cells[start:k], loc=row.loc, table=row.table))
+                start, header_seen, roles = k, False, 0
+            roles += bool(column_role(t))
+            header_seen = header_seen or roles >= 3
+        out.append(Row(cells=row.cells[start:], loc=row.loc, table=row.table) if start else row)
+    return out
+
+
 def split_key_blocks(seg: Segment) -> list[Segment]:
     """Several projects under one page title, each with its own key block and table: '项目名称 | A' … table …
     '项目名称 | B' … table. A project key after a table has started opens the next project's filing (with the
     lines that lead its block: '101001某院 | 单位:万元')."""
+    rows = _cut_glued_key_blocks(seg.rows)
     starts = []
     table_seen = False
-    for i, row in enumerate(seg.rows):
+    for i, row in enumerate(rows):
         texts = [fold_key(t) for t in row.texts if t.strip()]
-        if sum(1 for t in texts if column_role(t)) >= 3:
-            table_seen = True
-        elif table_seen and texts and meta_key(texts[0]) == "project":
+        if table_seen and texts and _opens_key_block(texts, 0):
             k = i
-            while k > 0 and any(_BLOCK_LEAD.search(t) for t in seg.rows[k - 1].texts):
+            while k > 0 and any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts):
                 k -= 1
             starts.append(k)
             table_seen = False
+        if sum(1 for t in texts if column_role(t)) >= 3:
+            table_seen = True
     if not starts:
         return [seg]
-    bounds = [0, *starts, len(seg.rows)]
-    return [Segment(kind=seg.kind, title=seg.title, rows=seg.rows[a:b], title_rows=seg.title_rows)
-            for a, b in zip(bounds, bounds[1:]) if seg.rows[a:b]]
+    bounds = [0, *starts, len(rows)]
+    return [Segment(kind=seg.kind, title=seg.title, rows=rows[a:b], title_rows=seg.title_rows)
+            for a, b in zip(bounds, bounds[1:]) if rows[a:b]]
 
 
 def _more_specific(new: str, old: str) -> bool:
