@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org, meta_key
-from etl.parse.vocab import SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
+from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
 
@@ -45,6 +45,30 @@ def _title_cells(row: Row) -> list[int]:
 GLUED_TITLE_SPAN = 100  # a title glued to the text after it is looked for in this many leading characters
 
 
+_PAGE_MARKER = re.compile(r"^\s*\d{1,2}、")  # a document-sharing copy's page number opening its page's line
+TITLE_BREAK_SPAN = 40  # the characters each side of a page break searched for a title broken by it
+
+
+def join_titles_broken_by_pages(rows: list[Row]) -> list[Row]:
+    """'…附件2:某馆2020年度项目绩效自' / '2、评表 单位名称…': a copy that prints a page a line breaks a title
+    where the page ends. A line opened by a page marker is joined to the line before (marker dropped) when a
+    title spans the join, so the title can be found whole."""
+    out: list[Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        m = _PAGE_MARKER.match(row.cells[0].text) if row.cells else None
+        if prev is not None and prev.cells and m:
+            tail = prev.cells[-1].text[-TITLE_BREAK_SPAN:]
+            head = row.cells[0].text[m.end():]
+            joined = tail + head[:TITLE_BREAK_SPAN]
+            if any(t.start() < len(tail) < t.end() for pat, _ in TITLE_PATTERNS for t in pat.finditer(joined)):
+                last = Cell(prev.cells[-1].text + head, prev.cells[-1].loc)
+                out[-1] = Row(cells=prev.cells[:-1] + [last] + row.cells[1:], loc=prev.loc, table=prev.table)
+                continue
+        out.append(row)
+    return out
+
+
 def split_glued_title(row: Row) -> Row:
     """'1、某局2023年度部门整体绩效自评表主管部门某局…' (title glued to the table): cut the title off."""
     for k, cell in enumerate(row.cells):
@@ -62,6 +86,11 @@ def split_glued_title(row: Row) -> Row:
                 continue
             cells = row.cells[:k] + [Cell(title, cell.loc), Cell(text[m.end():], cell.loc)] + row.cells[k + 1:]
             return Row(cells=cells, loc=row.loc, table=row.table)
+        for m in ANNEX_TITLE.finditer(text):  # '…(无)附件2:某馆2020年度项目绩效自评表 …': the annex's title
+            if m.start() > 0 and re.match(r"附件\s*\d{1,2}\s*[:：]", m.group(0)) and title_kind(m.group(1)):
+                pieces = [text[:m.start(1)], m.group(1), text[m.end(1):]]
+                cells = row.cells[:k] + [Cell(t, cell.loc) for t in pieces if t.strip()] + row.cells[k + 1:]
+                return Row(cells=cells, loc=row.loc, table=row.table)
     return row
 
 
