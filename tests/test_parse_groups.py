@@ -54,3 +54,34 @@ def test_a_table_with_one_project_and_no_project_column_is_left_alone():
     ])
     (f,) = _filings(text)
     assert (f.project, [i.name for i in f.indicators]) == ("乡村道路养护", ["养护里程"])
+
+
+# Two project self-evaluations of one department copied from a document-sharing site: the cells run
+# together, the second project's key block follows the first one's 总分 on the same line (no title of its
+# own), and the page marker ('2、') falls inside the first table (invented text).
+GLUED_TWO = (
+    "《项目支出绩效自评表.docx》由会员分享,可在线阅读。\n"
+    "1、项目支出绩效自评表(2022年度)项目名称乡村道路养护主管部门某县交通运输局实施单位某县公路养护中心"
+    "项目资金(万元)年初预算数全年预算数全年执行数分值执行率得分年度资金总额6060541090%9"
+    "绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施"
+    "产出指标数量指标养护道路里程≥30公里32公里3030质量指标路面完好率≥90%95%2020\n"
+    "2、效益指标社会效益指标群众出行便利度明显改善明显改善3030满意度指标服务对象满意度指标群众满意度≥90%93%1010总分10099"
+    "项目名称农村饮水安全维修主管部门某县交通运输局实施单位某县水务服务站项目资金(万元)年初预算数全年预算数全年执行数分值执行率得分"
+    "年度资金总额2020181090%9绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施"
+    "产出指标数量指标维修供水点≥12处12处4040效益指标社会效益指标供水保障率≥95%96%4040满意度指标服务对象满意度指标"
+    "受益群众满意度≥90%92%1010总分10090\n"
+)
+
+
+def test_a_second_project_key_block_glued_after_a_table_opens_a_filing_of_its_own():
+    fs = _filings(GLUED_TWO)
+    assert [f.project for f in fs] == ["乡村道路养护", "农村饮水安全维修"]
+    assert [f.total_score for f in fs] == [99, 90]
+    assert [i.name for i in fs[1].indicators] == ["维修供水点", "供水保障率", "受益群众满意度"]
+    assert "维修供水点" not in [i.name for i in fs[0].indicators]
+
+
+def test_a_project_column_header_repeated_on_each_page_does_not_cut_the_table():
+    text = "\n".join(pipe(c) for c in [HEADER, *ROWS[1:3], HEADER, *ROWS[3:]])
+    fs = _filings(text)
+    assert [f.project for f in fs] == ["乡村道路养护", "农村环境整治"]

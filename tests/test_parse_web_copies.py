@@ -128,3 +128,33 @@ def test_level_one_printed_only_as_its_score_is_taken_from_level_two():
     assert [(i.level1, i.level2) for i in f.indicators] == [
         ("产出指标", "数量指标"), ("产出指标", "质量指标"), ("效益指标", "社会效益指标")]
     assert (f.total_weight, f.total_score) == (100, 100)
+
+
+# A report and its annexed self-evaluation table copied from a document-sharing site: one line a page, the
+# annex announced at the end of the report's run ('…(无)附件2:…自评表'), the page marker of the next page
+# falling inside that title ('…项目绩效自' / '2、评表 …'). Invented text.
+REPORT_THEN_ANNEX = (
+    "《某县档案馆2021年度项目绩效自评报告.docx》由会员分享,可在线阅读。\n"
+    "1、 某县档案馆2021年度项目绩效自评报告自评得分98分绩效目标完成情况档案数字化专项经费预算20万元,"
+    "实际支出19万元,执行率95%。未完成的绩效目标(无)下一步拟改进措施(无)附件2:某县档案馆2021年度项目绩效自{brk}"
+    "评表 单位名称:某县档案馆 项目名称档案数字化专项经费主管部门某县档案馆 "
+    "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施"
+    "产出指标数量指标数字化档案≥5000份5200份4040质量指标数字化合格率≥98%99%3030"
+    "满意度指标服务对象满意度指标查档群众满意度≥90%95%2020总分9090\n"
+)
+
+
+def test_an_annex_table_announced_inside_a_report_run_is_a_filing_of_its_own():
+    for brk in ("", "\n\n2、"):  # the title whole, and broken by the next page's marker
+        fs = parse(REPORT_THEN_ANNEX.format(brk=brk))
+        assert [f.doc_kind for f in fs] == ["self_eval_report", "project_self_eval"], brk
+        assert [i.name for i in fs[1].indicators] == ["数字化档案", "数字化合格率", "查档群众满意度"], brk
+        assert fs[1].total_score == 90
+        assert fs[0].project == fs[1].project == "档案数字化专项经费", brk  # the report is about its table's project
+
+
+def test_a_sentence_naming_an_annex_is_not_cut_when_no_title_follows():
+    text = ("某县档案馆2021年度项目绩效自评报告\n"
+            "一、基本情况。项目资金20万元,详见附件2。二、绩效目标完成情况:全部完成,自评得分98分。\n")
+    fs = parse(text)
+    assert [f.doc_kind for f in fs] == ["self_eval_report"]

@@ -25,7 +25,7 @@ from etl.parse.meta import (
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import is_department_report, report_cues, report_project, stated_figures
-from etl.parse.segment import Segment, split_glued_title, split_key_blocks, split_segments
+from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
@@ -101,7 +101,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     as_printed = PrintedText(printed, doc) if doc is not printed else None
     rows = join_vertical(doc.rows)
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
-        else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in rows], s.cut)]
+        else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in join_titles_broken_by_pages(rows)], s.cut)]
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []
@@ -127,10 +127,25 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
             ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
         filings = _untitled_report(rows, ctx, s)
+    _report_from_its_tables(filings)
     if as_printed is not None:
         for f in filings:
             _restore_printed(f, as_printed)
     return filings
+
+
+def _report_from_its_tables(filings: list[Filing]) -> None:
+    """A project's report printed with its self-evaluation or target table in one document ('附件2:…自评表')
+    is about that table's project, filed by that table's department: a report that names neither takes it,
+    when the document's tables name one only."""
+    tables = [f for f in filings if f.doc_kind != "self_eval_report"]
+    for field in ("project", "department"):
+        named = {getattr(f, field) for f in tables if getattr(f, field)
+                 and (field != "project" or f.doc_kind.startswith("project"))}
+        if len(named) == 1:
+            for f in filings:
+                if f.doc_kind == "self_eval_report" and not getattr(f, field):
+                    setattr(f, field, next(iter(named)))
 
 
 MIN_STATED_FIGURES = 2  # an untitled page stating this many of budget, spending, rate and score is a report

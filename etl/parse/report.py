@@ -142,7 +142,7 @@ def report_project(title: str | None) -> str | None:
     None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
     if not title:
         return None
-    s = _ATTACHMENT.sub("", fold_key(title))
+    s = re.sub(r"^\d{1,2}、", "", _ATTACHMENT.sub("", fold_key(title)))  # a copy's page number may lead the title
     if _DEPT_WORDS.search(s):
         return None
     s = _REPORT_TAIL.sub("", s)

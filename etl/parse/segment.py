@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org, meta_key
-from etl.parse.vocab import SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
+from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
 from etl.records import Cell, Row
 
 
@@ -45,6 +45,30 @@ def _title_cells(row: Row) -> list[int]:
 GLUED_TITLE_SPAN = 100  # a title glued to the text after it is looked for in this many leading characters
 
 
+_PAGE_MARKER = re.compile(r"^\s*\d{1,2}、")  # a document-sharing copy's page number opening its page's line
+TITLE_BREAK_SPAN = 40  # the characters each side of a page break searched for a title broken by it
+
+
+def join_titles_broken_by_pages(rows: list[Row]) -> list[Row]:
+    """'…附件2:某馆2020年度项目绩效自' / '2、评表 单位名称…': a copy that prints a page a line breaks a title
+    where the page ends. A line opened by a page marker is joined to the line before (marker dropped) when a
+    title spans the join, so the title can be found whole."""
+    out: list[Row] = []
+    for row in rows:
+        prev = out[-1] if out else None
+        m = _PAGE_MARKER.match(row.cells[0].text) if row.cells else None
+        if prev is not None and prev.cells and m:
+            tail = prev.cells[-1].text[-TITLE_BREAK_SPAN:]
+            head = row.cells[0].text[m.end():]
+            joined = tail + head[:TITLE_BREAK_SPAN]
+            if any(t.start() < len(tail) < t.end() for pat, _ in TITLE_PATTERNS for t in pat.finditer(joined)):
+                last = Cell(prev.cells[-1].text + head, prev.cells[-1].loc)
+                out[-1] = Row(cells=prev.cells[:-1] + [last] + row.cells[1:], loc=prev.loc, table=prev.table)
+                continue
+        out.append(row)
+    return out
+
+
 def split_glued_title(row: Row) -> Row:
     """'1、某局2023年度部门整体绩效自评表主管部门某局…' (title glued to the table): cut the title off."""
     for k, cell in enumerate(row.cells):
@@ -62,6 +86,11 @@ def split_glued_title(row: Row) -> Row:
                 continue
             cells = row.cells[:k] + [Cell(title, cell.loc), Cell(text[m.end():], cell.loc)] + row.cells[k + 1:]
             return Row(cells=cells, loc=row.loc, table=row.table)
+        for m in ANNEX_TITLE.finditer(text):  # '…(无)附件2:某馆2020年度项目绩效自评表 …': the annex's title
+            if m.start() > 0 and re.match(r"附件\s*\d{1,2}\s*[:：]", m.group(0)) and title_kind(m.group(1)):
+                pieces = [text[:m.start(1)], m.group(1), text[m.end(1):]]
+                cells = row.cells[:k] + [Cell(t, cell.loc) for t in pieces if t.strip()] + row.cells[k + 1:]
+                return Row(cells=cells, loc=row.loc, table=row.table)
     return row
 
 
@@ -241,27 +270,55 @@ def split_segments(rows: list[Row]) -> list[Segment]:
 _BLOCK_LEAD = re.compile(r"单位[:：]\s*(万元|元)|^\d{5,9}\s*[\u4e00-\u9fff]")  # '101001某院 | 单位:万元'
 
 
+def _opens_key_block(texts: list[str], k: int) -> bool:
+    """texts[k] is a project key followed by its value (not by a column header or another key): the start
+    of a project's key block, not a 项目名称 column header."""
+    return (meta_key(texts[k]) == "project" and k + 1 < len(texts)
+            and not column_role(texts[k + 1]) and not meta_key(texts[k + 1]))
+
+
+def _cut_glued_key_blocks(rows: list[Row]) -> list[Row]:
+    """A copy whose cells ran together puts a page on one line, so the next project's key block can follow
+    the last table's 总分 inside a line: the line is cut before that key, once a table header has been seen."""
+    out: list[Row] = []
+    header_seen = False
+    for row in rows:
+        texts = [fold_key(t) for t in row.texts]
+        start, roles = 0, 0
+        for k, t in enumerate(texts):
+            if not t:
+                continue
+            if k > start and header_seen and _opens_key_block(texts, k):
+                out.append(Row(cells=row.cells[start:k], loc=row.loc, table=row.table))
+                start, header_seen, roles = k, False, 0
+            roles += bool(column_role(t))
+            header_seen = header_seen or roles >= 3
+        out.append(Row(cells=row.cells[start:], loc=row.loc, table=row.table) if start else row)
+    return out
+
+
 def split_key_blocks(seg: Segment) -> list[Segment]:
     """Several projects under one page title, each with its own key block and table: '项目名称 | A' … table …
     '项目名称 | B' … table. A project key after a table has started opens the next project's filing (with the
     lines that lead its block: '101001某院 | 单位:万元')."""
+    rows = _cut_glued_key_blocks(seg.rows)
     starts = []
     table_seen = False
-    for i, row in enumerate(seg.rows):
+    for i, row in enumerate(rows):
         texts = [fold_key(t) for t in row.texts if t.strip()]
-        if sum(1 for t in texts if column_role(t)) >= 3:
-            table_seen = True
-        elif table_seen and texts and meta_key(texts[0]) == "project":
+        if table_seen and texts and _opens_key_block(texts, 0):
             k = i
-            while k > 0 and any(_BLOCK_LEAD.search(t) for t in seg.rows[k - 1].texts):
+            while k > 0 and any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts):
                 k -= 1
             starts.append(k)
             table_seen = False
+        if sum(1 for t in texts if column_role(t)) >= 3:
+            table_seen = True
     if not starts:
         return [seg]
-    bounds = [0, *starts, len(seg.rows)]
-    return [Segment(kind=seg.kind, title=seg.title, rows=seg.rows[a:b], title_rows=seg.title_rows)
-            for a, b in zip(bounds, bounds[1:]) if seg.rows[a:b]]
+    bounds = [0, *starts, len(rows)]
+    return [Segment(kind=seg.kind, title=seg.title, rows=rows[a:b], title_rows=seg.title_rows)
+            for a, b in zip(bounds, bounds[1:]) if rows[a:b]]
 
 
 def _more_specific(new: str, old: str) -> bool:

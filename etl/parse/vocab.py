@@ -59,6 +59,11 @@ TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+# an annex announced inside a run of text ('…(无)附件2:某局2020年度项目绩效自评表 单位名称…'): group 1 is the
+# annexed filing's title
+ANNEX_TITLE = re.compile(r"附件\s*\d{0,2}\s*[:：]?\s*([^。；;:：\s]{2,60}?(?:目标(?:申报)?表|自评表|(?:自评|评价)报告))")
+
+
 @lru_cache(maxsize=1 << 16)
 def title_kind(text: str) -> str | None:
     """doc_kind when `text` looks like a filing's title, else None."""

@@ -30,8 +30,10 @@ from pathlib import Path
 import pycrfsuite
 
 from etl.eval.score import load_labels
+from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
 from etl.parse.tagger import MODEL_FILE, features
+from etl.parse.vocab import column_role
 from etl.sample.damage import traditional_converter, words
 from etl.sample.generate import generate_with_truth
 
@@ -45,10 +47,32 @@ ORDERS = (
     ("target", "weight", "actual", "score", "reason"),
     ("target", "actual", "score", "reason", "weight"),
 )
-HEADER_RUNS = ("一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
-               "一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因及拟采取的改进措施",
-               "一级指标二级指标三级指标指标值", "绩效指标一级指标二级指标指标内容指标值",
-               "一级 指标二级 指标三级 指标年度 指标值", "绩 效 指 标")
+def _header_words_by_role() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in lexicon().header_words:
+        role = column_role(w)
+        if role and not any(m in w for m in ("执行率", "预算", "执行数", "总分")):  # the money block's words
+            out.setdefault(role, []).append(w)
+    return out
+
+
+def header_run(rng: random.Random) -> str:
+    """A table's header as a glued copy prints it, for the tagger to learn to pass over: the header words
+    (lexicon [columns.words]) of one of the lexicon's row grammars run together, sometimes after a 绩效指标
+    caption, with a space inside words where a narrow cell wrapped ('一级 指标') or every character spaced
+    ('绩 效 指 标'). Made from the lexicon, so no one filing's header is learnt by heart."""
+    by_role = _header_words_by_role()
+    grammar = rng.choice(lexicon().content_grammars)
+    parts = [rng.choice(by_role[role]) for role in grammar if role in by_role]
+    if rng.random() < 0.2:
+        parts.insert(0, "绩效指标")
+    style = rng.random()
+    if style < 0.2:  # wrapped cells: a space before the word's 指标 / 值 / 分
+        parts = [re.sub(r"(?<=.)(指标|值|分)", r" \1", p, count=1) for p in parts]
+    elif style < 0.3:  # letter-spaced: the caption or the first words only (a whole spaced row is rare)
+        k = rng.randint(1, min(2, len(parts)))
+        parts = [" ".join(p) for p in parts[:k]] + parts[k:]
+    return "".join(parts) if style >= 0.3 or rng.random() < 0.5 else " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -157,7 +181,8 @@ def render(rows: list[dict], rng: random.Random, s2t=None, total: tuple | None =
             if rng.random() < 0.2:
                 segs.append((f"{rng.randint(2, 9)}、", "other"))  # a page marker opens the page's line
             if rng.random() < 0.15:
-                segs.append((rng.choice(HEADER_RUNS), "other"))
+                head = _ocr(header_run(rng), rng, 0.25) if ocr else header_run(rng)
+                segs.append(cell(head, "other", wrap_ok=False))  # OCR'd and traditional like the rows
         lead: list[tuple[str, str]] = []
         l1, l2 = c.get("level1"), c.get("level2")
         new_group = l1 != prev_l1 or l2 != prev_l2

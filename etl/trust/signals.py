@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from etl.lexicon import LEXICON_FILE, lexicon
 from etl.normalise.script import fold_script
-from etl.parse.vocab import SELF_EVAL_ANY, fold_key, is_level1, is_level2, title_kind
+from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, fold_key, is_level1, is_level2, title_kind
 from etl.records import Document, Filing, Indicator, Loc, Row
 
 TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
@@ -408,13 +408,12 @@ def kinds_unread(doc_rows: list[Row], fs: list[Filing]) -> int:
         text = fold_script("".join(c.text for c in r.cells))
         kinds = [title_kind(text)] if 4 <= len(text) <= 90 else []
         # an annex announced inside a run of text ('…附件2:某局2020年度项目绩效自评表 单位名称…')
-        kinds += [title_kind(m.group(1)) for m in _ANNEX.finditer(text)]
+        kinds += [title_kind(m.group(1)) for m in ANNEX_TITLE.finditer(text)]
         for kind in filter(None, kinds):
             _name_kind(kind, read, named)
     return len(named)
 
 
-_ANNEX = re.compile(r"附件\s*\d{0,2}\s*[:：]?\s*([^。；;:：\s]{2,60}?(?:目标(?:申报)?表|自评表|(?:自评|评价)报告))")
 
 
 def _name_kind(kind: str, read: set[str], named: set[str]) -> None:
