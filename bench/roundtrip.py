@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from etl.pipeline import ingest_paths
-from etl.sample.compare import compare
+from etl.sample.truth_compare import compare
 from etl.sample.generate import generate_corpus
 
 

@@ -39,7 +39,7 @@ def build_corpus(out: Path) -> None:
     from etl.eval.damaged import generated
     from etl.sample.damage import DAMAGES, damage
     from etl.sample.generate import generate_corpus
-    from etl.sample.series import write_series
+    from etl.sample.planted_series import write_series
 
     out.mkdir(parents=True)
     generate_corpus(out / "generated", seed=7, counties=2, departments_per_county=6)

@@ -93,7 +93,7 @@ def dashboard_over_lake(tmp: Path, n: int, repeat: int) -> None:
     import dashboard_bench as dbench
 
     from etl.lake.attach import attach
-    from etl.lake.export import export_db
+    from etl.lake.from_database import export_db
     from etl.load import store
     from etl.marts import build_marts
 

@@ -1,4 +1,4 @@
-"""Recall and precision of the soft-target rules on the planted multi-year series (etl/sample/series.py).
+"""Recall and precision of the soft-target rules on the planted multi-year series (etl.sample.planted_series.py).
 
     python bench/soft_targets_bench.py [--counties 6] [--departments 5] [--memory] [--keep DIR]
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from etl.sample.series import expected, generate_series, recall_precision, write_series  # noqa: E402
+from etl.sample.planted_series import expected, generate_series, recall_precision, write_series  # noqa: E402
 
 
 class _F:

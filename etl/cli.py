@@ -366,7 +366,7 @@ def export(
     lake: Path = typer.Option(..., "--lake", help="empty folder to write the Parquet lake into"),
 ) -> None:
     """Write a loaded DuckDB file out as a Parquet lake (one committed batch), e.g. to move it onto a cluster."""
-    from etl.lake.export import export_db
+    from etl.lake.from_database import export_db
 
     if not db.exists():
         console.print(f"[red]数据库不存在[/red]: {escape(str(db))}", highlight=False)
@@ -388,7 +388,7 @@ def sample(
     series with planted soft targets in DIR/series, and the first county's projects as a long-format
     export of the budget system in DIR/export (structured imports of the same projects)."""
     from etl.sample.generate import generate_corpus
-    from etl.sample.series import write_series
+    from etl.sample.planted_series import write_series
 
     manifest_path = out / "manifest.json"
     if manifest_path.exists():
@@ -509,7 +509,7 @@ def parse(
 ) -> None:
     """Parse one file without loading it; with --explain, show how every row was read."""
     from etl.parse.explain import explain_bytes, render
-    from etl.parse.settings import DEFAULT
+    from etl.parse.parse_settings import DEFAULT
     from etl.read import read_bytes
     from etl.records import ReadError
     from etl.trust import assess

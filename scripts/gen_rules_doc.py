@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from etl.check import REGISTRY, corpus_findings, load_settings, run_checks  # noqa: E402
 from etl.check.examples import EXAMPLES  # noqa: E402
-from etl.check.reasons import CATEGORY_NAMES  # noqa: E402
+from etl.check.reason_categories import CATEGORY_NAMES  # noqa: E402
 
 FAMILY_TITLES = {
     "vague": "vague · 无法衡量的指标值",

@@ -23,7 +23,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 @pytest.fixture(scope="module", params=["file", "lake"])
 def corpus_db(request, tmp_path_factory):
     from etl.lake.attach import attach
-    from etl.lake.export import export_db
+    from etl.lake.from_database import export_db
 
     tmp = tmp_path_factory.mktemp("dash")
     path = tmp / "jixiao.duckdb"

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard_db import build_dashboard_db
 from etl.lake.attach import attach
-from etl.lake.export import export_db
+from etl.lake.from_database import export_db
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from dashboard import queries as q
 from dashboard_db import write_filings
 from etl.check.examples import row
 from etl.lake.attach import attach
-from etl.lake.export import export_db
+from etl.lake.from_database import export_db
 from etl.records import Filing
 
 

@@ -121,3 +121,14 @@ def test_ray_is_loaded_in_one_place():
         text = path.read_text(encoding="utf-8")
         if str(path.relative_to(ROOT)) != RAY_LOADER[0]:
             assert "import ray" not in text, f"{path}: Ray is loaded by {RAY_LOADER[0]}:{RAY_LOADER[1]}() only"
+
+
+def test_no_two_modules_share_a_file_name():
+    """A file's name says what it holds, once: `settings.py` in two packages (or `pdf.py` for a reader and
+    a writer) sends a newcomer, a traceback and a grep to the wrong one."""
+    seen: dict[str, list[str]] = {}
+    for root in (ETL, ROOT / "dashboard"):
+        for path in root.rglob("*.py"):
+            if path.name != "__init__.py":
+                seen.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}

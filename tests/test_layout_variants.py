@@ -56,7 +56,7 @@ def test_generated_filings_re_laid_as_web_copies_round_trip(tmp_path, layout):
     import json
 
     from etl.pipeline import ingest_paths
-    from etl.sample.compare import compare
+    from etl.sample.truth_compare import compare
     from etl.sample.generate import generate_corpus
 
     src, out = tmp_path / "src", tmp_path / layout

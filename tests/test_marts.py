@@ -21,7 +21,7 @@ from dashboard.queries import running
 from dashboard.filtering import Filters
 from dashboard_db import build_dashboard_db
 from etl.lake.attach import attach
-from etl.lake.export import export_db
+from etl.lake.from_database import export_db
 from etl.marts import MARTS, build_marts
 
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from etl.parse import parse_document
-from etl.parse.settings import DEFAULT
+from etl.parse.parse_settings import DEFAULT
 from etl.read import read_bytes
 from tests.conftest import ROOT
 

@@ -260,7 +260,7 @@ def test_a_database_made_before_versions_opens_and_migrates(monkeypatch, setup):
 
 def test_the_lake_refuses_a_corrected_file_and_remove_refuses_a_lake(setup):
     from etl.lake.attach import attach
-    from etl.lake.export import export_db
+    from etl.lake.from_database import export_db
     from etl.lake.ray_ingest import ingest_lake
 
     tmp, inbox, db, mine = setup

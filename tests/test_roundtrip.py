@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from etl.pipeline import ingest_paths
-from etl.sample.compare import compare
+from etl.sample.truth_compare import compare
 from etl.sample.generate import generate_corpus
 
 

@@ -286,7 +286,7 @@ def test_series_index_prefers_last_years_self_evaluation():
 
 def test_rules_find_the_planted_series_and_nothing_else():
     """Generated filings (no files): every planted soft target is found, and nothing in the clean series."""
-    from etl.sample.series import expected, generate_series, recall_precision
+    from etl.sample.planted_series import expected, generate_series, recall_precision
 
     filings, truths = [], []
     for (county, dept, year), made in generate_series(counties=4, departments=5):
@@ -310,7 +310,7 @@ def test_rules_find_the_planted_series_and_nothing_else():
 def test_series_files_ingest_and_link_end_to_end(tmp_path):
     """Rendered series (every format) read back, linked across years and checked: the manifest's plants found."""
     from etl.pipeline import ingest_paths
-    from etl.sample.series import expected, recall_precision, write_series
+    from etl.sample.planted_series import expected, recall_precision, write_series
 
     manifest = write_series(tmp_path / "files", counties=2, departments=3)
     db = tmp_path / "series.duckdb"
@@ -361,7 +361,7 @@ def test_a_later_ingest_links_the_new_year_to_what_was_loaded_before(tmp_path):
     import shutil
 
     from etl.pipeline import ingest_paths
-    from etl.sample.series import write_series
+    from etl.sample.planted_series import write_series
 
     manifest = write_series(tmp_path / "all", counties=1, departments=5, years=(2022, 2023), formats=("txt",))
     for fl in manifest["files"]:

@@ -18,7 +18,7 @@ from etl.records import Finding
 
 from .copying import copy_analysis, copy_clusters, copy_findings, filing_bands
 from .metrics import filing_metrics
-from .reasons import CATEGORY_NAMES, classify_reason
+from .reason_categories import CATEGORY_NAMES, classify_reason
 from .registry import FAMILIES, REGISTRY, SEVERITIES, Rule
 from .rules_soft import soft_findings
 from .rules_twins import twin_findings

@@ -4,7 +4,7 @@ from __future__ import annotations
 from etl.records import Filing, Finding
 
 from .facts import deducted, exec_rate, exec_rate_computed, recomputed_score
-from .reasons import is_reason_placeholder
+from .reason_categories import is_reason_placeholder
 from .settings import Settings, load_settings
 from .values import ftext, vague_why
 

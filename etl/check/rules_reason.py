@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .facts import deducted, exec_rate, fmt, is_target_table, met, row_label, show
-from .reasons import CATEGORY_NAMES, classify_reason, is_reason_placeholder
+from .reason_categories import CATEGORY_NAMES, classify_reason, is_reason_placeholder
 from .registry import rule
 from .values import ftext
 

@@ -15,7 +15,7 @@ from etl.records import Filing, Finding
 
 from .facts import SELF_EVAL_KINDS, exec_rate, fmt, lower_is_better, met, row_label, show
 from .metrics import self_score
-from .reasons import is_reason_placeholder
+from .reason_categories import is_reason_placeholder
 from .registry import REGISTRY, rule
 from .series_index import Obs, SeriesIndex
 from .settings import Settings, load_settings

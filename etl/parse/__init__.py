@@ -18,7 +18,7 @@ from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
-from etl.parse.settings import DEFAULT, ParseSettings
+from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse.meta import (
     code_and_unit_line, find_year, looks_like_org, org_as_subject, org_in_breadcrumb, org_in_prose, org_in_title, read_meta,
     split_code, split_run_on_keys,

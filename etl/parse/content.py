@@ -16,7 +16,7 @@ import re
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.indicators import TableResult
-from etl.parse.settings import DEFAULT, ContentSettings, ParseSettings
+from etl.parse.parse_settings import DEFAULT, ContentSettings, ParseSettings
 from etl.parse.stream import Tok, body_pieces, cheapest_reading, tokens
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Row

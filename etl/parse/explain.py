@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 
 from etl.parse import parse_document
 from etl.parse.decode import STRUCTURAL, row_alternatives
-from etl.parse.settings import DEFAULT, ParseSettings
+from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.read import read_bytes
 from etl.records import Filing
 

@@ -31,7 +31,7 @@ from etl.parse.vocab import (
     title_kind,
 )
 from etl.parse.totals import read_total
-from etl.parse.settings import DEFAULT, ParseSettings
+from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under

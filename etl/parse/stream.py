@@ -18,7 +18,7 @@ from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DecodeSettings, Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, rows_from_steps
-from etl.parse.settings import DEFAULT, ParseSettings
+from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse.wrapped import WrapSettings, two_values
 from etl.parse.totals import GRADES, read_total
 from etl.parse.vocab import (

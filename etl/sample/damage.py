@@ -2,7 +2,7 @@
 
 A round trip through our own writer proves the readers, not the parser's
 generality: the writer prints the parser's own wording in clean columns. This
-module takes the text rendering of one generated filing (etl.write.text) and its
+module takes the text rendering of one generated filing (etl.write.text_writer) and its
 truth (a label, as in tests/data/real/LABELS.md) and applies named damages, each
 registered in DAMAGES:
 
@@ -51,7 +51,7 @@ import opencc
 
 from etl.eval.score import SKIP_KEY
 
-# the indicator table header as our writer prints it (etl/write/layout.py) -> field of that column
+# the indicator table header as our writer prints it (etl.write.blocks.py) -> field of that column
 WRITER_HEADER = {
     "绩效指标": "label", "一级指标": "level1", "二级指标": "level2", "三级指标": "name",
     "年度指标值": "target", "指标值": "target", "实际完成值": "actual", "分值": "weight", "得分": "score",

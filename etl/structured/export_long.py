@@ -23,7 +23,7 @@ from etl.load.readback import read_filings
 from etl.records import Filing, Indicator, Measure
 from etl.structured.header import vocabulary
 from etl.structured.longform import KIND_LABEL, SECTION_FIELDS, SYMBOL, has_repeated_rows, num_text
-from etl.write.xlsx import FIXED_TIME, FORMULA_START
+from etl.write.xlsx_writer import FIXED_TIME, FORMULA_START
 from etl.write.zipfix import stable_zip
 
 _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -4,18 +4,18 @@
     data = render(filing, "docx")          # one filing
     data = render([f1, f2, f3], "pdf")     # several filings, one table each
 
-All writers draw the same grid from etl.write.layout, so a reader sees the same
+All writers draw the same grid from etl.write.blocks, so a reader sees the same
 cells whatever the format.
 """
 from __future__ import annotations
 
 from etl.records import Filing
-from etl.write.docx import render_docx
-from etl.write.html import render_html
-from etl.write.layout import as_list
-from etl.write.pdf import render_pdf
-from etl.write.text import render_text
-from etl.write.xlsx import render_xlsx
+from etl.write.docx_writer import render_docx
+from etl.write.html_writer import render_html
+from etl.write.blocks import as_list
+from etl.write.pdf_writer import render_pdf
+from etl.write.text_writer import render_text
+from etl.write.xlsx_writer import render_xlsx
 
 FORMATS = ("docx", "xlsx", "pdf", "html", "txt")
 

@@ -17,7 +17,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.writer.excel import ExcelWriter
 
 from etl.records import Filing
-from etl.write.layout import KIND_NAMES, layout
+from etl.write.blocks import KIND_NAMES, layout
 from etl.write.zipfix import stable_zip
 
 FIXED_TIME = dt.datetime(2024, 1, 1)  # every workbook this project writes is byte-stable (also etl/structured)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from etl.records import Filing
-from etl.write.layout import layout
+from etl.write.blocks import layout
 
 
 def _clean(s: str) -> str:

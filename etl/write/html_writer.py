@@ -4,7 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from etl.records import Filing
-from etl.write.layout import layout
+from etl.write.blocks import layout
 
 _TAGS = {"title": "h2", "heading": "h3", "meta": "p", "para": "p"}
 

@@ -11,7 +11,7 @@ from docx.oxml.simpletypes import ST_Merge
 from docx.shared import Pt
 
 from etl.records import Filing
-from etl.write.layout import layout
+from etl.write.blocks import layout
 from etl.write.zipfix import stable_zip
 
 _FIXED_TIME = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.records import Filing, Indicator
-from etl.sample import vocab as V
+from etl.sample import corpus_words as V
 from etl.write import render
 
 RULE_OF = {
