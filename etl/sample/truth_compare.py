@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.eval.score import fold  # compared as the evaluation compares labels
+from etl.eval.score import same  # compared as the evaluation compares labels
 
 FILING_FIELDS = [
     "doc_kind", "department", "unit", "project", "year", "province", "city", "county",
@@ -15,16 +15,6 @@ FILING_FIELDS = [
     "total_weight", "total_score", "budget_fiscal", "budget_other",
 ]
 ROW_FIELDS = ["level1", "level2", "name", "target", "actual", "weight", "score", "reason"]
-
-
-def _same(a, b) -> bool:
-    a, b = fold(a), fold(b)
-    if isinstance(a, float) or isinstance(b, float):
-        try:
-            return a is not None and b is not None and abs(float(a) - float(b)) <= 0.005
-        except (TypeError, ValueError):
-            return False
-    return a == b
 
 
 @dataclass
@@ -67,7 +57,7 @@ def compare(corpus: Path, db: Path) -> RoundTrip:
                     continue
                 rt.filings_found += 1
                 for name, value in zip(FILING_FIELDS, row[2:]):
-                    if _same(truth.get(name), value):
+                    if same(truth.get(name), value):
                         rt.right += 1
                         stats[1] += 1
                     else:
@@ -78,7 +68,7 @@ def compare(corpus: Path, db: Path) -> RoundTrip:
                 for j, want in enumerate(want_rows):
                     have = inds[j] if j < len(inds) else [None] * len(ROW_FIELDS)
                     for name, value in zip(ROW_FIELDS, have):
-                        if _same(want.get(name), value):
+                        if same(want.get(name), value):
                             rt.right += 1
                             stats[1] += 1
                         else:
