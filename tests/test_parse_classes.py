@@ -1759,3 +1759,33 @@ def test_a_second_filings_title_cut_by_a_sharing_sites_page_number():
             "年度绩效指标一级指标二级指标三级指标\n")
     kinds = [f.doc_kind for f in parse(text)]
     assert kinds == ["self_eval_report", "project_self_eval"]
+
+
+_ONE_PROJECT_TABLE = "\n".join([
+    "附件:某县某局2022年度项目支出绩效自评表",
+    "项目名称\t乡村道路养护\t主管部门\t某县某局",
+    "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因",
+    "产出指标\t数量指标\t养护里程\t≥120公里\t125公里\t20\t20\t",
+    "总分\t\t\t\t\t20\t20\t",
+])
+
+
+def _report(title: str, about: str) -> str:
+    prose = [f"{about}全年预算数为120万元，全年支出118万元，执行率98.33%，资金拨付及时，使用规范，未发现挤占挪用的情况。",
+             "二、绩效目标完成情况：年初设定的各项绩效目标均已完成，道路养护、人员培训等任务按期保质完成，群众满意度较高。",
+             "三、存在的问题：个别指标设置不够细化，绩效目标与预算编制的衔接还需加强，下一步将完善绩效指标体系并加强监控。"]
+    return "\n".join([title, "一、基本情况", *prose]) + "\n"
+
+
+def test_a_whole_department_report_beside_one_project_table_keeps_no_project():
+    # the department's report, then one of its projects' tables as an annex: the table's project is not the
+    # report's subject, whether the title says 部门整体 or only the report's text does
+    titled = _report("某县某局2022年度部门整体支出绩效自评报告", "本局")
+    in_text = _report("某县某局2022年度绩效自评报告", "本局部门整体支出")
+    for text in (titled, in_text):
+        report, table = parse(text + _ONE_PROJECT_TABLE)
+        assert (report.doc_kind, report.project, table.doc_kind, table.project) == (
+            "self_eval_report", None, "project_self_eval", "乡村道路养护")
+    # a project's own report beside its table still takes the table's project
+    report, table = parse(_report("某县某局2022年度项目绩效自评报告", "该项目") + _ONE_PROJECT_TABLE)
+    assert report.project == table.project == "乡村道路养护"

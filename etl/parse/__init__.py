@@ -24,7 +24,7 @@ from etl.parse.meta import (
     split_code, split_run_on_keys,
 )
 from etl.parse.report import sections as report_sections
-from etl.parse.report import is_department_report, report_cues, report_project, stated_figures
+from etl.parse.report import is_department_report, names_whole_department, report_cues, report_project, stated_figures
 from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
@@ -137,15 +137,20 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
 def _report_from_its_tables(filings: list[Filing]) -> None:
     """A project's report printed with its self-evaluation or target table in one document ('附件2:…自评表')
     is about that table's project, filed by that table's department: a report that names neither takes it,
-    when the document's tables name one only."""
+    when the document's tables name one only. A whole department's report (its title or text says 部门整体)
+    printed beside one project's table keeps no project: the table is one of its projects, not its subject."""
     tables = [f for f in filings if f.doc_kind != "self_eval_report"]
     for field in ("project", "department"):
         named = {getattr(f, field) for f in tables if getattr(f, field)
                  and (field != "project" or f.doc_kind.startswith("project"))}
         if len(named) == 1:
             for f in filings:
-                if f.doc_kind == "self_eval_report" and not getattr(f, field):
-                    setattr(f, field, next(iter(named)))
+                if f.doc_kind != "self_eval_report" or getattr(f, field):
+                    continue
+                if field == "project" and (is_department_report(f.title) or names_whole_department(
+                        f.title, *(x for sec in f.sections for x in (sec.heading, sec.text)))):
+                    continue
+                setattr(f, field, next(iter(named)))
 
 
 MIN_STATED_FIGURES = 2  # an untitled page stating this many of budget, spending, rate and score is a report

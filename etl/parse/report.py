@@ -137,6 +137,12 @@ def is_department_report(title: str | None) -> bool:
     return bool(title) and bool(_DEPT_WORDS.search(_ATTACHMENT.sub("", fold_key(title))))
 
 
+def names_whole_department(*texts: str | None) -> bool:
+    """Does a report's title or text say it is about a whole department's spending ('部门整体支出绩效…')?"""
+    words = lexicon().report_figures["cues"]["whole_department"]
+    return any(w in fold_key(t) for t in texts if t for w in words)
+
+
 def report_project(title: str | None) -> str | None:
     """The project a report's title names: '某某补助资金2023年度绩效自评报告' -> '某某补助资金';
     None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
