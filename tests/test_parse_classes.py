@@ -1789,3 +1789,86 @@ def test_a_whole_department_report_beside_one_project_table_keeps_no_project():
     # a project's own report beside its table still takes the table's project
     report, table = parse(_report("某县某局2022年度项目绩效自评报告", "该项目") + _ONE_PROJECT_TABLE)
     assert report.project == table.project == "乡村道路养护"
+
+
+_GLUED_TABLE = ("一级指标二级指标三级指标年度指标值全年完成值分值得分未完成原因产出指标数量指标修缮校舍面积≥800平方米"
+                "860平方米4040质量指标验收合格率100%100%4040总分100100")
+
+
+@pytest.mark.parametrize("block, want", [
+    # the total row's amounts run into the next row's label ('…100%其中:中央补助…') in the same cell
+    ("项目资金(万元)全年预算数(A)全年执行数(B)执行率(B/A)年度资金总额86.586.5100%其中:中央、省补助本级资金86.586.5100%其他资金",
+     (86.5, 86.5, 1.0, None)),
+    # amounts printed with their unit ('12万12万100%20'), the 得分 column's formula under its header
+    ("预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)年度财政资金总额12万12万100%20",
+     (12, 12, 1.0, 20)),
+])
+def test_a_glued_money_row_whose_run_shares_its_cell(block, want):
+    text = (f"某县某局2022年度项目绩效自评表\n1、某县某局2022年度项目绩效自评表项目名称校舍维修主管部门某县某局{block}"
+            f"{_GLUED_TABLE}\n")
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_score) == want
+
+
+def test_a_money_run_glued_to_the_next_blocks_words_under_an_ocr_d_formula_cell():
+    # the formula under 执行率 OCR'd open ('(B/A1'), and the run glued to the next block's scrambled words
+    text = "\n".join([
+        "某县某局2022年度项目绩效自评表",
+        "项目名称\t校舍维修\t主管部门\t某县某局",
+        "预算执行情况(万元)(20分)\t预算数(A)\t执行数(B)\t执行率\t(B/A1\t得分(20分*执行率)",
+        "年度财政资金总额\t30028595%19度效标80>\t年绩目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因",
+        "产出指标\t数量指标\t修缮校舍面积\t≥800平方米\t860平方米\t40\t40\t",
+        "总分\t\t\t\t\t40\t40\t",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score) == (
+        300, 285, 0.95, 20, 19)
+
+
+def test_a_money_header_wrapped_mid_word_is_one_column():
+    # '预算执行' / '率(B/A×100%)': neither half names a column, the two together name 执行率
+    text = "\n".join([
+        "某县某局2022年度项目绩效自评表",
+        "项目名称\t校舍维修\t主管部门\t某县某局",
+        "资金投入情况(万元)\t全年预算数(A)\t全年执行数(B)\t预算执行\t率(B/A×100%)",
+        "年度资金总额\t50\t45\t90%",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因",
+        "产出指标\t数量指标\t修缮校舍面积\t≥800平方米\t860平方米\t40\t40\t",
+        "总分\t\t\t\t\t40\t40\t",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (50, 45, 0.9)
+
+
+@pytest.mark.parametrize("money_rows, want", [
+    # the budget label, then the row's own total word, then the amount
+    (["项目资金(万元)\t合计\t86", "一般公共预算拨款\t小计\t86", "其他资金\t"], 86),
+    # the label wrapped ('年度资金总额' / '及构成'), then the 总额 cell and the amount with its unit
+    (["年度资金总额\t及构成\t总额\t412.5万元", "财政拨款\t400万元", "其他资金\t12.5万元"], 412.5),
+])
+def test_a_target_tables_budget_behind_its_total_word(money_rows, want):
+    text = "\n".join([
+        "某县某局2023年度项目支出绩效目标表",
+        "项目名称\t村道硬化\t主管部门\t某县某局",
+        *money_rows,
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t硬化村道里程\t≥12公里",
+        "产出指标\t质量指标\t验收合格率\t100%",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial, len(f.indicators)) == ("project_target", want, 2)
+
+
+@pytest.mark.parametrize("tail, want", [
+    ("总分10098注:1.分值按各项指标的重要程度设置,由各单位自行确定。", (100, 98)),
+    ("总分98偏差大或目标未完成原因分析无改进措施及结果应用方案无", (None, 98)),
+])
+def test_a_glued_total_row_runs_into_the_note_after_the_table(tail, want):
+    # the 总分 row's figures glued to the words after the table: the figures are the row's
+    text = ("《某县某局2023年度项目支出绩效自评表.docx》由会员分享,可在线阅读。\n"
+            "1、某县某局2023年度项目支出绩效自评表项目名称村道养护主管部门某县某局一级指标二级指标三级指标"
+            "年度指标值实际完成值分值得分偏差原因分析及改进措施产出指标数量指标养护道路里程≥120公里126公里5050"
+            f"质量指标道路养护合格率100%96%5048路面破损{tail}\n")
+    (f,) = parse(text)
+    assert len(f.indicators) == 2 and (f.total_weight, f.total_score) == want

@@ -159,8 +159,29 @@ def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bo
 
 
 _GLUED_RUN = re.compile(r"(\d+(\.\d+)?%?){2,}")  # several numbers printed with no separator
-# a glued run as a cut left it: after its label's colon, before the next label's '其中:'
-_RUN_IN_CELL = re.compile(r"[:：]?(?P<run>[\d.%]+)(其中[:：]?)?")
+# a glued run as a cut left it: after its label's colon; what follows in the cell (the next label, '其中:中央',
+# or the next block's glued words) is not the row's
+_RUN_IN_CELL = re.compile(r"[:：]?(?P<run>(?:\d|\.|%|万元?)+)(?P<tail>\D.*)?")
+_RUN_UNIT = re.compile(r"万元?")  # '10万10万100%20': amounts printed with their unit, which ends them
+
+
+def _unit_cuts(run: str) -> tuple[str, set[int]]:
+    """A glued run with its amounts' units dropped, and the places the units stood (where an amount ended)."""
+    out, cuts = "", set()
+    for piece in _RUN_UNIT.split(run):
+        out += piece
+        cuts.add(len(out))
+    cuts.discard(len(out))
+    return out, cuts
+
+
+def _glued_run_in(text: str) -> str | None:
+    """The row's glued amounts at the head of a cell ('194.9194.9100%其中:中央…', '10万10万100%20'), or None."""
+    m = _RUN_IN_CELL.fullmatch(text)
+    if not m or m.group("run").startswith(("万", "%", ".")):
+        return None
+    digits, _ = _unit_cuts(m.group("run"))
+    return m.group("run") if _GLUED_RUN.fullmatch(digits) else None
 MAX_GLUED_AMOUNTS = 7  # a glued money run is split into at most this many amounts
 
 
@@ -172,6 +193,7 @@ def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySet
     """
     from itertools import combinations
 
+    run, forced = _unit_cuts(run)  # an amount printed with its unit ends there: a cut every split keeps
     # amounts end after two decimals; after the first two amounts (the row's budget and spending come
     # first) a number may also start at any digit: 分值, 执行率 and 得分 are short and may be whole
     ends = [m.end() for m in re.finditer(r"\.\d{2}", run)]
@@ -181,13 +203,13 @@ def _assign_glued(roles_in_order: list[str], run: str, scale: float, s: MoneySet
         # search bounded instead of every subset of every digit boundary
         tail = len(run) - s.glued_tail_len
     cuts = set(ends) | {m.end() for m in re.finditer(r"%", run)} | set(range(tail + 1, len(run)))
-    cuts = sorted(c for c in cuts if 0 < c < len(run))
+    cuts = sorted(c for c in cuts - forced if 0 < c < len(run))
     best = None
-    for k in range(1, min(len(roles_in_order), MAX_GLUED_AMOUNTS)):
+    for k in range(max(0, 1 - len(forced)), min(len(roles_in_order), MAX_GLUED_AMOUNTS) - len(forced)):
         if k > len(cuts):
             break
         for chosen in combinations(cuts, k):
-            bounds = (0, *chosen, len(run))
+            bounds = (0, *sorted((*chosen, *forced)), len(run))
             parts = [run[a:b] for a, b in zip(bounds, bounds[1:])]
             if any(not re.fullmatch(r"(0|[1-9]\d*)(\.\d{1,2})?%?", p) for p in parts):
                 continue
@@ -280,14 +302,23 @@ def _split_label_amounts(cells: list) -> list:
     return out
 
 
+_HEAD_START = re.compile(r"^(预算|年初|全年|执行|调整)[\u4e00-\u9fff]{0,4}$")  # a money header's first half, cut by a wrap
+# a note under a money header: how the column is computed ('(20分*执行率)', '(B/A)', OCR'd '(B/A1')
+_HEAD_FORMULA = re.compile(r"[（(]([^()（）]*分[^()（）]*|[AB][/÷][AB][^()（）]{0,6})[)）]?")
+
+
 def _join_broken_heads(cells: list) -> list:
     out = []
     i = 0
     while i < len(cells):
         c = cells[i]
-        if i + 1 < len(cells) and fold_key(c.text) in BROKEN_HEAD_PREFIXES:
-            joined = fold_key(c.text) + fold_key(cells[i + 1].text)
-            if any(pat.search(joined) for _, pat in _HEAD_ROLES):
+        nxt = fold_key(cells[i + 1].text) if i + 1 < len(cells) else ""
+        if nxt and (fold_key(c.text) in BROKEN_HEAD_PREFIXES
+                    or (_HEAD_START.match(fold_key(c.text)) and not _head_role(fold_key(c.text)) and not _head_role(nxt))):
+            # a header cell wrapped mid-word ('预算执行' / '率(B/A×100%)'): neither half names a column, the two do
+            joined = fold_key(c.text) + nxt
+            if any(pat.search(joined) for _, pat in _HEAD_ROLES) or (
+                    c.text not in BROKEN_HEAD_PREFIXES and _head_role(joined)):
                 out.append(Cell(joined, c.loc.merge(cells[i + 1].loc)))
                 i += 2
                 continue
@@ -319,7 +350,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
                 # a bare '预算数' before '全年预算数' is the budget at the start of the year
                 roles[roles.index("adjusted")] = "initial"
             if not got or set(got) & set(roles):
-                if roles and re.fullmatch(r"[（(].*分.*[)）]", texts[j]):  # '(20分*执行率)' under 得分
+                if roles and _HEAD_FORMULA.fullmatch(texts[j]):  # '(20分*执行率)' under 得分, '(B/A)' under 执行率
                     j += 1
                     continue
                 break
@@ -351,10 +382,8 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
             while m < n and _is_amount(texts[m]) and len(values) < len(roles):
                 values.append(cells[m].text)
                 m += 1
-            glued_run = None
-            run = _RUN_IN_CELL.fullmatch(texts[m]) if not values and m < n else None
-            if run and _GLUED_RUN.fullmatch(run.group("run")):
-                glued_run = run.group("run")  # '1237.211323.601323.6010100%10': the row's amounts ran together
+            glued_run = _glued_run_in(texts[m]) if not values and m < n else None
+            if glued_run:  # '1237.211323.601323.6010100%10': the row's amounts ran together
                 m += 1
             if _TOTAL_LABEL.match(label) and total is None:
                 total = _assign_glued(roles, glued_run, scale, s) if glued_run else _assign(roles, values, scale, s=s)
@@ -475,6 +504,23 @@ def _keys_then_amounts(rows: list[Row], b: Budget, scale: float) -> None:
         return
 
 
+_BETWEEN = frozenset(_MONEY["target_total_between"])
+MAX_BETWEEN = 2  # words that may stand between a budget label and its amount
+
+
+def _past_total_words(cells: list[tuple[str, int, bool]], k: int, after: str) -> str:
+    """The cell that holds a budget label's amount when the row's own total word ('合计', '总额') or the
+    label's wrapped tail ('及构成') stands between them; `after` (the next cell) otherwise."""
+    row_i, in_table = cells[k][1], cells[k][2]
+    j = k + 1
+    while j < len(cells) and j - k <= MAX_BETWEEN and cells[j][0] in _BETWEEN \
+            and (cells[j][1] == row_i or not in_table):
+        j += 1
+    if j == k + 1 or j >= len(cells) or (in_table and cells[j][1] != row_i):
+        return after
+    return cells[j][0]
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
@@ -512,6 +558,8 @@ def target_budget(rows: list[Row]) -> Budget:
             if m:
                 rest = s[m.end():].lstrip("(（万元)）:：")
                 v = _first_amount(rest, scale) if rest and re.match(r"\d", rest) else None
+                if v is None and not rest:
+                    after = _past_total_words(cells, k, after)
                 if v is None and re.match(r"^\d", after):
                     v = _first_amount(after, scale)
                 if v is not None:

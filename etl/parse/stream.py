@@ -20,7 +20,7 @@ from etl.parse.decode import DecodeSettings, Piece, decode, holds_cells, is_glue
 from etl.parse.indicators import TableResult, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse.wrapped import WrapSettings, two_values
-from etl.parse.totals import GRADES, read_total
+from etl.parse.totals import GRADES, leading_figures, read_total
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
     TOTAL_ROW_RE,
@@ -331,6 +331,8 @@ def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int
             after = []
             for t in toks[k + 1: k + 4]:  # the row's figures and grade, up to the next word
                 if parse_number(t.text) is None and fold_key(t.text) not in GRADES:
+                    if not after and leading_figures(t.text):
+                        after.append(t.text)  # the figures glued to the words after the table
                     break
                 after.append(t.text)
             result.total_weight, result.total_score, grade = read_total([toks[k].text] + after)

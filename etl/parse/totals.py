@@ -17,6 +17,16 @@ USUAL_TOTAL = 100.0  # the Ministry's templates score out of 100
 _WITH_GRADE = re.compile(r"(\d+(?:\.\d+)?)(%s)?" % "|".join(sorted(GRADES, key=len, reverse=True)))
 
 
+_LEADING_RUN = re.compile(r"^(\d+(?:\.\d+)?)(?:分)?(?=[\u4e00-\u9fff])")
+
+
+def leading_figures(text: str) -> str | None:
+    """A total row's figures glued to the words after the table ('100100注:1.…', '100偏差大或…'): the
+    leading figures, or None when the text does not open with figures followed by words."""
+    m = _LEADING_RUN.match(fold_key(text))
+    return m.group(1) if m else None
+
+
 def split_run(run: str, expected: float | None = None) -> tuple[float, float] | None:
     """'10093.5' -> (100, 93.5): a total weight and score printed with no separator."""
     want = expected or USUAL_TOTAL
@@ -56,6 +66,12 @@ def read_total(texts: list[str], expected_weight: float | None = None) -> tuple[
     nums: list[float] = []
     grade = None
     numeric = [p for p in pieces if parse_number(p) is not None or _WITH_GRADE.fullmatch(p)]
+    if not numeric and pieces:
+        # the row's figures glued to the text after the table ('100100注:1.…', '100偏差大或…'): the leading
+        # run is the row's, the rest is not
+        lead = leading_figures(pieces[0])
+        if lead:
+            pieces = numeric = [lead]
     for p in pieces:
         g = fold(p)
         if g in GRADES:
