@@ -1872,3 +1872,14 @@ def test_a_glued_total_row_runs_into_the_note_after_the_table(tail, want):
             f"质量指标道路养护合格率100%96%5048路面破损{tail}\n")
     (f,) = parse(text)
     assert len(f.indicators) == 2 and (f.total_weight, f.total_score) == want
+
+
+def test_a_one_word_target_and_actual_glued_at_a_rows_end():
+    # '…运行稳定性好好' with no 分值 or 得分 after it: the same word twice is the target and its actual
+    text = ("《某县某局2023年度项目支出绩效自评表.docx》由会员分享,可在线阅读。\n"
+            "1、某县某局2023年度项目支出绩效自评表项目名称泵站维护主管部门某县某局一级指标二级指标三级指标"
+            "年度指标值全年完成值未完成原因和改进措施产出指标数量指标维护泵站数量≥12座13座效益指标"
+            "可持续影响指标泵站运行安全性好好满意度指标服务对象满意度指标受益群众满意度≥90%96%\n")
+    (f,) = parse(text)
+    got = {i.name: (i.target, i.actual) for i in f.indicators}
+    assert got["泵站运行安全性"] == ("好", "好") and got["受益群众满意度"] == ("≥90%", "96%")

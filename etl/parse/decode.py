@@ -383,8 +383,9 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         for k in (1, 2, 3):
             if text[m.start(): m.start() + k] in _unit_words() + ("是", "否"):
                 cuts.add(m.start() + k)
-    # the same words twice before a number: a qualitative target and its actual ('执行情况好好100%')
-    for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>])", text):
+    # the same words twice before a number or at the row's end: a qualitative target and its actual
+    # ('执行情况好好100%'; '高高' where the row has no 分值 or 得分 printed)
+    for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>]|$)", text):
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))
     return {c for c in cuts if 0 <= c <= len(text)}
