@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+# Loc, Measure, Indicator and Finding have slots: a bulk import holds 100,000 indicator rows, each with its
+# Loc and two Measures, and a __dict__ apiece cost ~45 MB of its peak memory.
+@dataclass(frozen=True, slots=True)
 class Loc:
     """Where a piece of a filing came from inside its source file.
 
@@ -124,7 +126,7 @@ class UnsupportedFormat(ReadError):
     """A format we recognise but do not read (.doc, .wps, image-only PDF)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Measure:
     """A target or actual read as a measure: op, number, unit."""
 
@@ -134,7 +136,7 @@ class Measure:
     raw_unit: str | None = None  # unit as printed when it was normalised
 
 
-@dataclass
+@dataclass(slots=True)
 class Indicator:
     seq: int  # 1-based order in the filing
     level1: str | None = None
@@ -233,7 +235,7 @@ class Filing:
     filing_id: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     family: str  # vague, scoring, reason, category, numbers, copying, template, parse
