@@ -28,7 +28,7 @@ except ImportError:
     fcntl = None
 
 from etl.load.schema import create_schema
-from etl.records import Filing, Finding, Loc
+from etl.records import Filing, Finding, Loc, many_records
 
 LOCK_WAIT_SECONDS = 120.0
 
@@ -404,7 +404,8 @@ def write_file(con, lf: LoadedFile, log_row: LogRow | None = None, mark: str | t
         if before is not None:  # the versions this file replaces or renames (etl/load/versions.py)
             before(con)
         first = delete_files(con, [lf.sha256]) if replace else {}
-        _insert_file(con, lf, now)
+        with many_records():  # the rows as lists, a bulk export's piece by piece
+            _insert_file(con, lf, now)
         keep_dates(con, first)
         mark_stale(con, lf.stale)
         if log_row is not None:
@@ -429,6 +430,11 @@ def write_batch(con, files: list[tuple[LoadedFile | None, LogRow]], mark: str | 
     given, runs first in the same transaction (re-submissions: etl/load/versions.py) and counts as a
     change for the marker.
     """
+    with many_records():  # the rows as lists, a bulk export's piece by piece
+        _write_batch(con, files, mark, replace, before)
+
+
+def _write_batch(con, files, mark, replace, before) -> None:
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     merged: dict[str, list[list]] = {}
     large = []  # bulk exports: inserted piece by piece in the same transaction (_insert_file)

@@ -23,7 +23,7 @@ from etl.link.keys import fold_project
 from etl.measures import fold_key
 from etl.normalise.measure import parse_measure, parse_number, parse_rate
 from etl.normalise.place import find_place, place_of_code
-from etl.records import Filing, Indicator, Loc, Measure, ReadError, Section, SpendPoint
+from etl.records import Filing, Indicator, Loc, Measure, ReadError, Section, SpendPoint, many_records
 from etl.structured.header import (CODE_FIELDS, EVAL_FIELDS, FILING_FIELDS, IDENTITY_FIELDS, INDICATOR_FIELDS,
                                    Header, column_letter, field_of, find_header, vocabulary)
 from etl.structured.sheets import Sheet, fmt_of, read_sheets
@@ -319,6 +319,11 @@ def _kind(row: _Row, h: Header, ctx: dict, has_project: bool) -> str:
 def read_export(data: bytes, name: str, skip_bad_rows: bool = False) -> Export:
     """Read a long-format export. Raises NotAnExport when no sheet has its header, ExportRejected when
     rows are malformed (unless `skip_bad_rows`), ReadError when the file cannot be read."""
+    with many_records():  # a record or more per row, none in a cycle
+        return _read_export(data, name, skip_bad_rows)
+
+
+def _read_export(data: bytes, name: str, skip_bad_rows: bool) -> Export:
     fmt, sheets = read_sheets(data, name)
     problems: list[Problem] = []
     drafts: dict[tuple, _Draft] = {}
