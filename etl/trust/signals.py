@@ -48,7 +48,6 @@ class Cues:
     short_values: frozenset[str]
     title_year: re.Pattern
     title_kind_words: re.Pattern
-    table_families: tuple[str, ...]
 
 
 def _said(words: str) -> re.Pattern:
@@ -67,7 +66,6 @@ def cues() -> Cues:
         frame_row=re.compile(t["frame_row"]), bare_org=re.compile(t["bare_org"]),
         short_values=frozenset(t["short_values"]),
         title_year=re.compile(t["title_year"]), title_kind_words=re.compile(t["title_kind_words"]),
-        table_families=tuple(t["table_families"]),
     )
 
 
@@ -214,7 +212,7 @@ FILING_SIGNALS = (
     "meta_missing",     # department or year missing, or a department without its place, as a share of the fields
     "kinds_unread",     # kinds of filing the document's titles name (target, self-evaluation, report) that no reading has
     "title_unread",     # a report: the share of its title's naming characters that no read name (department, project, place) holds
-    "families_absent",  # a table: the share of the level-1 families every indicator table has (产出/效益/满意度) that no row has
+    "level1_unread",    # a table: level-1 families (产出指标, 效益指标 …) its part of the source names that no read row has
     "rows_few",         # a table: 1 / (1 + rows): a table of one or two rows is more often the cut end of one than a filing
 )
 # Left out after measuring (leave-one-file-out): the share of the table's figures not read and the money block's
@@ -321,13 +319,17 @@ def line_coverage(fs: list[Filing], rows: list[Row], texts: list[str]) -> int:
 
 def families_unread(f: Filing, text: str) -> int:
     """Indicator families (level-2 names: 数量指标, 质量指标 …) the part's text names but no read row has."""
-    words = sorted(lexicon().level2_words, key=len, reverse=True)
+    return _named_unread(text, lexicon().level2_words, {_fold(i.level2) for i in f.indicators if i.level2})
+
+
+def _named_unread(text: str, words, read: set[str], same_family: bool = False) -> int:
+    """Words of `words` the text names that no read value holds (or is part of). same_family: a word inside a
+    longer one already named is that family again ('满意度' in '学生满意度' after '满意度指标'), not another."""
     named, rest = set(), text
-    for w in words:  # longest first: '社会公众满意度指标' is not also '满意度指标'
-        if w in rest:
+    for w in sorted(words, key=len, reverse=True):  # longest first: '社会公众满意度指标' is not also '满意度指标'
+        if w in rest and not (same_family and any(w in n for n in named)):
             named.add(w)
             rest = rest.replace(w, "|")
-    read = {_fold(i.level2) for i in f.indicators if i.level2}
     return sum(1 for w in named if not any(w in r or r in w for r in read))
 
 
@@ -416,10 +418,10 @@ def title_unread(f: Filing) -> float:
     return min(1.0, len(left) / 4)
 
 
-def families_absent(f: Filing) -> int:
-    """Level-1 families every indicator table has (产出, 效益, 满意度) that no read row belongs to."""
-    have = [_fold(i.level1) for i in f.indicators if i.level1]
-    return sum(not any(w in h for h in have) for w in cues().table_families)
+def level1_unread(f: Filing, text: str) -> int:
+    """Level-1 families (产出指标, 效益指标 …) the part's text names but no read row belongs to: a block of the
+    table not read, or its rows read under another family."""
+    return _named_unread(text, lexicon().level1_names, {_fold(i.level1) for i in f.indicators if i.level1}, same_family=True)
 
 
 def _family(kind: str | None) -> str | None:
@@ -475,7 +477,7 @@ class Evidence:
     meta_missing: int
     kinds_unread: int = 0
     title_unread: float = 0.0  # reports only
-    families_absent: int = 0  # tables only
+    level1_unread: int = 0  # tables only
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
@@ -500,7 +502,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         markers=markers, families_unread=families, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
         meta_missing=meta_missing(f), kinds_unread=kinds if kinds is not None else (kinds_unread(doc_rows, fs) if doc_rows is not None else 0),
         title_unread=title_unread(f) if f.doc_kind == REPORT else 0.0,
-        families_absent=families_absent(f) if table else 0,
+        level1_unread=level1_unread(f, text) if table else 0,
     )
 
 
@@ -523,6 +525,6 @@ def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, f
         "meta_missing": e.meta_missing / e.fields,
         "kinds_unread": float(e.kinds_unread),
         "title_unread": e.title_unread,
-        "families_absent": e.families_absent / len(cues().table_families) if table else 0.0,
+        "level1_unread": float(e.level1_unread),
         "rows_few": 1.0 / (1 + e.rows) if table else 0.0,
     }
