@@ -258,6 +258,10 @@ def test_a_report_whose_title_names_what_the_reading_lacks_is_trusted_less():
     # the year and the kind words name no one: a title of only those leaves nothing to read
     bare = Filing(doc_kind="self_eval_report", title="2023年度部门整体支出绩效自评报告", department="攸县教育局")
     assert evidence(bare, [], [bare]).title_unread == 0
+    # nor does a web page's trail before the title
+    crumbs = Filing(doc_kind="self_eval_report", title="您现在的位置: 首页 > 通知公告 > 攸县教育局2023年学生资助项目绩效自评报告",
+                    department="攸县教育局", project="学生资助项目")
+    assert evidence(crumbs, [], [crumbs]).title_unread == 0
 
 
 def test_a_table_of_one_row_is_trusted_less_than_the_same_table_read_whole():

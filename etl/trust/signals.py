@@ -402,6 +402,7 @@ def meta_missing(f: Filing) -> int:
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_BREADCRUMB = re.compile(r"[>›»]")
 
 
 def title_unread(f: Filing) -> float:
@@ -409,7 +410,7 @@ def title_unread(f: Filing) -> float:
     holds: the title less its year and kind words names the department, the project or the place, and a
     character of it in none of them is a name the reading lost or cut. A filing without a title counts 1."""
     c = cues()
-    title = _fold(f.title)
+    title = _BREADCRUMB.split(_fold(f.title))[-1]  # a web page's trail ('首页>通知公告>…报告') names no one
     if not title:
         return 1.0
     core = c.title_kind_words.sub("", c.title_year.sub("", title))
