@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.lexicon import alternation, lexicon
+from etl.marts.invariants import tolerances
 from etl.normalise.measure import parse_number, parse_rate
 from etl.parse.vocab import fold_key
 from etl.records import Cell, Loc, Row, SpendPoint
@@ -115,7 +116,7 @@ class MoneySettings:
     skip_other: float = 0.6
     rate_matches: float = -1.0  # 执行率 ≈ 执行数 / 全年预算数: the table's own arithmetic agrees
     rate_differs: float = 0.5
-    rate_tolerance: float = 0.02
+    rate_tolerance: float = tolerances()["rate_placement"]  # settings.toml [parse] rate_placement_tolerance
     score_matches: float = -0.5  # 得分 ≈ 分值 × min(执行率, 1)
     score_tolerance: float = 0.1  # as a share of 分值
     score_above_weight: float = 2.0
