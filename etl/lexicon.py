@@ -18,6 +18,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 @dataclass(frozen=True)
 class Lexicon:
     empty_cell: frozenset[str]
+    blank_marks: tuple[str, ...]
     reason_placeholders: frozenset[str]
     placeholder_row: re.Pattern
     placeholder_org: re.Pattern
@@ -90,6 +91,7 @@ def lexicon() -> Lexicon:
     op_chars = "".join(sorted({c for w, _ in ops["prefix"] for c in w if not ("\u4e00" <= c <= "\u9fff")}))
     return Lexicon(
         empty_cell=frozenset(ph["empty_cell"]),
+        blank_marks=tuple(ph["blank_marks"]),
         reason_placeholders=frozenset(ph["reason"]),
         placeholder_row=re.compile(rf"^({'|'.join(ph['row_name'])})$"),
         placeholder_org=re.compile("|".join(ph["org"])),

@@ -143,7 +143,7 @@ def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bo
     """
     from itertools import combinations
 
-    vals = [v for v in values if v.strip() and v.strip() not in ("—", "-", "/")]
+    vals = [v for v in values if v.strip() and v.strip() not in lexicon().blank_marks]
     if len(vals) > len(roles_in_order):
         vals = vals[: len(roles_in_order)]
     if left or len(vals) == len(roles_in_order):
@@ -254,9 +254,13 @@ _ENUM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二�
 MAX_RATE_PERCENT = 1000.0  # a share printed above this is figures run together ('4040100%' is 40 | 40 | 100%)
 
 
+# a money cell: an amount, a rate or a score, or a blank mark (the lexicon's blank_marks)
+_AMOUNT = re.compile(rf"-?(\d+(?:,\d{{3}})*(?:\.\d+)?)(%|万元|元|分)?|{alternation(lexicon().blank_marks)}")
+
+
 def _is_amount(text: str) -> bool:
     s = fold_key(text)
-    m = re.fullmatch(r"-?(\d+(?:,\d{3})*(?:\.\d+)?)(%|万元|元|分)?|[—\-/－]", s)
+    m = _AMOUNT.fullmatch(s)
     return bool(m) and not (m.group(2) == "%" and float(m.group(1).replace(",", "")) > MAX_RATE_PERCENT)
 
 
