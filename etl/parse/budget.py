@@ -13,7 +13,7 @@ from etl.lexicon import alternation, lexicon
 from etl.marts.invariants import tolerances
 from etl.normalise.measure import parse_number, parse_rate
 from etl.parse.vocab import fold_key
-from etl.records import Cell, Loc, Row, SpendPoint
+from etl.records import YUAN_PER_WAN, Cell, Loc, Row, SpendPoint
 
 def _column_pattern(role: str) -> re.Pattern:
     return next(pat for r, pat, _ in lexicon().columns if r == role)
@@ -308,7 +308,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     amount (年初预算数 often left blank) stays empty instead of shifting the rest.
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
-    scale = 10000.0 if b.in_yuan else 1.0
+    scale = YUAN_PER_WAN if b.in_yuan else 1.0
     cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells if c.text.strip()]))
     texts = [fold_key(c.text) for c in cells]
     n = len(cells)
@@ -408,7 +408,7 @@ def _first_amount(text: str, scale: float) -> float | None:
         return None
     v = float(m.group(1).replace(",", ""))
     if m.group(2) == "元":
-        return v / 10000.0
+        return v / YUAN_PER_WAN
     if m.group(2) in ("万元", "万"):
         return v
     return v / scale
@@ -483,7 +483,7 @@ def _keys_then_amounts(rows: list[Row], b: Budget, scale: float) -> None:
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
-    scale = 10000.0 if b.in_yuan else 1.0
+    scale = YUAN_PER_WAN if b.in_yuan else 1.0
     # grid: a key cell with its amount in the cell below ('资金总额' over '526.45')
     for r, below in zip(rows, rows[1:]):
         if r.table is None or below.table != r.table:
