@@ -29,6 +29,7 @@ class Lexicon:
     nature_words: frozenset[str]
     direction_words: frozenset[str]
     unit_aliases: dict
+    grade_words: tuple[str, ...]
     column_order: tuple[str, ...]
     columns: tuple[tuple[str, re.Pattern, float], ...]
     level1_names: tuple[str, ...]
@@ -102,6 +103,7 @@ def lexicon() -> Lexicon:
         nature_words=frozenset(ops["nature_words"]),
         direction_words=frozenset(ops["direction_words"]),
         unit_aliases=dict(data["units"]["aliases"]),
+        grade_words=tuple(data["grades"]["printed"]),
         column_order=tuple(cols["order"]),
         columns=columns,
         level1_names=tuple(lv["level1"]),

@@ -2,7 +2,7 @@
 
 Every module under etl/ and dashboard/ is parsed (not imported). A list, set or tuple of
 strings, or a regular expression's alternation ('无|/|—') or character class ('[—/-]'), that
-holds two or more words of one of the lexicon's lists (placeholders, operators, level names)
+holds two or more words of one of the lexicon's lists (placeholders, operators, level names, grades)
 is a second copy of that list: the module must read the lexicon (etl/lexicon.py) instead.
 """
 from __future__ import annotations
@@ -41,6 +41,7 @@ def _lists() -> dict[str, frozenset[str]]:
         "placeholders": {*ph["empty_cell"], *ph["reason"], *ph["value"], *ph["blank_marks"]},
         "operators": {w for w, _ in ops["prefix"]} | {w for w, _ in ops["suffix"]} | {a for a, _ in ops["fold"]},
         "level names": set(lv["level1"]),
+        "grade words": set(LEXICON["grades"]["printed"]),
     }
     return {name: frozenset(w for w in ws if w and w not in NOT_WORDS) for name, ws in words.items()}
 
@@ -101,6 +102,7 @@ def test_no_word_list_outside_the_lexicon(path):
     'm = re.fullmatch(r"\\d+|[—\\-/－]", s)',  # a character class of blank marks
     'R = re.compile(r"^(不低于|不少于)\\d")',  # an alternation of operator words
     'LEVELS = ["产出指标", "效益指标"]',
+    'GRADES = ("优", "良", "中", "差")',  # as etl/parse/totals.py once had them
 ])
 def test_a_copy_is_found(source):
     assert copies_in(source)
