@@ -26,7 +26,7 @@ from functools import lru_cache
 from etl.lexicon import LEXICON_FILE, lexicon
 from etl.normalise.script import fold_script
 from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, fold_key, is_level1, is_level2, title_kind
-from etl.records import Document, Filing, Indicator, Loc, Row
+from etl.records import YUAN_PER_WAN, Document, Filing, Indicator, Loc, Row
 
 TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
 REPORT = "self_eval_report"
@@ -251,7 +251,7 @@ def _read_figures(f: Filing) -> Counter:
         out.extend(x for x in (ind.weight, ind.score) if x is not None)
     vals = [f.budget_initial, f.budget_adjusted, f.budget_executed, f.budget_fiscal, f.budget_other,
             f.budget_carryover, f.exec_weight, f.exec_score, f.total_weight, f.total_score]
-    scale = 10000 if f.amount_unit == "元" else 1
+    scale = YUAN_PER_WAN if f.amount_unit == "元" else 1
     out.extend(v * scale for v in vals[:6] if v is not None)
     out.extend(v for v in vals[6:] if v is not None)
     if f.exec_rate_reported is not None:
