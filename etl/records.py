@@ -182,6 +182,9 @@ class Section:
     loc: Loc = field(default_factory=Loc)
 
 
+# Every stored amount is in 万元: 1 万元 is this many 元 (etl/measures.py MONEY_IN_WAN for other units).
+YUAN_PER_WAN = 10000.0
+
 DOC_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval", "self_eval_report")
 # The names users read (dashboard, report, letters), defined once.
 DOC_KIND_TITLES = {

@@ -1759,3 +1759,9 @@ def test_a_second_filings_title_cut_by_a_sharing_sites_page_number():
             "年度绩效指标一级指标二级指标三级指标\n")
     kinds = [f.doc_kind for f in parse(text)]
     assert kinds == ["self_eval_report", "project_self_eval"]
+
+
+@pytest.mark.parametrize("mark", ["/", "／", "—", "-", "－", "\\"])
+def test_money_row_with_a_blank_mark_for_its_initial_budget(mark):
+    """Any of the lexicon's blank marks under 年初预算数 is no amount: the rest stay under their columns."""
+    assert money([mark, "560", "500", "10", "89.29%", "8.93"]) == (None, 560, 500, 0.8929, 10, 8.93)

@@ -31,6 +31,9 @@ from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc, many_records
 
 LOCK_WAIT_SECONDS = 120.0
+# meta key: filings changed (an ingest, a reviewer's save) since the cross-filing tables (copy clusters,
+# cross-year links) were computed; the next run recomputes them and clears it
+COPIES_PENDING = "copies_pending"
 
 
 class DatabaseBusy(Exception):
