@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from dashboard import local_server  # noqa: E402  (after the path: the bench runs as a script)
 CHROMIUM = os.environ.get("JIXIAO_CHROMIUM", "/usr/bin/chromium")
 PAGES = [("总览", "总览"), ("县区评分卡", "县区评分卡"), ("自评得分", "自评得分"), ("预算执行", "预算执行"),
          ("偏差原因", "偏差原因"), ("筛选查询", "筛选查询"), ("对比分析", "对比分析"), ("指标质量", "指标质量"),
@@ -59,32 +58,13 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path) -> tuple[subprocess.Popen, str, float]:
-    port = free_port()
-    log = open(Path("/tmp") / f"browser_bench_{port}.log", "w")
+def start_server(db: Path) -> tuple[local_server.Server, float]:
     t = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serve", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--", "--db", str(db)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit did not start (log: {log.name})")
-        time.sleep(0.1)
-    return proc, url, time.perf_counter() - t
+    try:
+        running = local_server.start(db, Path(tempfile.gettempdir()) / f"browser_bench_{os.getpid()}.log", poll=0.1)
+    except local_server.ServerDidNotStart as e:
+        raise SystemExit(str(e)) from None
+    return running, time.perf_counter() - t
 
 
 def ready(page, title: str, timeout: float = 120) -> None:
@@ -152,7 +132,8 @@ def run(db: Path, repeat: int) -> list[tuple[str, float]]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu"])
         # 1. a server that just started: the first user's first page (imports and a cold cache)
-        proc, url, boot = start_server(db)
+        running, boot = start_server(db)
+        url = running.url
         try:
             out.append(("server start (until it answers)", boot))
             context = browser.new_context(viewport={"width": 1440, "height": 1000})  # one user's browser
@@ -191,8 +172,7 @@ def run(db: Path, repeat: int) -> list[tuple[str, float]]:
             out.append((f"first page by address: 县区评分卡?year={year}",
                         timed(other, "县区评分卡", lambda: other.goto(f"{url}/scorecard?year={year}"))))
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            running.stop()
         browser.close()
     return out
 

@@ -18,7 +18,6 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif
 # A scatter's points, a stable sample: 1,000 show the shape as well as 2,000 and halve the browser's drawing
 SCATTER_POINTS = 1000
 SEVERITY_COLORS = {"error": "#d62728", "warning": "#ff9f1c", "info": "#7f8c8d"}
-GRADE_COLORS = {"优": "#2ca02c", "良": "#98c379", "中": "#ffbf00", "差": "#d62728"}
 
 
 def safe(v) -> str:

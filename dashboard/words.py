@@ -11,6 +11,7 @@ from dashboard.queries import FileQueries
 from etl.lexicon import lexicon
 
 PLACEHOLDERS = {""} | set(lexicon().reason_placeholders)  # defined once, in etl/lexicon.toml
+_AROUND = " 　。." + "".join(lexicon().blank_marks)  # white space, full stops and blank marks around one
 
 STOP = set("""的 了 和 与 及 等 在 是 为 对 将 由 于 中 有 无 未 不 已 按 年 月 日 我 我们 本 该 其 此 并 但 也 都 而 或 把 被
 从 到 以 因 因为 所以 由于 导致 造成 进行 加强 进一步 工作 项目 情况 相关 部分 存在 问题 原因 措施 改进 一是 二是 三是
@@ -20,7 +21,7 @@ STOP = set("""的 了 和 与 及 等 在 是 为 对 将 由 于 中 有 无 �
 
 def _placeholder(text: str) -> bool:
     """'无', '暂无', '/' written in the reason cell say nothing; their words would top the list."""
-    return text.strip(" 　/／-—。.") in PLACEHOLDERS
+    return text.strip(_AROUND) in PLACEHOLDERS
 
 
 @st.cache_resource(show_spinner=False)

@@ -303,7 +303,6 @@ def check(
     from etl.lake.attach import lake_of
     from etl.load import store
     from etl.load.schema import SchemaError
-    from etl.pipeline import COPIES_PENDING
     from etl.recheck import recheck
 
     _refuse_unreadable(db)
@@ -315,7 +314,7 @@ def check(
         with store.ingest_lock(db, wait=None, on_wait=lambda m: console.print(escape(m), highlight=False)):
             n_filings, n_findings = recheck(db)
             with store.writer(db) as con:
-                store.clear_meta(con, COPIES_PENDING)  # recheck rebuilt the copy clusters too
+                store.clear_meta(con, store.COPIES_PENDING)  # recheck rebuilt the copy clusters too
     except (store.DatabaseBusy, SchemaError) as exc:
         console.print(f"[red]无法检查[/red] {escape(str(db))}: {escape(str(exc))}", highlight=False)
         raise typer.Exit(code=2)

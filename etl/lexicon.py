@@ -18,6 +18,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 @dataclass(frozen=True)
 class Lexicon:
     empty_cell: frozenset[str]
+    blank_marks: tuple[str, ...]
     reason_placeholders: frozenset[str]
     placeholder_row: re.Pattern
     placeholder_org: re.Pattern
@@ -28,6 +29,7 @@ class Lexicon:
     nature_words: frozenset[str]
     direction_words: frozenset[str]
     unit_aliases: dict
+    grade_words: tuple[str, ...]
     column_order: tuple[str, ...]
     columns: tuple[tuple[str, re.Pattern, float], ...]
     level1_names: tuple[str, ...]
@@ -90,6 +92,7 @@ def lexicon() -> Lexicon:
     op_chars = "".join(sorted({c for w, _ in ops["prefix"] for c in w if not ("\u4e00" <= c <= "\u9fff")}))
     return Lexicon(
         empty_cell=frozenset(ph["empty_cell"]),
+        blank_marks=tuple(ph["blank_marks"]),
         reason_placeholders=frozenset(ph["reason"]),
         placeholder_row=re.compile(rf"^({'|'.join(ph['row_name'])})$"),
         placeholder_org=re.compile("|".join(ph["org"])),
@@ -100,6 +103,7 @@ def lexicon() -> Lexicon:
         nature_words=frozenset(ops["nature_words"]),
         direction_words=frozenset(ops["direction_words"]),
         unit_aliases=dict(data["units"]["aliases"]),
+        grade_words=tuple(data["grades"]["printed"]),
         column_order=tuple(cols["order"]),
         columns=columns,
         level1_names=tuple(lv["level1"]),

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from etl.lexicon import functions, lexicon
 from etl.normalise.script import fold_script, t2s
+from etl.records import YUAN_PER_WAN
 
 # --------------------------------------------------------------------------- fold
 
@@ -134,7 +135,7 @@ GRADE_BAND = _grade_sql()  # the grade of a score column in SQL (format with c=<
 # --------------------------------------------------------------------------- money
 
 # Money units in 万元 (every stored amount is 万元; targets keep their printed unit).
-MONEY_IN_WAN = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "万": 1.0, "百万元": 100.0, "亿元": 1e4}
+MONEY_IN_WAN = {"元": 1 / YUAN_PER_WAN, "千元": 1e-1, "万元": 1.0, "万": 1.0, "百万元": 100.0, "亿元": 1e4}
 
 
 def to_wan(num: float, unit: str) -> float:

@@ -30,9 +30,6 @@ from etl.workers import default_workers
 from etl.workers import run as run_workers
 
 
-COPIES_PENDING = "copies_pending"  # meta key: filings changed since the copy clusters were computed
-
-
 def ingest_paths(
     paths: Iterable[Path],
     db_path: Path | str,
@@ -78,7 +75,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                    on_pages, mode="auto", skip_bad_rows=False, reread=False):
     with store.writer(db_path) as con:  # known files are skipped before any parsing (or read again: reread)
         known = versions.current_names(con)  # bytes -> name: the same bytes under a new name rename the file
-        copies_pending = store.get_meta(con, COPIES_PENDING) is not None
+        copies_pending = store.get_meta(con, store.COPIES_PENDING) is not None
         marts_pending = store.get_meta(con, MARTS_PENDING) is not None  # a run stopped before rebuilding them
         corrected_old = ledger.corrected_history(con)  # older versions with corrections, should they come back
     replacing: set[str] = set()  # known files read again: their rows are replaced
@@ -97,7 +94,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         if not pending:
             return
         flushing = True
-        mark = (COPIES_PENDING, MARTS_PENDING)
+        mark = (store.COPIES_PENDING, MARTS_PENDING)
         written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
         try:
             with store.writer(db_path) as con:
@@ -281,7 +278,7 @@ def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
             "SELECT filing_id FROM filings WHERE source_sha256 IN (SELECT sha FROM _new_shas)").fetchall()]
         con.execute("DROP TABLE _new_shas")
         refresh_incremental(con, affected_keys(con, ids))
-        store.clear_meta(con, COPIES_PENDING)
+        store.clear_meta(con, store.COPIES_PENDING)
         store.clear_meta(con, MARTS_PENDING)  # only this run's changes were pending (the caller checked)
         summary.copies_refreshed = True
         summary.refresh = "incremental"
@@ -376,7 +373,7 @@ def remove_files(names: Iterable[str], db_path: Path | str, lock_wait: float | N
                         note = f"已删除（连同 {r.versions} 个旧版本）" if r.versions else "已删除"
                         store.log(con, run_id, r.name, r.sha256, "removed", None, r.filings, 0.0, note=note)
                     if removed:  # the cross-file tables and the marts follow below; a kill before leaves the markers
-                        store.set_meta(con, COPIES_PENDING, run_id)
+                        store.set_meta(con, store.COPIES_PENDING, run_id)
                         store.set_meta(con, MARTS_PENDING, run_id)
                     con.execute("COMMIT")
                 except Exception:
@@ -404,7 +401,7 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
         # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
         # like copy clusters they compare filings across files, and share the marker
         refresh_soft_in(con)
-        store.clear_meta(con, COPIES_PENDING)
+        store.clear_meta(con, store.COPIES_PENDING)
         summary.copies_refreshed = True
         summary.refresh = "full"
     except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison

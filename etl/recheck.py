@@ -18,7 +18,7 @@ from etl.load.readback import read_filings, stored_measure
 from etl.load.schema import fill_reason_texts
 from etl.marts import MARTS_PENDING, build_marts
 from etl.measures import fold_key
-from etl.records import Filing, Indicator, Loc
+from etl.records import Filing, Indicator, Loc, many_records
 from etl.review.ledger import flag_changed_files
 from etl.structured.twins import twin_rows
 
@@ -177,10 +177,11 @@ def write_soft(con, read_con, settings, rows_of=table_indicators, groups: list[l
     `rows_of`). Returns the findings written."""
     n = 0
     for provinces in (province_groups(read_con) if groups is None else groups):
-        filings = _soft_inputs(read_con, provinces, rows_of)
-        series = SeriesIndex(filings, settings)
-        n += write_findings(con, iter_soft_findings(filings, settings, series))
-        write_keys_and_links(con, filings, series, replace=False)
+        with many_records():  # a province's indicator rows read back, keyed and compared
+            filings = _soft_inputs(read_con, provinces, rows_of)
+            series = SeriesIndex(filings, settings)
+            n += write_findings(con, iter_soft_findings(filings, settings, series))
+            write_keys_and_links(con, filings, series, replace=False)
     return n
 
 

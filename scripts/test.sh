@@ -4,4 +4,5 @@
 source "$(dirname "$0")/bootstrap.sh" --extra test --extra cluster
 bash scripts/install-browser.sh
 bash scripts/install-fonts.sh
-exec $UV run --frozen pytest "$@"
+# pyproject.toml leaves the slow cases out of a bare `pytest`; the whole suite is asked for here.
+exec $UV run --frozen pytest -m "slow or not slow" "$@"

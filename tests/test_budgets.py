@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED_000, query
-from tests.test_kill_recovery import slow_reports
+from tests.worker_processes import slow_reports
 
 EXE = shutil.which("jixiao") or f"{sys.prefix}/bin/jixiao"
 
@@ -146,6 +146,7 @@ def test_a_huge_document_xml_names_the_limit(tmp_path):
     assert "unknown error" not in error
 
 
+@pytest.mark.slow
 def test_a_text_cut_inside_its_last_character_loads(tmp_path):
     data = SEED_000.read_bytes() + "（完）".encode()
     cut = tmp_path / "cut.txt"
@@ -171,6 +172,7 @@ def test_undecodable_text_names_where_it_breaks():
 
 # ------------------------------------------------------------------ 8. links out of the folder
 
+@pytest.mark.slow
 def test_a_link_out_of_the_folder_is_logged_not_followed(tmp_path):
     parent = tmp_path / "parent"
     folder = parent / "given"

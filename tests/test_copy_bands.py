@@ -11,6 +11,8 @@ import subprocess
 import sys
 from itertools import combinations
 
+import pytest
+
 from etl.check import copy_clusters, filing_bands, load_settings
 from etl.check.copying import _expected_pair, indicator_set
 from etl.check.examples import seed000_p1, seed000_p2, seed000_p3, seed003_selfeval, seed003_target
@@ -54,6 +56,7 @@ def _exact_clusters(filings: list[Filing]) -> set[frozenset[str]]:
     return {frozenset(c) for c in comps.values() if len(c) > 1}
 
 
+@pytest.mark.slow
 def test_bundled_corpus_clusters_are_the_exact_all_pairs_clusters():
     filings = _bundled_filings()
     exact = _exact_clusters(filings)
@@ -103,6 +106,7 @@ def _root():
     return Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_ingest_stores_each_filings_bands_and_the_refresh_groups_them(tmp_path):
     import duckdb
 

@@ -78,6 +78,7 @@ class Clock:
         return self.now
 
 
+@pytest.mark.slow
 def test_wrong_passwords_are_limited_for_the_whole_server(monkeypatch, small_db, listen_on):
     listen_on("0.0.0.0")
     clock = Clock()
@@ -246,6 +247,7 @@ def test_the_upload_endpoint_refuses_a_connection_that_has_not_signed_in(wide_se
     assert status == 403  # while its connection is open: it is the connection that has not signed in
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_a_session_id_reused_after_its_owner_left_gets_the_sign_in_form(wide_server):
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg

@@ -345,6 +345,7 @@ def test_detail_shows_table_findings_and_provenance(monkeypatch, corpus_db):
     assert metric(at, "复核得分") == f"{c.metric(fid)['score_recomputed']:.1f}"
 
 
+@pytest.mark.slow
 def test_filing_text_is_never_markup(monkeypatch, corpus_db):
     c, db = corpus_db
     at = run_page(monkeypatch, db, "detail", filing="F007")

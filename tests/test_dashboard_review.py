@@ -90,6 +90,7 @@ def test_the_queue_ranks_by_confidence_and_money_and_counts_what_remains(reviewe
     assert any("没有符合条件的填报" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_correcting_a_value_changes_the_findings_and_the_filing_page_says_who(reviewed_db, monkeypatch):
     db, ids = reviewed_db
     fid = ids["道路养护.txt"]
@@ -109,6 +110,7 @@ def test_correcting_a_value_changes_the_findings_and_the_filing_page_says_who(re
     assert "效果明显" in texts and "无法客观衡量" in texts
 
 
+@pytest.mark.slow
 def test_findings_on_untrusted_rows_are_counted_apart_until_the_filing_is_confirmed(reviewed_db, monkeypatch):
     db, ids = reviewed_db
     fid = ids["道路养护.txt"]

@@ -19,6 +19,7 @@ def seeds(tmp_path):
     return out
 
 
+@pytest.mark.slow
 def test_upload_loads_then_reports_duplicates(seeds, tmp_path):
     db = tmp_path / "u.duckdb"
     first = ingest_uploads(seeds, db)
@@ -46,6 +47,7 @@ def _rss_mb() -> float:
         return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
 
 
+@pytest.mark.slow
 def test_uploading_the_hostile_files_gives_the_batch_results_and_keeps_the_server_small(tmp_path):
     """Issue 11: every hostile file uploaded through the dashboard gets the same per-file result as
     the batch ingest, and the dashboard's own process stays far below 1.5 GB (the work is the child's)."""

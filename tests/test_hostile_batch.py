@@ -21,7 +21,7 @@ import pytest
 from etl.load import store
 from tests.conftest import SEED_000, SEED_003, query
 from tests.hostile_files import hostile_with_wrappings, write_hostile
-from tests.test_kill_recovery import kill_all, lock_is_free, wait_gone
+from tests.worker_processes import children, kill_all, lock_is_free, slow_reports, wait_gone
 
 EXE = shutil.which("jixiao") or f"{sys.prefix}/bin/jixiao"
 GB = 1024 * 1024 * 1024
@@ -78,16 +78,19 @@ def _run_hostile(tmp_path: Path, huge: bool):
     return elapsed
 
 
+@pytest.mark.slow
 def test_hostile_batch_quick(tmp_path):
     elapsed = _run_hostile(tmp_path, huge=False)
     assert elapsed < 120
 
 
+@pytest.mark.slow
 def test_hostile_batch_with_huge_files(tmp_path):
     elapsed = _run_hostile(tmp_path, huge=True)
     assert elapsed < 240
 
 
+@pytest.mark.slow
 def test_a_path_per_argument_kind_is_logged(tmp_path):
     """Missing paths, a FIFO given directly, and an empty folder: a row or a clear hint, never a hang."""
     db = tmp_path / "a.duckdb"
@@ -106,6 +109,7 @@ def test_a_path_per_argument_kind_is_logged(tmp_path):
     assert "没有找到可导入的文件" in run.stderr
 
 
+@pytest.mark.slow
 def test_same_name_in_two_folders_is_told_apart_and_scoring_still_matches(tmp_path):
     batch = tmp_path / "batch"
     for sub, seed in (("a", SEED_000), ("b", SEED_003)):
@@ -117,30 +121,11 @@ def test_same_name_in_two_folders_is_told_apart_and_scoring_still_matches(tmp_pa
     assert sorted(query(db, "SELECT DISTINCT source_file FROM filings")) == [("a/filing.txt",), ("b/filing.txt",)]
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            out += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
-
-
-def _slow_reports(folder: Path, n: int, mb: int) -> None:
-    """Distinct long narrative reports (seconds of parsing each)."""
-    seed = SEED_003.read_text(encoding="utf-8")
-    block = "\n一、基本情况\n" + "本项目年初预算100万元，全年执行率99%，完成情况良好。\n" * 2000
-    for k in range(n):
-        body = seed + f"\n附件{k}\n" + block * (mb * 1024 * 1024 // len(block.encode()))
-        (folder / f"a_slow_{k}.txt").write_text(body, encoding="utf-8")
-
-
 @pytest.mark.slow
 def test_killed_and_hung_workers_never_stall_the_batch(tmp_path):
     batch = tmp_path / "batch"
     batch.mkdir()
-    _slow_reports(batch, 4, 4)
+    slow_reports(batch, 4, 4, prefix="a_slow_")
     shutil.copy(SEED_000, batch / "z_good0.txt")
     shutil.copy(SEED_003, batch / "z_good3.txt")
     for k in range(4):
@@ -151,7 +136,7 @@ def test_killed_and_hung_workers_never_stall_the_batch(tmp_path):
     deadline = time.monotonic() + 30
     workers: list[int] = []
     while len(workers) < 2 and time.monotonic() < deadline:
-        workers = _children(proc.pid)
+        workers = children(proc.pid)
         time.sleep(0.05)
     assert len(workers) == 2
     time.sleep(1.0)  # both are inside a multi-second report now
@@ -169,6 +154,7 @@ def test_killed_and_hung_workers_never_stall_the_batch(tmp_path):
     assert "loaded" in out
 
 
+@pytest.mark.slow
 def test_memory_and_time_limits_name_the_limit(tmp_path):
     db = tmp_path / "m.duckdb"
     run = jixiao("ingest", SEED_000, "--db", db, "-q", "--max-memory-mb", "5")
@@ -268,6 +254,7 @@ def test_sigkill_at_random_moments_then_rerun_completes_everything(tmp_path, ful
     assert query(db, "SELECT count(*) FROM meta WHERE key = 'copies_pending'") == [(0,)]
 
 
+@pytest.mark.slow
 def test_two_ingests_at_once_take_turns(tmp_path, full_corpus):
     """While one ingest holds a database, an impatient one gives up with exit code 2 and a patient
     one says it waits, then loads its files once the first is done.
@@ -299,6 +286,7 @@ def test_two_ingests_at_once_take_turns(tmp_path, full_corpus):
     assert query(db, "SELECT count(*) FROM source_files") == [(42,)]
 
 
+@pytest.mark.slow
 def test_government_xls_wrappings_are_read(tmp_path):
     cases = hostile_with_wrappings(tmp_path / "wrap")
     db = tmp_path / "x.duckdb"
@@ -328,6 +316,7 @@ def test_pdf_with_only_an_owner_password_is_read():
     assert [r.texts for r in doc.rows] == [["Self-evaluation score 93"]]
 
 
+@pytest.mark.slow
 def test_a_run_killed_before_copy_detection_is_finished_by_the_next(tmp_path, full_corpus):
     """The state a kill leaves after the last file commits: files in, marker set, no clusters.
     The next ingest, with nothing new to load, finishes the copy detection."""

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
@@ -87,6 +88,7 @@ def test_rebuilding_from_scratch_gives_the_same_rows(tmp_path):
     assert len(dumps[0][0]) == 7
 
 
+@pytest.mark.slow
 def test_real_command_line_prints_summary_and_exit_code(tmp_path):
     db = tmp_path / "cli.duckdb"
     exe = shutil.which("jixiao") or f"{sys.prefix}/bin/jixiao"

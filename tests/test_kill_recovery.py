@@ -24,66 +24,9 @@ from dashboard.queries import running
 from etl.load import store
 from etl.marts import MARTS
 from tests.conftest import ROOT, SEED_003, query
+from tests.worker_processes import children, kill_all, lock_is_free, pids_naming, slow_reports, wait_gone
 
 EXE = shutil.which("jixiao") or f"{sys.prefix}/bin/jixiao"
-
-
-def pids_naming(text: str) -> list[int]:
-    """Live processes whose command line contains `text` (what `pgrep -f` shows), zombies left out."""
-    out = []
-    for d in Path("/proc").iterdir():
-        if not d.name.isdigit() or int(d.name) == os.getpid():
-            continue
-        try:
-            if text.encode() in (d / "cmdline").read_bytes() and b") Z " not in (d / "stat").read_bytes():
-                out.append(int(d.name))
-        except OSError:
-            pass
-    return out
-
-
-def wait_gone(text: str, seconds: float = 5.0) -> list[int]:
-    """Poll until no process names `text`; the ones still alive after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while (alive := pids_naming(text)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return alive
-
-
-def kill_all(text: str) -> None:
-    for pid in pids_naming(text):
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-
-def lock_is_free(db: Path) -> bool:
-    try:
-        with store.ingest_lock(db, wait=0):
-            return True
-    except store.DatabaseBusy:
-        return False
-
-
-def slow_reports(folder: Path, n: int, mb: int) -> None:
-    """Distinct long narrative reports (seconds of parsing each)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    seed = SEED_003.read_text(encoding="utf-8")
-    block = "\n一、基本情况\n" + "本项目年初预算100万元，全年执行率99%，完成情况良好。\n" * 2000
-    for k in range(n):
-        body = seed + f"\n附件{k}\n" + block * (mb * 1024 * 1024 // len(block.encode()))
-        (folder / f"slow_{k}.txt").write_text(body, encoding="utf-8")
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            out += [int(x) for x in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return out
 
 
 def test_a_lock_whose_holder_was_killed_is_free_though_a_child_it_forked_lives(tmp_path):
@@ -113,6 +56,7 @@ def test_a_lock_whose_holder_was_killed_is_free_though_a_child_it_forked_lives(t
         proc.stdout.close()
 
 
+@pytest.mark.slow
 def test_parse_workers_die_with_a_killed_ingest_and_the_next_ingest_starts_at_once(tmp_path):
     batch = tmp_path / "batch"
     slow_reports(batch, 3, 3)
@@ -224,6 +168,7 @@ def test_check_processes_of_a_killed_import_die_with_it(tmp_path):
         kill_all(str(db))
 
 
+@pytest.mark.slow
 def test_an_upload_that_times_out_leaves_no_process_and_no_lock(tmp_path):
     """The dashboard's upload gives up after its time limit: the ingest and its workers stop with it."""
     from dashboard.upload_runner import ingest_uploads
@@ -379,6 +324,7 @@ def check_repaired(step: str, root: Path, db: Path, ref: Path) -> None:
     assert int(dashboard_counts(db)["filings"]) == filings
 
 
+@pytest.mark.slow
 def test_a_kill_before_the_marts_are_rebuilt_is_repaired_by_the_next_run(two_corpora, tmp_path):
     root, base, ref = two_corpora
     check_repaired("before_marts", root, killed_at("before_marts", root, base, tmp_path), ref)
@@ -391,6 +337,7 @@ def test_a_kill_at_each_refresh_step_is_repaired_by_the_next_run(two_corpora, tm
     check_repaired(step, root, killed_at(step, root, base, tmp_path), ref)
 
 
+@pytest.mark.slow
 def test_a_check_killed_before_its_marts_leaves_them_marked(two_corpora, tmp_path):
     """`jixiao check` rewrites the findings the marts sum: until it rebuilds them they are not read."""
     from etl.marts import MART_SQL, mart_select

@@ -50,6 +50,7 @@ def test_recover_drops_files_no_commit_names(tmp_path):
     assert not (lake / layout.STAGING).exists()
 
 
+@pytest.mark.slow
 def test_rows_of_a_filing_with_no_known_province_are_written_to_the_lake_every_time(tmp_path):
     """Most real filings name no province, so their partition value is NULL. DuckDB 1.4.1 wrote a NULL
     partition value through freed memory (now and then 'Invalid unicode … in value construction', or a crash

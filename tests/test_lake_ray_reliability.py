@@ -33,7 +33,7 @@ from etl.load import store  # noqa: E402
 from etl.marts import MARTS  # noqa: E402
 from tests.conftest import ROOT, SEED_000, query  # noqa: E402
 from tests.hostile_files import write_hostile  # noqa: E402
-from tests.test_kill_recovery import slow_reports  # noqa: E402
+from tests.worker_processes import slow_reports  # noqa: E402
 
 EXE = shutil.which("jixiao") or f"{sys.prefix}/bin/jixiao"
 
@@ -64,6 +64,7 @@ def corpora(tmp_path_factory):
     return root
 
 
+@pytest.mark.slow
 def test_a_second_run_into_a_lake_waits_for_the_first(tmp_path):
     """While another run holds the lake, `--wait 1` gives up with exit code 2 and says why."""
     lake = tmp_path / "lake"

@@ -155,6 +155,7 @@ def test_the_stores_really_differ(dbs):
         con.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("store", ["marts", "lake"])
 @pytest.mark.parametrize("name", list(QUERIES))
 def test_query_from_marts_equals_the_base_tables(dbs, store, name):

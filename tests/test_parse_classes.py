@@ -1761,6 +1761,12 @@ def test_a_second_filings_title_cut_by_a_sharing_sites_page_number():
     assert kinds == ["self_eval_report", "project_self_eval"]
 
 
+@pytest.mark.parametrize("mark", ["/", "／", "—", "-", "－", "\\"])
+def test_money_row_with_a_blank_mark_for_its_initial_budget(mark):
+    """Any of the lexicon's blank marks under 年初预算数 is no amount: the rest stay under their columns."""
+    assert money([mark, "560", "500", "10", "89.29%", "8.93"]) == (None, 560, 500, 0.8929, 10, 8.93)
+
+
 _ONE_PROJECT_TABLE = "\n".join([
     "附件:某县某局2022年度项目支出绩效自评表",
     "项目名称\t乡村道路养护\t主管部门\t某县某局",

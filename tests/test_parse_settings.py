@@ -32,6 +32,7 @@ def test_resolve_names_the_setting_it_does_not_know():
     assert DEFAULT.decode.skip_target == 2.0  # the default is untouched
 
 
+@pytest.mark.slow
 def test_the_cli_sets_and_prints_the_settings(tmp_path):
     f = tmp_path / "copy.txt"
     f.write_text(SCRAMBLED, encoding="utf-8")

@@ -108,6 +108,7 @@ def test_xlsx_sheets_merges_numbers_and_sheet_coordinates():
     assert any("下拉选项" in w for w in doc.warnings)
 
 
+@pytest.mark.slow
 def test_xlsx_5000_rows_are_all_read():
     """Every row of a long sheet (how fast: bench/ingest_bench.py, not a timed test)."""
     data = fx.make_xlsx(extra_rows=5000)
@@ -233,6 +234,7 @@ def test_pdf_encrypted_and_garbage_are_read_errors():
         read_pdf(b"not a pdf at all", "x.pdf")
 
 
+@pytest.mark.slow
 def test_pdf_50_pages_one_table_across_them():
     """A table continued over 30+ pages is one table of every row (speed: bench/ingest_bench.py)."""
     data = fx.make_pdf(n_extra=1100)

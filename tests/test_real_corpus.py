@@ -79,6 +79,7 @@ def test_seeds_are_read_perfectly(real_score):
     assert seeds.line().startswith("fields=1.000 rows_f1=1.000 filings=6/6"), [m for s in seeds.labels for m in s.misses]
 
 
+@pytest.mark.slow
 def test_score_command_prints_the_scorers_last_line(real_db, real_score):
     out = subprocess.run([sys.executable, "-m", "etl.cli", "score", "--labels", str(LABELS), "--db", str(real_db)],
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
@@ -94,6 +95,7 @@ def test_the_parser_meets_the_accuracy_bar_on_the_real_corpus(real_score):
     assert v2.found == len(v2.labels), v2.line()
 
 
+@pytest.mark.slow
 def test_score_command_prints_the_calibration_of_parse_confidence(real_db, real_score):
     """The line before the scorer's: how well parse_confidence tells well-read filings from the rest, with the
     evaluation kit's definitions (a label's accuracy, its file's lowest confidence), recomputed here."""

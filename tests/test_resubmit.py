@@ -97,6 +97,7 @@ def mart_money(db, source_file=NAME):
     return q(db, "SELECT count(*), round(sum(budget_adjusted), 2) FROM mart_facts WHERE source_file = ?", [source_file])[0]
 
 
+@pytest.mark.slow
 def test_a_corrected_file_under_its_name_replaces_the_old_version(setup):
     tmp, inbox, db, mine = setup
     before_other = other_rows(db, "其他.txt")
@@ -128,6 +129,7 @@ def test_a_corrected_file_under_its_name_replaces_the_old_version(setup):
     assert n == 4
 
 
+@pytest.mark.slow
 def test_the_same_bytes_under_a_new_name_rename_the_file(setup):
     tmp, inbox, db, mine = setup
     (inbox / NAME).write_bytes(render(corrected(mine), "txt"))
@@ -155,6 +157,7 @@ def test_the_same_bytes_under_a_new_name_rename_the_file(setup):
     assert q(db, "SELECT count(*) FROM file_history") == [(2,)]
 
 
+@pytest.mark.slow
 def test_the_old_bytes_sent_again_become_current_again(setup):
     tmp, inbox, db, mine = setup
     first = (inbox / NAME).read_bytes()
@@ -170,6 +173,7 @@ def test_the_old_bytes_sent_again_become_current_again(setup):
     assert q(db, "SELECT count(*) FROM file_history") == [(1,)]
 
 
+@pytest.mark.slow
 def test_two_files_of_one_name_in_one_run_are_kept_and_a_later_one_is_not_guessed(tmp_path):
     mine, other = _filings()
     for folder, fs in (("甲", mine), ("乙", other)):
@@ -184,6 +188,7 @@ def test_two_files_of_one_name_in_one_run_are_kept_and_a_later_one_is_not_guesse
     assert money(db)[0] == 10 and q(db, "SELECT count(*) FROM file_history") == [(0,)]
 
 
+@pytest.mark.slow
 def test_remove_takes_a_file_out_with_its_rows_and_versions(setup):
     tmp, inbox, db, mine = setup
     (inbox / NAME).write_bytes(render(corrected(mine), "txt"))
@@ -241,6 +246,7 @@ def test_filing_page_shows_the_older_versions_and_an_old_link_leads_to_the_curre
     assert at.query_params.get("filing") in (new[0], [new[0]])
 
 
+@pytest.mark.slow
 def test_a_database_made_before_versions_opens_and_migrates(monkeypatch, setup):
     tmp, inbox, db, mine = setup
     con = duckdb.connect(str(db))

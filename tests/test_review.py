@@ -224,6 +224,7 @@ def test_a_reread_applies_the_corrections_again(made):
     assert rows_of(db, fid) == corrected
 
 
+@pytest.mark.slow
 def test_changed_bytes_flag_the_corrections_instead_of_applying_them(made):
     """A corrected file under the same name replaces the version a person corrected (etl/load/versions.py):
     the correction is flagged, not put on the new reading and not lost; the new version's figures are the
@@ -258,6 +259,7 @@ def test_changed_bytes_flag_the_corrections_instead_of_applying_them(made):
     assert one(db, "SELECT DISTINCT state, note FROM corrections") == [("applied", None)]
 
 
+@pytest.mark.slow
 def test_files_beside_one_another_and_renamed_files_keep_their_corrections(made, tmp_path):
     """Only a replaced version's corrections are flagged: a second file of the same name loaded beside the
     first (two folders in one run) replaces nothing, and a renamed file carries its corrections along."""
@@ -295,6 +297,7 @@ def test_files_beside_one_another_and_renamed_files_keep_their_corrections(made,
 
 # ------------------------------------------------------------------ labels
 
+@pytest.mark.slow
 def test_reviewed_filings_export_as_labels_that_score_one(made, tmp_path):
     db, _, ids = made
     save(db, ids["道路养护.txt"], [Correction(kind=SET, row_key="p2", field="score", new_value="15"),
@@ -393,6 +396,7 @@ def test_every_row_read_is_found_again_in_the_source(tmp_path, fmt):
     assert (46, 160, 67) in near  # the green outline of a cell that was read
 
 
+@pytest.mark.slow
 def test_a_recheck_keeps_the_corrected_reading(made):
     """`jixiao check` re-runs every rule over the stored rows, which are the corrected reading."""
     db, _, ids = made

@@ -1,11 +1,14 @@
 """Render generated filings in every format, ingest them, get the truth back."""
 from __future__ import annotations
 
+import pytest
+
 from etl.pipeline import ingest_paths
 from etl.sample.truth_compare import compare
 from etl.sample.generate import generate_corpus
 
 
+@pytest.mark.slow
 def test_generated_corpus_round_trips_in_every_format(tmp_path):
     corpus = tmp_path / "corpus"
     generate_corpus(corpus, seed=5, counties=1, departments_per_county=3, years=(2022, 2023))

@@ -39,7 +39,7 @@ def test_seed000_project_tables_end_to_end():
     f1 = run_checks(p1)
     assert "合理使用经费" in _named(p1, f1, "CAT_COST_NOT_MONEY")
     assert "社会影响力" in _named(p1, f1, "VAGUE_TARGET")
-    assert "满意度" in _named(p1, f1, "TPL_TYPO")
+    assert "满意度" in _named(p1, f1, "TPL_BASIS_UNKNOWN")  # 历史惊讶标准, close to 历史经验标准
     f2 = run_checks(p2)
     assert "合理使用经费" in _named(p2, f2, "VAGUE_TARGET")
     assert any(x.rule == "NUM_PLAN_NOT_CUMULATIVE" for x in f2)

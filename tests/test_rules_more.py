@@ -1,7 +1,10 @@
 """Rule behaviour found by checking the generated corpus against its injected defects."""
 from __future__ import annotations
 
+import pytest
+
 from etl.check import run_checks
+from etl.check.examples import row
 from etl.normalise.measure import parse_measure
 from etl.records import Filing, Indicator
 
@@ -66,3 +69,23 @@ def test_rows_read_with_low_confidence_are_listed_for_checking_by_hand():
     low = [x for x in run_checks(f) if x.rule == "PARSE_LOW_CONFIDENCE"]
     assert [x.indicator_seq for x in low] == [2]
     assert low[0].family == "parse" and "对照原件" in low[0].message
+
+
+@pytest.mark.parametrize("basis, meant", [
+    ("历史惊讶标准", "历史经验标准"),  # two characters of six substituted: not the shorter 历史标准
+    ("行业标淮", "行业标准"),
+    ("计化标准", "计划标准"),
+])
+def test_a_misspelt_basis_names_the_word_it_misspells(basis, meant):
+    f = Filing(doc_kind="project_target", filing_id="b", indicators=[row(1, "产出指标", "数量指标", "培训人次", "≥100人次",
+                                                                          basis=basis)])
+    hit = [x for x in run_checks(f) if x.rule == "TPL_BASIS_UNKNOWN"]
+    assert len(hit) == 1 and f"疑为「{meant}」之误" in hit[0].message
+
+
+def test_a_basis_two_characters_off_in_four_is_not_a_misspelling():
+    """'部门标准' differs from 计划标准 in half its characters: another basis, no guess at which one it meant."""
+    f = Filing(doc_kind="project_target", filing_id="b", indicators=[row(1, "产出指标", "数量指标", "培训人次", "≥100人次",
+                                                                          basis="部门标准")])
+    hit = [x for x in run_checks(f) if x.rule == "TPL_BASIS_UNKNOWN"]
+    assert len(hit) == 1 and "疑为" not in hit[0].message

@@ -3,25 +3,17 @@ and it leaves the test tools `scripts/test.sh` installed in place."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from conftest import SEED_000
+from dashboard import local_server
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _filings(db: Path) -> int:
@@ -41,22 +33,15 @@ def test_run_sh_opens_your_database_without_loading_the_sample(tmp_path):
     db = tmp_path / "mine.duckdb"
     ingest_paths([SEED_000], db)  # the user's own database: one real file
     before = _filings(db)
-    port = _free_port()
+    port = local_server.free_port()
     log = open(tmp_path / "run.log", "w+")
     proc = subprocess.Popen(["bash", "scripts/run.sh"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             env={**os.environ, "DB": str(db), "PORT": str(port)}, start_new_session=True)
     try:
-        deadline = time.time() + 300
-        while True:
-            try:
-                if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                log.seek(0)
-                pytest.fail("run.sh did not start the dashboard:\n" + log.read())
-            time.sleep(0.5)
+        try:
+            local_server.wait_healthy(f"http://127.0.0.1:{port}", proc, log, timeout=300, poll=0.5)
+        except local_server.ServerDidNotStart as e:
+            pytest.fail("run.sh did not start the dashboard:\n" + str(e))
     finally:
         os.killpg(proc.pid, 15)  # the script's own process group: uv and the server it started
         proc.wait(timeout=30)

@@ -29,6 +29,7 @@ def jixiao(*args) -> subprocess.CompletedProcess:
     return subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["info", "check"])
 def test_a_file_that_is_not_duckdb_gets_a_clear_message(tmp_path, command):
     db = tmp_path / "notes.duckdb"
@@ -60,6 +61,7 @@ def newer_db(tmp_path) -> Path:
     return db
 
 
+@pytest.mark.slow
 def test_a_database_of_a_newer_schema_is_refused_and_left_untouched(newer_db):
     before = _digest(newer_db)
     for args in (("ingest", SEED_003, "--db", newer_db, "-q"), ("check", "--db", newer_db)):
@@ -176,6 +178,7 @@ def _assert_migrated_and_loaded(db: Path, old_filings: list, corrected: Path) ->
     assert query(db, "SELECT count(*) FROM meta WHERE key = 'marts_pending'") == [(0,)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("release", sorted(V1_RELEASES))
 def test_a_version_1_database_is_migrated_forward_and_loads(tmp_path, release):
     db = tmp_path / "v1.duckdb"
@@ -187,6 +190,7 @@ def test_a_version_1_database_is_migrated_forward_and_loads(tmp_path, release):
     assert query(db, "SELECT count(*) FROM file_history") == [(1,)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("version", [2, 3])
 def test_a_version_2_or_3_database_with_history_is_migrated_forward_and_loads(tmp_path, version):
     """Main's versions 2 and 3 had every version-4 column: the step adds none twice, keeps the history it

@@ -307,6 +307,7 @@ def test_rules_find_the_planted_series_and_nothing_else():
         assert r["recall"] >= 0.95 and r["precision"] >= 0.95, (rule, r)
 
 
+@pytest.mark.slow
 def test_series_files_ingest_and_link_end_to_end(tmp_path):
     """Rendered series (every format) read back, linked across years and checked: the manifest's plants found."""
     from etl.pipeline import ingest_paths

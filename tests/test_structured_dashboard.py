@@ -92,6 +92,7 @@ def test_filing_page_says_which_copy_counts(monkeypatch, both_db):
     assert any("统计中只计这份系统导出" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_upload_page_shows_each_files_result_with_row_errors(monkeypatch, tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -200,6 +200,7 @@ def test_code_stored_as_a_long_number_is_refused(loaded_db, tmp_path):
     _fails(loaded_db, g, "代码.csv：工作表「CSV」 第2行 E列「项目代码」：项目代码「5.1E+20」是科学计数法")
 
 
+@pytest.mark.slow
 def test_every_problem_is_listed_and_skip_bad_rows_loads_the_rest(loaded_db, tmp_path):
     rows = [list(r) for r in ROWS]
     rows[3][12] = "二十"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from etl.cli import app
@@ -51,6 +52,7 @@ def _import(db, path):
     return result
 
 
+@pytest.mark.slow
 def test_imported_filings_round_trip_exactly(tmp_path):
     # a filing with the same indicator on two rows cannot load as an export (its key repeats): left out here,
     # and export-structured counts them (the other test)
@@ -79,6 +81,7 @@ def test_imported_filings_round_trip_exactly(tmp_path):
     assert _rows(db2, "SELECT DISTINCT source_kind, parse_confidence FROM filings") == [("structured", 1.0)]
 
 
+@pytest.mark.slow
 def test_parsed_filings_round_trip_through_the_long_format(tmp_path):
     corpus = tmp_path / "corpus"
     generate_corpus(corpus, seed=11, counties=1, departments_per_county=3, years=(2022, 2023),

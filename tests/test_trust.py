@@ -224,3 +224,72 @@ def test_an_annex_announced_inside_a_run_of_text_counts_as_a_named_kind():
     assert evidence(report, doc.rows, [report], doc.rows).kinds_unread == 1
     table = Filing(doc_kind="project_self_eval", loc=Loc(line_start=2, line_end=2))
     assert evidence(report, doc.rows[:1], [report, table], doc.rows).kinds_unread == 0
+
+
+REPORT_LINES = [
+    ["攸县教育局2023年学生资助项目绩效自评报告"],
+    ["一、项目基本情况。学生资助项目由攸县教育局实施，全年预算120万元，实际支出118万元。"],
+    ["二、自评结论。经自评，本项目自评得分96分，等级为优。"],
+]
+
+
+def _report(**names) -> Filing:
+    return Filing(doc_kind="self_eval_report", title=REPORT_LINES[0][0], year=2023, province="湖南省",
+                  city="株洲市", county="攸县", budget_adjusted=120.0, budget_executed=118.0, total_score=96.0,
+                  loc=Loc(line_start=1, line_end=len(REPORT_LINES)), **names)
+
+
+def test_a_report_whose_title_names_what_the_reading_lacks_is_trusted_less():
+    # the title names the department and the project; a reading that lost the project (or cut the department)
+    # holds fewer of the title's names than one that has both
+    doc = _grid_doc(REPORT_LINES)
+    whole = _report(department="攸县教育局", project="学生资助项目")
+    no_project = _report(department="攸县教育局")
+    cut = _report(department="教育局", project="资助")
+    (a_whole,), (a_none,), (a_cut,) = (assess_filings(doc, [f]) for f in (whole, no_project, cut))
+    assert a_whole.evidence.title_unread == 0
+    assert a_none.evidence.title_unread == 1 and 0 < a_cut.evidence.title_unread < 1
+    assert a_whole.conf > a_cut.conf > a_none.conf
+    # a report without a title at all cannot show its names were read
+    untitled = Filing(doc_kind="self_eval_report", department="攸县教育局", project="学生资助项目", year=2023,
+                      county="攸县", loc=Loc(line_start=2, line_end=len(REPORT_LINES)))
+    (a_untitled,) = assess_filings(_grid_doc(REPORT_LINES[1:]), [untitled])
+    assert a_untitled.evidence.title_unread == 1 and a_untitled.conf < a_whole.conf
+    # the year and the kind words name no one: a title of only those leaves nothing to read
+    bare = Filing(doc_kind="self_eval_report", title="2023年度部门整体支出绩效自评报告", department="攸县教育局")
+    assert evidence(bare, [], [bare]).title_unread == 0
+    # nor does a web page's trail before the title
+    crumbs = Filing(doc_kind="self_eval_report", title="您现在的位置: 首页 > 通知公告 > 攸县教育局2023年学生资助项目绩效自评报告",
+                    department="攸县教育局", project="学生资助项目")
+    assert evidence(crumbs, [], [crumbs]).title_unread == 0
+
+
+def test_a_table_of_one_row_is_trusted_less_than_the_same_table_read_whole():
+    # the same clean table, read with its five rows or cut after the first: nothing else in the source says
+    # rows are missing (the rest of the source is not given), yet one row is more often a cut than a table
+    doc = _grid_doc(TABLE_LINES[:5])
+    rows = _rows()
+    one = _target(rows[:1])
+    one.loc = Loc(line_start=1, line_end=5)
+    (a_one,) = assess_filings(doc, [one])
+    (a_all,) = assess_filings(_grid_doc(TABLE_LINES), [_target(rows)])
+    assert a_one.signals["rows_few"] == 0.5 and a_all.signals["rows_few"] == pytest.approx(1 / 6)
+    assert a_one.evidence.rows_expected == 1  # the source shown holds one row: only the row count speaks
+    assert a_one.conf < a_all.conf
+
+
+def test_a_table_whose_level1_families_named_in_the_source_no_row_has_is_trusted_less():
+    # the source names 产出指标, 效益指标 and 满意度指标; five rows all read as 产出指标: the 效益 and 满意度 rows
+    # lost their family (as when a merged level-1 cell was carried down past where it ends)
+    doc = _grid_doc(TABLE_LINES)
+    rows = _rows()
+    flat = [Indicator(seq=r.seq, level1="产出指标", level2=r.level2, name=r.name, target=r.target, loc=r.loc,
+                      parse_confidence=1.0) for r in rows]
+    (a_all,) = assess_filings(doc, [_target(rows)])
+    (a_flat,) = assess_filings(doc, [_target(flat)])
+    assert (a_all.evidence.level1_unread, a_flat.evidence.level1_unread) == (0, 2)
+    model = shipped_model()
+    # the family signal alone, with the row model's view of the rows held equal
+    same_rows = [model.row(s) for s in row_signals(_target(rows))]
+    conf = [model.filing(filing_signals(f, a.evidence, same_rows)) for f, a in ((_target(rows), a_all), (_target(flat), a_flat))]
+    assert conf[1] < conf[0]

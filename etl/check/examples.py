@@ -397,6 +397,12 @@ def ex_label_only() -> Filing:
                               row(2, "产出指标", "数量指标", "指标2：", "……")])
 
 
+def ex_typo() -> Filing:
+    """A satisfaction row whose name misspells 满意度 as 满义度 (a misspelling of the template's own wording)."""
+    return Filing(doc_kind="project_target", filing_id="ex-typo",
+                  indicators=[row(1, "满意度指标", "服务对象满意度指标", "服务对象满义度", "≥90%")])
+
+
 def ex_placeholder_value() -> Filing:
     """seed 003's 生态效益指标 row: 无 / 无."""
     return Filing(doc_kind="dept_target", department=_DEPT_003, year=2022, filing_id="ex-placeholder",
@@ -503,7 +509,7 @@ EXAMPLES = {
     "ex_selfeval_003": seed003_selfeval,
     "ex_vague_target": seed000_p1,
     "ex_cost_percent": seed000_p1,
-    "ex_typo_000": seed000_p1,
+    "ex_typo": ex_typo,
     "ex_timeliness_without_time": seed000_p1,
     "ex_plan_000_p2": seed000_p2,
     "ex_quantity_as_quality": seed000_p3,

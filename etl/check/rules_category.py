@@ -98,7 +98,7 @@ def exec_rate_misplaced(f, ctx):
         name, lv = ftext(ind.name), ftext(ind.level1) + ftext(ind.level2)
         # money arriving or being paid out (资金到位率) is an input; as a benefit it is misplaced
         as_benefit = "效益" in lv and any(w in name for w in _words(ctx, "funding_input_words"))
-        if as_benefit or any(w in name for w in _words(ctx, "exec_rate_words")) and any(w in lv for w in ("效益", "成本", "产出", "数量", "质量")):
+        if as_benefit or any(w in name for w in _words(ctx, "exec_rate_words")) and any(w in lv for w in _words(ctx, "exec_rate_misplaced_levels")):
             yield ind.seq, (f"{row_label(ind)}（{ind.level1}/{ind.level2}）衡量的是资金执行情况，不是产出、成本或效益；"
                             f"执行率已在预算执行栏单独计分，不应再作为绩效指标。"), f"{ind.level1}/{ind.level2}/{ind.name}"
 

@@ -9,7 +9,9 @@ Each is a Python test over a Filing (the rules of etl/check read it, and so shou
 parser's self-check, which decides whether a table was read whole) and an SQL expression
 over the stored tables (`sql`, true where the invariant holds), so a database can be
 asked the same question. The tolerances are the settings' own, one per fact: [scoring]
-sum_tolerance, [scoring] tolerance (a score above its weight), [execution] rate_tolerance.
+sum_tolerance, [scoring] tolerance (a score above its weight), [execution] rate_tolerance; the
+parser reads the same invariants with its own lines ([scoring] table_sum_tolerance: was a row
+missed?, [parse] rate_placement_tolerance: which columns hold which amounts?).
 Beside the marts because they are statements about the stored figures; importable from
 every layer above etl/measures.py (etl/__init__.py LAYERS).
 """
@@ -29,7 +31,10 @@ def tolerances() -> dict[str, float]:
     with open(SETTINGS_FILE, "rb") as fh:
         raw = tomllib.load(fh)
     return {"sum": float(raw["scoring"]["sum_tolerance"]), "score_over_weight": float(raw["scoring"]["tolerance"]),
-            "rate": float(raw["execution"]["rate_tolerance"])}
+            "rate": float(raw["execution"]["rate_tolerance"]),
+            # the parser's own lines over the same invariants (why they differ: settings.toml)
+            "table_sum": float(raw["scoring"]["table_sum_tolerance"]),
+            "rate_placement": float(raw["parse"]["rate_placement_tolerance"])}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from etl.marts.invariants import SCORES_ADD_UP, WEIGHTS_ADD_UP, tolerances
 from etl.normalise.measure import parse_measure
 from etl.normalise.place import find_place, find_place_in_prose
 from etl.normalise.script import PrintedText, strip_glosses, to_simplified
@@ -405,15 +406,8 @@ def self_check(f: Filing, table: TableResult | None) -> tuple[str, list[str]]:
     if f.doc_kind.endswith("self_eval") and f.indicators:
         if f.total_score is None:
             why.append("未找到总分行（表格可能不完整）")
-        weights = [i.weight for i in f.indicators if i.weight is not None]
-        scores = [i.score for i in f.indicators if i.score is not None]
-        if f.total_weight is not None and weights:
-            total = sum(weights) + (f.exec_weight or 0)
-            if abs(total - f.total_weight) > 0.51:
-                why.append(f"各项分值之和({total:g})与总分行的分值({f.total_weight:g})不符")
-        if f.total_score is not None and scores:
-            total = sum(scores) + (f.exec_score or 0)
-            if abs(total - f.total_score) > 0.51:
-                why.append(f"各项得分之和({total:g})与总分({f.total_score:g})不符")
+        # the invariants the checks judge, at the parser's own line (was a row missed?)
+        tol = tolerances()["table_sum"]
+        why += [inv.note(f) for inv in (WEIGHTS_ADD_UP, SCORES_ADD_UP) if inv.holds(f, tol) is False]
     status = "partial" if why else "ok"
     return status, why

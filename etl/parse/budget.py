@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from etl.lexicon import alternation, lexicon
+from etl.marts.invariants import tolerances
 from etl.normalise.measure import parse_number, parse_rate
 from etl.parse.vocab import fold_key
-from etl.records import Cell, Loc, Row, SpendPoint
+from etl.records import YUAN_PER_WAN, Cell, Loc, Row, SpendPoint
 
 def _column_pattern(role: str) -> re.Pattern:
     return next(pat for r, pat, _ in lexicon().columns if r == role)
@@ -115,7 +116,7 @@ class MoneySettings:
     skip_other: float = 0.6
     rate_matches: float = -1.0  # 执行率 ≈ 执行数 / 全年预算数: the table's own arithmetic agrees
     rate_differs: float = 0.5
-    rate_tolerance: float = 0.02
+    rate_tolerance: float = tolerances()["rate_placement"]  # settings.toml [parse] rate_placement_tolerance
     score_matches: float = -0.5  # 得分 ≈ 分值 × min(执行率, 1)
     score_tolerance: float = 0.1  # as a share of 分值
     score_above_weight: float = 2.0
@@ -142,7 +143,7 @@ def _assign(roles_in_order: list[str], values: list[str], scale: float, left: bo
     """
     from itertools import combinations
 
-    vals = [v for v in values if v.strip() and v.strip() not in ("—", "-", "/")]
+    vals = [v for v in values if v.strip() and v.strip() not in lexicon().blank_marks]
     if len(vals) > len(roles_in_order):
         vals = vals[: len(roles_in_order)]
     if left or len(vals) == len(roles_in_order):
@@ -275,9 +276,13 @@ _ENUM = re.compile(r"^([（(][一二三四五六七八九十\d]+[)）]|[一二�
 MAX_RATE_PERCENT = 1000.0  # a share printed above this is figures run together ('4040100%' is 40 | 40 | 100%)
 
 
+# a money cell: an amount, a rate or a score, or a blank mark (the lexicon's blank_marks)
+_AMOUNT = re.compile(rf"-?(\d+(?:,\d{{3}})*(?:\.\d+)?)(%|万元|元|分)?|{alternation(lexicon().blank_marks)}")
+
+
 def _is_amount(text: str) -> bool:
     s = fold_key(text)
-    m = re.fullmatch(r"-?(\d+(?:,\d{3})*(?:\.\d+)?)(%|万元|元|分)?|[—\-/－]", s)
+    m = _AMOUNT.fullmatch(s)
     return bool(m) and not (m.group(2) == "%" and float(m.group(1).replace(",", "")) > MAX_RATE_PERCENT)
 
 
@@ -334,7 +339,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     amount (年初预算数 often left blank) stays empty instead of shifting the rest.
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
-    scale = 10000.0 if b.in_yuan else 1.0
+    scale = YUAN_PER_WAN if b.in_yuan else 1.0
     cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells if c.text.strip()]))
     texts = [fold_key(c.text) for c in cells]
     n = len(cells)
@@ -432,7 +437,7 @@ def _first_amount(text: str, scale: float) -> float | None:
         return None
     v = float(m.group(1).replace(",", ""))
     if m.group(2) == "元":
-        return v / 10000.0
+        return v / YUAN_PER_WAN
     if m.group(2) in ("万元", "万"):
         return v
     return v / scale
@@ -524,7 +529,7 @@ def _past_total_words(cells: list[tuple[str, int, bool]], k: int, after: str) ->
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
-    scale = 10000.0 if b.in_yuan else 1.0
+    scale = YUAN_PER_WAN if b.in_yuan else 1.0
     # grid: a key cell with its amount in the cell below ('资金总额' over '526.45')
     for r, below in zip(rows, rows[1:]):
         if r.table is None or below.table != r.table:

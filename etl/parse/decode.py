@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from etl.lexicon import lexicon, operator_cell_pattern
+from etl.lexicon import alternation, lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
 from etl.parse import tagger
@@ -147,6 +147,7 @@ _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _OPS = re.escape(lexicon().operator_chars)  # every operator character the lexicon knows (≥ ≧ ═ …)
+_TRAILING_BLANK = re.compile(rf"(?<=[\d%])[{re.escape(''.join(lexicon().blank_marks))}]+$")  # a blank cell after figures
 _LEADING_ZERO = re.compile(rf"^[{_OPS}]{{0,2}}0\d")  # '010', '≥05': a cut in the wrong place, never printed so
 _WORDISH = re.compile(r"[\u4e00-\u9fff\u3001\u3002\u300a-\u300f\u201c\u201d\u2018\u2019\uff0c\uff1a\uff1b\uff08\uff09]")
 
@@ -322,11 +323,14 @@ def _name_with_figure() -> re.Pattern:
 
 def _edge_ok(text: str) -> bool:
     if not _EDGE_OK:
-        units = sorted(set(lexicon().unit_words) | set(lexicon().unit_aliases), key=len, reverse=True)
+        lx = lexicon()
+        units = sorted(set(lx.unit_words) | set(lx.unit_aliases), key=len, reverse=True)
         _EDGE_OK.append(re.compile(
             r"^[^\d]+$"
             r"|^[^\d]+[（(]\d+(\.\d+)?分?[)）]$"  # a level name with its score part: 产出指标(50分)
             rf"|{_name_with_figure().pattern}"
+            # the operator words before a figure: a subset of the lexicon's (reading them all from it moves
+            # which cuts are taken: tests/test_word_lists_once.py ALLOWED)
             rf"|^[{_OPS}]{{0,2}}(不低于|不高于|不少于|不超过|大于|小于|等于)?\d+(\.\d+)?"
             rf"({'|'.join(re.escape(u) for u in units)}|/\d*[万千百]?人?)?(以上|以下|以内)?$"))  # '200/10万': a rate
     return bool(_EDGE_OK[0].match(text))
@@ -346,7 +350,7 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         cjk_a, cjk_b = bool(_WORDISH.match(a)), bool(_WORDISH.match(b))
         if cjk_a != cjk_b or (b in ops and a not in ops) or (a == "%" and b != "%"):
             cuts.add(i)
-    for m in re.finditer(r"(?<=[\d%])[/／\\—-]+$", text):  # a placeholder cell after the figures ('1010/')
+    for m in re.finditer(_TRAILING_BLANK, text):  # a placeholder cell after the figures ('1010/')
         cuts.add(m.start())
     for m in re.finditer(r"(?<=\d)、|[，。；,;]", text):  # a page marker ('3、') or a clause ends here
         cuts.update((m.start(), m.end()))

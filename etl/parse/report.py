@@ -7,7 +7,7 @@ from functools import lru_cache
 from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org
 from etl.parse.vocab import fold_key
-from etl.records import Row, Section
+from etl.records import YUAN_PER_WAN, Row, Section
 
 _HEADING = re.compile(
     r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分)"
@@ -100,7 +100,7 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
     for key, pat in _keyed():
         m = None if key in out else pat.search(text)
         if m:
-            out[key] = float(m.group("amount").replace(",", "")) / (10000.0 if m.group("unit") == "元" else 1.0)
+            out[key] = float(m.group("amount").replace(",", "")) / (YUAN_PER_WAN if m.group("unit") == "元" else 1.0)
     loose, not_spent = _loose()
     for key, pat in loose:
         if key in out:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 
+from etl.lexicon import lexicon
 from etl.normalise.measure import fold, parse_number
 from etl.parse.vocab import TOTAL_ROW_RE, fold_key
 
-GRADES = ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格")
+GRADES = lexicon().grade_words  # the grade words a filing prints after its score
 USUAL_TOTAL = 100.0  # the Ministry's templates score out of 100
 _WITH_GRADE = re.compile(r"(\d+(?:\.\d+)?)(%s)?" % "|".join(sorted(GRADES, key=len, reverse=True)))
 

@@ -22,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from etl.check.registry import FAMILY_FIXES, FAMILY_TITLES, SEVERITY_TITLES
+from etl.measures import place_of
 from etl.printout.data import Problem, problem_rows, rule_titles
 from etl.records import DOC_KIND_TITLES
 
@@ -43,7 +44,7 @@ class Letter:
 
     @property
     def file_name(self) -> str:
-        name = f"{self.county or self.city or self.province or ''}_{self.department}_{self.year or '年度不详'}年_整改通知.docx"
+        name = f"{place_of(self) or ''}_{self.department}_{self.year or '年度不详'}年_整改通知.docx"
         return re.sub(r'[\\/:*?"<>|\s]+', "_", name)
 
 

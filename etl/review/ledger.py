@@ -30,7 +30,6 @@ from etl.review.edits import (ACTIVE, ADD_ROW, CONFIRM, DELETE_ROW, MARK, MARKS,
 
 COLUMNS = ["correction_id", "seq", "source_sha256", "part_index", "filing_id", "source_file", "kind", "row_key",
            "row_name", "field", "old_value", "new_value", "reviewer", "corrected_at", "reason", "state", "note"]
-COPIES_PENDING = "copies_pending"  # etl/pipeline.py's marker: the cross-filing tables are to be recomputed
 # the tables holding one filing's rows that a save writes again (its plan and text sections are not edited)
 REWRITTEN = ("filings", "indicators", "filing_metrics", "indicator_reasons", "reason_texts", "copy_bands")
 # and what else goes when a filing is marked as not a filing
@@ -208,7 +207,7 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
                 con.execute("UPDATE filings SET superseded = TRUE WHERE filing_id = ?", [filing_id])
         if has_marts:
             refresh_marts_for(con, [filing_id, *(fid for fid, _ in freed)], [before, _group(f), *(g for _, g in freed)])
-        store.set_meta(con, COPIES_PENDING, "review")  # copies and cross-year links read the rows just changed
+        store.set_meta(con, store.COPIES_PENDING, "review")  # copies and cross-year links read the rows just changed
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 from PIL import ImageDraw
 
-from etl.records import Document, Row
+from etl.records import YUAN_PER_WAN, Document, Row
 
 USED, UNUSED, PLAIN = "used", "unused", "plain"
 MAX_ROWS = 600  # rows shown of one filing's part of the file (a long report is cut, and says so)
@@ -138,7 +138,7 @@ def _filing_values(filing: dict) -> tuple[list[float], set[str]]:
     for k in MONEY_FIELDS:
         v = _val(filing.get(k))
         if _is_num(v):
-            numbers += [v, v * 10000] if wan else [v]
+            numbers += [v, v * YUAN_PER_WAN] if wan else [v]
     for k in SCORE_FIELDS:
         v = _val(filing.get(k))
         if _is_num(v):

@@ -23,7 +23,8 @@ from etl.link.keys import fold_project
 from etl.measures import fold_key
 from etl.normalise.measure import parse_measure, parse_number, parse_rate
 from etl.normalise.place import find_place, place_of_code
-from etl.records import Filing, Indicator, Loc, Measure, ReadError, Section, SpendPoint
+from etl.records import (YUAN_PER_WAN, Filing, Indicator, Loc, Measure, ReadError, Section, SpendPoint,
+                         many_records)
 from etl.structured.header import (CODE_FIELDS, EVAL_FIELDS, FILING_FIELDS, IDENTITY_FIELDS, INDICATOR_FIELDS,
                                    Header, column_letter, field_of, find_header, vocabulary)
 from etl.structured.sheets import Sheet, fmt_of, read_sheets
@@ -319,6 +320,11 @@ def _kind(row: _Row, h: Header, ctx: dict, has_project: bool) -> str:
 def read_export(data: bytes, name: str, skip_bad_rows: bool = False) -> Export:
     """Read a long-format export. Raises NotAnExport when no sheet has its header, ExportRejected when
     rows are malformed (unless `skip_bad_rows`), ReadError when the file cannot be read."""
+    with many_records():  # a record or more per row, none in a cycle
+        return _read_export(data, name, skip_bad_rows)
+
+
+def _read_export(data: bytes, name: str, skip_bad_rows: bool) -> Export:
     fmt, sheets = read_sheets(data, name)
     problems: list[Problem] = []
     drafts: dict[tuple, _Draft] = {}
@@ -595,7 +601,7 @@ def _build(d: _Draft, rows: list[tuple[int, Indicator]], part: int) -> Filing:
     if place is None and (m.get("div_name") or m.get("department") or m.get("unit")):
         place = find_place(m.get("div_name"), m.get("department"), m.get("unit"))
     amount_unit = m.get("amount_unit") or "万元"
-    scale = 1e-4 if amount_unit == "元" else 1.0  # stored amounts are 万元
+    scale = 1 / YUAN_PER_WAN if amount_unit == "元" else 1.0  # stored amounts are 万元
     indicators = [ind for _, ind in rows]
     for k, ind in enumerate(indicators, start=1):
         ind.seq = k

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from etl.records import Filing, Indicator
+from etl.records import YUAN_PER_WAN, Filing, Indicator
 
 KIND_NAMES = {
     "project_target": "项目支出绩效目标表",
@@ -103,7 +103,7 @@ def fmt_amount(v: float | None, unit: str) -> str:
     if v is None:
         return ""
     if unit == "元":
-        return f"{v * 10000:.2f}"
+        return f"{v * YUAN_PER_WAN:.2f}"
     return f"{v:.2f}"
 
 

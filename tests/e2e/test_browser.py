@@ -10,17 +10,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from dashboard import local_server  # noqa: E402
 from dashboard_db import build_dashboard_db  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -74,46 +71,17 @@ def _need_browser():
         pytest.skip("playwright is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _need_browser()
     db = tmp_path_factory.mktemp("e2e") / "jixiao.duckdb"
     corpus = build_dashboard_db(db)
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.serve", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--", "--db", str(db)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            log.seek(0)
-            pytest.fail("streamlit did not start:\n" + log.read())
-        time.sleep(0.3)
-    yield url, corpus
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.seek(0)
-    server_log = log.read()
-    log.close()
+        running = local_server.start(db, tmp_path_factory.mktemp("log") / "streamlit.log")
+    except local_server.ServerDidNotStart as e:
+        pytest.fail(str(e))
+    yield running.url, corpus
+    server_log = running.stop()
     assert not server_errors(server_log), server_log
 
 
@@ -291,6 +259,7 @@ def test_every_page_speaks_chinese_and_stays_on_this_machine(server, browser):
     page.close()
 
 
+@pytest.mark.slow
 def test_printing_hides_the_sidebar(server, browser):
     url, _ = server
     page = browser.new_page(viewport={"width": 1200, "height": 900})
@@ -314,6 +283,7 @@ def _download(page, button_name: str, target: Path):
     return dl.value.suggested_filename, target.read_bytes()
 
 
+@pytest.mark.slow
 def test_problem_count_equals_the_findings_list_on_every_filing(server, browser):
     """The explorer's 问题数 of every filing (its full export) against the findings list (its full export):
     one definition, copy and soft-target findings included. One click downloads each; the file names
@@ -342,6 +312,7 @@ def test_problem_count_equals_the_findings_list_on_every_filing(server, browser)
     page.close()
 
 
+@pytest.mark.slow
 def test_export_file_name_names_the_conditions(server, browser):
     from datetime import date
 
@@ -356,6 +327,7 @@ def test_export_file_name_names_the_conditions(server, browser):
     page.close()
 
 
+@pytest.mark.slow
 def test_json_is_refused_by_the_upload_page_and_by_ingest_with_the_same_message(server, browser, tmp_path):
     import duckdb
 
@@ -393,6 +365,7 @@ def test_json_is_refused_by_the_upload_page_and_by_ingest_with_the_same_message(
     page.close()
 
 
+@pytest.mark.slow
 def test_scorecard_row_opens_the_filtered_list(server, browser):
     url, corpus = server
     page = browser.new_page(viewport={"width": 1440, "height": 1400})

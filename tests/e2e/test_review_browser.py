@@ -8,11 +8,9 @@ ingested again: the correction is flagged as made for other bytes, not applied t
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
@@ -20,7 +18,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _need_browser, metric_value, server_errors, shot, wait_ready  # noqa: E402,I001
+from dashboard import local_server  # noqa: E402
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _need_browser, metric_value, server_errors, shot, wait_ready  # noqa: E402,I001
 from test_review import self_eval_text  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -42,35 +41,13 @@ def site(tmp_path_factory):
     db = tmp_path_factory.mktemp("db") / "review.duckdb"
     done = jixiao("ingest", str(folder), "--db", str(db), "--quiet")
     assert done.returncode == 0, done.stderr
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--", "--db", str(db)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "JIXIAO_REVIEWER": REVIEWER})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            log.seek(0)
-            pytest.fail("streamlit did not start:\n" + log.read())
-        time.sleep(0.3)
-    yield url, folder, db
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.seek(0)
-    server_log = log.read()
-    log.close()
+        running = local_server.start(db, tmp_path_factory.mktemp("log") / "streamlit.log",
+                                     env={"JIXIAO_REVIEWER": REVIEWER})
+    except local_server.ServerDidNotStart as e:
+        pytest.fail(str(e))
+    yield running.url, folder, db
+    server_log = running.stop()
     assert not server_errors(server_log), server_log
 
 
