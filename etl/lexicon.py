@@ -26,6 +26,7 @@ class Lexicon:
     operators: tuple[tuple[str, str], ...]
     suffix_operators: tuple[tuple[str, str], ...]
     fold_chars: tuple[tuple[str, str], ...]
+    glued_cell_operators: tuple[str, ...]
     nature_words: frozenset[str]
     direction_words: frozenset[str]
     unit_aliases: dict
@@ -100,6 +101,7 @@ def lexicon() -> Lexicon:
         operators=tuple((w, s) for w, s in ops["prefix"]),
         suffix_operators=tuple((w, s) for w, s in ops["suffix"]),
         fold_chars=tuple((a, b) for a, b in ops["fold"]),
+        glued_cell_operators=tuple(ops["glued_cell_words"]),
         nature_words=frozenset(ops["nature_words"]),
         direction_words=frozenset(ops["direction_words"]),
         unit_aliases=dict(data["units"]["aliases"]),

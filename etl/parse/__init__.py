@@ -30,7 +30,7 @@ from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
-from etl.parse.vocab import SELF_EVAL_ANY, fold_key, title_kind
+from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -197,7 +197,7 @@ def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> s
             return "self_eval_report"
         kind = None
         self_eval = True  # the title says so, whatever the table prints
-    head = fold_key(" ".join([seg.title or ""] + [" ".join(r.texts) for r in seg.rows[:12]]))
+    head = fold_cell(" ".join([seg.title or ""] + [" ".join(r.texts) for r in seg.rows[:12]]))
     # a money block that reports spending (全年执行数, 执行率) makes an untitled table a self-evaluation
     self_eval = self_eval or (kind is None and bool(_EXECUTION_HEAD.search(head)))
     titled = {title_kind(t) for r in seg.title_rows for t in r.texts if title_kind(t)}
@@ -205,7 +205,7 @@ def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> s
             and kind.replace("self_eval", "target") in titled:
         # '…自评表填写样例' over '样例项目支出绩效目标申报表': the titles disagree, the table has no actuals
         return kind.replace("self_eval", "target")
-    dept_words = bool(re.search(r"部门整体|整体支出|部门绩效", fold_key(seg.title or ""))) or (
+    dept_words = bool(re.search(r"部门整体|整体支出|部门绩效", fold_cell(seg.title or ""))) or (
         kind is None and "项目" not in head and bool(re.search(r"部门整体|整体支出", head))
     )
     has_project = has_project or (kind is None and "项目" in head)
@@ -263,7 +263,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     code, _ = split_code(dept)
     f.department = cell_text(dept)
     f.department_code = f.department_code or code or meta.get("department_code", (None,))[0]
-    f.unit = cell_text(unit) if unit and fold_key(unit) != fold_key(dept or "") else None
+    f.unit = cell_text(unit) if unit and fold_cell(unit) != fold_cell(dept or "") else None
 
     head_texts = [seg.title] + [" ".join(r.texts) for r in rows[:6]]
     # the title's year, else the document's (its own title line, file name), else the table head's
@@ -359,7 +359,7 @@ def filing_confidence(f: Filing) -> float:
 
 def _stated_total(rows: list[Row]) -> float | None:
     """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row."""
-    cells = [fold_key(c.text) for r in rows for c in r.cells if c.text.strip()]
+    cells = [fold_cell(c.text) for r in rows for c in r.cells if c.text.strip()]
     for k, t in enumerate(cells):
         m = re.search(r"(自评总分|自评得分|综合得分)(\(分\))?[:：]?", t)
         if not m:
@@ -380,11 +380,11 @@ def goal_sections(rows: list[Row], stop: int) -> list[Section]:
         texts = [t for t in row.texts if t.strip()]
         if not texts:
             continue
-        key = fold_key(texts[0])
+        key = fold_cell(texts[0])
         for pat, kind in _GOAL_KEYS:
             if pat.match(key):
                 rest = texts[1:]
-                if kind == "goal" and rest[:2] and fold_key(rest[0]) == "预期目标":
+                if kind == "goal" and rest[:2] and fold_cell(rest[0]) == "预期目标":
                     # 年度总体目标 | 预期目标 | 实际完成情况, values on the next row
                     if i + 1 < len(rows):
                         vals = [t for t in rows[i + 1].texts if t.strip()]

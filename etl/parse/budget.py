@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from etl.lexicon import alternation, lexicon
 from etl.marts.invariants import tolerances
 from etl.normalise.measure import parse_number, parse_rate
-from etl.parse.vocab import fold_key
+from etl.parse.vocab import fold_cell
 from etl.records import YUAN_PER_WAN, Cell, Loc, Row, SpendPoint
 
 def _column_pattern(role: str) -> re.Pattern:
@@ -58,7 +58,7 @@ _IN_WAN = re.compile(r"单位[:：]万元|(金额|资金|预算|情况|预算数
 def amounts_in_yuan(rows: list[Row]) -> bool:
     """Does the money block print 元? Only a money label's unit counts ('项目资金(元)', '单位：元'); an
     indicator's unit ('带动增收(元)') does not, and a money label in 万元 settles it the other way."""
-    texts = [fold_key(t) for r in rows for t in r.texts]
+    texts = [fold_cell(t) for r in rows for t in r.texts]
     if any(_IN_WAN.search(s) for s in texts):
         return False
     return any(_IN_YUAN.search(s) for s in texts)
@@ -67,7 +67,7 @@ def amounts_in_yuan(rows: list[Row]) -> bool:
 def _head_roles(row: Row) -> dict[int, str]:
     roles = {}
     for pos, cell in enumerate(row.cells):
-        s = fold_key(cell.text)
+        s = fold_cell(cell.text)
         for role, pat in _HEAD_ROLES:
             if pat.search(s) and role not in roles.values():
                 roles[pos] = role
@@ -105,7 +105,7 @@ def _label_and_values(cells: list[str]) -> tuple[str, list[str]]:
     texts = [c for c in cells if c.strip()]
     if not texts:
         return "", []
-    return fold_key(texts[0]), texts[1:]
+    return fold_cell(texts[0]), texts[1:]
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ _AMOUNT = re.compile(rf"-?(\d+(?:,\d{{3}})*(?:\.\d+)?)(%|万元|元|分)?|{alter
 
 
 def _is_amount(text: str) -> bool:
-    s = fold_key(text)
+    s = fold_cell(text)
     m = _AMOUNT.fullmatch(s)
     return bool(m) and not (m.group(2) == "%" and float(m.group(1).replace(",", "")) > MAX_RATE_PERCENT)
 
@@ -297,7 +297,7 @@ def _split_label_amounts(cells: list) -> list:
     """'年度资金总额1237.211323.60…': a money label glued to its amounts is two cells."""
     out = []
     for c in cells:
-        m = _LABEL_THEN_AMOUNTS.match(fold_key(c.text))
+        m = _LABEL_THEN_AMOUNTS.match(fold_cell(c.text))
         label = _ENUM.sub("", m.group("label")).rstrip(":：") if m else ""
         if m and (_TOTAL_LABEL.match(label) or _FISCAL_LABEL.match(label) or _CARRY_LABEL.match(label)
                   or _OTHER_LABEL.match(label)):
@@ -317,11 +317,11 @@ def _join_broken_heads(cells: list) -> list:
     i = 0
     while i < len(cells):
         c = cells[i]
-        nxt = fold_key(cells[i + 1].text) if i + 1 < len(cells) else ""
-        if nxt and (fold_key(c.text) in BROKEN_HEAD_PREFIXES
-                    or (_HEAD_START.match(fold_key(c.text)) and not _head_role(fold_key(c.text)) and not _head_role(nxt))):
+        nxt = fold_cell(cells[i + 1].text) if i + 1 < len(cells) else ""
+        if nxt and (fold_cell(c.text) in BROKEN_HEAD_PREFIXES
+                    or (_HEAD_START.match(fold_cell(c.text)) and not _head_role(fold_cell(c.text)) and not _head_role(nxt))):
             # a header cell wrapped mid-word ('预算执行' / '率(B/A×100%)'): neither half names a column, the two do
-            joined = fold_key(c.text) + nxt
+            joined = fold_cell(c.text) + nxt
             if any(pat.search(joined) for _, pat in _HEAD_ROLES) or (
                     c.text not in BROKEN_HEAD_PREFIXES and _head_role(joined)):
                 out.append(Cell(joined, c.loc.merge(cells[i + 1].loc)))
@@ -341,7 +341,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
     cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells if c.text.strip()]))
-    texts = [fold_key(c.text) for c in cells]
+    texts = [fold_cell(c.text) for c in cells]
     n = len(cells)
     i = 0
     while i < n:
@@ -484,7 +484,7 @@ def _unglue_money(text: str) -> list[str]:
 def _keys_then_amounts(rows: list[Row], b: Budget, scale: float) -> None:
     """A header row of money keys then a row of amounts, copied as one stream of cells:
     '资金总额 其中：财政拨款 其他资金 526.45 526.45' (an empty last amount simply vanished)."""
-    cells = [part for r in rows for c in r.cells if c.text.strip() for part in _unglue_money(fold_key(c.text))]
+    cells = [part for r in rows for c in r.cells if c.text.strip() for part in _unglue_money(fold_cell(c.text))]
     for k in range(len(cells)):
         keys = []
         j = k
@@ -535,20 +535,20 @@ def target_budget(rows: list[Row]) -> Budget:
         if r.table is None or below.table != r.table:
             continue
         for pos, cell in enumerate(r.cells):
-            key = _ENUM.sub("", fold_key(cell.text))
+            key = _ENUM.sub("", fold_cell(cell.text))
             under = below.cells[pos].text if pos < len(below.cells) else ""
-            if not re.match(r"^\d", fold_key(under)):
+            if not re.match(r"^\d", fold_cell(under)):
                 continue
             if b.initial is None and _TARGET_TOTAL.match(key):
-                b.initial = _first_amount(fold_key(under), scale)
+                b.initial = _first_amount(fold_cell(under), scale)
             elif b.fiscal is None and re.match(r"^(其中[:：]?)?财政(资金|拨款)", key):
-                b.fiscal = _first_amount(fold_key(under), scale)
+                b.fiscal = _first_amount(fold_cell(under), scale)
             elif b.other is None and re.match(r"^(其中[:：]?)?其他资金", key):
-                b.other = _first_amount(fold_key(under), scale)
+                b.other = _first_amount(fold_cell(under), scale)
     _keys_then_amounts(rows, b, scale)
     # (text, row index, row is a table row): in a table a key's amount is beside it (or below,
     # handled above), never in the next row; in a stream of cells it is simply the next cell
-    cells = [(fold_key(c.text), i, r.table is not None) for i, r in enumerate(rows) for c in r.cells if c.text.strip()]
+    cells = [(fold_cell(c.text), i, r.table is not None) for i, r in enumerate(rows) for c in r.cells if c.text.strip()]
     def money_key(text: str) -> bool:
         key = _ENUM.sub("", text)
         return not re.search(r"\d", key) and any(pat.match(key) for _, pat in _MONEY_KEYS)
@@ -585,7 +585,7 @@ def target_budget(rows: list[Row]) -> Budget:
 def spending_plan(rows: list[Row], scale: float) -> list[SpendPoint]:
     """资金支出计划: a row of periods (3月底 6月底 …) and the row of values under it."""
     for i, row in enumerate(rows):
-        periods = [(pos, fold_key(c.text)) for pos, c in enumerate(row.cells) if re.fullmatch(r"\d{1,2}月(底|末)?(前)?", fold_key(c.text))]
+        periods = [(pos, fold_cell(c.text)) for pos, c in enumerate(row.cells) if re.fullmatch(r"\d{1,2}月(底|末)?(前)?", fold_cell(c.text))]
         if len(periods) < 2 or i + 1 >= len(rows):
             continue
         below = rows[i + 1]

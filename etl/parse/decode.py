@@ -329,10 +329,11 @@ def _edge_ok(text: str) -> bool:
             r"^[^\d]+$"
             r"|^[^\d]+[（(]\d+(\.\d+)?分?[)）]$"  # a level name with its score part: 产出指标(50分)
             rf"|{_name_with_figure().pattern}"
-            # the operator words before a figure: a subset of the lexicon's (reading them all from it moves
-            # which cuts are taken: tests/test_word_lists_once.py ALLOWED)
-            rf"|^[{_OPS}]{{0,2}}(不低于|不高于|不少于|不超过|大于|小于|等于)?\d+(\.\d+)?"
-            rf"({'|'.join(re.escape(u) for u in units)}|/\d*[万千百]?人?)?(以上|以下|以内)?$"))  # '200/10万': a rate
+            # the operator words a figure may follow in a glued cell (the lexicon's narrower list)
+            rf"|^[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
+            # then a unit or a rate's base ('200/10万'), then the lexicon's suffix operators ('95%以上')
+            rf"({'|'.join(re.escape(u) for u in units)}|/\d*[万千百]?人?)?"
+            rf"({alternation(w for w, _ in lx.suffix_operators)})?$"))
     return bool(_EDGE_OK[0].match(text))
 
 

@@ -22,7 +22,7 @@ from etl.parse.vocab import (
     LONG_TERM,
     TOTAL_ROW_RE,
     column_role,
-    fold_key,
+    fold_cell,
     header_roles,
     is_level1,
     is_level2,
@@ -105,7 +105,7 @@ MIN_BLANK_ROW_NAME = 4  # characters a name must have for its row to count with 
 
 def _names_an_indicator(name: str | None) -> bool:
     return bool(name) and len(name) >= MIN_BLANK_ROW_NAME and bool(re.search(r"[\u4e00-\u9fff]{2}", name)) \
-        and column_role(name) is None and not title_kind(name) and not END_OF_TABLE_RE.match(fold_key(name))
+        and column_role(name) is None and not title_kind(name) and not END_OF_TABLE_RE.match(fold_cell(name))
 
 
 def _unless_ellipsis(text: str | None) -> str | None:
@@ -135,7 +135,7 @@ def _long_term(vals: dict[str, tuple[str, Loc]]) -> str | None:
 
 def end_of_table(row: Row) -> bool:
     first = next((c.text for c in row.cells if c.text.strip()), "")
-    return bool(END_OF_TABLE_RE.match(fold_key(first))) or bool(title_kind(first))
+    return bool(END_OF_TABLE_RE.match(fold_cell(first))) or bool(title_kind(first))
 
 
 def total_row(row: Row) -> tuple[float | None, float | None, str | None] | None:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon
 from etl.parse.cells import cell_text, is_empty_value
-from etl.parse.vocab import META_KEYS, column_role, fold_key, title_kind
+from etl.parse.vocab import META_KEYS, column_role, fold_cell, title_kind
 from etl.records import Cell, Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
@@ -131,7 +131,7 @@ def split_run_on_keys(row: Row) -> Row:
 
 @lru_cache(maxsize=1 << 16)
 def meta_key(text: str) -> str | None:
-    s = fold_key(text)
+    s = fold_cell(text)
     s = re.sub(r"[:：]$", "", s)
     for fld, pat in META_KEYS:
         if pat.match(s):
@@ -167,7 +167,7 @@ def _clean_value(fld: str, value: str) -> str | None:
         v = v[:-1]  # '项目主管部门：某县农业农村局。' in a report's prose: the sentence's stop is not the name's
     if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v):
         return None  # another key's label is not this key's value
-    if fld in ORG_FIELDS and lexicon().placeholder_org.search(fold_key(v)):
+    if fld in ORG_FIELDS and lexicon().placeholder_org.search(fold_cell(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
     if fld in ORG_FIELDS and re.search(r"[。；;！？!?]", v):
         return None  # a clause of running text after a key word ('部门(单位)整体…自评结果。'), not an organisation
@@ -181,7 +181,7 @@ KEY_VALUE_REACH = 3  # cells past a run of key labels in which a department's va
 def is_key_label(text: str) -> bool:
     """Is the cell a key label (or one of the labels a key's value may run into), and nothing more?"""
     pairs, any_label = _labels()
-    m = any_label.fullmatch(fold_key(text).rstrip(":："))
+    m = any_label.fullmatch(fold_cell(text).rstrip(":："))
     return m is not None
 
 
@@ -250,7 +250,7 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
                 continue
         if fld in ("department_weak", "filer", "publisher") and value and not looks_like_org(value):
             continue
-        if fld and value and (fld not in out or (fld == "project" and fold_key(tok.text).startswith("二级项目"))) \
+        if fld and value and (fld not in out or (fld == "project" and fold_cell(tok.text).startswith("二级项目"))) \
                 and not is_key_label(tok.text + value):
             out[fld] = (value, tok.loc)  # a 二级项目名称 names the project better than its 一级 parent
     if "publisher" not in out:
@@ -278,7 +278,7 @@ def org_in_title(*texts: str | None) -> str | None:
     for t in texts:
         if not t:
             continue
-        m = _TITLE_ORG.match(fold_key(t))
+        m = _TITLE_ORG.match(fold_cell(t))
         if m:
             return m.group("org")
     return None
@@ -294,7 +294,7 @@ def _introduced_org() -> re.Pattern:
 def org_in_prose(*texts: str | None) -> str | None:
     """The body a report introduces by the name it then shortens: '某州数据发展中心(以下简称“中心”)'."""
     for t in texts:
-        m = _introduced_org().search(fold_key(t or ""))
+        m = _introduced_org().search(fold_cell(t or ""))
         if m:
             org = re.split(r"[，。；：,;:、]", m.group("org"))[-1]  # the clause the name stands in
             org = re.sub(r"^(20\d\d年度?|我们|我|本)", "", org)
@@ -313,7 +313,7 @@ def org_as_subject(*texts: str | None) -> str | None:
     '…，市交通运输局对2022年度农村公路养护实施情况进行了绩效自查自评' -> '市交通运输局'."""
     lx = lexicon()
     for t in texts:
-        s = fold_key(t or "")
+        s = fold_cell(t or "")
         if "自评" not in s and "自查" not in s:
             continue
         for start in _CLAUSE_START.finditer(s):
@@ -328,7 +328,7 @@ def org_as_subject(*texts: str | None) -> str | None:
 def org_in_breadcrumb(rows: list[Row]) -> str | None:
     """The section a page sits in names its publisher: '首页 >> 部门信息公开 >> 某县交通运输局 >> 正文'."""
     for r in rows:
-        m = lexicon().breadcrumb.match(fold_key(" ".join(r.texts)))
+        m = lexicon().breadcrumb.match(fold_cell(" ".join(r.texts)))
         if m:
             crumbs = [c for c in re.split(r"[>»›→]+", m.group("crumbs")) if c]
             org = next((c for c in reversed(crumbs) if looks_like_org(c)), None)
@@ -351,7 +351,7 @@ def split_code(name: str | None) -> tuple[str | None, str | None]:
 
 
 def looks_like_org(text: str) -> bool:
-    s = fold_key(text)
+    s = fold_cell(text)
     if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、,;]", s):  # (folded: '，' is ',')
         return False
     return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页")) \
@@ -383,7 +383,7 @@ def find_year(*texts: str | None) -> int | None:
     for t in texts:
         if not t:
             continue
-        s = fold_key(t)
+        s = fold_cell(t)
         for m in _YEAR.finditer(s):
             year = m.group(1) or m.group(3)
             if m.group(1) and _DATE_AFTER.match(s[m.end():]) and m.group(2) == "年" \

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.lexicon import lexicon
-from etl.parse.vocab import fold_key
+from etl.parse.vocab import fold_cell
 from etl.records import Row
 
 
@@ -18,7 +18,7 @@ class PeriodBlocks:
 
 def _marker(text: str) -> str | None:
     """'long' or 'annual' for a block marker cell ('中期绩效指标', '年度绩效指标')."""
-    m = lexicon().period_block.match(fold_key(text))
+    m = lexicon().period_block.match(fold_cell(text))
     if not m:
         return None
     return "long" if m.group("p") in lexicon().long_periods else "annual"

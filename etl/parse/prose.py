@@ -14,7 +14,7 @@ import re
 from etl.parse.cells import cell_text
 from etl.parse.decode import Piece, decode
 from etl.parse.indicators import TableResult, rows_from_steps
-from etl.parse.vocab import fold_key, is_level1, is_level2
+from etl.parse.vocab import fold_cell, is_level1, is_level2
 from etl.records import Indicator, Row
 
 _LEVEL_LINE = re.compile(r"^(?P<level>[^:：]{2,12})[:：](?P<rest>.+)$")
@@ -29,7 +29,7 @@ def prose_indicators(rows: list[Row]) -> TableResult | None:
     lines = 0
     for r in rows:
         text = " ".join(t for t in r.texts if t.strip())
-        m = _LEVEL_LINE.match(fold_key(text)) if text else None
+        m = _LEVEL_LINE.match(fold_cell(text)) if text else None
         if not m or not (is_level1(m.group("level")) or is_level2(m.group("level"))):
             continue
         lines += 1

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org
-from etl.parse.vocab import fold_key
+from etl.parse.vocab import fold_cell
 from etl.records import YUAN_PER_WAN, Row, Section
 
 _HEADING = re.compile(
@@ -29,7 +29,7 @@ def _stated() -> list[tuple[str, re.Pattern]]:
 
 
 def is_heading(text: str) -> bool:
-    s = fold_key(text)
+    s = fold_cell(text)
     return bool(_HEADING.match(s)) and len(s) <= 40
 
 
@@ -81,7 +81,7 @@ def _keyed() -> list[tuple[str, re.Pattern]]:
 
 def stated_figures(rows: list[Row]) -> dict[str, float]:
     """Figures a report states in prose: 年初预算116.41万元, 执行率99.17%, 自评得93分."""
-    text = fold_key("\n".join(" ".join(r.texts) for r in rows))
+    text = fold_cell("\n".join(" ".join(r.texts) for r in rows))
     out: dict[str, float] = {}
     for key, pat in _stated():
         for m in pat.finditer(text):
@@ -118,7 +118,7 @@ def report_cues(rows: list[Row]) -> bool:
     headings = [re.compile(p) for p in cues["headings"]]
     openings = [re.compile(p) for p in cues["openings"]]
     for r in rows:
-        s = fold_key(" ".join(r.texts))
+        s = fold_cell(" ".join(r.texts))
         if (is_heading(s) and any(p.search(s) for p in headings)) or any(p.search(s) for p in openings):
             return True
     return False
@@ -134,13 +134,13 @@ _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|�
 
 def is_department_report(title: str | None) -> bool:
     """Is a report's title a whole department's ('某局2022年度部门整体支出绩效自评报告')?"""
-    return bool(title) and bool(_DEPT_WORDS.search(_ATTACHMENT.sub("", fold_key(title))))
+    return bool(title) and bool(_DEPT_WORDS.search(_ATTACHMENT.sub("", fold_cell(title))))
 
 
 def names_whole_department(*texts: str | None) -> bool:
     """Does a report's title or text say it is about a whole department's spending ('部门整体支出绩效…')?"""
     words = lexicon().report_figures["cues"]["whole_department"]
-    return any(w in fold_key(t) for t in texts if t for w in words)
+    return any(w in fold_cell(t) for t in texts if t for w in words)
 
 
 def report_project(title: str | None) -> str | None:
@@ -148,7 +148,7 @@ def report_project(title: str | None) -> str | None:
     None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
     if not title:
         return None
-    s = re.sub(r"^\d{1,2}、", "", _ATTACHMENT.sub("", fold_key(title)))  # a copy's page number may lead the title
+    s = re.sub(r"^\d{1,2}、", "", _ATTACHMENT.sub("", fold_cell(title)))  # a copy's page number may lead the title
     if _DEPT_WORDS.search(s):
         return None
     s = _REPORT_TAIL.sub("", s)

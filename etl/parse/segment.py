@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
 from etl.parse.meta import looks_like_org, meta_key
-from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_key, title_kind
+from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_cell, title_kind
 from etl.records import Cell, Row
 
 
@@ -28,7 +28,7 @@ def _substance(seg: Segment) -> bool:
     keys = 0
     prose = 0
     for row in seg.rows:
-        texts = [fold_key(t) for t in row.texts if t.strip()]
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
         if sum(1 for t in texts if column_role(t)) >= 3:
             return True
         if any(re.match(r"^(项目名称|主管部门|部门名称|预算部门|年初预算数|预算数|资金总额)", t) for t in texts):
@@ -159,7 +159,7 @@ def _lone_text(row: Row) -> str | None:
 
 def _names_nothing(title: str) -> bool:
     """Does a title say only its kind ('绩效评价报告', '建设项目绩效评价报告', '2023年项目支出绩效目标表')?"""
-    s = fold_key(title)
+    s = fold_cell(title)
     for pat, _ in TITLE_PATTERNS:
         m = pat.search(s)
         if m:
@@ -180,7 +180,7 @@ def join_wrapped_titles(rows: list[Row]) -> list[Row]:
             span = rows[i: i + n]
             texts = [_lone_text(r) for r in span]
             if len(span) < n or any(t is None for t in texts) or any(
-                    not _TITLE_PIECE.fullmatch(fold_key(t)) or column_role(t) or meta_key(t) for t in texts[:-1]):
+                    not _TITLE_PIECE.fullmatch(fold_cell(t)) or column_role(t) or meta_key(t) for t in texts[:-1]):
                 continue
             if any(b.loc.line_start is None or a.loc.line_end is None
                    or not 0 < b.loc.line_start - a.loc.line_end <= WRAPPED_TITLE_GAP for a, b in zip(span, span[1:])):
@@ -203,7 +203,7 @@ def join_wrapped_titles(rows: list[Row]) -> list[Row]:
 
 
 def _key_word(text: str) -> str:
-    return fold_key(text).rstrip(":：")
+    return fold_cell(text).rstrip(":：")
 
 
 def drop_govinfo_copies(rows: list[Row]) -> list[Row]:
@@ -211,7 +211,7 @@ def drop_govinfo_copies(rows: list[Row]) -> list[Row]:
     document glued onto one line>'. The summary's copy goes; so does the name when the title is printed again
     elsewhere (when it is not, the name is the page's only title and stays)."""
     lx = lexicon()
-    titles = [(id(c), fold_key(c.text)) for r in rows for c in r.cells if title_kind(c.text)]
+    titles = [(id(c), fold_cell(c.text)) for r in rows for c in r.cells if title_kind(c.text)]
     out = []
     for r in rows:
         drop = set()
@@ -220,7 +220,7 @@ def drop_govinfo_copies(rows: list[Row]) -> list[Row]:
             if word not in lx.govinfo_title | lx.govinfo_copy:
                 continue
             value = r.cells[k + 1]
-            name = fold_key(value.text)
+            name = fold_cell(value.text)
             printed_again = any(i != id(value) and t and (t in name or name in t) for i, t in titles)
             if word in lx.govinfo_copy or (title_kind(value.text) and printed_again):
                 drop.add(k + 1)
@@ -247,7 +247,7 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
         if cur.kind is not None and not _substance(cur):
             # Same filing, printed title again (or a fuller title): keep the more specific kind.
-            if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_key(cur.title or ""))):
+            if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_cell(cur.title or ""))):
                 # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
                 cur.kind = kind
                 cur.title = title_cell.text.strip()
@@ -283,7 +283,7 @@ def _cut_glued_key_blocks(rows: list[Row]) -> list[Row]:
     out: list[Row] = []
     header_seen = False
     for row in rows:
-        texts = [fold_key(t) for t in row.texts]
+        texts = [fold_cell(t) for t in row.texts]
         start, roles = 0, 0
         for k, t in enumerate(texts):
             if not t:
@@ -305,7 +305,7 @@ def split_key_blocks(seg: Segment) -> list[Segment]:
     starts = []
     table_seen = False
     for i, row in enumerate(rows):
-        texts = [fold_key(t) for t in row.texts if t.strip()]
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
         if table_seen and texts and _opens_key_block(texts, 0):
             k = i
             while k > 0 and any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts):

@@ -27,7 +27,7 @@ from etl.parse.vocab import (
     LONG_TERM,
     column_period,
     column_role,
-    fold_key,
+    fold_cell,
     header_roles,
     is_level1,
     is_level2,
@@ -262,7 +262,7 @@ def _order(roles: list[str]) -> list[str]:
 
 
 def _stop(t: str) -> bool:
-    s = fold_key(t)
+    s = fold_cell(t)
     return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t))
 
 
@@ -327,10 +327,10 @@ def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int
     # the total row may follow a '其他需要说明事项' row
     n = len(toks)
     for k in range(i, min(n, i + 8)):
-        if TOTAL_ROW_RE.match(fold_key(toks[k].text)):
+        if TOTAL_ROW_RE.match(fold_cell(toks[k].text)):
             after = []
             for t in toks[k + 1: k + 4]:  # the row's figures and grade, up to the next word
-                if parse_number(t.text) is None and fold_key(t.text) not in GRADES:
+                if parse_number(t.text) is None and fold_cell(t.text) not in GRADES:
                     if not after and leading_figures(t.text):
                         after.append(t.text)  # the figures glued to the words after the table
                     break

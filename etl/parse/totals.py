@@ -11,7 +11,7 @@ import re
 
 from etl.lexicon import lexicon
 from etl.normalise.measure import fold, parse_number
-from etl.parse.vocab import TOTAL_ROW_RE, fold_key
+from etl.parse.vocab import TOTAL_ROW_RE, fold_cell
 
 GRADES = lexicon().grade_words  # the grade words a filing prints after its score
 USUAL_TOTAL = 100.0  # the Ministry's templates score out of 100
@@ -24,7 +24,7 @@ _LEADING_RUN = re.compile(r"^(\d+(?:\.\d+)?)(?:分)?(?=[\u4e00-\u9fff])")
 def leading_figures(text: str) -> str | None:
     """A total row's figures glued to the words after the table ('100100注:1.…', '100偏差大或…'): the
     leading figures, or None when the text does not open with figures followed by words."""
-    m = _LEADING_RUN.match(fold_key(text))
+    m = _LEADING_RUN.match(fold_cell(text))
     return m.group(1) if m else None
 
 
@@ -53,7 +53,7 @@ def read_total(texts: list[str], expected_weight: float | None = None) -> tuple[
     texts = [t.strip() for t in texts if t and t.strip()]
     if not texts:
         return None
-    head = fold_key(texts[0])
+    head = fold_cell(texts[0])
     m = TOTAL_ROW_RE.match(head)
     if not m:
         return None

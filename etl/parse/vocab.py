@@ -1,6 +1,6 @@
 """The fixed vocabulary of performance filings: titles, column headers, level names, keys.
 
-Everything here is a pattern over *folded* text (see `fold_key`): white space
+Everything here is a pattern over *folded* text (see `fold_cell`): white space
 removed, full-width forms folded, so '预算部 门名称' and '预算部门名称' match alike.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 
 @lru_cache(maxsize=1 << 16)
-def fold_key(text: str) -> str:
+def fold_cell(text: str) -> str:
     # called on every cell by every stage: cached, the same cells recur across a document
     # (OCR look-alikes fold to the vocabulary's characters: '顼目名称' is 项目名称)
     return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).translate(lexicon().ocr_chars)
@@ -67,7 +67,7 @@ ANNEX_TITLE = re.compile(r"附件\s*\d{0,2}\s*[:：]?\s*([^。；;:：\s]{2,60}?
 @lru_cache(maxsize=1 << 16)
 def title_kind(text: str) -> str | None:
     """doc_kind when `text` looks like a filing's title, else None."""
-    s = fold_key(text)
+    s = fold_cell(text)
     if not s or len(s) > 90:
         return None
     # A sentence that merely mentions a report is not a title; nor is a table-of-contents entry.
@@ -95,7 +95,7 @@ COLUMN_PATTERNS: list[tuple[str, re.Pattern]] = [(role, pat) for role, pat, _ in
 
 @lru_cache(maxsize=1 << 16)
 def column_role(cell: str) -> str | None:
-    s = fold_key(cell)
+    s = fold_cell(cell)
     if not s or len(s) > 30:
         return None
     for role, pat in COLUMN_PATTERNS:
@@ -130,7 +130,7 @@ def _period_split(folded: str) -> tuple[str | None, str]:
 
 def column_period(cell: str) -> str | None:
     """'long' or 'annual' for a header cell qualified by its period, else None."""
-    return _period_split(fold_key(cell))[0]
+    return _period_split(fold_cell(cell))[0]
 
 
 LONG_TERM = "long_"  # prefix of the roles of a header's long-term column group
@@ -168,20 +168,20 @@ def _as_indicator(s: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def is_level1(text: str) -> bool:
-    s = fold_key(strip_score(text))
+    s = fold_cell(strip_score(text))
     return bool(LEVEL1_RE.match(s)) or (s.endswith("值") and bool(LEVEL1_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
 def is_level2(text: str) -> bool:
-    s = fold_key(strip_score(text))
+    s = fold_cell(strip_score(text))
     return bool(LEVEL2_RE.match(s)) or (s.endswith("值") and bool(LEVEL2_RE.match(_as_indicator(s))))
 
 
 @lru_cache(maxsize=1 << 16)
 def is_unknown_level(text: str) -> bool:
     """A level of a family the lexicon does not name ('制度指标', '管理指标'): a short phrase ending in 指标."""
-    s = fold_key(strip_score(text))
+    s = fold_cell(strip_score(text))
     lx = lexicon()
     # one 指标 only: '成本指标经济成本指标' is two known levels run together, not one unknown
     return bool(lx.unknown_level.match(s)) and s.count("指标") <= 1 and s not in lx.not_levels \

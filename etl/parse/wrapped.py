@@ -33,7 +33,7 @@ from typing import Protocol
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
 from etl.parse.meta import is_key_label
-from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, fold_key, is_level1, is_level2, title_kind
+from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, fold_cell, is_level1, is_level2, title_kind
 from etl.records import Cell, Row
 
 
@@ -70,7 +70,7 @@ def _filled(row: Row) -> dict[int, str]:
 
 def _label(text: str) -> bool:
     """A cell that starts a row by itself: a key, a header word, a total or a title (level names aside)."""
-    s = fold_key(text)
+    s = fold_cell(text)
     # header words by their literal wordings: the header patterns also match the middle of a sentence
     # ('…导致指标值' is a 指标值 header to them)
     return (is_key_label(text) or s.rstrip(":：") in lexicon().header_words
@@ -140,7 +140,7 @@ def is_continuation(above: Row, cont: Row, widths: dict[tuple[int, int], tuple[i
         col, chars = widths.get((above.table, k), (0, 0))
         if col < s.min_width:
             return NO
-        if lexicon().placeholder_row.fullmatch(fold_key(text)) or text in lexicon().empty_cell:
+        if lexicon().placeholder_row.fullmatch(fold_cell(text)) or text in lexicon().empty_cell:
             return NO  # an unfilled template row ('指标3：', '……') is a row of its own, never the rest of one
         if is_level1(text) or is_level2(text):
             verdict = ASK  # '数量' may end a name ('…监测点' + '数量') or be the next block's level cell

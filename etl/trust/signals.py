@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from etl.lexicon import LEXICON_FILE, lexicon
 from etl.normalise.script import fold_script
-from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, fold_key, is_level1, is_level2, title_kind
+from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, fold_cell, is_level1, is_level2, title_kind
 from etl.records import YUAN_PER_WAN, Document, Filing, Indicator, Loc, Row
 
 TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
@@ -221,7 +221,7 @@ FILING_SIGNALS = (
 
 
 def _fold(text: str | None) -> str:
-    return fold_key(fold_script(text or ""))
+    return fold_cell(fold_script(text or ""))
 
 
 _SPACE = re.compile(r"\s+")
