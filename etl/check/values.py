@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from etl.lexicon import inequality_patterns, lexicon
-from etl.measures import fold
+from etl.measures import MONEY_IN_WAN, fold
 from etl.normalise.measure import parse_measure
 from etl.records import Indicator
 
@@ -144,7 +144,7 @@ def is_percent(measure, settings: Settings) -> bool:
 
 
 def is_money(text: str | None, measure, settings: Settings) -> bool:
-    if measure is not None and measure.unit in settings.words("units", "money"):
+    if measure is not None and measure.unit in MONEY_IN_WAN:
         return True
     s = ftext(text)
     return bool(_MONEY.search(s) or _WAN_END.search(s))

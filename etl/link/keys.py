@@ -60,7 +60,7 @@ def _families(settings) -> dict[str, str]:
     got = getattr(settings, "_unit_families", None)  # read once per settings object
     if got is None:
         got = {u: "time" for u in settings.words("unit_families", "time")}
-        got.update({u: "money" for u in settings.words("units", "money")})
+        got.update({u: "money" for u in MONEY_IN_WAN})  # the money units are those measures converts
         got.update({u: "%" for u in settings.words("units", "percent") + ["百分比"]})
         settings._unit_families = got
     return got
@@ -88,7 +88,7 @@ def canonical(m: Measure | None, settings) -> tuple[float, str] | None:
     if m is None:
         return None
     unit = m.unit or ""
-    if unit in MONEY_IN_WAN and unit in settings.words("units", "money") + ["万"]:
+    if unit in MONEY_IN_WAN:
         return to_wan(m.num, unit), "万元"
     if unit == "百分比":
         return m.num, "%"
