@@ -52,8 +52,20 @@ def site(tmp_path_factory):
 
 
 def pick(page, label: str, option: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
-    page.get_by_role("option", name=option, exact=True).click()
+    # A pick reruns the page, and the next select box may be drawn anew (its key follows the first pick):
+    # a click that lands on the old one opens a list that vanishes. Open it again until the option shows.
+    for attempt in range(4):
+        page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+        choice = page.get_by_role("option", name=option, exact=True)
+        try:
+            choice.wait_for(timeout=10000)
+            break
+        except Exception:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    choice.click()
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     page.wait_for_timeout(500)
 
