@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.labels import FAMILIES, REASONS, SEVERITIES, bands
-from etl.measures import GRADES
+from etl.measures import EXEC_LOW, GRADES
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # A scatter's points, a stable sample: 1,000 show the shape as well as 2,000 and halve the browser's drawing
@@ -173,9 +173,9 @@ def scale_for(metric: str) -> dict:
     """Fixed scales: the same value has the same colour whatever else is shown (thresholds from bands.toml)."""
     b = bands()
     if metric == "exec_rate":
-        e = b["execution"]
-        return dict(zmin=0, zmax=1.2, colorscale=_steps([e["red_below"], e["green_from"]], [RED, AMBER, GREEN], 0, 1.2),
-                    colorbar=dict(title="执行率", tickformat=".0%", tickvals=[0, e["red_below"], e["green_from"], 1.2]))
+        e = b["execution"]  # red below the measures' low 执行率 (the scorecard's and the soft rule's)
+        return dict(zmin=0, zmax=1.2, colorscale=_steps([EXEC_LOW, e["green_from"]], [RED, AMBER, GREEN], 0, 1.2),
+                    colorbar=dict(title="执行率", tickformat=".0%", tickvals=[0, EXEC_LOW, e["green_from"], 1.2]))
     if metric == "self_score":  # the 优良中差 bands of the checks' settings (etl/measures.py GRADES)
         edges = sorted(low for _, low in GRADES if low > 0)
         return dict(zmin=0, zmax=100, colorscale=_steps(edges, [RED, AMBER, LIGHT_GREEN, GREEN], 0, 100),

@@ -19,6 +19,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
 class Lexicon:
     empty_cell: frozenset[str]
     blank_marks: tuple[str, ...]
+    elided_marks: tuple[str, ...]
     reason_placeholders: frozenset[str]
     placeholder_row: re.Pattern
     placeholder_org: re.Pattern
@@ -95,6 +96,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         empty_cell=frozenset(ph["empty_cell"]),
         blank_marks=tuple(ph["blank_marks"]),
+        elided_marks=tuple(ph["elided"]),
         reason_placeholders=frozenset(ph["reason"]),
         placeholder_row=re.compile(rf"^({'|'.join(ph['row_name'])})$"),
         placeholder_org=re.compile("|".join(ph["org"])),

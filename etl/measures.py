@@ -104,10 +104,14 @@ SETTINGS_FILE = Path(__file__).with_name("check") / "settings.toml"
 SETTINGS_ENV = "JIXIAO_SETTINGS"  # a settings file of one's own over it (etl/check/settings.py)
 
 
-@lru_cache(maxsize=1)
-def _grades() -> tuple[tuple[str, float], ...]:
+@lru_cache(maxsize=None)
+def _settings_table(name: str) -> dict:
     with open(SETTINGS_FILE, "rb") as fh:
-        table = tomllib.load(fh).get("grades", {})
+        return tomllib.load(fh).get(name, {})
+
+
+def _grades() -> tuple[tuple[str, float], ...]:
+    table = _settings_table("grades")
     return tuple(sorted(((g, float(v)) for g, v in table.items()), key=lambda gv: -gv[1]))
 
 
@@ -204,14 +208,16 @@ COMPARE = dict([
 METRIC_SQL = {k: m.sql for k, m in COMPARE.items()}
 
 # The scorecard (县区评分卡): a county's or department's filings against all measures at once. The two
-# thresholds are part of what the measures say (the report and the page name them in the label).
-SELF_SCORE_HIGH = 95
-EXEC_LOW = 0.80
+# thresholds are part of what the measures say (the report and the page name them in the label); they
+# are the soft rule's (settings.toml [soft]: a low 执行率 beside a high self-score), so a county's
+# "执行率<80%占比" and the findings of that rule draw one line.
+SELF_SCORE_HIGH = float(_settings_table("soft")["self_score_high"])
+EXEC_LOW = float(_settings_table("soft")["exec_rate_low"])
 SCORECARD = dict([
     _m("filings", "填报数", "count(*)", "count", "size", "份"),
     _m("money", "资金（万元）", "sum(f.budget_adjusted)", "money", "size", "万元"),
     _m("self_score", "自评得分中位数", "median(f.total_score)", "score", "watch", "分"),
-    _m("high_share", f"自评≥{SELF_SCORE_HIGH}占比",
+    _m("high_share", f"自评≥{SELF_SCORE_HIGH:g}占比",
        f"count(*) FILTER (WHERE f.total_score >= {SELF_SCORE_HIGH})::DOUBLE / nullif(count(f.total_score), 0)",
        "share", "watch"),
     _m("exec_rate", "执行率中位数", f"median({EXEC_RATE})", "share", "up"),

@@ -45,6 +45,19 @@ def test_the_dashboard_reads_the_same_grade_bands():
     assert scale_for("self_score")["colorbar"]["tickvals"] == [0, 60, 80, 90, 100]
 
 
+def test_a_low_execution_rate_and_a_high_self_score_are_one_line_for_the_rule_the_scorecard_and_the_chart():
+    """The county scorecard's "执行率<80%占比", the execution chart's red band and the soft rule that flags a
+    low 执行率 beside a high self-score read the thresholds of settings.toml [soft]."""
+    from dashboard.charts import scale_for
+    from etl.measures import EXEC_LOW, SCORECARD, SELF_SCORE_HIGH
+
+    settings = load_settings()
+    assert (EXEC_LOW, SELF_SCORE_HIGH) == (settings.soft("exec_rate_low", 0.0), settings.soft("self_score_high", 0.0))
+    assert scale_for("exec_rate")["colorbar"]["tickvals"][1] == EXEC_LOW
+    assert f"执行率<{EXEC_LOW:.0%}" in SCORECARD["low_exec_share"].label
+    assert f"自评≥{SELF_SCORE_HIGH:g}" in SCORECARD["high_share"].label
+
+
 def _filing(fid, rows, **kw):
     return Filing(doc_kind="project_self_eval", filing_id=fid, source_file=f"{fid}.txt", source_sha256=fid,
                   department="示例县教育局", county="示例县", province="示例省", year=2023, indicators=rows, **kw)

@@ -85,7 +85,7 @@ def _vocab() -> tuple[tuple[str, re.Pattern], ...]:
         ("UN", re.compile(_alt(units))),
         ("VC", re.compile(_alt(lx.value_cues))),
         ("DC", re.compile(_alt(lx.description_cues))),
-        ("PH", re.compile(r"指标\s*\d{1,2}\s*[:：]?|……|\.\.\.")),
+        ("PH", re.compile(rf"指标\s*\d{{1,2}}\s*[:：]?|{_alt(lx.elided_marks)}")),  # '指标3:', an elided name
         ("SC", re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")),  # a level's score part: (50分)
         ("PM", re.compile(r"(?:^|(?<=\n))\d{1,2}、")),  # a page marker at a line's start
     )

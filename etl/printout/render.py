@@ -251,7 +251,7 @@ def conclusions(r: ReportData) -> list[str]:
     score = _row(r, "self_score")
     if h["with_score"]:
         text = (f"自评得分中位数 {num(h['median_score'])} 分，{pct(h['score_high'] / h['with_score'])} 的自评为 "
-                f"{SELF_SCORE_HIGH} 分及以上")
+                f"{SELF_SCORE_HIGH:g} 分及以上")
         if score and score.value is not None and score.peers > 1:
             text += (f"，在{r.peer_label}中第 {score.rank} 高，{position_words('watch', score.band)}，"
                      f"同组中位数 {num(score.p50)} 分")
