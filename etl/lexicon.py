@@ -52,6 +52,7 @@ class Lexicon:
     org_title_follow: tuple[str, ...]
     org_short_name_cues: tuple[str, ...]
     org_subject_cues: tuple[re.Pattern, ...]
+    org_in_prose: dict
     breadcrumb: re.Pattern
     govinfo_title: frozenset[str]
     govinfo_copy: frozenset[str]
@@ -128,6 +129,7 @@ def lexicon() -> Lexicon:
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         org_subject_cues=tuple(re.compile(p) for p in data["orgs"]["subject_cues"]),
+        org_in_prose={k: tuple(v) for k, v in data["orgs"]["in_prose"].items()},
         breadcrumb=re.compile(data["titles"]["breadcrumb"]),
         govinfo_title=frozenset(data["titles"]["govinfo_title"]),
         govinfo_copy=frozenset(data["titles"]["govinfo_copy"]),

@@ -25,7 +25,9 @@ from etl.parse.meta import (
     split_code, split_run_on_keys,
 )
 from etl.parse.report import sections as report_sections
-from etl.parse.report import is_department_report, names_whole_department, report_cues, report_project, stated_figures
+from etl.parse.report import (
+    is_department_report, names_whole_department, org_named_most, report_cues, report_project, stated_figures,
+)
 from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
@@ -246,6 +248,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     if not dept:
         # the web page's 发布机构, or the site named after a page title ('…自评报告-民生工程-某县人民政府')
         publisher = meta.get("publisher", (None,))[0] or ctx.publisher or _site_in_title(seg.title)
+        named = org_named_most(seg.title, *[" ".join(r.texts) for r in rows]) if kind == "self_eval_report" else None
         dept = (
             (re.sub(r"本级$", "", unit) if unit and unit.endswith("本级") else None)
             or _fuller(_same_org(org_in_title(seg.title, *[r.texts[0] for r in rows[:4] if r.cells]),
@@ -256,7 +259,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
             or (org_as_subject(*[" ".join(r.texts) for r in rows[:8]]) if kind == "self_eval_report" else None)
             or (_signed_by(rows) if kind == "self_eval_report" else None)
-            or publisher
+            # the page's publisher ('来源:市某局'), as fully as the prose names it ('东阳市某局…'); else the body
+            # the prose names most as its own ('绵阳市某局主要有…')
+            or _fuller(publisher, named) or named
         )
     if not dept and unit and kind.startswith("dept"):
         dept, unit = unit, None

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
+from etl.normalise.place import place_led_names
 from etl.parse.meta import looks_like_org
 from etl.parse.vocab import fold_cell
 from etl.records import YUAN_PER_WAN, Row, Section
@@ -160,3 +161,55 @@ def report_project(title: str | None) -> str | None:
     s = _PLACE_HEAD.sub("", s)
     s = re.sub(r"^(关于|对)", "", s).strip("的 ")
     return s if len(s) >= 4 and not re.search(r"报告|公开|公示", s) else None
+
+
+_CITED = re.compile(r"《[^《》]{0,80}》")
+AUTHORITY_REACH = 4  # characters before a name in which '受', '根据' … make it an authority
+IMPLEMENTER_WEIGHT = 2  # a mention as the one that carries the project out ('由某局负责实施') counts this many
+
+
+def org_named_most(*texts: str | None) -> str | None:
+    """The body a report names in its prose as its own, when no key or title names one: of the names that
+    begin with a place ('绵阳市科学技术局主要有…'), the one named most, counted by the name with its place
+    stripped so '县教育局' and '教育局' count for '霍邱县教育局'; a mention as the implementer ('由…负责实施')
+    counts double, the report's first person ('我局') counts for each body with that tail, and ties go to
+    the first named. Bodies named as an authority or a partner ('受某县财政局委托', '某市财政局下达',
+    '根据…') and in cited documents ('《某厅关于…》') do not count. Returns the fullest name printed."""
+    cues = lexicon().org_in_prose
+    text = fold_cell("\n".join(t for t in texts if t))
+    own = re.compile(rf"({alternation(cues['own_document_verbs'])})$")
+    # a cited document's issuer is an authority, unless the report issued it itself ('制发《…》')
+    text = _CITED.sub(lambda m: m.group(0) if own.search(text[max(0, m.start() - 4): m.start()])
+                      else "《" + " " * (len(m.group(0)) - 2) + "》", text)
+    before = re.compile(rf"({alternation(cues['authority_before'])})[\u4e00-\u9fff]{{0,2}}$")
+    after = re.compile(rf"^({alternation(cues['authority_after'])})")
+    imp_before = re.compile(rf"({alternation(cues['implementer_before'])})$")
+    imp_after = re.compile(rf"^({alternation(cues['implementer_after'])})")
+
+    def weight(start: int, end: int) -> int:
+        head, tail = text[max(0, start - AUTHORITY_REACH): start], text[end:]
+        if before.search(head) or after.match(tail):
+            return 0
+        return IMPLEMENTER_WEIGHT if imp_before.search(head) or imp_after.match(tail) else 1
+
+    spans = place_led_names(text, cues["tails"])
+    starts = {end: start for start, _, end in spans}  # a name's end -> where its place begins
+    full: dict[str, str] = {}  # name without its place -> the fullest name printed
+    for start, place_end, end in spans:
+        key = text[place_end:end]
+        if len(key) < 2 or not weight(start, end) or not looks_like_org(text[start:end]):
+            continue
+        if len(text[start:end]) > len(full.get(key, "")):
+            full[key] = text[start:end]
+    if not full:
+        return None
+    first_person = rf"({alternation(cues['first_person'])})"
+    counts: dict[str, int] = {}
+    for key in full:
+        # every mention of the name, with or without its place ('霍邱县教育局', '县教育局', '教育局')
+        n = sum(weight(starts.get(m.end(), m.start()), m.end()) for m in re.finditer(re.escape(key), text))
+        tail = next(t for t in sorted(cues["tails"], key=len, reverse=True) if key.endswith(t))
+        n += len(re.findall(rf"{first_person}{re.escape(tail)}(?!长)", text))  # '我局', not '本局长'
+        counts[key] = n
+    best = max(full, key=lambda k: counts[k])  # (dicts keep the order named: a tie goes to the first)
+    return full[best] if counts[best] > 0 else None
