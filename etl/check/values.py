@@ -28,7 +28,10 @@ _LETTER_DIGIT = re.compile(r"(?<![A-Za-z])[Oo](?![A-Za-z])")
 _QUALIFIERS = set("约近共计超每逾全第各均达满累合总")
 
 
+@lru_cache(maxsize=1 << 16)
 def ftext(text: str | None) -> str:
+    # memoised itself (not only fold): the rules call it ~70 times a row, 6.7 million times for a
+    # 100,000-row export, and a cache hit in C costs less than the Python call around fold's
     return fold(text) if text else ""
 
 
@@ -85,6 +88,7 @@ def is_blank(text: str | None) -> bool:
     return not ftext(text)
 
 
+@lru_cache(maxsize=1 << 16)  # a function of the text alone, asked of each value by several rules
 def garbled(text: str | None) -> str | None:
     """Why a value looks like a measure mangled by OCR or typing, or None."""
     s = ftext(text)
