@@ -214,6 +214,7 @@ FILING_SIGNALS = (
     "title_unread",     # a report: the share of its title's naming characters that no read name (department, project, place) holds
     "level1_unread",    # a table: level-1 families (产出指标, 效益指标 …) its part of the source names that no read row has
     "rows_few",         # a table: 1 / (1 + rows): a table of one or two rows is more often the cut end of one than a filing
+    "name_cut",         # the project read as the tail of a longer name the source prints (its place or year cut off)
 )
 # Left out after measuring (leave-one-file-out): the share of the table's figures not read and the money block's
 # arithmetic gap took weights of the wrong sign (more unread figures, more confidence) and made the fit worse; both
@@ -460,6 +461,26 @@ def _name_kind(kind: str, read: set[str], named: set[str]) -> None:
         named.add(_family(kind))
 
 
+# Characters that end a run of naming text: before them a name may begin ('关于', '对', '的' introduce a name
+# in prose; '年度' ends a title's year and '县', '市' a place, both printed before a name the labels keep whole
+# only when written together with it, so those stay naming characters).
+_NAME_BOUNDARY = set("于对的及和与在")
+_NAMING = re.compile(r"[\u4e00-\u9fff\d]")
+
+
+def name_cut(f: Filing, text: str) -> int:
+    """1 when the read project is, in the source, only ever the tail of a longer run of naming text: at every
+    place it stands in the text a Han character or a digit stands right before it ('牟定县2020年第一批…工程' read as
+    '第一批…工程'): the reading cut the place or the year off the name's head. text: the part's source rows,
+    cells apart (a space between cells, a line break between rows), so a name at the start of a cell is whole.
+    The department is not tested: a place read apart from it is meta_missing's bare_org."""
+    name = _fold(f.project).replace(" ", "")
+    if len(name) < 2:
+        return 0
+    at = [m.start() for m in re.finditer(re.escape(name), text)]
+    return int(bool(at) and all(i > 0 and _NAMING.match(text[i - 1]) and text[i - 1] not in _NAME_BOUNDARY for i in at))
+
+
 @dataclass
 class Evidence:
     """What the signals of one filing rest on, in counts."""
@@ -479,6 +500,7 @@ class Evidence:
     kinds_unread: int = 0
     title_unread: float = 0.0  # reports only
     level1_unread: int = 0  # tables only
+    name_cut: int = 0  # the project read as the tail of a longer name
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
@@ -504,6 +526,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         meta_missing=meta_missing(f), kinds_unread=kinds if kinds is not None else (kinds_unread(doc_rows, fs) if doc_rows is not None else 0),
         title_unread=title_unread(f) if f.doc_kind == REPORT else 0.0,
         level1_unread=level1_unread(f, text) if table else 0,
+        name_cut=name_cut(f, "\n".join(texts)),
     )
 
 
@@ -528,4 +551,5 @@ def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, f
         "title_unread": e.title_unread,
         "level1_unread": float(e.level1_unread),
         "rows_few": 1.0 / (1 + e.rows) if table else 0.0,
+        "name_cut": float(e.name_cut),
     }
