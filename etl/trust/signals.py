@@ -205,10 +205,8 @@ FILING_SIGNALS = (
     "estimate",         # log-odds of 1 - (rows_missing + row_doubt + money_missing + meta_missing): the misses counted
     "is_report",        # a narrative report (its fields are meta and stated figures)
     "zero_rows",        # a table kind with no indicator row read
-    "rows_missing",     # fields of rows the source suggests (指标N markers, unused row-like lines) but the reading lacks, as a share
     "row_doubt",        # the row model's expected misses (8 fields a row), as a share of the fields
     "points_gap",       # 分值 / 得分 arithmetic off by more than a point
-    "money_missing",    # money and score fields left empty although the source names them, as a share of the fields
     "meta_missing",     # department or year missing, or a department without its place, as a share of the fields
     "kinds_unread",     # kinds of filing the document's titles name (target, self-evaluation, report) that no reading has
     "title_unread",     # a report: the share of its title's naming characters that no read name (department, project, place) holds
@@ -218,7 +216,11 @@ FILING_SIGNALS = (
 )
 # Left out after measuring (leave-one-file-out): the share of the table's figures not read and the money block's
 # arithmetic gap took weights of the wrong sign (more unread figures, more confidence) and made the fit worse; both
-# are still counted in Evidence (a zero-row table's unread figures, the arithmetic guarantee).
+# are still counted in Evidence (a zero-row table's unread figures, the arithmetic guarantee). The rows the source
+# suggests but the reading lacks (rows_missing) and the money fields the source names but the reading left empty
+# (money_missing) count only inside `estimate`: as signals of their own they took weights of about 0 (+0.46) and of
+# the wrong sign (+0.42: a report's prose names figures of other subjects too), and leaving them out made the
+# leave-one-file-out fit no worse (AUROC 0.798 -> 0.801, MAE 0.110 -> 0.106).
 
 
 def _fold(text: str | None) -> str:
@@ -542,10 +544,8 @@ def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, f
         "estimate": math.log(right / (1.0 - right)),
         "is_report": float(f.doc_kind == REPORT),
         "zero_rows": float(table and e.rows == 0 and e.figures_unused > 0),
-        "rows_missing": rows_missing,
         "row_doubt": row_doubt,
         "points_gap": float(e.points_gap > 1.0),
-        "money_missing": e.money_missing / e.fields,
         "meta_missing": e.meta_missing / e.fields,
         "kinds_unread": float(e.kinds_unread),
         "title_unread": e.title_unread,
