@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 
 import duckdb
-import pyarrow as pa
+import pandas as pd
 
 from etl.measures import fold
 from etl.records import Filing, Finding
@@ -83,16 +83,16 @@ def _band_candidates(filings: list[Filing], sets: list[frozenset], reps: list[in
                                 ).fetchall()
         if not any(n for (n,) in has_table):
             con.execute("CREATE TEMP TABLE copy_bands (filing_id VARCHAR, band INTEGER, hash BIGINT)")
-        con.register("copy_reps", pa.table({"idx": pa.array(reps, type=pa.int64()),
-                                            "filing_id": pa.array([filings[i].filing_id for i in reps], type=pa.string())}))
+        con.register("copy_reps", pd.DataFrame({"idx": pd.Series(reps, dtype="int64"),
+                                                "filing_id": pd.Series([filings[i].filing_id for i in reps], dtype="object")}))
         stored = {i for (i,) in con.execute(
             "SELECT DISTINCT r.idx FROM copy_reps r JOIN copy_bands c ON c.filing_id = r.filing_id").fetchall()}
         new = [(i, band, h) for i in reps if i not in stored
                for band, h in band_hashes(sets[i], settings.copy_bands, settings.copy_band_rows)]
-        con.register("copy_bands_new", pa.table({
-            "idx": pa.array([r[0] for r in new], type=pa.int64()),
-            "band": pa.array([r[1] for r in new], type=pa.int32()),
-            "hash": pa.array([r[2] for r in new], type=pa.int64())}))
+        con.register("copy_bands_new", pd.DataFrame({
+            "idx": pd.Series([r[0] for r in new], dtype="int64"),
+            "band": pd.Series([r[1] for r in new], dtype="int32"),
+            "hash": pd.Series([r[2] for r in new], dtype="int64")}))
         return {(int(i), int(j)) for i, j in con.execute(_CANDIDATES_SQL).fetchall()}
     finally:
         con.unregister("copy_reps")

@@ -9,7 +9,8 @@ All three are derived: rebuilt whole after every ingest and by `jixiao check`.
 """
 from __future__ import annotations
 
-from etl.marts import insert_many
+import pandas as pd
+
 from etl.measures import PLACE_NAME, fold_key
 from etl.records import Filing
 
@@ -25,8 +26,16 @@ _LINK_COLS = ["filing_id", "prev_filing_id", "series_id", "year", "prev_year", "
 
 
 def insert_frame(con, table: str, columns: list[str], rows: list[list]) -> None:
-    """Many rows in one statement (etl.marts.insert_many). `table` and `columns` are our own names, never data."""
-    insert_many(con, table, columns, rows)
+    """Many rows in one statement through a registered DataFrame (executemany costs ~1 ms a row).
+    `table` and `columns` are our own names, never data."""
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=columns)
+    con.register("_bulk_rows", frame)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _bulk_rows")
+    finally:
+        con.unregister("_bulk_rows")
 
 
 def write_keys_and_links(con, filings: list[Filing], index, replace: bool = True) -> tuple[int, int]:

@@ -17,10 +17,9 @@ lake's views after each Ray run.
 """
 from __future__ import annotations
 
-import math
 import re
 
-import pyarrow as pa
+import pandas as pd
 
 from etl.measures import (EXEC_RATE, FROM_FMP, GRADE_BAND, METRIC_SQL, PHRASE, PLACE,  # defined once there, shared
                           unverified_sql)  # with the PDF report
@@ -304,26 +303,15 @@ def over_filings(name: str, filings: str) -> str:
     return re.sub(r"\bfilings f\b", f"{filings} f", MART_SQL[name])
 
 
-def insert_many(con, table: str, columns: list[str], rows: list[list]) -> None:
-    """Rows into one of our tables in one statement (executemany costs ~1 ms a row), through a registered
-    Arrow table. `table` and `columns` are our own names, never data. A float NaN is stored as NULL (as a
-    DataFrame gave it before); a column Arrow cannot type (text and numbers mixed) goes through
-    executemany, which casts as DuckDB does. Arrow, not pandas: the import process then never loads
-    pandas (~60 MB and a second of start-up)."""
-    if not rows:
-        return
-    target = f"INSERT INTO {table} ({', '.join(columns)})"
-    try:
-        data = pa.table({c: pa.array([r[k] for r in rows], from_pandas=True) for k, c in enumerate(columns)})
-    except (pa.ArrowException, TypeError, ValueError, OverflowError):
-        clean = [[None if isinstance(v, float) and math.isnan(v) else v for v in r] for r in rows]
-        con.executemany(f"{target} VALUES ({', '.join(['?'] * len(columns))})", clean)
-        return
-    con.register("_bulk_rows", data)
-    try:
-        con.execute(f"{target} SELECT {', '.join(columns)} FROM _bulk_rows")
-    finally:
-        con.unregister("_bulk_rows")
+def _insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
+    """Rows into one of our temp tables in one statement (executemany costs ~1 ms a row), as
+    etl.link.tables.insert_frame does for the layers above: the marts sit below them."""
+    if rows:
+        con.register("_mart_rows", pd.DataFrame(rows, columns=columns))
+        try:
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _mart_rows")
+        finally:
+            con.unregister("_mart_rows")
 
 
 def refresh_marts(con, filing_ids, groups) -> None:
@@ -339,9 +327,9 @@ def refresh_marts(con, filing_ids, groups) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _mart_ids (filing_id VARCHAR)")
-        insert_many(con, "_mart_ids", ["filing_id"], [[x] for x in sorted(filing_ids)])
+        _insert_rows(con, "_mart_ids", ["filing_id"], [[x] for x in sorted(filing_ids)])
         con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_groups AS SELECT {', '.join(GROUP_COLS)} FROM filings WHERE false")
-        insert_many(con, "_mart_groups", list(GROUP_COLS), [list(g) for g in set(groups)])
+        _insert_rows(con, "_mart_groups", list(GROUP_COLS), [list(g) for g in set(groups)])
         con.execute(f"""INSERT INTO _mart_groups SELECT DISTINCT {', '.join(GROUP_COLS)} FROM filings
                         WHERE filing_id IN (SELECT filing_id FROM _mart_ids)""")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _mart_gf AS SELECT f.* FROM filings f
