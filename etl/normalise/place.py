@@ -10,6 +10,7 @@ import csv
 import importlib.util
 import io
 import re
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,7 +57,25 @@ def _gazetteer() -> _Gazetteer:
         short = _AUTONOMOUS.match(name)
         if short:  # '彭水苗族土家族自治县' is printed '彭水自治县' as often as in full
             by_name.setdefault(short.group(1) + short.group(2), []).append(code)
+    for old, code in _renamed(names, by_name).items():
+        by_name.setdefault(old, []).append(code)
     return _Gazetteer(names, by_name, re.compile(_trie_pattern(by_name)))
+
+
+RENAMES = Path(__file__).with_name("place_renames.toml")
+
+
+def _renamed(names: dict[str, str], by_name: dict[str, list[str]]) -> dict[str, str]:
+    """Old county names (before 撤县设市 and other renamings, place_renames.toml) -> today's adcode. An
+    old name resolves to today's division, whose name the place then carries, so a county compares
+    across the years of its filings."""
+    out: dict[str, str] = {}
+    for r in tomllib.loads(RENAMES.read_text(encoding="utf-8"))["rename"]:
+        for code in by_name.get(r["new"], []):
+            city = names.get(code[:4] + "00") or names.get(code[:2] + "0000")
+            if _level(code) == "county" and city == r["city"] and r["old"] not in by_name:
+                out[r["old"]] = code
+    return out
 
 
 _AUTONOMOUS = re.compile(r"^(.{2})\S*?族(自治(县|州|旗))$")
