@@ -1925,3 +1925,39 @@ def test_unit_column_before_a_nature_column_without_signs_stays_apart():
     ])
     (f,) = parse(text)
     assert [i.target for i in f.indicators] == ["28", "0.9"]
+
+
+@pytest.mark.parametrize("one_cell_per_line", [False, True])
+def test_circled_column_numbers_in_headers(one_cell_per_line):
+    # templates that number their columns: '年度指标值①', a money header '全年执行数③ | 执行率④=③/②'
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "项目名称\t某某设备购置\t主管部门\t某县某局",
+        "项目资金(万元)\t年初预算数①\t全年预算数②\t全年执行数③\t分值\t执行率④=③/②\t得分",
+        "年度资金总额\t50\t60\t54\t10\t90%\t9",
+        "一级指标①\t二级指标②\t三级指标③\t年度指标值④\t实际完成值⑤\t分值⑥\t得分⑦\t偏差原因分析及改进措施⑧",
+        "产出指标\t数量指标\t购置设备\t≥12台\t12台\t30\t30\t",
+        "\t质量指标\t验收合格率\t100%\t95%\t30\t28\t个别设备返修",
+    ])
+    if one_cell_per_line:
+        text = "\n".join(f"{c} |" for line in text.split("\n") for c in line.split("\t") if c)
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_score) == (50, 60, 54, 0.9, 9)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "购置设备", "≥12台", "12台", 30, 30),
+        ("产出指标", "质量指标", "验收合格率", "100%", "95%", 30, 28),
+    ]
+    assert f.indicators[1].reason == "个别设备返修"
+
+
+def test_a_row_of_column_numbers_under_the_header_is_no_indicator():
+    text = "\n".join([
+        "某县某局2023年项目支出绩效目标表",
+        "项目名称\t某某培训经费",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "①\t②\t③\t④",
+        "产出指标\t数量指标\t培训人次\t≥200人次",
+        "效益指标\t社会效益指标\t培训合格率\t≥95%",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [("培训人次", "≥200人次"), ("培训合格率", "≥95%")]

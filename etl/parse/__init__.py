@@ -32,7 +32,7 @@ from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
-from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, title_kind
+from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, is_column_number, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -95,6 +95,12 @@ def _is_grid(doc: Document) -> bool:
     return True
 
 
+def _numbers_columns(row: Row) -> bool:
+    """A header row of column numbers under the names ('① | ② | ③ | ④=②/③'): no row of the table."""
+    texts = [c.text for c in row.cells if c.text.strip()]
+    return bool(texts) and all(is_column_number(t) for t in texts)
+
+
 def parse_document(doc: Document, settings: ParseSettings | None = None) -> list[Filing]:
     """The filings of a read document. `settings`: every cost and threshold the parse uses (DEFAULT when None;
     `DEFAULT.resolve({...})` for other values)."""
@@ -102,7 +108,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     printed = strip_glosses(doc)
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
-    rows = join_vertical(doc.rows)
+    rows = [r for r in join_vertical(doc.rows) if not _numbers_columns(r)]
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
         else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in join_titles_broken_by_pages(rows)], s.cut)]
     segs = split_segments(rows)
