@@ -9,7 +9,7 @@ import re
 
 from etl.marts.invariants import SCORES_ADD_UP, WEIGHTS_ADD_UP, tolerances
 from etl.normalise.measure import parse_measure
-from etl.normalise.place import find_place, find_place_in_prose
+from etl.normalise.place import find_place, find_place_in_prose, find_repeated_county, lies_within
 from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
@@ -48,6 +48,7 @@ class Context:
 
     def __init__(self, preamble: list[Row]):
         texts = [" ".join(r.texts) for r in preamble]
+        self.texts = texts
         self.year = find_year(*texts)
         pre = read_meta(preamble)
         cells = [c.text for r in preamble for c in r.cells]
@@ -284,6 +285,12 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
     place = find_place(f.department, f.unit, seg.title, f.project) or \
         find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
+    if (place is None or place.county is None) and not (ctx.place and ctx.place[0]):
+        # no organisation named with a county: the one county the page keeps naming in passing, if it lies
+        # in the province or city named
+        near = find_repeated_county(*ctx.texts, *[" ".join(r.texts) for r in rows])
+        if near is not None and (place is None or lies_within(near, place)):
+            place = near
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:

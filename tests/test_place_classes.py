@@ -1,5 +1,6 @@
-"""Counties renamed after 2015 (撤县设市 and the like): a filing printed under the old name is placed in
-today's division. The text is invented; the rename list is data (etl/normalise/place_renames.toml)."""
+"""Classes of input that name a filing's place, with invented text: a county renamed after 2015 (撤县设市
+and the like; the rename list is data, etl/normalise/place_renames.toml) is placed in today's division; a
+county named only in passing, but again and again, is the filing's."""
 from __future__ import annotations
 
 import tomllib
@@ -36,3 +37,25 @@ def test_every_rename_names_a_division_of_today_and_an_old_name_no_longer_in_use
         # the old name is gone from today's table (else it would be a second place, not a rename)
         assert all(g.names.get(c) == r["new"] for c in g.by_name[r["old"]]), r
         assert 2015 <= r["year"] <= 2024, r
+
+
+def test_a_county_named_only_in_passing_but_again_and_again_is_the_filings():
+    # no organisation is named with a place; the county stands in the project list and a cited document
+    text = "\n".join([
+        "某某镇2022年项目支出绩效目标表",
+        "附:荣昌区某某乡村绿化规划(2021-2025年)8.5万元",
+        "根据《荣昌区某某工作方案》安排",
+        "项目名称\t某某村道路绿化",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t栽种行道树\t≥800株",
+    ])
+    (f,) = parse_document(read_bytes(text.encode("utf-8"), "copy.txt"))
+    assert f.county == "荣昌区"
+
+
+def test_a_county_named_once_or_two_counties_named_place_nothing():
+    from etl.normalise.place import find_repeated_county
+
+    assert find_repeated_county("某某规划 荣昌区某某项目") is None
+    assert find_repeated_county("荣昌区某某项目", "荣昌区某某规划", "永川区某某项目") is None
+    assert find_repeated_county("荣昌区某某项目", "荣昌区某某规划").county == "荣昌区"
