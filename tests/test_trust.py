@@ -293,3 +293,31 @@ def test_a_table_whose_level1_families_named_in_the_source_no_row_has_is_trusted
     same_rows = [model.row(s) for s in row_signals(_target(rows))]
     conf = [model.filing(filing_signals(f, a.evidence, same_rows)) for f, a in ((_target(rows), a_all), (_target(flat), a_flat))]
     assert conf[1] < conf[0]
+
+
+def test_a_project_read_without_the_place_and_year_its_source_prints_before_it_is_trusted_less():
+    # the report names its project only as '青山县2023年农村公路养护工程'; a reading that kept '农村公路养护工程' cut the
+    # place and the year off the name's head (a character of the same run stands right before it, everywhere)
+    lines = [["青山县2023年农村公路养护工程绩效自评报告"],
+             ["青山县交通运输局组织实施青山县2023年农村公路养护工程，全年预算80万元，实际支出80万元。"],
+             ["经自评，本项目自评得分95分。"]]
+    doc = _grid_doc(lines)
+
+    def report(project: str) -> Filing:
+        return Filing(doc_kind="self_eval_report", title=lines[0][0], department="青山县交通运输局", project=project,
+                      year=2023, county="青山县", budget_adjusted=80.0, budget_executed=80.0, total_score=95.0,
+                      loc=Loc(line_start=1, line_end=len(lines)))
+
+    (whole,), (cut,) = (assess_filings(doc, [report(p)]) for p in ("青山县2023年农村公路养护工程", "农村公路养护工程"))
+    assert (whole.evidence.name_cut, cut.evidence.name_cut) == (0, 1)
+    model = shipped_model()
+    assert model.filing.weights[model.filing.signals.index("name_cut")] < 0
+    assert cut.conf < whole.conf
+    # a name that stands whole once (at the start of a cell, or after a word that introduces it in prose) is
+    # not cut, wherever else it is printed after its place
+    prose = _grid_doc(lines[:2] + [["关于农村公路养护工程的自评：得分95分。"]])
+    assert assess_filings(prose, [report("农村公路养护工程")])[0].evidence.name_cut == 0
+    # a table's 项目名称 cell holds the project whole, though its title prints it after the department
+    titled = [["攸县教育局学生资助补助经费项目支出绩效目标表"]] + TABLE_LINES[1:]
+    (table,) = assess_filings(_grid_doc(titled), [_target(_rows())])
+    assert table.evidence.name_cut == 0
