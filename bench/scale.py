@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,12 +50,80 @@ def generate(out: Path, n: int) -> float:
     return time.perf_counter() - t
 
 
-def run_local(files: Path, db: Path) -> dict:
+class WriterClock:
+    """Per batch of `every` filings: throughput, and the writer's seconds split into opening the file
+    (connect + schema check), the flushes' transactions, and closing it (the checkpoint), timed by
+    wrapping the store's own functions in this process (the flushes run in the driver)."""
+
+    def __init__(self, every: int):
+        from etl.load import store
+
+        self.every, self.store = every, store
+        self.parts = {"open": 0.0, "write": 0.0, "close": 0.0}
+        self.flushes = 0
+        self.filings = self.next = 0
+        self.started = self.last = time.perf_counter()
+        self.rows: list[tuple] = []
+        self._connect, self._write_batch = store.connect, store.write_batch
+
+        def connect(*a, **k):
+            t = time.perf_counter()
+            con = self._connect(*a, **k)
+            self.parts["open"] += time.perf_counter() - t
+            return Closing(con, self)
+
+        def write_batch(*a, **k):
+            t = time.perf_counter()
+            try:
+                return self._write_batch(*a, **k)
+            finally:
+                self.parts["write"] += time.perf_counter() - t
+                self.flushes += 1
+
+        store.connect, store.write_batch = connect, write_batch
+
+    def restore(self) -> None:
+        self.store.connect, self.store.write_batch = self._connect, self._write_batch
+
+    def progress(self, done: int, total: int, result) -> None:
+        self.filings += result.filings
+        if self.filings >= self.next + self.every:
+            now = time.perf_counter()
+            self.rows.append((self.filings, (self.filings - self.next) / (now - self.last), dict(self.parts),
+                              self.flushes, os.getloadavg()[0]))
+            print(f"  {self.filings:>8,} filings: {self.rows[-1][1]:6.1f} filings/s over the last {self.filings - self.next:,}; "
+                  f"writer open {self.parts['open']:.1f} s, write {self.parts['write']:.1f} s, close {self.parts['close']:.1f} s "
+                  f"in {self.flushes} flushes (load {self.rows[-1][4]:.1f})", flush=True)
+            self.parts = {k: 0.0 for k in self.parts}
+            self.flushes = 0
+            self.next, self.last = self.filings, now
+
+
+class Closing:
+    """A connection whose close() is timed (DuckDB checkpoints the file when its last writer closes)."""
+
+    def __init__(self, con, clock: WriterClock):
+        self._con, self._clock = con, clock
+
+    def close(self):
+        t = time.perf_counter()
+        self._con.close()
+        self._clock.parts["close"] += time.perf_counter() - t
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def run_local(files: Path, db: Path, every: int = 0) -> dict:
     from etl.pipeline import ingest_paths
 
+    clock = WriterClock(every) if every else None
     t = time.perf_counter()
-    s = ingest_paths([files], db, workers=2)
+    s = ingest_paths([files], db, workers=2, progress=clock.progress if clock else None)
     dt = time.perf_counter() - t
+    if clock:
+        clock.restore()
+        print(f"  after parsing: cross-filing refresh and marts {s.refresh_seconds:.1f} s")
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"engine": "local (2 processes)", "seconds": dt, "filings": s.filings, "failed": s.failed,
             "worker_peak_mib": children, "driver_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -79,6 +148,10 @@ def run_ray_child(files: str, lake: str, cpus: int) -> None:
                       "store_mb": du(Path(lake)) / 1e6, "batches": stats.get("batches", 0),
                       "files_compacted": stats.get("files_compacted", 0), "compact_s": stats.get("compact_s", 0.0),
                       "derived_s": stats.get("derived_s", 0.0),
+                      "compacted_during": stats.get("files_compacted_during", 0),
+                      "compact_during_s": stats.get("compact_during_s", 0.0),
+                      "most_files": max(Counter(p.parent for p in Path(lake).rglob("*.parquet")
+                                                if "derived" not in p.parts).values(), default=0),
                       "parquet_files": sum(1 for _ in Path(lake).rglob("*.parquet"))}))
 
 
@@ -138,6 +211,8 @@ def main() -> None:
     ap.add_argument("--skip-dash", action="store_true")
     ap.add_argument("--skip-ingest", action="store_true")
     ap.add_argument("--engines", default="local,ray1,ray2", help="which of local, ray1, ray2 to run")
+    ap.add_argument("--every", type=int, default=0,
+                    help="local engine: print throughput and the writer's time per this many filings")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
@@ -145,7 +220,7 @@ def main() -> None:
             files = tmp / "files"
             dt = generate(files, args.filings)
             print(f"generated {args.filings} filings as text in {dt:.1f} s ({du(files) / 1e6:.1f} MB)")
-            rows = [run_local(files, tmp / "local.duckdb")] if "local" in args.engines else []
+            rows = [run_local(files, tmp / "local.duckdb", args.every)] if "local" in args.engines else []
             for cpus in (1, 2):
                 if f"ray{cpus}" in args.engines:
                     rows.append(run_ray(files, tmp / f"lake{cpus}", cpus))
@@ -157,9 +232,10 @@ def main() -> None:
                       f"{r['store_mb']:>10.1f}")
             for r in rows:
                 if "compact_s" in r:  # included in the seconds above
-                    print(f"{r['engine']}: after parsing, compaction merged {r['files_compacted']:,} files in "
+                    print(f"{r['engine']}: while parsing, compaction merged {r['compacted_during']:,} files in "
+                          f"{r['compact_during_s']:.1f} s; after parsing, it merged {r['files_compacted']:,} files in "
                           f"{r['compact_s']:.1f} s and the cross-filing tables and marts took {r['derived_s']:.1f} s; "
-                          f"the lake holds {r['parquet_files']:,} Parquet files")
+                          f"the lake holds {r['parquet_files']:,} Parquet files, at most {r['most_files']} in one folder")
             print(f"(machine load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
             by = {r["engine"]: r for r in rows}
             r1, r2 = by.get("ray (1 CPU)"), by.get("ray (2 CPU)")

@@ -30,7 +30,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, log: IO[str], timeout: float = 60, poll: float = 0.3) -> None:
+# The server answers its health check only once it has warmed the first page (10-21 s at load 9-15 on 2 cores),
+# so the default wait leaves room for a busy CI machine; a server that dies ends the wait at once.
+START_TIMEOUT = 180
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, log: IO[str], timeout: float = START_TIMEOUT,
+                 poll: float = 0.3) -> None:
     """Return when `url` answers Streamlit's health check; raise with the log if `proc` ends first or time runs out."""
     deadline = time.time() + timeout
     while True:
@@ -66,7 +72,7 @@ class Server:
         return text
 
 
-def start(db: Path, log_path: Path, env: dict[str, str] | None = None, timeout: float = 60,
+def start(db: Path, log_path: Path, env: dict[str, str] | None = None, timeout: float = START_TIMEOUT,
           poll: float = 0.3) -> Server:
     """Serve the dashboard over `db` on a free port of 127.0.0.1, writing the server's output to `log_path`."""
     port = free_port()

@@ -88,6 +88,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     seen: set[str] = set()
 
     flushing = False
+    held = store.HeldWriter(db_path)  # one connection over several flushes while closing it costs (store.HOLD_PER_CLOSE)
 
     def flush():
         nonlocal done, last_flush, flushing
@@ -97,57 +98,62 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
         mark = (store.COPIES_PENDING, MARTS_PENDING)
         written: list[FileResult] = []  # committed (rows or log row): reported even when interrupted
         try:
-            with store.writer(db_path) as con:
-                stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None]) - replacing
-                for result, lf in pending:
-                    if lf is not None and lf.sha256 in stored:
-                        result.status = "duplicate"
-                # re-submissions: what each file replaces or renames, done in the file's own transaction
-                ops = _version_ops(con, pending, stored, loaded_in_run, replacing)
-                batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
-                for result, lf in pending:
-                    if lf is not None and lf.sha256 in stored:
-                        lf = None
+            con = held.con()
+            # (it stays open for the next flush while the file is cheap to close: held.release() below)
+            stored = store.known_shas(con, [lf.sha256 for _, lf in pending if lf is not None]) - replacing
+            for result, lf in pending:
+                if lf is not None and lf.sha256 in stored:
+                    result.status = "duplicate"
+            # re-submissions: what each file replaces or renames, done in the file's own transaction
+            ops = _version_ops(con, pending, stored, loaded_in_run, replacing)
+            batch: list[tuple[store.LoadedFile | None, store.LogRow]] = []
+            for result, lf in pending:
+                if lf is not None and lf.sha256 in stored:
+                    lf = None
+                if lf is not None:
+                    result.status = "loaded"
+                    result.filings = len(lf.filings)
+                    loaded_in_run.add(lf.sha256)
+                    if lf.notes:  # rows of an export left out under --skip-bad-rows: each one logged
+                        result.error = f"已跳过 {len(lf.notes)} 处有问题的行：\n" + "\n".join(lf.notes)
+                batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
+                                               result.error, result.filings, result.seconds, at=store.utc_now(),
+                                               note=result.note)))
+            redo = {lf.sha256 for lf, _ in batch if lf is not None and lf.sha256 in replacing}
+            try:
+                # the batch's rows, its log rows, the versions it replaces and the copy marker commit
+                # together (a re-read file's old rows go in the same transaction)
+                store.write_batch(con, batch, mark=mark, replace=redo,
+                                  before=_run_ops([op for k in ops for op in ops[k]]))
+                written = [result for result, _ in pending]
+            except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
+                for (result, _), (lf, row) in zip(pending, batch):
                     if lf is not None:
-                        result.status = "loaded"
-                        result.filings = len(lf.filings)
-                        loaded_in_run.add(lf.sha256)
-                        if lf.notes:  # rows of an export left out under --skip-bad-rows: each one logged
-                            result.error = f"已跳过 {len(lf.notes)} 处有问题的行：\n" + "\n".join(lf.notes)
-                    batch.append((lf, store.LogRow(run_id, result.source_file, result.sha256, result.status,
-                                                   result.error, result.filings, result.seconds, at=store.utc_now(),
-                                                   note=result.note)))
-                redo = {lf.sha256 for lf, _ in batch if lf is not None and lf.sha256 in replacing}
-                try:
-                    # the batch's rows, its log rows, the versions it replaces and the copy marker commit
-                    # together (a re-read file's old rows go in the same transaction)
-                    store.write_batch(con, batch, mark=mark, replace=redo,
-                                      before=_run_ops([op for k in ops for op in ops[k]]))
-                    written = [result for result, _ in pending]
-                except Exception:  # rolled back: write file by file, so only a file that cannot be written fails
-                    for (result, _), (lf, row) in zip(pending, batch):
-                        if lf is not None:
-                            try:
-                                # the file's rows, its log row, what it replaces and the copy marker commit together
-                                store.write_file(con, lf, log_row=row, mark=mark, replace=lf.sha256 in replacing,
-                                                 before=_run_ops(ops.get(id(result), [])))
-                                written.append(result)
-                                continue
-                            except Exception as exc:  # rolled back: nothing of this file stays
-                                result.status, result.filings, result.note = "failed", 0, None
-                                result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
-                                loaded_in_run.discard(lf.sha256)
-                        elif ops.get(id(result)) and result.status == "duplicate":  # a rename and its log row
-                            try:
-                                store.write_batch(con, [(None, row)], mark=mark, before=_run_ops(ops[id(result)]))
-                                written.append(result)
-                                continue
-                            except Exception:  # rolled back: logged as a plain duplicate below
-                                result.note = result.renamed_from = None
-                        store.log(con, run_id, result.source_file, result.sha256, result.status, result.error,
-                                  result.filings, result.seconds)
-                        written.append(result)
+                        try:
+                            # the file's rows, its log row, what it replaces and the copy marker commit together
+                            store.write_file(con, lf, log_row=row, mark=mark, replace=lf.sha256 in replacing,
+                                             before=_run_ops(ops.get(id(result), [])))
+                            written.append(result)
+                            continue
+                        except Exception as exc:  # rolled back: nothing of this file stays
+                            result.status, result.filings, result.note = "failed", 0, None
+                            result.error = f"{result.source_file}: 写入数据库失败：{type(exc).__name__}: {exc}"
+                            loaded_in_run.discard(lf.sha256)
+                    elif ops.get(id(result)) and result.status == "duplicate":  # a rename and its log row
+                        try:
+                            store.write_batch(con, [(None, row)], mark=mark, before=_run_ops(ops[id(result)]))
+                            written.append(result)
+                            continue
+                        except Exception:  # rolled back: logged as a plain duplicate below
+                            result.note = result.renamed_from = None
+                    store.log(con, run_id, result.source_file, result.sha256, result.status, result.error,
+                              result.filings, result.seconds)
+                    written.append(result)
         finally:
+            try:
+                held.release()
+            except Exception:  # (closing failed: the next flush opens the file again)
+                pass
             for result in written:
                 summary.results.append(result)
                 done += 1
@@ -218,6 +224,8 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
             flush()  # what finished is kept; the copy marker makes the next run finish the rest
         summary.interrupted = True
         return
+    finally:
+        held.close()
     refresh = bool(copies_pending or summary.loaded or summary.changed)
     if not refresh and not marts_pending:
         return

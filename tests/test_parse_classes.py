@@ -1889,3 +1889,75 @@ def test_a_one_word_target_and_actual_glued_at_a_rows_end():
     (f,) = parse(text)
     got = {i.name: (i.target, i.actual) for i in f.indicators}
     assert got["泵站运行安全性"] == ("好", "好") and got["受益群众满意度"] == ("≥90%", "96%")
+
+
+def test_one_cell_per_line_reason_header_then_total_row():
+    # one cell per line ('cell |'): the money header's last cell (原因) and the total row's label (总额) are
+    # two short cells on consecutive lines, not one word printed vertically
+    lines = ["某县某局项目支出绩效自评表(2023年度)", "项目名称", "某某保障经费", "主管部门", "某县某局",
+             "年度预算数(万元)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "分值", "得分", "原因",
+             "总额", "120.5", "130.25", "117.2", "90.00%", "10", "9", "", "填报说明：执行率未达到90%的需说明原因",
+             "其中:财政资金", "120.5", "130.25", "117.2", "90.00%", "/", "/",
+             "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+             "产出指标", "数量指标", "保障人数", "≥50人", "52人", "40", "40"]
+    (f,) = parse("\n".join(f"{t} |" for t in lines))
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (120.5, 130.25, 117.2)
+    assert (f.exec_rate_reported, f.exec_weight, f.exec_score) == (0.9, 10, 9)
+
+
+def test_sign_and_unit_columns_around_the_value_join_whatever_their_order():
+    # 计量单位 printed before 指标性质 (the sign) and 指标值: the three cells are one target
+    lines = ["某区某局2023年项目支出绩效目标表", "项目名称", "某某绿化项目",
+             "一级指标", "二级指标", "三级指标", "计量单位", "指标性质", "指标值",
+             "产出指标", "数量指标", "栽种行道树", "株", "=", "1200",
+             "质量指标", "苗木成活率", "%", "≥", "90"]
+    (f,) = parse("\n".join(f"{t} |" for t in lines))
+    assert [(i.name, i.target) for i in f.indicators] == [("栽种行道树", "=1200株"), ("苗木成活率", "≥90%")]
+
+
+def test_unit_column_before_a_nature_column_without_signs_stays_apart():
+    # '计量单位 | 指标性质 | 指标值' where 指标性质 says 定量/定性 (no sign): the value is read as printed
+    text = "\n".join([
+        "某区某局2023年部门整体支出绩效自评表",
+        "指标名称\t计量单位\t指标性质\t指标值\t指标权重(分)\t全年完成值\t指标得分(分)",
+        "管护面积\t万亩\t定量指标\t28\t10\t28\t10",
+        "火灾受害率\t%\t定量指标\t0.9\t10\t0\t10",
+    ])
+    (f,) = parse(text)
+    assert [i.target for i in f.indicators] == ["28", "0.9"]
+
+
+@pytest.mark.parametrize("one_cell_per_line", [False, True])
+def test_circled_column_numbers_in_headers(one_cell_per_line):
+    # templates that number their columns: '年度指标值①', a money header '全年执行数③ | 执行率④=③/②'
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "项目名称\t某某设备购置\t主管部门\t某县某局",
+        "项目资金(万元)\t年初预算数①\t全年预算数②\t全年执行数③\t分值\t执行率④=③/②\t得分",
+        "年度资金总额\t50\t60\t54\t10\t90%\t9",
+        "一级指标①\t二级指标②\t三级指标③\t年度指标值④\t实际完成值⑤\t分值⑥\t得分⑦\t偏差原因分析及改进措施⑧",
+        "产出指标\t数量指标\t购置设备\t≥12台\t12台\t30\t30\t",
+        "\t质量指标\t验收合格率\t100%\t95%\t30\t28\t个别设备返修",
+    ])
+    if one_cell_per_line:
+        text = "\n".join(f"{c} |" for line in text.split("\n") for c in line.split("\t") if c)
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_score) == (50, 60, 54, 0.9, 9)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "购置设备", "≥12台", "12台", 30, 30),
+        ("产出指标", "质量指标", "验收合格率", "100%", "95%", 30, 28),
+    ]
+    assert f.indicators[1].reason == "个别设备返修"
+
+
+def test_a_row_of_column_numbers_under_the_header_is_no_indicator():
+    text = "\n".join([
+        "某县某局2023年项目支出绩效目标表",
+        "项目名称\t某某培训经费",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "①\t②\t③\t④",
+        "产出指标\t数量指标\t培训人次\t≥200人次",
+        "效益指标\t社会效益指标\t培训合格率\t≥95%",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [("培训人次", "≥200人次"), ("培训合格率", "≥95%")]

@@ -228,3 +228,44 @@ def test_migrations_only_go_forward():
     con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
     create_schema(con)  # at the current version: nothing to do, the version stays
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall() == [(str(SCHEMA_VERSION),)]
+
+
+def test_a_version_4_database_loses_the_row_keys_and_keeps_its_rows(seeds_db, tmp_path):
+    """Version 5 takes the PRIMARY KEY off indicators, spending_plan and sections (DuckDB rewrote those indexes at
+    every flush's checkpoint, so ingest slowed as the file grew): a version-4 file, keys and all, is rebuilt with
+    every row and column, its NOT NULLs kept, and the next ingest writes into it."""
+    from etl.load import store
+    from etl.load.schema import UNKEYED_TABLES
+    from etl.pipeline import ingest_paths
+
+    db = tmp_path / "v4.duckdb"
+    shutil.copy(seeds_db, db)
+    con = duckdb.connect(str(db))
+    rows = {}
+    for table in UNKEYED_TABLES:  # as version 4 created them: the same columns with the key
+        cols = con.execute(f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}' "
+                           "ORDER BY ordinal_position").fetchall()
+        rows[table] = con.execute(f"SELECT * FROM {table} ORDER BY filing_id, seq").fetchall()
+        con.execute(f"CREATE TABLE keyed AS SELECT * FROM {table}")
+        con.execute(f"DROP TABLE {table}")
+        ddl = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'keyed'").fetchone()[0]
+        con.execute(ddl.replace("CREATE TABLE keyed(", f"CREATE TABLE {table}(").rstrip(";)")
+                    + ", PRIMARY KEY (filing_id, seq))")
+        con.execute(f"INSERT INTO {table} SELECT * FROM keyed")
+        con.execute("DROP TABLE keyed")
+        assert len(cols) > 3
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                       "AND list_contains(?, table_name)", [list(UNKEYED_TABLES)]).fetchone()[0] == 3
+    con.close()
+    assert sum(len(r) for r in rows.values()) > 20
+
+    store.connect(db).close()  # any writer migrates
+    assert query(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert query(db, "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                     "AND list_contains(?, table_name)", [list(UNKEYED_TABLES)]) == [(0,)]
+    for table in UNKEYED_TABLES:
+        assert query(db, f"SELECT * FROM {table} ORDER BY filing_id, seq") == rows[table], table
+        assert query(db, "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'NOT NULL' "
+                         "AND table_name = ?", [table]) == [(2,)]
+    assert ingest_paths([SEED_003.parent], db).failed == 0  # the seeds again: duplicates, nothing breaks

@@ -149,6 +149,15 @@ class Settings:
         return int(self._get("copying", "band_rows", default=6))
 
     @property
+    def compact_files(self) -> int:
+        """A lake's partition holding this many files of one size class gets them merged (etl/lake/compact.py)."""
+        return max(2, int(self._get("lake", "compact_files", default=16)))
+
+    @property
+    def compact_max_mb(self) -> float:
+        return float(self._get("lake", "compact_max_mb", default=256))
+
+    @property
     def low_confidence(self) -> float:
         """Rows read with a parse_confidence below this get a PARSE_LOW_CONFIDENCE finding."""
         return float(self._get("parse", "low_confidence", default=0.5))

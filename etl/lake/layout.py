@@ -52,8 +52,9 @@ def data_files(lake: Path, table: str) -> list[Path]:
 def recover(lake: Path) -> int:
     """Delete what an interrupted run left: staging folders and files of uncommitted batches."""
     lake = Path(lake)
-    shutil.rmtree(lake / STAGING, ignore_errors=True)
     done = committed(lake)
+    roll_forward(lake, done)
+    shutil.rmtree(lake / STAGING, ignore_errors=True)
     gone = compacted_away(lake)
     removed = 0
     for table in PER_FILING + PER_FILE:
@@ -63,6 +64,20 @@ def recover(lake: Path) -> int:
                 p.unlink()
                 removed += 1
     return removed
+
+
+def roll_forward(lake: Path, done: set[str]) -> None:
+    """A committed batch whose files are still staged (a compaction stopped between its commit and its
+    folder swaps, etl/lake/compact.py): its own files are moved into place; the files it replaces are
+    then deleted by recover() like any other replaced file."""
+    staging = Path(lake) / STAGING
+    for folder in staging.iterdir() if staging.exists() else ():
+        if folder.name not in done:
+            continue
+        for p in sorted(folder.rglob(f"{folder.name}_*.parquet")):
+            target = Path(lake) / p.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(p, target)
 
 
 def publish(lake: Path, batch: str, record: dict) -> None:

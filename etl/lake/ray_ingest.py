@@ -30,7 +30,7 @@ import etl
 from etl.inputs import discover, entry_sha
 from etl.lake import layout
 from etl.lake.batch import analyse_supervised, new_batch_id, write_batch, write_log
-from etl.lake.compact import compact
+from etl.lake.compact import compact, compact_tiers, settings_policy
 from etl.lake.derived import refresh_derived
 from etl.limits import Limits
 from etl.limits import use as use_limits
@@ -121,14 +121,16 @@ def ingest_lake(
     batch_files: int = BATCH_FILES,
     num_cpus: int | None = None,
     stats: dict | None = None,
-    compact_at: int = 16,
+    compact_at: int | None = None,
     limits=None,
     lock_wait: float | None = None,
     on_wait: Callable[[str], None] | None = None,
 ):
     """Ingest every file under `paths` into the lake. Never raises for a bad file.
 
-    Partitions that reach `compact_at` files are merged into one after the run.
+    While the run goes on, a partition's files of one size class are merged as soon as `compact_at`
+    of them are there (default `[lake] compact_files` of the settings), and after the run a partition
+    holding `compact_at` files or more is merged whole (etl/lake/compact.py).
     `limits` are the local engine's per-file budgets (etl.limits.Limits), applied in the Ray tasks
     by the local engine's own supervised worker.
     Only one run writes a lake at a time: a second one waits for the lock (`lock_wait` seconds,
@@ -143,6 +145,7 @@ def ingest_lake(
 
 def _ingest_locked(paths, lake: Path, address, is_sample, progress, batch_files, num_cpus, stats, compact_at, limits):
     limits = limits or Limits()
+    compact_at = compact_at or settings_policy()[0]
     layout.recover(lake)
     pending = lake / "derived" / LAKE_PENDING_FILE  # a run before this one stopped before its derived tables
     stale = pending.exists()
@@ -210,11 +213,22 @@ def _ingest_locked(paths, lake: Path, address, is_sample, progress, batch_files,
                                 fn_kwargs={"lake": str(lake), "is_sample": is_sample, "limits": limits,
                                            "corrections": lake_corrections(lake, [t["sha256"] for t in todo])})
             by_name = {t["name"]: t["path"] for t in todo}
+            # a batch adds at most one file per table and partition, so looking every `every` batches keeps a
+            # size class below compact_at + every files (a look lists the lake's files: cheap while it is tidy)
+            every, since = max(1, compact_at // 2), 0
             for row in ds.iter_rows():
                 bid, results = str(row["batch"]), json.loads(row["results"])
                 write_log(lake, bid, run_id, results)
                 layout.publish(lake, bid, {"run_id": run_id, "files": [[r["source_file"], r["sha256"], r["status"]] for r in results]})
                 record(results, by_name)
+                since += 1
+                if since >= every:
+                    since = 0
+                    t = time.perf_counter()
+                    merged = compact_tiers(lake, files=compact_at)
+                    if stats is not None:
+                        stats["files_compacted_during"] = stats.get("files_compacted_during", 0) + merged
+                        stats["compact_during_s"] = stats.get("compact_during_s", 0.0) + time.perf_counter() - t
                 if stats is not None:
                     stats["batches"] = stats.get("batches", 0) + 1
                     stats["worker_peak_mib"] = max(stats.get("worker_peak_mib", 0.0), float(row["peak_mib"]))

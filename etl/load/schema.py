@@ -14,8 +14,8 @@ from etl.marts import MARTS_PENDING  # noqa: F401 - read with the schema by the 
 # 'schema_version'); opening it for writing migrates it forward step by step (MIGRATIONS) and
 # refuses one written by a newer jixiao, before anything is written: an older program must not
 # write rows into tables it does not know.
-SCHEMA_VERSION = 4  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: corrections,
-# source_blobs (review); 4: below
+SCHEMA_VERSION = 5  # 2: re-submissions (file_history, history_* tables, ingest_log.note); 3: corrections,
+# source_blobs (review); 4 and 5: below
 
 
 class SchemaError(Exception):
@@ -114,8 +114,7 @@ DDL = [
         src_line_end INTEGER,
         src_where VARCHAR,
         parse_confidence DOUBLE,  -- 0-1: how much likelier this row's reading is than the runner-up
-        indicator_code VARCHAR,   -- 三级指标代码 of a structured export, as text
-        PRIMARY KEY (filing_id, seq)
+        indicator_code VARCHAR    -- 三级指标代码 of a structured export, as text
     )
     """,
     """
@@ -125,8 +124,7 @@ DDL = [
         period VARCHAR,
         month INTEGER,
         value DOUBLE,
-        src_where VARCHAR,
-        PRIMARY KEY (filing_id, seq)
+        src_where VARCHAR
     )
     """,
     """
@@ -136,8 +134,7 @@ DDL = [
         kind VARCHAR,
         heading VARCHAR,
         text VARCHAR,
-        src_where VARCHAR,
-        PRIMARY KEY (filing_id, seq)
+        src_where VARCHAR
     )
     """,
     """
@@ -390,10 +387,39 @@ def _add_confidence_and_imports(con) -> None:
     con.execute("INSERT INTO meta VALUES (?, '4') ON CONFLICT (key) DO NOTHING", [MARTS_PENDING])
 
 
+# The tables with rows per filing keyed by (filing_id, seq) have no PRIMARY KEY since version 5. DuckDB rewrites a
+# table's whole ART index at every checkpoint, and an ingest checkpoints at every flush (it closes the file so the
+# dashboard can read in between): over indicators (15 rows a filing) that made each flush cost more as the file grew,
+# and the local engine slowed with the file (issue 23). The keys held nothing the writer does not: a file's rows are
+# written in one transaction with its filings, whose filing_id (from the file's sha256) is the filings table's
+# PRIMARY KEY, and seq numbers a filing's rows as they were read. No query could use them: DuckDB scans rather than
+# use a two-column index for `filing_id = ?`.
+UNKEYED_TABLES = ("indicators", "spending_plan", "sections")
+
+
+def _table_ddl(table: str) -> str:
+    return next(stmt for stmt in DDL if f"CREATE TABLE IF NOT EXISTS {table} (" in stmt)
+
+
+def _drop_row_keys(con) -> None:
+    """4 -> 5: indicators, spending_plan and sections without their PRIMARY KEY (see UNKEYED_TABLES). DuckDB cannot
+    drop a constraint: each table is created anew from the DDL and its rows copied by column name."""
+    for table in UNKEYED_TABLES:
+        keyed = con.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = ? "
+                            "AND constraint_type = 'PRIMARY KEY' AND database_name = current_database() "
+                            "AND schema_name = current_schema()", [table]).fetchone()[0]
+        if not keyed:
+            continue
+        con.execute(_table_ddl(table).replace(f"CREATE TABLE IF NOT EXISTS {table} (", "CREATE TABLE _jixiao_rebuilt ("))
+        con.execute(f"INSERT INTO _jixiao_rebuilt BY NAME SELECT * FROM {table}")  # our own table names
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE _jixiao_rebuilt RENAME TO {table}")
+
+
 # MIGRATIONS[v] takes a database from version v to v + 1. Forward only: a database is never
 # taken back to an older version. (jixiao before schema versions wrote '1' whatever columns it had
 # added, so each step adds its columns only where they are missing.)
-MIGRATIONS = {1: _add_versions, 2: _add_review, 3: _add_confidence_and_imports}
+MIGRATIONS = {1: _add_versions, 2: _add_review, 3: _add_confidence_and_imports, 4: _drop_row_keys}
 
 
 def stored_version(con) -> int | None:

@@ -10,6 +10,8 @@ import csv
 import importlib.util
 import io
 import re
+import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,7 +58,25 @@ def _gazetteer() -> _Gazetteer:
         short = _AUTONOMOUS.match(name)
         if short:  # '彭水苗族土家族自治县' is printed '彭水自治县' as often as in full
             by_name.setdefault(short.group(1) + short.group(2), []).append(code)
+    for old, code in _renamed(names, by_name).items():
+        by_name.setdefault(old, []).append(code)
     return _Gazetteer(names, by_name, re.compile(_trie_pattern(by_name)))
+
+
+RENAMES = Path(__file__).with_name("place_renames.toml")
+
+
+def _renamed(names: dict[str, str], by_name: dict[str, list[str]]) -> dict[str, str]:
+    """Old county names (before 撤县设市 and other renamings, place_renames.toml) -> today's adcode. An
+    old name resolves to today's division, whose name the place then carries, so a county compares
+    across the years of its filings."""
+    out: dict[str, str] = {}
+    for r in tomllib.loads(RENAMES.read_text(encoding="utf-8"))["rename"]:
+        for code in by_name.get(r["new"], []):
+            city = names.get(code[:4] + "00") or names.get(code[:2] + "0000")
+            if _level(code) == "county" and city == r["city"] and r["old"] not in by_name:
+                out[r["old"]] = code
+    return out
 
 
 _AUTONOMOUS = re.compile(r"^(.{2})\S*?族(自治(县|州|旗))$")
@@ -127,6 +147,35 @@ def find_place_in_prose(*texts: str | None) -> Place | None:
             if after:
                 orgs.append(text[m.start(): m.end() + after.end()])
     return find_place(*orgs) if orgs else None
+
+
+MIN_MENTIONS = 2  # times the one county a text names must be named to be taken as the filing's
+MIN_NAME_LEN = 3  # a two-character county name ('和县') turns up inside ordinary words ('资金和县域')
+
+
+def find_repeated_county(*texts: str | None) -> Place | None:
+    """Where nothing names the filer with a place: the one county the text names again and again, in
+    passing ('某区林地保护利用规划', '《某市人民政府关于某市2022年度…》'), is where the filing comes from.
+    None when the text names two counties, or the one only once, or a name several counties share."""
+    g = _gazetteer()
+    counts = Counter(n for t in texts if t for n in g.pattern.findall(t))
+    counties = {n: k for n, k in counts.items() if any(_level(c) == "county" for c in g.by_name[n])}
+    if len(counties) != 1:
+        return None
+    ((name, k),) = counties.items()
+    codes = {c for c in g.by_name[name] if _level(c) == "county"}
+    if k < MIN_MENTIONS or len(name) < MIN_NAME_LEN or len(codes) != 1:
+        return None
+    return _expand(codes.pop())
+
+
+def lies_within(inner: Place, outer: Place) -> bool:
+    """Is `inner` inside `outer` (a county in the province or city named)?"""
+    if not inner.adcode or not outer.adcode:
+        return False
+    code = outer.adcode[:6]
+    head = {"province": code[:2], "city": code[:4], "county": code}[_level(code)]
+    return inner.adcode.startswith(head)
 
 
 def place_led_names(text: str, tails: tuple[str, ...], reach: int = 14) -> list[tuple[int, int, int]]:

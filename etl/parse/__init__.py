@@ -9,7 +9,7 @@ import re
 
 from etl.marts.invariants import SCORES_ADD_UP, WEIGHTS_ADD_UP, tolerances
 from etl.normalise.measure import parse_measure
-from etl.normalise.place import find_place, find_place_in_prose
+from etl.normalise.place import find_place, find_place_in_prose, find_repeated_county, lies_within
 from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
@@ -32,7 +32,7 @@ from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
-from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, title_kind
+from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, is_column_number, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
 
@@ -48,6 +48,7 @@ class Context:
 
     def __init__(self, preamble: list[Row]):
         texts = [" ".join(r.texts) for r in preamble]
+        self.texts = texts
         self.year = find_year(*texts)
         pre = read_meta(preamble)
         cells = [c.text for r in preamble for c in r.cells]
@@ -95,6 +96,12 @@ def _is_grid(doc: Document) -> bool:
     return True
 
 
+def _numbers_columns(row: Row) -> bool:
+    """A header row of column numbers under the names ('① | ② | ③ | ④=②/③'): no row of the table."""
+    texts = [c.text for c in row.cells if c.text.strip()]
+    return bool(texts) and all(is_column_number(t) for t in texts)
+
+
 def parse_document(doc: Document, settings: ParseSettings | None = None) -> list[Filing]:
     """The filings of a read document. `settings`: every cost and threshold the parse uses (DEFAULT when None;
     `DEFAULT.resolve({...})` for other values)."""
@@ -102,7 +109,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     printed = strip_glosses(doc)
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
-    rows = join_vertical(doc.rows)
+    rows = [r for r in join_vertical(doc.rows) if not _numbers_columns(r)]
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
         else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in join_titles_broken_by_pages(rows)], s.cut)]
     segs = split_segments(rows)
@@ -278,6 +285,12 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
     place = find_place(f.department, f.unit, seg.title, f.project) or \
         find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
+    if (place is None or place.county is None) and not (ctx.place and ctx.place[0]):
+        # no organisation named with a county: the one county the page keeps naming in passing, if it lies
+        # in the province or city named
+        near = find_repeated_county(*ctx.texts, *[" ".join(r.texts) for r in rows])
+        if near is not None and (place is None or lies_within(near, place)):
+            place = near
     if place is None and ctx.place and ctx.place[0]:
         f.province, f.city, f.county, f.adcode = ctx.place
     elif place is not None:

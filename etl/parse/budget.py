@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from etl.lexicon import alternation, lexicon
 from etl.marts.invariants import tolerances
 from etl.normalise.measure import parse_number, parse_rate
-from etl.parse.vocab import fold_cell
+from etl.parse.vocab import fold_cell, is_column_number, without_column_number
 from etl.records import YUAN_PER_WAN, Cell, Loc, Row, SpendPoint
 
 def _column_pattern(role: str) -> re.Pattern:
@@ -340,8 +340,9 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
-    cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells if c.text.strip()]))
-    texts = [fold_cell(c.text) for c in cells]
+    cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells
+                                                      if c.text.strip() and not is_column_number(c.text)]))
+    texts = [fold_cell(without_column_number(c.text)) for c in cells]  # '全年执行数③': the column's number is no word
     n = len(cells)
     i = 0
     while i < n:

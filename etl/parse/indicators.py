@@ -95,6 +95,11 @@ def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
     # the operator stands in 指标性质, or in 指标方向 where a template swaps the two
     op = next((v for v in (vals.get(r, (None,))[0] for r in ("nature", "direction"))
                if v and operator_cell_pattern().fullmatch(v)), "")
+    if op and not unit:
+        # sign | value | unit printed apart (计算符号 | 指标值 | 计量单位) is one target whatever the columns' order:
+        # a 计量单位 column printed before the sign belongs to it too. Without a sign column the unit column
+        # stays the table's own ('计量单位 | 指标性质(定量) | 指标值': the value is read as printed)
+        unit = vals.get("unit_column", (None,))[0]
     if unit and not target.endswith(unit) and not re.search(r"[\u4e00-\u9fff%]$", target):
         target = target + unit
     return op + target

@@ -45,6 +45,13 @@ def _known(text: str) -> bool:
     return len(_levels(text)) > 1 or is_level1(text) or is_level2(text) or column_role(text) is not None
 
 
+def _money_row_label(text: str) -> bool:
+    """A money block's row label ('总额', '合计', '财政资金') is a cell of its own: in a copy that prints one
+    cell per line it follows the header's last cell ('原因' / '总额'), which is no word broken in two."""
+    money = lexicon().money_labels
+    return any(text == w for key in ("total", "fiscal", "carryover", "other") for w in money[key])
+
+
 def _levels(text: str) -> list[str]:
     """'效益指标(30分)社会效益指标' (a level-1 and its level-2, both vertical) -> two cells."""
     lx = lexicon()
@@ -74,7 +81,7 @@ def join_vertical(rows: list[Row]) -> list[Row]:
         score = "".join(_score_piece(r) for r in rows[j:k])
         if not _SCORE_PART.fullmatch(score):
             k, score = j, ""
-        whole = sum(1 for r in rows[i:j] if _known(_piece(r)))
+        whole = sum(1 for r in rows[i:j] if _known(_piece(r)) or _money_row_label(_piece(r)))
         if j - i >= MIN_RUN and _known(label) and whole < 2:  # '分值' '得分' are two cells, not one broken word
             text = label + score
             run = rows[i:k]

@@ -93,6 +93,24 @@ _TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|�
 COLUMN_PATTERNS: list[tuple[str, re.Pattern]] = [(role, pat) for role, pat, _ in lexicon().columns]
 
 
+# Column numbers some templates print in their headers: '实际完成值③', '③全年执行数', and how a column is
+# computed from others ('④=①+②+③', '⑥=⑤/④'). Folding turns ③ into '3', so they are cut off first.
+_CIRCLED = "\u2460-\u2473\u2474-\u2487\u2776-\u277f\u3251-\u325f"
+_FORMULA = rf"[{_CIRCLED}]\s*(?:[=＝]\s*[{_CIRCLED}+\-＋－*/×÷()（）\s]+)?"
+_COLUMN_NUMBER = re.compile(rf"^\s*{_FORMULA}\s*|\s*{_FORMULA}\s*$")
+_ONLY_NUMBER = re.compile(rf"\s*{_FORMULA}\s*")
+
+
+def without_column_number(cell: str) -> str:
+    """'实际完成值③' -> '实际完成值'; '年度支出数⑤=③+④' -> '年度支出数'."""
+    return _COLUMN_NUMBER.sub("", cell)
+
+
+def is_column_number(cell: str) -> bool:
+    """A cell that only numbers a column ('③', '④=①+②+③'): a header row of them is no row of data."""
+    return bool(cell.strip()) and bool(_ONLY_NUMBER.fullmatch(cell))
+
+
 @lru_cache(maxsize=1 << 16)
 def column_role(cell: str) -> str | None:
     s = fold_cell(cell)
@@ -105,7 +123,10 @@ def column_role(cell: str) -> str | None:
     if period and base:
         return column_role(base)
     undated = _YEAR_IN_HEADER.sub("", s)  # '2021年实际实现值', '预期2022年实现值': the column, whatever the year
-    return column_role(undated) if undated and undated != s else None
+    if undated and undated != s:
+        return column_role(undated)
+    bare = without_column_number(cell)
+    return column_role(bare) if bare and bare != cell else None
 
 
 _YEAR_IN_HEADER = re.compile(r"(19|20)\d{2}年度?")

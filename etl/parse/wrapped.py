@@ -33,7 +33,7 @@ from typing import Protocol
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
 from etl.parse.meta import is_key_label
-from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, fold_cell, is_level1, is_level2, title_kind
+from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, fold_cell, is_level1, is_level2, title_kind, without_column_number
 from etl.records import Cell, Row
 
 
@@ -70,7 +70,7 @@ def _filled(row: Row) -> dict[int, str]:
 
 def _label(text: str) -> bool:
     """A cell that starts a row by itself: a key, a header word, a total or a title (level names aside)."""
-    s = fold_cell(text)
+    s = fold_cell(without_column_number(text))  # '实际完成值⑤': a header word with its column's number
     # header words by their literal wordings: the header patterns also match the middle of a sentence
     # ('…导致指标值' is a 指标值 header to them)
     return (is_key_label(text) or s.rstrip(":：") in lexicon().header_words
