@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.lexicon import functions, lexicon
-from etl.normalise.script import fold_script, t2s
+from etl.normalise.script import fold_script, t2s_convert
 from etl.records import YUAN_PER_WAN
 
 # --------------------------------------------------------------------------- fold
@@ -49,7 +49,7 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 @lru_cache(maxsize=200_000)
 def _simplified(text: str) -> str:
-    return t2s().convert(text)
+    return t2s_convert(text)
 
 
 def fold_key(text: str | None) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.lexicon import lexicon
-from etl.measures import grade_for
+from etl.measures import fold, grade_for
 
 DEFAULT_PATH = Path(__file__).with_name("settings.toml")
 _MISSING = object()  # a key the settings do not have (its default applies)
@@ -208,7 +208,20 @@ class Settings:
         return dict(self._get("lexicon", "typos", default={}))
 
     def patterns(self, *keys) -> list[re.Pattern]:
-        return [re.compile(p) for p in self.words(*keys)]
+        """A word list of [lexicon] compiled (once: the checks ask for it per row)."""
+        memo = ("patterns",) + keys
+        got = self._word_lists.get(memo)
+        if got is None:
+            got = self._word_lists[memo] = [re.compile(p) for p in self.words(*keys)]
+        return got
+
+    def folded(self, *keys, lower: bool = False) -> frozenset[str]:
+        """A word list of [lexicon] as fold() spells it (lower case too with `lower`), made once."""
+        memo = ("folded", lower) + keys
+        got = self._word_lists.get(memo)
+        if got is None:
+            got = self._word_lists[memo] = frozenset(fold(w).lower() if lower else fold(w) for w in self.words(*keys))
+        return got
 
     # --- schedule -----------------------------------------------------------------------
     def schedule_share(self, month: int) -> float:
