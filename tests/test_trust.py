@@ -19,6 +19,7 @@ from etl.per_file import analyse
 from etl.read import read_bytes
 from etl.records import Document, Filing, Indicator, Loc, Row, Cell
 from etl.trust import FAILED_NOTE, assess, assess_filings
+from etl.train.confidence import FILING_POWER
 from etl.trust.combine import MODEL_FILE, Logistic, Model, StaleModel, read_model, shipped_model
 from etl.trust.signals import FILING_SIGNALS, ROW_SIGNALS, evidence, filing_rows, filing_signals, row_signals
 from tests.conftest import ROOT
@@ -321,3 +322,42 @@ def test_a_project_read_without_the_place_and_year_its_source_prints_before_it_i
     titled = [["攸县教育局学生资助补助经费项目支出绩效目标表"]] + TABLE_LINES[1:]
     (table,) = assess_filings(_grid_doc(titled), [_target(_rows())])
     assert table.evidence.name_cut == 0
+
+
+def test_a_report_that_states_a_rate_its_reading_does_not_hold_is_trusted_less():
+    # the prose states 完成率 with its figure; a reading without 执行率 left that stated figure unread
+    lines = [["青山县2023年农村公路养护工程绩效自评报告"],
+             ["全年预算80万元，实际支出80万元，各项任务完成率均达到 100%。"],
+             ["经自评，本项目自评得分95分。"]]
+    doc = _grid_doc(lines)
+
+    def report(rate: float | None) -> Filing:
+        return Filing(doc_kind="self_eval_report", title=lines[0][0], department="青山县交通运输局",
+                      project="青山县2023年农村公路养护工程", year=2023, county="青山县", budget_adjusted=80.0,
+                      budget_executed=80.0, exec_rate_reported=rate, total_score=95.0,
+                      loc=Loc(line_start=1, line_end=len(lines)))
+
+    (held,), (unheld,) = (assess_filings(doc, [report(r)]) for r in (1.0, None))
+    assert (held.evidence.rate_unheld, unheld.evidence.rate_unheld) == (0, 1)
+    assert unheld.conf < held.conf
+    # a rate word without a figure after it states nothing; nor does a table's own 执行率 cell count here
+    vague = _grid_doc([lines[0], ["项目完成率较高，资金执行率符合要求。"]])
+    assert evidence(report(None), vague.rows, [report(None)]).rate_unheld == 0
+    table = _target(_rows())
+    assert evidence(table, _grid_doc(TABLE_LINES + [["执行率", "100%"]]).rows, [table]).rate_unheld == 0
+
+
+def test_the_filing_model_reads_back_the_root_of_the_power_it_was_fitted_on(tmp_path):
+    # fitted on the share cubed, the logistic's 0.512 is a share of 0.8; the power goes into the model file
+    plain = Logistic(("a",), (0.0,), 0.0)
+    cubed = Logistic(("a",), (0.0,), 0.048009, 3.0)  # logistic(0.048) = 0.512
+    assert plain({"a": 1.0}) == pytest.approx(0.5)
+    assert cubed({"a": 1.0}) == pytest.approx(0.8, abs=1e-5)
+    model = Model(plain, cubed, {})
+    path = tmp_path / "model.json"
+    path.write_text(model.to_json(), encoding="utf-8")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert "power" not in data["row"] and data["filing"]["power"] == 3.0
+    assert Logistic.from_dict(data["filing"], ("a",), "filing") == cubed
+    # the shipped model was fitted with the power training uses
+    assert shipped_model().filing.power == FILING_POWER

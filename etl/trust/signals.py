@@ -42,6 +42,7 @@ class Cues:
     said_budget: re.Pattern
     said_executed: re.Pattern
     said_score: re.Pattern
+    said_rate: re.Pattern
     not_a_figure: re.Pattern
     frame_row: re.Pattern
     bare_org: re.Pattern
@@ -62,6 +63,7 @@ def cues() -> Cues:
         budget=re.compile(t["cue_budget"]), adjusted=re.compile(t["cue_adjusted"]),
         executed=re.compile(t["cue_executed"]), rate=re.compile(t["cue_rate"]), score=re.compile(t["cue_score"]),
         said_budget=_said(t["said_budget"]), said_executed=_said(t["said_executed"]), said_score=_said(t["said_score"]),
+        said_rate=_said(t["said_rate"]),
         not_a_figure=re.compile("|".join(f"(?:{p})" for p in t["not_a_figure"])),
         frame_row=re.compile(t["frame_row"]), bare_org=re.compile(t["bare_org"]),
         short_values=frozenset(t["short_values"]),
@@ -213,6 +215,7 @@ FILING_SIGNALS = (
     "level1_unread",    # a table: level-1 families (产出指标, 效益指标 …) its part of the source names that no read row has
     "rows_few",         # a table: 1 / (1 + rows): a table of one or two rows is more often the cut end of one than a filing
     "name_cut",         # the project read as the tail of a longer name the source prints (its place or year cut off)
+    "rate_unheld",      # a report whose prose states a 执行率 or 完成率 with its figure, read without any 执行率
 )
 # Left out after measuring (leave-one-file-out): the share of the table's figures not read and the money block's
 # arithmetic gap took weights of the wrong sign (more unread figures, more confidence) and made the fit worse; both
@@ -392,6 +395,13 @@ def money_missing(f: Filing, text: str) -> int:
     return sum(v is None and bool(p.search(text)) for v, p in want)
 
 
+def rate_unheld(f: Filing, text: str) -> int:
+    """1 when a report states a rate of the money's use or of the work (执行率, 完成率 … followed by its figure) and
+    the reading holds no 执行率: a stated figure the reading did not take (a table's 执行率 is its own cell, counted
+    by money_missing). text: the part's folded text."""
+    return int(f.doc_kind == REPORT and f.exec_rate_reported is None and bool(cues().said_rate.search(text)))
+
+
 def meta_missing(f: Filing) -> int:
     """Department, year or place not read (a department printed without its place counts as not read), a
     project filing without its project, and a kind that is not the one the title names (a 目标表 read as a
@@ -503,6 +513,7 @@ class Evidence:
     title_unread: float = 0.0  # reports only
     level1_unread: int = 0  # tables only
     name_cut: int = 0  # the project read as the tail of a longer name
+    rate_unheld: int = 0  # reports only: a rate stated in the prose, no 执行率 read
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
@@ -529,6 +540,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         title_unread=title_unread(f) if f.doc_kind == REPORT else 0.0,
         level1_unread=level1_unread(f, text) if table else 0,
         name_cut=name_cut(f, "\n".join(texts)),
+        rate_unheld=rate_unheld(f, text),
     )
 
 
@@ -552,4 +564,5 @@ def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, f
         "level1_unread": float(e.level1_unread),
         "rows_few": 1.0 / (1 + e.rows) if table else 0.0,
         "name_cut": float(e.name_cut),
+        "rate_unheld": float(e.rate_unheld),
     }
