@@ -361,3 +361,21 @@ def test_the_filing_model_reads_back_the_root_of_the_power_it_was_fitted_on(tmp_
     assert Logistic.from_dict(data["filing"], ("a",), "filing") == cubed
     # the shipped model was fitted with the power training uses
     assert shipped_model().filing.power == FILING_POWER
+
+
+def test_a_target_table_read_without_its_budget_is_trusted_less():
+    # the same five rows, read with the 资金总额 line or without it: the template prints the money line, so a
+    # reading without it lost a field, whatever the source's words (a glued copy loses the cue words too)
+    doc = _grid_doc(TABLE_LINES)
+    whole = _target(_rows())
+    lost = _target(_rows())
+    lost.budget_initial = lost.budget_adjusted = None
+    (a_whole,), (a_lost,) = assess_filings(doc, [whole]), assess_filings(doc, [lost])
+    assert (a_whole.evidence.budget_unread, a_lost.evidence.budget_unread) == (0, 1)
+    assert a_lost.conf < a_whole.conf
+    bare = _grid_doc([r for r in TABLE_LINES if r[0] != "资金总额"])
+    assert evidence(lost, bare.rows, [lost]).budget_unread == 1
+    # a self-evaluation or a report is not held to a target table's money line
+    report = _report(department="攸县教育局", project="学生资助项目")
+    report.budget_initial = None
+    assert evidence(report, _grid_doc(REPORT_LINES).rows, [report]).budget_unread == 0

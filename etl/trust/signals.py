@@ -216,6 +216,7 @@ FILING_SIGNALS = (
     "rows_few",         # a table: 1 / (1 + rows): a table of one or two rows is more often the cut end of one than a filing
     "name_cut",         # the project read as the tail of a longer name the source prints (its place or year cut off)
     "rate_unheld",      # a report whose prose states a 执行率 or 完成率 with its figure, read without any 执行率
+    "budget_unread",    # a target table read without its 资金总额 (budget_initial), which the template always prints
 )
 # Left out after measuring (leave-one-file-out): the share of the table's figures not read and the money block's
 # arithmetic gap took weights of the wrong sign (more unread figures, more confidence) and made the fit worse; both
@@ -402,6 +403,13 @@ def rate_unheld(f: Filing, text: str) -> int:
     return int(f.doc_kind == REPORT and f.exec_rate_reported is None and bool(cues().said_rate.search(text)))
 
 
+def budget_unread(f: Filing) -> int:
+    """1 when a target table (project or department) was read without its 资金总额: the template prints the money
+    line above the indicators, so a reading without it lost it (whether or not a cue word survived in the text:
+    a glued or scrambled copy loses the words as often as the figure)."""
+    return int(f.doc_kind.endswith("target") and f.budget_initial is None)
+
+
 def meta_missing(f: Filing) -> int:
     """Department, year or place not read (a department printed without its place counts as not read), a
     project filing without its project, and a kind that is not the one the title names (a 目标表 read as a
@@ -514,6 +522,7 @@ class Evidence:
     level1_unread: int = 0  # tables only
     name_cut: int = 0  # the project read as the tail of a longer name
     rate_unheld: int = 0  # reports only: a rate stated in the prose, no 执行率 read
+    budget_unread: int = 0  # target tables only: no 资金总额 read
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
@@ -541,6 +550,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         level1_unread=level1_unread(f, text) if table else 0,
         name_cut=name_cut(f, "\n".join(texts)),
         rate_unheld=rate_unheld(f, text),
+        budget_unread=budget_unread(f),
     )
 
 
@@ -565,4 +575,5 @@ def filing_signals(f: Filing, e: Evidence, row_conf: list[float]) -> dict[str, f
         "rows_few": 1.0 / (1 + e.rows) if table else 0.0,
         "name_cut": float(e.name_cut),
         "rate_unheld": float(e.rate_unheld),
+        "budget_unread": float(e.budget_unread),
     }
