@@ -379,3 +379,17 @@ def test_a_target_table_read_without_its_budget_is_trusted_less():
     report = _report(department="攸县教育局", project="学生资助项目")
     report.budget_initial = None
     assert evidence(report, _grid_doc(REPORT_LINES).rows, [report]).budget_unread == 0
+
+
+def test_a_report_is_not_doubted_for_spending_figures_its_prose_states_of_other_parts():
+    # a department's report states 基本支出 and 项目支出 figures; its own budget and score are read: nothing the
+    # labels would count is missing, so no miss is counted for the spending the reading did not take
+    lines = [["攸县教育局2023年度部门整体支出绩效自评报告"],
+             ["全年预算120万元，其中基本支出80万元，项目支出40万元，拨付学校经费35万元。"],
+             ["经自评，本部门自评得分96分。"]]
+    f = Filing(doc_kind="self_eval_report", title=lines[0][0], department="攸县教育局", year=2023, county="攸县",
+               budget_adjusted=120.0, total_score=96.0, loc=Loc(line_start=1, line_end=len(lines)))
+    assert evidence(f, _grid_doc(lines).rows, [f]).money_missing == 0
+    # its budget or its score stated and not read still counts
+    f.total_score = None
+    assert evidence(f, _grid_doc(lines).rows, [f]).money_missing == 1

@@ -40,7 +40,6 @@ class Cues:
     rate: re.Pattern
     score: re.Pattern
     said_budget: re.Pattern
-    said_executed: re.Pattern
     said_score: re.Pattern
     said_rate: re.Pattern
     not_a_figure: re.Pattern
@@ -62,7 +61,7 @@ def cues() -> Cues:
     return Cues(
         budget=re.compile(t["cue_budget"]), adjusted=re.compile(t["cue_adjusted"]),
         executed=re.compile(t["cue_executed"]), rate=re.compile(t["cue_rate"]), score=re.compile(t["cue_score"]),
-        said_budget=_said(t["said_budget"]), said_executed=_said(t["said_executed"]), said_score=_said(t["said_score"]),
+        said_budget=_said(t["said_budget"]), said_score=_said(t["said_score"]),
         said_rate=_said(t["said_rate"]),
         not_a_figure=re.compile("|".join(f"(?:{p})" for p in t["not_a_figure"])),
         frame_row=re.compile(t["frame_row"]), bare_org=re.compile(t["bare_org"]),
@@ -391,8 +390,11 @@ def money_missing(f: Filing, text: str) -> int:
         want = [(f.budget_adjusted, c.adjusted), (f.budget_executed, c.executed), (f.exec_rate_reported, c.rate),
                 (f.total_score, c.score)]
     elif f.doc_kind == REPORT:
+        # not the spending: a report's prose states 支出 / 执行 figures of every part of the body's money (基本支出,
+        # 项目支出, each project) and, measured leave-one-file-out, counting an unread one made the ranking worse
+        # (auroc 0.865 -> 0.854): it was found in as many well-read reports as in badly read ones
         want = [(f.budget_adjusted if f.budget_adjusted is not None else f.budget_initial, c.said_budget),
-                (f.budget_executed, c.said_executed), (f.total_score, c.said_score)]
+                (f.total_score, c.said_score)]
     return sum(v is None and bool(p.search(text)) for v, p in want)
 
 
