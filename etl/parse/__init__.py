@@ -327,8 +327,11 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
         f.sections += [Section("long_term_target", i.name or "", i.long_term, i.loc) for i in f.indicators if i.long_term]
         f.trace = (table.decoded, table.roles)
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
-        if kind.endswith("target") and (f.total_weight is None or f.total_weight == f.total_score):
-            # a target table scores nothing: its one total is the weight ('合计(100分) | 100' states it twice)
+        unscored = bool(f.indicators) and all(i.score is None for i in f.indicators) \
+            and any(i.weight is not None for i in f.indicators)
+        if (kind.endswith("target") or unscored) and (f.total_weight is None or f.total_weight == f.total_score):
+            # a target table scores nothing: its one total is the weight ('合计(100分) | 100' states it twice);
+            # so does a self-evaluation form whose rows print weights and no score (left unscored)
             f.total_weight, f.total_score = f.total_score, None
     if long_term is not None:
         f.sections += [Section("long_term_target", i.name or "", " ".join(x for x in (i.name, i.target) if x), i.loc)

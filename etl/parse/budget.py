@@ -120,6 +120,9 @@ class MoneySettings:
     score_matches: float = -0.5  # 得分 ≈ 分值 × min(执行率, 1)
     score_tolerance: float = 0.1  # as a share of 分值
     score_above_weight: float = 2.0
+    # a 得分 with no 分值 beside it: the template prints the 分值 and leaves the 得分 blank, not the reverse
+    score_without_weight: float = 0.05
+    spent_without_budget: float = 1.0  # 执行数 above zero under a 全年预算数 of zero: the figures are misplaced
     weight_not_whole: float = 0.5
     amount_as_weight: float = 1.0  # a 分值 above `max_weight`
     max_weight: float = 30.0
@@ -232,6 +235,13 @@ def _ocr_figures(text: str) -> str:
     return text
 
 
+def _ocr_lead(text: str) -> str:
+    """A cell's leading figures OCR misread, read as digits, with the words after them kept ('O76%10当年')."""
+    digits = lexicon().ocr_digits
+    m = re.match(rf"[\d.,%{''.join(map(re.escape, digits))}]+", text)
+    return _ocr_figures(m.group()) + text[m.end():] if m else text
+
+
 def _read(got: dict[str, str], scale: float) -> dict[str, float]:
     out = {}
     for role, val in got.items():
@@ -262,6 +272,10 @@ def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> f
             cost += s.weight_not_whole
     if w is not None and sc is not None and sc > w + 1e-9:
         cost += s.score_above_weight
+    if sc is not None and w is None and "weight" not in raw:
+        cost += s.score_without_weight
+    if a == 0 and b:
+        cost += s.spent_without_budget
     if rate is not None and a and b is not None:
         cost += s.rate_matches if abs(b / a - rate) <= s.rate_tolerance else s.rate_differs
     if w is not None and sc is not None and rate is not None:
@@ -373,6 +387,9 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         total = fiscal = None
         k = j
         first = _ocr_figures(texts[j]) if j < n else ""
+        if not (_is_amount(first) or _GLUED_RUN.fullmatch(first)) and j < n:
+            # the figures glued to the next block's words ('O76%107.6当年绩效目标'): the leading run is the row's
+            first = _glued_run_in(_ocr_lead(texts[j])) or first
         if _is_amount(first) or _GLUED_RUN.fullmatch(first):
             # a one-row block printed with no row label ('年初预算数 … 执行率得分 | 0 | 76% | 10 | 7.6'): the
             # figures follow the header directly

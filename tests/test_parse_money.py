@@ -1,0 +1,68 @@
+"""Classes of input for the filing-level figures: the money block (资金情况 / 预算执行) of a 自评表 or
+目标表 and its total row. Each test names a class seen in published filings; the text is invented."""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def money(f):
+    return f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score
+
+
+INDICATORS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+              "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "10", "10"]
+
+
+def test_a_money_row_with_one_trailing_figure_reads_it_as_the_weight_not_the_score():
+    # class: 得分 left blank at the row's end; the last figure is the 分值 the template prints
+    text = "\n".join(["某县某局2022年度项目支出绩效自评表", "项目名称", "某某项目", "预算执行情况(10分)",
+                      "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因",
+                      "总额", "120.5", "130.25", "130.25", "100.00%", "10"] + INDICATORS)
+    (f,) = parse(text)
+    assert money(f) == (120.5, 130.25, 130.25, 1.0, 10, None)
+
+
+def test_an_unscored_self_evaluation_total_is_the_weight():
+    # class: a 自评表 whose rows print 分值 and no 得分; its 合计 row's one figure is the total weight
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t培训人次\t≥200人次\t230人次\t60\t",
+        "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t40\t",
+        "合计\t\t\t\t\t100\t",
+    ])
+    (f,) = parse(text)
+    assert (f.total_weight, f.total_score) == (100, None)
+
+
+def test_a_scored_self_evaluation_total_stays_the_score():
+    # the same form scored: a lone total figure is its score, as before
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t培训人次\t≥200人次\t230人次\t60\t55",
+        "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t40\t38",
+        "合计\t\t\t\t\t\t93",
+    ])
+    (f,) = parse(text)
+    assert f.total_score == 93
+
+
+def test_unlabelled_glued_figures_run_into_the_next_block_and_ocr_letters():
+    # class: a glued copy of a department form; the money header is followed directly by its figures
+    # (no 年度资金总额 label), the blank amounts vanished, an OCR 'O' stands first, and the next block's
+    # words follow with no separator
+    text = "\n".join([
+        "某区某中心2021年度部门整体绩效自评表",
+        "主管部门某区某局自评总分(分)91.5部门预算执行情况年初预算数全年预算数全年执行数执行率(%)执行率权重"
+        "执行率得分(分)O82%108.2当年绩效目标年初绩效目标全年目标实际完成情况完成",
+    ])
+    (f,) = parse(text)
+    assert (f.exec_rate_reported, f.exec_weight, f.exec_score) == (0.82, 10, 8.2)
