@@ -66,3 +66,32 @@ def test_unlabelled_glued_figures_run_into_the_next_block_and_ocr_letters():
     ])
     (f,) = parse(text)
     assert (f.exec_rate_reported, f.exec_weight, f.exec_score) == (0.82, 10, 8.2)
+
+
+def test_a_money_row_printing_each_amount_after_its_own_label():
+    # class: a form whose money row alternates label and amount, the rate after the last amount under a
+    # header cell of the rate's wording
+    text = "\n".join([
+        "某县某局2021年度预算项目绩效自评表",
+        "一、基本情况 项目名称: 某某补贴 金额单位: 万元",
+        "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)",
+        "预算数 12.5 到位数 12.5 执行数 11.25 90.00",
+        "其中:财政资金 12.5 其中:财政资金 12.5 其中:财政资金 11.25",
+        "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 实际完成值 自评得分",
+        "产出指标 数量指标 补贴人数 20 ≥30人 32人 20",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (12.5, 11.25, 0.9)
+
+
+def test_keyed_amounts_need_both_a_budget_and_its_spending_in_the_row():
+    # an indicator row named like a money label is not the money block
+    text = "\n".join([
+        "某县某局2021年度项目支出绩效自评表",
+        "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t成本指标\t预算执行率\t90\t95\t10\t10",
+        "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t40\t40",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (None, None, None)

@@ -442,7 +442,43 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         if fiscal:
             b.fiscal = fiscal.get("adjusted") or fiscal.get("initial")
         return b
+    keyed = keyed_row_budget(rows, scale)
+    b.adjusted, b.executed, b.rate = keyed.get("adjusted"), keyed.get("executed"), keyed.get("rate")
     return b
+
+
+_KEYED = {role: re.compile(rf"^({alternation(_MONEY['keyed_' + role])})(\((万元|元|%)\))?[:：]?$")
+          for role in ("adjusted", "executed", "rate")}
+
+
+def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
+    """A money row that prints each amount after its own label ('预算数 | 6.5 | 到位数 | 6.5 | 执行数 | 6.5 |
+    100.00'): the amounts of the row that labels both a budget and its spending. A figure after the last
+    amount with no label of its own is the rate when the row above heads a column with the rate's wording."""
+    for i, row in enumerate(rows):
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
+        got: dict[str, float] = {}
+        last = -1
+        for k, (key, val) in enumerate(zip(texts, texts[1:])):
+            role = next((r for r, pat in _KEYED.items() if pat.match(key)), None)
+            if role is None or role in got or not _is_amount(val):
+                continue
+            v = parse_rate(val) if role == "rate" else parse_number(val)
+            if v is None:
+                continue
+            got[role] = v if role == "rate" else v / scale
+            last = k + 1
+        if not {"adjusted", "executed"} <= set(got):
+            continue
+        above = [fold_cell(t) for t in rows[i - 1].texts] if i > 0 else []
+        tail = texts[last + 1:]
+        if "rate" not in got and len(tail) == 1 and _is_amount(tail[0]) \
+                and any(_KEYED["rate"].match(t) for t in above):
+            n = parse_number(tail[0])
+            if n is not None and n <= MAX_RATE_PERCENT:
+                got["rate"] = parse_rate(tail[0]) if "%" in tail[0] else n / 100.0
+        return got
+    return {}
 
 
 _TARGET_TOTAL = re.compile(rf"^({alternation(_MONEY['target_total'])})")
