@@ -95,3 +95,22 @@ def test_keyed_amounts_need_both_a_budget_and_its_spending_in_the_row():
     ])
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (None, None, None)
+
+
+def test_a_money_header_in_another_templates_wording_with_columns_that_are_none_of_the_figures():
+    # class: a department form whose money block names its columns otherwise (年初…预算安排金额, 小计,
+    # 年度拨付金额, 支出实现率) and prints carry-over, adjustment and balance columns between them; each header
+    # on a line of its own, a unit '(%)' wrapped onto the next line, two headers sharing a line, and each
+    # money row copied as one line of space-separated figures with a spaced-out label ('合 计')
+    text = "\n".join([
+        "部门整体支出绩效自评表", "(2020年度)", "部门(单位)名称 某县某中心",
+        "财政资金安排和使用情况", "预算安排 拨付情况 结余情况",
+        "年初部门预算安排金额", "历年结余结转", "年中调整金额③ 小计", "年度拨付金额", "支出实现率(%)",
+        "本年度结余金额", "资金结余率", "(%)",
+        "财政资金小计 300 20 10 330 297 90% 33 10%",
+        "其他资金小计",
+        "合 计 300 20 10 330 297 90% 33 10%",
+        "年度总体目标完成情况",
+    ])
+    (f,) = parse(text)
+    assert money(f)[:4] == (300, 330, 297, 0.9)

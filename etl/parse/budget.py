@@ -7,6 +7,7 @@ converted here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from etl.lexicon import alternation, lexicon
@@ -29,6 +30,9 @@ _HEAD_ROLES = [
     ("score", _column_pattern("score")),
 ]
 _MONEY = lexicon().money_labels
+# other templates' wordings of the same columns, and the columns that are none of the filing's figures
+_HEAD_ROLES += [(role, re.compile(rf"^({alternation(_MONEY['head_' + role])})(\((%|万元|元)\))?$"))
+                for role in ("initial", "adjusted", "executed", "rate", "skip")]
 _TOTAL_LABEL = re.compile(rf"^({alternation(_MONEY['total'])})")
 _FISCAL_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['fiscal'])})")
 _CARRY_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['carryover'])})")
@@ -326,6 +330,30 @@ _HEAD_START = re.compile(r"^(预算|年初|全年|执行|调整)[\u4e00-\u9fff]{
 _HEAD_FORMULA = re.compile(r"[（(]([^()（）]*分[^()（）]*|[AB][/÷][AB][^()（）]{0,6})[)）]?")
 
 
+_UNIT_ONLY = re.compile(r"\((%|万元|元)\)")
+_SPACED_AMOUNT = r"-?\d[\d,]*(?:\.\d+)?%?"
+_SPACED_ROW = re.compile(rf"(?P<label>[^\d\s]\D*?)?\s*(?P<amounts>{_SPACED_AMOUNT}(?:\s+{_SPACED_AMOUNT})+)")
+
+
+def _split_spaced(cells: list) -> list:
+    """A row the reader kept as one cell, its cells separated by single spaces: '合 计 120 130 97%' is a label
+    and its amounts, '年中调整金额③ 小计' two header cells. (Folding drops the spaces, so this comes first.)"""
+    out = []
+    for c in cells:
+        raw = unicodedata.normalize("NFKC", c.text).strip()
+        m = _SPACED_ROW.fullmatch(raw)
+        parts = c.text.split()  # before NFKC, which reads a column number '③' as a digit
+        if m:
+            if m.group("label"):
+                out.append(Cell(m.group("label"), c.loc))
+            out += [Cell(a, c.loc) for a in m.group("amounts").split()]
+        elif len(parts) > 1 and all(_head_role(fold_cell(without_column_number(p))) for p in parts):
+            out += [Cell(p, c.loc) for p in parts]
+        else:
+            out.append(c)
+    return out
+
+
 def _join_broken_heads(cells: list) -> list:
     out = []
     i = 0
@@ -354,8 +382,8 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
-    cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells
-                                                      if c.text.strip() and not is_column_number(c.text)]))
+    cells = _split_label_amounts(_join_broken_heads(_split_spaced([c for r in rows for c in r.cells
+                                                                    if c.text.strip() and not is_column_number(c.text)])))
     texts = [fold_cell(without_column_number(c.text)) for c in cells]  # '全年执行数③': the column's number is no word
     n = len(cells)
     i = 0
@@ -369,8 +397,10 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
                     and role_text[roles.index("adjusted")] == "预算数":
                 # a bare '预算数' before '全年预算数' is the budget at the start of the year
                 roles[roles.index("adjusted")] = "initial"
+            got = [f"skip{len(roles)}" if r == "skip" else r for r in got]  # several such columns may stand
             if not got or set(got) & set(roles):
-                if roles and _HEAD_FORMULA.fullmatch(texts[j]):  # '(20分*执行率)' under 得分, '(B/A)' under 执行率
+                if roles and (_HEAD_FORMULA.fullmatch(texts[j]) or _UNIT_ONLY.fullmatch(texts[j])):
+                    # '(20分*执行率)' under 得分, '(B/A)' under 执行率, a unit '(%)' wrapped onto its own line
                     j += 1
                     continue
                 break
