@@ -114,3 +114,18 @@ def test_a_money_header_in_another_templates_wording_with_columns_that_are_none_
     ])
     (f,) = parse(text)
     assert money(f)[:4] == (300, 330, 297, 0.9)
+
+
+def test_a_target_table_states_its_planned_execution_rate_and_its_weight_on_one_line():
+    # class: a target table's 预算执行 line, the rate and the weight each after its word
+    text = "\n".join([
+        "某县某乡2023年度项目支出绩效目标审批表",
+        "项目名称 某某道路硬化项目",
+        "当年年度预算 80",
+        "其中:财政资金 80",
+        "年度预算执行率 95% 分值 10分",
+        "年度绩效目标(90分) 一级指标 二级指标 三级指标 指标值 分值",
+        "产出指标 数量指标 硬化道路长度 ≥2公里 20",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial, f.exec_rate_reported, f.exec_weight) == ("project_target", 80, 0.95, 10)

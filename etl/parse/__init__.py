@@ -315,6 +315,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
             # A target table's 预算数 is both its initial and its (only) full-year budget.
             f.budget_initial = f.budget_adjusted = b.initial
             f.spending_plan = b.plan
+            f.exec_rate_reported, f.exec_weight = b.rate, b.weight  # a planned rate and its weight, where stated
         f.budget_fiscal, f.budget_other, f.budget_carryover = b.fiscal, b.other, b.carryover
         f.amount_unit = "元" if b.in_yuan else "万元"
         notes.extend(b.notes)

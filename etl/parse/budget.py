@@ -30,8 +30,9 @@ _HEAD_ROLES = [
     ("score", _column_pattern("score")),
 ]
 _MONEY = lexicon().money_labels
+_COLUMNS = lexicon().money_columns
 # other templates' wordings of the same columns, and the columns that are none of the filing's figures
-_HEAD_ROLES += [(role, re.compile(rf"^({alternation(_MONEY['head_' + role])})(\((%|万元|元)\))?$"))
+_HEAD_ROLES += [(role, re.compile(rf"^({alternation(_COLUMNS['head_' + role])})(\((%|万元|元)\))?$"))
                 for role in ("initial", "adjusted", "executed", "rate", "skip")]
 _TOTAL_LABEL = re.compile(rf"^({alternation(_MONEY['total'])})")
 _FISCAL_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['fiscal'])})")
@@ -474,10 +475,13 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         return b
     keyed = keyed_row_budget(rows, scale)
     b.adjusted, b.executed, b.rate = keyed.get("adjusted"), keyed.get("executed"), keyed.get("rate")
+    stated = rate_line(rows) if b.rate is None else None
+    if stated:
+        b.rate, b.weight = stated
     return b
 
 
-_KEYED = {role: re.compile(rf"^({alternation(_MONEY['keyed_' + role])})(\((万元|元|%)\))?[:：]?$")
+_KEYED = {role: re.compile(rf"^({alternation(_COLUMNS['keyed_' + role])})(\((万元|元|%)\))?[:：]?$")
           for role in ("adjusted", "executed", "rate")}
 
 
@@ -509,6 +513,20 @@ def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
                 got["rate"] = parse_rate(tail[0]) if "%" in tail[0] else n / 100.0
         return got
     return {}
+
+
+_RATE_LINE = re.compile(rf"^(年度)?({alternation(_COLUMNS['keyed_rate'])})(\(%\))?[:：]?(?P<rate>\d+(\.\d+)?%)"
+                        rf"({alternation(_COLUMNS['keyed_weight'])})[:：]?(?P<weight>\d+(\.\d+)?)分?$")
+
+
+def rate_line(rows: list[Row]) -> tuple[float, float] | None:
+    """(rate, weight) of a line that states the budget's execution rate and the weight it carries, each after
+    its word ('年度预算执行率 100% 分值 10分'); None where no line does."""
+    for row in rows:
+        m = _RATE_LINE.match(fold_cell("".join(row.texts)))
+        if m:
+            return parse_rate(m.group("rate")), float(m.group("weight"))
+    return None
 
 
 _TARGET_TOTAL = re.compile(rf"^({alternation(_MONEY['target_total'])})")
@@ -663,6 +681,9 @@ def target_budget(rows: list[Row]) -> Budget:
         b.initial = b.fiscal
         b.notes.append("未见预算总数：取财政资金数")
     b.plan = spending_plan(rows, scale)
+    stated = rate_line(rows)
+    if stated:
+        b.rate, b.weight = stated
     return b
 
 
