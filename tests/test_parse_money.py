@@ -129,3 +129,13 @@ def test_a_target_table_states_its_planned_execution_rate_and_its_weight_on_one_
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.budget_initial, f.exec_rate_reported, f.exec_weight) == ("project_target", 80, 0.95, 10)
+
+
+def test_a_glued_money_run_with_a_blank_amount_is_not_cut_into_a_zero_rate_and_a_zero_weight():
+    # class: a glued copy whose money row lost a blank amount ('年度资金总额 25 25 _ 10 100%' printed
+    # '252510100%'); a cut into 25 | 2510 | 1 | 0 | 0% agrees with '执行率 = B / A' only because 1 / 2510
+    # rounds to 0%, and a 分值 of 0 weighs nothing
+    text = "某县某局2020年度项目支出绩效自评表(2020年度)项目名称某某设备购置经费主管部门某县某局项目资金(万元)" \
+           "年初预算数全年预算数全年执行分值执行率得分年度资金总额252510100%其中:当年财政拨款"
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight) == (25, 25, 1.0, 10)

@@ -127,6 +127,7 @@ class MoneySettings:
     score_above_weight: float = 2.0
     # a 得分 with no 分值 beside it: the template prints the 分值 and leaves the 得分 blank, not the reverse
     score_without_weight: float = 0.05
+    weight_zero: float = 1.0  # a 分值 of 0 weighs nothing: a digit cut off another figure
     spent_without_budget: float = 1.0  # 执行数 above zero under a 全年预算数 of zero: the figures are misplaced
     weight_not_whole: float = 0.5
     amount_as_weight: float = 1.0  # a 分值 above `max_weight`
@@ -275,14 +276,17 @@ def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> f
             cost += s.amount_as_weight
         if w != int(w):
             cost += s.weight_not_whole
+        if w == 0:
+            cost += s.weight_zero
     if w is not None and sc is not None and sc > w + 1e-9:
         cost += s.score_above_weight
     if sc is not None and w is None and "weight" not in raw:
         cost += s.score_without_weight
     if a == 0 and b:
         cost += s.spent_without_budget
-    if rate is not None and a and b is not None:
-        cost += s.rate_matches if abs(b / a - rate) <= s.rate_tolerance else s.rate_differs
+    if rate is not None and a and b:
+        # a rate of zero agrees with any small spending (1 / 3010 rounds to 0%): agreement is evidence only above zero
+        cost += s.rate_matches if rate and abs(b / a - rate) <= s.rate_tolerance else s.rate_differs
     if w is not None and sc is not None and rate is not None:
         if abs(sc - w * min(rate, 1.0)) <= s.score_tolerance * max(w, 1.0):
             cost += s.score_matches
