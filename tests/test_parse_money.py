@@ -139,3 +139,27 @@ def test_a_glued_money_run_with_a_blank_amount_is_not_cut_into_a_zero_rate_and_a
            "年初预算数全年预算数全年执行分值执行率得分年度资金总额252510100%其中:当年财政拨款"
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight) == (25, 25, 1.0, 10)
+
+
+def test_two_money_headers_run_together_in_one_cell():
+    # class: a copy (an OCR'd scan, a flattened spreadsheet) runs two header words into one cell
+    # ('年初预算数调整预算数(A)'); the first ends as a header word ends, so both columns are kept and the
+    # amounts stay under them
+    text = "\n".join([
+        "某市本级部门项目支出绩效自评表(2021年)",
+        "项目名称\t某某公用经费\t主管部门\t某市某局",
+        "项目资金(万元)\t年初预算数调整预算数(A)\t全年执行数(B)\t执行率(B/A)",
+        "年度资金总额\t52.5\t52.5\t50\t95.24%",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t保障人数\t1000人\t1000人\t10\t10",
+    ])
+    (f,) = parse(text)
+    assert money(f)[:4] == (52.5, 52.5, 50, 0.9524)
+
+
+def test_a_stated_self_score_whose_label_a_glued_copy_cut_in_two():
+    # class: the header block's '自评得分 NN' where the glued-copy cutter left '…自评' | '得分' | 'NN…'
+    text = "某市本级部门项目支出绩效自评表(2021年)项目名称某某公用经费主管部门某市某局实施单位某市某中学自评得分96财政审核评分" \
+           "一级指标二级指标三级指标分值指标值全年实际值得分产出指标数量指标保障人数10 1000人 1000人 10"
+    (f,) = parse(text)
+    assert f.total_score == 96

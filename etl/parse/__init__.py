@@ -382,6 +382,14 @@ def filing_confidence(f: Filing) -> float:
 def _stated_total(rows: list[Row]) -> float | None:
     """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row."""
     cells = [fold_cell(c.text) for r in rows for c in r.cells if c.text.strip()]
+    # the label cut in two by a glued copy's cutter ('…自评' | '得分' | '98…'): read where the cells join
+    joined: list[str] = []
+    for t in cells:
+        if joined and re.search(r"(自评|综合)$", joined[-1]) and t.startswith("得分"):
+            joined[-1] += t
+        else:
+            joined.append(t)
+    cells = joined
     for k, t in enumerate(cells):
         m = re.search(r"(自评总分|自评得分|综合得分)(\(分\))?[:：]?", t)
         if not m:

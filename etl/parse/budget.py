@@ -97,6 +97,12 @@ def _head_cell_roles(text: str, seen: list[str]) -> list[str]:
     headers together and the first is still missing ('执行率得分' after 分值 with no 执行率
     column yet is 执行率 | 得分; after 执行率 it is the template's own 执行率得分)."""
     role = _head_role(text)
+    if role is not None:
+        # two whole headers run together ('年初预算数调整预算数(A)'): the first ends as a header word ends
+        for cut in range(len(text) - 2, 2, -1):
+            a, b = _head_role(text[:cut]), _head_role(text[cut:])
+            if text[cut - 1] in "数)" and a and b and a != b and a not in seen and b not in seen:
+                return [a, b]
     if role is not None and not (role == "score" and "rate" not in seen and "weight" in seen):
         return [role]
     for cut in range(len(text) - 2, 1, -1):  # the longest first word: '执行率|得分', not '执行|率得分'
