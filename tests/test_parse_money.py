@@ -163,3 +163,20 @@ def test_a_stated_self_score_whose_label_a_glued_copy_cut_in_two():
            "一级指标二级指标三级指标分值指标值全年实际值得分产出指标数量指标保障人数10 1000人 1000人 10"
     (f,) = parse(text)
     assert f.total_score == 96
+
+
+def test_a_department_target_income_block_states_its_total_after_the_parts():
+    # class: a department target table's 收入构成: '财政拨款 a | 其他资金 b | 合计 c' beside the 支出构成 and the
+    # previous years' figures; the budget is the total, not the 财政拨款 part
+    text = "\n".join([
+        "部门整体支出绩效目标申报表",
+        "部门(单位)名称 某县某局 填报人 某某",
+        "总体资金情况 单位:万元 当年金额 占比 近两年收支金额",
+        "收入构成 财政拨款 900.5 90% 850 870 其他资金 100 10% 20 30",
+        "合计 1000.5 100% 870 900",
+        "支出构成 基本支出 700 70% 项目支出 300.5 30% 合计 1000.5 100%",
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 培训人次 ≥200人次",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial) == ("dept_target", 1000.5)

@@ -638,6 +638,25 @@ def _past_total_words(cells: list[tuple[str, int, bool]], k: int, after: str) ->
     return cells[j][0]
 
 
+MAX_PARTS_TO_TOTAL = 40  # cells between a block's 财政拨款 and its 合计 (a department's 收入构成 beside 支出构成)
+
+
+def _parts_total(cells: list[tuple[str, int, bool]], b: Budget, scale: float) -> float | None:
+    """A department target's income block: '财政拨款 | a | 其他资金 | b | 合计 | c'. The first total row after the
+    财政拨款 key whose amount is at least the parts' sum is the budget (a total of weights or of spending
+    lines elsewhere is smaller than the money it must hold, or is no amount)."""
+    start = next((k for k, (t, _, _) in enumerate(cells) if _FISCAL_LABEL.match(_ENUM.sub("", t))), None)
+    if start is None:
+        return None
+    parts = (b.fiscal or 0.0) + (b.other or 0.0)
+    for k in range(start + 1, min(len(cells) - 1, start + MAX_PARTS_TO_TOTAL)):
+        if _TOTAL_LABEL.fullmatch(cells[k][0]) and re.fullmatch(r"\d[\d,]*(\.\d+)?(万元|元)?", cells[k + 1][0]):
+            v = _first_amount(cells[k + 1][0], scale)
+            if v is not None and v >= parts:
+                return v
+    return None
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
@@ -687,6 +706,8 @@ def target_budget(rows: list[Row]) -> Budget:
             b.fiscal = _keyed_amount(s, after, r"^(其中[:：]?)?财政(资金|拨款)(小计)?[:：]?", scale)
         if b.other is None:
             b.other = _keyed_amount(s, after, r"^(其中[:：]?)?其他资金[:：]?", scale)
+    if b.initial is None and b.fiscal is not None:
+        b.initial = _parts_total(cells, b, scale)
     if b.initial is None and b.fiscal is not None:
         b.initial = b.fiscal
         b.notes.append("未见预算总数：取财政资金数")
