@@ -180,3 +180,11 @@ def test_a_department_target_income_block_states_its_total_after_the_parts():
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.budget_initial) == ("dept_target", 1000.5)
+
+
+def test_a_report_states_the_money_arranged_and_its_sum_after_a_comma():
+    # class: a school's or unit's short report: '按…标准安排,共计N万元' is the budget, '安排支出共计M万元' the spending
+    text = "某县某小学专项资金绩效自评价报告\n一、基本情况\n我校2022年公用经费按生均800元安排,共计64万元," \
+           "其中上级资金48万元。\n二、预算支出情况\n我校2022年财政安排支出共计60.5万元,余款结转下年。"
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial, f.budget_executed) == ("self_eval_report", 64, 60.5)
