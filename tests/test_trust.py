@@ -111,9 +111,12 @@ def test_a_table_read_with_no_rows_is_doubted_however_clean_the_rest():
     # the rows the source holds and the reading lacks are counted: five rows, their level words and figures
     assert a_empty.evidence.rows_expected >= 5 and a_empty.evidence.figures_unused >= 5
     assert a_read.evidence.figures_unused == 0 and a_read.capped_by is None
-    # the model alone puts it well below the full reading (not by more: real excerpts that stop before their
-    # table are rightly read with no rows, so 'no rows' alone is no proof of a misreading); the cap does the rest
-    assert a_read.conf > a_empty.conf + 0.2
+    # the model alone puts it below the accept threshold and well below the full reading (not by more: real
+    # excerpts that stop before their table are rightly read with no rows, so 'no rows' alone is no proof of a
+    # misreading; and the filing model's cube-root calibration reads a low logistic value as a higher share,
+    # 0.61 -> 0.85); the cap does the rest
+    assert a_empty.model_conf < ACCEPT
+    assert a_read.conf > a_empty.conf + 0.1
 
 
 def test_rows_whose_names_are_level_words_read_twice_are_flagged_for_checking():
