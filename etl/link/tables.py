@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.load.bulk import ROWS, scan
+from etl.bulk import ROWS, scan
 from etl.measures import PLACE_NAME, fold_key
 from etl.records import Filing
 

@@ -27,7 +27,7 @@ try:
 except ImportError:
     fcntl = None
 
-from etl.load.bulk import ROWS, scan
+from etl.bulk import ROWS, scan
 from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc, many_records
 

@@ -21,7 +21,7 @@ import re
 
 import pandas as pd
 
-from etl.load.bulk import ROWS, scan
+from etl.bulk import ROWS, scan
 from etl.measures import (EXEC_RATE, FROM_FMP, GRADE_BAND, METRIC_SQL, PHRASE, PLACE,  # defined once there, shared
                           unverified_sql)  # with the PDF report
 
