@@ -139,6 +139,12 @@ class DecodeSettings:
     off_column: float = 1.5
     value_across_rows: float = 2.0  # a grid row's first cell read as a value of the row above
     new_row_midline: float = 2.0  # a new indicator starting in the middle of a grid row
+    # a text copy drops a row's blank cells, so its cells stand in no column, but its line still starts a row:
+    # a line's first cell read as a value of the line above costs this much there
+    value_across_lines: float = 2.0
+    # a name with its unit in brackets ('办公用房面积(平方米)') is an indicator's name, hardly a target or actual
+    name_with_unit_as_value: float = 8.0
+    bracketed_unit_as_value: float = 6.0  # '(万元)' alone: the end of a name printed with a space before it
 
 
 SETTINGS = DecodeSettings()
@@ -270,7 +276,17 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
     if len(t) > 20:
         return s.long_text_as_value
+    if _name_with_unit(t):
+        return s.bracketed_unit_as_value if t[0] in "(（" else s.name_with_unit_as_value
     return s.short_text_as_value
+
+
+def _name_with_unit(t: str) -> bool:
+    """'办公用房面积(平方米)', '满意度(%)': words, then the indicator's unit in brackets; or the bracketed unit
+    alone ('(万元)'), the end of a name printed with a space before it."""
+    m = re.fullmatch(r"(?:[\u4e00-\u9fff][^\d]*?)?[（(]([^()（）\d]{1,5})[)）]", t)
+    return bool(m) and (m.group(1).strip(lexicon().operator_chars) in _known_units()
+                        or m.group(1) in ("%", "％", "‰"))
 
 
 _PER_UNIT = re.compile(r"^[^\d/]{1,3}/[^\d/]{1,3}$")  # 元/亩, 人/年, 次/月: a unit per unit
@@ -302,6 +318,16 @@ def pair_cost(prev_role: str, prev: str, role: str, t: str, s: DecodeSettings) -
             return s.unit_mismatch
         if a and a.unit and b and not b.unit:
             return s.unit_mismatch / 2
+    return 0.0
+
+
+@lru_cache(maxsize=1 << 16)
+def name_value_cost(name: str, t: str, s: DecodeSettings) -> float:
+    """A name that carries its unit ('合格率(%)') is followed by bare figures: no unit missing from them."""
+    if _name_with_unit(name):
+        m = parse_measure(t)
+        if m is not None and m.unit is None and m.op is None:
+            return -s.bare_number_as_value
     return 0.0
 
 
@@ -628,11 +654,15 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     pc = 0.0
                     if 0 <= a < nc and b < nc and b > a and cols[a] not in STRUCTURAL and cols[b] not in STRUCTURAL:
                         pc = pair_cost(cols[a], prev_text, cols[b], text, s)
+                    elif 0 <= a < nc and b < nc and cols[a] == "name" and cols[b] in ("target", "actual"):
+                        pc = name_value_cost(prev_text, text, s)
                     if grid_piece and 0 <= a < nc and b < nc:
                         if piece.row_first and b > a:
                             pc += s.value_across_rows  # the row above goes on into this grid row
                         elif not piece.row_first and b <= a:
                             pc += s.new_row_midline  # a new indicator in the middle of a grid row
+                    elif piece is not None and piece.row_first and 0 <= a < b < nc:
+                        pc += s.value_across_lines  # a line whose blank cells vanished still starts a row
                     total = cost_a + t + e + pc
                     cur = best[v].get(b)
                     if cur is None or total < cur[0]:

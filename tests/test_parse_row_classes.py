@@ -1,0 +1,61 @@
+"""Classes of indicator rows read into the wrong columns (issue 17), each with made-up text.
+
+Each test names a class of input seen in published filings, not one file; the
+text is invented, the shapes are real.
+"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def rows(f):
+    return [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_space_separated_rows_that_print_only_the_target():
+    # a self-evaluation copied with spaces between cells, its 实际完成值 and 得分 columns left blank on
+    # every row: a line's first cell is the next row's name, not the actual of the line above
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表",
+        "项目名称 乡村文化广场建设项目",
+        "主管部门 某县文化旅游局 实施单位 某县文化馆",
+        "一级指标 二级指标 三级指标 年初目标值(A) 实际完成值(B) 得分",
+        "产出指标 数量指标 新建广场面积(平方米) 3000",
+        "配套座椅数量(张) 120",
+        "宣传栏数量(块) 40",
+        "质量指标 验收合格率(%) 98",
+        "效益指标 社会效益指标 受益群众人数(人) 8000",
+        "满意度指标 服务对象满意度指标 群众满意度(%) 90",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "新建广场面积(平方米)", "3000", None, None, None),
+        ("产出指标", "数量指标", "配套座椅数量(张)", "120", None, None, None),
+        ("产出指标", "数量指标", "宣传栏数量(块)", "40", None, None, None),
+        ("产出指标", "质量指标", "验收合格率(%)", "98", None, None, None),
+        ("效益指标", "社会效益指标", "受益群众人数(人)", "8000", None, None, None),
+        ("满意度指标", "服务对象满意度指标", "群众满意度(%)", "90", None, None, None),
+    ]
+
+
+def test_name_printed_with_a_space_before_its_bracketed_unit():
+    # '年新增产值 (万元)': the bracketed unit is the end of the name, not the row's target
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表",
+        "项目名称 特色种植示范项目",
+        "一级指标 二级指标 三级指标 年初目标值(A) 实际完成值(B) 得分",
+        "产出指标 数量指标 示范种植面积(亩) 500",
+        "效益指标 经济效益指标 年新增产值 (万元) 260",
+        "带动种植户数(户) 150",
+    ])
+    (f,) = parse(text)
+    assert [(i.name.replace(" ", ""), i.target, i.actual) for i in f.indicators] == [
+        ("示范种植面积(亩)", "500", None),
+        ("年新增产值(万元)", "260", None),
+        ("带动种植户数(户)", "150", None),
+    ]
