@@ -59,3 +59,21 @@ def test_name_printed_with_a_space_before_its_bracketed_unit():
         ("年新增产值(万元)", "260", None),
         ("带动种植户数(户)", "150", None),
     ]
+
+
+def test_a_numbered_name_is_never_the_value_of_the_row_before():
+    # a spreadsheet's text layer prints the whole table on one line; a row whose values were left blank is
+    # followed by the next row's '指标N:' name, which is a name: neither the actual of the row before nor
+    # the rest of its name
+    text = "\n".join([
+        "某县2021年度项目支出绩效自评表",
+        "项目名称 基本公共卫生服务 主管部门 某县卫生健康局",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 "
+        "产出指标 数量指标 指标1:建立健康档案人数 12000人 指标2:开展健康讲座次数 "
+        "指标3:随访管理人数 800人 760人 5 4.5",
+    ])
+    (f,) = parse(text)
+    got = [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+    assert got[0] == ("建立健康档案人数", "12000人", None, None, None)
+    assert got[-1] == ("随访管理人数", "800人", "760人", 5, 4.5)
+    assert not any("指标" in (v or "") for row in got for v in row[1:3])

@@ -143,6 +143,7 @@ class DecodeSettings:
     # a line's first cell read as a value of the line above costs this much there
     value_across_lines: float = 2.0
     # a name with its unit in brackets ('办公用房面积(平方米)') is an indicator's name, hardly a target or actual
+    numbered_name_as_value: float = 10.0  # '指标2:…' read as a value or as the rest of the name before it
     name_with_unit_as_value: float = 8.0
     bracketed_unit_as_value: float = 6.0  # '(万元)' alone: the end of a name printed with a space before it
 
@@ -255,6 +256,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return 0.0 if t in ("是", "否") else INF
     if role == "basis":
         return 0.0 if _BASIS_CELL.search(t) or t.startswith(lexicon().description_cues) else s.basis_other_text
+    if _numbered_name(t):
+        return s.numbered_name_as_value  # '指标2:发放宣传资料': a template's numbering starts a name, never a value
     if role in ("reason", "description", "remark"):
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
@@ -287,6 +290,12 @@ def _name_with_unit(t: str) -> bool:
     m = re.fullmatch(r"(?:[\u4e00-\u9fff][^\d]*?)?[（(]([^()（）\d]{1,5})[)）]", t)
     return bool(m) and (m.group(1).strip(lexicon().operator_chars) in _known_units()
                         or m.group(1) in ("%", "％", "‰"))
+
+
+def _numbered_name(t: str) -> bool:
+    """'指标2:发放宣传资料': the lexicon's name numbering, then words."""
+    m = lexicon().name_prefix.match(t)
+    return bool(m) and bool(_CJK.search(t[m.end():]))
 
 
 _PER_UNIT = re.compile(r"^[^\d/]{1,3}/[^\d/]{1,3}$")  # 元/亩, 人/年, 次/月: a unit per unit
@@ -721,6 +730,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
             if text.startswith(lexicon().description_cues):
                 e += s.description_inside_name  # '反映…情况' explains the name, it does not continue it
+            if _numbered_name(text):
+                e += s.numbered_name_as_value  # '指标3:…' starts the next name, it does not continue this one
         elif col == "name":
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):
