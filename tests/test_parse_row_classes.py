@@ -77,3 +77,38 @@ def test_a_numbered_name_is_never_the_value_of_the_row_before():
     assert got[0] == ("建立健康档案人数", "12000人", None, None, None)
     assert got[-1] == ("随访管理人数", "800人", "760人", 5, 4.5)
     assert not any("指标" in (v or "") for row in got for v in row[1:3])
+
+
+def test_glued_copy_whose_levels_carry_their_points():
+    # a document-sharing site's copy runs the cells together; the level-1 cell carries the level's points
+    # ('过程指标20'), the header ends in a reason column worded '偏差及原因分析'
+    text = "\n".join([
+        "某县某医院2021年度部门整体支出绩效自评表",
+        "1、某县某医院整体支出绩效自评表(2021年度)评价部门名称某县某医院一级指标二级指标三级指标年度指标值"
+        "全年完成值分值得分偏差及原因分析过程指标20资金管理资金使用合规性合规合规1010"
+        "资产管理资产登记完整率100%100%1010产出指标30数量指标门诊服务人次≥5000人次5200人次1515"
+        "质量指标病历书写合格率≥95%93%1512部分科室书写不规范",
+    ])
+    (f,) = parse(text)
+    got = [(i.level1, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+    assert got == [
+        ("过程指标", "资金使用合规性", "合规", "合规", 10, 10),
+        ("过程指标", "资产登记完整率", "100%", "100%", 10, 10),
+        ("产出指标", "门诊服务人次", "≥5000人次", "5200人次", 15, 15),
+        ("产出指标", "病历书写合格率", "≥95%", "93%", 15, 12),
+    ]
+    assert f.indicators[-1].reason == "部分科室书写不规范"
+
+
+def test_glued_name_holding_a_span_of_years():
+    # '编制2021-2025年发展规划' is one name: the figures of a span of years are no cells of their own
+    text = "\n".join([
+        "某县2021年度项目支出绩效自评表",
+        "1、项目名称规划编制主管部门某县发展和改革局一级指标二级指标三级指标年度指标值实际完成值分值得分"
+        "产出指标数量指标完成调研报告数量3份3份1010进度指标完成2021-2025年发展规划编制100%100%2020",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("完成调研报告数量", "3份", "3份", 10, 10),
+        ("完成2021-2025年发展规划编制", "100%", "100%", 20, 20),
+    ]

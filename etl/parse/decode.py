@@ -298,6 +298,7 @@ def _numbered_name(t: str) -> bool:
     return bool(m) and bool(_CJK.search(t[m.end():]))
 
 
+_YEAR_SPAN = re.compile(r"(?:19|20)\d\d\s*[-—–~～至]\s*(?:19|20)\d\d")  # 2018-2022: a span of years, one word
 _PER_UNIT = re.compile(r"^[^\d/]{1,3}/[^\d/]{1,3}$")  # 元/亩, 人/年, 次/月: a unit per unit
 
 
@@ -363,6 +364,8 @@ def _edge_ok(text: str) -> bool:
         _EDGE_OK.append(re.compile(
             r"^[^\d]+$"
             r"|^[^\d]+[（(]\d+(\.\d+)?分?[)）]$"  # a level name with its score part: 产出指标(50分)
+            r"|^[^\d]+指标\d{1,2}分?$"  # or its points run on where the cell between was lost: 管理指标30
+            rf"|^[^\d]*[\u4e00-\u9fff]{_YEAR_SPAN.pattern}[^\d]*$"  # a name holding a span of years
             rf"|{_name_with_figure().pattern}"
             # the operator words a figure may follow in a glued cell (the lexicon's narrower list)
             rf"|^[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
@@ -428,7 +431,9 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
     for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>]|$)", text):
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))
-    return {c for c in cuts if 0 <= c <= len(text)}
+    # a span of years inside a name ('取得2018-2022监测资料') is one word: no cut inside it
+    inside = {i for m in _YEAR_SPAN.finditer(text) for i in range(m.start() + 1, m.end())}
+    return {c for c in cuts if 0 <= c <= len(text) and c not in inside}
 
 
 @lru_cache(maxsize=1)
