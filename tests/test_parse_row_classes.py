@@ -115,17 +115,19 @@ def test_glued_name_holding_a_span_of_years():
 
 
 def test_target_table_with_an_operator_column_headed_value_type():
-    # a target table whose 指标值类型 column holds the operator ('≥', '≤'), and whose 指标值内容 column
-    # explains the row: the operator is the target's, the explanation no value
+    # a target table whose 指标值类型 column holds the operator ('≥', '≤') or '定性', and whose 指标值内容
+    # column explains the row: the operator is the target's, the explanation no value
     text = "\n".join([
         "某县2025年项目支出绩效目标表",
         "项目支出名称 | 农村饮水安全维护 | 部门预算 | 50.00 |",
         "一级指标 | 二级指标 | 三级指标 | 指标值类型 | 目标值 | 度量单位 | 指标值内容 | 备注 |",
         "产出指标 | 数量指标 | 维修供水管网长度 | ≥ | 12 | 公里 | 反映维修管网的长度。 | |",
         "成本指标 | 经济成本指标 | 维修工程成本 | ≤ | 50 | 万元 | 反映工程的成本。 | |",
+        "效益指标 | 社会效益指标 | 农村供水保障水平 | 定性 | 提高 | | 反映供水保障的改善。 | |",
     ])
     (f,) = parse(text)
     assert [(i.name, i.target) for i in f.indicators] == [
         ("维修供水管网长度", "≥12公里"),
         ("维修工程成本", "≤50万元"),
+        ("农村供水保障水平", "提高"),  # a qualitative value whose blank 度量单位 vanished is no unit
     ]

@@ -752,6 +752,9 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.description_inside_name  # '改造学校数量反映…': the name ran into the explanation
             if inner and col in ("measure_unit", "unit_column") and text not in _unit_words():
                 e += s.unknown_unit  # cut out of glued text, a unit column holds a unit we know
+            elif col in ("measure_unit", "unit_column") and text not in _unit_words() \
+                    and text.startswith(lexicon().value_cues):
+                e += s.unknown_unit  # '提高', '合格': a qualitative value, where the unit cell was left blank
             if col in ("target", "actual", "adjusted_target") and text in _unit_words() and (
                     inner or "unit_column" in cols or "measure_unit" in cols):
                 e += s.unit_as_value  # '万亩' alone, where units have a column or cells ran together, is the unit
