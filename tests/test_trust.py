@@ -253,7 +253,9 @@ def test_a_report_whose_title_names_what_the_reading_lacks_is_trusted_less():
     (a_whole,), (a_none,), (a_cut,) = (assess_filings(doc, [f]) for f in (whole, no_project, cut))
     assert a_whole.evidence.title_unread == 0
     assert a_none.evidence.title_unread == 1 and 0 < a_cut.evidence.title_unread < 1
-    assert a_whole.conf > a_cut.conf > a_none.conf
+    # both fall below the whole reading; which of the two falls lower is the model's to weigh (the cut reading
+    # has two fields wrong, the other one missing), so no order between them is asserted
+    assert a_whole.conf > max(a_cut.conf, a_none.conf) + 0.05
     # a report without a title at all cannot show its names were read
     untitled = Filing(doc_kind="self_eval_report", department="攸县教育局", project="学生资助项目", year=2023,
                       county="攸县", loc=Loc(line_start=2, line_end=len(REPORT_LINES)))
