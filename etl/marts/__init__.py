@@ -341,14 +341,13 @@ def refresh_marts(con, filing_ids, groups) -> None:
             sql = re.sub(r"\bFROM (findings|reason_texts) (x|i)\b",
                          lambda m: f"FROM {own.format(t=m.group(1))} {m.group(2)}", over_filings(name, rel))
             # (the findings list joins its filings LEFT: the outer filter keeps it to these filings too)
-            con.execute(f"""INSERT INTO {name} BY NAME SELECT * FROM ({sql})
-                            WHERE filing_id IN (SELECT filing_id FROM _mart_ids)""")
-        # the findings list's order, one number over all rows: numbered again
-        con.execute(f"""
-            UPDATE mart_finding_rows SET list_order = r.k
-            FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY {SEVERITY_ORDER.format(c='severity')}, filing_id,
-                         indicator_seq NULLS FIRST, rule, message, evidence) AS k FROM mart_finding_rows) r
-            WHERE mart_finding_rows.rowid = r.rid AND mart_finding_rows.list_order IS DISTINCT FROM r.k""")
+            sql = f"SELECT * FROM ({sql}) WHERE filing_id IN (SELECT filing_id FROM _mart_ids)"
+            if name == "mart_finding_rows":  # put between their neighbours in the list's order
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_new_rows AS {sql}")
+                _place_finding_rows(con, "_mart_new_rows")
+                con.execute("DROP TABLE _mart_new_rows")
+            else:
+                con.execute(f"INSERT INTO {name} BY NAME {sql}")
         for name in PER_GROUP:
             con.execute(f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='t')})")
             con.execute(f"INSERT INTO {name} BY NAME {over_filings(name, '_mart_gf')}")
@@ -365,6 +364,58 @@ def refresh_marts(con, filing_ids, groups) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _place_finding_rows(con, new: str) -> None:
+    """Insert the findings-list rows of `new` (a temp table of mart_finding_rows' columns, list_order the
+    order among themselves; their filings have no row left in the mart) between their neighbours.
+
+    The full build numbers the list 1..N; numbering it again after each ingest sorted and rewrote every
+    row (3M at 1M filings: most of an ingest's marts). A filing's rows of one severity sit together in
+    the list (it orders by severity, then filing), so each such group of new rows goes between the last
+    old row before it (same severity and an earlier filing, else a more severe one) and the first after
+    it, found by two ASOF joins over the old rows' per-filing bounds; groups that fall into one gap share
+    it in list order, as _finding_rows does for one filing. Only when the numbers come too close for a
+    DOUBLE is the whole list numbered again. The order is the full build's (tests/test_incremental.py)."""
+    sev = SEVERITY_ORDER.format(c="severity")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fr_g AS SELECT {sev} AS s, filing_id, count(*) AS n FROM {new} GROUP BY ALL")
+    if not con.execute("SELECT count(*) FROM _fr_g").fetchone()[0]:
+        con.execute("DROP TABLE _fr_g")
+        return
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _fr_old AS
+                    SELECT {sev} AS s, filing_id, min(list_order) AS lo, max(list_order) AS hi
+                    FROM mart_finding_rows GROUP BY ALL""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _fr_place AS
+        WITH r AS (SELECT s, max(hi) AS top, min(lo) AS bottom FROM _fr_old GROUP BY s),
+             prev AS (SELECT g.s, g.filing_id, g.n, o.hi AS lo_same FROM _fr_g g
+                      ASOF LEFT JOIN _fr_old o ON g.s = o.s AND g.filing_id > o.filing_id),
+             nxt AS (SELECT g.s, g.filing_id, o.lo AS hi_same FROM _fr_g g
+                     ASOF LEFT JOIN _fr_old o ON g.s = o.s AND g.filing_id < o.filing_id),
+             gap AS (SELECT p.s, p.filing_id, p.n,
+                            coalesce(p.lo_same, (SELECT max(r.top) FROM r WHERE r.s < p.s)) AS lo,
+                            coalesce(x.hi_same, (SELECT min(r.bottom) FROM r WHERE r.s > p.s)) AS hi
+                     FROM prev p JOIN nxt x ON x.s = p.s AND x.filing_id = p.filing_id),
+             t AS (SELECT *, sum(n) OVER (PARTITION BY lo, hi) AS total,
+                          coalesce(sum(n) OVER (PARTITION BY lo, hi ORDER BY s, filing_id
+                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS used,
+                          CASE WHEN lo IS NOT NULL THEN lo WHEN hi IS NOT NULL THEN hi - 1.0 ELSE 0.0 END AS a
+                   FROM gap),
+             u AS (SELECT *, (coalesce(hi, a + 1.0) - a) / (total + 1) AS step FROM t)
+        SELECT s, filing_id, a + step * used AS start, step,
+               step < 1e-6 * greatest(1.0, abs(coalesce(hi, a + 1.0))) AS tight FROM u""")
+    con.execute(f"""
+        INSERT INTO mart_finding_rows BY NAME
+        SELECT x.* REPLACE (p.start + p.step * row_number() OVER (PARTITION BY p.s, p.filing_id ORDER BY x.list_order)
+                            AS list_order)
+        FROM {new} x JOIN _fr_place p ON p.s = {SEVERITY_ORDER.format(c='x.severity')} AND p.filing_id = x.filing_id""")
+    if con.execute("SELECT bool_or(tight) FROM _fr_place").fetchone()[0]:
+        con.execute("""
+            UPDATE mart_finding_rows SET list_order = r.k
+            FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY list_order) AS k FROM mart_finding_rows) r
+            WHERE mart_finding_rows.rowid = r.rid AND mart_finding_rows.list_order IS DISTINCT FROM r.k""")
+    for t in ("_fr_g", "_fr_old", "_fr_place"):
+        con.execute(f"DROP TABLE {t}")
 
 
 # ------------------------------------------------------------------ one filing changed (a saved correction)
