@@ -118,9 +118,10 @@ def rebuild_in_part(db: Path, provinces: list[str]) -> None:
 
 class Phases:
     """Seconds and memory per phase of one ingest, timed by wrapping the project's own functions in this
-    process (module attributes, looked up at call time): the seconds each took, the driver's peak RSS once it
-    returned (ru_maxrss only grows, so the first phase whose figure jumps is where the peak was reached), and,
-    for the steps given a DuckDB connection, DuckDB's own buffer memory then (duckdb_memory())."""
+    process (module attributes, looked up at call time): the seconds each took, how much it raised the
+    driver's peak RSS (ru_maxrss only grows: the raises of all phases and of the untimed rest add up to the
+    peak), and, for the steps given a DuckDB connection, DuckDB's own buffer memory once it returned
+    (duckdb_memory())."""
 
     def __init__(self):
         self.rows: dict[str, list] = {}  # name -> [seconds, calls, peak MiB after, DuckDB MiB after]
@@ -133,13 +134,14 @@ class Phases:
 
         def timed(*a, **k):
             t = time.perf_counter()
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             try:
                 return fn(*a, **k)
             finally:
                 r = rows.setdefault(label, [0.0, 0, 0.0, None])
                 r[0] += time.perf_counter() - t
                 r[1] += 1
-                r[2] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                r[2] += resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - peak  # what it added to the peak
                 con = a[0] if a and hasattr(a[0], "execute") else None
                 if con is not None:
                     try:
@@ -199,8 +201,9 @@ def child_lake(lake: str, db: str, files: str, out: str) -> None:
     s = ray_ingest.ingest_lake([Path(files)], Path(lake), stats=stats)
     ingest = time.perf_counter() - t
     t2 = time.perf_counter()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     attach(Path(db), Path(lake))
-    ph.rows["lake: attach (views)"] = [time.perf_counter() - t2, 1, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, None]
+    ph.rows["lake: attach (views)"] = [time.perf_counter() - t2, 1, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - peak, None]
     dt = time.perf_counter() - t
     after = sum(v[0] for k, v in ph.rows.items())
     ph.rows = {"lake: Ray start, parse, write batches": [ingest - after + ph.rows["lake: attach (views)"][0], 1, 0.0, None],
@@ -218,7 +221,7 @@ def print_phases(r: dict) -> None:
     if not phases:
         return
     if any(k.startswith("lake:") for k in phases):
-        print(f"    {'phase':40s} {'s':>7s} {'peak MiB':>9s}")
+        print(f"    {'phase':40s} {'s':>7s} {'+peak MiB':>9s}")
         for k, (sec, calls, peak, ddb) in phases.items():
             print(f"    {k:40s} {sec:7.1f} " + (f"{peak:9.0f}" if peak else ""))
         return
@@ -226,7 +229,7 @@ def print_phases(r: dict) -> None:
     steps = sum(v[0] for k, v in phases.items() if k.startswith(("refresh:", "marts:")))
     # (the connections opened for the refresh count to it; refresh_incremental's steps are timed each)
     refresh = r.get("refresh_seconds") or 0.0
-    print(f"    {'phase':40s} {'s':>7s} {'calls':>5s} {'peak MiB':>9s} {'DuckDB MiB':>10s}")
+    print(f"    {'phase':40s} {'s':>7s} {'calls':>5s} {'+peak MiB':>9s} {'DuckDB MiB':>10s}")
     print(f"    {'parse (and the rest before the refresh)':40s} {r['seconds'] - write - refresh:7.1f}")
     for k, (sec, calls, peak, ddb) in phases.items():
         print(f"    {k:40s} {sec:7.1f} {calls:5d} {peak:9.0f} " + (f"{ddb:10.0f}" if ddb is not None else ""))

@@ -19,7 +19,7 @@ from etl.inputs import discover, entry_sha, hash_file, is_sample_name
 from etl.limits import MB, Limits
 from etl.limits import use as use_limits
 from etl.load import store, versions
-from etl.marts import MARTS_PENDING, build_marts
+from etl.marts import MARTS_PENDING, build_marts, rebuild_memory
 from etl.per_file import FileResult, IngestSummary, Job, run_job, warm_up
 from etl.records import ReadError
 from etl.recheck import refresh_copies_in, refresh_soft_in
@@ -403,12 +403,13 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
     try:
-        # first: a published filing superseded by a structured import is left out of the comparisons below
-        refresh_twins_in(con)
-        refresh_copies_in(con)
-        # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
-        # like copy clusters they compare filings across files, and share the marker
-        refresh_soft_in(con)
+        with rebuild_memory(con):  # every filing compared: more than an ingest's refresh needs
+            # first: a published filing superseded by a structured import is left out of the comparisons below
+            refresh_twins_in(con)
+            refresh_copies_in(con)
+            # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
+            # like copy clusters they compare filings across files, and share the marker
+            refresh_soft_in(con)
         store.clear_meta(con, store.COPIES_PENDING)
         summary.copies_refreshed = True
         summary.refresh = "full"

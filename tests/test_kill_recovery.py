@@ -249,7 +249,7 @@ elif step == "before_marts":  # every derived table committed, the marts not reb
     marts.build_marts = rc.build_marts = rf.build_marts = rf.refresh_marts = die
 elif step == "in_marts":  # inside the marts' transaction, some of them rebuilt
     die_on_call(marts, "mart_select", 4)
-    die_on_call(marts, "over_filings", 4)
+    die_on_call(marts, "_narrowed_to", 4)
 from etl.cli import app
 
 sys.argv = ["jixiao", *sys.argv[2:]]

@@ -27,6 +27,7 @@ try:
 except ImportError:
     fcntl = None
 
+from etl.check.settings import load_settings
 from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc, many_records
 
@@ -56,6 +57,9 @@ def connect(db_path: Path | str, read_only: bool = False, wait: float = LOCK_WAI
         try:
             con = duckdb.connect(path, read_only=read_only)
             if not read_only:
+                limit = load_settings().writer_memory_mb  # ([database] in etl/check/settings.toml: why)
+                if limit > 0:
+                    con.execute(f"SET memory_limit = '{int(limit)}MB'")
                 create_schema(con)
             return con
         except duckdb.Error as exc:  # IOException on a held lock

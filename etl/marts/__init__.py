@@ -18,9 +18,11 @@ lake's views after each Ray run.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pandas as pd
 
+from etl.check.settings import load_settings
 from etl.measures import (EXEC_RATE, FROM_FMP, GRADE_BAND, METRIC_SQL, PHRASE, PLACE,  # defined once there, shared
                           unverified_sql)  # with the PDF report
 
@@ -278,16 +280,32 @@ def _create_all(con) -> None:
         con.execute("DELETE FROM meta WHERE key = ?", [MARTS_PENDING])  # every mart is current
 
 
+@contextmanager
+def rebuild_memory(con):
+    """DuckDB's memory_limit set to `[database] rebuild_memory_mb` (0: DuckDB's default) for a full rebuild
+    on `con`, then put back: the writer's own limit (writer_memory_mb) holds an ingest's refresh, but
+    building every mart of 1.17M filings at once (sorts and medians over every row) ran out of memory at
+    1 GB and at 2.8 GiB."""
+    want = load_settings().rebuild_memory_mb
+    old = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{int(want)}MB'" if want > 0 else "RESET memory_limit")
+    try:
+        yield
+    finally:
+        con.execute("SET memory_limit = ?", [old])
+
+
 def build_marts(con) -> None:
     """(Re)build every mart as a table of the DuckDB connection, in one transaction."""
     current_sql()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _create_all(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with rebuild_memory(con):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            _create_all(con)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
 
 
 # The incremental refresh: which marts hold one row per filing (or per row of one filing), which one
@@ -296,11 +314,6 @@ PER_FILING = ("mart_facts", "mart_finding_rows", "mart_reason_rows")
 PER_GROUP = ("mart_filings", "mart_findings", "mart_reasons", "mart_reason_texts", "mart_phrases", "mart_grades")
 GROUP_COLS = ("province", "city", "county", "year", "doc_kind", "department", "source_kind", "superseded")
 _SAME_GROUP = " AND ".join(f"g.{c} IS NOT DISTINCT FROM {{t}}.{c}" for c in GROUP_COLS)
-
-
-def over_filings(name: str, filings: str) -> str:
-    """The mart's SQL reading `filings` (a relation with the filings table's columns) as its filings f."""
-    return re.sub(r"\bfilings f\b", f"{filings} f", MART_SQL[name])
 
 
 def _insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
@@ -336,21 +349,18 @@ def refresh_marts(con, filing_ids, groups) -> None:
                         WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='f')})""")
         for name in PER_FILING:
             con.execute(f"DELETE FROM {name} WHERE filing_id IN (SELECT filing_id FROM _mart_ids)")  # our names
-            rel = "(SELECT * FROM filings WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
-            own = "(SELECT * FROM {t} WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
-            sql = re.sub(r"\bFROM (findings|reason_texts) (x|i)\b",
-                         lambda m: f"FROM {own.format(t=m.group(1))} {m.group(2)}", over_filings(name, rel))
+            sql, params = _narrowed_to(name, "_mart_ids"), []
             # (the findings list joins its filings LEFT: the outer filter keeps it to these filings too)
             sql = f"SELECT * FROM ({sql}) WHERE filing_id IN (SELECT filing_id FROM _mart_ids)"
             if name == "mart_finding_rows":  # put between their neighbours in the list's order
-                con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_new_rows AS {sql}")
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_new_rows AS {sql}", params)
                 _place_finding_rows(con, "_mart_new_rows")
                 con.execute("DROP TABLE _mart_new_rows")
             else:
-                con.execute(f"INSERT INTO {name} BY NAME {sql}")
+                con.execute(f"INSERT INTO {name} BY NAME {sql}", params)
         for name in PER_GROUP:
             con.execute(f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='t')})")
-            con.execute(f"INSERT INTO {name} BY NAME {over_filings(name, '_mart_gf')}")
+            con.execute(f"INSERT INTO {name} BY NAME {_narrowed_to(name, '_mart_gf')}")
         con.execute(f"CREATE OR REPLACE TABLE mart_copies AS {mart_select('mart_copies')}")
         # the units of the affected places and departments, and 'all' (every filing)
         units = (f"""unit_kind = 'all'
@@ -364,6 +374,16 @@ def refresh_marts(con, filing_ids, groups) -> None:
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _narrowed_to(name: str, ids_table: str) -> str:
+    """The mart's SQL over the filings listed in `ids_table` (a temp table with a filing_id column): every
+    base table it reads narrowed to their rows first, as `narrowed` does for a saved correction (the same
+    result), so a refresh joins those filings' rows, not the database's (15M indicator rows at 1M filings
+    were read and joined for every mart). A semi-join rather than `narrowed`'s list of ids: with thousands
+    of filings in the groups the list was slower (1M filings: 0.8-3.6 s a mart against 3.4-5.4 s)."""
+    return _BASE_TABLES.sub(lambda m: f"(SELECT * FROM {m.group(1)} WHERE filing_id IN (SELECT filing_id FROM {ids_table}))",
+                            MART_SQL[name])
 
 
 def _place_finding_rows(con, new: str) -> None:
@@ -385,7 +405,7 @@ def _place_finding_rows(con, new: str) -> None:
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _fr_old AS
                     SELECT {sev} AS s, filing_id, min(list_order) AS lo, max(list_order) AS hi
                     FROM mart_finding_rows GROUP BY ALL""")
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _fr_place AS
         WITH r AS (SELECT s, max(hi) AS top, min(lo) AS bottom FROM _fr_old GROUP BY s),
              prev AS (SELECT g.s, g.filing_id, g.n, o.hi AS lo_same FROM _fr_g g
@@ -403,7 +423,7 @@ def _place_finding_rows(con, new: str) -> None:
                    FROM gap),
              u AS (SELECT *, (coalesce(hi, a + 1.0) - a) / (total + 1) AS step FROM t)
         SELECT s, filing_id, a + step * used AS start, step,
-               step < 1e-6 * greatest(1.0, abs(coalesce(hi, a + 1.0))) AS tight FROM u""")
+               step < {GAP_MIN} * greatest(1.0, abs(coalesce(hi, a + 1.0))) AS tight FROM u""")
     con.execute(f"""
         INSERT INTO mart_finding_rows BY NAME
         SELECT x.* REPLACE (p.start + p.step * row_number() OVER (PARTITION BY p.s, p.filing_id ORDER BY x.list_order)
@@ -428,6 +448,11 @@ _BASE_TABLES = re.compile(
 PER_FILING_MARTS = ("mart_facts", "mart_finding_rows", "mart_reason_rows", "mart_copies")
 GROUP_MARTS = ("mart_filings", "mart_findings", "mart_reasons", "mart_reason_texts", "mart_phrases", "mart_grades")
 GROUP_COLUMNS = ("province", "city", "county", "year", "doc_kind", "department")
+# New findings-list rows are numbered at least this far apart (relative to the numbers), else the whole list
+# is numbered again. A DOUBLE resolves ~2e-16 of a number: at 1e-12 a gap of 1 between two of 3M rows
+# takes ~300k new rows, or ~18 halvings. (At 1e-6 every insert into a full build's 1..N was "too close"
+# past 1M rows, so each ingest renumbered every row.)
+GAP_MIN = 1e-12
 EQUALITY_LOOKUPS = 64  # up to this many filings are read one equality each, more with one IN list
 
 
@@ -496,7 +521,7 @@ def _finding_rows(con, ids: list[str]) -> None:
         a = (0.0 if hi is None else hi - 1.0) if lo is None else lo
         b = a + 1.0 if hi is None else hi
         step = (b - a) / (total + 1)
-        tight |= step < 1e-6 * max(1.0, abs(b))
+        tight |= step < GAP_MIN * max(1.0, abs(b))
         start = a + step * used.get((lo, hi), 0)
         used[(lo, hi)] = used.get((lo, hi), 0) + n
         con.execute(f"""
