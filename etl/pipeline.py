@@ -19,7 +19,7 @@ from etl.inputs import discover, entry_sha, hash_file, is_sample_name
 from etl.limits import MB, Limits
 from etl.limits import use as use_limits
 from etl.load import store, versions
-from etl.marts import MARTS_PENDING, build_marts, rebuild_memory
+from etl.marts import MARTS_PENDING, build_marts
 from etl.per_file import FileResult, IngestSummary, Job, run_job, warm_up
 from etl.records import ReadError
 from etl.recheck import refresh_copies_in, refresh_soft_in
@@ -248,7 +248,8 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
                 try:
-                    build_marts(con)
+                    with store.rebuild_memory(con):  # every mart at once
+                        build_marts(con)
                 except Exception as exc:
                     summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
     except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
@@ -393,7 +394,8 @@ def remove_files(names: Iterable[str], db_path: Path | str, lock_wait: float | N
                 _refresh(con, summary, "重复指标与跨年度比对失败（下次导入时会重试）")
                 out.warnings.extend(summary.warnings)
                 try:
-                    build_marts(con)
+                    with store.rebuild_memory(con):  # every mart at once
+                        build_marts(con)
                 except Exception as exc:
                     out.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
     return out
@@ -403,7 +405,7 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
     try:
-        with rebuild_memory(con):  # every filing compared: more than an ingest's refresh needs
+        with store.rebuild_memory(con):  # every filing compared: more than an ingest's refresh needs
             # first: a published filing superseded by a structured import is left out of the comparisons below
             refresh_twins_in(con)
             refresh_copies_in(con)

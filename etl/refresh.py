@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from etl import check
 from etl.copies import copy_scope, refresh_copies_scoped
 from etl.link.tables import build_indices, insert_frame
-from etl.marts import GROUP_COLS, build_marts, rebuild_memory, refresh_marts
+from etl.load.store import rebuild_memory
+from etl.marts import GROUP_COLS, build_marts, refresh_marts
 from etl.measures import fold_key
 from etl.recheck import in_provinces, province_groups, refresh_copies_in, refresh_soft_in, soft_rule_ids, write_soft
 from etl.structured.twins import refresh_twins_in
@@ -157,4 +158,4 @@ def refresh_full(con, settings_path: str | None = None) -> None:
         refresh_twins_in(con)
         refresh_copies_in(con, settings_path)
         refresh_soft_in(con, settings_path)
-    build_marts(con)
+        build_marts(con)

@@ -164,7 +164,7 @@ class Settings:
 
     @property
     def rebuild_memory_mb(self) -> int:
-        """DuckDB's memory_limit while every mart or cross-file table is rebuilt (etl.marts.rebuild_memory); 0: DuckDB's default."""
+        """DuckDB's memory_limit while every mart or cross-file table is rebuilt (etl.load.store.rebuild_memory); 0: DuckDB's default."""
         return int(self._get("database", "rebuild_memory_mb", default=0))
 
     @property

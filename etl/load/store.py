@@ -80,6 +80,21 @@ def writer(db_path: Path | str):
         con.close()
 
 
+@contextmanager
+def rebuild_memory(con):
+    """DuckDB's memory_limit set to `[database] rebuild_memory_mb` (0: DuckDB's default) for a full rebuild
+    on `con`, then put back: the writer's own limit (writer_memory_mb) holds an ingest's refresh, but
+    building every mart of 1.17M filings at once (sorts and medians over every row) ran out of memory at
+    1 GB and at 2.8 GiB."""
+    want = load_settings().rebuild_memory_mb
+    old = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{int(want)}MB'" if want > 0 else "RESET memory_limit")
+    try:
+        yield
+    finally:
+        con.execute("SET memory_limit = ?", [old])
+
+
 # A writer that flushes often keeps the file open this many times as long as its last close took. Closing the
 # file checkpoints it, and DuckDB rewrites every ART index (the tables' PRIMARY KEYs) at each checkpoint: the cost
 # grows with the file (0.05 s on a new file, 1-3 s at 30k filings on this machine). Closed after every flush, the

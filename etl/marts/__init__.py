@@ -18,11 +18,9 @@ lake's views after each Ray run.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pandas as pd
 
-from etl.check.settings import load_settings
 from etl.measures import (EXEC_RATE, FROM_FMP, GRADE_BAND, METRIC_SQL, PHRASE, PLACE,  # defined once there, shared
                           unverified_sql)  # with the PDF report
 
@@ -280,32 +278,16 @@ def _create_all(con) -> None:
         con.execute("DELETE FROM meta WHERE key = ?", [MARTS_PENDING])  # every mart is current
 
 
-@contextmanager
-def rebuild_memory(con):
-    """DuckDB's memory_limit set to `[database] rebuild_memory_mb` (0: DuckDB's default) for a full rebuild
-    on `con`, then put back: the writer's own limit (writer_memory_mb) holds an ingest's refresh, but
-    building every mart of 1.17M filings at once (sorts and medians over every row) ran out of memory at
-    1 GB and at 2.8 GiB."""
-    want = load_settings().rebuild_memory_mb
-    old = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    con.execute(f"SET memory_limit = '{int(want)}MB'" if want > 0 else "RESET memory_limit")
-    try:
-        yield
-    finally:
-        con.execute("SET memory_limit = ?", [old])
-
-
 def build_marts(con) -> None:
     """(Re)build every mart as a table of the DuckDB connection, in one transaction."""
     current_sql()
-    with rebuild_memory(con):
-        con.execute("BEGIN TRANSACTION")
-        try:
-            _create_all(con)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _create_all(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 # The incremental refresh: which marts hold one row per filing (or per row of one filing), which one
