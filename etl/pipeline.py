@@ -248,7 +248,8 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
                 # marts sum findings and metrics, so they follow the copy/soft refresh; a failure here
                 # loses nothing: the dashboard falls back to the base tables
                 try:
-                    build_marts(con)
+                    with store.rebuild_memory(con):  # every mart at once
+                        build_marts(con)
                 except Exception as exc:
                     summary.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
     except KeyboardInterrupt:  # the marker stays: the next ingest finishes the comparison
@@ -393,7 +394,8 @@ def remove_files(names: Iterable[str], db_path: Path | str, lock_wait: float | N
                 _refresh(con, summary, "重复指标与跨年度比对失败（下次导入时会重试）")
                 out.warnings.extend(summary.warnings)
                 try:
-                    build_marts(con)
+                    with store.rebuild_memory(con):  # every mart at once
+                        build_marts(con)
                 except Exception as exc:
                     out.warnings.append(f"汇总表更新失败：{type(exc).__name__}: {exc}")
     return out
@@ -403,12 +405,13 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
     try:
-        # first: a published filing superseded by a structured import is left out of the comparisons below
-        refresh_twins_in(con)
-        refresh_copies_in(con)
-        # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
-        # like copy clusters they compare filings across files, and share the marker
-        refresh_soft_in(con)
+        with store.rebuild_memory(con):  # every filing compared: more than an ingest's refresh needs
+            # first: a published filing superseded by a structured import is left out of the comparisons below
+            refresh_twins_in(con)
+            refresh_copies_in(con)
+            # cross-year links, soft-target rules and their indices (etl/link, etl/check/rules_soft.py):
+            # like copy clusters they compare filings across files, and share the marker
+            refresh_soft_in(con)
         store.clear_meta(con, store.COPIES_PENDING)
         summary.copies_refreshed = True
         summary.refresh = "full"

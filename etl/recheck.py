@@ -74,7 +74,8 @@ def recheck(db_path: Path | str, settings_path: str | None = None) -> tuple[int,
         except Exception:
             con.execute("ROLLBACK")
             raise
-        build_marts(con)  # after the findings they sum are rewritten
+        with store.rebuild_memory(con):  # every mart at once
+            build_marts(con)  # after the findings they sum are rewritten
     return len(filings), len(findings) + copies + len(soft)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from etl import check
 from etl.copies import copy_scope, refresh_copies_scoped
 from etl.link.tables import build_indices, insert_frame
+from etl.load.store import rebuild_memory
 from etl.marts import GROUP_COLS, build_marts, refresh_marts
 from etl.measures import fold_key
 from etl.recheck import in_provinces, province_groups, refresh_copies_in, refresh_soft_in, soft_rule_ids, write_soft
@@ -153,7 +154,8 @@ def refresh_incremental(con, affected: Affected, settings_path: str | None = Non
 def refresh_full(con, settings_path: str | None = None) -> None:
     """Twins, copies, cross-year tables and marts over the whole database (no per-filing rule re-run:
     that is etl.recheck.recheck)."""
-    refresh_twins_in(con)
-    refresh_copies_in(con, settings_path)
-    refresh_soft_in(con, settings_path)
-    build_marts(con)
+    with rebuild_memory(con):  # every filing compared: more than an ingest's refresh needs
+        refresh_twins_in(con)
+        refresh_copies_in(con, settings_path)
+        refresh_soft_in(con, settings_path)
+        build_marts(con)

@@ -158,6 +158,16 @@ class Settings:
         return float(self._get("lake", "compact_max_mb", default=256))
 
     @property
+    def writer_memory_mb(self) -> int:
+        """DuckDB's memory_limit for a connection that writes the database (etl/load/store.connect); 0: DuckDB's default."""
+        return int(self._get("database", "writer_memory_mb", default=1024))
+
+    @property
+    def rebuild_memory_mb(self) -> int:
+        """DuckDB's memory_limit while every mart or cross-file table is rebuilt (etl.load.store.rebuild_memory); 0: DuckDB's default."""
+        return int(self._get("database", "rebuild_memory_mb", default=0))
+
+    @property
     def low_confidence(self) -> float:
         """Rows read with a parse_confidence below this get a PARSE_LOW_CONFIDENCE finding."""
         return float(self._get("parse", "low_confidence", default=0.5))

@@ -91,12 +91,16 @@ soft AS (
     WHERE rule IN ({", ".join("'" + r + "'" for r in SOFT_TARGET_RULES)}) AND indicator_seq IS NOT NULL
       AND filing_id IN (SELECT filing_id FROM scoped)
 ),
-linked AS (SELECT DISTINCT filing_id FROM filing_links),
+-- every table read narrowed to the scope's rows first: one province's indices read its rows, not the
+-- country's (15M indicator keys at 1M filings)
+links AS (SELECT * FROM filing_links WHERE filing_id IN (SELECT filing_id FROM scoped)),
+linked AS (SELECT DISTINCT filing_id FROM links),
 carried AS (
     SELECT DISTINCT k.filing_id, k.seq
     FROM indicator_keys k
-    JOIN filing_links l ON l.filing_id = k.filing_id
-    JOIN indicator_keys p ON p.filing_id = l.prev_filing_id AND p.key = k.key AND p.target_fold = k.target_fold
+    JOIN links l ON l.filing_id = k.filing_id
+    JOIN (SELECT * FROM indicator_keys WHERE filing_id IN (SELECT prev_filing_id FROM links)) p
+      ON p.filing_id = l.prev_filing_id AND p.key = k.key AND p.target_fold = k.target_fold
     WHERE k.filing_id IN (SELECT filing_id FROM scoped)
 ),
 rows AS (
@@ -116,7 +120,7 @@ per_filing AS (
            count(r.seq) FILTER (WHERE r.linked) AS linked_rows,
            count(r.seq) FILTER (WHERE r.linked AND r.carried) AS carried_rows
     FROM filings f
-    LEFT JOIN filing_metrics m ON m.filing_id = f.filing_id
+    LEFT JOIN (SELECT * FROM filing_metrics WHERE filing_id IN (SELECT filing_id FROM scoped)) m ON m.filing_id = f.filing_id
     LEFT JOIN rows r ON r.filing_id = f.filing_id
     WHERE f.superseded IS NOT TRUE  -- a published copy of a structured import counts once, as the import
       AND {{scope}}

@@ -28,6 +28,7 @@ except ImportError:
     fcntl = None
 
 from etl.bulk import ROWS, scan
+from etl.check.settings import load_settings
 from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc, many_records
 
@@ -57,6 +58,9 @@ def connect(db_path: Path | str, read_only: bool = False, wait: float = LOCK_WAI
         try:
             con = duckdb.connect(path, read_only=read_only)
             if not read_only:
+                limit = load_settings().writer_memory_mb  # ([database] in etl/check/settings.toml: why)
+                if limit > 0:
+                    con.execute(f"SET memory_limit = '{int(limit)}MB'")
                 create_schema(con)
             return con
         except duckdb.Error as exc:  # IOException on a held lock
@@ -75,6 +79,21 @@ def writer(db_path: Path | str):
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def rebuild_memory(con):
+    """DuckDB's memory_limit set to `[database] rebuild_memory_mb` (0: DuckDB's default) for a full rebuild
+    on `con`, then put back: the writer's own limit (writer_memory_mb) holds an ingest's refresh, but
+    building every mart of 1.17M filings at once (sorts and medians over every row) ran out of memory at
+    1 GB and at 2.8 GiB."""
+    want = load_settings().rebuild_memory_mb
+    old = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"SET memory_limit = '{int(want)}MB'" if want > 0 else "RESET memory_limit")
+    try:
+        yield
+    finally:
+        con.execute("SET memory_limit = ?", [old])
 
 
 # A writer that flushes often keeps the file open this many times as long as its last close took. Closing the

@@ -299,11 +299,6 @@ GROUP_COLS = ("province", "city", "county", "year", "doc_kind", "department", "s
 _SAME_GROUP = " AND ".join(f"g.{c} IS NOT DISTINCT FROM {{t}}.{c}" for c in GROUP_COLS)
 
 
-def over_filings(name: str, filings: str) -> str:
-    """The mart's SQL reading `filings` (a relation with the filings table's columns) as its filings f."""
-    return re.sub(r"\bfilings f\b", f"{filings} f", MART_SQL[name])
-
-
 def _insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
     """Rows into one of our temp tables in one statement (executemany costs ~1 ms a row), as
     etl.link.tables.insert_frame does for the layers above: the marts sit below them."""
@@ -334,22 +329,18 @@ def refresh_marts(con, filing_ids, groups) -> None:
                         WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='f')})""")
         for name in PER_FILING:
             con.execute(f"DELETE FROM {name} WHERE filing_id IN (SELECT filing_id FROM _mart_ids)")  # our names
-            rel = "(SELECT * FROM filings WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
-            own = "(SELECT * FROM {t} WHERE filing_id IN (SELECT filing_id FROM _mart_ids))"
-            sql = re.sub(r"\bFROM (findings|reason_texts) (x|i)\b",
-                         lambda m: f"FROM {own.format(t=m.group(1))} {m.group(2)}", over_filings(name, rel))
+            sql, params = _narrowed_to(name, "_mart_ids"), []
             # (the findings list joins its filings LEFT: the outer filter keeps it to these filings too)
-            con.execute(f"""INSERT INTO {name} BY NAME SELECT * FROM ({sql})
-                            WHERE filing_id IN (SELECT filing_id FROM _mart_ids)""")
-        # the findings list's order, one number over all rows: numbered again
-        con.execute(f"""
-            UPDATE mart_finding_rows SET list_order = r.k
-            FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY {SEVERITY_ORDER.format(c='severity')}, filing_id,
-                         indicator_seq NULLS FIRST, rule, message, evidence) AS k FROM mart_finding_rows) r
-            WHERE mart_finding_rows.rowid = r.rid AND mart_finding_rows.list_order IS DISTINCT FROM r.k""")
+            sql = f"SELECT * FROM ({sql}) WHERE filing_id IN (SELECT filing_id FROM _mart_ids)"
+            if name == "mart_finding_rows":  # put between their neighbours in the list's order
+                con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_new_rows AS {sql}", params)
+                _place_finding_rows(con, "_mart_new_rows")
+                con.execute("DROP TABLE _mart_new_rows")
+            else:
+                con.execute(f"INSERT INTO {name} BY NAME {sql}", params)
         for name in PER_GROUP:
             con.execute(f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='t')})")
-            con.execute(f"INSERT INTO {name} BY NAME {over_filings(name, '_mart_gf')}")
+            con.execute(f"INSERT INTO {name} BY NAME {_narrowed_to(name, '_mart_gf')}")
         con.execute(f"CREATE OR REPLACE TABLE mart_copies AS {mart_select('mart_copies')}")
         # the units of the affected places and departments, and 'all' (every filing)
         units = (f"""unit_kind = 'all'
@@ -365,6 +356,68 @@ def refresh_marts(con, filing_ids, groups) -> None:
         raise
 
 
+def _narrowed_to(name: str, ids_table: str) -> str:
+    """The mart's SQL over the filings listed in `ids_table` (a temp table with a filing_id column): every
+    base table it reads narrowed to their rows first, as `narrowed` does for a saved correction (the same
+    result), so a refresh joins those filings' rows, not the database's (15M indicator rows at 1M filings
+    were read and joined for every mart). A semi-join rather than `narrowed`'s list of ids: with thousands
+    of filings in the groups the list was slower (1M filings: 0.8-3.6 s a mart against 3.4-5.4 s)."""
+    return _BASE_TABLES.sub(lambda m: f"(SELECT * FROM {m.group(1)} WHERE filing_id IN (SELECT filing_id FROM {ids_table}))",
+                            MART_SQL[name])
+
+
+def _place_finding_rows(con, new: str) -> None:
+    """Insert the findings-list rows of `new` (a temp table of mart_finding_rows' columns, list_order the
+    order among themselves; their filings have no row left in the mart) between their neighbours.
+
+    The full build numbers the list 1..N; numbering it again after each ingest sorted and rewrote every
+    row (3M at 1M filings: most of an ingest's marts). A filing's rows of one severity sit together in
+    the list (it orders by severity, then filing), so each such group of new rows goes between the last
+    old row before it (same severity and an earlier filing, else a more severe one) and the first after
+    it, found by two ASOF joins over the old rows' per-filing bounds; groups that fall into one gap share
+    it in list order, as _finding_rows does for one filing. Only when the numbers come too close for a
+    DOUBLE is the whole list numbered again. The order is the full build's (tests/test_incremental.py)."""
+    sev = SEVERITY_ORDER.format(c="severity")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fr_g AS SELECT {sev} AS s, filing_id, count(*) AS n FROM {new} GROUP BY ALL")
+    if not con.execute("SELECT count(*) FROM _fr_g").fetchone()[0]:
+        con.execute("DROP TABLE _fr_g")
+        return
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _fr_old AS
+                    SELECT {sev} AS s, filing_id, min(list_order) AS lo, max(list_order) AS hi
+                    FROM mart_finding_rows GROUP BY ALL""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _fr_place AS
+        WITH r AS (SELECT s, max(hi) AS top, min(lo) AS bottom FROM _fr_old GROUP BY s),
+             prev AS (SELECT g.s, g.filing_id, g.n, o.hi AS lo_same FROM _fr_g g
+                      ASOF LEFT JOIN _fr_old o ON g.s = o.s AND g.filing_id > o.filing_id),
+             nxt AS (SELECT g.s, g.filing_id, o.lo AS hi_same FROM _fr_g g
+                     ASOF LEFT JOIN _fr_old o ON g.s = o.s AND g.filing_id < o.filing_id),
+             gap AS (SELECT p.s, p.filing_id, p.n,
+                            coalesce(p.lo_same, (SELECT max(r.top) FROM r WHERE r.s < p.s)) AS lo,
+                            coalesce(x.hi_same, (SELECT min(r.bottom) FROM r WHERE r.s > p.s)) AS hi
+                     FROM prev p JOIN nxt x ON x.s = p.s AND x.filing_id = p.filing_id),
+             t AS (SELECT *, sum(n) OVER (PARTITION BY lo, hi) AS total,
+                          coalesce(sum(n) OVER (PARTITION BY lo, hi ORDER BY s, filing_id
+                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS used,
+                          CASE WHEN lo IS NOT NULL THEN lo WHEN hi IS NOT NULL THEN hi - 1.0 ELSE 0.0 END AS a
+                   FROM gap),
+             u AS (SELECT *, (coalesce(hi, a + 1.0) - a) / (total + 1) AS step FROM t)
+        SELECT s, filing_id, a + step * used AS start, step,
+               step < {GAP_MIN} * greatest(1.0, abs(coalesce(hi, a + 1.0))) AS tight FROM u""")
+    con.execute(f"""
+        INSERT INTO mart_finding_rows BY NAME
+        SELECT x.* REPLACE (p.start + p.step * row_number() OVER (PARTITION BY p.s, p.filing_id ORDER BY x.list_order)
+                            AS list_order)
+        FROM {new} x JOIN _fr_place p ON p.s = {SEVERITY_ORDER.format(c='x.severity')} AND p.filing_id = x.filing_id""")
+    if con.execute("SELECT bool_or(tight) FROM _fr_place").fetchone()[0]:
+        con.execute("""
+            UPDATE mart_finding_rows SET list_order = r.k
+            FROM (SELECT rowid AS rid, row_number() OVER (ORDER BY list_order) AS k FROM mart_finding_rows) r
+            WHERE mart_finding_rows.rowid = r.rid AND mart_finding_rows.list_order IS DISTINCT FROM r.k""")
+    for t in ("_fr_g", "_fr_old", "_fr_place"):
+        con.execute(f"DROP TABLE {t}")
+
+
 # ------------------------------------------------------------------ one filing changed (a saved correction)
 
 # The base tables the marts read, as their SQL names them (`<table> <alias>`): narrowed to some filings,
@@ -375,6 +428,11 @@ _BASE_TABLES = re.compile(
 PER_FILING_MARTS = ("mart_facts", "mart_finding_rows", "mart_reason_rows", "mart_copies")
 GROUP_MARTS = ("mart_filings", "mart_findings", "mart_reasons", "mart_reason_texts", "mart_phrases", "mart_grades")
 GROUP_COLUMNS = ("province", "city", "county", "year", "doc_kind", "department")
+# New findings-list rows are numbered at least this far apart (relative to the numbers), else the whole list
+# is numbered again. A DOUBLE resolves ~2e-16 of a number: at 1e-12 a gap of 1 between two of 3M rows
+# takes ~300k new rows, or ~18 halvings. (At 1e-6 every insert into a full build's 1..N was "too close"
+# past 1M rows, so each ingest renumbered every row.)
+GAP_MIN = 1e-12
 EQUALITY_LOOKUPS = 64  # up to this many filings are read one equality each, more with one IN list
 
 
@@ -443,7 +501,7 @@ def _finding_rows(con, ids: list[str]) -> None:
         a = (0.0 if hi is None else hi - 1.0) if lo is None else lo
         b = a + 1.0 if hi is None else hi
         step = (b - a) / (total + 1)
-        tight |= step < 1e-6 * max(1.0, abs(b))
+        tight |= step < GAP_MIN * max(1.0, abs(b))
         start = a + step * used.get((lo, hi), 0)
         used[(lo, hi)] = used.get((lo, hi), 0) + n
         con.execute(f"""
