@@ -88,7 +88,7 @@ def _ingest_locked(entries, db_path, run_id, summary, progress, is_sample, flush
     seen: set[str] = set()
 
     flushing = False
-    held = store.HeldWriter(db_path)  # one connection over several flushes while closing it costs (store.HOLD_PER_CLOSE)
+    held = store.HeldWriter(db_path)  # one connection over several flushes while closing it costs ([database] hold_per_close)
 
     def flush():
         nonlocal done, last_flush, flushing

@@ -163,6 +163,11 @@ class Settings:
         return int(self._get("database", "writer_memory_mb", default=1024))
 
     @property
+    def hold_per_close(self) -> float:
+        """How many times its last close the local engine's writer keeps the file open (etl.load.store.HeldWriter)."""
+        return max(0.0, float(self._get("database", "hold_per_close", default=10.0)))
+
+    @property
     def rebuild_memory_mb(self) -> int:
         """DuckDB's memory_limit while every mart or cross-file table is rebuilt (etl.load.store.rebuild_memory); 0: DuckDB's default."""
         return int(self._get("database", "rebuild_memory_mb", default=0))

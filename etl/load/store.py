@@ -96,24 +96,17 @@ def rebuild_memory(con):
         con.execute("SET memory_limit = ?", [old])
 
 
-# A writer that flushes often keeps the file open this many times as long as its last close took. Closing the
-# file checkpoints it, and DuckDB rewrites every ART index (the tables' PRIMARY KEYs) at each checkpoint: the cost
-# grows with the file (0.05 s on a new file, 1-3 s at 30k filings on this machine). Closed after every flush, the
-# local engine spent most of its time there past ~20k filings; held for 10x the last close, the checkpoints stay
-# near a tenth of the writer's time at any size, and a small file is still closed at every flush, so the dashboard
-# reads between flushes as before (on a large file it waits for the next close, up to ~10x a checkpoint).
-HOLD_PER_CLOSE = 10.0
-
-
 class HeldWriter:
     """The ingest's connection across its flushes: opened when a flush needs it, closed (checkpointed) by
-    `release()` once it has been held HOLD_PER_CLOSE x as long as its last close took, and by `close()`."""
+    `release()` once it has been held `[database] hold_per_close` x as long as its last close took (the reason is
+    beside that setting), and by `close()`."""
 
     def __init__(self, db_path: Path | str):
         self.db_path = db_path
         self._con = None
         self._opened = 0.0
         self._last_close = 0.0
+        self._hold = load_settings().hold_per_close
 
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
@@ -122,7 +115,7 @@ class HeldWriter:
         return self._con
 
     def release(self) -> None:
-        if self._con is not None and time.monotonic() - self._opened >= HOLD_PER_CLOSE * self._last_close:
+        if self._con is not None and time.monotonic() - self._opened >= self._hold * self._last_close:
             self.close()
 
     def close(self) -> None:
