@@ -101,7 +101,7 @@ def main(start: str = "overview") -> None:
         return
     q.reset_stale_flag()
     notice = st.container()
-    with q.page_session():
+    with warmup.page_run(), q.page_session():  # the warm-up worker waits while a page runs
         _run(db, nav, notice)
     if q.served_stale():
         notice.info("数据库正在被写入，部分内容显示的是上一次读取的结果；导入完成后刷新即可看到新数据。",

@@ -7,7 +7,9 @@ arguments, so the same cache entries: st.cache_data, keyed by the file's version
 filters of that run. The user reads the page meanwhile; the next click finds its queries cached.
 
 One worker for the process: a newer request replaces one not yet started (the user moved on), and each
-(database version, filters) is warmed once. Failures are left to the page (it shows its own message).
+(database version, filters) is warmed once, the pages after the one drawn first (sidebar order). It starts
+no query while a page run is in progress (a click goes first) and holds no connection then (a write in this
+process, an upload or a correction, never meets one). Failures are left to the page (it shows its own message).
 tests/test_dashboard_warmup.py holds every page to this list: after a warm-up, a first visit runs no query.
 """
 from __future__ import annotations
@@ -38,6 +40,27 @@ _wanted: tuple | None = None  # (db, filters, page drawn, key): the newest reque
 _worker: threading.Thread | None = None
 _done: set[tuple] = set()
 _batch = threading.Lock()  # held while one page's queries warm; a write in this process takes it first
+_runs = 0  # page runs in progress: the worker waits for them (a click goes first)
+IDLE_POLL_SECONDS = 0.05
+
+
+@contextmanager
+def page_run():
+    """A page run of a user: while one is in progress, the worker starts no query."""
+    global _runs
+    with _lock:
+        _runs += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _runs -= 1
+
+
+def _wait_idle(limit: float = 30.0) -> None:
+    t = time.perf_counter()
+    while _runs and time.perf_counter() - t < limit:
+        time.sleep(IDLE_POLL_SECONDS)
 
 
 @contextmanager
@@ -119,16 +142,24 @@ def warm(db: Path, f: Filters, skip: str | None = None) -> int:
     """Run every page's first-visit queries (but `skip`'s, the page just drawn) into the cache; the count of
     pages warmed. Each page's queries share one read-only connection, closed before the next page's."""
     qs = queries.connect(db)
+    pages = list(page_queries(qs, f).items())
+    if skip in dict(pages):  # the pages after the one drawn first, in the sidebar's order: the likely next clicks
+        at = [p for p, _ in pages].index(skip)
+        pages = pages[at + 1:] + pages[:at]
     n = 0
-    for page, calls in page_queries(qs, f).items():
-        if page == skip:
-            continue
-        with _batch, queries.page_session():
-            for call in calls:
-                try:
-                    call()
-                except Exception:  # noqa: BLE001 - the page reports its own failure when visited
-                    log.debug("warm-up of %s failed", page, exc_info=True)
+    for page, calls in pages:
+        i = 0
+        while i < len(calls):
+            _wait_idle()
+            # one connection for the page's queries, closed (and the lock let go) as soon as a page run starts:
+            # that run, and a write it makes, never wait for more than the query in progress
+            with _batch, queries.page_session():
+                while i < len(calls) and not _runs:
+                    try:
+                        calls[i]()
+                    except Exception:  # noqa: BLE001 - the page reports its own failure when visited
+                        log.debug("warm-up of %s failed", page, exc_info=True)
+                    i += 1
         n += 1
     return n
 

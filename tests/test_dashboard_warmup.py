@@ -48,3 +48,25 @@ def test_the_worker_warms_in_the_background_once_per_filters(monkeypatch, corpus
     assert cold_queries(monkeypatch, db, "quality", county="攸县") == []
     warmup.after_page(db, f, "overview")  # the same filters on the same file: nothing to do
     assert warmup._worker is None
+
+
+def test_the_worker_waits_while_a_page_runs(monkeypatch, corpus_db):  # noqa: F811
+    """A click goes first: during a page run the worker starts no query and holds no connection."""
+    import threading
+
+    from dashboard.filtering import Filters
+
+    c, db = corpus_db
+    st.cache_data.clear()
+    ran = []
+    done = threading.Event()
+    with q.tracer(lambda sql, p, s, how: ran.append(how)):
+        with warmup.page_run():
+            worker = threading.Thread(target=lambda: (warmup.warm(db, Filters(province="湖南省")), done.set()))
+            worker.start()
+            worker.join(timeout=1.0)
+            assert not done.is_set() and ran == []
+            with warmup.held():  # a write in this process would get the file now
+                pass
+        worker.join(timeout=60)
+    assert done.is_set() and "run" in ran
