@@ -48,6 +48,7 @@ class Lexicon:
     org_tails: tuple[str, ...]
     report_figures: dict
     money_labels: dict
+    money_columns: dict
     total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
     org_short_name_cues: tuple[str, ...]
@@ -125,6 +126,7 @@ def lexicon() -> Lexicon:
         org_tails=tuple(data["orgs"]["tails"]),
         report_figures=dict(data["report_figures"]),
         money_labels={k: tuple(v) for k, v in data["money"].items()},
+        money_columns={k: tuple(v) for k, v in data["money_columns"].items()},
         total_labels=tuple(data["totals"]["labels"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),

@@ -166,6 +166,9 @@ def test_a_save_changes_rows_findings_and_every_mart_as_a_rebuild_would(made):
     assert ("VAGUE_TARGET", "vague", 1) in found
     assert any(fam == "reason" and seq == 2 for _, fam, seq in found), found
     assert one(db, "SELECT county FROM mart_facts WHERE filing_id = ?", [fid]) == [("东风县",)]
+    # the filing's keyed rows are replaced where they stand, never doubled or left behind
+    assert one(db, "SELECT county FROM filings WHERE filing_id = ?", [fid]) == [("东风县",)]
+    assert one(db, "SELECT count(*) FROM filing_metrics WHERE filing_id = ?", [fid]) == [(1,)]
     who = one(db, "SELECT DISTINCT reviewer, reason FROM corrections")
     assert who == [("张三", "对照原件第1页")]
     assert_marts_as_rebuilt(db)

@@ -378,12 +378,13 @@ def derived_rows(findings: list[Finding], metrics: list[dict], reasons: list[tup
     }
 
 
-def insert_rows(con, rows: dict[str, list[list]]) -> None:
+def insert_rows(con, rows: dict[str, list[list]], replace: tuple[str, ...] = ()) -> None:
+    """Insert each table's rows; the tables in `replace` (keyed ones) replace the row their key finds."""
     for table, table_rows in rows.items():
         if table == "filing_metrics":
             _insert(con, table, table_rows, columns=METRIC_COLUMNS, verb="INSERT OR REPLACE")
         else:
-            _insert(con, table, table_rows)
+            _insert(con, table, table_rows, verb="INSERT OR REPLACE" if table in replace else "INSERT")
 
 
 def _set_marks(con, mark: str | tuple[str, ...] | None, value: str) -> None:

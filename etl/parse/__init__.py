@@ -315,6 +315,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
             # A target table's 预算数 is both its initial and its (only) full-year budget.
             f.budget_initial = f.budget_adjusted = b.initial
             f.spending_plan = b.plan
+            f.exec_rate_reported, f.exec_weight = b.rate, b.weight  # a planned rate and its weight, where stated
         f.budget_fiscal, f.budget_other, f.budget_carryover = b.fiscal, b.other, b.carryover
         f.amount_unit = "元" if b.in_yuan else "万元"
         notes.extend(b.notes)
@@ -327,8 +328,11 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
         f.sections += [Section("long_term_target", i.name or "", i.long_term, i.loc) for i in f.indicators if i.long_term]
         f.trace = (table.decoded, table.roles)
         f.total_weight, f.total_score, f.grade_reported = table.total_weight, table.total_score, table.grade
-        if kind.endswith("target") and (f.total_weight is None or f.total_weight == f.total_score):
-            # a target table scores nothing: its one total is the weight ('合计(100分) | 100' states it twice)
+        unscored = bool(f.indicators) and all(i.score is None for i in f.indicators) \
+            and any(i.weight is not None for i in f.indicators)
+        if (kind.endswith("target") or unscored) and (f.total_weight is None or f.total_weight == f.total_score):
+            # a target table scores nothing: its one total is the weight ('合计(100分) | 100' states it twice);
+            # so does a self-evaluation form whose rows print weights and no score (left unscored)
             f.total_weight, f.total_score = f.total_score, None
     if long_term is not None:
         f.sections += [Section("long_term_target", i.name or "", " ".join(x for x in (i.name, i.target) if x), i.loc)
@@ -378,6 +382,14 @@ def filing_confidence(f: Filing) -> float:
 def _stated_total(rows: list[Row]) -> float | None:
     """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row."""
     cells = [fold_cell(c.text) for r in rows for c in r.cells if c.text.strip()]
+    # the label cut in two by a glued copy's cutter ('…自评' | '得分' | '98…'): read where the cells join
+    joined: list[str] = []
+    for t in cells:
+        if joined and re.search(r"(自评|综合)$", joined[-1]) and t.startswith("得分"):
+            joined[-1] += t
+        else:
+            joined.append(t)
+    cells = joined
     for k, t in enumerate(cells):
         m = re.search(r"(自评总分|自评得分|综合得分)(\(分\))?[:：]?", t)
         if not m:

@@ -7,6 +7,7 @@ converted here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from etl.lexicon import alternation, lexicon
@@ -29,6 +30,10 @@ _HEAD_ROLES = [
     ("score", _column_pattern("score")),
 ]
 _MONEY = lexicon().money_labels
+_COLUMNS = lexicon().money_columns
+# other templates' wordings of the same columns, and the columns that are none of the filing's figures
+_HEAD_ROLES += [(role, re.compile(rf"^({alternation(_COLUMNS['head_' + role])})(\((%|万元|元)\))?$"))
+                for role in ("initial", "adjusted", "executed", "rate", "skip")]
 _TOTAL_LABEL = re.compile(rf"^({alternation(_MONEY['total'])})")
 _FISCAL_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['fiscal'])})")
 _CARRY_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['carryover'])})")
@@ -92,6 +97,12 @@ def _head_cell_roles(text: str, seen: list[str]) -> list[str]:
     headers together and the first is still missing ('执行率得分' after 分值 with no 执行率
     column yet is 执行率 | 得分; after 执行率 it is the template's own 执行率得分)."""
     role = _head_role(text)
+    if role is not None:
+        # two whole headers run together ('年初预算数调整预算数(A)'): the first ends as a header word ends
+        for cut in range(len(text) - 2, 2, -1):
+            a, b = _head_role(text[:cut]), _head_role(text[cut:])
+            if text[cut - 1] in "数)" and a and b and a != b and a not in seen and b not in seen:
+                return [a, b]
     if role is not None and not (role == "score" and "rate" not in seen and "weight" in seen):
         return [role]
     for cut in range(len(text) - 2, 1, -1):  # the longest first word: '执行率|得分', not '执行|率得分'
@@ -120,6 +131,10 @@ class MoneySettings:
     score_matches: float = -0.5  # 得分 ≈ 分值 × min(执行率, 1)
     score_tolerance: float = 0.1  # as a share of 分值
     score_above_weight: float = 2.0
+    # a 得分 with no 分值 beside it: the template prints the 分值 and leaves the 得分 blank, not the reverse
+    score_without_weight: float = 0.05
+    weight_zero: float = 1.0  # a 分值 of 0 weighs nothing: a digit cut off another figure
+    spent_without_budget: float = 1.0  # 执行数 above zero under a 全年预算数 of zero: the figures are misplaced
     weight_not_whole: float = 0.5
     amount_as_weight: float = 1.0  # a 分值 above `max_weight`
     max_weight: float = 30.0
@@ -232,6 +247,13 @@ def _ocr_figures(text: str) -> str:
     return text
 
 
+def _ocr_lead(text: str) -> str:
+    """A cell's leading figures OCR misread, read as digits, with the words after them kept ('O76%10当年')."""
+    digits = lexicon().ocr_digits
+    m = re.match(rf"[\d.,%{''.join(map(re.escape, digits))}]+", text)
+    return _ocr_figures(m.group()) + text[m.end():] if m else text
+
+
 def _read(got: dict[str, str], scale: float) -> dict[str, float]:
     out = {}
     for role, val in got.items():
@@ -260,10 +282,17 @@ def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> f
             cost += s.amount_as_weight
         if w != int(w):
             cost += s.weight_not_whole
+        if w == 0:
+            cost += s.weight_zero
     if w is not None and sc is not None and sc > w + 1e-9:
         cost += s.score_above_weight
-    if rate is not None and a and b is not None:
-        cost += s.rate_matches if abs(b / a - rate) <= s.rate_tolerance else s.rate_differs
+    if sc is not None and w is None and "weight" not in raw:
+        cost += s.score_without_weight
+    if a == 0 and b:
+        cost += s.spent_without_budget
+    if rate is not None and a and b:
+        # a rate of zero agrees with any small spending (1 / 3010 rounds to 0%): agreement is evidence only above zero
+        cost += s.rate_matches if rate and abs(b / a - rate) <= s.rate_tolerance else s.rate_differs
     if w is not None and sc is not None and rate is not None:
         if abs(sc - w * min(rate, 1.0)) <= s.score_tolerance * max(w, 1.0):
             cost += s.score_matches
@@ -312,6 +341,30 @@ _HEAD_START = re.compile(r"^(预算|年初|全年|执行|调整)[\u4e00-\u9fff]{
 _HEAD_FORMULA = re.compile(r"[（(]([^()（）]*分[^()（）]*|[AB][/÷][AB][^()（）]{0,6})[)）]?")
 
 
+_UNIT_ONLY = re.compile(r"\((%|万元|元)\)")
+_SPACED_AMOUNT = r"-?\d[\d,]*(?:\.\d+)?%?"
+_SPACED_ROW = re.compile(rf"(?P<label>[^\d\s]\D*?)?\s*(?P<amounts>{_SPACED_AMOUNT}(?:\s+{_SPACED_AMOUNT})+)")
+
+
+def _split_spaced(cells: list) -> list:
+    """A row the reader kept as one cell, its cells separated by single spaces: '合 计 120 130 97%' is a label
+    and its amounts, '年中调整金额③ 小计' two header cells. (Folding drops the spaces, so this comes first.)"""
+    out = []
+    for c in cells:
+        raw = unicodedata.normalize("NFKC", c.text).strip()
+        m = _SPACED_ROW.fullmatch(raw)
+        parts = c.text.split()  # before NFKC, which reads a column number '③' as a digit
+        if m:
+            if m.group("label"):
+                out.append(Cell(m.group("label"), c.loc))
+            out += [Cell(a, c.loc) for a in m.group("amounts").split()]
+        elif len(parts) > 1 and all(_head_role(fold_cell(without_column_number(p))) for p in parts):
+            out += [Cell(p, c.loc) for p in parts]
+        else:
+            out.append(c)
+    return out
+
+
 def _join_broken_heads(cells: list) -> list:
     out = []
     i = 0
@@ -340,8 +393,8 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
-    cells = _split_label_amounts(_join_broken_heads([c for r in rows for c in r.cells
-                                                      if c.text.strip() and not is_column_number(c.text)]))
+    cells = _split_label_amounts(_join_broken_heads(_split_spaced([c for r in rows for c in r.cells
+                                                                    if c.text.strip() and not is_column_number(c.text)])))
     texts = [fold_cell(without_column_number(c.text)) for c in cells]  # '全年执行数③': the column's number is no word
     n = len(cells)
     i = 0
@@ -355,8 +408,10 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
                     and role_text[roles.index("adjusted")] == "预算数":
                 # a bare '预算数' before '全年预算数' is the budget at the start of the year
                 roles[roles.index("adjusted")] = "initial"
+            got = [f"skip{len(roles)}" if r == "skip" else r for r in got]  # several such columns may stand
             if not got or set(got) & set(roles):
-                if roles and _HEAD_FORMULA.fullmatch(texts[j]):  # '(20分*执行率)' under 得分, '(B/A)' under 执行率
+                if roles and (_HEAD_FORMULA.fullmatch(texts[j]) or _UNIT_ONLY.fullmatch(texts[j])):
+                    # '(20分*执行率)' under 得分, '(B/A)' under 执行率, a unit '(%)' wrapped onto its own line
                     j += 1
                     continue
                 break
@@ -373,6 +428,9 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         total = fiscal = None
         k = j
         first = _ocr_figures(texts[j]) if j < n else ""
+        if not (_is_amount(first) or _GLUED_RUN.fullmatch(first)) and j < n:
+            # the figures glued to the next block's words ('O76%107.6当年绩效目标'): the leading run is the row's
+            first = _glued_run_in(_ocr_lead(texts[j])) or first
         if _is_amount(first) or _GLUED_RUN.fullmatch(first):
             # a one-row block printed with no row label ('年初预算数 … 执行率得分 | 0 | 76% | 10 | 7.6'): the
             # figures follow the header directly
@@ -425,7 +483,60 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         if fiscal:
             b.fiscal = fiscal.get("adjusted") or fiscal.get("initial")
         return b
+    keyed = keyed_row_budget(rows, scale)
+    b.adjusted, b.executed, b.rate = keyed.get("adjusted"), keyed.get("executed"), keyed.get("rate")
+    stated = rate_line(rows) if b.rate is None else None
+    if stated:
+        b.rate, b.weight = stated
     return b
+
+
+_KEYED = {role: re.compile(rf"^({alternation(_COLUMNS['keyed_' + role])})(\((万元|元|%)\))?[:：]?$")
+          for role in ("adjusted", "executed", "rate")}
+
+
+def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
+    """A money row that prints each amount after its own label ('预算数 | 6.5 | 到位数 | 6.5 | 执行数 | 6.5 |
+    100.00'): the amounts of the row that labels both a budget and its spending. A figure after the last
+    amount with no label of its own is the rate when the row above heads a column with the rate's wording."""
+    for i, row in enumerate(rows):
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
+        got: dict[str, float] = {}
+        last = -1
+        for k, (key, val) in enumerate(zip(texts, texts[1:])):
+            role = next((r for r, pat in _KEYED.items() if pat.match(key)), None)
+            if role is None or role in got or not _is_amount(val):
+                continue
+            v = parse_rate(val) if role == "rate" else parse_number(val)
+            if v is None:
+                continue
+            got[role] = v if role == "rate" else v / scale
+            last = k + 1
+        if not {"adjusted", "executed"} <= set(got):
+            continue
+        above = [fold_cell(t) for t in rows[i - 1].texts] if i > 0 else []
+        tail = texts[last + 1:]
+        if "rate" not in got and len(tail) == 1 and _is_amount(tail[0]) \
+                and any(_KEYED["rate"].match(t) for t in above):
+            n = parse_number(tail[0])
+            if n is not None and n <= MAX_RATE_PERCENT:
+                got["rate"] = parse_rate(tail[0]) if "%" in tail[0] else n / 100.0
+        return got
+    return {}
+
+
+_RATE_LINE = re.compile(rf"^(年度)?({alternation(_COLUMNS['keyed_rate'])})(\(%\))?[:：]?(?P<rate>\d+(\.\d+)?%)"
+                        rf"({alternation(_COLUMNS['keyed_weight'])})[:：]?(?P<weight>\d+(\.\d+)?)分?$")
+
+
+def rate_line(rows: list[Row]) -> tuple[float, float] | None:
+    """(rate, weight) of a line that states the budget's execution rate and the weight it carries, each after
+    its word ('年度预算执行率 100% 分值 10分'); None where no line does."""
+    for row in rows:
+        m = _RATE_LINE.match(fold_cell("".join(row.texts)))
+        if m:
+            return parse_rate(m.group("rate")), float(m.group("weight"))
+    return None
 
 
 _TARGET_TOTAL = re.compile(rf"^({alternation(_MONEY['target_total'])})")
@@ -527,6 +638,25 @@ def _past_total_words(cells: list[tuple[str, int, bool]], k: int, after: str) ->
     return cells[j][0]
 
 
+MAX_PARTS_TO_TOTAL = 40  # cells between a block's 财政拨款 and its 合计 (a department's 收入构成 beside 支出构成)
+
+
+def _parts_total(cells: list[tuple[str, int, bool]], b: Budget, scale: float) -> float | None:
+    """A department target's income block: '财政拨款 | a | 其他资金 | b | 合计 | c'. The first total row after the
+    财政拨款 key whose amount is at least the parts' sum is the budget (a total of weights or of spending
+    lines elsewhere is smaller than the money it must hold, or is no amount)."""
+    start = next((k for k, (t, _, _) in enumerate(cells) if _FISCAL_LABEL.match(_ENUM.sub("", t))), None)
+    if start is None:
+        return None
+    parts = (b.fiscal or 0.0) + (b.other or 0.0)
+    for k in range(start + 1, min(len(cells) - 1, start + MAX_PARTS_TO_TOTAL)):
+        if _TOTAL_LABEL.fullmatch(cells[k][0]) and re.fullmatch(r"\d[\d,]*(\.\d+)?(万元|元)?", cells[k + 1][0]):
+            v = _first_amount(cells[k + 1][0], scale)
+            if v is not None and v >= parts:
+                return v
+    return None
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
@@ -577,9 +707,14 @@ def target_budget(rows: list[Row]) -> Budget:
         if b.other is None:
             b.other = _keyed_amount(s, after, r"^(其中[:：]?)?其他资金[:：]?", scale)
     if b.initial is None and b.fiscal is not None:
+        b.initial = _parts_total(cells, b, scale)
+    if b.initial is None and b.fiscal is not None:
         b.initial = b.fiscal
         b.notes.append("未见预算总数：取财政资金数")
     b.plan = spending_plan(rows, scale)
+    stated = rate_line(rows)
+    if stated:
+        b.rate, b.weight = stated
     return b
 
 

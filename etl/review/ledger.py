@@ -32,6 +32,11 @@ COLUMNS = ["correction_id", "seq", "source_sha256", "part_index", "filing_id", "
            "row_name", "field", "old_value", "new_value", "reviewer", "corrected_at", "reason", "state", "note"]
 # the tables holding one filing's rows that a save writes again (its plan and text sections are not edited)
 REWRITTEN = ("filings", "indicators", "filing_metrics", "indicator_reasons", "reason_texts", "copy_bands")
+# Of those, the tables keyed by filing_id (one row a filing) get their row replaced in place (INSERT OR REPLACE
+# updates the row the key finds) instead of deleted and inserted again: DuckDB rewrites a table's last row group
+# and its key's index at the next checkpoint when a row is deleted and appended, which took 0.4-1.9 s of a save's
+# close at 100k filings (filings, filing_metrics; load 10), against about 0.01 s for an update.
+REPLACED_IN_PLACE = ("filings", "filing_metrics")
 # and what else goes when a filing is marked as not a filing
 ALSO_REMOVED = ("spending_plan", "sections", "copy_clusters", "indicator_keys")
 
@@ -202,7 +207,9 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
                                   is_sample=is_sample, filings=[f], findings=found, metrics=[metrics] if metrics else [],
                                   reasons=reasons, bands=bands)
             rows = store.file_rows(lf, now)
-            store.insert_rows(con, {t: rows[t] for t in REWRITTEN + ("findings",)})
+            if not rows["filing_metrics"]:  # the new reading has none: the old row must not stay
+                con.execute("DELETE FROM filing_metrics WHERE filing_id = ?", [filing_id])
+            store.insert_rows(con, {t: rows[t] for t in REWRITTEN + ("findings",)}, replace=REPLACED_IN_PLACE)
             if superseded:
                 con.execute("UPDATE filings SET superseded = TRUE WHERE filing_id = ?", [filing_id])
         if has_marts:
@@ -244,7 +251,8 @@ def _remove(con, filing_id: str, everything: bool) -> list[tuple[str, tuple]]:
     that were superseded by this one (a structured import) and are counted again, with their groups."""
     freed: list[tuple[str, tuple]] = []
     for table in REWRITTEN + (ALSO_REMOVED if everything else ()):  # our own table names
-        con.execute(f"DELETE FROM {table} WHERE filing_id = ?", [filing_id])
+        if everything or table not in REPLACED_IN_PLACE:
+            con.execute(f"DELETE FROM {table} WHERE filing_id = ?", [filing_id])
     if everything:
         freed = [(r[0], tuple(r[1:])) for r in con.execute(
             "SELECT filing_id, province, city, county, year, doc_kind, department FROM filings "

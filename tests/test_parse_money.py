@@ -1,0 +1,190 @@
+"""Classes of input for the filing-level figures: the money block (资金情况 / 预算执行) of a 自评表 or
+目标表 and its total row. Each test names a class seen in published filings; the text is invented."""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def money(f):
+    return f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight, f.exec_score
+
+
+INDICATORS = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+              "产出指标", "数量指标", "培训人次", "≥200人次", "230人次", "10", "10"]
+
+
+def test_a_money_row_with_one_trailing_figure_reads_it_as_the_weight_not_the_score():
+    # class: 得分 left blank at the row's end; the last figure is the 分值 the template prints
+    text = "\n".join(["某县某局2022年度项目支出绩效自评表", "项目名称", "某某项目", "预算执行情况(10分)",
+                      "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因",
+                      "总额", "120.5", "130.25", "130.25", "100.00%", "10"] + INDICATORS)
+    (f,) = parse(text)
+    assert money(f) == (120.5, 130.25, 130.25, 1.0, 10, None)
+
+
+def test_an_unscored_self_evaluation_total_is_the_weight():
+    # class: a 自评表 whose rows print 分值 and no 得分; its 合计 row's one figure is the total weight
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t培训人次\t≥200人次\t230人次\t60\t",
+        "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t40\t",
+        "合计\t\t\t\t\t100\t",
+    ])
+    (f,) = parse(text)
+    assert (f.total_weight, f.total_score) == (100, None)
+
+
+def test_a_scored_self_evaluation_total_stays_the_score():
+    # the same form scored: a lone total figure is its score, as before
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t培训人次\t≥200人次\t230人次\t60\t55",
+        "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t40\t38",
+        "合计\t\t\t\t\t\t93",
+    ])
+    (f,) = parse(text)
+    assert f.total_score == 93
+
+
+def test_unlabelled_glued_figures_run_into_the_next_block_and_ocr_letters():
+    # class: a glued copy of a department form; the money header is followed directly by its figures
+    # (no 年度资金总额 label), the blank amounts vanished, an OCR 'O' stands first, and the next block's
+    # words follow with no separator
+    text = "\n".join([
+        "某区某中心2021年度部门整体绩效自评表",
+        "主管部门某区某局自评总分(分)91.5部门预算执行情况年初预算数全年预算数全年执行数执行率(%)执行率权重"
+        "执行率得分(分)O82%108.2当年绩效目标年初绩效目标全年目标实际完成情况完成",
+    ])
+    (f,) = parse(text)
+    assert (f.exec_rate_reported, f.exec_weight, f.exec_score) == (0.82, 10, 8.2)
+
+
+def test_a_money_row_printing_each_amount_after_its_own_label():
+    # class: a form whose money row alternates label and amount, the rate after the last amount under a
+    # header cell of the rate's wording
+    text = "\n".join([
+        "某县某局2021年度预算项目绩效自评表",
+        "一、基本情况 项目名称: 某某补贴 金额单位: 万元",
+        "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)",
+        "预算数 12.5 到位数 12.5 执行数 11.25 90.00",
+        "其中:财政资金 12.5 其中:财政资金 12.5 其中:财政资金 11.25",
+        "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 实际完成值 自评得分",
+        "产出指标 数量指标 补贴人数 20 ≥30人 32人 20",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (12.5, 11.25, 0.9)
+
+
+def test_keyed_amounts_need_both_a_budget_and_its_spending_in_the_row():
+    # an indicator row named like a money label is not the money block
+    text = "\n".join([
+        "某县某局2021年度项目支出绩效自评表",
+        "项目名称\t某某项目",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t成本指标\t预算执行率\t90\t95\t10\t10",
+        "效益指标\t社会效益指标\t群众知晓率\t≥90%\t95%\t40\t40",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (None, None, None)
+
+
+def test_a_money_header_in_another_templates_wording_with_columns_that_are_none_of_the_figures():
+    # class: a department form whose money block names its columns otherwise (年初…预算安排金额, 小计,
+    # 年度拨付金额, 支出实现率) and prints carry-over, adjustment and balance columns between them; each header
+    # on a line of its own, a unit '(%)' wrapped onto the next line, two headers sharing a line, and each
+    # money row copied as one line of space-separated figures with a spaced-out label ('合 计')
+    text = "\n".join([
+        "部门整体支出绩效自评表", "(2020年度)", "部门(单位)名称 某县某中心",
+        "财政资金安排和使用情况", "预算安排 拨付情况 结余情况",
+        "年初部门预算安排金额", "历年结余结转", "年中调整金额③ 小计", "年度拨付金额", "支出实现率(%)",
+        "本年度结余金额", "资金结余率", "(%)",
+        "财政资金小计 300 20 10 330 297 90% 33 10%",
+        "其他资金小计",
+        "合 计 300 20 10 330 297 90% 33 10%",
+        "年度总体目标完成情况",
+    ])
+    (f,) = parse(text)
+    assert money(f)[:4] == (300, 330, 297, 0.9)
+
+
+def test_a_target_table_states_its_planned_execution_rate_and_its_weight_on_one_line():
+    # class: a target table's 预算执行 line, the rate and the weight each after its word
+    text = "\n".join([
+        "某县某乡2023年度项目支出绩效目标审批表",
+        "项目名称 某某道路硬化项目",
+        "当年年度预算 80",
+        "其中:财政资金 80",
+        "年度预算执行率 95% 分值 10分",
+        "年度绩效目标(90分) 一级指标 二级指标 三级指标 指标值 分值",
+        "产出指标 数量指标 硬化道路长度 ≥2公里 20",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial, f.exec_rate_reported, f.exec_weight) == ("project_target", 80, 0.95, 10)
+
+
+def test_a_glued_money_run_with_a_blank_amount_is_not_cut_into_a_zero_rate_and_a_zero_weight():
+    # class: a glued copy whose money row lost a blank amount ('年度资金总额 25 25 _ 10 100%' printed
+    # '252510100%'); a cut into 25 | 2510 | 1 | 0 | 0% agrees with '执行率 = B / A' only because 1 / 2510
+    # rounds to 0%, and a 分值 of 0 weighs nothing
+    text = "某县某局2020年度项目支出绩效自评表(2020年度)项目名称某某设备购置经费主管部门某县某局项目资金(万元)" \
+           "年初预算数全年预算数全年执行分值执行率得分年度资金总额252510100%其中:当年财政拨款"
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight) == (25, 25, 1.0, 10)
+
+
+def test_two_money_headers_run_together_in_one_cell():
+    # class: a copy (an OCR'd scan, a flattened spreadsheet) runs two header words into one cell
+    # ('年初预算数调整预算数(A)'); the first ends as a header word ends, so both columns are kept and the
+    # amounts stay under them
+    text = "\n".join([
+        "某市本级部门项目支出绩效自评表(2021年)",
+        "项目名称\t某某公用经费\t主管部门\t某市某局",
+        "项目资金(万元)\t年初预算数调整预算数(A)\t全年执行数(B)\t执行率(B/A)",
+        "年度资金总额\t52.5\t52.5\t50\t95.24%",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t保障人数\t1000人\t1000人\t10\t10",
+    ])
+    (f,) = parse(text)
+    assert money(f)[:4] == (52.5, 52.5, 50, 0.9524)
+
+
+def test_a_stated_self_score_whose_label_a_glued_copy_cut_in_two():
+    # class: the header block's '自评得分 NN' where the glued-copy cutter left '…自评' | '得分' | 'NN…'
+    text = "某市本级部门项目支出绩效自评表(2021年)项目名称某某公用经费主管部门某市某局实施单位某市某中学自评得分96财政审核评分" \
+           "一级指标二级指标三级指标分值指标值全年实际值得分产出指标数量指标保障人数10 1000人 1000人 10"
+    (f,) = parse(text)
+    assert f.total_score == 96
+
+
+def test_a_department_target_income_block_states_its_total_after_the_parts():
+    # class: a department target table's 收入构成: '财政拨款 a | 其他资金 b | 合计 c' beside the 支出构成 and the
+    # previous years' figures; the budget is the total, not the 财政拨款 part
+    text = "\n".join([
+        "部门整体支出绩效目标申报表",
+        "部门(单位)名称 某县某局 填报人 某某",
+        "总体资金情况 单位:万元 当年金额 占比 近两年收支金额",
+        "收入构成 财政拨款 900.5 90% 850 870 其他资金 100 10% 20 30",
+        "合计 1000.5 100% 870 900",
+        "支出构成 基本支出 700 70% 项目支出 300.5 30% 合计 1000.5 100%",
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 培训人次 ≥200人次",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial) == ("dept_target", 1000.5)
+
+
+def test_a_report_states_the_money_arranged_and_its_sum_after_a_comma():
+    # class: a school's or unit's short report: '按…标准安排,共计N万元' is the budget, '安排支出共计M万元' the spending
+    text = "某县某小学专项资金绩效自评价报告\n一、基本情况\n我校2022年公用经费按生均800元安排,共计64万元," \
+           "其中上级资金48万元。\n二、预算支出情况\n我校2022年财政安排支出共计60.5万元,余款结转下年。"
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial, f.budget_executed) == ("self_eval_report", 64, 60.5)
