@@ -8,7 +8,8 @@ docs/architecture.md draws the flow.
 import os
 
 LAYERS = (
-    ("foundation", ("etl.records", "etl.lexicon", "etl.limits", "etl.workers")),
+    # bulk: many rows into DuckDB in one statement (the writer, the marts and the cross-year tables share it)
+    ("foundation", ("etl.records", "etl.lexicon", "etl.limits", "etl.workers", "etl.bulk")),
     # typed filings -> DOCX, XLSX, PDF, HTML, text: knows only the records (the sample corpus renders its
     # filings with it, the structured export writes its workbooks the same byte-stable, formula-safe way)
     ("render", ("etl.write",)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 import duckdb
 import pandas as pd
@@ -23,8 +24,14 @@ from .registry import REGISTRY, rule
 from .settings import Settings, load_settings
 
 
+_NUMBERED = re.compile(r"^指标\d+[:：]")
+
+
+@lru_cache(maxsize=1 << 16)
 def _norm(text: str | None) -> str:
-    return re.sub(r"^指标\d+[:：]", "", fold(text or "")).strip("。.")
+    # memoised: asked of each indicator's name and target where bands are computed and again where the copy
+    # check reads its filings (~4 calls an indicator row), and a function of the text alone
+    return _NUMBERED.sub("", fold(text or "")).strip("。.")
 
 
 def indicator_set(filing: Filing) -> frozenset[str]:

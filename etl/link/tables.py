@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etl.bulk import ROWS, scan
 from etl.measures import PLACE_NAME, fold_key
 from etl.records import Filing
 
@@ -30,12 +31,8 @@ def insert_frame(con, table: str, columns: list[str], rows: list[list]) -> None:
     `table` and `columns` are our own names, never data."""
     if not rows:
         return
-    frame = pd.DataFrame(rows, columns=columns)
-    con.register("_bulk_rows", frame)
-    try:
-        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _bulk_rows")
-    finally:
-        con.unregister("_bulk_rows")
+    scan(con, f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {ROWS}",
+         pd.DataFrame(rows, columns=columns))
 
 
 def write_keys_and_links(con, filings: list[Filing], index, replace: bool = True) -> tuple[int, int]:

@@ -27,6 +27,7 @@ try:
 except ImportError:
     fcntl = None
 
+from etl.bulk import ROWS, scan
 from etl.load.schema import create_schema
 from etl.records import Filing, Finding, Loc, many_records
 
@@ -265,11 +266,7 @@ def _insert(con, table: str, rows: list[list], columns: list[str] | None = None,
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         con.executemany(f"{target} VALUES ({', '.join(['?'] * len(names))})", [_clean(r) for r in rows])
         return
-    con.register("_jixiao_rows", data)
-    try:
-        con.execute(f"{target} SELECT * FROM _jixiao_rows")
-    finally:
-        con.unregister("_jixiao_rows")
+    scan(con, f"{target} SELECT * FROM {ROWS}", data)
 
 
 def _loc_cols(loc: Loc) -> list:

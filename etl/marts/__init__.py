@@ -21,6 +21,7 @@ import re
 
 import pandas as pd
 
+from etl.bulk import ROWS, scan
 from etl.measures import (EXEC_RATE, FROM_FMP, GRADE_BAND, METRIC_SQL, PHRASE, PLACE,  # defined once there, shared
                           unverified_sql)  # with the PDF report
 
@@ -307,11 +308,8 @@ def _insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
     """Rows into one of our temp tables in one statement (executemany costs ~1 ms a row), as
     etl.link.tables.insert_frame does for the layers above: the marts sit below them."""
     if rows:
-        con.register("_mart_rows", pd.DataFrame(rows, columns=columns))
-        try:
-            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _mart_rows")
-        finally:
-            con.unregister("_mart_rows")
+        scan(con, f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {ROWS}",
+             pd.DataFrame(rows, columns=columns))
 
 
 def refresh_marts(con, filing_ids, groups) -> None:

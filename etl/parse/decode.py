@@ -139,6 +139,13 @@ class DecodeSettings:
     off_column: float = 1.5
     value_across_rows: float = 2.0  # a grid row's first cell read as a value of the row above
     new_row_midline: float = 2.0  # a new indicator starting in the middle of a grid row
+    # a text copy drops a row's blank cells, so its cells stand in no column, but its line still starts a row:
+    # a line's first cell read as a value of the line above costs this much there
+    value_across_lines: float = 2.0
+    # a name with its unit in brackets ('办公用房面积(平方米)') is an indicator's name, hardly a target or actual
+    numbered_name_as_value: float = 10.0  # '指标2:…' read as a value or as the rest of the name before it
+    name_with_unit_as_value: float = 8.0
+    bracketed_unit_as_value: float = 6.0  # '(万元)' alone: the end of a name printed with a space before it
 
 
 SETTINGS = DecodeSettings()
@@ -249,6 +256,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return 0.0 if t in ("是", "否") else INF
     if role == "basis":
         return 0.0 if _BASIS_CELL.search(t) or t.startswith(lexicon().description_cues) else s.basis_other_text
+    if _numbered_name(t):
+        return s.numbered_name_as_value  # '指标2:发放宣传资料': a template's numbering starts a name, never a value
     if role in ("reason", "description", "remark"):
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
@@ -270,9 +279,26 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
     if len(t) > 20:
         return s.long_text_as_value
+    if _name_with_unit(t):
+        return s.bracketed_unit_as_value if t[0] in "(（" else s.name_with_unit_as_value
     return s.short_text_as_value
 
 
+def _name_with_unit(t: str) -> bool:
+    """'办公用房面积(平方米)', '满意度(%)': words, then the indicator's unit in brackets; or the bracketed unit
+    alone ('(万元)'), the end of a name printed with a space before it."""
+    m = re.fullmatch(r"(?:[\u4e00-\u9fff][^\d]*?)?[（(]([^()（）\d]{1,5})[)）]", t)
+    return bool(m) and (m.group(1).strip(lexicon().operator_chars) in _known_units()
+                        or m.group(1) in ("%", "％", "‰"))
+
+
+def _numbered_name(t: str) -> bool:
+    """'指标2:发放宣传资料': the lexicon's name numbering, then words."""
+    m = lexicon().name_prefix.match(t)
+    return bool(m) and bool(_CJK.search(t[m.end():]))
+
+
+_YEAR_SPAN = re.compile(r"(?:19|20)\d\d\s*[-—–~～至]\s*(?:19|20)\d\d")  # 2018-2022: a span of years, one word
 _PER_UNIT = re.compile(r"^[^\d/]{1,3}/[^\d/]{1,3}$")  # 元/亩, 人/年, 次/月: a unit per unit
 
 
@@ -305,6 +331,16 @@ def pair_cost(prev_role: str, prev: str, role: str, t: str, s: DecodeSettings) -
     return 0.0
 
 
+@lru_cache(maxsize=1 << 16)
+def name_value_cost(name: str, t: str, s: DecodeSettings) -> float:
+    """A name that carries its unit ('合格率(%)') is followed by bare figures: no unit missing from them."""
+    if _name_with_unit(name):
+        m = parse_measure(t)
+        if m is not None and m.unit is None and m.op is None:
+            return -s.bare_number_as_value
+    return 0.0
+
+
 # --- the lattice ---------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
@@ -328,6 +364,8 @@ def _edge_ok(text: str) -> bool:
         _EDGE_OK.append(re.compile(
             r"^[^\d]+$"
             r"|^[^\d]+[（(]\d+(\.\d+)?分?[)）]$"  # a level name with its score part: 产出指标(50分)
+            r"|^[^\d]+指标\d{1,2}分?$"  # or its points run on where the cell between was lost: 管理指标30
+            rf"|^[^\d]*[\u4e00-\u9fff]{_YEAR_SPAN.pattern}[^\d]*$"  # a name holding a span of years
             rf"|{_name_with_figure().pattern}"
             # the operator words a figure may follow in a glued cell (the lexicon's narrower list)
             rf"|^[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
@@ -393,7 +431,9 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
     for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>]|$)", text):
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))
-    return {c for c in cuts if 0 <= c <= len(text)}
+    # a span of years inside a name ('取得2018-2022监测资料') is one word: no cut inside it
+    inside = {i for m in _YEAR_SPAN.finditer(text) for i in range(m.start() + 1, m.end())}
+    return {c for c in cuts if 0 <= c <= len(text) and c not in inside}
 
 
 @lru_cache(maxsize=1)
@@ -628,11 +668,15 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     pc = 0.0
                     if 0 <= a < nc and b < nc and b > a and cols[a] not in STRUCTURAL and cols[b] not in STRUCTURAL:
                         pc = pair_cost(cols[a], prev_text, cols[b], text, s)
+                    elif 0 <= a < nc and b < nc and cols[a] == "name" and cols[b] in ("target", "actual"):
+                        pc = name_value_cost(prev_text, text, s)
                     if grid_piece and 0 <= a < nc and b < nc:
                         if piece.row_first and b > a:
                             pc += s.value_across_rows  # the row above goes on into this grid row
                         elif not piece.row_first and b <= a:
                             pc += s.new_row_midline  # a new indicator in the middle of a grid row
+                    elif piece is not None and piece.row_first and 0 <= a < b < nc:
+                        pc += s.value_across_lines  # a line whose blank cells vanished still starts a row
                     total = cost_a + t + e + pc
                     cur = best[v].get(b)
                     if cur is None or total < cur[0]:
@@ -691,6 +735,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
             if text.startswith(lexicon().description_cues):
                 e += s.description_inside_name  # '反映…情况' explains the name, it does not continue it
+            if _numbered_name(text):
+                e += s.numbered_name_as_value  # '指标3:…' starts the next name, it does not continue this one
         elif col == "name":
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):
@@ -706,6 +752,9 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.description_inside_name  # '改造学校数量反映…': the name ran into the explanation
             if inner and col in ("measure_unit", "unit_column") and text not in _unit_words():
                 e += s.unknown_unit  # cut out of glued text, a unit column holds a unit we know
+            elif col in ("measure_unit", "unit_column") and text not in _unit_words() \
+                    and text.startswith(lexicon().value_cues):
+                e += s.unknown_unit  # '提高', '合格': a qualitative value, where the unit cell was left blank
             if col in ("target", "actual", "adjusted_target") and text in _unit_words() and (
                     inner or "unit_column" in cols or "measure_unit" in cols):
                 e += s.unit_as_value  # '万亩' alone, where units have a column or cells ran together, is the unit

@@ -350,6 +350,7 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     while i < n:
         t = toks[i].text
         if _stop(t):
+            _mark_line_starts(pieces)
             return pieces, i, True
         i += 1
         if t in _SKIP or column_role(t) in ("level1", "level2", "name") or _SCORE_NOTE.fullmatch(t):
@@ -361,7 +362,24 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
             continue
         sure = tok.glued or (table_glued and (is_glued_piece(t, s) or holds_cells(t, s)))
         pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t, s), sure_glued=sure))
+    _mark_line_starts(pieces)
     return pieces, i, False
+
+
+def _line_of(p: Piece) -> tuple:
+    return p.loc.page, p.loc.table, p.loc.row, p.loc.line_start
+
+
+def _mark_line_starts(pieces: list[Piece]) -> None:
+    """A line of several cells is a table row whose blank cells vanished: its first piece starts a row
+    (evidence for the decoder, like a grid row's first cell). A line of one cell says nothing: copies print
+    one cell per line."""
+    lines: dict[tuple, list[Piece]] = {}
+    for p in pieces:
+        lines.setdefault(_line_of(p), []).append(p)
+    for key, on_line in lines.items():
+        if key[3] is not None and len(on_line) > 1:
+            on_line[0].row_first = True
 
 
 def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT) -> list[Piece]:

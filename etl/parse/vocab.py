@@ -166,7 +166,9 @@ def header_roles(cells: list[str]) -> list[str | None]:
 
 
 # --- indicator levels ----------------------------------------------------------------
-_SCORE_PART = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分?\s*[)）]\s*$")
+# a level's points in brackets ('产出指标(50分)'), or run on after it where a glued copy lost the cell between
+# ('管理指标30', '产出指标40分')
+_SCORE_PART = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分?\s*[)）]\s*$|(?<=指标)\d{1,2}(\.\d)?分?$")
 
 LEVEL1_RE = lexicon().level1
 LEVEL2_RE = lexicon().level2
