@@ -8,7 +8,8 @@ filters of that run. The user reads the page meanwhile; the next click finds its
 
 One worker for the process: a newer request replaces one not yet started (the user moved on), and each
 (database version, filters) is warmed once, the pages after the one drawn first (sidebar order). It starts
-no query while a page run is in progress (a click goes first) and holds no connection then (a write in this
+nothing new while a page run is in progress (a click goes first: at most the page part under way, a few
+queries, finishes) and then holds no connection (a write in this
 process, an upload or a correction, never meets one). Failures are left to the page (it shows its own message).
 tests/test_dashboard_warmup.py holds every page to this list: after a warm-up, a first visit runs no query.
 """
@@ -152,7 +153,7 @@ def warm(db: Path, f: Filters, skip: str | None = None) -> int:
         while i < len(calls):
             _wait_idle()
             # one connection for the page's queries, closed (and the lock let go) as soon as a page run starts:
-            # that run, and a write it makes, never wait for more than the query in progress
+            # that run, and a write it makes, never wait for more than the call in progress (one page part: up to a few queries)
             with _batch, queries.page_session():
                 while i < len(calls) and not _runs:
                     try:
