@@ -14,7 +14,7 @@ import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 import streamlit.components.v1 as components  # noqa: E402
 
-from dashboard import access, ui, url_state  # noqa: E402
+from dashboard import access, ui, url_state, warmup  # noqa: E402
 from dashboard import markdown_text as md  # noqa: E402
 from dashboard import db as dbm  # noqa: E402
 from dashboard import queries as q  # noqa: E402
@@ -101,7 +101,7 @@ def main(start: str = "overview") -> None:
         return
     q.reset_stale_flag()
     notice = st.container()
-    with q.page_session():
+    with warmup.page_run(), q.page_session():  # the warm-up worker waits while a page runs
         _run(db, nav, notice)
     if q.served_stale():
         notice.info("数据库正在被写入，部分内容显示的是上一次读取的结果；导入完成后刷新即可看到新数据。",
@@ -121,6 +121,8 @@ def _run(db: Path, nav, notice) -> None:
             notice.warning(f"当前显示的数据包含 {samples:,} 份合成样例填报（演示用，不是真实数据）。"
                            "可用于了解功能，请勿据此得出结论。", icon=":material/science:")
         nav.run()
+        # drawn: the other pages' first-visit queries for these filters are run in the background meanwhile
+        warmup.after_page(db, f, nav.url_path or None)  # the default page answers at "/" (no path)
     except dbm.DatabaseBusy:
         st.warning(BUSY_MESSAGE, icon=":material/hourglass_top:")
         st.button("重试", icon=":material/refresh:")

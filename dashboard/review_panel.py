@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard import queries as q
 from dashboard import markdown_text as md
-from dashboard import reviewer, ui
+from dashboard import reviewer, ui, warmup
 from dashboard.db import db_version
 from dashboard.labels import DOC_KINDS
 from dashboard.queries import review_queue as rq
@@ -249,7 +249,7 @@ def _save(db, filing_id: str, edits: list[Correction], who: str, reason: str, al
     """Save the edits of one filing (and the same edits of the filings `also`: a whole file marked)."""
     q.close_session()  # this run's read connection goes before this process writes
     try:
-        with st.spinner("正在保存更正并更新汇总…"):
+        with st.spinner("正在保存更正并更新汇总…"), warmup.held():  # and no warm-up holds one meanwhile
             result = save_to(db, filing_id, edits, who, reason)
             for other in also:
                 save_to(db, other, [Correction(kind=e.kind, field=e.field, new_value=e.new_value) for e in edits],

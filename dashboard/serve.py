@@ -70,7 +70,8 @@ def _warm_streamlit() -> None:
 
     from dashboard import ui
 
-    marshall_styler(Arrow(), ui.styled(pd.DataFrame({"甲": [1.5], "乙": ["丙"]})), "warm")  # jinja2 and its templates
+    # jinja2 and its templates (the scorecard's and a filing's indicators' colours are a Styler's)
+    marshall_styler(Arrow(), ui.formatted(pd.DataFrame({"甲": [1.5], "乙": ["丙"]}))[0].style, "warm")
     string_util.is_emoji("预")  # the page icon is checked against the emoji list
     PIL.Image.preinit()  # the page icon's format is read by PIL
     # The first element a process sends asks whether it runs in a REPL (inspect.stack(), which indexes every

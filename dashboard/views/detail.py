@@ -155,14 +155,16 @@ else:
 
     st.caption("“序号”是指标在本填报中的编号（问题说明和报告里的“第 N 项”即指此编号），“来源位置”是该行在源文件中的页、表和行。"
                "有问题的行已标色（红：错误，黄：警告或提示）。")
+    data, numbers = ui.formatted(shown)
     cfg = ui.column_config(shown, {
+        **numbers,
         "seq": st.column_config.NumberColumn("序号", width=50, pinned=True),
         "src_where": st.column_config.TextColumn("来源位置", width=130, pinned=True),
         "name": st.column_config.TextColumn("三级指标", width="medium"),
         "reason": st.column_config.TextColumn("偏差原因", width="medium"),
         "findings": st.column_config.TextColumn("问题", width="medium"),
     })
-    st.dataframe(ui.styled(shown).apply(mark, axis=1), hide_index=True, width="stretch", key="dt_indicators",
+    st.dataframe(data.style.apply(mark, axis=1), hide_index=True, width="stretch", key="dt_indicators",
                  column_config=cfg)
     ui.export_buttons(shown, f"填报{filing_id}_指标", key="dt_ind_export")
 

@@ -48,8 +48,10 @@ else:
     shown = df.assign(doc_kind=df["doc_kind"].map(lambda k: DOC_KINDS.get(k, k)),
                       reviewed=df["reviewed"].map(lambda r: "已复核" if r else "未复核"))
     st.caption(f"共 {len(df):,} 份（最多显示 200 份）。勾选一行打开：左边是源文件，右边是读取结果，可直接修改。")
+    # rounded as the formats below draw them (confidence as a fraction, not as %)
+    data, _ = ui.formatted(shown, kinds={"confidence": "ratio", "priority": "score"})
     event = st.dataframe(
-        ui.styled(shown), key="rv_queue", hide_index=True, width="stretch", on_select="rerun",
+        data, key="rv_queue", hide_index=True, width="stretch", on_select="rerun",
         selection_mode="single-row",
         column_config=ui.column_config(shown, {
             "confidence": st.column_config.NumberColumn("解析置信度", format="%.2f"),

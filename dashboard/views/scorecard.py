@@ -72,10 +72,12 @@ mark = card["department"] == focus if unit == "department" else card["county"] =
 shown = card[[key_col, "province"] + [c.key for c in cols]].copy()
 shown[key_col] = [("★ " if m else "") + str(v) for v, m in zip(shown[key_col], mark)]
 styles = quartiles.cell_styles(b, cols, list(shown.columns))
+data, numbers = ui.formatted(shown, kinds={c.key: c.kind for c in cols}, labels=labels)
 config = {key_col: st.column_config.TextColumn(FOCUS_UNITS[unit], pinned=True),
           "province": st.column_config.TextColumn("省")}
-config.update({c.key: st.column_config.Column(c.label, help=None) for c in cols})
-event = st.dataframe(ui.styled(shown, kinds={c.key: c.kind for c in cols}).apply(lambda _: styles, axis=None),
+config.update({c.key: numbers.get(c.key) or st.column_config.Column(c.label, help=None) for c in cols})
+# the Styler only colours the cells (the numbers' formats are the columns' config)
+event = st.dataframe(data.style.apply(lambda _: styles, axis=None),
                      hide_index=True, column_config=config, key="sc_table", on_select="rerun",
                      selection_mode="single-row", width="stretch")
 st.caption(quartiles.legend())
@@ -89,8 +91,8 @@ if picked:
 
 st.markdown("**同组四分位数**")
 qshown = q.reset_index(names="组").rename(columns=labels)
-st.dataframe(ui.styled(qshown, kinds={c.label: c.kind for c in cols}), hide_index=True, key="sc_quartiles",
-             width="stretch")
+qdata, qnumbers = ui.formatted(qshown, kinds={c.label: c.kind for c in cols})
+st.dataframe(qdata, column_config=qnumbers, hide_index=True, key="sc_quartiles", width="stretch")
 
 lead = [(key_col, FOCUS_UNITS[unit]), ("province", "省")]
 name = ui.file_name(f"县区评分卡_{scope}_{who}")

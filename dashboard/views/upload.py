@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import queries as q
-from dashboard import ui, upload_runner
+from dashboard import ui, upload_runner, warmup
 from dashboard.db import DatabaseBusy
 from dashboard.labels import INGEST_STATUS
 from etl.read import ACCEPTED_NAMES, refusal
@@ -54,7 +54,8 @@ if files and st.button("开始导入", type="primary", icon=":material/upload:")
             target.write_bytes(u.getbuffer())
             paths.append(target)
         q.close_session()  # this process must hold no read connection while the child writes
-        with st.spinner(f"正在导入 {len(paths)} 个文件（在独立进程中进行，内存上限 {upload_runner.MEMORY_MB} MB）…"):
+        with st.spinner(f"正在导入 {len(paths)} 个文件（在独立进程中进行，内存上限 {upload_runner.MEMORY_MB} MB）…"), \
+                warmup.held():  # no warm-up query holds a read connection meanwhile
             results = upload_runner.ingest_uploads(paths, Path(db)) if paths else []
         # a refused format is a failed file, with the message `jixiao ingest` logs for it ("name: why")
         results += [upload_runner.UploadResult(name, "failed", 0, f"{Path(name).name}: {why}", "") for name, why in refused]

@@ -382,3 +382,53 @@ def test_scorecard_row_opens_the_filtered_list(server, browser):
     total = page.get_by_role("heading", name=re.compile(r"^共 [\d,]+ 条$")).inner_text()
     assert int(re.sub(r"\D", "", total)) == sum(f["county"] == county for f in corpus.filings)
     page.close()
+
+
+# How Streamlit's data grid (1.50) draws a NumberColumn: with a step it first cuts the value to the step's
+# decimals (Math.trunc with an epsilon), then a preset format goes through Intl.NumberFormat (the browser's
+# languages) and a printf format through sprintf-js (toFixed on the magnitude, the sign put back).
+GRID_NUMBER_JS = """([fmt, step, json]) => JSON.parse(json).map(x => {
+  if (step !== null) {
+    const t = String(step).includes('.') ? String(step).split('.')[1].length : 0, n = 10 ** t, r = x * n;
+    x = Math.trunc(r + Math.sign(r) * Number.EPSILON * Math.abs(r) * 10) / n;
+    if (fmt === 'percent') return new Intl.NumberFormat(navigator.languages,
+      {style: 'percent', minimumFractionDigits: Math.max(t - 2, 0), maximumFractionDigits: Math.max(t - 2, 0)}).format(x);
+    return new Intl.NumberFormat(navigator.languages, {minimumFractionDigits: t, maximumFractionDigits: t}).format(x);
+  }
+  const digits = {'%.1f': 1, '%.2f': 2, '%d': 0}[fmt];
+  const text = digits ? Math.abs(x).toFixed(digits) : String(Math.trunc(Math.abs(x)));
+  return (x < 0 ? '-' : '') + text;
+})"""
+
+
+@pytest.mark.slow
+def test_tables_show_numbers_as_the_python_formats_did(browser):
+    """Tables hand numbers to the grid with a format per column (no per-cell Styler): the text drawn is the
+    text ui._fmt gives (ties rounded to even, never -0.0, thousands grouped for money), on values at ties,
+    next to them, tiny negatives and random ones; percentages of 1,000 % and more are grouped (1,500.0%)."""
+    import json
+    import random
+
+    import pandas as pd
+
+    from dashboard import ui
+
+    rng = random.Random(20)
+    values = [87.25, 0.35, -0.04, -0.0004, 0.8725, 0.8735, 0.12351, 1234567.125, 0.125, -1.25, 2.675, 2.679, 0.0,
+              -0.0, 1.0, 0.00049, -0.00051, 60.05, 99.95, 95.955, 15.0]
+    values += [round(rng.uniform(-2, 200), rng.choice([1, 2, 3, 4])) for _ in range(1500)]
+    values += [rng.uniform(-1, 1) * 10 ** rng.randint(-6, 8) for _ in range(1500)]
+    page = browser.new_page(locale="zh-CN")
+    try:
+        for kind in ("percent", "money", "score", "ratio", "int"):
+            col = pd.Series(values, name="v", dtype="float64")
+            data, config = ui.formatted(pd.DataFrame({"v": col}), kinds={"v": kind})
+            fmt, step = config["v"]["type_config"]["format"], config["v"]["type_config"].get("step")
+            drawn = page.evaluate(GRID_NUMBER_JS, [fmt, step, json.dumps(data["v"].tolist())])
+            want = [ui._fmt(kind)(v) for v in values]
+            if kind == "percent":
+                drawn = [d.replace(",", "") if abs(v) >= 10 else d for d, v in zip(drawn, values)]
+            bad = [(v, w, d) for v, w, d in zip(values, want, drawn) if w != d]
+            assert not bad, (kind, len(bad), bad[:5])
+    finally:
+        page.close()
