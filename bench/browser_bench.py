@@ -12,7 +12,7 @@ from the page before, and every chart drawn. Printed:
   tab of the same browser (Streamlit's scripts cached, as for anyone who opened it before) and in a
   browser that never opened it (its 1.8 MB of gzipped scripts fetched and parsed first);
 - each page switch by the sidebar's links: its first visit (`--read S`: S seconds after the page before was
-  drawn, as a user reads it; the server warms the other pages' queries meanwhile, dashboard/warmup.py), then
+  drawn, as a user reads it; with JIXIAO_WARM_PAGES=1 the server warms the other pages' queries meanwhile, dashboard/warmup.py), then
   with a warm cache;
 - filter changes in the sidebar (a province, a county, a year).
 Targets (issue 20): first page <= 2 s, every switch and filter change <= 0.8 s at 100k filings. The
@@ -204,7 +204,7 @@ def main() -> None:
     ap.add_argument("--reuse", action="store_true", help="with --filings: keep an existing benchmark database")
     ap.add_argument("--repeat", type=int, default=3, help="warm switches per page")
     ap.add_argument("--read", type=float, default=0.0,
-                    help="seconds a user reads each page before the next first visit (the server warms meanwhile)")
+                    help="seconds a user reads each page before the next first visit (with JIXIAO_WARM_PAGES=1 in the environment the server warms the next pages meanwhile)")
     args = ap.parse_args()
     if args.filings:
         from bench.dashboard_bench import build

@@ -122,7 +122,9 @@ def _run(db: Path, nav, notice) -> None:
                            "可用于了解功能，请勿据此得出结论。", icon=":material/science:")
         nav.run()
         # drawn: the other pages' first-visit queries for these filters are run in the background meanwhile
-        warmup.after_page(db, f, nav.url_path or None)  # the default page answers at "/" (no path)
+        # (when asked for: dashboard/warmup.py says why it is off by default)
+        if warmup.enabled():
+            warmup.after_page(db, f, nav.url_path or None)  # the default page answers at "/" (no path)
     except dbm.DatabaseBusy:
         st.warning(BUSY_MESSAGE, icon=":material/hourglass_top:")
         st.button("重试", icon=":material/refresh:")

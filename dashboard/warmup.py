@@ -12,10 +12,17 @@ nothing new while a page run is in progress (a click goes first: at most the pag
 queries, finishes) and then holds no connection (a write in this
 process, an upload or a correction, never meets one). Failures are left to the page (it shows its own message).
 tests/test_dashboard_warmup.py holds every page to this list: after a warm-up, a first visit runs no query.
+
+Off unless asked for (`JIXIAO_WARM_PAGES=1`, or `-- --warm-pages` after the script): reading in the background
+holds the DuckDB file's lock, and while any process reads the file no other process can open it to write, so an
+ingest started beside an open dashboard would wait for the warm-up instead of getting the file at once. Turn it
+on where the database is not written while the dashboard serves it (a published copy, a lake read by others).
 """
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -163,6 +170,12 @@ def warm(db: Path, f: Filters, skip: str | None = None) -> int:
                     i += 1
         n += 1
     return n
+
+
+def enabled(argv: list[str] | None = None) -> bool:
+    """Whether this server warms pages (see the module's note: off unless asked for)."""
+    args = sys.argv[1:] if argv is None else argv
+    return "--warm-pages" in args or os.environ.get("JIXIAO_WARM_PAGES", "") not in ("", "0")
 
 
 def after_page(db: Path, f: Filters, page: str | None = None) -> None:

@@ -72,3 +72,14 @@ def test_the_worker_waits_while_a_page_runs(monkeypatch, corpus_db):  # noqa: F8
                 pass
         worker.join(timeout=60)
     assert done.is_set() and "run" in ran
+
+
+def test_warm_up_is_off_unless_asked_for(monkeypatch):
+    """Off by default: a background read holds the file's lock against another process's ingest."""
+    monkeypatch.delenv("JIXIAO_WARM_PAGES", raising=False)
+    assert not warmup.enabled([])
+    assert warmup.enabled(["--db", "x.duckdb", "--warm-pages"])
+    monkeypatch.setenv("JIXIAO_WARM_PAGES", "1")
+    assert warmup.enabled([])
+    monkeypatch.setenv("JIXIAO_WARM_PAGES", "0")
+    assert not warmup.enabled([])
