@@ -111,8 +111,9 @@ def rebuild_in_part(db: Path, provinces: list[str]) -> None:
         con.execute("BEGIN TRANSACTION")
         refresh_soft_provinces(con, check.load_settings(None), set(provinces))
         con.execute("COMMIT")
-        build_indices(con)
-        build_marts(con)
+        with store.rebuild_memory(con):  # every mart at once, as the product's full builds do
+            build_indices(con)
+            build_marts(con)
         con.execute("CHECKPOINT")
 
 

@@ -147,7 +147,7 @@ def refresh_incremental(con, affected: Affected, settings_path: str | None = Non
     changed |= _in_transaction(con, lambda: refresh_copies_scoped(con, settings, affected.copy_scope))
     changed |= _in_transaction(con, lambda: refresh_soft_provinces(con, settings, affected.provinces))
     _in_transaction(con, lambda: build_indices(con, _raw_provinces(con, affected.provinces)))
-    refresh_marts(con, changed, affected.groups)
+    refresh_marts(con, changed, affected.groups, whole=rebuild_memory)
     return changed
 
 

@@ -6,6 +6,7 @@ ingested through the real pipeline into a real DuckDB file.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import subprocess
@@ -18,7 +19,7 @@ from PIL import Image
 
 from etl.check import settings as settings_mod
 from etl.load import store
-from etl.marts import MART_SQL, mart_select
+from etl.marts import MART_SQL, mart_select, refresh_marts_for
 from etl.pipeline import ingest_paths
 from etl.read import read_bytes
 from etl.records import Filing, Indicator
@@ -440,4 +441,36 @@ def test_a_save_keeps_each_project_once_beside_a_structured_import(tmp_path):
     assert one(db, "SELECT count(*) FROM filing_twins WHERE structured_id = ?", [imported]) == [(0,)]
     assert one(db, counted)[0][0] == shown  # the import left, its published copy came back
     assert one(db, "SELECT count(*) FROM mart_facts WHERE filing_id = ? AND superseded IS NOT TRUE", [doc]) == [(1,)]
+    assert_marts_as_rebuilt(db)
+
+
+def test_a_save_over_marts_of_an_older_shape_builds_them_whole_with_a_full_builds_memory(made):
+    """Marts of an older shape are built whole at the next save, inside the caller's full-build memory
+    (the writer's own limit bounds an ingest's refresh, not a build of every mart of a large database)."""
+    from etl.marts import MARTS_VERSION, MARTS_VERSION_KEY
+
+    db, _, ids = made
+    fid = ids["道路养护.txt"]
+    con = store.connect(db)
+    try:
+        con.execute("UPDATE meta SET value = 'older' WHERE key = ?", [MARTS_VERSION_KEY])
+        writer_limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        seen = []
+
+        @contextlib.contextmanager
+        def whole(c):
+            with store.rebuild_memory(c):
+                seen.append(c.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+                yield
+
+        group = con.execute("SELECT province, city, county, year, doc_kind, department FROM filings "
+                            "WHERE filing_id = ?", [fid]).fetchone()
+        con.execute("BEGIN TRANSACTION")
+        refresh_marts_for(con, [fid], [group], whole=whole)
+        con.execute("COMMIT")
+        assert len(seen) == 1  # entered once, around the whole build
+        assert con.execute("SELECT value FROM meta WHERE key = ?", [MARTS_VERSION_KEY]).fetchone() == (MARTS_VERSION,)
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == writer_limit  # put back
+    finally:
+        con.close()
     assert_marts_as_rebuilt(db)

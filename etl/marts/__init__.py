@@ -18,6 +18,7 @@ lake's views after each Ray run.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 
 import pandas as pd
 
@@ -307,15 +308,18 @@ def _insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
              pd.DataFrame(rows, columns=columns))
 
 
-def refresh_marts(con, filing_ids, groups) -> None:
+def refresh_marts(con, filing_ids, groups, whole=nullcontext) -> None:
     """Recompute the marts' rows of the filings `filing_ids` (added, changed or removed) and of the groups
     `groups` (tuples of GROUP_COLS: the groups those filings are or were in), in one transaction; the
     same rows as build_marts, except that the new rows are stored after the old ones (`jixiao check
-    --full` puts every mart back in its stored order)."""
+    --full` puts every mart back in its stored order). `whole(con)` is entered around a build of every
+    mart (a database without marts yet): the caller's memory for a full build (etl.load.store.rebuild_memory),
+    which this layer cannot read from the settings itself."""
     current_sql()  # the settings as they are now ([review] threshold: which findings are 待核实)
     if not any(con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{n}'").fetchone()[0]
                for n in ("mart_facts",)):
-        build_marts(con)  # a database without marts yet
+        with whole(con):
+            build_marts(con)  # a database without marts yet
         return
     con.execute("BEGIN TRANSACTION")
     try:
@@ -515,7 +519,7 @@ def _finding_rows(con, ids: list[str]) -> None:
                        FROM mart_finding_rows ORDER BY list_order""")
 
 
-def refresh_marts_for(con, ids: list[str], groups: list[tuple]) -> None:
+def refresh_marts_for(con, ids: list[str], groups: list[tuple], whole=nullcontext) -> None:
     """Bring every mart up to date after the rows of the filings `ids` changed (call inside a transaction).
 
     `groups` are the filings' (province, city, county, year, doc_kind, department) before and after the
@@ -523,14 +527,16 @@ def refresh_marts_for(con, ids: list[str], groups: list[tuple]) -> None:
     marts get the filings' rows again; group marts their groups' rows; mart_units the rows of the
     places and departments involved and, for all filings as one unit, of the years involved and of all
     years. The same SQL as the full build computes them (narrowed to those filings), so the marts end
-    as a full rebuild would leave them (tests/test_review.py compares them).
+    as a full rebuild would leave them (tests/test_review.py compares them). `whole(con)` is entered
+    around a build of every mart (marts of an older shape), as in refresh_marts.
     """
     current_sql()
     ids = list(dict.fromkeys(ids))
     groups = list(dict.fromkeys(tuple(g) for g in groups))
     version = con.execute("SELECT any_value(value) FROM meta WHERE key = ?", [MARTS_VERSION_KEY]).fetchone()[0]
     if version != MARTS_VERSION:  # marts of an older shape: build them whole, once
-        _create_all(con)
+        with whole(con):
+            _create_all(con)
         return
     for name in PER_FILING_MARTS:
         con.execute(f"DELETE FROM {name} WHERE filing_id IN ({', '.join('?' * len(ids))})", ids)

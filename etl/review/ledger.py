@@ -213,7 +213,8 @@ def save(con, filing_id: str, edits: list[Correction], reviewer: str, reason: st
             if superseded:
                 con.execute("UPDATE filings SET superseded = TRUE WHERE filing_id = ?", [filing_id])
         if has_marts:
-            refresh_marts_for(con, [filing_id, *(fid for fid, _ in freed)], [before, _group(f), *(g for _, g in freed)])
+            refresh_marts_for(con, [filing_id, *(fid for fid, _ in freed)], [before, _group(f), *(g for _, g in freed)],
+                              whole=store.rebuild_memory)
         store.set_meta(con, store.COPIES_PENDING, "review")  # copies and cross-year links read the rows just changed
         con.execute("COMMIT")
     except Exception:
