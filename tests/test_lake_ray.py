@@ -39,7 +39,10 @@ COMPARED = {
     "soft_indices": "* REPLACE (round(soft_share, 12) AS soft_share, round(money, 6) AS money, "
                     "round(inflation_index, 12) AS inflation_index, round(carried_share, 12) AS carried_share)",
     "mart_facts": "*", "mart_findings": "*", "mart_reasons": "*", "mart_reason_texts": "*",
-    "mart_phrases": "*", "mart_finding_rows": "*", "mart_reason_rows": "*", "mart_copies": "*", "mart_grades": "*",
+    "mart_phrases": "*", "mart_reason_rows": "*",
+    # an incremental refresh numbers new rows between their neighbours, a full build 1, 2, 3 …: the list's
+    # order is compared (diff below), not its numbers
+    "mart_finding_rows": "* EXCLUDE (list_order)", "mart_copies": "*", "mart_grades": "*",
     # (the same: sums and means of doubles over a group)
     "mart_filings": "* REPLACE (round(inflation_sum, 9) AS inflation_sum)",
     "mart_units": "* REPLACE (round(m_inflation, 12) AS m_inflation)",
@@ -89,6 +92,10 @@ def diff(local_db: Path, attached: Path, tables: dict[str, str] = COMPARED) -> d
             only_local = con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchone()[0]
             only_lake = con.execute(f"SELECT count(*) FROM ({b} EXCEPT ALL {a})").fetchone()[0]
             out[table] = (only_local, only_lake)
+        if "mart_finding_rows" in tables:  # the same rows in the same order of the list
+            order = "SELECT filing_id, indicator_seq, rule, message FROM {}mart_finding_rows ORDER BY list_order"
+            if con.execute(order.format("loc.")).fetchall() != con.execute(order.format("")).fetchall():
+                out["mart_finding_rows"] = (out["mart_finding_rows"][0] + 1, out["mart_finding_rows"][1] + 1)
         return out
     finally:
         con.close()
