@@ -89,7 +89,13 @@ def rebuild_memory(con):
     1 GB and at 2.8 GiB."""
     want = load_settings().rebuild_memory_mb
     old = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    con.execute(f"SET memory_limit = '{int(want)}MB'" if want > 0 else "RESET memory_limit")
+    if want > 0:
+        con.execute(f"SET memory_limit = '{int(want)}MB'")
+    else:
+        # RESET puts the setting back to DuckDB's default but leaves the buffer manager at the old limit
+        # (DuckDB 1.4: pragma_database_size still says 976.5 MiB after it), so the default is set again by value
+        con.execute("RESET memory_limit")
+        con.execute("SET memory_limit = ?", [con.execute("SELECT current_setting('memory_limit')").fetchone()[0]])
     try:
         yield
     finally:
