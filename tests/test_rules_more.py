@@ -89,3 +89,23 @@ def test_a_basis_two_characters_off_in_four_is_not_a_misspelling():
                                                                           basis="部门标准")])
     hit = [x for x in run_checks(f) if x.rule == "TPL_BASIS_UNKNOWN"]
     assert len(hit) == 1 and "疑为" not in hit[0].message
+
+
+def _magnitude(f: Filing) -> list:
+    return [x for x in run_checks(f) if x.rule == "NUM_AMOUNT_MAGNITUDE"]
+
+
+def test_a_county_budget_in_yuan_under_a_wan_heading_is_named_with_its_amount():
+    # 3,860,000 元 written under 单位：万元 reads as 386 亿元 for one county project
+    f = Filing(doc_kind="project_self_eval", county="示例县", project="乡村道路养护", budget_adjusted=3860000.0,
+               budget_executed=3712500.0)
+    (found,) = _magnitude(f)
+    assert "全年预算数 3860000 万元（约 386 亿元）" in found.message and "全年执行数" in found.message
+    assert "示例县" in found.message and found.severity == "warning"
+
+
+def test_ordinary_amounts_and_a_provinces_filings_are_not_judged():
+    assert not _magnitude(Filing(doc_kind="project_self_eval", county="示例县", budget_adjusted=386.0,
+                                 budget_executed=371.25))
+    # a province's department may spend 100 亿元 and more
+    assert not _magnitude(Filing(doc_kind="dept_target", province="示例省", budget_initial=3860000.0))

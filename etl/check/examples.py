@@ -365,6 +365,12 @@ def ex_executed_over_budget() -> Filing:
                   budget_executed=160.48, filing_id="ex-over-budget")
 
 
+def ex_amount_magnitude() -> Filing:
+    """A city office's figures in 元 under a 万元 heading (invented): 2,537,695 read as 万元."""
+    return Filing(doc_kind="dept_target", department="示例市史志办", city="示例市", year=2021,
+                  budget_initial=2537695.0, filing_id="ex-magnitude")
+
+
 def ex_budget_parts() -> Filing:
     """proj_01 as printed: 年度资金总额 0 over 本年财政拨款 89.974."""
     return Filing(doc_kind="project_self_eval", budget_adjusted=0.0, budget_fiscal=89.974, filing_id="ex-parts")

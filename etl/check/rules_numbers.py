@@ -41,6 +41,21 @@ def budget_parts(f, ctx):
             f"总额={fmt(total)}；{shown}"
 
 
+_AMOUNTS = (("年初预算数", "budget_initial"), ("全年预算数", "budget_adjusted"), ("全年执行数", "budget_executed"))
+
+
+@rule("NUM_AMOUNT_MAGNITUDE", "numbers", "warning", "金额量级可疑（疑为以元填报）", example="ex_amount_magnitude")
+def amount_magnitude(f, ctx):
+    if not (f.county or f.city):  # a province's department may spend this much
+        return
+    limit = ctx.settings.implausible_amount
+    big = [(label, v) for label, attr in _AMOUNTS if (v := getattr(f, attr)) is not None and v >= limit]
+    if big:
+        shown = "、".join(f"{label} {fmt(v)} 万元（约 {fmt(round(v / 1e4, 1))} 亿元）" for label, v in big)
+        yield None, (f"{shown}，对{f.county or f.city}的一份填报而言过大，疑为按“元”填写却标为“万元”；"
+                     f"请核对金额单位。"), f"{'；'.join(f'{label}={fmt(v)}' for label, v in big)}；阈值={fmt(limit)} 万元"
+
+
 def _plan_budget(f):
     return f.budget_adjusted if f.budget_adjusted is not None else f.budget_initial
 

@@ -124,6 +124,10 @@ class Settings:
         return float(self._get("execution", "amount_tolerance", default=0.015))
 
     @property
+    def implausible_amount(self) -> float:
+        return float(self._get("execution", "implausible_amount", default=1_000_000))
+
+    @property
     def schedule(self) -> dict[int, float]:
         sched = self._get("execution", "schedule", default={12: 1.0})
         return dict(sorted((int(k), float(v)) for k, v in sched.items()))
