@@ -14,7 +14,7 @@ from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
 from etl.parse.content import content_indicators
-from etl.parse.vocab_cut import unglue
+from etl.parse.vocab_cut import split_level_prefix, unglue
 from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
@@ -112,6 +112,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     rows = [r for r in join_vertical(doc.rows) if not _numbers_columns(r)]
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
         else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in join_titles_broken_by_pages(rows)], s.cut)]
+    rows = split_level_prefix(rows)
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     filings: list[Filing] = []

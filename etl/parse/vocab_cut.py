@@ -178,3 +178,39 @@ def unglue(rows: list[Row], s: CutSettings = SETTINGS) -> list[Row]:
         else:
             out.append(row)
     return out
+
+
+@lru_cache(maxsize=1)
+def _level_prefix() -> re.Pattern:
+    """Level labels at the start of a cell, each possibly broken by one wrap space ('产出 指标', '数量 指标'):
+    only the labels that end in 指标, so a name that merely starts with a level's topic ('服务对象满意度',
+    '成本节约率') is never cut."""
+    lx = lexicon()
+
+    def alt(words) -> str:
+        labels = sorted({w for w in words if w.endswith("指标") and len(w) > 2}, key=len, reverse=True)
+        return "|".join(r"\s?".join(map(re.escape, w)) for w in labels)
+
+    points = r"(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"  # a level-1 label may carry its points: '产出指标(50分)'
+    # the name after the labels: two characters at least ('服务对象满意度指标等' is one label with its 等)
+    return re.compile(rf"^\s*(?:((?:{alt(lx.level1_names)}){points})\s*)?(?:({alt(lx.level2_words)})\s*)?"
+                      rf"(?=[\u4e00-\u9fff“\"「][^\s]+)")
+
+
+def split_level_prefix(rows: list[Row]) -> list[Row]:
+    """Cells whose level labels ran into the indicator's name: DOCX/XLSX copies glue a level cell wrapped
+    before its 指标 to the next cell ('产出 指标数量 指标保障在职人员人数'); the labels become cells of their own
+    ('产出指标', '数量指标', '保障在职人员人数'), at the cell's position, so the decoder sees the row's columns."""
+    pat = _level_prefix()
+    out = []
+    for row in rows:
+        cells: list[Cell] = []
+        for c in row.cells:
+            m = pat.match(c.text)
+            if not m or not (m.group(1) or m.group(2)):
+                cells.append(c)
+                continue
+            cells += [Cell(re.sub(r"\s", "", g), c.loc, c.glued) for g in m.groups() if g]
+            cells.append(Cell(c.text[m.end():], c.loc, c.glued))
+        out.append(row if len(cells) == len(row.cells) else Row(cells=cells, loc=row.loc, table=row.table))
+    return out

@@ -1,0 +1,53 @@
+"""Level labels run into the indicator's name (issue 17), with made-up text.
+
+DOCX and XLSX tables copied from document-sharing sites lose the boundary between a level cell and the
+next one; a level cell that wrapped before its 指标 leaves a space inside the label:
+'产出 指标数量 指标培训人次'. The labels are cut off as cells of their own; a label that merely starts a
+name or carries a word of its own ('服务对象满意度指标等') is left whole.
+"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+from etl.records import Cell, Row
+from etl.parse.vocab_cut import split_level_prefix
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def rows(f):
+    return [(i.level1, i.level2, i.name, i.target) for i in f.indicators]
+
+
+def test_wrapped_level_labels_glued_to_the_name_are_read_as_the_rows_levels():
+    text = "\n".join([
+        "示例县农业农村局2023年项目支出绩效目标表",
+        "项目名称\t高标准农田建设",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出 指标数量 指标新建高标准农田面积\t≥1200亩",
+        "\t\t修建机耕道长度\t≥8公里",
+        "\t质量 指标工程验收合格率\t100%",
+        "效益 指标经济效益 指标亩均增产粮食\t≥50公斤",
+        "满意度 指标服务对象满意度 指标受益农户满意度\t≥90%",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "新建高标准农田面积", "≥1200亩"),
+        ("产出指标", "数量指标", "修建机耕道长度", "≥8公里"),
+        ("产出指标", "质量指标", "工程验收合格率", "100%"),
+        ("效益指标", "经济效益指标", "亩均增产粮食", "≥50公斤"),
+        ("满意度指标", "服务对象满意度指标", "受益农户满意度", "≥90%"),
+    ]
+
+
+def test_a_level_one_label_with_its_points_is_cut_with_them():
+    (row,) = split_level_prefix([Row(cells=[Cell("产出 指标（40分）数量 指标培训人次"), Cell("≥300人次")])])
+    assert [c.text for c in row.cells] == ["产出指标（40分）", "数量指标", "培训人次", "≥300人次"]
+
+
+def test_names_that_start_with_a_levels_topic_are_not_cut():
+    cells = ["服务对象满意度指标等", "服务对象满意度", "成本节约率", "产出指标", "数量指标（个）", "社会效益指标 ≥95%"]
+    (row,) = split_level_prefix([Row(cells=[Cell(t) for t in cells])])
+    assert [c.text for c in row.cells] == cells
