@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from etl.lexicon import alternation, lexicon
 from etl.marts.invariants import SCORES_ADD_UP, WEIGHTS_ADD_UP, tolerances
 from etl.normalise.measure import parse_measure
 from etl.normalise.place import find_place, find_place_in_prose, find_repeated_county, lies_within
@@ -26,7 +27,8 @@ from etl.parse.meta import (
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import (
-    is_department_report, names_whole_department, org_named_most, report_cues, report_project, stated_figures,
+    is_department_report, names_whole_department, org_named_most, project_in_opening, report_cues, report_project,
+    stated_figures,
 )
 from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments
 from etl.parse.stream import stream_indicators
@@ -200,6 +202,10 @@ _EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
+    if kind and kind.endswith("target") and table is not None and table.by_content:
+        # a title that says target over rows read by their content alone (no header we know): the figures read
+        # as actuals and scores are the decoder's guess at unnamed columns, the title's word is printed
+        self_eval = False
     if kind == SELF_EVAL_ANY:
         # titled only as a self-evaluation: a table of indicators makes it a 自评表, prose a 自评报告
         if table is None or not table.indicators:
@@ -242,8 +248,14 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     f.loc = money.merge_locs(rows) or Loc()
     f.project = meta.get("project", (None,))[0]
     if kind == "self_eval_report":
-        # a report's own 项目名称 names the project; else its title does (a department's report names none)
-        f.project = None if is_department_report(seg.title) else f.project or report_project(seg.title)
+        # a report's own 项目名称 names the project; else its title does, else its opening sentence
+        # ('现将我办某某经费绩效自评情况报告如下'); a department's report names none
+        if is_department_report(seg.title):
+            f.project = None
+        else:
+            body = [" ".join(r.texts) for r in seg.rows]
+            f.project = f.project or report_project(seg.title) or (
+                None if names_whole_department(seg.title, *body) else project_in_opening(seg.rows))
     if kind.startswith("dept"):
         f.project = None
     f.project_code = meta.get("project_code", (None,))[0]
@@ -380,18 +392,21 @@ def filing_confidence(f: Filing) -> float:
 
 
 def _stated_total(rows: list[Row]) -> float | None:
-    """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row."""
+    """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row (etl/lexicon.toml [totals] stated)."""
+    words = lexicon().stated_total_labels
     cells = [fold_cell(c.text) for r in rows for c in r.cells if c.text.strip()]
     # the label cut in two by a glued copy's cutter ('…自评' | '得分' | '98…'): read where the cells join
     joined: list[str] = []
     for t in cells:
-        if joined and re.search(r"(自评|综合)$", joined[-1]) and t.startswith("得分"):
+        if joined and any(joined[-1].endswith(w[:cut]) and t.startswith(w[cut:])
+                          for w in words for cut in range(1, len(w))):
             joined[-1] += t
         else:
             joined.append(t)
     cells = joined
+    label = re.compile(rf"({alternation(words)})(\(分\))?[:：]?")
     for k, t in enumerate(cells):
-        m = re.search(r"(自评总分|自评得分|综合得分)(\(分\))?[:：]?", t)
+        m = label.search(t)
         if not m:
             continue
         for nxt in [t[m.end():]] + cells[k + 1: k + 3]:
