@@ -100,3 +100,24 @@ def test_opening_sentence_names_the_project_after_the_reporter_and_the_year():
     ])
     (f,) = parse(text)
     assert f.project == "农村饮水安全维修养护资金"
+
+
+# --- a form cut before its money block, whose page's summary holds it glued ---------------------------------
+
+def test_money_read_from_the_page_summary_when_the_form_is_cut_before_it():
+    # an open-government page: its metadata table's 内容概述 repeats the form glued onto one line; the form printed
+    # below is cut before its money block, so the summary is the one copy of the money
+    text = "\n".join([
+        "索引号 | 000000000/2024-00001 | 组配分类 | 部门项目 |",
+        "发布机构 | 某市某局 | 发文日期 | 2024-03-01 |",
+        "信息名称 | 某某补助资金绩效目标自评表 (2023年度) | 内容概述 | 某某补助资金绩效目标自评表(2023年度)项目名称某某补助资金"
+        "主管部门某市某局实施单位某市某中心资金投入情况(万元)全年预算数(A)全年执行数(B)预算执行率(B/A×100%)年度资金总额:"
+        "8075.295%其中:中央财政资金8075.295%地方资金其他资金资金管理情况情况说明存在问题和改进措施分配科学性 |",
+        "某某补助资金绩效目标自评表 | | | |",
+        "(2023年度) | | | |",
+        "项目名称 | 某某补助资金 | | |",
+        "主管部门 | 某市某局 | 实施单位 | 某市某 |",
+    ])
+    (f,) = parse(text)
+    assert f.doc_kind == "project_self_eval"
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (80, 75.2, 0.95)

@@ -30,7 +30,9 @@ from etl.parse.report import (
     is_department_report, names_whole_department, org_named_most, project_in_opening, report_cues, report_project,
     stated_figures,
 )
-from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments
+from etl.parse.segment import (
+    Segment, govinfo_summaries, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments,
+)
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
@@ -60,6 +62,7 @@ class Context:
         self.department = self.keyed_department or self.crumb or next((t.strip() for t in cells if looks_like_org(t)), None)
         self.publisher = pre.get("publisher", (None,))[0]
         self.place = None
+        self.summaries: list = []  # an open-government page's 内容概述 cells (the document glued onto one line)
 
 
 def _same_org(from_title: str | None, earlier: str | None) -> str | None:
@@ -116,6 +119,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
         else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in join_titles_broken_by_pages(rows)], s.cut)]
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
+    ctx.summaries = govinfo_summaries(doc.rows)  # as read: joining wrapped lines keeps only a long cell's title
     filings: list[Filing] = []
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows, s) is None) \
@@ -183,6 +187,22 @@ def _untitled_report(rows: list[Row], ctx: Context, s: ParseSettings) -> list[Fi
     f = parse_segment(seg, False, ctx, s)
     f.parse_notes = ["未找到标题：按正文所述的预算、执行和得分读作自评报告"] + f.parse_notes
     return [f]
+
+
+def _money_from_summary(seg: Segment, ctx: Context, kind: str, s: ParseSettings) -> money.Budget | None:
+    """An open-government page whose form is cut before its money block, while the page's summary (内容概述) holds the
+    same form glued onto one line: the money is read from the summary, cut into cells as a glued copy is. Only a
+    summary that prints the filing's own title is its copy."""
+    title = fold_cell(seg.title or "")
+    for cell in ctx.summaries:
+        if not title or title not in fold_cell(cell.text):
+            continue
+        rows = unglue([Row(cells=[cell], loc=cell.loc, table=None)], s.cut)
+        b = money.self_eval_budget(rows, s.money) if kind.endswith("self_eval") else money.target_budget(rows)
+        if any(x is not None for x in (b.initial, b.adjusted, b.executed)):
+            b.notes.append("表格在资金一栏之前截断：资金取自页面的内容概述")
+            return b
+    return None
 
 
 def _restore_printed(f: Filing, printed: PrintedText) -> None:
@@ -320,10 +340,14 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     else:
         if kind.endswith("self_eval"):
             b = money.self_eval_budget(rows, s.money)
+        else:
+            b = money.target_budget(rows)
+        if b.initial is None and b.adjusted is None and b.executed is None:
+            b = _money_from_summary(seg, ctx, kind, s) or b
+        if kind.endswith("self_eval"):
             f.budget_initial, f.budget_adjusted, f.budget_executed = b.initial, b.adjusted, b.executed
             f.exec_rate_reported, f.exec_weight, f.exec_score = b.rate, b.weight, b.score
         else:
-            b = money.target_budget(rows)
             # A target table's 预算数 is both its initial and its (only) full-year budget.
             f.budget_initial = f.budget_adjusted = b.initial
             f.spending_plan = b.plan
