@@ -121,3 +121,14 @@ def test_money_read_from_the_page_summary_when_the_form_is_cut_before_it():
     (f,) = parse(text)
     assert f.doc_kind == "project_self_eval"
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (80, 75.2, 0.95)
+
+
+def test_opening_sentence_naming_a_kind_of_money_names_no_project():
+    text = "\n".join([
+        "绩效自评报告",
+        "按照县财政局要求,我县对2023年度重点项目绩效目标完成情况进行了自评。",
+        "现将我县2023年度乡村道路养护资金绩效自评情况报告如下:",
+        "一、项目基本情况",
+    ])
+    (f,) = parse(text)
+    assert f.project == "乡村道路养护资金"  # '重点项目' is a kind of project, the second sentence names one

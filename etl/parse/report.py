@@ -152,9 +152,10 @@ def _opening_project() -> tuple[list[re.Pattern], re.Pattern, re.Pattern]:
     words = lx.report_figures["project"]
     first_person = alternation(lx.org_in_prose["first_person"])
     # the reporter and the year before the name: '我办', '本局', '2021年度'
-    lead = re.compile(rf"^(({first_person})({alternation(lx.org_tails)}))?(20\d\d年度?)?(的)?")
-    return ([re.compile(p.replace("PROJECT", PROJECT_IN_OPENING)) for p in words["openings"]], lead,
-            re.compile(alternation(words["not_project"])))
+    # (a place may stand before the year: '我县2023年度…')
+    lead = re.compile(rf"^(({first_person})({alternation(lx.org_tails)}))?([^，。,；;]*?20\d\d年度?)?(的)?")
+    not_project = re.compile(rf"{alternation(words['not_project'])}|^({alternation(words['generic'])})$")
+    return [re.compile(p.replace("PROJECT", PROJECT_IN_OPENING)) for p in words["openings"]], lead, not_project
 
 
 def project_in_opening(rows: list[Row]) -> str | None:
