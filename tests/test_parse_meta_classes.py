@@ -132,3 +132,13 @@ def test_opening_sentence_naming_a_kind_of_money_names_no_project():
     ])
     (f,) = parse(text)
     assert f.project == "乡村道路养护资金"  # '重点项目' is a kind of project, the second sentence names one
+
+
+def test_checking_against_targets_is_no_opening_that_names_a_project():
+    text = "\n".join([
+        "绩效自评报告",
+        "我局对照项目实施方案绩效目标进行了逐项自评,自评得分95分。",
+        "一、项目基本情况",
+    ])
+    (f,) = parse(text)
+    assert f.project is None

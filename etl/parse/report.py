@@ -144,6 +144,7 @@ def is_department_report(title: str | None) -> bool:
 
 PROJECT_IN_OPENING = r"(?P<project>[^，。,；;：:“”《》()（）]{2,40}?)"
 OPENING_REACH = 6  # a report's first lines, in which its opening sentence stands
+OPENING_CHARS = 400  # ... and the characters of them: past these the prose is the report's body
 
 
 @lru_cache(maxsize=1)
@@ -162,13 +163,13 @@ def project_in_opening(rows: list[Row]) -> str | None:
     """The project a report's opening sentence names: '现将我办某某经费绩效自评情况报告如下' -> '某某经费'; None
     when the sentence names the department's spending or every project rather than one."""
     pats, lead, not_project = _opening_project()
-    for r in rows[:OPENING_REACH]:
-        s = fold_cell(" ".join(r.texts))
-        for pat in pats:
-            for m in pat.finditer(s):
-                name = lead.sub("", m.group("project"))
-                if len(name) >= MIN_PROJECT_NAME and not not_project.search(name) and not looks_like_org(name):
-                    return name
+    # (a copy flattened onto one line holds the whole report in its first row: the opening is its head)
+    s = fold_cell(" ".join(" ".join(r.texts) for r in rows[:OPENING_REACH]))[:OPENING_CHARS]
+    for pat in pats:
+        for m in pat.finditer(s):
+            name = lead.sub("", m.group("project"))
+            if len(name) >= MIN_PROJECT_NAME and not not_project.search(name) and not looks_like_org(name):
+                return name
     return None
 
 
