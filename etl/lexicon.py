@@ -43,6 +43,7 @@ class Lexicon:
     not_levels: frozenset[str]
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
+    list_columns: frozenset[str]
     publisher_site: re.Pattern
     chrome: tuple[re.Pattern, ...]
     org_tails: tuple[str, ...]
@@ -50,6 +51,7 @@ class Lexicon:
     money_labels: dict
     money_columns: dict
     total_labels: tuple[str, ...]
+    stated_total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
     org_short_name_cues: tuple[str, ...]
     org_subject_cues: tuple[re.Pattern, ...]
@@ -121,6 +123,7 @@ def lexicon() -> Lexicon:
         not_levels=frozenset(lv["not_levels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "filer", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
+        list_columns=frozenset(keys["list_columns"]),
         publisher_site=re.compile(keys["publisher_site"]),
         chrome=tuple(re.compile(p) for p in data["titles"]["chrome"]),
         org_tails=tuple(data["orgs"]["tails"]),
@@ -128,6 +131,7 @@ def lexicon() -> Lexicon:
         money_labels={k: tuple(v) for k, v in data["money"].items()},
         money_columns={k: tuple(v) for k, v in data["money_columns"].items()},
         total_labels=tuple(data["totals"]["labels"]),
+        stated_total_labels=tuple(data["totals"]["stated"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),
         org_short_name_cues=tuple(data["orgs"]["short_name_cues"]),
         org_subject_cues=tuple(re.compile(p) for p in data["orgs"]["subject_cues"]),

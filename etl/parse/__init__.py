@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from etl.lexicon import alternation, lexicon
 from etl.marts.invariants import SCORES_ADD_UP, WEIGHTS_ADD_UP, tolerances
 from etl.normalise.measure import parse_measure
 from etl.normalise.place import find_place, find_place_in_prose, find_repeated_county, lies_within
@@ -26,9 +27,12 @@ from etl.parse.meta import (
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import (
-    is_department_report, names_whole_department, org_named_most, report_cues, report_project, stated_figures,
+    is_department_report, names_whole_department, org_named_most, project_in_opening, report_cues, report_project,
+    stated_figures,
 )
-from etl.parse.segment import Segment, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments
+from etl.parse.segment import (
+    Segment, govinfo_summaries, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments,
+)
 from etl.parse.stream import stream_indicators
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
@@ -58,6 +62,7 @@ class Context:
         self.department = self.keyed_department or self.crumb or next((t.strip() for t in cells if looks_like_org(t)), None)
         self.publisher = pre.get("publisher", (None,))[0]
         self.place = None
+        self.summaries: list = []  # an open-government page's 内容概述 cells (the document glued onto one line)
 
 
 def _same_org(from_title: str | None, earlier: str | None) -> str | None:
@@ -115,6 +120,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     rows = split_level_prefix(rows)
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
+    ctx.summaries = govinfo_summaries(doc.rows)  # as read: joining wrapped lines keeps only a long cell's title
     filings: list[Filing] = []
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows, s) is None) \
@@ -184,6 +190,22 @@ def _untitled_report(rows: list[Row], ctx: Context, s: ParseSettings) -> list[Fi
     return [f]
 
 
+def _money_from_summary(seg: Segment, ctx: Context, kind: str, s: ParseSettings) -> money.Budget | None:
+    """An open-government page whose form is cut before its money block, while the page's summary (内容概述) holds the
+    same form glued onto one line: the money is read from the summary, cut into cells as a glued copy is. Only a
+    summary that prints the filing's own title is its copy."""
+    title = fold_cell(seg.title or "")
+    for cell in ctx.summaries:
+        if not title or title not in fold_cell(cell.text):
+            continue
+        rows = unglue([Row(cells=[cell], loc=cell.loc, table=None)], s.cut)
+        b = money.self_eval_budget(rows, s.money) if kind.endswith("self_eval") else money.target_budget(rows)
+        if any(x is not None for x in (b.initial, b.adjusted, b.executed)):
+            b.notes.append("表格在资金一栏之前截断：资金取自页面的内容概述")
+            return b
+    return None
+
+
 def _restore_printed(f: Filing, printed: PrintedText) -> None:
     """Store text as the filing printed it (traditional stays traditional); places keep the gazetteer's names."""
     for attr in ("title", "department", "unit", "project"):
@@ -201,6 +223,10 @@ _EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
+    if kind and kind.endswith("target") and table is not None and table.by_content:
+        # a title that says target over rows read by their content alone (no header we know): the figures read
+        # as actuals and scores are the decoder's guess at unnamed columns, the title's word is printed
+        self_eval = False
     if kind == SELF_EVAL_ANY:
         # titled only as a self-evaluation: a table of indicators makes it a 自评表, prose a 自评报告
         if table is None or not table.indicators:
@@ -243,8 +269,14 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     f.loc = money.merge_locs(rows) or Loc()
     f.project = meta.get("project", (None,))[0]
     if kind == "self_eval_report":
-        # a report's own 项目名称 names the project; else its title does (a department's report names none)
-        f.project = None if is_department_report(seg.title) else f.project or report_project(seg.title)
+        # a report's own 项目名称 names the project; else its title does, else its opening sentence
+        # ('现将我办某某经费绩效自评情况报告如下'); a department's report names none
+        if is_department_report(seg.title):
+            f.project = None
+        else:
+            body = [" ".join(r.texts) for r in seg.rows]
+            f.project = f.project or report_project(seg.title) or (
+                None if names_whole_department(seg.title, *body) else project_in_opening(seg.rows))
     if kind.startswith("dept"):
         f.project = None
     f.project_code = meta.get("project_code", (None,))[0]
@@ -309,10 +341,14 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     else:
         if kind.endswith("self_eval"):
             b = money.self_eval_budget(rows, s.money)
+        else:
+            b = money.target_budget(rows)
+        if b.initial is None and b.adjusted is None and b.executed is None:
+            b = _money_from_summary(seg, ctx, kind, s) or b
+        if kind.endswith("self_eval"):
             f.budget_initial, f.budget_adjusted, f.budget_executed = b.initial, b.adjusted, b.executed
             f.exec_rate_reported, f.exec_weight, f.exec_score = b.rate, b.weight, b.score
         else:
-            b = money.target_budget(rows)
             # A target table's 预算数 is both its initial and its (only) full-year budget.
             f.budget_initial = f.budget_adjusted = b.initial
             f.spending_plan = b.plan
@@ -381,18 +417,21 @@ def filing_confidence(f: Filing) -> float:
 
 
 def _stated_total(rows: list[Row]) -> float | None:
-    """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row."""
+    """'自评总分(分) | 97.6' printed in the header block instead of a 总分 row (etl/lexicon.toml [totals] stated)."""
+    words = lexicon().stated_total_labels
     cells = [fold_cell(c.text) for r in rows for c in r.cells if c.text.strip()]
     # the label cut in two by a glued copy's cutter ('…自评' | '得分' | '98…'): read where the cells join
     joined: list[str] = []
     for t in cells:
-        if joined and re.search(r"(自评|综合)$", joined[-1]) and t.startswith("得分"):
+        if joined and any(joined[-1].endswith(w[:cut]) and t.startswith(w[cut:])
+                          for w in words for cut in range(1, len(w))):
             joined[-1] += t
         else:
             joined.append(t)
     cells = joined
+    label = re.compile(rf"({alternation(words)})(\(分\))?[:：]?")
     for k, t in enumerate(cells):
-        m = re.search(r"(自评总分|自评得分|综合得分)(\(分\))?[:：]?", t)
+        m = label.search(t)
         if not m:
             continue
         for nxt in [t[m.end():]] + cells[k + 1: k + 3]:

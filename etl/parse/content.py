@@ -71,4 +71,5 @@ def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bo
     if len(filled) < (1 if announced else s.content.min_rows):
         return None
     best.notes = (best.notes or []) + [NOTE]
+    best.by_content = True
     return best

@@ -158,6 +158,7 @@ class TableResult:
     notes: list[str] | None = None
     decoded: object | None = None  # the decoder's labelled pieces (etl.parse.decode.Decoded), for --explain
     roles: list[str] | None = None  # the header's columns the decoder read the rows against
+    by_content: bool = False  # read by the rows' content under no header we know: its columns are a guess
 
 
 def _is_placeholder_row(name: str | None, vals: dict) -> bool:

@@ -165,8 +165,9 @@ def _clean_value(fld: str, value: str) -> str | None:
     v = cut_at_next_label(v).strip(" :：")
     if re.fullmatch(r"[^。；;]+[。；;]", v) and (fld not in ORG_FIELDS or looks_like_org(v[:-1])):
         v = v[:-1]  # '项目主管部门：某县农业农村局。' in a report's prose: the sentence's stop is not the name's
-    if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v):
-        return None  # another key's label is not this key's value
+    if is_empty_value(v) or meta_key(v) or column_role(v) or title_kind(v) or is_key_label(v) \
+            or fold_cell(v) in lexicon().list_columns:
+        return None  # another key's label (or the next column's header of a list) is not this key's value
     if fld in ORG_FIELDS and lexicon().placeholder_org.search(fold_cell(v)):
         return None  # '县(市、区)教育部门': the template's words for whichever county files it
     if fld in ORG_FIELDS and re.search(r"[。；;！？!?]", v):

@@ -134,8 +134,46 @@ _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|�
 
 
 def is_department_report(title: str | None) -> bool:
-    """Is a report's title a whole department's ('某局2022年度部门整体支出绩效自评报告')?"""
-    return bool(title) and bool(_DEPT_WORDS.search(_ATTACHMENT.sub("", fold_cell(title))))
+    """Is a report's title a whole department's ('某局2022年度部门整体支出绩效自评报告')? A title naming only the
+    level that evaluated ('部门评价报告') is not."""
+    s = _ATTACHMENT.sub("", fold_cell(title or ""))
+    if any(re.search(p, s) for p in lexicon().report_figures["cues"]["evaluator_titles"]):
+        return False
+    return bool(title) and bool(_DEPT_WORDS.search(s))
+
+
+PROJECT_IN_OPENING = r"(?P<project>[^，。,；;：:“”《》()（）]{2,40}?)"
+OPENING_REACH = 6  # a report's first lines, in which its opening sentence stands
+OPENING_CHARS = 400  # ... and the characters of them: past these the prose is the report's body
+
+
+@lru_cache(maxsize=1)
+def _opening_project() -> tuple[list[re.Pattern], re.Pattern, re.Pattern]:
+    lx = lexicon()
+    words = lx.report_figures["project"]
+    first_person = alternation(lx.org_in_prose["first_person"])
+    # the reporter and the year before the name: '我办', '本局', '2021年度'
+    # (a place may stand before the year: '我县2023年度…')
+    lead = re.compile(rf"^(({first_person})({alternation(lx.org_tails)}))?([^，。,；;]*?20\d\d年度?)?(的)?")
+    not_project = re.compile(rf"{alternation(words['not_project'])}|^({alternation(words['generic'])})$")
+    return [re.compile(p.replace("PROJECT", PROJECT_IN_OPENING)) for p in words["openings"]], lead, not_project
+
+
+def project_in_opening(rows: list[Row]) -> str | None:
+    """The project a report's opening sentence names: '现将我办某某经费绩效自评情况报告如下' -> '某某经费'; None
+    when the sentence names the department's spending or every project rather than one."""
+    pats, lead, not_project = _opening_project()
+    # (a copy flattened onto one line holds the whole report in its first row: the opening is its head)
+    s = fold_cell(" ".join(" ".join(r.texts) for r in rows[:OPENING_REACH]))[:OPENING_CHARS]
+    for pat in pats:
+        for m in pat.finditer(s):
+            name = lead.sub("", m.group("project"))
+            if len(name) >= MIN_PROJECT_NAME and not not_project.search(name) and not looks_like_org(name):
+                return name
+    return None
+
+
+MIN_PROJECT_NAME = 4  # characters: a shorter subject ('本项目', '该项') is a reference, not a name
 
 
 def names_whole_department(*texts: str | None) -> bool:

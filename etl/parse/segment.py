@@ -229,6 +229,14 @@ def drop_govinfo_copies(rows: list[Row]) -> list[Row]:
     return out
 
 
+def govinfo_summaries(rows: list[Row]) -> list[Cell]:
+    """The summaries (内容概述) of an open-government page's metadata table: the document glued onto one line. No
+    filing of their own (drop_govinfo_copies takes them out), but the one full copy of a form the page cut short."""
+    copy_words = lexicon().govinfo_copy
+    return [r.cells[k + 1] for r in rows for k, c in enumerate(r.cells[:-1])
+            if _key_word(c.text) in copy_words and r.cells[k + 1].text.strip()]
+
+
 def split_segments(rows: list[Row]) -> list[Segment]:
     segments = [Segment(kind=None, title=None)]
     for row in join_wrapped_titles(drop_govinfo_copies(rows)):
