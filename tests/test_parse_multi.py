@@ -85,3 +85,21 @@ def test_a_run_of_piped_tables_cut_at_both_ends_keeps_each_filing_apart():
     assert titled.year == 2022
     assert (titled.budget_initial, titled.budget_adjusted, titled.budget_executed) == (12, 15, 14.25)
     assert (titled.exec_rate_reported, titled.exec_weight, titled.exec_score) == (0.95, 10, 9.5)
+
+
+# Class 3 (seen in such glued sets): a qualitative target and its actual, the same words printed twice, run
+# into the name before them and the points after them ('…质量等合格合格3030'); a template's empty placeholder
+# rows after a level label ('时效指标指标1:指标2:') are no such doubled value.
+def test_a_doubled_qualitative_value_in_glued_text_is_the_target_and_actual_not_the_names_end():
+    text = GLUED_SET.replace("维修合格率100%100%3030", "维修灯具质量等合格合格3030时效指标指标1:指标2:")
+    first = parse(text)[0]
+    assert rows(first) == [
+        ("产出指标", "数量指标", "维修路灯数量", "200盏", "200盏", 30, 30),
+        ("产出指标", "质量指标", "维修灯具质量等", "合格", "合格", 30, 30),
+        ("满意度指标", "服务对象满意度指标", "市民满意度", "95%", "96%", 30, 28),
+    ]
+
+
+def test_a_doubled_value_broken_by_a_page_marker_is_still_the_target_and_actual():
+    text = GLUED_SET.replace("维修合格率100%100%3030", "维修灯具、\n2、工具 质量达标达标3030")
+    assert rows(parse(text)[0])[1] == ("产出指标", "质量指标", "维修灯具、工具质量", "达标", "达标", 30, 30)
