@@ -503,6 +503,30 @@ def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> floa
     return cost
 
 
+# the same words (two characters or more) twice before a figure or an operator: '…质量等合格合格2020' is a
+# name, then a qualitative target and its actual printed side by side
+_TWICE = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?)\1(?=[\d%{_OPS}])")
+
+
+def _twice_kept(text: str) -> list[tuple[int, int, int]]:
+    """(start, middle, end) of every doubled word before a figure in a glued piece; not where the second copy
+    opens a numbered name ('…时效指标指标1:'): that is a level label, then a template's placeholder."""
+    prefix = lexicon().name_prefix
+    return [(m.start(), m.start() + len(m.group(1)), m.end()) for m in _TWICE.finditer(text)
+            if not prefix.match(text[m.start() + len(m.group(1)):])]
+
+
+def _keeps_twice(kept: list[tuple[int, int, int]], a: int, b: int) -> bool:
+    """Does the cell text[a:b] keep each doubled word's two copies as cells of their own: it neither starts
+    nor ends inside a copy, nor runs across a copy's edge (the name does not take the target's words)?"""
+    for start, mid, end in kept:
+        if start < a < mid or mid < a < end or start < b < mid or mid < b < end:
+            return False
+        if any(a < c < b for c in (start, mid, end)):
+            return False
+    return True
+
+
 def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, list[list[tuple]]]:
     """Nodes 0..N and, for every node, the edges (end node, text, loc, cut-inside-glued, cuts between digits)."""
     offsets = [0]
@@ -516,11 +540,14 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
             continue
         tg = tagger.tagged(p.text) if s.tagger_weight else None
         cuts = sorted(_cut_points(p.text) | (tg.boundaries(s.tagger_cut) if tg else set()))
+        kept = _twice_kept(p.text)
         for i, a in enumerate(cuts):
             for b in cuts[i + 1:]:
                 whole = a == 0 and b == len(p.text)
                 if b - a > s.max_piece and not whole:
                     break
+                if kept and not whole and not _keeps_twice(kept, a, b):
+                    continue
                 sub = p.text[a:b]
                 tag = (tg, a, b) if tg else None
                 if whole or _edge_ok(sub):
