@@ -155,3 +155,22 @@ def test_seed_saved_as_csv_parses_the_same(seed):
     original = parse_document(read_path(seed))
     copy = parse_document(read_bytes(buf.getvalue().encode("utf-8-sig"), "copy.csv"))
     assert summary(copy) == summary(original)
+
+
+def test_space_separated_rows_under_levels_printed_a_character_a_line():
+    # a short self-evaluation whose level labels stand one character a line: those lines outnumber the rows,
+    # and must not outvote the spaces between the rows' cells (the table was read as zero rows)
+    levels = lambda word: [ch for ch in word]  # noqa: E731
+    lines = ["示例县2022年度乡村道路养护项目支出绩效自评表", "项目名称 乡村道路养护",
+             "项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+             "年度资金总额 120 120 114 10 95% 9.5",
+             "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+             *levels("产出指标"), *levels("数量指标"), "养护道路里程 ≥85公里 88公里 20 20",
+             *levels("质量指标"), "养护合格率 ≥95% 97% 20 20",
+             *levels("效益指标"), *levels("社会效益指标"), "群众出行时间缩短 ≥10% 12% 30 30",
+             *levels("满意度指标"), "群众满意度 ≥90% 93% 20 20"]
+    (f,) = parse_document(read_bytes("\n".join(lines).encode("utf-8"), "copy.txt"))
+    assert [(i.level2, i.name, i.target, i.actual, i.score) for i in f.indicators] == [
+        ("数量指标", "养护道路里程", "≥85公里", "88公里", 20), ("质量指标", "养护合格率", "≥95%", "97%", 20),
+        ("社会效益指标", "群众出行时间缩短", "≥10%", "12%", 30), ("满意度指标", "群众满意度", "≥90%", "93%", 20)]
+    assert (f.budget_adjusted, f.budget_executed) == (120, 114)

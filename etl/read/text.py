@@ -112,9 +112,12 @@ def detect_layout(lines: list[str]) -> str:
         return "flattened"
     blank_between = sum(1 for a, b in zip(lines, lines[1:]) if not _blank(a) and _blank(b))
     spaced = sum(1 for ln in nonblank if re.search(r"\S\s{1,}\S", clean(ln)))
+    # level labels printed one character a line ('产\n出\n指\n标') are no evidence either way: in a short
+    # table they outnumber the rows and would outvote the spaces between the rows' cells
+    letters = sum(1 for ln in nonblank if len(clean(ln)) == 1)
     if blank_between >= n * 0.6:
         return "lines"
-    if spaced >= n * 0.3:
+    if spaced >= max(1, n - letters) * 0.3:
         return "spaced"
     return "lines"
 
