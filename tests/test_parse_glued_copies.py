@@ -72,3 +72,26 @@ def test_a_glued_header_in_another_templates_wording_keeps_its_columns():
         ("产出指标", "质量指标", "水质检测合格率", "≥95%"),
         ("效益指标", "社会效益指标", "受益人口", "≥5000人"),
     ]
+
+
+def test_wrap_spaces_inside_words_of_a_glued_copy_are_not_cell_boundaries():
+    # a DOCX shown as run-on text: the cells lost their separators and every wrapped cell kept a space where
+    # Word broke it ('年初预算 数'), so the spaces fall inside words; read as cell boundaries, the project
+    # name was cut to '乡村文化' and the money block was not found
+    text = "\n".join([
+        "示例县2022年度乡村文化广场建设项目支出绩效自评表",
+        "项目名称乡村文化 广场建设",
+        "主管部门示例县文 化旅游局实施单位示例县文 化馆",
+        "项目资金 （万元）年初预算 数全年预算 数全年执行 数分值执行率得分",
+        "年度资金 总额80.0080.0076.001095%9.5",
+        "其中：财 政拨款80.00",
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分",
+        "产出指标数量指标新建广场 面积≥3000平方米3100平方米2020",
+        "质量指标验收合格 率100%100%2020",
+        "效益指标社会效益 指标受益群众 人数≥8000人8200人3030",
+        "满意度指标服务对象 满意度指标群众满意 度≥90%92%2020",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("乡村文化广场建设", "示例县文化旅游局")
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (80, 80, 76, 0.95)
+    assert [i.name for i in f.indicators] == ["新建广场面积", "验收合格率", "受益群众人数", "群众满意度"]

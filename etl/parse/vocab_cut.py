@@ -32,6 +32,7 @@ class CutSettings:
     spaced_word_len: float = 25.0  # characters per space-separated word below which a line kept its separators
     run_on_words: int = 3  # vocabulary words run into their neighbours that make such a line glued after all
     words_across_cuts: int = 2  # vocabulary words a reader's cells split that show its cuts were wrap spaces
+    wrapped_words: int = 3  # vocabulary words with a wrap space inside that make a copy's spaces wrap spaces
 
 
 SETTINGS = CutSettings()
@@ -213,4 +214,52 @@ def split_level_prefix(rows: list[Row]) -> list[Row]:
             cells += [Cell(re.sub(r"\s", "", g), c.loc, c.glued) for g in m.groups() if g]
             cells.append(Cell(c.text[m.end():], c.loc, c.glued))
         out.append(row if len(cells) == len(row.cells) else Row(cells=cells, loc=row.loc, table=row.table))
+    return out
+
+
+def _spaces_in_words(text: str) -> tuple[int, int]:
+    """(vocabulary words a wrap space falls inside, vocabulary words a space stands beside) of one text."""
+    spaces = [m.start() for m in _WRAP_SPACE.finditer(text)]
+    if not spaces:
+        return 0, 0
+    joined = _WRAP_SPACE.sub("", text)
+    at = []  # the joined text's positions where a space stood
+    removed = 0
+    for m in _WRAP_SPACE.finditer(text):
+        at.append(m.start() - removed)
+        removed += m.end() - m.start()
+    inside = beside = 0
+    for m in _vocabulary()[0].finditer(joined):
+        if any(m.start() < p < m.end() for p in at):
+            inside += 1
+        elif m.start() in at or m.end() in at:
+            beside += 1
+    return inside, beside
+
+
+def wrapped_copy(rows: list[Row], s: CutSettings = SETTINGS) -> bool:
+    """Is this a copy that kept Word's wrap spaces inside the words of its cells ('年初预算 数全年预算 数',
+    '财 政拨款'), whether the reader cut its lines there or not? Across the document the spaces fall inside
+    vocabulary words more often than beside them; a copy whose spaces separate cells ('一级指标 二级指标
+    年度指标值') has them beside its words instead."""
+    inside = beside = 0
+    for r in rows:
+        i, b = _spaces_in_words(" ".join(c.text.strip() for c in r.cells if c.text.strip()))
+        inside, beside = inside + i, beside + b
+    return inside >= s.wrapped_words and inside > beside
+
+
+def unwrap_rows(rows: list[Row]) -> list[Row]:
+    """A wrapped copy's lines without their wrap spaces: pieces a reader cut there are one text again."""
+    out = []
+    for r in rows:
+        texts = [c.text.strip() for c in r.cells if c.text.strip()]
+        joined = " ".join(texts)
+        if not _WRAP_SPACE.search(joined):
+            out.append(r)
+            continue
+        loc = r.cells[0].loc
+        for c in r.cells[1:]:
+            loc = loc.merge(c.loc)
+        out.append(Row(cells=[Cell(unwrap(joined), loc, any(c.glued for c in r.cells))], loc=r.loc, table=r.table))
     return out
