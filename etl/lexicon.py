@@ -50,6 +50,7 @@ class Lexicon:
     report_figures: dict
     money_labels: dict
     money_columns: dict
+    money_patterns: dict  # name -> regular expression ([money_patterns]), compiled
     total_labels: tuple[str, ...]
     stated_total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
@@ -130,6 +131,7 @@ def lexicon() -> Lexicon:
         report_figures=dict(data["report_figures"]),
         money_labels={k: tuple(v) for k, v in data["money"].items()},
         money_columns={k: tuple(v) for k, v in data["money_columns"].items()},
+        money_patterns={k: tuple(v) if isinstance(v, list) else re.compile(v) for k, v in data["money_patterns"].items()},
         total_labels=tuple(data["totals"]["labels"]),
         stated_total_labels=tuple(data["totals"]["stated"]),
         org_title_follow=tuple(data["orgs"]["title_follow"]),

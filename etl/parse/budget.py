@@ -20,24 +20,27 @@ def _column_pattern(role: str) -> re.Pattern:
     return next(pat for r, pat, _ in lexicon().columns if r == role)
 
 
+_PATTERNS = lexicon().money_patterns
 _HEAD_ROLES = [
-    ("initial", re.compile(r"^年初(预算)?数?")),
-    ("adjusted", re.compile(r"^(全年|调整后?)(\(调整\))?预算数?|^预算数\(A\)|^全年预算|^预算数$")),
-    ("executed", re.compile(r"^(全年)?(实际)?执行(数|金额)?(\(B\))?$|^(全年|预算)?执行数|^实际(支出|执行)数?|^执行数\(B\)")),
+    ("initial", _PATTERNS["head_initial"]),
+    ("adjusted", _PATTERNS["head_adjusted"]),
+    ("executed", _PATTERNS["head_executed"]),
     # 分值 and 得分 are worded as in the indicator table (标准分值, 单项指标得分): the lexicon's patterns
     ("weight", _column_pattern("weight")),
-    ("rate", re.compile(r"^(预算)?执行率(\(%\)|\(B/A\))?$")),
+    ("rate", _PATTERNS["head_rate"]),
     ("score", _column_pattern("score")),
 ]
 _MONEY = lexicon().money_labels
+_OF_WHICH = _PATTERNS["of_which"].pattern
+_SUBTOTAL = _PATTERNS["subtotal"].pattern
 _COLUMNS = lexicon().money_columns
 # other templates' wordings of the same columns, and the columns that are none of the filing's figures
 _HEAD_ROLES += [(role, re.compile(rf"^({alternation(_COLUMNS['head_' + role])})(\((%|万元|元)\))?$"))
                 for role in ("initial", "adjusted", "executed", "rate", "skip")]
 _TOTAL_LABEL = re.compile(rf"^({alternation(_MONEY['total'])})")
-_FISCAL_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['fiscal'])})")
-_CARRY_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['carryover'])})")
-_OTHER_LABEL = re.compile(rf"^(其中[:：]?)?({alternation(_MONEY['other'])})")
+_FISCAL_LABEL = re.compile(rf"^({_OF_WHICH})?({alternation(_MONEY['fiscal'])})")
+_CARRY_LABEL = re.compile(rf"^({_OF_WHICH})?({alternation(_MONEY['carryover'])})")
+_OTHER_LABEL = re.compile(rf"^({_OF_WHICH})?({alternation(_MONEY['other'])})")
 
 
 @dataclass
@@ -56,8 +59,8 @@ class Budget:
     notes: list[str] = field(default_factory=list)
 
 
-_IN_YUAN = re.compile(r"单位[:：]元$|^[(（]元[)）]$|(金额|资金|预算|预算数|执行数|合计|总额)[(（]元[)）]")
-_IN_WAN = re.compile(r"单位[:：]万元|(金额|资金|预算|情况|预算数|执行数|合计|总额)[(（]万元[)）]")
+_IN_YUAN = _PATTERNS["in_yuan"]
+_IN_WAN = _PATTERNS["in_wan"]
 
 
 def amounts_in_yuan(rows: list[Row]) -> bool:
@@ -101,7 +104,7 @@ def _head_cell_roles(text: str, seen: list[str]) -> list[str]:
         # two whole headers run together ('年初预算数调整预算数(A)'): the first ends as a header word ends
         for cut in range(len(text) - 2, 2, -1):
             a, b = _head_role(text[:cut]), _head_role(text[cut:])
-            if text[cut - 1] in "数)" and a and b and a != b and a not in seen and b not in seen:
+            if _PATTERNS["head_end"].search(text[:cut]) and a and b and a != b and a not in seen and b not in seen:
                 return [a, b]
     if role is not None and not (role == "score" and "rate" not in seen and "weight" in seen):
         return [role]
@@ -316,7 +319,7 @@ def _is_amount(text: str) -> bool:
 
 
 # A header cell wrapped in a web copy leaves its first word on a line of its own ('年初' / '预算数').
-BROKEN_HEAD_PREFIXES = ("年初", "全年", "年度", "实际", "调整后", "全年(调整)", "全年（调整）")
+BROKEN_HEAD_PREFIXES = _PATTERNS["broken_head_prefixes"]
 
 
 _LABEL_THEN_AMOUNTS = re.compile(r"^(?P<label>[^\d]{2,20}?)(?P<run>\d[\d.,%]*)$")
@@ -336,7 +339,7 @@ def _split_label_amounts(cells: list) -> list:
     return out
 
 
-_HEAD_START = re.compile(r"^(预算|年初|全年|执行|调整)[\u4e00-\u9fff]{0,4}$")  # a money header's first half, cut by a wrap
+_HEAD_START = _PATTERNS["head_start"]  # a money header's first half, cut by a wrap
 # a note under a money header: how the column is computed ('(20分*执行率)', '(B/A)', OCR'd '(B/A1')
 _HEAD_FORMULA = re.compile(r"[（(]([^()（）]*分[^()（）]*|[AB][/÷][AB][^()（）]{0,6})[)）]?")
 
@@ -405,7 +408,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         while j < n:
             got = _head_cell_roles(texts[j], roles)
             if got == ["adjusted"] and "adjusted" in roles and "initial" not in roles \
-                    and role_text[roles.index("adjusted")] == "预算数":
+                    and _PATTERNS["head_bare_budget"].match(role_text[roles.index("adjusted")]):
                 # a bare '预算数' before '全年预算数' is the budget at the start of the year
                 roles[roles.index("adjusted")] = "initial"
             got = [f"skip{len(roles)}" if r == "skip" else r for r in got]  # several such columns may stand
@@ -459,7 +462,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
             elif _OTHER_LABEL.match(label) and values:
                 v = _assign(roles, values, scale, left=True, s=s)
                 b.other = v.get("adjusted") or v.get("initial")
-            if re.match(r"^(年度(总体)?目标|绩效指标|一级指标)", label):
+            if _PATTERNS["block_end"].match(label):
                 break
             k = m if m > k + 1 else k + 1
         if total is None and fiscal is None:
@@ -475,7 +478,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
             src = total
         b.initial, b.adjusted, b.executed = src.get("initial"), src.get("adjusted"), src.get("executed")
         if b.initial is None and "adjusted" in roles and "initial" not in roles \
-                and role_text[roles.index("adjusted")].startswith("年初"):
+                and _PATTERNS["head_year_start"].match(role_text[roles.index("adjusted")]):
             b.initial = b.adjusted  # a lone '年初预算数(A)': the year's first budget, and the A of 执行率
         b.rate = src.get("rate")
         b.weight = src.get("weight", b.weight)
@@ -569,13 +572,13 @@ def _keyed_amount(cell: str, after: str, key: str, scale: float) -> float | None
 
 _MONEY_KEYS = [
     ("initial", _TARGET_TOTAL),
-    ("fiscal", re.compile(r"^(其中[:：]?)?财政(资金|拨款)(小计)?$")),
-    ("other", re.compile(r"^(其中[:：]?)?其他资金$")),
+    ("fiscal", re.compile(rf"^({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?$")),
+    ("other", re.compile(rf"^({_OF_WHICH})?({alternation(_MONEY['other'])})$")),
 ]
 
 
 _MONEY_WORD = re.compile(
-    "(其中[:：]?)?(财政资金|财政拨款)(小计)?|(其中[:：]?)?其他资金|"
+    rf"({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?|({_OF_WHICH})?({alternation(_MONEY['other'])})|"
     + "|".join(sorted(_TARGET_TOTAL.pattern.strip("^()").split("|"), key=len, reverse=True)))
 _AMOUNT_RUN = re.compile(r"(?:\d+\.\d{2}){2,}")
 
@@ -672,9 +675,9 @@ def target_budget(rows: list[Row]) -> Budget:
                 continue
             if b.initial is None and _TARGET_TOTAL.match(key):
                 b.initial = _first_amount(fold_cell(under), scale)
-            elif b.fiscal is None and re.match(r"^(其中[:：]?)?财政(资金|拨款)", key):
+            elif b.fiscal is None and _FISCAL_LABEL.match(key):
                 b.fiscal = _first_amount(fold_cell(under), scale)
-            elif b.other is None and re.match(r"^(其中[:：]?)?其他资金", key):
+            elif b.other is None and _OTHER_LABEL.match(key):
                 b.other = _first_amount(fold_cell(under), scale)
     _keys_then_amounts(rows, b, scale)
     # (text, row index, row is a table row): in a table a key's amount is beside it (or below,
@@ -703,9 +706,9 @@ def target_budget(rows: list[Row]) -> Budget:
                     continue
         s = _ENUM.sub("", s)
         if b.fiscal is None:
-            b.fiscal = _keyed_amount(s, after, r"^(其中[:：]?)?财政(资金|拨款)(小计)?[:：]?", scale)
+            b.fiscal = _keyed_amount(s, after, rf"^({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?[:：]?", scale)
         if b.other is None:
-            b.other = _keyed_amount(s, after, r"^(其中[:：]?)?其他资金[:：]?", scale)
+            b.other = _keyed_amount(s, after, rf"^({_OF_WHICH})?({alternation(_MONEY['other'])})[:：]?", scale)
     if b.initial is None and b.fiscal is not None:
         b.initial = _parts_total(cells, b, scale)
     if b.initial is None and b.fiscal is not None:
