@@ -51,6 +51,10 @@ class Lexicon:
     money_labels: dict
     money_columns: dict
     money_patterns: dict  # name -> regular expression ([money_patterns]), compiled
+    title_kinds: tuple[tuple[re.Pattern, str], ...]  # [titles.kinds], macros expanded, in order
+    title_tail: re.Pattern
+    title_kind_words: re.Pattern
+    annex_title: re.Pattern
     total_labels: tuple[str, ...]
     stated_total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
@@ -86,6 +90,18 @@ class Lexicon:
 def alternation(words) -> str:
     """A regex alternation of literal words, longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _title_kinds(data: dict) -> tuple[tuple[re.Pattern, str], ...]:
+    """[titles.kinds] patterns with their macros (<dept>, <target_table>, <org_tails>) written out."""
+    macros = {**data["titles"]["macros"], "org_tails": "|".join(data["orgs"]["tails"])}
+
+    def expand(pat: str) -> str:
+        for k, v in macros.items():
+            pat = pat.replace(f"<{k}>", v)
+        return pat
+
+    return tuple((re.compile(expand(pat)), kind) for pat, kind in data["titles"]["kinds"]["patterns"])
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +155,10 @@ def lexicon() -> Lexicon:
         org_subject_cues=tuple(re.compile(p) for p in data["orgs"]["subject_cues"]),
         org_in_prose={k: tuple(v) for k, v in data["orgs"]["in_prose"].items()},
         breadcrumb=re.compile(data["titles"]["breadcrumb"]),
+        title_kinds=_title_kinds(data),
+        title_tail=re.compile(data["titles"]["kinds"]["tail"]),
+        title_kind_words=re.compile(data["titles"]["kinds"]["kind_words"]),
+        annex_title=re.compile(data["titles"]["kinds"]["annex"]),
         govinfo_title=frozenset(data["titles"]["govinfo_title"]),
         govinfo_copy=frozenset(data["titles"]["govinfo_copy"]),
         operator_chars=op_chars,

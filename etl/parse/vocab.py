@@ -23,45 +23,10 @@ def fold_cell(text: str) -> str:
 
 
 # --- document titles -> doc_kind -------------------------------------------------
-# (folded text: full-width brackets are ASCII here). 自评 and 评价 tables are both self-evaluations;
-# 结果表 / 情况表 are wordings of the same table; '部门(单位)整体' is a whole-department table.
-_DEPT = r"(部门(\(单位\))?整体(支出)?|整体支出|部门)"
+# The patterns, in order, are the lexicon's [titles.kinds]; their kind 'self_eval' is SELF_EVAL_ANY.
 SELF_EVAL_ANY = "self_eval"  # a title that says self-evaluation but not whether of a table or a report
-# How a target table's title names the table after 绩效目标: 申报表, 公开表 (what a department publishes),
-# 申报明细表, 批复表 — one table whatever the wording.
-_TARGET_TABLE = r"(申报|公开|申报明细|明细|批复)?表"
-_ORG_TAIL_WORDS = "|".join(lexicon().org_tails)
-TITLE_PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(自评|评价)(工作|开展|情况|总结)*的?(报告|说明)"), "self_eval_report"),
-    # a third party's '…绩效评估报告' is an evaluation report ('评估报告' alone is any assessment: 绩效 must lead)
-    (re.compile(r"绩效评估(工作|情况)*的?报告"), "self_eval_report"),
-    (re.compile(rf"{_DEPT}绩效(自评|评价)(结果|情况)?表"), "dept_self_eval"),
-    (re.compile(r"项目(支出)?绩效(目标)?(自评|评价)(结果|情况)?表|绩效(目标)?自评(结果|情况)?表"), "project_self_eval"),
-    (re.compile(rf"{_DEPT}绩效目标{_TARGET_TABLE}"), "dept_target"),
-    (re.compile(rf"项目(支出)?绩效目标{_TARGET_TABLE}|绩效目标{_TARGET_TABLE}"), "project_target"),
-    # an evaluation-indicator table ('…项目绩效评价指标表'): targets and weights; scores make it a self-evaluation
-    (re.compile(rf"{_DEPT}绩效评价指标(体系)?表"), "dept_target"),
-    (re.compile(r"绩效评价指标(体系)?表"), "project_target"),
-    (re.compile(r"^第[一二三四五六七八九十]+部分部门整体绩效目标$"), "dept_target"),
-    # a short target page titled without '表': '某县某局2023年学生资助项目绩效目标' (never a section heading
-    # '二、项目绩效目标' inside a report)
-    (re.compile(r"^.{2,40}20\d\d年度?.{0,30}(项目|专项|资金)(支出)?绩效目标$"), "project_target"),
-    (re.compile(rf"^.{{2,40}}20\d\d年度?{_DEPT}绩效目标$"), "dept_target"),
-    # '某县某局部门整体绩效目标': the body's name before it (a bare '部门整体绩效目标' is a key cell of a target
-    # table, '(三)部门整体绩效目标' a report's heading)
-    (re.compile(rf"^(?!.*[、．.])[^(（]{{1,40}}({_ORG_TAIL_WORDS})(\d{{4}}年度?)?部门(\(单位\))?整体(支出)?绩效目标$"),
-     "dept_target"),
-    (re.compile(r"^(?!.*[、．.])(?!第[一二三四五六七八九十]+部分)[^(（]{4,40}(项目|专项|资金)(支出)?绩效目标$"),
-     "project_target"),
-    # a page titled with the evaluation but no kind of document ('某项目2021年度绩效自评情况', '…绩效评价结果公示'):
-    # a self-evaluation, a table or a report as its content shows (resolved in etl/parse `_infer_kind`)
-    (re.compile(r"^(?!.*[、．.])[^(（]{2,50}绩效(自评|评价)(工作)?(情况|结果)?(公示|公告)?$"), SELF_EVAL_ANY),
-]
-
-
-# an annex announced inside a run of text ('…(无)附件2:某局2020年度项目绩效自评表 单位名称…'): group 1 is the
-# annexed filing's title
-ANNEX_TITLE = re.compile(r"附件\s*\d{0,2}\s*[:：]?\s*([^。；;:：\s]{2,60}?(?:目标(?:申报)?表|自评表|(?:自评|评价)报告))")
+TITLE_PATTERNS: list[tuple[re.Pattern, str]] = list(lexicon().title_kinds)
+ANNEX_TITLE = lexicon().annex_title  # group 1: the annexed filing's title
 
 
 @lru_cache(maxsize=1 << 16)
@@ -73,7 +38,7 @@ def title_kind(text: str) -> str | None:
     # A sentence that merely mentions a report is not a title; nor is a table-of-contents entry.
     if re.search(r"[。；;]", s) or s.count("，") > 1 or re.search(r"\.{3,}|…{2,}|·{3,}", s):
         return None
-    if len(re.findall(r"目标(申报)?表|自评表|(自评|评价)(情况)?报告", s)) >= 2:
+    if len(lexicon().title_kind_words.findall(s)) >= 2:
         return None  # a sentence listing kinds of filing ('读取绩效目标表、绩效自评表和自评报告'), not a title
     for pat, kind in TITLE_PATTERNS:
         m = pat.search(s)
@@ -82,10 +47,7 @@ def title_kind(text: str) -> str | None:
     return None
 
 
-# what may follow the kind word in a title: '(2022年度)', '及评分表(…)', '(草案)', '公示'
-# or the site's suffix of a page title: '…自评报告-民生工程-某县人民政府'
-_TITLE_TAIL = re.compile(r"^([(（\[【][^)）\]】]*[)）\]】]?|及.*|公示|公开|[:：]|\d{4}年度?)*(\.(docx?|xlsx?|pdf|wps|txt))?"
-                         r"([-—–_|｜][^。；，,]{0,40})?$")
+_TITLE_TAIL = lexicon().title_tail  # what may follow the kind word in a title ('(2022年度)', '公示', a site's suffix)
 
 
 # --- indicator table columns ------------------------------------------------------
