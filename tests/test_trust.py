@@ -19,7 +19,7 @@ from etl.per_file import analyse
 from etl.read import read_bytes
 from etl.records import Document, Filing, Indicator, Loc, Row, Cell
 from etl.trust import FAILED_NOTE, assess, assess_filings
-from etl.train.confidence import FILING_POWER
+from etl.train.confidence import FILING_CS, FILING_POWERS, Label, Part, SourceFile, choose_filing_fit, fit, fold_models
 from etl.trust.combine import MODEL_FILE, Logistic, Model, StaleModel, read_model, shipped_model
 from etl.trust.signals import FILING_SIGNALS, ROW_SIGNALS, evidence, filing_rows, filing_signals, row_signals
 from tests.conftest import ROOT
@@ -364,8 +364,9 @@ def test_the_filing_model_reads_back_the_root_of_the_power_it_was_fitted_on(tmp_
     data = json.loads(path.read_text(encoding="utf-8"))
     assert "power" not in data["row"] and data["filing"]["power"] == 3.0
     assert Logistic.from_dict(data["filing"], ("a",), "filing") == cubed
-    # the shipped model was fitted with the power training uses
-    assert shipped_model().filing.power == FILING_POWER
+    # the shipped model was fitted with a power of training's grid, and says which
+    shipped = shipped_model()
+    assert shipped.filing.power in FILING_POWERS and shipped.filing.power == shipped.meta["filing_power"]
 
 
 def test_a_target_table_read_without_its_budget_is_trusted_less():
@@ -398,3 +399,78 @@ def test_a_report_is_not_doubted_for_spending_figures_its_prose_states_of_other_
     # its budget or its score stated and not read still counts
     f.total_score = None
     assert evidence(f, _grid_doc(lines).rows, [f]).money_missing == 1
+
+
+SELF_EVAL_LINES = [
+    ["攸县文化馆2023年群众文化活动经费项目支出绩效自评表"],
+    ["项目名称", "群众文化活动经费", "主管部门", "攸县文化旅游广电体育局"],
+    ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["年度资金总额", "50", "50", "48", "10", "96%", "9.6"],
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["产出指标", "数量指标", "举办文艺演出场次", "≥20场", "22场", "50", "50"],
+    ["效益指标", "社会效益指标", "群众参与人次", "≥5000人次", "6200人次", "30", "30"],
+    ["满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "93%", "10", "9.6"],
+]
+
+
+def _self_eval(money: bool) -> Filing:
+    rows = [Indicator(seq=i, level1=c[0], level2=c[1], name=c[2], target=c[3], actual=c[4], weight=float(c[5]),
+                      score=float(c[6]), loc=Loc(line_start=i + 5, line_end=i + 5), parse_confidence=1.0)
+            for i, c in enumerate(SELF_EVAL_LINES[5:], start=1)]
+    f = Filing(doc_kind="project_self_eval", title=SELF_EVAL_LINES[0][0], department="攸县文化旅游广电体育局",
+               project="群众文化活动经费", year=2023, province="湖南省", city="株洲市", county="攸县", indicators=rows,
+               exec_weight=10.0, exec_score=9.6, total_weight=100.0, total_score=99.2,
+               loc=Loc(line_start=1, line_end=len(SELF_EVAL_LINES)))
+    if money:
+        f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported = 50.0, 50.0, 48.0, 0.96
+    return f
+
+
+def test_a_self_evaluation_read_without_any_figure_of_its_money_block_is_trusted_less():
+    # the same self-evaluation, read with its 年度资金总额 line or with none of its figures (a page whose money
+    # cells were glued or lost): the template prints the block, so a reading with none of it lost a part
+    doc = _grid_doc(SELF_EVAL_LINES)
+    (a_whole,), (a_lost,) = assess_filings(doc, [_self_eval(True)]), assess_filings(doc, [_self_eval(False)])
+    assert (a_whole.evidence.money_unread, a_lost.evidence.money_unread) == (0, 1)
+    assert a_lost.signals["money_unread"] == 1.0 and a_whole.signals["money_unread"] == 0.0
+    assert a_lost.conf < a_whole.conf
+    # one figure of the block read is enough not to count the block as lost (the others are money_missing's)
+    partly = _self_eval(False)
+    partly.budget_executed = 48.0
+    assert evidence(partly, doc.rows, [partly]).money_unread == 0
+    # a target table is held to its own money line (budget_unread), a report to nothing of the kind
+    target = _target(_rows())
+    target.budget_initial = target.budget_adjusted = None
+    e = evidence(target, _grid_doc(TABLE_LINES).rows, [target])
+    assert (e.budget_unread, e.money_unread) == (1, 0)
+    report = _report(department="攸县教育局", project="学生资助项目")
+    assert evidence(report, _grid_doc(REPORT_LINES).rows, [report]).money_unread == 0
+
+
+def _corpus(accuracies: list[float]) -> list[SourceFile]:
+    """Invented labelled files: self-evaluations read with their money block (label accuracy as given) or, every
+    third one, without it."""
+    doc = _grid_doc(SELF_EVAL_LINES)
+    out = []
+    for k, acc in enumerate(accuracies):
+        f = _self_eval(money=k % 3 != 0)
+        part = Part(f, evidence(f, doc.rows, [f]), row_signals(f))
+        out.append(SourceFile(f"f{k:02d}.txt", [part], [Label(f"set/f{k:02d}.json", acc, 0, [1.0] * len(f.indicators))]))
+    return out
+
+
+def test_the_filing_models_penalty_and_power_are_chosen_without_the_file_left_out():
+    accs = [0.6 if k % 3 == 0 else 1.0 - 0.01 * (k % 4) for k in range(12)]
+    files = _corpus(accs)
+    choice = choose_filing_fit(files)
+    assert choice[0] in FILING_CS and choice[1] in FILING_POWERS
+    assert choose_filing_fit(files) == choice  # the same files, the same choice: the refit is reproducible
+    model = fit(files)
+    assert (model.meta["filing_c"], model.meta["filing_power"]) == choice
+    # a fold's model is the fit, choice included, of the other files: whatever the left-out file's label says
+    folds = fold_models(files)
+    changed = _corpus(accs[:5] + [0.0] + accs[6:])
+    assert fold_models(changed)[files[5].name] == folds[files[5].name]
+    assert folds[files[5].name] == fit([sf for sf in files if sf is not files[5]])
+    # on these files a lost money block goes with lower accuracy, and the fit learns it
+    assert model.filing.weights[model.filing.signals.index("money_unread")] < 0
