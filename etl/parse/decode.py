@@ -146,9 +146,13 @@ class DecodeSettings:
     numbered_name_as_value: float = 10.0  # '指标2:…' read as a value or as the rest of the name before it
     name_with_unit_as_value: float = 8.0
     bracketed_unit_as_value: float = 6.0  # '(万元)' alone: the end of a name printed with a space before it
+    # an explanation ('反映…情况', the 指标解释 column) read as a target or actual: it says what the row
+    # measures, never how much
+    description_as_value: float = 3.0
 
 
 SETTINGS = DecodeSettings()
+DESCRIPTION_MIN_LEN = 6  # '反映…情况' is a clause; '衡量' alone is no explanation
 
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
@@ -272,6 +276,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     # target, actual, adjusted_target
     if is_empty_value(t):
         return 0.2
+    if t.startswith(lexicon().description_cues) and len(t) >= DESCRIPTION_MIN_LEN and not re.search(r"\d", t):
+        return s.description_as_value + (s.long_text_as_value if len(t) > 20 else s.short_text_as_value)
     m = parse_measure(t)
     if m is not None:
         if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units() and not _PER_UNIT.match(m.unit):
@@ -734,7 +740,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
         elif col == "name_more":
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
             if text.startswith(lexicon().description_cues):
-                e += s.description_inside_name  # '反映…情况' explains the name, it does not continue it
+                # '反映…情况' explains the name, it does not continue it (a clause, the more so)
+                e += s.description_as_value if len(text) >= DESCRIPTION_MIN_LEN else s.description_inside_name
             if _numbered_name(text):
                 e += s.numbered_name_as_value  # '指标3:…' starts the next name, it does not continue this one
         elif col == "name":

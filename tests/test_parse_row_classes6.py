@@ -1,0 +1,40 @@
+"""Classes of indicator rows read into the wrong columns or as extra rows (issue 17, Parser v3
+generalisation), each with made-up text.
+
+Each test names a class of input seen in published filings, not one file; the text is invented, the
+shapes are real.
+"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def rows(f):
+    return [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_explanation_beside_the_target_where_no_header_names_the_values():
+    # a target table whose value columns are headed with words no template uses (one column per village):
+    # the rows are read by their content, and the explanation cell after the name ('反映…情况') is the
+    # 指标解释 column, never the target
+    # (a copy printing one cell a line, each ending in ' |')
+    cells = [
+        "一级指标", "二级指标", "三级指标", "指标解释", "东山村", "西河村", "",
+        "产出指标", "数量指标", "修建灌溉水渠(条)", "反映灌溉水渠修建完成情况", "2", "2", "|",
+        "质量指标", "工程验收合格率(%)", "反映工程建设质量达标情况", "100", "100", "|",
+        "效益指标", "社会效益指标", "受益农户数(户)", "反映工程惠及农户的范围", "300", "200",
+    ]
+    text = "\n".join(["某县2023年农村水利专项资金绩效目标表", "项目名称 |", "农村水利专项资金 |"]
+                     + [f"{c} |" for c in cells])
+    (f,) = parse(text)
+    got = [(i.name, i.target, i.description) for i in f.indicators]
+    assert got == [
+        ("修建灌溉水渠(条)", "2", "反映灌溉水渠修建完成情况"),
+        ("工程验收合格率(%)", "100", "反映工程建设质量达标情况"),
+        ("受益农户数(户)", "300", "反映工程惠及农户的范围"),
+    ]
