@@ -38,3 +38,21 @@ def test_explanation_beside_the_target_where_no_header_names_the_values():
         ("工程验收合格率(%)", "100", "反映工程建设质量达标情况"),
         ("受益农户数(户)", "300", "反映工程惠及农户的范围"),
     ]
+
+
+def test_glued_name_that_starts_with_a_date_of_the_calendar():
+    # a time-limit indicator named by its date ('11月底前完成发放'), in a copy whose cells ran together:
+    # the month's figures are the name's, not the end of the level cell before it
+    text = "\n".join([
+        "某县2021年度项目支出绩效自评表",
+        "项目名称耕地地力保护补贴",
+        "一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分",
+        "产出指标数量指标补贴农户数1200户1200户20质量指标补贴发放准确率100%100%10"
+        "时效指标11月底前完成发放100%100%10",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target) for i in f.indicators] == [
+        ("数量指标", "补贴农户数", "1200户"),
+        ("质量指标", "补贴发放准确率", "100%"),
+        ("时效指标", "11月底前完成发放", "100%"),
+    ]

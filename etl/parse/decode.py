@@ -357,10 +357,17 @@ _EDGE_OK: list[re.Pattern] = []
 
 @lru_cache(maxsize=1)
 def _name_with_figure() -> re.Pattern:
-    """A name that starts with a figure (65岁及以上老年人…, 3岁以下儿童…): a cell of glued text, but only a name."""
+    """A name that starts with a figure (65岁及以上老年人…, 3岁以下儿童…, 12月底前完成): a cell of glued text, but
+    only a name."""
     lx = lexicon()
     units = "|".join(re.escape(u) for u in sorted(set(lx.unit_words) | set(lx.unit_aliases), key=len, reverse=True))
-    return re.compile(rf"^\d{{1,3}}(?!{units})[\u4e00-\u9fff][^\d{_OPS}%]{{2,}}$")
+    # (or with a date of the calendar: '12月底之前完成', where 月 would otherwise be the figure's unit)
+    return re.compile(rf"^(?:\d{{1,3}}(?!{units})[\u4e00-\u9fff]|{lx.calendar_name_start})[^\d{_OPS}%]{{2,}}$")
+
+
+@lru_cache(maxsize=1)
+def _calendar_name() -> re.Pattern:
+    return re.compile(lexicon().calendar_name_start)
 
 
 def _edge_ok(text: str) -> bool:
@@ -748,8 +755,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):
                 e += s.name_ends_with_unit
-            if inner and text[:1].isdigit():
-                e += s.glued_name_starts_with_digit
+            if inner and text[:1].isdigit() and not _calendar_name().match(text):
+                e += s.glued_name_starts_with_digit  # (a date of the calendar starts a name as printed)
             if glued and any(text.find(c) > 0 for c in lexicon().description_cues):
                 e += s.description_inside_name  # '…次数反映…情况': the explanation ran into the name
         else:
