@@ -56,3 +56,22 @@ def test_glued_name_that_starts_with_a_date_of_the_calendar():
         ("质量指标", "补贴发放准确率", "100%"),
         ("时效指标", "11月底前完成发放", "100%"),
     ]
+
+
+def test_actual_column_headed_with_a_qualifier_before_its_word():
+    # '单项指标实际完成值': a header word qualified in front, as 分值 and 得分 headers are ('指标分值',
+    # '单项指标得分'), still names the actual column
+    text = "\n".join([
+        "某县2021年度预算项目绩效自评表",
+        "项目名称: 残疾人生活补贴",
+        "一级指标\t二级指标\t三级指标\t指标分值\t预期指标值\t单项指标实际完成值\t单项指标得分",
+        "产出指标\t数量指标\t补贴发放人数(人)\t30\t≥500\t512\t30",
+        "\t时效指标\t补贴按月发放率\t30\t100%\t100%\t30",
+        "满意度指标\t服务对象满意度指标\t受助对象满意度\t20\t≥90%\t95%\t20",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "补贴发放人数(人)", "≥500", "512", 30, 30),
+        ("产出指标", "时效指标", "补贴按月发放率", "100%", "100%", 30, 30),
+        ("满意度指标", "服务对象满意度指标", "受助对象满意度", "≥90%", "95%", 20, 20),
+    ]
