@@ -75,3 +75,19 @@ def test_actual_column_headed_with_a_qualifier_before_its_word():
         ("产出指标", "时效指标", "补贴按月发放率", "100%", "100%", 30, 30),
         ("满意度指标", "服务对象满意度指标", "受助对象满意度", "≥90%", "95%", 20, 20),
     ]
+
+
+def test_glued_levels_whose_points_run_on_without_brackets():
+    # a PDF's text layer prints each level with its points ('数量指标 15 分') and runs them into the
+    # name after it: the 分 closes the level's cell, it does not start the indicator's name
+    text = "\n".join([
+        "某市财政预算支出项目绩效目标自评表",
+        "项目名称 社区服务设施维护费",
+        "一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分",
+        "产出指标数量指标15分更换照明灯具200盏200盏15质量指标10分设施完好率95%96%10",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target, i.actual) for i in f.indicators] == [
+        ("数量指标", "更换照明灯具", "200盏", "200盏"),
+        ("质量指标", "设施完好率", "95%", "96%"),
+    ]

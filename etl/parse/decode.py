@@ -126,6 +126,7 @@ class DecodeSettings:
     # for `tagger_junk` (instead of `junk`)
     tagger_junk: float = 0.5
     tagger_junk_share: float = 0.8
+    points_note: float = 0.3  # a level's points run on after it without brackets ('数量指标15分'), skipped
     # a line split at spaces is glued text broken at its wrapped words when the tagger reads at least this
     # share of its spaces as inside a cell (etl/parse/stream.py)
     wrapped_line_share: float = 0.6
@@ -439,6 +440,8 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         for k in (1, 2, 3):
             if text[m.start(): m.start() + k] in _unit_words() + ("是", "否"):
                 cuts.add(m.start() + k)
+    for m in _LEVEL_POINTS.finditer(text):  # a level's points run on ('数量指标15分采购设备'): skipped whole
+        cuts.update((m.start(), m.end()))
     # the same words twice before a number or at the row's end: a qualitative target and its actual
     # ('执行情况好好100%'; '高高' where the row has no 分值 or 得分 printed)
     for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>]|$)", text):
@@ -502,6 +505,8 @@ def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
 
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
 TAGGED_JUNK = -2.0  # a stretch the cell tagger reads as no cell: skipped, the reading's state kept
+POINTS_NOTE = -3.0  # a level's points printed after it without brackets ('数量指标15分'): skipped like junk
+_LEVEL_POINTS = re.compile(r"(?<=指标)\d{1,2}(\.\d)?分(?!钟)")
 SKIPPED = "skipped"  # marks such a skip on the best path (no step is made of it)
 
 
@@ -544,6 +549,10 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
                     continue
                 if tg and tg.other_share(a, b) >= s.tagger_junk_share:
                     edges[start + a].append((start + b, sub, p.loc, True, TAGGED_JUNK, tag))
+        for m in _LEVEL_POINTS.finditer(p.text):
+            # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
+            # let the stream skip them: no cell of the row
+            edges[start + m.start()].append((start + m.end(), m.group(), p.loc, True, POINTS_NOTE, None))
     return n, edges
 
 
@@ -633,11 +642,14 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
-            if penalty is TAGGED_JUNK:
-                # no cell at all (a page marker, a header, a total run into the rows): skipped without a
-                # label, so the row it interrupts goes on after it
-                tg, a, b = tag
-                extra = s.tagger_junk + s.tagger_weight * tg.cost(a, b, tagger.ROLE_INDEX["other"])
+            if penalty is TAGGED_JUNK or penalty is POINTS_NOTE:
+                # no cell at all (a page marker, a header, a total run into the rows, a level's points):
+                # skipped without a label, so the row it interrupts goes on after it
+                if penalty is POINTS_NOTE:
+                    extra = s.points_note
+                else:
+                    tg, a, b = tag
+                    extra = s.tagger_junk + s.tagger_weight * tg.cost(a, b, tagger.ROLE_INDEX["other"])
                 for st, (cost_a, _, _, prev_text, _, _) in list(best[u].items()):
                     cur = best[v].get(st)
                     if cur is None or cost_a + extra < cur[0]:
