@@ -91,3 +91,21 @@ def test_glued_levels_whose_points_run_on_without_brackets():
         ("数量指标", "更换照明灯具", "200盏", "200盏"),
         ("质量指标", "设施完好率", "95%", "96%"),
     ]
+
+
+def test_table_whose_name_column_is_empty_on_every_row():
+    # a target table whose 指标内容 column was left blank on every row, in a copy whose cells ran together:
+    # each row is its level-2 and its value; the bare '指标' of a level label is no indicator's name
+    text = "\n".join([
+        "项目绩效目标表(2022年度)",
+        "项目名称村级道路维修",
+        "年度绩效指标一级指标二级指标指标内容指标值备注"
+        "产出指标数量指标12公里质量指标95%时效指标11月效益指标社会效益指标300户",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", None, "12公里"),
+        ("产出指标", "质量指标", None, "95%"),
+        ("产出指标", "时效指标", None, "11月"),
+        ("效益指标", "社会效益指标", None, "300户"),
+    ]

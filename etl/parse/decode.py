@@ -56,6 +56,13 @@ class DecodeSettings:
     skip_coef: float = 0.6  # 得分系数, where the template has it, decides the score: it is nearly always printed
     # a row without a name (its values would belong to nothing)
     name_missing: float = 8.0
+    # a table whose 三级指标 column was left empty on every row ('数量指标 | | 88'): read again with a row's
+    # missing name costing `nameless_row` (each row keyed by its level-2), where the first reading's names
+    # repeat on at least `nameless_repeat_share` of its rows (the bare word '指标' cut off a level label);
+    # that reading wins when it costs `nameless_margin` less
+    nameless_row: float = 0.5
+    nameless_repeat_share: float = 0.5
+    nameless_margin: float = 3.0
     # a level word ('满意度', '质量') used as an indicator's name
     level_word_as_name: float = 2.0
     unit_as_name: float = 3.0

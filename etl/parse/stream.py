@@ -17,7 +17,7 @@ from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Piece, decode, holds_cells, is_glued_piece
-from etl.parse.indicators import TableResult, rows_from_steps
+from etl.parse.indicators import TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse.wrapped import WrapSettings, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
@@ -337,8 +337,9 @@ def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
     decoded = decode(pieces, roles, s.decode)
-    result.decoded, result.roles = decoded, roles
-    rows_from_steps(decoded.steps, out, roles, table_ended=ended, s=s.decode)
+    alt = nameless_reading(pieces, roles, decoded, s.decode)
+    result.decoded, result.roles = alt or decoded, roles
+    rows_from_steps((alt or decoded).steps, out, roles, table_ended=ended, s=s.decode, nameless=alt is not None)
     # the total row may follow a '其他需要说明事项' row
     n = len(toks)
     for k in range(i, min(n, i + 8)):
