@@ -109,3 +109,21 @@ def test_table_whose_name_column_is_empty_on_every_row():
         ("产出指标", "时效指标", None, "11月"),
         ("效益指标", "社会效益指标", None, "300户"),
     ]
+
+
+def test_level_label_read_across_the_lines_of_a_narrow_cell():
+    # a level-1 label printed down a narrow merged cell over two lines ('效益' over '指标'), which OCR or
+    # a text layer reads across the lines: '益标效指' is 效益指标 with its characters out of order
+    text = "\n".join([
+        "某区2020年度项目自评表",
+        "项目名称农机购置补贴",
+        "一级指标二级指标三级指标年初目标值(A)实际完成值(B)得分",
+        "产出指标数量指标补贴农机台数120台120台20质量指标补贴资金兑付率100%100%20"
+        "益标效指社会效益指标受益农户满意度90%95%10",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name) for i in f.indicators] == [
+        ("产出指标", "数量指标", "补贴农机台数"),
+        ("产出指标", "质量指标", "补贴资金兑付率"),
+        ("效益指标", "社会效益指标", "受益农户满意度"),
+    ]

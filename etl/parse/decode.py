@@ -33,7 +33,7 @@ from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import LONG_TERM, column_role, is_level1, is_level2, is_unknown_level
+from etl.parse.vocab import SCRAMBLED_MIN_LEN, LONG_TERM, column_role, is_level1, is_level2, is_unknown_level, scrambled_level1
 from etl.records import Loc
 
 INF = math.inf
@@ -77,6 +77,7 @@ class DecodeSettings:
     unknown_level_as_level1: float = 1.2
     unknown_level_as_level2: float = 0.8
     unknown_level_as_name: float = 1.5
+    scrambled_level: float = 0.3  # a level-1 label with its characters out of order ('出标产指'), in glued text
     # names that look like values
     number_as_name: float = 6.0
     short_name: float = 1.5  # one character
@@ -454,9 +455,19 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
     for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>]|$)", text):
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))
+    # a level-1 label read across the lines of a narrow cell, its characters out of order ('出标产指')
+    for width in _scrambled_widths():
+        for i in range(len(text) - width + 1):
+            if scrambled_level1(text[i: i + width]):
+                cuts.update((i, i + width))
     # a span of years inside a name ('取得2018-2022监测资料') is one word: no cut inside it
     inside = {i for m in _YEAR_SPAN.finditer(text) for i in range(m.start() + 1, m.end())}
     return {c for c in cuts if 0 <= c <= len(text) and c not in inside}
+
+
+@lru_cache(maxsize=1)
+def _scrambled_widths() -> tuple[int, ...]:
+    return tuple(sorted({len(n) for n in lexicon().level1_names if len(n) >= SCRAMBLED_MIN_LEN and n.endswith("指标")}))
 
 
 @lru_cache(maxsize=1)
@@ -758,7 +769,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
         elif col == "level1":
             # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
             e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else \
-                s.unknown_level_as_level1 if is_unknown_level(text) else INF
+                s.unknown_level_as_level1 if is_unknown_level(text) else \
+                s.scrambled_level if glued and scrambled_level1(text) else INF
         elif col == "level2":
             # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
             e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else

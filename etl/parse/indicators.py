@@ -27,6 +27,7 @@ from etl.parse.vocab import (
     is_level1,
     is_level2,
     level1_of,
+    scrambled_level1,
     strip_score,
     title_kind,
 )
@@ -331,6 +332,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
             if st.label == "level1" or (st.label == "level2" and is_level1(st.text) and not is_level2(st.text)
                                         and level1 not in _OUTER_LEVEL1):
                 t = strip_score(st.text)
+                t = scrambled_level1(t) or t  # '出标产指': 产出指标 read across a narrow cell's lines
                 if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
                     level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标
                 elif t != level1:
