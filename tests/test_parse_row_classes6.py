@@ -127,3 +127,20 @@ def test_level_label_read_across_the_lines_of_a_narrow_cell():
         ("产出指标", "质量指标", "补贴资金兑付率"),
         ("效益指标", "社会效益指标", "受益农户满意度"),
     ]
+
+
+def test_group_label_with_its_points_is_no_indicator():
+    # a self-evaluation template labels its indicator block '年度绩效目标(80分)' in a merged cell that a
+    # text layer prints after the rows, among the other merged cells (the levels): a group label with no values, not an indicator
+    text = "\n".join([
+        "2020年市级文化发展资金项目自评表",
+        "项目名称 市级文化发展资金",
+        "三级指标 年初目标值(A) 实际完成值(B) 得分",
+        "文艺演出场次(场) 20 24 20",
+        "观众人数(人次) 5000 6200 20",
+        "群众满意度 90% 96% 20",
+        "数量指标 年度绩效目标(80分) 产出指标(60分) 效益指标(40分)",
+        "总分 100 100",
+    ])
+    (f,) = parse(text)
+    assert [i.name for i in f.indicators] == ["文艺演出场次(场)", "观众人数(人次)", "群众满意度"]

@@ -111,7 +111,8 @@ MIN_BLANK_ROW_NAME = 4  # characters a name must have for its row to count with 
 
 def _names_an_indicator(name: str | None) -> bool:
     return bool(name) and len(name) >= MIN_BLANK_ROW_NAME and bool(re.search(r"[\u4e00-\u9fff]{2}", name)) \
-        and column_role(name) is None and not title_kind(name) and not END_OF_TABLE_RE.match(fold_cell(name))
+        and column_role(name) is None and not title_kind(name) and not END_OF_TABLE_RE.match(fold_cell(name)) \
+        and fold_cell(strip_score(name)) not in lexicon().not_levels  # a group label ('年度绩效目标(80分)')
 
 
 def _unless_ellipsis(text: str | None) -> str | None:
