@@ -73,6 +73,7 @@ class Lexicon:
     header_stems: frozenset[str]
     header_completions: frozenset[str]
     description_cues: tuple[str, ...]
+    calendar_name_start: str
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
     level2_words: tuple[str, ...]
@@ -170,6 +171,7 @@ def lexicon() -> Lexicon:
         header_stems=frozenset(cols["split"]["stems"]),
         header_completions=frozenset(cols["split"]["completions"]),
         description_cues=tuple(data["descriptions"]["cues"]),
+        calendar_name_start=data["names"]["calendar_start"],
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),
         level2_words=tuple(lv["level2_words"]),

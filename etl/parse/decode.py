@@ -33,7 +33,7 @@ from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import LONG_TERM, column_role, is_level1, is_level2, is_unknown_level
+from etl.parse.vocab import SCRAMBLED_MIN_LEN, LONG_TERM, column_role, is_level1, is_level2, is_unknown_level, scrambled_level1
 from etl.records import Loc
 
 INF = math.inf
@@ -56,6 +56,13 @@ class DecodeSettings:
     skip_coef: float = 0.6  # 得分系数, where the template has it, decides the score: it is nearly always printed
     # a row without a name (its values would belong to nothing)
     name_missing: float = 8.0
+    # a table whose 三级指标 column was left empty on every row ('数量指标 | | 88'): read again with a row's
+    # missing name costing `nameless_row` (each row keyed by its level-2), where the first reading's names
+    # repeat on at least `nameless_repeat_share` of its rows (the bare word '指标' cut off a level label);
+    # that reading wins when it costs `nameless_margin` less
+    nameless_row: float = 0.5
+    nameless_repeat_share: float = 0.5
+    nameless_margin: float = 3.0
     # a level word ('满意度', '质量') used as an indicator's name
     level_word_as_name: float = 2.0
     unit_as_name: float = 3.0
@@ -70,6 +77,7 @@ class DecodeSettings:
     unknown_level_as_level1: float = 1.2
     unknown_level_as_level2: float = 0.8
     unknown_level_as_name: float = 1.5
+    scrambled_level: float = 0.3  # a level-1 label with its characters out of order ('出标产指'), in glued text
     # names that look like values
     number_as_name: float = 6.0
     short_name: float = 1.5  # one character
@@ -126,6 +134,7 @@ class DecodeSettings:
     # for `tagger_junk` (instead of `junk`)
     tagger_junk: float = 0.5
     tagger_junk_share: float = 0.8
+    points_note: float = 0.3  # a level's points run on after it without brackets ('数量指标15分'), skipped
     # a line split at spaces is glued text broken at its wrapped words when the tagger reads at least this
     # share of its spaces as inside a cell (etl/parse/stream.py)
     wrapped_line_share: float = 0.6
@@ -146,9 +155,13 @@ class DecodeSettings:
     numbered_name_as_value: float = 10.0  # '指标2:…' read as a value or as the rest of the name before it
     name_with_unit_as_value: float = 8.0
     bracketed_unit_as_value: float = 6.0  # '(万元)' alone: the end of a name printed with a space before it
+    # an explanation ('反映…情况', the 指标解释 column) read as a target or actual: it says what the row
+    # measures, never how much
+    description_as_value: float = 3.0
 
 
 SETTINGS = DecodeSettings()
+DESCRIPTION_MIN_LEN = 6  # '反映…情况' is a clause; '衡量' alone is no explanation
 
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
@@ -272,6 +285,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     # target, actual, adjusted_target
     if is_empty_value(t):
         return 0.2
+    if t.startswith(lexicon().description_cues) and len(t) >= DESCRIPTION_MIN_LEN and not re.search(r"\d", t):
+        return s.description_as_value + (s.long_text_as_value if len(t) > 20 else s.short_text_as_value)
     m = parse_measure(t)
     if m is not None:
         if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units() and not _PER_UNIT.match(m.unit):
@@ -351,10 +366,17 @@ _EDGE_OK: list[re.Pattern] = []
 
 @lru_cache(maxsize=1)
 def _name_with_figure() -> re.Pattern:
-    """A name that starts with a figure (65岁及以上老年人…, 3岁以下儿童…): a cell of glued text, but only a name."""
+    """A name that starts with a figure (65岁及以上老年人…, 3岁以下儿童…, 12月底前完成): a cell of glued text, but
+    only a name."""
     lx = lexicon()
     units = "|".join(re.escape(u) for u in sorted(set(lx.unit_words) | set(lx.unit_aliases), key=len, reverse=True))
-    return re.compile(rf"^\d{{1,3}}(?!{units})[\u4e00-\u9fff][^\d{_OPS}%]{{2,}}$")
+    # (or with a date of the calendar: '12月底之前完成', where 月 would otherwise be the figure's unit)
+    return re.compile(rf"^(?:\d{{1,3}}(?!{units})[\u4e00-\u9fff]|{lx.calendar_name_start})[^\d{_OPS}%]{{2,}}$")
+
+
+@lru_cache(maxsize=1)
+def _calendar_name() -> re.Pattern:
+    return re.compile(lexicon().calendar_name_start)
 
 
 def _edge_ok(text: str) -> bool:
@@ -426,14 +448,26 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         for k in (1, 2, 3):
             if text[m.start(): m.start() + k] in _unit_words() + ("是", "否"):
                 cuts.add(m.start() + k)
+    for m in _LEVEL_POINTS.finditer(text):  # a level's points run on ('数量指标15分采购设备'): skipped whole
+        cuts.update((m.start(), m.end()))
     # the same words twice before a number or at the row's end: a qualitative target and its actual
     # ('执行情况好好100%'; '高高' where the row has no 分值 or 得分 printed)
     for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>]|$)", text):
         half = len(m.group(1))
         cuts.update((m.start(), m.start() + half))
+    # a level-1 label read across the lines of a narrow cell, its characters out of order ('出标产指')
+    for width in _scrambled_widths():
+        for i in range(len(text) - width + 1):
+            if scrambled_level1(text[i: i + width]):
+                cuts.update((i, i + width))
     # a span of years inside a name ('取得2018-2022监测资料') is one word: no cut inside it
     inside = {i for m in _YEAR_SPAN.finditer(text) for i in range(m.start() + 1, m.end())}
     return {c for c in cuts if 0 <= c <= len(text) and c not in inside}
+
+
+@lru_cache(maxsize=1)
+def _scrambled_widths() -> tuple[int, ...]:
+    return tuple(sorted({len(n) for n in lexicon().level1_names if len(n) >= SCRAMBLED_MIN_LEN and n.endswith("指标")}))
 
 
 @lru_cache(maxsize=1)
@@ -489,6 +523,8 @@ def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
 
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
 TAGGED_JUNK = -2.0  # a stretch the cell tagger reads as no cell: skipped, the reading's state kept
+POINTS_NOTE = -3.0  # a level's points printed after it without brackets ('数量指标15分'): skipped like junk
+_LEVEL_POINTS = re.compile(r"(?<=指标)\d{1,2}(\.\d)?分(?!钟)")
 SKIPPED = "skipped"  # marks such a skip on the best path (no step is made of it)
 
 
@@ -558,6 +594,10 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
                     continue
                 if tg and tg.other_share(a, b) >= s.tagger_junk_share:
                     edges[start + a].append((start + b, sub, p.loc, True, TAGGED_JUNK, tag))
+        for m in _LEVEL_POINTS.finditer(p.text):
+            # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
+            # let the stream skip them: no cell of the row
+            edges[start + m.start()].append((start + m.end(), m.group(), p.loc, True, POINTS_NOTE, None))
     return n, edges
 
 
@@ -647,11 +687,14 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
-            if penalty is TAGGED_JUNK:
-                # no cell at all (a page marker, a header, a total run into the rows): skipped without a
-                # label, so the row it interrupts goes on after it
-                tg, a, b = tag
-                extra = s.tagger_junk + s.tagger_weight * tg.cost(a, b, tagger.ROLE_INDEX["other"])
+            if penalty is TAGGED_JUNK or penalty is POINTS_NOTE:
+                # no cell at all (a page marker, a header, a total run into the rows, a level's points):
+                # skipped without a label, so the row it interrupts goes on after it
+                if penalty is POINTS_NOTE:
+                    extra = s.points_note
+                else:
+                    tg, a, b = tag
+                    extra = s.tagger_junk + s.tagger_weight * tg.cost(a, b, tagger.ROLE_INDEX["other"])
                 for st, (cost_a, _, _, prev_text, _, _) in list(best[u].items()):
                     cur = best[v].get(st)
                     if cur is None or cost_a + extra < cur[0]:
@@ -753,7 +796,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
         elif col == "level1":
             # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
             e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else \
-                s.unknown_level_as_level1 if is_unknown_level(text) else INF
+                s.unknown_level_as_level1 if is_unknown_level(text) else \
+                s.scrambled_level if glued and scrambled_level1(text) else INF
         elif col == "level2":
             # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
             e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else
@@ -761,15 +805,16 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
         elif col == "name_more":
             e = name_cost(text, s) + s.name_wrapped if not inner else INF
             if text.startswith(lexicon().description_cues):
-                e += s.description_inside_name  # '反映…情况' explains the name, it does not continue it
+                # '反映…情况' explains the name, it does not continue it (a clause, the more so)
+                e += s.description_as_value if len(text) >= DESCRIPTION_MIN_LEN else s.description_inside_name
             if _numbered_name(text):
                 e += s.numbered_name_as_value  # '指标3:…' starts the next name, it does not continue this one
         elif col == "name":
             e = name_cost(text, s)
             if inner and text.endswith(_unit_words()):
                 e += s.name_ends_with_unit
-            if inner and text[:1].isdigit():
-                e += s.glued_name_starts_with_digit
+            if inner and text[:1].isdigit() and not _calendar_name().match(text):
+                e += s.glued_name_starts_with_digit  # (a date of the calendar starts a name as printed)
             if glued and any(text.find(c) > 0 for c in lexicon().description_cues):
                 e += s.description_inside_name  # '…次数反映…情况': the explanation ran into the name
         else:

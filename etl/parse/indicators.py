@@ -10,7 +10,7 @@ per row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.parse.decode import SETTINGS as DECODE
@@ -27,6 +27,7 @@ from etl.parse.vocab import (
     is_level1,
     is_level2,
     level1_of,
+    scrambled_level1,
     strip_score,
     title_kind,
 )
@@ -110,7 +111,8 @@ MIN_BLANK_ROW_NAME = 4  # characters a name must have for its row to count with 
 
 def _names_an_indicator(name: str | None) -> bool:
     return bool(name) and len(name) >= MIN_BLANK_ROW_NAME and bool(re.search(r"[\u4e00-\u9fff]{2}", name)) \
-        and column_role(name) is None and not title_kind(name) and not END_OF_TABLE_RE.match(fold_cell(name))
+        and column_role(name) is None and not title_kind(name) and not END_OF_TABLE_RE.match(fold_cell(name)) \
+        and fold_cell(strip_score(name)) not in lexicon().not_levels  # a group label ('年度绩效目标(80分)')
 
 
 def _unless_ellipsis(text: str | None) -> str | None:
@@ -268,19 +270,43 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
         i += 1
     result.end_index = i
 
-    decoded = decode(_pieces(body, header, width), roles, s.decode, columns=columns)
-    result.decoded, result.roles = decoded, roles
-    rows_from_steps(decoded.steps, out, roles, table_ended=ended, s=s.decode)
+    pieces = _pieces(body, header, width)
+    decoded = decode(pieces, roles, s.decode, columns=columns)
+    alt = nameless_reading(pieces, roles, decoded, s.decode, columns=columns)
+    result.decoded, result.roles = alt or decoded, roles
+    rows_from_steps((alt or decoded).steps, out, roles, table_ended=ended, s=s.decode, nameless=alt is not None)
     return result
 
 
+_NAMELESS: dict[int, DecodeSettings] = {}
+
+
+def nameless_reading(pieces: list[Piece], roles: list[str], decoded, s: DecodeSettings = DECODE,
+                     columns: dict[str, int] | None = None):
+    """The reading of a table whose name column is empty on every row (each row keyed by its level-2), when
+    it reads the pieces much more cheaply than `decoded`, whose names repeat (a level label's bare '指标'
+    taken for a name, row after row); else None."""
+    names = [st.text for st in decoded.steps if st.label == "name"]
+    if len(names) < 2 or len(names) - len(set(names)) < s.nameless_repeat_share * len(names):
+        return None
+    alt_s = _NAMELESS.get(id(s))
+    if alt_s is None:
+        alt_s = _NAMELESS[id(s)] = replace(s, name_missing=s.nameless_row)
+    alt = decode(pieces, roles, alt_s, columns=columns)
+    if alt.cost + s.nameless_margin >= decoded.cost or any(st.label == "name" for st in alt.steps):
+        return None
+    return alt
+
+
 def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: bool = False,
-                    s: DecodeSettings = DECODE) -> None:
+                    s: DecodeSettings = DECODE, nameless: bool = False) -> None:
     """Indicator rows from the decoder's labelled pieces, carrying level cells down.
 
     A row ends where the next label stands at or before the last one in the header's order.
     `table_ended`: the table closed (a total row, an end-of-table label, another table) rather than
     running to the end of the text, so its last row was not cut off by an excerpt.
+    `nameless`: the table's name column is empty on every row (`nameless_reading`): a row with a level-2
+    and values is an indicator without a name.
     """
     values = [r for r in roles if r not in STRUCTURAL]
     level1 = level2 = None
@@ -308,6 +334,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
             if st.label == "level1" or (st.label == "level2" and is_level1(st.text) and not is_level2(st.text)
                                         and level1 not in _OUTER_LEVEL1):
                 t = strip_score(st.text)
+                t = scrambled_level1(t) or t  # '出标产指': 产出指标 read across a narrow cell's lines
                 if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
                     level2 = t  # national templates nest one family inside another: 实施效果指标 > 产出指标
                 elif t != level1:
@@ -327,20 +354,20 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
                 row_steps.append(st)
                 vals[st.label] = (st.text, st.loc)
             locs.append(st.loc)
-        if name_step is None:
+        if name_step is None and not (nameless and any(st.label == "level2" for st in row)):
             continue
         if any(x.inner for x in row_steps):
             # values cut out of glued text: read the row again as a whole, with its arithmetic
             again = redecode_glued_row("".join(x.text for x in row_steps), values, s)
             if again:
                 vals = {role: (text, row_steps[0].loc) for role, text in again}
-        name = indicator_name(name_step.text)
+        name = indicator_name(name_step.text) if name_step is not None else None
         if _is_placeholder_row(name, vals):
             continue
         if not any(r in vals for r in ("target", "actual", "score")):
             # a name whose values were left blank is still an indicator of the table ('改善村容村貌，…' under
             # 生态效益指标 with no 指标值); at the table's end it may be an excerpt cut mid-row, or a label
-            if (row is last_named and not table_ended) or not _names_an_indicator(name):
+            if (row is last_named and not table_ended) or not _names_an_indicator(name) or nameless:
                 continue
         loc = locs[0]
         for other in locs[1:]:

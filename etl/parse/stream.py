@@ -16,8 +16,8 @@ from etl.normalise.measure import parse_number
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
-from etl.parse.decode import DecodeSettings, Piece, decode, holds_cells, is_glued_piece
-from etl.parse.indicators import TableResult, rows_from_steps
+from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Piece, decode, holds_cells, is_glued_piece
+from etl.parse.indicators import TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse.wrapped import WrapSettings, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
@@ -305,7 +305,9 @@ def cheapest_reading(pieces: list[Piece], grammars, toks: list[Tok], i: int, end
     """The cheapest reading of `pieces` under any of `grammars`, its rows capped at the confidence of a
     reading without a header."""
     best = None
-    for grammar in grammars:
+    explained = any(p.text.startswith(lexicon().description_cues) and len(p.text) >= DESCRIPTION_MIN_LEN
+                    for p in pieces)
+    for grammar in (_with_descriptions(grammars) if explained else grammars):
         roles = list(grammar)
         result = decoded_table(join_wrapped_lines(pieces, roles, s), roles, toks, i, ended, s)
         if best is None or result.decoded.cost < best.decoded.cost:
@@ -316,14 +318,28 @@ def cheapest_reading(pieces: list[Piece], grammars, toks: list[Tok], i: int, end
     return best
 
 
+def _with_descriptions(grammars) -> list[tuple[str, ...]]:
+    """Each grammar, and the same with an explanation column (指标解释) after the name: any template may
+    print one, and where no header says so (and the rows hold explanations: '反映…情况') an explanation
+    would otherwise be read as a value."""
+    out = []
+    for g in grammars:
+        out.append(tuple(g))
+        if "name" in g and "description" not in g:
+            k = g.index("name") + 1
+            out.append((*g[:k], "description", *g[k:]))
+    return list(dict.fromkeys(out))
+
+
 def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int, ended: bool,
                   s: ParseSettings = DEFAULT) -> TableResult:
     """The decoder's reading of a table body, with the total row printed after it."""
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
     decoded = decode(pieces, roles, s.decode)
-    result.decoded, result.roles = decoded, roles
-    rows_from_steps(decoded.steps, out, roles, table_ended=ended, s=s.decode)
+    alt = nameless_reading(pieces, roles, decoded, s.decode)
+    result.decoded, result.roles = alt or decoded, roles
+    rows_from_steps((alt or decoded).steps, out, roles, table_ended=ended, s=s.decode, nameless=alt is not None)
     # the total row may follow a '其他需要说明事项' row
     n = len(toks)
     for k in range(i, min(n, i + 8)):

@@ -163,6 +163,27 @@ def is_level2(text: str) -> bool:
     return bool(LEVEL2_RE.match(s)) or (s.endswith("值") and bool(LEVEL2_RE.match(_as_indicator(s))))
 
 
+@lru_cache(maxsize=1)
+def _scrambled_keys() -> dict[str, str]:
+    lx = lexicon()
+    return {"".join(sorted(n)): n for n in lx.level1_names if len(n) >= SCRAMBLED_MIN_LEN and n.endswith("指标")}
+
+
+SCRAMBLED_MIN_LEN = 4  # a shorter level word ('产出') has too few characters to be recognised out of order
+
+
+@lru_cache(maxsize=1 << 16)
+def scrambled_level1(text: str) -> str | None:
+    """The level-1 name whose characters `text` holds out of order, where a text layer or OCR read a level
+    label printed down a narrow merged cell across its lines ('出标产指' for 产出指标): None otherwise. The
+    label's 指标 is then torn apart; where it stands whole the characters are two words side by side
+    ('指标成本' of '…指标 | 成本控制')."""
+    if len(text) < SCRAMBLED_MIN_LEN or "指标" in text:
+        return None
+    name = _scrambled_keys().get("".join(sorted(text)))
+    return name if name != text else None
+
+
 @lru_cache(maxsize=1 << 16)
 def is_unknown_level(text: str) -> bool:
     """A level of a family the lexicon does not name ('制度指标', '管理指标'): a short phrase ending in 指标."""
