@@ -109,3 +109,14 @@ def test_ordinary_amounts_and_a_provinces_filings_are_not_judged():
                                  budget_executed=371.25))
     # a province's department may spend 100 亿元 and more
     assert not _magnitude(Filing(doc_kind="dept_target", province="示例省", budget_initial=3860000.0))
+
+
+def test_a_row_with_a_value_but_no_indicator_name_is_named_and_its_value_vague():
+    # a template whose 三级指标 column was never filled: the level cells and a number, nothing measured
+    f = filing(Indicator(seq=1, level1="产出指标", level2="数量指标", name=None, target="88"),
+               Indicator(seq=2, level1="产出指标", level2="质量指标", name="验收合格率", target="100%"),
+               kind="project_target")
+    assert {"TPL_NAMELESS_ROW", "VAGUE_TARGET"} <= rules_on(f, 1)
+    assert not rules_on(f, 2)
+    (found,) = [x for x in run_checks(f) if x.rule == "TPL_NAMELESS_ROW"]
+    assert "「数量指标」" in found.message and "「88」" in found.message

@@ -415,6 +415,12 @@ def ex_placeholder_value() -> Filing:
                   indicators=[row(1, "效益指标", "生态效益指标", "无", "无")])
 
 
+def ex_nameless_row() -> Filing:
+    """A target table whose 三级指标 column was never filled (invented): 数量指标 | (blank) | 88."""
+    return Filing(doc_kind="project_target", filing_id="ex-nameless",
+                  indicators=[row(1, "产出指标", "数量指标", None, "88"), row(2, "产出指标", "质量指标", "验收合格率", "100%")])
+
+
 def ex_basis_unknown() -> Filing:
     """seed 000 table 2's first row with 指标值确定依据 typed as 历史经检标准."""
     f = Filing(doc_kind="project_target", filing_id="ex-basis",

@@ -79,6 +79,16 @@ def placeholder_value(f, ctx):
                 f"指标值={ind.target}"
 
 
+@rule("TPL_NAMELESS_ROW", "template", "warning", "三级指标未填写", example="ex_nameless_row")
+def nameless_row(f, ctx):
+    """A row with a value but no 三级指标: the template's level cells filled in, the indicator itself never named."""
+    for ind in f.indicators:
+        if not ftext(ind.name) and (ftext(ind.target) or ftext(ind.actual)):
+            level = ind.level2 or ind.level1 or "该类"
+            yield ind.seq, (f"第{ind.seq}项在「{level}」下填了指标值{show(ind.target)}，却没有填写三级指标名称；"
+                            f"应写明考核的具体内容，否则这个值不知衡量什么。"), f"二级指标={ind.level2}；指标值={ind.target}"
+
+
 @rule("TPL_TYPO", "template", "warning", "固定用语中的错别字", example="ex_typo")
 def typo(f, ctx):
     typos = ctx.settings.typos

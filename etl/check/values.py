@@ -149,6 +149,8 @@ def vague_why(text: str | None, ind: Indicator, settings: Settings, role: str) -
         return "只填了单位（和运算符），没有数值"  # a template placeholder, and unmeasurable as it stands
     if not s or is_placeholder(text, settings) or garbled(text):
         return None
+    if role == "target" and not ftext(ind.name):
+        return "这一行没有三级指标名称，指标值不知衡量的是什么"
     measure = ind.actual_m if role == "actual" else ind.target_m
     if measure is None:
         measure = parse_measure(text)
