@@ -212,6 +212,25 @@ def _cell(line: Line, fld: str) -> Cell | None:
 
 
 @damage_type
+def qualitative_values(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A third of the rows' 指标值 and 实际完成值 worded as text with no figure (`按规定公开` / `已公开`,
+    damage.toml [qualitative]): real copies hold many (a sixth of the labelled targets), the generator
+    few, and glued into one run such a pair has no digit to cut at. The truth takes the new strings."""
+    pairs = words()["qualitative"]["pairs"]
+    for line in _rows(sheet):
+        target, actual = _cell(line, "target"), _cell(line, "actual")
+        want = sheet.printed[line.row] if line.row is not None else None
+        if target is None or not target.text or want is None or rng.random() > 0.33:
+            continue
+        t, a = rng.choice(pairs)
+        n = rng.randint(2, 400)
+        target.text = want["target"] = t.format(n=n)
+        if actual is not None and actual.text:
+            actual.text = want["actual"] = a.format(n=n)
+    return sheet
+
+
+@damage_type
 def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
     """0/O, 1/l/I, 项/顼, ≥ read as 2 or ^ … in indicator cells and fixed labels.
 
