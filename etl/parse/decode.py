@@ -892,24 +892,39 @@ def row_cost(values: list[str], assigned: tuple[str, ...], roles: list[str], s: 
     return cost
 
 
-def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS) -> list[tuple[str, str]] | None:
-    """The best (role, text) cells for a row's values printed as one glued string ('2810810')."""
+def _between_words(text: str, i: int) -> bool:
+    """A cut at i falls between two characters of text ('公开|已公开'), not beside a figure or a sign."""
+    return bool(_CJK.match(text[i - 1])) and bool(_CJK.match(text[i]))
+
+
+def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS,
+                       word_cuts: set[int] | None = None) -> list[tuple[str, str]] | None:
+    """The best (role, text) cells for a row's values printed as one glued string ('2810810').
+
+    `word_cuts`: where the first reading (its lattice, with the tagger's evidence) cut between two characters
+    of text. Given, those cuts stay: the row's arithmetic moves the cuts among figures, but between two words
+    it has no evidence of its own ('按规定公开|已公开' is no sum); it may still cut text the first reading left
+    whole ('高高' where the repeated word is a target and its actual)."""
     from itertools import combinations
 
     cuts = sorted(_cut_points(text) - {0, len(text)})
+    kept: tuple[int, ...] = ()
+    if word_cuts is not None:
+        kept = tuple(sorted(c for c in word_cuts if 0 < c < len(text) and _between_words(text, c)))
+        cuts = [c for c in cuts if c not in kept]
     if len(cuts) > s.max_row_cuts:
         return None
     best = None
-    for k in range(0, min(len(cuts), len(roles) - 1) + 1):
+    for k in range(0, min(len(cuts), len(roles) - 1 - len(kept)) + 1):
         for chosen in combinations(cuts, k):
-            bounds = (0, *chosen, len(text))
+            bounds = (0, *sorted(chosen + kept), len(text))
             parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
             if not all(_edge_ok(p) for p in parts):
                 continue
             penalty = sum(cut_penalty(text, a, b, s) for a, b in zip(bounds, bounds[1:]))
             for pos in combinations(range(len(roles)), len(parts)):
                 assigned = tuple(roles[p] for p in pos)
-                c = row_cost(parts, assigned, roles, s) + k * s.glued_piece + penalty
+                c = row_cost(parts, assigned, roles, s) + (len(parts) - 1) * s.glued_piece + penalty
                 if c < INF and (best is None or c < best[0]):
                     best = (c, list(zip(assigned, parts)))
     return best[1] if best else None
