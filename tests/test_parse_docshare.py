@@ -46,3 +46,31 @@ def test_reading_the_values_again_may_still_cut_a_repeated_word():
     # '高高' left whole by the first reading: a target and its actual, the same word twice
     got = dict(redecode_glued_row("高高55", roles, word_cuts={2}) or [])
     assert (got.get("target"), got.get("actual")) == ("高", "高")
+
+
+# OCR'd figures glued: letters for digits inside a figure ('l00%', '12O0平方米') and a look-alike unit
+# ('万兀') are cut and priced as the figures they stand for; the cells keep the printed characters.
+OCR_RUN_ON = (
+    "1、东湖镇学校项目支出绩效自评表(2022年度)项目名称校舍维修主管部门东湖县教育局一级指标二级指标三级指标"
+    "年度指标值实际完成值分值得分偏差原因分析及改进措施产出指标数量指标维修校舍面积≥12O0平方米13O5平方米1010"
+    "质量指标验收合格率l00%100%1010时效指标完工及时率≥9O%95%55成本指标维修成本≤35.2万兀34.8万兀55\n"
+)
+
+
+def test_ocr_letters_inside_glued_figures_are_read_as_the_figures():
+    (f,) = parse(OCR_RUN_ON)
+    got = [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+    assert got == [
+        ("维修校舍面积", "≥12O0平方米", "13O5平方米", 10, 10),
+        ("验收合格率", "l00%", "100%", 10, 10),
+        ("完工及时率", "≥9O%", "95%", 5, 5),
+        ("维修成本", "≤35.2万兀", "34.8万兀", 5, 5),
+    ]
+
+
+def test_folding_keeps_the_length_and_touches_only_figures():
+    from etl.parse.ocr_fold import fold_ocr
+
+    for printed, read in [("≥12O0平方米", "≥1200平方米"), ("l00%", "100%"), ("34.8万兀", "34.8万元"),
+                          ("IO", "IO"), ("2021年lO月", "2021年lO月"), ("Fl实施", "Fl实施")]:
+        assert fold_ocr(printed) == read and len(fold_ocr(printed)) == len(printed)

@@ -31,6 +31,7 @@ from functools import lru_cache
 from etl.lexicon import alternation, lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
+from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import LONG_TERM, column_role, is_level1, is_level2, is_unknown_level
@@ -273,10 +274,13 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if is_empty_value(t):
         return 0.2
     m = parse_measure(t)
+    ocr = 0.0
+    if m is None and fold_ocr(t) != t:
+        m, ocr = parse_measure(fold_ocr(t)), s.ocr_number  # 'l00%', '35.2万兀': a figure OCR misread
     if m is not None:
         if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units() and not _PER_UNIT.match(m.unit):
             return s.odd_unit  # '≥99%明显改善': a figure with words run on, not a unit
-        return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
+        return ocr + (s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0)
     if len(t) > 20:
         return s.long_text_as_value
     if _name_with_unit(t):
@@ -539,7 +543,9 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
             edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0, None))
             continue
         tg = tagger.tagged(p.text) if s.tagger_weight else None
-        cuts = sorted(_cut_points(p.text) | (tg.boundaries(s.tagger_cut) if tg else set()))
+        # an OCR'd copy's figures cut as the figures they stand for ('l00%' is no letter and two digits)
+        folded = fold_ocr(p.text)
+        cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
         kept = _twice_kept(p.text)
         for i, a in enumerate(cuts):
             for b in cuts[i + 1:]:
@@ -550,8 +556,8 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
                     continue
                 sub = p.text[a:b]
                 tag = (tg, a, b) if tg else None
-                if whole or _edge_ok(sub):
-                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s), tag))
+                if whole or _edge_ok(folded[a:b]):
+                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(folded, a, b, s), tag))
                 elif b == cuts[i + 1]:
                     # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
                     edges[start + a].append((start + b, sub, p.loc, True, JUNK, tag))
