@@ -74,3 +74,29 @@ def test_folding_keeps_the_length_and_touches_only_figures():
     for printed, read in [("≥12O0平方米", "≥1200平方米"), ("l00%", "100%"), ("34.8万兀", "34.8万元"),
                           ("IO", "IO"), ("2021年lO月", "2021年lO月"), ("Fl实施", "Fl实施")]:
         assert fold_ocr(printed) == read and len(fold_ocr(printed)) == len(printed)
+
+
+# A narrow merged cell printing a four-character label two characters a line ('产出' over '指标'), its text
+# read column by column: '出标产指' (right column first). The label is put back before the line is cut.
+def test_a_label_read_column_by_column_is_put_back():
+    from etl.parse.vocab_cut import unscramble_blocks
+
+    assert unscramble_blocks("满意度指标10出标产指25数量指标") == "满意度指标10产出指标25数量指标"
+    assert unscramble_blocks("三级指标考值参分指标值") == "三级指标参考分值指标值"
+    assert unscramble_blocks("产出指标数量指标") == "产出指标数量指标"  # printed right: untouched
+
+
+def test_a_column_read_header_word_gives_the_table_its_weight_column():
+    text = (
+        "1、西湖中学项目支出绩效自评表(2022年度)项目名称校园维护主管部门西湖区教育局"
+        "一级指标二级指标三级指标考值参分指标值全年实际值得分未完成原因分析及改进措施"
+        "产出指标数量指标维护教室间数636间36间6质量指标验收合格率4100%100%4"
+        "益标效指社会效益指标教学秩序10正常正常10\n"
+    )
+    (f,) = parse(text)
+    got = [(i.level1, i.name, i.weight, i.target, i.actual, i.score) for i in f.indicators]
+    assert got == [
+        ("产出指标", "维护教室间数", 6, "36间", "36间", 6),
+        ("产出指标", "验收合格率", 4, "100%", "100%", 4),
+        ("效益指标", "教学秩序", 10, "正常", "正常", 10),
+    ]
