@@ -231,6 +231,25 @@ def qualitative_values(sheet: Sheet, rng: random.Random) -> Sheet:
 
 
 @damage_type
+def column_read_labels(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Four-character labels of a narrow merged cell, printed two characters a line ('产出' over '指标'),
+    read column by column, right column first: '出标产指' (OCR'd and document-sharing copies show it on
+    level labels and header words). Half of the 一级 labels, a third of the header cells; the truth keeps
+    the labels as written (the label convention joins a cell's broken lines)."""
+    def column_read(t: str) -> str:
+        return t[1] + t[3] + t[0] + t[2]
+
+    for line in sheet.lines:
+        for c in line.cells:
+            if len(c.text) != 4 or not all(_CJK_CHAR.match(ch) for ch in c.text):
+                continue
+            if (line.kind == "row" and c.field == "level1" and rng.random() < 0.5) or (
+                    line.kind == "header" and rng.random() < 0.33):
+                c.text = column_read(c.text)
+    return sheet
+
+
+@damage_type
 def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
     """0/O, 1/l/I, 项/顼, ≥ read as 2 or ^ … in indicator cells and fixed labels.
 
