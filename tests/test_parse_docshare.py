@@ -100,3 +100,12 @@ def test_a_column_read_header_word_gives_the_table_its_weight_column():
         ("产出指标", "验收合格率", 4, "100%", "100%", 4),
         ("效益指标", "教学秩序", 10, "正常", "正常", 10),
     ]
+
+
+def test_a_figure_wrapped_at_its_decimal_point_is_joined():
+    from etl.parse.vocab_cut import unwrap
+
+    # a narrow column wrapped '≤670.21万元' at its decimal point; the copy kept the wrap as a space
+    assert unwrap("人员经费≤670. 21万元效果明显66") == "人员经费≤670.21万元效果明显66"
+    assert unwrap("人员经费≤670 .21万 元") == "人员经费≤670.21万元"
+    assert unwrap("100% 100%") == "100% 100%"  # a space between two figures is no wrap of one

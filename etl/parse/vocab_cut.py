@@ -137,7 +137,10 @@ def _notes_to_their_word(parts: list[str]) -> list[str]:
 _OF_WHICH = re.compile(r"其中[:：]?")
 
 
-_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])")
+# a wrap space between two characters of text, or beside the decimal point of a figure ('≤670. 21万元',
+# '≤670 .21万元': a narrow column wrapped the figure; a decimal point never ends nor starts a cell)
+_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])"
+                         r"|(?<=\d\.)[ \u3000\u00a0]+(?=\d)|(?<=\d)[ \u3000\u00a0]+(?=\.\d)")
 
 
 def unwrap(text: str) -> str:
