@@ -109,3 +109,18 @@ def test_a_figure_wrapped_at_its_decimal_point_is_joined():
     assert unwrap("人员经费≤670. 21万元效果明显66") == "人员经费≤670.21万元效果明显66"
     assert unwrap("人员经费≤670 .21万 元") == "人员经费≤670.21万元"
     assert unwrap("100% 100%") == "100% 100%"  # a space between two figures is no wrap of one
+
+
+def test_a_column_read_label_in_a_cell_of_a_grid_is_put_back():
+    text = "\n".join([
+        "西湖区教育局2022年项目支出绩效目标表",
+        "项目名称\t校园维护",
+        "一级指标\t二级指标\t级标三指\t指标值",  # the header's 三级指标 read column by column
+        "出标产指(40分)\t数量指标\t维护教室间数\t≥30间",
+        "\t质量指标\t验收合格率\t100%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "维护教室间数", "≥30间"),
+        ("产出指标", "质量指标", "验收合格率", "100%"),
+    ]

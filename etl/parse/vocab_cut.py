@@ -202,6 +202,28 @@ def unscramble_blocks(text: str) -> str:
     return pat.sub(lambda m: reads[m.group()], text) if pat else text
 
 
+_SCORE_PART = re.compile(r"\s*(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?")
+
+
+def _unscrambled_cell(cell: Cell) -> Cell:
+    """A cell holding only a column-read label (and perhaps its score part: '出标产指(40分)'), put back."""
+    pat, reads = _block_reads()
+    m = pat.match(cell.text.strip()) if pat and len(cell.text.strip()) >= 4 else None
+    if m is None or not _SCORE_PART.fullmatch(cell.text.strip()[m.end():]):
+        return cell
+    return Cell(unscramble_blocks(cell.text), cell.loc, cell.glued)
+
+
+def unscramble_cells(rows: list[Row]) -> list[Row]:
+    """Every cell that holds only a column-read label put back, in any layout (a grid's header cell
+    '级标三指', a level cell '出标产指(40分)'); glued lines are put back as they are cut (unglue)."""
+    out = []
+    for r in rows:
+        cells = [_unscrambled_cell(c) for c in r.cells]
+        out.append(r if all(a is b for a, b in zip(cells, r.cells)) else Row(cells=cells, loc=r.loc, table=r.table))
+    return out
+
+
 def unglue(rows: list[Row], s: CutSettings = SETTINGS) -> list[Row]:
     out = []
     for row in (_rejoined(r, s) for r in rows):
