@@ -64,7 +64,9 @@ def test_the_registry_holds_every_damage_the_issue_names():
                             "vertical_levels", "wrap_cells", "space_cells", "cells_per_line", "pipe_cells", "drop_empty_cells", "glue_cells", "page_chrome",
                             "pinyin_glosses", "traditional", "truncation",
                             # what the real copies of dev3 showed (issue 17)
-                            "spaced_headers", "scramble_cells", "name_block", "glue_levels", "glue_wrapped", "page_markers"}
+                            "spaced_headers", "scramble_cells", "name_block", "glue_levels", "glue_wrapped", "page_markers",
+                            # what the real docshare and OCR'd copies lose fields to (issue 17)
+                            "qualitative_values", "column_read_labels"}
 
 
 @pytest.mark.parametrize("name", list(DAMAGES))
@@ -327,3 +329,24 @@ def test_ocr_reads_operators_and_look_alike_characters_the_way_real_ocr_does():
     printed = "".join(run("ocr_confusions", seed)[0] for seed in range(30))
     assert {"5=1000亩", "^1000亩", "21000亩"} & set(re.findall(r"(?:5=|\^|2)1000亩", printed))
     assert "工程验收合格卒" in printed or "高标准农田面积" in printed
+
+
+def test_qualitative_values_word_targets_and_actuals_as_text_and_the_truth_follows():
+    pairs = {tuple(p) for p in words()["qualitative"]["pairs"]}
+    for seed in range(4):
+        text, truth = run("qualitative_values", seed)
+        changed = [r for r, old in zip(truth["indicators"], REAL_ROWS) if r["target"] != old["target"]]
+        assert changed
+        for r in changed:
+            assert not re.search(r"\d", r["target"]) and r["target"] in text
+            assert any(r["target"] == t for t, _ in pairs)
+            if r["actual"] is not None:
+                assert r["actual"] in text
+        assert [r["weight"] for r in truth["indicators"]] == [r["weight"] for r in REAL_ROWS]
+
+
+def test_column_read_labels_print_four_character_labels_column_by_column():
+    for seed in range(4):
+        text, truth = run("column_read_labels", seed)
+        assert any(w in text for w in ("出标产指(40分)", "意指满度(10分)", "效标绩指", "级标一指", "级标二指", "级标三指"))
+        assert truth == {**TRUTH, "indicators": REAL_ROWS}

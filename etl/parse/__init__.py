@@ -15,7 +15,7 @@ from etl.normalise.script import PrintedText, strip_glosses, to_simplified
 from etl.parse import budget as money
 from etl.parse.cells import cell_text
 from etl.parse.content import content_indicators
-from etl.parse.vocab_cut import split_level_prefix, unglue, unwrap_rows, wrapped_copy
+from etl.parse.vocab_cut import split_level_prefix, unglue, unscramble_cells, unwrap_rows, wrapped_copy
 from etl.parse.groups import project_groups
 from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
 from etl.parse.prose import prose_indicators
@@ -114,7 +114,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     printed = strip_glosses(doc)
     doc = to_simplified(printed)
     as_printed = PrintedText(printed, doc) if doc is not printed else None
-    rows = [r for r in join_vertical(doc.rows) if not _numbers_columns(r)]
+    rows = unscramble_cells([r for r in join_vertical(doc.rows) if not _numbers_columns(r)])
     if not _is_grid(doc) and wrapped_copy(rows, s.cut):
         rows = unwrap_rows(rows)  # Word's wrap spaces inside words, kept by a doc-sharing copy
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \

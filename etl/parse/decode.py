@@ -31,6 +31,7 @@ from functools import lru_cache
 from etl.lexicon import alternation, lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
 from etl.normalise.measure import parse_number, parse_number_ocr
+from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import SCRAMBLED_MIN_LEN, LONG_TERM, column_role, is_level1, is_level2, is_unknown_level, scrambled_level1
@@ -288,10 +289,13 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if t.startswith(lexicon().description_cues) and len(t) >= DESCRIPTION_MIN_LEN and not re.search(r"\d", t):
         return s.description_as_value + (s.long_text_as_value if len(t) > 20 else s.short_text_as_value)
     m = parse_measure(t)
+    ocr = 0.0
+    if m is None and fold_ocr(t) != t:
+        m, ocr = parse_measure(fold_ocr(t)), s.ocr_number  # 'l00%', '35.2万兀': a figure OCR misread
     if m is not None:
         if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units() and not _PER_UNIT.match(m.unit):
             return s.odd_unit  # '≥99%明显改善': a figure with words run on, not a unit
-        return s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0
+        return ocr + (s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0)
     if len(t) > 20:
         return s.long_text_as_value
     if _name_with_unit(t):
@@ -575,7 +579,9 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
             edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0, None))
             continue
         tg = tagger.tagged(p.text) if s.tagger_weight else None
-        cuts = sorted(_cut_points(p.text) | (tg.boundaries(s.tagger_cut) if tg else set()))
+        # an OCR'd copy's figures cut as the figures they stand for ('l00%' is no letter and two digits)
+        folded = fold_ocr(p.text)
+        cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
         kept = _twice_kept(p.text)
         for i, a in enumerate(cuts):
             for b in cuts[i + 1:]:
@@ -586,8 +592,8 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
                     continue
                 sub = p.text[a:b]
                 tag = (tg, a, b) if tg else None
-                if whole or _edge_ok(sub):
-                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(p.text, a, b, s), tag))
+                if whole or _edge_ok(folded[a:b]):
+                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(folded, a, b, s), tag))
                 elif b == cuts[i + 1]:
                     # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
                     edges[start + a].append((start + b, sub, p.loc, True, JUNK, tag))
@@ -937,24 +943,39 @@ def row_cost(values: list[str], assigned: tuple[str, ...], roles: list[str], s: 
     return cost
 
 
-def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS) -> list[tuple[str, str]] | None:
-    """The best (role, text) cells for a row's values printed as one glued string ('2810810')."""
+def _between_words(text: str, i: int) -> bool:
+    """A cut at i falls between two characters of text ('公开|已公开'), not beside a figure or a sign."""
+    return bool(_CJK.match(text[i - 1])) and bool(_CJK.match(text[i]))
+
+
+def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS,
+                       word_cuts: set[int] | None = None) -> list[tuple[str, str]] | None:
+    """The best (role, text) cells for a row's values printed as one glued string ('2810810').
+
+    `word_cuts`: where the first reading (its lattice, with the tagger's evidence) cut between two characters
+    of text. Given, those cuts stay: the row's arithmetic moves the cuts among figures, but between two words
+    it has no evidence of its own ('按规定公开|已公开' is no sum); it may still cut text the first reading left
+    whole ('高高' where the repeated word is a target and its actual)."""
     from itertools import combinations
 
     cuts = sorted(_cut_points(text) - {0, len(text)})
+    kept: tuple[int, ...] = ()
+    if word_cuts is not None:
+        kept = tuple(sorted(c for c in word_cuts if 0 < c < len(text) and _between_words(text, c)))
+        cuts = [c for c in cuts if c not in kept]
     if len(cuts) > s.max_row_cuts:
         return None
     best = None
-    for k in range(0, min(len(cuts), len(roles) - 1) + 1):
+    for k in range(0, min(len(cuts), len(roles) - 1 - len(kept)) + 1):
         for chosen in combinations(cuts, k):
-            bounds = (0, *chosen, len(text))
+            bounds = (0, *sorted(chosen + kept), len(text))
             parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
             if not all(_edge_ok(p) for p in parts):
                 continue
             penalty = sum(cut_penalty(text, a, b, s) for a, b in zip(bounds, bounds[1:]))
             for pos in combinations(range(len(roles)), len(parts)):
                 assigned = tuple(roles[p] for p in pos)
-                c = row_cost(parts, assigned, roles, s) + k * s.glued_piece + penalty
+                c = row_cost(parts, assigned, roles, s) + (len(parts) - 1) * s.glued_piece + penalty
                 if c < INF and (best is None or c < best[0]):
                     best = (c, list(zip(assigned, parts)))
     return best[1] if best else None

@@ -163,6 +163,15 @@ class TableResult:
     by_content: bool = False  # read by the rows' content under no header we know: its columns are a guess
 
 
+def _step_cuts(steps: list) -> set[int]:
+    """Where the decoded cells of a row join, as offsets into their texts run together."""
+    out, at = set(), 0
+    for st in steps[:-1]:
+        at += len(st.text)
+        out.add(at)
+    return out
+
+
 def _is_placeholder_row(name: str | None, vals: dict) -> bool:
     """'生态效益指标 | 无 | (empty)' or '指标2:' with nothing: not an indicator."""
     has_value = any(not is_empty_value(vals.get(r, (None,))[0]) for r in ("target", "actual", "weight", "score"))
@@ -358,7 +367,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
             continue
         if any(x.inner for x in row_steps):
             # values cut out of glued text: read the row again as a whole, with its arithmetic
-            again = redecode_glued_row("".join(x.text for x in row_steps), values, s)
+            again = redecode_glued_row("".join(x.text for x in row_steps), values, s, word_cuts=_step_cuts(row_steps))
             if again:
                 vals = {role: (text, row_steps[0].loc) for role, text in again}
         name = indicator_name(name_step.text) if name_step is not None else None

@@ -39,14 +39,19 @@ SETTINGS = CutSettings()
 
 
 @lru_cache(maxsize=1)
-def _vocabulary() -> tuple[re.Pattern, frozenset[str]]:
+def _vocabulary_words() -> tuple[list[str], frozenset[str]]:
     """Every literal word of the lexicon a glued line may be cut at, longest first, and the level words."""
     lx = lexicon()
     keys = {w for _, pat in lx.keys for w in key_words(pat.pattern)} | set(lx.other_key_labels) | set(lx.header_words) \
         | {w for words in lx.money_labels.values() for w in words} | set(lx.total_labels)
     levels = set(lx.level1_names) | set(lx.level2_words)
-    words = sorted({w for w in keys | levels if len(w) >= 2}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))), frozenset(levels)
+    return sorted({w for w in keys | levels if len(w) >= 2}, key=len, reverse=True), frozenset(levels)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[re.Pattern, frozenset[str]]:
+    words, levels = _vocabulary_words()
+    return re.compile("|".join(map(re.escape, words))), levels
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +137,10 @@ def _notes_to_their_word(parts: list[str]) -> list[str]:
 _OF_WHICH = re.compile(r"其中[:：]?")
 
 
-_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])")
+# a wrap space between two characters of text, or beside the decimal point of a figure ('≤670. 21万元',
+# '≤670 .21万元': a narrow column wrapped the figure; a decimal point never ends nor starts a cell)
+_WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])"
+                         r"|(?<=\d\.)[ \u3000\u00a0]+(?=\d)|(?<=\d)[ \u3000\u00a0]+(?=\.\d)")
 
 
 def unwrap(text: str) -> str:
@@ -169,12 +177,60 @@ def _rejoined(row: Row, s: CutSettings) -> Row:
     return Row(cells=[Cell(joined, loc)], loc=row.loc, table=row.table)
 
 
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=1)
+def _block_reads() -> tuple[re.Pattern | None, dict[str, str]]:
+    """Four-character vocabulary words as a copy prints them when a narrow cell holds them two characters a
+    line ('产出' over '指标') and its text is read column by column: right column first ('出标产指') or left
+    first ('产指出标'). Spellings that are words themselves are left out."""
+    words = {w for w in _vocabulary_words()[0] if len(w) == 4 and _CJK_WORD.fullmatch(w)}
+    reads: dict[str, str] = {}
+    for w in words:
+        for r in (w[1] + w[3] + w[0] + w[2], w[0] + w[2] + w[1] + w[3]):
+            if r != w and r not in words:
+                reads.setdefault(r, w)
+    pat = re.compile("|".join(map(re.escape, sorted(reads)))) if reads else None
+    return pat, reads
+
+
+def unscramble_blocks(text: str) -> str:
+    """A glued line with the column-read spellings of vocabulary words put back ('出标产指25' -> '产出指标25').
+    Same length, so positions hold."""
+    pat, reads = _block_reads()
+    return pat.sub(lambda m: reads[m.group()], text) if pat else text
+
+
+_SCORE_PART = re.compile(r"\s*(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?")
+
+
+def _unscrambled_cell(cell: Cell) -> Cell:
+    """A cell holding only a column-read label (and perhaps its score part: '出标产指(40分)'), put back."""
+    pat, reads = _block_reads()
+    m = pat.match(cell.text.strip()) if pat and len(cell.text.strip()) >= 4 else None
+    if m is None or not _SCORE_PART.fullmatch(cell.text.strip()[m.end():]):
+        return cell
+    return Cell(unscramble_blocks(cell.text), cell.loc, cell.glued)
+
+
+def unscramble_cells(rows: list[Row]) -> list[Row]:
+    """Every cell that holds only a column-read label put back, in any layout (a grid's header cell
+    '级标三指', a level cell '出标产指(40分)'); glued lines are put back as they are cut (unglue)."""
+    out = []
+    for r in rows:
+        cells = [_unscrambled_cell(c) for c in r.cells]
+        out.append(r if all(a is b for a, b in zip(cells, r.cells)) else Row(cells=cells, loc=r.loc, table=r.table))
+    return out
+
+
 def unglue(rows: list[Row], s: CutSettings = SETTINGS) -> list[Row]:
     out = []
     for row in (_rejoined(r, s) for r in rows):
         if any(is_glued(c.text, s) for c in row.cells):
             cells = [Cell(t, c.loc, glued=True) if is_glued(c.text, s) else c
-                     for c in row.cells for t in (split_glued(unwrap(c.text)) if is_glued(c.text, s) else [c.text])]
+                     for c in row.cells
+                     for t in (split_glued(unscramble_blocks(unwrap(c.text))) if is_glued(c.text, s) else [c.text])]
             out.append(Row(cells=cells, loc=row.loc, table=None))
         else:
             out.append(row)

@@ -212,6 +212,46 @@ def _cell(line: Line, fld: str) -> Cell | None:
 
 
 @damage_type
+def qualitative_values(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A third of the rows' 指标值 and 实际完成值 worded as text with no figure (`按规定公开` / `已公开`,
+    damage.toml [qualitative]): real copies hold many (a sixth of the labelled targets), the generator
+    few, and glued into one run such a pair has no digit to cut at. The truth takes the new strings."""
+    pairs = words()["qualitative"]["pairs"]
+    eligible = [ln for ln in _rows(sheet) if (c := _cell(ln, "target")) is not None and c.text
+                and ln.row is not None and sheet.printed[ln.row] is not None]
+    picked = [ln for ln in eligible if rng.random() < 0.33] or eligible[:1]  # one row at least
+    for line in picked:
+        target, actual = _cell(line, "target"), _cell(line, "actual")
+        want = sheet.printed[line.row]
+        t, a = rng.choice(pairs)
+        n = rng.randint(2, 400)
+        target.text = want["target"] = t.format(n=n)
+        if actual is not None and actual.text:
+            actual.text = want["actual"] = a.format(n=n)
+    return sheet
+
+
+@damage_type
+def column_read_labels(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Four-character labels of a narrow merged cell, printed two characters a line ('产出' over '指标'),
+    read column by column, right column first: '出标产指' (OCR'd and document-sharing copies show it on
+    level labels and header words). Half of the 一级 labels, a third of the header cells; the truth keeps
+    the labels as written (the label convention joins a cell's broken lines)."""
+    def column_read(t: str) -> str:  # the first four characters; a level's score part stays after them
+        return t[1] + t[3] + t[0] + t[2] + t[4:]
+
+    def fits(t: str) -> bool:
+        return len(t) >= 4 and all(_CJK_CHAR.match(ch) for ch in t[:4]) and (len(t) == 4 or t[4] in "(（")
+
+    levels = [c for ln in sheet.lines if ln.kind == "row" for c in ln.cells if c.field == "level1" and fits(c.text)]
+    heads = [c for ln in sheet.lines if ln.kind == "header" for c in ln.cells if len(c.text) == 4 and fits(c.text)]
+    picked = [c for c in levels if rng.random() < 0.5] + [c for c in heads if rng.random() < 0.33]
+    for c in picked or (levels + heads)[:1]:  # one label at least
+        c.text = column_read(c.text)
+    return sheet
+
+
+@damage_type
 def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
     """0/O, 1/l/I, 项/顼, ≥ read as 2 or ^ … in indicator cells and fixed labels.
 

@@ -1,0 +1,41 @@
+"""OCR's look-alikes folded back, for the parser's decisions only (never in stored text).
+
+An OCR'd copy prints figures with letters for digits ('l00%', '12O0平方米', '≤l0O%') and units with
+look-alike characters ('万兀'). Glued, such a figure is cut at every letter and its pieces read as
+nonsense. The decoder cuts and prices a glued piece as if the look-alikes were what they stand for;
+the cells it keeps are the printed characters (the contract stores what the copy prints).
+
+A letter is folded to its digit (lexicon [ocr] digits) only inside a figure: in a run of digits,
+letters and decimal points that holds at least one real digit. Characters (lexicon [ocr] chars) are
+folded everywhere. The folded text has the printed text's length, so offsets are shared.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from etl.lexicon import lexicon
+
+
+@lru_cache(maxsize=1)
+def _figure_run() -> re.Pattern:
+    letters = "".join(re.escape(c) for c in lexicon().ocr_digits)
+    return re.compile(rf"[\d{letters}](?:[\d{letters}]|\.(?=[\d{letters}]))*")
+
+
+@lru_cache(maxsize=1 << 14)
+def fold_ocr(text: str) -> str:
+    """`text` with OCR look-alikes read as what they stand for; same length as `text`."""
+    lx = lexicon()
+    out = text.translate(lx.ocr_chars) if lx.ocr_chars else text
+    if len(out) != len(text):  # a fold that changes the length would break shared offsets
+        out = text
+    digits = lx.ocr_digits
+
+    def fix(m: re.Match) -> str:
+        run = m.group()
+        if not any(c.isdigit() for c in run) or not any(c in digits for c in run):
+            return run
+        return "".join(digits.get(c, c) for c in run)
+
+    return _figure_run().sub(fix, out)
