@@ -134,7 +134,7 @@ def _notes_to_their_word(parts: list[str]) -> list[str]:
     return out
 
 
-_OF_WHICH = re.compile(r"其中[:：]?")
+_OF_WHICH = lexicon().money_patterns["of_which"]  # '其中：' introduces the part after it
 
 
 # a wrap space between two characters of text, or beside the decimal point of a figure ('≤670. 21万元',
