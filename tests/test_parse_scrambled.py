@@ -134,3 +134,22 @@ def test_only_a_header_in_a_templates_order_has_scrambled_orders():
     assert [n for n, _ in orders(["level1", "level2", "name", "target"])] == ["printed", "name_last"]
     # a header itself out of order is judged by the stream reader (etl/parse/stream.py), not here
     assert [n for n, _ in orders(["level1", "level2", "target", "name"])] == ["printed"]
+
+
+def test_block_of_names_then_value_lines_with_scores_under_a_whole_row():
+    # a self-evaluation's block ('质量指标 路面完好率 排水畅通率', then a line of values, scores and reason a
+    # name) under a whole row: the block's lines are neither that row's wrapped cells nor rows of their own
+    lines = [*HEAD, HEADER,
+             "产出指标\t数量指标\t养护道路里程\t≥120公里\t126公里\t20\t20\t部分路段延期，下一步加快施工进度。",
+             "\t质量指标\t路面完好率\t排水畅通率",
+             "≥90%\t95%\t20\t20\t",
+             "≥85%\t80%\t20\t18\t雨季淤积",
+             "效益指标\t社会效益指标\t群众出行条件改善\t明显改善\t明显改善\t20\t20\t",
+             "总分\t\t\t\t\t80\t78\t"]
+    (f,) = parse("\n".join(lines))
+    assert rows(f) == [
+        ("产出指标", "数量指标", "养护道路里程", "≥120公里", "126公里", 20.0, 20.0),
+        ("产出指标", "质量指标", "路面完好率", "≥90%", "95%", 20.0, 20.0),
+        ("产出指标", "质量指标", "排水畅通率", "≥85%", "80%", 20.0, 18.0),
+        ("效益指标", "社会效益指标", "群众出行条件改善", "明显改善", "明显改善", 20.0, 20.0),
+    ]

@@ -153,23 +153,33 @@ def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[
     if not all(_name_like(p.text, s) for p in names):
         return None
     below = lines[i + 1: i + 1 + n]
+    if any(p.glued for ln in lines[i: i + 1 + n] for p in ln):
+        return None  # cells run together: the decoder's lattice cuts them, its pieces are no lines of cells
     if any(_is_level(p.text) for ln in below for p in ln):
         return None  # a level starts a new block of rows: these lines are rows of their own
     return line[:k], names, rest[tail:], n
 
 
 def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT,
-                    columns: dict[str, int] | None = None) -> tuple[list[Piece], int]:
+                    columns: dict[str, int] | None = None,
+                    between: Callable[[list[Piece]], list[Piece]] | None = None) -> tuple[list[Piece], int]:
     """The pieces with every block of names zipped with the value lines under it (where the decoder reads
-    the block more cheaply so, by `zip_cost`), and how many blocks were zipped."""
+    the block more cheaply so, by `zip_cost`), and how many blocks were zipped. `between` is applied to
+    each stretch of pieces outside the zipped blocks (joining wrapped lines, which a block has none of)."""
     lines = _lines(pieces)
     out: list[Piece] = []
+    stretch: list[Piece] = []  # pieces since the last zipped block
     zipped = 0
     i = 0
+
+    def flush() -> None:
+        out.extend(between(stretch) if between and stretch else stretch)
+        stretch.clear()
+
     while i < len(lines):
         found = _block_at(lines, i, s)
         if found is None:
-            out.extend(lines[i])
+            stretch.extend(lines[i])
             i += 1
             continue
         levels, names, tail, n = found
@@ -184,12 +194,14 @@ def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DE
         as_printed = decode(printed, roles, s.decode, columns=columns).cost
         as_zipped = decode(rows, roles, s.decode, columns=columns).cost
         if as_zipped < INF and as_zipped + s.scrambled.zip_cost < as_printed:
+            flush()
             out.extend(rows)
             zipped += 1
             i += 1 + n
         else:
-            out.extend(lines[i])
+            stretch.extend(lines[i])
             i += 1
+    flush()
     return out, zipped
 
 

@@ -281,10 +281,16 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResul
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
     # a text layer may print a row's cells out of order, or a block of names before their values: the
     # cheapest of the orders such layers print wins (etl/parse/scrambled.py)
-    pieces, zipped = scrambled.zip_name_blocks(pieces, roles, s)
-    table, order, _ = scrambled.cheapest_order(
-        lambda r, _c: decoded_table(join_wrapped_lines(pieces, r, s), r, toks, i, ended, s),
-        lambda t: t.decoded.cost, roles, None, s)
+    # (wrapped lines are joined between the blocks: a block's names beside their values are no lines of their
+    # own, and a line of one value under a line of names is the next name's value, no wrapped rest)
+    def read(order: list[str], _columns) -> tuple[TableResult, int]:
+        if order is not roles:  # a block of names is printed under the header's own order
+            return decoded_table(join_wrapped_lines(pieces, order, s), order, toks, i, ended, s), 0
+        joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
+                                                   between=lambda ps: join_wrapped_lines(ps, order, s))
+        return decoded_table(joined, order, toks, i, ended, s), zipped
+
+    (table, zipped), order, _ = scrambled.cheapest_order(read, lambda t: t[0].decoded.cost, roles, None, s)
     scrambled.mark_rows(table.indicators, table.notes, order, zipped, s)
     if _scrambled(roles):
         # a copy that lost its grid may print its header scrambled (a spreadsheet's text layer puts the
