@@ -24,6 +24,7 @@ Rows read so carry at most `row_confidence`, and the table a note saying so.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Callable, TypeVar
 
@@ -36,6 +37,7 @@ from etl.parse.vocab import is_level1, is_level2, is_unknown_level
 from etl.records import Row
 
 PRINTED = "printed"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _LEVELS = ("level1", "level2")
 NOTES = {
     "name_last": "单元格顺序与表头不符（指标名称在数值之后）：按此顺序读取（请核对）",
@@ -122,8 +124,10 @@ def _is_level(t: str) -> bool:
 
 
 def _name_like(t: str, s: ParseSettings) -> bool:
-    """Words that can name an indicator and are no value (no figure with a unit or an operator)."""
-    return name_cost(t, s.decode) < s.decode.number_as_name and parse_measure(t) is None and not is_empty_value(t)
+    """Words that can name an indicator and are no value (no figure with a unit or an operator); not one
+    character, which is the wrapped end of a cell ('率')."""
+    return len(_CJK.findall(t)) >= 2 and name_cost(t, s.decode) < s.decode.number_as_name \
+        and parse_measure(t) is None and not is_empty_value(t)
 
 
 def _value_like(t: str) -> bool:
@@ -157,7 +161,12 @@ def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[
         return None  # cells run together: the decoder's lattice cuts them, its pieces are no lines of cells
     if any(_is_level(p.text) for ln in below for p in ln):
         return None  # a level starts a new block of rows: these lines are rows of their own
+    if not all(any(_value_like(p.text) for p in ln) for ln in below):
+        return None  # a line with no value is no name's values (the wrapped rest of cells above, more names)
     return line[:k], names, rest[tail:], n
+
+
+WRAP_REACH = 3  # lines above a line of names whose wrapped rest it may be instead (a cell wraps over a few lines)
 
 
 def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT,
@@ -191,8 +200,17 @@ def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DE
             rows.append(replace(name, col=None, row_first=j > 0 or not levels))
             rows.extend(replace(v, col=None, row_first=False) for v in vals)
         rows.extend(tail)
-        as_printed = decode(printed, roles, s.decode, columns=columns).cost
-        as_zipped = decode(rows, roles, s.decode, columns=columns).cost
+        # both readings with the line above, whose wrapped rest the line of names may be instead ('率 准确率情况'
+        # under '质量指标 资助对象认定准确 反映资助对象认定 100% 计划标准'), joined as `between` joins lines
+        above = [p for ln in lines[max(0, i - WRAP_REACH): i] for p in ln]
+        join = between or (lambda ps: ps)
+        with_above = join(above + lines[i])
+        if len(with_above) < len(join(above)) + len(lines[i]):
+            stretch.extend(lines[i])  # the wrapped rest of the lines above, no line of names
+            i += 1
+            continue
+        as_printed = decode(with_above + printed[len(lines[i]):], roles, s.decode, columns=columns).cost
+        as_zipped = decode(join(above) + rows, roles, s.decode, columns=columns).cost
         if as_zipped < INF and as_zipped + s.scrambled.zip_cost < as_printed:
             flush()
             out.extend(rows)
