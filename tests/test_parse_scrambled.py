@@ -153,3 +153,13 @@ def test_block_of_names_then_value_lines_with_scores_under_a_whole_row():
         ("产出指标", "质量指标", "排水畅通率", "≥85%", "80%", 20.0, 18.0),
         ("效益指标", "社会效益指标", "群众出行条件改善", "明显改善", "明显改善", 20.0, 20.0),
     ]
+
+
+def test_the_cost_of_leaving_the_printed_order_is_a_named_setting():
+    lines = [*HEAD, HEADER]
+    for k, (_, _, name, target, actual, w, s) in enumerate(ROWS):
+        lines.append("\t".join([*_levels(k), target, actual, _n(w), _n(s), "", name]))
+    doc = read_bytes("\n".join(lines).encode("utf-8"), "copy.txt")
+    (strict,) = parse_document(doc, DEFAULT.resolve({"scrambled.order_cost": 1e9}))
+    assert NOTES["name_last"] not in strict.parse_notes
+    assert rows(strict) != ROWS

@@ -15,12 +15,15 @@ Both are readings of the one decoder (etl/parse/decode.py), not passes of their 
 - `cheapest_order` decodes a table's rows under the header's printed order and under each
   scrambled order (`orders`: the same columns, name last or scores first), a grid's cell
   positions reassigned to the columns in that order; the cheapest reading wins, a reading in
-  another order than the printed one paying `order_cost` (a named setting).
+  another order than the printed one paying `order_cost` and costing at most `order_share` of
+  the printed reading (a table of another template reads badly every way, and keeps its order).
 - `zip_name_blocks` puts a line of names back beside the lines of values under it (name 1 with
-  the first value line, …) where the counts agree and the decoder reads the block zipped more
-  cheaply, by `zip_cost`, than as printed.
+  the first value line, …) where the counts agree, every line under it holds a value, and the
+  decoder reads the block zipped more cheaply, by `zip_cost`, than as printed. A tabbed copy's
+  one-value lines (no tab, so no table row to its reader) stay in the table (`lone_value_rows`).
 
-Rows read so carry at most `row_confidence`, and the table a note saying so.
+Rows read so carry at most `row_confidence`, and the table a note saying so. Every number is a
+field of `ScrambleSettings` (etl/parse/parse_settings.py, `scrambled.*`).
 """
 from __future__ import annotations
 
