@@ -33,6 +33,7 @@ from etl.parse.vocab import (
 )
 from etl.parse.totals import read_total
 from etl.parse.parse_settings import DEFAULT, ParseSettings
+from etl.parse import scrambled
 from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
@@ -219,6 +220,11 @@ def _pieces(rows: list[Row], header: Header, width: int) -> list[Piece]:
     return pieces
 
 
+def _whole_level(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and (is_level1(t) or is_level2(t))
+
+
 class WrapJudge:
     """For etl.parse.wrapped: is a line under an indicator block's first row the rest of that row's cells
     (joined) or the block's next indicator? The decoder reads both ways; the cheaper reading wins."""
@@ -227,12 +233,22 @@ class WrapJudge:
         self.s = s
         self.headers: dict[int, tuple[Header, int]] = {}
         self.body: set[int] = set()  # id() of the rows under an indicator header
+        self.orders: dict[int, tuple[list[str], dict[str, int]]] = {}  # table -> (roles, columns) its rows are read in
         for t in {r.table for r in rows if r.table is not None}:
             table = [r for r in rows if r.table == t]
             header = find_header(table)
             if header is not None:
-                self.headers[t] = (header, len(table[header.row_index].cells))
-                self.body.update(id(r) for r in table[header.row_index + header.rows_used:])
+                width = len(table[header.row_index].cells)
+                self.headers[t] = (header, width)
+                body = table[header.row_index + header.rows_used:]
+                self.body.update(id(r) for r in body)
+                # the order the table's rows are printed in (a text layer may print the name last …), judged
+                # once over its rows as printed: a line is joined to the row above under that order
+                roles, columns = _grammar(header)
+                pieces = _pieces(body, header, width)
+                (_, moved), _, order = scrambled.cheapest_order(
+                    lambda r, c: (decode(pieces, r, s.decode, columns=c), c), lambda d: d[0].cost, roles, columns, s)
+                self.orders[t] = (order, moved)
 
     def in_body(self, row: Row) -> bool:
         return id(row) in self.body
@@ -240,8 +256,10 @@ class WrapJudge:
     def __call__(self, above: Row, cont: Row, joined: Row) -> bool:
         if id(cont) not in self.body:
             return False
+        if any(_whole_level(a.text) and _whole_level(b.text) for a, b in zip(above.cells, cont.cells)):
+            return False  # a level label under another starts a group of rows: no cell wraps into a second label
         header, width = self.headers[above.table]
-        roles, columns = _grammar(header)
+        roles, columns = self.orders[above.table]
         dec = self.s.decode
         apart = decode(_pieces([above, cont], header, width), roles, dec, columns=columns).cost
         return decode(_pieces([joined], header, width), roles, dec, columns=columns).cost + self.s.wrap.judge_margin < apart
@@ -264,6 +282,10 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
     ended = False
     while i < len(rows):
         row = rows[i]
+        if row.table is None and table is not None and (resumes := scrambled.lone_value_rows(rows, i)) is not None:
+            body.extend(rows[i:resumes])  # the value lines of a block of names, which have no tab
+            i, table = resumes, rows[resumes].table
+            continue
         if row.table != table or end_of_table(row):
             ended = True
             break
@@ -279,11 +301,16 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
         i += 1
     result.end_index = i
 
-    pieces = _pieces(body, header, width)
-    decoded = decode(pieces, roles, s.decode, columns=columns)
-    alt = nameless_reading(pieces, roles, decoded, s.decode, columns=columns)
+    # a text layer may print a row's cells out of order, or a block of names before their values: the
+    # cheapest of the orders such layers print wins (etl/parse/scrambled.py)
+    pieces, zipped = scrambled.zip_name_blocks(_pieces(body, header, width), roles, s, columns)
+    decoded, order, roles = scrambled.cheapest_order(
+        lambda r, c: decode(pieces, r, s.decode, columns=c), lambda d: d.cost, roles, columns, s)
+    # a table whose name column is empty on every row, in the order it was printed
+    alt = nameless_reading(pieces, roles, decoded, s.decode, columns=columns) if order == scrambled.PRINTED else None
     result.decoded, result.roles = alt or decoded, roles
     rows_from_steps((alt or decoded).steps, out, roles, table_ended=ended, s=s.decode, nameless=alt is not None)
+    scrambled.mark_rows(out, result.notes, order, zipped, s)
     return result
 
 

@@ -39,6 +39,19 @@ class ContentSettings:
 CONTENT = ContentSettings()
 
 
+@dataclass(frozen=True, eq=False)
+class ScrambleSettings:
+    """Rows a text layer printed out of order (etl/parse/scrambled.py)."""
+
+    order_cost: float = 4.0  # reading a table's rows in another order than its header's (name last, scores first)
+    order_share: float = 0.4  # … and cost at most this share of the printed order's reading
+    zip_cost: float = 1.0  # reading a line of names zipped with the value lines under it
+    row_confidence: float = 0.6  # the most a row read in another order than printed is trusted
+
+
+SCRAMBLED = ScrambleSettings()
+
+
 @dataclass(frozen=True, eq=False)  # hashed by identity, as its parts are: caches key on the object
 class ParseSettings:
     decode: DecodeSettings = DECODE  # the indicator-table decoder: label costs, the glued-text lattice, the tagger
@@ -46,6 +59,7 @@ class ParseSettings:
     wrap: WrapSettings = WRAP  # joining the wrapped rest of a row to the row above
     cut: CutSettings = CUT  # when a line lost its separators
     content: ContentSettings = CONTENT  # rows read by their content where no header announces them
+    scrambled: ScrambleSettings = SCRAMBLED  # rows printed out of order by a text layer
 
     def resolve(self, overrides: dict[str, object] | None = None) -> "ParseSettings":
         """A copy with `{"part.field": value}` overrides applied; values are converted to the field's type.

@@ -19,6 +19,7 @@ from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
+from etl.parse import scrambled
 from etl.parse.wrapped import WrapSettings, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
 from etl.parse.vocab import (
@@ -278,7 +279,19 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResul
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
-    table = decoded_table(join_wrapped_lines(pieces, roles, s), roles, toks, i, ended, s)
+    # a text layer may print a row's cells out of order, or a block of names before their values: the
+    # cheapest of the orders such layers print wins (etl/parse/scrambled.py)
+    # (wrapped lines are joined between the blocks: a block's names beside their values are no lines of their
+    # own, and a line of one value under a line of names is the next name's value, no wrapped rest)
+    def read(order: list[str], _columns) -> tuple[TableResult, int]:
+        if order is not roles:  # a block of names is printed under the header's own order
+            return decoded_table(join_wrapped_lines(pieces, order, s), order, toks, i, ended, s), 0
+        joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
+                                                   between=lambda ps: join_wrapped_lines(ps, order, s))
+        return decoded_table(joined, order, toks, i, ended, s), zipped
+
+    (table, zipped), order, _ = scrambled.cheapest_order(read, lambda t: t[0].decoded.cost, roles, None, s)
+    scrambled.mark_rows(table.indicators, table.notes, order, zipped, s)
     if _scrambled(roles):
         # a copy that lost its grid may print its header scrambled (a spreadsheet's text layer puts the
         # name's header after the values'): its order is then only a hint, and a template's row grammar

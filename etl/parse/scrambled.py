@@ -1,0 +1,254 @@
+"""Rows a text layer printed out of order, read as the cheapest of the orders such layers produce.
+
+A PDF's or spreadsheet's text layer emits a row's cells in the order they were drawn, not the
+order the header prints: the name after the row's values ('50人 52人 7 7 保障在职人员人数'), the
+分值 / 得分 pair before the values ('保障在职人员人数 7 7 50人 52人'), or a block of merged rows
+as a run of names followed by a run of their values, one line a name:
+
+    产出指标 数量指标 保障在职人员人数 保障退休人员人数 维修改造校舍面积
+    50人 52人 7 7
+    28人 32人 7 6
+    ≥4666平方米 4805平方米 6 5
+
+Both are readings of the one decoder (etl/parse/decode.py), not passes of their own:
+
+- `cheapest_order` decodes a table's rows under the header's printed order and under each
+  scrambled order (`orders`: the same columns, name last or scores first), a grid's cell
+  positions reassigned to the columns in that order; the cheapest reading wins, a reading in
+  another order than the printed one paying `order_cost` and costing at most `order_share` of
+  the printed reading (a table of another template reads badly every way, and keeps its order).
+- `zip_name_blocks` puts a line of names back beside the lines of values under it (name 1 with
+  the first value line, …) where the counts agree, every line under it holds a value, and the
+  decoder reads the block zipped more cheaply, by `zip_cost`, than as printed. A tabbed copy's
+  one-value lines (no tab, so no table row to its reader) stay in the table (`lone_value_rows`).
+
+Rows read so carry at most `row_confidence`, and the table a note saying so. Every number is a
+field of `ScrambleSettings` (etl/parse/parse_settings.py, `scrambled.*`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Callable, TypeVar
+
+from etl.lexicon import lexicon
+from etl.normalise.measure import parse_measure
+from etl.parse.cells import is_empty_value
+from etl.parse.decode import INF, STRUCTURAL, Piece, decode, name_cost
+from etl.parse.parse_settings import DEFAULT, ParseSettings
+from etl.parse.vocab import is_level1, is_level2, is_unknown_level
+from etl.records import Row
+
+PRINTED = "printed"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LEVELS = ("level1", "level2")
+NOTES = {
+    "name_last": "单元格顺序与表头不符（指标名称在数值之后）：按此顺序读取（请核对）",
+    "scores_first": "单元格顺序与表头不符（分值、得分在指标值之前）：按此顺序读取（请核对）",
+}
+ZIP_NOTE = "一行指标名称后接各自的数值行：按顺序配对读取（请核对）"
+
+T = TypeVar("T")
+
+
+def orders(roles: list[str]) -> list[tuple[str, list[str]]]:
+    """The printed order of a header's columns and the scrambled orders a text layer prints its rows in.
+
+    Only a header in a template's own order (levels, name, values) has them: a header that is itself
+    out of order, or holds repeated column groups, is read as printed (etl/parse/stream.py judges it)."""
+    out = [(PRINTED, roles)]
+    levels = [r for r in roles if r in _LEVELS]
+    values = [r for r in roles if r not in STRUCTURAL]
+    if "name" not in roles or roles != levels + ["name"] + values or not values:
+        return out
+    # the level columns are spelt out: a grammar inserts missing ones just before the name, which here
+    # would put them after the values
+    out.append(("name_last", list(_LEVELS) + values + ["name"]))
+    scores = [r for r in values if r in ("weight", "score")]
+    if scores and values[: len(scores)] != scores:
+        out.append(("scores_first", list(_LEVELS) + ["name"] + scores + [r for r in values if r not in scores]))
+    return out
+
+
+def moved_columns(roles: list[str], order: list[str], columns: dict[str, int] | None) -> dict[str, int] | None:
+    """A grid's positions under a scrambled order: the printed header's cells keep their places, the
+    columns move (a row printing its name last puts the name where the header's last column stands)."""
+    if columns is None:
+        return None
+    printed = [r for r in roles if r not in _LEVELS and r in columns]
+    moved = [r for r in order if r not in _LEVELS and r in columns]
+    out = {r: columns[r] for r in _LEVELS if r in columns}
+    out.update({r: columns[p] for p, r in zip(printed, moved)})
+    return out
+
+
+def cheapest_order(read: Callable[[list[str], dict[str, int] | None], T], cost: Callable[[T], float],
+                   roles: list[str], columns: dict[str, int] | None = None,
+                   s: ParseSettings = DEFAULT) -> tuple[T, str, list[str]]:
+    """(reading, order name, roles in that order) of the cheapest reading of a table under its printed
+    order and the scrambled ones; `read(roles, columns)` decodes the table's rows under one order."""
+    best = None
+    printed = None
+    for name, order in orders(roles):
+        result = read(order, moved_columns(roles, order, columns) if name != PRINTED else columns)
+        c = cost(result)
+        if name == PRINTED:
+            printed = c
+        else:
+            # another order must read the rows far better than the printed one, not only a little: a table
+            # that reads badly every way (rows of another template) keeps the order it was printed in
+            if c > s.scrambled.order_share * printed:
+                continue
+            c += s.scrambled.order_cost
+        if best is None or c < best[0]:
+            best = (c, result, name, order)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+# --- a block of names, then their values ---------------------------------------------------------
+
+def _line_key(p: Piece) -> tuple:
+    return p.loc.page, p.loc.sheet, p.loc.table, p.loc.row, p.loc.line_start
+
+
+def _lines(pieces: list[Piece]) -> list[list[Piece]]:
+    out: list[list[Piece]] = []
+    for p in pieces:
+        if out and _line_key(out[-1][-1]) == _line_key(p) and not p.row_first:
+            out[-1].append(p)
+        else:
+            out.append([p])
+    return out
+
+
+def _is_level(t: str) -> bool:
+    return is_level1(t) or is_level2(t) or is_unknown_level(t)
+
+
+def _name_like(t: str, s: ParseSettings) -> bool:
+    """Words that can name an indicator and are no value (no figure with a unit or an operator); not one
+    character, which is the wrapped end of a cell ('率')."""
+    return len(_CJK.findall(t)) >= 2 and name_cost(t, s.decode) < s.decode.number_as_name \
+        and parse_measure(t) is None and not is_empty_value(t)
+
+
+def _value_like(t: str) -> bool:
+    """A figure with its unit or operator, or a qualitative value ('明显改善', '按时完成')."""
+    return parse_measure(t) is not None or t.startswith(lexicon().value_cues)
+
+
+def _placeholder(t: str) -> bool:
+    return bool(lexicon().placeholder_row.fullmatch(t)) or is_empty_value(t)
+
+
+def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[Piece], list[Piece], list[Piece], int] | None:
+    """(leading level pieces, names, trailing placeholders, number of value lines) of a name block
+    starting at line i, where its names are as many as the lines of values under it."""
+    line = lines[i]
+    k = 0
+    while k < len(line) and _is_level(line[k].text):
+        k += 1
+    rest = line[k:]
+    tail = len(rest)
+    while tail > 0 and _placeholder(rest[tail - 1].text):
+        tail -= 1  # '指标3:' printed last with nothing under it: an unfilled template row
+    names = rest[:tail]
+    n = len(names)
+    if n < 2 or i + n >= len(lines):
+        return None
+    if not all(_name_like(p.text, s) for p in names):
+        return None
+    below = lines[i + 1: i + 1 + n]
+    if any(p.glued for ln in lines[i: i + 1 + n] for p in ln):
+        return None  # cells run together: the decoder's lattice cuts them, its pieces are no lines of cells
+    if any(_is_level(p.text) for ln in below for p in ln):
+        return None  # a level starts a new block of rows: these lines are rows of their own
+    if not all(any(_value_like(p.text) for p in ln) for ln in below):
+        return None  # a line with no value is no name's values (the wrapped rest of cells above, more names)
+    return line[:k], names, rest[tail:], n
+
+
+WRAP_REACH = 3  # lines above a line of names whose wrapped rest it may be instead (a cell wraps over a few lines)
+
+
+def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT,
+                    columns: dict[str, int] | None = None,
+                    between: Callable[[list[Piece]], list[Piece]] | None = None) -> tuple[list[Piece], int]:
+    """The pieces with every block of names zipped with the value lines under it (where the decoder reads
+    the block more cheaply so, by `zip_cost`), and how many blocks were zipped. `between` is applied to
+    each stretch of pieces outside the zipped blocks (joining wrapped lines, which a block has none of)."""
+    lines = _lines(pieces)
+    out: list[Piece] = []
+    stretch: list[Piece] = []  # pieces since the last zipped block
+    zipped = 0
+    i = 0
+
+    def flush() -> None:
+        out.extend(between(stretch) if between and stretch else stretch)
+        stretch.clear()
+
+    while i < len(lines):
+        found = _block_at(lines, i, s)
+        if found is None:
+            stretch.extend(lines[i])
+            i += 1
+            continue
+        levels, names, tail, n = found
+        below = lines[i + 1: i + 1 + n]
+        printed = [p for ln in lines[i: i + 1 + n] for p in ln]
+        rows: list[Piece] = list(levels)
+        for j, (name, vals) in enumerate(zip(names, below)):
+            # each name now starts a row (the first after its levels); its values follow it on its line
+            rows.append(replace(name, col=None, row_first=j > 0 or not levels))
+            rows.extend(replace(v, col=None, row_first=False) for v in vals)
+        rows.extend(tail)
+        # both readings with the line above, whose wrapped rest the line of names may be instead ('率 准确率情况'
+        # under '质量指标 资助对象认定准确 反映资助对象认定 100% 计划标准'), joined as `between` joins lines
+        above = [p for ln in lines[max(0, i - WRAP_REACH): i] for p in ln]
+        join = between or (lambda ps: ps)
+        with_above = join(above + lines[i])
+        if len(with_above) < len(join(above)) + len(lines[i]):
+            stretch.extend(lines[i])  # the wrapped rest of the lines above, no line of names
+            i += 1
+            continue
+        as_printed = decode(with_above + printed[len(lines[i]):], roles, s.decode, columns=columns).cost
+        as_zipped = decode(join(above) + rows, roles, s.decode, columns=columns).cost
+        if as_zipped < INF and as_zipped + s.scrambled.zip_cost < as_printed:
+            flush()
+            out.extend(rows)
+            zipped += 1
+            i += 1 + n
+        else:
+            stretch.extend(lines[i])
+            i += 1
+    flush()
+    return out, zipped
+
+
+MAX_LONE_VALUE_ROWS = 8  # value lines of one cell a block of names may leave between a tabbed table's rows
+
+
+def lone_value_rows(rows: list[Row], i: int) -> int | None:
+    """Where a tabbed table goes on after rows[i:] of one value each (or None): a block of names
+    leaves one line a row of values under it, and a row holding one value has no tab, so a reader of
+    tab-separated text ends the table there ('保障在职人员人数 | 保障退休人员人数' / '50人' / '28人')."""
+    j = i
+    while j < len(rows) and j - i < MAX_LONE_VALUE_ROWS and rows[j].table is None:
+        texts = [t for t in rows[j].texts if t.strip()]
+        if len(texts) != 1 or not _value_like(texts[0].strip()):
+            return None
+        j += 1
+    return j if i < j < len(rows) and rows[j].table is not None else None
+
+
+def mark_rows(indicators, notes: list[str], order: str, zipped: int, s: ParseSettings = DEFAULT) -> None:
+    """A table read in another order than printed: its rows trusted less, and a note saying how it was read."""
+    if order == PRINTED and not zipped:
+        return
+    for ind in indicators:
+        ind.parse_confidence = min(ind.parse_confidence or 1.0, s.scrambled.row_confidence)
+    if order != PRINTED:
+        notes.append(NOTES[order])
+    if zipped:
+        notes.append(ZIP_NOTE)
