@@ -22,6 +22,9 @@ def scan(con, sql: str, rows) -> None:
     con.execute(sql)
 
 
+# Arrow columns are built from the C heap, not Arrow's own allocator (which keeps what it freed): the
+# rows then reuse the memory the reading and the checks freed instead of adding their own (etl/load/store.py)
+POOL = pa.system_memory_pool()
 # DuckDB's column types as Arrow types; any other type is left to Arrow to infer (DuckDB casts on insert)
 _ARROW_OF = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(),
              "FLOAT": pa.float32(), "BOOLEAN": pa.bool_(), "SMALLINT": pa.int16(), "TINYINT": pa.int8(),
@@ -41,7 +44,7 @@ def insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
     types = [str(d[1]) for d in con.execute(f"SELECT {cols} FROM {table} LIMIT 0").description]
     target = f"INSERT INTO {table} ({cols})"
     try:
-        data = pa.table({c: pa.array([_null_nan(r[k]) for r in rows], type=_ARROW_OF.get(t))
+        data = pa.table({c: pa.array([_null_nan(r[k]) for r in rows], type=_ARROW_OF.get(t), memory_pool=POOL)
                          for k, (c, t) in enumerate(zip(columns, types))})
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         con.executemany(f"{target} VALUES ({', '.join(['?'] * len(columns))})",
