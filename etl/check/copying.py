@@ -14,8 +14,9 @@ from collections import defaultdict
 from functools import lru_cache
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
+from etl.bulk import POOL
 from etl.measures import fold
 from etl.records import Filing, Finding
 
@@ -90,16 +91,16 @@ def _band_candidates(filings: list[Filing], sets: list[frozenset], reps: list[in
                                 ).fetchall()
         if not any(n for (n,) in has_table):
             con.execute("CREATE TEMP TABLE copy_bands (filing_id VARCHAR, band INTEGER, hash BIGINT)")
-        con.register("copy_reps", pd.DataFrame({"idx": pd.Series(reps, dtype="int64"),
-                                                "filing_id": pd.Series([filings[i].filing_id for i in reps], dtype="object")}))
+        con.register("copy_reps", pa.table({"idx": pa.array(reps, pa.int64(), memory_pool=POOL),
+                                            "filing_id": pa.array([filings[i].filing_id for i in reps], pa.string(), memory_pool=POOL)}))
         stored = {i for (i,) in con.execute(
             "SELECT DISTINCT r.idx FROM copy_reps r JOIN copy_bands c ON c.filing_id = r.filing_id").fetchall()}
         new = [(i, band, h) for i in reps if i not in stored
                for band, h in band_hashes(sets[i], settings.copy_bands, settings.copy_band_rows)]
-        con.register("copy_bands_new", pd.DataFrame({
-            "idx": pd.Series([r[0] for r in new], dtype="int64"),
-            "band": pd.Series([r[1] for r in new], dtype="int32"),
-            "hash": pd.Series([r[2] for r in new], dtype="int64")}))
+        con.register("copy_bands_new", pa.table({  # Arrow, not pandas: an import never loads pandas (etl/bulk.py)
+            "idx": pa.array([r[0] for r in new], pa.int64(), memory_pool=POOL),
+            "band": pa.array([r[1] for r in new], pa.int32(), memory_pool=POOL),
+            "hash": pa.array([r[2] for r in new], pa.int64(), memory_pool=POOL)}))
         return {(int(i), int(j)) for i, j in con.execute(_CANDIDATES_SQL).fetchall()}
     finally:
         con.unregister("copy_reps")

@@ -29,15 +29,22 @@ def direction(ind: Indicator, settings: Settings) -> str:
         return "le"
     if op == "=":
         return "eq"
-    name = ftext(ind.name)
-    if is_cost_row(ind) or any(w in name for w in settings.words("directions", "lower_is_better")):
-        return "le"
-    return "ge"
+    return "le" if lower_is_better(ind, settings) else "ge"
 
 
 def lower_is_better(ind: Indicator, settings: Settings) -> bool:
-    name = ftext(ind.name)
-    return is_cost_row(ind) or any(w in name for w in settings.words("directions", "lower_is_better"))
+    return is_cost_row(ind) or _lower_name(ind.name, settings)
+
+
+def _lower_name(name: str | None, settings: Settings) -> bool:
+    """Whether the name says lower is better (成本, 发生率 …): asked of each row by several rules, answered once a name."""
+    memo = settings.memo("lower_is_better")
+    try:
+        return memo[name]
+    except KeyError:
+        folded = ftext(name)
+        got = memo[name] = any(w in folded for w in settings.words("directions", "lower_is_better"))
+        return got
 
 
 def comparable(ind: Indicator) -> bool:
@@ -127,9 +134,27 @@ def full_marks(ind: Indicator, settings: Settings) -> bool:
 
 def level1_key(ind: Indicator) -> str | None:
     """The weight group of a row (settings [weights]) by the words of its level names (the lexicon's)."""
-    s = ftext(ind.level1) + "|" + ftext(ind.level2)
-    l1 = ftext(ind.level1)
     lx = lexicon()
+    if _LEVEL1_KEYS.get(None) is not lx:  # the groups of this lexicon (a test may load another)
+        _LEVEL1_KEYS.clear()
+        _LEVEL1_KEYS[None] = lx
+    levels = (ind.level1, ind.level2)
+    try:
+        return _LEVEL1_KEYS[levels]
+    except KeyError:
+        if len(_LEVEL1_KEYS) > 100_000:
+            _LEVEL1_KEYS.clear()
+            _LEVEL1_KEYS[None] = lx
+        got = _LEVEL1_KEYS[levels] = _level1_key(ftext(ind.level1), ftext(ind.level2), lx)
+        return got
+
+
+# (level1, level2) -> weight group: a bulk import's rows repeat a few pairs of level names; None -> the lexicon
+_LEVEL1_KEYS: dict = {}
+
+
+def _level1_key(l1: str, l2: str, lx) -> str | None:
+    s = l1 + "|" + l2
     for key, words in lx.weight_groups:
         if any(w in l1 for w in words):
             return key

@@ -41,11 +41,15 @@ def _cells(ind):
 @rule("TPL_RESIDUE", "template", "warning", "模板残留或占位符", example="ex_template_residue")
 def residue(f, ctx):
     marks = ctx.settings.words("template_residue")
+    first = ctx.settings.memo("TPL_RESIDUE")  # cell text -> the first mark in it, or None
     for ind in f.indicators:
         for label, text in _cells(ind):
-            hit = [m for m in marks if m in text]
-            if hit:
-                yield ind.seq, (f"{row_label(ind)}的{label}{show(text)}含模板占位符「{hit[0]}」；"
+            try:
+                hit = first[text]
+            except KeyError:
+                hit = first[text] = next((m for m in marks if m in text), None)
+            if hit is not None:
+                yield ind.seq, (f"{row_label(ind)}的{label}{show(text)}含模板占位符「{hit}」；"
                                 f"应把模板里的说明或星号换成实际内容。"), f"{label}={text}"
                 break
 
@@ -93,19 +97,31 @@ def nameless_row(f, ctx):
 def typo(f, ctx):
     typos = ctx.settings.typos
     any_typo = _any_of(tuple(typos))
+    found = ctx.settings.memo("TPL_TYPO")  # cell text -> (wrong, right), or None
     for ind in f.indicators:
         for label, text in _cells(ind):
-            s = fold(text)
-            if any_typo is not None and not any_typo.search(s):
-                continue
-            hit = next(((p, right) for p, right in typos.items() if re.search(p, s)), None)
+            try:
+                hit = found[text]
+            except KeyError:
+                hit = found[text] = _typo_in(text, typos, any_typo)
             if hit:
-                p, right = hit
-                wrong = re.search(p, s).group(0)
-                right = right.replace("N", re.sub(r"\D", "", wrong)) if right.startswith("N") else right
+                wrong, right = hit
                 yield ind.seq, f"{row_label(ind)}的{label}{show(text)}中「{wrong}」疑为错别字，应为「{right}」。", \
                     f"{label}={text}"
                 break
+
+
+def _typo_in(text: str, typos: dict, any_typo) -> tuple[str, str] | None:
+    """The first typo of `text` as printed and as it should read, or None."""
+    s = fold(text)
+    if any_typo is not None and not any_typo.search(s):
+        return None
+    hit = next(((p, right) for p, right in typos.items() if re.search(p, s)), None)
+    if not hit:
+        return None
+    p, right = hit
+    wrong = re.search(p, s).group(0)
+    return wrong, (right.replace("N", re.sub(r"\D", "", wrong)) if right.startswith("N") else right)
 
 
 def _misspelt(text: str, words) -> list[str]:

@@ -19,6 +19,7 @@ from etl.measures import fold, grade_for
 
 DEFAULT_PATH = Path(__file__).with_name("settings.toml")
 _MISSING = object()  # a key the settings do not have (its default applies)
+MEMO_MAX = 200_000  # values a rule's memo (Settings.memo) holds before it starts again
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -240,6 +241,16 @@ class Settings:
         got = self._word_lists.get(memo)
         if got is None:
             got = self._word_lists[memo] = frozenset(fold(w).lower() if lower else fold(w) for w in self.words(*keys))
+        return got
+
+    def memo(self, name: str) -> dict:
+        """A rule's answers per value under these settings (`name`: the rule's). A bulk import repeats its
+        values (names, levels, units, reasons) thousands of times; a rule that is a function of one value
+        and these settings answers each value once. Emptied when it grows past MEMO_MAX values."""
+        key = ("memo", name)
+        got = self._word_lists.get(key)
+        if got is None or len(got) > MEMO_MAX:
+            got = self._word_lists[key] = {}
         return got
 
     # --- schedule -----------------------------------------------------------------------

@@ -9,9 +9,7 @@ All three are derived: rebuilt whole after every ingest and by `jixiao check`.
 """
 from __future__ import annotations
 
-import pandas as pd
-
-from etl.bulk import ROWS, scan
+from etl.bulk import insert_rows
 from etl.measures import PLACE_NAME, fold_key
 from etl.records import Filing
 
@@ -27,12 +25,8 @@ _LINK_COLS = ["filing_id", "prev_filing_id", "series_id", "year", "prev_year", "
 
 
 def insert_frame(con, table: str, columns: list[str], rows: list[list]) -> None:
-    """Many rows in one statement through a registered DataFrame (executemany costs ~1 ms a row).
-    `table` and `columns` are our own names, never data."""
-    if not rows:
-        return
-    scan(con, f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {ROWS}",
-         pd.DataFrame(rows, columns=columns))
+    """Many rows in one statement (etl/bulk.py). `table` and `columns` are our own names, never data."""
+    insert_rows(con, table, columns, rows)
 
 
 def write_keys_and_links(con, filings: list[Filing], index, replace: bool = True) -> tuple[int, int]:
