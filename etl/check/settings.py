@@ -203,6 +203,11 @@ class Settings:
         return float(self._get("parse", "doubt_cap", default=0.9))
 
     @property
+    def level_name_row_cap(self) -> float:
+        """The highest parse_confidence of a row whose name is a level label (below low_confidence)."""
+        return float(self._get("parse", "level_name_row_cap", default=0.4))
+
+    @property
     def arithmetic_points(self) -> float:
         """Points the 分值 / 得分 arithmetic may be off before the reading is doubted."""
         return float(self._get("parse", "arithmetic_points", default=1.0))

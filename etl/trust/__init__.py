@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from etl.check.settings import load_settings
 from etl.normalise.script import strip_glosses
+from etl.parse.vocab import is_level1, is_level2
 from etl.records import Document, Filing
 from etl.trust.combine import Model, shipped_model
 from etl.trust.signals import (
@@ -46,7 +47,7 @@ class Assessment:
 
 def policy():
     s = load_settings()
-    return s.doubt_cap, s.arithmetic_points
+    return s.doubt_cap, s.arithmetic_points, s.level_name_row_cap
 
 
 def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
@@ -55,13 +56,25 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         return "zero_rows"
     if e.points_gap > arithmetic_points or e.money_gap > arithmetic_points:
         return "arithmetic"
+    if e.kinds_unread:
+        return "kinds_unread"
     return None
+
+
+def row_confidences(model: Model, f: Filing, sig: list[dict[str, float]], row_cap: float) -> list[float]:
+    """The row model's confidence of each row, a row named by a level label held at `row_cap` at most."""
+    return [min(model.row(s), row_cap) if _level_named(ind) else model.row(s) for s, ind in zip(sig, f.indicators)]
+
+
+def _level_named(ind) -> bool:
+    """A row whose name is a level label ('数量指标'): the decoder took a level cell for the indicator."""
+    return bool(ind.name) and (is_level1(ind.name) or is_level2(ind.name))
 
 
 def assess_filings(doc: Document, filings: list[Filing], model: Model | None = None) -> list[Assessment]:
     """The evidence and confidences of each filing of a document (only the decoder's margins are kept aside)."""
     model = model or shipped_model()
-    cap, points = policy()
+    cap, points, row_cap = policy()
     plain = strip_glosses(doc)
     spans = filing_rows(plain, filings)
     kinds = kinds_unread(plain.rows, filings)
@@ -71,7 +84,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
             if ind.decoder_margin is None:  # keep the parser's margin: parse_confidence is about to change
                 ind.decoder_margin = ind.parse_confidence
         sig = row_signals(f)
-        row_conf = [model.row(s) for s in sig]
+        row_conf = row_confidences(model, f, sig, row_cap)
         e = evidence(f, rows, filings, kinds=kinds)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
