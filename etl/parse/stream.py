@@ -16,7 +16,7 @@ from etl.normalise.measure import parse_number
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
-from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Piece, decode, holds_cells, is_glued_piece
+from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece, decode, holds_cells, is_glued_piece
 from etl.parse.indicators import TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
@@ -283,14 +283,16 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResul
     # cheapest of the orders such layers print wins (etl/parse/scrambled.py)
     # (wrapped lines are joined between the blocks: a block's names beside their values are no lines of their
     # own, and a line of one value under a line of names is the next name's value, no wrapped rest)
-    def read(order: list[str], _columns) -> tuple[TableResult, int]:
+    # (the orders are compared on the decoder's cost; only the winner's rows are built, with their re-reads)
+    def read(order: list[str], _columns) -> tuple[Reading, int]:
         if order is not roles:  # a block of names is printed under the header's own order
-            return decoded_table(join_wrapped_lines(pieces, order, s), order, toks, i, ended, s), 0
+            return read_table(join_wrapped_lines(pieces, order, s), order, s), 0
         joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
                                                    between=lambda ps: join_wrapped_lines(ps, order, s))
-        return decoded_table(joined, order, toks, i, ended, s), zipped
+        return read_table(joined, order, s), zipped
 
-    (table, zipped), order, _ = scrambled.cheapest_order(read, lambda t: t[0].decoded.cost, roles, None, s)
+    (reading, zipped), order, _ = scrambled.cheapest_order(read, lambda t: t[0].cost, roles, None, s)
+    table = table_of(reading, toks, i, ended, s)
     scrambled.mark_rows(table.indicators, table.notes, order, zipped, s)
     if _scrambled(roles):
         # a copy that lost its grid may print its header scrambled (a spreadsheet's text layer puts the
@@ -322,10 +324,11 @@ def cheapest_reading(pieces: list[Piece], grammars, toks: list[Tok], i: int, end
                     for p in pieces)
     for grammar in (_with_descriptions(grammars) if explained else grammars):
         roles = list(grammar)
-        result = decoded_table(join_wrapped_lines(pieces, roles, s), roles, toks, i, ended, s)
-        if best is None or result.decoded.cost < best.decoded.cost:
-            best = result
-    if best is not None:
+        reading = read_table(join_wrapped_lines(pieces, roles, s), roles, s)
+        if best is None or reading.cost < best.cost:
+            best = reading
+    if best is not None:  # (only the cheapest reading's rows are built, with their re-reads)
+        best = table_of(best, toks, i, ended, s)
         for ind in best.indicators:
             ind.parse_confidence = min(ind.parse_confidence or 1.0, s.content.row_confidence)
     return best
@@ -344,15 +347,39 @@ def _with_descriptions(grammars) -> list[tuple[str, ...]]:
     return list(dict.fromkeys(out))
 
 
+@dataclass
+class Reading:
+    """The decoder's labelling of a table body under one order of its columns, before its rows are built
+    (building them re-reads glued rows with their arithmetic: done for the reading that wins only)."""
+
+    decoded: Decoded
+    roles: list[str]
+    nameless: bool  # read as a table whose name column is empty on every row (nameless_reading)
+
+    @property
+    def cost(self) -> float:
+        return self.decoded.cost
+
+
+def read_table(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT) -> Reading:
+    decoded = decode(pieces, roles, s.decode)
+    alt = nameless_reading(pieces, roles, decoded, s.decode)
+    return Reading(alt or decoded, roles, alt is not None)
+
+
 def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int, ended: bool,
                   s: ParseSettings = DEFAULT) -> TableResult:
     """The decoder's reading of a table body, with the total row printed after it."""
+    return table_of(read_table(pieces, roles, s), toks, i, ended, s)
+
+
+def table_of(reading: Reading, toks: list[Tok], i: int, ended: bool, s: ParseSettings = DEFAULT) -> TableResult:
+    """A reading's rows, with the total row printed after the table."""
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
-    decoded = decode(pieces, roles, s.decode)
-    alt = nameless_reading(pieces, roles, decoded, s.decode)
-    result.decoded, result.roles = alt or decoded, roles
-    rows_from_steps((alt or decoded).steps, out, roles, table_ended=ended, s=s.decode, nameless=alt is not None)
+    roles = reading.roles
+    result.decoded, result.roles = reading.decoded, roles
+    rows_from_steps(reading.decoded.steps, out, roles, table_ended=ended, s=s.decode, nameless=reading.nameless)
     # the total row may follow a '其他需要说明事项' row
     n = len(toks)
     for k in range(i, min(n, i + 8)):
