@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.parse.decode import SETTINGS as DECODE
@@ -233,22 +234,28 @@ class WrapJudge:
         self.s = s
         self.headers: dict[int, tuple[Header, int]] = {}
         self.body: set[int] = set()  # id() of the rows under an indicator header
+        self.bodies: dict[int, list[Row]] = {}  # table -> the rows under its header
         self.orders: dict[int, tuple[list[str], dict[str, int]]] = {}  # table -> (roles, columns) its rows are read in
         for t in {r.table for r in rows if r.table is not None}:
             table = [r for r in rows if r.table == t]
             header = find_header(table)
             if header is not None:
-                width = len(table[header.row_index].cells)
-                self.headers[t] = (header, width)
-                body = table[header.row_index + header.rows_used:]
-                self.body.update(id(r) for r in body)
-                # the order the table's rows are printed in (a text layer may print the name last …), judged
-                # once over its rows as printed: a line is joined to the row above under that order
-                roles, columns = _grammar(header)
-                pieces = _pieces(body, header, width)
-                (_, moved), _, order = scrambled.cheapest_order(
-                    lambda r, c: (decode(pieces, r, s.decode, columns=c), c), lambda d: d[0].cost, roles, columns, s)
-                self.orders[t] = (order, moved)
+                self.headers[t] = (header, len(table[header.row_index].cells))
+                self.bodies[t] = table[header.row_index + header.rows_used:]
+                self.body.update(id(r) for r in self.bodies[t])
+
+    def _order(self, t: int) -> tuple[list[str], dict[str, int]]:
+        """The order table t's rows are printed in (a text layer may print the name last …), judged once over
+        its rows as printed, when a line of it is first judged: a line is joined to the row above under it."""
+        if t not in self.orders:
+            header, width = self.headers[t]
+            roles, columns = _grammar(header)
+            pieces = _pieces(self.bodies[t], header, width)
+            s = self.s
+            (_, moved), _, order = scrambled.cheapest_order(
+                lambda r, c: (decode(pieces, r, s.decode, columns=c), c), lambda d: d[0].cost, roles, columns, s)
+            self.orders[t] = (order, moved)
+        return self.orders[t]
 
     def in_body(self, row: Row) -> bool:
         return id(row) in self.body
@@ -259,7 +266,7 @@ class WrapJudge:
         if any(_whole_level(a.text) and _whole_level(b.text) for a, b in zip(above.cells, cont.cells)):
             return False  # a level label under another starts a group of rows: no cell wraps into a second label
         header, width = self.headers[above.table]
-        roles, columns = self.orders[above.table]
+        roles, columns = self._order(above.table)
         dec = self.s.decode
         apart = decode(_pieces([above, cont], header, width), roles, dec, columns=columns).cost
         return decode(_pieces([joined], header, width), roles, dec, columns=columns).cost + self.s.wrap.judge_margin < apart
@@ -314,7 +321,10 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
     return result
 
 
-_NAMELESS: dict[int, DecodeSettings] = {}
+@lru_cache(maxsize=16)
+def _nameless_settings(s: DecodeSettings) -> DecodeSettings:
+    """`s` with a missing name costing `nameless_row` (the cache holds `s`, so no other object takes its key)."""
+    return replace(s, name_missing=s.nameless_row)
 
 
 def nameless_reading(pieces: list[Piece], roles: list[str], decoded, s: DecodeSettings = DECODE,
@@ -325,10 +335,7 @@ def nameless_reading(pieces: list[Piece], roles: list[str], decoded, s: DecodeSe
     names = [st.text for st in decoded.steps if st.label == "name"]
     if len(names) < 2 or len(names) - len(set(names)) < s.nameless_repeat_share * len(names):
         return None
-    alt_s = _NAMELESS.get(id(s))
-    if alt_s is None:
-        alt_s = _NAMELESS[id(s)] = replace(s, name_missing=s.nameless_row)
-    alt = decode(pieces, roles, alt_s, columns=columns)
+    alt = decode(pieces, roles, _nameless_settings(s), columns=columns)
     if alt.cost + s.nameless_margin >= decoded.cost or any(st.label == "name" for st in alt.steps):
         return None
     return alt

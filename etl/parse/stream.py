@@ -367,12 +367,6 @@ def read_table(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT
     return Reading(alt or decoded, roles, alt is not None)
 
 
-def decoded_table(pieces: list[Piece], roles: list[str], toks: list[Tok], i: int, ended: bool,
-                  s: ParseSettings = DEFAULT) -> TableResult:
-    """The decoder's reading of a table body, with the total row printed after it."""
-    return table_of(read_table(pieces, roles, s), toks, i, ended, s)
-
-
 def table_of(reading: Reading, toks: list[Tok], i: int, ended: bool, s: ParseSettings = DEFAULT) -> TableResult:
     """A reading's rows, with the total row printed after the table."""
     out: list[Indicator] = []

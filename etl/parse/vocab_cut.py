@@ -171,10 +171,15 @@ def _rejoined(row: Row, s: CutSettings) -> Row:
     # copied with spaces between short cells, one header word broken, is not)
     if across < s.words_across_cuts or len(longest) < s.min_len / 2 or len(_vocabulary()[0].findall(longest)) < s.header_words:
         return row
-    loc = row.cells[0].loc
-    for c in row.cells[1:]:
+    return Row(cells=[Cell(joined, _cells_loc(row.cells))], loc=row.loc, table=row.table)
+
+
+def _cells_loc(cells: list[Cell]):
+    """Where cells joined into one stand: the span of their positions."""
+    loc = cells[0].loc
+    for c in cells[1:]:
         loc = loc.merge(c.loc)
-    return Row(cells=[Cell(joined, loc)], loc=row.loc, table=row.table)
+    return loc
 
 
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
@@ -202,7 +207,8 @@ def unscramble_blocks(text: str) -> str:
     return pat.sub(lambda m: reads[m.group()], text) if pat else text
 
 
-_SCORE_PART = re.compile(r"\s*(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?")
+_POINTS = r"(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"  # a label's points in brackets: '(40分)'
+_SCORE_PART = re.compile(r"\s*" + _POINTS)
 
 
 def _unscrambled_cell(cell: Cell) -> Cell:
@@ -248,7 +254,7 @@ def _level_prefix() -> re.Pattern:
         labels = sorted({w for w in words if w.endswith("指标") and len(w) > 2}, key=len, reverse=True)
         return "|".join(r"\s?".join(map(re.escape, w)) for w in labels)
 
-    points = r"(?:[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）])?"  # a level-1 label may carry its points: '产出指标(50分)'
+    points = _POINTS  # a level-1 label may carry its points: '产出指标(50分)'
     # the name after the labels: two characters at least ('服务对象满意度指标等' is one label with its 等)
     return re.compile(rf"^\s*(?:((?:{alt(lx.level1_names)}){points})\s*)?(?:({alt(lx.level2_words)})\s*)?"
                       rf"(?=[\u4e00-\u9fff“\"「][^\s]+)")
@@ -275,15 +281,14 @@ def split_level_prefix(rows: list[Row]) -> list[Row]:
 
 def _spaces_in_words(text: str) -> tuple[int, int]:
     """(vocabulary words a wrap space falls inside, vocabulary words a space stands beside) of one text."""
-    spaces = [m.start() for m in _WRAP_SPACE.finditer(text)]
-    if not spaces:
-        return 0, 0
-    joined = _WRAP_SPACE.sub("", text)
     at = []  # the joined text's positions where a space stood
     removed = 0
     for m in _WRAP_SPACE.finditer(text):
         at.append(m.start() - removed)
         removed += m.end() - m.start()
+    if not at:
+        return 0, 0
+    joined = _WRAP_SPACE.sub("", text)
     inside = beside = 0
     for m in _vocabulary()[0].finditer(joined):
         if any(m.start() < p < m.end() for p in at):
@@ -314,8 +319,6 @@ def unwrap_rows(rows: list[Row]) -> list[Row]:
         if not _WRAP_SPACE.search(joined):
             out.append(r)
             continue
-        loc = r.cells[0].loc
-        for c in r.cells[1:]:
-            loc = loc.merge(c.loc)
-        out.append(Row(cells=[Cell(unwrap(joined), loc, any(c.glued for c in r.cells))], loc=r.loc, table=r.table))
+        out.append(Row(cells=[Cell(unwrap(joined), _cells_loc(r.cells), any(c.glued for c in r.cells))],
+                       loc=r.loc, table=r.table))
     return out
