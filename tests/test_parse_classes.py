@@ -420,7 +420,8 @@ def test_a_report_states_what_was_paid_out():
     (f,) = parse("某旗2023年耕地地力保护补贴项目支出绩效自评报告\n一、项目基本情况\n"
                  "2023年上级财政下达我旗补贴资金9765万元。旗财政局已将资金全部发放到农户手中,发放资金9765万元。"
                  "计划支出资金100万元用于宣传。")
-    assert (f.project, f.budget_adjusted, f.budget_executed) == ("耕地地力保护补贴", 9765, 9765)
+    # (the title's project as printed: its place and year stay, '项目支出绩效自评报告' is the report's)
+    assert (f.project, f.budget_adjusted, f.budget_executed) == ("某旗2023年耕地地力保护补贴", 9765, 9765)
 
 
 def test_a_department_printed_before_its_key_and_a_money_header_run_into_the_key():
@@ -1744,7 +1745,7 @@ def test_a_lone_initial_budget_marked_a_is_the_initial_budget_and_a():
 def test_a_report_titled_self_evaluation_report_in_three_characters():
     # '…自评价报告' is a report's phrase as '…自评报告' is: it is no part of the project the title names
     (f,) = parse("示例县防火专项资金2022年度绩效自评价报告\n一、基本情况\n全年下达资金35万元。")
-    assert (f.doc_kind, f.project, f.year) == ("self_eval_report", "防火专项资金", 2022)
+    assert (f.doc_kind, f.project, f.year) == ("self_eval_report", "示例县防火专项资金", 2022)
     # a body's report: the body is who reports, and no '…自' is left as a project
     (g,) = parse("示例市第四中学专项资金绩效自评价报告\n一、基本情况\n全年下达资金35万元。")
     assert g.project is None

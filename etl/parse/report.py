@@ -182,23 +182,50 @@ def names_whole_department(*texts: str | None) -> bool:
     return any(w in fold_cell(t) for t in texts if t for w in words)
 
 
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[re.Pattern, re.Pattern]:
+    """A report title's tail after its project's name, and the names that are a kind of spending, not a project
+    (etl/lexicon.toml [report_figures.title])."""
+    words = lexicon().report_figures
+    generic = [*words["title"]["generic"], *(re.escape(w) for w in words["project"]["generic"])]
+    return re.compile(words["title"]["tail"]), re.compile(rf"^({'|'.join(generic)})$")
+
+
+PLACE_LEVELS = 3  # province, city, county: the places a name may begin with
+
+
+def _reporter_end(s: str) -> int:
+    """Where an organisation that leads a title ends ('某市某局2022年…' -> after 局), 0 when none does."""
+    return max((i for i in range(3, len(s) + 1) if looks_like_org(s[:i])), default=0)
+
+
 def report_project(title: str | None) -> str | None:
-    """The project a report's title names: '某某补助资金2023年度绩效自评报告' -> '某某补助资金';
-    None for a whole-department report ('某局2022年度部门整体支出绩效自评报告')."""
+    """The project a report's title names, as printed (the convention of a table's 项目名称 cell): its place, year,
+    项目 and 专项资金 stay, the report's words after the name go ('某县2020年某某工程绩效自评报告' -> '某县2020年某某工程',
+    '某某补助资金2023年度绩效自评报告' -> '某某补助资金'). The reporter that leads a title before the year is not part of
+    the name ('某市某局2022年某某资金项目…' -> '2022年某某资金项目'). None for a whole-department report
+    ('某局2022年度部门整体支出绩效自评报告') and for a title that names only a kind of spending ('某局2017年度项目…')."""
     if not title:
         return None
     s = re.sub(r"^\d{1,2}、", "", _ATTACHMENT.sub("", fold_cell(title)))  # a copy's page number may lead the title
     if _DEPT_WORDS.search(s):
         return None
-    s = _REPORT_TAIL.sub("", s)
-    parts = [p for p in _YEAR.split(s) if p and not re.fullmatch(r"\d{2}|年度?", p)]
-    # '临河区2023年耕地地力保护补贴': the project follows the year; '…转移支付2023年度': it precedes it
-    s = parts[-1] if parts else ""
+    tail, generic = _title_words()
+    s = re.sub(r"^(关于|对)", "", tail.sub("", s)).strip("的 ")
+    s = re.sub(rf"{_YEAR.pattern}$", "", s)  # '…转移支付2023年度': the year after the name is the report's
+    year = _YEAR.search(s)
+    who = _reporter_end(s[:year.start()] if year else s)
+    if year and who == year.start():
+        s, who = s[who:], 0  # '某市某局2022年…': the reporter, then the year and the project
     if looks_like_org(s):
         return None  # '某县某联合会2022年度项目支出绩效自评报告' names who reports, not a project
-    s = _PLACE_HEAD.sub("", s)
-    s = re.sub(r"^(关于|对)", "", s).strip("的 ")
-    return s if len(s) >= 4 and not re.search(r"报告|公开|公示", s) else None
+    # the name without its place, reporter and years: a kind of spending alone is no project
+    core = _YEAR.sub("", s[who:])
+    for _ in range(PLACE_LEVELS):  # '某市某新区财政支出项目': each level of the place
+        core = _PLACE_HEAD.sub("", core)
+    if len(core) < MIN_PROJECT_NAME or generic.match(core) or re.search(r"报告|公开|公示", s):
+        return None
+    return s
 
 
 _CITED = re.compile(r"《[^《》]{0,80}》")

@@ -1,0 +1,52 @@
+"""Classes of filing-level fields of unseen real filings (issue 17, parser v3), each with made-up text.
+Every test names a class of input seen in published filings, not one file."""
+from __future__ import annotations
+
+import pytest
+
+from etl.parse import parse_document
+from etl.parse.report import report_project
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+# --- a report's title names its project as printed ---------------------------------------------------------
+# The convention of a table's 项目名称 cell: the title's place, year, 项目 and 专项资金 stay; only the report's
+# own words after the name ('(项目支出)绩效自评报告', '绩效评估报告', a page suffix, a trailing year) and an
+# attachment number before it go.
+
+@pytest.mark.parametrize("title, project", [
+    ("示例县2021年第二批乡村道路硬化工程绩效自评报告", "示例县2021年第二批乡村道路硬化工程"),
+    ("示例县2022年河道清淤水利发展资金绩效自评报告", "示例县2022年河道清淤水利发展资金"),
+    ("2019年示例补助项目绩效自评报告", "2019年示例补助项目"),             # 项目 before 绩效 is the name's
+    ("2019年示例防汛专项资金绩效自评报告_第1页", "2019年示例防汛专项资金"),  # a copy's page suffix
+    ("示例县2023年示例补贴项目支出绩效自评报告", "示例县2023年示例补贴"),     # 项目支出: the report's words
+    ("示例对象生活补助经费2023年度绩效自评报告", "示例对象生活补助经费"),      # the year after the name
+    ("附件2:示例县2020年示例学校维修工程绩效评价报告", "示例县2020年示例学校维修工程"),
+    ("示例营养改善计划绩效评估报告", "示例营养改善计划"),
+])
+def test_report_title_names_its_project_as_printed(title, project):
+    assert report_project(title) == project
+
+
+@pytest.mark.parametrize("title, project", [
+    # the body that reports, before the year, is not part of the name
+    ("示例市示例区水务局2022年示例衔接资金项目绩效自评报告", "2022年示例衔接资金项目"),
+    # ... and a title that names only who reports and a kind of spending names no project
+    ("示例市档案局2017年度项目绩效自评报告", None),
+    ("示例市第四中学专项资金绩效自评价报告", None),
+    ("示例市预算支出项目绩效评价报告", None),
+    ("示例市示例新区财政支出项目绩效评价自评报告", None),
+    ("示例局2022年度部门整体支出绩效自评报告", None),
+    ("项目绩效自评报告", None),
+])
+def test_report_title_reporter_and_kind_of_spending_are_no_project(title, project):
+    assert report_project(title) == project
+
+
+def test_a_reports_project_keeps_its_place_and_year_through_the_parser():
+    (f,) = parse("示例县2020年第一批示例防护工程绩效自评报告\n一、项目基本情况\n全年下达资金35万元,已全部支出。")
+    assert (f.doc_kind, f.project, f.year) == ("self_eval_report", "示例县2020年第一批示例防护工程", 2020)
