@@ -50,3 +50,30 @@ def test_report_title_reporter_and_kind_of_spending_are_no_project(title, projec
 def test_a_reports_project_keeps_its_place_and_year_through_the_parser():
     (f,) = parse("示例县2020年第一批示例防护工程绩效自评报告\n一、项目基本情况\n全年下达资金35万元,已全部支出。")
     assert (f.doc_kind, f.project, f.year) == ("self_eval_report", "示例县2020年第一批示例防护工程", 2020)
+
+
+# --- a department's table under a page's menu of project tabs -----------------------------------------------
+# A budget page lists its tabs ('部门整体支出绩效目标表', then each project's name, many ending 项目) above the
+# department's own table, which has no title we know ('部门整体绩效目标') and keys a department (部门名称), no
+# project: the menu's 项目 is not the table's.
+
+def _dept_table_under_menu(keys: list[str]) -> str:
+    return "\n".join([
+        "概览", "部门整体支出绩效目标表示例服务", "示例巡护工作经费", "示例帮扶项目", "示例苗木补植项目",
+        "| 部门整体绩效目标 | | |",
+        *keys,
+        "| 年度绩效总目标 | 保障示例局职能实现 | |",
+        "| 一级指标 | 二级指标 | 三级指标 | 目标值 |",
+        "| 产出指标 | 数量指标 | 保障在职职工人数(人) | 40人 |",
+        "| 效益指标 | 满意度指标 | 服务对象满意度 | ≥90% |",
+    ])
+
+
+def test_a_department_table_under_a_menu_of_project_tabs_is_the_departments():
+    (f,) = parse(_dept_table_under_menu(["| 部门编码: | 901 | 部门名称: | 示例县示例局 |"]))
+    assert (f.doc_kind, f.department, f.project) == ("dept_target", "示例县示例局", None)
+
+
+def test_a_table_with_a_project_key_under_the_same_menu_stays_a_projects():
+    (f,) = parse(_dept_table_under_menu(["| 项目名称 | 示例帮扶项目 | 主管部门 | 示例县示例局 |"]))
+    assert (f.doc_kind, f.project) == ("project_target", "示例帮扶项目")

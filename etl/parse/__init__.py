@@ -222,7 +222,7 @@ def _restore_printed(f: Filing, printed: PrintedText) -> None:
 _EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
 
 
-def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> str:
+def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool, has_dept_key: bool = False) -> str:
     kind = seg.kind
     self_eval = table is not None and any(i.actual or i.score is not None for i in table.indicators)
     if kind and kind.endswith("target") and table is not None and table.by_content:
@@ -243,8 +243,12 @@ def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool) -> s
             and kind.replace("self_eval", "target") in titled:
         # '…自评表填写样例' over '样例项目支出绩效目标申报表': the titles disagree, the table has no actuals
         return kind.replace("self_eval", "target")
+    # an untitled table whose head says 部门整体 is a department's, unless it names a project: by a 项目名称 key, or
+    # by 项目 in its head when it has no keys to go by (a page's menu of project tabs above a department's table
+    # names projects that are not this table's)
     dept_words = bool(re.search(r"部门整体|整体支出|部门绩效", fold_cell(seg.title or ""))) or (
-        kind is None and "项目" not in head and bool(re.search(r"部门整体|整体支出", head))
+        kind is None and not has_project and (has_dept_key or "项目" not in head)
+        and bool(re.search(r"部门整体|整体支出", head))
     )
     has_project = has_project or (kind is None and "项目" in head)
     if kind in (None, "project_target", "project_self_eval", "dept_target", "dept_self_eval"):
@@ -265,7 +269,7 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     long_term = read_table(blocks.long_term, grid, seg.kind, s)[0] if blocks else None
     if table is not None:
         notes.extend(table.notes or [])
-    kind = _infer_kind(seg, table, "project" in meta)
+    kind = _infer_kind(seg, table, "project" in meta, "department" in meta)
 
     f = Filing(doc_kind=kind, title=seg.title)
     f.loc = money.merge_locs(rows) or Loc()
