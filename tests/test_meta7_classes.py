@@ -77,3 +77,37 @@ def test_a_department_table_under_a_menu_of_project_tabs_is_the_departments():
 def test_a_table_with_a_project_key_under_the_same_menu_stays_a_projects():
     (f,) = parse(_dept_table_under_menu(["| 项目名称 | 示例帮扶项目 | 主管部门 | 示例县示例局 |"]))
     assert (f.doc_kind, f.project) == ("project_target", "示例帮扶项目")
+
+
+# --- a report's result table and its total row ----------------------------------------------------------------
+# A report that states no score in its prose prints its result table ('一级指标 | 分值 | 得分 | 等级'): the graded
+# row of the full weight is the total, labelled ('合计 | 100 | 91.5 | 优') or, in a copy that lost the table's
+# words, unlabelled but with the weights of the rows above adding up to it. A money table prints no grade.
+
+_REPORT_HEAD = ["示例县示例局2021年度部门整体支出绩效评价报告", "一、基本情况", "示例局2021年度支出300万元。",
+                "二、绩效评价结果"]
+
+
+def test_a_reports_result_table_total_row():
+    text = "\n".join(_REPORT_HEAD + ["一级指标 | 分值 | 得分 | 等级", "决策 | 20 | 18 | 优", "过程 | 30 | 27.5 | 优",
+                                    "产出 | 30 | 28 | 优", "效益 | 20 | 18 | 优", "合计 | 100 | 91.5 | 优"])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.total_weight, f.total_score) == ("self_eval_report", 100, 91.5)
+
+
+def test_a_reports_result_table_that_lost_its_words_keeps_its_arithmetic():
+    text = "\n".join(_REPORT_HEAD + ["等级 | |", "20.00 | 优 |", "30.00 | 27.50 | 优", "产出 | 30.00 | 28.00 | 优",
+                                    "20.00 | 18.00 | 优", "100.00 | 91.50 | 优", "注:优(≥90)"])
+    (f,) = parse(text)
+    assert (f.total_weight, f.total_score) == (100, 91.5)
+
+
+def test_a_reports_money_table_is_no_result_table():
+    text = "\n".join(_REPORT_HEAD + ["支出 | 预算数 | 执行数", "基本支出 | 60 | 58", "项目支出 | 40 | 37",
+                                    "合计 | 100 | 95"])
+    (f,) = parse(text)
+    assert (f.total_weight, f.total_score) == (None, None)
+    # ... nor a graded row whose weights above do not add up to it
+    text = "\n".join(_REPORT_HEAD + ["30.00 | 27.50 | 优", "20.00 | 18.00 | 优", "100.00 | 91.50 | 优"])
+    (g,) = parse(text)
+    assert (g.total_weight, g.total_score) == (None, None)

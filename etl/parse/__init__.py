@@ -34,6 +34,7 @@ from etl.parse.segment import (
     Segment, govinfo_summaries, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments,
 )
 from etl.parse.stream import stream_indicators
+from etl.parse.totals import result_table_total
 from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped
 from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, is_column_number, title_kind
@@ -343,6 +344,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
         f.exec_rate_reported = stated.get("rate")
         f.total_score = stated.get("score")
         f.total_weight = stated.get("weight") if f.total_score is not None else None
+        table_total = result_table_total(rows) if f.total_score is None else None
+        if table_total:  # no score in the prose: the report's result table's total row
+            f.total_weight, f.total_score, f.grade_reported = table_total
         f.sections = report_sections(seg.rows)
     else:
         if kind.endswith("self_eval"):

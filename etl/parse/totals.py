@@ -98,3 +98,46 @@ def read_total(texts: list[str], expected_weight: float | None = None) -> tuple[
     if len(nums) == 1:
         return label_weight, nums[0], grade
     return label_weight, None, grade
+
+
+MIN_PARTS_ABOVE = 2  # rows of a result table above its total whose weights must add up to it
+_SUM_SLACK = 0.01  # (figures printed to two places)
+
+
+def _figure_row(texts: list[str]) -> tuple[str, list[float], str | None] | None:
+    """A result table's row: an optional label, then figures and grade words only ('产出 | 20.00 | 20.00 | 优');
+    None for a row with other words (a header, prose)."""
+    # (a text copy may keep a row's cells in one line between pipes: '55.00 | 49.04 | 优 | |')
+    texts = [fold_cell(p) for t in texts if t for p in t.split("|") if p.strip()]
+    label = texts[0] if texts and parse_number(texts[0]) is None and fold(texts[0]) not in GRADES else ""
+    nums: list[float] = []
+    grade = None
+    for t in texts[1:] if label else texts:
+        if fold(t) in GRADES:
+            grade = grade or fold(t)
+            continue
+        n = parse_number(t)
+        if n is None:
+            return None
+        nums.append(n)
+    return (label, nums, grade) if nums else None
+
+
+def result_table_total(rows: list) -> tuple[float, float, str] | None:
+    """(total weight, total score, grade) of a report's result table ('一级指标 | 分值 | 得分 | 等级' … '合计 |
+    100 | 94.04 | 优'): the graded row of the usual full weight and a score not above it, labelled as a total, or
+    with no label left when its weight is the sum of the weights of the rows above it (a copy that lost the
+    table's words keeps '15 | 优', '55 | 49.04 | 优', …, '100 | 94.04 | 优'). A money table prints no grade."""
+    run: list[list[float]] = []  # the figures of the rows above, back to the last row of words
+    for row in rows:
+        got = _figure_row(list(row.texts))
+        if got is None:
+            run = []
+            continue
+        label, nums, grade = got
+        if grade and len(nums) >= 2 and nums[0] == USUAL_TOTAL and nums[1] <= nums[0]:
+            if TOTAL_ROW_RE.match(label) or (not label and len(run) >= MIN_PARTS_ABOVE
+                                             and abs(sum(r[0] for r in run) - nums[0]) < _SUM_SLACK):
+                return nums[0], nums[1], grade
+        run.append(nums)
+    return None
