@@ -111,3 +111,29 @@ def test_a_reports_money_table_is_no_result_table():
     text = "\n".join(_REPORT_HEAD + ["30.00 | 27.50 | 优", "20.00 | 18.00 | 优", "100.00 | 91.50 | 优"])
     (g,) = parse(text)
     assert (g.total_weight, g.total_score) == (None, None)
+
+
+# --- keys that name only a province, a head that names the county --------------------------------------------
+# The implementer is a province's company ('湖南省某公司'), the 主管部门 a town with no county ('某镇政府'); the page's
+# publisher line ('来源:攸县财政局') names the county, within that province.
+
+def _target_under_publisher(source: str) -> str:
+    return "\n".join([
+        "2019年示例扶贫基地基础设施绩效目标申报表",
+        f"发布时间:2019年05月20日\t{source}",
+        "项目名称\t2019年示例扶贫基地基础设施\t项目负责人\t某某",
+        "主管部门\t青山镇政府\t实施单位\t湖南省青山农业发展有限公司",
+        "资金情况(万元)\t年度资金总额:\t10",
+        "一级指标\t二级指标\t三级指标\t指标值",
+        "产出指标\t数量指标\t修建道路长度\t≥2公里",
+    ])
+
+
+def test_a_county_named_in_the_head_places_a_filing_whose_keys_name_a_province():
+    (f,) = parse(_target_under_publisher("来源:攸县财政局"))
+    assert (f.province, f.city, f.county) == ("湖南省", "株洲市", "攸县")
+
+
+def test_a_county_of_another_province_in_the_head_does_not():
+    (f,) = parse(_target_under_publisher("来源:乐昌市财政局"))
+    assert (f.province, f.county) == ("湖南省", None)

@@ -323,8 +323,13 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
 
     # a place from the filing's own keys and title; else one that begins an organisation's name in the text
     # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
-    place = find_place(f.department, f.unit, seg.title, f.project) or \
-        find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
+    place = find_place(f.department, f.unit, seg.title, f.project)
+    if place is None or place.county is None:
+        # keys that name no county ('湖南省某公司' as the implementer): an organisation in the head or the signature
+        # that does, within the place the keys name
+        prose = find_place_in_prose(*[" ".join(r.texts) for r in rows[:8] + rows[-3:]])
+        if place is None or (prose is not None and prose.county and lies_within(prose, place)):
+            place = prose
     if (place is None or place.county is None) and not (ctx.place and ctx.place[0]):
         # no organisation named with a county: the one county the page keeps naming in passing, if it lies
         # in the province or city named
