@@ -137,3 +137,26 @@ def test_a_county_named_in_the_head_places_a_filing_whose_keys_name_a_province()
 def test_a_county_of_another_province_in_the_head_does_not():
     (f,) = parse(_target_under_publisher("来源:乐昌市财政局"))
     assert (f.province, f.county) == ("湖南省", None)
+
+
+# --- one key for the implementer and the supervisor -----------------------------------------------------------
+# '实施(主管)单位' names the body that carries the project out and supervises it: the department, printed with its
+# budget code as the filing prints it.
+
+def test_a_key_naming_implementer_and_supervisor_in_one_names_the_department():
+    text = "\n".join([
+        "示例县示例局2020年度预算项目绩效自评表",
+        "一、基本情况 项目名称: 示例老人津贴 是否为专项资金: 实施(主管)单位 314009-示例县示例局机关 金额单位: 万元",
+        "二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)",
+        "预算数 6.5 到位数 6.5 执行数 6.5 100.00",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department, f.department_code) == ("示例老人津贴", "314009-示例县示例局机关", "314009")
+
+
+def test_a_text_copys_cell_rules_are_no_keys_value():
+    # '项目名称 | 某某 |': the rule between a key and its value is not the value
+    text = "\n".join(["项目支出绩效目标申报表 | |", "项目名称 | 示例展厅运营维护 |", "实施(主管)单位 | 示例市示例馆 |",
+                      "项目预算 | 45 |"])
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("示例展厅运营维护", "示例市示例馆")

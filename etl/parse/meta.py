@@ -146,7 +146,9 @@ class Token:
 
 
 def tokens(rows: list[Row]) -> list[Token]:
-    return [Token(c.text.strip(), c.loc) for r in rows for c in r.cells if c.text and c.text.strip()]
+    """The cells with text, in reading order; a text copy's cell rules ('项目名称 | 某某 |') are no cell's text."""
+    return [Token(c.text.strip(), c.loc) for r in rows for c in r.cells
+            if c.text and c.text.strip() and c.text.strip(" |")]
 
 
 ORG_FIELDS = ("department", "department_weak", "filer", "publisher", "unit")  # fields whose value names an organisation
