@@ -27,6 +27,7 @@ def parse(text: str, name: str = "copy.txt"):
     ("示例对象生活补助经费2023年度绩效自评报告", "示例对象生活补助经费"),      # the year after the name
     ("附件2:示例县2020年示例学校维修工程绩效评价报告", "示例县2020年示例学校维修工程"),
     ("示例营养改善计划绩效评估报告", "示例营养改善计划"),
+    ("关于2022年度示例河道保洁资金绩效自评情况的报告", "2022年度示例河道保洁资金"),
 ])
 def test_report_title_names_its_project_as_printed(title, project):
     assert report_project(title) == project
