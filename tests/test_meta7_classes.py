@@ -28,6 +28,7 @@ def parse(text: str, name: str = "copy.txt"):
     ("附件2:示例县2020年示例学校维修工程绩效评价报告", "示例县2020年示例学校维修工程"),
     ("示例营养改善计划绩效评估报告", "示例营养改善计划"),
     ("关于2022年度示例河道保洁资金绩效自评情况的报告", "2022年度示例河道保洁资金"),
+    ("对口帮扶示例村道路项目绩效自评报告", "对口帮扶示例村道路项目"),
 ])
 def test_report_title_names_its_project_as_printed(title, project):
     assert report_project(title) == project
@@ -36,6 +37,8 @@ def test_report_title_names_its_project_as_printed(title, project):
 @pytest.mark.parametrize("title, project", [
     # the body that reports, before the year, is not part of the name
     ("示例市示例区水务局2022年示例衔接资金项目绩效自评报告", "2022年示例衔接资金项目"),
+    ("示例县财政局关于2022年度示例乡村道路养护项目绩效自评报告", "2022年度示例乡村道路养护项目"),
+    ("示例县财政局关于示例乡村道路养护项目绩效自评情况的报告", "示例乡村道路养护项目"),
     # ... and a title that names only who reports and a kind of spending names no project
     ("示例市档案局2017年度项目绩效自评报告", None),
     ("示例市第四中学专项资金绩效自评价报告", None),

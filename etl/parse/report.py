@@ -191,12 +191,13 @@ def _title_words() -> tuple[re.Pattern, re.Pattern]:
     return re.compile(words["title"]["tail"]), re.compile(rf"^({'|'.join(generic)})$")
 
 
+_ABOUT = re.compile(r"^(关于|对(?!口))")  # '关于2022年…的报告': the title's preposition, no part of the name (对口帮扶 is one)
 PLACE_LEVELS = 3  # province, city, county: the places a name may begin with
 
 
-def _reporter_end(s: str) -> int:
-    """Where an organisation that leads a title ends ('某市某局2022年…' -> after 局), 0 when none does."""
-    return max((i for i in range(3, len(s) + 1) if looks_like_org(s[:i])), default=0)
+def _reporter_ends(s: str) -> list[int]:
+    """Where an organisation that leads a title may end ('某市某局2022年…' -> after 局), shortest first."""
+    return [i for i in range(3, len(s) + 1) if looks_like_org(s[:i])]
 
 
 def report_project(title: str | None) -> str | None:
@@ -211,12 +212,16 @@ def report_project(title: str | None) -> str | None:
     if _DEPT_WORDS.search(s):
         return None
     tail, generic = _title_words()
-    s = re.sub(r"^(关于|对)", "", tail.sub("", s)).strip("的 ")
+    s = _ABOUT.sub("", tail.sub("", s)).strip("的 ")
     s = re.sub(rf"{_YEAR.pattern}$", "", s)  # '…转移支付2023年度': the year after the name is the report's
     year = _YEAR.search(s)
-    who = _reporter_end(s[:year.start()] if year else s)
-    if year and who == year.start():
-        s, who = s[who:], 0  # '某市某局2022年…': the reporter, then the year and the project
+    ends = _reporter_ends(s[:year.start()] if year else s)
+    # '某市某局2022年…', '某县某局关于…': the reporter, then the year or 关于, then the project
+    lead = [i for i in ends if (year and i == year.start()) or _ABOUT.match(s[i:])]
+    if lead:
+        about = _ABOUT.match(s[lead[-1]:])
+        s, ends = s[lead[-1] + (about.end() if about else 0):], []
+    who = ends[-1] if ends else 0
     if looks_like_org(s):
         return None  # '某县某联合会2022年度项目支出绩效自评报告' names who reports, not a project
     # the name without its place, reporter and years: a kind of spending alone is no project
