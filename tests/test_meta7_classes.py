@@ -164,3 +164,32 @@ def test_a_text_copys_cell_rules_are_no_keys_value():
                       "项目预算 | 45 |"])
     (f,) = parse(text)
     assert (f.project, f.department) == ("示例展厅运营维护", "示例市示例馆")
+
+
+# --- a report names its project where it says what its money was spent on -------------------------------------
+# No title (the copy starts at its first section) and an opening sentence that names none: '下达资金N万元用于某某项目,'
+# names the one project; money spent on several names none, and a clause that goes on past 项目 is no name.
+
+def _untitled_report(spending: str) -> str:
+    return "\n".join([
+        "按照示例省财政厅要求,我单位及时开展自评,县级自评情况报告如下:",
+        "一、绩效目标分解下达情况",
+        f"根据示例县人民政府批复,{spending}",
+        "二、绩效自评工作开展情况",
+        "资金已全部拨付到位,实际支出80万元,资金执行率100%。",
+    ])
+
+
+def test_a_report_names_the_one_project_its_money_was_spent_on():
+    (f,) = parse(_untitled_report("下达预算资金80万元用于示例村饮水维修养护项目,新建水房1座。"))
+    assert (f.doc_kind, f.project) == ("self_eval_report", "示例村饮水维修养护项目")
+
+
+@pytest.mark.parametrize("spending", [
+    "下达资金50万元用于甲村道路工程;30万元用于乙村桥梁工程。",   # several: none is the report's
+    "下达资金80万元用于示例工程项目预算编制,新建水房1座。",       # the clause goes on: a use, not a name
+    "下达资金80万元用于保障示例村群众饮水安全。",
+])
+def test_money_spent_on_several_or_on_a_purpose_names_no_project(spending):
+    (f,) = parse(_untitled_report(spending))
+    assert f.project is None

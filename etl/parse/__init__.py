@@ -27,7 +27,8 @@ from etl.parse.meta import (
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import (
-    is_department_report, names_whole_department, org_named_most, project_in_opening, report_cues, report_project,
+    is_department_report, names_whole_department, org_named_most, project_in_opening, project_money_used_for,
+    report_cues, report_project,
     stated_figures,
 )
 from etl.parse.segment import (
@@ -277,13 +278,15 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     f.project = meta.get("project", (None,))[0]
     if kind == "self_eval_report":
         # a report's own 项目名称 names the project; else its title does, else its opening sentence
-        # ('现将我办某某经费绩效自评情况报告如下'); a department's report names none
+        # ('现将我办某某经费绩效自评情况报告如下'), else what its money was spent on ('…万元用于某某项目'); a
+        # department's report names none
         if is_department_report(seg.title):
             f.project = None
         else:
             body = [" ".join(r.texts) for r in seg.rows]
             f.project = f.project or report_project(seg.title) or (
-                None if names_whole_department(seg.title, *body) else project_in_opening(seg.rows))
+                None if names_whole_department(seg.title, *body)
+                else project_in_opening(seg.rows) or project_money_used_for(seg.rows))
     if kind.startswith("dept"):
         f.project = None
     f.project_code = meta.get("project_code", (None,))[0]

@@ -176,6 +176,22 @@ def project_in_opening(rows: list[Row]) -> str | None:
 MIN_PROJECT_NAME = 4  # characters: a shorter subject ('本项目', '该项') is a reference, not a name
 
 
+@lru_cache(maxsize=1)
+def _used_for() -> tuple[re.Pattern, tuple[str, ...]]:
+    words = lexicon().report_figures["project"]
+    return re.compile(words["used_for"].replace("PROJECT", PROJECT_IN_OPENING)), tuple(words["used_for_tails"])
+
+
+def project_money_used_for(rows: list[Row]) -> str | None:
+    """The one project a report says its money was spent on ('下达资金201.48万元用于某某工程项目,'); None when it
+    names none, or several ('10万元用于甲工程;20万元用于乙工程')."""
+    pat, tails = _used_for()
+    text = fold_cell("\n".join(" ".join(r.texts) for r in rows))
+    names = {m.group("project") for m in pat.finditer(text)}
+    names = {n for n in names if n.endswith(tails) and len(n) >= MIN_PROJECT_NAME and not looks_like_org(n)}
+    return next(iter(names)) if len(names) == 1 else None
+
+
 def names_whole_department(*texts: str | None) -> bool:
     """Does a report's title or text say it is about a whole department's spending ('部门整体支出绩效…')?"""
     words = lexicon().report_figures["cues"]["whole_department"]
