@@ -3,7 +3,8 @@
 - a self-evaluation read without its 总分 row whose 分值 or 得分 add up to more than the full mark (100);
 - a row value that is an operator alone ('>='), a target table's row holding an 实际完成值 or a 得分, a name that
   begins with the figure of the row before ('0起市民满意度');
-- a report whose prose speaks of a project and never of a whole body's spending, read without its project.
+- a report whose prose speaks of a project far more than of a whole body's spending, read without its project;
+- a department read as the tail of the name the source prints ('交通运输局' for '青山县交通运输局').
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from etl.check import load_settings
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
 from etl.train import confidence as training
 from etl.trust import assess_filings
-from etl.trust.signals import evidence, meta_missing, points_gap, report_of_project, row_signals
+from etl.trust.signals import evidence, meta_missing, name_cut, points_gap, report_of_project, row_signals
 
 ACCEPT = load_settings().accept_confidence
 
@@ -89,7 +90,7 @@ def test_a_name_that_begins_with_the_figure_of_the_row_before_is_glued():
 
 REPORT = [
     ["青山县农村公路养护项目绩效自评报告"],
-    ["一、项目基本情况。青山县交通运输局实施农村公路养护工程，全年预算80万元，实际支出78万元。"],
+    ["一、项目基本情况。农村公路养护项目，实施单位：青山县交通运输局，全年预算80万元，实际支出78万元。"],
     ["二、项目绩效。养护里程126公里，项目自评得分95分。"],
 ]
 
@@ -125,3 +126,19 @@ def test_a_grid_of_one_choice_is_returned_without_fitting_the_inner_folds(monkey
 
     monkeypatch.setattr(training, "fit_rows", no_fit)
     assert training.choose_filing_fit([], cs=(100.0,), powers=(3.0,)) == (100.0, 3.0)
+
+
+def test_a_department_read_as_the_tail_of_its_name_counts_as_a_cut_name_as_the_project_does():
+    doc = _doc(REPORT)
+    text = "\n".join(" ".join(c.text for c in r.cells) for r in doc.rows)
+    whole = _report(REPORT, "农村公路养护项目")
+    cut = _report(REPORT, "农村公路养护项目")
+    cut.department = "交通运输局"  # the text prints it only after its place: '青山县交通运输局'
+    both = _report(REPORT, "公路养护项目")  # and the project after '农村'
+    both.department = "交通运输局"
+    assert [name_cut(f, text) for f in (whole, cut, both)] == [0, 1, 2]
+    (a_whole,), (a_cut,), (a_both,) = (assess_filings(_doc(REPORT), [f]) for f in (whole, cut, both))
+    assert a_whole.conf > a_cut.conf > a_both.conf
+    # a department the text also prints whole, at the start of a line or after a word that introduces it, is whole
+    prose = _doc(REPORT + [["交通运输局对本项目的自评得分95分。"]])
+    assert name_cut(cut, "\n".join(" ".join(c.text for c in r.cells) for r in prose.rows)) == 0

@@ -105,7 +105,7 @@ def load_corpus(root: Path) -> list[SourceFile]:
     by_file: dict[str, list[tuple[str, dict]]] = {}
     for name, lab in load_labels(labels_dir):
         by_file.setdefault(lab["file"], []).append((name, lab))
-    full_mark = load_settings().full_mark
+    settings = load_settings()
     out = []
     for file in sorted(by_file):
         doc, filings = read_file(paths[file]) if file in paths else (None, [])
@@ -115,7 +115,8 @@ def load_corpus(root: Path) -> list[SourceFile]:
         for f, rows in zip(filings, spans):
             for ind in f.indicators:
                 ind.decoder_margin = ind.parse_confidence
-            parts.append(Part(f, evidence(f, rows, filings, plain.rows, full_mark=full_mark), row_signals(f)))
+            parts.append(Part(f, evidence(f, rows, filings, plain.rows, full_mark=settings.full_mark,
+                                          project_ratio=settings.project_report_ratio), row_signals(f)))
         cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
         rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
                    for k, f in enumerate(filings)}

@@ -269,11 +269,12 @@ FILING_SIGNALS = (
 # weight of its own left out): value_odd also counts an operator alone as the actual and a target table's row holding
 # an actual or a score, name_glued a name that opens with a figure and its unit, points_gap a self-evaluation
 # without its 总分 whose 分值 or 得分 add up above the full mark, meta_missing a project's report read without its
-# project: 0.794 / 0.102, 58 at >= 0.95 with 0.974 right. Tried and left out on that reader: the same as separate
-# signals (0.765 - 0.780 each), 分值 not adding up to 100 in either direction (0.764: truncated tables), the share
-# of the figures on the indicator rows' own lines that no field holds (0.752), the share of rows the row model
-# doubts below 0.6 (0.799 -> 0.794 of 0.806), the doubted fields summed into `estimate` instead (0.762), and a
-# report's project found inside its title after a place (fires beyond name_cut on one file only).
+# project. Tried and left out on that reader: the same as separate signals (0.765 - 0.780 each against 0.769),
+# 分值 not adding up to 100 in either direction (0.764: truncated tables add up to less), the share of the figures
+# on the indicator rows' own lines that no field holds (0.752), the share of rows the row model doubts below 0.6
+# (-0.007), the doubted fields summed into `estimate` instead of the signals (0.762), and a report's project found
+# inside its title after a place or a year (it fires beyond name_cut on one file only, and against a name the
+# prose prints whole).
 
 
 def _fold(text: str | None) -> str:
@@ -476,24 +477,30 @@ def money_unread(f: Filing) -> int:
         v is None for v in (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported)))
 
 
-def meta_missing(f: Filing, text: str = "") -> int:
+def meta_missing(f: Filing, text: str = "", project_ratio: float = 2.0) -> int:
     """Department, year or place not read (a department printed without its place counts as not read), a
     project filing without its project, and a kind that is not the one the title names (a 目标表 read as a
     self-evaluation). A report counts as a project filing when its text (the part's folded text) speaks of a
-    project and never of a whole body's spending (整体): a project's report read without its project."""
+    project far more often than of a whole body's spending (report_of_project): a project's report read without
+    its project."""
     dept = _fold(f.department)
-    project = (f.doc_kind.startswith("project") or report_of_project(f, text)) and not _fold(f.project)
+    project = (f.doc_kind.startswith("project") or report_of_project(f, text, project_ratio)) and not _fold(f.project)
     place = f.province or f.city or f.county
     titled = title_kind(fold_script(f.title or "")) if f.title else None
     return (not dept) + (f.year is None) + bool(dept and cues().bare_org.match(dept)) + (not place) + project + bool(
         titled and titled != f.doc_kind)
 
 
-def report_of_project(f: Filing, text: str) -> bool:
-    """A report whose text speaks of a project (项目, 工程, 专项) and never of a whole body's spending (整体): the
-    report of a project, which labels and readers name by its project."""
+def report_of_project(f: Filing, text: str, ratio: float = 2.0) -> bool:
+    """A report whose text speaks of a project (项目, 工程, 专项) at least `ratio` times as often as of a whole
+    body's spending (整体): the report of a project, which labels and readers name by its project. A department's
+    report names its projects too, and its 整体 spending throughout; a project's report may cite a notice about
+    both once."""
+    if f.doc_kind != REPORT:
+        return False
     c = cues()
-    return f.doc_kind == REPORT and bool(c.said_project.search(text)) and not c.said_whole_body.search(text)
+    said = len(c.said_project.findall(text))
+    return said > 0 and said >= ratio * len(c.said_whole_body.findall(text))
 
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -563,16 +570,20 @@ _NAMING = re.compile(r"[\u4e00-\u9fff\d]")
 
 
 def name_cut(f: Filing, text: str) -> int:
-    """1 when the read project is, in the source, only ever the tail of a longer run of naming text: at every
-    place it stands in the text a Han character or a digit stands right before it ('牟定县2020年第一批…工程' read as
-    '第一批…工程'): the reading cut the place or the year off the name's head. text: the part's source rows,
-    cells apart (a space between cells, a line break between rows), so a name at the start of a cell is whole.
-    The department is not tested: a place read apart from it is meta_missing's bare_org."""
-    name = _fold(f.project).replace(" ", "")
+    """The names (project, department) read that are, in the source, only ever the tail of a longer run of naming text:
+    at every place it stands in the text a Han character or a digit stands right before it ('牟定县2020年第一批…工程'
+    read as '第一批…工程', '攸县教育局' as '教育局'): the reading cut the place or the year off the name's head. text:
+    the part's source rows, cells apart (a space between cells, a line break between rows), so a name at the start
+    of a cell is whole. A department read as a bare organ ('市司法局') is meta_missing's bare_org as well."""
+    return int(_cut(_fold(f.project), text)) + int(_cut(_fold(f.department), text))
+
+
+def _cut(name: str, text: str) -> bool:
+    name = name.replace(" ", "")
     if len(name) < 2:
-        return 0
+        return False
     at = [m.start() for m in re.finditer(re.escape(name), text)]
-    return int(bool(at) and all(i > 0 and _NAMING.match(text[i - 1]) and text[i - 1] not in _NAME_BOUNDARY for i in at))
+    return bool(at) and all(i > 0 and _NAMING.match(text[i - 1]) and text[i - 1] not in _NAME_BOUNDARY for i in at)
 
 
 @dataclass
@@ -601,7 +612,7 @@ class Evidence:
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
-             kinds: int | None = None, full_mark: float = 100.0) -> Evidence:
+             kinds: int | None = None, full_mark: float = 100.0, project_ratio: float = 2.0) -> Evidence:
     """The counts of one filing. others: the other filings read from the same document, whose rows and
     figures also count as used (two parts of a document may share lines). doc_rows: the whole document's
     rows, for the kinds its titles name (none counted without them); kinds: that count when the caller has it
@@ -620,7 +631,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
     return Evidence(
         rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
         markers=markers, families_unread=families, points_gap=points_gap(f, full_mark), money_gap=money_gap(f), money_missing=money_missing(f, text),
-        meta_missing=meta_missing(f, text), kinds_unread=kinds if kinds is not None else (kinds_unread(doc_rows, fs) if doc_rows is not None else 0),
+        meta_missing=meta_missing(f, text, project_ratio), kinds_unread=kinds if kinds is not None else (kinds_unread(doc_rows, fs) if doc_rows is not None else 0),
         title_unread=title_unread(f) if f.doc_kind == REPORT else 0.0,
         level1_unread=level1_unread(f, text) if table else 0,
         name_cut=name_cut(f, "\n".join(texts)),
