@@ -17,7 +17,7 @@ from pathlib import Path
 
 from etl.check.settings import load_settings
 from etl.train.confidence import file_confidence, fold_models, in_sample, leave_one_file_out, load_corpus, fit
-from etl.trust import doubt, policy
+from etl.trust import doubt, policy, row_confidences
 from etl.trust.figures import WELL_READ, Calibration
 from etl.trust.signals import filing_signals
 
@@ -47,7 +47,7 @@ def main() -> None:
 
     file_of = {lab.name: sf for sf in files for lab in sf.labels}
     ranked = sorted(lofo, key=lambda p: (-wrong(p), p.label))
-    cap, points = policy()
+    cap, points, row_cap = policy()
     for p in ranked if args.all else ranked[:args.top]:
         sf = file_of[p.label]
         m = models[sf.name]
@@ -56,7 +56,7 @@ def main() -> None:
               f"{p.label}  (C={m.meta['filing_c']:g})")
         for k, part in enumerate(sf.parts):
             f, e = part.filing, part.evidence
-            sig = filing_signals(f, e, [m.row(s) for s in part.rows])
+            sig = filing_signals(f, e, row_confidences(m, f, part.rows, row_cap))
             raw = m.filing(sig)
             why = doubt(f, e, points)
             held = f" capped ({why})" if why and raw > cap else ""

@@ -105,6 +105,7 @@ def load_corpus(root: Path) -> list[SourceFile]:
     by_file: dict[str, list[tuple[str, dict]]] = {}
     for name, lab in load_labels(labels_dir):
         by_file.setdefault(lab["file"], []).append((name, lab))
+    settings = load_settings()
     out = []
     for file in sorted(by_file):
         doc, filings = read_file(paths[file]) if file in paths else (None, [])
@@ -114,7 +115,8 @@ def load_corpus(root: Path) -> list[SourceFile]:
         for f, rows in zip(filings, spans):
             for ind in f.indicators:
                 ind.decoder_margin = ind.parse_confidence
-            parts.append(Part(f, evidence(f, rows, filings, plain.rows), row_signals(f)))
+            parts.append(Part(f, evidence(f, rows, filings, plain.rows, full_mark=settings.full_mark,
+                                          project_ratio=settings.project_report_ratio), row_signals(f)))
         cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
         rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
                    for k, f in enumerate(filings)}
@@ -192,6 +194,8 @@ def choose_filing_fit(files: list[SourceFile], row_c: float = ROW_C, cs: tuple[f
     the confidence as `assess` sets it); a tie goes to the stronger penalty, then the lower power. Uses only
     `files`: inside leave-one-file-out, never the file left out."""
     grid = [(c, pw) for c in cs for pw in powers]
+    if len(grid) == 1:  # nothing to choose: the inner folds' fits would only cost time (5 of every 6 fits)
+        return grid[0]
     err = {g: 0.0 for g in grid}
     for k in range(folds):
         held = [sf for i, sf in enumerate(files) if i % folds == k]

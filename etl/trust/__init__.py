@@ -75,6 +75,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
     """The evidence and confidences of each filing of a document (only the decoder's margins are kept aside)."""
     model = model or shipped_model()
     cap, points, row_cap = policy()
+    settings = load_settings()
     plain = strip_glosses(doc)
     spans = filing_rows(plain, filings)
     kinds = kinds_unread(plain.rows, filings)
@@ -85,7 +86,8 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
                 ind.decoder_margin = ind.parse_confidence
         sig = row_signals(f)
         row_conf = row_confidences(model, f, sig, row_cap)
-        e = evidence(f, rows, filings, kinds=kinds)
+        e = evidence(f, rows, filings, kinds=kinds, full_mark=settings.full_mark,
+                     project_ratio=settings.project_report_ratio)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)
