@@ -223,8 +223,9 @@ def name_cost(t: str, s: DecodeSettings) -> float:
         return s.placeholder_name  # an unfilled template row ('无', '指标2:'), dropped after decoding
     if not _CJK.search(t):
         return INF if not re.search(r"[A-Za-z]", t) else s.number_as_name
-    if parse_number(t) is not None or (parse_measure(t) is not None and not re.search(r"[\u4e00-\u9fff]{2}", t)):
-        return s.number_as_name
+    if parse_number(t) is not None or (parse_measure(t) is not None and (
+            not re.search(r"[\u4e00-\u9fff]{2}", t) or _word_operator_re().match(t))):
+        return s.number_as_name  # (the words of '不少于12种' are its operator's: a value, no name)
     if column_role(t) in ("level1", "level2", "name"):
         return INF
     cost = 0.0

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from etl.lexicon import lexicon
-from etl.normalise.measure import parse_number
+from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
@@ -61,7 +62,30 @@ def tokens(rows: list[Row], s: DecodeSettings = DECODE) -> list[Tok]:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued or wrapped))
-    return _join_split_header(_join_broken_labels(_join_open_brackets(out)))
+    return _join_split_header(_join_broken_labels(_join_open_brackets(_join_spaced_units(out))))
+
+
+def _join_spaced_units(toks: list[Tok]) -> list[Tok]:
+    """'不少于20' '册' -> '不少于20册': a copy that separates cells by spaces split a value at the space its
+    cell held between the figure and its unit. Only on one line of such a copy (no grid column), where the
+    unit follows a figure: a unit after a name is a 计量单位 cell of its own."""
+    out: list[Tok] = []
+    for t in toks:
+        prev = out[-1] if out else None
+        if prev is not None and t.text in _unit_words() and not (t.glued or prev.glued) \
+                and t.loc.col is None and prev.loc.col is None and t.loc.line_start is not None \
+                and (t.loc.page, t.loc.line_start) == (prev.loc.page, prev.loc.line_start) \
+                and prev.text[-1:].isdigit() and parse_measure(prev.text) is not None:
+            out[-1] = Tok(prev.text + t.text, prev.loc.merge(t.loc), prev.glued)
+            continue
+        out.append(t)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    lx = lexicon()
+    return frozenset(lx.unit_words) | frozenset(lx.unit_aliases)
 
 
 SPLIT_HEADER_REACH = 12  # tokens back from a header's second line in which its first line's stems are looked for

@@ -1,0 +1,56 @@
+"""Classes of indicator rows that unseen real filings read into the wrong columns (issue 17, Parser v3:
+read filings nobody here has seen), each with made-up text.
+
+Each test names a class of input seen in published filings, not one file; the text is invented, the
+shapes are real.
+"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def rows(f):
+    return [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_unit_printed_after_a_space_stays_with_its_figure():
+    # a space-separated copy of a table whose value cells held a space between the figure and its unit
+    # ('不少于20 册'): the unit is the value's, not the next column's cell
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表",
+        "项目名称 农家书屋建设",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 配送图书 不少于20 册 26 册 10 10",
+        "产出指标 数量指标 培训管理员 不少于15 人 18人 10 10",
+        "产出指标 质量指标 图书验收合格率 100% 100% 10 10",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("数量指标", "配送图书", "不少于20册", "26册", 10, 10),
+        ("数量指标", "培训管理员", "不少于15人", "18人", 10, 10),
+        ("质量指标", "图书验收合格率", "100%", "100%", 10, 10),
+    ]
+
+
+def test_count_of_incidents_in_glued_text():
+    # '起' counts incidents (安全事故 0起): in a copy whose cells ran together ('…发生数0起0起…') the
+    # unit ends the value, so the target and actual are '0起' each and the next name starts after them
+    text = "\n".join([
+        "某县2020年度专项资金绩效目标自评表",
+        "专项资金名称县级应急物资储备",
+        "一级指标二级指标三级指标年度指标值全年完成值未完成原因和改进措施"
+        "产出指标数量指标物资储备到位率100%100%质量指标储备物资完好率100%100%"
+        "效益指标社会效益指标因物资短缺引起的安全事件发生数0起0起群众满意度调查95%98%",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("物资储备到位率", "100%", "100%"),
+        ("储备物资完好率", "100%", "100%"),
+        ("因物资短缺引起的安全事件发生数", "0起", "0起"),
+        ("群众满意度调查", "95%", "98%"),
+    ]
