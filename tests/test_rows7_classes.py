@@ -54,3 +54,39 @@ def test_count_of_incidents_in_glued_text():
         ("因物资短缺引起的安全事件发生数", "0起", "0起"),
         ("群众满意度调查", "95%", "98%"),
     ]
+
+
+def test_a_value_opening_with_an_operator_word_is_no_name():
+    # '不少于12种' holds two characters of words, but they are its operator's: read as (the rest of) a name
+    # it costs what a figure costs there, so a row with more values than columns does not hide its target
+    # in the name ('指标2:发放健康教育资料' + '不少于12种' as a wrapped name)
+    from etl.parse.decode import SETTINGS, name_cost
+
+    assert name_cost("不少于12种", SETTINGS) == SETTINGS.number_as_name
+    assert name_cost("不低于95%", SETTINGS) == SETTINGS.number_as_name
+    assert name_cost("12月底前完成率", SETTINGS) < SETTINGS.number_as_name  # a name with a date stays a name
+    assert name_cost("达标率", SETTINGS) == 0.0
+
+
+def test_unit_after_a_space_where_no_header_names_the_columns():
+    # rows read by their content (the header is a wording no template uses): a target with its operator
+    # word and its unit after a space ('不少于12 种') is one value; a bare figure keeps a unit after it
+    # apart (a 计量单位 column may follow it)
+    text = "\n".join([
+        "某镇卫生院2021年度项目支出绩效自评表",
+        "项目名称 基本公共卫生服务",
+        "考核项目 考核内容 预定指标 完成指标 分值 得分",
+        "指标1:建立居民健康档案 38000人 37442人 3 2.9",
+        "指标2:发放健康教育资料 不少于12 种 14种 2 2",
+        "指标3:适龄儿童疫苗接种率 ≥95% 97.3% 2 2",
+        "指标4:孕产妇访视数 214人 203人 2 1.8",
+        "指标5:高血压规范管理数 3807人 3224人 2 1.9",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("建立居民健康档案", "38000人", "37442人", 3, 2.9),
+        ("发放健康教育资料", "不少于12种", "14种", 2, 2),
+        ("适龄儿童疫苗接种率", "≥95%", "97.3%", 2, 2),
+        ("孕产妇访视数", "214人", "203人", 2, 1.8),
+        ("高血压规范管理数", "3807人", "3224人", 2, 1.9),
+    ]
