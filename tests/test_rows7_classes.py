@@ -90,3 +90,21 @@ def test_unit_after_a_space_where_no_header_names_the_columns():
         ("孕产妇访视数", "214人", "203人", 2, 1.8),
         ("高血压规范管理数", "3807人", "3224人", 2, 1.9),
     ]
+
+
+def test_side_label_run_into_a_cell_of_glued_text():
+    # the table's side label (绩效指标, a merged cell beside the rows) printed among the rows where a page of a
+    # run-together copy broke: neither the start of the next name nor the end of the cell before it
+    text = "\n".join([
+        "某县2021年度部门整体支出绩效自评表",
+        "单位名称某县融媒体中心",
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分"
+        "产出指标数量指标播发新闻稿件数2000篇2200篇1010质量指标稿件差错率0%0%1010绩效指标"
+        "效益指标社会效益指标绩效指标新闻信息公开及时性及时及时1010",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("数量指标", "播发新闻稿件数", "2000篇", "2200篇", 10, 10),
+        ("质量指标", "稿件差错率", "0%", "0%", 10, 10),
+        ("社会效益指标", "新闻信息公开及时性", "及时", "及时", 10, 10),
+    ]
