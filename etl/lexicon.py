@@ -41,6 +41,7 @@ class Lexicon:
     level1_as_level2_under: frozenset[str]
     unknown_level: re.Pattern
     not_levels: frozenset[str]
+    side_labels: tuple[str, ...]
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
     list_columns: frozenset[str]
@@ -139,6 +140,7 @@ def lexicon() -> Lexicon:
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
         unknown_level=re.compile(lv["unknown_level"]),
         not_levels=frozenset(lv["not_levels"]),
+        side_labels=tuple(lv["side_labels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "filer", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
         list_columns=frozenset(keys["list_columns"]),

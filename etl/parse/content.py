@@ -17,7 +17,7 @@ from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.indicators import TableResult
 from etl.parse.parse_settings import DEFAULT, ContentSettings, ParseSettings
-from etl.parse.stream import Tok, body_pieces, cheapest_reading, tokens
+from etl.parse.stream import Tok, body_pieces, cheapest_reading, join_spaced_units, tokens
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Row
 
@@ -57,6 +57,7 @@ def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bo
         return None
     glued = any(t.glued for t in toks[start:])
     pieces, i, ended = body_pieces(toks, start, glued, s.decode)
+    pieces = join_spaced_units(pieces, None)
     best = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended, s) if pieces else None
     if best is None:
         return None

@@ -136,6 +136,7 @@ class DecodeSettings:
     tagger_junk: float = 0.5
     tagger_junk_share: float = 0.8
     points_note: float = 0.3  # a level's points run on after it without brackets ('数量指标15分'), skipped
+    side_label: float = 0.3  # the table's side label ('绩效指标') run into a cell of glued text, skipped
     # a line split at spaces is glued text broken at its wrapped words when the tagger reads at least this
     # share of its spaces as inside a cell (etl/parse/stream.py)
     wrapped_line_share: float = 0.6
@@ -223,8 +224,9 @@ def name_cost(t: str, s: DecodeSettings) -> float:
         return s.placeholder_name  # an unfilled template row ('无', '指标2:'), dropped after decoding
     if not _CJK.search(t):
         return INF if not re.search(r"[A-Za-z]", t) else s.number_as_name
-    if parse_number(t) is not None or (parse_measure(t) is not None and not re.search(r"[\u4e00-\u9fff]{2}", t)):
-        return s.number_as_name
+    if parse_number(t) is not None or (parse_measure(t) is not None and (
+            not re.search(r"[\u4e00-\u9fff]{2}", t) or _word_operator_re().match(t))):
+        return s.number_as_name  # (the words of '不少于12种' are its operator's: a value, no name)
     if column_role(t) in ("level1", "level2", "name"):
         return INF
     cost = 0.0
@@ -454,6 +456,8 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
                 cuts.add(m.start() + k)
     for m in _LEVEL_POINTS.finditer(text):  # a level's points run on ('数量指标15分采购设备'): skipped whole
         cuts.update((m.start(), m.end()))
+    for a, b in side_labels_in(text):  # a side label run into a cell ('…库存绩效指标'): skipped whole
+        cuts.update((a, b))
     # the same words twice before a number or at the row's end: a qualitative target and its actual
     # ('执行情况好好100%'; '高高' where the row has no 分值 or 得分 printed)
     for m in re.finditer(r"([\u4e00-\u9fff]{1,6}?)\1(?=[\d%≥≤=<>]|$)", text):
@@ -472,6 +476,28 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
 @lru_cache(maxsize=1)
 def _scrambled_widths() -> tuple[int, ...]:
     return tuple(sorted({len(n) for n in lexicon().level1_names if len(n) >= SCRAMBLED_MIN_LEN and n.endswith("指标")}))
+
+
+@lru_cache(maxsize=1)
+def _side_label_res() -> tuple[re.Pattern, re.Pattern]:
+    """The table's side labels ('绩效指标'), and the header words, inside which such a label is part of a
+    column's or a block's name ('年度绩效指标', '长期绩效指标')."""
+    lx = lexicon()
+    labels = sorted(lx.side_labels, key=len, reverse=True)
+    headers = sorted(set(lx.header_words), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, labels))), re.compile("|".join(map(re.escape, headers)))
+
+
+@lru_cache(maxsize=1 << 14)
+def side_labels_in(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each side label in glued text that no longer header word holds."""
+    labels, headers = _side_label_res()
+    spans = [(m.start(), m.end()) for m in labels.finditer(text)]
+    if not spans:
+        return ()
+    held = [(m.start(), m.end()) for m in headers.finditer(text)]
+    return tuple((a, b) for a, b in spans
+                 if not any(c <= a and b <= d and d - c > b - a for c, d in held))
 
 
 @lru_cache(maxsize=1)
@@ -528,6 +554,7 @@ def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
 TAGGED_JUNK = -2.0  # a stretch the cell tagger reads as no cell: skipped, the reading's state kept
 POINTS_NOTE = -3.0  # a level's points printed after it without brackets ('数量指标15分'): skipped like junk
+SIDE_LABEL = -4.0  # the side label beside the rows ('绩效指标', a merged side cell) run into a cell: skipped too
 _LEVEL_POINTS = re.compile(r"(?<=指标)\d{1,2}(\.\d)?分(?!钟)")
 SKIPPED = "skipped"  # marks such a skip on the best path (no step is made of it)
 
@@ -604,6 +631,10 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
             # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
             # let the stream skip them: no cell of the row
             edges[start + m.start()].append((start + m.end(), m.group(), p.loc, True, POINTS_NOTE, None))
+        for a, b in side_labels_in(p.text):
+            # the table's side label ('绩效指标' in a merged cell beside the rows) printed among them where a
+            # page of the copy broke: no cell of the row ('…库存绩效指标', '绩效指标预决算信息公开性')
+            edges[start + a].append((start + b, p.text[a:b], p.loc, True, SIDE_LABEL, None))
     return n, edges
 
 
@@ -693,11 +724,13 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
-            if penalty is TAGGED_JUNK or penalty is POINTS_NOTE:
-                # no cell at all (a page marker, a header, a total run into the rows, a level's points):
-                # skipped without a label, so the row it interrupts goes on after it
+            if penalty is TAGGED_JUNK or penalty is POINTS_NOTE or penalty is SIDE_LABEL:
+                # no cell at all (a page marker, a header, a total run into the rows, a level's points, a
+                # side label): skipped without a label, so the row it interrupts goes on after it
                 if penalty is POINTS_NOTE:
                     extra = s.points_note
+                elif penalty is SIDE_LABEL:
+                    extra = s.side_label
                 else:
                     tg, a, b = tag
                     extra = s.tagger_junk + s.tagger_weight * tg.cost(a, b, tagger.ROLE_INDEX["other"])

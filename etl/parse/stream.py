@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from etl.lexicon import lexicon
-from etl.normalise.measure import parse_number
+from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
@@ -62,6 +63,12 @@ def tokens(rows: list[Row], s: DecodeSettings = DECODE) -> list[Tok]:
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued or wrapped))
     return _join_split_header(_join_broken_labels(_join_open_brackets(out)))
+
+
+@lru_cache(maxsize=1)
+def _unit_words() -> frozenset[str]:
+    lx = lexicon()
+    return frozenset(lx.unit_words) | frozenset(lx.unit_aliases)
 
 
 SPLIT_HEADER_REACH = 12  # tokens back from a header's second line in which its first line's stems are looked for
@@ -276,6 +283,7 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResul
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
     pieces, i, ended = body_pieces(toks, end, table_glued, s.decode)
+    pieces = join_spaced_units(pieces, "measure_unit" in roles)
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
@@ -414,6 +422,25 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
         pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t, s), sure_glued=sure))
     _mark_line_starts(pieces)
     return pieces, i, False
+
+
+def join_spaced_units(pieces: list[Piece], unit_column: bool | None) -> list[Piece]:
+    """'不少于20' '册' -> '不少于20册': a copy that separates cells by spaces split a value at the space its
+    cell held between the figure and its unit. Only on one printed line, where the unit follows a figure.
+    `unit_column`: the table prints units in a 计量单位 column of their own (a unit after a figure is that
+    column's cell: nothing joined); None where no header says (only a figure with its operator and no unit
+    is joined: a unit column's cell follows a bare figure, or the operator's own column)."""
+    out: list[Piece] = []
+    for p in pieces:
+        prev = out[-1] if out else None
+        m = parse_measure(prev.text) if prev is not None and prev.text[-1:].isdigit() else None
+        if m is not None and p.text in _unit_words() and not (p.glued or prev.glued) and p.col is None \
+                and p.loc.line_start is not None and _line_of(p) == _line_of(prev) \
+                and not unit_column and (unit_column is False or (m.op and not m.unit)):
+            out[-1] = Piece(prev.text + p.text, prev.loc.merge(p.loc), row_first=prev.row_first)
+            continue
+        out.append(p)
+    return out
 
 
 def _line_of(p: Piece) -> tuple:

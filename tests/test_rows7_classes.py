@@ -1,0 +1,110 @@
+"""Classes of indicator rows that unseen real filings read into the wrong columns (issue 17, Parser v3:
+read filings nobody here has seen), each with made-up text.
+
+Each test names a class of input seen in published filings, not one file; the text is invented, the
+shapes are real.
+"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def rows(f):
+    return [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_unit_printed_after_a_space_stays_with_its_figure():
+    # a space-separated copy of a table whose value cells held a space between the figure and its unit
+    # ('不少于20 册'): the unit is the value's, not the next column's cell
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表",
+        "项目名称 农家书屋建设",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 配送图书 不少于20 册 26 册 10 10",
+        "产出指标 数量指标 培训管理员 不少于15 人 18人 10 10",
+        "产出指标 质量指标 图书验收合格率 100% 100% 10 10",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("数量指标", "配送图书", "不少于20册", "26册", 10, 10),
+        ("数量指标", "培训管理员", "不少于15人", "18人", 10, 10),
+        ("质量指标", "图书验收合格率", "100%", "100%", 10, 10),
+    ]
+
+
+def test_count_of_incidents_in_glued_text():
+    # '起' counts incidents (安全事故 0起): in a copy whose cells ran together ('…发生数0起0起…') the
+    # unit ends the value, so the target and actual are '0起' each and the next name starts after them
+    text = "\n".join([
+        "某县2020年度专项资金绩效目标自评表",
+        "专项资金名称县级应急物资储备",
+        "一级指标二级指标三级指标年度指标值全年完成值未完成原因和改进措施"
+        "产出指标数量指标物资储备到位率100%100%质量指标储备物资完好率100%100%"
+        "效益指标社会效益指标因物资短缺引起的安全事件发生数0起0起群众满意度调查95%98%",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("物资储备到位率", "100%", "100%"),
+        ("储备物资完好率", "100%", "100%"),
+        ("因物资短缺引起的安全事件发生数", "0起", "0起"),
+        ("群众满意度调查", "95%", "98%"),
+    ]
+
+
+def test_a_value_opening_with_an_operator_word_is_no_name():
+    # '不少于12种' holds two characters of words, but they are its operator's: read as (the rest of) a name
+    # it costs what a figure costs there, so a row with more values than columns does not hide its target
+    # in the name ('指标2:发放健康教育资料' + '不少于12种' as a wrapped name)
+    from etl.parse.decode import SETTINGS, name_cost
+
+    assert name_cost("不少于12种", SETTINGS) == SETTINGS.number_as_name
+    assert name_cost("不低于95%", SETTINGS) == SETTINGS.number_as_name
+    assert name_cost("12月底前完成率", SETTINGS) < SETTINGS.number_as_name  # a name with a date stays a name
+    assert name_cost("达标率", SETTINGS) == 0.0
+
+
+def test_unit_after_a_space_where_no_header_names_the_columns():
+    # rows read by their content (the header is a wording no template uses): a target with its operator
+    # word and its unit after a space ('不少于12 种') is one value; a bare figure keeps a unit after it
+    # apart (a 计量单位 column may follow it)
+    text = "\n".join([
+        "某镇卫生院2021年度项目支出绩效自评表",
+        "项目名称 基本公共卫生服务",
+        "考核项目 考核内容 预定指标 完成指标 分值 得分",
+        "指标1:建立居民健康档案 38000人 37442人 3 2.9",
+        "指标2:发放健康教育资料 不少于12 种 14种 2 2",
+        "指标3:适龄儿童疫苗接种率 ≥95% 97.3% 2 2",
+        "指标4:孕产妇访视数 214人 203人 2 1.8",
+        "指标5:高血压规范管理数 3807人 3224人 2 1.9",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("建立居民健康档案", "38000人", "37442人", 3, 2.9),
+        ("发放健康教育资料", "不少于12种", "14种", 2, 2),
+        ("适龄儿童疫苗接种率", "≥95%", "97.3%", 2, 2),
+        ("孕产妇访视数", "214人", "203人", 2, 1.8),
+        ("高血压规范管理数", "3807人", "3224人", 2, 1.9),
+    ]
+
+
+def test_side_label_run_into_a_cell_of_glued_text():
+    # the table's side label (绩效指标, a merged cell beside the rows) printed among the rows where a page of a
+    # run-together copy broke: neither the start of the next name nor the end of the cell before it
+    text = "\n".join([
+        "某县2021年度部门整体支出绩效自评表",
+        "单位名称某县融媒体中心",
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分"
+        "产出指标数量指标播发新闻稿件数2000篇2200篇1010质量指标稿件差错率0%0%1010绩效指标"
+        "效益指标社会效益指标绩效指标新闻信息公开及时性及时及时1010",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("数量指标", "播发新闻稿件数", "2000篇", "2200篇", 10, 10),
+        ("质量指标", "稿件差错率", "0%", "0%", 10, 10),
+        ("社会效益指标", "新闻信息公开及时性", "及时", "及时", 10, 10),
+    ]
