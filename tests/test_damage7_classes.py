@@ -41,3 +41,62 @@ def test_ocr_operator_and_unit_folds_keep_the_length_and_need_a_figure():
                           ("入学率", "入学率"), ("ISO9001", "IS09001"), ("15=20", "15=20"), ("S级", "S级"),
                           ("295%", "295%")]:
         assert fold_ocr(printed) == read and len(fold_ocr(printed)) == len(printed)
+
+
+# --- spaced header words in a copy whose cells are separated by spaces --------------------------------
+# A narrow header cell printed with spaces between its characters ('指 标 值', '分 值', '得 分') or wrapped
+# before 指标 ('二级 指标') is split by the copy into pieces; the pieces are put back into the header word
+# (the '指标' of '二级 指标' must not take the '值' of '分 值' and make a second 指标值 column).
+SPACED = "\n".join([
+    "某县某局2023年度项目支出绩效自评表",
+    "项目名称  乡村道路养护  主管部门  某县交通运输局",
+    "一级指标  二级 指标  三级指标  指 标 值  实际完成值  分 值  得 分",
+    "产出指标  数量指标  养护道路里程  ≥120公里  126公里  30  30",
+    "质量指标  路面完好率  ≥90%  95%  30  28",
+    "效益指标  社会效益指标  群众出行条件改善  明显改善  明显改善  20  20",
+    "满意度指标  服务对象满意度指标  沿线群众满意度  ≥90%  93%  20  20",
+    "总分  100  98",
+])
+SPACED_ROWS = [
+    ("产出指标", "数量指标", "养护道路里程", "≥120公里", "126公里", 30, 30),
+    ("产出指标", "质量指标", "路面完好率", "≥90%", "95%", 30, 28),
+    ("效益指标", "社会效益指标", "群众出行条件改善", "明显改善", "明显改善", 20, 20),
+    ("满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%", "93%", 20, 20),
+]
+
+
+def _rows(f):
+    return [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_header_words_spaced_character_by_character_are_joined():
+    (f,) = parse(SPACED)
+    assert _rows(f) == SPACED_ROWS
+
+
+def test_spaced_header_words_with_the_scores_printed_before_the_values():
+    # the text layer drew the 分值 / 得分 pair first (etl/parse/scrambled.py): read once the header is whole
+    lines = SPACED.split("\n")
+    body = []
+    for line in lines[3:-1]:
+        cells = line.split("  ")
+        body.append("  ".join(cells[:-4] + cells[-2:] + cells[-4:-2]))
+    (f,) = parse("\n".join(lines[:3] + body + lines[-1:]))
+    assert _rows(f) == SPACED_ROWS
+
+
+# --- a name block: one name and an unfilled template row, then the name's values ----------------------
+def test_one_name_with_an_unfilled_template_row_after_it_is_a_block():
+    text = "\n".join([
+        "某县某局2023年度项目绩效目标表",
+        "项目名称  乡村道路养护  主管部门  某县交通运输局",
+        "一级指标  二级指标  三级指标  指标值",
+        "产出指标  数量指标  指标1：养护道路里程  指标2：新建排水沟长度",
+        "≥120公里",
+        "≥3000米",
+        "满意度指标  服务对象满意度指标  指标1：沿线群众满意度  指标2：",
+        "≥90%",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("养护道路里程", "≥120公里"), ("新建排水沟长度", "≥3000米"), ("沿线群众满意度", "≥90%")]

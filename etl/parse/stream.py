@@ -38,6 +38,7 @@ from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
 _SEPARATOR = re.compile(r"[|｜¦]+")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _ANNOTATION = re.compile(r"[(（][^)）]{1,10}[)）]")
 # a level's score part on its own, or half of it where a line broke inside: '(50分)', '30分)', '(30分'
 _SCORE_NOTE = re.compile(r"[（(]\d+(\.\d+)?分[)）]?|\d+(\.\d+)?分[)）]")
@@ -61,7 +62,42 @@ def tokens(rows: list[Row], s: DecodeSettings = DECODE) -> list[Tok]:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued or wrapped))
-    return _join_split_header(_join_broken_labels(_join_open_brackets(out)))
+    return _join_split_header(_join_broken_labels(_join_open_brackets(_join_spaced_characters(out))))
+
+
+MAX_SPACED_WORD = 8  # characters of a header word or level name a copy printed one character a cell
+
+
+def _line(t: Tok) -> tuple:
+    return t.loc.page, t.loc.sheet, t.loc.table, t.loc.row, t.loc.line_start
+
+
+def _join_spaced_characters(toks: list[Tok]) -> list[Tok]:
+    """'指 标 值', '分 值', '产 出 指 标': a narrow header or level cell printed with a space between its
+    characters, split by a space-separated copy into one-character cells. In a run of such cells on one
+    line, the longest stretch from its start that is a header word or a level name is joined (pairs are
+    not enough: '指' '标' '值' holds no pair that names a column, and the '指标' of '二级 指标' would
+    take the '值' instead)."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        j = i
+        while (j < len(toks) and j - i < MAX_SPACED_WORD and len(toks[j].text) == 1 and _CJK_CHAR.match(toks[j].text)
+               and _line(toks[j]) == _line(toks[i])):
+            j += 1
+        for e in range(j, i + 1, -1):
+            word = "".join(t.text for t in toks[i:e])
+            if word in lexicon().header_words or is_level1(word) or is_level2(word):
+                loc = toks[i].loc
+                for t in toks[i + 1:e]:
+                    loc = loc.merge(t.loc)
+                out.append(Tok(word, loc, toks[i].glued))
+                i = e
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
 
 
 SPLIT_HEADER_REACH = 12  # tokens back from a header's second line in which its first line's stems are looked for
@@ -190,6 +226,10 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
             joined = t.text + toks[i + 1].text
             wrapped = (toks[i + 1].text in ("指标", "指标值") and not column_role(t.text)
                        and (is_level1(joined) or is_level2(joined) or column_role(joined)))
+            # '二级 指标': a header word that names its column alone, wrapped before 指标 (left alone, the
+            # '指标' would be joined to a later piece: '指标' + '值' of '分 值' reads as a 指标值 column)
+            wrapped = wrapped or (toks[i + 1].text == "指标" and bool(column_role(t.text))
+                                  and column_role(joined) == column_role(t.text))
             if wrapped or (not _is_level(t.text) and len(t.text) <= 6 and _is_level(joined)):
                 out.append(Tok(joined, t.loc.merge(toks[i + 1].loc), t.glued))
                 i += 2
