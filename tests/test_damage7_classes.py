@@ -100,3 +100,21 @@ def test_one_name_with_an_unfilled_template_row_after_it_is_a_block():
     (f,) = parse(text)
     assert [(i.name, i.target) for i in f.indicators] == [
         ("养护道路里程", "≥120公里"), ("新建排水沟长度", "≥3000米"), ("沿线群众满意度", "≥90%")]
+
+
+def test_a_header_cell_wrapped_onto_the_next_line_is_put_back_whole():
+    # '指标值确定依' over '据': cut at the column's width, the cut piece names the 指标值 column (again) and
+    # the 确定依据 column was lost, its values read as names
+    text = "\n".join([
+        "某县某局2023年度项目绩效目标表",
+        "项目名称  乡村道路养护  主管部门  某县交通运输局",
+        "一级指标  二级指标  三级指标  绩效指标描述  指标值  指标值确定依",
+        "据",
+        "产出指标  数量指标  养护道路里程  反映养护道路里程情况  ≥120公里  计划标准",
+        "质量指标  路面完好率  反映路面完好情况  ≥90%  行业标准",
+        "满意度指标  服务对象满意度指标  沿线群众满意度  反映群众满意情况  ≥90%  历史标准",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name, i.target, i.basis) for i in f.indicators] == [
+        ("数量指标", "养护道路里程", "≥120公里", "计划标准"), ("质量指标", "路面完好率", "≥90%", "行业标准"),
+        ("服务对象满意度指标", "沿线群众满意度", "≥90%", "历史标准")]

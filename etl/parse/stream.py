@@ -62,7 +62,32 @@ def tokens(rows: list[Row], s: DecodeSettings = DECODE) -> list[Tok]:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued or wrapped))
-    return _join_split_header(_join_broken_labels(_join_open_brackets(_join_spaced_characters(out))))
+    return _join_split_header(_join_wrapped_header_words(_join_broken_labels(_join_open_brackets(
+        _join_spaced_characters(out)))))
+
+
+def _join_wrapped_header_words(toks: list[Tok]) -> list[Tok]:
+    """'指标值确定依' over '据', '偏差原因分析及改进措' over '施': a header cell wrapped at its column's width, its
+    rest printed on a later line (after the header's other cells). A header piece that is no header word is
+    joined to the first short piece of a later line with which it makes one, within the header's reach."""
+    words = lexicon().header_words
+    out = list(toks)
+    used: set[int] = set()
+    joined: dict[int, Tok] = {}
+    for k, t in enumerate(out):
+        if k in used or t.loc.line_start is None or t.text in words or not column_role(t.text):
+            continue
+        for j in range(k + 1, min(len(out), k + SPLIT_HEADER_REACH)):
+            other = out[j]
+            if j in used or other.loc.line_start is None or other.loc.line_start <= t.loc.line_start:
+                continue
+            if len(other.text) <= SPLIT_WORD_LEN and t.text + other.text in words:
+                joined[k] = Tok(t.text + other.text, t.loc.merge(other.loc), t.glued)
+                used.add(j)
+                break
+    if not joined:
+        return out
+    return [joined.get(k, t) for k, t in enumerate(out) if k not in used]
 
 
 MAX_SPACED_WORD = 8  # characters of a header word or level name a copy printed one character a cell
