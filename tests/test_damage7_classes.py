@@ -118,3 +118,13 @@ def test_a_header_cell_wrapped_onto_the_next_line_is_put_back_whole():
     assert [(i.level2, i.name, i.target, i.basis) for i in f.indicators] == [
         ("数量指标", "养护道路里程", "≥120公里", "计划标准"), ("质量指标", "路面完好率", "≥90%", "行业标准"),
         ("服务对象满意度指标", "沿线群众满意度", "≥90%", "历史标准")]
+
+
+def test_a_wrap_space_inside_an_ocr_d_figure_goes_as_inside_a_figure():
+    # a document-sharing copy keeps Word's wrap spaces; a figure wrapped beside its decimal point loses it
+    # whether its digits were read as digits or as letters
+    from etl.parse.vocab_cut import unwrap
+
+    assert unwrap("人员经费S67O .21万 兀公用经费≤553. l5万元") == "人员经费S67O.21万兀公用经费≤553.l5万元"
+    assert unwrap("≤670 .21万元") == "≤670.21万元"
+    assert unwrap("满意度 90% 以上") == "满意度 90% 以上"
