@@ -81,6 +81,7 @@ class Lexicon:
     ocr_chars: dict
     ocr_operators: dict
     ocr_units: dict
+    ocr_words: dict
     value_placeholders: tuple[str, ...]
     weak_operators: frozenset[str]
     weight_groups: tuple[tuple[str, tuple[str, ...]], ...]
@@ -181,6 +182,7 @@ def lexicon() -> Lexicon:
         ocr_chars={ord(k): v for k, v in data["ocr"]["chars"].items()},
         ocr_operators=dict(data["ocr"]["operators"]),
         ocr_units=dict(data["ocr"]["units"]),
+        ocr_words=dict(data["ocr"]["words"]),
         value_placeholders=tuple(ph["value"]),
         weak_operators=frozenset(ops["weak"]),
         weight_groups=tuple((g, tuple(words)) for g, words in lv["weight_groups"]),

@@ -128,3 +128,21 @@ def test_a_wrap_space_inside_an_ocr_d_figure_goes_as_inside_a_figure():
     assert unwrap("人员经费S67O .21万 兀公用经费≤553. l5万元") == "人员经费S67O.21万兀公用经费≤553.l5万元"
     assert unwrap("≤670 .21万元") == "≤670.21万元"
     assert unwrap("满意度 90% 以上") == "满意度 90% 以上"
+
+
+# --- OCR: letters for one character of a level word or key ('项Fl实施' for 项目实施) ------------------------
+def test_a_level_word_with_ocr_letters_for_a_character_is_read_as_the_level():
+    from etl.parse.vocab import fold_cell, is_level2
+
+    assert is_level2("项Fl实施") and fold_cell("项Fl资金") == "项目资金" and fold_cell("Flash存储") == "Flash存储"
+    text = "\n".join([
+        "某县某局2023年度项目支出绩效自评表",
+        "项目名称\t乡村道路养护\t主管部门\t某县交通运输局",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "项目管理\t财务管理\t财务制度有效性\t健全\t健全\t7\t7",
+        "\t项Fl实施\t绩效监控有效性\t持续有效\t持续有效\t3\t3",
+        "产出指标\t数量指标\t养护道路里程\t≥120公里\t126公里\t90\t90",
+    ])
+    (f,) = parse(text)
+    assert [(i.level2, i.name) for i in f.indicators] == [
+        ("财务管理", "财务制度有效性"), ("项Fl实施", "绩效监控有效性"), ("数量指标", "养护道路里程")]
