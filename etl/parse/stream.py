@@ -249,11 +249,11 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
             continue
         if i + 1 < len(toks):
             joined = t.text + toks[i + 1].text
-            wrapped = (toks[i + 1].text in ("指标", "指标值") and not column_role(t.text)
-                       and (is_level1(joined) or is_level2(joined) or column_role(joined)))
+            tail = toks[i + 1].text in ("指标", "指标值")
+            wrapped = tail and not column_role(t.text) and (is_level1(joined) or is_level2(joined) or column_role(joined))
             # '二级 指标': a header word that names its column alone, wrapped before 指标 (left alone, the
             # '指标' would be joined to a later piece: '指标' + '值' of '分 值' reads as a 指标值 column)
-            wrapped = wrapped or (toks[i + 1].text == "指标" and bool(column_role(t.text))
+            wrapped = wrapped or (tail and not column_role(toks[i + 1].text) and bool(column_role(t.text))
                                   and column_role(joined) == column_role(t.text))
             if wrapped or (not _is_level(t.text) and len(t.text) <= 6 and _is_level(joined)):
                 out.append(Tok(joined, t.loc.merge(toks[i + 1].loc), t.glued))
