@@ -127,6 +127,7 @@ def test_a_wrap_space_inside_an_ocr_d_figure_goes_as_inside_a_figure():
 
     assert unwrap("人员经费S67O .21万 兀公用经费≤553. l5万元") == "人员经费S67O.21万兀公用经费≤553.l5万元"
     assert unwrap("≤670 .21万元") == "≤670.21万元"
+    assert unwrap("预算控制数≤371.6 6万元计划标准") == "预算控制数≤371.66万元计划标准"  # wrapped inside the decimals
     assert unwrap("满意度 90% 以上") == "满意度 90% 以上"
 
 
