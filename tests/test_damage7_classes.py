@@ -147,3 +147,21 @@ def test_a_level_word_with_ocr_letters_for_a_character_is_read_as_the_level():
     (f,) = parse(text)
     assert [(i.level2, i.name) for i in f.indicators] == [
         ("财务管理", "财务制度有效性"), ("项Fl实施", "绩效监控有效性"), ("数量指标", "养护道路里程")]
+
+
+def test_a_header_cell_split_at_a_space_and_wrapped_is_put_back_whole():
+    # '绩效 指标描' over '述', '指标值确 定' over '依据': a narrow header cell broken by a space and wrapped; no
+    # piece may be joined to a neighbour's header word ('指标描' + '指标值' names no column)
+    text = "\n".join([
+        "某县某局2023年度项目绩效目标表",
+        "项目名称  乡村道路养护  主管部门  某县交通运输局",
+        "一级指标  二级指标  三级指标  绩效 指标描  指标值  指标值确 定",
+        "述  依据",
+        "产出指标  数量指标  养护道路里程  反映养护道路里程情况  ≥120公里  计划标准",
+        "质量指标  路面完好率  反映路面完好情况  ≥90%  行业标准",
+        "满意度指标  服务对象满意度指标  沿线群众满意度  反映群众满意情况  ≥90%  历史标准",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.basis) for i in f.indicators] == [
+        ("养护道路里程", "≥120公里", "计划标准"), ("路面完好率", "≥90%", "行业标准"),
+        ("沿线群众满意度", "≥90%", "历史标准")]

@@ -77,13 +77,28 @@ def _join_wrapped_header_words(toks: list[Tok]) -> list[Tok]:
     for k, t in enumerate(out):
         if k in used or t.loc.line_start is None or t.text in words or not column_role(t.text):
             continue
-        for j in range(k + 1, min(len(out), k + SPLIT_HEADER_REACH)):
-            other = out[j]
-            if j in used or other.loc.line_start is None or other.loc.line_start <= t.loc.line_start:
+        # the cell's first line may itself have been split at a space ('指标值确 定' over '依据')
+        head = [t]
+        if (k + 1 < len(out) and k + 1 not in used and _line(out[k + 1]) == _line(t)
+                and t.text + out[k + 1].text not in words):
+            head.append(out[k + 1])
+        for n in range(len(head), 0, -1):
+            text = "".join(h.text for h in head[:n])
+            if not column_role(text):
                 continue
-            if len(other.text) <= SPLIT_WORD_LEN and t.text + other.text in words:
-                joined[k] = Tok(t.text + other.text, t.loc.merge(other.loc), t.glued)
-                used.add(j)
+            for j in range(k + n, min(len(out), k + SPLIT_HEADER_REACH)):
+                other = out[j]
+                if j in used or other.loc.line_start is None or other.loc.line_start <= t.loc.line_start:
+                    continue
+                if len(other.text) <= SPLIT_WORD_LEN and text + other.text in words:
+                    loc = t.loc
+                    for h in head[1:n]:
+                        loc = loc.merge(h.loc)
+                    joined[k] = Tok(text + other.text, loc.merge(other.loc), t.glued)
+                    used.update(range(k + 1, k + n))
+                    used.add(j)
+                    break
+            if k in joined:
                 break
     if not joined:
         return out
@@ -250,7 +265,9 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
         if i + 1 < len(toks):
             joined = t.text + toks[i + 1].text
             tail = toks[i + 1].text in ("指标", "指标值")
-            wrapped = tail and not column_role(t.text) and (is_level1(joined) or is_level2(joined) or column_role(joined))
+            # (a header word by its literal wording: '指标描' + '指标值' of a spaced '指标描 述' names no column)
+            wrapped = tail and not column_role(t.text) and (is_level1(joined) or is_level2(joined)
+                                                            or joined in lexicon().header_words)
             # '二级 指标': a header word that names its column alone, wrapped before 指标 (left alone, the
             # '指标' would be joined to a later piece: '指标' + '值' of '分 值' reads as a 指标值 column)
             wrapped = wrapped or (tail and not column_role(toks[i + 1].text) and bool(column_role(t.text))
