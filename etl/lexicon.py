@@ -80,6 +80,9 @@ class Lexicon:
     level2_words: tuple[str, ...]
     ocr_digits: dict
     ocr_chars: dict
+    ocr_operators: dict
+    ocr_units: dict
+    ocr_words: dict
     value_placeholders: tuple[str, ...]
     weak_operators: frozenset[str]
     weight_groups: tuple[tuple[str, tuple[str, ...]], ...]
@@ -179,6 +182,9 @@ def lexicon() -> Lexicon:
         level2_words=tuple(lv["level2_words"]),
         ocr_digits=dict(data["ocr"]["digits"]),
         ocr_chars={ord(k): v for k, v in data["ocr"]["chars"].items()},
+        ocr_operators=dict(data["ocr"]["operators"]),
+        ocr_units=dict(data["ocr"]["units"]),
+        ocr_words=dict(data["ocr"]["words"]),
         value_placeholders=tuple(ph["value"]),
         weak_operators=frozenset(ops["weak"]),
         weight_groups=tuple((g, tuple(words)) for g, words in lv["weight_groups"]),

@@ -6,8 +6,11 @@ nonsense. The decoder cuts and prices a glued piece as if the look-alikes were w
 the cells it keeps are the printed characters (the contract stores what the copy prints).
 
 A letter is folded to its digit (lexicon [ocr] digits) only inside a figure: in a run of digits,
-letters and decimal points that holds at least one real digit. Characters (lexicon [ocr] chars) are
-folded everywhere. The folded text has the printed text's length, so offsets are shared.
+letters and decimal points that holds at least one real digit. What OCR reads for an operator
+('^95%', '5=99%', 'S670万元': lexicon [ocr] operators) is folded only right before such a figure and
+not inside a word of letters or a figure ('ISO', '15=…'); what it reads for a unit ('50入': [ocr]
+units) only right after one. Characters (lexicon [ocr] chars) are folded everywhere. The folded
+text has the printed text's length, so offsets are shared.
 """
 from __future__ import annotations
 
@@ -21,6 +24,28 @@ from etl.lexicon import lexicon
 def _figure_run() -> re.Pattern:
     letters = "".join(re.escape(c) for c in lexicon().ocr_digits)
     return re.compile(rf"[\d{letters}](?:[\d{letters}]|\.(?=[\d{letters}]))*")
+
+
+def _same_length(table: dict) -> dict:
+    return {k: v for k, v in table.items() if len(k) == len(v)}
+
+
+@lru_cache(maxsize=1)
+def _operator_before_figure() -> re.Pattern | None:
+    ops = _same_length(lexicon().ocr_operators)
+    if not ops:
+        return None
+    alt = "|".join(re.escape(k) for k in sorted(ops, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z\d.])(?:{alt})(?=\d)")
+
+
+@lru_cache(maxsize=1)
+def _unit_after_figure() -> re.Pattern | None:
+    units = _same_length(lexicon().ocr_units)
+    if not units:
+        return None
+    alt = "|".join(re.escape(k) for k in sorted(units, key=len, reverse=True))
+    return re.compile(rf"(?<=\d)(?:{alt})")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -38,4 +63,10 @@ def fold_ocr(text: str) -> str:
             return run
         return "".join(digits.get(c, c) for c in run)
 
-    return _figure_run().sub(fix, out)
+    out = _figure_run().sub(fix, out)
+    ops, units = _operator_before_figure(), _unit_after_figure()
+    if ops is not None:
+        out = ops.sub(lambda m: lx.ocr_operators[m.group()], out)
+    if units is not None:
+        out = units.sub(lambda m: lx.ocr_units[m.group()], out)
+    return out

@@ -155,7 +155,9 @@ def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[
         tail -= 1  # '指标3:' printed last with nothing under it: an unfilled template row
     names = rest[:tail]
     n = len(names)
-    if n < 2 or i + n >= len(lines):
+    # one name makes a block only with an unfilled template row after it ('指标1：满意度 指标2：' over '≥90%'):
+    # a name and a value alone on a line are a row
+    if n < (1 if tail < len(rest) else 2) or i + n >= len(lines):
         return None
     if not all(_name_like(p.text, s) for p in names):
         return None

@@ -39,6 +39,7 @@ from etl.records import Indicator, Loc, Row
 
 _OUTER_LEVEL1 = lexicon().level1_as_level2_under
 _SEPARATOR = re.compile(r"[|｜¦]+")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _ANNOTATION = re.compile(r"[(（][^)）]{1,10}[)）]")
 # a level's score part on its own, or half of it where a line broke inside: '(50分)', '30分)', '(30分'
 _SCORE_NOTE = re.compile(r"[（(]\d+(\.\d+)?分[)）]?|\d+(\.\d+)?分[)）]")
@@ -62,7 +63,82 @@ def tokens(rows: list[Row], s: DecodeSettings = DECODE) -> list[Tok]:
             t = cell_text(c.text)
             if t and not _SEPARATOR.fullmatch(t):  # a table's '|' left between cells by the copy is no cell
                 out.append(Tok(t, c.loc if c.loc.line_start or c.loc.row else r.loc, c.glued or wrapped))
-    return _join_split_header(_join_broken_labels(_join_open_brackets(out)))
+    return _join_split_header(_join_wrapped_header_words(_join_broken_labels(_join_open_brackets(
+        _join_spaced_characters(out)))))
+
+
+def _join_wrapped_header_words(toks: list[Tok]) -> list[Tok]:
+    """'指标值确定依' over '据', '偏差原因分析及改进措' over '施': a header cell wrapped at its column's width, its
+    rest printed on a later line (after the header's other cells). A header piece that is no header word is
+    joined to the first short piece of a later line with which it makes one, within the header's reach."""
+    words = lexicon().header_words
+    out = list(toks)
+    used: set[int] = set()
+    joined: dict[int, Tok] = {}
+    for k, t in enumerate(out):
+        if k in used or t.loc.line_start is None or t.text in words or not column_role(t.text):
+            continue
+        # the cell's first line may itself have been split at a space ('指标值确 定' over '依据')
+        head = [t]
+        if (k + 1 < len(out) and k + 1 not in used and _line(out[k + 1]) == _line(t)
+                and t.text + out[k + 1].text not in words):
+            head.append(out[k + 1])
+        for n in range(len(head), 0, -1):
+            text = "".join(h.text for h in head[:n])
+            if not column_role(text):
+                continue
+            for j in range(k + n, min(len(out), k + SPLIT_HEADER_REACH)):
+                other = out[j]
+                if j in used or other.loc.line_start is None or other.loc.line_start <= t.loc.line_start:
+                    continue
+                if len(other.text) <= SPLIT_WORD_LEN and text + other.text in words:
+                    loc = t.loc
+                    for h in head[1:n]:
+                        loc = loc.merge(h.loc)
+                    joined[k] = Tok(text + other.text, loc.merge(other.loc), t.glued)
+                    used.update(range(k + 1, k + n))
+                    used.add(j)
+                    break
+            if k in joined:
+                break
+    if not joined:
+        return out
+    return [joined.get(k, t) for k, t in enumerate(out) if k not in used]
+
+
+MAX_SPACED_WORD = 8  # characters of a header word or level name a copy printed one character a cell
+
+
+def _line(t: Tok) -> tuple:
+    return t.loc.page, t.loc.sheet, t.loc.table, t.loc.row, t.loc.line_start
+
+
+def _join_spaced_characters(toks: list[Tok]) -> list[Tok]:
+    """'指 标 值', '分 值', '产 出 指 标': a narrow header or level cell printed with a space between its
+    characters, split by a space-separated copy into one-character cells. In a run of such cells on one
+    line, the longest stretch from its start that is a header word or a level name is joined (pairs are
+    not enough: '指' '标' '值' holds no pair that names a column, and the '指标' of '二级 指标' would
+    take the '值' instead)."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        j = i
+        while (j < len(toks) and j - i < MAX_SPACED_WORD and len(toks[j].text) == 1 and _CJK_CHAR.match(toks[j].text)
+               and _line(toks[j]) == _line(toks[i])):
+            j += 1
+        for e in range(j, i + 1, -1):
+            word = "".join(t.text for t in toks[i:e])
+            if word in lexicon().header_words or is_level1(word) or is_level2(word):
+                loc = toks[i].loc
+                for t in toks[i + 1:e]:
+                    loc = loc.merge(t.loc)
+                out.append(Tok(word, loc, toks[i].glued))
+                i = e
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -195,8 +271,14 @@ def _join_broken_labels(toks: list[Tok]) -> list[Tok]:
             continue
         if i + 1 < len(toks):
             joined = t.text + toks[i + 1].text
-            wrapped = (toks[i + 1].text in ("指标", "指标值") and not column_role(t.text)
-                       and (is_level1(joined) or is_level2(joined) or column_role(joined)))
+            tail = toks[i + 1].text in ("指标", "指标值")
+            # (a header word by its literal wording: '指标描' + '指标值' of a spaced '指标描 述' names no column)
+            wrapped = tail and not column_role(t.text) and (is_level1(joined) or is_level2(joined)
+                                                            or joined in lexicon().header_words)
+            # '二级 指标': a header word that names its column alone, wrapped before 指标 (left alone, the
+            # '指标' would be joined to a later piece: '指标' + '值' of '分 值' reads as a 指标值 column)
+            wrapped = wrapped or (tail and not column_role(toks[i + 1].text) and bool(column_role(t.text))
+                                  and column_role(joined) == column_role(t.text))
             if wrapped or (not _is_level(t.text) and len(t.text) <= 6 and _is_level(joined)):
                 out.append(Tok(joined, t.loc.merge(toks[i + 1].loc), t.glued))
                 i += 2

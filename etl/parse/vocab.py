@@ -15,11 +15,21 @@ from etl.lexicon import lexicon
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
+@lru_cache(maxsize=1)
+def _ocr_words() -> re.Pattern | None:
+    words = lexicon().ocr_words
+    if not words:
+        return None
+    return re.compile(r"(?<=[\u4e00-\u9fff])(?:%s)" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1 << 16)
 def fold_cell(text: str) -> str:
     # called on every cell by every stage: cached, the same cells recur across a document
-    # (OCR look-alikes fold to the vocabulary's characters: '顼目名称' is 项目名称)
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).translate(lexicon().ocr_chars)
+    # (OCR look-alikes fold to the vocabulary's characters: '顼目名称', '项Fl名称' are 项目名称)
+    out = _SPACES.sub("", unicodedata.normalize("NFKC", text or "")).translate(lexicon().ocr_chars)
+    words = _ocr_words()
+    return words.sub(lambda m: lexicon().ocr_words[m.group()], out) if words is not None else out
 
 
 # --- document titles -> doc_kind -------------------------------------------------

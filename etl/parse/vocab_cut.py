@@ -138,9 +138,14 @@ _OF_WHICH = lexicon().money_patterns["of_which"]  # '其中：' introduces the p
 
 
 # a wrap space between two characters of text, or beside the decimal point of a figure ('≤670. 21万元',
-# '≤670 .21万元': a narrow column wrapped the figure; a decimal point never ends nor starts a cell)
+# '≤670 .21万元': a narrow column wrapped the figure; a decimal point never ends nor starts a cell). An OCR'd
+# figure's digits may be letters ('S67O .21万兀', '553. l5': lexicon [ocr] digits); a wrap inside the decimals
+# ('≤371.6 6万元') is one too.
+_DIGIT = "[\\d" + "".join(re.escape(c) for c in lexicon().ocr_digits) + "]"
+_IN_DECIMALS = "|".join(rf"(?<=\d\.{_DIGIT * k})" for k in (1, 2, 3))
 _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])"
-                         r"|(?<=\d\.)[ \u3000\u00a0]+(?=\d)|(?<=\d)[ \u3000\u00a0]+(?=\.\d)")
+                         rf"|(?<={_DIGIT}\.)[ \u3000\u00a0]+(?={_DIGIT})|(?<={_DIGIT})[ \u3000\u00a0]+(?=\.{_DIGIT})"
+                         rf"|(?:{_IN_DECIMALS})[ \u3000\u00a0]+(?={_DIGIT})")
 
 
 def unwrap(text: str) -> str:
