@@ -37,25 +37,6 @@ def test_unit_printed_after_a_space_stays_with_its_figure():
     ]
 
 
-def test_count_of_incidents_in_glued_text():
-    # '起' counts incidents (安全事故 0起): in a copy whose cells ran together ('…发生数0起0起…') the
-    # unit ends the value, so the target and actual are '0起' each and the next name starts after them
-    text = "\n".join([
-        "某县2020年度专项资金绩效目标自评表",
-        "专项资金名称县级应急物资储备",
-        "一级指标二级指标三级指标年度指标值全年完成值未完成原因和改进措施"
-        "产出指标数量指标物资储备到位率100%100%质量指标储备物资完好率100%100%"
-        "效益指标社会效益指标因物资短缺引起的安全事件发生数0起0起群众满意度调查95%98%",
-    ])
-    (f,) = parse(text)
-    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
-        ("物资储备到位率", "100%", "100%"),
-        ("储备物资完好率", "100%", "100%"),
-        ("因物资短缺引起的安全事件发生数", "0起", "0起"),
-        ("群众满意度调查", "95%", "98%"),
-    ]
-
-
 def test_a_value_opening_with_an_operator_word_is_no_name():
     # '不少于12种' holds two characters of words, but they are its operator's: read as (the rest of) a name
     # it costs what a figure costs there, so a row with more values than columns does not hide its target
