@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon, operator_cell_pattern
@@ -639,12 +639,14 @@ def grammar_columns(roles: list[str]) -> list[str]:
 
 
 def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
-           columns: dict[str, int] | None = None) -> Decoded:
+           columns: dict[str, int] | None = None, bound: float | None = None) -> Decoded:
     """The cheapest labelling of `pieces` as rows of the header's columns, in the header's order.
 
     `roles` are the header's columns in printed order (levels and name may be among them, anywhere);
     any column may be missing from a row at its skip cost, a level cell is carried down, and every
     row needs a name. `columns` (role -> grid column) makes a cell's position evidence for its label.
+    `bound`: a reading costing more is of no use to the caller; where the decoder can prove that every
+    reading does (`_rest_bonus`), it stops and answers no reading (cost INF).
     """
     cols = grammar_columns(roles)
     nc = len(cols)
@@ -687,9 +689,12 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
     emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
     tag_roles = _tag_roles(cols)
+    rest = _rest_bonus(pieces, s) if bound is not None and bound < INF else None
     for u in range(n + 1):
         if not best[u]:
             continue
+        if rest is not None and u in rest and min(c[0] for c in best[u].values()) - rest[u] > bound + BOUND_SLACK:
+            return Decoded(steps=[], cost=INF, settings=s)  # no reading gets back under the bound
         for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
@@ -784,6 +789,35 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         stp.cost, prev = stp.cost - prev, stp.cost
     runner = finals[1][0] if len(finals) > 1 else None
     return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=s)
+
+
+BOUND_SLACK = 1e-6  # far above the rounding of a sum of costs, far below any cost
+
+
+@lru_cache(maxsize=16)
+def _costs_only_add(s: DecodeSettings) -> bool:
+    """Does every cost of `s` but the bonus of a target printed twice add (is none below zero)?"""
+    return all(getattr(s, f.name) >= 0 for f in fields(s) if f.name != "equal_target_actual")
+
+
+def _rest_bonus(pieces: list[Piece], s: DecodeSettings) -> dict[int, float] | None:
+    """Node (a piece's start) -> the most a reading can gain back over the pieces from there on: the bonus of a
+    value printed twice (equal_target_actual) and of bare figures after a name with its unit (name_value_cost),
+    the only costs below zero. So the cheapest reading from a node costs at least the cheapest state there less
+    this. Only where each piece is one edge of the lattice (none glued) and every other cost adds."""
+    if not _costs_only_add(s) or any(p.glued or not p.text for p in pieces):
+        return None
+    twice = max(0.0, -s.equal_target_actual)
+    gains = [(twice if k and p.text == pieces[k - 1].text else 0.0)
+             + (-min(0.0, name_value_cost(pieces[k - 1].text, p.text, s)) if k else 0.0)
+             for k, p in enumerate(pieces)]
+    out: dict[int, float] = {}
+    total, pos = 0.0, sum(len(p.text) for p in pieces)
+    for p, g in zip(reversed(pieces), reversed(gains)):
+        total += g
+        pos -= len(p.text)
+        out[pos] = total
+    return out
 
 
 def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:
