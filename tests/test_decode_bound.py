@@ -63,3 +63,25 @@ def test_no_early_stop_where_a_cost_may_be_negative_or_cells_ran_together():
     assert decode(pieces(), SCRAMBLED, s, columns=COLUMNS, bound=full.cost / 4).cost == full.cost
     glued = decode(pieces(glued=True), SCRAMBLED, columns=COLUMNS)  # a glued piece is many edges of the lattice
     assert decode(pieces(glued=True), SCRAMBLED, columns=COLUMNS, bound=glued.cost / 4).cost == glued.cost
+
+
+def test_a_swapped_tagger_model_is_not_read_from_the_cached_lattice():
+    # a glued piece's lattice is cached per text; a leave-one-file-out run swaps the tagger's model
+    from etl.parse import tagger
+    from etl.parse.decode import lattice
+
+    glued = [Piece("养护道路里程≥120公里126公里2020", Loc(row=1), glued=True)]
+    with_model = lattice(glued)[1]
+    tagger.use_model(None)
+    try:
+        without = lattice(glued)[1]
+    finally:
+        tagger.use_model(tagger.MODEL_FILE)
+    assert not tagger.available() or any(e[5] is not None for es in with_model for e in es)
+    assert all(e[5] is None for es in without for e in es)
+    again = lattice(glued)[1]  # the model back: the same edges, the tagger's evidence read anew
+
+    def plain(edges):
+        return [[(*e[:5], e[5] and (e[5][0].begin, *e[5][1:])) for e in es] for es in edges]
+
+    assert plain(again) == plain(with_model)

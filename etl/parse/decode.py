@@ -578,33 +578,44 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
         if not p.glued:
             edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0, None))
             continue
-        tg = tagger.tagged(p.text) if s.tagger_weight else None
-        # an OCR'd copy's figures cut as the figures they stand for ('l00%' is no letter and two digits)
-        folded = fold_ocr(p.text)
-        cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
-        kept = _twice_kept(p.text)
-        for i, a in enumerate(cuts):
-            for b in cuts[i + 1:]:
-                whole = a == 0 and b == len(p.text)
-                if b - a > s.max_piece and not whole:
-                    break
-                if kept and not whole and not _keeps_twice(kept, a, b):
-                    continue
-                sub = p.text[a:b]
-                tag = (tg, a, b) if tg else None
-                if whole or _edge_ok(folded[a:b]):
-                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(folded, a, b, s), tag))
-                elif b == cuts[i + 1]:
-                    # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
-                    edges[start + a].append((start + b, sub, p.loc, True, JUNK, tag))
-                    continue
-                if tg and tg.other_share(a, b) >= s.tagger_junk_share:
-                    edges[start + a].append((start + b, sub, p.loc, True, TAGGED_JUNK, tag))
-        for m in _LEVEL_POINTS.finditer(p.text):
-            # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
-            # let the stream skip them: no cell of the row
-            edges[start + m.start()].append((start + m.end(), m.group(), p.loc, True, POINTS_NOTE, None))
+        for a, b, sub, inner, penalty, tag in _glued_edges(p.text, s, tagger.generation()):
+            edges[start + a].append((start + b, sub, p.loc, inner, penalty, tag))
     return n, edges
+
+
+@lru_cache(maxsize=1 << 12)
+def _glued_edges(text: str, s: DecodeSettings, _model: int) -> tuple[tuple, ...]:
+    """The lattice's edges inside one glued piece, (start, end, text, cut inside, penalty, tagger evidence),
+    offsets within the piece: the same for every order a table is read in, and for every decode of it
+    (`_model`: the tagger's model generation, part of the cache's key)."""
+    out: list[tuple] = []
+    tg = tagger.tagged(text) if s.tagger_weight else None
+    # an OCR'd copy's figures cut as the figures they stand for ('l00%' is no letter and two digits)
+    folded = fold_ocr(text)
+    cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
+    kept = _twice_kept(text)
+    for i, a in enumerate(cuts):
+        for b in cuts[i + 1:]:
+            whole = a == 0 and b == len(text)
+            if b - a > s.max_piece and not whole:
+                break
+            if kept and not whole and not _keeps_twice(kept, a, b):
+                continue
+            sub = text[a:b]
+            tag = (tg, a, b) if tg else None
+            if whole or _edge_ok(folded[a:b]):
+                out.append((a, b, sub, not whole, cut_penalty(folded, a, b, s), tag))
+            elif b == cuts[i + 1]:
+                # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
+                out.append((a, b, sub, True, JUNK, tag))
+                continue
+            if tg and tg.other_share(a, b) >= s.tagger_junk_share:
+                out.append((a, b, sub, True, TAGGED_JUNK, tag))
+    for m in _LEVEL_POINTS.finditer(text):
+        # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
+        # let the stream skip them: no cell of the row
+        out.append((m.start(), m.end(), m.group(), True, POINTS_NOTE, None))
+    return tuple(out)
 
 
 def _tag_roles(cols: list[str]) -> list[tuple[int, bool]]:
