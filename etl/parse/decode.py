@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -696,13 +697,14 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             whole_glued[pos] = pos + len(p.text)
         pos += len(p.text)
     # best[node][state] = (cost, prev node, prev state, text, loc, inner)
-    best: list[dict[int, tuple]] = [dict() for _ in range(n + 1)]
+    # (a node's states made when an edge first reaches it: most nodes are inside pieces no edge starts from)
+    best: defaultdict[int, dict[int, tuple]] = defaultdict(dict)
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
     emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
     tag_roles = _tag_roles(cols)
     rest = _rest_bonus(pieces, s) if bound is not None and bound < INF else None
     for u in range(n + 1):
-        if not best[u]:
+        if not best.get(u):
             continue
         if rest is not None and u in rest and min(c[0] for c in best[u].values()) - rest[u] > bound + BOUND_SLACK:
             return Decoded(steps=[], cost=INF, settings=s)  # no reading gets back under the bound
@@ -819,8 +821,10 @@ def _rest_bonus(pieces: list[Piece], s: DecodeSettings) -> dict[int, float] | No
     if not _costs_only_add(s) or any(p.glued or not p.text for p in pieces):
         return None
     twice = max(0.0, -s.equal_target_actual)
+    # (a name with its unit ends in its bracket: name_value_cost is asked only after one)
     gains = [(twice if k and p.text == pieces[k - 1].text else 0.0)
-             + (-min(0.0, name_value_cost(pieces[k - 1].text, p.text, s)) if k else 0.0)
+             + (-min(0.0, name_value_cost(pieces[k - 1].text, p.text, s))
+                if k and pieces[k - 1].text.endswith((")", "）")) else 0.0)
              for k, p in enumerate(pieces)]
     out: dict[int, float] = {}
     total, pos = 0.0, sum(len(p.text) for p in pieces)
