@@ -574,13 +574,19 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
     for p in pieces:
         offsets.append(offsets[-1] + len(p.text))
     n = offsets[-1]
-    edges: list[list[tuple]] = [[] for _ in range(n + 1)]
+    # (a node no edge starts from, most of a table's characters, shares one empty tuple)
+    edges: list = [()] * (n + 1)
     for p, start in zip(pieces, offsets):
         if not p.glued:
-            edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0, None))
+            out = edges[start] or []
+            out.append((start + len(p.text), p.text, p.loc, False, 0.0, None))
+            edges[start] = out
             continue
         for a, b, sub, inner, penalty, tag in _glued_edges(p.text, s, tagger.generation()):
-            edges[start + a].append((start + b, sub, p.loc, inner, penalty, tag))
+            out = edges[start + a]
+            if not out:
+                out = edges[start + a] = []
+            out.append((start + b, sub, p.loc, inner, penalty, tag))
     return n, edges
 
 
