@@ -178,12 +178,18 @@ def lies_within(inner: Place, outer: Place) -> bool:
     return inner.adcode.startswith(head)
 
 
+@lru_cache(maxsize=64)
+def _tail_after(tails: tuple[str, ...], reach: int) -> re.Pattern:
+    """A name's tail within `reach` characters (built once per tails: asked for every place in the text)."""
+    return re.compile(rf"^[\u4e00-\u9fff]{{0,{reach}}}?({alternation(tails)})")
+
+
 def place_led_names(text: str, tails: tuple[str, ...], reach: int = 14) -> list[tuple[int, int, int]]:
     """Names in running text that begin with a place and end at the first of `tails` within `reach`
     characters after it: (start, end of the place, end of the name). '霍邱县教育局年终对乡镇中心学校'
     -> the span of '霍邱县教育局'. A place inside a name already found starts no other name."""
     g = _gazetteer()
-    after = re.compile(rf"^[\u4e00-\u9fff]{{0,{reach}}}?({alternation(tails)})")
+    after = _tail_after(tuple(tails), reach)
     out: list[tuple[int, int, int]] = []
     for m in g.pattern.finditer(text):
         if out and m.start() < out[-1][2]:

@@ -660,6 +660,11 @@ def _parts_total(cells: list[tuple[str, int, bool]], b: Budget, scale: float) ->
     return None
 
 
+# (written once: the labels are sorted into an alternation, and this is asked of every cell of a target table)
+_FISCAL_KEY = rf"^({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?[:：]?"
+_OTHER_KEY = rf"^({_OF_WHICH})?({alternation(_MONEY['other'])})[:：]?"
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
@@ -706,9 +711,9 @@ def target_budget(rows: list[Row]) -> Budget:
                     continue
         s = _ENUM.sub("", s)
         if b.fiscal is None:
-            b.fiscal = _keyed_amount(s, after, rf"^({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?[:：]?", scale)
+            b.fiscal = _keyed_amount(s, after, _FISCAL_KEY, scale)
         if b.other is None:
-            b.other = _keyed_amount(s, after, rf"^({_OF_WHICH})?({alternation(_MONEY['other'])})[:：]?", scale)
+            b.other = _keyed_amount(s, after, _OTHER_KEY, scale)
     if b.initial is None and b.fiscal is not None:
         b.initial = _parts_total(cells, b, scale)
     if b.initial is None and b.fiscal is not None:

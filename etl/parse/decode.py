@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon, operator_cell_pattern
@@ -600,42 +601,59 @@ def lattice(pieces: list[Piece], s: DecodeSettings = SETTINGS) -> tuple[int, lis
     for p in pieces:
         offsets.append(offsets[-1] + len(p.text))
     n = offsets[-1]
-    edges: list[list[tuple]] = [[] for _ in range(n + 1)]
+    # (a node no edge starts from, most of a table's characters, shares one empty tuple)
+    edges: list = [()] * (n + 1)
     for p, start in zip(pieces, offsets):
         if not p.glued:
-            edges[start].append((start + len(p.text), p.text, p.loc, False, 0.0, None))
+            out = edges[start] or []
+            out.append((start + len(p.text), p.text, p.loc, False, 0.0, None))
+            edges[start] = out
             continue
-        tg = tagger.tagged(p.text) if s.tagger_weight else None
-        # an OCR'd copy's figures cut as the figures they stand for ('l00%' is no letter and two digits)
-        folded = fold_ocr(p.text)
-        cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
-        kept = _twice_kept(p.text)
-        for i, a in enumerate(cuts):
-            for b in cuts[i + 1:]:
-                whole = a == 0 and b == len(p.text)
-                if b - a > s.max_piece and not whole:
-                    break
-                if kept and not whole and not _keeps_twice(kept, a, b):
-                    continue
-                sub = p.text[a:b]
-                tag = (tg, a, b) if tg else None
-                if whole or _edge_ok(folded[a:b]):
-                    edges[start + a].append((start + b, sub, p.loc, not whole, cut_penalty(folded, a, b, s), tag))
-                elif b == cuts[i + 1]:
-                    # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
-                    edges[start + a].append((start + b, sub, p.loc, True, JUNK, tag))
-                    continue
-                if tg and tg.other_share(a, b) >= s.tagger_junk_share:
-                    edges[start + a].append((start + b, sub, p.loc, True, TAGGED_JUNK, tag))
-        for m in _LEVEL_POINTS.finditer(p.text):
-            # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
-            # let the stream skip them: no cell of the row
-            edges[start + m.start()].append((start + m.end(), m.group(), p.loc, True, POINTS_NOTE, None))
-        for a, b in side_labels_in(p.text):
-            # the table's side label ('绩效指标' in a merged cell beside the rows) printed among them where a
-            # page of the copy broke: no cell of the row ('…库存绩效指标', '绩效指标预决算信息公开性')
-            edges[start + a].append((start + b, p.text[a:b], p.loc, True, SIDE_LABEL, None))
+        for a, b, sub, inner, penalty, tag in _glued_edges(p.text, s, tagger.generation()):
+            out = edges[start + a]
+            if not out:
+                out = edges[start + a] = []
+            out.append((start + b, sub, p.loc, inner, penalty, tag))
     return n, edges
+
+
+@lru_cache(maxsize=1 << 12)
+def _glued_edges(text: str, s: DecodeSettings, _model: int) -> tuple[tuple, ...]:
+    """The lattice's edges inside one glued piece, (start, end, text, cut inside, penalty, tagger evidence),
+    offsets within the piece: the same for every order a table is read in, and for every decode of it
+    (`_model`: the tagger's model generation, part of the cache's key)."""
+    out: list[tuple] = []
+    tg = tagger.tagged(text) if s.tagger_weight else None
+    # an OCR'd copy's figures cut as the figures they stand for ('l00%' is no letter and two digits)
+    folded = fold_ocr(text)
+    cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
+    kept = _twice_kept(text)
+    for i, a in enumerate(cuts):
+        for b in cuts[i + 1:]:
+            whole = a == 0 and b == len(text)
+            if b - a > s.max_piece and not whole:
+                break
+            if kept and not whole and not _keeps_twice(kept, a, b):
+                continue
+            sub = text[a:b]
+            tag = (tg, a, b) if tg else None
+            if whole or _edge_ok(folded[a:b]):
+                out.append((a, b, sub, not whole, cut_penalty(folded, a, b, s), tag))
+            elif b == cuts[i + 1]:
+                # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
+                out.append((a, b, sub, True, JUNK, tag))
+                continue
+            if tg and tg.other_share(a, b) >= s.tagger_junk_share:
+                out.append((a, b, sub, True, TAGGED_JUNK, tag))
+    for m in _LEVEL_POINTS.finditer(text):
+        # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
+        # let the stream skip them: no cell of the row
+        out.append((m.start(), m.end(), m.group(), True, POINTS_NOTE, None))
+    for a, b in side_labels_in(text):
+        # the table's side label ('绩效指标' in a merged cell beside the rows) printed among them where a
+        # page of the copy broke: no cell of the row ('…库存绩效指标', '绩效指标预决算信息公开性')
+        out.append((a, b, text[a:b], True, SIDE_LABEL, None))
+    return tuple(out)
 
 
 def _tag_roles(cols: list[str]) -> list[tuple[int, bool]]:
@@ -670,12 +688,14 @@ def grammar_columns(roles: list[str]) -> list[str]:
 
 
 def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
-           columns: dict[str, int] | None = None) -> Decoded:
+           columns: dict[str, int] | None = None, bound: float | None = None) -> Decoded:
     """The cheapest labelling of `pieces` as rows of the header's columns, in the header's order.
 
     `roles` are the header's columns in printed order (levels and name may be among them, anywhere);
     any column may be missing from a row at its skip cost, a level cell is carried down, and every
     row needs a name. `columns` (role -> grid column) makes a cell's position evidence for its label.
+    `bound`: a reading costing more is of no use to the caller; where the decoder can prove that every
+    reading does (`_rest_bonus`), it stops and answers no reading (cost INF).
     """
     cols = grammar_columns(roles)
     nc = len(cols)
@@ -714,13 +734,17 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             whole_glued[pos] = pos + len(p.text)
         pos += len(p.text)
     # best[node][state] = (cost, prev node, prev state, text, loc, inner)
-    best: list[dict[int, tuple]] = [dict() for _ in range(n + 1)]
+    # (a node's states made when an edge first reaches it: most nodes are inside pieces no edge starts from)
+    best: defaultdict[int, dict[int, tuple]] = defaultdict(dict)
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
     emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
     tag_roles = _tag_roles(cols)
+    rest = _rest_bonus(pieces, s) if bound is not None and bound < INF else None
     for u in range(n + 1):
-        if not best[u]:
+        if not best.get(u):
             continue
+        if rest is not None and u in rest and min(c[0] for c in best[u].values()) - rest[u] > bound + BOUND_SLACK:
+            return Decoded(steps=[], cost=INF, settings=s)  # no reading gets back under the bound
         for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
@@ -817,6 +841,37 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         stp.cost, prev = stp.cost - prev, stp.cost
     runner = finals[1][0] if len(finals) > 1 else None
     return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=s)
+
+
+BOUND_SLACK = 1e-6  # far above the rounding of a sum of costs, far below any cost
+
+
+@lru_cache(maxsize=16)
+def _costs_only_add(s: DecodeSettings) -> bool:
+    """Does every cost of `s` but the bonus of a target printed twice add (is none below zero)?"""
+    return all(getattr(s, f.name) >= 0 for f in fields(s) if f.name != "equal_target_actual")
+
+
+def _rest_bonus(pieces: list[Piece], s: DecodeSettings) -> dict[int, float] | None:
+    """Node (a piece's start) -> the most a reading can gain back over the pieces from there on: the bonus of a
+    value printed twice (equal_target_actual) and of bare figures after a name with its unit (name_value_cost),
+    the only costs below zero. So the cheapest reading from a node costs at least the cheapest state there less
+    this. Only where each piece is one edge of the lattice (none glued) and every other cost adds."""
+    if not _costs_only_add(s) or any(p.glued or not p.text for p in pieces):
+        return None
+    twice = max(0.0, -s.equal_target_actual)
+    # (a name with its unit ends in its bracket: name_value_cost is asked only after one)
+    gains = [(twice if k and p.text == pieces[k - 1].text else 0.0)
+             + (-min(0.0, name_value_cost(pieces[k - 1].text, p.text, s))
+                if k and pieces[k - 1].text.endswith((")", "）")) else 0.0)
+             for k, p in enumerate(pieces)]
+    out: dict[int, float] = {}
+    total, pos = 0.0, sum(len(p.text) for p in pieces)
+    for p, g in zip(reversed(pieces), reversed(gains)):
+        total += g
+        pos -= len(p.text)
+        out[pos] = total
+    return out
 
 
 def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:

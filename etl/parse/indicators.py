@@ -253,7 +253,8 @@ class WrapJudge:
             pieces = _pieces(self.bodies[t], header, width)
             s = self.s
             (_, moved), _, order = scrambled.cheapest_order(
-                lambda r, c: (decode(pieces, r, s.decode, columns=c), c), lambda d: d[0].cost, roles, columns, s)
+                lambda r, c, bound=None: (decode(pieces, r, s.decode, columns=c, bound=bound), c),
+                lambda d: d[0].cost, roles, columns, s, bounded=True)
             self.orders[t] = (order, moved)
         return self.orders[t]
 
@@ -312,7 +313,8 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
     # cheapest of the orders such layers print wins (etl/parse/scrambled.py)
     pieces, zipped = scrambled.zip_name_blocks(_pieces(body, header, width), roles, s, columns)
     decoded, order, roles = scrambled.cheapest_order(
-        lambda r, c: decode(pieces, r, s.decode, columns=c), lambda d: d.cost, roles, columns, s)
+        lambda r, c, bound=None: decode(pieces, r, s.decode, columns=c, bound=bound), lambda d: d.cost, roles,
+        columns, s, bounded=True)
     # a table whose name column is empty on every row, in the order it was printed
     alt = nameless_reading(pieces, roles, decoded, s.decode, columns=columns) if order == scrambled.PRINTED else None
     result.decoded, result.roles = alt or decoded, roles

@@ -82,15 +82,22 @@ def moved_columns(roles: list[str], order: list[str], columns: dict[str, int] | 
     return out
 
 
-def cheapest_order(read: Callable[[list[str], dict[str, int] | None], T], cost: Callable[[T], float],
+def cheapest_order(read: Callable[..., T], cost: Callable[[T], float],
                    roles: list[str], columns: dict[str, int] | None = None,
-                   s: ParseSettings = DEFAULT) -> tuple[T, str, list[str]]:
+                   s: ParseSettings = DEFAULT, bounded: bool = False) -> tuple[T, str, list[str]]:
     """(reading, order name, roles in that order) of the cheapest reading of a table under its printed
-    order and the scrambled ones; `read(roles, columns)` decodes the table's rows under one order."""
+    order and the scrambled ones; `read(roles, columns)` decodes the table's rows under one order.
+    `bounded`: `read` takes a third argument, the cost above which a scrambled order's reading can neither
+    be kept nor win (the decoder may then stop early and answer a reading costing INF)."""
     best = None
     printed = None
     for name, order in orders(roles):
-        result = read(order, moved_columns(roles, order, columns) if name != PRINTED else columns)
+        if name == PRINTED:
+            result = read(order, columns)
+        else:
+            moved = moved_columns(roles, order, columns)
+            result = read(order, moved, min(s.scrambled.order_share * printed, best[0] - s.scrambled.order_cost)) \
+                if bounded else read(order, moved)
         c = cost(result)
         if name == PRINTED:
             printed = c

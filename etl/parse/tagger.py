@@ -152,8 +152,14 @@ def features(text: str) -> list[list[str]]:
 def use_model(path: Path | str | None) -> None:
     """Read tags with the model at `path` from now on (None: no tagger). The default is the committed
     model file; a leave-one-file-out run swaps in a model trained without one file."""
-    _state.update(path=Path(path) if path else None, tagger=None, loaded=False)
+    _state.update(path=Path(path) if path else None, tagger=None, loaded=False, generation=generation() + 1)
     marginals.cache_clear()
+    tagged.cache_clear()
+
+
+def generation() -> int:
+    """Which model reads the tags: changes whenever `use_model` swaps it (a key for caches of what it read)."""
+    return _state.get("generation", 0)
 
 
 def _tagger():
@@ -218,6 +224,7 @@ class Tagged:
         return (self.other_cum[b] - self.other_cum[a]) / (b - a) if b > a else 0.0
 
 
+@lru_cache(maxsize=4096)  # a table's glued pieces are read under several orders, and by the stream first
 def tagged(text: str) -> Tagged | None:
     probs = marginals(text)
     return Tagged(text, probs) if probs is not None else None

@@ -218,9 +218,10 @@ _SCORE_PART = re.compile(r"\s*" + _POINTS)
 
 def _unscrambled_cell(cell: Cell) -> Cell:
     """A cell holding only a column-read label (and perhaps its score part: '出标产指(40分)'), put back."""
-    pat, reads = _block_reads()
-    m = pat.match(cell.text.strip()) if pat and len(cell.text.strip()) >= 4 else None
-    if m is None or not _SCORE_PART.fullmatch(cell.text.strip()[m.end():]):
+    _, reads = _block_reads()
+    t = cell.text.strip()
+    # (every column-read spelling is four characters: a look-up of the first four, not the pattern, for each cell)
+    if t[:4] not in reads or not _SCORE_PART.fullmatch(t[4:]):
         return cell
     return Cell(unscramble_blocks(cell.text), cell.loc, cell.glued)
 
