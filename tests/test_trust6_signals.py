@@ -138,7 +138,10 @@ def test_a_department_read_as_the_tail_of_its_name_counts_as_a_cut_name_as_the_p
     both.department = "交通运输局"
     assert [name_cut(f, text) for f in (whole, cut, both)] == [0, 1, 2]
     (a_whole,), (a_cut,), (a_both,) = (assess_filings(_doc(REPORT), [f]) for f in (whole, cut, both))
-    assert a_whole.conf > a_cut.conf > a_both.conf
+    # a cut name is a wrong field: the guarantee holds both cut readings below accept, and the model's own
+    # estimate still weighs two cuts below one
+    assert a_whole.conf >= ACCEPT > a_cut.conf >= a_both.conf
+    assert a_cut.capped_by == a_both.capped_by == "name_cut" and a_cut.model_conf > a_both.model_conf
     # a department the text also prints whole, at the start of a line or after a word that introduces it, is whole
     prose = _doc(REPORT + [["交通运输局对本项目的自评得分95分。"]])
     assert name_cut(cut, "\n".join(" ".join(c.text for c in r.cells) for r in prose.rows)) == 0

@@ -133,16 +133,32 @@ def load_corpus(root: Path) -> list[SourceFile]:
     return out
 
 
+# Signals whose weight may not raise confidence: each is a doubt (a misread a person would name), so a positive
+# weight can only come from its overlap with another signal (meta_missing is counted inside `estimate` too) or from
+# the few files it fires on, and it would reward the very reading it names (a report read without its project
+# trusted more than with it). Every signal but the estimate and the report flag is one.
+NOT_DOUBTS = ("estimate", "is_report")
+
+
 def _fractional_logistic(xs: list[list[float]], ys: list[float], c: float, names: tuple[str, ...],
                          power: float = 1.0) -> Logistic:
-    """The logistic fit of the shares ys (each to `power`) on the signals xs."""
+    """The logistic fit of the shares ys (each to `power`) on the signals xs, each doubt's weight held at or below
+    zero: a doubt whose weight comes out positive is left out and the rest fitted again (the worst one first, until
+    none is; deterministic), and keeps a weight of 0."""
     ys = [a ** power for a in ys]
     x = np.array([row for row in xs for _ in (0, 1)], dtype=float).reshape(-1, len(names))
     y = np.array([1, 0] * len(xs))
     w = np.array([v for a in ys for v in (a, 1.0 - a)], dtype=float) + 1e-9
-    m = LogisticRegression(C=c, max_iter=5000, solver="newton-cholesky")
-    m.fit(x, y, sample_weight=w)
-    return Logistic(names, tuple(float(v) for v in m.coef_[0]), float(m.intercept_[0]), power)
+    keep = list(range(len(names)))
+    while True:
+        m = LogisticRegression(C=c, max_iter=5000, solver="newton-cholesky")
+        m.fit(x[:, keep], y, sample_weight=w)
+        coef = dict(zip(keep, (float(v) for v in m.coef_[0])))
+        wrong = [(v, k) for k, v in coef.items() if v > 0 and names[k] not in NOT_DOUBTS]
+        if not wrong:
+            break
+        keep.remove(max(wrong)[1])
+    return Logistic(names, tuple(coef.get(k, 0.0) for k in range(len(names))), float(m.intercept_[0]), power)
 
 
 def fit_rows(files: list[SourceFile], row_c: float = ROW_C) -> tuple[Logistic, int]:

@@ -58,6 +58,14 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         return "arithmetic"
     if e.kinds_unread:
         return "kinds_unread"
+    if e.name_cut:
+        # a department or project read as the tail of the longer name the source prints ('教育局' of '某县教育局'):
+        # that field is wrong as read
+        return "name_cut"
+    if f.title and e.title_unread >= 1.0:
+        # a report whose title names someone (its department, its project) the reading holds nothing of: a name
+        # the title prints is a field the reading lost, so not every field can be right
+        return "title_unread"
     return None
 
 
