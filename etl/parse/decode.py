@@ -1044,6 +1044,15 @@ def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS
     of text. Given, those cuts stay: the row's arithmetic moves the cuts among figures, but between two words
     it has no evidence of its own ('按规定公开|已公开' is no sum); it may still cut text the first reading left
     whole ('高高' where the repeated word is a target and its actual)."""
+    best = _redecoded(text, tuple(roles), s, None if word_cuts is None else frozenset(word_cuts))
+    return list(best) if best is not None else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _redecoded(text: str, roles: tuple[str, ...], s: DecodeSettings,
+               word_cuts: frozenset[int] | None) -> tuple[tuple[str, str], ...] | None:
+    """redecode_glued_row's answer, once per row text: a table is read under each of its orders and
+    its rows again after, and a glued row's search over cuts and columns is the same each time."""
     from itertools import combinations
 
     cuts = sorted(_cut_points(text) - {0, len(text)})
@@ -1065,5 +1074,5 @@ def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS
                 assigned = tuple(roles[p] for p in pos)
                 c = row_cost(parts, assigned, roles, s) + (len(parts) - 1) * s.glued_piece + penalty
                 if c < INF and (best is None or c < best[0]):
-                    best = (c, list(zip(assigned, parts)))
+                    best = (c, tuple(zip(assigned, parts)))
     return best[1] if best else None
