@@ -738,6 +738,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     best: defaultdict[int, dict[int, tuple]] = defaultdict(dict)
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
     emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
+    cols_key = tuple(cols)
     tag_roles = _tag_roles(cols)
     rest = _rest_bonus(pieces, s) if bound is not None and bound < INF else None
     for u in range(n + 1):
@@ -769,7 +770,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             else:
                 emit = emit_cache.get(key)
                 if emit is None:
-                    emit = emit_cache[key] = _emissions(text, cols, inner, glued, s)
+                    emit = emit_cache[key] = _shared_emissions(text, cols_key, inner, glued, s)
             if not emit:
                 continue
             emit = dict(emit)
@@ -872,6 +873,14 @@ def _rest_bonus(pieces: list[Piece], s: DecodeSettings) -> dict[int, float] | No
         pos -= len(p.text)
         out[pos] = total
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _shared_emissions(text: str, cols: tuple[str, ...], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:
+    """`_emissions`, once per text and columns over all decodes: a table is decoded under each of its orders
+    and again where a reading is weighed against another (nameless, a rival grammar), most cells each time.
+    (The caller copies the answer before adding to it.)"""
+    return _emissions(text, list(cols), inner, glued, s)
 
 
 def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:
