@@ -31,7 +31,8 @@ from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
-from etl.normalise.measure import parse_number, parse_number_ocr
+from etl.normalise.measure import parse_number as _parse_number
+from etl.normalise.measure import parse_number_ocr
 from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
@@ -41,6 +42,7 @@ from etl.records import Loc
 INF = math.inf
 # the decoder asks about the same few pieces thousands of times (every cut, every reading of a glued row)
 parse_measure = lru_cache(maxsize=1 << 16)(_parse_measure)
+parse_number = lru_cache(maxsize=1 << 16)(_parse_number)  # (a glued row's search asks for its 分值 and 得分 in every split)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: the cost functions are cached per settings object
