@@ -171,6 +171,10 @@ DESCRIPTION_MIN_LEN = 6  # '反映…情况' is a clause; '衡量' alone is no e
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# (compiled once: the decoder asks these of every piece it weighs, tens of thousands of times a corpus)
+_DIGIT = re.compile(r"\d")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_NAME_WITH_UNIT = re.compile(r"(?:[\u4e00-\u9fff][^\d]*?)?[（(]([^()（）\d]{1,5})[)）]")
 _OPS = re.escape(lexicon().operator_chars)  # every operator character the lexicon knows (≥ ≧ ═ …)
 _TRAILING_BLANK = re.compile(rf"(?<=[\d%])[{re.escape(''.join(lexicon().blank_marks))}]+$")  # a blank cell after figures
 _LEADING_ZERO = re.compile(rf"^[{_OPS}]{{0,2}}0\d")  # '010', '≥05': a cut in the wrong place, never printed so
@@ -311,7 +315,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
 def _name_with_unit(t: str) -> bool:
     """'办公用房面积(平方米)', '满意度(%)': words, then the indicator's unit in brackets; or the bracketed unit
     alone ('(万元)'), the end of a name printed with a space before it."""
-    m = re.fullmatch(r"(?:[\u4e00-\u9fff][^\d]*?)?[（(]([^()（）\d]{1,5})[)）]", t)
+    m = _NAME_WITH_UNIT.fullmatch(t)
     return bool(m) and (m.group(1).strip(lexicon().operator_chars) in _known_units()
                         or m.group(1) in ("%", "％", "‰"))
 
@@ -334,7 +338,7 @@ def _known_units() -> frozenset[str]:
 
 def _latin_only(t: str) -> bool:
     """'qrcode', 'tot': page furniture or OCR noise, not a cell of a Chinese table."""
-    return not _CJK.search(t) and not re.search(r"\d", t) and bool(re.search(r"[A-Za-z]{3,}", t))
+    return not _CJK.search(t) and not _DIGIT.search(t) and bool(_LATIN_WORD.search(t))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -939,11 +943,11 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 m = parse_measure(text)
                 if m is not None and m.unit:
                     e += s.unit_beside_unit_column  # the table prints units in their own column
-            if inner and col in ("target", "actual", "adjusted_target") and not re.search(r"\d", text) \
+            if inner and col in ("target", "actual", "adjusted_target") and not _DIGIT.search(text) \
                     and text.endswith(_unit_words()) and len(text) > 3 and _CJK.match(text):
                 e += s.name_and_unit_as_value  # '受害率%': the next row's name and its unit column, not a value
             if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
-                    and not re.search(r"\d", text) and not text.startswith(lexicon().value_cues):
+                    and not _DIGIT.search(text) and not text.startswith(lexicon().value_cues):
                 e += s.glued_text_value  # long words cut out of glued text are names, values are short
         if e == INF:
             continue
