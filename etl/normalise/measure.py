@@ -18,6 +18,8 @@ _SUFFIX_OPS = list(lexicon().suffix_operators)  # 95%以上 -> >=, 10万元以�
 _UNIT_ALIASES = lexicon().unit_aliases
 
 _NUM = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+_NUM_RE = re.compile(_NUM)
+_AMOUNT_SUFFIX = re.compile(r"(万元|元|分|万)$")
 _MEASURE = re.compile(rf"^(?P<num>{_NUM})\s*(?P<unit>[^\d\s]{{0,8}})$")
 # Things that hold digits but are dates or periods, not quantities.
 _DATE = re.compile(
@@ -62,8 +64,8 @@ def parse_number(text: str | None) -> float | None:
     if text is None:
         return None
     s = fold(text)
-    s = re.sub(r"(万元|元|分|万)$", "", s)
-    if re.fullmatch(_NUM, s):
+    s = _AMOUNT_SUFFIX.sub("", s)
+    if _NUM_RE.fullmatch(s):
         return float(s.replace(",", ""))
     return None
 

@@ -31,7 +31,8 @@ from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon, operator_cell_pattern
 from etl.normalise.measure import parse_measure as _parse_measure
-from etl.normalise.measure import parse_number, parse_number_ocr
+from etl.normalise.measure import parse_number as _parse_number
+from etl.normalise.measure import parse_number_ocr
 from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
@@ -41,6 +42,7 @@ from etl.records import Loc
 INF = math.inf
 # the decoder asks about the same few pieces thousands of times (every cut, every reading of a glued row)
 parse_measure = lru_cache(maxsize=1 << 16)(_parse_measure)
+parse_number = lru_cache(maxsize=1 << 16)(_parse_number)  # (a glued row's search asks for its 分值 and 得分 in every split)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: the cost functions are cached per settings object
@@ -169,6 +171,10 @@ DESCRIPTION_MIN_LEN = 6  # '反映…情况' is a clause; '衡量' alone is no e
 _UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# (compiled once: the decoder asks these of every piece it weighs, tens of thousands of times a corpus)
+_DIGIT = re.compile(r"\d")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+_NAME_WITH_UNIT = re.compile(r"(?:[\u4e00-\u9fff][^\d]*?)?[（(]([^()（）\d]{1,5})[)）]")
 _OPS = re.escape(lexicon().operator_chars)  # every operator character the lexicon knows (≥ ≧ ═ …)
 _TRAILING_BLANK = re.compile(rf"(?<=[\d%])[{re.escape(''.join(lexicon().blank_marks))}]+$")  # a blank cell after figures
 _LEADING_ZERO = re.compile(rf"^[{_OPS}]{{0,2}}0\d")  # '010', '≥05': a cut in the wrong place, never printed so
@@ -309,7 +315,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
 def _name_with_unit(t: str) -> bool:
     """'办公用房面积(平方米)', '满意度(%)': words, then the indicator's unit in brackets; or the bracketed unit
     alone ('(万元)'), the end of a name printed with a space before it."""
-    m = re.fullmatch(r"(?:[\u4e00-\u9fff][^\d]*?)?[（(]([^()（）\d]{1,5})[)）]", t)
+    m = _NAME_WITH_UNIT.fullmatch(t)
     return bool(m) and (m.group(1).strip(lexicon().operator_chars) in _known_units()
                         or m.group(1) in ("%", "％", "‰"))
 
@@ -332,7 +338,7 @@ def _known_units() -> frozenset[str]:
 
 def _latin_only(t: str) -> bool:
     """'qrcode', 'tot': page furniture or OCR noise, not a cell of a Chinese table."""
-    return not _CJK.search(t) and not re.search(r"\d", t) and bool(re.search(r"[A-Za-z]{3,}", t))
+    return not _CJK.search(t) and not _DIGIT.search(t) and bool(_LATIN_WORD.search(t))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -738,6 +744,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     best: defaultdict[int, dict[int, tuple]] = defaultdict(dict)
     best[0][-1] = (0.0, -1, -1, "", Loc(), False)
     emit_cache: dict[tuple[str, bool, bool], dict[int, float]] = {}
+    cols_key = tuple(cols)
     tag_roles = _tag_roles(cols)
     rest = _rest_bonus(pieces, s) if bound is not None and bound < INF else None
     for u in range(n + 1):
@@ -769,7 +776,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
             else:
                 emit = emit_cache.get(key)
                 if emit is None:
-                    emit = emit_cache[key] = _emissions(text, cols, inner, glued, s)
+                    emit = emit_cache[key] = _shared_emissions(text, cols_key, inner, glued, s)
             if not emit:
                 continue
             emit = dict(emit)
@@ -874,6 +881,14 @@ def _rest_bonus(pieces: list[Piece], s: DecodeSettings) -> dict[int, float] | No
     return out
 
 
+@lru_cache(maxsize=1 << 16)
+def _shared_emissions(text: str, cols: tuple[str, ...], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:
+    """`_emissions`, once per text and columns over all decodes: a table is decoded under each of its orders
+    and again where a reading is weighed against another (nameless, a rival grammar), most cells each time.
+    (The caller copies the answer before adding to it.)"""
+    return _emissions(text, list(cols), inner, glued, s)
+
+
 def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:
     """Cost of `text` under every label it can take (state index -> cost)."""
     out: dict[int, float] = {}
@@ -928,11 +943,11 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 m = parse_measure(text)
                 if m is not None and m.unit:
                     e += s.unit_beside_unit_column  # the table prints units in their own column
-            if inner and col in ("target", "actual", "adjusted_target") and not re.search(r"\d", text) \
+            if inner and col in ("target", "actual", "adjusted_target") and not _DIGIT.search(text) \
                     and text.endswith(_unit_words()) and len(text) > 3 and _CJK.match(text):
                 e += s.name_and_unit_as_value  # '受害率%': the next row's name and its unit column, not a value
             if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
-                    and not re.search(r"\d", text) and not text.startswith(lexicon().value_cues):
+                    and not _DIGIT.search(text) and not text.startswith(lexicon().value_cues):
                 e += s.glued_text_value  # long words cut out of glued text are names, values are short
         if e == INF:
             continue
@@ -1044,6 +1059,15 @@ def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS
     of text. Given, those cuts stay: the row's arithmetic moves the cuts among figures, but between two words
     it has no evidence of its own ('按规定公开|已公开' is no sum); it may still cut text the first reading left
     whole ('高高' where the repeated word is a target and its actual)."""
+    best = _redecoded(text, tuple(roles), s, None if word_cuts is None else frozenset(word_cuts))
+    return list(best) if best is not None else None
+
+
+@lru_cache(maxsize=1 << 12)
+def _redecoded(text: str, roles: tuple[str, ...], s: DecodeSettings,
+               word_cuts: frozenset[int] | None) -> tuple[tuple[str, str], ...] | None:
+    """redecode_glued_row's answer, once per row text: a table is read under each of its orders and
+    its rows again after, and a glued row's search over cuts and columns is the same each time."""
     from itertools import combinations
 
     cuts = sorted(_cut_points(text) - {0, len(text)})
@@ -1065,5 +1089,5 @@ def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS
                 assigned = tuple(roles[p] for p in pos)
                 c = row_cost(parts, assigned, roles, s) + (len(parts) - 1) * s.glued_piece + penalty
                 if c < INF and (best is None or c < best[0]):
-                    best = (c, list(zip(assigned, parts)))
+                    best = (c, tuple(zip(assigned, parts)))
     return best[1] if best else None
