@@ -46,6 +46,10 @@ class WrapSettings:
     # so a whole row under a row (its own name and value) must not be joined for that alone
     judge_margin: float = 1.0
     line_judge_margin: float = 0.5  # the same for a copy with no positions, whose lines are less sure evidence
+    # a copy with no positions: the rest of a line joined to a cell shorter than the line's widest costs this
+    # times the share it falls short (a cell wraps only when it fills its column, so of two cells that read
+    # the same either way the fuller one is the one that wrapped)
+    short_line_cost: float = 0.5
 
 
 SETTINGS = WrapSettings()
