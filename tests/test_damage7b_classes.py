@@ -40,3 +40,49 @@ def test_a_lone_wrapped_rest_joins_the_fullest_cell_of_the_line_above():
         ("时效指标", "工程完工及时率", "100%"),
         ("服务对象满意度指标", "受益群众满意度", "≥90%"),
     ]
+
+
+# --- space_separated / wrapped: a key's value wrapped onto the next line ------------------------------
+# The same text layer wraps a long key value too: '项目名称  乡镇污水处理设施运' / '维'. The lone rest under a
+# key row (labels and their values, the last value the fullest cell) is the rest of that value, not a line
+# of its own.
+WRAPPED_KEYS = "\n".join([
+    "某县某局2023年度项目支出绩效自评表",
+    "项目名称  乡镇污水处理设施运",
+    "维",
+    "主管部门  某县生态局  实施单位  某县生态局城区",
+    "分局",
+    "一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分",
+    "产出指标  数量指标  运维处理站点数  ≥12个  12个  30  30",
+    "效益指标  生态效益指标  出水达标率  ≥95%  97%  40  40",
+    "满意度指标  服务对象满意度指标  周边群众满意度  ≥90%  93%  30  30",
+])
+
+
+def test_the_lone_rest_of_a_wrapped_key_value_joins_the_value():
+    (f,) = parse(WRAPPED_KEYS)
+    assert (f.project, f.department) == ("乡镇污水处理设施运维", "某县生态局")
+    assert [i.name for i in f.indicators] == ["运维处理站点数", "出水达标率", "周边群众满意度"]
+
+
+# Two values wrapped on one line: the rests, piece by piece, under the full values; a label printed over
+# several lines under a key row ('资金情况' / '(万元)') is no value's rest.
+WRAPPED_TWO_KEYS = "\n".join([
+    "某县某局2023年度项目支出绩效自评表",
+    "项目名称  城区背街小巷  项目编码  520113",
+    "改造提升  23P007",
+    "主管部门  某县住建局  实施单位  某县城管局",
+    "资金情况",
+    "(万元)",
+    "全年预算数  全年执行数  分值  执行率  得分",
+    "年度资金总额  120.5  118.2  10  98.09%  9.8",
+    "一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分",
+    "产出指标  数量指标  改造小巷条数  ≥15条  15条  40  40",
+    "满意度指标  服务对象满意度指标  沿街居民满意度  ≥90%  92%  50  50",
+])
+
+
+def test_two_wrapped_key_values_take_their_rests_and_a_stacked_label_stays_apart():
+    (f,) = parse(WRAPPED_TWO_KEYS)
+    assert (f.project, f.project_code, f.department) == ("城区背街小巷改造提升", "52011323P007", "某县住建局")
+    assert [i.name for i in f.indicators] == ["改造小巷条数", "沿街居民满意度"]

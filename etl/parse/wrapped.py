@@ -217,3 +217,58 @@ def join_wrapped(rows: list[Row], judge: Judge | None = None, s: WrapSettings = 
         last = {}
         out.append(row)
     return out
+
+
+
+def join_wrapped_key_values(rows: list[Row], s: WrapSettings = SETTINGS) -> list[Row]:
+    """A copy with no positions (cells separated by spaces) of a key block whose long values wrapped:
+    '项目名称  乡镇污水处理设施运  项目编码  4302' / '维  1201'. A line under a key row (labels and their values)
+    holding as many pieces as the row has full values (a cell wraps only when it fills its column) is their
+    rest, piece by piece; a lone piece is the rest of the fullest value. No piece may be wider than the line
+    it continues, nor a label, a level name or a whole value of its own. A run of lone pieces is a label
+    printed over lines ('资金情况' / '(万元)' before the money block), not the rest of a value."""
+    def lone(k: int) -> bool:
+        return 0 <= k < len(rows) and sum(1 for c in rows[k].cells if c.text.strip()) == 1
+
+    out: list[Row] = []
+    last: dict[int, str] = {}  # value cell index in out[-1] -> the last printed line of that value
+    for i, row in enumerate(rows):
+        in_run = lone(i) and (lone(i - 1) or lone(i + 1))
+        targets = _rest_of_key_values(out[-1], row, last, s) if out and not in_run else None
+        if targets is None:
+            out.append(row)
+            last = {}
+            continue
+        above, rests = out[-1], [c for c in row.cells if c.text.strip()]
+        cells = list(above.cells)
+        for k, rest in zip(targets, rests):
+            c = cells[k]
+            cells[k] = Cell(c.text.strip() + rest.text.strip(), c.loc.merge(rest.loc), c.glued)
+            last[k] = rest.text.strip()
+        out[-1] = Row(cells=cells, loc=above.loc.merge(row.loc), table=above.table)
+    return out
+
+
+def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSettings) -> list[int] | None:
+    """The value cells of the key row `above` that `row` continues, or None."""
+    texts = [c.text.strip() for c in above.cells]
+    rests = [c.text.strip() for c in row.cells if c.text.strip()]
+    if not rests or len(texts) < 2 or len(texts) % 2 or not all(texts):
+        return None
+    if not all(is_key_label(t) for t in texts[::2]) or any(_label(t) for t in texts[1::2]):
+        return None
+    ends = {k: last.get(k, texts[k]) for k in range(1, len(texts), 2)}  # each value's last printed line
+    widest = max(len(t) for t in ends.values())
+    full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
+    if len(rests) == len(full):
+        targets = full
+    elif len(rests) == 1:
+        targets = [max(k for k, t in ends.items() if len(t) == widest)]
+    else:
+        return None
+    for k, text in zip(targets, rests):
+        line = ends[k]
+        if (_label(text) or is_level1(text) or is_level2(text) or display_width(line) < s.min_width
+                or len(text) > len(line) + s.slack or two_values(line, text)):
+            return None
+    return targets
