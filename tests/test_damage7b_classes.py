@@ -86,3 +86,24 @@ def test_two_wrapped_key_values_take_their_rests_and_a_stacked_label_stays_apart
     (f,) = parse(WRAPPED_TWO_KEYS)
     assert (f.project, f.project_code, f.department) == ("城区背街小巷改造提升", "52011323P007", "某县住建局")
     assert [i.name for i in f.indicators] == ["改造小巷条数", "沿街居民满意度"]
+
+
+# --- space_separated / wrapped: a money header's label wrapped inside its bracket ---------------------
+# '年度预算申请（万' / '元）' over the figures: the lone piece that closes the bracket the row above left
+# open is that label's rest, not a line between the money header and its figures.
+WRAPPED_MONEY_LABEL = "\n".join([
+    "某县某局2023年部门整体支出绩效目标表",
+    "部门名称  某县文旅局",
+    "年度预算申请（万  资金总额  其中：财政拨款  其他资金",
+    "元）",
+    "856.32  856.32",
+    "一级指标  二级指标  三级指标  指标值",
+    "产出指标  数量指标  举办文化活动场次  ≥40场",
+    "满意度指标  服务对象满意度指标  群众满意度  ≥90%",
+])
+
+
+def test_the_rest_that_closes_a_wrapped_labels_bracket_joins_the_label():
+    (f,) = parse(WRAPPED_MONEY_LABEL)
+    assert (f.budget_initial, f.department) == (856.32, "某县文旅局")
+    assert [i.name for i in f.indicators] == ["举办文化活动场次", "群众满意度"]

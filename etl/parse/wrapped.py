@@ -234,7 +234,8 @@ def join_wrapped_key_values(rows: list[Row], s: WrapSettings = SETTINGS) -> list
     last: dict[int, str] = {}  # value cell index in out[-1] -> the last printed line of that value
     for i, row in enumerate(rows):
         in_run = lone(i) and (lone(i - 1) or lone(i + 1))
-        targets = _rest_of_key_values(out[-1], row, last, s) if out and not in_run else None
+        targets = (_rest_of_key_values(out[-1], row, last, s) or _closes_bracket(out[-1], row, s)) \
+            if out and not in_run else None
         if targets is None:
             out.append(row)
             last = {}
@@ -272,3 +273,25 @@ def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSetti
                 or len(text) > len(line) + s.slack or two_values(line, text)):
             return None
     return targets
+
+
+_OPEN, _CLOSE = "(（", ")）"
+
+
+def _closes_bracket(above: Row, row: Row, s: WrapSettings) -> list[int] | None:
+    """A lone short piece that closes the one bracket a cell of the row above left open is that cell's
+    rest ('年度预算申请（万' / '元）' over the money block's figures)."""
+    rests = [c.text.strip() for c in row.cells if c.text.strip()]
+    if len(rests) != 1 or len(above.cells) < 2:
+        return None
+    text = rests[0]
+    if not any(ch in _CLOSE for ch in text) or any(ch in _OPEN for ch in text):
+        return None
+    open_cells = [k for k, c in enumerate(above.cells) if _depth(c.text) > 0]
+    if len(open_cells) != 1 or len(text) > len(above.cells[open_cells[0]].text.strip()) + s.slack:
+        return None
+    return open_cells
+
+
+def _depth(text: str) -> int:
+    return sum(text.count(ch) for ch in _OPEN) - sum(text.count(ch) for ch in _CLOSE)
