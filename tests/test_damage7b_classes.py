@@ -107,3 +107,26 @@ def test_the_rest_that_closes_a_wrapped_labels_bracket_joins_the_label():
     (f,) = parse(WRAPPED_MONEY_LABEL)
     assert (f.budget_initial, f.department) == (856.32, "某县文旅局")
     assert [i.name for i in f.indicators] == ["举办文化活动场次", "群众满意度"]
+
+
+# --- space_separated / wrapped: a money header and its figures wrapped piece by piece -----------------
+# Under a money header the line of as many pieces as the row has full cells is their rest ('（万元） 款'
+# under '年度预算申请  资金总额  其中：财政拨  其他资金'); under its figures, short rests of each ('1' under
+# '2356.7'), never a whole figure of its own.
+WRAPPED_MONEY_ROWS = "\n".join([
+    "某县某局2023年部门整体支出绩效目标表",
+    "部门名称  某县文旅局",
+    "年度预算申请    资金总额    其中：财政拨    其他资金",
+    "（万元） 款",
+    "2356.7    2356.7",
+    "1 1",
+    "一级指标  二级指标  三级指标  指标值",
+    "产出指标  数量指标  举办文化活动场次  ≥40场",
+    "满意度指标  服务对象满意度指标  群众满意度  ≥90%",
+])
+
+
+def test_a_money_header_and_its_figures_take_their_wrapped_rests_piece_by_piece():
+    (f,) = parse(WRAPPED_MONEY_ROWS)
+    assert (f.budget_initial, f.budget_adjusted) == (2356.71, 2356.71)
+    assert [i.name for i in f.indicators] == ["举办文化活动场次", "群众满意度"]

@@ -254,10 +254,13 @@ def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSetti
     """The value cells of the key row `above` that `row` continues, or None."""
     texts = [c.text.strip() for c in above.cells]
     rests = [c.text.strip() for c in row.cells if c.text.strip()]
-    if not rests or len(texts) < 2 or len(texts) % 2 or not all(texts):
+    if not rests or len(texts) < 2 or not all(texts):
         return None
-    if not all(is_key_label(t) for t in texts[::2]) or any(_label(t) for t in texts[1::2]):
-        return None
+    if len(texts) % 2:
+        return _rest_of_money_row(texts, rests, last, s)
+    keyed = all(is_key_label(t) for t in texts[::2]) and not any(_label(t) for t in texts[1::2])
+    if not keyed:
+        return _rest_of_money_row(texts, rests, last, s)
     ends = {k: last.get(k, texts[k]) for k in range(1, len(texts), 2)}  # each value's last printed line
     widest = max(len(t) for t in ends.values())
     full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
@@ -295,3 +298,22 @@ def _closes_bracket(above: Row, row: Row, s: WrapSettings) -> list[int] | None:
 
 def _depth(text: str) -> int:
     return sum(text.count(ch) for ch in _OPEN) - sum(text.count(ch) for ch in _CLOSE)
+
+
+def _rest_of_money_row(texts: list[str], rests: list[str], last: dict[int, str], s: WrapSettings) -> list[int] | None:
+    """A row outside the indicator table (a money header, its figures) whose full cells wrapped: a line of
+    as many pieces as the row has full cells, fewer than its cells, is their rest, piece by piece."""
+    if len(rests) < 2 or any(is_level1(t) or is_level2(t) for t in texts):
+        return None  # an indicator row's wraps are the decoder's to judge (etl/parse/stream.py)
+    ends = {k: last.get(k, t) for k, t in enumerate(texts)}
+    widest = max(len(t) for t in ends.values())
+    full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
+    # a line as long as the row is a row of its own, unless each piece is only a short rest ('1433.4' / '1')
+    if len(rests) != len(full) or (len(full) == len(texts) and any(2 * len(t) > len(ends[k]) for k, t in zip(full, rests))):
+        return None
+    for k, text in zip(full, rests):
+        line = ends[k]
+        if (_label(text) or is_level1(text) or is_level2(text) or display_width(line) < s.min_width
+                or len(text) > len(line) + s.slack or two_values(line, text)):
+            return None
+    return full
