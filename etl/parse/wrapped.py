@@ -33,7 +33,7 @@ from typing import Protocol
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
 from etl.parse.meta import is_key_label
-from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, fold_cell, is_level1, is_level2, title_kind, without_column_number
+from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_cell, is_level1, is_level2, title_kind, without_column_number
 from etl.records import Cell, Row
 
 
@@ -219,7 +219,6 @@ def join_wrapped(rows: list[Row], judge: Judge | None = None, s: WrapSettings = 
     return out
 
 
-
 def join_wrapped_key_values(rows: list[Row], s: WrapSettings = SETTINGS) -> list[Row]:
     """A copy with no positions (cells separated by spaces) of a key block whose long values wrapped:
     '项目名称  乡镇污水处理设施运  项目编码  4302' / '维  1201'. A line under a key row (labels and their values)
@@ -232,9 +231,13 @@ def join_wrapped_key_values(rows: list[Row], s: WrapSettings = SETTINGS) -> list
 
     out: list[Row] = []
     last: dict[int, str] = {}  # value cell index in out[-1] -> the last printed line of that value
+    in_table = False  # under an indicator table's header, whose rows' wraps the decoder judges (etl/parse/stream.py)
     for i, row in enumerate(rows):
+        if any(title_kind(c.text) for c in row.cells):
+            in_table = False
+        in_table = in_table or any(column_role(c.text) in ("level1", "level2", "name") for c in row.cells)
         in_run = lone(i) and (lone(i - 1) or lone(i + 1))
-        targets = (_rest_of_key_values(out[-1], row, last, s) or _closes_bracket(out[-1], row, s)) \
+        targets = (_rest_of_key_values(out[-1], row, last, s, not in_table) or _closes_bracket(out[-1], row, s)) \
             if out and not in_run else None
         if targets is None:
             out.append(row)
@@ -250,17 +253,18 @@ def join_wrapped_key_values(rows: list[Row], s: WrapSettings = SETTINGS) -> list
     return out
 
 
-def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSettings) -> list[int] | None:
-    """The value cells of the key row `above` that `row` continues, or None."""
+def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSettings,
+                        money_rows: bool) -> list[int] | None:
+    """The value cells of the key row `above` that `row` continues, or None; with `money_rows`, of any
+    other row's full cells (a money header, its figures)."""
     texts = [c.text.strip() for c in above.cells]
     rests = [c.text.strip() for c in row.cells if c.text.strip()]
     if not rests or len(texts) < 2 or not all(texts):
         return None
-    if len(texts) % 2:
-        return _rest_of_money_row(texts, rests, last, s)
-    keyed = all(is_key_label(t) for t in texts[::2]) and not any(_label(t) for t in texts[1::2])
+    keyed = len(texts) % 2 == 0 and all(is_key_label(t) for t in texts[::2]) \
+        and not any(_label(t) for t in texts[1::2])
     if not keyed:
-        return _rest_of_money_row(texts, rests, last, s)
+        return _rest_of_money_row(texts, rests, last, s) if money_rows else None
     ends = {k: last.get(k, texts[k]) for k in range(1, len(texts), 2)}  # each value's last printed line
     widest = max(len(t) for t in ends.values())
     full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
@@ -304,7 +308,7 @@ def _rest_of_money_row(texts: list[str], rests: list[str], last: dict[int, str],
     """A row outside the indicator table (a money header, its figures) whose full cells wrapped: a line of
     as many pieces as the row has full cells, fewer than its cells, is their rest, piece by piece."""
     if len(rests) < 2 or any(is_level1(t) or is_level2(t) for t in texts):
-        return None  # an indicator row's wraps are the decoder's to judge (etl/parse/stream.py)
+        return None
     ends = {k: last.get(k, t) for k, t in enumerate(texts)}
     widest = max(len(t) for t in ends.values())
     full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
