@@ -37,7 +37,7 @@ from etl.parse.segment import (
 from etl.parse.stream import stream_indicators
 from etl.parse.totals import result_table_total
 from etl.parse.vertical import join_vertical
-from etl.parse.wrapped import join_wrapped
+from etl.parse.wrapped import join_wrapped, join_wrapped_key_values
 from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, is_column_number, title_kind
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Document, Filing, Loc, Row, Section
@@ -121,6 +121,8 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
         rows = unwrap_rows(rows)  # Word's wrap spaces inside words, kept by a doc-sharing copy
     rows = join_wrapped(rows, judge=WrapJudge(rows, s), s=s.wrap) if _is_grid(doc) \
         else [split_run_on_keys(r) for r in unglue([split_glued_title(r) for r in join_titles_broken_by_pages(rows)], s.cut)]
+    if doc.layout.split(":")[-1] == "spaced":  # a pipe copy or one cell a line never wraps a value onto a bare line
+        rows = join_wrapped_key_values(rows, s.wrap)
     rows = split_level_prefix(rows)
     segs = split_segments(rows)
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])

@@ -585,14 +585,15 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
         merged = [Piece(a.text + line[chosen.index(k)].text, a.loc.merge(line[chosen.index(k)].loc)) if k in chosen
                   else a for k, a in enumerate(above)]
         cost = decode(merged, roles, dec).cost
-        if best is None or cost < best[0]:
-            best = (cost, merged, chosen)
+        rank = cost + s.short_line_cost * sum(1 - len(ends[k]) / widest for k in chosen)  # the fuller cells first
+        if best is None or rank < best[3]:
+            best = (cost, merged, chosen, rank)
     if best is None:
         return None
     apart = decode(above + line, roles, dec).cost
     if best[0] + s.line_judge_margin >= apart:
         return None  # one row always costs less than two: joining must win by the margin
-    _, merged, chosen = best
+    _, merged, chosen, _ = best
     return merged, {**last, **{k: line[j].text for j, k in enumerate(chosen)}}
 
 

@@ -33,7 +33,7 @@ from typing import Protocol
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
 from etl.parse.meta import is_key_label
-from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, fold_cell, is_level1, is_level2, title_kind, without_column_number
+from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_cell, is_level1, is_level2, title_kind, without_column_number
 from etl.records import Cell, Row
 
 
@@ -46,6 +46,10 @@ class WrapSettings:
     # so a whole row under a row (its own name and value) must not be joined for that alone
     judge_margin: float = 1.0
     line_judge_margin: float = 0.5  # the same for a copy with no positions, whose lines are less sure evidence
+    # a copy with no positions: the rest of a line joined to a cell shorter than the line's widest costs this
+    # times the share it falls short (a cell wraps only when it fills its column, so of two cells that read
+    # the same either way the fuller one is the one that wrapped)
+    short_line_cost: float = 0.5
 
 
 SETTINGS = WrapSettings()
@@ -213,3 +217,107 @@ def join_wrapped(rows: list[Row], judge: Judge | None = None, s: WrapSettings = 
         last = {}
         out.append(row)
     return out
+
+
+def join_wrapped_key_values(rows: list[Row], s: WrapSettings = SETTINGS) -> list[Row]:
+    """A copy with no positions (cells separated by spaces) of a key block whose long values wrapped:
+    '项目名称  乡镇污水处理设施运  项目编码  4302' / '维  1201'. A line under a key row (labels and their values)
+    holding as many pieces as the row has full values (a cell wraps only when it fills its column) is their
+    rest, piece by piece; a lone piece is the rest of the fullest value. No piece may be wider than the line
+    it continues, nor a label, a level name or a whole value of its own. A run of lone pieces is a label
+    printed over lines ('资金情况' / '(万元)' before the money block), not the rest of a value."""
+    def lone(k: int) -> bool:
+        return 0 <= k < len(rows) and sum(1 for c in rows[k].cells if c.text.strip()) == 1
+
+    out: list[Row] = []
+    last: dict[int, str] = {}  # value cell index in out[-1] -> the last printed line of that value
+    in_table = False  # under an indicator table's header, whose rows' wraps the decoder judges (etl/parse/stream.py)
+    for i, row in enumerate(rows):
+        if any(title_kind(c.text) for c in row.cells):
+            in_table = False
+        in_table = in_table or any(column_role(c.text) in ("level1", "level2", "name") for c in row.cells)
+        in_run = lone(i) and (lone(i - 1) or lone(i + 1))
+        targets = (_rest_of_key_values(out[-1], row, last, s, not in_table) or _closes_bracket(out[-1], row, s)) \
+            if out and not in_run else None
+        if targets is None:
+            out.append(row)
+            last = {}
+            continue
+        above, rests = out[-1], [c for c in row.cells if c.text.strip()]
+        cells = list(above.cells)
+        for k, rest in zip(targets, rests):
+            c = cells[k]
+            cells[k] = Cell(c.text.strip() + rest.text.strip(), c.loc.merge(rest.loc), c.glued)
+            last[k] = rest.text.strip()
+        out[-1] = Row(cells=cells, loc=above.loc.merge(row.loc), table=above.table)
+    return out
+
+
+def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSettings,
+                        money_rows: bool) -> list[int] | None:
+    """The value cells of the key row `above` that `row` continues, or None; with `money_rows`, of any
+    other row's full cells (a money header, its figures)."""
+    texts = [c.text.strip() for c in above.cells]
+    rests = [c.text.strip() for c in row.cells if c.text.strip()]
+    if not rests or len(texts) < 2 or not all(texts):
+        return None
+    keyed = len(texts) % 2 == 0 and all(is_key_label(t) for t in texts[::2]) \
+        and not any(_label(t) for t in texts[1::2])
+    if not keyed:
+        return _rest_of_money_row(texts, rests, last, s) if money_rows else None
+    ends = {k: last.get(k, texts[k]) for k in range(1, len(texts), 2)}  # each value's last printed line
+    widest = max(len(t) for t in ends.values())
+    full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
+    if len(rests) == len(full):
+        targets = full
+    elif len(rests) == 1:
+        targets = [max(k for k, t in ends.items() if len(t) == widest)]
+    else:
+        return None
+    for k, text in zip(targets, rests):
+        line = ends[k]
+        if (_label(text) or is_level1(text) or is_level2(text) or display_width(line) < s.min_width
+                or len(text) > len(line) + s.slack or two_values(line, text)):
+            return None
+    return targets
+
+
+_OPEN, _CLOSE = "(（", ")）"
+
+
+def _closes_bracket(above: Row, row: Row, s: WrapSettings) -> list[int] | None:
+    """A lone short piece that closes the one bracket a cell of the row above left open is that cell's
+    rest ('年度预算申请（万' / '元）' over the money block's figures)."""
+    rests = [c.text.strip() for c in row.cells if c.text.strip()]
+    if len(rests) != 1 or len(above.cells) < 2:
+        return None
+    text = rests[0]
+    if not any(ch in _CLOSE for ch in text) or any(ch in _OPEN for ch in text):
+        return None
+    open_cells = [k for k, c in enumerate(above.cells) if _depth(c.text) > 0]
+    if len(open_cells) != 1 or len(text) > len(above.cells[open_cells[0]].text.strip()) + s.slack:
+        return None
+    return open_cells
+
+
+def _depth(text: str) -> int:
+    return sum(text.count(ch) for ch in _OPEN) - sum(text.count(ch) for ch in _CLOSE)
+
+
+def _rest_of_money_row(texts: list[str], rests: list[str], last: dict[int, str], s: WrapSettings) -> list[int] | None:
+    """A row outside the indicator table (a money header, its figures) whose full cells wrapped: a line of
+    as many pieces as the row has full cells, fewer than its cells, is their rest, piece by piece."""
+    if len(rests) < 2 or any(is_level1(t) or is_level2(t) for t in texts):
+        return None
+    ends = {k: last.get(k, t) for k, t in enumerate(texts)}
+    widest = max(len(t) for t in ends.values())
+    full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
+    # a line as long as the row is a row of its own, unless each piece is only a short rest ('1433.4' / '1')
+    if len(rests) != len(full) or (len(full) == len(texts) and any(2 * len(t) > len(ends[k]) for k, t in zip(full, rests))):
+        return None
+    for k, text in zip(full, rests):
+        line = ends[k]
+        if (_label(text) or is_level1(text) or is_level2(text) or display_width(line) < s.min_width
+                or len(text) > len(line) + s.slack or two_values(line, text)):
+            return None
+    return full
