@@ -274,12 +274,7 @@ def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSetti
         targets = [max(k for k, t in ends.items() if len(t) == widest)]
     else:
         return None
-    for k, text in zip(targets, rests):
-        line = ends[k]
-        if (_label(text) or is_level1(text) or is_level2(text) or display_width(line) < s.min_width
-                or len(text) > len(line) + s.slack or two_values(line, text)):
-            return None
-    return targets
+    return targets if _rests_fit(targets, rests, ends, s) else None
 
 
 _OPEN, _CLOSE = "(（", ")）"
@@ -315,9 +310,12 @@ def _rest_of_money_row(texts: list[str], rests: list[str], last: dict[int, str],
     # a line as long as the row is a row of its own, unless each piece is only a short rest ('1433.4' / '1')
     if len(rests) != len(full) or (len(full) == len(texts) and any(2 * len(t) > len(ends[k]) for k, t in zip(full, rests))):
         return None
-    for k, text in zip(full, rests):
-        line = ends[k]
-        if (_label(text) or is_level1(text) or is_level2(text) or display_width(line) < s.min_width
-                or len(text) > len(line) + s.slack or two_values(line, text)):
-            return None
-    return full
+    return full if _rests_fit(full, rests, ends, s) else None
+
+
+def _rests_fit(targets: list[int], rests: list[str], ends: dict[int, str], s: WrapSettings) -> bool:
+    """Can each piece be the wrapped rest of its cell: no label or level word, under a line wide enough to wrap,
+    not longer than that line, and not a second value beside it?"""
+    return not any(_label(text) or is_level1(text) or is_level2(text) or display_width(ends[k]) < s.min_width
+                   or len(text) > len(ends[k]) + s.slack or two_values(ends[k], text)
+                   for k, text in zip(targets, rests))
