@@ -77,6 +77,7 @@ class Lexicon:
     calendar_name_start: str
     value_cues: tuple[str, ...]
     unit_words: tuple[str, ...]
+    known_units: frozenset[str]  # the unit words, their aliases and what the aliases stand for
     level2_words: tuple[str, ...]
     ocr_digits: dict
     ocr_chars: dict
@@ -179,6 +180,8 @@ def lexicon() -> Lexicon:
         calendar_name_start=data["names"]["calendar_start"],
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),
+        known_units=frozenset(data["units"]["words"]) | frozenset(data["units"]["aliases"])
+        | frozenset(data["units"]["aliases"].values()),
         level2_words=tuple(lv["level2_words"]),
         ocr_digits=dict(data["ocr"]["digits"]),
         ocr_chars={ord(k): v for k, v in data["ocr"]["chars"].items()},

@@ -302,7 +302,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if m is None and fold_ocr(t) != t:
         m, ocr = parse_measure(fold_ocr(t)), s.ocr_number  # 'l00%', '35.2万兀': a figure OCR misread
     if m is not None:
-        if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in _known_units() and not _PER_UNIT.match(m.unit):
+        if m.unit and len(m.unit) > s.odd_unit_len and m.unit not in lexicon().known_units and not _PER_UNIT.match(m.unit):
             return s.odd_unit  # '≥99%明显改善': a figure with words run on, not a unit
         return ocr + (s.bare_number_as_value if (m.unit is None and m.op is None) else 0.0)
     if len(t) > 20:
@@ -316,7 +316,7 @@ def _name_with_unit(t: str) -> bool:
     """'办公用房面积(平方米)', '满意度(%)': words, then the indicator's unit in brackets; or the bracketed unit
     alone ('(万元)'), the end of a name printed with a space before it."""
     m = _NAME_WITH_UNIT.fullmatch(t)
-    return bool(m) and (m.group(1).strip(lexicon().operator_chars) in _known_units()
+    return bool(m) and (m.group(1).strip(lexicon().operator_chars) in lexicon().known_units
                         or m.group(1) in ("%", "％", "‰"))
 
 
@@ -328,12 +328,6 @@ def _numbered_name(t: str) -> bool:
 
 _YEAR_SPAN = re.compile(r"(?:19|20)\d\d\s*[-—–~～至]\s*(?:19|20)\d\d")  # 2018-2022: a span of years, one word
 _PER_UNIT = re.compile(r"^[^\d/]{1,3}/[^\d/]{1,3}$")  # 元/亩, 人/年, 次/月: a unit per unit
-
-
-@lru_cache(maxsize=1)
-def _known_units() -> frozenset[str]:
-    lx = lexicon()
-    return frozenset(lx.unit_words) | frozenset(lx.unit_aliases) | frozenset(lx.unit_aliases.values())
 
 
 def _latin_only(t: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure, parse_number
@@ -139,12 +138,6 @@ def _join_spaced_characters(toks: list[Tok]) -> list[Tok]:
             out.append(toks[i])
             i += 1
     return out
-
-
-@lru_cache(maxsize=1)
-def _unit_words() -> frozenset[str]:
-    lx = lexicon()
-    return frozenset(lx.unit_words) | frozenset(lx.unit_aliases)
 
 
 SPLIT_HEADER_REACH = 12  # tokens back from a header's second line in which its first line's stems are looked for
@@ -516,7 +509,7 @@ def join_spaced_units(pieces: list[Piece], unit_column: bool | None) -> list[Pie
     for p in pieces:
         prev = out[-1] if out else None
         m = parse_measure(prev.text) if prev is not None and prev.text[-1:].isdigit() else None
-        if m is not None and p.text in _unit_words() and not (p.glued or prev.glued) and p.col is None \
+        if m is not None and p.text in lexicon().known_units and not (p.glued or prev.glued) and p.col is None \
                 and p.loc.line_start is not None and _line_of(p) == _line_of(prev) \
                 and not unit_column and (unit_column is False or (m.op and not m.unit)):
             out[-1] = Piece(prev.text + p.text, prev.loc.merge(p.loc), row_first=prev.row_first)
