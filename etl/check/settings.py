@@ -208,11 +208,6 @@ class Settings:
         return float(self._get("parse", "level_name_row_cap", default=0.4))
 
     @property
-    def full_mark(self) -> float:
-        """The points a self-evaluation's 分值 add up to (its 总分 row), for a reading that has no 总分 row."""
-        return float(self._get("parse", "full_mark", default=100.0))
-
-    @property
     def project_report_ratio(self) -> float:
         """A report speaking of a project (项目 …) this many times as often as of a whole body (整体) is a project's."""
         return float(self._get("parse", "project_report_ratio", default=2.0))

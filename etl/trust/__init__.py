@@ -94,8 +94,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
                 ind.decoder_margin = ind.parse_confidence
         sig = row_signals(f)
         row_conf = row_confidences(model, f, sig, row_cap)
-        e = evidence(f, rows, filings, kinds=kinds, full_mark=settings.full_mark,
-                     project_ratio=settings.project_report_ratio)
+        e = evidence(f, rows, filings, kinds=kinds, project_ratio=settings.project_report_ratio)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)

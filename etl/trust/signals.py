@@ -23,8 +23,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from etl.check import load_settings
 from etl.lexicon import LEXICON_FILE, lexicon
 from etl.normalise.script import fold_script
+from etl.parse.totals import USUAL_TOTAL
 from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, fold_cell, is_level1, is_level2, title_kind
 from etl.records import YUAN_PER_WAN, Document, Filing, Indicator, Loc, Row
 
@@ -407,7 +409,7 @@ def marked_rows(text: str) -> int:
     return len({m.group(1) for m in _MARKERS.finditer(text)})
 
 
-def points_gap(f: Filing, full_mark: float = 100.0) -> float:
+def points_gap(f: Filing, full_mark: float = USUAL_TOTAL) -> float:
     """The largest gap of the scoring arithmetic, in points: 分值 add up to the total, 得分 add up to the total
     score, no 得分 above its 分值, the total score not above the total. A self-evaluation read without its total
     is held to the full mark from above: 分值 or 得分 adding up to more than it (scores of 98 and 75 where the
@@ -486,7 +488,7 @@ def money_unread(f: Filing) -> int:
         v is None for v in (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported)))
 
 
-def meta_missing(f: Filing, text: str = "", project_ratio: float = 2.0) -> int:
+def meta_missing(f: Filing, text: str = "", project_ratio: float | None = None) -> int:
     """Department, year or place not read (a department printed without its place counts as not read), a
     project filing without its project, and a kind that is not the one the title names (a 目标表 read as a
     self-evaluation). A report counts as a project filing when its text (the part's folded text) speaks of a
@@ -500,13 +502,15 @@ def meta_missing(f: Filing, text: str = "", project_ratio: float = 2.0) -> int:
         titled and titled != f.doc_kind)
 
 
-def report_of_project(f: Filing, text: str, ratio: float = 2.0) -> bool:
+def report_of_project(f: Filing, text: str, ratio: float | None = None) -> bool:
     """A report whose text speaks of a project (项目, 工程, 专项) at least `ratio` times as often as of a whole
     body's spending (整体): the report of a project, which labels and readers name by its project. A department's
     report names its projects too, and its 整体 spending throughout; a project's report may cite a notice about
-    both once."""
+    both once. `ratio`: the settings' [parse] project_report_ratio unless given."""
     if f.doc_kind != REPORT:
         return False
+    if ratio is None:
+        ratio = load_settings().project_report_ratio
     c = cues()
     said = len(c.said_project.findall(text))
     return said > 0 and said >= ratio * len(c.said_whole_body.findall(text))
@@ -621,7 +625,7 @@ class Evidence:
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
-             kinds: int | None = None, full_mark: float = 100.0, project_ratio: float = 2.0) -> Evidence:
+             kinds: int | None = None, project_ratio: float | None = None) -> Evidence:
     """The counts of one filing. others: the other filings read from the same document, whose rows and
     figures also count as used (two parts of a document may share lines). doc_rows: the whole document's
     rows, for the kinds its titles name (none counted without them); kinds: that count when the caller has it
@@ -639,7 +643,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
     fields = META_FIELDS + MONEY_FIELDS.get(f.doc_kind, 0) + ROW_FIELDS * expected
     return Evidence(
         rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
-        markers=markers, families_unread=families, points_gap=points_gap(f, full_mark), money_gap=money_gap(f), money_missing=money_missing(f, text),
+        markers=markers, families_unread=families, points_gap=points_gap(f), money_gap=money_gap(f), money_missing=money_missing(f, text),
         meta_missing=meta_missing(f, text, project_ratio), kinds_unread=kinds if kinds is not None else (kinds_unread(doc_rows, fs) if doc_rows is not None else 0),
         title_unread=title_unread(f) if f.doc_kind == REPORT else 0.0,
         level1_unread=level1_unread(f, text) if table else 0,
