@@ -484,9 +484,7 @@ def _side_label_res() -> tuple[re.Pattern, re.Pattern]:
     """The table's side labels ('绩效指标'), and the header words, inside which such a label is part of a
     column's or a block's name ('年度绩效指标', '长期绩效指标')."""
     lx = lexicon()
-    labels = sorted(lx.side_labels, key=len, reverse=True)
-    headers = sorted(set(lx.header_words), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, labels))), re.compile("|".join(map(re.escape, headers)))
+    return re.compile(alternation(lx.side_labels)), re.compile(alternation(set(lx.header_words)))
 
 
 @lru_cache(maxsize=1 << 14)

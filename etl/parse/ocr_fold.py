@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
 
 
 @lru_cache(maxsize=1)
@@ -35,8 +35,7 @@ def _operator_before_figure() -> re.Pattern | None:
     ops = _same_length(lexicon().ocr_operators)
     if not ops:
         return None
-    alt = "|".join(re.escape(k) for k in sorted(ops, key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z\d.])(?:{alt})(?=\d)")
+    return re.compile(rf"(?<![A-Za-z\d.])(?:{alternation(ops)})(?=\d)")
 
 
 @lru_cache(maxsize=1)
@@ -44,8 +43,7 @@ def _unit_after_figure() -> re.Pattern | None:
     units = _same_length(lexicon().ocr_units)
     if not units:
         return None
-    alt = "|".join(re.escape(k) for k in sorted(units, key=len, reverse=True))
-    return re.compile(rf"(?<=\d)(?:{alt})")
+    return re.compile(rf"(?<=\d)(?:{alternation(units)})")
 
 
 @lru_cache(maxsize=1 << 14)

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
 
 
 _SPACES = re.compile(r"[\s\u3000]+")
@@ -20,7 +20,7 @@ def _ocr_words() -> re.Pattern | None:
     words = lexicon().ocr_words
     if not words:
         return None
-    return re.compile(r"(?<=[\u4e00-\u9fff])(?:%s)" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<=[\u4e00-\u9fff])(?:{alternation(words)})")
 
 
 @lru_cache(maxsize=1 << 16)
