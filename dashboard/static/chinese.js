@@ -109,5 +109,8 @@
   observer.observe(doc.body, { subtree: true, childList: true, characterData: true, attributes: true,
                                attributeFilter: ATTRS });
   fixNode(doc.body);
+  // chinese.css keeps the grid toolbar and Plotly's mode bar hidden until this class is set: before this
+  // script has run (its frame loads after the page), they would show their English
+  doc.documentElement.classList.add("jixiao-zh");
   autoDownload();
 })();

@@ -107,6 +107,8 @@ def wait_ready(page, heading: str, timeout: int = 60000) -> None:
     page.get_by_role("heading", name=heading, level=1).wait_for(timeout=timeout)
     # Streamlit shows a status widget while the script runs; wait until it is gone.
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    # the widgets' Chinese (chinese.js) is loaded by a frame after the page: a page is ready once it runs
+    page.wait_for_function("() => document.documentElement.classList.contains('jixiao-zh')", timeout=timeout)
     page.wait_for_timeout(800)  # let Plotly finish drawing
 
 
@@ -256,6 +258,27 @@ def test_every_page_speaks_chinese_and_stays_on_this_machine(server, browser):
     assert not found, found
     assert hosts <= {"127.0.0.1", "localhost", "data", "blob"}, hosts
     assert not errors, errors
+    page.close()
+
+
+@pytest.mark.slow
+def test_grid_toolbar_waits_for_its_chinese(server, browser):
+    """The translator (chinese.js) loads in a frame after the page: until it has run, a data grid's toolbar,
+    whose buttons say "Download as CSV" and "Search", is not shown, so no user sees its English."""
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1440, "height": 1600})
+    page.goto(f"{url}/explore")
+    wait_ready(page, "筛选查询")
+    page.evaluate("() => document.documentElement.classList.remove('jixiao-zh')")  # as before it has run
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.hover()
+    toolbar = page.get_by_test_id("stElementToolbar").first
+    toolbar.wait_for(state="attached", timeout=10_000)
+    hidden = "el => getComputedStyle(el).visibility"
+    assert toolbar.evaluate(hidden) == "hidden"
+    page.evaluate("() => document.documentElement.classList.add('jixiao-zh')")
+    grid.hover()
+    assert toolbar.evaluate(hidden) == "visible"
     page.close()
 
 
