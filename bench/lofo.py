@@ -59,6 +59,8 @@ def main() -> None:
                     help="comma-separated tagger weights to score (default: the decoder's setting)")
     ap.add_argument("--keep", type=Path, help="keep the fold models in this folder (and reuse the ones there)")
     ap.add_argument("--iterations", type=int, default=TRAIN.max_iterations)
+    ap.add_argument("--train-sets", default=",".join(TRAIN.real_sets),
+                    help="the labelled sets the fold models learn from (default: the committed model's)")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--train-only", action="store_true",
                     help="only train the fold models into --keep (a second process can share the work), in reverse order")
@@ -67,7 +69,7 @@ def main() -> None:
     weights = [float(w) for w in args.weights.split(",")]
     default_weight = decode.SETTINGS.tagger_weight
     items = [it for it in real_items(ROOT, tuple(sets))]
-    settings = replace(TRAIN, max_iterations=args.iterations)
+    settings = replace(TRAIN, max_iterations=args.iterations, real_sets=tuple(args.train_sets.split(",")))
     t0 = time.perf_counter()
     tagger.use_model(tagger.MODEL_FILE)
     uses = {it.key: _uses_tagger(it) for it in items}
