@@ -73,6 +73,7 @@ class Lexicon:
     period_block: re.Pattern
     header_stems: frozenset[str]
     header_completions: frozenset[str]
+    target_part_units: frozenset[str]  # a split 指标值's unit part, named under its sign and figure
     description_cues: tuple[str, ...]
     calendar_name_start: str
     value_cues: tuple[str, ...]
@@ -176,6 +177,7 @@ def lexicon() -> Lexicon:
         period_block=re.compile(cols["periods"]["block"]),
         header_stems=frozenset(cols["split"]["stems"]),
         header_completions=frozenset(cols["split"]["completions"]),
+        target_part_units=frozenset(cols["target_parts"]["unit"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         calendar_name_start=data["names"]["calendar_start"],
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),

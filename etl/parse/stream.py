@@ -298,6 +298,10 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
     def headerish(t: str) -> bool:
         return bool(role_of(t)) or t in _SKIP or bool(re.fullmatch(r"[（(]\d+分[)）]", t))
 
+    def part_unit(j: int) -> bool:  # '单位' under a split 指标值, after its sign or figure on the same line
+        return (j > 0 and _is_part_unit(toks[j].text) and role_of(toks[j - 1].text) in ("nature", "target")
+                and _line(toks[j - 1]) == _line(toks[j]))
+
     for anchor, tok in enumerate(toks):
         if role_of(tok.text) not in ("level1", "level2", "name"):
             continue
@@ -311,24 +315,54 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
             if role and (role not in seen or column_period(toks[j].text)):
                 seen.add(role)
                 gap, end = 0, j + 1
-            elif headerish(toks[j].text):
+            elif headerish(toks[j].text) or part_unit(j):
                 end = j + 1
             else:
                 gap += 1
             j += 1
+        head = toks[start:end]
+        parts = _target_parts(head)
+        if parts:
+            head = [t for t in head if _line(t) != _line(head[-1])]
         roles: list[str] = []
-        for role in header_roles([t.text for t in toks[start:end]]):
+        for role in header_roles([t.text for t in head]):
             if role == "description" and "description" in roles and "name" not in roles:
                 roles[roles.index("description")] = "name"  # '指标内容 | 指标描述': a name, then its explanation
             if role and role not in roles:
                 roles.append(role)
         if "name" not in roles and "description" in roles:
             roles[roles.index("description")] = "name"  # '指标内容' where no 三级指标 column is printed
+        if parts and "target" in roles:
+            k = roles.index("target")
+            roles[k:k + 1] = [r for r in parts if r == "target" or r not in roles]
         names = set(roles)
         if (len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}) \
                 or (end - start == 2 and names == {"name", "target"}):
             return start, end, _order(roles)  # (or a list of names and values: '三级指标 | 年度指标值', as grids allow)
     return None
+
+
+def _is_part_unit(text: str) -> bool:
+    return fold_cell(text) in lexicon().target_part_units
+
+
+def _target_parts(head: list[Tok]) -> list[str] | None:
+    """A 指标值 column split into its parts on the header's last line ('一级指标 … 预期指标值 实际完成值 …' over
+    '符号 数值 单位'): the parts' roles in order (the figure itself where the line leaves it out), else None.
+    The line must name only parts (a sign, a figure, a unit), at least one besides the figure, under an
+    earlier line that has the 指标值 they split."""
+    last = _line(head[-1]) if head else None
+    sub = [t for t in head if _line(t) == last]
+    above = [t for t in head if _line(t) != last]
+    if len(sub) < 2 or not above or "target" not in {column_role(t.text) for t in above}:
+        return None
+    parts = ["measure_unit" if _is_part_unit(t.text) else column_role(t.text) for t in sub]
+    if any(r not in ("nature", "target", "measure_unit") for r in parts) or len(set(parts)) < len(parts) \
+            or set(parts) == {"target"}:
+        return None
+    if "target" not in parts:
+        parts.insert(parts.index("measure_unit") if "measure_unit" in parts else len(parts), "target")
+    return parts
 
 
 def _order(roles: list[str]) -> list[str]:
