@@ -77,6 +77,7 @@ class Lexicon:
     description_cues: tuple[str, ...]
     calendar_name_start: str
     value_cues: tuple[str, ...]
+    scoring_rule: re.Pattern  # the wording of a 评(扣)分标准 cell
     unit_words: tuple[str, ...]
     known_units: frozenset[str]  # the unit words, their aliases and what the aliases stand for
     level2_words: tuple[str, ...]
@@ -181,6 +182,7 @@ def lexicon() -> Lexicon:
         description_cues=tuple(data["descriptions"]["cues"]),
         calendar_name_start=data["names"]["calendar_start"],
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
+        scoring_rule=re.compile(data["values"]["scoring_rule"]),
         unit_words=tuple(data["units"]["words"]),
         known_units=frozenset(data["units"]["words"]) | frozenset(data["units"]["aliases"])
         | frozenset(data["units"]["aliases"].values()),

@@ -284,6 +284,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if role in ("reason", "description", "remark"):
         if is_empty_value(t) or t in lexicon().reason_placeholders:
             return 0.0
+        if role == "remark" and lexicon().scoring_rule.search(t):
+            return 0.0  # '发生一起扣5分': a scoring rule, however short
         if _latin_only(t):
             return s.latin_only_value
         if num is not None or parse_measure(t) is not None:
@@ -536,9 +538,11 @@ def _vocab_words() -> list[str]:
 
 
 def is_glued_piece(t: str, s: DecodeSettings = SETTINGS) -> bool:
-    """A piece long enough to hold a name and its values run together ('面积万亩2810810')."""
+    """A piece long enough to hold a name and its values run together ('面积万亩2810810'); a scoring rule's
+    words and figures ('发生一起扣5分', a 评(扣)分标准 cell) are one cell."""
     return len(t) >= s.glued_min_len and bool(_CJK.search(t)) \
-        and bool(re.search(rf"[\u4e00-\u9fff%）)》”][\d{_OPS}]", t)) and parse_measure(t) is None
+        and bool(re.search(rf"[\u4e00-\u9fff%）)》”][\d{_OPS}]", t)) and parse_measure(t) is None \
+        and not lexicon().scoring_rule.search(t)
 
 
 def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
