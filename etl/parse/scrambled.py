@@ -46,8 +46,10 @@ NOTES = {
     "name_last": "单元格顺序与表头不符（指标名称在数值之后）：按此顺序读取（请核对）",
     "scores_first": "单元格顺序与表头不符（分值、得分在指标值之前）：按此顺序读取（请核对）",
 }
-ZIP_NOTE = "一行指标名称后接各自的数值行：按顺序配对读取（请核对）"
-DEAL_NOTE = "数行的指标名称在前、其余单元格集中在后：按顺序分配读取（请核对）"
+# a block of names zipped with the value lines under it, or rows put back together with the cells held back
+# after them (deal_held_back): both read cells printed apart from their rows, paired by their order
+ZIP_NOTE = "指标名称与其数值分开印出：按顺序配对读取（请核对）"
+DEAL_NOTE = ZIP_NOTE
 
 T = TypeVar("T")
 
@@ -360,7 +362,5 @@ def mark_rows(indicators, notes: list[str], order: str, zipped: int, s: ParseSet
         ind.parse_confidence = min(ind.parse_confidence or 1.0, s.scrambled.row_confidence)
     if order != PRINTED:
         notes.append(NOTES[order])
-    if zipped:
+    if zipped or dealt:
         notes.append(ZIP_NOTE)
-    if dealt:
-        notes.append(DEAL_NOTE)
