@@ -21,6 +21,10 @@ Both are readings of the one decoder (etl/parse/decode.py), not passes of their 
   the first value line, …) where the counts agree, every line under it holds a value, and the
   decoder reads the block zipped more cheaply, by `zip_cost`, than as printed. A tabbed copy's
   one-value lines (no tab, so no table row to its reader) stay in the table (`lone_value_rows`).
+- `deal_held_back` does the same where a copy flattened onto one line has no lines to go by: a few rows
+  print their leading cells (names, or names and targets) and then a run of their other cells, row by row
+  or column by column ('指标4:甲 指标5:乙 ≥90% 95% 20 20 ≥85% 80% 20 18'); the run is dealt evenly among
+  the rows where the decoder reads it so more cheaply, by `zip_cost`, than as printed.
 
 Rows read so carry at most `row_confidence`, and the table a note saying so. Every number is a
 field of `ScrambleSettings` (etl/parse/parse_settings.py, `scrambled.*`).
