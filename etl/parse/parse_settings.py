@@ -45,7 +45,7 @@ class ScrambleSettings:
 
     order_cost: float = 4.0  # reading a table's rows in another order than its header's (name last, scores first)
     order_share: float = 0.4  # … and cost at most this share of the printed order's reading
-    zip_cost: float = 1.0  # reading a line of names zipped with the value lines under it
+    zip_cost: float = 1.0  # reading a line of names zipped with the value lines under it (or rows dealt their held-back cells)
     row_confidence: float = 0.6  # the most a row read in another order than printed is trusted
 
 

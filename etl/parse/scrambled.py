@@ -21,6 +21,10 @@ Both are readings of the one decoder (etl/parse/decode.py), not passes of their 
   the first value line, …) where the counts agree, every line under it holds a value, and the
   decoder reads the block zipped more cheaply, by `zip_cost`, than as printed. A tabbed copy's
   one-value lines (no tab, so no table row to its reader) stay in the table (`lone_value_rows`).
+- `deal_held_back` does the same where a copy flattened onto one line has no lines to go by: a few rows
+  print their leading cells (names, or names and targets) and then a run of their other cells, row by row
+  or column by column ('指标4:甲 指标5:乙 ≥90% 95% 20 20 ≥85% 80% 20 18'); the run is dealt evenly among
+  the rows where the decoder reads it so more cheaply, by `zip_cost`, than as printed.
 
 Rows read so carry at most `row_confidence`, and the table a note saying so. Every number is a
 field of `ScrambleSettings` (etl/parse/parse_settings.py, `scrambled.*`).
@@ -46,7 +50,10 @@ NOTES = {
     "name_last": "单元格顺序与表头不符（指标名称在数值之后）：按此顺序读取（请核对）",
     "scores_first": "单元格顺序与表头不符（分值、得分在指标值之前）：按此顺序读取（请核对）",
 }
-ZIP_NOTE = "一行指标名称后接各自的数值行：按顺序配对读取（请核对）"
+# a block of names zipped with the value lines under it, or rows put back together with the cells held back
+# after them (deal_held_back): both read cells printed apart from their rows, paired by their order
+ZIP_NOTE = "指标名称与其数值分开印出：按顺序配对读取（请核对）"
+DEAL_NOTE = ZIP_NOTE
 
 T = TypeVar("T")
 
@@ -235,6 +242,105 @@ def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DE
     return out, zipped
 
 
+# --- rows whose trailing cells were held back after the block -----------------------------------
+
+def _wrap_rest(t: str) -> bool:
+    """One character left of a cell that wrapped ('报告' over '数'): no name, no value, part of the cell before."""
+    return len(t) == 1 and bool(_CJK.match(t))
+
+
+def _head_rows(pieces: list[Piece], end: int, lead: int, s: ParseSettings) -> list[tuple[int, int]]:
+    """The rows ending at `end` (nearest first, as (start, stop)) that each print a name, the wrapped rest
+    of it and `lead` values, on the line of the piece before `end`; they stop at a row of another shape, a
+    level, a piece cut out of glued text or a grid's cell, or a line break."""
+    line = _line_key(pieces[end - 1])
+
+    def fits(p: Piece) -> bool:
+        return _line_key(p) == line and not p.glued and p.col is None
+
+    rows: list[tuple[int, int]] = []
+    stop = end
+    while stop > 0:
+        k = stop
+        while k > 0 and stop - k < lead and _value_like(pieces[k - 1].text):
+            k -= 1
+        if stop - k != lead:
+            break
+        while k > 0 and _wrap_rest(pieces[k - 1].text):
+            k -= 1
+        if k == 0 or not _name_like(pieces[k - 1].text, s) or _is_level(pieces[k - 1].text) \
+                or pieces[k - 1].text in lexicon().header_words:
+            break  # (a header word left among the rows, '分值 得分', names no row)
+        k -= 1
+        if not all(fits(p) for p in pieces[k:stop]):
+            break
+        rows.append((k, stop))
+        stop = k
+    return rows
+
+
+def _dealt(tail: list[Piece], n: int, by_column: bool) -> list[list[Piece]]:
+    """A run of held-back values dealt to n rows: one row's values after another, or one column's after another."""
+    c = len(tail) // n
+    if by_column:
+        return [[tail[j * n + i] for j in range(c)] for i in range(n)]
+    return [tail[i * c:(i + 1) * c] for i in range(n)]
+
+
+def deal_held_back(pieces: list[Piece], roles: list[str], s: ParseSettings = DEFAULT) -> tuple[list[Piece], int]:
+    """The pieces with every block of rows whose trailing cells were held back put together again, and how
+    many blocks were. A text layer that prints a row's cells as it meets them may print the leading cells of
+    a few rows (their names, or names and targets) and only then their other cells, row by row or column by
+    column, all on one line:
+
+        指标4:路面完好率 指标5:排水畅通率 ≥90% 95% 20 20 ≥85% 80% 20 18
+        养护道路里程 ≥120公里 新建排水沟长度 ≥3000米 126公里 2800米 20 20 20 18
+
+    A block is a run of value pieces after rows that each print a name and the same number of values, which
+    the run deals evenly among them; it is read so where the decoder reads it more cheaply, by `zip_cost`,
+    than as printed. Lines of cells are `zip_name_blocks`'s: here the block and its values share one line."""
+    width = len([r for r in roles if r not in STRUCTURAL])
+    out = list(pieces)
+    dealt = 0
+    printed = None
+    i = 0
+    while i < len(out):
+        if not _value_like(out[i].text) or i == 0 or _value_like(out[i - 1].text) or out[i].glued \
+                or out[i].col is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and _value_like(out[j].text) and not out[j].glued and _line_key(out[j]) == _line_key(out[i]):
+            j += 1
+        best = None
+        # the run's first values may be the last row's own leading ones ('… 新建排水沟长度 ≥3000米 126公里 …')
+        for lead in range(0, min(j - i, width)):
+            head = _head_rows(out, i + lead, lead, s)
+            tail = out[i + lead: j]
+            for n in range(len(head), 1, -1):
+                if len(tail) % n or not 1 <= len(tail) // n <= width - lead:
+                    continue
+                rows = sorted(head[:n])
+                for by_column in (False, True):
+                    block: list[Piece] = []
+                    for (a, b), vals in zip(rows, _dealt(tail, n, by_column)):
+                        block.extend(out[a:b])
+                        block.extend(vals)
+                    candidate = out[:rows[0][0]] + block + out[j:]
+                    if printed is None:
+                        printed = decode(out, roles, s.decode).cost
+                    cost = decode(candidate, roles, s.decode).cost
+                    if cost < INF and cost + s.scrambled.zip_cost < printed and (best is None or cost < best[0]):
+                        best = (cost, candidate)
+        if best is None:
+            i = j
+            continue
+        printed, out = best
+        dealt += 1
+        i = j
+    return out, dealt
+
+
 MAX_LONE_VALUE_ROWS = 8  # value lines of one cell a block of names may leave between a tabbed table's rows
 
 
@@ -251,13 +357,14 @@ def lone_value_rows(rows: list[Row], i: int) -> int | None:
     return j if i < j < len(rows) and rows[j].table is not None else None
 
 
-def mark_rows(indicators, notes: list[str], order: str, zipped: int, s: ParseSettings = DEFAULT) -> None:
+def mark_rows(indicators, notes: list[str], order: str, zipped: int, s: ParseSettings = DEFAULT,
+              dealt: int = 0) -> None:
     """A table read in another order than printed: its rows trusted less, and a note saying how it was read."""
-    if order == PRINTED and not zipped:
+    if order == PRINTED and not zipped and not dealt:
         return
     for ind in indicators:
         ind.parse_confidence = min(ind.parse_confidence or 1.0, s.scrambled.row_confidence)
     if order != PRINTED:
         notes.append(NOTES[order])
-    if zipped:
+    if zipped or dealt:
         notes.append(ZIP_NOTE)

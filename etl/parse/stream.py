@@ -401,16 +401,17 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResul
     # (wrapped lines are joined between the blocks: a block's names beside their values are no lines of their
     # own, and a line of one value under a line of names is the next name's value, no wrapped rest)
     # (the orders are compared on the decoder's cost; only the winner's rows are built, with their re-reads)
-    def read(order: list[str], _columns) -> tuple[Reading, int]:
+    def read(order: list[str], _columns) -> tuple[Reading, int, int]:
         if order is not roles:  # a block of names is printed under the header's own order
-            return read_table(join_wrapped_lines(pieces, order, s), order, s), 0
+            return read_table(join_wrapped_lines(pieces, order, s), order, s), 0, 0
         joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
                                                    between=lambda ps: join_wrapped_lines(ps, order, s))
-        return read_table(joined, order, s), zipped
+        joined, dealt = scrambled.deal_held_back(joined, order, s)
+        return read_table(joined, order, s), zipped, dealt
 
-    (reading, zipped), order, _ = scrambled.cheapest_order(read, lambda t: t[0].cost, roles, None, s)
+    (reading, zipped, dealt), order, _ = scrambled.cheapest_order(read, lambda t: t[0].cost, roles, None, s)
     table = table_of(reading, toks, i, ended, s)
-    scrambled.mark_rows(table.indicators, table.notes, order, zipped, s)
+    scrambled.mark_rows(table.indicators, table.notes, order, zipped, s, dealt)
     if _scrambled(roles):
         # a copy that lost its grid may print its header scrambled (a spreadsheet's text layer puts the
         # name's header after the values'): its order is then only a hint, and a template's row grammar
@@ -439,13 +440,18 @@ def cheapest_reading(pieces: list[Piece], grammars, toks: list[Tok], i: int, end
     best = None
     explained = any(p.text.startswith(lexicon().description_cues) and len(p.text) >= DESCRIPTION_MIN_LEN
                     for p in pieces)
+    dealt = 0
     for grammar in (_with_descriptions(grammars) if explained else grammars):
         roles = list(grammar)
-        reading = read_table(join_wrapped_lines(pieces, roles, s), roles, s)
+        # rows whose other cells a text layer held back after them are put together under each grammar
+        joined, held = scrambled.deal_held_back(join_wrapped_lines(pieces, roles, s), roles, s)
+        reading = read_table(joined, roles, s)
         if best is None or reading.cost < best.cost:
-            best = reading
+            best, dealt = reading, held
     if best is not None:  # (only the cheapest reading's rows are built, with their re-reads)
         best = table_of(best, toks, i, ended, s)
+        if dealt:
+            best.notes.append(scrambled.DEAL_NOTE)
         for ind in best.indicators:
             ind.parse_confidence = min(ind.parse_confidence or 1.0, s.content.row_confidence)
     return best
