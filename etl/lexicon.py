@@ -39,6 +39,7 @@ class Lexicon:
     level2: re.Pattern
     level2_of: tuple[tuple[re.Pattern, str], ...]
     level1_as_level2_under: frozenset[str]
+    named_like_levels: frozenset[str]  # level-1 families whose indicators may bear their level-2 words
     unknown_level: re.Pattern
     not_levels: frozenset[str]
     side_labels: tuple[str, ...]
@@ -144,6 +145,7 @@ def lexicon() -> Lexicon:
         level2=re.compile(lv["level2"]),
         level2_of=tuple((re.compile(p), l1) for p, l1 in lv["level2_of"]),
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
+        named_like_levels=frozenset(lv["named_like_levels"]),
         unknown_level=re.compile(lv["unknown_level"]),
         not_levels=frozenset(lv["not_levels"]),
         side_labels=tuple(lv["side_labels"]),

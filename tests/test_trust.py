@@ -136,6 +136,21 @@ def test_rows_whose_names_are_level_words_read_twice_are_flagged_for_checking():
     assert flagged == {6, 7}
 
 
+def test_a_satisfaction_row_named_with_its_level2_words_is_not_taken_for_a_level_cell():
+    # templates name the satisfaction family's indicators with level-2 words ('服务对象满意度指标' >
+    # '群众满意度'): such a row is not held at the level-name cap, while a '数量指标' read as a name still is
+    doc = _grid_doc(TABLE_LINES)
+    named = [Indicator(seq=6, level1="满意度指标", level2="服务对象满意度指标", name=n, target="≥90%",
+                       loc=Loc(line_start=5, line_end=5), parse_confidence=1.0) for n in ("群众满意度",)]
+    level = [Indicator(seq=7, level1="产出指标", level2="数量指标", name="质量指标", target="100%",
+                       loc=Loc(line_start=5, line_end=5), parse_confidence=1.0)]
+    f = _target(_rows() + named + level)
+    assess(doc, [f])
+    cap = load_settings().level_name_row_cap
+    assert f.indicators[5].parse_confidence > cap
+    assert f.indicators[6].parse_confidence <= cap
+
+
 def test_the_decoders_margin_is_kept_and_a_second_assessment_gives_the_same_values():
     doc = _grid_doc(TABLE_LINES)
     rows = _rows()

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from etl.check.settings import load_settings
 from etl.normalise.script import strip_glosses
-from etl.parse.vocab import is_level1, is_level2
+from etl.lexicon import lexicon
+from etl.parse.vocab import is_level1, is_level2, level1_of
 from etl.records import Document, Filing
 from etl.trust.combine import Model, shipped_model
 from etl.trust.signals import (
@@ -75,8 +76,14 @@ def row_confidences(model: Model, f: Filing, sig: list[dict[str, float]], row_ca
 
 
 def _level_named(ind) -> bool:
-    """A row whose name is a level label ('数量指标'): the decoder took a level cell for the indicator."""
-    return bool(ind.name) and (is_level1(ind.name) or is_level2(ind.name))
+    """A row whose name is a level label ('数量指标'): the decoder took a level cell for the indicator. Not so
+    for a name of a family whose indicators bear their level-2 words, read under another level-2 of that family
+    ('群众满意度' under '服务对象满意度指标'): the templates name them so."""
+    if not ind.name or not (is_level1(ind.name) or is_level2(ind.name)):
+        return False
+    family = level1_of(ind.name)
+    return not (family in lexicon().named_like_levels and ind.level2 and ind.level2 != ind.name
+                and level1_of(ind.level2) == family)
 
 
 def assess_filings(doc: Document, filings: list[Filing], model: Model | None = None) -> list[Assessment]:
