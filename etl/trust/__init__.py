@@ -62,6 +62,10 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # a department or project read as the tail of the longer name the source prints ('教育局' of '某县教育局'):
         # that field is wrong as read
         return "name_cut"
+    if e.not_printed:
+        # a target table's row holding an 实际完成值 or a 得分: the template prints neither, so the row took cells of
+        # another part (a self-evaluation beside it, the 分值 column read twice) and those fields are wrong as read
+        return "not_printed"
     if f.title and e.title_unread >= 1.0:
         # a report whose title names someone (its department, its project) the reading holds nothing of: a name
         # the title prints is a field the reading lost, so not every field can be right

@@ -622,6 +622,7 @@ class Evidence:
     rate_unheld: int = 0  # reports only: a rate stated in the prose, no 执行率 read
     budget_unread: int = 0  # target tables only: no 资金总额 read
     money_unread: int = 0  # self-evaluation tables only: no figure of the money block read
+    not_printed: int = 0  # target tables only: rows holding an 实际完成值 or a 得分, which the template does not print
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
@@ -651,6 +652,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         rate_unheld=rate_unheld(f, text),
         budget_unread=budget_unread(f),
         money_unread=money_unread(f),
+        not_printed=sum(_not_printed(i, f.doc_kind) for i in f.indicators),
     )
 
 

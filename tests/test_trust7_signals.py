@@ -1,0 +1,63 @@
+"""Doubts of issue 18 (etl/trust), second round, on invented filings: readings a person would doubt on sight.
+
+- a target table read with an 实际完成值 or a 得分 on a row: the template prints neither, so the row took cells of
+  another part, and the reading is held below accept (guarantee `not_printed`);
+"""
+from __future__ import annotations
+
+from etl.check import load_settings
+from etl.records import Cell, Document, Filing, Indicator, Loc, Row
+from etl.trust import assess_filings
+from etl.trust.signals import evidence
+
+ACCEPT = load_settings().accept_confidence
+
+
+def _doc(lines: list[list[str]]) -> Document:
+    rows = [Row([Cell(t, Loc(line_start=i + 1, line_end=i + 1, col=k + 1)) for k, t in enumerate(cells)],
+                Loc(line_start=i + 1, line_end=i + 1), table=0) for i, cells in enumerate(lines)]
+    return Document("表.txt", "txt", rows, layout="tabbed")
+
+
+TARGET = [
+    ["青山县2023年农村公路养护项目绩效目标表"],
+    ["项目名称", "农村公路养护", "主管部门", "青山县交通运输局"],
+    ["资金总额", "80"],
+    ["一级指标", "二级指标", "三级指标", "指标值"],
+    ["产出指标", "数量指标", "养护里程", "≥120公里"],
+    ["产出指标", "质量指标", "养护路段合格率", "≥95%"],
+    ["效益指标", "社会效益指标", "群众出行时间缩短率", "≥10%"],
+    ["满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%"],
+]
+
+
+def _target(lines: list[list[str]] = TARGET) -> Filing:
+    rows = [Indicator(seq=i, level1=c[0], level2=c[1], name=c[2], target=c[3],
+                      loc=Loc(line_start=i + 4, line_end=i + 4), parse_confidence=1.0)
+            for i, c in enumerate(lines[4:], start=1)]
+    return Filing(doc_kind="project_target", title=lines[0][0], department="青山县交通运输局",
+                  project="农村公路养护", year=2023, province="湖南省", city="株洲市", county="青山县",
+                  budget_initial=80.0, indicators=rows, loc=Loc(line_start=1, line_end=len(lines)))
+
+
+def test_a_target_table_read_with_an_actual_or_a_score_is_held_below_accept():
+    doc = _doc(TARGET)
+    whole = _target()
+    scored = _target()
+    # the last row took the cells of a self-evaluation printed beside the target table: a value done and its score
+    scored.indicators[-1].actual, scored.indicators[-1].weight, scored.indicators[-1].score = "96%", 10.0, 10.0
+    assert evidence(whole, doc.rows, [whole]).not_printed == 0
+    assert evidence(scored, doc.rows, [scored]).not_printed == 1
+    (a_whole,), (a_scored,) = assess_filings(doc, [whole]), assess_filings(_doc(TARGET), [scored])
+    assert a_whole.capped_by is None and a_scored.capped_by == "not_printed"
+    assert a_scored.conf < ACCEPT and a_scored.conf < a_whole.conf
+    # a 分值 alone is printed by some target templates (the weight of each indicator): no doubt
+    weighted = _target()
+    for ind in weighted.indicators:
+        ind.weight = 25.0
+    assert evidence(weighted, doc.rows, [weighted]).not_printed == 0
+    # a self-evaluation holds both, of course
+    own = _target()
+    own.doc_kind = "project_self_eval"
+    own.indicators[-1].actual, own.indicators[-1].score = "96%", 10.0
+    assert evidence(own, doc.rows, [own]).not_printed == 0
