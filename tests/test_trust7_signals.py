@@ -2,6 +2,8 @@
 
 - a target table read with an 实际完成值 or a 得分 on a row: the template prints neither, so the row took cells of
   another part, and the reading is held below accept (guarantee `not_printed`);
+- a project table (target or self-evaluation) read without its project: the template prints 项目名称 first, so the
+  reading lost a field it had (guarantee `project_unread`);
 """
 from __future__ import annotations
 
@@ -61,3 +63,17 @@ def test_a_target_table_read_with_an_actual_or_a_score_is_held_below_accept():
     own.doc_kind = "project_self_eval"
     own.indicators[-1].actual, own.indicators[-1].score = "96%", 10.0
     assert evidence(own, doc.rows, [own]).not_printed == 0
+
+
+def test_a_project_table_read_without_its_project_is_held_below_accept():
+    doc = _doc(TARGET)
+    whole, lost = _target(), _target()
+    lost.project = None  # the 项目名称 line printed, its value not read
+    assert (evidence(whole, doc.rows, [whole]).project_unread, evidence(lost, doc.rows, [lost]).project_unread) == (0, 1)
+    (a_whole,), (a_lost,) = assess_filings(doc, [whole]), assess_filings(_doc(TARGET), [lost])
+    assert a_whole.capped_by is None and a_lost.capped_by == "project_unread"
+    assert a_lost.conf < ACCEPT and a_lost.conf < a_whole.conf
+    # a department's table has no project to read
+    dept = _target()
+    dept.doc_kind, dept.project = "dept_target", None
+    assert evidence(dept, doc.rows, [dept]).project_unread == 0

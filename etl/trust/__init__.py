@@ -66,6 +66,10 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # a target table's row holding an 实际完成值 or a 得分: the template prints neither, so the row took cells of
         # another part (a self-evaluation beside it, the 分值 column read twice) and those fields are wrong as read
         return "not_printed"
+    if e.project_unread:
+        # a project's table read without its project: the template prints 项目名称 first, so the field was there
+        # and the reading lost it (or read a department's table as a project's)
+        return "project_unread"
     if f.title and e.title_unread >= 1.0:
         # a report whose title names someone (its department, its project) the reading holds nothing of: a name
         # the title prints is a field the reading lost, so not every field can be right

@@ -32,6 +32,7 @@ from etl.records import YUAN_PER_WAN, Document, Filing, Indicator, Loc, Row
 
 TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
 REPORT = "self_eval_report"
+PROJECT_TABLES = ("project_target", "project_self_eval")
 
 
 @dataclass(frozen=True)
@@ -623,6 +624,7 @@ class Evidence:
     budget_unread: int = 0  # target tables only: no 资金总额 read
     money_unread: int = 0  # self-evaluation tables only: no figure of the money block read
     not_printed: int = 0  # target tables only: rows holding an 实际完成值 or a 得分, which the template does not print
+    project_unread: int = 0  # project tables only: no project read, though the template's first line is 项目名称
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
@@ -653,6 +655,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         budget_unread=budget_unread(f),
         money_unread=money_unread(f),
         not_printed=sum(_not_printed(i, f.doc_kind) for i in f.indicators),
+        project_unread=int(f.doc_kind in PROJECT_TABLES and not _fold(f.project)),
     )
 
 
