@@ -4,13 +4,15 @@
   another part, and the reading is held below accept (guarantee `not_printed`);
 - a project table (target or self-evaluation) read without its project: the template prints 项目名称 first, so the
   reading lost a field it had (guarantee `project_unread`);
+- a row name that ends with the header of a value column ('…讲座分值'): the header ran into the rows, the cells
+  stand a column off (row signal name_glued);
 """
 from __future__ import annotations
 
 from etl.check import load_settings
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
 from etl.trust import assess_filings
-from etl.trust.signals import evidence
+from etl.trust.signals import evidence, row_signals
 
 ACCEPT = load_settings().accept_confidence
 
@@ -77,3 +79,14 @@ def test_a_project_table_read_without_its_project_is_held_below_accept():
     dept = _target()
     dept.doc_kind, dept.project = "dept_target", None
     assert evidence(dept, doc.rows, [dept]).project_unread == 0
+
+
+def test_a_name_ending_with_the_header_of_a_value_column_is_glued():
+    f = _target()
+    f.indicators[0].name = "养护里程指标值"  # the header row's cells ran into the first row's name
+    f.indicators[2].name = "群众出行时间缩短率分值"
+    f.indicators[3].name = "沿线群众满意度得分率"  # a header word inside a name, not at its end, is the name's own
+    assert [s["name_glued"] for s in row_signals(f)] == [1.0, 0.0, 1.0, 0.0]
+    # a header alone is a generic name, not a glued one
+    f.indicators[1].name = "指标值"
+    assert row_signals(f)[1]["name_glued"] == 0.0

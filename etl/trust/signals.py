@@ -160,6 +160,26 @@ def _level_prefix(name: str) -> bool:
     return any(name.startswith(w) and len(name) > len(w) for w in words if len(w) >= 2)
 
 
+_VALUE_ROLES = frozenset({"target", "adjusted_target", "actual", "weight", "score"})
+
+
+@lru_cache(maxsize=1)
+def _value_headers() -> tuple[str, ...]:
+    """The header wordings of the columns that hold a row's values (指标值, 实际完成值, 分值, 得分 …), longest first."""
+    lx = lexicon()
+
+    def role(word: str) -> str | None:
+        return next((r for r, p, _ in lx.columns if p.search(word)), None)
+
+    return tuple(sorted((w for w in lx.header_words if role(w) in _VALUE_ROLES), key=len, reverse=True))
+
+
+def _header_tail(name: str) -> bool:
+    """A name that ends with the header of a value column ('…讲座分值', '…满意度达到目标值'): the header row's
+    cells ran into the rows when the copy was cut, so the row's cells stand one column off."""
+    return any(name.endswith(w) and len(name) > len(w) for w in _value_headers())
+
+
 def _margin(ind: Indicator) -> float:
     """The decoder's confidence in the row (its margin over the runner-up), as the parser set it."""
     m = ind.decoder_margin if ind.decoder_margin is not None else ind.parse_confidence
@@ -196,7 +216,8 @@ def _row_flags(ind: Indicator, kind: str, dup: bool) -> dict[str, float]:
                  or _fragment(target) or _fragment(actual) or _not_printed(ind, kind))
     return {
         "margin_low": 1.0 - _margin(ind),
-        "name_glued": float(_level_prefix(name) or bool(_MARKER.match(name)) or bool(_LEAD_FIGURE.match(name))),
+        "name_glued": float(_level_prefix(name) or bool(_MARKER.match(name)) or bool(_LEAD_FIGURE.match(name))
+                            or _header_tail(name)),
         "name_generic": float(len(name) <= 1 or is_level1(name) or is_level2(name) or name in ("指标", "指标内容")
                               or bool(re.fullmatch(r"[\d.%]+", name))),
         "name_long": float(len(name) > 30),
