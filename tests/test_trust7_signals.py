@@ -6,13 +6,17 @@
   reading lost a field it had (guarantee `project_unread`);
 - a row name that ends with the header of a value column ('…讲座分值'): the header ran into the rows, the cells
   stand a column off (row signal name_glued);
+- a 执行率 stated beside spending above a budget (A) of 0: no share of nothing is spent, the 0 was another cell
+  (the arithmetic guarantee, money_gap);
 """
 from __future__ import annotations
+
+import pytest
 
 from etl.check import load_settings
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
 from etl.trust import assess_filings
-from etl.trust.signals import evidence, row_signals
+from etl.trust.signals import evidence, money_gap, row_signals
 
 ACCEPT = load_settings().accept_confidence
 
@@ -90,3 +94,36 @@ def test_a_name_ending_with_the_header_of_a_value_column_is_glued():
     # a header alone is a generic name, not a glued one
     f.indicators[1].name = "指标值"
     assert row_signals(f)[1]["name_glued"] == 0.0
+
+
+SELF_EVAL = [
+    ["青山县2023年农村公路养护项目支出绩效自评表"],
+    ["项目名称", "农村公路养护", "主管部门", "青山县交通运输局"],
+    ["年度资金总额", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["", "0", "80", "78", "10", "97.5%", "9.75"],
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+    ["产出指标", "数量指标", "养护里程", "≥120公里", "126公里", "40", "40"],
+    ["效益指标", "社会效益指标", "群众出行时间缩短率", "≥10%", "12%", "30", "30"],
+    ["满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%", "95%", "20", "19"],
+]
+
+
+def _self_eval(adjusted: float | None, executed: float | None, rate: float | None) -> Filing:
+    rows = [Indicator(seq=i, level1=c[0], level2=c[1], name=c[2], target=c[3], actual=c[4], weight=float(c[5]),
+                      score=float(c[6]), loc=Loc(line_start=i + 5, line_end=i + 5), parse_confidence=1.0)
+            for i, c in enumerate(SELF_EVAL[5:], start=1)]
+    return Filing(doc_kind="project_self_eval", title=SELF_EVAL[0][0], department="青山县交通运输局",
+                  project="农村公路养护", year=2023, province="湖南省", city="株洲市", county="青山县",
+                  budget_initial=0.0, budget_adjusted=adjusted, budget_executed=executed, exec_rate_reported=rate,
+                  exec_weight=10.0, exec_score=9.75, indicators=rows, loc=Loc(line_start=1, line_end=len(SELF_EVAL)))
+
+
+def test_a_rate_stated_beside_spending_above_a_budget_of_nothing_is_an_arithmetic_failure():
+    right = _self_eval(80.0, 78.0, 0.975)
+    zero = _self_eval(0.0, 78.0, 0.975)  # the 年初预算数 0 printed beside the block read as 全年预算数 (A)
+    assert money_gap(right) == pytest.approx(0.0) and money_gap(zero) == pytest.approx(97.5)
+    (a_right,), (a_zero,) = assess_filings(_doc(SELF_EVAL), [right]), assess_filings(_doc(SELF_EVAL), [zero])
+    assert a_right.capped_by is None and a_zero.capped_by == "arithmetic"
+    assert a_zero.conf < ACCEPT and a_zero.conf < a_right.conf
+    # a budget of 0 with nothing spent, or no rate stated, states nothing that fails
+    assert money_gap(_self_eval(0.0, 0.0, 0.0)) == 0.0 and money_gap(_self_eval(0.0, 78.0, None)) == 0.0

@@ -457,11 +457,15 @@ def points_gap(f: Filing, full_mark: float = USUAL_TOTAL) -> float:
 
 
 def money_gap(f: Filing) -> float:
-    """The largest gap of the money block, in percentage points: 执行率 against B / A, parts against the whole."""
+    """The largest gap of the money block, in percentage points: 执行率 against B / A, parts against the whole. A
+    stated 执行率 beside a budget A of 0 and spending B above it is off by the whole rate at least: no share of
+    nothing is spent (the 0 was the 年初预算 printed beside A, or a cell of the header's, read as A)."""
     gaps = [0.0]
     a, b, r = f.budget_adjusted, f.budget_executed, f.exec_rate_reported
     if a and b is not None and r is not None:
         gaps.append(abs(r - b / a) * 100)
+    if a == 0 and b and r:
+        gaps.append(abs(r) * 100)
     parts = [x for x in (f.budget_fiscal, f.budget_other, f.budget_carryover) if x is not None]
     whole = f.budget_adjusted if f.budget_adjusted is not None else f.budget_initial
     if len(parts) >= 2 and whole:
