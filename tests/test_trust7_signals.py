@@ -8,6 +8,8 @@
   stand a column off (row signal name_glued);
 - a 执行率 stated beside spending above a budget (A) of 0: no share of nothing is spent, the 0 was another cell
   (the arithmetic guarantee, money_gap);
+- not a doubt: a department printed right after a year ('2023年某县交通运输局…报告') stands whole there, as no
+  department's name begins with a year (name_cut no longer counts it as cut);
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 from etl.check import load_settings
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
 from etl.trust import assess_filings
-from etl.trust.signals import evidence, money_gap, row_signals
+from etl.trust.signals import evidence, money_gap, name_cut, row_signals
 
 ACCEPT = load_settings().accept_confidence
 
@@ -127,3 +129,17 @@ def test_a_rate_stated_beside_spending_above_a_budget_of_nothing_is_an_arithmeti
     assert a_zero.conf < ACCEPT and a_zero.conf < a_right.conf
     # a budget of 0 with nothing spent, or no rate stated, states nothing that fails
     assert money_gap(_self_eval(0.0, 0.0, 0.0)) == 0.0 and money_gap(_self_eval(0.0, 78.0, None)) == 0.0
+
+
+def test_a_department_printed_right_after_a_year_stands_whole_there():
+    # a report's title prints the year before its department ('2023年青山县交通运输局…'): the department is whole,
+    # where a project's name keeps a leading year as its own (labels: '2021年中央动物防疫等补助经费项目')
+    dated = "2023年青山县交通运输局部门整体支出绩效自评报告\n一、2023 年度青山县交通运输局全年预算800万元。"
+    f = Filing(doc_kind="self_eval_report", department="青山县交通运输局", project=None)
+    assert name_cut(f, dated) == 0
+    # the same department after its province's name is still read cut
+    placed = "湖南省青山县交通运输局部门整体支出绩效自评报告"
+    assert name_cut(f, placed) == 1
+    # a project printed only after the year is still read cut off that year
+    p = Filing(doc_kind="self_eval_report", department=None, project="农村公路养护工程")
+    assert name_cut(p, "2023年农村公路养护工程绩效自评报告") == 1

@@ -614,15 +614,23 @@ def name_cut(f: Filing, text: str) -> int:
     read as '第一批…工程', '攸县教育局' as '教育局'): the reading cut the place or the year off the name's head. text:
     the part's source rows, cells apart (a space between cells, a line break between rows), so a name at the start
     of a cell is whole. A department read as a bare organ ('市司法局') is meta_missing's bare_org as well."""
-    return int(_cut(_fold(f.project), text)) + int(_cut(_fold(f.department), text))
+    return int(_cut(_fold(f.project), text)) + int(_cut(_fold(f.department), text, after_year=True))
 
 
-def _cut(name: str, text: str) -> bool:
+# a year ending the text before a name ('2021年', '2021 年度'): a department's name never begins with one
+_YEAR_END = re.compile(r"(?:19|20)\d{2}\s*年度?\s*$")
+
+
+def _cut(name: str, text: str, after_year: bool = False) -> bool:
+    """Is `name`, at every place the text prints it, the tail of a longer run of naming text? after_year: a name
+    printed right after a year stands whole there (a department: '2021年某市发展和改革局' is the year's report of
+    the body, not a longer name; a project's labels keep a leading year as part of its name)."""
     name = name.replace(" ", "")
     if len(name) < 2:
         return False
     at = [m.start() for m in re.finditer(re.escape(name), text)]
-    return bool(at) and all(i > 0 and _NAMING.match(text[i - 1]) and text[i - 1] not in _NAME_BOUNDARY for i in at)
+    return bool(at) and all(i > 0 and _NAMING.match(text[i - 1]) and text[i - 1] not in _NAME_BOUNDARY
+                            and not (after_year and _YEAR_END.search(text[max(0, i - 8):i])) for i in at)
 
 
 @dataclass
