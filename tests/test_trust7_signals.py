@@ -3,7 +3,8 @@
 - a target table read with an 实际完成值 or a 得分 on a row: the template prints neither, so the row took cells of
   another part, and the reading is held below accept (guarantee `not_printed`);
 - a project table (target or self-evaluation) read without its project: the template prints 项目名称 first, so the
-  reading lost a field it had (guarantee `project_unread`);
+  reading lost a field it had (guarantee `project_unread`), and a report that presents its project under a heading
+  of its own ('一、项目基本情况') read without a project (same guarantee);
 - a row name that ends with the header of a value column ('…讲座分值'): the header ran into the rows, the cells
   stand a column off (row signal name_glued);
 - a 执行率 stated beside spending above a budget (A) of 0: no share of nothing is spent, the 0 was another cell
@@ -143,3 +144,28 @@ def test_a_department_printed_right_after_a_year_stands_whole_there():
     # a project printed only after the year is still read cut off that year
     p = Filing(doc_kind="self_eval_report", department=None, project="农村公路养护工程")
     assert name_cut(p, "2023年农村公路养护工程绩效自评报告") == 1
+
+
+def test_a_report_that_presents_its_project_under_its_own_heading_read_without_it_is_held_below_accept():
+    lines = [["青山县交通运输局绩效自评报告"],
+             ["一、项目基本情况"],
+             ["农村公路养护工程全长126公里，全年预算80万元，实际支出78万元。"],
+             ["二、自评结论。自评得分95分。"]]
+
+    def report(project: str | None) -> Filing:
+        return Filing(doc_kind="self_eval_report", title=lines[0][0], department="青山县交通运输局", project=project,
+                      year=2023, county="青山县", budget_adjusted=80.0, budget_executed=78.0, total_score=95.0,
+                      loc=Loc(line_start=1, line_end=len(lines)))
+
+    (a_whole,), (a_lost,) = (assess_filings(_doc(lines), [report(p)]) for p in ("农村公路养护工程", None))
+    assert a_whole.evidence.project_unread == 0 and a_lost.evidence.project_unread == 1
+    assert a_lost.capped_by == "project_unread" and a_lost.conf < ACCEPT and a_lost.conf < a_whole.conf
+    # a whole body's report presents the body, not a project: no project to read
+    body = [["青山县交通运输局2023年部门整体支出绩效自评报告"],
+            ["一、部门基本情况"],
+            ["全年预算800万元，其中项目支出300万元。"],
+            ["二、自评结论。自评得分95分。"]]
+    f = report(None)
+    f.title = body[0][0]
+    (a_body,) = assess_filings(_doc(body), [f])
+    assert a_body.evidence.project_unread == 0 and a_body.capped_by != "project_unread"

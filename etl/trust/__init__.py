@@ -67,8 +67,9 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # another part (a self-evaluation beside it, the 分值 column read twice) and those fields are wrong as read
         return "not_printed"
     if e.project_unread:
-        # a project's table read without its project: the template prints 项目名称 first, so the field was there
-        # and the reading lost it (or read a department's table as a project's)
+        # a project's table read without its project (the template prints 项目名称 first), or a report that
+        # presents its project under a heading of its own ('一、项目基本情况') read without one: the field was
+        # there and the reading lost it (or read a department's filing as a project's)
         return "project_unread"
     if f.title and e.title_unread >= 1.0:
         # a report whose title names someone (its department, its project) the reading holds nothing of: a name

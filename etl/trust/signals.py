@@ -53,6 +53,7 @@ class Cues:
     title_kind_words: re.Pattern
     said_project: re.Pattern
     said_whole_body: re.Pattern
+    project_section: re.Pattern
 
 
 def _said(words: str) -> re.Pattern:
@@ -73,6 +74,7 @@ def cues() -> Cues:
         short_values=frozenset(t["short_values"]),
         title_year=re.compile(t["title_year"]), title_kind_words=re.compile(t["title_kind_words"]),
         said_project=re.compile(t["said_project"]), said_whole_body=re.compile(t["said_whole_body"]),
+        project_section=re.compile(t["project_section"]),
     )
 
 
@@ -546,6 +548,15 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BREADCRUMB = re.compile(r"[>›»]")
 
 
+def project_unread(f: Filing, text: str) -> int:
+    """1 when a filing that prints its one project was read without it: a project's table (its template prints
+    项目名称 first), or a report whose text presents its project under a heading or key of its own ('项目基本情况',
+    '项目名称'; a whole body's report presents the body). text: the part's folded text."""
+    if _fold(f.project):
+        return 0
+    return int(f.doc_kind in PROJECT_TABLES or (f.doc_kind == REPORT and bool(cues().project_section.search(text))))
+
+
 def title_unread(f: Filing) -> float:
     """The share (of 4 characters, at most 1) of the title's naming characters that none of the reading's names
     holds: the title less its year and kind words names the department, the project or the place, and a
@@ -688,7 +699,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         budget_unread=budget_unread(f),
         money_unread=money_unread(f),
         not_printed=sum(_not_printed(i, f.doc_kind) for i in f.indicators),
-        project_unread=int(f.doc_kind in PROJECT_TABLES and not _fold(f.project)),
+        project_unread=project_unread(f, text),
     )
 
 
