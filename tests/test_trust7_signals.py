@@ -11,6 +11,8 @@
   (the arithmetic guarantee, money_gap);
 - not a doubt: a department printed right after a year ('2023年某县交通运输局…报告') stands whole there, as no
   department's name begins with a year (name_cut no longer counts it as cut);
+- not a doubt: a title of kind words alone ('部门评价报告', without 绩效) names no one the reading could lack
+  (title_unread);
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import pytest
 from etl.check import load_settings
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
 from etl.trust import assess_filings
-from etl.trust.signals import evidence, money_gap, name_cut, row_signals
+from etl.trust.signals import evidence, money_gap, name_cut, row_signals, title_unread
 
 ACCEPT = load_settings().accept_confidence
 
@@ -169,3 +171,14 @@ def test_a_report_that_presents_its_project_under_its_own_heading_read_without_i
     f.title = body[0][0]
     (a_body,) = assess_filings(_doc(body), [f])
     assert a_body.evidence.project_unread == 0 and a_body.capped_by != "project_unread"
+
+
+def test_a_title_of_kind_words_alone_names_no_one_the_reading_could_lack():
+    # '部门评价报告' (no 绩效) says what the page is, not whose: it names no department or project to read
+    bare = Filing(doc_kind="self_eval_report", title="部门评价报告", department=None, project="专项工作经费")
+    assert title_unread(bare) == 0.0
+    # a title that names its department still asks for it, with or without 绩效
+    named = Filing(doc_kind="self_eval_report", title="青山县交通运输局评价报告", department=None, project=None)
+    assert title_unread(named) == 1.0
+    named.department, named.county = "青山县交通运输局", "青山县"
+    assert title_unread(named) == 0.0
