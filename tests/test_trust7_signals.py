@@ -13,6 +13,8 @@
   department's name begins with a year (name_cut no longer counts it as cut);
 - not a doubt: a title of kind words alone ('部门评价报告', without 绩效) names no one the reading could lack
   (title_unread);
+- not as deep a doubt: a table read with no rows whose source shows none either (an excerpt that stops before its
+  table) is held just below accept ([parse] rowless_cap), above the readings a guarantee finds a field wrong in;
 """
 from __future__ import annotations
 
@@ -182,3 +184,19 @@ def test_a_title_of_kind_words_alone_names_no_one_the_reading_could_lack():
     assert title_unread(named) == 1.0
     named.department, named.county = "青山县交通运输局", "青山县"
     assert title_unread(named) == 0.0
+
+
+def test_a_table_read_with_no_rows_where_the_source_shows_none_is_held_just_below_accept():
+    # an excerpt that stops after the target table's money line: no indicator row, family or marker in the source
+    cut_short = TARGET[:3]
+    empty = _target(cut_short)
+    (a_short,) = assess_filings(_doc(cut_short), [empty])
+    assert a_short.evidence.rows_expected == 0 and a_short.capped_by == "rowless"
+    assert a_short.conf <= load_settings().rowless_cap < ACCEPT
+    # the whole table in the source and no row of it read: a part not read, held at the doubt cap, lower
+    lost = _target(TARGET[:3])
+    lost.loc = Loc(line_start=1, line_end=len(TARGET))
+    (a_lost,) = assess_filings(_doc(TARGET), [lost])
+    assert a_lost.evidence.rows_expected > 0 and a_lost.capped_by == "zero_rows"
+    assert a_lost.conf <= load_settings().doubt_cap < load_settings().rowless_cap
+    assert a_lost.conf < a_short.conf

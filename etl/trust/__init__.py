@@ -53,7 +53,10 @@ def policy():
 def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
     """Why a reading may not be accepted whatever the model says, or None."""
     if f.doc_kind in TABLE_KINDS and not f.indicators:
-        return "zero_rows"
+        # where the source shows rows the reading lacks (figures, families, markers), a part was not read; where it
+        # shows none (an excerpt that stops before its table), nothing is seen lost, but no table is taken as read
+        # without its rows: held just below accept (held)
+        return "zero_rows" if e.rows_expected > 0 else "rowless"
     if e.points_gap > arithmetic_points or e.money_gap > arithmetic_points:
         return "arithmetic"
     if e.kinds_unread:
@@ -76,6 +79,14 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # the title prints is a field the reading lost, so not every field can be right
         return "title_unread"
     return None
+
+
+def held(raw: float, why: str | None, cap: float) -> float:
+    """The confidence a guarantee `why` leaves of the model's `raw`: at most `cap` (doubt_cap), a table whose source
+    shows no rows either at most the settings' rowless_cap (just below accept); the model's own without one."""
+    if why is None:
+        return raw
+    return min(raw, load_settings().rowless_cap if why == "rowless" else cap)
 
 
 def row_confidences(model: Model, f: Filing, sig: list[dict[str, float]], row_cap: float) -> list[float]:
@@ -107,7 +118,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)
-        conf = min(raw, cap) if why else raw
+        conf = held(raw, why, cap)
         out.append(Assessment(e, sig, row_conf, fs, raw, conf, why))
     return out
 
