@@ -17,7 +17,7 @@ from pathlib import Path
 
 from etl.check.settings import load_settings
 from etl.train.confidence import file_confidence, fold_models, in_sample, leave_one_file_out, load_corpus, fit
-from etl.trust import doubt, policy, row_confidences
+from etl.trust import doubt, held, policy, row_confidences
 from etl.trust.figures import WELL_READ, Calibration
 from etl.trust.signals import filing_signals
 
@@ -59,10 +59,10 @@ def main() -> None:
             sig = filing_signals(f, e, row_confidences(m, f, part.rows, row_cap))
             raw = m.filing(sig)
             why = doubt(f, e, points)
-            held = f" capped ({why})" if why and raw > cap else ""
+            capped = f" capped ({why})" if held(raw, why, cap) < raw else ""
             print(f"   part {k} {f.doc_kind}: rows {e.rows}/{e.rows_expected} figures {e.figures_used}/{e.figures_unused} "
                   f"money cues unread {e.money_missing} meta {e.meta_missing} points gap {e.points_gap:.1f} "
-                  f"money gap {e.money_gap:.1f} -> model {raw:.3f}{held}")
+                  f"money gap {e.money_gap:.1f} -> model {raw:.3f}{capped}")
             print("      " + " ".join(f"{k2}={v:.2f}" for k2, v in sig.items() if v))
 
 

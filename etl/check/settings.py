@@ -203,6 +203,11 @@ class Settings:
         return float(self._get("parse", "doubt_cap", default=0.9))
 
     @property
+    def rowless_cap(self) -> float:
+        """The highest parse_confidence of a table read with no rows whose source shows no rows either."""
+        return float(self._get("parse", "rowless_cap", default=0.94))
+
+    @property
     def level_name_row_cap(self) -> float:
         """The highest parse_confidence of a row whose name is a level label (below low_confidence)."""
         return float(self._get("parse", "level_name_row_cap", default=0.4))

@@ -35,7 +35,7 @@ from etl.normalise.script import strip_glosses
 from etl.parse import parse_document
 from etl.read import read_bytes
 from etl.records import Document, Filing
-from etl.trust import doubt, policy, row_confidences
+from etl.trust import doubt, held, policy, row_confidences
 from etl.trust.combine import MODEL_FILE, Logistic, Model
 from etl.trust.figures import Calibration, Point
 from etl.trust.signals import FILING_SIGNALS, ROW_SIGNALS, Evidence, evidence, filing_rows, filing_signals, row_signals
@@ -232,7 +232,7 @@ def file_confidence(model: Model, sf: SourceFile) -> float:
     confs = []
     for part in sf.parts:
         raw = model.filing(filing_signals(part.filing, part.evidence, row_confidences(model, part.filing, part.rows, row_cap)))
-        confs.append(min(raw, cap) if doubt(part.filing, part.evidence, points) else raw)
+        confs.append(held(raw, doubt(part.filing, part.evidence, points), cap))
     return min(confs, default=0.0)
 
 

@@ -54,7 +54,10 @@ def policy():
 def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
     """Why a reading may not be accepted whatever the model says, or None."""
     if f.doc_kind in TABLE_KINDS and not f.indicators:
-        return "zero_rows"
+        # where the source shows rows the reading lacks (figures, families, markers), a part was not read; where it
+        # shows none (an excerpt that stops before its table), nothing is seen lost, but no table is taken as read
+        # without its rows: held just below accept (held)
+        return "zero_rows" if e.rows_expected > 0 else "rowless"
     if e.points_gap > arithmetic_points or e.money_gap > arithmetic_points:
         return "arithmetic"
     if e.kinds_unread:
@@ -63,11 +66,28 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # a department or project read as the tail of the longer name the source prints ('教育局' of '某县教育局'):
         # that field is wrong as read
         return "name_cut"
+    if e.not_printed:
+        # a target table's row holding an 实际完成值 or a 得分: the template prints neither, so the row took cells of
+        # another part (a self-evaluation beside it, the 分值 column read twice) and those fields are wrong as read
+        return "not_printed"
+    if e.project_unread:
+        # a project's table read without its project (the template prints 项目名称 first), or a report that
+        # presents its project under a heading of its own ('一、项目基本情况') read without one: the field was
+        # there and the reading lost it (or read a department's filing as a project's)
+        return "project_unread"
     if f.title and e.title_unread >= 1.0:
         # a report whose title names someone (its department, its project) the reading holds nothing of: a name
         # the title prints is a field the reading lost, so not every field can be right
         return "title_unread"
     return None
+
+
+def held(raw: float, why: str | None, cap: float) -> float:
+    """The confidence a guarantee `why` leaves of the model's `raw`: at most `cap` (doubt_cap), a table whose source
+    shows no rows either at most the settings' rowless_cap (just below accept); the model's own without one."""
+    if why is None:
+        return raw
+    return min(raw, load_settings().rowless_cap if why == "rowless" else cap)
 
 
 def row_confidences(model: Model, f: Filing, sig: list[dict[str, float]], row_cap: float) -> list[float]:
@@ -105,7 +125,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)
-        conf = min(raw, cap) if why else raw
+        conf = held(raw, why, cap)
         out.append(Assessment(e, sig, row_conf, fs, raw, conf, why))
     return out
 
