@@ -142,3 +142,20 @@ def test_checking_against_targets_is_no_opening_that_names_a_project():
     ])
     (f,) = parse(text)
     assert f.project is None
+
+
+# --- an indicator's name that begins with a key word ---------------------------------------------------
+
+def test_an_indicator_name_beginning_with_a_key_word_is_no_unit():
+    # '预算单位满意度' begins with the key word 预算单位 but is a row's name: the unit is not '满意度'; a key run
+    # into an organisation's name ('实施单位某县财政局') still gives the unit
+    rows = [
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标 质量指标 预算公开及时性 按规定公开 已公开 50 50",
+        "满意度指标 服务对象满意度指标 预算单位满意度 ≥90% 95% 50 50",
+    ]
+    (f,) = parse("\n".join(["某县财政局2023年度部门整体支出绩效自评表", "部门名称：某县财政局", *rows]))
+    assert f.unit is None and f.department == "某县财政局"
+    assert [i.name for i in f.indicators] == ["预算公开及时性", "预算单位满意度"]
+    (g,) = parse("\n".join(["某县财政局2023年度项目支出绩效自评表", "项目名称：预算公开", "实施单位某县国库支付中心", *rows]))
+    assert g.unit == "某县国库支付中心"

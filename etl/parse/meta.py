@@ -80,6 +80,8 @@ def _inline_pairs(text: str):
             rest = rest[colon.end():]
         elif (m.start() > 0 and m.start() != value_end) or not rest:
             continue  # a label word inside a sentence, not a key
+        elif fields.get(m.group()) in ORG_FIELDS and not looks_like_org(cut_at_next_label(rest, 1)):
+            continue  # '预算单位满意度': an indicator's name that begins with a key word, no key run into its value
         # the value ends at a run of spaces, or at a space before the next 'key:' ('来源:某局 浏览:')
         value = cut_at_next_label(re.split(r"\s{2,}|\t|\s+(?=[^\s:：]{1,8}[:：])", rest)[0], 1)
         if len(value) < len(rest):
