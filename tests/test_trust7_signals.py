@@ -200,3 +200,17 @@ def test_a_table_read_with_no_rows_where_the_source_shows_none_is_held_just_belo
     assert a_lost.evidence.rows_expected > 0 and a_lost.capped_by == "zero_rows"
     assert a_lost.conf <= load_settings().doubt_cap < load_settings().rowless_cap
     assert a_lost.conf < a_short.conf
+
+
+def test_a_family_word_inside_a_read_level2_is_no_family_left_unread():
+    # '可持续影响指标' is a level-2 of 效益指标; the 影响指标 inside it is not a level-1 family the reading missed
+    from etl.trust.signals import level1_unread
+
+    f = Filing(doc_kind="project_self_eval", indicators=[
+        Indicator(seq=1, level1="产出指标", level2="数量指标", name="养护里程", target="≥120公里"),
+        Indicator(seq=2, level1="效益指标", level2="可持续影响指标", name="道路使用年限", target="≥10年"),
+    ])
+    text = "产出指标数量指标养护里程≥120公里效益指标可持续影响指标道路使用年限≥10年"
+    assert level1_unread(f, text) == 0
+    # a family the text names and no row belongs to is still counted
+    assert level1_unread(f, text + "满意度指标服务对象满意度指标群众满意度≥90%") == 1

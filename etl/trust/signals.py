@@ -588,7 +588,10 @@ def title_unread(f: Filing) -> float:
 
 def level1_unread(f: Filing, text: str) -> int:
     """Level-1 families (产出指标, 效益指标 …) the part's text names but no read row belongs to: a block of the
-    table not read, or its rows read under another family."""
+    table not read, or its rows read under another family. A family word inside a read level-2 is that level-2's
+    ('影响指标' of '可持续影响指标'), not a family of its own."""
+    for level2 in sorted({_fold(i.level2) for i in f.indicators if i.level2}, key=len, reverse=True):
+        text = text.replace(level2, "|")
     return _named_unread(text, lexicon().level1_names, {_fold(i.level1) for i in f.indicators if i.level1}, same_family=True)
 
 
