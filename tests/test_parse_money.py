@@ -188,3 +188,16 @@ def test_a_report_states_the_money_arranged_and_its_sum_after_a_comma():
            "其中上级资金48万元。\n二、预算支出情况\n我校2022年财政安排支出共计60.5万元,余款结转下年。"
     (f,) = parse(text)
     assert (f.doc_kind, f.budget_initial, f.budget_executed) == ("self_eval_report", 64, 60.5)
+
+
+def test_a_report_states_the_years_budget_its_adjustment_and_spending():
+    # class: '年初预算安排资金X万元，全年调整预算为Y万元，实际支出Z万元': the adjusted budget is its own figure
+    # (B / A is against it), not the first amount named
+    text = "关于2023年度农村环境整治项目绩效自评报告\n一、项目基本情况\n项目由某县农业农村局组织实施。\n" \
+           "二、项目资金使用情况\n2023年年初预算安排资金320万元，全年调整预算为300万元，实际支出285万元，" \
+           "预算执行率为95%。\n三、自评结论\n该项目综合得分为93分。"
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == \
+        ("self_eval_report", 320, 300, 285, 0.95)
+    (g,) = parse(text.replace("全年调整预算为300万元", "调整后预算300万元"))
+    assert (g.budget_initial, g.budget_adjusted) == (320, 300)

@@ -214,3 +214,10 @@ def test_a_family_word_inside_a_read_level2_is_no_family_left_unread():
     assert level1_unread(f, text) == 0
     # a family the text names and no row belongs to is still counted
     assert level1_unread(f, text + "满意度指标服务对象满意度指标群众满意度≥90%") == 1
+
+
+def test_the_about_a_title_opens_with_names_no_one():
+    # '关于2023年度…项目绩效自评报告': 关于 is how the title opens, no name the reading lost
+    f = Filing(doc_kind="self_eval_report", title="关于2023年度农村环境整治项目绩效自评报告", project="农村环境整治项目")
+    assert title_unread(f) == 0
+    assert title_unread(Filing(doc_kind="self_eval_report", title="关于2023年度农村环境整治项目绩效自评报告")) == 1
