@@ -113,6 +113,61 @@ def test_a_doubled_value_broken_by_a_page_marker_is_still_the_target_and_actual(
 REAL = Path(__file__).parent / "data" / "real" / "dev4"
 
 
+# Class: a department's page of its projects' self-evaluations under one title, each project opened by a key
+# with its value in one cell ('项目名称：校舍维修') and its own table; the title is printed once.
+KEYED_SET = "\n".join([
+    "某县教育局2023年度项目支出绩效自评表",
+    *[line for name, row1, row2 in [
+        ("学生资助", "资助学生人数 ≥500人 520人 50 50", "学生满意度 ≥90% 95% 50 50"),
+        ("校舍维修", "维修校舍面积 ≥3000平方米 3200平方米 50 50", "师生满意度 ≥90% 92% 50 45"),
+        ("教师培训", "培训教师人次 ≥800人次 850人次 50 50", "教师满意度 ≥90% 93% 50 50"),
+    ] for line in (f"项目名称：{name}", "主管部门：某县教育局", "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+                   f"产出指标 数量指标 {row1}", f"满意度指标 服务对象满意度指标 {row2}")],
+])
+
+
+def test_projects_opened_by_a_key_and_its_value_in_one_cell_are_filings_of_their_own():
+    fs = parse(KEYED_SET)
+    assert [(f.doc_kind, f.project, f.department, f.year) for f in fs] == [
+        ("project_self_eval", p, "某县教育局", 2023) for p in ("学生资助", "校舍维修", "教师培训")]
+    assert [[i.name for i in f.indicators] for f in fs] == [
+        ["资助学生人数", "学生满意度"], ["维修校舍面积", "师生满意度"], ["培训教师人次", "教师满意度"]]
+    assert fs[1].indicators[1].score == 45
+
+
+# Class: a short report (a few sentences a paragraph) with its project's self-evaluation table annexed under
+# the table's own title: two filings, the report and the table.
+REPORT_AND_TABLE = "\n".join([
+    "某县民政局2023年度困难群众救助项目绩效自评报告",
+    "一、项目基本情况",
+    "困难群众救助项目年初预算500万元，全年支出480万元，预算执行率96%。",
+    "二、自评结论",
+    "项目自评得分95分。",
+    "附件：项目支出绩效自评表",
+    "项目支出绩效自评表",
+    "项目名称 困难群众救助",
+    "主管部门 某县民政局",
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+    "产出指标 数量指标 救助人数 ≥2000人 2100人 50 50",
+    "满意度指标 服务对象满意度指标 救助对象满意度 ≥90% 96% 50 45",
+])
+
+
+def test_a_short_report_and_its_annexed_table_are_two_filings():
+    report, table = parse(REPORT_AND_TABLE)
+    assert (report.doc_kind, report.budget_initial, report.budget_executed, report.indicators) == \
+        ("self_eval_report", 500, 480, [])
+    assert (table.doc_kind, table.project, [i.name for i in table.indicators]) == \
+        ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
+
+
+def test_a_page_title_printed_again_over_its_table_is_still_one_filing():
+    # the page's title, then the document's own title and its table: no sentences between, one filing
+    (f,) = parse("\n".join(["某县民政局2023年度困难群众救助项目绩效自评报告", "发布日期：2024-03-15",
+                             *REPORT_AND_TABLE.splitlines()[6:]]))
+    assert len(f.indicators) == 2
+
+
 def test_the_real_glued_set_gives_each_project_its_own_money_and_rows():
     shebei, peixun = parse((REAL / "proj4_12_hubei-xinzhou-chujutuan-multi-selfeval.txt").read_text("utf-8"))
     assert (shebei.project, shebei.budget_adjusted, shebei.budget_executed) == ("演出设备更新专项经费", 30, 30)

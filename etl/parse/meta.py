@@ -141,6 +141,12 @@ def meta_key(text: str) -> str | None:
     return None
 
 
+def key_in_cell(text: str) -> str | None:
+    """The field of a key printed with its value in one cell ('项目名称：校舍维修'), else None."""
+    m = _KEY_VALUE.match(text.strip())
+    return meta_key(m.group("key")) if m and m.group("value").strip() else None
+
+
 @dataclass
 class Token:
     text: str

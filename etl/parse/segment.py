@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
-from etl.parse.meta import looks_like_org, meta_key
+from etl.parse.meta import key_in_cell, looks_like_org, meta_key
 from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_cell, title_kind
 from etl.records import Cell, Row
 
@@ -23,10 +23,17 @@ class Segment:
     title_rows: list[Row] = field(default_factory=list)
 
 
-def _substance(seg: Segment) -> bool:
-    """Has the segment content of its own, so a new title cannot belong to it?"""
+_FULL_STOP = ("。", "!", "！")
+MIN_SENTENCES = 2  # paragraphs ended by a full stop that give a segment content of its own
+
+
+def _substance(seg: Segment, kind: str | None = None) -> bool:
+    """Has the segment content of its own, so a new title (of `kind`) cannot belong to it? A report followed
+    by a table's title (its annexed 自评表) has content of its own once it holds a few whole sentences, however
+    short its paragraphs."""
+    report_then_table = seg.kind == "self_eval_report" and kind not in (None, "self_eval_report")
     keys = 0
-    prose = 0
+    prose = sentences = 0
     for row in seg.rows:
         texts = [fold_cell(t) for t in row.texts if t.strip()]
         if sum(1 for t in texts if column_role(t)) >= 3:
@@ -35,7 +42,9 @@ def _substance(seg: Segment) -> bool:
             keys += 1
         if len(texts) == 1 and len(texts[0]) > 40:
             prose += 1
-    return keys >= 2 or prose >= 3
+        elif len(texts) == 1 and texts[0].endswith(_FULL_STOP):
+            sentences += 1  # a short report's paragraphs: whole sentences, which a repeated page title has none of
+    return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES)
 
 
 def _title_cells(row: Row) -> list[int]:
@@ -253,7 +262,7 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         kind = title_kind(title_cell.text)
         cur = segments[-1]
         title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
-        if cur.kind is not None and not _substance(cur):
+        if cur.kind is not None and not _substance(cur, kind):
             # Same filing, printed title again (or a fuller title): keep the more specific kind.
             if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_cell(cur.title or ""))):
                 # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
@@ -279,8 +288,11 @@ _BLOCK_LEAD = re.compile(r"单位[:：]\s*(万元|元)|^\d{5,9}\s*[\u4e00-\u9fff
 
 
 def _opens_key_block(texts: list[str], k: int) -> bool:
-    """texts[k] is a project key followed by its value (not by a column header or another key): the start
-    of a project's key block, not a 项目名称 column header."""
+    """texts[k] is a project key followed by its value (not by a column header or another key), or a project
+    key with its value in the one cell ('项目名称：校舍维修'): the start of a project's key block, not a 项目名称
+    column header."""
+    if key_in_cell(texts[k]) == "project":
+        return True
     return (meta_key(texts[k]) == "project" and k + 1 < len(texts)
             and not column_role(texts[k + 1]) and not meta_key(texts[k + 1]))
 
