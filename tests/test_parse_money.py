@@ -201,3 +201,15 @@ def test_a_report_states_the_years_budget_its_adjustment_and_spending():
         ("self_eval_report", 320, 300, 285, 0.95)
     (g,) = parse(text.replace("全年调整预算为300万元", "调整后预算300万元"))
     assert (g.budget_initial, g.budget_adjusted) == (320, 300)
+
+
+def test_a_reports_budget_worded_otherwise_is_the_amount_its_spending_and_rate_imply():
+    # class: a department report states 收入合计 (or 可用资金 …), its spending and its 执行率 but no wording of a
+    # budget: the amount the spending over gives the rate as printed is the budget; a rate no amount fits gives none
+    text = "某县市场监督管理局2023年度部门整体支出绩效自评报告\n一、部门整体支出情况\n" \
+           "2023年度部门收入合计2,456.78万元，其中财政拨款收入2,400.00万元。全年支出合计2,310.45万元，" \
+           "其中基本支出1,800.12万元，项目支出510.33万元。预算执行率94.04%。\n二、自评结果\n我局自评得分92.5分。"
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (2456.78, 2310.45, 0.9404)
+    (g,) = parse(text.replace("94.04%", "97.50%"))
+    assert (g.budget_adjusted, g.budget_executed, g.exec_rate_reported) == (None, 2310.45, 0.975)

@@ -131,6 +131,9 @@ class MoneySettings:
     rate_matches: float = -1.0  # 执行率 ≈ 执行数 / 全年预算数: the table's own arithmetic agrees
     rate_differs: float = 0.5
     rate_tolerance: float = tolerances()["rate_placement"]  # settings.toml [parse] rate_placement_tolerance
+    # a report that states its spending and 执行率 but words its budget otherwise ('收入总计487.24万元'): the
+    # amount it names that the spending over gives the rate as printed (to 0.01 %: within this) is the budget
+    implied_budget_tolerance: float = 0.0001
     score_matches: float = -0.5  # 得分 ≈ 分值 × min(执行率, 1)
     score_tolerance: float = 0.1  # as a share of 分值
     score_above_weight: float = 2.0

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon
 from etl.normalise.place import place_led_names
+from etl.parse.budget import MONEY, MoneySettings
 from etl.parse.meta import looks_like_org
 from etl.parse.vocab import fold_cell
 from etl.records import YUAN_PER_WAN, Row, Section
@@ -16,6 +17,7 @@ _HEADING = re.compile(
 )
 
 _AMOUNT = r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
+_AMOUNT_RE = re.compile(_AMOUNT)
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +82,7 @@ def _keyed() -> list[tuple[str, re.Pattern]]:
             for key in ("initial", "adjusted", "executed")]
 
 
-def stated_figures(rows: list[Row]) -> dict[str, float]:
+def stated_figures(rows: list[Row], money: MoneySettings = MONEY) -> dict[str, float]:
     """Figures a report states in prose: 年初预算116.41万元, 执行率99.17%, 自评得93分."""
     text = fold_cell("\n".join(" ".join(r.texts) for r in rows))
     out: dict[str, float] = {}
@@ -110,7 +112,23 @@ def stated_figures(rows: list[Row]) -> dict[str, float]:
                  if key != "executed" or not not_spent.search(text[max(0, m.start() - 8): m.start()])]
         if found:
             out[key] = max(found)
+    if "adjusted" not in out and out.get("executed") and out.get("rate"):
+        implied = implied_budget(text, out["executed"], out["rate"], money.implied_budget_tolerance)
+        if implied is not None and implied != out.get("initial"):
+            out["adjusted"] = implied
     return out
+
+
+def implied_budget(text: str, executed: float, rate: float, tolerance: float) -> float | None:
+    """The first amount (万元) the text names that the spending over gives the stated rate: the budget, however
+    it is worded ('收入总计', '可用资金'); None where no amount or several different ones fit."""
+    fits = {a for m in _AMOUNT_RE.finditer(text) if (a := float(m.group(1).replace(",", ""))) > 0
+            and abs(executed / a - rate) <= tolerance + 0.5 * 10 ** -_decimals(m.group(1)) * executed / a ** 2}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _decimals(figure: str) -> int:
+    return len(figure.split(".")[1]) if "." in figure else 0
 
 
 def report_cues(rows: list[Row]) -> bool:
