@@ -213,3 +213,12 @@ def test_a_reports_budget_worded_otherwise_is_the_amount_its_spending_and_rate_i
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (2456.78, 2310.45, 0.9404)
     (g,) = parse(text.replace("94.04%", "97.50%"))
     assert (g.budget_adjusted, g.budget_executed, g.exec_rate_reported) == (None, 2310.45, 0.975)
+
+
+def test_a_report_printing_its_money_in_yuan_is_read_in_wan():
+    # class: a report printing amounts to the fen in 元 ('1,200,000.00元'): the same figures in 万元
+    text = "某县水利局2023年度河道清淤项目支出绩效自评报告\n一、项目概况\n本项目年初预算资金1,200,000.00元，" \
+           "全年预算1,200,000.00元，实际支出1,140,000.00元，预算执行率95%。\n二、自评结果\n本项目绩效自评得分为91分。"
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.total_score) == \
+        (120, 120, 114, 0.95, 91)

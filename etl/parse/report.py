@@ -26,8 +26,11 @@ def _stated() -> list[tuple[str, re.Pattern]]:
     amount (万元), the rate (%) or the score (分)."""
     lx = lexicon()
     join = rf"[:：]?({'|'.join(lx.report_figures['joiners'])})?[:：]?\s*"
-    tail = {"rate": r"(\d+(?:\.\d+)?)\s*%", "score": r"(\d+(?:\.\d+)?)\s*分", "weight": r"(\d+(?:\.\d+)?)\s*分"}
-    return [(key, re.compile(rf"({'|'.join(lx.report_figures[key])}){join}{tail.get(key, _AMOUNT)}"))
+    tail = {"rate": r"(?P<figure>\d+(?:\.\d+)?)\s*%", "score": r"(?P<figure>\d+(?:\.\d+)?)\s*分",
+            "weight": r"(?P<figure>\d+(?:\.\d+)?)\s*分"}
+    # an amount in 万元, or in 元 as some reports print it to the fen ('1,200,000.00元')
+    money = r"(?P<figure>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+    return [(key, re.compile(rf"({'|'.join(lx.report_figures[key])}){join}{tail.get(key, money)}"))
             for key in ("initial", "adjusted", "executed", "rate", "score", "weight")]
 
 
@@ -88,7 +91,9 @@ def stated_figures(rows: list[Row], money: MoneySettings = MONEY) -> dict[str, f
     out: dict[str, float] = {}
     for key, pat in _stated():
         for m in pat.finditer(text):
-            value = float(m.groups()[-1].replace(",", ""))
+            value = float(m.group("figure").replace(",", ""))
+            if "unit" in pat.groupindex and m.group("unit") == "元":
+                value = value / YUAN_PER_WAN
             if key == "rate":
                 value = value / 100.0
             if key in ("score", "weight") and not 0 < value <= 100:
