@@ -159,3 +159,16 @@ def test_an_indicator_name_beginning_with_a_key_word_is_no_unit():
     assert [i.name for i in f.indicators] == ["预算公开及时性", "预算单位满意度"]
     (g,) = parse("\n".join(["某县财政局2023年度项目支出绩效自评表", "项目名称：预算公开", "实施单位某县国库支付中心", *rows]))
     assert g.unit == "某县国库支付中心"
+
+
+def test_a_heading_under_a_keyed_organisation_is_not_its_wrapped_rest():
+    # '部门名称 某县卫生健康局' then a heading line ('年度主要任务'): the organisation's name is whole, the line is
+    # no rest of it; an organisation's name that did wrap ('某县卫生健' / '康局') is still joined
+    body = ["任务名称 主要内容 预算金额（万元）", "公共卫生服务 开展基本公共卫生服务项目 1,200.00",
+            "一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 居民健康档案建档率 ≥90%",
+            "满意度指标 服务对象满意度指标 群众满意度 ≥90%"]
+    title = "某县2024年度部门整体支出绩效目标表"
+    (f,) = parse("\n".join([title, "部门名称 某县卫生健康局", "年度主要任务", *body]))
+    assert f.department == "某县卫生健康局"
+    (g,) = parse("\n".join([title, "部门名称 某县卫生健", "康局", *body]))
+    assert g.department == "某县卫生健康局"

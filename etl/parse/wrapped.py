@@ -32,7 +32,7 @@ from typing import Protocol
 
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
-from etl.parse.meta import is_key_label
+from etl.parse.meta import ORG_FIELDS, is_key_label, looks_like_org, meta_key
 from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_cell, is_level1, is_level2, title_kind, without_column_number
 from etl.records import Cell, Row
 
@@ -274,7 +274,15 @@ def _rest_of_key_values(above: Row, row: Row, last: dict[int, str], s: WrapSetti
         targets = [max(k for k, t in ends.items() if len(t) == widest)]
     else:
         return None
+    if any(_org_completed(texts[k - 1], ends[k], rest) for k, rest in zip(targets, rests)):
+        return None
     return targets if _rests_fit(targets, rests, ends, s) else None
+
+
+def _org_completed(key: str, value: str, rest: str) -> bool:
+    """An organisation's whole name under its key ('部门名称 | 某县卫生健康局') that the next line would make no
+    organisation's ('…局年度主要任务'): that line is a heading of its own, not the name's wrapped rest."""
+    return meta_key(key) in ORG_FIELDS and looks_like_org(value) and not looks_like_org(value + rest)
 
 
 _OPEN, _CLOSE = "(（", ")）"
