@@ -89,3 +89,34 @@ def test_side_label_run_into_a_cell_of_glued_text():
         ("质量指标", "稿件差错率", "0%", "0%", 10, 10),
         ("社会效益指标", "新闻信息公开及时性", "及时", "及时", 10, 10),
     ]
+
+
+def test_a_table_of_one_level_column_reads_satisfaction_as_its_level1():
+    # '绩效指标 | 指标内容 | 指标值': one level column holding level-1 words; '满意度指标', which names a level-2 in
+    # other templates, is that column's level-1 here, not a level-2 under the 效益指标 above it
+    text = "\n".join([
+        "某县2024年度项目支出绩效目标表",
+        "项目名称：城乡环卫一体化",
+        "绩效指标 指标内容 指标值",
+        "产出指标 清扫保洁面积 ≥120万平方米",
+        "效益指标 城乡环境 明显改善",
+        "满意度指标 群众满意度 ≥90%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name) for i in f.indicators] == [
+        ("产出指标", None, "清扫保洁面积"), ("效益指标", None, "城乡环境"), ("满意度指标", None, "群众满意度")]
+
+
+def test_satisfaction_under_a_printed_level2_column_stays_where_it_is_printed():
+    # with level-2 words in the table ('社会效益指标'), the level-2 column is printed: nothing is moved
+    text = "\n".join([
+        "某县2024年度项目支出绩效目标表",
+        "项目名称：城乡环卫一体化",
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 清扫保洁面积 ≥120万平方米",
+        "效益指标 社会效益指标 城乡环境 明显改善",
+        "满意度指标 服务对象满意度指标 群众满意度 ≥90%",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2) for i in f.indicators] == [
+        ("产出指标", "数量指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]

@@ -370,6 +370,9 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
     # the table's final row may be an excerpt cut mid-row, unless anything (a level cell) follows it
     nonempty = [r for r in rows if r]
     last_named = nonempty[-1] if nonempty and any(st.label == "name" for st in nonempty[-1]) else None
+    # a table of one level column (level-1 words only: '产出指标 | 清扫保洁面积'): a word that names a level-1
+    # family and a level-2 alike ('满意度指标') is its level-1 there, as the column's other words are
+    one_level = not any(st.label == "level2" and not is_level1(st.text) for st in steps)
     for row in rows:
         name_step = None
         vals: dict[str, tuple[str, Loc]] = {}
@@ -377,7 +380,8 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
         locs: list[Loc] = []
         for st in row:
             if st.label == "level1" or (st.label == "level2" and is_level1(st.text) and not is_level2(st.text)
-                                        and level1 not in _OUTER_LEVEL1):
+                                        and level1 not in _OUTER_LEVEL1) \
+                    or (st.label == "level2" and one_level and seen_level1 and level1 not in _OUTER_LEVEL1):
                 t = strip_score(st.text)
                 t = scrambled_level1(t) or t  # '出标产指': 产出指标 read across a narrow cell's lines
                 if level1 in _OUTER_LEVEL1 and t not in _OUTER_LEVEL1:
