@@ -120,3 +120,24 @@ def test_satisfaction_under_a_printed_level2_column_stays_where_it_is_printed():
     (f,) = parse(text)
     assert [(i.level1, i.level2) for i in f.indicators] == [
         ("产出指标", "数量指标"), ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标")]
+
+
+def test_an_evaluation_frameworks_scoring_table_is_read_without_a_target():
+    # the evaluation frameworks' tables (部门整体: 投入 > 目标设定 …; 项目: 决策 > 项目立项 …) print 分值, an
+    # explanation, a scoring standard and 得分, but no target: their rows are still indicators
+    for standard in ("评价标准", "评分标准"):
+        text = "\n".join([
+            "某县文化广电旅游局2022年度部门整体支出绩效自评表",
+            f"一级指标 二级指标 三级指标 分值 指标解释 {standard} 得分",
+            "投入 目标设定 绩效目标合理性 3 部门所设立的整体绩效目标依据是否充分 目标符合国家法律法规得1分 3",
+            "投入 预算配置 在职人员控制率 3 部门本年度实际在职人员数与编制数的比率 在职人员控制率≤100%得满分 3",
+            "过程 预算执行 预算完成率 5 部门本年度预算完成数与预算数的比率 预算完成率=100%得满分 4.5",
+            "产出 职责履行 重点工作实际完成率 10 部门实际完成工作数与计划工作数的比率 完成率100%得满分 10",
+        ])
+        (f,) = parse(text)
+        assert [(i.level1, i.level2, i.name, i.target, i.weight, i.score) for i in f.indicators] == [
+            ("投入", "目标设定", "绩效目标合理性", None, 3, 3),
+            ("投入", "预算配置", "在职人员控制率", None, 3, 3),
+            ("过程", "预算执行", "预算完成率", None, 5, 4.5),
+            ("产出", "职责履行", "重点工作实际完成率", None, 10, 10),
+        ], standard

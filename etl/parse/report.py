@@ -26,10 +26,10 @@ def _stated() -> list[tuple[str, re.Pattern]]:
     amount (万元), the rate (%) or the score (分)."""
     lx = lexicon()
     join = rf"[:：]?({'|'.join(lx.report_figures['joiners'])})?[:：]?\s*"
-    tail = {"rate": r"(?P<figure>\d+(?:\.\d+)?)\s*%", "score": r"(?P<figure>\d+(?:\.\d+)?)\s*分",
-            "weight": r"(?P<figure>\d+(?:\.\d+)?)\s*分"}
+    points = r"(?P<figure>\d+(?:\.\d+)?)\s*分"
+    tail = {"rate": r"(?P<figure>\d+(?:\.\d+)?)\s*%", "score": points, "weight": points}
     # an amount in 万元, or in 元 as some reports print it to the fen ('1,200,000.00元')
-    money = r"(?P<figure>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|元)"
+    money = r"(?P<figure>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:万元|(?P<yuan>元))"
     return [(key, re.compile(rf"({'|'.join(lx.report_figures[key])}){join}{tail.get(key, money)}"))
             for key in ("initial", "adjusted", "executed", "rate", "score", "weight")]
 
@@ -92,7 +92,7 @@ def stated_figures(rows: list[Row], money: MoneySettings = MONEY) -> dict[str, f
     for key, pat in _stated():
         for m in pat.finditer(text):
             value = float(m.group("figure").replace(",", ""))
-            if "unit" in pat.groupindex and m.group("unit") == "元":
+            if "yuan" in pat.groupindex and m.group("yuan"):
                 value = value / YUAN_PER_WAN
             if key == "rate":
                 value = value / 100.0

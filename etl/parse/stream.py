@@ -337,7 +337,10 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
             roles[k:k + 1] = [r for r in parts if r == "target" or r not in roles]
         names = set(roles)
         if (len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}) \
-                or (end - start == 2 and names == {"name", "target"}):
+                or (end - start == 2 and names == {"name", "target"}) \
+                or ({"name", "weight", "score"} <= names and names & {"description", "basis", "remark"}):
+            # (or a scoring table of an evaluation framework: 投入 | 目标设定 | 绩效目标合理性 | 分值 | 指标解释 |
+            # 评价标准 | 得分, which sets no target)
             return start, end, _order(roles)  # (or a list of names and values: '三级指标 | 年度指标值', as grids allow)
     return None
 
