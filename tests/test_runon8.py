@@ -1,0 +1,36 @@
+"""Run-on copies of document-sharing sites (issue 17, 'docshare_runon'), with made-up text.
+
+A DOCX shown by a document-sharing site as run-on text: a page a line opened by its number ('2、'), cells
+and paragraphs glued, wrapped cells leaving a space inside a word. Each test names the sub-class of
+misreading it shows.
+"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+# --- a report's prose run on: a piece cut out at vocabulary words is no title ---------------------------
+# The prose holds vocabulary words ('部门', '得分'), so the line is cut there as a glued table would be; the
+# piece between them ('整体支出绩效自评') matched the pattern of a page titled with the evaluation alone and
+# opened a second filing that took the report's score.
+REPORT_RUN_ON = (
+    "《西河县水利局2021年度部门整体支出绩效自评报告.docx》由会员分享，可在线阅读，更多相关《西河县水利局2021年度"
+    "部门整体支出绩效自评报告.docx（2页珍藏版）》请在某某文库上搜索。\n"
+    "1、西河县水利局2021年度部门整体支出绩效自评报告一、基本情况西河县水利局内设机构4个，编制30人。二、预算执行"
+    "情况2021年年初预算856.4万元，全年预算900.2万元，全年执行880.1万元，执行率97.77%。三、绩效目标实现情况各项"
+    "产出、效益和满意度指标总体完成，服务对象满意度达到92%。四、结果应用经对照评分标准逐项自评，西河县水利局2021"
+    "年度部门整体支出绩效自评得分93.5分，评价等级为优。自评结果将在部门门户网\n"
+    "2、站公开。\n"
+)
+
+
+def test_a_reports_run_on_prose_is_one_filing_with_its_score():
+    (f,) = parse(REPORT_RUN_ON)
+    assert f.doc_kind == "self_eval_report"
+    assert f.total_score == 93.5
+    assert f.budget_initial == 856.4
