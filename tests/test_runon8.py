@@ -34,3 +34,20 @@ def test_a_reports_run_on_prose_is_one_filing_with_its_score():
     assert f.doc_kind == "self_eval_report"
     assert f.total_score == 93.5
     assert f.budget_initial == 856.4
+
+
+# --- a target table's money block run on: amounts glued to the next part's words ------------------------
+# '预算数 其中：财政资金 其他资金' over '250.50 250.50' printed as one run: the amounts run straight into the
+# 资金支出计划 row's words, so the run of amounts was never cut off and the keys found none.
+MONEY_RUN_ON = (
+    "1、西河县2022年农村道路养护项目支出绩效目标表填报单位：西河县交通运输局    单位：万元项目名称农村道路养护项目编码"
+    "43021219P00101主管部门西河县交通运输局实施单位西河县公路中心预算资金（万 元）预算数其中：财政资 金其他资金"
+    "250.50250.50资金支出计划 （万元）3月底6月底10月底12月底25.05100.20200.40250.50绩效目标完成道路养护任务。一级指标"
+    "二级指标三级指标绩效指标描述指标值指标值确定依据产出 指标数量 指标养护里程反映养护 里程情况≥120公里计划标准\n"
+)
+
+
+def test_a_run_on_money_block_reads_its_amounts_glued_to_the_next_words():
+    (f,) = parse(MONEY_RUN_ON)
+    assert f.budget_initial == 250.5
+    assert [(i.name, i.target) for i in f.indicators] == [("养护里程", "≥120公里")]
