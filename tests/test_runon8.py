@@ -51,3 +51,23 @@ def test_a_run_on_money_block_reads_its_amounts_glued_to_the_next_words():
     (f,) = parse(MONEY_RUN_ON)
     assert f.budget_initial == 250.5
     assert [(i.name, i.target) for i in f.indicators] == [("养护里程", "≥120公里")]
+
+
+# --- a worded target and its worded actual glued, the actual opened by a word values begin with -----------
+# '依规使用已落实88': no figure to cut at between the two words; an actual reporting the target met ('已…',
+# '全部…', '基本…') starts a cell, as the lexicon's other value cues do. Before, the cut fell one character
+# before the figures ('依规使用已落 | 实').
+WORDED_PAIRS = (
+    "1、东湖镇卫生院整体支出绩效自评表(2022年度)部门名称东湖县东湖镇卫生院一级指标二级指标三级指标年度指标值"
+    "全年完成值分值得分偏差及原因分析产出指标质量指标药品采购合规率依规使用已落实88时效指标公示及时性按规定公示已公示55"
+    "成本指标支出控制率不超预算全部达成44效益指标社会效益指标健康宣传覆盖面明显扩大基本覆盖1010"
+    "满意度指标服务对象满意度指标患者满意度90%92%1010\n"
+)
+
+
+def test_a_worded_actual_glued_to_its_worded_target_is_cut_at_its_opening_word():
+    (f,) = parse(WORDED_PAIRS)
+    got = {i.name: (i.target, i.actual, i.weight, i.score) for i in f.indicators}
+    assert got["药品采购合规率"] == ("依规使用", "已落实", 8, 8)
+    assert got["健康宣传覆盖面"] == ("明显扩大", "基本覆盖", 10, 10)
+    assert got["支出控制率"] == ("不超预算", "全部达成", 4, 4)
