@@ -71,3 +71,19 @@ def test_a_worded_actual_glued_to_its_worded_target_is_cut_at_its_opening_word()
     assert got["药品采购合规率"] == ("依规使用", "已落实", 8, 8)
     assert got["健康宣传覆盖面"] == ("明显扩大", "基本覆盖", 10, 10)
     assert got["支出控制率"] == ("不超预算", "全部达成", 4, 4)
+
+
+# --- a worded value that ends in a unit's character ------------------------------------------------------
+# '明显提升' ends in 升 (a litre): read as the next row's name and its unit column, it cost far more than a
+# value, so the name took '明显' ('居民健康素养水平明显 | 提升 | 达成预期指标').
+UNIT_CHARACTER = (
+    "1、东湖镇卫生院整体支出绩效自评表(2022年度)部门名称东湖县东湖镇卫生院一级指标二级指标三级指标年度指标值"
+    "全年完成值分值得分偏差及原因分析效益指标社会效益指标居民健康素养水平明显提升达成预期1010"
+    "满意度指标服务对象满意度指标患者满意度90%92%1010\n"
+)
+
+
+def test_a_worded_value_ending_in_a_units_character_is_a_value():
+    (f,) = parse(UNIT_CHARACTER)
+    got = {i.name: (i.target, i.actual) for i in f.indicators}
+    assert got["居民健康素养水平"] == ("明显提升", "达成预期")

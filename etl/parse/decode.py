@@ -936,8 +936,11 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 if m is not None and m.unit:
                     e += s.unit_beside_unit_column  # the table prints units in their own column
             if inner and col in ("target", "actual", "adjusted_target") and not _DIGIT.search(text) \
-                    and text.endswith(_unit_words()) and len(text) > 3 and _CJK.match(text):
-                e += s.name_and_unit_as_value  # '受害率%': the next row's name and its unit column, not a value
+                    and text.endswith(_unit_words()) and len(text) > 3 and _CJK.match(text) \
+                    and not text.startswith(lexicon().value_cues):
+                # '受害率%': the next row's name and its unit column, not a value ('明显提升' is a value that
+                # merely ends in a unit's character: 升)
+                e += s.name_and_unit_as_value
             if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
                     and not _DIGIT.search(text) and not text.startswith(lexicon().value_cues):
                 e += s.glued_text_value  # long words cut out of glued text are names, values are short
