@@ -76,6 +76,7 @@ class Lexicon:
     description_cues: tuple[str, ...]
     calendar_name_start: str
     value_cues: tuple[str, ...]
+    change_words: tuple[str, ...]
     unit_words: tuple[str, ...]
     known_units: frozenset[str]  # the unit words, their aliases and what the aliases stand for
     level2_words: tuple[str, ...]
@@ -179,6 +180,7 @@ def lexicon() -> Lexicon:
         description_cues=tuple(data["descriptions"]["cues"]),
         calendar_name_start=data["names"]["calendar_start"],
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
+        change_words=tuple(sorted(data["values"]["change"], key=len, reverse=True)),
         unit_words=tuple(data["units"]["words"]),
         known_units=frozenset(data["units"]["words"]) | frozenset(data["units"]["aliases"])
         | frozenset(data["units"]["aliases"].values()),

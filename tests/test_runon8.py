@@ -87,3 +87,20 @@ def test_a_worded_value_ending_in_a_units_character_is_a_value():
     (f,) = parse(UNIT_CHARACTER)
     got = {i.name: (i.target, i.actual) for i in f.indicators}
     assert got["居民健康素养水平"] == ("明显提升", "达成预期")
+
+
+# --- an actual that states a change before its figure, glued to its worded target ------------------------
+# '超上年增收46万元': the target is worded ('超上年'), the actual states the change and its figure ('增收46万元');
+# the only cut the lattice had was before the figure ('超上年增收 | 46万元').
+CHANGE_ACTUALS = (
+    "1、东湖镇卫生院整体支出绩效自评表(2022年度)部门名称东湖县东湖镇卫生院一级指标二级指标三级指标年度指标值"
+    "全年完成值分值得分偏差及原因分析产出指标数量指标门诊服务量增加增1250人次88效益指标经济效益指标业务收入"
+    "超上年增收46万元1010满意度指标服务对象满意度指标患者满意度90%92%1010\n"
+)
+
+
+def test_an_actual_stating_a_change_keeps_its_change_words():
+    (f,) = parse(CHANGE_ACTUALS)
+    got = {i.name: (i.target, i.actual, i.weight, i.score) for i in f.indicators}
+    assert got["门诊服务量"] == ("增加", "增1250人次", 8, 8)
+    assert got["业务收入"] == ("超上年", "增收46万元", 10, 10)

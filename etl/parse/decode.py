@@ -299,6 +299,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return s.description_as_value + (s.long_text_as_value if len(t) > 20 else s.short_text_as_value)
     m = parse_measure(t)
     ocr = 0.0
+    if m is None and t.startswith(lexicon().change_words):
+        m = parse_measure(_CHANGE_LEAD.sub("", t))  # '增收27万元': a figure, after the words of the change
     if m is None and fold_ocr(t) != t:
         m, ocr = parse_measure(fold_ocr(t)), s.ocr_number  # 'l00%', '35.2万兀': a figure OCR misread
     if m is not None:
@@ -310,6 +312,9 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if _name_with_unit(t):
         return s.bracketed_unit_as_value if t[0] in "(（" else s.name_with_unit_as_value
     return s.short_text_as_value
+
+
+_CHANGE_LEAD = re.compile(rf"^({alternation(lexicon().change_words)})(?=[{_OPS}]?\d)")
 
 
 def _name_with_unit(t: str) -> bool:
@@ -397,7 +402,8 @@ def _edge_ok(text: str) -> bool:
             rf"|^[^\d]*[\u4e00-\u9fff]{_YEAR_SPAN.pattern}[^\d]*$"  # a name holding a span of years
             rf"|{_name_with_figure().pattern}"
             # the operator words a figure may follow in a glued cell (the lexicon's narrower list)
-            rf"|^[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
+            # (or after the words of a change: '增收27万元', '超上年2%')
+            rf"|^({alternation(lx.change_words)})?[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
             # then a unit or a rate's base ('200/10万'), then the lexicon's suffix operators ('95%以上')
             rf"({'|'.join(re.escape(u) for u in units)}|/\d*[万千百]?人?)?"
             rf"({alternation(w for w, _ in lx.suffix_operators)})?$"))
@@ -446,6 +452,9 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         while start > 0:
             cuts.add(start)
             start = text.find(cue, start + 1)
+    # a change stated before its figure starts a cell ('超上年度增收27万元': a worded target, then its actual)
+    for m in _change_re().finditer(text):
+        cuts.add(m.start())
     # a qualitative value starts a cell of its own ('…合规性符合相关规定效果明显', '…对周边环境影响长远')
     for m in _value_cue_re().finditer(text):
         if m.start() > 0 and _CJK.match(text[m.start() - 1]):
@@ -504,6 +513,12 @@ def _word_operator_re() -> re.Pattern:
     """An operator printed in words ('不少于', '达到') before a figure."""
     words = [w for w, _ in lexicon().operators if _CJK.search(w)]
     return re.compile("(?:%s)(?=[\\d.])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _change_re() -> re.Pattern:
+    """The words of a change right before a figure ('增收27万元', '增372人次'), after words."""
+    return re.compile(rf"(?<=[\u4e00-\u9fff])(?:{alternation(lexicon().change_words)})(?=[{_OPS}]?\d)")
 
 
 @lru_cache(maxsize=1)
