@@ -77,6 +77,7 @@ class Lexicon:
     calendar_name_start: str
     value_cues: tuple[str, ...]
     change_words: tuple[str, ...]
+    date_value: str
     unit_words: tuple[str, ...]
     known_units: frozenset[str]  # the unit words, their aliases and what the aliases stand for
     level2_words: tuple[str, ...]
@@ -181,6 +182,7 @@ def lexicon() -> Lexicon:
         calendar_name_start=data["names"]["calendar_start"],
         value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         change_words=tuple(sorted(data["values"]["change"], key=len, reverse=True)),
+        date_value=data["values"]["date"],
         unit_words=tuple(data["units"]["words"]),
         known_units=frozenset(data["units"]["words"]) | frozenset(data["units"]["aliases"])
         | frozenset(data["units"]["aliases"].values()),

@@ -104,3 +104,20 @@ def test_an_actual_stating_a_change_keeps_its_change_words():
     got = {i.name: (i.target, i.actual, i.weight, i.score) for i in f.indicators}
     assert got["门诊服务量"] == ("增加", "增1250人次", 8, 8)
     assert got["业务收入"] == ("超上年", "增收46万元", 10, 10)
+
+
+# --- dates worded as values, glued ----------------------------------------------------------------------
+# '2021年12月底前2021年10月完成1010': a 完成时限 row's target and actual are dates; no cell could hold a date
+# with its words, so the figures were cut anywhere ('2021年 | 1 | 2 | 月底 …').
+DATES = (
+    "1、西河县2022年农村道路养护项目绩效自评表项目名称农村道路养护主管部门西河县交通运输局一级指标二级指标三级指标"
+    "年度指标值实际完成值分值得分偏差原因分析及改进措施产出指标时效指标养护完工时间2022年11月底前2022年10月完工55"
+    "质量指标验收合格率100%100%1010\n"
+)
+
+
+def test_dates_worded_as_values_are_cells_of_their_own():
+    (f,) = parse(DATES)
+    got = {i.name: (i.target, i.actual, i.weight, i.score) for i in f.indicators}
+    assert got["养护完工时间"] == ("2022年11月底前", "2022年10月完工", 5, 5)
+    assert got["验收合格率"] == ("100%", "100%", 10, 10)

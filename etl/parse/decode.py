@@ -401,6 +401,7 @@ def _edge_ok(text: str) -> bool:
             r"|^[^\d]+指标\d{1,2}分?$"  # or its points run on where the cell between was lost: 管理指标30
             rf"|^[^\d]*[\u4e00-\u9fff]{_YEAR_SPAN.pattern}[^\d]*$"  # a name holding a span of years
             rf"|{_name_with_figure().pattern}"
+            rf"|^(?:{lx.date_value})$"  # a date worded as a value: '2021年12月底前'
             # the operator words a figure may follow in a glued cell (the lexicon's narrower list)
             # (or after the words of a change: '增收27万元', '超上年2%')
             rf"|^({alternation(lx.change_words)})?[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
