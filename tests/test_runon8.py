@@ -121,3 +121,15 @@ def test_dates_worded_as_values_are_cells_of_their_own():
     got = {i.name: (i.target, i.actual, i.weight, i.score) for i in f.indicators}
     assert got["养护完工时间"] == ("2022年11月底前", "2022年10月完工", 5, 5)
     assert got["验收合格率"] == ("100%", "100%", 10, 10)
+
+
+# --- a figure wrapped before its unit in a glued line ----------------------------------------------------
+# A narrow column broke '2022年11月底前' after the year's digits ('2022 年11月 底前'): the space between two
+# characters of text goes as a wrap space, the one between the figure and its unit stayed and cut the date.
+WRAPPED_DATES = DATES.replace("2022年11月底前2022年10月完工", "2022 年11月 底前2022 年10月 完工")
+
+
+def test_a_figure_wrapped_before_its_unit_is_joined_in_glued_text():
+    (f,) = parse(WRAPPED_DATES)
+    got = {i.name: (i.target, i.actual, i.weight, i.score) for i in f.indicators}
+    assert got["养护完工时间"] == ("2022年11月底前", "2022年10月完工", 5, 5)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
 from etl.parse.meta import key_words
 from etl.parse.vocab import TITLE_PATTERNS
 from etl.records import Cell, Row
@@ -148,10 +148,15 @@ _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff
                          rf"|(?:{_IN_DECIMALS})[ \u3000\u00a0]+(?={_DIGIT})")
 
 
+# a wrap space between a figure and its unit ('2024 年12月 底前', '4666 平方米'): a narrow column broke the cell
+# after the figure (in glued text only: where cells keep their separators, a unit column may follow a figure)
+_UNIT_WRAP = re.compile(rf"(?<=\d)[ \u3000\u00a0]+(?=(?:{alternation(lexicon().known_units)}))")
+
+
 def unwrap(text: str) -> str:
     """A glued line keeps the spaces Word left where a cell's text wrapped ('一级 指标二级 指标', '新建乡村图
     书室'): with the separators gone they are inside words, so they go."""
-    return _WRAP_SPACE.sub("", text)
+    return _UNIT_WRAP.sub("", _WRAP_SPACE.sub("", text))
 
 
 def _rejoined(row: Row, s: CutSettings) -> Row:
