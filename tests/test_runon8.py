@@ -133,3 +133,17 @@ def test_a_figure_wrapped_before_its_unit_is_joined_in_glued_text():
     (f,) = parse(WRAPPED_DATES)
     got = {i.name: (i.target, i.actual, i.weight, i.score) for i in f.indicators}
     assert got["养护完工时间"] == ("2022年11月底前", "2022年10月完工", 5, 5)
+
+
+# --- a wrap space beside the text's own punctuation ------------------------------------------------------
+# '“三公” 经费控制率': a narrow cell wrapped after the closing quote; the space between two characters of text
+# went, the one after a quote stayed inside the name.
+QUOTE_WRAP = (
+    "1、西河县水利局2022年部门整体支出绩效目标表一级指标二级指标三级指标指标值产出 指标质量 指标“三公” 经费压减 率"
+    "≥5%时效 指标工程款拨付及时率100%\n"
+)
+
+
+def test_a_wrap_space_after_a_quote_is_no_part_of_the_name():
+    (f,) = parse(QUOTE_WRAP)
+    assert [(i.name, i.target) for i in f.indicators] == [("“三公”经费压减率", "≥5%"), ("工程款拨付及时率", "100%")]

@@ -151,12 +151,15 @@ _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff
 # a wrap space between a figure and its unit ('2024 年12月 底前', '4666 平方米'): a narrow column broke the cell
 # after the figure (in glued text only: where cells keep their separators, a unit column may follow a figure)
 _UNIT_WRAP = re.compile(rf"(?<=\d)[ \u3000\u00a0]+(?=(?:{alternation(lexicon().known_units)}))")
+# and one beside the text's own punctuation ('“三公” 经费控制率', '增收 ，'): a quote or a comma wraps like a character
+_PUNCT = "“”‘’、，。；：（）《》"
+_PUNCT_WRAP = re.compile(rf"(?<=[\u4e00-\u9fff{_PUNCT}])[ \u3000\u00a0]+(?=[\u4e00-\u9fff{_PUNCT}])")
 
 
 def unwrap(text: str) -> str:
     """A glued line keeps the spaces Word left where a cell's text wrapped ('一级 指标二级 指标', '新建乡村图
     书室'): with the separators gone they are inside words, so they go."""
-    return _UNIT_WRAP.sub("", _WRAP_SPACE.sub("", text))
+    return _PUNCT_WRAP.sub("", _UNIT_WRAP.sub("", _WRAP_SPACE.sub("", text)))
 
 
 def _rejoined(row: Row, s: CutSettings) -> Row:
