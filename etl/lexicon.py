@@ -75,7 +75,8 @@ class Lexicon:
     header_completions: frozenset[str]
     description_cues: tuple[str, ...]
     calendar_name_start: str
-    value_cues: tuple[str, ...]
+    value_cues: tuple[str, ...]  # how a worded value begins (the decoder cuts glued text there)
+    tagger_value_cues: tuple[str, ...]  # the same less [values] glued_cues: the cell tagger's feature
     change_words: tuple[str, ...]
     date_value: str
     unit_words: tuple[str, ...]
@@ -180,7 +181,8 @@ def lexicon() -> Lexicon:
         header_completions=frozenset(cols["split"]["completions"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         calendar_name_start=data["names"]["calendar_start"],
-        value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
+        value_cues=tuple(sorted(set(data["values"]["cues"]) | set(data["values"]["glued_cues"]), key=len, reverse=True)),
+        tagger_value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
         change_words=tuple(sorted(data["values"]["change"], key=len, reverse=True)),
         date_value=data["values"]["date"],
         unit_words=tuple(data["units"]["words"]),
