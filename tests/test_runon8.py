@@ -147,3 +147,19 @@ QUOTE_WRAP = (
 def test_a_wrap_space_after_a_quote_is_no_part_of_the_name():
     (f,) = parse(QUOTE_WRAP)
     assert [(i.name, i.target) for i in f.indicators] == [("“三公”经费压减率", "≥5%"), ("工程款拨付及时率", "100%")]
+
+
+# --- a reason said as '无' run into the next row's name --------------------------------------------------
+# '…108.5无家庭经济困难学生资助率100%…': the reason '无' after the row's figures and the next name are both words, so
+# no cut stood between them and the name took the '无'.
+PLACEHOLDER_REASON = (
+    "1、东湖县教育局2022年部门整体支出绩效自评表一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析"
+    "效益指标社会效益指标适龄儿童入学率≥99%81.5%108.5无家庭经济困难学生资助率100%100%1010\n"
+)
+
+
+def test_a_placeholder_reason_is_not_run_into_the_next_name():
+    (f,) = parse(PLACEHOLDER_REASON)
+    got = {i.name: (i.reason, i.weight, i.score) for i in f.indicators}
+    assert got["适龄儿童入学率"] == ("无", 10, 8.5)
+    assert "家庭经济困难学生资助率" in got

@@ -118,6 +118,7 @@ class DecodeSettings:
     glued_piece: float = 0.4  # every cut inside glued text costs this much (prefer fewer cuts)
     digit_split: float = 0.3  # a cut between two digits of one printed number
     unit_detached: float = 1.0
+    placeholder_run_on: float = 0.5  # a cell that opens with a reason's placeholder ('无') right after a row's figures
     unit_beside_unit_column: float = 0.6  # a cell that starts with the unit of the number before it
     name_ends_with_unit: float = 0.6  # a name cut out of glued text that keeps the unit column's word
     vocabulary_inside: float = 6.0  # a glued cell that would hold a level name or a header word
@@ -453,6 +454,10 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         while start > 0:
             cuts.add(start)
             start = text.find(cue, start + 1)
+    # a reason said as a placeholder ('无', '暂无') after a row's figures ends its cell: the next row's name
+    # follows ('…1010无家庭经济困难学生资助率…')
+    for m in _placeholder_after_figure_re().finditer(text):
+        cuts.add(m.end())
     # a change stated before its figure starts a cell ('超上年度增收27万元': a worded target, then its actual)
     for m in _change_re().finditer(text):
         cuts.add(m.start())
@@ -514,6 +519,13 @@ def _word_operator_re() -> re.Pattern:
     """An operator printed in words ('不少于', '达到') before a figure."""
     words = [w for w, _ in lexicon().operators if _CJK.search(w)]
     return re.compile("(?:%s)(?=[\\d.])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _placeholder_after_figure_re() -> re.Pattern:
+    """A worded reason placeholder ('无', '暂无', '无偏差') right after a figure, with words after it."""
+    words = [w for w in lexicon().reason_placeholders if _CJK.search(w)]
+    return re.compile(rf"(?<=[\d%])(?:{alternation(words)})(?=[\u4e00-\u9fff“\"「])")
 
 
 @lru_cache(maxsize=1)
@@ -582,6 +594,8 @@ def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> floa
             cost += s.digit_split / 2
     if 0 < a < len(text) and text[a - 1].isdigit() and text[a:b].startswith(_unit_words()) and not text[a:b] in _unit_words():
         cost += s.unit_detached  # '万元效果明显': the unit belongs to the number before it
+    if 0 < a and (m := _placeholder_after_figure_re().match(text, a)) and b > m.end():
+        cost += s.placeholder_run_on  # '无家庭经济困难…' after a row's figures: the reason '无', then the next name
     return cost
 
 
