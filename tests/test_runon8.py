@@ -163,3 +163,18 @@ def test_a_placeholder_reason_is_not_run_into_the_next_name():
     got = {i.name: (i.reason, i.weight, i.score) for i in f.indicators}
     assert got["适龄儿童入学率"] == ("无", 10, 8.5)
     assert "家庭经济困难学生资助率" in got
+
+
+# --- a vocabulary word ending a clause of a reason --------------------------------------------------------
+# '…下一步科学设置绩效目标。': the glued line is cut at vocabulary words, and '绩效目标' (a label of the form) was cut
+# out of the reason's sentence and passed over as a label, so the reason lost it.
+SENTENCE_WORD = (
+    "1、东湖县教育局2022年部门整体支出绩效自评表一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析"
+    "产出指标数量指标培训教师人数≥300人260人108测算依据不充分，下一步合理设置绩效目标。质量指标培训合格率100%100%1010\n"
+)
+
+
+def test_a_vocabulary_word_ending_a_clause_stays_in_its_sentence():
+    (f,) = parse(SENTENCE_WORD)
+    got = {i.name: i.reason for i in f.indicators}
+    assert got["培训教师人数"] == "测算依据不充分，下一步合理设置绩效目标。"

@@ -97,16 +97,27 @@ def split_glued(text: str) -> list[str]:
         if m.group() in levels and after and re.match(rf"[{_OPS}%％\d]", after):
             continue
         cuts.append((m.start(), m.end()))
-    inside = _bracketed(text)
+    inside = _bracketed(text) | _in_sentences(text, vocab)
     parts: list[str] = []
     pos = 0
     for start, end in sorted(cuts):
         if start < pos or start in inside:
-            continue  # a word inside a bracketed note ('得分(20分*执行率)') is part of the note
+            continue  # a word inside a bracketed note ('得分(20分*执行率)') or a sentence is part of it
         parts.extend([text[pos:start], text[start:end]])
         pos = end
     parts.append(text[pos:])
     return _notes_to_their_word([p.strip() for p in parts if p.strip()])
+
+
+def _in_sentences(text: str, vocab: re.Pattern) -> set[int]:
+    """Where a vocabulary word ends a clause of a sentence ('…下一步科学设置绩效目标。'): words before it, a
+    clause mark right after it. A label or a header word is followed by its value or the next cell, never
+    by a clause mark."""
+    return {m.start() for m in vocab.finditer(text)
+            if m.start() > 0 and _CJK_WORD.match(text[m.start() - 1]) and text[m.end(): m.end() + 1] in _CLAUSE_END}
+
+
+_CLAUSE_END = frozenset("。；;，,")
 
 
 def _bracketed(text: str) -> set[int]:
