@@ -582,7 +582,7 @@ _MONEY_WORD = re.compile(
     + "|".join(sorted(_TARGET_TOTAL.pattern.strip("^()").split("|"), key=len, reverse=True)))
 _AMOUNT_RUN = re.compile(r"(?:\d+\.\d{2}){2,}")
 # amounts run into the words of the next part of the form ('371.66371.66资金支出计划(万元)3月底…'): no unit follows
-_LEADING_AMOUNTS = re.compile(r"(?:\d+\.\d{2})+(?![\d.%万元分])(?=\D)")
+_LEADING_AMOUNTS = re.compile(rf"(?:\d+\.\d{{2}})+(?![\d.]|{alternation(lexicon().known_units)})(?=\D)")
 
 
 def _unglue_money(text: str) -> list[str]:
