@@ -178,3 +178,21 @@ def test_a_vocabulary_word_ending_a_clause_stays_in_its_sentence():
     (f,) = parse(SENTENCE_WORD)
     got = {i.name: i.reason for i in f.indicators}
     assert got["培训教师人数"] == "测算依据不充分，下一步合理设置绩效目标。"
+
+
+# --- a title's kind words inside an indicator's name -----------------------------------------------------
+# '…1010评价报告合格率有效改善效果明显…': a name that holds '评价报告' was cut out of the glued line as a title, and
+# opened a report that took the table's last rows and its 总分.
+KIND_WORDS_IN_NAME = (
+    "1、东湖县财政局2022年度预算绩效管理项目绩效自评表项目名称预算绩效管理主管部门东湖县财政局一级指标二级指标三级指标"
+    "年度指标值实际完成值分值得分偏差原因分析产出指标数量指标重点评价项目数≥9个10个1010质量指标评价报告合格率有效改善"
+    "效果明显1010效益指标社会效益指标预算公开率100%100%1010总分10090\n"
+)
+
+
+def test_kind_words_inside_a_name_after_the_figures_open_no_filing():
+    (f,) = parse(KIND_WORDS_IN_NAME)
+    assert f.doc_kind == "project_self_eval"
+    got = {i.name: (i.target, i.actual) for i in f.indicators}
+    assert got["评价报告合格率"] == ("有效改善", "效果明显")
+    assert (f.total_weight, f.total_score) == (100, 90)

@@ -90,7 +90,7 @@ _OPS = re.escape(lexicon().operator_chars)
 def split_glued(text: str) -> list[str]:
     """The pieces of a glued line: vocabulary words and titles on their own, the text between them whole."""
     vocab, levels = _vocabulary()
-    cuts = [(m.start(), m.end()) for m in _titles().finditer(text)]
+    cuts = [(m.start(), m.end()) for m in _titles().finditer(text) if not _kind_words_in_a_name(text, m, vocab)]
     for m in vocab.finditer(text):
         after = text[m.end(): m.end() + 1]
         # a level word directly followed by a value is an indicator's name ('服务对象满意度%=99')
@@ -107,6 +107,23 @@ def split_glued(text: str) -> list[str]:
         pos = end
     parts.append(text[pos:])
     return _notes_to_their_word([p.strip() for p in parts if p.strip()])
+
+
+_AFTER_TITLE = re.compile(r"$|[\s\d(（\[【《:：,，.。、]")
+
+
+def _kind_words_in_a_name(text: str, m: re.Match, vocab: re.Pattern) -> bool:
+    """A title's kind words found in glued text right after a row's figures or a level label and run on into other
+    words ('…88评价报告合格率有效改善…', '…质量指标评价报告合格率…'): an indicator's name, no title. A title names its body or project before its
+    kind words, and ends where the text does, or a bracket, a figure, a clause mark or a key label ('填报单位')
+    follows."""
+    a = m.start()
+    in_row = a > 0 and (text[a - 1].isdigit() or text[a - 1] in "%％"
+                        or any(v.end() == a for v in vocab.finditer(text, max(0, a - TITLE_LOOKBACK), a)))
+    return in_row and not (_AFTER_TITLE.match(text, m.end()) or vocab.match(text, m.end()))
+
+
+TITLE_LOOKBACK = 12  # characters before a title's kind words searched for a level label or header word ending there
 
 
 def _in_sentences(text: str, vocab: re.Pattern) -> set[int]:
