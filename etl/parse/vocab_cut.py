@@ -113,10 +113,10 @@ _AFTER_TITLE = re.compile(r"$|[\s\d(（\[【《:：,，.。、]")
 
 
 def _kind_words_in_a_name(text: str, m: re.Match, vocab: re.Pattern) -> bool:
-    """A title's kind words found in glued text right after a row's figures or a level label and run on into other
-    words ('…88评价报告合格率有效改善…', '…质量指标评价报告合格率…'): an indicator's name, no title. A title names its body or project before its
-    kind words, and ends where the text does, or a bracket, a figure, a clause mark or a key label ('填报单位')
-    follows."""
+    """A title's kind words found in glued text right after a row's figures or a level label and run on into
+    other words ('…88评价报告合格率有效改善…', '…质量指标评价报告合格率…'): an indicator's name, no title. A title
+    names its body or project before its kind words, and ends where the text does, or a bracket, a figure, a
+    clause mark or a key label ('填报单位') follows."""
     a = m.start()
     in_row = a > 0 and (text[a - 1].isdigit() or text[a - 1] in "%％"
                         or any(v.end() == a for v in vocab.finditer(text, max(0, a - TITLE_LOOKBACK), a)))
@@ -177,7 +177,8 @@ _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff
 
 
 # a wrap space between a figure and its unit ('2024 年12月 底前', '4666 平方米'): a narrow column broke the cell
-# after the figure (in glued text only: where cells keep their separators, a unit column may follow a figure)
+# after the figure (only where spaces are wraps, as in unwrap: where they separate cells, a unit column may
+# follow a figure)
 _UNIT_WRAP = re.compile(rf"(?<=\d)[ \u3000\u00a0]+(?=(?:{alternation(lexicon().known_units)}))")
 # and one beside the text's own punctuation ('“三公” 经费控制率', '增收 ，'): a quote or a comma wraps like a character
 _PUNCT = "“”‘’、，。；：（）《》"
