@@ -77,7 +77,10 @@ class Lexicon:
     target_part_units: frozenset[str]  # a split 指标值's unit part, named under its sign and figure
     description_cues: tuple[str, ...]
     calendar_name_start: str
-    value_cues: tuple[str, ...]
+    value_cues: tuple[str, ...]  # how a worded value begins (the decoder cuts glued text there)
+    tagger_value_cues: tuple[str, ...]  # the same less [values] glued_cues: the cell tagger's feature
+    change_words: tuple[str, ...]
+    date_value: str
     scoring_rule: re.Pattern  # the wording of a 评(扣)分标准 cell
     unit_words: tuple[str, ...]
     known_units: frozenset[str]  # the unit words, their aliases and what the aliases stand for
@@ -183,7 +186,10 @@ def lexicon() -> Lexicon:
         target_part_units=frozenset(cols["target_parts"]["unit"]),
         description_cues=tuple(data["descriptions"]["cues"]),
         calendar_name_start=data["names"]["calendar_start"],
-        value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
+        value_cues=tuple(sorted(set(data["values"]["cues"]) | set(data["values"]["glued_cues"]), key=len, reverse=True)),
+        tagger_value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),
+        change_words=tuple(sorted(data["values"]["change"], key=len, reverse=True)),
+        date_value=data["values"]["date"],
         scoring_rule=re.compile(data["values"]["scoring_rule"]),
         unit_words=tuple(data["units"]["words"]),
         known_units=frozenset(data["units"]["words"]) | frozenset(data["units"]["aliases"])

@@ -584,6 +584,8 @@ _MONEY_WORD = re.compile(
     rf"({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?|({_OF_WHICH})?({alternation(_MONEY['other'])})|"
     + "|".join(sorted(_TARGET_TOTAL.pattern.strip("^()").split("|"), key=len, reverse=True)))
 _AMOUNT_RUN = re.compile(r"(?:\d+\.\d{2}){2,}")
+# amounts run into the words of the next part of the form ('371.66371.66资金支出计划(万元)3月底…'): no unit follows
+_LEADING_AMOUNTS = re.compile(rf"(?:\d+\.\d{{2}})+(?![\d.]|{alternation(lexicon().known_units)})(?=\D)")
 
 
 def _unglue_money(text: str) -> list[str]:
@@ -592,6 +594,9 @@ def _unglue_money(text: str) -> list[str]:
     carry two decimals, so a run is cut after each pair)."""
     if _AMOUNT_RUN.fullmatch(text):
         return re.findall(r"\d+\.\d{2}", text)
+    lead = _LEADING_AMOUNTS.match(text)
+    if lead:  # the amounts under a key row, glued to the next part's words: cut off, cut after each pair
+        return re.findall(r"\d+\.\d{2}", lead.group()) + _unglue_money(text[lead.end():])
     starts = [m.start() for m in _MONEY_WORD.finditer(text)]
     if len(starts) < 2:
         return [text]

@@ -118,6 +118,7 @@ class DecodeSettings:
     glued_piece: float = 0.4  # every cut inside glued text costs this much (prefer fewer cuts)
     digit_split: float = 0.3  # a cut between two digits of one printed number
     unit_detached: float = 1.0
+    placeholder_run_on: float = 0.5  # a cell that opens with a reason's placeholder ('无') right after a row's figures
     unit_beside_unit_column: float = 0.6  # a cell that starts with the unit of the number before it
     name_ends_with_unit: float = 0.6  # a name cut out of glued text that keeps the unit column's word
     vocabulary_inside: float = 6.0  # a glued cell that would hold a level name or a header word
@@ -301,6 +302,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return s.description_as_value + (s.long_text_as_value if len(t) > 20 else s.short_text_as_value)
     m = parse_measure(t)
     ocr = 0.0
+    if m is None and t.startswith(lexicon().change_words):
+        m = parse_measure(_CHANGE_LEAD.sub("", t))  # '增收27万元': a figure, after the words of the change
     if m is None and fold_ocr(t) != t:
         m, ocr = parse_measure(fold_ocr(t)), s.ocr_number  # 'l00%', '35.2万兀': a figure OCR misread
     if m is not None:
@@ -312,6 +315,9 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
     if _name_with_unit(t):
         return s.bracketed_unit_as_value if t[0] in "(（" else s.name_with_unit_as_value
     return s.short_text_as_value
+
+
+_CHANGE_LEAD = re.compile(rf"^({alternation(lexicon().change_words)})(?=[{_OPS}]?\d)")
 
 
 def _name_with_unit(t: str) -> bool:
@@ -398,8 +404,10 @@ def _edge_ok(text: str) -> bool:
             r"|^[^\d]+指标\d{1,2}分?$"  # or its points run on where the cell between was lost: 管理指标30
             rf"|^[^\d]*[\u4e00-\u9fff]{_YEAR_SPAN.pattern}[^\d]*$"  # a name holding a span of years
             rf"|{_name_with_figure().pattern}"
+            rf"|^(?:{lx.date_value})$"  # a date worded as a value: '2021年12月底前'
             # the operator words a figure may follow in a glued cell (the lexicon's narrower list)
-            rf"|^[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
+            # (or after the words of a change: '增收27万元', '超上年2%')
+            rf"|^({alternation(lx.change_words)})?[{_OPS}]{{0,2}}({alternation(lx.glued_cell_operators)})?\d+(\.\d+)?"
             # then a unit or a rate's base ('200/10万'), then the lexicon's suffix operators ('95%以上')
             rf"({'|'.join(re.escape(u) for u in units)}|/\d*[万千百]?人?)?"
             rf"({alternation(w for w, _ in lx.suffix_operators)})?$"))
@@ -448,6 +456,13 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         while start > 0:
             cuts.add(start)
             start = text.find(cue, start + 1)
+    # a reason said as a placeholder ('无', '暂无') after a row's figures ends its cell: the next row's name
+    # follows ('…1010无家庭经济困难学生资助率…')
+    for m in _placeholder_after_figure_re().finditer(text):
+        cuts.add(m.end())
+    # a change stated before its figure starts a cell ('超上年度增收27万元': a worded target, then its actual)
+    for m in _change_re().finditer(text):
+        cuts.add(m.start())
     # a qualitative value starts a cell of its own ('…合规性符合相关规定效果明显', '…对周边环境影响长远')
     for m in _value_cue_re().finditer(text):
         if m.start() > 0 and _CJK.match(text[m.start() - 1]):
@@ -506,6 +521,19 @@ def _word_operator_re() -> re.Pattern:
     """An operator printed in words ('不少于', '达到') before a figure."""
     words = [w for w, _ in lexicon().operators if _CJK.search(w)]
     return re.compile("(?:%s)(?=[\\d.])" % "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _placeholder_after_figure_re() -> re.Pattern:
+    """A worded reason placeholder ('无', '暂无', '无偏差') right after a figure, with words after it."""
+    words = [w for w in lexicon().reason_placeholders if _CJK.search(w)]
+    return re.compile(rf"(?<=[\d%])(?:{alternation(words)})(?=[\u4e00-\u9fff“\"「])")
+
+
+@lru_cache(maxsize=1)
+def _change_re() -> re.Pattern:
+    """The words of a change right before a figure ('增收27万元', '增372人次'), after words."""
+    return re.compile(rf"(?<=[\u4e00-\u9fff])(?:{alternation(lexicon().change_words)})(?=[{_OPS}]?\d)")
 
 
 @lru_cache(maxsize=1)
@@ -570,6 +598,8 @@ def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> floa
             cost += s.digit_split / 2
     if 0 < a < len(text) and text[a - 1].isdigit() and text[a:b].startswith(_unit_words()) and not text[a:b] in _unit_words():
         cost += s.unit_detached  # '万元效果明显': the unit belongs to the number before it
+    if 0 < a and (m := _placeholder_after_figure_re().match(text, a)) and b > m.end():
+        cost += s.placeholder_run_on  # '无家庭经济困难…' after a row's figures: the reason '无', then the next name
     return cost
 
 
@@ -940,8 +970,11 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 if m is not None and m.unit:
                     e += s.unit_beside_unit_column  # the table prints units in their own column
             if inner and col in ("target", "actual", "adjusted_target") and not _DIGIT.search(text) \
-                    and text.endswith(_unit_words()) and len(text) > 3 and _CJK.match(text):
-                e += s.name_and_unit_as_value  # '受害率%': the next row's name and its unit column, not a value
+                    and text.endswith(_unit_words()) and len(text) > 3 and _CJK.match(text) \
+                    and not text.startswith(lexicon().value_cues):
+                # '受害率%': the next row's name and its unit column, not a value ('明显提升' is a value that
+                # merely ends in a unit's character: 升)
+                e += s.name_and_unit_as_value
             if inner and col in ("target", "actual", "adjusted_target") and len(text) > s.glued_text_value_len \
                     and not _DIGIT.search(text) and not text.startswith(lexicon().value_cues):
                 e += s.glued_text_value  # long words cut out of glued text are names, values are short

@@ -83,7 +83,7 @@ def _vocab() -> tuple[tuple[str, re.Pattern], ...]:
         ("L2", re.compile(_alt(lx.level2_words))),
         ("HD", re.compile(_alt(lx.header_words))),
         ("UN", re.compile(_alt(units))),
-        ("VC", re.compile(_alt(lx.value_cues))),
+        ("VC", re.compile(_alt(lx.tagger_value_cues))),
         ("DC", re.compile(_alt(lx.description_cues))),
         ("PH", re.compile(rf"指标\s*\d{{1,2}}\s*[:：]?|{_alt(lx.elided_marks)}")),  # '指标3:', an elided name
         ("SC", re.compile(r"[（(]\d+(?:\.\d+)?分[)）]")),  # a level's score part: (50分)

@@ -40,8 +40,10 @@ ANNEX_TITLE = lexicon().annex_title  # group 1: the annexed filing's title
 
 
 @lru_cache(maxsize=1 << 16)
-def title_kind(text: str) -> str | None:
-    """doc_kind when `text` looks like a filing's title, else None."""
+def title_kind(text: str, whole: bool = True) -> str | None:
+    """doc_kind when `text` looks like a filing's title, else None. `whole=False`: the text is a piece cut out
+    of glued text, whose edges are only a guess, so the patterns that need a cell to be the whole title
+    ('^…绩效自评$': a page titled with the evaluation alone) say nothing about it."""
     s = fold_cell(text)
     if not s or len(s) > 90:
         return None
@@ -51,6 +53,8 @@ def title_kind(text: str) -> str | None:
     if len(lexicon().title_kind_words.findall(s)) >= 2:
         return None  # a sentence listing kinds of filing ('读取绩效目标表、绩效自评表和自评报告'), not a title
     for pat, kind in TITLE_PATTERNS:
+        if not whole and pat.pattern.startswith("^"):
+            continue
         m = pat.search(s)
         if m and _TITLE_TAIL.match(s[m.end():]):
             return kind

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from etl.lexicon import lexicon
+from etl.lexicon import alternation, lexicon
 from etl.parse.meta import key_words
 from etl.parse.vocab import TITLE_PATTERNS
 from etl.records import Cell, Row
@@ -90,23 +90,51 @@ _OPS = re.escape(lexicon().operator_chars)
 def split_glued(text: str) -> list[str]:
     """The pieces of a glued line: vocabulary words and titles on their own, the text between them whole."""
     vocab, levels = _vocabulary()
-    cuts = [(m.start(), m.end()) for m in _titles().finditer(text)]
+    cuts = [(m.start(), m.end()) for m in _titles().finditer(text) if not _kind_words_in_a_name(text, m, vocab)]
     for m in vocab.finditer(text):
         after = text[m.end(): m.end() + 1]
         # a level word directly followed by a value is an indicator's name ('服务对象满意度%=99')
         if m.group() in levels and after and re.match(rf"[{_OPS}%％\d]", after):
             continue
         cuts.append((m.start(), m.end()))
-    inside = _bracketed(text)
+    inside = _bracketed(text) | _in_sentences(text, vocab)
     parts: list[str] = []
     pos = 0
     for start, end in sorted(cuts):
         if start < pos or start in inside:
-            continue  # a word inside a bracketed note ('得分(20分*执行率)') is part of the note
+            continue  # a word inside a bracketed note ('得分(20分*执行率)') or a sentence is part of it
         parts.extend([text[pos:start], text[start:end]])
         pos = end
     parts.append(text[pos:])
     return _notes_to_their_word([p.strip() for p in parts if p.strip()])
+
+
+_AFTER_TITLE = re.compile(r"$|[\s\d(（\[【《:：,，.。、]")
+
+
+def _kind_words_in_a_name(text: str, m: re.Match, vocab: re.Pattern) -> bool:
+    """A title's kind words found in glued text right after a row's figures or a level label and run on into
+    other words ('…88评价报告合格率有效改善…', '…质量指标评价报告合格率…'): an indicator's name, no title. A title
+    names its body or project before its kind words, and ends where the text does, or a bracket, a figure, a
+    clause mark or a key label ('填报单位') follows."""
+    a = m.start()
+    in_row = a > 0 and (text[a - 1].isdigit() or text[a - 1] in "%％"
+                        or any(v.end() == a for v in vocab.finditer(text, max(0, a - TITLE_LOOKBACK), a)))
+    return in_row and not (_AFTER_TITLE.match(text, m.end()) or vocab.match(text, m.end()))
+
+
+TITLE_LOOKBACK = 12  # characters before a title's kind words searched for a level label or header word ending there
+
+
+def _in_sentences(text: str, vocab: re.Pattern) -> set[int]:
+    """Where a vocabulary word ends a clause of a sentence ('…下一步科学设置绩效目标。'): words before it, a
+    clause mark right after it. A label or a header word is followed by its value or the next cell, never
+    by a clause mark."""
+    return {m.start() for m in vocab.finditer(text)
+            if m.start() > 0 and _CJK_WORD.match(text[m.start() - 1]) and text[m.end(): m.end() + 1] in _CLAUSE_END}
+
+
+_CLAUSE_END = frozenset("。；;，,")
 
 
 def _bracketed(text: str) -> set[int]:
@@ -148,10 +176,19 @@ _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff
                          rf"|(?:{_IN_DECIMALS})[ \u3000\u00a0]+(?={_DIGIT})")
 
 
+# a wrap space between a figure and its unit ('2024 年12月 底前', '4666 平方米'): a narrow column broke the cell
+# after the figure (only where spaces are wraps, as in unwrap: where they separate cells, a unit column may
+# follow a figure)
+_UNIT_WRAP = re.compile(rf"(?<=\d)[ \u3000\u00a0]+(?=(?:{alternation(lexicon().known_units)}))")
+# and one beside the text's own punctuation ('“三公” 经费控制率', '增收 ，'): a quote or a comma wraps like a character
+_PUNCT = "“”‘’、，。；：（）《》"
+_PUNCT_WRAP = re.compile(rf"(?<=[\u4e00-\u9fff{_PUNCT}])[ \u3000\u00a0]+(?=[\u4e00-\u9fff{_PUNCT}])")
+
+
 def unwrap(text: str) -> str:
     """A glued line keeps the spaces Word left where a cell's text wrapped ('一级 指标二级 指标', '新建乡村图
     书室'): with the separators gone they are inside words, so they go."""
-    return _WRAP_SPACE.sub("", text)
+    return _PUNCT_WRAP.sub("", _UNIT_WRAP.sub("", _WRAP_SPACE.sub("", text)))
 
 
 def _rejoined(row: Row, s: CutSettings) -> Row:
