@@ -2,6 +2,8 @@
 目标表 and its total row. Each test names a class seen in published filings; the text is invented."""
 from __future__ import annotations
 
+import pytest
+
 from etl.parse import parse_document
 from etl.read import read_bytes
 
@@ -222,3 +224,20 @@ def test_a_report_printing_its_money_in_yuan_is_read_in_wan():
     (f,) = parse(text)
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.total_score) == \
         (120, 120, 114, 0.95, 91)
+
+
+@pytest.mark.parametrize("sentence, want", [
+    ("自评结果为优秀（93分）。", {"score": 93.0}),                      # a grade, then its points in brackets
+    ("项目绩效评价结果为“优”，得分93分。", {"score": 93.0}),             # a quoted grade, then 得分
+    ("经自评，该项目自评总分为93分。", {"score": 93.0}),                 # 自评总分 is the score, not the full mark
+    ("总分100分，自评得分92分。", {"score": 92.0, "weight": 100.0}),
+    ("产出指标得分38分，效益指标得分30分，自评得分88分。", {"score": 88.0}),  # parts score less than the whole
+    ("实际使用资金480万元。", {"executed": 480.0}),
+    ("年初预算为500.00万元，调整后预算为520.00万元，决算数为500.00万元。",
+     {"initial": 500.0, "adjusted": 520.0, "executed": 500.0}),
+])
+def test_a_reports_score_and_money_worded_as_reports_word_them(sentence, want):
+    from etl.parse.report import stated_figures
+    from etl.records import Cell, Loc, Row
+
+    assert stated_figures([Row(cells=[Cell(sentence, Loc())], loc=Loc())]) == want
