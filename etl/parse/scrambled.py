@@ -315,8 +315,10 @@ def deal_held_back(pieces: list[Piece], roles: list[str], s: ParseSettings = DEF
         best = None
         # the run's first values may be the last row's own leading ones ('… 新建排水沟长度 ≥3000米 126公里 …')
         for lead in range(0, min(j - i, width)):
-            head = _head_rows(out, i + lead, lead, s)
             tail = out[i + lead: j]
+            if len(tail) <= width - lead:
+                continue  # the last row holds the whole run as printed: nothing was held back from the rows above
+            head = _head_rows(out, i + lead, lead, s)
             for n in range(len(head), 1, -1):
                 if len(tail) % n or not 1 <= len(tail) // n <= width - lead:
                     continue
