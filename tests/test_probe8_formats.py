@@ -181,3 +181,42 @@ def test_header_repeated_at_a_page_break_is_no_indicator(tmp_path, fmt, parents)
     the repeat was read as an indicator named '实际完成值' (or '年度指标值')."""
     f = _read(tmp_path, fmt, *_filing(STD, parents=parents, repeat_at=3))
     assert _rows(f) == _want()
+
+
+def _target_filing(basis: str):
+    """A 项目支出绩效目标表: key block, money block, goal, then 一级 | 二级 | 三级 | 指标值 | 指标值设定依据."""
+    grid = [["2025年度项目支出绩效目标表", None, None, None, None],
+            ["项目名称", "农村生活污水治理项目", None, None, None],
+            ["主管部门", "某县生态环境局", None, "实施单位", "某县环境监测站"],
+            ["项目资金（万元）", "年度资金总额", None, 600, None],
+            ["年度总体目标", "完成6个自然村污水管网建设。", None, None, None],
+            ["一级指标", "二级指标", "三级指标", "指标值", "指标值设定依据"]]
+    merges = [(0, 0, 0, 4), (1, 1, 1, 4), (2, 1, 2, 2), (3, 1, 3, 2), (3, 3, 3, 4), (4, 1, 4, 4)]
+    first = len(grid)
+    last = {}
+    for l1, l2, name, target, *_ in ROWS:
+        grid.append([None if last.get(0) == l1 else l1, None if last.get(1) == (l1, l2) else l2, name, target, basis])
+        last = {0: l1, 1: (l1, l2)}
+    for col in (0, 1):
+        start = first
+        for r in range(first + 1, len(grid) + 1):
+            if r == len(grid) or grid[r][col] is not None:
+                if r - 1 > start:
+                    merges.append((start, col, r - 1, col))
+                start = r
+    return grid, merges
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+@pytest.mark.parametrize("basis", ["项目实施方案", "根据行业标准设定"])
+def test_free_text_basis_column_keeps_rows_apart(tmp_path, fmt, basis):
+    """Class: a target table's 指标值设定依据 column of free text, the same on every row. Such a cell cost the
+    decoder as much as text out of place, so two rows read cheaper glued into one (one basis instead of two),
+    and the row under a group's first row (its level cells merged, so blank) was joined to it as a wrapped
+    line: '新建污水管网长度覆盖自然村数' with target '≥8公里6个'."""
+    path = tmp_path / f"target.{fmt}"
+    WRITERS[fmt](path, *_target_filing(basis))
+    (f,) = parse_document(read_path(path))
+    assert f.doc_kind == "project_target"
+    assert [(i.level1, i.level2, i.name, i.target, i.basis) for i in f.indicators] == \
+        [(a, b, c, d, basis) for a, b, c, d, *_ in ROWS]

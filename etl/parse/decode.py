@@ -102,6 +102,9 @@ class DecodeSettings:
     latin_only_value: float = 6.0
     ocr_number: float = 0.5  # a 分值/得分 cell read through OCR's letter-for-digit confusions  # 'qrcode': page furniture, not a cell of a Chinese table
     basis_other_text: float = 2.5
+    # free text in a grid's own 指标值设定依据 column: the column says what the cell is. (At basis_other_text a
+    # table's rows read cheaper glued in pairs, two rows with one basis, and were joined as wrapped lines.)
+    basis_in_column: float = 0.0
     unit_as_value: float = 2.5  # '万亩' alone is the 计量单位 column, not a value
     unknown_unit: float = 1.5  # a 计量单位 cell holding a word that is not a known unit
     equal_target_actual: float = -0.6  # a bonus: 好 | 好, 100% | 100% are the commonest rows
@@ -795,6 +798,8 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     want = columns.get(cols[k]) if k < nc else None
                     if want is not None and want != piece.col:
                         emit[k] += s.off_column
+                    elif want is not None and cols[k] == "basis" and value_cost("basis", text, s) == s.basis_other_text:
+                        emit[k] -= s.basis_other_text - s.basis_in_column
             for a, (cost_a, _, _, prev_text, _, _) in best[u].items():
                 row_a = trans_m[a] if a >= 0 else start_row
                 for b, e in emit.items():
