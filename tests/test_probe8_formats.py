@@ -220,3 +220,14 @@ def test_free_text_basis_column_keeps_rows_apart(tmp_path, fmt, basis):
     assert f.doc_kind == "project_target"
     assert [(i.level1, i.level2, i.name, i.target, i.basis) for i in f.indicators] == \
         [(a, b, c, d, basis) for a, b, c, d, *_ in ROWS]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_target_money_block_of_one_line(tmp_path, fmt):
+    """Class: a target table's money block of one line, its group label then its total label then the amount
+    ('项目资金（万元） | 年度资金总额 | 600', no 其中 lines). The two labels name the same figure, but were taken
+    for a run of keys whose amounts follow the run, and the amount beside the second was never read."""
+    path = tmp_path / f"target.{fmt}"
+    WRITERS[fmt](path, *_target_filing("项目实施方案"))
+    (f,) = parse_document(read_path(path))
+    assert f.budget_initial == 600

@@ -688,15 +688,17 @@ def target_budget(rows: list[Row]) -> Budget:
     # (text, row index, row is a table row): in a table a key's amount is beside it (or below,
     # handled above), never in the next row; in a stream of cells it is simply the next cell
     cells = [(fold_cell(c.text), i, r.table is not None) for i, r in enumerate(rows) for c in r.cells if c.text.strip()]
-    def money_key(text: str) -> bool:
+    def money_field(text: str) -> str | None:
         key = _ENUM.sub("", text)
-        return not re.search(r"\d", key) and any(pat.match(key) for _, pat in _MONEY_KEYS)
+        return None if re.search(r"\d", key) else next((f for f, pat in _MONEY_KEYS if pat.match(key)), None)
 
     for k, (s, row_i, in_table) in enumerate(cells):
         nxt = cells[k + 1] if k + 1 < len(cells) else None
         after = nxt[0] if nxt and (nxt[1] == row_i or not in_table) else ""
-        if k > 0 and money_key(cells[k - 1][0]) and money_key(s):
+        field_ = money_field(s)
+        if k > 0 and field_ is not None and money_field(cells[k - 1][0]) not in (None, field_):
             after = ""  # the last key of a header run: its amount is placed by _keys_then_amounts
+        # (a key after its group's label, '项目资金(万元) | 年度资金总额 | 600', names the same field: no run)
         if b.initial is None:
             m = _TARGET_TOTAL.match(s)
             if m:
