@@ -231,3 +231,35 @@ def test_target_money_block_of_one_line(tmp_path, fmt):
     WRITERS[fmt](path, *_target_filing("项目实施方案"))
     (f,) = parse_document(read_path(path))
     assert f.budget_initial == 600
+
+
+def _dept_target():
+    """A 部门整体支出绩效目标表: the year's tasks, each with 总额 | 财政拨款 | 其他资金 under 预算金额, closed by
+    a 金额合计 row; then the goal and the indicators."""
+    grid = [["某县水利局2025年度部门整体支出绩效目标表", None, None, None, None, None],
+            ["部门名称", "某县水利局", None, None, None, None],
+            ["年度主要任务", "任务名称", "主要内容", "预算金额（万元）", None, None],
+            [None, None, None, "总额", "财政拨款", "其他资金"],
+            [None, "河道清淤", "清淤河道12公里", 300, 280, 20],
+            [None, "水利设施维护", "维护泵站8座", 150, 150, 0],
+            ["金额合计", None, None, 450, 430, 20],
+            ["年度总体目标", "完成河道清淤和泵站维护。", None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "指标值", None, None]]
+    merges = [(0, 0, 0, 5), (1, 1, 1, 5), (2, 0, 5, 0), (2, 1, 3, 1), (2, 2, 3, 2), (2, 3, 2, 5), (6, 0, 6, 2),
+              (7, 1, 7, 5), (8, 3, 8, 5)]
+    for l1, l2, name, target, *_ in ROWS[:3]:
+        grid.append([l1, l2, name, target, None, None])
+        merges.append((len(grid) - 1, 3, len(grid) - 1, 5))
+    return grid, merges
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_department_tasks_closed_by_a_sum_row(tmp_path, fmt):
+    """Class: a department target's money as a list of tasks under 总额 | 财政拨款 | 其他资金, closed by a
+    金额合计 row. The cell under each key was taken, the first task's: the budget read 280 (its 财政拨款,
+    standing in for a total never seen) instead of the 450 of the sum row."""
+    path = tmp_path / f"dept.{fmt}"
+    WRITERS[fmt](path, *_dept_target())
+    (f,) = parse_document(read_path(path))
+    assert f.doc_kind == "dept_target"
+    assert (f.budget_initial, f.budget_fiscal, f.budget_other) == (450, 430, 20)

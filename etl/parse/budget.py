@@ -665,12 +665,33 @@ _FISCAL_KEY = rf"^({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?[
 _OTHER_KEY = rf"^({_OF_WHICH})?({alternation(_MONEY['other'])})[:：]?"
 
 
+_SUM_ROW = re.compile(rf"^({alternation(_COLUMNS['sum_row'])})$")
+
+
+def _sum_row_amount(rows: list[Row], first: int, pos: int) -> str | None:
+    """The amount at column `pos` of the sum row ('金额合计') that closes the run of amount rows starting at
+    `first` (a department's tasks, each with its amount), or None where the amounts run into no sum row."""
+    table = rows[first].table
+    for row in rows[first:]:
+        if row.table != table:
+            return None
+        texts = [fold_cell(c.text) for c in row.cells]
+        at = texts[pos] if pos < len(texts) else ""
+        lead = next((t for t in texts[:pos] if t), "")
+        if _SUM_ROW.match(lead):
+            return at if re.match(r"^\d", at) else None
+        if not re.match(r"^\d", at):
+            return None
+    return None
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
-    # grid: a key cell with its amount in the cell below ('资金总额' over '526.45')
-    for r, below in zip(rows, rows[1:]):
+    # grid: a key cell with its amount in the cell below ('资金总额' over '526.45'), or in the sum row of the
+    # parts listed under it
+    for n, (r, below) in enumerate(zip(rows, rows[1:])):
         if r.table is None or below.table != r.table:
             continue
         for pos, cell in enumerate(r.cells):
@@ -678,6 +699,12 @@ def target_budget(rows: list[Row]) -> Budget:
             under = below.cells[pos].text if pos < len(below.cells) else ""
             if not re.match(r"^\d", fold_cell(under)):
                 continue
+            summed = _sum_row_amount(rows, n + 1, pos)
+            if summed is not None:
+                under = summed
+                if b.initial is None and _TOTAL_LABEL.fullmatch(key):
+                    b.initial = _first_amount(fold_cell(under), scale)  # '总额' heads the parts' own total
+                    continue
             if b.initial is None and _TARGET_TOTAL.match(key):
                 b.initial = _first_amount(fold_cell(under), scale)
             elif b.fiscal is None and _FISCAL_LABEL.match(key):
