@@ -263,3 +263,32 @@ def test_department_tasks_closed_by_a_sum_row(tmp_path, fmt):
     (f,) = parse_document(read_path(path))
     assert f.doc_kind == "dept_target"
     assert (f.budget_initial, f.budget_fiscal, f.budget_other) == (450, 430, 20)
+
+
+# The national framework for a department's whole spending (部门整体支出绩效评价共性指标体系): 投入 / 过程 /
+# 产出 / 效益, with its own level-2 names
+FRAMEWORK = [("投入", "目标设定", "绩效目标合理性", "合理", "合理", 10, 10),
+             ("投入", "预算配置", "重点支出安排率", "≥80%", "85%", 10, 10),
+             ("过程", "预算执行", "预算完成率", "100%", "96%", 20, 19),
+             ("产出", "职责履行", "重点工作办结率", "100%", "100%", 30, 30),
+             ("效益", "履职效益", "社会公众满意度", "≥90%", "94%", 30, 28)]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_department_framework_levels(tmp_path, fmt):
+    """Class: a department self-evaluation on the national framework. Its level-2 names 目标设定, 预算配置 and
+    职责履行 were unknown, so their rows lost both level cells ('投入' too) or took the group above's."""
+    grid = [["2024年度部门整体支出绩效自评表"] + [None] * 6, ["部门（单位）名称", "某县审计局"] + [None] * 5,
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]]
+    merges = [(0, 0, 0, 6), (1, 1, 1, 6)]
+    for n, (l1, *rest) in enumerate(FRAMEWORK):
+        grid.append([None if n and FRAMEWORK[n - 1][0] == l1 else l1, *rest])
+    merges.append((3, 0, 4, 0))
+    grid.append(["总分", None, None, None, None, 100, 97])
+    merges.append((len(grid) - 1, 0, len(grid) - 1, 4))
+    path = tmp_path / f"dept.{fmt}"
+    WRITERS[fmt](path, grid, merges)
+    (f,) = parse_document(read_path(path))
+    assert f.doc_kind == "dept_self_eval"
+    assert [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == \
+        [(a, b, c, d, e, float(w), float(s)) for a, b, c, d, e, w, s in FRAMEWORK]
