@@ -292,3 +292,50 @@ def test_department_framework_levels(tmp_path, fmt):
     assert f.doc_kind == "dept_self_eval"
     assert [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == \
         [(a, b, c, d, e, float(w), float(s)) for a, b, c, d, e, w, s in FRAMEWORK]
+
+
+def _xls(path, grid, merges):
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("自评表")
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if isinstance(v, tuple):
+                ws.write(r, c, v[0], xlwt.easyxf(num_format_str=v[1]))
+            elif v not in (None, ""):
+                ws.write(r, c, v)
+    wb.save(str(path))
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_dates_stored_as_dates_read_as_printed(tmp_path, fmt):
+    """Class: a workbook's time-limit row whose target and actual are date cells under a Chinese date format
+    ('2024年10月', shown so by the bureau's Excel). They were read as '2024-10-01': a day the filing never
+    printed. A format without Chinese date words still reads YYYY-MM-DD."""
+    import datetime as dt
+
+    ym, ymd = 'yyyy"年"m"月"', 'yyyy"年"m"月"d"日"'
+    grid = [["2024年度项目支出绩效自评表", None, None, None, None, None, None],
+            ["项目名称", "农村生活污水治理项目", None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "时效指标", "完工时间", (dt.datetime(2024, 10, 1), ym), (dt.datetime(2024, 12, 1), ym), 10, 7],
+            ["产出指标", "时效指标", "验收时间", (dt.datetime(2024, 11, 30), ymd), (dt.datetime(2024, 12, 20), "yyyy-mm-dd"), 10, 8]]
+    path = tmp_path / f"dates.{fmt}"
+    if fmt == "xls":
+        _xls(path, grid, [])
+    else:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for r, row in enumerate(grid, start=1):
+            for c, v in enumerate(row, start=1):
+                if isinstance(v, tuple):
+                    ws.cell(row=r, column=c, value=v[0]).number_format = v[1]
+                elif v is not None:
+                    ws.cell(row=r, column=c, value=v)
+        wb.save(path)
+    (f,) = parse_document(read_path(path))
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == \
+        [("完工时间", "2024年10月", "2024年12月"), ("验收时间", "2024年11月30日", "2024-12-20")]

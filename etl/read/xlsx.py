@@ -169,7 +169,7 @@ def _openpyxl_cell_text(cell) -> str:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return format_date(value)
+        return format_date(value, cell.number_format)
     if isinstance(value, (int, float)):
         return format_number(value, cell.number_format)
     if isinstance(value, dt.timedelta):
@@ -275,7 +275,8 @@ def _xlrd_sheet(book, sheet, table: int, formatting: bool) -> list[Row]:
                 text = format_number(value, _xlrd_format(book, cell) if formatting else None)
             elif ctype == xlrd.XL_CELL_DATE:
                 try:
-                    text = format_date(xlrd.xldate_as_datetime(value, book.datemode))
+                    text = format_date(xlrd.xldate_as_datetime(value, book.datemode),
+                                       _xlrd_format(book, cell) if formatting else None)
                 except Exception:
                     text = format_number(value, None)
             elif ctype == xlrd.XL_CELL_BOOLEAN:
