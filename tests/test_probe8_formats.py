@@ -339,3 +339,45 @@ def test_dates_stored_as_dates_read_as_printed(tmp_path, fmt):
     (f,) = parse_document(read_path(path))
     assert [(i.name, i.target, i.actual) for i in f.indicators] == \
         [("完工时间", "2024年10月", "2024年12月"), ("验收时间", "2024年11月30日", "2024-12-20")]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_hidden_rows_and_columns_are_not_read(tmp_path, fmt):
+    """Class: a workbook that hides what it does not print: the template's example row ('示例：…') and a helper
+    column of indicator codes. Both were read: the example became the first indicator, and the codes took
+    the target column of every row."""
+    grid = [["2024年度项目支出绩效自评表", None, None, None, None, None, None, None],
+            ["项目名称", "农村生活污水治理项目", None, None, None, None, None, None],
+            ["一级指标", "二级指标", "三级指标", "指标代码", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "示例：培训人数", "X000", "≥100人", "120人", 5, 5]]
+    for n, (l1, l2, name, target, actual, weight, score, _) in enumerate(ROWS):
+        grid.append([l1, l2, name, f"C{n:03d}", target, actual, weight, score])
+    path = tmp_path / f"hidden.{fmt}"
+    if fmt == "xls":
+        import xlwt
+
+        wb = xlwt.Workbook(encoding="utf-8")
+        ws = wb.add_sheet("自评表")
+        for r, row in enumerate(grid):
+            for c, v in enumerate(row):
+                if v is not None:
+                    ws.write(r, c, v)
+        ws.row(3).hidden = True
+        ws.col(3).hidden = True
+        wb.save(str(path))
+    else:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for row in grid:
+            ws.append(row)
+        ws.row_dimensions[4].hidden = True
+        ws.column_dimensions["D"].hidden = True
+        wb.save(path)
+    doc = read_path(path)
+    assert not any("示例" in c.text or c.text.startswith(("C0", "X0")) for r in doc.rows for c in r.cells)
+    assert any("隐藏" in w for w in doc.warnings)
+    (f,) = parse_document(doc)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == \
+        [(c, d, e, float(w), float(s)) for _, _, c, d, e, w, s, _ in ROWS]
