@@ -190,7 +190,7 @@ def _openpyxl_sheet(ws, table: int, warnings: list[str] | None = None) -> list[R
     for cell in all_cells:
         if cell.value is not None:
             text = _openpyxl_cell_text(cell)
-            if text and (cell.row in hidden_rows or cell.column in hidden_cols):
+            if text and (cell.row in hidden_rows or any(a <= cell.column <= b for a, b in hidden_cols)):
                 hidden += 1
             elif text:
                 cells[(cell.row, cell.column)] = text
@@ -198,15 +198,13 @@ def _openpyxl_sheet(ws, table: int, warnings: list[str] | None = None) -> list[R
     return _sheet_rows(cells, ws.title, table)
 
 
-def _openpyxl_hidden(ws) -> tuple[set[int], set[int]]:
-    """The rows and columns a sheet hides (a template's example rows, a helper column of codes or formulas):
-    the sheet does not print them, so they are no part of the filing."""
+def _openpyxl_hidden(ws) -> tuple[set[int], list[tuple[int, int]]]:
+    """The rows and the column ranges a sheet hides (a template's example rows, a helper column of codes or
+    formulas): the sheet does not print them, so they are no part of the filing. Ranges, not columns: a
+    sheet often hides every unused column (J:XFD)."""
     rows = {r for r, dim in ws.row_dimensions.items() if getattr(dim, "hidden", False)}
-    cols: set[int] = set()
-    for dim in ws.column_dimensions.values():
-        if getattr(dim, "hidden", False) and dim.min and dim.max:
-            check_grid(1, dim.max - dim.min + 1)
-            cols.update(range(dim.min, dim.max + 1))
+    cols = [(dim.min, dim.max) for dim in ws.column_dimensions.values()
+            if getattr(dim, "hidden", False) and dim.min and dim.max]
     return rows, cols
 
 
