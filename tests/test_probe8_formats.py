@@ -382,3 +382,36 @@ def test_hidden_rows_and_columns_are_not_read(tmp_path, fmt):
     (f,) = parse_document(doc)
     assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == \
         [(c, d, e, float(w), float(s)) for _, _, c, d, e, w, s, _ in ROWS]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_number_formats_that_print_a_unit_or_a_sign(tmp_path, fmt):
+    """Class: figures stored as numbers under a format that prints text around them ('0"公里"' shows 8公里,
+    '"≥"0%' shows ≥85%). The text was dropped: targets read '8' and '85%', the unit and the operator lost.
+    A currency sign is still dropped (amounts are read without it)."""
+    grid = [["2024年度项目支出绩效自评表", None, None, None, None, None, None],
+            ["项目名称", "农村生活污水治理项目", None, None, None, None, None],
+            ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", None, None, None],
+            ["年度资金总额", (500, "¥#,##0.00"), (600, "#,##0.00_ "), (540, '#,##0.00"万元"'), None, None, None],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "新建污水管网长度", (8, '"≥"0"公里"'), (8.4, '0.0"公里"'), (20, '0"分"'), 20],
+            ["效益指标", "生态效益指标", "生活污水收集率", (0.85, '"≥"0%'), (0.88, "0%"), 20, 20]]
+    path = tmp_path / f"formats.{fmt}"
+    if fmt == "xls":
+        _xls(path, grid, [])
+    else:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        for r, row in enumerate(grid, start=1):
+            for c, v in enumerate(row, start=1):
+                if isinstance(v, tuple):
+                    ws.cell(row=r, column=c, value=v[0]).number_format = v[1]
+                elif v is not None:
+                    ws.cell(row=r, column=c, value=v)
+        wb.save(path)
+    (f,) = parse_document(read_path(path))
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (500, 600, 540)
+    assert [(i.name, i.target, i.actual, i.weight) for i in f.indicators] == \
+        [("新建污水管网长度", "≥8公里", "8.4公里", 20.0), ("生活污水收集率", "≥85%", "88%", 20.0)]

@@ -118,7 +118,37 @@ def format_number(value: float | int, fmt: str | None) -> str:
         s = intpart + ("." + frac if frac else "")
     if s.startswith("-") and float(s.replace(",", "")) == 0:
         s = s[1:]
-    return s + ("%" if percent else "")
+    prefix, suffix = _literals(section)
+    return prefix + s + ("%" if percent else "") + suffix
+
+
+# A format section's pieces: quoted text, an escaped character, a bracket ([Red], [$-804]), padding (_x), fill
+# (*x), or one character.
+_FORMAT_PIECE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.|.', re.S)
+# What prints around the figure but is no text of it: the number's own marks, padding spaces and brackets of
+# accounting formats, and currency signs (an amount is read without its sign, as the parser reads amounts).
+_NOT_LITERAL = set("0#?.,%() -+_*$¥￥€£")
+
+
+def _literals(section: str) -> tuple[str, str]:
+    """The text a number format prints before and after the figure: '0"公里"' prints '12公里', '"≥"0%' '≥95%'."""
+    pieces = _FORMAT_PIECE.findall(section)
+    at = [k for k, p in enumerate(pieces) if p in ("0", "#", "?")]
+    if not at:
+        return "", ""
+
+    def text(ps: list[str]) -> str:
+        out = ""
+        for p in ps:
+            if p.startswith('"'):
+                out += p[1:-1]
+            elif p.startswith("\\") and len(p) == 2:
+                out += p[1] if p[1] not in _NOT_LITERAL else ""
+            elif len(p) == 1 and p not in _NOT_LITERAL:
+                out += p
+        return "".join(ch for ch in out if ch not in "$¥￥€£").strip()
+
+    return text(pieces[:at[0]]), text(pieces[at[-1] + 1:])
 
 
 # A date format's pieces: literals ("年", \\x), brackets ([$-804], [DBNum1]), date and time codes, other text.
