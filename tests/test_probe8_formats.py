@@ -415,3 +415,28 @@ def test_number_formats_that_print_a_unit_or_a_sign(tmp_path, fmt):
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (500, 600, 540)
     assert [(i.name, i.target, i.actual, i.weight) for i in f.indicators] == \
         [("新建污水管网长度", "≥8公里", "8.4公里", 20.0), ("生活污水收集率", "≥85%", "88%", 20.0)]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_unlisted_level2_in_its_column(tmp_path, fmt):
+    """Class: a level-2 the lexicon does not name ('预算编制', '制度建设': provinces word the department
+    framework their own way), printed in the grid's 二级指标 column. The decoder had no label for it, so it
+    dropped the row's level cells, the known level-1 ('投入') with them, and the rows took no level or the
+    group above's."""
+    rows = [("投入", "预算编制", "预算编制科学性", "科学合理", "科学合理", 10, 10),
+            ("投入", "预算编制", "重点支出安排率", "≥80%", "85%", 10, 10),
+            ("过程", "制度建设", "内控制度健全性", "健全", "健全", 20, 20),
+            ("产出", "重点任务", "重点工作办结率", "100%", "100%", 30, 30),
+            ("效益", "履职效益", "社会公众满意度", "≥90%", "94%", 30, 27)]
+    grid = [["2024年度部门整体支出绩效自评表"] + [None] * 6, ["部门（单位）名称", "某县审计局"] + [None] * 5,
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]]
+    merges = [(0, 0, 0, 6), (1, 1, 1, 6), (3, 0, 4, 0), (3, 1, 4, 1)]
+    for n, (l1, l2, *rest) in enumerate(rows):
+        grid.append([None if n == 1 else l1, None if n == 1 else l2, *rest])
+    grid.append(["总分", None, None, None, None, 100, 97])
+    merges.append((len(grid) - 1, 0, len(grid) - 1, 4))
+    path = tmp_path / f"dept.{fmt}"
+    WRITERS[fmt](path, grid, merges)
+    (f,) = parse_document(read_path(path))
+    assert [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == \
+        [(a, b, c, d, e, float(w), float(s)) for a, b, c, d, e, w, s in rows]
