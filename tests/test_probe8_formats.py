@@ -440,3 +440,13 @@ def test_unlisted_level2_in_its_column(tmp_path, fmt):
     (f,) = parse_document(read_path(path))
     assert [(i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == \
         [(a, b, c, d, e, float(w), float(s)) for a, b, c, d, e, w, s in rows]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_parent_over_the_level_columns(tmp_path, fmt):
+    """Class: a two-row header whose upper row holds a parent over the level columns ('绩效指标' over
+    一级 | 二级 | 三级) and the value columns merged down. Only the lower row named an indicator column, so the
+    header was that row alone and every value column was lost: rows read with names and no values."""
+    f = _read(tmp_path, fmt, *_filing(STD, parents={"绩效指标": ["l1", "l2", "name"]}))
+    assert _rows(f) == _want()
+    assert (f.total_weight, f.total_score) == (100, 97)

@@ -62,6 +62,7 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
         if len(names) >= 3 and ("name" in names or {"level1", "level2"} <= names) or {"name", "target"} <= names:
             header = Header(i, roles)
             _merge_second_header_row(rows, header)
+            _merge_header_row_above(rows, header)
             return header
     return None
 
@@ -91,6 +92,25 @@ def _merge_second_header_row(rows: list[Row], header: Header) -> None:
                     del header.roles[p]
                 header.roles[pos] = role
         header.rows_used = 2
+
+
+def _merge_header_row_above(rows: list[Row], header: Header) -> None:
+    """Two-row headers whose upper row names the value columns (merged down) and a parent over the levels:
+    '绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分' over '一级指标 | 二级指标 | 三级指标'. The header was the lower
+    row alone, and every value column was lost."""
+    i = header.row_index
+    if i == 0 or rows[i - 1].table is None or rows[i - 1].table != rows[i].table:
+        return
+    above, here = rows[i - 1], rows[i]
+    found = {pos: r for pos, r in enumerate(header_roles(above.texts)) if r}
+    # the upper row's columns stand over blank cells of the lower row (their cells merged down)
+    extra = {pos: r for pos, r in found.items() if r not in header.roles.values()
+             and (pos >= len(here.cells) or not here.cells[pos].text.strip())}
+    if len(extra) < 2 or len(extra) < len(found):
+        return
+    header.roles.update(extra)
+    header.roles = dict(sorted(header.roles.items()))
+    header.row_index, header.rows_used = i - 1, header.rows_used + 1
 
 
 # the parts a parent header cell is split into on the next row
