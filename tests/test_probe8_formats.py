@@ -450,3 +450,23 @@ def test_parent_over_the_level_columns(tmp_path, fmt):
     f = _read(tmp_path, fmt, *_filing(STD, parents={"绩效指标": ["l1", "l2", "name"]}))
     assert _rows(f) == _want()
     assert (f.total_weight, f.total_score) == (100, 97)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_money_as_label_amount_pairs_over_two_rows(tmp_path, fmt):
+    """Class: a money block printed as label | amount pairs over two grid rows ('年初预算数（万元） | 500 |
+    全年预算数（万元） | 600' over '全年执行数（万元） | 540 | 执行率 | 90%'). Pairs were read only when one row held
+    both the budget and its spending, and 年初预算数 was no key of theirs: no figure was read."""
+    grid = [["2024年度项目支出绩效自评表", None, None, None, None, None, None, None],
+            ["项目名称", "农村生活污水治理项目", None, None, None, None, None, None],
+            ["年初预算数（万元）", "500", None, None, "全年预算数（万元）", "600", None, None],
+            ["全年执行数（万元）", "540", None, None, "执行率", "90%", None, None],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]]
+    merges = [(0, 0, 0, 7), (1, 1, 1, 7), (2, 1, 2, 3), (2, 5, 2, 7), (3, 1, 3, 3), (3, 5, 3, 7)]
+    for l1, l2, name, target, actual, weight, score, reason in ROWS:
+        grid.append([l1, l2, name, target, actual, weight, score, reason])
+    path = tmp_path / f"keyed.{fmt}"
+    WRITERS[fmt](path, grid, merges)
+    (f,) = parse_document(read_path(path))
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (500, 600, 540, 0.9)
+    assert len(f.indicators) == len(ROWS)

@@ -488,6 +488,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         return b
     keyed = keyed_row_budget(rows, scale)
     b.adjusted, b.executed, b.rate = keyed.get("adjusted"), keyed.get("executed"), keyed.get("rate")
+    b.initial = keyed.get("initial", b.initial)
     stated = rate_line(rows) if b.rate is None else None
     if stated:
         b.rate, b.weight = stated
@@ -495,7 +496,8 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
 
 
 _KEYED = {role: re.compile(rf"^({alternation(_COLUMNS['keyed_' + role])})(\((万元|元|%)\))?[:：]?$")
-          for role in ("adjusted", "executed", "rate")}
+          for role in ("initial", "adjusted", "executed", "rate")}
+MAX_KEYED_ROWS = 3  # rows of label | amount pairs one money block may run over ('年初预算数 | a | 全年预算数 | b' / …)
 
 
 def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
@@ -505,16 +507,16 @@ def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
     for i, row in enumerate(rows):
         texts = [fold_cell(t) for t in row.texts if t.strip()]
         got: dict[str, float] = {}
-        last = -1
-        for k, (key, val) in enumerate(zip(texts, texts[1:])):
-            role = next((r for r, pat in _KEYED.items() if pat.match(key)), None)
-            if role is None or role in got or not _is_amount(val):
-                continue
-            v = parse_rate(val) if role == "rate" else parse_number(val)
-            if v is None:
-                continue
-            got[role] = v if role == "rate" else v / scale
-            last = k + 1
+        last = _keyed_pairs(texts, got, scale)
+        # a grid may print the pairs over a few rows ('年初预算数 | a | 全年预算数 | b' over '全年执行数 | c | 执行率 |
+        # r'): the rows under it that hold pairs too add theirs
+        j = i + 1
+        while not {"adjusted", "executed"} <= set(got) and got and j < min(len(rows), i + MAX_KEYED_ROWS) \
+                and row.table is not None and rows[j].table == row.table:
+            texts = [fold_cell(t) for t in rows[j].texts if t.strip()]
+            if _keyed_pairs(texts, got, scale) < 0:
+                break
+            j += 1
         if not {"adjusted", "executed"} <= set(got):
             continue
         above = [fold_cell(t) for t in rows[i - 1].texts] if i > 0 else []
@@ -526,6 +528,21 @@ def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
                 got["rate"] = parse_rate(tail[0]) if "%" in tail[0] else n / 100.0
         return got
     return {}
+
+
+def _keyed_pairs(texts: list[str], got: dict[str, float], scale: float) -> int:
+    """Add the row's label | amount pairs to `got`; the position of its last amount (-1 for none)."""
+    last = -1
+    for k, (key, val) in enumerate(zip(texts, texts[1:])):
+        role = next((r for r, pat in _KEYED.items() if pat.match(key)), None)
+        if role is None or role in got or not _is_amount(val):
+            continue
+        v = parse_rate(val) if role == "rate" else parse_number(val)
+        if v is None:
+            continue
+        got[role] = v if role == "rate" else v / scale
+        last = k + 1
+    return last
 
 
 _RATE_LINE = re.compile(rf"^(年度)?({alternation(_COLUMNS['keyed_rate'])})(\(%\))?[:：]?(?P<rate>\d+(\.\d+)?%)"
