@@ -470,3 +470,31 @@ def test_money_as_label_amount_pairs_over_two_rows(tmp_path, fmt):
     (f,) = parse_document(read_path(path))
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (500, 600, 540, 0.9)
     assert len(f.indicators) == len(ROWS)
+
+
+@pytest.mark.parametrize("gap", ["\u3000\u3000\u3000\u3000", "    ", "\u3000"])
+def test_two_key_value_pairs_in_one_paragraph(tmp_path, gap):
+    """Class: a DOCX whose key block is typed as paragraphs above the table, two pairs to a line
+    ('主管部门：某局　　　　实施单位：某中心'). The line's first key took it, and the second pair was lost."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2024年度项目支出绩效自评表")
+    d.add_paragraph("项目名称：农村生活污水治理项目")
+    d.add_paragraph(f"主管部门：某县生态环境局{gap}实施单位：某县环境监测站")
+    grid, merges = _filing(STD)
+    grid, merges = grid[3:], [(a - 3, b, c - 3, e) for a, b, c, e in merges if a >= 3]
+    path = tmp_path / "paras.docx"
+    d.save(path)
+    body = docx.Document(path)
+    t = body.add_table(rows=len(grid), cols=len(grid[0]))
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if v not in (None, ""):
+                t.cell(r, c).text = f"{v:.0%}" if isinstance(v, float) else str(v)
+    for a, b, c, e in merges:
+        t.cell(a, b).merge(t.cell(c, e))
+    body.save(path)
+    (f,) = parse_document(read_path(path))
+    assert (f.project, f.department, f.unit) == ("农村生活污水治理项目", "某县生态环境局", "某县环境监测站")
+    assert _rows(f) == _want()
