@@ -491,6 +491,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         return b
     keyed = keyed_row_budget(rows, scale)
     b.adjusted, b.executed, b.rate = keyed.get("adjusted"), keyed.get("executed"), keyed.get("rate")
+    b.initial = keyed.get("initial", b.initial)
     stated = rate_line(rows) if b.rate is None else None
     if stated:
         b.rate, b.weight = stated
@@ -498,7 +499,8 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
 
 
 _KEYED = {role: re.compile(rf"^({alternation(_COLUMNS['keyed_' + role])})(\((万元|元|%)\))?[:：]?$")
-          for role in ("adjusted", "executed", "rate")}
+          for role in ("initial", "adjusted", "executed", "rate")}
+MAX_KEYED_ROWS = 3  # rows of label | amount pairs one money block may run over ('年初预算数 | a | 全年预算数 | b' / …)
 
 
 def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
@@ -508,16 +510,16 @@ def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
     for i, row in enumerate(rows):
         texts = [fold_cell(t) for t in row.texts if t.strip()]
         got: dict[str, float] = {}
-        last = -1
-        for k, (key, val) in enumerate(zip(texts, texts[1:])):
-            role = next((r for r, pat in _KEYED.items() if pat.match(key)), None)
-            if role is None or role in got or not _is_amount(val):
-                continue
-            v = parse_rate(val) if role == "rate" else parse_number(val)
-            if v is None:
-                continue
-            got[role] = v if role == "rate" else v / scale
-            last = k + 1
+        last = _keyed_pairs(texts, got, scale)
+        # a grid may print the pairs over a few rows ('年初预算数 | a | 全年预算数 | b' over '全年执行数 | c | 执行率 |
+        # r'): the rows under it that hold pairs too add theirs
+        j = i + 1
+        while not {"adjusted", "executed"} <= set(got) and got and j < min(len(rows), i + MAX_KEYED_ROWS) \
+                and row.table is not None and rows[j].table == row.table:
+            texts = [fold_cell(t) for t in rows[j].texts if t.strip()]
+            if _keyed_pairs(texts, got, scale) < 0:
+                break
+            j += 1
         if not {"adjusted", "executed"} <= set(got):
             continue
         above = [fold_cell(t) for t in rows[i - 1].texts] if i > 0 else []
@@ -529,6 +531,21 @@ def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
                 got["rate"] = parse_rate(tail[0]) if "%" in tail[0] else n / 100.0
         return got
     return {}
+
+
+def _keyed_pairs(texts: list[str], got: dict[str, float], scale: float) -> int:
+    """Add the row's label | amount pairs to `got`; the position of its last amount (-1 for none)."""
+    last = -1
+    for k, (key, val) in enumerate(zip(texts, texts[1:])):
+        role = next((r for r, pat in _KEYED.items() if pat.match(key)), None)
+        if role is None or role in got or not _is_amount(val):
+            continue
+        v = parse_rate(val) if role == "rate" else parse_number(val)
+        if v is None:
+            continue
+        got[role] = v if role == "rate" else v / scale
+        last = k + 1
+    return last
 
 
 _RATE_LINE = re.compile(rf"^(年度)?({alternation(_COLUMNS['keyed_rate'])})(\(%\))?[:：]?(?P<rate>\d+(\.\d+)?%)"
@@ -673,12 +690,33 @@ _FISCAL_KEY = rf"^({_OF_WHICH})?({alternation(_MONEY['fiscal'])})({_SUBTOTAL})?[
 _OTHER_KEY = rf"^({_OF_WHICH})?({alternation(_MONEY['other'])})[:：]?"
 
 
+_SUM_ROW = re.compile(rf"^({alternation(_COLUMNS['sum_row'])})$")
+
+
+def _sum_row_amount(rows: list[Row], first: int, pos: int) -> str | None:
+    """The amount at column `pos` of the sum row ('金额合计') that closes the run of amount rows starting at
+    `first` (a department's tasks, each with its amount), or None where the amounts run into no sum row."""
+    table = rows[first].table
+    for row in rows[first:]:
+        if row.table != table:
+            return None
+        texts = [fold_cell(c.text) for c in row.cells]
+        at = texts[pos] if pos < len(texts) else ""
+        lead = next((t for t in texts[:pos] if t), "")
+        if _SUM_ROW.match(lead):
+            return at if re.match(r"^\d", at) else None
+        if not re.match(r"^\d", at):
+            return None
+    return None
+
+
 def target_budget(rows: list[Row]) -> Budget:
     """预算数 of a target table, its 财政资金 / 其他资金 parts and the 资金支出计划."""
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
-    # grid: a key cell with its amount in the cell below ('资金总额' over '526.45')
-    for r, below in zip(rows, rows[1:]):
+    # grid: a key cell with its amount in the cell below ('资金总额' over '526.45'), or in the sum row of the
+    # parts listed under it
+    for n, (r, below) in enumerate(zip(rows, rows[1:])):
         if r.table is None or below.table != r.table:
             continue
         for pos, cell in enumerate(r.cells):
@@ -686,6 +724,12 @@ def target_budget(rows: list[Row]) -> Budget:
             under = below.cells[pos].text if pos < len(below.cells) else ""
             if not re.match(r"^\d", fold_cell(under)):
                 continue
+            summed = _sum_row_amount(rows, n + 1, pos)
+            if summed is not None:
+                under = summed
+                if b.initial is None and _TOTAL_LABEL.fullmatch(key):
+                    b.initial = _first_amount(fold_cell(under), scale)  # '总额' heads the parts' own total
+                    continue
             if b.initial is None and _TARGET_TOTAL.match(key):
                 b.initial = _first_amount(fold_cell(under), scale)
             elif b.fiscal is None and _FISCAL_LABEL.match(key):
@@ -696,15 +740,17 @@ def target_budget(rows: list[Row]) -> Budget:
     # (text, row index, row is a table row): in a table a key's amount is beside it (or below,
     # handled above), never in the next row; in a stream of cells it is simply the next cell
     cells = [(fold_cell(c.text), i, r.table is not None) for i, r in enumerate(rows) for c in r.cells if c.text.strip()]
-    def money_key(text: str) -> bool:
+    def money_field(text: str) -> str | None:
         key = _ENUM.sub("", text)
-        return not re.search(r"\d", key) and any(pat.match(key) for _, pat in _MONEY_KEYS)
+        return None if re.search(r"\d", key) else next((f for f, pat in _MONEY_KEYS if pat.match(key)), None)
 
     for k, (s, row_i, in_table) in enumerate(cells):
         nxt = cells[k + 1] if k + 1 < len(cells) else None
         after = nxt[0] if nxt and (nxt[1] == row_i or not in_table) else ""
-        if k > 0 and money_key(cells[k - 1][0]) and money_key(s):
+        field_ = money_field(s)
+        if k > 0 and field_ is not None and money_field(cells[k - 1][0]) not in (None, field_):
             after = ""  # the last key of a header run: its amount is placed by _keys_then_amounts
+        # (a key after its group's label, '项目资金(万元) | 年度资金总额 | 600', names the same field: no run)
         if b.initial is None:
             m = _TARGET_TOTAL.match(s)
             if m:

@@ -36,7 +36,8 @@ from etl.normalise.measure import parse_number_ocr
 from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import SCRAMBLED_MIN_LEN, LONG_TERM, column_role, is_level1, is_level2, is_unknown_level, scrambled_level1
+from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, is_level1, is_level2, is_unknown_level,
+                              scrambled_level1)
 from etl.records import Loc
 
 INF = math.inf
@@ -102,6 +103,10 @@ class DecodeSettings:
     latin_only_value: float = 6.0
     ocr_number: float = 0.5  # a 分值/得分 cell read through OCR's letter-for-digit confusions  # 'qrcode': page furniture, not a cell of a Chinese table
     basis_other_text: float = 2.5
+    # free text in a grid's own 指标值设定依据 column: the column says what the cell is. (At basis_other_text a
+    # table's rows read cheaper glued in pairs, two rows with one basis, and were joined as wrapped lines.)
+    basis_in_column: float = 0.0
+    unlisted_level_in_column: float = 1.5  # a short label in a grid's 二级指标 column that the lexicon does not know
     unit_as_value: float = 2.5  # '万亩' alone is the 计量单位 column, not a value
     unknown_unit: float = 1.5  # a 计量单位 cell holding a word that is not a known unit
     equal_target_actual: float = -0.6  # a bonus: 好 | 好, 100% | 100% are the commonest rows
@@ -825,6 +830,13 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     want = columns.get(cols[k]) if k < nc else None
                     if want is not None and want != piece.col:
                         emit[k] += s.off_column
+                    elif want is not None and cols[k] == "basis" and value_cost("basis", text, s) == s.basis_other_text:
+                        emit[k] -= s.basis_other_text - s.basis_in_column
+                if not inner and "level2" in cols and columns.get("level2") == piece.col and _unlisted_level(text):
+                    # a short label in the grid's 二级指标 column is a level-2 of a family the lexicon does not
+                    # name ('预算编制' under '投入'); without it the row's level cells were dropped
+                    k2 = cols.index("level2")
+                    emit.setdefault(k2, s.unlisted_level_in_column)
             for a, (cost_a, _, _, prev_text, _, _) in best[u].items():
                 row_a = trans_m[a] if a >= 0 else start_row
                 for b, e in emit.items():
@@ -913,6 +925,16 @@ def _shared_emissions(text: str, cols: tuple[str, ...], inner: bool, glued: bool
     and again where a reading is weighed against another (nameless, a rival grammar), most cells each time.
     (The caller copies the answer before adding to it.)"""
     return _emissions(text, list(cols), inner, glued, s)
+
+
+_SHORT_LABEL = re.compile(r"[\u4e00-\u9fff]{2,8}")
+
+
+def _unlisted_level(text: str) -> bool:
+    """A short label of CJK words only ('预算编制') that is no known level, header word or placeholder."""
+    t = fold_cell(text)
+    return bool(_SHORT_LABEL.fullmatch(t)) and not _is_level(t) and column_role(t) is None \
+        and not lexicon().placeholder_row.fullmatch(t)
 
 
 def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSettings) -> dict[int, float]:

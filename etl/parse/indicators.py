@@ -62,6 +62,7 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
         if len(names) >= 3 and ("name" in names or {"level1", "level2"} <= names) or {"name", "target"} <= names:
             header = Header(i, roles)
             _merge_second_header_row(rows, header)
+            _merge_header_row_above(rows, header)
             return header
     return None
 
@@ -76,17 +77,55 @@ def _description_as_name(roles: dict) -> None:
 
 
 def _merge_second_header_row(rows: list[Row], header: Header) -> None:
-    """Two-row headers: '年度指标值' over '指标性质 | 指标值 | 度量单位'."""
+    """Two-row headers: a parent cell over its parts. '年度指标值' over '指标性质 | 指标值 | 度量单位' (or
+    '符号 | 数值 | 单位'), '指标值' over '年度指标值 | 实际完成值', '自评得分' over '分值 | 得分'."""
     j = header.row_index + 1
     if j >= len(rows):
         return
-    nxt = rows[j]
-    sub = {pos: column_role(c.text) for pos, c in enumerate(nxt.cells) if c.text.strip()}
+    above, nxt = rows[header.row_index], rows[j]
+    sub = {pos: _sub_role(above, header, pos, c.text) for pos, c in enumerate(nxt.cells) if c.text.strip()}
     if sub and all(sub.values()) and not any(is_level1(c.text) or is_level2(c.text) for c in nxt.cells):
         for pos, role in sub.items():
-            if role in ("nature", "measure_unit", "target", "actual", "adjusted_target"):
+            if role in _SUB_ROLES:
+                # the parent's role moves to the part that names it ('预期指标值' to '数值', not to '符号')
+                for p in [p for p, r in header.roles.items() if r == role and p != pos and p not in sub]:
+                    del header.roles[p]
                 header.roles[pos] = role
         header.rows_used = 2
+
+
+def _merge_header_row_above(rows: list[Row], header: Header) -> None:
+    """Two-row headers whose upper row names the value columns (merged down) and a parent over the levels:
+    '绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分' over '一级指标 | 二级指标 | 三级指标'. The header was the lower
+    row alone, and every value column was lost."""
+    i = header.row_index
+    if i == 0 or rows[i - 1].table is None or rows[i - 1].table != rows[i].table:
+        return
+    above, here = rows[i - 1], rows[i]
+    found = {pos: r for pos, r in enumerate(header_roles(above.texts)) if r}
+    # the upper row's columns stand over blank cells of the lower row (their cells merged down)
+    extra = {pos: r for pos, r in found.items() if r not in header.roles.values()
+             and (pos >= len(here.cells) or not here.cells[pos].text.strip())}
+    if len(extra) < 2 or len(extra) < len(found):
+        return
+    header.roles.update(extra)
+    header.roles = dict(sorted(header.roles.items()))
+    header.row_index, header.rows_used = i - 1, header.rows_used + 1
+
+
+# the parts a parent header cell is split into on the next row
+_SUB_ROLES = ("nature", "measure_unit", "target", "actual", "adjusted_target", "weight", "score")
+
+
+def _sub_role(above: Row, header: Header, pos: int, text: str) -> str | None:
+    """A second header row's cell's role. '单位' alone names no column (实施单位), but under a split 指标值
+    (the nearest printed parent cell to its left, or above it, is the target's) it is the target's unit."""
+    role = column_role(text)
+    if role is None and fold_cell(text) in lexicon().target_part_units:
+        parent = next((p for p in range(min(pos, len(above.cells) - 1), -1, -1) if above.cells[p].text.strip()), None)
+        if parent is not None and header.roles.get(parent) == "target":
+            return "measure_unit"
+    return role
 
 
 def _join_target(vals: dict[str, tuple[str, Loc]]) -> str | None:
@@ -286,6 +325,7 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
     table = rows[header.row_index].table
     width = len(rows[header.row_index].cells)
     roles, columns = _grammar(header)
+    head = {fold_cell(c.text) for r in rows[header.row_index:i] for c in r.cells if c.text.strip()}
     body: list[Row] = []
     ended = False
     while i < len(rows):
@@ -297,6 +337,9 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
         if row.table != table or end_of_table(row):
             ended = True
             break
+        if _repeats_header(row, head):
+            i += 1  # the header printed again at the top of a page the table runs on to
+            continue
         tot = total_row(row)
         if tot is not None:
             result.total_weight, result.total_score, result.grade = tot
@@ -321,6 +364,13 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
     rows_from_steps((alt or decoded).steps, out, roles, table_ended=ended, s=s.decode, nameless=alt is not None)
     scrambled.mark_rows(out, result.notes, order, zipped, s)
     return result
+
+
+def _repeats_header(row: Row, head: set[str]) -> bool:
+    """A row of the table's own header words (at least two of them, nothing else): the header repeated where
+    the table breaks across pages, which names no indicator."""
+    texts = [fold_cell(c.text) for c in row.cells if c.text.strip()]
+    return len(texts) >= 2 and all(t in head for t in texts)
 
 
 @lru_cache(maxsize=16)

@@ -217,6 +217,9 @@ def _columnar(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     return out
 
 
+_NEXT_PAIR = re.compile(r"\s[^\s:：]{2,12}[:：]\s*\S")  # another 'key: value' after a space
+
+
 def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     """First value found for every key field."""
     out: dict[str, tuple[str, Loc]] = _columnar(rows)
@@ -251,14 +254,18 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
                 fld = meta_key(m.group("key"))
                 if fld:
                     value = _clean_value(fld, m.group("value"))
-            if not fld and len(tok.text) <= 400:
+            # a line holding more 'key: value' pairs apart ('主管部门：某局　　实施单位：某中心', a form's keys typed
+            # as one paragraph): the pairs after the first are read too
+            more = bool(fld) and bool(_NEXT_PAIR.search(m.group("value")))
+            if (not fld or more) and len(tok.text) <= 400:
                 for f2, v2 in _inline_pairs(tok.text):
                     v2 = _clean_value(f2, v2)
                     if not v2 or (f2 in ("department_weak", "filer", "publisher") and not looks_like_org(v2)):
                         continue
-                    if f2 not in out:
+                    if f2 not in out and (not more or f2 != fld):
                         out[f2] = (v2, tok.loc)
-                continue
+                if not more:
+                    continue
         if fld in ("department_weak", "filer", "publisher") and value and not looks_like_org(value):
             continue
         if fld and value and (fld not in out or (fld == "project" and fold_cell(tok.text).startswith("二级项目"))) \

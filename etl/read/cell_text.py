@@ -118,10 +118,91 @@ def format_number(value: float | int, fmt: str | None) -> str:
         s = intpart + ("." + frac if frac else "")
     if s.startswith("-") and float(s.replace(",", "")) == 0:
         s = s[1:]
-    return s + ("%" if percent else "")
+    prefix, suffix = _literals(section)
+    return prefix + s + ("%" if percent else "") + suffix
 
 
-def format_date(value: dt.datetime | dt.date | dt.time) -> str:
+# A format section's pieces: quoted text, an escaped character, a bracket ([Red], [$-804]), padding (_x), fill
+# (*x), or one character.
+_FORMAT_PIECE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.|.', re.S)
+# What prints around the figure but is no text of it: the number's own marks, padding spaces and brackets of
+# accounting formats, and currency signs (an amount is read without its sign, as the parser reads amounts).
+_NOT_LITERAL = set("0#?.,%() -+_*$¥￥€£")
+
+
+def _literals(section: str) -> tuple[str, str]:
+    """The text a number format prints before and after the figure: '0"公里"' prints '12公里', '"≥"0%' '≥95%'."""
+    pieces = _FORMAT_PIECE.findall(section)
+    at = [k for k, p in enumerate(pieces) if p in ("0", "#", "?")]
+    if not at:
+        return "", ""
+
+    def text(ps: list[str]) -> str:
+        out = ""
+        for p in ps:
+            if p.startswith('"'):
+                out += p[1:-1]
+            elif p.startswith("\\") and len(p) == 2:
+                out += p[1] if p[1] not in _NOT_LITERAL else ""
+            elif len(p) == 1 and p not in _NOT_LITERAL:
+                out += p
+        return "".join(ch for ch in out if ch not in "$¥￥€£").strip()
+
+    return text(pieces[:at[0]]), text(pieces[at[-1] + 1:])
+
+
+# A date format's pieces: literals ("年", \\x), brackets ([$-804], [DBNum1]), date and time codes, other text.
+_DATE_PIECE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|y+|m+|d+|h+|s+|[^"\\\[ymdhs]+', re.I)
+# Chinese date wordings a workbook prints its dates in ('2023年11月', '11月30日'): shown as printed. Other
+# formats (m/d/yy, whose display follows the reader's locale) keep the neutral YYYY-MM-DD.
+_CJK_DATE = re.compile("[年月日]")
+
+
+def _as_formatted(value: dt.date, fmt: str) -> str | None:
+    """`value` printed under an Excel date format, or None where it spells what this does not render (month or
+    weekday names, Chinese numerals)."""
+    pieces = _DATE_PIECE.findall(fmt)
+    clock = isinstance(value, dt.datetime)
+    out = []
+    for k, p in enumerate(pieces):
+        low = p.lower()
+        if p.startswith('"'):
+            out.append(p[1:-1])
+        elif p.startswith("\\"):
+            out.append(p[1:])
+        elif p.startswith("["):
+            if "dbnum" in low:
+                return None
+        elif low[0] == "y":
+            out.append(f"{value.year:04d}" if len(low) > 2 else f"{value.year % 100:02d}")
+        elif low[0] == "m":
+            before = next((q.lower()[0] for q in reversed(pieces[:k]) if q[:1].lower() in "ymdhs"), "")
+            after = next((q.lower()[0] for q in pieces[k + 1:] if q[:1].lower() in "ymdhs"), "")
+            if before == "h" or after == "s":  # minutes
+                out.append(f"{value.minute:02d}" if clock else "00")
+            elif len(low) > 2:
+                return None
+            else:
+                out.append(f"{value.month:02d}" if len(low) == 2 else str(value.month))
+        elif low[0] == "d":
+            if len(low) > 2:
+                return None
+            out.append(f"{value.day:02d}" if len(low) == 2 else str(value.day))
+        elif low[0] == "h":
+            out.append(f"{value.hour:02d}" if clock else "00")
+        elif low[0] == "s":
+            out.append(f"{value.second:02d}" if clock else "00")
+        else:
+            out.append(p)
+    return "".join(out).strip() or None
+
+
+def format_date(value: dt.datetime | dt.date | dt.time, fmt: str | None = None) -> str:
+    """A date cell as printed: under a Chinese date format as that format shows it, else YYYY-MM-DD."""
+    if fmt and isinstance(value, dt.date) and _CJK_DATE.search(fmt):
+        shown = _as_formatted(value, _sections(fmt)[0])
+        if shown:
+            return shown
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return value.strftime("%Y-%m-%d")

@@ -1,4 +1,5 @@
-"""Read workbooks: .xlsx (openpyxl) and .xls (xlrd). Each visible sheet's used range is one table.
+"""Read workbooks: .xlsx (openpyxl) and .xls (xlrd). Each visible sheet's used range is one table, without
+the rows and columns the sheet hides (it does not print them).
 
 Cells show what the sheet prints: numbers under their number format (0.86 with a
 percent format is '86%'), dates as YYYY-MM-DD. A merged range keeps its value at
@@ -56,7 +57,7 @@ def read_xlsx(data: bytes, name: str) -> Document:
             if ws.sheet_state != "visible":
                 doc.warnings.append(f"跳过隐藏的工作表「{ws.title}」")
                 continue
-            rows = _openpyxl_sheet(ws, _next_table(doc))
+            rows = _openpyxl_sheet(ws, _next_table(doc), doc.warnings)
             doc.rows.extend(rows)
     except ReadError:
         raise
@@ -169,7 +170,7 @@ def _openpyxl_cell_text(cell) -> str:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return format_date(value)
+        return format_date(value, cell.number_format)
     if isinstance(value, (int, float)):
         return format_number(value, cell.number_format)
     if isinstance(value, dt.timedelta):
@@ -177,9 +178,11 @@ def _openpyxl_cell_text(cell) -> str:
     return clean_text(str(value))
 
 
-def _openpyxl_sheet(ws, table: int) -> list[Row]:
+def _openpyxl_sheet(ws, table: int, warnings: list[str] | None = None) -> list[Row]:
     # Merged cells come back as MergedCell objects whose value is None: they give ''.
     cells: dict[tuple[int, int], str] = {}
+    hidden_rows, hidden_cols = _openpyxl_hidden(ws)
+    hidden = 0
     # ws._cells holds only the cells stored in the file; iter_rows() would create every
     # cell of an inflated used range (a sheet formatted down to row 1,048,576).
     stored = getattr(ws, "_cells", None)
@@ -187,9 +190,27 @@ def _openpyxl_sheet(ws, table: int) -> list[Row]:
     for cell in all_cells:
         if cell.value is not None:
             text = _openpyxl_cell_text(cell)
-            if text:
+            if text and (cell.row in hidden_rows or any(a <= cell.column <= b for a, b in hidden_cols)):
+                hidden += 1
+            elif text:
                 cells[(cell.row, cell.column)] = text
+    _tell_hidden(hidden, ws.title, warnings)
     return _sheet_rows(cells, ws.title, table)
+
+
+def _openpyxl_hidden(ws) -> tuple[set[int], list[tuple[int, int]]]:
+    """The rows and the column ranges a sheet hides (a template's example rows, a helper column of codes or
+    formulas): the sheet does not print them, so they are no part of the filing. Ranges, not columns: a
+    sheet often hides every unused column (J:XFD)."""
+    rows = {r for r, dim in ws.row_dimensions.items() if getattr(dim, "hidden", False)}
+    cols = [(dim.min, dim.max) for dim in ws.column_dimensions.values()
+            if getattr(dim, "hidden", False) and dim.min and dim.max]
+    return rows, cols
+
+
+def _tell_hidden(count: int, sheet: str, warnings: list[str] | None) -> None:
+    if count and warnings is not None:
+        warnings.append(f"跳过工作表「{sheet}」隐藏的行或列中的 {count} 个单元格")
 
 
 def _sheet_rows(cells: dict[tuple[int, int], str], sheet: str, table: int) -> list[Row]:
@@ -237,7 +258,7 @@ def read_xls(data: bytes, name: str) -> Document:
             if sheet.visibility:
                 doc.warnings.append(f"跳过隐藏的工作表「{sheet.name}」")
                 continue
-            doc.rows.extend(_xlrd_sheet(book, sheet, _next_table(doc), formatting))
+            doc.rows.extend(_xlrd_sheet(book, sheet, _next_table(doc), formatting, doc.warnings))
     except ReadError:
         raise
     except Exception as e:
@@ -247,7 +268,11 @@ def read_xls(data: bytes, name: str) -> Document:
     return doc
 
 
-def _xlrd_sheet(book, sheet, table: int, formatting: bool) -> list[Row]:
+def _xlrd_sheet(book, sheet, table: int, formatting: bool, warnings: list[str] | None = None) -> list[Row]:
+    # rows and columns the sheet hides are not printed (formatting records say which)
+    hidden_rows = {r for r, info in getattr(sheet, "rowinfo_map", {}).items() if getattr(info, "hidden", 0)}
+    hidden_cols = {c for c, info in getattr(sheet, "colinfo_map", {}).items() if getattr(info, "hidden", 0)}
+    hidden = 0
     covered: set[tuple[int, int]] = set()
     area = 0
     for rlo, rhi, clo, chi in sheet.merged_cells:
@@ -275,7 +300,8 @@ def _xlrd_sheet(book, sheet, table: int, formatting: bool) -> list[Row]:
                 text = format_number(value, _xlrd_format(book, cell) if formatting else None)
             elif ctype == xlrd.XL_CELL_DATE:
                 try:
-                    text = format_date(xlrd.xldate_as_datetime(value, book.datemode))
+                    text = format_date(xlrd.xldate_as_datetime(value, book.datemode),
+                                       _xlrd_format(book, cell) if formatting else None)
                 except Exception:
                     text = format_number(value, None)
             elif ctype == xlrd.XL_CELL_BOOLEAN:
@@ -284,8 +310,11 @@ def _xlrd_sheet(book, sheet, table: int, formatting: bool) -> list[Row]:
                 text = xlrd.error_text_from_code.get(value, "#ERR")
             else:
                 text = clean_text(str(value))
-            if text:
+            if text and (r in hidden_rows or c in hidden_cols):
+                hidden += 1
+            elif text:
                 cells[(r + 1, c + 1)] = text
+    _tell_hidden(hidden, sheet.name, warnings)
     return _sheet_rows(cells, sheet.name, table)
 
 
