@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Callable, TypeVar
 
 from etl.lexicon import lexicon
@@ -147,6 +148,7 @@ def _name_like(t: str, s: ParseSettings) -> bool:
         and parse_measure(t) is None and not is_empty_value(t)
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every piece of a flattened line, once per order and grammar tried
 def _value_like(t: str) -> bool:
     """A figure with its unit or operator, or a qualitative value ('明显改善', '按时完成')."""
     return parse_measure(t) is not None or t.startswith(lexicon().value_cues)
