@@ -241,3 +241,23 @@ def test_a_reports_score_and_money_worded_as_reports_word_them(sentence, want):
     from etl.records import Cell, Loc, Row
 
     assert stated_figures([Row(cells=[Cell(sentence, Loc())], loc=Loc())]) == want
+
+
+@pytest.mark.parametrize("head", [
+    "年初预算数(A) 全年预算数(B) 全年执行数(C) 分值 执行率(C/B) 得分",   # every column lettered
+    "年初预算数 全年预算数（A） 全年执行数（B） 分值 执行率（B/A） 得分",  # the 2020 template's letters
+    "年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+])
+def test_a_money_header_with_column_letters_reads_its_columns_by_the_rates_formula(head):
+    # class: a money block's header lettering its columns for the rate's formula ('执行率(C/B)'): the letters say
+    # which column is the budget and which the spending, so the amounts stay under their columns
+    text = "\n".join([
+        "项目支出绩效自评表", "项目名称 农村公路养护", "主管部门 某县交通运输局",
+        f"项目资金（万元） {head}",
+        "年度资金总额 200.00 210.00 199.50 10 95.00% 9.5",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 养护里程 ≥150公里 152公里 45 45",
+        "满意度指标 服务对象满意度指标 群众满意度 ≥90% 92% 45 45",
+    ])
+    (f,) = parse(text)
+    assert money(f) == (200, 210, 199.5, 0.95, 10, 9.5)

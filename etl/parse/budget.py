@@ -86,20 +86,39 @@ def _head_roles(row: Row) -> dict[int, str]:
 _HEAD_NOTE = re.compile(r"[(（][^()（）]*[)）]$")  # '得分(20分*执行率)': how the column is computed
 
 
-def _head_role(text: str) -> str | None:
+_COLUMN_LETTER = re.compile(r"\(([A-F])\)$")  # '全年预算数(B)': the letter the rate's formula names a column by
+_RATE_LETTERS = re.compile(r"\(([A-F])[/÷]([A-F])\)$")  # '执行率(C/B)': spent over budget, by their letters
+
+
+def _head_role(text: str, letters: tuple[str, str] | None = None) -> str | None:
+    """The money column a header cell names. With the rate's formula's letters (numerator, denominator), a
+    lettered column is the budget or the spending the formula says it is, whatever its words ('年初预算数(A) |
+    全年预算数(B) | 全年执行数(C) | 执行率(C/B)': B is the budget)."""
+    m = _COLUMN_LETTER.search(text)
+    if letters and m and m.group(1) in letters:
+        return "executed" if m.group(1) == letters[0] else "adjusted"
     found = next((r for r, pat in _HEAD_ROLES if pat.search(text)), None)
-    if found == "initial" and re.search(r"\(A\)$", text):
+    if found == "initial" and m and m.group(1) == "A" and not letters:
         return "adjusted"  # '年初预算数(A)': the A of 执行率 = B/A, whatever its wording
     if found is None and _HEAD_NOTE.search(text):
-        return _head_role(_HEAD_NOTE.sub("", text))
+        return _head_role(_HEAD_NOTE.sub("", text), letters)
     return found
 
 
-def _head_cell_roles(text: str, seen: list[str]) -> list[str]:
+def _rate_letters(texts: list[str]) -> tuple[str, str] | None:
+    """The letters of the rate's formula among a money header's cells ('执行率(C/B)' -> ('C', 'B'))."""
+    for t in texts:
+        m = _RATE_LETTERS.search(t)
+        if m and _head_role(_HEAD_NOTE.sub("", t)) == "rate":
+            return m.group(1), m.group(2)
+    return None
+
+
+def _head_cell_roles(text: str, seen: list[str], letters: tuple[str, str] | None = None) -> list[str]:
     """The money columns one header cell names: usually one; two where a glued copy ran two
     headers together and the first is still missing ('执行率得分' after 分值 with no 执行率
     column yet is 执行率 | 得分; after 执行率 it is the template's own 执行率得分)."""
-    role = _head_role(text)
+    role = _head_role(text, letters)
     if role is not None:
         # two whole headers run together ('年初预算数调整预算数(A)'): the first ends as a header word ends
         for cut in range(len(text) - 2, 2, -1):
@@ -344,6 +363,7 @@ def _split_label_amounts(cells: list) -> list:
 
 _HEAD_START = _PATTERNS["head_start"]  # a money header's first half, cut by a wrap
 # a note under a money header: how the column is computed ('(20分*执行率)', '(B/A)', OCR'd '(B/A1')
+MAX_HEAD_CELLS = 12  # a money header's cells, its label and a column or two it skips included
 _HEAD_FORMULA = re.compile(r"[（(]([^()（）]*分[^()（）]*|[AB][/÷][AB][^()（）]{0,6})[)）]?")
 
 
@@ -408,8 +428,9 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
         roles: list[str] = []
         role_text: list[str] = []  # the header cell each role was read from
         j = i
+        letters = _rate_letters(texts[i: i + MAX_HEAD_CELLS])
         while j < n:
-            got = _head_cell_roles(texts[j], roles)
+            got = _head_cell_roles(texts[j], roles, letters)
             if got == ["adjusted"] and "adjusted" in roles and "initial" not in roles \
                     and _PATTERNS["head_bare_budget"].match(role_text[roles.index("adjusted")]):
                 # a bare '预算数' before '全年预算数' is the budget at the start of the year
