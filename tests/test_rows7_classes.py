@@ -141,3 +141,19 @@ def test_an_evaluation_frameworks_scoring_table_is_read_without_a_target():
             ("过程", "预算执行", "预算完成率", None, 5, 4.5),
             ("产出", "职责履行", "重点工作实际完成率", None, 10, 10),
         ], standard
+
+
+def test_a_score_column_headed_self_score_is_the_score():
+    # '自评分' / '自评分数' head the 得分 column in some provinces' templates (Hubei's 自评表: 年初指标值 |
+    # 年终完成值 | 自评分 | 复核分)
+    for head in ("自评分", "自评分数"):
+        text = "\n".join([
+            "某县2023年度项目支出绩效自评表",
+            "项目名称：办公网络维护",
+            f"一级指标 二级指标 三级指标 年初指标值 年终完成值 分值 {head}",
+            "产出指标 数量指标 维护设备数量 ≥10台套 10台套 50 50",
+            "效益指标 社会效益指标 办公效率 明显提高 明显提高 50 45",
+        ])
+        (f,) = parse(text)
+        assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+            ("维护设备数量", "≥10台套", "10台套", 50, 50), ("办公效率", "明显提高", "明显提高", 50, 45)], head
