@@ -41,6 +41,7 @@ class Lexicon:
     level1_as_level2_under: frozenset[str]
     named_like_levels: frozenset[str]  # level-1 families whose indicators may bear their level-2 words
     unknown_level: re.Pattern
+    level_number: re.Pattern  # a list number before a level label ('一、产出指标')
     not_levels: frozenset[str]
     side_labels: tuple[str, ...]
     keys: tuple[tuple[str, re.Pattern], ...]
@@ -150,6 +151,7 @@ def lexicon() -> Lexicon:
         level1_as_level2_under=frozenset(lv["level1_as_level2_under"]),
         named_like_levels=frozenset(lv["named_like_levels"]),
         unknown_level=re.compile(lv["unknown_level"]),
+        level_number=re.compile(lv["level_number"]),
         not_levels=frozenset(lv["not_levels"]),
         side_labels=tuple(lv["side_labels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "filer", "publisher", "unit", "department_code")),

@@ -157,3 +157,25 @@ def test_a_score_column_headed_self_score_is_the_score():
         (f,) = parse(text)
         assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
             ("维护设备数量", "≥10台套", "10台套", 50, 50), ("办公效率", "明显提高", "明显提高", 50, 45)], head
+
+
+def test_level_labels_with_a_list_number_are_levels():
+    # '一、产出指标 | 1.数量指标': the list number is no part of the level; the level is read as one, not glued into
+    # the name. A name that only begins with a number ('1.培训人次') keeps it: what follows is no level
+    text = "\n".join([
+        "某县2023年度项目支出绩效自评表",
+        "项目名称：饮水安全",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "一、产出指标 1.数量指标 新建供水管网 ≥20公里 21公里 40 40",
+        "二、效益指标 （一）社会效益指标 受益人口 ≥1万人 1.2万人 30 30",
+        "三、满意度指标 1、服务对象满意度指标 群众满意度 ≥90% 95% 30 28",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.level2, i.name, i.target, i.score) for i in f.indicators] == [
+        ("产出指标", "数量指标", "新建供水管网", "≥20公里", 40),
+        ("效益指标", "社会效益指标", "受益人口", "≥1万人", 30),
+        ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", 28),
+    ]
+    from etl.parse.vocab import strip_score
+
+    assert (strip_score("1.培训人次"), strip_score("一、产出指标(40分)")) == ("1.培训人次", "产出指标")

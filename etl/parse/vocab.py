@@ -151,8 +151,15 @@ LEVEL2_RE = lexicon().level2
 
 
 def strip_score(text: str) -> str:
-    """'产出指标(50分)' -> '产出指标'; '效益指标（30分）' -> '效益指标'."""
+    """'产出指标(50分)' -> '产出指标'; '效益指标（30分）' -> '效益指标'; a list number before a level label too
+    ('一、产出指标' -> '产出指标'), where what follows it is a level."""
     text = text.strip().strip("\u3000").strip()
+    numbered = lexicon().level_number.match(text)
+    if numbered and numbered.end() < len(text):
+        rest = text[numbered.end():]
+        s = fold_cell(strip_score(rest))
+        if LEVEL1_RE.match(s) or LEVEL2_RE.match(s):
+            text = rest
     prev = None
     while prev != text:
         prev = text
