@@ -294,6 +294,24 @@ def test_department_framework_levels(tmp_path, fmt):
         [(a, b, c, d, e, float(w), float(s)) for a, b, c, d, e, w, s in FRAMEWORK]
 
 
+def _formatted_workbook(path, grid, fmt: str) -> None:
+    """A workbook of `grid`; a cell given as (value, number format) is stored with that format."""
+    if fmt == "xls":
+        _xls(path, grid, [])
+        return
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, row in enumerate(grid, start=1):
+        for c, v in enumerate(row, start=1):
+            if isinstance(v, tuple):
+                ws.cell(row=r, column=c, value=v[0]).number_format = v[1]
+            elif v is not None:
+                ws.cell(row=r, column=c, value=v)
+    wb.save(path)
+
+
 def _xls(path, grid, merges):
     import xlwt
 
@@ -322,20 +340,7 @@ def test_dates_stored_as_dates_read_as_printed(tmp_path, fmt):
             ["产出指标", "时效指标", "完工时间", (dt.datetime(2024, 10, 1), ym), (dt.datetime(2024, 12, 1), ym), 10, 7],
             ["产出指标", "时效指标", "验收时间", (dt.datetime(2024, 11, 30), ymd), (dt.datetime(2024, 12, 20), "yyyy-mm-dd"), 10, 8]]
     path = tmp_path / f"dates.{fmt}"
-    if fmt == "xls":
-        _xls(path, grid, [])
-    else:
-        import openpyxl
-
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        for r, row in enumerate(grid, start=1):
-            for c, v in enumerate(row, start=1):
-                if isinstance(v, tuple):
-                    ws.cell(row=r, column=c, value=v[0]).number_format = v[1]
-                elif v is not None:
-                    ws.cell(row=r, column=c, value=v)
-        wb.save(path)
+    _formatted_workbook(path, grid, fmt)
     (f,) = parse_document(read_path(path))
     assert [(i.name, i.target, i.actual) for i in f.indicators] == \
         [("完工时间", "2024年10月", "2024年12月"), ("验收时间", "2024年11月30日", "2024-12-20")]
@@ -397,20 +402,7 @@ def test_number_formats_that_print_a_unit_or_a_sign(tmp_path, fmt):
             ["产出指标", "数量指标", "新建污水管网长度", (8, '"≥"0"公里"'), (8.4, '0.0"公里"'), (20, '0"分"'), 20],
             ["效益指标", "生态效益指标", "生活污水收集率", (0.85, '"≥"0%'), (0.88, "0%"), 20, 20]]
     path = tmp_path / f"formats.{fmt}"
-    if fmt == "xls":
-        _xls(path, grid, [])
-    else:
-        import openpyxl
-
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        for r, row in enumerate(grid, start=1):
-            for c, v in enumerate(row, start=1):
-                if isinstance(v, tuple):
-                    ws.cell(row=r, column=c, value=v[0]).number_format = v[1]
-                elif v is not None:
-                    ws.cell(row=r, column=c, value=v)
-        wb.save(path)
+    _formatted_workbook(path, grid, fmt)
     (f,) = parse_document(read_path(path))
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (500, 600, 540)
     assert [(i.name, i.target, i.actual, i.weight) for i in f.indicators] == \
