@@ -27,6 +27,7 @@ from etl.parse.vocab import (
     header_roles,
     is_level1,
     is_level2,
+    is_target_part_unit,
     level1_of,
     scrambled_level1,
     strip_score,
@@ -121,7 +122,7 @@ def _sub_role(above: Row, header: Header, pos: int, text: str) -> str | None:
     """A second header row's cell's role. '单位' alone names no column (实施单位), but under a split 指标值
     (the nearest printed parent cell to its left, or above it, is the target's) it is the target's unit."""
     role = column_role(text)
-    if role is None and fold_cell(text) in lexicon().target_part_units:
+    if role is None and is_target_part_unit(text):
         parent = next((p for p in range(min(pos, len(above.cells) - 1), -1, -1) if above.cells[p].text.strip()), None)
         if parent is not None and header.roles.get(parent) == "target":
             return "measure_unit"

@@ -32,6 +32,7 @@ from etl.parse.vocab import (
     header_roles,
     is_level1,
     is_level2,
+    is_target_part_unit,
     title_kind,
 )
 from etl.records import Indicator, Loc, Row
@@ -299,7 +300,7 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
         return bool(role_of(t)) or t in _SKIP or bool(re.fullmatch(r"[（(]\d+分[)）]", t))
 
     def part_unit(j: int) -> bool:  # '单位' under a split 指标值, after its sign or figure on the same line
-        return (j > 0 and _is_part_unit(toks[j].text) and role_of(toks[j - 1].text) in ("nature", "target")
+        return (j > 0 and is_target_part_unit(toks[j].text) and role_of(toks[j - 1].text) in ("nature", "target")
                 and _line(toks[j - 1]) == _line(toks[j]))
 
     for anchor, tok in enumerate(toks):
@@ -345,10 +346,6 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
     return None
 
 
-def _is_part_unit(text: str) -> bool:
-    return fold_cell(text) in lexicon().target_part_units
-
-
 def _target_parts(head: list[Tok]) -> list[str] | None:
     """A 指标值 column split into its parts on the header's last line ('一级指标 … 预期指标值 实际完成值 …' over
     '符号 数值 单位'): the parts' roles in order (the figure itself where the line leaves it out), else None.
@@ -359,7 +356,7 @@ def _target_parts(head: list[Tok]) -> list[str] | None:
     above = [t for t in head if _line(t) != last]
     if len(sub) < 2 or not above or "target" not in {column_role(t.text) for t in above}:
         return None
-    parts = ["measure_unit" if _is_part_unit(t.text) else column_role(t.text) for t in sub]
+    parts = ["measure_unit" if is_target_part_unit(t.text) else column_role(t.text) for t in sub]
     if any(r not in ("nature", "target", "measure_unit") for r in parts) or len(set(parts)) < len(parts) \
             or set(parts) == {"target"}:
         return None

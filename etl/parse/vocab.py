@@ -130,6 +130,12 @@ def column_period(cell: str) -> str | None:
     return _period_split(fold_cell(cell))[0]
 
 
+def is_target_part_unit(cell: str) -> bool:
+    """'单位' (or '单位(文字描述)') on a header's second line: the unit part of a 指标值 split into sign | figure |
+    unit. Alone it names no column (实施单位): the callers check that it stands under or after the 指标值."""
+    return fold_cell(cell) in lexicon().target_part_units
+
+
 LONG_TERM = "long_"  # prefix of the roles of a header's long-term column group
 
 

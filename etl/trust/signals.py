@@ -27,7 +27,7 @@ from etl.check import load_settings
 from etl.lexicon import LEXICON_FILE, lexicon
 from etl.normalise.script import fold_script
 from etl.parse.totals import USUAL_TOTAL
-from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, fold_cell, is_level1, is_level2, title_kind
+from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, column_role, fold_cell, is_level1, is_level2, title_kind
 from etl.records import YUAN_PER_WAN, Document, Filing, Indicator, Loc, Row
 
 TABLE_KINDS = ("project_target", "dept_target", "project_self_eval", "dept_self_eval")
@@ -168,12 +168,7 @@ _VALUE_ROLES = frozenset({"target", "adjusted_target", "actual", "weight", "scor
 @lru_cache(maxsize=1)
 def _value_headers() -> tuple[str, ...]:
     """The header wordings of the columns that hold a row's values (指标值, 实际完成值, 分值, 得分 …), longest first."""
-    lx = lexicon()
-
-    def role(word: str) -> str | None:
-        return next((r for r, p, _ in lx.columns if p.search(word)), None)
-
-    return tuple(sorted((w for w in lx.header_words if role(w) in _VALUE_ROLES), key=len, reverse=True))
+    return tuple(sorted((w for w in lexicon().header_words if column_role(w) in _VALUE_ROLES), key=len, reverse=True))
 
 
 def _header_tail(name: str) -> bool:
