@@ -67,6 +67,8 @@ class Lexicon:
     breadcrumb: re.Pattern
     govinfo_title: frozenset[str]
     govinfo_copy: frozenset[str]
+    contents: re.Pattern
+    contents_entry: re.Pattern
     operator_chars: str
     header_words: tuple[str, ...]
     long_periods: tuple[str, ...]
@@ -177,6 +179,8 @@ def lexicon() -> Lexicon:
         annex_title=re.compile(data["titles"]["kinds"]["annex"]),
         govinfo_title=frozenset(data["titles"]["govinfo_title"]),
         govinfo_copy=frozenset(data["titles"]["govinfo_copy"]),
+        contents=re.compile(data["titles"]["contents"]),
+        contents_entry=re.compile(data["titles"]["contents_entry"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
         long_periods=tuple(cols["periods"]["long"]),

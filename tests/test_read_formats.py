@@ -323,3 +323,15 @@ def test_a_sharing_sites_pages_cut_inside_a_word_are_joined_back():
     assert join_share_pages(paragraphs) == paragraphs
     headings = ["1、项目基本情况", "2、绩效目标完成情况"]
     assert join_share_pages(headings) == headings
+
+
+def test_text_with_a_short_tabbed_table_among_its_paragraphs_keeps_the_tables_cells():
+    # a report copied with its three-row annexed table: the tabs are cell breaks, though most lines are prose
+    from etl.read import read_bytes
+
+    prose = [f"第{k}段，本单位按计划推进各项工作，资金使用规范。" for k in range(12)]
+    table = ["一级指标\t二级指标\t三级指标\t指标值", "产出指标\t数量指标\t维修道路\t5公里", "效益指标\t社会效益指标\t通行便利\t改善"]
+    doc = read_bytes("\n".join(prose[:6] + table + prose[6:]).encode("utf-8"), "报告.txt")
+    cells = [r.texts for r in doc.rows if r.table is not None]
+    assert cells == [t.split("\t") for t in table]
+    assert [r.texts for r in doc.rows if r.table is None][0] == [prose[0]]

@@ -47,10 +47,60 @@ def _substance(seg: Segment, kind: str | None = None) -> bool:
     return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES)
 
 
-def _title_cells(row: Row) -> list[int]:
+def _title_cells(row: Row, contents: "_Contents | None" = None) -> list[int]:
     # (a piece cut out of glued text at vocabulary words is a title only by a pattern that finds one inside
     # text: '…渌口区教育局2019年度部门整体支出绩效自评得分95.5分' holds no title, though cut at 部门 and 得分)
-    return [i for i, c in enumerate(row.cells) if title_kind(c.text, whole=not c.glued)]
+    entries = contents.entries(row) if contents is not None else set()
+    return [i for i, c in enumerate(row.cells) if title_kind(c.text, whole=not c.glued) and id(c) not in entries]
+
+
+CONTENTS_GAP = 3  # cells in a row, none an entry, that end a table of contents
+CONTENTS_PROSE = 40  # a cell this long is a paragraph: the contents are over
+
+
+class _Contents:
+    """Which cells are entries of a report's table of contents ('目 录 1、项目基本概括 … 6、项目绩效目标自评表
+    7、附件'): a title there names a filing the document holds, and opens none. Cells are seen in reading order;
+    the contents begin at their heading and end at a paragraph, a key field, a title without a list number,
+    an entry printed again (the body's first heading), or a few cells that are no entries."""
+
+    def __init__(self) -> None:
+        self.open = False
+        self.gap = 0
+        self.seen: set[int] = set()
+        self.entry_ids: set[int] = set()
+        self.entry_texts: set[str] = set()
+
+    def entries(self, row: Row) -> set[int]:
+        lx = lexicon()
+        cells = row.cells
+        for k, c in enumerate(cells):
+            if id(c) in self.seen:
+                continue
+            self.seen.add(id(c))
+            s = re.sub(r"\s+", "", fold_cell(c.text))
+            if not s:
+                continue
+            nxt = re.sub(r"\s+", "", fold_cell(cells[k + 1].text)) if k + 1 < len(cells) else ""
+            if lx.contents.match(s) or (s == "目" and nxt.startswith("录")):
+                self.open, self.gap = True, 0
+                continue
+            if not self.open:
+                continue
+            numbered = bool(lx.level_number.match(s))
+            if numbered or lx.contents_entry.match(s):
+                if numbered and s in self.entry_texts:
+                    self.open = False  # the body's first heading, named by the contents before
+                    continue
+                self.entry_texts.add(s)
+                self.entry_ids.add(id(c))
+                self.gap = 0
+                continue
+            self.gap += 1
+            if len(s) > CONTENTS_PROSE or meta_key(s) or key_in_cell(s) or title_kind(c.text) \
+                    or self.gap >= CONTENTS_GAP:
+                self.open = False
+        return self.entry_ids
 
 
 GLUED_TITLE_SPAN = 100  # a title glued to the text after it is looked for in this many leading characters
@@ -248,11 +298,12 @@ def govinfo_summaries(rows: list[Row]) -> list[Cell]:
             if _key_word(c.text) in copy_words and r.cells[k + 1].text.strip()]
 
 
-def split_segments(rows: list[Row]) -> list[Segment]:
+def split_segments(rows: list[Row], contents: _Contents | None = None) -> list[Segment]:
+    contents = contents or _Contents()
     segments = [Segment(kind=None, title=None)]
     for row in join_wrapped_titles(drop_govinfo_copies(rows)):
         row = split_glued_title(join_spaced_title(row))
-        hits = _title_cells(row)
+        hits = _title_cells(row, contents)
         if not hits:
             segments[-1].rows.append(row)
             continue
@@ -278,7 +329,7 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         if after:
             rest = Row(cells=after, loc=row.loc, table=row.table)
             # more titles later in the same flattened row
-            for seg in split_segments([rest])[0:]:
+            for seg in split_segments([rest], contents):
                 if seg.kind is None:
                     segments[-1].rows.extend(seg.rows)
                 else:

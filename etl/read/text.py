@@ -93,6 +93,10 @@ def _blank(line: str) -> bool:
     return not clean(line)
 
 
+TABBED_CELLS = 3  # tab-separated cells a line that make it a table's row
+TABBED_LINES = 3  # such lines that make a text a tabbed one
+
+
 def detect_layout(lines: list[str]) -> str:
     nonblank = [ln for ln in lines if not _blank(ln)]
     if not nonblank:
@@ -103,7 +107,10 @@ def detect_layout(lines: list[str]) -> str:
     pipes = sum(1 for ln in nonblank if "|" in ln)
     if tab_start >= max(10, n * 0.4):
         return "tab_cells"
-    if inner_tab >= max(5, n * 0.15):
+    # a table of three or more cells a line, tab-separated, is a table however much prose stands around it (a
+    # report with its short annexed table copied from a web page or Word)
+    table_lines = sum(1 for ln in nonblank if ln.strip("\t\r\n ").count("\t") >= TABBED_CELLS - 1)
+    if inner_tab >= max(5, n * 0.15) or table_lines >= TABBED_LINES:
         return "tabbed"
     if pipes >= max(5, n * 0.3):
         return "pipe"
