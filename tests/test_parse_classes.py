@@ -666,6 +666,14 @@ def test_money_and_indicator_headers_worded_as_other_templates_word_them():
     ("某县某局部门（单位）整体绩效目标表", "dept_target"),
     ("某县某局部门整体绩效自评工作报告", "self_eval_report"),
     ("某县某局项目绩效自评情况说明", "self_eval_report"),
+    ("某县某局2022年度项目支出绩效自评报告书", "self_eval_report"),
+    ("某县某局2022年度项目支出绩效自评工作总结", "self_eval_report"),
+    ("某县某局2022年度项目支出绩效目标完成情况表", "project_self_eval"),
+    ("2022年度某项目绩效目标执行情况表", "project_self_eval"),
+    ("某县某局2021年部门整体支出绩效目标完成情况表", "dept_self_eval"),
+    ("某县某局项目支出绩效评价评分表", "project_self_eval"),
+    ("2021年度某项目绩效自评得分表", "project_self_eval"),
+    ("某县某局2022年度部门整体支出绩效评价评分表", "dept_self_eval"),
 ])
 def test_title_wordings_of_other_templates(title, kind):
     from etl.parse.vocab import title_kind
@@ -1962,3 +1970,27 @@ def test_a_row_of_column_numbers_under_the_header_is_no_indicator():
     ])
     (f,) = parse(text)
     assert [(i.name, i.target) for i in f.indicators] == [("培训人次", "≥200人次"), ("培训合格率", "≥95%")]
+
+
+def test_a_table_titled_by_what_became_of_its_targets_is_a_self_evaluation_of_its_kind():
+    # '部门整体支出绩效目标完成情况表': a department's targets against what was done. Unrecognised, the title was
+    # read as a line before an untitled table: the filing had no title, and a second table below it no filing
+    text = "\n".join([
+        "某县水利局2021年部门整体支出绩效目标完成情况表",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t数量指标\t维修饮水工程\t20处\t20处\t50\t50",
+        "满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t95%\t50\t48",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.year, f.department) == ("dept_self_eval", 2021, "某县水利局")
+    assert f.title == "某县水利局2021年部门整体支出绩效目标完成情况表"
+    assert [(i.name, i.actual, i.score) for i in f.indicators] == [("维修饮水工程", "20处", 50), ("群众满意度", "95%", 48)]
+    # the same page with a project's table after the department's: two filings, each its own
+    project = "\n".join([
+        "某县水利局2021年农村饮水维修项目绩效目标完成情况表",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
+        "产出指标\t质量指标\t工程验收合格率\t100%\t100%\t100\t100",
+    ])
+    dept, proj = parse(text + "\n" + project)
+    assert (dept.doc_kind, proj.doc_kind) == ("dept_self_eval", "project_self_eval")
+    assert [i.name for i in proj.indicators] == ["工程验收合格率"]
