@@ -192,3 +192,22 @@ def test_an_unfilled_template_row_under_a_row_is_not_its_wrapped_rest():
     cells = [["", "", "新建供水工程数量", "12处"], ["", "", "指标3：", ""], ["", "", "……", ""]]
     got = join_wrapped([Row([Cell(t) for t in r], table=0) for r in cells])
     assert [r.texts for r in got] == cells
+
+
+def test_a_text_layer_copy_joins_a_broken_figure_to_the_cell_it_breaks():
+    # the rest of a figure or bracket a narrow column broke ('2022年1' / '2月底前', '(≥' / '95%)') goes back to
+    # the cell it breaks, not to a fuller-looking cell beside it: a token cut in two is the surest sign of a wrap
+    text = "\n".join([
+        "某县水务局2024年项目支出绩效自评表",
+        "一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 新建农村供水 12处 12处 20 20",
+        "时效指标 工程完工时间 2024年1 2024年1 20 20",
+        "2月底前 1月完成",
+        "质量指标 工程验收合格率 100% 100% 20 20",
+        "满意度指标 服务对象满意度 受益群众满意度(抽 ≥90% 95% 20 20",
+        "样调查)",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("新建农村供水", "12处", "12处"), ("工程完工时间", "2024年12月底前", "2024年11月完成"),
+        ("工程验收合格率", "100%", "100%"), ("受益群众满意度(抽样调查)", "≥90%", "95%")]

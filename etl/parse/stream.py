@@ -20,7 +20,7 @@ from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece
 from etl.parse.indicators import TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
-from etl.parse.wrapped import WrapSettings, two_values
+from etl.parse.wrapped import WrapSettings, mends_token, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
@@ -613,12 +613,14 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
     full = [k for k, t in enumerate(ends) if len(t) >= s.full_share * widest]
     best = None
     for chosen in combinations(full, len(line)):
-        if any(len(p.text) > len(ends[k]) + s.slack or two_values(ends[k], p.text) for p, k in zip(line, chosen)):
+        if any(len(p.text) > len(ends[k]) + s.slack or two_values(ends[k], p.text) or _whole_label(ends[k], p.text)
+               for p, k in zip(line, chosen)):
             continue
         merged = [Piece(a.text + line[chosen.index(k)].text, a.loc.merge(line[chosen.index(k)].loc)) if k in chosen
                   else a for k, a in enumerate(above)]
         cost = decode(merged, roles, dec).cost
         rank = cost + s.short_line_cost * sum(1 - len(ends[k]) / widest for k in chosen)  # the fuller cells first
+        rank -= s.broken_token * sum(mends_token(ends[k], p.text) for p, k in zip(line, chosen))
         if best is None or rank < best[3]:
             best = (cost, merged, chosen, rank)
     if best is None:
@@ -628,6 +630,12 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
         return None  # one row always costs less than two: joining must win by the margin
     _, merged, chosen, _ = best
     return merged, {**last, **{k: line[j].text for j, k in enumerate(chosen)}}
+
+
+def _whole_label(line: str, rest: str) -> bool:
+    """A level label printed whole ('服务对象满意度指标', '满意度') has not wrapped: a rest under it that makes it no
+    label belongs to the cell beside it ('受益群众满意' / '度(抽样调查)')."""
+    return (is_level1(line) or is_level2(line)) and not (is_level1(line + rest) or is_level2(line + rest))
 
 
 def _maybe_glued(t: str, s: DecodeSettings = DECODE) -> bool:

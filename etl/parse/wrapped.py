@@ -50,6 +50,10 @@ class WrapSettings:
     # times the share it falls short (a cell wraps only when it fills its column, so of two cells that read
     # the same either way the fuller one is the one that wrapped)
     short_line_cost: float = 0.5
+    # a copy with no positions: a piece of the line that mends a token the cell above broke (a figure cut between
+    # two digits, '2022年1' / '2月底前'; a bracket opened above and closed here) takes this much off the join's
+    # cost: a token cut in two is the surest sign of which cell wrapped
+    broken_token: float = 1.0
 
 
 SETTINGS = WrapSettings()
@@ -185,6 +189,16 @@ _RATE = re.compile(r"^[≥≤<>=]?\d+(\.\d+)?/\d*[万千百]?人?$")  # '≤200/
 def _cues() -> tuple[str, ...]:
     """How a qualitative value begins (lexicon [values] cues): such a cell is a value of its own."""
     return lexicon().value_cues
+
+
+def mends_token(line: str, rest: str) -> bool:
+    """Does `rest`, printed under `line`, finish a token `line` broke: the digits of one figure ('2022年1' /
+    '2月底前', '≤582.3' / '1万元'), or a bracket `line` opened ('(≥' / '95%)')?"""
+    if not line or not rest:
+        return False
+    if line[-1].isdigit() and rest[0].isdigit():
+        return True
+    return _depth(line) > 0 and _depth(rest) < 0
 
 
 def _carried_labels(above: Row, cont: Row) -> bool:
