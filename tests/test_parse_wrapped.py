@@ -211,3 +211,19 @@ def test_a_text_layer_copy_joins_a_broken_figure_to_the_cell_it_breaks():
     assert [(i.name, i.target, i.actual) for i in f.indicators] == [
         ("新建农村供水", "12处", "12处"), ("工程完工时间", "2024年12月底前", "2024年11月完成"),
         ("工程验收合格率", "100%", "100%"), ("受益群众满意度(抽样调查)", "≥90%", "95%")]
+
+
+def test_a_text_layer_copy_joins_the_broken_rest_of_its_money_figures():
+    # '1433.41' broken by a narrow column after '1433.4' in each figure of the money row, whose label is as
+    # wide as its figures: the rests go to the figures
+    text = "\n".join([
+        "某县水务局2024年项目支出绩效自评表",
+        "项目名称 农村供水维修",
+        "年度预算申请 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        "年度资金总额 1433.4 1433.4 1283.4 10 89.5% 9",
+        "1 1 1",
+        "一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 新建农村供水工程 12处 12处 90 90",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (1433.41, 1433.41, 1283.41)

@@ -329,6 +329,10 @@ def _rest_of_money_row(texts: list[str], rests: list[str], last: dict[int, str],
     ends = {k: last.get(k, t) for k, t in enumerate(texts)}
     widest = max(len(t) for t in ends.values())
     full = [k for k, t in ends.items() if len(t) >= s.full_share * widest]
+    if len(rests) != len(full) and all(r[:1].isdigit() for r in rests):
+        # the rests of figures a narrow column broke ('1433.4' / '1') go under the figures, not under the row's
+        # label that happens to be as wide ('年度资金总额')
+        full = [k for k in full if mends_token(ends[k], "0")]
     # a line as long as the row is a row of its own, unless each piece is only a short rest ('1433.4' / '1')
     if len(rests) != len(full) or (len(full) == len(texts) and any(2 * len(t) > len(ends[k]) for k, t in zip(full, rests))):
         return None
