@@ -227,3 +227,21 @@ def test_a_text_layer_copy_joins_the_broken_rest_of_its_money_figures():
     ])
     (f,) = parse(text)
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed) == (1433.41, 1433.41, 1283.41)
+
+
+def test_a_level_label_whose_points_a_line_broke_keeps_its_name():
+    # '满意度指标(' / '50分)' and '效益指标(3' / '0分)': the points' halves go, the label is still the row's level
+    text = "\n".join([
+        "某县水务局2024年项目支出绩效自评表",
+        "一级指标 二级指标 三级指标 指标值 实际完成值 分值 得分",
+        "产出指标(40 数量指标 新建农村供水工程 12处 12处 40 40",
+        "分)",
+        "效益指标(3 社会效益指标 保障群众饮水安全 有效保障 有效保障 30 30",
+        "0分)",
+        "满意度指标( 服务对象满 受益群众满意 ≥90% 95% 30 30",
+        "30分) 意度指标 度",
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.name) for i in f.indicators] == [
+        ("产出指标", "新建农村供水工程"), ("效益指标", "保障群众饮水安全"), ("满意度指标", "受益群众满意度")]
+    assert all(i.reason is None for i in f.indicators)

@@ -539,6 +539,20 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     return pieces, i, False
 
 
+_BROKEN_POINTS = re.compile(r"(.+?)[（(]\d*(\.\d+)?分?")  # '效益指标(3', '满意度指标(' : points a line broke
+
+
+def _labels_of_broken_points(pieces: list[Piece]) -> list[Piece]:
+    """'效益指标(3' / '0分)': a level label whose points a narrow column broke, and whose rest was a score note
+    (skipped) rather than a wrapped line joined back. The label keeps its name, not the open half of the points
+    (which made it no label)."""
+    for p in pieces:
+        m = _BROKEN_POINTS.fullmatch(p.text)
+        if m and (is_level1(m.group(1)) or is_level2(m.group(1))):
+            p.text = m.group(1)
+    return pieces
+
+
 def join_spaced_units(pieces: list[Piece], unit_column: bool | None) -> list[Piece]:
     """'不少于20' '册' -> '不少于20册': a copy that separates cells by spaces split a value at the space its
     cell held between the figure and its unit. Only on one printed line, where the unit follows a figure.
@@ -582,7 +596,7 @@ def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: ParseSettings =
     lines: list[list[Piece]] = []
     for p in pieces:
         if p.loc.line_start is None or p.glued:
-            return pieces  # no lines to go by, or cells that ran together: nothing to join here
+            return _labels_of_broken_points(pieces)  # no lines to go by, or cells that ran together: nothing to join
         if lines and lines[-1][0].loc.line_start == p.loc.line_start:
             lines[-1].append(p)
         else:
@@ -597,7 +611,7 @@ def join_wrapped_lines(pieces: list[Piece], roles: list[str], s: ParseSettings =
             last = {}
             continue
         out[-1], last = joined
-    return [p for line in out for p in line]
+    return _labels_of_broken_points([p for line in out for p in line])
 
 
 def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: dict[int, str],
