@@ -245,3 +245,20 @@ def test_a_level_label_whose_points_a_line_broke_keeps_its_name():
     assert [(i.level1, i.name) for i in f.indicators] == [
         ("产出指标", "新建农村供水工程"), ("效益指标", "保障群众饮水安全"), ("满意度指标", "受益群众满意度")]
     assert all(i.reason is None for i in f.indicators)
+
+
+def test_a_text_layer_copy_joins_a_line_that_mends_every_cell_of_a_short_row():
+    # a target table's rows under carried levels have two cells, name and value, and both wrapped: the line of
+    # their rests is as long as the row, yet mends the unit the row broke ('≥4869平' / '方米')
+    text = "\n".join([
+        "某县教育局2024年部门整体支出绩效目标表",
+        "一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 保障在职人员人数 50人",
+        "维修改造校舍 ≥4869平",
+        "面积 方米",
+        "保障退休人员 28人",
+        "人数",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target) for i in f.indicators] == [
+        ("保障在职人员人数", "50人"), ("维修改造校舍面积", "≥4869平方米"), ("保障退休人员人数", "28人")]

@@ -618,10 +618,12 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
                s: WrapSettings, dec: DecodeSettings) -> tuple[list[Piece], dict[int, str]] | None:
     from itertools import combinations
 
-    if len(above) < 2 or len(line) >= len(above) or any(
+    if len(above) < 2 or len(line) > len(above) or any(
             _stop(p.text) or is_level1(p.text) or is_level2(p.text) or lexicon().placeholder_row.fullmatch(p.text)
             or is_empty_value(p.text) for p in line):
-        return None  # one cell a line is a copy cell by cell; a line as long as the row above is a row
+        return None  # one cell a line is a copy cell by cell; a line longer than the row above is a row
+    if len(line) == len(above) and not any(mends_token(a.text, p.text) for a, p in zip(above, line)):
+        return None  # a line as long as the row above is a row, unless it mends a token the row broke ('≥4869平' / '方米')
     ends = [last.get(k, p.text) for k, p in enumerate(above)]
     widest = max(len(t) for t in ends)
     full = [k for k, t in enumerate(ends) if len(t) >= s.full_share * widest]

@@ -198,7 +198,13 @@ def mends_token(line: str, rest: str) -> bool:
         return False
     if line[-1].isdigit() and rest[0].isdigit():
         return True
-    return _depth(line) > 0 and _depth(rest) < 0
+    if _depth(line) > 0 and _depth(rest) < 0:
+        return True
+    # a unit cut after its first characters ('≥4869平' / '方米'): a figure whose unit is no unit until the rest
+    # is joined
+    whole, cut = parse_measure(line + rest), parse_measure(line)
+    units = lexicon().known_units
+    return bool(cut and cut.unit and cut.unit not in units and whole and whole.num == cut.num and whole.unit in units)
 
 
 def _carried_labels(above: Row, cont: Row) -> bool:
