@@ -235,6 +235,14 @@ def test_a_report_printing_its_money_in_yuan_is_read_in_wan():
     ("实际使用资金480万元。", {"executed": 480.0}),
     ("年初预算为500.00万元，调整后预算为520.00万元，决算数为500.00万元。",
      {"initial": 500.0, "adjusted": 520.0, "executed": 500.0}),
+    # the budget as it was changed, progress as the rate, the score as 自评分
+    ("年初预算安排资金120万元，全年预算调整为150万元，实际支出142.5万元。",
+     {"initial": 120.0, "adjusted": 150.0, "executed": 142.5}),
+    ("已支出142.5万元，支出进度95%。自评等级：优秀，自评分92分。", {"executed": 142.5, "rate": 0.95, "score": 92.0}),
+    ("该项目预算资金150万元，执行142.5万元。", {"adjusted": 150.0, "executed": 142.5}),
+    ("其中：案件审判414.35万元，案件执行6.25万元。", {}),  # a kind of spending named 执行 is not the spending
+    ("年初预算资金120万元，调整后预算150万元。", {"initial": 120.0, "adjusted": 150.0}),  # 预算资金 inside 年初…
+    ("2022年安排项目资金共计1500000元，实际支出1425000元。", {"adjusted": 150.0, "executed": 142.5}),  # in 元
 ])
 def test_a_reports_score_and_money_worded_as_reports_word_them(sentence, want):
     from etl.parse.report import stated_figures

@@ -70,7 +70,7 @@ MIN_STATED_TOTAL = 40.0  # a self-score below this is a part's score: totals bel
 def _loose() -> tuple[list[tuple[str, re.Pattern]], re.Pattern]:
     """Looser wordings (etl/lexicon.toml [report_figures.loose]), in order, and what makes a spending a budget line."""
     loose = lexicon().report_figures["loose"]
-    amount = r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
+    amount = r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|元)"  # in 元 as some reports print it
     pats = [(key, re.compile(p.replace("AMOUNT", amount))) for key in ("initial", "adjusted", "executed")
             for p in loose[key]]
     return pats, re.compile(loose["not_spent"])
@@ -113,7 +113,8 @@ def stated_figures(rows: list[Row], money: MoneySettings = MONEY) -> dict[str, f
     for key, pat in loose:
         if key in out:
             continue
-        found = [float(m.group("amount").replace(",", "")) for m in pat.finditer(text)
+        found = [float(m.group("amount").replace(",", "")) / (YUAN_PER_WAN if m.group("unit") == "元" else 1.0)
+                 for m in pat.finditer(text)
                  if key != "executed" or not not_spent.search(text[max(0, m.start() - 8): m.start()])]
         if found:
             out[key] = max(found)
