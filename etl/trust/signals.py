@@ -137,7 +137,8 @@ def filing_rows(doc: Document, filings: list[Filing]) -> list[list[Row]]:
 
 ROW_SIGNALS = (
     "margin_low",      # 1 - the decoder's confidence for the row
-    "name_glued",      # the name begins with a level word, an 指标N marker or a figure (the row before's value)
+    "name_glued",      # the name begins with a level word, an 指标N marker or a figure (the row before's value),
+                       # ends with a value column's header or holds a family's name past its head
     "name_generic",    # the name is a level word, '指标', one character or a number
     "name_long",       # more than 30 characters: cells ran into the name
     "value_empty",     # neither a target nor an actual
@@ -160,6 +161,27 @@ def _level_prefix(name: str) -> bool:
     lx = lexicon()
     words = list(lx.level2_words) + list(lx.level1_names)
     return any(name.startswith(w) and len(name) > len(w) for w in words if len(w) >= 2)
+
+
+@lru_cache(maxsize=1)
+def _family_names() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The indicator families' names a run-on shows: those ending in 指标 (产出指标, 数量指标 …), and the satisfaction
+    families' names without it (服务对象满意度 …, five characters or more: not the department framework's four-character
+    words, '预算执行' of '年度预算执行率' being an indicator's own wording)."""
+    lx = lexicon()
+    words = set(lx.level2_words) | set(lx.level1_names)
+    with_word = tuple(w for w in words if w.endswith("指标") and len(w) >= 4)
+    bare = tuple(w for w in lx.level2_words if not w.endswith("指标") and len(w) >= 5)
+    return with_word, bare
+
+
+def _family_inside(name: str) -> bool:
+    """A name holding an indicator family's name past its head ('意指满度服务对象满意度退捕渔民满意度', '…数量指标…'):
+    the level cells and the name (of a scrambled or glued copy) ran together. A family's name at the head is
+    _level_prefix; a satisfaction family's name at the name's end is an indicator's own wording ('受益群众服务对象满意度')."""
+    with_word, bare = _family_names()
+    return (any(w in name[1:] for w in with_word)
+            or any(0 < name.find(w) and name.find(w) + len(w) < len(name) for w in bare))
 
 
 _VALUE_ROLES = frozenset({"target", "adjusted_target", "actual", "weight", "score"})
@@ -214,7 +236,7 @@ def _row_flags(ind: Indicator, kind: str, dup: bool) -> dict[str, float]:
     return {
         "margin_low": 1.0 - _margin(ind),
         "name_glued": float(_level_prefix(name) or bool(_MARKER.match(name)) or bool(_LEAD_FIGURE.match(name))
-                            or _header_tail(name)),
+                            or _header_tail(name) or _family_inside(name)),
         "name_generic": float(len(name) <= 1 or is_level1(name) or is_level2(name) or name in ("指标", "指标内容")
                               or bool(re.fullmatch(r"[\d.%]+", name))),
         "name_long": float(len(name) > 30),
