@@ -7,8 +7,8 @@
 """
 from __future__ import annotations
 
-from etl.records import Filing, Indicator, Loc
-from etl.trust.signals import row_signals
+from etl.records import Cell, Document, Filing, Indicator, Loc, Row
+from etl.trust.signals import evidence, filing_rows, filing_signals, row_signals, sample_page
 
 
 def _target(names: list[str]) -> Filing:
@@ -34,3 +34,43 @@ def test_a_name_holding_a_family_name_past_its_head_is_glued():
         "养护路段合格率",
     ])
     assert [s["name_glued"] for s in row_signals(clean)] == [0.0, 0.0, 0.0, 0.0]
+
+
+def _doc(lines: list[str]) -> Document:
+    rows = [Row([Cell(t, Loc(line_start=i + 1, line_end=i + 1))], Loc(line_start=i + 1, line_end=i + 1))
+            for i, t in enumerate(lines)]
+    return Document("报告.txt", "txt", rows, layout="flattened")
+
+
+REPORT = [
+    "青山县交通运输局2023年农村公路养护项目绩效自评报告",
+    "一、项目基本情况",
+    "项目名称：农村公路养护。2023年全年预算80万元，执行78万元，执行率97.5%。",
+    "二、绩效目标完成情况",
+    "全年养护农村公路126公里，群众满意度95%。自评得分95分。",
+]
+
+
+def _report() -> Filing:
+    return Filing(doc_kind="self_eval_report", title=REPORT[0], department="青山县交通运输局", project="农村公路养护",
+                  year=2023, county="青山县", budget_adjusted=80.0, budget_executed=78.0, exec_rate_reported=0.975,
+                  total_score=95.0, loc=Loc(line_start=1, line_end=len(REPORT)))
+
+
+def test_a_sample_writing_sites_page_gathering_several_texts_is_a_doubt():
+    # a page of a site that gathers sample texts: its preamble says so (simplified or traditional script)
+    page = ["农村公路养护绩效评价报告(通用3篇)",
+            "以下是小编为大家收集整理的农村公路养护绩效评价报告，仅供参考，希望能够帮助到大家。", *REPORT]
+    trad = ["下面是小編幫大家整理的農村公路養護績效評價報告", *REPORT]
+    for lines in (page, trad):
+        doc = _doc(lines)
+        f = _report()
+        assert sample_page(doc.rows) == 1
+        e = evidence(f, filing_rows(doc, [f])[0], [f], doc.rows)
+        assert e.sample_page == 1 and filing_signals(f, e, [])["sample_page"] == 1.0
+    # the body's own report, and one that counts articles or sections ('发表论文3篇'), are no such page
+    for lines in (REPORT, [*REPORT, "全年在省级刊物发表论文3篇，编印宣传资料2000份。"]):
+        doc = _doc(lines)
+        f = _report()
+        assert sample_page(doc.rows) == 0
+        assert evidence(f, filing_rows(doc, [f])[0], [f], doc.rows).sample_page == 0
