@@ -46,11 +46,11 @@ def main() -> None:
     print("in-sample          " + Calibration(tuple(in_sample(files, whole)), accept).line())
     sets = sorted({_set_of(lab.name) for sf in files for lab in sf.labels})
     for name in (sets if "each" in args.leave_set else args.leave_set):
-        held, rest = _split(files, name)
-        if not held:
+        out, rest = _split(files, name)
+        if not out:
             raise SystemExit(f"no labelled file in set {name!r} (sets: {', '.join(sets)})")
         own = [p for p in lofo if _set_of(p.label) == name]
-        print(f"{name:6} leave-one-set-out  " + Calibration(tuple(in_sample(held, fit(rest))), accept).line())
+        print(f"{name:6} leave-one-set-out  " + Calibration(tuple(in_sample(out, fit(rest))), accept).line())
         print(f"{name:6} leave-one-file-out " + Calibration(tuple(own), accept).line())
     good = [p.confidence for p in lofo if p.accuracy >= WELL_READ]
     bad = [p.confidence for p in lofo if p.accuracy < WELL_READ]
@@ -88,8 +88,8 @@ def _set_of(label: str) -> str:
 
 def _split(files, name: str):
     """(the files with a label of set `name`, the others)."""
-    held = [sf for sf in files if any(_set_of(lab.name) == name for lab in sf.labels)]
-    return held, [sf for sf in files if sf not in held]
+    out = [sf for sf in files if any(_set_of(lab.name) == name for lab in sf.labels)]
+    return out, [sf for sf in files if sf not in out]
 
 
 if __name__ == "__main__":

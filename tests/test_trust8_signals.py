@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
-from etl.trust.signals import evidence, filing_rows, filing_signals, row_signals, sample_page
+from etl.trust.signals import arithmetic_doubt, evidence, filing_rows, filing_signals, row_signals, sample_page
 
 
 def _target(names: list[str]) -> Filing:
@@ -74,3 +74,34 @@ def test_a_sample_writing_sites_page_gathering_several_texts_is_a_doubt():
         f = _report()
         assert sample_page(doc.rows) == 0
         assert evidence(f, filing_rows(doc, [f])[0], [f], doc.rows).sample_page == 0
+
+
+def _self_eval(scores: list[float], rate: float = 0.975) -> Filing:
+    names = ["养护里程", "养护路段合格率", "群众出行时间缩短率", "沿线群众满意度"]
+    weights = [30.0, 20.0, 20.0, 20.0]
+    rows = [Indicator(seq=i, level1="产出指标", level2="数量指标", name=n, target="≥95%", actual="96%", weight=w,
+                      score=s, loc=Loc(line_start=i + 5, line_end=i + 5), parse_confidence=1.0)
+            for i, (n, w, s) in enumerate(zip(names, weights, scores), start=1)]
+    return Filing(doc_kind="project_self_eval", title="青山县2023年农村公路养护项目支出绩效自评表",
+                  department="青山县交通运输局", project="农村公路养护", year=2023, county="青山县",
+                  budget_initial=80.0, budget_adjusted=80.0, budget_executed=78.0, exec_rate_reported=rate,
+                  exec_weight=10.0, exec_score=9.75, total_weight=100.0, total_score=sum(scores) + 9.75,
+                  indicators=rows, loc=Loc(line_start=1, line_end=5 + len(rows)))
+
+
+def test_the_arithmetic_doubt_grows_with_the_gap():
+    doc = _doc(["青山县2023年农村公路养护项目支出绩效自评表"])
+
+    def doubt_of(f: Filing) -> float:
+        return filing_signals(f, evidence(f, doc.rows, [f]), [1.0] * len(f.indicators))["points_gap"]
+
+    whole = _self_eval([30.0, 20.0, 19.0, 18.0])
+    slip = _self_eval([30.0, 20.0, 19.0, 18.0])
+    slip.total_weight = 90.0  # the filer's total left out the 执行率 line's 10 points: a slip of ten points
+    misread = _self_eval([98.0, 75.0, 96.0, 90.0])  # the 得分 column read from the 实际完成值 percentages
+    rate_off = _self_eval([30.0, 20.0, 19.0, 18.0], rate=0.0975)  # 执行率 read as 9.75% beside 78 of 80 spent
+    assert doubt_of(whole) == 0.0
+    assert 0.0 < doubt_of(slip) < doubt_of(misread)
+    assert doubt_of(rate_off) > 0.9  # nearly a whole rate off: as deep as a gap of the full mark
+    # within the settings' arithmetic_points (a rounded score) there is no doubt
+    assert arithmetic_doubt(0.5) == 0.0 and arithmetic_doubt(100.0) == 1.0
