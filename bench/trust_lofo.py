@@ -1,6 +1,6 @@
 """Per filing: parse_confidence leave-one-file-out against the share of fields read right, with its evidence.
 
-    .venv/bin/python bench/trust_lofo.py [--all] [--top N]
+    .venv/bin/python bench/trust_lofo.py [--all] [--top N] [--leave-set SET ...]
 
 Runs what `jixiao train confidence` measures (etl/train/confidence.py: each file assessed by both models fitted,
 penalty chosen, without it; a label's confidence is the lowest of its file's filings) and lists the labels the
@@ -9,6 +9,11 @@ its confidence; for a well-read one, the share of badly read labels at or above 
 the file: kind, rows read / expected, figures of the table used / unused, money cues unread, meta missing,
 arithmetic gaps, the guarantee that capped it, the model's estimate and the signals that are not 0. Writes
 nothing.
+
+--leave-set SET (repeatable; 'each' for every set): also the leave-one-set-out figures, both models fitted on the
+files of the other sets and every label of SET assessed by that fit, beside the leave-one-file-out figures of the
+same labels. A set gathered after the others (dev4) so stands in for filings of templates the fit has not seen, as
+the sealed blind set does, where leave-one-file-out still fits on the other files of the same search.
 """
 from __future__ import annotations
 
@@ -28,6 +33,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", type=int, default=25, help="how many labels to list (default 25)")
     ap.add_argument("--all", action="store_true", help="list every label")
+    ap.add_argument("--leave-set", action="append", default=[], metavar="SET",
+                    help="also fit without the files of SET and assess them ('each': every set)")
     args = ap.parse_args()
     files = load_corpus(ROOT)
     models = fold_models(files)
@@ -37,6 +44,14 @@ def main() -> None:
     inside = {p.label: p.confidence for p in in_sample(files, whole)}
     print("leave-one-file-out " + Calibration(tuple(lofo), accept).line())
     print("in-sample          " + Calibration(tuple(in_sample(files, whole)), accept).line())
+    sets = sorted({_set_of(lab.name) for sf in files for lab in sf.labels})
+    for name in (sets if "each" in args.leave_set else args.leave_set):
+        out, rest = _split(files, name)
+        if not out:
+            raise SystemExit(f"no labelled file in set {name!r} (sets: {', '.join(sets)})")
+        own = [p for p in lofo if _set_of(p.label) == name]
+        print(f"{name:6} leave-one-set-out  " + Calibration(tuple(in_sample(out, fit(rest))), accept).line())
+        print(f"{name:6} leave-one-file-out " + Calibration(tuple(own), accept).line())
     good = [p.confidence for p in lofo if p.accuracy >= WELL_READ]
     bad = [p.confidence for p in lofo if p.accuracy < WELL_READ]
 
@@ -64,6 +79,17 @@ def main() -> None:
                   f"money cues unread {e.money_missing} meta {e.meta_missing} points gap {e.points_gap:.1f} "
                   f"money gap {e.money_gap:.1f} -> model {raw:.3f}{capped}")
             print("      " + " ".join(f"{k2}={v:.2f}" for k2, v in sig.items() if v))
+
+
+def _set_of(label: str) -> str:
+    """A label's set: the folder of its name ('dev4/proj4_01….json' -> 'dev4')."""
+    return label.split("/", 1)[0]
+
+
+def _split(files, name: str):
+    """(the files with a label of set `name`, the others)."""
+    out = [sf for sf in files if any(_set_of(lab.name) == name for lab in sf.labels)]
+    return out, [sf for sf in files if sf not in out]
 
 
 if __name__ == "__main__":

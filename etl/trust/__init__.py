@@ -28,6 +28,7 @@ from etl.trust.signals import (
     evidence,
     kinds_unread,
     filing_rows,
+    sample_page,
     filing_signals,
     row_signals,
 )
@@ -114,6 +115,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
     plain = strip_glosses(doc)
     spans = filing_rows(plain, filings)
     kinds = kinds_unread(plain.rows, filings)
+    sample = sample_page(plain.rows)
     out = []
     for f, rows in zip(filings, spans):
         for ind in f.indicators:
@@ -121,7 +123,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
                 ind.decoder_margin = ind.parse_confidence
         sig = row_signals(f)
         row_conf = row_confidences(model, f, sig, row_cap)
-        e = evidence(f, rows, filings, kinds=kinds, project_ratio=settings.project_report_ratio)
+        e = evidence(f, rows, filings, kinds=kinds, project_ratio=settings.project_report_ratio, sample=sample)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)
