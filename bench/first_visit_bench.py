@@ -97,9 +97,9 @@ def main() -> None:
     args = ap.parse_args()
     db = args.db or Path(f"/tmp/jixiao_bench_{args.filings}.duckdb")
     if not db.exists():
+        sys.path.insert(0, str(ROOT))
         from bench.dashboard_bench import build
 
-        sys.path.insert(0, str(ROOT))
         build(db, args.filings)
     print(f"database {db}; load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)")
