@@ -413,8 +413,6 @@ def num(v, digits: int = 1) -> str:
 
 def report_button(county: str, city: str | None, years: list[int], department: str | None, key: str) -> None:
     """下载报告: the county's PDF report for one year and its full problem list (XLSX), built when asked."""
-    from etl.printout import ScopeError, build_report_files
-
     if not years:
         return
     c1, c2 = st.columns([1, 3], vertical_alignment="bottom")
@@ -432,6 +430,10 @@ def report_button(county: str, city: str | None, years: list[int], department: s
                             key=f"{key}_dl_xlsx", icon=":material/table_view:")
     elif c2.button(f"生成 {md.escape(county)} {year} 年报告（PDF）", key=f"{key}_make",
                    icon=":material/picture_as_pdf:"):
+        # imported on the click, not when the button is drawn: reportlab and the report's modules took 0.5 s,
+        # paid by the first page run with a county chosen (总览 after the filter change) in each server process
+        from etl.printout import ScopeError, build_report_files
+
         try:
             with st.spinner("正在生成报告…"):
                 pdf, attached = build_report_files(db(), county=county, year=int(year), department=department,
