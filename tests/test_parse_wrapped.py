@@ -262,3 +262,19 @@ def test_a_text_layer_copy_joins_a_line_that_mends_every_cell_of_a_short_row():
     (f,) = parse(text)
     assert [(i.name, i.target) for i in f.indicators] == [
         ("保障在职人员人数", "50人"), ("维修改造校舍面积", "≥4869平方米"), ("保障退休人员人数", "28人")]
+
+
+def test_a_template_residue_wrapped_beside_a_reasons_rest_is_the_names_rest():
+    # '保障退休人员人数（≥**人）' printed as the template left it, wrapped beside a long reason: the residue is the
+    # name's rest (an unfilled template row is a line of residue alone)
+    text = "\n".join([
+        "某县教育局2023年度部门整体支出绩效自评表",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "产出指标 数量指标 保障在职人员人数 50人 52人 50 50 无",
+        "保障退休人员人数 28人 32人 50 46 受疫情影响部分活",
+        "（≥**人） 动延期，下一步做",
+        "好线上替代方案。",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.reason) for i in f.indicators] == [
+        ("保障在职人员人数", "无"), ("保障退休人员人数（≥**人）", "受疫情影响部分活动延期，下一步做好线上替代方案。")]

@@ -619,9 +619,11 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
     from itertools import combinations
 
     if len(above) < 2 or len(line) > len(above) or any(
-            _stop(p.text) or is_level1(p.text) or is_level2(p.text) or lexicon().placeholder_row.fullmatch(p.text)
-            or is_empty_value(p.text) for p in line):
+            _stop(p.text) or is_level1(p.text) or is_level2(p.text) or is_empty_value(p.text) for p in line):
         return None  # one cell a line is a copy cell by cell; a line longer than the row above is a row
+    template = [bool(lexicon().placeholder_row.fullmatch(p.text)) for p in line]
+    if any(template) and (len(line) == 1 or all(template)):
+        return None  # an unfilled template row; a template's residue beside other rests ('（≥**人）') is a name's rest
     if len(line) == len(above) and not any(mends_token(a.text, p.text) for a, p in zip(above, line)):
         return None  # a line as long as the row above is a row, unless it mends a token the row broke ('≥4869平' / '方米')
     ends = [last.get(k, p.text) for k, p in enumerate(above)]
