@@ -25,6 +25,7 @@ from etl.parse.vocab import (
     column_role,
     fold_cell,
     header_roles,
+    is_context,
     is_level1,
     is_level2,
     is_target_part_unit,
@@ -404,7 +405,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
     `nameless`: the table's name column is empty on every row (`nameless_reading`): a row with a level-2
     and values is an indicator without a name.
     """
-    values = [r for r in roles if r not in STRUCTURAL]
+    values = [r for r in roles if r not in STRUCTURAL and not is_context(r)]
     level1 = level2 = None
     seen_level1 = False
     rows: list[list] = []
@@ -446,6 +447,8 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
                     level1 = level1_of(level2) if not seen_level1 else level1
             elif st.label == "name":
                 name_step = st
+            elif is_context(st.label):
+                continue  # the block's duty or task (部门职责 | 工作任务): context, no field of the row
             elif st.label == "name_more" and name_step is not None:
                 # a wrapped name: joined without a space, as the contract joins a cell's broken lines
                 name_step = Step(text=name_step.text + st.text, loc=name_step.loc.merge(st.loc), label="name",

@@ -30,6 +30,7 @@ from etl.parse.vocab import (
     column_role,
     fold_cell,
     header_roles,
+    is_context,
     is_level1,
     is_level2,
     is_target_part_unit,
@@ -375,7 +376,8 @@ def _order(roles: list[str]) -> list[str]:
             # the sub-header (指标性质 | 指标值 | 度量单位) stands for the 年度指标值 column
             values = ["nature", "target", "measure_unit"] + [r for r in values if r not in ("nature", "target", "measure_unit")]
         return ["level1", "level2", "name"] + values
-    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name") or r.startswith(LONG_TERM)]
+    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name") or r.startswith(LONG_TERM)
+            or is_context(r)]
 
 
 def _stop(t: str) -> bool:

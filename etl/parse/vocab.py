@@ -139,12 +139,29 @@ def is_target_part_unit(cell: str) -> bool:
 LONG_TERM = "long_"  # prefix of the roles of a header's long-term column group
 
 
+CONTEXT = "context"  # role of a column of a block's context (部门职责, 工作任务, 资金额度): no indicator's field
+
+
+def is_context(role: str | None) -> bool:
+    """A context column's role ('context', or the second such column's 'context_2' …)."""
+    return bool(role) and role.startswith(CONTEXT)
+
+
 def header_roles(cells: list[str]) -> list[str | None]:
     """The role of each header cell, in order. A column printed once per period (长期 | 年度) gives the
-    annual group the plain roles and the long-term group `long_` roles; other repeats are left to the caller."""
+    annual group the plain roles and the long-term group `long_` roles; context columns (部门职责 | 工作任务 |
+    资金额度) each a role of its own ('context', 'context_2' …: each holds its own cell of the row); other
+    repeats are left to the caller."""
     found = [(column_role(t), column_period(t)) for t in cells]
-    return [LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role
-            for role, period in found]
+    out: list[str | None] = []
+    contexts = 0
+    for role, period in found:
+        if role == CONTEXT:
+            contexts += 1
+            out.append(CONTEXT if contexts == 1 else f"{CONTEXT}_{contexts}")
+            continue
+        out.append(LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role)
+    return out
 
 
 # --- indicator levels ----------------------------------------------------------------

@@ -1,0 +1,142 @@
+"""Columns that carry more than the levels, the name and the values (issue 17).
+
+1. A department's target table prints the duty and the task a block of indicators serves before the
+   levels ('部门职责 | 工作任务 | 一级指标 | 二级指标 | 三级指标 | 指标值', or '任务名称 | 主要内容 |
+   资金额度(万元) | …'). Each such cell spans its block's rows: context of those rows, never an extra
+   indicator row, never a level or a name.
+2. A self-evaluation whose 指标值 is split into a sign, a figure and a unit ('预期指标值' over '符号 |
+   数值 | 单位(文字描述)'), beside an explanation column (指标解释): the explanation is no value, the
+   sign joins the figure after it, and a score printed as parts ('自评得分' over '单项指标得分 | 权重占比
+   (%) | 折算得分') is no target.
+
+The text here is invented; the shapes are the templates'.
+"""
+from __future__ import annotations
+
+import io
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+DEPT_HEAD = ["某县林业局2024年度部门整体支出绩效目标表", "部门名称：某县林业局"]
+
+
+def parse(lines: list[str], head=DEPT_HEAD):
+    return parse_document(read_bytes("\n".join(head + lines).encode("utf-8"), "copy.txt"))
+
+
+def rows(f):
+    return [(i.level1, i.level2, i.name, i.target) for i in f.indicators]
+
+
+# --- 1. duty / task columns before the levels ------------------------------------------------------
+
+FOREST = [
+    ("产出指标", "数量指标", "巡查次数", "≥120次"),
+    ("产出指标", "质量指标", "火情处置率", "100%"),
+    ("效益指标", "社会效益指标", "森林火灾受害率", "≤0.9‰"),
+    ("产出指标", "数量指标", "新增造林面积", "≥3000亩"),
+    ("产出指标", "时效指标", "完成时间", "2024年12月底前"),
+    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%"),
+]
+
+# (duty, task, level1, level2, name, target): the duty and task printed on the first row of their block
+FOREST_GRID = [
+    ("负责森林资源保护", "森林防火巡查", *FOREST[0]),
+    ("", "", *FOREST[1]),
+    ("", "", *FOREST[2]),
+    ("负责国土绿化", "植树造林", *FOREST[3]),
+    ("", "", *FOREST[4]),
+    ("", "", *FOREST[5]),
+]
+
+
+def test_duty_and_task_columns_in_a_grid_are_no_rows():
+    (f,) = parse(["| 部门职责 | 工作任务 | 一级指标 | 二级指标 | 三级指标 | 指标值 |"]
+                 + ["| " + " | ".join(r) + " |" for r in FOREST_GRID])
+    assert rows(f) == FOREST
+
+
+def test_task_content_and_money_columns_in_a_copy_without_its_grid():
+    # the task's cells only on its block's first line, separated by spaces; the money a bare figure
+    (f,) = parse([
+        "任务名称 主要内容 资金额度(万元) 一级指标 二级指标 三级指标 目标值",
+        "耕地保护 开展高标准农田建设和耕地质量监测 320 产出指标 数量指标 新建高标准农田面积 ≥5000亩",
+        "产出指标 质量指标 项目验收合格率 100%",
+        "效益指标 经济效益指标 亩均增产 ≥50公斤",
+        "动物防疫 开展重大动物疫病强制免疫 85.5 产出指标 数量指标 免疫畜禽数量 ≥20万头",
+        "效益指标 社会效益指标 重大动物疫情发生数 0起",
+        "满意度指标 服务对象满意度指标 养殖户满意度 ≥90%",
+    ], head=["某县农业农村局2024年度部门整体支出绩效目标表", "部门名称：某县农业农村局"])
+    assert rows(f) == [
+        ("产出指标", "数量指标", "新建高标准农田面积", "≥5000亩"),
+        ("产出指标", "质量指标", "项目验收合格率", "100%"),
+        ("效益指标", "经济效益指标", "亩均增产", "≥50公斤"),
+        ("产出指标", "数量指标", "免疫畜禽数量", "≥20万头"),
+        ("效益指标", "社会效益指标", "重大动物疫情发生数", "0起"),
+        ("满意度指标", "服务对象满意度指标", "养殖户满意度", "≥90%"),
+    ]
+
+
+def _docx(paragraphs: list[str], header: list[list[str]], body: list[tuple], merge_first: int) -> bytes:
+    """A DOCX with the table's first `merge_first` columns merged down over each block (a block starts where
+    its first cell is printed), and the header's cells merged where a row repeats the one beside or above."""
+    from docx import Document as Docx
+
+    d = Docx()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    width = len(header[0])
+    t = d.add_table(rows=len(header) + len(body), cols=width)
+    for i, hr in enumerate(header):
+        for j, text in enumerate(hr):
+            if text:
+                t.cell(i, j).text = text
+    for i, br in enumerate(body, start=len(header)):
+        for j, text in enumerate(br):
+            if text:
+                t.cell(i, j).text = text
+    # the header: a cell printed on the upper row only spans down; a parent spans right over its blanks
+    if len(header) == 2:
+        for j in range(width):
+            if header[0][j] and not header[1][j]:
+                t.cell(0, j).merge(t.cell(1, j))
+        j = 0
+        while j < width:
+            k = j + 1
+            while k < width and not header[0][k] and header[1][k]:
+                k += 1
+            if header[0][j] and k > j + 1:
+                t.cell(0, j).merge(t.cell(0, k - 1))
+            j = k
+    starts = [i for i, br in enumerate(body) if br[0]] + [len(body)]
+    for a, b in zip(starts, starts[1:]):
+        if b - a > 1:
+            for j in range(merge_first):
+                t.cell(len(header) + a, j).merge(t.cell(len(header) + b - 1, j))
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def test_duty_and_task_cells_merged_down_in_a_docx_under_a_two_row_header():
+    data = _docx(DEPT_HEAD, [["职责", "重点工作任务", "绩效指标", "", "", "指标值"],
+                             ["", "", "一级指标", "二级指标", "三级指标", ""]], FOREST_GRID, merge_first=2)
+    (f,) = parse_document(read_bytes(data, "copy.docx"))
+    assert rows(f) == FOREST
+
+
+def test_task_columns_in_a_workbook():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for p in DEPT_HEAD:
+        ws.append([p])
+    ws.append(["部门职责", "任务内容", "预算金额(万元)", "一级指标", "二级指标", "三级指标", "年度目标值"])
+    for k, r in enumerate(FOREST_GRID):
+        ws.append([r[0], r[1], ("45" if k == 0 else "120.5") if r[0] else "", *r[2:]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    (f,) = parse_document(read_bytes(buf.getvalue(), "copy.xlsx"))
+    assert rows(f) == FOREST
