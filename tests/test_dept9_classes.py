@@ -140,3 +140,57 @@ def test_task_columns_in_a_workbook():
     wb.save(buf)
     (f,) = parse_document(read_bytes(buf.getvalue(), "copy.xlsx"))
     assert rows(f) == FOREST
+
+
+# --- 2. an explanation column, a sign column and a score split into parts -------------------------
+
+SELF_HEAD = ["某县民政局2023年度项目支出绩效自评表", "项目名称：高龄老人津贴发放项目", "主管部门：某县民政局"]
+
+ALLOWANCE = [  # (level2, name, target, actual, weight, score)
+    ("数量指标", "补贴发放人数", ">=1200人", "1250人", 40, 40),
+    ("时效指标", "发放及时率", ">=95%(百分比)", "90%", 20, 18),
+    ("服务对象满意度指标", "服务对象满意度", ">=90%(百分比)", "95%", 40, 40),
+]
+
+
+def values(f):
+    return [(i.level2, i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_sign_figure_unit_and_score_parts_on_one_header_line():
+    # the header's second line splits the target (符号 | 数值 | 单位) and the score (得分 | 权重占比 | 折算得分);
+    # the explanation and the row's status (完成 / 未完成) are no values, the weighted score no score
+    (f,) = parse([
+        "一级指标 二级指标 三级指标 指标解释 预期指标值 实际完成值 单项指标完成情况 自评得分",
+        "符号 数值 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分",
+        "产出指标 数量指标 补贴发放人数 当年享受津贴的人数 >= 1200 人 1250人 完成 40 40 16",
+        "产出指标 时效指标 发放及时率 每月按时发放的比例 >= 95 %(百分比) 90% 未完成 18 20 3.6",
+        "满意度指标 服务对象满意度指标 服务对象满意度 享受津贴对象的满意程度 >= 90 %(百分比) 95% 完成 40 40 16",
+    ], head=SELF_HEAD)
+    assert values(f) == ALLOWANCE
+    assert [i.description for i in f.indicators] == ["当年享受津贴的人数", "每月按时发放的比例", "享受津贴对象的满意程度"]
+
+
+def test_the_same_template_as_a_grid_with_the_sign_named_otherwise():
+    (f,) = parse([
+        "| 一级指标 | 二级指标 | 三级指标 | 指标说明 | 预期指标值 | | | 实际完成值 | 指标完成情况 | 自评得分 | | |",
+        "| | | | | 计算符号 | 数值 | 单位(文字描述) | | | 单项指标得分 | 权重占比(%) | 折算得分 |",
+        "| 产出指标 | 数量指标 | 补贴发放人数 | 当年享受津贴的人数 | >= | 1200 | 人 | 1250人 | 完成 | 40 | 40 | 16 |",
+        "| 产出指标 | 时效指标 | 发放及时率 | 每月按时发放的比例 | >= | 95 | %(百分比) | 90% | 未完成 | 18 | 20 | 3.6 |",
+        "| 满意度指标 | 服务对象满意度指标 | 服务对象满意度 | 享受津贴对象的满意程度 | >= | 90 | %(百分比) | 95% | 完成 "
+        "| 40 | 40 | 16 |",
+    ], head=SELF_HEAD)
+    assert values(f) == ALLOWANCE
+
+
+def test_a_weight_column_of_its_own_beside_the_scores_weight_part_holds_no_value():
+    # a system export heads the explanation's column '指标分值' while the score group prints the weight
+    # (权重占比): the group's part is the row's weight, the other column's words no value of the row
+    (f,) = parse([
+        "四、年度绩效指标完成情况 一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 单项指标完成情况 自评得分",
+        "符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分",
+        "产出指标 数量指标 补贴发放人数 当年享受津贴的人数 >= 1200 人 1250人 完成 40.00 40.00 16.00",
+        "时效指标 发放及时率 每月按时发放的比例 >= 95 %(百分比) 90% 未完成 18.00 20.00 3.60",
+        "满意度指标 服务对象满意度指标 服务对象满意度 享受津贴对象的满意程度 >= 90 %(百分比) 95% 完成 40.00 40.00 16.00",
+    ], head=SELF_HEAD)
+    assert values(f) == ALLOWANCE

@@ -36,7 +36,7 @@ from etl.normalise.measure import parse_number_ocr
 from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, is_context, is_level1, is_level2,
+from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, holds_no_field, is_level1, is_level2,
                               is_unknown_level, scrambled_level1)
 from etl.records import Loc
 
@@ -58,7 +58,7 @@ class DecodeSettings:
     skip_other: float = 0.3  # reason, basis, description, nature, unit, core flag
     skip_adjusted_target: float = 0.2  # 调整指标值 is filled only when a target was adjusted
     skip_core: float = 1.0  # 是否核心指标, where the template has it, is printed on every row
-    skip_context: float = 0.0  # 部门职责 / 工作任务: printed once over its block of rows (a merged cell)
+    skip_no_field: float = 0.0  # 部门职责 / 工作任务 (printed once over its block: a merged cell), 折算得分 …
     skip_coef: float = 0.6  # 得分系数, where the template has it, decides the score: it is nearly always printed
     # a row without a name (its values would belong to nothing)
     name_missing: float = 8.0
@@ -175,7 +175,8 @@ class DecodeSettings:
 SETTINGS = DecodeSettings()
 DESCRIPTION_MIN_LEN = 6  # '反映…情况' is a clause; '衡量' alone is no explanation
 
-_UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
+# (a unit may carry its words in brackets: '%(百分比)' under a template's '单位(文字描述)')
+_UNIT_CELL = re.compile(r"^([%‰％]|[^\d\s()（）]{1,4})([(（][^()（）\d]{1,6}[)）])?$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # (compiled once: the decoder asks these of every piece it weighs, tens of thousands of times a corpus)
@@ -222,7 +223,7 @@ class Decoded:
 def _skip_cost(role: str, s: DecodeSettings) -> float:
     return {"target": s.skip_target, "actual": s.skip_actual, "weight": s.skip_weight, "score": s.skip_score,
             "adjusted_target": s.skip_adjusted_target, "coef": s.skip_coef, "core": s.skip_core}.get(
-        role, s.skip_context if is_context(role) else s.skip_other)
+        role, s.skip_no_field if holds_no_field(role) else s.skip_other)
 
 
 def _is_level(t: str) -> bool:
@@ -266,7 +267,7 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return INF
     if _LEADING_ZERO.match(t):
         return s.leading_zero  # '010', '≥05': a cut in the wrong place, never printed so
-    if is_context(role):
+    if holds_no_field(role):
         return 0.0  # a duty's, a task's words or its money: whatever the block's context cell holds
     num = parse_number(t)
     if role in ("weight", "score"):

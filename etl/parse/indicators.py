@@ -25,7 +25,7 @@ from etl.parse.vocab import (
     column_role,
     fold_cell,
     header_roles,
-    is_context,
+    holds_no_field,
     is_level1,
     is_level2,
     is_target_part_unit,
@@ -87,12 +87,19 @@ def _merge_second_header_row(rows: list[Row], header: Header) -> None:
     above, nxt = rows[header.row_index], rows[j]
     sub = {pos: _sub_role(above, header, pos, c.text) for pos, c in enumerate(nxt.cells) if c.text.strip()}
     if sub and all(sub.values()) and not any(is_level1(c.text) or is_level2(c.text) for c in nxt.cells):
+        asides = sum(r.startswith("aside") for r in header.roles.values())
         for pos, role in sub.items():
             if role in _SUB_ROLES:
-                # the parent's role moves to the part that names it ('预期指标值' to '数值', not to '符号')
+                # the parent's role moves to the part that names it ('预期指标值' to '数值', not to '符号'); a
+                # column of its own the upper row gave that role ('指标分值' beside '自评得分' over '得分 | 权重
+                # 占比') holds no field: the part beside its group's other parts is the row's
                 for p in [p for p, r in header.roles.items() if r == role and p != pos and p not in sub]:
-                    del header.roles[p]
+                    asides += 1
+                    header.roles[p] = "aside" if asides == 1 else f"aside_{asides}"
                 header.roles[pos] = role
+            elif role == "aside":  # '折算得分' under '自评得分': no field, but its own cell of the row
+                asides += 1
+                header.roles[pos] = "aside" if asides == 1 else f"aside_{asides}"
         header.rows_used = 2
 
 
@@ -405,7 +412,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
     `nameless`: the table's name column is empty on every row (`nameless_reading`): a row with a level-2
     and values is an indicator without a name.
     """
-    values = [r for r in roles if r not in STRUCTURAL and not is_context(r)]
+    values = [r for r in roles if r not in STRUCTURAL and not holds_no_field(r)]
     level1 = level2 = None
     seen_level1 = False
     rows: list[list] = []
@@ -447,7 +454,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
                     level1 = level1_of(level2) if not seen_level1 else level1
             elif st.label == "name":
                 name_step = st
-            elif is_context(st.label):
+            elif holds_no_field(st.label):
                 continue  # the block's duty or task (部门职责 | 工作任务): context, no field of the row
             elif st.label == "name_more" and name_step is not None:
                 # a wrapped name: joined without a space, as the contract joins a cell's broken lines

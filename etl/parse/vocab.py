@@ -139,26 +139,28 @@ def is_target_part_unit(cell: str) -> bool:
 LONG_TERM = "long_"  # prefix of the roles of a header's long-term column group
 
 
-CONTEXT = "context"  # role of a column of a block's context (部门职责, 工作任务, 资金额度): no indicator's field
+# roles of columns that hold no field of an indicator: a block's context before the levels (部门职责, 工作任务,
+# 资金额度) and a column aside the values (单项指标折算得分, 单项指标完成情况)
+NO_FIELD = ("context", "aside")
 
 
-def is_context(role: str | None) -> bool:
-    """A context column's role ('context', or the second such column's 'context_2' …)."""
-    return bool(role) and role.startswith(CONTEXT)
+def holds_no_field(role: str | None) -> bool:
+    """A role of a column that holds no field ('context', 'aside', or a second such column's 'context_2' …)."""
+    return bool(role) and role.startswith(NO_FIELD)
 
 
 def header_roles(cells: list[str]) -> list[str | None]:
     """The role of each header cell, in order. A column printed once per period (长期 | 年度) gives the
-    annual group the plain roles and the long-term group `long_` roles; context columns (部门职责 | 工作任务 |
-    资金额度) each a role of its own ('context', 'context_2' …: each holds its own cell of the row); other
-    repeats are left to the caller."""
+    annual group the plain roles and the long-term group `long_` roles; columns that hold no field (部门职责 |
+    工作任务 | 资金额度) each a role of their own ('context', 'context_2' …: each holds its own cell of the row);
+    other repeats are left to the caller."""
     found = [(column_role(t), column_period(t)) for t in cells]
     out: list[str | None] = []
-    contexts = 0
+    seen: dict[str, int] = {}
     for role, period in found:
-        if role == CONTEXT:
-            contexts += 1
-            out.append(CONTEXT if contexts == 1 else f"{CONTEXT}_{contexts}")
+        if role in NO_FIELD:
+            seen[role] = seen.get(role, 0) + 1
+            out.append(role if seen[role] == 1 else f"{role}_{seen[role]}")
             continue
         out.append(LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role)
     return out
