@@ -194,3 +194,42 @@ def test_a_weight_column_of_its_own_beside_the_scores_weight_part_holds_no_value
         "满意度指标 服务对象满意度指标 服务对象满意度 享受津贴对象的满意程度 >= 90 %(百分比) 95% 完成 40.00 40.00 16.00",
     ], head=SELF_HEAD)
     assert values(f) == ALLOWANCE
+
+
+def test_method_and_scoring_rule_columns_are_remarks_never_values():
+    # 计算方法 (a formula, figures and all) and 评分标准 (a rule) around the values: neither is a value
+    want = [("数量指标", "补贴发放人数", "≥1200人", "1250人", 40, 40),
+            ("时效指标", "发放及时率", "≥95%", "90%", 20, 18),
+            ("服务对象满意度指标", "服务对象满意度", "≥90%", "95%", 40, 40)]
+    (f,) = parse([
+        "一级指标 二级指标 三级指标 计算方法 指标值 实际完成值 分值 得分 评分标准",
+        "产出指标 数量指标 补贴发放人数 实际发放人数累计 ≥1200人 1250人 40 40 每少10人扣1分",
+        "产出指标 时效指标 发放及时率 按时发放月数/12×100% ≥95% 90% 20 18 每低1%扣0.5分",
+        "满意度指标 服务对象满意度指标 服务对象满意度 抽样调查满意人数/调查人数 ≥90% 95% 40 40 低于90%不得分",
+    ], head=SELF_HEAD)
+    assert values(f) == want
+
+
+def test_split_target_and_score_in_a_workbook_with_merged_header_cells():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for p in SELF_HEAD:
+        ws.append([p])
+    ws.append(["一级指标", "二级指标", "三级指标", "指标解释", "年度指标值", None, None, "全年实际完成值", "指标完成情况",
+               "自评得分", None, None])
+    ws.append([None, None, None, None, "符号", "数值", "单位", None, None, "得分", "权重占比(%)", "折算得分"])
+    top = len(SELF_HEAD) + 1
+    for c in (1, 2, 3, 4, 8, 9):
+        ws.merge_cells(start_row=top, start_column=c, end_row=top + 1, end_column=c)
+    ws.merge_cells(start_row=top, start_column=5, end_row=top, end_column=7)
+    ws.merge_cells(start_row=top, start_column=10, end_row=top, end_column=12)
+    ws.append(["产出指标", "数量指标", "补贴发放人数", "当年享受津贴的人数", ">=", 1200, "人", "1250人", "完成", 40, 40, 16])
+    ws.append(["产出指标", "时效指标", "发放及时率", "每月按时发放的比例", ">=", 95, "%(百分比)", "90%", "未完成", 18, 20, 3.6])
+    ws.append(["满意度指标", "服务对象满意度指标", "服务对象满意度", "享受津贴对象的满意程度", ">=", 90, "%(百分比)", "95%", "完成",
+               40, 40, 16])
+    buf = io.BytesIO()
+    wb.save(buf)
+    (f,) = parse_document(read_bytes(buf.getvalue(), "copy.xlsx"))
+    assert values(f) == ALLOWANCE
