@@ -233,3 +233,49 @@ def test_split_target_and_score_in_a_workbook_with_merged_header_cells():
     wb.save(buf)
     (f,) = parse_document(read_bytes(buf.getvalue(), "copy.xlsx"))
     assert values(f) == ALLOWANCE
+
+
+# --- 3. a target table whose value columns the header names by the units they are for --------------
+
+UNITS_HEAD = ["某县水利局2024年度小型水利工程专项资金绩效目标表", "主管部门：某县水利局"]
+UNITS_TABLE = [
+    ["一级指标", "二级指标", "三级指标", "指标解释", "东山村", "西岭村", "南湖村", "北坡村"],
+    ["产出指标", "数量指标", "修复灌溉渠道(条)", "反映灌溉渠道修复情况", "2", "1", "3", "1"],
+    ["产出指标", "质量指标", "工程验收合格率(%)", "反映工程建设质量", "100", "100", "100", "100"],
+]
+UNITS_WANT = [("修复灌溉渠道(条)", "2", None, None, None), ("工程验收合格率(%)", "100", None, None, None)]
+
+
+def fields(f):
+    return [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators]
+
+
+def test_target_columns_headed_by_their_units_in_a_copy_without_its_grid():
+    # '指标解释' then one column per village: the first village's figure is the row's target, the others the
+    # same target for other units; a target table has no 实际完成值, 分值 or 得分 to give them to
+    (f,) = parse(["| " + " | ".join(r) + " |" for r in UNITS_TABLE], head=UNITS_HEAD)
+    assert fields(f) == UNITS_WANT
+
+
+def test_target_columns_headed_by_their_units_in_a_workbook():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for p in UNITS_HEAD:
+        ws.append([p])
+    for r in UNITS_TABLE:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    (f,) = parse_document(read_bytes(buf.getvalue(), "copy.xlsx"))
+    assert fields(f) == UNITS_WANT
+
+
+def test_a_target_table_read_by_content_has_no_actual_and_no_score():
+    # a copy printing one cell a line (its header's unit columns on lines of their own) is read by content:
+    # in a target table the figures after the target are no 实际完成值 / 得分
+    lines = [c for r in UNITS_TABLE for c in r]
+    (f,) = parse(lines, head=UNITS_HEAD)
+    assert [(i.name, i.target, i.actual, i.score) for i in f.indicators] == [
+        (n, t, None, None) for n, t, *_ in UNITS_WANT]

@@ -69,6 +69,31 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
     return None
 
 
+_VALUE_COLUMNS = ("target", "actual", "weight", "score", "adjusted_target", "coef")
+
+
+def names_values(header: Header) -> bool:
+    """Does the header name a column of values (指标值, 实际完成值, 分值, 得分 …), not only the levels, the name
+    and words about them?"""
+    return any(r.removeprefix(LONG_TERM) in _VALUE_COLUMNS for r in header.roles.values())
+
+
+def unit_columns_as_targets(rows: list[Row], header: Header) -> Header | None:
+    """A target table whose value columns the header names by the units they are for ('三级指标 | 指标解释 |
+    东山村 | 西岭村 | 南湖村'): the first such column holds the row's target, the others the same target for
+    the other units (no field of the row). None where no unnamed column follows the header's named ones."""
+    cells = rows[header.row_index].cells
+    last = max(header.roles)
+    unnamed = [p for p in range(last + 1, len(cells)) if cells[p].text.strip()]
+    if not unnamed:
+        return None
+    roles = dict(header.roles)
+    roles[unnamed[0]] = "target"
+    for k, p in enumerate(unnamed[1:], start=1):
+        roles[p] = "aside" if k == 1 else f"aside_{k}"
+    return Header(header.row_index, roles, header.rows_used)
+
+
 def _description_as_name(roles: dict) -> None:
     """A header with no 三级指标 column but a '指标内容' one: that column names the indicators."""
     if "name" not in roles.values():

@@ -287,7 +287,7 @@ def _is_level(t: str) -> bool:
     return is_level1(t) or is_level2(t)
 
 
-def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
+def _header(toks: list[Tok], target_table: bool = False) -> tuple[int, int, list[str]] | None:
     """(start, end, roles in order) of the indicator table's header.
 
     Anchored on a structural header cell (一级指标 / 二级指标 / 三级指标): the header
@@ -339,6 +339,8 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
             roles[k:k + 1] = [r for r in parts if r == "target" or r not in roles]
         if score_parts and "score" in roles:
             roles = _split_score(roles, score_parts)
+        if target_table and "name" in roles and not set(roles) & set(_UNIT_VALUE_ROLES):
+            end, roles = _unit_columns(toks, end, roles)
         names = set(roles)
         if (len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}) \
                 or (end - start == 2 and names == {"name", "target"}) \
@@ -347,6 +349,24 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
             # 评价标准 | 得分, which sets no target)
             return start, end, _order(roles)  # (or a list of names and values: '三级指标 | 年度指标值', as grids allow)
     return None
+
+
+_UNIT_VALUE_ROLES = ("target", "actual", "weight", "score", "adjusted_target", "coef")
+
+
+def _unit_columns(toks: list[Tok], end: int, roles: list[str]) -> tuple[int, list[str]]:
+    """A target table whose header names its value columns by the units they are for ('三级指标 | 指标解释 |
+    东山村 | 西岭村 | 南湖村'): the unnamed cells after the named ones on the header's line are columns, the first
+    unit's the row's target, the others the same target for other units (no field of the row)."""
+    last = _line(toks[end - 1])
+    k = end
+    while k < len(toks) and _line(toks[k]) == last and not column_role(toks[k].text) \
+            and not _is_level(toks[k].text) and parse_number(toks[k].text) is None:
+        k += 1
+    if k == end or last[-1] is None:
+        return end, roles
+    extra = ["target"] + [("aside" if j == 1 else f"aside_{j}") for j in range(1, k - end)]
+    return k, roles + extra
 
 
 def _target_parts(head: list[Tok]) -> tuple[list[str], list[str]] | None:
@@ -418,9 +438,11 @@ def _stop(t: str) -> bool:
     return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t))
 
 
-def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResult | None:
+def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table: bool = False) -> TableResult | None:
+    """The indicator table of a copy without its grid. `target_table`: the filing's title says it sets targets
+    (a header may then name its value columns by the units they are for)."""
     toks = tokens(rows, s.decode)
-    found = _header(toks)
+    found = _header(toks, target_table)
     if found is None:
         return None
     start, end, roles = found
