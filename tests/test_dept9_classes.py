@@ -126,6 +126,24 @@ def test_duty_and_task_cells_merged_down_in_a_docx_under_a_two_row_header():
     assert rows(f) == FOREST
 
 
+def test_task_group_over_its_parts_in_a_docx_with_the_target_merged_down():
+    # '年度主要任务' over '任务名称 | 主要内容 | 资金额度(万元)', the levels under '年度绩效指标', and '指标值' merged
+    # down beside them: the upper row's only value column still heads the targets
+    body = [(duty, task, "50" if duty else "", *r) for duty, task, *r in FOREST_GRID]
+    data = _docx(DEPT_HEAD, [["年度主要任务", "", "", "年度绩效指标", "", "", "指标值"],
+                             ["任务名称", "主要内容", "资金额度(万元)", "一级指标", "二级指标", "三级指标", ""]],
+                 body, merge_first=3)
+    (f,) = parse_document(read_bytes(data, "copy.docx"))
+    assert rows(f) == FOREST
+
+
+def test_duty_and_activity_columns_in_a_docx():
+    data = _docx(DEPT_HEAD, [["部门职责", "活动", "一级指标", "二级指标", "三级指标", "指标值"]], FOREST_GRID,
+                 merge_first=2)
+    (f,) = parse_document(read_bytes(data, "copy.docx"))
+    assert rows(f) == FOREST
+
+
 def test_task_columns_in_a_workbook():
     from openpyxl import Workbook
 

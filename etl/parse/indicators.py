@@ -140,7 +140,11 @@ def _merge_header_row_above(rows: list[Row], header: Header) -> None:
     # the upper row's columns stand over blank cells of the lower row (their cells merged down)
     extra = {pos: r for pos, r in found.items() if r not in header.roles.values()
              and (pos >= len(here.cells) or not here.cells[pos].text.strip())}
-    if len(extra) < 2 or len(extra) < len(found):
+    # (a parent over context columns, '年度主要任务' over '任务名称 | 主要内容 | 资金额度', is no column of its own;
+    # one value column is enough where the lower row names none)
+    others = {pos: r for pos, r in found.items() if pos not in extra and holds_no_field(r)}
+    lone_values = any(not holds_no_field(r) for r in extra.values()) and not names_values(header)
+    if (len(extra) < 2 and not lone_values) or len(extra) + len(others) < len(found):
         return
     header.roles.update(extra)
     header.roles = dict(sorted(header.roles.items()))
