@@ -78,6 +78,22 @@ def test_task_content_and_money_columns_in_a_copy_without_its_grid():
     ]
 
 
+def test_duty_and_task_on_a_line_of_their_own_in_the_middle_of_their_block():
+    # a PDF's text layer prints a merged cell's words where the cell is centred: between its block's rows
+    (f,) = parse([
+        "部门职责 工作任务 一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 巡查次数 ≥120次",
+        "负责森林资源保护 森林防火巡查",
+        "产出指标 质量指标 火情处置率 100%",
+        "效益指标 社会效益指标 森林火灾受害率 ≤0.9‰",
+        "产出指标 数量指标 新增造林面积 ≥3000亩",
+        "负责国土绿化 植树造林",
+        "产出指标 时效指标 完成时间 2024年12月底前",
+        "满意度指标 服务对象满意度指标 群众满意度 ≥90%",
+    ])
+    assert rows(f) == FOREST
+
+
 def _docx(paragraphs: list[str], header: list[list[str]], body: list[tuple], merge_first: int) -> bytes:
     """A DOCX with the table's first `merge_first` columns merged down over each block (a block starts where
     its first cell is printed), and the header's cells merged where a row repeats the one beside or above."""

@@ -742,6 +742,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     cols = grammar_columns(roles)
     nc = len(cols)
     name_more = cols.index("name_more")
+    no_field = [holds_no_field(c) for c in cols]
     blank = nc  # an unfilled template row ('生态效益指标 | 无') or a stray placeholder
     skip = [0.0 if c in ("level1", "level2", "name_more") else (s.name_missing if c == "name" else _skip_cost(c, s))
             for c in cols]
@@ -858,8 +859,10 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                             pc += s.value_across_rows  # the row above goes on into this grid row
                         elif not piece.row_first and b <= a:
                             pc += s.new_row_midline  # a new indicator in the middle of a grid row
-                    elif piece is not None and piece.row_first and 0 <= a < b < nc:
-                        pc += s.value_across_lines  # a line whose blank cells vanished still starts a row
+                    elif piece is not None and piece.row_first and 0 <= a < b < nc and not no_field[a]:
+                        # a line whose blank cells vanished still starts a row (but a block's duty and task,
+                        # a merged cell printed on a line of its own, go on into the next line's row)
+                        pc += s.value_across_lines
                     total = cost_a + t + e + pc
                     cur = best[v].get(b)
                     if cur is None or total < cur[0]:
