@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from etl.parse import parse_document
 from etl.read import read_bytes
 
@@ -244,14 +246,17 @@ def test_method_and_scoring_rule_columns_are_remarks_never_values():
     assert values(f) == want
 
 
-def test_split_target_and_score_in_a_workbook_with_merged_header_cells():
+@pytest.mark.parametrize("explained", ["指标解释", "指标分值"])
+def test_split_target_and_score_in_a_workbook_with_merged_header_cells(explained):
+    # (headed '指标分值' by a system export, the explanation column still holds no weight: the score group's
+    # 权重占比 does)
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     for p in SELF_HEAD:
         ws.append([p])
-    ws.append(["一级指标", "二级指标", "三级指标", "指标解释", "年度指标值", None, None, "全年实际完成值", "指标完成情况",
+    ws.append(["一级指标", "二级指标", "三级指标", explained, "年度指标值", None, None, "全年实际完成值", "指标完成情况",
                "自评得分", None, None])
     ws.append([None, None, None, None, "符号", "数值", "单位", None, None, "得分", "权重占比(%)", "折算得分"])
     top = len(SELF_HEAD) + 1
