@@ -96,6 +96,22 @@ def test_duty_and_task_on_a_line_of_their_own_in_the_middle_of_their_block():
     assert rows(f) == FOREST
 
 
+def test_a_short_reason_before_the_next_task_stays_its_rows_reason():
+    # a self-evaluation with the same columns: the row's last cell ('苗木供应不足') is its 偏差原因, not the
+    # next block's duty (a block's duty and task start its line)
+    (f,) = parse([
+        "部门职责 工作任务 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析",
+        "负责森林资源保护 森林防火巡查 产出指标 数量指标 巡查次数 ≥120次 130次 20 20",
+        "产出指标 质量指标 火情处置率 100% 100% 20 20",
+        "效益指标 社会效益指标 森林火灾受害率 ≤0.9‰ 0.5‰ 20 20",
+        "负责国土绿化 植树造林 产出指标 数量指标 新增造林面积 ≥3000亩 2800亩 20 18 苗木供应不足",
+        "满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 20 20",
+    ], head=["某县林业局2023年度部门整体支出绩效自评表", "部门名称：某县林业局"])
+    assert [(i.name, i.actual, i.score, i.reason) for i in f.indicators] == [
+        ("巡查次数", "130次", 20, None), ("火情处置率", "100%", 20, None), ("森林火灾受害率", "0.5‰", 20, None),
+        ("新增造林面积", "2800亩", 18, "苗木供应不足"), ("群众满意度", "95%", 20, None)]
+
+
 def _docx(paragraphs: list[str], header: list[list[str]], body: list[tuple], merge_first: int) -> bytes:
     """A DOCX with the table's first `merge_first` columns merged down over each block (a block starts where
     its first cell is printed), and the header's cells merged where a row repeats the one beside or above."""

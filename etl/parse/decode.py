@@ -163,6 +163,9 @@ class DecodeSettings:
     # a text copy drops a row's blank cells, so its cells stand in no column, but its line still starts a row:
     # a line's first cell read as a value of the line above costs this much there
     value_across_lines: float = 2.0
+    # a block's context (部门职责, 工作任务) starts its row: in a text copy, one read in the middle of a line (the
+    # line above's last cell, a short 偏差原因, taken for the next block's task) costs this much
+    context_midline: float = 2.0
     # a name with its unit in brackets ('办公用房面积(平方米)') is an indicator's name, hardly a target or actual
     numbered_name_as_value: float = 10.0  # '指标2:…' read as a value or as the rest of the name before it
     name_with_unit_as_value: float = 8.0
@@ -743,6 +746,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     nc = len(cols)
     name_more = cols.index("name_more")
     no_field = [holds_no_field(c) for c in cols]
+    context = [c.startswith("context") for c in cols]
     blank = nc  # an unfilled template row ('生态效益指标 | 无') or a stray placeholder
     skip = [0.0 if c in ("level1", "level2", "name_more") else (s.name_missing if c == "name" else _skip_cost(c, s))
             for c in cols]
@@ -769,10 +773,13 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     start_row = [trans(-1, b) for b in range(nc + 1)]
     n, edges = lattice(pieces, s)
     piece_at: dict[int, Piece] = {}
+    midline: set[int] = set()  # offsets of pieces printed on the line of the piece before them
     pos = 0
     whole_glued = {}
-    for p in pieces:
+    for k, p in enumerate(pieces):
         piece_at[pos] = p
+        if k and p.loc.line_start is not None and not p.row_first and _same_line(pieces[k - 1], p):
+            midline.add(pos)
         if p.sure_glued:
             whole_glued[pos] = pos + len(p.text)
         pos += len(p.text)
@@ -859,6 +866,8 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                             pc += s.value_across_rows  # the row above goes on into this grid row
                         elif not piece.row_first and b <= a:
                             pc += s.new_row_midline  # a new indicator in the middle of a grid row
+                    elif piece is not None and b < nc and context[b] and u in midline and not (0 <= a < nc and context[a]):
+                        pc += s.context_midline
                     elif piece is not None and piece.row_first and 0 <= a < b < nc and not no_field[a]:
                         # a line whose blank cells vanished still starts a row (but a block's duty and task,
                         # a merged cell printed on a line of its own, go on into the next line's row)
@@ -894,6 +903,11 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         stp.cost, prev = stp.cost - prev, stp.cost
     runner = finals[1][0] if len(finals) > 1 else None
     return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=s)
+
+
+def _same_line(a: Piece, b: Piece) -> bool:
+    return (a.loc.page, a.loc.sheet, a.loc.table, a.loc.row, a.loc.line_start) == \
+        (b.loc.page, b.loc.sheet, b.loc.table, b.loc.row, b.loc.line_start)
 
 
 BOUND_SLACK = 1e-6  # far above the rounding of a sum of costs, far below any cost
