@@ -178,6 +178,17 @@ def test_duty_and_activity_columns_in_a_docx():
     assert rows(f) == FOREST
 
 
+def test_duty_and_task_cells_spanning_their_rows_in_html():
+    trs = ["<tr><td>部门职责</td><td>工作任务</td><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标值</td></tr>"]
+    for duty, task, block in (("负责森林资源保护", "森林防火巡查", FOREST[:3]), ("负责国土绿化", "植树造林", FOREST[3:])):
+        for k, r in enumerate(block):
+            lead = f"<td rowspan='{len(block)}'>{duty}</td><td rowspan='{len(block)}'>{task}</td>" if k == 0 else ""
+            trs.append("<tr>" + lead + "".join(f"<td>{x}</td>" for x in r) + "</tr>")
+    html = "<html><body>" + "".join(f"<p>{p}</p>" for p in DEPT_HEAD) + "<table>" + "".join(trs) + "</table></body></html>"
+    (f,) = parse_document(read_bytes(html.encode("utf-8"), "copy.html"))
+    assert rows(f) == FOREST
+
+
 def test_task_columns_in_a_workbook():
     from openpyxl import Workbook
 
