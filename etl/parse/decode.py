@@ -36,8 +36,8 @@ from etl.normalise.measure import parse_number_ocr
 from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, holds_no_field, is_level1, is_level2,
-                              is_unknown_level, scrambled_level1)
+from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, holds_no_field, is_context, is_level1,
+                              is_level2, is_unknown_level, scrambled_level1)
 from etl.records import Loc
 
 INF = math.inf
@@ -746,7 +746,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     nc = len(cols)
     name_more = cols.index("name_more")
     no_field = [holds_no_field(c) for c in cols]
-    context = [c.startswith("context") for c in cols]
+    context = [is_context(c) for c in cols]
     blank = nc  # an unfilled template row ('生态效益指标 | 无') or a stray placeholder
     skip = [0.0 if c in ("level1", "level2", "name_more") else (s.name_missing if c == "name" else _skip_cost(c, s))
             for c in cols]

@@ -30,6 +30,7 @@ from etl.parse.vocab import (
     is_level2,
     is_target_part_unit,
     level1_of,
+    no_field_role,
     scrambled_level1,
     strip_score,
     title_kind,
@@ -69,13 +70,13 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
     return None
 
 
-_VALUE_COLUMNS = ("target", "actual", "weight", "score", "adjusted_target", "coef")
+VALUE_COLUMNS = ("target", "actual", "weight", "score", "adjusted_target", "coef")
 
 
 def names_values(header: Header) -> bool:
     """Does the header name a column of values (指标值, 实际完成值, 分值, 得分 …), not only the levels, the name
     and words about them?"""
-    return any(r.removeprefix(LONG_TERM) in _VALUE_COLUMNS for r in header.roles.values())
+    return any(r.removeprefix(LONG_TERM) in VALUE_COLUMNS for r in header.roles.values())
 
 
 def unit_columns_as_targets(rows: list[Row], header: Header) -> Header | None:
@@ -90,7 +91,7 @@ def unit_columns_as_targets(rows: list[Row], header: Header) -> Header | None:
     roles = dict(header.roles)
     roles[unnamed[0]] = "target"
     for k, p in enumerate(unnamed[1:], start=1):
-        roles[p] = "aside" if k == 1 else f"aside_{k}"
+        roles[p] = no_field_role("aside", k)
     return Header(header.row_index, roles, header.rows_used)
 
 
@@ -120,11 +121,11 @@ def _merge_second_header_row(rows: list[Row], header: Header) -> None:
                 # 占比') holds no field: the part beside its group's other parts is the row's
                 for p in [p for p, r in header.roles.items() if r == role and p != pos and p not in sub]:
                     asides += 1
-                    header.roles[p] = "aside" if asides == 1 else f"aside_{asides}"
+                    header.roles[p] = no_field_role("aside", asides)
                 header.roles[pos] = role
             elif role == "aside":  # '折算得分' under '自评得分': no field, but its own cell of the row
                 asides += 1
-                header.roles[pos] = "aside" if asides == 1 else f"aside_{asides}"
+                header.roles[pos] = no_field_role("aside", asides)
         header.rows_used = 2
 
 

@@ -17,7 +17,7 @@ from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece, decode, holds_cells, is_glued_piece
-from etl.parse.indicators import TableResult, nameless_reading, rows_from_steps
+from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
 from etl.parse.wrapped import WrapSettings, two_values
@@ -34,6 +34,7 @@ from etl.parse.vocab import (
     is_level1,
     is_level2,
     is_target_part_unit,
+    no_field_role,
     title_kind,
 )
 from etl.records import Indicator, Loc, Row
@@ -339,7 +340,7 @@ def _header(toks: list[Tok], target_table: bool = False) -> tuple[int, int, list
             roles[k:k + 1] = [r for r in parts if r == "target" or r not in roles]
         if score_parts and "score" in roles:
             roles = _split_score(roles, score_parts)
-        if target_table and "name" in roles and not set(roles) & set(_UNIT_VALUE_ROLES):
+        if target_table and "name" in roles and not set(roles) & set(VALUE_COLUMNS):
             end, roles = _unit_columns(toks, end, roles)
         names = set(roles)
         if (len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}) \
@@ -349,9 +350,6 @@ def _header(toks: list[Tok], target_table: bool = False) -> tuple[int, int, list
             # 评价标准 | 得分, which sets no target)
             return start, end, _order(roles)  # (or a list of names and values: '三级指标 | 年度指标值', as grids allow)
     return None
-
-
-_UNIT_VALUE_ROLES = ("target", "actual", "weight", "score", "adjusted_target", "coef")
 
 
 def _unit_columns(toks: list[Tok], end: int, roles: list[str]) -> tuple[int, list[str]]:
@@ -365,7 +363,7 @@ def _unit_columns(toks: list[Tok], end: int, roles: list[str]) -> tuple[int, lis
         k += 1
     if k == end or last[-1] is None:
         return end, roles
-    extra = ["target"] + [("aside" if j == 1 else f"aside_{j}") for j in range(1, k - end)]
+    extra = ["target"] + [no_field_role("aside", j) for j in range(1, k - end)]
     return k, roles + extra
 
 
@@ -407,12 +405,12 @@ def _split_score(roles: list[str], parts: list[str]) -> list[str]:
     for r in roles:
         if r == "weight" and "weight" in parts:
             asides += 1
-            out.append("aside" if asides == 1 else f"aside_{asides}")
+            out.append(no_field_role("aside", asides))
         elif r == "score":
             for p in parts:
                 if p == "aside":
                     asides += 1
-                    p = "aside" if asides == 1 else f"aside_{asides}"
+                    p = no_field_role("aside", asides)
                 out.append(p)
         else:
             out.append(r)

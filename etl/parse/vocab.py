@@ -149,6 +149,16 @@ def holds_no_field(role: str | None) -> bool:
     return bool(role) and role.startswith(NO_FIELD)
 
 
+def is_context(role: str | None) -> bool:
+    """A role of a block's context column (部门职责, 工作任务 …), which starts its row."""
+    return bool(role) and role.startswith("context")
+
+
+def no_field_role(role: str, n: int) -> str:
+    """The role of the n-th column (from 1) of a no-field kind: each holds its own cell of the row."""
+    return role if n == 1 else f"{role}_{n}"
+
+
 def header_roles(cells: list[str]) -> list[str | None]:
     """The role of each header cell, in order. A column printed once per period (长期 | 年度) gives the
     annual group the plain roles and the long-term group `long_` roles; columns that hold no field (部门职责 |
@@ -160,7 +170,7 @@ def header_roles(cells: list[str]) -> list[str | None]:
     for role, period in found:
         if role in NO_FIELD:
             seen[role] = seen.get(role, 0) + 1
-            out.append(role if seen[role] == 1 else f"{role}_{seen[role]}")
+            out.append(no_field_role(role, seen[role]))
             continue
         out.append(LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role)
     return out
