@@ -17,7 +17,7 @@ from etl.parse.cells import cell_text
 from etl.parse.content import content_indicators
 from etl.parse.vocab_cut import split_level_prefix, unglue, unscramble_cells, unwrap_rows, wrapped_copy
 from etl.parse.groups import project_groups
-from etl.parse.indicators import TableResult, find_header, grid_indicators, WrapJudge
+from etl.parse.indicators import TableResult, find_header, grid_indicators, names_values, unit_columns_as_targets, WrapJudge
 from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
 from etl.parse.parse_settings import DEFAULT, ParseSettings
@@ -414,13 +414,19 @@ def read_table(rows: list[Row], grid: bool, kind: str | None, s: ParseSettings =
     """The indicator table of a segment's rows, and the header it was read under (None if none)."""
     header = find_header(rows)
     table: TableResult | None = None
+    if grid and header is not None and not names_values(header):
+        # the levels and the name headed, the value columns not: a target table heads them by the units its
+        # targets are for (东山村 | 西岭村 …: the first unit's is read as the target); elsewhere the rows'
+        # content says which cell is which value
+        header = unit_columns_as_targets(rows, header) if kind in ("project_target", "dept_target") else None
     if grid and header is not None:
         table = grid_indicators(rows, header, s)
     elif not grid:
-        table = stream_indicators(rows, s)
+        table = stream_indicators(rows, s, target_table=kind in ("project_target", "dept_target"))
     if (table is None or not table.indicators) and kind not in ("self_eval_report", SELF_EVAL_ANY):
         # no header we know, or one whose grammar read nothing: the rows' content says what they are
-        table = content_indicators(rows, s, fragment=kind is None) or table
+        table = content_indicators(rows, s, fragment=kind is None,
+                                   target_table=kind in ("project_target", "dept_target")) or table
     if table is None and kind in ("project_target", "dept_target"):
         # a short target page that states its indicators in lines of prose (a report's prose is not a table)
         table = prose_indicators(rows)

@@ -47,10 +47,17 @@ def _start(toks: list[Tok], s: ContentSettings, fragment: bool) -> int | None:
     return None
 
 
-def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bool = False) -> TableResult | None:
+# what a target table (绩效目标表) never prints: it sets targets, nothing is done or scored yet
+_NOT_IN_TARGET_TABLES = frozenset({"actual", "score", "coef"})
+
+
+def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bool = False,
+                       target_table: bool = False) -> TableResult | None:
     """The cheapest reading of the rows after the first row start under every template grammar, or None
     when fewer than `min_rows` indicators with a value come out. `fragment`: the rows stand before any title
-    (a table continued from an earlier page), so a row may start with its name alone."""
+    (a table continued from an earlier page), so a row may start with its name alone. `target_table`: the
+    filing's title says it sets targets, so only grammars without an actual or a score are tried (a row's
+    further figures, the same target for other units, are no 实际完成值 / 得分)."""
     toks = tokens(rows, s.decode)
     start = _start(toks, s.content, fragment)
     if start is None:
@@ -58,7 +65,10 @@ def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bo
     glued = any(t.glued for t in toks[start:])
     pieces, i, ended = body_pieces(toks, start, glued, s.decode)
     pieces = join_spaced_units(pieces, None)
-    best = cheapest_reading(pieces, lexicon().content_grammars, toks, i, ended, s) if pieces else None
+    grammars = lexicon().content_grammars
+    if target_table:
+        grammars = tuple(g for g in grammars if not _NOT_IN_TARGET_TABLES & set(g))
+    best = cheapest_reading(pieces, grammars, toks, i, ended, s) if pieces else None
     if best is None:
         return None
     filled = [ind for ind in best.indicators if any(v is not None for v in (ind.target, ind.actual, ind.score))]

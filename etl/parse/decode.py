@@ -36,8 +36,8 @@ from etl.normalise.measure import parse_number_ocr
 from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
-from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, is_level1, is_level2, is_unknown_level,
-                              scrambled_level1)
+from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, holds_no_field, is_context, is_level1,
+                              is_level2, is_unknown_level, scrambled_level1)
 from etl.records import Loc
 
 INF = math.inf
@@ -58,6 +58,7 @@ class DecodeSettings:
     skip_other: float = 0.3  # reason, basis, description, nature, unit, core flag
     skip_adjusted_target: float = 0.2  # 调整指标值 is filled only when a target was adjusted
     skip_core: float = 1.0  # 是否核心指标, where the template has it, is printed on every row
+    skip_no_field: float = 0.0  # 部门职责 / 工作任务 (printed once over its block: a merged cell), 折算得分 …
     skip_coef: float = 0.6  # 得分系数, where the template has it, decides the score: it is nearly always printed
     # a row without a name (its values would belong to nothing)
     name_missing: float = 8.0
@@ -162,6 +163,9 @@ class DecodeSettings:
     # a text copy drops a row's blank cells, so its cells stand in no column, but its line still starts a row:
     # a line's first cell read as a value of the line above costs this much there
     value_across_lines: float = 2.0
+    # a block's context (部门职责, 工作任务) starts its row: in a text copy, one read in the middle of a line (the
+    # line above's last cell, a short 偏差原因, taken for the next block's task) costs this much
+    context_midline: float = 2.0
     # a name with its unit in brackets ('办公用房面积(平方米)') is an indicator's name, hardly a target or actual
     numbered_name_as_value: float = 10.0  # '指标2:…' read as a value or as the rest of the name before it
     name_with_unit_as_value: float = 8.0
@@ -174,7 +178,8 @@ class DecodeSettings:
 SETTINGS = DecodeSettings()
 DESCRIPTION_MIN_LEN = 6  # '反映…情况' is a clause; '衡量' alone is no explanation
 
-_UNIT_CELL = re.compile(r"^[%‰％]$|^[^\d\s]{1,4}$")
+# (a unit may carry its words in brackets: '%(百分比)' under a template's '单位(文字描述)')
+_UNIT_CELL = re.compile(r"^([%‰％]|[^\d\s()（）]{1,4})([(（][^()（）\d]{1,6}[)）])?$")
 _BASIS_CELL = re.compile(r"标准$|^(计划|行业|历史|其他)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # (compiled once: the decoder asks these of every piece it weighs, tens of thousands of times a corpus)
@@ -220,7 +225,8 @@ class Decoded:
 @lru_cache(maxsize=256)
 def _skip_cost(role: str, s: DecodeSettings) -> float:
     return {"target": s.skip_target, "actual": s.skip_actual, "weight": s.skip_weight, "score": s.skip_score,
-            "adjusted_target": s.skip_adjusted_target, "coef": s.skip_coef, "core": s.skip_core}.get(role, s.skip_other)
+            "adjusted_target": s.skip_adjusted_target, "coef": s.skip_coef, "core": s.skip_core}.get(
+        role, s.skip_no_field if holds_no_field(role) else s.skip_other)
 
 
 def _is_level(t: str) -> bool:
@@ -264,6 +270,8 @@ def value_cost(role: str, t: str, s: DecodeSettings) -> float:
         return INF
     if _LEADING_ZERO.match(t):
         return s.leading_zero  # '010', '≥05': a cut in the wrong place, never printed so
+    if holds_no_field(role):
+        return 0.0  # a duty's, a task's words or its money: whatever the block's context cell holds
     num = parse_number(t)
     if role in ("weight", "score"):
         if num is None:
@@ -737,6 +745,8 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     cols = grammar_columns(roles)
     nc = len(cols)
     name_more = cols.index("name_more")
+    no_field = [holds_no_field(c) for c in cols]
+    context = [is_context(c) for c in cols]
     blank = nc  # an unfilled template row ('生态效益指标 | 无') or a stray placeholder
     skip = [0.0 if c in ("level1", "level2", "name_more") else (s.name_missing if c == "name" else _skip_cost(c, s))
             for c in cols]
@@ -763,10 +773,13 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     start_row = [trans(-1, b) for b in range(nc + 1)]
     n, edges = lattice(pieces, s)
     piece_at: dict[int, Piece] = {}
+    midline: set[int] = set()  # offsets of pieces printed on the line of the piece before them
     pos = 0
     whole_glued = {}
-    for p in pieces:
+    for k, p in enumerate(pieces):
         piece_at[pos] = p
+        if k and p.loc.line_start is not None and not p.row_first and _same_line(pieces[k - 1], p):
+            midline.add(pos)
         if p.sure_glued:
             whole_glued[pos] = pos + len(p.text)
         pos += len(p.text)
@@ -853,8 +866,12 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                             pc += s.value_across_rows  # the row above goes on into this grid row
                         elif not piece.row_first and b <= a:
                             pc += s.new_row_midline  # a new indicator in the middle of a grid row
-                    elif piece is not None and piece.row_first and 0 <= a < b < nc:
-                        pc += s.value_across_lines  # a line whose blank cells vanished still starts a row
+                    elif piece is not None and b < nc and context[b] and u in midline and not (0 <= a < nc and context[a]):
+                        pc += s.context_midline
+                    elif piece is not None and piece.row_first and 0 <= a < b < nc and not no_field[a]:
+                        # a line whose blank cells vanished still starts a row (but a block's duty and task,
+                        # a merged cell printed on a line of its own, go on into the next line's row)
+                        pc += s.value_across_lines
                     total = cost_a + t + e + pc
                     cur = best[v].get(b)
                     if cur is None or total < cur[0]:
@@ -886,6 +903,11 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         stp.cost, prev = stp.cost - prev, stp.cost
     runner = finals[1][0] if len(finals) > 1 else None
     return Decoded(steps=steps, cost=total, runner_up_cost=runner, settings=s)
+
+
+def _same_line(a: Piece, b: Piece) -> bool:
+    return (a.loc.page, a.loc.sheet, a.loc.table, a.loc.row, a.loc.line_start) == \
+        (b.loc.page, b.loc.sheet, b.loc.table, b.loc.row, b.loc.line_start)
 
 
 BOUND_SLACK = 1e-6  # far above the rounding of a sum of costs, far below any cost

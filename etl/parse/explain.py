@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from etl.parse import parse_document
 from etl.parse.decode import STRUCTURAL, row_alternatives
 from etl.parse.parse_settings import DEFAULT, ParseSettings
+from etl.parse.vocab import holds_no_field
 from etl.read import read_bytes
 from etl.records import Filing
 
@@ -62,7 +63,7 @@ def render(explained: list[Explained], show_settings: bool = True, settings: Par
         for st in e.steps:
             glued = " glued" if st.inner else ""
             lines.append(f"     {st.label:<15} {st.cost:+6.2f}{glued}  {st.text!r}")
-        values = [r for r in e.roles if r not in STRUCTURAL]
+        values = [r for r in e.roles if r not in STRUCTURAL and not holds_no_field(r)]
         lines.append("   rows (confidence; runner-up reading and how much more it cost):")
         for ind in f.indicators:
             got = ", ".join(f"{r}={_num(getattr(ind, r))}" for r in ("target", "actual", "weight", "score")

@@ -25,10 +25,12 @@ from etl.parse.vocab import (
     column_role,
     fold_cell,
     header_roles,
+    holds_no_field,
     is_level1,
     is_level2,
     is_target_part_unit,
     level1_of,
+    no_field_role,
     scrambled_level1,
     strip_score,
     title_kind,
@@ -68,6 +70,31 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
     return None
 
 
+VALUE_COLUMNS = ("target", "actual", "weight", "score", "adjusted_target", "coef")
+
+
+def names_values(header: Header) -> bool:
+    """Does the header name a column of values (指标值, 实际完成值, 分值, 得分 …), not only the levels, the name
+    and words about them?"""
+    return any(r.removeprefix(LONG_TERM) in VALUE_COLUMNS for r in header.roles.values())
+
+
+def unit_columns_as_targets(rows: list[Row], header: Header) -> Header | None:
+    """A target table whose value columns the header names by the units they are for ('三级指标 | 指标解释 |
+    东山村 | 西岭村 | 南湖村'): the first such column holds the row's target, the others the same target for
+    the other units (no field of the row). None where no unnamed column follows the header's named ones."""
+    cells = rows[header.row_index].cells
+    last = max(header.roles)
+    unnamed = [p for p in range(last + 1, len(cells)) if cells[p].text.strip()]
+    if not unnamed:
+        return None
+    roles = dict(header.roles)
+    roles[unnamed[0]] = "target"
+    for k, p in enumerate(unnamed[1:], start=1):
+        roles[p] = no_field_role("aside", k)
+    return Header(header.row_index, roles, header.rows_used)
+
+
 def _description_as_name(roles: dict) -> None:
     """A header with no 三级指标 column but a '指标内容' one: that column names the indicators."""
     if "name" not in roles.values():
@@ -86,12 +113,19 @@ def _merge_second_header_row(rows: list[Row], header: Header) -> None:
     above, nxt = rows[header.row_index], rows[j]
     sub = {pos: _sub_role(above, header, pos, c.text) for pos, c in enumerate(nxt.cells) if c.text.strip()}
     if sub and all(sub.values()) and not any(is_level1(c.text) or is_level2(c.text) for c in nxt.cells):
+        asides = sum(r.startswith("aside") for r in header.roles.values())
         for pos, role in sub.items():
             if role in _SUB_ROLES:
-                # the parent's role moves to the part that names it ('预期指标值' to '数值', not to '符号')
+                # the parent's role moves to the part that names it ('预期指标值' to '数值', not to '符号'); a
+                # column of its own the upper row gave that role ('指标分值' beside '自评得分' over '得分 | 权重
+                # 占比') holds no field: the part beside its group's other parts is the row's
                 for p in [p for p, r in header.roles.items() if r == role and p != pos and p not in sub]:
-                    del header.roles[p]
+                    asides += 1
+                    header.roles[p] = no_field_role("aside", asides)
                 header.roles[pos] = role
+            elif role == "aside":  # '折算得分' under '自评得分': no field, but its own cell of the row
+                asides += 1
+                header.roles[pos] = no_field_role("aside", asides)
         header.rows_used = 2
 
 
@@ -107,7 +141,11 @@ def _merge_header_row_above(rows: list[Row], header: Header) -> None:
     # the upper row's columns stand over blank cells of the lower row (their cells merged down)
     extra = {pos: r for pos, r in found.items() if r not in header.roles.values()
              and (pos >= len(here.cells) or not here.cells[pos].text.strip())}
-    if len(extra) < 2 or len(extra) < len(found):
+    # (a parent over context columns, '年度主要任务' over '任务名称 | 主要内容 | 资金额度', is no column of its own;
+    # one value column is enough where the lower row names none)
+    others = {pos: r for pos, r in found.items() if pos not in extra and holds_no_field(r)}
+    lone_values = any(not holds_no_field(r) for r in extra.values()) and not names_values(header)
+    if (len(extra) < 2 and not lone_values) or len(extra) + len(others) < len(found):
         return
     header.roles.update(extra)
     header.roles = dict(sorted(header.roles.items()))
@@ -404,7 +442,7 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
     `nameless`: the table's name column is empty on every row (`nameless_reading`): a row with a level-2
     and values is an indicator without a name.
     """
-    values = [r for r in roles if r not in STRUCTURAL]
+    values = [r for r in roles if r not in STRUCTURAL and not holds_no_field(r)]
     level1 = level2 = None
     seen_level1 = False
     rows: list[list] = []
@@ -446,6 +484,8 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
                     level1 = level1_of(level2) if not seen_level1 else level1
             elif st.label == "name":
                 name_step = st
+            elif holds_no_field(st.label):
+                continue  # the block's duty or task (部门职责 | 工作任务): context, no field of the row
             elif st.label == "name_more" and name_step is not None:
                 # a wrapped name: joined without a space, as the contract joins a cell's broken lines
                 name_step = Step(text=name_step.text + st.text, loc=name_step.loc.merge(st.loc), label="name",

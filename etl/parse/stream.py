@@ -17,7 +17,7 @@ from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece, decode, holds_cells, is_glued_piece
-from etl.parse.indicators import TableResult, nameless_reading, rows_from_steps
+from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
 from etl.parse.wrapped import WrapSettings, mends_token, two_values
@@ -30,9 +30,11 @@ from etl.parse.vocab import (
     column_role,
     fold_cell,
     header_roles,
+    holds_no_field,
     is_level1,
     is_level2,
     is_target_part_unit,
+    no_field_role,
     title_kind,
 )
 from etl.records import Indicator, Loc, Row
@@ -286,7 +288,7 @@ def _is_level(t: str) -> bool:
     return is_level1(t) or is_level2(t)
 
 
-def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
+def _header(toks: list[Tok], target_table: bool = False) -> tuple[int, int, list[str]] | None:
     """(start, end, roles in order) of the indicator table's header.
 
     Anchored on a structural header cell (一级指标 / 二级指标 / 三级指标): the header
@@ -322,7 +324,7 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
                 gap += 1
             j += 1
         head = toks[start:end]
-        parts = _target_parts(head)
+        parts, score_parts = _target_parts(head) or (None, None)
         if parts:
             head = [t for t in head if _line(t) != _line(head[-1])]
         roles: list[str] = []
@@ -336,6 +338,10 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
         if parts and "target" in roles:
             k = roles.index("target")
             roles[k:k + 1] = [r for r in parts if r == "target" or r not in roles]
+        if score_parts and "score" in roles:
+            roles = _split_score(roles, score_parts)
+        if target_table and "name" in roles and not set(roles) & set(VALUE_COLUMNS):
+            end, roles = _unit_columns(toks, end, roles)
         names = set(roles)
         if (len(roles) >= 3 and ("name" in names or {"level1", "level2"} <= names) and names & {"target", "actual"}) \
                 or (end - start == 2 and names == {"name", "target"}) \
@@ -346,23 +352,69 @@ def _header(toks: list[Tok]) -> tuple[int, int, list[str]] | None:
     return None
 
 
-def _target_parts(head: list[Tok]) -> list[str] | None:
+def _unit_columns(toks: list[Tok], end: int, roles: list[str]) -> tuple[int, list[str]]:
+    """A target table whose header names its value columns by the units they are for ('三级指标 | 指标解释 |
+    东山村 | 西岭村 | 南湖村'): the unnamed cells after the named ones on the header's line are columns, the first
+    unit's the row's target, the others the same target for other units (no field of the row)."""
+    last = _line(toks[end - 1])
+    k = end
+    while k < len(toks) and _line(toks[k]) == last and not column_role(toks[k].text) \
+            and not _is_level(toks[k].text) and parse_number(toks[k].text) is None:
+        k += 1
+    if k == end or last[-1] is None:
+        return end, roles
+    extra = ["target"] + [no_field_role("aside", j) for j in range(1, k - end)]
+    return k, roles + extra
+
+
+def _target_parts(head: list[Tok]) -> tuple[list[str], list[str]] | None:
     """A 指标值 column split into its parts on the header's last line ('一级指标 … 预期指标值 实际完成值 …' over
-    '符号 数值 单位'): the parts' roles in order (the figure itself where the line leaves it out), else None.
-    The line must name only parts (a sign, a figure, a unit), at least one besides the figure, under an
-    earlier line that has the 指标值 they split."""
+    '符号 数值 单位'): the parts' roles in order (the figure itself where the line leaves it out), and the
+    parts of a 得分 split on the same line after them ('自评得分' over '单项指标得分 | 权重占比(%) | 折算得分'),
+    else None. The line must name only parts (a sign, a figure, a unit; then a score's), at least one besides
+    the figure, under an earlier line that has the 指标值 (and the 得分) they split."""
     last = _line(head[-1]) if head else None
     sub = [t for t in head if _line(t) == last]
     above = [t for t in head if _line(t) != last]
-    if len(sub) < 2 or not above or "target" not in {column_role(t.text) for t in above}:
+    above_roles = {column_role(t.text) for t in above}
+    if len(sub) < 2 or not above or "target" not in above_roles:
         return None
     parts = ["measure_unit" if is_target_part_unit(t.text) else column_role(t.text) for t in sub]
-    if any(r not in ("nature", "target", "measure_unit") for r in parts) or len(set(parts)) < len(parts) \
-            or set(parts) == {"target"}:
+    k = 0
+    while k < len(parts) and parts[k] in ("nature", "target", "measure_unit"):
+        k += 1
+    parts, scored = parts[:k], parts[k:]
+    if scored and ("score" not in above_roles or "score" not in scored
+                   or any(r not in _SCORE_PARTS for r in scored) or len(set(scored)) < len(scored)):
+        return None
+    if not parts or len(set(parts)) < len(parts) or set(parts) == {"target"}:
         return None
     if "target" not in parts:
         parts.insert(parts.index("measure_unit") if "measure_unit" in parts else len(parts), "target")
-    return parts
+    return parts, scored
+
+
+_SCORE_PARTS = ("score", "weight", "coef", "aside")  # what a 得分 is split into: 得分 | 权重占比 | 折算得分
+
+
+def _split_score(roles: list[str], parts: list[str]) -> list[str]:
+    """The header's 得分 column replaced by its parts. A weight among them is the row's weight (beside its
+    score in the group): a weight column the upper line names elsewhere then holds no field of its own."""
+    out = []
+    asides = sum(r.startswith("aside") for r in roles)
+    for r in roles:
+        if r == "weight" and "weight" in parts:
+            asides += 1
+            out.append(no_field_role("aside", asides))
+        elif r == "score":
+            for p in parts:
+                if p == "aside":
+                    asides += 1
+                    p = no_field_role("aside", asides)
+                out.append(p)
+        else:
+            out.append(r)
+    return out
 
 
 def _order(roles: list[str]) -> list[str]:
@@ -375,7 +427,8 @@ def _order(roles: list[str]) -> list[str]:
             # the sub-header (指标性质 | 指标值 | 度量单位) stands for the 年度指标值 column
             values = ["nature", "target", "measure_unit"] + [r for r in values if r not in ("nature", "target", "measure_unit")]
         return ["level1", "level2", "name"] + values
-    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name") or r.startswith(LONG_TERM)]
+    return [r for r in roles if r in _VALUE_ROLES or r in ("level1", "level2", "name") or r.startswith(LONG_TERM)
+            or holds_no_field(r)]
 
 
 def _stop(t: str) -> bool:
@@ -383,9 +436,11 @@ def _stop(t: str) -> bool:
     return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t))
 
 
-def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT) -> TableResult | None:
+def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table: bool = False) -> TableResult | None:
+    """The indicator table of a copy without its grid. `target_table`: the filing's title says it sets targets
+    (a header may then name its value columns by the units they are for)."""
     toks = tokens(rows, s.decode)
-    found = _header(toks)
+    found = _header(toks, target_table)
     if found is None:
         return None
     start, end, roles = found

@@ -139,12 +139,41 @@ def is_target_part_unit(cell: str) -> bool:
 LONG_TERM = "long_"  # prefix of the roles of a header's long-term column group
 
 
+# roles of columns that hold no field of an indicator: a block's context before the levels (部门职责, 工作任务,
+# 资金额度) and a column aside the values (单项指标折算得分, 单项指标完成情况)
+NO_FIELD = ("context", "aside")
+
+
+def holds_no_field(role: str | None) -> bool:
+    """A role of a column that holds no field ('context', 'aside', or a second such column's 'context_2' …)."""
+    return bool(role) and role.startswith(NO_FIELD)
+
+
+def is_context(role: str | None) -> bool:
+    """A role of a block's context column (部门职责, 工作任务 …), which starts its row."""
+    return bool(role) and role.startswith("context")
+
+
+def no_field_role(role: str, n: int) -> str:
+    """The role of the n-th column (from 1) of a no-field kind: each holds its own cell of the row."""
+    return role if n == 1 else f"{role}_{n}"
+
+
 def header_roles(cells: list[str]) -> list[str | None]:
     """The role of each header cell, in order. A column printed once per period (长期 | 年度) gives the
-    annual group the plain roles and the long-term group `long_` roles; other repeats are left to the caller."""
+    annual group the plain roles and the long-term group `long_` roles; columns that hold no field (部门职责 |
+    工作任务 | 资金额度) each a role of their own ('context', 'context_2' …: each holds its own cell of the row);
+    other repeats are left to the caller."""
     found = [(column_role(t), column_period(t)) for t in cells]
-    return [LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role
-            for role, period in found]
+    out: list[str | None] = []
+    seen: dict[str, int] = {}
+    for role, period in found:
+        if role in NO_FIELD:
+            seen[role] = seen.get(role, 0) + 1
+            out.append(no_field_role(role, seen[role]))
+            continue
+        out.append(LONG_TERM + role if role and period == "long" and sum(r == role for r, _ in found) > 1 else role)
+    return out
 
 
 # --- indicator levels ----------------------------------------------------------------
