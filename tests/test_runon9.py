@@ -54,3 +54,37 @@ def test_a_figure_wrapped_between_two_digits_is_one_figure():
     (f,) = parse(WRAPPED_FIGURES)
     assert rows(f) == [("送戏下乡场次", "≥36场"), ("演出完成时间", "2023年12月底前"), ("项目总成本", "≤1325.60万元")]
     assert [i.basis for i in f.indicators] == ["计划标准", "计划标准", "历史标准"]
+
+
+# --- a caption word inside a name: '绩效目标' is the table's caption, and also words of names ---------------
+# '审核部门绩效目标份数', '绩效目标批复及时率': the run is cut at the caption word, and the stream dropped it as a
+# caption wherever it stood, so the names lost it ('审核部门份数', '批复及时率').
+CAPTION_IN_NAMES = (
+    "1、北岭县财政局2021年预算评审经费项目支出绩效目标表填报单位：北岭县财政局    单位：万元项目名称预算评审经费"
+    "主管部门北岭县财政局预算资金（万元）预算数其中：财政资金其他资金35.0035.00绩效目标开展预算评审。"
+    "一级指标二级指标三级指标指标值产出 指标数量 指标审核部门 绩效目标份数≥40份质量 指标绩效目标批复 及时率100%\n"
+    "2、时效 指标评审 完成时间≤30天\n"
+)
+
+
+def test_a_caption_word_inside_a_glued_name_stays_in_the_name():
+    (f,) = parse(CAPTION_IN_NAMES)
+    assert rows(f) == [("审核部门绩效目标份数", "≥40份"), ("绩效目标批复及时率", "100%"), ("评审完成时间", "≤30天")]
+
+
+# --- a title's kind word at the start of a name: '评价报告合格率' -----------------------------------------------
+# A run cut at vocabulary words leaves '评价报告' a piece of its own; taken for a title, it ended the table and
+# opened a filing of its own (with no rows), so every row after it was lost. A kind word that names no one, with
+# words right before and after it in one run, is part of a name.
+KIND_WORD_IN_NAME = (
+    "1、北岭县财政局2021年绩效评价经费项目支出绩效目标表填报单位：北岭县财政局    单位：万元项目名称绩效评价经费"
+    "主管部门北岭县财政局预算资金（万元）预算数其中：财政资金其他资金20.0020.00绩效目标开展重点评价。"
+    "一级指标二级指标三级指标绩效指标描述指标值指标值确定依据产出 指标数量 指标重点评价项目数反映重点评价 项目数情况≥6个"
+    "计划标准质量 指标评价报告 合格率反映评价报告 合格率情况100%历史标准\n"
+    "2、时效 指标报告 报送及时率反映报告报送 及时率情况100%计划标准\n"
+)
+
+
+def test_a_titles_kind_word_that_opens_a_glued_name_neither_ends_the_table_nor_opens_a_filing():
+    (f,) = parse(KIND_WORD_IN_NAME)
+    assert rows(f) == [("重点评价项目数", "≥6个"), ("评价报告合格率", "100%"), ("报告报送及时率", "100%")]
