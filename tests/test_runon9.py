@@ -88,3 +88,4 @@ KIND_WORD_IN_NAME = (
 def test_a_titles_kind_word_that_opens_a_glued_name_neither_ends_the_table_nor_opens_a_filing():
     (f,) = parse(KIND_WORD_IN_NAME)
     assert rows(f) == [("重点评价项目数", "≥6个"), ("评价报告合格率", "100%"), ("报告报送及时率", "100%")]
+

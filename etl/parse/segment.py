@@ -52,7 +52,7 @@ def _title_cells(row: Row) -> list[int]:
     # text: '…渌口区教育局2019年度部门整体支出绩效自评得分95.5分' holds no title, though cut at 部门 and 得分)
     cells = row.cells
     return [i for i, c in enumerate(cells) if title_kind(c.text, whole=not c.glued)
-            and not (c.glued and bare_title_in_run(cells[i - 1].text if i else "", c.text,
+            and not ((c.glued or (i and cells[i - 1].glued)) and bare_title_in_run(cells[i - 1].text if i else "", c.text,
                                                    cells[i + 1].text if i + 1 < len(cells) else ""))]
 
 
@@ -60,8 +60,9 @@ _RUN_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 
 def bare_title_in_run(before: str, text: str, after: str) -> bool:
-    """A title word that names no one ('评价报告') cut out of the middle of a glued run, words right before and
-    after it ('…历史标准|评价报告|合格率反映…'): part of an indicator's name ('评价报告合格率'), not a title."""
+    """A title word that names no one ('评价报告') cut out of the middle of a line, words right before and after it
+    ('…历史标准|评价报告|合格率反映…', a glued run cut at vocabulary words): part of an indicator's name
+    ('评价报告合格率'), not a title."""
     return bool(before) and bool(after) and bool(_RUN_CHAR.match(before[-1])) and bool(_RUN_CHAR.match(after[0])) \
         and len(fold_cell(text)) <= BARE_TITLE_LEN and _names_nothing(text) and not title_kind(text + after[:1])
 
@@ -151,6 +152,8 @@ def join_spaced_title(row: Row) -> Row:
             return part(k) or bool(_WORDS_ONLY.fullmatch(texts[k]))
 
         for k in range(len(texts)):
+            if row.cells[k].glued:
+                continue  # (its first cell too: '质量指标' cut out of a glued run and '评价报告' are no title)
             for j in range(k + 2, min(len(texts), k + SPLIT_TITLE_CELLS) + 1):
                 if not word(j - 2) or row.cells[j - 1].glued:
                     break

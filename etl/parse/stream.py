@@ -523,8 +523,7 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     n = len(toks)
     while i < n:
         t = toks[i].text
-        if _stop(t) and not (toks[i].glued and pieces and i + 1 < n and toks[i + 1].glued
-                             and pieces[-1].loc == toks[i].loc == toks[i + 1].loc
+        if _stop(t) and not (pieces and i + 1 < n and _line_of(pieces[-1]) == _line_of(toks[i]) == _line_of(toks[i + 1])
                              and bare_title_in_run(pieces[-1].text, t, toks[i + 1].text)):
             _mark_line_starts(pieces)
             return pieces, i, True
