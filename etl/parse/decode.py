@@ -409,7 +409,7 @@ def _description_with_figure() -> re.Pattern:
     operator or % stands in it, so a value run on after it ('…情况≥5871人', '…情况100人', '…情况2020年12月底前')
     is still cut off."""
     return re.compile(rf"^(?:{alternation(lexicon().description_cues)})"
-                      rf"(?:[^\d{_OPS}%％]|(?!(?:19|20)\d\d年)\d+(?:\.\d+)?(?=[\u4e00-\u9fff]{{2}}))*[\u4e00-\u9fff]$")
+                      rf"(?:[^\d{_OPS}%％]|(?!(?:{lexicon().date_value}))\d+(?:\.\d+)?(?=[\u4e00-\u9fff]{{2}}))*[\u4e00-\u9fff]$")
 
 
 def _description_runs_on(text: str) -> bool:
@@ -512,7 +512,7 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
         cuts.add(m.start())
     # a date worded as a value is a cell of its own, words may follow it ('…2020年12月底前计划标准': the basis)
     for m in _date_re().finditer(text):
-        if re.search(r"月", m.group()):
+        if m.end() - m.start() > len("2020") + 1:  # more than a year alone ('2020年' is in names: '2020年度…')
             cuts.update((m.start(), m.end()))
     # a qualitative value starts a cell of its own ('…合规性符合相关规定效果明显', '…对周边环境影响长远')
     for m in _value_cue_re().finditer(text):
@@ -656,15 +656,15 @@ def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> floa
         cost += s.unit_detached  # '万元效果明显': the unit belongs to the number before it
     if 0 < a and (m := _placeholder_after_figure_re().match(text, a)) and b > m.end():
         cost += s.placeholder_run_on  # '无家庭经济困难…' after a row's figures: the reason '无', then the next name
-    if b < len(text) and _BARE_POINTS.search(text, a, b) and _CJK.match(text[b]) \
-            and not text.startswith(tuple(_vocab_words()), b):
+    if b < len(text) and _CJK.match(text[b]) and (m := _BARE_POINTS.search(text, a, b)) \
+            and _is_level(text[a:m.start()]) and not text.startswith(tuple(_vocab_words()), b):
         # a level's bare points ('产出指标30数量指标') are followed by the next level; followed by words, the
         # figure starts the name ('数量指标65岁及以上老年人…')
         cost += s.bare_points_before_name
     return cost
 
 
-_BARE_POINTS = re.compile(r"指标\d{1,2}$")
+_BARE_POINTS = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,2}$")  # after a level label: its points, bare
 
 
 # the same words (two characters or more) twice before a figure or an operator: '…质量等合格合格2020' is a
