@@ -79,6 +79,7 @@ class Lexicon:
     header_completions: frozenset[str]
     target_part_units: frozenset[str]  # a split 指标值's unit part, named under its sign and figure
     description_cues: tuple[str, ...]
+    description_ends: tuple[str, ...]  # how an explanation ends ('…情况')
     calendar_name_start: str
     value_cues: tuple[str, ...]  # how a worded value begins (the decoder cuts glued text there)
     tagger_value_cues: tuple[str, ...]  # the same less [values] glued_cues: the cell tagger's feature
@@ -191,6 +192,7 @@ def lexicon() -> Lexicon:
         header_completions=frozenset(cols["split"]["completions"]),
         target_part_units=frozenset(cols["target_parts"]["unit"]),
         description_cues=tuple(data["descriptions"]["cues"]),
+        description_ends=tuple(data["descriptions"]["ends"]),
         calendar_name_start=data["names"]["calendar_start"],
         value_cues=tuple(sorted(set(data["values"]["cues"]) | set(data["values"]["glued_cues"]), key=len, reverse=True)),
         tagger_value_cues=tuple(sorted(data["values"]["cues"], key=len, reverse=True)),

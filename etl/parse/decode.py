@@ -133,6 +133,7 @@ class DecodeSettings:
     name_and_unit_as_value: float = 3.0
     glued_name_starts_with_digit: float = 2.0
     description_inside_name: float = 1.0  # '51010010病虫': the digits belong to the row before
+    description_run_on: float = 2.0  # an explanation cut out of glued text that runs on past its ending word
     leading_zero: float = INF  # '010', '≥05': a cut in the wrong place, never printed so
     max_piece: int = 40  # longest piece cut out of glued text
     # the learned cell tagger (etl/parse/tagger.py) as evidence inside glued text: a cut-out piece costs
@@ -140,11 +141,18 @@ class DecodeSettings:
     # says a cell starts with at least `tagger_cut` probability is a cut point. 0 turns the tagger off.
     tagger_weight: float = 0.1
     tagger_cut: float = 0.5
+    # the most surprise a cut-out piece takes from the tagger under the one column the lexicon's wording gives it
+    # (a name that starts with a figure, '65岁及以上老年人…'; an explanation, '反映…情况', which is no role of the
+    # tagger's): the tagger's surprise grows with every character, and on wording it never learned ('65岁及以上'
+    # read as a value) it would otherwise outweigh the row grammar and the lexicon however plain they are
+    tagger_cap_name: float = 40.0
+    tagger_cap_description: float = 25.0
     # a stretch of glued text the tagger reads as no cell at all (a page marker '2、', a header, the total
     # row run into the last indicator) with at least `tagger_junk_share` mean probability may be skipped
     # for `tagger_junk` (instead of `junk`)
     tagger_junk: float = 0.5
     tagger_junk_share: float = 0.8
+    bare_points_before_name: float = 1.0
     points_note: float = 0.3  # a level's points run on after it without brackets ('数量指标15分'), skipped
     side_label: float = 0.3  # the table's side label ('绩效指标') run into a cell of glued text, skipped
     # a line split at spaces is glued text broken at its wrapped words when the tagger reads at least this
@@ -403,6 +411,39 @@ def _name_with_figure() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _description_with_figure() -> re.Pattern:
+    """An explanation that quotes a figure of its indicator's name ('反映65岁及以上老年人管理人数情况'): one cell
+    of glued text. Every figure inside it is followed by two words' characters at least, none is a year, and no
+    operator or % stands in it, so a value run on after it ('…情况≥5871人', '…情况100人', '…情况2020年12月底前')
+    is still cut off."""
+    return re.compile(rf"^(?:{alternation(lexicon().description_cues)})"
+                      rf"(?:[^\d{_OPS}%％]|(?!(?:{lexicon().date_value}))\d+(?:\.\d+)?(?=[\u4e00-\u9fff]{{2}}))*[\u4e00-\u9fff]$")
+
+
+def _description_runs_on(text: str) -> bool:
+    """Does the explanation's ending word ('情况') stand inside it, words after it ('反映…情况无安全事故计划标准')?"""
+    return any(0 < text.find(w) < len(text) - len(w) for w in lexicon().description_ends)
+
+
+_UNOPENED = re.compile(r"^[^（(]*[)）]")  # a bracket closed before any opened: the rest of a cell cut across
+
+
+@lru_cache(maxsize=1 << 14)
+def _lexicon_named(text: str) -> str | None:
+    """The one column the lexicon's wording gives a cut-out piece, or None: a name that starts with a figure,
+    an explanation ('反映…情况', figures inside it or not)."""
+    if _holds_vocabulary(text):
+        return None  # a level label or a header word inside: pieces of several cells, whatever their start
+    if _name_with_figure().match(text) and not _LEADING_ZERO.match(text) and not _UNOPENED.match(text):
+        return "name"
+    if text.startswith(lexicon().description_cues) and len(text) >= DESCRIPTION_MIN_LEN \
+            and text.endswith(lexicon().description_ends) and not _description_runs_on(text) \
+            and (not _DIGIT.search(text) or _description_with_figure().match(text)):
+        return "description"
+    return None
+
+
+@lru_cache(maxsize=1)
 def _calendar_name() -> re.Pattern:
     return re.compile(lexicon().calendar_name_start)
 
@@ -417,6 +458,7 @@ def _edge_ok(text: str) -> bool:
             r"|^[^\d]+指标\d{1,2}分?$"  # or its points run on where the cell between was lost: 管理指标30
             rf"|^[^\d]*[\u4e00-\u9fff]{_YEAR_SPAN.pattern}[^\d]*$"  # a name holding a span of years
             rf"|{_name_with_figure().pattern}"
+            rf"|{_description_with_figure().pattern}"
             rf"|^(?:{lx.date_value})$"  # a date worded as a value: '2021年12月底前'
             # the operator words a figure may follow in a glued cell (the lexicon's narrower list)
             # (or after the words of a change: '增收27万元', '超上年2%')
@@ -476,6 +518,10 @@ def _cut_points(text: str, digits: bool = True) -> set[int]:
     # a change stated before its figure starts a cell ('超上年度增收27万元': a worded target, then its actual)
     for m in _change_re().finditer(text):
         cuts.add(m.start())
+    # a date worded as a value is a cell of its own, words may follow it ('…2020年12月底前计划标准': the basis)
+    for m in _date_re().finditer(text):
+        if m.end() - m.start() > len("2020") + 1:  # more than a year alone ('2020年' is in names: '2020年度…')
+            cuts.update((m.start(), m.end()))
     # a qualitative value starts a cell of its own ('…合规性符合相关规定效果明显', '…对周边环境影响长远')
     for m in _value_cue_re().finditer(text):
         if m.start() > 0 and _CJK.match(text[m.start() - 1]):
@@ -550,6 +596,11 @@ def _change_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _date_re() -> re.Pattern:
+    return re.compile(lexicon().date_value)
+
+
+@lru_cache(maxsize=1)
 def _value_cue_re() -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in lexicon().value_cues))
 
@@ -613,7 +664,15 @@ def cut_penalty(text: str, a: int, b: int, s: DecodeSettings = SETTINGS) -> floa
         cost += s.unit_detached  # '万元效果明显': the unit belongs to the number before it
     if 0 < a and (m := _placeholder_after_figure_re().match(text, a)) and b > m.end():
         cost += s.placeholder_run_on  # '无家庭经济困难…' after a row's figures: the reason '无', then the next name
+    if b < len(text) and _CJK.match(text[b]) and (m := _BARE_POINTS.search(text, a, b)) \
+            and _is_level(text[a:m.start()]) and not text.startswith(tuple(_vocab_words()), b):
+        # a level's bare points ('产出指标30数量指标') are followed by the next level; followed by words, the
+        # figure starts the name ('数量指标65岁及以上老年人…')
+        cost += s.bare_points_before_name
     return cost
+
+
+_BARE_POINTS = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,2}$")  # after a level label: its points, bare
 
 
 # the same words (two characters or more) twice before a figure or an operator: '…质量等合格合格2020' is a
@@ -829,10 +888,14 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     emit[k] += penalty
             if tag is not None:
                 tg, a, b = tag
+                named = _lexicon_named(text)
                 for k in emit:
                     role, continued = tag_roles[k]
                     # a column the tagger has no role for (指标解释, 计量单位, …) gets no evidence against it
                     c = tg.cost(a, b, role, continued) if role is not None else tg.cost_any(a, b)
+                    if named and named == cols_key[k]:
+                        # the lexicon's wording names the cell: the tagger's say is capped
+                        c = min(c, s.tagger_cap_name if named == "name" else s.tagger_cap_description)
                     emit[k] += s.tagger_weight * c
             piece = piece_at.get(u) if not inner else None
             grid_piece = piece is not None and piece.col is not None
@@ -998,6 +1061,8 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
                 e += s.description_inside_name  # '…次数反映…情况': the explanation ran into the name
         else:
             e = value_cost(col, text, s)
+            if inner and col == "description" and _description_runs_on(text):
+                e += s.description_run_on  # '反映…情况无安全事故': the explanation ran into the row's next cells
             if glued and col == "description" and not text.startswith(lexicon().description_cues) \
                     and any(text.find(c) > 0 for c in lexicon().description_cues):
                 e += s.description_inside_name  # '改造学校数量反映…': the name ran into the explanation

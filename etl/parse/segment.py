@@ -51,7 +51,10 @@ def _title_cells(row: Row, contents: "_Contents | None" = None) -> list[int]:
     # (a piece cut out of glued text at vocabulary words is a title only by a pattern that finds one inside
     # text: '…渌口区教育局2019年度部门整体支出绩效自评得分95.5分' holds no title, though cut at 部门 and 得分)
     entries = contents.entries(row) if contents is not None else set()
-    return [i for i, c in enumerate(row.cells) if title_kind(c.text, whole=not c.glued) and id(c) not in entries]
+    cells = row.cells
+    return [i for i, c in enumerate(cells) if title_kind(c.text, whole=not c.glued) and id(c) not in entries
+            and not ((c.glued or (i and cells[i - 1].glued)) and bare_title_in_run(cells[i - 1].text if i else "", c.text,
+                                                   cells[i + 1].text if i + 1 < len(cells) else ""))]
 
 
 CONTENTS_GAP = 3  # cells in a row, none an entry, that end a table of contents
@@ -101,6 +104,20 @@ class _Contents:
                     or self.gap >= CONTENTS_GAP:
                 self.open = False
         return self.entry_ids
+
+
+_RUN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def bare_title_in_run(before: str, text: str, after: str) -> bool:
+    """A title word that names no one ('评价报告') cut out of the middle of a line, words right before and after it
+    ('…历史标准|评价报告|合格率反映…', a glued run cut at vocabulary words): part of an indicator's name
+    ('评价报告合格率'), not a title."""
+    return bool(before) and bool(after) and bool(_RUN_CHAR.match(before[-1])) and bool(_RUN_CHAR.match(after[0])) \
+        and len(fold_cell(text)) <= BARE_TITLE_LEN and _names_nothing(text) and not title_kind(text + after[:1])
+
+
+BARE_TITLE_LEN = 6  # a kind word alone ('评价报告', '绩效评价报告'); a title of the copy's next table is longer
 
 
 GLUED_TITLE_SPAN = 100  # a title glued to the text after it is looked for in this many leading characters
@@ -185,6 +202,8 @@ def join_spaced_title(row: Row) -> Row:
             return part(k) or bool(_WORDS_ONLY.fullmatch(texts[k]))
 
         for k in range(len(texts)):
+            if row.cells[k].glued:
+                continue  # (its first cell too: '质量指标' cut out of a glued run and '评价报告' are no title)
             for j in range(k + 2, min(len(texts), k + SPLIT_TITLE_CELLS) + 1):
                 if not word(j - 2) or row.cells[j - 1].glued:
                     break

@@ -20,6 +20,7 @@ from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece
 from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
+from etl.parse.segment import bare_title_in_run
 from etl.parse.wrapped import WrapSettings, mends_token, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
 from etl.parse.vocab import (
@@ -577,13 +578,19 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     n = len(toks)
     while i < n:
         t = toks[i].text
-        if _stop(t):
+        if _stop(t) and not (pieces and i + 1 < n and _line_of(pieces[-1]) == _line_of(toks[i]) == _line_of(toks[i + 1])
+                             and bare_title_in_run(pieces[-1].text, t, toks[i + 1].text)):
             _mark_line_starts(pieces)
             return pieces, i, True
         i += 1
+        tok = toks[i - 1]
+        if t in _SKIP and _inside_glued_run(toks, i - 1, pieces):
+            # a caption word cut out of the middle of one glued cell run ('审核|绩效目标|数量', '绩效目标|审核覆盖率'):
+            # part of a name, not the table's caption; it goes back into the run, the decoder cuts it
+            pieces[-1].text += t
+            continue
         if t in _SKIP or column_role(t) in ("level1", "level2", "name") or _SCORE_NOTE.fullmatch(t):
             continue
-        tok = toks[i - 1]
         if tok.glued and pieces and pieces[-1].glued and pieces[-1].loc == tok.loc:
             # cells cut out of one glued string go back together: the decoder chooses the cuts
             pieces[-1].text += tok.text
@@ -606,6 +613,18 @@ def _labels_of_broken_points(pieces: list[Piece]) -> list[Piece]:
         if m and (is_level1(m.group(1)) or is_level2(m.group(1))):
             p.text = m.group(1)
     return pieces
+
+
+def _inside_glued_run(toks: list[Tok], k: int, pieces: list[Piece]) -> bool:
+    """Is token k cut out of the same glued run as the piece before it and the token after it, with words on
+    both sides (no level label or header ends there)?"""
+    tok = toks[k]
+    if not (tok.glued and pieces and pieces[-1].glued and pieces[-1].loc == tok.loc and k + 1 < len(toks)):
+        return False
+    nxt = toks[k + 1]
+    return nxt.glued and nxt.loc == tok.loc and bool(_CJK_CHAR.match(nxt.text[:1])) \
+        and bool(_CJK_CHAR.match(pieces[-1].text[-1:])) and column_role(nxt.text) is None \
+        and not (is_level1(nxt.text) or is_level2(nxt.text))
 
 
 def join_spaced_units(pieces: list[Piece], unit_column: bool | None) -> list[Piece]:

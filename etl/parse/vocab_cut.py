@@ -176,6 +176,10 @@ _WRAP_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff
                          rf"|(?:{_IN_DECIMALS})[ \u3000\u00a0]+(?={_DIGIT})")
 
 
+# a wrap space between two digits ('≤15 40.75万元', '2020年1 2月底前'): a narrow column broke a figure. Only
+# where spaces are wraps: with the cells' separators gone, figures run together whether the space is kept
+# or not, and the decoder cuts the run where the row's arithmetic says
+_DIGIT_WRAP = re.compile(r"(?<=\d)[ \u3000\u00a0](?=\d)")
 # a wrap space between a figure and its unit ('2024 年12月 底前', '4666 平方米'): a narrow column broke the cell
 # after the figure (only where spaces are wraps, as in unwrap: where they separate cells, a unit column may
 # follow a figure)
@@ -188,7 +192,7 @@ _PUNCT_WRAP = re.compile(rf"(?<=[\u4e00-\u9fff{_PUNCT}])[ \u3000\u00a0]+(?=[\u4e
 def unwrap(text: str) -> str:
     """A glued line keeps the spaces Word left where a cell's text wrapped ('一级 指标二级 指标', '新建乡村图
     书室'): with the separators gone they are inside words, so they go."""
-    return _PUNCT_WRAP.sub("", _UNIT_WRAP.sub("", _WRAP_SPACE.sub("", text)))
+    return _PUNCT_WRAP.sub("", _UNIT_WRAP.sub("", _DIGIT_WRAP.sub("", _WRAP_SPACE.sub("", text))))
 
 
 def _rejoined(row: Row, s: CutSettings) -> Row:
