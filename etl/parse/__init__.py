@@ -307,6 +307,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
                                  ctx.keyed_department), publisher)
             or org_in_breadcrumb(rows[:4]) or ctx.crumb
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
+            # a department's form keyed by its 单位名称 alone names itself there, not the document's earlier one
+            # (a run of departments' forms: ctx holds the first's)
+            or (unit if kind.startswith("dept") else None)
             or ctx.department
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
             or (org_as_subject(*[" ".join(r.texts) for r in rows[:8]]) if kind == "self_eval_report" else None)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
-from etl.parse.meta import key_in_cell, looks_like_org, meta_key
+from etl.parse.meta import key_in_cell, looks_like_org, meta_key, read_meta
 from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_cell, title_kind
 from etl.records import Cell, Row
 
@@ -288,20 +288,65 @@ def split_segments(rows: list[Row]) -> list[Segment]:
 
 _BLOCK_LEAD = re.compile(r"单位[:：]\s*(万元|元)|^\d{5,9}\s*[\u4e00-\u9fff]")  # '101001某院 | 单位:万元'
 
+# The key that opens a filing's key block, by the kind of its segment: a project's name for project forms (and
+# for rows under no title), the department's or the unit's name for a department's whole-spending forms.
+_OPENING_FIELDS = {"dept_target": ("department", "unit"), "dept_self_eval": ("department", "unit")}
+# keys a block may print before its opening key ('主管部门 | 某局' above '项目名称 | 某项目'): they belong to it
+_LEADING_FIELDS = ("department", "unit", "filer", "project_code", "department_code")
 
-def _opens_key_block(texts: list[str], k: int) -> bool:
-    """texts[k] is a project key followed by its value (not by a column header or another key), or a project
-    key with its value in the one cell ('项目名称：校舍维修'): the start of a project's key block, not a 项目名称
-    column header."""
-    if key_in_cell(texts[k]) == "project":
+
+def _opening_fields(kind: str | None) -> tuple[str, ...]:
+    return _OPENING_FIELDS.get(kind or "", ("project",))
+
+
+def _opens_key_block(texts: list[str], k: int, fields: tuple[str, ...] = ("project",)) -> bool:
+    """texts[k] is an opening key (a project's name, or a department's for its whole-spending form) followed by
+    its value (not by a column header or another key), or such a key with its value in the one cell
+    ('项目名称：校舍维修'): the start of a filing's key block, not a 项目名称 column header."""
+    if key_in_cell(texts[k]) in fields:
         return True
-    return (meta_key(texts[k]) == "project" and k + 1 < len(texts)
-            and not column_role(texts[k + 1]) and not meta_key(texts[k + 1]))
+    return (meta_key(texts[k]) in fields and k + 1 < len(texts)
+            and bool(texts[k + 1]) and not column_role(texts[k + 1]) and not meta_key(texts[k + 1]))
 
 
-def _cut_glued_key_blocks(rows: list[Row]) -> list[Row]:
-    """A copy whose cells ran together puts a page on one line, so the next project's key block can follow
-    the last table's 总分 inside a line: the line is cut before that key, once a table header has been seen."""
+def _leading_key(texts: list[str], k: int) -> int:
+    """How many cells before texts[k] are keys of the same block printed before its opening key: key | value
+    pairs ('主管部门 | 某局 | 实施单位 | 某中心') or keys with their value in the cell ('主管部门：某局')."""
+    j = k
+    while j > 0:
+        if key_in_cell(texts[j - 1]) in _LEADING_FIELDS:
+            j -= 1
+        elif j > 1 and meta_key(texts[j - 2]) in _LEADING_FIELDS and texts[j - 1] \
+                and not column_role(texts[j - 1]) and not meta_key(texts[j - 1]) and not key_in_cell(texts[j - 1]):
+            j -= 2
+        else:
+            break
+    return k - j
+
+
+def _opens_block_after_leading_keys(texts: list[str], fields: tuple[str, ...]) -> bool:
+    """Does a row open a key block: its opening key first, or after keys the block prints before it?"""
+    j = 0
+    while j < len(texts) and not _opens_key_block(texts, j, fields):
+        if key_in_cell(texts[j]) in _LEADING_FIELDS:
+            j += 1
+        elif j + 2 <= len(texts) and meta_key(texts[j]) in _LEADING_FIELDS and _leading_key(texts, j + 2) == j + 2:
+            j += 2
+        else:
+            return False
+    return j < len(texts)
+
+
+def _leading_key_row(row: Row) -> bool:
+    """A row of keys only that a block may print before its opening key ('主管部门 | 某局 | 实施单位 | 某中心')."""
+    texts = [fold_cell(t) for t in row.texts if t.strip()]
+    return bool(texts) and _leading_key(texts, len(texts)) == len(texts)
+
+
+def _cut_glued_key_blocks(rows: list[Row], fields: tuple[str, ...] = ("project",)) -> list[Row]:
+    """A copy whose cells ran together puts a page on one line, so the next filing's key block can follow
+    the last table's 总分 inside a line: the line is cut before that block (its opening key, or the keys it
+    prints before that one), once a table header has been seen."""
     out: list[Row] = []
     header_seen = False
     for row in rows:
@@ -310,27 +355,59 @@ def _cut_glued_key_blocks(rows: list[Row]) -> list[Row]:
         for k, t in enumerate(texts):
             if not t:
                 continue
-            if k > start and header_seen and _opens_key_block(texts, k):
-                out.append(Row(cells=row.cells[start:k], loc=row.loc, table=row.table))
-                start, header_seen, roles = k, False, 0
+            if k > start and header_seen and _opens_key_block(texts, k, fields):
+                cut = max(start + 1, k - _leading_key(texts[start:], k - start))
+                out.append(Row(cells=row.cells[start:cut], loc=row.loc, table=row.table))
+                start, header_seen, roles = cut, False, 0
             roles += bool(column_role(t))
             header_seen = header_seen or roles >= 3
         out.append(Row(cells=row.cells[start:], loc=row.loc, table=row.table) if start else row)
     return out
 
 
+_MONEY_WORDS = re.compile("^(" + "|".join(re.escape(w) for w in (*lexicon().money_labels["total"],
+                                                                  *lexicon().money_labels["fiscal"])) + ")")
+
+
+def _own_content(rows: list[Row]) -> bool:
+    """Does a part of a segment hold more than keys: a table's header, a money row, or a row of figures that is
+    no key's? (A part of keys alone after a table is that table's key block, printed under it.)"""
+    heads = [lexicon().money_patterns[h] for h in ("head_initial", "head_adjusted", "head_executed")]
+    for row in rows:
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
+        if sum(1 for t in texts if column_role(t)) >= 3:
+            return True
+        if any(_MONEY_WORDS.match(t) or any(h.match(t) for h in heads) for t in texts):
+            return True
+        keyed = texts and (meta_key(texts[0]) or key_in_cell(texts[0]))
+        if not keyed and any(re.search(r"\d", t) for t in texts):
+            return True
+    return False
+
+
+def _names_same_or_missing(before: list[Row], keys: list[Row], fields: tuple[str, ...]) -> bool:
+    """Do a block of keys alone after a table name what the table's part lacks, or name it again (a footer's
+    填报单位)? Then they are that part's keys. Keys naming another filing than the part's own (a copy cut short
+    after the next filing's keys) are not."""
+    had, named = read_meta(before), read_meta(keys)
+    return all(f not in had or fold_cell(had[f][0]) == fold_cell(named[f][0]) for f in fields if f in named)
+
+
 def split_key_blocks(seg: Segment) -> list[Segment]:
-    """Several projects under one page title, each with its own key block and table: '项目名称 | A' … table …
-    '项目名称 | B' … table. A project key after a table has started opens the next project's filing (with the
-    lines that lead its block: '101001某院 | 单位:万元')."""
-    rows = _cut_glued_key_blocks(seg.rows)
+    """Several filings under one page title, each with its own key block and table: '项目名称 | A' … table …
+    '项目名称 | B' … table (a department's form opens with its 部门名称). An opening key after a table has
+    started opens the next filing (with the lines that lead its block: '101001某院 | 单位:万元', and the keys it
+    prints before its opening key: '主管部门 | 某局'). A block of keys alone after a table, with no money or
+    table of its own, is that table's keys printed under it: it stays with the table."""
+    fields = _opening_fields(seg.kind)
+    rows = _cut_glued_key_blocks(seg.rows, fields)
     starts = []
     table_seen = False
     for i, row in enumerate(rows):
         texts = [fold_cell(t) for t in row.texts if t.strip()]
-        if table_seen and texts and _opens_key_block(texts, 0):
+        if table_seen and texts and _opens_block_after_leading_keys(texts, fields):
             k = i
-            while k > 0 and any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts):
+            while k > 0 and (any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts) or _leading_key_row(rows[k - 1])):
                 k -= 1
             starts.append(k)
             table_seen = False
@@ -339,8 +416,14 @@ def split_key_blocks(seg: Segment) -> list[Segment]:
     if not starts:
         return [seg]
     bounds = [0, *starts, len(rows)]
-    return [Segment(kind=seg.kind, title=seg.title, rows=rows[a:b], title_rows=seg.title_rows)
-            for a, b in zip(bounds, bounds[1:]) if rows[a:b]]
+    parts = [rows[a:b] for a, b in zip(bounds, bounds[1:]) if rows[a:b]]
+    kept: list[list[Row]] = []
+    for part in parts:
+        if kept and not _own_content(part) and _names_same_or_missing(kept[-1], part, fields):
+            kept[-1] = kept[-1] + part
+        else:
+            kept.append(part)
+    return [Segment(kind=seg.kind, title=seg.title, rows=p, title_rows=seg.title_rows) for p in kept]
 
 
 def _more_specific(new: str, old: str) -> bool:

@@ -1,0 +1,142 @@
+"""Files holding several filings that read as fewer (or as the right number with keys under the wrong one): the
+classes, each with made-up text. A label the scorer finds no filing for is a filing lost this way.
+
+(The two real files of issue 17, dev4 proj4_12 and proj4_29, are read right: their filings only look crossed in
+the benchmark because the scorer pairs a label with no rows with the first filing left; tests/test_parse_multi.py
+holds their readings.)"""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def glued(lines: list[str]) -> str:
+    """The lines as a document-sharing copy prints them: cells and lines run together, spaces gone."""
+    return "".join(line.replace(" ", "") for line in lines)
+
+
+def names(f) -> list[str]:
+    return [i.name for i in f.indicators]
+
+
+SELF_EVAL_HEAD = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施"
+
+
+def dept_form(dept: str, budget: tuple, row: str, total: str, title: str | None, key: str = "部门名称") -> list[str]:
+    """A department's whole-spending self-evaluation (部门整体支出绩效自评表), its title printed or not."""
+    initial, adjusted, executed = budget
+    return ([title] if title else []) + [
+        f"{key} {dept}",
+        "年度预算申请（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        f"年度资金总额 {initial} {adjusted} {executed} 10 {executed / adjusted:.0%} 9",
+        SELF_EVAL_HEAD,
+        f"产出指标 数量指标 {row} 50 50",
+        "满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 40 40",
+        f"总分 {total}",
+    ]
+
+
+# Class 1: departments' whole-spending forms printed one after another under one title (a finance bureau's page
+# of its departments' 部门整体支出绩效自评表): each opens at its department's key (部门名称 / 单位名称), not at a
+# project's, and the title is not printed again. A 项目名称 never comes, so the forms read as one filing.
+DEPT_RUN = (dept_form("某县教育局", (500, 520, 500), "培训教师人次 ≥800人次 850人次", "100 99", "2022年度部门整体支出绩效自评表")
+            + dept_form("某县卫生健康局", (300, 320, 310), "疫苗接种人次 ≥5万人次 5.2万人次", "100 98", None)
+            + dept_form("某县民政局", (200, 200, 190), "救助困难群众人数 ≥2000人 2100人", "100 97", None, key="单位名称"))
+
+
+def test_department_forms_in_a_row_each_opened_by_its_department_key_are_filings_of_their_own():
+    fs = parse("\n".join(DEPT_RUN))
+    assert [(f.doc_kind, f.department, f.year) for f in fs] == [
+        ("dept_self_eval", d, 2022) for d in ("某县教育局", "某县卫生健康局", "某县民政局")]
+    assert [f.budget_adjusted for f in fs] == [520, 320, 200]
+    assert [names(f) for f in fs] == [["培训教师人次", "群众满意度"], ["疫苗接种人次", "群众满意度"],
+                                      ["救助困难群众人数", "群众满意度"]]
+    assert [(f.total_weight, f.total_score) for f in fs] == [(100, 99), (100, 98), (100, 97)]
+
+
+def test_department_forms_glued_into_one_line_are_cut_at_each_department_key():
+    first, second = parse(glued(DEPT_RUN[:15]))
+    assert (first.department, second.department) == ("某县教育局", "某县卫生健康局")
+    assert (first.budget_executed, second.budget_executed) == (500, 310)
+    assert (names(first), names(second)) == (["培训教师人次", "群众满意度"], ["疫苗接种人次", "群众满意度"])
+    assert (first.total_score, second.total_score) == (99, 98)
+
+
+def project_form(project: str, dept: str, unit: str, budget: tuple, rows: list[str], total: str,
+                 title: str | None = None, dept_first: bool = False) -> list[str]:
+    """A project's self-evaluation (项目支出绩效自评表); `dept_first`: its 主管部门 line printed above 项目名称."""
+    initial, adjusted, executed = budget
+    keys = [f"项目名称 {project}", f"主管部门 {dept} 实施单位 {unit}"]
+    return ([title] if title else []) + (keys[::-1] if dept_first else keys) + [
+        "项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        f"年度资金总额 {initial} {adjusted} {executed} 10 {executed / adjusted:.0%} 9",
+        SELF_EVAL_HEAD, *rows, f"总分 {total}"]
+
+
+# Class 2: the next project's key block printed with its 主管部门 / 实施单位 line above its 项目名称 (the template
+# puts the department first), right after the previous table's total row: those keys are the next filing's,
+# not a footer of the one before (which took the second project's department as well as the first's).
+KEYS_FIRST = (
+    project_form("乡村文化活动经费", "某县文化和旅游局", "某县文化馆", (20, 20, 19),
+                 ["产出指标 数量指标 举办文化活动场次 ≥12场 14场 50 50", "满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 40 40"],
+                 "100 99", title="项目支出绩效自评表（2022年度）", dept_first=True)
+    + project_form("农村电影放映补助", "某县广播电视台", "某县电影放映队", (36, 36, 30),
+                   ["产出指标 数量指标 放映场次 ≥300场 320场 50 50", "效益指标 社会效益指标 观影人次 ≥2万人次 2.4万人次 40 38"],
+                   "100 96", dept_first=True)
+    + project_form("非遗传承保护经费", "某县文化和旅游局", "某县非遗保护中心", (15, 15, 15),
+                   ["产出指标 数量指标 传承人培训人次 ≥60人次 66人次 90 90"], "100 100", dept_first=True)
+)
+
+
+def test_keys_printed_above_the_next_projects_name_belong_to_the_next_filing():
+    fs = parse("\n".join(KEYS_FIRST))
+    assert [(f.project, f.department, f.unit) for f in fs] == [
+        ("乡村文化活动经费", "某县文化和旅游局", "某县文化馆"), ("农村电影放映补助", "某县广播电视台", "某县电影放映队"),
+        ("非遗传承保护经费", "某县文化和旅游局", "某县非遗保护中心")]
+    assert [f.budget_executed for f in fs] == [19, 30, 15]
+    assert [len(f.indicators) for f in fs] == [2, 2, 1]
+
+
+def test_keys_printed_above_the_next_projects_name_in_a_glued_copy_belong_to_the_next_filing():
+    first, second = parse(glued(KEYS_FIRST[:18]))
+    assert (first.project, first.department) == ("乡村文化活动经费", "某县文化和旅游局")
+    assert (second.project, second.department, second.unit) == ("农村电影放映补助", "某县广播电视台", "某县电影放映队")
+    assert (first.total_score, second.total_score) == (99, 96)
+    assert names(second) == ["放映场次", "观影人次"]
+
+
+# Class 3: each table's key block printed UNDER its table (a template or a reposting that puts 项目名称 / 主管部门
+# after the 总分 row), every table under its own title: the keys after a table are that table's, not a filing
+# of their own (which gave a keyless filing with rows and a rowless one with keys, twice the filings).
+def meta_under(title: str, project: str, dept: str, rows: list[str], total: str) -> list[str]:
+    return [title, SELF_EVAL_HEAD, *rows, f"总分 {total}", f"项目名称：{project}", f"主管部门：{dept}"]
+
+
+META_UNDER = (
+    meta_under("2021年度项目支出绩效自评表", "城区绿化养护经费", "某县城市管理局",
+               ["产出指标 数量指标 养护绿地面积 ≥50万平方米 52万平方米 60 60", "满意度指标 服务对象满意度指标 市民满意度 ≥90% 93% 40 40"],
+               "100 100")
+    + meta_under("2021年度项目支出绩效自评表", "环卫设施维修经费", "某县城市管理局",
+                 ["产出指标 质量指标 设施完好率 ≥95% 97% 60 60", "满意度指标 服务对象满意度指标 环卫工人满意度 ≥90% 88% 40 35"],
+                 "100 95")
+)
+
+
+def test_keys_printed_under_each_table_stay_with_that_table():
+    first, second = parse("\n".join(META_UNDER))
+    assert (first.project, first.department, first.year) == ("城区绿化养护经费", "某县城市管理局", 2021)
+    assert (second.project, second.department, second.year) == ("环卫设施维修经费", "某县城市管理局", 2021)
+    assert (names(first), names(second)) == (["养护绿地面积", "市民满意度"], ["设施完好率", "环卫工人满意度"])
+    assert (first.total_score, second.total_score) == (100, 95)
+
+
+def test_a_copy_cut_after_the_next_projects_keys_keeps_them_a_filing_of_their_own():
+    # the keys after a table open the next filing when the table has its own: a page cut short after them
+    text = "\n".join(KEYS_FIRST[:11] + ["项目名称 农村电影放映补助", "主管部门 某县广播电视台"])
+    first, second = parse(text)
+    assert (first.project, second.project) == ("乡村文化活动经费", "农村电影放映补助")
+    assert second.department == "某县广播电视台" and not second.indicators
