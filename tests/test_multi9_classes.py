@@ -140,3 +140,40 @@ def test_a_copy_cut_after_the_next_projects_keys_keeps_them_a_filing_of_their_ow
     first, second = parse(text)
     assert (first.project, second.project) == ("乡村文化活动经费", "农村电影放映补助")
     assert second.department == "某县广播电视台" and not second.indicators
+
+
+# Class 4: a fragment of a table before the real filing (a copy that starts inside the previous form of a run):
+# rows, a total, then the next form's title. Glued, its values run into its names ('培训人数≥100人120人5050')
+# and nothing before the title read as rows, so the file gave one filing of two; line-broken, the fragment
+# was guessed a department's form for want of a 项目名称, though the run is of projects' forms.
+FRAGMENT_THEN_FORM = [
+    "产出指标 数量指标 送戏下乡场次 ≥100场 120场 50 50",
+    "满意度指标 服务对象满意度指标 村民满意度 ≥90% 95% 40 40",
+    "总分 100 99.5",
+] + project_form("农村电影放映补助", "某县广播电视台", "某县电影放映队", (36, 36, 30),
+                 ["产出指标 数量指标 放映场次 ≥300场 320场 50 50", "效益指标 社会效益指标 观影人次 ≥2万人次 2.4万人次 40 38"],
+                 "100 96", title="项目支出绩效自评表（2022年度）")
+
+
+def test_a_glued_fragment_of_a_table_before_the_next_forms_title_is_a_filing_of_its_own():
+    fragment, form = parse(glued(FRAGMENT_THEN_FORM))
+    assert (fragment.project, fragment.department, fragment.budget_adjusted) == (None, None, None)
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in fragment.indicators] == [
+        ("送戏下乡场次", "≥100场", "120场", 50, 50), ("村民满意度", "≥90%", "95%", 40, 40)]
+    assert (fragment.total_weight, fragment.total_score) == (100, 99.5)
+    assert (form.project, form.department, form.budget_executed) == ("农村电影放映补助", "某县广播电视台", 30)
+    assert names(form) == ["放映场次", "观影人次"]
+
+
+def test_a_fragment_before_a_run_of_project_forms_is_a_project_form():
+    fragment, form = parse("\n".join(FRAGMENT_THEN_FORM))
+    assert (fragment.doc_kind, form.doc_kind) == ("project_self_eval", "project_self_eval")
+    assert names(fragment) == ["送戏下乡场次", "村民满意度"]
+
+
+def test_a_fragment_before_a_department_form_stays_a_department_form():
+    lines = FRAGMENT_THEN_FORM[:3] + dept_form("某县教育局", (500, 520, 500), "培训教师人次 ≥800人次 850人次", "100 99",
+                                               "2022年度部门整体支出绩效自评表")
+    fragment, form = parse(glued(lines))
+    assert (fragment.doc_kind, form.doc_kind) == ("dept_self_eval", "dept_self_eval")
+    assert names(fragment) == ["送戏下乡场次", "村民满意度"] and form.department == "某县教育局"

@@ -128,6 +128,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     ctx.summaries = govinfo_summaries(doc.rows)  # as read: joining wrapped lines keeps only a long cell's title
     filings: list[Filing] = []
+    fragments: set[int] = set()  # filings read from rows before any title
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows, s) is None) \
                 and content_indicators(seg.rows, s, fragment=True) is None:
@@ -141,6 +142,8 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
                       for g in groups] if groups else [block]
         for part in parts:
             f = parse_segment(part, _is_grid(doc), ctx, s)
+            if seg.kind is None:
+                fragments.add(id(f))
             f.part_index = len(filings)
             f.parse_notes = doc.warnings + f.parse_notes
             filings.append(f)
@@ -150,11 +153,26 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
             ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
         filings = _untitled_report(rows, ctx, s)
+    _fragment_of_the_run(filings, fragments)
     _report_from_its_tables(filings)
     if as_printed is not None:
         for f in filings:
             _restore_printed(f, as_printed)
     return filings
+
+
+_TABLE_KINDS = ("project_target", "project_self_eval", "dept_target", "dept_self_eval")
+
+
+def _fragment_of_the_run(filings: list[Filing], fragments: set[int]) -> None:
+    """A fragment of a table before the first title (a copy cut inside a run of the same forms) names no project
+    and no department: it is of the run's scope, project or department, as the titled form after it is. Left
+    to itself it is guessed a department's for want of a 项目名称. Whether it reports results stays its own."""
+    for f, nxt in zip(filings, filings[1:]):
+        if id(f) not in fragments or id(nxt) in fragments or f.project or f.department:
+            continue
+        if f.doc_kind in _TABLE_KINDS and nxt.doc_kind in _TABLE_KINDS:
+            f.doc_kind = nxt.doc_kind.split("_", 1)[0] + "_" + f.doc_kind.split("_", 1)[1]
 
 
 def _report_from_its_tables(filings: list[Filing]) -> None:
