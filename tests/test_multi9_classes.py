@@ -177,3 +177,52 @@ def test_a_fragment_before_a_department_form_stays_a_department_form():
     fragment, form = parse(glued(lines))
     assert (fragment.doc_kind, form.doc_kind) == ("dept_self_eval", "dept_self_eval")
     assert names(fragment) == ["送戏下乡场次", "村民满意度"] and form.department == "某县教育局"
+
+
+# Class 5: a copy that prints one cell a line (a web page's table flattened to lines): the next project's key
+# stands alone on its line with its value on the next, and the table's header is a run of lines, one column
+# name each. No row held three column names and no key had its value beside it, so the forms read as one.
+def one_cell_a_line(lines: list[str]) -> str:
+    return "\n".join(cell for line in lines for cell in line.split(" "))
+
+
+TWO_FORMS = KEYS_FIRST[:11] + project_form(
+    "农村电影放映补助", "某县广播电视台", "某县电影放映队", (36, 36, 30),
+    ["产出指标 数量指标 放映场次 ≥300场 320场 50 50", "效益指标 社会效益指标 观影人次 ≥2万人次 2.4万人次 40 38"], "100 96")
+
+
+def test_forms_printed_one_cell_a_line_are_cut_at_the_next_key_alone_on_its_line():
+    first, second = parse(one_cell_a_line(TWO_FORMS))
+    assert (first.project, first.department) == ("乡村文化活动经费", "某县文化和旅游局")
+    assert (second.project, second.department, second.unit) == ("农村电影放映补助", "某县广播电视台", "某县电影放映队")
+    assert (first.budget_executed, second.budget_executed) == (19, 30)
+    assert (names(first), names(second)) == (["举办文化活动场次", "群众满意度"], ["放映场次", "观影人次"])
+
+
+def target_form(project: str, head: str, rows: list[str], title: str | None = None) -> list[str]:
+    return ([title] if title else []) + [f"项目名称 {project}", "主管部门 某县档案馆", "年度资金总额 100",
+                                         "年度绩效目标 完成年度任务。", head, *rows]
+
+
+def test_target_forms_printed_one_cell_a_line_are_filings_of_their_own():
+    head = "一级指标 二级指标 三级指标 指标值"
+    lines = (target_form("档案数字化", head, ["产出指标 数量指标 数字化卷数 ≥1万卷", "效益指标 社会效益指标 查档等候时间 ≤10分钟"],
+                         title="2023年项目支出绩效目标表")
+             + target_form("库房改造", head, ["产出指标 数量指标 改造面积 ≥500平方米", "产出指标 质量指标 库房达标率 100%"])
+             + target_form("档案征集", head, ["产出指标 数量指标 征集档案件数 ≥200件"]))
+    fs = parse(one_cell_a_line(lines))
+    assert [(f.doc_kind, f.project, f.year) for f in fs] == [
+        ("project_target", p, 2023) for p in ("档案数字化", "库房改造", "档案征集")]
+    assert [names(f) for f in fs] == [["数字化卷数", "查档等候时间"], ["改造面积", "库房达标率"], ["征集档案件数"]]
+
+
+# Class 6: a table whose header names two columns only, a name and its value ('指标名称 | 指标值', as small
+# target tables print): it is a table all the same, so the next project's key after it opens the next filing.
+def test_a_two_column_table_is_a_table_the_next_projects_key_follows():
+    head = "指标名称 指标值"
+    lines = (target_form("档案数字化", head, ["数字化卷数 ≥1万卷", "查档等候时间 ≤10分钟"], title="2023年项目支出绩效目标表")
+             + target_form("库房改造", head, ["改造面积 ≥500平方米", "库房达标率 100%"]))
+    for text in ("\n".join(lines), "\n".join(" | ".join(line.split(" ")) + " |" for line in lines)):
+        first, second = parse(text)
+        assert (first.project, second.project) == ("档案数字化", "库房改造")
+        assert (names(first), names(second)) == (["数字化卷数", "查档等候时间"], ["改造面积", "库房达标率"])

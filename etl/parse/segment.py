@@ -337,12 +337,6 @@ def _opens_block_after_leading_keys(texts: list[str], fields: tuple[str, ...]) -
     return j < len(texts)
 
 
-def _leading_key_row(row: Row) -> bool:
-    """A row of keys only that a block may print before its opening key ('主管部门 | 某局 | 实施单位 | 某中心')."""
-    texts = [fold_cell(t) for t in row.texts if t.strip()]
-    return bool(texts) and _leading_key(texts, len(texts)) == len(texts)
-
-
 def _cut_glued_key_blocks(rows: list[Row], fields: tuple[str, ...] = ("project",)) -> list[Row]:
     """A copy whose cells ran together puts a page on one line, so the next filing's key block can follow
     the last table's 总分 inside a line: the line is cut before that block (its opening key, or the keys it
@@ -373,10 +367,10 @@ def _own_content(rows: list[Row]) -> bool:
     """Does a part of a segment hold more than keys: a table's header, a money row, or a row of figures that is
     no key's? (A part of keys alone after a table is that table's key block, printed under it.)"""
     heads = [lexicon().money_patterns[h] for h in ("head_initial", "head_adjusted", "head_executed")]
+    if any(_header_rows(rows)):
+        return True
     for row in rows:
         texts = [fold_cell(t) for t in row.texts if t.strip()]
-        if sum(1 for t in texts if column_role(t)) >= 3:
-            return True
         if any(_MONEY_WORDS.match(t) or any(h.match(t) for h in heads) for t in texts):
             return True
         keyed = texts and (meta_key(texts[0]) or key_in_cell(texts[0]))
@@ -393,26 +387,62 @@ def _names_same_or_missing(before: list[Row], keys: list[Row], fields: tuple[str
     return all(f not in had or fold_cell(had[f][0]) == fold_cell(named[f][0]) for f in fields if f in named)
 
 
+_STRUCTURAL_ROLES = {"level1", "level2", "name", "description"}
+_VALUE_ROLES = {"target", "actual"}
+
+
+def _is_table_header(roles: list[str]) -> bool:
+    """Roles enough for an indicator table's header: three columns, or a name and a value ('指标内容 | 指标值')."""
+    return len(roles) >= 3 or bool(set(roles) & _STRUCTURAL_ROLES and set(roles) & _VALUE_ROLES)
+
+
+def _header_rows(rows: list[Row]) -> list[bool]:
+    """For each row: does a table's header end there? A header is one row of column names, or a run of rows
+    holding column names only (a copy that prints one cell a line)."""
+    out, run = [], []
+    for row in rows:
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
+        roles = [r for r in map(column_role, texts) if r]
+        run = run + roles if texts and len(roles) == len(texts) else roles
+        out.append(_is_table_header(roles) or _is_table_header(run))
+    return out
+
+
+def _texts(rows: list[Row]) -> list[str]:
+    return [fold_cell(t) for r in rows for t in r.texts if t.strip()]
+
+
 def split_key_blocks(seg: Segment) -> list[Segment]:
     """Several filings under one page title, each with its own key block and table: '项目名称 | A' … table …
     '项目名称 | B' … table (a department's form opens with its 部门名称). An opening key after a table has
     started opens the next filing (with the lines that lead its block: '101001某院 | 单位:万元', and the keys it
-    prints before its opening key: '主管部门 | 某局'). A block of keys alone after a table, with no money or
-    table of its own, is that table's keys printed under it: it stays with the table."""
+    prints before its opening key: '主管部门 | 某局'). A copy printing one cell a line puts the key's value, and
+    the header's names, on lines of their own. A block of keys alone after a table, with no money or table of
+    its own, is that table's keys printed under it: it stays with the table."""
     fields = _opening_fields(seg.kind)
     rows = _cut_glued_key_blocks(seg.rows, fields)
+    headers = _header_rows(rows)
     starts = []
     table_seen = False
     for i, row in enumerate(rows):
         texts = [fold_cell(t) for t in row.texts if t.strip()]
+        if len(texts) == 1 and i + 1 < len(rows):  # a key alone on its line: its value is the next line's
+            texts = texts + _texts(rows[i + 1: i + 2])[:1]
         if table_seen and texts and _opens_block_after_leading_keys(texts, fields):
             k = i
-            while k > 0 and (any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts) or _leading_key_row(rows[k - 1])):
-                k -= 1
+            while k > 0:
+                if any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts):
+                    k -= 1
+                    continue
+                # keys of the block above its opening key, one row each or a key and its value a line each
+                back = next((n for n in (1, 2) if k - n >= 0 and (lead := _texts(rows[k - n:k]))
+                             and _leading_key(lead, len(lead)) == len(lead)), None)
+                if back is None:
+                    break
+                k -= back
             starts.append(k)
             table_seen = False
-        if sum(1 for t in texts if column_role(t)) >= 3:
-            table_seen = True
+        table_seen = table_seen or headers[i]
     if not starts:
         return [seg]
     bounds = [0, *starts, len(rows)]
