@@ -226,3 +226,43 @@ def test_a_two_column_table_is_a_table_the_next_projects_key_follows():
         first, second = parse(text)
         assert (first.project, second.project) == ("档案数字化", "库房改造")
         assert (names(first), names(second)) == (["数字化卷数", "查档等候时间"], ["改造面积", "库房达标率"])
+
+
+# Class 7: two reports in one file, a department's whole-spending report and then one of its projects' (or two
+# projects'), each under its own title, with short paragraphs: the second title named another subject but
+# the first report had no long paragraphs, so it was taken for the same report's title printed again.
+DEPT_REPORT = ["某县教育局2022年度部门整体支出绩效自评报告", "一、部门基本情况",
+               "我局内设股室8个，年初预算5000万元，全年支出4900万元，预算执行率98%。", "二、自评结论", "部门整体自评得分96分。"]
+PROJECT_REPORT = ["2022年度学生资助项目绩效自评报告", "一、项目基本情况", "学生资助项目年初预算300万元，全年支出300万元。",
+                  "二、自评结论", "项目自评得分98分。"]
+
+
+def test_a_departments_report_then_a_projects_report_are_two_filings():
+    dept, project = parse("\n".join(DEPT_REPORT + PROJECT_REPORT))
+    assert (dept.doc_kind, project.doc_kind) == ("self_eval_report", "self_eval_report")
+    assert (dept.project, dept.budget_initial, dept.budget_executed) == (None, 5000, 4900)
+    assert (project.budget_initial, project.budget_executed, project.total_score) == (300, 300, 98)
+    assert "学生资助" in project.project
+
+
+def test_two_projects_reports_in_a_row_are_two_filings():
+    other = ["关于2022年度校舍维修专项资金绩效自评的报告", "一、项目概况", "校舍维修专项年初预算120万元，全年支出110万元。",
+             "二、评价结论", "经自评，该项目得分92分。"]
+    first, second = parse("\n".join(PROJECT_REPORT + other))
+    assert (first.budget_initial, second.budget_initial) == (300, 120)
+    assert (first.total_score, second.total_score) == (98, 92)
+
+
+def test_a_page_title_over_the_same_report_is_still_one_filing():
+    # the site's page title names the body before the document's own title: the same subject, one filing
+    page = ["某县教育局2022年度学生资助项目绩效自评报告", "发布时间：2023-04-01", "为做好绩效公开工作，现将报告公布。",
+            "请各单位知悉。"]
+    (f,) = parse("\n".join(page + PROJECT_REPORT))
+    assert (f.budget_initial, f.budget_executed, f.total_score) == (300, 300, 98)
+
+
+def test_a_cover_page_above_a_report_with_another_subject_in_its_title_is_not_a_report_of_its_own():
+    # a cover's lines (a blurb, the evaluated body, a date) carry no numbered section: no filing of their own
+    cover = ["某县财政局部门整体支出绩效评价报告", "下面是为大家整理的范文，供大家参考。", "评价单位：某县财政局。", "2023年4月3日"]
+    (f,) = parse("\n".join(cover + ["某县机构编制委员会办公室部门整体支出绩效评价报告", *DEPT_REPORT[1:]]))
+    assert (f.budget_initial, f.budget_executed) == (5000, 4900)

@@ -27,12 +27,19 @@ _FULL_STOP = ("。", "!", "！")
 MIN_SENTENCES = 2  # paragraphs ended by a full stop that give a segment content of its own
 
 
-def _substance(seg: Segment, kind: str | None = None) -> bool:
+_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")  # a report's numbered section heading ('一、项目基本情况')
+
+
+def _substance(seg: Segment, kind: str | None = None, title: str | None = None) -> bool:
     """Has the segment content of its own, so a new title (of `kind`) cannot belong to it? A report followed
     by a table's title (its annexed 自评表) has content of its own once it holds a few whole sentences, however
-    short its paragraphs."""
+    short its paragraphs; followed by another report's title naming another subject (a department's report,
+    then one of its projects'), once it also has a numbered section of its own (a cover page's lines and a
+    site's blurb have none)."""
     report_then_table = seg.kind == "self_eval_report" and kind not in (None, "self_eval_report")
-    keys = 0
+    report_then_report = seg.kind == "self_eval_report" and kind == "self_eval_report" \
+        and _other_subject(seg.title, title)
+    keys = headings = 0
     prose = sentences = 0
     for row in seg.rows:
         texts = [fold_cell(t) for t in row.texts if t.strip()]
@@ -40,11 +47,34 @@ def _substance(seg: Segment, kind: str | None = None) -> bool:
             return True
         if any(re.match(r"^(项目名称|主管部门|部门名称|预算部门|年初预算数|预算数|资金总额)", t) for t in texts):
             keys += 1
+        headings += bool(texts and _HEADING.match(texts[0]))
         if len(texts) == 1 and len(texts[0]) > 40:
             prose += 1
         elif len(texts) == 1 and texts[0].endswith(_FULL_STOP):
             sentences += 1  # a short report's paragraphs: whole sentences, which a repeated page title has none of
-    return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES)
+    return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES) \
+        or (report_then_report and headings >= 1 and prose + sentences >= MIN_SENTENCES)
+
+
+_YEAR_WORDS = re.compile(r"[(（]?20\d\d(年度?)?[)）]?|关于|的")
+
+
+def _subject(title: str | None) -> str:
+    """What a title names before its kind words, without the year: '某县教育局2022年度学生资助项目绩效自评报告' ->
+    '某县教育局学生资助'; '' when it names nothing."""
+    s = fold_cell(title or "")
+    for pat, _ in TITLE_PATTERNS:
+        m = pat.search(s)
+        if m:
+            return _KIND_WORDS.sub("", _YEAR_WORDS.sub("", s[: m.start()]))
+    return s
+
+
+def _other_subject(title: str | None, new: str | None) -> bool:
+    """Do two titles name different subjects? A page's title adds the body's name before the document's own
+    ('某县教育局…学生资助…报告' over '…学生资助…报告'): the same subject when one's ends the other's."""
+    a, b = _subject(title), _subject(new)
+    return bool(a and b) and not (a.endswith(b) or b.endswith(a))
 
 
 def _title_cells(row: Row) -> list[int]:
@@ -264,7 +294,7 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         kind = title_kind(title_cell.text)
         cur = segments[-1]
         title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
-        if cur.kind is not None and not _substance(cur, kind):
+        if cur.kind is not None and not _substance(cur, kind, title_cell.text):
             # Same filing, printed title again (or a fuller title): keep the more specific kind.
             if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_cell(cur.title or ""))):
                 # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
