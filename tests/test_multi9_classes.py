@@ -171,6 +171,15 @@ def test_a_fragment_before_a_run_of_project_forms_is_a_project_form():
     assert names(fragment) == ["送戏下乡场次", "村民满意度"]
 
 
+def test_a_fragment_lies_where_the_run_does_but_keeps_no_year_it_does_not_print():
+    lines = FRAGMENT_THEN_FORM[:4] + [line.replace("某县广播电视台", "安平县广播电视台") for line in FRAGMENT_THEN_FORM[4:]]
+    fragment, form = parse("\n".join(lines))
+    assert (form.province, form.county) == ("河北省", "安平县")
+    assert (fragment.province, fragment.city, fragment.county, fragment.adcode) == (
+        form.province, form.city, form.county, form.adcode)
+    assert (fragment.year, form.year) == (None, 2022)
+
+
 def test_a_fragment_before_a_department_form_stays_a_department_form():
     lines = FRAGMENT_THEN_FORM[:3] + dept_form("某县教育局", (500, 520, 500), "培训教师人次 ≥800人次 850人次", "100 99",
                                                "2022年度部门整体支出绩效自评表")

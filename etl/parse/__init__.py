@@ -167,12 +167,16 @@ _TABLE_KINDS = ("project_target", "project_self_eval", "dept_target", "dept_self
 def _fragment_of_the_run(filings: list[Filing], fragments: set[int]) -> None:
     """A fragment of a table before the first title (a copy cut inside a run of the same forms) names no project
     and no department: it is of the run's scope, project or department, as the titled form after it is. Left
-    to itself it is guessed a department's for want of a 项目名称. Whether it reports results stays its own."""
+    to itself it is guessed a department's for want of a 项目名称. Whether it reports results stays its own.
+    It lies where the run does, as every later filing of the document without a place of its own does (the
+    page's place, ctx.place); its year it does not print (the next title's is the next form's)."""
     for f, nxt in zip(filings, filings[1:]):
         if id(f) not in fragments or id(nxt) in fragments or f.project or f.department:
             continue
         if f.doc_kind in _TABLE_KINDS and nxt.doc_kind in _TABLE_KINDS:
             f.doc_kind = nxt.doc_kind.split("_", 1)[0] + "_" + f.doc_kind.split("_", 1)[1]
+            if not (f.province or f.county) and (nxt.province or nxt.county):
+                f.province, f.city, f.county, f.adcode = nxt.province, nxt.city, nxt.county, nxt.adcode
 
 
 def _report_from_its_tables(filings: list[Filing]) -> None:
