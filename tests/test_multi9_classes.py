@@ -275,3 +275,19 @@ def test_a_cover_page_above_a_report_with_another_subject_in_its_title_is_not_a_
     cover = ["某县财政局部门整体支出绩效评价报告", "下面是为大家整理的范文，供大家参考。", "评价单位：某县财政局。", "2023年4月3日"]
     (f,) = parse("\n".join(cover + ["某县机构编制委员会办公室部门整体支出绩效评价报告", *DEPT_REPORT[1:]]))
     assert (f.budget_initial, f.budget_executed) == (5000, 4900)
+
+
+# Class 8: in a glued copy each form under its own title that begins with its year ('2023年度项目支出绩效目标表'):
+# the year runs onto the previous form's total row ('总分100992023年度'), which then read 10099 / 2022, and the
+# next form lost its year to the document's first one.
+def test_a_titles_year_glued_onto_the_last_total_row_goes_back_to_the_title():
+    lines = (project_form("乡村文化活动经费", "某县文化和旅游局", "某县文化馆", (20, 20, 19),
+                          ["产出指标 数量指标 举办文化活动场次 ≥12场 14场 50 50"], "100 99", title="2022年度项目支出绩效自评表")
+             + project_form("农村电影放映补助", "某县广播电视台", "某县电影放映队", (36, 36, 30),
+                            ["产出指标 数量指标 放映场次 ≥300场 320场 50 50"], "100 96", title="2023年度项目支出绩效自评表"))
+    first, second = parse(glued(lines))
+    assert (first.total_weight, first.total_score) == (100, 99)
+    assert (first.year, second.year) == (2022, 2023)
+    # keys printed under the table keep their value clean of the next title's year
+    first, second = parse(glued(META_UNDER))
+    assert (first.department, first.total_score) == ("某县城市管理局", 100)

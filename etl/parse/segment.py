@@ -278,6 +278,23 @@ def govinfo_summaries(rows: list[Row]) -> list[Cell]:
             if _key_word(c.text) in copy_words and r.cells[k + 1].text.strip()]
 
 
+_GLUED_YEAR = re.compile(r"20\d\d年度?$")
+_YEAR_IN = re.compile(r"20\d\d年")
+
+
+def _year_back_to_title(before: list[Cell], title: Cell) -> tuple[list[Cell], Cell]:
+    """'总分 | 100992023年度 | 项目支出绩效目标表': in glued text a title that begins with its year loses the year
+    to the cell before (the last table's total row); it goes back to the title, which names no year else."""
+    if not before or not (before[-1].glued and title.glued) or _YEAR_IN.search(title.text):
+        return before, title
+    m = _GLUED_YEAR.search(before[-1].text.strip())
+    if not m:
+        return before, title
+    rest = before[-1].text.strip()[: m.start()]
+    cells = before[:-1] + ([Cell(rest, before[-1].loc, glued=True)] if rest else [])
+    return cells, Cell(m.group(0) + title.text, title.loc, glued=True)
+
+
 def split_segments(rows: list[Row]) -> list[Segment]:
     segments = [Segment(kind=None, title=None)]
     for row in join_wrapped_titles(drop_govinfo_copies(rows)):
@@ -289,6 +306,7 @@ def split_segments(rows: list[Row]) -> list[Segment]:
         # A title may stand inside a flattened row with other cells: cut the row there.
         i = hits[0]
         before, title_cell, after = row.cells[:i], row.cells[i], row.cells[i + 1:]
+        before, title_cell = _year_back_to_title(before, title_cell)
         if before:
             segments[-1].rows.append(Row(cells=before, loc=row.loc, table=row.table))
         kind = title_kind(title_cell.text)
