@@ -291,3 +291,31 @@ def test_a_titles_year_glued_onto_the_last_total_row_goes_back_to_the_title():
     # keys printed under the table keep their value clean of the next title's year
     first, second = parse(glued(META_UNDER))
     assert (first.department, first.total_score) == ("某县城市管理局", 100)
+
+
+# Class 9 (the other way round: one filing read as two): a form whose keys are printed again at the top of its
+# next page, the indicator rows continuing under them with no header of their own. The keys name the same
+# project: the rows are the form's, not a second filing's (which split one label's rows over two filings).
+def test_a_forms_keys_printed_again_over_its_next_page_do_not_open_a_filing():
+    lines = project_form("乡村文化活动经费", "某县文化和旅游局", "某县文化馆", (20, 20, 19),
+                         ["产出指标 数量指标 举办文化活动场次 ≥12场 14场 30 30", "产出指标 质量指标 活动合格率 100% 100% 20 20"],
+                         "100 99", title="项目支出绩效自评表（2022年度）")
+    continued = lines[:-1] + ["项目名称 乡村文化活动经费", "主管部门 某县文化和旅游局 实施单位 某县文化馆",
+                              "效益指标 社会效益指标 参与群众人次 ≥5000人次 6200人次 20 20",
+                              "满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 20 19", lines[-1]]
+    (f,) = parse("\n".join(continued))
+    assert names(f) == ["举办文化活动场次", "活动合格率", "参与群众人次", "群众满意度"]
+    assert (f.project, f.department, f.total_score) == ("乡村文化活动经费", "某县文化和旅游局", 99)
+
+
+def test_the_same_project_in_two_years_is_two_filings():
+    # the same project's keys again, but with a money block and a table of their own: another filing
+    def year(y: int, score: str) -> list[str]:
+        return project_form("乡村文化活动经费", "某县文化和旅游局", "某县文化馆", (20, 20, 19),
+                            ["产出指标 数量指标 举办文化活动场次 ≥12场 14场 90 90"], score, title=f"{y}年度项目支出绩效自评表")
+    for text in ("\n".join(year(2021, "100 98") + year(2022, "100 99")),
+                 "\n".join(year(2021, "100 98") + year(2022, "100 99")[1:])):  # the second title not printed
+        first, second = parse(text)
+        assert (first.project, second.project) == ("乡村文化活动经费", "乡村文化活动经费")
+        assert (first.total_score, second.total_score) == (98, 99)
+        assert first.year == 2021

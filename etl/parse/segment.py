@@ -412,25 +412,19 @@ _MONEY_WORDS = re.compile("^(" + "|".join(re.escape(w) for w in (*lexicon().mone
 
 
 def _own_content(rows: list[Row]) -> bool:
-    """Does a part of a segment hold more than keys: a table's header, a money row, or a row of figures that is
-    no key's? (A part of keys alone after a table is that table's key block, printed under it.)"""
+    """Does a part of a segment open a table of its own: a table's header, or a money row? (Keys alone after a
+    table are that table's key block printed under it; keys and rows with no header are its keys printed again
+    at the top of its next page, the rows its continuation.)"""
     heads = [lexicon().money_patterns[h] for h in ("head_initial", "head_adjusted", "head_executed")]
     if any(_header_rows(rows)):
         return True
-    for row in rows:
-        texts = [fold_cell(t) for t in row.texts if t.strip()]
-        if any(_MONEY_WORDS.match(t) or any(h.match(t) for h in heads) for t in texts):
-            return True
-        keyed = texts and (meta_key(texts[0]) or key_in_cell(texts[0]))
-        if not keyed and any(re.search(r"\d", t) for t in texts):
-            return True
-    return False
+    return any(_MONEY_WORDS.match(t) or any(h.match(t) for h in heads) for t in _texts(rows))
 
 
 def _names_same_or_missing(before: list[Row], keys: list[Row], fields: tuple[str, ...]) -> bool:
-    """Do a block of keys alone after a table name what the table's part lacks, or name it again (a footer's
-    填报单位)? Then they are that part's keys. Keys naming another filing than the part's own (a copy cut short
-    after the next filing's keys) are not."""
+    """Do keys after a table, with no table of their own, name what the table's part lacks, or name it again (a
+    footer's 填报单位, the keys printed again on the form's next page)? Then they are that part's keys. Keys
+    naming another filing than the part's own (a copy cut short after the next filing's keys) are not."""
     had, named = read_meta(before), read_meta(keys)
     return all(f not in had or fold_cell(had[f][0]) == fold_cell(named[f][0]) for f in fields if f in named)
 
@@ -458,6 +452,24 @@ def _header_rows(rows: list[Row]) -> list[bool]:
 
 def _texts(rows: list[Row]) -> list[str]:
     return [fold_cell(t) for r in rows for t in r.texts if t.strip()]
+
+
+def _names_again(before: list[Row], keys: list[Row], fields: tuple[str, ...]) -> bool:
+    had, named = read_meta(before), read_meta(keys)
+    return any(f in had and f in named for f in fields)
+
+
+def _key_row(texts: list[str]) -> bool:
+    """A row of keys and their values only ('项目名称 | 某项目', '主管部门 | 某局 | 实施单位 | 某中心')."""
+    j = 0
+    while j < len(texts):
+        if key_in_cell(texts[j]):
+            j += 1
+        elif meta_key(texts[j]) and j + 1 < len(texts) and not meta_key(texts[j + 1]):
+            j += 2
+        else:
+            return False
+    return bool(texts)
 
 
 def split_key_blocks(seg: Segment) -> list[Segment]:
@@ -498,6 +510,8 @@ def split_key_blocks(seg: Segment) -> list[Segment]:
     kept: list[list[Row]] = []
     for part in parts:
         if kept and not _own_content(part) and _names_same_or_missing(kept[-1], part, fields):
+            if _names_again(kept[-1], part, fields):  # the form's keys printed again over its next page's rows
+                part = [r for r in part if not _key_row(_texts([r]))]
             kept[-1] = kept[-1] + part
         else:
             kept.append(part)
