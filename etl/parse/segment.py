@@ -27,7 +27,7 @@ _FULL_STOP = ("。", "!", "！")
 MIN_SENTENCES = 2  # paragraphs ended by a full stop that give a segment content of its own
 
 
-_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")  # a report's numbered section heading ('一、项目基本情况')
+_HEADING = lexicon().report_heading  # a report's numbered section heading ('一、项目基本情况')
 
 
 def _substance(seg: Segment, kind: str | None = None, title: str | None = None) -> bool:
@@ -56,7 +56,7 @@ def _substance(seg: Segment, kind: str | None = None, title: str | None = None) 
         or (report_then_report and headings >= 1 and prose + sentences >= MIN_SENTENCES)
 
 
-_YEAR_WORDS = re.compile(r"[(（]?20\d\d(年度?)?[)）]?|关于|的")
+_YEAR_WORDS = lexicon().title_subject_noise
 
 
 def _subject(title: str | None) -> str:
@@ -278,8 +278,8 @@ def govinfo_summaries(rows: list[Row]) -> list[Cell]:
             if _key_word(c.text) in copy_words and r.cells[k + 1].text.strip()]
 
 
-_GLUED_YEAR = re.compile(r"20\d\d年度?$")
-_YEAR_IN = re.compile(r"20\d\d年")
+_YEAR_IN = lexicon().title_year
+_GLUED_YEAR = re.compile(f"(?:{_YEAR_IN.pattern})$")
 
 
 def _year_back_to_title(before: list[Cell], title: Cell) -> tuple[list[Cell], Cell]:
