@@ -455,6 +455,7 @@ def _texts(rows: list[Row]) -> list[str]:
 
 
 def _names_again(before: list[Row], keys: list[Row], fields: tuple[str, ...]) -> bool:
+    """Do the keys name again what the part before already named (its keys printed again on its next page)?"""
     had, named = read_meta(before), read_meta(keys)
     return any(f in had and f in named for f in fields)
 
@@ -477,8 +478,9 @@ def split_key_blocks(seg: Segment) -> list[Segment]:
     '项目名称 | B' … table (a department's form opens with its 部门名称). An opening key after a table has
     started opens the next filing (with the lines that lead its block: '101001某院 | 单位:万元', and the keys it
     prints before its opening key: '主管部门 | 某局'). A copy printing one cell a line puts the key's value, and
-    the header's names, on lines of their own. A block of keys alone after a table, with no money or table of
-    its own, is that table's keys printed under it: it stays with the table."""
+    the header's names, on lines of their own. Keys after a table with no money or table of their own stay with
+    the table when they name what it lacks (its keys printed under it) or name it again (its keys printed again
+    over its next page's rows, which are dropped from them)."""
     fields = _opening_fields(seg.kind)
     rows = _cut_glued_key_blocks(seg.rows, fields)
     headers = _header_rows(rows)
