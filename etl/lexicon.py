@@ -58,6 +58,9 @@ class Lexicon:
     title_tail: re.Pattern
     title_kind_words: re.Pattern
     annex_title: re.Pattern
+    title_year: re.Pattern  # a title's year ('2023年度'), whole
+    title_subject_noise: re.Pattern  # what a title says besides its subject before its kind words (year, 关于, 的)
+    report_heading: re.Pattern  # a report's numbered section heading ('一、项目基本情况')
     total_labels: tuple[str, ...]
     stated_total_labels: tuple[str, ...]
     org_title_follow: tuple[str, ...]
@@ -178,6 +181,9 @@ def lexicon() -> Lexicon:
         title_tail=re.compile(data["titles"]["kinds"]["tail"]),
         title_kind_words=re.compile(data["titles"]["kinds"]["kind_words"]),
         annex_title=re.compile(data["titles"]["kinds"]["annex"]),
+        title_year=re.compile(data["titles"]["kinds"]["year"]),
+        title_subject_noise=re.compile(data["titles"]["kinds"]["subject_noise"]),
+        report_heading=re.compile(data["titles"]["kinds"]["report_heading"]),
         govinfo_title=frozenset(data["titles"]["govinfo_title"]),
         govinfo_copy=frozenset(data["titles"]["govinfo_copy"]),
         contents=re.compile(data["titles"]["contents"]),

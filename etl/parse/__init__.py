@@ -128,6 +128,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     ctx = Context(segs[0].rows if segs and segs[0].kind is None else [])
     ctx.summaries = govinfo_summaries(doc.rows)  # as read: joining wrapped lines keeps only a long cell's title
     filings: list[Filing] = []
+    fragments: set[int] = set()  # filings read from rows before any title
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows, s) is None) \
                 and content_indicators(seg.rows, s, fragment=True) is None:
@@ -141,6 +142,8 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
                       for g in groups] if groups else [block]
         for part in parts:
             f = parse_segment(part, _is_grid(doc), ctx, s)
+            if seg.kind is None:
+                fragments.add(id(f))
             f.part_index = len(filings)
             f.parse_notes = doc.warnings + f.parse_notes
             filings.append(f)
@@ -150,11 +153,30 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
             ctx.place = ctx.place or (f.province, f.city, f.county, f.adcode)
     if not filings:
         filings = _untitled_report(rows, ctx, s)
+    _fragment_of_the_run(filings, fragments)
     _report_from_its_tables(filings)
     if as_printed is not None:
         for f in filings:
             _restore_printed(f, as_printed)
     return filings
+
+
+_TABLE_KINDS = ("project_target", "project_self_eval", "dept_target", "dept_self_eval")
+
+
+def _fragment_of_the_run(filings: list[Filing], fragments: set[int]) -> None:
+    """A fragment of a table before the first title (a copy cut inside a run of the same forms) names no project
+    and no department: it is of the run's scope, project or department, as the titled form after it is. Left
+    to itself it is guessed a department's for want of a 项目名称. Whether it reports results stays its own.
+    It lies where the run does, as every later filing of the document without a place of its own does (the
+    page's place, ctx.place); its year it does not print (the next title's is the next form's)."""
+    for f, nxt in zip(filings, filings[1:]):
+        if id(f) not in fragments or id(nxt) in fragments or f.project or f.department:
+            continue
+        if f.doc_kind in _TABLE_KINDS and nxt.doc_kind in _TABLE_KINDS:
+            f.doc_kind = nxt.doc_kind.split("_", 1)[0] + "_" + f.doc_kind.split("_", 1)[1]
+            if not (f.province or f.county) and (nxt.province or nxt.county):
+                f.province, f.city, f.county, f.adcode = nxt.province, nxt.city, nxt.county, nxt.adcode
 
 
 def _report_from_its_tables(filings: list[Filing]) -> None:
@@ -307,6 +329,9 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
                                  ctx.keyed_department), publisher)
             or org_in_breadcrumb(rows[:4]) or ctx.crumb
             or next((r.texts[0].strip() for r in rows[:4] if len(r.cells) == 1 and looks_like_org(r.texts[0])), None)
+            # a department's form keyed by its 单位名称 alone names itself there, not the document's earlier one
+            # (a run of departments' forms: ctx holds the first's)
+            or (unit if kind.startswith("dept") else None)
             or ctx.department
             or (org_in_prose(*[" ".join(r.texts) for r in rows[:20]]) if kind == "self_eval_report" else None)
             or (org_as_subject(*[" ".join(r.texts) for r in rows[:8]]) if kind == "self_eval_report" else None)

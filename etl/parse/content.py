@@ -35,14 +35,24 @@ def _starts_rows(t: str, fragment: bool) -> bool:
 _NAME = re.compile(r"[\u4e00-\u9fff（）()、]{4,30}")
 
 
-def _value_like(t: str) -> bool:
-    return parse_measure(t) is not None or parse_number(t) is not None
+def _value_like(tok: Tok, glued_rows: bool = False) -> bool:
+    # glued_rows: a piece cut out of glued text may carry its values run into its name, the row's points
+    # last ('培训人数≥100人120人5050'); a money block's glued run ends in its next label ('8075.295%地方资金')
+    return parse_measure(tok.text) is not None or parse_number(tok.text) is not None \
+        or (glued_rows and tok.glued and bool(_ENDS_IN_POINTS.search(tok.text)))
+
+
+_ENDS_IN_POINTS = re.compile(r"[\u4e00-\u9fff%].*\d$")
 
 
 def _start(toks: list[Tok], s: ContentSettings, fragment: bool) -> int | None:
-    """The first token that starts indicator rows and has values close after it."""
+    """The first token that starts indicator rows and has values close after it. In a fragment before any title
+    that starts at a level ('产出指标'), glued pieces holding figures count as values: a table's rows glued above
+    the next filing's title."""
     for i, tok in enumerate(toks):
-        if _starts_rows(tok.text, fragment) and sum(_value_like(t.text) for t in toks[i + 1: i + 1 + s.window]) >= s.min_values:
+        glued_rows = fragment and tok.glued and (is_level1(tok.text) or is_level2(tok.text))
+        if _starts_rows(tok.text, fragment) \
+                and sum(_value_like(t, glued_rows) for t in toks[i + 1: i + 1 + s.window]) >= s.min_values:
             return i
     return None
 

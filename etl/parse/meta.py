@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon
+from etl.normalise.measure import parse_measure
 from etl.parse.cells import cell_text, is_empty_value
 from etl.parse.vocab import META_KEYS, column_role, fold_cell, title_kind
 from etl.records import Cell, Loc, Row
@@ -372,6 +373,8 @@ def looks_like_org(text: str) -> bool:
     s = fold_cell(text)
     if re.search(r"[A-Za-z\s]", text.strip()) or re.search(r"[，。；：:、,;]", s):  # (folded: '，' is ',')
         return False
+    if (m := parse_measure(s)) is not None and (m.op or len(m.unit or "") <= 1):
+        return False  # an indicator's value ('≥100场', '120场') ends in a word some bodies end in too (林场)
     return 3 <= len(s) <= 40 and bool(_ORG_TAIL.search(s)) and not s.endswith(("顶部", "底部", "首页")) \
         and not title_kind(s)  # '…自评报告-民生工程-某县人民政府' is a page title, not a body's name
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
-from etl.parse.meta import key_in_cell, looks_like_org, meta_key
+from etl.parse.meta import key_in_cell, looks_like_org, meta_key, read_meta
 from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_cell, title_kind
 from etl.records import Cell, Row
 
@@ -27,12 +27,20 @@ _FULL_STOP = ("。", "!", "！")
 MIN_SENTENCES = 2  # paragraphs ended by a full stop that give a segment content of its own
 
 
-def _substance(seg: Segment, kind: str | None = None) -> bool:
+_HEADING = lexicon().report_heading  # a report's numbered section heading ('一、项目基本情况')
+
+
+def _substance(seg: Segment, kind: str | None = None, title: str | None = None) -> bool:
     """Has the segment content of its own, so a new title (of `kind`) cannot belong to it? A report followed
     by a table's title (its annexed 自评表) has content of its own once it holds a few whole sentences, however
-    short its paragraphs."""
+    short its paragraphs; followed by another report's title naming another subject (a department's report,
+    then one of its projects'), once it also has a numbered section of its own (a cover page's lines and a
+    site's blurb have none)."""
     report_then_table = seg.kind == "self_eval_report" and kind not in (None, "self_eval_report")
-    keys = 0
+    # (a numbered heading of the report's own, '二、绩效自评情况说明', is a section, never another report's title)
+    report_then_report = seg.kind == "self_eval_report" and kind == "self_eval_report" \
+        and _other_subject(seg.title, title) and not lexicon().level_number.match(fold_cell(title or ""))
+    keys = headings = 0
     prose = sentences = 0
     for row in seg.rows:
         texts = [fold_cell(t) for t in row.texts if t.strip()]
@@ -40,11 +48,34 @@ def _substance(seg: Segment, kind: str | None = None) -> bool:
             return True
         if any(re.match(r"^(项目名称|主管部门|部门名称|预算部门|年初预算数|预算数|资金总额)", t) for t in texts):
             keys += 1
+        headings += bool(texts and _HEADING.match(texts[0]))
         if len(texts) == 1 and len(texts[0]) > 40:
             prose += 1
         elif len(texts) == 1 and texts[0].endswith(_FULL_STOP):
             sentences += 1  # a short report's paragraphs: whole sentences, which a repeated page title has none of
-    return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES)
+    return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES) \
+        or (report_then_report and headings >= 1 and prose + sentences >= MIN_SENTENCES)
+
+
+_YEAR_WORDS = lexicon().title_subject_noise
+
+
+def _subject(title: str | None) -> str:
+    """What a title names before its kind words, without the year: '某县教育局2022年度学生资助项目绩效自评报告' ->
+    '某县教育局学生资助'; '' when it names nothing."""
+    s = fold_cell(title or "")
+    for pat, _ in TITLE_PATTERNS:
+        m = pat.search(s)
+        if m:
+            return _KIND_WORDS.sub("", _YEAR_WORDS.sub("", s[: m.start()]))
+    return s
+
+
+def _other_subject(title: str | None, new: str | None) -> bool:
+    """Do two titles name different subjects? A page's title adds the body's name before the document's own
+    ('某县教育局…学生资助…报告' over '…学生资助…报告'): the same subject when one's ends the other's."""
+    a, b = _subject(title), _subject(new)
+    return bool(a and b) and not (a.endswith(b) or b.endswith(a))
 
 
 def _title_cells(row: Row, contents: "_Contents | None" = None) -> list[int]:
@@ -317,6 +348,23 @@ def govinfo_summaries(rows: list[Row]) -> list[Cell]:
             if _key_word(c.text) in copy_words and r.cells[k + 1].text.strip()]
 
 
+_YEAR_IN = lexicon().title_year
+_GLUED_YEAR = re.compile(f"(?:{_YEAR_IN.pattern})$")
+
+
+def _year_back_to_title(before: list[Cell], title: Cell) -> tuple[list[Cell], Cell]:
+    """'总分 | 100992023年度 | 项目支出绩效目标表': in glued text a title that begins with its year loses the year
+    to the cell before (the last table's total row); it goes back to the title, which names no year else."""
+    if not before or not (before[-1].glued and title.glued) or _YEAR_IN.search(title.text):
+        return before, title
+    m = _GLUED_YEAR.search(before[-1].text.strip())
+    if not m:
+        return before, title
+    rest = before[-1].text.strip()[: m.start()]
+    cells = before[:-1] + ([Cell(rest, before[-1].loc, glued=True)] if rest else [])
+    return cells, Cell(m.group(0) + title.text, title.loc, glued=True)
+
+
 def split_segments(rows: list[Row], contents: _Contents | None = None) -> list[Segment]:
     contents = contents or _Contents()
     segments = [Segment(kind=None, title=None)]
@@ -329,12 +377,13 @@ def split_segments(rows: list[Row], contents: _Contents | None = None) -> list[S
         # A title may stand inside a flattened row with other cells: cut the row there.
         i = hits[0]
         before, title_cell, after = row.cells[:i], row.cells[i], row.cells[i + 1:]
+        before, title_cell = _year_back_to_title(before, title_cell)
         if before:
             segments[-1].rows.append(Row(cells=before, loc=row.loc, table=row.table))
         kind = title_kind(title_cell.text)
         cur = segments[-1]
         title_row = Row(cells=[title_cell], loc=title_cell.loc if title_cell.loc.line_start else row.loc, table=None)
-        if cur.kind is not None and not _substance(cur, kind):
+        if cur.kind is not None and not _substance(cur, kind, title_cell.text):
             # Same filing, printed title again (or a fuller title): keep the more specific kind.
             if kind != cur.kind and (_more_specific(kind, cur.kind) or _BARE_TITLE.fullmatch(fold_cell(cur.title or ""))):
                 # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
@@ -358,20 +407,59 @@ def split_segments(rows: list[Row], contents: _Contents | None = None) -> list[S
 
 _BLOCK_LEAD = re.compile(r"单位[:：]\s*(万元|元)|^\d{5,9}\s*[\u4e00-\u9fff]")  # '101001某院 | 单位:万元'
 
+# The key that opens a filing's key block, by the kind of its segment: a project's name for project forms (and
+# for rows under no title), the department's or the unit's name for a department's whole-spending forms.
+_OPENING_FIELDS = {"dept_target": ("department", "unit"), "dept_self_eval": ("department", "unit")}
+# keys a block may print before its opening key ('主管部门 | 某局' above '项目名称 | 某项目'): they belong to it
+_LEADING_FIELDS = ("department", "unit", "filer", "project_code", "department_code")
 
-def _opens_key_block(texts: list[str], k: int) -> bool:
-    """texts[k] is a project key followed by its value (not by a column header or another key), or a project
-    key with its value in the one cell ('项目名称：校舍维修'): the start of a project's key block, not a 项目名称
-    column header."""
-    if key_in_cell(texts[k]) == "project":
+
+def _opening_fields(kind: str | None) -> tuple[str, ...]:
+    return _OPENING_FIELDS.get(kind or "", ("project",))
+
+
+def _opens_key_block(texts: list[str], k: int, fields: tuple[str, ...] = ("project",)) -> bool:
+    """texts[k] is an opening key (a project's name, or a department's for its whole-spending form) followed by
+    its value (not by a column header or another key), or such a key with its value in the one cell
+    ('项目名称：校舍维修'): the start of a filing's key block, not a 项目名称 column header."""
+    if key_in_cell(texts[k]) in fields:
         return True
-    return (meta_key(texts[k]) == "project" and k + 1 < len(texts)
-            and not column_role(texts[k + 1]) and not meta_key(texts[k + 1]))
+    return (meta_key(texts[k]) in fields and k + 1 < len(texts)
+            and bool(texts[k + 1]) and not column_role(texts[k + 1]) and not meta_key(texts[k + 1]))
 
 
-def _cut_glued_key_blocks(rows: list[Row]) -> list[Row]:
-    """A copy whose cells ran together puts a page on one line, so the next project's key block can follow
-    the last table's 总分 inside a line: the line is cut before that key, once a table header has been seen."""
+def _leading_key(texts: list[str], k: int) -> int:
+    """How many cells before texts[k] are keys of the same block printed before its opening key: key | value
+    pairs ('主管部门 | 某局 | 实施单位 | 某中心') or keys with their value in the cell ('主管部门：某局')."""
+    j = k
+    while j > 0:
+        if key_in_cell(texts[j - 1]) in _LEADING_FIELDS:
+            j -= 1
+        elif j > 1 and meta_key(texts[j - 2]) in _LEADING_FIELDS and texts[j - 1] \
+                and not column_role(texts[j - 1]) and not meta_key(texts[j - 1]) and not key_in_cell(texts[j - 1]):
+            j -= 2
+        else:
+            break
+    return k - j
+
+
+def _opens_block_after_leading_keys(texts: list[str], fields: tuple[str, ...]) -> bool:
+    """Does a row open a key block: its opening key first, or after keys the block prints before it?"""
+    j = 0
+    while j < len(texts) and not _opens_key_block(texts, j, fields):
+        if key_in_cell(texts[j]) in _LEADING_FIELDS:
+            j += 1
+        elif j + 2 <= len(texts) and meta_key(texts[j]) in _LEADING_FIELDS and _leading_key(texts, j + 2) == j + 2:
+            j += 2
+        else:
+            return False
+    return j < len(texts)
+
+
+def _cut_glued_key_blocks(rows: list[Row], fields: tuple[str, ...] = ("project",)) -> list[Row]:
+    """A copy whose cells ran together puts a page on one line, so the next filing's key block can follow
+    the last table's 总分 inside a line: the line is cut before that block (its opening key, or the keys it
+    prints before that one), once a table header has been seen."""
     out: list[Row] = []
     header_seen = False
     for row in rows:
@@ -380,37 +468,127 @@ def _cut_glued_key_blocks(rows: list[Row]) -> list[Row]:
         for k, t in enumerate(texts):
             if not t:
                 continue
-            if k > start and header_seen and _opens_key_block(texts, k):
-                out.append(Row(cells=row.cells[start:k], loc=row.loc, table=row.table))
-                start, header_seen, roles = k, False, 0
+            if k > start and header_seen and _opens_key_block(texts, k, fields):
+                cut = max(start + 1, k - _leading_key(texts[start:], k - start))
+                out.append(Row(cells=row.cells[start:cut], loc=row.loc, table=row.table))
+                start, header_seen, roles = cut, False, 0
             roles += bool(column_role(t))
             header_seen = header_seen or roles >= 3
         out.append(Row(cells=row.cells[start:], loc=row.loc, table=row.table) if start else row)
     return out
 
 
+_MONEY_WORDS = re.compile("^(" + "|".join(re.escape(w) for w in (*lexicon().money_labels["total"],
+                                                                  *lexicon().money_labels["fiscal"])) + ")")
+
+
+def _own_content(rows: list[Row]) -> bool:
+    """Does a part of a segment open a table of its own: a table's header, or a money row? (Keys alone after a
+    table are that table's key block printed under it; keys and rows with no header are its keys printed again
+    at the top of its next page, the rows its continuation.)"""
+    heads = [lexicon().money_patterns[h] for h in ("head_initial", "head_adjusted", "head_executed")]
+    if any(_header_rows(rows)):
+        return True
+    return any(_MONEY_WORDS.match(t) or any(h.match(t) for h in heads) for t in _texts(rows))
+
+
+def _names_same_or_missing(before: list[Row], keys: list[Row], fields: tuple[str, ...]) -> bool:
+    """Do keys after a table, with no table of their own, name what the table's part lacks, or name it again (a
+    footer's 填报单位, the keys printed again on the form's next page)? Then they are that part's keys. Keys
+    naming another filing than the part's own (a copy cut short after the next filing's keys) are not."""
+    had, named = read_meta(before), read_meta(keys)
+    return all(f not in had or fold_cell(had[f][0]) == fold_cell(named[f][0]) for f in fields if f in named)
+
+
+_STRUCTURAL_ROLES = {"level1", "level2", "name", "description"}
+_VALUE_ROLES = {"target", "actual"}
+
+
+def _is_table_header(roles: list[str]) -> bool:
+    """Roles enough for an indicator table's header: three columns, or a name and a value ('指标内容 | 指标值')."""
+    return len(roles) >= 3 or bool(set(roles) & _STRUCTURAL_ROLES and set(roles) & _VALUE_ROLES)
+
+
+def _header_rows(rows: list[Row]) -> list[bool]:
+    """For each row: does a table's header end there? A header is one row of column names, or a run of rows
+    holding column names only (a copy that prints one cell a line)."""
+    out, run = [], []
+    for row in rows:
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
+        roles = [r for r in map(column_role, texts) if r]
+        run = run + roles if texts and len(roles) == len(texts) else roles
+        out.append(_is_table_header(roles) or _is_table_header(run))
+    return out
+
+
+def _texts(rows: list[Row]) -> list[str]:
+    return [fold_cell(t) for r in rows for t in r.texts if t.strip()]
+
+
+def _names_again(before: list[Row], keys: list[Row], fields: tuple[str, ...]) -> bool:
+    """Do the keys name again what the part before already named (its keys printed again on its next page)?"""
+    had, named = read_meta(before), read_meta(keys)
+    return any(f in had and f in named for f in fields)
+
+
+def _key_row(texts: list[str]) -> bool:
+    """A row of keys and their values only ('项目名称 | 某项目', '主管部门 | 某局 | 实施单位 | 某中心')."""
+    j = 0
+    while j < len(texts):
+        if key_in_cell(texts[j]):
+            j += 1
+        elif meta_key(texts[j]) and j + 1 < len(texts) and not meta_key(texts[j + 1]):
+            j += 2
+        else:
+            return False
+    return bool(texts)
+
+
 def split_key_blocks(seg: Segment) -> list[Segment]:
-    """Several projects under one page title, each with its own key block and table: '项目名称 | A' … table …
-    '项目名称 | B' … table. A project key after a table has started opens the next project's filing (with the
-    lines that lead its block: '101001某院 | 单位:万元')."""
-    rows = _cut_glued_key_blocks(seg.rows)
+    """Several filings under one page title, each with its own key block and table: '项目名称 | A' … table …
+    '项目名称 | B' … table (a department's form opens with its 部门名称). An opening key after a table has
+    started opens the next filing (with the lines that lead its block: '101001某院 | 单位:万元', and the keys it
+    prints before its opening key: '主管部门 | 某局'). A copy printing one cell a line puts the key's value, and
+    the header's names, on lines of their own. Keys after a table with no money or table of their own stay with
+    the table when they name what it lacks (its keys printed under it) or name it again (its keys printed again
+    over its next page's rows, which are dropped from them)."""
+    fields = _opening_fields(seg.kind)
+    rows = _cut_glued_key_blocks(seg.rows, fields)
+    headers = _header_rows(rows)
     starts = []
     table_seen = False
     for i, row in enumerate(rows):
         texts = [fold_cell(t) for t in row.texts if t.strip()]
-        if table_seen and texts and _opens_key_block(texts, 0):
+        if len(texts) == 1 and i + 1 < len(rows):  # a key alone on its line: its value is the next line's
+            texts = texts + _texts(rows[i + 1: i + 2])[:1]
+        if table_seen and texts and _opens_block_after_leading_keys(texts, fields):
             k = i
-            while k > 0 and any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts):
-                k -= 1
+            while k > 0:
+                if any(_BLOCK_LEAD.search(t) for t in rows[k - 1].texts):
+                    k -= 1
+                    continue
+                # keys of the block above its opening key, one row each or a key and its value a line each
+                back = next((n for n in (1, 2) if k - n >= 0 and (lead := _texts(rows[k - n:k]))
+                             and _leading_key(lead, len(lead)) == len(lead)), None)
+                if back is None:
+                    break
+                k -= back
             starts.append(k)
             table_seen = False
-        if sum(1 for t in texts if column_role(t)) >= 3:
-            table_seen = True
+        table_seen = table_seen or headers[i]
     if not starts:
         return [seg]
     bounds = [0, *starts, len(rows)]
-    return [Segment(kind=seg.kind, title=seg.title, rows=rows[a:b], title_rows=seg.title_rows)
-            for a, b in zip(bounds, bounds[1:]) if rows[a:b]]
+    parts = [rows[a:b] for a, b in zip(bounds, bounds[1:]) if rows[a:b]]
+    kept: list[list[Row]] = []
+    for part in parts:
+        if kept and not _own_content(part) and _names_same_or_missing(kept[-1], part, fields):
+            if _names_again(kept[-1], part, fields):  # the form's keys printed again over its next page's rows
+                part = [r for r in part if not _key_row(_texts([r]))]
+            kept[-1] = kept[-1] + part
+        else:
+            kept.append(part)
+    return [Segment(kind=seg.kind, title=seg.title, rows=p, title_rows=seg.title_rows) for p in kept]
 
 
 def _more_specific(new: str, old: str) -> bool:
