@@ -42,7 +42,9 @@ def _value_like(tok: Tok, glued_rows: bool = False) -> bool:
         or (glued_rows and tok.glued and bool(_ENDS_IN_POINTS.search(tok.text)))
 
 
-_ENDS_IN_POINTS = re.compile(r"[\u4e00-\u9fff%].*\d$")
+# a glued piece's words then its figures, ending in the row's points or in a target with its unit ('新建道路长度
+# ≥5公里', '完成时间2023年12月底前': a target table's rows have no points)
+_ENDS_IN_POINTS = re.compile(r"[\u4e00-\u9fff%].*\d([%\u4e00-\u9fff]{1,3})?$")
 
 
 def _start(toks: list[Tok], s: ContentSettings, fragment: bool) -> int | None:
