@@ -678,6 +678,9 @@ def test_money_and_indicator_headers_worded_as_other_templates_word_them():
     ("某县某局2023年度项目绩效目标公开", "project_target"),
     ("某县某局2023年部门整体绩效目标公开", "dept_target"),
     ("某县某局2022年度项目支出绩效自评结果公开", "self_eval"),
+    ("某县某局项目支出绩效评价自评表", "project_self_eval"),
+    ("某县某局2022年度部门整体支出绩效评价自评表", "dept_self_eval"),
+    ("某县某局绩效目标完成情况（自评）表", "project_self_eval"),
 ])
 def test_title_wordings_of_other_templates(title, kind):
     from etl.parse.vocab import title_kind
