@@ -38,6 +38,22 @@ def test_header_wordings_of_other_templates():
     assert f.indicators[1].reason == "雨季损毁"
 
 
+def test_header_wordings_weight_in_brackets_expected_value_score_state_and_deviation_analysis():
+    # '分值（权重）', '预期值', '得分情况', '偏差分析': each names its column as the usual wordings do
+    text = "\n".join([
+        "某县某局2022年度项目支出绩效自评表",
+        "一级指标\t二级指标\t三级指标\t预期值\t实际完成值\t分值（权重）\t得分情况\t偏差分析",
+        "产出指标\t数量指标\t养护里程\t≥120公里\t125公里\t60\t60\t",
+        "\t质量指标\t路面完好率\t≥90%\t88%\t40\t36\t雨季损毁",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "养护里程", "≥120公里", "125公里", 60, 60),
+        ("产出指标", "质量指标", "路面完好率", "≥90%", "88%", 40, 36),
+    ]
+    assert f.indicators[1].reason == "雨季损毁"
+
+
 def test_weight_headed_as_percent_and_score_with_unit():
     text = "\n".join([
         "某县某中心2023年度部门整体支出绩效自评表",
