@@ -42,6 +42,7 @@ class Lexicon:
     named_like_levels: frozenset[str]  # level-1 families whose indicators may bear their level-2 words
     unknown_level: re.Pattern
     level_number: re.Pattern  # a list number before a level label ('一、产出指标')
+    broken_points: re.Pattern  # a level label whose points a line broke ('效益指标(3'): group 1 the label
     not_levels: frozenset[str]
     side_labels: tuple[str, ...]
     keys: tuple[tuple[str, re.Pattern], ...]
@@ -158,6 +159,7 @@ def lexicon() -> Lexicon:
         named_like_levels=frozenset(lv["named_like_levels"]),
         unknown_level=re.compile(lv["unknown_level"]),
         level_number=re.compile(lv["level_number"]),
+        broken_points=re.compile(lv["broken_points"]),
         not_levels=frozenset(lv["not_levels"]),
         side_labels=tuple(lv["side_labels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "filer", "publisher", "unit", "department_code")),

@@ -18,6 +18,8 @@ _HEADING = re.compile(
 
 _AMOUNT = r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*万元"
 _AMOUNT_RE = re.compile(_AMOUNT)
+# an amount in 万元, or in 元 as some reports print it to the fen ('1,200,000.00元'): group 'yuan' says which
+_MONEY = r"(?P<figure>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:万元|(?P<yuan>元))"
 
 
 @lru_cache(maxsize=1)
@@ -28,8 +30,7 @@ def _stated() -> list[tuple[str, re.Pattern]]:
     join = rf"[:：]?({'|'.join(lx.report_figures['joiners'])})?[:：]?\s*"
     points = r"(?P<figure>\d+(?:\.\d+)?)\s*分"
     tail = {"rate": r"(?P<figure>\d+(?:\.\d+)?)\s*%", "score": points, "weight": points}
-    # an amount in 万元, or in 元 as some reports print it to the fen ('1,200,000.00元')
-    money = r"(?P<figure>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:万元|(?P<yuan>元))"
+    money = _MONEY
     return [(key, re.compile(rf"({'|'.join(lx.report_figures[key])}){join}{tail.get(key, money)}"))
             for key in ("initial", "adjusted", "executed", "rate", "score", "weight")]
 
@@ -70,7 +71,7 @@ MIN_STATED_TOTAL = 40.0  # a self-score below this is a part's score: totals bel
 def _loose() -> tuple[list[tuple[str, re.Pattern]], re.Pattern]:
     """Looser wordings (etl/lexicon.toml [report_figures.loose]), in order, and what makes a spending a budget line."""
     loose = lexicon().report_figures["loose"]
-    amount = r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|元)"  # in 元 as some reports print it
+    amount = _MONEY.replace("?P<figure>", "?P<amount>")
     pats = [(key, re.compile(p.replace("AMOUNT", amount))) for key in ("initial", "adjusted", "executed")
             for p in loose[key]]
     return pats, re.compile(loose["not_spent"])
@@ -113,7 +114,7 @@ def stated_figures(rows: list[Row], money: MoneySettings = MONEY) -> dict[str, f
     for key, pat in loose:
         if key in out:
             continue
-        found = [float(m.group("amount").replace(",", "")) / (YUAN_PER_WAN if m.group("unit") == "元" else 1.0)
+        found = [float(m.group("amount").replace(",", "")) / (YUAN_PER_WAN if m.group("yuan") else 1.0)
                  for m in pat.finditer(text)
                  if key != "executed" or not not_spent.search(text[max(0, m.start() - 8): m.start()])]
         if found:

@@ -116,7 +116,7 @@ class _Contents:
             if not s:
                 continue
             nxt = re.sub(r"\s+", "", fold_cell(cells[k + 1].text)) if k + 1 < len(cells) else ""
-            if lx.contents.match(s) or (s == "目" and nxt.startswith("录")):
+            if lx.contents.match(s) or (len(s) == 1 and lx.contents.match(s + nxt[:1])):  # '目 | 录', spaced apart
                 self.open, self.gap = True, 0
                 continue
             if not self.open:

@@ -601,7 +601,7 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     return pieces, i, False
 
 
-_BROKEN_POINTS = re.compile(r"(.+?)[（(]\d*(\.\d+)?分?")  # '效益指标(3', '满意度指标(' : points a line broke
+_BROKEN_POINTS = lexicon().broken_points  # '效益指标(3', '满意度指标(' : points a line broke
 
 
 def _labels_of_broken_points(pieces: list[Piece]) -> list[Piece]:
