@@ -256,6 +256,23 @@ def test_execution_threshold(monkeypatch, corpus_db):
     assert metric(at, "执行率低于 70% 的填报") == str(len(below(0.7)))
 
 
+def test_budget_scatter_draws_points_below_the_threshold_red(monkeypatch, corpus_db):
+    """预算规模与执行率: a point is red when its 执行率 is below the page's threshold, blue otherwise (the colour
+    each point resolves to through the trace's colour scale)."""
+    c, db = corpus_db
+    for threshold in (90, 70):
+        at = run_page(monkeypatch, db, "execution", threshold=str(threshold))
+        trace = figure(at, "预算规模与执行率")["data"][0]
+        marker = trace["marker"]
+        scale = dict((float(stop), colour) for stop, colour in marker["colorscale"])
+        lo, hi = marker.get("cmin", 0), marker.get("cmax", 1)
+        colours = [v if isinstance(v, str) else scale[(v - lo) / (hi - lo)] for v in marker["color"]]
+        assert len(colours) == len(trace["y"]) > 0
+        for rate, colour in zip(trace["y"], colours):
+            assert colour == ("#d62728" if rate < threshold / 100 else "#1f77b4")
+        assert any(r < threshold / 100 for r in trace["y"]) and any(r >= threshold / 100 for r in trace["y"])
+
+
 # ----------------------------------------------------------------- reasons
 
 def test_reasons_page(monkeypatch, corpus_db):
