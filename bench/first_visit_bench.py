@@ -10,7 +10,8 @@ process prepared as `python -m dashboard.serve` prepares itself (dashboard/serve
 page's queries cached, gc.freeze), then every page once in the browser benchmark's order, then filter
 changes on 总览 (a province, then a county in it) and two pages with the county. Printed per page: the CPU
 seconds of the run (process time: what it costs whatever else the machine runs; the median over the
-processes), the queries it ran and the modules it imported.
+processes), the queries it ran, the kilobytes of its elements' messages (what the browser receives, decodes and
+draws: a table's Arrow data and a Styler's CSS, a figure's JSON) and the modules it imported.
 """
 from __future__ import annotations
 
@@ -53,6 +54,11 @@ both = {"province": prov, "county": county}
 steps = [(p, label, {}) for p, label in pages] + [
     ("overview", "总览: a province", place), ("overview", "总览: a county", both),
     ("scorecard", "县区评分卡 with a county", both), ("compare", "对比分析 with a county", both)]
+def sent(node):  # bytes of the page's elements as sent to the browser (their messages)
+    proto = getattr(node, "proto", None)
+    own = proto.ByteSize() if hasattr(proto, "ByteSize") else 0
+    kids = getattr(node, "children", None)
+    return own + (sum(sent(k) for k in kids.values()) if isinstance(kids, dict) else 0)
 out = []
 for page, label, params in steps:
     ran = []
@@ -67,7 +73,7 @@ for page, label, params in steps:
         cpu = time.process_time() - c
     assert not at.exception, [e.value for e in at.exception]
     new = sorted({m.split(".")[0] for m in set(sys.modules) - before})
-    out.append([label, cpu, len(ran), sum(ran), len(set(sys.modules) - before), new])
+    out.append([label, cpu, len(ran), sum(ran), len(set(sys.modules) - before), new, sent(at._tree)])
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -104,11 +110,13 @@ def main() -> None:
     print(f"database {db}; load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} cores)")
     runs = [first_visits(db) for _ in range(args.repeat)]
-    print(f"\n{pad('first visit (server side)', 28)} CPU s (median of {args.repeat})  queries  query s  modules imported")
+    print(f"\n{pad('first visit (server side)', 28)} CPU s (median of {args.repeat})  queries  query s  KB sent"
+          "  modules imported")
     for i, (label, *_rest) in enumerate(runs[0]):
         cpu = statistics.median(r[i][1] for r in runs)
-        _, _, n, qsecs, nmods, new = runs[0][i]
-        print(f"{pad(label, 28)} {cpu:8.2f}                  {n:5d}  {qsecs:7.2f}  {nmods:4d} {' '.join(new)[:60]}")
+        _, _, n, qsecs, nmods, new, size = runs[0][i]
+        print(f"{pad(label, 28)} {cpu:8.2f}                  {n:5d}  {qsecs:7.2f}  {size / 1024:7.0f}"
+              f"  {nmods:4d} {' '.join(new)[:60]}")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

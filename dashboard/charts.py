@@ -146,7 +146,10 @@ def self_vs_recomputed(df: pd.DataFrame) -> go.Figure:
 def budget_scatter(df: pd.DataFrame, threshold: float) -> go.Figure:
     fig = go.Figure(go.Scatter(
         x=df["budget_adjusted"].tolist(), y=df["exec_rate"].tolist(), mode="markers",
-        marker=dict(size=7, opacity=0.6, color=["#d62728" if r < threshold else "#1f77b4" for r in df["exec_rate"]]),
+        # below the threshold red, else blue: 0/1 on a two-colour scale (a colour string per point was validated
+        # one by one, 30 ms, and sent as 10 bytes a point)
+        marker=dict(size=7, opacity=0.6, color=[int(r < threshold) for r in df["exec_rate"]],
+                    colorscale=[[0, "#1f77b4"], [1, "#d62728"]], cmin=0, cmax=1, showscale=False),
         customdata=df[["filing_id"]].values.tolist(),
         text=[f"{safe(p)} {safe(d)} {y}" for p, d, y in zip(df["place"], df["department"], df["year"])],
         hovertemplate="%{text}<br>预算 %{x:,.1f} 万元 · 执行率 %{y:.1%}<extra></extra>"))

@@ -40,9 +40,14 @@ def columns() -> list[Column]:
 
 def quartiles(df: pd.DataFrame, cols: list[Column]) -> pd.DataFrame:
     """P25 / P50 / P75 of each column over the rows (the peers), as DuckDB's quantile_cont computes them."""
-    data = {c.key: [df[c.key].astype("float64").quantile(q) if df[c.key].notna().any() else None
-                    for q in (0.25, 0.5, 0.75)] for c in cols}
-    return pd.DataFrame(data, index=list(QUARTILE_ROWS))
+    keys = [c.key for c in cols]
+    # all columns at once (one pass; per column and quartile it was 3 × 19 Series.quantile calls, ~70 ms at 240 rows)
+    out = df[keys].astype("float64").quantile([0.25, 0.5, 0.75])
+    out.index = list(QUARTILE_ROWS)
+    for k in keys:
+        if out[k].isna().all():  # no value among the peers: no quartile (None, as the printed report has it)
+            out[k] = pd.Series([None] * len(QUARTILE_ROWS), index=out.index, dtype=object)
+    return out
 
 
 def bands(df: pd.DataFrame, q: pd.DataFrame, cols: list[Column]) -> pd.DataFrame:

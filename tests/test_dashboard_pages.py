@@ -256,6 +256,34 @@ def test_execution_threshold(monkeypatch, corpus_db):
     assert metric(at, "执行率低于 70% 的填报") == str(len(below(0.7)))
 
 
+def test_budget_scatter_draws_points_below_the_threshold_red(monkeypatch, corpus_db):
+    """预算规模与执行率: a point is red when its 执行率 is below the page's threshold, blue otherwise (the colour
+    each point resolves to through the trace's colour scale)."""
+    c, db = corpus_db
+    for threshold in (90, 70):
+        at = run_page(monkeypatch, db, "execution", threshold=str(threshold))
+        trace = figure(at, "预算规模与执行率")["data"][0]
+        marker = trace["marker"]
+        scale = dict((float(stop), colour) for stop, colour in marker["colorscale"])
+        lo, hi = marker.get("cmin", 0), marker.get("cmax", 1)
+        colours = [v if isinstance(v, str) else scale[(v - lo) / (hi - lo)] for v in marker["color"]]
+        assert len(colours) == len(trace["y"]) > 0
+        for rate, colour in zip(trace["y"], colours):
+            assert colour == ("#d62728" if rate < threshold / 100 else "#1f77b4")
+        assert any(r < threshold / 100 for r in trace["y"]) and any(r >= threshold / 100 for r in trace["y"])
+
+
+def test_charts_are_sent_with_their_chinese_as_text_not_escapes(monkeypatch, corpus_db):
+    """A chart's labels and hover texts reach the browser as UTF-8 (Plotly's orjson engine), not as \\uXXXX
+    escapes of six bytes a character: the scatter of 1,000 filings' names was half escapes."""
+    c, db = corpus_db
+    at = run_page(monkeypatch, db, "execution")
+    spec = next(el.proto.spec for el in at.get("plotly_chart")
+                if "预算规模与执行率" in json.loads(el.proto.spec)["layout"]["title"]["text"])
+    assert "预算规模与执行率" in spec and "\\u9884" not in spec
+    assert json.loads(spec)["data"][0]["text"]  # the hover texts are there
+
+
 # ----------------------------------------------------------------- reasons
 
 def test_reasons_page(monkeypatch, corpus_db):

@@ -8,6 +8,7 @@ import io
 import statistics
 
 import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -128,3 +129,20 @@ def test_the_page_builds_its_coloured_workbook_when_asked(monkeypatch, corpus_db
     assert [cell.value for cell in ws[1]][:2] == ["县区", "省"]
     assert ws.max_row >= 3 + 3  # the province's three counties, then P25/P50/P75
     assert any(ws.cell(row=r, column=c).fill.fill_type == "solid" for r in range(2, 5) for c in range(3, 20))
+
+
+def test_quartiles_are_each_columns_own_and_none_where_no_peer_has_a_value():
+    """The P25/P50/P75 rows under the table: each column's quartiles over its peers with a value (gaps skipped,
+    as DuckDB's quantile_cont), and none at all for a column no peer has a value in."""
+    cols = quartiles.columns()
+    rng = np.random.default_rng(7)
+    card = pd.DataFrame({c.key: rng.uniform(0, 100, 9) for c in cols})
+    card.loc[[1, 4], cols[0].key] = None  # gaps in one column
+    card[cols[1].key] = None  # no peer has this one
+    got = quartiles.quartiles(card, cols)
+    assert list(got.index) == ["P25", "P50", "P75"]
+    for c in cols[2:] + cols[:1]:
+        values = card[c.key].dropna().astype(float)
+        assert list(got[c.key]) == pytest.approx([values.quantile(x) for x in (0.25, 0.5, 0.75)])
+    assert list(got[cols[1].key]) == [None, None, None]
+    assert quartiles.bands(card, got, cols)[cols[1].key].isna().all()  # such a column is not coloured
