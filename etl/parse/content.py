@@ -39,12 +39,12 @@ def _value_like(tok: Tok, glued_rows: bool = False) -> bool:
     # glued_rows: a piece cut out of glued text may carry its values run into its name, the row's points
     # last ('培训人数≥100人120人5050'); a money block's glued run ends in its next label ('8075.295%地方资金')
     return parse_measure(tok.text) is not None or parse_number(tok.text) is not None \
-        or (glued_rows and tok.glued and bool(_ENDS_IN_POINTS.search(tok.text)))
+        or (glued_rows and tok.glued and bool(_ENDS_IN_FIGURES.search(tok.text)))
 
 
 # a glued piece's words then its figures, ending in the row's points or in a target with its unit ('新建道路长度
 # ≥5公里', '完成时间2023年12月底前': a target table's rows have no points)
-_ENDS_IN_POINTS = re.compile(r"[\u4e00-\u9fff%].*\d([%\u4e00-\u9fff]{1,3})?$")
+_ENDS_IN_FIGURES = re.compile(r"[\u4e00-\u9fff%].*\d([%\u4e00-\u9fff]{1,3})?$")
 
 
 def _start(toks: list[Tok], s: ContentSettings, fragment: bool) -> int | None:

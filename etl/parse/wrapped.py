@@ -338,7 +338,7 @@ def _rest_of_money_row(texts: list[str], rests: list[str], last: dict[int, str],
     if len(rests) != len(full) and all(r[:1].isdigit() for r in rests):
         # the rests of figures a narrow column broke ('1433.4' / '1') go under the figures, not under the row's
         # label that happens to be as wide ('年度资金总额')
-        full = [k for k in full if mends_token(ends[k], "0")]
+        full = [k for k in full if ends[k][-1:].isdigit()]
     # a line as long as the row is a row of its own, unless each piece is only a short rest ('1433.4' / '1')
     if len(rests) != len(full) or (len(full) == len(texts) and any(2 * len(t) > len(ends[k]) for k, t in zip(full, rests))):
         return None
