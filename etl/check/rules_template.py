@@ -9,7 +9,7 @@ from etl.measures import fold
 
 from .facts import row_label, show
 from .registry import rule
-from .values import ftext, garbled, is_placeholder
+from .values import ftext, garbled, is_placeholder, name_is_rate, operator_read_as_two
 
 
 @lru_cache(maxsize=16)
@@ -157,10 +157,16 @@ def lookalike(f, ctx):
             why = garbled(text)
             if why is None and re.search(r"[═〓]", text):
                 why = "运算符用了制表符「═」，应为「=」"
+            if why is None and operator_read_as_two(text) and _is_rate_row(ind, ctx):
+                why = f"比率超过 100%，疑为「≥{ftext(text)[1:]}」的「≥」被识别成了「2」"
             if why:
                 yield ind.seq, f"{row_label(ind)}的{label}{show(text)}：{why}，疑为录入或识别错误，请核对原件。", \
                     f"{label}={text}"
                 break
+
+
+def _is_rate_row(ind, ctx) -> bool:
+    return name_is_rate(ind, ctx.settings) or "满意" in ftext(ind.name) + ftext(ind.level2) + ftext(ind.level1)
 
 
 _LATIN = re.compile(r"(?<=[\u4e00-\u9fff])([A-Za-z]+)(?=[\u4e00-\u9fff，,、。（(])")

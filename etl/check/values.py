@@ -19,8 +19,10 @@ from etl.records import Indicator
 from .settings import Settings
 
 _INEQ_START, _INEQ_END = inequality_patterns()  # from the lexicon's operators
-# A measure printed with an OCR look-alike for its operator: '二100百分比' (= read as 二).
-_LOOKALIKE_OP = re.compile(r"^[二═〓]\s*\d")
+# A measure printed with an OCR look-alike for its operator: '二100百分比' (= read as 二), '^95%' (≥ read as ^).
+_LOOKALIKE_OP = re.compile(r"^[二═〓^]\s*\d")
+# '≥92%' read as '292%': a percentage over 100 whose figure after a leading 2 is one (see operator_read_as_two).
+_OP_AS_TWO = re.compile(r"^2(\d{2,3}(?:\.\d+)?)%$")
 # The letter O or o where a digit belongs: '第O份', '1O0人'.
 _LETTER_DIGIT = re.compile(r"(?<![A-Za-z])[Oo](?![A-Za-z])")
 # A stray character before a measure: '到0次' (OCR dropped '≥4'); qualifiers that
@@ -90,6 +92,13 @@ def garbled(text: str | None) -> str | None:
         if _is_measure(s[1:]) and has_digit(s[1:2]):
             return f"数值前多了「{s[0]}」"
     return None
+
+
+def operator_read_as_two(text: str | None) -> bool:
+    """'292%': OCR read the operator '≥' as the digit 2. Only the caller knows the row is a rate or a
+    satisfaction, for which more than 100 % cannot be meant (a growth can pass 100 %)."""
+    m = _OP_AS_TWO.match(ftext(text))
+    return m is not None and 0 < float(m.group(1)) <= 100
 
 
 def is_inequality(text: str | None, measure=None) -> bool:

@@ -1,0 +1,30 @@
+"""A value whose operator OCR misread is flagged as a reading error (template family), not left
+as a filer's figure: '≥92%' read as '292%' on a rate, '≥95%' read as '^95%'. All rows invented."""
+from etl.check import run_checks
+from etl.check.examples import row
+from etl.records import Filing
+
+
+def _findings(*rows_):
+    f = Filing(doc_kind="project_self_eval", filing_id="ex-ocr-op", indicators=list(rows_))
+    return {(x.indicator_seq, x.rule) for x in run_checks(f)}
+
+
+def test_a_rate_over_100_percent_that_reads_as_ge_with_its_2_is_flagged():
+    got = _findings(row(1, "产出指标", "质量指标", "路面修补验收合格率", "296%", "100%"),
+                    row(2, "满意度指标", "服务对象满意度指标", "村民满意度", "≥90%", "285%"))
+    assert (1, "TPL_LOOKALIKE") in got
+    assert (2, "TPL_LOOKALIKE") in got
+
+
+def test_figures_over_100_percent_that_are_not_a_misread_operator_are_left():
+    got = _findings(row(1, "产出指标", "数量指标", "培训人次", "250人", "260人"),  # not a percentage
+                    row(2, "效益指标", "经济效益指标", "产值增长", "210%", "230%"),  # not a rate: growth can pass 100 %
+                    row(3, "产出指标", "质量指标", "设备完好率", "≥95%", "98%"),
+                    row(4, "产出指标", "质量指标", "检测覆盖率", "2%", "3%"))  # the rest is no percentage
+    assert not {r for r in got if r[1] == "TPL_LOOKALIKE"}
+
+
+def test_a_caret_for_the_operator_is_flagged():
+    got = _findings(row(1, "满意度指标", "服务对象满意度指标", "学生满意度", "^95%", "96%"))
+    assert (1, "TPL_LOOKALIKE") in got
