@@ -75,6 +75,16 @@ def unit_mismatch(f, ctx):
             if name.endswith("率") and is_money(text, m, s) and not is_cost_row(ind):
                 yield ind.seq, (f"{row_label(ind)}是比率，{role}{show(text)}却是金额；应写百分比。"), f"{role}={text}"
                 break
+            if role == "指标值" and any(p.search(name) for p in s.patterns("categories", "count_names")) \
+                    and is_percent(m, s):
+                yield ind.seq, (f"{row_label(ind)}是一个数量，{role}{show(text)}却是百分比；"
+                                f"应写个数（如 230人），比例另设“…率”指标。"), f"{role}={text}"
+                break
+            if name.endswith("率") and m is not None and m.unit and not is_money(text, m, s) \
+                    and m.unit not in _words(ctx, "rate_units"):
+                yield ind.seq, (f"{row_label(ind)}是比率，{role}{show(text)}的单位却是「{m.unit}」；"
+                                f"应写百分比，或把指标改为数量。"), f"{role}={text}"
+                break
             if (ind.nature or "").strip().startswith("定性") and "%" in txt:
                 yield ind.seq, f"{row_label(ind)}标为定性指标，{role}{show(text)}却是百分比。", f"指标性质={ind.nature}；{role}={text}"
                 break

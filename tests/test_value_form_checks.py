@@ -1,5 +1,6 @@
-"""A value whose operator OCR misread is flagged as a reading error (template family), not left
-as a filer's figure: '≥92%' read as '292%' on a rate, '≥95%' read as '^95%'. All rows invented."""
+"""Values whose form disagrees with what the row measures: an operator OCR misread (flagged as a reading
+error, template family: "≥92%" read as "292%" on a rate, "≥95%" as "^95%"), a count written as a percentage,
+a rate written as a count (category family). All rows invented."""
 from etl.check import run_checks
 from etl.check.examples import row
 from etl.records import Filing
@@ -28,3 +29,13 @@ def test_figures_over_100_percent_that_are_not_a_misread_operator_are_left():
 def test_a_caret_for_the_operator_is_flagged():
     got = _findings(row(1, "满意度指标", "服务对象满意度指标", "学生满意度", "^95%", "96%"))
     assert (1, "TPL_LOOKALIKE") in got
+
+
+def test_a_count_written_as_a_percentage_and_a_rate_written_as_a_count_disagree_in_unit():
+    got = _findings(row(1, "产出指标", "数量指标", "应资助学生数", "100%", "100%"),
+                    row(2, "产出指标", "质量指标", "疫苗接种率", "3200人", "3105人"),
+                    row(3, "产出指标", "数量指标", "受益群众满意度指数", "≥90%", "95%"),  # an index may be a share
+                    row(4, "产出指标", "数量指标", "救助人数", "≥300人", "320人"),
+                    row(5, "产出指标", "质量指标", "资金到位率", "100%", "100%"))
+    mism = {seq for seq, rule in got if rule == "CAT_UNIT_MISMATCH"}
+    assert mism == {1, 2}
