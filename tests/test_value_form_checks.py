@@ -39,3 +39,21 @@ def test_a_count_written_as_a_percentage_and_a_rate_written_as_a_count_disagree_
                     row(5, "产出指标", "质量指标", "资金到位率", "100%", "100%"))
     mism = {seq for seq, rule in got if rule == "CAT_UNIT_MISMATCH"}
     assert mism == {1, 2}
+
+
+def test_amounts_rates_and_times_in_the_wrong_place():
+    got = _findings(row(1, "产出指标", "数量指标", "修缮工程资金金额", "52.6", "50.1"),  # an amount as an output, bare
+                    row(2, "产出指标", "成本指标", "采购成本节约率", "100", "100"),  # a rate is no cost, bare or not
+                    row(3, "产出指标", "成本指标", "单位维修成本", "12.5", "12"),  # a bare amount under 万元: a cost
+                    row(4, "产出指标", "数量指标", "补助资金支出率", "100%", "98%"),  # the execution rate again
+                    row(6, "产出指标", "数量指标", "维修道路长度", "52.6", "50.1"))
+    assert {seq for seq, rule in got if rule == "CAT_MONEY_AS_OUTPUT"} == {1}
+    assert {seq for seq, rule in got if rule == "CAT_COST_NOT_MONEY"} == {2}
+    assert {seq for seq, rule in got if rule == "CAT_EXEC_RATE_AS_INDICATOR"} == {4}
+
+
+def test_a_rule_or_price_carried_out_is_not_the_budget_execution_rate():
+    got = _findings(row(1, "产出指标", "质量指标", "财务管理制度执行率", "100%", "100%"),
+                    row(2, "产出指标", "成本指标", "最低收购价格执行率", "100%", "100%"),
+                    row(3, "产出指标", "质量指标", "项目资金执行率", "100%", "96%"))
+    assert {seq for seq, rule in got if rule == "CAT_EXEC_RATE_AS_INDICATOR"} == {3}

@@ -26,8 +26,8 @@ def cost_not_money(f, ctx):
         text, m = (ind.target, ind.target_m) if ftext(ind.target) else (ind.actual, ind.actual_m)
         if not ftext(text) or is_placeholder(text, s):
             continue
-        if is_money(text, m, s) or (m is not None and m.unit is None):
-            continue  # an amount, or a bare number in a table whose unit line says 万元
+        if is_money(text, m, s) or (m is not None and m.unit is None and not ftext(ind.name).endswith("率")):
+            continue  # an amount, or a bare number in a table whose unit line says 万元 (but a rate is no amount)
         kind = "百分比" if is_percent(m, s) or "百分比" in ftext(text) or "%" in ftext(text) else \
             ("不带金额单位的数值" if has_digit(ftext(text)) else "文字")
         yield ind.seq, (f"{row_label(ind)}在{ind.level2 or ind.level1}下，指标值{show(text)}是{kind}，不是金额；"
@@ -108,6 +108,8 @@ def exec_rate_misplaced(f, ctx):
         name, lv = ftext(ind.name), ftext(ind.level1) + ftext(ind.level2)
         # money arriving or being paid out (资金到位率) is an input; as a benefit it is misplaced
         as_benefit = "效益" in lv and any(w in name for w in _words(ctx, "funding_input_words"))
+        if any(w in name for w in _words(ctx, "exec_rate_other_subjects")):
+            continue  # '管理制度执行率': a rule carried out, not the budget spent
         if as_benefit or any(w in name for w in _words(ctx, "exec_rate_words")) and any(w in lv for w in _words(ctx, "exec_rate_misplaced_levels")):
             yield ind.seq, (f"{row_label(ind)}（{ind.level1}/{ind.level2}）衡量的是资金执行情况，不是产出、成本或效益；"
                             f"执行率已在预算执行栏单独计分，不应再作为绩效指标。"), f"{ind.level1}/{ind.level2}/{ind.name}"
@@ -118,7 +120,10 @@ def money_as_output(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
         l2 = ftext(ind.level2)
-        if any(w in l2 for w in ("数量", "质量", "时效")) and is_money(ind.target, ind.target_m, s):
+        m = ind.target_m
+        bare_amount = m is not None and m.unit is None and any(p.search(ftext(ind.name)) for p in s.patterns(
+            "categories", "money_names"))  # '工程资金金额 | 43.2': the table's unit line gives the 万元
+        if any(w in l2 for w in ("数量", "质量", "时效")) and (is_money(ind.target, m, s) or bare_amount):
             yield ind.seq, (f"{row_label(ind)}在{ind.level2}下，指标值{show(ind.target)}是金额；"
                             f"花了多少钱是投入，不是产出，应写做成了什么（数量、质量、时间）。"), f"{ind.level2}/{ind.name}={ind.target}"
 
