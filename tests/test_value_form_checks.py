@@ -57,3 +57,12 @@ def test_a_rule_or_price_carried_out_is_not_the_budget_execution_rate():
                     row(2, "产出指标", "成本指标", "最低收购价格执行率", "100%", "100%"),
                     row(3, "产出指标", "质量指标", "项目资金执行率", "100%", "96%"))
     assert {seq for seq, rule in got if rule == "CAT_EXEC_RATE_AS_INDICATOR"} == {3}
+
+
+def test_a_lone_yi_where_a_dash_belongs_is_a_placeholder_not_a_vague_value():
+    # OCR reads the template's dash '—' as '一'; a value of one would carry a unit
+    got = _findings(row(1, "项目管理", "投入管理", "预算执行率", "一", "100%"),
+                    row(2, "产出指标", "数量指标", "举办培训班", "一期", "一期"))
+    assert (1, "TPL_PLACEHOLDER_VALUE") in got
+    assert not {r for r in got if r[0] == 1 and r[1].startswith("VAGUE")}
+    assert (2, "TPL_PLACEHOLDER_VALUE") not in got
