@@ -1,6 +1,6 @@
 # dev5 labels 21-28
 _PT = "proj5_21_shanghai-putuo-tiyu-multi-pdf-selfeval"
-L(_PT, "project_self_eval", suffix="jiesuan", prov="上海市", county="普陀区",
+L(_PT, "project_self_eval", suffix="1-jiesuan", prov="上海市", county="普陀区",
   dept="上海市普陀区体育局", unit="上海市普陀区体育事业管理中心", proj="普陀体育中心与委托运营方结算费用", year=2022,
   initial=25.0, adjusted=25.0, executed=21.54576, rate=0.8619, ew=10, es=8.62, tw=100, ts=98.62,
   rows=[R("产出指标", "数量指标", "与委托运营方结算完成率", "=100%", "100%", w=10, s=10),
@@ -9,7 +9,7 @@ L(_PT, "project_self_eval", suffix="jiesuan", prov="上海市", county="普陀�
         R("效益指标", "社会效益指标", "与委托运营方合同完成率", "=100%", "100%", w=30, s=30),
         R("满意度指标", "服务对象满意度指标", "场馆开放满意度", ">=90%", "100%", w=10, s=10)],
   notes="PDF text layer (pdf.chddh mirror) of 上海市普陀区体育事业管理中心2022年度项目自评价.pdf holding two 财政项目支出绩效自评表 (2022 年度); this label is the first (普陀体育中心与委托运营方结算费用). The text layer is scrambled: labels, values and headers come out in column blocks ('250000.00 250000.00 215,457.6 10 8.62 …', then the row values '=100% 100% 10 10 …', then the level names and the row names, a name split '…结算完成 … 率'). Money in 元 (项目资金 (元)): 250000.00 / 250000.00 / 215,457.6 -> 25 / 25 / 21.54576 万元; 执行率 86.19%, budget 分值 10 得分 8.62; 总分 100 / 98.62. Rows paired by order (names and value rows both in table order); 10+20+20+30+10 + 10 = 100 and 90 + 8.62 = 98.62 confirm the pairing. Municipality: province 上海市, county 普陀区.")
-L(_PT, "project_self_eval", suffix="yuandian", trunc=True, prov="上海市", county="普陀区",
+L(_PT, "project_self_eval", suffix="2-yuandian", trunc=True, prov="上海市", county="普陀区",
   dept="上海市普陀区体育局", unit="上海市普陀区体育事业管理中心", proj="援滇对口支援及结对帮扶经费", year=2022,
   initial=2.0, adjusted=2.0, executed=0.9034, rate=0.4517, ew=10, es=4.52,
   rows=[R("产出指标", "数量指标", "经费使用率", None), R("产出指标", "质量指标", "经费完成情况", None),
@@ -28,7 +28,7 @@ L("dept5_23_hunan-yueyanglou-jiage-renzheng-dept-target-trad", "dept_target", tr
         R("效益指標", "社會效益指標", "保證單位正常運轉", "應保盡保%", vt=True)],
   notes="Traditional-script mirror with pinyin glosses after many characters ('區(qū)', '價(jià)') of 岳阳楼区价格认证鉴定中心2023年度整体绩效目标表 (source 区发改局), pipe rows. Strings as printed in traditional script with the glosses removed; region simplified. Columns 一級 / 二級 / 三級 / 指標值類型 / *指標值 / 計量單位 / *指標解釋 / *評(扣)分標準 / 備注; value and 計量單位 joined per the split-column convention, which yields '28.8萬元%' (the unit column says % for an amount: unit_mismatch) and '應保盡保%'. The 成本指標 row names a category ('社會成本指標') with target 100% (cost not money, vague). 經濟效益指標 row is empty (only the 評分標準 text) and skipped. No budget figures. Cut at '生態'.")
 _JA = "proj5_24_anhui-luan-jinan-tiyu-multi-target"
-L(_JA, "project_target", suffix="wangqiu", prov="安徽省", city="六安市", county="金安区",
+L(_JA, "project_target", suffix="1-wangqiu", prov="安徽省", city="六安市", county="金安区",
   dept="[042]六安市金安区体育局", unit="六安市金安区体育局", proj="2025金安国际网球公开赛(国际系列赛事)", year=2025,
   initial=1000.0,
   rows=[R("产出指标", "数量指标", "开展运动种类", "1种"),
@@ -42,7 +42,7 @@ L(_JA, "project_target", suffix="wangqiu", prov="安徽省", city="六安市", c
         R("效益指标", "可持续影响指标", "打造金安国际网球公开赛等系列品牌赛事", "影响可持续", vt=True),
         R("满意度指标", "满意度指标", "群众满意度", "≥95%")],
   notes="Page with two Anhui 项目支出绩效目标表 (2025年度), one cell per line ending ' |', vertical side header '绩\\n效\\n指\\n标'. This label: 2025金安国际网球公开赛(国际系列赛事), 年度资金总额 1000.00 -> initial. The 生态效益指标 row '本项目不适用此指标 | 无' is a filler, not an indicator (skipped). 可持续 name broken over two lines (joined). Effect rows use sentences as names and qualitative targets (vague).")
-L(_JA, "project_target", suffix="changguisai", trunc=True, prov="安徽省", city="六安市", county="金安区",
+L(_JA, "project_target", suffix="2-changguisai", trunc=True, prov="安徽省", city="六安市", county="金安区",
   dept="[042]六安市金安区体育局", unit="六安市金安区体育局", proj="安徽省常规赛费用", year=2025, initial=1200.0,
   notes="Second table on the page (安徽省常规赛费用, 年度资金总额 1200.00). The 年度目标 says the money carries over 2024 六运会 funds. The excerpt ends at the 数量指标 header: no rows.")
 L("proj5_25_sichuan-ganzi-luhuo-chuanranbing-selfeval", "project_self_eval", trunc=True,

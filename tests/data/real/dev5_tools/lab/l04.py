@@ -43,11 +43,11 @@ L("proj5_35_unknown-rijianzhaoliao-docsite-report", "self_eval_report",
   proj="老年人日间照料中心项目", adjusted=173, executed=61.99,
   notes="Document-site copy (第一文档网) of a 老年人日间照料中心项目绩效自评报告 covering four village centres (龙江镇, 阳江镇, 万泉镇 ×2; county not named: region null). No year for the filing (dated 2020年7月16日, completion due 2020年9月底; year null). Reporter not named (department null). '申报预算资金173万元,已完成批复' -> adjusted 173; '资金完成61.99万元' -> executed (no rate printed; 35.8% if computed). The four listed 总投资 (216.42+203.71+203.09+203.82) are far above 173. 绩效等级 良, no numeric score. Complete (ends with the site's 本文来源 line).")
 _LT = "proj5_36_hebei-laoting-shichangjianguan-multi-docsite-selfeval"
-L(_LT, "project_self_eval", suffix="jiance", trunc=True, prov="河北省", city="唐山市", county="乐亭县",
+L(_LT, "project_self_eval", suffix="1-jiance", trunc=True, prov="河北省", city="唐山市", county="乐亭县",
   unit="乐亭县市场监督管理局", proj="商品质量检测经费", year=2021, tw=100, ts=99,
   rows=[R("效益指标", "可持续影响指标", "可持续", "可持续", "可持续", w=10, s=9, vt=True, va=True),
         R("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "100%", w=10, s=10)],
   notes="Document-site preview (taodocs) of a 17-page docx of 乐亭县市场监督管理局 项目支出绩效自评表 ( 2021年度), one cell per line. The preview drops most of the first table: it jumps from '年度资金总' straight to the tail of an indicator row ('≥90% 95% 10 10', its name and levels lost: not labelled), so no budget figures. Then '可持续影响指标 | 可持续 | 可持续 | 可持续 | 10 | 9' (name and values all '可持续'; level1 implied) and the 满意度 row, 总分 100 / 99. 主管部门 blank (department null), 实施单位 -> unit. City world knowledge.")
-L(_LT, "project_self_eval", suffix="shuangsuiji", trunc=True, prov="河北省", city="唐山市", county="乐亭县",
+L(_LT, "project_self_eval", suffix="2-shuangsuiji", trunc=True, prov="河北省", city="唐山市", county="乐亭县",
   unit="乐亭县市场监督管理局", proj="双随机抽查委托审计费", year=2021, adjusted=30, executed=30, rate=1.0, ew=10,
   notes="Second table of the preview (双随机抽查委托审计费). Money line '年度资金总额 30 30 10 100% 99' under six headers (年初预算数 / 调整预算数 / 全年执行数 / 分值 / 执行率 / 得分) has one value missing; read as 调整 30, 执行 30 (consistent with 100%), 分值 10; the trailing 99 cannot be a score out of 10 (probably the total typed on the money line) — exec_score null. Doubtful: the two 30s could also be 年初 and 调整. The 实际完成情况 text has stray '%、%、%'. Cut before the indicator rows.")
