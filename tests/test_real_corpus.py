@@ -90,7 +90,7 @@ def test_score_command_prints_the_scorers_last_line(real_db, real_score):
 
 def test_the_parser_meets_the_accuracy_bar_on_the_real_corpus(real_score):
     # the bar the project set for dev + dev2 + seeds (Parser v2): fields >= 0.95, rows_f1 >= 0.97, all found
-    v2 = Score([s for s in real_score.labels if not s.label.startswith(("dev3/", "dev4/"))])
+    v2 = Score([s for s in real_score.labels if not s.label.startswith(("dev3/", "dev4/", "dev5/"))])
     assert v2.fields >= 0.95 and v2.rows_f1 >= 0.97, v2.line()
     assert v2.found == len(v2.labels), v2.line()
 

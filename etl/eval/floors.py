@@ -18,14 +18,14 @@ from pathlib import Path
 
 from etl.eval.score import Score
 
-SETS = ("seeds", "dev", "dev2", "dev3", "dev4")  # label folders under tests/data/real/labels
+SETS = ("seeds", "dev", "dev2", "dev3", "dev4", "dev5")  # label folders under tests/data/real/labels
 
 
 def corpus(root: Path) -> tuple[list[Path], Path, Path]:
     """(folders to ingest, labels folder, floors file) of the real corpus in a checkout at root."""
     real = Path(root) / "tests" / "data" / "real"
     # the seeds are the repo's bundled data/seeds, not a second copy
-    return [Path(root) / "data" / "seeds", real / "dev", real / "dev2", real / "dev3", real / "dev4"], real / "labels", real / "floors.toml"
+    return [Path(root) / "data" / "seeds", real / "dev", real / "dev2", real / "dev3", real / "dev4", real / "dev5"], real / "labels", real / "floors.toml"
 
 
 def _down(x: float) -> float:

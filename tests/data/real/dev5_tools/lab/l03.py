@@ -1,0 +1,71 @@
+# dev5 labels 21-28
+_PT = "proj5_21_shanghai-putuo-tiyu-multi-pdf-selfeval"
+L(_PT, "project_self_eval", suffix="1-jiesuan", prov="上海市", county="普陀区",
+  dept="上海市普陀区体育局", unit="上海市普陀区体育事业管理中心", proj="普陀体育中心与委托运营方结算费用", year=2022,
+  initial=25.0, adjusted=25.0, executed=21.54576, rate=0.8619, ew=10, es=8.62, tw=100, ts=98.62,
+  rows=[R("产出指标", "数量指标", "与委托运营方结算完成率", "=100%", "100%", w=10, s=10),
+        R("产出指标", "质量指标", "合同结算条款完成率", "=100%", "100%", w=20, s=20),
+        R("产出指标", "时效指标", "费用结算及时性", "及时", "及时", w=20, s=20),
+        R("效益指标", "社会效益指标", "与委托运营方合同完成率", "=100%", "100%", w=30, s=30),
+        R("满意度指标", "服务对象满意度指标", "场馆开放满意度", ">=90%", "100%", w=10, s=10)],
+  notes="PDF text layer (pdf.chddh mirror) of 上海市普陀区体育事业管理中心2022年度项目自评价.pdf holding two 财政项目支出绩效自评表 (2022 年度); this label is the first (普陀体育中心与委托运营方结算费用). The text layer is scrambled: labels, values and headers come out in column blocks ('250000.00 250000.00 215,457.6 10 8.62 …', then the row values '=100% 100% 10 10 …', then the level names and the row names, a name split '…结算完成 … 率'). Money in 元 (项目资金 (元)): 250000.00 / 250000.00 / 215,457.6 -> 25 / 25 / 21.54576 万元; 执行率 86.19%, budget 分值 10 得分 8.62; 总分 100 / 98.62. Rows paired by order (names and value rows both in table order); 10+20+20+30+10 + 10 = 100 and 90 + 8.62 = 98.62 confirm the pairing. Municipality: province 上海市, county 普陀区.")
+L(_PT, "project_self_eval", suffix="2-yuandian", trunc=True, prov="上海市", county="普陀区",
+  dept="上海市普陀区体育局", unit="上海市普陀区体育事业管理中心", proj="援滇对口支援及结对帮扶经费", year=2022,
+  initial=2.0, adjusted=2.0, executed=0.9034, rate=0.4517, ew=10, es=4.52,
+  rows=[R("产出指标", "数量指标", "经费使用率", None), R("产出指标", "质量指标", "经费完成情况", None),
+        R("产出指标", "时效指标", "经费完成进度", None), R("效益指标", "社会效益指标", "经费使用完成情况", None),
+        R("满意度指标", "服务对象满意度指标", "满意度", None)],
+  notes="Second table of the same PDF text layer (援滇对口支援及结对帮扶经费). Money in 元: 20000.00 / 20000.00 / '9,034' -> 2 / 2 / 0.9034 万元; 执行率 45.17%, 分值 10, 得分 4.52 (printed out of order: '20000.00 20000.00 4.52 … 9,034 … 10 45.17%'). Row names and levels are printed, but the excerpt ends at '年度 指标值' before any row value: rows labelled with names only (target/actual/weight/score null). Pairing of the five names with the level names follows the printed order (doubtful).")
+L("dept5_22_hunan-hengshan-fuyoubaojian-dept-report-trad", "self_eval_report", trunc=True,
+  prov="湖南省", city="衡阳市", county="衡山县", dept="衡山縣婦幼保健計劃生育服務中心", year=2019,
+  notes="Traditional-script mirror (document-site copy with pinyin glosses after some characters, e.g. '服務(wù)') of 2019年度部门整体支出绩效自评报告 of the 衡山县妇幼保健计划生育服务中心; 'PAGE10PAGE' field codes glued to the title. Department as printed in traditional script minus the glosses; region in simplified (province and city world knowledge). Whole-department report: project null. The excerpt covers the unit's profile and duties only: no budget figures, no score.")
+L("dept5_23_hunan-yueyanglou-jiage-renzheng-dept-target-trad", "dept_target", trunc=True,
+  prov="湖南省", city="岳阳市", county="岳阳楼区", dept="岳陽樓區價格認證鑒定中心", year=2023,
+  rows=[R("產出指標", "數量指標", "業務工作支出安排金額", "28.8萬元%", pr=["unit_mismatch"]),
+        R("產出指標", "質量指標", "業務工作支出到位率", "100%"),
+        R("產出指標", "時效指標", "工作安排時間", "按月安排"),
+        R("產出指標", "成本指標", "社會成本指標", "100%", vt=True, pr=["cost_not_money"]),
+        R("效益指標", "社會效益指標", "保證單位正常運轉", "應保盡保%", vt=True)],
+  notes="Traditional-script mirror with pinyin glosses after many characters ('區(qū)', '價(jià)') of 岳阳楼区价格认证鉴定中心2023年度整体绩效目标表 (source 区发改局), pipe rows. Strings as printed in traditional script with the glosses removed; region simplified. Columns 一級 / 二級 / 三級 / 指標值類型 / *指標值 / 計量單位 / *指標解釋 / *評(扣)分標準 / 備注; value and 計量單位 joined per the split-column convention, which yields '28.8萬元%' (the unit column says % for an amount: unit_mismatch) and '應保盡保%'. The 成本指標 row names a category ('社會成本指標') with target 100% (cost not money, vague). 經濟效益指標 row is empty (only the 評分標準 text) and skipped. No budget figures. Cut at '生態'.")
+_JA = "proj5_24_anhui-luan-jinan-tiyu-multi-target"
+L(_JA, "project_target", suffix="1-wangqiu", prov="安徽省", city="六安市", county="金安区",
+  dept="[042]六安市金安区体育局", unit="六安市金安区体育局", proj="2025金安国际网球公开赛(国际系列赛事)", year=2025,
+  initial=1000.0,
+  rows=[R("产出指标", "数量指标", "开展运动种类", "1种"),
+        R("产出指标", "数量指标", "打造品牌赛事种类", "1种"),
+        R("产出指标", "质量指标", "经费支出合规率", "100%"),
+        R("产出指标", "质量指标", "赛事完成率", "100%"),
+        R("产出指标", "时效指标", "完成时间", "2025年年底前"),
+        R("产出指标", "成本指标", "项目总成本", "≤1000万元"),
+        R("效益指标", "经济效益指标", "提升六安城市知名度和美誉度,推动体育消费、“网球+”产业深度融合", "经济效益良好", vt=True),
+        R("效益指标", "社会效益指标", "打造金安国际网球公开赛等系列品牌赛事,提升六安城市的知名度和美誉度。", "效果良好", vt=True),
+        R("效益指标", "可持续影响指标", "打造金安国际网球公开赛等系列品牌赛事", "影响可持续", vt=True),
+        R("满意度指标", "满意度指标", "群众满意度", "≥95%")],
+  notes="Page with two Anhui 项目支出绩效目标表 (2025年度), one cell per line ending ' |', vertical side header '绩\\n效\\n指\\n标'. This label: 2025金安国际网球公开赛(国际系列赛事), 年度资金总额 1000.00 -> initial. The 生态效益指标 row '本项目不适用此指标 | 无' is a filler, not an indicator (skipped). 可持续 name broken over two lines (joined). Effect rows use sentences as names and qualitative targets (vague).")
+L(_JA, "project_target", suffix="2-changguisai", trunc=True, prov="安徽省", city="六安市", county="金安区",
+  dept="[042]六安市金安区体育局", unit="六安市金安区体育局", proj="安徽省常规赛费用", year=2025, initial=1200.0,
+  notes="Second table on the page (安徽省常规赛费用, 年度资金总额 1200.00). The 年度目标 says the money carries over 2024 六运会 funds. The excerpt ends at the 数量指标 header: no rows.")
+L("proj5_25_sichuan-ganzi-luhuo-chuanranbing-selfeval", "project_self_eval", trunc=True,
+  prov="四川省", city="甘孜藏族自治州", county="炉霍县", dept="甘孜州卫生健康委", unit="炉霍县卫生健康局",
+  proj="重大传染病防治项目", year=2021, adjusted=811.54, executed=811.54, rate=1.0,
+  notes="Transfer-payment self-evaluation (转移支付(项目)名称 重大传染病防治项目, (2021年度)) on a mirror of the 甘孜州 site (cecfb.org/ganzi); the excerpt starts at the year line (the form title is lost). 中央主管部门 国家卫生健康委; 地方主管部门 甘孜州卫生健康委 -> department; 资金使用单位 炉霍县卫生健康局 -> unit. 全年预算数 811.54, 执行数 811.54, 100% (central 730.4 + local 81.14). 总体目标 and 全年实际完成情况 cells are identical. Cut at the indicator header.")
+L("proj5_26_hunan-xiangyin-youeryuan-gongyong-spaced-target", "project_target", trunc=True,
+  prov="湖南省", city="岳阳市", county="湘阴县", unit="湘阴县教育局",
+  proj="公办和普惠性民办幼儿园公用经费", year=2022, initial=259,
+  notes="Hunan 项目支出预算绩效目标申报表 (2022年度) rendered space-separated, one table row a line. 主管部门 cell empty (department null); 填报单位 湘阴县教育局 -> unit. Money: 上年度安排资金 213.4, 本年度申请资金 259 (县级资金) -> initial 259. Phone numbers masked. Cut inside 本年度绩效目标, before the indicator table.")
+L("proj5_27_henan-puyang-danganguan-xiaofang-pifu-target", "project_target", trunc=True,
+  prov="河南省", city="濮阳市", dept="濮阳市档案馆", proj="濮阳市档案馆库房消防设备改造安装工程", year=2021,
+  initial=24.998,
+  rows=[R("产出指标", "数量指标", "七氟丙烷式灭火装置及药剂", "10套"),
+        R("产出指标", "数量指标", "烟感、温感控制设备", "160个"),
+        R("产出指标", "数量指标", "声光报警、紧急按钮、指示灯", "30只"),
+        R("产出指标", "数量指标", "气体灭火控制器及报警主机", "4台"),
+        R("产出指标", "数量指标", "施工材料", "1批"),
+        R("产出指标", "质量指标", "资金使用合规性", "100%"),
+        R("产出指标", "质量指标", "项目(工程)验收合格率", "100%"),
+        R("产出指标", "时效指标", "项目完工时间", "2021年12月31日")],
+  notes="濮阳市财政局 approval letter (濮财效批复〔2021〕88号, 审核得分95分 — the review score, not a self-score) followed by 市级部门预算项目绩效目标表 (2021年度), pipe rows with a 指标说明 column (empty). 部门名称 and 单位名称 both 濮阳市档案馆 (unit null). 年度资金总额 24.998 -> initial. Cut inside the 成本指标 row ('气').")
+L("proj5_28_hebei-weichang-cesuo-essay-report", "self_eval_report", trunc=True,
+  prov="河北省", city="承德市", county="围场满族蒙古族自治县", proj="围场县农村公共厕所建设项目",
+  adjusted=850, executed=850, rate=1.0, ts=100,
+  notes="Essay-site compilation ('农村厕所改造项目绩效评价报告(精选10篇)', 知远网); only 篇1 is in the excerpt, a 围场县 report with the years masked as '20xx' (year null). Reporter not named (农业农村局 drafted the request; department null). Project named as the text names it ('20xx年围场县农村公共厕所建设项目' minus the masked year). 总投资850万元 / 全年执行数850万元 / 执行率100%; 自评得分100分 (section scores 10 + 90, indicator scores in prose: no indicator table, indicators empty). Province and city world knowledge.")
