@@ -223,6 +223,27 @@ def names_whole_department(*texts: str | None) -> bool:
     return any(w in fold_cell(t) for t in texts if t for w in words)
 
 
+_BRACKETED = re.compile(r"\(([^()]{2,60})\)?$")  # folded text: '（…）' is '(…)'; a copy may cut the closing bracket
+
+
+@lru_cache(maxsize=1)
+def _bracket_notes() -> re.Pattern:
+    return re.compile("|".join(lexicon().report_figures["title"]["bracket_notes"]))  # patterns, not words
+
+
+def _bracketed_project(s: str, tail: re.Pattern, generic: re.Pattern) -> str | None:
+    """'某馆2022年度项目支出绩效自评报告（某某补助资金）': the project in brackets after a title that names only its
+    reporter; not a year alone or a note on the document ('（征求意见稿）')."""
+    m = _BRACKETED.search(s)
+    if m is None or not tail.search(s[:m.start()]):
+        return None
+    name = m.group(1).strip()
+    core = _YEAR.sub("", name)
+    if len(core) < MIN_PROJECT_NAME or generic.match(core) or _bracket_notes().search(name) or looks_like_org(name):
+        return None
+    return name
+
+
 @lru_cache(maxsize=1)
 def _title_words() -> tuple[re.Pattern, re.Pattern]:
     """A report title's tail after its project's name, and the names that are a kind of spending, not a project
@@ -253,6 +274,9 @@ def report_project(title: str | None) -> str | None:
     if _DEPT_WORDS.search(s):
         return None
     tail, generic = _title_words()
+    bracketed = _bracketed_project(s, tail, generic)
+    if bracketed:
+        return bracketed
     s = _ABOUT.sub("", tail.sub("", s)).strip("的 ")
     s = re.sub(rf"{_YEAR.pattern}$", "", s)  # '…转移支付2023年度': the year after the name is the report's
     year = _YEAR.search(s)
