@@ -144,3 +144,11 @@ def test_group_label_with_its_points_is_no_indicator():
     ])
     (f,) = parse(text)
     assert [i.name for i in f.indicators] == ["文艺演出场次(场)", "观众人数(人次)", "群众满意度"]
+
+
+def test_a_template_number_with_an_ascii_full_stop_is_no_part_of_the_name():
+    # '指标1.' as a form typed on a keyboard prints it; '指标1.5' would be a figure, not a number and a stop
+    from etl.parse.cells import indicator_name
+    assert indicator_name("指标1.药品抽验品种") == "药品抽验品种"
+    assert indicator_name("指标12. 培训人员覆盖率") == "培训人员覆盖率"
+    assert indicator_name("指标1.5倍以上") == "指标1.5倍以上"
