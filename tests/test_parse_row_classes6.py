@@ -152,3 +152,22 @@ def test_a_template_number_with_an_ascii_full_stop_is_no_part_of_the_name():
     assert indicator_name("指标1.药品抽验品种") == "药品抽验品种"
     assert indicator_name("指标12. 培训人员覆盖率") == "培训人员覆盖率"
     assert indicator_name("指标1.5倍以上") == "指标1.5倍以上"
+
+
+def test_levels_worded_as_goals_instead_of_indicators():
+    # some provinces' department forms word the levels '产出目标 / 数量目标' where the templates say 指标
+    text = "\n".join([
+        "2023年度部门整体支出绩效自评表",
+        "一级指标\t二级指标\t三级指标\t年度目标值\t实际完成值\t分值\t得分",
+        "产出目标\t数量目标\t开展科普宣传活动场数\t≥12场\t15场\t20\t20",
+        "\t质量目标\t监测设备运行率\t≥95%\t98%\t20\t20",
+        "效益目标\t社会效益目标\t公众防灾意识\t明显提高\t明显提高\t30\t28",
+        "满意度目标\t服务对象满意度目标\t群众满意度\t≥90%\t95%\t10\t10",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("产出目标", "数量目标", "开展科普宣传活动场数", "≥12场", "15场", 20, 20),
+        ("产出目标", "质量目标", "监测设备运行率", "≥95%", "98%", 20, 20),
+        ("效益目标", "社会效益目标", "公众防灾意识", "明显提高", "明显提高", 30, 28),
+        ("满意度目标", "服务对象满意度目标", "群众满意度", "≥90%", "95%", 10, 10),
+    ]
