@@ -269,3 +269,20 @@ def test_a_money_header_with_column_letters_reads_its_columns_by_the_rates_formu
     ])
     (f,) = parse(text)
     assert money(f) == (200, 210, 199.5, 0.95, 10, 9.5)
+
+
+def _money_table(initial: str, adjusted: str, executed: str) -> str:
+    return "\n".join([
+        "项目支出绩效自评表", "（2023年度）", "项目名称\t城区绿化养护", "主管部门\t某区住建局\t实施单位\t某区园林所",
+        "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+        f"\t年度资金总额\t{initial}\t{adjusted}\t{executed}\t10\t83.5%\t8",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "产出指标\t数量指标\t养护面积\t≥20万平方米\t21万平方米\t20\t20\t",
+    ])
+
+
+def test_amounts_that_print_their_own_unit_say_it_whatever_the_header_says():
+    # '150万' with no 元 is 万元 as well; '1,500,000元' in a block headed 万元 is still yuan
+    assert money(parse(_money_table("150万", "150万", "125.25万"))[0]) == (150, 150, 125.25, 0.835, 10, 8)
+    assert money(parse(_money_table("1,500,000元", "1,500,000元", "1,252,500元"))[0]) == (150, 150, 125.25, 0.835, 10, 8)
+    assert money(parse(_money_table("150", "150", "125.25"))[0]) == (150, 150, 125.25, 0.835, 10, 8)

@@ -14,6 +14,7 @@ from etl.lexicon import alternation, lexicon
 from etl.marts.invariants import tolerances
 from etl.normalise.measure import parse_number, parse_rate
 from etl.parse.vocab import fold_cell, is_column_number, without_column_number
+from etl.measures import MONEY_IN_WAN
 from etl.records import YUAN_PER_WAN, Cell, Loc, Row, SpendPoint
 
 def _column_pattern(role: str) -> re.Pattern:
@@ -279,6 +280,17 @@ def _ocr_lead(text: str) -> str:
     return _ocr_figures(m.group()) + text[m.end():] if m else text
 
 
+_MONEY_UNITS = sorted(MONEY_IN_WAN, key=len, reverse=True)  # '万元' before '元'
+
+
+def _cell_scale(text: str, scale: float) -> float:
+    """An amount that prints its own unit says it ('150万', '1,500,000元'), whatever the block's header says:
+    the divisor that gives 万元."""
+    s = fold_cell(text)
+    unit = next((u for u in _MONEY_UNITS if s.endswith(u)), None)
+    return 1 / MONEY_IN_WAN[unit] if unit else scale
+
+
 def _read(got: dict[str, str], scale: float) -> dict[str, float]:
     out = {}
     for role, val in got.items():
@@ -287,7 +299,7 @@ def _read(got: dict[str, str], scale: float) -> dict[str, float]:
         else:
             n = parse_number(val)
             if n is not None and role in ("initial", "adjusted", "executed"):
-                n = n / scale
+                n = n / _cell_scale(val, scale)
             out[role] = n
     return out
 
@@ -331,7 +343,7 @@ MAX_RATE_PERCENT = 1000.0  # a share printed above this is figures run together 
 
 
 # a money cell: an amount, a rate or a score, or a blank mark (the lexicon's blank_marks)
-_AMOUNT = re.compile(rf"-?(\d+(?:,\d{{3}})*(?:\.\d+)?)(%|万元|元|分)?|{alternation(lexicon().blank_marks)}")
+_AMOUNT = re.compile(rf"-?(\d+(?:,\d{{3}})*(?:\.\d+)?)(%|万元|万|元|分)?|{alternation(lexicon().blank_marks)}")
 
 
 def _is_amount(text: str) -> bool:
