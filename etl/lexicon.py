@@ -45,6 +45,7 @@ class Lexicon:
     broken_points: re.Pattern  # a level label whose points a line broke ('效益指标(3'): group 1 the label
     not_levels: frozenset[str]
     side_labels: tuple[str, ...]
+    form_side_labels: tuple[str, ...]
     keys: tuple[tuple[str, re.Pattern], ...]
     other_key_labels: tuple[str, ...]
     list_columns: frozenset[str]
@@ -162,6 +163,7 @@ def lexicon() -> Lexicon:
         broken_points=re.compile(lv["broken_points"]),
         not_levels=frozenset(lv["not_levels"]),
         side_labels=tuple(lv["side_labels"]),
+        form_side_labels=tuple(lv["form_side_labels"]),
         keys=tuple((fld, re.compile(keys[fld])) for fld in ("project", "project_code", "department", "department_weak", "filer", "publisher", "unit", "department_code")),
         other_key_labels=tuple(keys["other"]),
         list_columns=frozenset(keys["list_columns"]),

@@ -286,3 +286,21 @@ def test_amounts_that_print_their_own_unit_say_it_whatever_the_header_says():
     assert money(parse(_money_table("150万", "150万", "125.25万"))[0]) == (150, 150, 125.25, 0.835, 10, 8)
     assert money(parse(_money_table("1,500,000元", "1,500,000元", "1,252,500元"))[0]) == (150, 150, 125.25, 0.835, 10, 8)
     assert money(parse(_money_table("150", "150", "125.25"))[0]) == (150, 150, 125.25, 0.835, 10, 8)
+
+
+def test_a_transfer_payment_form_keys_its_amounts_over_two_lines_under_a_side_label():
+    # 中央对地方转移支付 self-evaluation forms: side labels printed down their cells ('预算' / '执行' / '情况' /
+    # '(万元)', '年度' / '目标' / '完成' / '情况'), the amounts keyed with their formula's letters over two lines
+    text = "\n".join([
+        "2021年中央对地方专项转移支付区域绩效目标自评表", "填报类型:整体□  区域√  项目□",
+        "单位名称 某区卫生健康局 联系人及电话 张三,13800000000",
+        "预算", "执行", "情况", "(万元)",
+        " 转移支付预算数(A) 12.5万 预算执行率(B/A) 96%",
+        " 转移支付执行数(B) 12万",
+        "年度", "目标", "完成", "情况",
+        "一级指标 二级指标 三级指标 指标值 全年实际完成值 未完成原因",
+        "产出指标 数量指标 培训人次 ≥200人次 230人次 无",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (12.5, 12, 0.96)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [("培训人次", "≥200人次", "230人次")]

@@ -531,8 +531,15 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     return b
 
 
-_KEYED = {role: re.compile(rf"^({alternation(_COLUMNS['keyed_' + role])})(\((万元|元|%)\))?[:：]?$")
+# (a key may carry its column's letter in the rate's formula: '预算数(A)', '预算执行率(B/A)')
+_KEYED = {role: re.compile(rf"^({alternation(_COLUMNS['keyed_' + role])})(\((万元|元|%|[A-Z](/[A-Z])?)\))?[:：]?$")
           for role in ("initial", "adjusted", "executed", "rate")}
+def is_money_key(text: str) -> bool:
+    """A money block's key cell ('转移支付执行数(B)', '预算执行率(B/A)'): it starts a pair, never continues a value."""
+    s = fold_cell(text)
+    return any(pat.match(s) for pat in _KEYED.values())
+
+
 MAX_KEYED_ROWS = 3  # rows of label | amount pairs one money block may run over ('年初预算数 | a | 全年预算数 | b' / …)
 
 
@@ -547,8 +554,9 @@ def keyed_row_budget(rows: list[Row], scale: float) -> dict[str, float]:
         # a grid may print the pairs over a few rows ('年初预算数 | a | 全年预算数 | b' over '全年执行数 | c | 执行率 |
         # r'): the rows under it that hold pairs too add theirs
         j = i + 1
+        # (or, in a text copy, over the lines right under it: both in no table)
         while not {"adjusted", "executed"} <= set(got) and got and j < min(len(rows), i + MAX_KEYED_ROWS) \
-                and row.table is not None and rows[j].table == row.table:
+                and rows[j].table == row.table:
             texts = [fold_cell(t) for t in rows[j].texts if t.strip()]
             if _keyed_pairs(texts, got, scale) < 0:
                 break
@@ -576,7 +584,7 @@ def _keyed_pairs(texts: list[str], got: dict[str, float], scale: float) -> int:
         v = parse_rate(val) if role == "rate" else parse_number(val)
         if v is None:
             continue
-        got[role] = v if role == "rate" else v / scale
+        got[role] = v if role == "rate" else v / _cell_scale(val, scale)
         last = k + 1
     return last
 

@@ -38,6 +38,26 @@ def _score_piece(row: Row) -> str | None:
     return None
 
 
+MAX_FORM_PIECE = 4  # characters a line of a form's side label printed down its cell ('完成', '情况')
+_FORM_PIECE = re.compile(r"^([\u4e00-\u9fff]{1,%d}|[（(][\u4e00-\u9fff]{1,3}[)）])$" % MAX_FORM_PIECE)  # or its unit '(万元)'
+_UNIT_TAIL = re.compile(r"[（(][\u4e00-\u9fff]{1,3}[)）]$")
+
+
+def _form_label_run(rows: list[Row], i: int) -> int:
+    """The end of a form's side label printed down its cell from rows[i] ('年度' / '目标' / '完成' / '情况'), or i."""
+    labels = set(lexicon().form_side_labels)
+    text, j, end = "", i, i
+    while j < len(rows):
+        texts = [c.text.strip() for c in rows[j].cells if c.text.strip()]
+        if len(texts) != 1 or not _FORM_PIECE.match(texts[0]):
+            break
+        text += texts[0]
+        j += 1
+        if _UNIT_TAIL.sub("", text) in labels and j - i >= MIN_RUN:
+            end = j
+    return end
+
+
 def _known(text: str) -> bool:
     """Only vocabulary is printed vertically (level names, headers): '好', '好' stay two cells."""
     from etl.parse.vocab import column_role, is_level1, is_level2
@@ -71,6 +91,16 @@ def join_vertical(rows: list[Row]) -> list[Row]:
     renumber: dict[int, int] = {}  # a table the reader split at the vertical label -> the table it continues
     i = 0
     while i < len(rows):
+        form_end = _form_label_run(rows, i)
+        if form_end > i:  # a form's side label: one cell of its own, in no table
+            run = rows[i:form_end]
+            loc = run[0].loc
+            for r in run[1:]:
+                loc = loc.merge(r.loc)
+            out.append(Row(cells=[Cell("".join(c.text.strip() for r in run for c in r.cells if c.text.strip()), loc)],
+                           loc=loc, table=None))
+            i = form_end
+            continue
         j = i
         while j < len(rows) and _piece(rows[j]) is not None:
             j += 1

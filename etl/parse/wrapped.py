@@ -32,6 +32,7 @@ from typing import Protocol
 
 from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure
+from etl.parse.budget import is_money_key
 from etl.parse.meta import ORG_FIELDS, is_key_label, looks_like_org, meta_key
 from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_cell, is_level1, is_level2, title_kind, without_column_number
 from etl.records import Cell, Row
@@ -81,7 +82,7 @@ def _label(text: str) -> bool:
     s = fold_cell(without_column_number(text))  # '实际完成值⑤': a header word with its column's number
     # header words by their literal wordings: the header patterns also match the middle of a sentence
     # ('…导致指标值' is a 指标值 header to them)
-    return (is_key_label(text) or s.rstrip(":：") in lexicon().header_words
+    return (is_key_label(text) or is_money_key(text) or s.rstrip(":：") in lexicon().header_words
             or bool(TOTAL_ROW_RE.match(s) or END_OF_TABLE_RE.match(s)) or bool(title_kind(text)))
 
 
