@@ -171,3 +171,19 @@ def test_levels_worded_as_goals_instead_of_indicators():
         ("效益目标", "社会效益目标", "公众防灾意识", "明显提高", "明显提高", 30, 28),
         ("满意度目标", "服务对象满意度目标", "群众满意度", "≥90%", "95%", 10, 10),
     ]
+
+
+def test_a_numbered_name_with_no_values_is_a_row_not_the_rest_of_the_name_above():
+    # a copy with no positions: '指标3.' opens a row even when the row prints no values (the filer left them blank)
+    text = "\n".join([
+        "2021年项目支出绩效自评表",
+        "一级指标 二级指标 三级指标 指标值 完成值",
+        "产出指标 质量指标 指标1.药品抽检完成率 100% 100%",
+        "指标2.医疗器械抽验完成率 100% 100%",
+        "指标3.不合格产品处置率",
+        "指标4.药品不良反应报告数 ≥150 150",
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("药品抽检完成率", "100%", "100%"), ("医疗器械抽验完成率", "100%", "100%"),
+        ("不合格产品处置率", None, None), ("药品不良反应报告数", "≥150", "150")]

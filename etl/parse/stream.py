@@ -695,6 +695,8 @@ def _wrap_join(above: list[Piece], line: list[Piece], roles: list[str], last: di
     if len(above) < 2 or len(line) > len(above) or any(
             _stop(p.text) or is_level1(p.text) or is_level2(p.text) or is_empty_value(p.text) for p in line):
         return None  # one cell a line is a copy cell by cell; a line longer than the row above is a row
+    if lexicon().name_prefix.match(line[0].text.strip()):
+        return None  # a line that starts with a template's numbering ('指标4.') starts a row, values or none
     template = [bool(lexicon().placeholder_row.fullmatch(p.text)) for p in line]
     if any(template) and (len(line) == 1 or all(template)):
         return None  # an unfilled template row; a template's residue beside other rests ('（≥**人）') is a name's rest
