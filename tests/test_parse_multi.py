@@ -184,3 +184,23 @@ def test_the_real_piped_run_keeps_the_fragment_apart_from_the_titled_filing():
     assert anke.project.endswith("2023年全县安可替代补助资金项目") and anke.department == "大英县司法局部门"
     assert (anke.year, anke.budget_initial, anke.budget_adjusted, anke.budget_executed) == (2023, 0, 3.36, 3.36)
     assert (anke.exec_rate_reported, anke.exec_weight, anke.exec_score) == (1, 10, 10)
+
+
+def test_a_page_category_printed_as_a_bullet_gives_way_to_the_forms_own_title():
+    # an open-government page: its title (naming the project, 'self-evaluation' only), its metadata as a bulleted
+    # list whose category is '绩效自评报告', then the form's own title: one filing, of the form's kind and year
+    text = "\n".join([
+        "某区2021年农机购置补贴项目补助资金绩效自评",
+        "- 索引号", "- 01525707-9/20230529-00013", "- 发文机构", "- 某区农业农村局", "- 公开目录", "- 绩效自评报告",
+        "- 日期", "- 2023-05-29",
+        "2022年度项目支出绩效自评表",
+        "项目名称 | 某区2021年农机购置补贴项目补助资金 |",
+        "主管部门 | 某区农业农村局 | 项目实施单位 | 某区农机站 |",
+        "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) |",
+        "年度财政资金总额 | 120 | 118 | 98.33% | 19.67 |",
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+        "产出指标 | 数量指标 | 补贴机具数量 | ≧300台 | 320台 | 20 |",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.year, len(f.indicators)) == ("project_self_eval", 2022, 1)
+    assert (f.budget_adjusted, f.budget_executed) == (120, 118)

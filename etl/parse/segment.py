@@ -203,7 +203,8 @@ def split_glued_title(row: Row) -> Row:
     return row
 
 
-_BARE_TITLE = re.compile(r"(绩效)?(自评|评价|目标)(情况)?(报告|表)")  # the kind's words and nothing else
+# the kind's words and nothing else (a page's metadata list may print it as a bullet: '- 绩效自评报告', '• 自评报告')
+_BARE_TITLE = re.compile(r"([-•·*]\s*)?(绩效)?(自评|评价|目标)(情况)?(报告|表)")
 _FILE_NAME = re.compile(r"\.(docx?|xlsx?|pdf|wps|txt)\W*$", re.I)
 SPLIT_TITLE_CELLS = 4
 _WORDS_ONLY = re.compile(r"[\u4e00-\u9fff]{1,40}")  # a piece of a title: words, no figures, no clause marks
