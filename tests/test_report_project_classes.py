@@ -38,3 +38,9 @@ def test_the_project_the_opening_sentence_says_was_evaluated():
 def test_an_opening_about_the_whole_budget_names_no_project():
     opening = "根据县财政局通知要求,我局对2021年度部门预算资金使用管理情况认真开展了自评。现将自评情况报告如下:"
     assert _project(opening + BODY) is None
+
+
+def test_a_page_category_label_before_the_report_title_leaves_the_title_to_name_the_project():
+    page = "\n".join(["• 索引号", "• 79518791-2-/2023-0427027", "• 发布机构", "• 某市文化和旅游局", "• 公开目录", "• 自评报告",
+                      "某市图书馆2022年度项目支出绩效自评报告(2022年乡村文化振兴补助资金"])
+    assert _project(page + BODY) == "2022年乡村文化振兴补助资金"

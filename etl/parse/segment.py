@@ -390,6 +390,8 @@ def split_segments(rows: list[Row], contents: _Contents | None = None) -> list[S
                 # a fuller kind, or the page's bare category label ('公开目录 | 自评报告') before the real title
                 cur.kind = kind
                 cur.title = title_cell.text.strip()
+            elif _BARE_TITLE.fullmatch(fold_cell(cur.title or "")) and not _BARE_TITLE.fullmatch(fold_cell(title_cell.text)):
+                cur.title = title_cell.text.strip()  # the page's category label gives way to a title that names something
             elif _FILE_NAME.search(cur.title or "") and not _FILE_NAME.search(title_cell.text.strip()):
                 cur.title = title_cell.text.strip()  # the page's file name gives way to the document's own title
             cur.title_rows.append(title_row)
