@@ -697,6 +697,11 @@ def test_money_and_indicator_headers_worded_as_other_templates_word_them():
     ("某县某局项目支出绩效评价自评表", "project_self_eval"),
     ("某县某局2022年度部门整体支出绩效评价自评表", "dept_self_eval"),
     ("某县某局绩效目标完成情况（自评）表", "project_self_eval"),
+    # a whole unit's targets worded without 部门: '整体', '单位整体'
+    ("某县某中心2023年度整体绩效目标表", "dept_target"),
+    ("某县某中心2023年度单位整体绩效目标表", "dept_target"),
+    ("某县某中心2022年度单位整体支出绩效自评表", "dept_self_eval"),
+    ("某县某局2023年度某项目整体绩效目标表", "project_target"),
 ])
 def test_title_wordings_of_other_templates(title, kind):
     from etl.parse.vocab import title_kind
