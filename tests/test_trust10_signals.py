@@ -6,7 +6,7 @@
 - a row whose name is worded as an explanation ('反映…情况'): the 指标解释 cell read as the name (name_generic), not
   a name that only begins with such a word ('反映问题办结率');
 - a row whose target or actual is a word of the 指标值确定依据 column ('计划标准'): the basis cell read as a value, the
-  row's values one column off (value_odd).
+  row's values one column off (value_odd); such a word as the name is no indicator's name (name_generic).
 """
 from __future__ import annotations
 
@@ -45,8 +45,9 @@ def test_a_name_worded_as_an_explanation_is_no_indicators_name():
         ("产出指标", "时效指标", "反映项目完成时限情况"),  # the explanation column read as the name
         ("产出指标", "质量指标", "反映问题办结率"),  # an indicator's own name that begins with 反映
         ("产出指标", "数量指标", "养护农村公路里程"),
+        ("产出指标", "质量指标", "行业标准"),  # the basis column read as the name
     ])
-    assert [s["name_generic"] for s in row_signals(f)] == [1.0, 0.0, 0.0]
+    assert [s["name_generic"] for s in row_signals(f)] == [1.0, 0.0, 0.0, 1.0]
 
 
 def test_a_value_that_is_a_basis_word_stands_a_column_off():
