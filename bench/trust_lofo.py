@@ -12,8 +12,9 @@ nothing.
 
 --leave-set SET (repeatable; 'each' for every set): also the leave-one-set-out figures, both models fitted on the
 files of the other sets and every label of SET assessed by that fit, beside the leave-one-file-out figures of the
-same labels. A set gathered after the others (dev4) so stands in for filings of templates the fit has not seen, as
-the sealed blind set does, where leave-one-file-out still fits on the other files of the same search.
+same labels; with 'each', those of every label pooled as well. A set gathered after the others (dev4) so stands in
+for filings of templates the fit has not seen, as the sealed blind set does, where leave-one-file-out still fits on
+the other files of the same search.
 """
 from __future__ import annotations
 
@@ -45,13 +46,19 @@ def main() -> None:
     print("leave-one-file-out " + Calibration(tuple(lofo), accept).line())
     print("in-sample          " + Calibration(tuple(in_sample(files, whole)), accept).line())
     sets = sorted({_set_of(lab.name) for sf in files for lab in sf.labels})
+    pooled = []
     for name in (sets if "each" in args.leave_set else args.leave_set):
         out, rest = _split(files, name)
         if not out:
             raise SystemExit(f"no labelled file in set {name!r} (sets: {', '.join(sets)})")
         own = [p for p in lofo if _set_of(p.label) == name]
-        print(f"{name:6} leave-one-set-out  " + Calibration(tuple(in_sample(out, fit(rest))), accept).line())
+        left_out = in_sample(out, fit(rest))
+        pooled += left_out
+        print(f"{name:6} leave-one-set-out  " + Calibration(tuple(left_out), accept).line())
         print(f"{name:6} leave-one-file-out " + Calibration(tuple(own), accept).line())
+    if "each" in args.leave_set:
+        # every label assessed by the fit without its whole set: one figure for templates the fit has not seen
+        print("pooled leave-one-set-out  " + Calibration(tuple(pooled), accept).line())
     good = [p.confidence for p in lofo if p.accuracy >= WELL_READ]
     bad = [p.confidence for p in lofo if p.accuracy < WELL_READ]
 
