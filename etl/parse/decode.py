@@ -732,6 +732,9 @@ def _glued_edges(text: str, s: DecodeSettings, _model: int) -> tuple[tuple, ...]
     folded = fold_ocr(text)
     cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
     kept = _twice_kept(text)
+    # a percentage is a cell's value, never skipped (in part or whole) as no cell on the tagger's word: OCR reads
+    # ≥ as '2', and the tagger takes the target before such an actual for noise ('…满意度90%290%')
+    percents = [(m.start(), m.end()) for m in _PERCENT.finditer(folded)] if tg else []
     for i, a in enumerate(cuts):
         for b in cuts[i + 1:]:
             whole = a == 0 and b == len(text)
@@ -747,7 +750,8 @@ def _glued_edges(text: str, s: DecodeSettings, _model: int) -> tuple[tuple, ...]
                 # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
                 out.append((a, b, sub, True, JUNK, tag))
                 continue
-            if tg and tg.other_share(a, b) >= s.tagger_junk_share:
+            if tg and tg.other_share(a, b) >= s.tagger_junk_share \
+                    and not any(c <= a and b <= d for c, d in percents):
                 out.append((a, b, sub, True, TAGGED_JUNK, tag))
     for m in _LEVEL_POINTS.finditer(text):
         # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
@@ -758,6 +762,9 @@ def _glued_edges(text: str, s: DecodeSettings, _model: int) -> tuple[tuple, ...]
         # page of the copy broke: no cell of the row ('…库存绩效指标', '绩效指标预决算信息公开性')
         out.append((a, b, text[a:b], True, SIDE_LABEL, None))
     return tuple(out)
+
+
+_PERCENT = re.compile(r"\d+(?:\.\d+)?[%％]")
 
 
 def _tag_roles(cols: list[str]) -> list[tuple[int, bool]]:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from etl.lexicon import alternation, lexicon
 from etl.normalise.measure import parse_measure
 from etl.parse.cells import cell_text, is_empty_value
-from etl.parse.vocab import META_KEYS, column_role, fold_cell, title_kind
+from etl.parse.vocab import META_KEYS, column_role, fold_cell, fold_ocr_keys, title_kind
 from etl.records import Cell, Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
@@ -57,7 +57,8 @@ def cut_at_next_label(value: str, start: int = 2) -> str:
     ('主管部门') is not cut inside; short words that also end names ('部门', '来源') never cut.
     """
     _, any_label = _labels()
-    for m in any_label.finditer(value):
+    # (found in the text with OCR's look-alikes folded: '…教育局实施第位自评' ends at 实施单位)
+    for m in any_label.finditer(fold_ocr_keys(value)):
         if m.start() >= start and len(m.group()) >= MIN_CUT_LABEL:
             return value[: m.start()]
     return value
@@ -72,7 +73,7 @@ def _inline_pairs(text: str):
     fields = _label_fields()
     s = text.strip()
     value_end = -1  # where the last key's value was cut at a label: a key starts there
-    for m in any_label.finditer(s):
+    for m in any_label.finditer(fold_ocr_keys(s)):  # a key OCR misread ('实施第位') is still its key
         fld = fields.get(m.group())
         rest = s[m.end():]
         # 'KEY: VALUE', or 'KEY    VALUE' as a form printed without its grid (a run of spaces is its cell border)

@@ -32,6 +32,21 @@ def fold_cell(text: str) -> str:
     return words.sub(lambda m: lexicon().ocr_words[m.group()], out) if words is not None else out
 
 
+@lru_cache(maxsize=1 << 14)
+def fold_ocr_keys(text: str) -> str:
+    """`text` with OCR look-alikes read as the vocabulary's characters where that keeps its length ('实施第位'
+    is 实施单位, '顼目名称' 项目名称), so a key label found in it stands at the same offsets of the printed text."""
+    lx = lexicon()
+    out = text.translate(lx.ocr_chars)
+    if len(out) != len(text):
+        out = text
+    words = _ocr_words()
+    if words is None:
+        return out
+    return words.sub(lambda m: lx.ocr_words[m.group()] if len(lx.ocr_words[m.group()]) == len(m.group())
+                     else m.group(), out)
+
+
 # --- document titles -> doc_kind -------------------------------------------------
 # The patterns, in order, are the lexicon's [titles.kinds]; their kind 'self_eval' is SELF_EVAL_ANY.
 SELF_EVAL_ANY = "self_eval"  # a title that says self-evaluation but not whether of a table or a report
