@@ -233,18 +233,27 @@ def qualitative_values(sheet: Sheet, rng: random.Random) -> Sheet:
 
 @damage_type
 def column_read_labels(sheet: Sheet, rng: random.Random) -> Sheet:
-    """Four-character labels of a narrow merged cell, printed two characters a line ('产出' over '指标'),
-    read column by column, right column first: '出标产指' (OCR'd and document-sharing copies show it on
-    level labels and header words). Half of the 一级 labels, a third of the header cells; the truth keeps
+    """Four- and five-character labels of a narrow merged cell, printed two characters a line ('产出' over '指标'),
+    read column by column, right column first: '出标产指', '意指满度标' for 满意度指标 (OCR'd and
+    document-sharing copies show it on level labels and header words). Half of the 一级 labels, a third of the
+    four-character header cells; the truth keeps
     the labels as written (the label convention joins a cell's broken lines)."""
-    def column_read(t: str) -> str:  # the first four characters; a level's score part stays after them
-        return t[1] + t[3] + t[0] + t[2] + t[4:]
+    def words_of(t: str) -> int:  # the label's characters before its score part
+        k = 0
+        while k < len(t) and _CJK_CHAR.match(t[k]):
+            k += 1
+        return k
 
-    def fits(t: str) -> bool:
-        return len(t) >= 4 and all(_CJK_CHAR.match(ch) for ch in t[:4]) and (len(t) == 4 or t[4] in "(（")
+    def column_read(t: str) -> str:  # right column then left; a level's score part stays after them
+        k = words_of(t)
+        return t[1:k:2] + t[0:k:2] + t[k:]
 
-    levels = [c for ln in sheet.lines if ln.kind == "row" for c in ln.cells if c.field == "level1" and fits(c.text)]
-    heads = [c for ln in sheet.lines if ln.kind == "header" for c in ln.cells if len(c.text) == 4 and fits(c.text)]
+    def fits(t: str, most: int) -> bool:
+        # a five-character label breaks over three lines ('满意' / '度指' / '标'): read '意指满度标'
+        return 4 <= words_of(t) <= most and (len(t) == words_of(t) or t[words_of(t)] in "(（")
+
+    levels = [c for ln in sheet.lines if ln.kind == "row" for c in ln.cells if c.field == "level1" and fits(c.text, 5)]
+    heads = [c for ln in sheet.lines if ln.kind == "header" for c in ln.cells if len(c.text) == 4 and fits(c.text, 4)]
     picked = [c for c in levels if rng.random() < 0.5] + [c for c in heads if rng.random() < 0.33]
     for c in picked or (levels + heads)[:1]:  # one label at least
         c.text = column_read(c.text)
@@ -260,9 +269,11 @@ def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
     """
     table = words()["ocr"]
     labels = set(words()["header_synonyms"]) | set(WRITER_HEADER)
+    keys = _key_labels()
 
-    def confuse(s: str, only: str | None = None) -> str:
-        return "".join(rng.choice(table[ch]) if ch in table and (only is None or ch == only) and rng.random() < 0.35
+    def confuse(s: str, only: str | None = None, same_length: bool = False) -> str:
+        return "".join(rng.choice([r for r in table[ch] if len(r) == 1 or not same_length] or [ch])
+                       if ch in table and (only is None or ch == only) and rng.random() < 0.35
                        else ch for ch in s)
 
     for line in sheet.lines:
@@ -285,9 +296,22 @@ def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
             for c in line.cells:
                 if c.text in labels or c.text.startswith(("项目资金（", "预算资金（", "年度预算申请（")):
                     c.text = confuse(c.text)
+                elif c.text in keys:
+                    # a form's key labels too ('实施第位' for 实施单位, '顼目名称'): the values stay as printed. Only
+                    # readings of one character each (no 'Fl' for 目): the real copies show those in keys
+                    c.text = confuse(c.text, same_length=True)
         elif line.kind == "title":  # only 项 -> 顼: digits there carry the year
             line.cells = [Cell(confuse(c.text, only="项"), c.field) for c in line.cells]
     return sheet
+
+
+@lru_cache(maxsize=1)
+def _key_labels() -> frozenset[str]:
+    """The lexicon's key labels of a filing's form (项目名称, 主管部门, 实施单位 …)."""
+    from etl.lexicon import lexicon
+    from etl.parse.meta import key_words
+
+    return frozenset(w for _, pat in lexicon().keys for w in key_words(pat.pattern))
 
 
 @damage_type
