@@ -69,26 +69,29 @@ def test_a_key_label_with_an_ocr_look_alike_still_ends_the_value_before_it():
 
 
 # --- the damage model reproduces these classes ----------------------------------------------------------
-def test_the_ocr_damage_reads_equals_as_er_and_keys_with_look_alikes():
+def test_the_ocr_damage_reads_key_labels_with_look_alikes_and_five_character_levels_down_their_columns():
+    # ('=' read as 二 is not in damage.toml: the generator prints no '=' before a target, and the cell tagger's
+    # training reads the same table, so an entry would change the tagger and nothing the damage bench measures)
     from etl.sample.damage import damage
 
     text = "\n".join([
         "某县2023年度项目支出绩效自评表",
         "项目名称\t乡村道路养护\t实施单位\t某县公路所",
         "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分",
-        "产出指标\t数量指标\t养护道路里程\t=120公里\t126公里\t50\t50",
-        "满意度指标\t服务对象满意度指标\t沿线群众满意度\t≥90%\t93%\t50\t50",
+        "产出指标\t数量指标\t养护道路里程\t≥120公里\t126公里\t50\t50",
+        "满意度指标(50分)\t服务对象满意度指标\t沿线群众满意度\t≥90%\t93%\t50\t50",
     ]) + "\n"
     truth = {"doc_kind": "project_self_eval", "indicators": [
-        {"level1": "产出指标", "level2": "数量指标", "name": "养护道路里程", "target": "=120公里", "actual": "126公里",
+        {"level1": "产出指标", "level2": "数量指标", "name": "养护道路里程", "target": "≥120公里", "actual": "126公里",
          "weight": 50, "score": 50, "reason": None},
         {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "沿线群众满意度", "target": "≥90%",
          "actual": "93%", "weight": 50, "score": 50, "reason": None}]}
-    seen_er = seen_key = False
+    seen_key = seen_level = False
     for seed in range(40):
         out, t2 = damage(text, truth, ["ocr_confusions"], random.Random(seed))
-        seen_er |= "二120公里" in out
         seen_key |= "实施第位" in out
-        # the truth takes a changed string as printed
-        assert t2["indicators"][0]["target"] in out
-    assert seen_er and seen_key
+        assert "乡村道路养护" in out and "某县公路所" in out  # values stay as printed
+        assert t2["indicators"][0]["target"] in out  # a changed string is expected as printed
+        out, _ = damage(text, truth, ["column_read_labels"], random.Random(seed))
+        seen_level |= "意指满度标(50分)" in out
+    assert seen_key and seen_level
