@@ -95,3 +95,20 @@ def test_the_ocr_damage_reads_key_labels_with_look_alikes_and_five_character_lev
         out, _ = damage(text, truth, ["column_read_labels"], random.Random(seed))
         seen_level |= "意指满度标(50分)" in out
     assert seen_key and seen_level
+
+
+# --- 二级 labels printed with their points like the 一级 ones ---------------------------------------------
+# An older provincial template prints '项目产出(40分)数量指标(20分)保障人数…'. Glued, a 二级 label with its points in
+# brackets was one piece or none: after an unfilled '指标2:' row, '服务对象满意度指标(20分)' was cut into a name
+# '服务对象' and the 一级 '满意度指标(20分)'. The bracketed points after 指标 are skipped as the bare ones are
+# ('数量指标15分'), and the label is read as the 二级 it is.
+def test_level2_labels_with_their_points_in_brackets_stay_level2():
+    text = HEAD.replace("年度指标值实际完成值分值得分", "分值指标值全年实际值得分") + (
+        "项目产出(40分)数量指标(20分)保障人数202370人2370人20时效指标(20分)完成时间202021年12月2021年12月19"
+        "项目效益(60分)社会效益指标(40分)办学条件改善40明显改善明显改善38指标2:服务对象满意度指标(20分)学生满意度20≥90%95%20\n")
+    (f,) = parse(text)
+    assert _rows(f) == [
+        ("项目产出", "数量指标", "保障人数", "2370人", "2370人", 20, 20),
+        ("项目产出", "时效指标", "完成时间", "2021年12月", "2021年12月", 20, 19),
+        ("项目效益", "社会效益指标", "办学条件改善", "明显改善", "明显改善", 40, 38),
+        ("项目效益", "服务对象满意度指标", "学生满意度", "≥90%", "95%", 20, 20)]

@@ -648,9 +648,11 @@ def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
 
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
 TAGGED_JUNK = -2.0  # a stretch the cell tagger reads as no cell: skipped, the reading's state kept
-POINTS_NOTE = -3.0  # a level's points printed after it without brackets ('数量指标15分'): skipped like junk
+POINTS_NOTE = -3.0  # a level's points printed after it ('数量指标15分', '数量指标(10分)'): skipped like junk
 SIDE_LABEL = -4.0  # the side label beside the rows ('绩效指标', a merged side cell) run into a cell: skipped too
-_LEVEL_POINTS = re.compile(r"(?<=指标)\d{1,2}(\.\d)?分(?!钟)")
+# (bare, or in brackets: a 二级 label printed with its points as its 一级 is, '…指标2:服务对象满意度指标(10分)…', is
+# then no piece of two cells, '服务对象' and the 一级 '满意度指标(10分)')
+_LEVEL_POINTS = re.compile(r"(?<=指标)(?:\d{1,2}(\.\d)?分(?!钟)|[（(]\d{1,3}(\.\d)?分[)）])")
 SKIPPED = "skipped"  # marks such a skip on the best path (no step is made of it)
 
 

@@ -33,7 +33,9 @@ DOCX/XLSX text (glue_wrapped: cells glued, a wrapped cell leaving a space inside
 a level wrapped before 指标 and run into the name; page_markers: one run a page, '2、' where the page
 broke), header words broken by spaces (spaced_headers), text layers that scramble a row's cells
 (scramble_cells) or print a block of names before their values (name_block), and OCR's operators and
-look-alike characters (ocr_confusions, from damage.toml). Which real files show which class, and the
+look-alike characters (ocr_confusions, from damage.toml; form keys too), specks read as characters at a value's
+end (ocr_specks: the truth takes them as printed), five-character labels read down a narrow cell's columns
+(column_read_labels) and 二级 labels printed with their points (level2_points). Which real files show which class, and the
 real score beside the generated one: tests/data/real/damage_classes.toml, bench/damage_bench.py --classes.
 """
 from __future__ import annotations
@@ -261,6 +263,34 @@ def column_read_labels(sheet: Sheet, rng: random.Random) -> Sheet:
 
 
 @damage_type
+def level2_points(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The 二级 labels printed with their points too, where the 一级 labels print theirs ('数量指标(10分)' under
+    '产出指标(30分)'), as older provincial templates do: the points are the sum of the group's 分值. The truth keeps
+    the labels without them (the label convention)."""
+    rows = _rows(sheet)
+    if not any("分)" in c.text for ln in rows for c in ln.cells if c.field == "level1"):
+        return sheet
+    start: Cell | None = None
+    total = 0.0
+
+    def close():
+        if start is not None and total > 0:
+            start.text += f"({total:g}分)"
+
+    for line in rows:
+        l1, l2, w = _cell(line, "level1"), _cell(line, "level2"), _cell(line, "weight")
+        if (l2 is not None and l2.text) or (l1 is not None and l1.text):
+            close()
+            start, total = (l2 if l2 is not None and l2.text else None), 0.0
+        try:
+            total += float(w.text) if w is not None and w.text else 0.0
+        except ValueError:
+            pass
+    close()
+    return sheet
+
+
+@damage_type
 def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
     """0/O, 1/l/I, 项/顼, ≥ read as 2 or ^ … in indicator cells and fixed labels.
 
@@ -312,6 +342,22 @@ def _key_labels() -> frozenset[str]:
     from etl.parse.meta import key_words
 
     return frozenset(w for _, pat in lexicon().keys for w in key_words(pat.pattern))
+
+
+@damage_type
+def ocr_specks(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A speck, a checkbox's stroke or a cell border read as a character or two at the end of a 指标值 or
+    实际完成值 cell (damage.toml [ocr_specks]: '提高1%X'), in a sixth of the rows or so. The truth takes the cell as
+    printed (the label convention keeps OCR's noise inside a cell)."""
+    marks = words()["ocr_specks"]["marks"]
+    cells = [(line, c) for line in _rows(sheet) for c in line.cells if c.field in ("target", "actual") and c.text]
+    picked = [(line, c) for line, c in cells if rng.random() < 0.09] or cells[:1]  # one cell at least
+    for line, c in picked:
+        c.text += rng.choice(marks)
+        want = sheet.printed[line.row] if line.row is not None else None
+        if want is not None:
+            want[c.field] = c.text
+    return sheet
 
 
 @damage_type
