@@ -112,3 +112,19 @@ def test_level2_labels_with_their_points_in_brackets_stay_level2():
         ("项目产出", "时效指标", "完成时间", "2021年12月", "2021年12月", 20, 19),
         ("项目效益", "社会效益指标", "办学条件改善", "明显改善", "明显改善", 40, 38),
         ("项目效益", "服务对象满意度指标", "学生满意度", "≥90%", "95%", 20, 20)]
+
+
+# --- a narrow 指标性质 cell read column by column ('性标定指' for 定性指标) ---------------------------------------
+# Its two lines ('定性' over '指标') read right column first, like a level label's; run into the name before it
+# ('…健全性性标定指高高…'), the name took a character of it. The nature words are put back as the level words are.
+def test_a_column_read_nature_word_is_put_back_before_the_row_is_cut():
+    from etl.parse.vocab_cut import unscramble_blocks
+
+    assert unscramble_blocks("档案管理规范性性标定指好好100%55否") == "档案管理规范性定性指标好好100%55否"
+    assert unscramble_blocks("资料归档率%量标定指100%100%100%55否") == "资料归档率%定量指标100%100%100%55否"
+    text = ("1、部门整体绩效自评表主管部门某县档案馆自评总分(分)100指标名称计量单位指标性质年初指标值全年完成值"
+            "得分系数(%)指标权重(分)指标得分(分)是否核心指标资料归档率%量标定指100%100%100%55是"
+            "档案管理规范性性标定指好好100%55否查阅服务满意度%定量指标95%97%100%1010否\n")
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("资料归档率", "100%", "100%"), ("档案管理规范性", "好", "好"), ("查阅服务满意度", "95%", "97%")]

@@ -235,8 +235,9 @@ _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 def _block_reads() -> tuple[re.Pattern | None, dict[str, str]]:
     """Four-character vocabulary words as a copy prints them when a narrow cell holds them two characters a
     line ('产出' over '指标') and its text is read column by column: right column first ('出标产指') or left
-    first ('产指出标'). Spellings that are words themselves are left out."""
-    words = {w for w in _vocabulary_words()[0] if len(w) == 4 and _CJK_WORD.fullmatch(w)}
+    first ('产指出标'). Spellings that are words themselves are left out. A 指标性质 cell is as narrow: its words
+    too ('性标定指' for 定性指标)."""
+    words = {w for w in (*_vocabulary_words()[0], *lexicon().nature_words) if len(w) == 4 and _CJK_WORD.fullmatch(w)}
     reads: dict[str, str] = {}
     for w in words:
         for r in (w[1] + w[3] + w[0] + w[2], w[0] + w[2] + w[1] + w[3]):
