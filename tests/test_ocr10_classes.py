@@ -56,15 +56,18 @@ def test_a_percentage_before_an_actual_whose_operator_was_read_as_2_is_the_targe
 # A glued form's keys end the value before them; OCR read 单 as 第, so the department ran on into the next key
 # ('某县水利局实施第位…'). Keys are found in the text with OCR's look-alikes folded (same length, same offsets).
 def test_a_key_label_with_an_ocr_look_alike_still_ends_the_value_before_it():
-    assert fold_ocr_keys("某局实施第位某中学") == "某局实施单位某中学"
-    assert fold_ocr_keys("顼目名称") == "项目名称"
-    assert fold_ocr_keys("第一位") == "第一位"  # an ordinal is no look-alike
-    text = ("1、某县学校项目支出绩效自评表(2022年)项目名称校舍维修主管部门某县教育局实施第位某县第一中学"
+    assert fold_ocr_keys("某局实施第位某中学")[0] == "某局实施单位某中学"
+    assert fold_ocr_keys("顼目名称")[0] == "项目名称"
+    assert fold_ocr_keys("第一位")[0] == "第一位"  # an ordinal is no look-alike
+    # a reading of another length ('Fl' for 目) is folded too; the label is found at its place in the printed text
+    assert fold_ocr_keys("某局项Fl名称某项目") == ("某局项目名称某项目", (0, 1, 2, 3, 5, 6, 7, 8, 9, 10))
+    assert fold_ocr_keys("Flash存储")[0] == "Flash存储"
+    text = ("1、某县学校项目支出绩效自评表(2022年)项Fl名称校舍维修主管部门某县教育局实施第位某县第一中学"
             "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施"
             "产出指标数量指标维修校舍面积1200平方米1250平方米3030质量指标验收合格率100%100%3030"
             "满意度指标服务对象满意度指标师生满意度≥90%95%4040\n")
     (f,) = parse(text)
-    assert f.department == "某县教育局"
+    assert (f.department, f.project) == ("某县教育局", "校舍维修")
     assert [r[2] for r in _rows(f)] == ["维修校舍面积", "验收合格率", "师生满意度"]
 
 
@@ -128,3 +131,15 @@ def test_a_column_read_nature_word_is_put_back_before_the_row_is_cut():
     (f,) = parse(text)
     assert [(i.name, i.target, i.actual) for i in f.indicators] == [
         ("资料归档率", "100%", "100%"), ("档案管理规范性", "好", "好"), ("查阅服务满意度", "95%", "97%")]
+
+
+# --- a five-character level label read down a narrow cell's columns, with its points -----------------------
+# '满意度指标(10分)' in a cell two characters wide ('满意' / '度指' / '标(10分)') reads '意指满度标(10分)'. Its characters
+# out of order were recognised only without the points: with them the run went to the row before as its reason.
+def test_a_column_read_five_character_level_with_its_points_is_the_level():
+    text = HEAD + ("出标产指(60分)数量指标整治塘坝数量12座13座3030质量指标验收合格率98%100%3030"
+                   "意指满度标(40分)服务对象满意度指标受益群众满意度≥90%95%4040\n")
+    (f,) = parse(text)
+    assert [(r[0], r[1], r[2]) for r in _rows(f)] == [
+        ("产出指标", "数量指标", "整治塘坝数量"), ("产出指标", "质量指标", "验收合格率"),
+        ("满意度指标", "服务对象满意度指标", "受益群众满意度")]

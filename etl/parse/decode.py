@@ -37,7 +37,7 @@ from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, holds_no_field, is_context, is_level1,
-                              is_level2, is_unknown_level, scrambled_level1)
+                              is_level2, is_unknown_level, scrambled_level1, strip_score)
 from etl.records import Loc
 
 INF = math.inf
@@ -1048,7 +1048,7 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
             # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
             e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else \
                 s.unknown_level_as_level1 if is_unknown_level(text) else \
-                s.scrambled_level if glued and scrambled_level1(text) else INF
+                s.scrambled_level if glued and scrambled_level1(strip_score(text)) else INF  # '意指满度标(10分)'
         elif col == "level2":
             # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
             e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else

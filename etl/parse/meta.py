@@ -58,9 +58,10 @@ def cut_at_next_label(value: str, start: int = 2) -> str:
     """
     _, any_label = _labels()
     # (found in the text with OCR's look-alikes folded: '…教育局实施第位自评' ends at 实施单位)
-    for m in any_label.finditer(fold_ocr_keys(value)):
-        if m.start() >= start and len(m.group()) >= MIN_CUT_LABEL:
-            return value[: m.start()]
+    folded, at = fold_ocr_keys(value)
+    for m in any_label.finditer(folded):
+        if at[m.start()] >= start and len(m.group()) >= MIN_CUT_LABEL:
+            return value[: at[m.start()]]
     return value
 
 
@@ -73,21 +74,23 @@ def _inline_pairs(text: str):
     fields = _label_fields()
     s = text.strip()
     value_end = -1  # where the last key's value was cut at a label: a key starts there
-    for m in any_label.finditer(fold_ocr_keys(s)):  # a key OCR misread ('实施第位') is still its key
+    folded, at = fold_ocr_keys(s)  # a key OCR misread ('实施第位', '项Fl名称') is still its key
+    for m in any_label.finditer(folded):
         fld = fields.get(m.group())
-        rest = s[m.end():]
+        start, end = at[m.start()], at[m.end()]
+        rest = s[end:]
         # 'KEY: VALUE', or 'KEY    VALUE' as a form printed without its grid (a run of spaces is its cell border)
         colon = re.match(r"\s*[:：]\s*|\s{2,}(?=\S)", rest)
         if colon:
             rest = rest[colon.end():]
-        elif (m.start() > 0 and m.start() != value_end) or not rest:
+        elif (start > 0 and start != value_end) or not rest:
             continue  # a label word inside a sentence, not a key
         elif fields.get(m.group()) in ORG_FIELDS and not looks_like_org(cut_at_next_label(rest, 1)):
             continue  # '预算单位满意度': an indicator's name that begins with a key word, no key run into its value
         # the value ends at a run of spaces, or at a space before the next 'key:' ('来源:某局 浏览:')
         value = cut_at_next_label(re.split(r"\s{2,}|\t|\s+(?=[^\s:：]{1,8}[:：])", rest)[0], 1)
         if len(value) < len(rest):
-            value_end = m.end() + (colon.end() if colon else 0) + len(value)
+            value_end = end + (colon.end() if colon else 0) + len(value)
         if fld and value.strip():
             yield fld, value.strip()
 

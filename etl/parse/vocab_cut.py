@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon
 from etl.parse.meta import key_words
-from etl.parse.vocab import TITLE_PATTERNS
+from etl.parse.vocab import TITLE_PATTERNS, fold_ocr_keys
 from etl.records import Cell, Row
 
 
@@ -91,12 +91,15 @@ def split_glued(text: str) -> list[str]:
     """The pieces of a glued line: vocabulary words and titles on their own, the text between them whole."""
     vocab, levels = _vocabulary()
     cuts = [(m.start(), m.end()) for m in _titles().finditer(text) if not _kind_words_in_a_name(text, m, vocab)]
-    for m in vocab.finditer(text):
-        after = text[m.end(): m.end() + 1]
+    # (found with OCR's look-alikes folded, at their printed places: '项Fl名称', '实施第位' are keys)
+    folded, at = fold_ocr_keys(text)
+    for m in vocab.finditer(folded):
+        start, end = at[m.start()], at[m.end()]
+        after = text[end: end + 1]
         # a level word directly followed by a value is an indicator's name ('服务对象满意度%=99')
         if m.group() in levels and after and re.match(rf"[{_OPS}%％\d]", after):
             continue
-        cuts.append((m.start(), m.end()))
+        cuts.append((start, end))
     inside = _bracketed(text) | _in_sentences(text, vocab)
     parts: list[str] = []
     pos = 0
