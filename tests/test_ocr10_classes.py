@@ -143,3 +143,36 @@ def test_a_column_read_five_character_level_with_its_points_is_the_level():
     assert [(r[0], r[1], r[2]) for r in _rows(f)] == [
         ("产出指标", "数量指标", "整治塘坝数量"), ("产出指标", "质量指标", "验收合格率"),
         ("满意度指标", "服务对象满意度指标", "受益群众满意度")]
+
+
+# --- a speck read as a character between two cells ---------------------------------------------------------
+# A scan's speck, a checkbox's stroke or a cell border read as 'X', 'r', 'tot', '口' between two values: no cut
+# of the row read every part as a cell, so the row's arithmetic gave up, and the first reading ended the row at
+# the mark ('50人' read '5' | '0人'). The mark is skipped, the row goes on after it; OCR's letters for digits and
+# operators are no specks ('S67O.21万兀', 'l00%').
+def test_a_speck_between_two_cells_is_skipped_and_the_row_read_whole():
+    from etl.parse.decode import redecode_glued_row
+
+    roles = ["target", "actual", "weight", "score", "reason"]
+    assert redecode_glued_row("50人r52人77", roles) == [("target", "50人"), ("actual", "52人"), ("weight", "7"),
+                                                          ("score", "7")]
+    assert redecode_glued_row("100%tot95%55", roles)[:2] == [("target", "100%"), ("actual", "95%")]
+    assert redecode_glued_row("S67O.21万兀6O0万兀55", roles)[:2] == [("target", "S67O.21万兀"), ("actual", "6O0万兀")]
+    text = HEAD + ("产出指标数量指标整治塘坝数量12座X13座2020质量指标验收合格率98%口100%2020"
+                   "效益指标社会效益指标受益农户数量300户320户tot3030满意度指标服务对象满意度指标受益群众满意度≥90%L95%3030\n")
+    (f,) = parse(text)
+    assert [r[2:] for r in _rows(f)] == [
+        ("整治塘坝数量", "12座", "13座", 20, 20), ("验收合格率", "98%", "100%", 20, 20),
+        ("受益农户数量", "300户", "320户", 30, 30), ("受益群众满意度", "≥90%", "95%", 30, 30)]
+
+
+# --- OCR's letters for digits in a glued row's 分值 and 得分 ---------------------------------------------------
+# '1O1O' is 10 | 10: the row's arithmetic cut it as letters ('1' | 'O1O', no leading zero seen); it now cuts and
+# judges the figures the letters stand for, as the first reading does, and keeps the printed characters.
+def test_a_glued_row_s_points_printed_with_letters_for_digits_are_cut_as_the_figures():
+    from etl.parse.decode import redecode_glued_row
+
+    roles = ["target", "actual", "weight", "score", "reason"]
+    assert redecode_glued_row("I00%1OO%1O1O", roles) == [("target", "I00%"), ("actual", "1OO%"), ("weight", "1O"),
+                                                           ("score", "1O")]
+    assert redecode_glued_row("^5年≥5年I0I0", roles)[2:] == [("weight", "I0"), ("score", "I0")]

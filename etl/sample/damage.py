@@ -33,8 +33,8 @@ DOCX/XLSX text (glue_wrapped: cells glued, a wrapped cell leaving a space inside
 a level wrapped before 指标 and run into the name; page_markers: one run a page, '2、' where the page
 broke), header words broken by spaces (spaced_headers), text layers that scramble a row's cells
 (scramble_cells) or print a block of names before their values (name_block), and OCR's operators and
-look-alike characters (ocr_confusions, from damage.toml; form keys too), specks read as characters at a value's
-end (ocr_specks: the truth takes them as printed), five-character labels read down a narrow cell's columns
+look-alike characters (ocr_confusions, from damage.toml; form keys too), specks read as characters after a value
+(ocr_specks: the truth drops them), five-character labels read down a narrow cell's columns
 (column_read_labels) and 二级 labels printed with their points (level2_points). Which real files show which class, and the
 real score beside the generated one: tests/data/real/damage_classes.toml, bench/damage_bench.py --classes.
 """
@@ -346,17 +346,14 @@ def _key_labels() -> frozenset[str]:
 
 @damage_type
 def ocr_specks(sheet: Sheet, rng: random.Random) -> Sheet:
-    """A speck, a checkbox's stroke or a cell border read as a character or two at the end of a 指标值 or
-    实际完成值 cell (damage.toml [ocr_specks]: '提高1%X'), in a sixth of the rows or so. The truth takes the cell as
-    printed (the label convention keeps OCR's noise inside a cell)."""
+    """A speck, a checkbox's stroke or a cell border read as a character or two after a 指标值 or 实际完成值
+    (damage.toml [ocr_specks]: '提高1%X体检率…'), in a sixth of the rows or so. The truth stays: a perfect reader
+    drops a mark between two cells, as it drops a mirror's noise (LABELS.md)."""
     marks = words()["ocr_specks"]["marks"]
-    cells = [(line, c) for line in _rows(sheet) for c in line.cells if c.field in ("target", "actual") and c.text]
-    picked = [(line, c) for line, c in cells if rng.random() < 0.09] or cells[:1]  # one cell at least
-    for line, c in picked:
+    cells = [c for line in _rows(sheet) for c in line.cells if c.field in ("target", "actual") and c.text]
+    picked = [c for c in cells if rng.random() < 0.09] or cells[:1]  # one cell at least
+    for c in picked:
         c.text += rng.choice(marks)
-        want = sheet.printed[line.row] if line.row is not None else None
-        if want is not None:
-            want[c.field] = c.text
     return sheet
 
 
