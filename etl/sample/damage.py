@@ -52,6 +52,8 @@ from typing import Callable, Iterable
 import opencc
 
 from etl.eval.score import SKIP_KEY
+from etl.lexicon import lexicon
+from etl.parse.meta import key_words
 
 # the indicator table header as our writer prints it (etl.write.blocks.py) -> field of that column
 WRITER_HEADER = {
@@ -338,9 +340,6 @@ def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
 @lru_cache(maxsize=1)
 def _key_labels() -> frozenset[str]:
     """The lexicon's key labels of a filing's form (项目名称, 主管部门, 实施单位 …)."""
-    from etl.lexicon import lexicon
-    from etl.parse.meta import key_words
-
     return frozenset(w for _, pat in lexicon().keys for w in key_words(pat.pattern))
 
 
