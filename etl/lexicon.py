@@ -99,6 +99,7 @@ class Lexicon:
     ocr_operators: dict
     ocr_units: dict
     ocr_words: dict
+    ocr_specks: frozenset
     value_placeholders: tuple[str, ...]
     weak_operators: frozenset[str]
     weight_groups: tuple[tuple[str, tuple[str, ...]], ...]
@@ -218,6 +219,7 @@ def lexicon() -> Lexicon:
         ocr_operators=dict(data["ocr"]["operators"]),
         ocr_units=dict(data["ocr"]["units"]),
         ocr_words=dict(data["ocr"]["words"]),
+        ocr_specks=frozenset(data["ocr"].get("specks", [])),
         value_placeholders=tuple(ph["value"]),
         weak_operators=frozenset(ops["weak"]),
         weight_groups=tuple((g, tuple(words)) for g, words in lv["weight_groups"]),

@@ -37,7 +37,7 @@ from etl.parse.ocr_fold import fold_ocr
 from etl.parse import tagger
 from etl.parse.cells import is_empty_value
 from etl.parse.vocab import (SCRAMBLED_MIN_LEN, LONG_TERM, column_role, fold_cell, holds_no_field, is_context, is_level1,
-                              is_level2, is_unknown_level, scrambled_level1)
+                              is_level2, is_unknown_level, scrambled_level1, strip_score)
 from etl.records import Loc
 
 INF = math.inf
@@ -102,6 +102,8 @@ class DecodeSettings:
     reason_number: float = 5.0
     description_number: float = 1.5
     latin_only_value: float = 6.0
+    speck: float = 1.0  # a stray mark OCR read between two glued cells ('X', 'tot', '口'): skipped, no cell
+    speck_len: int = 3  # Latin letters alone up to this many are such a mark ('qrcode' is longer: page furniture)
     ocr_number: float = 0.5  # a 分值/得分 cell read through OCR's letter-for-digit confusions  # 'qrcode': page furniture, not a cell of a Chinese table
     basis_other_text: float = 2.5
     # free text in a grid's own 指标值设定依据 column: the column says what the cell is. (At basis_other_text a
@@ -648,9 +650,12 @@ def holds_cells(t: str, s: DecodeSettings = SETTINGS) -> bool:
 
 JUNK = -1.0  # marks a lattice edge that only the blank label may take
 TAGGED_JUNK = -2.0  # a stretch the cell tagger reads as no cell: skipped, the reading's state kept
-POINTS_NOTE = -3.0  # a level's points printed after it without brackets ('数量指标15分'): skipped like junk
+POINTS_NOTE = -3.0  # a level's points printed after it ('数量指标15分', '数量指标(10分)'): skipped like junk
 SIDE_LABEL = -4.0  # the side label beside the rows ('绩效指标', a merged side cell) run into a cell: skipped too
-_LEVEL_POINTS = re.compile(r"(?<=指标)\d{1,2}(\.\d)?分(?!钟)")
+SPECK = -5.0  # a speck OCR read between two cells ('50人X52人', '≥5所L家庭…'): skipped too
+# (bare, or in brackets: a 二级 label printed with its points as its 一级 is, '…指标2:服务对象满意度指标(10分)…', is
+# then no piece of two cells, '服务对象' and the 一级 '满意度指标(10分)')
+_LEVEL_POINTS = re.compile(r"(?<=指标)(?:\d{1,2}(\.\d)?分(?!钟)|[（(]\d{1,3}(\.\d)?分[)）])")
 SKIPPED = "skipped"  # marks such a skip on the best path (no step is made of it)
 
 
@@ -730,8 +735,14 @@ def _glued_edges(text: str, s: DecodeSettings, _model: int) -> tuple[tuple, ...]
     tg = tagger.tagged(text) if s.tagger_weight else None
     # an OCR'd copy's figures cut as the figures they stand for ('l00%' is no letter and two digits)
     folded = fold_ocr(text)
-    cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set()))
+    # a speck OCR read between two cells ('12座X13座'): cut on both sides, to be skipped (below)
+    specks = [(m.start(), m.end()) for m in _speck_re().finditer(folded) if m.end() - m.start() <= s.speck_len]
+    cuts = sorted(_cut_points(folded) | (tg.boundaries(s.tagger_cut) if tg else set())
+                  | {c for span in specks for c in span})
     kept = _twice_kept(text)
+    # a percentage is a cell's value, never skipped (in part or whole) as no cell on the tagger's word: OCR reads
+    # ≥ as '2', and the tagger takes the target before such an actual for noise ('…满意度90%290%')
+    percents = [(m.start(), m.end()) for m in _PERCENT.finditer(folded)] if tg else []
     for i, a in enumerate(cuts):
         for b in cuts[i + 1:]:
             whole = a == 0 and b == len(text)
@@ -747,17 +758,23 @@ def _glued_edges(text: str, s: DecodeSettings, _model: int) -> tuple[tuple, ...]
                 # no cell reads this stretch ('3、' of a page marker): it may be skipped, at a cost
                 out.append((a, b, sub, True, JUNK, tag))
                 continue
-            if tg and tg.other_share(a, b) >= s.tagger_junk_share:
+            if tg and tg.other_share(a, b) >= s.tagger_junk_share \
+                    and not any(c <= a and b <= d for c, d in percents):
                 out.append((a, b, sub, True, TAGGED_JUNK, tag))
     for m in _LEVEL_POINTS.finditer(text):
         # the points a level label carries ('数量指标15分采购设备…'), printed without the brackets that
         # let the stream skip them: no cell of the row
         out.append((m.start(), m.end(), m.group(), True, POINTS_NOTE, None))
+    for a, b in specks:
+        out.append((a, b, text[a:b], True, SPECK, None))
     for a, b in side_labels_in(text):
         # the table's side label ('绩效指标' in a merged cell beside the rows) printed among them where a
         # page of the copy broke: no cell of the row ('…库存绩效指标', '绩效指标预决算信息公开性')
         out.append((a, b, text[a:b], True, SIDE_LABEL, None))
     return tuple(out)
+
+
+_PERCENT = re.compile(r"\d+(?:\.\d+)?[%％]")
 
 
 def _tag_roles(cols: list[str]) -> list[tuple[int, bool]]:
@@ -858,11 +875,13 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         for v, text, loc, inner, penalty, tag in edges[u]:
             glued = inner or whole_glued.get(u) == v
             key = (text, inner, glued)
-            if penalty is TAGGED_JUNK or penalty is POINTS_NOTE or penalty is SIDE_LABEL:
+            if penalty is TAGGED_JUNK or penalty is POINTS_NOTE or penalty is SIDE_LABEL or penalty is SPECK:
                 # no cell at all (a page marker, a header, a total run into the rows, a level's points, a
-                # side label): skipped without a label, so the row it interrupts goes on after it
+                # side label, a speck OCR read): skipped without a label, so the row it interrupts goes on after it
                 if penalty is POINTS_NOTE:
                     extra = s.points_note
+                elif penalty is SPECK:
+                    extra = s.speck
                 elif penalty is SIDE_LABEL:
                     extra = s.side_label
                 else:
@@ -1039,7 +1058,7 @@ def _emissions(text: str, cols: list[str], inner: bool, glued: bool, s: DecodeSe
             # '成本指标' is a level-1 of some templates and a level-2 of others: level-2 unless a level-2 follows
             e = (s.ambiguous_level_as_level1 if is_level2(text) else 0.0) if is_level1(text) else \
                 s.unknown_level_as_level1 if is_unknown_level(text) else \
-                s.scrambled_level if glued and scrambled_level1(text) else INF
+                s.scrambled_level if glued and scrambled_level1(strip_score(text)) else INF  # '意指满度标(10分)'
         elif col == "level2":
             # national templates nest one level-1 family inside another (实施效果指标 > 产出指标)
             e = 0.0 if is_level2(text) else (s.level1_as_level2 if is_level1(text) else
@@ -1197,8 +1216,32 @@ def redecode_glued_row(text: str, roles: list[str], s: DecodeSettings = SETTINGS
     of text. Given, those cuts stay: the row's arithmetic moves the cuts among figures, but between two words
     it has no evidence of its own ('按规定公开|已公开' is no sum); it may still cut text the first reading left
     whole ('高高' where the repeated word is a target and its actual)."""
+    text, word_cuts = _without_specks(text, word_cuts, s)
     best = _redecoded(text, tuple(roles), s, None if word_cuts is None else frozenset(word_cuts))
     return list(best) if best is not None else None
+
+
+@lru_cache(maxsize=1)
+def _speck_re() -> re.Pattern:
+    marks = alternation(lexicon().ocr_specks) if lexicon().ocr_specks else None
+    # Latin letters alone between two cells; not OCR's letters for digits ('l00%'), not a longer word ('qrcode')
+    letters = r"(?<![A-Za-z])(?=[A-Za-z]{1,%d}(?![A-Za-z]))(?![%s]+(?![A-Za-z]))[A-Za-z]+" % (
+        SETTINGS.speck_len, re.escape("".join(lexicon().ocr_digits)))
+    return re.compile(letters + (f"|{marks}" if marks else ""))
+
+
+def _without_specks(text: str, word_cuts: set[int] | None, s: DecodeSettings) -> tuple[str, set[int] | None]:
+    """A row's values with the specks OCR read between them taken out ('50人r52人77': '50人52人77'), the first
+    reading's cuts moved with the text; without them no partition of the row reads every part as a cell."""
+    # (found where OCR's letters for digits and operators are read as those: 'S67O.21万兀' holds no speck)
+    spans = [(m.start(), m.end()) for m in _speck_re().finditer(fold_ocr(text)) if m.end() - m.start() <= s.speck_len]
+    if not spans:
+        return text, word_cuts
+    keep = [i for i in range(len(text)) if not any(a <= i < b for a, b in spans)]
+    new_at = {old: new for new, old in enumerate(keep)}
+    new_at[len(text)] = len(keep)
+    cuts = None if word_cuts is None else {new_at[c] for c in word_cuts if c in new_at}
+    return "".join(text[i] for i in keep), cuts
 
 
 @lru_cache(maxsize=1 << 12)
@@ -1208,7 +1251,9 @@ def _redecoded(text: str, roles: tuple[str, ...], s: DecodeSettings,
     its rows again after, and a glued row's search over cuts and columns is the same each time."""
     from itertools import combinations
 
-    cuts = sorted(_cut_points(text) - {0, len(text)})
+    # (cut and judged as the figures OCR's letters stand for, as the first reading is: 'l00%IOO%1010')
+    folded = fold_ocr(text)
+    cuts = sorted(_cut_points(folded) - {0, len(text)})
     kept: tuple[int, ...] = ()
     if word_cuts is not None:
         kept = tuple(sorted(c for c in word_cuts if 0 < c < len(text) and _between_words(text, c)))
@@ -1220,12 +1265,13 @@ def _redecoded(text: str, roles: tuple[str, ...], s: DecodeSettings,
         for chosen in combinations(cuts, k):
             bounds = (0, *sorted(chosen + kept), len(text))
             parts = [text[a:b] for a, b in zip(bounds, bounds[1:])]
-            if not all(_edge_ok(p) for p in parts):
+            if not all(_edge_ok(folded[a:b]) for a, b in zip(bounds, bounds[1:])):
                 continue
-            penalty = sum(cut_penalty(text, a, b, s) for a, b in zip(bounds, bounds[1:]))
+            penalty = sum(cut_penalty(folded, a, b, s) for a, b in zip(bounds, bounds[1:]))
+            judged = [folded[a:b] for a, b in zip(bounds, bounds[1:])]  # 'O1O' has a leading zero
             for pos in combinations(range(len(roles)), len(parts)):
                 assigned = tuple(roles[p] for p in pos)
-                c = row_cost(parts, assigned, roles, s) + (len(parts) - 1) * s.glued_piece + penalty
+                c = row_cost(judged, assigned, roles, s) + (len(parts) - 1) * s.glued_piece + penalty
                 if c < INF and (best is None or c < best[0]):
                     best = (c, tuple(zip(assigned, parts)))
     return best[1] if best else None

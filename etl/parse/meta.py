@@ -13,7 +13,7 @@ from functools import lru_cache
 from etl.lexicon import alternation, lexicon
 from etl.normalise.measure import parse_measure
 from etl.parse.cells import cell_text, is_empty_value
-from etl.parse.vocab import META_KEYS, column_role, fold_cell, title_kind
+from etl.parse.vocab import META_KEYS, column_role, fold_cell, fold_ocr_keys, title_kind
 from etl.records import Cell, Loc, Row
 
 _KEY_VALUE = re.compile(r"^(?P<key>[^:：]{2,12})[:：]\s*(?P<value>.+)$")
@@ -57,9 +57,11 @@ def cut_at_next_label(value: str, start: int = 2) -> str:
     ('主管部门') is not cut inside; short words that also end names ('部门', '来源') never cut.
     """
     _, any_label = _labels()
-    for m in any_label.finditer(value):
-        if m.start() >= start and len(m.group()) >= MIN_CUT_LABEL:
-            return value[: m.start()]
+    # (found in the text with OCR's look-alikes folded: '…教育局实施第位自评' ends at 实施单位)
+    folded, at = fold_ocr_keys(value)
+    for m in any_label.finditer(folded):
+        if at[m.start()] >= start and len(m.group()) >= MIN_CUT_LABEL:
+            return value[: at[m.start()]]
     return value
 
 
@@ -72,21 +74,23 @@ def _inline_pairs(text: str):
     fields = _label_fields()
     s = text.strip()
     value_end = -1  # where the last key's value was cut at a label: a key starts there
-    for m in any_label.finditer(s):
+    folded, at = fold_ocr_keys(s)  # a key OCR misread ('实施第位', '项Fl名称') is still its key
+    for m in any_label.finditer(folded):
         fld = fields.get(m.group())
-        rest = s[m.end():]
+        start, end = at[m.start()], at[m.end()]
+        rest = s[end:]
         # 'KEY: VALUE', or 'KEY    VALUE' as a form printed without its grid (a run of spaces is its cell border)
         colon = re.match(r"\s*[:：]\s*|\s{2,}(?=\S)", rest)
         if colon:
             rest = rest[colon.end():]
-        elif (m.start() > 0 and m.start() != value_end) or not rest:
+        elif (start > 0 and start != value_end) or not rest:
             continue  # a label word inside a sentence, not a key
         elif fields.get(m.group()) in ORG_FIELDS and not looks_like_org(cut_at_next_label(rest, 1)):
             continue  # '预算单位满意度': an indicator's name that begins with a key word, no key run into its value
         # the value ends at a run of spaces, or at a space before the next 'key:' ('来源:某局 浏览:')
         value = cut_at_next_label(re.split(r"\s{2,}|\t|\s+(?=[^\s:：]{1,8}[:：])", rest)[0], 1)
         if len(value) < len(rest):
-            value_end = m.end() + (colon.end() if colon else 0) + len(value)
+            value_end = end + (colon.end() if colon else 0) + len(value)
         if fld and value.strip():
             yield fld, value.strip()
 

@@ -30,12 +30,16 @@ def _same_length(table: dict) -> dict:
     return {k: v for k, v in table.items() if len(k) == len(v)}
 
 
+_WORD_NUMERALS = "〇零一二三四五六七八九十百千第"  # numerals of words, and the ordinal mark before one
+
+
 @lru_cache(maxsize=1)
 def _operator_before_figure() -> re.Pattern | None:
     ops = _same_length(lexicon().ocr_operators)
     if not ops:
         return None
-    return re.compile(rf"(?<![A-Za-z\d.])(?:{alternation(ops)})(?=\d)")
+    # not beside a numeral of words: '二0二三年' is a year written half in digits, no '=' before 0
+    return re.compile(rf"(?<![A-Za-z\d.{_WORD_NUMERALS}])(?:{alternation(ops)})(?=\d)(?!\d[{_WORD_NUMERALS}])")
 
 
 @lru_cache(maxsize=1)

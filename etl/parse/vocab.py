@@ -32,6 +32,32 @@ def fold_cell(text: str) -> str:
     return words.sub(lambda m: lexicon().ocr_words[m.group()], out) if words is not None else out
 
 
+@lru_cache(maxsize=1 << 14)
+def fold_ocr_keys(text: str) -> tuple[str, tuple[int, ...]]:
+    """`text` with OCR look-alikes read as the vocabulary's characters ('实施第位' is 实施单位, '顼目名称' and
+    '项Fl名称' 项目名称), and where each folded character stands in `text` (one more entry: its end), so a key
+    label found in the folded text is cut at its place in the printed one."""
+    lx = lexicon()
+    out = text.translate(lx.ocr_chars)
+    if len(out) != len(text):
+        out = text
+    pos = list(range(len(text) + 1))
+    words = _ocr_words()
+    if words is None:
+        return out, tuple(pos)
+    folded, where, at = [], [], 0
+    for m in words.finditer(out):  # (after a CJK character only: 'Flash' stays)
+        folded.append(out[at:m.start()])
+        where.extend(pos[at:m.start()])
+        to = lx.ocr_words[m.group()]
+        folded.append(to)
+        where.extend([m.start()] * len(to) if len(to) != len(m.group()) else pos[m.start():m.end()])
+        at = m.end()
+    folded.append(out[at:])
+    where.extend(pos[at:])
+    return "".join(folded), tuple(where)
+
+
 # --- document titles -> doc_kind -------------------------------------------------
 # The patterns, in order, are the lexicon's [titles.kinds]; their kind 'self_eval' is SELF_EVAL_ANY.
 SELF_EVAL_ANY = "self_eval"  # a title that says self-evaluation but not whether of a table or a report

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from etl.lexicon import alternation, lexicon
 from etl.parse.meta import key_words
-from etl.parse.vocab import TITLE_PATTERNS
+from etl.parse.vocab import TITLE_PATTERNS, fold_ocr_keys
 from etl.records import Cell, Row
 
 
@@ -91,12 +91,15 @@ def split_glued(text: str) -> list[str]:
     """The pieces of a glued line: vocabulary words and titles on their own, the text between them whole."""
     vocab, levels = _vocabulary()
     cuts = [(m.start(), m.end()) for m in _titles().finditer(text) if not _kind_words_in_a_name(text, m, vocab)]
-    for m in vocab.finditer(text):
-        after = text[m.end(): m.end() + 1]
+    # (found with OCR's look-alikes folded, at their printed places: '项Fl名称', '实施第位' are keys)
+    folded, at = fold_ocr_keys(text)
+    for m in vocab.finditer(folded):
+        start, end = at[m.start()], at[m.end()]
+        after = text[end: end + 1]
         # a level word directly followed by a value is an indicator's name ('服务对象满意度%=99')
         if m.group() in levels and after and re.match(rf"[{_OPS}%％\d]", after):
             continue
-        cuts.append((m.start(), m.end()))
+        cuts.append((start, end))
     inside = _bracketed(text) | _in_sentences(text, vocab)
     parts: list[str] = []
     pos = 0
@@ -235,8 +238,9 @@ _CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 def _block_reads() -> tuple[re.Pattern | None, dict[str, str]]:
     """Four-character vocabulary words as a copy prints them when a narrow cell holds them two characters a
     line ('产出' over '指标') and its text is read column by column: right column first ('出标产指') or left
-    first ('产指出标'). Spellings that are words themselves are left out."""
-    words = {w for w in _vocabulary_words()[0] if len(w) == 4 and _CJK_WORD.fullmatch(w)}
+    first ('产指出标'). Spellings that are words themselves are left out. A 指标性质 cell is as narrow: its words
+    too ('性标定指' for 定性指标)."""
+    words = {w for w in (*_vocabulary_words()[0], *lexicon().nature_words) if len(w) == 4 and _CJK_WORD.fullmatch(w)}
     reads: dict[str, str] = {}
     for w in words:
         for r in (w[1] + w[3] + w[0] + w[2], w[0] + w[2] + w[1] + w[3]):

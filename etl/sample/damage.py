@@ -33,7 +33,9 @@ DOCX/XLSX text (glue_wrapped: cells glued, a wrapped cell leaving a space inside
 a level wrapped before 指标 and run into the name; page_markers: one run a page, '2、' where the page
 broke), header words broken by spaces (spaced_headers), text layers that scramble a row's cells
 (scramble_cells) or print a block of names before their values (name_block), and OCR's operators and
-look-alike characters (ocr_confusions, from damage.toml). Which real files show which class, and the
+look-alike characters (ocr_confusions, from damage.toml; form keys too), specks read as characters after a value
+(ocr_specks: the truth drops them), five-character labels read down a narrow cell's columns
+(column_read_labels) and 二级 labels printed with their points (level2_points). Which real files show which class, and the
 real score beside the generated one: tests/data/real/damage_classes.toml, bench/damage_bench.py --classes.
 """
 from __future__ import annotations
@@ -50,6 +52,8 @@ from typing import Callable, Iterable
 import opencc
 
 from etl.eval.score import SKIP_KEY
+from etl.lexicon import lexicon
+from etl.parse.meta import key_words
 
 # the indicator table header as our writer prints it (etl.write.blocks.py) -> field of that column
 WRITER_HEADER = {
@@ -233,21 +237,58 @@ def qualitative_values(sheet: Sheet, rng: random.Random) -> Sheet:
 
 @damage_type
 def column_read_labels(sheet: Sheet, rng: random.Random) -> Sheet:
-    """Four-character labels of a narrow merged cell, printed two characters a line ('产出' over '指标'),
-    read column by column, right column first: '出标产指' (OCR'd and document-sharing copies show it on
-    level labels and header words). Half of the 一级 labels, a third of the header cells; the truth keeps
+    """Four- and five-character labels of a narrow merged cell, printed two characters a line ('产出' over '指标'),
+    read column by column, right column first: '出标产指', '意指满度标' for 满意度指标 (OCR'd and
+    document-sharing copies show it on level labels and header words). Half of the 一级 labels, a third of the
+    four-character header cells; the truth keeps
     the labels as written (the label convention joins a cell's broken lines)."""
-    def column_read(t: str) -> str:  # the first four characters; a level's score part stays after them
-        return t[1] + t[3] + t[0] + t[2] + t[4:]
+    def words_of(t: str) -> int:  # the label's characters before its score part
+        k = 0
+        while k < len(t) and _CJK_CHAR.match(t[k]):
+            k += 1
+        return k
 
-    def fits(t: str) -> bool:
-        return len(t) >= 4 and all(_CJK_CHAR.match(ch) for ch in t[:4]) and (len(t) == 4 or t[4] in "(（")
+    def column_read(t: str) -> str:  # right column then left; a level's score part stays after them
+        k = words_of(t)
+        return t[1:k:2] + t[0:k:2] + t[k:]
 
-    levels = [c for ln in sheet.lines if ln.kind == "row" for c in ln.cells if c.field == "level1" and fits(c.text)]
-    heads = [c for ln in sheet.lines if ln.kind == "header" for c in ln.cells if len(c.text) == 4 and fits(c.text)]
+    def fits(t: str, most: int) -> bool:
+        # a five-character label breaks over three lines ('满意' / '度指' / '标'): read '意指满度标'
+        return 4 <= words_of(t) <= most and (len(t) == words_of(t) or t[words_of(t)] in "(（")
+
+    levels = [c for ln in sheet.lines if ln.kind == "row" for c in ln.cells if c.field == "level1" and fits(c.text, 5)]
+    heads = [c for ln in sheet.lines if ln.kind == "header" for c in ln.cells if len(c.text) == 4 and fits(c.text, 4)]
     picked = [c for c in levels if rng.random() < 0.5] + [c for c in heads if rng.random() < 0.33]
     for c in picked or (levels + heads)[:1]:  # one label at least
         c.text = column_read(c.text)
+    return sheet
+
+
+@damage_type
+def level2_points(sheet: Sheet, rng: random.Random) -> Sheet:
+    """The 二级 labels printed with their points too, where the 一级 labels print theirs ('数量指标(10分)' under
+    '产出指标(30分)'), as older provincial templates do: the points are the sum of the group's 分值. The truth keeps
+    the labels without them (the label convention)."""
+    rows = _rows(sheet)
+    if not any("分)" in c.text for ln in rows for c in ln.cells if c.field == "level1"):
+        return sheet
+    start: Cell | None = None
+    total = 0.0
+
+    def close():
+        if start is not None and total > 0:
+            start.text += f"({total:g}分)"
+
+    for line in rows:
+        l1, l2, w = _cell(line, "level1"), _cell(line, "level2"), _cell(line, "weight")
+        if (l2 is not None and l2.text) or (l1 is not None and l1.text):
+            close()
+            start, total = (l2 if l2 is not None and l2.text else None), 0.0
+        try:
+            total += float(w.text) if w is not None and w.text else 0.0
+        except ValueError:
+            pass
+    close()
     return sheet
 
 
@@ -260,9 +301,11 @@ def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
     """
     table = words()["ocr"]
     labels = set(words()["header_synonyms"]) | set(WRITER_HEADER)
+    keys = _key_labels()
 
-    def confuse(s: str, only: str | None = None) -> str:
-        return "".join(rng.choice(table[ch]) if ch in table and (only is None or ch == only) and rng.random() < 0.35
+    def confuse(s: str, only: str | None = None, same_length: bool = False) -> str:
+        return "".join(rng.choice([r for r in table[ch] if len(r) == 1 or not same_length] or [ch])
+                       if ch in table and (only is None or ch == only) and rng.random() < 0.35
                        else ch for ch in s)
 
     for line in sheet.lines:
@@ -285,8 +328,31 @@ def ocr_confusions(sheet: Sheet, rng: random.Random) -> Sheet:
             for c in line.cells:
                 if c.text in labels or c.text.startswith(("项目资金（", "预算资金（", "年度预算申请（")):
                     c.text = confuse(c.text)
+                elif c.text in keys:
+                    # a form's key labels too ('实施第位' for 实施单位, '顼目名称'): the values stay as printed. Only
+                    # readings of one character each (no 'Fl' for 目): the real copies show those in keys
+                    c.text = confuse(c.text, same_length=True)
         elif line.kind == "title":  # only 项 -> 顼: digits there carry the year
             line.cells = [Cell(confuse(c.text, only="项"), c.field) for c in line.cells]
+    return sheet
+
+
+@lru_cache(maxsize=1)
+def _key_labels() -> frozenset[str]:
+    """The lexicon's key labels of a filing's form (项目名称, 主管部门, 实施单位 …)."""
+    return frozenset(w for _, pat in lexicon().keys for w in key_words(pat.pattern))
+
+
+@damage_type
+def ocr_specks(sheet: Sheet, rng: random.Random) -> Sheet:
+    """A speck, a checkbox's stroke or a cell border read as a character or two after a 指标值 or 实际完成值
+    (damage.toml [ocr_specks]: '提高1%X体检率…'), in a sixth of the rows or so. The truth stays: a perfect reader
+    drops a mark between two cells, as it drops a mirror's noise (LABELS.md)."""
+    marks = words()["ocr_specks"]["marks"]
+    cells = [c for line in _rows(sheet) for c in line.cells if c.field in ("target", "actual") and c.text]
+    picked = [c for c in cells if rng.random() < 0.09] or cells[:1]  # one cell at least
+    for c in picked:
+        c.text += rng.choice(marks)
     return sheet
 
 
