@@ -65,6 +65,7 @@ def preload() -> None:
     charts._layout(fig, "预热")
     charts.count_axis(fig, 10)
     fig.to_json()
+    charts.warm_skeletons()
     _warm_streamlit()
 
 
