@@ -6,7 +6,8 @@
 
 A `streamlit run` server on a free port, Debian's /usr/bin/chromium. Timed from the click (or the
 address typed) to the page being ready: its title drawn, no script running, no element left stale
-from the page before, and every chart drawn. Printed:
+from the page before, no element still loading its code (a skeleton: Plotly's chart and the data grid are
+scripts fetched on first use), and every chart drawn. Printed:
 
 - first page: on a server that just started (the first user's wait), then on a running server in a new
   tab of the same browser (Streamlit's scripts cached, as for anyone who opened it before) and in a
@@ -52,6 +53,8 @@ READY_JS = """([title]) => {
   if (window.__jxWatch && window.__jxDone <= window.__jxMark) return false;  // no run finished since the click
   if (![...document.querySelectorAll('h1')].some(e => e.innerText.trim() === title)) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
+  // an element whose code is still loading (Plotly's chart, the data grid: chunks fetched on first use) is a skeleton
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
   return document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length >= charts;
 }"""

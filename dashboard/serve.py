@@ -155,6 +155,7 @@ def main() -> None:
     threading.Thread(target=_warm_words, daemon=True).start()
     warm_queries(dbm.resolve_db_path(_script_args(sys.argv[1:])))
     gz.join()
+    bundles.prepare_index()
     bundles.install()
     # Streamlit runs a full collection after every page run (runner.postScriptGC): over the ~150k objects
     # imported above that took 0.17-0.3 s a run at load 6-8, holding the GIL while the page's last messages
