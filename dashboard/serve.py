@@ -11,10 +11,11 @@ dashboard/.streamlit/config.toml sit next to the app), with two differences:
   own process, and so is what Streamlit itself loads on its first page run (pandas' Styler and
   its templates for the tables, the emoji list and image readers for the page icon, the index of
   module files its bare-mode check walks). The database the server is started on is opened once
-  and the first page's queries (the sidebar's lists, 总览 without filters) are put in the query
-  cache, keyed by the file's version like every cached query, so an ingest after the start is
-  seen at once;
-- Streamlit's own scripts are gzipped once here (dashboard/bundles.py), not for every browser;
+  and the first page's queries (the sidebar's lists, 总览 without filters), then every other page's
+  first-visit queries without filters, are put in the query cache, keyed by the file's version like
+  every cached query, so an ingest after the start is seen at once;
+- Streamlit's own scripts are gzipped once here (dashboard/bundles.py), not for every browser, and
+  the page names the scripts every page draws with, so they load beside Streamlit's main bundle;
 - what was loaded is frozen out of the garbage collector's walks (gc.freeze): Streamlit collects
   after every page run, and walking the loaded libraries' objects cost each run 0.2-0.3 s.
 The server answers its health check only after all of this: the first visitor waits only for what
