@@ -6,7 +6,8 @@
 
 A `streamlit run` server on a free port, Debian's /usr/bin/chromium. Timed from the click (or the
 address typed) to the page being ready: its title drawn, no script running, no element left stale
-from the page before, and every chart drawn. Printed:
+from the page before, no element still loading its code (a skeleton: Plotly's chart and the data grid are
+scripts fetched on first use), and every chart drawn. Printed:
 
 - first page: on a server that just started (the first user's wait), then on a running server in a new
   tab of the same browser (Streamlit's scripts cached, as for anyone who opened it before) and in a
@@ -38,7 +39,23 @@ PAGES = [("总览", "总览"), ("县区评分卡", "县区评分卡"), ("自评�
          ("填报详情", "填报详情"), ("数据导入", "数据导入")]
 # Counts the app's finished script runs (stApp's data-test-script-state turning to notRunning), so a page
 # is ready only once a run that began after the click has finished, not when an old page looks settled.
+# A run so quick that its first and last messages are handled in one go (every query cached) never shows as
+# running: React draws only the last state, so the observer sees no change. MESSAGES_JS (run in every page
+# before its scripts) counts the server's messages, so such a run still counts once it has been quiet a moment.
+MESSAGES_JS = """(() => {
+  window.__jxMsgs = 0; window.__jxLastMsg = 0;
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', () => { window.__jxMsgs += 1; window.__jxLastMsg = performance.now(); });
+    return ws;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+})()"""
+QUIET_MS = 150  # no message for this long after a run's messages, the script state not running: the run is over
 WATCH_JS = """() => {
+  window.__jxMsgMark = window.__jxMsgs;
   if (window.__jxWatch) { window.__jxMark = window.__jxDone; return; }
   window.__jxWatch = true; window.__jxDone = 0; window.__jxMark = 0;
   const app = document.querySelector('[data-testid="stApp"]');
@@ -49,12 +66,15 @@ WATCH_JS = """() => {
 READY_JS = """([title]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (window.__jxWatch && window.__jxDone <= window.__jxMark) return false;  // no run finished since the click
+  if (window.__jxWatch && window.__jxDone <= window.__jxMark  // no run seen to finish since the click
+      && !(window.__jxMsgs > window.__jxMsgMark && performance.now() - window.__jxLastMsg > %d)) return false;
   if (![...document.querySelectorAll('h1')].some(e => e.innerText.trim() === title)) return false;
   if (document.querySelector('[data-stale="true"]')) return false;
+  // an element whose code is still loading (Plotly's chart, the data grid: chunks fetched on first use) is a skeleton
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
   return document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg').length >= charts;
-}"""
+}""" % QUIET_MS
 
 
 def load() -> str:
@@ -168,6 +188,7 @@ def run(db: Path, repeat: int, read: float = 0.0) -> list[tuple[str, float]]:
         try:
             out.append(("server start (until it answers)", boot))
             context = browser.new_context(viewport={"width": 1440, "height": 1000})  # one user's browser
+            context.add_init_script(MESSAGES_JS)
             page = context.new_page()
             out.append(("first page, server just started", timed(page, "总览", lambda: page.goto(url + "/"))))
             settle(page, "总览")
@@ -201,6 +222,7 @@ def run(db: Path, repeat: int, read: float = 0.0) -> list[tuple[str, float]]:
             out.append(("first page, new tab, server running", timed(tab, "总览", lambda: tab.goto(url + "/"))))
             settle(tab, "总览")
             other = browser.new_page(viewport={"width": 1440, "height": 1000})
+            other.add_init_script(MESSAGES_JS)
             out.append(("first page, new browser (nothing cached)", timed(other, "总览", lambda: other.goto(url + "/"))))
             settle(other, "总览")
             out.append((f"first page by address: 县区评分卡?year={year}",

@@ -11,10 +11,11 @@ dashboard/.streamlit/config.toml sit next to the app), with two differences:
   own process, and so is what Streamlit itself loads on its first page run (pandas' Styler and
   its templates for the tables, the emoji list and image readers for the page icon, the index of
   module files its bare-mode check walks). The database the server is started on is opened once
-  and the first page's queries (the sidebar's lists, 总览 without filters) are put in the query
-  cache, keyed by the file's version like every cached query, so an ingest after the start is
-  seen at once;
-- Streamlit's own scripts are gzipped once here (dashboard/bundles.py), not for every browser;
+  and the first page's queries (the sidebar's lists, 总览 without filters), then every other page's
+  first-visit queries without filters, are put in the query cache, keyed by the file's version like
+  every cached query, so an ingest after the start is seen at once;
+- Streamlit's own scripts are gzipped once here (dashboard/bundles.py), not for every browser, and
+  the page names the scripts every page draws with, so they load beside Streamlit's main bundle;
 - what was loaded is frozen out of the garbage collector's walks (gc.freeze): Streamlit collects
   after every page run, and walking the loaded libraries' objects cost each run 0.2-0.3 s.
 The server answers its health check only after all of this: the first visitor waits only for what
@@ -45,6 +46,7 @@ def preload() -> None:
     import plotly.graph_objects as go
 
     from dashboard import access, charts, full_export, quartiles, queries, ui, url_state, warmup  # noqa: F401
+    from dashboard import review_panel  # noqa: F401  (填报详情's: the source preview's PDF and image readers)
     from dashboard.labels import rule_titles
     from dashboard.queries import explorer  # noqa: F401
 
@@ -64,6 +66,7 @@ def preload() -> None:
     charts._layout(fig, "预热")
     charts.count_axis(fig, 10)
     fig.to_json()
+    charts.warm_skeletons()
     _warm_streamlit()
 
 
@@ -95,11 +98,16 @@ def _warm_streamlit() -> None:
     env_util.is_repl()
 
 
-def warm_queries(db: Path) -> None:
-    """Open the database once and cache the first page's queries (the sidebar's lists, 总览 without filters).
+def warm_queries(db: Path, every_page: bool = True) -> None:
+    """Open the database once and cache the first page's queries (the sidebar's lists, 总览 without filters),
+    then every other page's first-visit queries without filters (`every_page`).
 
     The cache is the page runs' own (st.cache_data, keyed by the file's version): a write after this is
     read by the next page run as always. A missing or unreadable file is left to the page to report.
+    The other pages' queries are the ones dashboard/warmup.py runs after a page is drawn (off by default there:
+    a background read holds the file against an ingest for as long as the dashboard is open); here they run once,
+    before the server answers, while this process holds the file anyway: 0.15-0.35 s of DuckDB a page at 100k
+    filings that each page's first visit would otherwise pay (bench/first_visit_bench.py), 2-3 s added to the start.
     """
     from dashboard import queries
     from dashboard.filtering import ALL
@@ -114,6 +122,14 @@ def warm_queries(db: Path) -> None:
         review_queue.unverified_counts(qs, ALL), qs.findings_by_family_severity(ALL), qs.worst_filings(ALL, limit=20)
     except Exception:  # noqa: BLE001 - e.g. an old file, or a writer holding it: the page says what is wrong
         log.warning("dashboard: first page's queries not cached at start", exc_info=True)
+        return
+    if every_page:
+        from dashboard import warmup
+
+        try:
+            warmup.warm(db, ALL, skip="overview")
+        except Exception:  # noqa: BLE001 - each page reports its own failure when visited
+            log.warning("dashboard: other pages' queries not cached at start", exc_info=True)
 
 
 def _warm_words() -> None:
@@ -136,9 +152,11 @@ def main() -> None:
     preload()
     from dashboard import db as dbm
 
-    warm_queries(dbm.resolve_db_path(_script_args(sys.argv[1:])))
+    # the segmenter's dictionary loads (Python, holding the GIL) while DuckDB answers the pages' queries (not holding it)
     threading.Thread(target=_warm_words, daemon=True).start()
+    warm_queries(dbm.resolve_db_path(_script_args(sys.argv[1:])))
     gz.join()
+    bundles.prepare_index()
     bundles.install()
     # Streamlit runs a full collection after every page run (runner.postScriptGC): over the ~150k objects
     # imported above that took 0.17-0.3 s a run at load 6-8, holding the GIL while the page's last messages

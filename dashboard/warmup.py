@@ -143,6 +143,7 @@ def page_queries(qs, f: Filters) -> dict[str, list[Callable[[], object]]]:
         "quality": [quality],
         "detail": [lambda: qs.find_filings(f, "", limit=200)],
         "review": [review],
+        "upload": [lambda: qs.ingest_log()],
     }
 
 

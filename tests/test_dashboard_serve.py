@@ -92,8 +92,31 @@ def test_server_answers_after_its_preload_and_sends_streamlit_scripts_as_they_ar
         assert status == 206
         assert (gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body) == raw[:100]
 
-        status, _, body = _get(running.url + "/", **{"Accept-Encoding": "gzip"})  # the page itself, as before
+        status, headers, body = _get(running.url + "/", **{"Accept-Encoding": "gzip"})  # the page itself
         assert status == 200
+        page = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+        assert page == bundles.index_with_preloads() and b'rel="modulepreload"' in page
+        assert "no-cache" in headers.get("Cache-Control", "")  # a new Streamlit build is seen at once
+        status, _, body = _get(running.url + "/scorecard")  # a page's own address: the same page
+        assert status == 200 and body == page
     finally:
         log = running.stop()
     assert "Traceback" not in log, log
+
+
+def test_the_page_names_the_scripts_every_page_draws_with_so_they_load_beside_the_main_bundle():
+    """Streamlit fetches Plotly's chunk and the data grid's only when their first element arrives (a skeleton
+    until then); the served page names them (and what they import) as module preloads."""
+    scripts = bundles.element_scripts()
+    assert {"PlotlyChart", "ArrowDataFrame", "Selectbox"} <= set(scripts)
+    page = bundles.index_with_preloads().decode("utf-8")
+    for name in ("PlotlyChart", "ArrowDataFrame", "Selectbox", "DownloadButton"):
+        for path in scripts[name]:
+            if path.endswith(".js"):
+                assert (bundles.static_root() / path).is_file()
+                assert f'rel="modulepreload" crossorigin href="./{path}"' in page, (name, path)
+    plotly = scripts["PlotlyChart"][0]
+    assert f'import("./{plotly}")' in page  # run once the main bundle has run, not when the first chart arrives
+    assert page.index(_main_bundle()) < page.index(f'import("./{plotly}")')  # the main bundle's modules first
+    original = (bundles.static_root() / "index.html").read_text(encoding="utf-8")
+    assert page.replace("\n", "").count("<script") == original.count("<script") + 1

@@ -12,7 +12,7 @@ from dashboard import queries as q
 from dashboard import warmup
 from test_dashboard_pages import corpus_db, run_page  # noqa: F401  (the fixture runs over a file and a lake)
 
-PAGES = ["scorecard", "scores", "execution", "reasons", "explore", "compare", "quality", "detail", "review"]
+PAGES = ["scorecard", "scores", "execution", "reasons", "explore", "compare", "quality", "detail", "review", "upload"]
 
 
 def cold_queries(monkeypatch, db, page: str, **params) -> list[str]:
