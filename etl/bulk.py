@@ -65,8 +65,19 @@ def without_pandas() -> bool:
 
     if "pandas" in sys.modules:
         return False
-    sys.modules["pandas"] = None  # `import pandas` raises ImportError: DuckDB takes pandas as missing
+    # a finder that refuses it, not None in sys.modules: Cython's import (pyarrow's pandas shim) returns a
+    # module found there, None included, and then reads None.__version__
+    sys.meta_path.insert(0, _NoPandas())
     return True
+
+
+class _NoPandas:
+    """An import finder under which `import pandas` raises ImportError (pandas taken as not installed)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is kept out of this process (etl/bulk.py without_pandas)", name=name)
+        return None
 
 
 def _null_nan(v):
