@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import sys
+
 import pyarrow as pa
 
 # The name a bulk statement reads its rows under: a Python variable DuckDB finds by its replacement scan,
@@ -61,8 +63,6 @@ def without_pandas() -> bool:
     ETL module uses (etl/ passes Arrow, above). Marked as not installed, DuckDB answers without it.
     Only for a whole process that is ours (the console entry point): a process that already imported
     pandas, or may need it later (the dashboard, tests), is left alone. Returns whether it was kept out."""
-    import sys
-
     if "pandas" in sys.modules:
         return False
     # a finder that refuses it, not None in sys.modules: Cython's import (pyarrow's pandas shim) returns a
