@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import sys
+
 import pyarrow as pa
 
 # The name a bulk statement reads its rows under: a Python variable DuckDB finds by its replacement scan,
@@ -51,6 +53,31 @@ def insert_rows(con, table: str, columns: list[str], rows: list[list]) -> None:
                         [[_null_nan(v) for v in r] for r in rows])
         return
     scan(con, f"{target} SELECT {cols} FROM {ROWS}", data)
+
+
+def without_pandas() -> bool:
+    """Keep pandas out of a process that only writes DuckDB (the `jixiao import` / `ingest` commands).
+
+    DuckDB's Python client imports pandas itself on a connection's first statement with parameters,
+    to ask whether a parameter is a DataFrame: ~1.5 s CPU and ~50 MB on this machine, for a library no
+    ETL module uses (etl/ passes Arrow, above). Marked as not installed, DuckDB answers without it.
+    Only for a whole process that is ours (the console entry point): a process that already imported
+    pandas, or may need it later (the dashboard, tests), is left alone. Returns whether it was kept out."""
+    if "pandas" in sys.modules:
+        return False
+    # a finder that refuses it, not None in sys.modules: Cython's import (pyarrow's pandas shim) returns a
+    # module found there, None included, and then reads None.__version__
+    sys.meta_path.insert(0, _NoPandas())
+    return True
+
+
+class _NoPandas:
+    """An import finder under which `import pandas` raises ImportError (pandas taken as not installed)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "pandas" or name.startswith("pandas."):
+            raise ImportError("pandas is kept out of this process (etl/bulk.py without_pandas)", name=name)
+        return None
 
 
 def _null_nan(v):

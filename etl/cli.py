@@ -655,7 +655,17 @@ def corrections_list(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB fi
             c.state)))
 
 
+# Commands whose process only reads files and writes DuckDB: pandas is kept out of them (etl/bulk.py). Not
+# `ingest --engine ray`: Ray Data needs pandas.
+_NO_PANDAS = ("import", "ingest", "check", "remove")
+
+
 def main() -> None:  # pragma: no cover - console entry point
+    args = sys.argv[1:]
+    if args and args[0] in _NO_PANDAS and not any(a == "ray" or a == "--engine=ray" for a in args):
+        from etl.bulk import without_pandas
+
+        without_pandas()
     sys.exit(app())
 
 

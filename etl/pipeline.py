@@ -21,7 +21,7 @@ from etl.limits import use as use_limits
 from etl.load import store, versions
 from etl.marts import MARTS_PENDING, build_marts
 from etl.per_file import FileResult, IngestSummary, Job, run_job, warm_up
-from etl.records import ReadError
+from etl.records import ReadError, many_records
 from etl.recheck import refresh_copies_in, refresh_soft_in
 from etl.refresh import affected_keys, refresh_incremental
 from etl.review import ledger
@@ -286,7 +286,8 @@ def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
         ids = [fid for (fid,) in con.execute(
             "SELECT filing_id FROM filings WHERE source_sha256 IN (SELECT sha FROM _new_shas)").fetchall()]
         con.execute("DROP TABLE _new_shas")
-        refresh_incremental(con, affected_keys(con, ids))
+        with many_records():  # the filings and rows read back hold no cycles (as in _refresh)
+            refresh_incremental(con, affected_keys(con, ids))
         store.clear_meta(con, store.COPIES_PENDING)
         store.clear_meta(con, MARTS_PENDING)  # only this run's changes were pending (the caller checked)
         summary.copies_refreshed = True
@@ -405,7 +406,9 @@ def _refresh(con, summary: IngestSummary, warning: str) -> None:
     """Copy clusters and cross-year links compare filings across files, so they are redone over the
     whole database after files were added; the marker is cleared only when both are done."""
     try:
-        with store.rebuild_memory(con):  # every filing compared: more than an ingest's refresh needs
+        # every filing compared: more than an ingest's refresh needs; the filings and rows read back for
+        # the twins, the copies and the cross-year rules hold no cycles (many_records: no collector walks)
+        with store.rebuild_memory(con), many_records():
             # first: a published filing superseded by a structured import is left out of the comparisons below
             refresh_twins_in(con)
             refresh_copies_in(con)

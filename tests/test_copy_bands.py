@@ -101,6 +101,20 @@ def test_bands_are_the_same_in_another_process():
     assert out.stdout.strip() == repr(here)
 
 
+def test_bands_of_many_filings_at_once_are_each_filings_bands():
+    """derive_many computes a chunk's MinHash over all its items at once: the same rows as filing by filing,
+    for sets of any size (one item, none, more than one chunk of items) in any order."""
+    from etl.check import derive, derive_many, many_filing_bands
+    from etl.check.minhash import CHUNK_ITEMS, band_hashes, band_hashes_many
+
+    filings = _bundled_filings()[:60]
+    assert many_filing_bands(filings) == [filing_bands(f) for f in filings]
+    assert derive_many(filings[:5]) == [derive(f) for f in filings[:5]]
+    sets = [frozenset({"甲→1"}), frozenset(), frozenset(f"指标{k}→{k}" for k in range(CHUNK_ITEMS + 7)),
+            frozenset({"甲→1", "乙→2"})]
+    assert band_hashes_many(sets, 48, 6) == [band_hashes(s, 48, 6) for s in sets]
+
+
 def _root():
     from pathlib import Path
     return Path(__file__).resolve().parents[1]

@@ -273,3 +273,36 @@ def test_ingest_reads_a_table_that_only_looks_like_an_export_as_a_document(tmp_p
     assert logged and "缺少必需的列" not in logged[0][1]
     assert query(db, "SELECT DISTINCT source_kind FROM filings") in ([], [("document",)])
     assert _import(tmp_path / "y.duckdb", f).exit_code == 1  # import: the missing 年度 named
+
+
+def test_the_import_command_keeps_pandas_out_of_its_process(tmp_path):
+    """DuckDB's client imports pandas on a connection's first statement with parameters (~1.5 s, ~50 MB); no ETL
+    module needs it, so `jixiao import` marks it missing (etl/bulk.py without_pandas) and loads all the same."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = write(tmp_path / "export.xlsx", xlsx_bytes(HEADER, ROWS))
+    db = tmp_path / "x.duckdb"
+    code = ("import sys, runpy; sys.argv = ['jixiao', 'import', sys.argv[1], '--db', sys.argv[2], '-q']\n"
+            "try:\n    runpy.run_module('etl.cli', run_name='__main__')\n"
+            "except SystemExit as e:\n    print('exit', e.code, 'pandas' in sys.modules and sys.modules['pandas'] is not None)")
+    out = subprocess.run([sys.executable, "-c", code, str(src), str(db)], capture_output=True, text=True,
+                         cwd=str(Path(__file__).resolve().parents[1]))
+    assert out.stdout.strip().splitlines()[-1] == "exit 0 False", out.stderr[-2000:]
+    assert "失败" not in out.stderr, out.stderr[-2000:]  # the cross-file refresh and the marts ran (Arrow without pandas)
+    assert query(db, "SELECT count(*) FROM filings WHERE source_kind = 'structured'")[0][0] > 0
+    assert query(db, "SELECT count(*) FROM meta WHERE key IN ('copies_pending', 'marts_pending')")[0][0] == 0
+
+
+def test_arrow_and_duckdb_work_in_a_process_that_keeps_pandas_out():
+    """pyarrow's pandas shim (Cython) takes whatever sys.modules holds for pandas, so pandas is refused by an
+    import finder, not by None in sys.modules (which pyarrow then asked for its __version__)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom etl.bulk import without_pandas\nassert without_pandas()\nimport pyarrow as pa, duckdb\n"
+            "t = pa.table({'a': pa.array(['x', None])})\ncon = duckdb.connect()\n"
+            "print(con.execute('SELECT count(a), ? FROM t', [1]).fetchall(), 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "[(1, 1)] False", out.stderr[-2000:]

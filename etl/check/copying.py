@@ -20,7 +20,7 @@ from etl.bulk import POOL
 from etl.measures import fold
 from etl.records import Filing, Finding
 
-from .minhash import band_hashes
+from .minhash import band_hashes, band_hashes_many
 from .registry import REGISTRY, rule
 from .settings import Settings, load_settings
 
@@ -72,6 +72,13 @@ def filing_bands(filing: Filing, settings: Settings | None = None) -> list[tuple
     settings = settings or load_settings()
     return [(filing.filing_id, band, h) for band, h in
             band_hashes(indicator_set(filing), settings.copy_bands, settings.copy_band_rows)]
+
+
+def many_filing_bands(filings: list[Filing], settings: Settings | None = None) -> list[list[tuple[str, int, int]]]:
+    """filing_bands of each filing, the same rows, their MinHash computed over all the filings at once."""
+    settings = settings or load_settings()
+    many = band_hashes_many([indicator_set(f) for f in filings], settings.copy_bands, settings.copy_band_rows)
+    return [[(f.filing_id, band, h) for band, h in got] for f, got in zip(filings, many)]
 
 
 def _band_candidates(filings: list[Filing], sets: list[frozenset], reps: list[int], settings: Settings,

@@ -8,6 +8,7 @@ or nothing we recognise.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from etl.lexicon import lexicon
 from etl.measures import fold
@@ -39,12 +40,14 @@ _KEYWORDS: list[tuple[str, list[str]]] = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)  # a function of the text alone: asked of each row's reason by the rules and derive()
 def is_reason_placeholder(text: str | None) -> bool:
     s = fold(text or "").strip("。.，,；;")
     return s in lexicon().reason_placeholders or (
         bool(s) and not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", s))
 
 
+@lru_cache(maxsize=1 << 16)  # likewise (a bulk export repeats its reasons)
 def classify_reason(text: str | None) -> str | None:
     """'R1'..'R9' for a reason, 'R0' for a placeholder, None when empty or unrecognised."""
     if text is None or not fold(text):

@@ -69,7 +69,7 @@ def unit_mismatch(f, ctx):
             txt = ftext(text)
             if not txt:
                 continue
-            if re.search(r"元", txt) and "%" in txt:
+            if "元" in txt and "%" in txt:
                 yield ind.seq, f"{row_label(ind)}的{role}{show(text)}同时带有金额单位和 %；应只用一种单位。", f"{role}={text}"
                 break
             if name.endswith("率") and is_money(text, m, s) and not is_cost_row(ind):

@@ -148,15 +148,21 @@ def basis_unknown(f, ctx):
                             f"（计划标准、行业标准、历史标准、其他标准）{hint}。"), f"指标值确定依据={ind.basis}"
 
 
+@lru_cache(maxsize=1 << 16)  # a function of the text alone, asked of each target and actual
+def _lookalike_why(text: str) -> str | None:
+    why = garbled(text)
+    if why is None and ("═" in text or "〓" in text):
+        why = "运算符用了制表符「═」，应为「=」"
+    return why
+
+
 @rule("TPL_LOOKALIKE", "template", "info", "数值中的形近字或识别错误", example="ex_lookalike")
 def lookalike(f, ctx):
     for ind in f.indicators:
         for label, text in (("指标值", ind.target), ("实际完成值", ind.actual)):
             if not text:
                 continue
-            why = garbled(text)
-            if why is None and re.search(r"[═〓]", text):
-                why = "运算符用了制表符「═」，应为「=」"
+            why = _lookalike_why(text)
             if why is None and operator_read_as_two(text) and _is_rate_row(ind, ctx):
                 why = f"比率超过 100%，疑为「≥{ftext(text)[1:]}」的「≥」被识别成了「2」"
             if why:

@@ -47,6 +47,7 @@ class SeriesIndex:
         self.settings = settings
         self.skip_words = list(settings.soft("skip_name_words", []))
         self.skip_families = set(settings.soft("skip_unit_families", ["money"]))
+        self._shapes: dict[tuple, tuple] = {}  # see _obs
         self.members: list[Member | None] = assign_series(filings, settings)
         self.links: list[Link] = year_links(filings, self.members, settings.soft("max_links_per_filing", 6))
         self.rows: list[list[Obs]] = [[self._obs(i, f, ind) for ind in f.indicators] for i, f in enumerate(filings)]
@@ -65,11 +66,19 @@ class SeriesIndex:
             ind.actual_m = parse_measure(ind.actual)
         t = canonical(ind.target_m, self.settings)
         a = canonical(ind.actual_m, self.settings) if f.doc_kind in SELF_EVAL_KINDS else None
-        name = ftext(ind.name)
-        judged = t is not None and bool(name) and not any(w in name for w in self.skip_words)
-        return Obs(i, ind, indicator_key(ind, self.settings), direction(ind, self.settings),
-                   t[0] if t else None, a[0] if a else None, t[1] if t else None, a[1] if a else None,
-                   unit_family(ind.target_m.unit if ind.target_m else None, self.settings), judged)
+        # the row's key, direction, unit family and whether its name is judged are a function of its name,
+        # levels and the target's operator and unit: a bulk export repeats them on most of its rows
+        m = ind.target_m
+        shape = (ind.name, ind.level1, ind.level2, m.op if m else None, m.unit if m else None, m is not None)
+        got = self._shapes.get(shape)
+        if got is None:
+            name = ftext(ind.name)
+            got = self._shapes[shape] = (indicator_key(ind, self.settings), direction(ind, self.settings),
+                                         unit_family(m.unit if m else None, self.settings),
+                                         bool(name) and not any(w in name for w in self.skip_words))
+        key, way, family, named = got
+        return Obs(i, ind, key, way, t[0] if t else None, a[0] if a else None, t[1] if t else None,
+                   a[1] if a else None, family, t is not None and named)
 
     def where(self, o: Obs) -> str:
         return _where(self.filings[o.fi], o.ind)

@@ -153,6 +153,21 @@ def is_money(text: str | None, measure, settings: Settings) -> bool:
 
 def vague_why(text: str | None, ind: Indicator, settings: Settings, role: str) -> str | None:
     """Chinese reason why the value cannot be measured, or None when it can (or is empty)."""
+    if not text:
+        return None
+    # a function of these fields and the settings alone, asked three times a row (VAGUE_TARGET and
+    # VAGUE_NUMBER_MEANINGLESS of the target, VAGUE_ACTUAL of the actual), and a bulk export repeats its rows' values
+    m = ind.actual_m if role == "actual" else ind.target_m
+    key = (role, text, ind.name, ind.level1, ind.level2, None if m is None else (m.op, m.num, m.unit, m.raw_unit))
+    memo = settings.memo("vague_why")
+    try:
+        return memo[key]
+    except KeyError:
+        got = memo[key] = _vague_why(text, ind, settings, role)
+        return got
+
+
+def _vague_why(text: str | None, ind: Indicator, settings: Settings, role: str) -> str | None:
     s = ftext(text)
     if s and _UNIT_ONLY.fullmatch(s):
         return "只填了单位（和运算符），没有数值"  # a template placeholder, and unmeasurable as it stands
