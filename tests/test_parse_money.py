@@ -304,3 +304,19 @@ def test_a_transfer_payment_form_keys_its_amounts_over_two_lines_under_a_side_la
     (f,) = parse(text)
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (12.5, 12, 0.96)
     assert [(i.name, i.target, i.actual) for i in f.indicators] == [("培训人次", "≥200人次", "230人次")]
+
+
+def test_a_target_forms_request_columns_the_current_years_is_the_budget():
+    # a provincial 项目支出预算绩效目标申报表: last year's allocation beside this year's request, then the total row
+    text = "\n".join([
+        "项目支出预算绩效目标申报表", "(2022年度)", " 填报单位:某县教育局",
+        "项目基本情况 项目名称 学前教育公用经费",
+        "项目资金情况 项目资金申请(万元) 项 目  上年度安排资金 本年度申请资金",
+        "合 计 213.4 259",
+        "市级资金",
+        "县级资金 213.4 259",
+        "项目年度绩效目标情况 一级指标 二级指标 三级指标 指标值",
+        "产出指标 数量指标 补助幼儿人数 ≥5180人",
+    ])
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_initial) == ("project_target", 259)

@@ -809,6 +809,8 @@ def target_budget(rows: list[Row]) -> Budget:
             b.fiscal = _keyed_amount(s, after, _FISCAL_KEY, scale)
         if b.other is None:
             b.other = _keyed_amount(s, after, _OTHER_KEY, scale)
+    if b.initial is None:
+        b.initial = _request_beside_prior_year(rows, scale)
     if b.initial is None and b.fiscal is not None:
         b.initial = _parts_total(cells, b, scale)
     if b.initial is None and b.fiscal is not None:
@@ -819,6 +821,31 @@ def target_budget(rows: list[Row]) -> Budget:
     if stated:
         b.rate, b.weight = stated
     return b
+
+
+_PRIOR_YEAR = re.compile(rf"^({alternation(_MONEY['prior_year_amount'])})")
+_FIGURE = re.compile(rf"\d+(?:,\d{{3}})*(?:\.\d+)?({'|'.join(_MONEY_UNITS)})?")
+
+
+def _request_beside_prior_year(rows: list[Row], scale: float) -> float | None:
+    """'项 目 | 上年度安排资金 | 本年度申请资金' over '合 计 | 213.4 | 259': the total row's amount under the request
+    column (its place among the two year columns), not last year's."""
+    for i, row in enumerate(rows):
+        texts = [fold_cell(t) for t in row.texts if t.strip()]
+        first = next((k for k, t in enumerate(texts) if _PRIOR_YEAR.match(t)), None)
+        if first is None:
+            continue
+        # the year columns from last year's on (the block's own label before them, '项目资金申请(万元)', is none)
+        cols = [("prior" if _PRIOR_YEAR.match(t) else "now") for t in texts[first:] if _PRIOR_YEAR.match(t) or _TARGET_TOTAL.match(t)]
+        if "now" not in cols:
+            continue
+        for below in rows[i + 1: i + 3]:
+            cells = [fold_cell(t) for t in below.texts if t.strip()]
+            label = "".join(c for c in cells if not _FIGURE.fullmatch(c))  # '合 计' split at its space
+            figures = [c for c in cells if _FIGURE.fullmatch(c)]
+            if _TOTAL_LABEL.match(label) and len(figures) == len(cols):
+                return _first_amount(figures[cols.index("now")], scale)
+    return None
 
 
 def spending_plan(rows: list[Row], scale: float) -> list[SpendPoint]:
