@@ -336,6 +336,13 @@ def deal_held_back(pieces: list[Piece], roles: list[str], s: ParseSettings = DEF
                     cost = decode(candidate, roles, s.decode).cost
                     if cost < INF and cost + s.scrambled.zip_cost < printed and (best is None or cost < best[0]):
                         best = (cost, candidate)
+        # a block of numbered names some of whose names the layer lost: the names' numbers place them
+        for candidate in _numbered_blocks(out, i, j, width):
+            if printed is None:
+                printed = decode(out, roles, s.decode).cost
+            cost = decode(candidate, roles, s.decode).cost
+            if cost < INF and cost + s.scrambled.zip_cost < printed and (best is None or cost < best[0]):
+                best = (cost, candidate)
         if best is None:
             i = j
             continue
@@ -343,6 +350,78 @@ def deal_held_back(pieces: list[Piece], roles: list[str], s: ParseSettings = DEF
         dealt += 1
         i = j
     return out, dealt
+
+
+_NUMBER = re.compile(r"\d+")
+NUMBERED_REACH = 40  # pieces before a run of held-back cells a numbered block may stretch over
+
+
+def _number(t: str) -> int | None:
+    """The number of a numbered name ('指标5:举办讲座' -> 5), None for any other text."""
+    m = lexicon().name_prefix.match(t)
+    if m is None or not _name_like(t[m.end():], DEFAULT):
+        return None
+    d = _NUMBER.search(m.group(0))
+    return int(d.group(0)) if d else None
+
+
+def _numbered_blocks(out: list[Piece], i: int, j: int, width: int):
+    """Candidate readings of a run of held-back cells out[i:j] after a block of numbered names printed with
+    their rows' leading values, where the layer lost some of the names and scattered header words among them:
+
+        指标1:甲 t1 指标2:乙 t2 t3 t4 t5 二级指标 三级指标 指标5:戊 分值 得分 a1 w1 s1 a2 w2 s2 … a5 w5 s5
+
+    The leading values (t1…t5) count the rows, the run deals each row its other cells (row by row or column
+    by column), and each name goes to the row its number places it on (the first name printed is the first
+    row's): the rows left without a name are read nameless. Header words in the block are dropped."""
+    line = _line_key(out[i])
+    words = lexicon().header_words
+
+    def fits(p: Piece) -> bool:
+        return _line_key(p) == line and not p.glued and p.col is None
+
+    # the stretch before the run holding only numbered names, values and header words, on the run's line
+    a = i
+    while a > 0 and i - a < NUMBERED_REACH and fits(out[a - 1]) and (
+            _number(out[a - 1].text) is not None or _value_like(out[a - 1].text) or out[a - 1].text in words):
+        a -= 1
+    run = out[i:j]
+    for start in range(a, i):
+        first = _number(out[start].text)
+        if first is None:
+            continue
+        names: dict[int, Piece] = {}
+        values: list[Piece] = []
+        ok = True
+        for p in out[start:i]:
+            k = _number(p.text)
+            if k is not None:
+                r = k - first
+                if r < 0 or r in names or (names and r < max(names)):
+                    ok = False
+                    break
+                names[r] = p
+            elif _value_like(p.text):
+                values.append(p)
+        if not ok or not values:
+            continue
+        for lead in range(1, width):
+            if len(values) % lead:
+                continue
+            n = len(values) // lead
+            # fewer names than rows (a block with all its names is deal_held_back's), every name on a row
+            if n < 2 or len(names) >= n or max(names) >= n or len(run) % n or not 1 <= len(run) // n <= width - lead:
+                continue
+            for by_column in (False, True):
+                block: list[Piece] = []
+                for r, vals in enumerate(_dealt(run, n, by_column)):
+                    cells = values[r * lead:(r + 1) * lead] + vals
+                    if r in names:
+                        block.append(names[r])
+                    else:  # a row whose name was lost starts at its first value, and is read nameless
+                        cells[0] = replace(cells[0], row_first=True, nameless=True)
+                    block.extend(cells)
+                yield out[:start] + block + out[j:]
 
 
 MAX_LONE_VALUE_ROWS = 8  # value lines of one cell a block of names may leave between a tabbed table's rows
