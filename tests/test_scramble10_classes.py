@@ -47,3 +47,30 @@ def test_numbered_names_fewer_than_their_rows_then_the_rows_other_cells():
     (f,) = parse(text)
     assert rows(f) == WATER
     assert DEAL_NOTE in f.parse_notes
+
+
+def test_numbered_names_fewer_than_their_rows_under_a_known_header_column_by_column():
+    # the same block under a header the reader knows, its held-back cells printed a column at a time
+    # (the five actuals, then the five 分值, then the five 得分)
+    text = " ".join([
+        HEAD, "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 指标1:新建供水管网长度 12公里 指标2:改造水厂数量 3座 ≥95% 8000人 100%",
+        "指标5:工程验收合格率 12公里 3座 97% 8200人 100% 10 10 10 10 10 10 10 9 10 10",
+        "指标6:水源保护区划定数量 2处 2处 10 10",
+        "总分 60 59",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == WATER
+    assert DEAL_NOTE in f.parse_notes
+
+
+def test_numbered_names_out_of_their_order_are_not_placed():
+    # names whose numbers do not rise with the block ('指标5' before '指标2') place no row: the block is not
+    # read so (its rows stay as the decoder reads them as printed)
+    text = " ".join([
+        HEAD,
+        "指标5:新建供水管网长度 12公里 指标2:改造水厂数量 3座 ≥95% 8000人 100% 二级指标 三级指标",
+        "指标1:工程验收合格率 分值 得分 12公里 10 10 3座 10 10 97% 10 9 8200人 10 10 100% 10 10",
+    ])
+    (f,) = parse(text)
+    assert DEAL_NOTE not in f.parse_notes
