@@ -66,7 +66,9 @@ def test_the_registry_holds_every_damage_the_issue_names():
                             # what the real copies of dev3 showed (issue 17)
                             "spaced_headers", "scramble_cells", "name_block", "glue_levels", "glue_wrapped", "page_markers",
                             # what the real docshare and OCR'd copies lose fields to (issue 17)
-                            "qualitative_values", "column_read_labels"}
+                            "qualitative_values", "column_read_labels",
+                            # the real scrambled text layers are flattened onto one line (issue 17)
+                            "one_line"}
 
 
 @pytest.mark.parametrize("name", list(DAMAGES))
@@ -296,6 +298,18 @@ def test_name_block_prints_names_first_then_their_values_in_order():
         assert truth["indicators"] == REAL_ROWS
         return
     raise AssertionError("no seed printed a block of names")
+
+
+def test_one_line_runs_the_text_on_after_its_first_line_with_wrapped_cells_kept_together():
+    text, truth = damage(TEXT, TRUTH, ["wrap_cells", "one_line", "space_cells"], random.Random(2))
+    lines = text.rstrip("\n").split("\n")
+    assert len(lines) == 2 and lines[0] == TEXT.split("\n")[0]
+    # a wrapped cell's lines printed together, a space where it broke: no piece of it is anywhere else
+    reason = "雨季影响施工，下一步提前安排工期。"
+    k = lines[1].index(reason[:4])
+    assert lines[1][k:k + len(reason) + 4].replace(" ", "").startswith(reason)
+    assert "新建高标准农田面积" in lines[1].replace(" ", "")
+    assert truth["indicators"] == REAL_ROWS
 
 
 def test_glue_levels_wrap_the_level_before_its_zhibiao_and_run_it_into_the_name():

@@ -7,6 +7,8 @@ Each test names one class and shows it in invented text (no real file's wording)
   lost (the rows whose names the layer dropped print only their targets), then the rows' other cells
   row by row: the names' own numbers place them among the rows, the rows without a name are read
   nameless.
+- a cell wrapped in its narrow column on a table flattened onto one line: its lines printed together, a
+  space where each broke ('家庭经济困难 学生资助覆盖 率'), the rest no line of its own but the next piece.
 """
 from __future__ import annotations
 
@@ -74,3 +76,54 @@ def test_numbered_names_out_of_their_order_are_not_placed():
     ])
     (f,) = parse(text)
     assert DEAL_NOTE not in f.parse_notes
+
+
+HEADER = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施"
+
+
+def test_cells_wrapped_in_their_columns_on_a_table_flattened_onto_one_line():
+    # names wrapped at 6 characters, a reason at 8, all rows on one line; the rest of each is the next piece
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表.pdf",
+        " ".join([
+            "某县2022年度项目支出绩效自评表 项目名称 农村饮水安全 主管部门 某县水利局", HEADER,
+            "产出指标 数量指标 新建供水管网 长度 12公里 12公里 20 20",
+            "改造水厂数量 3座 2座 20 15 受汛期影响工期推 迟，下一步加快施 工进度。",
+            "质量指标 水质检测合格 率 ≥95% 97% 20 20",
+            "效益指标 社会效益指标 农村集中供水 人口覆盖率 ≥90% 92% 20 20",
+            "满意度指标 服务对象满意度指标 受益群众满意 度 ≥90% 95% 20 20",
+            "总分 100 95",
+        ]),
+    ])
+    (f,) = parse(text)
+    assert [(i.level1, i.name, i.target, i.actual, i.weight, i.score, i.reason) for i in f.indicators] == [
+        ("产出指标", "新建供水管网长度", "12公里", "12公里", 20.0, 20.0, None),
+        ("产出指标", "改造水厂数量", "3座", "2座", 20.0, 15.0, "受汛期影响工期推迟，下一步加快施工进度。"),
+        ("产出指标", "水质检测合格率", "≥95%", "97%", 20.0, 20.0, None),
+        ("效益指标", "农村集中供水人口覆盖率", "≥90%", "92%", 20.0, 20.0, None),
+        ("满意度指标", "受益群众满意度", "≥90%", "95%", 20.0, 20.0, None),
+    ]
+
+
+def test_cells_of_a_flattened_table_that_did_not_wrap_stay_apart():
+    # two text cells side by side (a name, then a worded value): each a cell of its own
+    text = "\n".join([
+        "某县2022年度项目支出绩效自评表.pdf",
+        " ".join([
+            "某县2022年度项目支出绩效自评表 项目名称 农村饮水安全 主管部门 某县水利局", HEADER,
+            "产出指标 数量指标 新建供水管网长度 12公里 12公里 20 20",
+            "改造水厂数量 3座 3座 20 20",
+            "质量指标 水质检测合格率 ≥95% 97% 20 20",
+            "效益指标 社会效益指标 群众饮水条件改善情况 明显改善 明显改善 20 20",
+            "满意度指标 服务对象满意度指标 受益群众满意度 ≥90% 95% 20 20",
+            "总分 100 100",
+        ]),
+    ])
+    (f,) = parse(text)
+    assert [(i.name, i.target, i.actual) for i in f.indicators] == [
+        ("新建供水管网长度", "12公里", "12公里"),
+        ("改造水厂数量", "3座", "3座"),
+        ("水质检测合格率", "≥95%", "97%"),
+        ("群众饮水条件改善情况", "明显改善", "明显改善"),
+        ("受益群众满意度", "≥90%", "95%"),
+    ]

@@ -84,6 +84,8 @@ class Line:
     kind: str  # title, text, blank, table, header, row, cont, vert, total, chrome, cut
     row: int | None = None  # printed indicator row it belongs to (row, cont, vert lines)
     sep: str = "\t"
+    wrap: bool = False  # the continuation line of cells wrapped in their columns (wrap_cells)
+    run_on: bool = False  # printed on the line before it, after a space (one_line)
 
     def text(self) -> str:
         return self.sep.join(c.text for c in self.cells)
@@ -96,7 +98,13 @@ class Sheet:
     printed: list[dict | None] = field(default_factory=list)  # per printed row: its truth row, None = placeholder
 
     def render(self) -> str:
-        return "\n".join(line.text() for line in self.lines).rstrip("\n") + "\n"
+        out: list[str] = []
+        for line in self.lines:
+            if line.run_on and out:
+                out[-1] = (out[-1] + " " + line.text().strip()).rstrip()
+            else:
+                out.append(line.text())
+        return "\n".join(out).rstrip("\n") + "\n"
 
     def header(self) -> Line | None:
         return next((ln for ln in self.lines if ln.kind == "header"), None)
@@ -497,7 +505,7 @@ def wrap_cells(sheet: Sheet, rng: random.Random) -> Sheet:
         chunks = [[c.text[i:i + width] for i in range(0, len(c.text), width)] or [""] for c in line.cells]
         for k in range(max(len(ch) for ch in chunks)):
             cells = [Cell(ch[k] if k < len(ch) else "", c.field) for ch, c in zip(chunks, line.cells)]
-            out.append(Line(cells, line.kind if k == 0 else "cont", row=line.row, sep=line.sep))
+            out.append(Line(cells, line.kind if k == 0 else "cont", row=line.row, sep=line.sep, wrap=k > 0))
     sheet.lines = out
     return sheet
 
@@ -505,6 +513,30 @@ def wrap_cells(sheet: Sheet, rng: random.Random) -> Sheet:
 def _filled(line: Line) -> list[Cell]:
     """A table line's cells without its blank ones (what a copy that drops them keeps)."""
     return [c for c in line.cells if c.text.strip()] or [Cell("")]
+
+
+@damage_type
+def one_line(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Everything after the first line printed as one line, the lines run on after a space, as a
+    document-sharing site shows a PDF's or spreadsheet's text layer (its file name on a line above): no line
+    break is left to tell one row, or a block of names, from the next (the cells keep their separators; with
+    space_cells, spaces). The layer prints a cell's wrapped lines together, a space where each broke
+    ('支持服务贸易、服务外 包企业数量'): a wrapped line's continuation lines (wrap_cells) go back into its cells
+    first, column by column (so this comes before space_cells, while the columns still line up)."""
+    merged: list[Line] = []
+    for ln in sheet.lines:
+        into = merged[-1] if merged else None
+        if ln.wrap and into is not None and len(into.cells) == len(ln.cells):
+            for x, c in zip(into.cells, ln.cells):
+                if c.text.strip():
+                    x.text = (x.text + " " + c.text) if x.text else c.text
+            continue
+        if ln.kind != "blank" or not merged:
+            merged.append(ln)
+    for ln in merged[2:]:  # the first line (the copy's file name or title) stands alone; the rest is one run
+        ln.run_on = True
+    sheet.lines = merged
+    return sheet
 
 
 @damage_type
@@ -686,7 +718,7 @@ def truncation(sheet: Sheet, rng: random.Random) -> Sheet:
     cut = rng.randint(1, max(1, len(text) - 1))
     lost = min((ln.row for ln in sheet.lines[i:] if ln.row is not None), default=len(sheet.printed))
     keep = [r for r in sheet.printed[:lost] if r is not None]
-    sheet.lines = sheet.lines[:i] + [Line([Cell(text[:cut])], "cut")]
+    sheet.lines = sheet.lines[:i] + [Line([Cell(text[:cut])], "cut", run_on=sheet.lines[i].run_on)]
     sheet.truth["indicators"] = keep
     sheet.printed = sheet.printed[:lost]
     sheet.truth.update(truncated=True, total_weight=None, total_score=None)
