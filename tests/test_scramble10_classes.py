@@ -7,6 +7,8 @@ Each test names one class and shows it in invented text (no real file's wording)
   lost (the rows whose names the layer dropped print only their targets), then the rows' other cells
   row by row: the names' own numbers place them among the rows, the rows without a name are read
   nameless.
+- the same block printed a line at a time: a line of names each with its target (some names lost), then
+  one line of each row's other cells.
 - a cell wrapped in its narrow column on a table flattened onto one line: its lines printed together, a
   space where each broke ('家庭经济困难 学生资助覆盖 率'), the rest no line of its own but the next piece.
 """
@@ -126,4 +128,45 @@ def test_cells_of_a_flattened_table_that_did_not_wrap_stay_apart():
         ("水质检测合格率", "≥95%", "97%"),
         ("群众饮水条件改善情况", "明显改善", "明显改善"),
         ("受益群众满意度", "≥90%", "95%"),
+    ]
+
+
+def test_a_line_of_numbered_names_with_their_targets_then_a_line_of_each_rows_other_cells():
+    # a layer printing a line at a time: names 1 and 2 of four rows, each with its target, the two other
+    # rows' targets after them; then each row's actual, 分值 and 得分 on a line of its own
+    text = "\n".join([
+        HEAD, HEADER,
+        "产出指标 数量指标 指标1:新建供水管网长度 12公里 指标2:改造水厂数量 3座 ≥95% 8000人",
+        "12公里 10 10",
+        "3座 10 10",
+        "97% 10 9",
+        "8200人 10 10",
+        "质量指标 指标1:工程验收合格率 100% 100% 10 10",
+        "总分 50 49",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("新建供水管网长度", "12公里", "12公里", 10.0, 10.0),
+        ("改造水厂数量", "3座", "3座", 10.0, 10.0),
+        (None, "≥95%", "97%", 10.0, 9.0),
+        (None, "8000人", "8200人", 10.0, 10.0),
+        ("工程验收合格率", "100%", "100%", 10.0, 10.0),
+    ]
+    assert DEAL_NOTE in f.parse_notes
+
+
+def test_a_line_of_names_each_with_its_target_then_a_line_of_each_rows_other_cells():
+    text = "\n".join([
+        HEAD, HEADER,
+        "产出指标 数量指标 新建供水管网长度 12公里 改造水厂数量 3座",
+        "12公里 10 10",
+        "2座 10 8",
+        "质量指标 工程验收合格率 100% 100% 10 10",
+        "总分 30 28",
+    ])
+    (f,) = parse(text)
+    assert rows(f) == [
+        ("新建供水管网长度", "12公里", "12公里", 10.0, 10.0),
+        ("改造水厂数量", "3座", "2座", 10.0, 8.0),
+        ("工程验收合格率", "100%", "100%", 10.0, 10.0),
     ]

@@ -158,9 +158,11 @@ def _placeholder(t: str) -> bool:
     return bool(lexicon().placeholder_row.fullmatch(t)) or is_empty_value(t)
 
 
-def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[Piece], list[Piece], list[Piece], int] | None:
-    """(leading level pieces, names, trailing placeholders, number of value lines) of a name block
-    starting at line i, where its names are as many as the lines of values under it."""
+def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[Piece], list[list[Piece]], list[Piece], int] | None:
+    """(leading level pieces, each row's leading pieces, trailing placeholders, number of value lines) of a
+    name block starting at line i, where its rows are as many as the lines of values under it. A row's
+    leading pieces are its name, or its name and target where the line prints each name with its target
+    (`_heads_with_targets`)."""
     line = lines[i]
     k = 0
     while k < len(line) and _is_level(line[k].text):
@@ -170,12 +172,16 @@ def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[
     while tail > 0 and _placeholder(rest[tail - 1].text):
         tail -= 1  # '指标3:' printed last with nothing under it: an unfilled template row
     names = rest[:tail]
-    n = len(names)
+    if all(_name_like(p.text, s) for p in names):
+        heads = [[p] for p in names]
+    else:
+        heads = _heads_with_targets(names, lines, i, s)
+        if heads is None:
+            return None
+    n = len(heads)
     # one name makes a block only with an unfilled template row after it ('指标1：满意度 指标2：' over '≥90%'):
     # a name and a value alone on a line are a row
     if n < (1 if tail < len(rest) else 2) or i + n >= len(lines):
-        return None
-    if not all(_name_like(p.text, s) for p in names):
         return None
     below = lines[i + 1: i + 1 + n]
     if any(p.glued for ln in lines[i: i + 1 + n] for p in ln):
@@ -184,7 +190,40 @@ def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[
         return None  # a level starts a new block of rows: these lines are rows of their own
     if not all(any(_value_like(p.text) for p in ln) for ln in below):
         return None  # a line with no value is no name's values (the wrapped rest of cells above, more names)
-    return line[:k], names, rest[tail:], n
+    return line[:k], heads, rest[tail:], n
+
+
+def _heads_with_targets(items: list[Piece], lines: list[list[Piece]], i: int, s: ParseSettings) -> list[list[Piece]] | None:
+    """Each row's leading pieces where a line of a block prints every name with its target ('指标1:甲 ≥90%
+    指标2:乙 100%'), the rows' other cells on the lines under it, one row a line. A name may be lost: the
+    targets count the rows (one each), and numbered names ('指标5:') go to the rows their numbers place them
+    on, the first printed name on the first row; a row left without a name starts at its target (read
+    nameless). None where the line is no such block."""
+    if not items or not _name_like(items[0].text, s) or _value_like(items[0].text):
+        return None
+    names = [p for p in items if not _value_like(p.text)]
+    targets = [p for p in items if _value_like(p.text)]
+    if not targets or not all(_name_like(p.text, s) for p in names):
+        return None
+    n = len(targets)
+    below = lines[i + 1: i + 1 + n]
+    if len(below) < n or not all(any(_value_like(p.text) for p in ln) for ln in below):
+        return None
+    if len(names) == n:
+        # every name with its target, in turn
+        if any(a is not b for a, b in zip(items, [p for pair in zip(names, targets) for p in pair])):
+            return None
+        return [[a, b] for a, b in zip(names, targets)]
+    numbers = [_number(p.text) for p in names]
+    if any(k is None for k in numbers) or len(names) > n:
+        return None
+    places = [k - numbers[0] for k in numbers]
+    if places != sorted(set(places)) or places[-1] >= n:
+        return None
+    heads: list[list[Piece]] = [[t] for t in targets]
+    for r, name in zip(places, names):
+        heads[r].insert(0, name)
+    return heads
 
 
 WRAP_REACH = 3  # lines above a line of names whose wrapped rest it may be instead (a cell wraps over a few lines)
@@ -212,14 +251,16 @@ def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DE
             stretch.extend(lines[i])
             i += 1
             continue
-        levels, names, tail, n = found
+        levels, heads, tail, n = found
         below = lines[i + 1: i + 1 + n]
         printed = [p for ln in lines[i: i + 1 + n] for p in ln]
         rows: list[Piece] = list(levels)
-        for j, (name, vals) in enumerate(zip(names, below)):
-            # each name now starts a row (the first after its levels); its values follow it on its line
-            rows.append(replace(name, col=None, row_first=j > 0 or not levels))
-            rows.extend(replace(v, col=None, row_first=False) for v in vals)
+        for j, (head, vals) in enumerate(zip(heads, below)):
+            # each name now starts a row (the first after its levels); its values follow it on its line. A row
+            # whose name was lost starts at its first value, and is read nameless
+            lost = not _name_like(head[0].text, s) or _value_like(head[0].text)
+            rows.append(replace(head[0], col=None, row_first=j > 0 or not levels, nameless=lost))
+            rows.extend(replace(v, col=None, row_first=False) for v in head[1:] + vals)
         rows.extend(tail)
         # both readings with the line above, whose wrapped rest the line of names may be instead ('率 准确率情况'
         # under '质量指标 资助对象认定准确 反映资助对象认定 100% 计划标准'), joined as `between` joins lines

@@ -444,12 +444,40 @@ def scramble_cells(sheet: Sheet, rng: random.Random) -> Sheet:
 def name_block(sheet: Sheet, rng: random.Random) -> Sheet:
     """A run of names followed by a run of their values, as a spreadsheet's text layer prints a block of
     merged rows: `指标1：甲 指标2：乙 指标3：丙` then `甲的指标值 实际值 分值 得分` row after row. Some blocks
-    of up to five rows a table; the names keep their order, so the values pair up by position."""
+    of up to five rows a table; the names keep their order, so the values pair up by position.
+    Where the block's rows hold the same cells, half the time each name is printed with its target instead
+    (`指标1：甲 甲的指标值 指标2：乙 乙的指标值`, then the rows' other cells), and a numbered name after the first
+    may be lost (its row's name is then not expected), as a real spreadsheet's layer printed
+    (tests/data/real/damage_classes.toml: name_block)."""
     out: list[Line] = []
     block: list[Line] = []
+    numbered = re.compile(r"^指标\s*\d")
+
+    def rest(ln: Line) -> list[Cell]:
+        return [c for c in ln.cells if c.field not in LEVEL_FIELDS and c.field not in ("name", "target") and c.text]
+
+    def with_targets() -> bool:
+        if not all(_cell(ln, "target") is not None and _cell(ln, "target").text and _cell(ln, "name") is not None
+                   and sheet.printed[ln.row] is not None for ln in block):
+            return False
+        counts = {len(rest(ln)) for ln in block}  # (a target table's rows hold nothing after their targets)
+        return len(counts) == 1 and min(counts) > 0 and rng.random() < 0.5
 
     def flush():
-        if len(block) >= 2 and rng.random() < 0.7:
+        if len(block) >= 2 and with_targets():
+            first = block[0]
+            head = [c for c in first.cells if c.field in LEVEL_FIELDS]
+            for j, ln in enumerate(block):
+                name = _cell(ln, "name")
+                if j and numbered.match(name.text) and rng.random() < 0.4:
+                    sheet.printed[ln.row]["name"] = None  # the layer lost it
+                else:
+                    head.append(Cell(name.text, "name"))
+                head.append(Cell(_cell(ln, "target").text, "target"))
+            out.append(Line(head, "row", row=first.row, sep=first.sep))
+            for ln in block:
+                out.append(Line(rest(ln), "cont", row=ln.row, sep=ln.sep))
+        elif len(block) >= 2 and rng.random() < 0.7:
             first = block[0]
             lv = [c for c in first.cells if c.field in LEVEL_FIELDS]
             names = [Cell(c.text, "name") for ln in block for c in ln.cells if c.field == "name"]
