@@ -300,6 +300,25 @@ def test_name_block_prints_names_first_then_their_values_in_order():
     raise AssertionError("no seed printed a block of names")
 
 
+def test_name_block_may_print_names_with_their_targets_and_lose_a_numbered_name():
+    lost = with_targets = 0
+    for name, text, label in generated(12, seed=4):
+        for k in range(3):
+            text2, truth = damage(text, label, ["indicator_prefixes", "name_block"], random.Random(f"{name}:{k}"))
+            for line in text2.split("\n"):
+                cells = [c for c in line.split("\t") if c]
+                # a line of names each followed by its target, as no undamaged row prints
+                pairs = [(a, b) for a, b in zip(cells, cells[1:]) if a.startswith("指标") and not b.startswith("指标")]
+                with_targets += len(pairs) >= 2 and sum(c.startswith("指标") for c in cells) >= 2
+            gone = [r for r in truth["indicators"] if r["name"] is None]
+            lost += bool(gone)
+            # a lost name is not printed; the row's target still is
+            for r in gone:
+                assert r["target"] is None or r["target"] in text2
+            assert len(truth["indicators"]) == len([r for r in label["indicators"] if not r.get("_placeholder")])
+    assert with_targets and lost
+
+
 def test_one_line_runs_the_text_on_after_its_first_line_with_wrapped_cells_kept_together():
     text, truth = damage(TEXT, TRUTH, ["wrap_cells", "one_line", "space_cells"], random.Random(2))
     lines = text.rstrip("\n").split("\n")
