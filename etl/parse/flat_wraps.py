@@ -50,9 +50,14 @@ def _joinable(p: Piece) -> bool:
     return not p.glued and p.col is None and bool(_CJK.search(p.text)) and not _label(p.text) and not _value(p.text)
 
 
-def join_flat_wraps(pieces: list[Piece], s: ParseSettings = DEFAULT) -> list[Piece]:
-    """The pieces with every cell that wrapped on a flattened line put back together."""
+def join_flat_wraps(pieces: list[Piece], s: ParseSettings = DEFAULT, roles: list[str] | None = None) -> list[Piece]:
+    """The pieces with every cell that wrapped on a flattened line put back together. `roles`: the header's
+    columns, where one is known; a table with an explanation column (指标解释, 绩效指标描述) is left alone: the
+    tagger has no role for it, and a name, its explanation and a worded target side by side read to it like
+    one cell's lines ('合理使用经费 经费使用情况')."""
     if not s.decode.tagger_weight or not tagger.available():
+        return pieces
+    if roles and "description" in roles:
         return pieces
     out: list[Piece] = []
     k = 0
@@ -81,7 +86,10 @@ def _join_line(line: list[Piece], s: ParseSettings) -> list[Piece]:
         words = _joinable(prev) and _joinable(p)
         # a figure cut at its column's width ('≤670.2' '1万元', '≥4666平' '方米'): the rest mends the token
         figure = not (p.glued or prev.glued or p.col is not None or prev.col is not None) and mends_token(last, p.text)
-        if inside and (words or figure) and len(last) >= s.wrap.min_width:
+        # (and the rest is no longer than the line it wrapped from, nor the same words again: two cells side by
+        # side, a name and its explanation, '服务完成度 服务完成度')
+        fits = len(p.text) <= len(last) + s.wrap.slack and p.text != last
+        if inside and (words or figure) and fits and len(last) >= s.wrap.min_width:
             out[-1] = Piece(prev.text + p.text, prev.loc.merge(p.loc), row_first=prev.row_first)
         else:
             out.append(p)

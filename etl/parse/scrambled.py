@@ -414,7 +414,9 @@ def _numbered_blocks(out: list[Piece], i: int, j: int, width: int):
 
     The leading values (t1…t5) count the rows, the run deals each row its other cells (row by row or column
     by column), and each name goes to the row its number places it on (the first name printed is the first
-    row's): the rows left without a name are read nameless. Header words in the block are dropped."""
+    row's): the rows left without a name are read nameless. Header words in the block are dropped. Only where
+    the names' numbers skip one (a name lost between them): a stretch of whole rows is no such block, and
+    reading every stretch of rows so would cost a decode each."""
     line = _line_key(out[i])
     words = lexicon().header_words
 
@@ -444,7 +446,8 @@ def _numbered_blocks(out: list[Piece], i: int, j: int, width: int):
                 names[r] = p
             elif _value_like(p.text):
                 values.append(p)
-        if not ok or not values:
+        # a name was lost: the names' numbers skip one (the rows of a block printed whole are deal_held_back's)
+        if not ok or not values or max(names) + 1 == len(names):
             continue
         for lead in range(1, width):
             if len(values) % lead:
