@@ -3,7 +3,7 @@
 A document-sharing site shows a PDF's or spreadsheet's text layer as one long line, cells separated by
 spaces; a long cell wrapped in its narrow column keeps its lines together, a space where each broke:
 
-    支持服务贸易、服务外 包企业数量 3 3 10 企业国际质量提升 获得目的国 (地区)受 众欢迎 受目的国受 众欢迎显著 10
+    新建供水管网 长度 12公里 12公里 20 20 水质检测合格 率 ≥95% 97% 20 15 受汛期影响工期推 迟，下一步加快施 工进度。
 
 With no line breaks left, the wrapped rest of a cell is no line of its own to join (etl/parse/stream.py's
 join_wrapped_lines): it is the next piece on the line. The cell tagger (etl/parse/tagger.py) reads such a
@@ -11,8 +11,9 @@ space as inside a cell and a space between cells as a cell's start, and a piece 
 column (it is at least `wrap.min_width` long). Two pieces are joined (without the space, as labels join a
 cell's lines) where both hold words and neither is a cell on its own (a header word, a level, a value), or where
 the second mends a figure the first broke ('≤670.2' '1万元', '≥4666平' '方米'); and the tagger reads the space
-between them as inside a cell. Only on a line holding at least `wrap.flat_line_cells`
-pieces (many rows: a flattened table); a copy with a row a line puts a wrapped rest on the next line.
+between them as inside a cell; and the rest is no longer than the line it wrapped from, nor the same words
+again. Only on a line holding at least `wrap.flat_line_cells` pieces (many rows: a flattened table; a copy with
+a row a line puts a wrapped rest on the next line), and not in a table with an explanation column.
 """
 from __future__ import annotations
 

@@ -549,7 +549,7 @@ def one_line(sheet: Sheet, rng: random.Random) -> Sheet:
     document-sharing site shows a PDF's or spreadsheet's text layer (its file name on a line above): no line
     break is left to tell one row, or a block of names, from the next (the cells keep their separators; with
     space_cells, spaces). The layer prints a cell's wrapped lines together, a space where each broke
-    ('支持服务贸易、服务外 包企业数量'): a wrapped line's continuation lines (wrap_cells) go back into its cells
+    ('新建供水管网 长度'): a wrapped line's continuation lines (wrap_cells) go back into its cells
     first, column by column (so this comes before space_cells, while the columns still line up)."""
     merged: list[Line] = []
     for ln in sheet.lines:
