@@ -68,7 +68,9 @@ def test_the_registry_holds_every_damage_the_issue_names():
                             # what the real docshare and OCR'd copies lose fields to (issue 17)
                             "qualitative_values", "column_read_labels",
                             # what the real OCR'd copies show besides (issue 17, ocr10)
-                            "ocr_specks", "level2_points"}
+                            "ocr_specks", "level2_points",
+                            # the real scrambled text layers are flattened onto one line (issue 17)
+                            "one_line"}
 
 
 @pytest.mark.parametrize("name", list(DAMAGES))
@@ -298,6 +300,37 @@ def test_name_block_prints_names_first_then_their_values_in_order():
         assert truth["indicators"] == REAL_ROWS
         return
     raise AssertionError("no seed printed a block of names")
+
+
+def test_name_block_may_print_names_with_their_targets_and_lose_a_numbered_name():
+    lost = with_targets = 0
+    for name, text, label in generated(12, seed=4):
+        for k in range(3):
+            text2, truth = damage(text, label, ["indicator_prefixes", "name_block"], random.Random(f"{name}:{k}"))
+            for line in text2.split("\n"):
+                cells = [c for c in line.split("\t") if c]
+                # a line of names each followed by its target, as no undamaged row prints
+                pairs = [(a, b) for a, b in zip(cells, cells[1:]) if a.startswith("指标") and not b.startswith("指标")]
+                with_targets += len(pairs) >= 2 and sum(c.startswith("指标") for c in cells) >= 2
+            gone = [r for r in truth["indicators"] if r["name"] is None]
+            lost += bool(gone)
+            # a lost name is not printed; the row's target still is
+            for r in gone:
+                assert r["target"] is None or r["target"] in text2
+            assert len(truth["indicators"]) == len([r for r in label["indicators"] if not r.get("_placeholder")])
+    assert with_targets and lost
+
+
+def test_one_line_runs_the_text_on_after_its_first_line_with_wrapped_cells_kept_together():
+    text, truth = damage(TEXT, TRUTH, ["wrap_cells", "one_line", "space_cells"], random.Random(2))
+    lines = text.rstrip("\n").split("\n")
+    assert len(lines) == 2 and lines[0] == TEXT.split("\n")[0]
+    # a wrapped cell's lines printed together, a space where it broke: no piece of it is anywhere else
+    reason = "雨季影响施工，下一步提前安排工期。"
+    k = lines[1].index(reason[:4])
+    assert lines[1][k:k + len(reason) + 4].replace(" ", "").startswith(reason)
+    assert "新建高标准农田面积" in lines[1].replace(" ", "")
+    assert truth["indicators"] == REAL_ROWS
 
 
 def test_glue_levels_wrap_the_level_before_its_zhibiao_and_run_it_into_the_name():

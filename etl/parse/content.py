@@ -17,6 +17,7 @@ from etl.lexicon import lexicon
 from etl.normalise.measure import parse_measure, parse_number
 from etl.parse.indicators import TableResult
 from etl.parse.parse_settings import DEFAULT, ContentSettings, ParseSettings
+from etl.parse.flat_wraps import join_flat_wraps
 from etl.parse.stream import Tok, body_pieces, cheapest_reading, join_spaced_units, tokens
 from etl.parse.vocab import column_role, is_level1, is_level2
 from etl.records import Row
@@ -76,7 +77,7 @@ def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bo
         return None
     glued = any(t.glued for t in toks[start:])
     pieces, i, ended = body_pieces(toks, start, glued, s.decode)
-    pieces = join_spaced_units(pieces, None)
+    pieces = join_spaced_units(join_flat_wraps(pieces, s), None)
     grammars = lexicon().content_grammars
     if target_table:
         grammars = tuple(g for g in grammars if not _NOT_IN_TARGET_TABLES & set(g))

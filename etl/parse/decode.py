@@ -210,6 +210,9 @@ class Piece:
     sure_glued: bool = False  # known to have lost its separators (cut out of glued text, or in a glued table)
     col: int | None = None  # column position in a grid row (evidence, not a rule: cells may have vanished)
     row_first: bool = False  # the first non-empty cell of a grid row
+    # the first piece of a row whose name a scrambled text layer lost (etl/parse/scrambled.py deals it its cells
+    # by the names' numbers): a row starting here is read without a name at `nameless_row`, not `name_missing`
+    nameless: bool = False
 
 
 @dataclass
@@ -222,6 +225,7 @@ class Step:
     cost: float
     inner: bool = False  # cut out of glued text by the decoder
     col_index: int = -1  # position of its label in the row grammar (a smaller one starts a new row)
+    nameless: bool = False  # the first piece of a row known to have lost its name (Piece.nameless)
 
 
 @dataclass
@@ -821,6 +825,7 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
     cols = grammar_columns(roles)
     nc = len(cols)
     name_more = cols.index("name_more")
+    name_at = cols.index("name")
     no_field = [holds_no_field(c) for c in cols]
     context = [is_context(c) for c in cols]
     blank = nc  # an unfilled template row ('生态效益指标 | 无') or a stray placeholder
@@ -918,6 +923,8 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     emit[k] += s.tagger_weight * c
             piece = piece_at.get(u) if not inner else None
             grid_piece = piece is not None and piece.col is not None
+            # a row known to have lost its name starts here without paying for the name
+            nameless = s.name_missing - s.nameless_row if piece is not None and piece.nameless else 0.0
             if grid_piece and name_more in emit:
                 emit.pop(name_more)  # in a grid a wrapped name stays in its cell: the reader joined it
             if grid_piece and columns:
@@ -938,6 +945,8 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
                     t = row_a[b]
                     if t == INF:
                         continue
+                    if nameless and name_at < b < nc and (a < 0 or a >= nc or b <= a):
+                        t -= nameless
                     pc = 0.0
                     if 0 <= a < nc and b < nc and b > a and cols[a] not in STRUCTURAL and cols[b] not in STRUCTURAL:
                         pc = pair_cost(cols[a], prev_text, cols[b], text, s)
@@ -977,7 +986,9 @@ def decode(pieces: list[Piece], roles: list[str], s: DecodeSettings = SETTINGS,
         if st < 0:
             break
         label = cols[st] if st < nc else "blank"
-        steps.append(Step(text=text, loc=loc, label=label, cost=cost, inner=inner, col_index=st))
+        piece = piece_at.get(u) if not inner else None
+        steps.append(Step(text=text, loc=loc, label=label, cost=cost, inner=inner, col_index=st,
+                          nameless=piece is not None and piece.nameless))
         node, st = u, a
     steps.reverse()
     prev = 0.0

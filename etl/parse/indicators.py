@@ -494,7 +494,9 @@ def rows_from_steps(steps, out: list[Indicator], roles: list[str], table_ended: 
                 row_steps.append(st)
                 vals[st.label] = (st.text, st.loc)
             locs.append(st.loc)
-        if name_step is None and not (nameless and any(st.label == "level2" for st in row)):
+        # (a row a scrambled text layer printed without its name is kept nameless: etl/parse/scrambled.py)
+        if name_step is None and not (nameless and any(st.label == "level2" for st in row)) \
+                and not any(st.nameless for st in row):
             continue
         if any(x.inner for x in row_steps):
             # values cut out of glued text: read the row again as a whole, with its arithmetic

@@ -158,9 +158,11 @@ def _placeholder(t: str) -> bool:
     return bool(lexicon().placeholder_row.fullmatch(t)) or is_empty_value(t)
 
 
-def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[Piece], list[Piece], list[Piece], int] | None:
-    """(leading level pieces, names, trailing placeholders, number of value lines) of a name block
-    starting at line i, where its names are as many as the lines of values under it."""
+def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[Piece], list[list[Piece]], list[Piece], int] | None:
+    """(leading level pieces, each row's leading pieces, trailing placeholders, number of value lines) of a
+    name block starting at line i, where its rows are as many as the lines of values under it. A row's
+    leading pieces are its name, or its name and target where the line prints each name with its target
+    (`_heads_with_targets`)."""
     line = lines[i]
     k = 0
     while k < len(line) and _is_level(line[k].text):
@@ -170,12 +172,16 @@ def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[
     while tail > 0 and _placeholder(rest[tail - 1].text):
         tail -= 1  # '指标3:' printed last with nothing under it: an unfilled template row
     names = rest[:tail]
-    n = len(names)
+    if all(_name_like(p.text, s) for p in names):
+        heads = [[p] for p in names]
+    else:
+        heads = _heads_with_targets(names, lines, i, s)
+        if heads is None:
+            return None
+    n = len(heads)
     # one name makes a block only with an unfilled template row after it ('指标1：满意度 指标2：' over '≥90%'):
     # a name and a value alone on a line are a row
     if n < (1 if tail < len(rest) else 2) or i + n >= len(lines):
-        return None
-    if not all(_name_like(p.text, s) for p in names):
         return None
     below = lines[i + 1: i + 1 + n]
     if any(p.glued for ln in lines[i: i + 1 + n] for p in ln):
@@ -184,7 +190,40 @@ def _block_at(lines: list[list[Piece]], i: int, s: ParseSettings) -> tuple[list[
         return None  # a level starts a new block of rows: these lines are rows of their own
     if not all(any(_value_like(p.text) for p in ln) for ln in below):
         return None  # a line with no value is no name's values (the wrapped rest of cells above, more names)
-    return line[:k], names, rest[tail:], n
+    return line[:k], heads, rest[tail:], n
+
+
+def _heads_with_targets(items: list[Piece], lines: list[list[Piece]], i: int, s: ParseSettings) -> list[list[Piece]] | None:
+    """Each row's leading pieces where a line of a block prints every name with its target ('指标1:甲 ≥90%
+    指标2:乙 100%'), the rows' other cells on the lines under it, one row a line. A name may be lost: the
+    targets count the rows (one each), and numbered names ('指标5:') go to the rows their numbers place them
+    on, the first printed name on the first row; a row left without a name starts at its target (read
+    nameless). None where the line is no such block."""
+    if not items or not _name_like(items[0].text, s) or _value_like(items[0].text):
+        return None
+    names = [p for p in items if not _value_like(p.text)]
+    targets = [p for p in items if _value_like(p.text)]
+    if not targets or not all(_name_like(p.text, s) for p in names):
+        return None
+    n = len(targets)
+    below = lines[i + 1: i + 1 + n]
+    if len(below) < n or not all(any(_value_like(p.text) for p in ln) for ln in below):
+        return None
+    if len(names) == n:
+        # every name with its target, in turn
+        if any(a is not b for a, b in zip(items, [p for pair in zip(names, targets) for p in pair])):
+            return None
+        return [[a, b] for a, b in zip(names, targets)]
+    numbers = [_number(p.text) for p in names]
+    if any(k is None for k in numbers) or len(names) > n:
+        return None
+    places = [k - numbers[0] for k in numbers]
+    if places != sorted(set(places)) or places[-1] >= n:
+        return None
+    heads: list[list[Piece]] = [[t] for t in targets]
+    for r, name in zip(places, names):
+        heads[r].insert(0, name)
+    return heads
 
 
 WRAP_REACH = 3  # lines above a line of names whose wrapped rest it may be instead (a cell wraps over a few lines)
@@ -212,14 +251,16 @@ def zip_name_blocks(pieces: list[Piece], roles: list[str], s: ParseSettings = DE
             stretch.extend(lines[i])
             i += 1
             continue
-        levels, names, tail, n = found
+        levels, heads, tail, n = found
         below = lines[i + 1: i + 1 + n]
         printed = [p for ln in lines[i: i + 1 + n] for p in ln]
         rows: list[Piece] = list(levels)
-        for j, (name, vals) in enumerate(zip(names, below)):
-            # each name now starts a row (the first after its levels); its values follow it on its line
-            rows.append(replace(name, col=None, row_first=j > 0 or not levels))
-            rows.extend(replace(v, col=None, row_first=False) for v in vals)
+        for j, (head, vals) in enumerate(zip(heads, below)):
+            # each name now starts a row (the first after its levels); its values follow it on its line. A row
+            # whose name was lost starts at its first value, and is read nameless
+            lost = not _name_like(head[0].text, s) or _value_like(head[0].text)
+            rows.append(replace(head[0], col=None, row_first=j > 0 or not levels, nameless=lost))
+            rows.extend(replace(v, col=None, row_first=False) for v in head[1:] + vals)
         rows.extend(tail)
         # both readings with the line above, whose wrapped rest the line of names may be instead ('率 准确率情况'
         # under '质量指标 资助对象认定准确 反映资助对象认定 100% 计划标准'), joined as `between` joins lines
@@ -336,6 +377,13 @@ def deal_held_back(pieces: list[Piece], roles: list[str], s: ParseSettings = DEF
                     cost = decode(candidate, roles, s.decode).cost
                     if cost < INF and cost + s.scrambled.zip_cost < printed and (best is None or cost < best[0]):
                         best = (cost, candidate)
+        # a block of numbered names some of whose names the layer lost: the names' numbers place them
+        for candidate in _numbered_blocks(out, i, j, width):
+            if printed is None:
+                printed = decode(out, roles, s.decode).cost
+            cost = decode(candidate, roles, s.decode).cost
+            if cost < INF and cost + s.scrambled.zip_cost < printed and (best is None or cost < best[0]):
+                best = (cost, candidate)
         if best is None:
             i = j
             continue
@@ -343,6 +391,81 @@ def deal_held_back(pieces: list[Piece], roles: list[str], s: ParseSettings = DEF
         dealt += 1
         i = j
     return out, dealt
+
+
+_NUMBER = re.compile(r"\d+")
+NUMBERED_REACH = 40  # pieces before a run of held-back cells a numbered block may stretch over
+
+
+def _number(t: str) -> int | None:
+    """The number of a numbered name ('指标5:举办讲座' -> 5), None for any other text."""
+    m = lexicon().name_prefix.match(t)
+    if m is None or not _name_like(t[m.end():], DEFAULT):
+        return None
+    d = _NUMBER.search(m.group(0))
+    return int(d.group(0)) if d else None
+
+
+def _numbered_blocks(out: list[Piece], i: int, j: int, width: int):
+    """Candidate readings of a run of held-back cells out[i:j] after a block of numbered names printed with
+    their rows' leading values, where the layer lost some of the names and scattered header words among them:
+
+        指标1:甲 t1 指标2:乙 t2 t3 t4 t5 二级指标 三级指标 指标5:戊 分值 得分 a1 w1 s1 a2 w2 s2 … a5 w5 s5
+
+    The leading values (t1…t5) count the rows, the run deals each row its other cells (row by row or column
+    by column), and each name goes to the row its number places it on (the first name printed is the first
+    row's): the rows left without a name are read nameless. Header words in the block are dropped. Only where
+    the names' numbers skip one (a name lost between them): a stretch of whole rows is no such block, and
+    reading every stretch of rows so would cost a decode each."""
+    line = _line_key(out[i])
+    words = lexicon().header_words
+
+    def fits(p: Piece) -> bool:
+        return _line_key(p) == line and not p.glued and p.col is None
+
+    # the stretch before the run holding only numbered names, values and header words, on the run's line
+    a = i
+    while a > 0 and i - a < NUMBERED_REACH and fits(out[a - 1]) and (
+            _number(out[a - 1].text) is not None or _value_like(out[a - 1].text) or out[a - 1].text in words):
+        a -= 1
+    run = out[i:j]
+    for start in range(a, i):
+        first = _number(out[start].text)
+        if first is None:
+            continue
+        names: dict[int, Piece] = {}
+        values: list[Piece] = []
+        ok = True
+        for p in out[start:i]:
+            k = _number(p.text)
+            if k is not None:
+                r = k - first
+                if r < 0 or r in names or (names and r < max(names)):
+                    ok = False
+                    break
+                names[r] = p
+            elif _value_like(p.text):
+                values.append(p)
+        # a name was lost: the names' numbers skip one (the rows of a block printed whole are deal_held_back's)
+        if not ok or not values or max(names) + 1 == len(names):
+            continue
+        for lead in range(1, width):
+            if len(values) % lead:
+                continue
+            n = len(values) // lead
+            # fewer names than rows (a block with all its names is deal_held_back's), every name on a row
+            if n < 2 or len(names) >= n or max(names) >= n or len(run) % n or not 1 <= len(run) // n <= width - lead:
+                continue
+            for by_column in (False, True):
+                block: list[Piece] = []
+                for r, vals in enumerate(_dealt(run, n, by_column)):
+                    cells = values[r * lead:(r + 1) * lead] + vals
+                    if r in names:
+                        block.append(names[r])
+                    else:  # a row whose name was lost starts at its first value, and is read nameless
+                        cells[0] = replace(cells[0], row_first=True, nameless=True)
+                    block.extend(cells)
+                yield out[:start] + block + out[j:]
 
 
 MAX_LONE_VALUE_ROWS = 8  # value lines of one cell a block of names may leave between a tabbed table's rows

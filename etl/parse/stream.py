@@ -20,6 +20,7 @@ from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece
 from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
+from etl.parse.flat_wraps import join_flat_wraps
 from etl.parse.segment import bare_title_in_run
 from etl.parse.wrapped import WrapSettings, mends_token, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
@@ -448,7 +449,7 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
     pieces, i, ended = body_pieces(toks, end, table_glued, s.decode)
-    pieces = join_spaced_units(pieces, "measure_unit" in roles)
+    pieces = join_spaced_units(join_flat_wraps(pieces, s, roles), "measure_unit" in roles)
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]

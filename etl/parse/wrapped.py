@@ -55,6 +55,9 @@ class WrapSettings:
     # two digits, '2022年1' / '2月底前'; a bracket opened above and closed here) takes this much off the join's
     # cost: a token cut in two is the surest sign of which cell wrapped
     broken_token: float = 1.0
+    # a line holding at least this many pieces holds many rows (a table flattened onto one line): a cell that
+    # wrapped there is printed with its lines together, a space where each broke (etl/parse/flat_wraps.py)
+    flat_line_cells: int = 24
 
 
 SETTINGS = WrapSettings()

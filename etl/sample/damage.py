@@ -88,6 +88,8 @@ class Line:
     kind: str  # title, text, blank, table, header, row, cont, vert, total, chrome, cut
     row: int | None = None  # printed indicator row it belongs to (row, cont, vert lines)
     sep: str = "\t"
+    wrap: bool = False  # the continuation line of cells wrapped in their columns (wrap_cells)
+    run_on: bool = False  # printed on the line before it, after a space (one_line)
 
     def text(self) -> str:
         return self.sep.join(c.text for c in self.cells)
@@ -100,7 +102,13 @@ class Sheet:
     printed: list[dict | None] = field(default_factory=list)  # per printed row: its truth row, None = placeholder
 
     def render(self) -> str:
-        return "\n".join(line.text() for line in self.lines).rstrip("\n") + "\n"
+        out: list[str] = []
+        for line in self.lines:
+            if line.run_on and out:
+                out[-1] = (out[-1] + " " + line.text().strip()).rstrip()
+            else:
+                out.append(line.text())
+        return "\n".join(out).rstrip("\n") + "\n"
 
     def header(self) -> Line | None:
         return next((ln for ln in self.lines if ln.kind == "header"), None)
@@ -502,12 +510,40 @@ def scramble_cells(sheet: Sheet, rng: random.Random) -> Sheet:
 def name_block(sheet: Sheet, rng: random.Random) -> Sheet:
     """A run of names followed by a run of their values, as a spreadsheet's text layer prints a block of
     merged rows: `指标1：甲 指标2：乙 指标3：丙` then `甲的指标值 实际值 分值 得分` row after row. Some blocks
-    of up to five rows a table; the names keep their order, so the values pair up by position."""
+    of up to five rows a table; the names keep their order, so the values pair up by position.
+    Where the block's rows hold the same cells, half the time each name is printed with its target instead
+    (`指标1：甲 甲的指标值 指标2：乙 乙的指标值`, then the rows' other cells), and a numbered name after the first
+    may be lost (its row's name is then not expected), as a real spreadsheet's layer printed
+    (tests/data/real/damage_classes.toml: name_block)."""
     out: list[Line] = []
     block: list[Line] = []
+    numbered = re.compile(r"^指标\s*\d")
+
+    def rest(ln: Line) -> list[Cell]:
+        return [c for c in ln.cells if c.field not in LEVEL_FIELDS and c.field not in ("name", "target") and c.text]
+
+    def with_targets() -> bool:
+        if not all(_cell(ln, "target") is not None and _cell(ln, "target").text and _cell(ln, "name") is not None
+                   and sheet.printed[ln.row] is not None for ln in block):
+            return False
+        counts = {len(rest(ln)) for ln in block}  # (a target table's rows hold nothing after their targets)
+        return len(counts) == 1 and min(counts) > 0 and rng.random() < 0.5
 
     def flush():
-        if len(block) >= 2 and rng.random() < 0.7:
+        if len(block) >= 2 and with_targets():
+            first = block[0]
+            head = [c for c in first.cells if c.field in LEVEL_FIELDS]
+            for j, ln in enumerate(block):
+                name = _cell(ln, "name")
+                if j and numbered.match(name.text) and rng.random() < 0.4:
+                    sheet.printed[ln.row]["name"] = None  # the layer lost it
+                else:
+                    head.append(Cell(name.text, "name"))
+                head.append(Cell(_cell(ln, "target").text, "target"))
+            out.append(Line(head, "row", row=first.row, sep=first.sep))
+            for ln in block:
+                out.append(Line(rest(ln), "cont", row=ln.row, sep=ln.sep))
+        elif len(block) >= 2 and rng.random() < 0.7:
             first = block[0]
             lv = [c for c in first.cells if c.field in LEVEL_FIELDS]
             names = [Cell(c.text, "name") for ln in block for c in ln.cells if c.field == "name"]
@@ -563,7 +599,7 @@ def wrap_cells(sheet: Sheet, rng: random.Random) -> Sheet:
         chunks = [[c.text[i:i + width] for i in range(0, len(c.text), width)] or [""] for c in line.cells]
         for k in range(max(len(ch) for ch in chunks)):
             cells = [Cell(ch[k] if k < len(ch) else "", c.field) for ch, c in zip(chunks, line.cells)]
-            out.append(Line(cells, line.kind if k == 0 else "cont", row=line.row, sep=line.sep))
+            out.append(Line(cells, line.kind if k == 0 else "cont", row=line.row, sep=line.sep, wrap=k > 0))
     sheet.lines = out
     return sheet
 
@@ -571,6 +607,30 @@ def wrap_cells(sheet: Sheet, rng: random.Random) -> Sheet:
 def _filled(line: Line) -> list[Cell]:
     """A table line's cells without its blank ones (what a copy that drops them keeps)."""
     return [c for c in line.cells if c.text.strip()] or [Cell("")]
+
+
+@damage_type
+def one_line(sheet: Sheet, rng: random.Random) -> Sheet:
+    """Everything after the first line printed as one line, the lines run on after a space, as a
+    document-sharing site shows a PDF's or spreadsheet's text layer (its file name on a line above): no line
+    break is left to tell one row, or a block of names, from the next (the cells keep their separators; with
+    space_cells, spaces). The layer prints a cell's wrapped lines together, a space where each broke
+    ('新建供水管网 长度'): a wrapped line's continuation lines (wrap_cells) go back into its cells
+    first, column by column (so this comes before space_cells, while the columns still line up)."""
+    merged: list[Line] = []
+    for ln in sheet.lines:
+        into = merged[-1] if merged else None
+        if ln.wrap and into is not None and len(into.cells) == len(ln.cells):
+            for x, c in zip(into.cells, ln.cells):
+                if c.text.strip():
+                    x.text = (x.text + " " + c.text) if x.text else c.text
+            continue
+        if ln.kind != "blank" or not merged:
+            merged.append(ln)
+    for ln in merged[2:]:  # the first line (the copy's file name or title) stands alone; the rest is one run
+        ln.run_on = True
+    sheet.lines = merged
+    return sheet
 
 
 @damage_type
@@ -752,7 +812,7 @@ def truncation(sheet: Sheet, rng: random.Random) -> Sheet:
     cut = rng.randint(1, max(1, len(text) - 1))
     lost = min((ln.row for ln in sheet.lines[i:] if ln.row is not None), default=len(sheet.printed))
     keep = [r for r in sheet.printed[:lost] if r is not None]
-    sheet.lines = sheet.lines[:i] + [Line([Cell(text[:cut])], "cut")]
+    sheet.lines = sheet.lines[:i] + [Line([Cell(text[:cut])], "cut", run_on=sheet.lines[i].run_on)]
     sheet.truth["indicators"] = keep
     sheet.printed = sheet.printed[:lost]
     sheet.truth.update(truncated=True, total_weight=None, total_score=None)
