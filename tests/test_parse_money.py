@@ -320,3 +320,18 @@ def test_a_target_forms_request_columns_the_current_years_is_the_budget():
     ])
     (f,) = parse(text)
     assert (f.doc_kind, f.budget_initial) == ("project_target", 259)
+
+
+def test_a_report_sums_its_budget_and_says_its_money_was_completed():
+    # '项目预算合计为N万元' is the budget; '资金完成M万元' (a works' report) the spending
+    text = "2022年度乡村敬老院运行经费项目绩效自评报告\n一、项目基本情况\n该项目预算合计为423.38万元(其中:省级169.35万元)。\n" \
+           "二、项目资金使用情况\n1.敬老院运行资金完成410.2万元。群众满意度达90%以上。"
+    (f,) = parse(text)
+    assert (f.doc_kind, f.budget_adjusted, f.budget_executed) == ("self_eval_report", 423.38, 410.2)
+
+
+def test_a_goal_stated_for_the_money_is_no_spending():
+    text = "2022年度日间照料中心项目绩效自评报告\n一、项目概况\n绩效目标:日间照料中心资金完成173万元。\n" \
+           "申报预算资金173万元,已完成批复。\n二、项目绩效情况\n1.日间照料中心资金完成61.99万元。群众满意度达90%以上。"
+    (f,) = parse(text)
+    assert f.budget_executed == 61.99

@@ -72,3 +72,12 @@ def test_a_publisher_is_not_replaced_by_the_body_that_paid_out():
     f = report("来源：义乌市农业农村局\n2022年上级财政下达我市补贴资金900万元，义乌市财政局已将资金全部发放到农户手中，"
                "执行率100%，自评得分95分。\n")
     assert f.department == "义乌市农业农村局"
+
+
+def test_the_body_that_seals_a_report_glued_after_its_title():
+    # a document-sharing copy runs the title into the filer's name and its seal mark: '…自评报告某县某中心(盖章)为…';
+    # the title's 报告 is no '报' (reported to an authority), and the seal marks who files it
+    text = ("2019年度部门整体支出绩效自评报告衡山县妇幼保健计划生育服务中心(盖章)为进一步规范财政资金管理,"
+            "根据衡山县财政局的通知要求,我中心对2019年部门财政资金开展了绩效评价工作。全年预算数为300万元,执行率98%。")
+    assert org_named_most(text) == "衡山县妇幼保健计划生育服务中心"
+    assert org_named_most("根据要求,霍邱县教育局报霍邱县财政局审核。霍邱县财政局按季度拨付资金。") != "霍邱县财政局"

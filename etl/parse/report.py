@@ -86,6 +86,9 @@ def _keyed() -> list[tuple[str, re.Pattern]]:
             for key in ("initial", "adjusted", "executed")]
 
 
+NOT_SPENT_REACH = 24  # characters before a spending wording in which its clause may say it is a budget or a goal
+
+
 def stated_figures(rows: list[Row], money: MoneySettings = MONEY) -> dict[str, float]:
     """Figures a report states in prose: 年初预算116.41万元, 执行率99.17%, 自评得93分."""
     text = fold_cell("\n".join(" ".join(r.texts) for r in rows))
@@ -116,7 +119,7 @@ def stated_figures(rows: list[Row], money: MoneySettings = MONEY) -> dict[str, f
             continue
         found = [float(m.group("amount").replace(",", "")) / (YUAN_PER_WAN if m.group("yuan") else 1.0)
                  for m in pat.finditer(text)
-                 if key != "executed" or not not_spent.search(text[max(0, m.start() - 8): m.start()])]
+                 if key != "executed" or not not_spent.search(text[max(0, m.start() - NOT_SPENT_REACH): m.start()])]
         if found:
             out[key] = max(found)
     if "adjusted" not in out and out.get("executed") and out.get("rate"):
@@ -323,7 +326,7 @@ def org_named_most(*texts: str | None) -> str | None:
 
     def weight(start: int, end: int) -> int:
         head, tail = text[max(0, start - AUTHORITY_REACH): start], text[end:]
-        if before.search(head) or after.match(tail):
+        if (before.search(head) and not head.endswith(tuple(cues["authority_not"]))) or after.match(tail):
             return 0
         return IMPLEMENTER_WEIGHT if imp_before.search(head) or imp_after.match(tail) else 1
 
