@@ -13,11 +13,13 @@ indicator table is not cut at the label.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from etl.lexicon import lexicon
 from etl.records import Cell, Row
 
 MIN_RUN = 2  # rows of one or two characters each
+MAX_VERTICAL_RUN = 24  # rows: a level-1 and its level-2 printed down their cells ('效益指标(30分)社会效益指标') fit
 MAX_PIECE = 2  # characters per row in a vertical run
 _PIECE = re.compile(r"^[\u4e00-\u9fff]{1,%d}$" % MAX_PIECE)
 _SCORE_PART = re.compile(r"[（(]\d+(\.\d+)?分?[)）]")
@@ -46,8 +48,9 @@ _UNIT_TAIL = re.compile(r"[（(][\u4e00-\u9fff]{1,3}[)）]$")
 def _form_label_run(rows: list[Row], i: int) -> int:
     """The end of a form's side label printed down its cell from rows[i] ('年度' / '目标' / '完成' / '情况'), or i."""
     labels = set(lexicon().form_side_labels)
+    longest = max(map(len, labels)) + MAX_FORM_PIECE  # (and its unit): a longer run is no label, stop reading it
     text, j, end = "", i, i
-    while j < len(rows):
+    while j < len(rows) and len(text) <= longest:
         texts = [c.text.strip() for c in rows[j].cells if c.text.strip()]
         if len(texts) != 1 or not _FORM_PIECE.match(texts[0]):
             break
@@ -72,11 +75,17 @@ def _money_row_label(text: str) -> bool:
     return any(text == w for key in ("total", "fiscal", "carryover", "other") for w in money[key])
 
 
-def _levels(text: str) -> list[str]:
-    """'效益指标(30分)社会效益指标' (a level-1 and its level-2, both vertical) -> two cells."""
+@lru_cache(maxsize=1)
+def _level_words() -> re.Pattern:
+    """The level names, longest first, each with its points: built once (every row of a run asks)."""
     lx = lexicon()
     words = sorted(set(lx.level1_names) | set(lx.level2_words), key=len, reverse=True)
-    pat = re.compile("(" + "|".join(re.escape(w) for w in words) + r")([（(]\d+(?:\.\d+)?分?[)）])?")
+    return re.compile("(" + "|".join(re.escape(w) for w in words) + r")([（(]\d+(?:\.\d+)?分?[)）])?")
+
+
+def _levels(text: str) -> list[str]:
+    """'效益指标(30分)社会效益指标' (a level-1 and its level-2, both vertical) -> two cells."""
+    pat = _level_words()
     parts, pos = [], 0
     for m in pat.finditer(text):
         if m.start() != pos:
@@ -102,7 +111,9 @@ def join_vertical(rows: list[Row]) -> list[Row]:
             i = form_end
             continue
         j = i
-        while j < len(rows) and _piece(rows[j]) is not None:
+        # (a run longer than any label printed down a cell is read no further: a text of one character a line
+        # would otherwise be re-read from each of its rows, quadratic in its length)
+        while j < len(rows) and j - i < MAX_VERTICAL_RUN and _piece(rows[j]) is not None:
             j += 1
         label = "".join(_piece(r) for r in rows[i:j])
         k = j  # a score part printed vertically after the label: '(', '3', '0', '分', ')'
