@@ -23,24 +23,10 @@ from pathlib import Path
 from etl.check.settings import load_settings
 from etl.eval.damaged import PARSE_SECONDS, generated, time_limit
 from etl.eval.score import score_label
-from etl.normalise.script import strip_glosses
 from etl.parse import parse_document
 from etl.read import read_bytes
 from etl.sample.damage import DAMAGES, damage
-from etl.train.confidence import (
-    _FILING_COLUMNS,
-    SCORE_ROW_FIELDS,
-    Label,
-    Part,
-    SourceFile,
-    _row_accuracy,
-    evidence,
-    filing_rows,
-    fit,
-    in_sample,
-    load_corpus,
-    row_signals,
-)
+from etl.train.confidence import Label, SourceFile, _row_accuracy, document_parts, fit, in_sample, load_corpus
 from etl.trust.figures import Calibration
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,17 +48,7 @@ def damaged_files(n: int, seed: int) -> list[SourceFile]:
                 filings = parse_document(doc)
         except Exception:  # a crash is a filing not found, as ingest fails it
             doc, filings = None, []
-        plain = strip_glosses(doc) if doc is not None else None
-        spans = filing_rows(plain, filings) if plain is not None else []
-        parts = []
-        for f, rows in zip(filings, spans):
-            for ind in f.indicators:
-                ind.decoder_margin = ind.parse_confidence
-            parts.append(Part(f, evidence(f, rows, filings, plain.rows, project_ratio=settings.project_report_ratio),
-                              row_signals(f)))
-        cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
-        rows_of = {str(k): [{c: getattr(x, c) for c in ["seq", *SCORE_ROW_FIELDS]} for x in f.indicators]
-                   for k, f in enumerate(filings)}
+        parts, cands, rows_of = document_parts(doc, filings, settings)
         s = score_label(name, truth, cands, lambda fid: rows_of[fid])
         k = int(s.filing_id) if s.filing_id is not None else None
         out.append(SourceFile(name, parts, [Label(f"{name} +{'+'.join(drawn)}", s.fields if s.found else 0.0, k,

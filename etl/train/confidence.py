@@ -98,6 +98,23 @@ def _row_accuracy(label: dict, f: Filing) -> list[float]:
     return [by_row.get(id(g), 0.0) for g in got]
 
 
+def document_parts(doc, filings: list, settings) -> tuple[list[Part], list[dict], dict[str, list[dict]]]:
+    """What the fit reads of one parsed document (each filing's evidence and row signals) and what the scorer
+    is handed (its filings as candidates, their rows by candidate id). `doc` None: the file could not be read."""
+    plain = strip_glosses(doc) if doc is not None else None
+    spans = filing_rows(plain, filings) if plain is not None else []
+    parts = []
+    for f, rows in zip(filings, spans):
+        for ind in f.indicators:
+            ind.decoder_margin = ind.parse_confidence
+        parts.append(Part(f, evidence(f, rows, filings, plain.rows,
+                                      project_ratio=settings.project_report_ratio), row_signals(f)))
+    cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
+    rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
+               for k, f in enumerate(filings)}
+    return parts, cands, rows_of
+
+
 def load_corpus(root: Path) -> list[SourceFile]:
     """Every labelled real file, parsed and scored (files in name order, labels in the scorer's order)."""
     sources, labels_dir, _ = corpus(Path(root))
@@ -109,17 +126,7 @@ def load_corpus(root: Path) -> list[SourceFile]:
     out = []
     for file in sorted(by_file):
         doc, filings = read_file(paths[file]) if file in paths else (None, [])
-        plain = strip_glosses(doc) if doc is not None else None
-        spans = filing_rows(plain, filings) if plain is not None else []
-        parts = []
-        for f, rows in zip(filings, spans):
-            for ind in f.indicators:
-                ind.decoder_margin = ind.parse_confidence
-            parts.append(Part(f, evidence(f, rows, filings, plain.rows,
-                                          project_ratio=settings.project_report_ratio), row_signals(f)))
-        cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
-        rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
-                   for k, f in enumerate(filings)}
+        parts, cands, rows_of = document_parts(doc, filings, settings)
         taken: set[str] = set()
         labels = []
         for name, lab in by_file[file]:
