@@ -161,6 +161,36 @@ def test_a_short_report_and_its_annexed_table_are_two_filings():
         ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
 
 
+# The same report copied from a document-sharing site: each paragraph's line breaks lost, so the whole report is
+# one long line of many sentences (and the annexed table glued after its own title). Its sentences are its
+# content as much as when each stood on a line of its own.
+GLUED_REPORT_AND_TABLE = "\n".join([
+    "某县民政局2023年度困难群众救助项目绩效自评报告一、项目基本情况困难群众救助项目年初预算500万元，全年支出480万元，"
+    "预算执行率96%。二、自评结论项目自评得分95分。",
+    "项目支出绩效自评表",
+    "项目名称 困难群众救助",
+    "主管部门 某县民政局",
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+    "产出指标 数量指标 救助人数 ≥2000人 2100人 50 50",
+    "满意度指标 服务对象满意度指标 救助对象满意度 ≥90% 96% 50 45",
+])
+
+
+def test_a_report_glued_into_one_line_and_its_annexed_table_are_two_filings():
+    report, table = parse(GLUED_REPORT_AND_TABLE)
+    assert (report.doc_kind, report.budget_executed, report.indicators) == ("self_eval_report", 480, [])
+    assert (table.doc_kind, table.project, [i.name for i in table.indicators]) == \
+        ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
+
+
+def test_a_title_with_one_sentence_of_chrome_over_its_table_is_still_one_filing():
+    # one sentence between a report-worded page title and the table's own title is a page's chrome, not a report
+    (f,) = parse("\n".join(["某县民政局2023年度困难群众救助项目绩效自评报告",
+                             "本页面信息由某县民政局发布，请以正式文件为准。",
+                             *REPORT_AND_TABLE.splitlines()[6:]]))
+    assert len(f.indicators) == 2
+
+
 def test_a_page_title_printed_again_over_its_table_is_still_one_filing():
     # the page's title, then the document's own title and its table: no sentences between, one filing
     (f,) = parse("\n".join(["某县民政局2023年度困难群众救助项目绩效自评报告", "发布日期：2024-03-15",

@@ -49,10 +49,14 @@ def _substance(seg: Segment, kind: str | None = None, title: str | None = None) 
         if any(re.match(r"^(项目名称|主管部门|部门名称|预算部门|年初预算数|预算数|资金总额)", t) for t in texts):
             keys += 1
         headings += bool(texts and _HEADING.match(texts[0]))
+        # whole sentences, which a repeated page title has none of: a short report's paragraphs, or, in a copy
+        # that lost its line breaks, the many sentences of one line (cut into pieces by the glued-text reader)
+        stops = sum(t.count(c) for t in texts for c in _FULL_STOP)
         if len(texts) == 1 and len(texts[0]) > 40:
             prose += 1
-        elif len(texts) == 1 and texts[0].endswith(_FULL_STOP):
-            sentences += 1  # a short report's paragraphs: whole sentences, which a repeated page title has none of
+            sentences += max(0, stops - 1)  # the paragraph itself is counted as prose
+        else:
+            sentences += stops
     return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES) \
         or (report_then_report and headings >= 1 and prose + sentences >= MIN_SENTENCES)
 
