@@ -33,6 +33,7 @@ JOINERS = {
     "no_gap": "\n",
     "page_chrome": "\n第1页 共2页\n\n",
     "annex": "\n\n附件\n\n",
+    "same_line": "",  # a copy that lost its line breaks: the second filing's first line runs on from the first's last
 }
 
 
@@ -69,7 +70,14 @@ def pairings(items: list[tuple[str, str, dict]], rng: random.Random) -> dict[str
     }
 
 
-def run(items, pairs, joiner: str, names: tuple[str, ...], seed: int) -> tuple[Score, int, list[str]]:
+def _untitled(text: str) -> str:
+    """The text without its title line (a form printed after another under the page's one title)."""
+    lines = text.split("\n")
+    return "\n".join(lines[1:]) if len(lines) > 1 else text
+
+
+def run(items, pairs, joiner: str, names: tuple[str, ...], seed: int,
+        second_untitled: bool = False) -> tuple[Score, int, list[str]]:
     labels, errors = [], []
     for n, (i, j) in enumerate(pairs):
         name = f"multi_{n:04d}.txt"
@@ -79,6 +87,8 @@ def run(items, pairs, joiner: str, names: tuple[str, ...], seed: int) -> tuple[S
             lab = {**lab, "file": name}
             if names:
                 text, lab = damage(text, lab, names, random.Random(f"{seed}:{'+'.join(names)}:{k}"))
+            if second_untitled and k == j:
+                text = _untitled(text)
             texts.append(text.rstrip("\n"))
             truths.append(lab)
         whole = joiner.join(texts) + "\n"
@@ -109,6 +119,7 @@ def main() -> None:
     ap.add_argument("--only", help="pairing names, comma-separated")
     ap.add_argument("--joiners", help="joiner names, comma-separated (default: all)")
     ap.add_argument("--show", type=int, default=0, help="print this many unfound labels per row")
+    ap.add_argument("--second-untitled", action="store_true", help="drop the second filing's title line")
     args = ap.parse_args()
     t0 = time.perf_counter()
     items = generated(args.filings, seed=args.seed)
@@ -123,7 +134,7 @@ def main() -> None:
         if args.only and pname not in args.only.split(","):
             continue
         for jn in joiners:
-            s, n, errors = run(items, pairs, JOINERS[jn], names, args.seed)
+            s, n, errors = run(items, pairs, JOINERS[jn], names, args.seed, args.second_untitled)
             print(f"{pname:<22} {jn:<12} {n:>5} {f'{s.found}/{len(s.labels)}':>9} {s.fields:>6.3f} {s.rows_f1:>7.3f}",
                   flush=True)
             for e in errors[:2]:

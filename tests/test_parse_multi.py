@@ -183,6 +183,23 @@ def test_a_report_glued_into_one_line_and_its_annexed_table_are_two_filings():
         ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
 
 
+def test_a_tables_title_run_on_from_the_reports_last_sentence_opens_the_table():
+    # the line break between the report's last sentence and the annexed table's title lost
+    lines = REPORT_AND_TABLE.splitlines()
+    glued = "\n".join(lines[:4] + [lines[4] + lines[6]] + lines[7:])
+    report, table = parse(glued)
+    assert (report.doc_kind, report.budget_executed, report.indicators) == ("self_eval_report", 480, [])
+    assert (table.doc_kind, table.project, [i.name for i in table.indicators]) == \
+        ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
+
+
+def test_a_sentence_that_names_a_table_and_goes_on_is_no_title():
+    lines = REPORT_AND_TABLE.splitlines()
+    text = "\n".join(lines[:4] + [lines[4] + "详见项目支出绩效自评表，各项指标均已完成。"])
+    (report,) = parse(text)
+    assert report.doc_kind == "self_eval_report"
+
+
 def test_a_title_with_one_sentence_of_chrome_over_its_table_is_still_one_filing():
     # one sentence between a report-worded page title and the table's own title is a page's chrome, not a report
     (f,) = parse("\n".join(["某县民政局2023年度困难群众救助项目绩效自评报告",
@@ -234,3 +251,34 @@ def test_a_page_category_printed_as_a_bullet_gives_way_to_the_forms_own_title():
     (f,) = parse(text)
     assert (f.doc_kind, f.year, len(f.indicators)) == ("project_self_eval", 2022, 1)
     assert (f.budget_adjusted, f.budget_executed) == (120, 118)
+
+
+# Class: a report whose text runs on into its form printed without a title of its own (the annex's title lost,
+# or never printed): the form's keys, money block and indicator table are a filing of their own, as a report
+# never holds indicator rows.
+def test_a_report_running_on_into_an_untitled_form_is_two_filings():
+    lines = REPORT_AND_TABLE.splitlines()
+    report, table = parse("\n".join(lines[:5] + lines[7:]))
+    assert (report.doc_kind, report.budget_executed, report.indicators) == ("self_eval_report", 480, [])
+    assert (table.doc_kind, table.project, table.department, table.year, [i.name for i in table.indicators]) == \
+        ("project_self_eval", "困难群众救助", "某县民政局", 2023, ["救助人数", "救助对象满意度"])
+
+
+def test_a_report_titled_over_its_form_with_no_sentences_above_it_stays_one_filing():
+    lines = REPORT_AND_TABLE.splitlines()
+    (f,) = parse("\n".join(lines[:1] + lines[7:]))
+    assert len(f.indicators) == 2
+
+
+def test_a_forms_first_key_run_on_from_the_reports_last_sentence_opens_the_form():
+    lines = REPORT_AND_TABLE.splitlines()
+    report, table = parse("\n".join(lines[:4] + [lines[4] + lines[7]] + lines[8:]))
+    assert (report.doc_kind, report.indicators) == ("self_eval_report", [])
+    assert (table.doc_kind, table.project, [i.name for i in table.indicators]) == \
+        ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
+
+
+def test_a_report_whose_later_lines_name_a_key_but_hold_no_table_stays_one_filing():
+    lines = REPORT_AND_TABLE.splitlines()
+    (f,) = parse("\n".join(lines[:5] + ["填报单位：某县民政局", "联系人：张某"]))
+    assert f.doc_kind == "self_eval_report"

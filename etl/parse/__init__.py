@@ -22,8 +22,8 @@ from etl.parse.prose import prose_indicators
 from etl.parse.periods import period_blocks
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse.meta import (
-    code_and_unit_line, find_year, looks_like_org, org_as_subject, org_in_breadcrumb, org_in_prose, org_in_title, read_meta,
-    split_code, split_run_on_keys,
+    code_and_unit_line, find_year, looks_like_org, meta_key, org_as_subject, org_in_breadcrumb, org_in_prose, org_in_title,
+    key_in_cell, read_meta, split_code, split_run_on_keys,
 )
 from etl.parse.report import sections as report_sections
 from etl.parse.report import (
@@ -40,7 +40,7 @@ from etl.parse.vertical import join_vertical
 from etl.parse.wrapped import join_wrapped, join_wrapped_key_values
 from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, is_column_number, title_kind
 from etl.read.text import GRID_LAYOUTS
-from etl.records import Document, Filing, Loc, Row, Section
+from etl.records import Cell, Document, Filing, Loc, Row, Section
 
 _GOAL_KEYS = [
     (re.compile(r"^(年度总体目标|总体目标|年度目标|本年度绩效目标|实施期绩效目标|年度绩效目标|绩效目标|整体绩效目标|部门整体绩效目标)$"), "goal"),
@@ -140,7 +140,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
             groups = project_groups(block.rows)  # one table holding several projects: a filing per project
             parts += [Segment(kind=block.kind, title=block.title, rows=g, title_rows=block.title_rows)
                       for g in groups] if groups else [block]
-        for part in parts:
+        for part in [p for block in parts for p in report_and_its_form(block, _is_grid(doc), s)]:
             f = parse_segment(part, _is_grid(doc), ctx, s)
             if seg.kind is None:
                 fragments.add(id(f))
@@ -162,6 +162,44 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
 
 
 _TABLE_KINDS = ("project_target", "project_self_eval", "dept_target", "dept_self_eval")
+_SENTENCE_END = re.compile(r"[。！!]")
+MIN_REPORT_SENTENCES = 2  # whole sentences before a form that make the text above it a report of its own
+
+
+def report_and_its_form(seg: Segment, grid: bool, s: ParseSettings = DEFAULT) -> list[Segment]:
+    """A report holds no indicator table (a report's labelled rows are always none): a report whose text runs on
+    into a form printed without a title of its own (its keys, its money block, a header naming indicators and
+    their values) is two filings, the report and the form. The form begins at the first key (填报单位, 部门名称,
+    项目名称 …) that starts a row, or follows the last sentence of a row, after the report's first sentences; it
+    is a form if a header reads indicator rows out of it. Its kind is its own (from its table and keys). A
+    report titled over a form with no sentences of its own above it is left as it was (a page title printed
+    over the table)."""
+    if seg.kind != "self_eval_report":
+        return [seg]
+    sentences = 0
+    for k, row in enumerate(seg.rows):
+        texts = [t for t in row.texts if t.strip()]
+        if not texts:
+            continue
+        first = texts[0]
+        cut = max((m.end() for m in _SENTENCE_END.finditer(first)), default=0)
+        rest = first[cut:].strip()
+        before = sentences + len(_SENTENCE_END.findall(first[:cut]))
+        if before >= MIN_REPORT_SENTENCES and rest and (meta_key(rest) or key_in_cell(rest)):
+            form_rows = seg.rows[k:]
+            if cut:  # '…特此报告。填报单位：某局': the key's line break lost after the report's last sentence
+                cells = row.cells
+                form_rows = [Row(cells=[Cell(rest, cells[0].loc), *cells[1:]], loc=row.loc, table=row.table),
+                             *seg.rows[k + 1:]]
+            table, _ = read_table(form_rows, grid, SELF_EVAL_ANY, s)
+            if table is None or not table.indicators:
+                return [seg]
+            report_rows = seg.rows[:k] + ([Row(cells=[Cell(first[:cut], row.cells[0].loc)], loc=row.loc, table=row.table)]
+                                          if cut else [])
+            return [Segment(kind=seg.kind, title=seg.title, rows=report_rows, title_rows=seg.title_rows),
+                    Segment(kind=None, title=None, rows=form_rows)]
+        sentences += sum(len(_SENTENCE_END.findall(t)) for t in texts)
+    return [seg]
 
 
 def _fragment_of_the_run(filings: list[Filing], fragments: set[int]) -> None:

@@ -186,6 +186,12 @@ def split_glued_title(row: Row) -> Row:
     """'1、某局2023年度部门整体绩效自评表主管部门某局…' (title glued to the table): cut the title off."""
     for k, cell in enumerate(row.cells):
         text = cell.text
+        cut = max(text.rfind(c) for c in _FULL_STOP) + 1
+        if 0 < cut < len(text) and "《" not in text[cut:] and title_kind(text[cut:]):
+            # '…作为下年度预算安排的参考。某局部门整体支出绩效自评表(2019年度)': the next form's title after the
+            # last sentence, the line break between them lost (a title is the whole of what follows, by title_kind)
+            cells = row.cells[:k] + [Cell(text[:cut], cell.loc), Cell(text[cut:], cell.loc)] + row.cells[k + 1:]
+            return Row(cells=cells, loc=row.loc, table=row.table)
         if len(text) <= 40 or title_kind(text):
             continue
         head = text[:GLUED_TITLE_SPAN]
