@@ -62,8 +62,21 @@ def pairings(items: list[tuple[str, str, dict]], rng: random.Random) -> dict[str
     for a, b in zip(ps[::2], ps[1::2]):
         if items[a][2].get("project") != items[b][2].get("project") or _key(items[a][2]) != _key(items[b][2]):
             two.append((a, b))
+    reports = list(by["self_eval_report"])
+    rng.shuffle(reports)
+    two_reports = [(a, b) for a, b in zip(reports[::2], reports[1::2]) if _key(items[a][2]) != _key(items[b][2])]
+    years = []  # the same project's form in two years, one after the other (a page of a project's history)
+    for i in by["project_target"]:
+        for j in by["project_target"]:
+            if items[i][2].get("project") == items[j][2].get("project") and \
+                    items[j][2].get("year") == (items[i][2].get("year") or 0) + 1 and \
+                    items[i][2].get("department") == items[j][2].get("department"):
+                years.append((i, j))
+                break
     return {
         "target+self_eval": same("project_target", "project_self_eval", True),
+        "two reports": two_reports,
+        "one project two years": years,
         "report+self_eval": same("self_eval_report", "dept_self_eval", False),
         "dept+project target": same("dept_target", "project_target", False),
         "two projects": two,
