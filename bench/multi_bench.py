@@ -90,7 +90,7 @@ def _untitled(text: str) -> str:
 
 
 def run(items, pairs, joiner: str, names: tuple[str, ...], seed: int,
-        second_untitled: bool = False) -> tuple[Score, int, list[str]]:
+        second_untitled: bool = False, first_untitled: bool = False) -> tuple[Score, int, list[str]]:
     labels, errors = [], []
     for n, (i, j) in enumerate(pairs):
         name = f"multi_{n:04d}.txt"
@@ -100,7 +100,7 @@ def run(items, pairs, joiner: str, names: tuple[str, ...], seed: int,
             lab = {**lab, "file": name}
             if names:
                 text, lab = damage(text, lab, names, random.Random(f"{seed}:{'+'.join(names)}:{k}"))
-            if second_untitled and k == j:
+            if (second_untitled and k == j) or (first_untitled and k == i):
                 text = _untitled(text)
             texts.append(text.rstrip("\n"))
             truths.append(lab)
@@ -133,6 +133,7 @@ def main() -> None:
     ap.add_argument("--joiners", help="joiner names, comma-separated (default: all)")
     ap.add_argument("--show", type=int, default=0, help="print this many unfound labels per row")
     ap.add_argument("--second-untitled", action="store_true", help="drop the second filing's title line")
+    ap.add_argument("--first-untitled", action="store_true", help="drop the first filing's title line")
     args = ap.parse_args()
     t0 = time.perf_counter()
     items = generated(args.filings, seed=args.seed)
@@ -147,7 +148,8 @@ def main() -> None:
         if args.only and pname not in args.only.split(","):
             continue
         for jn in joiners:
-            s, n, errors = run(items, pairs, JOINERS[jn], names, args.seed, args.second_untitled)
+            s, n, errors = run(items, pairs, JOINERS[jn], names, args.seed, args.second_untitled,
+                               args.first_untitled)
             print(f"{pname:<22} {jn:<12} {n:>5} {f'{s.found}/{len(s.labels)}':>9} {s.fields:>6.3f} {s.rows_f1:>7.3f}",
                   flush=True)
             for e in errors[:2]:

@@ -282,3 +282,21 @@ def test_a_report_whose_later_lines_name_a_key_but_hold_no_table_stays_one_filin
     lines = REPORT_AND_TABLE.splitlines()
     (f,) = parse("\n".join(lines[:5] + ["填报单位：某县民政局", "联系人：张某"]))
     assert f.doc_kind == "self_eval_report"
+
+
+# Class: a report whose title was lost (printed only in the page's chrome) before the titled form after it: the
+# text before the first title is a report of its own when it states the report's figures in whole sentences.
+def test_a_report_without_its_title_before_a_titled_form_is_a_filing_of_its_own():
+    lines = REPORT_AND_TABLE.splitlines()
+    # (a report's text speaks of 绩效; a page's other text before a form need not)
+    report, table = parse("\n".join(lines[1:4] + ["项目绩效自评得分95分。"] + lines[6:]))
+    assert (report.doc_kind, report.budget_initial, report.budget_executed, report.indicators) == \
+        ("self_eval_report", 500, 480, [])
+    assert (table.doc_kind, [i.name for i in table.indicators]) == ("project_self_eval", ["救助人数", "救助对象满意度"])
+
+
+def test_one_sentence_over_a_titled_form_is_no_report():
+    lines = REPORT_AND_TABLE.splitlines()
+    (table,) = parse("\n".join(["根据绩效管理要求，现将困难群众救助项目年初预算500万元、支出480万元的自评结果公开如下。",
+                                *lines[6:]]))
+    assert table.doc_kind == "project_self_eval"

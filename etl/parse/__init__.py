@@ -132,7 +132,14 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
     for seg in segs:
         if seg.kind is None and find_header(seg.rows) is None and (_is_grid(doc) or stream_indicators(seg.rows, s) is None) \
                 and content_indicators(seg.rows, s, fragment=True) is None:
-            continue  # (rows before any title that read as indicators are a fragment of a table: a filing)
+            # (rows before any title that read as indicators are a fragment of a table: a filing); a report's text
+            # whose title was lost, before the title of the form printed after it, is a report of its own
+            if len(segs) > 1 and _sentences(seg.rows) >= MIN_REPORT_SENTENCES:
+                for f in _untitled_report(seg.rows, ctx, s):
+                    f.part_index = len(filings)
+                    f.parse_notes = doc.warnings + f.parse_notes
+                    filings.append(f)
+            continue
         if not any(t.strip() for r in seg.rows for t in r.texts) and len(segs) > 1:
             continue  # a title with nothing under it (a page's file name above or below the real title)
         parts = []
@@ -164,6 +171,10 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
 _TABLE_KINDS = ("project_target", "project_self_eval", "dept_target", "dept_self_eval")
 _SENTENCE_END = re.compile(r"[。！!]")
 MIN_REPORT_SENTENCES = 2  # whole sentences before a form that make the text above it a report of its own
+
+
+def _sentences(rows: list[Row]) -> int:
+    return sum(len(_SENTENCE_END.findall(t)) for r in rows for t in r.texts)
 
 
 def report_and_its_form(seg: Segment, grid: bool, s: ParseSettings = DEFAULT) -> list[Segment]:
