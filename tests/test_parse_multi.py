@@ -300,3 +300,20 @@ def test_one_sentence_over_a_titled_form_is_no_report():
     (table,) = parse("\n".join(["根据绩效管理要求，现将困难群众救助项目年初预算500万元、支出480万元的自评结果公开如下。",
                                 *lines[6:]]))
     assert table.doc_kind == "project_self_eval"
+
+
+# Class: two reports of two departments in one document-sharing copy: each report's paragraphs run together on
+# its page's line, the second report's title opened by the page marker '1、' and run on into its first heading.
+TWO_GLUED_REPORTS = "\n".join([
+    "《两份自评报告.docx》由会员分享,可在线阅读。",
+    "1、某县民政局2023年度部门整体支出绩效自评报告(公开)一、基本情况本局内设机构3个。二、预算执行情况年初预算500万元，"
+    "全年支出480万元，执行率96%。三、自评结论自评得分95分。",
+    "1、某县教育局2023年度部门整体支出绩效自评报告(公开)一、基本情况本局内设机构5个。二、预算执行情况年初预算900万元，"
+    "全年支出870万元，执行率96.7%。三、自评结论自评得分92分。",
+])
+
+
+def test_two_glued_reports_of_two_departments_are_two_filings():
+    a, b = parse(TWO_GLUED_REPORTS)
+    assert [(f.doc_kind, f.department, f.budget_executed, f.total_score) for f in (a, b)] == [
+        ("self_eval_report", "某县民政局", 480, 95), ("self_eval_report", "某县教育局", 870, 92)]

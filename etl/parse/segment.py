@@ -28,6 +28,8 @@ MIN_SENTENCES = 2  # paragraphs ended by a full stop that give a segment content
 
 
 _HEADING = lexicon().report_heading  # a report's numbered section heading ('一、项目基本情况')
+# … and one run on after a sentence or a bracket, in a copy that lost its line breaks ('…(示例数据)一、基本情况…')
+_HEADING_RUN_ON = re.compile(r"[。！!)）]\s*" + _HEADING.pattern.removeprefix("^"))
 
 
 def _substance(seg: Segment, kind: str | None = None, title: str | None = None) -> bool:
@@ -39,7 +41,8 @@ def _substance(seg: Segment, kind: str | None = None, title: str | None = None) 
     report_then_table = seg.kind == "self_eval_report" and kind not in (None, "self_eval_report")
     # (a numbered heading of the report's own, '二、绩效自评情况说明', is a section, never another report's title)
     report_then_report = seg.kind == "self_eval_report" and kind == "self_eval_report" \
-        and _other_subject(seg.title, title) and not lexicon().level_number.match(fold_cell(title or ""))
+        and _other_subject(seg.title, title) and not (lexicon().level_number.match(fold_cell(title or ""))
+                                                      and not _PAGE_MARKER.match(title or ""))  # '1、' of a page
     keys = headings = 0
     prose = sentences = 0
     for row in seg.rows:
@@ -48,7 +51,7 @@ def _substance(seg: Segment, kind: str | None = None, title: str | None = None) 
             return True
         if any(re.match(r"^(项目名称|主管部门|部门名称|预算部门|年初预算数|预算数|资金总额)", t) for t in texts):
             keys += 1
-        headings += bool(texts and _HEADING.match(texts[0]))
+        headings += bool(texts and (_HEADING.match(texts[0]) or any(_HEADING_RUN_ON.search(t) for t in texts)))
         # whole sentences, which a repeated page title has none of: a short report's paragraphs, or, in a copy
         # that lost its line breaks, the many sentences of one line (cut into pieces by the glued-text reader)
         stops = sum(t.count(c) for t in texts for c in _FULL_STOP)
