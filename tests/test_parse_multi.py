@@ -317,3 +317,18 @@ def test_two_glued_reports_of_two_departments_are_two_filings():
     a, b = parse(TWO_GLUED_REPORTS)
     assert [(f.doc_kind, f.department, f.budget_executed, f.total_score) for f in (a, b)] == [
         ("self_eval_report", "某县民政局", 480, 95), ("self_eval_report", "某县教育局", 870, 92)]
+
+
+def test_a_forms_title_run_on_from_the_last_rows_value_opens_the_form():
+    # the line break between one form's last row and the next form's title lost: '≥90%某县民政局…目标表'
+    first = ["某县民政局2023年度困难群众救助项目绩效目标表", "项目名称 困难群众救助",
+             "一级指标 二级指标 三级指标 指标值",
+             "产出指标 数量指标 救助人数 ≥2000人",
+             "满意度指标 服务对象满意度指标 救助对象满意度 ≥90%"]
+    second = ["某县民政局2023年度临时救助项目绩效目标表", "项目名称 临时救助",
+              "一级指标 二级指标 三级指标 指标值",
+              "产出指标 数量指标 临时救助人次 ≥300人次",
+              "满意度指标 服务对象满意度指标 受助群众满意度 ≥85%"]
+    a, b = parse("\n".join(first[:-1] + [first[-1] + second[0]] + second[1:]))
+    assert [(i.name, i.target) for i in a.indicators] == [("救助人数", "≥2000人"), ("救助对象满意度", "≥90%")]
+    assert (b.project, b.title) == ("临时救助", "某县民政局2023年度临时救助项目绩效目标表")

@@ -24,6 +24,9 @@ class Segment:
 
 
 _FULL_STOP = ("。", "!", "！")
+_VALUE_BEFORE_TITLE = re.compile(r"[^\u4e00-\u9fff《]+")  # a figure with its operator and sign, no words
+_VALUE_END = set("0123456789%\uff05")  # a value ends in a digit or a percent sign ('6、…' numbers a list)
+_YEAR_ONLY = re.compile(r"(19|20)\d{2}")  # '2022年度项目支出绩效自评表' begins with its year, not a value
 MIN_SENTENCES = 2  # paragraphs ended by a full stop that give a segment content of its own
 
 
@@ -190,6 +193,10 @@ def split_glued_title(row: Row) -> Row:
     for k, cell in enumerate(row.cells):
         text = cell.text
         cut = max(text.rfind(c) for c in _FULL_STOP) + 1
+        value = _VALUE_BEFORE_TITLE.match(text)
+        if value and value.group().rstrip()[-1:] in _VALUE_END and not _YEAR_ONLY.fullmatch(value.group().strip()) \
+                and title_kind(text[value.end():]):
+            cut = value.end()  # '≥90%某局…目标表': the last row's value, the next form's title run on after it
         if 0 < cut < len(text) and "《" not in text[cut:] and title_kind(text[cut:]):
             # '…作为下年度预算安排的参考。某局部门整体支出绩效自评表(2019年度)': the next form's title after the
             # last sentence, the line break between them lost (a title is the whole of what follows, by title_kind)
