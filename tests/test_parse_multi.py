@@ -2,8 +2,13 @@
 boundary and kept together (the classes with made-up text; the two real files of the kind at the end)."""
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
+import pytest
+
+from etl.eval.damaged import generated
+from etl.eval.multi import JOINERS, measure_pairs, pairings
 from etl.parse import parse_document
 from etl.read import read_bytes
 
@@ -332,3 +337,20 @@ def test_a_forms_title_run_on_from_the_last_rows_value_opens_the_form():
     a, b = parse("\n".join(first[:-1] + [first[-1] + second[0]] + second[1:]))
     assert [(i.name, i.target) for i in a.indicators] == [("救助人数", "≥2000人"), ("救助对象满意度", "≥90%")]
     assert (b.project, b.title) == ("临时救助", "某县民政局2023年度临时救助项目绩效目标表")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("untitled", ["", "first", "second"])
+def test_generated_pages_of_two_filings_give_both(untitled):
+    # bench/multi_bench.py's pairings of generated filings, joined by a blank line or run on in one line, with
+    # either one's title dropped: every filing is found (two reports run together under one title are one text)
+    items = generated(60, seed=5)
+    pairs = pairings(items, random.Random(5))
+    for name, ps in pairs.items():
+        if name == "two reports" and untitled == "second":
+            continue
+        for joiner in ("blank_line", "same_line"):
+            score, files, errors = measure_pairs(items, ps, JOINERS[joiner], (), 5, second_untitled=untitled == "second",
+                                                 first_untitled=untitled == "first")
+            assert not errors and files > 0
+            assert score.found == len(score.labels), (name, joiner, untitled)
