@@ -196,3 +196,20 @@ def test_a_link_out_of_the_folder_is_logged_not_followed(tmp_path):
     assert rows["sub/deeper.txt"] == ("duplicate", None)  # same bytes as inside.txt, read once under its path
     assert rows["again"][0] == "failed" and "已跳过" in rows["again"][1]
     assert set(rows) == {"inside.txt", "sub/deeper.txt", "up", "sub/far", "again"}, rows
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_traditional_script_text_saved_as_big5_is_read(seed):
+    # a traditional-script copy saved by an editor in Taiwan or Hong Kong: Big5, which GB18030 cannot read
+    import opencc
+
+    from etl.eval.damaged import generated
+    from etl.parse import parse_document
+    from etl.read import read_bytes
+
+    for name, text, label in generated(6, seed=seed):
+        # Big5 has no '≥' / '≤': its editors print '≧' / '≦'
+        data = opencc.OpenCC("s2tw").convert(text).replace("≥", "≧").replace("≤", "≦").encode("big5hkscs")
+        (f, *_) = parse_document(read_bytes(data, name))
+        assert (f.doc_kind, f.year, len(f.indicators)) == (label["doc_kind"], label["year"], len(label["indicators"]))
+        assert f.department and "局" in f.department

@@ -41,7 +41,7 @@ def _strict(data: bytes, encoding: str) -> str:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312)."""
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK/GB2312), else Big5."""
     if not data.strip():
         raise ReadError("文件为空")
     if data.startswith(codecs.BOM_UTF8):
@@ -60,16 +60,28 @@ def decode(data: bytes) -> str:
         return _strict(data, "utf-8")
     except UnicodeDecodeError as exc:
         utf8_at = exc.start
-    try:
-        text = _strict(data, "gb18030")
-    except UnicodeDecodeError as exc:
-        # the encoding that read further is the file's: its position is where the damage is
-        raise ReadError(f"无法识别文字编码（试过 UTF-8 和 GB18030）：第 {max(utf8_at, exc.start):,} 字节附近无法解码") from None
-    # GB18030 decodes almost any byte soup; insist on mostly CJK/ASCII text.
+    tried = {"UTF-8": utf8_at}
+    for name, encoding in (("GB18030", "gb18030"), ("Big5", "big5hkscs")):
+        # GB18030 first (a superset of GBK/GB2312, the mainland's); Big5 for traditional-script text saved by
+        # an editor in Taiwan or Hong Kong, which GB18030 decodes into junk or not at all
+        try:
+            text = _strict(data, encoding)
+        except UnicodeDecodeError as exc:
+            tried[name] = exc.start
+            continue
+        if _looks_like_text(text):
+            return text
+        tried[name] = None
+    if all(at is not None for at in tried.values()):
+        # no encoding read it whole: the one that read furthest is the file's, its position is where the damage is
+        raise ReadError(f"无法识别文字编码（试过 {'、'.join(tried)}）：第 {max(tried.values()):,} 字节附近无法解码")
+    raise ReadError("无法识别文字编码：内容不像文本")
+
+
+def _looks_like_text(text: str) -> bool:
+    """GB18030 and Big5 decode almost any byte soup: insist on mostly printable text."""
     bad = sum(1 for ch in text if not (ch.isprintable() or ch in "\t\r\n"))
-    if bad > max(5, len(text) // 50):
-        raise ReadError("无法识别文字编码：内容不像文本")
-    return text
+    return bad <= max(5, len(text) // 50)
 
 
 def join_broken(parts: list[str]) -> str:
