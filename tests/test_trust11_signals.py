@@ -8,13 +8,15 @@
   value's cell ran into the name when cells were joined (name_glued); a name that opens with its value ('≥360天服务
   读者') is a template's wording;
 - a self-evaluation whose money block prints its rate as 支出实现率 and is read without any 执行率: a money field the
-  source names left empty (money_missing), as one worded 执行率.
+  source names left empty (money_missing), as one worded 执行率;
+- a project table whose 项目名称 key is printed blank (the next cell, of its row or the next, is another key): there is
+  no project to read, so a reading without one lost none (project_unread, and its guarantee, do not hold it).
 """
 from __future__ import annotations
 
-from etl.records import Filing, Indicator, Loc
+from etl.records import Cell, Filing, Indicator, Loc, Row
 from etl.trust.combine import shipped_model
-from etl.trust.signals import money_missing, row_signals
+from etl.trust.signals import money_missing, project_blank, project_unread, row_signals
 
 
 def _target(rows: list[tuple[str, str | None, str | None]], kind: str = "project_target") -> Filing:
@@ -78,3 +80,24 @@ def test_a_rate_printed_as_zhichu_shixianlv_is_a_money_field_the_source_names():
     assert money_missing(_self_eval(None), text) == 1
     assert money_missing(_self_eval(0.9992), text) == 0
     assert money_missing(_self_eval(None), "资金结构预算安排小计年度拨付金额188.61188.45") == 0
+
+
+def _rows(*lines: list[str]) -> list[Row]:
+    return [Row([Cell(t) for t in cells], loc=Loc(line_start=n, line_end=n)) for n, cells in enumerate(lines, start=1)]
+
+
+def test_a_project_key_printed_blank_leaves_no_project_to_read():
+    blank = _rows(["绩效目标表"], ["单位信息:", "001-青山县市场监督管理局机关", "项目名称:"],
+                  ["主管部门:", "001-青山县市场监督管理局"], ["一级指标", "二级指标", "三级指标", "指标值"])
+    f = Filing(doc_kind="project_target", title="绩效目标表", department="青山县市场监督管理局", year=2023,
+               county="青山县", budget_initial=10.0, loc=Loc(line_start=1, line_end=4))
+    assert project_blank(blank) and project_unread(f, "", blank) == 0
+    # the key's value in the next cell, of its row or (one cell a line) of the next row: a project the reading lost
+    beside = _rows(["项目名称:", "食品安全抽检", "主管部门:", "青山县市场监督管理局"])
+    below = _rows(["项目名称"], ["食品安全抽检"], ["主管部门"], ["青山县市场监督管理局"])
+    for rows in (beside, below):
+        assert not project_blank(rows) and project_unread(f, "", rows) == 1
+    # a list table's header ('项目名称 | 预算数 | …') is no blank key
+    assert not project_blank(_rows(["单位名称", "项目名称", "预算数", "年度目标"]))
+    # without the source rows the template's 项目名称 is taken as printed
+    assert project_unread(f, "") == 1

@@ -673,13 +673,42 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _BREADCRUMB = re.compile(r"[>›»]")
 
 
-def project_unread(f: Filing, text: str) -> int:
+def project_unread(f: Filing, text: str, rows: list[Row] | None = None) -> int:
     """1 when a filing that prints its one project was read without it: a project's table (its template prints
     项目名称 first), or a report whose text presents its project under a heading or key of its own ('项目基本情况',
-    '项目名称'; a whole body's report presents the body). text: the part's folded text."""
-    if _fold(f.project):
+    '项目名称'; a whole body's report presents the body). text: the part's folded text; rows: its source rows, where
+    a 项目名称 key printed blank (project_blank) shows there was no project to read."""
+    if _fold(f.project) or (rows is not None and project_blank(rows)):
         return 0
     return int(f.doc_kind in PROJECT_TABLES or (f.doc_kind == REPORT and bool(cues().project_section.search(text))))
+
+
+_KEY_END = re.compile(r"[:：\s]+$")
+
+
+def _is_key(text: str) -> bool:
+    """A key cell of the form's head (主管部门, 实施单位, 项目编码 …): [keys] of the lexicon. Not the other labels a value
+    may run into ('预算数', '年度目标'), which head a list table's columns too."""
+    return any(p.match(text) for _, p in lexicon().keys)
+
+
+def project_blank(rows: list[Row]) -> bool:
+    """Does the source print its 项目名称 key with nothing after it, at every place it prints the key (the next cell that
+    holds anything, in its row or the next, is another key: '项目名称: | 主管部门: …', or there is none)? A form left
+    so names no project, and a reading without one lost nothing. rows: the part's source rows."""
+    project_key = dict(lexicon().keys)["project"]
+    cells = [_KEY_END.sub("", _fold(c.text)) for r in rows for c in r.cells]
+    cells = [c for c in cells if c]
+    seen = False
+    for j, cell in enumerate(cells):
+        if not project_key.match(cell):
+            continue
+        # the value stands in the next cell, of its row or (a copy of one cell a line) of the next row
+        after = cells[j + 1] if j + 1 < len(cells) else ""
+        if after and not _is_key(after):
+            return False
+        seen = True
+    return seen
 
 
 def title_unread(f: Filing) -> float:
@@ -836,7 +865,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         budget_unread=budget_unread(f),
         money_unread=money_unread(f),
         not_printed=sum(_not_printed(i, f.doc_kind) for i in f.indicators),
-        project_unread=project_unread(f, text),
+        project_unread=project_unread(f, text, rows),
         sample_page=sample if sample is not None else (sample_page(doc_rows) if doc_rows is not None else 0),
     )
 
