@@ -32,7 +32,8 @@ from etl.parse.report import (
     stated_figures,
 )
 from etl.parse.segment import (
-    Segment, govinfo_summaries, join_titles_broken_by_pages, split_glued_title, split_key_blocks, split_segments,
+    SENTENCE_END, Segment, govinfo_summaries, join_titles_broken_by_pages, sentences, split_glued_title, split_key_blocks,
+    split_segments,
 )
 from etl.parse.stream import stream_indicators
 from etl.parse.totals import result_table_total
@@ -134,7 +135,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
                 and content_indicators(seg.rows, s, fragment=True) is None:
             # (rows before any title that read as indicators are a fragment of a table: a filing); a report's text
             # whose title was lost, before the title of the form printed after it, is a report of its own
-            if len(segs) > 1 and _sentences(seg.rows) >= MIN_REPORT_SENTENCES:
+            if len(segs) > 1 and sentences(t for r in seg.rows for t in r.texts) >= MIN_REPORT_SENTENCES:
                 for f in _untitled_report(seg.rows, ctx, s):
                     f.part_index = len(filings)
                     f.parse_notes = doc.warnings + f.parse_notes
@@ -169,12 +170,7 @@ def parse_document(doc: Document, settings: ParseSettings | None = None) -> list
 
 
 _TABLE_KINDS = ("project_target", "project_self_eval", "dept_target", "dept_self_eval")
-_SENTENCE_END = re.compile(r"[。！!]")
 MIN_REPORT_SENTENCES = 2  # whole sentences before a form that make the text above it a report of its own
-
-
-def _sentences(rows: list[Row]) -> int:
-    return sum(len(_SENTENCE_END.findall(t)) for r in rows for t in r.texts)
 
 
 def report_and_its_form(seg: Segment, grid: bool, s: ParseSettings = DEFAULT) -> list[Segment]:
@@ -187,15 +183,15 @@ def report_and_its_form(seg: Segment, grid: bool, s: ParseSettings = DEFAULT) ->
     over the table)."""
     if seg.kind != "self_eval_report":
         return [seg]
-    sentences = 0
+    seen = 0  # sentences of the report so far
     for k, row in enumerate(seg.rows):
         texts = [t for t in row.texts if t.strip()]
         if not texts:
             continue
         first = texts[0]
-        cut = max((m.end() for m in _SENTENCE_END.finditer(first)), default=0)
+        cut = max((m.end() for m in SENTENCE_END.finditer(first)), default=0)
         rest = first[cut:].strip()
-        before = sentences + len(_SENTENCE_END.findall(first[:cut]))
+        before = seen + sentences([first[:cut]])
         if before >= MIN_REPORT_SENTENCES and rest and (meta_key(rest) or key_in_cell(rest)):
             form_rows = seg.rows[k:]
             if cut:  # '…特此报告。填报单位：某局': the key's line break lost after the report's last sentence
@@ -209,7 +205,7 @@ def report_and_its_form(seg: Segment, grid: bool, s: ParseSettings = DEFAULT) ->
                                           if cut else [])
             return [Segment(kind=seg.kind, title=seg.title, rows=report_rows, title_rows=seg.title_rows),
                     Segment(kind=None, title=None, rows=form_rows)]
-        sentences += sum(len(_SENTENCE_END.findall(t)) for t in texts)
+        seen += sentences(texts)
     return [seg]
 
 

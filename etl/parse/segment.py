@@ -23,7 +23,14 @@ class Segment:
     title_rows: list[Row] = field(default_factory=list)
 
 
-_FULL_STOP = ("。", "!", "！")
+SENTENCE_END = re.compile(r"[。！!]")  # a whole sentence ends here
+
+
+def sentences(texts) -> int:
+    """Whole sentences in these texts (a page's title, key or header has none)."""
+    return sum(len(SENTENCE_END.findall(t)) for t in texts)
+
+
 _VALUE_BEFORE_TITLE = re.compile(r"[^\u4e00-\u9fff《]+")  # a figure with its operator and sign, no words
 _VALUE_END = set("0123456789%\uff05")  # a value ends in a digit or a percent sign ('6、…' numbers a list)
 _YEAR_ONLY = re.compile(r"(19|20)\d{2}")  # '2022年度项目支出绩效自评表' begins with its year, not a value
@@ -47,7 +54,7 @@ def _substance(seg: Segment, kind: str | None = None, title: str | None = None) 
         and _other_subject(seg.title, title) and not (lexicon().level_number.match(fold_cell(title or ""))
                                                       and not _PAGE_MARKER.match(title or ""))  # '1、' of a page
     keys = headings = 0
-    prose = sentences = 0
+    prose = said = 0
     for row in seg.rows:
         texts = [fold_cell(t) for t in row.texts if t.strip()]
         if sum(1 for t in texts if column_role(t)) >= 3:
@@ -57,14 +64,14 @@ def _substance(seg: Segment, kind: str | None = None, title: str | None = None) 
         headings += bool(texts and (_HEADING.match(texts[0]) or any(_HEADING_RUN_ON.search(t) for t in texts)))
         # whole sentences, which a repeated page title has none of: a short report's paragraphs, or, in a copy
         # that lost its line breaks, the many sentences of one line (cut into pieces by the glued-text reader)
-        stops = sum(t.count(c) for t in texts for c in _FULL_STOP)
+        stops = sentences(texts)
         if len(texts) == 1 and len(texts[0]) > 40:
             prose += 1
-            sentences += max(0, stops - 1)  # the paragraph itself is counted as prose
+            said += max(0, stops - 1)  # the paragraph itself is counted as prose
         else:
-            sentences += stops
-    return keys >= 2 or prose >= 3 or (report_then_table and prose + sentences >= MIN_SENTENCES) \
-        or (report_then_report and headings >= 1 and prose + sentences >= MIN_SENTENCES)
+            said += stops
+    return keys >= 2 or prose >= 3 or (report_then_table and prose + said >= MIN_SENTENCES) \
+        or (report_then_report and headings >= 1 and prose + said >= MIN_SENTENCES)
 
 
 _YEAR_WORDS = lexicon().title_subject_noise
@@ -192,7 +199,7 @@ def split_glued_title(row: Row) -> Row:
     """'1、某局2023年度部门整体绩效自评表主管部门某局…' (title glued to the table): cut the title off."""
     for k, cell in enumerate(row.cells):
         text = cell.text
-        cut = max(text.rfind(c) for c in _FULL_STOP) + 1
+        cut = max((m.end() for m in SENTENCE_END.finditer(text)), default=0)
         value = _VALUE_BEFORE_TITLE.match(text)
         if value and value.group().rstrip()[-1:] in _VALUE_END and not _YEAR_ONLY.fullmatch(value.group().strip()) \
                 and title_kind(text[value.end():]):
