@@ -342,12 +342,9 @@ def refresh_marts(con, filing_ids, groups, whole=nullcontext) -> None:
             con.execute(f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='t')})")
             con.execute(f"INSERT INTO {name} BY NAME {_narrowed_to(name, '_mart_gf')}")
         con.execute(f"CREATE OR REPLACE TABLE mart_copies AS {mart_select('mart_copies')}")
-        # the units of the affected places and departments, and 'all' (every filing)
-        units = (f"""unit_kind = 'all'
-                 OR (unit_kind = 'place' AND unit IN (SELECT {PLACE} FROM _mart_groups f))
-                 OR (unit_kind = 'department' AND unit IN (SELECT coalesce(f.department, '（部门未知）') FROM _mart_groups f))""")
-        con.execute(f"DELETE FROM mart_units WHERE {units}")
-        con.execute(f"INSERT INTO mart_units BY NAME {units_sql('SELECT * FROM mart_facts', where=units)}")
+        # the units of the affected places and departments, and 'all' (every filing) in the years,
+        # provinces and cities involved only (as a save does: _units), not every row of mart_facts
+        _units(con, [tuple(r) for r in con.execute(f"SELECT DISTINCT {', '.join(GROUP_COLUMNS)} FROM _mart_groups").fetchall()])
         for t in ("_mart_ids", "_mart_groups", "_mart_gf"):
             con.execute(f"DROP TABLE {t}")
         con.execute("COMMIT")
