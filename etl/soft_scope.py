@@ -16,6 +16,8 @@ the full rebuild).
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from etl.check.registry import REGISTRY
 from etl.check.series_index import SeriesIndex
 from etl.link.series import Member, department_key
@@ -24,6 +26,7 @@ from etl.measures import PLACE_NAME, fold_key
 from etl.recheck import in_provinces, soft_inputs_where, soft_rule_ids
 from etl.records import Filing, Finding, many_records
 
+_COLS = "filing_id, indicator_seq, rule, family, severity, message, evidence"
 PEER_RULE = "SOFT_PEER_OUTLIER"  # the one corpus rule whose comparison crosses departments
 NO_PLACE = "（地区未知）"  # PLACE_NAME's label for a filing that names no place
 
@@ -95,24 +98,24 @@ def refresh_soft_group(con, settings, provinces: list[str | None], groups: set[t
             CREATE OR REPLACE TEMP TABLE _soft_prow AS
             SELECT k.filing_id, k.seq, k.series_id FROM indicator_keys k
             JOIN _soft_p p ON p.key = k.key AND p.unit IS NOT DISTINCT FROM k.target_unit AND p.year IS NOT DISTINCT FROM k.year
-            WHERE k.filing_id NOT IN (SELECT filing_id FROM _soft_d)
-              AND k.filing_id IN (SELECT filing_id FROM filings WHERE {cond})""", params)
+            WHERE k.unit_family IN ({', '.join('?' * len(fams)) or 'NULL'})
+              AND k.filing_id NOT IN (SELECT filing_id FROM _soft_d)
+              AND k.filing_id IN (SELECT filing_id FROM filings WHERE {cond})""", sorted(fams) + params)
         series_of = dict(con.execute("SELECT DISTINCT filing_id, series_id FROM _soft_prow").fetchall())
         filings_p = soft_inputs_where(
             con, "filing_id IN (SELECT filing_id FROM _soft_prow)", [],
             lambda c, cond_, params_: ("(SELECT i.* FROM indicators i JOIN _soft_prow r ON r.filing_id = i.filing_id AND r.seq = i.seq)", []))
-        scope = "filing_id IN (SELECT filing_id FROM _soft_d UNION ALL SELECT filing_id FROM _soft_prow)"
         rules = soft_rule_ids()
-        soft_cond = f"rule IN ({', '.join('?' * len(rules))}) AND {scope}"
-        before = _snapshot(con, soft_cond, rules)
-        con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(rules))}) "
-                    "AND filing_id IN (SELECT filing_id FROM _soft_d)", rules)
-        con.execute("""DELETE FROM findings WHERE rule = ? AND (filing_id, indicator_seq) IN
-                       (SELECT filing_id, seq FROM _soft_prow)""", [PEER_RULE])
+        # the findings taken out are returned and compared with those written (which filings changed),
+        # rather than a snapshot and a comparison read from the findings table (4.6 s at 1M filings)
+        gone = con.execute(f"DELETE FROM findings WHERE rule IN ({', '.join('?' * len(rules))}) "
+                           f"AND filing_id IN (SELECT filing_id FROM _soft_d) RETURNING {_COLS}", rules).fetchall()
+        gone += con.execute(f"""DELETE FROM findings WHERE rule = ? AND (filing_id, indicator_seq) IN
+                                (SELECT filing_id, seq FROM _soft_prow) RETURNING {_COLS}""", [PEER_RULE]).fetchall()
         con.execute("DELETE FROM indicator_keys WHERE filing_id IN (SELECT filing_id FROM _soft_d)")
         con.execute("DELETE FROM filing_links WHERE filing_id IN (SELECT filing_id FROM _soft_d)")
         # the departments' own rules (their series are theirs alone), keys and links
-        write_findings(con, _findings([r for r in rules if r != PEER_RULE], filings_d, settings, idx_d))
+        made = list(_findings([r for r in rules if r != PEER_RULE], filings_d, settings, idx_d))
         write_keys_and_links(con, filings_d, idx_d, replace=False)
         # the peer groups: the departments' rows with their new series, the others' with their stored ones
         members_d = {f.filing_id: m for f, m in zip(filings_d, idx_d.members)}
@@ -122,28 +125,14 @@ def refresh_soft_group(con, settings, provinces: list[str | None], groups: set[t
                        else Member(series_of[f.filing_id], "stored", 1.0) if series_of.get(f.filing_id) else None
                        for f in both]
         row_group = {(i, o.ind.seq): (o.key, o.unit, both[i].year) for i, rows in enumerate(idx.rows) for o in rows}
-        write_findings(con, _findings([PEER_RULE], both, settings, idx, keep=lambda i, seq: row_group.get((i, seq)) in peer))
-        changed = _snapshot(con, soft_cond, rules, before)
+        made += _findings([PEER_RULE], both, settings, idx, keep=lambda i, seq: row_group.get((i, seq)) in peer)
+        write_findings(con, made)
+        old = Counter(tuple(r) for r in gone)
+        new = Counter((x.filing_id, x.indicator_seq, x.rule, x.family, x.severity, x.message, x.evidence) for x in made)
+        changed = {r[0] for r in (old - new) + (new - old)}
     for t in ("_soft_d", "_soft_p", "_soft_prow"):
         con.execute(f"DROP TABLE {t}")
     return changed, places
-
-
-def _snapshot(con, cond: str, params: list, before: str | None = None):
-    """Called with no `before`: the findings matching `cond` kept aside (a temp table's name). Called
-    with it: the filings whose findings matching `cond` differ from those kept."""
-    cols = "filing_id, indicator_seq, rule, family, severity, message, evidence"
-    if before is None:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _soft_before AS SELECT {cols} FROM findings WHERE {cond}", params)
-        return "_soft_before"
-    rows = con.execute(f"""
-        SELECT DISTINCT filing_id FROM (
-            (SELECT {cols} FROM {before} EXCEPT ALL SELECT {cols} FROM findings WHERE {cond})
-            UNION ALL
-            (SELECT {cols} FROM findings WHERE {cond} EXCEPT ALL SELECT {cols} FROM {before}))""",
-                       params + params).fetchall()
-    con.execute(f"DROP TABLE {before}")
-    return {fid for (fid,) in rows}
 
 
 def places_of(con, filing_ids) -> set[tuple]:
@@ -161,5 +150,10 @@ def build_indices_of_places(con, places: set[tuple]) -> None:
     same = ("EXISTS (SELECT 1 FROM _soft_places p WHERE p.province IS NOT DISTINCT FROM {t}.province "
             "AND p.city IS NOT DISTINCT FROM {t}.city AND p.place = {place})")
     con.execute(f"DELETE FROM soft_indices WHERE {same.format(t='soft_indices', place='soft_indices.place')}")
-    con.execute(INDICES_SQL.format(scope=same.format(t="f", place=PLACE_NAME)))
+    # their filings listed once: INDICES_SQL reads its scope twice, and a join on the places there was slower
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _soft_place_ids AS SELECT f.filing_id FROM filings f
+                    JOIN _soft_places p ON p.province IS NOT DISTINCT FROM f.province
+                     AND p.city IS NOT DISTINCT FROM f.city AND p.place = {PLACE_NAME}""")
+    con.execute(INDICES_SQL.format(scope="f.filing_id IN (SELECT filing_id FROM _soft_place_ids)"))
     con.execute("DROP TABLE _soft_places")
+    con.execute("DROP TABLE _soft_place_ids")
