@@ -271,7 +271,7 @@ def print_phases(r: dict) -> None:
             print(f"    {k:40s} {sec:7.1f} " + (f"{peak:9.0f}" if peak else ""))
         return
     write = sum(v[0] for k, v in phases.items() if k.startswith("write:"))
-    steps = sum(v[0] for k, v in phases.items() if k.startswith(("refresh:", "marts:")))
+    steps = sum(v[0] for k, v in phases.items() if k.startswith(("refresh:", "marts:")) and "of which" not in k)
     # (the connections opened for the refresh count to it; refresh_incremental's steps are timed each)
     refresh = r.get("refresh_seconds") or 0.0
     print(f"    {'phase':40s} {'s':>7s} {'calls':>5s} {'+peak MiB':>9s} {'DuckDB MiB':>10s}")

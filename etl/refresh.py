@@ -8,8 +8,10 @@ changed filings can reach, which gives the same rows as the full rebuild (tests/
   filings of their years); a filing whose `superseded` flag flipped joins the changed filings;
 - copy clusters: the components of the band-sharing graph holding a changed filing
   (etl/copies.py), compared again; the clusters are then renumbered over the whole table;
-- cross-year links, indicator keys, soft-target findings and soft_indices: the province groups of
-  the changed filings (a series and a peer group never leave one; etl/recheck.province_groups);
+- cross-year links, indicator keys and cross-year findings: the departments of the changed filings
+  (a series never leaves one); peer findings: the peer groups (indicator key, unit, year, province)
+  their rows are or were in, the other departments' rows read from the stored keys; soft_indices: the
+  places whose filings changed (etl/soft_scope.py);
 - marts: the rows of the changed filings, of every filing whose findings changed above, and of
   the groups (province × city × county × year × kind × department) they are or were in
   (etl/marts.refresh_marts).
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 from etl import check
 from etl.copies import copy_scope, refresh_copies_scoped
-from etl.link.tables import build_indices, insert_frame
+from etl.link.tables import insert_frame
 from etl.load.store import rebuild_memory
 from etl.marts import GROUP_COLS, build_marts, refresh_marts
 from etl.measures import fold_key

@@ -331,7 +331,7 @@ def refresh_marts(con, filing_ids, groups, whole=nullcontext) -> None:
         # (a narrowing inside each mart's SQL let DuckDB scan the 8M-row indicators whole for one join:
         # mart_phrases alone took 8 s at 1M filings)
         for t in _LOCAL_TABLES:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_t_{t} AS SELECT * FROM {t} "
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_t_{t} AS SELECT {_LOCAL_COLUMNS.get(t, '*')} FROM {t} "
                         "WHERE filing_id IN (SELECT filing_id FROM _mart_gf)")  # our own names
         for name in PER_FILING:
             con.execute(f"DELETE FROM {name} WHERE filing_id IN (SELECT filing_id FROM _mart_ids)")  # our names
@@ -370,6 +370,8 @@ def _narrowed_to(name: str, ids_table: str) -> str:
 
 
 _LOCAL_TABLES = ("filings", "filing_metrics", "findings", "indicators", "indicator_reasons", "reason_texts")
+# the columns the marts read of a wide table (the indicators' texts and provenance are most of its bytes)
+_LOCAL_COLUMNS = {"indicators": "filing_id, seq, name, target, weight, score, src_where, parse_confidence"}
 _PROBLEMS_FROM = re.compile(r"\bFROM findings GROUP BY\b")  # etl/measures.py PROBLEMS (no alias)
 
 
