@@ -153,6 +153,39 @@ class Phases:
         setattr(target, name, timed)
 
 
+class PeakSampler:
+    """The driver's RSS sampled every 50 ms from a thread, and where the main thread was (its innermost
+    frames of this project) when it was highest: which step raised the peak, timed wrapper or not."""
+
+    def __init__(self, every: float = 0.05):
+        import threading
+
+        self.rss, self.where = 0.0, ""
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        import traceback
+
+        while not self._stop.wait(every):
+            try:
+                with open("/proc/self/statm") as fh:
+                    rss = int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            except OSError:
+                return
+            if rss > self.rss + 16:
+                frame = sys._current_frames().get(self._main)
+                stack = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in traceback.extract_stack(frame)
+                         if "/etl/" in f.filename] if frame is not None else []
+                self.rss, self.where = rss, f"{rss:.0f} MiB at " + " < ".join(reversed(stack[-4:]))
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def child(db: str, files: str, out: str) -> None:
     """In a fresh process (the code of whichever checkout is first on sys.path): one ingest into the DuckDB
     file, figures as JSON."""
@@ -175,14 +208,25 @@ def child(db: str, files: str, out: str) -> None:
             ph.wrap(refresh, name, f"refresh: {name}")
     if hasattr(refresh, "refresh_marts"):
         ph.wrap(refresh, "refresh_marts", "marts: refresh_marts")
+    from etl import marts
+    for name in ("_place_finding_rows", "_units"):  # (within refresh_marts)
+        if hasattr(marts, name):
+            ph.wrap(marts, name, f"marts:   of which {name}")
+    for name in ("refresh_soft_scoped",):
+        if hasattr(refresh, name):
+            ph.wrap(refresh, name, f"refresh: {name}")
+    if hasattr(refresh, "build_indices_of_places"):
+        ph.wrap(refresh, "build_indices_of_places", "refresh: build_indices_of_places")
     ph.wrap(pipeline, "build_marts", "marts: build_marts (full)")
     ph.wrap(pipeline, "_refresh", "refresh: full rebuild")
+    sampler = PeakSampler()
     t = time.perf_counter()
     s = ingest_paths([Path(files)], Path(db), workers=2)
     dt = time.perf_counter() - t
+    sampler.stop()
     Path(out).write_text(json.dumps({
         "seconds": dt, "refresh_seconds": getattr(s, "refresh_seconds", None), "loaded": s.loaded, "filings": s.filings, "warnings": s.warnings,
-        "refresh": getattr(s, "refresh", None), "phases": ph.rows,
+        "refresh": getattr(s, "refresh", None), "phases": ph.rows, "peak_at": sampler.where,
         "driver_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "workers_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 
@@ -227,7 +271,7 @@ def print_phases(r: dict) -> None:
             print(f"    {k:40s} {sec:7.1f} " + (f"{peak:9.0f}" if peak else ""))
         return
     write = sum(v[0] for k, v in phases.items() if k.startswith("write:"))
-    steps = sum(v[0] for k, v in phases.items() if k.startswith(("refresh:", "marts:")))
+    steps = sum(v[0] for k, v in phases.items() if k.startswith(("refresh:", "marts:")) and "of which" not in k)
     # (the connections opened for the refresh count to it; refresh_incremental's steps are timed each)
     refresh = r.get("refresh_seconds") or 0.0
     print(f"    {'phase':40s} {'s':>7s} {'calls':>5s} {'+peak MiB':>9s} {'DuckDB MiB':>10s}")
@@ -335,6 +379,8 @@ def main() -> None:
                           f"{r['driver_peak_mib']:5.0f} MiB (workers {r['workers_peak_mib']:.0f}); load {load:.1f} -> {load_after:.1f}"
                           + (f"; warnings {r['warnings']}" if r["warnings"] else ""), flush=True)
                     print_phases(r)
+                    if r.get("peak_at"):
+                        print(f"    driver's highest RSS sampled: {r['peak_at']}")
                     copy.unlink()
                     if run_lake is not None:
                         shutil.rmtree(run_lake)

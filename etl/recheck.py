@@ -148,6 +148,12 @@ def _soft_inputs(con, provinces: list[str | None], rows_of=table_indicators, chu
     measures and provenance) of the filings of `provinces`, the rows fetched in chunks: no copy of
     the whole table in between."""
     cond, params = in_provinces(provinces)
+    return soft_inputs_where(con, cond, params, rows_of, chunk)
+
+
+def soft_inputs_where(con, cond: str, params: list, rows_of=table_indicators, chunk: int = 50_000) -> list[Filing]:
+    """_soft_inputs of the filings matching `cond` (over filings), in filing order, their rows in seq
+    order; `rows_of(con, cond, params)` gives the indicator rows to read (all of theirs, or some)."""
     filings: dict[str, Filing] = {}
     for fid, src, kind, prov, city, county, dept, year, project, code in con.execute(f"""
             SELECT filing_id, source_file, doc_kind, province, city, county, department, year, project, project_code

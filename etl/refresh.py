@@ -8,8 +8,10 @@ changed filings can reach, which gives the same rows as the full rebuild (tests/
   filings of their years); a filing whose `superseded` flag flipped joins the changed filings;
 - copy clusters: the components of the band-sharing graph holding a changed filing
   (etl/copies.py), compared again; the clusters are then renumbered over the whole table;
-- cross-year links, indicator keys, soft-target findings and soft_indices: the province groups of
-  the changed filings (a series and a peer group never leave one; etl/recheck.province_groups);
+- cross-year links, indicator keys and cross-year findings: the departments of the changed filings
+  (a series never leaves one); peer findings: the peer groups (indicator key, unit, year, province)
+  their rows are or were in, the other departments' rows read from the stored keys; soft_indices: the
+  places whose filings changed (etl/soft_scope.py);
 - marts: the rows of the changed filings, of every filing whose findings changed above, and of
   the groups (province × city × county × year × kind × department) they are or were in
   (etl/marts.refresh_marts).
@@ -24,11 +26,12 @@ from dataclasses import dataclass, field
 
 from etl import check
 from etl.copies import copy_scope, refresh_copies_scoped
-from etl.link.tables import build_indices, insert_frame
+from etl.link.tables import insert_frame
 from etl.load.store import rebuild_memory
 from etl.marts import GROUP_COLS, build_marts, refresh_marts
 from etl.measures import fold_key
 from etl.recheck import in_provinces, province_groups, refresh_copies_in, refresh_soft_in, soft_rule_ids, write_soft
+from etl.soft_scope import build_indices_of_places, places_of, refresh_soft_group
 from etl.structured.twins import refresh_twins_in
 
 
@@ -40,12 +43,16 @@ class Affected:
     groups: set[tuple] = field(default_factory=set)  # their marts' groups (GROUP_COLS)
     provinces: set[str | None] = field(default_factory=set)  # as stored
     copy_scope: list[str] | None = field(default_factory=list)  # whole band components; None: all
+    # the peer groups (province as stored, key, unit, year) of their stored indicator keys: a removed
+    # filing's rows are gone when the refresh runs, its peers' findings may change (etl/soft_scope.py)
+    peer_keys: set[tuple] = field(default_factory=set)
+    places: set[tuple] = field(default_factory=set)  # (province, city, place) whose soft_indices follow
 
     def __or__(self, other: "Affected") -> "Affected":
         scope = None if self.copy_scope is None or other.copy_scope is None else sorted(
             set(self.copy_scope) | set(other.copy_scope))
         return Affected(self.filing_ids | other.filing_ids, self.groups | other.groups,
-                        self.provinces | other.provinces, scope)
+                        self.provinces | other.provinces, scope, self.peer_keys | other.peer_keys)
 
 
 def _ids(con, name: str, ids) -> None:
@@ -62,8 +69,11 @@ def affected_keys(con, filing_ids) -> Affected:
     groups = {tuple(r) for r in con.execute(
         f"SELECT DISTINCT {', '.join(GROUP_COLS)} FROM filings WHERE filing_id IN (SELECT filing_id FROM _affected_ids)"
     ).fetchall()}
+    peer_keys = {tuple(r) for r in con.execute("""
+        SELECT DISTINCT f.province, k.key, k.target_unit, k.year FROM indicator_keys k JOIN filings f USING (filing_id)
+        WHERE k.filing_id IN (SELECT filing_id FROM _affected_ids)""").fetchall()}
     con.execute("DROP TABLE _affected_ids")
-    return Affected(ids, groups, {g[0] for g in groups}, copy_scope(con, sorted(ids)))
+    return Affected(ids, groups, {g[0] for g in groups}, copy_scope(con, sorted(ids)), peer_keys)
 
 
 def _flip(groups: set[tuple]) -> set[tuple]:
@@ -128,6 +138,20 @@ def refresh_soft_provinces(con, settings, provinces: set[str | None]) -> set[str
     return _findings_diff(con, soft_cond, rules + params, before)
 
 
+def refresh_soft_scoped(con, settings, affected: Affected) -> set[str]:
+    """Indicator keys, year links and soft-target findings of the departments and peer groups the
+    filings of `affected` reach (etl/soft_scope.py), one province group at a time, inside the caller's
+    transaction; the places whose indices must follow are added to `affected.places`. Returns the
+    filings whose soft findings changed."""
+    changed: set[str] = set()
+    for provinces in _groups(con, affected.provinces):
+        got, places = refresh_soft_group(con, settings, provinces, affected.groups, affected.filing_ids,
+                                         affected.peer_keys)
+        changed |= got
+        affected.places |= places
+    return changed
+
+
 def refresh_incremental(con, affected: Affected, settings_path: str | None = None) -> set[str]:
     """Every derived table after the filings of `affected` were added (read after) or removed (read
     before). Returns the filings whose mart rows were recomputed."""
@@ -145,8 +169,8 @@ def refresh_incremental(con, affected: Affected, settings_path: str | None = Non
     # and inserts (soft_indices over them took 10x longer). A step that fails leaves the marker set
     # by the ingest, so the next ingest rebuilds everything.
     changed |= _in_transaction(con, lambda: refresh_copies_scoped(con, settings, affected.copy_scope))
-    changed |= _in_transaction(con, lambda: refresh_soft_provinces(con, settings, affected.provinces))
-    _in_transaction(con, lambda: build_indices(con, _raw_provinces(con, affected.provinces)))
+    changed |= _in_transaction(con, lambda: refresh_soft_scoped(con, settings, affected))
+    _in_transaction(con, lambda: build_indices_of_places(con, affected.places | places_of(con, changed)))
     refresh_marts(con, changed, affected.groups, whole=rebuild_memory)
     return changed
 

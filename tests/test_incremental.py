@@ -108,6 +108,13 @@ def test_incremental_refresh_equals_full_rebuild_after_ingests_and_a_removal(tmp
     assert last["copy_clusters"] > 0 and last["filing_links"] > 0 and last["soft_indices"] > 0
     assert all(last[m] > 0 for m in MARTS)
     assert seen[1]["filing_links"] > seen[0]["filing_links"]
+    # peer findings too: the refresh reads only the peer groups the new rows are in (etl/soft_scope.py),
+    # and the last batch's late filings of the first year join groups whose other members it does not read whole
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM findings WHERE rule = 'SOFT_PEER_OUTLIER'").fetchone()[0] > 0
+    finally:
+        con.close()
 
     # a removal: one clustered filing and one filing of a linked series; keys read first, rows deleted,
     # then only what they touched is refreshed

@@ -212,6 +212,7 @@ import etl.copies as copies
 import etl.marts as marts
 import etl.recheck as rc
 import etl.refresh as rf
+import etl.soft_scope as soft_scope
 
 step = sys.argv[1]
 
@@ -241,15 +242,17 @@ elif step == "in_copies":  # inside the copy clusters' transaction
     rc.write_clusters = die
     die_on_call(copies, "_compare", 1)
 elif step == "before_soft":  # copy clusters committed, cross-year links not
-    rc.refresh_soft_in = rf.refresh_soft_in = rf.refresh_soft_provinces = die
+    rc.refresh_soft_in = rf.refresh_soft_in = rf.refresh_soft_provinces = rf.refresh_soft_scoped = die
 elif step == "in_soft":  # inside the cross-year transaction
     rc.build_indices = die
     die_on_call(rf, "write_soft", 1)
+    die_on_call(soft_scope, "write_findings", 1)  # the incremental path's (its old rows deleted, keys rewritten)
 elif step == "before_marts":  # every derived table committed, the marts not rebuilt
     marts.build_marts = rc.build_marts = rf.build_marts = rf.refresh_marts = die
 elif step == "in_marts":  # inside the marts' transaction, some of them rebuilt
     die_on_call(marts, "mart_select", 4)
     die_on_call(marts, "_narrowed_to", 4)
+    die_on_call(marts, "_narrowed_local", 4)
 from etl.cli import app
 
 sys.argv = ["jixiao", *sys.argv[2:]]

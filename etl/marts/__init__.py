@@ -327,9 +327,15 @@ def refresh_marts(con, filing_ids, groups, whole=nullcontext) -> None:
                         WHERE filing_id IN (SELECT filing_id FROM _mart_ids)""")
         con.execute(f"""CREATE OR REPLACE TEMP TABLE _mart_gf AS SELECT f.* FROM filings f
                         WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='f')})""")
+        # the groups' rows of every base table the marts read, once: each mart then joins these small tables
+        # (a narrowing inside each mart's SQL let DuckDB scan the 8M-row indicators whole for one join:
+        # mart_phrases alone took 8 s at 1M filings)
+        for t in _LOCAL_TABLES:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _mart_t_{t} AS SELECT {_LOCAL_COLUMNS.get(t, '*')} FROM {t} "
+                        "WHERE filing_id IN (SELECT filing_id FROM _mart_gf)")  # our own names
         for name in PER_FILING:
             con.execute(f"DELETE FROM {name} WHERE filing_id IN (SELECT filing_id FROM _mart_ids)")  # our names
-            sql, params = _narrowed_to(name, "_mart_ids"), []
+            sql, params = _narrowed_local(name, "_mart_ids"), []
             # (the findings list joins its filings LEFT: the outer filter keeps it to these filings too)
             sql = f"SELECT * FROM ({sql}) WHERE filing_id IN (SELECT filing_id FROM _mart_ids)"
             if name == "mart_finding_rows":  # put between their neighbours in the list's order
@@ -340,15 +346,12 @@ def refresh_marts(con, filing_ids, groups, whole=nullcontext) -> None:
                 con.execute(f"INSERT INTO {name} BY NAME {sql}", params)
         for name in PER_GROUP:
             con.execute(f"DELETE FROM {name} t WHERE EXISTS (SELECT 1 FROM _mart_groups g WHERE {_SAME_GROUP.format(t='t')})")
-            con.execute(f"INSERT INTO {name} BY NAME {_narrowed_to(name, '_mart_gf')}")
+            con.execute(f"INSERT INTO {name} BY NAME {_narrowed_local(name, None)}")
         con.execute(f"CREATE OR REPLACE TABLE mart_copies AS {mart_select('mart_copies')}")
-        # the units of the affected places and departments, and 'all' (every filing)
-        units = (f"""unit_kind = 'all'
-                 OR (unit_kind = 'place' AND unit IN (SELECT {PLACE} FROM _mart_groups f))
-                 OR (unit_kind = 'department' AND unit IN (SELECT coalesce(f.department, '（部门未知）') FROM _mart_groups f))""")
-        con.execute(f"DELETE FROM mart_units WHERE {units}")
-        con.execute(f"INSERT INTO mart_units BY NAME {units_sql('SELECT * FROM mart_facts', where=units)}")
-        for t in ("_mart_ids", "_mart_groups", "_mart_gf"):
+        # the units of the affected places and departments, and 'all' (every filing) in the years,
+        # provinces and cities involved only (as a save does: _units), not every row of mart_facts
+        _units(con, [tuple(r) for r in con.execute(f"SELECT DISTINCT {', '.join(GROUP_COLUMNS)} FROM _mart_groups").fetchall()])
+        for t in ("_mart_ids", "_mart_groups", "_mart_gf") + tuple(f"_mart_t_{t}" for t in _LOCAL_TABLES):
             con.execute(f"DROP TABLE {t}")
         con.execute("COMMIT")
     except Exception:
@@ -364,6 +367,20 @@ def _narrowed_to(name: str, ids_table: str) -> str:
     of filings in the groups the list was slower (1M filings: 0.8-3.6 s a mart against 3.4-5.4 s)."""
     return _BASE_TABLES.sub(lambda m: f"(SELECT * FROM {m.group(1)} WHERE filing_id IN (SELECT filing_id FROM {ids_table}))",
                             MART_SQL[name])
+
+
+_LOCAL_TABLES = ("filings", "filing_metrics", "findings", "indicators", "indicator_reasons", "reason_texts")
+# the columns the marts read of a wide table (the indicators' texts and provenance are most of its bytes)
+_LOCAL_COLUMNS = {"indicators": "filing_id, seq, name, target, weight, score, src_where, parse_confidence"}
+_PROBLEMS_FROM = re.compile(r"\bFROM findings GROUP BY\b")  # etl/measures.py PROBLEMS (no alias)
+
+
+def _narrowed_local(name: str, ids_table: str | None) -> str:
+    """The mart's SQL over refresh_marts' copies of the groups' rows (_mart_t_<table>), and only the
+    filings listed in `ids_table` (None: all of the groups')."""
+    only = f" WHERE filing_id IN (SELECT filing_id FROM {ids_table})" if ids_table else ""
+    sql = _BASE_TABLES.sub(lambda m: f"(SELECT * FROM _mart_t_{m.group(1)}{only})", MART_SQL[name])
+    return _PROBLEMS_FROM.sub(f"FROM (SELECT * FROM _mart_t_findings{only}) GROUP BY", sql)
 
 
 def _place_finding_rows(con, new: str) -> None:
