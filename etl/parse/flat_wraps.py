@@ -55,10 +55,27 @@ def join_flat_wraps(pieces: list[Piece], s: ParseSettings = DEFAULT, roles: list
     """The pieces with every cell that wrapped on a flattened line put back together. `roles`: the header's
     columns, where one is known; a table with an explanation column (指标解释, 绩效指标描述) is left alone: the
     tagger has no role for it, and a name, its explanation and a worded target side by side read to it like
-    one cell's lines ('合理使用经费 经费使用情况')."""
-    if not s.decode.tagger_weight or not tagger.available():
-        return pieces
+    one cell's lines ('合理使用经费 经费使用情况'). Such a table's joins are offered to the decoder as a
+    reading of their own instead (`flat_wrap_readings`)."""
     if roles and "description" in roles:
+        return pieces
+    return _joined(pieces, s)
+
+
+def flat_wrap_readings(pieces: list[Piece], s: ParseSettings = DEFAULT, roles: list[str] | None = None) -> list[list[Piece]]:
+    """The pieces to decode a table from: the one list `join_flat_wraps` gives, and for a table with an
+    explanation column, where the tagger joins anything, the pieces as printed and as joined, both: the decoder
+    keeps the cheaper reading. (An explanation wrapped in its column ('反映开展重点绩效 评价项目数情况') leaves
+    a rest the decoder can read as no cell; a worded target beside an explanation ('合理使用经费 经费使用情况')
+    read as one cell leaves the row without its target: each costs the decoder more than the other reading.)"""
+    if not (roles and "description" in roles):
+        return [join_flat_wraps(pieces, s, roles)]
+    joined = _joined(pieces, s)
+    return [pieces] if len(joined) == len(pieces) else [pieces, joined]
+
+
+def _joined(pieces: list[Piece], s: ParseSettings) -> list[Piece]:
+    if not s.decode.tagger_weight or not tagger.available():
         return pieces
     out: list[Piece] = []
     k = 0
@@ -78,6 +95,7 @@ def _join_line(line: list[Piece], s: ParseSettings) -> list[Piece]:
     out: list[Piece] = [line[0]]
     pos = len(line[0].text)
     prev_part = line[0].text
+    before = ""  # the piece printed before the one being joined to
     for p in line[1:]:
         prev = out[-1]
         # a cell's wrapped line filled its column: the piece before the space is at least the narrowest width
@@ -89,11 +107,14 @@ def _join_line(line: list[Piece], s: ParseSettings) -> list[Piece]:
         figure = not (p.glued or prev.glued or p.col is not None or prev.col is not None) and mends_token(last, p.text)
         # (and the rest is no longer than the line it wrapped from, nor the same words again: two cells side by
         # side, a name and its explanation, '服务完成度 服务完成度')
-        fits = len(p.text) <= len(last) + s.wrap.slack and p.text != last
+        # (nor is the line it would continue the cell before it printed again: a name restated as its explanation
+        # is a whole cell, '合理使用经费 合理使用经费 经费使用情况')
+        fits = len(p.text) <= len(last) + s.wrap.slack and p.text != last and last != before
         if inside and (words or figure) and fits and len(last) >= s.wrap.min_width:
             out[-1] = Piece(prev.text + p.text, prev.loc.merge(p.loc), row_first=prev.row_first)
         else:
             out.append(p)
+        before = prev_part
         prev_part = p.text
         pos += len(p.text)
     return out

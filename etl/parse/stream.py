@@ -20,7 +20,7 @@ from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece
 from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
-from etl.parse.flat_wraps import join_flat_wraps
+from etl.parse.flat_wraps import flat_wrap_readings
 from etl.parse.segment import bare_title_in_run
 from etl.parse.wrapped import WrapSettings, mends_token, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
@@ -448,8 +448,10 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     start, end, roles = found
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
-    pieces, i, ended = body_pieces(toks, end, table_glued, s.decode)
-    pieces = join_spaced_units(join_flat_wraps(pieces, s, roles), "measure_unit" in roles)
+    body, i, ended = body_pieces(toks, end, table_glued, s.decode)
+    # (a flattened table with an explanation column is read with its wrapped cells joined and as printed: the
+    # cheaper reading wins, etl/parse/flat_wraps.py)
+    candidates = [join_spaced_units(ps, "measure_unit" in roles) for ps in flat_wrap_readings(body, s, roles)]
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
@@ -458,15 +460,18 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     # (wrapped lines are joined between the blocks: a block's names beside their values are no lines of their
     # own, and a line of one value under a line of names is the next name's value, no wrapped rest)
     # (the orders are compared on the decoder's cost; only the winner's rows are built, with their re-reads)
-    def read(order: list[str], _columns) -> tuple[Reading, int, int]:
-        if order is not roles:  # a block of names is printed under the header's own order
-            return read_table(join_wrapped_lines(pieces, order, s), order, s), 0, 0
-        joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
-                                                   between=lambda ps: join_wrapped_lines(ps, order, s))
-        joined, dealt = scrambled.deal_held_back(joined, order, s)
-        return read_table(joined, order, s), zipped, dealt
+    def read_from(pieces: list[Piece]):
+        def read(order: list[str], _columns) -> tuple[Reading, int, int]:
+            if order is not roles:  # a block of names is printed under the header's own order
+                return read_table(join_wrapped_lines(pieces, order, s), order, s), 0, 0
+            joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
+                                                       between=lambda ps: join_wrapped_lines(ps, order, s))
+            joined, dealt = scrambled.deal_held_back(joined, order, s)
+            return read_table(joined, order, s), zipped, dealt
+        return scrambled.cheapest_order(read, lambda t: t[0].cost, roles, None, s)
 
-    (reading, zipped, dealt), order, _ = scrambled.cheapest_order(read, lambda t: t[0].cost, roles, None, s)
+    readings = [(read_from(ps), ps) for ps in candidates]
+    ((reading, zipped, dealt), order, _), pieces = min(readings, key=lambda r: r[0][0][0].cost)
     table = table_of(reading, toks, i, ended, s)
     scrambled.mark_rows(table.indicators, table.notes, order, zipped, s, dealt)
     if _scrambled(roles):

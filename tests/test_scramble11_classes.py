@@ -1,0 +1,66 @@
+"""Flattened text layers of issue 17 (the scrambled and name_block damage classes) read in general, each
+sub-class with made-up text in the shape the generated damage (etl/sample/damage.py) and the real copies
+show (tests/data/real/damage_classes.toml)."""
+from __future__ import annotations
+
+from etl.parse import parse_document
+from etl.read import read_bytes
+
+
+def parse(text: str, name: str = "copy.txt"):
+    return parse_document(read_bytes(text.encode("utf-8"), name))
+
+
+def rows(f):
+    return [(i.level1, i.level2, i.name, i.target) for i in f.indicators]
+
+
+# --- a target table with an explanation column, flattened onto one line with its wrapped cells ---------------
+# A document-sharing site prints a target table's text layer as one line: a cell wrapped in its narrow column
+# keeps its lines together, a space where each broke ('反映新建校舍 面积完成情况'). The table has an explanation
+# column (绩效指标描述), whose text the cell tagger has no role for: the joined and the printed readings are both
+# decoded, and the cheaper one is kept.
+EXPLAINED_FLAT = (
+    "某县教育局2024年校舍改造工程项目支出绩效目标表\n"
+    "填报单位：某县教育局  单位：万元 项目名称 校舍改造工程 主管部门 某县教育局 实施单位 某县第二中学 "
+    "一级指标  二级指标  三级指标  绩效指标描述  指标值  指标值确定依据 "
+    "产出指标  数量指标  新建校舍面积  反映新建校舍 面积完成情况  ≥1200平方 米  计划标准 "
+    "改造教室数量  反映改造教室 数量完成情况  12间  计划标准 "
+    "质量指标  工程验收合格 率  反映工程验收合 格率情况  100%  行业标准 "
+    "时效指标  工程完工时间  反映工程完工 时间情况  2024年10月 底前  计划标准 "
+    "效益指标  社会效益指标  受益学生人数  反映受益学生 人数情况  ≥900人  历史标准 "
+    "满意度指标  服务对象满意度指标  师生满意度  反映师生对校 舍改造的满意 程度  ≥90%  历史标准\n"
+)
+
+
+def test_flattened_explanation_table_joins_its_wrapped_cells():
+    (f,) = parse(EXPLAINED_FLAT)
+    assert rows(f) == [
+        ("产出指标", "数量指标", "新建校舍面积", "≥1200平方米"),
+        ("产出指标", "数量指标", "改造教室数量", "12间"),
+        ("产出指标", "质量指标", "工程验收合格率", "100%"),
+        ("产出指标", "时效指标", "工程完工时间", "2024年10月底前"),
+        ("效益指标", "社会效益指标", "受益学生人数", "≥900人"),
+        ("满意度指标", "服务对象满意度指标", "师生满意度", "≥90%"),
+    ]
+
+
+# The same kind of table printing a name again as its explanation, then a worded target ('合理使用经费 合理使用经费
+# 经费使用情况'): the restated name is a whole cell, not the first line of a wrapped one, and the target stays.
+RESTATED_FLAT = (
+    "某县商会2024年会员服务经费项目支出绩效目标表\n"
+    "项目名称 会员服务经费 主管部门 某县工商业联合会 "
+    "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据 "
+    "产出指标 数量指标 举办会员培训次数 举办会员培训次数 ≥4次 历史经验标准 "
+    "质量指标 培训考核合格率 培训考核合格率 ≥95% 历史经验标准 "
+    "成本指标 合理使用经费 合理使用经费 经费使用情况 历史经验标准 "
+    "效益指标 社会效益指标 会员企业认可度 得到会员企业的普遍认可 得到会员企业的普遍认可 历史经验标准 "
+    "满意度指标 服务对象满意度指标 会员满意度 反映会员满意的评价占总评价的比率 ≥95% 历史经验标准\n"
+)
+
+
+def test_a_name_restated_as_its_explanation_is_no_wrapped_line():
+    (f,) = parse(RESTATED_FLAT)
+    got = {i.name: i.target for i in f.indicators}
+    assert got["合理使用经费"] == "经费使用情况"
+    assert got["举办会员培训次数"] == "≥4次"
