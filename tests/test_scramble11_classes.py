@@ -26,7 +26,7 @@ EXPLAINED_FLAT = (
     "一级指标  二级指标  三级指标  绩效指标描述  指标值  指标值确定依据 "
     "产出指标  数量指标  新建校舍面积  反映新建校舍 面积完成情况  ≥1200平方 米  计划标准 "
     "改造教室数量  反映改造教室 数量完成情况  12间  计划标准 "
-    "质量指标  工程验收合格 率  反映工程验收合 格率情况  100%  行业标准 "
+    "质量指标  工程验收合格 率  反映工程验收 合格率情况  100%  行业标准 "
     "时效指标  工程完工时间  反映工程完工 时间情况  2024年10月 底前  计划标准 "
     "效益指标  社会效益指标  受益学生人数  反映受益学生 人数情况  ≥900人  历史标准 "
     "满意度指标  服务对象满意度指标  师生满意度  反映师生对校 舍改造的满意 程度  ≥90%  历史标准\n"
@@ -64,3 +64,31 @@ def test_a_name_restated_as_its_explanation_is_no_wrapped_line():
     got = {i.name: i.target for i in f.indicators}
     assert got["合理使用经费"] == "经费使用情况"
     assert got["举办会员培训次数"] == "≥4次"
+
+
+# --- a wrapped line of a flattened table that looks like a title on its own -----------------------------------
+# On a table flattened onto one line, an indicator name or explanation wrapped in its narrow column leaves a
+# line that alone reads as a title ('组织专项绩效评价' of '组织专项绩效评价 次数', '反映评价报告' of '反映评价报告
+# 质量情况'). With words run on at both sides on such a line, it is a title only by a pattern that finds one
+# inside text: it neither opens a filing of its own nor ends the table.
+TITLE_LIKE_WRAPS = (
+    "某县财政局2024年绩效管理工作经费项目支出绩效目标表\n"
+    "项目名称 绩效管理工作经费 主管部门 某县财政局 实施单位 某县财政局预算股 "
+    "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据 "
+    "产出指标 数量指标 组织专项绩效评价 次数 反映组织专项 评价次数情况 ≥6次 计划标准 "
+    "质量指标 评价报告质量 达标率 反映评价报告 质量情况 ≥95% 行业标准 "
+    "时效指标 评价完成及时率 反映评价完成 及时情况 100% 计划标准 "
+    "满意度指标 服务对象满意度指标 预算单位满意度 反映预算单位 满意程度 ≥90% 历史标准\n"
+)
+
+
+def test_a_wrapped_line_that_looks_like_a_title_stays_in_its_flattened_table():
+    filings = parse(TITLE_LIKE_WRAPS)
+    assert len(filings) == 1
+    got = [(i.name, i.target) for i in filings[0].indicators]
+    assert got == [
+        ("组织专项绩效评价次数", "≥6次"),
+        ("评价报告质量达标率", "≥95%"),
+        ("评价完成及时率", "100%"),
+        ("预算单位满意度", "≥90%"),
+    ]

@@ -47,8 +47,12 @@ def _value(t: str) -> bool:
     return parse_measure(t) is not None or t.startswith(lexicon().value_cues)
 
 
-def _joinable(p: Piece) -> bool:
-    return not p.glued and p.col is None and bool(_CJK.search(p.text)) and not _label(p.text) and not _value(p.text)
+def _joinable(p: Piece, explained: bool = False) -> bool:
+    """`explained`: the piece follows an explanation's line ('反映评价完成'), whose rest may start with a value's
+    cue word ('及时情况', '合格率情况'); only a figure there is a cell of its own."""
+    if p.glued or p.col is not None or not _CJK.search(p.text) or _label(p.text):
+        return False
+    return parse_measure(p.text) is None if explained else not _value(p.text)
 
 
 def join_flat_wraps(pieces: list[Piece], s: ParseSettings = DEFAULT, roles: list[str] | None = None) -> list[Piece]:
@@ -102,7 +106,7 @@ def _join_line(line: list[Piece], s: ParseSettings) -> list[Piece]:
         # (the one before it may itself be a joined cell: only its last printed line counts)
         last = prev_part
         inside = tg.begin[pos] < s.decode.tagger_cut
-        words = _joinable(prev) and _joinable(p)
+        words = _joinable(prev) and _joinable(p, explained=prev.text.startswith(lexicon().description_cues))
         # a figure cut at its column's width ('≤670.2' '1万元', '≥4666平' '方米'): the rest mends the token
         figure = not (p.glued or prev.glued or p.col is not None or prev.col is not None) and mends_token(last, p.text)
         # (and the rest is no longer than the line it wrapped from, nor the same words again: two cells side by

@@ -9,6 +9,7 @@ against the header's row grammar.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from etl.lexicon import lexicon
@@ -22,6 +23,7 @@ from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
 from etl.parse.flat_wraps import flat_wrap_readings
 from etl.parse.segment import bare_title_in_run
+from etl.parse.wrapped import SETTINGS as WRAP_SETTINGS
 from etl.parse.wrapped import WrapSettings, mends_token, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
 from etl.parse.vocab import (
@@ -582,10 +584,13 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     skipped, cut-out glued cells joined back. Returns (pieces, index where it stopped, stopped at an end)."""
     pieces: list[Piece] = []
     n = len(toks)
+    per_line = Counter(_line_of(t) for t in toks)
     while i < n:
         t = toks[i].text
         if _stop(t) and not (pieces and i + 1 < n and _line_of(pieces[-1]) == _line_of(toks[i]) == _line_of(toks[i + 1])
-                             and bare_title_in_run(pieces[-1].text, t, toks[i + 1].text)):
+                             and (bare_title_in_run(pieces[-1].text, t, toks[i + 1].text)
+                                  or _wrapped_line_as_title(pieces[-1].text, t, toks[i + 1].text,
+                                                            per_line[_line_of(toks[i])]))):
             _mark_line_starts(pieces)
             return pieces, i, True
         i += 1
@@ -605,6 +610,19 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
         pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t, s), sure_glued=sure))
     _mark_line_starts(pieces)
     return pieces, i, False
+
+
+def _wrapped_line_as_title(before: str, t: str, after: str, line_pieces: int) -> bool:
+    """A piece of a table flattened onto one line (`wrap.flat_line_cells` pieces at least) with words run on at
+    both sides, that is a title only as a cell on its own ('开展重点绩效评价' of '开展重点绩效评价 项目数'): a line of a
+    wrapped cell, whose lines the copy keeps together with a space where each broke; no title ending the table."""
+    run_on = bool(before) and bool(after) and bool(_CJK_CHAR.match(before[-1])) and bool(_CJK_CHAR.match(after[0]))
+    return run_on and line_pieces >= WRAP_SETTINGS.flat_line_cells and not _stop_inside(t)
+
+
+def _stop_inside(t: str) -> bool:
+    s = fold_cell(t)
+    return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t, whole=False))
 
 
 _BROKEN_POINTS = lexicon().broken_points  # '效益指标(3', '满意度指标(' : points a line broke
