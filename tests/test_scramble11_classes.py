@@ -92,3 +92,24 @@ def test_a_wrapped_line_that_looks_like_a_title_stays_in_its_flattened_table():
         ("评价完成及时率", "100%"),
         ("预算单位满意度", "≥90%"),
     ]
+
+
+# The same where a text layer prints a row's name after its values: the title-like line follows a figure
+# ('6 6 组织专项绩效评价 次数'), and is still the line of a wrapped name, its rest after it.
+NAME_LAST_TITLE_LIKE = (
+    "某县财政局2024年度绩效管理工作经费项目支出绩效自评表\n"
+    "项目名称 绩效管理工作经费 主管部门 某县财政局 "
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 "
+    "产出指标 数量指标 ≥6次 7次 20 20 组织专项绩效评价 次数 "
+    "≥12个 12个 20 20 审核绩效目标数量 质量指标 ≥95% 96% 20 20 评价报告质量 达标率 "
+    "效益指标 社会效益指标 明显提升 明显提升 20 18 资金使用效益 "
+    "满意度指标 服务对象满意度指标 ≥90% 93% 20 20 预算单位满意度 总分 100 98\n"
+)
+
+
+def test_a_title_like_wrapped_name_after_its_values_stays_in_the_table():
+    filings = parse(NAME_LAST_TITLE_LIKE)
+    assert len(filings) == 1
+    got = [(i.name, i.target, i.actual, i.weight, i.score) for i in filings[0].indicators]
+    assert ("组织专项绩效评价次数", "≥6次", "7次", 20, 20) in got
+    assert len(got) == 5

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
 from etl.parse.meta import key_in_cell, looks_like_org, meta_key, read_meta
+from etl.parse.flat_wraps import rest_follows
 from etl.parse.wrapped import SETTINGS as WRAP
 from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_cell, title_kind
 from etl.records import Cell, Row
@@ -82,7 +83,7 @@ def _other_subject(title: str | None, new: str | None) -> bool:
 def _title_cells(row: Row, contents: "_Contents | None" = None) -> list[int]:
     # (a piece cut out of glued text at vocabulary words is a title only by a pattern that finds one inside
     # text: '…渌口区教育局2019年度部门整体支出绩效自评得分95.5分' holds no title, though cut at 部门 and 得分)
-    # (so is a piece of a table flattened onto one line, after its header, with words run on at both sides: a
+    # (so is a piece of a table flattened onto one line, after its header, with its wrapped rest after it: a
     # cell wrapped in its column keeps its lines there, a space where each broke, and a line may look like a
     # title on its own: '开展重点绩效评价 项目数', '反映评价报告 合格率情况')
     entries = contents.entries(row) if contents is not None else set()
@@ -112,12 +113,9 @@ def _table_body_start(row: Row) -> int:
 
 
 def _run_on(cells: list[Cell], i: int, j: int | None = None) -> bool:
-    """Words right before cell i and after cell j - 1 (i alone by default): the edges may be a wrapped cell's
-    line breaks."""
+    """Do cells i..j-1 (i alone by default) read as a wrapped cell's line, the rest of the cell after them?"""
     j = i + 1 if j is None else j
-    before = cells[i - 1].text.strip() if i else ""
-    after = cells[j].text.strip() if j < len(cells) else ""
-    return bool(before) and bool(after) and bool(_RUN_CHAR.match(before[-1])) and bool(_RUN_CHAR.match(after[0]))
+    return j < len(cells) and rest_follows("".join(c.text.strip() for c in cells[i:j]), cells[j].text)
 
 
 CONTENTS_GAP = 3  # cells in a row, none an entry, that end a table of contents
@@ -273,7 +271,7 @@ def join_spaced_title(row: Row) -> Row:
                 if not word(j - 2) or row.cells[j - 1].glued:
                     break
                 if title_kind("".join(texts[k:j])) and not title_kind("".join(texts[k:j - 1])):
-                    # (on a table flattened onto one line, no pieces with words run on at both sides: a wrapped
+                    # (on a table flattened onto one line, no pieces with a wrapped rest after them: a wrapped
                     # cell's lines and the next cell's, '报告合格率 反映评价报告 合格率情况')
                     if not (k >= body and _run_on(row.cells, k, j)):
                         span = (k, j)

@@ -21,7 +21,7 @@ from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece
 from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
-from etl.parse.flat_wraps import flat_wrap_readings
+from etl.parse.flat_wraps import flat_wrap_readings, rest_follows
 from etl.parse.segment import bare_title_in_run
 from etl.parse.wrapped import SETTINGS as WRAP_SETTINGS
 from etl.parse.wrapped import WrapSettings, mends_token, two_values
@@ -589,8 +589,7 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
         t = toks[i].text
         if _stop(t) and not (pieces and i + 1 < n and _line_of(pieces[-1]) == _line_of(toks[i]) == _line_of(toks[i + 1])
                              and (bare_title_in_run(pieces[-1].text, t, toks[i + 1].text)
-                                  or _wrapped_line_as_title(pieces[-1].text, t, toks[i + 1].text,
-                                                            per_line[_line_of(toks[i])]))):
+                                  or _wrapped_line_as_title(t, toks[i + 1].text, per_line[_line_of(toks[i])]))):
             _mark_line_starts(pieces)
             return pieces, i, True
         i += 1
@@ -612,12 +611,11 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     return pieces, i, False
 
 
-def _wrapped_line_as_title(before: str, t: str, after: str, line_pieces: int) -> bool:
-    """A piece of a table flattened onto one line (`wrap.flat_line_cells` pieces at least) with words run on at
-    both sides, that is a title only as a cell on its own ('开展重点绩效评价' of '开展重点绩效评价 项目数'): a line of a
+def _wrapped_line_as_title(t: str, after: str, line_pieces: int) -> bool:
+    """A piece of a table flattened onto one line (`wrap.flat_line_cells` pieces at least) with its wrapped rest
+    after it, that is a title only as a cell on its own ('开展重点绩效评价' of '开展重点绩效评价 项目数'): a line of a
     wrapped cell, whose lines the copy keeps together with a space where each broke; no title ending the table."""
-    run_on = bool(before) and bool(after) and bool(_CJK_CHAR.match(before[-1])) and bool(_CJK_CHAR.match(after[0]))
-    return run_on and line_pieces >= WRAP_SETTINGS.flat_line_cells and not _stop_inside(t)
+    return line_pieces >= WRAP_SETTINGS.flat_line_cells and rest_follows(t, after) and not _stop_inside(t)
 
 
 def _stop_inside(t: str) -> bool:
