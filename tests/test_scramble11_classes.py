@@ -113,3 +113,24 @@ def test_a_title_like_wrapped_name_after_its_values_stays_in_the_table():
     got = [(i.name, i.target, i.actual, i.weight, i.score) for i in filings[0].indicators]
     assert ("组织专项绩效评价次数", "≥6次", "7次", 20, 20) in got
     assert len(got) == 5
+
+
+# A numbered name's wrapped line ('指标2:评价报告' of '指标2:评价报告 合格率') reads as a report's title by a pattern
+# that finds one inside text; an indicator's numbering opens a name, never a title.
+NUMBERED_TITLE_LIKE = (
+    "某县财政局2024年绩效管理工作经费项目支出绩效目标表\n"
+    "项目名称 绩效管理工作经费 主管部门 某县财政局 "
+    "一级指标 二级指标 三级指标 指标值 指标值确定依据 "
+    "产出指标 数量指标 指标1:组织专项 评价次数 ≥6次 计划标准 "
+    "质量指标 指标1:绩效目标 审核覆盖率 100% 计划标准 指标2:评价报告 合格率 ≥95% 行业标准 "
+    "时效指标 指标1:评价完成 及时率 100% 计划标准 "
+    "满意度指标 服务对象满意度指标 指标1:预算单位 满意度 ≥90% 历史标准\n"
+)
+
+
+def test_a_numbered_name_is_never_a_title():
+    filings = parse(NUMBERED_TITLE_LIKE)
+    assert len(filings) == 1
+    got = {i.name: i.target for i in filings[0].indicators}
+    assert got.get("评价报告合格率") == "≥95%"
+    assert len(got) == 5
