@@ -134,3 +134,24 @@ def test_a_numbered_name_is_never_a_title():
     got = {i.name: i.target for i in filings[0].indicators}
     assert got.get("评价报告合格率") == "≥95%"
     assert len(got) == 5
+
+
+# The same as the table's first piece, where a text layer held the level labels back to a block after the rows
+# ('三级指标 … 组织专项绩效评价 次数 …'): no piece before it, its rest after it.
+LEVELS_LAST_TITLE_LIKE = (
+    "某县财政局2024年绩效管理工作经费项目支出绩效目标表\n"
+    "项目名称 绩效管理工作经费 主管部门 某县财政局 "
+    "一级指标 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据 "
+    "组织专项绩效评价 次数 反映组织专项 评价次数情况 ≥6次 计划标准 "
+    "评价报告质量 达标率 反映评价报告 质量情况 ≥95% 行业标准 "
+    "评价完成及时率 反映评价完成 及时情况 100% 计划标准 "
+    "预算单位满意度 反映预算单位 满意程度 ≥90% 历史标准 产出指标 数量指标 质量指标 时效指标\n"
+)
+
+
+def test_a_title_like_wrapped_line_opening_the_table_body_stays_in_it():
+    filings = parse(LEVELS_LAST_TITLE_LIKE)
+    assert len(filings) == 1
+    got = [(i.name, i.target) for i in filings[0].indicators]
+    assert got[0] == ("组织专项绩效评价次数", "≥6次")
+    assert len(got) == 4

@@ -587,9 +587,12 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     per_line = Counter(_line_of(t) for t in toks)
     while i < n:
         t = toks[i].text
-        if _stop(t) and not (pieces and i + 1 < n and _line_of(pieces[-1]) == _line_of(toks[i]) == _line_of(toks[i + 1])
-                             and (bare_title_in_run(pieces[-1].text, t, toks[i + 1].text)
-                                  or _wrapped_line_as_title(t, toks[i + 1].text, per_line[_line_of(toks[i])]))):
+        # (a title-like piece run on in a line is no title: words right before and after it, or the wrapped rest
+        # of a flattened table's cell after it, however its row starts)
+        if _stop(t) and not (i + 1 < n and _line_of(toks[i]) == _line_of(toks[i + 1]) and (
+                (pieces and _line_of(pieces[-1]) == _line_of(toks[i])
+                 and bare_title_in_run(pieces[-1].text, t, toks[i + 1].text))
+                or _wrapped_line_as_title(t, toks[i + 1].text, per_line[_line_of(toks[i])]))):
             _mark_line_starts(pieces)
             return pieces, i, True
         i += 1
