@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from etl.lexicon import lexicon
 from etl.parse.meta import key_in_cell, looks_like_org, meta_key, read_meta
+from etl.parse.flat_wraps import rest_follows
+from etl.parse.wrapped import SETTINGS as WRAP
 from etl.parse.vocab import ANNEX_TITLE, SELF_EVAL_ANY, TITLE_PATTERNS, column_role, fold_cell, title_kind
 from etl.records import Cell, Row
 
@@ -98,11 +100,39 @@ def _other_subject(title: str | None, new: str | None) -> bool:
 def _title_cells(row: Row, contents: "_Contents | None" = None) -> list[int]:
     # (a piece cut out of glued text at vocabulary words is a title only by a pattern that finds one inside
     # text: '…渌口区教育局2019年度部门整体支出绩效自评得分95.5分' holds no title, though cut at 部门 and 得分)
+    # (so is a piece of a table flattened onto one line, after its header, with its wrapped rest after it: a
+    # cell wrapped in its column keeps its lines there, a space where each broke, and a line may look like a
+    # title on its own: '开展重点绩效评价 项目数', '反映评价报告 合格率情况')
     entries = contents.entries(row) if contents is not None else set()
     cells = row.cells
-    return [i for i, c in enumerate(cells) if title_kind(c.text, whole=not c.glued) and id(c) not in entries
-            and not ((c.glued or (i and cells[i - 1].glued)) and bare_title_in_run(cells[i - 1].text if i else "", c.text,
-                                                   cells[i + 1].text if i + 1 < len(cells) else ""))]
+    body = _table_body_start(row)
+
+    def guessed(i: int) -> bool:
+        return cells[i].glued or bool(i and cells[i - 1].glued) or (i >= body and _run_on(cells, i))
+
+    return [i for i, c in enumerate(cells) if title_kind(c.text, whole=not guessed(i)) and id(c) not in entries
+            and not (guessed(i) and bare_title_in_run(cells[i - 1].text if i else "", c.text,
+                                                      cells[i + 1].text if i + 1 < len(cells) else ""))]
+
+
+def _table_body_start(row: Row) -> int:
+    """Where the body of an indicator table starts on a row holding a table flattened onto one line (at least
+    `wrap.flat_line_cells` cells): after its header's name column ('三级指标', or '三级 指标' broken by a space);
+    past the row's end elsewhere."""
+    cells = row.cells
+    if len(cells) >= WRAP.flat_line_cells:
+        for i, c in enumerate(cells):
+            if column_role(c.text) == "name":
+                return i + 1
+            if i + 1 < len(cells) and column_role(c.text + cells[i + 1].text) == "name":
+                return i + 2
+    return len(row.cells) + 1
+
+
+def _run_on(cells: list[Cell], i: int, j: int | None = None) -> bool:
+    """Do cells i..j-1 (i alone by default) read as a wrapped cell's line, the rest of the cell after them?"""
+    j = i + 1 if j is None else j
+    return j < len(cells) and rest_follows("".join(c.text.strip() for c in cells[i:j]), cells[j].text)
 
 
 CONTENTS_GAP = 3  # cells in a row, none an entry, that end a table of contents
@@ -249,6 +279,7 @@ def join_spaced_title(row: Row) -> Row:
         return not row.cells[k].glued and (looks_like_org(texts[k]) or bool(_YEAR_PIECE.fullmatch(texts[k])))
 
     hits = _title_cells(row)
+    body = _table_body_start(row)
     span = None
     if hits:
         i = k = hits[0]
@@ -267,7 +298,10 @@ def join_spaced_title(row: Row) -> Row:
                 if not word(j - 2) or row.cells[j - 1].glued:
                     break
                 if title_kind("".join(texts[k:j])) and not title_kind("".join(texts[k:j - 1])):
-                    span = (k, j)
+                    # (on a table flattened onto one line, no pieces with a wrapped rest after them: a wrapped
+                    # cell's lines and the next cell's, '报告合格率 反映评价报告 合格率情况')
+                    if not (k >= body and _run_on(row.cells, k, j)):
+                        span = (k, j)
                     break
             if span:
                 break

@@ -9,6 +9,7 @@ against the header's row grammar.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from etl.lexicon import lexicon
@@ -20,8 +21,9 @@ from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece
 from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
-from etl.parse.flat_wraps import join_flat_wraps
+from etl.parse.flat_wraps import flat_wrap_readings, rest_follows
 from etl.parse.segment import bare_title_in_run
+from etl.parse.wrapped import SETTINGS as WRAP_SETTINGS
 from etl.parse.wrapped import WrapSettings, mends_token, two_values
 from etl.parse.totals import GRADES, leading_figures, read_total
 from etl.parse.vocab import (
@@ -448,8 +450,10 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     start, end, roles = found
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
-    pieces, i, ended = body_pieces(toks, end, table_glued, s.decode)
-    pieces = join_spaced_units(join_flat_wraps(pieces, s, roles), "measure_unit" in roles)
+    body, i, ended = body_pieces(toks, end, table_glued, s.decode)
+    # (a flattened table with an explanation column is read with its wrapped cells joined and as printed: the
+    # cheaper reading wins, etl/parse/flat_wraps.py)
+    candidates = [join_spaced_units(ps, "measure_unit" in roles) for ps in flat_wrap_readings(body, s, roles)]
     if "measure_unit" in roles and "target" in roles and roles.index("measure_unit") < roles.index("target"):
         # a 计量单位 column of its own (next to the name) is not part of the 指标值 group: not joined to the target
         roles = ["unit_column" if r == "measure_unit" else r for r in roles]
@@ -458,15 +462,18 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     # (wrapped lines are joined between the blocks: a block's names beside their values are no lines of their
     # own, and a line of one value under a line of names is the next name's value, no wrapped rest)
     # (the orders are compared on the decoder's cost; only the winner's rows are built, with their re-reads)
-    def read(order: list[str], _columns) -> tuple[Reading, int, int]:
-        if order is not roles:  # a block of names is printed under the header's own order
-            return read_table(join_wrapped_lines(pieces, order, s), order, s), 0, 0
-        joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
-                                                   between=lambda ps: join_wrapped_lines(ps, order, s))
-        joined, dealt = scrambled.deal_held_back(joined, order, s)
-        return read_table(joined, order, s), zipped, dealt
+    def read_from(pieces: list[Piece]):
+        def read(order: list[str], _columns) -> tuple[Reading, int, int]:
+            if order is not roles:  # a block of names is printed under the header's own order
+                return read_table(join_wrapped_lines(pieces, order, s), order, s), 0, 0
+            joined, zipped = scrambled.zip_name_blocks(pieces, order, s,
+                                                       between=lambda ps: join_wrapped_lines(ps, order, s))
+            joined, dealt = scrambled.deal_held_back(joined, order, s)
+            return read_table(joined, order, s), zipped, dealt
+        return scrambled.cheapest_order(read, lambda t: t[0].cost, roles, None, s)
 
-    (reading, zipped, dealt), order, _ = scrambled.cheapest_order(read, lambda t: t[0].cost, roles, None, s)
+    readings = [(read_from(ps), ps) for ps in candidates]
+    ((reading, zipped, dealt), order, _), pieces = min(readings, key=lambda r: r[0][0][0].cost)
     table = table_of(reading, toks, i, ended, s)
     scrambled.mark_rows(table.indicators, table.notes, order, zipped, s, dealt)
     if _scrambled(roles):
@@ -577,10 +584,15 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     skipped, cut-out glued cells joined back. Returns (pieces, index where it stopped, stopped at an end)."""
     pieces: list[Piece] = []
     n = len(toks)
+    per_line = Counter(_line_of(t) for t in toks)
     while i < n:
         t = toks[i].text
-        if _stop(t) and not (pieces and i + 1 < n and _line_of(pieces[-1]) == _line_of(toks[i]) == _line_of(toks[i + 1])
-                             and bare_title_in_run(pieces[-1].text, t, toks[i + 1].text)):
+        # (a title-like piece run on in a line is no title: words right before and after it, or the wrapped rest
+        # of a flattened table's cell after it, however its row starts)
+        if _stop(t) and not (i + 1 < n and _line_of(toks[i]) == _line_of(toks[i + 1]) and (
+                (pieces and _line_of(pieces[-1]) == _line_of(toks[i])
+                 and bare_title_in_run(pieces[-1].text, t, toks[i + 1].text))
+                or _wrapped_line_as_title(t, toks[i + 1].text, per_line[_line_of(toks[i])]))):
             _mark_line_starts(pieces)
             return pieces, i, True
         i += 1
@@ -600,6 +612,18 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
         pieces.append(Piece(t, tok.loc, glued=sure or _maybe_glued(t, s), sure_glued=sure))
     _mark_line_starts(pieces)
     return pieces, i, False
+
+
+def _wrapped_line_as_title(t: str, after: str, line_pieces: int) -> bool:
+    """A piece of a table flattened onto one line (`wrap.flat_line_cells` pieces at least) with its wrapped rest
+    after it, that is a title only as a cell on its own ('开展重点绩效评价' of '开展重点绩效评价 项目数'): a line of a
+    wrapped cell, whose lines the copy keeps together with a space where each broke; no title ending the table."""
+    return line_pieces >= WRAP_SETTINGS.flat_line_cells and rest_follows(t, after) and not _stop_inside(t)
+
+
+def _stop_inside(t: str) -> bool:
+    s = fold_cell(t)
+    return bool(END_OF_TABLE_RE.match(s) or TOTAL_ROW_RE.match(s) or title_kind(t, whole=False))
 
 
 _BROKEN_POINTS = lexicon().broken_points  # '效益指标(3', '满意度指标(' : points a line broke

@@ -78,6 +78,8 @@ def title_kind(text: str, whole: bool = True) -> str | None:
         return None
     if len(lexicon().title_kind_words.findall(s)) >= 2:
         return None  # a sentence listing kinds of filing ('读取绩效目标表、绩效自评表和自评报告'), not a title
+    if lexicon().name_prefix.match(s):
+        return None  # an indicator's numbering opens a name ('指标2:评价报告 合格率', a wrapped line), never a title
     for pat, kind in TITLE_PATTERNS:
         if not whole and pat.pattern.startswith("^"):
             continue

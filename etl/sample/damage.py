@@ -511,18 +511,26 @@ def name_block(sheet: Sheet, rng: random.Random) -> Sheet:
     """A run of names followed by a run of their values, as a spreadsheet's text layer prints a block of
     merged rows: `指标1：甲 指标2：乙 指标3：丙` then `甲的指标值 实际值 分值 得分` row after row. Some blocks
     of up to five rows a table; the names keep their order, so the values pair up by position.
-    Where the block's rows hold the same cells, half the time each name is printed with its target instead
+    Where the block's rows hold the same cells and the target column stands beside the name (no explanation
+    column between them), half the time each name is printed with its target instead
     (`指标1：甲 甲的指标值 指标2：乙 乙的指标值`, then the rows' other cells), and a numbered name after the first
     may be lost (its row's name is then not expected), as a real spreadsheet's layer printed
     (tests/data/real/damage_classes.toml: name_block)."""
     out: list[Line] = []
     block: list[Line] = []
     numbered = re.compile(r"^指标\s*\d")
+    header = sheet.header()
+    cols = [c.field for c in header.cells] if header is not None else []
+    beside = "name" in cols and cols.index("name") + 1 < len(cols) and cols[cols.index("name") + 1] == "target"
 
     def rest(ln: Line) -> list[Cell]:
         return [c for c in ln.cells if c.field not in LEVEL_FIELDS and c.field not in ("name", "target") and c.text]
 
     def with_targets() -> bool:
+        # (a layer prints a name with the cell beside it: only where the target column stands next to the name;
+        # a table with an explanation column between them prints no name with its target)
+        if not beside:
+            return False
         if not all(_cell(ln, "target") is not None and _cell(ln, "target").text and _cell(ln, "name") is not None
                    and sheet.printed[ln.row] is not None for ln in block):
             return False
