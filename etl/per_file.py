@@ -154,11 +154,12 @@ def check_filings(filings) -> tuple[list, list, list, list]:
     bands: list[tuple[str, int, int]] = []
     step = 1000  # a bulk export's checks keep moving: in a worker, the file's clock restarts every step
     derived = []
+    rows_memo: dict = {}  # the row rules' answers per distinct row, over all the steps (etl/check/run.py)
     with many_records():  # findings, metrics and memos by the thousand, beside the filings read (no cycles)
         for k in range(0, len(filings), step):
             if k:
                 progress(k, 0)
-            derived.extend(check.derive_many(filings[k:k + step]))
+            derived.extend(check.derive_many(filings[k:k + step], rows_memo))
     for found, m, cats, fb in derived:
         findings.extend(found)
         if m:
