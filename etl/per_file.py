@@ -24,10 +24,12 @@ from etl.limits import progress
 from etl.load import store
 from etl.normalise.place import find_place
 from etl.normalise.script import fold_script
+from etl.parse import parse_document
 from etl.read import read_bytes
 from etl.records import Finding, ReadError, library_error, many_records
 from etl.review import blobs
 from etl.review.edits import apply_file_corrections
+from etl.trust import assess
 from etl.workers import die_with_parent
 
 
@@ -117,9 +119,6 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
         filings, fmt, layout = export.filings, export.fmt, "structured"
         notes = [p.text(name) for p in export.skipped]
     else:
-        from etl.parse import parse_document  # (the parser and the trust model: ~0.5 s of imports an export never needs)
-        from etl.trust import assess
-
         doc = read_bytes(data, name)
         filings, fmt, layout = parse_document(doc), doc.fmt, doc.layout
         if filings:  # (an import's parse_confidence is 1.0: nothing was read by guess)
@@ -263,9 +262,3 @@ def warm_up() -> None:
     find_place(None)
     fold_script("")
     check.load_settings()
-    # the parser, the trust model and the workbook reader too: `import` (exports only) no longer imports them,
-    # so a worker that reads documents would each pay for them on its first file
-    import openpyxl  # noqa: F401
-
-    import etl.parse  # noqa: F401
-    import etl.trust  # noqa: F401

@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Iterator
 
+import openpyxl
+import xlrd
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from etl.limits import LimitExceeded, check_zip, current
@@ -97,8 +99,6 @@ def _check_merged(merged) -> None:
 
 
 def _openpyxl_sheets(data: bytes) -> list[Sheet]:
-    import openpyxl  # only for a package calamine refuses: ~0.4 s of import an export read by calamine never needs
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -119,8 +119,6 @@ def _openpyxl_sheets(data: bytes) -> list[Sheet]:
 
 
 def _xlrd_sheets(data: bytes) -> list[Sheet]:
-    import xlrd  # only for a workbook calamine refuses (as openpyxl above)
-
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as e:  # noqa: BLE001 - xlrd raises many kinds on bad files
@@ -141,8 +139,6 @@ def _xlrd_sheets(data: bytes) -> list[Sheet]:
 
 
 def _xlrd_value(cell, datemode):
-    import xlrd
-
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
             return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
