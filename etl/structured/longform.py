@@ -185,44 +185,21 @@ class _Row:
 
 
 def _measure_side(row: _Row, h: Header, sign_f: str, value_f: str, unit_f: str, text_f: str,
-                  default_unit: str | None, what: str, memo: dict) -> tuple[str | None, Measure | None, str | None]:
-    """(text as stored, measure, unit given) of the target or the actual of one row.
-
-    A function of the four cells (and the target's unit): a bulk export repeats its values and units,
-    so `memo` (one per sheet read) answers each distinct set once. Each row still gets a Measure of its own."""
-    g = row.get
-    raw, unit, sign, printed = g.get(value_f, ""), g.get(unit_f, ""), g.get(sign_f, ""), g.get(text_f, "")
-    # the cells' types too: 1 == 1.0 == True, but a True cell reads 是
-    key = (value_f, default_unit, raw.__class__, raw, unit.__class__, unit, sign.__class__, sign, printed.__class__,
-           printed)
-    try:
-        text, m, unit_n = memo[key]
-    except KeyError:
-        if len(memo) >= _SIDES_MAX:
-            memo.clear()
-        text, m, unit_n = memo[key] = _read_side(raw, unit, sign, printed, h, sign_f, value_f, default_unit, what)
-    except TypeError:  # a cell value that cannot be a key (none of calamine's, csv's or openpyxl's is)
-        text, m, unit_n = _read_side(raw, unit, sign, printed, h, sign_f, value_f, default_unit, what)
-    return text, (None if m is None else Measure(m.op, m.num, m.unit, m.raw_unit)), unit_n
-
-
-_SIDES_MAX = 50_000  # distinct cells a sheet's memo holds before it starts again (~250 bytes each)
-
-
-def _read_side(raw, unit_raw, sign_raw, printed_raw, h: Header, sign_f: str, value_f: str, default_unit: str | None,
-               what: str) -> tuple[str | None, Measure | None, str | None]:
+                  default_unit: str | None, what: str) -> tuple[str | None, Measure | None, str | None]:
+    """(text as stored, measure, unit given) of the target or the actual of one row."""
     v = vocabulary()
+    raw = row.get.get(value_f, "")
     value = _txt(raw)
-    unit = _txt(unit_raw)
+    unit = _txt(row.get.get(unit_f, ""))
     unit_n = _unit(unit) if unit else None
-    sign_raw = _txt(sign_raw)
+    sign_raw = _txt(row.get.get(sign_f, ""))
     op = ""
     if sign_raw:
         key = sign_raw.replace(" ", "")
         op = v.signs.get(key.lower())
         if op is None:
             raise _RowError(h.columns.get(sign_f), f"计算符号「{sign_raw}」不在符号字典中（etl/lexicon.toml [structured.signs]）")
-    printed = _txt(printed_raw) or None
+    printed = _txt(row.get.get(text_f, "")) or None
     if value == "":
         return printed, None, unit_n
     numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
@@ -241,12 +218,11 @@ def _read_side(raw, unit_raw, sign_raw, printed_raw, h: Header, sign_f: str, val
     return text, parse_measure(text), unit_n
 
 
-def _indicator(row: _Row, h: Header, seq: int, sheet: str, sides: dict) -> Indicator:
+def _indicator(row: _Row, h: Header, seq: int, sheet: str) -> Indicator:
     g = row.get
-    target, target_m, t_unit = _measure_side(row, h, "target_sign", "target", "target_unit", "target_text", None, "指标值",
-                                             sides)
+    target, target_m, t_unit = _measure_side(row, h, "target_sign", "target", "target_unit", "target_text", None, "指标值")
     actual, actual_m, a_unit = _measure_side(row, h, "actual_sign", "actual", "actual_unit", "actual_text",
-                                             t_unit, "完成值", sides)
+                                             t_unit, "完成值")
     if t_unit and a_unit and t_unit != a_unit:
         raise _RowError(h.columns.get("actual_unit"), f"完成值的计量单位「{a_unit}」与指标值的计量单位「{t_unit}」不一致")
     reason = _txt(g.get("reason", "")) or None
@@ -484,7 +460,6 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
     has_code = {f: f in h.columns for f in CODE_FIELDS}
     meta_fields = [f for f in IDENTITY_FIELDS + CONTEXT_FIELDS + FILING_FIELDS + ("doc_kind",) if f in h.columns]
     last_meta: tuple | None = None
-    sides: dict = {}  # the targets' and actuals' cells -> what they read as (_measure_side)
     for row in rows:
         g = row.get
         try:
@@ -530,7 +505,7 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
                 continue
             if "name" not in g:
                 raise _RowError(h.columns.get("name"), "三级指标名称为空")
-            ind = _indicator(row, h, len(d.rows) + 1, sheet, sides)
+            ind = _indicator(row, h, len(d.rows) + 1, sheet)
             if d.rows:  # levels printed once over their rows
                 prev = d.rows[-1][1]
                 ind.level1 = ind.level1 or prev.level1
