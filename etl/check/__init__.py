@@ -39,15 +39,17 @@ def corpus_findings(filings, settings=None):
     return copy_findings(filings, settings) + soft_findings(filings, settings) + twin_findings(filings, settings)
 
 
-def derive(f, bands: bool = True) -> tuple[list[Finding], dict, list[tuple[str, int, str]], list[tuple[str, int, int]]]:
+def derive(f, bands: bool = True, rows_memo: dict | None = None
+           ) -> tuple[list[Finding], dict, list[tuple[str, int, str]], list[tuple[str, int, int]]]:
     """What the checks derive from one filing: its findings, metrics, reason categories and copy bands.
 
     The per-file step (etl/per_file.py) runs it on every filing it reads, and a saved correction
     (etl/review/ledger.py) on the filing it changed. Without `bands` the copy bands are left to the
     caller (`derive_many` computes many filings' at once): None in their place, [] when a rule crashed.
+    `rows_memo`: see run_checks (the same findings; a bulk export's repeated rows judged once).
     """
     try:
-        found = run_checks(f)
+        found = run_checks(f, rows_memo=rows_memo)
         m = filing_metrics(f, found)
         cats = [(ind.seq, classify_reason(ind.reason)) for ind in f.indicators]
         fb = filing_bands(f) if bands else None  # the map step of the copy check (grouped by band after ingest)
@@ -61,15 +63,18 @@ def derive(f, bands: bool = True) -> tuple[list[Finding], dict, list[tuple[str, 
     return found, m, [(f.filing_id, seq, cat) for seq, cat in cats if cat], fb
 
 
-def derive_many(filings) -> list[tuple[list[Finding], dict, list[tuple[str, int, str]], list[tuple[str, int, int]]]]:
+def derive_many(filings, rows_memo: dict | None = None
+                ) -> list[tuple[list[Finding], dict, list[tuple[str, int, str]], list[tuple[str, int, int]]]]:
     """derive() of each filing, in order, the same results: the copy bands of all of them computed at once
-    (etl/check/copying.py many_filing_bands), not a few small arrays per filing."""
-    out = [derive(f, bands=False) for f in filings]
+    (etl/check/copying.py many_filing_bands), not a few small arrays per filing, and each distinct row
+    judged once by the row rules (`rows_memo`, kept by the caller over several calls, else for this one)."""
+    memo = {} if rows_memo is None else rows_memo
+    out = [derive(f, bands=False, rows_memo=memo) for f in filings]
     todo = [k for k, (_, _, _, fb) in enumerate(out) if fb is None]
     try:
         many = many_filing_bands([filings[k] for k in todo])
     except Exception:  # noqa: BLE001 - each filing on its own then, a crash its own finding (as derive does)
         many = None
     for j, k in enumerate(todo):
-        out[k] = derive(filings[k]) if many is None else out[k][:3] + (many[j],)
+        out[k] = derive(filings[k], rows_memo=memo) if many is None else out[k][:3] + (many[j],)
     return out

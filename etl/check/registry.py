@@ -6,6 +6,12 @@ rule can only ever report under its own id. Corpus rules take a list of filings
 instead and yield (filing index, indicator_seq, message, evidence); they are run
 by `copy_findings` (copying) and `soft_findings` (cross-year and peer rules),
 both by `corpus_findings`, never by `run_checks`.
+
+A row rule (`rows=True`) is a filing rule that judges each indicator row alone: what it
+finds on a filing is what it finds on each of its rows, in row order, and a row's findings
+depend only on the row's fields, the filing's doc_kind and the settings. A bulk check
+(`run_checks(..., rows_memo=...)`, a 100,000-row export) then answers each distinct row once
+(etl/check/run.py); the rule itself is written as any other, over the filing.
 """
 from __future__ import annotations
 
@@ -53,6 +59,7 @@ class Rule:
     fn: Callable
     scope: str = "filing"  # 'filing' (run_checks) or 'corpus' (copy_findings)
     example: str | None = None  # name of the function in etl.check.examples that triggers it
+    rows: bool = False  # a row rule: a function of each row alone (see the module's docstring)
 
     def run(self, filing, ctx) -> list[Finding]:
         out = []
@@ -65,12 +72,14 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, family: str, severity: str, title: str, *, scope: str = "filing", example: str | None = None):
+def rule(rule_id: str, family: str, severity: str, title: str, *, scope: str = "filing", example: str | None = None,
+         rows: bool = False):
     assert family in FAMILIES and severity in SEVERITIES, rule_id
     assert rule_id not in REGISTRY, f"duplicate rule id {rule_id}"
+    assert not rows or scope == "filing", rule_id
 
     def wrap(fn: Callable[..., Iterable]):
-        REGISTRY[rule_id] = Rule(rule_id, family, severity, title, fn, scope, example)
+        REGISTRY[rule_id] = Rule(rule_id, family, severity, title, fn, scope, example, rows)
         return fn
 
     return wrap

@@ -17,7 +17,7 @@ def _words(ctx, key):
     return ctx.settings.words("categories", key)
 
 
-@rule("CAT_COST_NOT_MONEY", "category", "warning", "成本指标不是金额", example="ex_cost_percent")
+@rule("CAT_COST_NOT_MONEY", "category", "warning", "成本指标不是金额", example="ex_cost_percent", rows=True)
 def cost_not_money(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
@@ -35,7 +35,7 @@ def cost_not_money(f, ctx):
             f"{ind.level1}/{ind.level2}/{ind.name}={text}"
 
 
-@rule("CAT_TIME_AS_PERCENT", "category", "warning", "时间类指标用百分比表示", example="ex_time_percent")
+@rule("CAT_TIME_AS_PERCENT", "category", "warning", "时间类指标用百分比表示", example="ex_time_percent", rows=True)
 def time_as_percent(f, ctx):
     for ind in f.indicators:
         if is_time_name(ind, ctx.settings) and is_percent(ind.target_m, ctx.settings):
@@ -43,7 +43,7 @@ def time_as_percent(f, ctx):
                             f"应写完成日期或期限（如 2019年12月底前）。"), f"{ind.name}={ind.target}"
 
 
-@rule("CAT_PERCENT_WORD", "category", "info", "单位写成“百分比”", example="ex_percent_word")
+@rule("CAT_PERCENT_WORD", "category", "info", "单位写成“百分比”", example="ex_percent_word", rows=True)
 def percent_word(f, ctx):
     for ind in f.indicators:
         for role, text in (("指标值", ind.target), ("实际完成值", ind.actual)):
@@ -53,7 +53,7 @@ def percent_word(f, ctx):
                 break
 
 
-@rule("CAT_UNIT_MISMATCH", "category", "warning", "指标值与实际完成值单位不一致", example="ex_unit_mismatch")
+@rule("CAT_UNIT_MISMATCH", "category", "warning", "指标值与实际完成值单位不一致", example="ex_unit_mismatch", rows=True)
 def unit_mismatch(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
@@ -90,7 +90,7 @@ def unit_mismatch(f, ctx):
                 break
 
 
-@rule("CAT_PERCENT_OVER_100", "category", "warning", "满意度超过100%", example="ex_percent_over_100")
+@rule("CAT_PERCENT_OVER_100", "category", "warning", "满意度超过100%", example="ex_percent_over_100", rows=True)
 def percent_over_100(f, ctx):
     for ind in f.indicators:
         if "满意" not in ftext(ind.name) + ftext(ind.level2) + ftext(ind.level1):
@@ -102,7 +102,7 @@ def percent_over_100(f, ctx):
 
 
 @rule("CAT_EXEC_RATE_AS_INDICATOR", "category", "warning", "执行率/结余率当作产出、成本或效益指标",
-      example="ex_exec_rate_misplaced")
+      example="ex_exec_rate_misplaced", rows=True)
 def exec_rate_misplaced(f, ctx):
     for ind in f.indicators:
         name, lv = ftext(ind.name), ftext(ind.level1) + ftext(ind.level2)
@@ -115,7 +115,7 @@ def exec_rate_misplaced(f, ctx):
                             f"执行率已在预算执行栏单独计分，不应再作为绩效指标。"), f"{ind.level1}/{ind.level2}/{ind.name}"
 
 
-@rule("CAT_MONEY_AS_OUTPUT", "category", "warning", "把花钱当作产出", example="ex_money_as_output")
+@rule("CAT_MONEY_AS_OUTPUT", "category", "warning", "把花钱当作产出", example="ex_money_as_output", rows=True)
 def money_as_output(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
@@ -128,7 +128,7 @@ def money_as_output(f, ctx):
                             f"花了多少钱是投入，不是产出，应写做成了什么（数量、质量、时间）。"), f"{ind.level2}/{ind.name}={ind.target}"
 
 
-@rule("CAT_SATISFACTION_NOT_SATISFACTION", "category", "warning", "满意度指标不是满意度", example="ex_satisfaction_not")
+@rule("CAT_SATISFACTION_NOT_SATISFACTION", "category", "warning", "满意度指标不是满意度", example="ex_satisfaction_not", rows=True)
 def satisfaction_not(f, ctx):
     words = _words(ctx, "satisfaction_words")
     for ind in f.indicators:
@@ -139,7 +139,7 @@ def satisfaction_not(f, ctx):
                             f"应改为满意度调查的结果（如 服务对象满意度 ≥90%），或移到相应类别。"), f"{ind.level2 or ind.level1}/{ind.name}"
 
 
-@rule("CAT_SATISFACTION_MISPLACED", "category", "warning", "满意度指标放错类别", example="ex_satisfaction_misplaced")
+@rule("CAT_SATISFACTION_MISPLACED", "category", "warning", "满意度指标放错类别", example="ex_satisfaction_misplaced", rows=True)
 def satisfaction_misplaced(f, ctx):
     for ind in f.indicators:
         lv = ftext(ind.level1) + ftext(ind.level2)
@@ -148,7 +148,7 @@ def satisfaction_misplaced(f, ctx):
                             f"应放在满意度指标下。"), f"{ind.level1}/{ind.level2}/{ind.name}"
 
 
-@rule("CAT_TIMELINESS_AS_QUANTITY", "category", "info", "时效指标放在数量指标下", example="ex_timeliness_as_quantity")
+@rule("CAT_TIMELINESS_AS_QUANTITY", "category", "info", "时效指标放在数量指标下", example="ex_timeliness_as_quantity", rows=True)
 def timeliness_as_quantity(f, ctx):
     for ind in f.indicators:
         name = ftext(ind.name)
@@ -156,7 +156,7 @@ def timeliness_as_quantity(f, ctx):
             yield ind.seq, f"{row_label(ind)}衡量的是时间，却放在数量指标下；应放在时效指标下。", f"{ind.level2}/{ind.name}"
 
 
-@rule("CAT_TIMELINESS_WITHOUT_TIME", "category", "warning", "时效指标与时间无关", example="ex_timeliness_without_time")
+@rule("CAT_TIMELINESS_WITHOUT_TIME", "category", "warning", "时效指标与时间无关", example="ex_timeliness_without_time", rows=True)
 def timeliness_without_time(f, ctx):
     words = _words(ctx, "time_words")
     for ind in f.indicators:
@@ -168,7 +168,7 @@ def timeliness_without_time(f, ctx):
                             f"时效指标应写完成时限或及时率（如 2023年12月底前完成）。"), f"{ind.level2}/{ind.name}={ind.target}"
 
 
-@rule("CAT_QUANTITY_AS_QUALITY", "category", "info", "数量指标放在质量指标下", example="ex_quantity_as_quality")
+@rule("CAT_QUANTITY_AS_QUALITY", "category", "info", "数量指标放在质量指标下", example="ex_quantity_as_quality", rows=True)
 def quantity_as_quality(f, ctx):
     pats = _words(ctx, "count_name_endings")
     for ind in f.indicators:
@@ -177,7 +177,7 @@ def quantity_as_quality(f, ctx):
                 f"{ind.level2}/{ind.name}={ind.target}"
 
 
-@rule("CAT_ECOLOGY_WITHOUT_ECOLOGY", "category", "warning", "生态效益指标与生态无关", example="ex_ecology_without_ecology")
+@rule("CAT_ECOLOGY_WITHOUT_ECOLOGY", "category", "warning", "生态效益指标与生态无关", example="ex_ecology_without_ecology", rows=True)
 def ecology_without_ecology(f, ctx):
     words = _words(ctx, "ecology_words")
     for ind in f.indicators:
@@ -189,7 +189,7 @@ def ecology_without_ecology(f, ctx):
                             f"应移到相应类别，或写对环境的实际影响。"), f"{ind.level2}/{ind.name}"
 
 
-@rule("CAT_COST_IS_BENEFIT", "category", "info", "成本指标写的是效益", example="ex_cost_is_benefit")
+@rule("CAT_COST_IS_BENEFIT", "category", "info", "成本指标写的是效益", example="ex_cost_is_benefit", rows=True)
 def cost_is_benefit(f, ctx):
     for ind in f.indicators:
         name = ftext(ind.name)

@@ -20,7 +20,7 @@ def no_indicators(f, ctx):
         yield None, "这是一张绩效表，却没有读出任何指标行；可能是格式无法识别或原件缺页。", f"doc_kind={f.doc_kind}"
 
 
-@rule("PARSE_LOW_CONFIDENCE", "parse", "info", "这一行读得把握不大，请对照原件核对", example="ex_low_confidence")
+@rule("PARSE_LOW_CONFIDENCE", "parse", "info", "这一行读得把握不大，请对照原件核对", example="ex_low_confidence", rows=True)
 def low_confidence(f, ctx):
     """Rows whose reading is probably wrong in part (parse_confidence: the estimated share of the row's fields
     read right, from the evidence, etl/trust), so a user knows which to check."""

@@ -13,7 +13,7 @@ def _no_reason(text) -> bool:
     return not ftext(text) or is_reason_placeholder(text)
 
 
-@rule("REASON_MISSING", "reason", "warning", "扣分或未达成却没有偏差原因", example="ex_selfeval_003")
+@rule("REASON_MISSING", "reason", "warning", "扣分或未达成却没有偏差原因", example="ex_selfeval_003", rows=True)
 def reason_missing(f, ctx):
     s = ctx.settings
     if is_target_table(f):
@@ -46,7 +46,7 @@ def exec_low(f, ctx):
             f"全年预算数={fmt(f.budget_adjusted)}；全年执行数={fmt(f.budget_executed)}；执行率={fmt(rate)}"
 
 
-@rule("REASON_SAVINGS_FOR_OUTPUT", "reason", "warning", "用“采购节约”解释产出未完成", example="ex_savings_for_output")
+@rule("REASON_SAVINGS_FOR_OUTPUT", "reason", "warning", "用“采购节约”解释产出未完成", example="ex_savings_for_output", rows=True)
 def savings_for_output(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
@@ -59,7 +59,7 @@ def savings_for_output(f, ctx):
                 f"指标值={ind.target}；实际={ind.actual}；偏差原因={ind.reason}"
 
 
-@rule("REASON_UNCLASSIFIED", "reason", "info", "偏差原因无法归类", example="ex_reason_unclassified")
+@rule("REASON_UNCLASSIFIED", "reason", "info", "偏差原因无法归类", example="ex_reason_unclassified", rows=True)
 def reason_unclassified(f, ctx):
     for ind in f.indicators:
         if ftext(ind.reason) and classify_reason(ind.reason) is None:

@@ -16,7 +16,7 @@ def _weighted(f):
     return [i for i in f.indicators if i.weight is not None]
 
 
-@rule("SCORE_DEDUCTED_THOUGH_MET", "scoring", "error", "目标已达成却扣分", example="ex_selfeval_003")
+@rule("SCORE_DEDUCTED_THOUGH_MET", "scoring", "error", "目标已达成却扣分", example="ex_selfeval_003", rows=True)
 def deducted_though_met(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
@@ -27,7 +27,7 @@ def deducted_though_met(f, ctx):
                 f"指标值={ind.target}；实际={ind.actual}；得分={fmt(ind.score)}/{fmt(ind.weight)}"
 
 
-@rule("SCORE_FULL_THOUGH_MISSED", "scoring", "warning", "未达成目标却得满分", example="ex_full_though_missed")
+@rule("SCORE_FULL_THOUGH_MISSED", "scoring", "warning", "未达成目标却得满分", example="ex_full_though_missed", rows=True)
 def full_though_missed(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
@@ -39,7 +39,7 @@ def full_though_missed(f, ctx):
                 f"指标值={ind.target}；实际={ind.actual}；得分={fmt(ind.score)}/{fmt(ind.weight)}"
 
 
-@rule("SCORE_ABOVE_RECOMPUTED", "scoring", "info", "得分高于按完成比例重算的分数", example="ex_above_recomputed")
+@rule("SCORE_ABOVE_RECOMPUTED", "scoring", "info", "得分高于按完成比例重算的分数", example="ex_above_recomputed", rows=True)
 def above_recomputed(f, ctx):
     s = ctx.settings
     for ind in f.indicators:
@@ -64,7 +64,7 @@ def over_weight(f, ctx):
             f"得分={fmt(f.exec_score)}；分值={fmt(f.exec_weight)}"
 
 
-@rule("SCORE_OVER_ACHIEVED", "scoring", "info", "大幅超额完成（目标定得过低）", example="ex_over_achieved")
+@rule("SCORE_OVER_ACHIEVED", "scoring", "info", "大幅超额完成（目标定得过低）", example="ex_over_achieved", rows=True)
 def over_achieved(f, ctx):
     s = ctx.settings
     if is_target_table(f):

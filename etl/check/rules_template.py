@@ -38,7 +38,7 @@ def _cells(ind):
             yield label, text
 
 
-@rule("TPL_RESIDUE", "template", "warning", "模板残留或占位符", example="ex_template_residue")
+@rule("TPL_RESIDUE", "template", "warning", "模板残留或占位符", example="ex_template_residue", rows=True)
 def residue(f, ctx):
     marks = ctx.settings.words("template_residue")
     first = ctx.settings.memo("TPL_RESIDUE")  # cell text -> the first mark in it, or None
@@ -54,7 +54,7 @@ def residue(f, ctx):
                 break
 
 
-@rule("TPL_LABEL_ONLY", "template", "warning", "只有模板标签的指标行", example="ex_label_only")
+@rule("TPL_LABEL_ONLY", "template", "warning", "只有模板标签的指标行", example="ex_label_only", rows=True)
 def label_only(f, ctx):
     pats = ctx.settings.patterns("label_only")
     for ind in f.indicators:
@@ -75,7 +75,7 @@ def goal_placeholder(f, ctx):
                 f"{sec.heading}={sec.text}"
 
 
-@rule("TPL_PLACEHOLDER_VALUE", "template", "info", "指标值只填了占位符", example="ex_placeholder_value")
+@rule("TPL_PLACEHOLDER_VALUE", "template", "info", "指标值只填了占位符", example="ex_placeholder_value", rows=True)
 def placeholder_value(f, ctx):
     for ind in f.indicators:
         if ftext(ind.name) and is_placeholder(ind.target, ctx.settings):
@@ -83,7 +83,7 @@ def placeholder_value(f, ctx):
                 f"指标值={ind.target}"
 
 
-@rule("TPL_NAMELESS_ROW", "template", "warning", "三级指标未填写", example="ex_nameless_row")
+@rule("TPL_NAMELESS_ROW", "template", "warning", "三级指标未填写", example="ex_nameless_row", rows=True)
 def nameless_row(f, ctx):
     """A row with a value but no 三级指标: the template's level cells filled in, the indicator itself never named."""
     for ind in f.indicators:
@@ -93,7 +93,7 @@ def nameless_row(f, ctx):
                             f"应写明考核的具体内容，否则这个值不知衡量什么。"), f"二级指标={ind.level2}；指标值={ind.target}"
 
 
-@rule("TPL_TYPO", "template", "warning", "固定用语中的错别字", example="ex_typo")
+@rule("TPL_TYPO", "template", "warning", "固定用语中的错别字", example="ex_typo", rows=True)
 def typo(f, ctx):
     typos = ctx.settings.typos
     any_typo = _any_of(tuple(typos))
@@ -132,7 +132,7 @@ def _misspelt(text: str, words) -> list[str]:
     return [subs[0][2]] if subs and 0 < subs[0][0] <= len(text) // 3 else []
 
 
-@rule("TPL_BASIS_UNKNOWN", "template", "info", "指标值确定依据不是规定的类别", example="ex_basis_unknown")
+@rule("TPL_BASIS_UNKNOWN", "template", "info", "指标值确定依据不是规定的类别", example="ex_basis_unknown", rows=True)
 def basis_unknown(f, ctx):
     allowed = ctx.settings.words("basis", "allowed")
     typos = ctx.settings.typos
@@ -156,7 +156,7 @@ def _lookalike_why(text: str) -> str | None:
     return why
 
 
-@rule("TPL_LOOKALIKE", "template", "info", "数值中的形近字或识别错误", example="ex_lookalike")
+@rule("TPL_LOOKALIKE", "template", "info", "数值中的形近字或识别错误", example="ex_lookalike", rows=True)
 def lookalike(f, ctx):
     for ind in f.indicators:
         for label, text in (("指标值", ind.target), ("实际完成值", ind.actual)):
@@ -178,7 +178,7 @@ def _is_rate_row(ind, ctx) -> bool:
 _LATIN = re.compile(r"(?<=[\u4e00-\u9fff])([A-Za-z]+)(?=[\u4e00-\u9fff，,、。（(])")
 
 
-@rule("TPL_STRAY_LATIN", "template", "info", "中文中夹杂识别错误的字母", example="ex_stray_latin")
+@rule("TPL_STRAY_LATIN", "template", "info", "中文中夹杂识别错误的字母", example="ex_stray_latin", rows=True)
 def stray_latin(f, ctx):
     ok = set(ctx.settings.words("categories", "acronyms"))
     for ind in f.indicators:

@@ -6,7 +6,7 @@ from .registry import rule
 from .values import is_cost_row, is_inequality, vague_why
 
 
-@rule("VAGUE_TARGET", "vague", "warning", "指标值无法衡量", example="ex_vague_target")
+@rule("VAGUE_TARGET", "vague", "warning", "指标值无法衡量", example="ex_vague_target", rows=True)
 def vague_target(f, ctx):
     for ind in f.indicators:
         why = vague_why(ind.target, ind, ctx.settings, "target")
@@ -15,7 +15,7 @@ def vague_target(f, ctx):
                             f"应写成“运算符+数值+单位”（如 ≥95%、≤90万元）或给出评分标准。"), f"指标值={ind.target}"
 
 
-@rule("VAGUE_NUMBER_MEANINGLESS", "vague", "warning", "指标值的数字对该指标没有意义", example="ex_cost_percent")
+@rule("VAGUE_NUMBER_MEANINGLESS", "vague", "warning", "指标值的数字对该指标没有意义", example="ex_cost_percent", rows=True)
 def vague_number_meaningless(f, ctx):
     for ind in f.indicators:
         why = vague_why(ind.target, ind, ctx.settings, "target")
@@ -25,7 +25,7 @@ def vague_number_meaningless(f, ctx):
                 f"{ind.level2 or ind.level1 or ''}/{ind.name}={ind.target}"
 
 
-@rule("VAGUE_ACTUAL", "vague", "warning", "实际完成值无法衡量", example="ex_vague_actual")
+@rule("VAGUE_ACTUAL", "vague", "warning", "实际完成值无法衡量", example="ex_vague_actual", rows=True)
 def vague_actual(f, ctx):
     if is_target_table(f):
         return
@@ -39,7 +39,7 @@ def vague_actual(f, ctx):
                 f"指标值={ind.target}；实际完成值={ind.actual}"
 
 
-@rule("VAGUE_ACTUAL_INEQUALITY", "vague", "warning", "实际完成值写成不等式", example="ex_selfeval_003")
+@rule("VAGUE_ACTUAL_INEQUALITY", "vague", "warning", "实际完成值写成不等式", example="ex_selfeval_003", rows=True)
 def vague_actual_inequality(f, ctx):
     if is_target_table(f):
         return
