@@ -31,7 +31,7 @@ LAYERS = (
     ("one file", ("etl.inputs", "etl.per_file")),  # what both engines do per input file
     # what compares filings across files, for both engines: in full (recheck), or over what some changed
     # filings touch (refresh), copy clusters a component at a time (copies)
-    ("whole database", ("etl.recheck", "etl.refresh", "etl.copies")),
+    ("whole database", ("etl.recheck", "etl.refresh", "etl.copies", "etl.soft_scope")),
     ("engines", ("etl.pipeline", "etl.lake")),  # local (worker processes, one DuckDB file), Ray (Parquet lake)
     # the county report, synthetic corpora, scoring against labels, refitting the learned models from them
     ("outputs", ("etl.printout", "etl.sample", "etl.eval", "etl.train")),
