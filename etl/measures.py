@@ -161,10 +161,11 @@ def place_of(filing) -> str | None:
     return filing.county or filing.city or filing.province
 
 
+NO_PLACE = "（地区未知）"  # the label of a filing that names no place
 # The same in SQL over filings f, unknown places under one name.
-PLACE_NAME = "coalesce(f.county, f.city, f.province, '（地区未知）')"
+PLACE_NAME = f"coalesce(f.county, f.city, f.province, '{NO_PLACE}')"
 # A readable place label: "株洲市 渌口区", else the province, else unknown.
-PLACE = "coalesce(nullif(concat_ws(' ', f.city, f.county), ''), f.province, '（地区未知）')"
+PLACE = f"coalesce(nullif(concat_ws(' ', f.city, f.county), ''), f.province, '{NO_PLACE}')"
 # One county, told apart from a namesake in another city or province.
 COUNTY_KEY = "concat_ws('|', f.province, f.city, f.county)"
 

@@ -22,13 +22,12 @@ from etl.check.registry import REGISTRY
 from etl.check.series_index import SeriesIndex
 from etl.link.series import Member, department_key
 from etl.link.tables import INDICES_SQL, insert_frame, write_findings, write_keys_and_links
-from etl.measures import PLACE_NAME, fold_key
+from etl.measures import NO_PLACE, PLACE_NAME, fold_key
 from etl.recheck import in_provinces, soft_inputs_where, soft_rule_ids
 from etl.records import Filing, Finding, many_records
 
 _COLS = "filing_id, indicator_seq, rule, family, severity, message, evidence"
 PEER_RULE = "SOFT_PEER_OUTLIER"  # the one corpus rule whose comparison crosses departments
-NO_PLACE = "（地区未知）"  # PLACE_NAME's label for a filing that names no place
 
 
 class _Ctx:  # what a corpus rule reads of its context (etl/check/rules_soft.py)
