@@ -158,6 +158,14 @@ REPORT_AND_TABLE = "\n".join([
 ])
 
 
+def assert_the_report_and_its_table(report, table):
+    """REPORT_AND_TABLE's two filings, however its lines were joined: the report with its spending and no rows,
+    the table with its project and both rows."""
+    assert (report.doc_kind, report.budget_executed, report.indicators) == ("self_eval_report", 480, [])
+    assert (table.doc_kind, table.project, [i.name for i in table.indicators]) == \
+        ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
+
+
 def test_a_short_report_and_its_annexed_table_are_two_filings():
     report, table = parse(REPORT_AND_TABLE)
     assert (report.doc_kind, report.budget_initial, report.budget_executed, report.indicators) == \
@@ -183,9 +191,7 @@ GLUED_REPORT_AND_TABLE = "\n".join([
 
 def test_a_report_glued_into_one_line_and_its_annexed_table_are_two_filings():
     report, table = parse(GLUED_REPORT_AND_TABLE)
-    assert (report.doc_kind, report.budget_executed, report.indicators) == ("self_eval_report", 480, [])
-    assert (table.doc_kind, table.project, [i.name for i in table.indicators]) == \
-        ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
+    assert_the_report_and_its_table(report, table)
 
 
 def test_a_tables_title_run_on_from_the_reports_last_sentence_opens_the_table():
@@ -193,9 +199,7 @@ def test_a_tables_title_run_on_from_the_reports_last_sentence_opens_the_table():
     lines = REPORT_AND_TABLE.splitlines()
     glued = "\n".join(lines[:4] + [lines[4] + lines[6]] + lines[7:])
     report, table = parse(glued)
-    assert (report.doc_kind, report.budget_executed, report.indicators) == ("self_eval_report", 480, [])
-    assert (table.doc_kind, table.project, [i.name for i in table.indicators]) == \
-        ("project_self_eval", "困难群众救助", ["救助人数", "救助对象满意度"])
+    assert_the_report_and_its_table(report, table)
 
 
 def test_a_sentence_that_names_a_table_and_goes_on_is_no_title():
