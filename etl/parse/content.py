@@ -76,7 +76,7 @@ def content_indicators(rows: list[Row], s: ParseSettings = DEFAULT, fragment: bo
     if start is None:
         return None
     glued = any(t.glued for t in toks[start:])
-    pieces, i, ended = body_pieces(toks, start, glued, s.decode)
+    pieces, i, ended = body_pieces(toks, start, glued, s.decode, s.wrap)
     pieces = join_spaced_units(join_flat_wraps(pieces, s), None)
     grammars = lexicon().content_grammars
     if target_table:

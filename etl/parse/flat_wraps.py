@@ -31,12 +31,12 @@ from etl.parse.vocab import END_OF_TABLE_RE, TOTAL_ROW_RE, column_role, fold_cel
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def rest_follows(line: str, after: str, s: ParseSettings = DEFAULT) -> bool:
+def rest_follows(line: str, after: str, slack: int = DEFAULT.wrap.slack) -> bool:
     """On a table flattened onto one line, does the piece after `line` read as its wrapped rest: words, no key
     label, no longer than the line (a wrapped cell's line followed by its rest may look like a title on its own:
     '开展重点绩效评价 项目数', '反映评价报告 合格率情况')?"""
     after = after.strip()
-    return bool(after) and bool(_CJK.match(after[0])) and len(after) <= len(line.strip()) + s.wrap.slack \
+    return bool(after) and bool(_CJK.match(after[0])) and len(after) <= len(line.strip()) + slack \
         and not is_key_label(after) and meta_key(after) is None
 
 

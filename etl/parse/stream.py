@@ -450,7 +450,7 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     start, end, roles = found
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
-    body, i, ended = body_pieces(toks, end, table_glued, s.decode)
+    body, i, ended = body_pieces(toks, end, table_glued, s.decode, s.wrap)
     # (a flattened table with an explanation column is read with its wrapped cells joined and as printed: the
     # cheaper reading wins, etl/parse/flat_wraps.py)
     candidates = [join_spaced_units(ps, "measure_unit" in roles) for ps in flat_wrap_readings(body, s, roles)]
@@ -579,9 +579,11 @@ def table_of(reading: Reading, toks: list[Tok], i: int, ended: bool, s: ParseSet
     return result
 
 
-def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = DECODE) -> tuple[list[Piece], int, bool]:
+def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = DECODE,
+                wrap: WrapSettings = WRAP_SETTINGS) -> tuple[list[Piece], int, bool]:
     """The decoder's pieces of a table body starting at token i: header words and level score notes
-    skipped, cut-out glued cells joined back. Returns (pieces, index where it stopped, stopped at an end)."""
+    skipped, cut-out glued cells joined back. Returns (pieces, index where it stopped, stopped at an end).
+    `wrap`: when a title-like piece is a flattened cell's wrapped line (flat_line_cells, slack)."""
     pieces: list[Piece] = []
     n = len(toks)
     per_line = Counter(_line_of(t) for t in toks)
@@ -592,7 +594,7 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
         if _stop(t) and not (i + 1 < n and _line_of(toks[i]) == _line_of(toks[i + 1]) and (
                 (pieces and _line_of(pieces[-1]) == _line_of(toks[i])
                  and bare_title_in_run(pieces[-1].text, t, toks[i + 1].text))
-                or _wrapped_line_as_title(t, toks[i + 1].text, per_line[_line_of(toks[i])]))):
+                or _wrapped_line_as_title(t, toks[i + 1].text, per_line[_line_of(toks[i])], wrap))):
             _mark_line_starts(pieces)
             return pieces, i, True
         i += 1
@@ -614,11 +616,11 @@ def body_pieces(toks: list[Tok], i: int, table_glued: bool, s: DecodeSettings = 
     return pieces, i, False
 
 
-def _wrapped_line_as_title(t: str, after: str, line_pieces: int) -> bool:
+def _wrapped_line_as_title(t: str, after: str, line_pieces: int, wrap: WrapSettings) -> bool:
     """A piece of a table flattened onto one line (`wrap.flat_line_cells` pieces at least) with its wrapped rest
     after it, that is a title only as a cell on its own ('开展重点绩效评价' of '开展重点绩效评价 项目数'): a line of a
     wrapped cell, whose lines the copy keeps together with a space where each broke; no title ending the table."""
-    return line_pieces >= WRAP_SETTINGS.flat_line_cells and rest_follows(t, after) and not _stop_inside(t)
+    return line_pieces >= wrap.flat_line_cells and rest_follows(t, after, wrap.slack) and not _stop_inside(t)
 
 
 def _stop_inside(t: str) -> bool:
