@@ -107,10 +107,10 @@ def _row_findings(filing: Filing, ctx: Context, memo: dict) -> list[Finding]:
             memo[key] = tuple(by_seq[ind.seq]) or _NONE
     fid = getattr(filing, "filing_id", None)
     out = []
-    for key in keys:
+    for key, ind in zip(keys, filing.indicators):
         for r, message, evidence in memo[key]:
             out.append(Finding(rule=r.id, family=r.family, severity=r.severity, message=message,
-                               indicator_seq=key[1][0], filing_id=fid, evidence=evidence))
+                               indicator_seq=ind.seq, filing_id=fid, evidence=evidence))
     return out
 
 
