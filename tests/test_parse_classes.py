@@ -702,11 +702,36 @@ def test_money_and_indicator_headers_worded_as_other_templates_word_them():
     ("某县某中心2023年度单位整体绩效目标表", "dept_target"),
     ("某县某中心2022年度单位整体支出绩效自评表", "dept_self_eval"),
     ("某县某局2023年度某项目整体绩效目标表", "project_target"),
+    # a report worded without 自评 or 评价, as a whole line naming its year
+    ("某县某局2022年度部门整体支出绩效报告", "self_eval_report"),
+    ("关于2022年度某某资金绩效情况的报告", "self_eval_report"),
+    ("某县某局2022年度项目支出绩效情况说明", "self_eval_report"),
+    ("某县某局2022年度绩效目标完成情况报告", "self_eval_report"),
+    ("某县某局2022年度部门整体支出绩效情况", "self_eval"),
+    ("某县某中心2022年度某项目绩效目标完成情况", "self_eval"),
+    # ... but a target's description, a heading without its year, or a numbered heading is no title
+    ("某县某局2023年度项目绩效目标说明", None),
+    ("项目绩效情况", None),
+    ("三、2022年度绩效目标完成情况", None),
 ])
 def test_title_wordings_of_other_templates(title, kind):
     from etl.parse.vocab import title_kind
 
     assert title_kind(title) == kind
+
+
+def test_a_report_titled_without_self_evaluation_words_is_read_not_refused():
+    # '…部门整体支出绩效报告' over prose stating no budget: before, no title was known and the page too short
+    # for an untitled report, so the file failed with no filing at all
+    text = "\n".join([
+        "某县教育局2022年度部门整体支出绩效报告",
+        "一、部门基本情况",
+        "某县教育局负责全县教育事业管理。",
+        "二、绩效目标完成情况",
+        "完成校舍维修12所，学生资助覆盖率100%。",
+    ])
+    [f] = parse_document(read_bytes(text.encode(), "r.txt"))
+    assert (f.doc_kind, f.department, f.year) == ("self_eval_report", "某县教育局", 2022)
 
 
 def test_a_department_left_generic_by_the_template_is_no_department():
