@@ -29,6 +29,10 @@ def parse(text: str, name: str = "copy.txt"):
     ("示例营养改善计划绩效评估报告", "示例营养改善计划"),
     ("关于2022年度示例河道保洁资金绩效自评情况的报告", "2022年度示例河道保洁资金"),
     ("对口帮扶示例村道路项目绩效自评报告", "对口帮扶示例村道路项目"),
+    # report wordings without 自评 or 评价
+    ("示例县2023年示例农田建设项目绩效情况说明", "示例县2023年示例农田建设项目"),
+    ("关于2023年度示例农田建设资金绩效情况的报告", "2023年度示例农田建设资金"),
+    ("示例县2023年示例农田建设项目绩效目标完成情况报告", "示例县2023年示例农田建设项目"),
 ])
 def test_report_title_names_its_project_as_printed(title, project):
     assert report_project(title) == project
@@ -46,6 +50,8 @@ def test_report_title_names_its_project_as_printed(title, project):
     ("示例市示例新区财政支出项目绩效评价自评报告", None),
     ("示例局2022年度部门整体支出绩效自评报告", None),
     ("项目绩效自评报告", None),
+    ("示例局2023年度项目支出绩效自评", None),  # a page titled with the evaluation alone
+    ("示例局2023年度项目支出绩效报告", None),
 ])
 def test_report_title_reporter_and_kind_of_spending_are_no_project(title, project):
     assert report_project(title) == project
