@@ -708,6 +708,7 @@ def test_money_and_indicator_headers_worded_as_other_templates_word_them():
     ("某县某局2022年度项目支出绩效情况说明", "self_eval_report"),
     ("某县某局2022年度绩效目标完成情况报告", "self_eval_report"),
     ("某县某局2022年度部门整体支出绩效情况", "self_eval"),
+    ("某县某局2022年度项目支出绩效评价结果报告", "self_eval_report"),
     ("某县某中心2022年度某项目绩效目标完成情况", "self_eval"),
     # ... but a target's description, a heading without its year, or a numbered heading is no title
     ("某县某局2023年度项目绩效目标说明", None),
