@@ -735,6 +735,39 @@ def test_a_report_titled_without_self_evaluation_words_is_read_not_refused():
     assert (f.doc_kind, f.department, f.year) == ("self_eval_report", "某县教育局", 2022)
 
 
+@pytest.mark.parametrize("target_head, actual_head", [
+    ("全年预期目标", "全年实际完成"),  # the target's wording unknown, before the actual
+    ("预期指标值", "完成指标值"),      # the actual's wording taken for a second target
+])
+@pytest.mark.parametrize("sep", ["\t", " "])  # a grid, and a copy that lost its grid (cells a space apart)
+def test_a_value_column_worded_as_no_template_is_read_by_its_place_and_values(target_head, actual_head, sep):
+    # before: the header had no target (or no actual) column, so the grammar had none, and every target was
+    # read as the row's name or its actual
+    text = "\n".join([
+        "某县某局2023年度培训项目绩效自评表",
+        sep.join(["一级指标", "二级指标", "三级指标", target_head, actual_head, "分值", "得分", "偏差原因"]),
+        sep.join(["产出指标", "数量指标", "培训人数", "≥200人", "210人", "10", "10", "无"]),
+        sep.join(["产出指标", "质量指标", "合格率", "≥95%", "96%", "10", "10", "无"]),
+        sep.join(["效益指标", "社会效益指标", "服务对象满意率", "≥90%", "92%", "10", "9", "个别对象不了解政策"]),
+    ])
+    [f] = parse_document(read_bytes(text.encode(), "t.txt"))
+    assert [(i.name, i.target, i.actual, i.score) for i in f.indicators] == [
+        ("培训人数", "≥200人", "210人", 10.0), ("合格率", "≥95%", "96%", 10.0), ("服务对象满意率", "≥90%", "92%", 9.0)]
+
+
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_an_unnamed_column_of_words_stays_unnamed(sep):
+    # a column the header does not name, holding words (here who carries the row out), is no target
+    text = "\n".join([
+        "某县某局2023年度培训项目绩效自评表",
+        sep.join(["一级指标", "二级指标", "三级指标", "责任科室", "实际完成值", "分值", "得分"]),
+        sep.join(["产出指标", "数量指标", "培训人数", "办公室", "210人", "10", "10"]),
+        sep.join(["产出指标", "质量指标", "合格率", "业务科", "96%", "10", "10"]),
+    ])
+    [f] = parse_document(read_bytes(text.encode(), "t.txt"))
+    assert all(i.target in (None, "") for i in f.indicators)
+
+
 def test_a_department_left_generic_by_the_template_is_no_department():
     # a provincial transfer template: the county line says '县(市、区)教育部门', whichever county files it
     text = "\n".join([

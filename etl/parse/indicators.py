@@ -16,7 +16,7 @@ from functools import lru_cache
 from etl.lexicon import lexicon, operator_cell_pattern
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import STRUCTURAL, DecodeSettings, Piece, Step, decode, redecode_glued_row, row_confidence
-from etl.normalise.measure import fold, parse_number, parse_number_ocr
+from etl.normalise.measure import fold, parse_measure, parse_number, parse_number_ocr
 from etl.parse.cells import cell_text, indicator_name, is_empty_value
 from etl.parse.vocab import (
     END_OF_TABLE_RE,
@@ -36,7 +36,7 @@ from etl.parse.vocab import (
     title_kind,
 )
 from etl.parse.totals import read_total
-from etl.parse.parse_settings import DEFAULT, ParseSettings
+from etl.parse.parse_settings import DEFAULT, ContentSettings, ParseSettings
 from etl.parse import scrambled
 from etl.records import Indicator, Loc, Row
 
@@ -68,6 +68,40 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
             _merge_header_row_above(rows, header)
             return header
     return None
+
+
+def is_value(text: str | None) -> bool:
+    """A cell that states a figure ('≥200人', '96%', '10'), as a target or an actual does."""
+    return parse_measure(text) is not None or parse_number(text) is not None
+
+
+def _unnamed_value_column(rows: list[Row], header: Header, s: ContentSettings) -> Header:
+    """A header cell worded as no template we know ('全年预期目标', '完成指标值'), standing where the header's missing
+    target or actual stands (the target before the actual, the actual after the target), over a column of values
+    ('≥200人', '96%'): that column is the missing one. Without it the decoder's grammar has no such column, and
+    every row's target is read into the name or the actual. The header's vocabulary never is complete; the
+    position and the values are what every template shares. (A copy without its grid: etl/parse/stream.py
+    `_unnamed_value_order`.)"""
+    roles = dict(header.roles)
+    cells = rows[header.row_index].cells
+    width = len(cells)
+    top = header.row_index + header.rows_used
+    body = [r for r in rows[top: top + s.unnamed_rows] if abs(len(r.cells) - width) <= ROW_WIDTH_SLACK]
+    for pos in range(min(roles) + 1, max(roles)):
+        if pos in roles or not cells[pos].text.strip() or not body:
+            continue
+        after = {r for p, r in roles.items() if p > pos}
+        before = {r for p, r in roles.items() if p < pos}
+        if "target" not in roles.values() and "actual" in after and "name" in before:
+            role = "target"
+        elif "actual" not in roles.values() and "target" in before and after & {"weight", "score"}:
+            role = "actual"
+        else:
+            continue
+        texts = [r.cells[pos].text for r in body if pos < len(r.cells) and r.cells[pos].text.strip()]
+        if texts and sum(map(is_value, texts)) >= s.unnamed_values_share * len(texts):
+            roles[pos] = role
+    return replace(header, roles=dict(sorted(roles.items())))
 
 
 VALUE_COLUMNS = ("target", "actual", "weight", "score", "adjusted_target", "coef")
@@ -358,6 +392,7 @@ def grid_indicators(rows: list[Row], header: Header, s: ParseSettings = DEFAULT)
     strong evidence for its label but not a rule, so a row whose blank cells
     vanished (a text copy drops them) still reads right.
     """
+    header = _unnamed_value_column(rows, header, s.content)
     out: list[Indicator] = []
     result = TableResult(indicators=out, notes=[])
     i = header.row_index + header.rows_used

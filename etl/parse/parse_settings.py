@@ -34,6 +34,10 @@ class ContentSettings:
     min_rows: int = 2  # indicators with a value a reading without a header must give
     row_confidence: float = 0.6  # the most a row read without its header's order is trusted
     header_margin: float = 3.0  # how much cheaper a template's grammar must read than the printed header
+    # a header cell worded as no template we know stands for the missing target or actual when this share of the
+    # cells under it (of its first `unnamed_rows` body rows; of the rows read, in a copy without its grid) are values
+    unnamed_rows: int = 8
+    unnamed_values_share: float = 0.6
 
 
 CONTENT = ContentSettings()

@@ -18,7 +18,7 @@ from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece, decode, holds_cells, is_glued_piece
-from etl.parse.indicators import VALUE_COLUMNS, TableResult, nameless_reading, rows_from_steps
+from etl.parse.indicators import VALUE_COLUMNS, TableResult, is_value, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
 from etl.parse.flat_wraps import flat_wrap_readings, rest_follows
@@ -448,6 +448,44 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     if found is None:
         return None
     start, end, roles = found
+    table = _read_under(toks, start, end, roles, s)
+    alt = _unnamed_value_order(toks[start:end], roles)
+    if alt is not None:
+        other = _read_under(toks, start, end, alt, s)
+        added = next(r for r in alt if r not in roles)
+        filled = [getattr(i, added) for i in other.indicators if getattr(i, added)]
+        # (only over values: a word of another column read as a target is as wrong as leaving it to the name)
+        if other.decoded.cost < table.decoded.cost and filled \
+                and sum(map(is_value, filled)) >= s.content.unnamed_values_share * len(filled):
+            table = other
+    return table
+
+
+def _unnamed_value_order(head: list[Tok], roles: list[str]) -> list[str] | None:
+    """A header cell worded as no template we know ('全年预期目标'), printed between the name's cell and the actual's
+    where the header names no target (or between the target's and the points' where it names no actual): the
+    header's order with that column put in, to be read beside the order without it (the cheaper reading wins,
+    so a stray word over no column of values changes nothing). The grid's counterpart is
+    etl/parse/indicators.py `_unnamed_value_column`."""
+    cells = [column_role(t.text) for t in head]
+    # (a cell naming a role an earlier cell named, '预期指标值 | 完成指标值', names no column of its own either)
+    unnamed = [k for k, (t, r) in enumerate(zip(head, cells))
+               if (r is None and t.text not in _SKIP) or (r is not None and r in cells[:k] and not column_period(t.text))]
+    at = {r: k for k, r in reversed(list(enumerate(cells))) if r}
+    if "target" not in roles and {"name", "actual"} <= at.keys() and "actual" in roles:
+        if any(at["name"] < k < at["actual"] for k in unnamed):
+            k = roles.index("actual")
+            return roles[:k] + ["target"] + roles[k:]
+    if "actual" not in roles and "target" in at and "target" in roles:
+        points = [at[r] for r in ("weight", "score") if r in at]
+        if points and any(at["target"] < k < min(points) for k in unnamed):
+            k = roles.index("target") + 1
+            return roles[:k] + ["actual"] + roles[k:]
+    return None
+
+
+def _read_under(toks: list[Tok], start: int, end: int, roles: list[str], s: ParseSettings) -> TableResult:
+    """The table after the header toks[start:end], read under the header's columns `roles`."""
     # a header that had to be cut out of glued text says the table lost its separators
     table_glued = any(toks[k].glued for k in range(start, end))
     body, i, ended = body_pieces(toks, end, table_glued, s.decode, s.wrap)
