@@ -735,24 +735,27 @@ def test_a_report_titled_without_self_evaluation_words_is_read_not_refused():
     assert (f.doc_kind, f.department, f.year) == ("self_eval_report", "某县教育局", 2022)
 
 
-@pytest.mark.parametrize("target_head, actual_head", [
-    ("全年预期目标", "全年实际完成"),  # the target's wording unknown, before the actual
-    ("预期指标值", "完成指标值"),      # the actual's wording taken for a second target
+@pytest.mark.parametrize("value_heads", [
+    ["全年预期目标", "全年实际完成", "分值", "得分"],  # the target's wording unknown, before the actual
+    ["预期指标值", "完成指标值", "分值", "得分"],      # the actual's wording taken for a second target
+    ["指标值", "实际完成值", "分数", "得分"],          # the weight's
+    ["指标值", "实际完成值", "分值", "考评分"],        # the score's
 ])
 @pytest.mark.parametrize("sep", ["\t", " "])  # a grid, and a copy that lost its grid (cells a space apart)
-def test_a_value_column_worded_as_no_template_is_read_by_its_place_and_values(target_head, actual_head, sep):
-    # before: the header had no target (or no actual) column, so the grammar had none, and every target was
-    # read as the row's name or its actual
+def test_a_value_column_worded_as_no_template_is_read_by_its_place_and_values(value_heads, sep):
+    # before: the header had no such column, so the grammar had none, and every row's value was read as its
+    # name or another column's, or lost
     text = "\n".join([
         "某县某局2023年度培训项目绩效自评表",
-        sep.join(["一级指标", "二级指标", "三级指标", target_head, actual_head, "分值", "得分", "偏差原因"]),
+        sep.join(["一级指标", "二级指标", "三级指标", *value_heads, "偏差原因"]),
         sep.join(["产出指标", "数量指标", "培训人数", "≥200人", "210人", "10", "10", "无"]),
         sep.join(["产出指标", "质量指标", "合格率", "≥95%", "96%", "10", "10", "无"]),
         sep.join(["效益指标", "社会效益指标", "服务对象满意率", "≥90%", "92%", "10", "9", "个别对象不了解政策"]),
     ])
     [f] = parse_document(read_bytes(text.encode(), "t.txt"))
-    assert [(i.name, i.target, i.actual, i.score) for i in f.indicators] == [
-        ("培训人数", "≥200人", "210人", 10.0), ("合格率", "≥95%", "96%", 10.0), ("服务对象满意率", "≥90%", "92%", 9.0)]
+    assert [(i.name, i.target, i.actual, i.weight, i.score) for i in f.indicators] == [
+        ("培训人数", "≥200人", "210人", 10.0, 10.0), ("合格率", "≥95%", "96%", 10.0, 10.0),
+        ("服务对象满意率", "≥90%", "92%", 10.0, 9.0)]
 
 
 @pytest.mark.parametrize("sep", ["\t", " "])

@@ -70,18 +70,40 @@ def find_header(rows: list[Row], start: int = 0) -> Header | None:
     return None
 
 
-def is_value(text: str | None) -> bool:
-    """A cell that states a figure ('≥200人', '96%', '10'), as a target or an actual does."""
+def is_value(text: str | float | None) -> bool:
+    """A cell that states a figure ('≥200人', '96%', '10'), as a target or an actual does (a row's points are
+    figures already)."""
+    if isinstance(text, (int, float)):
+        return True
     return parse_measure(text) is not None or parse_number(text) is not None
 
 
+# the order every template prints its value columns in (指标值, 实际完成值, 分值, 得分; a 分值 printed before the
+# 指标值 is a template of its own, whose unnamed cells are left alone)
+VALUE_ORDER = ("target", "actual", "weight", "score")
+
+
+def missing_value_role(before: list[str], after: list[str], named: set[str]) -> str | None:
+    """The one value column the header misses that may stand between the roles named `before` a cell and those
+    named `after` it, in VALUE_ORDER, after the name: None when there is none, or more than one."""
+    if "name" not in before:
+        return None
+    lo = max((VALUE_ORDER.index(r) for r in before if r in VALUE_ORDER), default=-1)
+    hi = min((VALUE_ORDER.index(r) for r in after if r in VALUE_ORDER), default=len(VALUE_ORDER))
+    fits = [r for r in VALUE_ORDER[lo + 1: hi] if r not in named]
+    # (with nothing named on one side, only a column next to a named one is placed: '分值' before '得分')
+    if len(fits) != 1 or (lo < 0 and hi == len(VALUE_ORDER)):
+        return None
+    return fits[0]
+
+
 def _unnamed_value_column(rows: list[Row], header: Header, s: ContentSettings) -> Header:
-    """A header cell worded as no template we know ('全年预期目标', '完成指标值'), standing where the header's missing
-    target or actual stands (the target before the actual, the actual after the target), over a column of values
-    ('≥200人', '96%'): that column is the missing one. Without it the decoder's grammar has no such column, and
-    every row's target is read into the name or the actual. The header's vocabulary never is complete; the
-    position and the values are what every template shares. (A copy without its grid: etl/parse/stream.py
-    `_unnamed_value_order`.)"""
+    """A header cell worded as no template we know ('全年预期目标', '完成指标值', '考核得分'), standing where the
+    header's one missing value column stands in the order every template prints them (指标值, 实际完成值, 分值,
+    得分), over a column of values ('≥200人', '96%', '10'): that column is the missing one. Without it the
+    decoder's grammar has no such column, and every row's value is read into the name or the next column. The
+    header's vocabulary never is complete; the position and the values are what every template shares. (A copy
+    without its grid: etl/parse/stream.py `_unnamed_value_order`.)"""
     roles = dict(header.roles)
     cells = rows[header.row_index].cells
     width = len(cells)
@@ -90,13 +112,9 @@ def _unnamed_value_column(rows: list[Row], header: Header, s: ContentSettings) -
     for pos in range(min(roles) + 1, max(roles)):
         if pos in roles or not cells[pos].text.strip() or not body:
             continue
-        after = {r for p, r in roles.items() if p > pos}
-        before = {r for p, r in roles.items() if p < pos}
-        if "target" not in roles.values() and "actual" in after and "name" in before:
-            role = "target"
-        elif "actual" not in roles.values() and "target" in before and after & {"weight", "score"}:
-            role = "actual"
-        else:
+        role = missing_value_role([r for p, r in roles.items() if p < pos], [r for p, r in roles.items() if p > pos],
+                                  set(roles.values()))
+        if role is None:
             continue
         texts = [r.cells[pos].text for r in body if pos < len(r.cells) and r.cells[pos].text.strip()]
         if texts and sum(map(is_value, texts)) >= s.unnamed_values_share * len(texts):

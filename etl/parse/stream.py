@@ -18,7 +18,7 @@ from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece, decode, holds_cells, is_glued_piece
-from etl.parse.indicators import VALUE_COLUMNS, TableResult, is_value, nameless_reading, rows_from_steps
+from etl.parse.indicators import VALUE_COLUMNS, TableResult, is_value, missing_value_role, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
 from etl.parse.flat_wraps import flat_wrap_readings, rest_follows
@@ -462,25 +462,19 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
 
 
 def _unnamed_value_order(head: list[Tok], roles: list[str]) -> list[str] | None:
-    """A header cell worded as no template we know ('全年预期目标'), printed between the name's cell and the actual's
-    where the header names no target (or between the target's and the points' where it names no actual): the
-    header's order with that column put in, to be read beside the order without it (the cheaper reading wins,
-    so a stray word over no column of values changes nothing). The grid's counterpart is
-    etl/parse/indicators.py `_unnamed_value_column`."""
+    """A header cell worded as no template we know ('全年预期目标'), printed where the header's one missing value
+    column stands (etl/parse/indicators.py `missing_value_role`, the grid's counterpart): the header's order with
+    that column put in, to be read beside the order without it (the cheaper reading wins, and only over values)."""
     cells = [column_role(t.text) for t in head]
     # (a cell naming a role an earlier cell named, '预期指标值 | 完成指标值', names no column of its own either)
-    unnamed = [k for k, (t, r) in enumerate(zip(head, cells))
-               if (r is None and t.text not in _SKIP) or (r is not None and r in cells[:k] and not column_period(t.text))]
-    at = {r: k for k, r in reversed(list(enumerate(cells))) if r}
-    if "target" not in roles and {"name", "actual"} <= at.keys() and "actual" in roles:
-        if any(at["name"] < k < at["actual"] for k in unnamed):
-            k = roles.index("actual")
-            return roles[:k] + ["target"] + roles[k:]
-    if "actual" not in roles and "target" in at and "target" in roles:
-        points = [at[r] for r in ("weight", "score") if r in at]
-        if points and any(at["target"] < k < min(points) for k in unnamed):
-            k = roles.index("target") + 1
-            return roles[:k] + ["actual"] + roles[k:]
+    for k, (t, r) in enumerate(zip(head, cells)):
+        if (r is None and t.text not in _SKIP) or (r is not None and r in cells[:k] and not column_period(t.text)):
+            role = missing_value_role([c for c in cells[:k] if c], [c for c in cells[k + 1:] if c], set(roles))
+            if role is None:
+                continue
+            after = [c for c in cells[k + 1:] if c in roles]
+            at = roles.index(after[0]) if after else len(roles)
+            return roles[:at] + [role] + roles[at:]
     return None
 
 
