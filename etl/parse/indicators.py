@@ -83,18 +83,17 @@ def is_value(text: str | float | None) -> bool:
 VALUE_ORDER = ("target", "actual", "weight", "score")
 
 
-def missing_value_role(before: list[str], after: list[str], named: set[str]) -> str | None:
-    """The one value column the header misses that may stand between the roles named `before` a cell and those
-    named `after` it, in VALUE_ORDER, after the name: None when there is none, or more than one."""
+def missing_value_roles(before: list[str], after: list[str], named: set[str]) -> list[str]:
+    """The value columns the header misses that may stand between the roles named `before` a cell and those
+    named `after` it, in VALUE_ORDER, after the name (none where nothing is named on either side: only a
+    column next to a named one is placed, '分值' before '得分')."""
     if "name" not in before:
-        return None
+        return []
     lo = max((VALUE_ORDER.index(r) for r in before if r in VALUE_ORDER), default=-1)
     hi = min((VALUE_ORDER.index(r) for r in after if r in VALUE_ORDER), default=len(VALUE_ORDER))
-    fits = [r for r in VALUE_ORDER[lo + 1: hi] if r not in named]
-    # (with nothing named on one side, only a column next to a named one is placed: '分值' before '得分')
-    if len(fits) != 1 or (lo < 0 and hi == len(VALUE_ORDER)):
-        return None
-    return fits[0]
+    if lo < 0 and hi == len(VALUE_ORDER):
+        return []
+    return [r for r in VALUE_ORDER[lo + 1: hi] if r not in named]
 
 
 def _unnamed_value_column(rows: list[Row], header: Header, s: ContentSettings) -> Header:
@@ -112,10 +111,11 @@ def _unnamed_value_column(rows: list[Row], header: Header, s: ContentSettings) -
     for pos in range(min(roles) + 1, max(roles)):
         if pos in roles or not cells[pos].text.strip() or not body:
             continue
-        role = missing_value_role([r for p, r in roles.items() if p < pos], [r for p, r in roles.items() if p > pos],
-                                  set(roles.values()))
-        if role is None:
+        fits = missing_value_roles([r for p, r in roles.items() if p < pos], [r for p, r in roles.items() if p > pos],
+                                   set(roles.values()))
+        if len(fits) != 1:  # (a grid's cell is one column)
             continue
+        role = fits[0]
         texts = [r.cells[pos].text for r in body if pos < len(r.cells) and r.cells[pos].text.strip()]
         if texts and sum(map(is_value, texts)) >= s.unnamed_values_share * len(texts):
             roles[pos] = role

@@ -18,7 +18,7 @@ from etl.parse.cells import cell_text, is_empty_value
 from etl.parse import tagger
 from etl.parse.decode import SETTINGS as DECODE
 from etl.parse.decode import DESCRIPTION_MIN_LEN, DecodeSettings, Decoded, Piece, decode, holds_cells, is_glued_piece
-from etl.parse.indicators import VALUE_COLUMNS, TableResult, is_value, missing_value_role, nameless_reading, rows_from_steps
+from etl.parse.indicators import VALUE_COLUMNS, TableResult, is_value, missing_value_roles, nameless_reading, rows_from_steps
 from etl.parse.parse_settings import DEFAULT, ParseSettings
 from etl.parse import scrambled
 from etl.parse.flat_wraps import flat_wrap_readings, rest_follows
@@ -353,6 +353,10 @@ def _header(toks: list[Tok], target_table: bool = False) -> tuple[int, int, list
             # (or a scoring table of an evaluation framework: 投入 | 目标设定 | 绩效目标合理性 | 分值 | 指标解释 |
             # 评价标准 | 得分, which sets no target)
             return start, end, _order(roles)  # (or a list of names and values: '三级指标 | 年度指标值', as grids allow)
+        if "name" in names and names & {"weight", "score"} and _unnamed_value_order(head, _order(roles)):
+            # the name and the points named, the target and actual in words we do not know (or glued into one
+            # piece, '全年预期目标全年实际完成'): a header only if those columns read as values (stream_indicators)
+            return start, end, _order(roles)
     return None
 
 
@@ -452,29 +456,34 @@ def stream_indicators(rows: list[Row], s: ParseSettings = DEFAULT, target_table:
     alt = _unnamed_value_order(toks[start:end], roles)
     if alt is not None:
         other = _read_under(toks, start, end, alt, s)
-        added = next(r for r in alt if r not in roles)
-        filled = [getattr(i, added) for i in other.indicators if getattr(i, added)]
+        filled = [getattr(i, r) for r in alt if r not in roles for i in other.indicators if getattr(i, r)]
         # (only over values: a word of another column read as a target is as wrong as leaving it to the name)
         if other.decoded.cost < table.decoded.cost and filled \
                 and sum(map(is_value, filled)) >= s.content.unnamed_values_share * len(filled):
-            table = other
+            return other
+    if not set(roles) & {"target", "actual", "description", "basis", "remark"}:
+        return None  # a header taken only for its unnamed value columns, which hold none: no header after all
     return table
+
+
+MAX_GLUED_COLUMNS = 2  # value columns one glued header piece may stand for ('全年预期目标全年实际完成')
 
 
 def _unnamed_value_order(head: list[Tok], roles: list[str]) -> list[str] | None:
     """A header cell worded as no template we know ('全年预期目标'), printed where the header's one missing value
-    column stands (etl/parse/indicators.py `missing_value_role`, the grid's counterpart): the header's order with
-    that column put in, to be read beside the order without it (the cheaper reading wins, and only over values)."""
+    column stands (etl/parse/indicators.py `missing_value_roles`, the grid's counterpart), or a piece of a glued
+    header standing where two stand: the header's order with those columns put in, to be read beside the order
+    without them (the cheaper reading wins, and only over values)."""
     cells = [column_role(t.text) for t in head]
     # (a cell naming a role an earlier cell named, '预期指标值 | 完成指标值', names no column of its own either)
     for k, (t, r) in enumerate(zip(head, cells)):
         if (r is None and t.text not in _SKIP) or (r is not None and r in cells[:k] and not column_period(t.text)):
-            role = missing_value_role([c for c in cells[:k] if c], [c for c in cells[k + 1:] if c], set(roles))
-            if role is None:
+            fits = missing_value_roles([c for c in cells[:k] if c], [c for c in cells[k + 1:] if c], set(roles))
+            if not fits or len(fits) > (MAX_GLUED_COLUMNS if t.glued else 1):
                 continue
             after = [c for c in cells[k + 1:] if c in roles]
             at = roles.index(after[0]) if after else len(roles)
-            return roles[:at] + [role] + roles[at:]
+            return roles[:at] + fits + roles[at:]
     return None
 
 
