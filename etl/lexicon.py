@@ -61,6 +61,7 @@ class Lexicon:
     title_kind_words: re.Pattern
     annex_title: re.Pattern
     title_year: re.Pattern  # a title's year ('2023年度'), whole
+    title_lead: re.Pattern  # what may lead a title before its subject: '附件3:', '表3-2', '2、', '【'
     title_subject_noise: re.Pattern  # what a title says besides its subject before its kind words (year, 关于, 的)
     report_heading: re.Pattern  # a report's numbered section heading ('一、项目基本情况')
     total_labels: tuple[str, ...]
@@ -187,6 +188,7 @@ def lexicon() -> Lexicon:
         title_kind_words=re.compile(data["titles"]["kinds"]["kind_words"]),
         annex_title=re.compile(data["titles"]["kinds"]["annex"]),
         title_year=re.compile(data["titles"]["kinds"]["year"]),
+        title_lead=re.compile(data["titles"]["kinds"]["lead"]),
         title_subject_noise=re.compile(data["titles"]["kinds"]["subject_noise"]),
         report_heading=re.compile(data["titles"]["kinds"]["report_heading"]),
         govinfo_title=frozenset(data["titles"]["govinfo_title"]),

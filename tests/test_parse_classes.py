@@ -721,6 +721,20 @@ def test_title_wordings_of_other_templates(title, kind):
     assert title_kind(title) == kind
 
 
+@pytest.mark.parametrize("lead", ["【", "表3-2 ", "附表1 ", "附件3：", "2、"])
+def test_a_title_led_by_a_number_or_bracket_still_names_its_department(lead):
+    # before: only '1、' and '附件3:' (for a report's project) were set aside, so '【…】' and '表3-2' titles named no
+    # department
+    end = "】" if lead == "【" else ""
+    text = "\n".join([
+        f"{lead}示例县教育局2023年度项目支出绩效自评表{end}",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因",
+        "产出指标\t数量指标\t培训人数\t≥200人\t210人\t10\t10\t无",
+    ])
+    [f] = parse_document(read_bytes(text.encode(), "t.txt"))
+    assert (f.doc_kind, f.department, f.year) == ("project_self_eval", "示例县教育局", 2023)
+
+
 def test_a_report_titled_without_self_evaluation_words_is_read_not_refused():
     # '…部门整体支出绩效报告' over prose stating no budget: before, no title was known and the page too short
     # for an untitled report, so the file failed with no filing at all

@@ -290,9 +290,10 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
     return out  # 'publisher' (发布机构, 来源) stays apart: a title names the department better
 
 
-# '1、', a leading year ('2021年某局部门整体…'), then the body's name up to a tail the next words confirm
+# a leading year ('2021年某局部门整体…'), then the body's name up to a tail the next words confirm (after the
+# title's lead: '1、', '附件3:', '表3-2', '【')
 _TITLE_ORG = re.compile(
-    rf"^(\d{{1,2}}[、.．])?(20\d\d年度?)?(?P<org>[\u4e00-\u9fff（）()]{{2,30}}?({alternation(lexicon().org_tails)}))"
+    rf"^(20\d\d年度?)?(?P<org>[\u4e00-\u9fff（）()]{{2,30}}?({alternation(lexicon().org_tails)}))"
     rf"({alternation(lexicon().org_title_follow)})")
 
 
@@ -301,7 +302,7 @@ def org_in_title(*texts: str | None) -> str | None:
     for t in texts:
         if not t:
             continue
-        m = _TITLE_ORG.match(fold_cell(t))
+        m = _TITLE_ORG.match(lexicon().title_lead.sub("", fold_cell(t)))
         if m:
             return m.group("org")
     return None

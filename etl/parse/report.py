@@ -155,7 +155,6 @@ def report_cues(rows: list[Row]) -> bool:
 
 _REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评价|自评|评价)(情况)?(报告|结果).*$"
                           r"|(绩效)?(自评|评价)$")
-_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?")  # '附件3:项目资金绩效评价报告.doc': the page's attachment number
 _YEAR = re.compile(r"(19|20)\d{2}年度?")
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fff]{4})")
 _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|部门绩效|^部门|决算")
@@ -164,7 +163,7 @@ _DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|�
 def is_department_report(title: str | None) -> bool:
     """Is a report's title a whole department's ('某局2022年度部门整体支出绩效自评报告')? A title naming only the
     level that evaluated ('部门评价报告') is not."""
-    s = _ATTACHMENT.sub("", fold_cell(title or ""))
+    s = lexicon().title_lead.sub("", fold_cell(title or ""))
     if any(re.search(p, s) for p in lexicon().report_figures["cues"]["evaluator_titles"]):
         return False
     return bool(title) and bool(_DEPT_WORDS.search(s))
@@ -273,7 +272,7 @@ def report_project(title: str | None) -> str | None:
     ('某局2022年度部门整体支出绩效自评报告') and for a title that names only a kind of spending ('某局2017年度项目…')."""
     if not title:
         return None
-    s = re.sub(r"^\d{1,2}、", "", _ATTACHMENT.sub("", fold_cell(title)))  # a copy's page number may lead the title
+    s = lexicon().title_lead.sub("", fold_cell(title))  # '附件3:', a copy's page number ('2、') …
     if _DEPT_WORDS.search(s):
         return None
     tail, generic = _title_words()
