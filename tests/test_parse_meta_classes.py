@@ -172,3 +172,18 @@ def test_a_heading_under_a_keyed_organisation_is_not_its_wrapped_rest():
     assert f.department == "某县卫生健康局"
     (g,) = parse("\n".join([title, "部门名称 某县卫生健", "康局", *body]))
     assert g.department == "某县卫生健康局"
+
+
+# --- a form's keys typed on one line, a space apart ------------------------------------------------------
+
+def test_a_value_ending_in_a_key_words_start_keeps_it_when_a_space_parts_it_from_the_next_key():
+    # '某某项目 主管部门：…': run together, '项目' + '主管部门' made the key '项目主管部门', and the project lost '项目'
+    text = "\n".join([
+        "某县某局2023年度项目支出绩效自评表",
+        "项目名称：河道保洁项目 主管部门：某县水利局",
+        "一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+        "产出指标\t数量指标\t保洁河道长度\t≥20公里\t22公里\t20\t20\t无",
+        "满意度指标\t服务对象满意度指标\t沿河群众满意度\t≥90%\t95%\t30\t30\t无",
+    ])
+    [f] = parse(text)
+    assert (f.project, f.department) == ("河道保洁项目", "某县水利局")

@@ -168,8 +168,9 @@ ORG_FIELDS = ("department", "department_weak", "filer", "publisher", "unit")  # 
 
 
 def _clean_value(fld: str, value: str) -> str | None:
-    # cut off a second key printed in the same cell ('渌口区财政局    单位：万元') before spaces go
-    value = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", value.strip())[0]
+    # cut off a second key printed in the same cell ('渌口区财政局    单位：万元', '某某项目 主管部门：某局') before
+    # spaces go: run together, the value's end and the next key may make a longer key ('项目' + '主管部门')
+    value = re.split(r"\s+(?:填报日期|联系电话|填表人|单位[:：])|\s+(?=[^\s:：]{2,12}[:：])", value.strip())[0]
     value = re.sub(r"\s*单位[:：]\s*(万元|元)\s*$", "", value)
     v = cell_text(value)
     if v is None:
