@@ -335,3 +335,15 @@ def test_a_goal_stated_for_the_money_is_no_spending():
            "申报预算资金173万元,已完成批复。\n二、项目绩效情况\n1.日间照料中心资金完成61.99万元。群众满意度达90%以上。"
     (f,) = parse(text)
     assert f.budget_executed == 61.99
+
+
+def test_a_report_states_its_rate_as_the_spending_rate():
+    # '资金支出率' (or '预算支出率') is the 执行率 worded by what was spent
+    text = "\n".join([
+        "示例县水利局2023年度河道保洁项目绩效自评报告",
+        "一、项目基本情况",
+        "项目资金120万元已全部到位，截至2023年12月31日，已支出108万元，资金支出率90%。",
+        "综合自评得分98分。",
+    ])
+    [f] = parse(text)
+    assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (120.0, 108.0, 0.9)
