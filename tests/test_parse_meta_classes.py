@@ -187,3 +187,25 @@ def test_a_value_ending_in_a_key_words_start_keeps_it_when_a_space_parts_it_from
     ])
     [f] = parse(text)
     assert (f.project, f.department) == ("河道保洁项目", "某县水利局")
+
+
+def test_a_key_run_on_at_the_end_of_a_cell_of_other_keys_takes_the_next_cell():
+    # a document-sharing copy runs a form's page into one line but keeps the grid's tabs: the unit line runs
+    # into the first key ('…单位：万元项目名称'), whose value is the next cell
+    text = "\n".join([
+        "《某县某局2023年度河道保洁项目支出绩效自评表.docx》由会员分享,可在线阅读",
+        "1、某县某局2023年度河道保洁项目支出绩效自评表填报单位：某县河道管理所    单位：万元项目名称\t河道保洁"
+        "\t\t主管部门\t某县水利局\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因"
+        "\t产出指标\t数量指标\t保洁河道长度\t≥20公里\t22公里\t20\t20\t无",
+    ])
+    [f] = parse(text)
+    assert (f.project, f.department, f.unit) == ("河道保洁", "某县水利局", "某县河道管理所")
+
+
+def test_a_key_whose_first_character_was_lost_is_no_run_on_key():
+    # '级预算单位名称' (一 lost) holds no other key's value before its label: its next cell is not taken as a
+    # key's value run on from the cell
+    from etl.parse.meta import _trailing_key
+
+    assert _trailing_key("级预算单位名称") is None
+    assert _trailing_key("填报单位：某县河道管理所    单位：万元项目名称") == "project"

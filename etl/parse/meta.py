@@ -95,6 +95,20 @@ def _inline_pairs(text: str):
             yield fld, value.strip()
 
 
+def _trailing_key(text: str) -> str | None:
+    """The field of a key label (of MIN_CUT_LABEL characters or more) a cell of other keys and values ends with,
+    run on after them ('填报单位：某局    单位：万元项目名称'). A cell that holds no other key's value before it
+    ('级预算单位名称', a label whose first character was lost) is left to the key reader."""
+    folded, _ = fold_ocr_keys(text.rstrip(" :："))
+    last = None
+    for m in _labels()[1].finditer(folded):
+        last = m
+    if last is None or last.end() != len(folded) or len(last.group()) < MIN_CUT_LABEL \
+            or not re.search(r"[:：]|\s{2,}", folded[: last.start()]):
+        return None
+    return _label_fields().get(last.group()) or None
+
+
 MIN_RUN_ON_KEYS = 2  # spaced key labels in one line that make it a form's keys run together, not a sentence
 _QUALIFIER = re.compile(r"[(（][^()（）]{1,6}[)）]")  # '(盖章)', '(万元)' after a key label
 
@@ -270,6 +284,13 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
                         continue
                     if f2 not in out and (not more or f2 != fld):
                         out[f2] = (v2, tok.loc)
+                # a cell run on into the next key's label, whose value is the next cell ('…单位：万元项目名称 |
+                # 某某工程', a document-sharing copy's run with the grid's tabs kept)
+                ending = _trailing_key(tok.text)
+                if ending and ending not in out and k + 1 < len(toks):
+                    v3 = _clean_value(ending, toks[k + 1].text)
+                    if v3 and (ending not in ORG_FIELDS or looks_like_org(v3)):
+                        out[ending] = (v3, toks[k + 1].loc)
                 if not more:
                     continue
         if fld in ("department_weak", "filer", "publisher") and value and not looks_like_org(value):
