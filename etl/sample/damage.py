@@ -791,7 +791,9 @@ def traditional(sheet: Sheet, rng: random.Random) -> Sheet:
     """The whole text in traditional characters (a mirror site's conversion).
 
     Strings are stored as printed (the contract), so the expected strings are converted too, cell by
-    cell as the text is; numbers and doc_kind stay. (s2t then t2s gives the generator's text back.)"""
+    cell as the text is; numbers and doc_kind stay, and so do places: a place is the gazetteer's name (in
+    simplified script, as the real labels of traditional copies give it). (s2t then t2s gives the generator's
+    text back.)"""
     conv = traditional_converter()
     for line in sheet.lines:
         for c in line.cells:
@@ -800,8 +802,6 @@ def traditional(sheet: Sheet, rng: random.Random) -> Sheet:
     for key in ("department", "unit", "project"):
         if t.get(key):
             t[key] = conv.convert(t[key])
-    region = t.get("region") or {}
-    t["region"] = {k: conv.convert(v) if v else v for k, v in region.items()}
     for row in t.get("indicators", []):
         for key in ("level1", "level2", "name", "target", "actual", "reason"):
             if row.get(key):
