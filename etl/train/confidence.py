@@ -239,7 +239,7 @@ def file_confidence(model: Model, sf: SourceFile) -> float:
     confs = []
     for part in sf.parts:
         raw = model.filing(filing_signals(part.filing, part.evidence, row_confidences(model, part.filing, part.rows, row_cap)))
-        confs.append(held(raw, doubt(part.filing, part.evidence, points), cap))
+        confs.append(held(raw, doubt(part.filing, part.evidence, points), cap, part.evidence))
     return min(confs, default=0.0)
 
 
