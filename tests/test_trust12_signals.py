@@ -3,6 +3,10 @@
 - a guarantee that names fields read wrong (a name cut from the one the source prints, a project lost) leaves at most
   the share of the filing's other fields: a report of six fields with its project lost is at most 5/6 right, below
   the cap a table of many rows is held at;
+- a row whose name is a clause of a sentence the source prints whole in one cell (it opens with the punctuation that
+  ended the clause before, or the source prints a clause's punctuation and more words right after it, or a clause's
+  punctuation right before it, at every place it prints it): the reading cut a cell of prose at its commas
+  (name_glued);
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import pytest
 from etl.check import load_settings
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
 from etl.trust import assess_filings, held, lost_fields
-from etl.trust.signals import evidence
+from etl.trust.signals import evidence, row_signals
 
 CAP = load_settings().doubt_cap
 
@@ -48,3 +52,24 @@ def test_a_guarantee_naming_a_lost_field_leaves_at_most_the_share_of_the_other_f
     assert held(0.99, "project_unread", CAP, e) == pytest.approx(CAP)
     # a guarantee that counts no field (the arithmetic does not add up) is held at the cap alone
     assert lost_fields("arithmetic", e) == 0 and held(0.99, "arithmetic", CAP, lost.evidence) == CAP
+
+
+def test_a_name_cut_from_a_sentence_at_its_punctuation_is_not_as_printed():
+    lines = [["某县实验中学部门整体支出绩效目标表"],
+             ["一级指标", "二级指标", "三级指标", "指标值"],
+             ["效益指标", "社会效益指标:完成学历教育,收支平衡,确保全年未发生安全事故,校园稳定。"],
+             ["满意度指标", "服务对象满意度指标", "家长满意度", "≥95%"],
+             ["产出指标", "质量指标", "网络全覆盖,绿色环保", "良好"],
+             ["年度目标:开展课后服务,提升家长满意度。"]]
+    rows = [("完成学历教育,收支平衡", None),  # the sentence cut at a comma: the first clause …
+            ("确保全年未发生安全事故,校园稳定", None),  # … the next one (its comma before it)
+            (",校园稳定", None),  # a name opening with the comma that ended the clause before
+            ("家长满意度", "≥95%"),  # a cell of its own, though the prose prints it inside a sentence too
+            ("网络全覆盖,绿色环保", "良好")]  # a name holding a comma, printed whole in its cell
+    f = Filing(doc_kind="dept_target", department="某县实验中学", year=2023, loc=Loc(line_start=1, line_end=len(lines)),
+               indicators=[Indicator(seq=i, level1="效益指标", level2="社会效益指标", name=n, target=t,
+                                     loc=Loc(line_start=3, line_end=3)) for i, (n, t) in enumerate(rows, start=1)])
+    doc = _doc(lines)
+    assert [s["name_glued"] for s in row_signals(f, doc.rows)] == [1.0, 1.0, 1.0, 0.0, 0.0]
+    # without the source, nothing is compared
+    assert [s["name_glued"] for s in row_signals(f)] == [0.0, 0.0, 1.0, 0.0, 0.0]

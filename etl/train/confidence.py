@@ -108,7 +108,7 @@ def document_parts(doc, filings: list, settings) -> tuple[list[Part], list[dict]
         for ind in f.indicators:
             ind.decoder_margin = ind.parse_confidence
         parts.append(Part(f, evidence(f, rows, filings, plain.rows,
-                                      project_ratio=settings.project_report_ratio), row_signals(f)))
+                                      project_ratio=settings.project_report_ratio), row_signals(f, rows)))
     cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
     rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
                for k, f in enumerate(filings)}

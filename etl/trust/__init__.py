@@ -135,7 +135,7 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
         for ind in f.indicators:
             if ind.decoder_margin is None:  # keep the parser's margin: parse_confidence is about to change
                 ind.decoder_margin = ind.parse_confidence
-        sig = row_signals(f)
+        sig = row_signals(f, rows)
         row_conf = row_confidences(model, f, sig, row_cap)
         e = evidence(f, rows, filings, kinds=kinds, project_ratio=settings.project_report_ratio, sample=sample)
         fs = filing_signals(f, e, row_conf)

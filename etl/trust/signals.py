@@ -145,7 +145,8 @@ def filing_rows(doc: Document, filings: list[Filing]) -> list[list[Row]]:
 ROW_SIGNALS = (
     "margin_low",      # 1 - the decoder's confidence for the row
     "name_glued",      # the name begins with a level word, an 指标N marker or a figure (the row before's value),
-                       # ends with a value column's header or holds a family's name past its head
+                       # ends with a value column's header or holds a family's name past its head, or is a clause of a
+                       # sentence the source prints whole in one cell (cut at its punctuation: _split_at_clause)
     "name_generic",    # the name is a level word, '指标', one character or a number, worded as an explanation
                        # ('反映…情况': the 指标解释 cell read as the name) or a word of the 依据 column ('行业标准')
     "name_long",       # more than 30 characters: cells ran into the name
@@ -266,7 +267,38 @@ def _not_printed(ind: Indicator, kind: str) -> bool:
     return kind.endswith("target") and (bool(_fold(ind.actual)) or ind.score is not None)
 
 
-def _row_flags(ind: Indicator, kind: str, dup: bool) -> dict[str, float]:
+# the punctuation that parts the clauses of one sentence (folded: NFKC prints '，' as ','), and that ends one
+_CLAUSE = ",、;"
+_CLAUSE_END = ",、;。"
+
+
+def _split_at_clause(name: str, text: str) -> bool:
+    """A name that is a clause of a sentence the source prints whole in one cell ('完成初中学历教育,收支平衡' of
+    '…收支平衡,确保全年未发生一起安全事故'): it opens with the punctuation that ended the clause before, or at every
+    place the source prints it, a clause's punctuation and more words of the same cell stand right after it or a
+    clause's punctuation right before it. The reading cut a cell of prose at its commas, so the name (and the rows
+    made of its other clauses) are not as printed. text: the part's cells, folded, one a line."""
+    if len(name) < 2:
+        return False
+    if name[0] in _CLAUSE:
+        return True
+    at = [m.start() for m in re.finditer(re.escape(name), text)]
+
+    def cut(i: int) -> bool:
+        j = i + len(name)
+        after = j + 1 < len(text) and text[j] in _CLAUSE_END and bool(_HAN.match(text[j + 1]))
+        before = i >= 2 and text[i - 1] in _CLAUSE and bool(_HAN.match(text[i - 2]))
+        return after or before
+
+    return bool(at) and all(cut(i) for i in at)
+
+
+def cells_text(rows: list[Row]) -> str:
+    """The source rows' cells folded as the reading's fields are (_fold), one a line: where a field stands whole."""
+    return "\n".join(_fold(c.text) for r in rows for c in r.cells)
+
+
+def _row_flags(ind: Indicator, kind: str, dup: bool, text: str = "") -> dict[str, float]:
     name, target, actual = _fold(ind.name), _fold(ind.target), _fold(ind.actual)
     lx = lexicon()
     value_odd = (target in lx.nature_words or target in lx.unit_words or _bare(target) or _bare(actual)
@@ -276,7 +308,8 @@ def _row_flags(ind: Indicator, kind: str, dup: bool) -> dict[str, float]:
         "margin_low": 1.0 - _margin(ind),
         "name_glued": float(_level_prefix(name) or bool(_MARKER.match(name)) or bool(_LEAD_FIGURE.match(name))
                             or _header_tail(name) or _family_inside(name)
-                            or _name_holds_value(name, target) or _name_holds_value(name, actual)),
+                            or _name_holds_value(name, target) or _name_holds_value(name, actual)
+                            or _split_at_clause(name, text)),
         "name_generic": float(len(name) <= 1 or is_level1(name) or is_level2(name) or name in ("指标", "指标内容")
                               or bool(re.fullmatch(r"[\d.%]+", name)) or _explanation(name) or _basis_word(name)),
         "name_long": float(len(name) > 30),
@@ -290,11 +323,13 @@ def _row_flags(ind: Indicator, kind: str, dup: bool) -> dict[str, float]:
     }
 
 
-def row_signals(f: Filing) -> list[dict[str, float]]:
-    """One named vector per indicator row of the filing (ROW_SIGNALS), in order."""
+def row_signals(f: Filing, rows: list[Row] | None = None) -> list[dict[str, float]]:
+    """One named vector per indicator row of the filing (ROW_SIGNALS), in order. rows: the filing's part of the
+    source (filing_rows), where the signals that compare a field with the printed cells look (none without)."""
     keys = [(_fold(ind.name), _fold(ind.target)) for ind in f.indicators]
     count = Counter(keys)
-    return [_row_flags(ind, f.doc_kind, count[k] > 1) for ind, k in zip(f.indicators, keys)]
+    text = cells_text(rows) if rows else ""
+    return [_row_flags(ind, f.doc_kind, count[k] > 1, text) for ind, k in zip(f.indicators, keys)]
 
 
 # --- per filing ------------------------------------------------------------------------------------
