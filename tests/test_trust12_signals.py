@@ -7,6 +7,9 @@
   ended the clause before, or the source prints a clause's punctuation and more words right after it, or a clause's
   punctuation right before it, at every place it prints it): the reading cut a cell of prose at its commas
   (name_glued);
+- a table read without rows whose source lists lines that read as indicator rows written out in prose (an enumerator
+  and a measure: '1.群众满意度≥95%'): rows the reading lost, held as a table read without the rows its source shows
+  (zero_rows), not as an excerpt that stops before its table (rowless, just below accept);
 """
 from __future__ import annotations
 
@@ -73,3 +76,22 @@ def test_a_name_cut_from_a_sentence_at_its_punctuation_is_not_as_printed():
     assert [s["name_glued"] for s in row_signals(f, doc.rows)] == [1.0, 1.0, 1.0, 0.0, 0.0]
     # without the source, nothing is compared
     assert [s["name_glued"] for s in row_signals(f)] == [0.0, 0.0, 1.0, 0.0, 0.0]
+
+
+def test_a_table_read_without_rows_whose_source_lists_indicator_lines_lost_them():
+    head = [["青山县2023年农村公路养护项目绩效目标表"], ["项目名称", "农村公路养护"], ["主管部门", "青山县交通运输局"],
+            ["资金总额", "80万元"]]
+    listed = [["年度绩效目标:"], ["1.养护农村公路里程≥120公里"], ["(2)养护路段合格率不低于95%"], ["三、群众满意度≥90%"],
+              ["2023年3月1日起实施。"]]
+
+    def target(lines):
+        return Filing(doc_kind="project_target", title=head[0][0], department="青山县交通运输局", project="农村公路养护",
+                      year=2023, county="青山县", budget_initial=80.0, loc=Loc(line_start=1, line_end=len(lines)))
+
+    (cut,), (lost,) = (assess_filings(_doc(lines), [target(lines)]) for lines in (head, head + listed))
+    assert (cut.capped_by, cut.evidence.rows_expected) == ("rowless", 0)
+    assert (lost.capped_by, lost.evidence.rows_expected) == ("zero_rows", 3)
+    assert lost.conf <= CAP < cut.conf < load_settings().accept_confidence
+    # prose that numbers its points without a measure ('1.加强道路养护管理') lists no indicator rows
+    prose = head + [["1.加强道路养护管理"], ["2.提升群众出行满意度"]]
+    assert assess_filings(_doc(prose), [target(prose)])[0].capped_by == "rowless"

@@ -57,6 +57,7 @@ class Cues:
     sample_page: re.Pattern
     explanation_lead: re.Pattern
     scoring_rule: re.Pattern
+    enumerated_row: re.Pattern
 
 
 def _said(words: str) -> re.Pattern:
@@ -82,6 +83,7 @@ def cues() -> Cues:
         project_section=re.compile(t["project_section"]),
         sample_page=re.compile(t["sample_page"]),
         explanation_lead=re.compile(t["explanation_lead"]), scoring_rule=re.compile(t["scoring_rule"]),
+        enumerated_row=re.compile(t["enumerated_row"]),
     )
 
 
@@ -577,6 +579,14 @@ def line_coverage(fs: list[Filing], rows: list[Row], texts: list[str]) -> int:
     return unused
 
 
+def enumerated_rows(texts: list[str]) -> int:
+    """Source rows that read as indicator rows written out in prose: an enumerator and a measure ('1.群众满意度≥95%',
+    '(2)培训人次不少于500人次'). Counted for a table read without rows, where line_coverage has no read row to start
+    from: a page that lists its indicators so holds rows the reading lost, where an excerpt that stops before its
+    table lists none. texts: the part's rows as text (row_text)."""
+    return sum(bool(cues().enumerated_row.search(t)) for t in texts)
+
+
 def families_unread(f: Filing, text: str) -> int:
     """Indicator families (level-2 names: 数量指标, 质量指标 …) the part's text names but no read row has."""
     return _named_unread(text, lexicon().level2_words, {_fold(i.level2) for i in f.indicators if i.level2})
@@ -895,7 +905,8 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
     lines = line_coverage(fs, rows, texts) if table else 0
     markers = marked_rows(text) if table else 0
     families = families_unread(f, text) if table else 0
-    expected = max(n, markers, n + lines, n + families)
+    listed = enumerated_rows(texts) if table and not n else 0
+    expected = max(n, markers, n + lines, n + families, listed)
     fields = META_FIELDS + MONEY_FIELDS.get(f.doc_kind, 0) + ROW_FIELDS * expected
     return Evidence(
         rows=n, rows_expected=expected, fields=fields, figures_used=used, figures_unused=unused, lines_unused=lines,
