@@ -10,6 +10,9 @@
 - a table read without rows whose source lists lines that read as indicator rows written out in prose (an enumerator
   and a measure: '1.群众满意度≥95%'): rows the reading lost, held as a table read without the rows its source shows
   (zero_rows), not as an excerpt that stops before its table (rowless, just below accept);
+- a self-evaluation row read without a reason whose own line ends, after its scores, with a cell of words none of its
+  fields holds, under a source that heads a reason column ('未完成原因'): the reason column left unread, a field wrong
+  as read in each such row (guarantee reason_unread). Of the labelled files it fires on one only (dev5 dept5_09).
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import pytest
 from etl.check import load_settings
 from etl.records import Cell, Document, Filing, Indicator, Loc, Row
 from etl.trust import assess_filings, held, lost_fields
-from etl.trust.signals import evidence, row_signals
+from etl.trust.signals import evidence, reason_unread, row_signals
 
 CAP = load_settings().doubt_cap
 
@@ -95,3 +98,38 @@ def test_a_table_read_without_rows_whose_source_lists_indicator_lines_lost_them(
     # prose that numbers its points without a measure ('1.加强道路养护管理') lists no indicator rows
     prose = head + [["1.加强道路养护管理"], ["2.提升群众出行满意度"]]
     assert assess_filings(_doc(prose), [target(prose)])[0].capped_by == "rowless"
+
+
+def test_a_reason_column_left_unread_is_a_field_wrong_in_each_row_that_prints_one():
+    lines = [["某市地震局2023年部门整体支出绩效自评表"],
+             ["一级指标", "二级指标", "三级指标", "目标值", "完成值", "分值", "得分", "未完成原因"],
+             ["产出指标", "数量指标", "监测台站巡检个数", "12个", "10个", "10", "8", "两个台站道路中断"],
+             ["产出指标", "数量指标", "科普宣传活动场数", "10场", "11场", "10", "10", ""],
+             ["产出指标", "质量指标", "设备完好率", "≥95%", "90%", "10", "9", "部分设备老化"]]
+    rows = [("数量指标", "监测台站巡检个数", "12个", "10个", 8.0, None),  # its reason cell left unread
+            ("数量指标", "科普宣传活动场数", "10场", "11场", 10.0, None),  # nothing printed under the reason
+            ("质量指标", "设备完好率", "≥95%", "90%", 9.0, "部分设备老化")]  # read
+
+    def filing(read: list, doc_lines: list) -> Filing:
+        inds = [Indicator(seq=i, level1="产出指标", level2=l2, name=n, target=t, actual=a, weight=10.0, score=sc,
+                          reason=why, loc=Loc(line_start=i + 2, line_end=i + 2), parse_confidence=1.0)
+                for i, (l2, n, t, a, sc, why) in enumerate(read, start=1)]
+        return Filing(doc_kind="dept_self_eval", title=doc_lines[0][0], department="某市地震局", year=2023, city="某市",
+                      budget_adjusted=100.0, budget_executed=99.0, exec_rate_reported=0.99, total_score=None,
+                      indicators=inds, loc=Loc(line_start=1, line_end=len(doc_lines)))
+
+    doc = _doc(lines)
+    assert reason_unread(filing(rows, lines), doc.rows) == 1
+    (a,) = assess_filings(doc, [filing(rows, lines)])
+    assert a.capped_by == "reason_unread" and a.conf <= CAP
+    # every reason read: nothing lost
+    whole = [r[:5] + ("两个台站道路中断",) if k == 0 else r for k, r in enumerate(rows)]
+    assert reason_unread(filing(whole, lines), doc.rows) == 0
+    # a source that heads no reason column (the last cell is another column's, e.g. 备注) is not held so
+    plain = [lines[0], lines[1][:-1] + ["备注"], *lines[2:]]
+    assert reason_unread(filing(rows, plain), _doc(plain).rows) == 0
+    # nor a row read from a line it shares with another row (a flattened copy's line holds several)
+    shared = filing(rows, lines)
+    for ind in shared.indicators:
+        ind.loc = Loc(line_start=3, line_end=5)
+    assert reason_unread(shared, doc.rows) == 0

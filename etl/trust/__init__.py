@@ -76,6 +76,10 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # presents its project under a heading of its own ('一、项目基本情况') read without one: the field was
         # there and the reading lost it (or read a department's filing as a project's)
         return "project_unread"
+    if e.reason_unread:
+        # a self-evaluation row whose own line ends with a cell of words under the reason column's header that the
+        # reading left empty: the row's 偏差原因 is wrong as read
+        return "reason_unread"
     if f.title and e.title_unread >= 1.0:
         # a report whose title names someone (its department, its project) the reading holds nothing of: a name
         # the title prints is a field the reading lost, so not every field can be right
@@ -99,10 +103,10 @@ def held(raw: float, why: str | None, cap: float, e: Evidence | None = None) -> 
 def lost_fields(why: str, e: Evidence) -> int:
     """How many of a filing's fields a guarantee `why` finds wrong as read: a cut name each (name_cut), the project
     (project_unread), a name the title prints (title_unread), a value the template does not print, one a row
-    (not_printed); 0 where the guarantee sees a doubt, not a counted wrong field (arithmetic, a part unread, rows
-    lost: the rows the source suggests are an estimate)."""
+    (not_printed), a printed reason left empty, one a row (reason_unread); 0 where the guarantee sees a doubt, not a
+    counted wrong field (arithmetic, a part unread, rows lost: the rows the source suggests are an estimate)."""
     return {"name_cut": e.name_cut, "project_unread": e.project_unread, "title_unread": 1,
-            "not_printed": e.not_printed}.get(why, 0)
+            "not_printed": e.not_printed, "reason_unread": e.reason_unread}.get(why, 0)
 
 
 def row_confidences(model: Model, f: Filing, sig: list[dict[str, float]], row_cap: float) -> list[float]:

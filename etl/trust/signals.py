@@ -579,6 +579,27 @@ def line_coverage(fs: list[Filing], rows: list[Row], texts: list[str]) -> int:
     return unused
 
 
+def reason_unread(f: Filing, rows: list[Row]) -> int:
+    """Rows of a self-evaluation read without a 偏差原因 whose own line of the source (a line no other row was read
+    from) ends with a cell of words after the row's scores that none of its fields holds, where the part's source
+    heads a reason column ('未完成原因', '偏差原因分析'): the reason column, printed last, was left unread, so each such
+    row has its reason wrong as read. rows: the part's source rows."""
+    if not f.doc_kind.endswith("self_eval") or not any(
+            column_role(t) == "reason" for r in rows for c in r.cells for t in c.text.split()):
+        return 0
+    spans = [set(_lines(i.loc) or ()) for i in f.indicators]
+    out = 0
+    for k, ind in enumerate(f.indicators):
+        own = spans[k]
+        if ind.score is None or _fold(ind.reason) or not own or any(own & o for j, o in enumerate(spans) if j != k):
+            continue
+        cells = [c.text for r in rows if r.loc.line_start in own for c in r.cells if c.text.strip()]
+        last = _fold((cells if len(cells) > 1 else cells[0].split() if cells else [""])[-1])
+        held = "".join(_fold(v) for v in (ind.level1, ind.level2, ind.name, ind.target, ind.actual))
+        out += bool(_HAN.search(last)) and last not in held
+    return out
+
+
 def enumerated_rows(texts: list[str]) -> int:
     """Source rows that read as indicator rows written out in prose: an enumerator and a measure ('1.群众满意度≥95%',
     '(2)培训人次不少于500人次'). Counted for a table read without rows, where line_coverage has no read row to start
@@ -888,6 +909,7 @@ class Evidence:
     not_printed: int = 0  # target tables only: rows holding an 实际完成值 or a 得分, which the template does not print
     project_unread: int = 0  # project tables only: no project read, though the template's first line is 项目名称
     sample_page: int = 0  # the document is a sample-writing site's page gathering several texts (sample_page)
+    reason_unread: int = 0  # self-evaluations only: rows whose printed reason cell the reading left empty
 
 
 def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: list[Row] | None = None,
@@ -921,6 +943,7 @@ def evidence(f: Filing, rows: list[Row], others: list[Filing] = (), doc_rows: li
         not_printed=sum(_not_printed(i, f.doc_kind) for i in f.indicators),
         project_unread=project_unread(f, text, rows),
         sample_page=sample if sample is not None else (sample_page(doc_rows) if doc_rows is not None else 0),
+        reason_unread=reason_unread(f, rows),
     )
 
 
