@@ -6,7 +6,8 @@
 - a row whose name is a clause of a sentence the source prints whole in one cell (it opens with the punctuation that
   ended the clause before, or the source prints a clause's punctuation and more words right after it, or a clause's
   punctuation right before it, at every place it prints it): the reading cut a cell of prose at its commas
-  (name_glued);
+  (name_glued), and the name is wrong as read (guarantee names_split). Of the labelled files the guarantee holds one
+  that no other guarantee held (dev5 dept5_16);
 - a table read without rows whose source lists lines that read as indicator rows written out in prose (an enumerator
   and a measure: '1.群众满意度≥95%'): rows the reading lost, held as a table read without the rows its source shows
   (zero_rows), not as an excerpt that stops before its table (rowless, just below accept);
@@ -79,6 +80,11 @@ def test_a_name_cut_from_a_sentence_at_its_punctuation_is_not_as_printed():
     assert [s["name_glued"] for s in row_signals(f, doc.rows)] == [1.0, 1.0, 1.0, 0.0, 0.0]
     # without the source, nothing is compared
     assert [s["name_glued"] for s in row_signals(f)] == [0.0, 0.0, 1.0, 0.0, 0.0]
+    # each such name is wrong as read: the reading is held as one with three fields wrong (names_split)
+    (a,) = assess_filings(doc, [f])
+    assert (a.capped_by, a.evidence.names_split) == ("names_split", 3) and a.conf <= CAP
+    whole = Filing(doc_kind="dept_target", department="某县实验中学", year=2023, loc=f.loc, indicators=f.indicators[3:])
+    assert assess_filings(doc, [whole])[0].evidence.names_split == 0
 
 
 def test_a_table_read_without_rows_whose_source_lists_indicator_lines_lost_them():

@@ -76,6 +76,10 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # presents its project under a heading of its own ('一、项目基本情况') read without one: the field was
         # there and the reading lost it (or read a department's filing as a project's)
         return "project_unread"
+    if e.names_split:
+        # a row named by a clause of a sentence the source prints whole in one cell: the reading cut the cell at its
+        # punctuation, and the name (with the rows made of the other clauses) is wrong as read
+        return "names_split"
     if e.reason_unread:
         # a self-evaluation row whose own line ends with a cell of words under the reason column's header that the
         # reading left empty: the row's 偏差原因 is wrong as read
@@ -106,7 +110,8 @@ def lost_fields(why: str, e: Evidence) -> int:
     (not_printed), a printed reason left empty, one a row (reason_unread); 0 where the guarantee sees a doubt, not a
     counted wrong field (arithmetic, a part unread, rows lost: the rows the source suggests are an estimate)."""
     return {"name_cut": e.name_cut, "project_unread": e.project_unread, "title_unread": 1,
-            "not_printed": e.not_printed, "reason_unread": e.reason_unread}.get(why, 0)
+            "not_printed": e.not_printed, "reason_unread": e.reason_unread,
+            "names_split": e.names_split}.get(why, 0)
 
 
 def row_confidences(model: Model, f: Filing, sig: list[dict[str, float]], row_cap: float) -> list[float]:
