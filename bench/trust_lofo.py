@@ -81,7 +81,7 @@ def main() -> None:
             sig = filing_signals(f, e, row_confidences(m, f, part.rows, row_cap))
             raw = m.filing(sig)
             why = doubt(f, e, points)
-            capped = f" capped ({why})" if held(raw, why, cap) < raw else ""
+            capped = f" capped ({why})" if held(raw, why, cap, e) < raw else ""
             print(f"   part {k} {f.doc_kind}: rows {e.rows}/{e.rows_expected} figures {e.figures_used}/{e.figures_unused} "
                   f"money cues unread {e.money_missing} meta {e.meta_missing} points gap {e.points_gap:.1f} "
                   f"money gap {e.money_gap:.1f} -> model {raw:.3f}{capped}")

@@ -108,7 +108,7 @@ def document_parts(doc, filings: list, settings) -> tuple[list[Part], list[dict]
         for ind in f.indicators:
             ind.decoder_margin = ind.parse_confidence
         parts.append(Part(f, evidence(f, rows, filings, plain.rows,
-                                      project_ratio=settings.project_report_ratio), row_signals(f)))
+                                      project_ratio=settings.project_report_ratio), row_signals(f, rows)))
     cands = [{**{c: getattr(f, c) for c in _FILING_COLUMNS}, "filing_id": str(k)} for k, f in enumerate(filings)]
     rows_of = {str(k): [{c: getattr(i, c) for c in ["seq", *SCORE_ROW_FIELDS]} for i in f.indicators]
                for k, f in enumerate(filings)}
@@ -239,7 +239,7 @@ def file_confidence(model: Model, sf: SourceFile) -> float:
     confs = []
     for part in sf.parts:
         raw = model.filing(filing_signals(part.filing, part.evidence, row_confidences(model, part.filing, part.rows, row_cap)))
-        confs.append(held(raw, doubt(part.filing, part.evidence, points), cap))
+        confs.append(held(raw, doubt(part.filing, part.evidence, points), cap, part.evidence))
     return min(confs, default=0.0)
 
 

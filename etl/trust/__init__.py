@@ -76,6 +76,14 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
         # presents its project under a heading of its own ('一、项目基本情况') read without one: the field was
         # there and the reading lost it (or read a department's filing as a project's)
         return "project_unread"
+    if e.names_split:
+        # a row named by a clause of a sentence the source prints whole in one cell: the reading cut the cell at its
+        # punctuation, and the name (with the rows made of the other clauses) is wrong as read
+        return "names_split"
+    if e.reason_unread:
+        # a self-evaluation row whose own line ends with a cell of words under the reason column's header that the
+        # reading left empty: the row's 偏差原因 is wrong as read
+        return "reason_unread"
     if f.title and e.title_unread >= 1.0:
         # a report whose title names someone (its department, its project) the reading holds nothing of: a name
         # the title prints is a field the reading lost, so not every field can be right
@@ -83,12 +91,27 @@ def doubt(f: Filing, e: Evidence, arithmetic_points: float) -> str | None:
     return None
 
 
-def held(raw: float, why: str | None, cap: float) -> float:
+def held(raw: float, why: str | None, cap: float, e: Evidence | None = None) -> float:
     """The confidence a guarantee `why` leaves of the model's `raw`: at most `cap` (doubt_cap), a table whose source
-    shows no rows either at most the settings' rowless_cap (just below accept); the model's own without one."""
+    shows no rows either at most the settings' rowless_cap (just below accept); the model's own without one. A
+    guarantee that names fields read wrong (lost_fields: a name cut, a project lost) leaves at most the share of the
+    filing's other fields (e: its evidence), which for a report of a few fields is well below the cap."""
     if why is None:
         return raw
-    return min(raw, load_settings().rowless_cap if why == "rowless" else cap)
+    if why == "rowless":
+        return min(raw, load_settings().rowless_cap)
+    lost = lost_fields(why, e) if e is not None else 0
+    return min(raw, cap, 1.0 - lost / e.fields) if lost else min(raw, cap)
+
+
+def lost_fields(why: str, e: Evidence) -> int:
+    """How many of a filing's fields a guarantee `why` finds wrong as read: a cut name each (name_cut), the project
+    (project_unread), a name the title prints (title_unread), a value the template does not print, one a row
+    (not_printed), a printed reason left empty, one a row (reason_unread); 0 where the guarantee sees a doubt, not a
+    counted wrong field (arithmetic, a part unread, rows lost: the rows the source suggests are an estimate)."""
+    return {"name_cut": e.name_cut, "project_unread": e.project_unread, "title_unread": 1,
+            "not_printed": e.not_printed, "reason_unread": e.reason_unread,
+            "names_split": e.names_split}.get(why, 0)
 
 
 def row_confidences(model: Model, f: Filing, sig: list[dict[str, float]], row_cap: float) -> list[float]:
@@ -121,13 +144,13 @@ def assess_filings(doc: Document, filings: list[Filing], model: Model | None = N
         for ind in f.indicators:
             if ind.decoder_margin is None:  # keep the parser's margin: parse_confidence is about to change
                 ind.decoder_margin = ind.parse_confidence
-        sig = row_signals(f)
+        sig = row_signals(f, rows)
         row_conf = row_confidences(model, f, sig, row_cap)
         e = evidence(f, rows, filings, kinds=kinds, project_ratio=settings.project_report_ratio, sample=sample)
         fs = filing_signals(f, e, row_conf)
         raw = model.filing(fs)
         why = doubt(f, e, points)
-        conf = held(raw, why, cap)
+        conf = held(raw, why, cap, e)
         out.append(Assessment(e, sig, row_conf, fs, raw, conf, why))
     return out
 
