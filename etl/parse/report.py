@@ -153,11 +153,9 @@ def report_cues(rows: list[Row]) -> bool:
     return False
 
 
-_REPORT_TAIL = re.compile(r"(项目(支出)?|专项(资金)?)?(整体)?(支出)?(绩效)?(评价)?(单位|部门)?(自评价|自评|评价)(情况)?(报告|结果).*$"
-                          r"|(绩效)?(自评|评价)$")
 _YEAR = re.compile(r"(19|20)\d{2}年度?")
 _PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{1,8}?(省|自治区|市|州|盟|区|县|旗)(?=[\u4e00-\u9fff]{4})")
-_DEPT_WORDS = re.compile(r"部门整体|整体支出|部门预算|单位整体|部门绩效|^部门|决算")
+_DEPT_WORDS = re.compile(lexicon().report_figures["title"]["whole_department"])
 
 
 def is_department_report(title: str | None) -> bool:
