@@ -323,6 +323,10 @@ def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> f
             cost += s.weight_zero
     if w is not None and sc is not None and sc > w + 1e-9:
         cost += s.score_above_weight
+    elif sc is not None and sc > s.max_weight:
+        # a 得分 above any 分值 a budget line is given (the form's total typed in its place) costs the same with
+        # no 分值 read: else a reading that drops the 分值 would keep such a figure nearly free
+        cost += s.score_above_weight
     if sc is not None and w is None and "weight" not in raw:
         cost += s.score_without_weight
     if a == 0 and b:
