@@ -30,3 +30,24 @@ def test_money_line_with_a_blank_amount_and_a_score_no_budget_line_could_get():
     # and the small whole figure is the 分值, not a third amount that breaks the rate.
     initial, adjusted, executed, rate, weight, _ = money(["45", "45", "10", "100%", "97"])
     assert (adjusted, executed, rate, weight) == (45, 45, 1.0, 10)
+
+
+def test_required_cells_marked_with_an_asterisk():
+    # A form that marks its required cells with a leading asterisk ('*项目名称', '*指标值', '*指标解释',
+    # '*评(扣)分标准'): the mark is no part of the key or the header word, so each cell still names its field or
+    # column, and the explanation and scoring-rule cells stay in their columns instead of reading as a row.
+    text = "\n".join([
+        "某县某站2024年度项目绩效目标表",
+        "*项目名称 | 某某防治经费 | *主管部门 | 某县某局 |",
+        "一级指标 | 二级指标 | 三级指标 | 指标值类型 | *指标值 | 计量单位 | *指标解释 | *评(扣)分标准 | 备注 |",
+        "产出指标 | 数量指标 | 监测点位数 | 定量 | 12 | 个 | 该指标主要考察监测点位建设情况 | 未达指标值酌情扣分 | |",
+        "质量指标 | 设备运行正常率 | 定量 | 98 | % | 该指标主要考察设备运行情况 | 每低1个百分点扣1分 | |",
+        "效益指标 | 社会效益指标 | 预警信息发布及时率 | 定量 | 100 | % | 该指标主要考察预警发布情况 | 未达指标值酌情扣分 | |",
+    ])
+    (f,) = parse(text)
+    assert (f.project, f.department) == ("某某防治经费", "某县某局")
+    assert [(i.level1, i.level2, i.name, i.target) for i in f.indicators] == [
+        ("产出指标", "数量指标", "监测点位数", "12个"),
+        ("产出指标", "质量指标", "设备运行正常率", "98%"),
+        ("效益指标", "社会效益指标", "预警信息发布及时率", "100%"),
+    ]

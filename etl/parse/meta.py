@@ -138,7 +138,7 @@ def split_run_on_keys(row: Row) -> Row:
 
 @lru_cache(maxsize=1 << 16)
 def meta_key(text: str) -> str | None:
-    s = fold_cell(text)
+    s = lexicon().required_mark.sub("", fold_cell(text))  # '*项目名称': a required cell's mark is no part of the key
     s = re.sub(r"[:：]$", "", s)
     for fld, pat in META_KEYS:
         if pat.match(s):
