@@ -51,3 +51,23 @@ def test_required_cells_marked_with_an_asterisk():
         ("产出指标", "质量指标", "设备运行正常率", "98%"),
         ("效益指标", "社会效益指标", "预警信息发布及时率", "100%"),
     ]
+
+
+def test_money_total_label_printed_with_a_space_between_its_characters():
+    # A PDF's text layer spaces out a short label ('合 计', '总 计'): the label's characters, cut at the space, are
+    # still the total row's label, and its figures (with a rate printed without its % under a '(%)' header) are read.
+    text = "\n".join([
+        "某市某中心部门整体支出绩效自评表",
+        "( 2021 年度)",
+        "部门(单位)名称 某市某中心 部门预算编码 409001009",
+        "财政资金安排和使用情况 资金结构 预算安排 拨付情况 结余情况",
+        "(万元) 年初部门预算安排金额(含历年结余结转)① 年中调整金额② 小计 年度拨付金额 支出实现率(%)⑤=④/③"
+        " 本年度结余金额⑥=③-④ 资金结余率(%)⑦=⑥/③",
+        "  ③=①+②",
+        "财政资金小计 220.5 30.1 250.6 240.1 95.81 10.5 4.19",
+        "合 计 220.5 30.1 250.6 240.1 95.81 10.5 4.19",
+        "一级指标 二级指标 三级指标 绩效目标值 实际完成值 指标分值 自评得分 未完成原因",
+        "产出目标 数量目标 开展某某检查次数 12次 12次 10 10 已完成",
+    ])
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (220.5, 250.6, 240.1, 0.9581)

@@ -377,6 +377,35 @@ def _split_label_amounts(cells: list) -> list:
     return out
 
 
+MAX_SPACED_LABEL = 4  # characters of a money row label a PDF may print one per cell ('合 计', '其他 资金' is not this)
+
+
+def _money_label(text: str) -> bool:
+    label = _ENUM.sub("", text).rstrip(":：")
+    return any(p.fullmatch(label) for p in (_TOTAL_LABEL, _FISCAL_LABEL, _CARRY_LABEL, _OTHER_LABEL))
+
+
+def _join_spaced_labels(cells: list) -> list:
+    """'合 | 计 | 120 | …': a short row label a PDF's text layer spaced out, its characters cut into cells at the
+    spaces; joined back when together they are a money row's label (none of the characters alone is one)."""
+    def char(k: int) -> str | None:
+        s = fold_cell(cells[k].text) if k < len(cells) else ""
+        return s if len(s) == 1 and "\u4e00" <= s <= "\u9fff" else None
+
+    out, i = [], 0
+    while i < len(cells):
+        n = next((n for n in range(MAX_SPACED_LABEL, 1, -1)
+                  if all(char(k) for k in range(i, i + n)) and _money_label("".join(char(k) for k in range(i, i + n)))),
+                 0)
+        if n:
+            out.append(Cell("".join(char(k) for k in range(i, i + n)), cells[i].loc.merge(cells[i + n - 1].loc)))
+            i += n
+        else:
+            out.append(cells[i])
+            i += 1
+    return out
+
+
 _HEAD_START = _PATTERNS["head_start"]  # a money header's first half, cut by a wrap
 # a note under a money header: how the column is computed ('(20分*执行率)', '(B/A)', OCR'd '(B/A1')
 MAX_HEAD_CELLS = 12  # a money header's cells, its label and a column or two it skips included
@@ -435,8 +464,8 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
-    cells = _split_label_amounts(_join_broken_heads(_split_spaced([c for r in rows for c in r.cells
-                                                                    if c.text.strip() and not is_column_number(c.text)])))
+    cells = _split_label_amounts(_join_broken_heads(_join_spaced_labels(_split_spaced(
+        [c for r in rows for c in r.cells if c.text.strip() and not is_column_number(c.text)]))))
     texts = [fold_cell(without_column_number(c.text)) for c in cells]  # '全年执行数③': the column's number is no word
     n = len(cells)
     i = 0
