@@ -71,3 +71,21 @@ def test_money_total_label_printed_with_a_space_between_its_characters():
     ])
     (f,) = parse(text)
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (220.5, 250.6, 240.1, 0.9581)
+
+
+def test_county_named_by_the_implementing_unit_under_a_city_department():
+    # The 主管部门 is the city's bureau and the 实施单位 (资金使用单位) the county's: the filing comes from that county,
+    # which the city's name alone does not say.
+    text = "\n".join([
+        "某某补助资金绩效自评表 | |||",
+        "(2023年度) | |||",
+        "转移支付(项目)名称 | 某某补助资金 | ||",
+        "地方主管部门 | 湖南省株洲市民政局 |",
+        "资金使用单位 | 株洲市渌口区民政局 | ||",
+        "全年预算数(A) | 全年执行数(B) | 预算执行率(B/A×100%) | |",
+        "年度资金总额: | 120 | 110 | 91.67% | |",
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |",
+        "产出指标 | 数量指标 | 补助发放人数 | ≥300人 | 320人 |",
+    ])
+    (f,) = parse(text)
+    assert (f.province, f.city, f.county) == ("湖南省", "株洲市", "渌口区")
