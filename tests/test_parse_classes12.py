@@ -89,3 +89,17 @@ def test_county_named_by_the_implementing_unit_under_a_city_department():
     ])
     (f,) = parse(text)
     assert (f.province, f.city, f.county) == ("湖南省", "株洲市", "渌口区")
+
+
+def test_money_header_word_wrapped_inside_on_a_flattened_line():
+    # A narrow header cell wrapped its word ('年初预' / '算数', '年初预算' / '数') and the copy flattened the form onto
+    # one line, the wrap now a space: the two halves are one column, so the amounts stay under their columns.
+    for head in ("年初预 算数", "年初预算 数"):
+        text = ("某县某局2022年度某某设备购置项目支出绩效自评表 项目名称  某某设备购置 主管部门  某县某局 "
+                f"项目资金（万元）    {head}    全年预算数    全年执行数    分值    执行率    得分 "
+                "年度资金总额    120.5    120.5    110.2    10    91.45%    9.15 "
+                "一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分 "
+                "产出指标    数量指标    购置设备数量    ≥20台    22台    10    10")
+        (f,) = parse(text)
+        assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight,
+                f.exec_score) == (120.5, 120.5, 110.2, 0.9145, 10, 9.15), head

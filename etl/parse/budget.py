@@ -451,9 +451,22 @@ def _join_broken_heads(cells: list) -> list:
                 out.append(Cell(joined, c.loc.merge(cells[i + 1].loc)))
                 i += 2
                 continue
+        role = _head_role(fold_cell(c.text)) if nxt else None
+        if role and len(nxt) <= MAX_HEAD_TAIL and _HEAD_WORD_CHARS.fullmatch(nxt) and not _head_role(nxt) \
+                and not _PATTERNS["head_end"].search(fold_cell(c.text)) \
+                and _PATTERNS["head_end"].search(fold_cell(c.text) + nxt) and _head_role(fold_cell(c.text) + nxt) == role:
+            # a header word wrapped inside its last characters ('年初预' / '算数', '年初预算' / '数'): its head
+            # already names the column, the tail names none, and the two end as a header word ends
+            out.append(Cell(fold_cell(c.text) + nxt, c.loc.merge(cells[i + 1].loc)))
+            i += 2
+            continue
         out.append(c)
         i += 1
     return out
+
+
+MAX_HEAD_TAIL = 3  # characters of a header word a wrap may carry onto the next line ('算数')
+_HEAD_WORD_CHARS = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
