@@ -103,3 +103,16 @@ def test_money_header_word_wrapped_inside_on_a_flattened_line():
         (f,) = parse(text)
         assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight,
                 f.exec_score) == (120.5, 120.5, 110.2, 0.9145, 10, 9.15), head
+
+
+def test_money_header_words_spaced_out_character_by_character():
+    # A PDF's text layer spaces out a short header word ('执 行 率', '分 值', '得 分') as it does a label: the
+    # characters, cut into cells at the spaces, are still the column's header.
+    text = ("某县某局2022年度某某设备购置项目支出绩效自评表 项目名称  某某设备购置 主管部门  某县某局 "
+            "项目资金（万元）    年初预算数    全年预算数    全年执行数    分 值    执 行 率    得 分 "
+            "年度资金总额    120.5    120.5    110.2    10    91.45%    9.15 "
+            "一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分 "
+            "产出指标    数量指标    购置设备数量    ≥20台    22台    10    10")
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight,
+            f.exec_score) == (120.5, 120.5, 110.2, 0.9145, 10, 9.15)

@@ -377,17 +377,20 @@ def _split_label_amounts(cells: list) -> list:
     return out
 
 
-MAX_SPACED_LABEL = 4  # characters of a money row label a PDF may print one per cell ('合 计', '其他 资金' is not this)
+MAX_SPACED_LABEL = 6  # characters of a money label or header word a PDF may print one per cell ('合 计', '执 行 率')
 
 
 def _money_label(text: str) -> bool:
+    """A money row's label or a money column's header word, whole ('合计', '执行率', '分值')."""
     label = _ENUM.sub("", text).rstrip(":：")
-    return any(p.fullmatch(label) for p in (_TOTAL_LABEL, _FISCAL_LABEL, _CARRY_LABEL, _OTHER_LABEL))
+    return any(p.fullmatch(label) for p in (_TOTAL_LABEL, _FISCAL_LABEL, _CARRY_LABEL, _OTHER_LABEL)) \
+        or _head_role(label) is not None
 
 
 def _join_spaced_labels(cells: list) -> list:
-    """'合 | 计 | 120 | …': a short row label a PDF's text layer spaced out, its characters cut into cells at the
-    spaces; joined back when together they are a money row's label (none of the characters alone is one)."""
+    """'合 | 计 | 120 | …', '执 | 行 | 率': a short row label or header word a PDF's text layer spaced out, its
+    characters cut into cells at the spaces; joined back, the longest run first, when together they are a money
+    row's label or a money column's header (none of the characters alone is one)."""
     def char(k: int) -> str | None:
         s = fold_cell(cells[k].text) if k < len(cells) else ""
         return s if len(s) == 1 and "\u4e00" <= s <= "\u9fff" else None
