@@ -116,3 +116,16 @@ def test_money_header_words_spaced_out_character_by_character():
     (f,) = parse(text)
     assert (f.budget_initial, f.budget_adjusted, f.budget_executed, f.exec_rate_reported, f.exec_weight,
             f.exec_score) == (120.5, 120.5, 110.2, 0.9145, 10, 9.15)
+
+
+def test_key_value_wrapped_inside_a_narrow_cell_on_a_flattened_line():
+    # A narrow value cell wrapped its last characters ('某某河道综合整 治', '某县水利 局'), and the copy flattened the
+    # form onto one line, the wrap now a space: the tail between the value and the next key is the value's.
+    text = ("某县某局2022年度某某河道综合整治项目支出绩效自评表 项目名称  某某河道综合整 治 主管部门  某县水利 局 "
+            "实施单位  某县河道管理所 "
+            "项目资金（万元）    年初预算数    全年预算数    全年执行数    分值    执行率    得分 "
+            "年度资金总额    80    80    80    10    100%    10 "
+            "一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分 "
+            "产出指标    数量指标    清淤河道长度    ≥12公里    12.5公里    10    10")
+    (f,) = parse(text)
+    assert (f.project, f.department, f.unit) == ("某某河道综合整治", "某县水利局", "某县河道管理所")

@@ -190,6 +190,21 @@ def _clean_value(fld: str, value: str) -> str | None:
     return v
 
 
+MAX_WRAPPED_TAIL = 3  # characters of a key's value a narrow cell's wrap may carry past a space ('整 | 治')
+_TAIL_CHARS = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _wrapped_tail(toks: list[Token], i: int) -> bool:
+    """Is toks[i] the tail of the value before it, cut off by a wrap: a few characters of words, no key nor
+    organisation nor header of their own, right before the next key?"""
+    if i + 1 >= len(toks):
+        return False
+    tail = fold_cell(toks[i].text)
+    return (len(tail) <= MAX_WRAPPED_TAIL and bool(_TAIL_CHARS.fullmatch(tail)) and not meta_key(tail)
+            and not is_key_label(tail) and not column_role(tail) and not looks_like_org(tail)
+            and (meta_key(toks[i + 1].text) is not None or key_in_cell(toks[i + 1].text) is not None))
+
+
 _MONEY_WORDS = re.compile(r"预算|執行|执行|年初|全年|资金|分值|得分")
 KEY_VALUE_REACH = 3  # cells past a run of key labels in which a department's value is looked for
 
@@ -242,6 +257,11 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             k += 1
         if fld and k + 1 < len(toks):
             value = _clean_value(fld, toks[k + 1].text)
+            if value is not None and _wrapped_tail(toks, k + 2):
+                # '项目名称 | 某某工程综合整 | 治 | 主管部门': a narrow cell's wrap, flattened onto the line, is a space
+                # inside the value; its tail stands alone before the next key
+                value = _clean_value(fld, toks[k + 1].text + toks[k + 2].text) or value
+                skip_to = max(skip_to, k + 2)
             if value is not None and fld in ("department", "unit", "filer") and not looks_like_org(value) \
                     and _MONEY_WORDS.search(value):
                 value = None  # '年初全年预算全年': the money block's header ran into the key's cell
