@@ -129,3 +129,5 @@ def test_key_value_wrapped_inside_a_narrow_cell_on_a_flattened_line():
             "产出指标    数量指标    清淤河道长度    ≥12公里    12.5公里    10    10")
     (f,) = parse(text)
     assert (f.project, f.department, f.unit) == ("某某河道综合整治", "某县水利局", "某县河道管理所")
+    (f,) = parse(text.replace("主管部门", "主管部 门"))  # the next key wrapped too
+    assert (f.project, f.department, f.unit) == ("某某河道综合整治", "某县水利局", "某县河道管理所")

@@ -202,7 +202,9 @@ def _wrapped_tail(toks: list[Token], i: int) -> bool:
     tail = fold_cell(toks[i].text)
     return (len(tail) <= MAX_WRAPPED_TAIL and bool(_TAIL_CHARS.fullmatch(tail)) and not meta_key(tail)
             and not is_key_label(tail) and not column_role(tail) and not looks_like_org(tail)
-            and (meta_key(toks[i + 1].text) is not None or key_in_cell(toks[i + 1].text) is not None))
+            and (meta_key(toks[i + 1].text) is not None or key_in_cell(toks[i + 1].text) is not None
+                 # the next key wrapped as well ('主管部 | 门')
+                 or (i + 2 < len(toks) and meta_key(toks[i + 1].text + toks[i + 2].text) is not None)))
 
 
 _MONEY_WORDS = re.compile(r"预算|執行|执行|年初|全年|资金|分值|得分")
