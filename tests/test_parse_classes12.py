@@ -131,3 +131,7 @@ def test_key_value_wrapped_inside_a_narrow_cell_on_a_flattened_line():
     assert (f.project, f.department, f.unit) == ("某某河道综合整治", "某县水利局", "某县河道管理所")
     (f,) = parse(text.replace("主管部门", "主管部 门"))  # the next key wrapped too
     assert (f.project, f.department, f.unit) == ("某某河道综合整治", "某县水利局", "某县河道管理所")
+    (f,) = parse(text.replace("主管部门", "主管 部门"))  # the next key's head is no tail of the value
+    assert (f.project, f.department, f.unit) == ("某某河道综合整治", "某县水利局", "某县河道管理所")
+    (f,) = parse(text.replace("综合整 治", "综 合整治"))  # a longer tail
+    assert f.project == "某某河道综合整治"

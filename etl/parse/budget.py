@@ -167,6 +167,8 @@ class MoneySettings:
     leading_gap: float = 0.01  # on a tie, a blank leading column (the usual one) is likelier
     glued_tail_len: int = 12  # characters at a glued run's end where 分值, 执行率 and 得分 may be cut at any digit
     max_glued_cuts: int = 18  # a run with more digit boundaries than this is cut at any digit only near its end
+    spaced_label_len: int = 6  # characters of a money label or header word a PDF may print one per cell ('合 计')
+    head_tail_len: int = 3  # characters of a header word a wrap may carry onto the next cell ('年初预 | 算数')
 
 
 MONEY = MoneySettings()
@@ -377,9 +379,6 @@ def _split_label_amounts(cells: list) -> list:
     return out
 
 
-MAX_SPACED_LABEL = 6  # characters of a money label or header word a PDF may print one per cell ('合 计', '执 行 率')
-
-
 def _money_label(text: str) -> bool:
     """A money row's label or a money column's header word, whole ('合计', '执行率', '分值')."""
     label = _ENUM.sub("", text).rstrip(":：")
@@ -387,7 +386,7 @@ def _money_label(text: str) -> bool:
         or _head_role(label) is not None
 
 
-def _join_spaced_labels(cells: list) -> list:
+def _join_spaced_labels(cells: list, s: MoneySettings = MONEY) -> list:
     """'合 | 计 | 120 | …', '执 | 行 | 率': a short row label or header word a PDF's text layer spaced out, its
     characters cut into cells at the spaces; joined back, the longest run first, when together they are a money
     row's label or a money column's header (none of the characters alone is one)."""
@@ -397,7 +396,7 @@ def _join_spaced_labels(cells: list) -> list:
 
     out, i = [], 0
     while i < len(cells):
-        n = next((n for n in range(MAX_SPACED_LABEL, 1, -1)
+        n = next((n for n in range(s.spaced_label_len, 1, -1)
                   if all(char(k) for k in range(i, i + n)) and _money_label("".join(char(k) for k in range(i, i + n)))),
                  0)
         if n:
@@ -439,7 +438,7 @@ def _split_spaced(cells: list) -> list:
     return out
 
 
-def _join_broken_heads(cells: list) -> list:
+def _join_broken_heads(cells: list, s: MoneySettings = MONEY) -> list:
     out = []
     i = 0
     while i < len(cells):
@@ -455,7 +454,7 @@ def _join_broken_heads(cells: list) -> list:
                 i += 2
                 continue
         role = _head_role(fold_cell(c.text)) if nxt else None
-        if role and len(nxt) <= MAX_HEAD_TAIL and _HEAD_WORD_CHARS.fullmatch(nxt) and not _head_role(nxt) \
+        if role and len(nxt) <= s.head_tail_len and _HEAD_WORD_CHARS.fullmatch(nxt) and not _head_role(nxt) \
                 and not _PATTERNS["head_end"].search(fold_cell(c.text)) \
                 and _PATTERNS["head_end"].search(fold_cell(c.text) + nxt) and _head_role(fold_cell(c.text) + nxt) == role:
             # a header word wrapped inside its last characters ('年初预' / '算数', '年初预算' / '数'): its head
@@ -468,7 +467,6 @@ def _join_broken_heads(cells: list) -> list:
     return out
 
 
-MAX_HEAD_TAIL = 3  # characters of a header word a wrap may carry onto the next line ('算数')
 _HEAD_WORD_CHARS = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -481,7 +479,7 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
     cells = _split_label_amounts(_join_broken_heads(_join_spaced_labels(_split_spaced(
-        [c for r in rows for c in r.cells if c.text.strip() and not is_column_number(c.text)]))))
+        [c for r in rows for c in r.cells if c.text.strip() and not is_column_number(c.text)]), s), s))
     texts = [fold_cell(without_column_number(c.text)) for c in cells]  # '全年执行数③': the column's number is no word
     n = len(cells)
     i = 0

@@ -190,7 +190,7 @@ def _clean_value(fld: str, value: str) -> str | None:
     return v
 
 
-MAX_WRAPPED_TAIL = 3  # characters of a key's value a narrow cell's wrap may carry past a space ('整 | 治')
+MAX_WRAPPED_TAIL = 4  # characters of a key's value a narrow cell's wrap may carry past a space ('整 | 治')
 _TAIL_CHARS = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -202,6 +202,7 @@ def _wrapped_tail(toks: list[Token], i: int) -> bool:
     tail = fold_cell(toks[i].text)
     return (len(tail) <= MAX_WRAPPED_TAIL and bool(_TAIL_CHARS.fullmatch(tail)) and not meta_key(tail)
             and not is_key_label(tail) and not column_role(tail) and not looks_like_org(tail)
+            and not meta_key(tail + toks[i + 1].text)  # ('主管 | 部门': the next key's head, wrapped)
             and (meta_key(toks[i + 1].text) is not None or key_in_cell(toks[i + 1].text) is not None
                  # the next key wrapped as well ('主管部 | 门')
                  or (i + 2 < len(toks) and meta_key(toks[i + 1].text + toks[i + 2].text) is not None)))
