@@ -135,3 +135,13 @@ def test_key_value_wrapped_inside_a_narrow_cell_on_a_flattened_line():
     assert (f.project, f.department, f.unit) == ("某某河道综合整治", "某县水利局", "某县河道管理所")
     (f,) = parse(text.replace("综合整 治", "综 合整治"))  # a longer tail
     assert f.project == "某某河道综合整治"
+
+
+def test_target_money_key_wrapped_inside_on_a_flattened_line():
+    # A target table's money keys over their amounts, flattened onto one line, one key wrapped inside
+    # ('其中：财政资 金'): the keys are still a run, and the amounts fall under them.
+    text = ("某县某局2023年某某维修项目绩效目标表 项目名称  某某维修 主管部门 某县某局 "
+            "预算资金（万元）  预算数  其中：财政资 金  其他资金 86.5 86.5 "
+            "一级指标    二级指标    三级指标    指标值 产出指标  数量指标  维修面积  ≥500平方米")
+    (f,) = parse(text)
+    assert (f.budget_initial, f.budget_adjusted) == (86.5, 86.5)

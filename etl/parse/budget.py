@@ -709,20 +709,29 @@ def _unglue_money(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(bounds, bounds[1:]) if text[a:b]]
 
 
-def _keys_then_amounts(rows: list[Row], b: Budget, scale: float) -> None:
+def _keys_then_amounts(rows: list[Row], b: Budget, scale: float, s: MoneySettings = MONEY) -> None:
     """A header row of money keys then a row of amounts, copied as one stream of cells:
-    '资金总额 其中：财政拨款 其他资金 526.45 526.45' (an empty last amount simply vanished)."""
+    '资金总额 其中：财政拨款 其他资金 526.45 526.45' (an empty last amount simply vanished). A key a narrow cell
+    wrapped inside ('其中：财政资 | 金') is the key whole."""
     cells = [part for r in rows for c in r.cells if c.text.strip() for part in _unglue_money(fold_cell(c.text))]
+
+    def key_at(j: int) -> tuple[str | None, int]:
+        field_ = next((f for f, pat in _MONEY_KEYS if pat.match(_ENUM.sub("", cells[j]))), None)
+        if field_ is None and j + 1 < len(cells) and len(cells[j + 1]) <= s.head_tail_len \
+                and _HEAD_WORD_CHARS.fullmatch(cells[j + 1]):
+            joined = _ENUM.sub("", cells[j] + cells[j + 1])
+            return next((f for f, pat in _MONEY_KEYS if pat.match(joined)), None), 2
+        return field_, 1
+
     for k in range(len(cells)):
         keys = []
         j = k
         while j < len(cells):
-            key = _ENUM.sub("", cells[j])
-            field_ = next((f for f, pat in _MONEY_KEYS if pat.match(key)), None)
+            field_, width = key_at(j)
             if field_ is None or field_ in keys or re.search(r"\d", cells[j]):
                 break
             keys.append(field_)
-            j += 1
+            j += width
         if len(keys) < 2:
             continue
         amounts = []
