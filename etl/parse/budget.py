@@ -392,7 +392,7 @@ def _join_spaced_labels(cells: list, s: MoneySettings = MONEY) -> list:
     row's label or a money column's header (none of the characters alone is one)."""
     def char(k: int) -> str | None:
         s = fold_cell(cells[k].text) if k < len(cells) else ""
-        return s if len(s) == 1 and "\u4e00" <= s <= "\u9fff" else None
+        return s if len(s) == 1 and _HEAD_WORD_CHARS.fullmatch(s) else None
 
     out, i = [], 0
     while i < len(cells):
