@@ -77,6 +77,7 @@ class Lexicon:
     contents_entry: re.Pattern
     operator_chars: str
     header_words: tuple[str, ...]
+    required_mark: re.Pattern  # a form's mark before a required cell's word ('*指标值')
     long_periods: tuple[str, ...]
     content_grammars: tuple[tuple[str, ...], ...]
     annual_periods: tuple[str, ...]
@@ -197,6 +198,7 @@ def lexicon() -> Lexicon:
         contents_entry=re.compile(data["titles"]["contents_entry"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
+        required_mark=re.compile(rf"^({alternation(cols['required_marks'])})+"),
         long_periods=tuple(cols["periods"]["long"]),
         content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),
         annual_periods=tuple(cols["periods"]["annual"]),

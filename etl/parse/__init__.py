@@ -399,6 +399,12 @@ def parse_segment(seg: Segment, grid: bool, ctx: Context, s: ParseSettings = DEF
     # a place from the filing's own keys and title; else one that begins an organisation's name in the text
     # (the head of the text, and its last lines, where a report is signed: '某市某区交通运输局 / 2022年08月01日')
     place = find_place(f.department, f.unit, seg.title, f.project)
+    if place is not None and place.county is None:
+        # a city's (or province's) bureau in charge and a county's body carrying the project out ('主管部门 某市某局 |
+        # 实施单位 某市某区某局'): the filing is that county's
+        implementer = find_place(f.unit)
+        if implementer is not None and implementer.county and lies_within(implementer, place):
+            place = implementer
     if place is None or place.county is None:
         # keys that name no county ('湖南省某公司' as the implementer): an organisation in the head or the signature
         # that does, within the place the keys name

@@ -167,6 +167,8 @@ class MoneySettings:
     leading_gap: float = 0.01  # on a tie, a blank leading column (the usual one) is likelier
     glued_tail_len: int = 12  # characters at a glued run's end where 分值, 执行率 and 得分 may be cut at any digit
     max_glued_cuts: int = 18  # a run with more digit boundaries than this is cut at any digit only near its end
+    spaced_label_len: int = 6  # characters of a money label or header word a PDF may print one per cell ('合 计')
+    head_tail_len: int = 3  # characters of a header word a wrap may carry onto the next cell ('年初预 | 算数')
 
 
 MONEY = MoneySettings()
@@ -323,6 +325,10 @@ def _money_cost(v: dict[str, float], raw: dict[str, str], s: MoneySettings) -> f
             cost += s.weight_zero
     if w is not None and sc is not None and sc > w + 1e-9:
         cost += s.score_above_weight
+    elif sc is not None and sc > s.max_weight:
+        # a 得分 above any 分值 a budget line is given (the form's total typed in its place) costs the same with
+        # no 分值 read: else a reading that drops the 分值 would keep such a figure nearly free
+        cost += s.score_above_weight
     if sc is not None and w is None and "weight" not in raw:
         cost += s.score_without_weight
     if a == 0 and b:
@@ -373,6 +379,35 @@ def _split_label_amounts(cells: list) -> list:
     return out
 
 
+def _money_label(text: str) -> bool:
+    """A money row's label or a money column's header word, whole ('合计', '执行率', '分值')."""
+    label = _ENUM.sub("", text).rstrip(":：")
+    return any(p.fullmatch(label) for p in (_TOTAL_LABEL, _FISCAL_LABEL, _CARRY_LABEL, _OTHER_LABEL)) \
+        or _head_role(label) is not None
+
+
+def _join_spaced_labels(cells: list, s: MoneySettings = MONEY) -> list:
+    """'合 | 计 | 120 | …', '执 | 行 | 率': a short row label or header word a PDF's text layer spaced out, its
+    characters cut into cells at the spaces; joined back, the longest run first, when together they are a money
+    row's label or a money column's header (none of the characters alone is one)."""
+    def char(k: int) -> str | None:
+        s = fold_cell(cells[k].text) if k < len(cells) else ""
+        return s if len(s) == 1 and _HEAD_WORD_CHARS.fullmatch(s) else None
+
+    out, i = [], 0
+    while i < len(cells):
+        n = next((n for n in range(s.spaced_label_len, 1, -1)
+                  if all(char(k) for k in range(i, i + n)) and _money_label("".join(char(k) for k in range(i, i + n)))),
+                 0)
+        if n:
+            out.append(Cell("".join(char(k) for k in range(i, i + n)), cells[i].loc.merge(cells[i + n - 1].loc)))
+            i += n
+        else:
+            out.append(cells[i])
+            i += 1
+    return out
+
+
 _HEAD_START = _PATTERNS["head_start"]  # a money header's first half, cut by a wrap
 # a note under a money header: how the column is computed ('(20分*执行率)', '(B/A)', OCR'd '(B/A1')
 MAX_HEAD_CELLS = 12  # a money header's cells, its label and a column or two it skips included
@@ -403,7 +438,7 @@ def _split_spaced(cells: list) -> list:
     return out
 
 
-def _join_broken_heads(cells: list) -> list:
+def _join_broken_heads(cells: list, s: MoneySettings = MONEY) -> list:
     out = []
     i = 0
     while i < len(cells):
@@ -418,9 +453,21 @@ def _join_broken_heads(cells: list) -> list:
                 out.append(Cell(joined, c.loc.merge(cells[i + 1].loc)))
                 i += 2
                 continue
+        role = _head_role(fold_cell(c.text)) if nxt else None
+        if role and len(nxt) <= s.head_tail_len and _HEAD_WORD_CHARS.fullmatch(nxt) and not _head_role(nxt) \
+                and not _PATTERNS["head_end"].search(fold_cell(c.text)) \
+                and _PATTERNS["head_end"].search(fold_cell(c.text) + nxt) and _head_role(fold_cell(c.text) + nxt) == role:
+            # a header word wrapped inside its last characters ('年初预' / '算数', '年初预算' / '数'): its head
+            # already names the column, the tail names none, and the two end as a header word ends
+            out.append(Cell(fold_cell(c.text) + nxt, c.loc.merge(cells[i + 1].loc)))
+            i += 2
+            continue
         out.append(c)
         i += 1
     return out
+
+
+_HEAD_WORD_CHARS = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
@@ -431,8 +478,8 @@ def self_eval_budget(rows: list[Row], s: MoneySettings = MONEY) -> Budget:
     """
     b = Budget(in_yuan=amounts_in_yuan(rows))
     scale = YUAN_PER_WAN if b.in_yuan else 1.0
-    cells = _split_label_amounts(_join_broken_heads(_split_spaced([c for r in rows for c in r.cells
-                                                                    if c.text.strip() and not is_column_number(c.text)])))
+    cells = _split_label_amounts(_join_broken_heads(_join_spaced_labels(_split_spaced(
+        [c for r in rows for c in r.cells if c.text.strip() and not is_column_number(c.text)]), s), s))
     texts = [fold_cell(without_column_number(c.text)) for c in cells]  # '全年执行数③': the column's number is no word
     n = len(cells)
     i = 0
@@ -662,20 +709,29 @@ def _unglue_money(text: str) -> list[str]:
     return [text[a:b] for a, b in zip(bounds, bounds[1:]) if text[a:b]]
 
 
-def _keys_then_amounts(rows: list[Row], b: Budget, scale: float) -> None:
+def _keys_then_amounts(rows: list[Row], b: Budget, scale: float, s: MoneySettings = MONEY) -> None:
     """A header row of money keys then a row of amounts, copied as one stream of cells:
-    '资金总额 其中：财政拨款 其他资金 526.45 526.45' (an empty last amount simply vanished)."""
+    '资金总额 其中：财政拨款 其他资金 526.45 526.45' (an empty last amount simply vanished). A key a narrow cell
+    wrapped inside ('其中：财政资 | 金') is the key whole."""
     cells = [part for r in rows for c in r.cells if c.text.strip() for part in _unglue_money(fold_cell(c.text))]
+
+    def key_at(j: int) -> tuple[str | None, int]:
+        field_ = next((f for f, pat in _MONEY_KEYS if pat.match(_ENUM.sub("", cells[j]))), None)
+        if field_ is None and j + 1 < len(cells) and len(cells[j + 1]) <= s.head_tail_len \
+                and _HEAD_WORD_CHARS.fullmatch(cells[j + 1]):
+            joined = _ENUM.sub("", cells[j] + cells[j + 1])
+            return next((f for f, pat in _MONEY_KEYS if pat.match(joined)), None), 2
+        return field_, 1
+
     for k in range(len(cells)):
         keys = []
         j = k
         while j < len(cells):
-            key = _ENUM.sub("", cells[j])
-            field_ = next((f for f, pat in _MONEY_KEYS if pat.match(key)), None)
+            field_, width = key_at(j)
             if field_ is None or field_ in keys or re.search(r"\d", cells[j]):
                 break
             keys.append(field_)
-            j += 1
+            j += width
         if len(keys) < 2:
             continue
         amounts = []

@@ -152,7 +152,7 @@ def split_run_on_keys(row: Row) -> Row:
 
 @lru_cache(maxsize=1 << 16)
 def meta_key(text: str) -> str | None:
-    s = fold_cell(text)
+    s = lexicon().required_mark.sub("", fold_cell(text))  # '*项目名称': a required cell's mark is no part of the key
     s = re.sub(r"[:：]$", "", s)
     for fld, pat in META_KEYS:
         if pat.match(s):
@@ -203,6 +203,24 @@ def _clean_value(fld: str, value: str) -> str | None:
     if fld in ORG_FIELDS and re.search(r"[。；;！？!?]", v):
         return None  # a clause of running text after a key word ('部门(单位)整体…自评结果。'), not an organisation
     return v
+
+
+MAX_WRAPPED_TAIL = 4  # characters of a key's value a narrow cell's wrap may carry past a space ('整 | 治')
+_TAIL_CHARS = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def _wrapped_tail(toks: list[Token], i: int) -> bool:
+    """Is toks[i] the tail of the value before it, cut off by a wrap: a few characters of words, no key nor
+    organisation nor header of their own, right before the next key?"""
+    if i + 1 >= len(toks):
+        return False
+    tail = fold_cell(toks[i].text)
+    return (len(tail) <= MAX_WRAPPED_TAIL and bool(_TAIL_CHARS.fullmatch(tail)) and not meta_key(tail)
+            and not is_key_label(tail) and not column_role(tail) and not looks_like_org(tail)
+            and not meta_key(tail + toks[i + 1].text)  # ('主管 | 部门': the next key's head, wrapped)
+            and (meta_key(toks[i + 1].text) is not None or key_in_cell(toks[i + 1].text) is not None
+                 # the next key wrapped as well ('主管部 | 门')
+                 or (i + 2 < len(toks) and meta_key(toks[i + 1].text + toks[i + 2].text) is not None)))
 
 
 _MONEY_WORDS = re.compile(r"预算|執行|执行|年初|全年|资金|分值|得分")
@@ -257,6 +275,11 @@ def read_meta(rows: list[Row]) -> dict[str, tuple[str, Loc]]:
             k += 1
         if fld and k + 1 < len(toks):
             value = _clean_value(fld, toks[k + 1].text)
+            if value is not None and _wrapped_tail(toks, k + 2):
+                # '项目名称 | 某某工程综合整 | 治 | 主管部门': a narrow cell's wrap, flattened onto the line, is a space
+                # inside the value; its tail stands alone before the next key
+                value = _clean_value(fld, toks[k + 1].text + toks[k + 2].text) or value
+                skip_to = max(skip_to, k + 2)
             if value is not None and fld in ("department", "unit", "filer") and not looks_like_org(value) \
                     and _MONEY_WORDS.search(value):
                 value = None  # '年初全年预算全年': the money block's header ran into the key's cell

@@ -117,7 +117,7 @@ def is_column_number(cell: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def column_role(cell: str) -> str | None:
-    s = fold_cell(cell)
+    s = lexicon().required_mark.sub("", fold_cell(cell))  # '*指标值': a required cell's mark names no column
     if not s or len(s) > 30:
         return None
     for role, pat in COLUMN_PATTERNS:
