@@ -57,3 +57,51 @@ def test_new_findings_rows_take_the_full_builds_place_in_the_list():
         assert got == want
         assert con.execute("SELECT count(DISTINCT list_order) = count(*) FROM mart_finding_rows").fetchone()[0]
     assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_fr_%'").fetchone()[0]
+
+
+def _band_db(rnd: random.Random) -> duckdb.DuckDBPyConnection:
+    """copy_bands of made-up filings: chains of filings sharing a band (components of several sizes) and
+    filings sharing none, and their filings rows (none superseded)."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE filings (filing_id VARCHAR, superseded BOOLEAN)")
+    con.execute("CREATE TABLE copy_bands (filing_id VARCHAR, band INTEGER, hash BIGINT)")
+    rows, ids = [], [f"f{k:04d}" for k in range(300)]
+    for fid in ids:
+        rows += [(fid, b, rnd.getrandbits(62)) for b in range(4)]  # bands of its own
+    for _ in range(120):  # a shared band links two filings
+        a, b = rnd.sample(ids, 2)
+        band, h = rnd.randrange(4), rnd.getrandbits(62)
+        rows += [(a, band, h), (b, band, h)]
+    con.executemany("INSERT INTO copy_bands VALUES (?, ?, ?)", rows)
+    con.executemany("INSERT INTO filings VALUES (?, false)", [[x] for x in ids])
+    return con
+
+
+def _components(con, bands: str, scope: list[str]) -> list[list[str]]:
+    from etl.copies import _ids_table, component_batches
+
+    _ids_table(con, "_scope_ids", scope)
+    return sorted(ids for ids in component_batches(con, 10_000_000, "_scope_ids", bands))
+
+
+def test_the_copy_scopes_kept_bands_give_the_components_copy_bands_gives():
+    from etl.copies import SCOPE_BANDS, copy_scope, forget_scope_bands, scope_bands
+
+    rnd = random.Random(5)
+    con = _band_db(rnd)
+    for seeds in (["f0001"], ["f0002", "f0150", "f0299"], [f"f{k:04d}" for k in range(0, 300, 37)]):
+        scope = copy_scope(con, seeds)
+        assert set(seeds) <= set(scope)
+        kept = sorted(con.execute(f"SELECT * FROM {SCOPE_BANDS}").fetchall())
+        con.execute("CREATE OR REPLACE TEMP TABLE _scope_ids (filing_id VARCHAR)")
+        con.executemany("INSERT INTO _scope_ids VALUES (?)", [[x] for x in scope])
+        # the scope's own band rows, every one of them (no filing outside it shares a band with it)
+        assert kept == sorted(con.execute("SELECT * FROM copy_bands WHERE filing_id IN (SELECT filing_id FROM _scope_ids)").fetchall())
+        assert scope_bands(con, "_scope_ids") == SCOPE_BANDS
+        assert _components(con, SCOPE_BANDS, scope) == _components(con, "copy_bands", scope)
+        # another scope than the kept one's: read again from copy_bands
+        con.execute("DELETE FROM _scope_ids WHERE filing_id = ?", [scope[0]])
+        assert scope_bands(con, "_scope_ids") == SCOPE_BANDS
+        assert sorted(con.execute(f"SELECT DISTINCT filing_id FROM {SCOPE_BANDS}").fetchall()) == sorted(
+            con.execute("SELECT DISTINCT filing_id FROM copy_bands WHERE filing_id IN (SELECT filing_id FROM _scope_ids)").fetchall())
+        forget_scope_bands(con)
