@@ -122,7 +122,9 @@ SCOPE_BANDS = "_copy_scope_bands"
 
 def scope_bands(con, ids_table: str) -> str:
     """A temp table of the copy_bands rows of the filings listed in `ids_table`: the one copy_scope kept
-    when it was for those filings and nothing wrote copy_bands since, else read from copy_bands now."""
+    when it was for those filings, else read from copy_bands now. Between the two the refresh writes no
+    band of a filing that stays (affected_keys before a removal, then the rows deleted: the removed
+    filings' kept rows are left out where the labels join `filings`)."""
     kept = con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{SCOPE_BANDS}_of' AND temporary"
                        ).fetchone()[0]
     if kept and not con.execute(f"""SELECT count(*) FROM ((SELECT filing_id FROM {SCOPE_BANDS}_of EXCEPT SELECT filing_id FROM {ids_table})
