@@ -59,14 +59,15 @@ def _ids_table(con, name: str, ids) -> None:
     insert_frame(con, name, ["filing_id"], [[x] for x in ids])
 
 
-def backfill_bands(con, settings, ids_table: str | None = None, chunk: int = 20_000) -> int:
+def backfill_bands(con, settings, ids_table: str | None = None, chunk: int = 20_000, bands: str = "copy_bands") -> int:
     """Store the bands of filings that have none (a file whose checks crashed, a database made before
-    copy_bands existed), so that the components below see them. Returns the rows written."""
+    copy_bands existed), so that the components below see them. Returns the rows written. `bands`: a
+    table holding copy_bands' rows of the filings of `ids_table` (scope_bands), which gets them too."""
     scope = f"AND f.filing_id IN (SELECT filing_id FROM {ids_table})" if ids_table else ""
     missing = [fid for (fid,) in con.execute(f"""
         SELECT f.filing_id FROM filings f
         WHERE f.superseded IS NOT TRUE {scope}
-          AND NOT EXISTS (SELECT 1 FROM copy_bands b WHERE b.filing_id = f.filing_id)
+          AND NOT EXISTS (SELECT 1 FROM {bands} b WHERE b.filing_id = f.filing_id)
           AND (SELECT count(*) FROM indicators i WHERE i.filing_id = f.filing_id) >= ?""",
         [settings.copy_min_indicators]).fetchall()]
     n = 0
@@ -74,6 +75,8 @@ def backfill_bands(con, settings, ids_table: str | None = None, chunk: int = 20_
         _ids_table(con, "_copy_fill", missing[k:k + chunk])
         rows = [list(b) for f in copy_inputs(con, "_copy_fill") for b in check.filing_bands(f, settings)]
         store.insert_rows(con, {"copy_bands": rows})
+        if bands != "copy_bands":
+            insert_frame(con, bands, ["filing_id", "band", "hash"], rows)
         n += len(rows)
     con.execute("DROP TABLE IF EXISTS _copy_fill")
     return n
@@ -81,14 +84,22 @@ def backfill_bands(con, settings, ids_table: str | None = None, chunk: int = 20_
 
 def copy_scope(con, seeds: list[str], cap: int = SCOPE_CAP) -> list[str] | None:
     """The seeds and every filing reachable from them by sharing a (band, hash): a union of whole
-    components. None when it grows past `cap` filings (compare everything instead)."""
+    components. None when it grows past `cap` filings (compare everything instead).
+
+    Each round reads copy_bands twice (the new front's bands, then the filings sharing them); the band
+    rows of the scope's filings it reads are kept (SCOPE_BANDS, for the scope it returns) so that the
+    refresh of that scope reads them from there, not from copy_bands again (`scope_bands`)."""
+    forget_scope_bands(con)
     _ids_table(con, "_copy_scope", sorted(set(seeds)))
     con.execute("CREATE OR REPLACE TEMP TABLE _copy_front AS SELECT filing_id FROM _copy_scope")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE_BANDS} (filing_id VARCHAR, band INTEGER, hash BIGINT)")
     while True:
-        con.execute("""
+        con.execute(f"""INSERT INTO {SCOPE_BANDS} SELECT filing_id, band, hash FROM copy_bands
+                        WHERE filing_id IN (SELECT filing_id FROM _copy_front)""")
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _copy_next AS
             SELECT DISTINCT b2.filing_id
-            FROM (SELECT DISTINCT band, hash FROM copy_bands WHERE filing_id IN (SELECT filing_id FROM _copy_front)) b1
+            FROM (SELECT DISTINCT band, hash FROM {SCOPE_BANDS} WHERE filing_id IN (SELECT filing_id FROM _copy_front)) b1
             JOIN copy_bands b2 ON b2.band = b1.band AND b2.hash = b1.hash
             WHERE b2.filing_id NOT IN (SELECT filing_id FROM _copy_scope)""")
         grown = con.execute("SELECT count(*) FROM _copy_next").fetchone()[0]
@@ -96,12 +107,38 @@ def copy_scope(con, seeds: list[str], cap: int = SCOPE_CAP) -> list[str] | None:
             break
         con.execute("INSERT INTO _copy_scope SELECT filing_id FROM _copy_next")
         if con.execute("SELECT count(*) FROM _copy_scope").fetchone()[0] > cap:
-            _drop(con, "_copy_scope", "_copy_front", "_copy_next")
+            _drop(con, "_copy_scope", "_copy_front", "_copy_next", SCOPE_BANDS)
             return None
         con.execute("CREATE OR REPLACE TEMP TABLE _copy_front AS SELECT filing_id FROM _copy_next")
     out = [fid for (fid,) in con.execute("SELECT filing_id FROM _copy_scope ORDER BY filing_id").fetchall()]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE_BANDS}_of AS SELECT filing_id FROM _copy_scope")
     _drop(con, "_copy_scope", "_copy_front", "_copy_next")
     return out
+
+
+# the band rows of the filings of the last copy_scope (a temp table, and {SCOPE_BANDS}_of: those filings)
+SCOPE_BANDS = "_copy_scope_bands"
+
+
+def scope_bands(con, ids_table: str) -> str:
+    """A temp table of the copy_bands rows of the filings listed in `ids_table`: the one copy_scope kept
+    when it was for those filings, else read from copy_bands now. Between the two the refresh writes no
+    band of a filing that stays (affected_keys before a removal, then the rows deleted: the removed
+    filings' kept rows are left out where the labels join `filings`)."""
+    kept = con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{SCOPE_BANDS}_of' AND temporary"
+                       ).fetchone()[0]
+    if kept and not con.execute(f"""SELECT count(*) FROM ((SELECT filing_id FROM {SCOPE_BANDS}_of EXCEPT SELECT filing_id FROM {ids_table})
+                                    UNION ALL (SELECT filing_id FROM {ids_table} EXCEPT SELECT filing_id FROM {SCOPE_BANDS}_of))"""
+                                ).fetchone()[0]:
+        return SCOPE_BANDS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {SCOPE_BANDS} AS SELECT filing_id, band, hash FROM copy_bands
+                    WHERE filing_id IN (SELECT filing_id FROM {ids_table})""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SCOPE_BANDS}_of AS SELECT filing_id FROM {ids_table}")
+    return SCOPE_BANDS
+
+
+def forget_scope_bands(con) -> None:
+    _drop(con, SCOPE_BANDS, f"{SCOPE_BANDS}_of")
 
 
 def _drop(con, *tables: str) -> None:
@@ -109,18 +146,20 @@ def _drop(con, *tables: str) -> None:
         con.execute(f"DROP TABLE IF EXISTS {t}")  # our own temp names
 
 
-def component_batches(con, batch: int = BATCH_FILINGS, scope_table: str | None = None) -> Iterator[list[str]]:
+def component_batches(con, batch: int = BATCH_FILINGS, scope_table: str | None = None,
+                      bands: str = "copy_bands") -> Iterator[list[str]]:
     """The filings of every component of more than one filing (the only ones that can hold a pair),
     labelled by min-label propagation in SQL, packed whole into batches of about `batch` filings.
-    `scope_table` (a temp table of filing ids, whole components): only those filings."""
+    `scope_table` (a temp table of filing ids, whole components): only those filings, whose copy_bands
+    rows `bands` holds (scope_bands: a component's edges are its own filings' rows)."""
     scope = f"AND f.filing_id IN (SELECT filing_id FROM {scope_table})" if scope_table else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _copy_lab AS
-        SELECT DISTINCT b.filing_id, b.filing_id AS lab FROM copy_bands b
+        SELECT DISTINCT b.filing_id, b.filing_id AS lab FROM {bands} b
         JOIN filings f ON f.filing_id = b.filing_id WHERE f.superseded IS NOT TRUE {scope}""")
-    con.execute("""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _copy_edge AS  -- bands shared by more than one filing only
-        SELECT b.band, b.hash, b.filing_id FROM copy_bands b JOIN _copy_lab l ON l.filing_id = b.filing_id
+        SELECT b.band, b.hash, b.filing_id FROM {bands} b JOIN _copy_lab l ON l.filing_id = b.filing_id
         QUALIFY count(*) OVER (PARTITION BY b.band, b.hash) > 1""")
     for _ in range(_MAX_ROUNDS):
         con.execute("""
@@ -178,13 +217,16 @@ def refresh_copies_scoped(con, settings, scope: list[str] | None = None, batch: 
         _ids_table(con, "_copy_scope_ids", scope)
         con.execute("DELETE FROM findings WHERE family = 'copying' AND filing_id IN (SELECT filing_id FROM _copy_scope_ids)")
         con.execute("DELETE FROM copy_clusters WHERE filing_id IN (SELECT filing_id FROM _copy_scope_ids)")
-        backfill_bands(con, settings, "_copy_scope_ids")
-    pieces = component_batches(con, batch, None if scope is None else "_copy_scope_ids")
+        bands = scope_bands(con, "_copy_scope_ids")
+        backfill_bands(con, settings, "_copy_scope_ids", bands=bands)
+    pieces = component_batches(con, batch, None if scope is None else "_copy_scope_ids",
+                               "copy_bands" if scope is None else bands)
     next_id = (con.execute("SELECT coalesce(max(cluster_id), 0) FROM copy_clusters").fetchone()[0] or 0) + 1
     for ids in pieces:
         n, _ = _compare(con, ids, settings, next_id)
         next_id += n
     _drop(con, "_copy_scope_ids")
+    forget_scope_bands(con)
     renumber(con)
     return _changed(con, before)
 

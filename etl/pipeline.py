@@ -287,7 +287,7 @@ def _refresh_incremental(con, summary: IngestSummary, warning: str) -> bool:
             "SELECT filing_id FROM filings WHERE source_sha256 IN (SELECT sha FROM _new_shas)").fetchall()]
         con.execute("DROP TABLE _new_shas")
         with many_records():  # the filings and rows read back hold no cycles (as in _refresh)
-            refresh_incremental(con, affected_keys(con, ids))
+            refresh_incremental(con, affected_keys(con, ids, added=True))  # new files: no keys yet
         store.clear_meta(con, store.COPIES_PENDING)
         store.clear_meta(con, MARTS_PENDING)  # only this run's changes were pending (the caller checked)
         summary.copies_refreshed = True

@@ -60,8 +60,10 @@ def _ids(con, name: str, ids) -> None:
     insert_frame(con, name, ["filing_id"], [[x] for x in sorted(ids)])
 
 
-def affected_keys(con, filing_ids) -> Affected:
-    """The groups, provinces and copy components of `filing_ids` as the database holds them now."""
+def affected_keys(con, filing_ids, added: bool = False) -> Affected:
+    """The groups, provinces and copy components of `filing_ids` as the database holds them now.
+    `added`: the filings were just written (an ingest's new files), so they have no indicator keys yet and
+    their peer groups are not read (a scan of every key: ~1 s at 1M filings)."""
     ids = set(filing_ids)
     if not ids:
         return Affected(copy_scope=[])
@@ -69,7 +71,7 @@ def affected_keys(con, filing_ids) -> Affected:
     groups = {tuple(r) for r in con.execute(
         f"SELECT DISTINCT {', '.join(GROUP_COLS)} FROM filings WHERE filing_id IN (SELECT filing_id FROM _affected_ids)"
     ).fetchall()}
-    peer_keys = {tuple(r) for r in con.execute("""
+    peer_keys = set() if added else {tuple(r) for r in con.execute("""
         SELECT DISTINCT f.province, k.key, k.target_unit, k.year FROM indicator_keys k JOIN filings f USING (filing_id)
         WHERE k.filing_id IN (SELECT filing_id FROM _affected_ids)""").fetchall()}
     con.execute("DROP TABLE _affected_ids")
