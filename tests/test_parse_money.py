@@ -347,3 +347,16 @@ def test_a_report_states_its_rate_as_the_spending_rate():
     ])
     [f] = parse(text)
     assert (f.budget_adjusted, f.budget_executed, f.exec_rate_reported) == (120.0, 108.0, 0.9)
+
+
+@pytest.mark.parametrize("said", ["全年预算安排 120万元", "全年预算安排120万元", "全年预算安排资金120万元"])
+def test_a_report_states_the_years_budget_as_arranged(said):
+    # '全年预算安排' (the year's budget as arranged) is the 全年预算数, as '年初预算安排' is the 年初预算数; the
+    # spending worded '预算支出' is left unread (a budget's spending or its budgeted spending: the words do not say)
+    text = "\n".join([
+        "示例县自然资源局2023年度示例防治资金绩效评价报告",
+        "一、项目基本情况",
+        f"2023年示例防治资金{said},预算支出108万元,预算执行率为90%。",
+    ])
+    [f] = parse(text)
+    assert (f.budget_adjusted, f.exec_rate_reported) == (120.0, 0.9)
