@@ -62,6 +62,8 @@ class Lexicon:
     annex_title: re.Pattern
     title_year: re.Pattern  # a title's year ('2023年度'), whole
     title_lead: re.Pattern  # what may lead a title before its subject: '附件3:', '表3-2', '2、', '【'
+    spending_head: re.Pattern  # a money block's head that reports spending: an untitled table is a self-evaluation
+    section_keys: tuple  # (pattern, section kind) of the key cells opening a form's goal, function and purpose texts
     title_subject_noise: re.Pattern  # what a title says besides its subject before its kind words (year, 关于, 的)
     report_heading: re.Pattern  # a report's numbered section heading ('一、项目基本情况')
     total_labels: tuple[str, ...]
@@ -190,6 +192,8 @@ def lexicon() -> Lexicon:
         annex_title=re.compile(data["titles"]["kinds"]["annex"]),
         title_year=re.compile(data["titles"]["kinds"]["year"]),
         title_lead=re.compile(data["titles"]["kinds"]["lead"]),
+        spending_head=re.compile(data["titles"]["kinds"]["spending_head"]),
+        section_keys=tuple((re.compile(p), kind) for kind, p in keys["sections"].items()),
         title_subject_noise=re.compile(data["titles"]["kinds"]["subject_noise"]),
         report_heading=re.compile(data["titles"]["kinds"]["report_heading"]),
         govinfo_title=frozenset(data["titles"]["govinfo_title"]),

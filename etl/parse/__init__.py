@@ -43,11 +43,7 @@ from etl.parse.vocab import SELF_EVAL_ANY, fold_cell, is_column_number, title_ki
 from etl.read.text import GRID_LAYOUTS
 from etl.records import Cell, Document, Filing, Loc, Row, Section
 
-_GOAL_KEYS = [
-    (re.compile(r"^(年度总体目标|总体目标|年度目标|本年度绩效目标|实施期绩效目标|年度绩效目标|绩效目标|整体绩效目标|部门整体绩效目标)$"), "goal"),
-    (re.compile(r"^(部门职能(职责概述)?|职能职责(概述)?|主要职能)$"), "function"),
-    (re.compile(r"^(资金用途|项目概况|基本情况|项目立项必要性)$"), "purpose"),
-]
+_GOAL_KEYS = lexicon().section_keys  # (pattern, 'goal' | 'function' | 'purpose'), etl/lexicon.toml [keys.sections]
 
 
 class Context:
@@ -290,7 +286,7 @@ def _restore_printed(f: Filing, printed: PrintedText) -> None:
         sec.heading, sec.text = printed(sec.heading), printed(sec.text)
 
 
-_EXECUTION_HEAD = re.compile(r"全年执行数|执行数\(B\)|执行率\(B/A\)")
+_EXECUTION_HEAD = lexicon().spending_head
 
 
 def _infer_kind(seg: Segment, table: TableResult | None, has_project: bool, has_dept_key: bool = False) -> str:
