@@ -62,6 +62,8 @@ class Lexicon:
     annex_title: re.Pattern
     title_year: re.Pattern  # a title's year ('2023年度'), whole
     title_lead: re.Pattern  # what may lead a title before its subject: '附件3:', '表3-2', '2、', '【'
+    header_side_words: frozenset  # a header's side label over the indicator columns ('绩效指标'): no column
+    after_value_keys: tuple  # keys after an organisation's name on its line ('填报日期'): the value ends there
     spending_head: re.Pattern  # a money block's head that reports spending: an untitled table is a self-evaluation
     section_keys: tuple  # (pattern, section kind) of the key cells opening a form's goal, function and purpose texts
     title_subject_noise: re.Pattern  # what a title says besides its subject before its kind words (year, 关于, 的)
@@ -202,6 +204,8 @@ def lexicon() -> Lexicon:
         contents_entry=re.compile(data["titles"]["contents_entry"]),
         operator_chars=op_chars,
         header_words=tuple(cols["words"]["list"]),
+        header_side_words=frozenset(cols["words"]["side"]),
+        after_value_keys=tuple(keys["after_value"]),
         required_mark=re.compile(rf"^({alternation(cols['required_marks'])})+"),
         long_periods=tuple(cols["periods"]["long"]),
         content_grammars=tuple(tuple(g) for g in data["content"]["grammars"]),

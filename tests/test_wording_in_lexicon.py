@@ -13,7 +13,7 @@ from pathlib import Path
 
 PARSE = Path(__file__).resolve().parent.parent / "etl" / "parse"
 HAN = re.compile(r"[\u4e00-\u9fff]")
-CEILING = 151
+CEILING = 143
 
 
 def han_literals(path: Path) -> list[tuple[int, str]]:

@@ -181,17 +181,20 @@ def tokens(rows: list[Row]) -> list[Token]:
 ORG_FIELDS = ("department", "department_weak", "filer", "publisher", "unit")  # fields whose value names an organisation
 
 
+_AFTER_VALUE = "|".join(lexicon().after_value_keys)  # '某局    填报日期：…': the value ends before such a key
+
+
 def _clean_value(fld: str, value: str) -> str | None:
     # cut off a second key printed in the same cell ('渌口区财政局    单位：万元', '某某项目 主管部门：某局') before
     # spaces go: run together, the value's end and the next key may make a longer key ('项目' + '主管部门')
-    value = re.split(r"\s+(?:填报日期|联系电话|填表人|单位[:：])|\s+(?=[^\s:：]{2,12}[:：])", value.strip())[0]
+    value = re.split(rf"\s+(?:{_AFTER_VALUE})|\s+(?=[^\s:：]{{2,12}}[:：])", value.strip())[0]
     value = re.sub(r"\s*单位[:：]\s*(万元|元)\s*$", "", value)
     v = cell_text(value)
     if v is None:
         return None
     v = re.sub(r"^[（(]?盖章[）)]?", "", v).strip()
     v = re.sub(r"\s{2,}.*$", "", v) if fld in ("department", "unit", "filer") else v  # '单位名称:X  填报日期:…'
-    v = re.split(r"\s+(填报日期|联系电话|填表人|单位[:：])", v)[0].strip()
+    v = re.split(rf"\s+(?:{_AFTER_VALUE})", v)[0].strip()
     v = cut_at_next_label(v).strip(" :：")
     if re.fullmatch(r"[^。；;]+[。；;]", v) and (fld not in ORG_FIELDS or looks_like_org(v[:-1])):
         v = v[:-1]  # '项目主管部门：某县农业农村局。' in a report's prose: the sentence's stop is not the name's

@@ -49,7 +49,7 @@ _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 _ANNOTATION = re.compile(r"[(（][^)）]{1,10}[)）]")
 # a level's score part on its own, or half of it where a line broke inside: '(50分)', '30分)', '(30分'
 _SCORE_NOTE = re.compile(r"[（(]\d+(\.\d+)?分[)）]?|\d+(\.\d+)?分[)）]")
-_SKIP = {"绩效指标", "年度绩效指标", "本年度绩效指标", "绩效目标", "指标", "年度绩效目标"}
+_SKIP = lexicon().header_side_words  # a header's side label over the indicator columns ('绩效指标'), no column
 _VALUE_ROLES = ("description", "nature", "target", "measure_unit", "adjusted_target", "actual", "coef", "weight", "score", "remark",
                 "reason", "basis", "core", "direction")
 
