@@ -195,7 +195,9 @@ def _measure_side(g: dict, h: Header, sign_f: str, value_f: str, unit_f: str, te
     Asked twice for each of an export's rows: a text cell is taken as it is (the rows' text is cleaned
     where they are read), other values through _txt."""
     raw = g.get(value_f, "")
-    value = raw if raw.__class__ is str else _txt(raw)
+    cls = raw.__class__
+    numeric = cls is float or cls is int or (isinstance(raw, (int, float)) and not isinstance(raw, bool))
+    value = raw if cls is str else None if numeric else _txt(raw)  # (a number's text only where it is printed)
     unit = g.get(unit_f, "")
     if unit.__class__ is not str:
         unit = _txt(unit)
@@ -213,9 +215,8 @@ def _measure_side(g: dict, h: Header, sign_f: str, value_f: str, unit_f: str, te
     if value == "":
         return printed, None, unit_n
     if op == "qualitative":
-        return printed or value, None, unit_n
-    cls = raw.__class__
-    if cls is float or cls is int or (isinstance(raw, (int, float)) and not isinstance(raw, bool)):
+        return printed or (_txt(raw) if value is None else value), None, unit_n
+    if numeric:
         number = float(raw)
     elif _PLAIN_NUMBER.fullmatch(value):
         number = float(value.replace(",", ""))
@@ -232,7 +233,9 @@ def _measure_side(g: dict, h: Header, sign_f: str, value_f: str, unit_f: str, te
 
 
 def _opt(v) -> str | None:
-    """A field's text, None when empty."""
+    """A field's text, None when empty (a row's fields hold no empty text: _rows drops it)."""
+    if v is None:
+        return None
     return (v if v.__class__ is str else _txt(v)) or None
 
 
