@@ -44,6 +44,8 @@ KIND_LABEL = {"project_target": "项目绩效目标", "project_self_eval": "项�
 _SCI = re.compile(r"^[+-]?\d+(\.\d+)?[eE][+-]?\d+$")
 _YEAR = re.compile(r"^((?:19|20)\d{2})(?:年度|年)?$")
 _MONTH = re.compile(r"(\d{1,2})\s*月")
+_FLOAT_CODE = re.compile(r"\d+\.0")  # a code column written from floats
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?")
 
 
 @dataclass
@@ -133,9 +135,11 @@ def _code(v, col: int, what: str) -> str:
         raise _RowError(col, f"{what}以数字保存（{format(float(v), '.6g')}），超过 15 位有效数字，原代码已丢失；"
                              "请在系统中把代码列导出为文本")
     s = _txt(v)
+    if s.isdigit():  # (most codes: neither pattern below can match digits alone)
+        return s
     if _SCI.match(s):
         raise _RowError(col, f"{what}「{s}」是科学计数法，原代码已丢失；请在系统中把代码列导出为文本")
-    if re.fullmatch(r"\d+\.0", s):  # a code column written from floats
+    if _FLOAT_CODE.fullmatch(s):  # a code column written from floats
         s = s[:-2]
     return s
 
@@ -184,30 +188,40 @@ class _Row:
     get: dict  # field -> raw value
 
 
-def _measure_side(row: _Row, h: Header, sign_f: str, value_f: str, unit_f: str, text_f: str,
+def _measure_side(g: dict, h: Header, sign_f: str, value_f: str, unit_f: str, text_f: str,
                   default_unit: str | None, what: str) -> tuple[str | None, Measure | None, str | None]:
-    """(text as stored, measure, unit given) of the target or the actual of one row."""
-    v = vocabulary()
-    raw = row.get.get(value_f, "")
-    value = _txt(raw)
-    unit = _txt(row.get.get(unit_f, ""))
+    """(text as stored, measure, unit given) of the target or the actual of one row (`g`: field -> raw value).
+
+    Asked twice for each of an export's rows: a text cell is taken as it is (the rows' text is cleaned
+    where they are read), other values through _txt."""
+    raw = g.get(value_f, "")
+    cls = raw.__class__
+    numeric = cls is float or cls is int or (isinstance(raw, (int, float)) and not isinstance(raw, bool))
+    value = raw if cls is str else None if numeric else _txt(raw)  # (a number's text only where it is printed)
+    unit = g.get(unit_f, "")
+    if unit.__class__ is not str:
+        unit = _txt(unit)
     unit_n = _unit(unit) if unit else None
-    sign_raw = _txt(row.get.get(sign_f, ""))
+    sign_raw = g.get(sign_f, "")
+    if sign_raw.__class__ is not str:
+        sign_raw = _txt(sign_raw)
     op = ""
     if sign_raw:
-        key = sign_raw.replace(" ", "")
-        op = v.signs.get(key.lower())
+        op = vocabulary().signs.get(sign_raw.replace(" ", "").lower())
         if op is None:
             raise _RowError(h.columns.get(sign_f), f"计算符号「{sign_raw}」不在符号字典中（etl/lexicon.toml [structured.signs]）")
-    printed = _txt(row.get.get(text_f, "")) or None
+    printed = g.get(text_f, "")
+    printed = (printed if printed.__class__ is str else _txt(printed)) or None
     if value == "":
         return printed, None, unit_n
-    numeric = isinstance(raw, (int, float)) and not isinstance(raw, bool)
-    number = float(raw) if numeric else None
-    if number is None and op not in ("qualitative",) and re.fullmatch(r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?", value):
-        number = float(value.replace(",", ""))
     if op == "qualitative":
-        return printed or value, None, unit_n
+        return printed or (_txt(raw) if value is None else value), None, unit_n
+    if numeric:
+        number = float(raw)
+    elif _PLAIN_NUMBER.fullmatch(value):
+        number = float(value.replace(",", ""))
+    else:
+        number = None
     if op and number is None:
         raise _RowError(h.columns.get(value_f), f"计算符号为「{sign_raw}」，{what}「{value}」却不是数字")
     if number is not None:
@@ -218,25 +232,35 @@ def _measure_side(row: _Row, h: Header, sign_f: str, value_f: str, unit_f: str, 
     return text, parse_measure(text), unit_n
 
 
+def _opt(v) -> str | None:
+    """A field's text, None when empty (a row's fields hold no empty text: _rows drops it)."""
+    if v is None:
+        return None
+    return (v if v.__class__ is str else _txt(v)) or None
+
+
 def _indicator(row: _Row, h: Header, seq: int, sheet: str) -> Indicator:
     g = row.get
-    target, target_m, t_unit = _measure_side(row, h, "target_sign", "target", "target_unit", "target_text", None, "指标值")
-    actual, actual_m, a_unit = _measure_side(row, h, "actual_sign", "actual", "actual_unit", "actual_text",
+    target, target_m, t_unit = _measure_side(g, h, "target_sign", "target", "target_unit", "target_text", None, "指标值")
+    actual, actual_m, a_unit = _measure_side(g, h, "actual_sign", "actual", "actual_unit", "actual_text",
                                              t_unit, "完成值")
     if t_unit and a_unit and t_unit != a_unit:
         raise _RowError(h.columns.get("actual_unit"), f"完成值的计量单位「{a_unit}」与指标值的计量单位「{t_unit}」不一致")
-    reason = _txt(g.get("reason", "")) or None
-    improvement = _txt(g.get("improvement", "")) or None
+    reason = _opt(g.get("reason"))
+    improvement = _opt(g.get("improvement"))
     if improvement:
         reason = f"{reason}；改进措施：{improvement}" if reason else f"改进措施：{improvement}"
-    code = _code(g["indicator_code"], h.columns["indicator_code"], "三级指标代码") if g.get("indicator_code") not in (None, "") else None
+    code = g.get("indicator_code")
+    code = _code(code, h.columns["indicator_code"], "三级指标代码") if code is not None and code != "" else None
+    weight = g.get("weight")
+    score = g.get("score")
     return Indicator(
-        seq=seq, level1=_txt(g.get("level1", "")) or None, level2=_txt(g.get("level2", "")) or None,
-        name=_txt(g.get("name", "")) or None, description=_txt(g.get("description", "")) or None,
+        seq=seq, level1=_opt(g.get("level1")), level2=_opt(g.get("level2")),
+        name=_opt(g.get("name")), description=_opt(g.get("description")),
         target=target, actual=actual,
-        weight=_num(g.get("weight"), h.columns.get("weight"), "权重"),
-        score=_num(g.get("score"), h.columns.get("score"), "得分"),
-        reason=reason, basis=_txt(g.get("basis", "")) or None, nature=_txt(g.get("nature", "")) or None,
+        weight=None if weight is None else _num(weight, h.columns.get("weight"), "权重"),
+        score=None if score is None else _num(score, h.columns.get("score"), "得分"),
+        reason=reason, basis=_opt(g.get("basis")), nature=_opt(g.get("nature")),
         target_m=target_m, actual_m=actual_m, loc=Loc(sheet=sheet, row=row.no), parse_confidence=1.0, code=code,
     )
 
@@ -441,6 +465,8 @@ def _rows(sheet: Sheet, h: Header, top: list[list], rest):
         for f, c in items:
             v = row[c]
             if v.__class__ is str:
+                if not v:  # (most cells of a sparse row)
+                    continue
                 t = cleaned.get(v)
                 if t is None:
                     t = _clean_text(v)
@@ -460,14 +486,14 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
     has_code = {f: f in h.columns for f in CODE_FIELDS}
     meta_fields = [f for f in IDENTITY_FIELDS + CONTEXT_FIELDS + FILING_FIELDS + ("doc_kind",) if f in h.columns]
     last_meta: tuple | None = None
+    identity_fields = frozenset(IDENTITY_FIELDS)
     for row in rows:
         g = row.get
         try:
-            identity = any(f in g for f in IDENTITY_FIELDS)
-            meta = tuple(g.get(f) for f in meta_fields)
+            meta = tuple(map(g.get, meta_fields))
             if meta == last_meta and current is not None:
                 pass  # the same filing, its values repeated (already taken, already checked)
-            elif identity or current is None:
+            elif current is None or not identity_fields.isdisjoint(g):  # a row naming a filing
                 last_meta = None  # set again once this row's meta is read without a problem
                 for f in CONTEXT_FIELDS:
                     if f in g:
@@ -500,7 +526,7 @@ def _read_sheet(sheet: str, h: Header, rows, drafts: dict, problems: list[Proble
                 _take_filing_values(d, row, h)
                 last_meta = meta
             d = drafts[current]
-            if not any(f in g for f in INDICATOR_FIELDS):
+            if "name" not in g and "indicator_code" not in g:  # INDICATOR_FIELDS
                 blocks.append((current, sheet, row.no))
                 continue
             if "name" not in g:
