@@ -11,6 +11,7 @@ the Ray engine in its tasks (etl/lake/batch.py): both store the very same rows.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import multiprocessing as mp
 import os
 import time
@@ -24,13 +25,21 @@ from etl.limits import progress
 from etl.load import store
 from etl.normalise.place import find_place
 from etl.normalise.script import fold_script
-from etl.parse import parse_document
 from etl.read import read_bytes
 from etl.records import Finding, ReadError, library_error, many_records
 from etl.review import blobs
 from etl.review.edits import apply_file_corrections
-from etl.trust import assess
 from etl.workers import die_with_parent
+
+# The document path's steps (module, name), imported when a document is first read, not with this module: the
+# parser and the trust model took ~0.35 s of CPU to import, and `jixiao import` reads exports only (etl/read
+# loads its readers the same way). warm_up() loads them before the local engine forks its workers.
+DOCUMENT_STEPS = {"parse_document": ("etl.parse", "parse_document"), "assess": ("etl.trust", "assess")}
+
+
+def document_step(name: str):
+    module, attr = DOCUMENT_STEPS[name]
+    return getattr(importlib.import_module(module), attr)
 
 
 @dataclass
@@ -120,9 +129,9 @@ def analyse(data: bytes, name: str, is_sample: bool = False, mode: str = "auto",
         notes = [p.text(name) for p in export.skipped]
     else:
         doc = read_bytes(data, name)
-        filings, fmt, layout = parse_document(doc), doc.fmt, doc.layout
+        filings, fmt, layout = document_step("parse_document")(doc), doc.fmt, doc.layout
         if filings:  # (an import's parse_confidence is 1.0: nothing was read by guess)
-            assess(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
+            document_step("assess")(doc, filings)  # parse_confidence from the evidence (etl/trust), before the checks read it
     if not filings:
         raise ReadError("没有找到绩效文件的内容（未识别到绩效目标表、自评表或自评报告）")
     for f in filings:
@@ -258,7 +267,10 @@ def run_job(job: Job, check_workers: int = 1) -> tuple[FileResult, store.LoadedF
 
 def warm_up() -> None:
     """Load the tables every analysis loads on first use (gazetteer ~90 ms, script table, settings) once,
-    before the local engine forks its workers: each starts with them instead of building its own."""
+    before the local engine forks its workers: each starts with them instead of building its own (and with the
+    document steps imported)."""
+    for name in DOCUMENT_STEPS:
+        document_step(name)
     find_place(None)
     fold_script("")
     check.load_settings()

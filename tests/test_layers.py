@@ -5,7 +5,9 @@ etl/ is parsed (not imported) and must:
 - import only from its own layer or the layers below it;
 - not import a private name (`_x`) of another package, nor reach one through a module it imported;
 - import at the top of the module, except in the one place that loads Ray lazily (an optional extra) and
-  in the command line (etl/cli.py), whose commands import what they run so that start-up stays fast.
+  in the command line (etl/cli.py), whose commands import what they run so that start-up stays fast;
+- load a module on demand (importlib.import_module) only in the few modules listed in ON_DEMAND, each from a
+  table of names at its top, and only modules of its own layer or below.
 """
 from __future__ import annotations
 
@@ -27,6 +29,15 @@ RAY_LOADER = ("etl/lake/ray_ingest.py", "load_ray")
 # the trust model take seconds to import, and `jixiao --help` or a mistyped option must answer at once.
 # The one module so exempt; every module it calls imports at its top.
 CLI_MODULE = "etl/cli.py"
+# The modules that import some dependencies on demand, through importlib.import_module and the table (named
+# here) at their top that lists what they load: each keeps seconds of imports out of the commands that never
+# use them (`jixiao import` reads exports only: no document reader, parser, trust model, openpyxl or xlrd).
+# A named, short list: a new entry is a decision, not a habit (test_on_demand_imports_stay_few).
+ON_DEMAND = {
+    "etl/read/__init__.py": "READERS",  # a reader per format, imported when a file of that format is read
+    "etl/per_file.py": "DOCUMENT_STEPS",  # the parser and the trust model, when a document is read
+    "etl/structured/sheets.py": "FALLBACKS",  # openpyxl / xlrd, when calamine refuses a workbook
+}
 
 
 def _module(path: Path) -> str:
@@ -132,3 +143,53 @@ def test_no_two_modules_share_a_file_name():
             if path.name != "__init__.py":
                 seen.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
     assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
+
+
+def _loads_on_demand(tree: ast.Module) -> list[int]:
+    """Lines calling importlib.import_module (or import_module, __import__)."""
+    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+        or (isinstance(node.func, ast.Name) and node.func.id in ("import_module", "__import__")))]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_on_demand_imports_are_listed_and_go_down(path):
+    rel = str(path.relative_to(ROOT))
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = _loads_on_demand(tree)
+    if rel not in ON_DEMAND:
+        assert not calls, f"{rel}: modules loaded on demand at lines {calls}: list the module in ON_DEMAND, or import at the top"
+        return
+    assert calls, f"{rel} is listed in ON_DEMAND but loads nothing on demand: take it off the list"
+    table = [node.value for node in tree.body if isinstance(node, ast.Assign)
+             and any(isinstance(t, ast.Name) and t.id == ON_DEMAND[rel] for t in node.targets)]
+    assert table, f"{rel}: the table {ON_DEMAND[rel]} of what it loads is not at the module's top"
+    names = [n.value for n in ast.walk(table[0]) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    package = _package(_module(path))
+    for name in names:
+        if name.startswith("etl."):
+            other = _package(name)
+            assert LAYER_OF[other] <= LAYER_OF[package], (
+                f"{rel} loads {name} on demand: layer '{LAYERS[LAYER_OF[other]][0]}' is above "
+                f"'{LAYERS[LAYER_OF[package]][0]}'")
+
+
+def test_on_demand_imports_stay_few():
+    assert len(ON_DEMAND) <= 4, "imports at the top are the rule; loading on demand is for start-up costs that matter"
+    for rel in ON_DEMAND:
+        assert (ROOT / rel).exists(), f"ON_DEMAND lists {rel}, which is gone"
+
+
+def test_import_command_loads_no_document_path():
+    """`jixiao import` reads exports only: the modules its command imports leave the document readers, the
+    parser, the trust model and the fallback workbook libraries unloaded (they cost ~1 s of start-up)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from etl.limits import Limits\nfrom etl.inputs import discover, display_name\n"
+            "from etl.pipeline import ingest_paths\nfrom etl.lake.attach import lake_of\n"
+            "print(sorted(m for m in ('etl.parse', 'etl.trust', 'openpyxl', 'xlrd', 'pdfplumber', 'docx', 'bs4') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

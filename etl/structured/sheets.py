@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import importlib
 import io
 import itertools
 import warnings
@@ -17,13 +18,20 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Iterator
 
-import openpyxl
-import xlrd
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from etl.limits import LimitExceeded, check_zip, current
 from etl.records import ReadError
 from etl.read.text import decode
+
+# The libraries read where calamine refuses a workbook (format -> module), imported then, not with this module:
+# openpyxl and xlrd took ~0.6 s of CPU to import, which an export calamine reads never uses (etl/read loads its
+# readers the same way).
+FALLBACKS = {"xlsx": "openpyxl", "xls": "xlrd"}
+
+
+def fallback(fmt: str):
+    return importlib.import_module(FALLBACKS[fmt])
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -99,6 +107,7 @@ def _check_merged(merged) -> None:
 
 
 def _openpyxl_sheets(data: bytes) -> list[Sheet]:
+    openpyxl = fallback("xlsx")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -119,6 +128,7 @@ def _openpyxl_sheets(data: bytes) -> list[Sheet]:
 
 
 def _xlrd_sheets(data: bytes) -> list[Sheet]:
+    xlrd = fallback("xls")
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as e:  # noqa: BLE001 - xlrd raises many kinds on bad files
@@ -132,13 +142,13 @@ def _xlrd_sheets(data: bytes) -> list[Sheet]:
 
         def rows(sh=sh):
             for r in range(sh.nrows):
-                yield [_xlrd_value(c, book.datemode) for c in sh.row(r)]
+                yield [_xlrd_value(c, book.datemode, xlrd) for c in sh.row(r)]
 
         out.append(Sheet(sh.name, rows(), merged))
     return out
 
 
-def _xlrd_value(cell, datemode):
+def _xlrd_value(cell, datemode, xlrd):
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
             return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
