@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 
 from etl.lexicon import lexicon
-from etl.normalise.measure import parse_measure, parse_number
-from etl.parse.indicators import TableResult
+from etl.normalise.measure import parse_measure
+from etl.parse.indicators import TableResult, is_value
 from etl.parse.parse_settings import DEFAULT, ContentSettings, ParseSettings
 from etl.parse.flat_wraps import join_flat_wraps
 from etl.parse.stream import Tok, body_pieces, cheapest_reading, join_spaced_units, tokens
@@ -39,7 +39,7 @@ _NAME = re.compile(r"[\u4e00-\u9fff（）()、]{4,30}")
 def _value_like(tok: Tok, glued_rows: bool = False) -> bool:
     # glued_rows: a piece cut out of glued text may carry its values run into its name, the row's points
     # last ('培训人数≥100人120人5050'); a money block's glued run ends in its next label ('8075.295%地方资金')
-    return parse_measure(tok.text) is not None or parse_number(tok.text) is not None \
+    return is_value(tok.text) \
         or (glued_rows and tok.glued and bool(_ENDS_IN_FIGURES.search(tok.text)))
 
 
